@@ -1,0 +1,142 @@
+// DICOM ingest: scan headers, group and split into series, plan geometry, load voxels.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <cvx/core/error.h>
+#include <cvx/core/geometry.h>
+#include <cvx/core/metadata.h>
+#include <cvx/core/progress.h>
+#include <cvx/core/volume.h>
+
+namespace cvx::io {
+
+// Every warning and split reason has a stable code (docs/errors.md).
+struct Warning {
+  std::string code;
+  std::string message;
+};
+
+// Image Pixel module of a file (what the decoder needs).
+struct PixelFormat {
+  uint16_t rows = 0, cols = 0;
+  uint16_t samplesPerPixel = 1;
+  uint16_t bitsAllocated = 16, bitsStored = 16, highBit = 15;
+  bool isSigned = false;        // PixelRepresentation == 1
+  uint16_t planarConfiguration = 0;
+  std::string photometric = "MONOCHROME2";
+  // The volume type that holds the stored values of this format.
+  PixelType storedType() const;
+};
+
+// One frame (a classic file has one; an enhanced file has NumberOfFrames).
+struct FrameHeader {
+  uint32_t frame = 0;
+  std::optional<Vec3> position;                    // ImagePositionPatient
+  std::optional<std::array<double, 6>> orientation; // ImageOrientationPatient
+  std::optional<std::array<double, 2>> pixelSpacing; // row spacing (y), column spacing (x)
+  double sliceThickness = 0;
+  double rescaleSlope = 1, rescaleIntercept = 0;
+  // Candidates for the time axis (each optional; the rule engine explains its choice).
+  std::optional<double> temporalPositionId;  // (0020,0100) or TemporalPositionIndex (0020,9128)
+  std::optional<double> triggerTimeMs;       // (0018,1060) or NominalCardiacTriggerDelayTime
+  std::optional<double> acquisitionNumber;   // (0020,0012)
+  std::optional<double> acquisitionTimeS;    // (0008,0032) / FrameAcquisitionDateTime, seconds of day
+  std::optional<double> contentTimeS;        // (0008,0033), seconds of day
+  std::vector<uint32_t> dimensionIndex;      // (0020,9157)
+  std::optional<double> echoTimeMs;          // (0018,0081) / EffectiveEchoTime
+  int instanceNumber = 0;
+  int stackPosition = 0;                     // InStackPositionNumber (enhanced)
+};
+
+struct FileHeader {
+  std::string path;
+  std::string sopClassUid, sopInstanceUid, transferSyntaxUid;
+  SeriesInfo info;
+  PixelFormat pixel;
+  std::string imageType;        // (0008,0008), backslash-separated
+  uint32_t numberOfFrames = 1;
+  std::vector<FrameHeader> frames;
+  bool enhanced = false;        // per-frame functional groups were read
+  std::vector<uint32_t> dimensionIndexPointers;  // (0020,9165) of each DimensionIndexSequence item (tag as group<<16|element)
+  // Siemens mosaic: number of tiles (0 = not a mosaic) and the slice normal from the CSA header.
+  uint32_t mosaicImages = 0;
+  std::optional<Vec3> mosaicNormal;
+  int64_t pixelDataOffset = -1;  // byte offset of native Pixel Data value, -1 if unknown/encapsulated
+  bool hasPixelData = false;
+};
+
+struct Skipped {
+  std::string path;
+  std::string code;    // e.g. dicom.not_dicom, dicom.truncated, dicom.no_pixels
+  std::string reason;  // human message
+};
+
+struct ScanOptions {
+  bool recursive = true;
+  unsigned threads = 0;  // 0: the global pool
+};
+
+struct ScanResult {
+  std::vector<FileHeader> files;
+  std::vector<Skipped> skipped;
+  std::vector<Warning> warnings;  // folder-level (e.g. dicomdir.missing_entries)
+};
+
+// Reads one file's header, stopping before Pixel Data.
+Result<FileHeader> readHeader(const std::string& path);
+
+// Scans a file, a folder (recursively) or a DICOMDIR; headers only, in parallel.
+Result<ScanResult> scan(const std::string& path, const ScanOptions& options = {}, Progress* progress = nullptr);
+
+// Where one slice of a planned volume comes from.
+struct SliceRef {
+  uint32_t file = 0;   // index into ScanResult::files
+  uint32_t frame = 0;  // frame within the file
+  int32_t tile = -1;   // mosaic tile, -1 if not a mosaic
+  double rescaleSlope = 1, rescaleIntercept = 0;
+};
+
+// A series split into one volume: geometry, time axis and slice order decided, no voxels yet.
+struct SeriesPlan {
+  std::string id;  // SeriesInstanceUID, with ".<n>" appended when a series was split
+  SeriesInfo info;
+  PixelFormat pixel;
+  PixelType type = PixelType::Int16;  // type of the volume's voxels
+  std::array<int64_t, 4> dims{0, 0, 0, 1};
+  Geometry geometry;
+  std::vector<double> timesMs;     // one per phase when dims[3] > 1
+  std::string timeRule;            // which rule built the time axis and why
+  std::vector<SliceRef> slices;    // index z + t * dims[2]
+  std::vector<Warning> warnings;
+  std::string splitReason;         // code, when this volume was split off its series
+  bool resampled = false;          // uneven spacing: voxels resampled onto a regular grid
+  std::vector<double> sourcePositionsMm;  // slice positions along the normal before resampling
+};
+
+struct GroupResult {
+  std::vector<SeriesPlan> series;
+  std::vector<Skipped> skipped;  // files that belong to no volume (e.g. a single SC without geometry)
+};
+
+// Groups by study and series, splits what is not one volume, sorts and plans geometry and time.
+GroupResult planSeries(const ScanResult& scan);
+
+struct LoadOptions {
+  unsigned threads = 0;           // 0: the global pool
+  bool resampleUneven = true;     // resample uneven spacing onto a regular grid
+};
+
+// Decodes a planned series straight into a new volume, in parallel. Slices become ready one by
+// one (Volume::sliceReady), so a viewer may draw the first before the last is decoded.
+Result<std::shared_ptr<Volume>> loadSeries(const ScanResult& scan, const SeriesPlan& plan,
+                                           const LoadOptions& options = {}, Progress* progress = nullptr);
+
+// Convenience: scan + plan + load the first (or the given) series of a path.
+Result<std::shared_ptr<Volume>> loadPath(const std::string& path, const std::string& seriesId = {});
+
+}  // namespace cvx::io
