@@ -66,6 +66,7 @@ struct FileHeader {
   // Siemens mosaic: number of tiles (0 = not a mosaic) and the slice normal from the CSA header.
   uint32_t mosaicImages = 0;
   std::optional<Vec3> mosaicNormal;
+  double mosaicSpacing = 0;      // SpacingBetweenSlices (else SliceThickness) for mosaic tiles
   int64_t pixelDataOffset = -1;  // byte offset of native Pixel Data value, -1 if unknown/encapsulated
   bool hasPixelData = false;
 };
@@ -127,8 +128,7 @@ struct GroupResult {
 GroupResult planSeries(const ScanResult& scan);
 
 struct LoadOptions {
-  unsigned threads = 0;           // 0: the global pool
-  bool resampleUneven = true;     // resample uneven spacing onto a regular grid
+  unsigned threads = 0;  // 0: the global pool
 };
 
 // Decodes a planned series straight into a new volume, in parallel. Slices become ready one by

@@ -1,0 +1,84 @@
+#include "dcm_util.h"
+
+#include <cmath>
+#include <cstdlib>
+
+#include <dcmtk/dcmdata/dcsequen.h>
+
+namespace cvx::io::dcm {
+
+std::string str(DcmItem& item, const DcmTagKey& tag) {
+  OFString v;
+  if (item.findAndGetOFStringArray(tag, v, OFFalse).bad()) return {};
+  std::string s(v.c_str());
+  const auto b = s.find_first_not_of(" \0", 0, 2);
+  const auto e = s.find_last_not_of(" \0", std::string::npos, 2);
+  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+std::optional<double> num(DcmItem& item, const DcmTagKey& tag, unsigned long pos) {
+  Float64 v = 0;
+  if (item.findAndGetFloat64(tag, v, pos, OFFalse).bad() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+int integer(DcmItem& item, const DcmTagKey& tag, int fallback) {
+  const auto v = num(item, tag);
+  return v ? static_cast<int>(std::lround(*v)) : fallback;
+}
+
+std::optional<Vec3> vec3(DcmItem& item, const DcmTagKey& tag) {
+  Vec3 r;
+  for (unsigned long i = 0; i < 3; ++i) {
+    const auto v = num(item, tag, i);
+    if (!v) return std::nullopt;
+    r[static_cast<int>(i)] = *v;
+  }
+  return r;
+}
+
+std::optional<std::array<double, 6>> vec6(DcmItem& item, const DcmTagKey& tag) {
+  std::array<double, 6> r{};
+  for (unsigned long i = 0; i < 6; ++i) {
+    const auto v = num(item, tag, i);
+    if (!v) return std::nullopt;
+    r[i] = *v;
+  }
+  return r;
+}
+
+std::optional<std::array<double, 2>> vec2(DcmItem& item, const DcmTagKey& tag) {
+  const auto a = num(item, tag, 0), b = num(item, tag, 1);
+  if (!a || !b) return std::nullopt;
+  return std::array<double, 2>{*a, *b};
+}
+
+DcmItem* firstItem(DcmItem& item, const DcmTagKey& seq) {
+  DcmItem* out = nullptr;
+  if (item.findAndGetSequenceItem(seq, out, 0, OFFalse).bad()) return nullptr;
+  return out;
+}
+
+std::optional<double> timeToSeconds(const std::string& tm) {
+  std::string t;
+  for (char c : tm)
+    if (c != ':') t += c;
+  if (t.size() < 2) return std::nullopt;
+  for (size_t i = 0; i < t.size() && i < 6; ++i)
+    if (t[i] < '0' || t[i] > '9') return std::nullopt;
+  const double hh = std::atof(t.substr(0, 2).c_str());
+  const double mm = t.size() >= 4 ? std::atof(t.substr(2, 2).c_str()) : 0;
+  const double ss = t.size() >= 6 ? std::atof(t.substr(4).c_str()) : 0;
+  return hh * 3600 + mm * 60 + ss;
+}
+
+std::optional<double> dateTimeToSeconds(const std::string& dt) {
+  if (dt.size() < 10) return std::nullopt;
+  // Strip a timezone suffix.
+  std::string s = dt.substr(8);
+  const auto tz = s.find_first_of("+-");
+  if (tz != std::string::npos) s = s.substr(0, tz);
+  return timeToSeconds(s);
+}
+
+}  // namespace cvx::io::dcm

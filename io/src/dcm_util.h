@@ -1,0 +1,29 @@
+// Small DCMTK helpers shared by the io stages (private to io).
+#pragma once
+#include <array>
+#include <optional>
+#include <string>
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcitem.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+
+#include <cvx/core/geometry.h>
+
+namespace cvx::io::dcm {
+
+// Trimmed string value (all values, backslash-separated) or "" when absent.
+std::string str(DcmItem& item, const DcmTagKey& tag);
+std::optional<double> num(DcmItem& item, const DcmTagKey& tag, unsigned long pos = 0);
+int integer(DcmItem& item, const DcmTagKey& tag, int fallback = 0);
+std::optional<Vec3> vec3(DcmItem& item, const DcmTagKey& tag);
+std::optional<std::array<double, 6>> vec6(DcmItem& item, const DcmTagKey& tag);
+std::optional<std::array<double, 2>> vec2(DcmItem& item, const DcmTagKey& tag);
+// First item of a sequence inside item, or nullptr.
+DcmItem* firstItem(DcmItem& item, const DcmTagKey& seq);
+// "HHMMSS.frac" -> seconds of day.
+std::optional<double> timeToSeconds(const std::string& tm);
+// "YYYYMMDDHHMMSS.frac" -> seconds of day (date ignored).
+std::optional<double> dateTimeToSeconds(const std::string& dt);
+
+}  // namespace cvx::io::dcm

@@ -1,0 +1,32 @@
+// Private: where decoded frames go (straight into the volume, or staged for tiles, rescale and
+// resampling) and the resampling pass.
+#pragma once
+#include <cstddef>
+#include <vector>
+
+#include <cvx/io/dicom.h>
+
+namespace cvx::io::detail {
+
+class StagingPlan {
+ public:
+  StagingPlan(const SeriesPlan& plan, Volume& vol);
+  // Decodes the given plan.slices of one file. Thread-safe for distinct files.
+  Status decodeFile(const FileHeader& h, const std::vector<size_t>& sliceIndices);
+  // Resamples staged slices onto the output grid (uneven spacing, missing slices).
+  void finish();
+
+ private:
+  std::byte* target(size_t sliceIndex);
+  void place(const FileHeader& h, const SliceRef& ref, const std::byte* frame, std::byte* dst) const;
+  void recordSource(const FileHeader& h, size_t sliceIndex);
+
+  const SeriesPlan& plan_;
+  Volume& vol_;
+  bool direct_ = false;               // frames decode straight into the volume
+  size_t srcSlices_ = 0;              // source slices per phase
+  std::vector<std::byte> staged_;     // resampling input: srcSlices_ * dims[3] slices of vol type
+  std::vector<SliceSource> srcInfo_;  // provenance of staged slices
+};
+
+}  // namespace cvx::io::detail

@@ -1,0 +1,103 @@
+// readHeader: one file's header through DCMTK, stopping before Pixel Data is read.
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
+#include <dcmtk/dcmdata/dcxfer.h>
+
+#include "dcm_util.h"
+#include "scan_internal.h"
+
+namespace cvx::io {
+namespace {
+
+// Cheap checks before DCMTK sees the file: empty, gzip, too small.
+Status precheck(const std::string& path, uint64_t& size) {
+  struct stat st{};
+  if (stat(path.c_str(), &st) != 0) return makeError("io.open_failed", "cannot open file", path);
+  if (!S_ISREG(st.st_mode)) return makeError("io.not_a_file", "not a regular file", path);
+  size = static_cast<uint64_t>(st.st_size);
+  if (size == 0) return makeError("dicom.empty", "file is empty", path);
+  unsigned char head[132] = {};
+  size_t n = 0;
+  if (FILE* f = std::fopen(path.c_str(), "rb")) {
+    n = std::fread(head, 1, sizeof head, f);
+    std::fclose(f);
+  } else {
+    return makeError("io.open_failed", "cannot read file", path);
+  }
+  if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b)
+    return makeError("dicom.gzip", "file is gzip-compressed, not DICOM; decompress it first", path);
+  if (n == sizeof head && std::memcmp(head + 128, "DICM", 4) == 0) return {};
+  if (size < 132 && n >= 128 && std::all_of(head, head + 128, [](unsigned char c) { return c == 0; }))
+    return makeError("dicom.truncated", "file ends inside the DICOM preamble", path);
+  // No preamble: accept a dataset that starts with a plausible group (little or big endian).
+  if (n >= 8) {
+    const unsigned le = head[0] | (head[1] << 8), be = (head[0] << 8) | head[1];
+    auto plausible = [](unsigned g) { return g >= 0x0002 && g <= 0x0028 && g % 2 == 0; };
+    if (plausible(le) || plausible(be)) return {};
+  }
+  return makeError("dicom.not_dicom", "not a DICOM file (no DICM marker, no dataset start)", path);
+}
+
+void readPixelFormat(DcmItem& ds, PixelFormat& p) {
+  p.rows = static_cast<uint16_t>(dcm::integer(ds, DCM_Rows));
+  p.cols = static_cast<uint16_t>(dcm::integer(ds, DCM_Columns));
+  p.samplesPerPixel = static_cast<uint16_t>(dcm::integer(ds, DCM_SamplesPerPixel, 1));
+  p.bitsAllocated = static_cast<uint16_t>(dcm::integer(ds, DCM_BitsAllocated, 16));
+  p.bitsStored = static_cast<uint16_t>(dcm::integer(ds, DCM_BitsStored, p.bitsAllocated));
+  p.highBit = static_cast<uint16_t>(dcm::integer(ds, DCM_HighBit, p.bitsStored - 1));
+  p.isSigned = dcm::integer(ds, DCM_PixelRepresentation) == 1;
+  p.planarConfiguration = static_cast<uint16_t>(dcm::integer(ds, DCM_PlanarConfiguration));
+  p.photometric = dcm::str(ds, DCM_PhotometricInterpretation);
+  if (p.photometric.empty()) p.photometric = p.samplesPerPixel == 3 ? "RGB" : "MONOCHROME2";
+}
+
+std::string transferSyntaxOf(DcmFileFormat& ff) {
+  std::string ts = dcm::str(*ff.getMetaInfo(), DCM_TransferSyntaxUID);
+  if (!ts.empty()) return ts;
+  const DcmXfer x(ff.getDataset()->getOriginalXfer());
+  return x.getXferID() ? x.getXferID() : "";
+}
+
+}  // namespace
+
+Result<FileHeader> readHeader(const std::string& path) {
+  uint64_t size = 0;
+  CVX_TRY(precheck(path, size));
+  DcmFileFormat ff;
+  // Elements longer than 4 KiB (Pixel Data, big private blobs) stay on disk until used.
+  const OFCondition cond = ff.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, 4096, ERM_autoDetect);
+  if (cond.bad()) {
+    const std::string why = cond.text();
+    const bool trunc = why.find("end of stream") != std::string::npos ||
+                       why.find("Premature") != std::string::npos ||
+                       why.find("premature") != std::string::npos;
+    return makeError(trunc ? "dicom.truncated" : "dicom.parse_failed", "DICOM parse failed: " + why, path);
+  }
+  DcmDataset& ds = *ff.getDataset();
+  FileHeader h;
+  h.path = path;
+  h.transferSyntaxUid = transferSyntaxOf(ff);
+  h.sopClassUid = dcm::str(ds, DCM_SOPClassUID);
+  if (h.sopClassUid.empty()) h.sopClassUid = dcm::str(*ff.getMetaInfo(), DCM_MediaStorageSOPClassUID);
+  h.sopInstanceUid = dcm::str(ds, DCM_SOPInstanceUID);
+  h.hasPixelData = ds.tagExists(DCM_PixelData) || ds.tagExists(DCM_FloatPixelData);
+  if (!h.hasPixelData) {
+    if (h.sopClassUid == "1.2.840.10008.1.3.10")
+      return makeError("dicom.dicomdir", "DICOMDIR (read as an index, not an image)", path);
+    return makeError("dicom.no_pixels", "no Pixel Data (SOP class " + h.sopClassUid + ")", path);
+  }
+  readPixelFormat(ds, h.pixel);
+  if (h.pixel.rows == 0 || h.pixel.cols == 0)
+    return makeError("dicom.no_pixels", "Rows or Columns missing or zero", path);
+  detail::readSeriesInfo(ds, h);
+  detail::readFrames(ds, h);
+  return h;
+}
+
+}  // namespace cvx::io
