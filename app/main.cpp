@@ -1,9 +1,37 @@
 // cinevox: the viewer, and headless subcommands (info, convert, demo).
 #include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+
+namespace {
+
+void usage() {
+  std::fputs(
+      "usage:\n"
+      "  cinevox [view] [PATH] [--screenshot PNG]   open the viewer (on PATH, a DICOM folder or file)\n"
+      "  cinevox info PATH [--json]                list series found and why files were skipped\n"
+      "  cinevox convert PATH [--series UID] --out FILE(.nii.gz|.nii|.nrrd)\n"
+      "  cinevox demo OUTDIR                        write the demo study as DICOM files\n",
+      stderr);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  (void)argc;
-  (void)argv;
-  std::puts("cinevox");
-  return 0;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && (args[0] == "-h" || args[0] == "--help")) {
+    usage();
+    return 0;
+  }
+  const std::string cmd = args.empty() ? "view" : args[0];
+  std::vector<std::string> rest(args.begin() + (args.empty() ? 0 : 1), args.end());
+  if (cmd == "info") return cvx::app::runInfo(rest);
+  if (cmd == "convert") return cvx::app::runConvert(rest);
+  if (cmd == "demo") return cvx::app::runDemo(rest);
+  if (cmd == "view") return cvx::app::runView(argc, argv, rest);
+  // A bare path opens the viewer on it.
+  return cvx::app::runView(argc, argv, args);
 }

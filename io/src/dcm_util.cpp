@@ -3,9 +3,17 @@
 #include <cmath>
 #include <cstdlib>
 
+#include <mutex>
+
 #include <dcmtk/dcmdata/dcsequen.h>
+#include <dcmtk/oflog/oflog.h>
 
 namespace cvx::io::dcm {
+
+void initDcmtk() {
+  static std::once_flag once;
+  std::call_once(once, [] { OFLog::configure(OFLogger::FATAL_LOG_LEVEL); });
+}
 
 std::string str(DcmItem& item, const DcmTagKey& tag) {
   OFString v;
@@ -17,9 +25,31 @@ std::string str(DcmItem& item, const DcmTagKey& tag) {
 }
 
 std::optional<double> num(DcmItem& item, const DcmTagKey& tag, unsigned long pos) {
-  Float64 v = 0;
-  if (item.findAndGetFloat64(tag, v, pos, OFFalse).bad() || !std::isfinite(v)) return std::nullopt;
-  return v;
+  DcmElement* el = nullptr;
+  if (item.findAndGetElement(tag, el, OFFalse).bad() || !el) return std::nullopt;
+  double out = 0;
+  switch (el->ident()) {
+    case EVR_US: { Uint16 v; if (el->getUint16(v, pos).bad()) return std::nullopt; out = v; break; }
+    case EVR_SS: { Sint16 v; if (el->getSint16(v, pos).bad()) return std::nullopt; out = v; break; }
+    case EVR_UL: { Uint32 v; if (el->getUint32(v, pos).bad()) return std::nullopt; out = v; break; }
+    case EVR_SL: { Sint32 v; if (el->getSint32(v, pos).bad()) return std::nullopt; out = v; break; }
+    case EVR_FL: { Float32 v; if (el->getFloat32(v, pos).bad()) return std::nullopt; out = v; break; }
+    default: {
+      // DS, IS and (for broken files) other string VRs: parse the pos-th value.
+      OFString sv;
+      if (el->getOFString(sv, pos).bad() || sv.empty()) {
+        Float64 v = 0;
+        if (el->getFloat64(v, pos).bad()) return std::nullopt;
+        out = v;
+        break;
+      }
+      char* end = nullptr;
+      out = std::strtod(sv.c_str(), &end);
+      if (end == sv.c_str()) return std::nullopt;
+    }
+  }
+  if (!std::isfinite(out)) return std::nullopt;
+  return out;
 }
 
 int integer(DcmItem& item, const DcmTagKey& tag, int fallback) {

@@ -12,6 +12,9 @@
 
 namespace cvx::io::dcm {
 
+// Once per process: quiet DCMTK's own logger (errors come back as values), register codecs.
+void initDcmtk();
+
 // Trimmed string value (all values, backslash-separated) or "" when absent.
 std::string str(DcmItem& item, const DcmTagKey& tag);
 std::optional<double> num(DcmItem& item, const DcmTagKey& tag, unsigned long pos = 0);

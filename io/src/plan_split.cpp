@@ -1,6 +1,7 @@
 // Grouping by study and series, then splitting what cannot be one volume.
 #include <algorithm>
 #include <cmath>
+#include <cctype>
 #include <cstdio>
 #include <map>
 
@@ -10,8 +11,12 @@ namespace cvx::io::detail {
 namespace {
 
 bool isLocalizer(const Candidate& c) {
-  const std::string& t = c.header->imageType;
-  return t.find("LOCALIZER") != std::string::npos;
+  if (c.header->imageType.find("LOCALIZER") != std::string::npos) return true;
+  std::string d = c.header->info.seriesDescription;
+  std::transform(d.begin(), d.end(), d.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  for (const char* w : {"localizer", "localiser", "scout", "survey", "topogram", "scanogram", "3-plane loc"})
+    if (d.find(w) != std::string::npos) return true;
+  return false;
 }
 
 std::string roundKey(double v, double q) {
@@ -22,11 +27,12 @@ std::string roundKey(double v, double q) {
 
 // The properties that must agree inside one volume, each with its split code.
 struct SplitKey {
-  std::array<std::string, 6> parts;  // localizer/geometry, orientation, size, pixel format, spacing, echo
+  std::array<std::string, 7> parts;  // localizer/geometry, orientation, size, pixel format, spacing, echo, SOP class
 };
 
-const std::array<const char*, 6> kSplitCodes = {"split.localizer", "split.orientation", "split.size",
-                                                "split.pixel_format", "split.spacing", "split.echo"};
+const std::array<const char*, 7> kSplitCodes = {"split.localizer", "split.orientation", "split.size",
+                                                "split.pixel_format", "split.spacing", "split.echo",
+                                                "split.sop_class"};
 
 SplitKey keyOf(const Candidate& c, bool multiEcho) {
   SplitKey k;
@@ -43,6 +49,8 @@ SplitKey keyOf(const Candidate& c, bool multiEcho) {
                std::to_string(p.isSigned) + "/" + p.photometric;
   k.parts[4] = roundKey(c.spacingX, 1e-3) + "," + roundKey(c.spacingY, 1e-3);
   if (multiEcho && c.fh->echoTimeMs) k.parts[5] = roundKey(*c.fh->echoTimeMs, 1e-2);
+  // The same acquisition exported as classic and as enhanced objects is two copies, not one volume.
+  k.parts[6] = c.header->sopClassUid;
   return k;
 }
 
@@ -90,6 +98,10 @@ void splitOneSeries(std::vector<Candidate> items, std::vector<Partition>& out) {
           if (i == 0 && a.parts[0] == "nogeometry") p.splitReason = "split.no_geometry";
           break;
         }
+    }
+    if (keys[ks].parts[0] == "localizer") {
+      p.splitReason = "split.localizer";
+      p.warnings.push_back({"series.localizer", "localizer (scout) images: kept apart from diagnostic volumes"});
     }
     out.push_back(std::move(p));
   }

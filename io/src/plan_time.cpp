@@ -46,11 +46,33 @@ std::vector<Rule> rules(const std::vector<std::vector<Candidate>>& groups) {
   r.push_back({"AcquisitionNumber", [](const Candidate& c) { return c.fh->acquisitionNumber; }});
   r.push_back({"AcquisitionTime", [](const Candidate& c) { return c.fh->acquisitionTimeS; }});
   r.push_back({"ContentTime", [](const Candidate& c) { return c.fh->contentTimeS; }});
+  // Last resort, only for a real stack (>= 2 positions, checked by the caller): InstanceNumber.
+  r.push_back({"InstanceNumber", [](const Candidate& c) -> std::optional<double> {
+                 if (c.fh->instanceNumber == 0) return std::nullopt;
+                 return c.fh->instanceNumber;
+               }});
   return r;
+}
+
+// True when every slice at each position carries the same acquisition time: then the slices were
+// not acquired at different times, whatever their AcquisitionNumber says (sequential CT numbers each
+// rotation).
+bool acquiredTogether(const std::vector<std::vector<Candidate>>& groups) {
+  for (const auto& g : groups) {
+    std::set<double> t;
+    for (const auto& c : g) {
+      if (!c.fh->acquisitionTimeS) return false;
+      t.insert(*c.fh->acquisitionTimeS);
+    }
+    if (t.size() != 1) return false;
+  }
+  return true;
 }
 
 // A rule applies when every slice has a value and values are distinct at each position.
 bool applies(const Rule& rule, const std::vector<std::vector<Candidate>>& groups) {
+  if (std::string(rule.name) == "AcquisitionNumber" && acquiredTogether(groups)) return false;
+  if (std::string(rule.name) == "InstanceNumber" && groups.size() < 2) return false;
   for (const auto& g : groups) {
     std::set<double> vals;
     for (const auto& c : g) {
@@ -97,8 +119,15 @@ std::string phaseTimes(const std::vector<std::vector<Candidate>>& groups, std::v
     return name;
   }
   times.resize(m);
+  const auto tr = groups.front().front().fh->repetitionTimeMs;
+  const bool mr = groups.front().front().header->info.modality == "MR";
+  if (mr && tr && *tr > 0) {
+    // fMRI/ASL: one volume per repetition.
+    for (size_t k = 0; k < m; ++k) times[k] = static_cast<double>(k) * *tr;
+    return "RepetitionTime x phase (no per-phase time attribute)";
+  }
   for (size_t k = 0; k < m; ++k) times[k] = static_cast<double>(k);
-  return "phase index (no increasing time attribute)";
+  return "phase index (no time attribute)";
 }
 
 }  // namespace

@@ -25,6 +25,7 @@ void readClassic(DcmItem& ds, FrameHeader& f) {
   if (!f.acquisitionTimeS) f.acquisitionTimeS = dcm::dateTimeToSeconds(dcm::str(ds, DCM_AcquisitionDateTime));
   f.contentTimeS = dcm::timeToSeconds(dcm::str(ds, DCM_ContentTime));
   f.echoTimeMs = dcm::num(ds, DCM_EchoTime);
+  f.repetitionTimeMs = dcm::num(ds, DCM_RepetitionTime);
   f.instanceNumber = dcm::integer(ds, DCM_InstanceNumber);
 }
 
@@ -55,6 +56,8 @@ void applyGroups(DcmItem& g, FrameHeader& f) {
   }
   if (DcmItem* it = dcm::firstItem(g, DCM_CardiacSynchronizationSequence))
     if (auto t = dcm::num(*it, DCM_NominalCardiacTriggerDelayTime)) f.triggerTimeMs = t;
+  if (DcmItem* it = dcm::firstItem(g, DCM_MRTimingAndRelatedParametersSequence))
+    if (auto tr = dcm::num(*it, DCM_RepetitionTime)) f.repetitionTimeMs = tr;
   if (DcmItem* it = dcm::firstItem(g, DCM_MREchoSequence))
     if (auto e = dcm::num(*it, DCM_EffectiveEchoTime)) f.echoTimeMs = e;
 }

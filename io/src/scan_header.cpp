@@ -33,7 +33,7 @@ Status precheck(const std::string& path, uint64_t& size) {
   if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b)
     return makeError("dicom.gzip", "file is gzip-compressed, not DICOM; decompress it first", path);
   if (n == sizeof head && std::memcmp(head + 128, "DICM", 4) == 0) return {};
-  if (size < 132 && n >= 128 && std::all_of(head, head + 128, [](unsigned char c) { return c == 0; }))
+  if (size < 132 && std::all_of(head, head + n, [](unsigned char c) { return c == 0; }))
     return makeError("dicom.truncated", "file ends inside the DICOM preamble", path);
   // No preamble: accept a dataset that starts with a plausible group (little or big endian).
   if (n >= 8) {
@@ -67,6 +67,7 @@ std::string transferSyntaxOf(DcmFileFormat& ff) {
 }  // namespace
 
 Result<FileHeader> readHeader(const std::string& path) {
+  dcm::initDcmtk();
   uint64_t size = 0;
   CVX_TRY(precheck(path, size));
   DcmFileFormat ff;

@@ -49,6 +49,7 @@ struct FrameHeader {
   std::optional<double> contentTimeS;        // (0008,0033), seconds of day
   std::vector<uint32_t> dimensionIndex;      // (0020,9157)
   std::optional<double> echoTimeMs;          // (0018,0081) / EffectiveEchoTime
+  std::optional<double> repetitionTimeMs;    // (0018,0080)
   int instanceNumber = 0;
   int stackPosition = 0;                     // InStackPositionNumber (enhanced)
 };

@@ -1,0 +1,16 @@
+// The subcommands of the cinevox executable; each returns a process exit code.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace cvx::app {
+
+int runInfo(const std::vector<std::string>& args);
+int runConvert(const std::vector<std::string>& args);
+int runDemo(const std::vector<std::string>& args);
+int runView(int argc, char** argv, const std::vector<std::string>& args);
+
+// Exit codes: 0 ok, 1 failure (error printed with its code), 2 usage.
+constexpr int kExitOk = 0, kExitError = 1, kExitUsage = 2;
+
+}  // namespace cvx::app
