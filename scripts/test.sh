@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds everything and runs every test: the full build (CUDA when nvcc is
+# found; GPU tests skip without a device), then core+io under ASan+UBSan, then a short fuzz run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+scripts/deps.sh --tests
+jobs=$(nproc)
+
+echo "== full build (preset default)"
+cmake --preset default
+cmake --build --preset default -j "$jobs"
+ctest --preset default -j "$jobs" --timeout 900
+
+echo "== core + io under ASan and UBSan (preset asan)"
+cmake --preset asan
+cmake --build --preset asan -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --preset asan -j "$jobs" --timeout 900
+
+if [[ -f fuzz/CMakeLists.txt ]] && command -v clang++-14 >/dev/null; then
+  echo "== libFuzzer smoke run (preset fuzz)"
+  cmake --preset fuzz
+  cmake --build --preset fuzz -j "$jobs"
+  for f in build/fuzz/fuzz/fuzz_*; do
+    [[ -x "$f" ]] || continue
+    corpus=$(mktemp -d)
+    cp -r fuzz/corpus/. "$corpus"/ 2>/dev/null || true
+    "$f" -max_total_time="${CVX_FUZZ_SECONDS:-30}" -timeout=10 -rss_limit_mb=2048 "$corpus"
+    rm -rf "$corpus"
+  done
+fi
+echo "== all tests passed in $(( $(date +%s) - start )) s"
