@@ -8,6 +8,10 @@
 
 namespace cvx::io::detail {
 
+// Native little-endian fast path (offset verified by the scan); see load_native.cpp.
+bool nativeFastPathApplies(const FileHeader& h);
+Status readNativeFrames(const FileHeader& h, const std::vector<std::pair<uint32_t, std::byte*>>& frames);
+
 class StagingPlan {
  public:
   StagingPlan(const SeriesPlan& plan, Volume& vol);

@@ -24,6 +24,19 @@ void convertToFloat(PixelType from, const std::byte* src, size_t n, double slope
   }
 }
 
+// The fast native read when it applies, else the full decoder.
+Status decodeAny(const FileHeader& h, const std::vector<FrameDest>& dests) {
+  if (nativeFastPathApplies(h)) {
+    std::vector<std::pair<uint32_t, std::byte*>> frames;
+    for (const auto& d : dests) {
+      if (d.frame >= h.numberOfFrames) return makeError("dicom.bad_frame", "frame number out of range", h.path);
+      frames.emplace_back(d.frame, d.dst);
+    }
+    return readNativeFrames(h, frames);
+  }
+  return decodeFrames(h.path, h.pixel, dests);
+}
+
 }  // namespace
 
 StagingPlan::StagingPlan(const SeriesPlan& plan, Volume& vol) : plan_(plan), vol_(vol) {
@@ -80,7 +93,7 @@ Status StagingPlan::decodeFile(const FileHeader& h, const std::vector<size_t>& i
   if (direct_) {
     std::vector<FrameDest> dests;
     for (size_t i : idx) dests.push_back({plan_.slices[i].frame, target(i)});
-    Status st = decodeFrames(h.path, h.pixel, dests);
+    Status st = decodeAny(h, dests);
     if (!st) return st;
     for (size_t i : idx) recordSource(h, i);
     return {};
@@ -94,7 +107,7 @@ Status StagingPlan::decodeFile(const FileHeader& h, const std::vector<size_t>& i
   std::vector<std::byte> scratch(frames.size() * frameBytes);
   std::vector<FrameDest> dests;
   for (size_t k = 0; k < frames.size(); ++k) dests.push_back({frames[k], scratch.data() + k * frameBytes});
-  Status st = decodeFrames(h.path, h.pixel, dests);
+  Status st = decodeAny(h, dests);
   if (!st) return st;
   for (size_t i : idx) {
     const size_t k = static_cast<size_t>(std::find(frames.begin(), frames.end(), plan_.slices[i].frame) - frames.begin());

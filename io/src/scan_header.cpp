@@ -64,6 +64,36 @@ std::string transferSyntaxOf(DcmFileFormat& ff) {
   return x.getXferID() ? x.getXferID() : "";
 }
 
+bool isNativeLittleEndian(const std::string& ts) {
+  return ts == "1.2.840.10008.1.2" || ts == "1.2.840.10008.1.2.1";
+}
+
+// For native little-endian data that ends the file, the byte offset of the Pixel Data value, so the
+// loader can read it straight into the volume. The element header just before it is verified;
+// anything unexpected gives -1 (the loader then goes through DCMTK).
+int64_t nativePixelOffset(DcmDataset& ds, const std::string& path, const std::string& ts, uint64_t size) {
+  if (!isNativeLittleEndian(ts)) return -1;
+  DcmElement* el = nullptr;
+  if (ds.findAndGetElement(DCM_PixelData, el).bad() || !el) return -1;
+  const Uint32 len = el->getLength();
+  if (len == DCM_UndefinedLength || len == 0 || len > size) return -1;
+  const int64_t off = static_cast<int64_t>(size - len);
+  const bool explicitVr = ts == "1.2.840.10008.1.2.1";
+  const int64_t hdr = explicitVr ? 12 : 8;
+  if (off < hdr) return -1;
+  unsigned char b[12] = {};
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return -1;
+  const bool ok = std::fseek(f, static_cast<long>(off - hdr), SEEK_SET) == 0 &&
+                  std::fread(b, 1, static_cast<size_t>(hdr), f) == static_cast<size_t>(hdr);
+  std::fclose(f);
+  if (!ok || b[0] != 0xE0 || b[1] != 0x7F || b[2] != 0x10 || b[3] != 0x00) return -1;
+  const unsigned char* l = b + (explicitVr ? 8 : 4);
+  const uint32_t stored = l[0] | (l[1] << 8) | (l[2] << 16) | (static_cast<uint32_t>(l[3]) << 24);
+  if (explicitVr && !((b[4] == 'O' && (b[5] == 'W' || b[5] == 'B')))) return -1;
+  return stored == len ? off : -1;
+}
+
 }  // namespace
 
 Result<FileHeader> readHeader(const std::string& path) {
@@ -93,6 +123,7 @@ Result<FileHeader> readHeader(const std::string& path) {
       return makeError("dicom.dicomdir", "DICOMDIR (read as an index, not an image)", path);
     return makeError("dicom.no_pixels", "no Pixel Data (SOP class " + h.sopClassUid + ")", path);
   }
+  h.pixelDataOffset = nativePixelOffset(ds, path, h.transferSyntaxUid, size);
   readPixelFormat(ds, h.pixel);
   if (h.pixel.rows == 0 || h.pixel.cols == 0)
     return makeError("dicom.no_pixels", "Rows or Columns missing or zero", path);
