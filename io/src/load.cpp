@@ -1,13 +1,14 @@
-// loadSeries: decode a planned series straight into a new volume, in parallel, slice order first.
+// Loading a planned series: decode straight into a new volume, in parallel, slice order first,
+// in the background with progress and cancel.
 #include <algorithm>
-#include <cstring>
+#include <atomic>
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include <cvx/core/log.h>
 #include <cvx/core/thread_pool.h>
 
-#include "decode.h"
 #include "load_internal.h"
 
 namespace cvx::io {
@@ -31,10 +32,70 @@ std::vector<FileJob> jobsByFile(const SeriesPlan& plan) {
   return jobs;
 }
 
+class Job final : public LoadJob {
+ public:
+  Job(const ScanResult& scan, SeriesPlan plan, LoadOptions options, std::shared_ptr<Volume> vol)
+      : scan_(scan), plan_(std::move(plan)), options_(std::move(options)), vol_(std::move(vol)) {}
+  ~Job() override {
+    cancel();
+    if (thread_.joinable()) thread_.join();
+  }
+  void start() { thread_ = std::thread([this] { run(); }); }
+  std::shared_ptr<Volume> volume() const override { return vol_; }
+  Progress& progress() override { return progress_; }
+  void cancel() override { progress_.cancel(); }
+  bool done() const override { return done_.load(); }
+  Status wait() override {
+    if (thread_.joinable()) thread_.join();
+    return result_;
+  }
+
+ private:
+  void run();
+  const ScanResult& scan_;
+  SeriesPlan plan_;
+  LoadOptions options_;
+  std::shared_ptr<Volume> vol_;
+  Progress progress_;
+  std::atomic<bool> done_{false};
+  Status result_;
+  std::thread thread_;
+};
+
+void Job::run() {
+  detail::StagingPlan staging(plan_, *vol_, options_.onSliceReady);
+  const auto jobs = jobsByFile(plan_);
+  progress_.setTotal(static_cast<int64_t>(plan_.slices.size()));
+  std::unique_ptr<ThreadPool> own;
+  if (options_.threads) own = std::make_unique<ThreadPool>(options_.threads);
+  ThreadPool& pool = own ? *own : ThreadPool::global();
+  std::mutex errMutex;
+  std::vector<Error> errors;
+  pool.parallelFor(static_cast<int64_t>(jobs.size()), [&](int64_t j) {
+    if (progress_.cancelled()) return;
+    const FileJob& job = jobs[static_cast<size_t>(j)];
+    Status st = staging.decodeFile(scan_.files[job.file], job.slices);
+    if (!st) {
+      std::lock_guard lock(errMutex);
+      errors.push_back(st.error());
+    }
+    progress_.add(static_cast<int64_t>(job.slices.size()));
+  });
+  if (progress_.cancelled()) {
+    result_ = makeError("io.cancelled", "load cancelled", plan_.id);
+  } else if (!errors.empty() && errors.size() == jobs.size()) {
+    result_ = errors.front();
+  } else {
+    // A file that fails to decode leaves its slices blank (zero) and is reported; the rest loads.
+    for (const auto& e : errors) log::warn("slice left blank: " + e.str());
+    staging.finish();
+  }
+  done_.store(true);
+}
+
 }  // namespace
 
-Result<std::shared_ptr<Volume>> loadSeries(const ScanResult& scan, const SeriesPlan& plan, const LoadOptions& options,
-                                           Progress* progress) {
+Result<std::shared_ptr<LoadJob>> startLoad(const ScanResult& scan, const SeriesPlan& plan, const LoadOptions& options) {
   if (plan.slices.empty()) return makeError("series.empty", "series has no slices", plan.id);
   for (const auto& s : plan.slices)
     if (s.file >= scan.files.size()) return makeError("series.bad_plan", "plan refers to a missing file", plan.id);
@@ -44,30 +105,27 @@ Result<std::shared_ptr<Volume>> loadSeries(const ScanResult& scan, const SeriesP
   vol->geometry = plan.geometry;
   vol->timesMs = plan.timesMs;
   vol->info = plan.info;
-  detail::StagingPlan staging(plan, *vol);
-  const auto jobs = jobsByFile(plan);
-  if (progress) progress->setTotal(static_cast<int64_t>(plan.slices.size()));
-  std::unique_ptr<ThreadPool> own;
-  if (options.threads) own = std::make_unique<ThreadPool>(options.threads);
-  ThreadPool& pool = own ? *own : ThreadPool::global();
-  std::mutex errMutex;
-  std::vector<Error> errors;
-  pool.parallelFor(static_cast<int64_t>(jobs.size()), [&](int64_t j) {
-    if (progress && progress->cancelled()) return;
-    const FileJob& job = jobs[static_cast<size_t>(j)];
-    const FileHeader& h = scan.files[job.file];
-    Status st = staging.decodeFile(h, job.slices);
-    if (!st) {
-      std::lock_guard lock(errMutex);
-      errors.push_back(st.error());
+  auto job = std::make_shared<Job>(scan, plan, options, vol);
+  job->start();
+  return std::shared_ptr<LoadJob>(job);
+}
+
+Result<std::shared_ptr<Volume>> loadSeries(const ScanResult& scan, const SeriesPlan& plan, const LoadOptions& options,
+                                           Progress* progress) {
+  auto job = startLoad(scan, plan, options);
+  if (!job) return job.error();
+  if (progress) {
+    // Mirror the job's progress and forward a cancel request while waiting.
+    while (!(*job)->done()) {
+      if (progress->cancelled()) (*job)->cancel();
+      progress->setTotal((*job)->progress().total());
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    if (progress) progress->add(static_cast<int64_t>(job.slices.size()));
-  });
-  if (progress && progress->cancelled()) return makeError("io.cancelled", "load cancelled", plan.id);
-  if (!errors.empty() && errors.size() == jobs.size()) return errors.front();
-  for (const auto& e : errors) log::warn("slice left blank: " + e.str());
-  staging.finish();
-  return vol;
+    progress->add((*job)->progress().done() - progress->done());
+  }
+  Status st = (*job)->wait();
+  if (!st) return st.error();
+  return (*job)->volume();
 }
 
 }  // namespace cvx::io

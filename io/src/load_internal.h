@@ -2,6 +2,7 @@
 // resampling) and the resampling pass.
 #pragma once
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 #include <cvx/io/dicom.h>
@@ -14,7 +15,7 @@ Status readNativeFrames(const FileHeader& h, const std::vector<std::pair<uint32_
 
 class StagingPlan {
  public:
-  StagingPlan(const SeriesPlan& plan, Volume& vol);
+  StagingPlan(const SeriesPlan& plan, Volume& vol, std::function<void(int64_t)> onReady = {});
   // Decodes the given plan.slices of one file. Thread-safe for distinct files.
   Status decodeFile(const FileHeader& h, const std::vector<size_t>& sliceIndices);
   // Resamples staged slices onto the output grid (uneven spacing, missing slices).
@@ -25,7 +26,9 @@ class StagingPlan {
   void place(const FileHeader& h, const SliceRef& ref, const std::byte* frame, std::byte* dst) const;
   void recordSource(const FileHeader& h, size_t sliceIndex);
 
+  void ready(int64_t index);
   const SeriesPlan& plan_;
+  std::function<void(int64_t)> onReady_;
   Volume& vol_;
   bool direct_ = false;               // frames decode straight into the volume
   size_t srcSlices_ = 0;              // source slices per phase

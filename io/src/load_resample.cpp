@@ -53,7 +53,7 @@ void StagingPlan::finish() {
       if (w < 1e-6) vol_.sources[idx] = srcInfo_[k + t * srcSlices_];
       else if (w > 1 - 1e-6) vol_.sources[idx] = srcInfo_[k + 1 + t * srcSlices_];
       else vol_.sources[idx] = SliceSource{};  // interpolated: no single source
-      vol_.markSliceReady(static_cast<int64_t>(idx));
+      ready(static_cast<int64_t>(idx));
     }
 }
 

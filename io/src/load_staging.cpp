@@ -39,7 +39,8 @@ Status decodeAny(const FileHeader& h, const std::vector<FrameDest>& dests) {
 
 }  // namespace
 
-StagingPlan::StagingPlan(const SeriesPlan& plan, Volume& vol) : plan_(plan), vol_(vol) {
+StagingPlan::StagingPlan(const SeriesPlan& plan, Volume& vol, std::function<void(int64_t)> onReady)
+    : plan_(plan), onReady_(std::move(onReady)), vol_(vol) {
   const bool tiles = !plan.slices.empty() && plan.slices.front().tile >= 0;
   direct_ = !plan.resampled && !tiles && plan.type == plan.pixel.storedType();
   const size_t phases = static_cast<size_t>(plan.dims[3]);
@@ -63,7 +64,12 @@ void StagingPlan::recordSource(const FileHeader& h, size_t i) {
     return;
   }
   vol_.sources[i] = src;
-  vol_.markSliceReady(static_cast<int64_t>(i));
+  ready(static_cast<int64_t>(i));
+}
+
+void StagingPlan::ready(int64_t index) {
+  vol_.markSliceReady(index);
+  if (onReady_) onReady_(index);
 }
 
 // Copies one decoded frame (stored type, file's rows x cols) into a slice: tile cut-out and

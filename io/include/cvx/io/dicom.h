@@ -1,6 +1,7 @@
 // DICOM ingest: scan headers, group and split into series, plan geometry, load voxels.
 #pragma once
 #include <array>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -130,7 +131,26 @@ GroupResult planSeries(const ScanResult& scan);
 
 struct LoadOptions {
   unsigned threads = 0;  // 0: the global pool
+  // Called on a worker thread each time a slice (index z + t * dims[2]) is in place.
+  std::function<void(int64_t)> onSliceReady;
 };
+
+// A load running in the background. The volume exists (allocated, geometry set) from the start;
+// its slices fill in, in slice order, and Volume::sliceReady tells which are in place.
+class LoadJob {
+ public:
+  virtual ~LoadJob() = default;
+  virtual std::shared_ptr<Volume> volume() const = 0;
+  virtual Progress& progress() = 0;
+  virtual void cancel() = 0;
+  virtual bool done() const = 0;
+  // Blocks until the load ends; the error if it failed or was cancelled.
+  virtual Status wait() = 0;
+};
+
+// Starts decoding in the background. The scan must outlive the job.
+Result<std::shared_ptr<LoadJob>> startLoad(const ScanResult& scan, const SeriesPlan& plan,
+                                           const LoadOptions& options = {});
 
 // Decodes a planned series straight into a new volume, in parallel. Slices become ready one by
 // one (Volume::sliceReady), so a viewer may draw the first before the last is decoded.
