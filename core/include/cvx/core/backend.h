@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+// The back-end interface (CPU, CUDA) and the registry that picks one at start-up.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <cvx/core/error.h>
+#include <cvx/core/volume.h>
+
+namespace cvx {
+
+// What a back end can do; filled by the back end, read by the UI and the planner.
+struct BackendCapabilities {
+  bool gpu = false;                 // runs on a device (uploads cost a transfer)
+  int64_t maxVolumeDim = 0;         // largest edge of an uploaded volume (0: no limit)
+  uint64_t memoryBytes = 0;         // memory available for volumes (0: unknown)
+  std::string device;               // human description, e.g. "NVIDIA H100 (sm_90)"
+};
+
+// An uploaded volume, owned by the back end that returned it.
+struct VolumeHandle {
+  uint64_t id = 0;  // 0 is never a valid handle
+};
+
+// Narrow on purpose: the algorithms live in core/hd; a back end only runs their loops.
+// Rendering and reslicing are added here as they arrive. No method throws.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;
+  virtual BackendCapabilities capabilities() const = 0;
+  // Makes the voxels of all phases available to the back end (a device copy for CUDA).
+  virtual Result<VolumeHandle> uploadVolume(const Volume& volume) = 0;
+  // Frees one upload; backend.bad_handle if it is not (or no longer) one of ours.
+  virtual Status release(VolumeHandle handle) = 0;
+  // Frees everything this back end holds (also done by the destructor).
+  virtual void releaseAll() = 0;
+};
+
+struct BackendEntry {
+  std::string name;    // "cpu", "cuda"
+  int priority = 0;    // higher wins when its probe passes
+  // Cheap check that the back end can run here; sets *why when it cannot. Run once, cached.
+  std::function<bool(std::string* why)> probe;
+  std::function<Result<std::unique_ptr<Backend>>()> factory;
+};
+
+// Maps a name to a factory. Back ends register themselves (the CUDA one only when its device
+// probe passes); selection logs its choice and honours CVX_BACKEND=<name>.
+class BackendRegistry {
+ public:
+  static BackendRegistry& global();
+
+  // backend.duplicate when the name is taken, backend.invalid without a name or factory.
+  Status add(BackendEntry entry);
+  std::vector<std::string> names() const;  // highest priority first
+  bool has(std::string_view name) const;
+  // After a fault (e.g. a CUDA error) the back end is skipped for the rest of the process.
+  void markUnusable(std::string_view name, std::string reason);
+  // True when registered, not marked unusable and its probe passes.
+  bool usable(std::string_view name) const;
+
+  // Picks a back end: `requested` if non-empty and usable, otherwise the highest-priority usable
+  // one. A requested name that is unknown gives backend.unknown; a known but unusable one logs a
+  // warning and falls back. A factory that fails marks its back end unusable and falls back.
+  // backend.none when nothing is usable.
+  Result<std::unique_ptr<Backend>> select(std::string_view requested);
+  // select() with the value of the environment variable CVX_BACKEND (empty when unset).
+  Result<std::unique_ptr<Backend>> selectFromEnvironment();
+
+ private:
+  struct Slot {
+    BackendEntry entry;
+    int probed = -1;  // -1 not yet, 0 failed, 1 passed
+    std::string why;  // probe failure or unusable reason
+    bool unusable = false;
+  };
+  bool usableLocked(Slot& slot) const;
+  Slot* findLocked(std::string_view name) const;
+
+  mutable std::mutex mutex_;
+  mutable std::vector<Slot> slots_;  // sorted by priority, highest first
+};
+
+}  // namespace cvx

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+// Back-end registry: probe once, pick by priority, honour CVX_BACKEND, fall back after faults.
+#include <cvx/core/backend.h>
+#include <cvx/core/log.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace cvx {
+
+BackendRegistry& BackendRegistry::global() {
+  static BackendRegistry registry;
+  return registry;
+}
+
+Status BackendRegistry::add(BackendEntry entry) {
+  if (entry.name.empty() || !entry.factory) {
+    return makeError("backend.invalid", "a back end needs a name and a factory", entry.name);
+  }
+  std::lock_guard lock(mutex_);
+  if (findLocked(entry.name)) {
+    return makeError("backend.duplicate", "a back end with this name is already registered", entry.name);
+  }
+  Slot slot;
+  slot.entry = std::move(entry);
+  auto pos = std::find_if(slots_.begin(), slots_.end(),
+                          [&](const Slot& s) { return s.entry.priority < slot.entry.priority; });
+  slots_.insert(pos, std::move(slot));
+  return {};
+}
+
+BackendRegistry::Slot* BackendRegistry::findLocked(std::string_view name) const {
+  for (auto& s : slots_) {
+    if (s.entry.name == name) return &s;
+  }
+  return nullptr;
+}
+
+bool BackendRegistry::usableLocked(Slot& slot) const {
+  if (slot.unusable) return false;
+  if (slot.probed < 0) {
+    std::string why;
+    const bool ok = !slot.entry.probe || slot.entry.probe(&why);
+    slot.probed = ok ? 1 : 0;
+    if (!ok) {
+      slot.why = why.empty() ? "probe failed" : why;
+      log::info("backend '" + slot.entry.name + "' not available: " + slot.why);
+    }
+  }
+  return slot.probed == 1;
+}
+
+std::vector<std::string> BackendRegistry::names() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> out;
+  for (const auto& s : slots_) out.push_back(s.entry.name);
+  return out;
+}
+
+bool BackendRegistry::has(std::string_view name) const {
+  std::lock_guard lock(mutex_);
+  return findLocked(name) != nullptr;
+}
+
+void BackendRegistry::markUnusable(std::string_view name, std::string reason) {
+  std::lock_guard lock(mutex_);
+  Slot* slot = findLocked(name);
+  if (!slot || slot->unusable) return;
+  slot->unusable = true;
+  slot->why = std::move(reason);
+  log::warn("backend '" + slot->entry.name + "' disabled for this session: " + slot->why);
+}
+
+bool BackendRegistry::usable(std::string_view name) const {
+  std::lock_guard lock(mutex_);
+  Slot* slot = findLocked(name);
+  return slot && usableLocked(*slot);
+}
+
+Result<std::unique_ptr<Backend>> BackendRegistry::select(std::string_view requested) {
+  std::vector<BackendEntry> candidates;  // usable entries in the order to try them
+  {
+    std::lock_guard lock(mutex_);
+    if (!requested.empty()) {
+      Slot* slot = findLocked(requested);
+      if (!slot) {
+        return makeError("backend.unknown", "no back end with this name is registered", std::string(requested));
+      }
+      if (usableLocked(*slot)) {
+        candidates.push_back(slot->entry);
+      } else {
+        log::warn("requested backend '" + slot->entry.name + "' is not usable (" + slot->why +
+                  "); choosing another");
+      }
+    }
+    for (auto& s : slots_) {
+      if (s.entry.name != requested && usableLocked(s)) candidates.push_back(s.entry);
+    }
+  }
+  for (const auto& entry : candidates) {
+    auto made = entry.factory();
+    if (made.ok() && made.value()) {
+      log::info("backend: using '" + entry.name + "'" +
+                (entry.name == requested ? " (requested)" : " (highest priority available)"));
+      return std::move(made.value());
+    }
+    markUnusable(entry.name, made.ok() ? "factory returned nothing" : made.error().str());
+  }
+  return makeError("backend.none", "no usable back end", std::string(requested));
+}
+
+Result<std::unique_ptr<Backend>> BackendRegistry::selectFromEnvironment() {
+  const char* env = std::getenv("CVX_BACKEND");
+  return select(env ? std::string_view(env) : std::string_view());
+}
+
+}  // namespace cvx
