@@ -1,3 +1,4 @@
+#include <chrono>
 #include <cstdio>
 
 #include <cvx/io/dicom.h>
@@ -6,12 +7,17 @@
 #include "commands.h"
 
 namespace cvx::app {
+namespace {
+using Clock = std::chrono::steady_clock;
+double ms(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+}  // namespace
 
 int runInfo(const std::vector<std::string>& args) {
   std::string path;
-  bool json = false;
+  bool json = false, load = false;
   for (const auto& a : args) {
     if (a == "--json") json = true;
+    else if (a == "--load") load = true;
     else if (path.empty() && a.rfind("--", 0) != 0) path = a;
     else {
       std::fprintf(stderr, "info: unexpected argument %s\n", a.c_str());
@@ -22,6 +28,7 @@ int runInfo(const std::vector<std::string>& args) {
     std::fputs("usage: cinevox info PATH [--json]\n", stderr);
     return kExitUsage;
   }
+  const auto t0 = Clock::now();
   auto scanned = io::scan(path);
   if (!scanned) {
     std::fprintf(stderr, "error %s\n", scanned.error().str().c_str());
@@ -30,7 +37,19 @@ int runInfo(const std::vector<std::string>& args) {
   const io::GroupResult groups = io::planSeries(*scanned);
   const std::string out = json ? io::infoJson(*scanned, groups) + "\n" : io::infoText(*scanned, groups);
   std::fputs(out.c_str(), stdout);
-  return kExitOk;
+  const double scanMs = ms(t0);
+  if (!load) return kExitOk;
+  // --load: decode every series and report its time and status (to stderr, so --json stays clean).
+  int failures = 0;
+  for (const auto& plan : groups.series) {
+    const auto t1 = Clock::now();
+    auto vol = io::loadSeries(*scanned, plan);
+    if (!vol) ++failures;
+    std::fprintf(stderr, "load %s: %s in %.1f ms\n", plan.id.c_str(),
+                 vol ? "ok" : vol.error().str().c_str(), ms(t1));
+  }
+  std::fprintf(stderr, "scan+plan %.1f ms\n", scanMs);
+  return failures ? kExitError : kExitOk;
 }
 
 }  // namespace cvx::app

@@ -12,7 +12,7 @@ void usage() {
   std::fputs(
       "usage:\n"
       "  cinevox [view] [PATH] [--screenshot PNG]   open the viewer (on PATH, a DICOM folder or file)\n"
-      "  cinevox info PATH [--json]                list series found and why files were skipped\n"
+      "  cinevox info PATH [--json] [--load]       list series found and why files were skipped (--load: decode and time them)\n"
       "  cinevox convert PATH [--series UID] --out FILE(.nii.gz|.nii|.nrrd)\n"
       "  cinevox demo OUTDIR                        write the demo study as DICOM files\n",
       stderr);

@@ -57,6 +57,8 @@ Result<std::shared_ptr<Volume>> Volume::create(PixelType type, std::array<int64_
   if (mapped) {
     void* m = mmap(nullptr, alloc, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     p = m == MAP_FAILED ? nullptr : static_cast<std::byte*>(m);
+    // Transparent huge pages: 512x fewer page faults while slices are written in parallel.
+    if (p) madvise(m, alloc, MADV_HUGEPAGE);
   } else {
     p = static_cast<std::byte*>(std::aligned_alloc(64, alloc));
     if (p) std::memset(p, 0, alloc);
