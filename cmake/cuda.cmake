@@ -6,9 +6,16 @@ endif()
 check_language(CUDA)
 if(CMAKE_CUDA_COMPILER)
   if(NOT CMAKE_CUDA_ARCHITECTURES)
-    set(CMAKE_CUDA_ARCHITECTURES 90)
+    # Machine code for Turing..Hopper (CUDA 13's minimum is 7.5) and PTX for newer devices.
+    set(CMAKE_CUDA_ARCHITECTURES 75-real 80-real 86-real 89-real 90-real 90-virtual)
   endif()
   enable_language(CUDA)
+  # CMake 3.25 does not know nvcc 13's C++20 flag, and core's cxx_std_20 makes every consumer
+  # require the CUDA20 dialect: tell CMake the flag (STACK.md).
+  if(NOT CMAKE_CUDA20_STANDARD_COMPILE_OPTION)
+    set(CMAKE_CUDA20_STANDARD_COMPILE_OPTION "-std=c++20")
+    set(CMAKE_CUDA20_EXTENSION_COMPILE_OPTION "-std=c++20")
+  endif()
   if(EXISTS ${CMAKE_SOURCE_DIR}/cuda/CMakeLists.txt)
     add_subdirectory(cuda)
   endif()
