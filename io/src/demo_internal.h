@@ -1,0 +1,80 @@
+// Private to the demo study writer (io/src/demo_*.cpp): shared DICOM modules and the phantoms.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+
+#include <cvx/core/error.h>
+#include <cvx/core/geometry.h>
+
+namespace cvx::io::demo {
+
+// Identifiers shared by every series of the demo study.
+struct Study {
+  std::string studyUid;
+  std::string ctFrameUid;  // frame of reference F, shared by CT and PET
+  std::string date = "20250102";
+  std::string time = "090000";
+};
+
+struct Series {
+  std::string uid, frameUid, modality, sopClassUid, description, time;
+  int number = 0;
+};
+
+// One slice of the Image Plane module. rowSpacing is PixelSpacing[0] (between rows, along the
+// column direction), colSpacing is PixelSpacing[1] (between columns, along the row direction).
+struct Plane {
+  Vec3 position;
+  Vec3 rowDir{1, 0, 0}, colDir{0, 1, 0};
+  double rowSpacing = 1, colSpacing = 1, thickness = 1;
+};
+
+struct Pixels {
+  uint16_t rows = 0, cols = 0, bitsStored = 16;
+  bool isSigned = false;
+  std::string photometric = "MONOCHROME2";
+  const uint16_t* data = nullptr;  // rows*cols values (int16 reinterpreted when isSigned)
+};
+
+std::string newUid();
+// A DS value (at most 16 characters) for v.
+std::string ds(double v);
+// DS multi-value "a\b\c".
+std::string dsList(const std::vector<double>& v);
+
+// Patient, General Study, General Series, Frame of Reference, General Equipment, SOP Common.
+void putCommon(DcmItem& ds, const Study& study, const Series& series, int instance);
+void putPlane(DcmItem& ds, const Plane& plane);
+void putPixels(DcmItem& ds, const Pixels& px);
+// Window presets: centers, widths and explanations of the same length.
+void putWindows(DcmItem& ds, const std::vector<double>& centers, const std::vector<double>& widths,
+                const std::string& explanations);
+// Writes file as Explicit VR Little Endian with a meta header.
+Status save(DcmFileFormat& file, const std::string& path);
+// outDir/name, created; demo.mkdir_failed on failure.
+Result<std::string> seriesDir(const std::string& outDir, const std::string& name);
+// dir/IM0001.dcm
+std::string instancePath(const std::string& dir, int instance);
+
+// The body phantom shared by CT and PET (docs/demo.md lists every shape).
+enum class Tissue : uint8_t {
+  Air, Fat, Soft, Lung, Liver, Lesion, Nodule, Cortex, Marrow, Canal, Aorta, Heart, Stomach,
+  StomachGas, Rib
+};
+Tissue tissueAt(Vec3 patientMm);
+double huOf(Tissue t);
+double suvOf(Tissue t);
+
+// The series writers (demo_ct.cpp, demo_pet.cpp, demo_mr4d.cpp, demo_oblique.cpp, demo_mono1.cpp).
+Status writeCt(const std::string& outDir, const Study& study);
+Status writePet(const std::string& outDir, const Study& study);
+Status writeMr4d(const std::string& outDir, const Study& study);
+Status writeOblique(const std::string& outDir, const Study& study);
+Status writeMono1(const std::string& outDir, const Study& study);
+
+}  // namespace cvx::io::demo

@@ -1,0 +1,120 @@
+// Demo study: the PET series. 128x128x60 slices of the body phantom (2 mm pixels, 4 mm slices) in
+// the CT's frame of reference, in Bq/ml (BQML), int16 with a per-slice RescaleSlope as GE
+// writes it. Activity = SUV x (decayed dose / weight), so SUVbw is known exactly (docs/demo.md).
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmdata/dcsequen.h>
+
+#include "demo_internal.h"
+
+namespace cvx::io::demo {
+namespace {
+
+constexpr int kSize = 128, kSlices = 60;
+constexpr double kPixelMm = 2.0, kSliceMm = 4.0;
+constexpr double kDoseBq = 370e6, kHalfLifeS = 6586.2, kWeightKg = 75.0;
+constexpr double kUptakeS = 3600.0;          // injection 09:00:00, series start 10:00:00
+constexpr double kFrameS = 180.0;
+
+Vec3 petVoxelCentre(int i, int j, int k) {
+  return {(i - (kSize - 1) / 2.0) * kPixelMm, (j - (kSize - 1) / 2.0) * kPixelMm,
+          (k - (kSlices - 1) / 2.0) * kSliceMm};
+}
+
+// Bq/ml of SUV 1: the dose decayed to the series start, spread over the body weight in grams.
+double bqmlPerSuv() { return kDoseBq * std::exp2(-kUptakeS / kHalfLifeS) / (kWeightKg * 1000.0); }
+
+// Quantises one slice; returns the RescaleSlope string written (and used) for it.
+std::string fillSlice(int k, std::vector<uint16_t>& px) {
+  std::vector<double> bqml(px.size());
+  double maxValue = 0;
+  for (int j = 0; j < kSize; ++j)
+    for (int i = 0; i < kSize; ++i) {
+      const double v = suvOf(tissueAt(petVoxelCentre(i, j, k))) * bqmlPerSuv();
+      bqml[static_cast<size_t>(j) * kSize + i] = v;
+      maxValue = std::max(maxValue, v);
+    }
+  const std::string slopeText = maxValue > 0 ? ds(maxValue / 32767.0) : "1";
+  const double slope = std::stod(slopeText);
+  for (size_t n = 0; n < px.size(); ++n) {
+    const long q = std::clamp(std::lround(bqml[n] / slope), 0L, 32767L);
+    px[n] = static_cast<uint16_t>(static_cast<int16_t>(q));
+  }
+  return slopeText;
+}
+
+void putIsotope(DcmItem& d) {
+  DcmItem* item = nullptr;
+  d.findOrCreateSequenceItem(DCM_RadiopharmaceuticalInformationSequence, item, 0);
+  if (!item) return;
+  item->putAndInsertString(DCM_Radiopharmaceutical, "Fluorodeoxyglucose");
+  item->putAndInsertString(DCM_RadiopharmaceuticalStartTime, "090000.00");
+  item->putAndInsertString(DCM_RadiopharmaceuticalStartDateTime, "20250102090000.00");
+  item->putAndInsertString(DCM_RadionuclideTotalDose, ds(kDoseBq).c_str());
+  item->putAndInsertString(DCM_RadionuclideHalfLife, ds(kHalfLifeS).c_str());
+  item->putAndInsertString(DCM_RadionuclidePositronFraction, "0.9673");
+  DcmItem* code = nullptr;
+  item->findOrCreateSequenceItem(DCM_RadionuclideCodeSequence, code, 0);
+  if (!code) return;
+  code->putAndInsertString(DCM_CodeValue, "C-111A1");
+  code->putAndInsertString(DCM_CodingSchemeDesignator, "SRT");
+  code->putAndInsertString(DCM_CodeMeaning, "^18^Fluorine");
+}
+
+void putPetModules(DcmItem& d, int instance, const std::string& slope) {
+  d.putAndInsertString(DCM_ImageType, "ORIGINAL\\PRIMARY");
+  d.putAndInsertString(DCM_PatientWeight, ds(kWeightKg).c_str());
+  d.putAndInsertString(DCM_PatientSize, "1.75");
+  d.putAndInsertString(DCM_Units, "BQML");
+  d.putAndInsertString(DCM_CountsSource, "EMISSION");
+  d.putAndInsertString(DCM_SeriesType, "STATIC\\IMAGE");
+  d.putAndInsertString(DCM_CorrectedImage, "DECY\\ATTN\\SCAT\\DTIM\\RAN\\NORM");
+  d.putAndInsertString(DCM_RandomsCorrectionMethod, "DLYD");
+  d.putAndInsertString(DCM_AttenuationCorrectionMethod, "CT");
+  d.putAndInsertString(DCM_DecayCorrection, "START");
+  d.putAndInsertString(DCM_ReconstructionMethod, "OSEM");
+  d.putAndInsertUint16(DCM_NumberOfSlices, kSlices);
+  d.putAndInsertString(DCM_CollimatorType, "NONE");
+  d.putAndInsertString(DCM_AcquisitionDate, "20250102");
+  d.putAndInsertString(DCM_AcquisitionTime, "100000");
+  d.putAndInsertString(DCM_FrameReferenceTime, ds(kFrameS * 500.0).c_str());
+  d.putAndInsertString(DCM_ActualFrameDuration, ds(kFrameS * 1000.0).c_str());
+  d.putAndInsertUint16(DCM_ImageIndex, static_cast<Uint16>(instance));
+  d.putAndInsertString(DCM_DecayFactor, ds(std::exp2(kFrameS / 2.0 / kHalfLifeS)).c_str());
+  d.putAndInsertString(DCM_DoseCalibrationFactor, "1");
+  d.putAndInsertString(DCM_SliceSensitivityFactor, "1");
+  d.putAndInsertString(DCM_RescaleIntercept, "0");
+  d.putAndInsertString(DCM_RescaleSlope, slope.c_str());
+  const double c = bqmlPerSuv();
+  putWindows(d, {3.0 * c}, {6.0 * c}, "SUV 0-6");
+  putIsotope(d);
+}
+
+}  // namespace
+
+Status writePet(const std::string& outDir, const Study& study) {
+  auto dir = seriesDir(outDir, "PET");
+  if (!dir) return dir.error();
+  Series s{newUid(), study.ctFrameUid, "PT", UID_PositronEmissionTomographyImageStorage,
+           "Demo PET FDG (lesion SUV 8, liver SUV 2)", "100000", 3};
+  std::vector<uint16_t> px(static_cast<size_t>(kSize) * kSize);
+  for (int k = 0; k < kSlices; ++k) {
+    const std::string slope = fillSlice(k, px);
+    DcmFileFormat file;
+    DcmDataset& d = *file.getDataset();
+    const int instance = kSlices - k;
+    putCommon(d, study, s, instance);
+    putPetModules(d, instance, slope);
+    putPlane(d, Plane{petVoxelCentre(0, 0, k), {1, 0, 0}, {0, 1, 0}, kPixelMm, kPixelMm, kSliceMm});
+    putPixels(d, Pixels{kSize, kSize, 16, true, "MONOCHROME2", px.data()});
+    CVX_TRY(save(file, instancePath(*dir, instance)));
+  }
+  return {};
+}
+
+}  // namespace cvx::io::demo
