@@ -24,9 +24,16 @@ std::optional<std::array<double, 6>> vec6(DcmItem& item, const DcmTagKey& tag);
 std::optional<std::array<double, 2>> vec2(DcmItem& item, const DcmTagKey& tag);
 // First item of a sequence inside item, or nullptr.
 DcmItem* firstItem(DcmItem& item, const DcmTagKey& seq);
-// "HHMMSS.frac" -> seconds of day.
-std::optional<double> timeToSeconds(const std::string& tm);
-// "YYYYMMDDHHMMSS.frac" -> seconds of day (date ignored).
-std::optional<double> dateTimeToSeconds(const std::string& dt);
+
+// The attribute accessor of scan_fill.h over a DCMTK item.
+struct DcmAccess {
+  DcmItem* it = nullptr;
+  std::string str(const DcmTagKey& tag) const { return it ? dcm::str(*it, tag) : std::string(); }
+  std::optional<double> num(const DcmTagKey& tag, unsigned long pos = 0) const {
+    return it ? dcm::num(*it, tag, pos) : std::nullopt;
+  }
+  std::optional<DcmAccess> item(const DcmTagKey& seq) const;
+  static DcmAccess noItem();
+};
 
 }  // namespace cvx::io::dcm

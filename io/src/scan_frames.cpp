@@ -3,31 +3,11 @@
 #include <dcmtk/dcmdata/dcvrat.h>
 
 #include "dcm_util.h"
+#include "scan_fill.h"
 #include "scan_internal.h"
 
 namespace cvx::io::detail {
 namespace {
-
-// Attributes that may sit at top level (classic) or inside functional group macros.
-void readClassic(DcmItem& ds, FrameHeader& f) {
-  f.position = dcm::vec3(ds, DCM_ImagePositionPatient);
-  f.orientation = dcm::vec6(ds, DCM_ImageOrientationPatient);
-  f.pixelSpacing = dcm::vec2(ds, DCM_PixelSpacing);
-  if (!f.pixelSpacing) f.pixelSpacing = dcm::vec2(ds, DCM_ImagerPixelSpacing);
-  f.sliceThickness = dcm::num(ds, DCM_SliceThickness).value_or(0);
-  f.rescaleSlope = dcm::num(ds, DCM_RescaleSlope).value_or(1);
-  f.rescaleIntercept = dcm::num(ds, DCM_RescaleIntercept).value_or(0);
-  if (f.rescaleSlope == 0) f.rescaleSlope = 1;
-  f.temporalPositionId = dcm::num(ds, DCM_TemporalPositionIdentifier);
-  f.triggerTimeMs = dcm::num(ds, DCM_TriggerTime);
-  f.acquisitionNumber = dcm::num(ds, DCM_AcquisitionNumber);
-  f.acquisitionTimeS = dcm::timeToSeconds(dcm::str(ds, DCM_AcquisitionTime));
-  if (!f.acquisitionTimeS) f.acquisitionTimeS = dcm::dateTimeToSeconds(dcm::str(ds, DCM_AcquisitionDateTime));
-  f.contentTimeS = dcm::timeToSeconds(dcm::str(ds, DCM_ContentTime));
-  f.echoTimeMs = dcm::num(ds, DCM_EchoTime);
-  f.repetitionTimeMs = dcm::num(ds, DCM_RepetitionTime);
-  f.instanceNumber = dcm::integer(ds, DCM_InstanceNumber);
-}
 
 // Applies the functional group macros of one item (shared or per-frame) to a frame.
 void applyGroups(DcmItem& g, FrameHeader& f) {
@@ -52,7 +32,7 @@ void applyGroups(DcmItem& g, FrameHeader& f) {
     }
     if (auto t = dcm::num(*it, DCM_TemporalPositionIndex)) f.temporalPositionId = t;
     if (auto s = dcm::num(*it, DCM_InStackPositionNumber)) f.stackPosition = static_cast<int>(*s);
-    if (auto a = dcm::dateTimeToSeconds(dcm::str(*it, DCM_FrameAcquisitionDateTime))) f.acquisitionTimeS = a;
+    if (auto a = dateTimeToSeconds(dcm::str(*it, DCM_FrameAcquisitionDateTime))) f.acquisitionTimeS = a;
   }
   if (DcmItem* it = dcm::firstItem(g, DCM_CardiacSynchronizationSequence))
     if (auto t = dcm::num(*it, DCM_NominalCardiacTriggerDelayTime)) f.triggerTimeMs = t;
@@ -81,9 +61,8 @@ void readDimensionPointers(DcmItem& ds, FileHeader& h) {
 
 void readFrames(DcmItem& ds, FileHeader& h) {
   FrameHeader base;
-  readClassic(ds, base);
-  const int nf = dcm::integer(ds, DCM_NumberOfFrames, 1);
-  h.numberOfFrames = nf > 0 ? static_cast<uint32_t>(nf) : 1u;
+  dcm::DcmAccess acc{&ds};
+  fillClassicFrame(acc, base);
   DcmSequenceOfItems* perFrame = nullptr;
   ds.findAndGetSequence(DCM_PerFrameFunctionalGroupsSequence, perFrame);
   DcmItem* shared = dcm::firstItem(ds, DCM_SharedFunctionalGroupsSequence);

@@ -10,6 +10,7 @@
 #include <dcmtk/dcmdata/dcxfer.h>
 
 #include "dcm_util.h"
+#include "scan_fill.h"
 #include "scan_internal.h"
 
 namespace cvx::io {
@@ -44,18 +45,6 @@ Status precheck(const std::string& path, uint64_t& size) {
   return makeError("dicom.not_dicom", "not a DICOM file (no DICM marker, no dataset start)", path);
 }
 
-void readPixelFormat(DcmItem& ds, PixelFormat& p) {
-  p.rows = static_cast<uint16_t>(dcm::integer(ds, DCM_Rows));
-  p.cols = static_cast<uint16_t>(dcm::integer(ds, DCM_Columns));
-  p.samplesPerPixel = static_cast<uint16_t>(dcm::integer(ds, DCM_SamplesPerPixel, 1));
-  p.bitsAllocated = static_cast<uint16_t>(dcm::integer(ds, DCM_BitsAllocated, 16));
-  p.bitsStored = static_cast<uint16_t>(dcm::integer(ds, DCM_BitsStored, p.bitsAllocated));
-  p.highBit = static_cast<uint16_t>(dcm::integer(ds, DCM_HighBit, p.bitsStored - 1));
-  p.isSigned = dcm::integer(ds, DCM_PixelRepresentation) == 1;
-  p.planarConfiguration = static_cast<uint16_t>(dcm::integer(ds, DCM_PlanarConfiguration));
-  p.photometric = dcm::str(ds, DCM_PhotometricInterpretation);
-  if (p.photometric.empty()) p.photometric = p.samplesPerPixel == 3 ? "RGB" : "MONOCHROME2";
-}
 
 std::string transferSyntaxOf(DcmFileFormat& ff) {
   std::string ts = dcm::str(*ff.getMetaInfo(), DCM_TransferSyntaxUID);
@@ -124,7 +113,8 @@ Result<FileHeader> readHeader(const std::string& path) {
     return makeError("dicom.no_pixels", "no Pixel Data (SOP class " + h.sopClassUid + ")", path);
   }
   h.pixelDataOffset = nativePixelOffset(ds, path, h.transferSyntaxUid, size);
-  readPixelFormat(ds, h.pixel);
+  dcm::DcmAccess acc{&ds};
+  detail::fillPixelFormat(acc, h.pixel);
   if (h.pixel.rows == 0 || h.pixel.cols == 0)
     return makeError("dicom.no_pixels", "Rows or Columns missing or zero", path);
   detail::readSeriesInfo(ds, h);

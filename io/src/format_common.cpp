@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+// File reading, zlib streams and atomic writes shared by the image-format readers and writers.
+#include <algorithm>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+
+#include "format_internal.h"
+
+namespace cvx::io::fmt {
+
+Result<Bytes> readWholeFile(const std::string& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return makeError("io.open_failed", "cannot open file: " + ec.message(), path);
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return makeError("io.open_failed", std::strerror(errno), path);
+  Bytes out(static_cast<size_t>(size));
+  const size_t got = out.empty() ? 0 : std::fread(out.data(), 1, out.size(), f);
+  std::fclose(f);
+  if (got != out.size()) return makeError("io.read_failed", "short read", path);
+  return out;
+}
+
+Result<Bytes> inflateExact(const std::byte* src, size_t n, uint64_t expected, const std::string& ctx,
+                           bool allowShort) {
+  if (expected > std::numeric_limits<size_t>::max() ||
+      expected / kMaxInflateRatio > static_cast<uint64_t>(n) + 1024)
+    return makeError("format.truncated", "compressed data too small for the declared size", ctx);
+  Bytes out(static_cast<size_t>(expected));
+  z_stream zs{};
+  if (inflateInit2(&zs, 15 + 32) != Z_OK) return makeError("format.bad_data", "zlib init failed", ctx);
+  size_t inPos = 0, outPos = 0;
+  int rc = Z_OK;
+  while (outPos < out.size()) {
+    const size_t inChunk = std::min<size_t>(n - inPos, 1u << 30);
+    const size_t outChunk = std::min<size_t>(out.size() - outPos, 1u << 30);
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(src + inPos));
+    zs.avail_in = static_cast<uInt>(inChunk);
+    zs.next_out = reinterpret_cast<Bytef*>(out.data() + outPos);
+    zs.avail_out = static_cast<uInt>(outChunk);
+    rc = inflate(&zs, Z_NO_FLUSH);
+    inPos += inChunk - zs.avail_in;
+    outPos += outChunk - zs.avail_out;
+    if (rc == Z_STREAM_END) {
+      if (inPos >= n) break;
+      inflateReset(&zs);  // a concatenated gzip member follows
+      continue;
+    }
+    if (rc != Z_OK) break;
+    if (zs.avail_in == inChunk && zs.avail_out == outChunk) break;  // no progress
+  }
+  inflateEnd(&zs);
+  if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
+    return makeError("format.bad_data", std::string("corrupt compressed data: ") +
+                                            (zs.msg ? zs.msg : "zlib error"), ctx);
+  if (outPos < out.size() && allowShort) {
+    out.resize(outPos);
+    return out;
+  }
+  if (outPos < out.size())
+    return makeError("format.truncated", "compressed data ends before " + std::to_string(expected) +
+                                             " bytes (" + std::to_string(outPos) + " decoded)", ctx);
+  return out;
+}
+
+Result<Bytes> deflateAll(const std::byte* src, size_t n, bool withGzipHeader) {
+  z_stream zs{};
+  if (deflateInit2(&zs, 6, Z_DEFLATED, withGzipHeader ? 15 + 16 : 15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    return makeError("io.write_failed", "zlib init failed");
+  Bytes out(deflateBound(&zs, static_cast<uLong>(std::min<size_t>(n, 1u << 30))) + 64);
+  size_t inPos = 0, outPos = 0;
+  int rc = Z_OK;
+  while (rc != Z_STREAM_END) {
+    if (out.size() - outPos < 65536) out.resize(out.size() + out.size() / 2 + 65536);
+    const size_t inChunk = std::min<size_t>(n - inPos, 1u << 30);
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(src + inPos));
+    zs.avail_in = static_cast<uInt>(inChunk);
+    zs.next_out = reinterpret_cast<Bytef*>(out.data() + outPos);
+    zs.avail_out = static_cast<uInt>(std::min<size_t>(out.size() - outPos, 1u << 30));
+    const size_t outAvail = zs.avail_out;
+    rc = deflate(&zs, inPos + inChunk >= n ? Z_FINISH : Z_NO_FLUSH);
+    inPos += inChunk - zs.avail_in;
+    outPos += outAvail - zs.avail_out;
+    if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
+      deflateEnd(&zs);
+      return makeError("io.write_failed", "zlib deflate failed");
+    }
+  }
+  deflateEnd(&zs);
+  out.resize(outPos);
+  return out;
+}
+
+Status writeFileAtomic(const std::string& path, std::span<const std::byte> head,
+                       std::span<const std::byte> body) {
+  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) return makeError("io.write_failed", std::strerror(errno), path);
+  bool ok = (head.empty() || std::fwrite(head.data(), 1, head.size(), f) == head.size()) &&
+            (body.empty() || std::fwrite(body.data(), 1, body.size(), f) == body.size());
+  ok = (std::fflush(f) == 0) && ok;
+  ok = (std::fclose(f) == 0) && ok;
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    std::remove(tmp.c_str());
+    return makeError("io.write_failed", why, path);
+  }
+  return {};
+}
+
+}  // namespace cvx::io::fmt

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+// NIfTI-1/2 reading (.nii, .nii.gz): geometry from sform > qform > pixdim, converted RAS -> LPS.
+#include <cmath>
+
+#include "format_nifti.h"
+
+namespace cvx::io::fmt {
+
+namespace {
+
+double spaceScaleToMm(int units) {
+  switch (units & 0x07) {
+    case 1: return 1000.0;  // metres
+    case 3: return 0.001;   // microns
+    default: return 1.0;    // mm, or unknown (taken as mm)
+  }
+}
+
+double timeScaleToMs(int units, ImageReadNotes& notes) {
+  switch (units & 0x38) {
+    case 16: return 1.0;     // ms
+    case 24: return 0.001;   // us
+    case 8: return 1000.0;   // s
+    default:
+      notes.warnings.push_back("format.time_units: NIfTI time units unknown, taken as seconds");
+      return 1000.0;
+  }
+}
+
+void applyHeader(const NiftiHeader& h, Volume& v, ImageReadNotes& notes) {
+  std::string which;
+  Mat4 ras = niftiAffine(h, which);
+  const double mm = spaceScaleToMm(h.xyztUnits);
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 4; ++c) ras.m[r][c] *= mm;
+  v.geometry = geometryFromNiftiRas(ras);
+  if (which == "pixdim")
+    notes.warnings.push_back("format.no_orientation: NIfTI has neither sform nor qform; axes assumed");
+  if (v.dims()[3] > 1) {
+    const double ms = timeScaleToMs(h.xyztUnits, notes);
+    const double step = std::isfinite(h.pixdim[4]) && h.pixdim[4] > 0 ? h.pixdim[4] * ms : 0.0;
+    setEvenTimes(v, std::isfinite(h.toffset) ? h.toffset * ms : 0.0, step);
+  }
+  const bool scaled = std::isfinite(h.sclSlope) && h.sclSlope != 0;
+  v.info.rescaleSlope = scaled ? h.sclSlope : 1.0;
+  v.info.rescaleIntercept = scaled && std::isfinite(h.sclInter) ? h.sclInter : 0.0;
+  v.info.rescaleApplied = false;
+  v.info.rescaleUniform = true;
+  v.info.seriesDescription = h.descrip;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<Volume>> readNifti(const std::string& path, ImageReadNotes& notes) {
+  auto file = readWholeFile(path);
+  if (!file) return file.error();
+  const Bytes& raw = *file;
+  const bool gz = raw.size() >= 2 && raw[0] == std::byte{0x1f} && raw[1] == std::byte{0x8b};
+  Bytes inflated;
+  const Bytes* bytes = &raw;
+  if (gz) {
+    auto head = inflateExact(raw.data(), raw.size(), kNifti2HeaderSize, path, true);
+    if (!head) return head.error();
+    inflated = std::move(*head);
+    bytes = &inflated;
+  }
+  auto hdr = parseNiftiHeader(bytes->data(), bytes->size(), path);
+  if (!hdr) return hdr.error();
+  const NiftiHeader& h = *hdr;
+  FileType type;
+  if (!fileTypeFromNifti(h.datatype, type))
+    return makeError("format.unsupported", "NIfTI datatype " + std::to_string(h.datatype), path);
+  const std::array<int64_t, 4> dims{h.dim[1], h.dim[2], h.dim[3], h.dim[4]};
+  // Allocation is bounded by what the file can hold: its size, or its size times deflate's ratio.
+  const uint64_t cap = gz ? static_cast<uint64_t>(raw.size()) * kMaxInflateRatio : raw.size();
+  const uint64_t avail = cap > static_cast<uint64_t>(h.voxOffset) ? cap - h.voxOffset : 0;
+  auto vol = allocate(type, dims, avail, path);
+  if (!vol) return vol.error();
+  Volume& v = **vol;
+  const uint64_t dataBytes = static_cast<uint64_t>(v.voxelCount()) * fileTypeBytes(type);
+  if (gz) {
+    auto all = inflateExact(raw.data(), raw.size(), h.voxOffset + dataBytes, path);
+    if (!all) return all.error();
+    inflated = std::move(*all);
+  }
+  decodeVoxels(bytes->data() + h.voxOffset, type, h.swap, v);
+  applyHeader(h, v, notes);
+  notes.format = h.version == 1 ? "nifti1" : "nifti2";
+  noteType(type, notes);
+  markAllReady(v);
+  return vol;
+}
+
+}  // namespace cvx::io::fmt
