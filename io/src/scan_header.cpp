@@ -4,36 +4,42 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 
 #include "dcm_util.h"
+#include "fast_header.h"
 #include "scan_fill.h"
 #include "scan_internal.h"
 
 namespace cvx::io {
 namespace {
 
+constexpr uint64_t kHeadBytes = 64 * 1024;  // what the fast parser sees
+
 // Cheap checks before DCMTK sees the file: empty, gzip, too small.
-Status precheck(const std::string& path, uint64_t& size) {
+Status precheck(const std::string& path, uint64_t& size, std::vector<uint8_t>& headBytes) {
   struct stat st{};
   if (stat(path.c_str(), &st) != 0) return makeError("io.open_failed", "cannot open file", path);
   if (!S_ISREG(st.st_mode)) return makeError("io.not_a_file", "not a regular file", path);
   size = static_cast<uint64_t>(st.st_size);
   if (size == 0) return makeError("dicom.empty", "file is empty", path);
-  unsigned char head[132] = {};
+  headBytes.resize(static_cast<size_t>(std::min<uint64_t>(size, kHeadBytes)));
   size_t n = 0;
   if (FILE* f = std::fopen(path.c_str(), "rb")) {
-    n = std::fread(head, 1, sizeof head, f);
+    n = std::fread(headBytes.data(), 1, headBytes.size(), f);
     std::fclose(f);
   } else {
     return makeError("io.open_failed", "cannot read file", path);
   }
+  headBytes.resize(n);
+  const unsigned char* head = headBytes.data();
   if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b)
     return makeError("dicom.gzip", "file is gzip-compressed, not DICOM; decompress it first", path);
-  if (n == sizeof head && std::memcmp(head + 128, "DICM", 4) == 0) return {};
+  if (n >= 132 && std::memcmp(head + 128, "DICM", 4) == 0) return {};
   if (size < 132 && std::all_of(head, head + n, [](unsigned char c) { return c == 0; }))
     return makeError("dicom.truncated", "file ends inside the DICOM preamble", path);
   // No preamble: accept a dataset that starts with a plausible group (little or big endian).
@@ -86,9 +92,18 @@ int64_t nativePixelOffset(DcmDataset& ds, const std::string& path, const std::st
 }  // namespace
 
 Result<FileHeader> readHeader(const std::string& path) {
+  uint64_t size = 0;
+  std::vector<uint8_t> head;
+  CVX_TRY(precheck(path, size, head));
+  if (auto fast = detail::parseHeaderFast(path, head.data(), head.size(), size)) return std::move(*fast);
+  return detail::readHeaderDcmtk(path);
+}
+
+Result<FileHeader> detail::readHeaderDcmtk(const std::string& path) {
   dcm::initDcmtk();
   uint64_t size = 0;
-  CVX_TRY(precheck(path, size));
+  std::vector<uint8_t> head;
+  CVX_TRY(precheck(path, size, head));
   DcmFileFormat ff;
   // Elements longer than 4 KiB (Pixel Data, big private blobs) stay on disk until used.
   const OFCondition cond = ff.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, 4096, ERM_autoDetect);

@@ -1,0 +1,72 @@
+// The fast header parser: element walk with every length checked against the bytes left.
+#include "fast_header.h"
+
+#include <cstring>
+#include <vector>
+
+#include "fast_parse.h"
+#include "scan_fill.h"
+
+namespace cvx::io::detail {
+namespace {
+
+inline uint32_t tagOf(const DcmTagKey& k) { return (static_cast<uint32_t>(k.getGroup()) << 16) | k.getElement(); }
+
+bool isNativeLE(const std::string& ts) { return ts == "1.2.840.10008.1.2" || ts == "1.2.840.10008.1.2.1"; }
+
+// Transfer syntaxes whose data set is explicit VR little endian with encapsulated pixel data.
+bool isEncapsulatedLE(const std::string& ts) {
+  return ts.rfind("1.2.840.10008.1.2.4.", 0) == 0 || ts == "1.2.840.10008.1.2.5" || ts == "1.2.840.10008.1.2.8.1";
+}
+
+}  // namespace
+
+std::optional<FileHeader> parseHeaderFast(const std::string& path, const uint8_t* buf, size_t n, uint64_t fileSize) {
+  if (n < 132 + 12 || std::memcmp(buf + 128, "DICM", 4) != 0) return std::nullopt;
+  fast::Reader meta(buf, n, 132, true);
+  fast::Attrs metaAttrs;
+  if (!fast::parseMeta(meta, metaAttrs)) return std::nullopt;
+  fast::Access metaAccess{&metaAttrs};
+  const std::string ts = metaAccess.str(DCM_TransferSyntaxUID);
+  const bool implicitVr = ts == "1.2.840.10008.1.2";
+  if (!isNativeLE(ts) && !isEncapsulatedLE(ts)) return std::nullopt;
+  fast::Reader body(buf, n, meta.pos, !implicitVr);
+  fast::Attrs attrs;
+  fast::PixelInfo pixel;
+  if (!fast::parseDataset(body, attrs, pixel)) return std::nullopt;
+  if (!pixel.found) return std::nullopt;  // not reached in buf, or no pixels: let DCMTK decide
+  if (attrs.find(tagOf(DCM_PerFrameFunctionalGroupsSequence)) || attrs.find(tagOf(DCM_SharedFunctionalGroupsSequence)))
+    return std::nullopt;
+  FileHeader h;
+  h.path = path;
+  h.transferSyntaxUid = ts;
+  h.sopClassUid = metaAccess.str(DCM_MediaStorageSOPClassUID);
+  h.hasPixelData = true;
+  fast::Access a{&attrs};
+  fillPixelFormat(a, h.pixel);
+  fillSeriesInfo(a, h);
+  if (h.imageType.find("MOSAIC") != std::string::npos) return std::nullopt;  // CSA header: DCMTK path
+  if (h.pixel.rows == 0 || h.pixel.cols == 0) return std::nullopt;
+  if (isNativeLE(ts)) {
+    if (!pixel.definedLength) return std::nullopt;
+    const uint64_t need = static_cast<uint64_t>(h.pixel.rows) * h.pixel.cols * h.pixel.samplesPerPixel *
+                          ((h.pixel.bitsAllocated + 7) / 8) * h.numberOfFrames;
+    // Truncated or inconsistent pixel data: DCMTK gives the precise error.
+    if (pixel.offset + pixel.length > fileSize || (h.pixel.bitsAllocated % 8 == 0 && pixel.length < need))
+      return std::nullopt;
+    h.pixelDataOffset = static_cast<int64_t>(pixel.offset);
+  } else if (pixel.definedLength) {
+    return std::nullopt;  // encapsulated data must have undefined length
+  }
+  FrameHeader base;
+  fillClassicFrame(a, base);
+  h.frames.reserve(h.numberOfFrames);
+  for (uint32_t i = 0; i < h.numberOfFrames; ++i) {
+    FrameHeader f = base;
+    f.frame = i;
+    h.frames.push_back(f);
+  }
+  return h;
+}
+
+}  // namespace cvx::io::detail

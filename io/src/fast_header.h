@@ -1,0 +1,20 @@
+// A bounded, hand-written header parser for the common case (Part 10, little endian, classic
+// images), about 20x faster than a full DCMTK parse. It accepts a file only when it understands
+// all of it; anything else (no DICM, big endian, deflate, enhanced or mosaic objects, an element it
+// cannot bound) returns nullopt and the caller falls back to DCMTK.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <cvx/io/dicom.h>
+
+namespace cvx::io::detail {
+
+// buf holds the first n bytes of the file (n <= fileSize).
+std::optional<FileHeader> parseHeaderFast(const std::string& path, const uint8_t* buf, size_t n, uint64_t fileSize);
+
+// The DCMTK reader (the reference; used when the fast parser declines).
+Result<FileHeader> readHeaderDcmtk(const std::string& path);
+
+}  // namespace cvx::io::detail
