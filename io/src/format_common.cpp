@@ -27,6 +27,26 @@ Result<Bytes> readWholeFile(const std::string& path) {
   return out;
 }
 
+namespace {
+// All expected bytes are out: run the stream to its end so that the trailer (CRC, length) is
+// checked. Extra data past the expected size is ignored, as other readers do.
+int finishStream(z_stream& zs, const std::byte* src, size_t n, size_t inPos) {
+  Bytef scratch[256];
+  int rc = Z_OK;
+  for (int guard = 0; guard < (1 << 20) && rc == Z_OK; ++guard) {
+    const size_t inChunk = std::min<size_t>(n - inPos, 1u << 30);
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(src + inPos));
+    zs.avail_in = static_cast<uInt>(inChunk);
+    zs.next_out = scratch;
+    zs.avail_out = sizeof scratch;
+    rc = inflate(&zs, Z_NO_FLUSH);
+    inPos += inChunk - zs.avail_in;
+    if (rc == Z_OK && zs.avail_in == inChunk && zs.avail_out == sizeof scratch) break;
+  }
+  return rc;
+}
+}  // namespace
+
 Result<Bytes> inflateExact(const std::byte* src, size_t n, uint64_t expected, const std::string& ctx,
                            bool allowShort) {
   if (expected > std::numeric_limits<size_t>::max() ||
@@ -55,7 +75,10 @@ Result<Bytes> inflateExact(const std::byte* src, size_t n, uint64_t expected, co
     if (rc != Z_OK) break;
     if (zs.avail_in == inChunk && zs.avail_out == outChunk) break;  // no progress
   }
+  if (rc != Z_STREAM_END && outPos == out.size() && !allowShort) rc = finishStream(zs, src, n, inPos);
   inflateEnd(&zs);
+  if (rc != Z_STREAM_END && outPos == out.size() && !allowShort)
+    return makeError("format.truncated", "compressed stream ends without its trailer (CRC)", ctx);
   if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
     return makeError("format.bad_data", std::string("corrupt compressed data: ") +
                                             (zs.msg ? zs.msg : "zlib error"), ctx);
