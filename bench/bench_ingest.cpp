@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: MIT
+// bench_ingest: CineVox's DICOM ingest (scan + plan + load) against ITK (GDCMSeriesFileNames +
+// ImageSeriesReader + GDCMImageIO) and against reading the bytes alone, on ct/ (134 JPEG-lossless
+// slices) and on a 1000-slice uncompressed series built from it. Warm cache, same thread count,
+// median of N runs; the voxels of both readers are compared before anything is timed.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cvx/core/thread_pool.h>
+#include <cvx/io/dicom.h>
+
+#include "bench_series.h"
+#include "itk_reader.h"
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace cvx::bench {
+namespace {
+
+double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? NAN : v[v.size() / 2];
+}
+
+struct Options {
+  int repeat = 5;
+  unsigned threads = 0;
+  int slices = 1000;
+  std::string data = CVX_DATA_DIR;
+};
+
+// Reads every file of a folder fully into memory on the CineVox pool; returns the bytes read.
+size_t readAll(const std::string& dir) {
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.is_regular_file()) files.push_back(e.path().string());
+  std::vector<std::vector<char>> bufs(files.size());
+  std::atomic<size_t> total{0};
+  ThreadPool::global().parallelFor(int64_t(files.size()), [&](int64_t i) {
+    const int fd = ::open(files[size_t(i)].c_str(), O_RDONLY);
+    if (fd < 0) return;
+    const off_t size = ::lseek(fd, 0, SEEK_END);
+    bufs[size_t(i)].resize(size_t(std::max<off_t>(size, 0)));
+    size_t got = 0;
+    while (got < bufs[size_t(i)].size()) {
+      const ssize_t r = ::pread(fd, bufs[size_t(i)].data() + got, bufs[size_t(i)].size() - got, off_t(got));
+      if (r <= 0) break;
+      got += size_t(r);
+    }
+    ::close(fd);
+    total += got;
+  });
+  return total;
+}
+
+struct CvxRun {
+  double scan = NAN, plan = NAN, load = NAN, firstSlice = NAN, total = NAN;
+  std::shared_ptr<Volume> volume;
+  io::SeriesPlan plan_;
+  std::string error;
+};
+
+CvxRun cvxIngest(const std::string& dir) {
+  CvxRun r;
+  const auto t0 = Clock::now();
+  auto scan = io::scan(dir);
+  r.scan = secondsSince(t0);
+  if (!scan.ok()) return r.error = scan.error().str(), r;
+  const auto t1 = Clock::now();
+  io::GroupResult groups = io::planSeries(*scan);
+  r.plan = secondsSince(t1);
+  if (groups.series.empty()) return r.error = "no series planned", r;
+  auto& best = *std::max_element(groups.series.begin(), groups.series.end(),
+                                 [](const auto& a, const auto& b) { return a.slices.size() < b.slices.size(); });
+  std::atomic<bool> first{false};
+  std::atomic<int64_t> firstNs{0};
+  io::LoadOptions lo;
+  lo.onSliceReady = [&](int64_t) {
+    if (!first.exchange(true))
+      firstNs = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count();
+  };
+  const auto t2 = Clock::now();
+  auto vol = io::loadSeries(*scan, best, lo);
+  r.load = secondsSince(t2);
+  r.total = secondsSince(t0);
+  if (!vol.ok()) return r.error = vol.error().str(), r;
+  r.firstSlice = first ? double(firstNs.load()) * 1e-9 : NAN;
+  r.volume = std::move(vol.value());
+  r.plan_ = std::move(best);
+  return r;
+}
+
+// Compares CineVox's stored values, rescaled per slice, with ITK's (rescaled) voxels.
+bool sameVoxels(const CvxRun& c, const ItkSeries& itk, std::string& why) {
+  const Volume& v = *c.volume;
+  const auto& d = v.dims();
+  if (uint64_t(d[0]) != itk.size[0] || uint64_t(d[1]) != itk.size[1] || uint64_t(d[2]) != itk.size[2])
+    return why = "dimensions differ", false;
+  // ITK orders slices from its origin; CineVox may run the other way along the normal.
+  const Vec3 o = v.geometry.originMm, last = v.geometry.worldAt(0, 0, double(d[2] - 1));
+  auto near = [&](Vec3 p) {
+    return std::abs(p.x - itk.origin[0]) + std::abs(p.y - itk.origin[1]) + std::abs(p.z - itk.origin[2]) < 1e-3;
+  };
+  const bool reversed = !near(o) && near(last);
+  if (!near(o) && !reversed) return why = "origins differ", false;
+  const int64_t n = v.voxelsPerSlice();
+  int64_t diff = 0;
+  double sumCvx = 0, sumItk = 0;
+  for (int64_t z = 0; z < d[2]; ++z) {
+    const io::SliceRef& s = c.plan_.slices[size_t(z)];
+    const int16_t* it = itk.voxels.data() + (reversed ? d[2] - 1 - z : z) * n;
+    for (int64_t i = 0; i < n; ++i) {
+      double stored = v.type() == PixelType::Int16 ? double(v.as<int16_t>()[z * n + i])
+                                                   : double(v.as<uint16_t>()[z * n + i]);
+      const double hu = stored * s.rescaleSlope + s.rescaleIntercept;
+      diff += std::lround(hu) != it[i];
+      sumCvx += hu;
+      sumItk += it[i];
+    }
+  }
+  std::printf("  verify: %lld voxels, CineVox sum %.0f, ITK sum %.0f, %lld differ%s\n",
+              static_cast<long long>(n * d[2]), sumCvx, sumItk, static_cast<long long>(diff),
+              reversed ? " (ITK slice order reversed)" : "");
+  if (diff) why = std::to_string(diff) + " voxels differ";
+  return diff == 0;
+}
+
+struct Figures {
+  double cvx = NAN, itk = NAN, read = NAN;
+  bool verified = false;
+};
+
+// Warm-up (and verification), then `repeat` rounds of read / ITK / CineVox; prints medians.
+Figures measure(const std::string& label, const std::string& dir, int repeat) {
+  Figures f;
+  std::printf("\n== %s: %s\n", label.c_str(), dir.c_str());
+  const size_t bytes = readAll(dir);
+  const ItkSeries ref = itkReadSeries(dir, true);
+  if (!ref.error.empty()) std::printf("  ITK failed: %s\n", ref.error.c_str());
+  {
+    const CvxRun warm = cvxIngest(dir);
+    if (!warm.error.empty()) std::printf("  CineVox failed: %s\n", warm.error.c_str());
+    std::string why;
+    if (warm.volume && ref.error.empty()) {
+      f.verified = sameVoxels(warm, ref, why);
+      if (!f.verified) std::printf("  VERIFY FAILED: %s\n", why.c_str());
+    }
+  }
+  std::vector<double> read, itk, scan, plan, load, first, total;
+  for (int r = 0; r < repeat; ++r) {
+    auto t0 = Clock::now();
+    readAll(dir);
+    read.push_back(secondsSince(t0));
+    if (ref.error.empty()) {
+      t0 = Clock::now();
+      const ItkSeries s = itkReadSeries(dir, false);
+      itk.push_back(secondsSince(t0));
+    }
+    CvxRun c = cvxIngest(dir);
+    if (!c.error.empty()) continue;
+    scan.push_back(c.scan), plan.push_back(c.plan), load.push_back(c.load);
+    first.push_back(c.firstSlice), total.push_back(c.total);
+  }
+  f.read = median(read), f.itk = median(itk), f.cvx = median(total);
+  std::printf("  read bytes      %8.1f ms  (%.1f MB, %zu files)\n", f.read * 1e3, double(bytes) / 1e6,
+              size_t(std::distance(fs::directory_iterator(dir), fs::directory_iterator())));
+  std::printf("  ITK             %8.1f ms\n", f.itk * 1e3);
+  std::printf("  CineVox total   %8.1f ms  = scan %.1f + plan %.1f + load %.1f; first slice ready at %.1f ms\n",
+              f.cvx * 1e3, median(scan) * 1e3, median(plan) * 1e3, median(load) * 1e3, median(first) * 1e3);
+  return f;
+}
+
+Options parseArgs(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string k = argv[i], v = argv[i + 1];
+    if (k == "--repeat") o.repeat = std::max(1, std::atoi(v.c_str()));
+    else if (k == "--threads") o.threads = unsigned(std::max(1, std::atoi(v.c_str())));
+    else if (k == "--slices") o.slices = std::max(2, std::atoi(v.c_str()));
+    else if (k == "--data") o.data = v;
+  }
+  if (!o.threads) o.threads = ThreadPool::defaultThreadCount();  // CVX_THREADS or the cores
+  return o;
+}
+
+std::string ratio(double a, double b) {
+  if (!std::isfinite(a) || !std::isfinite(b) || b <= 0) return "nan";
+  char s[32];
+  std::snprintf(s, sizeof s, "%.2f", a / b);
+  return s;
+}
+
+}  // namespace
+}  // namespace cvx::bench
+
+int main(int argc, char** argv) {
+  using namespace cvx::bench;
+  const Options o = parseArgs(argc, argv);
+  // Before the first use of the global pool: CineVox and ITK get the same number of threads.
+  setenv("CVX_THREADS", std::to_string(o.threads).c_str(), 1);
+  const unsigned itkThreads = setItkThreads(o.threads);
+  std::printf("bench_ingest: threads: CineVox CVX_THREADS=%u (pool %u), ITK global default %u; "
+              "hardware %u; median of %d runs, warm cache\n",
+              o.threads, cvx::ThreadPool::global().size() + 1, itkThreads, std::thread::hardware_concurrency(),
+              o.repeat);
+  const std::string root = benchRoot(), ct = o.data + "/ct";
+  std::error_code ec;
+  fs::create_directories(root, ec);
+  auto raw = decompressedSeries(ct, root, o.threads);
+  auto big = raw.ok() ? replicatedSeries(*raw, o.slices, root, o.threads) : raw;
+  if (!big.ok()) std::printf("cannot build the %d-slice series: %s\n", o.slices, big.error().str().c_str());
+  const Figures a = measure("ct/ (134 slices 512x512, JPEG lossless SV1)", ct, o.repeat);
+  Figures b;
+  if (big.ok()) b = measure(std::to_string(o.slices) + " slices 512x512, uncompressed", *big, o.repeat);
+  std::printf("\nvs_itk = ITK time / CineVox time (speed-up, higher is better); "
+              "vs_read = CineVox time / read-bytes time (lower is better, target <= 2)\n");
+  std::printf("voxels verified equal to ITK: ct %s, %d-slice %s\n", a.verified ? "yes" : "NO", o.slices,
+              b.verified ? "yes" : "NO");
+  std::printf("RESULT load_ct140_vs_itk=%s load_1000_vs_itk=%s load_1000_vs_read=%s\n", ratio(a.itk, a.cvx).c_str(),
+              ratio(b.itk, b.cvx).c_str(), ratio(b.cvx, b.read).c_str());
+  return a.verified && b.verified ? 0 : 1;
+}

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+// Input series for bench_ingest, built once under /tmp and cached by stamp files.
+#pragma once
+#include <string>
+
+#include <cvx/core/error.h>
+
+namespace cvx::bench {
+
+// Cache folder: $CVX_BENCH_DIR, else /tmp/cvx_bench.
+std::string benchRoot();
+
+// ct/ decompressed with DCMTK's `dcmdjpeg` (Debian's dcmtk package) into <root>/ct_raw.
+Result<std::string> decompressedSeries(const std::string& source, const std::string& root, unsigned threads);
+
+// `count` slices made from the slices of `raw`, cycled in slice order, each with a new
+// SOPInstanceUID, InstanceNumber and ImagePositionPatient stepped along the slice normal by the
+// source spacing (DCMTK's `dcmodify`), in <root>/ct<count>.
+Result<std::string> replicatedSeries(const std::string& raw, int count, const std::string& root,
+                                     unsigned threads);
+
+}  // namespace cvx::bench
