@@ -2,6 +2,7 @@
 #include <cvx/viewer/viewer.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 #include <QApplication>
 #include <QTimer>
@@ -10,7 +11,27 @@
 
 namespace cvx::viewer {
 
+namespace {
+
+// Qt aborts when its platform plugin finds no display; say so with a code instead.
+bool displayAvailable() {
+  const char* platform = std::getenv("QT_QPA_PLATFORM");
+  if (platform && *platform && std::string(platform).rfind("xcb", 0) != 0 &&
+      std::string(platform).rfind("wayland", 0) != 0)
+    return true;  // offscreen, minimal, vnc...: no display needed
+  const char* x = std::getenv("DISPLAY");
+  const char* w = std::getenv("WAYLAND_DISPLAY");
+  return (x && *x) || (w && *w);
+}
+
+}  // namespace
+
 int runViewer(int argc, char** argv, const std::string& path, const std::string& screenshotPath) {
+  if (!displayAvailable()) {
+    std::fputs("viewer.no_display: no display (DISPLAY/WAYLAND_DISPLAY unset); run under xvfb-run "
+               "or set QT_QPA_PLATFORM=offscreen\n", stderr);
+    return 1;
+  }
   QApplication app(argc, argv);
   QApplication::setApplicationName("CineVox");
   MainWindow window(QString::fromStdString(screenshotPath));
