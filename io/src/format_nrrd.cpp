@@ -111,6 +111,26 @@ double timeStepMs(const NrrdHeader& h, int axis) {
   return sp[axis] * (seconds ? 1000.0 : 1.0);
 }
 
+struct DataPlace {
+  bool inline_ = true;
+};
+
+// The data: inline after the blank line, or in the detached file (read into `external`).
+Result<DataPlace> nrrdData(const NrrdHeader& h, const std::string& path, bool detached, Bytes& external) {
+  std::string dataFile = field(h, "data file");
+  if (dataFile.empty()) dataFile = field(h, "datafile");
+  if (dataFile.find('%') != std::string::npos || lower(dataFile).rfind("list", 0) == 0)
+    return makeError("format.unsupported", "NRRD multi-file data", path);
+  if (dataFile.empty()) {
+    if (detached) return makeError("format.bad_header", "NRRD .nhdr without a data file", path);
+    return DataPlace{true};
+  }
+  auto d = readWholeFile(joinPath(dirOf(path), dataFile));
+  if (!d) return d.error();
+  external = std::move(*d);
+  return DataPlace{false};
+}
+
 }  // namespace
 
 Result<std::shared_ptr<Volume>> readNrrd(const std::string& path, ImageReadNotes& notes) {
@@ -131,23 +151,11 @@ Result<std::shared_ptr<Volume>> readNrrd(const std::string& path, ImageReadNotes
   Geometry g;
   CVX_TRY(layoutAxes(h, dirs, L, g, notes, path));
   if (!dirs.empty()) CVX_TRY(spaceGeometry(h, dirs, g, path));
-  // The data: inline after the blank line, or in the detached file.
-  std::string dataFile = field(h, "data file");
-  if (dataFile.empty()) dataFile = field(h, "datafile");
-  if (dataFile.find('%') != std::string::npos || lower(dataFile).rfind("list", 0) == 0)
-    return makeError("format.unsupported", "NRRD multi-file data", path);
   Bytes detachedBytes;
-  const Bytes* data = &*file;
-  size_t offset = h.dataOffset;
-  if (!dataFile.empty()) {
-    auto d = readWholeFile(joinPath(dirOf(path), dataFile));
-    if (!d) return d.error();
-    detachedBytes = std::move(*d);
-    data = &detachedBytes;
-    offset = 0;
-  } else if (detached) {
-    return makeError("format.bad_header", "NRRD .nhdr without a data file", path);
-  }
+  auto where = nrrdData(h, path, detached, detachedBytes);
+  if (!where) return where.error();
+  const Bytes* data = where->inline_ ? &*file : &detachedBytes;
+  size_t offset = where->inline_ ? h.dataOffset : 0;
   const std::string enc = lower(field(h, "encoding"));
   const bool gz = enc == "gzip" || enc == "gz";
   if (!gz && enc != "raw") return makeError("format.unsupported", "NRRD encoding '" + enc + "'", path);

@@ -202,5 +202,35 @@ TEST(NiftiAnalytic, OurWriterPutsTheSpecFieldsWhereTheSpecSays) {
   expectVec(col0, {-d0.x, -d0.y, d0.z}, 1e-5);
 }
 
+// NIfTI-2 (nifti2.h): 540-byte header, int64 dims, double pixdim/srow, vox_offset 544.
+TEST(NiftiAnalytic, Nifti2SformAndData) {
+  std::vector<uint8_t> b(544, 0);
+  auto put = [&](size_t off, auto v) { std::memcpy(&b[off], &v, sizeof(v)); };
+  put(0, int32_t{540});
+  std::memcpy(&b[4], "n+2\0\r\n\032\n", 8);
+  put(12, int16_t{512});  // uint16
+  put(14, int16_t{16});
+  const int64_t dim[8] = {3, 2, 3, 1, 1, 1, 1, 1};
+  for (int i = 0; i < 8; ++i) put(16 + 8 * i, dim[i]);
+  for (int i = 0; i < 8; ++i) put(104 + 8 * i, 1.0);
+  put(168, int64_t{544});
+  put(348, int32_t{2});  // sform_code aligned
+  const double s[3][4] = {{0, -1.5, 0, 12.25}, {2, 0, 0, -7}, {0, 0, 5, 100}};
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 4; ++c) put(400 + 32 * r + 8 * c, s[r][c]);
+  b.resize(544 + 12);
+  for (uint16_t v = 0; v < 6; ++v) put(544 + 2 * v, static_cast<uint16_t>(60000 + v));
+  test::TempDir tmp;
+  test::writeBytes(tmp.file("n2.nii"), b);
+  io::ImageReadNotes notes;
+  auto v = readOk(tmp.file("n2.nii"), &notes);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(notes.format, "nifti2");
+  EXPECT_EQ(v->dims(), (std::array<int64_t, 4>{2, 3, 1, 1}));
+  EXPECT_EQ(v->as<uint16_t>()[5], 60005);
+  // Voxel (1,2,0): RAS (-3 + 12.25, 2 - 7, 100) = (9.25, -5, 100) -> LPS (-9.25, 5, 100).
+  expectVec(v->geometry.worldAt(1, 2, 0), {-9.25, 5, 100}, 1e-12);
+}
+
 }  // namespace
 }  // namespace cvx
