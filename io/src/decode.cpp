@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+// decodeFrames: opens a file once (Pixel Data stays on disk), checks its pixel module against the
+// scan's, and hands each frame to the decoder of its transfer syntax.
+#include <mutex>
+
+#include <dcmtk/dcmdata/dcrledrg.h>
+#include <dcmtk/dcmjpeg/djdecode.h>
+#include <dcmtk/dcmjpls/djdecode.h>
+
+#include "dcm_util.h"
+#include "decode_internal.h"
+
+namespace cvx::io::detail {
+namespace {
+
+// DCMTK's codec registry is global: register once, before the first decode on any thread.
+void registerCodecsOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    dcm::initDcmtk();
+    DJDecoderRegistration::registerCodecs();
+    DJLSDecoderRegistration::registerCodecs();
+    DcmRLEDecoderRegistration::registerCodecs();
+  });
+}
+
+struct SyntaxEntry {
+  const char* uid;
+  SyntaxKind kind;
+};
+
+constexpr SyntaxEntry kSyntaxes[] = {
+    {"1.2.840.10008.1.2", SyntaxKind::Native},          {"1.2.840.10008.1.2.1", SyntaxKind::Native},
+    {"1.2.840.10008.1.2.2", SyntaxKind::Native},        {"1.2.840.10008.1.2.1.99", SyntaxKind::Native},
+    {"1.2.840.10008.1.2.5", SyntaxKind::DcmtkCodec},    {"1.2.840.10008.1.2.4.50", SyntaxKind::DcmtkCodec},
+    {"1.2.840.10008.1.2.4.51", SyntaxKind::DcmtkCodec}, {"1.2.840.10008.1.2.4.53", SyntaxKind::DcmtkCodec},
+    {"1.2.840.10008.1.2.4.55", SyntaxKind::DcmtkCodec}, {"1.2.840.10008.1.2.4.80", SyntaxKind::DcmtkCodec},
+    {"1.2.840.10008.1.2.4.81", SyntaxKind::DcmtkCodec}, {"1.2.840.10008.1.2.4.57", SyntaxKind::JpegLossless},
+    {"1.2.840.10008.1.2.4.70", SyntaxKind::JpegLossless}, {"1.2.840.10008.1.2.4.90", SyntaxKind::OpenJpeg},
+    {"1.2.840.10008.1.2.4.91", SyntaxKind::OpenJpeg},   {"1.2.840.10008.1.2.4.201", SyntaxKind::OpenJpeg},
+    {"1.2.840.10008.1.2.4.202", SyntaxKind::OpenJpeg},  {"1.2.840.10008.1.2.4.203", SyntaxKind::OpenJpeg},
+    {"1.2.840.10008.1.2.8.1", SyntaxKind::FrameDeflate},
+};
+
+Status decodeOne(DecodeFile& f, uint32_t frame, std::byte* dst) {
+  switch (f.kind) {
+    case SyntaxKind::Native: return decodeNativeFrame(f, frame, dst);
+    case SyntaxKind::DcmtkCodec: return decodeDcmtkFrame(f, frame, dst);
+    case SyntaxKind::JpegLossless: return decodeJpegLosslessFrame(f, frame, dst);
+    case SyntaxKind::OpenJpeg: return decodeOpenJpegFrame(f, frame, dst);
+    case SyntaxKind::FrameDeflate: return decodeDeflateFrame(f, frame, dst);
+  }
+  return makeError("dicom.unsupported_syntax", "no decoder for transfer syntax " + f.syntax, f.path);
+}
+
+}  // namespace
+
+bool syntaxKind(const std::string& uid, SyntaxKind& kind) {
+  for (const auto& e : kSyntaxes) {
+    if (uid == e.uid) {
+      kind = e.kind;
+      return true;
+    }
+  }
+  return false;
+}
+
+Status decodeFrames(const std::string& path, const PixelFormat& expect, std::span<const FrameDest> frames) {
+  registerCodecsOnce();
+  auto f = std::make_unique<DecodeFile>();  // DCMTK objects are large; keep them off the stack
+  CVX_TRY(openForDecode(path, expect, *f));
+  for (const FrameDest& d : frames) {
+    if (d.frame >= f->frames)
+      return makeError("dicom.bad_frame",
+                       "frame " + std::to_string(d.frame) + " of " + std::to_string(f->frames) + " requested", path);
+    if (!d.dst) return makeError("dicom.decode_failed", "no destination for frame", path);
+    Status st = decodeOne(*f, d.frame, d.dst);
+    if (!st) return st;
+  }
+  return {};
+}
+
+}  // namespace cvx::io::detail

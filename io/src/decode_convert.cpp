@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: MIT
+// Raw decoded samples to stored values: BitsStored masking and sign extension for grey images,
+// colour by plane to interleaved, YBR to RGB, and 1-bit unpacking. Grey conversion may run in
+// place (raw.data == dst with equal sample sizes): each value is read before it is written.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "decode_internal.h"
+
+namespace cvx::io::detail {
+namespace {
+
+inline uint32_t sampleAt(const uint8_t* s, size_t i, unsigned bytes) {
+  if (bytes == 1) return s[i];
+  uint16_t v;
+  std::memcpy(&v, s + 2 * i, 2);
+  return v;
+}
+
+inline uint8_t clamp8(double v) { return static_cast<uint8_t>(std::clamp(std::lround(v), 0L, 255L)); }
+
+void greyToStored(const PixelFormat& p, const RawFrame& raw, std::byte* dst) {
+  const size_t n = pixelCount(p);
+  const unsigned shift = raw.applyHighBit ? p.highBit + 1u - p.bitsStored : 0u;
+  const uint32_t mask = (p.bitsStored >= 32) ? ~0u : ((1u << p.bitsStored) - 1u);
+  const uint32_t sign = 1u << (p.bitsStored - 1u);
+  const bool narrow = p.bitsAllocated <= 8;
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t v = (sampleAt(raw.data, i, raw.sampleBytes) >> shift) & mask;
+    if (p.isSigned && (v & sign)) v |= ~mask;  // two's complement in the output width
+    if (narrow) {
+      reinterpret_cast<uint8_t*>(dst)[i] = static_cast<uint8_t>(v);
+    } else {
+      const uint16_t w = static_cast<uint16_t>(v);
+      std::memcpy(dst + 2 * i, &w, 2);
+    }
+  }
+}
+
+enum class Ybr : uint8_t { None, Full, Partial };
+
+Status ybrKind(const std::string& color, Ybr& kind, const std::string& path) {
+  if (color == "RGB" || color == "YBR_RCT" || color == "YBR_ICT") kind = Ybr::None;  // J2K: decoder applied the MCT
+  else if (color == "YBR_FULL" || color == "YBR_FULL_422") kind = Ybr::Full;
+  else if (color == "YBR_PARTIAL_422" || color == "YBR_PARTIAL_420") kind = Ybr::Partial;
+  else return makeError("dicom.unsupported_pixel", "colour model " + color, path);
+  return {};
+}
+
+inline void toRgb(Ybr kind, uint32_t y, uint32_t cb, uint32_t cr, uint8_t* out) {
+  const double Y = y, B = static_cast<double>(cb) - 128.0, R = static_cast<double>(cr) - 128.0;
+  switch (kind) {
+    case Ybr::None: out[0] = static_cast<uint8_t>(y); out[1] = static_cast<uint8_t>(cb); out[2] = static_cast<uint8_t>(cr); return;
+    case Ybr::Full:  // ITU-R BT.601 full range (PS3.3 C.7.6.3.1.2)
+      out[0] = clamp8(Y + 1.402 * R);
+      out[1] = clamp8(Y - 0.344136 * B - 0.714136 * R);
+      out[2] = clamp8(Y + 1.772 * B);
+      return;
+    case Ybr::Partial: {  // studio range: Y in [16, 235], chroma in [16, 240]
+      const double Ys = 1.164383 * (Y - 16.0);
+      out[0] = clamp8(Ys + 1.596027 * R);
+      out[1] = clamp8(Ys - 0.391762 * B - 0.812968 * R);
+      out[2] = clamp8(Ys + 2.017232 * B);
+      return;
+    }
+  }
+}
+
+Status colourToRgb(const DecodeFile& f, const RawFrame& raw, uint8_t* out) {
+  const PixelFormat& p = f.pf;
+  const size_t n = pixelCount(p);
+  Ybr kind = Ybr::None;
+  CVX_TRY(ybrKind(raw.color, kind, f.path));
+  const unsigned down = (raw.sampleBytes == 2 && p.bitsStored > 8) ? p.bitsStored - 8u : 0u;
+  auto at = [&](size_t i) { return (sampleAt(raw.data, i, raw.sampleBytes) >> down) & 0xFFu; };
+  if (raw.subsampled422) {
+    if (p.cols % 2 != 0) return makeError("dicom.unsupported_pixel", "4:2:2 data with odd Columns", f.path);
+    for (size_t j = 0; j < n / 2; ++j) {
+      const uint32_t cb = at(4 * j + 2), cr = at(4 * j + 3);
+      toRgb(kind, at(4 * j), cb, cr, out + 6 * j);
+      toRgb(kind, at(4 * j + 1), cb, cr, out + 6 * j + 3);
+    }
+    return {};
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t a = raw.planar ? at(i) : at(3 * i);
+    const uint32_t b = raw.planar ? at(n + i) : at(3 * i + 1);
+    const uint32_t c = raw.planar ? at(2 * n + i) : at(3 * i + 2);
+    toRgb(kind, a, b, c, out + 3 * i);
+  }
+  return {};
+}
+
+}  // namespace
+
+Status convertFrame(DecodeFile& f, const RawFrame& raw, std::byte* dst) {
+  const PixelFormat& p = f.pf;
+  const size_t n = pixelCount(p);
+  const size_t perPixel = raw.subsampled422 ? 2u : raw.samples;
+  if (raw.samples != p.samplesPerPixel || raw.size < n * perPixel * raw.sampleBytes)
+    return makeError("dicom.pixel_mismatch",
+                     "decoded frame has " + std::to_string(raw.size) + " bytes in " + std::to_string(raw.samples) +
+                         " samples, the pixel module needs " + std::to_string(n * perPixel * raw.sampleBytes),
+                     f.path);
+  if (p.photometric.rfind("PALETTE", 0) == 0) return expandPalette(f, raw, reinterpret_cast<uint8_t*>(dst));
+  if (raw.samples == 1) {
+    greyToStored(p, raw, dst);
+    return {};
+  }
+  if (raw.data == reinterpret_cast<const uint8_t*>(dst))
+    return makeError("dicom.decode_failed", "colour conversion cannot run in place", f.path);
+  return colourToRgb(f, raw, reinterpret_cast<uint8_t*>(dst));
+}
+
+Status unpackBits(const uint8_t* data, size_t size, uint64_t bitOffset, size_t count, uint8_t* dst) {
+  if ((bitOffset + count + 7) / 8 > size) return makeError("dicom.truncated", "1-bit frame shorter than Rows*Columns bits");
+  for (size_t i = 0; i < count; ++i) {
+    const uint64_t b = bitOffset + i;  // the first pixel is the least significant bit (PS3.5 D.2)
+    dst[i] = static_cast<uint8_t>((data[b >> 3] >> (b & 7u)) & 1u);
+  }
+  return {};
+}
+
+}  // namespace cvx::io::detail
