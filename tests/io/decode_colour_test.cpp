@@ -11,7 +11,7 @@
 
 #include "decode_synth_util.h"
 
-namespace cvx::test {
+namespace cvx::test::dec {
 namespace {
 
 io::PixelFormat colour(uint16_t rows, uint16_t cols, const char* photometric, uint16_t planar = 0) {
@@ -176,4 +176,4 @@ TEST(DecodeColour, JpegBaselineRgbCloseToOriginal) {
 }
 
 }  // namespace
-}  // namespace cvx::test
+}  // namespace cvx::test::dec

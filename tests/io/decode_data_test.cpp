@@ -12,7 +12,7 @@
 
 #include "decode_test_util.h"
 
-namespace cvx::test {
+namespace cvx::test::dec {
 namespace {
 
 namespace fs = std::filesystem;
@@ -144,4 +144,4 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 }  // namespace
-}  // namespace cvx::test
+}  // namespace cvx::test::dec

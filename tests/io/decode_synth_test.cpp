@@ -8,7 +8,7 @@
 
 #include "decode_synth_util.h"
 
-namespace cvx::test {
+namespace cvx::test::dec {
 namespace {
 
 io::PixelFormat grey(uint16_t rows, uint16_t cols, uint16_t alloc, uint16_t stored, uint16_t high, bool isSigned) {
@@ -155,4 +155,4 @@ TEST(DecodeSynthErrors, UnknownTransferSyntax) {
 }
 
 }  // namespace
-}  // namespace cvx::test
+}  // namespace cvx::test::dec

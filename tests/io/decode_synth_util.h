@@ -26,7 +26,7 @@
 
 #include "decode_test_util.h"
 
-namespace cvx::test {
+namespace cvx::test::dec {
 
 class TempDir {
  public:
@@ -109,4 +109,4 @@ inline std::vector<uint8_t> le16(const std::vector<uint16_t>& v) {
   return b;
 }
 
-}  // namespace cvx::test
+}  // namespace cvx::test::dec

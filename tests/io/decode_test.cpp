@@ -11,7 +11,7 @@
 #include "../data/dcmtk_oracle.h"
 #include "decode_test_util.h"
 
-namespace cvx::test {
+namespace cvx::test::dec {
 namespace {
 
 const char* kMatrix = "transfer_syntax_matrix";
@@ -126,4 +126,4 @@ TEST(DecodeHtj2k, LossyMatchesPydicomReference) {
 }
 
 }  // namespace
-}  // namespace cvx::test
+}  // namespace cvx::test::dec

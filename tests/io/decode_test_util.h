@@ -18,7 +18,7 @@
 #include "../data/data_util.h"
 #include "../../io/src/decode.h"
 
-namespace cvx::test {
+namespace cvx::test::dec {
 
 struct FileFormat {
   io::PixelFormat pf;
@@ -92,4 +92,4 @@ inline std::vector<int32_t> asInt(const std::vector<std::byte>& b, PixelType t) 
   return out;
 }
 
-}  // namespace cvx::test
+}  // namespace cvx::test::dec
