@@ -18,7 +18,8 @@
 namespace cvx::io {
 namespace {
 
-constexpr uint64_t kHeadBytes = 64 * 1024;  // what the fast parser sees
+constexpr uint64_t kHeadBytes = 64 * 1024;        // what the fast parser sees first
+constexpr uint64_t kBigHeadBytes = 1024 * 1024;   // and at most
 
 // Cheap checks before DCMTK sees the file: empty, gzip, too small.
 Status precheck(const std::string& path, uint64_t& size, std::vector<uint8_t>& headBytes) {
@@ -96,6 +97,15 @@ Result<FileHeader> readHeader(const std::string& path) {
   std::vector<uint8_t> head;
   CVX_TRY(precheck(path, size, head));
   if (auto fast = detail::parseHeaderFast(path, head.data(), head.size(), size)) return std::move(*fast);
+  if (head.size() == kHeadBytes && size > kHeadBytes) {
+    // Big headers (Siemens XA private blobs): one more try with up to 1 MiB.
+    head.resize(static_cast<size_t>(std::min<uint64_t>(size, kBigHeadBytes)));
+    if (FILE* f = std::fopen(path.c_str(), "rb")) {
+      head.resize(std::fread(head.data(), 1, head.size(), f));
+      std::fclose(f);
+      if (auto fast = detail::parseHeaderFast(path, head.data(), head.size(), size)) return std::move(*fast);
+    }
+  }
   return detail::readHeaderDcmtk(path);
 }
 

@@ -2,6 +2,9 @@
 #pragma once
 #include <cstdint>
 #include <mutex>
+#include <optional>
+
+#include <cvx/core/geometry.h>
 #include <string>
 #include <vector>
 
@@ -56,6 +59,17 @@ inline std::vector<int32_t> dcmtkStoredFrame(const std::string& path, unsigned f
     return {};
   }
   return out;
+}
+
+// ImagePositionPatient of a classic file, as DCMTK reads it.
+inline std::optional<Vec3> dcmtkPosition(const std::string& path) {
+  DcmFileFormat ff;
+  if (ff.loadFile(path.c_str()).bad()) return std::nullopt;
+  Vec3 p;
+  for (int i = 0; i < 3; ++i)
+    if (ff.getDataset()->findAndGetFloat64(DCM_ImagePositionPatient, p[i], static_cast<unsigned long>(i)).bad())
+      return std::nullopt;
+  return p;
 }
 
 }  // namespace cvx::test

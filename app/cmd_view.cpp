@@ -1,0 +1,46 @@
+// demo and view: thin wrappers over io::writeDemoStudy and viewer::runViewer.
+#include <cstdio>
+
+#include <cvx/io/demo.h>
+
+#include "commands.h"
+#if defined(CVX_HAVE_VIEWER)
+#include <cvx/viewer/viewer.h>
+#endif
+
+namespace cvx::app {
+
+int runDemo(const std::vector<std::string>& args) {
+  if (args.size() != 1) {
+    std::fputs("usage: cinevox demo OUTDIR\n", stderr);
+    return kExitUsage;
+  }
+  if (auto st = io::writeDemoStudy(args[0]); !st) {
+    std::fprintf(stderr, "error %s\n", st.error().str().c_str());
+    return kExitError;
+  }
+  std::printf("demo study written to %s\n", args[0].c_str());
+  return kExitOk;
+}
+
+int runView(int argc, char** argv, const std::vector<std::string>& args) {
+  std::string path, screenshot;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--screenshot" && i + 1 < args.size()) screenshot = args[++i];
+    else if (path.empty()) path = args[i];
+    else {
+      std::fprintf(stderr, "view: unexpected argument %s\n", args[i].c_str());
+      return kExitUsage;
+    }
+  }
+#if defined(CVX_HAVE_VIEWER)
+  return viewer::runViewer(argc, argv, path, screenshot);
+#else
+  (void)argc;
+  (void)argv;
+  std::fputs("error app.no_viewer: this build has no viewer (configured with CVX_WITH_GUI=OFF)\n", stderr);
+  return kExitError;
+#endif
+}
+
+}  // namespace cvx::app
