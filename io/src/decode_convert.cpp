@@ -20,22 +20,36 @@ inline uint32_t sampleAt(const uint8_t* s, size_t i, unsigned bytes) {
 
 inline uint8_t clamp8(double v) { return static_cast<uint8_t>(std::clamp(std::lround(v), 0L, 255L)); }
 
+// Branch-free per value, so the compiler vectorises it: shift, mask, then sign-extend with
+// (v ^ sign) - sign when signed (sign = 0 when unsigned).
+template <class In, class Out>
+void maskLoop(const In* __restrict src, Out* __restrict dst, size_t n, unsigned shift, uint32_t mask, uint32_t sign) {
+  for (size_t i = 0; i < n; ++i) dst[i] = static_cast<Out>((((static_cast<uint32_t>(src[i]) >> shift) & mask) ^ sign) - sign);
+}
+
+template <class T>
+void maskInPlace(T* v, size_t n, unsigned shift, uint32_t mask, uint32_t sign) {
+  for (size_t i = 0; i < n; ++i) v[i] = static_cast<T>((((static_cast<uint32_t>(v[i]) >> shift) & mask) ^ sign) - sign);
+}
+
 void greyToStored(const PixelFormat& p, const RawFrame& raw, std::byte* dst) {
   const size_t n = pixelCount(p);
   const unsigned shift = raw.applyHighBit ? p.highBit + 1u - p.bitsStored : 0u;
-  const uint32_t mask = (p.bitsStored >= 32) ? ~0u : ((1u << p.bitsStored) - 1u);
-  const uint32_t sign = 1u << (p.bitsStored - 1u);
-  const bool narrow = p.bitsAllocated <= 8;
-  for (size_t i = 0; i < n; ++i) {
-    uint32_t v = (sampleAt(raw.data, i, raw.sampleBytes) >> shift) & mask;
-    if (p.isSigned && (v & sign)) v |= ~mask;  // two's complement in the output width
-    if (narrow) {
-      reinterpret_cast<uint8_t*>(dst)[i] = static_cast<uint8_t>(v);
-    } else {
-      const uint16_t w = static_cast<uint16_t>(v);
-      std::memcpy(dst + 2 * i, &w, 2);
-    }
+  const uint32_t mask = (1u << p.bitsStored) - 1u;
+  const uint32_t sign = p.isSigned ? 1u << (p.bitsStored - 1u) : 0u;
+  const unsigned outBytes = p.bitsAllocated <= 8 ? 1u : 2u;
+  if (raw.data == reinterpret_cast<const uint8_t*>(dst) && raw.sampleBytes == outBytes) {
+    if (shift == 0 && p.bitsStored == 8 * outBytes) return;  // every bit is a stored bit: nothing to do
+    if (outBytes == 1) maskInPlace(reinterpret_cast<uint8_t*>(dst), n, shift, mask, sign);
+    else maskInPlace(reinterpret_cast<uint16_t*>(dst), n, shift, mask, sign);
+    return;
   }
+  const auto* s8 = raw.data;
+  const auto* s16 = reinterpret_cast<const uint16_t*>(raw.data);  // scratch buffers are vector-aligned
+  if (raw.sampleBytes == 1 && outBytes == 1) maskLoop(s8, reinterpret_cast<uint8_t*>(dst), n, shift, mask, sign);
+  else if (raw.sampleBytes == 1) maskLoop(s8, reinterpret_cast<uint16_t*>(dst), n, shift, mask, sign);
+  else if (outBytes == 1) maskLoop(s16, reinterpret_cast<uint8_t*>(dst), n, shift, mask, sign);
+  else maskLoop(s16, reinterpret_cast<uint16_t*>(dst), n, shift, mask, sign);
 }
 
 enum class Ybr : uint8_t { None, Full, Partial };

@@ -41,9 +41,12 @@ Status decodeJpegLosslessFrame(DecodeFile& f, uint32_t frame, std::byte* dst) {
   if (!st) return st;
   const PixelFormat& p = f.pf;
   const size_t count = pixelCount(p) * p.samplesPerPixel;
-  std::vector<uint16_t> samples(count);
+  // 16-bit grey frames decode straight into dst and are masked in place; others via scratch.
+  const bool inPlace = p.samplesPerPixel == 1 && p.bitsAllocated == 16 && p.photometric.rfind("MONO", 0) == 0;
+  std::vector<uint16_t> scratch(inPlace ? 0 : count);
+  uint16_t* samples = inPlace ? reinterpret_cast<uint16_t*>(dst) : scratch.data();
   codec::JpegInfo info;
-  st = codec::decodeJpegLossless(bytes.data(), bytes.size(), samples.data(), samples.size(), &info);
+  st = codec::decodeJpegLossless(bytes.data(), bytes.size(), samples, count, &info);
   if (st && (info.rows != p.rows || info.cols != p.cols || info.components != p.samplesPerPixel))
     return makeError("dicom.pixel_mismatch", "JPEG frame size differs from Rows/Columns/SamplesPerPixel", f.path);
   if (!st) {
@@ -53,7 +56,7 @@ Status decodeJpegLosslessFrame(DecodeFile& f, uint32_t frame, std::byte* dst) {
     return makeError("dicom.decode_failed", st.error().str() + "; " + viaDcmtk.error().message, f.path);
   }
   RawFrame raw;
-  raw.data = reinterpret_cast<const uint8_t*>(samples.data());
+  raw.data = reinterpret_cast<const uint8_t*>(samples);
   raw.size = count * 2;
   raw.sampleBytes = 2;
   raw.samples = p.samplesPerPixel;
