@@ -41,7 +41,7 @@ class BitReader {
  public:
   BitReader(const uint8_t* pos, const uint8_t* end) : pos_(pos), end_(end) {}
 
-  void refill() {
+  [[gnu::always_inline]] void refill() {
     if (!stop_ && end_ - pos_ >= 8) {
       uint64_t w;
       std::memcpy(&w, pos_, 8);
@@ -55,7 +55,7 @@ class BitReader {
         return;
       }
     }
-    refillSlow();
+    *this = refilledSlowly(*this);
   }
 
   // Guarantees at least 32 buffered bits (real or padding).
@@ -80,6 +80,11 @@ class BitReader {
   void seek(const uint8_t* p) { pos_ = p; }
 
  private:
+  // Out of line and by value: the caller's copy never escapes, so it can stay in registers.
+  [[gnu::noinline]] static BitReader refilledSlowly(BitReader r) {
+    r.refillSlow();
+    return r;
+  }
   void refillSlow() {
     while (nbits_ <= 56) {
       uint32_t b = 0;
@@ -110,44 +115,38 @@ class BitReader {
   const uint8_t* end_;
 };
 
-// Decodes one difference. On a bad code it sets `bad` and returns 0. Needs ensure32() before.
-inline int32_t slowDiff(BitReader& br, const HuffTable& t, bool& bad) {
-  const HuffTable::Fast& f = t.fast[br.peek(HuffTable::kLookupBits)];
-  int sym;
-  if (f.codeLen) {
-    br.skip(f.codeLen);
-    sym = f.sym;
-  } else {
-    sym = -1;
-    for (int len = HuffTable::kLookupBits + 1; len <= 16; ++len) {
-      const int32_t code = int32_t(br.peek(len));
-      if (code <= t.maxCode[len]) {
-        br.skip(len);
-        sym = t.vals[(t.valOffset[len] + code) & 0xFF];
-        break;
-      }
-    }
+// The symbol of a code longer than kLookupBits (canonical search over the next 16 bits `bits16`);
+// -1 when no code matches. Out of line: such codes are rare.
+[[gnu::noinline]] inline int slowSymbol(const HuffTable& t, uint32_t bits16, int& len) {
+  for (len = HuffTable::kLookupBits + 1; len <= 16; ++len) {
+    const int32_t code = int32_t(bits16 >> (16 - len));
+    if (code <= t.maxCode[len]) return t.vals[(t.valOffset[len] + code) & 0xFF];
   }
-  if (sym < 0 || sym > 16) {
-    bad = true;
-    return 0;
-  }
-  if (sym == 0) return 0;
-  if (sym == 16) return 32768;
-  br.ensure32();
-  const uint32_t v = br.peek(sym);
-  br.skip(sym);
-  return extendDiff(v, sym);
+  len = 0;
+  return -1;
 }
 
-inline int32_t decodeDiff(BitReader& br, const HuffTable& t, bool& bad) {
+// Decodes one difference; on an invalid code sets `bad` and returns 0. After ensure32() the
+// reader holds at least 32 bits, enough for a code (<= 16) and its extra bits (<= 15).
+[[gnu::always_inline]] inline int32_t decodeDiff(BitReader& br, const HuffTable& t, bool& bad) {
   br.ensure32();
   const HuffTable::Fast& f = t.fast[br.peek(HuffTable::kLookupBits)];
   if (f.total) {
     br.skip(f.total);
     return f.diff;
   }
-  return slowDiff(br, t, bad);
+  int len = f.codeLen;
+  const int sym = len ? f.sym : slowSymbol(t, br.peek(16), len);
+  if (sym < 0 || sym > 16) {
+    bad = true;
+    return 0;
+  }
+  br.skip(len);
+  if (sym == 0) return 0;
+  if (sym == 16) return 32768;
+  const uint32_t v = br.peek(sym);
+  br.skip(sym);
+  return extendDiff(v, sym);
 }
 
 }  // namespace cvx::io::codec::detail

@@ -28,8 +28,8 @@ inline int32_t predict(int32_t ra, int32_t rb, int32_t rc) {
 // Decodes one row of NC interleaved components. `prev` is the row above, or null on the first
 // row of the scan or of a restart interval (then the left neighbour predicts, and `init` the first).
 template <int Pred, int NC>
-void decodeRow(BitReader& br, const HuffTable* const* tab, uint16_t* row, const uint16_t* prev,
-               int cols, int32_t init, bool& bad) {
+[[gnu::always_inline]] inline void decodeRowWith(BitReader& br, const HuffTable* const* tab, uint16_t* row,
+                                                 const uint16_t* prev, int cols, int32_t init, bool& bad) {
   for (int c = 0; c < NC; ++c)
     row[c] = uint16_t((prev ? prev[c] : init) + detail::decodeDiff(br, *tab[c], bad));
   if (!prev) {
@@ -44,6 +44,14 @@ void decodeRow(BitReader& br, const HuffTable* const* tab, uint16_t* row, const 
       const int32_t px = predict<Pred>(row[k - NC], prev[k], prev[k - NC]);
       row[k] = uint16_t(px + detail::decodeDiff(br, *tab[c], bad));
     }
+}
+
+template <int Pred, int NC>
+void decodeRow(BitReader& reader, const HuffTable* const* tab, uint16_t* row, const uint16_t* prev,
+               int cols, int32_t init, bool& bad) {
+  BitReader br = reader;  // a local copy, so that the compiler keeps its fields in registers
+  decodeRowWith<Pred, NC>(br, tab, row, prev, cols, init, bad);
+  reader = br;
 }
 
 using RowFn = void (*)(BitReader&, const HuffTable* const*, uint16_t*, const uint16_t*, int, int32_t,
