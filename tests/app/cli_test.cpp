@@ -1,0 +1,117 @@
+// The `cinevox info --json` and `cinevox convert` contracts, through the real executable.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <unistd.h>
+
+#include <cvx/io/dicom.h>
+#include <cvx/io/formats.h>
+#include <nlohmann/json.hpp>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string data(const std::string& rel) { return std::string(CVX_DATA_DIR) + "/" + rel; }
+
+bool haveData(const std::string& rel) { return fs::exists(data(rel)); }
+
+#define REQUIRE_DATA(rel)                                                           \
+  do {                                                                              \
+    if (!haveData(rel)) {                                                           \
+      const char* req = std::getenv("CVX_REQUIRE_DATA");                            \
+      if (req && std::string(req) == "1") FAIL() << "missing test data " << (rel); \
+      GTEST_SKIP() << "no test data";                                               \
+    }                                                                               \
+  } while (0)
+
+// Runs a command, returns its stdout and exit status.
+std::pair<std::string, int> run(const std::string& cmd) {
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return {"", -1};
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  const int st = pclose(p);
+  return {out, WIFEXITED(st) ? WEXITSTATUS(st) : -1};
+}
+
+}  // namespace
+
+TEST(Cli, InfoJsonFollowsTheContract) {
+  REQUIRE_DATA("two_orientations");
+  auto [out, rc] = run(std::string(CVX_CINEVOX) + " info --json " + data("two_orientations") + " 2>/dev/null");
+  ASSERT_EQ(rc, 0);
+  const auto j = nlohmann::json::parse(out);
+  ASSERT_EQ(j["series"].size(), 2u);
+  for (const auto& s : j["series"]) {
+    for (const char* key : {"studyInstanceUid", "seriesInstanceUid", "modality", "description", "frameOfReferenceUid"})
+      EXPECT_TRUE(s[key].is_string()) << key;
+    EXPECT_EQ(s["dims"].size(), 4u);
+    EXPECT_EQ(s["spacingMm"].size(), 3u);
+    EXPECT_EQ(s["originMm"].size(), 3u);
+    ASSERT_EQ(s["direction"].size(), 9u);
+    EXPECT_TRUE(s["timesMs"].is_array());
+    EXPECT_TRUE(s["warnings"].is_array());
+    for (const auto& w : s["warnings"]) EXPECT_TRUE(w["code"].is_string() && w["message"].is_string());
+    // direction = row cosine, column cosine, normal: unit columns, the third = first x second.
+    std::array<double, 9> d{};
+    for (int i = 0; i < 9; ++i) d[static_cast<size_t>(i)] = s["direction"][static_cast<size_t>(i)];
+    const double cx = d[1] * d[5] - d[2] * d[4], cy = d[2] * d[3] - d[0] * d[5], cz = d[0] * d[4] - d[1] * d[3];
+    EXPECT_NEAR(std::fabs(cx * d[6] + cy * d[7] + cz * d[8]), 1.0, 1e-6);
+  }
+  // Skipped files are listed with a reason (the README here).
+  ASSERT_GE(j["skipped"].size(), 1u);
+  EXPECT_TRUE(j["skipped"][0]["path"].is_string() && j["skipped"][0]["reason"].is_string());
+}
+
+TEST(Cli, InfoJsonSpacingUsesPixelSpacingColumnForX) {
+  // The oblique demo phantom has PixelSpacing 0.5\0.8 (row spacing 0.5 = y, column spacing 0.8 = x).
+  const fs::path dir = fs::temp_directory_path() / ("cvx_cli_demo_" + std::to_string(::getpid()));
+  auto [o1, rc1] = run(std::string(CVX_CINEVOX) + " demo " + dir.string() + " >/dev/null 2>&1");
+  ASSERT_EQ(rc1, 0);
+  auto [out, rc] = run(std::string(CVX_CINEVOX) + " info --json " + (dir / "OBLIQUE").string() + " 2>/dev/null");
+  ASSERT_EQ(rc, 0);
+  const auto j = nlohmann::json::parse(out);
+  ASSERT_EQ(j["series"].size(), 1u);
+  EXPECT_NEAR(j["series"][0]["spacingMm"][0].get<double>(), 0.8, 1e-9);
+  EXPECT_NEAR(j["series"][0]["spacingMm"][1].get<double>(), 0.5, 1e-9);
+  fs::remove_all(dir);
+}
+
+TEST(Cli, ConvertWritesGeometryAndVoxelsOf4D) {
+  REQUIRE_DATA("4d/siemens_mosaic");
+  const fs::path out = fs::temp_directory_path() / ("cvx_cli_convert_" + std::to_string(::getpid()) + ".nii.gz");
+  auto [msg, rc] = run(std::string(CVX_CINEVOX) + " convert " + data("4d/siemens_mosaic") + " --out " + out.string() + " 2>&1");
+  ASSERT_EQ(rc, 0) << msg;
+  auto written = cvx::io::readImage(out.string());
+  ASSERT_TRUE(written.ok()) << written.error().str();
+  auto loaded = cvx::io::loadPath(data("4d/siemens_mosaic"));
+  ASSERT_TRUE(loaded.ok());
+  const auto& a = **written;
+  const auto& b = **loaded;
+  EXPECT_EQ(a.dims(), b.dims());
+  const auto ma = a.geometry.worldFromVoxel(), mb = b.geometry.worldFromVoxel();
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 4; ++c) EXPECT_NEAR(ma.m[r][c], mb.m[r][c], 1e-4);
+  ASSERT_EQ(a.byteSize(), b.byteSize());
+  EXPECT_EQ(std::memcmp(a.data(), b.data(), a.byteSize()), 0);
+  ASSERT_EQ(a.timesMs.size(), 2u);  // 2 time points, TR apart
+  EXPECT_NEAR(a.timesMs[1] - a.timesMs[0], b.timesMs[1] - b.timesMs[0], 1.0);
+  fs::remove(out);
+}
+
+TEST(Cli, BadInputGivesACodedErrorNotACrash) {
+  auto [out, rc] = run(std::string(CVX_CINEVOX) + " info /nonexistent/path 2>&1");
+  EXPECT_EQ(rc, 1);
+  EXPECT_NE(out.find("io.not_found"), std::string::npos) << out;
+  auto [out2, rc2] = run(std::string(CVX_CINEVOX) + " convert 2>&1");
+  EXPECT_EQ(rc2, 2);
+}
