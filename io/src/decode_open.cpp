@@ -92,20 +92,19 @@ Status readPixelModule(DecodeFile& f) {
   return {};
 }
 
+std::string describe(const PixelFormat& p) {
+  return std::to_string(p.cols) + "x" + std::to_string(p.rows) + "x" + std::to_string(p.samplesPerPixel) + " " +
+         std::to_string(p.bitsStored) + "/" + std::to_string(p.bitsAllocated) + " bits " +
+         (p.isSigned ? "signed " : "unsigned ") + p.photometric;
+}
+
 Status checkExpected(const DecodeFile& f, const PixelFormat& e) {
   const PixelFormat& p = f.pf;
   const bool same = p.rows == e.rows && p.cols == e.cols && p.samplesPerPixel == e.samplesPerPixel &&
                     p.bitsAllocated == e.bitsAllocated && p.bitsStored == e.bitsStored &&
                     p.isSigned == e.isSigned && p.storedType() == e.storedType();
   if (same) return {};
-  return makeError("dicom.pixel_mismatch",
-                   "file has " + std::to_string(p.cols) + "x" + std::to_string(p.rows) + "x" +
-                       std::to_string(p.samplesPerPixel) + " " + std::to_string(p.bitsStored) + "/" +
-                       std::to_string(p.bitsAllocated) + " bits " + p.photometric + ", scan said " +
-                       std::to_string(e.cols) + "x" + std::to_string(e.rows) + "x" +
-                       std::to_string(e.samplesPerPixel) + " " + std::to_string(e.bitsStored) + "/" +
-                       std::to_string(e.bitsAllocated) + " bits " + e.photometric,
-                   f.path);
+  return makeError("dicom.pixel_mismatch", "file has " + describe(p) + ", scan said " + describe(e), f.path);
 }
 
 }  // namespace
