@@ -24,8 +24,20 @@ void convertToFloat(PixelType from, const std::byte* src, size_t n, double slope
   }
 }
 
-// The fast native read when it applies, else the full decoder.
+Status decodeAnyUnchecked(const FileHeader& h, const std::vector<FrameDest>& dests);
+
+// The fast native read when it applies, else the full decoder; no exception escapes.
 Status decodeAny(const FileHeader& h, const std::vector<FrameDest>& dests) {
+  try {
+    return decodeAnyUnchecked(h, dests);
+  } catch (const std::exception& e) {
+    return makeError("dicom.decode_failed", std::string("decoder raised: ") + e.what(), h.path);
+  } catch (...) {
+    return makeError("dicom.decode_failed", "decoder raised an unknown exception", h.path);
+  }
+}
+
+Status decodeAnyUnchecked(const FileHeader& h, const std::vector<FrameDest>& dests) {
   if (nativeFastPathApplies(h)) {
     std::vector<std::pair<uint32_t, std::byte*>> frames;
     for (const auto& d : dests) {

@@ -35,7 +35,7 @@ std::string resolveFileId(const fs::path& base, const std::string& id) {
 }
 
 // Files listed by a DICOMDIR; nullopt if it cannot be read.
-std::optional<std::vector<std::string>> readDicomdir(const fs::path& dicomdir) {
+std::optional<std::vector<std::string>> readDicomdir(const fs::path& dicomdir) try {
   DcmFileFormat ff;
   if (ff.loadFile(dicomdir.c_str()).bad()) return std::nullopt;
   DcmSequenceOfItems* seq = nullptr;
@@ -46,6 +46,8 @@ std::optional<std::vector<std::string>> readDicomdir(const fs::path& dicomdir) {
     if (!id.empty()) files.push_back(resolveFileId(dicomdir.parent_path(), id));
   }
   return files;
+} catch (...) {
+  return std::nullopt;  // a DICOMDIR DCMTK cannot read: scan the folder instead
 }
 
 bool isDicomdirName(const fs::path& p) { return p.filename() == "DICOMDIR"; }

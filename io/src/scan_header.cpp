@@ -93,6 +93,18 @@ int64_t nativePixelOffset(DcmDataset& ds, const std::string& path, const std::st
 }  // namespace
 
 Result<FileHeader> readHeader(const std::string& path) {
+  // Exceptions never cross the module boundary: DCMTK 3.6.7 throws std::out_of_range on some
+  // corrupt DICOMDIR records (found by the fuzzer), and allocation can fail on absurd lengths.
+  try {
+    return detail::readHeaderChecked(path);
+  } catch (const std::exception& e) {
+    return makeError("dicom.parse_failed", std::string("DICOM parse failed: ") + e.what(), path);
+  } catch (...) {
+    return makeError("dicom.parse_failed", "DICOM parse failed: unknown exception", path);
+  }
+}
+
+Result<FileHeader> detail::readHeaderChecked(const std::string& path) {
   uint64_t size = 0;
   std::vector<uint8_t> head;
   CVX_TRY(precheck(path, size, head));
