@@ -26,7 +26,8 @@ Status decodeDcmtkFrame(DecodeFile& f, uint32_t frame, std::byte* dst) {
   raw.size = frameSize;
   raw.sampleBytes = f.pf.bitsAllocated <= 8 ? 1u : 2u;
   raw.samples = f.pf.samplesPerPixel;
-  // The codecs record the layout of what they produced in the dataset (RLE writes by plane).
+  // The layout is the one PlanarConfiguration states; read it back after decoding in case a
+  // codec updated it.
   Uint16 planar = 0;
   f.ds->findAndGetUint16(DCM_PlanarConfiguration, planar);
   raw.planar = raw.samples > 1 && planar == 1;

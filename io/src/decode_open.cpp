@@ -25,11 +25,19 @@ bool hasMagic(const std::string& path) {
   return in.read(b, sizeof b) && std::memcmp(b + 128, "DICM", 4) == 0;
 }
 
+// The gzip magic (RFC 1952): a compressed copy of a file, the scanner's dicom.gzip.
+bool isGzip(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  unsigned char b[2] = {};
+  return in.read(reinterpret_cast<char*>(b), 2) && b[0] == 0x1F && b[1] == 0x8B;
+}
+
 Status loadHeader(const std::string& path, DecodeFile& f) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) return makeError("io.open_failed", "cannot read file size: " + ec.message(), path);
-  if (size == 0) return makeError("dicom.not_dicom", "empty file", path);
+  if (size == 0) return makeError("dicom.empty", "empty file", path);
+  if (isGzip(path)) return makeError("dicom.gzip", "gzip-compressed file: gunzip it first", path);
   const OFCondition c = f.ff.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, kMaxReadLength, ERM_autoDetect);
   f.ds = f.ff.getDataset();
   if (c.bad()) {

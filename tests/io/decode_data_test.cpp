@@ -132,9 +132,9 @@ INSTANTIATE_TEST_SUITE_P(
                       BadCase{"wrong_length_pixel_data_too_long.dcm", "dicom.truncated"},
                       BadCase{"wrong_length_pixel_data_odd_short.dcm", "dicom.truncated"},
                       BadCase{"wrong_length_modality_1024.dcm", "dicom.truncated"},  // parsing runs past the end
-                      BadCase{"gzip_compressed.dcm.gz", "dicom.not_dicom"},
-                      BadCase{"gzip_compressed_named.dcm", "dicom.not_dicom"},
-                      BadCase{"zero_bytes.dcm", "dicom.not_dicom"},
+                      BadCase{"gzip_compressed.dcm.gz", "dicom.gzip"},
+                      BadCase{"gzip_compressed_named.dcm", "dicom.gzip"},
+                      BadCase{"zero_bytes.dcm", "dicom.empty"},
                       BadCase{"random_bytes.dcm", "dicom.not_dicom"}),
     [](const auto& info) {
       std::string s = info.param.file;
