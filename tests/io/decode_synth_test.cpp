@@ -4,7 +4,9 @@
 // Expected values are analytic (what was written), never the decoder's own output.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
+#include <random>
 
 #include "decode_synth_util.h"
 
@@ -102,6 +104,35 @@ TEST(DecodeSynth, OneBitFramesContinueAcrossBytes) {
       EXPECT_EQ(static_cast<int>((*got)[static_cast<size_t>(k * 9 + i)]), bits[static_cast<size_t>(order[k] * 9 + i)])
           << "frame " << order[k] << " pixel " << i;
 }
+
+// Multi-frame JPEG lossless with frames split over 1 KiB fragments (dcmcjpeg +fs 1): frames are
+// found through the Basic Offset Table (+ot) and, with an empty table (-ot), by their SOI markers.
+class DecodeFragments : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(DecodeFragments, FramesSpanningFragmentsInAnyOrder) {
+  TempDir tmp;
+  Synth s;
+  s.pf = grey(48, 64, 16, 12, 11, false);
+  s.frames = 3;
+  std::mt19937 rng(7);
+  std::vector<uint16_t> words;
+  for (size_t i = 0; i < size_t{48} * 64 * 3; ++i) words.push_back(static_cast<uint16_t>(rng() & 0x0FFF));
+  s.bytes = le16(words);
+  ASSERT_TRUE(writeSynth(tmp.file("native.dcm"), s));
+  const std::string cmd = std::string("dcmcjpeg +e1 +fs 1 ") + GetParam() + " " + tmp.file("native.dcm") + " " +
+                          tmp.file("frag.dcm");
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << "needs DCMTK's dcmcjpeg (package dcmtk): " << cmd;
+  auto got = decodeFile(tmp.file("frag.dcm"), s.pf, {2, 0, 1});
+  ASSERT_TRUE(got.ok()) << got.error().str();
+  const auto v = asInt(*got, PixelType::UInt16);
+  const size_t n = size_t{48} * 64;
+  const size_t order[3] = {2, 0, 1};
+  for (size_t k = 0; k < 3; ++k)
+    for (size_t i = 0; i < n; ++i) ASSERT_EQ(v[k * n + i], words[order[k] * n + i]) << "frame " << order[k];
+}
+
+INSTANTIATE_TEST_SUITE_P(OffsetTable, DecodeFragments, ::testing::Values("+ot", "-ot"),
+                         [](const auto& info) { return std::string(info.param[0] == '+' ? "Basic" : "Empty"); });
 
 TEST(DecodeSynthErrors, CodesForBadRequests) {
   TempDir tmp;
