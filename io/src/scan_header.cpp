@@ -18,7 +18,7 @@
 namespace cvx::io {
 namespace {
 
-constexpr uint64_t kHeadBytes = 64 * 1024;        // what the fast parser sees first
+constexpr uint64_t kHeadBytes = 16 * 1024;        // what the fast parser sees first
 constexpr uint64_t kBigHeadBytes = 1024 * 1024;   // and at most
 
 // Cheap checks before DCMTK sees the file: empty, gzip, too small.
