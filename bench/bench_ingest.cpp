@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cvx/core/thread_pool.h>
@@ -36,11 +37,21 @@ double median(std::vector<double> v) {
   return v.empty() ? NAN : v[v.size() / 2];
 }
 
+// "min..max" of the runs in ms, to show the spread behind a median.
+std::string spread(const std::vector<double>& v) {
+  if (v.empty()) return "-";
+  char s[64];
+  std::snprintf(s, sizeof s, "%.1f..%.1f", *std::min_element(v.begin(), v.end()) * 1e3,
+                *std::max_element(v.begin(), v.end()) * 1e3);
+  return s;
+}
+
 struct Options {
   int repeat = 5;
   unsigned threads = 0;
   int slices = 1000;
   std::string data = CVX_DATA_DIR;
+  bool noThp = false;  // --thp off: transparent huge pages disabled for this process (diagnostic)
 };
 
 // Reads every file of a folder fully into memory on the CineVox pool; returns the bytes read.
@@ -178,9 +189,10 @@ Figures measure(const std::string& label, const std::string& dir, int repeat) {
   f.read = median(read), f.itk = median(itk), f.cvx = median(total);
   std::printf("  read bytes      %8.1f ms  (%.1f MB, %zu files)\n", f.read * 1e3, double(bytes) / 1e6,
               size_t(std::distance(fs::directory_iterator(dir), fs::directory_iterator())));
-  std::printf("  ITK             %8.1f ms\n", f.itk * 1e3);
-  std::printf("  CineVox total   %8.1f ms  = scan %.1f + plan %.1f + load %.1f; first slice ready at %.1f ms\n",
-              f.cvx * 1e3, median(scan) * 1e3, median(plan) * 1e3, median(load) * 1e3, median(first) * 1e3);
+  std::printf("  ITK             %8.1f ms  (runs %s)\n", f.itk * 1e3, spread(itk).c_str());
+  std::printf("  CineVox total   %8.1f ms  (runs %s) = scan %.1f + plan %.1f + load %.1f; first slice ready at %.1f ms\n",
+              f.cvx * 1e3, spread(total).c_str(), median(scan) * 1e3, median(plan) * 1e3, median(load) * 1e3,
+              median(first) * 1e3);
   return f;
 }
 
@@ -192,6 +204,7 @@ Options parseArgs(int argc, char** argv) {
     else if (k == "--threads") o.threads = unsigned(std::max(1, std::atoi(v.c_str())));
     else if (k == "--slices") o.slices = std::max(2, std::atoi(v.c_str()));
     else if (k == "--data") o.data = v;
+    else if (k == "--thp") o.noThp = v == "off";
   }
   if (!o.threads) o.threads = ThreadPool::defaultThreadCount();  // CVX_THREADS or the cores
   return o;
@@ -210,13 +223,14 @@ std::string ratio(double a, double b) {
 int main(int argc, char** argv) {
   using namespace cvx::bench;
   const Options o = parseArgs(argc, argv);
+  if (o.noThp) prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
   // Before the first use of the global pool: CineVox and ITK get the same number of threads.
   setenv("CVX_THREADS", std::to_string(o.threads).c_str(), 1);
   const unsigned itkThreads = setItkThreads(o.threads);
   std::printf("bench_ingest: threads: CineVox CVX_THREADS=%u (pool %u), ITK global default %u; "
-              "hardware %u; median of %d runs, warm cache\n",
+              "hardware %u; median of %d runs, warm cache; transparent huge pages %s\n",
               o.threads, cvx::ThreadPool::global().size() + 1, itkThreads, std::thread::hardware_concurrency(),
-              o.repeat);
+              o.repeat, o.noThp ? "off (--thp off)" : "as the system sets them");
   const std::string root = benchRoot(), ct = o.data + "/ct";
   std::error_code ec;
   fs::create_directories(root, ec);
