@@ -1,11 +1,11 @@
 #include <cvx/core/volume.h>
+#include <cvx/core/voxel_memory.h>
 
 #include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <new>
 
-#include <sys/mman.h>
 
 namespace cvx {
 
@@ -31,13 +31,9 @@ size_t bytesPerVoxel(PixelType t) {
   return 1;
 }
 
-void detail::VoxelFree::operator()(std::byte* p) const {
-  if (!p) return;
-  if (mapped) munmap(p, bytes);
-  else std::free(p);
-}
+void detail::VoxelFree::operator()(std::byte* p) const { detail::releaseVoxels({p, bytes, mapped, false}); }
 
-Result<std::shared_ptr<Volume>> Volume::create(PixelType type, std::array<int64_t, 4> dims) {
+Result<std::shared_ptr<Volume>> Volume::create(PixelType type, std::array<int64_t, 4> dims, VoxelInit init) {
   if (dims[3] <= 0) dims[3] = 1;
   uint64_t count = 1;
   for (int64_t d : dims) {
@@ -49,25 +45,14 @@ Result<std::shared_ptr<Volume>> Volume::create(PixelType type, std::array<int64_
   const uint64_t bytes = count * bytesPerVoxel(type);
   if (bytes / bytesPerVoxel(type) != count || bytes > (uint64_t{1} << 40))
     return makeError("volume.too_large", "volume exceeds 1 TiB");
-  const size_t alloc = (static_cast<size_t>(bytes) + 63) / 64 * 64;
-  // Large buffers come straight from mmap: page aligned and zero-filled by the kernel, so the
-  // decoder's writes are the first touch (no serial memset of hundreds of MB).
-  const bool mapped = alloc >= (size_t{1} << 20);
-  std::byte* p = nullptr;
-  if (mapped) {
-    void* m = mmap(nullptr, alloc, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    p = m == MAP_FAILED ? nullptr : static_cast<std::byte*>(m);
-    // Transparent huge pages: 512x fewer page faults while slices are written in parallel.
-    if (p) madvise(m, alloc, MADV_HUGEPAGE);
-  } else {
-    p = static_cast<std::byte*>(std::aligned_alloc(64, alloc));
-    if (p) std::memset(p, 0, alloc);
-  }
-  if (!p) return makeError("volume.out_of_memory", "cannot allocate " + std::to_string(bytes) + " bytes");
+  const detail::VoxelBlock block = detail::acquireVoxels(static_cast<size_t>(bytes));
+  if (!block.data) return makeError("volume.out_of_memory", "cannot allocate " + std::to_string(bytes) + " bytes");
+  // A recycled buffer holds an earlier volume's voxels: clear it unless the caller writes every voxel.
+  if (block.recycled && init == VoxelInit::Zero) std::memset(block.data, 0, static_cast<size_t>(bytes));
   std::shared_ptr<Volume> v(new Volume());
   v->type_ = type;
   v->dims_ = dims;
-  v->data_ = std::unique_ptr<std::byte[], detail::VoxelFree>(p, detail::VoxelFree{alloc, mapped});
+  v->data_ = std::unique_ptr<std::byte[], detail::VoxelFree>(block.data, detail::VoxelFree{block.bytes, block.mapped});
   const int64_t slices = dims[2] * dims[3];
   v->ready_ = std::make_unique<std::atomic<uint8_t>[]>(static_cast<size_t>(slices));
   v->sources.resize(static_cast<size_t>(slices));

@@ -99,7 +99,9 @@ Result<std::shared_ptr<LoadJob>> startLoad(const ScanResult& scan, const SeriesP
   if (plan.slices.empty()) return makeError("series.empty", "series has no slices", plan.id);
   for (const auto& s : plan.slices)
     if (s.file >= scan.files.size()) return makeError("series.bad_plan", "plan refers to a missing file", plan.id);
-  auto created = Volume::create(plan.type, plan.dims);
+  // Every voxel is written by the decoder (or zeroed when its file fails), so a recycled buffer
+  // need not be cleared first.
+  auto created = Volume::create(plan.type, plan.dims, VoxelInit::Uninitialized);
   if (!created) return created.error();
   std::shared_ptr<Volume> vol = std::move(created.value());
   vol->geometry = plan.geometry;

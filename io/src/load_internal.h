@@ -22,6 +22,7 @@ class StagingPlan {
   void finish();
 
  private:
+  Status decodeFileInto(const FileHeader& h, const std::vector<size_t>& sliceIndices);
   std::byte* target(size_t sliceIndex);
   void place(const FileHeader& h, const SliceRef& ref, const std::byte* frame, std::byte* dst) const;
   void recordSource(const FileHeader& h, size_t sliceIndex);

@@ -108,6 +108,14 @@ void StagingPlan::place(const FileHeader& h, const SliceRef& ref, const std::byt
 }
 
 Status StagingPlan::decodeFile(const FileHeader& h, const std::vector<size_t>& idx) {
+  Status st = decodeFileInto(h, idx);
+  // A file that fails leaves its slices blank (zero), never stale memory.
+  if (!st)
+    for (size_t i : idx) std::memset(target(i), 0, vol_.sliceBytes());
+  return st;
+}
+
+Status StagingPlan::decodeFileInto(const FileHeader& h, const std::vector<size_t>& idx) {
   if (direct_) {
     std::vector<FrameDest> dests;
     for (size_t i : idx) dests.push_back({plan_.slices[i].frame, target(i)});

@@ -35,11 +35,15 @@ struct SliceSource {
   std::string sopInstanceUid;
 };
 
+enum class VoxelInit { Zero, Uninitialized };
+
 class Volume {
  public:
-  // Allocates an uninitialised (zero-filled) buffer; fails with "volume.too_large" on overflow
-  // or allocation failure.
-  static Result<std::shared_ptr<Volume>> create(PixelType type, std::array<int64_t, 4> dims);
+  // Allocates the voxel buffer, zero-filled unless init is Uninitialized (for a caller that writes
+  // every voxel, e.g. the loader); fails with "volume.bad_dims", "volume.too_large" or
+  // "volume.out_of_memory".
+  static Result<std::shared_ptr<Volume>> create(PixelType type, std::array<int64_t, 4> dims,
+                                                VoxelInit init = VoxelInit::Zero);
 
   PixelType type() const { return type_; }
   const std::array<int64_t, 4>& dims() const { return dims_; }  // x, y, z, t

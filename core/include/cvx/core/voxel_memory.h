@@ -1,0 +1,23 @@
+// Voxel buffers: large ones come from mmap (page aligned, zero-filled by the kernel); the most
+// recently freed large buffer is kept and handed to the next volume of a similar size, because a
+// viewer loads series after series and fresh pages cost a fault and a kernel zeroing each (the
+// dominant cost of loading an uncompressed series, see docs/benchmarks.md).
+#pragma once
+#include <cstddef>
+
+namespace cvx::detail {
+
+struct VoxelBlock {
+  std::byte* data = nullptr;
+  size_t bytes = 0;     // size of the allocation (>= what was asked)
+  bool mapped = false;  // from mmap (else aligned_alloc)
+  bool recycled = false;  // contents are stale (not zero)
+};
+
+// bytes > 0. nullptr data on failure.
+VoxelBlock acquireVoxels(size_t bytes);
+void releaseVoxels(const VoxelBlock& block);
+// Drops the kept buffer (tests, low-memory handlers).
+void trimVoxelCache();
+
+}  // namespace cvx::detail

@@ -1,0 +1,101 @@
+#include <cvx/core/voxel_memory.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+namespace cvx::detail {
+namespace {
+
+constexpr size_t kMapThreshold = size_t{1} << 20;   // below: aligned_alloc
+constexpr size_t kKeepThreshold = size_t{64} << 20;  // only big buffers are worth keeping
+
+struct Cache {
+  std::mutex mutex;
+  VoxelBlock kept;
+};
+
+Cache& cache() {
+  static Cache c;
+  return c;
+}
+
+size_t keepLimit() {
+  // Never keep more than a quarter of physical memory idle.
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  return pages > 0 && page > 0 ? static_cast<size_t>(pages) * static_cast<size_t>(page) / 4 : size_t{1} << 30;
+}
+
+void unmap(const VoxelBlock& b) {
+  if (b.data) munmap(b.data, b.bytes);
+}
+
+}  // namespace
+
+VoxelBlock acquireVoxels(size_t bytes) {
+  VoxelBlock b;
+  if (bytes < kMapThreshold) {
+    const size_t alloc = (bytes + 63) / 64 * 64;
+    b.data = static_cast<std::byte*>(std::aligned_alloc(64, alloc));
+    if (b.data) std::memset(b.data, 0, alloc);
+    b.bytes = alloc;
+    return b;
+  }
+  const size_t alloc = (bytes + 4095) / 4096 * 4096;
+  {
+    std::lock_guard lock(cache().mutex);
+    VoxelBlock& k = cache().kept;
+    // Reuse when it fits and wastes at most half of itself.
+    if (k.data && k.bytes >= alloc && k.bytes / 2 <= alloc) {
+      b = k;
+      b.recycled = true;
+      k = VoxelBlock{};
+      return b;
+    }
+  }
+  void* m = mmap(nullptr, alloc, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m == MAP_FAILED) {
+    trimVoxelCache();  // the kept buffer may be what stands in the way
+    m = mmap(nullptr, alloc, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return b;
+  }
+  b.data = static_cast<std::byte*>(m);
+  b.bytes = alloc;
+  b.mapped = true;
+  return b;
+}
+
+void releaseVoxels(const VoxelBlock& block) {
+  if (!block.data) return;
+  if (!block.mapped) {
+    std::free(block.data);
+    return;
+  }
+  if (block.bytes >= kKeepThreshold && block.bytes <= keepLimit()) {
+    VoxelBlock old;
+    {
+      std::lock_guard lock(cache().mutex);
+      old = cache().kept;
+      cache().kept = block;
+      cache().kept.recycled = false;
+    }
+    unmap(old);
+    return;
+  }
+  unmap(block);
+}
+
+void trimVoxelCache() {
+  VoxelBlock old;
+  {
+    std::lock_guard lock(cache().mutex);
+    old = cache().kept;
+    cache().kept = VoxelBlock{};
+  }
+  unmap(old);
+}
+
+}  // namespace cvx::detail

@@ -1,0 +1,37 @@
+#include <cvx/core/volume.h>
+#include <cvx/core/voxel_memory.h>
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+using cvx::PixelType;
+using cvx::Volume;
+using cvx::VoxelInit;
+
+TEST(VoxelMemory, FreedLargeBufferIsRecycledAndZeroedOnRequest) {
+  cvx::detail::trimVoxelCache();
+  const std::array<int64_t, 4> dims{512, 512, 140, 1};  // 70 MiB of int16: worth keeping
+  std::byte* first = nullptr;
+  {
+    auto v = *Volume::create(PixelType::Int16, dims, VoxelInit::Uninitialized);
+    first = v->data();
+    std::memset(v->data(), 0x5A, v->byteSize());
+  }
+  // Same size again, zero-init requested: the same pages come back, cleared.
+  auto z = *Volume::create(PixelType::Int16, dims);
+  EXPECT_EQ(z->data(), first);
+  for (int64_t i = 0; i < z->voxelCount(); i += 4099) ASSERT_EQ(z->as<int16_t>()[i], 0);
+  // While z is alive there is nothing to recycle: a second volume gets fresh (zero) pages.
+  auto w = *Volume::create(PixelType::Int16, dims, VoxelInit::Uninitialized);
+  EXPECT_NE(w->data(), z->data());
+  EXPECT_EQ(w->as<int16_t>()[12345], 0);
+}
+
+TEST(VoxelMemory, MuchSmallerVolumeDoesNotTakeAHugeBuffer) {
+  cvx::detail::trimVoxelCache();
+  std::byte* big = nullptr;
+  { big = (*Volume::create(PixelType::Float32, {512, 512, 200, 1}))->data(); }
+  auto small = *Volume::create(PixelType::Int16, {512, 512, 130, 1});  // 65 MiB < half of 200 MiB
+  EXPECT_NE(small->data(), big);
+  cvx::detail::trimVoxelCache();
+}
