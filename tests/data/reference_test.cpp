@@ -172,3 +172,6 @@ TEST(Reference, SliceOriginsMatchFiles) {
     }
   }
 }
+
+// dicom2nifti also ships a reoriented copy of the same reference (another axis order and sign).
+REFERENCE_TEST(SliceCountReoriented, "slicecount", "slicecount/ref/001_ground_truth_reoriented.nii.gz")
