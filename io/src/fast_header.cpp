@@ -21,6 +21,14 @@ bool isEncapsulatedLE(const std::string& ts) {
 
 }  // namespace
 
+std::string mediaStorageClass(const uint8_t* buf, size_t n) {
+  if (n < 132 + 12 || std::memcmp(buf + 128, "DICM", 4) != 0) return {};
+  fast::Reader meta(buf, n, 132, true);
+  fast::Attrs attrs;
+  fast::parseMeta(meta, attrs);
+  return fast::Access{&attrs}.str(DCM_MediaStorageSOPClassUID);
+}
+
 std::optional<FileHeader> parseHeaderFast(const std::string& path, const uint8_t* buf, size_t n, uint64_t fileSize) {
   if (n < 132 + 12 || std::memcmp(buf + 128, "DICM", 4) != 0) return std::nullopt;
   fast::Reader meta(buf, n, 132, true);

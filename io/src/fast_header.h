@@ -14,6 +14,9 @@ namespace cvx::io::detail {
 // buf holds the first n bytes of the file (n <= fileSize).
 std::optional<FileHeader> parseHeaderFast(const std::string& path, const uint8_t* buf, size_t n, uint64_t fileSize);
 
+// MediaStorageSOPClassUID from a Part 10 meta header, "" when there is none.
+std::string mediaStorageClass(const uint8_t* buf, size_t n);
+
 // The DCMTK reader (the reference; used when the fast parser declines). May throw (DCMTK does).
 Result<FileHeader> readHeaderDcmtk(const std::string& path);
 // Fast parser, then DCMTK; may throw. readHeader() wraps it and turns exceptions into errors.

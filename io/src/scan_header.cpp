@@ -19,6 +19,7 @@ namespace cvx::io {
 namespace {
 
 constexpr uint64_t kHeadBytes = 16 * 1024;        // what the fast parser sees first
+constexpr const char* kDicomdirClass = "1.2.840.10008.1.3.10";
 constexpr uint64_t kBigHeadBytes = 1024 * 1024;   // and at most
 
 // Cheap checks before DCMTK sees the file: empty, gzip, too small.
@@ -108,6 +109,10 @@ Result<FileHeader> detail::readHeaderChecked(const std::string& path) {
   uint64_t size = 0;
   std::vector<uint8_t> head;
   CVX_TRY(precheck(path, size, head));
+  // A DICOMDIR is an index, never an image: decline it before DCMTK builds its directory records
+  // (which throw, and leak, on corrupt ones; found by the fuzzer).
+  if (detail::mediaStorageClass(head.data(), head.size()) == kDicomdirClass)
+    return makeError("dicom.dicomdir", "DICOMDIR (read as an index, not an image)", path);
   if (auto fast = detail::parseHeaderFast(path, head.data(), head.size(), size)) return std::move(*fast);
   if (head.size() == kHeadBytes && size > kHeadBytes) {
     // Big headers (Siemens XA private blobs): one more try with up to 1 MiB.
