@@ -22,7 +22,9 @@ std::vector<uint8_t> headBytes(const std::string& path, size_t max) {
 template <class T>
 void eqOpt(const std::optional<T>& a, const std::optional<T>& b, const char* what, const std::string& path) {
   ASSERT_EQ(a.has_value(), b.has_value()) << what << " " << path;
-  if (a) EXPECT_EQ(*a, *b) << what << " " << path;
+  if (a) {
+    EXPECT_EQ(*a, *b) << what << " " << path;
+  }
 }
 
 void expectSame(const FileHeader& f, const FileHeader& d) {
@@ -69,7 +71,9 @@ void expectSame(const FileHeader& f, const FileHeader& d) {
   eqOpt(ff.contentTimeS, df.contentTimeS, "contenttime", p);
   eqOpt(ff.echoTimeMs, df.echoTimeMs, "echo", p);
   EXPECT_EQ(ff.instanceNumber, df.instanceNumber) << p;
-  if (d.pixelDataOffset >= 0) EXPECT_EQ(f.pixelDataOffset, d.pixelDataOffset) << p;
+  if (d.pixelDataOffset >= 0) {
+    EXPECT_EQ(f.pixelDataOffset, d.pixelDataOffset) << p;
+  }
 }
 
 }  // namespace
