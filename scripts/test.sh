@@ -4,21 +4,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
+stage() { echo "== [$(( $(date +%s) - start )) s] $*"; }
 scripts/deps.sh --tests
 jobs=$(nproc)
 
-echo "== full build (preset default)"
+stage "full build (preset default)"
 cmake --preset default
 cmake --build --preset default -j "$jobs"
+stage "full build done; tests"
 ctest --preset default -j "$jobs" --timeout 900
 
-echo "== core + io under ASan and UBSan (preset asan)"
+stage "core + io under ASan and UBSan (preset asan)"
 cmake --preset asan
 cmake --build --preset asan -j "$jobs"
+stage "asan build done; tests"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --preset asan -j "$jobs" --timeout 900
 
 if [[ -f fuzz/CMakeLists.txt ]] && command -v clang++-14 >/dev/null; then
-  echo "== libFuzzer smoke run (preset fuzz)"
+  stage "libFuzzer smoke run (preset fuzz)"
   cmake --preset fuzz
   cmake --build --preset fuzz -j "$jobs"
   for f in build/fuzz/fuzz/fuzz_*; do
