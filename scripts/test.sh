@@ -28,7 +28,8 @@ if [[ -f fuzz/CMakeLists.txt ]] && command -v clang++-14 >/dev/null; then
     [[ -x "$f" ]] || continue
     corpus=$(mktemp -d)
     cp -r fuzz/corpus/. "$corpus"/ 2>/dev/null || true
-    "$f" -max_total_time="${CVX_FUZZ_SECONDS:-30}" -timeout=10 -rss_limit_mb=2048 "$corpus"
+    # A fixed seed and run count keep CI deterministic; longer sessions: docs/testing.md.
+    "$f" -seed=1 -runs="${CVX_FUZZ_RUNS:-20000}" -timeout=10 -rss_limit_mb=2048 "$corpus"
     rm -rf "$corpus"
   done
 fi
