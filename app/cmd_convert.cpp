@@ -30,12 +30,7 @@ int runConvert(const std::vector<std::string>& args) {
     return kExitError;
   }
   const io::GroupResult groups = io::planSeries(*scanned);
-  const io::SeriesPlan* plan = nullptr;
-  for (const auto& p : groups.series)
-    if (series.empty() || p.id == series || p.info.seriesInstanceUid == series) {
-      plan = &p;
-      break;
-    }
+  const io::SeriesPlan* plan = io::findSeries(groups, series);
   if (!plan) {
     std::fprintf(stderr, "error series.not_found: no series %s in %s\n", series.c_str(), path.c_str());
     return kExitError;

@@ -52,44 +52,11 @@ std::optional<double> num(DcmItem& item, const DcmTagKey& tag, unsigned long pos
   return out;
 }
 
-int integer(DcmItem& item, const DcmTagKey& tag, int fallback) {
-  const auto v = num(item, tag);
-  return v ? static_cast<int>(std::lround(*v)) : fallback;
-}
-
-std::optional<Vec3> vec3(DcmItem& item, const DcmTagKey& tag) {
-  Vec3 r;
-  for (unsigned long i = 0; i < 3; ++i) {
-    const auto v = num(item, tag, i);
-    if (!v) return std::nullopt;
-    r[static_cast<int>(i)] = *v;
-  }
-  return r;
-}
-
-std::optional<std::array<double, 6>> vec6(DcmItem& item, const DcmTagKey& tag) {
-  std::array<double, 6> r{};
-  for (unsigned long i = 0; i < 6; ++i) {
-    const auto v = num(item, tag, i);
-    if (!v) return std::nullopt;
-    r[i] = *v;
-  }
-  return r;
-}
-
-std::optional<std::array<double, 2>> vec2(DcmItem& item, const DcmTagKey& tag) {
-  const auto a = num(item, tag, 0), b = num(item, tag, 1);
-  if (!a || !b) return std::nullopt;
-  return std::array<double, 2>{*a, *b};
-}
-
 DcmItem* firstItem(DcmItem& item, const DcmTagKey& seq) {
   DcmItem* out = nullptr;
   if (item.findAndGetSequenceItem(seq, out, 0, OFFalse).bad()) return nullptr;
   return out;
 }
-
-DcmAccess DcmAccess::noItem() { return DcmAccess{nullptr}; }
 
 std::optional<DcmAccess> DcmAccess::item(const DcmTagKey& seq) const {
   if (!it) return std::nullopt;

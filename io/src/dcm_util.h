@@ -12,16 +12,12 @@
 
 namespace cvx::io::dcm {
 
-// Once per process: quiet DCMTK's own logger (errors come back as values), register codecs.
+// Once per process: quiet DCMTK's own logger (errors come back as values).
 void initDcmtk();
 
 // Trimmed string value (all values, backslash-separated) or "" when absent.
 std::string str(DcmItem& item, const DcmTagKey& tag);
 std::optional<double> num(DcmItem& item, const DcmTagKey& tag, unsigned long pos = 0);
-int integer(DcmItem& item, const DcmTagKey& tag, int fallback = 0);
-std::optional<Vec3> vec3(DcmItem& item, const DcmTagKey& tag);
-std::optional<std::array<double, 6>> vec6(DcmItem& item, const DcmTagKey& tag);
-std::optional<std::array<double, 2>> vec2(DcmItem& item, const DcmTagKey& tag);
 // First item of a sequence inside item, or nullptr.
 DcmItem* firstItem(DcmItem& item, const DcmTagKey& seq);
 
@@ -33,7 +29,6 @@ struct DcmAccess {
     return it ? dcm::num(*it, tag, pos) : std::nullopt;
   }
   std::optional<DcmAccess> item(const DcmTagKey& seq) const;
-  static DcmAccess noItem();
 };
 
 }  // namespace cvx::io::dcm

@@ -52,6 +52,18 @@ void greyToStored(const PixelFormat& p, const RawFrame& raw, std::byte* dst) {
   else maskLoop(s16, reinterpret_cast<uint16_t*>(dst), n, shift, mask, sign);
 }
 
+}  // namespace
+
+void maskGreyInPlace(const PixelFormat& p, std::byte* dst) {
+  RawFrame raw;
+  raw.data = reinterpret_cast<const uint8_t*>(dst);
+  raw.sampleBytes = p.bitsAllocated <= 8 ? 1u : 2u;
+  raw.size = pixelCount(p) * raw.sampleBytes;
+  greyToStored(p, raw, dst);
+}
+
+namespace {
+
 enum class Ybr : uint8_t { None, Full, Partial };
 
 Status ybrKind(const std::string& color, Ybr& kind, const std::string& path) {

@@ -82,6 +82,9 @@ Status readFrameBytes(DecodeFile& f, uint32_t frame, std::vector<uint8_t>& out);
 // planar to interleaved, YBR to RGB, PALETTE COLOR through its LUT. Errors:
 // dicom.pixel_mismatch (size), dicom.unsupported_pixel.
 Status convertFrame(DecodeFile& f, const RawFrame& raw, std::byte* dst);
+// In place on a native grey frame already in dst (sample size = stored size): HighBit shift,
+// BitsStored mask and sign extension. Used by the loader's direct-read path too.
+void maskGreyInPlace(const PixelFormat& p, std::byte* dst);
 // Unpacks 1-bit pixels starting at bit `bitOffset` of data into rows*cols uint8 0/1 values.
 Status unpackBits(const uint8_t* data, size_t size, uint64_t bitOffset, size_t count, uint8_t* dst);
 

@@ -10,6 +10,7 @@
 #include <dcmtk/dcmdata/dcxfer.h>
 
 #include "dcm_util.h"
+#include "scan_fill.h"
 #include "decode_internal.h"
 
 namespace cvx::io::detail {
@@ -73,17 +74,10 @@ Status readPixelModule(DecodeFile& f) {
   f.pixels = dynamic_cast<DcmPixelData*>(el);
   if (!f.pixels) return makeError("dicom.no_pixels", "Pixel Data element of an unexpected kind", f.path);
   PixelFormat& p = f.pf;
-  p.rows = static_cast<uint16_t>(dcm::integer(ds, DCM_Rows, 0));
-  p.cols = static_cast<uint16_t>(dcm::integer(ds, DCM_Columns, 0));
-  p.samplesPerPixel = static_cast<uint16_t>(dcm::integer(ds, DCM_SamplesPerPixel, 1));
-  p.bitsAllocated = static_cast<uint16_t>(dcm::integer(ds, DCM_BitsAllocated, 0));
-  p.bitsStored = static_cast<uint16_t>(dcm::integer(ds, DCM_BitsStored, p.bitsAllocated));
-  p.highBit = static_cast<uint16_t>(dcm::integer(ds, DCM_HighBit, p.bitsStored - 1));
-  p.isSigned = dcm::integer(ds, DCM_PixelRepresentation, 0) == 1;
-  p.planarConfiguration = static_cast<uint16_t>(dcm::integer(ds, DCM_PlanarConfiguration, 0));
-  p.photometric = dcm::str(ds, DCM_PhotometricInterpretation);
-  if (p.photometric.empty()) p.photometric = p.samplesPerPixel == 3 ? "RGB" : "MONOCHROME2";
-  const int frames = dcm::integer(ds, DCM_NumberOfFrames, 1);
+  // The same reading of the pixel module as the scan's (scan_fill.h), so both agree by construction.
+  const dcm::DcmAccess acc{&ds};
+  fillPixelFormat(acc, p);
+  const int frames = getInt(acc, DCM_NumberOfFrames, 1);
   f.frames = frames < 1 ? 1u : static_cast<uint32_t>(frames);
   if (p.rows == 0 || p.cols == 0) return makeError("dicom.no_pixels", "Rows or Columns is zero or missing", f.path);
   const bool bitsOk = p.bitsAllocated == 1 || p.bitsAllocated == 8 || p.bitsAllocated == 16;

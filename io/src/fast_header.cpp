@@ -12,14 +12,16 @@ namespace {
 
 inline uint32_t tagOf(const DcmTagKey& k) { return (static_cast<uint32_t>(k.getGroup()) << 16) | k.getElement(); }
 
-bool isNativeLE(const std::string& ts) { return ts == "1.2.840.10008.1.2" || ts == "1.2.840.10008.1.2.1"; }
-
 // Transfer syntaxes whose data set is explicit VR little endian with encapsulated pixel data.
 bool isEncapsulatedLE(const std::string& ts) {
   return ts.rfind("1.2.840.10008.1.2.4.", 0) == 0 || ts == "1.2.840.10008.1.2.5" || ts == "1.2.840.10008.1.2.8.1";
 }
 
 }  // namespace
+
+bool isNativeLittleEndian(const std::string& ts) {
+  return ts == "1.2.840.10008.1.2" || ts == "1.2.840.10008.1.2.1";
+}
 
 std::string mediaStorageClass(const uint8_t* buf, size_t n) {
   if (n < 132 + 12 || std::memcmp(buf + 128, "DICM", 4) != 0) return {};
@@ -37,7 +39,7 @@ std::optional<FileHeader> parseHeaderFast(const std::string& path, const uint8_t
   fast::Access metaAccess{&metaAttrs};
   const std::string ts = metaAccess.str(DCM_TransferSyntaxUID);
   const bool implicitVr = ts == "1.2.840.10008.1.2";
-  if (!isNativeLE(ts) && !isEncapsulatedLE(ts)) return std::nullopt;
+  if (!isNativeLittleEndian(ts) && !isEncapsulatedLE(ts)) return std::nullopt;
   fast::Reader body(buf, n, meta.pos, !implicitVr);
   fast::Attrs attrs;
   fast::PixelInfo pixel;
@@ -55,7 +57,7 @@ std::optional<FileHeader> parseHeaderFast(const std::string& path, const uint8_t
   fillSeriesInfo(a, h);
   if (h.imageType.find("MOSAIC") != std::string::npos) return std::nullopt;  // CSA header: DCMTK path
   if (h.pixel.rows == 0 || h.pixel.cols == 0) return std::nullopt;
-  if (isNativeLE(ts)) {
+  if (isNativeLittleEndian(ts)) {
     if (!pixel.definedLength) return std::nullopt;
     const uint64_t need = static_cast<uint64_t>(h.pixel.rows) * h.pixel.cols * h.pixel.samplesPerPixel *
                           ((h.pixel.bitsAllocated + 7) / 8) * h.numberOfFrames;

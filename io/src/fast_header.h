@@ -11,6 +11,9 @@
 
 namespace cvx::io::detail {
 
+// Explicit or implicit VR little endian, the syntaxes whose Pixel Data can be read as is.
+bool isNativeLittleEndian(const std::string& transferSyntaxUid);
+
 // buf holds the first n bytes of the file (n <= fileSize).
 std::optional<FileHeader> parseHeaderFast(const std::string& path, const uint8_t* buf, size_t n, uint64_t fileSize);
 

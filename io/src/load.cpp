@@ -34,16 +34,18 @@ std::vector<FileJob> jobsByFile(const SeriesPlan& plan) {
 
 class Job final : public LoadJob {
  public:
-  Job(const ScanResult& scan, SeriesPlan plan, LoadOptions options, std::shared_ptr<Volume> vol)
-      : scan_(scan), plan_(std::move(plan)), options_(std::move(options)), vol_(std::move(vol)) {}
+  // progress: the caller's (loadSeries), else the job's own.
+  Job(const ScanResult& scan, SeriesPlan plan, LoadOptions options, std::shared_ptr<Volume> vol, Progress* progress)
+      : scan_(scan), plan_(std::move(plan)), options_(std::move(options)), vol_(std::move(vol)),
+        progress_(progress ? progress : &ownProgress_) {}
   ~Job() override {
     cancel();
     if (thread_.joinable()) thread_.join();
   }
   void start() { thread_ = std::thread([this] { run(); }); }
   std::shared_ptr<Volume> volume() const override { return vol_; }
-  Progress& progress() override { return progress_; }
-  void cancel() override { progress_.cancel(); }
+  Progress& progress() override { return *progress_; }
+  void cancel() override { progress_->cancel(); }
   bool done() const override { return done_.load(); }
   Status wait() override {
     if (thread_.joinable()) thread_.join();
@@ -56,7 +58,8 @@ class Job final : public LoadJob {
   SeriesPlan plan_;
   LoadOptions options_;
   std::shared_ptr<Volume> vol_;
-  Progress progress_;
+  Progress ownProgress_;
+  Progress* progress_;
   std::atomic<bool> done_{false};
   Status result_;
   std::thread thread_;
@@ -65,23 +68,23 @@ class Job final : public LoadJob {
 void Job::run() {
   detail::StagingPlan staging(plan_, *vol_, options_.onSliceReady);
   const auto jobs = jobsByFile(plan_);
-  progress_.setTotal(static_cast<int64_t>(plan_.slices.size()));
+  progress_->setTotal(static_cast<int64_t>(plan_.slices.size()));
   std::unique_ptr<ThreadPool> own;
   if (options_.threads) own = std::make_unique<ThreadPool>(options_.threads);
   ThreadPool& pool = own ? *own : ThreadPool::global();
   std::mutex errMutex;
   std::vector<Error> errors;
   pool.parallelFor(static_cast<int64_t>(jobs.size()), [&](int64_t j) {
-    if (progress_.cancelled()) return;
+    if (progress_->cancelled()) return;
     const FileJob& job = jobs[static_cast<size_t>(j)];
     Status st = staging.decodeFile(scan_.files[job.file], job.slices);
     if (!st) {
       std::lock_guard lock(errMutex);
       errors.push_back(st.error());
     }
-    progress_.add(static_cast<int64_t>(job.slices.size()));
+    progress_->add(static_cast<int64_t>(job.slices.size()));
   });
-  if (progress_.cancelled()) {
+  if (progress_->cancelled()) {
     result_ = makeError("io.cancelled", "load cancelled", plan_.id);
   } else if (!errors.empty() && errors.size() == jobs.size()) {
     result_ = errors.front();
@@ -93,9 +96,9 @@ void Job::run() {
   done_.store(true);
 }
 
-}  // namespace
 
-Result<std::shared_ptr<LoadJob>> startLoad(const ScanResult& scan, const SeriesPlan& plan, const LoadOptions& options) {
+Result<std::shared_ptr<Job>> startJob(const ScanResult& scan, const SeriesPlan& plan, const LoadOptions& options,
+                                      Progress* progress) {
   if (plan.slices.empty()) return makeError("series.empty", "series has no slices", plan.id);
   for (const auto& s : plan.slices)
     if (s.file >= scan.files.size()) return makeError("series.bad_plan", "plan refers to a missing file", plan.id);
@@ -107,24 +110,24 @@ Result<std::shared_ptr<LoadJob>> startLoad(const ScanResult& scan, const SeriesP
   vol->geometry = plan.geometry;
   vol->timesMs = plan.timesMs;
   vol->info = plan.info;
-  auto job = std::make_shared<Job>(scan, plan, options, vol);
+  auto job = std::make_shared<Job>(scan, plan, options, vol, progress);
   job->start();
-  return std::shared_ptr<LoadJob>(job);
+  return job;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<LoadJob>> startLoad(const ScanResult& scan, const SeriesPlan& plan, const LoadOptions& options) {
+  auto job = startJob(scan, plan, options, nullptr);
+  if (!job) return job.error();
+  return std::shared_ptr<LoadJob>(job.value());
 }
 
 Result<std::shared_ptr<Volume>> loadSeries(const ScanResult& scan, const SeriesPlan& plan, const LoadOptions& options,
                                            Progress* progress) {
-  auto job = startLoad(scan, plan, options);
+  // The job reports into the caller's Progress directly (and honours its cancel).
+  auto job = startJob(scan, plan, options, progress);
   if (!job) return job.error();
-  if (progress) {
-    // Mirror the job's progress and forward a cancel request while waiting.
-    while (!(*job)->done()) {
-      if (progress->cancelled()) (*job)->cancel();
-      progress->setTotal((*job)->progress().total());
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    progress->add((*job)->progress().done() - progress->done());
-  }
   Status st = (*job)->wait();
   if (!st) return st.error();
   return (*job)->volume();

@@ -1,30 +1,14 @@
 // Fast path for native little-endian frames whose byte offset the scan verified: one pread per
-// frame straight into the destination, then BitsStored masking / sign extension in place.
+// frame straight into the destination, then the decoder's in-place BitsStored masking.
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cstring>
 
+#include "decode_internal.h"
 #include "load_internal.h"
 
 namespace cvx::io::detail {
-namespace {
-
-template <class T>
-void maskInPlace(T* v, size_t n, unsigned bitsStored, bool isSigned) {
-  using U = std::make_unsigned_t<T>;
-  const unsigned bits = sizeof(T) * 8;
-  if (bitsStored >= bits) return;
-  const U mask = static_cast<U>((1u << bitsStored) - 1u);
-  const U sign = static_cast<U>(1u << (bitsStored - 1));
-  for (size_t i = 0; i < n; ++i) {
-    U u = static_cast<U>(static_cast<U>(v[i]) & mask);
-    if (isSigned && (u & sign)) u = static_cast<U>(u | static_cast<U>(~mask));
-    v[i] = static_cast<T>(u);
-  }
-}
-
-}  // namespace
 
 bool nativeFastPathApplies(const FileHeader& h) {
   const PixelFormat& p = h.pixel;
@@ -52,13 +36,7 @@ Status readNativeFrames(const FileHeader& h, const std::vector<std::pair<uint32_
       result = makeError("dicom.truncated", "pixel data shorter than the frame needs", h.path);
       break;
     }
-    if (p.bitsAllocated == 16) {
-      if (p.isSigned) maskInPlace(reinterpret_cast<int16_t*>(dst), n, p.bitsStored, true);
-      else maskInPlace(reinterpret_cast<uint16_t*>(dst), n, p.bitsStored, false);
-    } else {
-      if (p.isSigned) maskInPlace(reinterpret_cast<int8_t*>(dst), n, p.bitsStored, true);
-      else maskInPlace(reinterpret_cast<uint8_t*>(dst), n, p.bitsStored, false);
-    }
+    maskGreyInPlace(p, dst);
   }
   ::close(fd);
   return result;

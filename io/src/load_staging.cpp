@@ -84,26 +84,25 @@ void StagingPlan::ready(int64_t index) {
   if (onReady_) onReady_(index);
 }
 
-// Copies one decoded frame (stored type, file's rows x cols) into a slice: tile cut-out and
-// per-slice rescale to float as the plan requires.
+// Copies one decoded frame (stored type, file's rows x cols) into a slice, row by row: the tile
+// cut-out of a mosaic and the per-slice rescale to float as the plan requires.
 void StagingPlan::place(const FileHeader& h, const SliceRef& ref, const std::byte* frame, std::byte* dst) const {
   const PixelType st = h.pixel.storedType();
   const size_t bpv = bytesPerVoxel(st);
   const size_t cols = static_cast<size_t>(plan_.dims[0]), rows = static_cast<size_t>(plan_.dims[1]);
-  std::vector<std::byte> tile;
-  const std::byte* src = frame;
+  const bool toFloat = plan_.type == PixelType::Float32 && st != PixelType::Float32;
+  const size_t outBpv = toFloat ? sizeof(float) : bpv;
+  size_t tx = 0, ty = 0;
   if (ref.tile >= 0) {
     const size_t perRow = h.pixel.cols / cols;
-    const size_t tx = static_cast<size_t>(ref.tile) % perRow, ty = static_cast<size_t>(ref.tile) / perRow;
-    tile.resize(rows * cols * bpv);
-    for (size_t y = 0; y < rows; ++y)
-      std::memcpy(tile.data() + y * cols * bpv, frame + ((ty * rows + y) * h.pixel.cols + tx * cols) * bpv, cols * bpv);
-    src = tile.data();
+    tx = static_cast<size_t>(ref.tile) % perRow;
+    ty = static_cast<size_t>(ref.tile) / perRow;
   }
-  if (plan_.type == PixelType::Float32 && st != PixelType::Float32) {
-    convertToFloat(st, src, rows * cols, ref.rescaleSlope, ref.rescaleIntercept, reinterpret_cast<float*>(dst));
-  } else {
-    std::memcpy(dst, src, rows * cols * bpv);
+  for (size_t y = 0; y < rows; ++y) {
+    const std::byte* src = frame + ((ty * rows + y) * h.pixel.cols + tx * cols) * bpv;
+    std::byte* out = dst + y * cols * outBpv;
+    if (toFloat) convertToFloat(st, src, cols, ref.rescaleSlope, ref.rescaleIntercept, reinterpret_cast<float*>(out));
+    else std::memcpy(out, src, cols * bpv);
   }
 }
 

@@ -19,7 +19,7 @@ std::optional<double> timeToSeconds(const std::string& tm);
 std::optional<double> dateTimeToSeconds(const std::string& dt);
 
 template <class A>
-std::optional<Vec3> getVec3(A& a, const DcmTagKey& tag) {
+std::optional<Vec3> getVec3(const A& a, const DcmTagKey& tag) {
   Vec3 r;
   for (unsigned long i = 0; i < 3; ++i) {
     const auto v = a.num(tag, i);
@@ -30,7 +30,7 @@ std::optional<Vec3> getVec3(A& a, const DcmTagKey& tag) {
 }
 
 template <class A>
-std::optional<std::array<double, 6>> getVec6(A& a, const DcmTagKey& tag) {
+std::optional<std::array<double, 6>> getVec6(const A& a, const DcmTagKey& tag) {
   std::array<double, 6> r{};
   for (unsigned long i = 0; i < 6; ++i) {
     const auto v = a.num(tag, i);
@@ -41,14 +41,14 @@ std::optional<std::array<double, 6>> getVec6(A& a, const DcmTagKey& tag) {
 }
 
 template <class A>
-std::optional<std::array<double, 2>> getVec2(A& a, const DcmTagKey& tag) {
+std::optional<std::array<double, 2>> getVec2(const A& a, const DcmTagKey& tag) {
   const auto x = a.num(tag, 0), y = a.num(tag, 1);
   if (!x || !y) return std::nullopt;
   return std::array<double, 2>{*x, *y};
 }
 
 template <class A>
-int getInt(A& a, const DcmTagKey& tag, int fallback = 0) {
+int getInt(const A& a, const DcmTagKey& tag, int fallback = 0) {
   const auto v = a.num(tag);
   return v ? static_cast<int>(*v < 0 ? *v - 0.5 : *v + 0.5) : fallback;
 }

@@ -12,11 +12,11 @@ namespace {
 // Applies the functional group macros of one item (shared or per-frame) to a frame.
 void applyGroups(DcmItem& g, FrameHeader& f) {
   if (DcmItem* it = dcm::firstItem(g, DCM_PlanePositionSequence))
-    if (auto p = dcm::vec3(*it, DCM_ImagePositionPatient)) f.position = p;
+    if (auto p = getVec3(dcm::DcmAccess{it}, DCM_ImagePositionPatient)) f.position = p;
   if (DcmItem* it = dcm::firstItem(g, DCM_PlaneOrientationSequence))
-    if (auto o = dcm::vec6(*it, DCM_ImageOrientationPatient)) f.orientation = o;
+    if (auto o = getVec6(dcm::DcmAccess{it}, DCM_ImageOrientationPatient)) f.orientation = o;
   if (DcmItem* it = dcm::firstItem(g, DCM_PixelMeasuresSequence)) {
-    if (auto s = dcm::vec2(*it, DCM_PixelSpacing)) f.pixelSpacing = s;
+    if (auto s = getVec2(dcm::DcmAccess{it}, DCM_PixelSpacing)) f.pixelSpacing = s;
     if (auto t = dcm::num(*it, DCM_SliceThickness)) f.sliceThickness = *t;
   }
   if (DcmItem* it = dcm::firstItem(g, DCM_PixelValueTransformationSequence)) {

@@ -22,6 +22,16 @@ constexpr uint64_t kHeadBytes = 16 * 1024;        // what the fast parser sees f
 constexpr const char* kDicomdirClass = "1.2.840.10008.1.3.10";
 constexpr uint64_t kBigHeadBytes = 1024 * 1024;   // and at most
 
+// The first `limit` bytes of the file (fewer if it is shorter); false if it cannot be opened.
+bool readHead(const std::string& path, uint64_t limit, uint64_t size, std::vector<uint8_t>& head) {
+  head.resize(static_cast<size_t>(std::min<uint64_t>(size, limit)));
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return false;
+  head.resize(std::fread(head.data(), 1, head.size(), f));
+  std::fclose(f);
+  return true;
+}
+
 // Cheap checks before DCMTK sees the file: empty, gzip, too small.
 Status precheck(const std::string& path, uint64_t& size, std::vector<uint8_t>& headBytes) {
   struct stat st{};
@@ -29,15 +39,8 @@ Status precheck(const std::string& path, uint64_t& size, std::vector<uint8_t>& h
   if (!S_ISREG(st.st_mode)) return makeError("io.not_a_file", "not a regular file", path);
   size = static_cast<uint64_t>(st.st_size);
   if (size == 0) return makeError("dicom.empty", "file is empty", path);
-  headBytes.resize(static_cast<size_t>(std::min<uint64_t>(size, kHeadBytes)));
-  size_t n = 0;
-  if (FILE* f = std::fopen(path.c_str(), "rb")) {
-    n = std::fread(headBytes.data(), 1, headBytes.size(), f);
-    std::fclose(f);
-  } else {
-    return makeError("io.open_failed", "cannot read file", path);
-  }
-  headBytes.resize(n);
+  if (!readHead(path, kHeadBytes, size, headBytes)) return makeError("io.open_failed", "cannot read file", path);
+  const size_t n = headBytes.size();
   const unsigned char* head = headBytes.data();
   if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b)
     return makeError("dicom.gzip", "file is gzip-compressed, not DICOM; decompress it first", path);
@@ -61,15 +64,11 @@ std::string transferSyntaxOf(DcmFileFormat& ff) {
   return x.getXferID() ? x.getXferID() : "";
 }
 
-bool isNativeLittleEndian(const std::string& ts) {
-  return ts == "1.2.840.10008.1.2" || ts == "1.2.840.10008.1.2.1";
-}
-
 // For native little-endian data that ends the file, the byte offset of the Pixel Data value, so the
 // loader can read it straight into the volume. The element header just before it is verified;
 // anything unexpected gives -1 (the loader then goes through DCMTK).
 int64_t nativePixelOffset(DcmDataset& ds, const std::string& path, const std::string& ts, uint64_t size) {
-  if (!isNativeLittleEndian(ts)) return -1;
+  if (!detail::isNativeLittleEndian(ts)) return -1;
   DcmElement* el = nullptr;
   if (ds.findAndGetElement(DCM_PixelData, el).bad() || !el) return -1;
   const Uint32 len = el->getLength();
@@ -91,6 +90,10 @@ int64_t nativePixelOffset(DcmDataset& ds, const std::string& path, const std::st
   return stored == len ? off : -1;
 }
 
+}  // namespace
+
+namespace {
+Result<FileHeader> dcmtkHeader(const std::string& path, uint64_t size);
 }  // namespace
 
 Result<FileHeader> readHeader(const std::string& path) {
@@ -116,21 +119,24 @@ Result<FileHeader> detail::readHeaderChecked(const std::string& path) {
   if (auto fast = detail::parseHeaderFast(path, head.data(), head.size(), size)) return std::move(*fast);
   if (head.size() == kHeadBytes && size > kHeadBytes) {
     // Big headers (Siemens XA private blobs): one more try with up to 1 MiB.
-    head.resize(static_cast<size_t>(std::min<uint64_t>(size, kBigHeadBytes)));
-    if (FILE* f = std::fopen(path.c_str(), "rb")) {
-      head.resize(std::fread(head.data(), 1, head.size(), f));
-      std::fclose(f);
+    if (readHead(path, kBigHeadBytes, size, head))
       if (auto fast = detail::parseHeaderFast(path, head.data(), head.size(), size)) return std::move(*fast);
-    }
   }
-  return detail::readHeaderDcmtk(path);
+  return dcmtkHeader(path, size);
 }
 
 Result<FileHeader> detail::readHeaderDcmtk(const std::string& path) {
-  dcm::initDcmtk();
   uint64_t size = 0;
   std::vector<uint8_t> head;
   CVX_TRY(precheck(path, size, head));
+  return dcmtkHeader(path, size);
+}
+
+namespace {
+
+// The DCMTK reader proper, after precheck (size is the file's).
+Result<FileHeader> dcmtkHeader(const std::string& path, uint64_t size) {
+  dcm::initDcmtk();
   DcmFileFormat ff;
   // Elements longer than 4 KiB (Pixel Data, big private blobs) stay on disk until used.
   const OFCondition cond = ff.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, 4096, ERM_autoDetect);
@@ -164,4 +170,5 @@ Result<FileHeader> detail::readHeaderDcmtk(const std::string& path) {
   return h;
 }
 
+}  // namespace
 }  // namespace cvx::io

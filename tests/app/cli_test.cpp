@@ -14,22 +14,11 @@
 #include <cvx/io/formats.h>
 #include <nlohmann/json.hpp>
 
+#include "../data/data_util.h"
+
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string data(const std::string& rel) { return std::string(CVX_DATA_DIR) + "/" + rel; }
-
-bool haveData(const std::string& rel) { return fs::exists(data(rel)); }
-
-#define REQUIRE_DATA(rel)                                                           \
-  do {                                                                              \
-    if (!haveData(rel)) {                                                           \
-      const char* req = std::getenv("CVX_REQUIRE_DATA");                            \
-      if (req && std::string(req) == "1") FAIL() << "missing test data " << (rel); \
-      GTEST_SKIP() << "no test data";                                               \
-    }                                                                               \
-  } while (0)
 
 // Runs a command, returns its stdout and exit status.
 std::pair<std::string, int> run(const std::string& cmd) {
@@ -46,8 +35,8 @@ std::pair<std::string, int> run(const std::string& cmd) {
 }  // namespace
 
 TEST(Cli, InfoJsonFollowsTheContract) {
-  REQUIRE_DATA("two_orientations");
-  auto [out, rc] = run(std::string(CVX_CINEVOX) + " info --json " + data("two_orientations") + " 2>/dev/null");
+  CVX_REQUIRE_FOLDER("two_orientations");
+  auto [out, rc] = run(std::string(CVX_CINEVOX) + " info --json " + cvx::test::dataPath("two_orientations") + " 2>/dev/null");
   ASSERT_EQ(rc, 0);
   const auto j = nlohmann::json::parse(out);
   ASSERT_EQ(j["series"].size(), 2u);
@@ -87,13 +76,13 @@ TEST(Cli, InfoJsonSpacingUsesPixelSpacingColumnForX) {
 }
 
 TEST(Cli, ConvertWritesGeometryAndVoxelsOf4D) {
-  REQUIRE_DATA("4d/siemens_mosaic");
+  CVX_REQUIRE_FOLDER("4d/siemens_mosaic");
   const fs::path out = fs::temp_directory_path() / ("cvx_cli_convert_" + std::to_string(::getpid()) + ".nii.gz");
-  auto [msg, rc] = run(std::string(CVX_CINEVOX) + " convert " + data("4d/siemens_mosaic") + " --out " + out.string() + " 2>&1");
+  auto [msg, rc] = run(std::string(CVX_CINEVOX) + " convert " + cvx::test::dataPath("4d/siemens_mosaic") + " --out " + out.string() + " 2>&1");
   ASSERT_EQ(rc, 0) << msg;
   auto written = cvx::io::readImage(out.string());
   ASSERT_TRUE(written.ok()) << written.error().str();
-  auto loaded = cvx::io::loadPath(data("4d/siemens_mosaic"));
+  auto loaded = cvx::io::loadPath(cvx::test::dataPath("4d/siemens_mosaic"));
   ASSERT_TRUE(loaded.ok());
   const auto& a = **written;
   const auto& b = **loaded;

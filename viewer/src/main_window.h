@@ -21,6 +21,8 @@ class MainWindow : public QMainWindow {
   // With a screenshot path the window grabs itself once the first load ends, then quits.
   explicit MainWindow(const QString& screenshotPath = {}, QWidget* parent = nullptr);
   void openPath(const QString& path);
+  // Saves the window to the screenshot path (if any) and quits with 0 when ok and saved.
+  void takeScreenshotAndQuit(bool ok);
 
  private:
   void buildUi();
@@ -28,7 +30,6 @@ class MainWindow : public QMainWindow {
   void onSeriesSelected(int row);
   void onLoadFinished(const QString& error);
   void onPresetChosen(int index);
-  void takeScreenshotAndQuit(bool ok);
 
   StudyModel* model_ = nullptr;
   QListWidget* list_ = nullptr;

@@ -39,10 +39,8 @@ int runViewer(int argc, char** argv, const std::string& path, const std::string&
   window.show();
   if (!path.empty()) {
     window.openPath(QString::fromStdString(path));
-  } else if (!screenshotPath.empty()) {
-    QTimer::singleShot(300, &app, [&window, screenshotPath] {
-      QApplication::exit(window.grab().save(QString::fromStdString(screenshotPath), "PNG") ? 0 : 1);
-    });
+  } else {
+    window.takeScreenshotAndQuit(true);  // nothing to load: the empty window (no-op without a path)
   }
   if (!screenshotPath.empty()) {
     // A screenshot run never hangs: give up after two minutes.

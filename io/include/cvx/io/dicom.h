@@ -129,6 +129,9 @@ struct GroupResult {
 // Groups by study and series, splits what is not one volume, sorts and plans geometry and time.
 GroupResult planSeries(const ScanResult& scan);
 
+// The plan whose id or SeriesInstanceUID is `id` (the first plan when id is empty); nullptr if none.
+const SeriesPlan* findSeries(const GroupResult& groups, const std::string& id);
+
 struct LoadOptions {
   unsigned threads = 0;  // 0: the global pool
   // Called on a worker thread each time a slice (index z + t * dims[2]) is in place.
