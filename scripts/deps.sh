@@ -13,6 +13,10 @@ PKGS=(
 )
 if [[ "${1:-}" == "--tests" ]]; then
   PKGS+=(clang-14 libclang-rt-14-dev)
+  # pydicom's own test files and decoders: the reference of tests/data/pydicom_test.cpp
+  PKGS+=(python3-pydicom python3-gdcm python3-numpy)
+  # nibabel: reads CineVox's NIfTI export back (tests/itk/itk_tilt_export_test.cpp)
+  PKGS+=(python3-nibabel)
 fi
 missing=()
 for p in "${PKGS[@]}"; do

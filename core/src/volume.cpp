@@ -16,6 +16,7 @@ const char* toString(PixelType t) {
     case PixelType::UInt16: return "uint16";
     case PixelType::Float32: return "float32";
     case PixelType::RGB8: return "rgb8";
+    case PixelType::RGB16: return "rgb16";
   }
   return "?";
 }
@@ -27,6 +28,7 @@ size_t bytesPerVoxel(PixelType t) {
     case PixelType::UInt16: return 2;
     case PixelType::Float32: return 4;
     case PixelType::RGB8: return 3;
+    case PixelType::RGB16: return 6;
   }
   return 1;
 }
@@ -68,6 +70,10 @@ double Volume::valueAt(int64_t x, int64_t y, int64_t z, int64_t t) const {
     case PixelType::Float32: return as<float>()[i];
     case PixelType::RGB8: {
       const uint8_t* p = as<uint8_t>() + 3 * i;
+      return 0.299 * p[0] + 0.587 * p[1] + 0.114 * p[2];
+    }
+    case PixelType::RGB16: {
+      const uint16_t* p = as<uint16_t>() + 3 * i;
       return 0.299 * p[0] + 0.587 * p[1] + 0.114 * p[2];
     }
   }

@@ -24,7 +24,7 @@ Status decodeDcmtkFrame(DecodeFile& f, uint32_t frame, std::byte* dst) {
   RawFrame raw;
   raw.data = buf.data();
   raw.size = frameSize;
-  raw.sampleBytes = f.pf.bitsAllocated <= 8 ? 1u : 2u;
+  raw.sampleBytes = f.pf.bitsAllocated <= 8 ? 1u : f.pf.bitsAllocated / 8u;
   raw.samples = f.pf.samplesPerPixel;
   // The layout is the one PlanarConfiguration states; read it back after decoding in case a
   // codec updated it.

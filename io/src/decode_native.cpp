@@ -2,6 +2,7 @@
 // Native (uncompressed) Pixel Data: explicit/implicit VR little endian, explicit big endian and the
 // deflated dataset. One frame is read from disk with a partial read (DCMTK swaps big-endian words);
 // 1-bit frames may start in the middle of a byte.
+#include <utility>
 #include <vector>
 
 #include "decode_internal.h"
@@ -50,6 +51,13 @@ Status decodeNativeFrame(DecodeFile& f, uint32_t frame, std::byte* dst) {
   std::vector<uint8_t> bytes;
   uint64_t got = 0;
   CVX_TRY(readRange(f, begin, begin + frameBytes, bytes, got));
+  // Big endian OW data comes back from DCMTK swapped by 16-bit words: 32-bit samples (RT Dose)
+  // still need their two halves exchanged.
+  if (sampleBytes == 4 && f.syntax == "1.2.840.10008.1.2.2" && f.pixels->getVR() == EVR_OW)
+    for (size_t i = static_cast<size_t>(begin - got); i + 4 <= bytes.size(); i += 4) {
+      std::swap(bytes[i], bytes[i + 2]);
+      std::swap(bytes[i + 1], bytes[i + 3]);
+    }
   RawFrame raw;
   raw.data = bytes.data() + (begin - got);
   raw.size = frameBytes;

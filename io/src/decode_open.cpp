@@ -9,6 +9,7 @@
 #include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 
+#include "dcm_records.h"
 #include "dcm_util.h"
 #include "scan_fill.h"
 #include "decode_internal.h"
@@ -39,7 +40,8 @@ Status loadHeader(const std::string& path, DecodeFile& f) {
   if (ec) return makeError("io.open_failed", "cannot read file size: " + ec.message(), path);
   if (size == 0) return makeError("dicom.empty", "empty file", path);
   if (isGzip(path)) return makeError("dicom.gzip", "gzip-compressed file: gunzip it first", path);
-  const OFCondition c = f.ff.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, kMaxReadLength, ERM_autoDetect);
+  CVX_TRY(checkNoDirectoryRecords(path));  // what DCMTK may see (dcm_records.h)
+  const OFCondition c = loadAsWritten(path, f, kMaxReadLength);  // loadFile, or as written (decode_vr.cpp)
   f.ds = f.ff.getDataset();
   if (c.bad()) {
     // A file that looked like DICOM (preamble magic, or image attributes read) and whose stream
@@ -80,7 +82,7 @@ Status readPixelModule(DecodeFile& f) {
   const int frames = getInt(acc, DCM_NumberOfFrames, 1);
   f.frames = frames < 1 ? 1u : static_cast<uint32_t>(frames);
   if (p.rows == 0 || p.cols == 0) return makeError("dicom.no_pixels", "Rows or Columns is zero or missing", f.path);
-  const bool bitsOk = p.bitsAllocated == 1 || p.bitsAllocated == 8 || p.bitsAllocated == 16;
+  const bool bitsOk = p.bitsAllocated == 1 || p.bitsAllocated == 8 || p.bitsAllocated == 16 || p.bitsAllocated == 32;
   if (!bitsOk || p.bitsStored == 0 || p.bitsStored > p.bitsAllocated || p.highBit >= p.bitsAllocated ||
       p.highBit + 1 < p.bitsStored)
     return makeError("dicom.unsupported_pixel",
@@ -118,6 +120,7 @@ Status openForDecode(const std::string& path, const PixelFormat& expect, DecodeF
   if (!syntaxKind(f.syntax, f.kind))
     return makeError("dicom.unsupported_syntax", "no decoder for transfer syntax " + f.syntax, path);
   CVX_TRY(readPixelModule(f));
+  CVX_TRY(dcm::checkPixelBounds(*f.ds, f.pf, f.frames, path));  // no frame read past what the file holds
   return checkExpected(f, expect);
 }
 

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <vector>
 
+#include "dcm_util.h"
 #include "fast_parse.h"
 #include "scan_fill.h"
 
@@ -19,6 +20,12 @@ bool isEncapsulatedLE(const std::string& ts) {
 
 }  // namespace
 
+Warning vrMismatch(bool writtenExplicit) {
+  return {"dicom.vr_mismatch", std::string("transfer syntax declares ") + (writtenExplicit ? "implicit" : "explicit") +
+                                   " VR but the data set is written with " + (writtenExplicit ? "explicit" : "implicit") +
+                                   " VR; read as written"};
+}
+
 bool isNativeLittleEndian(const std::string& ts) {
   return ts == "1.2.840.10008.1.2" || ts == "1.2.840.10008.1.2.1";
 }
@@ -31,15 +38,18 @@ std::string mediaStorageClass(const uint8_t* buf, size_t n) {
   return fast::Access{&attrs}.str(DCM_MediaStorageSOPClassUID);
 }
 
-std::optional<FileHeader> parseHeaderFast(const std::string& path, const uint8_t* buf, size_t n, uint64_t fileSize) {
+std::optional<FileHeader> parseHeaderFast(const std::string& path, const uint8_t* buf, size_t n, uint64_t fileSize,
+                                          Status* refused) {
   if (n < 132 + 12 || std::memcmp(buf + 128, "DICM", 4) != 0) return std::nullopt;
   fast::Reader meta(buf, n, 132, true);
   fast::Attrs metaAttrs;
   if (!fast::parseMeta(meta, metaAttrs)) return std::nullopt;
   fast::Access metaAccess{&metaAttrs};
   const std::string ts = metaAccess.str(DCM_TransferSyntaxUID);
-  const bool implicitVr = ts == "1.2.840.10008.1.2";
+  const bool declaredImplicit = ts == "1.2.840.10008.1.2";
   if (!isNativeLittleEndian(ts) && !isEncapsulatedLE(ts)) return std::nullopt;
+  // The data set is read as it is written (its first element tells), not as declared.
+  const bool implicitVr = !fast::explicitVrAt(buf, n, meta.pos);
   fast::Reader body(buf, n, meta.pos, !implicitVr);
   fast::Attrs attrs;
   fast::PixelInfo pixel;
@@ -57,25 +67,39 @@ std::optional<FileHeader> parseHeaderFast(const std::string& path, const uint8_t
   fillSeriesInfo(a, h);
   if (h.imageType.find("MOSAIC") != std::string::npos) return std::nullopt;  // CSA header: DCMTK path
   if (h.pixel.rows == 0 || h.pixel.cols == 0) return std::nullopt;
+  // A header that lies about the size of its pixels (a pixel module no decoder reads, Pixel Data
+  // shorter than its frames or past the end of the file, fewer fragments than frames) is refused
+  // here with its code (pixel_bounds.cpp), before any frame is listed or anything allocated.
+  auto refuse = [&](Status st) -> std::optional<FileHeader> {
+    if (refused) *refused = std::move(st);
+    return std::nullopt;
+  };
+  if (Status st = dcm::checkPixelModule(h.pixel, path); !st) return refuse(std::move(st));
   if (isNativeLittleEndian(ts)) {
     if (!pixel.definedLength) return std::nullopt;
-    const uint64_t need = static_cast<uint64_t>(h.pixel.rows) * h.pixel.cols * h.pixel.samplesPerPixel *
-                          ((h.pixel.bitsAllocated + 7) / 8) * h.numberOfFrames;
-    // Truncated or inconsistent pixel data: DCMTK gives the precise error.
-    if (pixel.offset + pixel.length > fileSize || (h.pixel.bitsAllocated % 8 == 0 && pixel.length < need))
-      return std::nullopt;
+    if (pixel.length > fileSize - pixel.offset)
+      return refuse(makeError("dicom.truncated",
+                              "Pixel Data claims " + std::to_string(pixel.length) + " bytes, the file holds " +
+                                  std::to_string(fileSize - pixel.offset) + " after its start",
+                              path));
+    if (Status st = dcm::checkNativeLength(h.pixel, h.numberOfFrames, pixel.length, path); !st)
+      return refuse(std::move(st));
     h.pixelDataOffset = static_cast<int64_t>(pixel.offset);
   } else if (pixel.definedLength) {
     return std::nullopt;  // encapsulated data must have undefined length
+  } else if (Status st = dcm::checkFragments(path, buf, n, pixel.offset, fileSize, h.numberOfFrames); !st) {
+    return refuse(std::move(st));
   }
   FrameHeader base;
-  fillClassicFrame(a, base);
+  fillClassicFrame(a, base, &h.warnings);
   h.frames.reserve(h.numberOfFrames);
   for (uint32_t i = 0; i < h.numberOfFrames; ++i) {
     FrameHeader f = base;
     f.frame = i;
     h.frames.push_back(f);
   }
+  fillDoseGrid(a, h);
+  if (implicitVr != declaredImplicit) h.warnings.push_back(vrMismatch(!implicitVr));
   return h;
 }
 

@@ -14,8 +14,13 @@ namespace cvx::io::detail {
 // Explicit or implicit VR little endian, the syntaxes whose Pixel Data can be read as is.
 bool isNativeLittleEndian(const std::string& transferSyntaxUid);
 
-// buf holds the first n bytes of the file (n <= fileSize).
-std::optional<FileHeader> parseHeaderFast(const std::string& path, const uint8_t* buf, size_t n, uint64_t fileSize);
+// dicom.vr_mismatch: the data set is written with another VR encoding than its syntax declares.
+Warning vrMismatch(bool writtenExplicit);
+
+// buf holds the first n bytes of the file (n <= fileSize). nullopt: declined (DCMTK decides); when
+// the header lies about the size of its pixels, also *refused (if given) = the coded error.
+std::optional<FileHeader> parseHeaderFast(const std::string& path, const uint8_t* buf, size_t n, uint64_t fileSize,
+                                          Status* refused = nullptr);
 
 // MediaStorageSOPClassUID from a Part 10 meta header, "" when there is none.
 std::string mediaStorageClass(const uint8_t* buf, size_t n);

@@ -1,5 +1,7 @@
 #include "fast_parse.h"
 
+#include "number.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -104,6 +106,15 @@ bool parseFirstItem(Reader& r, const Element& seq, Attrs& out) {
 }
 
 }  // namespace
+
+bool explicitVrAt(const uint8_t* b, size_t n, size_t pos) {
+  static const char* kVrs[] = {"AE", "AS", "AT", "CS", "DA", "DS", "DT", "FD", "FL", "IS", "LO", "LT", "OB", "OD", "OF",
+                               "OL", "OV", "OW", "PN", "SH", "SL", "SQ", "SS", "ST", "SV", "TM", "UC", "UI", "UL", "UN",
+                               "UR", "US", "UT", "UV"};
+  if (pos > n || n - pos < 8) return false;
+  const uint8_t* v = b + pos + 4;
+  return std::any_of(std::begin(kVrs), std::end(kVrs), [&](const char* k) { return v[0] == k[0] && v[1] == k[1]; });
+}
 
 bool readElementHeader(Reader& r, Element& e) {
   if (!r.has(8)) return false;
@@ -220,10 +231,9 @@ std::optional<double> Access::num(const DcmTagKey& tag, unsigned long pos) const
       if (start == std::string::npos) return std::nullopt;
       ++start;
     }
-    const std::string tok = s.substr(start, s.find('\\', start) - start);
-    char* end = nullptr;
-    out = std::strtod(tok.c_str(), &end);
-    if (end == tok.c_str()) return std::nullopt;
+    const auto num = parseNumber(std::string_view(s).substr(start, s.find('\\', start) - start));
+    if (!num) return std::nullopt;
+    out = *num;
   }
   if (!std::isfinite(out)) return std::nullopt;
   return out;

@@ -52,6 +52,9 @@ struct PixelInfo {
   uint64_t offset = 0, length = 0;
 };
 
+// True when the element at pos carries an explicit VR (bytes 4-5 are a VR's two letters), the way
+// pydicom and GDCM tell how a data set is really written, whatever its transfer syntax declares.
+bool explicitVrAt(const uint8_t* b, size_t n, size_t pos);
 // Reads the element header at r.pos; advances r.pos to the value. False if it does not fit.
 bool readElementHeader(Reader& r, Element& e);
 // File meta group (explicit VR LE); stops before the first non-0002 element.

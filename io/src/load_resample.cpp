@@ -27,6 +27,7 @@ void lerp(PixelType t, const std::byte* a, const std::byte* b, double w, size_t 
     case PixelType::UInt16: lerpSlice<uint16_t>(a, b, w, voxels, out); break;
     case PixelType::Float32: lerpSlice<float>(a, b, w, voxels, out); break;
     case PixelType::RGB8: lerpSlice<uint8_t>(a, b, w, voxels * 3, out); break;
+    case PixelType::RGB16: lerpSlice<uint16_t>(a, b, w, voxels * 3, out); break;
   }
 }
 
@@ -48,6 +49,12 @@ void StagingPlan::finish() {
       const std::byte* a = staged_.data() + (k + t * srcSlices_) * bytes;
       const std::byte* b = staged_.data() + (k + 1 + t * srcSlices_) * bytes;
       std::byte* out = vol_.slice(static_cast<int64_t>(z), static_cast<int64_t>(t));
+      const bool failedA = srcFailed_[k + t * srcSlices_] && w < 1 - 1e-6;
+      const bool failedB = srcFailed_[k + 1 + t * srcSlices_] && w > 1e-6;
+      if (failedA || failedB) {
+        std::memset(out, 0, bytes);  // blank, not half a slice: the load report lists it
+        continue;
+      }
       lerp(vol_.type(), a, b, w, static_cast<size_t>(vol_.voxelsPerSlice()), out);
       const size_t idx = z + t * nzOut;
       if (w < 1e-6) vol_.sources[idx] = srcInfo_[k + t * srcSlices_];

@@ -20,7 +20,8 @@ void convertToFloat(PixelType from, const std::byte* src, size_t n, double slope
     case PixelType::Int16: toFloat<int16_t>(src, n, slope, inter, dst); break;
     case PixelType::UInt16: toFloat<uint16_t>(src, n, slope, inter, dst); break;
     case PixelType::Float32: toFloat<float>(src, n, slope, inter, dst); break;
-    case PixelType::RGB8: std::memset(dst, 0, n * sizeof(float)); break;
+    case PixelType::RGB8:
+    case PixelType::RGB16: std::memset(dst, 0, n * sizeof(float)); break;
   }
 }
 
@@ -54,12 +55,14 @@ Status decodeAnyUnchecked(const FileHeader& h, const std::vector<FrameDest>& des
 StagingPlan::StagingPlan(const SeriesPlan& plan, Volume& vol, std::function<void(int64_t)> onReady)
     : plan_(plan), onReady_(std::move(onReady)), vol_(vol) {
   const bool tiles = !plan.slices.empty() && plan.slices.front().tile >= 0;
-  direct_ = !plan.resampled && !tiles && plan.type == plan.pixel.storedType();
+  direct_ = !plan.resampled && !tiles && plan.type == plan.pixel.storedType() &&
+            !(plan.type == PixelType::Float32 && plan.info.rescaleApplied);  // float32 counts to be rescaled
   const size_t phases = static_cast<size_t>(plan.dims[3]);
   srcSlices_ = plan.slices.size() / phases;
   if (plan.resampled) {
     staged_.resize(plan.slices.size() * vol.sliceBytes());
     srcInfo_.resize(plan.slices.size());
+    srcFailed_.resize(plan.slices.size());
   }
 }
 
@@ -90,7 +93,7 @@ void StagingPlan::place(const FileHeader& h, const SliceRef& ref, const std::byt
   const PixelType st = h.pixel.storedType();
   const size_t bpv = bytesPerVoxel(st);
   const size_t cols = static_cast<size_t>(plan_.dims[0]), rows = static_cast<size_t>(plan_.dims[1]);
-  const bool toFloat = plan_.type == PixelType::Float32 && st != PixelType::Float32;
+  const bool toFloat = plan_.type == PixelType::Float32 && (st != PixelType::Float32 || plan_.info.rescaleApplied);
   const size_t outBpv = toFloat ? sizeof(float) : bpv;
   size_t tx = 0, ty = 0;
   if (ref.tile >= 0) {
@@ -110,7 +113,10 @@ Status StagingPlan::decodeFile(const FileHeader& h, const std::vector<size_t>& i
   Status st = decodeFileInto(h, idx);
   // A file that fails leaves its slices blank (zero), never stale memory.
   if (!st)
-    for (size_t i : idx) std::memset(target(i), 0, vol_.sliceBytes());
+    for (size_t i : idx) {
+      std::memset(target(i), 0, vol_.sliceBytes());
+      if (plan_.resampled) srcFailed_[i] = 1;
+    }
   return st;
 }
 

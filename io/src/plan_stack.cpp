@@ -32,7 +32,13 @@ void setPixelAndRescale(SeriesPlan& plan) {
       uniform = false;
   plan.type = plan.pixel.storedType();
   plan.info.rescaleUniform = uniform;
-  if (uniform || plan.type == PixelType::RGB8) {
+  const bool rgb = plan.type == PixelType::RGB8 || plan.type == PixelType::RGB16;
+  if (rgb && plan.pixel.bitsAllocated == 32)
+    plan.warnings.push_back({"pixel.rgb_reduced", "32-bit colour reduced to its 16 most significant bits per channel"});
+  // float32 stored values (32-bit integers, e.g. RT Dose counts) get their rescale (DoseGridScaling) applied.
+  const bool scaledFloat = plan.type == PixelType::Float32 &&
+                           (plan.slices.front().rescaleSlope != 1 || plan.slices.front().rescaleIntercept != 0);
+  if ((uniform && !scaledFloat) || rgb) {
     plan.info.rescaleSlope = plan.slices.front().rescaleSlope;
     plan.info.rescaleIntercept = plan.slices.front().rescaleIntercept;
   } else {
@@ -41,7 +47,8 @@ void setPixelAndRescale(SeriesPlan& plan) {
     plan.info.rescaleApplied = true;
     plan.info.rescaleSlope = 1;
     plan.info.rescaleIntercept = 0;
-    plan.warnings.push_back({"pixel.per_slice_rescale", "rescale differs between slices; voxels stored as float32 modality values"});
+    if (!uniform)
+      plan.warnings.push_back({"pixel.per_slice_rescale", "rescale differs between slices; voxels stored as float32 modality values"});
   }
 }
 
@@ -67,10 +74,12 @@ SeriesPlan makePlan(const Partition& part, const std::vector<std::vector<Candida
   for (size_t z = 0; z < nz; ++z)
     for (size_t t = 0; t < nt; ++t) {
       const Candidate& c = groups[z][t];
-      plan.slices[z + t * nz] = SliceRef{c.file, c.frame, c.tile, c.fh->rescaleSlope, c.fh->rescaleIntercept};
+      const double slope = c.fh->rescaleSlope != 0 ? c.fh->rescaleSlope : 1;  // 0: warned below
+      plan.slices[z + t * nz] = SliceRef{c.file, c.frame, c.tile, slope, c.fh->rescaleIntercept};
     }
   if (first.hasGeometry && nz == 2)
     plan.warnings.push_back({"geometry.few_slices", "only 2 slices: the volume is loaded, spacing from their positions"});
+  noteInvalidValues(groups, plan);
   setPixelAndRescale(plan);
   return plan;
 }

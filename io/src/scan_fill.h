@@ -5,13 +5,17 @@
 //   std::optional<A> item(const DcmTagKey& sequence);        first item of a sequence
 #pragma once
 #include <array>
+#include <cmath>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 
 #include <cvx/io/dicom.h>
+
+#include "number.h"
 
 namespace cvx::io::detail {
 
@@ -47,37 +51,72 @@ std::optional<std::array<double, 2>> getVec2(const A& a, const DcmTagKey& tag) {
   return std::array<double, 2>{*x, *y};
 }
 
+// The value rounded to an int; fallback when absent, unparseable or outside int (no UB on 1e308).
 template <class A>
 int getInt(const A& a, const DcmTagKey& tag, int fallback = 0) {
   const auto v = a.num(tag);
-  return v ? static_cast<int>(*v < 0 ? *v - 0.5 : *v + 0.5) : fallback;
+  return v ? toInteger<int>(*v).value_or(fallback) : fallback;
+}
+
+// A US attribute of the pixel module: fallback when absent; 0 when present but not a number in
+// 0..65535 (never wrapped: Rows "70000" is not 4464), which the pixel-module checks then refuse.
+template <class A>
+uint16_t getU16(const A& a, const DcmTagKey& tag, uint16_t fallback) {
+  const auto v = a.num(tag);
+  if (!v) return a.str(tag).empty() ? fallback : 0;
+  return toInteger<uint16_t>(*v).value_or(0);
 }
 
 template <class A>
 void fillPixelFormat(A& a, PixelFormat& p) {
-  p.rows = static_cast<uint16_t>(getInt(a, DCM_Rows));
-  p.cols = static_cast<uint16_t>(getInt(a, DCM_Columns));
-  p.samplesPerPixel = static_cast<uint16_t>(getInt(a, DCM_SamplesPerPixel, 1));
-  p.bitsAllocated = static_cast<uint16_t>(getInt(a, DCM_BitsAllocated, 16));
-  p.bitsStored = static_cast<uint16_t>(getInt(a, DCM_BitsStored, p.bitsAllocated));
-  p.highBit = static_cast<uint16_t>(getInt(a, DCM_HighBit, p.bitsStored - 1));
+  p.rows = getU16(a, DCM_Rows, 0);
+  p.cols = getU16(a, DCM_Columns, 0);
+  p.samplesPerPixel = getU16(a, DCM_SamplesPerPixel, 1);
+  p.bitsAllocated = getU16(a, DCM_BitsAllocated, 16);
+  p.bitsStored = getU16(a, DCM_BitsStored, p.bitsAllocated);
+  p.highBit = getU16(a, DCM_HighBit, static_cast<uint16_t>(p.bitsStored - 1));
   p.isSigned = getInt(a, DCM_PixelRepresentation) == 1;
-  p.planarConfiguration = static_cast<uint16_t>(getInt(a, DCM_PlanarConfiguration));
+  p.planarConfiguration = getU16(a, DCM_PlanarConfiguration, 0);
   p.photometric = a.str(DCM_PhotometricInterpretation);
   if (p.photometric.empty()) p.photometric = p.samplesPerPixel == 3 ? "RGB" : "MONOCHROME2";
 }
 
-// Attributes of a classic image (top level) that are also the defaults of every frame.
+// A value that is present but did not parse (nullopt from the reader, non-empty text) is recorded
+// in notes with its code, its text and what is used instead; absent values are not notes.
+template <class A, class T>
+void noteUnparsed(const A& a, const DcmTagKey& tag, const std::optional<T>& parsed, const char* code,
+                  const char* name, const char* used, std::vector<Warning>* notes) {
+  if (!notes || parsed) return;
+  const std::string text = a.str(tag);
+  if (text.empty()) return;
+  notes->push_back({code, std::string(name) + " '" + text.substr(0, 64) + "' is not a valid number list; " + used});
+}
+
+// Attributes of a classic image (top level) that are also the defaults of every frame. Invalid
+// values are kept as read (RescaleSlope 0 too): the planner replaces them and says so.
 template <class A>
-void fillClassicFrame(A& a, FrameHeader& f) {
+void fillClassicFrame(A& a, FrameHeader& f, std::vector<Warning>* notes = nullptr) {
   f.position = getVec3(a, DCM_ImagePositionPatient);
+  noteUnparsed(a, DCM_ImagePositionPatient, f.position, "geometry.invalid_position", "ImagePositionPatient",
+               "the image has no position (placed at the origin, apart from the stack)", notes);
   f.orientation = getVec6(a, DCM_ImageOrientationPatient);
+  noteUnparsed(a, DCM_ImageOrientationPatient, f.orientation, "geometry.invalid_orientation",
+               "ImageOrientationPatient", "the image has no orientation (placed at the origin, apart from the stack)",
+               notes);
   f.pixelSpacing = getVec2(a, DCM_PixelSpacing);
   if (!f.pixelSpacing) f.pixelSpacing = getVec2(a, DCM_ImagerPixelSpacing);
-  f.sliceThickness = a.num(DCM_SliceThickness).value_or(0);
-  f.rescaleSlope = a.num(DCM_RescaleSlope).value_or(1);
-  f.rescaleIntercept = a.num(DCM_RescaleIntercept).value_or(0);
-  if (f.rescaleSlope == 0) f.rescaleSlope = 1;
+  noteUnparsed(a, DCM_PixelSpacing, f.pixelSpacing, "geometry.invalid_spacing", "PixelSpacing",
+               "1 x 1 mm used (spacing unknown: measure in pixels)", notes);
+  const auto thickness = a.num(DCM_SliceThickness);
+  noteUnparsed(a, DCM_SliceThickness, thickness, "geometry.invalid_thickness", "SliceThickness",
+               "ignored (slice spacing from positions; 1 mm for a single slice)", notes);
+  f.sliceThickness = thickness.value_or(0);
+  const auto slope = a.num(DCM_RescaleSlope), intercept = a.num(DCM_RescaleIntercept);
+  noteUnparsed(a, DCM_RescaleSlope, slope, "pixel.invalid_rescale", "RescaleSlope", "slope 1 used", notes);
+  noteUnparsed(a, DCM_RescaleIntercept, intercept, "pixel.invalid_rescale", "RescaleIntercept", "intercept 0 used",
+               notes);
+  f.rescaleSlope = slope.value_or(1);
+  f.rescaleIntercept = intercept.value_or(0);
   f.temporalPositionId = a.num(DCM_TemporalPositionIdentifier);
   f.triggerTimeMs = a.num(DCM_TriggerTime);
   f.acquisitionNumber = a.num(DCM_AcquisitionNumber);
@@ -159,6 +198,32 @@ void fillSeriesInfo(A& a, FileHeader& h) {
   h.sopInstanceUid = a.str(DCM_SOPInstanceUID);
   const int nf = getInt(a, DCM_NumberOfFrames, 1);
   h.numberOfFrames = nf > 0 ? static_cast<uint32_t>(nf) : 1u;
+}
+
+// RT Dose (PS3.3 C.8.8.3): every frame scaled by DoseGridScaling to Gy, and placed along the
+// slice normal by GridFrameOffsetVector: relative to ImagePositionPatient when its first value
+// is 0, else absolute (the first value is the plane of ImagePositionPatient). Call after the
+// frames are filled.
+template <class A>
+void fillDoseGrid(A& a, FileHeader& h) {
+  if (h.info.modality != "RTDOSE" || h.frames.empty()) return;
+  if (const auto s = a.num(DCM_DoseGridScaling); s && std::isfinite(*s) && *s > 0)
+    for (FrameHeader& f : h.frames) {
+      f.rescaleSlope = *s;
+      f.rescaleIntercept = 0;
+    }
+  if (std::string u = a.str(DCM_DoseUnits); !u.empty()) h.info.units = u;
+  const FrameHeader base = h.frames.front();
+  if (!base.position || !base.orientation || h.frames.size() < 2) return;
+  const auto& o = *base.orientation;
+  const Vec3 n = cross(Vec3{o[0], o[1], o[2]}, Vec3{o[3], o[4], o[5]});
+  const auto first = a.num(DCM_GridFrameOffsetVector, 0);
+  if (!first || !std::isfinite(*first)) return;
+  for (FrameHeader& f : h.frames) {
+    const auto off = a.num(DCM_GridFrameOffsetVector, f.frame);
+    if (!off || !std::isfinite(*off)) return;  // fewer offsets than frames: positions stay as they are
+    f.position = *base.position + n * (*off - *first);
+  }
 }
 
 }  // namespace cvx::io::detail

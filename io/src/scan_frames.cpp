@@ -20,7 +20,7 @@ void applyGroups(DcmItem& g, FrameHeader& f) {
     if (auto t = dcm::num(*it, DCM_SliceThickness)) f.sliceThickness = *t;
   }
   if (DcmItem* it = dcm::firstItem(g, DCM_PixelValueTransformationSequence)) {
-    if (auto s = dcm::num(*it, DCM_RescaleSlope); s && *s != 0) f.rescaleSlope = *s;
+    if (auto s = dcm::num(*it, DCM_RescaleSlope)) f.rescaleSlope = *s;  // 0 too: the planner replaces it
     if (auto i = dcm::num(*it, DCM_RescaleIntercept)) f.rescaleIntercept = *i;
   }
   if (DcmItem* it = dcm::firstItem(g, DCM_FrameContentSequence)) {
@@ -62,7 +62,7 @@ void readDimensionPointers(DcmItem& ds, FileHeader& h) {
 void readFrames(DcmItem& ds, FileHeader& h) {
   FrameHeader base;
   dcm::DcmAccess acc{&ds};
-  fillClassicFrame(acc, base);
+  fillClassicFrame(acc, base, &h.warnings);
   DcmSequenceOfItems* perFrame = nullptr;
   ds.findAndGetSequence(DCM_PerFrameFunctionalGroupsSequence, perFrame);
   DcmItem* shared = dcm::firstItem(ds, DCM_SharedFunctionalGroupsSequence);
@@ -78,6 +78,7 @@ void readFrames(DcmItem& ds, FileHeader& h) {
     h.frames.push_back(std::move(f));
   }
   if (h.imageType.find("MOSAIC") != std::string::npos) readSiemensCsa(ds, h);
+  fillDoseGrid(acc, h);
 }
 
 }  // namespace cvx::io::detail

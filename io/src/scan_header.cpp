@@ -10,6 +10,7 @@
 #include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 
+#include "dcm_records.h"
 #include "dcm_util.h"
 #include "fast_header.h"
 #include "scan_fill.h"
@@ -116,11 +117,14 @@ Result<FileHeader> detail::readHeaderChecked(const std::string& path) {
   // (which throw, and leak, on corrupt ones; found by the fuzzer).
   if (detail::mediaStorageClass(head.data(), head.size()) == kDicomdirClass)
     return makeError("dicom.dicomdir", "DICOMDIR (read as an index, not an image)", path);
-  if (auto fast = detail::parseHeaderFast(path, head.data(), head.size(), size)) return std::move(*fast);
+  Status refused;
+  if (auto fast = detail::parseHeaderFast(path, head.data(), head.size(), size, &refused)) return std::move(*fast);
+  if (!refused) return refused.error();
   if (head.size() == kHeadBytes && size > kHeadBytes) {
     // Big headers (Siemens XA private blobs): one more try with up to 1 MiB.
     if (readHead(path, kBigHeadBytes, size, head))
-      if (auto fast = detail::parseHeaderFast(path, head.data(), head.size(), size)) return std::move(*fast);
+      if (auto fast = detail::parseHeaderFast(path, head.data(), head.size(), size, &refused)) return std::move(*fast);
+    if (!refused) return refused.error();
   }
   return dcmtkHeader(path, size);
 }
@@ -136,6 +140,7 @@ namespace {
 
 // The DCMTK reader proper, after precheck (size is the file's).
 Result<FileHeader> dcmtkHeader(const std::string& path, uint64_t size) {
+  CVX_TRY(detail::checkNoDirectoryRecords(path));  // what DCMTK may see (dcm_records.h)
   dcm::initDcmtk();
   DcmFileFormat ff;
   // Elements longer than 4 KiB (Pixel Data, big private blobs) stay on disk until used.
@@ -160,12 +165,18 @@ Result<FileHeader> dcmtkHeader(const std::string& path, uint64_t size) {
       return makeError("dicom.dicomdir", "DICOMDIR (read as an index, not an image)", path);
     return makeError("dicom.no_pixels", "no Pixel Data (SOP class " + h.sopClassUid + ")", path);
   }
+  if (const DcmXfer declared(h.transferSyntaxUid.c_str()), written(ds.getOriginalXfer());
+      declared.getXfer() != EXS_Unknown && written.getXfer() != EXS_Unknown &&
+      declared.isExplicitVR() != written.isExplicitVR())
+    h.warnings.push_back(detail::vrMismatch(written.isExplicitVR()));
   h.pixelDataOffset = nativePixelOffset(ds, path, h.transferSyntaxUid, size);
   dcm::DcmAccess acc{&ds};
   detail::fillPixelFormat(acc, h.pixel);
   if (h.pixel.rows == 0 || h.pixel.cols == 0)
     return makeError("dicom.no_pixels", "Rows or Columns missing or zero", path);
   detail::readSeriesInfo(ds, h);
+  // NumberOfFrames, Rows, Columns, ... against the bytes present, before the frames are listed.
+  CVX_TRY(dcm::checkPixelBounds(ds, h.pixel, h.numberOfFrames, path));
   detail::readFrames(ds, h);
   return h;
 }

@@ -16,7 +16,8 @@
 
 namespace cvx {
 
-enum class PixelType : uint8_t { UInt8, Int16, UInt16, Float32, RGB8 };
+// RGB16: 16 bits per channel, interleaved (colour ultrasound, 16-bit secondary captures).
+enum class PixelType : uint8_t { UInt8, Int16, UInt16, Float32, RGB8, RGB16 };
 const char* toString(PixelType t);
 size_t bytesPerVoxel(PixelType t);
 

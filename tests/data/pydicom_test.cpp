@@ -1,0 +1,299 @@
+// Every file of pydicom's own test files (Debian's python3-pydicom), against pydicom's decoding:
+// a peer's suite that nobody here wrote. tests/data/pydicom_reference.py writes pydicom's values
+// (modality transform applied, YBR converted to RGB where pydicom leaves it); each image file
+// must load in CineVox with the same values, and each file pydicom finds no image in must be
+// skipped or refused with a code. Lossless files are compared exactly; lossy ones (JPEG baseline
+// and extended, JPEG 2000 lossy) within kLossyTolerance, because pydicom decodes them with GDCM's
+// libjpeg/OpenJPEG builds and CineVox with DCMTK's IJG port (another IDCT and colour rounding).
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iterator>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <cvx/io/dicom.h>
+
+#include "data_util.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr double kLossyTolerance = 2.0;  // grey levels (8-bit RGB and 12-bit NM JPEG alike)
+
+struct Entry {
+  std::string path, kind, note;
+  int64_t frames = 0, rows = 0, cols = 0, samples = 0;
+  bool lossy = false;
+  std::string bin;
+};
+
+// Runs the helper with Debian's python3 (where python3-pydicom installs) or the first python3 on
+// PATH; returns the exit status (3: pydicom or numpy missing).
+int runReference(const fs::path& out) {
+  const std::string script = std::string(CVX_SOURCE_DIR) + "/tests/data/pydicom_reference.py";
+  int rc = -1;
+  for (const char* py : {"/usr/bin/python3", "python3"}) {
+    const std::string cmd = std::string(py) + " '" + script + "' '" + out.string() + "' 2>/dev/null";
+    rc = std::system(cmd.c_str());
+    rc = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    if (rc == 0) return 0;
+  }
+  return rc;
+}
+
+std::vector<Entry> readManifest(const fs::path& file) {
+  std::vector<Entry> out;
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    std::string cell;
+    while (std::getline(ss, cell, '\t')) f.push_back(cell);
+    if (f.size() < 9) continue;
+    Entry e;
+    e.path = f[0];
+    e.kind = f[1];
+    e.frames = std::stoll(f[2]);
+    e.rows = std::stoll(f[3]);
+    e.cols = std::stoll(f[4]);
+    e.samples = std::stoll(f[5]);
+    e.lossy = f[6] == "1";
+    e.bin = f[7];
+    e.note = f[8];
+    out.push_back(e);
+  }
+  return out;
+}
+
+// The value of component c of voxel i as a modality value (the stored value through the volume's
+// rescale unless the loader applied it already).
+double voxelValue(const cvx::Volume& v, size_t i, int c) {
+  using cvx::PixelType;
+  const cvx::SeriesInfo& s = v.info;
+  double raw = 0;
+  switch (v.type()) {
+    case PixelType::UInt8: raw = v.as<uint8_t>()[i]; break;
+    case PixelType::Int16: raw = v.as<int16_t>()[i]; break;
+    case PixelType::UInt16: raw = v.as<uint16_t>()[i]; break;
+    case PixelType::Float32: raw = v.as<float>()[i]; break;
+    case PixelType::RGB8: return v.as<uint8_t>()[3 * i + c];
+    case PixelType::RGB16: return v.as<uint16_t>()[3 * i + c];
+    default: return std::nan("");
+  }
+  return s.rescaleApplied ? raw : raw * s.rescaleSlope + s.rescaleIntercept;
+}
+
+// Loads `path` alone and compares it with pydicom's values; "" when equal, else why not. 32-bit
+// colour is reduced to 16 bits per channel (pixel.rgb_reduced): then each voxel must equal the 16
+// most significant bits of pydicom's value, and `reduced` is set.
+std::string compareImage(const Entry& e, const std::vector<double>& ref, double& maxDiff, bool& reduced) {
+  maxDiff = 0;
+  auto scanned = cvx::io::scan(e.path);
+  if (!scanned) return "scan: " + scanned.error().str();
+  if (scanned->files.empty())
+    return "skipped: " + (scanned->skipped.empty() ? std::string("?") : scanned->skipped[0].code + " " +
+                                                                             scanned->skipped[0].reason);
+  const cvx::io::GroupResult groups = cvx::io::planSeries(*scanned);
+  if (groups.series.size() != 1) return "planned " + std::to_string(groups.series.size()) + " series";
+  const cvx::io::SeriesPlan& plan = groups.series[0];
+  reduced = cvx::test::hasCode(plan.warnings, "pixel.rgb_reduced");
+  if (plan.resampled) return "resampled";
+  auto vol = cvx::io::loadSeries(*scanned, plan);
+  if (!vol) return "load: " + vol.error().str();
+  const cvx::Volume& v = **vol;
+  const auto& d = v.dims();
+  if (d[0] != e.cols || d[1] != e.rows || d[2] * d[3] != e.frames)
+    return "dims " + std::to_string(d[0]) + "x" + std::to_string(d[1]) + "x" + std::to_string(d[2] * d[3]);
+  const bool rgb = v.type() == cvx::PixelType::RGB8 || v.type() == cvx::PixelType::RGB16;
+  const int samples = rgb ? 3 : 1;
+  if (samples != e.samples) return std::string("type ") + cvx::toString(v.type());
+  const size_t perSlice = static_cast<size_t>(d[0] * d[1]);
+  for (size_t z = 0; z < static_cast<size_t>(d[2] * d[3]); ++z) {
+    const size_t frame = v.sources[z].frame;  // slices are sorted in space; frames in file order
+    if (static_cast<int64_t>(frame) >= e.frames) return "bad source frame";
+    for (size_t p = 0; p < perSlice; ++p)
+      for (int c = 0; c < samples; ++c) {
+        double want = ref[(frame * perSlice + p) * samples + c];
+        if (reduced) want = std::floor(want / 65536.0);
+        const double got = voxelValue(v, z * perSlice + p, c);
+        const double diff = std::fabs(got - want);
+        maxDiff = std::isnan(diff) ? INFINITY : std::max(maxDiff, diff);
+      }
+  }
+  // float32 voxels (RT Dose in Gy) hold pydicom's double values to float precision.
+  double tol = e.lossy ? kLossyTolerance : 0.0;
+  if (v.type() == cvx::PixelType::Float32) {
+    double big = 0;
+    for (double r : ref) big = std::max(big, std::fabs(r));
+    tol = std::max(tol, big * 6e-8);
+  }
+  if (maxDiff > tol) return "values differ by up to " + std::to_string(maxDiff);
+  return {};
+}
+
+// A file pydicom finds no image in: CineVox must skip or refuse it with a dotted code, as a file
+// (readHeader, the scan's classifier) or when it is loaded.
+std::string checkNonImage(const Entry& e) {
+  auto coded = [](const std::string& code) { return code.find('.') != std::string::npos; };
+  auto header = cvx::io::readHeader(e.path);
+  if (!header) return coded(header.error().code) ? "" : "uncoded header error";
+  auto scanned = cvx::io::scan(e.path);
+  if (!scanned) return coded(scanned.error().code) ? "" : "uncoded scan error";
+  if (scanned->files.empty()) {
+    for (const auto& s : scanned->skipped)
+      if (coded(s.code)) return {};
+    return "nothing found and no code";
+  }
+  const cvx::io::GroupResult groups = cvx::io::planSeries(*scanned);
+  if (groups.series.empty()) {
+    for (const auto& s : groups.skipped)
+      if (coded(s.code)) return {};
+    return "no series and no code";
+  }
+  auto vol = cvx::io::loadSeries(*scanned, groups.series[0]);
+  if (!vol) return coded(vol.error().code) ? "" : "uncoded load error";
+  return "loaded as an image";
+}
+
+// pydicom's test_files folder, found through python3; "" when pydicom is not installed.
+std::string pydicomFiles() {
+  for (const char* py : {"/usr/bin/python3", "python3"}) {
+    const std::string cmd = std::string(py) +
+                            " -c 'import os, pydicom.data; print(os.path.join(os.path.dirname("
+                            "pydicom.data.__file__), \"test_files\"))' 2>/dev/null";
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) continue;
+    char buf[4096] = {};
+    const bool got = std::fgets(buf, sizeof buf, p) != nullptr;
+    pclose(p);
+    std::string dir = got ? buf : "";
+    while (!dir.empty() && (dir.back() == '\n' || dir.back() == '\r')) dir.pop_back();
+    if (!dir.empty() && fs::is_directory(dir)) return dir;
+  }
+  return {};
+}
+
+}  // namespace
+
+#define CVX_REQUIRE_PYDICOM(dir)                                                                   \
+  const std::string dir = pydicomFiles();                                                          \
+  if (dir.empty()) {                                                                               \
+    if (cvx::test::dataRequired()) FAIL() << "pydicom's test files are not available";           \
+    GTEST_SKIP() << "python3-pydicom not installed (scripts/deps.sh --tests)";                     \
+  }
+
+// rtdose.dcm (dcmdump): 15 frames of 10x10, ImagePositionPatient 189.43125\199.43125\-761.87,
+// axial orientation, PixelSpacing 10\10, GridFrameOffsetVector 0\5\...\70 (relative),
+// DoseGridScaling 1e-6, DoseUnits RELATIVE (what the volume reports; GY in a clinical plan).
+TEST(Pydicom, RtDoseIsPlacedByGridFrameOffsetVectorAndScaled) {
+  CVX_REQUIRE_PYDICOM(dir);
+  auto vol = cvx::io::loadPath(dir + "/rtdose.dcm");
+  ASSERT_TRUE(vol.ok()) << vol.error().str();
+  const cvx::Volume& v = **vol;
+  EXPECT_EQ(v.type(), cvx::PixelType::Float32);
+  EXPECT_EQ(v.dims(), (std::array<int64_t, 4>{10, 10, 15, 1}));
+  EXPECT_TRUE(v.info.rescaleApplied);
+  EXPECT_EQ(v.info.units, "RELATIVE");
+  EXPECT_NEAR(v.geometry.spacingMm.x, 10.0, 1e-9);
+  const cvx::Geometry& g = v.geometry;
+  EXPECT_NEAR(g.spacingMm.z, 5.0, 1e-9);
+  const auto first = g.worldAt(0, 0, 0), last = g.worldAt(0, 0, 14);
+  EXPECT_NEAR(first.x, 189.43125, 1e-9);
+  EXPECT_NEAR(first.y, 199.43125, 1e-9);
+  EXPECT_NEAR(first.z, -761.87, 1e-9);
+  EXPECT_NEAR(last.x, 189.43125, 1e-9);
+  EXPECT_NEAR(last.y, 199.43125, 1e-9);
+  EXPECT_NEAR(last.z, -761.87 + 70.0, 1e-9);
+  EXPECT_EQ(v.sources[14].frame, 14u);  // offsets ascend: file order is space order
+}
+
+// SC_rgb_jpeg.dcm declares JPEG baseline (explicit VR) and is written with implicit VR (pydicom's
+// README); MR_small.dcm with its meta TransferSyntaxUID patched to implicit VR, byte for byte the
+// same length, is the reverse. Both are read as written, with dicom.vr_mismatch.
+TEST(Pydicom, DeclaredVrEncodingThatIsWrongIsReadAsWritten) {
+  CVX_REQUIRE_PYDICOM(dir);
+  auto h = cvx::io::readHeader(dir + "/SC_rgb_jpeg.dcm");
+  ASSERT_TRUE(h.ok()) << h.error().str();
+  EXPECT_TRUE(cvx::test::hasCode(h->warnings, "dicom.vr_mismatch"));
+  EXPECT_EQ(h->pixel.rows, 256);
+  EXPECT_EQ(h->pixel.samplesPerPixel, 3);
+
+  std::ifstream in(dir + "/MR_small.dcm", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string explicitTs("1.2.840.10008.1.2.1\0", 20), implicitTs("1.2.840.10008.1.2\0\0\0", 20);
+  const size_t at = bytes.find(explicitTs);
+  ASSERT_NE(at, std::string::npos);
+  ASSERT_LT(at, 300u);  // in the meta header
+  bytes.replace(at, explicitTs.size(), implicitTs);
+  char tmpl[] = "/tmp/cvx_vr_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string patched = std::string(tmpl) + "/MR_small_declared_implicit.dcm";
+  std::ofstream(patched, std::ios::binary) << bytes;
+  auto p = cvx::io::readHeader(patched);
+  ASSERT_TRUE(p.ok()) << p.error().str();
+  EXPECT_TRUE(cvx::test::hasCode(p->warnings, "dicom.vr_mismatch"));
+  EXPECT_EQ(p->pixel.rows, 64);
+  EXPECT_EQ(p->pixel.cols, 64);
+  auto a = cvx::io::loadPath(patched);
+  auto b = cvx::io::loadPath(dir + "/MR_small.dcm");
+  ASSERT_TRUE(a.ok()) << a.error().str();
+  ASSERT_TRUE(b.ok()) << b.error().str();
+  ASSERT_EQ((*a)->byteSize(), (*b)->byteSize());
+  EXPECT_EQ(std::memcmp((*a)->data(), (*b)->data(), (*a)->byteSize()), 0);
+  std::error_code ec;
+  fs::remove_all(tmpl, ec);
+}
+
+TEST(Pydicom, EveryTestFileMatchesPydicom) {
+  char tmpl[] = "/tmp/cvx_pydicom_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const fs::path out(tmpl);
+  const int rc = runReference(out);
+  if (rc != 0) {
+    std::error_code ec;
+    fs::remove_all(out, ec);
+    if (cvx::test::dataRequired()) FAIL() << "pydicom's test files are not available (helper exit " << rc << ")";
+    GTEST_SKIP() << "python3-pydicom/python3-numpy not installed (scripts/deps.sh --tests)";
+  }
+  const std::vector<Entry> entries = readManifest(out / "manifest.tsv");
+  int images = 0, equal = 0, reducedEqual = 0, nonImages = 0, skipped = 0;
+  for (const Entry& e : entries) {
+    SCOPED_TRACE(e.path);
+    if (e.kind == "image") {
+      ++images;
+      const size_t n = static_cast<size_t>(e.frames * e.rows * e.cols * e.samples);
+      std::vector<double> ref(n);
+      std::ifstream bin(out / e.bin, std::ios::binary);
+      bin.read(reinterpret_cast<char*>(ref.data()), static_cast<std::streamsize>(n * sizeof(double)));
+      ASSERT_EQ(bin.gcount(), static_cast<std::streamsize>(n * sizeof(double)));
+      double maxDiff = 0;
+      bool reduced = false;
+      const std::string why = compareImage(e, ref, maxDiff, reduced);
+      EXPECT_EQ(why, "") << e.path << " (" << e.note << ")";
+      if (why.empty()) ++(reduced ? reducedEqual : equal);
+      if (why.empty() && maxDiff > 0) std::printf("pydicom: %s equal within %.3g\n", e.path.c_str(), maxDiff);
+    } else {
+      ++nonImages;
+      const std::string why = checkNonImage(e);
+      EXPECT_EQ(why, "") << e.path;
+      if (why.empty()) ++skipped;
+    }
+  }
+  std::printf("pydicom: %d/%d image files equal (+%d equal after the documented 32->16-bit colour reduction), "
+              "%d/%d non-image skipped\n", equal, images, reducedEqual, skipped, nonImages);
+  // pydicom 2.3.1 ships 81 image files (50 at the top level) and 84 others.
+  EXPECT_GE(images, 50);
+  EXPECT_GT(nonImages, 0);
+  std::error_code ec;
+  fs::remove_all(out, ec);
+}
