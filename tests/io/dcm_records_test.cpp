@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+// Directory records outside a DICOMDIR never reach DCMTK (io/src/dcm_records.h): DCMTK 3.6.7
+// throws std::out_of_range and leaks its DcmDirectoryRecord objects on a corrupt one (LeakSanitizer
+// on fuzz_read_header). The expected behaviour is the code of a DICOMDIR, dicom.dicomdir.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <vector>
+
+#include <cvx/io/dicom.h>
+
+#include "dcm_records.h"
+#include "format_test_util.h"
+
+namespace cvx {
+namespace {
+
+// (0004,1220) (SQ when explicit), undefined length, then an item or, for an empty sequence, the
+// sequence delimiter.
+std::vector<uint8_t> recordSequence(bool explicitVr, bool bigEndian, bool withItem) {
+  std::vector<uint8_t> b;
+  auto put = [&](std::initializer_list<uint8_t> x) { b.insert(b.end(), x); };
+  bigEndian ? put({0x00, 0x04, 0x12, 0x20}) : put({0x04, 0x00, 0x20, 0x12});
+  if (explicitVr) put({'S', 'Q', 0, 0});
+  put({0xFF, 0xFF, 0xFF, 0xFF});
+  if (withItem) bigEndian ? put({0xFF, 0xFE, 0xE0, 0x00}) : put({0xFE, 0xFF, 0x00, 0xE0});
+  else bigEndian ? put({0xFF, 0xFE, 0xE0, 0xDD}) : put({0xFE, 0xFF, 0xDD, 0xE0});  // empty: a delimiter
+  put({0, 0, 0, 0});
+  return b;
+}
+
+TEST(DirectoryRecords, FoundInEveryEncodingAnywhereInTheBytes) {
+  for (bool explicitVr : {false, true})
+    for (bool bigEndian : {false, true}) {
+      auto b = recordSequence(explicitVr, bigEndian, true);
+      std::vector<uint8_t> padded(1000, 0x55);
+      padded.insert(padded.begin() + 517, b.begin(), b.end());
+      EXPECT_TRUE(io::detail::holdsDirectoryRecords(padded.data(), padded.size()))
+          << "explicit " << explicitVr << " big endian " << bigEndian;
+      // An empty sequence (no item) makes no record; a tag cut off before its item is not one.
+      auto empty = recordSequence(explicitVr, bigEndian, false);
+      EXPECT_FALSE(io::detail::holdsDirectoryRecords(empty.data(), empty.size()));
+      EXPECT_FALSE(io::detail::holdsDirectoryRecords(b.data(), b.size() - 6));
+    }
+}
+
+TEST(DirectoryRecords, FoundAcrossTheFileReadersChunkBoundary) {
+  // The reader works in 4 MiB chunks: a sequence that straddles one is still found.
+  test::TempDir tmp;
+  const auto seq = recordSequence(true, false, true);
+  for (size_t at : {(size_t{4} << 20) - 7, (size_t{4} << 20) - 1, size_t{4} << 20}) {
+    std::vector<uint8_t> b((size_t{4} << 20) + 64, 0x11);
+    std::memcpy(b.data() + at, seq.data(), seq.size());
+    test::writeBytes(tmp.file("big.bin"), b);
+    const auto s = io::detail::checkNoDirectoryRecords(tmp.file("big.bin"));
+    ASSERT_FALSE(s.ok()) << "at " << at;
+    EXPECT_EQ(s.error().code, "dicom.dicomdir");
+  }
+  std::vector<uint8_t> clean((size_t{4} << 20) + 64, 0x11);
+  test::writeBytes(tmp.file("clean.bin"), clean);
+  EXPECT_TRUE(io::detail::checkNoDirectoryRecords(tmp.file("clean.bin")).ok());
+}
+
+// The fuzzer's find, and the uncorrupted DICOMDIR it came from with only its meta class changed:
+// both are declined by readHeader before DCMTK parses them (the decoder has the same gate).
+TEST(DirectoryRecords, FilesWithRecordsButNoDicomdirMetaAreDeclined) {
+  for (const char* name : {"directory_records_without_dicomdir_meta", "directory_records_meta_class_not_dicomdir"}) {
+    const std::string path = std::string(CVX_SOURCE_DIR) + "/fuzz/regressions/read_header/" + name;
+    auto h = io::readHeader(path);
+    ASSERT_FALSE(h.ok()) << name;
+    EXPECT_EQ(h.error().code, "dicom.dicomdir") << name << ": " << h.error().message;
+  }
+}
+
+}  // namespace
+}  // namespace cvx
