@@ -27,7 +27,10 @@ if [[ -f fuzz/CMakeLists.txt ]] && command -v clang++-14 >/dev/null; then
   for f in build/fuzz/fuzz/fuzz_*; do
     [[ -x "$f" ]] || continue
     corpus=$(mktemp -d)
-    cp -r fuzz/corpus/. "$corpus"/ 2>/dev/null || true
+    # Each fuzzer's seed folder (fuzz/corpus/<name>/) is named in fuzz_<target>.corpus beside it.
+    seeds=fuzz/corpus/dicom
+    [[ -f "$f.corpus" ]] && seeds=$(<"$f.corpus")
+    cp -r "$seeds"/. "$corpus"/
     # A fixed seed and run count keep CI deterministic; longer sessions: docs/testing.md.
     "$f" -seed=1 -runs="${CVX_FUZZ_RUNS:-20000}" -timeout=10 -rss_limit_mb=2048 "$corpus"
     rm -rf "$corpus"
