@@ -27,6 +27,24 @@ Result<Bytes> readWholeFile(const std::string& path) {
   return out;
 }
 
+Result<Bytes> readFilePart(const std::string& path, uint64_t offset, uint64_t length) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return makeError("io.open_failed", "cannot open file: " + ec.message(), path);
+  if (offset > size || length > size - offset)
+    return makeError("format.truncated", "data file holds " + std::to_string(size) + " bytes, " +
+                                             std::to_string(offset) + " + " + std::to_string(length) +
+                                             " are needed", path);
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return makeError("io.open_failed", std::strerror(errno), path);
+  Bytes out(static_cast<size_t>(length));
+  const bool ok = ::fseeko(f, static_cast<off_t>(offset), SEEK_SET) == 0 &&
+                  (out.empty() || std::fread(out.data(), 1, out.size(), f) == out.size());
+  std::fclose(f);
+  if (!ok) return makeError("io.read_failed", "short read", path);
+  return out;
+}
+
 namespace {
 // All expected bytes are out: run the stream to its end so that the trailer (CRC, length) is
 // checked. Extra data past the expected size is ignored, as other readers do.
@@ -52,12 +70,15 @@ Result<Bytes> inflateExact(const std::byte* src, size_t n, uint64_t expected, co
   if (expected > std::numeric_limits<size_t>::max() ||
       expected / kMaxInflateRatio > static_cast<uint64_t>(n) + 1024)
     return makeError("format.truncated", "compressed data too small for the declared size", ctx);
-  Bytes out(static_cast<size_t>(expected));
+  // The output grows with what the stream really holds (not with what the header claims), so a
+  // header that lies about a short stream fails after decoding the stream, not after allocating.
+  Bytes out(static_cast<size_t>(std::min<uint64_t>(expected, std::max<uint64_t>(uint64_t{4} * n, 1u << 20))));
   z_stream zs{};
   if (inflateInit2(&zs, 15 + 32) != Z_OK) return makeError("format.bad_data", "zlib init failed", ctx);
   size_t inPos = 0, outPos = 0;
   int rc = Z_OK;
-  while (outPos < out.size()) {
+  while (outPos < expected) {
+    if (outPos == out.size()) out.resize(static_cast<size_t>(std::min<uint64_t>(expected, uint64_t{2} * out.size())));
     const size_t inChunk = std::min<size_t>(n - inPos, 1u << 30);
     const size_t outChunk = std::min<size_t>(out.size() - outPos, 1u << 30);
     zs.next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(src + inPos));
@@ -75,18 +96,18 @@ Result<Bytes> inflateExact(const std::byte* src, size_t n, uint64_t expected, co
     if (rc != Z_OK) break;
     if (zs.avail_in == inChunk && zs.avail_out == outChunk) break;  // no progress
   }
-  if (rc != Z_STREAM_END && outPos == out.size() && !allowShort) rc = finishStream(zs, src, n, inPos);
+  if (rc != Z_STREAM_END && outPos == expected && !allowShort) rc = finishStream(zs, src, n, inPos);
   inflateEnd(&zs);
-  if (rc != Z_STREAM_END && outPos == out.size() && !allowShort)
+  if (rc != Z_STREAM_END && outPos == expected && !allowShort)
     return makeError("format.truncated", "compressed stream ends without its trailer (CRC)", ctx);
   if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
     return makeError("format.bad_data", std::string("corrupt compressed data: ") +
                                             (zs.msg ? zs.msg : "zlib error"), ctx);
-  if (outPos < out.size() && allowShort) {
+  if (outPos < expected && allowShort) {
     out.resize(outPos);
     return out;
   }
-  if (outPos < out.size())
+  if (outPos < expected)
     return makeError("format.truncated", "compressed data ends before " + std::to_string(expected) +
                                              " bytes (" + std::to_string(outPos) + " decoded)", ctx);
   return out;

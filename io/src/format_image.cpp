@@ -45,6 +45,8 @@ Result<std::shared_ptr<Volume>> readImage(const std::string& path, ImageReadNote
 
 Status writeImage(const Volume& v, const std::string& path) {
   if (v.voxelCount() <= 0 || !v.data()) return makeError("format.bad_volume", "empty volume", path);
+  if (v.type() == PixelType::RGB16)
+    return makeError("format.unsupported", "16-bit RGB cannot be written (NIfTI has no such type)", path);
   switch (imageFormatFromPath(path)) {
     case ImageFormat::Nifti: return fmt::writeNifti(v, path, false);
     case ImageFormat::NiftiGz: return fmt::writeNifti(v, path, true);

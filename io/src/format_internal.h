@@ -29,6 +29,8 @@ const char* fileTypeName(FileType t);
 constexpr uint64_t kMaxInflateRatio = 1100;
 
 Result<Bytes> readWholeFile(const std::string& path);
+// `length` bytes from `offset` of a (detached data) file; format.truncated when the file is shorter.
+Result<Bytes> readFilePart(const std::string& path, uint64_t offset, uint64_t length);
 // Inflates a gzip or zlib stream (auto-detected; concatenated gzip members allowed) into exactly
 // `expected` bytes. Fails with format.truncated when the stream ends early, unless allowShort
 // (then the bytes decoded so far come back: used to peek at a compressed header).
@@ -40,6 +42,8 @@ Result<Bytes> deflateAll(const std::byte* src, size_t n, bool withGzipHeader);
 Status writeFileAtomic(const std::string& path, std::span<const std::byte> head,
                        std::span<const std::byte> body);
 
+// Bytes of the voxels that dims claim (each dim 1..2^20, no overflow); format.bad_header otherwise.
+Result<uint64_t> voxelBytes(FileType t, const std::array<int64_t, 4>& dims, const std::string& ctx);
 // Checks dims and that `available` bytes hold the voxels; allocates the volume.
 Result<std::shared_ptr<Volume>> allocate(FileType t, std::array<int64_t, 4> dims, uint64_t available,
                                          const std::string& ctx);

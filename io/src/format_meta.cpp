@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <map>
 
 #include "format_internal.h"
@@ -65,7 +66,8 @@ bool metaType(const std::string& name, FileType& out) {
   return false;
 }
 
-Status metaGeometry(const MetaHeader& h, int nd, Geometry& g, double& t0, double& dt, const std::string& ctx) {
+Status metaGeometry(const MetaHeader& h, int nd, Geometry& g, double& t0, double& dt, bool& badSpacing,
+                    const std::string& ctx) {
   std::vector<double> sp, off, tm;
   std::string spText = field(h, "elementspacing");
   if (spText.empty()) spText = field(h, "elementsize");
@@ -81,7 +83,8 @@ Status metaGeometry(const MetaHeader& h, int nd, Geometry& g, double& t0, double
     return makeError("format.bad_header", "MetaImage spacing/offset/matrix does not match NDims", ctx);
   const int ns = std::min(nd, 3);
   for (int a = 0; a < ns; ++a) {
-    if (!sp.empty()) g.spacingMm[a] = sp[a] > 0 && std::isfinite(sp[a]) ? sp[a] : 1.0;
+    if (!sp.empty() && sp[a] > 0 && std::isfinite(sp[a])) g.spacingMm[a] = sp[a];
+    else if (!sp.empty()) badSpacing = true;
     if (!off.empty()) g.originMm[a] = off[a];
     if (!tm.empty())
       for (int r = 0; r < ns; ++r) g.direction[a][r] = tm[a * nd + r];
@@ -94,21 +97,53 @@ Status metaGeometry(const MetaHeader& h, int nd, Geometry& g, double& t0, double
   return {};
 }
 
-// Finds the voxel bytes: after the header (LOCAL) or in the named file.
-Result<size_t> metaData(const MetaHeader& h, const std::string& path, Bytes& file, uint64_t rawBytes, bool gz) {
+// The voxel bytes: after the header (LOCAL), or in the named file, of which raw data is read only
+// where the voxels are (`need` bytes after HeaderSize) and compressed data is the rest of the file.
+struct DataSpan {
+  Bytes detached;
+  const std::byte* p = nullptr;
+  uint64_t n = 0;
+};
+
+Status metaData(const MetaHeader& h, const std::string& path, const Bytes& file, uint64_t need, bool gz,
+                DataSpan& out) {
   const std::string name = field(h, "elementdatafile");
   const std::string l = lower(name);
-  if (l == "local") return h.dataOffset;
+  if (l == "local") {
+    out.p = file.data() + h.dataOffset;
+    out.n = file.size() - h.dataOffset;
+    return {};
+  }
   if (l == "list" || l.rfind("list ", 0) == 0 || name.find('%') != std::string::npos)
     return makeError("format.unsupported", "MetaImage multi-file data", path);
-  auto d = readWholeFile(joinPath(dirOf(path), name));
-  if (!d) return d.error();
-  file = std::move(*d);
+  const std::string dataPath = joinPath(dirOf(path), name);
+  int64_t skip = 0;  // HeaderSize; -1: the data ends the file
   std::vector<int64_t> hs;
-  if (!parseInt64s(field(h, "headersize"), hs) || hs.empty() || hs[0] == 0) return size_t{0};
-  if (hs[0] == -1 && !gz) return file.size() >= rawBytes ? static_cast<size_t>(file.size() - rawBytes) : 0;
-  if (hs[0] < 0) return makeError("format.unsupported", "MetaImage HeaderSize", path);
-  return static_cast<size_t>(std::min<uint64_t>(static_cast<uint64_t>(hs[0]), file.size()));
+  const std::string hsText = field(h, "headersize");
+  if (!hsText.empty()) {
+    if (!parseInt64s(hsText, hs) || hs.size() != 1 || hs[0] < -1)
+      return makeError("format.bad_header", "MetaImage HeaderSize malformed: '" + hsText + "'", path);
+    skip = hs[0];
+  }
+  Result<Bytes> d = Bytes{};
+  if (gz) {
+    if (skip != 0) return makeError("format.unsupported", "MetaImage HeaderSize with compressed data", path);
+    d = readWholeFile(dataPath);
+  } else {
+    uint64_t off = static_cast<uint64_t>(skip);
+    if (skip == -1) {
+      std::error_code ec;
+      const uint64_t size = std::filesystem::file_size(dataPath, ec);
+      if (ec) return makeError("io.open_failed", "cannot open MetaImage data file: " + ec.message(), dataPath);
+      off = size >= need ? size - need : 0;
+    }
+    d = readFilePart(dataPath, off, need);
+  }
+  if (!d) return d.error();
+  out.detached = std::move(*d);
+  out.p = out.detached.data();
+  out.n = out.detached.size();
+  return {};
 }
 
 }  // namespace
@@ -130,7 +165,10 @@ Result<std::shared_ptr<Volume>> readMeta(const std::string& path, ImageReadNotes
   FileType type;
   if (!metaType(field(h, "elementtype"), type))
     return makeError("format.unsupported", "MetaImage ElementType '" + field(h, "elementtype") + "'", path);
-  if (parseInt64s(field(h, "elementnumberofchannels"), ch) && !ch.empty() && ch[0] != 1) {
+  const std::string chText = field(h, "elementnumberofchannels");
+  if (!chText.empty() && (!parseInt64s(chText, ch) || ch.size() != 1))
+    return makeError("format.bad_header", "MetaImage ElementNumberOfChannels malformed", path);
+  if (!ch.empty() && ch[0] != 1) {
     if (ch[0] != 3 || type != FileType::U8)
       return makeError("format.unsupported", "MetaImage channels: only 1, or 3 x MET_UCHAR", path);
     type = FileType::RGB24;
@@ -139,28 +177,31 @@ Result<std::shared_ptr<Volume>> readMeta(const std::string& path, ImageReadNotes
   for (size_t a = 0; a < ds.size(); ++a) dims[a] = ds[a];
   Geometry g;
   double t0 = 0, dt = 0;
-  CVX_TRY(metaGeometry(h, static_cast<int>(nd[0]), g, t0, dt, path));
+  bool badSpacing = false;
+  CVX_TRY(metaGeometry(h, static_cast<int>(nd[0]), g, t0, dt, badSpacing, path));
+  if (badSpacing)
+    notes.warnings.push_back("format.bad_spacing: MetaImage ElementSpacing zero, negative or not finite; 1 mm assumed");
   const bool gz = isTrue(field(h, "compresseddata"));
   std::string msb = field(h, "binarydatabyteordermsb");
   if (msb.empty()) msb = field(h, "elementbyteordermsb");
-  Bytes external;
-  uint64_t count = 1;
-  for (int64_t d : dims) count *= static_cast<uint64_t>(std::clamp<int64_t>(d, 1, int64_t{1} << 20));
-  auto off = metaData(h, path, external, count * fileTypeBytes(type), gz);
-  if (!off) return off.error();
-  const Bytes& data = external.empty() && lower(field(h, "elementdatafile")) == "local" ? *file : external;
-  const uint64_t avail = data.size() > *off ? data.size() - *off : 0;
-  auto vol = allocate(type, dims, gz ? avail * kMaxInflateRatio : avail, path);
-  if (!vol) return vol.error();
-  Volume& v = **vol;
-  const std::byte* src = data.data() + *off;
+  auto need = voxelBytes(type, dims, path);
+  if (!need) return need.error();
+  DataSpan data;
+  CVX_TRY(metaData(h, path, *file, *need, gz, data));
+  // Compressed data is inflated before allocating: the stream says how many bytes there are.
+  const std::byte* src = data.p;
+  uint64_t avail = data.n;
   Bytes inflated;
   if (gz) {
-    auto z = inflateExact(src, avail, static_cast<uint64_t>(v.voxelCount()) * fileTypeBytes(type), path);
+    auto z = inflateExact(data.p, data.n, *need, path);
     if (!z) return z.error();
     inflated = std::move(*z);
     src = inflated.data();
+    avail = inflated.size();
   }
+  auto vol = allocate(type, dims, avail, path);
+  if (!vol) return vol.error();
+  Volume& v = **vol;
   decodeVoxels(src, type, isTrue(msb), v);
   v.geometry = g;
   if (dims[3] > 1) setEvenTimes(v, t0, dt);

@@ -14,6 +14,7 @@ const char* metaTypeName(PixelType t) {
     case PixelType::Int16: return "MET_SHORT";
     case PixelType::UInt16: return "MET_USHORT";
     case PixelType::Float32: return "MET_FLOAT";
+    case PixelType::RGB16: return "MET_USHORT";  // refused by writeImage
   }
   return "MET_UCHAR";
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // NIfTI-1/2 reading (.nii, .nii.gz): geometry from sform > qform > pixdim, converted RAS -> LPS.
 #include <cmath>
+#include <limits>
 
 #include "format_nifti.h"
 
@@ -34,6 +35,13 @@ void applyHeader(const NiftiHeader& h, Volume& v, ImageReadNotes& notes) {
   for (int r = 0; r < 3; ++r)
     for (int c = 0; c < 4; ++c) ras.m[r][c] *= mm;
   v.geometry = geometryFromNiftiRas(ras);
+  bool sane = true;
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 4; ++c) sane = sane && std::isfinite(ras.m[r][c]);
+  for (int c = 0; c < 3 && sane; ++c) sane = ras.m[0][c] != 0 || ras.m[1][c] != 0 || ras.m[2][c] != 0;
+  if (!sane)
+    notes.warnings.push_back("format.bad_orientation: NIfTI " + which +
+                             " has a zero or non-finite entry; unit axes and spacing assumed there");
   if (which == "pixdim")
     notes.warnings.push_back("format.no_orientation: NIfTI has neither sform nor qform; axes assumed");
   if (v.dims()[3] > 1) {
@@ -71,18 +79,21 @@ Result<std::shared_ptr<Volume>> readNifti(const std::string& path, ImageReadNote
   if (!fileTypeFromNifti(h.datatype, type))
     return makeError("format.unsupported", "NIfTI datatype " + std::to_string(h.datatype), path);
   const std::array<int64_t, 4> dims{h.dim[1], h.dim[2], h.dim[3], h.dim[4]};
-  // Allocation is bounded by what the file can hold: its size, or its size times deflate's ratio.
-  const uint64_t cap = gz ? static_cast<uint64_t>(raw.size()) * kMaxInflateRatio : raw.size();
-  const uint64_t avail = cap > static_cast<uint64_t>(h.voxOffset) ? cap - h.voxOffset : 0;
-  auto vol = allocate(type, dims, avail, path);
-  if (!vol) return vol.error();
-  Volume& v = **vol;
-  const uint64_t dataBytes = static_cast<uint64_t>(v.voxelCount()) * fileTypeBytes(type);
+  auto need = voxelBytes(type, dims, path);
+  if (!need) return need.error();
+  const uint64_t offset = static_cast<uint64_t>(h.voxOffset);  // 0..2^50 (parseNiftiHeader)
   if (gz) {
-    auto all = inflateExact(raw.data(), raw.size(), h.voxOffset + dataBytes, path);
+    // Inflated before allocating: the stream, not the header, says how many bytes there are.
+    if (*need > std::numeric_limits<uint64_t>::max() - offset)
+      return makeError("format.truncated", "vox_offset + voxel data overflow", path);
+    auto all = inflateExact(raw.data(), raw.size(), offset + *need, path);
     if (!all) return all.error();
     inflated = std::move(*all);
   }
+  const uint64_t avail = bytes->size() > offset ? bytes->size() - offset : 0;
+  auto vol = allocate(type, dims, avail, path);
+  if (!vol) return vol.error();
+  Volume& v = **vol;
   decodeVoxels(bytes->data() + h.voxOffset, type, h.swap, v);
   applyHeader(h, v, notes);
   notes.format = h.version == 1 ? "nifti1" : "nifti2";

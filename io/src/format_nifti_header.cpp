@@ -35,7 +35,8 @@ void parseV1(const Fields& f, NiftiHeader& h) {
   for (int i = 0; i < 8; ++i) h.dim[i] = f.get<int16_t>(40 + 2 * i);
   for (int i = 0; i < 8; ++i) h.pixdim[i] = f.get<float>(76 + 4 * i);
   h.datatype = f.get<int16_t>(70);
-  h.voxOffset = static_cast<int64_t>(f.get<float>(108));
+  const float voxOffset = f.get<float>(108);  // a float in NIfTI-1: check before converting
+  h.voxOffset = std::isfinite(voxOffset) && voxOffset >= 0 && voxOffset < 1e15f ? static_cast<int64_t>(voxOffset) : -1;
   h.sclSlope = f.get<float>(112);
   h.sclInter = f.get<float>(116);
   h.xyztUnits = static_cast<uint8_t>(f.get<int8_t>(123));
@@ -96,7 +97,9 @@ Result<NiftiHeader> parseNiftiHeader(const std::byte* p, size_t n, const std::st
     if (h.dim[i] < 1) return makeError("format.bad_header", "dim[" + std::to_string(i) + "] < 1", ctx);
   for (int i = 5; i <= 7; ++i)
     if (h.dim[i] != 1) return makeError("format.unsupported", "NIfTI with dims beyond t", ctx);
-  if (h.voxOffset < size) return makeError("format.bad_header", "vox_offset inside the header", ctx);
+  if (h.voxOffset < size)
+    return makeError("format.bad_header", "vox_offset inside the header, negative or not a number", ctx);
+  if (h.voxOffset > (int64_t{1} << 50)) return makeError("format.truncated", "vox_offset beyond any file", ctx);
   return h;
 }
 

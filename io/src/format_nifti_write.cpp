@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 // NIfTI-1 writing: both sform and qform (scanner-anatomical), units mm and s, scl_* from info.
+// A sheared grid (gantry tilt) has no quaternion: its exact sform is written and qform_code is 0.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+
+#include <cvx/core/log.h>
 
 #include "format_nifti.h"
 
@@ -26,6 +29,7 @@ void niftiCode(PixelType t, int16_t& datatype, int16_t& bitpix) {
     case PixelType::UInt16: datatype = 512, bitpix = 16; return;
     case PixelType::Float32: datatype = 16, bitpix = 32; return;
     case PixelType::RGB8: datatype = 128, bitpix = 24; return;
+    case PixelType::RGB16: datatype = 0, bitpix = 48; return;  // refused by writeImage
   }
 }
 
@@ -39,6 +43,12 @@ std::string describe(const Volume& v) {
 }
 
 }  // namespace
+
+bool isSheared(const Geometry& g) {
+  constexpr double kTol = 1e-6;  // |cos| between direction columns; 1e-6 rad is far below a tilt
+  const auto& d = g.direction;
+  return std::abs(dot(d[0], d[1])) > kTol || std::abs(dot(d[0], d[2])) > kTol || std::abs(dot(d[1], d[2])) > kTol;
+}
 
 void niftiQuaternion(const Mat4& ras, std::array<double, 3>& bcd, double& qfac) {
   // Gram-Schmidt on the columns: a sheared grid has no exact quaternion (the sform is exact).
@@ -107,10 +117,13 @@ Bytes makeNifti1Header(const Volume& v) {
   h[123] = std::byte{2 | 8};  // NIFTI_UNITS_MM | NIFTI_UNITS_SEC
   put<float>(h, 136, v.timesMs.empty() ? 0.0f : static_cast<float>(v.timesMs.front() / 1000.0));
   putText(h, 148, 80, describe(v));
-  put<int16_t>(h, 252, 1);  // NIFTI_XFORM_SCANNER_ANAT
+  const bool sheared = isSheared(v.geometry);
+  put<int16_t>(h, 252, sheared ? 0 : 1);  // NIFTI_XFORM_SCANNER_ANAT; a rotation cannot hold a shear
   put<int16_t>(h, 254, 1);
-  for (int i = 0; i < 3; ++i) put<float>(h, 256 + 4 * i, static_cast<float>(bcd[i]));
-  for (int i = 0; i < 3; ++i) put<float>(h, 268 + 4 * i, static_cast<float>(ras.m[i][3]));
+  if (!sheared) {
+    for (int i = 0; i < 3; ++i) put<float>(h, 256 + 4 * i, static_cast<float>(bcd[i]));
+    for (int i = 0; i < 3; ++i) put<float>(h, 268 + 4 * i, static_cast<float>(ras.m[i][3]));
+  }
   for (int r = 0; r < 3; ++r)
     for (int c = 0; c < 4; ++c) put<float>(h, 280 + 16 * r + 4 * c, static_cast<float>(ras.m[r][c]));
   std::memcpy(h.data() + 344, "n+1\0", 4);
@@ -122,6 +135,9 @@ Status writeNifti(const Volume& v, const std::string& path, bool gz) {
     if (v.dims()[i] > 32767)
       return makeError("format.unsupported", "NIfTI-1 dimensions are limited to 32767", path);
   Bytes head = makeNifti1Header(v);
+  if (isSheared(v.geometry))
+    log::warn("format.sheared_sform: " + path + ": sheared grid (gantry tilt) written as its exact sform; "
+              "no qform (qform_code 0), so readers that use only the qform see no orientation");
   if (!gz) {
     return writeFileAtomic(path, head, {v.data(), v.byteSize()});
   }

@@ -2,6 +2,7 @@
 // NRRD reading (.nrrd with inline data, .nhdr with a detached data file): axes, space, data.
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include "format_nrrd.h"
 
@@ -37,6 +38,9 @@ Status layoutAxes(const NrrdHeader& h, const std::vector<std::vector<double>>& d
   if (!parseInt64s(field(h, "sizes"), sizes) || sizes.empty())
     return makeError("format.bad_header", "NRRD sizes missing or malformed", ctx);
   const int n = static_cast<int>(sizes.size());
+  std::vector<int64_t> dimension;
+  if (!parseInt64s(field(h, "dimension"), dimension) || dimension.size() != 1 || dimension[0] != n)
+    return makeError("format.bad_header", "NRRD dimension missing or not the number of sizes", ctx);
   if (!dirs.empty() && static_cast<int>(dirs.size()) != n)
     return makeError("format.bad_header", "space directions do not match the dimension", ctx);
   const std::string kinds = lower(field(h, "kinds"));
@@ -111,24 +115,57 @@ double timeStepMs(const NrrdHeader& h, int axis) {
   return sp[axis] * (seconds ? 1000.0 : 1.0);
 }
 
-struct DataPlace {
-  bool inline_ = true;
+// The voxel bytes: after the blank line, or in the detached data file. Raw detached data is read
+// only where the voxels are (`need` bytes after the byte skip); gzip data is the rest of its file.
+struct DataSpan {
+  Bytes detached;
+  const std::byte* p = nullptr;
+  uint64_t n = 0;
 };
 
-// The data: inline after the blank line, or in the detached file (read into `external`).
-Result<DataPlace> nrrdData(const NrrdHeader& h, const std::string& path, bool detached, Bytes& external) {
+Status nrrdData(const NrrdHeader& h, const std::string& path, bool detached, const Bytes& file, bool gz,
+                uint64_t need, DataSpan& out) {
   std::string dataFile = field(h, "data file");
   if (dataFile.empty()) dataFile = field(h, "datafile");
   if (dataFile.find('%') != std::string::npos || lower(dataFile).rfind("list", 0) == 0)
     return makeError("format.unsupported", "NRRD multi-file data", path);
+  int64_t skip = 0;  // -1: the data ends the file
+  std::vector<int64_t> skips;
+  const std::string skipText = field(h, "byte skip");
+  if (!skipText.empty()) {
+    if (!parseInt64s(skipText, skips) || skips.size() != 1 || skips[0] < -1)
+      return makeError("format.bad_header", "NRRD byte skip malformed: '" + skipText + "'", path);
+    skip = skips[0];
+  }
+  if (gz && skip != 0) return makeError("format.unsupported", "NRRD byte skip with gzip", path);
   if (dataFile.empty()) {
     if (detached) return makeError("format.bad_header", "NRRD .nhdr without a data file", path);
-    return DataPlace{true};
+    const uint64_t size = file.size() - h.dataOffset;
+    uint64_t off = skip == -1 ? (size >= need ? size - need : 0) : static_cast<uint64_t>(skip);
+    off = std::min(off, size);
+    out.p = file.data() + h.dataOffset + off;
+    out.n = size - off;
+    return {};
   }
-  auto d = readWholeFile(joinPath(dirOf(path), dataFile));
+  const std::string dataPath = joinPath(dirOf(path), dataFile);
+  Result<Bytes> d = Bytes{};
+  if (gz) {
+    d = readWholeFile(dataPath);
+  } else {
+    uint64_t off = static_cast<uint64_t>(skip);
+    if (skip == -1) {
+      std::error_code ec;
+      const uint64_t size = std::filesystem::file_size(dataPath, ec);
+      if (ec) return makeError("io.open_failed", "cannot open NRRD data file: " + ec.message(), dataPath);
+      off = size >= need ? size - need : 0;
+    }
+    d = readFilePart(dataPath, off, need);
+  }
   if (!d) return d.error();
-  external = std::move(*d);
-  return DataPlace{false};
+  out.detached = std::move(*d);
+  out.p = out.detached.data();
+  out.n = out.detached.size();
+  return {};
 }
 
 }  // namespace
@@ -151,36 +188,30 @@ Result<std::shared_ptr<Volume>> readNrrd(const std::string& path, ImageReadNotes
   Geometry g;
   CVX_TRY(layoutAxes(h, dirs, L, g, notes, path));
   if (!dirs.empty()) CVX_TRY(spaceGeometry(h, dirs, g, path));
-  Bytes detachedBytes;
-  auto where = nrrdData(h, path, detached, detachedBytes);
-  if (!where) return where.error();
-  const Bytes* data = where->inline_ ? &*file : &detachedBytes;
-  size_t offset = where->inline_ ? h.dataOffset : 0;
   const std::string enc = lower(field(h, "encoding"));
   const bool gz = enc == "gzip" || enc == "gz";
   if (!gz && enc != "raw") return makeError("format.unsupported", "NRRD encoding '" + enc + "'", path);
   const std::string endian = lower(field(h, "endian"));
   if (fileTypeScalar(fileScalar) > 1 && endian != "little" && endian != "big")
     return makeError("format.bad_header", "NRRD endian missing", path);
-  std::vector<int64_t> skip;
-  if (parseInt64s(field(h, "byte skip"), skip) && !skip.empty() && skip[0] != 0) {
-    if (gz) return makeError("format.unsupported", "NRRD byte skip with gzip", path);
-    if (skip[0] > 0) offset += static_cast<size_t>(std::min<int64_t>(skip[0], data->size()));
-  }
-  const uint64_t avail = data->size() > offset ? data->size() - offset : 0;
-  auto vol = allocate(L.type, L.dims, gz ? avail * kMaxInflateRatio : avail, path);
-  if (!vol) return vol.error();
-  Volume& v = **vol;
-  const uint64_t need = static_cast<uint64_t>(v.voxelCount()) * fileTypeBytes(L.type);
-  if (!skip.empty() && skip[0] == -1) offset = data->size() - need;  // data ends the file
+  auto need = voxelBytes(L.type, L.dims, path);
+  if (!need) return need.error();
+  DataSpan data;
+  CVX_TRY(nrrdData(h, path, detached, *file, gz, *need, data));
+  // Compressed data is inflated before allocating: the stream says how many bytes there are.
   Bytes inflated;
-  const std::byte* src = data->data() + offset;
+  const std::byte* src = data.p;
+  uint64_t avail = data.n;
   if (gz) {
-    auto z = inflateExact(src, data->size() - offset, need, path);
+    auto z = inflateExact(data.p, data.n, *need, path);
     if (!z) return z.error();
     inflated = std::move(*z);
     src = inflated.data();
+    avail = inflated.size();
   }
+  auto vol = allocate(L.type, L.dims, avail, path);
+  if (!vol) return vol.error();
+  Volume& v = **vol;
   decodeVoxels(src, L.type, endian == "big", v);
   v.geometry = g;
   if (L.dims[3] > 1) setEvenTimes(v, 0.0, timeStepMs(h, L.timeAxis));

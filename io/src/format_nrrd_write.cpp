@@ -15,6 +15,7 @@ const char* nrrdTypeName(PixelType t) {
     case PixelType::Int16: return "short";
     case PixelType::UInt16: return "ushort";
     case PixelType::Float32: return "float";
+    case PixelType::RGB16: return "ushort";  // refused by writeImage
   }
   return "uchar";
 }

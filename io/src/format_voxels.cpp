@@ -57,8 +57,7 @@ void noteType(FileType t, ImageReadNotes& notes) {
   notes.convertedToFloat32 = isConverted(t);
 }
 
-Result<std::shared_ptr<Volume>> allocate(FileType t, std::array<int64_t, 4> dims, uint64_t available,
-                                         const std::string& ctx) {
+Result<uint64_t> voxelBytes(FileType t, const std::array<int64_t, 4>& dims, const std::string& ctx) {
   uint64_t count = 1;
   for (int64_t d : dims) {
     if (d <= 0 || d > (int64_t{1} << 20))
@@ -67,9 +66,15 @@ Result<std::shared_ptr<Volume>> allocate(FileType t, std::array<int64_t, 4> dims
       return makeError("format.bad_header", "voxel count overflows", ctx);
     count *= static_cast<uint64_t>(d);
   }
-  const uint64_t need = count * fileTypeBytes(t);
-  if (need > available)
-    return makeError("format.truncated", "voxel data needs " + std::to_string(need) +
+  return count * fileTypeBytes(t);
+}
+
+Result<std::shared_ptr<Volume>> allocate(FileType t, std::array<int64_t, 4> dims, uint64_t available,
+                                         const std::string& ctx) {
+  auto need = voxelBytes(t, dims, ctx);
+  if (!need) return need.error();
+  if (*need > available)
+    return makeError("format.truncated", "voxel data needs " + std::to_string(*need) +
                                              " bytes, the file has " + std::to_string(available), ctx);
   auto v = Volume::create(volumeTypeFor(t), dims);
   if (!v) return Error{v.error().code, v.error().message, ctx};

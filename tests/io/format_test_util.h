@@ -67,6 +67,9 @@ inline std::shared_ptr<Volume> patternVolume(PixelType t, std::array<int64_t, 4>
       case PixelType::RGB8:
         for (int c = 0; c < 3; ++c) v->as<uint8_t>()[3 * i + c] = static_cast<uint8_t>((h >> (3 * c)) & 0xff);
         break;
+      case PixelType::RGB16:
+        for (int c = 0; c < 3; ++c) v->as<uint16_t>()[3 * i + c] = static_cast<uint16_t>((h * (c + 1)) & 0xffff);
+        break;
     }
   }
   v->geometry = obliqueGeometry();
