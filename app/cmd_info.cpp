@@ -39,6 +39,11 @@ int runInfo(const std::vector<std::string>& args) {
   std::fputs(out.c_str(), stdout);
   const double scanMs = ms(t0);
   if (!load) return kExitOk;
+  if (groups.series.empty()) {  // nothing to load: every file was skipped (each with its code above)
+    std::fprintf(stderr, "error series.none: no image series to load in %s\n", path.c_str());
+    std::fprintf(stderr, "scan+plan %.1f ms\n", scanMs);
+    return kExitError;
+  }
   // --load: decode every series and report its time and status (to stderr, so --json stays clean).
   int failures = 0;
   for (const auto& plan : groups.series) {

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <optional>
+#include <string>
+
+#include <cvx/core/log.h>
 
 namespace cvx {
 
@@ -44,7 +48,15 @@ void ThreadPool::workerLoop() {
       task = std::move(queue_.front());
       queue_.pop_front();
     }
-    task();
+    // Tasks never throw (submit's packaged_task and parallelFor's body catch); this is the last
+    // guard, so that no exception ends the process from a worker.
+    try {
+      task();
+    } catch (const std::exception& e) {
+      log::error(std::string("thread.task_failed: ") + e.what());
+    } catch (...) {
+      log::error("thread.task_failed: unknown exception");
+    }
   }
 }
 
@@ -63,8 +75,8 @@ std::future<void> ThreadPool::submit(std::function<void()> fn) {
   return fut;
 }
 
-void ThreadPool::parallelFor(int64_t n, const std::function<void(int64_t)>& fn) {
-  if (n <= 0) return;
+Status ThreadPool::parallelFor(int64_t n, const std::function<void(int64_t)>& fn) {
+  if (n <= 0) return {};
   // Helpers that start late find no index left and never touch fn, so the caller only waits for
   // helpers that are running; this also makes nested parallelFor calls from workers safe.
   struct State {
@@ -72,12 +84,27 @@ void ThreadPool::parallelFor(int64_t n, const std::function<void(int64_t)>& fn) 
     std::atomic<int> running{0};
     std::mutex m;
     std::condition_variable cv;
+    std::optional<Error> failure;  // the first exception, under m
   };
   auto st = std::make_shared<State>();
   const std::function<void(int64_t)>* fnp = &fn;
   auto body = [st, n, fnp] {
     st->running.fetch_add(1);
-    for (int64_t i = st->next.fetch_add(1); i < n; i = st->next.fetch_add(1)) (*fnp)(i);
+    // An exception stops the hand-out of further indices and is reported to the caller as an error.
+    auto fail = [&](std::string what) {
+      st->next.store(n);
+      std::lock_guard lock(st->m);
+      if (!st->failure) st->failure = Error{"thread.task_failed", "a parallel task threw: " + what, {}};
+    };
+    for (int64_t i = st->next.fetch_add(1); i < n; i = st->next.fetch_add(1)) {
+      try {
+        (*fnp)(i);
+      } catch (const std::exception& e) {
+        fail(e.what());
+      } catch (...) {
+        fail("unknown exception");
+      }
+    }
     if (st->running.fetch_sub(1) == 1) {
       std::lock_guard lock(st->m);
       st->cv.notify_all();
@@ -92,6 +119,8 @@ void ThreadPool::parallelFor(int64_t n, const std::function<void(int64_t)>& fn) 
   body();
   std::unique_lock lock(st->m);
   st->cv.wait(lock, [&] { return st->running.load() == 0; });
+  if (st->failure) return *st->failure;
+  return {};
 }
 
 }  // namespace cvx

@@ -1,5 +1,7 @@
 #include "dcm_util.h"
 
+#include "number.h"
+
 #include <cmath>
 #include <cstdlib>
 
@@ -43,9 +45,9 @@ std::optional<double> num(DcmItem& item, const DcmTagKey& tag, unsigned long pos
         out = v;
         break;
       }
-      char* end = nullptr;
-      out = std::strtod(sv.c_str(), &end);
-      if (end == sv.c_str()) return std::nullopt;
+      const auto v = detail::parseNumber(std::string_view(sv.c_str(), sv.length()));
+      if (!v) return std::nullopt;
+      out = *v;
     }
   }
   if (!std::isfinite(out)) return std::nullopt;

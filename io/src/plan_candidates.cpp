@@ -12,7 +12,7 @@ void setGeometry(const FrameHeader& f, Candidate& c) {
     c.spacingY = (*f.pixelSpacing)[0];
     c.spacingX = (*f.pixelSpacing)[1];
   }
-  if (!(c.spacingX > 0) || !(c.spacingY > 0)) c.spacingX = c.spacingY = 1;
+  if (!validSpacing(c.spacingX) || !validSpacing(c.spacingY)) c.spacingX = c.spacingY = 1;  // warned by the plan
   if (!c.hasGeometry) return;
   const auto& o = *f.orientation;
   c.row = normalized(Vec3{o[0], o[1], o[2]});

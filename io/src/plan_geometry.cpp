@@ -63,7 +63,8 @@ void decideSpacing(const std::vector<double>& s, SeriesPlan& plan) {
 void planStackGeometry(const std::vector<Vec3>& positions, const Candidate& first, SeriesPlan& plan) {
   Geometry& g = plan.geometry;
   g.direction = {first.row, first.col, first.normal};
-  g.spacingMm = {first.spacingX, first.spacingY, first.fh->sliceThickness > 0 ? first.fh->sliceThickness : 1.0};
+  const double thickness = first.fh->sliceThickness;
+  g.spacingMm = {first.spacingX, first.spacingY, validSpacing(thickness) ? thickness : 1.0};
   g.originMm = positions.front();
   plan.dims[2] = static_cast<int64_t>(positions.size());
   if (positions.size() < 2) return;
@@ -76,6 +77,7 @@ void planStackGeometry(const std::vector<Vec3>& positions, const Candidate& firs
     // Gantry tilt: the stack runs obliquely to the slice normal. A sheared grid keeps every voxel
     // at its true patient position (NIfTI sform and NRRD space directions can hold it).
     g.direction[2] = u;
+    g.sheared = true;
     plan.warnings.push_back({"geometry.gantry_tilt", "slice stack is sheared by " + mm(angle) +
                                                          " degrees (gantry tilt); geometry kept exact with a "
                                                          "sheared grid"});

@@ -43,6 +43,12 @@ void planPartition(const ScanResult& scan, Partition part, std::vector<SeriesPla
 // times gets one value per phase and rule explains the choice.
 bool orderPhases(std::vector<std::vector<Candidate>>& groups, std::vector<double>& times, std::string& rule);
 
+// A pixel spacing (mm) that can be used: > 0 and at most 10 m (plan_values.cpp).
+bool validSpacing(double mm);
+// Warnings for every value that is invalid and replaced (spacing, thickness, rescale, orientation,
+// photometric, and the unparseable values the scan recorded) and Geometry::spacingKnown.
+void noteInvalidValues(const std::vector<std::vector<Candidate>>& groups, SeriesPlan& plan);
+
 // Slice geometry along the stack: tilt, uneven spacing and missing slices.
 void planStackGeometry(const std::vector<Vec3>& positions, const Candidate& first, SeriesPlan& plan);
 

@@ -26,6 +26,8 @@ nlohmann::json seriesJson(const SeriesPlan& p) {
           {"description", p.info.seriesDescription},
           {"dims", {p.dims[0], p.dims[1], p.dims[2], p.dims[3]}},
           {"spacingMm", {g.spacingMm.x, g.spacingMm.y, g.spacingMm.z}},
+          {"spacingKnown", g.spacingKnown},
+          {"sheared", g.sheared},
           {"originMm", {g.originMm.x, g.originMm.y, g.originMm.z}},
           {"direction", dir},
           {"timesMs", p.timesMs},

@@ -1,5 +1,6 @@
 // Siemens CSA image header (SV10): number of mosaic tiles and the slice normal.
 // Bounded parse: every count and length is checked against the bytes left.
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "dcm_util.h"
+#include "number.h"
 #include "scan_internal.h"
 
 namespace cvx::io::detail {
@@ -61,9 +63,12 @@ void readSiemensCsa(DcmItem& ds, FileHeader& h) {
   if (ds.findAndGetUint8Array(DcmTagKey(0x0029, 0x1010), data, &size).good() && data) {
     std::optional<Vec3> normal;
     walkCsa(data, size, [&](const std::string& name, const std::vector<std::string>& v) {
-      if (name == "NumberOfImagesInMosaic" && !v.empty()) h.mosaicImages = static_cast<uint32_t>(std::atoi(v[0].c_str()));
-      if (name == "SliceNormalVector" && v.size() >= 3)
-        normal = Vec3{std::atof(v[0].c_str()), std::atof(v[1].c_str()), std::atof(v[2].c_str())};
+      if (name == "NumberOfImagesInMosaic" && !v.empty())
+        if (const auto n = parseNumber(v[0])) h.mosaicImages = toInteger<uint32_t>(*n).value_or(0);
+      if (name == "SliceNormalVector" && v.size() >= 3) {
+        const auto x = parseNumber(v[0]), y = parseNumber(v[1]), z = parseNumber(v[2]);
+        if (x && y && z) normal = Vec3{*x, *y, *z};
+      }
     });
     h.mosaicNormal = normal;
   }
@@ -71,6 +76,14 @@ void readSiemensCsa(DcmItem& ds, FileHeader& h) {
   if (h.mosaicImages == 0) {
     Uint16 n = 0;
     if (ds.findAndGetUint16(DcmTagKey(0x0019, 0x100a), n).good()) h.mosaicImages = n;
+  }
+  // Each tile holds at least one pixel: more tiles than that is a lie that would size a loop.
+  const uint64_t side = std::min(h.pixel.rows, h.pixel.cols);
+  if (h.mosaicImages > side * side) {
+    h.warnings.push_back({"dicom.bad_mosaic", "NumberOfImagesInMosaic " + std::to_string(h.mosaicImages) +
+                                                  " does not fit a " + std::to_string(h.pixel.cols) + "x" +
+                                                  std::to_string(h.pixel.rows) + " image; read as one image"});
+    h.mosaicImages = 0;
   }
 }
 

@@ -62,22 +62,37 @@ std::vector<std::string> walk(const fs::path& root, bool recursive) {
       if (it->is_regular_file(ec)) files.push_back(it->path().string());
     }
   } else {
-    for (auto& e : fs::directory_iterator(root, ec))
-      if (e.is_regular_file(ec)) files.push_back(e.path().string());
+    for (auto it = fs::directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+         it != fs::directory_iterator(); it.increment(ec)) {
+      if (ec) break;
+      if (it->is_regular_file(ec)) files.push_back(it->path().string());
+    }
   }
   std::sort(files.begin(), files.end());
   return files;
 }
 
 // Chooses the files to read: the DICOMDIR's entries if all exist, else a plain walk.
+// Every std::filesystem call below takes an error_code: a symlink loop (ELOOP), a file removed
+// while scanning or a denied folder is "not a file" here, never an exception.
+bool isFile(const fs::path& p) {
+  std::error_code ec;
+  return fs::is_regular_file(p, ec);
+}
+
+bool isFolder(const fs::path& p) {
+  std::error_code ec;
+  return fs::is_directory(p, ec);
+}
+
 std::vector<std::string> listFiles(const fs::path& root, const ScanOptions& opt, ScanResult& out) {
   fs::path dicomdir;
-  if (fs::is_regular_file(root) && isDicomdirName(root)) dicomdir = root;
-  else if (fs::is_directory(root) && fs::is_regular_file(root / "DICOMDIR")) dicomdir = root / "DICOMDIR";
+  if (isFile(root) && isDicomdirName(root)) dicomdir = root;
+  else if (isFolder(root) && isFile(root / "DICOMDIR")) dicomdir = root / "DICOMDIR";
   if (!dicomdir.empty()) {
     if (auto listed = readDicomdir(dicomdir)) {
       const auto missing = std::count_if(listed->begin(), listed->end(),
-                                         [](const std::string& f) { return !fs::is_regular_file(f); });
+                                         [](const std::string& f) { return !isFile(f); });
       if (missing == 0 && !listed->empty()) return *listed;
       out.warnings.push_back({"dicomdir.missing_entries",
                               std::to_string(missing) + " of " + std::to_string(listed->size()) +
@@ -89,7 +104,7 @@ std::vector<std::string> listFiles(const fs::path& root, const ScanOptions& opt,
     files.erase(std::remove(files.begin(), files.end(), dicomdir.string()), files.end());
     return files;
   }
-  if (fs::is_regular_file(root)) return {root.string()};
+  if (isFile(root)) return {root.string()};
   return walk(root, opt.recursive);
 }
 
@@ -105,7 +120,7 @@ Result<ScanResult> scan(const std::string& path, const ScanOptions& options, Pro
   std::unique_ptr<ThreadPool> own;
   if (options.threads) own = std::make_unique<ThreadPool>(options.threads);
   ThreadPool& pool = own ? *own : ThreadPool::global();
-  pool.parallelFor(static_cast<int64_t>(files.size()), [&](int64_t i) {
+  const Status run = pool.parallelFor(static_cast<int64_t>(files.size()), [&](int64_t i) {
     if (progress && progress->cancelled()) return;
     headers[static_cast<size_t>(i)].emplace(readHeader(files[static_cast<size_t>(i)]));
     if (progress) progress->add();
@@ -113,6 +128,11 @@ Result<ScanResult> scan(const std::string& path, const ScanOptions& options, Pro
   if (progress && progress->cancelled()) return makeError("io.cancelled", "scan cancelled", path);
   std::unordered_set<std::string> seen;
   for (size_t i = 0; i < files.size(); ++i) {
+    if (!headers[i]) {  // not read: a task threw (reported by the pool), so this file is skipped with its error
+      out.skipped.push_back({files[i], run ? "thread.task_failed" : run.error().code,
+                             run ? "not read" : run.error().message});
+      continue;
+    }
     auto& r = *headers[i];
     if (!r.ok()) {
       out.skipped.push_back({files[i], r.error().code, r.error().message});

@@ -1,7 +1,8 @@
 // DICOM TM / DT values to seconds of the day.
-#include <cstdlib>
 #include <optional>
 #include <string>
+
+#include "number.h"
 
 namespace cvx::io::detail {
 
@@ -12,10 +13,11 @@ std::optional<double> timeToSeconds(const std::string& tm) {
   if (t.size() < 2) return std::nullopt;
   for (size_t i = 0; i < t.size() && i < 6; ++i)
     if (t[i] < '0' || t[i] > '9') return std::nullopt;
-  const double hh = std::atof(t.substr(0, 2).c_str());
-  const double mm = t.size() >= 4 ? std::atof(t.substr(2, 2).c_str()) : 0;
-  const double ss = t.size() >= 6 ? std::atof(t.substr(4).c_str()) : 0;
-  return hh * 3600 + mm * 60 + ss;
+  const auto hh = parseNumber(t.substr(0, 2));
+  const auto mm = t.size() >= 4 ? parseNumber(t.substr(2, 2)) : 0.0;
+  const auto ss = t.size() >= 6 ? parseNumber(t.substr(4)) : 0.0;
+  if (!hh || !mm || !ss || *ss >= 61) return std::nullopt;
+  return *hh * 3600 + *mm * 60 + *ss;
 }
 
 std::optional<double> dateTimeToSeconds(const std::string& dt) {

@@ -19,16 +19,23 @@ void StudyModel::open(const QString& path) {
   if (scanThread_.joinable()) scanThread_.join();
   const std::string p = path.toStdString();
   scanThread_ = std::thread([this, p] {
-    auto scanned = io::scan(p);
     std::shared_ptr<io::ScanResult> scan;
     std::vector<io::SeriesPlan> plans;
     QString error;
-    if (scanned.ok()) {
-      scan = std::make_shared<io::ScanResult>(std::move(scanned.value()));
-      plans = io::planSeries(*scan).series;
-      if (plans.empty()) error = "series.none: no image series found in " + QString::fromStdString(p);
-    } else {
-      error = QString::fromStdString(scanned.error().str());
+    // Nothing escapes this thread (an exception here would end the application): e.g. bad_alloc.
+    try {
+      auto scanned = io::scan(p);
+      if (scanned.ok()) {
+        scan = std::make_shared<io::ScanResult>(std::move(scanned.value()));
+        plans = io::planSeries(*scan).series;
+        if (plans.empty()) error = "series.none: no image series found in " + QString::fromStdString(p);
+      } else {
+        error = QString::fromStdString(scanned.error().str());
+      }
+    } catch (const std::exception& e) {
+      scan.reset();
+      plans.clear();
+      error = QString("io.scan_failed: ") + e.what();
     }
     QMetaObject::invokeMethod(
         this, [this, scan, plans = std::move(plans), error]() mutable { onScanned(scan, std::move(plans), error); },

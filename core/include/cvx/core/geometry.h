@@ -55,6 +55,12 @@ struct Geometry {
   Vec3 spacingMm{1, 1, 1};
   Vec3 originMm{0, 0, 0};  // centre of the first voxel
   std::array<Vec3, 3> direction{Vec3{1, 0, 0}, Vec3{0, 1, 0}, Vec3{0, 0, 1}};
+  // False when the in-plane spacing was missing or invalid and 1 mm was put in its place: lengths
+  // and areas are then in pixels, not millimetres.
+  bool spacingKnown = true;
+  // True for a gantry-tilt stack kept as a sheared grid: direction[2] is the stack direction, not
+  // the slice normal (not orthogonal to direction[0] and direction[1]).
+  bool sheared = false;
 
   Mat4 worldFromVoxel() const;
   Mat4 voxelFromWorld() const;

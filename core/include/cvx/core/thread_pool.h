@@ -1,4 +1,4 @@
-// A fixed-size thread pool with parallelFor; tasks never throw across it.
+// A fixed-size thread pool with parallelFor; exceptions never cross it (they come back as errors).
 #pragma once
 #include <condition_variable>
 #include <cstddef>
@@ -9,6 +9,8 @@
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include <cvx/core/error.h>
 
 namespace cvx {
 
@@ -26,8 +28,10 @@ class ThreadPool {
   std::future<void> submit(std::function<void()> fn);
 
   // Calls fn(i) for i in [0, n), spread over the pool and the calling thread; blocks until done.
-  // Indices are handed out dynamically (good for uneven work like decoding files).
-  void parallelFor(int64_t n, const std::function<void(int64_t)>& fn);
+  // Indices are handed out dynamically (good for uneven work like decoding files). An exception
+  // thrown by fn never leaves a thread: indices not yet started are skipped and the first one comes
+  // back as thread.task_failed (with its what()); the pool stays usable.
+  Status parallelFor(int64_t n, const std::function<void(int64_t)>& fn);
 
   // The process-wide pool.
   static ThreadPool& global();

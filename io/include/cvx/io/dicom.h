@@ -71,6 +71,9 @@ struct FileHeader {
   double mosaicSpacing = 0;      // SpacingBetweenSlices (else SliceThickness) for mosaic tiles
   int64_t pixelDataOffset = -1;  // byte offset of native Pixel Data value, -1 if unknown/encapsulated
   bool hasPixelData = false;
+  // Warnings about this file (values present but not numbers such as PixelSpacing "abc", with the
+  // value used instead; a VR mismatch; ...): the planner repeats them on its series, one per code.
+  std::vector<Warning> warnings;
 };
 
 struct Skipped {
