@@ -5,7 +5,14 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <memory>
+#include <optional>
 #include <vector>
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+
+#include "codec/inflate.h"
+#include "fast_parse.h"
 
 namespace cvx::io::detail {
 namespace {
@@ -26,6 +33,33 @@ bool find(const uint8_t* p, size_t n, const uint8_t (&tag)[4], const uint8_t (&i
   return false;
 }
 
+// Where a Deflated Explicit VR Little Endian data set starts (after the meta header), if it is one.
+std::optional<size_t> deflatedDataSet(const uint8_t* p, size_t n) {
+  if (n < 132 + 12 || std::memcmp(p + 128, "DICM", 4) != 0) return std::nullopt;
+  fast::Reader meta(p, n, 132, true);
+  fast::Attrs attrs;
+  if (!fast::parseMeta(meta, attrs)) return std::nullopt;
+  if (fast::Access{&attrs}.str(DCM_TransferSyntaxUID) != "1.2.840.10008.1.2.1.99") return std::nullopt;
+  return meta.pos;
+}
+
+// DCMTK parses a deflated data set inflated: so is it checked, up to 256 MiB inflated (what a
+// corrupt stream yields before its error included).
+bool deflatedHoldsRecords(std::FILE* f, size_t start) {
+  constexpr size_t kMaxInflated = size_t{256} << 20;
+  if (std::fseek(f, 0, SEEK_END) != 0) return false;
+  const long end = std::ftell(f);
+  if (end <= 0 || static_cast<size_t>(end) <= start || std::fseek(f, static_cast<long>(start), SEEK_SET) != 0)
+    return false;
+  std::vector<uint8_t> z(static_cast<size_t>(end) - start);
+  z.resize(std::fread(z.data(), 1, z.size(), f));
+  const size_t cap = std::min(kMaxInflated, z.size() * 1100 + 4096);
+  auto out = std::make_unique_for_overwrite<uint8_t[]>(cap);  // untouched pages cost nothing
+  size_t produced = 0;
+  (void)codec::inflateBuffer(z.data(), z.size(), out.get(), cap, produced);
+  return holdsDirectoryRecords(out.get(), produced);
+}
+
 }  // namespace
 
 bool holdsDirectoryRecords(const uint8_t* p, size_t n) {
@@ -39,9 +73,11 @@ Status checkNoDirectoryRecords(const std::string& path) {
   std::vector<uint8_t> buf(kChunk + kSpan);
   size_t kept = 0;  // the last kSpan - 1 bytes of the previous chunk, so no match is cut in two
   bool found = false;
-  for (;;) {
+  std::optional<size_t> deflated;
+  for (bool first = true;; first = false) {
     const size_t got = std::fread(buf.data() + kept, 1, kChunk, f);
     const size_t n = kept + got;
+    if (first) deflated = deflatedDataSet(buf.data(), n);
     if (holdsDirectoryRecords(buf.data(), n)) {
       found = true;
       break;
@@ -50,6 +86,7 @@ Status checkNoDirectoryRecords(const std::string& path) {
     kept = std::min(n, kSpan - 1);
     std::memmove(buf.data(), buf.data() + n - kept, kept);
   }
+  if (!found && deflated) found = deflatedHoldsRecords(f, *deflated);
   const bool failed = std::ferror(f) != 0;
   std::fclose(f);
   if (failed) return makeError("io.read_failed", "cannot read file", path);

@@ -17,8 +17,9 @@ namespace cvx::io::detail {
 // (after its VR and length) by an Item tag (FFFE,E000): the item DCMTK would make a record of.
 bool holdsDirectoryRecords(const uint8_t* p, size_t n);
 
-// The same over a whole file (read in chunks), and the error to return for it. Call it before
-// DcmFileFormat::loadFile; io.open_failed when the file cannot be read.
+// The same over a whole file (read in chunks; a deflated data set inflated, as DCMTK reads it),
+// and the error to return for it. Call it before DcmFileFormat::loadFile; io.open_failed when the
+// file cannot be opened.
 Status checkNoDirectoryRecords(const std::string& path);
 
 }  // namespace cvx::io::detail

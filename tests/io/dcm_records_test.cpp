@@ -3,6 +3,7 @@
 // throws std::out_of_range and leaks its DcmDirectoryRecord objects on a corrupt one (LeakSanitizer
 // on fuzz_read_header). The expected behaviour is the code of a DICOMDIR, dicom.dicomdir.
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <cstring>
 #include <vector>
@@ -59,6 +60,51 @@ TEST(DirectoryRecords, FoundAcrossTheFileReadersChunkBoundary) {
   std::vector<uint8_t> clean((size_t{4} << 20) + 64, 0x11);
   test::writeBytes(tmp.file("clean.bin"), clean);
   EXPECT_TRUE(io::detail::checkNoDirectoryRecords(tmp.file("clean.bin")).ok());
+}
+
+// Raw deflate (RFC 1951), as the Deflated Explicit VR Little Endian transfer syntax stores a data set.
+std::vector<uint8_t> rawDeflate(const std::vector<uint8_t>& in) {
+  z_stream z{};
+  EXPECT_EQ(deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  std::vector<uint8_t> out(deflateBound(&z, in.size()) + 16);
+  z.next_in = const_cast<Bytef*>(in.data());
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = out.data();
+  z.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
+  out.resize(out.size() - z.avail_out);
+  deflateEnd(&z);
+  return out;
+}
+
+TEST(DirectoryRecords, FoundInADeflatedDataSet) {
+  // Preamble, DICM, a meta header that declares Deflated Explicit VR Little Endian, then the data
+  // set deflated: the record sequence is visible only once inflated (as DCMTK reads it).
+  std::vector<uint8_t> file(128, 0);
+  const char* ts = "1.2.840.10008.1.2.1.99";  // 22 characters: even, no padding
+  auto put = [&](std::initializer_list<uint8_t> x) { file.insert(file.end(), x); };
+  put({'D', 'I', 'C', 'M', 0x02, 0x00, 0x10, 0x00, 'U', 'I', 22, 0});
+  file.insert(file.end(), ts, ts + 22);
+  std::vector<uint8_t> body(300, 0x20);
+  const auto seq = recordSequence(true, false, true);
+  body.insert(body.begin() + 100, seq.begin(), seq.end());
+  const auto z = rawDeflate(body);
+  ASSERT_FALSE(io::detail::holdsDirectoryRecords(z.data(), z.size()));  // hidden while deflated
+  test::TempDir tmp;
+  auto withBody = file;
+  withBody.insert(withBody.end(), z.begin(), z.end());
+  test::writeBytes(tmp.file("deflated.dcm"), withBody);
+  const auto s = io::detail::checkNoDirectoryRecords(tmp.file("deflated.dcm"));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, "dicom.dicomdir");
+  // The same without the records, and the two real deflated SEGs of the seed corpus, pass.
+  const auto clean = rawDeflate(std::vector<uint8_t>(300, 0x20));
+  file.insert(file.end(), clean.begin(), clean.end());
+  test::writeBytes(tmp.file("clean.dcm"), file);
+  EXPECT_TRUE(io::detail::checkNoDirectoryRecords(tmp.file("clean.dcm")).ok());
+  for (const char* name : {"deflate_liver_deflate.dcm", "deflate_liver_nonbyte_aligned_deflate.dcm"})
+    EXPECT_TRUE(io::detail::checkNoDirectoryRecords(std::string(CVX_SOURCE_DIR) + "/fuzz/corpus/dicom/" + name).ok())
+        << name;
 }
 
 // The fuzzer's find, and the uncorrupted DICOMDIR it came from with only its meta class changed:
