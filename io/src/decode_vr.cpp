@@ -20,6 +20,13 @@ namespace {
 
 constexpr size_t kHead = 64 * 1024;  // the meta header and the first data set element fit
 
+// putOriginalRepresentation sets the element's length field to 0; encapsulated Pixel Data has an
+// undefined length, which the pixel bounds check (and DCMTK's writer) rely on. The field's setter
+// is protected in DcmObject: reached through a member pointer named in a derived class.
+struct LengthField : DcmPixelData {
+  static void setUndefined(DcmPixelData& p) { (p.*(&LengthField::setLengthField))(DCM_UndefinedLength); }
+};
+
 // The written encoding when it differs from the declared one; EXS_Unknown otherwise.
 E_TransferSyntax mismatchedEncoding(const std::string& path, E_TransferSyntax& declared, size_t& datasetStart) {
   std::vector<uint8_t> head(kHead);
@@ -66,8 +73,10 @@ OFCondition loadAsWritten(const std::string& path, DecodeFile& f, Uint32 maxRead
     const DcmRepresentationParameter* param = nullptr;
     px->getCurrentRepresentationKey(cur, param);
     DcmPixelSequence* seq = nullptr;
-    if (DcmXfer(declared).isEncapsulated() && px->getEncapsulatedRepresentation(cur, param, seq).good() && seq)
+    if (DcmXfer(declared).isEncapsulated() && px->getEncapsulatedRepresentation(cur, param, seq).good() && seq) {
       px->putOriginalRepresentation(declared, nullptr, new DcmPixelSequence(*seq));
+      LengthField::setUndefined(*px);
+    }
   }
   return EC_Normal;
 }

@@ -65,6 +65,7 @@ std::optional<FileHeader> parseHeaderFast(const std::string& path, const uint8_t
   fast::Access a{&attrs};
   fillPixelFormat(a, h.pixel);
   fillSeriesInfo(a, h);
+  if (!checkFrameCount(a, path)) return std::nullopt;  // DCMTK's reader gives the coded error
   if (h.imageType.find("MOSAIC") != std::string::npos) return std::nullopt;  // CSA header: DCMTK path
   if (h.pixel.rows == 0 || h.pixel.cols == 0) return std::nullopt;
   // A header that lies about the size of its pixels (a pixel module no decoder reads, Pixel Data
@@ -87,7 +88,7 @@ std::optional<FileHeader> parseHeaderFast(const std::string& path, const uint8_t
     h.pixelDataOffset = static_cast<int64_t>(pixel.offset);
   } else if (pixel.definedLength) {
     return std::nullopt;  // encapsulated data must have undefined length
-  } else if (Status st = dcm::checkFragments(path, buf, n, pixel.offset, fileSize, h.numberOfFrames); !st) {
+  } else if (Status st = dcm::checkFragments(path, buf, n, pixel.offset, fileSize, h.pixel, h.numberOfFrames); !st) {
     return refuse(std::move(st));
   }
   FrameHeader base;

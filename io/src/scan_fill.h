@@ -200,6 +200,17 @@ void fillSeriesInfo(A& a, FileHeader& h) {
   h.numberOfFrames = nf > 0 ? static_cast<uint32_t>(nf) : 1u;
 }
 
+// NumberOfFrames present but not a whole number from 1 ("1A"): the frame count is unknown, so the
+// file is refused (dicom.invalid_frames) rather than read as one frame.
+template <class A>
+Status checkFrameCount(A& a, const std::string& path) {
+  const std::string s = a.str(DCM_NumberOfFrames);
+  if (s.empty()) return {};
+  const auto v = a.num(DCM_NumberOfFrames);
+  if (v && *v >= 1 && *v <= 2147483647.0 && *v == std::floor(*v)) return {};
+  return makeError("dicom.invalid_frames", "NumberOfFrames \"" + s + "\" is not a whole number of frames", path);
+}
+
 // RT Dose (PS3.3 C.8.8.3): every frame scaled by DoseGridScaling to Gy, and placed along the
 // slice normal by GridFrameOffsetVector: relative to ImagePositionPatient when its first value
 // is 0, else absolute (the first value is the plane of ImagePositionPatient). Call after the

@@ -175,6 +175,7 @@ Result<FileHeader> dcmtkHeader(const std::string& path, uint64_t size) {
   if (h.pixel.rows == 0 || h.pixel.cols == 0)
     return makeError("dicom.no_pixels", "Rows or Columns missing or zero", path);
   detail::readSeriesInfo(ds, h);
+  CVX_TRY(detail::checkFrameCount(acc, path));
   // NumberOfFrames, Rows, Columns, ... against the bytes present, before the frames are listed.
   CVX_TRY(dcm::checkPixelBounds(ds, h.pixel, h.numberOfFrames, path));
   detail::readFrames(ds, h);
