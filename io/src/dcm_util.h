@@ -24,18 +24,22 @@ std::optional<double> num(DcmItem& item, const DcmTagKey& tag, unsigned long pos
 DcmItem* firstItem(DcmItem& item, const DcmTagKey& seq);
 
 // Checks of the header values that size allocations and loops (pixel_bounds.cpp), run by the scan
-// on both header readers (the decoder reads frames by ranges it checks itself). BitsAllocated 1/8/16/32/64 and SamplesPerPixel 1/3, else
-// dicom.unsupported_pixel.
+// on both header readers (the decoder reads frames by ranges it checks itself).
+// BitsAllocated 1/8/16/32/64 and SamplesPerPixel 1/3, else dicom.unsupported_pixel.
 Status checkPixelModule(const PixelFormat& p, const std::string& path);
 // Native Pixel Data of `length` bytes holds `frames` frames of p, else dicom.pixel_length.
 Status checkNativeLength(const PixelFormat& p, uint32_t frames, uint64_t length, const std::string& path);
 // Encapsulated Pixel Data whose first item header is at `offset`: walks the item headers (from
 // head[0, n) when they lie there, else from the file), each length checked against fileSize, else
-// dicom.truncated; fewer fragments than frames: dicom.bad_fragments.
+// dicom.truncated; fewer fragments than frames: dicom.bad_fragments; a first codestream (JPEG,
+// JPEG 2000) smaller than Rows x Columns: dicom.pixel_mismatch.
 Status checkFragments(const std::string& path, const uint8_t* head, size_t n, uint64_t offset, uint64_t fileSize,
-                      uint32_t frames);
+                      const PixelFormat& pf, uint32_t frames);
+// The codestream whose first n bytes are p states at least pf's Columns and Rows (when it states
+// them: JPEG SOF, JPEG 2000 SIZ), else dicom.pixel_mismatch.
+Status checkCodestreamSize(const uint8_t* p, size_t n, const PixelFormat& pf, const std::string& path);
 // Both, on a data set DCMTK has read: native length, or (encapsulated) at least one fragment per
-// frame, else dicom.bad_fragments.
+// frame (else dicom.bad_fragments) and the first codestream's size.
 Status checkPixelBounds(DcmItem& ds, const PixelFormat& p, uint32_t frames, const std::string& path);
 
 // The attribute accessor of scan_fill.h over a DCMTK item.

@@ -4,12 +4,16 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <vector>
 
+#include <dcmtk/dcmdata/dcfcache.h>
 #include <dcmtk/dcmdata/dcpixel.h>
 #include <dcmtk/dcmdata/dcpixseq.h>
+#include <dcmtk/dcmdata/dcpxitem.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 
 #include "dcm_util.h"
@@ -33,7 +37,48 @@ Status fewerFragments(uint32_t frames, uint64_t fragments, const std::string& pa
                    path);
 }
 
+// Columns and rows a codestream states in its first bytes: a JPEG frame header (SOF0-15 except
+// DHT/JPG/DAC, and JPEG-LS SOF55) or a JPEG 2000 SIZ segment (Xsiz - XOsiz, Ysiz - YOsiz). False
+// when the bytes hold neither (RLE, deflate, or a header beyond them).
+bool codestreamSize(const uint8_t* p, size_t n, uint64_t& cols, uint64_t& rows) {
+  auto be16 = [&](size_t at) { return static_cast<uint32_t>(p[at] << 8 | p[at + 1]); };
+  auto be32 = [&](size_t at) { return be16(at) << 16 | be16(at + 2); };
+  if (n >= 4 + 38 && be16(0) == 0xFF4F && be16(2) == 0xFF51) {  // SOC, SIZ
+    const uint64_t xs = be32(8), ys = be32(12), xo = be32(16), yo = be32(20);
+    if (xo > xs || yo > ys) return false;
+    cols = xs - xo, rows = ys - yo;
+    return true;
+  }
+  if (n < 4 || be16(0) != 0xFFD8) return false;
+  for (size_t i = 2; i + 4 <= n;) {
+    if (p[i] != 0xFF) return false;
+    const uint8_t m = p[i + 1];
+    if (m == 0xFF) {  // fill byte
+      ++i;
+      continue;
+    }
+    const bool sof = (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) || m == 0xF7;
+    if (sof) {
+      if (i + 9 > n) return false;
+      rows = be16(i + 5), cols = be16(i + 7);
+      return rows > 0;  // 0: the height comes later (DNL); unknown here
+    }
+    if (m == 0xDA || m == 0xD9) return false;  // scan or end before a frame header
+    i += 2 + be16(i + 2);
+  }
+  return false;
+}
+
 }  // namespace
+
+Status checkCodestreamSize(const uint8_t* p, size_t n, const PixelFormat& pf, const std::string& path) {
+  uint64_t cols = 0, rows = 0;
+  if (!codestreamSize(p, n, cols, rows) || (cols >= pf.cols && rows >= pf.rows)) return {};
+  return makeError("dicom.pixel_mismatch",
+                   "the first frame's codestream is " + std::to_string(cols) + "x" + std::to_string(rows) +
+                       ", the header says Columns " + std::to_string(pf.cols) + " x Rows " + std::to_string(pf.rows),
+                   path);
+}
 
 Status checkPixelModule(const PixelFormat& p, const std::string& path) {
   const uint16_t b = p.bitsAllocated;
@@ -60,23 +105,23 @@ Status checkNativeLength(const PixelFormat& p, uint32_t frames, uint64_t length,
 }
 
 Status checkFragments(const std::string& path, const uint8_t* head, size_t n, uint64_t offset, uint64_t fileSize,
-                      uint32_t frames) {
+                      const PixelFormat& pf, uint32_t frames) {
   // Item headers (8 bytes each) from the bytes already read, else from the file; every item length
   // is checked against the file size before it is skipped, so the walk ends within fileSize / 8.
   int fd = -1;
-  auto itemAt = [&](uint64_t pos, uint8_t out[8]) {
-    if (pos + 8 <= n) {
-      std::memcpy(out, head + pos, 8);
+  auto bytesAt = [&](uint64_t pos, uint8_t* out, size_t len) {
+    if (pos + len <= n) {
+      std::memcpy(out, head + pos, len);
       return true;
     }
     if (fd < 0) fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    return fd >= 0 && ::pread(fd, out, 8, static_cast<off_t>(pos)) == 8;
+    return fd >= 0 && ::pread(fd, out, len, static_cast<off_t>(pos)) == static_cast<ssize_t>(len);
   };
-  uint64_t pos = offset, items = 0;
+  uint64_t pos = offset, items = 0, firstAt = 0, firstLength = 0;
   std::string error;
   for (;;) {
     uint8_t b[8];
-    if (pos + 8 > fileSize || !itemAt(pos, b)) {
+    if (pos + 8 > fileSize || !bytesAt(pos, b, 8)) {
       error = "the encapsulated Pixel Data ends without its sequence delimiter";
       break;
     }
@@ -93,13 +138,18 @@ Status checkFragments(const std::string& path, const uint8_t* head, size_t n, ui
               std::to_string(fileSize - pos) + " after it";
       break;
     }
+    if (items == 1) firstAt = pos, firstLength = len;
     pos += len;
     ++items;
   }
+  // The first fragment's codestream header against Rows and Columns (a few hundred bytes).
+  std::vector<uint8_t> start(static_cast<size_t>(std::min<uint64_t>(firstLength, 4096)));
+  const bool startRead = error.empty() && !start.empty() && bytesAt(firstAt, start.data(), start.size());
   if (fd >= 0) ::close(fd);
   if (!error.empty()) return makeError("dicom.truncated", error, path);
   const uint64_t fragments = items > 0 ? items - 1 : 0;  // item 0 is the Basic Offset Table
-  return fewerFragments(frames, fragments, path);
+  CVX_TRY(fewerFragments(frames, fragments, path));
+  return startRead ? checkCodestreamSize(start.data(), start.size(), pf, path) : Status{};
 }
 
 Status checkPixelBounds(DcmItem& ds, const PixelFormat& p, uint32_t frames, const std::string& path) {
@@ -119,9 +169,16 @@ Status checkPixelBounds(DcmItem& ds, const PixelFormat& p, uint32_t frames, cons
     if (DcmXfer(xfer).isEncapsulated()) return {};
     return checkNativeLength(p, frames, el->getLength(), path);
   }
-  // Encapsulated: DCMTK has already checked each item length against the file; count the fragments.
+  // Encapsulated: DCMTK has already checked each item length against the file; count the fragments
+  // and read the first one's codestream header.
   const uint64_t fragments = seq->card() > 0 ? seq->card() - 1 : 0;  // item 0 is the Basic Offset Table
-  return fewerFragments(frames, fragments, path);
+  CVX_TRY(fewerFragments(frames, fragments, path));
+  DcmPixelItem* first = nullptr;
+  if (seq->getItem(first, 1).bad() || !first || first->getLength() == 0) return {};
+  std::vector<uint8_t> start(std::min<size_t>(first->getLength(), 4096));
+  DcmFileCache cache;
+  if (first->getPartialValue(start.data(), 0, static_cast<Uint32>(start.size()), &cache).bad()) return {};
+  return checkCodestreamSize(start.data(), start.size(), p, path);
 }
 
 }  // namespace cvx::io::dcm

@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -152,6 +153,47 @@ TEST(CraftedHeader, AMillionEncapsulatedFramesWithThreeFragmentsFailWithBadFragm
   }
 }
 
+// A compressed frame cannot be bounded by its byte count, but its codestream states its size: a
+// header claiming 65535 x 65535 over a 16 x 16 JPEG (SOF3) or JPEG 2000 (SIZ) codestream is refused
+// before the volume is allocated; the same codestream under a truthful header is read.
+TEST(CraftedHeader, RowsAndColumnsBeyondTheCodestreamAreAPixelMismatch) {
+  TempDir dir;
+  warmUpDcmtk(dir);
+  // JPEG lossless: SOI, SOF3 (length 11, P 16, Y 16, X 16, one component), EOI (ITU-T T.81 B.2.2).
+  const std::string jpeg("\xFF\xD8\xFF\xC3\x00\x0B\x10\x00\x10\x00\x10\x01\x01\x11\x00\xFF\xD9", 17);
+  // JPEG 2000: SOC, SIZ (Lsiz 41, Rsiz 0, Xsiz 16, Ysiz 16, XOsiz 0, YOsiz 0, ...) (ITU-T T.800 A.5.1).
+  std::string j2k("\xFF\x4F\xFF\x51\x00\x29\x00\x00", 8);
+  for (uint32_t v : {16u, 16u, 0u, 0u, 16u, 16u, 0u, 0u})  // Xsiz Ysiz XOsiz YOsiz XTsiz YTsiz XTOsiz YTOsiz
+    for (int shift : {24, 16, 8, 0}) j2k += static_cast<char>((v >> shift) & 0xFF);  // big endian
+  j2k.resize(48, '\0');
+  struct Case {
+    const char* name;
+    const char* syntax;
+    std::string codestream;
+    bool dcmtkPath;
+  };
+  for (const Case& c : {Case{"jpeg", cr::kJpegLossless, jpeg, false}, Case{"jpeg_dcmtk", cr::kJpegLossless, jpeg, true},
+                        Case{"j2k", "1.2.840.10008.1.2.4.90", j2k, false}}) {
+    for (const uint16_t size : {uint16_t{65535}, uint16_t{16}}) {
+      cr::Image im = cr::ctSlice(0, 1);
+      im.transferSyntax = c.syntax;
+      im.setUS(0x0028, 0x0010, size);
+      im.setUS(0x0028, 0x0011, size);
+      if (c.dcmtkPath) im.trailer = cr::element(0x0008, 0x0020, "DA", "20260101");
+      const std::string path = dir.file(std::string(c.name) + "_" + std::to_string(size) + ".dcm");
+      cr::write(path, im.encapsulated({c.codestream}));
+      if (size == 16) {
+        EXPECT_TRUE(cvx::io::readHeader(path).ok()) << c.name;
+        continue;
+      }
+      const Outcome o = readLie(path);
+      EXPECT_EQ(o.code, "dicom.pixel_mismatch") << c.name << ": " << o.message;
+      EXPECT_NE(o.message.find("codestream is 16x16"), std::string::npos) << o.message;
+      EXPECT_LT(o.ms, kBoundMs);
+    }
+  }
+}
+
 TEST(CraftedHeader, AFragmentLongerThanTheFileFailsAsTruncated) {
   TempDir dir;
   cr::Image im = cr::ctSlice(0, 1);
@@ -194,6 +236,34 @@ TEST(CraftedHeader, AbsurdBitsAllocatedAndSamplesPerPixelAreUnsupportedPixel) {
     EXPECT_EQ(o.message.rfind(lie.says, 0), 0u) << o.message;
     EXPECT_LT(o.ms, kBoundMs);
   }
+}
+
+// A Siemens mosaic claiming 65535 tiles in a 16 x 16 image (less than one pixel a tile): a warning
+// and one image, not a loop over 65535 tiles.
+TEST(CraftedHeader, AMosaicTileCountBeyondThePixelsIsAWarning) {
+  TempDir dir;
+  cr::Image im = cr::ctSlice(0, 1);
+  im.set(0x0008, 0x0008, "CS", "ORIGINAL\\PRIMARY\\M\\MOSAIC");
+  im.set(0x0019, 0x0010, "LO", "SIEMENS MR HEADER");
+  im.setUS(0x0019, 0x100A, 65535);  // NumberOfImagesInMosaic
+  cr::write(dir.file("mosaic.dcm"), im.native(cr::ctPixels(1)));
+  const auto t0 = Clock::now();
+  auto scanned = cvx::io::scan(dir.file(""));
+  ASSERT_TRUE(scanned.ok());
+  const auto groups = cvx::io::planSeries(*scanned);
+  const double ms = msSince(t0);
+  ASSERT_EQ(groups.series.size(), 1u);
+  const auto& plan = groups.series[0];
+  EXPECT_EQ(plan.dims, (std::array<int64_t, 4>{16, 16, 1, 1}));
+  bool warned = false;
+  for (const auto& w : plan.warnings)
+    if (w.code == "dicom.bad_mosaic") {
+      warned = true;
+      EXPECT_NE(w.message.find("NumberOfImagesInMosaic 65535"), std::string::npos) << w.message;
+      EXPECT_NE(w.message.find("read as one image"), std::string::npos) << w.message;
+    }
+  EXPECT_TRUE(warned);
+  EXPECT_LT(ms, kBoundMs);
 }
 
 // Five slices, 1 mm apart; the last one lies (65535 x 65535 in 32 KiB). The other four load, with
