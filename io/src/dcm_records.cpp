@@ -91,8 +91,8 @@ Status checkNoDirectoryRecords(const std::string& path) {
   std::fclose(f);
   if (failed) return makeError("io.read_failed", "cannot read file", path);
   if (found)
-    return makeError("dicom.dicomdir", "holds directory records (0004,1220): a DICOMDIR, read as an index, not an image",
-                     path);
+    return makeError("dicom.dicomdir",
+                     "holds directory records (0004,1220): a DICOMDIR, read as an index, not an image", path);
   return {};
 }
 

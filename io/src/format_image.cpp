@@ -69,6 +69,12 @@ Mat4 niftiRasFromVoxel(const Geometry& g) {
   return m;
 }
 
+bool fmt::isSheared(const Geometry& g) {
+  constexpr double kTol = 1e-6;  // |cos| between direction columns; 1e-6 rad is far below a tilt
+  const auto& d = g.direction;
+  return std::abs(dot(d[0], d[1])) > kTol || std::abs(dot(d[0], d[2])) > kTol || std::abs(dot(d[1], d[2])) > kTol;
+}
+
 Geometry geometryFromNiftiRas(const Mat4& ras) {
   Geometry g;
   for (int c = 0; c < 3; ++c) {
@@ -83,6 +89,7 @@ Geometry geometryFromNiftiRas(const Mat4& ras) {
     g.direction[c] = col * (1.0 / n);
   }
   g.originMm = {-ras.m[0][3], -ras.m[1][3], ras.m[2][3]};
+  g.sheared = fmt::isSheared(g);
   return g;
 }
 

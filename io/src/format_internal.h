@@ -68,6 +68,9 @@ Status writeNifti(const Volume& v, const std::string& path, bool gz);
 Status writeNrrd(const Volume& v, const std::string& path);
 Status writeMeta(const Volume& v, const std::string& path);
 
+// True when the direction columns are not orthogonal (a sheared, gantry-tilted grid).
+bool isSheared(const Geometry& g);
+
 // Evenly spaced phase times (ms) for a 4D volume, or the spacing when even; 0 when unknown.
 double phaseStepMs(const Volume& v);
 void setEvenTimes(Volume& v, double startMs, double stepMs);

@@ -203,6 +203,8 @@ Result<std::shared_ptr<Volume>> readMeta(const std::string& path, ImageReadNotes
   if (!vol) return vol.error();
   Volume& v = **vol;
   decodeVoxels(src, type, isTrue(msb), v);
+  g.sheared = isSheared(g);
+  g.spacingKnown = !badSpacing;
   v.geometry = g;
   if (dims[3] > 1) setEvenTimes(v, t0, dt);
   notes.format = "metaimage";

@@ -39,6 +39,7 @@ void applyHeader(const NiftiHeader& h, Volume& v, ImageReadNotes& notes) {
   for (int r = 0; r < 3; ++r)
     for (int c = 0; c < 4; ++c) sane = sane && std::isfinite(ras.m[r][c]);
   for (int c = 0; c < 3 && sane; ++c) sane = ras.m[0][c] != 0 || ras.m[1][c] != 0 || ras.m[2][c] != 0;
+  v.geometry.spacingKnown = sane;
   if (!sane)
     notes.warnings.push_back("format.bad_orientation: NIfTI " + which +
                              " has a zero or non-finite entry; unit axes and spacing assumed there");

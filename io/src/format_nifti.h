@@ -35,8 +35,6 @@ Bytes makeNifti1Header(const Volume& v);
 bool fileTypeFromNifti(int datatype, FileType& out);
 // RAS affine from the header: sform, else qform, else pixdim (method 1); `which` says which.
 Mat4 niftiAffine(const NiftiHeader& h, std::string& which);
-// True when the direction columns are not orthogonal (a sheared, gantry-tilted grid).
-bool isSheared(const Geometry& g);
 // The quaternion (b, c, d) and qfac of the rotation part of a RAS affine.
 void niftiQuaternion(const Mat4& ras, std::array<double, 3>& bcd, double& qfac);
 

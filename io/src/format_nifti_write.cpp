@@ -44,12 +44,6 @@ std::string describe(const Volume& v) {
 
 }  // namespace
 
-bool isSheared(const Geometry& g) {
-  constexpr double kTol = 1e-6;  // |cos| between direction columns; 1e-6 rad is far below a tilt
-  const auto& d = g.direction;
-  return std::abs(dot(d[0], d[1])) > kTol || std::abs(dot(d[0], d[2])) > kTol || std::abs(dot(d[1], d[2])) > kTol;
-}
-
 void niftiQuaternion(const Mat4& ras, std::array<double, 3>& bcd, double& qfac) {
   // Gram-Schmidt on the columns: a sheared grid has no exact quaternion (the sform is exact).
   Vec3 col[3];
@@ -117,7 +111,7 @@ Bytes makeNifti1Header(const Volume& v) {
   h[123] = std::byte{2 | 8};  // NIFTI_UNITS_MM | NIFTI_UNITS_SEC
   put<float>(h, 136, v.timesMs.empty() ? 0.0f : static_cast<float>(v.timesMs.front() / 1000.0));
   putText(h, 148, 80, describe(v));
-  const bool sheared = isSheared(v.geometry);
+  const bool sheared = v.geometry.sheared || isSheared(v.geometry);
   put<int16_t>(h, 252, sheared ? 0 : 1);  // NIFTI_XFORM_SCANNER_ANAT; a rotation cannot hold a shear
   put<int16_t>(h, 254, 1);
   if (!sheared) {
@@ -135,7 +129,7 @@ Status writeNifti(const Volume& v, const std::string& path, bool gz) {
     if (v.dims()[i] > 32767)
       return makeError("format.unsupported", "NIfTI-1 dimensions are limited to 32767", path);
   Bytes head = makeNifti1Header(v);
-  if (isSheared(v.geometry))
+  if (v.geometry.sheared || isSheared(v.geometry))
     log::warn("format.sheared_sform: " + path + ": sheared grid (gantry tilt) written as its exact sform; "
               "no qform (qform_code 0), so readers that use only the qform see no orientation");
   if (!gz) {

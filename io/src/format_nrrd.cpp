@@ -213,6 +213,7 @@ Result<std::shared_ptr<Volume>> readNrrd(const std::string& path, ImageReadNotes
   if (!vol) return vol.error();
   Volume& v = **vol;
   decodeVoxels(src, L.type, endian == "big", v);
+  g.sheared = isSheared(g);
   v.geometry = g;
   if (L.dims[3] > 1) setEvenTimes(v, 0.0, timeStepMs(h, L.timeAxis));
   notes.format = "nrrd";

@@ -377,6 +377,9 @@ TEST(FormatLies, ReplacedValuesAreNeverSilent) {
   ASSERT_EQ(t.code, "ok");
   ASSERT_EQ(t.notes.warnings.size(), 1u);
   EXPECT_EQ(t.notes.warnings[0].substr(0, t.notes.warnings[0].find(':')), "format.bad_spacing");
+  auto sp = io::readImage(tmp.file("sp.mha"));
+  ASSERT_TRUE(sp.ok());
+  EXPECT_FALSE((*sp)->geometry.spacingKnown);
   // NIfTI sform with a NaN and a zero column: unit axes assumed, with a warning.
   auto b = smallNifti(tmp);
   poke<float>(b, 280, std::numeric_limits<float>::quiet_NaN());
@@ -386,6 +389,12 @@ TEST(FormatLies, ReplacedValuesAreNeverSilent) {
   ASSERT_EQ(t.code, "ok");
   ASSERT_EQ(t.notes.warnings.size(), 1u);
   EXPECT_EQ(t.notes.warnings[0].substr(0, t.notes.warnings[0].find(':')), "format.bad_orientation");
+  auto nan = io::readImage(tmp.file("nan.nii"));
+  ASSERT_TRUE(nan.ok());
+  EXPECT_FALSE((*nan)->geometry.spacingKnown);
+  auto good = io::readImage(tmp.file("src.nii"));
+  ASSERT_TRUE(good.ok());
+  EXPECT_TRUE((*good)->geometry.spacingKnown);
 }
 
 }  // namespace

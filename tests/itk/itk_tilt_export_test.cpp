@@ -63,7 +63,8 @@ std::vector<DicomSlice> dicomSlices(const std::string& dir) {
     out.push_back(s);
   }
   const Vec3 n = out.empty() ? Vec3{} : cross(out[0].row, out[0].col);
-  std::sort(out.begin(), out.end(), [&](const DicomSlice& a, const DicomSlice& b) { return dot(a.ipp, n) < dot(b.ipp, n); });
+  std::sort(out.begin(), out.end(),
+            [&](const DicomSlice& a, const DicomSlice& b) { return dot(a.ipp, n) < dot(b.ipp, n); });
   return out;
 }
 
@@ -95,7 +96,8 @@ void expectCornersMatch(const std::vector<Corner>& got, const std::vector<Corner
     ADD_FAILURE() << who << ": no expected corner " << i << "," << j << "," << k;
     return Vec3{};
   };
-  const bool reversed = norm(got[0].lps - find(got[0].i, got[0].j, 0)) > norm(got[0].lps - find(got[0].i, got[0].j, nk - 1));
+  const Corner& g0 = got[0];
+  const bool reversed = norm(g0.lps - find(g0.i, g0.j, 0)) > norm(g0.lps - find(g0.i, g0.j, nk - 1));
   double worst = 0;
   for (const auto& g : got) {
     const Vec3 w = find(g.i, g.j, reversed ? nk - 1 - g.k : g.k);
@@ -104,7 +106,8 @@ void expectCornersMatch(const std::vector<Corner>& got, const std::vector<Corner
     EXPECT_LT(d, kTolMm) << who << " corner (" << g.i << "," << g.j << "," << g.k << "): got " << g.lps.x << " "
                          << g.lps.y << " " << g.lps.z << ", DICOM " << w.x << " " << w.y << " " << w.z;
   }
-  std::printf("%s: worst corner distance %.3g mm (slice order %s)\n", who.c_str(), worst, reversed ? "reversed" : "as sorted");
+  std::printf("%s: worst corner distance %.3g mm (slice order %s)\n", who.c_str(), worst,
+              reversed ? "reversed" : "as sorted");
 }
 
 // Corners of a RAS affine (NIfTI's sform) in LPS.
@@ -193,6 +196,21 @@ TEST_F(TiltExport, ItkImageReaderPlacesEveryCornerOrRefuses) {
         got.push_back({i, j, k, Vec3{p[0], p[1], p[2]}});
       }
   expectCornersMatch(got, expectedCorners(slices_), 4, "ITK ImageFileReader");
+}
+
+// CineVox's own reader: the sform read back is the sheared grid, and the volume says so.
+TEST_F(TiltExport, OwnReaderFindsEveryCornerAndKnowsTheGridIsSheared) {
+  auto v = io::readImage(path_);
+  ASSERT_TRUE(v.ok()) << v.error().code;
+  const Geometry& g = (*v)->geometry;
+  EXPECT_TRUE(g.sheared);
+  const auto& d = (*v)->dims();
+  std::vector<Corner> got;
+  for (long k : {0L, static_cast<long>(d[2]) - 1})
+    for (long j : {0L, static_cast<long>(d[1]) - 1})
+      for (long i : {0L, static_cast<long>(d[0]) - 1})
+        got.push_back({i, j, k, g.worldAt(static_cast<double>(i), static_cast<double>(j), static_cast<double>(k))});
+  expectCornersMatch(got, expectedCorners(slices_), 4, "CineVox readImage");
 }
 
 // nibabel (python3-nibabel): the header codes, and img.affine (what nibabel users get).
