@@ -73,6 +73,12 @@ void readSiemensCsa(DcmItem& ds, FileHeader& h) {
     h.mosaicNormal = normal;
   }
   h.mosaicSpacing = dcm::num(ds, DCM_SpacingBetweenSlices).value_or(dcm::num(ds, DCM_SliceThickness).value_or(0));
+  if (h.mosaicSpacing < 0 || h.mosaicSpacing > 1e4) {  // the tiles' step: never negative, never 10 m
+    h.warnings.push_back({"geometry.invalid_thickness", "SpacingBetweenSlices (or SliceThickness) " +
+                                                            std::to_string(h.mosaicSpacing) +
+                                                            " mm is invalid for the mosaic tiles; ignored"});
+    h.mosaicSpacing = 0;
+  }
   if (h.mosaicImages == 0) {
     Uint16 n = 0;
     if (ds.findAndGetUint16(DcmTagKey(0x0019, 0x100a), n).good()) h.mosaicImages = n;

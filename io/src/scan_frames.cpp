@@ -9,19 +9,42 @@
 namespace cvx::io::detail {
 namespace {
 
-// Applies the functional group macros of one item (shared or per-frame) to a frame.
-void applyGroups(DcmItem& g, FrameHeader& f) {
-  if (DcmItem* it = dcm::firstItem(g, DCM_PlanePositionSequence))
-    if (auto p = getVec3(dcm::DcmAccess{it}, DCM_ImagePositionPatient)) f.position = p;
-  if (DcmItem* it = dcm::firstItem(g, DCM_PlaneOrientationSequence))
-    if (auto o = getVec6(dcm::DcmAccess{it}, DCM_ImageOrientationPatient)) f.orientation = o;
+// What an unparseable value of a functional group leaves in place.
+constexpr const char* kKept = "the shared or top-level value is kept";
+
+// Applies the functional group macros of one item (shared or per-frame) to a frame; values present
+// but not numbers go to notes (scan_fill.h noteUnparsed).
+void applyGroups(DcmItem& g, FrameHeader& f, std::vector<Warning>* notes) {
+  if (DcmItem* it = dcm::firstItem(g, DCM_PlanePositionSequence)) {
+    const dcm::DcmAccess a{it};
+    const auto p = getVec3(a, DCM_ImagePositionPatient);
+    noteUnparsed(a, DCM_ImagePositionPatient, p, "geometry.invalid_position", "ImagePositionPatient", kKept, notes);
+    if (p) f.position = p;
+  }
+  if (DcmItem* it = dcm::firstItem(g, DCM_PlaneOrientationSequence)) {
+    const dcm::DcmAccess a{it};
+    const auto o = getVec6(a, DCM_ImageOrientationPatient);
+    noteUnparsed(a, DCM_ImageOrientationPatient, o, "geometry.invalid_orientation", "ImageOrientationPatient", kKept,
+                 notes);
+    if (o) f.orientation = o;
+  }
   if (DcmItem* it = dcm::firstItem(g, DCM_PixelMeasuresSequence)) {
-    if (auto s = getVec2(dcm::DcmAccess{it}, DCM_PixelSpacing)) f.pixelSpacing = s;
-    if (auto t = dcm::num(*it, DCM_SliceThickness)) f.sliceThickness = *t;
+    const dcm::DcmAccess a{it};
+    const auto s = getVec2(a, DCM_PixelSpacing);
+    noteUnparsed(a, DCM_PixelSpacing, s, "geometry.invalid_spacing", "PixelSpacing",
+                 "the shared or top-level value is kept (1 x 1 mm, spacing unknown, when there is none)", notes);
+    if (s) f.pixelSpacing = s;
+    const auto t = a.num(DCM_SliceThickness);
+    noteUnparsed(a, DCM_SliceThickness, t, "geometry.invalid_thickness", "SliceThickness", kKept, notes);
+    if (t) f.sliceThickness = *t;
   }
   if (DcmItem* it = dcm::firstItem(g, DCM_PixelValueTransformationSequence)) {
-    if (auto s = dcm::num(*it, DCM_RescaleSlope)) f.rescaleSlope = *s;  // 0 too: the planner replaces it
-    if (auto i = dcm::num(*it, DCM_RescaleIntercept)) f.rescaleIntercept = *i;
+    const dcm::DcmAccess a{it};
+    const auto s = a.num(DCM_RescaleSlope), i = a.num(DCM_RescaleIntercept);
+    noteUnparsed(a, DCM_RescaleSlope, s, "pixel.invalid_rescale", "RescaleSlope", kKept, notes);
+    noteUnparsed(a, DCM_RescaleIntercept, i, "pixel.invalid_rescale", "RescaleIntercept", kKept, notes);
+    if (s) f.rescaleSlope = *s;  // 0 too: the planner replaces it
+    if (i) f.rescaleIntercept = *i;
   }
   if (DcmItem* it = dcm::firstItem(g, DCM_FrameContentSequence)) {
     f.dimensionIndex.clear();
@@ -66,7 +89,7 @@ void readFrames(DcmItem& ds, FileHeader& h) {
   DcmSequenceOfItems* perFrame = nullptr;
   ds.findAndGetSequence(DCM_PerFrameFunctionalGroupsSequence, perFrame);
   DcmItem* shared = dcm::firstItem(ds, DCM_SharedFunctionalGroupsSequence);
-  if (shared) applyGroups(*shared, base);
+  if (shared) applyGroups(*shared, base, &h.warnings);
   h.enhanced = perFrame != nullptr;
   if (h.enhanced) readDimensionPointers(ds, h);
   const uint32_t perFrameCount = perFrame ? static_cast<uint32_t>(perFrame->card()) : 0;
@@ -74,7 +97,7 @@ void readFrames(DcmItem& ds, FileHeader& h) {
   for (uint32_t i = 0; i < h.numberOfFrames; ++i) {
     FrameHeader f = base;
     f.frame = i;
-    if (i < perFrameCount) applyGroups(*perFrame->getItem(i), f);
+    if (i < perFrameCount) applyGroups(*perFrame->getItem(i), f, &h.warnings);
     h.frames.push_back(std::move(f));
   }
   if (h.imageType.find("MOSAIC") != std::string::npos) readSiemensCsa(ds, h);

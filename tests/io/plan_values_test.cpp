@@ -159,6 +159,32 @@ TEST(PlanValues, UnparseableOrientationAndPositionAreWarnings) {
   EXPECT_NE(wp->message.find("placed at the origin"), std::string::npos) << wp->message;
 }
 
+// An enhanced (functional groups) image whose shared PixelMeasuresSequence holds PixelSpacing "abc":
+// the same warning, read through DCMTK's path, and the spacing is unknown.
+TEST(PlanValues, UnparseableSpacingInAFunctionalGroupIsAWarning) {
+  auto item = [](const std::string& content) {
+    std::string b;
+    cr::put16(b, 0xFFFE);
+    cr::put16(b, 0xE000);
+    cr::put32(b, static_cast<uint32_t>(content.size()));
+    return b + content;
+  };
+  const auto p = planOf(1, [&](int k) {
+    cr::Image im = cr::ctSlice(k, k + 1);
+    im.erase(0x0028, 0x0030);
+    const std::string measures = cr::element(0x0028, 0x9110, "SQ", item(cr::element(0x0028, 0x0030, "DS", "abc\\def")));
+    im.set(0x5200, 0x9229, "SQ", item(measures));  // SharedFunctionalGroupsSequence
+    im.set(0x5200, 0x9230, "SQ", item(""));        // PerFrameFunctionalGroupsSequence: one empty item
+    return im;
+  });
+  const auto* w = warning(p, "geometry.invalid_spacing");
+  ASSERT_NE(w, nullptr);
+  EXPECT_NE(w->message.find("'abc\\def'"), std::string::npos) << w->message;
+  EXPECT_NE(w->message.find("1 x 1 mm, spacing unknown, when there is none"), std::string::npos) << w->message;
+  EXPECT_FALSE(p.geometry.spacingKnown);
+  EXPECT_DOUBLE_EQ(p.geometry.spacingMm.x, 1.0);
+}
+
 // Gantry tilt: positions step 1 mm in z and 0.2 mm in y per slice, so the stack direction is not the
 // slice normal: the grid is sheared, and says so.
 TEST(PlanValues, AGantryTiltStackIsMarkedSheared) {
