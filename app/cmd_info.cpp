@@ -1,5 +1,6 @@
 #include <chrono>
 #include <cstdio>
+#include <string>
 
 #include <cvx/io/dicom.h>
 #include <cvx/io/report.h>
@@ -48,10 +49,18 @@ int runInfo(const std::vector<std::string>& args) {
   int failures = 0;
   for (const auto& plan : groups.series) {
     const auto t1 = Clock::now();
-    auto vol = io::loadSeries(*scanned, plan);
+    io::LoadReport report;
+    auto vol = io::loadSeries(*scanned, plan, {}, nullptr, &report);
     if (!vol) ++failures;
     std::fprintf(stderr, "load %s: %s in %.1f ms\n", plan.id.c_str(),
                  vol ? "ok" : vol.error().str().c_str(), ms(t1));
+    // What the load left out: each failed file with its code, then the slices left zero.
+    for (const auto& w : report.warnings) std::fprintf(stderr, "  warning %s: %s\n", w.code.c_str(), w.message.c_str());
+    if (vol && !report.blankSlices.empty()) {
+      std::string list;
+      for (int64_t z : report.blankSlices) list += (list.empty() ? "" : ",") + std::to_string(z);
+      std::fprintf(stderr, "  %zu blank slice(s) (zero): %s\n", report.blankSlices.size(), list.c_str());
+    }
   }
   std::fprintf(stderr, "scan+plan %.1f ms\n", scanMs);
   return failures ? kExitError : kExitOk;

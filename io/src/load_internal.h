@@ -18,7 +18,8 @@ class StagingPlan {
   StagingPlan(const SeriesPlan& plan, Volume& vol, std::function<void(int64_t)> onReady = {});
   // Decodes the given plan.slices of one file. Thread-safe for distinct files.
   Status decodeFile(const FileHeader& h, const std::vector<size_t>& sliceIndices);
-  // Resamples staged slices onto the output grid (uneven spacing, missing slices).
+  // Resamples staged slices onto the output grid (uneven spacing, missing slices). An output slice
+  // that would draw on a failed source slice is left zero and not ready.
   void finish();
 
  private:
@@ -35,6 +36,7 @@ class StagingPlan {
   size_t srcSlices_ = 0;              // source slices per phase
   std::vector<std::byte> staged_;     // resampling input: srcSlices_ * dims[3] slices of vol type
   std::vector<SliceSource> srcInfo_;  // provenance of staged slices
+  std::vector<uint8_t> srcFailed_;    // staged slices whose file failed (1 each)
 };
 
 }  // namespace cvx::io::detail

@@ -110,12 +110,14 @@ void splitOneSeries(std::vector<Candidate> items, std::vector<Partition>& out) {
 }  // namespace
 
 std::vector<Partition> partitionSeries(std::vector<Candidate> cands) {
-  // Study + series; files without a SeriesInstanceUID form a series of their own.
+  // Study + series (+ SeriesNumber: two numbers under one UID are two series, e.g. images that
+  // share a SOPInstanceUID but not their content); files without a SeriesInstanceUID form a
+  // series of their own.
   std::map<std::string, std::vector<Candidate>> series;
   std::vector<std::string> order;
   for (auto& c : cands) {
     const SeriesInfo& i = c.header->info;
-    std::string key = i.studyInstanceUid + "|" + i.seriesInstanceUid;
+    std::string key = i.studyInstanceUid + "|" + i.seriesInstanceUid + "|" + std::to_string(i.seriesNumber);
     if (i.seriesInstanceUid.empty()) key += "|" + c.header->path;
     if (!series.count(key)) order.push_back(key);
     series[key].push_back(c);

@@ -15,6 +15,7 @@
 #include <cvx/io/dicom.h>
 
 #include "dcm_util.h"
+#include "scan_duplicates.h"
 
 namespace fs = std::filesystem;
 
@@ -126,7 +127,7 @@ Result<ScanResult> scan(const std::string& path, const ScanOptions& options, Pro
     if (progress) progress->add();
   });
   if (progress && progress->cancelled()) return makeError("io.cancelled", "scan cancelled", path);
-  std::unordered_set<std::string> seen;
+  detail::DuplicateFilter duplicates;
   for (size_t i = 0; i < files.size(); ++i) {
     if (!headers[i]) {  // not read: a task threw (reported by the pool), so this file is skipped with its error
       out.skipped.push_back({files[i], run ? "thread.task_failed" : run.error().code,
@@ -138,12 +139,7 @@ Result<ScanResult> scan(const std::string& path, const ScanOptions& options, Pro
       out.skipped.push_back({files[i], r.error().code, r.error().message});
       continue;
     }
-    FileHeader& h = r.value();
-    if (!h.sopInstanceUid.empty() && !seen.insert(h.sopInstanceUid).second) {
-      out.skipped.push_back({files[i], "dicom.duplicate_sop", "same SOPInstanceUID as an earlier file: " + h.sopInstanceUid});
-      continue;
-    }
-    out.files.push_back(std::move(h));
+    duplicates.add(std::move(r.value()), out);
   }
   return out;
 }

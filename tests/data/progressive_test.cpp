@@ -1,5 +1,6 @@
 // Background loading: the first slice is in place before the whole volume, progress and cancel work.
 #include <atomic>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -15,7 +16,7 @@ TEST(Progressive, FirstSliceIsReadyBeforeTheWholeVolume) {
   opt.threads = 1;  // serial, so the order is deterministic
   std::shared_ptr<cvx::Volume> vol;
   opt.onSliceReady = [&](int64_t i) { order.push_back(i); };
-  auto job = cvx::io::startLoad(p.scan, plan, opt);
+  auto job = cvx::io::startLoad(std::make_shared<const cvx::io::ScanResult>(std::move(p.scan)), plan, opt);
   ASSERT_TRUE(job.ok());
   ASSERT_TRUE((*job)->wait().ok());
   vol = (*job)->volume();
@@ -40,7 +41,8 @@ TEST(Progressive, CancelStopsTheLoadWithACode) {
       while (!jobPtr.load()) std::this_thread::yield();
     if (seen == 1) jobPtr.load()->cancel();
   };
-  auto job = cvx::io::startLoad(p.scan, p.groups.series[0], opt);
+  auto scan = std::make_shared<const cvx::io::ScanResult>(std::move(p.scan));
+  auto job = cvx::io::startLoad(scan, p.groups.series[0], opt);
   ASSERT_TRUE(job.ok());
   jobPtr = job->get();
   const auto st = (*job)->wait();

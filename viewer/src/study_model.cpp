@@ -75,7 +75,7 @@ void StudyModel::load(int index) {
   if (!scan_ || index < 0 || index >= static_cast<int>(plans_.size())) return;
   loading_ = index;
   lastReady_ = 0;
-  auto job = io::startLoad(*scan_, plans_[index]);
+  auto job = io::startLoad(scan_, plans_[index]);
   if (!job.ok()) {
     volume_.reset();
     emit loadFinished(QString::fromStdString(job.error().str()));

@@ -141,6 +141,13 @@ struct LoadOptions {
   std::function<void(int64_t)> onSliceReady;
 };
 
+// What a load left out. Once a load has ended (done, failed or cancelled), every slice of the
+// volume that is not ready is all zero and listed here: never stale memory of another volume.
+struct LoadReport {
+  std::vector<Warning> warnings;     // one per file that failed to decode: its error code, path and slices
+  std::vector<int64_t> blankSlices;  // volume slices (z + t * dims[2]) left zero, ascending
+};
+
 // A load running in the background. The volume exists (allocated, geometry set) from the start;
 // its slices fill in, in slice order, and Volume::sliceReady tells which are in place.
 class LoadJob {
@@ -152,16 +159,21 @@ class LoadJob {
   virtual bool done() const = 0;
   // Blocks until the load ends; the error if it failed or was cancelled.
   virtual Status wait() = 0;
+  // Blocks until the load ends; the per-file failures and the blank slices.
+  virtual const LoadReport& report() = 0;
 };
 
-// Starts decoding in the background. The scan must outlive the job.
-Result<std::shared_ptr<LoadJob>> startLoad(const ScanResult& scan, const SeriesPlan& plan,
+// Starts decoding in the background. The job shares ownership of the scan (and copies the plan).
+Result<std::shared_ptr<LoadJob>> startLoad(std::shared_ptr<const ScanResult> scan, const SeriesPlan& plan,
                                            const LoadOptions& options = {});
 
 // Decodes a planned series straight into a new volume, in parallel. Slices become ready one by
-// one (Volume::sliceReady), so a viewer may draw the first before the last is decoded.
+// one (Volume::sliceReady), so a viewer may draw the first before the last is decoded. A file that
+// fails leaves its slices zero and the rest loads; `report` (optional) receives what was left out,
+// also when the load fails or is cancelled.
 Result<std::shared_ptr<Volume>> loadSeries(const ScanResult& scan, const SeriesPlan& plan,
-                                           const LoadOptions& options = {}, Progress* progress = nullptr);
+                                           const LoadOptions& options = {}, Progress* progress = nullptr,
+                                           LoadReport* report = nullptr);
 
 // Convenience: scan + plan + load the first (or the given) series of a path.
 Result<std::shared_ptr<Volume>> loadPath(const std::string& path, const std::string& seriesId = {});
