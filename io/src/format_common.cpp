@@ -32,7 +32,7 @@ Result<Bytes> readFilePart(const std::string& path, uint64_t offset, uint64_t le
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) return makeError("io.open_failed", "cannot open file: " + ec.message(), path);
   if (offset > size || length > size - offset)
-    return makeError("format.truncated", "data file holds " + std::to_string(size) + " bytes, " +
+    return makeError("format.truncated", "file holds " + std::to_string(size) + " bytes, " +
                                              std::to_string(offset) + " + " + std::to_string(length) +
                                              " are needed", path);
   std::FILE* f = std::fopen(path.c_str(), "rb");

@@ -29,7 +29,7 @@ const char* fileTypeName(FileType t);
 constexpr uint64_t kMaxInflateRatio = 1100;
 
 Result<Bytes> readWholeFile(const std::string& path);
-// `length` bytes from `offset` of a (detached data) file; format.truncated when the file is shorter.
+// `length` bytes from `offset` of a file; format.truncated when the file is shorter.
 Result<Bytes> readFilePart(const std::string& path, uint64_t offset, uint64_t length);
 // Inflates a gzip or zlib stream (auto-detected; concatenated gzip members allowed) into exactly
 // `expected` bytes. Fails with format.truncated when the stream ends early, unless allowShort

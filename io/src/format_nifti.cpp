@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // NIfTI-1/2 reading (.nii, .nii.gz): geometry from sform > qform > pixdim, converted RAS -> LPS.
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 
 #include "format_nifti.h"
@@ -61,19 +63,24 @@ void applyHeader(const NiftiHeader& h, Volume& v, ImageReadNotes& notes) {
 }  // namespace
 
 Result<std::shared_ptr<Volume>> readNifti(const std::string& path, ImageReadNotes& notes) {
-  auto file = readWholeFile(path);
-  if (!file) return file.error();
-  const Bytes& raw = *file;
-  const bool gz = raw.size() >= 2 && raw[0] == std::byte{0x1f} && raw[1] == std::byte{0x8b};
-  Bytes inflated;
-  const Bytes* bytes = &raw;
+  // Plain files are read where the header says (540 bytes, then the voxels only); a gzip file is
+  // read whole and inflated, before allocating, into what its stream really holds.
+  std::error_code ec;
+  const uint64_t size = std::filesystem::file_size(path, ec);
+  if (ec) return makeError("io.open_failed", "cannot open file: " + ec.message(), path);
+  auto start = readFilePart(path, 0, std::min<uint64_t>(size, kNifti2HeaderSize));
+  if (!start) return start.error();
+  Bytes head = std::move(*start), raw;
+  const bool gz = head.size() >= 2 && head[0] == std::byte{0x1f} && head[1] == std::byte{0x8b};
   if (gz) {
-    auto head = inflateExact(raw.data(), raw.size(), kNifti2HeaderSize, path, true);
-    if (!head) return head.error();
-    inflated = std::move(*head);
-    bytes = &inflated;
+    auto file = readWholeFile(path);
+    if (!file) return file.error();
+    raw = std::move(*file);
+    auto peek = inflateExact(raw.data(), raw.size(), kNifti2HeaderSize, path, true);
+    if (!peek) return peek.error();
+    head = std::move(*peek);
   }
-  auto hdr = parseNiftiHeader(bytes->data(), bytes->size(), path);
+  auto hdr = parseNiftiHeader(head.data(), head.size(), path);
   if (!hdr) return hdr.error();
   const NiftiHeader& h = *hdr;
   FileType type;
@@ -83,19 +90,25 @@ Result<std::shared_ptr<Volume>> readNifti(const std::string& path, ImageReadNote
   auto need = voxelBytes(type, dims, path);
   if (!need) return need.error();
   const uint64_t offset = static_cast<uint64_t>(h.voxOffset);  // 0..2^50 (parseNiftiHeader)
+  if (*need > std::numeric_limits<uint64_t>::max() - offset)
+    return makeError("format.truncated", "vox_offset + voxel data overflow", path);
+  Bytes data;
+  uint64_t skip = 0;  // bytes of `data` before the voxels
   if (gz) {
-    // Inflated before allocating: the stream, not the header, says how many bytes there are.
-    if (*need > std::numeric_limits<uint64_t>::max() - offset)
-      return makeError("format.truncated", "vox_offset + voxel data overflow", path);
     auto all = inflateExact(raw.data(), raw.size(), offset + *need, path);
     if (!all) return all.error();
-    inflated = std::move(*all);
+    data = std::move(*all);
+    skip = offset;
+  } else {
+    auto part = readFilePart(path, offset, *need);
+    if (!part) return part.error();
+    data = std::move(*part);
   }
-  const uint64_t avail = bytes->size() > offset ? bytes->size() - offset : 0;
+  const uint64_t avail = data.size() > skip ? data.size() - skip : 0;
   auto vol = allocate(type, dims, avail, path);
   if (!vol) return vol.error();
   Volume& v = **vol;
-  decodeVoxels(bytes->data() + h.voxOffset, type, h.swap, v);
+  decodeVoxels(data.data() + skip, type, h.swap, v);
   applyHeader(h, v, notes);
   notes.format = h.version == 1 ? "nifti1" : "nifti2";
   noteType(type, notes);

@@ -329,6 +329,21 @@ TEST(FormatLies, HugeDetachedDataFileIsReadOnlyWhereTheVoxelsAre) {
   EXPECT_LT(t.ms, kFastMs);
 }
 
+TEST(FormatLies, PlainNiftiIsReadOnlyWhereTheVoxelsAre) {
+  // A valid .nii followed by 8 GiB of (sparse) trailing bytes: the voxels come back, quickly.
+  test::TempDir tmp;
+  auto v = test::patternVolume(PixelType::Int16, {6, 5, 4, 1});
+  ASSERT_TRUE(io::writeImage(*v, tmp.file("tail.nii")).ok());
+  ASSERT_EQ(::truncate(tmp.file("tail.nii").c_str(), off_t{8} << 30), 0);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = io::readImage(tmp.file("tail.nii"));
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_TRUE(r.ok()) << r.error().code;
+  EXPECT_LT(ms, kFastMs);
+  ASSERT_EQ((*r)->byteSize(), v->byteSize());
+  EXPECT_EQ(std::memcmp((*r)->data(), v->data(), v->byteSize()), 0);
+}
+
 TEST(FormatLies, MalformedSizingFields) {
   test::TempDir tmp;
   const std::pair<std::string, std::string> nrrd[] = {
