@@ -53,11 +53,15 @@ bool deflatedHoldsRecords(std::FILE* f, size_t start) {
     return false;
   std::vector<uint8_t> z(static_cast<size_t>(end) - start);
   z.resize(std::fread(z.data(), 1, z.size(), f));
-  const size_t cap = std::min(kMaxInflated, z.size() * 1100 + 4096);
-  auto out = std::make_unique_for_overwrite<uint8_t[]>(cap);  // untouched pages cost nothing
-  size_t produced = 0;
-  (void)codec::inflateBuffer(z.data(), z.size(), out.get(), cap, produced);
-  return holdsDirectoryRecords(out.get(), produced);
+  // The buffer grows (x4, from four times the compressed size) only while the stream needs more.
+  size_t cap = std::min(kMaxInflated, 4 * z.size() + 65536), produced = 0;
+  for (;;) {
+    auto out = std::make_unique_for_overwrite<uint8_t[]>(cap);
+    const Status st = codec::inflateBuffer(z.data(), z.size(), out.get(), cap, produced);
+    if (st.ok() || st.error().code != "deflate.too_large" || cap == kMaxInflated)
+      return holdsDirectoryRecords(out.get(), produced);
+    cap = std::min(kMaxInflated, 4 * cap);
+  }
 }
 
 }  // namespace

@@ -97,6 +97,17 @@ TEST(DirectoryRecords, FoundInADeflatedDataSet) {
   const auto s = io::detail::checkNoDirectoryRecords(tmp.file("deflated.dcm"));
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, "dicom.dicomdir");
+  // Records at the end of 1 MiB that deflates ~1000:1 (the check's buffer has to grow to see them).
+  std::vector<uint8_t> longBody(size_t{1} << 20, 0x20);
+  longBody.insert(longBody.end(), seq.begin(), seq.end());
+  const auto lz = rawDeflate(longBody);
+  ASSERT_LT(lz.size(), size_t{4096});
+  auto longFile = file;
+  longFile.insert(longFile.end(), lz.begin(), lz.end());
+  test::writeBytes(tmp.file("long.dcm"), longFile);
+  const auto ls = io::detail::checkNoDirectoryRecords(tmp.file("long.dcm"));
+  ASSERT_FALSE(ls.ok());
+  EXPECT_EQ(ls.error().code, "dicom.dicomdir");
   // The same without the records, and the two real deflated SEGs of the seed corpus, pass.
   const auto clean = rawDeflate(std::vector<uint8_t>(300, 0x20));
   file.insert(file.end(), clean.begin(), clean.end());
