@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -73,20 +74,23 @@ bool holdsDirectoryRecords(const uint8_t* p, size_t n) {
 Status checkNoDirectoryRecords(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return makeError("io.open_failed", "cannot open file", path);
-  constexpr size_t kChunk = size_t{4} << 20;
-  std::vector<uint8_t> buf(kChunk + kSpan);
+  std::error_code ec;  // chunks of 4 MiB, or the file's size when smaller (an error: 4 MiB)
+  constexpr uintmax_t kMaxChunk = uintmax_t{4} << 20;
+  const uintmax_t size = std::filesystem::file_size(path, ec);
+  const size_t chunk = static_cast<size_t>(std::clamp<uintmax_t>(ec ? kMaxChunk : size, 1, kMaxChunk));
+  std::vector<uint8_t> buf(chunk + kSpan);
   size_t kept = 0;  // the last kSpan - 1 bytes of the previous chunk, so no match is cut in two
   bool found = false;
   std::optional<size_t> deflated;
   for (bool first = true;; first = false) {
-    const size_t got = std::fread(buf.data() + kept, 1, kChunk, f);
+    const size_t got = std::fread(buf.data() + kept, 1, chunk, f);
     const size_t n = kept + got;
     if (first) deflated = deflatedDataSet(buf.data(), n);
     if (holdsDirectoryRecords(buf.data(), n)) {
       found = true;
       break;
     }
-    if (got < kChunk) break;
+    if (got < chunk) break;
     kept = std::min(n, kSpan - 1);
     std::memmove(buf.data(), buf.data() + n - kept, kept);
   }
