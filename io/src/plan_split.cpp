@@ -27,12 +27,13 @@ std::string roundKey(double v, double q) {
 
 // The properties that must agree inside one volume, each with its split code.
 struct SplitKey {
-  std::array<std::string, 7> parts;  // localizer/geometry, orientation, size, pixel format, spacing, echo, SOP class
+  // localizer/geometry, orientation, size, pixel format, spacing, echo, SOP class, SeriesNumber
+  std::array<std::string, 8> parts;
 };
 
-const std::array<const char*, 7> kSplitCodes = {"split.localizer", "split.orientation", "split.size",
+const std::array<const char*, 8> kSplitCodes = {"split.localizer", "split.orientation", "split.size",
                                                 "split.pixel_format", "split.spacing", "split.echo",
-                                                "split.sop_class"};
+                                                "split.sop_class", "split.series_number"};
 
 SplitKey keyOf(const Candidate& c, bool multiEcho) {
   SplitKey k;
@@ -51,6 +52,9 @@ SplitKey keyOf(const Candidate& c, bool multiEcho) {
   if (multiEcho && c.fh->echoTimeMs) k.parts[5] = roundKey(*c.fh->echoTimeMs, 1e-2);
   // The same acquisition exported as classic and as enhanced objects is two copies, not one volume.
   k.parts[6] = c.header->sopClassUid;
+  // Two SeriesNumbers under one UID are two series (e.g. images that share a SOPInstanceUID but
+  // not their content, kept apart by the scan).
+  k.parts[7] = std::to_string(c.header->info.seriesNumber);
   return k;
 }
 
@@ -110,14 +114,12 @@ void splitOneSeries(std::vector<Candidate> items, std::vector<Partition>& out) {
 }  // namespace
 
 std::vector<Partition> partitionSeries(std::vector<Candidate> cands) {
-  // Study + series (+ SeriesNumber: two numbers under one UID are two series, e.g. images that
-  // share a SOPInstanceUID but not their content); files without a SeriesInstanceUID form a
-  // series of their own.
+  // Study + series; files without a SeriesInstanceUID form a series of their own.
   std::map<std::string, std::vector<Candidate>> series;
   std::vector<std::string> order;
   for (auto& c : cands) {
     const SeriesInfo& i = c.header->info;
-    std::string key = i.studyInstanceUid + "|" + i.seriesInstanceUid + "|" + std::to_string(i.seriesNumber);
+    std::string key = i.studyInstanceUid + "|" + i.seriesInstanceUid;
     if (i.seriesInstanceUid.empty()) key += "|" + c.header->path;
     if (!series.count(key)) order.push_back(key);
     series[key].push_back(c);

@@ -1,14 +1,16 @@
 // Files that share a SOPInstanceUID: the same image twice (a copy, a re-export) or two different
 // images that a broken writer gave one UID. "Differs" is decided from the header (series,
 // SeriesNumber, position, pixel format, frames) and, when those agree and both files are in the
-// same transfer syntax, from a 64-bit FNV-1a hash of the pixel bytes (the native Pixel Data value
-// when the scan verified its offset, else the file's last 64 KiB, where Pixel Data ends).
+// same transfer syntax, from a 64-bit FNV-1a hash of the pixel bytes: Pixel Data is the last
+// element, so the whole native value is the file's last Rows x Columns x ... bytes; for
+// encapsulated or deflated data the last 64 KiB are compared. Hashed only for such candidates.
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -19,23 +21,46 @@
 namespace cvx::io::detail {
 namespace {
 
-constexpr int64_t kTailBytes = 64 * 1024;
+constexpr uint64_t kTailBytes = 64 * 1024;
 
-std::optional<uint64_t> pixelHash(const FileHeader& h) {
-  const int fd = ::open(h.path.c_str(), O_RDONLY | O_CLOEXEC);
+bool isNativeSyntax(const std::string& ts) {
+  return ts == "1.2.840.10008.1.2" || ts == "1.2.840.10008.1.2.1" || ts == "1.2.840.10008.1.2.2";
+}
+
+// How many bytes at the end of two files with matching headers and transfer syntax to compare:
+// the whole native Pixel Data value (even length, it is the last element), else the last 64 KiB.
+uint64_t comparedBytes(const FileHeader& a, uint64_t sizeA, uint64_t sizeB) {
+  if (isNativeSyntax(a.transferSyntaxUid)) {
+    const PixelFormat& p = a.pixel;
+    const uint64_t bits = uint64_t{p.rows} * p.cols * p.samplesPerPixel * p.bitsAllocated * a.numberOfFrames;
+    const uint64_t bytes = (bits + 7) / 8;
+    return std::min({bytes + (bytes & 1), sizeA, sizeB});
+  }
+  return std::min({kTailBytes, sizeA, sizeB});
+}
+
+uint64_t fileSize(const std::string& path) {
+  std::error_code ec;
+  const auto n = std::filesystem::file_size(path, ec);
+  return ec ? 0 : static_cast<uint64_t>(n);
+}
+
+// FNV-1a of the last n bytes of a file; nullopt when it cannot be read.
+std::optional<uint64_t> tailHash(const std::string& path, uint64_t n) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   const off_t size = ::lseek(fd, 0, SEEK_END);
-  off_t pos = h.pixelDataOffset >= 0 ? static_cast<off_t>(h.pixelDataOffset) : std::max<off_t>(0, size - kTailBytes);
+  off_t pos = size - static_cast<off_t>(n);
   uint64_t hash = 1469598103934665603ull;
   std::vector<unsigned char> buf(size_t{1} << 16);
-  while (pos < size) {
+  while (pos >= 0 && pos < size) {
     const ssize_t r = ::pread(fd, buf.data(), buf.size(), pos);
     if (r <= 0) break;
     for (ssize_t i = 0; i < r; ++i) hash = (hash ^ buf[static_cast<size_t>(i)]) * 1099511628211ull;
     pos += r;
   }
   ::close(fd);
-  if (pos < size) return std::nullopt;
+  if (pos != size) return std::nullopt;
   return hash;
 }
 
@@ -67,13 +92,6 @@ std::string headerDifference(const FileHeader& a, const FileHeader& b) {
 
 struct DuplicateFilter::State {
   std::unordered_map<std::string, std::vector<size_t>> byUid;  // SOPInstanceUID -> indices into out.files
-  std::unordered_map<size_t, std::optional<uint64_t>> hashes;  // by index into out.files
-
-  const std::optional<uint64_t>& hashOf(const ScanResult& out, size_t i) {
-    auto it = hashes.find(i);
-    if (it == hashes.end()) it = hashes.emplace(i, pixelHash(out.files[i])).first;
-    return it->second;
-  }
 };
 
 DuplicateFilter::DuplicateFilter() : s_(std::make_unique<State>()) {}
@@ -86,14 +104,13 @@ void DuplicateFilter::add(FileHeader h, ScanResult& out) {
   }
   auto& kept = s_->byUid[h.sopInstanceUid];
   std::string why;
-  std::optional<uint64_t> mine;
   for (size_t i : kept) {
     const FileHeader& earlier = out.files[i];
     why = headerDifference(earlier, h);
     // Another transfer syntax re-encodes the same image: its bytes cannot be compared.
     if (why.empty() && earlier.transferSyntaxUid == h.transferSyntaxUid) {
-      if (!mine) mine = pixelHash(h);
-      const auto& theirs = s_->hashOf(out, i);
+      const uint64_t n = comparedBytes(h, fileSize(h.path), fileSize(earlier.path));
+      const auto mine = tailHash(h.path, n), theirs = tailHash(earlier.path, n);
       if (!mine || !theirs || *mine != *theirs) why = "pixel data";
     }
     if (why.empty()) {
@@ -105,7 +122,6 @@ void DuplicateFilter::add(FileHeader h, ScanResult& out) {
     out.warnings.push_back({"dicom.duplicate_sop_differs",
                             h.path + " has the SOPInstanceUID of " + out.files[kept.front()].path + " but another " +
                                 why + "; kept as a different image"});
-  if (mine) s_->hashes.emplace(out.files.size(), mine);
   kept.push_back(out.files.size());
   out.files.push_back(std::move(h));
 }
