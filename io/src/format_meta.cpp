@@ -81,6 +81,10 @@ Status metaGeometry(const MetaHeader& h, int nd, Geometry& g, double& t0, double
       (!offText.empty() && (!parseDoubles(offText, off) || static_cast<int>(off.size()) != nd)) ||
       (!tmText.empty() && (!parseDoubles(tmText, tm) || static_cast<int>(tm.size()) != nd * nd)))
     return makeError("format.bad_header", "MetaImage spacing/offset/matrix does not match NDims", ctx);
+  auto finite = [](const std::vector<double>& v) {
+    return std::all_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); });
+  };
+  if (!finite(off) || !finite(tm)) return makeError("format.bad_header", "MetaImage offset or matrix not finite", ctx);
   const int ns = std::min(nd, 3);
   for (int a = 0; a < ns; ++a) {
     if (!sp.empty() && sp[a] > 0 && std::isfinite(sp[a])) g.spacingMm[a] = sp[a];
@@ -90,6 +94,8 @@ Status metaGeometry(const MetaHeader& h, int nd, Geometry& g, double& t0, double
       for (int r = 0; r < ns; ++r) g.direction[a][r] = tm[a * nd + r];
   }
   if (ns == 2) g.direction[2] = cross(g.direction[0], g.direction[1]);
+  for (const Vec3& d : g.direction)
+    if (norm(d) == 0) return makeError("format.bad_header", "MetaImage TransformMatrix has a zero axis", ctx);
   if (nd == 4) {
     dt = sp.empty() ? 0.0 : sp[3];
     t0 = off.empty() ? 0.0 : off[3];

@@ -42,9 +42,11 @@ void applyHeader(const NiftiHeader& h, Volume& v, ImageReadNotes& notes) {
     for (int c = 0; c < 4; ++c) sane = sane && std::isfinite(ras.m[r][c]);
   for (int c = 0; c < 3 && sane; ++c) sane = ras.m[0][c] != 0 || ras.m[1][c] != 0 || ras.m[2][c] != 0;
   v.geometry.spacingKnown = sane;
+  for (int r = 0; r < 3; ++r)
+    if (!std::isfinite(v.geometry.originMm[r])) v.geometry.originMm[r] = 0;  // with the warning below
   if (!sane)
     notes.warnings.push_back("format.bad_orientation: NIfTI " + which +
-                             " has a zero or non-finite entry; unit axes and spacing assumed there");
+                             " has a zero or non-finite entry; unit axes, spacing or zero origin assumed there");
   if (which == "pixdim")
     notes.warnings.push_back("format.no_orientation: NIfTI has neither sform nor qform; axes assumed");
   if (v.dims()[3] > 1) {

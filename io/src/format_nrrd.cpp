@@ -91,8 +91,9 @@ Status spaceGeometry(const NrrdHeader& h, const std::vector<std::vector<double>>
   std::vector<std::vector<double>> o;
   const std::string origin = field(h, "space origin");
   if (!origin.empty()) {
-    if (!parseNrrdVectors(origin, o) || o.size() != 1 || o[0].size() != 3)
-      return makeError("format.bad_header", "NRRD space origin malformed", ctx);
+    if (!parseNrrdVectors(origin, o) || o.size() != 1 || o[0].size() != 3 ||
+        !std::isfinite(o[0][0]) || !std::isfinite(o[0][1]) || !std::isfinite(o[0][2]))
+      return makeError("format.bad_header", "NRRD space origin malformed or not finite", ctx);
     g.originMm = {o[0][0] * sign.x, o[0][1] * sign.y, o[0][2] * sign.z};
   }
   return {};

@@ -383,6 +383,34 @@ TEST(FormatLies, MalformedSizingFields) {
   }
 }
 
+TEST(FormatLies, NonFiniteOrDegenerateGeometry) {
+  test::TempDir tmp;
+  const std::string raw8 = "\n\n01234567";
+  test::writeBytes(tmp.file("o.nrrd"), text("NRRD0004\ntype: uchar\ndimension: 3\nsizes: 2 2 2\nspace: LPS\n"
+                                            "space directions: (1,0,0) (0,1,0) (0,0,1)\nspace origin: (nan,0,0)\n"
+                                            "encoding: raw" + raw8));
+  EXPECT_EQ(readTimed(tmp.file("o.nrrd")).code, "format.bad_header");
+  const std::string tail = "DimSize = 2 2 2\nElementType = MET_UCHAR\nElementDataFile = LOCAL\n01234567";
+  test::writeBytes(tmp.file("o.mha"), text("NDims = 3\nOffset = 0 inf 0\n" + tail));
+  EXPECT_EQ(readTimed(tmp.file("o.mha")).code, "format.bad_header");
+  test::writeBytes(tmp.file("m.mha"), text("NDims = 3\nTransformMatrix = 0 0 0 0 1 0 0 0 1\n" + tail));
+  EXPECT_EQ(readTimed(tmp.file("m.mha")).code, "format.bad_header");
+  test::writeBytes(tmp.file("ok.mha"), text("NDims = 3\nTransformMatrix = 1 0 0 0 1 0 0 0 1\n" + tail));
+  EXPECT_EQ(readTimed(tmp.file("ok.mha")).code, "ok");
+  // NIfTI qform (sform_code 0) with a NaN offset: read, origin 0, and a warning that says so.
+  auto b = smallNifti(tmp);
+  poke<int16_t>(b, 254, 0);
+  poke<float>(b, 272, std::numeric_limits<float>::quiet_NaN());
+  test::writeBytes(tmp.file("q.nii"), b);
+  const Timed t = readTimed(tmp.file("q.nii"));
+  ASSERT_EQ(t.code, "ok");
+  ASSERT_EQ(t.notes.warnings.size(), 1u);
+  EXPECT_EQ(t.notes.warnings[0].substr(0, t.notes.warnings[0].find(':')), "format.bad_orientation");
+  auto v = io::readImage(tmp.file("q.nii"));
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ((*v)->geometry.originMm.y, 0.0);
+}
+
 TEST(FormatLies, ReplacedValuesAreNeverSilent) {
   test::TempDir tmp;
   // MetaImage spacing 0 and NaN: read with 1 mm, and a warning that says so.
