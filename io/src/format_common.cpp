@@ -45,6 +45,27 @@ Result<Bytes> readFilePart(const std::string& path, uint64_t offset, uint64_t le
   return out;
 }
 
+Status readDetached(const std::string& path, int64_t skip, uint64_t need, bool compressed, DataSpan& out) {
+  Result<Bytes> d = Bytes{};
+  if (compressed) {
+    d = readWholeFile(path);
+  } else {
+    uint64_t off = static_cast<uint64_t>(skip);
+    if (skip == -1) {
+      std::error_code ec;
+      const uint64_t size = std::filesystem::file_size(path, ec);
+      if (ec) return makeError("io.open_failed", "cannot open data file: " + ec.message(), path);
+      off = size >= need ? size - need : 0;
+    }
+    d = readFilePart(path, off, need);
+  }
+  if (!d) return d.error();
+  out.detached = std::move(*d);
+  out.p = out.detached.data();
+  out.n = out.detached.size();
+  return {};
+}
+
 namespace {
 // All expected bytes are out: run the stream to its end so that the trailer (CRC, length) is
 // checked. Extra data past the expected size is ignored, as other readers do.

@@ -31,6 +31,15 @@ constexpr uint64_t kMaxInflateRatio = 1100;
 Result<Bytes> readWholeFile(const std::string& path);
 // `length` bytes from `offset` of a file; format.truncated when the file is shorter.
 Result<Bytes> readFilePart(const std::string& path, uint64_t offset, uint64_t length);
+// The voxel bytes of a text-header format: inline after the header, or a detached data file.
+struct DataSpan {
+  Bytes detached;  // the bytes read from a detached data file
+  const std::byte* p = nullptr;
+  uint64_t n = 0;
+};
+// A detached data file: compressed, the whole file (skip 0); raw, only the `need` voxel bytes
+// after `skip` bytes (-1: the data ends the file), checked against the file's size first.
+Status readDetached(const std::string& path, int64_t skip, uint64_t need, bool compressed, DataSpan& out);
 // Inflates a gzip or zlib stream (auto-detected; concatenated gzip members allowed) into exactly
 // `expected` bytes. Fails with format.truncated when the stream ends early, unless allowShort
 // (then the bytes decoded so far come back: used to peek at a compressed header).

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <filesystem>
 #include <map>
 
 #include "format_internal.h"
@@ -103,14 +102,7 @@ Status metaGeometry(const MetaHeader& h, int nd, Geometry& g, double& t0, double
   return {};
 }
 
-// The voxel bytes: after the header (LOCAL), or in the named file, of which raw data is read only
-// where the voxels are (`need` bytes after HeaderSize) and compressed data is the rest of the file.
-struct DataSpan {
-  Bytes detached;
-  const std::byte* p = nullptr;
-  uint64_t n = 0;
-};
-
+// The voxel bytes: after the header (LOCAL), or in the named data file (readDetached).
 Status metaData(const MetaHeader& h, const std::string& path, const Bytes& file, uint64_t need, bool gz,
                 DataSpan& out) {
   const std::string name = field(h, "elementdatafile");
@@ -131,25 +123,8 @@ Status metaData(const MetaHeader& h, const std::string& path, const Bytes& file,
       return makeError("format.bad_header", "MetaImage HeaderSize malformed: '" + hsText + "'", path);
     skip = hs[0];
   }
-  Result<Bytes> d = Bytes{};
-  if (gz) {
-    if (skip != 0) return makeError("format.unsupported", "MetaImage HeaderSize with compressed data", path);
-    d = readWholeFile(dataPath);
-  } else {
-    uint64_t off = static_cast<uint64_t>(skip);
-    if (skip == -1) {
-      std::error_code ec;
-      const uint64_t size = std::filesystem::file_size(dataPath, ec);
-      if (ec) return makeError("io.open_failed", "cannot open MetaImage data file: " + ec.message(), dataPath);
-      off = size >= need ? size - need : 0;
-    }
-    d = readFilePart(dataPath, off, need);
-  }
-  if (!d) return d.error();
-  out.detached = std::move(*d);
-  out.p = out.detached.data();
-  out.n = out.detached.size();
-  return {};
+  if (gz && skip != 0) return makeError("format.unsupported", "MetaImage HeaderSize with compressed data", path);
+  return readDetached(dataPath, skip, need, gz, out);
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 // NRRD reading (.nrrd with inline data, .nhdr with a detached data file): axes, space, data.
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 
 #include "format_nrrd.h"
 
@@ -116,14 +115,7 @@ double timeStepMs(const NrrdHeader& h, int axis) {
   return sp[axis] * (seconds ? 1000.0 : 1.0);
 }
 
-// The voxel bytes: after the blank line, or in the detached data file. Raw detached data is read
-// only where the voxels are (`need` bytes after the byte skip); gzip data is the rest of its file.
-struct DataSpan {
-  Bytes detached;
-  const std::byte* p = nullptr;
-  uint64_t n = 0;
-};
-
+// The voxel bytes: after the blank line, or in the detached data file (readDetached).
 Status nrrdData(const NrrdHeader& h, const std::string& path, bool detached, const Bytes& file, bool gz,
                 uint64_t need, DataSpan& out) {
   std::string dataFile = field(h, "data file");
@@ -148,25 +140,7 @@ Status nrrdData(const NrrdHeader& h, const std::string& path, bool detached, con
     out.n = size - off;
     return {};
   }
-  const std::string dataPath = joinPath(dirOf(path), dataFile);
-  Result<Bytes> d = Bytes{};
-  if (gz) {
-    d = readWholeFile(dataPath);
-  } else {
-    uint64_t off = static_cast<uint64_t>(skip);
-    if (skip == -1) {
-      std::error_code ec;
-      const uint64_t size = std::filesystem::file_size(dataPath, ec);
-      if (ec) return makeError("io.open_failed", "cannot open NRRD data file: " + ec.message(), dataPath);
-      off = size >= need ? size - need : 0;
-    }
-    d = readFilePart(dataPath, off, need);
-  }
-  if (!d) return d.error();
-  out.detached = std::move(*d);
-  out.p = out.detached.data();
-  out.n = out.detached.size();
-  return {};
+  return readDetached(joinPath(dirOf(path), dataFile), skip, need, gz, out);
 }
 
 }  // namespace
