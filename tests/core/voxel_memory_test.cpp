@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <vector>
+
+#include <sys/mman.h>
+#include <unistd.h>
 
 using cvx::PixelType;
 using cvx::Volume;
@@ -33,5 +37,26 @@ TEST(VoxelMemory, MuchSmallerVolumeDoesNotTakeAHugeBuffer) {
   { big = (*Volume::create(PixelType::Float32, {512, 512, 200, 1}))->data(); }
   auto small = *Volume::create(PixelType::Int16, {512, 512, 130, 1});  // 65 MiB < half of 200 MiB
   EXPECT_NE(small->data(), big);
+  cvx::detail::trimVoxelCache();
+}
+
+// A fresh large buffer is populated when it is allocated (no fault per page when the loader first
+// writes it): mincore(2), the kernel's own account, finds every page resident before any touch.
+TEST(VoxelMemory, FreshLargeBufferIsResidentBeforeItIsTouched) {
+  cvx::detail::trimVoxelCache();
+  const size_t bytes = size_t{96} << 20;
+  const cvx::detail::VoxelBlock b = cvx::detail::acquireVoxels(bytes);
+  ASSERT_NE(b.data, nullptr);
+  ASSERT_TRUE(b.mapped);
+  ASSERT_FALSE(b.recycled);
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> resident((b.bytes + page - 1) / page);
+  ASSERT_EQ(mincore(b.data, b.bytes, resident.data()), 0);
+  size_t missing = 0;
+  for (unsigned char r : resident) missing += (r & 1) ? 0 : 1;
+  EXPECT_EQ(missing, 0u) << "of " << resident.size() << " pages";
+  // Still zero, as the kernel hands it out.
+  for (size_t i = 0; i < b.bytes; i += 4093) ASSERT_EQ(b.data[i], std::byte{0});
+  cvx::detail::releaseVoxels(b);
   cvx::detail::trimVoxelCache();
 }

@@ -1,4 +1,5 @@
-// Voxel buffers: large ones come from mmap (page aligned, zero-filled by the kernel); the most
+// Voxel buffers: large ones come from mmap (page aligned, zero-filled and populated up front by
+// the kernel, so that a first load does not fault page by page); the most
 // recently freed large buffer is kept and handed to the next volume of a similar size, because a
 // viewer loads series after series and fresh pages cost a fault and a kernel zeroing each (the
 // dominant cost of loading an uncompressed series, see docs/benchmarks.md).
