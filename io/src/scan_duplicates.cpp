@@ -120,7 +120,7 @@ void DuplicateFilter::add(FileHeader h, ScanResult& out) {
   }
   if (!kept.empty())
     out.warnings.push_back({"dicom.duplicate_sop_differs",
-                            h.path + " has the SOPInstanceUID of " + out.files[kept.front()].path + " but another " +
+                            h.path + " has the SOPInstanceUID of " + out.files[kept.back()].path + " but another " +
                                 why + "; kept as a different image"});
   kept.push_back(out.files.size());
   out.files.push_back(std::move(h));
