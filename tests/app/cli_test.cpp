@@ -144,3 +144,28 @@ TEST(Cli, InfoLoadOnAHeaderThatLiesFailsFastWithACode) {
   std::error_code ec;
   fs::remove_all(dir, ec);
 }
+
+// info --load shows what a load left out: a file the scan accepts but the decoder rejects (an RLE
+// header that claims 9 segments for 16-bit grey) is a coded warning, and its slice is listed blank.
+TEST(Cli, InfoLoadReportsAFileThatFailsToDecodeAndItsBlankSlice) {
+  namespace cr = cvx::test::crafted;
+  const fs::path dir = fs::temp_directory_path() / ("cvx_cli_blank_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  for (int k = 0; k < 3; ++k)
+    cr::write((dir / ("s" + std::to_string(k) + ".dcm")).string(), cr::ctSlice(k, k + 1).native(cr::ctPixels(k + 1)));
+  cr::Image rle = cr::ctSlice(3, 4);
+  rle.transferSyntax = "1.2.840.10008.1.2.5";
+  std::string header;
+  cr::put32(header, 9);                                   // segment count
+  for (int i = 0; i < 15; ++i) cr::put32(header, i < 9 ? 64 + i : 0);  // offsets
+  const std::string bad = (dir / "s3.dcm").string();
+  cr::write(bad, rle.encapsulated({header + std::string(64, '\x01')}));
+  auto [out, rc] = run(std::string(CVX_CINEVOX) + " info " + dir.string() + " --load 2>&1");
+  EXPECT_EQ(rc, 0) << out;  // the series loads; one slice is blank
+  EXPECT_NE(out.find("  warning dicom.decode_failed: "), std::string::npos) << out;
+  EXPECT_NE(out.find(bad + "); 1 slice(s) left blank"), std::string::npos) << out;
+  // Positions 0, 1, 2, 3 mm along the normal: the RLE file is slice 3.
+  EXPECT_NE(out.find("  1 blank slice(s) (zero): 3\n"), std::string::npos) << out;
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}

@@ -266,7 +266,8 @@ TEST(PlanTable, PhasesFollowTheirRule) {
     std::vector<std::pair<int, int>> zk;  // (z, k) of each file
     for (int k = row.phases - 1; k >= 0; --k)
       for (int z = 0; z < nz; ++z) {
-        slices.push_back({{0, 0, 3.0 * z}, row.instance(z, k), [&row, z, k](io::FrameHeader& f) { row.attrs(f, z, k); }});
+        auto attrs = [&row, z, k](io::FrameHeader& f) { row.attrs(f, z, k); };
+        slices.push_back({{0, 0, 3.0 * z}, row.instance(z, k), attrs});
         zk.emplace_back(z, k);
       }
     const io::GroupResult g = plan(slices, kAxial, row.modality);
