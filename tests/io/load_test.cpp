@@ -21,12 +21,13 @@ namespace {
 // The value the tests write at (x, y) of the slice at z = 2 * k mm: never zero.
 int16_t written(int k, int x, int y) { return static_cast<int16_t>(1000 + 10 * k + (x + 3 * y) % 7); }
 
-// Writes n axial slices of rows x cols, 2 mm apart, file k at z = 2k; returns their paths.
-std::vector<std::string> writeSeries(const test::dec::TempDir& dir, int n, uint16_t rows, uint16_t cols) {
+// Writes n axial slices of rows x cols, file k at z = zs[k] (default 2k mm); returns their paths.
+std::vector<std::string> writeSeries(const test::dec::TempDir& dir, int n, uint16_t rows, uint16_t cols,
+                                     const std::vector<double>& zs = {}) {
   std::vector<std::string> paths;
   for (int k = 0; k < n; ++k) {
     test::CtSlice s;
-    s.rows = rows, s.cols = cols, s.instance = k + 1, s.z = 2.0 * k;
+    s.rows = rows, s.cols = cols, s.instance = k + 1, s.z = zs.empty() ? 2.0 * k : zs[size_t(k)];
     s.voxels.resize(size_t{rows} * cols);
     for (int y = 0; y < rows; ++y)
       for (int x = 0; x < cols; ++x) s.voxels[size_t(y) * cols + size_t(x)] = written(k, x, y);
@@ -163,8 +164,37 @@ TEST(LoadEndsEarly, AFileThatFailsIsReportedWithItsCodeAndItsSliceIsZero) {
   EXPECT_EQ(fileOfSlice(**v, z), broken);
   EXPECT_FALSE((*v)->sliceReady(z));
   EXPECT_TRUE(sliceIsZero(**v, z));
-  for (int64_t s = 0; s < 5; ++s)
+  for (int64_t s = 0; s < 5; ++s) {
     if (s != z) EXPECT_TRUE(sliceIsWritten(**v, s)) << "slice " << s;
+  }
+}
+
+// Uneven spacing is resampled; an output slice that would draw on a source whose file failed is
+// blank (zero, listed), never half interpolated from zeros. Sources at 0, 2, 4, 7, 10 mm; the
+// grid is 0, 2, ..., 10 (step 2, by hand). The file at 7 mm fails: the output slices at 6 mm
+// (between 4 and 7) and 8 mm (between 7 and 10) are blank; 0, 2, 4 and 10 mm are the files' own.
+TEST(LoadEndsEarly, ResampledSlicesThatNeedAFailedSourceAreBlank) {
+  test::dec::TempDir dir;
+  const std::vector<double> zs{0, 2, 4, 7, 10};
+  const auto paths = writeSeries(dir, 5, 8, 8, zs);
+  auto scanned = io::scan(dir.file(""));
+  ASSERT_TRUE(scanned.ok());
+  const io::SeriesPlan plan = io::planSeries(*scanned).series.at(0);
+  ASSERT_TRUE(plan.resampled);
+  ASSERT_EQ(plan.dims[2], 6);
+  std::filesystem::resize_file(paths[3], std::filesystem::file_size(paths[3]) - 50);
+  io::LoadReport report;
+  auto v = io::loadSeries(*scanned, plan, {}, nullptr, &report);
+  ASSERT_TRUE(v.ok()) << v.error().str();
+  EXPECT_EQ(report.blankSlices, (std::vector<int64_t>{3, 4}));
+  ASSERT_EQ(report.warnings.size(), 1u);
+  EXPECT_EQ(report.warnings[0].code, "dicom.truncated");
+  for (int64_t z : {3, 4}) EXPECT_TRUE(sliceIsZero(**v, z)) << "slice " << z;
+  // Output slice z -> file: 0 -> 0, 1 -> 1, 2 -> 2, 5 -> 4 (exact grid positions).
+  for (auto [z, k] : {std::pair{0, 0}, {1, 1}, {2, 2}, {5, 4}}) {
+    const int16_t* p = reinterpret_cast<const int16_t*>((*v)->slice(z));
+    EXPECT_EQ(p[3 * 8 + 5], written(k, 5, 3)) << "slice " << z;
+  }
 }
 
 // The job owns its scan: the caller may drop its own reference right after startLoad.
