@@ -7,6 +7,7 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcitem.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
 
 #include <cvx/core/error.h>
 #include <cvx/core/geometry.h>
@@ -41,6 +42,11 @@ Status checkCodestreamSize(const uint8_t* p, size_t n, const PixelFormat& pf, co
 // Both, on a data set DCMTK has read: native length, or (encapsulated) at least one fragment per
 // frame (else dicom.bad_fragments) and the first codestream's size.
 Status checkPixelBounds(DcmItem& ds, const PixelFormat& p, uint32_t frames, const std::string& path);
+
+// DCMTK's loadFile (ERM_autoDetect), except for a Part 10 file whose data set is written with
+// another VR encoding than its meta header declares: that one is read as written, and
+// *mismatched is set (decode_vr.cpp). The scan and the decoder both open files this way.
+OFCondition loadAsWritten(const std::string& path, DcmFileFormat& ff, Uint32 maxReadLength, bool* mismatched = nullptr);
 
 // The attribute accessor of scan_fill.h over a DCMTK item.
 struct DcmAccess {

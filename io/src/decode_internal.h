@@ -65,10 +65,6 @@ struct RawFrame {
 // dicom.unsupported_pixel, dicom.pixel_mismatch.
 Status openForDecode(const std::string& path, const PixelFormat& expect, DecodeFile& f);
 
-// DCMTK's loadFile, except for a data set written with another VR encoding than its meta header
-// declares (decode_vr.cpp): that one is read as written (dicom.vr_mismatch in the scan).
-OFCondition loadAsWritten(const std::string& path, DecodeFile& f, Uint32 maxReadLength);
-
 // Per-syntax decoders: one frame into dst (rows*cols of pf.storedType()).
 Status decodeNativeFrame(DecodeFile& f, uint32_t frame, std::byte* dst);
 Status decodeDcmtkFrame(DecodeFile& f, uint32_t frame, std::byte* dst);

@@ -41,7 +41,7 @@ Status loadHeader(const std::string& path, DecodeFile& f) {
   if (size == 0) return makeError("dicom.empty", "empty file", path);
   if (isGzip(path)) return makeError("dicom.gzip", "gzip-compressed file: gunzip it first", path);
   CVX_TRY(checkNoDirectoryRecords(path));  // what DCMTK may see (dcm_records.h)
-  const OFCondition c = loadAsWritten(path, f, kMaxReadLength);  // loadFile, or as written (decode_vr.cpp)
+  const OFCondition c = dcm::loadAsWritten(path, f.ff, kMaxReadLength);  // as written (decode_vr.cpp)
   f.ds = f.ff.getDataset();
   if (c.bad()) {
     // A file that looked like DICOM (preamble magic, or image attributes read) and whose stream

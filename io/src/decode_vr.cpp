@@ -12,10 +12,13 @@
 #include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 
-#include "decode_internal.h"
+#include <dcmtk/dcmdata/dcpixel.h>
+#include <dcmtk/dcmdata/dcpixseq.h>
+
+#include "dcm_util.h"
 #include "fast_parse.h"
 
-namespace cvx::io::detail {
+namespace cvx::io::dcm {
 namespace {
 
 constexpr size_t kHead = 64 * 1024;  // the meta header and the first data set element fit
@@ -35,13 +38,13 @@ E_TransferSyntax mismatchedEncoding(const std::string& path, E_TransferSyntax& d
   head.resize(std::fread(head.data(), 1, head.size(), fp));
   std::fclose(fp);
   if (head.size() < 132 + 12 || std::memcmp(head.data() + 128, "DICM", 4) != 0) return EXS_Unknown;
-  fast::Reader meta(head.data(), head.size(), 132, true);
-  fast::Attrs attrs;
-  if (!fast::parseMeta(meta, attrs)) return EXS_Unknown;
-  const DcmXfer x(fast::Access{&attrs}.str(DCM_TransferSyntaxUID).c_str());
+  detail::fast::Reader meta(head.data(), head.size(), 132, true);
+  detail::fast::Attrs attrs;
+  if (!detail::fast::parseMeta(meta, attrs) || head.size() - meta.pos < 8) return EXS_Unknown;
+  const DcmXfer x(detail::fast::Access{&attrs}.str(DCM_TransferSyntaxUID).c_str());
   // Big endian and deflated data sets are out of scope: their encoding is not told this way.
   if (x.getXfer() == EXS_Unknown || x.isBigEndian() || x.getStreamCompression() != ESC_none) return EXS_Unknown;
-  const bool writtenExplicit = fast::explicitVrAt(head.data(), head.size(), meta.pos);
+  const bool writtenExplicit = detail::fast::explicitVrAt(head.data(), head.size(), meta.pos);
   if (writtenExplicit == x.isExplicitVR()) return EXS_Unknown;
   declared = x.getXfer();
   datasetStart = meta.pos;
@@ -50,16 +53,17 @@ E_TransferSyntax mismatchedEncoding(const std::string& path, E_TransferSyntax& d
 
 }  // namespace
 
-OFCondition loadAsWritten(const std::string& path, DecodeFile& f, Uint32 maxReadLength) {
+OFCondition loadAsWritten(const std::string& path, DcmFileFormat& ff, Uint32 maxReadLength, bool* mismatched) {
   E_TransferSyntax declared = EXS_Unknown;
   size_t start = 0;
   const E_TransferSyntax written = mismatchedEncoding(path, declared, start);
-  if (written == EXS_Unknown) return f.ff.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, maxReadLength, ERM_autoDetect);
-  OFCondition c = f.ff.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, maxReadLength, ERM_metaOnly);
+  if (mismatched) *mismatched = written != EXS_Unknown;
+  if (written == EXS_Unknown) return ff.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, maxReadLength, ERM_autoDetect);
+  OFCondition c = ff.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, maxReadLength, ERM_metaOnly);
   if (c.bad()) return c;
   DcmInputFileStream in(path.c_str(), static_cast<offile_off_t>(start));
   if (in.status().bad()) return in.status();
-  DcmDataset* ds = f.ff.getDataset();
+  DcmDataset* ds = ff.getDataset();
   ds->clear();
   ds->transferInit();
   c = ds->read(in, written, EGL_noChange, maxReadLength);
@@ -81,4 +85,4 @@ OFCondition loadAsWritten(const std::string& path, DecodeFile& f, Uint32 maxRead
   return EC_Normal;
 }
 
-}  // namespace cvx::io::detail
+}  // namespace cvx::io::dcm

@@ -49,7 +49,7 @@ std::optional<FileHeader> parseHeaderFast(const std::string& path, const uint8_t
   const bool declaredImplicit = ts == "1.2.840.10008.1.2";
   if (!isNativeLittleEndian(ts) && !isEncapsulatedLE(ts)) return std::nullopt;
   // The data set is read as it is written (its first element tells), not as declared.
-  const bool implicitVr = !fast::explicitVrAt(buf, n, meta.pos);
+  const bool implicitVr = n - meta.pos >= 8 ? !fast::explicitVrAt(buf, n, meta.pos) : declaredImplicit;
   fast::Reader body(buf, n, meta.pos, !implicitVr);
   fast::Attrs attrs;
   fast::PixelInfo pixel;

@@ -144,7 +144,8 @@ Result<FileHeader> dcmtkHeader(const std::string& path, uint64_t size) {
   dcm::initDcmtk();
   DcmFileFormat ff;
   // Elements longer than 4 KiB (Pixel Data, big private blobs) stay on disk until used.
-  const OFCondition cond = ff.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, 4096, ERM_autoDetect);
+  bool mismatched = false;  // data set written with another VR encoding than declared: read as written
+  const OFCondition cond = dcm::loadAsWritten(path, ff, 4096, &mismatched);
   if (cond.bad()) {
     const std::string why = cond.text();
     const bool trunc = why.find("end of stream") != std::string::npos ||
@@ -165,10 +166,7 @@ Result<FileHeader> dcmtkHeader(const std::string& path, uint64_t size) {
       return makeError("dicom.dicomdir", "DICOMDIR (read as an index, not an image)", path);
     return makeError("dicom.no_pixels", "no Pixel Data (SOP class " + h.sopClassUid + ")", path);
   }
-  if (const DcmXfer declared(h.transferSyntaxUid.c_str()), written(ds.getOriginalXfer());
-      declared.getXfer() != EXS_Unknown && written.getXfer() != EXS_Unknown &&
-      declared.isExplicitVR() != written.isExplicitVR())
-    h.warnings.push_back(detail::vrMismatch(written.isExplicitVR()));
+  if (mismatched) h.warnings.push_back(detail::vrMismatch(DcmXfer(ds.getOriginalXfer()).isExplicitVR()));
   h.pixelDataOffset = nativePixelOffset(ds, path, h.transferSyntaxUid, size);
   dcm::DcmAccess acc{&ds};
   detail::fillPixelFormat(acc, h.pixel);

@@ -23,6 +23,7 @@
 #include <cvx/io/dicom.h>
 
 #include "data_util.h"
+#include "fast_header.h"
 
 namespace {
 
@@ -109,8 +110,10 @@ std::string compareImage(const Entry& e, const std::vector<double>& ref, double&
   const cvx::io::SeriesPlan& plan = groups.series[0];
   reduced = cvx::test::hasCode(plan.warnings, "pixel.rgb_reduced");
   if (plan.resampled) return "resampled";
-  auto vol = cvx::io::loadSeries(*scanned, plan);
+  cvx::io::LoadReport report;  // a file that fails leaves blank slices and a coded warning here
+  auto vol = cvx::io::loadSeries(*scanned, plan, {}, nullptr, &report);
   if (!vol) return "load: " + vol.error().str();
+  if (!report.warnings.empty()) return "load: " + report.warnings[0].code + " " + report.warnings[0].message;
   const cvx::Volume& v = **vol;
   const auto& d = v.dims();
   if (d[0] != e.cols || d[1] != e.rows || d[2] * d[3] != e.frames)
@@ -164,8 +167,11 @@ std::string checkNonImage(const Entry& e, std::string& code) {
       if (coded(s.code)) return {};
     return "no series and no code";
   }
-  auto vol = cvx::io::loadSeries(*scanned, groups.series[0]);
+  cvx::io::LoadReport report;
+  auto vol = cvx::io::loadSeries(*scanned, groups.series[0], {}, nullptr, &report);
   if (!vol) return coded(vol.error().code) ? "" : "uncoded load error";
+  for (const auto& w : report.warnings)  // refused at decode: its slices left blank, with the code
+    if (coded(w.code)) return {};
   return "loaded as an image";
 }
 
@@ -231,6 +237,10 @@ TEST(Pydicom, DeclaredVrEncodingThatIsWrongIsReadAsWritten) {
   EXPECT_TRUE(cvx::test::hasCode(h->warnings, "dicom.vr_mismatch"));
   EXPECT_EQ(h->pixel.rows, 256);
   EXPECT_EQ(h->pixel.samplesPerPixel, 3);
+  auto viaDcmtk = cvx::io::detail::readHeaderDcmtk(dir + "/SC_rgb_jpeg.dcm");  // the other header reader
+  ASSERT_TRUE(viaDcmtk.ok()) << viaDcmtk.error().str();
+  EXPECT_TRUE(cvx::test::hasCode(viaDcmtk->warnings, "dicom.vr_mismatch"));
+  EXPECT_EQ(viaDcmtk->pixel.rows, 256);
 
   std::ifstream in(dir + "/MR_small.dcm", std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -248,6 +258,10 @@ TEST(Pydicom, DeclaredVrEncodingThatIsWrongIsReadAsWritten) {
   EXPECT_TRUE(cvx::test::hasCode(p->warnings, "dicom.vr_mismatch"));
   EXPECT_EQ(p->pixel.rows, 64);
   EXPECT_EQ(p->pixel.cols, 64);
+  auto pd = cvx::io::detail::readHeaderDcmtk(patched);
+  ASSERT_TRUE(pd.ok()) << pd.error().str();
+  EXPECT_TRUE(cvx::test::hasCode(pd->warnings, "dicom.vr_mismatch"));
+  EXPECT_EQ(pd->pixel.rows, 64);
   auto a = cvx::io::loadPath(patched);
   auto b = cvx::io::loadPath(dir + "/MR_small.dcm");
   ASSERT_TRUE(a.ok()) << a.error().str();
