@@ -10,10 +10,9 @@
 
 #include <dcmtk/dcmdata/dcistrmf.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
-#include <dcmtk/dcmdata/dcxfer.h>
-
 #include <dcmtk/dcmdata/dcpixel.h>
 #include <dcmtk/dcmdata/dcpixseq.h>
+#include <dcmtk/dcmdata/dcxfer.h>
 
 #include "dcm_util.h"
 #include "fast_parse.h"
@@ -21,7 +20,7 @@
 namespace cvx::io::dcm {
 namespace {
 
-constexpr size_t kHead = 64 * 1024;  // the meta header and the first data set element fit
+constexpr size_t kHead = 8 * 1024;  // the meta header and the first data set element fit (else: as declared)
 
 // putOriginalRepresentation sets the element's length field to 0; encapsulated Pixel Data has an
 // undefined length, which the pixel bounds check (and DCMTK's writer) rely on. The field's setter
