@@ -241,6 +241,11 @@ TEST(Pydicom, DeclaredVrEncodingThatIsWrongIsReadAsWritten) {
   ASSERT_TRUE(viaDcmtk.ok()) << viaDcmtk.error().str();
   EXPECT_TRUE(cvx::test::hasCode(viaDcmtk->warnings, "dicom.vr_mismatch"));
   EXPECT_EQ(viaDcmtk->pixel.rows, 256);
+  auto scanned = cvx::io::scan(dir + "/SC_rgb_jpeg.dcm");  // the series carries the warning (info --json)
+  ASSERT_TRUE(scanned.ok()) << scanned.error().str();
+  const cvx::io::GroupResult groups = cvx::io::planSeries(*scanned);
+  ASSERT_EQ(groups.series.size(), 1u);
+  EXPECT_TRUE(cvx::test::hasCode(groups.series[0].warnings, "dicom.vr_mismatch"));
 
   std::ifstream in(dir + "/MR_small.dcm", std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
