@@ -45,6 +45,14 @@ Result<Bytes> readFilePart(const std::string& path, uint64_t offset, uint64_t le
   return out;
 }
 
+Result<int64_t> parseByteSkip(const std::string& text, const std::string& what, const std::string& path) {
+  if (text.empty()) return int64_t{0};
+  std::vector<int64_t> v;
+  if (!parseInt64s(text, v) || v.size() != 1 || v[0] < -1)
+    return makeError("format.bad_header", what + " malformed: '" + text + "'", path);
+  return v[0];
+}
+
 Status readDetached(const std::string& path, int64_t skip, uint64_t need, bool compressed, DataSpan& out) {
   Result<Bytes> d = Bytes{};
   if (compressed) {

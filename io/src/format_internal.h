@@ -40,6 +40,9 @@ struct DataSpan {
 // A detached data file: compressed, the whole file (skip 0); raw, only the `need` voxel bytes
 // after `skip` bytes (-1: the data ends the file), checked against the file's size first.
 Status readDetached(const std::string& path, int64_t skip, uint64_t need, bool compressed, DataSpan& out);
+// A byte-skip field (NRRD "byte skip", MetaImage HeaderSize): empty is 0; one integer >= -1, else
+// format.bad_header naming `what`.
+Result<int64_t> parseByteSkip(const std::string& text, const std::string& what, const std::string& path);
 // Inflates a gzip or zlib stream (auto-detected; concatenated gzip members allowed) into exactly
 // `expected` bytes. Fails with format.truncated when the stream ends early, unless allowShort
 // (then the bytes decoded so far come back: used to peek at a compressed header).

@@ -115,14 +115,9 @@ Status metaData(const MetaHeader& h, const std::string& path, const Bytes& file,
   if (l == "list" || l.rfind("list ", 0) == 0 || name.find('%') != std::string::npos)
     return makeError("format.unsupported", "MetaImage multi-file data", path);
   const std::string dataPath = joinPath(dirOf(path), name);
-  int64_t skip = 0;  // HeaderSize; -1: the data ends the file
-  std::vector<int64_t> hs;
-  const std::string hsText = field(h, "headersize");
-  if (!hsText.empty()) {
-    if (!parseInt64s(hsText, hs) || hs.size() != 1 || hs[0] < -1)
-      return makeError("format.bad_header", "MetaImage HeaderSize malformed: '" + hsText + "'", path);
-    skip = hs[0];
-  }
+  auto parsedSkip = parseByteSkip(field(h, "headersize"), "MetaImage HeaderSize", path);
+  if (!parsedSkip) return parsedSkip.error();
+  const int64_t skip = *parsedSkip;  // -1: the data ends the file
   if (gz && skip != 0) return makeError("format.unsupported", "MetaImage HeaderSize with compressed data", path);
   return readDetached(dataPath, skip, need, gz, out);
 }

@@ -122,14 +122,9 @@ Status nrrdData(const NrrdHeader& h, const std::string& path, bool detached, con
   if (dataFile.empty()) dataFile = field(h, "datafile");
   if (dataFile.find('%') != std::string::npos || lower(dataFile).rfind("list", 0) == 0)
     return makeError("format.unsupported", "NRRD multi-file data", path);
-  int64_t skip = 0;  // -1: the data ends the file
-  std::vector<int64_t> skips;
-  const std::string skipText = field(h, "byte skip");
-  if (!skipText.empty()) {
-    if (!parseInt64s(skipText, skips) || skips.size() != 1 || skips[0] < -1)
-      return makeError("format.bad_header", "NRRD byte skip malformed: '" + skipText + "'", path);
-    skip = skips[0];
-  }
+  auto parsedSkip = parseByteSkip(field(h, "byte skip"), "NRRD byte skip", path);
+  if (!parsedSkip) return parsedSkip.error();
+  const int64_t skip = *parsedSkip;  // -1: the data ends the file
   if (gz && skip != 0) return makeError("format.unsupported", "NRRD byte skip with gzip", path);
   if (dataFile.empty()) {
     if (detached) return makeError("format.bad_header", "NRRD .nhdr without a data file", path);
