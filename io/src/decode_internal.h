@@ -61,9 +61,11 @@ struct RawFrame {
 };
 
 // Opens path (meta, header; Pixel Data left on disk), fills the pixel module, checks it against
-// expect. Errors: dicom.not_dicom, dicom.truncated, dicom.no_pixels, dicom.unsupported_syntax,
+// expect. Errors: those of classify.h (the scan's, for the same file), dicom.unsupported_syntax,
 // dicom.unsupported_pixel, dicom.pixel_mismatch.
 Status openForDecode(const std::string& path, const PixelFormat& expect, DecodeFile& f);
+// openForDecode without the check against the scan's pixel format.
+Status openFile(const std::string& path, DecodeFile& f);
 
 // Per-syntax decoders: one frame into dst (rows*cols of pf.storedType()).
 Status decodeNativeFrame(DecodeFile& f, uint32_t frame, std::byte* dst);

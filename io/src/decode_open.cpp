@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 // Opening a file for decoding: header only (big values stay on disk), the file's own pixel
 // module, and the check against the pixel format the scan recorded.
-#include <cstring>
-#include <filesystem>
-#include <fstream>
+#include <cstdint>
+#include <vector>
 
 #include <dcmtk/dcmdata/dcdatset.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 
+#include "classify.h"
 #include "dcm_records.h"
 #include "dcm_util.h"
 #include "scan_fill.h"
@@ -20,41 +20,15 @@ namespace {
 // Values longer than this stay on disk until a frame needs them.
 constexpr Uint32 kMaxReadLength = 4096;
 
-// "DICM" after the 128-byte preamble (PS3.10 7.1).
-bool hasMagic(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  char b[132] = {};
-  return in.read(b, sizeof b) && std::memcmp(b + 128, "DICM", 4) == 0;
-}
-
-// The gzip magic (RFC 1952): a compressed copy of a file, the scanner's dicom.gzip.
-bool isGzip(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  unsigned char b[2] = {};
-  return in.read(reinterpret_cast<char*>(b), 2) && b[0] == 0x1F && b[1] == 0x8B;
-}
-
 Status loadHeader(const std::string& path, DecodeFile& f) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return makeError("io.open_failed", "cannot read file size: " + ec.message(), path);
-  if (size == 0) return makeError("dicom.empty", "empty file", path);
-  if (isGzip(path)) return makeError("dicom.gzip", "gzip-compressed file: gunzip it first", path);
-  CVX_TRY(checkNoDirectoryRecords(path));  // what DCMTK may see (dcm_records.h)
+  uint64_t size = 0;
+  std::vector<uint8_t> head;
+  CVX_TRY(classifyHead(path, size, head));  // the one file classifier, as the scan (classify.h)
+  CVX_TRY(checkNoDirectoryRecords(path));   // what DCMTK may see (dcm_records.h)
   const OFCondition c = dcm::loadAsWritten(path, f.ff, kMaxReadLength);  // as written (decode_vr.cpp)
   f.ds = f.ff.getDataset();
-  if (c.bad()) {
-    // A file that looked like DICOM (preamble magic, or image attributes read) and whose stream
-    // ended inside an element is truncated; anything else is not DICOM.
-    const bool looked = hasMagic(path) || f.ds->tagExists(DCM_SOPClassUID) || f.ds->tagExists(DCM_Rows);
-    const bool cut = c == EC_StreamNotifyClient || c == EC_PrematureSequDelimitationItem;
-    return makeError(looked && cut ? "dicom.truncated" : "dicom.not_dicom", std::string("DCMTK: ") + c.text(), path);
-  }
-  // Without the magic, DCMTK reads any bytes as a dataset; call it DICOM only if it has one of
-  // the attributes every image has.
-  const bool image = f.ds->tagExists(DCM_SOPClassUID) || f.ds->tagExists(DCM_Rows) || f.ds->tagExists(DCM_PixelData);
-  if (f.ds->card() == 0 || (!image && !hasMagic(path)))
-    return makeError("dicom.not_dicom", "no DICOM magic and no image attributes", path);
+  if (c.bad()) return classifyLoadFailure(c, f.ff, path);
+  CVX_TRY(classifyDataset(f.ff, path));  // DICOMDIR, no Pixel Data
   return {};
 }
 
@@ -113,13 +87,17 @@ Status checkExpected(const DecodeFile& f, const PixelFormat& e) {
 
 }  // namespace
 
-Status openForDecode(const std::string& path, const PixelFormat& expect, DecodeFile& f) {
+Status openFile(const std::string& path, DecodeFile& f) {
   f.path = path;
   CVX_TRY(loadHeader(path, f));
   f.syntax = syntaxUid(f);
   if (!syntaxKind(f.syntax, f.kind))
     return makeError("dicom.unsupported_syntax", "no decoder for transfer syntax " + f.syntax, path);
-  CVX_TRY(readPixelModule(f));
+  return readPixelModule(f);
+}
+
+Status openForDecode(const std::string& path, const PixelFormat& expect, DecodeFile& f) {
+  CVX_TRY(openFile(path, f));
   return checkExpected(f, expect);
 }
 

@@ -123,14 +123,14 @@ TEST_P(DecodeMalformedFile, FailsWithCode) {
 
 INSTANTIATE_TEST_SUITE_P(
     Malformed, DecodeMalformedFile,
-    ::testing::Values(BadCase{"trunc_in_preamble_64.dcm", "dicom.not_dicom"},
+    ::testing::Values(BadCase{"trunc_in_preamble_64.dcm", "dicom.truncated"},  // ends inside the preamble
                       BadCase{"trunc_in_meta_200.dcm", "dicom.truncated"},
                       BadCase{"trunc_in_dataset_header_mid_tag.dcm", "dicom.truncated"},
                       BadCase{"trunc_in_pixel_header.dcm", "dicom.truncated"},
                       BadCase{"trunc_in_pixel_data_half.dcm", "dicom.truncated"},
                       BadCase{"trunc_pixel_data_minus_1_byte.dcm", "dicom.truncated"},
                       BadCase{"wrong_length_pixel_data_too_long.dcm", "dicom.truncated"},
-                      BadCase{"wrong_length_pixel_data_odd_short.dcm", "dicom.truncated"},
+                      BadCase{"wrong_length_pixel_data_odd_short.dcm", "dicom.pixel_length"},  // 1 byte short of the frame
                       BadCase{"wrong_length_modality_1024.dcm", "dicom.truncated"},  // parsing runs past the end
                       BadCase{"gzip_compressed.dcm.gz", "dicom.gzip"},
                       BadCase{"gzip_compressed_named.dcm", "dicom.gzip"},
