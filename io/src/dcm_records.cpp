@@ -14,6 +14,7 @@
 
 #include "codec/inflate.h"
 #include "fast_parse.h"
+#include "transfer_syntax.h"
 
 namespace cvx::io::detail {
 namespace {
@@ -40,7 +41,7 @@ std::optional<size_t> deflatedDataSet(const uint8_t* p, size_t n) {
   fast::Reader meta(p, n, 132, true);
   fast::Attrs attrs;
   if (!fast::parseMeta(meta, attrs)) return std::nullopt;
-  if (fast::Access{&attrs}.str(DCM_TransferSyntaxUID) != "1.2.840.10008.1.2.1.99") return std::nullopt;
+  if (fast::Access{&attrs}.str(DCM_TransferSyntaxUID) != ts::kDeflatedExplicitLittle) return std::nullopt;
   return meta.pos;
 }
 

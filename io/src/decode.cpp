@@ -24,24 +24,6 @@ void registerCodecsOnce() {
   });
 }
 
-struct SyntaxEntry {
-  const char* uid;
-  SyntaxKind kind;
-};
-
-constexpr SyntaxEntry kSyntaxes[] = {
-    {"1.2.840.10008.1.2", SyntaxKind::Native},          {"1.2.840.10008.1.2.1", SyntaxKind::Native},
-    {"1.2.840.10008.1.2.2", SyntaxKind::Native},        {"1.2.840.10008.1.2.1.99", SyntaxKind::Native},
-    {"1.2.840.10008.1.2.5", SyntaxKind::DcmtkCodec},    {"1.2.840.10008.1.2.4.50", SyntaxKind::DcmtkCodec},
-    {"1.2.840.10008.1.2.4.51", SyntaxKind::DcmtkCodec}, {"1.2.840.10008.1.2.4.53", SyntaxKind::DcmtkCodec},
-    {"1.2.840.10008.1.2.4.55", SyntaxKind::DcmtkCodec}, {"1.2.840.10008.1.2.4.80", SyntaxKind::DcmtkCodec},
-    {"1.2.840.10008.1.2.4.81", SyntaxKind::DcmtkCodec}, {"1.2.840.10008.1.2.4.57", SyntaxKind::JpegLossless},
-    {"1.2.840.10008.1.2.4.70", SyntaxKind::JpegLossless}, {"1.2.840.10008.1.2.4.90", SyntaxKind::OpenJpeg},
-    {"1.2.840.10008.1.2.4.91", SyntaxKind::OpenJpeg},   {"1.2.840.10008.1.2.4.201", SyntaxKind::OpenJpeg},
-    {"1.2.840.10008.1.2.4.202", SyntaxKind::OpenJpeg},  {"1.2.840.10008.1.2.4.203", SyntaxKind::OpenJpeg},
-    {"1.2.840.10008.1.2.8.1", SyntaxKind::FrameDeflate},
-};
-
 Status decodeOne(DecodeFile& f, uint32_t frame, std::byte* dst) {
   switch (f.kind) {
     case SyntaxKind::Native: return decodeNativeFrame(f, frame, dst);
@@ -49,6 +31,7 @@ Status decodeOne(DecodeFile& f, uint32_t frame, std::byte* dst) {
     case SyntaxKind::JpegLossless: return decodeJpegLosslessFrame(f, frame, dst);
     case SyntaxKind::OpenJpeg: return decodeOpenJpegFrame(f, frame, dst);
     case SyntaxKind::FrameDeflate: return decodeDeflateFrame(f, frame, dst);
+    case SyntaxKind::None: break;
   }
   return makeError("dicom.unsupported_syntax", "no decoder for transfer syntax " + f.syntax, f.path);
 }
@@ -56,13 +39,10 @@ Status decodeOne(DecodeFile& f, uint32_t frame, std::byte* dst) {
 }  // namespace
 
 bool syntaxKind(const std::string& uid, SyntaxKind& kind) {
-  for (const auto& e : kSyntaxes) {
-    if (uid == e.uid) {
-      kind = e.kind;
-      return true;
-    }
-  }
-  return false;
+  const TransferSyntax* t = findTransferSyntax(uid);
+  if (!t || t->kind == SyntaxKind::None) return false;
+  kind = t->kind;
+  return true;
 }
 
 Status decodeFrames(const std::string& path, const PixelFormat& expect, std::span<const FrameDest> frames) {

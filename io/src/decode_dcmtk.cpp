@@ -32,7 +32,7 @@ Status decodeDcmtkFrame(DecodeFile& f, uint32_t frame, std::byte* dst) {
   f.ds->findAndGetUint16(DCM_PlanarConfiguration, planar);
   raw.planar = raw.samples > 1 && planar == 1;
   raw.color = model.empty() ? f.pf.photometric : std::string(model.c_str());
-  raw.applyHighBit = f.syntax == "1.2.840.10008.1.2.5";  // RLE keeps the stored bit positions
+  raw.applyHighBit = f.syntax == ts::kRleLossless;  // RLE keeps the stored bit positions
   return convertFrame(f, raw, dst);
 }
 

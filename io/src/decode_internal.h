@@ -16,17 +16,11 @@
 #include <dcmtk/dcmdata/dcpixseq.h>
 
 #include "decode.h"
+#include "transfer_syntax.h"
 
 namespace cvx::io::detail {
 
-// How the Pixel Data of a transfer syntax is stored, and who decodes it.
-enum class SyntaxKind : uint8_t {
-  Native,        // explicit/implicit LE, explicit BE, deflated dataset: bytes as they are
-  DcmtkCodec,    // RLE, JPEG baseline/extended/lossless, JPEG-LS: DCMTK's decoders
-  JpegLossless,  // .57/.70: CineVox's fast decoder, DCMTK as the fallback
-  OpenJpeg,      // JPEG 2000 (.90/.91) and HTJ2K (.201/.202/.203)
-  FrameDeflate,  // Deflated Image Frame Compression (1.2.840.10008.1.2.8.1), zlib per frame
-};
+// SyntaxKind: who decodes a transfer syntax (transfer_syntax.h, the one table).
 
 // Kind of a transfer syntax UID, or false when CineVox cannot decode it.
 bool syntaxKind(const std::string& uid, SyntaxKind& kind);

@@ -53,7 +53,7 @@ Status decodeNativeFrame(DecodeFile& f, uint32_t frame, std::byte* dst) {
   CVX_TRY(readRange(f, begin, begin + frameBytes, bytes, got));
   // Big endian OW data comes back from DCMTK swapped by 16-bit words: 32-bit samples (RT Dose)
   // still need their two halves exchanged.
-  if (sampleBytes == 4 && f.syntax == "1.2.840.10008.1.2.2" && f.pixels->getVR() == EVR_OW)
+  if (sampleBytes == 4 && findTransferSyntax(f.syntax)->bigEndian && f.pixels->getVR() == EVR_OW)
     for (size_t i = static_cast<size_t>(begin - got); i + 4 <= bytes.size(); i += 4) {
       std::swap(bytes[i], bytes[i + 2]);
       std::swap(bytes[i + 1], bytes[i + 3]);

@@ -7,16 +7,12 @@
 #include "dcm_util.h"
 #include "fast_parse.h"
 #include "scan_fill.h"
+#include "transfer_syntax.h"
 
 namespace cvx::io::detail {
 namespace {
 
 inline uint32_t tagOf(const DcmTagKey& k) { return (static_cast<uint32_t>(k.getGroup()) << 16) | k.getElement(); }
-
-// Transfer syntaxes whose data set is explicit VR little endian with encapsulated pixel data.
-bool isEncapsulatedLE(const std::string& ts) {
-  return ts.rfind("1.2.840.10008.1.2.4.", 0) == 0 || ts == "1.2.840.10008.1.2.5" || ts == "1.2.840.10008.1.2.8.1";
-}
 
 }  // namespace
 
@@ -24,10 +20,6 @@ Warning vrMismatch(bool writtenExplicit) {
   return {"dicom.vr_mismatch", std::string("transfer syntax declares ") + (writtenExplicit ? "implicit" : "explicit") +
                                    " VR but the data set is written with " + (writtenExplicit ? "explicit" : "implicit") +
                                    " VR; read as written"};
-}
-
-bool isNativeLittleEndian(const std::string& ts) {
-  return ts == "1.2.840.10008.1.2" || ts == "1.2.840.10008.1.2.1";
 }
 
 std::string mediaStorageClass(const uint8_t* buf, size_t n) {
@@ -46,8 +38,9 @@ std::optional<FileHeader> parseHeaderFast(const std::string& path, const uint8_t
   if (!fast::parseMeta(meta, metaAttrs)) return std::nullopt;
   fast::Access metaAccess{&metaAttrs};
   const std::string ts = metaAccess.str(DCM_TransferSyntaxUID);
-  const bool declaredImplicit = ts == "1.2.840.10008.1.2";
-  if (!isNativeLittleEndian(ts) && !isEncapsulatedLE(ts)) return std::nullopt;
+  const TransferSyntax* syntax = findTransferSyntax(ts);
+  const bool declaredImplicit = syntax && !syntax->explicitVr;
+  if (!isNativeLittleEndian(ts) && !isEncapsulatedLittleEndian(ts)) return std::nullopt;
   // The data set is read as it is written (its first element tells), not as declared.
   const bool implicitVr = n - meta.pos >= 8 ? !fast::explicitVrAt(buf, n, meta.pos) : declaredImplicit;
   fast::Reader body(buf, n, meta.pos, !implicitVr);

@@ -11,9 +11,6 @@
 
 namespace cvx::io::detail {
 
-// Explicit or implicit VR little endian, the syntaxes whose Pixel Data can be read as is.
-bool isNativeLittleEndian(const std::string& transferSyntaxUid);
-
 // dicom.vr_mismatch: the data set is written with another VR encoding than its syntax declares.
 Warning vrMismatch(bool writtenExplicit);
 

@@ -17,15 +17,12 @@
 #include <vector>
 
 #include "scan_duplicates.h"
+#include "transfer_syntax.h"
 
 namespace cvx::io::detail {
 namespace {
 
 constexpr uint64_t kTailBytes = 64 * 1024;
-
-bool isNativeSyntax(const std::string& ts) {
-  return ts == "1.2.840.10008.1.2" || ts == "1.2.840.10008.1.2.1" || ts == "1.2.840.10008.1.2.2";
-}
 
 // How many bytes at the end of two files with matching headers and transfer syntax to compare:
 // the whole native Pixel Data value (even length, it is the last element), else the last 64 KiB.

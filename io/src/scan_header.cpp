@@ -14,6 +14,7 @@
 #include "fast_header.h"
 #include "scan_fill.h"
 #include "scan_internal.h"
+#include "transfer_syntax.h"
 
 namespace cvx::io {
 namespace {
@@ -38,7 +39,7 @@ int64_t nativePixelOffset(DcmDataset& ds, const std::string& path, const std::st
   const Uint32 len = el->getLength();
   if (len == DCM_UndefinedLength || len == 0 || len > size) return -1;
   const int64_t off = static_cast<int64_t>(size - len);
-  const bool explicitVr = ts == "1.2.840.10008.1.2.1";
+  const bool explicitVr = detail::findTransferSyntax(ts)->explicitVr;  // native LE: in the table
   const int64_t hdr = explicitVr ? 12 : 8;
   if (off < hdr) return -1;
   unsigned char b[12] = {};
