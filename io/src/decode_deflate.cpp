@@ -5,6 +5,7 @@
 
 #include "codec/inflate.h"
 #include "decode_internal.h"
+#include "frame_size.h"
 
 namespace cvx::io::detail {
 
@@ -13,7 +14,7 @@ Status decodeDeflateFrame(DecodeFile& f, uint32_t frame, std::byte* dst) {
   CVX_TRY(readFrameBytes(f, frame, bytes));
   const PixelFormat& p = f.pf;
   const size_t n = pixelCount(p);
-  const size_t need = p.bitsAllocated == 1 ? (n + 7) / 8 : n * p.samplesPerPixel * (p.bitsAllocated / 8u);
+  const size_t need = frameBytes(p);  // frame_size.h
   std::vector<uint8_t> plain(need + 1);  // room for one pad byte (even length)
   size_t produced = 0;
   Status st = codec::inflateBuffer(bytes.data(), bytes.size(), plain.data(), plain.size(), produced);
@@ -30,6 +31,7 @@ Status decodeDeflateFrame(DecodeFile& f, uint32_t frame, std::byte* dst) {
   raw.samples = p.samplesPerPixel;
   raw.planar = p.samplesPerPixel > 1 && p.planarConfiguration == 1;
   raw.color = p.photometric;
+  raw.subsampled422 = isSubsampled422(p);
   return convertFrame(f, raw, dst);
 }
 

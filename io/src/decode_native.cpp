@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "decode_internal.h"
+#include "frame_size.h"
 
 namespace cvx::io::detail {
 namespace {
@@ -31,7 +32,7 @@ Status readRange(DecodeFile& f, uint64_t begin, uint64_t end, std::vector<uint8_
 
 Status decodeOneBit(DecodeFile& f, uint32_t frame, std::byte* dst) {
   const size_t n = pixelCount(f.pf);
-  const uint64_t firstBit = static_cast<uint64_t>(frame) * n;  // frames continue bit after bit
+  const uint64_t firstBit = static_cast<uint64_t>(frame) * frameBits(f.pf);  // frames continue bit after bit
   std::vector<uint8_t> bytes;
   uint64_t begin = 0;
   CVX_TRY(readRange(f, firstBit / 8, (firstBit + n + 7) / 8, bytes, begin));
@@ -44,9 +45,7 @@ Status decodeNativeFrame(DecodeFile& f, uint32_t frame, std::byte* dst) {
   const PixelFormat& p = f.pf;
   if (p.bitsAllocated == 1) return decodeOneBit(f, frame, dst);
   const size_t sampleBytes = p.bitsAllocated / 8u;
-  // Native YBR_*_422 stores Y0 Y1 Cb Cr per pixel pair: two samples per pixel, not three.
-  const bool sub422 = p.samplesPerPixel == 3 && (p.photometric == "YBR_FULL_422" || p.photometric == "YBR_PARTIAL_422");
-  const size_t frameBytes = pixelCount(p) * (sub422 ? 2u : p.samplesPerPixel) * sampleBytes;
+  const size_t frameBytes = detail::frameBytes(p);  // frame_size.h (YBR_*_422: two samples per pixel)
   const uint64_t begin = static_cast<uint64_t>(frame) * frameBytes;
   std::vector<uint8_t> bytes;
   uint64_t got = 0;
@@ -65,7 +64,7 @@ Status decodeNativeFrame(DecodeFile& f, uint32_t frame, std::byte* dst) {
   raw.samples = p.samplesPerPixel;
   raw.planar = p.samplesPerPixel > 1 && p.planarConfiguration == 1;
   raw.color = p.photometric;
-  raw.subsampled422 = sub422;
+  raw.subsampled422 = isSubsampled422(p);
   return convertFrame(f, raw, dst);
 }
 

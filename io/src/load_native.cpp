@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "decode_internal.h"
+#include "frame_size.h"
 #include "load_internal.h"
 
 namespace cvx::io::detail {
@@ -19,8 +20,7 @@ bool nativeFastPathApplies(const FileHeader& h) {
 
 Status readNativeFrames(const FileHeader& h, const std::vector<std::pair<uint32_t, std::byte*>>& frames) {
   const PixelFormat& p = h.pixel;
-  const size_t n = static_cast<size_t>(p.rows) * p.cols;
-  const size_t bytes = n * (p.bitsAllocated / 8);
+  const size_t bytes = frameBytes(p);  // frame_size.h
   const int fd = ::open(h.path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return makeError("io.open_failed", "cannot open file", h.path);
   Status result;

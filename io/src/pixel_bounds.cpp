@@ -17,16 +17,10 @@
 #include <dcmtk/dcmdata/dcxfer.h>
 
 #include "dcm_util.h"
+#include "frame_size.h"
 
 namespace cvx::io::dcm {
 namespace {
-
-// Bits of one native frame as stored (native YBR_*_422 keeps two samples per pixel).
-uint64_t nativeFrameBits(const PixelFormat& p) {
-  const bool sub422 = p.photometric == "YBR_FULL_422" || p.photometric == "YBR_PARTIAL_422";
-  const uint64_t samples = p.samplesPerPixel == 3 && sub422 ? 2 : p.samplesPerPixel;
-  return static_cast<uint64_t>(p.rows) * p.cols * samples * p.bitsAllocated;
-}
 
 // Every frame starts a fragment of its own (PS3.5 A.4): at least as many fragments as frames.
 Status fewerFragments(uint32_t frames, uint64_t fragments, const std::string& path) {
@@ -92,10 +86,9 @@ Status checkPixelModule(const PixelFormat& p, const std::string& path) {
 }
 
 Status checkNativeLength(const PixelFormat& p, uint32_t frames, uint64_t length, const std::string& path) {
-  const uint64_t bits = nativeFrameBits(p);
-  if (bits == 0 || frames <= length * 8 / bits) return {};
-  const bool fits = bits <= UINT64_MAX / frames - 7;  // frames > 0 here
-  const std::string need = fits ? std::to_string((bits * frames + 7) / 8) : std::string("more than 2^61");
+  const std::optional<uint64_t> bytes = detail::framesBytes(p, frames);  // frame_size.h
+  if (bytes && *bytes <= length) return {};
+  const std::string need = bytes ? std::to_string(*bytes) : std::string("more than 2^61");
   return makeError("dicom.pixel_length",
                    "Pixel Data holds " + std::to_string(length) + " bytes; " + std::to_string(p.rows) + " rows x " +
                        std::to_string(p.cols) + " columns x " + std::to_string(p.samplesPerPixel) + " sample(s) x " +

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "scan_duplicates.h"
+#include "frame_size.h"
 #include "transfer_syntax.h"
 
 namespace cvx::io::detail {
@@ -29,8 +30,7 @@ constexpr uint64_t kTailBytes = 64 * 1024;
 uint64_t comparedBytes(const FileHeader& a, uint64_t sizeA, uint64_t sizeB) {
   if (isNativeSyntax(a.transferSyntaxUid)) {
     const PixelFormat& p = a.pixel;
-    const uint64_t bits = uint64_t{p.rows} * p.cols * p.samplesPerPixel * p.bitsAllocated * a.numberOfFrames;
-    const uint64_t bytes = (bits + 7) / 8;
+    const uint64_t bytes = framesBytes(p, a.numberOfFrames).value_or(UINT64_MAX - 1);  // frame_size.h
     return std::min({bytes + (bytes & 1), sizeA, sizeB});
   }
   return std::min({kTailBytes, sizeA, sizeB});
