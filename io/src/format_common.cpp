@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <limits>
 
+#include "codec/inflate.h"
 #include "format_internal.h"
 
 namespace cvx::io::fmt {
@@ -77,61 +78,50 @@ Status readDetached(const std::string& path, int64_t skip, uint64_t need, bool c
 namespace {
 // All expected bytes are out: run the stream to its end so that the trailer (CRC, length) is
 // checked. Extra data past the expected size is ignored, as other readers do.
-int finishStream(z_stream& zs, const std::byte* src, size_t n, size_t inPos) {
-  Bytef scratch[256];
-  int rc = Z_OK;
-  for (int guard = 0; guard < (1 << 20) && rc == Z_OK; ++guard) {
-    const size_t inChunk = std::min<size_t>(n - inPos, 1u << 30);
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(src + inPos));
-    zs.avail_in = static_cast<uInt>(inChunk);
-    zs.next_out = scratch;
-    zs.avail_out = sizeof scratch;
-    rc = inflate(&zs, Z_NO_FLUSH);
-    inPos += inChunk - zs.avail_in;
-    if (rc == Z_OK && zs.avail_in == inChunk && zs.avail_out == sizeof scratch) break;
+codec::Inflater::Step finishStream(codec::Inflater& inf, const std::byte* src, size_t n, size_t inPos) {
+  uint8_t scratch[256];
+  auto step = codec::Inflater::Step::More;
+  for (int guard = 0; guard < (1 << 20) && step == codec::Inflater::Step::More; ++guard) {
+    size_t inUsed = 0, outUsed = 0;
+    step = inf.run(reinterpret_cast<const uint8_t*>(src) + inPos, n - inPos, scratch, sizeof scratch, inUsed, outUsed);
+    inPos += inUsed;
   }
-  return rc;
+  return step;
 }
 }  // namespace
 
 Result<Bytes> inflateExact(const std::byte* src, size_t n, uint64_t expected, const std::string& ctx,
                            bool allowShort) {
+  using Step = codec::Inflater::Step;
   if (expected > std::numeric_limits<size_t>::max() ||
       expected / kMaxInflateRatio > static_cast<uint64_t>(n) + 1024)
     return makeError("format.truncated", "compressed data too small for the declared size", ctx);
   // The output grows with what the stream really holds (not with what the header claims), so a
   // header that lies about a short stream fails after decoding the stream, not after allocating.
   Bytes out(static_cast<size_t>(std::min<uint64_t>(expected, std::max<uint64_t>(uint64_t{4} * n, 1u << 20))));
-  z_stream zs{};
-  if (inflateInit2(&zs, 15 + 32) != Z_OK) return makeError("format.bad_data", "zlib init failed", ctx);
+  codec::Inflater inf(codec::Inflater::Wrap::GzipOrZlib);  // the one inflater (codec/inflate.h)
+  const auto* in = reinterpret_cast<const uint8_t*>(src);
   size_t inPos = 0, outPos = 0;
-  int rc = Z_OK;
+  Step step = Step::More;
   while (outPos < expected) {
     if (outPos == out.size()) out.resize(static_cast<size_t>(std::min<uint64_t>(expected, uint64_t{2} * out.size())));
-    const size_t inChunk = std::min<size_t>(n - inPos, 1u << 30);
-    const size_t outChunk = std::min<size_t>(out.size() - outPos, 1u << 30);
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(src + inPos));
-    zs.avail_in = static_cast<uInt>(inChunk);
-    zs.next_out = reinterpret_cast<Bytef*>(out.data() + outPos);
-    zs.avail_out = static_cast<uInt>(outChunk);
-    rc = inflate(&zs, Z_NO_FLUSH);
-    inPos += inChunk - zs.avail_in;
-    outPos += outChunk - zs.avail_out;
-    if (rc == Z_STREAM_END) {
+    size_t inUsed = 0, outUsed = 0;
+    step = inf.run(in + inPos, n - inPos, reinterpret_cast<uint8_t*>(out.data()) + outPos, out.size() - outPos, inUsed,
+                   outUsed);
+    inPos += inUsed;
+    outPos += outUsed;
+    if (step == Step::End) {
       if (inPos >= n) break;
-      inflateReset(&zs);  // a concatenated gzip member follows
+      inf.reset();  // a concatenated gzip member follows
       continue;
     }
-    if (rc != Z_OK) break;
-    if (zs.avail_in == inChunk && zs.avail_out == outChunk) break;  // no progress
+    if (step != Step::More) break;
   }
-  if (rc != Z_STREAM_END && outPos == expected && !allowShort) rc = finishStream(zs, src, n, inPos);
-  inflateEnd(&zs);
-  if (rc != Z_STREAM_END && outPos == expected && !allowShort)
+  if (step == Step::More && outPos == expected && !allowShort) step = finishStream(inf, src, n, inPos);
+  if (step != Step::End && outPos == expected && !allowShort)  // also a bad CRC
     return makeError("format.truncated", "compressed stream ends without its trailer (CRC)", ctx);
-  if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
-    return makeError("format.bad_data", std::string("corrupt compressed data: ") +
-                                            (zs.msg ? zs.msg : "zlib error"), ctx);
+  if (step == Step::Corrupt)
+    return makeError("format.bad_data", "corrupt compressed data: " + inf.message(), ctx);
   if (outPos < expected && allowShort) {
     out.resize(outPos);
     return out;
