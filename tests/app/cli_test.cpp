@@ -17,6 +17,7 @@
 
 #include "../data/data_util.h"
 #include "../io/crafted_dicom.h"
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
 
@@ -65,7 +66,8 @@ TEST(Cli, InfoJsonFollowsTheContract) {
 
 TEST(Cli, InfoJsonSpacingUsesPixelSpacingColumnForX) {
   // The oblique demo phantom has PixelSpacing 0.5\0.8 (row spacing 0.5 = y, column spacing 0.8 = x).
-  const fs::path dir = fs::temp_directory_path() / ("cvx_cli_demo_" + std::to_string(::getpid()));
+  const cvx::test::TempDir tmp("cvx_cli_demo");
+  const fs::path dir = tmp.path();
   auto [o1, rc1] = run(std::string(CVX_CINEVOX) + " demo " + dir.string() + " >/dev/null 2>&1");
   ASSERT_EQ(rc1, 0);
   auto [out, rc] = run(std::string(CVX_CINEVOX) + " info --json " + (dir / "OBLIQUE").string() + " 2>/dev/null");
@@ -74,12 +76,12 @@ TEST(Cli, InfoJsonSpacingUsesPixelSpacingColumnForX) {
   ASSERT_EQ(j["series"].size(), 1u);
   EXPECT_NEAR(j["series"][0]["spacingMm"][0].get<double>(), 0.8, 1e-9);
   EXPECT_NEAR(j["series"][0]["spacingMm"][1].get<double>(), 0.5, 1e-9);
-  fs::remove_all(dir);
 }
 
 TEST(Cli, ConvertWritesGeometryAndVoxelsOf4D) {
   CVX_REQUIRE_FOLDER("4d/siemens_mosaic");
-  const fs::path out = fs::temp_directory_path() / ("cvx_cli_convert_" + std::to_string(::getpid()) + ".nii.gz");
+  const cvx::test::TempDir tmp("cvx_cli_convert");
+  const fs::path out = tmp.file("mosaic.nii.gz");
   auto [msg, rc] = run(std::string(CVX_CINEVOX) + " convert " + cvx::test::dataPath("4d/siemens_mosaic") + " --out " + out.string() + " 2>&1");
   ASSERT_EQ(rc, 0) << msg;
   auto written = cvx::io::readImage(out.string());
@@ -96,7 +98,6 @@ TEST(Cli, ConvertWritesGeometryAndVoxelsOf4D) {
   EXPECT_EQ(std::memcmp(a.data(), b.data(), a.byteSize()), 0);
   ASSERT_EQ(a.timesMs.size(), 2u);  // 2 time points, TR apart
   EXPECT_NEAR(a.timesMs[1] - a.timesMs[0], b.timesMs[1] - b.timesMs[0], 1.0);
-  fs::remove(out);
 }
 
 TEST(Cli, BadInputGivesACodedErrorNotACrash) {
@@ -114,8 +115,8 @@ TEST(Cli, BadInputGivesACodedErrorNotACrash) {
 // how busy the machine is.
 TEST(Cli, InfoLoadOnAHeaderThatLiesFailsFastWithACode) {
   namespace cr = cvx::test::crafted;
-  const fs::path dir = fs::temp_directory_path() / ("cvx_cli_lie_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  const cvx::test::TempDir tmp("cvx_cli_lie");
+  const fs::path dir = tmp.path();
   for (const bool frames : {false, true}) {
     cr::Image im = cr::ctSlice(0, 1);
     if (frames) {
@@ -141,16 +142,14 @@ TEST(Cli, InfoLoadOnAHeaderThatLiesFailsFastWithACode) {
     EXPECT_LT(innerMs, 100.0) << out;
     EXPECT_LT(wallMs, 2000.0) << out;
   }
-  std::error_code ec;
-  fs::remove_all(dir, ec);
 }
 
 // info --load shows what a load left out: a file the scan accepts but the decoder rejects (an RLE
 // header that claims 9 segments for 16-bit grey) is a coded warning, and its slice is listed blank.
 TEST(Cli, InfoLoadReportsAFileThatFailsToDecodeAndItsBlankSlice) {
   namespace cr = cvx::test::crafted;
-  const fs::path dir = fs::temp_directory_path() / ("cvx_cli_blank_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  const cvx::test::TempDir tmp("cvx_cli_blank");
+  const fs::path dir = tmp.path();
   for (int k = 0; k < 3; ++k)
     cr::write((dir / ("s" + std::to_string(k) + ".dcm")).string(), cr::ctSlice(k, k + 1).native(cr::ctPixels(k + 1)));
   cr::Image rle = cr::ctSlice(3, 4);
@@ -166,6 +165,4 @@ TEST(Cli, InfoLoadReportsAFileThatFailsToDecodeAndItsBlankSlice) {
   EXPECT_NE(out.find(bad + "); 1 slice(s) left blank"), std::string::npos) << out;
   // Positions 0, 1, 2, 3 mm along the normal: the RLE file is slice 3.
   EXPECT_NE(out.find("  1 blank slice(s) (zero): 3\n"), std::string::npos) << out;
-  std::error_code ec;
-  fs::remove_all(dir, ec);
 }

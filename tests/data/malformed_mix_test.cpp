@@ -5,15 +5,16 @@
 #include <unistd.h>
 
 #include "data_util.h"
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
 
 TEST(Malformed, MixedIntoAGoodSeriesTheSeriesStillLoadsWhole) {
   CVX_REQUIRE_FOLDER("malformed");
   CVX_REQUIRE_FOLDER("tilt");
-  const fs::path dir = fs::temp_directory_path() / ("cvx_malformed_mix_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const cvx::test::TempDir tmp("cvx_malformed_mix");
+  ASSERT_TRUE(tmp.ok());
+  const fs::path dir = tmp.path();
   for (const auto& e : fs::directory_iterator(cvx::test::dataPath("tilt")))
     if (e.path().extension() == ".dcm") fs::copy_file(e.path(), dir / e.path().filename());
   size_t bad = 0;
@@ -39,5 +40,4 @@ TEST(Malformed, MixedIntoAGoodSeriesTheSeriesStillLoadsWhole) {
   ASSERT_TRUE(a.ok() && b.ok());
   ASSERT_EQ((*a)->byteSize(), (*b)->byteSize());
   EXPECT_EQ(std::memcmp((*a)->data(), (*b)->data(), (*a)->byteSize()), 0);
-  fs::remove_all(dir);
 }

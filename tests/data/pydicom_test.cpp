@@ -23,6 +23,7 @@
 #include <cvx/io/dicom.h>
 
 #include "data_util.h"
+#include "temp_dir.h"
 #include "fast_header.h"
 
 namespace {
@@ -254,9 +255,9 @@ TEST(Pydicom, DeclaredVrEncodingThatIsWrongIsReadAsWritten) {
   ASSERT_NE(at, std::string::npos);
   ASSERT_LT(at, 300u);  // in the meta header
   bytes.replace(at, explicitTs.size(), implicitTs);
-  char tmpl[] = "/tmp/cvx_vr_XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  const std::string patched = std::string(tmpl) + "/MR_small_declared_implicit.dcm";
+  const cvx::test::TempDir tmp("cvx_vr");
+  ASSERT_TRUE(tmp.ok());
+  const std::string patched = tmp.file("MR_small_declared_implicit.dcm");
   std::ofstream(patched, std::ios::binary) << bytes;
   auto p = cvx::io::readHeader(patched);
   ASSERT_TRUE(p.ok()) << p.error().str();
@@ -273,18 +274,14 @@ TEST(Pydicom, DeclaredVrEncodingThatIsWrongIsReadAsWritten) {
   ASSERT_TRUE(b.ok()) << b.error().str();
   ASSERT_EQ((*a)->byteSize(), (*b)->byteSize());
   EXPECT_EQ(std::memcmp((*a)->data(), (*b)->data(), (*a)->byteSize()), 0);
-  std::error_code ec;
-  fs::remove_all(tmpl, ec);
 }
 
 TEST(Pydicom, EveryTestFileMatchesPydicom) {
-  char tmpl[] = "/tmp/cvx_pydicom_XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  const fs::path out(tmpl);
+  const cvx::test::TempDir tmp("cvx_pydicom");
+  ASSERT_TRUE(tmp.ok());
+  const fs::path out(tmp.path());
   const int rc = runReference(out);
   if (rc != 0) {
-    std::error_code ec;
-    fs::remove_all(out, ec);
     if (cvx::test::dataRequired()) FAIL() << "pydicom's test files are not available (helper exit " << rc << ")";
     GTEST_SKIP() << "python3-pydicom/python3-numpy not installed (scripts/deps.sh --tests)";
   }
@@ -325,6 +322,4 @@ TEST(Pydicom, EveryTestFileMatchesPydicom) {
   // pydicom 2.3.1 ships 81 image files (50 at the top level) and 84 others.
   EXPECT_GE(images, 50);
   EXPECT_GT(nonImages, 0);
-  std::error_code ec;
-  fs::remove_all(out, ec);
 }

@@ -25,26 +25,11 @@
 #include <dcmtk/dcmjpeg/djrploss.h>
 
 #include "decode_test_util.h"
+#include "temp_dir.h"
 
 namespace cvx::test::dec {
 
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("cvx_decode_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using ::cvx::test::TempDir;
 
 // The image pixel module of a synthetic file plus its raw Pixel Data bytes (little endian).
 struct Synth {

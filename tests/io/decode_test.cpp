@@ -8,7 +8,7 @@
 #include <cmath>
 #include <iostream>
 
-#include "../data/dcmtk_oracle.h"
+#include "dcmtk_oracle.h"
 #include "decode_test_util.h"
 
 namespace cvx::test::dec {

@@ -11,6 +11,7 @@
 #include <dcmtk/dcmimgle/dcmimage.h>
 
 #include "demo_test_util.h"
+#include "temp_dir.h"
 
 namespace cvx::test {
 namespace {
@@ -223,9 +224,9 @@ TEST(DemoStudy, BadOutputPathsGiveCodedErrors) {
   const Status empty = io::writeDemoStudy("");
   ASSERT_FALSE(empty.ok());
   EXPECT_EQ(empty.error().code, "demo.bad_path");
-  char tmpl[] = "/tmp/cvx_demo_bad_XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  const std::string file = std::string(tmpl) + "/plain.txt";
+  const TempDir tmp("cvx_demo_bad");
+  ASSERT_TRUE(tmp.ok());
+  const std::string file = tmp.file("plain.txt");
   std::ofstream(file) << "x";
   const Status onFile = io::writeDemoStudy(file);
   ASSERT_FALSE(onFile.ok());
@@ -233,7 +234,6 @@ TEST(DemoStudy, BadOutputPathsGiveCodedErrors) {
   const Status under = io::writeDemoStudy(file + "/sub");
   ASSERT_FALSE(under.ok());
   EXPECT_EQ(under.error().code, "demo.mkdir_failed");
-  std::filesystem::remove_all(tmpl);
 }
 
 }  // namespace

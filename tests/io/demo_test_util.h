@@ -17,6 +17,8 @@
 #include <cvx/core/geometry.h>
 #include <cvx/io/demo.h>
 
+#include "temp_dir.h"
+
 namespace cvx::test {
 
 // Writes the demo study on first use; removes it at exit.
@@ -29,20 +31,15 @@ class DemoStudy {
   bool ok() const { return ok_; }
   const std::string& error() const { return error_; }
   std::string dir(const std::string& series = {}) const { return series.empty() ? dir_ : dir_ + "/" + series; }
-  ~DemoStudy() {
-    std::error_code ec;
-    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
-  }
-
  private:
   DemoStudy() {
-    char tmpl[] = "/tmp/cvx_demo_test_XXXXXX";
-    if (!mkdtemp(tmpl)) return;
-    dir_ = tmpl;
+    if (!tmp_.ok()) return;
+    dir_ = tmp_.path();
     const Status s = io::writeDemoStudy(dir_);
     ok_ = s.ok();
     if (!ok_) error_ = s.error().str();
   }
+  TempDir tmp_{"cvx_demo_test"};
   std::string dir_, error_;
   bool ok_ = false;
 };

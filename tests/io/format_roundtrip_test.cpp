@@ -104,7 +104,7 @@ TEST(FormatRoundTrip, WritingReplacesAtomicallyAndLeavesNoTemp) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ((*r)->as<uint8_t>()[0], 42);
   int files = 0;
-  for (const auto& e : std::filesystem::directory_iterator(tmp.path)) files += e.is_regular_file();
+  for (const auto& e : std::filesystem::directory_iterator(tmp.path())) files += e.is_regular_file();
   EXPECT_EQ(files, 1);
 }
 

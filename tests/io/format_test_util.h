@@ -14,21 +14,10 @@
 
 #include <cvx/core/volume.h>
 
-namespace cvx::test {
+#include "temp_dir.h"
+#include "test_data.h"
 
-// A fresh folder under /tmp, removed at the end of the test.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string tmpl = "/tmp/cvx_formats_XXXXXX";
-    path = mkdtemp(tmpl.data()) ? tmpl : std::string();
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path.empty()) std::filesystem::remove_all(path, ec);
-  }
-  std::string file(const std::string& name) const { return path + "/" + name; }
-};
+namespace cvx::test {
 
 inline void writeBytes(const std::string& path, const std::vector<uint8_t>& b) {
   std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), b.size());
@@ -83,11 +72,11 @@ inline void expectAffineNear(const Mat4& a, const Mat4& b, double tol) {
     for (int c = 0; c < 4; ++c) EXPECT_NEAR(a.m[r][c], b.m[r][c], tol) << "row " << r << " col " << c;
 }
 
+// The data root; false (a skip) when it is absent, and a failure too under CVX_REQUIRE_DATA=1.
 inline bool dataDirPresent(std::string& dir) {
-  dir = CVX_DATA_DIR;
+  dir = dataPath();
   if (std::filesystem::exists(dir + "/MANIFEST.md")) return true;
-  const char* req = std::getenv("CVX_REQUIRE_DATA");
-  if (req && std::string(req) == "1") ADD_FAILURE() << "CVX_REQUIRE_DATA=1 but no data at " << dir;
+  if (dataRequired()) ADD_FAILURE() << "CVX_REQUIRE_DATA=1 but no data at " << dir;
   return false;
 }
 

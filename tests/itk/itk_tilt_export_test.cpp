@@ -126,8 +126,8 @@ std::vector<Corner> affineCorners(const double a[3][4], long ni, long nj, long n
 class TiltExport : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::string(CVX_DATA_DIR) + "/tilt";
-    if (!fs::is_directory(dir_)) GTEST_SKIP() << "no test data at " << dir_;
+    CVX_REQUIRE_FOLDER("tilt");
+    dir_ = test::dataPath("tilt");
     slices_ = dicomSlices(dir_);
     ASSERT_EQ(slices_.size(), 4u);
     // The data is sheared: the stack direction is not the slice normal.
