@@ -103,8 +103,9 @@ TEST(DecodeRobust, GarbageInCodestreamsNeverCrashes) {
         ++decoded;
       } else {
         ++failures;
-        EXPECT_FALSE(r.error().code.empty());
-        EXPECT_EQ(r.error().code.rfind("dicom.", 0), 0u) << r.error().str();
+        // The header and the file's length are intact: only the codestream can be wrong.
+        const std::string& code = r.error().code;
+        EXPECT_TRUE(code == "dicom.decode_failed" || code == "dicom.pixel_mismatch") << r.error().str();
       }
     }
   }
