@@ -3,7 +3,8 @@
 # Usage: pydicom_reference.py OUTDIR
 # Writes OUTDIR/manifest.tsv, one line per file (tab-separated):
 #   path  kind  frames rows cols samples  lossy  bin  note
-# kind is "image" when pydicom decodes the Pixel Data (the same values on two reads), else "nonimage". For an image, bin names a
+# kind is "image" when pydicom decodes the Pixel Data (the same values on two reads, and for JPEG 2000
+# a codestream whose SIZ size is the header's), else "nonimage". For an image, bin names a
 # float64 little-endian array (frames x rows x cols x samples) of pydicom's values after the
 # modality transform the file states (Rescale Slope/Intercept; DoseGridScaling for RT Dose) and,
 # where pydicom leaves YBR_FULL/YBR_FULL_422, its conversion to RGB.
@@ -33,7 +34,31 @@ def read(path):
         return pydicom.dcmread(path, force=True)
 
 
+J2K = {"1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91", "1.2.840.10008.1.2.4.201",
+       "1.2.840.10008.1.2.4.202", "1.2.840.10008.1.2.4.203"}
+
+
+def check_j2k_size(ds):
+    # A JPEG 2000 codestream states its own size (SIZ marker: Xsiz-XOsiz by Ysiz-YOsiz, ISO 15444-1
+    # A.5.1). When it is not Columns x Rows the codestream is damaged (JPEG2000-embedded-sequence-
+    # delimiter.dcm: the delimiter bytes overwrite SIZ), and whatever a decoder returns is no
+    # reference (GDCM's buffer then changes from one read to the next).
+    ts = str(ds.file_meta.get("TransferSyntaxUID", "")) if hasattr(ds, "file_meta") else ""
+    if ts not in J2K:
+        return
+    from pydicom.encaps import generate_pixel_data_frame
+    first = next(generate_pixel_data_frame(ds.PixelData))
+    at = first.find(b"\xff\x4f\xff\x51")
+    if at < 0 or len(first) < at + 24:
+        raise ValueError("JPEG 2000 codestream without a SIZ marker")
+    x, y, xo, yo = (int.from_bytes(first[at + 8 + 4 * i:at + 12 + 4 * i], "big") for i in range(4))
+    if (x - xo, y - yo) != (int(ds.Columns), int(ds.Rows)):
+        raise ValueError("JPEG 2000 codestream is %dx%d, the header says %dx%d" %
+                         (x - xo, y - yo, int(ds.Columns), int(ds.Rows)))
+
+
 def reference(ds, path):
+    check_j2k_size(ds)
     arr = ds.pixel_array
     # A decoder that fails may still hand pydicom a buffer (GDCM on a damaged codestream: the
     # values change from one read to the next). Only a reproducible decoding is a reference.
