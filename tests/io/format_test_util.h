@@ -9,15 +9,30 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include <cvx/core/volume.h>
+#include <cvx/io/formats.h>
 
 #include "temp_dir.h"
 #include "test_data.h"
 
 namespace cvx::test {
+
+// The error code of reading path ("ok" when it reads).
+inline std::string codeOf(const std::string& path) {
+  auto r = io::readImage(path);
+  return r.ok() ? std::string("ok") : r.error().code;
+}
+
+inline std::vector<uint8_t> text(const std::string& s) { return {s.begin(), s.end()}; }
+
+inline std::vector<uint8_t> fileBytes(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), {}};
+}
 
 inline void writeBytes(const std::string& path, const std::vector<uint8_t>& b) {
   std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), b.size());

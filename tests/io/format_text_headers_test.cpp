@@ -10,7 +10,7 @@
 namespace cvx {
 namespace {
 
-std::vector<uint8_t> text(const std::string& s) { return {s.begin(), s.end()}; }
+using test::text;
 
 void expectVec(Vec3 a, Vec3 b, double tol = 1e-9) {
   EXPECT_NEAR(a.x, b.x, tol);
