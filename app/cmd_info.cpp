@@ -3,7 +3,7 @@
 #include <string>
 
 #include <cvx/io/dicom.h>
-#include <cvx/io/report.h>
+#include "report.h"
 
 #include "commands.h"
 
@@ -36,7 +36,7 @@ int runInfo(const std::vector<std::string>& args) {
     return kExitError;
   }
   const io::GroupResult groups = io::planSeries(*scanned);
-  const std::string out = json ? io::infoJson(*scanned, groups) + "\n" : io::infoText(*scanned, groups);
+  const std::string out = json ? app::infoJson(*scanned, groups) + "\n" : app::infoText(*scanned, groups);
   std::fputs(out.c_str(), stdout);
   const double scanMs = ms(t0);
   if (!load) return kExitOk;

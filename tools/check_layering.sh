@@ -7,6 +7,9 @@
 #   3. core/: the C++ standard library, libc/POSIX headers, <cvx/core/...> and local "..." files.
 #   4. cuda/ and every .cu/.cuh file: the same plus <cvx/cuda/...> and CUDA toolkit headers.
 #   5. __CUDACC__ is tested only in core/include/cvx/core/hd/config.h (STYLE.md item 3).
+#   6. io/src stages (docs/ingest.md): a stage folder includes its own private headers and those of
+#      the folders below it, never one above: scan -> dicom; plan -> (none); load -> decode, dicom;
+#      decode -> dicom, codec; dicom -> codec; formats -> codec; codec -> (none).
 set -u
 root=$(cd "${1:-$(dirname "$0")/..}" && pwd)
 cd "$root" || exit 2
@@ -47,6 +50,22 @@ for f in $files; do
     esac
   done < <(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]' "$f" |
            sed -E 's/^([0-9]+):[[:space:]]*#[[:space:]]*include[[:space:]]*/\1:/')
+  if [[ $f =~ ^io/src/([a-z]+)/ ]]; then
+    stage=${BASH_REMATCH[1]}
+    case $stage in
+      scan) below='dicom' ;; plan) below='' ;; load) below='decode dicom' ;;
+      decode) below='dicom codec' ;; dicom|formats) below='codec' ;; codec) below='' ;;
+      *) report "$f" 1 "io/src: unknown stage folder" "$stage"; below='' ;;
+    esac
+    while IFS=: read -r n inc; do
+      to=${inc%%/*}
+      [ "$to" = "$stage" ] && continue
+      [[ " $below " == *" $to "* ]] || report "$f" "$n" "io stage $stage reaches $to" "\"$inc\""
+    done < <(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"[a-z]+/' "$f" |
+             sed -E 's/^([0-9]+):[^"]*"([^"]+)".*/\1:\2/')
+  elif [[ $f =~ ^io/src/[^/]+$ ]] && [[ ! $f =~ ^io/src/demo_ ]]; then  # demo_*: leaving for demo/
+    report "$f" 1 "io/src: file outside a stage folder" "$f"
+  fi
   if [ "$f" != core/include/cvx/core/hd/config.h ] && grep -qn '__CUDACC__' "$f"; then
     report "$f" "$(grep -n '__CUDACC__' "$f" | head -1 | cut -d: -f1)" "__CUDACC__ outside hd/config.h" "__CUDACC__"
   fi

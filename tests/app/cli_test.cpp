@@ -166,3 +166,20 @@ TEST(Cli, InfoLoadReportsAFileThatFailsToDecodeAndItsBlankSlice) {
   // Positions 0, 1, 2, 3 mm along the normal: the RLE file is slice 3.
   EXPECT_NE(out.find("  1 blank slice(s) (zero): 3\n"), std::string::npos) << out;
 }
+
+TEST(Cli, InfoJsonReportsSpacingKnownAndSheared) {
+  namespace cr = cvx::test::crafted;
+  const cvx::test::TempDir dir("cvx_cli_spacing");
+  cr::Image im = cr::ctSlice(0, 1);
+  im.set(0x0028, 0x0030, "DS", "0\\0");
+  cr::write(dir.file("a.dcm"), im.native(cr::ctPixels(1)));
+  auto [out, rc] = run(std::string(CVX_CINEVOX) + " info --json " + dir.path() + " 2>/dev/null");
+  ASSERT_EQ(rc, 0);
+  const auto j = nlohmann::json::parse(out);
+  ASSERT_EQ(j["series"].size(), 1u);
+  EXPECT_EQ(j["series"][0]["spacingKnown"], false);
+  EXPECT_EQ(j["series"][0]["sheared"], false);
+  bool found = false;
+  for (const auto& w : j["series"][0]["warnings"]) found = found || w["code"] == "geometry.invalid_spacing";
+  EXPECT_TRUE(found);
+}

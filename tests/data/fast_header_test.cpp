@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "data_util.h"
-#include "fast_header.h"
+#include "dicom/fast_header.h"
 
 namespace fs = std::filesystem;
 using cvx::io::FileHeader;

@@ -24,7 +24,7 @@
 
 #include "data_util.h"
 #include "temp_dir.h"
-#include "fast_header.h"
+#include "dicom/fast_header.h"
 
 namespace {
 

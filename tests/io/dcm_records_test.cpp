@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Directory records outside a DICOMDIR never reach DCMTK (io/src/dcm_records.h): DCMTK 3.6.7
+// Directory records outside a DICOMDIR never reach DCMTK (io/src/dicom/dcm_records.h): DCMTK 3.6.7
 // throws std::out_of_range and leaks its DcmDirectoryRecord objects on a corrupt one (LeakSanitizer
 // on fuzz_read_header). The expected behaviour is the code of a DICOMDIR, dicom.dicomdir.
 #include <gtest/gtest.h>
@@ -10,7 +10,7 @@
 
 #include <cvx/io/dicom.h>
 
-#include "dcm_records.h"
+#include "dicom/dcm_records.h"
 #include "format_test_util.h"
 
 namespace cvx {

@@ -16,7 +16,7 @@
 #include <cvx/core/volume.h>
 
 #include "../data/data_util.h"
-#include "../../io/src/decode.h"
+#include "../../io/src/decode/decode.h"
 
 namespace cvx::test::dec {
 

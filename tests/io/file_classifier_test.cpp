@@ -10,7 +10,7 @@
 
 #include <cvx/io/dicom.h>
 
-#include "decode_internal.h"
+#include "decode/internal.h"
 #include "format_test_util.h"
 
 namespace {

@@ -11,7 +11,7 @@
 
 #include <cvx/io/formats.h>
 
-#include "format_internal.h"
+#include "formats/internal.h"
 #include "format_test_util.h"
 
 namespace cvx {

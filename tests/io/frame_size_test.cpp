@@ -4,7 +4,7 @@
 // and a size that does not fit in 64 bits is reported as such.
 #include <gtest/gtest.h>
 
-#include "frame_size.h"
+#include "dicom/frame_size.h"
 
 namespace {
 

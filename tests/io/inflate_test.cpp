@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "codec/inflate.h"
-#include "format_internal.h"
+#include "formats/internal.h"
 
 namespace {
 

@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-#include "number.h"
+#include "dicom/number.h"
 
 using cvx::io::detail::parseNumber;
 using cvx::io::detail::toInteger;

@@ -7,8 +7,6 @@
 #include <string>
 
 #include <cvx/io/dicom.h>
-#include <cvx/io/report.h>
-#include <nlohmann/json.hpp>
 
 #include "crafted_dicom.h"
 #include "decode_synth_util.h"
@@ -200,20 +198,4 @@ TEST(PlanValues, AGantryTiltStackIsMarkedSheared) {
   const double n = std::sqrt(1 + 0.04);
   EXPECT_NEAR(p.geometry.direction[2].y, 0.2 / n, 1e-9);
   EXPECT_NEAR(p.geometry.direction[2].z, 1.0 / n, 1e-9);
-}
-
-TEST(PlanValues, InfoJsonReportsSpacingKnownAndSheared) {
-  TempDir dir;
-  cr::Image im = cr::ctSlice(0, 1);
-  im.set(0x0028, 0x0030, "DS", "0\\0");
-  cr::write(dir.file("a.dcm"), im.native(cr::ctPixels(1)));
-  auto scanned = cvx::io::scan(dir.file(""));
-  ASSERT_TRUE(scanned.ok());
-  const auto j = nlohmann::json::parse(cvx::io::infoJson(*scanned, cvx::io::planSeries(*scanned)));
-  ASSERT_EQ(j["series"].size(), 1u);
-  EXPECT_EQ(j["series"][0]["spacingKnown"], false);
-  EXPECT_EQ(j["series"][0]["sheared"], false);
-  bool found = false;
-  for (const auto& w : j["series"][0]["warnings"]) found = found || w["code"] == "geometry.invalid_spacing";
-  EXPECT_TRUE(found);
 }

@@ -9,7 +9,7 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 
-#include "transfer_syntax.h"
+#include "dicom/transfer_syntax.h"
 
 namespace {
 

@@ -8,7 +8,8 @@ tmp=$(mktemp -d /tmp/cvx-layering.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 mk() { mkdir -p "$tmp/$(dirname "$1")"; printf '%b\n' "$2" > "$tmp/$1"; }
 
-mk io/src/ok.cpp        '#include <dcmtk/dcmdata/dctk.h>\n#include <vector>'
+mk io/src/dicom/ok.cpp  '#include <dcmtk/dcmdata/dctk.h>\n#include <vector>\n#include "codec/inflate.h"\n#include "dicom/fill.h"'
+mk io/src/load/ok.cpp   '#include "decode/decode.h"\n#include "dicom/number.h"\n#include "load/internal.h"'
 mk viewer/ok.cpp        '#include <QWidget>\n#include <QtCore/QString>'
 mk core/src/ok.cpp      '#include <cvx/core/volume.h>\n#include <vector>\n#include <sys/mman.h>\n#include <unistd.h>\n#include "local.h"'
 mk core/src/local.h     '#pragma once'
@@ -22,6 +23,9 @@ mk core/src/bad_io.h    '#include <cvx/io/dicom.h>'
 mk cuda/src/bad_itk.cu  '#include <itkImage.h>'
 mk plugins/x/bad.cu     '#include <cvx/render/cpu.h>'
 mk render/bad_macro.h   '#ifdef __CUDACC__\n#endif'
+mk io/src/decode/bad_up.cpp '#include "scan/internal.h"'
+mk io/src/dicom/bad_up.cpp  '#include "decode/decode.h"'
+mk io/src/bad_loose.cpp     '#include <vector>'
 
 out=$("$checker" "$tmp")
 rc=$?
@@ -29,8 +33,9 @@ echo "$out"
 status=0
 [ $rc -ne 0 ] || { echo "FAIL: checker returned 0 on a bad tree"; status=1; }
 for bad in render/bad_dcmtk.cpp render/bad_qt.cpp core/src/bad_lib.cpp core/src/bad_io.h \
-           cuda/src/bad_itk.cu plugins/x/bad.cu render/bad_macro.h; do
+           cuda/src/bad_itk.cu plugins/x/bad.cu render/bad_macro.h io/src/decode/bad_up.cpp \
+           io/src/dicom/bad_up.cpp io/src/bad_loose.cpp; do
   grep -q "^$bad:" <<<"$out" || { echo "FAIL: $bad not reported"; status=1; }
 done
-if grep -qE '^(io/src/ok|viewer/ok|core/src/ok|core/src/local|cuda/src/ok|core/include)' <<<"$out"; then echo "FAIL: an allowed include was reported"; status=1; fi
+if grep -qE '^(io/src/dicom/ok|io/src/load/ok|viewer/ok|core/src/ok|core/src/local|cuda/src/ok|core/include)' <<<"$out"; then echo "FAIL: an allowed include was reported"; status=1; fi
 exit $status

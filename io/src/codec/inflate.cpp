@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The one zlib inflater (inflate.h).
-#include "inflate.h"
+#include "codec/inflate.h"
 
 #include <zlib.h>
 

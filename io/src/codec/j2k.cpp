@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // OpenJPEG from a memory buffer: a read/skip/seek stream over (data, size), one codec per call
 // (no shared state, so concurrent calls on different buffers are safe).
-#include "j2k.h"
+#include "codec/j2k.h"
 
 #include <openjpeg.h>
 
