@@ -55,7 +55,7 @@ int runInfo(const std::vector<std::string>& args) {
     std::fprintf(stderr, "load %s: %s in %.1f ms\n", plan.id.c_str(),
                  vol ? "ok" : vol.error().str().c_str(), ms(t1));
     // What the load left out: each failed file with its code, then the slices left zero.
-    for (const auto& w : report.warnings) std::fprintf(stderr, "  warning %s: %s\n", w.code.c_str(), w.message.c_str());
+    for (const auto& w : report.warnings) std::fprintf(stderr, "  warning %s\n", w.str().c_str());
     if (vol && !report.blankSlices.empty()) {
       std::string list;
       for (int64_t z : report.blankSlices) list += (list.empty() ? "" : ",") + std::to_string(z);

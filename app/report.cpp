@@ -9,9 +9,13 @@ namespace cvx::app {
 using namespace cvx::io;
 namespace {
 
-nlohmann::json warningsJson(const std::vector<Warning>& ws) {
+nlohmann::json warningsJson(const std::vector<Diagnostic>& ws) {
   nlohmann::json a = nlohmann::json::array();
-  for (const auto& w : ws) a.push_back({{"code", w.code}, {"message", w.message}});
+  for (const auto& w : ws) {
+    nlohmann::json o = {{"code", w.code}, {"message", w.message}};
+    if (!w.path.empty()) o["path"] = w.path;
+    a.push_back(std::move(o));
+  }
   return a;
 }
 
@@ -51,8 +55,8 @@ std::string infoJson(const ScanResult& scan, const GroupResult& groups) {
   j["series"] = nlohmann::json::array();
   for (const auto& p : groups.series) j["series"].push_back(seriesJson(p));
   j["skipped"] = nlohmann::json::array();
-  auto addSkipped = [&](const Skipped& s) {
-    j["skipped"].push_back({{"path", s.path}, {"code", s.code}, {"reason", s.reason}});
+  auto addSkipped = [&](const Diagnostic& s) {
+    j["skipped"].push_back({{"path", s.path}, {"code", s.code}, {"reason", s.message}});
   };
   for (const auto& s : scan.skipped) addSkipped(s);
   for (const auto& s : groups.skipped) addSkipped(s);
@@ -64,7 +68,7 @@ std::string infoText(const ScanResult& scan, const GroupResult& groups) {
   std::ostringstream o;
   o << groups.series.size() << " series, " << scan.files.size() << " files read, " << scan.skipped.size()
     << " skipped\n";
-  for (const auto& w : scan.warnings) o << "warning " << w.code << ": " << w.message << "\n";
+  for (const auto& w : scan.warnings) o << "warning " << w.str() << "\n";
   for (const auto& p : groups.series) {
     char buf[256];
     std::snprintf(buf, sizeof buf, "%ldx%ldx%ldx%ld  %.4gx%.4gx%.4g mm", static_cast<long>(p.dims[0]),
@@ -74,9 +78,9 @@ std::string infoText(const ScanResult& scan, const GroupResult& groups) {
       << "\n    id " << p.id << "\n";
     if (!p.splitReason.empty()) o << "    split: " << p.splitReason << "\n";
     if (!p.timeRule.empty()) o << "    time: " << p.timeRule << "\n";
-    for (const auto& w : p.warnings) o << "    warning " << w.code << ": " << w.message << "\n";
+    for (const auto& w : p.warnings) o << "    warning " << w.str() << "\n";
   }
-  for (const auto& s : scan.skipped) o << "skipped " << s.path << ": " << s.code << " (" << s.reason << ")\n";
+  for (const auto& s : scan.skipped) o << "skipped " << s.path << ": " << s.code << " (" << s.message << ")\n";
   return o.str();
 }
 

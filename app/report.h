@@ -9,7 +9,7 @@ namespace cvx::app {
 // {"series":[{"studyInstanceUid","seriesInstanceUid","id","modality","description","dims":[x,y,z,t],
 //   "spacingMm":[x,y,z],"originMm":[x,y,z],"direction":[row cosine, column cosine, slice normal],
 //   "timesMs":[...],"timeRule","frameOfReferenceUid","splitReason","pixelType","rescale":{...},
-//   "warnings":[{"code","message"}]}], "skipped":[{"path","code","reason"}], "warnings":[...]}
+//   "warnings":[{"code","message","path"?}]}], "skipped":[{"path","code","reason"}], "warnings":[...]}
 std::string infoJson(const io::ScanResult& scan, const io::GroupResult& groups);
 std::string infoText(const io::ScanResult& scan, const io::GroupResult& groups);
 

@@ -13,8 +13,8 @@
 
 namespace cvx::test {
 
-inline bool hasCode(const std::vector<io::Warning>& ws, const std::string& code) {
-  return std::any_of(ws.begin(), ws.end(), [&](const io::Warning& w) { return w.code == code; });
+inline bool hasCode(const std::vector<cvx::Diagnostic>& ws, const std::string& code) {
+  return std::any_of(ws.begin(), ws.end(), [&](const cvx::Diagnostic& w) { return w.code == code; });
 }
 
 struct Planned {

@@ -52,8 +52,8 @@ TEST(Malformed, MixedIntoAGoodSeriesTheSeriesStillLoadsWhole) {
     const std::string name = fs::path(s.path).filename().string().substr(3);  // "zz_" prefix
     const auto it = expected.find(name);
     ASSERT_NE(it, expected.end()) << s.path;
-    EXPECT_EQ(s.code, it->second) << s.path << ": " << s.reason;
-    EXPECT_FALSE(s.reason.empty());
+    EXPECT_EQ(s.code, it->second) << s.path << ": " << s.message;
+    EXPECT_FALSE(s.message.empty());
   }
   ASSERT_EQ(groups.series.size(), 1u);
   EXPECT_EQ(groups.series[0].dims, clean.groups.series[0].dims);

@@ -105,7 +105,7 @@ std::string compareImage(const Entry& e, const std::vector<double>& ref, double&
   if (!scanned) return "scan: " + scanned.error().str();
   if (scanned->files.empty())
     return "skipped: " + (scanned->skipped.empty() ? std::string("?") : scanned->skipped[0].code + " " +
-                                                                             scanned->skipped[0].reason);
+                                                                             scanned->skipped[0].message);
   const cvx::io::GroupResult groups = cvx::io::planSeries(*scanned);
   if (groups.series.size() != 1) return "planned " + std::to_string(groups.series.size()) + " series";
   const cvx::io::SeriesPlan& plan = groups.series[0];

@@ -304,7 +304,8 @@ TEST(FormatLies, NonFiniteOrDegenerateGeometry) {
   const Timed t = readTimed(tmp.file("q.nii"));
   ASSERT_EQ(t.code, "ok");
   ASSERT_EQ(t.notes.warnings.size(), 1u);
-  EXPECT_EQ(t.notes.warnings[0].substr(0, t.notes.warnings[0].find(':')), "format.bad_orientation");
+  EXPECT_EQ(t.notes.warnings[0].code, "format.bad_orientation");
+  EXPECT_FALSE(t.notes.warnings[0].path.empty());
   auto v = io::readImage(tmp.file("q.nii"));
   ASSERT_TRUE(v.ok());
   EXPECT_EQ((*v)->geometry.originMm.y, 0.0);
@@ -318,7 +319,8 @@ TEST(FormatLies, ReplacedValuesAreNeverSilent) {
   Timed t = readTimed(tmp.file("sp.mha"));
   ASSERT_EQ(t.code, "ok");
   ASSERT_EQ(t.notes.warnings.size(), 1u);
-  EXPECT_EQ(t.notes.warnings[0].substr(0, t.notes.warnings[0].find(':')), "format.bad_spacing");
+  EXPECT_EQ(t.notes.warnings[0].code, "format.bad_spacing");
+  EXPECT_FALSE(t.notes.warnings[0].path.empty());
   auto sp = io::readImage(tmp.file("sp.mha"));
   ASSERT_TRUE(sp.ok());
   EXPECT_FALSE((*sp)->geometry.spacingKnown);
@@ -330,7 +332,8 @@ TEST(FormatLies, ReplacedValuesAreNeverSilent) {
   t = readTimed(tmp.file("nan.nii"));
   ASSERT_EQ(t.code, "ok");
   ASSERT_EQ(t.notes.warnings.size(), 1u);
-  EXPECT_EQ(t.notes.warnings[0].substr(0, t.notes.warnings[0].find(':')), "format.bad_orientation");
+  EXPECT_EQ(t.notes.warnings[0].code, "format.bad_orientation");
+  EXPECT_FALSE(t.notes.warnings[0].path.empty());
   auto nan = io::readImage(tmp.file("nan.nii"));
   ASSERT_TRUE(nan.ok());
   EXPECT_FALSE((*nan)->geometry.spacingKnown);

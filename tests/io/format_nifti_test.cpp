@@ -110,7 +110,7 @@ TEST(NiftiAnalytic, NoTransformUsesPixdimAndWarns) {
   ASSERT_TRUE(v);
   expectVec(v->geometry.worldAt(1, 1, 0), {-1.5, -2.5, 0});
   ASSERT_EQ(notes.warnings.size(), 1u);
-  EXPECT_EQ(notes.warnings[0].rfind("format.no_orientation", 0), 0u);
+  EXPECT_EQ(notes.warnings[0].code, "format.no_orientation");
 }
 
 TEST(NiftiAnalytic, BigEndianInt16And4DTimes) {

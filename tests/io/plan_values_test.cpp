@@ -34,8 +34,8 @@ cvx::io::SeriesPlan planOf(int n, Make make) {
 }
 
 // The one warning with `code` (failing when there is none or several).
-const cvx::io::Warning* warning(const cvx::io::SeriesPlan& p, const std::string& code) {
-  const cvx::io::Warning* found = nullptr;
+const cvx::Diagnostic* warning(const cvx::io::SeriesPlan& p, const std::string& code) {
+  const cvx::Diagnostic* found = nullptr;
   for (const auto& w : p.warnings)
     if (w.code == code) {
       EXPECT_EQ(found, nullptr) << "two warnings " << code;

@@ -23,7 +23,7 @@ test::CtSlice slice(const std::string& sop, int seriesNumber, int16_t value) {
 
 size_t countWarnings(const io::ScanResult& r, const std::string& code) {
   return static_cast<size_t>(std::count_if(r.warnings.begin(), r.warnings.end(),
-                                           [&](const io::Warning& w) { return w.code == code; }));
+                                           [&](const cvx::Diagnostic& w) { return w.code == code; }));
 }
 
 TEST(ScanDuplicates, SameUidOtherSeriesNumberAndPixelsIsKeptAsAnotherSeries) {

@@ -16,7 +16,7 @@ inline uint32_t tagOf(const DcmTagKey& k) { return (static_cast<uint32_t>(k.getG
 
 }  // namespace
 
-Warning vrMismatch(bool writtenExplicit) {
+Diagnostic vrMismatch(bool writtenExplicit) {
   return {"dicom.vr_mismatch", std::string("transfer syntax declares ") + (writtenExplicit ? "implicit" : "explicit") +
                                    " VR but the data set is written with " + (writtenExplicit ? "explicit" : "implicit") +
                                    " VR; read as written"};

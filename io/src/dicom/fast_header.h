@@ -12,7 +12,7 @@
 namespace cvx::io::detail {
 
 // dicom.vr_mismatch: the data set is written with another VR encoding than its syntax declares.
-Warning vrMismatch(bool writtenExplicit);
+Diagnostic vrMismatch(bool writtenExplicit);
 
 // buf holds the first n bytes of the file (n <= fileSize). nullopt: declined (DCMTK decides); when
 // the header lies about the size of its pixels, also *refused (if given) = the coded error.

@@ -85,7 +85,7 @@ void fillPixelFormat(A& a, PixelFormat& p) {
 // in notes with its code, its text and what is used instead; absent values are not notes.
 template <class A, class T>
 void noteUnparsed(const A& a, const DcmTagKey& tag, const std::optional<T>& parsed, const char* code,
-                  const char* name, const char* used, std::vector<Warning>* notes) {
+                  const char* name, const char* used, std::vector<Diagnostic>* notes) {
   if (!notes || parsed) return;
   const std::string text = a.str(tag);
   if (text.empty()) return;
@@ -95,7 +95,7 @@ void noteUnparsed(const A& a, const DcmTagKey& tag, const std::optional<T>& pars
 // Attributes of a classic image (top level) that are also the defaults of every frame. Invalid
 // values are kept as read (RescaleSlope 0 too): the planner replaces them and says so.
 template <class A>
-void fillClassicFrame(A& a, FrameHeader& f, std::vector<Warning>* notes = nullptr) {
+void fillClassicFrame(A& a, FrameHeader& f, std::vector<Diagnostic>* notes = nullptr) {
   f.position = getVec3(a, DCM_ImagePositionPatient);
   noteUnparsed(a, DCM_ImagePositionPatient, f.position, "geometry.invalid_position", "ImagePositionPatient",
                "the image has no position (placed at the origin, apart from the stack)", notes);

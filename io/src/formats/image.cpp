@@ -31,16 +31,22 @@ Result<std::shared_ptr<Volume>> readImage(const std::string& path) {
 
 Result<std::shared_ptr<Volume>> readImage(const std::string& path, ImageReadNotes& notes) {
   notes = {};
-  switch (imageFormatFromPath(path)) {
-    case ImageFormat::Nifti:
-    case ImageFormat::NiftiGz: return fmt::readNifti(path, notes);
-    case ImageFormat::Nrrd:
-    case ImageFormat::Nhdr: return fmt::readNrrd(path, notes);
-    case ImageFormat::Mha:
-    case ImageFormat::Mhd: return fmt::readMeta(path, notes);
-    case ImageFormat::Unknown: break;
-  }
-  return makeError("format.unsupported", "unknown image extension (.nii, .nii.gz, .nrrd, .nhdr, .mha, .mhd)", path);
+  auto read = [&]() -> Result<std::shared_ptr<Volume>> {
+    switch (imageFormatFromPath(path)) {
+      case ImageFormat::Nifti:
+      case ImageFormat::NiftiGz: return fmt::readNifti(path, notes);
+      case ImageFormat::Nrrd:
+      case ImageFormat::Nhdr: return fmt::readNrrd(path, notes);
+      case ImageFormat::Mha:
+      case ImageFormat::Mhd: return fmt::readMeta(path, notes);
+      case ImageFormat::Unknown: break;
+    }
+    return makeError("format.unsupported", "unknown image extension (.nii, .nii.gz, .nrrd, .nhdr, .mha, .mhd)", path);
+  };
+  auto result = read();
+  for (auto& w : notes.warnings)
+    if (w.path.empty()) w.path = path;
+  return result;
 }
 
 Status writeImage(const Volume& v, const std::string& path) {

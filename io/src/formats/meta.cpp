@@ -156,7 +156,7 @@ Result<std::shared_ptr<Volume>> readMeta(const std::string& path, ImageReadNotes
   bool badSpacing = false;
   CVX_TRY(metaGeometry(h, static_cast<int>(nd[0]), g, t0, dt, badSpacing, path));
   if (badSpacing)
-    notes.warnings.push_back("format.bad_spacing: MetaImage ElementSpacing zero, negative or not finite; 1 mm assumed");
+    notes.warnings.push_back({"format.bad_spacing", "MetaImage ElementSpacing zero, negative or not finite; 1 mm assumed"});
   const bool gz = isTrue(field(h, "compresseddata"));
   std::string msb = field(h, "binarydatabyteordermsb");
   if (msb.empty()) msb = field(h, "elementbyteordermsb");

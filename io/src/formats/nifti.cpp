@@ -25,7 +25,7 @@ double timeScaleToMs(int units, ImageReadNotes& notes) {
     case 24: return 0.001;   // us
     case 8: return 1000.0;   // s
     default:
-      notes.warnings.push_back("format.time_units: NIfTI time units unknown, taken as seconds");
+      notes.warnings.push_back({"format.time_units", "NIfTI time units unknown, taken as seconds"});
       return 1000.0;
   }
 }
@@ -45,10 +45,10 @@ void applyHeader(const NiftiHeader& h, Volume& v, ImageReadNotes& notes) {
   for (int r = 0; r < 3; ++r)
     if (!std::isfinite(v.geometry.originMm[r])) v.geometry.originMm[r] = 0;  // with the warning below
   if (!sane)
-    notes.warnings.push_back("format.bad_orientation: NIfTI " + which +
-                             " has a zero or non-finite entry; unit axes, spacing or zero origin assumed there");
+    notes.warnings.push_back({"format.bad_orientation", "NIfTI " + which +
+                             " has a zero or non-finite entry; unit axes, spacing or zero origin assumed there"});
   if (which == "pixdim")
-    notes.warnings.push_back("format.no_orientation: NIfTI has neither sform nor qform; axes assumed");
+    notes.warnings.push_back({"format.no_orientation", "NIfTI has neither sform nor qform; axes assumed"});
   if (v.dims()[3] > 1) {
     const double ms = timeScaleToMs(h.xyztUnits, notes);
     const double step = std::isfinite(h.pixdim[4]) && h.pixdim[4] > 0 ? h.pixdim[4] * ms : 0.0;

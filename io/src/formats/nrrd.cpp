@@ -63,7 +63,7 @@ Status layoutAxes(const NrrdHeader& h, const std::vector<std::vector<double>>& d
   if (L.timeAxis >= 0) L.dims[3] = sizes[L.timeAxis];
   parseDoubles(field(h, "spacings"), spacings);
   if (dirs.empty()) {
-    notes.warnings.push_back("format.no_orientation: NRRD has no space directions; axes assumed");
+    notes.warnings.push_back({"format.no_orientation", "NRRD has no space directions; axes assumed"});
     for (int a = first; a <= last; ++a)
       if (static_cast<int>(spacings.size()) == n && std::isfinite(spacings[a]) && spacings[a] > 0)
         g.spacingMm[a - first] = spacings[a];

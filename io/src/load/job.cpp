@@ -122,8 +122,8 @@ void Job::run() {
   std::sort(errors.begin(), errors.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (const auto& [j, e] : errors) {
     const std::string& path = scan_->files[jobs[j].file].path;
-    report_.warnings.push_back({e.code, e.message + " (" + path + "); " + std::to_string(jobs[j].slices.size()) +
-                                            " slice(s) left blank"});
+    report_.warnings.push_back({e.code, e.message + "; " + std::to_string(jobs[j].slices.size()) +
+                                            " slice(s) left blank", path});
     log::warn("slice left blank: " + e.str());
   }
   if (!ran) {

@@ -28,7 +28,7 @@ std::vector<Candidate> makeCandidates(const ScanResult& scan);
 struct Partition {
   std::vector<Candidate> items;
   std::string splitReason;  // empty for the main partition of a series
-  std::vector<Warning> warnings;
+  std::vector<Diagnostic> warnings;
 };
 
 // Groups by study + series, then splits by localizer, geometry presence, orientation, size, pixel

@@ -39,7 +39,7 @@ class Notes {
     if (fresh) order_.push_back(code);
     ++it->second.second;
   }
-  void addTo(std::vector<Warning>& out) const {
+  void addTo(std::vector<Diagnostic>& out) const {
     for (const auto& code : order_) {
       const auto& [message, count] = byCode_.at(code);
       out.push_back({code, count > 1 ? message + " (" + std::to_string(count) + " images)" : message});
@@ -63,7 +63,7 @@ void noteInvalidValues(const std::vector<std::vector<Candidate>>& groups, Series
     for (const Candidate& c : g) {
       const FrameHeader& f = *c.fh;
       if (files.insert(c.header).second)
-        for (const Warning& w : c.header->warnings) notes.add(w.code, w.message);
+        for (const Diagnostic& w : c.header->warnings) notes.add(w.code, w.message);
       if (!f.pixelSpacing || !validSpacing((*f.pixelSpacing)[0]) || !validSpacing((*f.pixelSpacing)[1]))
         spacingKnown = false;  // missing (no warning: nothing was claimed) or invalid
       if (f.pixelSpacing && (!validSpacing((*f.pixelSpacing)[0]) || !validSpacing((*f.pixelSpacing)[1])))

@@ -111,14 +111,14 @@ void DuplicateFilter::add(FileHeader h, ScanResult& out) {
       if (!mine || !theirs || *mine != *theirs) why = "pixel data";
     }
     if (why.empty()) {
-      out.skipped.push_back({h.path, "dicom.duplicate_sop", "same SOPInstanceUID and content as " + earlier.path});
+      out.skipped.push_back({"dicom.duplicate_sop", "same SOPInstanceUID and content as " + earlier.path, h.path});
       return;
     }
   }
   if (!kept.empty())
     out.warnings.push_back({"dicom.duplicate_sop_differs",
                             h.path + " has the SOPInstanceUID of " + out.files[kept.back()].path + " but another " +
-                                why + "; kept as a different image"});
+                                why + "; kept as a different image", h.path});
   kept.push_back(out.files.size());
   out.files.push_back(std::move(h));
 }

@@ -97,9 +97,11 @@ std::vector<std::string> listFiles(const fs::path& root, const ScanOptions& opt,
       if (missing == 0 && !listed->empty()) return *listed;
       out.warnings.push_back({"dicomdir.missing_entries",
                               std::to_string(missing) + " of " + std::to_string(listed->size()) +
-                                  " DICOMDIR entries point to no file; scanning the folder instead"});
+                                  " DICOMDIR entries point to no file; scanning the folder instead",
+                              dicomdir.string()});
     } else {
-      out.warnings.push_back({"dicomdir.unreadable", "DICOMDIR could not be read; scanning the folder instead"});
+      out.warnings.push_back({"dicomdir.unreadable", "DICOMDIR could not be read; scanning the folder instead",
+                              dicomdir.string()});
     }
     auto files = walk(dicomdir.parent_path(), opt.recursive);
     files.erase(std::remove(files.begin(), files.end(), dicomdir.string()), files.end());
@@ -130,13 +132,13 @@ Result<ScanResult> scan(const std::string& path, const ScanOptions& options, Pro
   detail::DuplicateFilter duplicates;
   for (size_t i = 0; i < files.size(); ++i) {
     if (!headers[i]) {  // not read: a task threw (reported by the pool), so this file is skipped with its error
-      out.skipped.push_back({files[i], run ? "thread.task_failed" : run.error().code,
-                             run ? "not read" : run.error().message});
+      out.skipped.push_back({run ? "thread.task_failed" : run.error().code,
+                             run ? "not read" : run.error().message, files[i]});
       continue;
     }
     auto& r = *headers[i];
     if (!r.ok()) {
-      out.skipped.push_back({files[i], r.error().code, r.error().message});
+      out.skipped.push_back({r.error().code, r.error().message, files[i]});
       continue;
     }
     duplicates.add(std::move(r.value()), out);

@@ -14,7 +14,7 @@ constexpr const char* kKept = "the shared or top-level value is kept";
 
 // Applies the functional group macros of one item (shared or per-frame) to a frame; values present
 // but not numbers go to notes (scan_fill.h noteUnparsed).
-void applyGroups(DcmItem& g, FrameHeader& f, std::vector<Warning>* notes) {
+void applyGroups(DcmItem& g, FrameHeader& f, std::vector<Diagnostic>* notes) {
   if (DcmItem* it = dcm::firstItem(g, DCM_PlanePositionSequence)) {
     const dcm::DcmAccess a{it};
     const auto p = getVec3(a, DCM_ImagePositionPatient);

@@ -1,4 +1,5 @@
-// Errors as values with stable, dotted codes (docs/errors.md lists them all).
+// Errors as values with stable, dotted codes (docs/errors.md lists them all), and the one
+// diagnostic type that errors, warnings and skipped files share.
 #pragma once
 #include <cstdio>
 #include <optional>
@@ -8,17 +9,22 @@
 
 namespace cvx {
 
-struct Error {
+// One diagnostic: what went wrong or was replaced, for errors (in a Result), warnings (on a
+// series, a scan, a load or a format read) and skipped files alike.
+struct Diagnostic {
   std::string code;     // stable machine-readable code, e.g. "dicom.truncated"
   std::string message;  // human message
-  std::string context;  // where: a path, a UID, a parameter
+  std::string path;     // where: a file path; a UID or a parameter when there is no file; or empty
   std::string str() const {
-    return context.empty() ? code + ": " + message : code + ": " + message + " (" + context + ")";
+    return path.empty() ? code + ": " + message : code + ": " + message + " (" + path + ")";
   }
 };
 
-inline Error makeError(std::string code, std::string message, std::string context = {}) {
-  return Error{std::move(code), std::move(message), std::move(context)};
+// An error is a diagnostic that ends an operation.
+using Error = Diagnostic;
+
+inline Error makeError(std::string code, std::string message, std::string path = {}) {
+  return Error{std::move(code), std::move(message), std::move(path)};
 }
 
 // A small expected-like type (C++20 has no std::expected).

@@ -16,11 +16,8 @@
 
 namespace cvx::io {
 
-// Every warning and split reason has a stable code (docs/errors.md).
-struct Warning {
-  std::string code;
-  std::string message;
-};
+// Warnings, split reasons and skipped files are cvx::Diagnostic (code, message, path), the one
+// diagnostic type (core/error.h); every code is in docs/errors.md.
 
 // Image Pixel module of a file (what the decoder needs).
 struct PixelFormat {
@@ -73,14 +70,9 @@ struct FileHeader {
   bool hasPixelData = false;
   // Warnings about this file (values present but not numbers such as PixelSpacing "abc", with the
   // value used instead; a VR mismatch; ...): the planner repeats them on its series, one per code.
-  std::vector<Warning> warnings;
+  std::vector<Diagnostic> warnings;
 };
 
-struct Skipped {
-  std::string path;
-  std::string code;    // e.g. dicom.not_dicom, dicom.truncated, dicom.no_pixels
-  std::string reason;  // human message
-};
 
 struct ScanOptions {
   bool recursive = true;
@@ -89,8 +81,8 @@ struct ScanOptions {
 
 struct ScanResult {
   std::vector<FileHeader> files;
-  std::vector<Skipped> skipped;
-  std::vector<Warning> warnings;  // folder-level (e.g. dicomdir.missing_entries)
+  std::vector<Diagnostic> skipped;  // code e.g. dicom.not_dicom, dicom.truncated, dicom.no_pixels
+  std::vector<Diagnostic> warnings;  // folder-level (e.g. dicomdir.missing_entries)
 };
 
 // Reads one file's header, stopping before Pixel Data.
@@ -118,7 +110,7 @@ struct SeriesPlan {
   std::vector<double> timesMs;     // one per phase when dims[3] > 1
   std::string timeRule;            // which rule built the time axis and why
   std::vector<SliceRef> slices;    // index z + t * dims[2]
-  std::vector<Warning> warnings;
+  std::vector<Diagnostic> warnings;
   std::string splitReason;         // code, when this volume was split off its series
   bool resampled = false;          // uneven spacing: voxels resampled onto a regular grid
   std::vector<double> sourcePositionsMm;  // slice positions along the normal before resampling
@@ -126,7 +118,7 @@ struct SeriesPlan {
 
 struct GroupResult {
   std::vector<SeriesPlan> series;
-  std::vector<Skipped> skipped;  // files that belong to no volume (e.g. a single SC without geometry)
+  std::vector<Diagnostic> skipped;  // files that belong to no volume (e.g. a single SC without geometry)
 };
 
 // Groups by study and series, splits what is not one volume, sorts and plans geometry and time.
@@ -144,7 +136,7 @@ struct LoadOptions {
 // What a load left out. Once a load has ended (done, failed or cancelled), every slice of the
 // volume that is not ready is all zero and listed here: never stale memory of another volume.
 struct LoadReport {
-  std::vector<Warning> warnings;     // one per file that failed to decode: its error code, path and slices
+  std::vector<Diagnostic> warnings;     // one per file that failed to decode: its error code, path and slices
   std::vector<int64_t> blankSlices;  // volume slices (z + t * dims[2]) left zero, ascending
 };
 

@@ -21,7 +21,7 @@ struct ImageReadNotes {
   std::string format;            // "nifti1", "nifti2", "nrrd", "metaimage"
   std::string filePixelType;     // the type in the file, e.g. "int32", "float64"
   bool convertedToFloat32 = false;  // int32/uint32/int8/float64 voxels were converted to float32
-  std::vector<std::string> warnings;  // "<code>: <message>", e.g. orientation guessed
+  std::vector<Diagnostic> warnings;  // e.g. format.no_orientation (path: the file read)
 };
 
 // Reads .nii, .nii.gz, .nrrd, .nhdr (+ data file), .mha, .mhd (+ data file).
