@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+// How a layer's modality values become display values: the window (DICOM linear VOI, applied after
+// slicing, so dragging it never reslices), inversion (MONOCHROME1), a colour map and an opacity.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <cvx/core/volume.h>
+
+namespace cvx::view {
+
+enum class ColorMap { Grey, Hot, Rainbow };
+
+struct DisplayMapping {
+  double center = 40, width = 400;  // in the layer's modality units (HU, SUV, ...)
+  bool invert = false;              // MONOCHROME1: low values bright
+  ColorMap colorMap = ColorMap::Grey;
+  double opacity = 1.0;             // 0..1, over the layers below
+  std::string source;               // where the window came from: "file", "preset:<name>", "range", "user"
+};
+
+// A named window preset (CT: brain, subdural, stroke, lung, mediastinum, abdomen, liver, bone).
+struct NamedWindow {
+  std::string name;
+  double center = 0, width = 1;
+};
+const std::vector<NamedWindow>& ctWindowPresets();
+
+// THE rule for a layer's first mapping (the only place it is chosen): the file's first window when
+// it has one with a positive width; else for CT (modality CT or units HU) the abdomen preset; else
+// the 0.5th to 99.5th percentile of the modality values of the middle slice of phase 0. MONOCHROME1
+// is inverted.
+DisplayMapping initialMapping(const Volume& v);
+
+// A stored voxel value as a modality value (rescale unless the volume holds modality values).
+inline double modalityValue(const Volume& v, double stored) {
+  return v.info.rescaleApplied ? stored : stored * v.info.rescaleSlope + v.info.rescaleIntercept;
+}
+
+// Window/level drag: dx widens (positive: wider), dy raises the level (positive: brighter image,
+// i.e. a lower centre), both scaled by the current width so that a drag feels the same at W 80 and
+// W 2000. Width stays >= 1.
+DisplayMapping dragWindow(const DisplayMapping& m, double dxPixels, double dyPixels);
+
+// 256-entry RGBA lookup of a colour map (a = 255).
+const std::array<uint32_t, 256>& colorMapLut(ColorMap c);
+
+}  // namespace cvx::view

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+// The viewer state: one per viewing session, Qt-free, read by every view (2D, 3D), tool, the
+// headless renderer and the recorder. Views and tools change only this; each change notifies the
+// listeners with what changed and which view (ITK-SNAP's models and couplings are the pattern).
+// Not thread-safe: it lives on the UI thread; workers get copies of what they need.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <cvx/core/volume.h>
+#include <cvx/viewstate/mapping.h>
+#include <cvx/viewstate/plane.h>
+
+namespace cvx::view {
+
+enum class SlabMode { Mip, MinIp, Mean };
+
+// One image layer: a volume shared by every view (never copied) and its display mapping.
+struct Layer {
+  std::shared_ptr<const Volume> volume;
+  DisplayMapping mapping;
+  std::string name;
+  bool visible = true;
+};
+
+struct View {
+  Orientation orientation = Orientation::Axial;
+  Plane plane;               // through the view's cursor; orientation from the standard or a rotation
+  std::vector<int> layers;   // layer indices drawn, bottom first (empty: all layers)
+  double zoom = 1;           // 1: the reference layer fits the viewport; 2: twice as large
+  double panX = 0, panY = 0; // view centre offset in mm along plane.right / plane.down
+  double slabMm = 0;         // 0: thin
+  SlabMode slabMode = SlabMode::Mip;
+};
+
+// How a view's position relates to the session cursor: its first layer shares the reference
+// layer's frame of reference (linked), is linked by a manual offset the user set, or is unlinked
+// (it keeps its own cursor, and the view shows a mark).
+enum class LinkKind { Linked, ManualOffset, Unlinked };
+
+enum Change : uint32_t {
+  kCursor = 1u << 0,   // the cursor moved (planes of every linked view moved with it)
+  kPlane = 1u << 1,    // a view's plane orientation changed (rotation, reset, convention)
+  kPhase = 1u << 2,
+  kLayers = 1u << 3,   // layers added/removed/shown, or a view's layer list
+  kMapping = 1u << 4,  // window, inversion, colour map, opacity: no reslice needed
+  kCamera = 1u << 5,   // zoom or pan
+  kSlab = 1u << 6,
+  kLinks = 1u << 7,
+};
+struct ChangeEvent {
+  uint32_t what = 0;
+  int view = -1;   // the view concerned, -1 for all
+  int layer = -1;  // the layer concerned, -1 for all/none
+};
+
+class ViewerState {
+ public:
+  using Listener = std::function<void(const ChangeEvent&)>;
+  // Unsubscribes when destroyed.
+  class Subscription {
+   public:
+    Subscription() = default;
+    Subscription(Subscription&&) noexcept = default;
+    Subscription& operator=(Subscription&&) noexcept = default;
+    ~Subscription();
+   private:
+    friend class ViewerState;
+    std::weak_ptr<std::map<int, Listener>> listeners_;
+    int id_ = -1;
+  };
+
+  // Views in the given orientations (default: axial, coronal, sagittal).
+  explicit ViewerState(std::vector<Orientation> views = {Orientation::Axial, Orientation::Coronal,
+                                                         Orientation::Sagittal});
+
+  [[nodiscard]] Subscription subscribe(Listener listener);
+
+  // Layers. The first layer is the reference: it gives the cursor's grid (snapping, scroll step),
+  // the fit of zoom 1, the phase count and the frame of reference others link to. Adding the
+  // first layer resets the views and puts the cursor at the voxel centre nearest its centre.
+  int addLayer(std::shared_ptr<const Volume> volume, std::optional<DisplayMapping> mapping = std::nullopt);
+  void removeLayer(int layer);
+  const std::vector<Layer>& layers() const { return layers_; }
+  void setMapping(int layer, const DisplayMapping& m);
+  void setLayerVisible(int layer, bool visible);
+  void setViewLayers(int view, std::vector<int> layers);
+
+  // Views.
+  int viewCount() const { return static_cast<int>(views_.size()); }
+  const View& view(int v) const { return views_.at(static_cast<size_t>(v)); }
+  Convention convention() const { return convention_; }
+  void setConvention(Convention c);
+
+  // The cursor (LPS mm) in the reference frame of reference. Snapped to the nearest voxel centre of
+  // the reference layer while every view is axis-aligned with it and snapping is on.
+  Vec3 cursor() const { return cursor_; }
+  // `fromView`: the view the point was picked in; its frame when it is linked by an offset, its own
+  // cursor only when it is unlinked.
+  void setCursor(Vec3 world, int fromView = -1);
+  bool snapping() const { return snap_; }
+  void setSnapping(bool on) { snap_ = on; }
+  // Moves the cursor along the view's normal by `slices` steps of sliceStepMm(view).
+  void scroll(int view, double slices);
+  // One slice step along the view's normal: the distance over which the reference grid's voxel
+  // index changes by at most 1 along any axis (its spacing for an axis-aligned view).
+  double sliceStepMm(int view) const;
+  // Rotates the crosshair in `view`: every other view's plane turns about this view's normal,
+  // through the cursor, and becomes oblique.
+  void rotateCrosshair(int view, double radians);
+  void zoom(int view, double factor);
+  void pan(int view, double dxMm, double dyMm);
+  void setSlab(int view, double slabMm, SlabMode mode);
+  // Back to the standard orientation, zoom 1, no pan (one view, or all with -1).
+  void reset(int view = -1);
+
+  // 4D: the phase every view shows.
+  int phase() const { return phase_; }
+  int phaseCount() const;
+  void setPhase(int phase);
+
+  // Frames of reference: a layer whose FrameOfReferenceUID differs from the reference layer's is
+  // unlinked unless the user links it by an offset (mm, added to the cursor for that frame).
+  void linkFrameByOffset(const std::string& frameOfReferenceUid, Vec3 offsetMm);
+  void unlinkFrame(const std::string& frameOfReferenceUid);
+  LinkKind linkOf(int view) const;
+  // The cursor as seen by a view (its own cursor when unlinked, with the offset when linked so).
+  Vec3 viewCursor(int view) const;
+
+  // Where the view's pixels are for a viewport of width x height: the plane through the view's
+  // cursor, centred on the reference layer's extent (plus pan), at zoom 1 fitting that extent
+  // (edge to edge, aspect kept: a viewport with the slice's physical aspect has no margin).
+  PixelFrame pixelFrame(int view, int width, int height) const;
+
+ private:
+  void notify(uint32_t what, int view = -1, int layer = -1);
+  void placePlanes();
+  Vec3 snapped(Vec3 world) const;
+  bool allAxisAligned() const;
+  const Volume* reference() const;
+  const Volume* viewVolume(int view) const;  // the view's first layer's volume (or the reference)
+  int firstLayer(int view) const;
+  std::string frameOf(int layer) const;
+
+  std::vector<Layer> layers_;
+  std::vector<View> views_;
+  std::vector<Vec3> ownCursor_;       // per view, used while it is unlinked
+  std::vector<Orientation> home_;     // per view, the orientation reset() returns to
+  std::map<std::string, Vec3> frameOffsets_;
+  Vec3 cursor_;
+  int phase_ = 0;
+  Convention convention_ = Convention::Radiological;
+  bool snap_ = true;
+  std::shared_ptr<std::map<int, Listener>> listeners_ = std::make_shared<std::map<int, Listener>>();
+  int nextListener_ = 0;
+};
+
+}  // namespace cvx::view

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+#include <cvx/viewstate/mapping.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace cvx::view {
+
+const std::vector<NamedWindow>& ctWindowPresets() {
+  // Common CT windows (centre/width in HU), as in radiology teaching tables and peers' presets.
+  static const std::vector<NamedWindow> presets = {
+      {"brain", 40, 80},        {"subdural", 75, 215},  {"stroke", 40, 40},   {"lung", -600, 1500},
+      {"mediastinum", 50, 350}, {"abdomen", 40, 400},   {"liver", 60, 160},   {"bone", 400, 1800},
+  };
+  return presets;
+}
+
+namespace {
+
+DisplayMapping percentileWindow(const Volume& v) {
+  DisplayMapping m;
+  const auto& d = v.dims();
+  const int64_t z = d[2] / 2, n = v.voxelsPerSlice();
+  if (n <= 0) return m;
+  // At most 65536 samples of the slice, evenly strided.
+  const int64_t stride = std::max<int64_t>(1, n / 65536);
+  std::vector<double> values;
+  values.reserve(static_cast<size_t>(n / stride + 1));
+  for (int64_t i = 0; i < n; i += stride) {
+    const double s = v.valueAt(i % d[0], i / d[0], z, 0);
+    if (std::isfinite(s)) values.push_back(modalityValue(v, s));
+  }
+  if (values.empty()) return m;
+  auto at = [&](double q) {
+    const size_t k = std::min(values.size() - 1, static_cast<size_t>(q * static_cast<double>(values.size() - 1)));
+    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
+    return values[k];
+  };
+  const double lo = at(0.005), hi = at(0.995);
+  m.center = (lo + hi) / 2;
+  m.width = std::max(1.0, hi - lo);
+  m.source = "range";
+  return m;
+}
+
+}  // namespace
+
+DisplayMapping initialMapping(const Volume& v) {
+  DisplayMapping m;
+  const auto& w = v.info.windows;
+  if (!w.empty() && w.front().width > 0 && std::isfinite(w.front().center) && std::isfinite(w.front().width)) {
+    m.center = w.front().center;
+    m.width = w.front().width;
+    m.source = "file";
+  } else if (v.info.modality == "CT" || v.info.units == "HU") {
+    for (const auto& p : ctWindowPresets())
+      if (p.name == "abdomen") m = DisplayMapping{p.center, p.width, false, ColorMap::Grey, 1.0, "preset:" + p.name};
+  } else {
+    m = percentileWindow(v);
+  }
+  m.invert = v.info.photometric == "MONOCHROME1";
+  return m;
+}
+
+DisplayMapping dragWindow(const DisplayMapping& m, double dx, double dy) {
+  DisplayMapping r = m;
+  const double scale = std::max(1.0, m.width) / 256.0;
+  r.width = std::max(1.0, m.width + dx * scale);
+  r.center = m.center - dy * scale;
+  r.source = "user";
+  return r;
+}
+
+const std::array<uint32_t, 256>& colorMapLut(ColorMap c) {
+  static const auto make = [](ColorMap cm) {
+    std::array<uint32_t, 256> lut{};
+    for (int i = 0; i < 256; ++i) {
+      const double t = i / 255.0;
+      double r = t, g = t, b = t;
+      if (cm == ColorMap::Hot) {  // black - red - yellow - white
+        r = std::clamp(3 * t, 0.0, 1.0), g = std::clamp(3 * t - 1, 0.0, 1.0), b = std::clamp(3 * t - 2, 0.0, 1.0);
+      } else if (cm == ColorMap::Rainbow) {  // blue - cyan - green - yellow - red
+        r = std::clamp(4 * t - 2, 0.0, 1.0);
+        g = t < 0.25 ? 4 * t : (t < 0.75 ? 1.0 : 4 - 4 * t);
+        b = std::clamp(2 - 4 * t, 0.0, 1.0);
+      }
+      auto u8 = [](double x) { return static_cast<uint32_t>(std::lround(std::clamp(x, 0.0, 1.0) * 255)); };
+      lut[static_cast<size_t>(i)] = u8(r) | u8(g) << 8 | u8(b) << 16 | 0xFFu << 24;
+    }
+    return lut;
+  };
+  static const std::array<std::array<uint32_t, 256>, 3> luts = {make(ColorMap::Grey), make(ColorMap::Hot),
+                                                                 make(ColorMap::Rainbow)};
+  return luts[static_cast<size_t>(c)];
+}
+
+}  // namespace cvx::view
