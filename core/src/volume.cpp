@@ -17,6 +17,7 @@ const char* toString(PixelType t) {
     case PixelType::Float32: return "float32";
     case PixelType::RGB8: return "rgb8";
     case PixelType::RGB16: return "rgb16";
+    case PixelType::RGB32: return "rgb32";
   }
   return "?";
 }
@@ -29,6 +30,7 @@ size_t bytesPerVoxel(PixelType t) {
     case PixelType::Float32: return 4;
     case PixelType::RGB8: return 3;
     case PixelType::RGB16: return 6;
+    case PixelType::RGB32: return 12;
   }
   return 1;
 }
@@ -74,6 +76,10 @@ double Volume::valueAt(int64_t x, int64_t y, int64_t z, int64_t t) const {
     }
     case PixelType::RGB16: {
       const uint16_t* p = as<uint16_t>() + 3 * i;
+      return 0.299 * p[0] + 0.587 * p[1] + 0.114 * p[2];
+    }
+    case PixelType::RGB32: {
+      const uint32_t* p = as<uint32_t>() + 3 * i;
       return 0.299 * p[0] + 0.587 * p[1] + 0.114 * p[2];
     }
   }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <filesystem>
 #include <tuple>
 
 #include <cvx/io/formats.h>
@@ -64,6 +65,23 @@ INSTANTIATE_TEST_SUITE_P(AllFormats, FormatRoundTrip,
                                                               PixelType::RGB8),
                                             ::testing::Bool()),
                          name);
+
+// 16- and 32-bit colour: NIfTI has no such type and no reader here takes it, so every format
+// refuses it with a code and leaves no file behind.
+TEST(FormatRoundTrip, WideColourIsRefusedInEveryFormat) {
+  test::TempDir tmp;
+  for (PixelType t : {PixelType::RGB16, PixelType::RGB32}) {
+    auto v = test::patternVolume(t, {3, 2, 2, 1});
+    for (const char* ext : {".nii", ".nii.gz", ".nrrd", ".mha"}) {
+      const std::string path = tmp.file(std::string("wide_") + toString(t) + ext);
+      auto s = io::writeImage(*v, path);
+      ASSERT_FALSE(s.ok()) << toString(t) << ext;
+      EXPECT_EQ(s.error().code, "format.unsupported") << toString(t) << ext;
+      EXPECT_NE(s.error().message.find(t == PixelType::RGB16 ? "16-bit RGB" : "32-bit RGB"), std::string::npos);
+      EXPECT_FALSE(std::filesystem::exists(path)) << path;
+    }
+  }
+}
 
 TEST(FormatRoundTrip, NiftiStartTimeAndMhaStartTimeKept) {
   auto v = test::patternVolume(PixelType::Int16, {4, 4, 2, 3});

@@ -74,6 +74,10 @@ inline std::shared_ptr<Volume> patternVolume(PixelType t, std::array<int64_t, 4>
       case PixelType::RGB16:
         for (int c = 0; c < 3; ++c) v->as<uint16_t>()[3 * i + c] = static_cast<uint16_t>((h * (c + 1)) & 0xffff);
         break;
+      case PixelType::RGB32:
+        for (int c = 0; c < 3; ++c)
+          v->as<uint32_t>()[3 * i + c] = static_cast<uint32_t>(h * 42949u * (c + 1)) ^ (0x80000000u >> c);
+        break;
     }
   }
   v->geometry = obliqueGeometry();

@@ -94,7 +94,7 @@ Status ybrKind(const std::string& color, Ybr& kind, const std::string& path) {
   return {};
 }
 
-// One pixel to RGB in the sample range [0, maxv] (255 for 8 bits, 65535 for 16).
+// One pixel to RGB in the sample range [0, maxv] (255 for 8 bits, 65535 for 16, 2^32 - 1 for 32).
 inline void toRgb(Ybr kind, uint32_t y, uint32_t cb, uint32_t cr, uint32_t maxv, uint32_t out[3]) {
   const double half = (maxv + 1.0) / 2.0, unit = (maxv + 1.0) / 256.0;
   const double Y = y, B = static_cast<double>(cb) - half, R = static_cast<double>(cr) - half;
@@ -115,9 +115,11 @@ inline void toRgb(Ybr kind, uint32_t y, uint32_t cb, uint32_t cr, uint32_t maxv,
   }
 }
 
-// Writes one RGB pixel as 8 or 16 bits per channel.
-inline void put(std::byte* out, size_t i, bool wide, const uint32_t c[3]) {
-  if (wide) {
+// Writes one RGB pixel as 1, 2 or 4 bytes per channel.
+inline void put(std::byte* out, size_t i, unsigned outBytes, const uint32_t c[3]) {
+  if (outBytes == 4) {
+    std::memcpy(out + 12 * i, c, 12);
+  } else if (outBytes == 2) {
     const uint16_t v[3] = {static_cast<uint16_t>(c[0]), static_cast<uint16_t>(c[1]), static_cast<uint16_t>(c[2])};
     std::memcpy(out + 6 * i, v, 6);
   } else {
@@ -125,28 +127,35 @@ inline void put(std::byte* out, size_t i, bool wide, const uint32_t c[3]) {
   }
 }
 
-// Colour samples to RGB8, or to RGB16 for samples wider than 8 bits (32-bit samples keep their
-// 16 most significant stored bits; the plan says so with pixel.rgb_reduced).
+// Colour samples to RGB8, RGB16 (9 to 16 bits allocated) or RGB32 (32 bits allocated), every
+// stored bit kept. 32-bit samples are masked as grey ones are: shifted down by
+// HighBit + 1 - BitsStored where the codec keeps bit positions, then BitsStored bits kept.
 Status colourToRgb(const DecodeFile& f, const RawFrame& raw, std::byte* out) {
   const PixelFormat& p = f.pf;
   const size_t n = pixelCount(p);
   Ybr kind = Ybr::None;
   CVX_TRY(ybrKind(raw.color, kind, f.path));
-  const bool wide = p.storedType() == PixelType::RGB16;
-  const unsigned bits = wide ? 16u : 8u;
+  const PixelType type = p.storedType();
+  const unsigned outBytes = type == PixelType::RGB32 ? 4u : type == PixelType::RGB16 ? 2u : 1u;
+  const unsigned bits = 8u * outBytes;
   const unsigned stored = std::min<unsigned>(p.bitsStored, 8u * raw.sampleBytes);
-  const unsigned down = stored > bits ? stored - bits : 0u;
-  const uint32_t maxv = (1u << bits) - 1u;
-  auto at = [&](size_t i) { return (sampleAt(raw.data, i, raw.sampleBytes) >> down) & maxv; };
+  unsigned down = stored > bits ? stored - bits : 0u;
+  uint32_t keep = static_cast<uint32_t>((uint64_t{1} << bits) - 1u);
+  if (outBytes == 4) {
+    down = raw.applyHighBit && raw.sampleBytes == 4 ? p.highBit + 1u - p.bitsStored : 0u;
+    keep = static_cast<uint32_t>((uint64_t{1} << stored) - 1u);
+  }
+  const uint32_t maxv = static_cast<uint32_t>((uint64_t{1} << bits) - 1u);
+  auto at = [&](size_t i) { return (sampleAt(raw.data, i, raw.sampleBytes) >> down) & keep; };
   uint32_t c[3];
   if (raw.subsampled422) {
     if (p.cols % 2 != 0) return makeError("dicom.unsupported_pixel", "4:2:2 data with odd Columns", f.path);
     for (size_t j = 0; j < n / 2; ++j) {
       const uint32_t cb = at(4 * j + 2), cr = at(4 * j + 3);
       toRgb(kind, at(4 * j), cb, cr, maxv, c);
-      put(out, 2 * j, wide, c);
+      put(out, 2 * j, outBytes, c);
       toRgb(kind, at(4 * j + 1), cb, cr, maxv, c);
-      put(out, 2 * j + 1, wide, c);
+      put(out, 2 * j + 1, outBytes, c);
     }
     return {};
   }
@@ -155,7 +164,7 @@ Status colourToRgb(const DecodeFile& f, const RawFrame& raw, std::byte* out) {
     const uint32_t b = raw.planar ? at(n + i) : at(3 * i + 1);
     const uint32_t d = raw.planar ? at(2 * n + i) : at(3 * i + 2);
     toRgb(kind, a, b, d, maxv, c);
-    put(out, i, wide, c);
+    put(out, i, outBytes, c);
   }
   return {};
 }

@@ -4,8 +4,11 @@ namespace cvx::io {
 
 PixelType PixelFormat::storedType() const {
   if (photometric.rfind("PALETTE", 0) == 0) return PixelType::RGB8;
-  // Colour keeps 16 bits per channel; 32-bit colour is reduced to 16 (pixel.rgb_reduced).
-  if (samplesPerPixel == 3) return bitsAllocated > 8 ? PixelType::RGB16 : PixelType::RGB8;
+  // Colour keeps every bit: 8, 16 or 32 bits per channel.
+  if (samplesPerPixel == 3) {
+    if (bitsAllocated == 32) return PixelType::RGB32;
+    return bitsAllocated > 8 ? PixelType::RGB16 : PixelType::RGB8;
+  }
   if (bitsAllocated <= 8) return PixelType::UInt8;
   // 32-bit integers (RT Dose) as float32: exact up to 2^24, then to float precision.
   if (bitsAllocated == 32) return PixelType::Float32;

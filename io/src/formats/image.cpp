@@ -51,8 +51,13 @@ Result<std::shared_ptr<Volume>> readImage(const std::string& path, ImageReadNote
 
 Status writeImage(const Volume& v, const std::string& path) {
   if (v.voxelCount() <= 0 || !v.data()) return makeError("format.bad_volume", "empty volume", path);
-  if (v.type() == PixelType::RGB16)
-    return makeError("format.unsupported", "16-bit RGB cannot be written (NIfTI has no such type)", path);
+  // Wide colour is refused in every format, as the readers take 8-bit RGB only (NIfTI has no
+  // 16- or 32-bit RGB type at all): a file written here always reads back here.
+  if (v.type() == PixelType::RGB16 || v.type() == PixelType::RGB32)
+    return makeError("format.unsupported",
+                     std::string(v.type() == PixelType::RGB16 ? "16" : "32") +
+                         "-bit RGB cannot be written (NIfTI has no such type; the readers take 8-bit RGB only)",
+                     path);
   switch (imageFormatFromPath(path)) {
     case ImageFormat::Nifti: return fmt::writeNifti(v, path, false);
     case ImageFormat::NiftiGz: return fmt::writeNifti(v, path, true);

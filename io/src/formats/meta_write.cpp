@@ -15,6 +15,7 @@ const char* metaTypeName(PixelType t) {
     case PixelType::UInt16: return "MET_USHORT";
     case PixelType::Float32: return "MET_FLOAT";
     case PixelType::RGB16: return "MET_USHORT";  // refused by writeImage
+    case PixelType::RGB32: return "MET_UINT";  // refused by writeImage
   }
   return "MET_UCHAR";
 }

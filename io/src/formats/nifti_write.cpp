@@ -30,6 +30,7 @@ void niftiCode(PixelType t, int16_t& datatype, int16_t& bitpix) {
     case PixelType::Float32: datatype = 16, bitpix = 32; return;
     case PixelType::RGB8: datatype = 128, bitpix = 24; return;
     case PixelType::RGB16: datatype = 0, bitpix = 48; return;  // refused by writeImage
+    case PixelType::RGB32: datatype = 0, bitpix = 96; return;  // refused by writeImage
   }
 }
 

@@ -16,6 +16,7 @@ const char* nrrdTypeName(PixelType t) {
     case PixelType::UInt16: return "ushort";
     case PixelType::Float32: return "float";
     case PixelType::RGB16: return "ushort";  // refused by writeImage
+    case PixelType::RGB32: return "uint";  // refused by writeImage
   }
   return "uchar";
 }

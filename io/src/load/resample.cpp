@@ -28,6 +28,7 @@ void lerp(PixelType t, const std::byte* a, const std::byte* b, double w, size_t 
     case PixelType::Float32: lerpSlice<float>(a, b, w, voxels, out); break;
     case PixelType::RGB8: lerpSlice<uint8_t>(a, b, w, voxels * 3, out); break;
     case PixelType::RGB16: lerpSlice<uint16_t>(a, b, w, voxels * 3, out); break;
+    case PixelType::RGB32: lerpSlice<uint32_t>(a, b, w, voxels * 3, out); break;
   }
 }
 

@@ -21,7 +21,8 @@ void convertToFloat(PixelType from, const std::byte* src, size_t n, double slope
     case PixelType::UInt16: toFloat<uint16_t>(src, n, slope, inter, dst); break;
     case PixelType::Float32: toFloat<float>(src, n, slope, inter, dst); break;
     case PixelType::RGB8:
-    case PixelType::RGB16: std::memset(dst, 0, n * sizeof(float)); break;
+    case PixelType::RGB16:
+    case PixelType::RGB32: std::memset(dst, 0, n * sizeof(float)); break;
   }
 }
 

@@ -32,9 +32,7 @@ void setPixelAndRescale(SeriesPlan& plan) {
       uniform = false;
   plan.type = plan.pixel.storedType();
   plan.info.rescaleUniform = uniform;
-  const bool rgb = plan.type == PixelType::RGB8 || plan.type == PixelType::RGB16;
-  if (rgb && plan.pixel.bitsAllocated == 32)
-    plan.warnings.push_back({"pixel.rgb_reduced", "32-bit colour reduced to its 16 most significant bits per channel"});
+  const bool rgb = plan.type == PixelType::RGB8 || plan.type == PixelType::RGB16 || plan.type == PixelType::RGB32;
   // float32 stored values (32-bit integers, e.g. RT Dose counts) get their rescale (DoseGridScaling) applied.
   const bool scaledFloat = plan.type == PixelType::Float32 &&
                            (plan.slices.front().rescaleSlope != 1 || plan.slices.front().rescaleIntercept != 0);

@@ -17,7 +17,8 @@
 namespace cvx {
 
 // RGB16: 16 bits per channel, interleaved (colour ultrasound, 16-bit secondary captures).
-enum class PixelType : uint8_t { UInt8, Int16, UInt16, Float32, RGB8, RGB16 };
+// RGB32: 32 bits per channel (uint32), interleaved: 32-bit colour kept at full precision.
+enum class PixelType : uint8_t { UInt8, Int16, UInt16, Float32, RGB8, RGB16, RGB32 };
 const char* toString(PixelType t);
 size_t bytesPerVoxel(PixelType t);
 
