@@ -12,6 +12,9 @@ namespace cvx {
 // One diagnostic: what went wrong or was replaced, for errors (in a Result), warnings (on a
 // series, a scan, a load or a format read) and skipped files alike.
 struct Diagnostic {
+  Diagnostic() = default;
+  Diagnostic(std::string c, std::string m, std::string p = {})
+      : code(std::move(c)), message(std::move(m)), path(std::move(p)) {}
   std::string code;     // stable machine-readable code, e.g. "dicom.truncated"
   std::string message;  // human message
   std::string path;     // where: a file path; a UID or a parameter when there is no file; or empty

@@ -12,13 +12,14 @@
 #include <string>
 #include <vector>
 
+#include <cvx/core/hd/reslice.h>
 #include <cvx/core/volume.h>
 #include <cvx/viewstate/mapping.h>
 #include <cvx/viewstate/plane.h>
 
 namespace cvx::view {
 
-enum class SlabMode { Mip, MinIp, Mean };
+using SlabMode = hd::SlabMode;  // MIP, MinIP, mean: the reslice function's own modes
 
 // One image layer: a volume shared by every view (never copied) and its display mapping.
 struct Layer {
