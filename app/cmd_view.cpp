@@ -1,7 +1,7 @@
-// demo and view: thin wrappers over io::writeDemoStudy and viewer::runViewer.
+// demo and view: thin wrappers over demo::writeDemoStudy and viewer::runViewer.
 #include <cstdio>
 
-#include <cvx/io/demo.h>
+#include <cvx/demo/demo.h>
 
 #include "commands.h"
 #if defined(CVX_HAVE_VIEWER)
@@ -15,7 +15,7 @@ int runDemo(const std::vector<std::string>& args) {
     std::fputs("usage: cinevox demo OUTDIR\n", stderr);
     return kExitUsage;
   }
-  if (auto st = io::writeDemoStudy(args[0]); !st) {
+  if (auto st = demo::writeDemoStudy(args[0]); !st) {
     std::fprintf(stderr, "error %s\n", st.error().str().c_str());
     return kExitError;
   }

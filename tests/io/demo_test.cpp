@@ -221,17 +221,17 @@ TEST(DemoStudy, Monochrome1StoredZeroDisplaysWhite) {
 }
 
 TEST(DemoStudy, BadOutputPathsGiveCodedErrors) {
-  const Status empty = io::writeDemoStudy("");
+  const Status empty = demo::writeDemoStudy("");
   ASSERT_FALSE(empty.ok());
   EXPECT_EQ(empty.error().code, "demo.bad_path");
   const TempDir tmp("cvx_demo_bad");
   ASSERT_TRUE(tmp.ok());
   const std::string file = tmp.file("plain.txt");
   std::ofstream(file) << "x";
-  const Status onFile = io::writeDemoStudy(file);
+  const Status onFile = demo::writeDemoStudy(file);
   ASSERT_FALSE(onFile.ok());
   EXPECT_EQ(onFile.error().code, "demo.bad_path");
-  const Status under = io::writeDemoStudy(file + "/sub");
+  const Status under = demo::writeDemoStudy(file + "/sub");
   ASSERT_FALSE(under.ok());
   EXPECT_EQ(under.error().code, "demo.mkdir_failed");
 }

@@ -15,7 +15,7 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 
 #include <cvx/core/geometry.h>
-#include <cvx/io/demo.h>
+#include <cvx/demo/demo.h>
 
 #include "temp_dir.h"
 
@@ -35,7 +35,7 @@ class DemoStudy {
   DemoStudy() {
     if (!tmp_.ok()) return;
     dir_ = tmp_.path();
-    const Status s = io::writeDemoStudy(dir_);
+    const Status s = demo::writeDemoStudy(dir_);
     ok_ = s.ok();
     if (!ok_) error_ = s.error().str();
   }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Demo study: the oblique orientation phantom. 160 columns x 200 rows x 40 slices, PixelSpacing
 // 0.5\0.8 (0.5 mm between rows, 0.8 mm between columns), 2.5 mm slices, the plane rotated 20 deg
 // about x then 20 deg about y. Its content is defined in patient space (docs/demo.md), so a
@@ -6,12 +7,10 @@
 #include <numbers>
 #include <vector>
 
-#include <dcmtk/dcmdata/dcdeftag.h>
-#include <dcmtk/dcmdata/dcuid.h>
 
-#include "demo_internal.h"
+#include "internal.h"
 
-namespace cvx::io::demo {
+namespace cvx::demo {
 namespace {
 
 constexpr int kCols = 160, kRows = 200, kSlices = 40;
@@ -54,16 +53,16 @@ uint16_t valueAt(Vec3 p) {
   return x * x + y * y + z * z <= 1.0 ? 100 : 0;
 }
 
-void putObliqueModules(DcmItem& d) {
-  d.putAndInsertString(DCM_ImageType, "ORIGINAL\\PRIMARY\\M\\ND");
-  d.putAndInsertString(DCM_ScanningSequence, "SE");
-  d.putAndInsertString(DCM_SequenceVariant, "NONE");
-  d.putAndInsertString(DCM_ScanOptions, "");
-  d.putAndInsertString(DCM_MRAcquisitionType, "2D");
-  d.putAndInsertString(DCM_RepetitionTime, "500");
-  d.putAndInsertString(DCM_EchoTime, "15");
-  d.putAndInsertString(DCM_EchoTrainLength, "1");
-  d.putAndInsertString(DCM_MagneticFieldStrength, "1.5");
+void putObliqueModules(DicomItemWriter& d) {
+  d.set("ImageType", "ORIGINAL\\PRIMARY\\M\\ND");
+  d.set("ScanningSequence", "SE");
+  d.set("SequenceVariant", "NONE");
+  d.set("ScanOptions", "");
+  d.set("MRAcquisitionType", "2D");
+  d.set("RepetitionTime", "500");
+  d.set("EchoTime", "15");
+  d.set("EchoTrainLength", "1");
+  d.set("MagneticFieldStrength", "1.5");
   putWindows(d, {500}, {1000}, "DEFAULT");
 }
 
@@ -72,15 +71,15 @@ void putObliqueModules(DcmItem& d) {
 Status writeOblique(const std::string& outDir, const Study& study) {
   auto dir = seriesDir(outDir, "OBLIQUE");
   if (!dir) return dir.error();
-  Series s{newUid(), newUid(), "MR", UID_MRImageStorage, "Demo oblique orientation phantom (L marker)",
+  Series s{newUid(), newUid(), "MR", kMrImageStorage, "Demo oblique orientation phantom (L marker)",
            "104000", 5};
   const Frame f = obliqueFrame();
   std::vector<uint16_t> px(static_cast<size_t>(kCols) * kRows);
   for (int k = 0; k < kSlices; ++k) {
     for (int j = 0; j < kRows; ++j)
       for (int i = 0; i < kCols; ++i) px[static_cast<size_t>(j) * kCols + i] = valueAt(voxelCentre(f, i, j, k));
-    DcmFileFormat file;
-    DcmDataset& d = *file.getDataset();
+    DicomWriter file;
+    DicomItemWriter& d = file;
     putCommon(d, study, s, k + 1);
     putObliqueModules(d);
     putPlane(d, Plane{voxelCentre(f, 0, 0, k), f.row, f.col, kRowSpacing, kColSpacing, kSliceMm});
@@ -90,4 +89,4 @@ Status writeOblique(const std::string& outDir, const Study& study) {
   return {};
 }
 
-}  // namespace cvx::io::demo
+}  // namespace cvx::demo

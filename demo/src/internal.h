@@ -1,17 +1,24 @@
-// Private to the demo study writer (io/src/demo_*.cpp): shared DICOM modules and the phantoms.
+// SPDX-License-Identifier: MIT
+// Private to the demo study generator (demo/src/*.cpp): shared DICOM modules and the phantoms.
 #pragma once
 #include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include <dcmtk/config/osconfig.h>
-#include <dcmtk/dcmdata/dcfilefo.h>
-
 #include <cvx/core/error.h>
 #include <cvx/core/geometry.h>
+#include <cvx/io/dicom_writer.h>
 
-namespace cvx::io::demo {
+namespace cvx::demo {
+
+using io::DicomItemWriter;
+using io::DicomWriter;
+
+// SOP classes of the demo series (PS3.4 B.5).
+inline constexpr const char* kCtImageStorage = "1.2.840.10008.5.1.4.1.1.2";
+inline constexpr const char* kMrImageStorage = "1.2.840.10008.5.1.4.1.1.4";
+inline constexpr const char* kPetImageStorage = "1.2.840.10008.5.1.4.1.1.128";
 
 // Identifiers shared by every series of the demo study.
 struct Study {
@@ -48,14 +55,14 @@ std::string ds(double v);
 std::string dsList(const std::vector<double>& v);
 
 // Patient, General Study, General Series, Frame of Reference, General Equipment, SOP Common.
-void putCommon(DcmItem& ds, const Study& study, const Series& series, int instance);
-void putPlane(DcmItem& ds, const Plane& plane);
-void putPixels(DcmItem& ds, const Pixels& px);
+void putCommon(DicomItemWriter& w, const Study& study, const Series& series, int instance);
+void putPlane(DicomItemWriter& w, const Plane& plane);
+void putPixels(DicomItemWriter& w, const Pixels& px);
 // Window presets: centers, widths and explanations of the same length.
-void putWindows(DcmItem& ds, const std::vector<double>& centers, const std::vector<double>& widths,
+void putWindows(DicomItemWriter& w, const std::vector<double>& centers, const std::vector<double>& widths,
                 const std::string& explanations);
-// Writes file as Explicit VR Little Endian with a meta header.
-Status save(DcmFileFormat& file, const std::string& path);
+// Writes the file (Part 10, Explicit VR Little Endian); a rerun replaces the study's own files.
+Status save(const DicomWriter& file, const std::string& path);
 // outDir/name, created; demo.mkdir_failed on failure.
 Result<std::string> seriesDir(const std::string& outDir, const std::string& name);
 // dir/IM0001.dcm
@@ -70,11 +77,11 @@ Tissue tissueAt(Vec3 patientMm);
 double huOf(Tissue t);
 double suvOf(Tissue t);
 
-// The series writers (demo_ct.cpp, demo_pet.cpp, demo_mr4d.cpp, demo_oblique.cpp, demo_mono1.cpp).
+// The series writers (ct.cpp, pet.cpp, mr4d.cpp, oblique.cpp, mono1.cpp).
 Status writeCt(const std::string& outDir, const Study& study);
 Status writePet(const std::string& outDir, const Study& study);
 Status writeMr4d(const std::string& outDir, const Study& study);
 Status writeOblique(const std::string& outDir, const Study& study);
 Status writeMono1(const std::string& outDir, const Study& study);
 
-}  // namespace cvx::io::demo
+}  // namespace cvx::demo

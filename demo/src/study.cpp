@@ -1,12 +1,13 @@
+// SPDX-License-Identifier: MIT
 // Demo study: writeDemoStudy, one folder per series under outDir.
 #include <filesystem>
 #include <system_error>
 
-#include <cvx/io/demo.h>
+#include <cvx/demo/demo.h>
 
-#include "demo_internal.h"
+#include "internal.h"
 
-namespace cvx::io {
+namespace cvx::demo {
 
 Status writeDemoStudy(const std::string& outDir) {
   if (outDir.empty()) return makeError("demo.bad_path", "no output folder given");
@@ -15,15 +16,15 @@ Status writeDemoStudy(const std::string& outDir) {
     return makeError("demo.bad_path", "the output path exists and is not a folder", outDir);
   std::filesystem::create_directories(outDir, ec);
   if (ec) return makeError("demo.mkdir_failed", "cannot create the output folder: " + ec.message(), outDir);
-  demo::Study study;
-  study.studyUid = demo::newUid();
-  study.ctFrameUid = demo::newUid();
-  CVX_TRY(demo::writeCt(outDir, study));
-  CVX_TRY(demo::writePet(outDir, study));
-  CVX_TRY(demo::writeMr4d(outDir, study));
-  CVX_TRY(demo::writeOblique(outDir, study));
-  CVX_TRY(demo::writeMono1(outDir, study));
+  Study study;
+  study.studyUid = newUid();
+  study.ctFrameUid = newUid();
+  CVX_TRY(writeCt(outDir, study));
+  CVX_TRY(writePet(outDir, study));
+  CVX_TRY(writeMr4d(outDir, study));
+  CVX_TRY(writeOblique(outDir, study));
+  CVX_TRY(writeMono1(outDir, study));
   return {};
 }
 
-}  // namespace cvx::io
+}  // namespace cvx::demo

@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: MIT
 // Demo study: the anatomical body phantom shared by the CT and PET series. Every shape is an
 // ellipse (all z) or an ellipsoid in patient space (LPS, mm); docs/demo.md lists them.
 #include <cmath>
 
-#include "demo_internal.h"
+#include "internal.h"
 
-namespace cvx::io::demo {
+namespace cvx::demo {
 namespace {
 
 // (p - c) scaled by the semi-axes, squared length: <= 1 inside.
@@ -97,4 +98,4 @@ double suvOf(Tissue t) {
   return 0;
 }
 
-}  // namespace cvx::io::demo
+}  // namespace cvx::demo

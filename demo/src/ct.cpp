@@ -1,15 +1,14 @@
+// SPDX-License-Identifier: MIT
 // Demo study: the CT series. 256x256x120 axial slices of the body phantom, 0.9 mm pixels, 2 mm
 // slices, stored unsigned 12-bit with RescaleIntercept -1024 (stored = HU + 1024).
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
-#include <dcmtk/dcmdata/dcdeftag.h>
-#include <dcmtk/dcmdata/dcuid.h>
 
-#include "demo_internal.h"
+#include "internal.h"
 
-namespace cvx::io::demo {
+namespace cvx::demo {
 namespace {
 
 constexpr int kSize = 256, kSlices = 120;
@@ -29,14 +28,14 @@ void fillSlice(int k, std::vector<uint16_t>& px) {
     }
 }
 
-void putCtModules(DcmItem& d) {
-  d.putAndInsertString(DCM_ImageType, "ORIGINAL\\PRIMARY\\AXIAL");
-  d.putAndInsertString(DCM_KVP, "120");
-  d.putAndInsertString(DCM_ConvolutionKernel, "STANDARD");
-  d.putAndInsertString(DCM_BodyPartExamined, "CHEST");
-  d.putAndInsertString(DCM_RescaleIntercept, "-1024");
-  d.putAndInsertString(DCM_RescaleSlope, "1");
-  d.putAndInsertString(DCM_RescaleType, "HU");
+void putCtModules(DicomItemWriter& d) {
+  d.set("ImageType", "ORIGINAL\\PRIMARY\\AXIAL");
+  d.set("KVP", "120");
+  d.set("ConvolutionKernel", "STANDARD");
+  d.set("BodyPartExamined", "CHEST");
+  d.set("RescaleIntercept", "-1024");
+  d.set("RescaleSlope", "1");
+  d.set("RescaleType", "HU");
   putWindows(d, {40, -600, 400}, {400, 1500, 1800}, "ABDOMEN\\LUNG\\BONE");
 }
 
@@ -45,13 +44,13 @@ void putCtModules(DcmItem& d) {
 Status writeCt(const std::string& outDir, const Study& study) {
   auto dir = seriesDir(outDir, "CT");
   if (!dir) return dir.error();
-  Series s{newUid(), study.ctFrameUid, "CT", UID_CTImageStorage, "Demo CT phantom (liver lesion, lung nodule)",
+  Series s{newUid(), study.ctFrameUid, "CT", kCtImageStorage, "Demo CT phantom (liver lesion, lung nodule)",
            "093000", 2};
   std::vector<uint16_t> px(static_cast<size_t>(kSize) * kSize);
   for (int k = 0; k < kSlices; ++k) {
     fillSlice(k, px);
-    DcmFileFormat file;
-    DcmDataset& d = *file.getDataset();
+    DicomWriter file;
+    DicomItemWriter& d = file;
     const int instance = kSlices - k;  // head first: instance 1 is the most superior slice
     putCommon(d, study, s, instance);
     putCtModules(d);
@@ -62,4 +61,4 @@ Status writeCt(const std::string& outDir, const Study& study) {
   return {};
 }
 
-}  // namespace cvx::io::demo
+}  // namespace cvx::demo

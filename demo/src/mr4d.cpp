@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Demo study: the 4D MR series. 10 phases of 96x96x24 axial slices (2.5 mm pixels, 5 mm slices),
 // classic single-frame files in one series: a beating ventricle and a blob moving along +x.
 // Phase t (0-based) has TemporalPositionIdentifier t+1 and TriggerTime 80 t ms.
@@ -5,12 +6,10 @@
 #include <numbers>
 #include <vector>
 
-#include <dcmtk/dcmdata/dcdeftag.h>
-#include <dcmtk/dcmdata/dcuid.h>
 
-#include "demo_internal.h"
+#include "internal.h"
 
-namespace cvx::io::demo {
+namespace cvx::demo {
 namespace {
 
 constexpr int kSize = 96, kSlices = 24, kPhases = 10;
@@ -34,21 +33,21 @@ uint16_t signalAt(Vec3 p, int t) {
   return bx * bx + by * by <= 1.0 ? 300 : 0;
 }
 
-void putMrModules(DcmItem& d, int t) {
-  d.putAndInsertString(DCM_ImageType, "ORIGINAL\\PRIMARY\\M\\ND");
-  d.putAndInsertString(DCM_ScanningSequence, "GR");
-  d.putAndInsertString(DCM_SequenceVariant, "SS");
-  d.putAndInsertString(DCM_ScanOptions, "CG");
-  d.putAndInsertString(DCM_MRAcquisitionType, "2D");
-  d.putAndInsertString(DCM_RepetitionTime, "3.2");
-  d.putAndInsertString(DCM_EchoTime, "1.4");
-  d.putAndInsertString(DCM_EchoTrainLength, "1");
-  d.putAndInsertString(DCM_MagneticFieldStrength, "1.5");
-  d.putAndInsertString(DCM_ImagedNucleus, "1H");
-  d.putAndInsertString(DCM_TriggerTime, ds(kPhaseMs * t).c_str());
-  d.putAndInsertString(DCM_TemporalPositionIdentifier, std::to_string(t + 1).c_str());
-  d.putAndInsertString(DCM_NumberOfTemporalPositions, std::to_string(kPhases).c_str());
-  d.putAndInsertString(DCM_CardiacNumberOfImages, std::to_string(kPhases).c_str());
+void putMrModules(DicomItemWriter& d, int t) {
+  d.set("ImageType", "ORIGINAL\\PRIMARY\\M\\ND");
+  d.set("ScanningSequence", "GR");
+  d.set("SequenceVariant", "SS");
+  d.set("ScanOptions", "CG");
+  d.set("MRAcquisitionType", "2D");
+  d.set("RepetitionTime", "3.2");
+  d.set("EchoTime", "1.4");
+  d.set("EchoTrainLength", "1");
+  d.set("MagneticFieldStrength", "1.5");
+  d.set("ImagedNucleus", "1H");
+  d.set("TriggerTime", ds(kPhaseMs * t));
+  d.set("TemporalPositionIdentifier", std::to_string(t + 1));
+  d.set("NumberOfTemporalPositions", std::to_string(kPhases));
+  d.set("CardiacNumberOfImages", std::to_string(kPhases));
   putWindows(d, {500}, {1000}, "DEFAULT");
 }
 
@@ -56,8 +55,8 @@ Status writePhaseSlice(const std::string& dir, const Study& study, const Series&
                        std::vector<uint16_t>& px) {
   for (int j = 0; j < kSize; ++j)
     for (int i = 0; i < kSize; ++i) px[static_cast<size_t>(j) * kSize + i] = signalAt(mrVoxelCentre(i, j, k), t);
-  DcmFileFormat file;
-  DcmDataset& d = *file.getDataset();
+  DicomWriter file;
+  DicomItemWriter& d = file;
   const int instance = t * kSlices + k + 1;
   putCommon(d, study, s, instance);
   putMrModules(d, t);
@@ -71,7 +70,7 @@ Status writePhaseSlice(const std::string& dir, const Study& study, const Series&
 Status writeMr4d(const std::string& outDir, const Study& study) {
   auto dir = seriesDir(outDir, "MR4D");
   if (!dir) return dir.error();
-  Series s{newUid(), newUid(), "MR", UID_MRImageStorage, "Demo 4D cine (10 phases, beating + moving)",
+  Series s{newUid(), newUid(), "MR", kMrImageStorage, "Demo 4D cine (10 phases, beating + moving)",
            "103000", 4};
   std::vector<uint16_t> px(static_cast<size_t>(kSize) * kSize);
   for (int t = 0; t < kPhases; ++t)
@@ -79,4 +78,4 @@ Status writeMr4d(const std::string& outDir, const Study& study) {
   return {};
 }
 
-}  // namespace cvx::io::demo
+}  // namespace cvx::demo
