@@ -4,7 +4,8 @@
 # Prints one line per violation (file:line: rule: include) and exits 1 if there is any.
 #   1. <dcmtk/...> only in io/ (and tests/io, tests/data, tests/itk, tests/common: DCMTK as a reference oracle);
 #      not in demo/, which writes DICOM through io's DicomWriter.
-#   2. Qt (<Q...>, <QtCore/...>) only in viewer/ and app/ (and their tests: tests/gui, viewer, app).
+#   2. Qt (<Q...>, <QtCore/...>) only in viewer/ and app/ (and their tests: tests/gui, viewer, app),
+#      never in the Qt-free viewer state (viewer/state/, tests/viewstate/).
 #   3. core/: the C++ standard library, libc/POSIX headers, <cvx/core/...> and local "..." files.
 #   4. cuda/ and every .cu/.cuh file: the same plus <cvx/cuda/...> and CUDA toolkit headers.
 #   5. __CUDACC__ is tested only in core/include/cvx/core/hd/config.h (STYLE.md item 3).
@@ -43,9 +44,10 @@ for f in $files; do
     case $f in io/*|tests/io/*|tests/data/*|tests/itk/*|tests/common/*) ;; *)
       [[ $inc =~ ^[\<\"]dcmtk/ ]] && report "$f" "$n" "dcmtk outside io" "$inc" ;;
     esac
-    case $f in viewer/*|app/*|tests/gui/*|tests/viewer/*|tests/app/*) ;; *)
-      [[ $inc =~ ^[\<\"]Q[A-Za-z]+(/|[\>\"]) ]] && report "$f" "$n" "Qt outside viewer/app" "$inc" ;;
-    esac
+    case $f in viewer/state/*|tests/viewstate/*) qt=no ;; viewer/*|app/*|tests/gui/*|tests/viewer/*|tests/app/*) qt=yes ;; *) qt=no ;; esac
+    if [ $qt = no ] && [[ $inc =~ ^[\<\"]Q[A-Za-z]+(/|[\>\"]) ]]; then
+      report "$f" "$n" "Qt outside viewer/app (or in the Qt-free viewer/state)" "$inc"
+    fi
     case $f in
       core/*) check_whitelist "$f" "$n" "$inc" "core: standard library only" "$std_re" "$core_re" ;;
       cuda/*|*.cu|*.cuh) check_whitelist "$f" "$n" "$inc" "cuda: core and CUDA only" "$std_re" "$core_re" "$cuda_re" ;;

@@ -20,6 +20,7 @@ mk core/include/cvx/core/hd/config.h '#if defined(__CUDACC__)\n#endif'
 
 mk render/bad_dcmtk.cpp '#include <dcmtk/dcmdata/dctk.h>'
 mk render/bad_qt.cpp    '#include <QImage>'
+mk viewer/state/src/bad_qt.cpp '#include <QObject>'
 mk core/src/bad_lib.cpp '#include <nlohmann/json.hpp>'
 mk core/src/bad_io.h    '#include <cvx/io/dicom.h>'
 mk cuda/src/bad_itk.cu  '#include <itkImage.h>'
@@ -38,7 +39,7 @@ rc=$?
 echo "$out"
 status=0
 [ $rc -ne 0 ] || { echo "FAIL: checker returned 0 on a bad tree"; status=1; }
-for bad in render/bad_dcmtk.cpp render/bad_qt.cpp core/src/bad_lib.cpp core/src/bad_io.h \
+for bad in render/bad_dcmtk.cpp render/bad_qt.cpp viewer/state/src/bad_qt.cpp core/src/bad_lib.cpp core/src/bad_io.h \
            cuda/src/bad_itk.cu plugins/x/bad.cu render/bad_macro.h io/src/decode/bad_up.cpp \
            io/src/dicom/bad_up.cpp io/src/bad_loose.cpp io/src/demo_loose.cpp io/src/write/bad_up.cpp \
            io/src/write/bad_codec.cpp demo/src/bad_dcmtk.cpp; do
