@@ -1,8 +1,12 @@
-// The first CineVox window: the series of a study on the left, the selected series' native slice
-// on the right with its window presets and a slice slider, load progress in the status bar.
+// The CineVox window: the series of a study on the left; on the right a 2x2 layout of axial,
+// coronal and sagittal views of one viewer state (and the 3D view's place), window presets, a phase
+// slider for 4D series, load progress in the status bar.
 #pragma once
 #include <QMainWindow>
 #include <QString>
+#include <vector>
+
+#include <cvx/viewstate/state.h>
 
 class QComboBox;
 class QLabel;
@@ -12,7 +16,7 @@ class QSlider;
 
 namespace cvx::viewer {
 
-class SliceView;
+class PlaneView;
 class StudyModel;
 
 class MainWindow : public QMainWindow {
@@ -30,10 +34,12 @@ class MainWindow : public QMainWindow {
   void onSeriesSelected(int row);
   void onLoadFinished(const QString& error);
   void onPresetChosen(int index);
+  void fillPresets();
 
   StudyModel* model_ = nullptr;
   QListWidget* list_ = nullptr;
-  SliceView* view_ = nullptr;
+  view::ViewerState state_;
+  std::vector<PlaneView*> views_;
   QSlider* slider_ = nullptr;
   QComboBox* presets_ = nullptr;
   QProgressBar* progress_ = nullptr;
