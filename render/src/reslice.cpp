@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+#include <cvx/render/reslice.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "reslice_rows.h"
+
+namespace cvx::render {
+namespace {
+
+Error badRequest(std::string message) { return makeError("render.bad_request", std::move(message)); }
+
+bool finite(hd::Vec3f v) { return std::isfinite(v.x) && std::isfinite(v.y) && std::isfinite(v.z); }
+
+bool finite(const hd::ResliceParams& p) {
+  return finite(p.origin) && finite(p.du) && finite(p.dv) && finite(p.dn);
+}
+
+template <class T>
+Status run(const Volume& v, int64_t phase, const hd::ResliceParams& p, int width, int height, float* out,
+           ThreadPool& pool) {
+  const auto& d = v.dims();
+  hd::GridSampler<T> s;
+  s.data = reinterpret_cast<const T*>(v.slice(0, phase));
+  s.dims = {static_cast<int>(d[0]), static_cast<int>(d[1]), static_cast<int>(d[2])};
+  s.sy = d[0];
+  s.sz = d[0] * d[1];
+  if (!v.info.rescaleApplied) {
+    s.slope = static_cast<float>(v.info.rescaleSlope);
+    s.intercept = static_cast<float>(v.info.rescaleIntercept);
+  }
+  const detail::Plan plan = detail::makePlan(p, s.dims, width);
+  // Bands of rows: enough tiles to balance uneven rows (outside pixels are cheap), few enough that
+  // handing them out costs nothing next to a row.
+  const int64_t tiles = std::min<int64_t>(height, int64_t{pool.size() + 1} * 16);
+  const int64_t rowsPerTile = (height + tiles - 1) / tiles;
+  return pool.parallelFor((height + rowsPerTile - 1) / rowsPerTile, [&](int64_t tile) {
+    const int64_t y1 = std::min<int64_t>(height, (tile + 1) * rowsPerTile);
+    std::vector<detail::RowSample<T>> scratch;
+    scratch.reserve(static_cast<size_t>(plan.n));
+    for (int64_t y = tile * rowsPerTile; y < y1; ++y)
+      detail::resliceRow(plan, s, static_cast<int>(y), out + y * width, scratch);
+  });
+}
+
+}  // namespace
+
+Status resliceCpu(const Volume& v, int64_t phase, const hd::ResliceParams& p, int width, int height,
+                  float* out, ThreadPool* pool) {
+  if (!out) return badRequest("no output buffer");
+  if (width <= 0 || height <= 0)
+    return badRequest("output size " + std::to_string(width) + "x" + std::to_string(height));
+  const auto& d = v.dims();
+  if (phase < 0 || phase >= d[3])
+    return badRequest("phase " + std::to_string(phase) + " of " + std::to_string(d[3]));
+  if (!v.data() || d[0] <= 0 || d[1] <= 0 || d[2] <= 0) return badRequest("empty volume");
+  if (!finite(p)) {
+    std::fill(out, out + int64_t{width} * height, hd::quietNaN());
+    return {};
+  }
+  ThreadPool& tp = pool ? *pool : ThreadPool::global();
+  switch (v.type()) {
+    case PixelType::UInt8: return run<uint8_t>(v, phase, p, width, height, out, tp);
+    case PixelType::Int16: return run<int16_t>(v, phase, p, width, height, out, tp);
+    case PixelType::UInt16: return run<uint16_t>(v, phase, p, width, height, out, tp);
+    case PixelType::Float32: return run<float>(v, phase, p, width, height, out, tp);
+    case PixelType::RGB8: return run<hd::Rgb<uint8_t>>(v, phase, p, width, height, out, tp);
+    case PixelType::RGB16: return run<hd::Rgb<uint16_t>>(v, phase, p, width, height, out, tp);
+    default: break;
+  }
+  return badRequest(std::string("no reslice for pixel type ") + toString(v.type()));
+}
+
+}  // namespace cvx::render

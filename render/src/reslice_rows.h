@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: MIT
+// The CPU reslice loop over one row (private to render). Each row is split into
+//   [0, g0)  and  (g1, w): no sample can be inside (a bound with a 2-pixel margin): NaN;
+//   [g0, a0) and  (a1, g1]: the edges, where hd::reslicePixel itself runs, with its checks;
+//   [a0, a1]: every sample is inside, proven by the exact check at both ends (the inside set of a
+//             row is an interval): the same samples and the same reduction without the checks.
+// Two fast paths set up the weights that do not change once, and skip a lerp whose weight is 0
+// (lerp(a, b, 0) is a, bit for bit):
+// - Rows: du along i only (axial and coronal views of an axial stack, and obliques tilted about i),
+//   dn without i or a thin slice: j and k of every sample are constant along a row, so only i is
+//   worked out per pixel (a thin axial slice through slice centres is two loads and a lerp).
+// - Slices: k constant over the image, dn along k (a rotated axial view): k once per image.
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include <cvx/core/hd/reslice.h>
+
+namespace cvx::render::detail {
+
+// Pixels [x0, x1] of a row (x0 > x1: none).
+struct Span {
+  int x0 = 0, x1 = -1;
+};
+
+// Pixels x in [0, w) with lo[a] <= base[a] + d[a] * x <= hi[a] on every axis, in double: an
+// estimate of the float computation, to be widened or checked by the caller.
+inline Span solveSpan(hd::Vec3f base, hd::Vec3f d, const double lo[3], const double hi[3], int w) {
+  double x0 = 0, x1 = w - 1;
+  const float b[3] = {base.x, base.y, base.z}, s[3] = {d.x, d.y, d.z};
+  for (int a = 0; a < 3; ++a) {
+    if (s[a] == 0) {
+      if (b[a] < lo[a] || b[a] > hi[a]) return {};
+      continue;
+    }
+    double ta = (lo[a] - b[a]) / s[a], tb = (hi[a] - b[a]) / s[a];
+    if (ta > tb) std::swap(ta, tb);
+    x0 = std::max(x0, std::ceil(ta));
+    x1 = std::min(x1, std::floor(tb));
+  }
+  if (!(x0 <= x1)) return {};
+  return {static_cast<int>(x0), static_cast<int>(x1)};
+}
+
+enum class Path { General, Slices, Rows };
+
+// Per-image set-up shared by all rows.
+struct Plan {
+  hd::ResliceParams p;
+  hd::GridDims dims;
+  int width = 0, n = 1;
+  std::vector<float> t;  // slab offsets hd::slabOffset(s, n)
+  Path path = Path::General;
+  std::vector<hd::AxisLerp> kept;  // Slices: k lookups of the samples inside along k, in order
+  double anyLo[3], anyHi[3], allLo[3], allHi[3];
+};
+
+inline Plan makePlan(const hd::ResliceParams& p, hd::GridDims dims, int width) {
+  Plan plan;
+  plan.p = p;
+  plan.dims = dims;
+  plan.width = width;
+  plan.n = hd::slabCount(p);
+  for (int s = 0; s < plan.n; ++s) plan.t.push_back(hd::slabOffset(s, plan.n));
+  if (p.du.y == 0 && p.du.z == 0 && (plan.n == 1 || p.dn.x == 0)) {
+    plan.path = Path::Rows;
+  } else if (p.du.z == 0 && p.dv.z == 0 && (plan.n == 1 || (p.dn.x == 0 && p.dn.y == 0))) {
+    plan.path = Path::Slices;
+    // resliceCentre's z is origin.z + 0 + 0 for every pixel; a sample's z is that + dn.z * t.
+    const float cz = hd::resliceCentre(p, 0, 0).z;
+    for (int s = 0; s < plan.n; ++s) {
+      const float z = cz + p.dn.z * plan.t[s];
+      if (hd::insideAxis(z, dims.nz)) plan.kept.push_back(hd::axisLerp(z, dims.nz));
+    }
+  }
+  const double half = 0.5 * (plan.n - 1);
+  const float dn[3] = {p.dn.x, p.dn.y, p.dn.z};
+  const int nd[3] = {dims.nx, dims.ny, dims.nz};
+  for (int a = 0; a < 3; ++a) {
+    const double reach = std::fabs(static_cast<double>(dn[a])) * half;
+    plan.anyLo[a] = -0.5 - reach - 1e-3;
+    plan.anyHi[a] = nd[a] - 0.5 + reach + 1e-3;
+    plan.allLo[a] = -0.5 + reach;
+    plan.allHi[a] = nd[a] - 0.5 - reach;
+    // Axes the path settles itself (per image or per row) need no test along the row.
+    if ((plan.path == Path::Slices && a == 2) || (plan.path == Path::Rows && a > 0)) {
+      plan.allLo[a] = plan.anyLo[a] = -1e30;
+      plan.allHi[a] = plan.anyHi[a] = 1e30;
+    }
+  }
+  return plan;
+}
+
+// True when every sample of pixel x that the fast path takes is inside (the exact float test).
+template <class Sampler>
+bool fastOk(const Plan& plan, const Sampler& s, hd::Vec3f base, int x) {
+  const hd::Vec3f c = base + plan.p.du * static_cast<float>(x);
+  if (plan.path == Path::Rows) return hd::insideAxis(c.x, plan.dims.nx);
+  if (plan.path == Path::Slices) return hd::insideAxis(c.x, plan.dims.nx) && hd::insideAxis(c.y, plan.dims.ny);
+  for (int k = 0; k < plan.n; ++k)
+    if (!s.inside(c + plan.p.dn * plan.t[k])) return false;
+  return true;
+}
+
+// Fast span [a0, a1] within the margin span g: estimated, widened by a pixel, then shrunk until
+// both ends pass the exact test (pixels it leaves out go to the checked path, still exact).
+template <class Sampler>
+Span fastSpan(const Plan& plan, const Sampler& s, hd::Vec3f base, Span g) {
+  Span a = solveSpan(base, plan.p.du, plan.allLo, plan.allHi, plan.width);
+  if (a.x0 > a.x1 || (plan.path == Path::Slices && plan.kept.empty())) return {};
+  a.x0 = std::max(a.x0 - 1, g.x0);
+  a.x1 = std::min(a.x1 + 1, g.x1);
+  while (a.x0 <= a.x1 && !fastOk(plan, s, base, a.x0)) ++a.x0;
+  while (a.x1 >= a.x0 && !fastOk(plan, s, base, a.x1)) --a.x1;
+  return a;
+}
+
+// Rows: one slab sample's j/k set-up for a whole row.
+template <class T>
+struct RowSample {
+  const T* b;        // data + j*sy + k*sz
+  int64_t oy, oz;    // offsets to the upper j and k neighbours
+  float fy, fz;
+};
+
+// hd::GridSampler::sampleAt with j and k fixed. kY / kZ false skip the j / k lerp, which is exact
+// when its weight is 0 (lerp(a, b, 0) is a, bit for bit); true is exact for any weight.
+template <bool kY, bool kZ, class T>
+float rowSample(const RowSample<T>& r, int i, int64_t ox, float fx, float slope, float intercept) {
+  const T* b = r.b + i;
+  auto bilinear = [&](const T* q) {
+    const float v0 = hd::lerp(hd::loadVoxel(q), hd::loadVoxel(q + ox), fx);
+    if constexpr (!kY) return v0;
+    else return hd::lerp(v0, hd::lerp(hd::loadVoxel(q + r.oy), hd::loadVoxel(q + r.oy + ox), fx), r.fy);
+  };
+  const float lo = bilinear(b);
+  if constexpr (!kZ) return lo * slope + intercept;
+  else return hd::lerp(lo, bilinear(b + r.oz), r.fz) * slope + intercept;
+}
+
+// Rows: pixels [x0, x1], every sample inside. Only i is worked out per pixel.
+// flatten: g++ does not always inline CVX_HD_INLINE (plain `inline` on the host) in these loops.
+template <bool kY, bool kZ, class T>
+[[gnu::flatten]] void rowsPixels(const Plan& plan, const hd::GridSampler<T>& s, hd::Vec3f base, int x0, int x1,
+                const std::vector<RowSample<T>>& rows, float* row) {
+  const float bx = base.x, dux = plan.p.du.x;
+  const int nx = plan.dims.nx;
+  const hd::SlabMode mode = plan.p.mode;
+  const RowSample<T>* r0 = rows.data();
+  const size_t count = rows.size();
+  for (int x = x0; x <= x1; ++x) {
+    const hd::AxisLerp ax = hd::axisLerp(bx + dux * static_cast<float>(x), nx);  // c.x of resliceCentre
+    hd::SlabAccumulator acc;
+    for (size_t k = 0; k < count; ++k)
+      acc.add(rowSample<kY, kZ>(r0[k], ax.i, ax.step, ax.f, s.slope, s.intercept));
+    row[x] = acc.result(mode);
+  }
+}
+
+// Rows: the row's samples that are inside along j and k (the only ones any pixel can use).
+template <class T>
+void rowSamples(const Plan& plan, const hd::GridSampler<T>& s, hd::Vec3f base, std::vector<RowSample<T>>& out) {
+  out.clear();
+  for (int k = 0; k < plan.n; ++k) {
+    const hd::Vec3f q = base + plan.p.dn * plan.t[k];  // j and k of every pixel's sample k
+    if (!hd::insideAxis(q.y, s.dims.ny) || !hd::insideAxis(q.z, s.dims.nz)) continue;
+    const hd::AxisLerp ay = hd::axisLerp(q.y, s.dims.ny), az = hd::axisLerp(q.z, s.dims.nz);
+    out.push_back({s.data + (ay.i * s.sy + az.i * s.sz), ay.step * s.sy, az.step * s.sz, ay.f, az.f});
+  }
+}
+
+// The fast path over pixels [x0, x1] of a row: every sample it takes is known to be inside.
+template <class T>
+[[gnu::flatten]] void fastPixels(const Plan& plan, const hd::GridSampler<T>& s, hd::Vec3f base, int x0, int x1,
+                const std::vector<RowSample<T>>& rows, float* row) {
+  const hd::ResliceParams& p = plan.p;
+  if (plan.path == Path::Rows) {
+    bool anyY = false, anyZ = false;
+    for (const RowSample<T>& r : rows) {
+      anyY = anyY || r.fy != 0.0f;
+      anyZ = anyZ || r.fz != 0.0f;
+    }
+    if (anyY && anyZ) return rowsPixels<true, true>(plan, s, base, x0, x1, rows, row);
+    if (anyY) return rowsPixels<true, false>(plan, s, base, x0, x1, rows, row);
+    if (anyZ) return rowsPixels<false, true>(plan, s, base, x0, x1, rows, row);
+    return rowsPixels<false, false>(plan, s, base, x0, x1, rows, row);
+  }
+  for (int x = x0; x <= x1; ++x) {
+    const hd::Vec3f c = base + p.du * static_cast<float>(x);
+    hd::SlabAccumulator acc;
+    if (plan.path == Path::Slices) {
+      const hd::AxisLerp ax = hd::axisLerp(c.x, plan.dims.nx), ay = hd::axisLerp(c.y, plan.dims.ny);
+      const T* b = s.data + (ax.i + ay.i * s.sy);
+      for (const hd::AxisLerp& az : plan.kept) {
+        if (az.f == 0.0f)
+          acc.add(hd::bilinear(b + az.i * s.sz, s.sy, ax, ay) * s.slope + s.intercept);
+        else
+          acc.add(s.sampleAt(ax, ay, az));
+      }
+    } else {
+      for (int k = 0; k < plan.n; ++k) acc.add(s.sample(c + p.dn * plan.t[k]));
+    }
+    row[x] = acc.result(p.mode);
+  }
+}
+
+// One row; `scratch` is the calling thread's, reused from row to row.
+template <class T>
+void resliceRow(const Plan& plan, const hd::GridSampler<T>& s, int y, float* row,
+                std::vector<RowSample<T>>& scratch) {
+  const hd::ResliceParams& p = plan.p;
+  const hd::Vec3f base = p.origin + p.dv * static_cast<float>(y);  // as hd::resliceCentre
+  const float nan = hd::quietNaN();
+  const int w = plan.width;
+  if (plan.path == Path::Rows) {
+    rowSamples(plan, s, base, scratch);
+    if (scratch.empty()) {  // no sample of this row is inside along j and k
+      std::fill(row, row + w, nan);
+      return;
+    }
+  }
+  Span g = solveSpan(base, p.du, plan.anyLo, plan.anyHi, w);
+  if (g.x0 <= g.x1) {
+    g.x0 = std::max(g.x0 - 2, 0);
+    g.x1 = std::min(g.x1 + 2, w - 1);
+  }
+  const Span a = fastSpan(plan, s, base, g);
+  int x = 0;
+  for (; x < std::min(g.x0, w); ++x) row[x] = nan;
+  if (g.x0 <= g.x1) {
+    const int fastEnd = a.x0 <= a.x1 ? a.x0 : g.x1 + 1;
+    for (; x < fastEnd; ++x) row[x] = hd::reslicePixel(p, s, x, y);
+    if (a.x0 <= a.x1) {
+      fastPixels(plan, s, base, a.x0, a.x1, scratch, row);
+      x = a.x1 + 1;
+    }
+    for (; x <= g.x1; ++x) row[x] = hd::reslicePixel(p, s, x, y);
+  }
+  for (; x < w; ++x) row[x] = nan;
+}
+
+}  // namespace cvx::render::detail

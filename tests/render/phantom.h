@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+// Phantoms for the reslice tests: volumes whose values the tests know without the reslice code.
+#pragma once
+#include <cvx/core/geometry.h>
+#include <cvx/core/volume.h>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <memory>
+
+namespace cvx::test {
+
+// An anisotropic grid with an oblique orientation (rotated about two axes); sheared adds a 15
+// degree gantry tilt: the stack direction leans away from the slice normal.
+inline Geometry obliqueGeometry(bool sheared) {
+  Geometry g;
+  g.spacingMm = {0.8, 1.1, 2.3};
+  g.originMm = {-20, 15, -30};
+  const double a = 0.35, b = -0.2;
+  const Vec3 row{std::cos(a), std::sin(a), 0};
+  const Vec3 col0{-std::sin(a), std::cos(a), 0};
+  const Vec3 col = normalized(col0 * std::cos(b) + Vec3{0, 0, 1} * std::sin(b));
+  const Vec3 normal = normalized(cross(row, col));
+  g.direction = {row, col, normal};
+  if (sheared) {
+    g.direction[2] = normalized(normal + col * std::tan(15 * 3.14159265358979 / 180));
+    g.sheared = true;
+  }
+  return g;
+}
+
+// A float32 volume with value(world) = f(world) at each voxel centre.
+inline std::shared_ptr<Volume> fillVolume(const Geometry& g, std::array<int64_t, 4> dims,
+                                          const std::function<double(Vec3)>& f) {
+  auto r = Volume::create(PixelType::Float32, dims);
+  EXPECT_TRUE(r.ok());
+  auto v = r.value();
+  v->geometry = g;
+  float* p = v->as<float>();
+  for (int64_t t = 0; t < dims[3]; ++t)
+    for (int64_t k = 0; k < dims[2]; ++k)
+      for (int64_t j = 0; j < dims[1]; ++j)
+        for (int64_t i = 0; i < dims[0]; ++i)
+          *p++ = static_cast<float>(f(g.worldAt(static_cast<double>(i), static_cast<double>(j),
+                                                static_cast<double>(k))) + 1000.0 * static_cast<double>(t));
+  return v;
+}
+
+// A linear function of the patient position (mm): trilinear interpolation reproduces it exactly.
+struct Linear {
+  Vec3 a{2.0, -3.0, 1.5};
+  double d = 40;
+  double operator()(Vec3 w) const { return dot(a, w) + d; }
+};
+
+}  // namespace cvx::test
