@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "decode.h"
+#include "decode/decode.h"
 #include "fuzz_input.h"
 
 namespace {
