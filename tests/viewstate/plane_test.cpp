@@ -5,18 +5,12 @@
 
 #include <cmath>
 
+#include "viewstate_test_util.h"
 #include <cvx/viewstate/plane.h>
 
 using namespace cvx;
 using namespace cvx::view;
-
-namespace {
-void expectVec(Vec3 a, Vec3 b, double tol = 1e-12) {
-  EXPECT_NEAR(a.x, b.x, tol);
-  EXPECT_NEAR(a.y, b.y, tol);
-  EXPECT_NEAR(a.z, b.z, tol);
-}
-}  // namespace
+using cvx::test::expectVec;
 
 // Radiological: the patient's left (+x in LPS) on the screen's right; anterior at the top of the
 // axial image; head at the top of coronal and sagittal; sagittal seen from the patient's left,

@@ -8,10 +8,12 @@
 #include <memory>
 #include <vector>
 
+#include "viewstate_test_util.h"
 #include <cvx/viewstate/state.h>
 
 using namespace cvx;
 using namespace cvx::view;
+using cvx::test::expectVec;
 
 namespace {
 
@@ -26,11 +28,6 @@ std::shared_ptr<Volume> grid(std::array<int64_t, 4> dims, Vec3 spacing, Vec3 ori
   return *v;
 }
 
-void expectVec(Vec3 a, Vec3 b, double tol = 1e-9) {
-  EXPECT_NEAR(a.x, b.x, tol);
-  EXPECT_NEAR(a.y, b.y, tol);
-  EXPECT_NEAR(a.z, b.z, tol);
-}
 
 }  // namespace
 
