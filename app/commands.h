@@ -8,6 +8,8 @@ namespace cvx::app {
 int runInfo(const std::vector<std::string>& args);
 int runConvert(const std::vector<std::string>& args);
 int runDemo(const std::vector<std::string>& args);
+// render PATH ... --out FILE.png: one slice drawn headless through the viewer state (app/cmd_render.cpp).
+int runRender(const std::vector<std::string>& args);
 int runView(int argc, char** argv, const std::vector<std::string>& args);
 
 // Exit codes: 0 ok, 1 failure (error printed with its code), 2 usage.

@@ -1,4 +1,4 @@
-// cinevox: the viewer, and headless subcommands (info, convert, demo).
+// cinevox: the viewer, and headless subcommands (info, convert, demo, render).
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -14,7 +14,10 @@ void usage() {
       "  cinevox [view] [PATH] [--screenshot PNG]   open the viewer (on PATH, a DICOM folder or file)\n"
       "  cinevox info PATH [--json] [--load]       list series found and why files were skipped (--load: decode and time them)\n"
       "  cinevox convert PATH [--series UID] --out FILE(.nii.gz|.nii|.nrrd)\n"
-      "  cinevox demo OUTDIR                        write the demo study as DICOM files\n",
+      "  cinevox demo OUTDIR                        write the demo study as DICOM files\n"
+      "  cinevox render PATH [--series ID] --view axial|coronal|sagittal (--slice N | --mm X)\n"
+      "         [--slab MM [--mode mip|minip|mean]] [--wl C,W] [--neurological] --size WxH --out FILE.png\n"
+      "                                             draw one slice headless (as the viewer shows it) to a PNG\n",
       stderr);
 }
 
@@ -31,6 +34,7 @@ int main(int argc, char** argv) {
   if (cmd == "info") return cvx::app::runInfo(rest);
   if (cmd == "convert") return cvx::app::runConvert(rest);
   if (cmd == "demo") return cvx::app::runDemo(rest);
+  if (cmd == "render") return cvx::app::runRender(rest);
   if (cmd == "view") return cvx::app::runView(argc, argv, rest);
   // A bare path opens the viewer on it.
   return cvx::app::runView(argc, argv, args);

@@ -1,0 +1,230 @@
+// render: one slice of a series drawn headless through the Qt-free viewer state (the GUI's
+// ViewerState and ViewRenderer: same plane, fit, window and radiological convention) to a PNG.
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <cvx/io/dicom.h>
+#include <cvx/io/png.h>
+
+#include "commands.h"
+
+#if __has_include(<cvx/viewstate/render_view.h>)
+#define CVX_HAVE_VIEWSTATE 1
+#include <cvx/viewstate/render_view.h>
+#include <cvx/viewstate/state.h>
+#endif
+
+namespace cvx::app {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: cinevox render PATH [--series ID] --view axial|coronal|sagittal (--slice N | --mm X)\n"
+    "                      [--slab MM [--mode mip|minip|mean]] [--wl C,W] [--neurological] --size WxH --out FILE.png\n";
+
+struct Request {
+  std::string path, series, view, out;
+  std::optional<long> slice;
+  std::optional<double> mm, slabMm;
+  std::string mode;
+  std::optional<double> wlCenter, wlWidth;
+  int width = 0, height = 0;
+  bool neurological = false;
+};
+
+bool parseDouble(const std::string& s, double& v) {
+  if (s.empty() || std::isspace(static_cast<unsigned char>(s[0]))) return false;
+  char* end = nullptr;
+  v = std::strtod(s.c_str(), &end);
+  return end == s.c_str() + s.size() && std::isfinite(v);
+}
+
+template <class T>
+bool parseInt(const std::string& s, T& v) {
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+// "A<sep>B" into two parts (exactly one separator).
+bool splitPair(const std::string& s, char sep, std::string& a, std::string& b) {
+  const size_t at = s.find(sep);
+  if (at == std::string::npos || s.find(sep, at + 1) != std::string::npos) return false;
+  a = s.substr(0, at);
+  b = s.substr(at + 1);
+  return true;
+}
+
+// Parses the arguments strictly; the error text on failure.
+std::optional<std::string> parse(const std::vector<std::string>& args, Request& r) {
+  bool seen[16] = {};
+  const char* valued[] = {"--series", "--view", "--slice", "--mm", "--slab", "--mode", "--wl", "--size", "--out"};
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--neurological") {
+      r.neurological = true;
+      continue;
+    }
+    if (a.rfind("--", 0) != 0) {
+      if (!r.path.empty()) return "unexpected argument " + a;
+      r.path = a;
+      continue;
+    }
+    int k = -1;
+    for (int j = 0; j < 9; ++j)
+      if (a == valued[j]) k = j;
+    if (k < 0) return "unknown option " + a;
+    if (seen[k]) return "option " + a + " given twice";
+    seen[k] = true;
+    if (i + 1 >= args.size()) return "option " + a + " needs a value";
+    const std::string& v = args[++i];
+    std::string p, q;
+    double d = 0;
+    long n = 0;
+    switch (k) {
+      case 0: r.series = v; break;
+      case 1: r.view = v; break;
+      case 2:
+        if (!parseInt(v, n)) return "--slice " + v + ": not an integer";
+        r.slice = n;
+        break;
+      case 3:
+        if (!parseDouble(v, d)) return "--mm " + v + ": not a number";
+        r.mm = d;
+        break;
+      case 4:
+        if (!parseDouble(v, d) || d <= 0) return "--slab " + v + ": not a thickness > 0 (mm)";
+        r.slabMm = d;
+        break;
+      case 5: r.mode = v; break;
+      case 6: {
+        double c = 0, w = 0;
+        if (!splitPair(v, ',', p, q) || !parseDouble(p, c) || !parseDouble(q, w) || w <= 0)
+          return "--wl " + v + ": not CENTER,WIDTH with a width > 0";
+        r.wlCenter = c;
+        r.wlWidth = w;
+        break;
+      }
+      case 7:
+        if (!splitPair(v, 'x', p, q) || !parseInt(p, r.width) || !parseInt(q, r.height) || r.width < 1 ||
+            r.height < 1 || r.width > 16384 || r.height > 16384)
+          return "--size " + v + ": not WIDTHxHEIGHT, each 1..16384";
+        break;
+      case 8: r.out = v; break;
+    }
+  }
+  if (r.path.empty()) return "no PATH";
+  if (r.view.empty()) return "--view is required";
+  if (r.view != "axial" && r.view != "coronal" && r.view != "sagittal")
+    return "--view " + r.view + ": not axial, coronal or sagittal";
+  if (r.slice.has_value() == r.mm.has_value()) return "give exactly one of --slice N and --mm X";
+  if (!r.mode.empty() && !r.slabMm) return "--mode needs --slab";
+  if (!r.mode.empty() && r.mode != "mip" && r.mode != "minip" && r.mode != "mean")
+    return "--mode " + r.mode + ": not mip, minip or mean";
+  if (r.width == 0) return "--size is required";
+  if (r.out.empty()) return "--out is required";
+  const std::string ext = r.out.size() >= 4 ? r.out.substr(r.out.size() - 4) : "";
+  if (ext != ".png" && ext != ".PNG") return "--out " + r.out + ": not a .png file";
+  return std::nullopt;
+}
+
+int fail(const Error& e) {
+  std::fprintf(stderr, "error %s\n", e.str().c_str());
+  return kExitError;
+}
+
+#if defined(CVX_HAVE_VIEWSTATE)
+// Draws the request's slice of `vol` (the ViewerState and ViewRenderer of the GUI) and writes it.
+Status renderVolume(const Request& r, std::shared_ptr<const Volume> vol) {
+  using namespace cvx::view;
+  const Orientation o = *orientationFromString(r.view);
+  ViewerState state({o});
+  state.addLayer(vol);  // the cursor at the voxel centre nearest the volume's centre
+  if (r.neurological) state.setConvention(Convention::Neurological);
+  // Slices count along the radiological normal (axial: feet to head, coronal: front to back,
+  // sagittal: patient left to right), so --slice N is the same slice under --neurological.
+  const Vec3 n = standardPlane(o, Convention::Radiological, {}).normal();
+  const int axis = o == Orientation::Axial ? 2 : o == Orientation::Coronal ? 1 : 0;
+  const auto& d = vol->dims();
+  double lo = std::numeric_limits<double>::max(), hi = std::numeric_limits<double>::lowest();
+  double edgeLo = lo, edgeHi = hi;  // the grid's extent along `axis` (voxel edges)
+  for (int c = 0; c < 8; ++c) {
+    const Vec3 w = vol->geometry.worldAt(c & 1 ? d[0] - 1.0 : 0.0, c & 2 ? d[1] - 1.0 : 0.0, c & 4 ? d[2] - 1.0 : 0.0);
+    lo = std::min(lo, dot(w, n)), hi = std::max(hi, dot(w, n));
+    const Vec3 e = vol->geometry.worldAt(c & 1 ? d[0] - 0.5 : -0.5, c & 2 ? d[1] - 0.5 : -0.5, c & 4 ? d[2] - 0.5 : -0.5);
+    edgeLo = std::min(edgeLo, e[axis]), edgeHi = std::max(edgeHi, e[axis]);
+  }
+  const double step = state.sliceStepMm(0);
+  const long count = static_cast<long>(std::floor((hi - lo) / step + 1e-6)) + 1;
+  Vec3 cursor = state.cursor();
+  if (r.slice) {
+    if (*r.slice < 0 || *r.slice >= count)
+      return makeError("render.out_of_range", "--slice " + std::to_string(*r.slice) + " outside 0.." +
+                                                  std::to_string(count - 1) + " (" + std::to_string(count) +
+                                                  " slices of " + std::to_string(step) + " mm)", r.path);
+    cursor = cursor + n * (lo + static_cast<double>(*r.slice) * step - dot(cursor, n));
+  } else {
+    if (*r.mm < edgeLo - 1e-6 || *r.mm > edgeHi + 1e-6) {
+      char range[96];
+      std::snprintf(range, sizeof range, "%.6g .. %.6g", edgeLo, edgeHi);
+      return makeError("render.out_of_range", "--mm " + std::to_string(*r.mm) + " outside the volume (" + range +
+                                                  " mm along " + "xyz"[axis] + ")", r.path);
+    }
+    cursor[axis] = *r.mm;
+  }
+  state.setCursor(cursor);
+  if (r.wlCenter) {
+    DisplayMapping m = state.layers().front().mapping;
+    m.center = *r.wlCenter;
+    m.width = *r.wlWidth;
+    m.source = "user";
+    state.setMapping(0, m);
+  }
+  if (r.slabMm) {
+    const SlabMode mode = r.mode == "minip" ? SlabMode::MinIp : r.mode == "mean" ? SlabMode::Mean : SlabMode::Mip;
+    state.setSlab(0, *r.slabMm, mode);
+  }
+  ViewRenderer renderer;
+  auto image = renderer.draw(state, 0, r.width, r.height);
+  if (!image) return image.error();
+  std::vector<uint8_t> rgb(static_cast<size_t>(r.width) * static_cast<size_t>(r.height) * 3);
+  for (size_t i = 0; i < (*image)->pixels.size(); ++i)  // 0xAABBGGRR
+    for (size_t c = 0; c < 3; ++c) rgb[3 * i + c] = static_cast<uint8_t>(((*image)->pixels[i] >> (8 * c)) & 0xFF);
+  return io::writePng(r.out, r.width, r.height, 3, rgb.data());
+}
+#endif
+
+}  // namespace
+
+int runRender(const std::vector<std::string>& args) {
+  Request r;
+  if (auto why = parse(args, r)) {
+    std::fprintf(stderr, "error render.bad_args: %s\n%s", why->c_str(), kUsage);
+    return kExitUsage;
+  }
+#if defined(CVX_HAVE_VIEWSTATE)
+  auto scanned = io::scan(r.path);
+  if (!scanned) return fail(scanned.error());
+  const io::GroupResult groups = io::planSeries(*scanned);
+  if (groups.series.empty()) return fail(makeError("series.none", "no image series to render", r.path));
+  const io::SeriesPlan* plan = io::findSeries(groups, r.series);
+  if (!plan) return fail(makeError("series.not_found", "no series " + r.series, r.path));
+  if (r.series.empty() && groups.series.size() > 1)
+    std::fprintf(stderr, "note: %zu series found; rendering %s (choose with --series)\n", groups.series.size(),
+                 plan->id.c_str());
+  auto vol = io::loadSeries(*scanned, *plan);
+  if (!vol) return fail(vol.error());
+  if (auto st = renderVolume(r, *vol); !st) return fail(st.error());
+  return kExitOk;
+#else
+  return fail(makeError("app.no_render", "this build has no viewer state (cvx::viewstate) to render with"));
+#endif
+}
+
+}  // namespace cvx::app
