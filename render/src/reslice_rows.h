@@ -6,9 +6,10 @@
 //             row is an interval): the same samples and the same reduction without the checks.
 // Two fast paths set up the weights that do not change once, and skip a lerp whose weight is 0
 // (lerp(a, b, 0) is a, bit for bit):
-// - Rows: du along i only (axial and coronal views of an axial stack, and obliques tilted about i),
-//   dn without i or a thin slice: j and k of every sample are constant along a row, so only i is
-//   worked out per pixel (a thin axial slice through slice centres is two loads and a lerp).
+// - Rows: du along one grid axis A only (axial, coronal and sagittal views of a stack, and
+//   obliques tilted about A), dn without A or a thin slice: the other two indices of every sample
+//   are constant along a row, so only A is worked out per pixel (a thin axial slice through slice
+//   centres is two loads and a lerp).
 // - Slices: k constant over the image, dn along k (a rotated axial view): k once per image.
 #pragma once
 #include <algorithm>
@@ -53,6 +54,7 @@ struct Plan {
   int width = 0, n = 1;
   std::vector<float> t;  // slab offsets hd::slabOffset(s, n)
   Path path = Path::General;
+  int rowAxis = 0;  // Rows: the axis A that du runs along
   std::vector<hd::AxisLerp> kept;  // Slices: k lookups of the samples inside along k, in order
   double anyLo[3], anyHi[3], allLo[3], allHi[3];
 };
@@ -64,9 +66,15 @@ inline Plan makePlan(const hd::ResliceParams& p, hd::GridDims dims, int width) {
   plan.width = width;
   plan.n = hd::slabCount(p);
   for (int s = 0; s < plan.n; ++s) plan.t.push_back(hd::slabOffset(s, plan.n));
-  if (p.du.y == 0 && p.du.z == 0 && (plan.n == 1 || p.dn.x == 0)) {
-    plan.path = Path::Rows;
-  } else if (p.du.z == 0 && p.dv.z == 0 && (plan.n == 1 || (p.dn.x == 0 && p.dn.y == 0))) {
+  const float du[3] = {p.du.x, p.du.y, p.du.z}, dn3[3] = {p.dn.x, p.dn.y, p.dn.z};
+  for (int a = 0; a < 3; ++a) {
+    if (du[(a + 1) % 3] == 0 && du[(a + 2) % 3] == 0 && (plan.n == 1 || dn3[a] == 0)) {
+      plan.path = Path::Rows;
+      plan.rowAxis = a;
+      break;
+    }
+  }
+  if (plan.path != Path::Rows && p.du.z == 0 && p.dv.z == 0 && (plan.n == 1 || (p.dn.x == 0 && p.dn.y == 0))) {
     plan.path = Path::Slices;
     // resliceCentre's z is origin.z + 0 + 0 for every pixel; a sample's z is that + dn.z * t.
     const float cz = hd::resliceCentre(p, 0, 0).z;
@@ -85,7 +93,7 @@ inline Plan makePlan(const hd::ResliceParams& p, hd::GridDims dims, int width) {
     plan.allLo[a] = -0.5 + reach;
     plan.allHi[a] = nd[a] - 0.5 - reach;
     // Axes the path settles itself (per image or per row) need no test along the row.
-    if ((plan.path == Path::Slices && a == 2) || (plan.path == Path::Rows && a > 0)) {
+    if ((plan.path == Path::Slices && a == 2) || (plan.path == Path::Rows && a != plan.rowAxis)) {
       plan.allLo[a] = plan.anyLo[a] = -1e30;
       plan.allHi[a] = plan.anyHi[a] = 1e30;
     }
@@ -93,11 +101,14 @@ inline Plan makePlan(const hd::ResliceParams& p, hd::GridDims dims, int width) {
   return plan;
 }
 
+inline float axisOf(hd::Vec3f v, int a) { return a == 0 ? v.x : (a == 1 ? v.y : v.z); }
+inline int axisOf(hd::GridDims d, int a) { return a == 0 ? d.nx : (a == 1 ? d.ny : d.nz); }
+
 // True when every sample of pixel x that the fast path takes is inside (the exact float test).
 template <class Sampler>
 bool fastOk(const Plan& plan, const Sampler& s, hd::Vec3f base, int x) {
   const hd::Vec3f c = base + plan.p.du * static_cast<float>(x);
-  if (plan.path == Path::Rows) return hd::insideAxis(c.x, plan.dims.nx);
+  if (plan.path == Path::Rows) return hd::insideAxis(axisOf(c, plan.rowAxis), axisOf(plan.dims, plan.rowAxis));
   if (plan.path == Path::Slices) return hd::insideAxis(c.x, plan.dims.nx) && hd::insideAxis(c.y, plan.dims.ny);
   for (int k = 0; k < plan.n; ++k)
     if (!s.inside(c + plan.p.dn * plan.t[k])) return false;
@@ -117,57 +128,93 @@ Span fastSpan(const Plan& plan, const Sampler& s, hd::Vec3f base, Span g) {
   return a;
 }
 
-// Rows: one slab sample's j/k set-up for a whole row.
+// Rows: one slab sample's set-up for a whole row: b holds the two fixed axes' lower indices; o and f
+// their offsets to the upper neighbours and weights (A's entries are filled per pixel).
 template <class T>
 struct RowSample {
-  const T* b;        // data + j*sy + k*sz
-  int64_t oy, oz;    // offsets to the upper j and k neighbours
-  float fy, fz;
+  const T* b;
+  int64_t o[3];
+  float f[3];
 };
 
-// hd::GridSampler::sampleAt with j and k fixed. kY / kZ false skip the j / k lerp, which is exact
-// when its weight is 0 (lerp(a, b, 0) is a, bit for bit); true is exact for any weight.
-template <bool kY, bool kZ, class T>
-float rowSample(const RowSample<T>& r, int i, int64_t ox, float fx, float slope, float intercept) {
-  const T* b = r.b + i;
-  auto bilinear = [&](const T* q) {
-    const float v0 = hd::lerp(hd::loadVoxel(q), hd::loadVoxel(q + ox), fx);
-    if constexpr (!kY) return v0;
-    else return hd::lerp(v0, hd::lerp(hd::loadVoxel(q + r.oy), hd::loadVoxel(q + r.oy + ox), fx), r.fy);
+// hd::GridSampler::sampleAt: the same lerps in the same order (i, then j, then k). kX / kY / kZ
+// false skip that axis' lerps, exact when its weight is 0 (lerp(a, b, 0) is a, bit for bit).
+template <bool kX, bool kY, bool kZ, class T>
+float sampleSkipping(const T* b, const int64_t o[3], const float f[3], float slope, float intercept) {
+  auto alongI = [&](const T* q) {
+    if constexpr (kX) return hd::lerp(hd::loadVoxel(q), hd::loadVoxel(q + o[0]), f[0]);
+    else return hd::loadVoxel(q);
   };
-  const float lo = bilinear(b);
-  if constexpr (!kZ) return lo * slope + intercept;
-  else return hd::lerp(lo, bilinear(b + r.oz), r.fz) * slope + intercept;
+  auto bilinear = [&](const T* q) {
+    if constexpr (kY) return hd::lerp(alongI(q), alongI(q + o[1]), f[1]);
+    else return alongI(q);
+  };
+  if constexpr (kZ) return hd::lerp(bilinear(b), bilinear(b + o[2]), f[2]) * slope + intercept;
+  else return bilinear(b) * slope + intercept;
 }
 
-// Rows: pixels [x0, x1], every sample inside. Only i is worked out per pixel.
+// Rows: pixels [x0, x1], every sample inside. Only axis A is worked out per pixel; kP / kQ say
+// whether any sample of the row has a weight on the first / second fixed axis.
 // flatten: g++ does not always inline CVX_HD_INLINE (plain `inline` on the host) in these loops.
-template <bool kY, bool kZ, class T>
+template <int A, bool kP, bool kQ, class T>
 [[gnu::flatten]] void rowsPixels(const Plan& plan, const hd::GridSampler<T>& s, hd::Vec3f base, int x0, int x1,
-                const std::vector<RowSample<T>>& rows, float* row) {
-  const float bx = base.x, dux = plan.p.du.x;
-  const int nx = plan.dims.nx;
+                                 const std::vector<RowSample<T>>& rows, float* row) {
+  constexpr bool kX = A == 0 || kP, kY = A == 1 || (A == 0 ? kP : kQ), kZ = A == 2 || kQ;
+  const float b0 = axisOf(base, A), d = axisOf(plan.p.du, A);  // c[A] of resliceCentre
+  const int n = axisOf(plan.dims, A);
+  const int64_t stride = A == 0 ? 1 : (A == 1 ? s.sy : s.sz);
   const hd::SlabMode mode = plan.p.mode;
   const RowSample<T>* r0 = rows.data();
   const size_t count = rows.size();
   for (int x = x0; x <= x1; ++x) {
-    const hd::AxisLerp ax = hd::axisLerp(bx + dux * static_cast<float>(x), nx);  // c.x of resliceCentre
+    const hd::AxisLerp a = hd::axisLerp(b0 + d * static_cast<float>(x), n);
+    const int64_t off = a.i * stride, step = a.step * stride;
     hd::SlabAccumulator acc;
-    for (size_t k = 0; k < count; ++k)
-      acc.add(rowSample<kY, kZ>(r0[k], ax.i, ax.step, ax.f, s.slope, s.intercept));
+    for (size_t k = 0; k < count; ++k) {
+      const RowSample<T>& r = r0[k];
+      const int64_t o[3] = {A == 0 ? step : r.o[0], A == 1 ? step : r.o[1], A == 2 ? step : r.o[2]};
+      const float f[3] = {A == 0 ? a.f : r.f[0], A == 1 ? a.f : r.f[1], A == 2 ? a.f : r.f[2]};
+      acc.add(sampleSkipping<kX, kY, kZ>(r.b + off, o, f, s.slope, s.intercept));
+    }
     row[x] = acc.result(mode);
   }
 }
 
-// Rows: the row's samples that are inside along j and k (the only ones any pixel can use).
+template <int A, class T>
+void rowsDispatch(const Plan& plan, const hd::GridSampler<T>& s, hd::Vec3f base, int x0, int x1,
+                  const std::vector<RowSample<T>>& rows, float* row) {
+  constexpr int P = A == 0 ? 1 : 0, Q = A == 2 ? 1 : 2;
+  bool p = false, q = false;
+  for (const RowSample<T>& r : rows) {
+    p = p || r.f[P] != 0.0f;
+    q = q || r.f[Q] != 0.0f;
+  }
+  if (p && q) return rowsPixels<A, true, true>(plan, s, base, x0, x1, rows, row);
+  if (p) return rowsPixels<A, true, false>(plan, s, base, x0, x1, rows, row);
+  if (q) return rowsPixels<A, false, true>(plan, s, base, x0, x1, rows, row);
+  return rowsPixels<A, false, false>(plan, s, base, x0, x1, rows, row);
+}
+
+// Rows: the row's samples that are inside along the two fixed axes (the only ones any pixel can use).
 template <class T>
 void rowSamples(const Plan& plan, const hd::GridSampler<T>& s, hd::Vec3f base, std::vector<RowSample<T>>& out) {
   out.clear();
+  const int64_t stride[3] = {1, s.sy, s.sz};
   for (int k = 0; k < plan.n; ++k) {
-    const hd::Vec3f q = base + plan.p.dn * plan.t[k];  // j and k of every pixel's sample k
-    if (!hd::insideAxis(q.y, s.dims.ny) || !hd::insideAxis(q.z, s.dims.nz)) continue;
-    const hd::AxisLerp ay = hd::axisLerp(q.y, s.dims.ny), az = hd::axisLerp(q.z, s.dims.nz);
-    out.push_back({s.data + (ay.i * s.sy + az.i * s.sz), ay.step * s.sy, az.step * s.sz, ay.f, az.f});
+    const hd::Vec3f q = base + plan.p.dn * plan.t[k];  // the fixed indices of every pixel's sample k
+    RowSample<T> r{s.data, {0, 0, 0}, {0, 0, 0}};
+    bool inside = true;
+    for (int a = 0; a < 3; ++a) {
+      if (a == plan.rowAxis) continue;
+      const float c = axisOf(q, a);
+      const int n = axisOf(s.dims, a);
+      inside = inside && hd::insideAxis(c, n);
+      const hd::AxisLerp l = hd::axisLerp(c, n);
+      r.b += l.i * stride[a];
+      r.o[a] = l.step * stride[a];
+      r.f[a] = l.f;
+    }
+    if (inside) out.push_back(r);
   }
 }
 
@@ -177,15 +224,9 @@ template <class T>
                 const std::vector<RowSample<T>>& rows, float* row) {
   const hd::ResliceParams& p = plan.p;
   if (plan.path == Path::Rows) {
-    bool anyY = false, anyZ = false;
-    for (const RowSample<T>& r : rows) {
-      anyY = anyY || r.fy != 0.0f;
-      anyZ = anyZ || r.fz != 0.0f;
-    }
-    if (anyY && anyZ) return rowsPixels<true, true>(plan, s, base, x0, x1, rows, row);
-    if (anyY) return rowsPixels<true, false>(plan, s, base, x0, x1, rows, row);
-    if (anyZ) return rowsPixels<false, true>(plan, s, base, x0, x1, rows, row);
-    return rowsPixels<false, false>(plan, s, base, x0, x1, rows, row);
+    if (plan.rowAxis == 0) return rowsDispatch<0>(plan, s, base, x0, x1, rows, row);
+    if (plan.rowAxis == 1) return rowsDispatch<1>(plan, s, base, x0, x1, rows, row);
+    return rowsDispatch<2>(plan, s, base, x0, x1, rows, row);
   }
   for (int x = x0; x <= x1; ++x) {
     const hd::Vec3f c = base + p.du * static_cast<float>(x);

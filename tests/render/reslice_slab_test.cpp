@@ -144,6 +144,19 @@ std::vector<cvx::hd::ResliceParams> planes() {
     a.dn = {0.3f, 1, 0.2f};
     r.push_back(a);
   }
+  // Sagittal-like (du along j, slab along i) and du along k, thin and thick (Rows on j and k).
+  cvx::hd::ResliceParams sag;
+  sag.origin = {8, -2.5f, 18.2f};
+  sag.dv = {0.02f, 0, -0.4f};
+  for (cvx::hd::Vec3f du : {cvx::hd::Vec3f{0, 0.37f, 0}, cvx::hd::Vec3f{0, 0, 0.45f}})
+    for (float x0 : {8.0f, 8.3f, 22.4f})
+      for (int n : {1, 4, 9}) {
+        sag.du = du;
+        sag.origin.x = x0;
+        sag.dn = du.y != 0 ? cvx::hd::Vec3f{1, 0, 0.3f} : cvx::hd::Vec3f{1, 0.25f, 0};
+        sag.slabSamples = n;
+        r.push_back(sag);
+      }
   cvx::hd::ResliceParams tilted;
   tilted.origin = {-2.5f, -1, 2};
   tilted.du = {0.5f, 0, 0};
