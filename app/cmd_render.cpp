@@ -14,13 +14,10 @@
 #include <cvx/io/dicom.h>
 #include <cvx/io/png.h>
 
-#include "commands.h"
-
-#if __has_include(<cvx/viewstate/render_view.h>)
-#define CVX_HAVE_VIEWSTATE 1
 #include <cvx/viewstate/render_view.h>
 #include <cvx/viewstate/state.h>
-#endif
+
+#include "commands.h"
 
 namespace cvx::app {
 namespace {
@@ -139,7 +136,6 @@ int fail(const Error& e) {
   return kExitError;
 }
 
-#if defined(CVX_HAVE_VIEWSTATE)
 // Draws the request's slice of `vol` (the ViewerState and ViewRenderer of the GUI) and writes it.
 Status renderVolume(const Request& r, std::shared_ptr<const Volume> vol) {
   using namespace cvx::view;
@@ -198,7 +194,6 @@ Status renderVolume(const Request& r, std::shared_ptr<const Volume> vol) {
     for (size_t c = 0; c < 3; ++c) rgb[3 * i + c] = static_cast<uint8_t>(((*image)->pixels[i] >> (8 * c)) & 0xFF);
   return io::writePng(r.out, r.width, r.height, 3, rgb.data());
 }
-#endif
 
 }  // namespace
 
@@ -208,7 +203,6 @@ int runRender(const std::vector<std::string>& args) {
     std::fprintf(stderr, "error render.bad_args: %s\n%s", why->c_str(), kUsage);
     return kExitUsage;
   }
-#if defined(CVX_HAVE_VIEWSTATE)
   auto scanned = io::scan(r.path);
   if (!scanned) return fail(scanned.error());
   const io::GroupResult groups = io::planSeries(*scanned);
@@ -222,9 +216,6 @@ int runRender(const std::vector<std::string>& args) {
   if (!vol) return fail(vol.error());
   if (auto st = renderVolume(r, *vol); !st) return fail(st.error());
   return kExitOk;
-#else
-  return fail(makeError("app.no_render", "this build has no viewer state (cvx::viewstate) to render with"));
-#endif
 }
 
 }  // namespace cvx::app

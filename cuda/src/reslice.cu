@@ -3,6 +3,7 @@
 #include <cvx/core/hd/reslice.h>
 #include <cvx/cuda/device.h>
 #include <cvx/cuda/reslice.h>
+#include <cvx/core/reslice.h>
 
 #include <cuda_runtime.h>
 
@@ -28,22 +29,13 @@ struct DeviceBytes {
 
 template <class T>
 Status launch(const Volume& v, int64_t phase, const hd::ResliceParams& p, int width, int height, float* out) {
-  const auto& d = v.dims();
   const size_t voxelBytes = static_cast<size_t>(v.voxelsPerPhase()) * bytesPerVoxel(v.type());
   const size_t outBytes = static_cast<size_t>(width) * static_cast<size_t>(height) * sizeof(float);
   DeviceBytes dVoxels, dOut;
   CVX_CUDA_TRY(cudaMalloc(&dVoxels.p, voxelBytes));
   CVX_CUDA_TRY(cudaMalloc(&dOut.p, outBytes));
   CVX_CUDA_TRY(cudaMemcpy(dVoxels.p, v.slice(0, phase), voxelBytes, cudaMemcpyHostToDevice));
-  hd::GridSampler<T> s;
-  s.data = static_cast<const T*>(dVoxels.p);
-  s.dims = {static_cast<int>(d[0]), static_cast<int>(d[1]), static_cast<int>(d[2])};
-  s.sy = d[0];
-  s.sz = d[0] * d[1];
-  if (!v.info.rescaleApplied) {
-    s.slope = static_cast<float>(v.info.rescaleSlope);
-    s.intercept = static_cast<float>(v.info.rescaleIntercept);
-  }
+  const hd::GridSampler<T> s = gridSampler(v, static_cast<const T*>(dVoxels.p));
   const dim3 block(16, 16);
   const dim3 grid((width + block.x - 1) / block.x, (height + block.y - 1) / block.y);
   resliceKernel<T><<<grid, block>>>(p, s, width, height, static_cast<float*>(dOut.p));
@@ -70,6 +62,7 @@ Status reslice(const Volume& v, int64_t phase, const hd::ResliceParams& p, int w
     case PixelType::Float32: return launch<float>(v, phase, p, width, height, out);
     case PixelType::RGB8: return launch<hd::Rgb<uint8_t>>(v, phase, p, width, height, out);
     case PixelType::RGB16: return launch<hd::Rgb<uint16_t>>(v, phase, p, width, height, out);
+    case PixelType::RGB32: return launch<hd::Rgb<uint32_t>>(v, phase, p, width, height, out);
     default: break;
   }
   return badRequest(std::string("no reslice for pixel type ") + toString(v.type()));

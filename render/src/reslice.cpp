@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <cvx/core/reslice.h>
+
 #include "reslice_rows.h"
 
 namespace cvx::render {
@@ -22,16 +24,7 @@ bool finite(const hd::ResliceParams& p) {
 template <class T>
 Status run(const Volume& v, int64_t phase, const hd::ResliceParams& p, int width, int height, float* out,
            ThreadPool& pool) {
-  const auto& d = v.dims();
-  hd::GridSampler<T> s;
-  s.data = reinterpret_cast<const T*>(v.slice(0, phase));
-  s.dims = {static_cast<int>(d[0]), static_cast<int>(d[1]), static_cast<int>(d[2])};
-  s.sy = d[0];
-  s.sz = d[0] * d[1];
-  if (!v.info.rescaleApplied) {
-    s.slope = static_cast<float>(v.info.rescaleSlope);
-    s.intercept = static_cast<float>(v.info.rescaleIntercept);
-  }
+  const hd::GridSampler<T> s = gridSampler(v, reinterpret_cast<const T*>(v.slice(0, phase)));
   const detail::Plan plan = detail::makePlan(p, s.dims, width);
   // Bands of rows: enough tiles to balance uneven rows (outside pixels are cheap), few enough that
   // handing them out costs nothing next to a row.
@@ -69,6 +62,7 @@ Status resliceCpu(const Volume& v, int64_t phase, const hd::ResliceParams& p, in
     case PixelType::Float32: return run<float>(v, phase, p, width, height, out, tp);
     case PixelType::RGB8: return run<hd::Rgb<uint8_t>>(v, phase, p, width, height, out, tp);
     case PixelType::RGB16: return run<hd::Rgb<uint16_t>>(v, phase, p, width, height, out, tp);
+    case PixelType::RGB32: return run<hd::Rgb<uint32_t>>(v, phase, p, width, height, out, tp);
     default: break;
   }
   return badRequest(std::string("no reslice for pixel type ") + toString(v.type()));

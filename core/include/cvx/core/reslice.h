@@ -4,6 +4,7 @@
 #pragma once
 #include <cvx/core/geometry.h>
 #include <cvx/core/hd/reslice.h>
+#include <cvx/core/volume.h>
 
 namespace cvx {
 
@@ -25,5 +26,23 @@ hd::ResliceParams resliceParams(const Geometry& g, const WorldPlane& plane, doub
 
 // Length in mm of one slab step of p (|worldFromVoxel * dn|); 0 for a thin slice without dn.
 double slabStepMm(const Geometry& g, const hd::ResliceParams& p);
+
+// The sampler of one phase of v whose voxels start at phaseData (the host buffer, or a device
+// copy of it): dims, strides and the rescale (none when the voxels hold modality values already).
+// Both back ends build their sampler here.
+template <class T>
+hd::GridSampler<T> gridSampler(const Volume& v, const T* phaseData) {
+  const auto& d = v.dims();
+  hd::GridSampler<T> s;
+  s.data = phaseData;
+  s.dims = {static_cast<int>(d[0]), static_cast<int>(d[1]), static_cast<int>(d[2])};
+  s.sy = d[0];
+  s.sz = d[0] * d[1];
+  if (!v.info.rescaleApplied) {
+    s.slope = static_cast<float>(v.info.rescaleSlope);
+    s.intercept = static_cast<float>(v.info.rescaleIntercept);
+  }
+  return s;
+}
 
 }  // namespace cvx
