@@ -17,25 +17,11 @@
 
 #include "../data/data_util.h"
 #include "../io/crafted_dicom.h"
+#include "run_command.h"
 #include "temp_dir.h"
 
 namespace fs = std::filesystem;
-
-namespace {
-
-// Runs a command, returns its stdout and exit status.
-std::pair<std::string, int> run(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return {"", -1};
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int st = pclose(p);
-  return {out, WIFEXITED(st) ? WEXITSTATUS(st) : -1};
-}
-
-}  // namespace
+using cvx::test::run;
 
 TEST(Cli, InfoJsonFollowsTheContract) {
   CVX_REQUIRE_FOLDER("two_orientations");

@@ -17,23 +17,13 @@
 
 #include <cvx/io/dicom.h>
 
+#include "run_command.h"
 #include "temp_dir.h"
 
 namespace fs = std::filesystem;
+using cvx::test::run;
 
 namespace {
-
-// Runs a command, returns its stdout (with stderr when the command redirects it) and exit status.
-std::pair<std::string, int> run(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return {"", -1};
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int st = pclose(p);
-  return {out, WIFEXITED(st) ? WEXITSTATUS(st) : -1};
-}
 
 // A decoded PNG as grey levels (R, with R == G == B checked).
 struct Grey {
