@@ -13,21 +13,9 @@
 #include <random>
 #include <vector>
 
+#include "need_gpu.h"
+
 namespace {
-
-bool requireCuda() {
-  const char* v = std::getenv("CVX_REQUIRE_CUDA");
-  return v && std::string(v) == "1";
-}
-
-#define CVX_NEED_GPU()                                                                   \
-  do {                                                                                   \
-    auto dev_ = cvx::cuda::probeDevice();                                                \
-    if (!dev_.ok()) {                                                                    \
-      if (requireCuda()) FAIL() << "CVX_REQUIRE_CUDA=1 but " << dev_.error().str();      \
-      GTEST_SKIP() << dev_.error().str();                                                \
-    }                                                                                    \
-  } while (0)
 
 TEST(CudaProbe, AnswersWithoutCrashingAndIsStable) {
   auto a = cvx::cuda::probeDevice();
@@ -40,7 +28,7 @@ TEST(CudaProbe, AnswersWithoutCrashingAndIsStable) {
   } else {
     EXPECT_TRUE(a.error().code == "cuda.no_device" || a.error().code == "cuda.compute_too_old")
         << a.error().str();
-    EXPECT_FALSE(requireCuda()) << a.error().str();
+    EXPECT_FALSE(cvx::test::requireCuda()) << a.error().str();
   }
 }
 

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "need_gpu.h"
+
 namespace {
 
 // Values span about -1000..3000 and change by at most ~60 per voxel: 1e-5 voxel of position and
@@ -22,20 +24,6 @@ namespace {
 constexpr float kMaxAbsDiff = 0.05f;
 // Pixels whose inside/outside decision may flip (sample points within round-off of the edge).
 constexpr double kMaxEdgeFlipFraction = 0.002;
-
-bool requireCuda() {
-  const char* v = std::getenv("CVX_REQUIRE_CUDA");
-  return v && std::string(v) == "1";
-}
-
-#define CVX_NEED_GPU()                                                              \
-  do {                                                                              \
-    auto dev_ = cvx::cuda::probeDevice();                                           \
-    if (!dev_.ok()) {                                                               \
-      if (requireCuda()) FAIL() << "CVX_REQUIRE_CUDA=1 but " << dev_.error().str(); \
-      GTEST_SKIP() << dev_.error().str();                                           \
-    }                                                                               \
-  } while (0)
 
 // A smooth CT-like int16 volume with rescale (HU = stored - 1024) on an anisotropic sheared grid.
 std::shared_ptr<cvx::Volume> smoothCt() {
