@@ -8,6 +8,8 @@
 #include <QPainter>
 #include <QWheelEvent>
 
+#include <cvx/viewstate/suv.h>
+
 namespace cvx::viewer {
 namespace {
 
@@ -122,8 +124,27 @@ QString PlaneView::annotation() const {
   if (hover_.x() >= 0 && hover_.x() < width() && hover_.y() >= 0 && hover_.y() < height()) {
     const auto& values = renderer_.values(0);
     const size_t i = static_cast<size_t>(hover_.y()) * width() + hover_.x();
-    if (i < values.size() && !std::isnan(values[i]))
-      s += QString("\n%1 %2").arg(values[i], 0, 'f', 1).arg(QString::fromStdString(vol.info.units));
+    if (i < values.size() && !std::isnan(values[i])) {
+      const double c = values[i];
+      const QString units = QString::fromStdString(vol.info.units);
+      if (vol.info.modality == "PT") {
+        // PET: SUVbw from the header (docs/suv.md), the factor's inputs on a second line.
+        const auto suv = view::suvBodyWeight(vol.info);
+        if (suv) {
+          s += QString("\nSUVbw %1 (Bq/ml %2)").arg(c * suv->factor, 0, 'f', 2).arg(c, 0, 'f', 1);
+          s += QString("\n%1 kg  %2 MBq").arg(suv->weightKg, 0, 'f', 1).arg(suv->injectedDoseBq / 1e6, 0, 'f', 1);
+          if (suv->halfLifeS > 0) s += QString("  T1/2 %1 min").arg(suv->halfLifeS / 60, 0, 'f', 1);
+          s += QString("  decay %1 min (%2)")
+                   .arg(suv->decaySeconds / 60, 0, 'f', 1)
+                   .arg(QString::fromStdString(suv->referenceTime));
+          for (const auto& w : suv->warnings) s += "  " + QString::fromStdString(w.code);
+        } else {
+          s += QString("\n%1 %2  no SUV: %3").arg(c, 0, 'f', 1).arg(units, QString::fromStdString(suv.error().code));
+        }
+      } else {
+        s += QString("\n%1 %2").arg(c, 0, 'f', 1).arg(units);
+      }
+    }
   }
   return s;
 }

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+// SUV body weight (SUVbw) of a PET series from its header: the factor that turns a modality value
+// in Bq/ml into SUVbw, with the inputs it came from (docs/suv.md). Qt-free.
+//
+//   SUVbw = C[Bq/ml] * factor,  factor = weight[g] / decayedDose[Bq],
+//   decayedDose = dose * 2^(-decaySeconds / halfLife)
+//
+// Rules (the QIBA vendor-neutral method, as GE and Siemens document it):
+// - Units (0054,1001) must be BQML, else "suv.not_bqml" (CNTS, GML, ... are not converted).
+// - DecayCorrection (0054,1102)
+//   START: the images are decay corrected to the scan start, so the dose is decayed from the
+//          injection to SeriesTime (0008,0031); to AcquisitionTime (0008,0032, first slice) when
+//          SeriesTime is missing, with warning "suv.acquisition_time". SeriesTime later than
+//          AcquisitionTime (a GE re-reconstruction) keeps SeriesTime, with "suv.series_after_acquisition".
+//   ADMIN: decay corrected to the administration already: no decay (decaySeconds 0, the half-life
+//          and the times are not needed).
+//   NONE:  refused ("suv.not_decay_corrected"): each frame would need its own decay from its own
+//          acquisition time, which QIBA leaves out of the vendor-neutral method as well. A non-empty
+//          CorrectedImage (0028,0051) without DECY is refused the same way. Any other value:
+//          "suv.unknown_decay_correction".
+// - Injection time: the time of RadiopharmaceuticalStartDateTime (0018,1078) when present, else
+//   RadiopharmaceuticalStartTime (0018,1072). Times of day only: a series time earlier than the
+//   injection is the next day (injection 23:50, series 00:40: 50 min). When the DateTime carries a
+//   date and the StudyDate is known (SeriesInfo keeps no SeriesDate: the study date stands in for
+//   it), the dates count too: same date and a negative difference is still the next day; a decay
+//   time negative or over 24 h is "suv.bad_times", as is a time that does not parse.
+// - Missing (or non-positive) PatientWeight, RadionuclideTotalDose, RadionuclideHalfLife (START),
+//   injection time (START), series and acquisition time (START), Units or DecayCorrection:
+//   "suv.missing_input", naming every one missing.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <cvx/core/error.h>
+#include <cvx/core/metadata.h>
+
+namespace cvx::view {
+
+struct SuvFactor {
+  double factor = 0;          // SUVbw = modality value [Bq/ml] * factor  [g/Bq]
+  double weightKg = 0;        // PatientWeight
+  double injectedDoseBq = 0;  // RadionuclideTotalDose
+  double halfLifeS = 0;       // RadionuclideHalfLife (0 when not needed: ADMIN without it)
+  double decaySeconds = 0;    // from the injection to the reference time (0 for ADMIN)
+  double decayedDoseBq = 0;   // injectedDoseBq * 2^(-decaySeconds / halfLifeS)
+  std::string referenceTime;  // "series", "acquisition" or "administration" (ADMIN)
+  std::string rule;           // the computation in words, with the numbers
+  std::vector<Diagnostic> warnings;
+};
+
+// The SUVbw factor of a series, or why there is none (suv.* codes above; path: SeriesInstanceUID).
+Result<SuvFactor> suvBodyWeight(const SeriesInfo& info);
+
+// A DICOM TM ("HHMMSS.frac", "HHMM", "HH", or ACR-NEMA "HH:MM:SS") as seconds of the day.
+std::optional<double> dicomTimeOfDay(const std::string& tm);
+
+// A DICOM DA ("YYYYMMDD") as days since 1970-01-01.
+std::optional<long> dicomDateDays(const std::string& da);
+
+}  // namespace cvx::view
