@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "plane_view.h"
 
+#include <algorithm>
 #include <cmath>
 
+#include <QFontMetrics>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -89,7 +91,11 @@ void PlaneView::drawOverlay(QPainter& p, const view::PixelFrame& f) const {
   p.drawText(QRect(w / 2 - 15, 2, 30, 20), Qt::AlignHCenter | Qt::AlignTop, label(v.plane.down * -1.0));
   p.drawText(QRect(w / 2 - 15, h - 22, 30, 20), Qt::AlignHCenter | Qt::AlignBottom, label(v.plane.down));
   p.setPen(Qt::white);
-  p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignLeft | Qt::AlignTop, annotation());
+  // Annotation lines stay left of the top orientation letter: each is elided to that width.
+  const QFontMetrics fm = p.fontMetrics();
+  QStringList lines = annotation().split('\n');
+  for (QString& line : lines) line = fm.elidedText(line, Qt::ElideRight, std::max(40, w / 2 - 24));
+  p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignLeft | Qt::AlignTop, lines.join('\n'));
   // Scale bar: 10 mm (or 10 px when the spacing is unknown), bottom right.
   const bool known = state_.layers().front().volume->geometry.spacingKnown;
   const double px = 10.0 / f.mmPerPixel;
@@ -103,7 +109,9 @@ QString PlaneView::annotation() const {
   const view::View& v = state_.view(view_);
   const view::Layer& layer = state_.layers().front();
   const Volume& vol = *layer.volume;
-  const Vec3 cur = state_.viewCursor(view_);
+  Vec3 cur = state_.viewCursor(view_);
+  for (int a = 0; a < 3; ++a)
+    if (std::abs(cur[a]) < 0.05) cur[a] = 0;  // no "-0.0 mm"
   QString s = QString("%1  %2\n").arg(QString::fromStdString(vol.info.modality),
                                       QString::fromStdString(vol.info.seriesDescription));
   // The slice position as `cinevox render --mm` takes it: z (axial), y (coronal), x (sagittal), LPS.
