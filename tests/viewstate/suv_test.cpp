@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include <cvx/core/dicom_time.h>
 #include <cvx/viewstate/suv.h>
 
 namespace {
@@ -192,8 +193,8 @@ TEST(SuvBodyWeight, NotDecayCorrectedIsRefused) {
 }
 
 TEST(SuvBodyWeight, DicomTimesAndDates) {
-  using cvx::view::dicomDateDays;
-  using cvx::view::dicomTimeOfDay;
+  using cvx::dicomDateDays;
+  using cvx::dicomTimeOfDay;
   EXPECT_DOUBLE_EQ(*dicomTimeOfDay("112011.00"), 11 * 3600 + 20 * 60 + 11.0);
   EXPECT_DOUBLE_EQ(*dicomTimeOfDay("103500"), 10 * 3600 + 35 * 60.0);
   EXPECT_DOUBLE_EQ(*dicomTimeOfDay("1035"), 10 * 3600 + 35 * 60.0);

@@ -1,24 +1,12 @@
-// DICOM TM / DT values to seconds of the day.
+// DICOM TM / DT values to seconds of the day (the TM parser is core's one, cvx/core/dicom_time.h).
 #include <optional>
 #include <string>
 
-#include "dicom/number.h"
+#include <cvx/core/dicom_time.h>
 
 namespace cvx::io::detail {
 
-std::optional<double> timeToSeconds(const std::string& tm) {
-  std::string t;
-  for (char c : tm)
-    if (c != ':') t += c;
-  if (t.size() < 2) return std::nullopt;
-  for (size_t i = 0; i < t.size() && i < 6; ++i)
-    if (t[i] < '0' || t[i] > '9') return std::nullopt;
-  const auto hh = parseNumber(t.substr(0, 2));
-  const auto mm = t.size() >= 4 ? parseNumber(t.substr(2, 2)) : 0.0;
-  const auto ss = t.size() >= 6 ? parseNumber(t.substr(4)) : 0.0;
-  if (!hh || !mm || !ss || *ss >= 61) return std::nullopt;
-  return *hh * 3600 + *mm * 60 + *ss;
-}
+std::optional<double> timeToSeconds(const std::string& tm) { return dicomTimeOfDay(tm); }
 
 std::optional<double> dateTimeToSeconds(const std::string& dt) {
   if (dt.size() < 10) return std::nullopt;

@@ -52,10 +52,5 @@ struct SuvFactor {
 // The SUVbw factor of a series, or why there is none (suv.* codes above; path: SeriesInstanceUID).
 Result<SuvFactor> suvBodyWeight(const SeriesInfo& info);
 
-// A DICOM TM ("HHMMSS.frac", "HHMM", "HH", or ACR-NEMA "HH:MM:SS") as seconds of the day.
-std::optional<double> dicomTimeOfDay(const std::string& tm);
-
-// A DICOM DA ("YYYYMMDD") as days since 1970-01-01.
-std::optional<long> dicomDateDays(const std::string& da);
 
 }  // namespace cvx::view
