@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -147,15 +146,11 @@ Status renderVolume(const Request& r, std::shared_ptr<const Volume> vol) {
   // sagittal: patient left to right), so --slice N is the same slice under --neurological.
   const Vec3 n = standardPlane(o, Convention::Radiological, {}).normal();
   const int axis = o == Orientation::Axial ? 2 : o == Orientation::Coronal ? 1 : 0;
-  const auto& d = vol->dims();
-  double lo = std::numeric_limits<double>::max(), hi = std::numeric_limits<double>::lowest();
-  double edgeLo = lo, edgeHi = hi;  // the grid's extent along `axis` (voxel edges)
-  for (int c = 0; c < 8; ++c) {
-    const Vec3 w = vol->geometry.worldAt(c & 1 ? d[0] - 1.0 : 0.0, c & 2 ? d[1] - 1.0 : 0.0, c & 4 ? d[2] - 1.0 : 0.0);
-    lo = std::min(lo, dot(w, n)), hi = std::max(hi, dot(w, n));
-    const Vec3 e = vol->geometry.worldAt(c & 1 ? d[0] - 0.5 : -0.5, c & 2 ? d[1] - 0.5 : -0.5, c & 4 ? d[2] - 0.5 : -0.5);
-    edgeLo = std::min(edgeLo, e[axis]), edgeHi = std::max(edgeHi, e[axis]);
-  }
+  const Extent centres = gridExtent(*vol, n, GridPoints::Centres);
+  Vec3 unit;
+  unit[axis] = 1;
+  const Extent edges = gridExtent(*vol, unit, GridPoints::Edges);  // along x, y or z (--mm)
+  const double lo = centres.lo, hi = centres.hi, edgeLo = edges.lo, edgeHi = edges.hi;
   const double step = state.sliceStepMm(0);
   const long count = static_cast<long>(std::floor((hi - lo) / step + 1e-6)) + 1;
   Vec3 cursor = state.cursor();

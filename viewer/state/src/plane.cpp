@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include <cvx/viewstate/plane.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace cvx::view {
 
@@ -49,6 +51,19 @@ std::string directionLabel(Vec3 d) {
   std::string s(1, d[order[0]] > 0 ? pos[order[0]] : neg[order[0]]);
   if (std::abs(d[order[1]]) >= 0.5 * first) s += d[order[1]] > 0 ? pos[order[1]] : neg[order[1]];
   return s;
+}
+
+Extent gridExtent(const Volume& v, Vec3 direction, GridPoints points) {
+  const double a = points == GridPoints::Edges ? -0.5 : 0.0;
+  const auto& d = v.dims();
+  Extent e{std::numeric_limits<double>::max(), std::numeric_limits<double>::lowest()};
+  for (int corner = 0; corner < 8; ++corner) {
+    const Vec3 w = v.geometry.worldAt(corner & 1 ? d[0] - 1 - a : a, corner & 2 ? d[1] - 1 - a : a,
+                                      corner & 4 ? d[2] - 1 - a : a);
+    e.lo = std::min(e.lo, dot(w, direction));
+    e.hi = std::max(e.hi, dot(w, direction));
+  }
+  return e;
 }
 
 std::array<double, 3> PixelFrame::pixelOf(Vec3 world) const {

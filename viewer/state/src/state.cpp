@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 namespace cvx::view {
 namespace {
@@ -274,16 +273,10 @@ PixelFrame ViewerState::pixelFrame(int view, int width, int height) const {
   const Plane& p = v.plane;
   const Vec3 c = viewCursor(view);
   double minR = -0.5, maxR = 0.5, minD = -0.5, maxD = 0.5;  // 1 mm around the cursor without a volume
-  if (const Volume* vol = viewVolume(view)) {
-    minR = minD = std::numeric_limits<double>::max();
-    maxR = maxD = std::numeric_limits<double>::lowest();
-    const auto& d = vol->dims();
-    for (int corner = 0; corner < 8; ++corner) {  // grid corners: voxel edges, not centres
-      const Vec3 w = vol->geometry.worldAt(corner & 1 ? d[0] - 0.5 : -0.5, corner & 2 ? d[1] - 0.5 : -0.5,
-                                           corner & 4 ? d[2] - 0.5 : -0.5);
-      minR = std::min(minR, dot(w - c, p.right)), maxR = std::max(maxR, dot(w - c, p.right));
-      minD = std::min(minD, dot(w - c, p.down)), maxD = std::max(maxD, dot(w - c, p.down));
-    }
+  if (const Volume* vol = viewVolume(view)) {  // grid edges, relative to the cursor
+    const Extent r = gridExtent(*vol, p.right, GridPoints::Edges), d = gridExtent(*vol, p.down, GridPoints::Edges);
+    minR = r.lo - dot(c, p.right), maxR = r.hi - dot(c, p.right);
+    minD = d.lo - dot(c, p.down), maxD = d.hi - dot(c, p.down);
   }
   const double fit = std::max((maxR - minR) / f.width, (maxD - minD) / f.height);
   f.mmPerPixel = fit / v.zoom;

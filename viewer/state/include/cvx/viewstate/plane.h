@@ -8,6 +8,7 @@
 #include <string>
 
 #include <cvx/core/geometry.h>
+#include <cvx/core/volume.h>
 
 namespace cvx::view {
 
@@ -37,6 +38,14 @@ Vec3 rotateAbout(Vec3 v, Vec3 axis, double radians);
 // The patient direction a screen direction points to, as the letters a viewer writes at the edges
 // (L/R, A/P, S/I; "LA" for an oblique direction whose second component is at least half the first).
 std::string directionLabel(Vec3 d);
+
+// The extent of a volume's grid along a direction (LPS mm, dot products with `direction`): over the
+// voxel centres, or over the voxel edges (half a voxel further, what an image of it covers).
+struct Extent {
+  double lo = 0, hi = 0;
+};
+enum class GridPoints { Centres, Edges };
+Extent gridExtent(const Volume& v, Vec3 direction, GridPoints points);
 
 // How view pixels map to patient space: pixel (x, y) has its centre at origin + du*x + dv*y.
 struct PixelFrame {
