@@ -72,12 +72,10 @@ int ViewerState::addLayer(std::shared_ptr<const Volume> volume, std::optional<Di
     phase_ = 0;
     const auto& d = reference()->dims();
     const Vec3 centre = reference()->geometry.worldAt((d[0] - 1) / 2.0, (d[1] - 1) / 2.0, (d[2] - 1) / 2.0);
-    for (size_t v = 0; v < views_.size(); ++v) ownCursor_[v] = centre;
     cursor_ = centre;
-    reset(-1);  // places the planes and snaps the cursor
-    cursor_ = snapped(centre);
+    std::fill(ownCursor_.begin(), ownCursor_.end(), centre);
+    reset(-1);  // standard planes through the cursor, which it snaps
     std::fill(ownCursor_.begin(), ownCursor_.end(), cursor_);
-    placePlanes();
   }
   notify(kLayers | kCursor | kPlane | kCamera | kPhase, -1, index);
   return index;
