@@ -74,3 +74,47 @@ TEST(Mapping, CtPresetsHaveTheEightNamedWindows) {
   EXPECT_EQ(colorMapLut(ColorMap::Grey)[0], 0xFF000000u);
   EXPECT_EQ(colorMapLut(ColorMap::Grey)[255], 0xFFFFFFFFu);
 }
+
+// A hanging protocol's CT preset wins over the file's window; it does nothing to other modalities.
+TEST(Mapping, AProtocolPresetWinsForCtOnly) {
+  auto ct = ramp("CT");
+  ct->info.windows = {{40, 400, "ABDOMEN"}};
+  const DisplayMapping m = initialMapping(*ct, "Mediastinum");
+  EXPECT_EQ(m.center, 50);  // mediastinum W 350 / L 50 (radiology teaching tables)
+  EXPECT_EQ(m.width, 350);
+  EXPECT_EQ(m.source, "protocol:mediastinum");
+  EXPECT_EQ(initialMapping(*ct, "no such preset").source, "file");
+  EXPECT_EQ(initialMapping(*ramp("MR"), "lung").source, "range");
+}
+
+// PET in BQML with the SUV inputs opens at SUVbw 0..6, inverted, shown in SUVbw. 75 kg, 370 MBq
+// F-18 (T1/2 6586.2 s) one hour before the series: SUV 1 = 370e6 * 2^(-3600/6586.2) / 75000 Bq/ml
+// = 3377.5224 Bq/ml (by hand, as in suv_test).
+TEST(Mapping, PetWithSuvInputsOpensAtSuvZeroToSix) {
+  auto pet = ramp("PT");
+  pet->info.units = "BQML";
+  pet->info.seriesInstanceUid = "1.2.3";
+  pet->info.pet.units = "BQML";
+  pet->info.pet.patientWeightKg = 75.0;
+  pet->info.pet.injectedDoseBq = 370e6;
+  pet->info.pet.halfLifeS = 6586.2;
+  pet->info.pet.injectionTime = "090000";
+  pet->info.pet.seriesTime = "100000";
+  pet->info.pet.acquisitionTime = "100000";
+  pet->info.pet.decayCorrection = "START";
+  const DisplayMapping m = initialMapping(*pet);
+  const double suv1 = 3377.5224;
+  EXPECT_NEAR(m.center, 3 * suv1, 1e-3);
+  EXPECT_NEAR(m.width, 6 * suv1, 2e-3);
+  EXPECT_NEAR(m.unitScale, 1 / suv1, 1e-10);
+  EXPECT_NEAR(m.center * m.unitScale, 3, 1e-6);  // shown as L 3 SUVbw
+  EXPECT_EQ(m.units, "SUVbw");
+  EXPECT_TRUE(m.invert);
+  EXPECT_EQ(m.source, "suv");
+  // Without a weight there is no SUV: the percentile window in the series' units.
+  pet->info.pet.patientWeightKg.reset();
+  const DisplayMapping b = initialMapping(*pet);
+  EXPECT_EQ(b.source, "range");
+  EXPECT_EQ(b.units, "BQML");
+  EXPECT_EQ(b.unitScale, 1);
+}

@@ -184,6 +184,7 @@ TEST(ViewerState, ListenersHearWhatChangedAndStopWhenTheirSubscriptionEnds) {
   std::vector<ChangeEvent> seen;
   {
     auto sub = s.subscribe([&](const ChangeEvent& e) { seen.push_back(e); });
+    s.setZoomLinked(false);  // one view's camera: the event names that view
     s.zoom(2, 1.5);
     s.setMapping(0, dragWindow(s.layers()[0].mapping, 10, 0));
     s.scroll(0, 1);
@@ -212,4 +213,38 @@ TEST(ViewerState, OtherFramesOfReferenceAreUnlinkedUntilLinkedByAnOffset) {
   expectVec(s.viewCursor(1), s.cursor() + Vec3{100, 0, 0});
   s.scroll(0, 1);
   expectVec(s.viewCursor(1), s.cursor() + Vec3{100, 0, 0});
+}
+
+// A new layout: views in the given orientations through the same cursor, each with its layers.
+TEST(ViewerState, SetViewsMakesANewLayoutThroughTheSameCursor) {
+  ViewerState s;
+  auto v = grid({20, 20, 10, 1}, {1, 1, 2});
+  s.addLayer(v);
+  s.addLayer(v);
+  s.setCursor(v->geometry.worldAt(3, 4, 5));
+  const Vec3 c = s.cursor();
+  s.setViews({Orientation::Axial, Orientation::Axial}, {{0}, {1}});
+  ASSERT_EQ(s.viewCount(), 2);
+  expectVec(s.cursor(), c);
+  for (int w = 0; w < 2; ++w) {
+    expectVec(s.view(w).plane.center, c);
+    expectVec(s.view(w).plane.normal(), {0, 0, 1});  // axial looks from the feet: normal +z (S)
+  }
+  EXPECT_EQ(s.view(1).layers, std::vector<int>{1});
+}
+
+// Zoom is linked across views; pan only across parallel views (side by side); unlinking turns both off.
+TEST(ViewerState, ZoomIsLinkedAndPanFollowsParallelViews) {
+  ViewerState s({Orientation::Axial, Orientation::Axial, Orientation::Coronal});
+  s.addLayer(grid({20, 20, 10, 1}, {1, 1, 2}));
+  s.zoom(0, 2);
+  for (int w = 0; w < 3; ++w) EXPECT_DOUBLE_EQ(s.view(w).zoom, 2) << w;
+  s.pan(1, 5, -3);
+  EXPECT_DOUBLE_EQ(s.view(0).panX, 5);
+  EXPECT_DOUBLE_EQ(s.view(1).panY, -3);
+  EXPECT_DOUBLE_EQ(s.view(2).panX, 0);
+  s.setZoomLinked(false);
+  s.zoom(2, 0.5);
+  EXPECT_DOUBLE_EQ(s.view(0).zoom, 2);
+  EXPECT_DOUBLE_EQ(s.view(2).zoom, 1);
 }

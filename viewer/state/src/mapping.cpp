@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
+
+#include <cvx/viewstate/suv.h>
 
 namespace cvx::view {
 
@@ -46,18 +49,51 @@ DisplayMapping percentileWindow(const Volume& v) {
 
 }  // namespace
 
-DisplayMapping initialMapping(const Volume& v) {
+const NamedWindow* findCtPreset(std::string_view name) {
+  for (const auto& p : ctWindowPresets()) {
+    if (p.name.size() != name.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < name.size() && same; ++i)
+      same = std::tolower(static_cast<unsigned char>(name[i])) == p.name[i];
+    if (same) return &p;
+  }
+  return nullptr;
+}
+
+DisplayMapping initialMapping(const Volume& v, std::string_view protocolPreset) {
   DisplayMapping m;
+  m.units = v.info.units;
   const auto& w = v.info.windows;
-  if (!w.empty() && w.front().width > 0 && std::isfinite(w.front().center) && std::isfinite(w.front().width)) {
+  const bool ct = v.info.modality == "CT" || v.info.units == "HU";
+  const NamedWindow* preset = ct && !protocolPreset.empty() ? findCtPreset(protocolPreset) : nullptr;
+  double suvFactor = 0;
+  if (v.info.modality == "PT")
+    if (const auto suv = suvBodyWeight(v.info); suv.ok()) suvFactor = suv.value().factor;
+  if (preset) {
+    m.center = preset->center;
+    m.width = preset->width;
+    m.source = "protocol:" + preset->name;
+  } else if (!w.empty() && w.front().width > 0 && std::isfinite(w.front().center) && std::isfinite(w.front().width)) {
     m.center = w.front().center;
     m.width = w.front().width;
     m.source = "file";
-  } else if (v.info.modality == "CT" || v.info.units == "HU") {
-    for (const auto& p : ctWindowPresets())
-      if (p.name == "abdomen") m = DisplayMapping{p.center, p.width, false, ColorMap::Grey, 1.0, "preset:" + p.name};
+  } else if (ct) {
+    const NamedWindow* p = findCtPreset("abdomen");
+    m.center = p->center;
+    m.width = p->width;
+    m.source = "preset:" + p->name;
+  } else if (suvFactor > 0) {
+    constexpr double kSuvTop = 6;  // SUVbw 0..6: liver (~2) mid-grey, lesions (> 3) dark to black
+    m.center = kSuvTop / 2 / suvFactor;
+    m.width = kSuvTop / suvFactor;
+    m.unitScale = suvFactor;
+    m.units = "SUVbw";
+    m.invert = true;
+    m.source = "suv";
+    return m;
   } else {
     m = percentileWindow(v);
+    m.units = v.info.units;
   }
   m.invert = v.info.photometric == "MONOCHROME1";
   return m;

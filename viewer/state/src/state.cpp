@@ -28,6 +28,22 @@ ViewerState::ViewerState(std::vector<Orientation> views) {
   ownCursor_.assign(views_.size(), Vec3{});
 }
 
+void ViewerState::setViews(std::vector<Orientation> orientations, std::vector<std::vector<int>> layers) {
+  views_.clear();
+  home_.clear();
+  for (size_t i = 0; i < orientations.size(); ++i) {
+    View v;
+    v.orientation = orientations[i];
+    v.plane = standardPlane(orientations[i], convention_, cursor_);
+    if (i < layers.size()) v.layers = layers[i];
+    views_.push_back(v);
+    home_.push_back(orientations[i]);
+  }
+  ownCursor_.assign(views_.size(), cursor_);
+  placePlanes();
+  notify(kLayers | kPlane | kCamera | kCursor | kLinks);
+}
+
 ViewerState::Subscription ViewerState::subscribe(Listener listener) {
   Subscription s;
   s.id_ = nextListener_++;
@@ -188,18 +204,36 @@ void ViewerState::rotateCrosshair(int view, double radians) {
   notify(kPlane);
 }
 
+std::vector<int> ViewerState::cameraGroup(int view, bool parallelOnly) const {
+  std::vector<int> group{view};
+  if (!linkZoom_ || linkOf(view) == LinkKind::Unlinked) return group;
+  const Vec3 n = views_.at(static_cast<size_t>(view)).plane.normal();
+  for (int w = 0; w < viewCount(); ++w) {
+    if (w == view || linkOf(w) == LinkKind::Unlinked) continue;
+    if (parallelOnly && std::abs(std::abs(dot(n, views_[static_cast<size_t>(w)].plane.normal())) - 1) > 1e-9) continue;
+    group.push_back(w);
+  }
+  return group;
+}
+
 void ViewerState::zoom(int view, double factor) {
   if (!(factor > 0) || !std::isfinite(factor)) return;
-  View& v = views_.at(static_cast<size_t>(view));
-  v.zoom = std::clamp(v.zoom * factor, 1.0 / 32, 64.0);
-  notify(kCamera, view);
+  const auto group = cameraGroup(view, false);
+  for (int w : group) {
+    View& v = views_.at(static_cast<size_t>(w));
+    v.zoom = std::clamp(v.zoom * factor, 1.0 / 32, 64.0);
+  }
+  notify(kCamera, group.size() == 1 ? view : -1);
 }
 
 void ViewerState::pan(int view, double dxMm, double dyMm) {
-  View& v = views_.at(static_cast<size_t>(view));
-  v.panX += dxMm;
-  v.panY += dyMm;
-  notify(kCamera, view);
+  const auto group = cameraGroup(view, true);
+  for (int w : group) {
+    View& v = views_.at(static_cast<size_t>(w));
+    v.panX += dxMm;
+    v.panY += dyMm;
+  }
+  notify(kCamera, group.size() == 1 ? view : -1);
 }
 
 void ViewerState::setSlab(int view, double slabMm, SlabMode mode) {

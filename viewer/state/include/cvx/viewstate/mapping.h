@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <cvx/core/volume.h>
@@ -18,7 +19,13 @@ struct DisplayMapping {
   bool invert = false;              // MONOCHROME1: low values bright
   ColorMap colorMap = ColorMap::Grey;
   double opacity = 1.0;             // 0..1, over the layers below
-  std::string source;               // where the window came from: "file", "preset:<name>", "range", "user"
+  std::string source;               // where the window came from: "file", "preset:<name>", "protocol:<name>",
+                                    // "suv", "range", "user"
+  // How the window is shown and typed: centre and width above are modality values; the reader
+  // sees them times `unitScale`, in `units` (PET: the SUVbw factor and "SUVbw"; else 1 and the
+  // series' units). Slicing and mapping never use this: it is a label.
+  double unitScale = 1.0;
+  std::string units;
 };
 
 // A named window preset (CT: brain, subdural, stroke, lung, mediastinum, abdomen, liver, bone).
@@ -28,11 +35,18 @@ struct NamedWindow {
 };
 const std::vector<NamedWindow>& ctWindowPresets();
 
-// THE rule for a layer's first mapping (the only place it is chosen): the file's first window when
-// it has one with a positive width; else for CT (modality CT or units HU) the abdomen preset; else
-// the 0.5th to 99.5th percentile of the modality values of the middle slice of phase 0. MONOCHROME1
-// is inverted.
-DisplayMapping initialMapping(const Volume& v);
+// THE rule for a layer's first mapping (the only place it is chosen), first that applies:
+// 1. `protocolPreset`, the hanging protocol's preset for the series' modality, when it names a CT
+//    preset and the series is CT (the reader configured it; it wins over the file);
+// 2. the file's first window when it has one with a positive width;
+// 3. CT (modality CT or units HU): the abdomen preset;
+// 4. PET (PT) in BQML with an SUVbw factor (suv.h): SUVbw 0 to 6, inverted grey, as nuclear
+//    medicine reads PET, shown in SUVbw;
+// 5. the 0.5th to 99.5th percentile of the modality values of the middle slice of phase 0.
+// MONOCHROME1 is inverted. Outside PET with SUV, units are the series' units.
+DisplayMapping initialMapping(const Volume& v, std::string_view protocolPreset = {});
+// The preset of ctWindowPresets() with this name (case-insensitive), or nullptr.
+const NamedWindow* findCtPreset(std::string_view name);
 
 // A stored voxel value as a modality value (rescale unless the volume holds modality values).
 inline double modalityValue(const Volume& v, double stored) {

@@ -92,7 +92,9 @@ class ViewerState {
   void setLayerVisible(int layer, bool visible);
   void setViewLayers(int view, std::vector<int> layers);
 
-  // Views.
+  // Views. setViews replaces them (a new layout): standard planes through the cursor, zoom 1; each
+  // view's layer list from `layers` when given (empty: all layers).
+  void setViews(std::vector<Orientation> views, std::vector<std::vector<int>> layers = {});
   int viewCount() const { return static_cast<int>(views_.size()); }
   const View& view(int v) const { return views_.at(static_cast<size_t>(v)); }
   Convention convention() const { return convention_; }
@@ -114,8 +116,13 @@ class ViewerState {
   // Rotates the crosshair in `view`: every other view's plane turns about this view's normal,
   // through the cursor, and becomes oblique.
   void rotateCrosshair(int view, double radians);
+  // Zoom is linked: every view that is not unlinked zooms by the same factor (unless zoom linking is
+  // off). Pan moves the views whose plane is parallel to this one's (side-by-side series), or this
+  // view alone when zoom linking is off.
   void zoom(int view, double factor);
   void pan(int view, double dxMm, double dyMm);
+  bool zoomLinked() const { return linkZoom_; }
+  void setZoomLinked(bool on) { linkZoom_ = on; }
   void setSlab(int view, double slabMm, SlabMode mode);
   // Back to the standard orientation, zoom 1, no pan (one view, or all with -1).
   void reset(int view = -1);
@@ -143,6 +150,7 @@ class ViewerState {
   void placePlanes();
   Vec3 snapped(Vec3 world) const;
   bool allAxisAligned() const;
+  std::vector<int> cameraGroup(int view, bool parallelOnly) const;  // the views a zoom/pan moves
   const Volume* reference() const;
   const Volume* viewVolume(int view) const;  // the view's first layer's volume (or the reference)
   int firstLayer(int view) const;
@@ -157,6 +165,7 @@ class ViewerState {
   int phase_ = 0;
   Convention convention_ = Convention::Radiological;
   bool snap_ = true;
+  bool linkZoom_ = true;
   std::shared_ptr<std::map<int, Listener>> listeners_ = std::make_shared<std::map<int, Listener>>();
   int nextListener_ = 0;
 };
