@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs CineVox's build and test dependencies from Debian 12 (only what is missing).
-# Usage: scripts/deps.sh [--tests]
+# Usage: scripts/deps.sh [--tests] [--bench]
+#   --tests  the fuzz/sanitizer compiler and the Python reference readers of the test suite
+#   --bench  VTK, the peer of bench_mpr (benchmarks only: cinevox never links it; CI needs none of it)
 set -euo pipefail
 PKGS=(
   build-essential cmake ninja-build pkg-config git
@@ -11,13 +13,25 @@ PKGS=(
   libgtest-dev googletest
   xvfb xauth
 )
-if [[ "${1:-}" == "--tests" ]]; then
-  PKGS+=(clang-14 libclang-rt-14-dev)
-  # pydicom's own test files and decoders: the reference of tests/data/pydicom_test.cpp
-  PKGS+=(python3-pydicom python3-gdcm python3-numpy)
-  # nibabel: reads CineVox's NIfTI export back (tests/itk/itk_tilt_export_test.cpp)
-  PKGS+=(python3-nibabel)
-fi
+for arg in "$@"; do
+  case "$arg" in
+    --tests)
+      PKGS+=(clang-14 libclang-rt-14-dev)
+      # pydicom's own test files and decoders: the reference of tests/data/pydicom_test.cpp
+      PKGS+=(python3-pydicom python3-gdcm python3-numpy)
+      # nibabel: reads CineVox's NIfTI export back (tests/itk/itk_tilt_export_test.cpp)
+      PKGS+=(python3-nibabel)
+      ;;
+    --bench)
+      # Debian ships VTK's headers and CMake package only in libvtk9-dev, whose hard dependencies
+      # (JDK, MPI, HDF5, GDAL, Qt 5 runtime: about 200 packages with --no-install-recommends) come
+      # with it. bench_mpr links only CommonCore, CommonDataModel, CommonExecutionModel and
+      # ImagingCore/ImagingColor, none of which bring MPI or Qt into the binary (docs/dependencies.md).
+      PKGS+=(libvtk9-dev)
+      ;;
+    *) echo "deps: unknown option $arg (use --tests, --bench)" >&2; exit 2 ;;
+  esac
+done
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
