@@ -19,6 +19,8 @@
 
 #include <cvx/core/hd/reslice.h>
 
+#include "reslice_runs.h"
+
 namespace cvx::render::detail {
 
 // Pixels [x0, x1] of a row (x0 > x1: none).
@@ -153,6 +155,21 @@ float sampleSkipping(const T* b, const int64_t o[3], const float f[3], float slo
   else return bilinear(b) * slope + intercept;
 }
 
+// Rows: the samples are neighbours along i (b steps by +-1, in order) with the same fixed-axis
+// offsets and weights: one run of voxels per pixel.
+template <class T>
+bool isRun(const std::vector<RowSample<T>>& rows) {
+  const RowSample<T>& r0 = rows.front();
+  const int64_t dir = rows.size() > 1 && rows[1].b < r0.b ? -1 : 1;
+  for (size_t k = 1; k < rows.size(); ++k) {
+    const RowSample<T>& r = rows[k];
+    if (r.b != r0.b + dir * static_cast<int64_t>(k) || r.o[0] != r0.o[0] || r.o[2] != r0.o[2] || r.f[0] != 0.0f ||
+        r.f[2] != r0.f[2])
+      return false;
+  }
+  return r0.f[0] == 0.0f;
+}
+
 // Rows: pixels [x0, x1], every sample inside. Only axis A is worked out per pixel; kP / kQ say
 // whether any sample of the row has a weight on the first / second fixed axis.
 // flatten: g++ does not always inline CVX_HD_INLINE (plain `inline` on the host) in these loops.
@@ -166,6 +183,25 @@ template <int A, bool kP, bool kQ, class T>
   const hd::SlabMode mode = plan.p.mode;
   const RowSample<T>* r0 = rows.data();
   const size_t count = rows.size();
+  if constexpr (A == 1 && !kP && kRunVoxel<T>) {
+    if (mode != hd::SlabMode::Mean && count >= 4 && isRun(rows)) {
+      // The slab runs along i: every pixel's samples are one run of voxels (reslice_runs.h).
+      const int dir = r0[count - 1].b > r0[0].b ? 1 : -1;
+      const T* lowest = dir > 0 ? r0[0].b : r0[count - 1].b;
+      const int64_t o2 = r0[0].o[2];
+      const float f2 = r0[0].f[2];
+      for (int x = x0; x <= x1; ++x) {
+        const hd::AxisLerp a = hd::axisLerp(b0 + d * static_cast<float>(x), n);
+        const int64_t off = a.i * stride, step = a.step * stride;
+        row[x] = mode == hd::SlabMode::Mip
+                     ? runExtreme<kQ, true>(lowest + off, int(count), r0[0].b + off, dir, step, o2, a.f, f2, s.slope,
+                                            s.intercept)
+                     : runExtreme<kQ, false>(lowest + off, int(count), r0[0].b + off, dir, step, o2, a.f, f2,
+                                             s.slope, s.intercept);
+      }
+      return;
+    }
+  }
   for (int x = x0; x <= x1; ++x) {
     const hd::AxisLerp a = hd::axisLerp(b0 + d * static_cast<float>(x), n);
     const int64_t off = a.i * stride, step = a.step * stride;

@@ -6,6 +6,7 @@
 
 #include <cvx/core/hd/window.h>
 #include <cvx/core/reslice.h>
+#include <cvx/core/thread_pool.h>
 #include <cvx/render/reslice.h>
 
 namespace cvx::view {
@@ -24,6 +25,38 @@ uint32_t blend(uint32_t below, uint32_t above, double alpha) {
     out |= static_cast<uint32_t>(std::lround(b + (a - b) * alpha)) << (8 * c);
   }
   return out;
+}
+
+// displayLevel without the libm call, inlined in the per-pixel loop: g is in [0, 1], so x = g * 255
+// is >= 0, x + 0.5 is exact in double (a float has 24 significant bits) and truncating it rounds half
+// away from zero exactly as std::lround(x) does.
+inline int level(float value, float center, float width, bool invert) {
+  if (value != value) return -1;  // NaN
+  float g = hd::applyWindow(value, center, width);
+  if (invert) g = 1.0f - g;
+  return static_cast<int>(static_cast<double>(g * 255.0f) + 0.5);
+}
+
+// Rows [y0, y1) of one layer mapped and blended over the image.
+void mapRows(const std::vector<float>& values, const DisplayMapping& m, std::vector<uint32_t>& pixels, size_t i0,
+             size_t i1) {
+  const auto& lut = colorMapLut(m.colorMap);
+  const double alpha = std::clamp(m.opacity, 0.0, 1.0);
+  const float c = static_cast<float>(m.center), w = static_cast<float>(m.width);
+  const float* v = values.data();
+  uint32_t* px = pixels.data();
+  if (alpha >= 1) {  // blend() returns `above` for an opaque layer
+    if (m.invert) {
+      for (size_t i = i0; i < i1; ++i)
+        if (const int g = level(v[i], c, w, true); g >= 0) px[i] = lut[static_cast<size_t>(g)];
+    } else {
+      for (size_t i = i0; i < i1; ++i)
+        if (const int g = level(v[i], c, w, false); g >= 0) px[i] = lut[static_cast<size_t>(g)];
+    }
+    return;
+  }
+  for (size_t i = i0; i < i1; ++i)
+    if (const int g = level(v[i], c, w, m.invert); g >= 0) px[i] = blend(px[i], lut[static_cast<size_t>(g)], alpha);
 }
 
 }  // namespace
@@ -51,8 +84,8 @@ Result<const RgbaImage*> ViewRenderer::draw(const ViewerState& state, int view, 
   slices_.resize(state.layers().size());
   image_.width = width;
   image_.height = height;
-  image_.pixels.assign(static_cast<size_t>(width) * height, 0xFF000000u);
   lastReslices_ = 0;
+  std::vector<int> drawn;  // layers to map, bottom first
   for (int l : order) {
     if (l < 0 || l >= static_cast<int>(state.layers().size())) continue;
     const Layer& layer = state.layers()[static_cast<size_t>(l)];
@@ -73,13 +106,22 @@ Result<const RgbaImage*> ViewRenderer::draw(const ViewerState& state, int view, 
       s.mode = v.slabMode;
       ++lastReslices_;
     }
-    const auto& lut = colorMapLut(layer.mapping.colorMap);
-    const double alpha = std::clamp(layer.mapping.opacity, 0.0, 1.0);
-    for (size_t i = 0; i < s.values.size(); ++i) {
-      const int g = displayLevel(s.values[i], layer.mapping);
-      if (g >= 0) image_.pixels[i] = blend(image_.pixels[i], lut[static_cast<size_t>(g)], alpha);
-    }
+    drawn.push_back(l);
   }
+  // The display mapping in bands of rows on the pool: every pixel on its own, so the bands are
+  // independent; each band blends all layers bottom first, as one pass would.
+  image_.pixels.resize(static_cast<size_t>(width) * height);
+  const int64_t bands = std::min<int64_t>(height, int64_t{ThreadPool::global().size() + 1} * 4);
+  const int64_t rows = (height + bands - 1) / bands;
+  CVX_TRY(ThreadPool::global().parallelFor((height + rows - 1) / rows, [&](int64_t b) {
+    const size_t i0 = static_cast<size_t>(b * rows) * width;
+    const size_t i1 = static_cast<size_t>(std::min<int64_t>(height, (b + 1) * rows)) * width;
+    std::fill(image_.pixels.begin() + static_cast<std::ptrdiff_t>(i0),
+              image_.pixels.begin() + static_cast<std::ptrdiff_t>(i1), 0xFF000000u);
+    for (int l : drawn)
+      mapRows(slices_[static_cast<size_t>(l)].values, state.layers()[static_cast<size_t>(l)].mapping, image_.pixels,
+              i0, i1);
+  }));
   return &image_;
 }
 
