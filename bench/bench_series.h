@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Input series for bench_ingest, built once under /tmp and cached by stamp files.
+// Input series for bench_ingest and bench_mpr, built once under /tmp and cached by stamp files.
 #pragma once
 #include <string>
 
@@ -14,8 +14,9 @@ std::string benchRoot();
 Result<std::string> decompressedSeries(const std::string& source, const std::string& root, unsigned threads);
 
 // `count` slices made from the slices of `raw`, cycled in slice order, each with a new
-// SOPInstanceUID, InstanceNumber and ImagePositionPatient stepped along the slice normal by the
-// source spacing (DCMTK's `dcmodify`), in <root>/ct<count>.
+// SOPInstanceUID, InstanceNumber, ImagePositionPatient stepped along the slice normal by the
+// source spacing, and SliceLocation, in <root>/ct<count> (raw must be Explicit VR Little Endian,
+// as decompressedSeries writes it). Reused while its stamp and file count match.
 Result<std::string> replicatedSeries(const std::string& raw, int count, const std::string& root,
                                      unsigned threads);
 
