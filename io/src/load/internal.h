@@ -13,9 +13,15 @@ namespace cvx::io::detail {
 bool nativeFastPathApplies(const FileHeader& h);
 Status readNativeFrames(const FileHeader& h, const std::vector<std::pair<uint32_t, std::byte*>>& frames);
 
+// io.over_budget when the plan, as options reduce it, needs more than the budget (budget.cpp).
+Status checkBudget(const SeriesPlan& plan, const LoadOptions& options);
+
 class StagingPlan {
  public:
-  StagingPlan(const SeriesPlan& plan, Volume& vol, std::function<void(int64_t)> onReady = {});
+  // `plan` is the plan as loaded (reducedPlan); `step` the in-plane reduction and `srcCols`,
+  // `srcRows` the slice size before it (a mosaic tile's size for a mosaic).
+  StagingPlan(const SeriesPlan& plan, Volume& vol, std::function<void(int64_t)> onReady = {}, int step = 1,
+              int64_t srcCols = 0, int64_t srcRows = 0);
   // Decodes the given plan.slices of one file. Thread-safe for distinct files.
   Status decodeFile(const FileHeader& h, const std::vector<size_t>& sliceIndices);
   // Resamples staged slices onto the output grid (uneven spacing, missing slices). An output slice
@@ -33,6 +39,8 @@ class StagingPlan {
   std::function<void(int64_t)> onReady_;
   Volume& vol_;
   bool direct_ = false;               // frames decode straight into the volume
+  size_t step_ = 1;                   // keep every step_-th column and row
+  size_t srcCols_ = 0, srcRows_ = 0;  // a source slice's size before the reduction
   size_t srcSlices_ = 0;              // source slices per phase
   std::vector<std::byte> staged_;     // resampling input: srcSlices_ * dims[3] slices of vol type
   std::vector<SliceSource> srcInfo_;  // provenance of staged slices

@@ -40,6 +40,10 @@ class Job final : public LoadJob {
       Progress* progress)
       : scan_(std::move(scan)), plan_(std::move(plan)), options_(std::move(options)), vol_(std::move(vol)),
         progress_(progress ? progress : &ownProgress_) {}
+  void setSourceSize(int64_t cols, int64_t rows) {
+    srcCols_ = cols;
+    srcRows_ = rows;
+  }
   ~Job() override {
     cancel();
     if (thread_.joinable()) thread_.join();
@@ -66,6 +70,7 @@ class Job final : public LoadJob {
   SeriesPlan plan_;
   LoadOptions options_;
   std::shared_ptr<Volume> vol_;
+  int64_t srcCols_ = 0, srcRows_ = 0;  // the slice size before an in-plane reduction
   Progress ownProgress_;
   Progress* progress_;
   std::atomic<bool> done_{false};
@@ -100,7 +105,7 @@ void Job::blankTheRest() {
 }
 
 void Job::run() {
-  detail::StagingPlan staging(plan_, *vol_, options_.onSliceReady);
+  detail::StagingPlan staging(plan_, *vol_, options_.onSliceReady, options_.reduce.inPlane, srcCols_, srcRows_);
   const auto jobs = jobsByFile(plan_);
   progress_->setTotal(static_cast<int64_t>(plan_.slices.size()));
   std::unique_ptr<ThreadPool> own;
@@ -143,15 +148,20 @@ Result<std::shared_ptr<Job>> startJob(std::shared_ptr<const ScanResult> scan, co
   if (plan.slices.empty()) return makeError("series.empty", "series has no slices", plan.id);
   for (const auto& s : plan.slices)
     if (s.file >= scan->files.size()) return makeError("series.bad_plan", "plan refers to a missing file", plan.id);
+  // Over the memory budget: refused here, before the volume is allocated (budget.cpp).
+  auto reduced = reducedPlan(plan, options.reduce);
+  if (!reduced) return reduced.error();
+  if (Status st = detail::checkBudget(plan, options); !st) return st.error();
   // The decoder writes every slice it loads; the job zeroes the rest when it ends, so a recycled
   // buffer need not be cleared first.
-  auto created = Volume::create(plan.type, plan.dims, VoxelInit::Uninitialized);
+  auto created = Volume::create(reduced->type, reduced->dims, VoxelInit::Uninitialized);
   if (!created) return created.error();
   std::shared_ptr<Volume> vol = std::move(created.value());
-  vol->geometry = plan.geometry;
-  vol->timesMs = plan.timesMs;
-  vol->info = plan.info;
-  auto job = std::make_shared<Job>(std::move(scan), plan, options, vol, progress);
+  vol->geometry = reduced->geometry;
+  vol->timesMs = reduced->timesMs;
+  vol->info = reduced->info;
+  auto job = std::make_shared<Job>(std::move(scan), std::move(reduced.value()), options, vol, progress);
+  job->setSourceSize(plan.dims[0], plan.dims[1]);
   job->start();
   return job;
 }

@@ -53,10 +53,13 @@ Status decodeAnyUnchecked(const FileHeader& h, const std::vector<FrameDest>& des
 
 }  // namespace
 
-StagingPlan::StagingPlan(const SeriesPlan& plan, Volume& vol, std::function<void(int64_t)> onReady)
-    : plan_(plan), onReady_(std::move(onReady)), vol_(vol) {
+StagingPlan::StagingPlan(const SeriesPlan& plan, Volume& vol, std::function<void(int64_t)> onReady, int step,
+                         int64_t srcCols, int64_t srcRows)
+    : plan_(plan), onReady_(std::move(onReady)), vol_(vol), step_(static_cast<size_t>(std::max(1, step))),
+      srcCols_(static_cast<size_t>(srcCols > 0 ? srcCols : plan.dims[0])),
+      srcRows_(static_cast<size_t>(srcRows > 0 ? srcRows : plan.dims[1])) {
   const bool tiles = !plan.slices.empty() && plan.slices.front().tile >= 0;
-  direct_ = !plan.resampled && !tiles && plan.type == plan.pixel.storedType() &&
+  direct_ = step_ == 1 && !plan.resampled && !tiles && plan.type == plan.pixel.storedType() &&
             !(plan.type == PixelType::Float32 && plan.info.rescaleApplied);  // float32 counts to be rescaled
   const size_t phases = static_cast<size_t>(plan.dims[3]);
   srcSlices_ = plan.slices.size() / phases;
@@ -89,7 +92,8 @@ void StagingPlan::ready(int64_t index) {
 }
 
 // Copies one decoded frame (stored type, file's rows x cols) into a slice, row by row: the tile
-// cut-out of a mosaic and the per-slice rescale to float as the plan requires.
+// cut-out of a mosaic, every step_-th column and row of a reduced load, and the per-slice rescale
+// to float as the plan requires.
 void StagingPlan::place(const FileHeader& h, const SliceRef& ref, const std::byte* frame, std::byte* dst) const {
   const PixelType st = h.pixel.storedType();
   const size_t bpv = bytesPerVoxel(st);
@@ -98,12 +102,17 @@ void StagingPlan::place(const FileHeader& h, const SliceRef& ref, const std::byt
   const size_t outBpv = toFloat ? sizeof(float) : bpv;
   size_t tx = 0, ty = 0;
   if (ref.tile >= 0) {
-    const size_t perRow = h.pixel.cols / cols;
+    const size_t perRow = h.pixel.cols / srcCols_;
     tx = static_cast<size_t>(ref.tile) % perRow;
     ty = static_cast<size_t>(ref.tile) / perRow;
   }
+  std::vector<std::byte> kept(step_ > 1 ? cols * bpv : 0);  // one row's kept voxels
   for (size_t y = 0; y < rows; ++y) {
-    const std::byte* src = frame + ((ty * rows + y) * h.pixel.cols + tx * cols) * bpv;
+    const std::byte* src = frame + ((ty * srcRows_ + y * step_) * h.pixel.cols + tx * srcCols_) * bpv;
+    if (step_ > 1) {
+      for (size_t x = 0; x < cols; ++x) std::memcpy(kept.data() + x * bpv, src + x * step_ * bpv, bpv);
+      src = kept.data();
+    }
     std::byte* out = dst + y * cols * outBpv;
     if (toFloat) convertToFloat(st, src, cols, ref.rescaleSlope, ref.rescaleIntercept, reinterpret_cast<float*>(out));
     else std::memcpy(out, src, cols * bpv);
@@ -130,21 +139,30 @@ Status StagingPlan::decodeFileInto(const FileHeader& h, const std::vector<size_t
     for (size_t i : idx) recordSource(h, i);
     return {};
   }
-  // Staged: decode each distinct frame once into scratch, then place every slice that uses it.
+  // Staged: decode each distinct frame once into scratch, then place every slice that uses it. The
+  // scratch holds at most kLoadScratchBytes (or one frame): a multi-frame file is decoded in
+  // chunks of frames, so that the load never holds a second copy of the series.
   const size_t frameBytes = static_cast<size_t>(h.pixel.rows) * h.pixel.cols * bytesPerVoxel(h.pixel.storedType());
   std::vector<uint32_t> frames;
   for (size_t i : idx)
     if (std::find(frames.begin(), frames.end(), plan_.slices[i].frame) == frames.end())
       frames.push_back(plan_.slices[i].frame);
-  std::vector<std::byte> scratch(frames.size() * frameBytes);
-  std::vector<FrameDest> dests;
-  for (size_t k = 0; k < frames.size(); ++k) dests.push_back({frames[k], scratch.data() + k * frameBytes});
-  Status st = decodeAny(h, dests);
-  if (!st) return st;
-  for (size_t i : idx) {
-    const size_t k = static_cast<size_t>(std::find(frames.begin(), frames.end(), plan_.slices[i].frame) - frames.begin());
-    place(h, plan_.slices[i], scratch.data() + k * frameBytes, target(i));
-    recordSource(h, i);
+  const size_t chunk = std::max<size_t>(1, kLoadScratchBytes / std::max<size_t>(frameBytes, 1));
+  std::vector<std::byte> scratch(std::min(chunk, frames.size()) * frameBytes);
+  for (size_t first = 0; first < frames.size(); first += chunk) {
+    const size_t count = std::min(chunk, frames.size() - first);
+    std::vector<FrameDest> dests;
+    for (size_t k = 0; k < count; ++k) dests.push_back({frames[first + k], scratch.data() + k * frameBytes});
+    Status st = decodeAny(h, dests);
+    if (!st) return st;
+    for (size_t i : idx) {
+      const auto at = std::find(frames.begin() + static_cast<std::ptrdiff_t>(first),
+                                frames.begin() + static_cast<std::ptrdiff_t>(first + count), plan_.slices[i].frame);
+      if (at == frames.begin() + static_cast<std::ptrdiff_t>(first + count)) continue;  // another chunk's
+      const size_t k = static_cast<size_t>(at - frames.begin()) - first;
+      place(h, plan_.slices[i], scratch.data() + k * frameBytes, target(i));
+      recordSource(h, i);
+    }
   }
   return {};
 }

@@ -127,11 +127,61 @@ GroupResult planSeries(const ScanResult& scan);
 // The plan whose id or SeriesInstanceUID is `id` (the first plan when id is empty); nullptr if none.
 const SeriesPlan* findSeries(const GroupResult& groups, const std::string& id);
 
+// Loading at reduced resolution: keep every n-th voxel along x and y (columns, rows) and every n-th
+// slice along z, starting at index 0 and in every phase, as a radiologist expects of a preview of a
+// very large series. Kept voxels are the original's exactly (no averaging: no new values), and the
+// geometry is exact for them: the origin stays the centre of voxel (0, 0, 0), the spacing is n times
+// the original, so worldFromVoxel of reduced (i, j, k) is the original's (n i, n j, n k). Dims become
+// ceil(d / n). A resampled series (uneven spacing) keeps every n-th slice of its regular grid.
+struct Reduction {
+  int inPlane = 1;  // >= 1
+  int slices = 1;   // >= 1
+  bool none() const { return inPlane == 1 && slices == 1; }
+};
+
 struct LoadOptions {
   unsigned threads = 0;  // 0: the global pool
   // Called on a worker thread each time a slice (index z + t * dims[2]) is in place.
   std::function<void(int64_t)> onSliceReady;
+  // The most bytes the load may hold (loadBytes); 0: defaultMemoryBudget(). A series over it is
+  // refused before anything is allocated, with io.over_budget.
+  uint64_t memoryBudgetBytes = 0;
+  Reduction reduce;  // {1, 1}: full resolution
 };
+
+// The memory a load will hold at its peak: the volume's voxel bytes (after the reduction), plus
+// for a resampled series the staged source slices, plus a fixed decode scratch of at most
+// kLoadScratchBytes per worker thread (or one frame when a frame is larger). Saturates instead of
+// overflowing.
+constexpr uint64_t kLoadScratchBytes = uint64_t{16} << 20;
+uint64_t loadBytes(const SeriesPlan& plan, const Reduction& reduce = {}, unsigned threads = 0);
+
+// The default budget rule. available = the least of
+//   MemAvailable (/proc/meminfo: what can be had without swapping),
+//   RLIMIT_AS (soft) minus the address space in use (VmSize), when set,
+//   the cgroup limit minus its usage (v2 memory.max - memory.current, the least over the process's
+//   cgroup and its ancestors; v1 memory.limit_in_bytes - memory.usage_in_bytes), when set;
+// budget = kBudgetFraction x available: a fifth stays for the rest of the session (reslice and
+// render buffers, the GPU upload, a second series), so a load never pushes the machine into swap.
+constexpr double kBudgetFraction = 0.8;
+struct MemoryLimits {
+  std::optional<uint64_t> memAvailable, addressSpaceLeft, cgroupLeft;  // bytes; nullopt: no limit
+};
+struct MemoryBudget {
+  uint64_t bytes = 0;
+  std::string rule;  // how it was found, with the numbers ("80% of MemAvailable 11.2 GiB")
+};
+MemoryLimits readMemoryLimits();
+MemoryBudget budgetFromLimits(const MemoryLimits& limits);
+MemoryBudget defaultMemoryBudget();  // budgetFromLimits(readMemoryLimits())
+
+// The plan as loaded with a reduction (dims, geometry, slices kept); the plan itself for none.
+// io.bad_reduction for a factor < 1.
+Result<SeriesPlan> reducedPlan(const SeriesPlan& plan, const Reduction& reduce);
+
+// The least uniform reduction (n in x, y and z, n = 1, 2, 3, ...) whose loadBytes fit the budget;
+// nullopt when not even n = 64 fits.
+std::optional<Reduction> fitReduction(const SeriesPlan& plan, uint64_t budgetBytes, unsigned threads = 0);
 
 // What a load left out. Once a load has ended (done, failed or cancelled), every slice of the
 // volume that is not ready is all zero and listed here: never stale memory of another volume.
