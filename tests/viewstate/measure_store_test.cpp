@@ -192,6 +192,16 @@ TEST(MeasureStore, ANewerFormatIsRefusedAndLeftAlone) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, "measure.unsupported_version");
   EXPECT_EQ(slurp(snap), newer);
+  // A journal line from a newer version: refused too, and neither file is touched.
+  fs::remove(snap);
+  const std::string journal = folder + "/" + kKey + ".measurements.journal";
+  const std::string line = R"({"v": 2, "op": "do", "id": 1, "before": null, "after": null})" "\n";
+  std::ofstream(journal) << line;
+  const auto j = MeasureSession::open(folder, kKey);
+  ASSERT_FALSE(j.ok());
+  EXPECT_EQ(j.error().code, "measure.unsupported_version");
+  EXPECT_EQ(slurp(journal), line);
+  EXPECT_FALSE(fs::exists(snap));
 }
 
 TEST(MeasureStore, KeysThatCouldLeaveTheFolderAreRefused) {

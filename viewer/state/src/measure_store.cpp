@@ -134,6 +134,10 @@ Status MeasureSession::replayJournal(bool& hadEntries) {
     if (line.empty()) continue;
     hadEntries = true;
     const Json j = Json::parse(line, nullptr, false);
+    if (j.is_object() && j.contains("v") && j["v"].is_number_integer() && j["v"].get<int64_t>() > kMeasurementsVersion)
+      return makeError("measure.unsupported_version",
+                       "journal line " + std::to_string(number) + " comes from a newer CineVox; the files are left as they are",
+                       journal_);
     auto e = j.is_discarded() ? Result<MeasureJournalEntry>(makeError("measure.bad_json", "not JSON"))
                               : detail::journalEntryFromJson(j);
     if (e) {

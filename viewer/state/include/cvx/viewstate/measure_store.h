@@ -32,8 +32,8 @@ class MeasureSession {
  public:
   // folder: the user's data folder for measurements (created if missing; nothing is written
   // outside it). key: the series' SeriesInstanceUID (or the study's): 1 to 128 characters of
-  // [A-Za-z0-9._-], else "measure.bad_key". Errors: "measure.unsupported_version" (a snapshot from
-  // a newer CineVox, left untouched), "measure.in_use" (another session holds the journal),
+  // [A-Za-z0-9._-], else "measure.bad_key". Errors: "measure.unsupported_version" (a snapshot or a
+  // journal line from a newer CineVox; both files left untouched), "measure.in_use" (another session holds the journal),
   // "measure.write_failed" (the folder or a file cannot be created, read or written).
   static Result<std::unique_ptr<MeasureSession>> open(const std::string& folder, const std::string& key);
   ~MeasureSession();  // closes the journal without saving: what it holds is replayed next time
