@@ -107,8 +107,14 @@ CaseResult runCase(const std::shared_ptr<const Volume>& v, const MprCase& c, int
     r.error = img.error().str();
     return r;
   }
-  vtk->draw(frameOf(state, *v, c.view, width, height));
+  const MprFrame mid = frameOf(state, *v, c.view, width, height);
+  vtk->draw(mid);
   compare(renderer.values(0), (*img)->pixels, vtk->values(), vtk->rgba(), r);
+  r.meanAbsHuOpt = r.meanAbsHu;
+  vtk->setOptimization(false);
+  vtk->draw(mid);
+  compare(renderer.values(0), (*img)->pixels, vtk->values(), vtk->rgba(), r);
+  vtk->setOptimization(true);
   return r;
 }
 

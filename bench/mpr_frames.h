@@ -27,7 +27,8 @@ struct MprCase {
 struct CaseResult {
   FrameStats cvx, vtk;
   int slabSamples = 1;
-  double meanAbsHu = 0;     // |CineVox - VTK| over pixels both draw, modality units
+  double meanAbsHu = 0;     // |CineVox - VTK| over pixels both draw, modality units (VTK's general path)
+  double meanAbsHuOpt = 0;  // the same against VTK's default (optimized) path, the one timed
   double meanAbsRgb = 0;    // the same on the 8-bit grey of the RGBA images
   double edgeFraction = 0;  // pixels drawn by one of the two only, over pixels drawn by either
   std::string error;

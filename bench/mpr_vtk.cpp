@@ -98,6 +98,8 @@ VtkMpr::~VtkMpr() = default;
 
 const std::string& VtkMpr::error() const { return d_->error; }
 
+void VtkMpr::setOptimization(bool on) { d_->reslice->SetOptimization(on ? 1 : 0); }
+
 void VtkMpr::draw(const MprFrame& f) {
   Impl& d = *d_;
   const Vec3 o = d.toVtkPoint(f.origin), du = d.toVtkVector(f.du), dv = d.toVtkVector(f.dv);

@@ -34,6 +34,10 @@ class VtkMpr {
   const std::string& error() const;
   // Reslices (linear, slab MIP when f.slabSamples > 1) and maps the window to RGBA.
   void draw(const MprFrame& f);
+  // vtkImageReslice's Optimization (on by default, and while timing): its permuted-axes path for
+  // planes along the grid. VTK 9.1's takes a slab's samples elsewhere than its general path does
+  // (the agreement check of an axis-aligned slab is made with it off; docs/benchmarks.md).
+  void setOptimization(bool on);
   // The last reslice as modality values, NaN where VTK filled in its background.
   std::vector<float> values() const;
   // The last RGBA image (4 bytes a pixel, row by row from pixel row 0).
