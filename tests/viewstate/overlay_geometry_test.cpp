@@ -181,3 +181,35 @@ TEST(Marker, APatientPositionLandsOnItsPixel) {
   EXPECT_FALSE(pixelOf(s, 0, {-0.6, 34, 10}, 100, 80).inViewport);
   EXPECT_TRUE(pixelOf(s, 0, {-0.4, 34, 10}, 100, 80).inViewport);
 }
+
+TEST(ReferenceLines, ClippedToAShearedGridAtTheCursorsHeight) {
+  // A gantry-tilt stack: voxel (i, j, k) at (i, j + k sin t, k cos t) mm, t = 20 deg. At height z the
+  // grid's cross-section is x in [-0.5, 9.5] and y in [-0.5, 9.5] shifted by z tan t (the slab of
+  // k in [-0.5, 9.5] holds z = 4 cos t well inside).
+  auto v = Volume::create(PixelType::Int16, {10, 10, 10, 1});
+  ASSERT_TRUE(v.ok());
+  const double t = 20 * std::numbers::pi / 180;
+  (*v)->geometry.direction[2] = {0, std::sin(t), std::cos(t)};
+  (*v)->geometry.sheared = true;
+  ViewerState s;
+  s.addLayer(*v);
+  s.setSnapping(false);
+  const Vec3 cursor{3, 2 + 4 * std::sin(t), 4 * std::cos(t)};  // voxel (3, 2, 4)
+  s.setCursor(cursor);
+  const auto sagittal = linesOf(referenceLines(s, 0, 200, 200), 2);
+  ASSERT_EQ(sagittal.size(), 1u);
+  const double shift = cursor.z * std::tan(t);
+  const PixelFrame f = s.pixelFrame(0, 200, 200);
+  const auto a = f.pixelOf({3, -0.5 + shift, cursor.z}), b = f.pixelOf({3, 9.5 + shift, cursor.z});
+  expectSegment(sagittal[0], a[0], a[1], b[0], b[1], 1e-6);
+}
+
+TEST(EdgeLabels, NeurologicalConventionMirrorsAxialAndCoronal) {
+  ViewerState s;
+  s.addLayer(grid100x80x50());
+  s.setConvention(Convention::Neurological);
+  const EdgeLabels axial = edgeLabels(s, 0), coronal = edgeLabels(s, 1);
+  EXPECT_EQ(axial.left + axial.right, "LR");
+  EXPECT_EQ(coronal.left + coronal.right, "LR");
+  EXPECT_EQ(axial.top + axial.bottom, "AP");
+}
