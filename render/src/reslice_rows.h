@@ -155,6 +155,10 @@ float sampleSkipping(const T* b, const int64_t o[3], const float f[3], float slo
   else return bilinear(b) * slope + intercept;
 }
 
+// hd::SlabAccumulator's result for one finite sample v (integer voxels are never NaN): v itself for
+// MIP and MinIP, (0 + v) / 1 for the mean (which turns a -0 into +0, as the accumulator does).
+inline float thinResult(float v, hd::SlabMode mode) { return mode == hd::SlabMode::Mean ? (0.0f + v) / 1.0f : v; }
+
 // Rows: the samples are neighbours along i (b steps by +-1, in order) with the same fixed-axis
 // offsets and weights: one run of voxels per pixel.
 template <class T>
@@ -198,6 +202,19 @@ template <int A, bool kP, bool kQ, class T>
                                             s.intercept)
                      : runExtreme<kQ, false>(lowest + off, int(count), r0[0].b + off, dir, step, o2, a.f, f2,
                                              s.slope, s.intercept);
+      }
+      return;
+    }
+  }
+  if constexpr (kRunVoxel<T>) {
+    if (count == 1) {  // a thin slice: one sample, no reduction (thinResult)
+      const RowSample<T>& r = r0[0];
+      for (int x = x0; x <= x1; ++x) {
+        const hd::AxisLerp a = hd::axisLerp(b0 + d * static_cast<float>(x), n);
+        const int64_t step = a.step * stride;
+        const int64_t o[3] = {A == 0 ? step : r.o[0], A == 1 ? step : r.o[1], A == 2 ? step : r.o[2]};
+        const float f[3] = {A == 0 ? a.f : r.f[0], A == 1 ? a.f : r.f[1], A == 2 ? a.f : r.f[2]};
+        row[x] = thinResult(sampleSkipping<kX, kY, kZ>(r.b + a.i * stride, o, f, s.slope, s.intercept), mode);
       }
       return;
     }
@@ -276,6 +293,9 @@ template <class T>
         else
           acc.add(s.sampleAt(ax, ay, az));
       }
+    } else if (kRunVoxel<T> && plan.n == 1) {
+      row[x] = thinResult(s.sample(c + p.dn * plan.t[0]), p.mode);
+      continue;
     } else {
       for (int k = 0; k < plan.n; ++k) acc.add(s.sample(c + p.dn * plan.t[k]));
     }

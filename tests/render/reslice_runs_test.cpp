@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The CPU back end's run path (a MIP / MinIP slab along i, e.g. a sagittal slab of an axial stack:
-// render/src/reslice_runs.h, four samples at a time): the same bits as hd::reslicePixel on every
-// pixel, and at voxel centres the maximum / minimum the test takes itself over the voxels.
+// render/src/reslice_runs.h, four samples at a time) and its thin-slice shortcut (one sample, no
+// reduction): the same bits as hd::reslicePixel on every pixel (-0 included), and at voxel centres
+// the maximum / minimum the test takes itself over the voxels.
 #include <cvx/core/reslice.h>
 #include <cvx/render/reslice.h>
 
@@ -63,15 +64,35 @@ uint32_t bits(float f) {
   return u;
 }
 
+// Thin slices: axial through and between slices (the row path) and oblique (the general path).
+std::vector<cvx::hd::ResliceParams> thinPlanes() {
+  std::vector<cvx::hd::ResliceParams> r;
+  cvx::hd::ResliceParams a;
+  a.origin = {-2.2f, -1.4f, 6};
+  a.du = {0.37f, 0, 0};
+  a.dv = {0, 0.41f, 0};
+  a.dn = {0, 0, 1};
+  for (float z : {6.0f, 6.3f}) {
+    a.origin.z = z;
+    r.push_back(a);
+  }
+  a.du = {0.3f, 0.2f, 0.05f};
+  a.dv = {-0.1f, 0.3f, 0.12f};
+  a.dn = {0.2f, -0.3f, 1};
+  r.push_back(a);
+  return r;
+}
+
 template <class T>
-void expectBitsOfReference(const cvx::Volume& v) {
+void expectBitsOfReference(const cvx::Volume& v, const std::vector<cvx::hd::ResliceParams>& planes,
+                           std::vector<SlabMode> modes) {
   const auto s = samplerOf<T>(v);
   cvx::ThreadPool pool(3);
   const int w = 83, h = 57;
   std::vector<float> out(w * h);
   int index = 0;
-  for (const auto& plane : runPlanes()) {
-    for (SlabMode mode : {SlabMode::Mip, SlabMode::MinIp}) {
+  for (const auto& plane : planes) {
+    for (SlabMode mode : modes) {
       auto p = plane;
       p.mode = mode;
       ASSERT_TRUE(cvx::render::resliceCpu(v, 0, p, w, h, out.data(), &pool).ok());
@@ -89,11 +110,19 @@ void expectBitsOfReference(const cvx::Volume& v) {
 }
 
 TEST(ResliceRuns, EqualsTheReferenceBitForBit) {
-  expectBitsOfReference<int16_t>(*noise<int16_t>(cvx::PixelType::Int16, 1, 1.5, -100));
-  expectBitsOfReference<uint16_t>(*noise<uint16_t>(cvx::PixelType::UInt16, 2, 1, -1024));
-  expectBitsOfReference<uint8_t>(*noise<uint8_t>(cvx::PixelType::UInt8, 3, 1, 0));
+  const std::vector<SlabMode> extremes = {SlabMode::Mip, SlabMode::MinIp};
+  expectBitsOfReference<int16_t>(*noise<int16_t>(cvx::PixelType::Int16, 1, 1.5, -100), runPlanes(), extremes);
+  expectBitsOfReference<uint16_t>(*noise<uint16_t>(cvx::PixelType::UInt16, 2, 1, -1024), runPlanes(), extremes);
+  expectBitsOfReference<uint8_t>(*noise<uint8_t>(cvx::PixelType::UInt8, 3, 1, 0), runPlanes(), extremes);
   // A negative slope and an intercept of -0: zero samples are -0, the reference's sign is kept.
-  expectBitsOfReference<uint16_t>(*noise<uint16_t>(cvx::PixelType::UInt16, 4, -1, -0.0));
+  expectBitsOfReference<uint16_t>(*noise<uint16_t>(cvx::PixelType::UInt16, 4, -1, -0.0), runPlanes(), extremes);
+}
+
+TEST(ResliceRuns, ThinSlicesEqualTheReferenceBitForBit) {
+  const std::vector<SlabMode> all = {SlabMode::Mip, SlabMode::MinIp, SlabMode::Mean};
+  expectBitsOfReference<int16_t>(*noise<int16_t>(cvx::PixelType::Int16, 5, 1.5, -100), thinPlanes(), all);
+  // The mean of one -0 sample is +0 in the reference (0 + -0): the shortcut keeps that.
+  expectBitsOfReference<uint16_t>(*noise<uint16_t>(cvx::PixelType::UInt16, 6, -1, -0.0), thinPlanes(), all);
 }
 
 TEST(ResliceRuns, MipAndMinIpAtVoxelCentresAreTheVoxelsExtremes) {
