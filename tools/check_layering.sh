@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: MIT
 # Layering check (STYLE.md item 2): which module may include what. Usage: check_layering.sh [root]
 # Prints one line per violation (file:line: rule: include) and exits 1 if there is any.
-#   1. <dcmtk/...> only in io/ (and tests/io, tests/data, tests/itk, tests/common: DCMTK as a reference oracle);
+#   1. <dcmtk/...> only in io/ (and tests/io, tests/data, tests/itk, tests/common, tests/studydb: DCMTK as a
+#      reference oracle);
 #      not in demo/, which writes DICOM through io's DicomWriter.
-#   2. Qt (<Q...>, <QtCore/...>) only in viewer/ and app/ (and their tests: tests/gui, viewer, app),
-#      never in the Qt-free viewer state (viewer/state/, tests/viewstate/).
+#   2. Qt (<Q...>, <QtCore/...>) only in viewer/ and app/ (and their tests: tests/gui, viewer, app), including
+#      the study database viewer/studydb/ (Qt Core/Sql/Gui), tests/studydb/ and bench/bench_browser.cpp; never in the Qt-free viewer
+#      state (viewer/state/, tests/viewstate/).
 #   3. core/: the C++ standard library, libc/POSIX headers, <cvx/core/...> and local "..." files.
 #   4. cuda/ and every .cu/.cuh file: the same plus <cvx/cuda/...> and CUDA toolkit headers.
 #   5. __CUDACC__ is tested only in core/include/cvx/core/hd/config.h (STYLE.md item 3).
@@ -41,10 +43,10 @@ check_whitelist() {  # file line include rule regex...
 for f in $files; do
   while IFS=: read -r n inc; do
     inc=${inc%%[[:space:]]*}
-    case $f in io/*|tests/io/*|tests/data/*|tests/itk/*|tests/common/*) ;; *)
+    case $f in io/*|tests/io/*|tests/data/*|tests/itk/*|tests/common/*|tests/studydb/*) ;; *)
       [[ $inc =~ ^[\<\"]dcmtk/ ]] && report "$f" "$n" "dcmtk outside io" "$inc" ;;
     esac
-    case $f in viewer/state/*|tests/viewstate/*) qt=no ;; viewer/*|app/*|tests/gui/*|tests/viewer/*|tests/app/*) qt=yes ;; *) qt=no ;; esac
+    case $f in viewer/state/*|tests/viewstate/*) qt=no ;; viewer/*|app/*|tests/gui/*|tests/viewer/*|tests/app/*|tests/studydb/*|bench/bench_browser.cpp) qt=yes ;; *) qt=no ;; esac
     if [ $qt = no ] && [[ $inc =~ ^[\<\"]Q[A-Za-z]+(/|[\>\"]) ]]; then
       report "$f" "$n" "Qt outside viewer/app (or in the Qt-free viewer/state)" "$inc"
     fi
