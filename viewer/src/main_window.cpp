@@ -1,74 +1,155 @@
+// SPDX-License-Identifier: MIT
 #include "main_window.h"
 
 #include <cstdio>
 
+#include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QComboBox>
-#include <QGridLayout>
-#include <QHBoxLayout>
+#include <QFileDialog>
+#include <QTabWidget>
 #include <QLabel>
-#include <QListWidget>
 #include <QProgressBar>
+#include <QSettings>
 #include <QSlider>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTimer>
-#include <QVBoxLayout>
+#include <QToolBar>
 
+#include <cvx/studydb/database.h>
+
+#include "browser.h"
 #include "plane_view.h"
+#include "series_list.h"
 #include "study_model.h"
+#include "viewport_grid.h"
 
 namespace cvx::viewer {
 
 MainWindow::MainWindow(const QString& screenshotPath, QWidget* parent)
     : QMainWindow(parent), model_(new StudyModel(this)), screenshotPath_(screenshotPath) {
   setWindowTitle("CineVox");
+  loadProtocols();
   buildUi();
+  buildToolbar();
+  buildToolsBar();
+  applyLayout(*view::findLayout("2x2"), -1, {});
+  QSettings settings;
+  state_.setConvention(settings.value("view/convention").toString() == "neurological" ? view::Convention::Neurological
+                                                                                      : view::Convention::Radiological);
   connect(model_, &StudyModel::opened, this, &MainWindow::onOpened);
   connect(model_, &StudyModel::progressChanged, this, [this](double f) { progress_->setValue(int(f * 1000)); });
-  connect(model_, &StudyModel::slicesReady, this, [this](qint64) {
-    for (PlaneView* v : views_) v->invalidate();
-  });
+  connect(model_, &StudyModel::slicesReady, this, [this](int, qint64) { grid_->invalidate(); });
   connect(model_, &StudyModel::loadFinished, this, &MainWindow::onLoadFinished);
+}
+
+MainWindow::~MainWindow() {
+  if (session_) {
+    session_->measurements().unsubscribe(measureListener_);
+    (void)session_->save();  // the journal holds every edit anyway
+  }
 }
 
 void MainWindow::buildUi() {
   auto* splitter = new QSplitter(this);
-  list_ = new QListWidget(splitter);
-  list_->setMinimumWidth(260);
-  auto* right = new QWidget(splitter);
-  auto* rightLayout = new QVBoxLayout(right);
-  auto* bar = new QHBoxLayout;
-  presets_ = new QComboBox(right);
-  slider_ = new QSlider(Qt::Horizontal, right);
-  slider_->setToolTip(tr("Phase"));
-  slider_->hide();
-  bar->addWidget(presets_);
-  bar->addWidget(slider_, 1);
-  rightLayout->addLayout(bar);
-  // 2x2: axial, coronal / sagittal, 3D (the volume renderer's place).
-  auto* grid = new QGridLayout;
-  grid->setSpacing(2);
-  for (int v = 0; v < state_.viewCount(); ++v) {
-    views_.push_back(new PlaneView(state_, v, right));
-    grid->addWidget(views_.back(), v / 2, v % 2);
-  }
-  auto* threeD = new QLabel(tr("3D view\n(volume renderer: issue 11)"), right);
-  threeD->setAlignment(Qt::AlignCenter);
-  threeD->setStyleSheet("background: black; color: gray;");
-  grid->addWidget(threeD, 1, 1);
-  rightLayout->addLayout(grid, 1);
+  auto* tabs = new QTabWidget(splitter);
+  tabs->setObjectName("leftTabs");
+  tabs->setMinimumWidth(260);
+  browser_ = new StudyBrowser(tabs);
+  list_ = new SeriesList(tabs);
+  tabs->addTab(browser_, tr("Studies"));
+  tabs->addTab(list_, tr("Series"));
+  if (Status s = browser_->openDatabase(); !s.ok())
+    QMetaObject::invokeMethod(this, [this, e = QString::fromStdString(s.error().str())] { status_->setText(e); },
+                              Qt::QueuedConnection);
+  connect(browser_, &StudyBrowser::seriesActivated, this, [this, tabs](const QString& key) {
+    openSeries(key);
+    tabs->setCurrentWidget(list_);
+  });
+  connect(browser_, &StudyBrowser::openFolderRequested, this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open folder"));
+    if (!dir.isEmpty()) browser_->importPaths({dir});
+  });
+  auto openFile = [this](const QString& title, const QString& filter) {
+    const QString f = QFileDialog::getOpenFileName(this, title, {}, filter);
+    if (!f.isEmpty()) browser_->importPaths({f});
+  };
+  connect(browser_, &StudyBrowser::openFileRequested, this, [openFile] { openFile(tr("Open file"), {}); });
+  connect(browser_, &StudyBrowser::openDicomdirRequested, this,
+          [openFile] { openFile(tr("Open DICOMDIR"), "DICOMDIR (DICOMDIR dicomdir)"); });
+  grid_ = new ViewportGrid(state_, tools_, splitter);
   splitter->setStretchFactor(1, 1);
   setCentralWidget(splitter);
   progress_ = new QProgressBar(this);
   progress_->setRange(0, 1000);
   progress_->setMaximumWidth(240);
   status_ = new QLabel(this);
+  status_->setObjectName("status");
   statusBar()->addWidget(status_, 1);
   statusBar()->addPermanentWidget(progress_);
   connect(list_, &QListWidget::currentRowChanged, this, &MainWindow::onSeriesSelected);
-  connect(slider_, &QSlider::valueChanged, this, [this](int t) { state_.setPhase(t); });
+  connect(grid_, &ViewportGrid::seriesDropped, this, &MainWindow::onSeriesDropped);
+  connect(grid_, &ViewportGrid::viewActivated, this, &MainWindow::setActiveView);
+}
+
+void MainWindow::buildToolbar() {
+  QToolBar* bar = addToolBar(tr("View"));
+  bar->setObjectName("viewToolbar");
+  bar->setMovable(false);
+  layoutGroup_ = new QActionGroup(this);
+  for (const auto& l : view::standardLayouts()) {
+    QAction* a = bar->addAction(QString::fromStdString(l.name));
+    a->setObjectName(QString("layout%1").arg(QString::fromStdString(l.name)));
+    a->setCheckable(true);
+    a->setToolTip(tr("Layout %1").arg(QString::fromStdString(l.name)));
+    layoutGroup_->addAction(a);
+    connect(a, &QAction::triggered, this, [this, name = QString::fromStdString(l.name)] { setLayoutByName(name); });
+  }
+  bar->addSeparator();
+  presets_ = new QComboBox(this);
+  presets_->setObjectName("presets");
+  presets_->setToolTip(tr("Window of the active view's series"));
+  presets_->setMinimumContentsLength(22);
+  bar->addWidget(presets_);
   connect(presets_, qOverload<int>(&QComboBox::activated), this, &MainWindow::onPresetChosen);
+  slab_ = new QComboBox(this);
+  slab_->setObjectName("slab");
+  for (int mm : {0, 3, 5, 10, 20, 40}) slab_->addItem(mm ? tr("slab %1 mm").arg(mm) : tr("thin"), mm);
+  slabMode_ = new QComboBox(this);
+  slabMode_->setObjectName("slabMode");
+  slabMode_->addItem("MIP", int(view::SlabMode::Mip));
+  slabMode_->addItem("MinIP", int(view::SlabMode::MinIp));
+  slabMode_->addItem(tr("mean"), int(view::SlabMode::Mean));
+  bar->addWidget(slab_);
+  bar->addWidget(slabMode_);
+  auto applySlab = [this] {
+    if (activeView_ < state_.viewCount())
+      state_.setSlab(activeView_, slab_->currentData().toDouble(), view::SlabMode(slabMode_->currentData().toInt()));
+  };
+  connect(slab_, qOverload<int>(&QComboBox::activated), this, applySlab);
+  connect(slabMode_, qOverload<int>(&QComboBox::activated), this, applySlab);
+  bar->addSeparator();
+  QAction* neuro = bar->addAction(tr("Neurological"));
+  neuro->setObjectName("neurological");
+  neuro->setCheckable(true);
+  neuro->setToolTip(tr("Patient's right on the screen's right (default: radiological)"));
+  neuro->setChecked(QSettings().value("view/convention").toString() == "neurological");
+  connect(neuro, &QAction::toggled, this, [this](bool on) {
+    state_.setConvention(on ? view::Convention::Neurological : view::Convention::Radiological);
+    QSettings().setValue("view/convention", on ? "neurological" : "radiological");
+  });
+  QAction* reset = bar->addAction(tr("Reset"));
+  reset->setObjectName("reset");
+  connect(reset, &QAction::triggered, this, [this] { state_.reset(); });
+  slider_ = new QSlider(Qt::Horizontal, this);
+  slider_->setObjectName("phase");
+  slider_->setToolTip(tr("Phase"));
+  slider_->setMaximumWidth(240);
+  phaseAction_ = bar->addWidget(slider_);
+  phaseAction_->setVisible(false);
+  connect(slider_, &QSlider::valueChanged, this, [this](int t) { state_.setPhase(t); });
 }
 
 void MainWindow::openPath(const QString& path) {
@@ -76,8 +157,39 @@ void MainWindow::openPath(const QString& path) {
   model_->open(path);
 }
 
+void MainWindow::openFiles(const QStringList& files) {
+  status_->setText(tr("Reading %1 files ...").arg(files.size()));
+  model_->openFiles(files);
+}
+
+void MainWindow::openSeries(const QString& key) {
+  studydb::StudyDatabase* db = browser_->database();
+  auto chosen = browser_->filesOf(key);  // checked now; the study becomes recent
+  if (!db || !chosen.ok()) {
+    status_->setText(chosen.ok() ? tr("no study database") : QString::fromStdString(chosen.error().str()));
+    return;
+  }
+  QStringList files = chosen.value().files, missing = chosen.value().missing;
+  if (const auto study = db->studyOf(key))
+    for (const auto& row : db->series(study->id)) {
+      if (row.key == key) continue;
+      if (auto f = db->seriesFiles(row.key); f.ok()) {
+        files += f.value().files;
+        missing += f.value().missing;
+      }
+    }
+  for (const QString& m : missing) files.removeAll(m);
+  primaryKey_ = key;
+  openFiles(files);
+  if (!missing.isEmpty())
+    statusBar()->showMessage(tr("studydb.missing_files: %1 files of this study are missing (moved or deleted since import), e.g. %2")
+                                 .arg(missing.size()).arg(missing.front()), 20000);
+}
+
 void MainWindow::onOpened(const QString& error) {
+  list_->blockSignals(true);
   list_->clear();
+  list_->blockSignals(false);
   if (!error.isEmpty()) {
     status_->setText(error);
     std::fprintf(stderr, "%s\n", error.toLocal8Bit().constData());
@@ -93,31 +205,34 @@ void MainWindow::onOpened(const QString& error) {
     list_->addItem(text);
   }
   status_->setText(tr("%1 series").arg(model_->series().size()));
-  list_->setCurrentRow(model_->preferredSeries());
+  if (auto* tabs = findChild<QTabWidget*>("leftTabs")) tabs->setCurrentWidget(list_);
+  int first = model_->preferredSeries();
+  for (int i = 0; i < static_cast<int>(model_->series().size()); ++i)
+    if (QString::fromStdString(model_->series()[static_cast<size_t>(i)].id) == primaryKey_) first = i;
+  primaryKey_.clear();
+  list_->setCurrentRow(first);  // hangs it (onSeriesSelected)
 }
 
 void MainWindow::onSeriesSelected(int row) {
   if (row < 0) return;
-  model_->load(row);
-  while (!state_.layers().empty()) state_.removeLayer(0);
-  const auto volume = model_->volume();
-  const auto& plan = model_->series()[row];
-  if (volume) state_.addLayer(volume);
-  fillPresets();
-  slider_->blockSignals(true);
-  slider_->setRange(0, state_.phaseCount() - 1);
-  slider_->setValue(state_.phase());
-  slider_->setVisible(state_.phaseCount() > 1);
-  slider_->blockSignals(false);
-  progress_->setValue(0);
-  status_->setText(tr("Loading %1 ...").arg(QString::fromStdString(plan.info.seriesDescription)));
+  hang(row);
+  status_->setText(tr("Loading %1 ...").arg(QString::fromStdString(model_->series()[static_cast<size_t>(row)].info.seriesDescription)));
 }
 
-// The file's windows, then (CT) the named presets; choosing one sets the first layer's mapping.
+void MainWindow::setActiveView(int view) {
+  activeView_ = view;
+  fillPresets();
+  if (view < state_.viewCount()) {
+    const int i = slab_->findData(state_.view(view).slabMm);
+    slab_->setCurrentIndex(i >= 0 ? i : 0);
+  }
+}
+
+// The file's windows, then (CT) the named presets of the active view's layer.
 void MainWindow::fillPresets() {
   presets_->clear();
-  if (state_.layers().empty()) return;
-  const Volume& v = *state_.layers().front().volume;
+  if (state_.layers().empty() || activeView_ >= state_.viewCount()) return;
+  const Volume& v = *state_.layers()[static_cast<size_t>(state_.viewLayer(activeView_))].volume;
   for (const auto& w : v.info.windows)
     presets_->addItem(QString("%1  (W %2 / L %3)").arg(QString::fromStdString(w.name)).arg(w.width).arg(w.center));
   if (v.info.modality == "CT")
@@ -126,9 +241,10 @@ void MainWindow::fillPresets() {
 }
 
 void MainWindow::onPresetChosen(int index) {
-  if (state_.layers().empty() || index < 0) return;
-  const Volume& v = *state_.layers().front().volume;
-  view::DisplayMapping m = state_.layers().front().mapping;
+  if (state_.layers().empty() || index < 0 || activeView_ >= state_.viewCount()) return;
+  const int layer = state_.viewLayer(activeView_);
+  const Volume& v = *state_.layers()[static_cast<size_t>(layer)].volume;
+  view::DisplayMapping m = state_.layers()[static_cast<size_t>(layer)].mapping;
   const int files = static_cast<int>(v.info.windows.size());
   if (index < files) {
     m.center = v.info.windows[static_cast<size_t>(index)].center;
@@ -140,22 +256,35 @@ void MainWindow::onPresetChosen(int index) {
     m.width = p.width;
     m.source = "preset:" + p.name;
   }
-  state_.setMapping(0, m);
+  state_.setMapping(layer, m);
 }
 
-void MainWindow::onLoadFinished(const QString& error) {
-  const auto volume = model_->volume();
-  if (volume && error.isEmpty()) {
-    // A window chosen from the voxels (no file window, not CT) is chosen again now they are all in.
-    if (!state_.layers().empty() && state_.layers().front().mapping.source == "range")
-      state_.setMapping(0, view::initialMapping(*volume));
-    for (PlaneView* v : views_) v->invalidate();
-    status_->setText(tr("Loaded %1 slices").arg(volume->slicesReady()));
-  } else {
+void MainWindow::updatePhaseSlider() {
+  slider_->blockSignals(true);
+  slider_->setRange(0, state_.phaseCount() - 1);
+  slider_->setValue(state_.phase());
+  slider_->blockSignals(false);
+  phaseAction_->setVisible(state_.phaseCount() > 1);
+}
+
+void MainWindow::onLoadFinished(int index, const QString& error) {
+  if (!error.isEmpty()) {
+    loadError_ = error;
     status_->setText(error);
     std::fprintf(stderr, "%s\n", error.toLocal8Bit().constData());
   }
-  takeScreenshotAndQuit(error.isEmpty());
+  for (const auto& [layer, series] : layerSeries_) {
+    if (series != index || layer >= static_cast<int>(state_.layers().size())) continue;
+    // A window chosen from the voxels (no file window, not CT) is chosen again now they are all in.
+    const auto& l = state_.layers()[static_cast<size_t>(layer)];
+    if (error.isEmpty() && l.mapping.source == "range") state_.setMapping(layer, view::initialMapping(*l.volume));
+  }
+  grid_->invalidate();
+  if (model_->loading()) return;
+  if (loadError_.isEmpty())
+    status_->setText(tr("Loaded %1 slices").arg(state_.layers().empty() ? 0 : state_.layers().front().volume->slicesReady()));
+  emit loadsFinished(loadError_);
+  takeScreenshotAndQuit(loadError_.isEmpty());
 }
 
 void MainWindow::takeScreenshotAndQuit(bool ok) {

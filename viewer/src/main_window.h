@@ -1,13 +1,25 @@
-// The CineVox window: the series of a study on the left; on the right a 2x2 layout of axial,
-// coronal and sagittal views of one viewer state (and the 3D view's place), window presets, a phase
-// slider for 4D series, load progress in the status bar.
+// SPDX-License-Identifier: MIT
+// The CineVox window: the study browser and the open study's series on the left; on the right the
+// viewports of a layout (1x1, 1x2, 2x2, 1x3) over one viewer state, hung by the hanging protocols;
+// a toolbar (layouts, window presets, slab, convention, hide patient text, phase slider for 4D),
+// load progress in the status bar. Settings (layout per protocol, convention, ...) are remembered.
 #pragma once
-#include <QMainWindow>
-#include <QString>
+#include <map>
+#include <memory>
 #include <vector>
 
+#include <QMainWindow>
+#include <QString>
+#include <QStringList>
+
+#include <cvx/viewstate/hanging.h>
+#include <cvx/viewstate/measure_store.h>
 #include <cvx/viewstate/state.h>
 
+#include "view_tools.h"
+
+class QAction;
+class QActionGroup;
 class QComboBox;
 class QLabel;
 class QListWidget;
@@ -16,35 +28,86 @@ class QSlider;
 
 namespace cvx::viewer {
 
-class PlaneView;
+class StudyBrowser;
 class StudyModel;
+class ViewportGrid;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
   // With a screenshot path the window grabs itself once the first load ends, then quits.
   explicit MainWindow(const QString& screenshotPath = {}, QWidget* parent = nullptr);
+  ~MainWindow() override;
   void openPath(const QString& path);
+  void openFiles(const QStringList& files);  // a series the study database knows
+  // Opens a series of the study database with the rest of its study (so that a PET/CT hangs side
+  // by side); the series is the primary one. Missing files are reported in the status bar.
+  void openSeries(const QString& seriesKey);
+  // A standard layout by name (1x1, 1x2, 2x2, 1x3): the study is hung again on it and the choice
+  // is remembered for the protocol in use.
+  void setLayoutByName(const QString& name);
   // Saves the window to the screenshot path (if any) and quits with 0 when ok and saved.
   void takeScreenshotAndQuit(bool ok);
 
+  // For the GUI tests and the recorder: what the window shows.
+  view::ViewerState& state() { return state_; }
+  ViewportGrid* viewports() const { return grid_; }
+  StudyBrowser* browser() const { return browser_; }
+  StudyModel* study() const { return model_; }
+  QString protocolName() const { return protocol_; }
+  int seriesOfLayer(int layer) const;
+  ViewTools& tools() { return tools_; }
+  view::MeasureSession* measureSession() const { return session_.get(); }
+  void setTool(Tool tool);
+
+ signals:
+  void studyHung();                       // layers and views are set for the open study
+  void loadsFinished(const QString& error);  // every load of the hung study ended
+
  private:
   void buildUi();
+  void buildToolbar();
+  void buildToolsBar();
+  void openMeasureSession(const std::string& key);
+  void exportMeasurements();
+  void loadProtocols();
   void onOpened(const QString& error);
   void onSeriesSelected(int row);
-  void onLoadFinished(const QString& error);
+  void hang(int primary);
+  void applyLayout(const view::Layout& layout, int primary, const std::map<std::string, std::string>& presets);
+  int layerOfSeries(int series, const std::string& preset = {});
+  void onSeriesDropped(int view, int series);
+  void onLoadFinished(int index, const QString& error);
   void onPresetChosen(int index);
+  void setActiveView(int view);
   void fillPresets();
+  void updatePhaseSlider();
 
   StudyModel* model_ = nullptr;
   QListWidget* list_ = nullptr;
+  StudyBrowser* browser_ = nullptr;
+  QString primaryKey_;               // the series to hang first once the files are read
+  ViewportGrid* grid_ = nullptr;
   view::ViewerState state_;
-  std::vector<PlaneView*> views_;
+  ViewTools tools_;
+  std::unique_ptr<view::MeasureSession> session_;
+  int measureListener_ = 0;
+  QActionGroup* toolGroup_ = nullptr;
+  std::vector<view::HangingProtocol> protocols_;
+  QString protocol_;                 // the protocol the study is hung by ("" for none)
+  int primary_ = -1;                 // the series of layer 0
+  std::map<int, int> layerSeries_;   // layer -> series index
+  int activeView_ = 0;
+  QActionGroup* layoutGroup_ = nullptr;
   QSlider* slider_ = nullptr;
+  QAction* phaseAction_ = nullptr;
   QComboBox* presets_ = nullptr;
+  QComboBox* slab_ = nullptr;
+  QComboBox* slabMode_ = nullptr;
   QProgressBar* progress_ = nullptr;
   QLabel* status_ = nullptr;
   QString screenshotPath_;
+  QString loadError_;
   bool screenshotTaken_ = false;
 };
 

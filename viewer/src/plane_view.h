@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // A thin widget over one view of the viewer state: it draws what ViewRenderer makes of the state
-// (image, crosshair, orientation letters, annotations) and turns mouse and keys into state
-// changes. It owns no volume, no window and no position.
+// and what the overlay model (cvx/viewstate/overlay.h) says goes over it (corner text, value under
+// the mouse, orientation letters, scale bar, reference lines, measurements), and turns mouse and
+// keys into state changes. It owns no volume, no window and no position.
 #pragma once
 #include <QPoint>
 #include <QWidget>
@@ -9,15 +10,24 @@
 #include <cvx/viewstate/render_view.h>
 #include <cvx/viewstate/state.h>
 
+#include "measure_tool.h"
+#include "view_tools.h"
+
 namespace cvx::viewer {
 
 class PlaneView : public QWidget {
   Q_OBJECT
  public:
-  PlaneView(view::ViewerState& state, int view, QWidget* parent = nullptr);
+  PlaneView(view::ViewerState& state, ViewTools& tools, int view, QWidget* parent = nullptr);
   // The voxels changed under the same planes (progressive loading): reslice on the next paint.
   void invalidate();
   int viewIndex() const { return view_; }
+  // The image last drawn (no overlays), for tests and the recorder.
+  const view::RgbaImage* lastImage() const { return last_; }
+
+ signals:
+  void seriesDropped(int series);  // a series (kSeriesMime) was dropped here
+  void activated();                // clicked or focused: the window's active view
 
  protected:
   void paintEvent(QPaintEvent* event) override;
@@ -26,18 +36,23 @@ class PlaneView : public QWidget {
   void mouseMoveEvent(QMouseEvent* event) override;
   void mouseReleaseEvent(QMouseEvent* event) override;
   void keyPressEvent(QKeyEvent* event) override;
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
 
  private:
-  void drawOverlay(class QPainter& p, const view::PixelFrame& f) const;
-  QString annotation() const;
+  void drawOverlay(class QPainter& p);
 
   view::ViewerState& state_;
+  ViewTools& tools_;
   int view_;
   view::ViewRenderer renderer_;
+  const view::RgbaImage* last_ = nullptr;
+  MeasureTool measure_;
   view::ViewerState::Subscription subscription_;
   QPoint pressAt_, lastAt_, hover_{-1, -1};
   Qt::MouseButton button_ = Qt::NoButton;
   bool dragged_ = false;
+  bool measuring_ = false;  // the left button went to the measure tool
 };
 
 }  // namespace cvx::viewer

@@ -1,6 +1,12 @@
+// SPDX-License-Identifier: MIT
 #include "study_model.h"
 
+#include <algorithm>
+#include <optional>
+
 #include <QMetaObject>
+
+#include <cvx/core/thread_pool.h>
 
 namespace cvx::viewer {
 
@@ -10,25 +16,48 @@ StudyModel::StudyModel(QObject* parent) : QObject(parent) {
 }
 
 StudyModel::~StudyModel() {
-  stopLoad();
+  stopAll();
   if (scanThread_.joinable()) scanThread_.join();
 }
 
 void StudyModel::open(const QString& path) {
-  stopLoad();
-  if (scanThread_.joinable()) scanThread_.join();
   const std::string p = path.toStdString();
-  scanThread_ = std::thread([this, p] {
+  startScan([p] { return io::scan(p); });
+}
+
+void StudyModel::openFiles(const QStringList& files) {
+  std::vector<std::string> paths;
+  for (const QString& f : files) paths.push_back(f.toStdString());
+  startScan([paths] {
+    // The headers of the listed files, in parallel; a file that fails is skipped with its code.
+    std::vector<std::optional<Result<io::FileHeader>>> headers(paths.size());
+    const Status s = ThreadPool::global().parallelFor(static_cast<int64_t>(paths.size()), [&](int64_t i) {
+      headers[static_cast<size_t>(i)] = io::readHeader(paths[static_cast<size_t>(i)]);
+    });
+    if (!s.ok()) return Result<io::ScanResult>(s.error());
+    io::ScanResult r;
+    for (auto& h : headers) {
+      if (h && h->ok()) r.files.push_back(std::move(h->value()));
+      else if (h) r.skipped.push_back(h->error());
+    }
+    return Result<io::ScanResult>(std::move(r));
+  });
+}
+
+void StudyModel::startScan(std::function<Result<io::ScanResult>()> scanner) {
+  stopAll();
+  if (scanThread_.joinable()) scanThread_.join();
+  scanThread_ = std::thread([this, scanner = std::move(scanner)] {
     std::shared_ptr<io::ScanResult> scan;
     std::vector<io::SeriesPlan> plans;
     QString error;
     // Nothing escapes this thread (an exception here would end the application): e.g. bad_alloc.
     try {
-      auto scanned = io::scan(p);
+      auto scanned = scanner();
       if (scanned.ok()) {
         scan = std::make_shared<io::ScanResult>(std::move(scanned.value()));
         plans = io::planSeries(*scan).series;
-        if (plans.empty()) error = "series.none: no image series found in " + QString::fromStdString(p);
+        if (plans.empty()) error = "series.none: no image series found";
       } else {
         error = QString::fromStdString(scanned.error().str());
       }
@@ -50,57 +79,102 @@ void StudyModel::onScanned(std::shared_ptr<io::ScanResult> scan, std::vector<io:
 }
 
 int StudyModel::preferredSeries() const {
+  if (const int ct = seriesOf("CT"); ct >= 0) return ct;
   int best = -1;
-  for (int i = 0; i < static_cast<int>(plans_.size()); ++i)
-    if (plans_[i].info.modality == "CT") return i;
   int64_t most = -1;
   for (int i = 0; i < static_cast<int>(plans_.size()); ++i) {
-    const auto& d = plans_[i].dims;
+    const auto& d = plans_[static_cast<size_t>(i)].dims;
     if (d[2] * d[3] > most) most = d[2] * d[3], best = i;
   }
   return best;
 }
 
-void StudyModel::stopLoad() {
+int StudyModel::seriesOf(const std::string& modality, const std::string& frame) const {
+  int first = -1;
+  for (int i = 0; i < static_cast<int>(plans_.size()); ++i) {
+    const auto& info = plans_[static_cast<size_t>(i)].info;
+    if (info.modality != modality) continue;
+    if (frame.empty() || info.frameOfReferenceUid == frame) return i;
+    if (first < 0) first = i;
+  }
+  return first;
+}
+
+void StudyModel::stopAll() {
   timer_.stop();
-  if (job_) {
-    job_->cancel();
-    (void)job_->wait();
-    job_.reset();
+  for (auto& [index, l] : loads_)
+    if (l.job) {
+      l.job->cancel();
+      (void)l.job->wait();
+    }
+  loads_.clear();
+}
+
+void StudyModel::keepOnly(const std::vector<int>& keep) {
+  for (auto it = loads_.begin(); it != loads_.end();) {
+    if (std::find(keep.begin(), keep.end(), it->first) != keep.end()) {
+      ++it;
+      continue;
+    }
+    if (it->second.job) {
+      it->second.job->cancel();
+      (void)it->second.job->wait();
+    }
+    it = loads_.erase(it);
   }
 }
 
-void StudyModel::load(int index) {
-  stopLoad();
-  if (!scan_ || index < 0 || index >= static_cast<int>(plans_.size())) return;
-  loading_ = index;
-  lastReady_ = 0;
-  auto job = io::startLoad(scan_, plans_[index]);
+bool StudyModel::loading() const {
+  for (const auto& [index, l] : loads_)
+    if (l.job) return true;
+  return false;
+}
+
+std::shared_ptr<Volume> StudyModel::volume(int index) const {
+  const auto it = loads_.find(index);
+  return it == loads_.end() ? nullptr : it->second.volume;
+}
+
+std::shared_ptr<Volume> StudyModel::load(int index) {
+  if (!scan_ || index < 0 || index >= static_cast<int>(plans_.size())) return nullptr;
+  if (const auto it = loads_.find(index); it != loads_.end()) return it->second.volume;
+  auto job = io::startLoad(scan_, plans_[static_cast<size_t>(index)]);
   if (!job.ok()) {
-    volume_.reset();
-    emit loadFinished(QString::fromStdString(job.error().str()));
-    return;
+    const QString error = QString::fromStdString(job.error().str());
+    QMetaObject::invokeMethod(this, [this, index, error] { emit loadFinished(index, error); }, Qt::QueuedConnection);
+    return nullptr;
   }
-  job_ = job.value();
-  volume_ = job_->volume();
+  Load l;
+  l.job = job.value();
+  l.volume = l.job->volume();
+  loads_[index] = l;
   timer_.start();
+  return l.volume;
 }
 
 void StudyModel::poll() {
-  if (!job_) return;
-  emit progressChanged(job_->progress().fraction());
-  const int64_t ready = volume_ ? volume_->slicesReady() : 0;
-  if (ready != lastReady_) {
-    lastReady_ = ready;
-    emit slicesReady(ready);
+  double done = 0;
+  int running = 0;
+  // Signals go out after the walk: a slot may start or drop loads.
+  std::vector<std::pair<int, int64_t>> ready;
+  std::vector<std::pair<int, QString>> finished;
+  for (auto& [index, l] : loads_) {
+    if (!l.job) continue;
+    ++running;
+    done += l.job->progress().fraction();
+    const bool ended = l.job->done();
+    const int64_t now = l.volume ? l.volume->slicesReady() : 0;
+    if (now != l.lastReady || ended) ready.emplace_back(index, now);
+    l.lastReady = now;
+    if (!ended) continue;
+    const Status status = l.job->wait();
+    l.job.reset();
+    finished.emplace_back(index, status.ok() ? QString() : QString::fromStdString(status.error().str()));
   }
-  if (!job_->done()) return;
-  timer_.stop();
-  const Status status = job_->wait();
-  job_.reset();
-  emit progressChanged(1.0);
-  emit slicesReady(volume_ ? volume_->slicesReady() : 0);
-  emit loadFinished(status.ok() ? QString() : QString::fromStdString(status.error().str()));
+  emit progressChanged(running ? done / running : 1.0);
+  if (!loading()) timer_.stop();
+  for (const auto& [index, count] : ready) emit slicesReady(index, count);
+  for (const auto& [index, error] : finished) emit loadFinished(index, error);
 }
 
 }  // namespace cvx::viewer

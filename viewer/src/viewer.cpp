@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include <QApplication>
+#include <QFont>
 #include <QTimer>
 
 #include "main_window.h"
@@ -33,7 +34,11 @@ int runViewer(int argc, char** argv, const std::string& path, const std::string&
     return 1;
   }
   QApplication app(argc, argv);
+  QApplication::setOrganizationName("CineVox");
   QApplication::setApplicationName("CineVox");
+  // One font everywhere (fonts-dejavu-core, installed by scripts/deps.sh): the annotations measure
+  // the same on every machine, and screenshot baselines compare.
+  QApplication::setFont(QFont("DejaVu Sans", 9));
   MainWindow window(QString::fromStdString(screenshotPath));
   window.resize(1280, 860);
   window.show();

@@ -91,6 +91,9 @@ class ViewerState {
   void setMapping(int layer, const DisplayMapping& m);
   void setLayerVisible(int layer, bool visible);
   void setViewLayers(int view, std::vector<int> layers);
+  // The layer a view is about (its first layer; the reference when it lists none): its values,
+  // window and annotations are the ones the view shows and its tools change.
+  int viewLayer(int view) const { return firstLayer(view); }
 
   // Views. setViews replaces them (a new layout): standard planes through the cursor, zoom 1; each
   // view's layer list from `layers` when given (empty: all layers).

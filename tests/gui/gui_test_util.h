@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+// Shared by the GUI tests: the application set-up the viewer does, waiting for a window's loads,
+// and comparing a widget's pixels with a committed baseline image.
+#pragma once
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
+#include <QApplication>
+#include <QDir>
+#include <QFont>
+#include <QImage>
+#include <QStandardPaths>
+#include <QWidget>
+
+namespace cvx::test {
+
+inline void configureGuiApplication() {
+  QApplication::setOrganizationName("CineVox");
+  QApplication::setApplicationName("CineVox");
+  QApplication::setFont(QFont("DejaVu Sans", 9));
+}
+
+// The user's data folder as the application sees it (inside the tests' temporary home).
+inline QString appDataDir() { return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation); }
+
+// Empties the data and config folders: each test starts as a first run.
+inline void freshUserFolders() {
+  QDir(appDataDir()).removeRecursively();
+  QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)).removeRecursively();
+  QDir(QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) + "/CineVox").removeRecursively();
+}
+
+// A widget's pixels against tests/gui/baselines/<name>.png. Tolerance (stated in docs/testing.md):
+// same size; mean absolute difference over all channels at most 1.5 grey levels, and at most 0.5%
+// of the pixels differ by more than 32 in any channel (anti-aliased text and interpolation may
+// move by a level; a shifted line, a wrong window or a flipped image does not pass). A missing or
+// failing baseline's new image is written to $CVX_GUI_OUT (default /tmp/cvx-gui-out) to be looked at;
+// CVX_UPDATE_BASELINES=1 writes it into the source tree instead (commit it only after looking).
+inline void expectMatchesBaseline(QWidget* w, const std::string& name) {
+  const QImage got = w->grab().toImage().convertToFormat(QImage::Format_RGB32);
+  const QString source = QString(CVX_SOURCE_DIR) + "/tests/gui/baselines/" + QString::fromStdString(name) + ".png";
+  const char* outEnv = std::getenv("CVX_GUI_OUT");
+  const QString out = QString(outEnv ? outEnv : "/tmp/cvx-gui-out");
+  QDir().mkpath(out);
+  const bool update = std::getenv("CVX_UPDATE_BASELINES") && std::string(std::getenv("CVX_UPDATE_BASELINES")) == "1";
+  if (update) {
+    ASSERT_TRUE(got.save(source)) << source.toStdString();
+    return;
+  }
+  QImage want(source);
+  const QString written = out + "/" + QString::fromStdString(name) + ".png";
+  if (want.isNull()) {
+    got.save(written);
+    FAIL() << "no baseline " << source.toStdString() << "; this run's image: " << written.toStdString();
+  }
+  want = want.convertToFormat(QImage::Format_RGB32);
+  ASSERT_EQ(got.size(), want.size()) << name << ": this run's image " << (got.save(written), written.toStdString());
+  double sum = 0;
+  int64_t far = 0;
+  for (int y = 0; y < got.height(); ++y) {
+    const QRgb* a = reinterpret_cast<const QRgb*>(got.constScanLine(y));
+    const QRgb* b = reinterpret_cast<const QRgb*>(want.constScanLine(y));
+    for (int x = 0; x < got.width(); ++x) {
+      const int dr = std::abs(qRed(a[x]) - qRed(b[x])), dg = std::abs(qGreen(a[x]) - qGreen(b[x])),
+                db = std::abs(qBlue(a[x]) - qBlue(b[x]));
+      sum += dr + dg + db;
+      if (std::max({dr, dg, db}) > 32) ++far;
+    }
+  }
+  const double pixels = double(got.width()) * got.height();
+  const double mean = sum / (3 * pixels), farShare = far / pixels;
+  if (mean > 1.5 || farShare > 0.005) got.save(written);
+  EXPECT_LE(mean, 1.5) << name << ": mean difference; this run's image " << written.toStdString();
+  EXPECT_LE(farShare, 0.005) << name << ": share of pixels off by > 32; this run's image " << written.toStdString();
+}
+
+}  // namespace cvx::test

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+// The window's tools: the mouse tool (navigate, measurements), undo/redo, hiding patient text, and
+// the study's measurement session (saved in the user's data folder, journaled) with its export.
+#include <QAction>
+#include <QActionGroup>
+#include <QDir>
+#include <QFileDialog>
+#include <QKeySequence>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QToolBar>
+
+#include <cvx/viewstate/measure_export.h>
+
+#include "main_window.h"
+#include "viewport_grid.h"
+
+namespace cvx::viewer {
+
+void MainWindow::buildToolsBar() {
+  addToolBarBreak();  // a second row: the view bar fills the first on a 1280-pixel screen
+  QToolBar* bar = addToolBar(tr("Tools"));
+  bar->setObjectName("toolsToolbar");
+  bar->setMovable(false);
+  toolGroup_ = new QActionGroup(this);
+  const std::pair<Tool, const char*> tools[] = {{Tool::Navigate, "Navigate"}, {Tool::Distance, "Distance"},
+                                                {Tool::Angle, "Angle"},       {Tool::Rectangle, "Rectangle"},
+                                                {Tool::Ellipse, "Ellipse"},   {Tool::Freehand, "Freehand"}};
+  for (const auto& [tool, name] : tools) {
+    QAction* a = bar->addAction(tr(name));
+    a->setObjectName(QString("tool%1").arg(name));
+    a->setCheckable(true);
+    a->setChecked(tool == Tool::Navigate);
+    toolGroup_->addAction(a);
+    connect(a, &QAction::triggered, this, [this, tool = tool] { setTool(tool); });
+  }
+  bar->addSeparator();
+  QAction* undo = bar->addAction(tr("Undo"));
+  undo->setObjectName("undo");
+  undo->setShortcut(QKeySequence::Undo);
+  connect(undo, &QAction::triggered, this, [this] {
+    if (tools_.measurements) (void)tools_.measurements->undo();
+  });
+  QAction* redo = bar->addAction(tr("Redo"));
+  redo->setObjectName("redo");
+  redo->setShortcut(QKeySequence::Redo);
+  connect(redo, &QAction::triggered, this, [this] {
+    if (tools_.measurements) (void)tools_.measurements->redo();
+  });
+  QAction* exportAction = bar->addAction(tr("Export..."));
+  exportAction->setObjectName("exportMeasurements");
+  exportAction->setToolTip(tr("Export the measurements as CSV or JSON"));
+  connect(exportAction, &QAction::triggered, this, &MainWindow::exportMeasurements);
+  bar->addSeparator();
+  QAction* hide = bar->addAction(tr("Hide patient"));
+  hide->setObjectName("hidePhi");
+  hide->setCheckable(true);
+  hide->setToolTip(tr("Hide the patient's name, ID, birth date and accession number"));
+  tools_.overlay.hidePhi = QSettings().value("view/hidePhi", false).toBool();
+  hide->setChecked(tools_.overlay.hidePhi);
+  connect(hide, &QAction::toggled, this, [this](bool on) {
+    tools_.overlay.hidePhi = on;
+    QSettings().setValue("view/hidePhi", on);
+    grid_->repaint();
+  });
+}
+
+void MainWindow::setTool(Tool tool) {
+  tools_.tool = tool;
+  const int index = static_cast<int>(tool);
+  if (toolGroup_ && index < toolGroup_->actions().size()) toolGroup_->actions()[index]->setChecked(true);
+}
+
+void MainWindow::openMeasureSession(const std::string& key) {
+  if (session_) {
+    session_->measurements().unsubscribe(measureListener_);
+    (void)session_->save();
+    session_.reset();
+  }
+  tools_.measurements = nullptr;
+  tools_.selected = 0;
+  const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/measurements";
+  // A key the store refuses (not a UID) keeps measurements in memory only, and says so.
+  auto s = view::MeasureSession::open(folder.toStdString(), key);
+  if (!s.ok()) {
+    statusBar()->showMessage(QString::fromStdString(s.error().str()), 15000);
+    return;
+  }
+  session_ = std::move(s.value());
+  for (const auto& w : session_->warnings()) statusBar()->showMessage(QString::fromStdString(w.str()), 15000);
+  tools_.measurements = &session_->measurements();
+  measureListener_ = session_->measurements().subscribe([this](const view::MeasureChange&) { grid_->repaint(); });
+}
+
+void MainWindow::exportMeasurements() {
+  if (!tools_.measurements) return;
+  const QString path = QFileDialog::getSaveFileName(this, tr("Export measurements"), QDir::homePath() + "/measurements.csv",
+                                                    tr("CSV (*.csv);;JSON (*.json)"));
+  if (path.isEmpty()) return;
+  const auto rows = view::measureAll(*tools_.measurements, state_.layers());
+  const Status s = path.endsWith(".json", Qt::CaseInsensitive) ? view::exportJson(path.toStdString(), rows)
+                                                               : view::exportCsv(path.toStdString(), rows);
+  statusBar()->showMessage(s.ok() ? tr("Exported %1 measurements to %2").arg(rows.size()).arg(path)
+                                  : QString::fromStdString(s.error().str()), 10000);
+}
+
+}  // namespace cvx::viewer

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: MIT
+#include "measure_tool.h"
+
+#include <cmath>
+
+#include <QPainter>
+#include <QPainterPath>
+
+namespace cvx::viewer {
+namespace {
+
+constexpr double kHandlePx = 6;  // a press this close to a handle grabs it
+constexpr double kDragPx = 3;    // less is a click
+
+std::optional<view::MeasureKind> kindOf(Tool t) {
+  switch (t) {
+    case Tool::Distance: return view::MeasureKind::Distance;
+    case Tool::Angle: return view::MeasureKind::Angle;
+    case Tool::Rectangle: return view::MeasureKind::Rectangle;
+    case Tool::Ellipse: return view::MeasureKind::Ellipse;
+    case Tool::Freehand: return view::MeasureKind::Freehand;
+    case Tool::Navigate: break;
+  }
+  return std::nullopt;
+}
+
+QString number(double v) { return QString::number(v, 'f', std::abs(v) < 10 ? 2 : 1); }
+
+}  // namespace
+
+Vec3 MeasureTool::worldAt(QPointF at, int width, int height) const {
+  return state_.pixelFrame(view_, width, height).worldAt(at.x(), at.y());
+}
+
+QPointF MeasureTool::pixelOf(Vec3 world, int width, int height) const {
+  const auto p = state_.pixelFrame(view_, width, height).pixelOf(world);
+  return {p[0], p[1]};
+}
+
+void MeasureTool::cancel() {
+  points_.clear();
+  handle_ = -1;
+  editing_ = 0;
+}
+
+view::Measurement MeasureTool::draft(const ViewTools& tools) const {
+  view::Measurement m;
+  m.kind = kindOf(tools.tool).value_or(view::MeasureKind::Distance);
+  m.layer = state_.viewLayer(view_);
+  const auto& layer = state_.layers()[static_cast<size_t>(m.layer)];
+  m.seriesUid = layer.volume->info.seriesInstanceUid;
+  m.phase = state_.phase();
+  m.plane = state_.view(view_).plane;
+  m.points = points_;
+  return m;
+}
+
+bool MeasureTool::press(ViewTools& tools, QPointF at, int width, int height) {
+  if (!tools.measurements || state_.layers().empty()) return false;
+  const Vec3 w = worldAt(at, width, height);
+  if (points_.empty()) {
+    // A handle of a measurement this view shows: drag it (any tool).
+    const view::Plane& plane = state_.view(view_).plane;
+    const int layer = state_.viewLayer(view_);
+    for (const auto& [id, m] : tools.measurements->all()) {
+      if (m.layer != layer || !view::shownOn(m, plane, state_.sliceStepMm(view_))) continue;
+      for (size_t h = 0; h < m.points.size(); ++h) {
+        const QPointF d = pixelOf(m.points[h], width, height) - at;
+        if (std::hypot(d.x(), d.y()) <= kHandlePx) {
+          editing_ = id;
+          handle_ = static_cast<int>(h);
+          handleAt_ = m.points[h];
+          tools.selected = id;
+          return true;
+        }
+      }
+    }
+  }
+  const auto kind = kindOf(tools.tool);
+  if (!kind) return false;
+  if (*kind == view::MeasureKind::Angle && points_.size() == 2) {
+    points_[1] = w;  // the vertex
+    points_.push_back(w);
+  } else if (points_.empty()) {
+    points_ = *kind == view::MeasureKind::Freehand ? std::vector<Vec3>{w} : std::vector<Vec3>{w, w};
+  }
+  return true;
+}
+
+bool MeasureTool::move(ViewTools& tools, QPointF at, int width, int height) {
+  const Vec3 w = worldAt(at, width, height);
+  if (handle_ >= 0) {
+    handleAt_ = w;
+    return true;
+  }
+  if (points_.empty()) return false;
+  if (tools.tool == Tool::Freehand) {
+    const QPointF d = pixelOf(points_.back(), width, height) - at;
+    if (std::hypot(d.x(), d.y()) >= kDragPx) points_.push_back(w);
+  } else {
+    points_.back() = w;
+  }
+  return true;
+}
+
+bool MeasureTool::release(ViewTools& tools, QPointF at, int width, int height) {
+  if (handle_ >= 0) {
+    if (tools.measurements) (void)tools.measurements->moveHandle(editing_, handle_, worldAt(at, width, height));
+    handle_ = -1;
+    editing_ = 0;
+    return true;
+  }
+  if (points_.empty()) return false;
+  const auto kind = kindOf(tools.tool);
+  if (!kind || !tools.measurements) {
+    cancel();
+    return false;
+  }
+  if (tools.tool != Tool::Freehand) points_.back() = worldAt(at, width, height);
+  const QPointF span = pixelOf(points_.back(), width, height) - pixelOf(points_.front(), width, height);
+  const bool dragged = std::hypot(span.x(), span.y()) > kDragPx;
+  bool done = false;
+  switch (*kind) {
+    case view::MeasureKind::Angle: done = points_.size() == 3; break;
+    case view::MeasureKind::Freehand: done = true; break;
+    default: done = true; break;
+  }
+  if (*kind == view::MeasureKind::Angle && points_.size() < 3) return true;  // next click: the vertex
+  if (done) {
+    const bool enough = *kind == view::MeasureKind::Freehand ? points_.size() >= 3 : dragged || *kind == view::MeasureKind::Angle;
+    if (enough)
+      if (auto id = tools.measurements->add(draft(tools)); id.ok()) tools.selected = id.value();
+    points_.clear();
+  }
+  return true;
+}
+
+QString MeasureTool::resultText(const view::Measurement& m) {
+  const auto& layer = state_.layers()[static_cast<size_t>(m.layer)];
+  const auto r = view::measure(m, *layer.volume);
+  if (!r.ok()) return QString::fromStdString(r.error().code);
+  const auto& v = r.value();
+  QString unit = QString::fromStdString(v.unit);
+  if (unit == "mm2") unit = QString::fromUtf8("mm\u00b2");
+  if (unit == "px2") unit = QString::fromUtf8("px\u00b2");
+  if (unit == "deg") unit = QString::fromUtf8("\u00b0");
+  QString text = v.unit == "deg" ? QString::number(v.value, 'f', 1) + unit : number(v.value) + " " + unit;
+  if (m.kind == view::MeasureKind::Ellipse || m.kind == view::MeasureKind::Rectangle ||
+      m.kind == view::MeasureKind::Freehand)
+    text = "A " + text;
+  auto stats = [&](const view::RoiStats& s, const QString& u) {
+    return QString("\nmean %1  SD %2 %3\nmin %4  max %5").arg(number(s.mean), number(s.sd), u, number(s.min), number(s.max));
+  };
+  if (v.stats) text += stats(*v.stats, QString::fromStdString(v.statsUnit));
+  if (v.suv) text += QString("\nSUVbw mean %1  max %2").arg(number(v.suv->mean), number(v.suv->max));
+  return text;
+}
+
+void MeasureTool::drawShape(QPainter& p, const view::Measurement& m, int width, int height, bool selected) const {
+  std::vector<QPointF> px;
+  if (m.kind == view::MeasureKind::Rectangle || m.kind == view::MeasureKind::Ellipse) {
+    const auto a = view::planeCoords(m.plane, m.points[0]), b = view::planeCoords(m.plane, m.points[1]);
+    auto at = [&](double u, double v) { return pixelOf(m.plane.center + m.plane.right * u + m.plane.down * v, width, height); };
+    if (m.kind == view::MeasureKind::Rectangle) {
+      px = {at(a[0], a[1]), at(b[0], a[1]), at(b[0], b[1]), at(a[0], b[1]), at(a[0], a[1])};
+    } else {
+      const double cu = (a[0] + b[0]) / 2, cv = (a[1] + b[1]) / 2, ru = std::abs(b[0] - a[0]) / 2, rv = std::abs(b[1] - a[1]) / 2;
+      for (int i = 0; i <= 72; ++i) {
+        const double t = i * 2 * M_PI / 72;
+        px.push_back(at(cu + ru * std::cos(t), cv + rv * std::sin(t)));
+      }
+    }
+  } else {
+    for (const Vec3& w : m.points) px.push_back(pixelOf(w, width, height));
+    if (m.kind == view::MeasureKind::Freehand && !px.empty()) px.push_back(px.front());
+  }
+  QPen pen(selected ? QColor(255, 140, 0) : QColor(0, 230, 255));
+  pen.setWidthF(1.5);
+  p.setPen(pen);
+  for (size_t i = 1; i < px.size(); ++i) p.drawLine(px[i - 1], px[i]);
+  p.setBrush(Qt::NoBrush);
+  for (const Vec3& w : m.points) p.drawRect(QRectF(pixelOf(w, width, height) - QPointF(3, 3), QSizeF(6, 6)));
+}
+
+void MeasureTool::paint(QPainter& p, const ViewTools& tools, int width, int height) {
+  if (state_.layers().empty()) return;
+  if (tools.measurements) {
+    const view::Plane& plane = state_.view(view_).plane;
+    const int layer = state_.viewLayer(view_);
+    const uint64_t revision = tools.measurements->revision() * 1000003u +
+                              static_cast<uint64_t>(state_.layers()[static_cast<size_t>(layer)].volume->slicesReady());
+    for (const auto& [id, stored] : tools.measurements->all()) {
+      if (stored.layer != layer || !view::shownOn(stored, plane, state_.sliceStepMm(view_))) continue;
+      view::Measurement m = stored;
+      if (id == editing_ && handle_ >= 0) m.points[static_cast<size_t>(handle_)] = handleAt_;
+      drawShape(p, m, width, height, id == tools.selected);
+      auto& cached = results_[id];
+      if (cached.first != revision || cached.second.isEmpty() || id == editing_) cached = {revision, resultText(m)};
+      const QPointF anchor = pixelOf(m.points.back(), width, height) + QPointF(8, 4);
+      p.setPen(QColor(0, 230, 255));
+      p.drawText(QRectF(anchor, QSizeF(260, 80)), Qt::AlignLeft | Qt::AlignTop, cached.second);
+    }
+  }
+  if (!points_.empty() && tools.tool != Tool::Navigate) {
+    view::Measurement m = draft(tools);
+    if (m.kind == view::MeasureKind::Angle && m.points.size() == 2) m.kind = view::MeasureKind::Distance;
+    if (m.kind != view::MeasureKind::Freehand || m.points.size() >= 2) drawShape(p, m, width, height, true);
+  }
+}
+
+}  // namespace cvx::viewer

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+// What every viewport of the window shares besides the viewer state: the mouse tool, the session's
+// measurements (owned by the window's MeasureSession) and the overlay options.
+#pragma once
+#include <cstdint>
+
+#include <cvx/viewstate/measure_model.h>
+#include <cvx/viewstate/overlay.h>
+
+namespace cvx::viewer {
+
+// Navigate: left drag windows, left click moves the cursor, Ctrl+left drag rotates the crosshair.
+// The others draw a measurement with the left button (Angle: three clicks, Freehand: a drag);
+// right drag zooms and middle drag pans in every tool; a measurement's handle drags in every tool.
+enum class Tool { Navigate, Distance, Angle, Rectangle, Ellipse, Freehand };
+
+struct ViewTools {
+  Tool tool = Tool::Navigate;
+  view::MeasurementSet* measurements = nullptr;  // null: no study open
+  view::OverlayOptions overlay;
+  int64_t selected = 0;  // the measurement Delete removes (0: none)
+};
+
+}  // namespace cvx::viewer
