@@ -8,6 +8,7 @@
 #include <QPainter>
 
 #include <cvx/viewstate/overlay.h>
+#include <cvx/viewstate/probe.h>
 
 #include "plane_view.h"
 
@@ -73,9 +74,9 @@ void PlaneView::drawOverlay(QPainter& p) {
   const auto text = view::cornerText(state_, view_, tools_.overlay);
   QStringList bottomLeft = toLines(text.at(view::Corner::BottomLeft));
   if (hover_.x() >= 0 && hover_.x() < w && hover_.y() >= 0 && hover_.y() < h) {
-    const auto& values = renderer_.values(layer);
-    const size_t i = static_cast<size_t>(hover_.y()) * static_cast<size_t>(w) + static_cast<size_t>(hover_.x());
-    if (i < values.size()) bottomLeft += toLines(view::valueText(volume.info, values[i]));
+    // The nearest voxel's own value (not the interpolated pixel), as on the scanner console.
+    if (const auto v = view::probe(state_, view_, frame.worldAt(hover_.x(), hover_.y())))
+      bottomLeft += toLines(view::valueText(volume.info, v->value));
   }
   const QFontMetrics fm = p.fontMetrics();
   const int room = std::max(40, w / 2 - 30);  // clear of the letters at the middle of the edges
