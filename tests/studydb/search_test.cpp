@@ -103,6 +103,11 @@ TEST_F(Search, ByNameAndId) {
     EXPECT_TRUE(found(sq).count(uid));
   }
   (void)ctName;
+  // Words in any order, each in the name or the ID: "demo cinevox" finds CineVox^Demo.
+  auto both = [&](const Tags& o) { return contains(o.patientName, "demo") && contains(o.patientName, "cinevox"); };
+  EXPECT_EQ(found(parseSearch("demo cinevox")), expected(both));
+  EXPECT_EQ(found(parseSearch("demo cinevox")).size(), 2u);  // the demo's MONO1 and PET
+  EXPECT_TRUE(found(parseSearch("demo nobody")).empty());
   SearchQuery none;
   none.text = "no such patient anywhere";
   EXPECT_TRUE(found(none).empty());

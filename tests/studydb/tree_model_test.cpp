@@ -62,6 +62,14 @@ TEST_F(TreeModel, PatientStudySeriesWithThumbnailsAndColumns) {
   EXPECT_EQ(thumb.size(), QSize(96, 96));
   EXPECT_FALSE(m.data(pet, StudyTreeModel::MissingRole).toBool());
   EXPECT_EQ(m.indexOfSeries(key), pet);
+  // Scaled for a view's icon size (a reset: the tree is read again).
+  m.setThumbnailSize(48);
+  fetchAll(m);
+  fetchAll(m, m.index(0, 0));
+  fetchAll(m, m.index(0, 0, m.index(0, 0)));
+  const QModelIndex again = m.indexOfSeries(key);
+  ASSERT_TRUE(again.isValid());
+  EXPECT_EQ(m.data(again, Qt::DecorationRole).value<QImage>().size(), QSize(48, 48));
 }
 
 TEST_F(TreeModel, SearchShowsOnlyMatchingBranches) {

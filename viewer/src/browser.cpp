@@ -128,9 +128,18 @@ Status StudyBrowser::openDatabase(const studydb::OpenOptions& options) {
     showMessage(QString::fromStdString(d.code), QString::fromStdString(d.message));
 
   model_ = new StudyTreeModel(db_.get(), this);
+  model_->setThumbnailSize(tree_->iconSize().width());
   tree_->setModel(model_);
-  tree_->header()->setSectionResizeMode(StudyTreeModel::NameColumn, QHeaderView::Stretch);
-  tree_->header()->setStretchLastSection(false);
+  // Fixed widths but the name: ResizeToContents would measure rows, and there may be 10,000.
+  QHeaderView* header = tree_->header();
+  header->setStretchLastSection(false);
+  header->setSectionResizeMode(StudyTreeModel::NameColumn, QHeaderView::Stretch);
+  const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
+  for (auto [col, ems] : {std::pair{StudyTreeModel::ModalityColumn, 5}, {StudyTreeModel::DateColumn, 8},
+                          {StudyTreeModel::ImagesColumn, 5}, {StudyTreeModel::StateColumn, 9}}) {
+    header->setSectionResizeMode(col, QHeaderView::Interactive);
+    header->resizeSection(col, ems * em);
+  }
 
   importer_ = new studydb::Importer(db_->dataDir(), this);
   connect(importer_, &studydb::Importer::seriesImported, this, [this](const QStringList& keys) {

@@ -77,10 +77,15 @@ QString studyFilter(const SearchQuery& q) {
   return f;
 }
 
+// Each whitespace-separated word of the text must be in the name or the ID ("john smith" finds
+// SMITH^JOHN).
+QStringList textTerms(const SearchQuery& q) { return q.text.split(' ', Qt::SkipEmptyParts).mid(0, 8); }
+
 QString patientFilter(const SearchQuery& q) {
   QString f;
-  if (!q.text.isEmpty())
-    f += QStringLiteral(" AND (p.name LIKE :text ESCAPE '\\' OR p.patient_id LIKE :idtext ESCAPE '\\')");
+  const QStringList terms = textTerms(q);
+  for (int i = 0; i < terms.size(); ++i)
+    f += QStringLiteral(" AND (p.name LIKE :text%1 ESCAPE '\\' OR p.patient_id LIKE :idtext%1 ESCAPE '\\')").arg(i);
   if (!q.modality.isEmpty() || !q.dateFrom.isEmpty() || !q.dateTo.isEmpty())
     f += QStringLiteral(" AND EXISTS (SELECT 1 FROM studies s WHERE s.patient_ref = p.id") + studyFilter(q) + ")";
   return f;
@@ -89,14 +94,17 @@ QString patientFilter(const SearchQuery& q) {
 void bindSearch(QSqlQuery& query, const SearchQuery& q) {
   // Only the placeholders the filter used (Qt's SQLite driver rejects unknown names).
   const QString sql = query.lastQuery();
-  auto bind = [&](const char* name, const QVariant& v) {
-    if (sql.contains(QLatin1String(name))) query.bindValue(QLatin1String(name), v);
+  auto bind = [&](const QString& name, const QVariant& v) {
+    if (sql.contains(name)) query.bindValue(name, v);
   };
-  bind(":text", likePattern(q.text));
-  bind(":idtext", likePattern(q.text));
-  bind(":modality", q.modality);
-  bind(":dateFrom", q.dateFrom);
-  bind(":dateTo", q.dateTo);
+  const QStringList terms = textTerms(q);
+  for (int i = 0; i < terms.size(); ++i) {
+    bind(QStringLiteral(":text%1").arg(i), likePattern(terms[i]));
+    bind(QStringLiteral(":idtext%1").arg(i), likePattern(terms[i]));
+  }
+  bind(QStringLiteral(":modality"), q.modality);
+  bind(QStringLiteral(":dateFrom"), q.dateFrom);
+  bind(QStringLiteral(":dateTo"), q.dateTo);
 }
 
 }  // namespace detail

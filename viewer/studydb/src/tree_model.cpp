@@ -64,6 +64,11 @@ void StudyTreeModel::setSearch(const SearchQuery& q) {
   reload();
 }
 
+void StudyTreeModel::setThumbnailSize(int size) {
+  thumbnailSize_ = size;
+  reload();
+}
+
 void StudyTreeModel::reload() {
   beginResetModel();
   root_ = std::make_unique<Node>();
@@ -261,7 +266,11 @@ QVariant StudyTreeModel::data(const QModelIndex& index, int role) const {
     case Qt::ForegroundRole: return missing ? QVariant(QColor(Qt::gray)) : QVariant();
     case Qt::DecorationRole:
       if (n->level != SeriesLevel || col != NameColumn) return {};
-      if (!n->thumb) n->thumb = QImage::fromData(db_->thumbnailPng(n->series.key), "PNG");
+      if (!n->thumb) {
+        n->thumb = QImage::fromData(db_->thumbnailPng(n->series.key), "PNG");
+        if (thumbnailSize_ > 0 && !n->thumb->isNull())
+          n->thumb = n->thumb->scaled(thumbnailSize_, thumbnailSize_, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+      }
       return n->thumb->isNull() ? QVariant() : QVariant(*n->thumb);
     case Qt::ToolTipRole:
       if (n->level == SeriesLevel) return n->series.root + "\n" + n->series.key;
@@ -272,7 +281,6 @@ QVariant StudyTreeModel::data(const QModelIndex& index, int role) const {
   }
   if (n->level == PatientLevel) {
     if (col == NameColumn) return displayName(n->patient.name) + "  [" + n->patient.patientId + "]";
-    if (col == ImagesColumn) return QStringLiteral("%1 studies").arg(n->patient.studyCount);
     return {};
   }
   if (n->level == StudyLevel) {

@@ -51,7 +51,7 @@ struct SeriesFiles {
 // A browser search. Every non-empty field must match; a study/patient is shown when one of its
 // series matches.
 struct SearchQuery {
-  QString text;                // substring of the patient's name or ID (case-insensitive)
+  QString text;                // words, each a substring of the patient's name or ID (case-insensitive)
   QString modality;            // exact, e.g. "CT" (case-insensitive)
   QString dateFrom, dateTo;    // YYYYMMDD, inclusive; either may be empty
   bool empty() const { return text.isEmpty() && modality.isEmpty() && dateFrom.isEmpty() && dateTo.isEmpty(); }

@@ -32,6 +32,8 @@ class StudyTreeModel : public QAbstractItemModel {
   ~StudyTreeModel() override;
 
   void setSearch(const SearchQuery& q);  // resets the model
+  // The decoration of series rows: the stored thumbnail scaled to fit size x size (default: as stored).
+  void setThumbnailSize(int size);
   const SearchQuery& search() const { return query_; }
   // Re-reads everything (after an import batch, a file check or a rebuild).
   void reload();
@@ -67,6 +69,7 @@ class StudyTreeModel : public QAbstractItemModel {
   SearchQuery query_;
   std::unique_ptr<Node> root_;
   int totalPatients_ = 0;
+  int thumbnailSize_ = 0;
 };
 
 }  // namespace cvx::studydb
