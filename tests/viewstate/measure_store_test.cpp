@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
+#include <map>
 #include <set>
 #include <vector>
 #include <sstream>
@@ -239,4 +241,52 @@ TEST(MeasureStore, WritesNothingOutsideItsFolder) {
   const std::set<std::string> expected = {"user/data/" + kKey + ".measurements.json",
                                           "user/data/" + kKey + ".measurements.journal"};
   EXPECT_EQ(files, expected);
+}
+
+TEST(MeasureStore, AJournalCutAtEveryByteKeepsEveryWholeLine) {
+  test::TempDir tmp;
+  const std::string folder = tmp.file("m");
+  std::string journal;
+  std::vector<std::map<int64_t, std::string>> states;  // id -> label after each edit, from the live set
+  auto record = [&](const MeasurementSet& set) {
+    std::map<int64_t, std::string> s;
+    for (const auto& [id, m] : set.all()) s[id] = m.label;
+    states.push_back(s);
+  };
+  {
+    auto s = openOk(folder);
+    MeasurementSet& set = s->measurements();
+    record(set);
+    ASSERT_TRUE(set.add(line({0, 0, 10}, {1, 0, 10})).ok());
+    record(set);
+    ASSERT_TRUE(set.relabel(1, "a").ok());
+    record(set);
+    ASSERT_TRUE(set.add(line({0, 2, 10}, {1, 2, 10})).ok());
+    record(set);
+    ASSERT_TRUE(set.undo().ok());
+    record(set);
+    journal = slurp(s->journalPath());
+  }
+  ASSERT_EQ(std::count(journal.begin(), journal.end(), '\n'), 4);
+  for (size_t cut = 0; cut <= journal.size(); ++cut) {
+    const std::string dir = tmp.file("cut" + std::to_string(cut));
+    fs::create_directories(dir);
+    const std::string prefix = journal.substr(0, cut);
+    std::ofstream(dir + "/" + kKey + ".measurements.journal", std::ios::binary) << prefix;
+    auto s = MeasureSession::open(dir, kKey);
+    ASSERT_TRUE(s.ok()) << cut << ": " << s.error().str();
+    // A line whose newline alone is missing is whole JSON: it counts. Any shorter piece is skipped.
+    const bool onlyNewlineMissing = cut < journal.size() && journal[cut] == '\n';
+    const bool partial = !prefix.empty() && prefix.back() != '\n' && !onlyNewlineMissing;
+    const auto whole = static_cast<size_t>(std::count(prefix.begin(), prefix.end(), '\n')) + (onlyNewlineMissing ? 1 : 0);
+    std::map<int64_t, std::string> got;
+    for (const auto& [id, m] : (*s)->measurements().all()) got[id] = m.label;
+    EXPECT_EQ(got, states[whole]) << "cut at byte " << cut;
+    ASSERT_EQ((*s)->warnings().size(), partial ? 1u : 0u) << cut;
+    if (partial) {
+      EXPECT_EQ((*s)->warnings()[0].code, "measure.journal_corrupt");
+    }
+    s = makeError("x", "x");  // closes the session
+    fs::remove_all(dir);
+  }
 }
