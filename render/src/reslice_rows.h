@@ -19,6 +19,7 @@
 
 #include <cvx/core/hd/reslice.h>
 
+#include "reslice_lanes.h"
 #include "reslice_runs.h"
 
 namespace cvx::render::detail {
@@ -280,6 +281,9 @@ template <class T>
     if (plan.rowAxis == 0) return rowsDispatch<0>(plan, s, base, x0, x1, rows, row);
     if (plan.rowAxis == 1) return rowsDispatch<1>(plan, s, base, x0, x1, rows, row);
     return rowsDispatch<2>(plan, s, base, x0, x1, rows, row);
+  }
+  if constexpr (kRunVoxel<T>) {
+    if (plan.path == Path::General) x0 = lanesPixels(p, s, plan.t.data(), plan.n, base, x0, x1, row);
   }
   for (int x = x0; x <= x1; ++x) {
     const hd::Vec3f c = base + p.du * static_cast<float>(x);

@@ -24,6 +24,9 @@ using U8x4 = uint8_t __attribute__((vector_size(4)));
 using I16x4 = int16_t __attribute__((vector_size(8)));
 using U16x4 = uint16_t __attribute__((vector_size(8)));
 
+// x in every lane (not F4{} + x, which turns -0 into +0).
+inline F4 splat(float x) { return F4{x, x, x, x}; }
+
 // Four voxels from p on as floats (exact: every value of these types is a float).
 template <class T>
 inline F4 load4(const T* p) {
@@ -64,7 +67,7 @@ inline F4 runSample4(const T* p, int64_t o1, int64_t o2, F4 f1, F4 f2, F4 slope,
 template <bool kZ, bool kMax, class T>
 float runExtreme(const T* p, int len, const T* first, int step, int64_t o1, int64_t o2, float f1, float f2,
                  float slope, float intercept) {
-  const F4 vf1 = F4{} + f1, vf2 = F4{} + f2, vs = F4{} + slope, vi = F4{} + intercept;
+  const F4 vf1 = splat(f1), vf2 = splat(f2), vs = splat(slope), vi = splat(intercept);
   F4 m = runSample4<kZ>(p, o1, o2, vf1, vf2, vs, vi);
   // The last block may overlap the one before: a sample taken twice changes no maximum.
   for (int s = 4; s < len; s += 4) {
