@@ -128,12 +128,14 @@ Expected dcmtkStats(const Header& h, Inside inside) {
   return e;
 }
 
-void expectStats(const RoiStats& got, const Expected& e) {
+// CT values are integers, exact in the float reslice; PET values (per-slice slopes) are held as
+// float32 modality values, so they agree to float rounding (relative 1e-6).
+void expectStats(const RoiStats& got, const Expected& e, double relative = 0) {
   EXPECT_EQ(got.count, e.count);
-  EXPECT_NEAR(got.mean, e.mean, 1e-9 * std::max(1.0, std::abs(e.mean)));
-  EXPECT_NEAR(got.sd, e.sd, 1e-6 * std::max(1.0, e.sd));
-  EXPECT_EQ(got.min, e.min);
-  EXPECT_EQ(got.max, e.max);
+  EXPECT_NEAR(got.mean, e.mean, std::max(1e-9, relative) * std::max(1.0, std::abs(e.mean)));
+  EXPECT_NEAR(got.sd, e.sd, std::max(1e-6, relative) * std::max(1.0, e.sd));
+  EXPECT_NEAR(got.min, e.min, relative * std::abs(e.min));
+  EXPECT_NEAR(got.max, e.max, relative * std::abs(e.max));
 }
 
 }  // namespace
@@ -197,6 +199,7 @@ TEST(MeasureCt, RectangleRoiValuesAreTheDicomPixelsInside) {
   ASSERT_TRUE(r->stats.has_value());
   const Expected e = dcmtkStats(h, [](int col, int row) { return col >= 200 && col <= 260 && row >= 220 && row <= 250; });
   EXPECT_EQ(e.count, 61 * 31);
+  EXPECT_GT(e.max, e.min);
   expectStats(*r->stats, e);
   EXPECT_NEAR(r->value, 60 * h.colSpacing * 30 * h.rowSpacing, 1e-6);
   EXPECT_EQ(r->statsUnit, v.info.units.empty() ? v.info.rescaleType : v.info.units);
@@ -225,6 +228,40 @@ TEST(MeasureCt, EllipseRoiCountsThePixelCentresInsideIt) {
     return (p.x / a) * (p.x / a) + (p.y / b) * (p.y / b) <= 1;
   });
   EXPECT_GT(e.count, 700);  // about pi * 20.48 * 12.29 = 790
+  EXPECT_GT(e.max, e.min);
   expectStats(*r->stats, e);
   EXPECT_NEAR(r->value, M_PI * a * b, 1e-9);
+}
+
+TEST(MeasurePetCt, RoiInBqmlAndSuvbwFromTheDicomPixels) {
+  CVX_REQUIRE_FOLDER("pet_ct/PT");
+  const std::string dir = test::dataPath("pet_ct/PT");
+  auto loaded = io::loadPath(dir);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().str();
+  const Volume& v = **loaded;
+  const auto slices = readHeaders(dir);
+  ASSERT_EQ(slices.size(), 40u);
+  const Header& h = slices[20];
+  const double k = static_cast<double>(volumeSlice(v, h));
+  // Columns 50..80, rows 40..70 of one slice (31 x 31 pixels of 4.6875 mm).
+  Measurement m;
+  m.kind = MeasureKind::Rectangle;
+  m.plane = axialThrough(v.geometry.worldAt(64, 64, k));
+  m.points = {v.geometry.worldAt(50, 40, k), v.geometry.worldAt(80, 70, k)};
+  const auto r = measure(m, v);
+  ASSERT_TRUE(r.ok()) << r.error().str();
+  const Expected e = dcmtkStats(h, [](int col, int row) { return col >= 50 && col <= 80 && row >= 40 && row <= 70; });
+  ASSERT_EQ(e.count, 31 * 31);
+  EXPECT_GT(e.max, e.min);  // not a flat patch: min, max and SD are tested
+  expectStats(*r->stats, e, 1e-6);
+  EXPECT_EQ(r->statsUnit, "BQML");
+  // SUVbw factor by hand from pet_ct/README.md: 71 kg, 3.88777472e8 Bq injected at 10:35:00,
+  // series 11:20:11 (2711 s), half-life 6588 s, DecayCorrection START.
+  const double factor = 71000.0 / (3.88777472e8 * std::exp2(-2711.0 / 6588.0));
+  ASSERT_TRUE(r->suv.has_value()) << r->suvError;
+  Expected suv = e;
+  suv.mean *= factor, suv.sd *= factor, suv.min *= factor, suv.max *= factor;
+  expectStats(*r->suv, suv, 1e-6);
+  RecordProperty("suv_mean", std::to_string(r->suv->mean));
+  RecordProperty("suv_max", std::to_string(r->suv->max));
 }
