@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
   using namespace cvx;
   using namespace cvx::bench;
   if (argc == 5 && std::string(argv[1]) == "--big-child") return bigChild(argv[2], std::atoi(argv[3]), std::atoi(argv[4]));
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows when stdout is a file
   const Options o = parseArgs(argc, argv);
   // Before the first use of the global pool: CineVox and VTK get the same number of threads.
   setenv("CVX_THREADS", std::to_string(o.threads).c_str(), 1);
