@@ -7,6 +7,8 @@
 #include <QFile>
 #include <QLabel>
 #include <QMimeData>
+#include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -112,4 +114,34 @@ TEST(HangingGui, ACorruptDatabaseIsRebuiltFromTheImportedFolders) {
   EXPECT_TRUE(message->text().contains("studydb.corrupt")) << message->text().toStdString();
   ASSERT_TRUE(QTest::qWaitFor([&] { return !w.browser()->importing() && w.browser()->database()->seriesCount() == series; },
                               120000));
+}
+
+// A series over the memory budget is refused before loading with io.over_budget, and the window
+// offers the least reduction that fits; taking it loads every 2nd voxel and slice (ct/: 512 x 512
+// x 134 int16 is 70 MB, over a 60 MiB budget once the decode scratch counts; 256 x 256 x 67 fits).
+TEST(HangingGui, ASeriesOverTheMemoryBudgetIsRefusedAndLoadsReducedOnRequest) {
+  CVX_REQUIRE_FOLDER("ct");
+  test::freshUserFolders();
+  QSettings().setValue("memory/budgetMiB", 60);
+  MainWindow w;
+  w.show();
+  QSignalSpy loaded(&w, &MainWindow::loadsFinished);
+  w.openPath(QString::fromStdString(test::dataPath("ct")));
+  ASSERT_TRUE(QTest::qWaitFor([&] { return loaded.count() > 0; }, 60000));
+  EXPECT_TRUE(loaded.front().front().toString().startsWith("io.over_budget")) << loaded.front().front().toString().toStdString();
+  EXPECT_TRUE(w.state().layers().empty());
+  auto* reduce = w.findChild<QPushButton*>("loadReduced");
+  ASSERT_NE(reduce, nullptr);
+  ASSERT_TRUE(reduce->isVisible());
+  EXPECT_TRUE(reduce->text().contains("1/2")) << reduce->text().toStdString();
+  loaded.clear();
+  QTest::mouseClick(reduce, Qt::LeftButton);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return loaded.count() > 0; }, 60000));
+  EXPECT_TRUE(loaded.front().front().toString().isEmpty()) << loaded.front().front().toString().toStdString();
+  ASSERT_EQ(w.state().layers().size(), 1u);
+  const auto& d = w.state().layers()[0].volume->dims();
+  EXPECT_EQ(d[0], 256);
+  EXPECT_EQ(d[1], 256);
+  EXPECT_EQ(d[2], 67);
+  QSettings().remove("memory/budgetMiB");
 }

@@ -11,6 +11,7 @@
 #include <QTabWidget>
 #include <QLabel>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSettings>
 #include <QSlider>
 #include <QSplitter>
@@ -88,7 +89,13 @@ void MainWindow::buildUi() {
   status_ = new QLabel(this);
   status_->setObjectName("status");
   statusBar()->addWidget(status_, 1);
+  reduced_ = new QPushButton(this);
+  reduced_->setObjectName("loadReduced");
+  reduced_->hide();
+  statusBar()->addPermanentWidget(reduced_);
   statusBar()->addPermanentWidget(progress_);
+  // The memory budget of a load in MiB (settings; 0 or unset: io's rule, 80% of what is available).
+  model_->setMemoryBudget(QSettings().value("memory/budgetMiB", 0).toULongLong() << 20);
   connect(list_, &QListWidget::currentRowChanged, this, &MainWindow::onSeriesSelected);
   connect(grid_, &ViewportGrid::seriesDropped, this, &MainWindow::onSeriesDropped);
   connect(grid_, &ViewportGrid::viewActivated, this, &MainWindow::setActiveView);
@@ -268,6 +275,20 @@ void MainWindow::updatePhaseSlider() {
 }
 
 void MainWindow::onLoadFinished(int index, const QString& error) {
+  if (error.startsWith("io.over_budget") && index >= 0 && index < static_cast<int>(model_->series().size())) {
+    // Refused before anything was allocated: offer the least reduction that fits the budget.
+    const uint64_t budget = model_->memoryBudget() ? model_->memoryBudget() : io::defaultMemoryBudget().bytes;
+    if (const auto r = io::fitReduction(model_->series()[static_cast<size_t>(index)], budget)) {
+      reduced_->setText(tr("Load at 1/%1 resolution").arg(r->inPlane));
+      reduced_->disconnect();
+      connect(reduced_, &QPushButton::clicked, this, [this, index, r = *r] {
+        reduced_->hide();
+        model_->setReduction(index, r);
+        hang(primary_ >= 0 ? primary_ : index);
+      });
+      reduced_->show();
+    }
+  }
   if (!error.isEmpty()) {
     loadError_ = error;
     status_->setText(error);

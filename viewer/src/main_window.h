@@ -24,6 +24,7 @@ class QComboBox;
 class QLabel;
 class QListWidget;
 class QProgressBar;
+class QPushButton;
 class QSlider;
 
 namespace cvx::viewer {
@@ -106,6 +107,7 @@ class MainWindow : public QMainWindow {
   QComboBox* slabMode_ = nullptr;
   QProgressBar* progress_ = nullptr;
   QLabel* status_ = nullptr;
+  QPushButton* reduced_ = nullptr;  // "Load at 1/n resolution" after io.over_budget
   QString screenshotPath_;
   QString loadError_;
   bool screenshotTaken_ = false;

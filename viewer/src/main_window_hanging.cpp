@@ -65,6 +65,10 @@ int MainWindow::layerOfSeries(int series, const std::string& preset) {
     if (s == series) return layer;
   const auto volume = model_->load(series);
   if (!volume) return -1;
+  if (!model_->reduction(series).none())
+    statusBar()->showMessage(tr("%1 loaded at reduced resolution (every %2th voxel)")
+                                 .arg(QString::fromStdString(volume->info.seriesDescription))
+                                 .arg(model_->reduction(series).inPlane), 20000);
   const int layer = state_.addLayer(volume, view::initialMapping(*volume, preset));
   layerSeries_[layer] = series;
   return layer;

@@ -73,6 +73,7 @@ void StudyModel::startScan(std::function<Result<io::ScanResult>()> scanner) {
 }
 
 void StudyModel::onScanned(std::shared_ptr<io::ScanResult> scan, std::vector<io::SeriesPlan> plans, QString error) {
+  reductions_.clear();
   scan_ = std::move(scan);
   plans_ = std::move(plans);
   emit opened(error);
@@ -130,6 +131,11 @@ bool StudyModel::loading() const {
   return false;
 }
 
+io::Reduction StudyModel::reduction(int index) const {
+  const auto it = reductions_.find(index);
+  return it == reductions_.end() ? io::Reduction{} : it->second;
+}
+
 std::shared_ptr<Volume> StudyModel::volume(int index) const {
   const auto it = loads_.find(index);
   return it == loads_.end() ? nullptr : it->second.volume;
@@ -138,7 +144,10 @@ std::shared_ptr<Volume> StudyModel::volume(int index) const {
 std::shared_ptr<Volume> StudyModel::load(int index) {
   if (!scan_ || index < 0 || index >= static_cast<int>(plans_.size())) return nullptr;
   if (const auto it = loads_.find(index); it != loads_.end()) return it->second.volume;
-  auto job = io::startLoad(scan_, plans_[static_cast<size_t>(index)]);
+  io::LoadOptions options;
+  options.memoryBudgetBytes = budget_;
+  options.reduce = reduction(index);
+  auto job = io::startLoad(scan_, plans_[static_cast<size_t>(index)], options);
   if (!job.ok()) {
     const QString error = QString::fromStdString(job.error().str());
     QMetaObject::invokeMethod(this, [this, index, error] { emit loadFinished(index, error); }, Qt::QueuedConnection);

@@ -39,6 +39,12 @@ class StudyModel : public QObject {
   std::shared_ptr<Volume> volume(int index) const;
   // Cancels and forgets every load not in `keep` (their memory goes once no layer holds them).
   void keepOnly(const std::vector<int>& keep);
+  // The memory budget of a load (0: io's default rule) and a series' reduction (the reader asked for
+  // a reduced-resolution load after io.over_budget refused it).
+  void setMemoryBudget(uint64_t bytes) { budget_ = bytes; }
+  uint64_t memoryBudget() const { return budget_; }
+  void setReduction(int index, io::Reduction r) { reductions_[index] = r; }
+  io::Reduction reduction(int index) const;
   bool loading() const;
 
  signals:
@@ -62,6 +68,8 @@ class StudyModel : public QObject {
   std::shared_ptr<io::ScanResult> scan_;
   std::vector<io::SeriesPlan> plans_;
   std::map<int, Load> loads_;
+  std::map<int, io::Reduction> reductions_;
+  uint64_t budget_ = 0;
   QTimer timer_;
 };
 
