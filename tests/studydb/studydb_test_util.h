@@ -40,6 +40,7 @@ inline QString q(const std::string& s) { return QString::fromStdString(s); }
 // The tags the database indexes, read by DCMTK from one file.
 struct Tags {
   std::string patientName, patientId, studyUid, studyDate, seriesUid, modality;
+  int rows = 0, columns = 0;
 };
 inline Tags dcmtkTags(const std::string& path) {
   DcmFileFormat ff;
@@ -53,6 +54,9 @@ inline Tags dcmtkTags(const std::string& path) {
   if (ds->findAndGetOFString(DCM_StudyDate, v).good()) t.studyDate = v.c_str();
   if (ds->findAndGetOFString(DCM_SeriesInstanceUID, v).good()) t.seriesUid = v.c_str();
   if (ds->findAndGetOFString(DCM_Modality, v).good()) t.modality = v.c_str();
+  Uint16 n = 0;
+  if (ds->findAndGetUint16(DCM_Rows, n).good()) t.rows = n;
+  if (ds->findAndGetUint16(DCM_Columns, n).good()) t.columns = n;
   return t;
 }
 

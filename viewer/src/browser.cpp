@@ -152,9 +152,11 @@ Status StudyBrowser::openDatabase(const studydb::OpenOptions& options) {
     emit importProgress(done, total);
   });
   connect(importer_, &studydb::Importer::pathFinished, this,
-          [this](const QString& path, const QString& code, const QString& text, int) {
+          [this](const QString& path, const QString& code, const QString& text, int series) {
             if (!code.isEmpty() && code != QLatin1String("studydb.cancelled"))
               showMessage(code, text + " (" + path + ")");
+            else if (code.isEmpty() && series == 0)
+              showMessage(QStringLiteral("series.none"), tr("no image series found in %1").arg(path));
           });
   connect(importer_, &studydb::Importer::finished, this, [this](bool cancelled) {
     progress_->setVisible(false);

@@ -50,7 +50,8 @@ class StudyBrowser : public QWidget {
   studydb::StudyTreeModel* model() const { return model_; }
 
   // What the viewer needs to open a series (its files, checked now; which are missing), and the
-  // study is remembered as recent. studydb.not_found for an unknown key.
+  // study is remembered as recent. studydb.not_found for an unknown key. Then
+  // studydb::planSeriesFiles (cvx/studydb/series_load.h) reads and plans them for io::startLoad.
   Result<studydb::SeriesFiles> filesOf(const QString& seriesKey);
 
   bool importing() const;
