@@ -33,6 +33,9 @@ StudyBrowser::~StudyBrowser() {
   stopCheck();
   delete importer_;  // cancels and joins before the database goes
   importer_ = nullptr;
+  tree_->setModel(nullptr);  // the model reads db_, which goes before the QObject children
+  delete model_;
+  model_ = nullptr;
 }
 
 void StudyBrowser::buildUi() {

@@ -49,8 +49,15 @@ bool Importer::wait(int timeoutMs) {
 }
 
 void Importer::poll() {
-  std::lock_guard lock(mutex_);
-  if (progress_) emit progress(progress_->done(), progress_->total(), current_);
+  std::shared_ptr<Progress> p;
+  QString path;
+  {
+    std::lock_guard lock(mutex_);
+    p = progress_;
+    path = current_;
+  }
+  // Emitted unlocked: a receiver may call start() or cancel().
+  if (p) emit progress(p->done(), p->total(), path);
   if (!running_.load()) timer_.stop();
 }
 
