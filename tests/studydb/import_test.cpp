@@ -60,6 +60,19 @@ TEST_F(DemoImport, FiveSeriesOfOnePatientAndStudy) {
   }
 }
 
+TEST_F(DemoImport, ProgressCountsFilesThenSeries) {
+  auto db = openDb();
+  ASSERT_TRUE(db);
+  Progress progress;
+  studydb::ImportOptions opt;
+  opt.progress = &progress;
+  const auto sum = importOk(demoDir_, opt);
+  const int64_t files = static_cast<int64_t>(filesUnder(demoDir_).size());
+  EXPECT_EQ(sum.files, files);
+  EXPECT_EQ(progress.total(), files + 5);  // every file scanned, then the five series written
+  EXPECT_EQ(progress.done(), progress.total());
+}
+
 TEST_F(DemoImport, BatchesArriveAsTheyAreCommittedAndCancelKeepsThem) {
   auto db = openDb();
   ASSERT_TRUE(db);

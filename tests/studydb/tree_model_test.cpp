@@ -72,6 +72,28 @@ TEST_F(TreeModel, PatientStudySeriesWithThumbnailsAndColumns) {
   EXPECT_EQ(m.data(again, Qt::DecorationRole).value<QImage>().size(), QSize(48, 48));
 }
 
+TEST_F(TreeModel, MissingFilesShowOnTheSeriesRow) {
+  importOk(demoDir_ + "/MONO1");
+  StudyTreeModel m(db_.get());
+  fetchAll(m);
+  fetchAll(m, m.index(0, 0));
+  fetchAll(m, m.index(0, 0, m.index(0, 0)));
+  const QModelIndex series = m.index(0, 0, m.index(0, 0, m.index(0, 0)));
+  ASSERT_TRUE(series.isValid());
+  EXPECT_FALSE(m.data(series, StudyTreeModel::MissingRole).toBool());
+  const auto files = filesUnder(demoDir_ + "/MONO1");
+  ASSERT_EQ(files.size(), 8u);  // docs/demo.md
+  ASSERT_TRUE(std::filesystem::remove(*files.begin()));
+  const QStringList changed = db_->checkFiles();
+  ASSERT_EQ(changed.size(), 1);
+  m.refreshSeries(changed);
+  EXPECT_TRUE(m.data(series, StudyTreeModel::MissingRole).toBool());
+  EXPECT_EQ(m.data(series.siblingAtColumn(StudyTreeModel::StateColumn)).toString(), "1 of 8 files missing");
+  std::filesystem::remove_all(demoDir_ + "/MONO1");
+  m.refreshSeries(db_->checkFiles());
+  EXPECT_EQ(m.data(series.siblingAtColumn(StudyTreeModel::StateColumn)).toString(), "missing");
+}
+
 TEST_F(TreeModel, SearchShowsOnlyMatchingBranches) {
   importOk(demoDir_ + "/MONO1");
   importOk(demoDir_ + "/PET");
