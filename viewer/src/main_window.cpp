@@ -189,7 +189,7 @@ void MainWindow::openSeries(const QString& key) {
   primaryKey_ = key;
   openFiles(files);
   if (!missing.isEmpty())
-    statusBar()->showMessage(tr("studydb.missing_files: %1 files of this study are missing (moved or deleted since import), e.g. %2")
+    statusBar()->showMessage(tr("viewer.files_missing: %1 files of this study are missing (moved or deleted since import), e.g. %2")
                                  .arg(missing.size()).arg(missing.front()), 20000);
 }
 

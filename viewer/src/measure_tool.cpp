@@ -4,7 +4,9 @@
 #include <cmath>
 
 #include <QPainter>
-#include <QPainterPath>
+#include <QStringList>
+
+#include <cvx/viewstate/measure_draw.h>
 
 namespace cvx::viewer {
 namespace {
@@ -23,8 +25,6 @@ std::optional<view::MeasureKind> kindOf(Tool t) {
   }
   return std::nullopt;
 }
-
-QString number(double v) { return QString::number(v, 'f', std::abs(v) < 10 ? 2 : 1); }
 
 }  // namespace
 
@@ -64,15 +64,13 @@ bool MeasureTool::press(ViewTools& tools, QPointF at, int width, int height) {
     const int layer = state_.viewLayer(view_);
     for (const auto& [id, m] : tools.measurements->all()) {
       if (m.layer != layer || !view::shownOn(m, plane, state_.sliceStepMm(view_))) continue;
-      for (size_t h = 0; h < m.points.size(); ++h) {
-        const QPointF d = pixelOf(m.points[h], width, height) - at;
-        if (std::hypot(d.x(), d.y()) <= kHandlePx) {
-          editing_ = id;
-          handle_ = static_cast<int>(h);
-          handleAt_ = m.points[h];
-          tools.selected = id;
-          return true;
-        }
+      const int h = view::handleAt(m, state_.pixelFrame(view_, width, height), at.x(), at.y(), kHandlePx);
+      if (h >= 0) {
+        editing_ = id;
+        handle_ = h;
+        handleAt_ = m.points[static_cast<size_t>(h)];
+        tools.selected = id;
+        return true;
       }
     }
   }
@@ -139,41 +137,15 @@ QString MeasureTool::resultText(const view::Measurement& m) {
   const auto& layer = state_.layers()[static_cast<size_t>(m.layer)];
   const auto r = view::measure(m, *layer.volume);
   if (!r.ok()) return QString::fromStdString(r.error().code);
-  const auto& v = r.value();
-  QString unit = QString::fromStdString(v.unit);
-  if (unit == "mm2") unit = QString::fromUtf8("mm\u00b2");
-  if (unit == "px2") unit = QString::fromUtf8("px\u00b2");
-  if (unit == "deg") unit = QString::fromUtf8("\u00b0");
-  QString text = v.unit == "deg" ? QString::number(v.value, 'f', 1) + unit : number(v.value) + " " + unit;
-  if (m.kind == view::MeasureKind::Ellipse || m.kind == view::MeasureKind::Rectangle ||
-      m.kind == view::MeasureKind::Freehand)
-    text = "A " + text;
-  auto stats = [&](const view::RoiStats& s, const QString& u) {
-    return QString("\nmean %1  SD %2 %3\nmin %4  max %5").arg(number(s.mean), number(s.sd), u, number(s.min), number(s.max));
-  };
-  if (v.stats) text += stats(*v.stats, QString::fromStdString(v.statsUnit));
-  if (v.suv) text += QString("\nSUVbw mean %1  max %2").arg(number(v.suv->mean), number(v.suv->max));
-  return text;
+  QStringList lines;
+  for (const auto& l : view::resultText(m, r.value())) lines << QString::fromStdString(l);
+  return lines.join('\n');
 }
 
 void MeasureTool::drawShape(QPainter& p, const view::Measurement& m, int width, int height, bool selected) const {
   std::vector<QPointF> px;
-  if (m.kind == view::MeasureKind::Rectangle || m.kind == view::MeasureKind::Ellipse) {
-    const auto a = view::planeCoords(m.plane, m.points[0]), b = view::planeCoords(m.plane, m.points[1]);
-    auto at = [&](double u, double v) { return pixelOf(m.plane.center + m.plane.right * u + m.plane.down * v, width, height); };
-    if (m.kind == view::MeasureKind::Rectangle) {
-      px = {at(a[0], a[1]), at(b[0], a[1]), at(b[0], b[1]), at(a[0], b[1]), at(a[0], a[1])};
-    } else {
-      const double cu = (a[0] + b[0]) / 2, cv = (a[1] + b[1]) / 2, ru = std::abs(b[0] - a[0]) / 2, rv = std::abs(b[1] - a[1]) / 2;
-      for (int i = 0; i <= 72; ++i) {
-        const double t = i * 2 * M_PI / 72;
-        px.push_back(at(cu + ru * std::cos(t), cv + rv * std::sin(t)));
-      }
-    }
-  } else {
-    for (const Vec3& w : m.points) px.push_back(pixelOf(w, width, height));
-    if (m.kind == view::MeasureKind::Freehand && !px.empty()) px.push_back(px.front());
-  }
+  for (const Vec3& w : view::outlineWorld(m)) px.push_back(pixelOf(w, width, height));
+  if (view::outlineClosed(m.kind) && !px.empty()) px.push_back(px.front());
   QPen pen(selected ? QColor(255, 140, 0) : QColor(0, 230, 255));
   pen.setWidthF(1.5);
   p.setPen(pen);

@@ -76,12 +76,6 @@ std::array<double, 2> planeCoords(const Plane& plane, Vec3 p) {
   return {dot(d, plane.right), dot(d, plane.down)};
 }
 
-double gridStepMm(const Geometry& g, Vec3 direction) {
-  const Vec3 d = g.voxelFromWorld().applyVector(direction);
-  const double m = std::max({std::abs(d.x), std::abs(d.y), std::abs(d.z)});
-  return m > 0 ? 1.0 / m : 1.0;
-}
-
 bool shownOn(const Measurement& m, const Plane& viewPlane, double sliceStepMm) {
   const Vec3 nv = normalized(viewPlane.normal()), nm = normalized(m.plane.normal());
   const double cosLimit = std::cos(kShownAngleDeg * std::numbers::pi / 180.0);

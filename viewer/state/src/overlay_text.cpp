@@ -144,12 +144,6 @@ std::string windowLine(const DisplayMapping& m) {
   return line;
 }
 
-int firstLayerOf(const ViewerState& state, int view) {
-  const auto& ls = state.view(view).layers;
-  const int l = ls.empty() ? 0 : ls.front();
-  return l >= 0 && l < static_cast<int>(state.layers().size()) ? l : 0;
-}
-
 }  // namespace
 
 std::string formatPersonName(const std::string& pn) {
@@ -181,7 +175,7 @@ std::string formatDicomDate(const std::string& da) {
 CornerText cornerText(const ViewerState& state, int view, const OverlayOptions& options, const SeriesInfo* info) {
   CornerText t;
   if (view < 0 || view >= state.viewCount() || state.layers().empty()) return t;
-  const Layer& layer = state.layers()[static_cast<size_t>(firstLayerOf(state, view))];
+  const Layer& layer = state.layers()[static_cast<size_t>(state.viewLayer(view))];
   const Volume& vol = *layer.volume;
   const SeriesInfo& s = info ? *info : vol.info;
   const View& v = state.view(view);

@@ -73,4 +73,10 @@ std::array<double, 3> PixelFrame::pixelOf(Vec3 world) const {
   return {uu > 0 ? dot(r, du) / uu : 0, vv > 0 ? dot(r, dv) / vv : 0, dot(r, n)};
 }
 
+double gridStepMm(const Geometry& g, Vec3 direction) {
+  const Vec3 d = g.voxelFromWorld().applyVector(direction);
+  const double m = std::max({std::abs(d.x), std::abs(d.y), std::abs(d.z)});
+  return m > 0 ? 1.0 / m : 1.0;
+}
+
 }  // namespace cvx::view

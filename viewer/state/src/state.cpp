@@ -63,7 +63,8 @@ const Volume* ViewerState::reference() const { return layers_.empty() ? nullptr 
 
 int ViewerState::firstLayer(int view) const {
   const auto& ls = views_.at(static_cast<size_t>(view)).layers;
-  return ls.empty() ? 0 : ls.front();
+  const int l = ls.empty() ? 0 : ls.front();
+  return l >= 0 && l < static_cast<int>(layers_.size()) ? l : 0;  // a stale index: the reference
 }
 
 const Volume* ViewerState::viewVolume(int view) const {
@@ -182,9 +183,7 @@ void ViewerState::setCursor(Vec3 world, int fromView) {
 double ViewerState::sliceStepMm(int view) const {
   const Volume* vol = viewVolume(view);
   if (!vol) return 1.0;
-  const Vec3 d = linear(vol->geometry.voxelFromWorld(), views_.at(static_cast<size_t>(view)).plane.normal());
-  const double m = std::max({std::abs(d.x), std::abs(d.y), std::abs(d.z)});
-  return m > 0 ? 1.0 / m : 1.0;
+  return gridStepMm(vol->geometry, views_.at(static_cast<size_t>(view)).plane.normal());
 }
 
 void ViewerState::scroll(int view, double slices) {

@@ -58,7 +58,7 @@ std::array<double, 2> planeCoords(const Plane& plane, Vec3 p);
 
 // The grid step (mm) along a unit direction: the distance over which the layer's voxel index
 // changes by at most 1 along any axis (its spacing for an axis-aligned direction).
-double gridStepMm(const Geometry& g, Vec3 direction);
+
 
 // Whether a view showing `viewPlane` draws the measurement: its plane is parallel to the view's
 // (normals within kShownAngleDeg, either sign: the neurological convention flips the normal) and

@@ -18,6 +18,11 @@ enum class Orientation { Axial, Coronal, Sagittal, Oblique };
 enum class Convention { Radiological, Neurological };
 
 const char* toString(Orientation o);
+
+// The grid step (mm) along a unit direction: the distance over which a grid's voxel index changes
+// by at most 1 along any axis (its spacing for an axis-aligned direction). A view scrolls by it and
+// an ROI samples by it.
+double gridStepMm(const Geometry& g, Vec3 direction);
 std::optional<Orientation> orientationFromString(const std::string& s);
 
 struct Plane {
