@@ -24,6 +24,7 @@
 #include <memory>
 #include <numbers>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <cvx/io/dicom.h>
@@ -323,6 +324,62 @@ TEST_P(Laterality, TheAcquisitionPlaneIsWhatTheSeriesSaysItIs) {
     EXPECT_TRUE(L.volume->geometry.sheared);
   } else {  // pcasl/classic: axial
     EXPECT_NEAR(normal.z, 1, 1e-9);
+  }
+}
+
+// The phantom's own asymmetric content (docs/demo.md), with no block written: the 1000-sphere at
+// (+30, 0, 0) (patient left only; body, 100, at the mirrored (-30, 0, 0)) is at its pixel in all
+// three planes, and the letter L (500, |z| <= 20: stem x in [-45, -38], y in [5, 40]; foot to
+// x = -20 at y in [33, 40]) reads upright in the axial plane z = 0: its area's centroid, worked by
+// hand at (-37.25, 27.25) mm, lies 4.75 mm toward the patient's right and posterior of its bounding
+// box's centre (-32.5, 22.5): left of and below the box centre on a radiological screen.
+TEST(LateralityDemo, ThePhantomsLeftSphereAndLetterLAreWhereThePatientSpaceSays) {
+  CVX_REQUIRE_DEMO(test::DemoStudy::get());
+  const Loaded L = load(test::DemoStudy::get().dir("OBLIQUE"));
+  ASSERT_TRUE(L.error.empty()) << L.error;
+  ViewerState s;
+  s.addLayer(L.volume);
+  const Vec3 sphere{30, 0, 0};
+  s.setCursor(sphere);
+  for (const Convention c : {Convention::Radiological, Convention::Neurological}) {
+    s.setConvention(c);
+    const bool radio = c == Convention::Radiological;
+    SCOPED_TRACE(radio ? "radiological" : "neurological");
+    ViewRenderer r;
+    for (int view = 0; view < 3; ++view) {
+      SCOPED_TRACE(toString(s.view(view).orientation));
+      ASSERT_TRUE(r.draw(s, view, kW, kH).ok());
+      const std::vector<float>& v = r.values(0);
+      auto at = [&](int x, int y) { return v[static_cast<size_t>(y) * kW + x]; };
+      double sx = 0, sy = 0, n = 0;  // the sphere: resliced values of at least 950
+      double lo[2] = {1e9, 1e9}, hi[2] = {-1e9, -1e9}, lx = 0, ly = 0, ln = 0;  // the L's plateau
+      for (int y = 1; y + 1 < kH; ++y)
+        for (int x = 1; x + 1 < kW; ++x) {
+          if (at(x, y) >= 950) sx += x, sy += y, n += 1;
+          bool plateau = true;  // 500 here and at the 4 neighbours (not an edge of the 1000-sphere)
+          for (const auto& [dx, dy] : {std::pair{0, 0}, {1, 0}, {-1, 0}, {0, 1}, {0, -1}})
+            plateau = plateau && std::abs(at(x + dx, y + dy) - 500) < 0.5;
+          if (!plateau) continue;
+          lx += x, ly += y, ln += 1;
+          lo[0] = std::min<double>(lo[0], x), hi[0] = std::max<double>(hi[0], x);
+          lo[1] = std::min<double>(lo[1], y), hi[1] = std::max<double>(hi[1], y);
+        }
+      ASSERT_GT(n, 100);
+      const auto want = expectedPixel(L, sphere, handAxes(view, c));
+      EXPECT_NEAR(sx / n, want[0], 1.0);
+      EXPECT_NEAR(sy / n, want[1], 1.0);
+      if (view == kSagittal) continue;
+      const auto mirrored = expectedPixel(L, {-30, 0, 0}, handAxes(view, c));
+      EXPECT_NEAR(at(static_cast<int>(std::lround(mirrored[0])), static_cast<int>(std::lround(mirrored[1]))), 100, 1);
+      EXPECT_EQ(sx / n > kW / 2.0, radio);
+      if (view != kAxial) continue;
+      ASSERT_GT(ln, 100) << "the letter L is missing";
+      EXPECT_EQ(lx / ln < (lo[0] + hi[0]) / 2, radio);  // stem on the screen's left in radiological
+      EXPECT_GT(ly / ln, (lo[1] + hi[1]) / 2);           // foot at the bottom (posterior)
+      const auto corner = expectedPixel(L, {-45, 5, 0}, handAxes(view, c));
+      EXPECT_NEAR(radio ? lo[0] : hi[0], corner[0], 3);  // the stem's outer edge (the plateau trims ~1.5 mm)
+      EXPECT_NEAR(lo[1], corner[1], 3);
+    }
   }
 }
 
