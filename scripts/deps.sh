@@ -7,6 +7,8 @@ set -euo pipefail
 PKGS=(
   build-essential cmake ninja-build pkg-config git
   qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev libqt6openglwidgets6 libgl-dev
+  libqt6sql6-sqlite   # the study database (Qt SQL's SQLite driver)
+  fonts-dejavu-core   # the viewer's one font: annotations and screenshot baselines measure the same
   libdcmtk-dev dcmtk libopenjp2-7-dev libcharls-dev zlib1g-dev
   libinsighttoolkit5-dev
   nlohmann-json3-dev

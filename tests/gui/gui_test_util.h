@@ -33,6 +33,16 @@ inline void freshUserFolders() {
   QDir(QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) + "/CineVox").removeRecursively();
 }
 
+// Saves a widget as <CVX_GUI_OUT>/tour_<name>.png: the user guide's screenshots come from these
+// runs (looked at, then copied to docs/screenshots). Not compared.
+inline void saveTour(QWidget* w, const std::string& name) {
+  const char* outEnv = std::getenv("CVX_GUI_OUT");
+  const QString out = QString(outEnv ? outEnv : "/tmp/cvx-gui-out");
+  QDir().mkpath(out);
+  QApplication::processEvents();
+  w->grab().save(out + "/tour_" + QString::fromStdString(name) + ".png");
+}
+
 // A widget's pixels against tests/gui/baselines/<name>.png. Tolerance (stated in docs/testing.md):
 // same size; mean absolute difference over all channels at most 1.5 grey levels, and at most 0.5%
 // of the pixels differ by more than 32 in any channel (anti-aliased text and interpolation may

@@ -56,6 +56,8 @@ TEST(HangingGui, PetCtHangsSideBySideAndADroppedSeriesReplacesAViewport) {
   EXPECT_EQ(state.linkOf(1), view::LinkKind::Linked);
   EXPECT_EQ(petLayer.mapping.units, "SUVbw");
   EXPECT_EQ(ctLayer.mapping.source, "protocol:mediastinum");
+  QTest::qWait(200);
+  test::saveTour(&w, "petct_side_by_side");
   // Zoom in one, both follow (linked).
   state.zoom(0, 2);
   EXPECT_DOUBLE_EQ(state.view(1).zoom, 2);
@@ -85,6 +87,8 @@ TEST(HangingGui, MrHangsInOneByThree) {
   EXPECT_EQ(w.protocolName(), "MR three planes");
   EXPECT_EQ(w.viewports()->layout().name, "1x3");
   EXPECT_EQ(w.state().viewCount(), 3);
+  QTest::qWait(200);
+  test::saveTour(&w, "mr_1x3");
 }
 
 // A corrupt database file is moved aside and rebuilt from the imported folders, with a message.

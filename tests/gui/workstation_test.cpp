@@ -156,6 +156,7 @@ TEST(Workstation, ImportFindOpenScrollWindowMeasureAndChangeLayout) {
     ASSERT_EQ(w.viewports()->views().size(), 3u);
     EXPECT_EQ(state.layers()[0].mapping.source, "protocol:abdomen");
     QTest::qWait(300);
+    test::saveTour(&w, "browser_ct_2x2");
     test::expectMatchesBaseline(w.viewports()->views()[0], "ct_2x2_axial");
     test::expectMatchesBaseline(w.viewports()->views()[1], "ct_2x2_coronal");
     test::expectMatchesBaseline(w.viewports()->views()[2], "ct_2x2_sagittal");
@@ -220,6 +221,21 @@ TEST(Workstation, ImportFindOpenScrollWindowMeasureAndChangeLayout) {
     EXPECT_TRUE(set->all().empty());
     trigger(w, "toolsToolbar", "redo");
     EXPECT_EQ(set->all().size(), 1u);
+    // An ellipse ROI beside it: HU statistics of the voxels inside.
+    trigger(w, "toolsToolbar", "toolEllipse");
+    const QPoint e0 = qa + QPoint(0, 40), e1 = qa + QPoint(60, 90);
+    QTest::mousePress(axial, Qt::LeftButton, {}, e0);
+    QTest::mouseMove(axial, e1);
+    QTest::mouseRelease(axial, Qt::LeftButton, {}, e1);
+    ASSERT_EQ(set->all().size(), 2u);
+    const auto roi = view::measure(std::prev(set->all().end())->second, vol);
+    ASSERT_TRUE(roi.ok());
+    ASSERT_TRUE(roi.value().stats);
+    EXPECT_GT(roi.value().stats->count, 100);
+    EXPECT_EQ(roi.value().statsUnit, "HU");
+    test::saveTour(&w, "measure");
+    trigger(w, "toolsToolbar", "undo");
+    EXPECT_EQ(set->all().size(), 1u);
     trigger(w, "toolsToolbar", "toolNavigate");
 
     // Layouts: 1x3 (three planes, no 3D place), 1x1; the choice is remembered for the protocol.
@@ -228,6 +244,7 @@ TEST(Workstation, ImportFindOpenScrollWindowMeasureAndChangeLayout) {
     EXPECT_EQ(w.viewports()->layout().name, "1x3");
     EXPECT_EQ(state.view(2).orientation, view::Orientation::Sagittal);
     EXPECT_EQ(w.findChild<QWidget*>("viewport3d"), nullptr);
+    test::saveTour(&w, "layout_1x3");
     trigger(w, "viewToolbar", "layout1x1");
     EXPECT_EQ(state.viewCount(), 1);
     EXPECT_EQ(w.viewports()->views().size(), 1u);

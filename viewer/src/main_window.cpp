@@ -245,6 +245,19 @@ void MainWindow::fillPresets() {
   if (v.info.modality == "CT")
     for (const auto& w : view::ctWindowPresets())
       presets_->addItem(QString("%1  (W %2 / L %3)").arg(QString::fromStdString(w.name)).arg(w.width).arg(w.center));
+  // Show the window in use when it is one of them; else none is selected.
+  const auto& m = state_.layers()[static_cast<size_t>(state_.viewLayer(activeView_))].mapping;
+  int current = -1;
+  const int files = static_cast<int>(v.info.windows.size());
+  for (int i = 0; i < presets_->count() && current < 0; ++i) {
+    const bool file = i < files;
+    const double c = file ? v.info.windows[static_cast<size_t>(i)].center : view::ctWindowPresets()[static_cast<size_t>(i - files)].center;
+    const double w = file ? v.info.windows[static_cast<size_t>(i)].width : view::ctWindowPresets()[static_cast<size_t>(i - files)].width;
+    const bool sameSource = file ? m.source == "file" : m.source.find(view::ctWindowPresets()[static_cast<size_t>(i - files)].name) != std::string::npos;
+    if (c == m.center && w == m.width && sameSource) current = i;
+  }
+  presets_->setPlaceholderText(tr("window"));
+  presets_->setCurrentIndex(current);
 }
 
 void MainWindow::onPresetChosen(int index) {

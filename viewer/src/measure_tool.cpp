@@ -8,6 +8,8 @@
 
 #include <cvx/viewstate/measure_draw.h>
 
+#include "paint_text.h"
+
 namespace cvx::viewer {
 namespace {
 
@@ -169,8 +171,8 @@ void MeasureTool::paint(QPainter& p, const ViewTools& tools, int width, int heig
       auto& cached = results_[id];
       if (cached.first != revision || cached.second.isEmpty() || id == editing_) cached = {revision, resultText(m)};
       const QPointF anchor = pixelOf(m.points.back(), width, height) + QPointF(8, 4);
-      p.setPen(QColor(0, 230, 255));
-      p.drawText(QRectF(anchor, QSizeF(260, 80)), Qt::AlignLeft | Qt::AlignTop, cached.second);
+      drawOutlinedText(p, QRectF(anchor, QSizeF(260, 80)), Qt::AlignLeft | Qt::AlignTop, cached.second,
+                       id == tools.selected ? QColor(255, 140, 0) : QColor(0, 230, 255));
     }
   }
   if (!points_.empty() && tools.tool != Tool::Navigate) {

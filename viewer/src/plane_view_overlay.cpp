@@ -10,6 +10,7 @@
 #include <cvx/viewstate/overlay.h>
 #include <cvx/viewstate/probe.h>
 
+#include "paint_text.h"
 #include "plane_view.h"
 
 namespace cvx::viewer {
@@ -63,11 +64,11 @@ void PlaneView::drawOverlay(QPainter& p) {
   }
   // Orientation letters at the four edges.
   const auto edges = view::edgeLabels(state_, view_);
-  p.setPen(QColor(255, 210, 0));
-  p.drawText(QRect(4, h / 2 - 10, 30, 20), Qt::AlignLeft | Qt::AlignVCenter, QString::fromStdString(edges.left));
-  p.drawText(QRect(w - 34, h / 2 - 10, 30, 20), Qt::AlignRight | Qt::AlignVCenter, QString::fromStdString(edges.right));
-  p.drawText(QRect(w / 2 - 15, 2, 30, 20), Qt::AlignHCenter | Qt::AlignTop, QString::fromStdString(edges.top));
-  p.drawText(QRect(w / 2 - 15, h - 22, 30, 20), Qt::AlignHCenter | Qt::AlignBottom, QString::fromStdString(edges.bottom));
+  const QColor letter(255, 210, 0);
+  drawOutlinedText(p, QRect(4, h / 2 - 10, 30, 20), Qt::AlignLeft | Qt::AlignVCenter, QString::fromStdString(edges.left), letter);
+  drawOutlinedText(p, QRect(w - 34, h / 2 - 10, 30, 20), Qt::AlignRight | Qt::AlignVCenter, QString::fromStdString(edges.right), letter);
+  drawOutlinedText(p, QRect(w / 2 - 15, 2, 30, 20), Qt::AlignHCenter | Qt::AlignTop, QString::fromStdString(edges.top), letter);
+  drawOutlinedText(p, QRect(w / 2 - 15, h - 22, 30, 20), Qt::AlignHCenter | Qt::AlignBottom, QString::fromStdString(edges.bottom), letter);
   // Corner text, each line elided so that it stays clear of the edge letters in the middle.
   const int layer = state_.viewLayer(view_);
   const Volume& volume = *state_.layers()[static_cast<size_t>(layer)].volume;
@@ -84,23 +85,27 @@ void PlaneView::drawOverlay(QPainter& p) {
     for (QString& l : lines) l = fm.elidedText(l, Qt::ElideRight, room);
     return lines.join('\n');
   };
-  p.setPen(Qt::white);
   const QRect box = rect().adjusted(6, 4, -6, -4);
-  p.drawText(box, Qt::AlignLeft | Qt::AlignTop, elide(toLines(text.at(view::Corner::TopLeft))));
-  p.drawText(box, Qt::AlignRight | Qt::AlignTop, elide(toLines(text.at(view::Corner::TopRight))));
-  p.drawText(box, Qt::AlignLeft | Qt::AlignBottom, elide(bottomLeft));
+  drawOutlinedText(p, box, Qt::AlignLeft | Qt::AlignTop, elide(toLines(text.at(view::Corner::TopLeft))), Qt::white);
+  drawOutlinedText(p, box, Qt::AlignRight | Qt::AlignTop, elide(toLines(text.at(view::Corner::TopRight))), Qt::white);
+  drawOutlinedText(p, box, Qt::AlignLeft | Qt::AlignBottom, elide(bottomLeft), Qt::white);
   const QStringList bottomRight = toLines(text.at(view::Corner::BottomRight));
-  p.drawText(box, Qt::AlignRight | Qt::AlignBottom, elide(bottomRight));
+  drawOutlinedText(p, box, Qt::AlignRight | Qt::AlignBottom, elide(bottomRight), Qt::white);
   // Scale bar above the bottom-right text.
   const auto bar = view::scaleBar(frame.mmPerPixel, w / 4.0, volume.geometry.spacingKnown);
   if (bar.length > 0) {
     const double y = h - 8 - fm.height() * (bottomRight.size() + 1);
     const double x1 = w - 8, x0 = x1 - bar.pixels;
-    p.drawLine(QPointF(x0, y), QPointF(x1, y));
-    p.drawLine(QPointF(x0, y - 4), QPointF(x0, y + 4));
-    p.drawLine(QPointF(x1, y - 4), QPointF(x1, y + 4));
-    p.drawText(QRectF(x0 - 60, y - fm.height() - 2, x1 - x0 + 60, fm.height()), Qt::AlignRight | Qt::AlignBottom,
-               QString::fromStdString(bar.label));
+    for (const auto& [colour, widthPx] : {std::pair{QColor(0, 0, 0, 200), 3.0}, std::pair{QColor(Qt::white), 1.0}}) {
+      QPen pen(colour);  // a dark edge under the white bar: visible over white (inverted PET) too
+      pen.setWidthF(widthPx);
+      p.setPen(pen);
+      p.drawLine(QPointF(x0, y), QPointF(x1, y));
+      p.drawLine(QPointF(x0, y - 4), QPointF(x0, y + 4));
+      p.drawLine(QPointF(x1, y - 4), QPointF(x1, y + 4));
+    }
+    drawOutlinedText(p, QRectF(x0 - 60, y - fm.height() - 2, x1 - x0 + 60, fm.height()), Qt::AlignRight | Qt::AlignBottom,
+             QString::fromStdString(bar.label), Qt::white);
   }
   measure_.paint(p, tools_, w, h);
 }

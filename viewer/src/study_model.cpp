@@ -2,11 +2,10 @@
 #include "study_model.h"
 
 #include <algorithm>
-#include <optional>
 
 #include <QMetaObject>
 
-#include <cvx/core/thread_pool.h>
+#include <cvx/studydb/series_load.h>
 
 namespace cvx::viewer {
 
@@ -26,21 +25,14 @@ void StudyModel::open(const QString& path) {
 }
 
 void StudyModel::openFiles(const QStringList& files) {
-  std::vector<std::string> paths;
-  for (const QString& f : files) paths.push_back(f.toStdString());
-  startScan([paths] {
-    // The headers of the listed files, in parallel; a file that fails is skipped with its code.
-    std::vector<std::optional<Result<io::FileHeader>>> headers(paths.size());
-    const Status s = ThreadPool::global().parallelFor(static_cast<int64_t>(paths.size()), [&](int64_t i) {
-      headers[static_cast<size_t>(i)] = io::readHeader(paths[static_cast<size_t>(i)]);
-    });
-    if (!s.ok()) return Result<io::ScanResult>(s.error());
-    io::ScanResult r;
-    for (auto& h : headers) {
-      if (h && h->ok()) r.files.push_back(std::move(h->value()));
-      else if (h) r.skipped.push_back(h->error());
-    }
-    return Result<io::ScanResult>(std::move(r));
+  startScan([files] {
+    // The study database's reader: the headers of the listed files, in parallel (the one reader
+    // of database series; a file gone since import is skipped). Every series among them is planned.
+    studydb::SeriesFiles list;
+    list.files = files;
+    auto read = studydb::planSeriesFiles(list);
+    if (!read.ok()) return Result<io::ScanResult>(read.error());
+    return Result<io::ScanResult>(*read.value().scan);
   });
 }
 

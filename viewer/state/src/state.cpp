@@ -304,7 +304,10 @@ PixelFrame ViewerState::pixelFrame(int view, int width, int height) const {
   const Plane& p = v.plane;
   const Vec3 c = viewCursor(view);
   double minR = -0.5, maxR = 0.5, minD = -0.5, maxD = 0.5;  // 1 mm around the cursor without a volume
-  if (const Volume* vol = viewVolume(view)) {  // grid edges, relative to the cursor
+  // Linked views fit the reference layer, so that side-by-side series (CT and PET) show the same
+  // field of view at the same scale; an unlinked view fits its own layer.
+  const Volume* fitted = linkOf(view) == LinkKind::Unlinked ? viewVolume(view) : reference();
+  if (const Volume* vol = fitted) {  // grid edges, relative to the cursor
     const Extent r = gridExtent(*vol, p.right, GridPoints::Edges), d = gridExtent(*vol, p.down, GridPoints::Edges);
     minR = r.lo - dot(c, p.right), maxR = r.hi - dot(c, p.right);
     minD = d.lo - dot(c, p.down), maxD = d.hi - dot(c, p.down);

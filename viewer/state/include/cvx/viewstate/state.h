@@ -146,6 +146,7 @@ class ViewerState {
   // Where the view's pixels are for a viewport of width x height: the plane through the view's
   // cursor, centred on the reference layer's extent (plus pan), at zoom 1 fitting that extent
   // (edge to edge, aspect kept: a viewport with the slice's physical aspect has no margin).
+  // An unlinked view (another frame of reference) centres on and fits its own layer instead.
   PixelFrame pixelFrame(int view, int width, int height) const;
 
  private:
