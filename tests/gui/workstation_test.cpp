@@ -137,6 +137,8 @@ TEST(Workstation, ImportFindOpenScrollWindowMeasureAndChangeLayout) {
     ASSERT_TRUE(QTest::qWaitFor([&] { return tree->model()->rowCount() == 1; }, 5000));
     const QModelIndex series = findSeries(tree, "CT");
     ASSERT_TRUE(series.isValid());
+    QTest::qWait(100);
+    test::saveTour(&w, "browser_search");
     QSignalSpy loaded(&w, &MainWindow::loadsFinished);
     tree->scrollTo(series);
     const QRect r = tree->visualRect(series);

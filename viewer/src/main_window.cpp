@@ -57,7 +57,7 @@ void MainWindow::buildUi() {
   auto* splitter = new QSplitter(this);
   auto* tabs = new QTabWidget(splitter);
   tabs->setObjectName("leftTabs");
-  tabs->setMinimumWidth(260);
+  tabs->setMinimumWidth(300);
   browser_ = new StudyBrowser(tabs);
   list_ = new SeriesList(tabs);
   tabs->addTab(browser_, tr("Studies"));
@@ -82,6 +82,7 @@ void MainWindow::buildUi() {
           [openFile] { openFile(tr("Open DICOMDIR"), "DICOMDIR (DICOMDIR dicomdir)"); });
   grid_ = new ViewportGrid(state_, tools_, splitter);
   splitter->setStretchFactor(1, 1);
+  splitter->setSizes({440, 1060});  // room for the browser's names and thumbnails
   setCentralWidget(splitter);
   progress_ = new QProgressBar(this);
   progress_->setRange(0, 1000);
@@ -241,7 +242,10 @@ void MainWindow::fillPresets() {
   if (state_.layers().empty() || activeView_ >= state_.viewCount()) return;
   const Volume& v = *state_.layers()[static_cast<size_t>(state_.viewLayer(activeView_))].volume;
   for (const auto& w : v.info.windows)
-    presets_->addItem(QString("%1  (W %2 / L %3)").arg(QString::fromStdString(w.name)).arg(w.width).arg(w.center));
+    presets_->addItem(QString("%1  (W %2 / L %3)")
+                          .arg(w.name.empty() ? tr("file window") : QString::fromStdString(w.name))
+                          .arg(w.width)
+                          .arg(w.center));
   if (v.info.modality == "CT")
     for (const auto& w : view::ctWindowPresets())
       presets_->addItem(QString("%1  (W %2 / L %3)").arg(QString::fromStdString(w.name)).arg(w.width).arg(w.center));
