@@ -77,13 +77,12 @@ std::pair<double, double> oneRun(const Chosen& c, int w, int h, bool early, std:
     std::lock_guard lock(m);
     cv.notify_all();
   };
-  // The view exists before a series is chosen (the viewer's window is open, its views drawn empty),
-  // so its renderer and image buffer do too; the resliced values are allocated in the timed part.
+  // As the viewer does: the slice its axial view opens on (the voxel nearest the middle) first.
+  if (early) lo.firstSlice = std::llround((c.plan.dims[2] - 1) / 2.0);
+  // The view exists before a series is chosen (the viewer's window is open and laid out), so its
+  // renderer and its buffers do too (ViewRenderer::reserve, as PlaneView calls on resize).
   view::ViewRenderer r;
-  {
-    view::ViewerState empty;
-    if (auto e = r.draw(empty, 0, w, h); !e.ok()) return error = e.error().str(), std::pair{NAN, NAN};
-  }
+  r.reserve(w, h);  // as PlaneView does when it is laid out
   const auto t0 = Clock::now();
   auto job = io::startLoad(c.scan, c.plan, lo);
   if (!job.ok()) return error = job.error().str(), std::pair{NAN, NAN};

@@ -109,3 +109,29 @@ TEST(RenderView, OutsideTheVolumeIsBlackAndMonochrome1IsInverted) {
   EXPECT_EQ((*img)->pixels[0], 0xFF000000u);                 // corner: outside, black
   EXPECT_EQ(red((*img)->pixels[20 * 40 + 20]), 255 - 0);     // value 0 below the window, inverted: white
 }
+
+// Progressive loading: voxels change under the same plane; invalidate() makes the next draw reslice
+// them (the cache would otherwise show the old values), and reserve() changes nothing drawn.
+TEST(RenderView, InvalidateReslicesChangedVoxelsAndReserveChangesNothingDrawn) {
+  auto v = volume({32, 32, 8, 1}, {1, 1, 2}, {0, 0, 0});
+  ViewerState s;
+  s.addLayer(v);
+  ViewRenderer fresh, reserved;
+  reserved.reserve(100, 80, 1);
+  auto a = fresh.draw(s, 0, 100, 80);
+  auto b = reserved.draw(s, 0, 100, 80);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ((*a)->pixels, (*b)->pixels);
+  // Every voxel of the cursor's slice becomes 100 (window 50/100: white).
+  const Vec3 idx = v->geometry.voxelFromWorld().applyPoint(s.cursor());
+  const int64_t k = std::llround(idx.z);
+  std::fill_n(v->as<int16_t>() + k * 32 * 32, 32 * 32, int16_t{100});
+  auto stale = fresh.draw(s, 0, 100, 80);
+  ASSERT_TRUE(stale.ok());
+  EXPECT_EQ(fresh.lastReslices(), 0);  // cached: still the old (black) values
+  fresh.invalidate();
+  auto now = fresh.draw(s, 0, 100, 80);
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(fresh.lastReslices(), 1);
+  EXPECT_EQ(red((*now)->pixels[40 * 100 + 50]), 255);
+}

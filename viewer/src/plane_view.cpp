@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "plane_view.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <QDragEnterEvent>
@@ -28,9 +29,14 @@ PlaneView::PlaneView(view::ViewerState& state, ViewTools& tools, int view, QWidg
 }
 
 void PlaneView::invalidate() {
-  renderer_ = view::ViewRenderer();
+  renderer_.invalidate();
   last_ = nullptr;
   update();
+}
+
+void PlaneView::resizeEvent(QResizeEvent* e) {
+  QWidget::resizeEvent(e);
+  renderer_.reserve(width(), height(), std::max<int>(1, static_cast<int>(state_.layers().size())));
 }
 
 void PlaneView::paintEvent(QPaintEvent*) {

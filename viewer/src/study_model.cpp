@@ -2,6 +2,7 @@
 #include "study_model.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <QMetaObject>
 
@@ -139,6 +140,9 @@ std::shared_ptr<Volume> StudyModel::load(int index) {
   io::LoadOptions options;
   options.memoryBudgetBytes = budget_;
   options.reduce = reduction(index);
+  // The axial view opens on the voxel nearest the middle (ViewerState::addLayer): decode from there.
+  const auto loaded = io::reducedPlan(plans_[static_cast<size_t>(index)], options.reduce);
+  if (loaded.ok()) options.firstSlice = std::llround((loaded.value().dims[2] - 1) / 2.0);
   auto job = io::startLoad(scan_, plans_[static_cast<size_t>(index)], options);
   if (!job.ok()) {
     const QString error = QString::fromStdString(job.error().str());

@@ -2,6 +2,8 @@
 // in the background with progress and cancel.
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -20,8 +22,9 @@ struct FileJob {
   std::vector<size_t> slices;  // indices into plan.slices
 };
 
-// One job per file, in the order of the first slice each file feeds (so slice 0 comes first).
-std::vector<FileJob> jobsByFile(const SeriesPlan& plan) {
+// One job per file, in the order of the first slice each file feeds (so slice 0 comes first), or,
+// with a first slice, nearest that slice first (its file, then outwards; ties: the lower slice).
+std::vector<FileJob> jobsByFile(const SeriesPlan& plan, int64_t firstSlice) {
   std::map<uint32_t, size_t> index;
   std::vector<FileJob> jobs;
   for (size_t i = 0; i < plan.slices.size(); ++i) {
@@ -29,6 +32,14 @@ std::vector<FileJob> jobsByFile(const SeriesPlan& plan) {
     auto [it, inserted] = index.emplace(f, jobs.size());
     if (inserted) jobs.push_back({f, {}});
     jobs[it->second].slices.push_back(i);
+  }
+  if (firstSlice >= 0) {
+    auto distance = [firstSlice](const FileJob& j) {
+      int64_t d = INT64_MAX;
+      for (size_t s : j.slices) d = std::min(d, std::abs(static_cast<int64_t>(s) - firstSlice));
+      return d;
+    };
+    std::stable_sort(jobs.begin(), jobs.end(), [&](const FileJob& a, const FileJob& b) { return distance(a) < distance(b); });
   }
   return jobs;
 }
@@ -106,7 +117,7 @@ void Job::blankTheRest() {
 
 void Job::run() {
   detail::StagingPlan staging(plan_, *vol_, options_.onSliceReady, options_.reduce.inPlane, srcCols_, srcRows_);
-  const auto jobs = jobsByFile(plan_);
+  const auto jobs = jobsByFile(plan_, options_.firstSlice);
   progress_->setTotal(static_cast<int64_t>(plan_.slices.size()));
   std::unique_ptr<ThreadPool> own;
   if (options_.threads) own = std::make_unique<ThreadPool>(options_.threads);

@@ -100,6 +100,21 @@ const std::vector<float>& ViewRenderer::values(int layer) const {
   return layer >= 0 && layer < static_cast<int>(slices_.size()) ? slices_[static_cast<size_t>(layer)].values : none;
 }
 
+void ViewRenderer::invalidate() {
+  for (Slice& s : slices_) s.volume = nullptr;
+}
+
+void ViewRenderer::reserve(int width, int height, int layers) {
+  if (width <= 0 || height <= 0 || width > 16384 || height > 16384 || layers < 0) return;
+  const size_t n = static_cast<size_t>(width) * static_cast<size_t>(height);
+  if (slices_.size() < static_cast<size_t>(layers)) slices_.resize(static_cast<size_t>(layers));
+  for (Slice& s : slices_) {
+    s.volume = nullptr;
+    s.values.assign(n, 0.0f);
+  }
+  image_.pixels.assign(n, 0u);
+}
+
 Result<const RgbaImage*> ViewRenderer::draw(const ViewerState& state, int view, int width, int height) {
   if (view < 0 || view >= state.viewCount() || width <= 0 || height <= 0 || width > 16384 || height > 16384)
     return makeError("render.bad_request", "no such view or a size outside 1..16384");

@@ -147,6 +147,10 @@ struct LoadOptions {
   // refused before anything is allocated, with io.over_budget.
   uint64_t memoryBudgetBytes = 0;
   Reduction reduce;  // {1, 1}: full resolution
+  // The slice (index z + t * dims[2] of the volume as loaded, after any reduction) a viewer shows
+  // first: files are decoded nearest it first, outwards, so that its view is drawn after a few
+  // slices instead of half the load. -1: slice order.
+  int64_t firstSlice = -1;
 };
 
 // The memory a load will hold at its peak: the volume's voxel bytes (after the reduction), plus

@@ -24,6 +24,13 @@ class ViewRenderer {
  public:
   // Draws `view` at width x height. render.bad_request for a bad view or size.
   Result<const RgbaImage*> draw(const ViewerState& state, int view, int width, int height);
+  // The voxels changed under the same planes (progressive loading): the next draw reslices every
+  // layer; the buffers are kept.
+  void invalidate();
+  // Allocates and touches the buffers of a width x height view of `layers` layers before the first
+  // draw (a viewport knows its size before a series is chosen), so that the first image of a
+  // series pays no page faults for them.
+  void reserve(int width, int height, int layers = 1);
   // How many reslices the last draw() ran (0 when every layer came from the cache).
   int lastReslices() const { return lastReslices_; }
   // The last resliced values of a layer (NaN outside the volume); empty if not drawn.
