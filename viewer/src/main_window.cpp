@@ -38,6 +38,7 @@ MainWindow::MainWindow(const QString& screenshotPath, QWidget* parent)
   buildToolsBar();
   applyLayout(*view::findLayout("2x2"), -1, {});
   QSettings settings;
+  restoreGeometry(settings.value("window/geometry").toByteArray());
   state_.setConvention(settings.value("view/convention").toString() == "neurological" ? view::Convention::Neurological
                                                                                       : view::Convention::Radiological);
   connect(model_, &StudyModel::opened, this, &MainWindow::onOpened);
@@ -47,6 +48,7 @@ MainWindow::MainWindow(const QString& screenshotPath, QWidget* parent)
 }
 
 MainWindow::~MainWindow() {
+  QSettings().setValue("window/geometry", saveGeometry());
   if (session_) {
     session_->measurements().unsubscribe(measureListener_);
     (void)session_->save();  // the journal holds every edit anyway
@@ -151,6 +153,25 @@ void MainWindow::buildToolbar() {
   QAction* reset = bar->addAction(tr("Reset"));
   reset->setObjectName("reset");
   connect(reset, &QAction::triggered, this, [this] { state_.reset(); });
+  // A prior or another frame of reference: the reader brings the same anatomy under both cursors,
+  // then links them by that offset (shown as "linked by manual offset"); unlinking undoes it.
+  QAction* link = bar->addAction(tr("Link here"));
+  link->setObjectName("linkByOffset");
+  link->setToolTip(tr("Link the views of another frame of reference by the offset between their cursors"));
+  connect(link, &QAction::triggered, this, [this] {
+    for (int v = 0; v < state_.viewCount(); ++v) {
+      if (state_.linkOf(v) != view::LinkKind::Unlinked) continue;
+      const auto& frame = state_.layers()[static_cast<size_t>(state_.viewLayer(v))].volume->info.frameOfReferenceUid;
+      state_.linkFrameByOffset(frame, state_.viewCursor(v) - state_.cursor());
+    }
+  });
+  QAction* unlink = bar->addAction(tr("Unlink"));
+  unlink->setObjectName("unlinkOffsets");
+  connect(unlink, &QAction::triggered, this, [this] {
+    for (int v = 0; v < state_.viewCount(); ++v)
+      if (state_.linkOf(v) == view::LinkKind::ManualOffset)
+        state_.unlinkFrame(state_.layers()[static_cast<size_t>(state_.viewLayer(v))].volume->info.frameOfReferenceUid);
+  });
   slider_ = new QSlider(Qt::Horizontal, this);
   slider_->setObjectName("phase");
   slider_->setToolTip(tr("Phase"));

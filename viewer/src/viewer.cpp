@@ -6,6 +6,7 @@
 
 #include <QApplication>
 #include <QFont>
+#include <QSettings>
 #include <QTimer>
 
 #include "main_window.h"
@@ -40,7 +41,9 @@ int runViewer(int argc, char** argv, const std::string& path, const std::string&
   // the same on every machine, and screenshot baselines compare.
   QApplication::setFont(QFont("DejaVu Sans", 9));
   MainWindow window(QString::fromStdString(screenshotPath));
-  window.resize(1280, 860);
+  // The size the reader left it at (restored by the window), else 1280 x 860; screenshots always
+  // at 1280 x 860, so that they compare.
+  if (!screenshotPath.empty() || !QSettings().contains("window/geometry")) window.resize(1280, 860);
   window.show();
   if (!path.empty()) {
     window.openPath(QString::fromStdString(path));
