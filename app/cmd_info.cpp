@@ -1,5 +1,6 @@
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include <cvx/io/dicom.h>
@@ -16,9 +17,23 @@ double ms(Clock::time_point t) { return std::chrono::duration<double, std::milli
 int runInfo(const std::vector<std::string>& args) {
   std::string path;
   bool json = false, load = false;
-  for (const auto& a : args) {
+  io::LoadOptions options;  // --reduce N, --memory-budget MIB: as the viewer's settings
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    const bool valued = (a == "--reduce" || a == "--memory-budget") && i + 1 < args.size();
+    long long n = 0;
+    if (valued) {
+      char* end = nullptr;
+      n = std::strtoll(args[i + 1].c_str(), &end, 10);
+      if (!end || *end || n < 1 || n > (a == "--reduce" ? 64 : (1LL << 40))) {
+        std::fprintf(stderr, "info: %s needs a whole number from 1 (got %s)\n", a.c_str(), args[i + 1].c_str());
+        return kExitUsage;
+      }
+    }
     if (a == "--json") json = true;
     else if (a == "--load") load = true;
+    else if (valued && a == "--reduce") options.reduce = {static_cast<int>(n), static_cast<int>(n)}, ++i;
+    else if (valued) options.memoryBudgetBytes = static_cast<uint64_t>(n) << 20, ++i;
     else if (path.empty() && a.rfind("--", 0) != 0) path = a;
     else {
       std::fprintf(stderr, "info: unexpected argument %s\n", a.c_str());
@@ -26,7 +41,7 @@ int runInfo(const std::vector<std::string>& args) {
     }
   }
   if (path.empty()) {
-    std::fputs("usage: cinevox info PATH [--json]\n", stderr);
+    std::fputs("usage: cinevox info PATH [--json] [--load [--reduce N] [--memory-budget MIB]]\n", stderr);
     return kExitUsage;
   }
   const auto t0 = Clock::now();
@@ -50,10 +65,14 @@ int runInfo(const std::vector<std::string>& args) {
   for (const auto& plan : groups.series) {
     const auto t1 = Clock::now();
     io::LoadReport report;
-    auto vol = io::loadSeries(*scanned, plan, {}, nullptr, &report);
+    auto vol = io::loadSeries(*scanned, plan, options, nullptr, &report);
     if (!vol) ++failures;
-    std::fprintf(stderr, "load %s: %s in %.1f ms\n", plan.id.c_str(),
-                 vol ? "ok" : vol.error().str().c_str(), ms(t1));
+    std::string dims;
+    if (vol)
+      dims = " " + std::to_string((*vol)->dims()[0]) + "x" + std::to_string((*vol)->dims()[1]) + "x" +
+             std::to_string((*vol)->dims()[2]);
+    std::fprintf(stderr, "load %s: %s%s in %.1f ms\n", plan.id.c_str(), vol ? "ok" : vol.error().str().c_str(),
+                 dims.c_str(), ms(t1));
     // What the load left out: each failed file with its code, then the slices left zero.
     for (const auto& w : report.warnings) std::fprintf(stderr, "  warning %s\n", w.str().c_str());
     if (vol && !report.blankSlices.empty()) {

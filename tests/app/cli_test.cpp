@@ -169,3 +169,19 @@ TEST(Cli, InfoJsonReportsSpacingKnownAndSheared) {
   for (const auto& w : j["series"][0]["warnings"]) found = found || w["code"] == "geometry.invalid_spacing";
   EXPECT_TRUE(found);
 }
+
+// A memory budget refuses a series before loading, with io.over_budget and the reduction that fits;
+// --reduce loads every n-th voxel and slice (ct/: 512 x 512 x 134 -> ceil(/2) = 256 x 256 x 67).
+TEST(Cli, InfoLoadRefusesOverBudgetAndLoadsReducedOnRequest) {
+  CVX_REQUIRE_FOLDER("ct");
+  const std::string ct = cvx::test::dataPath("ct");
+  auto [refused, rc1] = run(std::string(CVX_CINEVOX) + " info " + ct + " --load --memory-budget 60 2>&1 >/dev/null");
+  EXPECT_EQ(rc1, 1) << refused;
+  EXPECT_NE(refused.find("io.over_budget"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("reduce 2"), std::string::npos) << refused;
+  auto [reduced, rc2] = run(std::string(CVX_CINEVOX) + " info " + ct + " --load --memory-budget 60 --reduce 2 2>&1 >/dev/null");
+  EXPECT_EQ(rc2, 0) << reduced;
+  EXPECT_NE(reduced.find(": ok 256x256x67 in "), std::string::npos) << reduced;
+  auto [bad, rc3] = run(std::string(CVX_CINEVOX) + " info " + ct + " --load --reduce 0 2>&1");
+  EXPECT_EQ(rc3, 2) << bad;
+}
