@@ -257,50 +257,43 @@ void MainWindow::setActiveView(int view) {
   }
 }
 
-// The file's windows, then (CT) the named presets of the active view's layer.
+// The file's windows, then (CT) the named presets of the active view's layer; each item carries its
+// centre, width and source, which choosing it sets and which select the item of the window in use.
 void MainWindow::fillPresets() {
   presets_->clear();
-  if (state_.layers().empty() || activeView_ >= state_.viewCount()) return;
-  const Volume& v = *state_.layers()[static_cast<size_t>(state_.viewLayer(activeView_))].volume;
-  for (const auto& w : v.info.windows)
-    presets_->addItem(QString("%1  (W %2 / L %3)")
-                          .arg(w.name.empty() ? tr("file window") : QString::fromStdString(w.name))
-                          .arg(w.width)
-                          .arg(w.center));
-  if (v.info.modality == "CT")
-    for (const auto& w : view::ctWindowPresets())
-      presets_->addItem(QString("%1  (W %2 / L %3)").arg(QString::fromStdString(w.name)).arg(w.width).arg(w.center));
-  // Show the window in use when it is one of them; else none is selected.
-  const auto& m = state_.layers()[static_cast<size_t>(state_.viewLayer(activeView_))].mapping;
-  int current = -1;
-  const int files = static_cast<int>(v.info.windows.size());
-  for (int i = 0; i < presets_->count() && current < 0; ++i) {
-    const bool file = i < files;
-    const double c = file ? v.info.windows[static_cast<size_t>(i)].center : view::ctWindowPresets()[static_cast<size_t>(i - files)].center;
-    const double w = file ? v.info.windows[static_cast<size_t>(i)].width : view::ctWindowPresets()[static_cast<size_t>(i - files)].width;
-    const bool sameSource = file ? m.source == "file" : m.source.find(view::ctWindowPresets()[static_cast<size_t>(i - files)].name) != std::string::npos;
-    if (c == m.center && w == m.width && sameSource) current = i;
-  }
   presets_->setPlaceholderText(tr("window"));
+  if (state_.layers().empty() || activeView_ >= state_.viewCount()) return;
+  const view::Layer& layer = state_.layers()[static_cast<size_t>(state_.viewLayer(activeView_))];
+  const Volume& v = *layer.volume;
+  auto add = [this](const QString& name, double c, double w, const std::string& source) {
+    presets_->addItem(QString("%1  (W %2 / L %3)").arg(name).arg(w).arg(c),
+                      QVariantList{c, w, QString::fromStdString(source)});
+  };
+  for (const auto& w : v.info.windows)
+    add(w.name.empty() ? tr("file window") : QString::fromStdString(w.name), w.center, w.width, "file");
+  if (v.info.modality == "CT")
+    for (const auto& w : view::ctWindowPresets()) add(QString::fromStdString(w.name), w.center, w.width, "preset:" + w.name);
+  int current = -1;  // the window in use, when it is one of them (a protocol's preset counts as that preset)
+  const auto& m = layer.mapping;
+  for (int i = 0; i < presets_->count() && current < 0; ++i) {
+    const QVariantList d = presets_->itemData(i).toList();
+    const std::string source = d[2].toString().toStdString();
+    const bool sameSource = source == "file" ? m.source == "file"
+                                             : m.source.find(source.substr(source.find(':') + 1)) != std::string::npos;
+    if (d[0].toDouble() == m.center && d[1].toDouble() == m.width && sameSource) current = i;
+  }
   presets_->setCurrentIndex(current);
 }
 
 void MainWindow::onPresetChosen(int index) {
   if (state_.layers().empty() || index < 0 || activeView_ >= state_.viewCount()) return;
   const int layer = state_.viewLayer(activeView_);
-  const Volume& v = *state_.layers()[static_cast<size_t>(layer)].volume;
+  const QVariantList d = presets_->itemData(index).toList();
+  if (d.size() != 3) return;
   view::DisplayMapping m = state_.layers()[static_cast<size_t>(layer)].mapping;
-  const int files = static_cast<int>(v.info.windows.size());
-  if (index < files) {
-    m.center = v.info.windows[static_cast<size_t>(index)].center;
-    m.width = v.info.windows[static_cast<size_t>(index)].width;
-    m.source = "file";
-  } else if (index - files < static_cast<int>(view::ctWindowPresets().size())) {
-    const auto& p = view::ctWindowPresets()[static_cast<size_t>(index - files)];
-    m.center = p.center;
-    m.width = p.width;
-    m.source = "preset:" + p.name;
-  }
+  m.center = d[0].toDouble();
+  m.width = d[1].toDouble();
+  m.source = d[2].toString().toStdString();
   state_.setMapping(layer, m);
 }
 

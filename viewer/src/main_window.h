@@ -58,7 +58,6 @@ class MainWindow : public QMainWindow {
   QString protocolName() const { return protocol_; }
   int seriesOfLayer(int layer) const;
   ViewTools& tools() { return tools_; }
-  view::MeasureSession* measureSession() const { return session_.get(); }
   void setTool(Tool tool);
 
  signals:

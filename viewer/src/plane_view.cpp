@@ -23,14 +23,12 @@ PlaneView::PlaneView(view::ViewerState& state, ViewTools& tools, int view, QWidg
   setFocusPolicy(Qt::StrongFocus);
   setAcceptDrops(true);
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
-    if (e.what & view::kLayers) last_ = nullptr;
     if (e.view < 0 || e.view == view_ || (e.what & (view::kCursor | view::kPlane))) update();
   });
 }
 
 void PlaneView::invalidate() {
   renderer_.invalidate();
-  last_ = nullptr;
   update();
 }
 
@@ -42,7 +40,6 @@ void PlaneView::resizeEvent(QResizeEvent* e) {
 void PlaneView::paintEvent(QPaintEvent*) {
   QPainter p(this);
   p.fillRect(rect(), Qt::black);
-  last_ = nullptr;
   if (state_.layers().empty() || view_ >= state_.viewCount()) {
     p.setPen(Qt::gray);
     p.drawText(rect(), Qt::AlignCenter, tr("No series"));
@@ -54,7 +51,6 @@ void PlaneView::paintEvent(QPaintEvent*) {
     p.drawText(rect(), Qt::AlignCenter, QString::fromStdString(img.error().str()));
     return;
   }
-  last_ = *img;
   const QImage image(reinterpret_cast<const uchar*>((*img)->pixels.data()), (*img)->width, (*img)->height,
                      QImage::Format_RGBA8888);
   p.drawImage(0, 0, image);

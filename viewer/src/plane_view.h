@@ -22,8 +22,6 @@ class PlaneView : public QWidget {
   // The voxels changed under the same planes (progressive loading): reslice on the next paint.
   void invalidate();
   int viewIndex() const { return view_; }
-  // The image last drawn (no overlays), for tests and the recorder.
-  const view::RgbaImage* lastImage() const { return last_; }
 
  signals:
   void seriesDropped(int series);  // a series (kSeriesMime) was dropped here
@@ -47,7 +45,6 @@ class PlaneView : public QWidget {
   ViewTools& tools_;
   int view_;
   view::ViewRenderer renderer_;
-  const view::RgbaImage* last_ = nullptr;
   MeasureTool measure_;
   view::ViewerState::Subscription subscription_;
   QPoint pressAt_, lastAt_, hover_{-1, -1};
