@@ -6,6 +6,7 @@
 #pragma once
 #include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <QMainWindow>
@@ -91,6 +92,7 @@ class MainWindow : public QMainWindow {
   view::ViewerState state_;
   ViewTools tools_;
   std::unique_ptr<view::MeasureSession> session_;
+  std::string sessionKey_;  // the study (UID) whose measurements session_ holds
   int measureListener_ = 0;
   QActionGroup* toolGroup_ = nullptr;
   std::vector<view::HangingProtocol> protocols_;

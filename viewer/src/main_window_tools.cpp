@@ -73,6 +73,8 @@ void MainWindow::setTool(Tool tool) {
 }
 
 void MainWindow::openMeasureSession(const std::string& key) {
+  if (session_ && key == sessionKey_) return;  // the same study hung again (a layout change): keep it
+  sessionKey_ = key;
   if (session_) {
     session_->measurements().unsubscribe(measureListener_);
     (void)session_->save();
