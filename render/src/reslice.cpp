@@ -23,7 +23,7 @@ bool finite(const hd::ResliceParams& p) {
 
 template <class T>
 Status run(const Volume& v, int64_t phase, const hd::ResliceParams& p, int width, int height, float* out,
-           ThreadPool& pool) {
+           ThreadPool& pool, const RowsDone& rowsDone) {
   const hd::GridSampler<T> s = gridSampler(v, reinterpret_cast<const T*>(v.slice(0, phase)));
   const detail::Plan plan = detail::makePlan(p, s.dims, width);
   // Bands of rows: enough tiles to balance uneven rows (outside pixels are cheap), few enough that
@@ -36,13 +36,14 @@ Status run(const Volume& v, int64_t phase, const hd::ResliceParams& p, int width
     scratch.reserve(static_cast<size_t>(plan.n));
     for (int64_t y = tile * rowsPerTile; y < y1; ++y)
       detail::resliceRow(plan, s, static_cast<int>(y), out + y * width, scratch);
+    if (rowsDone) rowsDone(tile * rowsPerTile, y1);
   });
 }
 
 }  // namespace
 
 Status resliceCpu(const Volume& v, int64_t phase, const hd::ResliceParams& p, int width, int height,
-                  float* out, ThreadPool* pool) {
+                  float* out, ThreadPool* pool, const RowsDone& rowsDone) {
   if (!out) return badRequest("no output buffer");
   if (width <= 0 || height <= 0)
     return badRequest("output size " + std::to_string(width) + "x" + std::to_string(height));
@@ -52,17 +53,18 @@ Status resliceCpu(const Volume& v, int64_t phase, const hd::ResliceParams& p, in
   if (!v.data() || d[0] <= 0 || d[1] <= 0 || d[2] <= 0) return badRequest("empty volume");
   if (!finite(p)) {
     std::fill(out, out + int64_t{width} * height, hd::quietNaN());
+    if (rowsDone) rowsDone(0, height);
     return {};
   }
   ThreadPool& tp = pool ? *pool : ThreadPool::global();
   switch (v.type()) {
-    case PixelType::UInt8: return run<uint8_t>(v, phase, p, width, height, out, tp);
-    case PixelType::Int16: return run<int16_t>(v, phase, p, width, height, out, tp);
-    case PixelType::UInt16: return run<uint16_t>(v, phase, p, width, height, out, tp);
-    case PixelType::Float32: return run<float>(v, phase, p, width, height, out, tp);
-    case PixelType::RGB8: return run<hd::Rgb<uint8_t>>(v, phase, p, width, height, out, tp);
-    case PixelType::RGB16: return run<hd::Rgb<uint16_t>>(v, phase, p, width, height, out, tp);
-    case PixelType::RGB32: return run<hd::Rgb<uint32_t>>(v, phase, p, width, height, out, tp);
+    case PixelType::UInt8: return run<uint8_t>(v, phase, p, width, height, out, tp, rowsDone);
+    case PixelType::Int16: return run<int16_t>(v, phase, p, width, height, out, tp, rowsDone);
+    case PixelType::UInt16: return run<uint16_t>(v, phase, p, width, height, out, tp, rowsDone);
+    case PixelType::Float32: return run<float>(v, phase, p, width, height, out, tp, rowsDone);
+    case PixelType::RGB8: return run<hd::Rgb<uint8_t>>(v, phase, p, width, height, out, tp, rowsDone);
+    case PixelType::RGB16: return run<hd::Rgb<uint16_t>>(v, phase, p, width, height, out, tp, rowsDone);
+    case PixelType::RGB32: return run<hd::Rgb<uint32_t>>(v, phase, p, width, height, out, tp, rowsDone);
     default: break;
   }
   return badRequest(std::string("no reslice for pixel type ") + toString(v.type()));

@@ -3,6 +3,7 @@
 // back end's fast paths against hd::reslicePixel itself on every pixel type and many planes.
 #include <cvx/core/reslice.h>
 #include <cvx/render/reslice.h>
+#include <cvx/render/simd.h>
 
 #include <gtest/gtest.h>
 
@@ -56,9 +57,15 @@ TEST(SlabPhantom, MipMinIpAndMeanOfASphere) {
     for (int slab : {0, 10, 20}) {
       std::vector<float> mip(kN * kN), minip(kN * kN), mean(kN * kN);
       const auto plane = axialAt(offset);
-      ASSERT_TRUE(cvx::render::resliceCpu(*bright, 0, cvx::resliceParams(g, plane, slab, SlabMode::Mip), kN, kN, mip.data()).ok());
-      ASSERT_TRUE(cvx::render::resliceCpu(*dark, 0, cvx::resliceParams(g, plane, slab, SlabMode::MinIp), kN, kN, minip.data()).ok());
-      ASSERT_TRUE(cvx::render::resliceCpu(*bright, 0, cvx::resliceParams(g, plane, slab, SlabMode::Mean), kN, kN, mean.data()).ok());
+      ASSERT_TRUE(cvx::render::resliceCpu(*bright, 0, cvx::resliceParams(g, plane, slab, SlabMode::Mip), kN,
+                                          kN, mip.data())
+                      .ok());
+      ASSERT_TRUE(cvx::render::resliceCpu(*dark, 0, cvx::resliceParams(g, plane, slab, SlabMode::MinIp), kN,
+                                          kN, minip.data())
+                      .ok());
+      ASSERT_TRUE(cvx::render::resliceCpu(*bright, 0, cvx::resliceParams(g, plane, slab, SlabMode::Mean), kN,
+                                          kN, mean.data())
+                      .ok());
       const int n = slab + 1;  // 1 mm steps: slab/2 samples either side
       for (int y = 0; y < kN; ++y)
         for (int x = 0; x < kN; ++x) {
@@ -80,7 +87,9 @@ TEST(SlabPhantom, MipFootprintWidensWithTheSlab) {
   const int d = 6;
   for (int slab : {0, 4, 10}) {
     std::vector<float> mip(kN * kN);
-    ASSERT_TRUE(cvx::render::resliceCpu(*bright, 0, cvx::resliceParams(g, axialAt(d), slab, SlabMode::Mip), kN, kN, mip.data()).ok());
+    ASSERT_TRUE(cvx::render::resliceCpu(*bright, 0, cvx::resliceParams(g, axialAt(d), slab, SlabMode::Mip),
+                                        kN, kN, mip.data())
+                    .ok());
     const double gap = std::max(0.0, d - slab / 2.0);
     const double radius = std::sqrt(kR * kR - gap * gap);
     for (int y = 0; y < kN; ++y)
@@ -131,7 +140,8 @@ std::vector<cvx::hd::ResliceParams> planes() {
   cvx::hd::ResliceParams a;
   a.origin = {-3.3f, -2.1f, 8};
   a.dv = {0.05f, 0.41f, 0};
-  for (cvx::hd::Vec3f du : {cvx::hd::Vec3f{0.37f, 0, 0}, cvx::hd::Vec3f{0.37f, 0.11f, 0}, cvx::hd::Vec3f{1, 0, 0}}) {
+  for (cvx::hd::Vec3f du :
+       {cvx::hd::Vec3f{0.37f, 0, 0}, cvx::hd::Vec3f{0.37f, 0.11f, 0}, cvx::hd::Vec3f{1, 0, 0}}) {
     a.du = du;
     a.dn = {0, 0, 1};
     for (float z : {8.0f, 8.4f, 0.0f, 16.2f, -0.5f})
@@ -207,7 +217,19 @@ void expectSameAsReference(const cvx::Volume& v, cvx::ThreadPool& pool) {
   }
 }
 
-TEST(ResliceCpuPaths, EveryPixelTypeEqualsTheReference) {
+class ResliceCpuPaths : public ::testing::TestWithParam<cvx::render::Simd> {
+ protected:
+  void SetUp() override {
+    before_ = cvx::render::simdLevel();
+    // A level the CPU lacks cannot be tested here: say so, do not count it.
+    if (cvx::render::setSimdLevel(GetParam()) != GetParam())
+      GTEST_SKIP() << "CPU without " << toString(GetParam());
+  }
+  void TearDown() override { cvx::render::setSimdLevel(before_); }
+  cvx::render::Simd before_ = cvx::render::Simd::Sse2;
+};
+
+TEST_P(ResliceCpuPaths, EveryPixelTypeEqualsTheReference) {
   cvx::ThreadPool pool(3);
   expectSameAsReference<int16_t>(*noise(cvx::PixelType::Int16, 1), pool);
   expectSameAsReference<uint16_t>(*noise(cvx::PixelType::UInt16, 2), pool);
@@ -217,7 +239,7 @@ TEST(ResliceCpuPaths, EveryPixelTypeEqualsTheReference) {
   expectSameAsReference<cvx::hd::Rgb<uint16_t>>(*noise(cvx::PixelType::RGB16, 6), pool);
 }
 
-TEST(ResliceCpuPaths, OneThreadOrManyGiveTheSameImage) {
+TEST_P(ResliceCpuPaths, OneThreadOrManyGiveTheSameImage) {
   auto v = noise(cvx::PixelType::Int16, 9);
   cvx::ThreadPool one(1), many(4);
   const int w = 300, h = 211;
@@ -229,5 +251,9 @@ TEST(ResliceCpuPaths, OneThreadOrManyGiveTheSameImage) {
   }
   ASSERT_TRUE(cvx::render::resliceCpu(*v, 0, planes()[0], w, h, a.data()).ok());  // the global pool
 }
+
+INSTANTIATE_TEST_SUITE_P(Simd, ResliceCpuPaths,
+                         ::testing::Values(cvx::render::Simd::Sse2, cvx::render::Simd::Avx2),
+                         [](const auto& info) { return std::string(toString(info.param)); });
 
 }  // namespace

@@ -2,6 +2,7 @@
 // The CPU back end of MPR: hd::reslicePixel over tiles of rows on the thread pool.
 #pragma once
 #include <cstdint>
+#include <functional>
 
 #include <cvx/core/error.h>
 #include <cvx/core/hd/reslice.h>
@@ -17,7 +18,10 @@ namespace cvx::render {
 // hd::GridSampler (the fast paths skip only checks they have proven true). Runs on pool, or on
 // ThreadPool::global() when null. render.bad_request for a phase out of range, a null out, a size
 // <= 0, an empty volume or an unsupported pixel type; thread.task_failed if a tile threw.
+// rowsDone, when set, is called on the worker that wrote rows [y0, y1) right after it wrote them
+// (each row once, bands in any order and concurrently): work on those rows while they are in cache.
+using RowsDone = std::function<void(int64_t y0, int64_t y1)>;
 Status resliceCpu(const Volume& v, int64_t phase, const hd::ResliceParams& p, int width, int height,
-                  float* out, ThreadPool* pool = nullptr);
+                  float* out, ThreadPool* pool = nullptr, const RowsDone& rowsDone = {});
 
 }  // namespace cvx::render
