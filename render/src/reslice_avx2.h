@@ -16,6 +16,8 @@
 
 #include <cvx/core/hd/reslice.h>
 
+#include "reslice_runs.h"
+
 #define CVX_AVX2 __attribute__((target("avx2")))
 
 namespace cvx::render::detail {
@@ -70,18 +72,6 @@ CVX_AVX2 inline void gatherPair(const T* data, I8 idx, F8& lo, F8& hi) {
   }
 }
 
-// The four lines a trilinear lookup at b reads. A hint only: an address past the grid is harmless.
-template <class T>
-inline void prefetchCorners(const T* data, uint32_t index, int32_t oy, int32_t oz) {
-  auto bytes = [](int32_t i) { return static_cast<uintptr_t>(static_cast<intptr_t>(i)) * sizeof(T); };
-  const uintptr_t b = reinterpret_cast<uintptr_t>(data) + bytes(static_cast<int32_t>(index));
-  const uintptr_t y = bytes(oy), z = bytes(oz);
-  __builtin_prefetch(reinterpret_cast<const void*>(b));
-  __builtin_prefetch(reinterpret_cast<const void*>(b + y));
-  __builtin_prefetch(reinterpret_cast<const void*>(b + z));
-  __builtin_prefetch(reinterpret_cast<const void*>(b + y + z));
-}
-
 // Pixels [x0, x1] of a row (every sample inside), eight at a time; returns the first pixel it left
 // (fewer than eight remain). Call only where avx2Fits(s).
 template <class T>
@@ -113,8 +103,8 @@ CVX_AVX2 int lanesPixels8(const hd::ResliceParams& p, const hd::GridSampler<T>& 
               usy +
           __builtin_convertvector(__builtin_convertvector(cz + (p.du.z * kAhead + p.dn.z * t[k]), I8), UI8) *
               usz;
-      prefetchCorners<T>(s.data, ahead[0], oy, oz);
-      prefetchCorners<T>(s.data, ahead[7], oy, oz);
+      prefetchCorners(s.data, static_cast<int32_t>(ahead[0]), oy, oz);
+      prefetchCorners(s.data, static_cast<int32_t>(ahead[7]), oy, oz);
       F8 v[8];
       gatherPair(s.data, idx, v[0], v[1]);
       gatherPair(s.data, idx + oy, v[2], v[3]);

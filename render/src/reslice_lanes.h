@@ -54,6 +54,13 @@ int lanesPixels(const hd::ResliceParams& p, const hd::GridSampler<T>& s, const f
       // c + dn * t: the scalar product dn * t once, added per lane.
       const AxisLerp4 ax = axisLerp4(cx + p.dn.x * t[k], d.nx), ay = axisLerp4(cy + p.dn.y * t[k], d.ny),
                       az = axisLerp4(cz + p.dn.z * t[k], d.nz);
+      // Two groups ahead, as lanesPixels8 (reslice_avx2.h): the first and last lane's lines.
+      for (int l : {0, 3}) {
+        const float ax8 = (cx[l] + p.du.x * 8.0f) + p.dn.x * t[k], ay8 = (cy[l] + p.du.y * 8.0f) + p.dn.y * t[k],
+                    az8 = (cz[l] + p.du.z * 8.0f) + p.dn.z * t[k];
+        const int64_t i = static_cast<int64_t>(ax8) + static_cast<int64_t>(ay8) * s.sy + static_cast<int64_t>(az8) * s.sz;
+        prefetchCorners(s.data, i, oy, oz);
+      }
       int32_t v[8][4];
       for (int l = 0; l < 4; ++l) {
         const T* b = s.data + (ax.i[l] + ay.i[l] * s.sy + az.i[l] * s.sz);

@@ -27,6 +27,18 @@ using U16x4 = uint16_t __attribute__((vector_size(8)));
 // x in every lane (not F4{} + x, which turns -0 into +0).
 inline F4 splat(float x) { return F4{x, x, x, x}; }
 
+// The four lines a trilinear lookup at voxel offset i reads (oy, oz: its row and slice steps). A
+// hint only: integer addresses, no pointer arithmetic, so an offset past the grid is harmless.
+template <class T>
+inline void prefetchCorners(const T* data, int64_t i, int64_t oy, int64_t oz) {
+  const uintptr_t b = reinterpret_cast<uintptr_t>(data) + static_cast<uintptr_t>(i) * sizeof(T);
+  const uintptr_t y = static_cast<uintptr_t>(oy) * sizeof(T), z = static_cast<uintptr_t>(oz) * sizeof(T);
+  __builtin_prefetch(reinterpret_cast<const void*>(b));
+  __builtin_prefetch(reinterpret_cast<const void*>(b + y));
+  __builtin_prefetch(reinterpret_cast<const void*>(b + z));
+  __builtin_prefetch(reinterpret_cast<const void*>(b + y + z));
+}
+
 // Four voxels from p on as floats (exact: every value of these types is a float).
 template <class T>
 inline F4 load4(const T* p) {

@@ -61,8 +61,8 @@ using I4 = int32_t __attribute__((vector_size(16)));
 using F8 = float __attribute__((vector_size(32)));
 using I8 = int32_t __attribute__((vector_size(32)));
 
-// Opaque layers, eight pixels at a time: the colour by a gather from the 256-entry map (worked out
-// for the grey ramp), NaN lanes keep what lies below. Returns the first pixel left (fewer than eight remain).
+// Opaque layers, eight (AVX2) or four pixels at a time: the colour from the 256-entry map (worked
+// out for the grey ramp), NaN lanes keep what lies below. Returns the first pixel left (fewer than eight remain).
 __attribute__((target("avx2"))) size_t opaque8(const float* v, const uint32_t* lut, bool grey, float c,
                                                float w, bool invert, bool bottom, uint32_t* px, size_t i0,
                                                size_t i1) {
@@ -90,20 +90,23 @@ __attribute__((target("avx2"))) size_t opaque8(const float* v, const uint32_t* l
   return i0;
 }
 
-size_t opaque4(const float* v, const uint32_t* lut, float c, float w, bool invert, bool bottom, uint32_t* px,
-               size_t i0, size_t i1) {
+size_t opaque4(const float* v, const uint32_t* lut, bool grey, float c, float w, bool invert, bool bottom,
+               uint32_t* px, size_t i0, size_t i1) {
   for (; i0 + 4 <= i1; i0 += 4) {
     F4 x;
     std::memcpy(&x, v + i0, sizeof x);
     I4 g;
     levels(x, c, w, invert, g);
-    for (int l = 0; l < 4; ++l) {
-      const size_t i = i0 + static_cast<size_t>(l);
-      if (g[l] >= 0)
-        px[i] = lut[static_cast<size_t>(g[l])];
-      else if (bottom)
-        px[i] = kBlack;
-    }
+    const I4 drawn = g >= 0;
+    const I4 k = drawn ? g : I4{};
+    const I4 colour = grey ? (k | k << 8 | k << 16 | static_cast<int32_t>(kBlack))
+                           : I4{static_cast<int32_t>(lut[k[0]]), static_cast<int32_t>(lut[k[1]]),
+                                static_cast<int32_t>(lut[k[2]]), static_cast<int32_t>(lut[k[3]])};
+    I4 below;
+    if (bottom) below = I4{} + static_cast<int32_t>(kBlack);
+    else std::memcpy(&below, px + i0, sizeof below);
+    const I4 out = drawn ? colour : below;
+    std::memcpy(px + i0, &out, sizeof out);
   }
   return i0;
 }
@@ -115,9 +118,10 @@ void mapPixels(const float* v, const DisplayMapping& m, uint32_t* px, size_t i0,
   const double alpha = std::clamp(m.opacity, 0.0, 1.0);
   const float c = static_cast<float>(m.center), w = static_cast<float>(m.width);
   if (alpha >= 1) {  // blend() returns `above` for an opaque layer
+    const bool grey = m.colorMap == ColorMap::Grey;
     if (render::simdLevel() == render::Simd::Avx2)
-      i0 = opaque8(v, lut, m.colorMap == ColorMap::Grey, c, w, m.invert, bottom, px, i0, i1);
-    i0 = opaque4(v, lut, c, w, m.invert, bottom, px, i0, i1);
+      i0 = opaque8(v, lut, grey, c, w, m.invert, bottom, px, i0, i1);
+    i0 = opaque4(v, lut, grey, c, w, m.invert, bottom, px, i0, i1);
   }
   for (size_t i = i0; i < i1; ++i) {
     const uint32_t below = bottom ? kBlack : px[i];
