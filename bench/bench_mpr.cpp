@@ -14,6 +14,7 @@
 
 #include <cvx/core/thread_pool.h>
 #include <cvx/io/dicom.h>
+#include <cvx/render/simd.h>
 #include <cvx/viewstate/mapping.h>
 
 #include "bench_series.h"
@@ -71,9 +72,9 @@ int main(int argc, char** argv) {
   // Before the first use of the global pool: CineVox and VTK get the same number of threads.
   setenv("CVX_THREADS", std::to_string(o.threads).c_str(), 1);
   std::printf("bench_mpr: %u threads (CineVox pool %u + caller, VTK SetNumberOfThreads %u); hardware %u; "
-              "%dx%d output; %d frames a case\n",
+              "%dx%d output; %d frames a case; CineVox SIMD %s (CVX_SIMD=sse2 for the baseline)\n",
               o.threads, ThreadPool::global().size(), o.threads, std::thread::hardware_concurrency(), o.width,
-              o.height, o.frames);
+              o.height, o.frames, render::toString(render::simdLevel()));
   const std::string ct = o.data + "/ct";
   auto loaded = io::loadPath(ct);
   if (!loaded.ok()) {

@@ -74,6 +74,11 @@ void expectReducedMatches(const Volume& full, const Volume& reduced, int n, int 
   ASSERT_EQ(rd[2], (fd[2] + ns - 1) / ns);
   ASSERT_EQ(rd[3], fd[3]);
   EXPECT_EQ(reduced.type(), full.type());
+  // The volume says what it is, for the viewer's "REDUCED" mark; the original says nothing.
+  EXPECT_EQ(reduced.info.reducedInPlane, n);
+  EXPECT_EQ(reduced.info.reducedSlices, ns);
+  EXPECT_EQ(full.info.reducedInPlane, 1);
+  EXPECT_EQ(full.info.reducedSlices, 1);
   int64_t mismatches = 0;
   for (int64_t t = 0; t < rd[3]; ++t)
     for (int64_t k = 0; k < rd[2]; ++k) {

@@ -141,6 +141,17 @@ TEST(CornerText, SlabZoomAndPhase) {
   EXPECT_NE(std::find(bl1.begin(), bl1.end(), "slab 5.0 mm MinIP"), bl1.end());
 }
 
+TEST(CornerText, AReducedLoadSaysSoWithItsFactors) {
+  SeriesInfo info = header();
+  ViewerState s;
+  s.addLayer(grid(info), window(40, 400));
+  EXPECT_EQ(cornerText(s, 0).at(Corner::BottomRight), (Lines{"W 400  L 40"}));
+  info.reducedInPlane = info.reducedSlices = 2;
+  EXPECT_EQ(cornerText(s, 0, {}, &info).at(Corner::BottomRight), (Lines{"W 400  L 40", "REDUCED 1/2"}));
+  info.reducedSlices = 3;
+  EXPECT_EQ(cornerText(s, 0, {}, &info).at(Corner::BottomRight)[1], "REDUCED 1/2 in-plane, 1/3 slices");
+}
+
 TEST(CornerText, LossyWithItsRatioAndMethod) {
   SeriesInfo info = header();
   info.lossyCompressed = true;

@@ -166,6 +166,8 @@ Result<SeriesPlan> reducedPlan(const SeriesPlan& plan, const Reduction& r) {
   out.dims[0] = reducedDim(plan.dims[0], n);
   out.dims[1] = reducedDim(plan.dims[1], n);
   out.dims[2] = reducedDim(plan.dims[2], ns);
+  out.info.reducedInPlane = n;
+  out.info.reducedSlices = ns;
   out.geometry.spacingMm = {plan.geometry.spacingMm.x * n, plan.geometry.spacingMm.y * n,
                             plan.geometry.spacingMm.z * ns};
   // A resampled plan keeps all its source slices (the resampling reads them); others keep every

@@ -81,6 +81,14 @@ std::string lossyLine(const SeriesInfo& info) {
   return s;
 }
 
+// A volume loaded at reduced resolution never passes for the original: "REDUCED 1/2", or each
+// factor when they differ.
+std::string reducedLine(const SeriesInfo& info) {
+  if (info.reducedInPlane <= 1 && info.reducedSlices <= 1) return {};
+  if (info.reducedInPlane == info.reducedSlices) return fmt("REDUCED 1/%d", info.reducedInPlane);
+  return fmt("REDUCED 1/%d in-plane, 1/%d slices", info.reducedInPlane, info.reducedSlices);
+}
+
 std::string signedNoZero(double v, int decimals) {  // no "-0.0"
   const double unit = std::pow(10.0, -decimals) / 2;
   return fmt("%.*f", decimals, std::abs(v) < unit ? 0.0 : v);
@@ -220,6 +228,7 @@ CornerText cornerText(const ViewerState& state, int view, const OverlayOptions& 
   auto& br = t.corners[static_cast<size_t>(Corner::BottomRight)];
   add(br, windowLine(layer.mapping));
   add(br, lossyLine(s));
+  add(br, reducedLine(s));
   if (!vol.geometry.spacingKnown) add(br, "spacing unknown: lengths in px");
   return t;
 }

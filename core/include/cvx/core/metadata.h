@@ -49,6 +49,8 @@ struct SeriesInfo {
   bool lossyCompressed = false;
   std::string lossyRatio, lossyMethod;
   std::string transferSyntaxUid;
+  // loaded at reduced resolution: every n-th voxel in-plane / every n-th slice (1: as acquired)
+  int reducedInPlane = 1, reducedSlices = 1;
   PetDose pet;
 };
 
