@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+// Transfer functions for volume rendering, for CPU and GPU alike: a 1D table over modality values
+// (HU, SUV, ...) giving colour and extinction, its lookup, and pre-integration.
+#pragma once
+#include <math.h>
+
+#include <cvx/core/hd/config.h>
+#include <cvx/core/hd/math.h>
+
+namespace cvx::hd {
+
+// The rules (docs/rendering.md, "Transfer functions"):
+// - The table has n >= 2 nodes over [lo, hi] (lo < hi): node i sits at value
+//   v_i = lo + i * (hi - lo) / (n - 1). A value between nodes interpolates linearly; a value below lo
+//   or above hi takes the end node (so the first and last nodes are the bin edges, exact).
+// - A node holds a colour (r, g, b in 0..1) and an extinction coefficient sigma per mm (>= 0).
+//   A sample of length ds mm has opacity 1 - exp(-sigma * ds): changing the step keeps the image
+//   (opacity correction). A preset's "opacity a per unit distance u" is sigma = -ln(1 - a) / u, the
+//   same correction as VTK's ScalarOpacityUnitDistance.
+// - Pre-integration: `integral` holds, per node, the running integrals over value of sigma (in
+//   .sigma) and of sigma * colour (in .r, .g, .b) from lo, exact for the piecewise-linear table. A
+//   ray segment whose value runs linearly from sf to sb has optical depth
+//   ds * (S(sb) - S(sf)) / (sb - sf) and colour (C(sb) - C(sf)) / (S(sb) - S(sf)) (Engel et al. 2001,
+//   without self-attenuation inside the segment); when sf and sb are (nearly) equal it is the point
+//   lookup.
+struct TfNode {
+  float r = 0, g = 0, b = 0, sigma = 0;
+};
+
+struct TransferFunction1D {
+  const TfNode* nodes = nullptr;     // n entries
+  const TfNode* integral = nullptr;  // n entries, or null: no pre-integration
+  int n = 0;
+  float lo = 0, hi = 1;
+};
+
+// Where value v falls: node index i (0..n-2) and weight f of node i + 1, clamped to [lo, hi] (NaN
+// takes the first node).
+struct TfPos {
+  int i = 0;
+  float f = 0;
+};
+CVX_HD_INLINE TfPos tfPos(const TransferFunction1D& tf, float v) {
+  const float last = static_cast<float>(tf.n - 1);
+  float u = (v - tf.lo) / (tf.hi - tf.lo) * last;
+  u = u > 0.0f ? u : 0.0f;  // NaN becomes 0: the first node
+  u = u < last ? u : last;
+  int i = static_cast<int>(u);
+  i = i < tf.n - 2 ? i : tf.n - 2;
+  return {i, u - static_cast<float>(i)};
+}
+
+CVX_HD_INLINE TfNode lerpNode(const TfNode& a, const TfNode& b, float f) {
+  return {a.r + f * (b.r - a.r), a.g + f * (b.g - a.g), a.b + f * (b.b - a.b), a.sigma + f * (b.sigma - a.sigma)};
+}
+
+// Colour and extinction at value v.
+CVX_HD_INLINE TfNode tfLookup(const TransferFunction1D& tf, float v) {
+  const TfPos p = tfPos(tf, v);
+  return lerpNode(tf.nodes[p.i], tf.nodes[p.i + 1], p.f);
+}
+
+// The running integrals (sigma, sigma * colour) from lo to v, exact for the linear pieces: within
+// node interval i, sigma and colour are linear in the fraction f, so their integrals over [0, f]
+// are polynomials in f (times the interval's width h).
+CVX_HD_INLINE TfNode tfIntegral(const TransferFunction1D& tf, float v) {
+  const TfPos p = tfPos(tf, v);
+  const TfNode& a = tf.nodes[p.i];
+  const TfNode& b = tf.nodes[p.i + 1];
+  const TfNode& base = tf.integral[p.i];
+  const float h = (tf.hi - tf.lo) / static_cast<float>(tf.n - 1);
+  const float f = p.f, f2 = f * f * 0.5f, f3 = f * f * f / 3.0f;
+  const float ds = b.sigma - a.sigma;
+  // Integral of sigma(t) = a.s + t ds over [0, f]; of sigma(t) * c(t), c(t) = a.c + t dc.
+  auto sc = [&](float ac, float bc) {
+    const float dc = bc - ac;
+    return h * (a.sigma * ac * f + (a.sigma * dc + ds * ac) * f2 + ds * dc * f3);
+  };
+  TfNode r;
+  r.sigma = base.sigma + h * (a.sigma * f + ds * f2);
+  r.r = base.r + sc(a.r, b.r);
+  r.g = base.g + sc(a.g, b.g);
+  r.b = base.b + sc(a.b, b.b);
+  // Beyond the ends the end node holds (as tfLookup), so the integrals run on linearly.
+  const float over = v > tf.hi ? v - tf.hi : (v < tf.lo ? v - tf.lo : 0.0f);
+  if (over != 0.0f) {
+    const TfNode& e = v > tf.hi ? tf.nodes[tf.n - 1] : tf.nodes[0];
+    r.sigma += e.sigma * over;
+    r.r += e.sigma * e.r * over;
+    r.g += e.sigma * e.g * over;
+    r.b += e.sigma * e.b * over;
+  }
+  return r;
+}
+
+// Colour and opacity of a segment of ds mm whose value runs from sf to sb, premultiplied colour
+// left to the caller: {r, g, b, alpha}.
+struct Rgba {
+  float r = 0, g = 0, b = 0, a = 0;
+};
+
+CVX_HD_INLINE float opacityOf(float sigma, float ds) { return 1.0f - expf(-sigma * ds); }
+
+CVX_HD_INLINE Rgba tfSegment(const TransferFunction1D& tf, float sf, float sb, float ds) {
+  const float span = sb - sf;
+  const float scale = (tf.hi - tf.lo) / static_cast<float>(tf.n - 1);
+  if (!tf.integral || !(span > 1e-3f * scale || span < -1e-3f * scale)) {
+    const TfNode c = tfLookup(tf, 0.5f * (sf + sb));
+    return {c.r, c.g, c.b, opacityOf(c.sigma, ds)};
+  }
+  const TfNode i0 = tfIntegral(tf, sf), i1 = tfIntegral(tf, sb);
+  const float s = i1.sigma - i0.sigma;
+  const float depth = ds * s / span;
+  if (!(s > 1e-12f || s < -1e-12f)) return {0, 0, 0, 0};
+  return {(i1.r - i0.r) / s, (i1.g - i0.g) / s, (i1.b - i0.b) / s, 1.0f - expf(-(depth > 0 ? depth : 0.0f))};
+}
+
+}  // namespace cvx::hd

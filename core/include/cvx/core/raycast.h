@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+// A 3D camera in patient space (LPS, mm) and its conversion to the voxel-index parameters that
+// hd::shadePixel runs on (docs/rendering.md, "Volume rendering"), and the brick map of empty space.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include <cvx/core/geometry.h>
+#include <cvx/core/hd/raycast.h>
+#include <cvx/core/volume.h>
+
+namespace cvx {
+
+struct Camera3D {
+  Vec3 eye{0, -500, 0}, center{0, 0, 0}, up{0, 0, 1};  // LPS mm; up need not be orthogonal
+  bool perspective = true;
+  double fovYDeg = 30;                  // perspective: the image's vertical field of view
+  double parallelHalfHeightMm = 150;    // parallel: half the image height in mm
+};
+
+// Pixel (x, y)'s centre is at image coordinates (x + 0.5, y + 0.5), y down; the image's right is
+// forward x up (forward = center - eye), so a camera in front of the patient (eye at -y, up +z)
+// shows the patient's right on the image's left, as radiology's 3D views do. Perspective rays start
+// at the eye, parallel rays on the plane through the eye; t is in mm from there. A degenerate
+// camera (eye at center, up along the view) or grid gives rays that hit nothing.
+hd::RayCamera rayCamera(const Geometry& g, const Camera3D& c, int width, int height);
+
+// Parameters for a volume of `dims` on grid g seen by c: the camera, the voxel box, gradWorld
+// (voxelFromWorld's linear part, transposed). Everything else keeps hd's defaults.
+hd::RaycastParams raycastParams(const Geometry& g, const std::array<int64_t, 4>& dims, const Camera3D& c,
+                                int width, int height);
+
+// Min and max modality value per brick of `size` voxels (and a one-voxel apron: every value a
+// trilinear sample in the brick can see), of one phase. minMax[2 * b] and [2 * b + 1], b = brick
+// index x fastest.
+struct BrickRanges {
+  int bx = 0, by = 0, bz = 0, size = 8;
+  std::vector<float> minMax;
+};
+BrickRanges brickRanges(const Volume& v, int64_t phase, int size = 8);
+
+}  // namespace cvx

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+// The CPU back end of volume rendering: hd::shadePixel over tiles of pixels on the thread pool.
+#pragma once
+#include <cstdint>
+
+#include <cvx/core/error.h>
+#include <cvx/core/hd/raycast.h>
+#include <cvx/core/thread_pool.h>
+#include <cvx/core/volume.h>
+
+namespace cvx::render {
+
+// Draws width x height pixels of phase `phase` of v with p (from cvx::raycastParams) and tf:
+// rgba gets 4 floats per pixel (premultiplied colour and opacity, row by row), depth (optional)
+// 1 float per pixel (mm along the ray; +inf where nothing counts), value (optional) the MIP /
+// MinIP / average / iso value (NaN for composite). Every pixel equals hd::shadePixel with
+// hd::GridSampler. Runs on pool, or ThreadPool::global() when null. render.bad_request for a phase
+// out of range, a null rgba, a size <= 0, an empty volume, a transfer function with fewer than 2
+// nodes, or an unsupported pixel type; thread.task_failed if a tile threw.
+Status raycastCpu(const Volume& v, int64_t phase, const hd::RaycastParams& p, const hd::TransferFunction1D& tf,
+                  int width, int height, float* rgba, float* depth = nullptr, float* value = nullptr,
+                  ThreadPool* pool = nullptr);
+
+}  // namespace cvx::render

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+#include <cvx/render/raycast.h>
+
+#include <algorithm>
+#include <string>
+
+#include <cvx/core/reslice.h>
+
+namespace cvx::render {
+namespace {
+
+Error badRequest(std::string message) { return makeError("render.bad_request", std::move(message)); }
+
+constexpr int kTile = 16;  // pixels per tile edge: neighbouring rays share cache lines
+
+template <class T>
+Status run(const Volume& v, int64_t phase, const hd::RaycastParams& p, const hd::TransferFunction1D& tf, int width,
+           int height, float* rgba, float* depth, float* value, ThreadPool& pool) {
+  const hd::GridSampler<T> s = gridSampler(v, reinterpret_cast<const T*>(v.slice(0, phase)));
+  const int tx = (width + kTile - 1) / kTile, ty = (height + kTile - 1) / kTile;
+  return pool.parallelFor(int64_t{tx} * ty, [&](int64_t tile) {
+    const int x0 = static_cast<int>(tile % tx) * kTile, y0 = static_cast<int>(tile / tx) * kTile;
+    for (int y = y0; y < std::min(height, y0 + kTile); ++y)
+      for (int x = x0; x < std::min(width, x0 + kTile); ++x) {
+        const hd::PixelResult r = hd::shadePixel(p, tf, s, x, y);
+        const size_t i = static_cast<size_t>(y) * width + x;
+        rgba[4 * i] = r.colour.r;
+        rgba[4 * i + 1] = r.colour.g;
+        rgba[4 * i + 2] = r.colour.b;
+        rgba[4 * i + 3] = r.colour.a;
+        if (depth) depth[i] = r.depth;
+        if (value) value[i] = r.value;
+      }
+  });
+}
+
+}  // namespace
+
+Status raycastCpu(const Volume& v, int64_t phase, const hd::RaycastParams& p, const hd::TransferFunction1D& tf,
+                  int width, int height, float* rgba, float* depth, float* value, ThreadPool* pool) {
+  if (!rgba) return badRequest("no output buffer");
+  if (width <= 0 || height <= 0)
+    return badRequest("output size " + std::to_string(width) + "x" + std::to_string(height));
+  const auto& d = v.dims();
+  if (phase < 0 || phase >= d[3])
+    return badRequest("phase " + std::to_string(phase) + " of " + std::to_string(d[3]));
+  if (!v.data() || d[0] <= 0 || d[1] <= 0 || d[2] <= 0) return badRequest("empty volume");
+  if (!tf.nodes || tf.n < 2 || !(tf.hi > tf.lo)) return badRequest("a transfer function needs 2 nodes over lo < hi");
+  if (p.depthIn && p.width != width) return badRequest("depthIn's row length is not the image width");
+  ThreadPool& tp = pool ? *pool : ThreadPool::global();
+  switch (v.type()) {
+    case PixelType::UInt8: return run<uint8_t>(v, phase, p, tf, width, height, rgba, depth, value, tp);
+    case PixelType::Int16: return run<int16_t>(v, phase, p, tf, width, height, rgba, depth, value, tp);
+    case PixelType::UInt16: return run<uint16_t>(v, phase, p, tf, width, height, rgba, depth, value, tp);
+    case PixelType::Float32: return run<float>(v, phase, p, tf, width, height, rgba, depth, value, tp);
+    case PixelType::RGB8: return run<hd::Rgb<uint8_t>>(v, phase, p, tf, width, height, rgba, depth, value, tp);
+    case PixelType::RGB16: return run<hd::Rgb<uint16_t>>(v, phase, p, tf, width, height, rgba, depth, value, tp);
+    case PixelType::RGB32: return run<hd::Rgb<uint32_t>>(v, phase, p, tf, width, height, rgba, depth, value, tp);
+    default: break;
+  }
+  return badRequest(std::string("no ray casting for pixel type ") + toString(v.type()));
+}
+
+}  // namespace cvx::render
