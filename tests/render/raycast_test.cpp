@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <vector>
@@ -168,6 +169,100 @@ TEST(RaycastCpu, SphereIsosurfaceIsLitByItsNormalAtItsDepth) {
       ++judged;
     }
   EXPECT_GT(judged, 2000);
+}
+
+// Blobs in an empty volume, a table transparent below 300: skipping empty bricks must not change a
+// single bit (the samples that count are the very same), and must skip most of the volume.
+TEST(RaycastCpu, EmptySpaceSkippingKeepsEveryPixel) {
+  cvx::Geometry g;
+  g.spacingMm = {1, 1, 1.5};
+  const std::array<int64_t, 4> d{72, 64, 40, 1};
+  const Vec3 a = g.worldAt(20, 20, 12), b = g.worldAt(50, 40, 26);
+  auto v = cvx::test::fillVolume(g, d, [&](Vec3 p) {
+    return 1000 * std::exp(-cvx::dot(p - a, p - a) / 60) + 800 * std::exp(-cvx::dot(p - b, p - b) / 30);
+  });
+  // And a sharp cube whose faces lie on brick faces (voxels 24..39, 16..31, 8..15 of bricks of 8):
+  // a ray leaves an empty brick right where the medium starts.
+  for (int64_t k = 8; k < 16; ++k)
+    for (int64_t j = 16; j < 32; ++j)
+      for (int64_t i = 24; i < 40; ++i) v->as<float>()[(k * d[1] + j) * d[0] + i] = 500;
+  std::vector<cvx::hd::TfNode> nodes = {{1, 1, 1, 0}, {1, 1, 1, 0}, {1, 0.8f, 0.6f, 0.8f}};
+  const cvx::hd::TransferFunction1D tf{nodes.data(), nullptr, 3, 0, 600};  // sigma 0 up to 300 HU
+  const cvx::BrickRanges ranges = cvx::brickRanges(*v, 0, 8);
+  std::vector<uint8_t> empty(ranges.minMax.size() / 2);
+  int emptyCount = 0;
+  for (size_t i = 0; i < empty.size(); ++i) {
+    // Empty when the table is 0 at every value of the brick's range (sampled densely, ends included).
+    bool zero = true;
+    for (int k = 0; k <= 1000 && zero; ++k) {
+      const float val = ranges.minMax[2 * i] + (ranges.minMax[2 * i + 1] - ranges.minMax[2 * i]) * k / 1000.0f;
+      zero = cvx::hd::tfLookup(tf, val).sigma == 0;
+    }
+    empty[i] = zero;
+    emptyCount += zero;
+  }
+  EXPECT_GT(emptyCount, static_cast<int>(empty.size()) / 2);
+  for (bool jitter : {false, true}) {
+    cvx::Camera3D cam = frontCamera(g.worldAt(35.5, 31.5, 19.5), 90, 1);
+    cam.eye = cam.center + Vec3{-150, -250, 90};  // oblique through both blobs
+    cam.perspective = true;
+    cam.fovYDeg = 12;
+    auto p = cvx::raycastParams(g, d, cam, 90, 90);
+    p.stepMm = 0.4f;
+    p.shading.on = true;
+    p.jitter = jitter;
+    const Image plain = render(*v, p, tf, 90, 90);
+    p.bricks = {empty.data(), ranges.bx, ranges.by, ranges.bz, ranges.size};
+    const Image skipped = render(*v, p, tf, 90, 90);
+    int drawn = 0;
+    for (size_t i = 0; i < plain.depth.size(); ++i) {
+      for (int c = 0; c < 4; ++c) ASSERT_EQ(skipped.rgba[4 * i + c], plain.rgba[4 * i + c]) << i;
+      ASSERT_EQ(skipped.depth[i], plain.depth[i]) << i;
+      drawn += plain.rgba[4 * i + 3] > 0.05f;
+    }
+    EXPECT_GT(drawn, 200);
+  }
+}
+
+// Opacity correction: a smooth blob rendered at steps 0.25 and 1 mm composites to nearly the same
+// image (the exact answer is the integral along each ray; both steps approach it).
+TEST(RaycastCpu, TheStepChangesTheImageOnlyByDiscretisation) {
+  cvx::Geometry g;
+  const std::array<int64_t, 4> d{48, 48, 48, 1};
+  const Vec3 c = g.worldAt(23.5, 23.5, 23.5);
+  auto v = cvx::test::fillVolume(g, d, [&](Vec3 p) { return 1000 * std::exp(-cvx::dot(p - c, p - c) / 200); });
+  const Table tf(0, 1000, 0, 0.15f, 64);
+  auto p = cvx::raycastParams(g, d, frontCamera(c, 40, 1), 40, 40);
+  p.opaque = 2;
+  p.stepMm = 0.25f;
+  const Image fine = render(*v, p, tf.view, 40, 40);
+  p.stepMm = 1.0f;
+  const Image coarse = render(*v, p, tf.view, 40, 40);
+  double sum = 0, worst = 0, peak = 0;
+  for (size_t i = 0; i < fine.depth.size(); ++i) {
+    const double diff = std::abs(fine.rgba[4 * i + 3] - coarse.rgba[4 * i + 3]);
+    sum += diff;
+    worst = std::max(worst, diff);
+    peak = std::max(peak, static_cast<double>(fine.rgba[4 * i + 3]));
+  }
+  EXPECT_GT(peak, 0.9);  // the blob is dense: a real test of the correction
+  EXPECT_LT(sum / fine.depth.size(), 0.003);
+  EXPECT_LT(worst, 0.02);
+}
+
+TEST(RaycastCpu, BadRequests) {
+  cvx::Geometry g;
+  auto v = cvx::test::fillVolume(g, {4, 4, 4, 1}, [](Vec3) { return 1.0; });
+  const Table tf(0, 1, 0, 1);
+  const auto p = cvx::raycastParams(g, {4, 4, 4, 1}, frontCamera({1.5, 1.5, 1.5}, 4, 1), 4, 4);
+  std::vector<float> rgba(64);
+  EXPECT_EQ(cvx::render::raycastCpu(*v, 0, p, tf.view, 4, 4, nullptr).error().code, "render.bad_request");
+  EXPECT_EQ(cvx::render::raycastCpu(*v, 1, p, tf.view, 4, 4, rgba.data()).error().code, "render.bad_request");
+  EXPECT_EQ(cvx::render::raycastCpu(*v, 0, p, tf.view, 0, 4, rgba.data()).error().code, "render.bad_request");
+  cvx::hd::TransferFunction1D one = tf.view;
+  one.n = 1;
+  EXPECT_EQ(cvx::render::raycastCpu(*v, 0, p, one, 4, 4, rgba.data()).error().code, "render.bad_request");
+  EXPECT_TRUE(cvx::render::raycastCpu(*v, 0, p, tf.view, 4, 4, rgba.data()).ok());
 }
 
 }  // namespace
