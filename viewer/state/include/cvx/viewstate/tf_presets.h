@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+// Transfer-function presets for the 3D view: one JSON file per preset in resources/transfer_functions
+// (format in docs/rendering.md, "Transfer functions and presets"), parsed into control points that
+// cvx::buildTransferTable samples. Qt-free.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <cvx/core/error.h>
+#include <cvx/core/transfer.h>
+
+namespace cvx::view {
+
+struct TransferPreset {
+  std::string name, title, modality;  // modality: "CT", "MR", "PT" or "" (any)
+  bool mip = false;                   // "mode": "mip" (maximum intensity projection) rather than "composite"
+  bool relative = false;      // point values are fractions of the volume's [p1, p99] (resolveRelative)
+  double unitDistanceMm = 1;  // the distance the points' alpha is opacity over
+  struct Shading {
+    double ambient = 0.2, diffuse = 0.7, specular = 0.3, power = 20;
+  } shading;                    // Phong coefficients (composite presets)
+  std::vector<TfPoint> points;  // by value, as checkTransferPoints wants them
+};
+
+// One preset file's text. Errors: tf.bad_json (not JSON, a field missing or of the wrong type, an
+// unknown version or mode: the message names the field), tf.bad_unit (unitDistanceMm <= 0),
+// tf.bad_points (checkTransferPoints).
+Result<TransferPreset> parseTransferPreset(const std::string& json);
+
+// The folder holding the presets: $CVX_RESOURCE_DIR/transfer_functions when that variable is set;
+// otherwise, from the executable's folder upwards, the first resources/transfer_functions or
+// share/cinevox/transfer_functions (a build tree inside the source tree, an installed tree).
+// Empty when there is none.
+std::string transferPresetDir();
+
+// The presets in a folder (default transferPresetDir()): the names of its *.json files, sorted.
+std::vector<std::string> transferPresetNames();
+std::vector<std::string> transferPresetNames(const std::string& dir);
+
+// The preset <name>.json of a folder (default transferPresetDir()). A name is letters, digits, '-'
+// and '_' only. Errors: tf.unknown_preset (a bad name, or no such file: the message lists the known
+// names), io.read_failed, the codes of parseTransferPreset, and tf.bad_json when the file's "name"
+// is not its file name.
+Result<TransferPreset> loadTransferPreset(const std::string& name);
+Result<TransferPreset> loadTransferPreset(const std::string& name, const std::string& dir);
+
+// A relative preset made absolute for one volume: each value x becomes p1 + x * (p99 - p1), and
+// relative is cleared. A preset that is not relative comes back unchanged. Error: tf.bad_range
+// (p1 or p99 not finite, or p99 < p1).
+Result<TransferPreset> resolveRelative(const TransferPreset& preset, double p1, double p99);
+
+}  // namespace cvx::view

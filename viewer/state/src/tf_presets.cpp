@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+#include <cvx/viewstate/tf_presets.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace cvx::view {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+Error badJson(const std::string& what) { return makeError("tf.bad_json", "transfer preset: " + what); }
+
+// The number at j[key], or an error naming the field.
+Result<double> number(const json& j, const char* key, const std::string& where) {
+  if (!j.contains(key) || !j[key].is_number()) return badJson(where + "\"" + key + "\" must be a number");
+  return j[key].get<double>();
+}
+
+Result<std::string> text(const json& j, const char* key) {
+  if (!j.contains(key) || !j[key].is_string())
+    return badJson("\"" + std::string(key) + "\" must be a string");
+  return j[key].get<std::string>();
+}
+
+Result<TfPoint> point(const json& p, size_t i) {
+  const std::string where = "points[" + std::to_string(i) + "].";
+  if (!p.is_object()) return badJson("points[" + std::to_string(i) + "] must be an object");
+  auto value = number(p, "value", where);
+  CVX_TRY(value);
+  auto alpha = number(p, "alpha", where);
+  CVX_TRY(alpha);
+  if (!p.contains("rgb") || !p["rgb"].is_array() || p["rgb"].size() != 3 ||
+      !std::all_of(p["rgb"].begin(), p["rgb"].end(), [](const json& c) { return c.is_number(); }))
+    return badJson(where + "\"rgb\" must be an array of 3 numbers");
+  const json& rgb = p["rgb"];
+  return TfPoint{*value, rgb[0].get<float>(), rgb[1].get<float>(), rgb[2].get<float>(),
+                 static_cast<float>(*alpha)};
+}
+
+Status shading(const json& j, TransferPreset::Shading& s) {
+  if (!j.contains("shading") || !j["shading"].is_object()) return badJson("\"shading\" must be an object");
+  const json& sh = j["shading"];
+  for (auto [key, field] : {std::pair{"ambient", &s.ambient}, std::pair{"diffuse", &s.diffuse},
+                            std::pair{"specular", &s.specular}, std::pair{"power", &s.power}}) {
+    auto v = number(sh, key, "shading.");
+    CVX_TRY(v);
+    if (!(*v >= 0) || !std::isfinite(*v)) return badJson("shading.\"" + std::string(key) + "\" must be >= 0");
+    *field = *v;
+  }
+  return {};
+}
+
+bool validName(const std::string& name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string s;
+  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+  return s.empty() ? "none" : s;
+}
+
+}  // namespace
+
+Result<TransferPreset> parseTransferPreset(const std::string& source) {
+  const json j = json::parse(source, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return badJson("not a JSON object");
+  if (!j.contains("version") || !j["version"].is_number_integer())
+    return badJson("\"version\" must be an integer");
+  if (j["version"].get<long long>() != 1)
+    return badJson("version " + std::to_string(j["version"].get<long long>()) + " is not read here (1)");
+  TransferPreset p;
+  for (auto [key, field] :
+       {std::pair{"name", &p.name}, std::pair{"title", &p.title}, std::pair{"modality", &p.modality}}) {
+    auto s = text(j, key);
+    CVX_TRY(s);
+    *field = std::move(s).value();
+  }
+  auto mode = text(j, "mode");
+  CVX_TRY(mode);
+  if (*mode != "composite" && *mode != "mip") return badJson("\"mode\" must be \"composite\" or \"mip\"");
+  p.mip = *mode == "mip";
+  if (j.contains("relative")) {
+    if (!j["relative"].is_boolean()) return badJson("\"relative\" must be true or false");
+    p.relative = j["relative"].get<bool>();
+  }
+  auto unit = number(j, "unitDistanceMm", "");
+  CVX_TRY(unit);
+  if (!std::isfinite(*unit) || *unit <= 0)
+    return makeError("tf.bad_unit",
+                     "transfer preset: unitDistanceMm " + std::to_string(*unit) + " is not > 0");
+  p.unitDistanceMm = *unit;
+  if (!p.mip || j.contains("shading")) CVX_TRY(shading(j, p.shading));
+  if (!j.contains("points") || !j["points"].is_array()) return badJson("\"points\" must be an array");
+  const json& pts = j["points"];
+  for (size_t i = 0; i < pts.size(); ++i) {
+    auto pt = point(pts[i], i);
+    CVX_TRY(pt);
+    p.points.push_back(*pt);
+  }
+  CVX_TRY(checkTransferPoints(p.points));
+  return p;
+}
+
+std::string transferPresetDir() {
+  std::error_code ec;
+  if (const char* env = std::getenv("CVX_RESOURCE_DIR"); env && *env)
+    return (fs::path(env) / "transfer_functions").string();
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return {};
+  for (fs::path d = exe.parent_path(); !d.empty(); d = d.parent_path()) {
+    for (const char* sub : {"resources/transfer_functions", "share/cinevox/transfer_functions"})
+      if (fs::is_directory(d / sub, ec)) return (d / sub).string();
+    if (d == d.root_path()) break;
+  }
+  return {};
+}
+
+std::vector<std::string> transferPresetNames() { return transferPresetNames(transferPresetDir()); }
+
+std::vector<std::string> transferPresetNames(const std::string& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  if (dir.empty()) return names;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const fs::path& f = it->path();
+    if (f.extension() == ".json" && it->is_regular_file(ec) && validName(f.stem().string()))
+      names.push_back(f.stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+Result<TransferPreset> loadTransferPreset(const std::string& name) {
+  return loadTransferPreset(name, transferPresetDir());
+}
+
+Result<TransferPreset> loadTransferPreset(const std::string& name, const std::string& dir) {
+  const std::vector<std::string> known = transferPresetNames(dir);
+  if (!validName(name) || std::find(known.begin(), known.end(), name) == known.end())
+    return makeError("tf.unknown_preset",
+                     "no transfer preset \"" + name + "\" (known: " + joined(known) + ")", dir);
+  const std::string path = (fs::path(dir) / (name + ".json")).string();
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream s;
+  s << f.rdbuf();
+  if (!f) return makeError("io.read_failed", "cannot read the transfer preset", path);
+  auto p = parseTransferPreset(s.str());
+  if (!p.ok()) return Error{p.error().code, p.error().message, path};
+  if (p->name != name)
+    return makeError("tf.bad_json", "transfer preset: \"name\" is not the file's name", path);
+  return p;
+}
+
+Result<TransferPreset> resolveRelative(const TransferPreset& preset, double p1, double p99) {
+  if (!preset.relative) return preset;
+  if (!std::isfinite(p1) || !std::isfinite(p99) || p99 < p1)
+    return makeError("tf.bad_range", "relative transfer preset \"" + preset.name + "\": percentiles [" +
+                                         std::to_string(p1) + ", " + std::to_string(p99) +
+                                         "] are not a range");
+  TransferPreset out = preset;
+  out.relative = false;
+  for (TfPoint& pt : out.points) pt.value = p1 + pt.value * (p99 - p1);
+  return out;
+}
+
+}  // namespace cvx::view
