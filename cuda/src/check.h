@@ -13,6 +13,17 @@ inline Error cudaFault(cudaError_t e, const char* what) {
   return makeError("cuda.fault", std::string(what) + ": " + cudaGetErrorName(e) + " (" + cudaGetErrorString(e) + ")");
 }
 
+// A device allocation freed on every path.
+struct DeviceBytes {
+  void* p = nullptr;
+  DeviceBytes() = default;
+  DeviceBytes(const DeviceBytes&) = delete;
+  DeviceBytes& operator=(const DeviceBytes&) = delete;
+  ~DeviceBytes() {
+    if (p) cudaFree(p);
+  }
+};
+
 }  // namespace cvx::cuda::detail
 
 // Returns a cuda.fault Error from the enclosing function when a CUDA call fails.

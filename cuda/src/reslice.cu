@@ -21,17 +21,11 @@ __global__ void resliceKernel(hd::ResliceParams p, hd::GridSampler<T> s, int wid
   if (x < width && y < height) out[static_cast<size_t>(y) * width + x] = hd::reslicePixel(p, s, x, y);
 }
 
-// A device allocation freed on every path.
-struct DeviceBytes {
-  void* p = nullptr;
-  ~DeviceBytes() { if (p) cudaFree(p); }
-};
-
 template <class T>
 Status launch(const Volume& v, int64_t phase, const hd::ResliceParams& p, int width, int height, float* out) {
   const size_t voxelBytes = static_cast<size_t>(v.voxelsPerPhase()) * bytesPerVoxel(v.type());
   const size_t outBytes = static_cast<size_t>(width) * static_cast<size_t>(height) * sizeof(float);
-  DeviceBytes dVoxels, dOut;
+  detail::DeviceBytes dVoxels, dOut;
   CVX_CUDA_TRY(cudaMalloc(&dVoxels.p, voxelBytes));
   CVX_CUDA_TRY(cudaMalloc(&dOut.p, outBytes));
   CVX_CUDA_TRY(cudaMemcpy(dVoxels.p, v.slice(0, phase), voxelBytes, cudaMemcpyHostToDevice));

@@ -13,6 +13,24 @@ Error badRequest(std::string message) { return makeError("render.bad_request", s
 
 constexpr int kTile = 16;  // pixels per tile edge: neighbouring rays share cache lines
 
+// One tile; flatten: g++ does not always inline CVX_HD_INLINE (plain `inline` on the host) here.
+template <class T>
+[[gnu::flatten]] void tilePixels(const hd::RaycastParams& p, const hd::TransferFunction1D& tf,
+                                 const hd::GridSampler<T>& s, int x0, int y0, int x1, int y1, int width, float* rgba,
+                                 float* depth, float* value) {
+  for (int y = y0; y < y1; ++y)
+    for (int x = x0; x < x1; ++x) {
+      const hd::PixelResult r = hd::shadePixel(p, tf, s, x, y);
+      const size_t i = static_cast<size_t>(y) * width + x;
+      rgba[4 * i] = r.colour.r;
+      rgba[4 * i + 1] = r.colour.g;
+      rgba[4 * i + 2] = r.colour.b;
+      rgba[4 * i + 3] = r.colour.a;
+      if (depth) depth[i] = r.depth;
+      if (value) value[i] = r.value;
+    }
+}
+
 template <class T>
 Status run(const Volume& v, int64_t phase, const hd::RaycastParams& p, const hd::TransferFunction1D& tf, int width,
            int height, float* rgba, float* depth, float* value, ThreadPool& pool) {
@@ -20,17 +38,8 @@ Status run(const Volume& v, int64_t phase, const hd::RaycastParams& p, const hd:
   const int tx = (width + kTile - 1) / kTile, ty = (height + kTile - 1) / kTile;
   return pool.parallelFor(int64_t{tx} * ty, [&](int64_t tile) {
     const int x0 = static_cast<int>(tile % tx) * kTile, y0 = static_cast<int>(tile / tx) * kTile;
-    for (int y = y0; y < std::min(height, y0 + kTile); ++y)
-      for (int x = x0; x < std::min(width, x0 + kTile); ++x) {
-        const hd::PixelResult r = hd::shadePixel(p, tf, s, x, y);
-        const size_t i = static_cast<size_t>(y) * width + x;
-        rgba[4 * i] = r.colour.r;
-        rgba[4 * i + 1] = r.colour.g;
-        rgba[4 * i + 2] = r.colour.b;
-        rgba[4 * i + 3] = r.colour.a;
-        if (depth) depth[i] = r.depth;
-        if (value) value[i] = r.value;
-      }
+    tilePixels(p, tf, s, x0, y0, std::min(width, x0 + kTile), std::min(height, y0 + kTile), width, rgba, depth,
+               value);
   });
 }
 

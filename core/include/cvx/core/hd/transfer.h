@@ -99,7 +99,8 @@ struct Rgba {
   float r = 0, g = 0, b = 0, a = 0;
 };
 
-CVX_HD_INLINE float opacityOf(float sigma, float ds) { return 1.0f - expf(-sigma * ds); }
+// 0 for sigma 0 without the exponential (most samples of a rendering are transparent).
+CVX_HD_INLINE float opacityOf(float sigma, float ds) { return sigma > 0.0f ? 1.0f - expf(-sigma * ds) : 0.0f; }
 
 CVX_HD_INLINE Rgba tfSegment(const TransferFunction1D& tf, float sf, float sb, float ds) {
   const float span = sb - sf;
