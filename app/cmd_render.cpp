@@ -17,13 +17,16 @@
 #include <cvx/viewstate/state.h>
 
 #include "commands.h"
+#include "render_3d.h"
 
 namespace cvx::app {
 namespace {
 
 constexpr const char* kUsage =
     "usage: cinevox render PATH [--series ID] --view axial|coronal|sagittal (--slice N | --mm X)\n"
-    "                      [--slab MM [--mode mip|minip|mean]] [--wl C,W] [--neurological] --size WxH --out FILE.png\n";
+    "                      [--slab MM [--mode mip|minip|mean]] [--wl C,W] [--neurological] --size WxH --out FILE.png\n"
+    "       cinevox render PATH [--series ID] --view 3d --preset NAME [--azimuth DEG] [--elevation DEG]\n"
+    "                      [--projection perspective|parallel] [--zoom Z] --size WxH --out FILE.png\n";
 
 struct Request {
   std::string path, series, view, out;
@@ -33,6 +36,9 @@ struct Request {
   std::optional<double> wlCenter, wlWidth;
   int width = 0, height = 0;
   bool neurological = false;
+  // --view 3d
+  std::string preset, projection;
+  double azimuth = 0, elevation = 0, zoom = 1;
 };
 
 bool parseDouble(const std::string& s, double& v) {
@@ -60,7 +66,9 @@ bool splitPair(const std::string& s, char sep, std::string& a, std::string& b) {
 // Parses the arguments strictly; the error text on failure.
 std::optional<std::string> parse(const std::vector<std::string>& args, Request& r) {
   bool seen[16] = {};
-  const char* valued[] = {"--series", "--view", "--slice", "--mm", "--slab", "--mode", "--wl", "--size", "--out"};
+  const char* valued[] = {"--series", "--view",       "--slice",   "--mm",         "--slab", "--mode", "--wl",
+                          "--size",   "--out",        "--preset",  "--azimuth",    "--elevation", "--projection",
+                          "--zoom"};
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--neurological") {
@@ -73,7 +81,7 @@ std::optional<std::string> parse(const std::vector<std::string>& args, Request& 
       continue;
     }
     int k = -1;
-    for (int j = 0; j < 9; ++j)
+    for (int j = 0; j < 14; ++j)
       if (a == valued[j]) k = j;
     if (k < 0) return "unknown option " + a;
     if (seen[k]) return "option " + a + " given twice";
@@ -113,13 +121,34 @@ std::optional<std::string> parse(const std::vector<std::string>& args, Request& 
           return "--size " + v + ": not WIDTHxHEIGHT, each 1..16384";
         break;
       case 8: r.out = v; break;
+      case 9: r.preset = v; break;
+      case 10:
+      case 11:
+        if (!parseDouble(v, d)) return a + " " + v + ": not a number (degrees)";
+        (k == 10 ? r.azimuth : r.elevation) = d;
+        break;
+      case 12: r.projection = v; break;
+      case 13:
+        if (!parseDouble(v, d) || d <= 0) return "--zoom " + v + ": not a number > 0";
+        r.zoom = d;
+        break;
     }
   }
   if (r.path.empty()) return "no PATH";
   if (r.view.empty()) return "--view is required";
-  if (r.view != "axial" && r.view != "coronal" && r.view != "sagittal")
-    return "--view " + r.view + ": not axial, coronal or sagittal";
-  if (r.slice.has_value() == r.mm.has_value()) return "give exactly one of --slice N and --mm X";
+  const bool is3d = r.view == "3d";
+  const bool any3d = seen[9] || seen[10] || seen[11] || seen[12] || seen[13];
+  if (!is3d && any3d) return "--preset, --azimuth, --elevation, --projection and --zoom need --view 3d";
+  if (is3d) {
+    if (seen[2] || seen[3] || seen[4] || seen[5] || seen[6] || r.neurological)
+      return "--slice, --mm, --slab, --mode, --wl and --neurological are for 2D views";
+    if (r.preset.empty()) return "--view 3d needs --preset NAME";
+    if (!r.projection.empty() && r.projection != "perspective" && r.projection != "parallel")
+      return "--projection " + r.projection + ": not perspective or parallel";
+  }
+  if (r.view != "axial" && r.view != "coronal" && r.view != "sagittal" && !is3d)
+    return "--view " + r.view + ": not axial, coronal, sagittal or 3d";
+  if (!is3d && r.slice.has_value() == r.mm.has_value()) return "give exactly one of --slice N and --mm X";
   if (!r.mode.empty() && !r.slabMm) return "--mode needs --slab";
   if (!r.mode.empty() && r.mode != "mip" && r.mode != "minip" && r.mode != "mean")
     return "--mode " + r.mode + ": not mip, minip or mean";
@@ -184,10 +213,7 @@ Status renderVolume(const Request& r, std::shared_ptr<const Volume> vol) {
   ViewRenderer renderer;
   auto image = renderer.draw(state, 0, r.width, r.height);
   if (!image) return image.error();
-  std::vector<uint8_t> rgb(static_cast<size_t>(r.width) * static_cast<size_t>(r.height) * 3);
-  for (size_t i = 0; i < (*image)->pixels.size(); ++i)  // 0xAABBGGRR
-    for (size_t c = 0; c < 3; ++c) rgb[3 * i + c] = static_cast<uint8_t>(((*image)->pixels[i] >> (8 * c)) & 0xFF);
-  return io::writePng(r.out, r.width, r.height, 3, rgb.data());
+  return writeImage(r.out, **image);
 }
 
 }  // namespace
@@ -209,6 +235,11 @@ int runRender(const std::vector<std::string>& args) {
                  plan->id.c_str());
   auto vol = io::loadSeries(*scanned, *plan);
   if (!vol) return fail(vol.error());
+  if (r.view == "3d") {
+    View3dRequest q{r.preset, r.projection != "parallel", r.azimuth, r.elevation, r.zoom, r.width, r.height, r.out};
+    if (auto st = render3d(q, *vol); !st) return fail(st.error());
+    return kExitOk;
+  }
   if (auto st = renderVolume(r, *vol); !st) return fail(st.error());
   return kExitOk;
 }

@@ -215,6 +215,29 @@ TEST_F(Render, CoronalAndSagittalFitWithTheirAspect) {
   EXPECT_NE(beyond.msg.find("render.out_of_range"), std::string::npos) << beyond.msg;
 }
 
+// --view 3d draws the volume through a preset of resources/transfer_functions: from the front
+// (azimuth 0) the demo CT's MIP shows the body in the middle of a black background, and seen from
+// behind (azimuth 180) it is the mirror image (a parallel MIP does not depend on the ray's sense).
+TEST_F(Render, ThreeDViewMipFromTheFrontMirrorsTheViewFromBehind) {
+  const std::string ct = demo("CT");
+  const Out front = render(ct + " --view 3d --preset mip --projection parallel --size 96x80");
+  ASSERT_EQ(front.rc, 0) << front.msg;
+  ASSERT_EQ(front.img.width, 96);
+  ASSERT_EQ(front.img.height, 80);
+  EXPECT_TRUE(front.img.grey);
+  EXPECT_EQ(front.img.at(0, 0), 0);  // the corner is outside the volume's bounding sphere
+  EXPECT_GT(front.img.at(48, 40), 20);
+  const Out back = render(ct + " --view 3d --preset mip --projection parallel --azimuth 180 --size 96x80");
+  ASSERT_EQ(back.rc, 0) << back.msg;
+  int worst = 0;
+  for (int y = 0; y < 80; ++y)
+    for (int x = 0; x < 96; ++x) worst = std::max(worst, std::abs(front.img.at(x, y) - back.img.at(95 - x, y)));
+  EXPECT_LE(worst, 2);
+  const Out bone = render(ct + " --view 3d --preset ct-soft-tissue --elevation 30 --size 64x64");
+  ASSERT_EQ(bone.rc, 0) << bone.msg;
+  EXPECT_FALSE(bone.img.grey);  // a coloured preset
+}
+
 // Bad input: a coded error, a non-zero exit code (2 for usage, 1 otherwise), no PNG.
 TEST_F(Render, BadInputGivesACodedErrorAndNoPng) {
   const std::string ct = demo("CT");
@@ -236,6 +259,13 @@ TEST_F(Render, BadInputGivesACodedErrorAndNoPng) {
       {ct + " --view axial --slice 1 --size 64x64 --bogus", "render.bad_args", 2},
       {ct + " --view axial --slice 1 --size 64x64 --series nosuch", "series.not_found", 1},
       {"/nonexistent/path --view axial --slice 1 --size 64x64", "io.not_found", 1},
+      {ct + " --view 3d --size 64x64", "render.bad_args", 2},  // no preset
+      {ct + " --view 3d --preset ct-bone --slice 3 --size 64x64", "render.bad_args", 2},
+      {ct + " --view axial --slice 1 --azimuth 30 --size 64x64", "render.bad_args", 2},
+      {ct + " --view 3d --preset ct-bone --projection fisheye --size 64x64", "render.bad_args", 2},
+      {ct + " --view 3d --preset ct-bone --zoom 0 --size 64x64", "render.bad_args", 2},
+      {ct + " --view 3d --preset no-such-preset --size 64x64", "tf.unknown_preset", 1},
+      {ct + " --view 3d --preset ../ct-bone --size 64x64", "tf.unknown_preset", 1},
   };
   for (const Case& c : cases) {
     const Out o = render(c.args);

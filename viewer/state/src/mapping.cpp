@@ -21,26 +21,38 @@ const std::vector<NamedWindow>& ctWindowPresets() {
 
 namespace {
 
-DisplayMapping percentileWindow(const Volume& v) {
-  DisplayMapping m;
-  const auto& d = v.dims();
-  const int64_t z = d[2] / 2, n = v.voxelsPerSlice();
-  if (n <= 0) return m;
-  // At most 65536 samples of the slice, evenly strided.
-  const int64_t stride = std::max<int64_t>(1, n / 65536);
-  std::vector<double> values;
-  values.reserve(static_cast<size_t>(n / stride + 1));
-  for (int64_t i = 0; i < n; i += stride) {
-    const double s = v.valueAt(i % d[0], i / d[0], z, 0);
-    if (std::isfinite(s)) values.push_back(modalityValue(v, s));
-  }
-  if (values.empty()) return m;
+// The qlo and qhi quantiles of values (reordered), or {0, 0} when empty.
+std::pair<double, double> quantiles(std::vector<double>& values, double qlo, double qhi) {
+  if (values.empty()) return {0, 0};
   auto at = [&](double q) {
     const size_t k = std::min(values.size() - 1, static_cast<size_t>(q * static_cast<double>(values.size() - 1)));
     std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
     return values[k];
   };
-  const double lo = at(0.005), hi = at(0.995);
+  const double lo = at(qlo);
+  return {lo, at(qhi)};
+}
+
+// Modality values of voxels [0, n) of phase 0 from `first` on, every `stride`-th, finite only.
+std::vector<double> sampleValues(const Volume& v, int64_t first, int64_t n, int64_t stride) {
+  const auto& d = v.dims();
+  std::vector<double> values;
+  values.reserve(static_cast<size_t>(n / stride + 1));
+  for (int64_t i = first; i < first + n; i += stride) {
+    const double s = v.valueAt(i % d[0], (i / d[0]) % d[1], i / (d[0] * d[1]), 0);
+    if (std::isfinite(s)) values.push_back(modalityValue(v, s));
+  }
+  return values;
+}
+
+DisplayMapping percentileWindow(const Volume& v) {
+  DisplayMapping m;
+  const int64_t n = v.voxelsPerSlice();
+  if (n <= 0) return m;
+  // At most 65536 samples of the middle slice, evenly strided.
+  std::vector<double> values = sampleValues(v, v.dims()[2] / 2 * n, n, std::max<int64_t>(1, n / 65536));
+  if (values.empty()) return m;
+  const auto [lo, hi] = quantiles(values, 0.005, 0.995);
   m.center = (lo + hi) / 2;
   m.width = std::max(1.0, hi - lo);
   m.source = "range";
@@ -97,6 +109,13 @@ DisplayMapping initialMapping(const Volume& v, std::string_view protocolPreset) 
   }
   m.invert = v.info.photometric == "MONOCHROME1";
   return m;
+}
+
+std::pair<double, double> valuePercentiles(const Volume& v, double qlo, double qhi) {
+  const int64_t n = v.voxelsPerPhase();
+  if (n <= 0) return {0, 0};
+  std::vector<double> values = sampleValues(v, 0, n, std::max<int64_t>(1, n / 262144));
+  return quantiles(values, qlo, qhi);
 }
 
 DisplayMapping dragWindow(const DisplayMapping& m, double dx, double dy) {

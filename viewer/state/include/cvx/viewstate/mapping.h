@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -52,6 +53,10 @@ const NamedWindow* findCtPreset(std::string_view name);
 inline double modalityValue(const Volume& v, double stored) {
   return v.info.rescaleApplied ? stored : stored * v.info.rescaleSlope + v.info.rescaleIntercept;
 }
+
+// The qlo and qhi quantiles (0..1) of the modality values of phase 0 (at most 262,144 voxels,
+// evenly strided; NaN skipped): a relative transfer function's range. {0, 0} when there are none.
+std::pair<double, double> valuePercentiles(const Volume& v, double qlo, double qhi);
 
 // Window/level drag: dx widens (positive: wider), dy raises the level (positive: brighter image,
 // i.e. a lower centre), both scaled by the current width so that a drag feels the same at W 80 and

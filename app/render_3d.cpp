@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+#include "render_3d.h"
+
+#include <vector>
+
+#include <cvx/io/png.h>
+#include <cvx/viewstate/render_3d.h>
+#include <cvx/viewstate/tf_presets.h>
+
+namespace cvx::app {
+
+Status writeImage(const std::string& path, const view::RgbaImage& image) {
+  std::vector<uint8_t> rgb(static_cast<size_t>(image.width) * static_cast<size_t>(image.height) * 3);
+  for (size_t i = 0; i < image.pixels.size(); ++i)  // 0xAABBGGRR
+    for (size_t c = 0; c < 3; ++c) rgb[3 * i + c] = static_cast<uint8_t>((image.pixels[i] >> (8 * c)) & 0xFF);
+  return io::writePng(path, image.width, image.height, 3, rgb.data());
+}
+
+Status render3d(const View3dRequest& r, std::shared_ptr<const Volume> vol) {
+  auto preset = view::loadTransferPreset(r.preset);
+  if (!preset) return preset.error();
+  view::Camera3DView camera;
+  camera.azimuthDeg = r.azimuth;
+  camera.elevationDeg = r.elevation;
+  camera.zoom = r.zoom;
+  camera.perspective = r.perspective;
+  view::VolumeRenderer renderer;
+  view::Quality3D quality;
+  quality.jitter = false;  // a still image: the same pixels every run
+  auto image = renderer.draw(std::move(vol), 0, *preset, camera, r.width, r.height, quality);
+  if (!image) return image.error();
+  return writeImage(r.out, **image);
+}
+
+}  // namespace cvx::app

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+// The 3D view's orbit camera and VolumeRenderer (Qt-free): a marker at a known patient position
+// appears on the side of the image that the radiological 3D convention puts it (from the front the
+// patient's right is on the image's left and superior is up; from the left, anterior is on the
+// left; from above, anterior is at the bottom), and the renderer draws through the preset.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include <cvx/viewstate/render_3d.h>
+
+using namespace cvx;
+using namespace cvx::view;
+
+namespace {
+
+// A 41^3 mm cube of air with one bright ball of radius 4 mm at `offset` mm from the centre.
+std::shared_ptr<Volume> marker(Vec3 offset) {
+  auto v = Volume::create(PixelType::Int16, {41, 41, 41, 1}).value();
+  v->geometry.originMm = {-20, -20, -20};
+  int16_t* p = v->as<int16_t>();
+  for (int k = 0; k < 41; ++k)
+    for (int j = 0; j < 41; ++j)
+      for (int i = 0; i < 41; ++i) {
+        const Vec3 w{i - 20.0, j - 20.0, k - 20.0};
+        *p++ = norm(w - offset) <= 4 ? 1000 : 0;
+      }
+  return v;
+}
+
+TransferPreset opaqueWhite() {
+  TransferPreset t;
+  t.name = "test-opaque";
+  t.points = {{0, 1, 1, 1, 0}, {300, 1, 1, 1, 0}, {600, 1, 1, 1, 1}};
+  return t;
+}
+
+// Centroid (x, y) of the drawn pixels, in units of the image size from its centre (-0.5..0.5).
+std::array<double, 2> centroid(const RgbaImage& im) {
+  double sx = 0, sy = 0, n = 0;
+  for (int y = 0; y < im.height; ++y)
+    for (int x = 0; x < im.width; ++x)
+      if ((im.pixels[static_cast<size_t>(y) * im.width + x] & 0xFF) > 64) {
+        sx += (x + 0.5) / im.width - 0.5;
+        sy += (y + 0.5) / im.height - 0.5;
+        ++n;
+      }
+  EXPECT_GT(n, 20) << "the marker is drawn";
+  return {sx / n, sy / n};
+}
+
+std::array<double, 2> seen(Vec3 offset, double azimuth, double elevation, bool perspective = false) {
+  VolumeRenderer r;
+  Camera3DView c;
+  c.azimuthDeg = azimuth;
+  c.elevationDeg = elevation;
+  c.perspective = perspective;
+  auto im = r.draw(marker(offset), 0, opaqueWhite(), c, 64, 64);
+  EXPECT_TRUE(im.ok());
+  return im.ok() ? centroid(**im) : std::array<double, 2>{0, 0};
+}
+
+}  // namespace
+
+TEST(Render3d, FromTheFrontRightIsLeftAndSuperiorIsUp) {
+  for (bool perspective : {false, true}) {
+    EXPECT_LT(seen({-12, 0, 0}, 0, 0, perspective)[0], -0.1);  // patient's right (-x): image left
+    EXPECT_LT(seen({0, 0, 12}, 0, 0, perspective)[1], -0.1);   // superior (+z): image top
+    EXPECT_NEAR(seen({0, -12, 0}, 0, 0, perspective)[0], 0, 0.02);  // anterior: towards the eye
+  }
+}
+
+TEST(Render3d, OrbitingMovesTheSidesAsTheCameraGoesRound) {
+  EXPECT_GT(seen({-12, 0, 0}, 180, 0)[0], 0.1);  // from behind: the patient's right on the image's right
+  EXPECT_LT(seen({0, -12, 0}, 90, 0)[0], -0.1);  // from the patient's left: anterior on the image's left
+  EXPECT_GT(seen({0, -12, 0}, 0, 90)[1], 0.1);   // from above: anterior at the bottom
+  EXPECT_LT(seen({-12, 0, 0}, 0, 90)[0], -0.1);  // ... and the patient's right still on the left
+}
+
+TEST(Render3d, ZoomEnlargesAndBadRequestsAreErrors) {
+  VolumeRenderer r;
+  Camera3DView c;
+  c.perspective = false;
+  auto count = [&](double zoom) {
+    c.zoom = zoom;
+    auto im = r.draw(marker({0, 0, 0}), 0, opaqueWhite(), c, 160, 160);
+    EXPECT_TRUE(im.ok());
+    int n = 0;
+    for (uint32_t p : (*im)->pixels) n += (p & 0xFF) > 64;
+    return n;
+  };
+  const int one = count(1), two = count(2);
+  EXPECT_GT(one, 200);
+  EXPECT_NEAR(static_cast<double>(two) / one, 4.0, 0.4);  // twice the zoom, four times the area
+  EXPECT_FALSE(r.draw(marker({0, 0, 0}), 1, opaqueWhite(), c, 64, 64).ok());
+  EXPECT_FALSE(r.draw(marker({0, 0, 0}), 0, opaqueWhite(), c, 0, 64).ok());
+  TransferPreset bad = opaqueWhite();
+  bad.points = {{5, 1, 1, 1, 0}, {1, 1, 1, 1, 1}};  // not sorted
+  auto e = r.draw(marker({0, 0, 0}), 0, bad, c, 64, 64);
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.error().code, "tf.bad_points");
+}

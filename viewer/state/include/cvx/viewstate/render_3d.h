@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+// Drawing the 3D view without Qt: a volume rendered with a transfer-function preset from an orbit
+// camera (azimuth, elevation, zoom) through the one ray caster (core/hd/raycast.h) on the CPU back
+// end. The GUI's 3D view and the headless `cinevox render --view 3d` draw through this.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <cvx/core/error.h>
+#include <cvx/core/raycast.h>
+#include <cvx/core/transfer.h>
+#include <cvx/viewstate/render_view.h>
+#include <cvx/viewstate/tf_presets.h>
+
+namespace cvx::view {
+
+// The 3D view's camera, orbiting the volume's centre. Azimuth 0, elevation 0 looks from the front
+// (anterior) with superior up, so the patient's right is on the image's left; azimuth 90 looks from
+// the patient's left, 180 from behind; elevation 90 looks down from above (superior). zoom 1 fits
+// the volume's bounding sphere to the image height; 2 shows half as much.
+struct Camera3DView {
+  double azimuthDeg = 0, elevationDeg = 0, zoom = 1;
+  bool perspective = true;
+  double fovYDeg = 30;
+};
+
+// The patient-space camera of c for volume v (its box's centre and bounding sphere).
+Camera3D orbitCamera(const Volume& v, const Camera3DView& c);
+
+struct Quality3D {
+  double stepMm = 0;  // 0: half the smallest voxel spacing
+  bool jitter = true;
+  bool skipEmpty = true;
+};
+
+class VolumeRenderer {
+ public:
+  // Renders phase `phase` of v with the preset (relative presets resolved to v's 1st..99th
+  // percentile), composite with the preset's shading or MIP, over black. render.bad_request for a
+  // bad size or phase; the preset's tf.* codes.
+  Result<const RgbaImage*> draw(std::shared_ptr<const Volume> v, int phase, const TransferPreset& preset,
+                                const Camera3DView& camera, int width, int height, const Quality3D& q = {});
+  // The last image's premultiplied RGBA floats and depth (mm along each ray; +inf where empty).
+  const std::vector<float>& rgba() const { return rgba_; }
+  const std::vector<float>& depth() const { return depth_; }
+
+ private:
+  // The table and brick map are kept while the volume, phase and preset stay the same.
+  std::shared_ptr<const Volume> volume_;
+  int phase_ = -1;
+  std::string presetKey_;
+  TransferTable table_;
+  BrickRanges ranges_;
+  std::vector<uint8_t> empty_;
+  std::vector<float> rgba_, depth_;
+  RgbaImage image_;
+};
+
+}  // namespace cvx::view

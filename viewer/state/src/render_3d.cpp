@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+#include <cvx/viewstate/render_3d.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include <cvx/render/raycast.h>
+#include <cvx/viewstate/mapping.h>
+
+namespace cvx::view {
+namespace {
+
+constexpr double kDegree = std::numbers::pi / 180;
+
+// The centre of v's box (voxel extents, not centres) and the radius of its bounding sphere.
+void boundingSphere(const Volume& v, Vec3& centre, double& radius) {
+  const auto& d = v.dims();
+  const Mat4 w = v.geometry.worldFromVoxel();
+  centre = w.applyPoint({(d[0] - 1) / 2.0, (d[1] - 1) / 2.0, (d[2] - 1) / 2.0});
+  radius = 0;
+  for (int c = 0; c < 8; ++c) {
+    const Vec3 corner{c & 1 ? d[0] - 0.5 : -0.5, c & 2 ? d[1] - 0.5 : -0.5, c & 4 ? d[2] - 0.5 : -0.5};
+    radius = std::max(radius, norm(w.applyPoint(corner) - centre));
+  }
+}
+
+uint8_t toByte(float x) { return static_cast<uint8_t>(std::lround(std::clamp(x, 0.0f, 1.0f) * 255.0f)); }
+
+}  // namespace
+
+Camera3D orbitCamera(const Volume& v, const Camera3DView& c) {
+  Vec3 centre;
+  double radius = 0;
+  boundingSphere(v, centre, radius);
+  const double a = c.azimuthDeg * kDegree, e = c.elevationDeg * kDegree;
+  // From the centre towards the eye: anterior (-y) at 0, 0; the patient's left (+x) at azimuth 90.
+  const Vec3 toEye{std::sin(a) * std::cos(e), -std::cos(a) * std::cos(e), std::sin(e)};
+  const double zoom = c.zoom > 0 ? c.zoom : 1;
+  Camera3D cam;
+  cam.center = centre;
+  cam.up = {-std::sin(a) * std::sin(e), std::cos(a) * std::sin(e), std::cos(e)};
+  cam.perspective = c.perspective;
+  cam.fovYDeg = std::clamp(c.fovYDeg, 1.0, 120.0);
+  // Perspective: far enough that the sphere fills the field of view; parallel: just outside it.
+  const double fit = radius / std::sin(cam.fovYDeg * kDegree / 2);
+  cam.eye = centre + toEye * (c.perspective ? fit / zoom : 2 * radius + 1);
+  cam.parallelHalfHeightMm = radius / zoom;
+  return cam;
+}
+
+Result<const RgbaImage*> VolumeRenderer::draw(std::shared_ptr<const Volume> v, int phase, const TransferPreset& preset,
+                                              const Camera3DView& camera, int width, int height, const Quality3D& q) {
+  if (!v || width <= 0 || height <= 0 || width > 16384 || height > 16384 || phase < 0 || phase >= v->dims()[3])
+    return makeError("render.bad_request", "no volume, a phase out of range or a size outside 1..16384");
+  const std::string key = preset.name + (preset.relative ? "/relative" : "");
+  if (v != volume_ || phase != phase_ || key != presetKey_) {
+    TransferPreset absolute = preset;
+    if (preset.relative) {
+      const auto [p1, p99] = valuePercentiles(*v, 0.01, 0.99);
+      auto resolved = resolveRelative(preset, p1, p99);
+      if (!resolved) return resolved.error();
+      absolute = std::move(*resolved);
+    }
+    auto table = buildTransferTable(absolute.points, absolute.unitDistanceMm);
+    if (!table) return table.error();
+    table_ = std::move(*table);
+    ranges_ = brickRanges(*v, phase, 8);
+    empty_.resize(ranges_.minMax.size() / 2);
+    for (size_t i = 0; i < empty_.size(); ++i)
+      empty_[i] = table_.transparent(ranges_.minMax[2 * i], ranges_.minMax[2 * i + 1]);
+    volume_ = v;
+    phase_ = phase;
+    presetKey_ = key;
+  }
+  hd::RaycastParams p = raycastParams(v->geometry, v->dims(), orbitCamera(*v, camera), width, height);
+  const Vec3 s = v->geometry.spacingMm;
+  p.stepMm = static_cast<float>(q.stepMm > 0 ? q.stepMm : 0.5 * std::min({s.x, s.y, s.z}));
+  p.mode = preset.mip ? hd::RenderMode::Mip : hd::RenderMode::Composite;
+  p.shading.on = !preset.mip;
+  p.shading.ambient = static_cast<float>(preset.shading.ambient);
+  p.shading.diffuse = static_cast<float>(preset.shading.diffuse);
+  p.shading.specular = static_cast<float>(preset.shading.specular);
+  p.shading.power = static_cast<float>(preset.shading.power);
+  p.jitter = q.jitter;
+  if (q.skipEmpty && !preset.mip) p.bricks = {empty_.data(), ranges_.bx, ranges_.by, ranges_.bz, ranges_.size};
+  const size_t n = static_cast<size_t>(width) * static_cast<size_t>(height);
+  rgba_.resize(4 * n);
+  depth_.resize(n);
+  CVX_TRY(render::raycastCpu(*v, phase, p, table_.view(), width, height, rgba_.data(), depth_.data()));
+  // Premultiplied colour over black is the colour itself.
+  image_.width = width;
+  image_.height = height;
+  image_.pixels.resize(n);
+  for (size_t i = 0; i < n; ++i)
+    image_.pixels[i] = 0xFF000000u | toByte(rgba_[4 * i]) | uint32_t{toByte(rgba_[4 * i + 1])} << 8 |
+                       uint32_t{toByte(rgba_[4 * i + 2])} << 16;
+  return &image_;
+}
+
+}  // namespace cvx::view
