@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+// bench_render (issue 11), the CPU part: CineVox's CPU ray caster (hd::shadePixel over tiles on the
+// thread pool) against VTK's vtkFixedPointVolumeRayCastMapper in the same run, on the 134-slice CT
+// and on a 512^3 volume built from its slices, with the same transfer function (HU points; VTK gets
+// them in stored values), unit distance, Blinn-Phong shading, 512x512 image, perspective camera
+// orbiting the volume, 0.5 mm samples (VTK's automatic adjustments off) and thread count. CineVox
+// runs plain and with empty-space skipping (bricks of 8), jitter off. The images are compared and
+// the figures printed; a disagreement is reported, never fatal. Needs an X display for VTK
+// (xvfb-run -a); the CUDA part (gpu_fps_1080p, gpu_vs_cpu) comes with a GPU machine.
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include <cvx/core/thread_pool.h>
+#include <cvx/io/dicom.h>
+
+#include "bench_series.h"
+#include "render_frames.h"
+
+namespace cvx::bench {
+namespace {
+
+struct Options {
+  RenderSetup setup;
+  int bigFrames = 12, slices = 512;  // 512^3: 30 deg a frame (a frame there takes seconds)
+  bool big = true, vtk = true;
+  std::string data = CVX_DATA_DIR;
+};
+
+Options parseArgs(int argc, char** argv) {
+  Options o;
+  o.setup.threads = 0;
+  for (int i = 1; i < argc; ++i) {
+    const std::string k = argv[i], v = i + 1 < argc ? argv[i + 1] : "";
+    auto num = [&](int lo) {
+      ++i;
+      return std::max(lo, std::atoi(v.c_str()));
+    };
+    if (k == "--no-big")
+      o.big = false;
+    else if (k == "--no-vtk")
+      o.vtk = false;
+    else if (k == "--parallel")
+      o.setup.perspective = false;
+    else if (k == "--threads")
+      o.setup.threads = unsigned(num(1));
+    else if (k == "--frames")
+      o.setup.frames = num(1);
+    else if (k == "--big-frames")
+      o.bigFrames = num(1);
+    else if (k == "--step-deg")
+      o.setup.stepDeg = std::atof(v.c_str()), ++i;
+    else if (k == "--size")
+      o.setup.width = o.setup.height = num(16);
+    else if (k == "--slices")
+      o.slices = num(2);
+    else if (k == "--dump")
+      o.setup.dump = v, ++i;
+    else if (k == "--data")
+      o.data = v, ++i;
+    else
+      std::fprintf(stderr, "bench_render: unknown option %s\n", k.c_str());
+  }
+  if (!o.setup.threads) o.setup.threads = std::max(1u, std::thread::hardware_concurrency());
+  return o;
+}
+
+std::string num(double v, const char* fmt = "%.2f") {
+  if (!std::isfinite(v)) return "NA";
+  char s[32];
+  std::snprintf(s, sizeof s, fmt, v);
+  return s;
+}
+
+double ratio(double vtkMs, double cvxMs) { return vtkMs > 0 && cvxMs > 0 ? vtkMs / cvxMs : NAN; }
+
+void printInput(const std::string& name, const InputResult& r, int frames) {
+  auto line = [&](const char* who, const Timing& t, double vsVtk, const std::string& extra) {
+    std::printf("%-14s %-28s %9s %9s %7s %10s %7s  %s\n", name.c_str(), who, num(t.medianMs, "%.1f").c_str(),
+                num(t.p95Ms, "%.1f").c_str(), num(t.fps).c_str(), num(t.firstMs, "%.0f").c_str(),
+                num(vsVtk).c_str(), extra.c_str());
+  };
+  const bool vtk = r.vtkError.empty();
+  const double vtkMs = vtk ? r.vtk.medianMs : NAN;
+  line("CineVox plain", r.plain, ratio(vtkMs, r.plain.medianMs), "");
+  line("CineVox skipping (8^3)", r.skip, ratio(vtkMs, r.skip.medianMs),
+       "bricks empty " + num(100 * r.emptyBricks, "%.1f") + "%, built in " + num(r.skip.setupMs, "%.0f") +
+           " ms; max |skip - plain| " + num(r.skipMaxDiff, "%.2g"));
+  if (vtk)
+    line("VTK fixed-point", r.vtk, 1.0,
+         "check vs CineVox plain: mean |diff| RGB " + num(r.vsVtk.meanAbsRgb) + " of 255 over " +
+             std::to_string(r.vsVtk.drawn) + " px drawn by either, drawn by one only " +
+             num(100 * r.vsVtk.oneOnly) + "%");
+  else
+    std::printf("%-14s %-28s %s\n", name.c_str(), "VTK fixed-point", r.vtkError.c_str());
+  std::printf("%-14s (%d frames timed after an untimed first frame)\n", name.c_str(), frames);
+}
+
+}  // namespace
+}  // namespace cvx::bench
+
+int main(int argc, char** argv) {
+  using namespace cvx;
+  using namespace cvx::bench;
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  Options o = parseArgs(argc, argv);
+  RenderSetup& s = o.setup;
+  // Before the first use of the global pool: CineVox and VTK get the same number of threads.
+  setenv("CVX_THREADS", std::to_string(s.threads).c_str(), 1);
+  VolumeLook look;
+  look.points = boneTransferFunction();
+  look.unitMm = 1.0;
+  look.sampleMm = 0.5;
+  look.shading = {true, 0.2f, 0.7f, 0.3f, 20.0f};
+  std::printf(
+      "bench_render: %u threads (CineVox pool %u + caller, VTK SetNumberOfThreads %u); hardware %u; "
+      "%dx%d, %s %.0f deg, orbit %.0f deg a frame; samples %.2f mm, unit distance %.1f mm; shading "
+      "ambient %.2f diffuse %.2f specular %.2f power %.0f; jitter off\n",
+      s.threads, ThreadPool::global().size(), s.threads, std::thread::hardware_concurrency(), s.width,
+      s.height, s.perspective ? "perspective" : "parallel", s.fovYDeg, s.stepDeg, look.sampleMm, look.unitMm,
+      look.shading.ambient, look.shading.diffuse, look.shading.specular, look.shading.power);
+  std::printf("transfer function (HU: r g b alpha per unit distance):");
+  for (const TfPoint& p : look.points)
+    std::printf("  %.0f: %.2f %.2f %.2f %.2f", p.value, p.r, p.g, p.b, p.alpha);
+  std::printf("\n");
+  if (!s.dump.empty()) std::filesystem::create_directories(s.dump);
+
+  const std::string ct = o.data + "/ct";
+  std::printf("\n%-14s %-28s %9s %9s %7s %10s %7s\n", "input", "renderer", "median ms", "p95 ms", "fps",
+              "first ms", "x VTK");
+  InputResult small, big;
+  {
+    auto loaded = io::loadPath(ct);
+    if (!loaded.ok()) return std::printf("cannot load %s: %s\n", ct.c_str(), loaded.error().str().c_str()), 1;
+    const Volume& v = **loaded;
+    const auto& d = v.dims();
+    std::printf("CT %lldx%lldx%lld %s, spacing %.3f x %.3f x %.3f mm\n", (long long)d[0], (long long)d[1],
+                (long long)d[2], toString(v.type()), v.geometry.spacingMm.x, v.geometry.spacingMm.y,
+                v.geometry.spacingMm.z);
+    small = runInput("ct134", v, look, s, o.vtk);
+    if (!small.error.empty()) return std::printf("CineVox on ct: %s\n", small.error.c_str()), 1;
+    printInput("ct134", small, s.frames);
+  }
+  if (o.big) {
+    const std::string root = benchRoot();
+    std::error_code ec;
+    std::filesystem::create_directories(root, ec);
+    auto raw = decompressedSeries(ct, root, s.threads);
+    auto series = raw.ok() ? replicatedSeries(*raw, o.slices, root, s.threads) : raw;
+    if (!series.ok())
+      return std::printf("cannot build the %d-slice series: %s\n", o.slices, series.error().str().c_str()), 1;
+    auto loaded = io::loadPath(*series);
+    if (!loaded.ok())
+      return std::printf("cannot load %s: %s\n", series->c_str(), loaded.error().str().c_str()), 1;
+    const Volume& v = **loaded;
+    const auto& d = v.dims();
+    std::printf("%s: %lldx%lldx%lld %s, spacing %.3f x %.3f x %.3f mm (the CT's slices cycled)\n",
+                series->c_str(), (long long)d[0], (long long)d[1], (long long)d[2], toString(v.type()),
+                v.geometry.spacingMm.x, v.geometry.spacingMm.y, v.geometry.spacingMm.z);
+    RenderSetup bs = s;
+    bs.frames = o.bigFrames;
+    bs.stepDeg = 360.0 / o.bigFrames;
+    big = runInput("vol512", v, look, bs, o.vtk);
+    if (!big.error.empty()) return std::printf("CineVox on the 512^3 volume: %s\n", big.error.c_str()), 1;
+    printInput("vol512", big, bs.frames);
+  }
+  std::printf(
+      "\nx VTK = VTK median frame time / CineVox median frame time (higher is better); cpu_fps_512 and "
+      "cpu_vs_vtk: CineVox with skipping on the 512^3 volume (plain: %s fps, %s x VTK)\n",
+      num(o.big ? 1e3 / big.plain.medianMs : NAN).c_str(),
+      num(o.big ? ratio(big.vtk.medianMs, big.plain.medianMs) : NAN).c_str());
+  const double fps = o.big ? big.skip.fps : NAN;
+  const double vs = o.big && big.vtkError.empty() ? ratio(big.vtk.medianMs, big.skip.medianMs) : NAN;
+  std::printf("RESULT cpu_fps_512=%s cpu_vs_vtk=%s gpu_fps_1080p=NA gpu_vs_cpu=NA\n", num(fps).c_str(),
+              num(vs).c_str());
+  return 0;
+}

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+#include "render_frames.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <numbers>
+
+#include <cvx/render/raycast.h>
+
+namespace cvx::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+Timing timingOf(std::vector<double> s) {
+  Timing t;
+  if (s.empty()) return t;
+  std::sort(s.begin(), s.end());
+  t.medianMs = s[s.size() / 2] * 1e3;
+  t.p95Ms = s[std::min(s.size() - 1, size_t(std::ceil(0.95 * double(s.size()))) - 1)] * 1e3;
+  t.fps = t.medianMs > 0 ? 1e3 / t.medianMs : 0;
+  return t;
+}
+
+// Premultiplied float RGBA over black to 8-bit RGB.
+std::vector<uint8_t> toRgb8(const std::vector<float>& rgba) {
+  std::vector<uint8_t> out(rgba.size() / 4 * 3);
+  for (size_t i = 0; i < rgba.size() / 4; ++i)
+    for (int c = 0; c < 3; ++c)
+      out[3 * i + size_t(c)] = uint8_t(std::clamp(rgba[4 * i + size_t(c)], 0.0f, 1.0f) * 255 + 0.5f);
+  return out;
+}
+
+void writePpm(const std::string& path, const std::vector<uint8_t>& rgb, int w, int h) {
+  if (rgb.size() != size_t(w) * h * 3) return;
+  if (FILE* f = std::fopen(path.c_str(), "wb")) {
+    std::fprintf(f, "P6\n%d %d\n255\n", w, h);
+    std::fwrite(rgb.data(), 1, rgb.size(), f);
+    std::fclose(f);
+  }
+}
+
+// The frames whose images are compared: the front view and a quarter turn.
+std::vector<int> checkFrames(const RenderSetup& s) {
+  return s.frames > 4 ? std::vector{0, s.frames / 4} : std::vector{0};
+}
+
+struct CvxRun {
+  Timing t;
+  std::vector<std::vector<float>> images;  // at checkFrames
+  std::string error;
+};
+
+CvxRun runCvx(const Volume& v, const VolumeLook& look, const RenderSetup& s, const hd::TransferFunction1D& tf,
+              const hd::BrickMap* bricks) {
+  CvxRun r;
+  const size_t n = size_t(s.width) * s.height;
+  std::vector<float> rgba(4 * n);
+  const std::vector<int> checks = checkFrames(s);
+  std::vector<double> secs;
+  for (int i = -1; i < s.frames; ++i) {  // -1: the untimed first frame (frame 0 again)
+    hd::RaycastParams p =
+        raycastParams(v.geometry, v.dims(), orbitCamera(v, s, std::max(i, 0)), s.width, s.height);
+    p.stepMm = float(look.sampleMm);
+    p.shading = look.shading;
+    p.mode = hd::RenderMode::Composite;
+    p.jitter = false;  // samples at segment midpoints: t0 + (k + 0.5) * step
+    if (bricks) p.bricks = *bricks;
+    const auto t0 = Clock::now();
+    const Status st = render::raycastCpu(v, 0, p, tf, s.width, s.height, rgba.data());
+    const double dt = since(t0);
+    if (!st.ok()) return r.error = st.error().str(), r;
+    if (i < 0) {
+      r.t.firstMs = dt * 1e3;
+      continue;
+    }
+    secs.push_back(dt);
+    if (std::find(checks.begin(), checks.end(), i) != checks.end()) r.images.push_back(rgba);
+  }
+  const double first = r.t.firstMs;
+  r.t = timingOf(secs);
+  r.t.firstMs = first;
+  return r;
+}
+
+}  // namespace
+
+Camera3D orbitCamera(const Volume& v, const RenderSetup& s, int i) {
+  const Geometry& g = v.geometry;
+  const auto& d = v.dims();
+  const Vec3 centre = g.worldFromVoxel().applyPoint({(d[0] - 1) / 2.0, (d[1] - 1) / 2.0, (d[2] - 1) / 2.0});
+  const double diag = std::hypot(d[0] * g.spacingMm.x, d[1] * g.spacingMm.y);
+  const double halfHeight = 0.55 * diag;
+  const double a = i * s.stepDeg * std::numbers::pi / 180;
+  Camera3D c;
+  c.perspective = s.perspective;
+  c.fovYDeg = s.fovYDeg;
+  c.parallelHalfHeightMm = halfHeight;
+  const double dist = s.perspective ? halfHeight / std::tan(s.fovYDeg * std::numbers::pi / 360) : diag;
+  c.center = centre;
+  c.eye = centre + Vec3{std::sin(a), -std::cos(a), 0} * dist;  // LPS: anterior is -y
+  c.up = {0, 0, 1};
+  return c;
+}
+
+Agreement compareRgb(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b, int floor) {
+  Agreement r;
+  double sum = 0;
+  int64_t one = 0;
+  for (size_t i = 0; i + 2 < a.size() && i + 2 < b.size(); i += 3) {
+    const bool da = std::max({a[i], a[i + 1], a[i + 2]}) > floor,
+               db = std::max({b[i], b[i + 1], b[i + 2]}) > floor;
+    if (!da && !db) continue;
+    ++r.drawn;
+    if (da != db) ++one;
+    for (int c = 0; c < 3; ++c) sum += std::abs(int(a[i + size_t(c)]) - int(b[i + size_t(c)]));
+  }
+  r.meanAbsRgb = r.drawn ? sum / double(3 * r.drawn) : NAN;
+  r.oneOnly = r.drawn ? double(one) / double(r.drawn) : NAN;
+  return r;
+}
+
+InputResult runInput(const std::string& name, const Volume& v, const VolumeLook& look, const RenderSetup& s,
+                     bool withVtk) {
+  InputResult r;
+  // As the viewer builds it (view::VolumeRenderer): buildTransferTable's default node count.
+  auto built = buildTransferTable(look.points, look.unitMm);
+  if (!built.ok()) return r.error = built.error().str(), r;
+  const TransferTable& table = *built;
+  const hd::TransferFunction1D tf = table.view();
+
+  std::fprintf(stderr, "bench_render: %s: CineVox plain\n", name.c_str());
+  CvxRun plain = runCvx(v, look, s, tf, nullptr);
+  if (!plain.error.empty()) return r.error = plain.error, r;
+  r.plain = plain.t;
+
+  std::fprintf(stderr, "bench_render: %s: CineVox with skipping\n", name.c_str());
+  const auto t0 = Clock::now();
+  const BrickRanges ranges = brickRanges(v, 0, 8);
+  const std::vector<uint8_t> empty = emptyBricks(ranges, table);
+  const double setupMs = since(t0) * 1e3;
+  r.emptyBricks =
+      empty.empty() ? 0 : double(std::count(empty.begin(), empty.end(), 1)) / double(empty.size());
+  const hd::BrickMap map{empty.data(), ranges.bx, ranges.by, ranges.bz, ranges.size};
+  CvxRun skip = runCvx(v, look, s, tf, &map);
+  if (!skip.error.empty()) return r.error = skip.error, r;
+  r.skip = skip.t;
+  r.skip.setupMs = setupMs;
+  for (size_t k = 0; k < skip.images.size() && k < plain.images.size(); ++k)
+    for (size_t i = 0; i < skip.images[k].size(); ++i)
+      r.skipMaxDiff = std::max(r.skipMaxDiff, double(std::abs(skip.images[k][i] - plain.images[k][i])));
+
+  const std::vector<int> checks = checkFrames(s);
+  std::vector<uint8_t> cvxAll, vtkAll;
+  for (size_t k = 0; k < plain.images.size(); ++k) {
+    const std::vector<uint8_t> rgb = toRgb8(plain.images[k]);
+    cvxAll.insert(cvxAll.end(), rgb.begin(), rgb.end());
+    if (!s.dump.empty())
+      writePpm(s.dump + "/" + name + "_cvx_" + std::to_string(checks[k]) + ".ppm", rgb, s.width, s.height);
+  }
+  if (!withVtk) return r.vtkError = "not run", r;
+
+  std::fprintf(stderr, "bench_render: %s: VTK\n", name.c_str());
+  VtkVolume vtk(v, s.threads, look, s.width, s.height);
+  if (!vtk.error().empty()) return r.vtkError = vtk.error(), r;
+  std::vector<double> secs;
+  for (int i = -1; i < s.frames; ++i) {
+    const double dt = vtk.render(orbitCamera(v, s, std::max(i, 0)));
+    if (i < 0) {
+      r.vtk.firstMs = dt * 1e3;
+      continue;
+    }
+    secs.push_back(dt);
+    if (std::find(checks.begin(), checks.end(), i) == checks.end()) continue;
+    const std::vector<uint8_t> rgb = vtk.rgb();
+    if (rgb.empty()) {
+      r.vtkError = "no pixels read back";
+      continue;
+    }
+    vtkAll.insert(vtkAll.end(), rgb.begin(), rgb.end());
+    if (!s.dump.empty())
+      writePpm(s.dump + "/" + name + "_vtk_" + std::to_string(i) + ".ppm", rgb, s.width, s.height);
+  }
+  const double first = r.vtk.firstMs;
+  r.vtk = timingOf(secs);
+  r.vtk.firstMs = first;
+  r.vsVtk = compareRgb(cvxAll, vtkAll);
+  return r;
+}
+
+}  // namespace cvx::bench

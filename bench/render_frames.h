@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+// bench_render's frame sequences: the camera orbiting the volume, drawn by CineVox's CPU ray caster
+// (plain, and with empty-space skipping) and by the VTK peer, timed per frame, and the images
+// compared.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <cvx/core/raycast.h>
+#include <cvx/core/volume.h>
+
+#include "render_vtk.h"
+
+namespace cvx::bench {
+
+struct RenderSetup {
+  int width = 512, height = 512, frames = 36;
+  double stepDeg = 10;  // azimuth per frame, around the volume's centre
+  bool perspective = true;
+  double fovYDeg = 30;
+  unsigned threads = 2;
+  std::string dump;  // a folder for PPM images of the checked frame; empty: none
+};
+
+// Frame i of the orbit: from the front (anterior, patient's right on the image's left) turned by
+// i * stepDeg about the patient's long axis through the volume's centre. The view's height covers
+// the volume's diagonal across the axial plane (with a margin), so a volume taller than it is wide
+// fills the image rather than shrinking to a column.
+Camera3D orbitCamera(const Volume& v, const RenderSetup& s, int i);
+
+struct Timing {
+  double medianMs = 0, p95Ms = 0, fps = 0;  // fps: 1000 / median
+  double firstMs = 0;                       // the untimed first frame (VTK: gradients are built there)
+  double setupMs = 0;                       // CineVox skipping: brick ranges and flags
+};
+
+struct Agreement {
+  double meanAbsRgb = 0;  // mean |a - b| over the RGB channels of pixels either draws (0..255)
+  double oneOnly = 0;     // pixels drawn by one only, over pixels drawn by either
+  int64_t drawn = 0;      // pixels drawn by either
+};
+// A pixel is drawn when a channel exceeds `floor` (both images over black).
+Agreement compareRgb(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b, int floor = 4);
+
+struct InputResult {
+  Timing plain, skip, vtk;
+  Agreement vsVtk;         // CineVox (plain) against VTK, on the checked frame
+  double skipMaxDiff = 0;  // skipping against plain, largest |difference| of a channel (float)
+  double emptyBricks = 0;  // fraction of bricks found empty
+  std::string error;       // set when CineVox failed; the VTK peer's trouble goes in vtkError
+  std::string vtkError;
+};
+
+// Renders s.frames frames of v with CineVox (plain, then skipping) and VTK (unless withVtk is
+// false), each after one untimed first frame; compares the middle frame's images.
+InputResult runInput(const std::string& name, const Volume& v, const VolumeLook& look, const RenderSetup& s,
+                     bool withVtk);
+
+}  // namespace cvx::bench

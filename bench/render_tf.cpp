@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+#include "render_tf.h"
+
+namespace cvx::bench {
+
+std::vector<TfPoint> boneTransferFunction() {
+  // Air and soft tissue transparent; bone from 150 HU, ivory at 400 HU, white and nearly opaque
+  // (per mm) from 1500 HU.
+  return {{-1000, 0.0f, 0.0f, 0.0f, 0.0f},
+          {150, 0.55f, 0.25f, 0.15f, 0.0f},
+          {400, 0.95f, 0.88f, 0.70f, 0.25f},
+          {1500, 1.0f, 1.0f, 1.0f, 0.85f},
+          {3071, 1.0f, 1.0f, 1.0f, 0.85f}};
+}
+
+std::vector<uint8_t> emptyBricks(const BrickRanges& r, const TransferTable& tf) {
+  std::vector<uint8_t> e(r.minMax.size() / 2);
+  for (size_t i = 0; i < e.size(); ++i) e[i] = tf.transparent(r.minMax[2 * i], r.minMax[2 * i + 1]) ? 1 : 0;
+  return e;
+}
+
+}  // namespace cvx::bench
