@@ -100,3 +100,31 @@ TEST(Render3d, ZoomEnlargesAndBadRequestsAreErrors) {
   ASSERT_FALSE(e.ok());
   EXPECT_EQ(e.error().code, "tf.bad_points");
 }
+
+// projectToPixel inverts the ray caster's camera: a point on pixel (x, y)'s ray lands on that
+// pixel's centre, for both projections; a point behind a perspective eye has no pixel.
+TEST(Render3d, ProjectToPixelInvertsTheCameraRays) {
+  auto v = marker({0, 0, 0});
+  for (bool perspective : {false, true}) {
+    Camera3DView cv;
+    cv.azimuthDeg = 35;
+    cv.elevationDeg = -20;
+    cv.perspective = perspective;
+    const Camera3D cam = orbitCamera(*v, cv);
+    const hd::RayCamera rays = rayCamera(v->geometry, cam, 70, 50);
+    const Mat4 world = v->geometry.worldFromVoxel();
+    for (int y : {0, 17, 49})
+      for (int x : {0, 33, 69}) {
+        hd::Vec3f o, d;
+        hd::pixelRay(rays, x, y, o, d);
+        const Vec3 p = world.applyPoint(Vec3{o.x, o.y, o.z} + Vec3{d.x, d.y, d.z} * 123.0);
+        const auto px = projectToPixel(cam, p, 70, 50);
+        ASSERT_TRUE(px.has_value());
+        EXPECT_NEAR((*px)[0], x + 0.5, 1e-3) << x << "," << y;
+        EXPECT_NEAR((*px)[1], y + 0.5, 1e-3) << x << "," << y;
+      }
+    if (perspective) {
+      EXPECT_FALSE(projectToPixel(cam, cam.eye + (cam.eye - cam.center), 70, 50).has_value());
+    }
+  }
+}

@@ -49,6 +49,23 @@ Camera3D orbitCamera(const Volume& v, const Camera3DView& c) {
   return cam;
 }
 
+std::optional<std::array<double, 2>> projectToPixel(const Camera3D& c, Vec3 world, int width, int height) {
+  const Vec3 f = normalized(c.center - c.eye);
+  const Vec3 right = normalized(cross(f, c.up));
+  const Vec3 up = cross(right, f);
+  if (!(norm(f) > 0) || !(norm(right) > 0) || width <= 0 || height <= 0) return std::nullopt;
+  const Vec3 rel = world - c.eye;
+  double u = dot(rel, right), v = dot(rel, up), pixel = 2 * c.parallelHalfHeightMm / height;
+  if (c.perspective) {
+    const double depth = dot(rel, f);
+    if (!(depth > 0)) return std::nullopt;
+    u /= depth;
+    v /= depth;
+    pixel = 2 * std::tan(std::clamp(c.fovYDeg, 1e-3, 179.0) * kDegree / 2) / height;
+  }
+  return std::array<double, 2>{width / 2.0 + u / pixel, height / 2.0 - v / pixel};
+}
+
 Result<const RgbaImage*> VolumeRenderer::draw(std::shared_ptr<const Volume> v, int phase, const TransferPreset& preset,
                                               const Camera3DView& camera, int width, int height, const Quality3D& q) {
   if (!v || width <= 0 || height <= 0 || width > 16384 || height > 16384 || phase < 0 || phase >= v->dims()[3])

@@ -261,6 +261,18 @@ int ViewerState::phaseCount() const {
   return ref ? static_cast<int>(std::max<int64_t>(1, ref->dims()[3])) : 1;
 }
 
+void ViewerState::setCamera3d(const Camera3DView& c) {
+  camera3d_ = c;
+  camera3d_.elevationDeg = std::clamp(c.elevationDeg, -90.0, 90.0);
+  camera3d_.zoom = std::clamp(c.zoom, 0.05, 50.0);
+  notify(kView3d);
+}
+
+void ViewerState::setPreset3d(const std::string& name) {
+  preset3d_ = name;
+  notify(kView3d);
+}
+
 void ViewerState::setPhase(int phase) {
   const int p = std::clamp(phase, 0, phaseCount() - 1);
   if (p == phase_) return;

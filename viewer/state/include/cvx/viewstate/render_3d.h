@@ -4,7 +4,9 @@
 // end. The GUI's 3D view and the headless `cinevox render --view 3d` draw through this.
 #pragma once
 #include <cstdint>
+#include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,18 +18,13 @@
 
 namespace cvx::view {
 
-// The 3D view's camera, orbiting the volume's centre. Azimuth 0, elevation 0 looks from the front
-// (anterior) with superior up, so the patient's right is on the image's left; azimuth 90 looks from
-// the patient's left, 180 from behind; elevation 90 looks down from above (superior). zoom 1 fits
-// the volume's bounding sphere to the image height; 2 shows half as much.
-struct Camera3DView {
-  double azimuthDeg = 0, elevationDeg = 0, zoom = 1;
-  bool perspective = true;
-  double fovYDeg = 30;
-};
-
-// The patient-space camera of c for volume v (its box's centre and bounding sphere).
+// The patient-space camera of c (state.h) for volume v (its box's centre and bounding sphere).
 Camera3D orbitCamera(const Volume& v, const Camera3DView& c);
+
+// Where a patient-space point falls in a width x height image of camera c: pixel coordinates (x
+// right, y down; pixel (i, j)'s centre at (i + 0.5, j + 0.5)), the inverse of rayCamera's rays.
+// Nothing for a point behind a perspective eye or a degenerate camera.
+std::optional<std::array<double, 2>> projectToPixel(const Camera3D& c, Vec3 world, int width, int height);
 
 struct Quality3D {
   double stepMm = 0;  // 0: half the smallest voxel spacing

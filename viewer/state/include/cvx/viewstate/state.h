@@ -53,6 +53,17 @@ enum Change : uint32_t {
   kCamera = 1u << 5,   // zoom or pan
   kSlab = 1u << 6,
   kLinks = 1u << 7,
+  kView3d = 1u << 8,  // the 3D view's camera or preset
+};
+
+// The 3D view's camera, orbiting the reference volume's centre. Azimuth 0, elevation 0 looks from
+// the front (anterior) with superior up, so the patient's right is on the image's left; azimuth 90
+// looks from the patient's left, 180 from behind; elevation 90 looks down from above (superior).
+// zoom 1 fits the volume's bounding sphere to the image height; 2 shows half as much.
+struct Camera3DView {
+  double azimuthDeg = 0, elevationDeg = 0, zoom = 1;
+  bool perspective = true;
+  double fovYDeg = 30;
 };
 struct ChangeEvent {
   uint32_t what = 0;
@@ -135,6 +146,12 @@ class ViewerState {
   int phaseCount() const;
   void setPhase(int phase);
 
+  // The 3D view: its camera and its transfer-function preset (a name of resources/transfer_functions).
+  const Camera3DView& camera3d() const { return camera3d_; }
+  void setCamera3d(const Camera3DView& c);
+  const std::string& preset3d() const { return preset3d_; }
+  void setPreset3d(const std::string& name);
+
   // Frames of reference: a layer whose FrameOfReferenceUID differs from the reference layer's is
   // unlinked unless the user links it by an offset (mm, added to the cursor for that frame).
   void linkFrameByOffset(const std::string& frameOfReferenceUid, Vec3 offsetMm);
@@ -167,6 +184,8 @@ class ViewerState {
   std::map<std::string, Vec3> frameOffsets_;
   Vec3 cursor_;
   int phase_ = 0;
+  Camera3DView camera3d_;
+  std::string preset3d_ = "ct-bone";
   Convention convention_ = Convention::Radiological;
   bool snap_ = true;
   bool linkZoom_ = true;
