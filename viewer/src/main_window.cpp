@@ -20,12 +20,14 @@
 #include <QToolBar>
 
 #include <cvx/studydb/database.h>
+#include <cvx/viewstate/tf_presets.h>
 
 #include "browser.h"
 #include "plane_view.h"
 #include "series_list.h"
 #include "study_model.h"
 #include "viewport_grid.h"
+#include "volume_view.h"
 
 namespace cvx::viewer {
 
@@ -140,6 +142,12 @@ void MainWindow::buildToolbar() {
   };
   connect(slab_, qOverload<int>(&QComboBox::activated), this, applySlab);
   connect(slabMode_, qOverload<int>(&QComboBox::activated), this, applySlab);
+  preset3d_ = new QComboBox(this);
+  preset3d_->setObjectName("preset3d");
+  preset3d_->setToolTip(tr("Transfer function of the 3D view"));
+  for (const std::string& name : view::transferPresetNames()) preset3d_->addItem(QString::fromStdString(name));
+  bar->addWidget(preset3d_);
+  connect(preset3d_, &QComboBox::textActivated, this, [this](const QString& name) { setPreset3d(name.toStdString()); });
   bar->addSeparator();
   QAction* neuro = bar->addAction(tr("Neurological"));
   neuro->setObjectName("neurological");
@@ -342,11 +350,24 @@ void MainWindow::onLoadFinished(int index, const QString& error) {
 void MainWindow::takeScreenshotAndQuit(bool ok) {
   if (screenshotPath_.isEmpty() || screenshotTaken_) return;
   screenshotTaken_ = true;
-  QTimer::singleShot(200, this, [this, ok] {
-    const bool saved = grab().save(screenshotPath_, "PNG");
-    if (!saved) std::fprintf(stderr, "viewer.screenshot_failed: cannot write %s\n", screenshotPath_.toLocal8Bit().constData());
-    QApplication::exit(ok && saved ? 0 : 1);
-  });
+  QTimer::singleShot(200, this, [this, ok] { saveScreenshotWhenRefined(ok, 200); });
+}
+
+// The 3D view's full-resolution image comes from a worker: wait for it (at most 30 s), then grab.
+void MainWindow::saveScreenshotWhenRefined(bool ok, int waitedMs) {
+  const VolumeView* v3d = grid_->volumeView();
+  if (v3d && !v3d->refined() && waitedMs < 30000) {
+    QTimer::singleShot(100, this, [this, ok, waitedMs] { saveScreenshotWhenRefined(ok, waitedMs + 100); });
+    return;
+  }
+  const bool saved = grab().save(screenshotPath_, "PNG");
+  if (!saved) std::fprintf(stderr, "viewer.screenshot_failed: cannot write %s\n", screenshotPath_.toLocal8Bit().constData());
+  QApplication::exit(ok && saved ? 0 : 1);
+}
+
+void MainWindow::setPreset3d(const std::string& name) {
+  state_.setPreset3d(name);
+  preset3d_->setCurrentText(QString::fromStdString(name));
 }
 
 }  // namespace cvx::viewer

@@ -81,6 +81,8 @@ class MainWindow : public QMainWindow {
   void onLoadFinished(int index, const QString& error);
   void onPresetChosen(int index);
   void setActiveView(int view);
+  void setPreset3d(const std::string& name);
+  void saveScreenshotWhenRefined(bool ok, int waitedMs);  // the 3D view's transfer function, and the box showing it
   void fillPresets();
   void updatePhaseSlider();
 
@@ -106,6 +108,7 @@ class MainWindow : public QMainWindow {
   QComboBox* presets_ = nullptr;
   QComboBox* slab_ = nullptr;
   QComboBox* slabMode_ = nullptr;
+  QComboBox* preset3d_ = nullptr;
   QProgressBar* progress_ = nullptr;
   QLabel* status_ = nullptr;
   QPushButton* reduced_ = nullptr;  // "Load at 1/n resolution" after io.over_budget

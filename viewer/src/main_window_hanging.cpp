@@ -14,6 +14,8 @@
 #include <QStatusBar>
 
 #include "main_window.h"
+
+#include <cvx/viewstate/tf_presets.h>
 #include "study_model.h"
 #include "viewport_grid.h"
 
@@ -126,6 +128,9 @@ void MainWindow::applyLayout(const view::Layout& layout, int primary,
   }
   state_.setViews(orientations, viewLayers);
   if (again) state_.setCursor(cursor);
+  // A new series opens its 3D view with its modality's preset; another grid keeps the reader's.
+  if (!again && primary >= 0)
+    setPreset3d(view::defaultTransferPreset(model_->series()[static_cast<size_t>(primary)].info.modality));
   grid_->setLayout(layout);
   for (QAction* a : layoutGroup_ ? layoutGroup_->actions() : QList<QAction*>{})
     a->setChecked(a->text() == QString::fromStdString(layout.name));

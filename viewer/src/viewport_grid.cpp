@@ -2,9 +2,9 @@
 #include "viewport_grid.h"
 
 #include <QGridLayout>
-#include <QLabel>
 
 #include "plane_view.h"
+#include "volume_view.h"
 
 namespace cvx::viewer {
 
@@ -24,6 +24,7 @@ void ViewportGrid::setLayout(const view::Layout& layout) {
   }
   cells_.clear();
   views_.clear();
+  volume_ = nullptr;
   layout_ = layout;
   for (int r = 0; r < grid_->rowCount(); ++r) grid_->setRowStretch(r, 0);
   for (int c = 0; c < grid_->columnCount(); ++c) grid_->setColumnStretch(c, 0);
@@ -31,11 +32,9 @@ void ViewportGrid::setLayout(const view::Layout& layout) {
   for (size_t c = 0; c < layout.cells.size(); ++c) {
     QWidget* cell = nullptr;
     if (layout.cells[c].kind == view::CellKind::ThreeD) {
-      auto* label = new QLabel(tr("3D view\n(volume renderer: issue 11)"), this);
-      label->setAlignment(Qt::AlignCenter);
-      label->setStyleSheet("background: black; color: gray;");
-      label->setObjectName("viewport3d");
-      cell = label;
+      volume_ = new VolumeView(state_, this);
+      volume_->setObjectName("viewport3d");
+      cell = volume_;
     } else if (view < state_.viewCount()) {
       auto* pv = new PlaneView(state_, tools_, view, this);
       pv->setObjectName(QString("viewport%1").arg(view));
@@ -57,6 +56,7 @@ void ViewportGrid::setLayout(const view::Layout& layout) {
 
 void ViewportGrid::invalidate() {
   for (PlaneView* v : views_) v->invalidate();
+  if (volume_) volume_->invalidate();
 }
 
 }  // namespace cvx::viewer

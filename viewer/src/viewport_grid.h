@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The viewports of a layout (1x1, 1x2, 2x2, 1x3): each cell a PlaneView over one view of the viewer
-// state, or the 3D view's place. A series dragged onto a viewport (from the series list or the
+// state, or the 3D view (VolumeView). A series dragged onto a viewport (from the series list or the
 // browser) is reported with the viewport's view index.
 #pragma once
 #include <vector>
@@ -17,6 +17,7 @@ class QGridLayout;
 namespace cvx::viewer {
 
 class PlaneView;
+class VolumeView;
 
 // The MIME type of a dragged series: its index in the open study's series list, as text.
 inline constexpr const char* kSeriesMime = "application/x-cinevox-series";
@@ -30,6 +31,7 @@ class ViewportGrid : public QWidget {
   void setLayout(const view::Layout& layout);
   const view::Layout& layout() const { return layout_; }
   const std::vector<PlaneView*>& views() const { return views_; }
+  VolumeView* volumeView() const { return volume_; }  // the 3D cell, or null
   void invalidate();  // every view reslices on its next paint (slices arrived)
   void repaint();     // every view draws again (tools, measurements, overlay options changed)
 
@@ -44,6 +46,7 @@ class ViewportGrid : public QWidget {
   QGridLayout* grid_ = nullptr;
   std::vector<QWidget*> cells_;
   std::vector<PlaneView*> views_;
+  VolumeView* volume_ = nullptr;
 };
 
 }  // namespace cvx::viewer

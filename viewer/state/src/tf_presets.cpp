@@ -174,4 +174,11 @@ Result<TransferPreset> resolveRelative(const TransferPreset& preset, double p1, 
   return out;
 }
 
+std::string defaultTransferPreset(const std::string& modality) {
+  if (modality == "CT") return "ct-bone";
+  if (modality == "MR") return "mr-default";
+  if (modality == "PT") return "pet-hot-iron";
+  return "mip";
+}
+
 }  // namespace cvx::view

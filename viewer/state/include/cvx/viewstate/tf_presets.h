@@ -44,6 +44,10 @@ std::vector<std::string> transferPresetNames(const std::string& dir);
 Result<TransferPreset> loadTransferPreset(const std::string& name);
 Result<TransferPreset> loadTransferPreset(const std::string& name, const std::string& dir);
 
+// The preset a 3D view opens with for a series of this modality: CT ct-bone, MR mr-default, PT
+// pet-hot-iron, anything else mip.
+std::string defaultTransferPreset(const std::string& modality);
+
 // A relative preset made absolute for one volume: each value x becomes p1 + x * (p99 - p1), and
 // relative is cleared. A preset that is not relative comes back unchanged. Error: tf.bad_range
 // (p1 or p99 not finite, or p99 < p1).

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+#include "volume_view.h"
+
+#include <QMouseEvent>
+#include <QPainter>
+#include <QPointer>
+#include <QTimer>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cmath>
+
+#include <cvx/viewstate/tf_presets.h>
+
+namespace cvx::viewer {
+namespace {
+
+constexpr int kCoarse = 4;            // pixels per coarse-image pixel while the camera moves
+constexpr int kRefineDelayMs = 250;   // the camera has stopped when nothing changed this long
+constexpr double kDegreesPerPixel = 0.5;
+
+QImage toQImage(const view::RgbaImage& im) {
+  return QImage(reinterpret_cast<const uchar*>(im.pixels.data()), im.width, im.height, QImage::Format_RGBA8888)
+      .copy();
+}
+
+}  // namespace
+
+VolumeView::VolumeView(view::ViewerState& state, QWidget* parent) : QWidget(parent), state_(state) {
+  setMinimumSize(200, 200);
+  setFocusPolicy(Qt::StrongFocus);
+  refine_ = new QTimer(this);
+  refine_->setSingleShot(true);
+  connect(refine_, &QTimer::timeout, this, &VolumeView::startFine);
+  subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
+    if (e.what & (view::kView3d | view::kLayers | view::kPhase)) changed();
+    else if (e.what & view::kCursor) update();  // the crosshair moves over the same picture
+  });
+}
+
+VolumeView::~VolumeView() {
+  if (worker_.joinable()) worker_.join();
+}
+
+void VolumeView::invalidate() { changed(); }
+
+void VolumeView::changed() {
+  ++generation_;
+  update();
+}
+
+bool VolumeView::loadPreset() {
+  if (presetName_ == state_.preset3d() && error_.isEmpty()) return true;
+  presetName_ = state_.preset3d();
+  auto p = view::loadTransferPreset(presetName_);
+  if (!p) {
+    error_ = QString::fromStdString(p.error().str());
+    return false;
+  }
+  preset_ = std::move(*p);
+  error_.clear();
+  return true;
+}
+
+void VolumeView::resizeEvent(QResizeEvent* e) {
+  QWidget::resizeEvent(e);
+  changed();
+}
+
+void VolumeView::paintEvent(QPaintEvent*) {
+  QPainter p(this);
+  p.fillRect(rect(), Qt::black);
+  if (state_.layers().empty()) {
+    p.setPen(Qt::gray);
+    p.drawText(rect(), Qt::AlignCenter, tr("No series"));
+    return;
+  }
+  if (shownGeneration_ != generation_ && loadPreset()) {
+    // Out of date: a coarse picture now, the fine one once the camera rests.
+    const view::Camera3DView cam = state_.camera3d();
+    auto im = coarse_.draw(state_.layers().front().volume, state_.phase(), preset_, cam,
+                           std::max(1, width() / kCoarse), std::max(1, height() / kCoarse));
+    if (im) {
+      image_ = toQImage(**im);
+      shownGeneration_ = generation_;
+      shownFine_ = false;
+      refine_->start(kRefineDelayMs);
+    } else {
+      error_ = QString::fromStdString(im.error().str());
+    }
+  }
+  if (!error_.isEmpty()) {
+    p.setPen(Qt::red);
+    p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap, error_);
+    return;
+  }
+  p.setRenderHint(QPainter::SmoothPixmapTransform, true);
+  p.drawImage(rect(), image_);
+  drawCursor(p);
+  p.setPen(QColor(200, 200, 200));
+  const view::Camera3DView& c = state_.camera3d();
+  p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignLeft | Qt::AlignTop,
+             QString("3D  %1\naz %2  el %3%4")
+                 .arg(QString::fromStdString(preset_.title.empty() ? presetName_ : preset_.title))
+                 .arg(c.azimuthDeg, 0, 'f', 0)
+                 .arg(c.elevationDeg, 0, 'f', 0)
+                 .arg(shownFine_ ? "" : "  (preview)"));
+}
+
+void VolumeView::drawCursor(QPainter& p) {
+  const auto& volume = state_.layers().front().volume;
+  const Camera3D cam = view::orbitCamera(*volume, state_.camera3d());
+  const auto at = view::projectToPixel(cam, state_.cursor(), width(), height());
+  if (!at) return;
+  const QPointF c((*at)[0], (*at)[1]);
+  p.setPen(QPen(QColor(80, 220, 80), 1.5));
+  p.drawLine(c - QPointF(8, 0), c - QPointF(3, 0));
+  p.drawLine(c + QPointF(3, 0), c + QPointF(8, 0));
+  p.drawLine(c - QPointF(0, 8), c - QPointF(0, 3));
+  p.drawLine(c + QPointF(0, 3), c + QPointF(0, 8));
+}
+
+void VolumeView::startFine() {
+  if (state_.layers().empty() || !error_.isEmpty()) return;
+  if (busy_.exchange(true)) {  // the last fine render is still running: try again when it is done
+    refine_->start(kRefineDelayMs);
+    return;
+  }
+  if (worker_.joinable()) worker_.join();
+  const uint64_t generation = generation_;
+  worker_ = std::thread([this, generation, volume = state_.layers().front().volume, phase = state_.phase(),
+                         preset = preset_, cam = state_.camera3d(), w = width(), h = height()] {
+    auto im = fine_.draw(volume, phase, preset, cam, w, h);
+    QImage image = im ? toQImage(**im) : QImage();
+    QPointer<VolumeView> self(this);
+    QMetaObject::invokeMethod(
+        this,
+        [self, image = std::move(image), generation] {
+          if (!self) return;
+          self->busy_ = false;
+          if (!image.isNull() && generation == self->generation_) {
+            self->image_ = image;
+            self->shownGeneration_ = generation;
+            self->shownFine_ = true;
+            self->update();
+          }
+        },
+        Qt::QueuedConnection);
+  });
+}
+
+void VolumeView::wheelEvent(QWheelEvent* e) {
+  view::Camera3DView c = state_.camera3d();
+  c.zoom *= std::pow(1.15, e->angleDelta().y() / 120.0);
+  state_.setCamera3d(c);
+  e->accept();
+}
+
+void VolumeView::mousePressEvent(QMouseEvent* e) {
+  rotating_ = e->button() == Qt::LeftButton;
+  lastAt_ = e->position().toPoint();
+}
+
+void VolumeView::mouseMoveEvent(QMouseEvent* e) {
+  if (!rotating_) return;
+  const QPoint d = e->position().toPoint() - lastAt_;
+  lastAt_ = e->position().toPoint();
+  view::Camera3DView c = state_.camera3d();
+  // Dragging right turns the patient to the right (the camera goes left round them); up tilts the
+  // view to look from above.
+  c.azimuthDeg = std::fmod(c.azimuthDeg - d.x() * kDegreesPerPixel + 360.0, 360.0);
+  c.elevationDeg = c.elevationDeg + d.y() * kDegreesPerPixel;
+  state_.setCamera3d(c);
+}
+
+void VolumeView::mouseReleaseEvent(QMouseEvent*) { rotating_ = false; }
+
+}  // namespace cvx::viewer

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+// The 3D view: a thin widget over the viewer state's 3D camera and preset (ViewerState::camera3d,
+// preset3d) that shows the reference volume rendered by view::VolumeRenderer, with the cursor (the
+// crosshair of the MPR views) projected onto it. While the camera moves it draws at a quarter of
+// its resolution on the UI thread; once it stops, a full-resolution image is rendered on a worker
+// thread and replaces it (progressive refinement). Left drag rotates, the wheel zooms.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <thread>
+
+#include <QImage>
+#include <QPoint>
+#include <QString>
+#include <QWidget>
+
+#include <cvx/viewstate/render_3d.h>
+#include <cvx/viewstate/state.h>
+
+class QTimer;
+
+namespace cvx::viewer {
+
+class VolumeView : public QWidget {
+  Q_OBJECT
+ public:
+  explicit VolumeView(view::ViewerState& state, QWidget* parent = nullptr);
+  ~VolumeView() override;
+  // The voxels changed (progressive loading): render again.
+  void invalidate();
+  // The image on screen is the full-resolution rendering of the current state (tests wait for it).
+  bool refined() const { return shownFine_ && shownGeneration_ == generation_; }
+
+ protected:
+  void paintEvent(QPaintEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
+  void wheelEvent(QWheelEvent* event) override;
+  void mousePressEvent(QMouseEvent* event) override;
+  void mouseMoveEvent(QMouseEvent* event) override;
+  void mouseReleaseEvent(QMouseEvent* event) override;
+
+ private:
+  void changed();     // the picture is out of date: a coarse one at the next paint, a fine one later
+  void startFine();   // the full-resolution render on the worker
+  bool loadPreset();  // the state's preset, cached by name; false (and error_) when it cannot be read
+  void drawCursor(class QPainter& p);
+
+  view::ViewerState& state_;
+  view::ViewerState::Subscription subscription_;
+  view::VolumeRenderer coarse_;  // UI thread
+  view::VolumeRenderer fine_;    // worker thread only, while busy_
+  view::TransferPreset preset_;
+  std::string presetName_;
+  QImage image_;
+  uint64_t generation_ = 1, shownGeneration_ = 0;
+  bool shownFine_ = false;
+  std::thread worker_;
+  std::atomic<bool> busy_{false};
+  QTimer* refine_ = nullptr;
+  QPoint lastAt_;
+  bool rotating_ = false;
+  QString error_;
+};
+
+}  // namespace cvx::viewer
