@@ -81,13 +81,16 @@ CVX_HD_INLINE PixelResult shadePixel(const RaycastParams& p, const TransferFunct
   float tHi = 0.0f, tLo = 0.0f;
   int count = 0;
   Rgba acc;
+  TfNode iPrev;  // the running integrals at prev (pre-integration)
   for (int k = 0;; ++k) {
     const float t = t0 + (static_cast<float>(k) + j) * step;
     if (!(t < t1)) break;
     const Vec3f q = o + d * t;
     const float v = s.sample(q);
     if (p.mode == RenderMode::Composite) {
-      const Rgba seg = count > 0 ? tfSegment(tf, prev, v, step) : tfSegment(tf, v, v, step);
+      const TfNode iv = tf.integral ? tfIntegral(tf, v) : TfNode{};
+      const Rgba seg = count > 0 ? tfSegmentFrom(tf, prev, v, iPrev, iv, step) : tfSegmentFrom(tf, v, v, iv, iv, step);
+      iPrev = iv;
       if (seg.a > 0.0f) {
         Vec3f c{seg.r, seg.g, seg.b};
         if (p.shading.on) c = shadeColour(p, c, gradientAt(s, q), view);
@@ -111,6 +114,7 @@ CVX_HD_INLINE PixelResult shadePixel(const RaycastParams& p, const TransferFunct
             const float tl = t0 + (static_cast<float>(k) + j) * step;
             if (!(tl < t1)) break;
             prev = s.sample(o + d * tl);
+            if (tf.integral) iPrev = tfIntegral(tf, prev);
             ++count;
             continue;
           }

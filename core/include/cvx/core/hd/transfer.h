@@ -102,18 +102,26 @@ struct Rgba {
 // 0 for sigma 0 without the exponential (most samples of a rendering are transparent).
 CVX_HD_INLINE float opacityOf(float sigma, float ds) { return sigma > 0.0f ? 1.0f - expf(-sigma * ds) : 0.0f; }
 
-CVX_HD_INLINE Rgba tfSegment(const TransferFunction1D& tf, float sf, float sb, float ds) {
+// tfSegment with the running integrals at sf and sb already known (i0 = tfIntegral(tf, sf),
+// i1 = tfIntegral(tf, sb); unused without pre-integration): a ray reuses each sample's integral
+// as the next segment's start.
+CVX_HD_INLINE Rgba tfSegmentFrom(const TransferFunction1D& tf, float sf, float sb, const TfNode& i0, const TfNode& i1,
+                                 float ds) {
   const float span = sb - sf;
   const float scale = (tf.hi - tf.lo) / static_cast<float>(tf.n - 1);
   if (!tf.integral || !(span > 1e-3f * scale || span < -1e-3f * scale)) {
     const TfNode c = tfLookup(tf, 0.5f * (sf + sb));
     return {c.r, c.g, c.b, opacityOf(c.sigma, ds)};
   }
-  const TfNode i0 = tfIntegral(tf, sf), i1 = tfIntegral(tf, sb);
   const float s = i1.sigma - i0.sigma;
   const float depth = ds * s / span;
   if (!(s > 1e-12f || s < -1e-12f)) return {0, 0, 0, 0};
   return {(i1.r - i0.r) / s, (i1.g - i0.g) / s, (i1.b - i0.b) / s, 1.0f - expf(-(depth > 0 ? depth : 0.0f))};
+}
+
+CVX_HD_INLINE Rgba tfSegment(const TransferFunction1D& tf, float sf, float sb, float ds) {
+  if (!tf.integral) return tfSegmentFrom(tf, sf, sb, TfNode{}, TfNode{}, ds);
+  return tfSegmentFrom(tf, sf, sb, tfIntegral(tf, sf), tfIntegral(tf, sb), ds);
 }
 
 }  // namespace cvx::hd
