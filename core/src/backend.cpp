@@ -114,4 +114,14 @@ Result<std::unique_ptr<Backend>> BackendRegistry::selectFromEnvironment() {
   return select(env ? std::string_view(env) : std::string_view());
 }
 
+Status checkImageRequest(const Volume& v, int64_t phase, int width, int height, const void* out) {
+  auto bad = [](std::string m) { return makeError("render.bad_request", std::move(m)); };
+  if (!out) return bad("no output buffer");
+  if (width <= 0 || height <= 0) return bad("output size " + std::to_string(width) + "x" + std::to_string(height));
+  const auto& d = v.dims();
+  if (phase < 0 || phase >= d[3]) return bad("phase " + std::to_string(phase) + " of " + std::to_string(d[3]));
+  if (!v.data() || d[0] <= 0 || d[1] <= 0 || d[2] <= 0) return bad("empty volume");
+  return {};
+}
+
 }  // namespace cvx

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // One thread per output pixel running core/hd/reslice.h: the function the CPU back end runs.
+#include <cvx/core/backend.h>
 #include <cvx/core/hd/reslice.h>
 #include <cvx/cuda/device.h>
 #include <cvx/cuda/reslice.h>
@@ -43,11 +44,7 @@ Error badRequest(std::string message) { return makeError("render.bad_request", s
 }  // namespace
 
 Status reslice(const Volume& v, int64_t phase, const hd::ResliceParams& p, int width, int height, float* out) {
-  if (!out) return badRequest("no output buffer");
-  if (width <= 0 || height <= 0) return badRequest("output size " + std::to_string(width) + "x" + std::to_string(height));
-  const auto& d = v.dims();
-  if (phase < 0 || phase >= d[3]) return badRequest("phase " + std::to_string(phase) + " of " + std::to_string(d[3]));
-  if (!v.data() || d[0] <= 0 || d[1] <= 0 || d[2] <= 0) return badRequest("empty volume");
+  CVX_TRY(checkImageRequest(v, phase, width, height, out));
   if (auto dev = probeDevice(); !dev.ok()) return dev.error();
   switch (v.type()) {
     case PixelType::UInt8: return launch<uint8_t>(v, phase, p, width, height, out);

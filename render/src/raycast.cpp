@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <cvx/core/backend.h>
 #include <cvx/render/raycast.h>
 
 #include <algorithm>
@@ -47,13 +48,7 @@ Status run(const Volume& v, int64_t phase, const hd::RaycastParams& p, const hd:
 
 Status raycastCpu(const Volume& v, int64_t phase, const hd::RaycastParams& p, const hd::TransferFunction1D& tf,
                   int width, int height, float* rgba, float* depth, float* value, ThreadPool* pool) {
-  if (!rgba) return badRequest("no output buffer");
-  if (width <= 0 || height <= 0)
-    return badRequest("output size " + std::to_string(width) + "x" + std::to_string(height));
-  const auto& d = v.dims();
-  if (phase < 0 || phase >= d[3])
-    return badRequest("phase " + std::to_string(phase) + " of " + std::to_string(d[3]));
-  if (!v.data() || d[0] <= 0 || d[1] <= 0 || d[2] <= 0) return badRequest("empty volume");
+  CVX_TRY(checkImageRequest(v, phase, width, height, rgba));
   if (!tf.nodes || tf.n < 2 || !(tf.hi > tf.lo)) return badRequest("a transfer function needs 2 nodes over lo < hi");
   if (p.depthIn && p.width != width) return badRequest("depthIn's row length is not the image width");
   ThreadPool& tp = pool ? *pool : ThreadPool::global();

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <cvx/core/backend.h>
 #include <cvx/render/reslice.h>
 
 #include <algorithm>
@@ -44,13 +45,7 @@ Status run(const Volume& v, int64_t phase, const hd::ResliceParams& p, int width
 
 Status resliceCpu(const Volume& v, int64_t phase, const hd::ResliceParams& p, int width, int height,
                   float* out, ThreadPool* pool, const RowsDone& rowsDone) {
-  if (!out) return badRequest("no output buffer");
-  if (width <= 0 || height <= 0)
-    return badRequest("output size " + std::to_string(width) + "x" + std::to_string(height));
-  const auto& d = v.dims();
-  if (phase < 0 || phase >= d[3])
-    return badRequest("phase " + std::to_string(phase) + " of " + std::to_string(d[3]));
-  if (!v.data() || d[0] <= 0 || d[1] <= 0 || d[2] <= 0) return badRequest("empty volume");
+  CVX_TRY(checkImageRequest(v, phase, width, height, out));
   if (!finite(p)) {
     std::fill(out, out + int64_t{width} * height, hd::quietNaN());
     if (rowsDone) rowsDone(0, height);

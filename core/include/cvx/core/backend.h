@@ -87,4 +87,8 @@ class BackendRegistry {
   mutable std::vector<Slot> slots_;  // sorted by priority, highest first
 };
 
+// The checks every back end makes of an image request (reslice, ray casting), in one place:
+// render.bad_request for a null output, a size <= 0, a phase outside the volume or an empty volume.
+Status checkImageRequest(const Volume& v, int64_t phase, int width, int height, const void* out);
+
 }  // namespace cvx
