@@ -95,6 +95,12 @@ TEST(VolumeViewGui, CtBoneRenderingBesideTheMprRotatesAndKeepsTheCrosshairInStep
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
   EXPECT_NE(v3d->grab().toImage(), front);
 
+  // The key P looks from behind: the camera preset.
+  v3d->setFocus();
+  QTest::keyClick(v3d, Qt::Key_P);
+  EXPECT_EQ(w.state().camera3d().azimuthDeg, 180);
+  EXPECT_EQ(w.state().camera3d().elevationDeg, 0);
+
   // The preset box: MIP is grey.
   box->textActivated("mip");
   EXPECT_EQ(w.state().preset3d(), "mip");

@@ -128,3 +128,36 @@ TEST(Render3d, ProjectToPixelInvertsTheCameraRays) {
     }
   }
 }
+
+// The orientation marker from the camera presets, worked out by hand: from the front (A) the
+// patient's left points right and superior up; from the left side (L) anterior points left; from
+// above (S) anterior points down and the patient's left right.
+TEST(Render3d, OrientationMarkerAndCameraPresets) {
+  auto v = marker({0, 0, 0});
+  auto dir = [&](char side, char letter) {
+    const auto m = orientationMarker(orbitCamera(*v, cameraPreset({}, side)));
+    for (const auto& d : m)
+      if (d.letter == letter) return std::array<double, 2>{d.dx, d.dy};
+    return std::array<double, 2>{99, 99};
+  };
+  auto expect = [&](char side, char letter, double dx, double dy) {
+    const auto d = dir(side, letter);
+    EXPECT_NEAR(d[0], dx, 1e-9) << side << " " << letter;
+    EXPECT_NEAR(d[1], dy, 1e-9) << side << " " << letter;
+  };
+  expect('A', 'L', 1, 0);
+  expect('A', 'S', 0, -1);
+  expect('A', 'A', 0, 0);
+  expect('P', 'L', -1, 0);
+  expect('L', 'A', -1, 0);
+  expect('L', 'S', 0, -1);
+  expect('R', 'A', 1, 0);
+  expect('S', 'A', 0, 1);
+  expect('S', 'L', 1, 0);
+  expect('I', 'L', 1, 0);
+  expect('I', 'A', 0, -1);
+  Camera3DView z;
+  z.zoom = 2.5;
+  EXPECT_EQ(cameraPreset(z, 'P').zoom, 2.5);
+  EXPECT_EQ(cameraPreset(z, 'x').azimuthDeg, z.azimuthDeg);
+}

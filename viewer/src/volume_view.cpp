@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "volume_view.h"
 
+#include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPointer>
@@ -97,6 +98,7 @@ void VolumeView::paintEvent(QPaintEvent*) {
   p.setRenderHint(QPainter::SmoothPixmapTransform, true);
   p.drawImage(rect(), image_);
   drawCursor(p);
+  drawMarker(p);
   p.setPen(QColor(200, 200, 200));
   const view::Camera3DView& c = state_.camera3d();
   p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignLeft | Qt::AlignTop,
@@ -118,6 +120,31 @@ void VolumeView::drawCursor(QPainter& p) {
   p.drawLine(c + QPointF(3, 0), c + QPointF(8, 0));
   p.drawLine(c - QPointF(0, 8), c - QPointF(0, 3));
   p.drawLine(c + QPointF(0, 3), c + QPointF(0, 8));
+}
+
+// The orientation marker in the lower left corner: each patient direction that is not along the
+// view, as a line from the centre and its letter.
+void VolumeView::drawMarker(QPainter& p) {
+  const auto& volume = state_.layers().front().volume;
+  const QPointF c(34, height() - 34);
+  p.setPen(QPen(QColor(230, 180, 60), 1.5));
+  for (const auto& d : view::orientationMarker(view::orbitCamera(*volume, state_.camera3d()))) {
+    if (std::hypot(d.dx, d.dy) < 0.25) continue;  // along the view: no room for its letter
+    const QPointF end = c + QPointF(d.dx, d.dy) * 18;
+    p.drawLine(c, end);
+    const QPointF at = c + QPointF(d.dx, d.dy) * 27;
+    p.drawText(QRectF(at.x() - 6, at.y() - 7, 12, 14), Qt::AlignCenter, QString(QChar(d.letter)));
+  }
+}
+
+void VolumeView::keyPressEvent(QKeyEvent* e) {
+  const QString t = e->text().toUpper();
+  if (t.size() == 1 && QString("APLRSI").contains(t[0])) {
+    state_.setCamera3d(view::cameraPreset(state_.camera3d(), t[0].toLatin1()));
+    e->accept();
+    return;
+  }
+  QWidget::keyPressEvent(e);
 }
 
 void VolumeView::startFine() {

@@ -3,7 +3,8 @@
 // preset3d) that shows the reference volume rendered by view::VolumeRenderer, with the cursor (the
 // crosshair of the MPR views) projected onto it. While the camera moves it draws at a quarter of
 // its resolution on the UI thread; once it stops, a full-resolution image is rendered on a worker
-// thread and replaces it (progressive refinement). Left drag rotates, the wheel zooms.
+// thread and replaces it (progressive refinement). Left drag rotates, the wheel zooms, the keys
+// A, P, L, R, S and I look from that side; an orientation marker shows the patient's axes.
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -38,12 +39,14 @@ class VolumeView : public QWidget {
   void mousePressEvent(QMouseEvent* event) override;
   void mouseMoveEvent(QMouseEvent* event) override;
   void mouseReleaseEvent(QMouseEvent* event) override;
+  void keyPressEvent(QKeyEvent* event) override;  // A, P, L, R, S, I: the camera presets
 
  private:
   void changed();     // the picture is out of date: a coarse one at the next paint, a fine one later
   void startFine();   // the full-resolution render on the worker
   bool loadPreset();  // the state's preset, cached by name; false (and error_) when it cannot be read
   void drawCursor(class QPainter& p);
+  void drawMarker(class QPainter& p);
 
   view::ViewerState& state_;
   view::ViewerState::Subscription subscription_;

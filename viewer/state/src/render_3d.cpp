@@ -49,6 +49,34 @@ Camera3D orbitCamera(const Volume& v, const Camera3DView& c) {
   return cam;
 }
 
+std::array<ScreenDirection, 6> orientationMarker(const Camera3D& c) {
+  const Vec3 f = normalized(c.center - c.eye);
+  const Vec3 right = normalized(cross(f, c.up));
+  const Vec3 up = cross(right, f);
+  const char letters[6] = {'L', 'R', 'P', 'A', 'S', 'I'};
+  std::array<ScreenDirection, 6> r{};
+  for (int i = 0; i < 6; ++i) {
+    Vec3 d;
+    d[i / 2] = i % 2 ? -1 : 1;
+    r[static_cast<size_t>(i)] = {letters[i], dot(d, right), -dot(d, up)};
+  }
+  return r;
+}
+
+Camera3DView cameraPreset(const Camera3DView& c, char side) {
+  Camera3DView r = c;
+  switch (side) {
+    case 'A': r.azimuthDeg = 0, r.elevationDeg = 0; break;
+    case 'P': r.azimuthDeg = 180, r.elevationDeg = 0; break;
+    case 'L': r.azimuthDeg = 90, r.elevationDeg = 0; break;
+    case 'R': r.azimuthDeg = 270, r.elevationDeg = 0; break;
+    case 'S': r.azimuthDeg = 0, r.elevationDeg = 90; break;
+    case 'I': r.azimuthDeg = 0, r.elevationDeg = -90; break;
+    default: break;
+  }
+  return r;
+}
+
 std::optional<std::array<double, 2>> projectToPixel(const Camera3D& c, Vec3 world, int width, int height) {
   const Vec3 f = normalized(c.center - c.eye);
   const Vec3 right = normalized(cross(f, c.up));

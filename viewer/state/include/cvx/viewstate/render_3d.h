@@ -26,6 +26,19 @@ Camera3D orbitCamera(const Volume& v, const Camera3DView& c);
 // Nothing for a point behind a perspective eye or a degenerate camera.
 std::optional<std::array<double, 2>> projectToPixel(const Camera3D& c, Vec3 world, int width, int height);
 
+// The orientation marker: where each patient direction (L, R, P, A, S, I: +x, -x, +y, -y, +z, -z
+// in LPS) points on the image, as a unit of the image plane (dx right, dy down; a direction along
+// the view has length 0).
+struct ScreenDirection {
+  char letter;
+  double dx, dy;
+};
+std::array<ScreenDirection, 6> orientationMarker(const Camera3D& c);
+
+// The camera presets: the view from the patient's Anterior, Posterior, Left, Right, Superior or
+// Inferior side ('A', 'P', 'L', 'R', 'S', 'I'), keeping zoom and projection; other letters: c.
+Camera3DView cameraPreset(const Camera3DView& c, char side);
+
 struct Quality3D {
   double stepMm = 0;  // 0: half the smallest voxel spacing
   bool jitter = true;
