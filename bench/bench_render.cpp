@@ -26,7 +26,7 @@ namespace {
 struct Options {
   RenderSetup setup;
   int bigFrames = 12, slices = 512;  // 512^3: 30 deg a frame (a frame there takes seconds)
-  bool big = true, vtk = true;
+  bool big = true, vtk = true, shading = true;
   std::string data = CVX_DATA_DIR;
 };
 
@@ -45,6 +45,8 @@ Options parseArgs(int argc, char** argv) {
       o.vtk = false;
     else if (k == "--parallel")
       o.setup.perspective = false;
+    else if (k == "--no-shading")
+      o.shading = false;
     else if (k == "--threads")
       o.setup.threads = unsigned(num(1));
     else if (k == "--frames")
@@ -114,14 +116,15 @@ int main(int argc, char** argv) {
   look.points = boneTransferFunction();
   look.unitMm = 1.0;
   look.sampleMm = 0.5;
-  look.shading = {true, 0.2f, 0.7f, 0.3f, 20.0f};
+  look.shading = {o.shading, 0.2f, 0.7f, 0.3f, 20.0f};
   std::printf(
       "bench_render: %u threads (CineVox pool %u + caller, VTK SetNumberOfThreads %u); hardware %u; "
-      "%dx%d, %s %.0f deg, orbit %.0f deg a frame; samples %.2f mm, unit distance %.1f mm; shading "
+      "%dx%d, %s %.0f deg, orbit %.0f deg a frame; samples %.2f mm, unit distance %.1f mm; shading %s "
       "ambient %.2f diffuse %.2f specular %.2f power %.0f; jitter off\n",
       s.threads, ThreadPool::global().size(), s.threads, std::thread::hardware_concurrency(), s.width,
       s.height, s.perspective ? "perspective" : "parallel", s.fovYDeg, s.stepDeg, look.sampleMm, look.unitMm,
-      look.shading.ambient, look.shading.diffuse, look.shading.specular, look.shading.power);
+      o.shading ? "on" : "OFF", look.shading.ambient, look.shading.diffuse, look.shading.specular,
+      look.shading.power);
   std::printf("transfer function (HU: r g b alpha per unit distance):");
   for (const TfPoint& p : look.points)
     std::printf("  %.0f: %.2f %.2f %.2f %.2f", p.value, p.r, p.g, p.b, p.alpha);
