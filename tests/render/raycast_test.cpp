@@ -265,4 +265,34 @@ TEST(RaycastCpu, BadRequests) {
   EXPECT_TRUE(cvx::render::raycastCpu(*v, 0, p, tf.view, 4, 4, rgba.data()).ok());
 }
 
+// Degenerate grids (one voxel; one voxel thick), non-finite voxels and RGB volumes render without
+// a crash: every output is finite and within [0, 1], in every mode.
+TEST(RaycastCpu, DegenerateGridsAndNonFiniteVoxelsGiveFiniteImages) {
+  const Table tf(0, 100, 0, 0.5f, 8);
+  auto check = [&](const cvx::Volume& v) {
+    for (RenderMode m : {RenderMode::Composite, RenderMode::Mip, RenderMode::MinIp, RenderMode::Average,
+                         RenderMode::Isosurface}) {
+      cvx::Camera3D cam;
+      cam.center = v.geometry.worldAt((v.dims()[0] - 1) / 2.0, (v.dims()[1] - 1) / 2.0, (v.dims()[2] - 1) / 2.0);
+      cam.eye = cam.center + Vec3{30, -40, 20};
+      auto p = cvx::raycastParams(v.geometry, v.dims(), cam, 24, 20);
+      p.mode = m;
+      p.isoValue = 50;
+      p.shading.on = true;
+      p.jitter = true;
+      Image im(24, 20);
+      ASSERT_TRUE(cvx::render::raycastCpu(v, 0, p, tf.view, 24, 20, im.rgba.data(), im.depth.data()).ok());
+      for (float c : im.rgba) ASSERT_TRUE(std::isfinite(c) && c >= 0 && c <= 1.0001f) << c << " mode " << int(m);
+    }
+  };
+  cvx::Geometry g;
+  check(*cvx::test::fillVolume(g, {1, 1, 1, 1}, [](Vec3) { return 80.0; }));
+  check(*cvx::test::fillVolume(g, {1, 7, 1, 1}, [](Vec3 p) { return 10.0 * p.y; }));
+  auto nan = cvx::test::fillVolume(g, {6, 6, 6, 1}, [](Vec3 p) { return p.x > 2 ? NAN : (p.y > 3 ? INFINITY : 60.0); });
+  check(*nan);
+  auto rgb = cvx::Volume::create(cvx::PixelType::RGB8, {5, 5, 5, 1}).value();
+  for (int i = 0; i < 5 * 5 * 5 * 3; ++i) rgb->as<uint8_t>()[i] = static_cast<uint8_t>(i * 7);
+  check(*rgb);
+}
+
 }  // namespace

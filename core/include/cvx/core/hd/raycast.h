@@ -31,7 +31,8 @@ namespace cvx::hd {
 //   whose values cross `isoValue` (either way), refined by bisection, shaded, opaque.
 // - Shading (Blinn-Phong with a headlight, two-sided): the gradient by central differences in
 //   voxel-index space, taken to patient space with gradWorld (the transpose of voxelFromWorld's
-//   linear part), colour * (ambient + diffuse |n.l|) + specular |n.l|^power (light = view: h = l).
+//   linear part), colour * (ambient + diffuse |n.l|) + specular |n.l|^power (light = view: h = l),
+//   each channel at most 1.
 //   A gradient below 1e-6 per mm leaves the colour unshaded.
 // - Depth out: t of the first sample where the opacity reaches 0.5 (composite), of the maximum
 //   (minimum) for MIP (MinIP), of the entry for average, of the hit (isosurface); +inf where

@@ -25,7 +25,8 @@ CVX_HD_INLINE Vec3f shadeColour(const RaycastParams& p, Vec3f colour, Vec3f gVox
   nl = nl < 0.0f ? -nl : nl;
   const Shading& sh = p.shading;
   const float lit = sh.ambient + sh.diffuse * nl, spec = sh.specular * powf(nl, sh.power);
-  return {colour.x * lit + spec, colour.y * lit + spec, colour.z * lit + spec};
+  auto unit = [](float c) { return c < 1.0f ? c : 1.0f; };  // a highlight saturates at white
+  return {unit(colour.x * lit + spec), unit(colour.y * lit + spec), unit(colour.z * lit + spec)};
 }
 
 // Brick of voxel-index point q, and whether it is empty.
