@@ -134,7 +134,15 @@ TEST(Workstation, ImportFindOpenScrollWindowMeasureAndChangeLayout) {
     ASSERT_NE(search, nullptr);
     ASSERT_NE(tree, nullptr);
     QTest::keyClicks(search, QString::fromStdString(ct.patientId));
-    ASSERT_TRUE(QTest::qWaitFor([&] { return tree->model()->rowCount() == 1; }, 5000));
+    // One patient row, and it is the CT's (the tree may show one patient before the search applies).
+    auto onlyTheCtPatient = [&] {
+      QAbstractItemModel* m = tree->model();
+      if (m->rowCount() != 1) return false;
+      for (int c = 0; c < m->columnCount(); ++c)
+        if (m->index(0, c).data().toString().contains(QString::fromStdString(ct.patientId))) return true;
+      return false;
+    };
+    ASSERT_TRUE(QTest::qWaitFor(onlyTheCtPatient, 5000));
     const QModelIndex series = findSeries(tree, "CT");
     ASSERT_TRUE(series.isValid());
     QTest::qWait(100);
