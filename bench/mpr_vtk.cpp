@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "mpr_vtk.h"
+#include "vtk_frame.h"
 
 #include <cmath>
 #include <limits>
@@ -19,8 +20,7 @@ namespace cvx::bench {
 struct VtkMpr::Impl {
   std::string error;
   const Volume* volume = nullptr;
-  Mat4 voxelFromWorld;
-  Vec3 spacing, origin;
+  VtkFrame frame;  // vtk_frame.h: the volume in VTK's direction-free frame
   double slope = 1, intercept = 0, background = 0;
   bool isSigned = false;
   vtkNew<vtkImageData> image;
@@ -29,17 +29,6 @@ struct VtkMpr::Impl {
   vtkNew<vtkImageMapToWindowLevelColors> colors;
   int lastSlab = -1;
 
-  // VTK 9.1's reslice ignores an image's direction matrix, so the volume is given to it in its
-  // own frame (origin + spacing * voxel index, axes along the grid) and every plane is expressed in
-  // that frame: an isometry of patient space for a grid that is not sheared.
-  Vec3 toVtkPoint(Vec3 world) const {
-    const Vec3 i = voxelFromWorld.applyPoint(world);
-    return {origin.x + spacing.x * i.x, origin.y + spacing.y * i.y, origin.z + spacing.z * i.z};
-  }
-  Vec3 toVtkVector(Vec3 world) const {
-    const Vec3 i = voxelFromWorld.applyVector(world);
-    return {spacing.x * i.x, spacing.y * i.y, spacing.z * i.z};
-  }
 };
 
 VtkMpr::VtkMpr(const Volume& v, unsigned threads, double windowCenter, double windowWidth)
@@ -47,17 +36,9 @@ VtkMpr::VtkMpr(const Volume& v, unsigned threads, double windowCenter, double wi
   Impl& d = *d_;
   d.volume = &v;
   const Geometry& g = v.geometry;
-  if (g.sheared) {
-    d.error = "a sheared grid (VTK's reslice has no shear)";
-    return;
-  }
-  if (v.type() != PixelType::Int16 && v.type() != PixelType::UInt16) {
-    d.error = std::string("pixel type ") + toString(v.type()) + " (the peer takes int16/uint16 CT)";
-    return;
-  }
-  d.voxelFromWorld = g.voxelFromWorld();
-  d.spacing = g.spacingMm;
-  d.origin = g.originMm;
+  d.error = vtkUnsupported(v, "VTK's reslice");
+  if (!d.error.empty()) return;
+  d.frame = VtkFrame(g);
   if (!v.info.rescaleApplied) {
     d.slope = v.info.rescaleSlope;
     d.intercept = v.info.rescaleIntercept;
@@ -102,7 +83,7 @@ void VtkMpr::setOptimization(bool on) { d_->reslice->SetOptimization(on ? 1 : 0)
 
 void VtkMpr::draw(const MprFrame& f) {
   Impl& d = *d_;
-  const Vec3 o = d.toVtkPoint(f.origin), du = d.toVtkVector(f.du), dv = d.toVtkVector(f.dv);
+  const Vec3 o = d.frame.toVtkPoint(f.origin), du = d.frame.toVtkVector(f.du), dv = d.frame.toVtkVector(f.dv);
   const double su = norm(du), sv = norm(dv);
   const Vec3 x = du * (1 / su), y = dv * (1 / sv), z = normalized(cross(x, y));
   const Vec3 cols[3] = {x, y, z};

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "render_vtk.h"
+#include "vtk_frame.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -25,8 +26,7 @@ namespace cvx::bench {
 
 struct VtkVolume::Impl {
   std::string error;
-  Mat4 voxelFromWorld;
-  Vec3 spacing, origin;
+  VtkFrame frame;  // vtk_frame.h: the volume in VTK's direction-free frame
   bool mirrored = false;
   int width = 0, height = 0;
   vtkNew<vtkImageData> image;
@@ -39,39 +39,19 @@ struct VtkVolume::Impl {
   vtkNew<vtkLight> light;
   vtkSmartPointer<vtkRenderWindow> window;
 
-  // As bench_mpr's peer: the volume is given to VTK in its own frame (origin + spacing * voxel
-  // index, axes along the grid; VTK 9.1's volume mappers ignore a direction matrix), and the camera
-  // is expressed in that frame: an isometry of patient space for a grid that is not sheared (a
-  // reflection when the direction matrix has determinant -1: the image is mirrored back).
-  Vec3 toVtkPoint(Vec3 world) const {
-    const Vec3 i = voxelFromWorld.applyPoint(world);
-    return {origin.x + spacing.x * i.x, origin.y + spacing.y * i.y, origin.z + spacing.z * i.z};
-  }
-  Vec3 toVtkVector(Vec3 world) const {
-    const Vec3 i = voxelFromWorld.applyVector(world);
-    return {spacing.x * i.x, spacing.y * i.y, spacing.z * i.z};
-  }
 };
 
 VtkVolume::VtkVolume(const Volume& v, unsigned threads, const VolumeLook& look, int width, int height)
     : d_(std::make_unique<Impl>()) {
   Impl& d = *d_;
   const Geometry& g = v.geometry;
-  if (g.sheared) {
-    d.error = "a sheared grid (VTK's mapper has no shear)";
-    return;
-  }
-  if (v.type() != PixelType::Int16 && v.type() != PixelType::UInt16) {
-    d.error = std::string("pixel type ") + toString(v.type()) + " (the peer takes int16/uint16 CT)";
-    return;
-  }
+  d.error = vtkUnsupported(v, "VTK's mapper");
+  if (!d.error.empty()) return;
   if (!std::getenv("DISPLAY")) {
     d.error = "no X display (Debian's VTK is GLX only: run under xvfb-run -a)";
     return;
   }
-  d.voxelFromWorld = g.voxelFromWorld();
-  d.spacing = g.spacingMm;
-  d.origin = g.originMm;
+  d.frame = VtkFrame(g);
   d.mirrored = dot(cross(g.direction[0], g.direction[1]), g.direction[2]) < 0;
   d.width = width;
   d.height = height;
@@ -149,7 +129,7 @@ const std::string& VtkVolume::error() const { return d_->error; }
 double VtkVolume::render(const Camera3D& c) {
   Impl& d = *d_;
   vtkCamera* cam = d.renderer->GetActiveCamera();
-  const Vec3 eye = d.toVtkPoint(c.eye), centre = d.toVtkPoint(c.center), up = d.toVtkVector(c.up);
+  const Vec3 eye = d.frame.toVtkPoint(c.eye), centre = d.frame.toVtkPoint(c.center), up = d.frame.toVtkVector(c.up);
   cam->SetPosition(eye.x, eye.y, eye.z);
   cam->SetFocalPoint(centre.x, centre.y, centre.z);
   cam->SetViewUp(up.x, up.y, up.z);
