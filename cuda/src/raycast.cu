@@ -77,6 +77,7 @@ Status raycast(const Volume& v, int64_t phase, const hd::RaycastParams& p, const
   CVX_TRY(checkImageRequest(v, phase, width, height, rgba));
   if (!tf.nodes || tf.n < 2 || !(tf.hi > tf.lo)) return badRequest("a transfer function needs 2 nodes over lo < hi");
   if (p.depthIn && p.width != width) return badRequest("depthIn's row length is not the image width");
+  if (!(p.stepMm >= hd::kMinStepMm)) return badRequest("a sample step below 0.001 mm (or not a number)");
   if (auto dev = probeDevice(); !dev.ok()) return dev.error();
   switch (v.type()) {
     case PixelType::UInt8: return launch<uint8_t>(v, phase, p, tf, width, height, rgba, depth, value);

@@ -51,6 +51,7 @@ Status raycastCpu(const Volume& v, int64_t phase, const hd::RaycastParams& p, co
   CVX_TRY(checkImageRequest(v, phase, width, height, rgba));
   if (!tf.nodes || tf.n < 2 || !(tf.hi > tf.lo)) return badRequest("a transfer function needs 2 nodes over lo < hi");
   if (p.depthIn && p.width != width) return badRequest("depthIn's row length is not the image width");
+  if (!(p.stepMm >= hd::kMinStepMm)) return badRequest("a sample step below 0.001 mm (or not a number)");
   ThreadPool& tp = pool ? *pool : ThreadPool::global();
   switch (v.type()) {
     case PixelType::UInt8: return run<uint8_t>(v, phase, p, tf, width, height, rgba, depth, value, tp);

@@ -259,6 +259,11 @@ TEST(RaycastCpu, BadRequests) {
   EXPECT_EQ(cvx::render::raycastCpu(*v, 0, p, tf.view, 4, 4, nullptr).error().code, "render.bad_request");
   EXPECT_EQ(cvx::render::raycastCpu(*v, 1, p, tf.view, 4, 4, rgba.data()).error().code, "render.bad_request");
   EXPECT_EQ(cvx::render::raycastCpu(*v, 0, p, tf.view, 0, 4, rgba.data()).error().code, "render.bad_request");
+  auto tiny = p;
+  tiny.stepMm = 1e-6f;  // would take hours: refused
+  EXPECT_EQ(cvx::render::raycastCpu(*v, 0, tiny, tf.view, 4, 4, rgba.data()).error().code, "render.bad_request");
+  tiny.stepMm = NAN;
+  EXPECT_EQ(cvx::render::raycastCpu(*v, 0, tiny, tf.view, 4, 4, rgba.data()).error().code, "render.bad_request");
   cvx::hd::TransferFunction1D one = tf.view;
   one.n = 1;
   EXPECT_EQ(cvx::render::raycastCpu(*v, 0, p, one, 4, 4, rgba.data()).error().code, "render.bad_request");

@@ -42,6 +42,9 @@ namespace cvx::hd {
 //   the last sample position inside it (on the same lattice), which becomes the previous sample of
 //   the next segment: the samples that count are the very ones taken without skipping.
 
+// The smallest sample step the back ends take (mm): a smaller one would take hours a frame.
+inline constexpr float kMinStepMm = 1e-3f;
+
 enum class RenderMode : int { Composite = 0, Mip = 1, MinIp = 2, Average = 3, Isosurface = 4 };
 
 // Per pixel (x, y): origin o + ou x + ov y (voxel index), direction w + wu x + wv y in patient

@@ -75,7 +75,8 @@ CVX_HD_INLINE PixelResult shadePixel(const RaycastParams& p, const TransferFunct
   for (int i = 0; i < p.planeCount; ++i)
     if (!clipByPlane(p.planes[i], o, d, t0, t1)) return r;
   const float step = p.stepMm;
-  if (!(step > 0.0f)) return r;
+  // A ray without an end or a step that is no step would never finish: nothing is drawn.
+  if (!(step > 0.0f) || !(t1 < __builtin_inff())) return r;
   const float j = p.jitter ? pixelJitter(x, y, p.seed) : 0.5f;
   const bool skip = p.bricks.empty != nullptr && p.mode == RenderMode::Composite;
   float prev = 0.0f, tPrev = t0, hi = -__builtin_inff(), lo = __builtin_inff(), sum = 0.0f;
