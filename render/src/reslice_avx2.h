@@ -8,6 +8,8 @@
 // reference's. The functions carry target("avx2") and run only where simdLevel() says the CPU has
 // it (reslice_rows.h checks).
 #pragma once
+#include <cvx/render/simd.h>
+#if CVX_AVX2_KERNELS
 #include <immintrin.h>
 
 #include <cstdint>
@@ -157,3 +159,5 @@ CVX_AVX2 int rowsThin8(const T* b, const int64_t o[3], const float f[3], float b
 }
 
 }  // namespace cvx::render::detail
+
+#endif  // CVX_AVX2_KERNELS

@@ -217,10 +217,12 @@ template <int A, bool kP, bool kQ, class T>
     if (count == 1) {  // a thin slice: one sample, no reduction (thinResult)
       const RowSample<T>& r = r0[0];
       int x = x0;
+#if CVX_AVX2_KERNELS
       if constexpr (A == 0 && kPairVoxel<T>) {
         if (plan.avx2 && n >= 2)
           x = rowsThin8<kY, kZ>(r.b, r.o, r.f, b0, d, n, s.slope, s.intercept, mode, x0, x1, row);
       }
+#endif
       for (; x <= x1; ++x) {
         const hd::AxisLerp a = hd::axisLerp(b0 + d * static_cast<float>(x), n);
         const int64_t step = a.step * stride;
@@ -295,9 +297,11 @@ template <class T>
   }
   if constexpr (kRunVoxel<T>) {
     if (plan.path == Path::General) {
+#if CVX_AVX2_KERNELS
       if constexpr (kPairVoxel<T>) {
         if (plan.avx2 && avx2Fits(s)) x0 = lanesPixels8(p, s, plan.t.data(), plan.n, base, x0, x1, row);
       }
+#endif
       x0 = lanesPixels(p, s, plan.t.data(), plan.n, base, x0, x1, row);
     }
   }

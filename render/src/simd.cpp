@@ -9,7 +9,7 @@ namespace cvx::render {
 namespace {
 
 Simd supported() {
-#if defined(__x86_64__) && defined(__GNUC__)
+#if CVX_AVX2_KERNELS
   if (__builtin_cpu_supports("avx2")) return Simd::Avx2;
 #endif
   return Simd::Sse2;

@@ -223,7 +223,7 @@ class ResliceCpuPaths : public ::testing::TestWithParam<cvx::render::Simd> {
     before_ = cvx::render::simdLevel();
     // A level the CPU lacks cannot be tested here: say so, do not count it.
     if (cvx::render::setSimdLevel(GetParam()) != GetParam())
-      GTEST_SKIP() << "CPU without " << toString(GetParam());
+      GTEST_SKIP() << "no " << toString(GetParam()) << " here (the CPU, or a build without its kernels)";
   }
   void TearDown() override { cvx::render::setSimdLevel(before_); }
   cvx::render::Simd before_ = cvx::render::Simd::Sse2;

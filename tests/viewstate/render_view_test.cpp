@@ -147,7 +147,7 @@ class RenderViewSimd : public ::testing::TestWithParam<render::Simd> {
   void SetUp() override {
     before_ = render::simdLevel();
     if (render::setSimdLevel(GetParam()) != GetParam())
-      GTEST_SKIP() << "CPU without " << toString(GetParam());
+      GTEST_SKIP() << "no " << toString(GetParam()) << " here (the CPU, or a build without its kernels)";
   }
   void TearDown() override { render::setSimdLevel(before_); }
   render::Simd before_ = render::Simd::Sse2;

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "window_map.h"
 
-#include <immintrin.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
 #include <cvx/core/hd/window.h>
 #include <cvx/render/simd.h>
+#if CVX_AVX2_KERNELS
+#include <immintrin.h>
+#endif
 
 namespace cvx::view::detail {
 namespace {
@@ -63,6 +64,7 @@ using I8 = int32_t __attribute__((vector_size(32)));
 
 // Opaque layers, eight (AVX2) or four pixels at a time: the colour from the 256-entry map (worked
 // out for the grey ramp), NaN lanes keep what lies below. Returns the first pixel left (fewer than eight remain).
+#if CVX_AVX2_KERNELS
 __attribute__((target("avx2"))) size_t opaque8(const float* v, const uint32_t* lut, bool grey, float c,
                                                float w, bool invert, bool bottom, uint32_t* px, size_t i0,
                                                size_t i1) {
@@ -89,6 +91,7 @@ __attribute__((target("avx2"))) size_t opaque8(const float* v, const uint32_t* l
   }
   return i0;
 }
+#endif
 
 size_t opaque4(const float* v, const uint32_t* lut, bool grey, float c, float w, bool invert, bool bottom,
                uint32_t* px, size_t i0, size_t i1) {
@@ -119,8 +122,10 @@ void mapPixels(const float* v, const DisplayMapping& m, uint32_t* px, size_t i0,
   const float c = static_cast<float>(m.center), w = static_cast<float>(m.width);
   if (alpha >= 1) {  // blend() returns `above` for an opaque layer
     const bool grey = m.colorMap == ColorMap::Grey;
+#if CVX_AVX2_KERNELS
     if (render::simdLevel() == render::Simd::Avx2)
       i0 = opaque8(v, lut, grey, c, w, m.invert, bottom, px, i0, i1);
+#endif
     i0 = opaque4(v, lut, grey, c, w, m.invert, bottom, px, i0, i1);
   }
   for (size_t i = i0; i < i1; ++i) {

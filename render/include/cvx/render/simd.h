@@ -4,6 +4,14 @@
 // at run time where the CPU has it (x86-64's baseline is SSE2), so one build runs everywhere.
 #pragma once
 
+// The AVX2 kernels are written with GCC's vector extensions and target attributes; clang 14's back
+// end cannot compile them (a fatal error), so a clang build (the fuzz preset) has SSE2 only.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define CVX_AVX2_KERNELS 1
+#else
+#define CVX_AVX2_KERNELS 0
+#endif
+
 namespace cvx::render {
 
 enum class Simd : int { Sse2 = 0, Avx2 = 1 };
