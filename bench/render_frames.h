@@ -46,6 +46,7 @@ Agreement compareRgb(const std::vector<uint8_t>& a, const std::vector<uint8_t>& 
 
 struct InputResult {
   Timing plain, skip, vtk;
+  Timing moving;  // skipping at half the width and height: the 3D view's preview while the camera moves
   Agreement vsVtk;         // CineVox (plain) against VTK, on the checked frame
   double skipMaxDiff = 0;  // skipping against plain, largest |difference| of a channel (float)
   double emptyBricks = 0;  // fraction of bricks found empty
@@ -53,8 +54,9 @@ struct InputResult {
   std::string vtkError;
 };
 
-// Renders s.frames frames of v with CineVox (plain, then skipping) and VTK (unless withVtk is
-// false), each after one untimed first frame; compares the middle frame's images.
+// Renders s.frames frames of v with CineVox (plain, then skipping, then skipping at half the width
+// and height) and VTK (unless withVtk is false), each after one untimed first frame; compares the
+// checked frames' images.
 InputResult runInput(const std::string& name, const Volume& v, const VolumeLook& look, const RenderSetup& s,
                      bool withVtk);
 

@@ -13,10 +13,4 @@ std::vector<TfPoint> boneTransferFunction() {
           {3071, 1.0f, 1.0f, 1.0f, 0.85f}};
 }
 
-std::vector<uint8_t> emptyBricks(const BrickRanges& r, const TransferTable& tf) {
-  std::vector<uint8_t> e(r.minMax.size() / 2);
-  for (size_t i = 0; i < e.size(); ++i) e[i] = tf.transparent(r.minMax[2 * i], r.minMax[2 * i + 1]) ? 1 : 0;
-  return e;
-}
-
 }  // namespace cvx::bench

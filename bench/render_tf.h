@@ -13,7 +13,4 @@ namespace cvx::bench {
 // The benchmark's CT bone-like transfer function (HU; alpha per unit distance).
 std::vector<TfPoint> boneTransferFunction();
 
-// Empty-brick flags (1: every value a sample in the brick can see has sigma 0).
-std::vector<uint8_t> emptyBricks(const BrickRanges& r, const TransferTable& tf);
-
 }  // namespace cvx::bench

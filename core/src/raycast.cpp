@@ -19,42 +19,6 @@ PlaneLinear imagePlane(Vec3 right, Vec3 up, double pixel, int width, int height)
   return {right * ((0.5 - width / 2.0) * pixel) - up * ((0.5 - height / 2.0) * pixel), right * pixel, up * -pixel};
 }
 
-template <class T>
-void rangesOf(const Volume& v, int64_t phase, BrickRanges& r) {
-  const auto& d = v.dims();
-  const T* data = reinterpret_cast<const T*>(v.slice(0, phase));
-  const bool rescale = !v.info.rescaleApplied;
-  const double slope = rescale ? v.info.rescaleSlope : 1.0, intercept = rescale ? v.info.rescaleIntercept : 0.0;
-  for (int bz = 0; bz < r.bz; ++bz)
-    for (int by = 0; by < r.by; ++by)
-      for (int bx = 0; bx < r.bx; ++bx) {
-        // The brick's voxels and a one-voxel apron, clamped to the grid.
-        const int64_t lo[3] = {std::max<int64_t>(0, int64_t{bx} * r.size - 1),
-                               std::max<int64_t>(0, int64_t{by} * r.size - 1),
-                               std::max<int64_t>(0, int64_t{bz} * r.size - 1)};
-        const int64_t hi[3] = {std::min<int64_t>(d[0] - 1, int64_t{bx + 1} * r.size),
-                               std::min<int64_t>(d[1] - 1, int64_t{by + 1} * r.size),
-                               std::min<int64_t>(d[2] - 1, int64_t{bz + 1} * r.size)};
-        float mn = INFINITY, mx = -INFINITY;
-        for (int64_t z = lo[2]; z <= hi[2]; ++z)
-          for (int64_t y = lo[1]; y <= hi[1]; ++y) {
-            const T* row = data + (z * d[1] + y) * d[0];
-            for (int64_t x = lo[0]; x <= hi[0]; ++x) {
-              const float s = hd::loadVoxel(row + x);
-              mn = s < mn ? s : mn;
-              mx = s > mx ? s : mx;
-            }
-          }
-        // The sampler applies slope and intercept to the interpolated value: so do the bounds
-        // (a negative slope swaps them).
-        float a = static_cast<float>(mn * slope + intercept), b = static_cast<float>(mx * slope + intercept);
-        if (a > b) std::swap(a, b);
-        const size_t i = (static_cast<size_t>(bz) * r.by + by) * r.bx + bx;
-        r.minMax[2 * i] = a;
-        r.minMax[2 * i + 1] = b;
-      }
-}
-
 }  // namespace
 
 hd::RayCamera rayCamera(const Geometry& g, const Camera3D& c, int width, int height) {
@@ -101,28 +65,6 @@ hd::RaycastParams raycastParams(const Geometry& g, const std::array<int64_t, 4>&
     for (int i = 0; i < 3; ++i)
       for (int j = 0; j < 3; ++j) p.gradWorld[i][j] = static_cast<float>(voxelFromWorld.m[j][i]);
   return p;
-}
-
-BrickRanges brickRanges(const Volume& v, int64_t phase, int size) {
-  BrickRanges r;
-  const auto& d = v.dims();
-  if (size < 1 || phase < 0 || phase >= d[3] || !v.data()) return r;
-  r.size = size;
-  r.bx = static_cast<int>((d[0] + size - 1) / size);
-  r.by = static_cast<int>((d[1] + size - 1) / size);
-  r.bz = static_cast<int>((d[2] + size - 1) / size);
-  r.minMax.assign(static_cast<size_t>(r.bx) * r.by * r.bz * 2, 0.0f);
-  switch (v.type()) {
-    case PixelType::UInt8: rangesOf<uint8_t>(v, phase, r); break;
-    case PixelType::Int16: rangesOf<int16_t>(v, phase, r); break;
-    case PixelType::UInt16: rangesOf<uint16_t>(v, phase, r); break;
-    case PixelType::Float32: rangesOf<float>(v, phase, r); break;
-    case PixelType::RGB8: rangesOf<hd::Rgb<uint8_t>>(v, phase, r); break;
-    case PixelType::RGB16: rangesOf<hd::Rgb<uint16_t>>(v, phase, r); break;
-    case PixelType::RGB32: rangesOf<hd::Rgb<uint32_t>>(v, phase, r); break;
-    default: r = {}; break;
-  }
-  return r;
 }
 
 }  // namespace cvx

@@ -77,6 +77,12 @@ Result<TransferTable> TransferTable::fromNodes(std::vector<hd::TfNode> nodes, fl
     t.integral_[i] = {static_cast<float>(cr), static_cast<float>(cg), static_cast<float>(cb),
                       static_cast<float>(s)};
   }
+  // clearBelow: node m - 2's value, m the first node with sigma > 0 (a whole node below the first
+  // value with sigma > 0, whatever tfPos's rounding); there the integrals are sums of zeros.
+  size_t m = 0;
+  while (m < n && !(t.nodes_[m].sigma > 0.0f)) ++m;
+  if (m == n) t.clearBelow_ = INFINITY;
+  else if (m >= 2) t.clearBelow_ = static_cast<float>(lo + h * static_cast<double>(m - 2));
   // Sparse table: level k holds the maximum of 2^k consecutive nodes.
   t.sparse_.emplace_back(n);
   for (size_t i = 0; i < n; ++i) t.sparse_[0][i] = t.nodes_[i].sigma;
@@ -96,6 +102,7 @@ hd::TransferFunction1D TransferTable::view() const {
   tf.n = size();
   tf.lo = lo_;
   tf.hi = hi_;
+  tf.clearBelow = clearBelow_;
   return tf;
 }
 

@@ -6,6 +6,9 @@
 #include <string>
 
 #include <cvx/core/reslice.h>
+#include <cvx/render/simd.h>
+
+#include "raycast_avx2.h"
 
 namespace cvx::render {
 namespace {
@@ -14,11 +17,24 @@ Error badRequest(std::string message) { return makeError("render.bad_request", s
 
 constexpr int kTile = 16;  // pixels per tile edge: neighbouring rays share cache lines
 
-// One tile; flatten: g++ does not always inline CVX_HD_INLINE (plain `inline` on the host) here.
+#if CVX_AVX2_KERNELS
+// The sampler with AVX2 batches of eight samples per ray (raycast_avx2.h): the same values.
 template <class T>
-[[gnu::flatten]] void tilePixels(const hd::RaycastParams& p, const hd::TransferFunction1D& tf,
-                                 const hd::GridSampler<T>& s, int x0, int y0, int x1, int y1, int width, float* rgba,
-                                 float* depth, float* value) {
+struct Avx2Sampler : hd::GridSampler<T> {
+  static constexpr int kBatch = 8;
+  explicit Avx2Sampler(const hd::GridSampler<T>& s) : hd::GridSampler<T>(s) {}
+  void rayBatch(hd::Vec3f o, hd::Vec3f d, float t0, float j, float step, int k, float* out) const {
+    if (k < (1 << 24) - 8) return detail::raySamples8(*this, o, d, t0, j, step, k, out);
+    for (int i = 0; i < kBatch; ++i) out[i] = this->sample(o + d * (t0 + (static_cast<float>(k + i) + j) * step));
+  }
+};
+#endif
+
+// One tile; flatten: g++ does not always inline CVX_HD_INLINE (plain `inline` on the host) here.
+template <class Sampler>
+[[gnu::flatten]] void tilePixels(const hd::RaycastParams& p, const hd::TransferFunction1D& tf, const Sampler& s,
+                                 int x0, int y0, int x1, int y1, int width, float* rgba, float* depth,
+                                 float* value) {
   for (int y = y0; y < y1; ++y)
     for (int x = x0; x < x1; ++x) {
       const hd::PixelResult r = hd::shadePixel(p, tf, s, x, y);
@@ -37,11 +53,18 @@ Status run(const Volume& v, int64_t phase, const hd::RaycastParams& p, const hd:
            int height, float* rgba, float* depth, float* value, ThreadPool& pool) {
   const hd::GridSampler<T> s = gridSampler(v, reinterpret_cast<const T*>(v.slice(0, phase)));
   const int tx = (width + kTile - 1) / kTile, ty = (height + kTile - 1) / kTile;
-  return pool.parallelFor(int64_t{tx} * ty, [&](int64_t tile) {
-    const int x0 = static_cast<int>(tile % tx) * kTile, y0 = static_cast<int>(tile / tx) * kTile;
-    tilePixels(p, tf, s, x0, y0, std::min(width, x0 + kTile), std::min(height, y0 + kTile), width, rgba, depth,
-               value);
-  });
+  auto tiles = [&](const auto& sampler) {
+    return pool.parallelFor(int64_t{tx} * ty, [&](int64_t tile) {
+      const int x0 = static_cast<int>(tile % tx) * kTile, y0 = static_cast<int>(tile / tx) * kTile;
+      tilePixels(p, tf, sampler, x0, y0, std::min(width, x0 + kTile), std::min(height, y0 + kTile), width, rgba,
+                 depth, value);
+    });
+  };
+#if CVX_AVX2_KERNELS
+  if constexpr (detail::kPairVoxel<T>)
+    if (simdLevel() == Simd::Avx2 && detail::avx2Fits(s)) return tiles(Avx2Sampler<T>(s));
+#endif
+  return tiles(s);
 }
 
 }  // namespace

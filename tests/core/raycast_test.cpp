@@ -148,3 +148,18 @@ TEST(RayCamera, RaysInPatientSpace) {
 }
 
 }  // namespace
+
+namespace {
+
+// The specular power by squaring against the library's pow (whole powers), and powf otherwise.
+TEST(PowUnit, WholePowersBySquaringMatchPow) {
+  for (float p : {0.0f, 1.0f, 2.0f, 5.0f, 20.0f, 64.0f, 127.0f, 128.0f})
+    for (float x = 0.0f; x <= 1.0f; x += 0.03125f) {
+      const double expected = std::pow(static_cast<double>(x), static_cast<double>(p));
+      EXPECT_NEAR(cvx::hd::powUnit(x, p), expected, 1e-6 + 4e-6 * expected) << x << "^" << p;
+    }
+  EXPECT_EQ(cvx::hd::powUnit(0.5f, 2.5f), std::pow(0.5f, 2.5f));
+  EXPECT_EQ(cvx::hd::powUnit(0.5f, 300.0f), std::pow(0.5f, 300.0f));
+}
+
+}  // namespace

@@ -207,6 +207,37 @@ TEST(TransferSegment, LinearRampDepthAndColour) {
   }
 }
 
+// clearBelow: transparent at and below it (in the table's own lookups), within two nodes of the
+// first value with sigma > 0; a ray's cursor through values below it gives the very segments the
+// table gives without the shortcut.
+TEST(TransferTable, ClearBelowIsTransparentAndChangesNoSegment) {
+  const TransferTable t = build(kCt, 1.0);
+  const auto tf = t.view();
+  // kCt: sigma 0 up to -100 HU, > 0 above it.
+  const float node = (tf.hi - tf.lo) / static_cast<float>(tf.n - 1);
+  EXPECT_LE(tf.clearBelow, -100.0f);
+  EXPECT_GE(tf.clearBelow, -100.0f - 2.01f * node);
+  for (float v = -3000.0f; v <= tf.clearBelow; v += 0.37f) ASSERT_EQ(cvx::hd::tfLookup(tf, v).sigma, 0.0f) << v;
+  EXPECT_GT(cvx::hd::tfLookup(tf, -100.0f + node).sigma, 0.0f);
+  auto plainTf = tf;
+  plainTf.clearBelow = -INFINITY;
+  cvx::hd::TfCursor a, b;
+  uint32_t h = 12345;
+  for (int i = 0; i < 20000; ++i) {
+    h = h * 1664525u + 1013904223u;
+    // Runs below the floor, crossings and visible values.
+    const float v = (i / 50) % 2 ? -1100.0f + static_cast<float>(h % 1000u) : -600.0f + static_cast<float>(h % 900u);
+    const cvx::hd::Rgba x = cvx::hd::tfStep(tf, a, v, 0.5f), y = cvx::hd::tfStep(plainTf, b, v, 0.5f);
+    ASSERT_EQ(x.a, y.a) << i;
+    ASSERT_EQ(x.r, y.r) << i;
+    ASSERT_EQ(x.g, y.g) << i;
+    ASSERT_EQ(x.b, y.b) << i;
+  }
+  // Nothing visible: everything is below the floor; visible from the first node: no floor.
+  EXPECT_EQ(build({{0, 1, 1, 1, 0}, {10, 1, 1, 1, 0}}, 1.0).view().clearBelow, INFINITY);
+  EXPECT_EQ(build({{0, 1, 1, 1, 0.5f}, {10, 1, 1, 1, 0}}, 1.0).view().clearBelow, -INFINITY);
+}
+
 TEST(TransferTable, MaxSigmaAgainstBruteForce) {
   std::mt19937 rng(11);
   std::uniform_real_distribution<double> u01(0, 1);

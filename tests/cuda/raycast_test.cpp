@@ -70,10 +70,9 @@ TEST(CudaRaycast, MatchesTheCpuBackEnd) {
   p.jitter = true;
   p.seed = 3;
   compare(*v, p, tf);  // composite, shaded, pre-integrated, jittered
-  const cvx::BrickRanges r = cvx::brickRanges(*v, 0, 8);
-  std::vector<uint8_t> empty(r.minMax.size() / 2);
-  for (size_t i = 0; i < empty.size(); ++i) empty[i] = table->transparent(r.minMax[2 * i], r.minMax[2 * i + 1]);
-  p.bricks = {empty.data(), r.bx, r.by, r.bz, r.size};
+  const cvx::BrickRanges r = cvx::brickRanges(*v, 0);
+  const std::vector<uint8_t> skip = cvx::brickSkipMap(r, *table);
+  p.bricks = cvx::brickMapView(r, skip);
   compare(*v, p, tf);  // with empty-space skipping
   p.bricks = {};
   p.mode = cvx::hd::RenderMode::Mip;

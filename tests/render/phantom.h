@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: MIT
-// Phantoms for the reslice tests: volumes whose values the tests know without the reslice code.
+// Phantoms for the reslice and ray-casting tests: volumes whose values the tests know without the
+// code under test, and a brute-force oracle of the skip map.
 #pragma once
 #include <cvx/core/geometry.h>
 #include <cvx/core/volume.h>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <memory>
+#include <vector>
 
 namespace cvx::test {
 
@@ -54,5 +59,25 @@ struct Linear {
   double d = 40;
   double operator()(Vec3 w) const { return dot(a, w) + d; }
 };
+
+// hd::BrickMap's skip entries from empty flags (x fastest), by brute force: 0 for a brick that is
+// not empty, else the chessboard distance to the nearest one that is not (255 at most).
+inline std::vector<uint8_t> chessboardSkip(const std::vector<uint8_t>& empty, int bx, int by, int bz) {
+  std::vector<uint8_t> out(empty.size(), 0);
+  for (int z = 0; z < bz; ++z)
+    for (int y = 0; y < by; ++y)
+      for (int x = 0; x < bx; ++x) {
+        const size_t i = (static_cast<size_t>(z) * by + y) * bx + x;
+        if (!empty[i]) continue;
+        int best = 255;
+        for (int Z = 0; Z < bz; ++Z)
+          for (int Y = 0; Y < by; ++Y)
+            for (int X = 0; X < bx; ++X)
+              if (!empty[(static_cast<size_t>(Z) * by + Y) * bx + X])
+                best = std::min(best, std::max({std::abs(X - x), std::abs(Y - y), std::abs(Z - z)}));
+        out[i] = static_cast<uint8_t>(best);
+      }
+  return out;
+}
 
 }  // namespace cvx::test

@@ -110,10 +110,8 @@ Result<const RgbaImage*> VolumeRenderer::draw(std::shared_ptr<const Volume> v, i
     auto table = buildTransferTable(absolute.points, absolute.unitDistanceMm);
     if (!table) return table.error();
     table_ = std::move(*table);
-    ranges_ = brickRanges(*v, phase, 8);
-    empty_.resize(ranges_.minMax.size() / 2);
-    for (size_t i = 0; i < empty_.size(); ++i)
-      empty_[i] = table_.transparent(ranges_.minMax[2 * i], ranges_.minMax[2 * i + 1]);
+    ranges_ = brickRanges(*v, phase);
+    skip_ = brickSkipMap(ranges_, table_);
     volume_ = v;
     phase_ = phase;
     presetKey_ = key;
@@ -128,7 +126,7 @@ Result<const RgbaImage*> VolumeRenderer::draw(std::shared_ptr<const Volume> v, i
   p.shading.specular = static_cast<float>(preset.shading.specular);
   p.shading.power = static_cast<float>(preset.shading.power);
   p.jitter = q.jitter;
-  if (q.skipEmpty && !preset.mip) p.bricks = {empty_.data(), ranges_.bx, ranges_.by, ranges_.bz, ranges_.size};
+  if (q.skipEmpty && !preset.mip) p.bricks = brickMapView(ranges_, skip_);
   const size_t n = static_cast<size_t>(width) * static_cast<size_t>(height);
   rgba_.resize(4 * n);
   depth_.resize(n);

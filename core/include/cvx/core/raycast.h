@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 // A 3D camera in patient space (LPS, mm) and its conversion to the voxel-index parameters that
-// hd::shadePixel runs on (docs/rendering.md, "Volume rendering"), and the brick map of empty space.
+// hd::shadePixel runs on (docs/rendering.md, "Volume rendering"); the brick map of empty space is in
+// bricks.h.
 #pragma once
 #include <array>
 #include <cstdint>
 #include <vector>
 
+#include <cvx/core/bricks.h>
 #include <cvx/core/geometry.h>
 #include <cvx/core/hd/raycast.h>
 #include <cvx/core/volume.h>
@@ -30,14 +32,5 @@ hd::RayCamera rayCamera(const Geometry& g, const Camera3D& c, int width, int hei
 // (voxelFromWorld's linear part, transposed). Everything else keeps hd's defaults.
 hd::RaycastParams raycastParams(const Geometry& g, const std::array<int64_t, 4>& dims, const Camera3D& c,
                                 int width, int height);
-
-// Min and max modality value per brick of `size` voxels (and a one-voxel apron: every value a
-// trilinear sample in the brick can see), of one phase. minMax[2 * b] and [2 * b + 1], b = brick
-// index x fastest.
-struct BrickRanges {
-  int bx = 0, by = 0, bz = 0, size = 8;
-  std::vector<float> minMax;
-};
-BrickRanges brickRanges(const Volume& v, int64_t phase, int size = 8);
 
 }  // namespace cvx

@@ -4,6 +4,7 @@
 // extinction over a value range for empty-space skipping (docs/rendering.md, "Transfer functions and
 // presets").
 #pragma once
+#include <cmath>
 #include <vector>
 
 #include <cvx/core/error.h>
@@ -55,6 +56,7 @@ class TransferTable {
   std::vector<hd::TfNode> nodes_, integral_;
   std::vector<std::vector<float>> sparse_;  // sparse_[k][i]: max sigma of nodes i .. i + 2^k - 1
   float lo_ = 0, hi_ = 1;
+  float clearBelow_ = -INFINITY;  // hd::TransferFunction1D::clearBelow
 };
 
 // Samples control points into n nodes (2 <= n <= 1 << 20, else tf.bad_table) over [lo, hi], the

@@ -37,10 +37,14 @@ namespace cvx::hd {
 // - Depth out: t of the first sample where the opacity reaches 0.5 (composite), of the maximum
 //   (minimum) for MIP (MinIP), of the entry for average, of the hit (isosurface); +inf where
 //   nothing counts.
-// - Empty-space skipping: bricks of `size` voxels per axis, each marked empty when every value it can
-//   interpolate (its voxels and a one-voxel apron) has sigma 0. A sample in an empty brick jumps to
-//   the last sample position inside it (on the same lattice), which becomes the previous sample of
-//   the next segment: the samples that count are the very ones taken without skipping.
+// - Empty-space skipping: bricks of `size` voxels per axis, each empty when every value it can
+//   interpolate (its voxels and a one-voxel apron) has sigma 0; `skip` holds each brick's chessboard
+//   distance (in bricks) to the nearest brick that is not empty, so a ray leaves a whole cube of
+//   empty bricks in one step. From a sample in an empty brick a ray jumps to the last sample of its
+//   lattice before the empty run ends, which becomes the previous sample of the next segment: the
+//   samples that count are the very ones taken without skipping (two samples of one run lie in empty
+//   bricks whose apron-widened ranges overlap, so every value between them is transparent; a
+//   position within half a voxel outside a brick still interpolates only its voxels and apron).
 
 // The smallest sample step the back ends take (mm): a smaller one would take hours a frame.
 inline constexpr float kMinStepMm = 1e-3f;
@@ -66,10 +70,13 @@ struct Shading {
   float ambient = 0.2f, diffuse = 0.7f, specular = 0.3f, power = 20.0f;
 };
 
+// Brick (bx, by, bz) holds voxels [b * size, (b + 1) * size) per axis. skip[b]: 0 when the brick may
+// be visible; k >= 1 when every brick within chessboard distance k - 1 of it (a cube of 2k - 1
+// bricks per side) is empty (cvx::brickSkipMap).
 struct BrickMap {
-  const uint8_t* empty = nullptr;  // bx * by * bz flags, x fastest; null: no skipping
+  const uint8_t* skip = nullptr;  // bx * by * bz entries, x fastest; null: no skipping
   int bx = 0, by = 0, bz = 0;
-  int size = 8;  // voxels per brick edge
+  int size = 4;  // voxels per brick edge
 };
 
 struct RaycastParams {

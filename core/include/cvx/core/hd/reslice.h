@@ -111,6 +111,31 @@ struct GridSampler {
     const float hi = bilinear(b + az.step * sz, sy, ax, ay);
     return lerp(lo, hi, az.f) * slope + intercept;
   }
+  // The gradient at p in modality units per voxel (voxel-index axes): the trilinear interpolation,
+  // with sample(p)'s weights, of per-voxel central differences (v[i+1] - v[i-1]) / 2 whose
+  // neighbours are clamped to the grid. Inside, that equals central differences of the trilinear
+  // field itself, (sample(p + e) - sample(p - e)) / 2, from 32 voxels instead of 48 (the hd
+  // ray caster's shading gradient).
+  CVX_HD_INLINE Vec3f gradient(Vec3f p) const {
+    const AxisLerp ax = axisLerp(p.x, dims.nx), ay = axisLerp(p.y, dims.ny), az = axisLerp(p.z, dims.nz);
+    const T* b = data + (ax.i + ay.i * sy + az.i * sz);
+    // Along each axis: the lower neighbour of the lower voxel, the upper voxel, and its upper neighbour.
+    const int64_t xm = ax.i > 0 ? -1 : 0, x1 = ax.step, x2 = ax.i + 2 < dims.nx ? 2 : x1;
+    const int64_t ym = ay.i > 0 ? -sy : 0, y1 = ay.step * sy, y2 = ay.i + 2 < dims.ny ? 2 * sy : y1;
+    const int64_t zm = az.i > 0 ? -sz : 0, z1 = az.step * sz, z2 = az.i + 2 < dims.nz ? 2 * sz : z1;
+    // Differences along an axis (m, 1, 2 offsets) at the lower and upper voxel from corner c, interpolated.
+    auto diff = [&](int64_t c, int64_t m, int64_t u1, int64_t u2, float f) {
+      return lerp(loadVoxel(b + c + u1) - loadVoxel(b + c + m), loadVoxel(b + c + u2) - loadVoxel(b + c), f);
+    };
+    const float gx = lerp(lerp(diff(0, xm, x1, x2, ax.f), diff(y1, xm, x1, x2, ax.f), ay.f),
+                          lerp(diff(z1, xm, x1, x2, ax.f), diff(y1 + z1, xm, x1, x2, ax.f), ay.f), az.f);
+    const float gy = lerp(lerp(diff(0, ym, y1, y2, ay.f), diff(x1, ym, y1, y2, ay.f), ax.f),
+                          lerp(diff(z1, ym, y1, y2, ay.f), diff(x1 + z1, ym, y1, y2, ay.f), ax.f), az.f);
+    const float gz = lerp(lerp(diff(0, zm, z1, z2, az.f), diff(x1, zm, z1, z2, az.f), ax.f),
+                          lerp(diff(y1, zm, z1, z2, az.f), diff(x1 + y1, zm, z1, z2, az.f), ax.f), ay.f);
+    const float k = 0.5f * slope;
+    return {gx * k, gy * k, gz * k};
+  }
 };
 
 // Combines a pixel's samples; all three reductions are kept so that adding a sample has no branch.

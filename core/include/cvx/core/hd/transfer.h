@@ -32,6 +32,10 @@ struct TransferFunction1D {
   const TfNode* integral = nullptr;  // n entries, or null: no pre-integration
   int n = 0;
   float lo = 0, hi = 1;
+  // Every value at or below clearBelow has sigma 0 (in tfPos's own arithmetic), and so has every
+  // segment between two such values: a ray takes those without the table, with the same result
+  // (CT's air and soft tissue under a bone preset). -inf: none known. TransferTable::view sets it.
+  float clearBelow = -__builtin_inff();
 };
 
 // Where value v falls: node index i (0..n-2) and weight f of node i + 1, clamped to [lo, hi] (NaN
@@ -62,30 +66,44 @@ CVX_HD_INLINE TfNode tfLookup(const TransferFunction1D& tf, float v) {
 
 // The running integrals (sigma, sigma * colour) from lo to v, exact for the linear pieces: within
 // node interval i, sigma and colour are linear in the fraction f, so their integrals over [0, f]
-// are polynomials in f (times the interval's width h).
+// are polynomials in f (times the interval's width h). tfIntegralSigma is the sigma channel alone,
+// in the same arithmetic (the same bits): enough to tell a transparent segment.
+CVX_HD_INLINE float tfNodeWidth(const TransferFunction1D& tf) { return (tf.hi - tf.lo) / static_cast<float>(tf.n - 1); }
+// Beyond the ends the end node holds (as tfLookup), so the integrals run on linearly: the excess
+// of v beyond [lo, hi] (0 inside).
+CVX_HD_INLINE float tfOver(const TransferFunction1D& tf, float v) {
+  return v > tf.hi ? v - tf.hi : (v < tf.lo ? v - tf.lo : 0.0f);
+}
+CVX_HD_INLINE float tfIntegralSigma(const TransferFunction1D& tf, float v) {
+  const TfPos p = tfPos(tf, v);
+  const float as = tf.nodes[p.i].sigma, ds = tf.nodes[p.i + 1].sigma - as;
+  const float f = p.f, f2 = f * f * 0.5f;
+  float s = tf.integral[p.i].sigma + tfNodeWidth(tf) * (as * f + ds * f2);
+  const float over = tfOver(tf, v);
+  if (over != 0.0f) s += (v > tf.hi ? tf.nodes[tf.n - 1] : tf.nodes[0]).sigma * over;
+  return s;
+}
 CVX_HD_INLINE TfNode tfIntegral(const TransferFunction1D& tf, float v) {
   const TfPos p = tfPos(tf, v);
   const TfNode& a = tf.nodes[p.i];
   const TfNode& b = tf.nodes[p.i + 1];
-  const TfNode& base = tf.integral[p.i];
-  const float h = (tf.hi - tf.lo) / static_cast<float>(tf.n - 1);
+  const float h = tfNodeWidth(tf);
   const float f = p.f, f2 = f * f * 0.5f, f3 = f * f * f / 3.0f;
   const float ds = b.sigma - a.sigma;
-  // Integral of sigma(t) = a.s + t ds over [0, f]; of sigma(t) * c(t), c(t) = a.c + t dc.
+  // Integral of sigma(t) * c(t), c(t) = a.c + t dc, over [0, f].
   auto sc = [&](float ac, float bc) {
     const float dc = bc - ac;
     return h * (a.sigma * ac * f + (a.sigma * dc + ds * ac) * f2 + ds * dc * f3);
   };
   TfNode r;
-  r.sigma = base.sigma + h * (a.sigma * f + ds * f2);
+  r.sigma = tfIntegralSigma(tf, v);
+  const TfNode& base = tf.integral[p.i];
   r.r = base.r + sc(a.r, b.r);
   r.g = base.g + sc(a.g, b.g);
   r.b = base.b + sc(a.b, b.b);
-  // Beyond the ends the end node holds (as tfLookup), so the integrals run on linearly.
-  const float over = v > tf.hi ? v - tf.hi : (v < tf.lo ? v - tf.lo : 0.0f);
+  const float over = tfOver(tf, v);
   if (over != 0.0f) {
     const TfNode& e = v > tf.hi ? tf.nodes[tf.n - 1] : tf.nodes[0];
-    r.sigma += e.sigma * over;
     r.r += e.sigma * e.r * over;
     r.g += e.sigma * e.g * over;
     r.b += e.sigma * e.b * over;
@@ -102,26 +120,62 @@ struct Rgba {
 // 0 for sigma 0 without the exponential (most samples of a rendering are transparent).
 CVX_HD_INLINE float opacityOf(float sigma, float ds) { return sigma > 0.0f ? 1.0f - expf(-sigma * ds) : 0.0f; }
 
-// tfSegment with the running integrals at sf and sb already known (i0 = tfIntegral(tf, sf),
-// i1 = tfIntegral(tf, sb); unused without pre-integration): a ray reuses each sample's integral
-// as the next segment's start.
-CVX_HD_INLINE Rgba tfSegmentFrom(const TransferFunction1D& tf, float sf, float sb, const TfNode& i0, const TfNode& i1,
-                                 float ds) {
-  const float span = sb - sf;
-  const float scale = (tf.hi - tf.lo) / static_cast<float>(tf.n - 1);
-  if (!tf.integral || !(span > 1e-3f * scale || span < -1e-3f * scale)) {
-    const TfNode c = tfLookup(tf, 0.5f * (sf + sb));
-    return {c.r, c.g, c.b, opacityOf(c.sigma, ds)};
-  }
-  const float s = i1.sigma - i0.sigma;
-  const float depth = ds * s / span;
-  if (!(s > 1e-12f || s < -1e-12f)) return {0, 0, 0, 0};
-  return {(i1.r - i0.r) / s, (i1.g - i0.g) / s, (i1.b - i0.b) / s, 1.0f - expf(-(depth > 0 ? depth : 0.0f))};
+// A ray's pre-integration state at its previous sample: the value, its sigma integral, and its
+// colour integrals once some segment needed them. A ray reuses each sample's integrals as the next
+// segment's start, and computes colour integrals only for segments that are not transparent.
+struct TfCursor {
+  float v = 0, sigma = 0;
+  TfNode full;
+  bool haveFull = false, started = false;
+};
+
+// Places the cursor at value v (a ray's first sample, or where it lands after skipping).
+CVX_HD_INLINE void tfStart(const TransferFunction1D& tf, TfCursor& c, float v) {
+  c.v = v;
+  c.sigma = tf.integral ? tfIntegralSigma(tf, v) : 0.0f;
+  c.haveFull = false;
+  c.started = true;
 }
 
+// The segment from the cursor's value to v (ds mm), and the cursor moved to v. A cursor not yet
+// started gives the point lookup at v. A span below 1e-3 of a node width, or a table without
+// integrals, gives the point lookup at the midpoint.
+CVX_HD_INLINE Rgba tfStep(const TransferFunction1D& tf, TfCursor& c, float v, float ds) {
+  if (v <= tf.clearBelow && c.started && c.v <= tf.clearBelow) {
+    c.v = v;  // the integrals are constant below clearBelow: the cursor's stay exact
+    return {};
+  }
+  const float sf = c.started ? c.v : v, span = v - sf, scale = tfNodeWidth(tf);
+  const float sv = tf.integral ? tfIntegralSigma(tf, v) : 0.0f;
+  Rgba out;
+  TfNode full;
+  bool haveFull = false;
+  if (!tf.integral || !(span > 1e-3f * scale || span < -1e-3f * scale)) {
+    const TfNode m = tfLookup(tf, 0.5f * (sf + v));
+    out = {m.r, m.g, m.b, opacityOf(m.sigma, ds)};
+  } else {
+    const float s = sv - c.sigma;
+    if (s > 1e-12f || s < -1e-12f) {
+      const TfNode i0 = c.haveFull ? c.full : tfIntegral(tf, sf);
+      full = tfIntegral(tf, v);
+      haveFull = true;
+      const float depth = ds * s / span;
+      out = {(full.r - i0.r) / s, (full.g - i0.g) / s, (full.b - i0.b) / s, 1.0f - expf(-(depth > 0 ? depth : 0.0f))};
+    }
+  }
+  c.v = v;
+  c.sigma = sv;
+  c.full = full;
+  c.haveFull = haveFull;
+  c.started = true;
+  return out;
+}
+
+// One segment from sf to sb on its own.
 CVX_HD_INLINE Rgba tfSegment(const TransferFunction1D& tf, float sf, float sb, float ds) {
-  if (!tf.integral) return tfSegmentFrom(tf, sf, sb, TfNode{}, TfNode{}, ds);
-  return tfSegmentFrom(tf, sf, sb, tfIntegral(tf, sf), tfIntegral(tf, sb), ds);
+  TfCursor c;
+  tfStart(tf, c, sf);
+  return tfStep(tf, c, sb, ds);
 }
 
 }  // namespace cvx::hd

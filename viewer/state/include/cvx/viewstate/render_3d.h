@@ -63,7 +63,7 @@ class VolumeRenderer {
   std::string presetKey_;
   TransferTable table_;
   BrickRanges ranges_;
-  std::vector<uint8_t> empty_;
+  std::vector<uint8_t> skip_;
   std::vector<float> rgba_, depth_;
   RgbaImage image_;
 };

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+// The brick map of empty space for volume rendering (hd::BrickMap, raycast.h's skipping rule): the
+// value range every brick can interpolate, and per transfer function, how far each empty brick is
+// from one that may be visible.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include <cvx/core/hd/raycast.h>
+#include <cvx/core/transfer.h>
+#include <cvx/core/volume.h>
+
+namespace cvx {
+
+// Min and max modality value per brick of `size` voxels and a one-voxel apron (every value a
+// trilinear sample in the brick, or within half a voxel of it, can see), of one phase.
+// minMax[2 * b] and [2 * b + 1], b = brick index x fastest. Empty (no bricks) for a bad phase,
+// size below 1 or a volume without voxels.
+struct BrickRanges {
+  int bx = 0, by = 0, bz = 0, size = 4;
+  std::vector<float> minMax;
+};
+BrickRanges brickRanges(const Volume& v, int64_t phase, int size = 4);
+
+// hd::BrickMap's skip entries for a transfer function: 0 for a brick whose range is not transparent
+// (TransferTable::transparent), else its chessboard distance in bricks to the nearest such brick
+// (255 at most; 255 everywhere when none is).
+std::vector<uint8_t> brickSkipMap(const BrickRanges& r, const TransferTable& tf);
+
+// The map viewed for hd (null skip when the vectors are empty).
+hd::BrickMap brickMapView(const BrickRanges& r, const std::vector<uint8_t>& skip);
+
+}  // namespace cvx

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+// The brick map of empty space (cvx/core/bricks.h) against brute force, and the sampler's shading
+// gradient (hd::GridSampler::gradient) against analytic fields and central differences of samples.
+#include <cvx/core/bricks.h>
+#include <cvx/core/reslice.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "phantom.h"
+
+namespace {
+
+using cvx::Vec3;
+using cvx::hd::Vec3f;
+
+// Values that differ from voxel to voxel without a pattern the bricks could line up with.
+std::shared_ptr<cvx::Volume> noisy(std::array<int64_t, 4> d) {
+  cvx::Geometry g;
+  g.spacingMm = {0.7, 0.9, 2.0};
+  return cvx::test::fillVolume(g, d, [](Vec3 p) {
+    return 1000 * std::sin(0.37 * p.x + 0.11 * p.y * p.y) * std::cos(0.23 * p.z - 0.05 * p.x * p.y);
+  });
+}
+
+TEST(BrickRanges, EachBrickSpansItsVoxelsAndAOneVoxelApron) {
+  for (const std::array<int64_t, 4> d : {std::array<int64_t, 4>{23, 17, 9, 2}, {1, 5, 8, 1}, {8, 8, 8, 1}}) {
+    auto v = noisy(d);
+    for (int size : {1, 3, 4, 8})
+      for (int64_t phase = 0; phase < d[3]; ++phase) {
+        const cvx::BrickRanges r = cvx::brickRanges(*v, phase, size);
+        ASSERT_EQ(r.bx, (d[0] + size - 1) / size);
+        ASSERT_EQ(r.bz, (d[2] + size - 1) / size);
+        const float* f = v->as<float>() + phase * d[0] * d[1] * d[2];
+        for (int z = 0; z < r.bz; ++z)
+          for (int y = 0; y < r.by; ++y)
+            for (int x = 0; x < r.bx; ++x) {
+              float mn = INFINITY, mx = -INFINITY;
+              for (int64_t k = std::max<int64_t>(0, z * size - 1); k <= std::min(d[2] - 1, int64_t{z + 1} * size); ++k)
+                for (int64_t j = std::max<int64_t>(0, y * size - 1); j <= std::min(d[1] - 1, int64_t{y + 1} * size); ++j)
+                  for (int64_t i = std::max<int64_t>(0, x * size - 1); i <= std::min(d[0] - 1, int64_t{x + 1} * size);
+                       ++i) {
+                    mn = std::min(mn, f[(k * d[1] + j) * d[0] + i]);
+                    mx = std::max(mx, f[(k * d[1] + j) * d[0] + i]);
+                  }
+              const size_t b = (static_cast<size_t>(z) * r.by + y) * r.bx + x;
+              ASSERT_EQ(r.minMax[2 * b], mn) << size << " " << x << " " << y << " " << z;
+              ASSERT_EQ(r.minMax[2 * b + 1], mx);
+            }
+      }
+  }
+  auto v = noisy({4, 4, 4, 1});
+  EXPECT_TRUE(cvx::brickRanges(*v, 1, 4).minMax.empty());  // no such phase
+  EXPECT_TRUE(cvx::brickRanges(*v, 0, 0).minMax.empty());
+}
+
+TEST(BrickSkipMap, ChessboardDistanceToTheNearestVisibleBrick) {
+  // Two blobs and a speck, visible only above 300 HU: clusters of visible bricks far apart.
+  cvx::Geometry g;
+  const Vec3 a{12, 10, 8}, b{50, 35, 20};
+  auto v = cvx::test::fillVolume(g, {61, 47, 30, 1}, [&](Vec3 p) {
+    const double speck = cvx::norm(p - Vec3{58, 3, 2}) < 0.5 ? 1000 : 0;
+    return 1000 * std::exp(-cvx::dot(p - a, p - a) / 20) + 800 * std::exp(-cvx::dot(p - b, p - b) / 40) + speck;
+  });
+  auto table = cvx::buildTransferTable({{-1000, 0, 0, 0, 0}, {300, 1, 1, 1, 0}, {1000, 1, 1, 1, 0.5f}}, 1.0);
+  ASSERT_TRUE(table.ok());
+  for (int size : {2, 4, 8}) {
+    const cvx::BrickRanges r = cvx::brickRanges(*v, 0, size);
+    std::vector<uint8_t> empty(r.minMax.size() / 2);
+    int visible = 0;
+    for (size_t i = 0; i < empty.size(); ++i) {
+      empty[i] = r.minMax[2 * i + 1] <= 300;  // the table is 0 at and below 300 HU
+      visible += !empty[i];
+    }
+    ASSERT_GT(visible, 0);
+    ASSERT_LT(visible, static_cast<int>(empty.size()) / 2);
+    const std::vector<uint8_t> skip = cvx::brickSkipMap(r, *table);
+    const std::vector<uint8_t> expected = cvx::test::chessboardSkip(empty, r.bx, r.by, r.bz);
+    ASSERT_EQ(skip.size(), expected.size());
+    for (size_t i = 0; i < skip.size(); ++i) ASSERT_EQ(int(skip[i]), int(expected[i])) << i << " size " << size;
+    EXPECT_GE(*std::max_element(skip.begin(), skip.end()), 3);  // whole cubes to skip
+    const cvx::hd::BrickMap m = cvx::brickMapView(r, skip);
+    EXPECT_EQ(m.skip, skip.data());
+    EXPECT_EQ(m.size, size);
+  }
+  // Nothing visible: every entry is the cap.
+  auto none = cvx::buildTransferTable({{-5000, 0, 0, 0, 0}, {5000, 0, 0, 0, 0}}, 1.0);
+  const cvx::BrickRanges r = cvx::brickRanges(*v, 0, 4);
+  for (uint8_t k : cvx::brickSkipMap(r, *none)) ASSERT_EQ(k, 255);
+  EXPECT_TRUE(cvx::brickSkipMap(cvx::BrickRanges{}, *none).empty());
+  EXPECT_EQ(cvx::brickMapView(r, {}).skip, nullptr);
+}
+
+// A linear field has the same gradient everywhere inside; one voxel from the rim a one-sided
+// difference halves it (neighbours clamped), and in the outer half voxel the point is clamped.
+TEST(SamplerGradient, LinearFieldExactInsideClampedAtTheRim) {
+  const std::array<int64_t, 4> d{9, 7, 6, 1};
+  cvx::Geometry g;
+  auto v = cvx::test::fillVolume(g, d, [](Vec3 p) { return 3 * p.x - 2 * p.y + 5 * p.z + 7; });
+  v->info.rescaleApplied = false;
+  v->info.rescaleSlope = 2;  // modality = stored * 2 - 1: the gradient doubles
+  v->info.rescaleIntercept = -1;
+  const auto s = cvx::gridSampler(*v, v->as<float>());
+  for (float x : {1.0f, 2.3f, 6.99f, 7.0f})
+    for (float y : {1.0f, 3.5f, 5.0f})
+      for (float z : {1.0f, 2.2f, 4.0f}) {
+        const Vec3f gr = s.gradient({x, y, z});
+        EXPECT_NEAR(gr.x, 6, 1e-4) << x << " " << y << " " << z;
+        EXPECT_NEAR(gr.y, -4, 1e-4);
+        EXPECT_NEAR(gr.z, 10, 1e-4);
+      }
+  // Voxel 0 and the last voxel: (v1 - v0) / 2; beyond the last centre the point is clamped.
+  EXPECT_NEAR(s.gradient({0, 3, 3}).x, 3, 1e-4);
+  EXPECT_NEAR(s.gradient({8, 3, 3}).x, 3, 1e-4);
+  EXPECT_NEAR(s.gradient({8.4f, 3, 3}).x, 3, 1e-4);
+  EXPECT_NEAR(s.gradient({-0.4f, 3, 3}).x, 3, 1e-4);
+  EXPECT_NEAR(s.gradient({0.5f, 3, 3}).x, 4.5, 1e-4);  // halfway between 3 and 6
+  // A one-voxel axis has no gradient along it.
+  auto flat = cvx::test::fillVolume(g, {5, 5, 1, 1}, [](Vec3 p) { return p.x + p.z; });
+  const auto fs = cvx::gridSampler(*flat, flat->as<float>());
+  EXPECT_EQ(fs.gradient({2.5f, 2, 0}).z, 0.0f);
+  EXPECT_NEAR(fs.gradient({2.5f, 2, 0}).x, 1, 1e-5);
+}
+
+// Inside, the interpolated voxel differences equal central differences of the trilinear field.
+TEST(SamplerGradient, EqualsCentralDifferencesOfSamplesInside) {
+  const std::array<int64_t, 4> d{12, 10, 8, 1};
+  auto v = noisy(d);
+  const auto s = cvx::gridSampler(*v, v->as<float>());
+  for (float x = 1.0f; x <= 10.0f; x += 0.61f)
+    for (float y = 1.0f; y <= 8.0f; y += 0.73f)
+      for (float z = 1.0f; z <= 6.0f; z += 0.87f) {
+        const Vec3f gr = s.gradient({x, y, z});
+        const float cx = 0.5f * (s.sample({x + 1, y, z}) - s.sample({x - 1, y, z}));
+        const float cy = 0.5f * (s.sample({x, y + 1, z}) - s.sample({x, y - 1, z}));
+        const float cz = 0.5f * (s.sample({x, y, z + 1}) - s.sample({x, y, z - 1}));
+        ASSERT_NEAR(gr.x, cx, 1e-3) << x << " " << y << " " << z;
+        ASSERT_NEAR(gr.y, cy, 1e-3);
+        ASSERT_NEAR(gr.z, cz, 1e-3);
+      }
+}
+
+}  // namespace

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+// The CPU ray caster at every SIMD level (its AVX2 sampler reads eight samples of a ray at once)
+// against hd::shadePixel called pixel by pixel with the plain scalar sampler: the same bits, for
+// 16-bit volumes (signed and unsigned, rescaled, on an oblique sheared grid), composite with shading,
+// jitter and skipping, MIP and isosurface.
+#include <cvx/core/bricks.h>
+#include <cvx/core/raycast.h>
+#include <cvx/core/reslice.h>
+#include <cvx/render/raycast.h>
+#include <cvx/render/simd.h>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "phantom.h"
+
+namespace {
+
+using cvx::Vec3;
+
+template <class T>
+std::shared_ptr<cvx::Volume> blobs(cvx::PixelType type, double offset) {
+  const std::array<int64_t, 4> d{70, 61, 37, 1};
+  auto r = cvx::Volume::create(type, d);
+  EXPECT_TRUE(r.ok());
+  auto v = r.value();
+  v->geometry = cvx::test::obliqueGeometry(true);
+  v->info.rescaleApplied = false;
+  v->info.rescaleSlope = 1.5;
+  v->info.rescaleIntercept = -offset * 1.5;
+  const Vec3 a = v->geometry.worldAt(20, 25, 12), b = v->geometry.worldAt(50, 35, 25);
+  T* p = v->as<T>();
+  uint32_t h = 7;
+  for (int64_t k = 0; k < d[2]; ++k)
+    for (int64_t j = 0; j < d[1]; ++j)
+      for (int64_t i = 0; i < d[0]; ++i) {
+        const Vec3 w = v->geometry.worldAt(double(i), double(j), double(k));
+        h = h * 1664525u + 1013904223u;
+        const double hu = 900 * std::exp(-cvx::dot(w - a, w - a) / 500) + 700 * std::exp(-cvx::dot(w - b, w - b) / 300) +
+                          double(h % 40u) - 20 - 300;
+        *p++ = static_cast<T>(std::lround(hu / 1.5 + offset));
+      }
+  return v;
+}
+
+class RaycastCpuSimd : public ::testing::TestWithParam<cvx::render::Simd> {
+ protected:
+  void SetUp() override {
+    before_ = cvx::render::simdLevel();
+    if (cvx::render::setSimdLevel(GetParam()) != GetParam())
+      GTEST_SKIP() << "no " << toString(GetParam()) << " here (the CPU, or a build without its kernels)";
+  }
+  void TearDown() override { cvx::render::setSimdLevel(before_); }
+  cvx::render::Simd before_ = cvx::render::Simd::Sse2;
+};
+
+template <class T>
+void expectScalarBits(const cvx::Volume& v) {
+  auto table = cvx::buildTransferTable(
+      {{-1000, 0, 0, 0, 0}, {100, 0.8f, 0.3f, 0.2f, 0}, {400, 1, 0.9f, 0.7f, 0.3f}, {900, 1, 1, 1, 0.8f}}, 1.0);
+  ASSERT_TRUE(table.ok());
+  const auto tf = table->view();
+  const cvx::BrickRanges ranges = cvx::brickRanges(v, 0);
+  const std::vector<uint8_t> skip = cvx::brickSkipMap(ranges, *table);
+  cvx::Camera3D cam;
+  cam.center = v.geometry.worldAt(35, 30, 18);
+  cam.eye = cam.center + Vec3{-160, -220, 90};
+  cam.fovYDeg = 28;
+  const int w = 83, h = 71;
+  const auto sampler = cvx::gridSampler(v, v.as<T>());
+  int cases = 0;
+  for (int mode = 0; mode < 4; ++mode) {
+    auto p = cvx::raycastParams(v.geometry, v.dims(), cam, w, h);
+    p.stepMm = 0.37f;
+    p.shading.on = true;
+    p.jitter = mode % 2 == 1;
+    p.seed = 11;
+    if (mode >= 1) p.bricks = cvx::brickMapView(ranges, skip);
+    if (mode == 2) p.mode = cvx::hd::RenderMode::Mip;
+    if (mode == 3) p.mode = cvx::hd::RenderMode::Isosurface, p.isoValue = 250;
+    std::vector<float> rgba(4 * w * h), depth(w * h), value(w * h);
+    ASSERT_TRUE(cvx::render::raycastCpu(v, 0, p, tf, w, h, rgba.data(), depth.data(), value.data()).ok());
+    int drawn = 0;
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        const cvx::hd::PixelResult r = cvx::hd::shadePixel(p, tf, sampler, x, y);
+        const size_t i = size_t(y) * w + x;
+        const float ref[4] = {r.colour.r, r.colour.g, r.colour.b, r.colour.a};
+        ASSERT_EQ(std::memcmp(ref, &rgba[4 * i], sizeof ref), 0) << "mode " << mode << " pixel " << x << "," << y;
+        ASSERT_EQ(std::memcmp(&r.depth, &depth[i], sizeof(float)), 0);
+        drawn += r.colour.a > 0.05f;
+      }
+    EXPECT_GT(drawn, w * h / 20) << mode;
+    ++cases;
+  }
+  EXPECT_EQ(cases, 4);
+}
+
+TEST_P(RaycastCpuSimd, SixteenBitVolumesGiveTheScalarBits) {
+  expectScalarBits<int16_t>(*blobs<int16_t>(cvx::PixelType::Int16, 0));
+  expectScalarBits<uint16_t>(*blobs<uint16_t>(cvx::PixelType::UInt16, 2000));
+}
+
+INSTANTIATE_TEST_SUITE_P(Levels, RaycastCpuSimd,
+                         ::testing::Values(cvx::render::Simd::Sse2, cvx::render::Simd::Avx2),
+                         [](const auto& info) { return std::string(cvx::render::toString(info.param)); });
+
+}  // namespace
