@@ -18,63 +18,57 @@ Span brickSpan(int64_t b, int size, int64_t n) {
   return {std::max<int64_t>(0, b * size - 1), std::min<int64_t>(n - 1, (b + 1) * size)};
 }
 
-// Separable: per row, the min and max over each brick's x span; then over y spans; then over z.
+// Separable, one layer of bricks (bz) at a time on the thread pool: per row of the layer's slices,
+// the min and max over each brick's x span; then over each brick's y span; then over the z span.
 template <class T>
 void rangesOf(const Volume& v, int64_t phase, BrickRanges& r) {
   const auto& d = v.dims();
   const T* data = reinterpret_cast<const T*>(v.slice(0, phase));
   const int64_t nx = d[0], ny = d[1], nz = d[2], bx = r.bx, by = r.by;
-  // rowX[(z * ny + y) * bx + b]: x pass; colY[(z * by + b) * bx + x]: y pass over rowX.
-  std::vector<float> rowX(static_cast<size_t>(nz * ny * bx) * 2), colY(static_cast<size_t>(nz * by * bx) * 2);
-  ThreadPool& pool = ThreadPool::global();
-  (void)pool.parallelFor(nz, [&](int64_t z) {
-    for (int64_t y = 0; y < ny; ++y) {
-      const T* row = data + (z * ny + y) * nx;
-      float* out = &rowX[static_cast<size_t>((z * ny + y) * bx) * 2];
-      for (int64_t b = 0; b < bx; ++b) {
-        const Span s = brickSpan(b, r.size, nx);
-        float mn = INFINITY, mx = -INFINITY;
-        for (int64_t x = s.lo; x <= s.hi; ++x) {
-          const float f = hd::loadVoxel(row + x);
-          mn = f < mn ? f : mn;
-          mx = f > mx ? f : mx;
-        }
-        out[2 * b] = mn;
-        out[2 * b + 1] = mx;
-      }
-    }
-    for (int64_t b = 0; b < by; ++b) {
-      const Span s = brickSpan(b, r.size, ny);
-      float* out = &colY[static_cast<size_t>((z * by + b) * bx) * 2];
-      for (int64_t x = 0; x < bx; ++x) out[2 * x] = INFINITY, out[2 * x + 1] = -INFINITY;
-      for (int64_t y = s.lo; y <= s.hi; ++y) {
-        const float* in = &rowX[static_cast<size_t>((z * ny + y) * bx) * 2];
-        for (int64_t x = 0; x < bx; ++x) {
-          out[2 * x] = std::min(out[2 * x], in[2 * x]);
-          out[2 * x + 1] = std::max(out[2 * x + 1], in[2 * x + 1]);
-        }
-      }
-    }
-  });
   const bool rescale = !v.info.rescaleApplied;
   const double slope = rescale ? v.info.rescaleSlope : 1.0, intercept = rescale ? v.info.rescaleIntercept : 0.0;
-  for (int64_t bz = 0; bz < r.bz; ++bz) {
-    const Span s = brickSpan(bz, r.size, nz);
-    for (int64_t i = 0; i < by * bx; ++i) {
-      float mn = INFINITY, mx = -INFINITY;
-      for (int64_t z = s.lo; z <= s.hi; ++z) {
-        mn = std::min(mn, colY[static_cast<size_t>(z * by * bx + i) * 2]);
-        mx = std::max(mx, colY[static_cast<size_t>(z * by * bx + i) * 2 + 1]);
+  (void)ThreadPool::global().parallelFor(r.bz, [&](int64_t bz) {
+    const Span zs = brickSpan(bz, r.size, nz);
+    std::vector<float> rowX(static_cast<size_t>(ny * bx) * 2), layer(static_cast<size_t>(by * bx) * 2);
+    for (size_t i = 0; i < layer.size(); i += 2) layer[i] = INFINITY, layer[i + 1] = -INFINITY;
+    for (int64_t z = zs.lo; z <= zs.hi; ++z) {
+      for (int64_t y = 0; y < ny; ++y) {
+        const T* row = data + (z * ny + y) * nx;
+        float* out = &rowX[static_cast<size_t>(y * bx) * 2];
+        for (int64_t b = 0; b < bx; ++b) {
+          const Span s = brickSpan(b, r.size, nx);
+          float mn = INFINITY, mx = -INFINITY;
+          for (int64_t x = s.lo; x <= s.hi; ++x) {
+            const float f = hd::loadVoxel(row + x);
+            mn = f < mn ? f : mn;
+            mx = f > mx ? f : mx;
+          }
+          out[2 * b] = mn;
+          out[2 * b + 1] = mx;
+        }
       }
+      for (int64_t b = 0; b < by; ++b) {
+        const Span s = brickSpan(b, r.size, ny);
+        float* out = &layer[static_cast<size_t>(b * bx) * 2];
+        for (int64_t y = s.lo; y <= s.hi; ++y) {
+          const float* in = &rowX[static_cast<size_t>(y * bx) * 2];
+          for (int64_t x = 0; x < 2 * bx; x += 2) {
+            out[x] = std::min(out[x], in[x]);
+            out[x + 1] = std::max(out[x + 1], in[x + 1]);
+          }
+        }
+      }
+    }
+    for (int64_t i = 0; i < by * bx; ++i) {
       // The sampler applies slope and intercept to the interpolated value: so do the bounds (a
       // negative slope swaps them).
-      float a = static_cast<float>(mn * slope + intercept), b = static_cast<float>(mx * slope + intercept);
+      float a = static_cast<float>(layer[2 * i] * slope + intercept), b = static_cast<float>(layer[2 * i + 1] * slope + intercept);
       if (a > b) std::swap(a, b);
       const size_t k = static_cast<size_t>(bz * by * bx + i);
       r.minMax[2 * k] = a;
       r.minMax[2 * k + 1] = b;
     }
-  }
+  });
 }
 
 }  // namespace
@@ -107,32 +101,44 @@ std::vector<uint8_t> brickSkipMap(const BrickRanges& r, const TransferTable& tf)
   std::vector<uint8_t> d(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) d[i] = tf.transparent(r.minMax[2 * i], r.minMax[2 * i + 1]) ? 255 : 0;
   // The chessboard distance by two raster passes over the 26-neighbourhood with unit steps (exact
-  // for this metric): forward from the 13 neighbours already visited, then backward.
-  const int64_t sx = 1, sy = r.bx, sz = int64_t{r.bx} * r.by;
+  // for this metric): forward from the 13 neighbours already visited, then backward. The grid is
+  // padded by one brick of 255 on every side, so no neighbour needs a bounds check; per row, the 12
+  // neighbours in earlier rows come first (independent along x), then the scan along the row.
+  const int64_t px = r.bx + 2, py = r.by + 2, pz = r.bz + 2;
+  std::vector<uint8_t> g(static_cast<size_t>(px * py * pz), 255);
+  for (int64_t z = 0; z < r.bz; ++z)
+    for (int64_t y = 0; y < r.by; ++y)
+      std::copy_n(&d[static_cast<size_t>((z * r.by + y) * r.bx)], r.bx,
+                  &g[static_cast<size_t>(((z + 1) * py + y + 1) * px + 1)]);
+  std::vector<uint8_t> m(static_cast<size_t>(px));
   auto pass = [&](int dir) {
-    const int64_t z0 = dir > 0 ? 0 : r.bz - 1, y0 = dir > 0 ? 0 : r.by - 1, x0 = dir > 0 ? 0 : r.bx - 1;
-    for (int64_t z = z0; z >= 0 && z < r.bz; z += dir)
-      for (int64_t y = y0; y >= 0 && y < r.by; y += dir)
-        for (int64_t x = x0; x >= 0 && x < r.bx; x += dir) {
-          const int64_t i = z * sz + y * sy + x * sx;
-          int best = d[i];
-          if (best == 0) continue;
-          // Neighbours earlier in this pass's order: dz = -dir, any (dy, dx); dz = 0, dy = -dir, any
-          // dx; dz = dy = 0, dx = -dir.
-          for (int dz = -1; dz <= 1; ++dz)
-            for (int dy = -1; dy <= 1; ++dy)
-              for (int dx = -1; dx <= 1; ++dx) {
-                const bool earlier = dz == -dir || (dz == 0 && (dy == -dir || (dy == 0 && dx == -dir)));
-                if (!earlier) continue;
-                const int64_t X = x + dx, Y = y + dy, Z = z + dz;
-                if (X < 0 || Y < 0 || Z < 0 || X >= r.bx || Y >= r.by || Z >= r.bz) continue;
-                best = std::min(best, d[Z * sz + Y * sy + X * sx] + 1);
-              }
-          d[i] = static_cast<uint8_t>(std::min(best, 255));
+    // Row offsets of the 4 neighbour rows earlier in this pass's order (each read at x - 1, x, x + 1):
+    // the three rows of the previous slice and the previous row of this slice.
+    const int64_t rows[4] = {-dir * px * py - px, -dir * px * py, -dir * px * py + px, -dir * px};
+    for (int64_t zi = 0; zi < r.bz; ++zi)
+      for (int64_t yi = 0; yi < r.by; ++yi) {
+        const int64_t z = dir > 0 ? zi + 1 : r.bz - zi, y = dir > 0 ? yi + 1 : r.by - yi;
+        uint8_t* row = &g[static_cast<size_t>((z * py + y) * px)];
+        for (int64_t x = 1; x <= r.bx; ++x) {
+          int best = 255;
+          for (int64_t o : rows) {
+            const uint8_t* n = row + o + x;
+            best = std::min({best, int(n[-1]), int(n[0]), int(n[1])});
+          }
+          m[x] = static_cast<uint8_t>(std::min(best + 1, 255));
         }
+        for (int64_t i = 0; i < r.bx; ++i) {
+          const int64_t x = dir > 0 ? i + 1 : r.bx - i;
+          row[x] = static_cast<uint8_t>(std::min({int(row[x]), int(m[x]), row[x - dir] + 1, 255}));
+        }
+      }
   };
   pass(1);
   pass(-1);
+  for (int64_t z = 0; z < r.bz; ++z)
+    for (int64_t y = 0; y < r.by; ++y)
+      std::copy_n(&g[static_cast<size_t>(((z + 1) * py + y + 1) * px + 1)], r.bx,
+                  &d[static_cast<size_t>((z * r.by + y) * r.bx)]);
   return d;
 }
 

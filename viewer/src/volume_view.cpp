@@ -16,7 +16,9 @@
 namespace cvx::viewer {
 namespace {
 
-constexpr int kCoarse = 4;            // pixels per coarse-image pixel while the camera moves
+// While the camera moves: an image of half the width and height, sampled every smallest voxel
+// spacing (the still image: every half spacing), so at most 2x coarser either way.
+constexpr int kCoarse = 2;
 constexpr int kRefineDelayMs = 250;   // the camera has stopped when nothing changed this long
 constexpr double kDegreesPerPixel = 0.5;
 
@@ -79,8 +81,12 @@ void VolumeView::paintEvent(QPaintEvent*) {
   if (shownGeneration_ != generation_ && loadPreset()) {
     // Out of date: a coarse picture now, the fine one once the camera rests.
     const view::Camera3DView cam = state_.camera3d();
-    auto im = coarse_.draw(state_.layers().front().volume, state_.phase(), preset_, cam,
-                           std::max(1, width() / kCoarse), std::max(1, height() / kCoarse));
+    const auto& volume = state_.layers().front().volume;
+    view::Quality3D q;
+    const Vec3 s = volume->geometry.spacingMm;
+    q.stepMm = std::min({s.x, s.y, s.z});
+    auto im = coarse_.draw(volume, state_.phase(), preset_, cam, std::max(1, width() / kCoarse),
+                           std::max(1, height() / kCoarse), q);
     if (im) {
       image_ = toQImage(**im);
       shownGeneration_ = generation_;

@@ -27,6 +27,18 @@ void boundingSphere(const Volume& v, Vec3& centre, double& radius) {
 
 uint8_t toByte(float x) { return static_cast<uint8_t>(std::lround(std::clamp(x, 0.0f, 1.0f) * 255.0f)); }
 
+// The table depends on the points, their unit distance and whether they are relative (an edited
+// preset keeps its name).
+bool samePoints(const TransferPreset& a, const TransferPreset& b) {
+  if (a.relative != b.relative || a.unitDistanceMm != b.unitDistanceMm || a.points.size() != b.points.size())
+    return false;
+  for (size_t i = 0; i < a.points.size(); ++i) {
+    const TfPoint &x = a.points[i], &y = b.points[i];
+    if (x.value != y.value || x.r != y.r || x.g != y.g || x.b != y.b || x.alpha != y.alpha) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Camera3D orbitCamera(const Volume& v, const Camera3DView& c) {
@@ -98,8 +110,9 @@ Result<const RgbaImage*> VolumeRenderer::draw(std::shared_ptr<const Volume> v, i
                                               const Camera3DView& camera, int width, int height, const Quality3D& q) {
   if (!v || width <= 0 || height <= 0 || width > 16384 || height > 16384 || phase < 0 || phase >= v->dims()[3])
     return makeError("render.bad_request", "no volume, a phase out of range or a size outside 1..16384");
-  const std::string key = preset.name + (preset.relative ? "/relative" : "");
-  if (v != volume_ || phase != phase_ || key != presetKey_) {
+  const bool newVolume = v != volume_ || phase != phase_;
+  if (newVolume) ranges_ = brickRanges(*v, phase);  // per volume and phase; the skip map per table
+  if (newVolume || !samePoints(preset, preset_)) {
     TransferPreset absolute = preset;
     if (preset.relative) {
       const auto [p1, p99] = valuePercentiles(*v, 0.01, 0.99);
@@ -110,12 +123,11 @@ Result<const RgbaImage*> VolumeRenderer::draw(std::shared_ptr<const Volume> v, i
     auto table = buildTransferTable(absolute.points, absolute.unitDistanceMm);
     if (!table) return table.error();
     table_ = std::move(*table);
-    ranges_ = brickRanges(*v, phase);
     skip_ = brickSkipMap(ranges_, table_);
-    volume_ = v;
-    phase_ = phase;
-    presetKey_ = key;
+    preset_ = preset;
   }
+  volume_ = v;
+  phase_ = phase;
   hd::RaycastParams p = raycastParams(v->geometry, v->dims(), orbitCamera(*v, camera), width, height);
   const Vec3 s = v->geometry.spacingMm;
   p.stepMm = static_cast<float>(q.stepMm > 0 ? q.stepMm : 0.5 * std::min({s.x, s.y, s.z}));

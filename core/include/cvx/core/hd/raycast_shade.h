@@ -126,21 +126,57 @@ CVX_HD_INLINE void compositeRay(const RaycastParams& p, const TransferFunction1D
   float tCheck = -__builtin_inff();  // the next t at which the brick map is consulted
   TfCursor cur;
   Rgba acc;
+  // Batches (BatchOf): the current one, and the next one asked for as soon as the current one is
+  // taken, so that its loads run while this one is composited.
   constexpr int kB = BatchOf<Sampler>::n;
-  float batch[kB];
-  int have = 0, at = 0;  // batch holds samples k - at .. k - at + have - 1
+  float batch[2][kB];
+  int have = 0, at = 0, side = 0;  // batch[side] holds samples k - at .. k - at + have - 1
+  bool ahead = false;              // batch[side ^ 1] holds the kB samples after those
+  // At sample k (position q) in an empty brick: on to the last sample before the empty run ends,
+  // which starts the cursor. 0: not in an empty brick (or no sample to skip), 1: moved, 2: the rest
+  // of the ray is empty.
+  auto leap = [&](int& k, float t, Vec3f q) -> int {
+    int b[3];
+    const int kSkip = brickSkipAt(walk, q, b);
+    if (kSkip == 0) {
+      tCheck = cubeExit(walk, b, 1);
+      return 0;
+    }
+    const float tEnd = emptyRunEnd(walk, t, t1, b, kSkip);
+    if (!(tEnd < t1)) return 2;
+    tCheck = tEnd;
+    const float kf = floorf((tEnd - t0) / step - j - 1e-3f);
+    const int kLast = kf < 2e9f ? static_cast<int>(kf) : 2000000000;
+    if (kLast <= k) return 0;
+    k = kLast;
+    have = at = 0;
+    ahead = false;
+    const float tl = t0 + (static_cast<float>(k) + j) * step;
+    if (!(tl < t1)) return 2;
+    tfStart(tf, cur, s.sample(o + d * tl));
+    return 1;
+  };
   for (int k = 0;; ++k) {
     const float t = t0 + (static_cast<float>(k) + j) * step;
     if (!(t < t1)) break;
     const Vec3f q = o + d * t;
+    // A ray that starts in an empty brick needs no value there: its point lookup is transparent.
+    if (skip && !cur.started) {
+      const int l = leap(k, t, q);
+      if (l == 2) break;
+      if (l == 1) continue;
+    }
     float v;
     if constexpr (kB > 1) {
       if (at == have) {
-        s.rayBatch(o, d, t0, j, step, k, batch);
+        if (ahead) side ^= 1;
+        else s.rayBatch(o, d, t0, j, step, k, batch[side]);
+        s.rayBatch(o, d, t0, j, step, k + kB, batch[side ^ 1]);
+        ahead = true;
         have = kB;
         at = 0;
       }
-      v = batch[at++];
+      v = batch[side][at++];
     } else {
       v = s.sample(q);
     }
@@ -156,25 +192,7 @@ CVX_HD_INLINE void compositeRay(const RaycastParams& p, const TransferFunction1D
       if (acc.a >= 0.5f && r.depth == __builtin_inff()) r.depth = t;
       if (acc.a >= p.opaque) break;
     }
-    if (!skip || t < tCheck) continue;
-    int b[3];
-    const int kSkip = brickSkipAt(walk, q, b);
-    if (kSkip == 0) {
-      tCheck = cubeExit(walk, b, 1);
-      continue;
-    }
-    // Every segment up to the last sample before the run's end adds nothing: go there.
-    const float tEnd = emptyRunEnd(walk, t, t1, b, kSkip);
-    if (!(tEnd < t1)) break;
-    tCheck = tEnd;
-    const float kf = floorf((tEnd - t0) / step - j - 1e-3f);
-    const int kLast = kf < 2e9f ? static_cast<int>(kf) : 2000000000;
-    if (kLast <= k) continue;
-    k = kLast;
-    have = at = 0;
-    const float tl = t0 + (static_cast<float>(k) + j) * step;
-    if (!(tl < t1)) break;
-    tfStart(tf, cur, s.sample(o + d * tl));
+    if (skip && !(t < tCheck) && leap(k, t, q) == 2) break;
   }
   r.colour = acc;
 }

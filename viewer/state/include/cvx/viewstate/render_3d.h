@@ -60,7 +60,7 @@ class VolumeRenderer {
   // The table and brick map are kept while the volume, phase and preset stay the same.
   std::shared_ptr<const Volume> volume_;
   int phase_ = -1;
-  std::string presetKey_;
+  TransferPreset preset_;  // the one table_ and skip_ were built for
   TransferTable table_;
   BrickRanges ranges_;
   std::vector<uint8_t> skip_;
