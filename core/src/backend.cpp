@@ -124,4 +124,17 @@ Status checkImageRequest(const Volume& v, int64_t phase, int width, int height, 
   return {};
 }
 
+Status checkRaycastRequest(const Volume& v, int64_t phase, const hd::RaycastParams& p,
+                           const hd::TransferFunction1D& tf, int width, int height, const void* out) {
+  CVX_TRY(checkImageRequest(v, phase, width, height, out));
+  auto bad = [](std::string m) { return makeError("render.bad_request", std::move(m)); };
+  if (!tf.nodes || tf.n < 2 || !(tf.hi > tf.lo)) return bad("a transfer function needs 2 nodes over lo < hi");
+  const hd::TransferFunction2D& t2 = p.tf2;
+  if (t2.nodes && (t2.nv < 2 || t2.ng < 2 || !(t2.hi > t2.lo) || !(t2.gMax > 0)))
+    return bad("a 2D transfer function needs 2 x 2 nodes over lo < hi and a gradient range > 0");
+  if (p.depthIn && p.width != width) return bad("depthIn's row length is not the image width");
+  if (!(p.stepMm >= hd::kMinStepMm)) return bad("a sample step below 0.001 mm (or not a number)");
+  return {};
+}
+
 }  // namespace cvx

@@ -43,11 +43,14 @@ Status launch(const Volume& v, int64_t phase, hd::RaycastParams p, hd::TransferF
   const size_t pixels = static_cast<size_t>(width) * static_cast<size_t>(height);
   const size_t tfBytes = static_cast<size_t>(tf.n) * sizeof(hd::TfNode);
   const size_t brickBytes = p.bricks.skip ? static_cast<size_t>(p.bricks.bx) * p.bricks.by * p.bricks.bz : 0;
-  detail::DeviceBytes dVoxels, dNodes, dIntegral, dBricks, dDepthIn, dRgba, dDepth, dValue;
+  const size_t tf2Bytes =
+      p.tf2.nodes ? static_cast<size_t>(p.tf2.nv) * static_cast<size_t>(p.tf2.ng) * sizeof(hd::TfNode) : 0;
+  detail::DeviceBytes dVoxels, dNodes, dIntegral, dTf2, dBricks, dDepthIn, dRgba, dDepth, dValue;
   CVX_TRY(upload(dVoxels, v.slice(0, phase), voxelBytes));
   CVX_TRY(upload(dNodes, tf.nodes, tfBytes));
   CVX_TRY(upload(dIntegral, tf.integral, tf.integral ? tfBytes : 0));
   CVX_TRY(upload(dBricks, p.bricks.skip, brickBytes));
+  CVX_TRY(upload(dTf2, p.tf2.nodes, tf2Bytes));
   CVX_TRY(upload(dDepthIn, p.depthIn, p.depthIn ? pixels * sizeof(float) : 0));
   CVX_CUDA_TRY(cudaMalloc(&dRgba.p, pixels * sizeof(float4)));
   CVX_CUDA_TRY(cudaMalloc(&dDepth.p, pixels * sizeof(float)));
@@ -55,6 +58,7 @@ Status launch(const Volume& v, int64_t phase, hd::RaycastParams p, hd::TransferF
   tf.nodes = static_cast<const hd::TfNode*>(dNodes.p);
   tf.integral = static_cast<const hd::TfNode*>(dIntegral.p);
   p.bricks.skip = static_cast<const uint8_t*>(dBricks.p);
+  p.tf2.nodes = static_cast<const hd::TfNode*>(dTf2.p);
   p.depthIn = static_cast<const float*>(dDepthIn.p);
   const hd::GridSampler<T> s = gridSampler(v, static_cast<const T*>(dVoxels.p));
   const dim3 block(16, 8);
@@ -74,10 +78,7 @@ Error badRequest(std::string message) { return makeError("render.bad_request", s
 
 Status raycast(const Volume& v, int64_t phase, const hd::RaycastParams& p, const hd::TransferFunction1D& tf, int width,
                int height, float* rgba, float* depth, float* value) {
-  CVX_TRY(checkImageRequest(v, phase, width, height, rgba));
-  if (!tf.nodes || tf.n < 2 || !(tf.hi > tf.lo)) return badRequest("a transfer function needs 2 nodes over lo < hi");
-  if (p.depthIn && p.width != width) return badRequest("depthIn's row length is not the image width");
-  if (!(p.stepMm >= hd::kMinStepMm)) return badRequest("a sample step below 0.001 mm (or not a number)");
+  CVX_TRY(checkRaycastRequest(v, phase, p, tf, width, height, rgba));
   if (auto dev = probeDevice(); !dev.ok()) return dev.error();
   switch (v.type()) {
     case PixelType::UInt8: return launch<uint8_t>(v, phase, p, tf, width, height, rgba, depth, value);

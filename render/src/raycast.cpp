@@ -71,10 +71,7 @@ Status run(const Volume& v, int64_t phase, const hd::RaycastParams& p, const hd:
 
 Status raycastCpu(const Volume& v, int64_t phase, const hd::RaycastParams& p, const hd::TransferFunction1D& tf,
                   int width, int height, float* rgba, float* depth, float* value, ThreadPool* pool) {
-  CVX_TRY(checkImageRequest(v, phase, width, height, rgba));
-  if (!tf.nodes || tf.n < 2 || !(tf.hi > tf.lo)) return badRequest("a transfer function needs 2 nodes over lo < hi");
-  if (p.depthIn && p.width != width) return badRequest("depthIn's row length is not the image width");
-  if (!(p.stepMm >= hd::kMinStepMm)) return badRequest("a sample step below 0.001 mm (or not a number)");
+  CVX_TRY(checkRaycastRequest(v, phase, p, tf, width, height, rgba));
   ThreadPool& tp = pool ? *pool : ThreadPool::global();
   switch (v.type()) {
     case PixelType::UInt8: return run<uint8_t>(v, phase, p, tf, width, height, rgba, depth, value, tp);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <cvx/core/error.h>
+#include <cvx/core/hd/raycast.h>
 #include <cvx/core/volume.h>
 
 namespace cvx {
@@ -90,5 +91,11 @@ class BackendRegistry {
 // The checks every back end makes of an image request (reslice, ray casting), in one place:
 // render.bad_request for a null output, a size <= 0, a phase outside the volume or an empty volume.
 Status checkImageRequest(const Volume& v, int64_t phase, int width, int height, const void* out);
+
+// And of a ray-casting request (both back ends): checkImageRequest's, then render.bad_request for a
+// transfer function without 2 nodes over lo < hi, a 2D table without 2 x 2 nodes over lo < hi and
+// gMax > 0, a depth input whose rows are not the image's, or a step below hd::kMinStepMm or NaN.
+Status checkRaycastRequest(const Volume& v, int64_t phase, const hd::RaycastParams& p,
+                           const hd::TransferFunction1D& tf, int width, int height, const void* out);
 
 }  // namespace cvx

@@ -10,6 +10,7 @@
 #include <cvx/core/hd/math.h>
 #include <cvx/core/hd/reslice.h>
 #include <cvx/core/hd/transfer.h>
+#include <cvx/core/hd/transfer2d.h>
 
 namespace cvx::hd {
 
@@ -93,6 +94,8 @@ struct RaycastParams {
   bool jitter = false;
   uint32_t seed = 0;
   BrickMap bricks;
+  TransferFunction2D tf2;  // composite: with nodes, colour and extinction over value and |gradient|
+                           // (transfer2d.h), the 1D table then being its envelope
   const float* depthIn = nullptr;  // per pixel, mm along the ray; null: none
   int width = 0;                   // row length of depthIn
 };

@@ -17,12 +17,17 @@ CVX_HD_INLINE float powUnit(float x, float p) {
   return r;
 }
 
-// Blinn-Phong with a headlight (two-sided): `view` is the unit ray direction in patient space.
-CVX_HD_INLINE Vec3f shadeColour(const RaycastParams& p, Vec3f colour, Vec3f gVoxel, Vec3f view) {
+// A gradient in voxel-index axes taken to patient space (per mm): gradWorld, the inverse-transpose.
+CVX_HD_INLINE Vec3f worldGradient(const RaycastParams& p, Vec3f gVoxel) {
   const float(*m)[3] = p.gradWorld;
-  const Vec3f g{m[0][0] * gVoxel.x + m[0][1] * gVoxel.y + m[0][2] * gVoxel.z,
-                m[1][0] * gVoxel.x + m[1][1] * gVoxel.y + m[1][2] * gVoxel.z,
-                m[2][0] * gVoxel.x + m[2][1] * gVoxel.y + m[2][2] * gVoxel.z};
+  return {m[0][0] * gVoxel.x + m[0][1] * gVoxel.y + m[0][2] * gVoxel.z,
+          m[1][0] * gVoxel.x + m[1][1] * gVoxel.y + m[1][2] * gVoxel.z,
+          m[2][0] * gVoxel.x + m[2][1] * gVoxel.y + m[2][2] * gVoxel.z};
+}
+
+// Blinn-Phong with a headlight (two-sided): g the gradient in patient space, `view` the unit ray
+// direction in patient space.
+CVX_HD_INLINE Vec3f shadeWorld(const RaycastParams& p, Vec3f colour, Vec3f g, Vec3f view) {
   const float len = sqrtf(dot(g, g));
   if (!(len > 1e-6f)) return colour;
   float nl = dot(g, view) / len;
@@ -31,6 +36,9 @@ CVX_HD_INLINE Vec3f shadeColour(const RaycastParams& p, Vec3f colour, Vec3f gVox
   const float lit = sh.ambient + sh.diffuse * nl, spec = sh.specular * powUnit(nl, sh.power);
   auto unit = [](float c) { return c < 1.0f ? c : 1.0f; };  // a highlight saturates at white
   return {unit(colour.x * lit + spec), unit(colour.y * lit + spec), unit(colour.z * lit + spec)};
+}
+CVX_HD_INLINE Vec3f shadeColour(const RaycastParams& p, Vec3f colour, Vec3f gVoxel, Vec3f view) {
+  return shadeWorld(p, colour, worldGradient(p, gVoxel), view);
 }
 
 // A ray's walk through a brick map (raycast.h's skipping rule).
@@ -180,10 +188,22 @@ CVX_HD_INLINE void compositeRay(const RaycastParams& p, const TransferFunction1D
     } else {
       v = s.sample(q);
     }
-    const Rgba seg = tfStep(tf, cur, v, step);
+    Rgba seg = tfStep(tf, cur, v, step);
+    if (seg.a > 0.0f && p.tf2.nodes) {
+      // The envelope let it through: the 2D table at (value, |gradient|).
+      const Vec3f g = worldGradient(p, s.gradient(q));
+      const TfNode n = tf2Lookup(p.tf2, v, sqrtf(dot(g, g)));
+      seg = {n.r, n.g, n.b, opacityOf(n.sigma, step)};
+      if (seg.a > 0.0f && p.shading.on) {
+        const Vec3f c = shadeWorld(p, {seg.r, seg.g, seg.b}, g, view);
+        seg.r = c.x, seg.g = c.y, seg.b = c.z;
+      }
+    } else if (seg.a > 0.0f && p.shading.on) {
+      const Vec3f c = shadeColour(p, {seg.r, seg.g, seg.b}, s.gradient(q), view);
+      seg.r = c.x, seg.g = c.y, seg.b = c.z;
+    }
     if (seg.a > 0.0f) {
-      Vec3f c{seg.r, seg.g, seg.b};
-      if (p.shading.on) c = shadeColour(p, c, s.gradient(q), view);
+      const Vec3f c{seg.r, seg.g, seg.b};
       const float wgt = (1.0f - acc.a) * seg.a;
       acc.r += wgt * c.x;
       acc.g += wgt * c.y;
