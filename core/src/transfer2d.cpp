@@ -25,6 +25,18 @@ double factorAt(const std::vector<GradientPoint>& pts, double g) {
 
 }  // namespace
 
+Status checkGradientPoints(const std::vector<GradientPoint>& gradient) {
+  if (gradient.empty()) return badGradient("no gradient-opacity points");
+  for (size_t k = 0; k < gradient.size(); ++k) {
+    const GradientPoint& p = gradient[k];
+    if (!std::isfinite(p.magnitude) || p.magnitude < 0 || !std::isfinite(p.factor) || p.factor < 0 || p.factor > 1 ||
+        (k > 0 && p.magnitude < gradient[k - 1].magnitude))
+      return badGradient("gradient-opacity point " + std::to_string(k) +
+                         " is not finite, has a negative or decreasing magnitude, or a factor outside [0, 1]");
+  }
+  return {};
+}
+
 Result<TransferTable2D> TransferTable2D::fromNodes(std::vector<hd::TfNode> nodes, int nv, int ng, float lo, float hi,
                                                    float gMax) {
   if (nv < 2 || ng < 2 || nodes.size() != static_cast<size_t>(nv) * static_cast<size_t>(ng))
@@ -67,14 +79,7 @@ hd::TransferFunction2D TransferTable2D::view() const {
 
 Result<TransferTable2D> buildGradientTable(const std::vector<TfPoint>& points, double unitDistanceMm,
                                            const std::vector<GradientPoint>& gradient, int nv, int ng) {
-  if (gradient.empty()) return badGradient("no gradient-opacity points");
-  for (size_t k = 0; k < gradient.size(); ++k) {
-    const GradientPoint& p = gradient[k];
-    if (!std::isfinite(p.magnitude) || p.magnitude < 0 || !std::isfinite(p.factor) || p.factor < 0 || p.factor > 1 ||
-        (k > 0 && p.magnitude < gradient[k - 1].magnitude))
-      return badGradient("gradient-opacity point " + std::to_string(k) +
-                         " is not finite, has a negative or decreasing magnitude, or a factor outside [0, 1]");
-  }
+  CVX_TRY(checkGradientPoints(gradient));
   if (ng < 2 || ng > 4096) return badTable("a 2D transfer table needs 2 to 4096 gradient nodes");
   auto base = buildTransferTable(points, unitDistanceMm, nv);
   if (!base) return base.error();

@@ -185,6 +185,37 @@ TEST(TfPresets, BadPresetsGiveTheirCodes) {
   EXPECT_EQ(codeOf(mip.dump()), "ok");
 }
 
+// The optional gradient-opacity curve (a 2D transfer function): read as written, checked with
+// tf.bad_json / tf.bad_gradient_points, scaled with the range of a relative preset.
+TEST(TfPresets, GradientOpacityIsReadCheckedAndScaled) {
+  json j = base();
+  EXPECT_TRUE(parseTransferPreset(j.dump())->gradientOpacity.empty());
+  j["gradientOpacity"] = json::array({{{"magnitude", 0}, {"factor", 0}}, {{"magnitude", 40}, {"factor", 1}}});
+  auto p = parseTransferPreset(j.dump());
+  ASSERT_TRUE(p.ok()) << p.error().str();
+  ASSERT_EQ(p->gradientOpacity.size(), 2u);
+  EXPECT_EQ(p->gradientOpacity[1].magnitude, 40);
+  EXPECT_EQ(p->gradientOpacity[1].factor, 1.0f);
+  EXPECT_TRUE(cvx::buildGradientTable(p->points, p->unitDistanceMm, p->gradientOpacity).ok());
+  for (const auto& [bad, code] : std::vector<std::pair<json, std::string>>{
+           {json::object(), "tf.bad_json"},
+           {json::array({7}), "tf.bad_json"},
+           {json::array({{{"magnitude", "big"}, {"factor", 1}}}), "tf.bad_json"},
+           {json::array(), "tf.bad_gradient_points"},
+           {json::array({{{"magnitude", 10}, {"factor", 1}}, {{"magnitude", 5}, {"factor", 1}}}), "tf.bad_gradient_points"},
+           {json::array({{{"magnitude", 10}, {"factor", 1.5}}}), "tf.bad_gradient_points"}}) {
+    json b = base();
+    b["gradientOpacity"] = bad;
+    auto r = parseTransferPreset(b.dump());
+    ASSERT_FALSE(r.ok()) << bad.dump();
+    EXPECT_EQ(r.error().code, code) << bad.dump();
+  }
+  p->relative = true;
+  auto abs = resolveRelative(*p, 100, 900);
+  ASSERT_TRUE(abs.ok());
+  EXPECT_EQ(abs->gradientOpacity[1].magnitude, 40 * 800);
+}
+
 TEST(TfPresets, UnknownPresetsAndNames) {
   auto p = loadTransferPreset("ct-bones", kDir);
   ASSERT_FALSE(p.ok());

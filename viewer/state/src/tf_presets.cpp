@@ -109,6 +109,20 @@ Result<TransferPreset> parseTransferPreset(const std::string& source) {
     p.points.push_back(*pt);
   }
   CVX_TRY(checkTransferPoints(p.points));
+  if (j.contains("gradientOpacity")) {
+    const json& g = j["gradientOpacity"];
+    if (!g.is_array()) return badJson("\"gradientOpacity\" must be an array");
+    for (size_t i = 0; i < g.size(); ++i) {
+      const std::string where = "gradientOpacity[" + std::to_string(i) + "].";
+      if (!g[i].is_object()) return badJson("gradientOpacity[" + std::to_string(i) + "] must be an object");
+      auto magnitude = number(g[i], "magnitude", where);
+      CVX_TRY(magnitude);
+      auto factor = number(g[i], "factor", where);
+      CVX_TRY(factor);
+      p.gradientOpacity.push_back({*magnitude, static_cast<float>(*factor)});
+    }
+    CVX_TRY(checkGradientPoints(p.gradientOpacity));
+  }
   return p;
 }
 
@@ -171,6 +185,7 @@ Result<TransferPreset> resolveRelative(const TransferPreset& preset, double p1, 
   TransferPreset out = preset;
   out.relative = false;
   for (TfPoint& pt : out.points) pt.value = p1 + pt.value * (p99 - p1);
+  for (GradientPoint& g : out.gradientOpacity) g.magnitude *= p99 - p1;
   return out;
 }
 

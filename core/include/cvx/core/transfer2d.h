@@ -17,6 +17,10 @@ struct GradientPoint {
   float factor = 1;
 };
 
+// tf.bad_gradient_points for none, a number not finite, a negative or decreasing magnitude, or a
+// factor outside [0, 1].
+Status checkGradientPoints(const std::vector<GradientPoint>& points);
+
 class TransferTable2D {
  public:
   TransferTable2D() = default;
@@ -44,8 +48,7 @@ class TransferTable2D {
 // The separable table: the 1D points (buildTransferTable's rules, nv value nodes) with each opacity
 // a multiplied by the gradient-opacity curve f(|g|) (linear between points, held beyond the ends),
 // sigma = -ln(1 - a f) / unitDistanceMm, over ng gradient nodes up to the last point's magnitude.
-// Errors: buildTransferTable's; tf.bad_gradient_points (none, a number not finite, magnitudes
-// decreasing or negative, a factor outside [0, 1]).
+// Errors: buildTransferTable's; checkGradientPoints'.
 Result<TransferTable2D> buildGradientTable(const std::vector<TfPoint>& points, double unitDistanceMm,
                                            const std::vector<GradientPoint>& gradient, int nv = 1024,
                                            int ng = 64);

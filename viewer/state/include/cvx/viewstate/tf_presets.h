@@ -8,6 +8,7 @@
 
 #include <cvx/core/error.h>
 #include <cvx/core/transfer.h>
+#include <cvx/core/transfer2d.h>
 
 namespace cvx::view {
 
@@ -20,6 +21,10 @@ struct TransferPreset {
     double ambient = 0.2, diffuse = 0.7, specular = 0.3, power = 20;
   } shading;                    // Phong coefficients (composite presets)
   std::vector<TfPoint> points;  // by value, as checkTransferPoints wants them
+  // Optional "gradientOpacity": [{"magnitude": g, "factor": f}, ...] (g in the points' units per mm;
+  // relative presets: fractions of [p1, p99] per mm): opacity times f(|gradient|), a 2D transfer
+  // function (cvx::buildGradientTable). Empty: 1D.
+  std::vector<GradientPoint> gradientOpacity;
 };
 
 // One preset file's text. Errors: tf.bad_json (not JSON, a field missing or of the wrong type, an
