@@ -270,7 +270,21 @@ void ViewerState::setCamera3d(const Camera3DView& c) {
 
 void ViewerState::setPreset3d(const std::string& name) {
   preset3d_ = name;
+  edited3d_.reset();
   notify(kView3d);
+}
+
+Status ViewerState::setEditedPreset3d(TransferPreset preset) {
+  CVX_TRY(checkTransferPoints(preset.points));
+  edited3d_ = std::move(preset);
+  notify(kView3d);
+  return {};
+}
+
+Status ViewerState::setPreset3dPoints(std::vector<TfPoint> points, const TransferPreset& base) {
+  TransferPreset p = edited3d_ ? *edited3d_ : base;
+  p.points = std::move(points);
+  return setEditedPreset3d(std::move(p));
 }
 
 void ViewerState::setPhase(int phase) {

@@ -16,6 +16,7 @@
 #include <cvx/core/volume.h>
 #include <cvx/viewstate/mapping.h>
 #include <cvx/viewstate/plane.h>
+#include <cvx/viewstate/tf_presets.h>
 
 namespace cvx::view {
 
@@ -151,6 +152,13 @@ class ViewerState {
   void setCamera3d(const Camera3DView& c);
   const std::string& preset3d() const { return preset3d_; }
   void setPreset3d(const std::string& name);
+  // The transfer-function editor's edit of the preset (absolute values; tf_edit.h): while there is
+  // one, the 3D view draws it instead of preset3d()'s file. Choosing a preset (setPreset3d) drops it.
+  // setEditedPreset3d raises kView3d; tf.bad_points (and no change) for points checkTransferPoints
+  // rejects. setPreset3dPoints replaces the edit's points (starting one from `base` when none).
+  const TransferPreset* editedPreset3d() const { return edited3d_ ? &*edited3d_ : nullptr; }
+  Status setEditedPreset3d(TransferPreset preset);
+  Status setPreset3dPoints(std::vector<TfPoint> points, const TransferPreset& base);
 
   // Frames of reference: a layer whose FrameOfReferenceUID differs from the reference layer's is
   // unlinked unless the user links it by an offset (mm, added to the cursor for that frame).
@@ -186,6 +194,7 @@ class ViewerState {
   int phase_ = 0;
   Camera3DView camera3d_;
   std::string preset3d_ = "ct-bone";
+  std::optional<TransferPreset> edited3d_;  // the editor's edit, if any
   Convention convention_ = Convention::Radiological;
   bool snap_ = true;
   bool linkZoom_ = true;

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+// The transfer-function editor's model, Qt-free: an edited preset's control points and the
+// operations on them (move within the neighbours, add without changing the function, remove, colour,
+// hit-testing in the editor's plot), the plot's value/alpha <-> pixel mapping, and the histogram of
+// the reference volume's modality values the editor draws behind the curve (docs/volume-rendering.md,
+// "Editing a transfer function").
+#pragma once
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include <cvx/core/error.h>
+#include <cvx/core/volume.h>
+#include <cvx/viewstate/tf_presets.h>
+
+namespace cvx::view {
+
+// The editor's plot: values [lo, hi] from left to right over `width` pixels from `left`, alpha 0 at
+// the bottom to 1 at the top over `height` pixels from `top` (y grows downwards, as on screen).
+struct TfPlot {
+  double lo = -1024, hi = 3071;
+  double left = 0, top = 0, width = 1, height = 1;
+  double xOf(double value) const { return left + (value - lo) / (hi - lo) * width; }
+  double yOf(double alpha) const { return top + (1 - alpha) * height; }
+  double valueAt(double x) const { return lo + (x - left) / width * (hi - lo); }
+  double alphaAt(double y) const { return 1 - (y - top) / height; }
+};
+
+class TfEdit {
+ public:
+  TfEdit() = default;
+  // The preset to edit, its values absolute (editablePreset resolves a relative one).
+  explicit TfEdit(TransferPreset preset) : preset_(std::move(preset)) {}
+
+  const TransferPreset& preset() const { return preset_; }
+  const std::vector<TfPoint>& points() const { return preset_.points; }
+  int size() const { return static_cast<int>(preset_.points.size()); }
+
+  // Moves point i to (value, alpha): the value clamped between its neighbours' values (values never
+  // decrease), alpha to [0, 1]. False (and no change) for a bad index or a number that is not finite.
+  bool movePoint(int i, double value, double alpha);
+  // Adds a point at `value` after any points of the same value, its colour and alpha those the
+  // function has there (linear between the neighbours, the end point's beyond the ends), so the
+  // function does not change. Its index, or -1 (no change) for a value that is not finite.
+  int addPoint(double value);
+  // Removes point i; never below 2 points. False when nothing was removed.
+  bool removePoint(int i);
+  // Point i's colour, each channel clamped to [0, 1]. False for a bad index or a channel not finite.
+  bool setColor(int i, float r, float g, float b);
+  // The point whose handle in `plot` is nearest (x, y) (pixels), within radiusPx; -1 when none is.
+  int hitTest(const TfPlot& plot, double x, double y, double radiusPx = 6) const;
+
+ private:
+  TransferPreset preset_;
+};
+
+// A preset ready to edit for volume v: a relative preset resolved to v's 1st..99th percentile of
+// phase 0 (as VolumeRenderer draws it); others unchanged. Error: tf.bad_range (resolveRelative).
+Result<TransferPreset> editablePreset(const TransferPreset& preset, const Volume& v);
+
+// Counts of one phase's modality values (the stored values through modalityValue, mapping.h; NaN
+// skipped) in `bins` equal bins over [lo, hi]: bin i holds [lo + i w, lo + (i + 1) w), the last bin
+// also hi itself; values below lo or above hi are counted in below / above. No counts for bins < 1,
+// lo >= hi (or either not finite) or a phase out of range.
+struct ValueHistogram {
+  double lo = 0, hi = 1;
+  std::vector<int64_t> counts;
+  int64_t below = 0, above = 0;
+};
+ValueHistogram valueHistogram(const Volume& v, int phase, double lo, double hi, int bins);
+
+// The smallest and largest modality value of one phase (NaN skipped); {0, 0} when there is none.
+std::pair<double, double> valueExtent(const Volume& v, int phase);
+
+}  // namespace cvx::view
