@@ -67,4 +67,23 @@ hd::RaycastParams raycastParams(const Geometry& g, const std::array<int64_t, 4>&
   return p;
 }
 
+hd::Fusion fusionParams(const Geometry& g, const Geometry& g2, const std::array<int64_t, 4>& dims2,
+                        const hd::TransferFunction1D& tf2) {
+  hd::Fusion f;
+  f.tf = tf2;
+  f.hi = {static_cast<float>(dims2[0]) - 0.5f, static_cast<float>(dims2[1]) - 0.5f,
+          static_cast<float>(dims2[2]) - 0.5f};
+  Mat4 voxelFromWorld2;
+  if (!invertAffine(g2.worldFromVoxel(), voxelFromWorld2)) {
+    f.hi = {-1, -1, -1};  // a degenerate grid: an empty box, nothing fused
+    return f;
+  }
+  const Mat4 m = voxelFromWorld2 * g.worldFromVoxel();
+  for (int i = 0; i < 3; ++i) {
+    for (int j = 0; j < 4; ++j) f.fromFirst[i][j] = static_cast<float>(m.m[i][j]);
+    for (int j = 0; j < 3; ++j) f.gradWorld[i][j] = static_cast<float>(voxelFromWorld2.m[j][i]);
+  }
+  return f;
+}
+
 }  // namespace cvx

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string>
+#include <type_traits>
 
 #include <cvx/core/reslice.h>
 #include <cvx/render/simd.h>
@@ -31,13 +32,13 @@ struct Avx2Sampler : hd::GridSampler<T> {
 #endif
 
 // One tile; flatten: g++ does not always inline CVX_HD_INLINE (plain `inline` on the host) here.
-template <class Sampler>
+template <class Sampler, class Sampler2>
 [[gnu::flatten]] void tilePixels(const hd::RaycastParams& p, const hd::TransferFunction1D& tf, const Sampler& s,
-                                 int x0, int y0, int x1, int y1, int width, float* rgba, float* depth,
-                                 float* value) {
+                                 const Sampler2* s2, int x0, int y0, int x1, int y1, int width, float* rgba,
+                                 float* depth, float* value) {
   for (int y = y0; y < y1; ++y)
     for (int x = x0; x < x1; ++x) {
-      const hd::PixelResult r = hd::shadePixel(p, tf, s, x, y);
+      const hd::PixelResult r = hd::shadePixel(p, tf, s, s2, x, y);
       const size_t i = static_cast<size_t>(y) * width + x;
       rgba[4 * i] = r.colour.r;
       rgba[4 * i + 1] = r.colour.g;
@@ -48,23 +49,38 @@ template <class Sampler>
     }
 }
 
-template <class T>
-Status run(const Volume& v, int64_t phase, const hd::RaycastParams& p, const hd::TransferFunction1D& tf, int width,
-           int height, float* rgba, float* depth, float* value, ThreadPool& pool) {
-  const hd::GridSampler<T> s = gridSampler(v, reinterpret_cast<const T*>(v.slice(0, phase)));
+// Tiles of pixels on the pool with sampler s (and s2, the fused second volume's, or null).
+template <class Sampler, class Sampler2>
+Status tiles(const hd::RaycastParams& p, const hd::TransferFunction1D& tf, const Sampler& s, const Sampler2* s2,
+             int width, int height, float* rgba, float* depth, float* value, ThreadPool& pool) {
   const int tx = (width + kTile - 1) / kTile, ty = (height + kTile - 1) / kTile;
-  auto tiles = [&](const auto& sampler) {
-    return pool.parallelFor(int64_t{tx} * ty, [&](int64_t tile) {
-      const int x0 = static_cast<int>(tile % tx) * kTile, y0 = static_cast<int>(tile / tx) * kTile;
-      tilePixels(p, tf, sampler, x0, y0, std::min(width, x0 + kTile), std::min(height, y0 + kTile), width, rgba,
-                 depth, value);
-    });
-  };
-#if CVX_AVX2_KERNELS
-  if constexpr (detail::kPairVoxel<T>)
-    if (simdLevel() == Simd::Avx2 && detail::avx2Fits(s)) return tiles(Avx2Sampler<T>(s));
-#endif
-  return tiles(s);
+  return pool.parallelFor(int64_t{tx} * ty, [&](int64_t tile) {
+    const int x0 = static_cast<int>(tile % tx) * kTile, y0 = static_cast<int>(tile / tx) * kTile;
+    tilePixels(p, tf, s, s2, x0, y0, std::min(width, x0 + kTile), std::min(height, y0 + kTile), width, rgba, depth,
+               value);
+  });
+}
+
+// Calls f with a null pointer of the voxel type of t (the types ray casting reads), or returns
+// render.bad_request.
+template <class F>
+Status withVoxelType(PixelType t, F&& f) {
+  switch (t) {
+    case PixelType::UInt8: return f(static_cast<const uint8_t*>(nullptr));
+    case PixelType::Int16: return f(static_cast<const int16_t*>(nullptr));
+    case PixelType::UInt16: return f(static_cast<const uint16_t*>(nullptr));
+    case PixelType::Float32: return f(static_cast<const float*>(nullptr));
+    case PixelType::RGB8: return f(static_cast<const hd::Rgb<uint8_t>*>(nullptr));
+    case PixelType::RGB16: return f(static_cast<const hd::Rgb<uint16_t>*>(nullptr));
+    case PixelType::RGB32: return f(static_cast<const hd::Rgb<uint32_t>*>(nullptr));
+    default: break;
+  }
+  return badRequest(std::string("no ray casting for pixel type ") + toString(t));
+}
+
+template <class T>
+hd::GridSampler<T> samplerOf(const Volume& v, int64_t phase) {
+  return gridSampler(v, reinterpret_cast<const T*>(v.slice(0, phase)));
 }
 
 }  // namespace
@@ -73,17 +89,44 @@ Status raycastCpu(const Volume& v, int64_t phase, const hd::RaycastParams& p, co
                   int width, int height, float* rgba, float* depth, float* value, ThreadPool* pool) {
   CVX_TRY(checkRaycastRequest(v, phase, p, tf, width, height, rgba));
   ThreadPool& tp = pool ? *pool : ThreadPool::global();
-  switch (v.type()) {
-    case PixelType::UInt8: return run<uint8_t>(v, phase, p, tf, width, height, rgba, depth, value, tp);
-    case PixelType::Int16: return run<int16_t>(v, phase, p, tf, width, height, rgba, depth, value, tp);
-    case PixelType::UInt16: return run<uint16_t>(v, phase, p, tf, width, height, rgba, depth, value, tp);
-    case PixelType::Float32: return run<float>(v, phase, p, tf, width, height, rgba, depth, value, tp);
-    case PixelType::RGB8: return run<hd::Rgb<uint8_t>>(v, phase, p, tf, width, height, rgba, depth, value, tp);
-    case PixelType::RGB16: return run<hd::Rgb<uint16_t>>(v, phase, p, tf, width, height, rgba, depth, value, tp);
-    case PixelType::RGB32: return run<hd::Rgb<uint32_t>>(v, phase, p, tf, width, height, rgba, depth, value, tp);
-    default: break;
-  }
-  return badRequest(std::string("no ray casting for pixel type ") + toString(v.type()));
+  const hd::NoSecond* none = nullptr;
+  return withVoxelType(v.type(), [&](auto* type) {
+    using T = std::remove_cv_t<std::remove_pointer_t<decltype(type)>>;
+    const hd::GridSampler<T> s = samplerOf<T>(v, phase);
+#if CVX_AVX2_KERNELS
+    if constexpr (detail::kPairVoxel<T>)
+      if (simdLevel() == Simd::Avx2 && detail::avx2Fits(s))
+        return tiles(p, tf, Avx2Sampler<T>(s), none, width, height, rgba, depth, value, tp);
+#endif
+    return tiles(p, tf, s, none, width, height, rgba, depth, value, tp);
+  });
+}
+
+Status raycastCpuFused(const Volume& v, int64_t phase, const Volume& second, int64_t phase2,
+                       const hd::RaycastParams& p, const hd::TransferFunction1D& tf, int width, int height,
+                       float* rgba, float* depth, float* value, ThreadPool* pool) {
+  CVX_TRY(checkRaycastRequest(v, phase, p, tf, width, height, rgba));
+  CVX_TRY(checkImageRequest(second, phase2, width, height, rgba));
+  const hd::TransferFunction1D& tf2 = p.fusion.tf;
+  if (!tf2.nodes || tf2.n < 2 || !(tf2.hi > tf2.lo))
+    return badRequest("the fused volume's transfer function needs 2 nodes over lo < hi");
+  const PixelType t2 = second.type();
+  if (t2 != PixelType::Int16 && t2 != PixelType::UInt16 && t2 != PixelType::Float32)
+    return badRequest(std::string("a fused volume of ") + toString(t2) + " (int16, uint16 or float32 are)");
+  ThreadPool& tp = pool ? *pool : ThreadPool::global();
+  return withVoxelType(v.type(), [&](auto* type) {
+    using T = std::remove_cv_t<std::remove_pointer_t<decltype(type)>>;
+    const hd::GridSampler<T> s = samplerOf<T>(v, phase);
+    return withVoxelType(t2, [&](auto* type2) -> Status {
+      using T2 = std::remove_cv_t<std::remove_pointer_t<decltype(type2)>>;
+      if constexpr (std::is_same_v<T2, int16_t> || std::is_same_v<T2, uint16_t> || std::is_same_v<T2, float>) {
+        const hd::GridSampler<T2> s2 = samplerOf<T2>(second, phase2);
+        return tiles(p, tf, s, &s2, width, height, rgba, depth, value, tp);
+      } else {
+        return badRequest("unreachable");
+      }
+    });
+  });
 }
 
 }  // namespace cvx::render

@@ -33,4 +33,10 @@ hd::RayCamera rayCamera(const Geometry& g, const Camera3D& c, int width, int hei
 hd::RaycastParams raycastParams(const Geometry& g, const std::array<int64_t, 4>& dims, const Camera3D& c,
                                 int width, int height);
 
+// hd::Fusion for a second volume (grid g2 of dims2, drawn with tf2) fused into a rendering of the
+// first (grid g): the map from the first volume's voxel index to the second's, the second's box and
+// gradient transform. Both grids in the same frame of reference (patient space, LPS mm).
+hd::Fusion fusionParams(const Geometry& g, const Geometry& g2, const std::array<int64_t, 4>& dims2,
+                        const hd::TransferFunction1D& tf2);
+
 }  // namespace cvx

@@ -21,4 +21,11 @@ Status raycastCpu(const Volume& v, int64_t phase, const hd::RaycastParams& p, co
                   int width, int height, float* rgba, float* depth = nullptr, float* value = nullptr,
                   ThreadPool* pool = nullptr);
 
+// The same with a second volume fused into the composite (raycast.h's Fusion: p.fusion from
+// cvx::fusionParams): phase phase2 of `second`, int16, uint16 or float32. render.bad_request as
+// raycastCpu, and for the second volume's phase, type or transfer function.
+Status raycastCpuFused(const Volume& v, int64_t phase, const Volume& second, int64_t phase2,
+                       const hd::RaycastParams& p, const hd::TransferFunction1D& tf, int width, int height,
+                       float* rgba, float* depth = nullptr, float* value = nullptr, ThreadPool* pool = nullptr);
+
 }  // namespace cvx::render

@@ -80,6 +80,19 @@ struct BrickMap {
   int size = 4;  // voxels per brick edge
 };
 
+// A second volume composited in the same pass (PET on CT, MR on CT): its own grid and transfer
+// function. The second volume's sample at a ray position q (first volume's voxel index) is at
+// fromFirst * (q, 1) in its own voxel index; outside its voxel box it adds nothing, and its
+// pre-integration restarts where the ray re-enters. A segment takes both media: opacity
+// 1 - (1 - a1)(1 - a2), colour (a1 c1 + a2 c2) / (a1 + a2), each shaded with its own gradient.
+// Empty-space skipping (which knows the first volume only) is off while a second volume is fused.
+struct Fusion {
+  float fromFirst[3][4] = {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}};
+  Vec3f lo{-0.5f, -0.5f, -0.5f}, hi{0, 0, 0};  // the second volume's voxel box
+  float gradWorld[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};  // its gradient to patient space
+  TransferFunction1D tf;
+};
+
 struct RaycastParams {
   RayCamera cam;
   Vec3f boxLo{-0.5f, -0.5f, -0.5f}, boxHi{0, 0, 0};  // voxel-index box (volume extent and crop)
@@ -98,6 +111,7 @@ struct RaycastParams {
                            // (transfer2d.h), the 1D table then being its envelope
   const float* depthIn = nullptr;  // per pixel, mm along the ray; null: none
   int width = 0;                   // row length of depthIn
+  Fusion fusion;                   // used when the back end is given a second volume
 };
 
 struct PixelResult {

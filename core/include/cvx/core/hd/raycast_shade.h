@@ -18,12 +18,12 @@ CVX_HD_INLINE float powUnit(float x, float p) {
 }
 
 // A gradient in voxel-index axes taken to patient space (per mm): gradWorld, the inverse-transpose.
-CVX_HD_INLINE Vec3f worldGradient(const RaycastParams& p, Vec3f gVoxel) {
-  const float(*m)[3] = p.gradWorld;
+CVX_HD_INLINE Vec3f worldGradient(const float (*m)[3], Vec3f gVoxel) {
   return {m[0][0] * gVoxel.x + m[0][1] * gVoxel.y + m[0][2] * gVoxel.z,
           m[1][0] * gVoxel.x + m[1][1] * gVoxel.y + m[1][2] * gVoxel.z,
           m[2][0] * gVoxel.x + m[2][1] * gVoxel.y + m[2][2] * gVoxel.z};
 }
+CVX_HD_INLINE Vec3f worldGradient(const RaycastParams& p, Vec3f gVoxel) { return worldGradient(p.gradWorld, gVoxel); }
 
 // Blinn-Phong with a headlight (two-sided): g the gradient in patient space, `view` the unit ray
 // direction in patient space.
@@ -123,12 +123,42 @@ struct BatchOf<S, decltype(void(S::kBatch))> {
   static constexpr int n = S::kBatch;
 };
 
-// Composite (DVR) along o + d t, t in [t0, t1): raycast.h's rules.
-template <class Sampler>
-CVX_HD_INLINE void compositeRay(const RaycastParams& p, const TransferFunction1D& tf, const Sampler& s, Vec3f o,
-                                Vec3f d, Vec3f view, float t0, float t1, float j, PixelResult& r) {
+// No second volume (shadePixel without fusion).
+struct NoSecond {
+  CVX_HD_INLINE float sample(Vec3f) const { return 0.0f; }
+  CVX_HD_INLINE Vec3f gradient(Vec3f) const { return {}; }
+};
+
+// The second volume's part of the segment at q (raycast.h's Fusion), moving its cursor; nothing
+// outside its box.
+template <class Sampler2>
+CVX_HD_INLINE Rgba fusedSegment(const RaycastParams& p, const Sampler2& s2, TfCursor& cur2, Vec3f q, Vec3f view) {
+  const Fusion& f = p.fusion;
+  const float(*m)[4] = f.fromFirst;
+  const Vec3f q2{m[0][0] * q.x + m[0][1] * q.y + m[0][2] * q.z + m[0][3],
+                 m[1][0] * q.x + m[1][1] * q.y + m[1][2] * q.z + m[1][3],
+                 m[2][0] * q.x + m[2][1] * q.y + m[2][2] * q.z + m[2][3]};
+  if (!(q2.x >= f.lo.x && q2.x <= f.hi.x && q2.y >= f.lo.y && q2.y <= f.hi.y && q2.z >= f.lo.z && q2.z <= f.hi.z)) {
+    cur2.started = false;  // pre-integration restarts on re-entry
+    return {};
+  }
+  Rgba seg = tfStep(f.tf, cur2, s2.sample(q2), p.stepMm);
+  if (seg.a > 0.0f && p.shading.on) {
+    const Vec3f c = shadeWorld(p, {seg.r, seg.g, seg.b}, worldGradient(f.gradWorld, s2.gradient(q2)), view);
+    seg.r = c.x, seg.g = c.y, seg.b = c.z;
+  }
+  return seg;
+}
+
+// Composite (DVR) along o + d t, t in [t0, t1): raycast.h's rules. s2: the fused second volume's
+// sampler, or null.
+template <class Sampler, class Sampler2>
+CVX_HD_INLINE void compositeRay(const RaycastParams& p, const TransferFunction1D& tf, const Sampler& s,
+                                const Sampler2* s2, Vec3f o, Vec3f d, Vec3f view, float t0, float t1, float j,
+                                PixelResult& r) {
   const float step = p.stepMm;
-  const bool skip = p.bricks.skip != nullptr;
+  const bool skip = p.bricks.skip != nullptr && s2 == nullptr;
+  TfCursor cur2;
   BrickWalk walk;
   if (skip) walk = brickWalk(p.bricks, o, d);
   float tCheck = -__builtin_inff();  // the next t at which the brick map is consulted
@@ -202,6 +232,14 @@ CVX_HD_INLINE void compositeRay(const RaycastParams& p, const TransferFunction1D
       const Vec3f c = shadeColour(p, {seg.r, seg.g, seg.b}, s.gradient(q), view);
       seg.r = c.x, seg.g = c.y, seg.b = c.z;
     }
+    if (s2) {
+      const Rgba b = fusedSegment(p, *s2, cur2, q, view);
+      if (b.a > 0.0f) {
+        const float w = seg.a + b.a;  // > 0
+        seg = {(seg.a * seg.r + b.a * b.r) / w, (seg.a * seg.g + b.a * b.g) / w, (seg.a * seg.b + b.a * b.b) / w,
+               1.0f - (1.0f - seg.a) * (1.0f - b.a)};
+      }
+    }
     if (seg.a > 0.0f) {
       const Vec3f c{seg.r, seg.g, seg.b};
       const float wgt = (1.0f - acc.a) * seg.a;
@@ -271,10 +309,11 @@ CVX_HD_INLINE void projectRay(const RaycastParams& p, const TransferFunction1D& 
 }
 
 // Output pixel (x, y). Sampler: float sample(Vec3f) and Vec3f gradient(Vec3f) at a continuous voxel
-// index (clamped at the rim), as GridSampler.
-template <class Sampler>
-CVX_HD_INLINE PixelResult shadePixel(const RaycastParams& p, const TransferFunction1D& tf, const Sampler& s, int x,
-                                     int y) {
+// index (clamped at the rim), as GridSampler. s2: a second volume fused into the composite (p.fusion)
+// or null.
+template <class Sampler, class Sampler2>
+CVX_HD_INLINE PixelResult shadePixel(const RaycastParams& p, const TransferFunction1D& tf, const Sampler& s,
+                                     const Sampler2* s2, int x, int y) {
   PixelResult r;
   Vec3f o, d;
   pixelRay(p.cam, x, y, o, d);
@@ -293,11 +332,16 @@ CVX_HD_INLINE PixelResult shadePixel(const RaycastParams& p, const TransferFunct
   if (!(p.stepMm > 0.0f) || !(t1 < __builtin_inff())) return r;
   const float j = p.jitter ? pixelJitter(x, y, p.seed) : 0.5f;
   switch (p.mode) {
-    case RenderMode::Composite: compositeRay(p, tf, s, o, d, view, t0, t1, j, r); break;
+    case RenderMode::Composite: compositeRay(p, tf, s, s2, o, d, view, t0, t1, j, r); break;
     case RenderMode::Isosurface: isoRay(p, tf, s, o, d, view, t0, t1, j, r); break;
     default: projectRay(p, tf, s, o, d, t0, t1, j, r); break;
   }
   return r;
+}
+template <class Sampler>
+CVX_HD_INLINE PixelResult shadePixel(const RaycastParams& p, const TransferFunction1D& tf, const Sampler& s, int x,
+                                     int y) {
+  return shadePixel(p, tf, s, static_cast<const NoSecond*>(nullptr), x, y);
 }
 
 }  // namespace cvx::hd
