@@ -148,6 +148,19 @@ void MainWindow::buildToolbar() {
   for (const std::string& name : view::transferPresetNames()) preset3d_->addItem(QString::fromStdString(name));
   bar->addWidget(preset3d_);
   connect(preset3d_, &QComboBox::textActivated, this, [this](const QString& name) { setPreset3d(name.toStdString()); });
+  // The 3D view's crop box: show or hide its edges and face handles (key C in the 3D view), reset it.
+  QAction* crop = bar->addAction(tr("Crop"));
+  crop->setObjectName("crop3d");
+  crop->setToolTip(tr("Show or hide the 3D view's crop box; drag a face handle to crop (key C in the 3D view)"));
+  connect(crop, &QAction::triggered, this, [this] {
+    view::CropBox3D c = state_.crop3d();
+    c.shown = !c.shown;
+    state_.setCrop3d(c);
+  });
+  QAction* resetCrop = bar->addAction(tr("Reset crop"));
+  resetCrop->setObjectName("resetCrop3d");
+  resetCrop->setToolTip(tr("Show the whole volume in the 3D view"));
+  connect(resetCrop, &QAction::triggered, this, [this] { state_.resetCrop3d(); });
   bar->addSeparator();
   QAction* neuro = bar->addAction(tr("Neurological"));
   neuro->setObjectName("neurological");

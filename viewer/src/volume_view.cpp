@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include <cvx/viewstate/crop_3d.h>
 #include <cvx/viewstate/tf_presets.h>
 
 namespace cvx::viewer {
@@ -21,6 +22,8 @@ namespace {
 constexpr int kCoarse = 2;
 constexpr int kRefineDelayMs = 250;   // the camera has stopped when nothing changed this long
 constexpr double kDegreesPerPixel = 0.5;
+constexpr int kClickSlopPx = 4;        // a press and release closer than this is a click (a pick)
+constexpr double kHandleRadiusPx = 8;  // a crop face handle catches the mouse this close
 
 QImage toQImage(const view::RgbaImage& im) {
   return QImage(reinterpret_cast<const uchar*>(im.pixels.data()), im.width, im.height, QImage::Format_RGBA8888)
@@ -86,7 +89,7 @@ void VolumeView::paintEvent(QPaintEvent*) {
     const Vec3 s = volume->geometry.spacingMm;
     q.stepMm = std::min({s.x, s.y, s.z});
     auto im = coarse_.draw(volume, state_.phase(), preset_, cam, std::max(1, width() / kCoarse),
-                           std::max(1, height() / kCoarse), q);
+                           std::max(1, height() / kCoarse), q, state_.crop3d());
     if (im) {
       image_ = toQImage(**im);
       shownGeneration_ = generation_;
@@ -105,6 +108,11 @@ void VolumeView::paintEvent(QPaintEvent*) {
   p.drawImage(rect(), image_);
   drawCursor(p);
   drawMarker(p);
+  if (state_.crop3d().shown) drawCrop(p);
+  if (!pickText_.isEmpty()) {
+    p.setPen(QColor(200, 200, 200));
+    p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignRight | Qt::AlignBottom, pickText_);
+  }
   p.setPen(QColor(200, 200, 200));
   const view::Camera3DView& c = state_.camera3d();
   p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignLeft | Qt::AlignTop,
@@ -143,8 +151,58 @@ void VolumeView::drawMarker(QPainter& p) {
   }
 }
 
+// The crop box: its 12 edges and its 6 face handles (filled dots), projected.
+void VolumeView::drawCrop(QPainter& p) {
+  const auto& volume = *state_.layers().front().volume;
+  const Camera3D cam = view::orbitCamera(volume, state_.camera3d());
+  const auto corners = view::cropCorners(volume, state_.crop3d());
+  std::array<std::optional<std::array<double, 2>>, 8> at;
+  for (size_t k = 0; k < 8; ++k) at[k] = view::projectToPixel(cam, corners[k], width(), height());
+  p.setRenderHint(QPainter::Antialiasing, true);
+  p.setPen(QPen(QColor(240, 200, 40), 1.2));
+  for (const auto& [a, b] : view::cropEdges()) {
+    const auto &pa = at[static_cast<size_t>(a)], &pb = at[static_cast<size_t>(b)];
+    if (pa && pb) p.drawLine(QPointF((*pa)[0], (*pa)[1]), QPointF((*pb)[0], (*pb)[1]));
+  }
+  p.setBrush(QColor(40, 200, 240));
+  p.setPen(QPen(Qt::white, 1));
+  int face = 0;
+  for (const Vec3& c : view::cropFaceCentres(volume, state_.crop3d())) {
+    if (const auto h = view::projectToPixel(cam, c, width(), height())) {
+      const double r = face == cropFace_ ? 6 : 4.5;
+      p.drawEllipse(QPointF((*h)[0], (*h)[1]), r, r);
+    }
+    ++face;
+  }
+  p.setBrush(Qt::NoBrush);
+}
+
+void VolumeView::pickAt(QPoint at) {
+  if (state_.layers().empty() || !loadPreset()) return;
+  const auto picked = coarse_.pick(state_.layers().front().volume, state_.phase(), preset_, state_.camera3d(),
+                                   width(), height(), at.x(), at.y(), state_.crop3d());
+  if (!picked) {
+    pickText_ = tr("nothing under the cursor");
+    update();
+    return;
+  }
+  pickText_ = tr("picked %1, %2, %3 (LPS mm)")
+                  .arg(picked->x, 0, 'f', 1)
+                  .arg(picked->y, 0, 'f', 1)
+                  .arg(picked->z, 0, 'f', 1);
+  state_.setCursor(*picked);
+  update();
+}
+
 void VolumeView::keyPressEvent(QKeyEvent* e) {
   const QString t = e->text().toUpper();
+  if (t == "C" && !state_.layers().empty()) {  // show or hide the crop box
+    view::CropBox3D c = state_.crop3d();
+    c.shown = !c.shown;
+    state_.setCrop3d(c);
+    e->accept();
+    return;
+  }
   if (t.size() == 1 && QString("APLRSI").contains(t[0])) {
     state_.setCamera3d(view::cameraPreset(state_.camera3d(), t[0].toLatin1()));
     e->accept();
@@ -162,8 +220,9 @@ void VolumeView::startFine() {
   if (worker_.joinable()) worker_.join();
   const uint64_t generation = generation_;
   worker_ = std::thread([this, generation, volume = state_.layers().front().volume, phase = state_.phase(),
-                         preset = preset_, cam = state_.camera3d(), w = width(), h = height()] {
-    auto im = fine_.draw(volume, phase, preset, cam, w, h);
+                         preset = preset_, cam = state_.camera3d(), crop = state_.crop3d(), w = width(),
+                         h = height()] {
+    auto im = fine_.draw(volume, phase, preset, cam, w, h, {}, crop);
     QImage image = im ? toQImage(**im) : QImage();
     QPointer<VolumeView> self(this);
     QMetaObject::invokeMethod(
@@ -190,14 +249,29 @@ void VolumeView::wheelEvent(QWheelEvent* e) {
 }
 
 void VolumeView::mousePressEvent(QMouseEvent* e) {
-  rotating_ = e->button() == Qt::LeftButton;
-  lastAt_ = e->position().toPoint();
+  rotating_ = e->button() == Qt::LeftButton && !state_.layers().empty();
+  lastAt_ = pressAt_ = e->position().toPoint();
+  dragging_ = false;
+  cropFace_ = -1;
+  if (rotating_ && state_.crop3d().shown) {
+    const auto& volume = *state_.layers().front().volume;
+    cropFace_ = view::cropHandleAt(volume, view::orbitCamera(volume, state_.camera3d()), width(), height(),
+                                   state_.crop3d(), e->position().x(), e->position().y(), kHandleRadiusPx);
+  }
 }
 
 void VolumeView::mouseMoveEvent(QMouseEvent* e) {
   if (!rotating_) return;
+  if (!dragging_ && (e->position().toPoint() - pressAt_).manhattanLength() < kClickSlopPx) return;
+  dragging_ = true;
   const QPoint d = e->position().toPoint() - lastAt_;
   lastAt_ = e->position().toPoint();
+  if (cropFace_ >= 0) {  // the face follows the mouse along its axis
+    const auto& volume = *state_.layers().front().volume;
+    state_.setCrop3d(view::dragCropFace(volume, view::orbitCamera(volume, state_.camera3d()), width(), height(),
+                                        state_.crop3d(), cropFace_, d.x(), d.y()));
+    return;
+  }
   view::Camera3DView c = state_.camera3d();
   // Dragging right turns the patient to the right (the camera goes left round them); up tilts the
   // view to look from above.
@@ -206,6 +280,16 @@ void VolumeView::mouseMoveEvent(QMouseEvent* e) {
   state_.setCamera3d(c);
 }
 
-void VolumeView::mouseReleaseEvent(QMouseEvent*) { rotating_ = false; }
+void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
+  const bool click = rotating_ && !dragging_ && e->button() == Qt::LeftButton &&
+                     (e->position().toPoint() - pressAt_).manhattanLength() < kClickSlopPx;
+  rotating_ = dragging_ = false;
+  if (cropFace_ >= 0) {
+    cropFace_ = -1;
+    update();
+    return;  // a click on a handle is no pick
+  }
+  if (click) pickAt(QPoint(static_cast<int>(std::floor(e->position().x())), static_cast<int>(std::floor(e->position().y()))));
+}
 
 }  // namespace cvx::viewer

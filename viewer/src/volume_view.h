@@ -4,7 +4,10 @@
 // crosshair of the MPR views) projected onto it. While the camera moves it draws at a quarter of
 // its resolution on the UI thread; once it stops, a full-resolution image is rendered on a worker
 // thread and replaces it (progressive refinement). Left drag rotates, the wheel zooms, the keys
-// A, P, L, R, S and I look from that side; an orientation marker shows the patient's axes.
+// A, P, L, R, S and I look from that side; an orientation marker shows the patient's axes. A click
+// (press and release within a few pixels) picks the first visible point under the mouse and moves
+// the session cursor there (render_3d.h, VolumeRenderer::pick). The key C shows or hides the crop
+// box (state.h, CropBox3D: its edges and face handles); a drag on a handle moves that face.
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -31,6 +34,8 @@ class VolumeView : public QWidget {
   void invalidate();
   // The image on screen is the full-resolution rendering of the current state (tests wait for it).
   bool refined() const { return shownFine_ && shownGeneration_ == generation_; }
+  // The last pick, as the corner shows it ("nothing under the cursor" when it hit nothing).
+  QString pickText() const { return pickText_; }
 
  protected:
   void paintEvent(QPaintEvent* event) override;
@@ -47,6 +52,8 @@ class VolumeView : public QWidget {
   bool loadPreset();  // the state's preset, cached by name; false (and error_) when it cannot be read
   void drawCursor(class QPainter& p);
   void drawMarker(class QPainter& p);
+  void drawCrop(class QPainter& p);
+  void pickAt(QPoint at);
 
   view::ViewerState& state_;
   view::ViewerState::Subscription subscription_;
@@ -62,6 +69,10 @@ class VolumeView : public QWidget {
   QTimer* refine_ = nullptr;
   QPoint lastAt_;
   bool rotating_ = false;
+  QPoint pressAt_;
+  bool dragging_ = false;  // moved beyond a click since the press
+  int cropFace_ = -1;      // the crop face whose handle is being dragged
+  QString pickText_;
   QString error_;
 };
 

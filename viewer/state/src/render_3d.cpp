@@ -3,9 +3,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
+#include <cvx/core/reslice.h>
 #include <cvx/render/raycast.h>
+#include <cvx/viewstate/crop_3d.h>
 #include <cvx/viewstate/mapping.h>
 
 namespace cvx::view {
@@ -22,6 +25,22 @@ void boundingSphere(const Volume& v, Vec3& centre, double& radius) {
   for (int c = 0; c < 8; ++c) {
     const Vec3 corner{c & 1 ? d[0] - 0.5 : -0.5, c & 2 ? d[1] - 0.5 : -0.5, c & 4 ? d[2] - 0.5 : -0.5};
     radius = std::max(radius, norm(w.applyPoint(corner) - centre));
+  }
+}
+
+// Pixel (x, y) of p through the scalar sampler of v's pixel type (the AVX2 one gives the same bits).
+hd::PixelResult shadeOne(const Volume& v, int phase, const hd::RaycastParams& p, const hd::TransferFunction1D& tf,
+                         int x, int y) {
+  auto with = [&](auto zero) {
+    using T = decltype(zero);
+    return hd::shadePixel(p, tf, gridSampler(v, reinterpret_cast<const T*>(v.slice(0, phase))), x, y);
+  };
+  switch (v.type()) {
+    case PixelType::UInt8: return with(uint8_t{});
+    case PixelType::Int16: return with(int16_t{});
+    case PixelType::UInt16: return with(uint16_t{});
+    case PixelType::Float32: return with(float{});
+    default: return {};
   }
 }
 
@@ -106,10 +125,7 @@ std::optional<std::array<double, 2>> projectToPixel(const Camera3D& c, Vec3 worl
   return std::array<double, 2>{width / 2.0 + u / pixel, height / 2.0 - v / pixel};
 }
 
-Result<const RgbaImage*> VolumeRenderer::draw(std::shared_ptr<const Volume> v, int phase, const TransferPreset& preset,
-                                              const Camera3DView& camera, int width, int height, const Quality3D& q) {
-  if (!v || width <= 0 || height <= 0 || width > 16384 || height > 16384 || phase < 0 || phase >= v->dims()[3])
-    return makeError("render.bad_request", "no volume, a phase out of range or a size outside 1..16384");
+Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase, const TransferPreset& preset) {
   const bool newVolume = v != volume_ || phase != phase_;
   if (newVolume) ranges_ = brickRanges(*v, phase);  // per volume and phase; the skip map per table
   if (newVolume || !samePoints(preset, preset_)) {
@@ -128,8 +144,21 @@ Result<const RgbaImage*> VolumeRenderer::draw(std::shared_ptr<const Volume> v, i
   }
   volume_ = v;
   phase_ = phase;
-  hd::RaycastParams p = raycastParams(v->geometry, v->dims(), orbitCamera(*v, camera), width, height);
-  const Vec3 s = v->geometry.spacingMm;
+  return {};
+}
+
+hd::RaycastParams VolumeRenderer::params(const TransferPreset& preset, const Camera3DView& camera, int width,
+                                         int height, const Quality3D& q, const CropBox3D& crop) const {
+  const Volume& v = *volume_;
+  hd::RaycastParams p = raycastParams(v.geometry, v.dims(), orbitCamera(v, camera), width, height);
+  if (!crop.full()) {
+    const auto box = cropVoxelBox(v, crop);
+    p.boxLo = {std::max(p.boxLo.x, static_cast<float>(box[0].x)), std::max(p.boxLo.y, static_cast<float>(box[0].y)),
+               std::max(p.boxLo.z, static_cast<float>(box[0].z))};
+    p.boxHi = {std::min(p.boxHi.x, static_cast<float>(box[1].x)), std::min(p.boxHi.y, static_cast<float>(box[1].y)),
+               std::min(p.boxHi.z, static_cast<float>(box[1].z))};
+  }
+  const Vec3 s = v.geometry.spacingMm;
   p.stepMm = static_cast<float>(q.stepMm > 0 ? q.stepMm : 0.5 * std::min({s.x, s.y, s.z}));
   p.mode = preset.mip ? hd::RenderMode::Mip : hd::RenderMode::Composite;
   p.shading.on = !preset.mip;
@@ -139,6 +168,16 @@ Result<const RgbaImage*> VolumeRenderer::draw(std::shared_ptr<const Volume> v, i
   p.shading.power = static_cast<float>(preset.shading.power);
   p.jitter = q.jitter;
   if (q.skipEmpty && !preset.mip) p.bricks = brickMapView(ranges_, skip_);
+  return p;
+}
+
+Result<const RgbaImage*> VolumeRenderer::draw(std::shared_ptr<const Volume> v, int phase, const TransferPreset& preset,
+                                              const Camera3DView& camera, int width, int height, const Quality3D& q,
+                                              const CropBox3D& crop) {
+  if (!v || width <= 0 || height <= 0 || width > 16384 || height > 16384 || phase < 0 || phase >= v->dims()[3])
+    return makeError("render.bad_request", "no volume, a phase out of range or a size outside 1..16384");
+  CVX_TRY(prepare(v, phase, preset));
+  const hd::RaycastParams p = params(preset, camera, width, height, q, crop);
   const size_t n = static_cast<size_t>(width) * static_cast<size_t>(height);
   rgba_.resize(4 * n);
   depth_.resize(n);
@@ -151,6 +190,24 @@ Result<const RgbaImage*> VolumeRenderer::draw(std::shared_ptr<const Volume> v, i
     image_.pixels[i] = 0xFF000000u | toByte(rgba_[4 * i]) | uint32_t{toByte(rgba_[4 * i + 1])} << 8 |
                        uint32_t{toByte(rgba_[4 * i + 2])} << 16;
   return &image_;
+}
+
+std::optional<Vec3> VolumeRenderer::pick(std::shared_ptr<const Volume> v, int phase, const TransferPreset& preset,
+                                         const Camera3DView& camera, int width, int height, int x, int y,
+                                         const CropBox3D& crop) {
+  if (!v || width <= 0 || height <= 0 || x < 0 || y < 0 || x >= width || y >= height || phase < 0 ||
+      phase >= v->dims()[3] || !prepare(v, phase, preset))
+    return std::nullopt;
+  Quality3D q;
+  q.jitter = false;
+  const hd::RaycastParams p = params(preset, camera, width, height, q, crop);
+  const hd::TransferFunction1D tf = table_.view();
+  const float depth = shadeOne(*v, phase, p, tf, x, y).depth;
+  if (!(depth < std::numeric_limits<float>::infinity())) return std::nullopt;
+  hd::Vec3f o, d;
+  hd::pixelRay(p.cam, x, y, o, d);
+  const hd::Vec3f at = o + d * depth;  // voxel index
+  return v->geometry.worldFromVoxel().applyPoint({at.x, at.y, at.z});
 }
 
 }  // namespace cvx::view

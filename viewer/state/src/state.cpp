@@ -274,6 +274,17 @@ void ViewerState::setPreset3d(const std::string& name) {
   notify(kView3d);
 }
 
+void ViewerState::setCrop3d(const CropBox3D& c) {
+  CropBox3D k;
+  k.shown = c.shown;
+  for (size_t a = 0; a < 3; ++a) {
+    k.lo[a] = std::clamp(std::isfinite(c.lo[a]) ? c.lo[a] : 0.0, 0.0, 1.0);
+    k.hi[a] = std::clamp(std::isfinite(c.hi[a]) ? c.hi[a] : 1.0, k.lo[a], 1.0);
+  }
+  crop3d_ = k;
+  notify(kView3d);
+}
+
 Status ViewerState::setEditedPreset3d(TransferPreset preset) {
   CVX_TRY(checkTransferPoints(preset.points));
   edited3d_ = std::move(preset);

@@ -50,13 +50,25 @@ class VolumeRenderer {
   // Renders phase `phase` of v with the preset (relative presets resolved to v's 1st..99th
   // percentile), composite with the preset's shading or MIP, over black. render.bad_request for a
   // bad size or phase; the preset's tf.* codes.
+  // crop: the crop box (state.h), intersected with the volume's box (boxLo/boxHi).
   Result<const RgbaImage*> draw(std::shared_ptr<const Volume> v, int phase, const TransferPreset& preset,
-                                const Camera3DView& camera, int width, int height, const Quality3D& q = {});
+                                const Camera3DView& camera, int width, int height, const Quality3D& q = {},
+                                const CropBox3D& crop = {});
+  // Picking: the first visible point (LPS mm) under pixel (x, y) of a width x height image (the
+  // view's pixels at full resolution): that one ray cast with hd::shadePixel and the parameters of
+  // a full-resolution draw without jitter, at its depth (composite: where the opacity reaches 0.5;
+  // MIP: the maximum). Nothing when the ray hits nothing, or for a bad request or pixel.
+  std::optional<Vec3> pick(std::shared_ptr<const Volume> v, int phase, const TransferPreset& preset,
+                           const Camera3DView& camera, int width, int height, int x, int y,
+                           const CropBox3D& crop = {});
   // The last image's premultiplied RGBA floats and depth (mm along each ray; +inf where empty).
   const std::vector<float>& rgba() const { return rgba_; }
   const std::vector<float>& depth() const { return depth_; }
 
  private:
+  Status prepare(const std::shared_ptr<const Volume>& v, int phase, const TransferPreset& preset);
+  hd::RaycastParams params(const TransferPreset& preset, const Camera3DView& camera, int width, int height,
+                           const Quality3D& q, const CropBox3D& crop) const;
   // The table and brick map are kept while the volume, phase and preset stay the same.
   std::shared_ptr<const Volume> volume_;
   int phase_ = -1;

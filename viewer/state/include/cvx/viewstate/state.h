@@ -4,6 +4,7 @@
 // listeners with what changed and which view (ITK-SNAP's models and couplings are the pattern).
 // Not thread-safe: it lives on the UI thread; workers get copies of what they need.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -65,6 +66,15 @@ struct Camera3DView {
   double azimuthDeg = 0, elevationDeg = 0, zoom = 1;
   bool perspective = true;
   double fovYDeg = 30;
+};
+// The 3D view's crop box, in the reference volume's voxel-index space as fractions of its extent:
+// per voxel axis, 0 is the outer face of the first voxel (index -0.5) and 1 that of the last (n - 0.5).
+// The default keeps the whole volume; lo <= hi. shown: the 3D view draws its edges and face handles
+// (and a drag on a handle moves that face).
+struct CropBox3D {
+  std::array<double, 3> lo{0, 0, 0}, hi{1, 1, 1};
+  bool shown = false;
+  bool full() const { return lo == std::array<double, 3>{0, 0, 0} && hi == std::array<double, 3>{1, 1, 1}; }
 };
 struct ChangeEvent {
   uint32_t what = 0;
@@ -159,6 +169,15 @@ class ViewerState {
   const TransferPreset* editedPreset3d() const { return edited3d_ ? &*edited3d_ : nullptr; }
   Status setEditedPreset3d(TransferPreset preset);
   Status setPreset3dPoints(std::vector<TfPoint> points, const TransferPreset& base);
+  // The 3D view's crop box (kView3d): clamped to [0, 1] with lo <= hi; resetCrop3d keeps the whole
+  // volume (and whether the box is shown).
+  const CropBox3D& crop3d() const { return crop3d_; }
+  void setCrop3d(const CropBox3D& c);
+  void resetCrop3d() {
+    CropBox3D c;
+    c.shown = crop3d_.shown;
+    setCrop3d(c);
+  }
 
   // Frames of reference: a layer whose FrameOfReferenceUID differs from the reference layer's is
   // unlinked unless the user links it by an offset (mm, added to the cursor for that frame).
@@ -195,6 +214,7 @@ class ViewerState {
   Camera3DView camera3d_;
   std::string preset3d_ = "ct-bone";
   std::optional<TransferPreset> edited3d_;  // the editor's edit, if any
+  CropBox3D crop3d_;
   Convention convention_ = Convention::Radiological;
   bool snap_ = true;
   bool linkZoom_ = true;
