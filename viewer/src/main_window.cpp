@@ -26,6 +26,7 @@
 #include "plane_view.h"
 #include "series_list.h"
 #include "study_model.h"
+#include "tf_editor.h"
 #include "viewport_grid.h"
 #include "volume_view.h"
 
@@ -148,6 +149,7 @@ void MainWindow::buildToolbar() {
   for (const std::string& name : view::transferPresetNames()) preset3d_->addItem(QString::fromStdString(name));
   bar->addWidget(preset3d_);
   connect(preset3d_, &QComboBox::textActivated, this, [this](const QString& name) { setPreset3d(name.toStdString()); });
+  addTfEditorButton(bar, this, state_);  // "Edit TF": the transfer-function editor's dock
   // The 3D view's crop box: show or hide its edges and face handles (key C in the 3D view), reset it.
   QAction* crop = bar->addAction(tr("Crop"));
   crop->setObjectName("crop3d");

@@ -56,6 +56,12 @@ void VolumeView::changed() {
 }
 
 bool VolumeView::loadPreset() {
+  if (const view::TransferPreset* edited = state_.editedPreset3d()) {  // the transfer-function editor's
+    preset_ = *edited;
+    presetName_.clear();  // a preset chosen after the edit is read again
+    error_.clear();
+    return true;
+  }
   if (presetName_ == state_.preset3d() && error_.isEmpty()) return true;
   presetName_ = state_.preset3d();
   auto p = view::loadTransferPreset(presetName_);

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+// The transfer-function editor (issue 11) through the real main window under Xvfb: on the CT, the
+// "Edit TF" button opens the editor on the bone preset with the CT's histogram; dragging a point
+// moves it in the viewer state as the drag says and the 3D view's picture changes; a double-click
+// adds a point there, a right-click and the Delete key remove points; the preset box drops the edit.
+#include <gtest/gtest.h>
+
+#include <QAction>
+#include <QComboBox>
+#include <QSignalSpy>
+#include <QTest>
+
+#include "../../viewer/src/main_window.h"
+#include "../../viewer/src/tf_editor.h"
+#include "../../viewer/src/viewport_grid.h"
+#include "../../viewer/src/volume_view.h"
+#include "gui_test_util.h"
+#include "test_data.h"
+
+using namespace cvx;
+using cvx::viewer::MainWindow;
+
+namespace {
+
+// Pixels whose largest channel differs by more than 16.
+int64_t differing(const QImage& a, const QImage& b) {
+  if (a.size() != b.size()) return a.width() * int64_t{a.height()};
+  int64_t n = 0;
+  for (int y = 0; y < a.height(); ++y)
+    for (int x = 0; x < a.width(); ++x) {
+      const QRgb p = a.pixel(x, y), q = b.pixel(x, y);
+      n += std::max({std::abs(qRed(p) - qRed(q)), std::abs(qGreen(p) - qGreen(q)), std::abs(qBlue(p) - qBlue(q))}) > 16;
+    }
+  return n;
+}
+
+QPoint handle(const view::TfPlot& pl, const TfPoint& p) {
+  return QPoint(static_cast<int>(std::lround(pl.xOf(p.value))), static_cast<int>(std::lround(pl.yOf(p.alpha))));
+}
+
+QPoint at(const view::TfPlot& pl, double value, double alpha) {
+  return QPoint(static_cast<int>(std::lround(pl.xOf(value))), static_cast<int>(std::lround(pl.yOf(alpha))));
+}
+
+}  // namespace
+
+TEST(TfEditorGui, DragAddAndRemovePointsEditTheCtBoneRenderingLive) {
+  CVX_REQUIRE_FOLDER("ct");
+  test::freshUserFolders();
+  MainWindow w;
+  w.resize(1280, 960);
+  w.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&w));
+  QSignalSpy loaded(&w, &MainWindow::loadsFinished);
+  w.openPath(QString::fromStdString(test::dataPath("ct")));
+  ASSERT_TRUE(QTest::qWaitFor([&] { return loaded.count() > 0; }, 120000));
+  viewer::VolumeView* v3d = w.viewports()->volumeView();
+  ASSERT_NE(v3d, nullptr);
+  ASSERT_EQ(w.state().preset3d(), "ct-bone");
+
+  auto* button = w.findChild<QAction*>("editTransferFunction");
+  ASSERT_NE(button, nullptr);
+  button->trigger();
+  auto* ed = w.findChild<viewer::TfEditor*>("tfEditor");
+  ASSERT_NE(ed, nullptr);
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(ed));
+  QWidget* canvas = ed->canvas();
+  ASSERT_EQ(canvas->objectName(), "tfCanvas");
+  // The bone preset as its file says (resources/transfer_functions/ct-bone.json), no edit yet.
+  ASSERT_EQ(ed->edit().size(), 6);
+  EXPECT_EQ(ed->edit().points()[2].value, 300);
+  EXPECT_FLOAT_EQ(ed->edit().points()[2].alpha, 0.45f);
+  EXPECT_EQ(w.state().editedPreset3d(), nullptr);
+  // The histogram counts every voxel of the CT (512 x 512 x 134), over a range holding the points.
+  const auto& h = ed->histogram();
+  int64_t total = h.below + h.above;
+  for (int64_t c : h.counts) total += c;
+  EXPECT_EQ(total, int64_t{512} * 512 * 134);
+  EXPECT_EQ(h.below + h.above, 0);
+  EXPECT_LE(h.lo, -1024);
+  EXPECT_GE(h.hi, 3071);
+
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  QTest::qWait(50);
+  const QImage before = v3d->grab().toImage();
+  test::saveTour(&w, "ct_tf_editor");
+
+  // Drag point 2 (300 HU, 0.45) to 250 HU, opacity 0.9: within its neighbours (150, 700).
+  view::TfPlot pl = ed->plot();
+  const double hu = (pl.hi - pl.lo) / pl.width, da = 1 / pl.height;  // one pixel
+  ASSERT_LT(hu, 20);
+  const QPoint from = handle(pl, ed->edit().points()[2]), to = at(pl, 250, 0.9);
+  QTest::mousePress(canvas, Qt::LeftButton, Qt::NoModifier, from);
+  EXPECT_EQ(ed->selected(), 2);
+  QTest::mouseMove(canvas, (from + to) / 2);
+  QTest::mouseMove(canvas, to);
+  QTest::mouseRelease(canvas, Qt::LeftButton, Qt::NoModifier, to);
+  const view::TransferPreset* edited = w.state().editedPreset3d();
+  ASSERT_NE(edited, nullptr);
+  ASSERT_EQ(edited->points.size(), 6u);
+  EXPECT_NEAR(edited->points[2].value, 250, hu);
+  EXPECT_NEAR(edited->points[2].alpha, 0.9, da);
+  EXPECT_FLOAT_EQ(edited->points[2].r, 0.9f);  // colour kept
+  for (size_t i : {0u, 1u, 3u, 4u, 5u}) EXPECT_EQ(edited->points[i].value, ed->edit().points()[i].value);
+  EXPECT_EQ(edited->points[1].value, 150);
+  // The 3D view draws the edit: more bone-like tissue, a different picture.
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  QTest::qWait(50);
+  const QImage after = v3d->grab().toImage();
+  EXPECT_GT(differing(before, after), before.width() * int64_t{before.height()} / 100);
+
+  // A drag past a neighbour stops on it.
+  pl = ed->plot();
+  QTest::mousePress(canvas, Qt::LeftButton, Qt::NoModifier, handle(pl, w.state().editedPreset3d()->points[2]));
+  QTest::mouseMove(canvas, at(pl, 1200, 0.5));
+  QTest::mouseRelease(canvas, Qt::LeftButton, Qt::NoModifier, at(pl, 1200, 0.5));
+  EXPECT_EQ(w.state().editedPreset3d()->points[2].value, 700);
+  EXPECT_NEAR(w.state().editedPreset3d()->points[2].alpha, 0.5, da);
+
+  // Double-click in empty space (1000 HU, opacity 0.3; the curve is at 0.84 there) adds a point
+  // there, coloured as the function is at 1000 HU: 3/8 of the way from 700's to 1500's colour.
+  QTest::mouseDClick(canvas, Qt::LeftButton, Qt::NoModifier, at(pl, 1000, 0.3));
+  edited = w.state().editedPreset3d();
+  ASSERT_EQ(edited->points.size(), 7u);
+  const TfPoint& added = edited->points[4];
+  EXPECT_NEAR(added.value, 1000, hu);
+  EXPECT_NEAR(added.alpha, 0.3, da);
+  EXPECT_NEAR(added.r, 0.96 + 0.375 * 0.04, 0.002);
+  EXPECT_NEAR(added.g, 0.92 + 0.375 * 0.06, 0.002);
+  EXPECT_NEAR(added.b, 0.82 + 0.375 * 0.12, 0.002);
+  EXPECT_EQ(ed->selected(), 4);
+
+  // A right-click on it removes it.
+  QTest::mouseClick(canvas, Qt::RightButton, Qt::NoModifier, handle(pl, added));
+  edited = w.state().editedPreset3d();
+  ASSERT_EQ(edited->points.size(), 6u);
+  for (const TfPoint& p : edited->points) EXPECT_GT(std::abs(p.value - 1000), 100);
+
+  // Select point 1 (150 HU) and press Delete.
+  QTest::mouseClick(canvas, Qt::LeftButton, Qt::NoModifier, handle(pl, edited->points[1]));
+  EXPECT_EQ(ed->selected(), 1);
+  QTest::keyClick(canvas, Qt::Key_Delete);
+  edited = w.state().editedPreset3d();
+  ASSERT_EQ(edited->points.size(), 5u);
+  for (const TfPoint& p : edited->points) EXPECT_NE(p.value, 150);
+  EXPECT_EQ(ed->edit().size(), 5);
+
+  // Choosing the preset again in the toolbar drops the edit; the editor shows the file's points.
+  auto* box = w.findChild<QComboBox*>("preset3d");
+  ASSERT_NE(box, nullptr);
+  box->textActivated("ct-bone");
+  EXPECT_EQ(w.state().editedPreset3d(), nullptr);
+  ASSERT_EQ(ed->edit().size(), 6);
+  EXPECT_EQ(ed->edit().points()[2].value, 300);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  QTest::qWait(50);
+  EXPECT_LT(differing(before, v3d->grab().toImage()), before.width() * int64_t{before.height()} / 1000);
+}

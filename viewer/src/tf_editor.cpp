@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: MIT
+#include "tf_editor.h"
+
+#include <QAction>
+#include <QColorDialog>
+#include <QDockWidget>
+#include <QHBoxLayout>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLinearGradient>
+#include <QMainWindow>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QPainterPath>
+#include <QPushButton>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace cvx::viewer {
+namespace {
+
+constexpr int kBins = 256;              // histogram bins over the plot's value range
+constexpr double kHandleRadius = 5;     // px
+constexpr double kPickRadius = 8;       // px: a press this near a handle takes it
+constexpr int kMargin = 10, kBarHeight = 12, kAxisHeight = 16;
+
+bool samePoints(const std::vector<TfPoint>& a, const std::vector<TfPoint>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i].value != b[i].value || a[i].alpha != b[i].alpha || a[i].r != b[i].r || a[i].g != b[i].g ||
+        a[i].b != b[i].b)
+      return false;
+  return true;
+}
+
+QColor colorOf(const TfPoint& p) { return QColor::fromRgbF(p.r, p.g, p.b); }
+
+// A step of 1, 2 or 5 times a power of ten giving about `count` ticks over `span`.
+double niceStep(double span, int count) {
+  const double raw = span / std::max(1, count);
+  const double p = std::pow(10.0, std::floor(std::log10(raw)));
+  for (double m : {1.0, 2.0, 5.0})
+    if (m * p >= raw) return m * p;
+  return 10 * p;
+}
+
+}  // namespace
+
+// The plot: painting and input go to the editor.
+class TfCanvas : public QWidget {
+ public:
+  explicit TfCanvas(TfEditor* editor) : QWidget(editor), editor_(editor) {
+    setObjectName("tfCanvas");
+    setMinimumSize(360, 170);
+    setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);
+    setToolTip(tr("Drag a point to move it; double-click to add a point or to colour one; right-click or "
+                  "Delete removes one"));
+  }
+
+ protected:
+  void paintEvent(QPaintEvent*) override {
+    QPainter p(this);
+    editor_->paintCanvas(p);
+  }
+  void mousePressEvent(QMouseEvent* e) override {
+    setFocus();
+    editor_->press(e->position(), e->button());
+  }
+  void mouseMoveEvent(QMouseEvent* e) override {
+    if (editor_->dragging_) editor_->drag(e->position());
+    const int over = editor_->edit_.hitTest(editor_->plot(), e->position().x(), e->position().y(), kPickRadius);
+    setCursor(editor_->dragging_ ? Qt::ClosedHandCursor : over >= 0 ? Qt::OpenHandCursor : Qt::ArrowCursor);
+  }
+  void mouseReleaseEvent(QMouseEvent*) override { editor_->dragging_ = false; }
+  void mouseDoubleClickEvent(QMouseEvent* e) override { editor_->doubleClick(e->position()); }
+  void keyPressEvent(QKeyEvent* e) override {
+    if (e->key() == Qt::Key_Delete || e->key() == Qt::Key_Backspace) {
+      editor_->removeSelected();
+      e->accept();
+      return;
+    }
+    QWidget::keyPressEvent(e);
+  }
+
+ private:
+  TfEditor* editor_;
+};
+
+TfEditor::TfEditor(view::ViewerState& state, QWidget* parent) : QWidget(parent), state_(state) {
+  setObjectName("tfEditor");
+  canvas_ = new TfCanvas(this);
+  info_ = new QLabel(this);
+  info_->setObjectName("tfPointInfo");
+  color_ = new QPushButton(tr("Colour..."), this);
+  color_->setObjectName("tfColor");
+  remove_ = new QPushButton(tr("Remove point"), this);
+  remove_->setObjectName("tfRemove");
+  auto* revert = new QPushButton(tr("Revert"), this);
+  revert->setObjectName("tfRevert");
+  revert->setToolTip(tr("Back to the preset as its file defines it"));
+  error_ = new QLabel(this);
+  error_->setObjectName("tfError");
+  error_->setStyleSheet("color: #e05050");
+  auto* row = new QHBoxLayout;
+  row->addWidget(info_, 1);
+  row->addWidget(color_);
+  row->addWidget(remove_);
+  row->addWidget(revert);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(4, 4, 4, 4);
+  layout->addWidget(canvas_, 1);
+  layout->addLayout(row);
+  layout->addWidget(error_);
+  connect(color_, &QPushButton::clicked, this, [this] { chooseColor(selected_); });
+  connect(remove_, &QPushButton::clicked, this, [this] { removeSelected(); });
+  connect(revert, &QPushButton::clicked, this, [this] { state_.setPreset3d(state_.preset3d()); });
+  subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
+    if (isVisible() && (e.what & (view::kView3d | view::kLayers | view::kPhase))) sync();
+  });
+  select(-1);
+}
+
+QWidget* TfEditor::canvas() const { return canvas_; }
+
+view::TfPlot TfEditor::plot() const {
+  view::TfPlot p;
+  p.lo = hist_.lo;
+  p.hi = hist_.hi;
+  p.left = kMargin;
+  p.top = kMargin;
+  p.width = std::max(1, canvas_->width() - 2 * kMargin);
+  p.height = std::max(1, canvas_->height() - 2 * kMargin - kBarHeight - kAxisHeight);
+  return p;
+}
+
+void TfEditor::showEvent(QShowEvent* e) {
+  QWidget::showEvent(e);
+  sync();
+}
+
+void TfEditor::sync() {
+  const auto volume = state_.layers().empty() ? nullptr : state_.layers().front().volume;
+  const bool newVolume = volume != volume_.lock() || state_.phase() != phase_;
+  bool reloaded = false;
+  if (const view::TransferPreset* e = state_.editedPreset3d()) {
+    if (!samePoints(e->points, edit_.points())) {
+      edit_ = view::TfEdit(*e);
+      reloaded = true;
+    }
+  } else if (volume && (edited_ || newVolume || state_.preset3d() != loadedName_)) {
+    auto file = view::loadTransferPreset(state_.preset3d());
+    auto p = file ? view::editablePreset(*file, *volume) : Result<view::TransferPreset>(file.error());
+    error_->setText(p ? QString() : QString::fromStdString(p.error().str()));
+    if (p) edit_ = view::TfEdit(std::move(*p));
+    loadedName_ = state_.preset3d();
+    reloaded = true;
+  }
+  edited_ = state_.editedPreset3d() != nullptr;
+  if (volume && newVolume) extent_ = view::valueExtent(*volume, state_.phase());
+  if (volume && (newVolume || reloaded) && edit_.size() > 0) {
+    // The plot spans the volume's values and the points' (an edit keeps it while it drags).
+    double lo = std::min(extent_.first, edit_.points().front().value);
+    double hi = std::max(extent_.second, edit_.points().back().value);
+    if (!(lo < hi)) lo -= 1, hi += 1;
+    if (newVolume || lo != hist_.lo || hi != hist_.hi) hist_ = view::valueHistogram(*volume, state_.phase(), lo, hi, kBins);
+  }
+  volume_ = volume;
+  phase_ = state_.phase();
+  if (selected_ >= edit_.size()) selected_ = -1;
+  select(selected_);
+}
+
+void TfEditor::apply() {
+  view::TransferPreset p = edit_.preset();
+  if (p.title.find("(edited)") == std::string::npos) p.title = (p.title.empty() ? p.name : p.title) + " (edited)";
+  edit_ = view::TfEdit(p);
+  const Status s = state_.setEditedPreset3d(std::move(p));
+  error_->setText(s ? QString() : QString::fromStdString(s.error().str()));
+  select(selected_);
+}
+
+void TfEditor::select(int i) {
+  selected_ = i >= 0 && i < edit_.size() ? i : -1;
+  color_->setEnabled(selected_ >= 0);
+  remove_->setEnabled(selected_ >= 0 && edit_.size() > 2);
+  if (selected_ < 0) {
+    info_->setText(tr("%1 points").arg(edit_.size()));
+  } else {
+    const TfPoint& p = edit_.points()[static_cast<size_t>(selected_)];
+    const auto volume = volume_.lock();
+    const QString units = volume && !volume->info.units.empty() ? QString::fromStdString(volume->info.units) : "";
+    info_->setText(tr("Point %1 of %2: %3 %4, opacity %5")
+                       .arg(selected_ + 1)
+                       .arg(edit_.size())
+                       .arg(p.value, 0, 'f', 0)
+                       .arg(units)
+                       .arg(p.alpha, 0, 'f', 2));
+  }
+  canvas_->update();
+}
+
+void TfEditor::chooseColor(int i) {
+  if (i < 0 || i >= edit_.size()) return;
+  const QColor c = QColorDialog::getColor(colorOf(edit_.points()[static_cast<size_t>(i)]), this,
+                                          tr("Colour of point %1").arg(i + 1));
+  if (!c.isValid()) return;
+  edit_.setColor(i, static_cast<float>(c.redF()), static_cast<float>(c.greenF()), static_cast<float>(c.blueF()));
+  apply();
+}
+
+void TfEditor::removeSelected() {
+  if (!edit_.removePoint(selected_)) return;
+  selected_ = -1;
+  apply();
+}
+
+void TfEditor::press(QPointF at, Qt::MouseButton button) {
+  const int hit = edit_.hitTest(plot(), at.x(), at.y(), kPickRadius);
+  if (button == Qt::RightButton) {
+    if (hit >= 0 && edit_.removePoint(hit)) {
+      selected_ = -1;
+      apply();
+    }
+    return;
+  }
+  if (button != Qt::LeftButton) return;
+  select(hit);
+  dragging_ = hit >= 0;
+}
+
+void TfEditor::drag(QPointF at) {
+  const view::TfPlot pl = plot();
+  const double value = std::clamp(pl.valueAt(at.x()), pl.lo, pl.hi);
+  if (edit_.movePoint(selected_, value, pl.alphaAt(at.y()))) apply();
+}
+
+void TfEditor::doubleClick(QPointF at) {
+  const view::TfPlot pl = plot();
+  const int hit = edit_.hitTest(pl, at.x(), at.y(), kPickRadius);
+  dragging_ = false;
+  if (hit >= 0) {
+    select(hit);
+    chooseColor(hit);
+    return;
+  }
+  if (at.x() < pl.left || at.x() > pl.left + pl.width || at.y() < pl.top || at.y() > pl.top + pl.height) return;
+  // The new point takes the function's colour there, and the opacity where it was placed.
+  const int i = edit_.addPoint(pl.valueAt(at.x()));
+  if (i < 0) return;
+  edit_.movePoint(i, pl.valueAt(at.x()), pl.alphaAt(at.y()));
+  selected_ = i;
+  apply();
+}
+
+void TfEditor::paintCanvas(QPainter& p) {
+  p.fillRect(canvas_->rect(), QColor(24, 24, 24));
+  const view::TfPlot pl = plot();
+  const QRectF area(pl.left, pl.top, pl.width, pl.height);
+  p.fillRect(area, QColor(36, 36, 36));
+  // The histogram: log(1 + count), the largest bin full height.
+  int64_t most = 0;
+  for (int64_t c : hist_.counts) most = std::max(most, c);
+  if (most > 0) {
+    const double bw = pl.width / static_cast<double>(hist_.counts.size());
+    for (size_t i = 0; i < hist_.counts.size(); ++i) {
+      const double h = std::log1p(static_cast<double>(hist_.counts[i])) / std::log1p(static_cast<double>(most)) * pl.height;
+      p.fillRect(QRectF(pl.left + i * bw, pl.top + pl.height - h, bw + 0.5, h), QColor(96, 96, 96));
+    }
+  }
+  const auto& pts = edit_.points();
+  if (pts.empty()) return;
+  QLinearGradient colours(pl.left, 0, pl.left + pl.width, 0);
+  for (const TfPoint& q : pts) colours.setColorAt(std::clamp((pl.xOf(q.value) - pl.left) / pl.width, 0.0, 1.0), colorOf(q));
+  // The opacity curve, held beyond the end points, filled below with the points' colours.
+  QPainterPath curve;
+  curve.moveTo(pl.left, pl.yOf(pts.front().alpha));
+  for (const TfPoint& q : pts) curve.lineTo(pl.xOf(q.value), pl.yOf(q.alpha));
+  curve.lineTo(pl.left + pl.width, pl.yOf(pts.back().alpha));
+  QPainterPath fill = curve;
+  fill.lineTo(pl.left + pl.width, pl.top + pl.height);
+  fill.lineTo(pl.left, pl.top + pl.height);
+  fill.closeSubpath();
+  p.setRenderHint(QPainter::Antialiasing, true);
+  p.setOpacity(0.35);
+  p.fillPath(fill, colours);
+  p.setOpacity(1);
+  p.setPen(QPen(QColor(235, 235, 235), 1.5));
+  p.drawPath(curve);
+  // The colour bar under the plot, and the value axis.
+  const QRectF bar(pl.left, pl.top + pl.height + 3, pl.width, kBarHeight - 3);
+  p.fillRect(bar, colours);
+  p.setPen(QColor(170, 170, 170));
+  const double step = niceStep(pl.hi - pl.lo, std::max(2, static_cast<int>(pl.width / 80)));
+  for (double v = std::ceil(pl.lo / step) * step; v <= pl.hi; v += step) {
+    const double x = pl.xOf(v);
+    p.drawLine(QPointF(x, bar.bottom()), QPointF(x, bar.bottom() + 3));
+    p.drawText(QRectF(x - 40, bar.bottom() + 2, 80, kAxisHeight), Qt::AlignHCenter | Qt::AlignTop,
+               QString::number(v, 'f', 0));
+  }
+  // The handles: each point's colour, the selected one larger with a yellow ring.
+  for (int i = 0; i < edit_.size(); ++i) {
+    const TfPoint& q = pts[static_cast<size_t>(i)];
+    const bool sel = i == selected_;
+    p.setPen(QPen(sel ? QColor(255, 210, 60) : QColor(240, 240, 240), sel ? 2.5 : 1.5));
+    p.setBrush(colorOf(q));
+    const double r = sel ? kHandleRadius + 1.5 : kHandleRadius;
+    p.drawEllipse(QPointF(pl.xOf(q.value), pl.yOf(q.alpha)), r, r);
+  }
+  p.setBrush(Qt::NoBrush);
+}
+
+void addTfEditorButton(QToolBar* bar, QMainWindow* window, view::ViewerState& state) {
+  QAction* button = bar->addAction(QObject::tr("Edit TF"));
+  button->setObjectName("editTransferFunction");
+  button->setCheckable(true);
+  button->setToolTip(QObject::tr("Edit the 3D view's transfer function (choosing a preset drops the edit)"));
+  QObject::connect(button, &QAction::toggled, window, [window, button, &state](bool on) {
+    auto* dock = window->findChild<QDockWidget*>("tfEditorDock");
+    if (!dock && on) {
+      dock = new QDockWidget(QObject::tr("Transfer function"), window);
+      dock->setObjectName("tfEditorDock");
+      dock->setWidget(new TfEditor(state, dock));
+      window->addDockWidget(Qt::BottomDockWidgetArea, dock);
+      // Closing the dock unchecks the button.
+      QObject::connect(dock->toggleViewAction(), &QAction::toggled, button, &QAction::setChecked);
+    }
+    if (dock) dock->setVisible(on);
+  });
+}
+
+}  // namespace cvx::viewer

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+// The transfer-function editor of the 3D view (issue 11), a thin widget over view::TfEdit
+// (tf_edit.h) bound to the viewer state: the histogram of the reference volume's values (log
+// counts, grey), the opacity curve through the control points (x: value, y: alpha per unit
+// distance), the points' colours as a bar under the plot, and handles: drag a point to move it,
+// double-click empty space to add one, right-click or Delete to remove one, double-click a point
+// (or "Colour...") to choose its colour. Every edit goes to ViewerState::setEditedPreset3d at once,
+// so the 3D view redraws live (a coarse preview while dragging, the fine image once it rests).
+// Choosing a preset in the toolbar drops the edit and the editor shows that preset.
+#pragma once
+#include <memory>
+#include <string>
+#include <utility>
+
+#include <QWidget>
+
+#include <cvx/viewstate/state.h>
+#include <cvx/viewstate/tf_edit.h>
+
+class QLabel;
+class QMainWindow;
+class QPushButton;
+class QToolBar;
+
+namespace cvx::viewer {
+
+class TfCanvas;
+
+class TfEditor : public QWidget {
+  Q_OBJECT
+ public:
+  explicit TfEditor(view::ViewerState& state, QWidget* parent = nullptr);
+
+  // For tests: the points shown, the plot's mapping in the canvas's pixels, the canvas, the
+  // selected point (-1: none) and the histogram drawn.
+  const view::TfEdit& edit() const { return edit_; }
+  view::TfPlot plot() const;
+  QWidget* canvas() const;
+  int selected() const { return selected_; }
+  const view::ValueHistogram& histogram() const { return hist_; }
+
+ protected:
+  void showEvent(QShowEvent* e) override;
+
+ private:
+  friend class TfCanvas;
+  void sync();           // from the state: the edit or the chosen preset, the histogram
+  void apply();          // the edit to the state
+  void select(int i);
+  void chooseColor(int i);
+  void removeSelected();
+  void paintCanvas(class QPainter& p);
+  void press(QPointF at, Qt::MouseButton button);
+  void drag(QPointF at);
+  void doubleClick(QPointF at);
+
+  view::ViewerState& state_;
+  view::ViewerState::Subscription subscription_;
+  view::TfEdit edit_;
+  std::string loadedName_;                // the preset file shown when there is no edit
+  std::weak_ptr<const Volume> volume_;    // the volume the preset and the histogram are for
+  int phase_ = -1;
+  bool edited_ = false;                   // the state held an edit at the last sync
+  std::pair<double, double> extent_{0, 0};
+  view::ValueHistogram hist_;
+  int selected_ = -1;
+  bool dragging_ = false;
+  TfCanvas* canvas_ = nullptr;
+  QLabel* info_ = nullptr;
+  QPushButton* color_ = nullptr;
+  QPushButton* remove_ = nullptr;
+  QLabel* error_ = nullptr;
+};
+
+// The toolbar button "Edit TF" (objectName "editTransferFunction", checkable) that shows or hides
+// the editor in a dock widget at the window's bottom (objectName "tfEditorDock"; the editor
+// "tfEditor", its plot "tfCanvas"), made on first use.
+void addTfEditorButton(QToolBar* bar, QMainWindow* window, view::ViewerState& state);
+
+}  // namespace cvx::viewer
