@@ -2,13 +2,17 @@
 // The transfer-function editor (issue 11) through the real main window under Xvfb: on the CT, the
 // "Edit TF" button opens the editor on the bone preset with the CT's histogram; dragging a point
 // moves it in the viewer state as the drag says and the 3D view's picture changes; a double-click
-// adds a point there, a right-click and the Delete key remove points; the preset box drops the edit.
+// adds a point there, a right-click and the Delete key remove points, a double-click on a point
+// colours it through the colour dialog; the preset box drops the edit.
 #include <gtest/gtest.h>
 
 #include <QAction>
+#include <QApplication>
+#include <QColorDialog>
 #include <QComboBox>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTimer>
 
 #include "../../viewer/src/main_window.h"
 #include "../../viewer/src/tf_editor.h"
@@ -144,6 +148,24 @@ TEST(TfEditorGui, DragAddAndRemovePointsEditTheCtBoneRenderingLive) {
   ASSERT_EQ(edited->points.size(), 5u);
   for (const TfPoint& p : edited->points) EXPECT_NE(p.value, 150);
   EXPECT_EQ(ed->edit().size(), 5);
+
+  // Double-click point 3 (1500 HU): the colour dialog; choosing pure red colours the point.
+  bool dialogSeen = false;
+  QTimer::singleShot(300, &w, [&] {
+    auto* dialog = qobject_cast<QColorDialog*>(QApplication::activeModalWidget());
+    if (!dialog) return;
+    dialogSeen = true;
+    dialog->setCurrentColor(QColor(255, 0, 0));
+    dialog->accept();
+  });
+  QTest::mouseDClick(canvas, Qt::LeftButton, Qt::NoModifier, handle(pl, edited->points[3]));
+  EXPECT_TRUE(dialogSeen);
+  edited = w.state().editedPreset3d();
+  ASSERT_EQ(edited->points.size(), 5u);
+  EXPECT_EQ(edited->points[3].value, 1500);
+  EXPECT_EQ(edited->points[3].r, 1.0f);
+  EXPECT_EQ(edited->points[3].g, 0.0f);
+  EXPECT_EQ(edited->points[3].b, 0.0f);
 
   // Choosing the preset again in the toolbar drops the edit; the editor shows the file's points.
   auto* box = w.findChild<QComboBox*>("preset3d");
