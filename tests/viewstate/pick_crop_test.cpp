@@ -17,15 +17,17 @@ namespace {
 
 constexpr int kN = 41;  // voxels per axis, 1 mm, centred on the origin: voxel i at i - 20 mm
 
-// Voxel (i, j, k) holds value(its LPS position).
+// Voxel (i, j, k) holds value(its LPS position); spacing s, centred on the origin.
 template <class F>
-std::shared_ptr<Volume> phantom(F value) {
+std::shared_ptr<Volume> phantom(F value, Vec3 s = {1, 1, 1}) {
   auto v = Volume::create(PixelType::Int16, {kN, kN, kN, 1}).value();
-  v->geometry.originMm = {-20, -20, -20};
+  v->geometry.originMm = {-20 * s.x, -20 * s.y, -20 * s.z};
+  v->geometry.spacingMm = s;
   int16_t* p = v->as<int16_t>();
   for (int k = 0; k < kN; ++k)
     for (int j = 0; j < kN; ++j)
-      for (int i = 0; i < kN; ++i) *p++ = static_cast<int16_t>(value(Vec3{i - 20.0, j - 20.0, k - 20.0}));
+      for (int i = 0; i < kN; ++i)
+        *p++ = static_cast<int16_t>(value(Vec3{(i - 20.0) * s.x, (j - 20.0) * s.y, (k - 20.0) * s.z}));
   return v;
 }
 
@@ -74,6 +76,29 @@ TEST(PickCrop3d, CentralPixelPicksTheNearSurfaceOfTheBall) {
           << c.azimuth << " " << c.elevation << " " << perspective << ": " << picked->x << " " << picked->y
           << " " << picked->z;
       EXPECT_NEAR(norm(*picked - c.centre), 9, kTolMm);  // on the sphere
+    }
+}
+
+// The same on an anisotropic grid (0.6 x 0.8 x 1.5 mm, as a CT's thicker slices): depth is in mm
+// along the ray whatever the spacing. Tolerance: half the largest spacing and one step.
+TEST(PickCrop3d, AnisotropicGridPicksTheSurfaceInMillimetres) {
+  const Vec3 s{0.6, 0.8, 1.5};
+  const double tol = 0.5 * 1.5 + 0.5 * 0.6;
+  struct Case {
+    double azimuth, elevation;
+    Vec3 expected;
+  };
+  const Vec3 centre{0, 0, 0};
+  const Case cases[] = {{0, 0, {0, -10, 0}}, {90, 0, {10, 0, 0}}, {0, 90, {0, 0, 10}}, {0, -90, {0, 0, -10}}};
+  auto v = phantom([&](Vec3 w) { return norm(w - centre) <= 10 ? 1000 : 0; }, s);
+  for (const Case& c : cases)
+    for (bool perspective : {false, true}) {
+      VolumeRenderer r;
+      const auto picked =
+          r.pick(v, 0, opaqueWhite(), camera(c.azimuth, c.elevation, perspective), 65, 65, 32, 32);
+      ASSERT_TRUE(picked.has_value()) << c.azimuth << " " << c.elevation << " " << perspective;
+      EXPECT_LT(norm(*picked - c.expected), tol) << c.azimuth << " " << c.elevation << " " << perspective
+                                                 << ": " << picked->x << " " << picked->y << " " << picked->z;
     }
 }
 
