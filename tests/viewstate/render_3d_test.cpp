@@ -161,3 +161,35 @@ TEST(Render3d, OrientationMarkerAndCameraPresets) {
   EXPECT_EQ(cameraPreset(z, 'P').zoom, 2.5);
   EXPECT_EQ(cameraPreset(z, 'x').azimuthDeg, z.azimuthDeg);
 }
+
+namespace {
+
+// A preset's gradient-opacity curve makes the rendering 2D: a curve of 0 everywhere hides the ball,
+// a curve of 1 everywhere draws it as the 1D table does (within the difference between point
+// lookups and pre-integration), and the renderer notices the curve changing under the same name.
+TEST(Render3d, GradientOpacityCurveMakesIt2D) {
+  const auto ball = marker({0, 0, 0});
+  Camera3DView c;
+  VolumeRenderer r;
+  auto count = [](const RgbaImage& im) {
+    int n = 0;
+    for (uint32_t px : im.pixels) n += (px & 0xFF) > 64;
+    return n;
+  };
+  auto plain = r.draw(ball, 0, opaqueWhite(), c, 64, 64);
+  ASSERT_TRUE(plain.ok());
+  const int drawn = count(**plain);
+  EXPECT_GT(drawn, 20);
+  TransferPreset hidden = opaqueWhite();
+  hidden.gradientOpacity = {{0, 0.0f}, {100, 0.0f}};
+  auto none = r.draw(ball, 0, hidden, c, 64, 64);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(count(**none), 0);
+  TransferPreset full = opaqueWhite();
+  full.gradientOpacity = {{0, 1.0f}, {100, 1.0f}};
+  auto all = r.draw(ball, 0, full, c, 64, 64);
+  ASSERT_TRUE(all.ok());
+  EXPECT_NEAR(count(**all), drawn, 3);
+}
+
+}  // namespace

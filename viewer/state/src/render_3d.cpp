@@ -55,6 +55,11 @@ bool samePoints(const TransferPreset& a, const TransferPreset& b) {
     const TfPoint &x = a.points[i], &y = b.points[i];
     if (x.value != y.value || x.r != y.r || x.g != y.g || x.b != y.b || x.alpha != y.alpha) return false;
   }
+  if (a.gradientOpacity.size() != b.gradientOpacity.size()) return false;
+  for (size_t i = 0; i < a.gradientOpacity.size(); ++i)
+    if (a.gradientOpacity[i].magnitude != b.gradientOpacity[i].magnitude ||
+        a.gradientOpacity[i].factor != b.gradientOpacity[i].factor)
+      return false;
   return true;
 }
 
@@ -136,9 +141,18 @@ Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase
       if (!resolved) return resolved.error();
       absolute = std::move(*resolved);
     }
-    auto table = buildTransferTable(absolute.points, absolute.unitDistanceMm);
-    if (!table) return table.error();
-    table_ = std::move(*table);
+    table2_ = {};
+    if (!absolute.gradientOpacity.empty() && !absolute.mip) {
+      // A 2D table: the rays' 1D table is its envelope (hd/transfer2d.h).
+      auto t2 = buildGradientTable(absolute.points, absolute.unitDistanceMm, absolute.gradientOpacity);
+      if (!t2) return t2.error();
+      table_ = t2->envelope();
+      table2_ = std::move(*t2);
+    } else {
+      auto table = buildTransferTable(absolute.points, absolute.unitDistanceMm);
+      if (!table) return table.error();
+      table_ = std::move(*table);
+    }
     skip_ = brickSkipMap(ranges_, table_);
     preset_ = preset;
   }
@@ -168,6 +182,7 @@ hd::RaycastParams VolumeRenderer::params(const TransferPreset& preset, const Cam
   p.shading.power = static_cast<float>(preset.shading.power);
   p.jitter = q.jitter;
   if (q.skipEmpty && !preset.mip) p.bricks = brickMapView(ranges_, skip_);
+  if (!preset.mip) p.tf2 = table2_.view();  // no nodes: 1D
   return p;
 }
 

@@ -13,6 +13,7 @@
 #include <cvx/core/error.h>
 #include <cvx/core/raycast.h>
 #include <cvx/core/transfer.h>
+#include <cvx/core/transfer2d.h>
 #include <cvx/viewstate/render_view.h>
 #include <cvx/viewstate/tf_presets.h>
 
@@ -73,7 +74,8 @@ class VolumeRenderer {
   std::shared_ptr<const Volume> volume_;
   int phase_ = -1;
   TransferPreset preset_;  // the one table_ and skip_ were built for
-  TransferTable table_;
+  TransferTable table_;      // the rays' 1D table (a 2D table's envelope)
+  TransferTable2D table2_;   // empty unless the preset has a gradient-opacity curve
   BrickRanges ranges_;
   std::vector<uint8_t> skip_;
   std::vector<float> rgba_, depth_;
