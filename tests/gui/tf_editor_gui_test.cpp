@@ -111,6 +111,7 @@ TEST(TfEditorGui, DragAddAndRemovePointsEditTheCtBoneRenderingLive) {
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
   QTest::qWait(50);
   const QImage after = v3d->grab().toImage();
+  test::saveTour(&w, "ct_tf_editor_edited");
   EXPECT_GT(differing(before, after), before.width() * int64_t{before.height()} / 100);
 
   // A drag past a neighbour stops on it.
