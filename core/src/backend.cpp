@@ -124,6 +124,18 @@ Status checkImageRequest(const Volume& v, int64_t phase, int width, int height, 
   return {};
 }
 
+Status checkFusionRequest(const Volume& second, int64_t phase2, const hd::RaycastParams& p, int width, int height,
+                          const void* out) {
+  CVX_TRY(checkImageRequest(second, phase2, width, height, out));
+  auto bad = [](std::string m) { return makeError("render.bad_request", std::move(m)); };
+  const PixelType t = second.type();
+  if (t != PixelType::Int16 && t != PixelType::UInt16 && t != PixelType::Float32)
+    return bad(std::string("a fused volume of ") + toString(t) + " (int16, uint16 or float32 are)");
+  const hd::TransferFunction1D& tf = p.fusion.tf;
+  if (!tf.nodes || tf.n < 2 || !(tf.hi > tf.lo)) return bad("the fused volume's transfer function needs 2 nodes over lo < hi");
+  return {};
+}
+
 Status checkRaycastRequest(const Volume& v, int64_t phase, const hd::RaycastParams& p,
                            const hd::TransferFunction1D& tf, int width, int height, const void* out) {
   CVX_TRY(checkImageRequest(v, phase, width, height, out));

@@ -9,19 +9,21 @@
 #include <cuda_runtime.h>
 
 #include <string>
+#include <type_traits>
 
 #include "check.h"
 
 namespace cvx::cuda {
 namespace {
 
-template <class T>
-__global__ void raycastKernel(hd::RaycastParams p, hd::TransferFunction1D tf, hd::GridSampler<T> s, int width,
-                              int height, float4* rgba, float* depth, float* value) {
+// s2 (by value) is read only when fused: shadePixel takes its address on the device.
+template <class T, class S2>
+__global__ void raycastKernel(hd::RaycastParams p, hd::TransferFunction1D tf, hd::GridSampler<T> s, S2 s2, bool fused,
+                              int width, int height, float4* rgba, float* depth, float* value) {
   const int x = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
   const int y = static_cast<int>(blockIdx.y * blockDim.y + threadIdx.y);
   if (x >= width || y >= height) return;
-  const hd::PixelResult r = hd::shadePixel(p, tf, s, x, y);
+  const hd::PixelResult r = hd::shadePixel(p, tf, s, fused ? &s2 : nullptr, x, y);
   const size_t i = static_cast<size_t>(y) * width + x;
   rgba[i] = make_float4(r.colour.r, r.colour.g, r.colour.b, r.colour.a);
   depth[i] = r.depth;
@@ -36,9 +38,10 @@ Status upload(detail::DeviceBytes& d, const void* host, size_t n) {
   return {};
 }
 
-template <class T>
-Status launch(const Volume& v, int64_t phase, hd::RaycastParams p, hd::TransferFunction1D tf, int width, int height,
-              float* rgba, float* depth, float* value) {
+// second: the fused volume (voxel type T2), or null (T2 = hd::NoSecond's stand-in, float).
+template <class T, class T2>
+Status launch(const Volume& v, int64_t phase, const Volume* second, int64_t phase2, hd::RaycastParams p,
+              hd::TransferFunction1D tf, int width, int height, float* rgba, float* depth, float* value) {
   const size_t voxelBytes = static_cast<size_t>(v.voxelsPerPhase()) * bytesPerVoxel(v.type());
   const size_t pixels = static_cast<size_t>(width) * static_cast<size_t>(height);
   const size_t tfBytes = static_cast<size_t>(tf.n) * sizeof(hd::TfNode);
@@ -46,6 +49,19 @@ Status launch(const Volume& v, int64_t phase, hd::RaycastParams p, hd::TransferF
   const size_t tf2Bytes =
       p.tf2.nodes ? static_cast<size_t>(p.tf2.nv) * static_cast<size_t>(p.tf2.ng) * sizeof(hd::TfNode) : 0;
   detail::DeviceBytes dVoxels, dNodes, dIntegral, dTf2, dBricks, dDepthIn, dRgba, dDepth, dValue;
+  detail::DeviceBytes dVoxels2, dNodes2, dIntegral2;
+  hd::GridSampler<T2> s2;
+  if (second) {
+    const hd::TransferFunction1D& f = p.fusion.tf;
+    const size_t bytes2 = static_cast<size_t>(f.n) * sizeof(hd::TfNode);
+    CVX_TRY(upload(dVoxels2, second->slice(0, phase2),
+                   static_cast<size_t>(second->voxelsPerPhase()) * bytesPerVoxel(second->type())));
+    CVX_TRY(upload(dNodes2, f.nodes, bytes2));
+    CVX_TRY(upload(dIntegral2, f.integral, f.integral ? bytes2 : 0));
+    p.fusion.tf.nodes = static_cast<const hd::TfNode*>(dNodes2.p);
+    p.fusion.tf.integral = static_cast<const hd::TfNode*>(dIntegral2.p);
+    s2 = gridSampler(*second, static_cast<const T2*>(dVoxels2.p));
+  }
   CVX_TRY(upload(dVoxels, v.slice(0, phase), voxelBytes));
   CVX_TRY(upload(dNodes, tf.nodes, tfBytes));
   CVX_TRY(upload(dIntegral, tf.integral, tf.integral ? tfBytes : 0));
@@ -63,8 +79,9 @@ Status launch(const Volume& v, int64_t phase, hd::RaycastParams p, hd::TransferF
   const hd::GridSampler<T> s = gridSampler(v, static_cast<const T*>(dVoxels.p));
   const dim3 block(16, 8);
   const dim3 grid((width + block.x - 1) / block.x, (height + block.y - 1) / block.y);
-  raycastKernel<T><<<grid, block>>>(p, tf, s, width, height, static_cast<float4*>(dRgba.p),
-                                    static_cast<float*>(dDepth.p), static_cast<float*>(dValue.p));
+  raycastKernel<T, hd::GridSampler<T2>><<<grid, block>>>(p, tf, s, s2, second != nullptr, width, height,
+                                                          static_cast<float4*>(dRgba.p), static_cast<float*>(dDepth.p),
+                                                          static_cast<float*>(dValue.p));
   CVX_CUDA_TRY(cudaGetLastError());
   CVX_CUDA_TRY(cudaMemcpy(rgba, dRgba.p, pixels * sizeof(float4), cudaMemcpyDeviceToHost));
   if (depth) CVX_CUDA_TRY(cudaMemcpy(depth, dDepth.p, pixels * sizeof(float), cudaMemcpyDeviceToHost));
@@ -72,25 +89,32 @@ Status launch(const Volume& v, int64_t phase, hd::RaycastParams p, hd::TransferF
   return {};
 }
 
-Error badRequest(std::string message) { return makeError("render.bad_request", std::move(message)); }
-
 }  // namespace
 
 Status raycast(const Volume& v, int64_t phase, const hd::RaycastParams& p, const hd::TransferFunction1D& tf, int width,
                int height, float* rgba, float* depth, float* value) {
   CVX_TRY(checkRaycastRequest(v, phase, p, tf, width, height, rgba));
   if (auto dev = probeDevice(); !dev.ok()) return dev.error();
-  switch (v.type()) {
-    case PixelType::UInt8: return launch<uint8_t>(v, phase, p, tf, width, height, rgba, depth, value);
-    case PixelType::Int16: return launch<int16_t>(v, phase, p, tf, width, height, rgba, depth, value);
-    case PixelType::UInt16: return launch<uint16_t>(v, phase, p, tf, width, height, rgba, depth, value);
-    case PixelType::Float32: return launch<float>(v, phase, p, tf, width, height, rgba, depth, value);
-    case PixelType::RGB8: return launch<hd::Rgb<uint8_t>>(v, phase, p, tf, width, height, rgba, depth, value);
-    case PixelType::RGB16: return launch<hd::Rgb<uint16_t>>(v, phase, p, tf, width, height, rgba, depth, value);
-    case PixelType::RGB32: return launch<hd::Rgb<uint32_t>>(v, phase, p, tf, width, height, rgba, depth, value);
-    default: break;
-  }
-  return badRequest(std::string("no ray casting for pixel type ") + toString(v.type()));
+  return withVoxelType(v.type(), [&](auto* type) {
+    using T = std::remove_cv_t<std::remove_pointer_t<decltype(type)>>;
+    return launch<T, float>(v, phase, nullptr, 0, p, tf, width, height, rgba, depth, value);
+  });
+}
+
+Status raycastFused(const Volume& v, int64_t phase, const Volume& second, int64_t phase2, const hd::RaycastParams& p,
+                    const hd::TransferFunction1D& tf, int width, int height, float* rgba, float* depth, float* value) {
+  CVX_TRY(checkRaycastRequest(v, phase, p, tf, width, height, rgba));
+  CVX_TRY(checkFusionRequest(second, phase2, p, width, height, rgba));
+  if (auto dev = probeDevice(); !dev.ok()) return dev.error();
+  return withVoxelType(v.type(), [&](auto* type) {
+    using T = std::remove_cv_t<std::remove_pointer_t<decltype(type)>>;
+    switch (second.type()) {
+      case PixelType::Int16: return launch<T, int16_t>(v, phase, &second, phase2, p, tf, width, height, rgba, depth, value);
+      case PixelType::UInt16:
+        return launch<T, uint16_t>(v, phase, &second, phase2, p, tf, width, height, rgba, depth, value);
+      default: return launch<T, float>(v, phase, &second, phase2, p, tf, width, height, rgba, depth, value);
+    }
+  });
 }
 
 }  // namespace cvx::cuda

@@ -61,23 +61,6 @@ Status tiles(const hd::RaycastParams& p, const hd::TransferFunction1D& tf, const
   });
 }
 
-// Calls f with a null pointer of the voxel type of t (the types ray casting reads), or returns
-// render.bad_request.
-template <class F>
-Status withVoxelType(PixelType t, F&& f) {
-  switch (t) {
-    case PixelType::UInt8: return f(static_cast<const uint8_t*>(nullptr));
-    case PixelType::Int16: return f(static_cast<const int16_t*>(nullptr));
-    case PixelType::UInt16: return f(static_cast<const uint16_t*>(nullptr));
-    case PixelType::Float32: return f(static_cast<const float*>(nullptr));
-    case PixelType::RGB8: return f(static_cast<const hd::Rgb<uint8_t>*>(nullptr));
-    case PixelType::RGB16: return f(static_cast<const hd::Rgb<uint16_t>*>(nullptr));
-    case PixelType::RGB32: return f(static_cast<const hd::Rgb<uint32_t>*>(nullptr));
-    default: break;
-  }
-  return badRequest(std::string("no ray casting for pixel type ") + toString(t));
-}
-
 template <class T>
 hd::GridSampler<T> samplerOf(const Volume& v, int64_t phase) {
   return gridSampler(v, reinterpret_cast<const T*>(v.slice(0, phase)));
@@ -106,13 +89,8 @@ Status raycastCpuFused(const Volume& v, int64_t phase, const Volume& second, int
                        const hd::RaycastParams& p, const hd::TransferFunction1D& tf, int width, int height,
                        float* rgba, float* depth, float* value, ThreadPool* pool) {
   CVX_TRY(checkRaycastRequest(v, phase, p, tf, width, height, rgba));
-  CVX_TRY(checkImageRequest(second, phase2, width, height, rgba));
-  const hd::TransferFunction1D& tf2 = p.fusion.tf;
-  if (!tf2.nodes || tf2.n < 2 || !(tf2.hi > tf2.lo))
-    return badRequest("the fused volume's transfer function needs 2 nodes over lo < hi");
+  CVX_TRY(checkFusionRequest(second, phase2, p, width, height, rgba));
   const PixelType t2 = second.type();
-  if (t2 != PixelType::Int16 && t2 != PixelType::UInt16 && t2 != PixelType::Float32)
-    return badRequest(std::string("a fused volume of ") + toString(t2) + " (int16, uint16 or float32 are)");
   ThreadPool& tp = pool ? *pool : ThreadPool::global();
   return withVoxelType(v.type(), [&](auto* type) {
     using T = std::remove_cv_t<std::remove_pointer_t<decltype(type)>>;

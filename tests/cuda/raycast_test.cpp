@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 // cuda::raycast against the CPU back end (render::raycastCpu), the oracle, on procedural phantoms:
-// composite (shaded, pre-integrated, jittered, with empty-space skipping), MIP and isosurface. Both
+// composite (shaded, pre-integrated, jittered, with empty-space skipping), MIP, isosurface, a 2D
+// table and a fused second volume. Both
 // run hd::shadePixel; the device may contract a*b+c into one FMA and its expf/powf differ in the
 // last bits, so colours agree within kMaxAbs per pixel and on average within kMeanAbs. Skips
 // without a device; fails when CVX_REQUIRE_CUDA=1.
 #include <cvx/core/raycast.h>
 #include <cvx/core/transfer.h>
+#include <cvx/core/transfer2d.h>
 #include <cvx/cuda/raycast.h>
 #include <cvx/render/raycast.h>
 
@@ -37,11 +39,17 @@ std::shared_ptr<cvx::Volume> blobs() {
   return v;
 }
 
-void compare(const cvx::Volume& v, const cvx::hd::RaycastParams& p, const cvx::hd::TransferFunction1D& tf) {
+// second: a volume fused into the composite (p.fusion), or null.
+void compare(const cvx::Volume& v, const cvx::hd::RaycastParams& p, const cvx::hd::TransferFunction1D& tf,
+             const cvx::Volume* second = nullptr) {
   const int w = 96, h = 80;
   std::vector<float> cpu(4 * w * h), gpu(4 * w * h, -1), cd(w * h), gd(w * h);
-  ASSERT_TRUE(cvx::render::raycastCpu(v, 0, p, tf, w, h, cpu.data(), cd.data()).ok());
-  auto s = cvx::cuda::raycast(v, 0, p, tf, w, h, gpu.data(), gd.data());
+  if (second)
+    ASSERT_TRUE(cvx::render::raycastCpuFused(v, 0, *second, 0, p, tf, w, h, cpu.data(), cd.data()).ok());
+  else
+    ASSERT_TRUE(cvx::render::raycastCpu(v, 0, p, tf, w, h, cpu.data(), cd.data()).ok());
+  auto s = second ? cvx::cuda::raycastFused(v, 0, *second, 0, p, tf, w, h, gpu.data(), gd.data())
+                  : cvx::cuda::raycast(v, 0, p, tf, w, h, gpu.data(), gd.data());
   ASSERT_TRUE(s.ok()) << s.error().str();
   double sum = 0, drawn = 0;
   for (size_t i = 0; i < cpu.size(); ++i) {
@@ -80,6 +88,26 @@ TEST(CudaRaycast, MatchesTheCpuBackEnd) {
   p.mode = cvx::hd::RenderMode::Isosurface;
   p.isoValue = 300;
   compare(*v, p, tf);
+  // A 2D table (gradient opacity), with skipping on its envelope.
+  auto t2 = cvx::buildGradientTable(
+      {{-1000, 0, 0, 0, 0}, {100, 0.8f, 0.3f, 0.2f, 0}, {400, 1, 0.9f, 0.7f, 0.3f}, {900, 1, 1, 1, 0.8f}}, 1.0,
+      {{0, 0.2f}, {40, 1}});
+  ASSERT_TRUE(t2.ok());
+  p.mode = cvx::hd::RenderMode::Composite;
+  p.tf2 = t2->view();
+  const std::vector<uint8_t> skip2 = cvx::brickSkipMap(r, t2->envelope());
+  p.bricks = cvx::brickMapView(r, skip2);
+  compare(*v, p, t2->envelope().view());
+  // Fusion: the blobs again on a coarser, shifted grid, in a hot colour.
+  p.tf2 = {};
+  p.bricks = {};
+  auto second = blobs();
+  second->geometry.spacingMm = {1.2, 1.1, 2.0};
+  second->geometry.originMm = {-10, 5, 3};
+  auto hot = cvx::buildTransferTable({{-1000, 1, 0, 0, 0}, {300, 1, 0.2f, 0, 0}, {900, 1, 0.8f, 0, 0.4f}}, 1.0);
+  ASSERT_TRUE(hot.ok());
+  p.fusion = cvx::fusionParams(v->geometry, second->geometry, second->dims(), hot->view());
+  compare(*v, p, tf, second.get());
 }
 
 }  // namespace

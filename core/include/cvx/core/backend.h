@@ -98,4 +98,28 @@ Status checkImageRequest(const Volume& v, int64_t phase, int width, int height, 
 Status checkRaycastRequest(const Volume& v, int64_t phase, const hd::RaycastParams& p,
                            const hd::TransferFunction1D& tf, int width, int height, const void* out);
 
+// And of the second volume of a fused request (hd::Fusion): checkImageRequest's for its phase, then
+// render.bad_request for a type other than int16, uint16 or float32, or p.fusion.tf without 2 nodes
+// over lo < hi.
+Status checkFusionRequest(const Volume& second, int64_t phase2, const hd::RaycastParams& p, int width, int height,
+                          const void* out);
+
+// Calls f with a null pointer of t's voxel type, one of those hd::GridSampler reads (uint8, int16,
+// uint16, float32, RGB8, RGB16, RGB32), and returns its Status; render.bad_request naming any other
+// type. One dispatch for every back end.
+template <class F>
+Status withVoxelType(PixelType t, F&& f) {
+  switch (t) {
+    case PixelType::UInt8: return f(static_cast<const uint8_t*>(nullptr));
+    case PixelType::Int16: return f(static_cast<const int16_t*>(nullptr));
+    case PixelType::UInt16: return f(static_cast<const uint16_t*>(nullptr));
+    case PixelType::Float32: return f(static_cast<const float*>(nullptr));
+    case PixelType::RGB8: return f(static_cast<const hd::Rgb<uint8_t>*>(nullptr));
+    case PixelType::RGB16: return f(static_cast<const hd::Rgb<uint16_t>*>(nullptr));
+    case PixelType::RGB32: return f(static_cast<const hd::Rgb<uint32_t>*>(nullptr));
+    default: break;
+  }
+  return makeError("render.bad_request", std::string("no volume rendering for pixel type ") + toString(t));
+}
+
 }  // namespace cvx

@@ -17,4 +17,9 @@ namespace cvx::cuda {
 Status raycast(const Volume& v, int64_t phase, const hd::RaycastParams& p, const hd::TransferFunction1D& tf, int width,
                int height, float* rgba, float* depth = nullptr, float* value = nullptr);
 
+// render::raycastCpuFused's contract: a second volume fused into the composite (p.fusion).
+Status raycastFused(const Volume& v, int64_t phase, const Volume& second, int64_t phase2, const hd::RaycastParams& p,
+                    const hd::TransferFunction1D& tf, int width, int height, float* rgba, float* depth = nullptr,
+                    float* value = nullptr);
+
 }  // namespace cvx::cuda
