@@ -24,21 +24,13 @@ CVX_AVX2 inline void raySamples8(const hd::GridSampler<T>& s, hd::Vec3f o, hd::V
                   az = axisLerp8(o.z + d.z * t, dm.nz);
   const I8 idx = ax.i + ay.i * sy + az.i * sz;
   // The next batch's lines, asked for now: a ray leaves the lines hardware prefetchers follow.
-  // Integer addresses of the truncated (unclamped) positions: a hint only, harmless past the grid.
+  // The truncated (unclamped) positions: a hint only, harmless past the grid.
   const F8 tn = t + 8.0f * step;
-  const UI8 ahead = __builtin_convertvector(__builtin_convertvector(o.x + d.x * tn, I8), UI8) +
-                    __builtin_convertvector(__builtin_convertvector(o.y + d.y * tn, I8), UI8) * static_cast<uint32_t>(sy) +
-                    __builtin_convertvector(__builtin_convertvector(o.z + d.z * tn, I8), UI8) * static_cast<uint32_t>(sz);
+  const UI8 ahead = hintOffsets8(o.x + d.x * tn, o.y + d.y * tn, o.z + d.z * tn, static_cast<uint32_t>(sy),
+                                 static_cast<uint32_t>(sz));
   prefetchCorners(s.data, static_cast<int32_t>(ahead[0]), oy, oz);
   prefetchCorners(s.data, static_cast<int32_t>(ahead[4]), oy, oz);
-  F8 v[8];
-  gatherPair(s.data, idx, v[0], v[1]);
-  gatherPair(s.data, idx + oy, v[2], v[3]);
-  gatherPair(s.data, idx + oz, v[4], v[5]);
-  gatherPair(s.data, idx + (oy + oz), v[6], v[7]);
-  const F8 below = lerp8(lerp8(v[0], v[1], ax.f), lerp8(v[2], v[3], ax.f), ay.f);
-  const F8 above = lerp8(lerp8(v[4], v[5], ax.f), lerp8(v[6], v[7], ax.f), ay.f);
-  const F8 value = lerp8(below, above, az.f) * s.slope + s.intercept;
+  const F8 value = trilinear8(s.data, idx, oy, oz, ax, ay, az) * s.slope + s.intercept;
   __builtin_memcpy(out, &value, sizeof value);
 }
 

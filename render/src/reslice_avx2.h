@@ -74,6 +74,30 @@ CVX_AVX2 inline void gatherPair(const T* data, I8 idx, F8& lo, F8& hi) {
   }
 }
 
+// The stored trilinear values of eight lanes whose lower corners are at voxel offsets idx (oy, oz:
+// the row and slice steps, 0 on a one-voxel axis): hd::GridSampler::sampleAt's operations in order,
+// before slope and intercept.
+template <class T>
+CVX_AVX2 inline F8 trilinear8(const T* data, I8 idx, int32_t oy, int32_t oz, const AxisLerp8& ax, const AxisLerp8& ay,
+                              const AxisLerp8& az) {
+  F8 v[8];
+  gatherPair(data, idx, v[0], v[1]);
+  gatherPair(data, idx + oy, v[2], v[3]);
+  gatherPair(data, idx + oz, v[4], v[5]);
+  gatherPair(data, idx + (oy + oz), v[6], v[7]);
+  const F8 below = lerp8(lerp8(v[0], v[1], ax.f), lerp8(v[2], v[3], ax.f), ay.f);
+  const F8 above = lerp8(lerp8(v[4], v[5], ax.f), lerp8(v[6], v[7], ax.f), ay.f);
+  return lerp8(below, above, az.f);
+}
+
+// Voxel offsets of eight points (truncated coordinates), for prefetch hints: unsigned lanes, so a
+// point past the grid wraps instead of overflowing.
+CVX_AVX2 inline UI8 hintOffsets8(F8 x, F8 y, F8 z, uint32_t sy, uint32_t sz) {
+  return __builtin_convertvector(__builtin_convertvector(x, I8), UI8) +
+         __builtin_convertvector(__builtin_convertvector(y, I8), UI8) * sy +
+         __builtin_convertvector(__builtin_convertvector(z, I8), UI8) * sz;
+}
+
 // Pixels [x0, x1] of a row (every sample inside), eight at a time; returns the first pixel it left
 // (fewer than eight remain). Call only where avx2Fits(s).
 template <class T>
@@ -98,23 +122,11 @@ CVX_AVX2 int lanesPixels8(const hd::ResliceParams& p, const hd::GridSampler<T>& 
       const I8 idx = ax.i + ay.i * sy + az.i * sz;
       // Oblique rows leave the lines the hardware prefetcher follows: ask for the four lines of
       // the first and last lane two groups ahead (measured best on the CT: -25 % per frame).
-      // Unsigned lanes and integer addresses: a point past the grid wraps instead of overflowing.
-      const UI8 ahead =
-          __builtin_convertvector(__builtin_convertvector(cx + (p.du.x * kAhead + p.dn.x * t[k]), I8), UI8) +
-          __builtin_convertvector(__builtin_convertvector(cy + (p.du.y * kAhead + p.dn.y * t[k]), I8), UI8) *
-              usy +
-          __builtin_convertvector(__builtin_convertvector(cz + (p.du.z * kAhead + p.dn.z * t[k]), I8), UI8) *
-              usz;
+      const UI8 ahead = hintOffsets8(cx + (p.du.x * kAhead + p.dn.x * t[k]), cy + (p.du.y * kAhead + p.dn.y * t[k]),
+                                     cz + (p.du.z * kAhead + p.dn.z * t[k]), usy, usz);
       prefetchCorners(s.data, static_cast<int32_t>(ahead[0]), oy, oz);
       prefetchCorners(s.data, static_cast<int32_t>(ahead[7]), oy, oz);
-      F8 v[8];
-      gatherPair(s.data, idx, v[0], v[1]);
-      gatherPair(s.data, idx + oy, v[2], v[3]);
-      gatherPair(s.data, idx + oz, v[4], v[5]);
-      gatherPair(s.data, idx + (oy + oz), v[6], v[7]);
-      const F8 below = lerp8(lerp8(v[0], v[1], ax.f), lerp8(v[2], v[3], ax.f), ay.f);
-      const F8 above = lerp8(lerp8(v[4], v[5], ax.f), lerp8(v[6], v[7], ax.f), ay.f);
-      const F8 value = lerp8(below, above, az.f) * slope + intercept;
+      const F8 value = trilinear8(s.data, idx, oy, oz, ax, ay, az) * slope + intercept;
       // hd::SlabAccumulator::add, lane by lane.
       hi = value > hi ? value : hi;
       lo = value < lo ? value : lo;

@@ -12,7 +12,9 @@
 #include <QDir>
 #include <QFont>
 #include <QImage>
+#include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTest>
 #include <QWidget>
 
 namespace cvx::test {
@@ -26,11 +28,27 @@ inline void configureGuiApplication() {
 // The user's data folder as the application sees it (inside the tests' temporary home).
 inline QString appDataDir() { return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation); }
 
+// Shows a main window at width x height and opens `path` in it, as a first run (fresh user
+// folders); true once its loads have finished (two minutes at most). Window: MainWindow.
+template <class Window>
+bool showAndOpen(Window& w, int width, int height, const std::string& path);
+
 // Empties the data and config folders: each test starts as a first run.
 inline void freshUserFolders() {
   QDir(appDataDir()).removeRecursively();
   QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)).removeRecursively();
   QDir(QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) + "/CineVox").removeRecursively();
+}
+
+template <class Window>
+bool showAndOpen(Window& w, int width, int height, const std::string& path) {
+  freshUserFolders();
+  w.resize(width, height);
+  w.show();
+  if (!QTest::qWaitForWindowExposed(&w)) return false;
+  QSignalSpy loaded(&w, &Window::loadsFinished);
+  w.openPath(QString::fromStdString(path));
+  return QTest::qWaitFor([&] { return loaded.count() > 0; }, 120000);
 }
 
 // Saves a widget as <CVX_GUI_OUT>/tour_<name>.png: the user guide's screenshots come from these

@@ -69,14 +69,8 @@ int boneIn(const QImage& im, int x0, int x1) {
 
 TEST(PickCropGui, ClickPicksBoneOnTheCtAndCropHandlesCutTheVolume) {
   CVX_REQUIRE_FOLDER("ct");
-  test::freshUserFolders();
   MainWindow w;
-  w.resize(1280, 860);
-  w.show();
-  ASSERT_TRUE(QTest::qWaitForWindowExposed(&w));
-  QSignalSpy loaded(&w, &MainWindow::loadsFinished);
-  w.openPath(QString::fromStdString(test::dataPath("ct")));
-  ASSERT_TRUE(QTest::qWaitFor([&] { return loaded.count() > 0; }, 120000));
+  ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("ct")));
   viewer::VolumeView* v3d = w.viewports()->volumeView();
   ASSERT_NE(v3d, nullptr);
   ASSERT_EQ(w.state().preset3d(), "ct-bone");

@@ -39,14 +39,8 @@ int greenNear(const QImage& im, double x, double y) {
 
 TEST(VolumeViewGui, CtBoneRenderingBesideTheMprRotatesAndKeepsTheCrosshairInStep) {
   CVX_REQUIRE_FOLDER("ct");
-  test::freshUserFolders();
   MainWindow w;
-  w.resize(1280, 860);
-  w.show();
-  ASSERT_TRUE(QTest::qWaitForWindowExposed(&w));
-  QSignalSpy loaded(&w, &MainWindow::loadsFinished);
-  w.openPath(QString::fromStdString(test::dataPath("ct")));
-  ASSERT_TRUE(QTest::qWaitFor([&] { return loaded.count() > 0; }, 120000));
+  ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("ct")));
   ASSERT_EQ(w.viewports()->layout().name, "2x2");
   viewer::VolumeView* v3d = w.viewports()->volumeView();
   ASSERT_NE(v3d, nullptr);

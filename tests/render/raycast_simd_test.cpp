@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "phantom.h"
+#include "simd_level.h"
 
 namespace {
 
@@ -46,16 +47,7 @@ std::shared_ptr<cvx::Volume> blobs(cvx::PixelType type, double offset) {
   return v;
 }
 
-class RaycastCpuSimd : public ::testing::TestWithParam<cvx::render::Simd> {
- protected:
-  void SetUp() override {
-    before_ = cvx::render::simdLevel();
-    if (cvx::render::setSimdLevel(GetParam()) != GetParam())
-      GTEST_SKIP() << "no " << toString(GetParam()) << " here (the CPU, or a build without its kernels)";
-  }
-  void TearDown() override { cvx::render::setSimdLevel(before_); }
-  cvx::render::Simd before_ = cvx::render::Simd::Sse2;
-};
+using RaycastCpuSimd = cvx::test::AtSimdLevel;
 
 template <class T>
 void expectScalarBits(const cvx::Volume& v) {

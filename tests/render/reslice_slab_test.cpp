@@ -12,6 +12,8 @@
 #include <random>
 #include <vector>
 
+#include "simd_level.h"
+
 namespace {
 
 using cvx::hd::SlabMode;
@@ -217,17 +219,7 @@ void expectSameAsReference(const cvx::Volume& v, cvx::ThreadPool& pool) {
   }
 }
 
-class ResliceCpuPaths : public ::testing::TestWithParam<cvx::render::Simd> {
- protected:
-  void SetUp() override {
-    before_ = cvx::render::simdLevel();
-    // A level the CPU lacks cannot be tested here: say so, do not count it.
-    if (cvx::render::setSimdLevel(GetParam()) != GetParam())
-      GTEST_SKIP() << "no " << toString(GetParam()) << " here (the CPU, or a build without its kernels)";
-  }
-  void TearDown() override { cvx::render::setSimdLevel(before_); }
-  cvx::render::Simd before_ = cvx::render::Simd::Sse2;
-};
+using ResliceCpuPaths = cvx::test::AtSimdLevel;
 
 TEST_P(ResliceCpuPaths, EveryPixelTypeEqualsTheReference) {
   cvx::ThreadPool pool(3);
