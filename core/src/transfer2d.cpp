@@ -58,22 +58,13 @@ Result<TransferTable2D> TransferTable2D::fromNodes(std::vector<hd::TfNode> nodes
   TransferTable2D t;
   t.nodes_ = std::move(nodes);
   t.envelope_ = std::move(*envelope);
-  t.nv_ = nv;
-  t.ng_ = ng;
-  t.lo_ = lo;
-  t.hi_ = hi;
-  t.gMax_ = gMax;
+  t.shape_ = {nullptr, nv, ng, lo, hi, gMax};
   return t;
 }
 
 hd::TransferFunction2D TransferTable2D::view() const {
-  hd::TransferFunction2D v;
+  hd::TransferFunction2D v = shape_;
   v.nodes = nodes_.empty() ? nullptr : nodes_.data();
-  v.nv = nv_;
-  v.ng = ng_;
-  v.lo = lo_;
-  v.hi = hi_;
-  v.gMax = gMax_;
   return v;
 }
 

@@ -34,15 +34,14 @@ class TransferTable2D {
   // The envelope: per value node, the node of largest sigma over gradient magnitude. A ray's 1D
   // table (its view()) when the 2D table is in use; its transparent ranges are the 2D table's.
   const TransferTable& envelope() const { return envelope_; }
-  int nv() const { return nv_; }
-  int ng() const { return ng_; }
+  int nv() const { return shape_.nv; }
+  int ng() const { return shape_.ng; }
   const std::vector<hd::TfNode>& nodes() const { return nodes_; }
 
  private:
   std::vector<hd::TfNode> nodes_;
   TransferTable envelope_;
-  int nv_ = 0, ng_ = 0;
-  float lo_ = 0, hi_ = 1, gMax_ = 1;
+  hd::TransferFunction2D shape_;  // view() without its nodes pointer
 };
 
 // The separable table: the 1D points (buildTransferTable's rules, nv value nodes) with each opacity

@@ -164,12 +164,9 @@ CVX_HD_INLINE void compositeRay(const RaycastParams& p, const TransferFunction1D
   float tCheck = -__builtin_inff();  // the next t at which the brick map is consulted
   TfCursor cur;
   Rgba acc;
-  // Batches (BatchOf): the current one, and the next one asked for as soon as the current one is
-  // taken, so that its loads run while this one is composited.
   constexpr int kB = BatchOf<Sampler>::n;
-  float batch[2][kB];
-  int have = 0, at = 0, side = 0;  // batch[side] holds samples k - at .. k - at + have - 1
-  bool ahead = false;              // batch[side ^ 1] holds the kB samples after those
+  float batch[kB];
+  int have = 0, at = 0;  // batch holds samples k - at .. k - at + have - 1
   // At sample k (position q) in an empty brick: on to the last sample before the empty run ends,
   // which starts the cursor. 0: not in an empty brick (or no sample to skip), 1: moved, 2: the rest
   // of the ray is empty.
@@ -188,7 +185,6 @@ CVX_HD_INLINE void compositeRay(const RaycastParams& p, const TransferFunction1D
     if (kLast <= k) return 0;
     k = kLast;
     have = at = 0;
-    ahead = false;
     const float tl = t0 + (static_cast<float>(k) + j) * step;
     if (!(tl < t1)) return 2;
     tfStart(tf, cur, s.sample(o + d * tl));
@@ -207,14 +203,11 @@ CVX_HD_INLINE void compositeRay(const RaycastParams& p, const TransferFunction1D
     float v;
     if constexpr (kB > 1) {
       if (at == have) {
-        if (ahead) side ^= 1;
-        else s.rayBatch(o, d, t0, j, step, k, batch[side]);
-        s.rayBatch(o, d, t0, j, step, k + kB, batch[side ^ 1]);
-        ahead = true;
+        s.rayBatch(o, d, t0, j, step, k, batch);
         have = kB;
         at = 0;
       }
-      v = batch[side][at++];
+      v = batch[at++];
     } else {
       v = s.sample(q);
     }
