@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+// The segmentation algorithms on the CPU (cvx::seg): the reference that the plugins run and that a
+// CUDA implementation is tested against. The per-voxel rules are cvx/core/hd/segment.h; what each
+// function does, exactly, is docs/segmentation.md ("Algorithms and rules").
+//
+// Conventions of every function here:
+//  - Intensity inputs are Int16, UInt16, UInt8 or Float32 volumes, read at phase t (default 0);
+//    values are the stored values (thresholds are in the same units).
+//  - Mask inputs are UInt8 volumes; a voxel is foreground when it is not 0; phase 0 is read.
+//  - A mask output is a new UInt8 volume of the same x, y, z dims, t = 1, values 0 or 1, with a
+//    copy of the input's Geometry.
+//  - progress (optional) receives setTotal/add as work is done; a cancel makes the function
+//    return seg.cancelled.
+//  - Errors: seg.bad_pixel_type, seg.bad_phase, seg.bad_connectivity, seg.bad_range, seg.bad_seed,
+//    seg.bad_radius, seg.bad_bins, seg.bad_classes, seg.flat_histogram, seg.cancelled, plus
+//    Volume::create's codes when memory runs out (docs/errors.md).
+#pragma once
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <cvx/core/error.h>
+#include <cvx/core/progress.h>
+#include <cvx/core/volume.h>
+
+namespace cvx::seg {
+
+using VolumePtr = std::shared_ptr<Volume>;
+
+struct Index3 {
+  int64_t x = 0, y = 0, z = 0;
+};
+
+// ---- Thresholds and region growing ----------------------------------------------------------
+
+// 1 where lo <= v <= hi. lo > hi gives an empty mask; NaN bounds are seg.bad_range.
+Result<VolumePtr> threshold(const Volume& vol, double lo, double hi, int64_t t = 0,
+                            Progress* progress = nullptr);
+
+// Seeded region growing: the voxels with lo <= v <= hi that are connected (6 or 26) to a seed
+// through such voxels. A seed outside the volume is seg.bad_seed; a seed whose own value is out
+// of range grows nothing (as ITK's ConnectedThresholdImageFilter).
+Result<VolumePtr> connectedThreshold(const Volume& vol, const std::vector<Index3>& seeds, double lo,
+                                     double hi, int connectivity = 6, int64_t t = 0,
+                                     Progress* progress = nullptr);
+
+// ---- Connected components -------------------------------------------------------------------
+
+// The labels of a mask's foreground components: labels[i] for voxel i (x fastest, then y, then z)
+// is 0 for background and 1..count for the components, numbered in the raster order of each
+// component's first voxel. voxels[l] is the size of component l (voxels[0]: the background).
+struct Components {
+  std::array<int64_t, 3> dims{0, 0, 0};
+  Geometry geometry;
+  std::vector<uint32_t> labels;
+  std::vector<int64_t> voxels;
+  uint32_t count() const { return voxels.empty() ? 0 : static_cast<uint32_t>(voxels.size() - 1); }
+  // The labels as a UInt16 volume; seg.too_many_labels when count() > 65535.
+  Result<VolumePtr> toVolume() const;
+};
+
+Result<Components> labelComponents(const Volume& mask, int connectivity = 26,
+                                   Progress* progress = nullptr);
+// The largest component (ties: the one that comes first in raster order); an empty mask stays empty.
+Result<VolumePtr> keepLargest(const Volume& mask, int connectivity = 26, Progress* progress = nullptr);
+// Drops the components of fewer than minVoxels voxels.
+Result<VolumePtr> removeSmallIslands(const Volume& mask, int64_t minVoxels, int connectivity = 26,
+                                     Progress* progress = nullptr);
+// Drops the components whose volume (voxels x sx*sy*sz mm^3 / 1000) is below minMl millilitres.
+Result<VolumePtr> removeSmallIslandsMl(const Volume& mask, double minMl, int connectivity = 26,
+                                       Progress* progress = nullptr);
+
+// ---- Morphology (the ball of hd::inBall; radius in mm, >= 0) ---------------------------------
+// dilate: 1 where the ball centred on the voxel meets the foreground (outside the volume is
+// background). erode: 1 where the ball lies inside the foreground (outside the volume counts as
+// foreground, as ITK's BinaryErodeImageFilter by default). open = dilate(erode), close =
+// erode(dilate). The ball's extent is limited to 255 voxels per axis (seg.bad_radius).
+Result<VolumePtr> dilate(const Volume& mask, double radiusMm, Progress* progress = nullptr);
+Result<VolumePtr> erode(const Volume& mask, double radiusMm, Progress* progress = nullptr);
+Result<VolumePtr> open(const Volume& mask, double radiusMm, Progress* progress = nullptr);
+Result<VolumePtr> close(const Volume& mask, double radiusMm, Progress* progress = nullptr);
+
+// The ball's offsets (i,j,k) in voxels for a radius and spacing, x fastest: the structuring
+// element that dilate and erode use (for tests, previews and other implementations).
+Result<std::vector<Index3>> ballOffsets(double radiusMm, const Vec3& spacingMm);
+
+// Background that cannot reach the border of the volume through background voxels (connected
+// with `connectivity`, the background's connectivity) becomes foreground.
+Result<VolumePtr> fillHoles(const Volume& mask, int connectivity = 6, Progress* progress = nullptr);
+
+// ---- Otsu -----------------------------------------------------------------------------------
+// Histogram of phase t over [min, max] of its values (NaN skipped) with `bins` bins of the
+// hd::binOf rule; bins = 0 picks one bin per stored value for integer types (max - min + 1, at
+// most 65536) and 256 for Float32. Bin b stands for its centre. The thresholds maximise the
+// between-class variance over the bins (ties: the lowest bins). A threshold is the upper edge of
+// the last bin of its class, hd::binEdge(k + 1); a voxel's class is that of its bin.
+struct OtsuResult {
+  double threshold = 0;  // the upper class starts here: v >= threshold
+  int bins = 0;          // the bin count used
+  VolumePtr mask;        // 1 for the upper class
+};
+Result<OtsuResult> otsu(const Volume& vol, int bins = 0, int64_t t = 0, Progress* progress = nullptr);
+
+struct MultiOtsuResult {
+  std::vector<double> thresholds;  // classes - 1 of them, increasing
+  int bins = 0;
+  VolumePtr labels;                // UInt8, 0 .. classes - 1
+};
+// classes 2..8; classes x bins^2 is limited to 2e9 (seg.bad_bins beyond).
+Result<MultiOtsuResult> multiOtsu(const Volume& vol, int classes, int bins = 0, int64_t t = 0,
+                                  Progress* progress = nullptr);
+
+}  // namespace cvx::seg

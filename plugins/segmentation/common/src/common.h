@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+// Private helpers of cvx::seg: input checks, output allocation, type dispatch, cancel and the
+// worker pattern (one scratch buffer per worker, blocks handed out from an atomic counter).
+#pragma once
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <cvx/core/error.h>
+#include <cvx/core/progress.h>
+#include <cvx/core/thread_pool.h>
+#include <cvx/core/volume.h>
+#include <cvx/seg/segment.h>
+
+namespace cvx::seg::detail {
+
+struct Dims {
+  int64_t nx = 0, ny = 0, nz = 0;
+  int64_t slice() const { return nx * ny; }
+  int64_t count() const { return nx * ny * nz; }
+};
+
+inline Dims dimsOf(const Volume& v) { return {v.dims()[0], v.dims()[1], v.dims()[2]}; }
+
+inline Error cancelledError() { return makeError("seg.cancelled", "the segmentation was cancelled"); }
+inline bool cancelled(const Progress* p) { return p && p->cancelled(); }
+inline void addProgress(Progress* p, int64_t n = 1) {
+  if (p) p->add(n);
+}
+inline void addTotal(Progress* p, int64_t n) {
+  if (p) p->setTotal(p->total() + n);
+}
+
+inline Status checkConnectivity(int connectivity) {
+  if (connectivity != 6 && connectivity != 26)
+    return makeError("seg.bad_connectivity", "connectivity must be 6 or 26, not " + std::to_string(connectivity));
+  return {};
+}
+
+// An intensity input: one of the four scalar types and an existing phase.
+inline Status checkIntensity(const Volume& v, int64_t t) {
+  switch (v.type()) {
+    case PixelType::UInt8: case PixelType::Int16: case PixelType::UInt16: case PixelType::Float32: break;
+    default:
+      return makeError("seg.bad_pixel_type", std::string("segmentation needs a scalar volume, not ") + toString(v.type()));
+  }
+  if (t < 0 || t >= v.dims()[3])
+    return makeError("seg.bad_phase", "phase " + std::to_string(t) + " outside 0.." + std::to_string(v.dims()[3] - 1));
+  return {};
+}
+
+inline Status checkMask(const Volume& v) {
+  if (v.type() != PixelType::UInt8)
+    return makeError("seg.bad_pixel_type", std::string("a mask must be UInt8, not ") + toString(v.type()));
+  return {};
+}
+
+// A new UInt8 mask of v's x, y, z dims with t = 1 and a copy of its geometry. Contents are
+// uninitialised: the caller writes every voxel.
+inline Result<VolumePtr> makeMask(const Volume& like) {
+  auto r = Volume::create(PixelType::UInt8, {like.dims()[0], like.dims()[1], like.dims()[2], 1},
+                          VoxelInit::Uninitialized);
+  if (!r.ok()) return r.error();
+  (*r)->geometry = like.geometry;
+  return r;
+}
+
+// fn(workerIndex, block) for every block in [0, blocks), spread over the global pool; each worker
+// index is used by one thread at a time, so per-worker scratch needs no lock. Stops handing out
+// blocks after a cancel.
+inline Status forBlocks(int64_t blocks, Progress* progress,
+                        const std::function<void(int, int64_t)>& fn) {
+  auto& pool = ThreadPool::global();
+  const int workers = static_cast<int>(std::min<int64_t>(blocks, pool.size() + 1));
+  std::atomic<int64_t> next{0};
+  Status s = pool.parallelFor(workers, [&](int64_t w) {
+    for (;;) {
+      if (cancelled(progress)) return;
+      const int64_t b = next.fetch_add(1, std::memory_order_relaxed);
+      if (b >= blocks) return;
+      fn(static_cast<int>(w), b);
+    }
+  });
+  if (!s.ok()) return s;
+  if (cancelled(progress)) return cancelledError();
+  return {};
+}
+
+inline int workerCount(int64_t blocks) {
+  return static_cast<int>(std::min<int64_t>(blocks, ThreadPool::global().size() + 1));
+}
+
+// Calls fn(const T* data) with the phase's voxels typed.
+template <class Fn>
+decltype(auto) withTyped(const Volume& v, int64_t t, Fn&& fn) {
+  const std::byte* p = v.slice(0, t);
+  switch (v.type()) {
+    case PixelType::UInt8: return fn(reinterpret_cast<const uint8_t*>(p));
+    case PixelType::Int16: return fn(reinterpret_cast<const int16_t*>(p));
+    case PixelType::UInt16: return fn(reinterpret_cast<const uint16_t*>(p));
+    default: return fn(reinterpret_cast<const float*>(p));
+  }
+}
+
+// The flood fill of region growing and hole filling. state: 0 = closed, 1 = open, 2 = filled.
+// Fills every open voxel connected (6 or 26) to an open start voxel; a row segment
+// {y, z, x0, x1} starts a scan of row (y, z) over x0..x1.
+struct RowSpan {
+  int32_t y, z, x0, x1;
+};
+Status floodFill(uint8_t* state, const Dims& d, std::vector<RowSpan> starts, int connectivity,
+                 Progress* progress);
+
+}  // namespace cvx::seg::detail
