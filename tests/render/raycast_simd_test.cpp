@@ -22,31 +22,6 @@ namespace {
 
 using cvx::Vec3;
 
-template <class T>
-std::shared_ptr<cvx::Volume> blobs(cvx::PixelType type, double offset) {
-  const std::array<int64_t, 4> d{70, 61, 37, 1};
-  auto r = cvx::Volume::create(type, d);
-  EXPECT_TRUE(r.ok());
-  auto v = r.value();
-  v->geometry = cvx::test::obliqueGeometry(true);
-  v->info.rescaleApplied = false;
-  v->info.rescaleSlope = 1.5;
-  v->info.rescaleIntercept = -offset * 1.5;
-  const Vec3 a = v->geometry.worldAt(20, 25, 12), b = v->geometry.worldAt(50, 35, 25);
-  T* p = v->as<T>();
-  uint32_t h = 7;
-  for (int64_t k = 0; k < d[2]; ++k)
-    for (int64_t j = 0; j < d[1]; ++j)
-      for (int64_t i = 0; i < d[0]; ++i) {
-        const Vec3 w = v->geometry.worldAt(double(i), double(j), double(k));
-        h = h * 1664525u + 1013904223u;
-        const double hu = 900 * std::exp(-cvx::dot(w - a, w - a) / 500) + 700 * std::exp(-cvx::dot(w - b, w - b) / 300) +
-                          double(h % 40u) - 20 - 300;
-        *p++ = static_cast<T>(std::lround(hu / 1.5 + offset));
-      }
-  return v;
-}
-
 using RaycastCpuSimd = cvx::test::AtSimdLevel;
 
 template <class T>
@@ -92,8 +67,8 @@ void expectScalarBits(const cvx::Volume& v) {
 }
 
 TEST_P(RaycastCpuSimd, SixteenBitVolumesGiveTheScalarBits) {
-  expectScalarBits<int16_t>(*blobs<int16_t>(cvx::PixelType::Int16, 0));
-  expectScalarBits<uint16_t>(*blobs<uint16_t>(cvx::PixelType::UInt16, 2000));
+  expectScalarBits<int16_t>(*cvx::test::blobs<int16_t>(cvx::PixelType::Int16, 0));
+  expectScalarBits<uint16_t>(*cvx::test::blobs<uint16_t>(cvx::PixelType::UInt16, 2000));
 }
 
 INSTANTIATE_TEST_SUITE_P(Levels, RaycastCpuSimd,

@@ -28,4 +28,13 @@ Status raycastCpuFused(const Volume& v, int64_t phase, const Volume& second, int
                        const hd::RaycastParams& p, const hd::TransferFunction1D& tf, int width, int height,
                        float* rgba, float* depth = nullptr, float* value = nullptr, ThreadPool* pool = nullptr);
 
+// Out of core (core/hd/raycast_slab.h): raycastCpu's image, bit for bit, holding at most
+// budgetBytes of the phase's voxels at a time: slab by slab (cvx::planSlabs), each copied into one
+// buffer, every ray's state carried from slab to slab. slabs (optional) gets the number of slabs
+// cast. render.budget_too_small when a slab and its apron do not fit; raycastCpu's errors, and
+// render.bad_request for a camera neither perspective nor parallel.
+Status raycastCpuSlabs(const Volume& v, int64_t phase, const hd::RaycastParams& p, const hd::TransferFunction1D& tf,
+                       size_t budgetBytes, int width, int height, float* rgba, float* depth = nullptr,
+                       float* value = nullptr, ThreadPool* pool = nullptr, int* slabs = nullptr);
+
 }  // namespace cvx::render

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdint.h>
 
+#include <cvx/core/hd/brick_walk.h>
 #include <cvx/core/hd/config.h>
 #include <cvx/core/hd/math.h>
 #include <cvx/core/hd/reslice.h>
@@ -69,15 +70,6 @@ struct ClipPlane {
 struct Shading {
   bool on = false;
   float ambient = 0.2f, diffuse = 0.7f, specular = 0.3f, power = 20.0f;
-};
-
-// Brick (bx, by, bz) holds voxels [b * size, (b + 1) * size) per axis. skip[b]: 0 when the brick may
-// be visible; k >= 1 when every brick within chessboard distance k - 1 of it (a cube of 2k - 1
-// bricks per side) is empty (cvx::brickSkipMap).
-struct BrickMap {
-  const uint8_t* skip = nullptr;  // bx * by * bz entries, x fastest; null: no skipping
-  int bx = 0, by = 0, bz = 0;
-  int size = 4;  // voxels per brick edge
 };
 
 // A second volume composited in the same pass (PET on CT, MR on CT): its own grid and transfer

@@ -41,76 +41,6 @@ CVX_HD_INLINE Vec3f shadeColour(const RaycastParams& p, Vec3f colour, Vec3f gVox
   return shadeWorld(p, colour, worldGradient(p, gVoxel), view);
 }
 
-// A ray's walk through a brick map (raycast.h's skipping rule).
-struct BrickWalk {
-  const BrickMap* m = nullptr;
-  Vec3f o, d;
-  float inv[3] = {0, 0, 0};  // 1 / d per axis (0 where d is 0: that axis never ends a cube)
-  float invSize = 1, nudge = 0;  // nudge: t past a cube's face, 1/100 voxel along the ray's fastest axis
-  int limit = 0;                 // cube steps per run at most (each enters a new brick)
-};
-
-CVX_HD_INLINE BrickWalk brickWalk(const BrickMap& m, Vec3f o, Vec3f d) {
-  BrickWalk w;
-  w.m = &m;
-  w.o = o;
-  w.d = d;
-  const float ds[3] = {d.x, d.y, d.z};
-  float fastest = 0.0f;
-  for (int a = 0; a < 3; ++a) {
-    w.inv[a] = ds[a] != 0.0f ? 1.0f / ds[a] : 0.0f;
-    const float ad = ds[a] < 0.0f ? -ds[a] : ds[a];
-    fastest = ad > fastest ? ad : fastest;
-  }
-  w.invSize = 1.0f / static_cast<float>(m.size);
-  w.nudge = fastest > 0.0f ? 0.01f / fastest : 0.0f;
-  w.limit = 2 * (m.bx + m.by + m.bz) + 8;
-  return w;
-}
-
-CVX_HD_INLINE int brickOf(float c, float invSize, int count) {
-  const float f = floorf((c + 0.5f) * invSize);
-  const int b = f > 0.0f ? static_cast<int>(f < 1e9f ? f : 1e9f) : 0;  // NaN and below the grid: 0
-  return b < count - 1 ? b : count - 1;
-}
-
-// The skip entry of the brick holding q, and that brick.
-CVX_HD_INLINE int brickSkipAt(const BrickWalk& w, Vec3f q, int b[3]) {
-  const BrickMap& m = *w.m;
-  b[0] = brickOf(q.x, w.invSize, m.bx);
-  b[1] = brickOf(q.y, w.invSize, m.by);
-  b[2] = brickOf(q.z, w.invSize, m.bz);
-  return m.skip[(static_cast<int64_t>(b[2]) * m.by + b[1]) * m.bx + b[0]];
-}
-
-// t where the ray leaves the cube of bricks b - (k - 1) .. b + (k - 1) (k = 1: brick b alone).
-CVX_HD_INLINE float cubeExit(const BrickWalk& w, const int b[3], int k) {
-  const float s = static_cast<float>(w.m->size);
-  const float os[3] = {w.o.x, w.o.y, w.o.z};
-  float t = __builtin_inff();
-  for (int a = 0; a < 3; ++a) {
-    if (w.inv[a] == 0.0f) continue;
-    const float face = w.inv[a] > 0.0f ? static_cast<float>(b[a] + k) * s - 0.5f : static_cast<float>(b[a] - k + 1) * s - 0.5f;
-    const float ta = (face - os[a]) * w.inv[a];
-    t = ta < t ? ta : t;
-  }
-  return t;
-}
-
-// From t, a position in an empty brick b whose skip entry is k, to where the run of empty bricks
-// along the ray ends: t of the face into a brick that may be visible, or a t >= t1.
-CVX_HD_INLINE float emptyRunEnd(const BrickWalk& w, float t, float t1, int b[3], int k) {
-  for (int i = 0; i < w.limit; ++i) {
-    const float te = cubeExit(w, b, k);
-    t = te > t ? te : t;  // a face behind the position (rounding) ends nothing
-    if (!(t < t1)) return t;
-    k = brickSkipAt(w, w.o + w.d * (t + w.nudge), b);
-    if (k == 0) return t;
-    t += w.nudge;
-  }
-  return t;  // a run cut short is still a run: fewer samples skipped, the same image
-}
-
 // A sampler may read a ray's samples in batches: kBatch consecutive samples k .. k + kBatch - 1 by
 // rayBatch(o, d, t0, j, step, k, out), each the value sample(o + d * (t0 + (k + j) * step)) gives
 // (the CPU back end's vector sampler). Samplers without kBatch are read one sample at a time.
@@ -150,26 +80,49 @@ CVX_HD_INLINE Rgba fusedSegment(const RaycastParams& p, const Sampler2& s2, TfCu
   return seg;
 }
 
-// Composite (DVR) along o + d t, t in [t0, t1): raycast.h's rules. s2: the fused second volume's
-// sampler, or null.
+// A pixel's ray (shadePixel's set-up): origin and direction in voxel index units per mm, the unit
+// view direction in patient space, the interval [t0, t1) it samples and its jitter j.
+struct PixelRay {
+  Vec3f o, d, view;
+  float t0 = 0, t1 = 0, j = 0.5f;
+};
+
+// A ray's progress, so that it can be cast in spans of samples (volumes cast slab by slab, out of
+// core: raycast_slab.h) and finished by finishRay; shadePixel casts the whole ray as one span.
+struct RayState {
+  Rgba acc;               // composite: premultiplied colour so far; iso: the hit's colour
+  TfCursor cur, cur2;     // composite: the transfer functions' cursors (first and fused volume)
+  float tCheck = -__builtin_inff();  // composite: the next t at which the brick map is consulted
+  float depth = __builtin_inff();
+  float value = quietNaN();          // iso: the value hit
+  float hi = -__builtin_inff(), lo = __builtin_inff(), sum = 0, tHi = 0, tLo = 0, prev = 0, tPrev = 0;
+  int count = 0;          // MIP / MinIP / average: samples taken
+  int k = 0;              // the next sample
+  bool pending = false;   // composite: sample k starts the cursor (a skip landed past the last span)
+  bool done = false;      // nothing more can change the pixel
+};
+
+// Composite (DVR) samples st.k .. kEnd - 1 of the ray (raycast.h's rules). s2: the fused second
+// volume's sampler, or null. Only samples of the span are read, through s.
 template <class Sampler, class Sampler2>
-CVX_HD_INLINE void compositeRay(const RaycastParams& p, const TransferFunction1D& tf, const Sampler& s,
-                                const Sampler2* s2, Vec3f o, Vec3f d, Vec3f view, float t0, float t1, float j,
-                                PixelResult& r) {
-  const float step = p.stepMm;
+CVX_HD_INLINE void compositeSpan(const RaycastParams& p, const TransferFunction1D& tf, const Sampler& s,
+                                 const Sampler2* s2, const PixelRay& ray, int kEnd, RayState& st) {
+  const float step = p.stepMm, t0 = ray.t0, t1 = ray.t1, j = ray.j;
+  const Vec3f o = ray.o, d = ray.d, view = ray.view;
   const bool skip = p.bricks.skip != nullptr && s2 == nullptr;
-  TfCursor cur2;
+  TfCursor cur = st.cur, cur2 = st.cur2;
+  cur.haveFull = cur2.haveFull = false;  // the cached integral is not carried between spans
   BrickWalk walk;
   if (skip) walk = brickWalk(p.bricks, o, d);
-  float tCheck = -__builtin_inff();  // the next t at which the brick map is consulted
-  TfCursor cur;
-  Rgba acc;
+  float tCheck = st.tCheck, depth = st.depth;
+  Rgba acc = st.acc;
+  bool pending = st.pending, done = false;
   constexpr int kB = BatchOf<Sampler>::n;
   float batch[kB];
   int have = 0, at = 0;  // batch holds samples k - at .. k - at + have - 1
   // At sample k (position q) in an empty brick: on to the last sample before the empty run ends,
   // which starts the cursor. 0: not in an empty brick (or no sample to skip), 1: moved, 2: the rest
-  // of the ray is empty.
+  // of the ray is empty, 3: moved past the span (the next span starts the cursor).
   auto leap = [&](int& k, float t, Vec3f q) -> int {
     int b[3];
     const int kSkip = brickSkipAt(walk, q, b);
@@ -187,27 +140,42 @@ CVX_HD_INLINE void compositeRay(const RaycastParams& p, const TransferFunction1D
     have = at = 0;
     const float tl = t0 + (static_cast<float>(k) + j) * step;
     if (!(tl < t1)) return 2;
+    if (k >= kEnd) return pending = true, 3;
     tfStart(tf, cur, s.sample(o + d * tl));
     return 1;
   };
-  for (int k = 0;; ++k) {
+  int k = st.k;
+  if (pending && k < kEnd) {
+    tfStart(tf, cur, s.sample(o + d * (t0 + (static_cast<float>(k) + j) * step)));
+    pending = false;
+    ++k;
+  }
+  for (; k < kEnd; ++k) {
     const float t = t0 + (static_cast<float>(k) + j) * step;
-    if (!(t < t1)) break;
+    if (!(t < t1)) {
+      done = true;
+      break;
+    }
     const Vec3f q = o + d * t;
     // A ray that starts in an empty brick needs no value there: its point lookup is transparent.
     if (skip && !cur.started) {
       const int l = leap(k, t, q);
-      if (l == 2) break;
+      if (l == 2) done = true;
+      if (l >= 2) break;
       if (l == 1) continue;
     }
     float v;
     if constexpr (kB > 1) {
-      if (at == have) {
+      if (at < have) {
+        v = batch[at++];
+      } else if (kEnd - k >= kB) {
         s.rayBatch(o, d, t0, j, step, k, batch);
         have = kB;
-        at = 0;
+        at = 1;
+        v = batch[0];
+      } else {
+        v = s.sample(q);  // the span's last samples, one by one
       }
-      v = batch[at++];
     } else {
       v = s.sample(q);
     }
@@ -240,26 +208,44 @@ CVX_HD_INLINE void compositeRay(const RaycastParams& p, const TransferFunction1D
       acc.g += wgt * c.y;
       acc.b += wgt * c.z;
       acc.a += wgt;
-      if (acc.a >= 0.5f && r.depth == __builtin_inff()) r.depth = t;
-      if (acc.a >= p.opaque) break;
+      if (acc.a >= 0.5f && depth == __builtin_inff()) depth = t;
+      if (acc.a >= p.opaque) {
+        done = true;
+        break;
+      }
     }
-    if (skip && !(t < tCheck) && leap(k, t, q) == 2) break;
+    if (skip && !(t < tCheck)) {
+      const int l = leap(k, t, q);
+      if (l == 2) done = true;
+      if (l >= 2) break;
+    }
   }
-  r.colour = acc;
+  st.k = k;
+  st.acc = acc;
+  st.cur = cur;
+  st.cur2 = cur2;
+  st.tCheck = tCheck;
+  st.depth = depth;
+  st.pending = pending;
+  st.done = done;
 }
 
-// Isosurface: the first segment whose values cross isoValue, refined by bisection.
+// Isosurface samples st.k .. kEnd - 1: the first segment whose values cross isoValue, refined by
+// bisection between its two samples (which may lie in the previous span).
 template <class Sampler>
-CVX_HD_INLINE void isoRay(const RaycastParams& p, const TransferFunction1D& tf, const Sampler& s, Vec3f o, Vec3f d,
-                          Vec3f view, float t0, float t1, float j, PixelResult& r) {
+CVX_HD_INLINE void isoSpan(const RaycastParams& p, const TransferFunction1D& tf, const Sampler& s,
+                           const PixelRay& ray, int kEnd, RayState& st) {
   const float step = p.stepMm;
-  float prev = 0.0f, tPrev = t0;
-  for (int k = 0;; ++k) {
-    const float t = t0 + (static_cast<float>(k) + j) * step;
-    if (!(t < t1)) break;
+  const Vec3f o = ray.o, d = ray.d;
+  for (int k = st.k; k < kEnd; ++k) {
+    const float t = ray.t0 + (static_cast<float>(k) + ray.j) * step;
+    if (!(t < ray.t1)) {
+      st.done = true;
+      return;
+    }
     const float v = s.sample(o + d * t);
-    if (k > 0 && (prev - p.isoValue) * (v - p.isoValue) <= 0.0f && prev != v) {
-      float a = tPrev, b = t, fa = prev - p.isoValue;
+    if (k > 0 && (st.prev - p.isoValue) * (v - p.isoValue) <= 0.0f && st.prev != v) {
+      float a = st.tPrev, b = t, fa = st.prev - p.isoValue;
       for (int it = 0; it < 8; ++it) {  // bisection on the trilinear field
         const float m = 0.5f * (a + b), fm = s.sample(o + d * m) - p.isoValue;
         if ((fa <= 0.0f) == (fm <= 0.0f)) a = m, fa = fm;
@@ -268,37 +254,90 @@ CVX_HD_INLINE void isoRay(const RaycastParams& p, const TransferFunction1D& tf, 
       const float th = 0.5f * (a + b);
       const TfNode n = tfLookup(tf, p.isoValue);
       Vec3f c{n.r, n.g, n.b};
-      if (p.shading.on) c = shadeColour(p, c, s.gradient(o + d * th), view);
-      r.colour = {c.x, c.y, c.z, 1.0f};
-      r.depth = th;
-      r.value = p.isoValue;
+      if (p.shading.on) c = shadeColour(p, c, s.gradient(o + d * th), ray.view);
+      st.acc = {c.x, c.y, c.z, 1.0f};
+      st.depth = th;
+      st.value = p.isoValue;
+      st.done = true;
       return;
     }
-    prev = v;
-    tPrev = t;
+    st.prev = v;
+    st.tPrev = t;
+    st.k = k + 1;
   }
 }
 
-// MIP, MinIP and average: the pixel is the transfer function's colour of the result, opaque.
+// MIP, MinIP and average: samples st.k .. kEnd - 1 into the state's reductions.
 template <class Sampler>
-CVX_HD_INLINE void projectRay(const RaycastParams& p, const TransferFunction1D& tf, const Sampler& s, Vec3f o,
-                              Vec3f d, float t0, float t1, float j, PixelResult& r) {
-  float hi = -__builtin_inff(), lo = __builtin_inff(), sum = 0.0f, tHi = 0.0f, tLo = 0.0f;
-  int count = 0;
-  for (int k = 0;; ++k) {
-    const float t = t0 + (static_cast<float>(k) + j) * p.stepMm;
-    if (!(t < t1)) break;
-    const float v = s.sample(o + d * t);
+CVX_HD_INLINE void projectSpan(const RaycastParams& p, const Sampler& s, const PixelRay& ray, int kEnd,
+                               RayState& st) {
+  float hi = st.hi, lo = st.lo, sum = st.sum, tHi = st.tHi, tLo = st.tLo;
+  int count = st.count, k = st.k;
+  for (; k < kEnd; ++k) {
+    const float t = ray.t0 + (static_cast<float>(k) + ray.j) * p.stepMm;
+    if (!(t < ray.t1)) {
+      st.done = true;
+      break;
+    }
+    const float v = s.sample(ray.o + ray.d * t);
     if (v > hi) hi = v, tHi = t;
     if (v < lo) lo = v, tLo = t;
     sum += v;
     ++count;
   }
-  if (count == 0) return;
-  r.value = p.mode == RenderMode::Mip ? hi : (p.mode == RenderMode::MinIp ? lo : sum / static_cast<float>(count));
-  r.depth = p.mode == RenderMode::Mip ? tHi : (p.mode == RenderMode::MinIp ? tLo : t0);
+  st.hi = hi, st.lo = lo, st.sum = sum, st.tHi = tHi, st.tLo = tLo, st.count = count, st.k = k;
+}
+
+// The ray of pixel (x, y) and the interval it samples; false when it samples nothing (it misses the
+// box, is clipped away, or has no end or no step).
+CVX_HD_INLINE bool pixelRayOf(const RaycastParams& p, int x, int y, PixelRay& r) {
+  pixelRay(p.cam, x, y, r.o, r.d);
+  const Vec3f w = p.cam.w + p.cam.wu * static_cast<float>(x) + p.cam.wv * static_cast<float>(y);
+  const float wl = sqrtf(dot(w, w));
+  r.view = w * (wl > 0.0f ? 1.0f / wl : 0.0f);
+  r.t0 = p.cam.tNear;
+  r.t1 = __builtin_inff();
+  if (p.depthIn) {
+    const float z = p.depthIn[static_cast<int64_t>(y) * p.width + x];
+    r.t1 = z < r.t1 ? z : r.t1;
+  }
+  if (!rayBox(r.o, r.d, p.boxLo, p.boxHi, r.t0, r.t1)) return false;
+  for (int i = 0; i < p.planeCount; ++i)
+    if (!clipByPlane(p.planes[i], r.o, r.d, r.t0, r.t1)) return false;
+  // A ray without an end or a step that is no step would never finish: nothing is drawn.
+  if (!(p.stepMm > 0.0f) || !(r.t1 < __builtin_inff())) return false;
+  r.j = p.jitter ? pixelJitter(x, y, p.seed) : 0.5f;
+  return true;
+}
+
+// Samples st.k .. kEnd - 1 of the ray in p's mode.
+template <class Sampler, class Sampler2>
+CVX_HD_INLINE void shadeSpan(const RaycastParams& p, const TransferFunction1D& tf, const Sampler& s,
+                             const Sampler2* s2, const PixelRay& ray, int kEnd, RayState& st) {
+  switch (p.mode) {
+    case RenderMode::Composite: compositeSpan(p, tf, s, s2, ray, kEnd, st); break;
+    case RenderMode::Isosurface: isoSpan(p, tf, s, ray, kEnd, st); break;
+    default: projectSpan(p, s, ray, kEnd, st); break;
+  }
+}
+
+// The pixel of a ray cast in spans.
+CVX_HD_INLINE PixelResult finishRay(const RaycastParams& p, const TransferFunction1D& tf, const PixelRay& ray,
+                                    const RayState& st) {
+  PixelResult r;
+  if (p.mode == RenderMode::Composite || p.mode == RenderMode::Isosurface) {
+    r.colour = st.acc;
+    r.depth = st.depth;
+    r.value = st.value;
+    return r;
+  }
+  if (st.count == 0) return r;
+  r.value = p.mode == RenderMode::Mip ? st.hi
+                                      : (p.mode == RenderMode::MinIp ? st.lo : st.sum / static_cast<float>(st.count));
+  r.depth = p.mode == RenderMode::Mip ? st.tHi : (p.mode == RenderMode::MinIp ? st.tLo : ray.t0);
   const TfNode n = tfLookup(tf, r.value);
   r.colour = {n.r, n.g, n.b, 1.0f};
+  return r;
 }
 
 // Output pixel (x, y). Sampler: float sample(Vec3f) and Vec3f gradient(Vec3f) at a continuous voxel
@@ -307,29 +346,11 @@ CVX_HD_INLINE void projectRay(const RaycastParams& p, const TransferFunction1D& 
 template <class Sampler, class Sampler2>
 CVX_HD_INLINE PixelResult shadePixel(const RaycastParams& p, const TransferFunction1D& tf, const Sampler& s,
                                      const Sampler2* s2, int x, int y) {
-  PixelResult r;
-  Vec3f o, d;
-  pixelRay(p.cam, x, y, o, d);
-  const Vec3f w = p.cam.w + p.cam.wu * static_cast<float>(x) + p.cam.wv * static_cast<float>(y);
-  const float wl = sqrtf(dot(w, w));
-  const Vec3f view = w * (wl > 0.0f ? 1.0f / wl : 0.0f);
-  float t0 = p.cam.tNear, t1 = __builtin_inff();
-  if (p.depthIn) {
-    const float z = p.depthIn[static_cast<int64_t>(y) * p.width + x];
-    t1 = z < t1 ? z : t1;
-  }
-  if (!rayBox(o, d, p.boxLo, p.boxHi, t0, t1)) return r;
-  for (int i = 0; i < p.planeCount; ++i)
-    if (!clipByPlane(p.planes[i], o, d, t0, t1)) return r;
-  // A ray without an end or a step that is no step would never finish: nothing is drawn.
-  if (!(p.stepMm > 0.0f) || !(t1 < __builtin_inff())) return r;
-  const float j = p.jitter ? pixelJitter(x, y, p.seed) : 0.5f;
-  switch (p.mode) {
-    case RenderMode::Composite: compositeRay(p, tf, s, s2, o, d, view, t0, t1, j, r); break;
-    case RenderMode::Isosurface: isoRay(p, tf, s, o, d, view, t0, t1, j, r); break;
-    default: projectRay(p, tf, s, o, d, t0, t1, j, r); break;
-  }
-  return r;
+  PixelRay ray;
+  if (!pixelRayOf(p, x, y, ray)) return {};
+  RayState st;
+  shadeSpan(p, tf, s, s2, ray, 2147483647, st);
+  return finishRay(p, tf, ray, st);
 }
 template <class Sampler>
 CVX_HD_INLINE PixelResult shadePixel(const RaycastParams& p, const TransferFunction1D& tf, const Sampler& s, int x,

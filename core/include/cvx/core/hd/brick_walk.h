@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+// A ray's walk through the brick map of empty space (raycast.h's skipping rule), for shadePixel.
+#pragma once
+#include <cvx/core/hd/config.h>
+#include <cvx/core/hd/math.h>
+#include <stdint.h>
+#include <math.h>
+
+namespace cvx::hd {
+
+// Brick (bx, by, bz) holds voxels [b * size, (b + 1) * size) per axis. skip[b]: 0 when the brick may
+// be visible; k >= 1 when every brick within chessboard distance k - 1 of it (a cube of 2k - 1
+// bricks per side) is empty (cvx::brickSkipMap).
+struct BrickMap {
+  const uint8_t* skip = nullptr;  // bx * by * bz entries, x fastest; null: no skipping
+  int bx = 0, by = 0, bz = 0;
+  int size = 4;  // voxels per brick edge
+};
+
+// A ray's walk through a brick map (raycast.h's skipping rule).
+struct BrickWalk {
+  const BrickMap* m = nullptr;
+  Vec3f o, d;
+  float inv[3] = {0, 0, 0};  // 1 / d per axis (0 where d is 0: that axis never ends a cube)
+  float invSize = 1, nudge = 0;  // nudge: t past a cube's face, 1/100 voxel along the ray's fastest axis
+  int limit = 0;                 // cube steps per run at most (each enters a new brick)
+};
+
+CVX_HD_INLINE BrickWalk brickWalk(const BrickMap& m, Vec3f o, Vec3f d) {
+  BrickWalk w;
+  w.m = &m;
+  w.o = o;
+  w.d = d;
+  const float ds[3] = {d.x, d.y, d.z};
+  float fastest = 0.0f;
+  for (int a = 0; a < 3; ++a) {
+    w.inv[a] = ds[a] != 0.0f ? 1.0f / ds[a] : 0.0f;
+    const float ad = ds[a] < 0.0f ? -ds[a] : ds[a];
+    fastest = ad > fastest ? ad : fastest;
+  }
+  w.invSize = 1.0f / static_cast<float>(m.size);
+  w.nudge = fastest > 0.0f ? 0.01f / fastest : 0.0f;
+  w.limit = 2 * (m.bx + m.by + m.bz) + 8;
+  return w;
+}
+
+CVX_HD_INLINE int brickOf(float c, float invSize, int count) {
+  const float f = floorf((c + 0.5f) * invSize);
+  const int b = f > 0.0f ? static_cast<int>(f < 1e9f ? f : 1e9f) : 0;  // NaN and below the grid: 0
+  return b < count - 1 ? b : count - 1;
+}
+
+// The skip entry of the brick holding q, and that brick.
+CVX_HD_INLINE int brickSkipAt(const BrickWalk& w, Vec3f q, int b[3]) {
+  const BrickMap& m = *w.m;
+  b[0] = brickOf(q.x, w.invSize, m.bx);
+  b[1] = brickOf(q.y, w.invSize, m.by);
+  b[2] = brickOf(q.z, w.invSize, m.bz);
+  return m.skip[(static_cast<int64_t>(b[2]) * m.by + b[1]) * m.bx + b[0]];
+}
+
+// t where the ray leaves the cube of bricks b - (k - 1) .. b + (k - 1) (k = 1: brick b alone).
+CVX_HD_INLINE float cubeExit(const BrickWalk& w, const int b[3], int k) {
+  const float s = static_cast<float>(w.m->size);
+  const float os[3] = {w.o.x, w.o.y, w.o.z};
+  float t = __builtin_inff();
+  for (int a = 0; a < 3; ++a) {
+    if (w.inv[a] == 0.0f) continue;
+    const float face = w.inv[a] > 0.0f ? static_cast<float>(b[a] + k) * s - 0.5f : static_cast<float>(b[a] - k + 1) * s - 0.5f;
+    const float ta = (face - os[a]) * w.inv[a];
+    t = ta < t ? ta : t;
+  }
+  return t;
+}
+
+// From t, a position in an empty brick b whose skip entry is k, to where the run of empty bricks
+// along the ray ends: t of the face into a brick that may be visible, or a t >= t1.
+CVX_HD_INLINE float emptyRunEnd(const BrickWalk& w, float t, float t1, int b[3], int k) {
+  for (int i = 0; i < w.limit; ++i) {
+    const float te = cubeExit(w, b, k);
+    t = te > t ? te : t;  // a face behind the position (rounding) ends nothing
+    if (!(t < t1)) return t;
+    k = brickSkipAt(w, w.o + w.d * (t + w.nudge), b);
+    if (k == 0) return t;
+    t += w.nudge;
+  }
+  return t;  // a run cut short is still a run: fewer samples skipped, the same image
+}
+
+}  // namespace cvx::hd

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+// The CPU ray caster's loops: pixels in tiles on the thread pool (raycast.cpp, raycast_slabs.cpp).
+#pragma once
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+
+#include <cvx/core/error.h>
+#include <cvx/core/hd/raycast.h>
+#include <cvx/core/thread_pool.h>
+
+namespace cvx::render::detail {
+
+constexpr int kTile = 16;  // pixels per tile edge: neighbouring rays share cache lines
+
+// fn(x0, y0, x1, y1) for each tile of the image, on the pool.
+template <class Fn>
+Status forTiles(int width, int height, ThreadPool& pool, const Fn& fn) {
+  const int tx = (width + kTile - 1) / kTile, ty = (height + kTile - 1) / kTile;
+  return pool.parallelFor(int64_t{tx} * ty, [&](int64_t tile) {
+    const int x0 = static_cast<int>(tile % tx) * kTile, y0 = static_cast<int>(tile / tx) * kTile;
+    fn(x0, y0, std::min(width, x0 + kTile), std::min(height, y0 + kTile));
+  });
+}
+
+inline void storePixel(const hd::PixelResult& r, size_t i, float* rgba, float* depth, float* value) {
+  rgba[4 * i] = r.colour.r;
+  rgba[4 * i + 1] = r.colour.g;
+  rgba[4 * i + 2] = r.colour.b;
+  rgba[4 * i + 3] = r.colour.a;
+  if (depth) depth[i] = r.depth;
+  if (value) value[i] = r.value;
+}
+
+// One tile; flatten: g++ does not always inline CVX_HD_INLINE (plain `inline` on the host) here.
+template <class Sampler, class Sampler2>
+[[gnu::flatten]] void tilePixels(const hd::RaycastParams& p, const hd::TransferFunction1D& tf, const Sampler& s,
+                                 const Sampler2* s2, int x0, int y0, int x1, int y1, int width, float* rgba,
+                                 float* depth, float* value) {
+  for (int y = y0; y < y1; ++y)
+    for (int x = x0; x < x1; ++x)
+      storePixel(hd::shadePixel(p, tf, s, s2, x, y), static_cast<size_t>(y) * width + x, rgba, depth, value);
+}
+
+// Tiles of pixels on the pool with sampler s (and s2, the fused second volume's, or null).
+template <class Sampler, class Sampler2>
+Status tiles(const hd::RaycastParams& p, const hd::TransferFunction1D& tf, const Sampler& s, const Sampler2* s2,
+             int width, int height, float* rgba, float* depth, float* value, ThreadPool& pool) {
+  return forTiles(width, height, pool, [&](int x0, int y0, int x1, int y1) {
+    tilePixels(p, tf, s, s2, x0, y0, x1, y1, width, rgba, depth, value);
+  });
+}
+
+}  // namespace cvx::render::detail
