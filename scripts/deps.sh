@@ -23,6 +23,9 @@ for arg in "$@"; do
       PKGS+=(python3-pydicom python3-gdcm python3-numpy)
       # nibabel: reads CineVox's NIfTI export back (tests/itk/itk_tilt_export_test.cpp)
       PKGS+=(python3-nibabel)
+      # dciodvfy (dicom3tools) validates the SEGs CineVox writes; plastimatch rasterises RTSTRUCTs:
+      # the references of tests/io/seg_write_test.cpp and seg_rtstruct_test.cpp
+      PKGS+=(dicom3tools plastimatch)
       ;;
     --bench)
       # Debian ships VTK's headers and CMake package only in libvtk9-dev, whose hard dependencies

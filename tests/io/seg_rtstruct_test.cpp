@@ -1,0 +1,109 @@
+// RTSTRUCT import against plastimatch (Debian plastimatch 1.9.4): dicompyler's rtss.dcm is
+// rasterised by `plastimatch convert --xor-contours` (the even-odd rule: without it plastimatch
+// ORs nested contours, and the holes of Lt Lung and BODY fill) into one NRRD per structure; CineVox
+// rasterises the same file onto the grid of those NRRDs. Every voxel where the two differ must lie within one
+// voxel of an edge of one mask or the other (in-plane 3x3 neighbourhood holds both values); the Dice of each
+// structure is printed.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+
+#include <cvx/io/formats.h>
+#include <cvx/io/seg.h>
+
+#include "seg_test_util.h"
+#include "temp_dir.h"
+#include "test_data.h"
+
+namespace cvx::io {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool nearEdge(const std::vector<uint8_t>& m, const std::array<int64_t, 4>& d, int64_t x, int64_t y, int64_t z,
+              bool (*in)(const std::vector<uint8_t>&, size_t)) {
+  bool on = false, off = false;
+  for (int64_t dy = -1; dy <= 1; ++dy)
+    for (int64_t dx = -1; dx <= 1; ++dx) {
+      const int64_t xx = x + dx, yy = y + dy;
+      if (xx < 0 || yy < 0 || xx >= d[0] || yy >= d[1]) continue;
+      (in(m, static_cast<size_t>((z * d[1] + yy) * d[0] + xx)) ? on : off) = true;
+    }
+  return on && off;
+}
+
+TEST(SegRtStruct, DicompylerContoursMatchPlastimatchWithinOneVoxel) {
+  CVX_REQUIRE_FOLDER("rtstruct_dicompyler");
+  test::TempDir tmp("cvx_rt");
+  ASSERT_TRUE(tmp.ok());
+  const std::string rtss = test::dataPath("rtstruct_dicompyler/rtss.dcm");
+  std::string log;
+  const int rc = test::runCommand("plastimatch convert --input '" + rtss + "' --output-prefix '" +
+                                      tmp.file("pl") + "' --prefix-format nrrd --xor-contours",
+                                  log);
+  ASSERT_NE(rc, 127) << "plastimatch not installed";
+  ASSERT_EQ(rc, 0) << log;
+  std::map<std::string, std::shared_ptr<Volume>> truth;
+  for (const auto& e : fs::directory_iterator(tmp.file("pl"))) {
+    auto v = readImage(e.path().string());
+    ASSERT_TRUE(v.ok()) << v.error().str();
+    truth[e.path().stem().string()] = *v;
+  }
+  ASSERT_GE(truth.size(), 5u);
+  const Volume& grid = *truth.begin()->second;  // plastimatch uses one grid for all structures
+  std::vector<Diagnostic> warnings;
+  auto sg = readRtStruct(rtss, grid, &warnings);
+  ASSERT_TRUE(sg.ok()) << sg.error().str();
+  const auto& d = grid.dims();
+  size_t compared = 0;
+  for (const auto& [name, t] : truth) {
+    ASSERT_EQ(t->dims(), d) << name;
+    int64_t idx = -1;
+    for (size_t i = 0; i < sg->segments().size(); ++i)
+      if (sg->segments()[i].name == name) idx = static_cast<int64_t>(i);
+    ASSERT_GE(idx, 0) << "no segment for " << name;
+    const std::vector<uint8_t> ours = sg->mask(static_cast<size_t>(idx));
+    std::vector<uint8_t> theirs(ours.size());
+    for (size_t i = 0; i < theirs.size(); ++i) theirs[i] = t->as<uint8_t>()[i] != 0;
+    int64_t a = 0, b = 0, both = 0, bad = 0, diff = 0;
+    auto in = [](const std::vector<uint8_t>& m, size_t i) { return m[i] != 0; };
+    for (int64_t z = 0; z < d[2]; ++z)
+      for (int64_t y = 0; y < d[1]; ++y)
+        for (int64_t x = 0; x < d[0]; ++x) {
+          const size_t i = static_cast<size_t>((z * d[1] + y) * d[0] + x);
+          a += ours[i];
+          b += theirs[i];
+          both += ours[i] && theirs[i];
+          if (ours[i] == theirs[i]) continue;
+          ++diff;
+          if (!nearEdge(ours, d, x, y, z, in) && !nearEdge(theirs, d, x, y, z, in)) ++bad;
+        }
+    const double dice = a + b ? 2.0 * both / static_cast<double>(a + b) : 1.0;
+    std::printf("rtstruct %-16s ours %9lld plastimatch %9lld differ %7lld Dice %.5f\n", name.c_str(),
+                static_cast<long long>(a), static_cast<long long>(b), static_cast<long long>(diff), dice);
+    EXPECT_EQ(bad, 0) << name << ": voxels that differ away from every edge";
+    EXPECT_GT(b, 0) << name;
+    if (b > 1000) {
+      EXPECT_GT(dice, 0.99) << name;
+    }
+    ++compared;
+  }
+  EXPECT_EQ(compared, truth.size());
+}
+
+TEST(SegRtStruct, NotAnRtStructAndAnotherFrameOfReferenceAreRefused) {
+  CVX_REQUIRE_FOLDER("rtstruct_dicompyler");
+  auto ct = readImage(test::dataPath("seg/liver_seg.nrrd"));
+  ASSERT_TRUE(ct.ok());
+  auto a = readRtStruct(test::dataPath("rtstruct_dicompyler/ct.0.dcm"), **ct);
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.error().code, "rtstruct.not_rtstruct");
+  (*ct)->info.frameOfReferenceUid = "1.2.3";
+  auto b = readRtStruct(test::dataPath("rtstruct_dicompyler/rtss.dcm"), **ct);
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.error().code, "rtstruct.no_reference");
+}
+
+}  // namespace
+}  // namespace cvx::io
