@@ -8,6 +8,10 @@
 #include <fstream>
 #include <iterator>
 
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+
 #include <cvx/io/dicom.h>
 #include <cvx/io/formats.h>
 #include <cvx/io/seg.h>
@@ -173,6 +177,54 @@ TEST(SegRead, MalformedFilesFailWithCodes) {
   auto missing = readSeg(tmp.file("nothing.dcm"));
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, "io.not_found");
+}
+
+// A fractional SEG made here with DCMTK from liver.dcm: 8-bit frames with v = (x + 2y + 5z) mod
+// 201 and MaximumFractionalValue 200; "in" is 2v >= 200, i.e. v >= 100.
+TEST(SegRead, FractionalFramesAreInFromHalfTheMaximum) {
+  CVX_REQUIRE_FOLDER("seg");
+  test::TempDir tmp("cvx_segf");
+  DcmFileFormat ff;
+  ASSERT_TRUE(ff.loadFile(dataPath("seg/liver.dcm").c_str()).good());
+  DcmDataset* ds = ff.getDataset();
+  const int n = 512, frames = 3;
+  std::vector<Uint8> px(static_cast<size_t>(n * n * frames));
+  for (int z = 0; z < frames; ++z)
+    for (int y = 0; y < n; ++y)
+      for (int x = 0; x < n; ++x)
+        px[static_cast<size_t>((z * n + y) * n + x)] = static_cast<Uint8>((x + 2 * y + 5 * z) % 201);
+  ASSERT_TRUE(ds->putAndInsertString(DCM_SegmentationType, "FRACTIONAL").good());
+  ASSERT_TRUE(ds->putAndInsertString(DCM_SegmentationFractionalType, "PROBABILITY").good());
+  ASSERT_TRUE(ds->putAndInsertUint16(DCM_MaximumFractionalValue, 200).good());
+  ASSERT_TRUE(ds->putAndInsertUint16(DCM_BitsAllocated, 8).good());
+  ASSERT_TRUE(ds->putAndInsertUint16(DCM_BitsStored, 8).good());
+  ASSERT_TRUE(ds->putAndInsertUint16(DCM_HighBit, 7).good());
+  ASSERT_TRUE(ds->putAndInsertUint8Array(DCM_PixelData, px.data(), px.size()).good());
+  const std::string p = tmp.file("fractional.dcm");
+  ASSERT_TRUE(ff.saveFile(p.c_str(), EXS_LittleEndianExplicit).good());
+  auto r = readSeg(p);
+  ASSERT_TRUE(r.ok()) << r.error().str();
+  EXPECT_EQ(r->segmentationType, "FRACTIONAL");
+  EXPECT_EQ(r->maxFractionalValue, 200);
+  const Segmentation& s = r->segmentation;
+  ASSERT_EQ(s.segments().size(), 1u);
+  const auto m = s.mask(0);
+  // Frame f of liver.dcm lies at the position of the f-th frame; find its slice by position.
+  DcmItem* pf = nullptr;
+  int64_t wrong = 0;
+  for (int f = 0; f < frames; ++f) {
+    ASSERT_TRUE(ds->findAndGetSequenceItem(DCM_PerFrameFunctionalGroupsSequence, pf, f).good());
+    DcmItem* pos = nullptr;
+    ASSERT_TRUE(pf->findAndGetSequenceItem(DCM_PlanePositionSequence, pos).good());
+    Float64 xyz[3];
+    for (int c = 0; c < 3; ++c)
+      ASSERT_TRUE(pos->findAndGetFloat64(DCM_ImagePositionPatient, xyz[c], c).good());
+    const Vec3 v = s.geometry().voxelFromWorld().applyPoint({xyz[0], xyz[1], xyz[2]});
+    const auto k = static_cast<size_t>(std::lround(v.z));
+    for (size_t i = 0; i < static_cast<size_t>(n * n); ++i)
+      wrong += m[k * n * n + i] != (px[static_cast<size_t>(f) * n * n + i] >= 100);
+  }
+  EXPECT_EQ(wrong, 0);
 }
 
 TEST(SegRead, AVolumeOfAnotherFrameOfReferenceIsRefused) {
