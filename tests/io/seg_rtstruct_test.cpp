@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 
+#include <cvx/io/dicom.h>
 #include <cvx/io/formats.h>
 #include <cvx/io/seg.h>
 
@@ -33,25 +34,19 @@ bool nearEdge(const std::vector<uint8_t>& m, const std::array<int64_t, 4>& d, in
   return on && off;
 }
 
-TEST(SegRtStruct, DicompylerContoursMatchPlastimatchWithinOneVoxel) {
-  CVX_REQUIRE_FOLDER("rtstruct_dicompyler");
-  test::TempDir tmp("cvx_rt");
-  ASSERT_TRUE(tmp.ok());
-  const std::string rtss = test::dataPath("rtstruct_dicompyler/rtss.dcm");
-  std::string log;
-  const int rc = test::runCommand("plastimatch convert --input '" + rtss + "' --output-prefix '" +
-                                      tmp.file("pl") + "' --prefix-format nrrd --xor-contours",
-                                  log);
-  ASSERT_NE(rc, 127) << "plastimatch not installed";
-  ASSERT_EQ(rc, 0) << log;
-  std::map<std::string, std::shared_ptr<Volume>> truth;
-  for (const auto& e : fs::directory_iterator(tmp.file("pl"))) {
+std::map<std::string, std::shared_ptr<Volume>> readFolder(const std::string& dir) {
+  std::map<std::string, std::shared_ptr<Volume>> out;
+  for (const auto& e : fs::directory_iterator(dir)) {
     auto v = readImage(e.path().string());
-    ASSERT_TRUE(v.ok()) << v.error().str();
-    truth[e.path().stem().string()] = *v;
+    EXPECT_TRUE(v.ok()) << v.error().str();
+    if (v.ok()) out[e.path().stem().string()] = *v;
   }
-  ASSERT_GE(truth.size(), 5u);
-  const Volume& grid = *truth.begin()->second;  // plastimatch uses one grid for all structures
+  return out;
+}
+
+// Rasterises rtss onto grid and compares every structure plastimatch wrote (truth, by name).
+void compareWithPlastimatch(const std::string& rtss, const Volume& grid,
+                            const std::map<std::string, std::shared_ptr<Volume>>& truth) {
   std::vector<Diagnostic> warnings;
   auto sg = readRtStruct(rtss, grid, &warnings);
   ASSERT_TRUE(sg.ok()) << sg.error().str();
@@ -90,6 +85,52 @@ TEST(SegRtStruct, DicompylerContoursMatchPlastimatchWithinOneVoxel) {
     ++compared;
   }
   EXPECT_EQ(compared, truth.size());
+}
+
+TEST(SegRtStruct, DicompylerContoursMatchPlastimatchWithinOneVoxel) {
+  CVX_REQUIRE_FOLDER("rtstruct_dicompyler");
+  test::TempDir tmp("cvx_rt");
+  ASSERT_TRUE(tmp.ok());
+  const std::string rtss = test::dataPath("rtstruct_dicompyler/rtss.dcm");
+  std::string log;
+  const int rc = test::runCommand("plastimatch convert --input '" + rtss + "' --output-prefix '" +
+                                      tmp.file("pl") + "' --prefix-format nrrd --xor-contours",
+                                  log);
+  ASSERT_NE(rc, 127) << "plastimatch not installed";
+  ASSERT_EQ(rc, 0) << log;
+  const auto truth = readFolder(tmp.file("pl"));
+  ASSERT_GE(truth.size(), 5u);
+  const Volume& grid = *truth.begin()->second;  // plastimatch uses one grid for all structures
+  compareWithPlastimatch(rtss, grid, truth);
+}
+
+// The complete pair: ct_rtstruct onto the real CT's grid (loaded by io). plastimatch cannot read
+// the JPEG-lossless CT, so it gets the CT's grid as a NRRD (--fixed) written by io.
+TEST(SegRtStruct, LungRtStructOnTheRealCtMatchesPlastimatchWithinOneVoxel) {
+  CVX_REQUIRE_FOLDER("ct_rtstruct");
+  CVX_REQUIRE_FOLDER("ct");
+  test::TempDir tmp("cvx_rt2");
+  auto ct = loadPath(test::dataPath("ct"));
+  ASSERT_TRUE(ct.ok()) << ct.error().str();
+  auto grid = Volume::create(PixelType::UInt8, (*ct)->dims());
+  ASSERT_TRUE(grid.ok());
+  (*grid)->geometry = (*ct)->geometry;
+  ASSERT_TRUE(writeImage(**grid, tmp.file("grid.nrrd")).ok());
+  const std::string rtss = test::dataPath("ct_rtstruct/rtstruct.dcm");
+  std::string log;
+  const int rc =
+      test::runCommand("plastimatch convert --input '" + rtss + "' --fixed '" + tmp.file("grid.nrrd") +
+                           "' --output-prefix '" + tmp.file("pl") + "' --prefix-format nrrd --xor-contours",
+                       log);
+  ASSERT_NE(rc, 127) << "plastimatch not installed";
+  ASSERT_EQ(rc, 0) << log;
+  const auto truth = readFolder(tmp.file("pl"));
+  ASSERT_GE(truth.size(), 3u);
+  for (const auto& [name, t] : truth) {
+    ASSERT_EQ(t->dims(), (*ct)->dims()) << name;
+    ASSERT_LT(norm(t->geometry.originMm - (*ct)->geometry.originMm), 1e-3) << name;
+  }
+  compareWithPlastimatch(rtss, **ct, truth);
 }
 
 TEST(SegRtStruct, NotAnRtStructAndAnotherFrameOfReferenceAreRefused) {
