@@ -32,13 +32,16 @@ void fillSlice(const std::vector<Edge>& edges, int64_t nx, int64_t ny, uint8_t* 
     xs.clear();
     for (const Edge& e : edges) {
       if ((e.y0 <= y) == (e.y1 <= y)) continue;
-      xs.push_back(e.x0 + (y - e.y0) * (e.x1 - e.x0) / (e.y1 - e.y0));
+      const double x = e.x0 + (y - e.y0) * (e.x1 - e.x0) / (e.y1 - e.y0);
+      if (!std::isnan(x)) xs.push_back(x);
     }
     std::sort(xs.begin(), xs.end());
     // Centre i is inside when an odd number of crossings lie at x > i: i in [x_{2m}, x_{2m+1}).
     for (size_t m = 0; m + 1 < xs.size(); m += 2) {
-      const int64_t a = std::max<int64_t>(0, static_cast<int64_t>(std::ceil(xs[m])));
-      const int64_t b = std::min<int64_t>(nx, static_cast<int64_t>(std::ceil(xs[m + 1])));
+      // Clamped before the conversion: a far-away contour stays defined behaviour.
+      const double fx = static_cast<double>(nx);
+      const int64_t a = static_cast<int64_t>(std::ceil(std::clamp(xs[m], 0.0, fx)));
+      const int64_t b = static_cast<int64_t>(std::ceil(std::clamp(xs[m + 1], 0.0, fx)));
       for (int64_t i = a; i < b; ++i) out[j * nx + i] = 1;
     }
   }
@@ -46,8 +49,24 @@ void fillSlice(const std::vector<Edge>& edges, int64_t nx, int64_t ny, uint8_t* 
 
 }  // namespace
 
+namespace {
+Result<Segmentation> readRtStructImpl(const std::string& path, const Volume& reference,
+                                      std::vector<Diagnostic>* warnings);
+}  // namespace
+
+// Nothing escapes: an exception (DCMTK or an allocation) becomes rtstruct.bad_file.
 Result<Segmentation> readRtStruct(const std::string& path, const Volume& reference,
                                   std::vector<Diagnostic>* warnings) {
+  try {
+    return readRtStructImpl(path, reference, warnings);
+  } catch (const std::exception& e) {
+    return makeError("rtstruct.bad_file", std::string("reading failed: ") + e.what(), path);
+  }
+}
+
+namespace {
+Result<Segmentation> readRtStructImpl(const std::string& path, const Volume& reference,
+                                      std::vector<Diagnostic>* warnings) {
   dcm::initDcmtk();
   auto ff = std::make_unique<DcmFileFormat>();
   if (dcm::loadAsWritten(path, *ff, DCM_MaxReadLength).bad())
@@ -137,5 +156,7 @@ Result<Segmentation> readRtStruct(const std::string& path, const Volume& referen
   }
   return sg;
 }
+
+}  // namespace
 
 }  // namespace cvx::io

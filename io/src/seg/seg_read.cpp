@@ -71,7 +71,21 @@ std::string frameRef(DcmItem* pf) {
 
 }  // namespace
 
+namespace {
+Result<SegReadResult> readSegImpl(const std::string& path, const Volume* reference);
+}  // namespace
+
+// Nothing escapes: an exception (DCMTK or an allocation) becomes seg.bad_file.
 Result<SegReadResult> readSeg(const std::string& path, const Volume* reference) {
+  try {
+    return readSegImpl(path, reference);
+  } catch (const std::exception& e) {
+    return makeError("seg.bad_file", std::string("reading failed: ") + e.what(), path);
+  }
+}
+
+namespace {
+Result<SegReadResult> readSegImpl(const std::string& path, const Volume* reference) {
   // The decoder's header reader checks the pixel module and the Pixel Data's length against the
   // file before anything is allocated (dicom.truncated, dicom.pixel_length, ...).
   std::error_code ec;
@@ -215,6 +229,16 @@ Result<SegReadResult> readSeg(const std::string& path, const Volume* reference) 
       sg.reference.sopInstanceUids[static_cast<size_t>(fi.slice)] = fi.refSop;
   }
 
+  // The working mask and a first layer must fit the memory budget: a SEG whose positions span a
+  // huge grid is refused before anything that size is allocated.
+  const uint64_t voxels = static_cast<uint64_t>(sg.voxelsPerLayer());
+  const MemoryBudget budget = defaultMemoryBudget();
+  if (voxels * 2 > budget.bytes)
+    return makeError("io.over_budget",
+                     "the SEG's grid holds " + std::to_string(voxels) +
+                         " voxels per layer, over the budget (" + budget.rule + ")",
+                     path);
+
   // Decode each segment's frames, a few at a time, into its mask.
   const size_t frameSize = static_cast<size_t>(pf.rows) * pf.cols;
   const int threshold = fractional ? out.maxFractionalValue : 1;
@@ -254,5 +278,7 @@ Result<SegReadResult> readSeg(const std::string& path, const Volume* reference) 
                        path);
   return out;
 }
+
+}  // namespace
 
 }  // namespace cvx::io
