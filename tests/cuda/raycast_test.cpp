@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // cuda::raycast against the CPU back end (render::raycastCpu), the oracle, on procedural phantoms:
 // composite (shaded, pre-integrated, jittered, with empty-space skipping), MIP, isosurface, a 2D
-// table and a fused second volume. Both
+// table, a fused second volume, and out of core (a few slices resident at a time). Both
 // run hd::shadePixel; the device may contract a*b+c into one FMA and its expf/powf differ in the
 // last bits, so colours agree within kMaxAbs per pixel and on average within kMeanAbs. Skips
 // without a device; fails when CVX_REQUIRE_CUDA=1.
@@ -39,17 +39,24 @@ std::shared_ptr<cvx::Volume> blobs() {
   return v;
 }
 
-// second: a volume fused into the composite (p.fusion), or null.
+// second: a volume fused into the composite (p.fusion), or null. budgetSlices > 0: the GPU casts
+// out of core with that many slices resident (cuda::raycastSlabs), against the CPU in core.
 void compare(const cvx::Volume& v, const cvx::hd::RaycastParams& p, const cvx::hd::TransferFunction1D& tf,
-             const cvx::Volume* second = nullptr) {
+             const cvx::Volume* second = nullptr, int budgetSlices = 0) {
   const int w = 96, h = 80;
   std::vector<float> cpu(4 * w * h), gpu(4 * w * h, -1), cd(w * h), gd(w * h);
   if (second)
     ASSERT_TRUE(cvx::render::raycastCpuFused(v, 0, *second, 0, p, tf, w, h, cpu.data(), cd.data()).ok());
   else
     ASSERT_TRUE(cvx::render::raycastCpu(v, 0, p, tf, w, h, cpu.data(), cd.data()).ok());
-  auto s = second ? cvx::cuda::raycastFused(v, 0, *second, 0, p, tf, w, h, gpu.data(), gd.data())
-                  : cvx::cuda::raycast(v, 0, p, tf, w, h, gpu.data(), gd.data());
+  int slabs = 0;
+  auto s = second         ? cvx::cuda::raycastFused(v, 0, *second, 0, p, tf, w, h, gpu.data(), gd.data())
+           : budgetSlices ? cvx::cuda::raycastSlabs(v, 0, p, tf, budgetSlices * v.sliceBytes(), w, h, gpu.data(),
+                                                    gd.data(), nullptr, &slabs)
+                          : cvx::cuda::raycast(v, 0, p, tf, w, h, gpu.data(), gd.data());
+  if (budgetSlices) {
+    EXPECT_GE(slabs, 4);
+  }
   ASSERT_TRUE(s.ok()) << s.error().str();
   double sum = 0, drawn = 0;
   for (size_t i = 0; i < cpu.size(); ++i) {
@@ -108,6 +115,30 @@ TEST(CudaRaycast, MatchesTheCpuBackEnd) {
   ASSERT_TRUE(hot.ok());
   p.fusion = cvx::fusionParams(v->geometry, second->geometry, second->dims(), hot->view());
   compare(*v, p, tf, second.get());
+}
+
+TEST(CudaRaycast, OutOfCoreMatchesTheCpuBackEndInCore) {
+  CVX_NEED_GPU();
+  auto v = blobs();
+  auto table = cvx::buildTransferTable(
+      {{-1000, 0, 0, 0, 0}, {100, 0.8f, 0.3f, 0.2f, 0}, {400, 1, 0.9f, 0.7f, 0.3f}, {900, 1, 1, 1, 0.8f}}, 1.0);
+  ASSERT_TRUE(table.ok());
+  cvx::Camera3D cam;
+  cam.center = v->geometry.worldAt(40, 36, 24);
+  cam.eye = cam.center + cvx::Vec3{-120, -200, 80};
+  cam.fovYDeg = 25;
+  auto p = cvx::raycastParams(v->geometry, v->dims(), cam, 96, 80);
+  p.stepMm = 0.4f;
+  p.shading.on = true;
+  p.jitter = true;
+  p.seed = 3;
+  const cvx::BrickRanges r = cvx::brickRanges(*v, 0);
+  const std::vector<uint8_t> skip = cvx::brickSkipMap(r, *table);
+  p.bricks = cvx::brickMapView(r, skip);
+  compare(*v, p, table->view(), nullptr, 10);  // 10 of 48 slices resident: at least 4 slabs
+  p.mode = cvx::hd::RenderMode::Isosurface;
+  p.isoValue = 300;
+  compare(*v, p, table->view(), nullptr, 10);
 }
 
 }  // namespace
