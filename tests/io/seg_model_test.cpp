@@ -17,6 +17,12 @@ std::vector<uint8_t> box(std::array<int64_t, 3> d, std::array<int64_t, 3> lo, st
   return m;
 }
 
+Segment named(const std::string& n) {
+  Segment s;
+  s.name = n;
+  return s;
+}
+
 TEST(SegModel, PackingPutsASegmentInTheFirstLayerWhereItOverlapsNothing) {
   const std::array<int64_t, 3> d{8, 8, 4};
   Segmentation s(d, Geometry{});
@@ -24,10 +30,10 @@ TEST(SegModel, PackingPutsASegmentInTheFirstLayerWhereItOverlapsNothing) {
   auto b = box(d, {4, 4, 0}, {8, 8, 2});  // disjoint from a: 32 voxels
   auto c = box(d, {2, 2, 0}, {6, 6, 1});  // overlaps a and b: 16 voxels
   auto e = box(d, {6, 0, 0}, {8, 2, 4});  // disjoint from a, b and c: 16 voxels
-  ASSERT_TRUE(s.addSegment({.name = "a"}, a.data()).ok());
-  ASSERT_TRUE(s.addSegment({.name = "b"}, b.data()).ok());
-  ASSERT_TRUE(s.addSegment({.name = "c"}, c.data()).ok());
-  ASSERT_TRUE(s.addSegment({.name = "e"}, e.data()).ok());
+  ASSERT_TRUE(s.addSegment(named("a"), a.data()).ok());
+  ASSERT_TRUE(s.addSegment(named("b"), b.data()).ok());
+  ASSERT_TRUE(s.addSegment(named("c"), c.data()).ok());
+  ASSERT_TRUE(s.addSegment(named("e"), e.data()).ok());
   ASSERT_EQ(s.layers().size(), 2u);
   // a, b and e share layer 0 with labels 1, 2, 3; c (overlapping both) opens layer 1 with label 1.
   EXPECT_EQ(s.segments()[0].layer, 0u);

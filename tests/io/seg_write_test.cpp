@@ -47,14 +47,18 @@ const Fixture& fixture() {
           x.box[i] = (xx >= 150 && xx < 350 && y >= 200 && y < 330 && z >= 40 && z < 80) ? 1 : 0;
         }
     x.seg = Segmentation::onGridOf(ct);
-    Segment bone{.name = "Bone", .rgb = {241, 214, 145}};
+    Segment bone;
+    bone.name = "Bone";
+    bone.rgb = {241, 214, 145};
     bone.category = {"85756007", "SCT", "Tissue"};
     bone.type = {"272673000", "SCT", "Bone"};
     bone.algorithm = SegmentAlgorithm::Automatic;
     bone.algorithmName = "Threshold HU>300";
     bone.algorithmVersion = "1.2.3";
     bone.algorithmFamily = {"123105", "DCM", "Histogram Analysis"};
-    Segment box{.name = "Box", .rgb = {0, 151, 206}};
+    Segment box;
+    box.name = "Box";
+    box.rgb = {0, 151, 206};
     box.algorithm = SegmentAlgorithm::Manual;
     if (!x.seg.addSegment(bone, x.bone.data()).ok() || !x.seg.addSegment(box, x.box.data()).ok())
       x.ct.reset();
