@@ -13,7 +13,8 @@
 #   5. __CUDACC__ is tested only in core/include/cvx/core/hd/config.h (STYLE.md item 3).
 #   6. io/src stages (docs/ingest.md): a stage folder includes its own private headers and those of
 #      the folders below it, never one above: scan -> dicom; plan -> (none); load -> decode, dicom;
-#      decode -> dicom, codec; write -> dicom; dicom -> codec; formats -> codec; codec -> (none).
+#      decode -> dicom, codec; write -> dicom; dicom -> codec; formats -> codec; codec -> (none);
+#      seg (DICOM SEG/RTSTRUCT files, docs/segmentation.md) -> decode, dicom.
 #      Nothing is loose at io/src's top.
 set -u
 root=$(cd "${1:-$(dirname "$0")/..}" && pwd)
@@ -61,7 +62,7 @@ for f in $files; do
     case $stage in
       scan) below='dicom' ;; plan) below='' ;; load) below='decode dicom' ;;
       decode) below='dicom codec' ;; write) below='dicom' ;; dicom|formats) below='codec' ;;
-      codec) below='' ;;
+      codec) below='' ;; seg) below='decode dicom' ;;
       *) report "$f" 1 "io/src: unknown stage folder" "$stage"; below='' ;;
     esac
     while IFS=: read -r n inc; do
