@@ -83,6 +83,19 @@ std::optional<Grid> gridFromPositions(Vec3 row, Vec3 col, double spacingX, doubl
   grid.geometry.originMm = origin;
   grid.geometry.spacingMm = {spacingX, spacingY, sz};
   grid.geometry.direction = {normalized(row), normalized(col), normal};
+  // A gantry-tilt stack: the step from slice to slice leans off the normal; keep it exact as a
+  // sheared grid (direction[2] = the stack direction, spacing = the step's length).
+  if (grid.dims[2] > 1) {
+    Vec3 far = positions.front();
+    for (const Vec3& p : positions)
+      if (dot(p, normal) > dot(far, normal)) far = p;
+    const Vec3 step = (far - origin) * (1.0 / static_cast<double>(grid.dims[2] - 1));
+    if (norm(step - normal * dot(step, normal)) > tol / static_cast<double>(grid.dims[2])) {
+      grid.geometry.direction[2] = normalized(step);
+      grid.geometry.spacingMm.z = norm(step);
+      grid.geometry.sheared = true;
+    }
+  }
   for (const Vec3& p : positions)
     if (!sliceAt(grid.geometry, grid.dims, p)) return std::nullopt;
   return grid;

@@ -146,6 +146,17 @@ Status writeSeg(const Segmentation& sg, const Volume& source, const std::string&
     doc->getPatient().setPatientID(source.info.patientId.c_str());
     if (!studyUid.empty()) doc->getStudy().setStudyInstanceUID(studyUid.c_str());
   }
+  // PatientAge (AS) is nnnD/W/M/Y; sources write "0Y" too: pad such a value, drop any other (an
+  // invalid value would make DCMTK refuse the whole file).
+  OFString age;
+  if (doc->getPatientStudy().getPatientAge(age).good() && !age.empty()) {
+    std::string a = age.c_str();
+    const bool digits = a.size() >= 2 && a.size() <= 4 &&
+                        std::all_of(a.begin(), a.end() - 1, [](char ch) { return ch >= '0' && ch <= '9'; });
+    const bool unit = std::string("DWMY").find(a.back()) != std::string::npos;
+    doc->getPatientStudy().setPatientAge(
+        (digits && unit ? std::string(4 - a.size(), '0') + a : std::string()).c_str(), OFFalse);
+  }
   if (!forUid.empty())
     doc->getFrameOfReference().setFrameOfReferenceUID(forUid.c_str());
   else {
