@@ -107,13 +107,4 @@ decltype(auto) withTyped(const Volume& v, int64_t t, Fn&& fn) {
   }
 }
 
-// The flood fill of region growing and hole filling. state: 0 = closed, 1 = open, 2 = filled.
-// Fills every open voxel connected (6 or 26) to an open start voxel; a row segment
-// {y, z, x0, x1} starts a scan of row (y, z) over x0..x1.
-struct RowSpan {
-  int32_t y, z, x0, x1;
-};
-Status floodFill(uint8_t* state, const Dims& d, std::vector<RowSpan> starts, int connectivity,
-                 Progress* progress);
-
 }  // namespace cvx::seg::detail

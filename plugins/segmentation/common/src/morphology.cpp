@@ -53,6 +53,7 @@ Result<Ball> makeBall(double r, const Vec3& s) {
     }
   std::sort(vals.begin(), vals.end());
   vals.erase(std::unique(vals.begin(), vals.end()), vals.end());
+  if (vals.size() >= kNone) return makeError("seg.bad_radius", "the ball has too many distinct distances");
   const int w = b.ex + 2;
   b.rankOf.assign(static_cast<size_t>(w * (b.ey + 1)), kNone);
   for (int j = 0; j <= b.ey; ++j)
@@ -68,56 +69,87 @@ Result<Ball> makeBall(double r, const Vec3& s) {
   return b;
 }
 
-// out = dilate(in ^ invertIn) ^ invertOut, outside the volume background for the dilation.
+// Row kernels (plain loops over restrict pointers, so that the compiler vectorises what it can).
+enum RowKind : uint8_t { kEmpty, kFull, kMixed };
+
+// x: distance to the nearest foreground voxel of the row, capped at cap; returns the row's kind.
+RowKind rowDistance(const uint8_t* __restrict p, uint16_t* __restrict q, int64_t nx, uint8_t flip, uint16_t cap) {
+  int64_t fg = 0;
+  for (int64_t x = 0; x < nx; ++x) fg += (p[x] != 0) ^ flip;
+  if (fg == 0) return kEmpty;
+  if (fg == nx) return kFull;
+  uint16_t run = cap;
+  for (int64_t x = 0; x < nx; ++x) {
+    run = ((p[x] != 0) ^ flip) ? 0 : static_cast<uint16_t>(std::min<int>(run + 1, cap));
+    q[x] = run;
+  }
+  run = cap;
+  for (int64_t x = nx - 1; x >= 0; --x) {
+    run = q[x] == 0 ? 0 : static_cast<uint16_t>(std::min<int>(run + 1, cap));
+    q[x] = std::min(q[x], run);
+  }
+  return kMixed;
+}
+
+void minTable(uint16_t* __restrict o, const uint16_t* __restrict q, const uint16_t* __restrict table, int64_t nx) {
+  for (int64_t x = 0; x < nx; ++x) o[x] = std::min(o[x], table[q[x]]);
+}
+
+void minConst(uint16_t* __restrict o, uint16_t c, int64_t nx) {
+  for (int64_t x = 0; x < nx; ++x) o[x] = std::min(o[x], c);
+}
+
+void orAtMost(uint8_t* __restrict o, const uint16_t* __restrict r, int64_t n, uint16_t lim) {
+  for (int64_t i = 0; i < n; ++i) o[i] |= static_cast<uint8_t>(r[i] <= lim);
+}
+
+void flipAll(uint8_t* __restrict o, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) o[i] ^= 1;
+}
+
+// Per-worker scratch of the dilation.
+struct Scratch {
+  std::vector<uint16_t> ranks, dist;
+  std::vector<uint8_t> kind;
+};
+
+// out = dilate(in ^ invert) ^ invert, outside the volume background for the dilation.
 Status dilateCore(const Volume& mask, double r, bool invert, uint8_t* out, Progress* progress) {
   auto ball = makeBall(r, mask.geometry.spacingMm);
   if (!ball.ok()) return ball.error();
   const Ball& b = *ball;
   const Dims d = dimsOf(mask);
-  const int64_t n = d.slice();
+  const int64_t n = d.slice(), nx = d.nx, ny = d.ny;
   const uint8_t* in = mask.as<uint8_t>();
   const uint8_t flip = invert ? 1 : 0;
   const int64_t bz = std::max<int64_t>(8, 4 * b.ez);
   const int64_t blocks = (d.nz + bz - 1) / bz;
-  const int workers = workerCount(blocks);
-  std::vector<std::vector<uint16_t>> ranks(workers), dist(workers);
+  std::vector<Scratch> scratch(workerCount(blocks));
   const int w = b.ex + 2;
   const uint16_t cap = static_cast<uint16_t>(b.ex + 1);
   addTotal(progress, d.nz);
   return forBlocks(blocks, progress, [&](int wk, int64_t blk) {
     const int64_t z0 = blk * bz, z1 = std::min(d.nz, z0 + bz);
     const int64_t r0 = std::max<int64_t>(0, z0 - b.ez), r1 = std::min(d.nz, z1 + b.ez);
-    std::vector<uint16_t>& rk = ranks[wk];
-    std::vector<uint16_t>& dx = dist[wk];
-    rk.resize(static_cast<size_t>((r1 - r0) * n));
-    dx.resize(static_cast<size_t>(n));
+    Scratch& s = scratch[wk];
+    s.ranks.resize(static_cast<size_t>((r1 - r0) * n));
+    s.dist.resize(static_cast<size_t>(n));
+    s.kind.resize(static_cast<size_t>(ny));
     for (int64_t z = r0; z < r1; ++z) {
-      // x: distance to the nearest foreground voxel of the row, capped at ex + 1.
-      for (int64_t y = 0; y < d.ny; ++y) {
-        const uint8_t* p = in + z * n + y * d.nx;
-        uint16_t* q = dx.data() + y * d.nx;
-        uint16_t run = cap;
-        for (int64_t x = 0; x < d.nx; ++x) {
-          run = ((p[x] != 0) ^ flip) ? 0 : static_cast<uint16_t>(std::min<int>(run + 1, cap));
-          q[x] = run;
-        }
-        run = cap;
-        for (int64_t x = d.nx - 1; x >= 0; --x) {
-          run = q[x] == 0 ? 0 : static_cast<uint16_t>(std::min<int>(run + 1, cap));
-          q[x] = std::min(q[x], run);
-        }
-      }
-      // y: the smallest rank over the rows within the ball's y extent.
-      uint16_t* rs = rk.data() + (z - r0) * n;
-      for (int64_t y = 0; y < d.ny; ++y) {
-        uint16_t* o = rs + y * d.nx;
-        std::fill(o, o + d.nx, kNone);
+      for (int64_t y = 0; y < ny; ++y)
+        s.kind[y] = rowDistance(in + z * n + y * nx, s.dist.data() + y * nx, nx, flip, cap);
+      // y: the smallest rank over the rows within the ball's y extent. Rows without foreground
+      // add nothing; full rows add the rank of distance 0.
+      uint16_t* rs = s.ranks.data() + (z - r0) * n;
+      for (int64_t y = 0; y < ny; ++y) {
+        uint16_t* o = rs + y * nx;
+        std::fill(o, o + nx, kNone);
         for (int j = -b.ey; j <= b.ey; ++j) {
           const int64_t yy = y + j;
-          if (yy < 0 || yy >= d.ny) continue;
+          if (yy < 0 || yy >= ny || s.kind[yy] == kEmpty) continue;
           const uint16_t* table = b.rankOf.data() + (j < 0 ? -j : j) * w;
-          const uint16_t* q = dx.data() + yy * d.nx;
-          for (int64_t x = 0; x < d.nx; ++x) o[x] = std::min(o[x], table[q[x]]);
+          if (s.kind[yy] == kFull) minConst(o, table[0], nx);
+          else minTable(o, s.dist.data() + yy * nx, table, nx);
         }
       }
     }
@@ -129,11 +161,9 @@ Status dilateCore(const Volume& mask, double r, bool invert, uint8_t* out, Progr
         const int64_t zz = z + k;
         const int32_t lim = b.maxRank[k < 0 ? -k : k];
         if (zz < 0 || zz >= d.nz || lim < 0) continue;
-        const uint16_t* rs = rk.data() + (zz - r0) * n;
-        for (int64_t i = 0; i < n; ++i) o[i] |= static_cast<uint8_t>(rs[i] <= lim);
+        orAtMost(o, s.ranks.data() + (zz - r0) * n, n, static_cast<uint16_t>(lim));
       }
-      if (flip)
-        for (int64_t i = 0; i < n; ++i) o[i] ^= 1;
+      if (flip) flipAll(o, n);
       addProgress(progress);
     }
   });

@@ -1,16 +1,81 @@
 // SPDX-License-Identifier: MIT
-// Threshold, seeded region growing (connected threshold) and hole filling: a parallel per-voxel
-// pass of the hd rule, then a sequential scanline flood fill over a byte state.
+// Threshold (a parallel per-voxel pass of the hd rule); seeded region growing (connected
+// threshold): that pass, then a sequential scanline flood fill from the seeds; hole filling: the
+// connected components of the background's runs (runs.h) that touch the border stay background.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <type_traits>
 
 #include <cvx/core/hd/segment.h>
 
-#include "common.h"
+#include "runs.h"
 
 namespace cvx::seg {
-namespace detail {
+using namespace detail;
+
+namespace {
+
+// The per-slice kernels: plain loops over restrict pointers and locals, which the compiler
+// vectorises (a captured reference would be reloaded after every byte store).
+template <class T>
+void rangeSliceInt(const T* __restrict src, uint8_t* __restrict dst, int64_t n, T lo, T hi, uint8_t inside) {
+  for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<uint8_t>((src[i] >= lo) & (src[i] <= hi)) * inside;
+}
+template <class T>
+void rangeSliceReal(const T* __restrict src, uint8_t* __restrict dst, int64_t n, double lo, double hi,
+                    uint8_t inside) {
+  for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<uint8_t>(hd::inRange(src[i], lo, hi)) * inside;
+}
+// dst[i] = (dst[i] == value).
+void equalsSlice(uint8_t* __restrict p, int64_t n, uint8_t value) {
+  for (int64_t i = 0; i < n; ++i) p[i] = static_cast<uint8_t>(p[i] == value);
+}
+// The integer bounds [li, hi] equivalent to lo <= v <= hi for an integer type; false when no value
+// of the type is inside.
+template <class T>
+bool integerBounds(double lo, double hi, T& li, T& hiOut) {
+  const double tmin = static_cast<double>(std::numeric_limits<T>::min());
+  const double tmax = static_cast<double>(std::numeric_limits<T>::max());
+  const double l = std::ceil(lo), h = std::floor(hi);
+  if (l > h || l > tmax || h < tmin) return false;
+  li = static_cast<T>(std::max(l, tmin));
+  hiOut = static_cast<T>(std::min(h, tmax));
+  return true;
+}
+
+// Writes out[i] = inRange(v[i]) ? inside : 0 for every voxel of the phase, slices in parallel.
+template <class T>
+Status rangePass(const T* v, const Dims& d, double lo, double hi, uint8_t inside, uint8_t* out,
+                 Progress* progress) {
+  const int64_t n = d.slice();
+  if constexpr (std::is_integral_v<T>) {
+    // For integer voxels lo <= v <= hi is ceil(lo) <= v <= floor(hi): the same test, vectorised.
+    T li{}, hi_{};
+    if (!integerBounds(lo, hi, li, hi_)) {
+      return forBlocks(d.nz, progress, [&](int, int64_t z) {
+        std::memset(out + z * n, 0, static_cast<size_t>(n));
+        addProgress(progress);
+      });
+    }
+    return forBlocks(d.nz, progress, [&](int, int64_t z) {
+      rangeSliceInt(v + z * n, out + z * n, n, li, hi_, inside);
+      addProgress(progress);
+    });
+  } else {
+    return forBlocks(d.nz, progress, [&](int, int64_t z) {
+      rangeSliceReal(v + z * n, out + z * n, n, lo, hi, inside);
+      addProgress(progress);
+    });
+  }
+}
+
+// The flood fill of region growing over a byte state (0 = closed, 1 = open, 2 = filled): every
+// open voxel connected (6 or 26) to a start is filled. A row span {y, z, x0, x1} asks for a scan of
+// row (y, z) over x0..x1; each open stretch found is filled whole and asks for the rows around it.
+struct RowSpan {
+  int32_t y, z, x0, x1;
+};
 
 Status floodFill(uint8_t* state, const Dims& d, std::vector<RowSpan> stack, int connectivity,
                  Progress* progress) {
@@ -56,55 +121,6 @@ Status floodFill(uint8_t* state, const Dims& d, std::vector<RowSpan> stack, int 
   return {};
 }
 
-}  // namespace detail
-
-using namespace detail;
-
-namespace {
-
-// Writes out[i] = inRange(v[i]) ? inside : 0 for every voxel of the phase, slices in parallel.
-template <class T>
-Status rangePass(const T* v, const Dims& d, double lo, double hi, uint8_t inside, uint8_t* out,
-                 Progress* progress) {
-  const int64_t n = d.slice();
-  if constexpr (std::is_integral_v<T>) {
-    // For integer voxels lo <= v <= hi is ceil(lo) <= v <= floor(hi): the same test, vectorised.
-    const double tmin = static_cast<double>(std::numeric_limits<T>::min());
-    const double tmax = static_cast<double>(std::numeric_limits<T>::max());
-    const double l = std::ceil(lo), h = std::floor(hi);
-    if (l > h || l > tmax || h < tmin) {
-      return forBlocks(d.nz, progress, [&](int, int64_t z) {
-        std::memset(out + z * n, 0, static_cast<size_t>(n));
-        addProgress(progress);
-      });
-    }
-    const T li = static_cast<T>(std::max(l, tmin)), hi_ = static_cast<T>(std::min(h, tmax));
-    return forBlocks(d.nz, progress, [&](int, int64_t z) {
-      const T* src = v + z * n;
-      uint8_t* dst = out + z * n;
-      for (int64_t i = 0; i < n; ++i) dst[i] = (src[i] >= li && src[i] <= hi_) ? inside : 0;
-      addProgress(progress);
-    });
-  } else {
-    return forBlocks(d.nz, progress, [&](int, int64_t z) {
-      const T* src = v + z * n;
-      uint8_t* dst = out + z * n;
-      for (int64_t i = 0; i < n; ++i) dst[i] = hd::inRange(src[i], lo, hi) ? inside : 0;
-      addProgress(progress);
-    });
-  }
-}
-
-// out[i] = (out[i] == value), slices in parallel.
-Status keepValue(uint8_t* out, const Dims& d, uint8_t value, Progress* progress) {
-  const int64_t n = d.slice();
-  return forBlocks(d.nz, progress, [&](int, int64_t z) {
-    uint8_t* p = out + z * n;
-    for (int64_t i = 0; i < n; ++i) p[i] = p[i] == value ? 1 : 0;
-    addProgress(progress);
-  });
-}
-
 Status checkBounds(double lo, double hi) {
   if (std::isnan(lo) || std::isnan(hi))
     return makeError("seg.bad_range", "a threshold bound is not a number");
@@ -131,17 +147,18 @@ Result<VolumePtr> connectedThreshold(const Volume& vol, const std::vector<Index3
   CVX_TRY(checkBounds(lo, hi));
   CVX_TRY(checkConnectivity(connectivity));
   const Dims d = dimsOf(vol);
-  if (d.nx > std::numeric_limits<int32_t>::max() / 2 || d.ny > std::numeric_limits<int32_t>::max() ||
-      d.nz > std::numeric_limits<int32_t>::max())
-    return makeError("seg.bad_seed", "the volume is too large for region growing");
-  std::vector<RowSpan> starts;
-  for (const Index3& s : seeds) {
+  for (const Index3& s : seeds)
     if (s.x < 0 || s.y < 0 || s.z < 0 || s.x >= d.nx || s.y >= d.ny || s.z >= d.nz)
       return makeError("seg.bad_seed", "seed (" + std::to_string(s.x) + ", " + std::to_string(s.y) + ", " +
                                            std::to_string(s.z) + ") is outside the volume");
+  if (d.nx > INT32_MAX / 2 || d.ny > INT32_MAX || d.nz > INT32_MAX)
+    return makeError("seg.bad_seed", "the volume is too large for region growing");
+  std::vector<RowSpan> starts;
+  for (const Index3& s : seeds)
     starts.push_back({static_cast<int32_t>(s.y), static_cast<int32_t>(s.z), static_cast<int32_t>(s.x),
                       static_cast<int32_t>(s.x)});
-  }
+  // The in-range voxels are open (1), the others closed (0); the fill marks the region 2, then
+  // a last pass keeps it. Its cost follows the region, not the volume (unlike components).
   auto out = makeMask(vol);
   if (!out.ok()) return out.error();
   addTotal(progress, 2 * d.nz + 1);
@@ -149,45 +166,28 @@ Result<VolumePtr> connectedThreshold(const Volume& vol, const std::vector<Index3
   CVX_TRY(withTyped(vol, t, [&](const auto* v) { return rangePass(v, d, lo, hi, 1, o, progress); }));
   CVX_TRY(floodFill(o, d, std::move(starts), connectivity, progress));
   addProgress(progress);
-  CVX_TRY(keepValue(o, d, 2, progress));
+  const int64_t n = d.slice();
+  CVX_TRY(forBlocks(d.nz, progress, [&](int, int64_t z) {
+    equalsSlice(o + z * n, n, 2);
+    addProgress(progress);
+  }));
   return out;
 }
 
 Result<VolumePtr> fillHoles(const Volume& mask, int connectivity, Progress* progress) {
-  CVX_TRY(checkMask(mask));
-  CVX_TRY(checkConnectivity(connectivity));
+  // The background's components; those with a voxel on the border of the volume stay background.
+  auto rl = labelMaskRuns(mask, connectivity, true, progress);
+  if (!rl.ok()) return rl.error();
   const Dims d = dimsOf(mask);
-  auto out = makeMask(mask);
-  if (!out.ok()) return out.error();
-  addTotal(progress, 2 * d.nz + 1);
-  uint8_t* o = (*out)->as<uint8_t>();
-  const uint8_t* in = mask.as<uint8_t>();
-  const int64_t n = d.slice();
-  // Background is open (1), foreground closed (0); the flood starts on every border row.
-  CVX_TRY(forBlocks(d.nz, progress, [&](int, int64_t z) {
-    for (int64_t i = 0; i < n; ++i) o[z * n + i] = in[z * n + i] ? 0 : 1;
-    addProgress(progress);
-  }));
-  std::vector<RowSpan> starts;
-  const int32_t nx = static_cast<int32_t>(d.nx), ny = static_cast<int32_t>(d.ny), nz = static_cast<int32_t>(d.nz);
-  for (int32_t z = 0; z < nz; ++z)
-    for (int32_t y = 0; y < ny; ++y) {
-      if (z == 0 || z == nz - 1 || y == 0 || y == ny - 1) {
-        starts.push_back({y, z, 0, nx - 1});
-      } else {
-        starts.push_back({y, z, 0, 0});
-        starts.push_back({y, z, nx - 1, nx - 1});
-      }
+  std::vector<uint8_t> outside(rl->voxels.size(), 0);
+  for (int64_t z = 0; z < d.nz; ++z)
+    for (int64_t y = 0; y < d.ny; ++y) {
+      const int64_t r = z * d.ny + y;
+      const bool borderRow = z == 0 || z == d.nz - 1 || y == 0 || y == d.ny - 1;
+      for (int64_t i = rl->rowStart[r]; i < rl->rowStart[r + 1]; ++i)
+        if (borderRow || rl->runs[i].x0 == 0 || rl->runs[i].x1 == d.nx - 1) outside[rl->label[i]] = 1;
     }
-  CVX_TRY(floodFill(o, d, std::move(starts), connectivity, progress));
-  addProgress(progress);
-  // Filled (2) is background that reaches the border; everything else is the result.
-  CVX_TRY(forBlocks(d.nz, progress, [&](int, int64_t z) {
-    uint8_t* p = o + z * n;
-    for (int64_t i = 0; i < n; ++i) p[i] = p[i] == 2 ? 0 : 1;
-    addProgress(progress);
-  }));
-  return out;
+  return maskOfRuns(mask, *rl, outside, true, progress);
 }
 
 }  // namespace cvx::seg
