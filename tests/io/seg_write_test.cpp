@@ -241,6 +241,41 @@ TEST(SegWrite, AGantryTiltSeriesRoundTripsOnItsShearedGrid) {
   EXPECT_NEAR(b.volumeMl(0), expected, 1e-6 * expected);
 }
 
+// The fractional (PROBABILITY, maximum 200) and the deflated (1.2.840.10008.1.2.1.99) variants:
+// 0 dciodvfy errors, and they read back to the same masks.
+TEST(SegWrite, FractionalAndDeflatedVariantsPassDciodvfyAndReadBack) {
+  NEED_CT();
+  test::TempDir tmp("cvx_segv");
+  for (int variant = 0; variant < 2; ++variant) {
+    SegWriteOptions o;
+    o.fractional = variant == 0;
+    o.maxFractionalValue = 200;
+    o.deflate = variant == 1;
+    const std::string out = tmp.file("v" + std::to_string(variant) + ".dcm");
+    auto w = writeSeg(fx.seg, *fx.ct, out, o);
+    ASSERT_TRUE(w.ok()) << w.error().str();
+    // dciodvfy does not inflate: the deflated file is validated after DCMTK's dcmconv inflates it.
+    std::string log, checked = out;
+    if (o.deflate) {
+      checked = out + ".ele";
+      ASSERT_EQ(test::runCommand("dcmconv +te " + out + " " + checked, log), 0) << log;
+    }
+    ASSERT_NE(test::runCommand("dciodvfy " + checked, log), 127);
+    EXPECT_EQ(log.find("Error"), std::string::npos) << log;
+    auto h = readHeader(out);
+    ASSERT_TRUE(h.ok()) << h.error().str();
+    EXPECT_EQ(h->transferSyntaxUid, o.deflate ? "1.2.840.10008.1.2.1.99" : "1.2.840.10008.1.2.1");
+    EXPECT_EQ(h->pixel.bitsAllocated, o.fractional ? 8 : 1);
+    auto back = readSeg(out, fx.ct.get());
+    ASSERT_TRUE(back.ok()) << back.error().str();
+    EXPECT_EQ(back->segmentationType, o.fractional ? "FRACTIONAL" : "BINARY");
+    EXPECT_EQ(back->maxFractionalValue, o.fractional ? 200 : 0);
+    ASSERT_EQ(back->segmentation.segments().size(), 2u);
+    EXPECT_TRUE(back->segmentation.mask(0) == fx.bone) << variant;
+    EXPECT_TRUE(back->segmentation.mask(1) == fx.box) << variant;
+  }
+}
+
 TEST(SegWrite, RefusesTheSourceFolderAndAnEmptySegmentation) {
   NEED_CT();
   auto r = writeSeg(fx.seg, *fx.ct, test::dataPath("ct/cinevox_seg.dcm"));

@@ -120,8 +120,13 @@ Status writeSeg(const Segmentation& sg, const Volume& source, const std::string&
   ContentIdentificationMacro ci("1", o.contentLabel.c_str(), o.seriesDescription.c_str(),
                                 o.contentCreatorName.c_str());
   DcmSegmentation* raw = nullptr;
-  OFCondition c = DcmSegmentation::createBinarySegmentation(raw, static_cast<Uint16>(d[1]),
-                                                            static_cast<Uint16>(d[0]), eq, ci);
+  const Uint16 rows = static_cast<Uint16>(d[1]), cols = static_cast<Uint16>(d[0]);
+  if (o.fractional && o.maxFractionalValue == 0)
+    return makeError("seg.write_failed", "MaximumFractionalValue must be 1..255", path);
+  OFCondition c = o.fractional
+                      ? DcmSegmentation::createFractionalSegmentation(
+                            raw, rows, cols, DcmSegTypes::SFT_PROBABILITY, o.maxFractionalValue, eq, ci)
+                      : DcmSegmentation::createBinarySegmentation(raw, rows, cols, eq, ci);
   if (c.bad() || !raw) return dcmError("create", c, path);
   std::unique_ptr<DcmSegmentation> doc(raw);
 
@@ -225,7 +230,9 @@ Status writeSeg(const Segmentation& sg, const Volume& source, const std::string&
     for (int64_t z = 0; z < d[2]; ++z) {
       const uint8_t* s = m.data() + static_cast<size_t>(z) * frameSize;
       if (std::none_of(s, s + frameSize, [](uint8_t v) { return v != 0; })) continue;
-      std::copy(s, s + frameSize, frame.begin());
+      // Binary: non-zero is set; fractional: in = MaximumFractionalValue, out = 0.
+      const Uint8 on = o.fractional ? o.maxFractionalValue : 1;
+      for (size_t k = 0; k < frameSize; ++k) frame[k] = s[k] ? on : 0;
       const Vec3 p = g.worldAt(0, 0, static_cast<double>(z));
       std::unique_ptr<FGPlanePosPatient> pos(
           FGPlanePosPatient::createMinimal(ds(p.x).c_str(), ds(p.y).c_str(), ds(p.z).c_str()));
@@ -256,7 +263,9 @@ Status writeSeg(const Segmentation& sg, const Volume& source, const std::string&
     return makeError("seg.empty", "no segment holds a voxel: a SEG needs at least one frame", path);
 
   const std::string tmp = path + ".tmp";
-  if ((c = doc->saveFile(tmp.c_str(), EXS_LittleEndianExplicit)).bad()) {
+  if ((c = doc->saveFile(tmp.c_str(),
+                         o.deflate ? EXS_DeflatedLittleEndianExplicit : EXS_LittleEndianExplicit))
+          .bad()) {
     std::remove(tmp.c_str());
     return dcmError("save", c, path);
   }

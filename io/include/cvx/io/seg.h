@@ -3,6 +3,7 @@
 // dcmseg), RTSTRUCT import (contours rasterised with the even-odd rule) and label maps (NIfTI,
 // NRRD). The rules are in docs/segmentation.md ("Files: SEG, RTSTRUCT, label maps").
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -43,14 +44,19 @@ struct SegWriteOptions {
   std::string softwareVersions = "1";
   std::string deviceSerialNumber = "0";
   int seriesNumber = 300;
+  // FRACTIONAL (PROBABILITY, 8 bits): a voxel in a segment is written as maxFractionalValue, out 0.
+  bool fractional = false;
+  uint8_t maxFractionalValue = 255;
+  // Deflated Explicit VR Little Endian (1.2.840.10008.1.2.1.99) instead of Explicit VR LE.
+  bool deflate = false;
 };
 
-// Writes a binary DICOM SEG of `seg` (on the grid of `source`, dims and geometry equal) to path:
-// one frame per slice that holds the segment, each with its Plane Position, Frame Content and a
-// DerivationImageSequence naming the source slice's SOP instance; ReferencedSeriesSequence lists
-// the source series' instances; Patient/Study/Frame of Reference come from the source's first
-// file (else from source.info). Never writes into the source's folder (seg.into_source).
-// Errors: seg.write_failed (DCMTK's message), seg.into_source, seg.bad_geometry, io.write_failed.
+// Writes a DICOM SEG (binary unless options.fractional) of `seg` (on the grid of `source`, dims and geometry
+// equal) to path: one frame per slice that holds the segment, each with its Plane Position, Frame Content and
+// a DerivationImageSequence naming the source slice's SOP instance; ReferencedSeriesSequence lists the source
+// series' instances; Patient/Study/Frame of Reference come from the source's first file (else from
+// source.info). Never writes into the source's folder (seg.into_source). Errors: seg.write_failed (DCMTK's
+// message), seg.into_source, seg.bad_geometry, io.write_failed.
 Status writeSeg(const Segmentation& seg, const Volume& source, const std::string& path,
                 const SegWriteOptions& options = {});
 
