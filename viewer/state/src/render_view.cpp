@@ -8,6 +8,7 @@
 #include <cvx/core/reslice.h>
 #include <cvx/core/thread_pool.h>
 #include <cvx/render/reslice.h>
+#include <cvx/viewstate/seg_overlay.h>
 
 #include "window_map.h"
 
@@ -109,13 +110,17 @@ Result<const RgbaImage*> ViewRenderer::draw(const ViewerState& state, int view, 
     s.slabMm = v.slabMm;
     s.mode = v.slabMode;
     ++lastReslices_;
-    if (fused) return &image_;
+    if (fused) {
+      drawSegmentations(state, drawn, frame, image_);
+      return &image_;
+    }
   }
   const int64_t bands = std::min<int64_t>(height, int64_t{ThreadPool::global().size() + 1} * 4);
   const int64_t rows = (height + bands - 1) / bands;
   CVX_TRY(ThreadPool::global().parallelFor((height + rows - 1) / rows, [&](int64_t b) {
     mapRows(b * rows, std::min<int64_t>(height, (b + 1) * rows));
   }));
+  drawSegmentations(state, drawn, frame, image_);
   return &image_;
 }
 

@@ -101,6 +101,7 @@ int ViewerState::addLayer(std::shared_ptr<const Volume> volume, std::optional<Di
 void ViewerState::removeLayer(int layer) {
   if (layer < 0 || layer >= static_cast<int>(layers_.size())) return;
   layers_.erase(layers_.begin() + layer);
+  dropSegmentationsOf(layer);
   for (View& v : views_) {
     std::vector<int> kept;
     for (int l : v.layers)

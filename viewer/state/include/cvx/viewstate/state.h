@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <cvx/core/hd/reslice.h>
+#include <cvx/core/segmentation.h>
 #include <cvx/core/volume.h>
 #include <cvx/viewstate/mapping.h>
 #include <cvx/viewstate/plane.h>
@@ -56,6 +57,25 @@ enum Change : uint32_t {
   kSlab = 1u << 6,
   kLinks = 1u << 7,
   kView3d = 1u << 8,  // the 3D view's camera or preset
+  kSegmentation = 1u << 9,  // segmentations added/removed/edited, or their display
+};
+
+// How one segment is shown.
+struct SegmentDisplay {
+  bool visible = true;
+  double opacity = 0.5;  // of the fill over the image (an outline is drawn opaque)
+};
+
+// A segmentation (core/segmentation.h) shown over the image layer it was made on: every view that
+// draws that layer draws it, in fill or outline, in step. The segmentation is shared with the tools
+// that edit it (they call ViewerState::segmentationEdited after a change).
+struct SegmentationLayer {
+  std::shared_ptr<Segmentation> segmentation;
+  int layer = 0;                          // the image layer whose grid it shares
+  std::vector<SegmentDisplay> segments;   // per segment of the segmentation
+  bool outline = false;                   // outlines instead of fills
+  bool visible = true;
+  std::string name;
 };
 
 // The 3D view's camera, orbiting the reference volume's centre. Azimuth 0, elevation 0 looks from
@@ -179,6 +199,22 @@ class ViewerState {
     setCrop3d(c);
   }
 
+  // Segmentations over the layers (kSegmentation). addSegmentation: on image layer `layer`, whose
+  // grid it must share (dims; the geometry within 1e-3 mm), else seg.bad_geometry; shown, each
+  // segment filled at opacity 0.5. Removing an image layer removes its segmentations. The active
+  // segment is the one tools (brush, threshold) work on: (-1, -1) when there is none.
+  Result<int> addSegmentation(std::shared_ptr<Segmentation> s, int layer = 0, std::string name = {});
+  void removeSegmentation(int index);
+  const std::vector<SegmentationLayer>& segmentations() const { return segs_; }
+  void setSegmentDisplay(int index, int segment, const SegmentDisplay& d);
+  void setSegmentationOutline(int index, bool outline);
+  void setSegmentationVisible(int index, bool visible);
+  // Its voxels or segments changed (an edit, a plugin's result): views redraw; new segments get the
+  // default display.
+  void segmentationEdited(int index);
+  std::pair<int, int> activeSegment() const { return activeSeg_; }
+  void setActiveSegment(int index, int segment);
+
   // Frames of reference: a layer whose FrameOfReferenceUID differs from the reference layer's is
   // unlinked unless the user links it by an offset (mm, added to the cursor for that frame).
   void linkFrameByOffset(const std::string& frameOfReferenceUid, Vec3 offsetMm);
@@ -195,6 +231,7 @@ class ViewerState {
 
  private:
   void notify(uint32_t what, int view = -1, int layer = -1);
+  void dropSegmentationsOf(int layer);  // after image layer `layer` was removed (state_seg.cpp)
   void placePlanes();
   Vec3 snapped(Vec3 world) const;
   bool allAxisAligned() const;
@@ -205,6 +242,8 @@ class ViewerState {
   std::string frameOf(int layer) const;
 
   std::vector<Layer> layers_;
+  std::vector<SegmentationLayer> segs_;
+  std::pair<int, int> activeSeg_{-1, -1};
   std::vector<View> views_;
   std::vector<Vec3> ownCursor_;       // per view, used while it is unlinked
   std::vector<Orientation> home_;     // per view, the orientation reset() returns to

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: MIT
+// Segmentations in the viewer state and over the 2D views (Qt-free): a ball segment of radius R is
+// filled exactly where the view's plane cuts the ball (pixels nearer the centre than R minus half a
+// voxel diagonal are coloured, pixels farther than R plus it are untouched), in every plane of an
+// oblique anisotropic grid; the fill is the segment's colour at its opacity; an outline lies on the
+// circle of the cut; overlapping segments (two label layers) both show; hidden segments, hidden
+// segmentations and views without the layer show nothing; a segmentation on another grid is refused.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include <cvx/viewstate/render_view.h>
+#include <cvx/viewstate/seg_overlay.h>
+#include <cvx/viewstate/state.h>
+
+using namespace cvx;
+using namespace cvx::view;
+
+namespace {
+
+struct Scene {
+  std::shared_ptr<Volume> image;
+  std::shared_ptr<Segmentation> seg;
+  Vec3 centre;
+  double radius = 9;
+  double halfDiagonal = 0;
+};
+
+// A uniform image (value 0, window 0/400: grey 128) on an oblique anisotropic grid, and a ball of
+// radius 9 mm as segment 0 (red), plus a box overlapping it as segment 1 (blue, a second layer).
+Scene scene() {
+  Scene s;
+  auto v = Volume::create(PixelType::Int16, {48, 40, 24, 1});
+  EXPECT_TRUE(v.ok());
+  s.image = *v;
+  Geometry& g = s.image->geometry;
+  g.spacingMm = {0.8, 1.1, 1.7};
+  g.originMm = {-20, 10, -30};
+  const double a = 0.3;
+  g.direction = {Vec3{std::cos(a), std::sin(a), 0}, Vec3{-std::sin(a), std::cos(a), 0}, Vec3{0, 0, 1}};
+  s.image->info.windows = {{0, 400, ""}};
+  s.centre = g.worldAt(24.3, 19.6, 11.2);
+  s.halfDiagonal = 0.5 * std::sqrt(0.8 * 0.8 + 1.1 * 1.1 + 1.7 * 1.7);
+  s.seg = std::make_shared<Segmentation>(Segmentation::onGridOf(*s.image));
+  std::vector<uint8_t> ball(48 * 40 * 24), box(ball.size());
+  for (int k = 0; k < 24; ++k)
+    for (int j = 0; j < 40; ++j)
+      for (int i = 0; i < 48; ++i) {
+        const Vec3 d = g.worldAt(i, j, k) - s.centre;
+        ball[(k * 40 + j) * 48 + i] = std::sqrt(dot(d, d)) <= s.radius;
+        box[(k * 40 + j) * 48 + i] = i >= 24 && i < 40 && j >= 5 && j < 35 && k >= 4 && k < 20;
+      }
+  Segment red;
+  red.name = "ball";
+  red.rgb = {255, 0, 0};
+  EXPECT_TRUE(s.seg->addSegment(red, ball.data()).ok());
+  Segment blue;
+  blue.name = "box";
+  blue.rgb = {0, 0, 255};
+  EXPECT_TRUE(s.seg->addSegment(blue, box.data()).ok());
+  EXPECT_EQ(s.seg->layers().size(), 2u);  // they overlap: two label layers
+  return s;
+}
+
+uint8_t ch(uint32_t p, int i) { return static_cast<uint8_t>((p >> (8 * i)) & 0xFF); }
+
+}  // namespace
+
+TEST(SegDisplay, ABallIsFilledExactlyWhereThePlaneCutsIt) {
+  Scene sc = scene();
+  ViewerState s;
+  s.addLayer(sc.image);
+  auto idx = s.addSegmentation(sc.seg, 0, "test");
+  ASSERT_TRUE(idx.ok());
+  s.setSegmentDisplay(*idx, 1, {false, 0.5});  // the ball alone
+  s.setCursor(sc.centre + Vec3{0.4, -0.3, 1.1});
+  ViewRenderer r;
+  const int w = 220, h = 180;
+  for (int view = 0; view < 3; ++view) {
+    auto img = r.draw(s, view, w, h);
+    ASSERT_TRUE(img.ok());
+    const PixelFrame f = s.pixelFrame(view, w, h);
+    int inside = 0, outside = 0;
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        const Vec3 d = f.worldAt(x, y) - sc.centre;
+        const double dist = std::sqrt(dot(d, d));
+        const uint32_t p = (*img)->pixels[static_cast<size_t>(y) * w + x];
+        if (dist < sc.radius - sc.halfDiagonal) {
+          // grey 128 under red at 0.5: (128 + 255) / 2 and 128 / 2
+          EXPECT_NEAR(ch(p, 0), 192, 1) << view << " " << x << "," << y;
+          EXPECT_NEAR(ch(p, 1), 64, 1);
+          ++inside;
+        } else if (dist > sc.radius + sc.halfDiagonal) {
+          EXPECT_EQ(ch(p, 0), ch(p, 1)) << "no red beyond the ball " << view << " " << x << "," << y;
+          ++outside;
+        }
+      }
+    EXPECT_GT(inside, 100) << view;
+    EXPECT_GT(outside, 1000) << view;
+  }
+}
+
+TEST(SegDisplay, OutlinesLieOnTheCutsCircleAndLeaveTheInside) {
+  Scene sc = scene();
+  ViewerState s;
+  s.addLayer(sc.image);
+  auto idx = s.addSegmentation(sc.seg);
+  ASSERT_TRUE(idx.ok());
+  s.setSegmentDisplay(*idx, 1, {false, 0.5});
+  s.setSegmentationOutline(*idx, true);
+  s.setCursor(sc.centre);
+  ViewRenderer r;
+  const int w = 200, h = 200;
+  auto img = r.draw(s, 0, w, h);
+  ASSERT_TRUE(img.ok());
+  const PixelFrame f = s.pixelFrame(0, w, h);
+  int red = 0;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const Vec3 d = f.worldAt(x, y) - sc.centre;
+      const double dist = std::sqrt(dot(d, d));
+      const uint32_t p = (*img)->pixels[static_cast<size_t>(y) * w + x];
+      if (ch(p, 0) == 255 && ch(p, 1) == 0) {
+        ++red;
+        // an edge pixel: within a voxel diagonal and a pixel of the circle
+        EXPECT_NEAR(dist, sc.radius, 2 * sc.halfDiagonal + f.mmPerPixel) << x << "," << y;
+      }
+      if (dist < sc.radius - 2 * sc.halfDiagonal - f.mmPerPixel) {
+        EXPECT_EQ(ch(p, 0), ch(p, 1)) << "inside untouched";
+      }
+    }
+  EXPECT_GT(red, 2 * 3.14 * sc.radius / f.mmPerPixel * 0.8) << "a whole ring";
+}
+
+TEST(SegDisplay, OverlappingSegmentsBothShowAndHiddenOnesDoNot) {
+  Scene sc = scene();
+  ViewerState s;
+  s.addLayer(sc.image);
+  auto idx = s.addSegmentation(sc.seg);
+  ASSERT_TRUE(idx.ok());
+  s.setCursor(sc.centre);
+  ViewRenderer r;
+  const int w = 200, h = 200;
+  const PixelFrame f = s.pixelFrame(0, w, h);
+  const auto at = f.pixelOf(sc.centre);  // in the ball and in the box
+  const size_t p = static_cast<size_t>(std::lround(at[1])) * w + static_cast<size_t>(std::lround(at[0]));
+  auto img = r.draw(s, 0, w, h);
+  ASSERT_TRUE(img.ok());
+  // red over grey, then blue over that: (192, 64, 64) -> (96, 32, 160)
+  EXPECT_NEAR(ch((*img)->pixels[p], 0), 96, 1);
+  EXPECT_NEAR(ch((*img)->pixels[p], 2), 160, 1);
+  s.setSegmentDisplay(*idx, 0, {false, 0.5});
+  img = r.draw(s, 0, w, h);
+  EXPECT_NEAR(ch((*img)->pixels[p], 0), 64, 1);  // blue alone over grey
+  EXPECT_NEAR(ch((*img)->pixels[p], 2), 192, 1);
+  s.setSegmentationVisible(*idx, false);
+  img = r.draw(s, 0, w, h);
+  EXPECT_EQ(ch((*img)->pixels[p], 0), 128);
+  EXPECT_EQ(ch((*img)->pixels[p], 2), 128);
+  // A view that does not draw the segmentation's layer does not draw it.
+  s.setSegmentationVisible(*idx, true);
+  auto other = Volume::create(PixelType::Int16, {10, 10, 10, 1});
+  ASSERT_TRUE(other.ok());
+  const int l2 = s.addLayer(*other);
+  s.setViewLayers(0, {l2});
+  img = r.draw(s, 0, w, h);
+  for (uint32_t px : (*img)->pixels) ASSERT_EQ(ch(px, 0), ch(px, 2));
+}
+
+TEST(SegDisplay, TheStateRefusesAnotherGridAndDropsSegmentationsWithTheirLayer) {
+  Scene sc = scene();
+  ViewerState s;
+  EXPECT_EQ(s.addSegmentation(sc.seg).error().code, "seg.bad_geometry");  // no layer yet
+  auto other = Volume::create(PixelType::Int16, {48, 40, 24, 1});
+  ASSERT_TRUE(other.ok());
+  s.addLayer(*other);  // same dims, another place
+  EXPECT_EQ(s.addSegmentation(sc.seg).error().code, "seg.bad_geometry");
+  const int l = s.addLayer(sc.image);
+  int events = 0;
+  auto sub = s.subscribe([&](const ChangeEvent& e) { events += (e.what & kSegmentation) != 0; });
+  auto idx = s.addSegmentation(sc.seg, l);
+  ASSERT_TRUE(idx.ok());
+  EXPECT_EQ(s.activeSegment(), (std::pair<int, int>{*idx, 0}));
+  EXPECT_EQ(s.segmentations()[static_cast<size_t>(*idx)].segments.size(), 2u);
+  s.removeLayer(0);  // the segmentation's layer moves down to 0
+  ASSERT_EQ(s.segmentations().size(), 1u);
+  EXPECT_EQ(s.segmentations()[0].layer, 0);
+  s.removeLayer(0);
+  EXPECT_TRUE(s.segmentations().empty());
+  EXPECT_EQ(s.activeSegment(), (std::pair<int, int>{-1, -1}));
+  EXPECT_GE(events, 2);
+}

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+// ViewerState's segmentations (state.h).
+#include <cvx/viewstate/state.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+namespace cvx::view {
+namespace {
+
+bool sameGrid(const Segmentation& s, const Volume& v) {
+  const auto& d = v.dims();
+  if (s.dims() != std::array<int64_t, 3>{d[0], d[1], d[2]}) return false;
+  const Geometry &a = s.geometry(), &b = v.geometry;
+  // The corners of the grid in patient space agree within 1e-3 mm.
+  for (int c = 0; c < 8; ++c) {
+    const double i = (c & 1) ? double(d[0] - 1) : 0, j = (c & 2) ? double(d[1] - 1) : 0, k = (c & 4) ? double(d[2] - 1) : 0;
+    const Vec3 e = a.worldAt(i, j, k) - b.worldAt(i, j, k);
+    if (!(std::sqrt(dot(e, e)) <= 1e-3)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<int> ViewerState::addSegmentation(std::shared_ptr<Segmentation> s, int layer, std::string name) {
+  if (!s) return makeError("seg.bad_geometry", "no segmentation");
+  if (layer < 0 || layer >= static_cast<int>(layers_.size()) || !layers_[static_cast<size_t>(layer)].volume)
+    return makeError("seg.bad_geometry", "no image layer " + std::to_string(layer) + " to draw the segmentation on");
+  if (!sameGrid(*s, *layers_[static_cast<size_t>(layer)].volume))
+    return makeError("seg.bad_geometry", "the segmentation's grid is not its image layer's");
+  SegmentationLayer l;
+  l.segmentation = std::move(s);
+  l.layer = layer;
+  l.segments.resize(l.segmentation->segments().size());
+  l.name = std::move(name);
+  segs_.push_back(std::move(l));
+  const int index = static_cast<int>(segs_.size()) - 1;
+  if (activeSeg_.first < 0 && !segs_.back().segments.empty()) activeSeg_ = {index, 0};
+  notify(kSegmentation);
+  return index;
+}
+
+void ViewerState::removeSegmentation(int index) {
+  if (index < 0 || index >= static_cast<int>(segs_.size())) return;
+  segs_.erase(segs_.begin() + index);
+  if (activeSeg_.first == index) activeSeg_ = {-1, -1};
+  else if (activeSeg_.first > index) --activeSeg_.first;
+  notify(kSegmentation);
+}
+
+void ViewerState::dropSegmentationsOf(int layer) {
+  bool changed = false;
+  for (int i = static_cast<int>(segs_.size()) - 1; i >= 0; --i) {
+    SegmentationLayer& s = segs_[static_cast<size_t>(i)];
+    if (s.layer == layer) {
+      segs_.erase(segs_.begin() + i);
+      if (activeSeg_.first == i) activeSeg_ = {-1, -1};
+      else if (activeSeg_.first > i) --activeSeg_.first;
+      changed = true;
+    } else if (s.layer > layer) {
+      --s.layer;
+    }
+  }
+  if (changed) notify(kSegmentation);
+}
+
+void ViewerState::setSegmentDisplay(int index, int segment, const SegmentDisplay& d) {
+  if (index < 0 || index >= static_cast<int>(segs_.size())) return;
+  auto& list = segs_[static_cast<size_t>(index)].segments;
+  if (segment < 0 || segment >= static_cast<int>(list.size())) return;
+  SegmentDisplay c = d;
+  c.opacity = std::isfinite(c.opacity) ? std::clamp(c.opacity, 0.0, 1.0) : 0.5;
+  list[static_cast<size_t>(segment)] = c;
+  notify(kSegmentation);
+}
+
+void ViewerState::setSegmentationOutline(int index, bool outline) {
+  if (index < 0 || index >= static_cast<int>(segs_.size())) return;
+  segs_[static_cast<size_t>(index)].outline = outline;
+  notify(kSegmentation);
+}
+
+void ViewerState::setSegmentationVisible(int index, bool visible) {
+  if (index < 0 || index >= static_cast<int>(segs_.size())) return;
+  segs_[static_cast<size_t>(index)].visible = visible;
+  notify(kSegmentation);
+}
+
+void ViewerState::segmentationEdited(int index) {
+  if (index < 0 || index >= static_cast<int>(segs_.size())) return;
+  SegmentationLayer& s = segs_[static_cast<size_t>(index)];
+  s.segments.resize(s.segmentation->segments().size());
+  if (activeSeg_.first == index && activeSeg_.second >= static_cast<int>(s.segments.size()))
+    activeSeg_.second = static_cast<int>(s.segments.size()) - 1;
+  notify(kSegmentation);
+}
+
+void ViewerState::setActiveSegment(int index, int segment) {
+  if (index < 0 || index >= static_cast<int>(segs_.size()) || segment < 0 ||
+      segment >= static_cast<int>(segs_[static_cast<size_t>(index)].segments.size()))
+    activeSeg_ = {-1, -1};
+  else
+    activeSeg_ = {index, segment};
+  notify(kSegmentation);
+}
+
+}  // namespace cvx::view
