@@ -251,6 +251,29 @@ TEST(SegRead, FractionalFramesAreInFromHalfTheMaximum) {
   EXPECT_EQ(wrong, 0);
 }
 
+// Frames without Plane Position are placed by the source SOP instance they reference; without a
+// referenced volume such a SEG has no grid (seg.no_reference).
+TEST(SegRead, FramesWithoutPositionsArePlacedByTheirSourceImage) {
+  CVX_REQUIRE_FOLDER("seg");
+  test::TempDir tmp("cvx_segn");
+  DcmFileFormat ff;
+  ASSERT_TRUE(ff.loadFile(dataPath("seg/liver.dcm").c_str()).good());
+  DcmDataset* ds = ff.getDataset();
+  DcmItem* pf = nullptr;
+  for (int f = 0; ds->findAndGetSequenceItem(DCM_PerFrameFunctionalGroupsSequence, pf, f).good(); ++f)
+    ASSERT_TRUE(pf->findAndDeleteElement(DCM_PlanePositionSequence).good());
+  const std::string p = tmp.file("nopos.dcm");
+  ASSERT_TRUE(ff.saveFile(p.c_str(), EXS_LittleEndianExplicit).good());
+  auto ct = ct3();
+  ASSERT_TRUE(ct);
+  auto r = readSeg(p, ct.get());
+  ASSERT_TRUE(r.ok()) << r.error().str();
+  expectLiver(*r);
+  auto own = readSeg(p);
+  ASSERT_FALSE(own.ok());
+  EXPECT_EQ(own.error().code, "seg.no_reference");
+}
+
 TEST(SegRead, AVolumeOfAnotherFrameOfReferenceIsRefused) {
   CVX_REQUIRE_FOLDER("seg");
   auto ct = ct3();
