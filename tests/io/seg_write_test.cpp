@@ -276,13 +276,18 @@ TEST(SegWrite, FractionalAndDeflatedVariantsPassDciodvfyAndReadBack) {
   }
 }
 
-TEST(SegWrite, RefusesTheSourceFolderAndAnEmptySegmentation) {
+TEST(SegWrite, RefusesTheSourceFolderAnotherGridAndAnEmptySegmentation) {
   NEED_CT();
   auto r = writeSeg(fx.seg, *fx.ct, test::dataPath("ct/cinevox_seg.dcm"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "seg.into_source");
   EXPECT_FALSE(std::filesystem::exists(test::dataPath("ct/cinevox_seg.dcm")));
   test::TempDir tmp("cvx_sege");
+  Segmentation moved = fx.seg;
+  moved.geometry().originMm.x += 0.5;  // not on the source's grid any more
+  auto g = writeSeg(moved, *fx.ct, tmp.file("moved.dcm"));
+  ASSERT_FALSE(g.ok());
+  EXPECT_EQ(g.error().code, "seg.bad_geometry");
   Segmentation empty = Segmentation::onGridOf(*fx.ct);
   auto e = writeSeg(empty, *fx.ct, tmp.file("empty.dcm"));
   ASSERT_FALSE(e.ok());

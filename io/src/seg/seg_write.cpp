@@ -110,6 +110,12 @@ Status writeSeg(const Segmentation& sg, const Volume& source, const std::string&
   if (d[0] != source.dims()[0] || d[1] != source.dims()[1] || d[2] != source.dims()[2] || d[0] > 65535 ||
       d[1] > 65535 || d[0] <= 0 || d[1] <= 0)
     return makeError("seg.bad_geometry", "the segmentation is not on the source volume's grid", path);
+  const Geometry& sgG = sg.geometry();
+  const Geometry& srcG = source.geometry;
+  bool sameGrid = norm(sgG.originMm - srcG.originMm) <= 1e-3 && norm(sgG.spacingMm - srcG.spacingMm) <= 1e-6;
+  for (int c = 0; c < 3; ++c) sameGrid = sameGrid && norm(sgG.direction[c] - srcG.direction[c]) <= 1e-6;
+  if (!sameGrid)
+    return makeError("seg.bad_geometry", "the segmentation's geometry is not the source volume's", path);
   const fs::path target(path);
   if (isSourceFolder(source, target.has_parent_path() ? target.parent_path() : fs::path(".")))
     return makeError("seg.into_source", "will not write into the source series' folder", path);
