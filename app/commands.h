@@ -11,6 +11,8 @@ int runDemo(const std::vector<std::string>& args);
 // render PATH ... --out FILE.png: one slice drawn headless through the viewer state (app/cmd_render.cpp).
 int runRender(const std::vector<std::string>& args);
 int runView(int argc, char** argv, const std::vector<std::string>& args);
+// plugins [--json] [--check]: the plugins found by their manifests (app/cmd_plugins.cpp).
+int runPlugins(const std::vector<std::string>& args);
 
 // Exit codes: 0 ok, 1 failure (error printed with its code), 2 usage.
 constexpr int kExitOk = 0, kExitError = 1, kExitUsage = 2;

@@ -17,7 +17,8 @@ void usage() {
       "  cinevox demo OUTDIR                        write the demo study as DICOM files\n"
       "  cinevox render PATH [--series ID] --view axial|coronal|sagittal (--slice N | --mm X)\n"
       "         [--slab MM [--mode mip|minip|mean]] [--wl C,W] [--neurological] --size WxH --out FILE.png\n"
-      "                                             draw one slice headless (as the viewer shows it) to a PNG\n",
+      "                                             draw one slice headless (as the viewer shows it) to a PNG\n"
+      "  cinevox plugins [--json] [--check]         list the plugins found (--check: load each and report errors)\n",
       stderr);
 }
 
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   if (cmd == "convert") return cvx::app::runConvert(rest);
   if (cmd == "demo") return cvx::app::runDemo(rest);
   if (cmd == "render") return cvx::app::runRender(rest);
+  if (cmd == "plugins") return cvx::app::runPlugins(rest);
   if (cmd == "view") return cvx::app::runView(argc, argv, rest);
   // A bare path opens the viewer on it.
   return cvx::app::runView(argc, argv, args);

@@ -8,7 +8,8 @@
 #   2. Qt (<Q...>, <QtCore/...>) only in viewer/ and app/ (and their tests: tests/gui, viewer, app), including
 #      the study database viewer/studydb/ (Qt Core/Sql/Gui), tests/studydb/ and bench/bench_browser.cpp; never in the Qt-free viewer
 #      state (viewer/state/, tests/viewstate/).
-#   3. core/: the C++ standard library, libc/POSIX headers, <cvx/core/...> and local "..." files.
+#   3. core/: the C++ standard library, libc/POSIX headers, <cvx/core/...> and local "..." files;
+#      the plugin host's sources (core/plugin/, its own target, not in cvx::core) also nlohmann-json.
 #   4. cuda/ and every .cu/.cuh file: the same plus <cvx/cuda/...> and CUDA toolkit headers.
 #   5. __CUDACC__ is tested only in core/include/cvx/core/hd/config.h (STYLE.md item 3).
 #   6. io/src stages (docs/ingest.md): a stage folder includes its own private headers and those of
@@ -52,6 +53,8 @@ for f in $files; do
       report "$f" "$n" "Qt outside viewer/app (or in the Qt-free viewer/state)" "$inc"
     fi
     case $f in
+      core/plugin/*) check_whitelist "$f" "$n" "$inc" "core/plugin: standard library and nlohmann-json only" \
+                       "$std_re" "$core_re" '^<nlohmann/json\.hpp>$' ;;
       core/*) check_whitelist "$f" "$n" "$inc" "core: standard library only" "$std_re" "$core_re" ;;
       cuda/*|*.cu|*.cuh) check_whitelist "$f" "$n" "$inc" "cuda: core and CUDA only" "$std_re" "$core_re" "$cuda_re" ;;
     esac

@@ -15,6 +15,7 @@ mk demo/src/ok.cpp      '#include <cvx/io/dicom_writer.h>\n#include "internal.h"
 mk viewer/ok.cpp        '#include <QWidget>\n#include <QtCore/QString>'
 mk core/src/ok.cpp      '#include <cvx/core/volume.h>\n#include <vector>\n#include <sys/mman.h>\n#include <unistd.h>\n#include "local.h"'
 mk core/src/local.h     '#pragma once'
+mk core/plugin/ok.cpp   '#include <nlohmann/json.hpp>\n#include <dlfcn.h>\n#include <cvx/core/plugin/host.h>'
 mk cuda/src/ok.cu       '#include <cuda_runtime.h>\n#include <cvx/core/hd/window.h>\n#include <cvx/cuda/device.h>\n#include <cstdint>'
 mk core/include/cvx/core/hd/config.h '#if defined(__CUDACC__)\n#endif'
 
