@@ -24,9 +24,10 @@ int runDemo(const std::vector<std::string>& args) {
 }
 
 int runView(int argc, char** argv, const std::vector<std::string>& args) {
-  std::string path, screenshot;
+  std::string path, screenshot, seg;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--screenshot" && i + 1 < args.size()) screenshot = args[++i];
+    else if (args[i] == "--seg" && i + 1 < args.size()) seg = args[++i];
     else if (path.empty()) path = args[i];
     else {
       std::fprintf(stderr, "view: unexpected argument %s\n", args[i].c_str());
@@ -34,10 +35,11 @@ int runView(int argc, char** argv, const std::vector<std::string>& args) {
     }
   }
 #if defined(CVX_HAVE_VIEWER)
-  return viewer::runViewer(argc, argv, path, screenshot);
+  return viewer::runViewer(argc, argv, path, screenshot, seg);
 #else
   (void)argc;
   (void)argv;
+  (void)seg;
   std::fputs("error app.no_viewer: this build has no viewer (configured with CVX_WITH_GUI=OFF)\n", stderr);
   return kExitError;
 #endif

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <map>
+#include <sstream>
 
 #include <cvx/io/dicom.h>
 #include <cvx/io/formats.h>
@@ -131,6 +132,36 @@ TEST(SegRtStruct, LungRtStructOnTheRealCtMatchesPlastimatchWithinOneVoxel) {
     ASSERT_LT(norm(t->geometry.originMm - (*ct)->geometry.originMm), 1e-3) << name;
   }
   compareWithPlastimatch(rtss, **ct, truth);
+}
+
+// Each ROI's colour is its ROIDisplayColor (an IS triplet), as pydicom reads it.
+TEST(SegRtStruct, SegmentsTakeTheirRoiDisplayColour) {
+  CVX_REQUIRE_FOLDER("ct_rtstruct");
+  CVX_REQUIRE_FOLDER("ct");
+  auto ct = loadPath(test::dataPath("ct"));
+  ASSERT_TRUE(ct.ok()) << ct.error().str();
+  const std::string rtss = test::dataPath("ct_rtstruct/rtstruct.dcm");
+  std::string out;
+  const int rc = test::runCommand(
+      "/usr/bin/python3 -c \"import pydicom,sys; d=pydicom.dcmread(sys.argv[1]); "
+      "n={r.ROINumber: r.ROIName for r in d.StructureSetROISequence}; "
+      "[print(n[c.ReferencedROINumber], *[int(x) for x in c.ROIDisplayColor]) for c in d.ROIContourSequence]\" '" +
+          rtss + "'",
+      out);
+  ASSERT_EQ(rc, 0) << out;
+  auto sg = readRtStruct(rtss, **ct);
+  ASSERT_TRUE(sg.ok()) << sg.error().str();
+  std::istringstream lines(out);
+  std::string name;
+  int r = 0, g = 0, b = 0, checked = 0;
+  while (lines >> name >> r >> g >> b) {
+    for (const Segment& s : sg->segments())
+      if (s.name == name) {
+        EXPECT_EQ(s.rgb, (std::array<uint8_t, 3>{uint8_t(r), uint8_t(g), uint8_t(b)})) << name;
+        ++checked;
+      }
+  }
+  EXPECT_GE(checked, 3);
 }
 
 TEST(SegRtStruct, NotAnRtStructAndAnotherFrameOfReferenceAreRefused) {

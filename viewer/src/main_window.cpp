@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "main_window.h"
+#include "seg_panel.h"
 
 #include <cstdio>
 
@@ -150,6 +151,7 @@ void MainWindow::buildToolbar() {
   bar->addWidget(preset3d_);
   connect(preset3d_, &QComboBox::textActivated, this, [this](const QString& name) { setPreset3d(name.toStdString()); });
   addTfEditorButton(bar, this, state_);  // "Edit TF": the transfer-function editor's dock
+  addSegmentsButton(bar, this, state_);  // "Segments": the segmentations' dock
   // The 3D view's crop box: show or hide its edges and face handles (key C in the 3D view), reset it.
   QAction* crop = bar->addAction(tr("Crop"));
   crop->setObjectName("crop3d");
@@ -359,6 +361,15 @@ void MainWindow::onLoadFinished(int index, const QString& error) {
   if (loadError_.isEmpty())
     status_->setText(tr("Loaded %1 slices").arg(state_.layers().empty() ? 0 : state_.layers().front().volume->slicesReady()));
   emit loadsFinished(loadError_);
+  if (!segPath_.isEmpty() && loadError_.isEmpty()) {  // --seg: once, over the loaded series
+    std::vector<Diagnostic> warnings;
+    const Status st = openSegmentation(state_, segPath_.toStdString(), &warnings);
+    for (const Diagnostic& w : warnings) std::fprintf(stderr, "warning %s: %s\n", w.code.c_str(), w.message.c_str());
+    if (!st.ok()) loadError_ = QString::fromStdString(st.error().str());
+    status_->setText(st.ok() ? tr("Opened %1").arg(segPath_) : loadError_);
+    if (!st.ok()) std::fprintf(stderr, "%s\n", loadError_.toLocal8Bit().constData());
+    segPath_.clear();
+  }
   takeScreenshotAndQuit(loadError_.isEmpty());
 }
 

@@ -48,6 +48,8 @@ class MainWindow : public QMainWindow {
   // A standard layout by name (1x1, 1x2, 2x2, 1x3): the study is hung again on it and the choice
   // is remembered for the protocol in use.
   void setLayoutByName(const QString& name);
+  // A DICOM SEG or RTSTRUCT to open over the series once its loads finish (cinevox view --seg).
+  void openSegmentationAfterLoad(const QString& path) { segPath_ = path; }
   // Saves the window to the screenshot path (if any) and quits with 0 when ok and saved.
   void takeScreenshotAndQuit(bool ok);
 
@@ -113,6 +115,7 @@ class MainWindow : public QMainWindow {
   QLabel* status_ = nullptr;
   QPushButton* reduced_ = nullptr;  // "Load at 1/n resolution" after io.over_budget
   QString screenshotPath_;
+  QString segPath_;
   QString loadError_;
   bool screenshotTaken_ = false;
 };

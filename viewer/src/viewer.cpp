@@ -28,7 +28,8 @@ bool displayAvailable() {
 
 }  // namespace
 
-int runViewer(int argc, char** argv, const std::string& path, const std::string& screenshotPath) {
+int runViewer(int argc, char** argv, const std::string& path, const std::string& screenshotPath,
+              const std::string& segPath) {
   if (!displayAvailable()) {
     std::fputs("viewer.no_display: no display (DISPLAY/WAYLAND_DISPLAY unset); run under xvfb-run "
                "or set QT_QPA_PLATFORM=offscreen\n", stderr);
@@ -45,6 +46,7 @@ int runViewer(int argc, char** argv, const std::string& path, const std::string&
   // at 1280 x 860, so that they compare.
   if (!screenshotPath.empty() || !QSettings().contains("window/geometry")) window.resize(1280, 860);
   window.show();
+  if (!segPath.empty()) window.openSegmentationAfterLoad(QString::fromStdString(segPath));
   if (!path.empty()) {
     window.openPath(QString::fromStdString(path));
   } else {

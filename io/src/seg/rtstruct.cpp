@@ -147,10 +147,10 @@ Result<Segmentation> readRtStructImpl(const std::string& path, const Volume& ref
     Segment s;
     s.name = roi.name;
     s.number = static_cast<uint16_t>(std::clamp<Sint32>(number, 0, 65535));
-    Uint16 rgb = 0;
+    Sint32 rgb = 0;  // ROIDisplayColor is IS (an integer string): findAndGetUint16 would refuse it
     for (int c = 0; c < 3; ++c)
-      if (rc->findAndGetUint16(DCM_ROIDisplayColor, rgb, c).good())
-        s.rgb[c] = static_cast<uint8_t>(std::min<Uint16>(rgb, 255));
+      if (rc->findAndGetSint32(DCM_ROIDisplayColor, rgb, c).good())
+        s.rgb[c] = static_cast<uint8_t>(std::clamp<Sint32>(rgb, 0, 255));
     if (sg.findByNumber(s.number) >= 0) s.number = 0;
     CVX_TRY(sg.addSegment(s, mask.data()));
   }

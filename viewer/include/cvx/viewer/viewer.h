@@ -9,6 +9,8 @@ namespace cvx::viewer {
 // With screenshotPath, the window is grabbed to that PNG once the first series has finished
 // loading, and the application quits: exit code 0 when the image was written and the load
 // succeeded, 1 otherwise (the error is printed with its code). Needs a display (Xvfb is fine).
-int runViewer(int argc, char** argv, const std::string& path, const std::string& screenshotPath = {});
+// segPath: a DICOM SEG or RTSTRUCT opened over the series once it has loaded.
+int runViewer(int argc, char** argv, const std::string& path, const std::string& screenshotPath = {},
+              const std::string& segPath = {});
 
 }  // namespace cvx::viewer

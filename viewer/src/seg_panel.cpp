@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: MIT
+#include "seg_panel.h"
+
+#include <QCheckBox>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMainWindow>
+#include <QPushButton>
+#include <QSlider>
+#include <QTableWidget>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+#include <cvx/core/log.h>
+#include <cvx/io/seg.h>
+
+namespace cvx::viewer {
+namespace {
+
+// The row of each (segmentation, segment) pair, in table order.
+std::vector<std::pair<int, int>> rowsOf(const view::ViewerState& s) {
+  std::vector<std::pair<int, int>> rows;
+  for (size_t i = 0; i < s.segmentations().size(); ++i)
+    for (size_t k = 0; k < s.segmentations()[i].segments.size(); ++k)
+      rows.emplace_back(static_cast<int>(i), static_cast<int>(k));
+  return rows;
+}
+
+}  // namespace
+
+Status openSegmentation(view::ViewerState& state, const std::string& path, std::vector<Diagnostic>* warnings) {
+  std::vector<Diagnostic> own;
+  std::vector<Diagnostic>& warned = warnings ? *warnings : own;
+  if (state.layers().empty() || !state.layers().front().volume)
+    return makeError("seg.no_reference", "open a series before its segmentation");
+  const Volume& ref = *state.layers().front().volume;
+  auto seg = io::readSeg(path, &ref);
+  std::shared_ptr<Segmentation> s;
+  std::string name = path.substr(path.find_last_of('/') + 1);
+  if (seg.ok()) {
+    warned.insert(warned.end(), seg->warnings.begin(), seg->warnings.end());
+    s = std::make_shared<Segmentation>(std::move(seg->segmentation));
+  } else {
+    // Not a SEG we can read: an RTSTRUCT? Else the SEG reader's error.
+    auto rt = io::readRtStruct(path, ref, &warned);
+    if (!rt.ok()) return rt.error().code == "rtstruct.not_rtstruct" ? seg.error() : rt.error();
+    s = std::make_shared<Segmentation>(std::move(*rt));
+  }
+  for (const Diagnostic& w : warned) log::warn(w.code + ": " + w.message);
+  auto added = state.addSegmentation(std::move(s), 0, name);
+  if (!added.ok()) return added.error();
+  return {};
+}
+
+SegPanel::SegPanel(view::ViewerState& state, QWidget* parent) : QWidget(parent), state_(state) {
+  setObjectName("segPanel");
+  auto* layout = new QVBoxLayout(this);
+  auto* buttons = new QHBoxLayout;
+  auto* open = new QPushButton(tr("Open..."), this);
+  open->setObjectName("segOpen");
+  open->setToolTip(tr("Open a DICOM SEG or RTSTRUCT of the series"));
+  auto* save = new QPushButton(tr("Save SEG..."), this);
+  save->setObjectName("segSave");
+  outline_ = new QCheckBox(tr("Outline"), this);
+  outline_->setObjectName("segOutline");
+  buttons->addWidget(open);
+  buttons->addWidget(save);
+  buttons->addWidget(outline_);
+  buttons->addStretch();
+  layout->addLayout(buttons);
+  table_ = new QTableWidget(0, 3, this);
+  table_->setObjectName("segTable");
+  table_->setHorizontalHeaderLabels({tr("Segment"), tr("mL"), tr("Source")});
+  table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+  table_->verticalHeader()->hide();
+  table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  table_->setSelectionMode(QAbstractItemView::SingleSelection);
+  table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  layout->addWidget(table_);
+  auto* op = new QHBoxLayout;
+  op->addWidget(new QLabel(tr("Opacity"), this));
+  opacity_ = new QSlider(Qt::Horizontal, this);
+  opacity_->setObjectName("segOpacity");
+  opacity_->setRange(0, 100);
+  op->addWidget(opacity_);
+  layout->addLayout(op);
+  message_ = new QLabel(this);
+  message_->setWordWrap(true);
+  layout->addWidget(message_);
+
+  connect(open, &QPushButton::clicked, this, &SegPanel::openFile);
+  connect(save, &QPushButton::clicked, this, &SegPanel::saveFile);
+  connect(outline_, &QCheckBox::toggled, this, [this](bool on) {
+    if (syncing_) return;
+    for (int i = 0; i < static_cast<int>(state_.segmentations().size()); ++i) state_.setSegmentationOutline(i, on);
+  });
+  connect(table_, &QTableWidget::itemChanged, this, [this](QTableWidgetItem* item) {
+    if (syncing_ || item->column() != 0) return;
+    const auto rows = rowsOf(state_);
+    if (item->row() >= static_cast<int>(rows.size())) return;
+    const auto [i, k] = rows[static_cast<size_t>(item->row())];
+    view::SegmentDisplay d = state_.segmentations()[static_cast<size_t>(i)].segments[static_cast<size_t>(k)];
+    d.visible = item->checkState() == Qt::Checked;
+    state_.setSegmentDisplay(i, k, d);
+  });
+  connect(table_, &QTableWidget::currentCellChanged, this, [this](int row, int, int, int) {
+    if (syncing_) return;
+    const auto rows = rowsOf(state_);
+    if (row >= 0 && row < static_cast<int>(rows.size())) state_.setActiveSegment(rows[row].first, rows[row].second);
+  });
+  connect(opacity_, &QSlider::valueChanged, this, [this](int v) {
+    const auto [i, k] = state_.activeSegment();
+    if (syncing_ || i < 0) return;
+    view::SegmentDisplay d = state_.segmentations()[static_cast<size_t>(i)].segments[static_cast<size_t>(k)];
+    d.opacity = v / 100.0;
+    state_.setSegmentDisplay(i, k, d);
+  });
+  subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
+    if (e.what & (view::kSegmentation | view::kLayers)) sync();
+  });
+  sync();
+}
+
+void SegPanel::sync() {
+  syncing_ = true;
+  const auto rows = rowsOf(state_);
+  table_->setRowCount(static_cast<int>(rows.size()));
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const auto [i, k] = rows[r];
+    const view::SegmentationLayer& sl = state_.segmentations()[static_cast<size_t>(i)];
+    const Segment& g = sl.segmentation->segments()[static_cast<size_t>(k)];
+    auto* name = new QTableWidgetItem(QString::fromStdString(g.name));
+    name->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable);
+    name->setCheckState(sl.segments[static_cast<size_t>(k)].visible ? Qt::Checked : Qt::Unchecked);
+    QPixmap swatch(12, 12);
+    swatch.fill(QColor(g.rgb[0], g.rgb[1], g.rgb[2]));
+    name->setIcon(QIcon(swatch));
+    table_->setItem(static_cast<int>(r), 0, name);
+    auto* ml = new QTableWidgetItem(QString::number(sl.segmentation->volumeMl(static_cast<size_t>(k)), 'f', 1));
+    ml->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    table_->setItem(static_cast<int>(r), 1, ml);
+    table_->setItem(static_cast<int>(r), 2, new QTableWidgetItem(QString::fromStdString(sl.name)));
+  }
+  const auto active = state_.activeSegment();
+  for (size_t r = 0; r < rows.size(); ++r)
+    if (rows[r] == active) table_->selectRow(static_cast<int>(r));
+  if (active.first >= 0) {
+    const auto& sl = state_.segmentations()[static_cast<size_t>(active.first)];
+    opacity_->setValue(static_cast<int>(sl.segments[static_cast<size_t>(active.second)].opacity * 100 + 0.5));
+    outline_->setChecked(sl.outline);
+  }
+  syncing_ = false;
+}
+
+void SegPanel::openFile() {
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open a segmentation"), {}, tr("DICOM (*.dcm *);;All files (*)"));
+  if (path.isEmpty()) return;
+  std::vector<Diagnostic> warnings;
+  const Status st = openSegmentation(state_, path.toStdString(), &warnings);
+  QStringList lines;
+  if (!st.ok()) lines << QString::fromStdString(st.error().str());
+  for (const Diagnostic& w : warnings) lines << QString::fromStdString(w.code + ": " + w.message);
+  message_->setText(lines.join('\n'));
+}
+
+void SegPanel::saveFile() {
+  const auto [i, k] = state_.activeSegment();
+  if (i < 0) return;
+  const view::SegmentationLayer& sl = state_.segmentations()[static_cast<size_t>(i)];
+  const auto& layer = state_.layers()[static_cast<size_t>(sl.layer)];
+  const QString path = QFileDialog::getSaveFileName(this, tr("Save as DICOM SEG"), {}, tr("DICOM SEG (*.dcm)"));
+  if (path.isEmpty()) return;
+  const Status st = io::writeSeg(*sl.segmentation, *layer.volume, path.toStdString());
+  message_->setText(st.ok() ? tr("Saved %1").arg(path) : QString::fromStdString(st.error().str()));
+}
+
+void addSegmentsButton(QToolBar* bar, QMainWindow* window, view::ViewerState& state) {
+  QAction* button = bar->addAction(QObject::tr("Segments"));
+  button->setObjectName("showSegments");
+  button->setCheckable(true);
+  button->setToolTip(QObject::tr("The segmentations: show, hide, outline, open and save"));
+  QObject::connect(button, &QAction::toggled, window, [window, button, &state](bool on) {
+    auto* dock = window->findChild<QDockWidget*>("segDock");
+    if (!dock && on) {
+      dock = new QDockWidget(QObject::tr("Segments"), window);
+      dock->setObjectName("segDock");
+      dock->setWidget(new SegPanel(state, dock));
+      window->addDockWidget(Qt::RightDockWidgetArea, dock);
+      QObject::connect(dock->toggleViewAction(), &QAction::toggled, button, &QAction::setChecked);
+    }
+    if (dock) dock->setVisible(on);
+  });
+}
+
+}  // namespace cvx::viewer

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+// The "Segments" dock (issue 12): the segmentations of the viewer state as a table (shown, colour,
+// name, volume in mL), the active segment (the row selected), fill or outline, the selected
+// segment's opacity, and Open (a DICOM SEG or an RTSTRUCT onto the reference layer) / Save SEG. A
+// thin widget: everything it shows and changes is the ViewerState's.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <QWidget>
+
+#include <cvx/core/error.h>
+#include <cvx/viewstate/state.h>
+
+class QCheckBox;
+class QLabel;
+class QMainWindow;
+class QSlider;
+class QTableWidget;
+class QToolBar;
+
+namespace cvx::viewer {
+
+// Reads a DICOM SEG (or, when the file is no SEG, an RTSTRUCT) onto image layer 0's grid and adds
+// it to the state. The reader's errors (seg.*, rtstruct.*); its warnings (codes) into `warnings`.
+Status openSegmentation(view::ViewerState& state, const std::string& path, std::vector<Diagnostic>* warnings = nullptr);
+
+class SegPanel : public QWidget {
+  Q_OBJECT
+ public:
+  explicit SegPanel(view::ViewerState& state, QWidget* parent = nullptr);
+  QTableWidget* table() const { return table_; }  // for tests: one row per segment
+
+ private:
+  void sync();
+  void openFile();
+  void saveFile();
+
+  view::ViewerState& state_;
+  QTableWidget* table_ = nullptr;
+  QCheckBox* outline_ = nullptr;
+  QSlider* opacity_ = nullptr;
+  QLabel* message_ = nullptr;
+  view::ViewerState::Subscription subscription_;
+  bool syncing_ = false;
+};
+
+// A toolbar button that shows and hides the Segments dock (created on first use).
+void addSegmentsButton(QToolBar* bar, QMainWindow* window, view::ViewerState& state);
+
+}  // namespace cvx::viewer
