@@ -86,10 +86,10 @@ TEST(ItkOtsu, FiltersWithOneBinPerValuePhantom) {
   expectFilterMatch<int16_t>(*v, 3);
 }
 
-// ITK's histogram takes 3 s on the whole CT: 40 of its slices, and the calculator below on all.
+// ITK's histogram takes 3 s on the whole CT: 30 of its slices, and the calculator below on all.
 TEST(ItkOtsu, FiltersWithOneBinPerValueCt) {
   CVX_REQUIRE_CT();
-  auto part = slab(*ct(), 47, 87);
+  auto part = slab(*ct(), 52, 82);
   expectFilterMatch<uint16_t>(*part, 2);
   expectFilterMatch<uint16_t>(*part, 3);
 }
@@ -151,7 +151,7 @@ TEST(ItkOtsu, CalculatorOnTheSameBinsPhantom) {
 
 TEST(ItkOtsu, CalculatorOnTheSameBinsCt) {
   CVX_REQUIRE_CT();
-  for (const int bins : {128, 200, 256}) {
+  for (const int bins : {128, 200}) {
     expectCalculatorMatch<uint16_t>(*ct(), 2, bins);
     expectCalculatorMatch<uint16_t>(*ct(), 3, bins);
   }

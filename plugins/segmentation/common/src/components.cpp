@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Connected components, keep-largest and island removal over the run engine (runs.h).
 #include <limits>
+#include <new>
+
+#include <sys/mman.h>
 
 #include "runs.h"
 
@@ -15,14 +18,19 @@ Result<Components> labelComponents(const Volume& mask, int connectivity, Progres
   Components c;
   c.dims = {d.nx, d.ny, d.nz};
   c.geometry = mask.geometry;
-  c.labels.assign(static_cast<size_t>(d.count()), 0);
+  try {
+    c.labels.resize(static_cast<size_t>(d.count()));  // not zeroed: every voxel is written below
+  } catch (const std::bad_alloc&) {
+    return makeError("seg.out_of_memory", "no memory for " + std::to_string(d.count()) + " labels");
+  }
   addTotal(progress, d.nz);
   CVX_TRY(forBlocks(d.nz, progress, [&](int, int64_t z) {
     uint32_t* s = c.labels.data() + z * d.slice();
+    std::fill(s, s + d.slice(), 0u);
     for (int64_t y = 0; y < d.ny; ++y) {
       const int64_t r = z * d.ny + y;
       for (int64_t i = rl->rowStart[r]; i < rl->rowStart[r + 1]; ++i)
-        for (int32_t x = rl->runs[i].x0; x <= rl->runs[i].x1; ++x) s[y * d.nx + x] = rl->label[i];
+        std::fill(s + y * d.nx + rl->runs[i].x0, s + y * d.nx + rl->runs[i].x1 + 1, rl->label[i]);
     }
     addProgress(progress);
   }));
@@ -79,3 +87,25 @@ Result<VolumePtr> removeSmallIslandsMl(const Volume& mask, double minMl, int con
 }
 
 }  // namespace cvx::seg
+
+namespace cvx::seg::detail {
+
+namespace {
+constexpr size_t kMapBytes = size_t{1} << 20;
+size_t pageRound(size_t bytes) { return (bytes + 4095) / 4096 * 4096; }
+}  // namespace
+
+void* allocateLabels(size_t bytes) {
+  if (bytes < kMapBytes) return ::operator new(bytes);
+  void* p = mmap(nullptr, pageRound(bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  return p;
+}
+
+void freeLabels(void* p, size_t bytes) noexcept {
+  if (!p) return;
+  if (bytes < kMapBytes) ::operator delete(p);
+  else munmap(p, pageRound(bytes));
+}
+
+}  // namespace cvx::seg::detail

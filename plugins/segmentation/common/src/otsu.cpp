@@ -24,6 +24,18 @@ bool countable(T v) {
   else return true;
 }
 
+// Table lookups per voxel with the table and output behind restrict pointers (a byte store
+// could otherwise alias the captured table and force a reload per voxel). The tables are indexed
+// by the stored value minus base (the minimum).
+template <class T>
+void countLut(const T* __restrict s, int64_t n, const int32_t* __restrict lut, int64_t base, int64_t* __restrict c) {
+  for (int64_t i = 0; i < n; ++i) ++c[lut[static_cast<int64_t>(s[i]) - base]];
+}
+template <class T>
+void mapLut(const T* __restrict s, int64_t n, const uint8_t* __restrict lut, int64_t base, uint8_t* __restrict o) {
+  for (int64_t i = 0; i < n; ++i) o[i] = lut[static_cast<int64_t>(s[i]) - base];
+}
+
 struct Histogram {
   hd::Bins bins;
   std::vector<int64_t> counts;
@@ -68,7 +80,7 @@ Result<Histogram> histogram(const T* v, const Dims& d, int bins, Progress* progr
     const T* s = v + z * n;
     if constexpr (std::is_integral_v<T>) {
       const int64_t base = static_cast<int64_t>(mn);
-      for (int64_t i = 0; i < n; ++i) ++c[lut[static_cast<int64_t>(s[i]) - base]];
+      countLut(s, n, lut.data(), base, c);
     } else {
       for (int64_t i = 0; i < n; ++i)
         if (countable(s[i])) ++c[hd::binOf(h.bins, s[i])];
@@ -143,7 +155,7 @@ Status classify(const T* v, const Dims& d, const hd::Bins& bins, const std::vect
     const T* s = v + z * n;
     uint8_t* o = out + z * n;
     if constexpr (std::is_integral_v<T>) {
-      for (int64_t i = 0; i < n; ++i) o[i] = lut[static_cast<int64_t>(s[i]) - base];
+      mapLut(s, n, lut.data(), base, o);
     } else {
       for (int64_t i = 0; i < n; ++i) o[i] = classOfBin[hd::binOf(bins, s[i])];
     }

@@ -18,6 +18,9 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <new>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <cvx/core/error.h>
@@ -47,13 +50,45 @@ Result<VolumePtr> connectedThreshold(const Volume& vol, const std::vector<Index3
 
 // ---- Connected components -------------------------------------------------------------------
 
+namespace detail {
+// Large blocks come from mmap with MAP_POPULATE (one kernel pass instead of a page fault per 4 KiB,
+// which dominated labelling; see STACK.md, "Memory"), small ones from operator new.
+void* allocateLabels(size_t bytes);
+void freeLabels(void* p, size_t bytes) noexcept;
+}  // namespace detail
+
+// The allocator of label arrays: it default-initialises (leaves uint32_t unset) instead of
+// zeroing, since a label array is written whole, in parallel, and takes populated pages.
+template <class T>
+struct DefaultInitAllocator {
+  using value_type = T;
+  DefaultInitAllocator() = default;
+  template <class U>
+  DefaultInitAllocator(const DefaultInitAllocator<U>&) noexcept {}  // NOLINT(implicit)
+  T* allocate(size_t n) { return static_cast<T*>(detail::allocateLabels(n * sizeof(T))); }
+  void deallocate(T* p, size_t n) noexcept { detail::freeLabels(p, n * sizeof(T)); }
+  template <class U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+  template <class U>
+  bool operator==(const DefaultInitAllocator<U>&) const noexcept {
+    return true;
+  }
+};
+using LabelVector = std::vector<uint32_t, DefaultInitAllocator<uint32_t>>;
+
 // The labels of a mask's foreground components: labels[i] for voxel i (x fastest, then y, then z)
 // is 0 for background and 1..count for the components, numbered in the raster order of each
 // component's first voxel. voxels[l] is the size of component l (voxels[0]: the background).
 struct Components {
   std::array<int64_t, 3> dims{0, 0, 0};
   Geometry geometry;
-  std::vector<uint32_t> labels;
+  LabelVector labels;
   std::vector<int64_t> voxels;
   uint32_t count() const { return voxels.empty() ? 0 : static_cast<uint32_t>(voxels.size() - 1); }
   // The labels as a UInt16 volume; seg.too_many_labels when count() > 65535.
