@@ -202,3 +202,25 @@ TEST_F(Hosts, AsyncRunGivesTheSameLabelsAndFullProgress) {
   EXPECT_EQ((*r)->type(), cvx::PixelType::UInt8);
   EXPECT_EQ((*r)->dims(), (std::array<int64_t, 4>{8, 4, 3, 1}));
 }
+
+TEST(PluginHost, ASecondManifestOfAnIdIsIgnoredWithAWarning) {
+  PluginHost host;
+  host.discover({CVX_PLUGIN_DIR, CVX_PLUGIN_DIR});
+  size_t thresholds = 0, duplicates = 0;
+  for (const auto& m : host.plugins()) thresholds += m.id == "threshold";
+  for (const auto& p : host.problems()) duplicates += p.code == "plugin.duplicate_id";
+  EXPECT_EQ(thresholds, 1u);
+  EXPECT_EQ(duplicates, host.plugins().size());
+}
+
+TEST(PluginHost, SearchPathPutsCvxPluginPathFirstAndDropsMissingFolders) {
+  cvx::test::TempDir a("cvx_path_a"), b("cvx_path_b");
+  const std::string value = b.path() + ":/no/such/folder::" + a.path();
+  ASSERT_EQ(::setenv("CVX_PLUGIN_PATH", value.c_str(), 1), 0);
+  const auto path = cvx::plugin::defaultSearchPath();
+  ::unsetenv("CVX_PLUGIN_PATH");
+  ASSERT_GE(path.size(), 2u);
+  EXPECT_EQ(path[0], fs::weakly_canonical(b.path()).string());
+  EXPECT_EQ(path[1], fs::weakly_canonical(a.path()).string());
+  for (const auto& p : path) EXPECT_TRUE(fs::is_directory(p)) << p;
+}
