@@ -71,10 +71,11 @@ SegPanel::SegPanel(view::ViewerState& state, QWidget* parent) : QWidget(parent),
   buttons->addWidget(outline_);
   buttons->addStretch();
   layout->addLayout(buttons);
-  table_ = new QTableWidget(0, 3, this);
+  table_ = new QTableWidget(0, 2, this);
   table_->setObjectName("segTable");
-  table_->setHorizontalHeaderLabels({tr("Segment"), tr("mL"), tr("Source")});
+  table_->setHorizontalHeaderLabels({tr("Segment"), tr("mL")});
   table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+  table_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
   table_->verticalHeader()->hide();
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -138,11 +139,11 @@ void SegPanel::sync() {
     QPixmap swatch(12, 12);
     swatch.fill(QColor(g.rgb[0], g.rgb[1], g.rgb[2]));
     name->setIcon(QIcon(swatch));
+    name->setToolTip(QString::fromStdString(sl.name));  // the file it came from
     table_->setItem(static_cast<int>(r), 0, name);
     auto* ml = new QTableWidgetItem(QString::number(sl.segmentation->volumeMl(static_cast<size_t>(k)), 'f', 1));
     ml->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
     table_->setItem(static_cast<int>(r), 1, ml);
-    table_->setItem(static_cast<int>(r), 2, new QTableWidgetItem(QString::fromStdString(sl.name)));
   }
   const auto active = state_.activeSegment();
   for (size_t r = 0; r < rows.size(); ++r)

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+// The Segments dock (issue 12) through the real main window under Xvfb: on the CT, its RTSTRUCT
+// opens as one row per ROI with the file's names and volumes; the row's check box hides the segment
+// in the viewer state, selecting a row makes it the active segment, the opacity slider sets its
+// opacity, Outline switches the segmentation to outlines; a file that is neither SEG nor RTSTRUCT
+// is refused with a code.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include <QAction>
+#include <QCheckBox>
+#include <QSlider>
+#include <QTableWidget>
+#include <QTest>
+
+#include "../../viewer/src/main_window.h"
+#include "../../viewer/src/seg_panel.h"
+#include "gui_test_util.h"
+#include "test_data.h"
+
+using namespace cvx;
+using cvx::viewer::MainWindow;
+
+TEST(SegPanelGui, TheCtsRtStructListsItsRoisAndTheDockDrivesTheState) {
+  CVX_REQUIRE_FOLDER("ct");
+  CVX_REQUIRE_FOLDER("ct_rtstruct");
+  MainWindow w;
+  ASSERT_TRUE(test::showAndOpen(w, 1280, 960, test::dataPath("ct")));
+  auto* button = w.findChild<QAction*>("showSegments");
+  ASSERT_NE(button, nullptr);
+  button->trigger();
+  auto* panel = w.findChild<viewer::SegPanel*>("segPanel");
+  ASSERT_NE(panel, nullptr);
+  EXPECT_EQ(panel->table()->rowCount(), 0);
+
+  // A CT slice is neither: refused with the SEG reader's code, nothing added.
+  const auto slice = *std::filesystem::directory_iterator(test::dataPath("ct"));
+  const Status refused = viewer::openSegmentation(w.state(), slice.path().string());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code.rfind("seg.", 0), 0u) << refused.error().str();
+  EXPECT_TRUE(w.state().segmentations().empty());
+  ASSERT_TRUE(viewer::openSegmentation(w.state(), test::dataPath("ct_rtstruct/rtstruct.dcm")).ok());
+  ASSERT_EQ(w.state().segmentations().size(), 1u);
+  const auto& seg = *w.state().segmentations()[0].segmentation;
+  QTableWidget* table = panel->table();
+  ASSERT_EQ(table->rowCount(), static_cast<int>(seg.segments().size()));
+  ASSERT_GE(table->rowCount(), 4);
+  int lung = -1;
+  for (int r = 0; r < table->rowCount(); ++r) {
+    const std::string name = table->item(r, 0)->text().toStdString();
+    EXPECT_EQ(name, seg.segments()[static_cast<size_t>(r)].name);
+    if (name == "Lung-Left") lung = r;
+    // mL as the model computes it, to the one decimal shown
+    EXPECT_NEAR(table->item(r, 1)->text().toDouble(), seg.volumeMl(static_cast<size_t>(r)), 0.051);
+  }
+  ASSERT_GE(lung, 0);
+  EXPECT_GT(seg.volumeMl(static_cast<size_t>(lung)), 500) << "a left lung holds litres of air";
+  test::saveTour(&w, "ct_rtstruct_segments");
+
+  table->item(lung, 0)->setCheckState(Qt::Unchecked);
+  EXPECT_FALSE(w.state().segmentations()[0].segments[static_cast<size_t>(lung)].visible);
+  table->item(lung, 0)->setCheckState(Qt::Checked);
+  EXPECT_TRUE(w.state().segmentations()[0].segments[static_cast<size_t>(lung)].visible);
+
+  table->setCurrentCell(lung, 0);
+  EXPECT_EQ(w.state().activeSegment(), (std::pair<int, int>{0, lung}));
+  auto* opacity = w.findChild<QSlider*>("segOpacity");
+  ASSERT_NE(opacity, nullptr);
+  opacity->setValue(80);
+  EXPECT_NEAR(w.state().segmentations()[0].segments[static_cast<size_t>(lung)].opacity, 0.8, 1e-9);
+  auto* outline = w.findChild<QCheckBox*>("segOutline");
+  ASSERT_NE(outline, nullptr);
+  outline->setChecked(true);
+  EXPECT_TRUE(w.state().segmentations()[0].outline);
+}
