@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+// Segmentation editing without Qt: a paint/erase brush (3D sphere or 2D disk, radius in mm),
+// 3D scissors, segment add/remove/rename/recolour, and undo/redo that keep only the changed
+// bricks. Works on a cvx::Segmentation and patient-space (LPS mm) geometry, sheared and oblique
+// grids included. docs/segmentation.md, "Editing, undo and the journal".
+//
+// Brush rules (p = Geometry::worldAt(i, j, k), the centre of voxel (i, j, k)):
+//  - sphere (centre c, radius r): the voxel is inside when |p - c| <= r.
+//  - disk (centre c, unit normal n of the view plane, radius r): with d = n . (p - c), the voxel
+//    is inside when -h <= d < h and |(p - c) - d n| <= r, where h = max over the grid's three
+//    axes a of |n . (direction[a] * spacing[a])| / 2: half the largest distance along n between
+//    two voxel centres adjacent along one grid axis. An axis-aligned plane paints exactly one
+//    slice (the half-open interval breaks ties); an oblique plane paints a sheet one voxel thick
+//    along the grid axis most parallel to n (a "naive" digital plane: no holes, no doubling).
+//  Only the voxels in the brush's bounding box (from voxelFromWorld) are visited.
+//  - paint sets the segment's label in its layer, overwriting another segment of the same layer
+//    there (segments of other layers are untouched); erase clears (to 0) only voxels that hold
+//    this segment's label.
+//  - a stroke (beginStroke, dab..., endStroke) is one undo step; between two dabs, intermediate
+//    dabs are added so that consecutive centres are at most r/2 apart (r: the smaller radius).
+//
+// Undo: a step keeps, per changed brick (16^3 voxels of one layer, seg_journal.h), its bytes
+// run-length encoded: before-images while it is undoable, after-images once undone (undo and redo
+// swap a brick's stored image with the layer's content). The history holds at most
+// historyLimitBytes (default 256 MiB); the oldest steps are dropped beyond it (the newest step is
+// always kept). A new step clears the redo steps.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include <cvx/core/error.h>
+#include <cvx/core/geometry.h>
+#include <cvx/core/segmentation.h>
+#include <cvx/viewstate/seg_journal.h>
+
+namespace cvx::view {
+
+constexpr size_t kDefaultHistoryBytes = size_t{256} << 20;
+
+struct BrushSphere {
+  Vec3 centre;  // LPS mm
+  double radiusMm = 1;
+};
+struct BrushDisk {
+  Vec3 centre;           // LPS mm, on the view plane
+  Vec3 normal{0, 0, 1};  // the view plane's normal (normalised by the editor)
+  double radiusMm = 1;
+};
+enum class BrushMode : uint8_t { Paint, Erase };
+
+// Half the disk's thickness along n for grid g (the rule above).
+double diskHalfThicknessMm(const Geometry& g, Vec3 n);
+
+// 3D scissors: a closed polygon drawn on a view's image plane, cutting through the whole volume.
+struct ScissorsCut {
+  std::vector<Vec3> polygon;    // LPS mm, on one plane (at least 3 points; closed implicitly)
+  Vec3 viewDirection{0, 0, 1};  // where the view looks (parallel projection)
+  bool perspective = false;
+  Vec3 eye;  // perspective: the eye point; voxels at or behind it never match
+};
+enum class ScissorsMode : uint8_t { EraseInside, KeepInside };
+
+class SegEditor {
+ public:
+  // seg and journal (optional) must outlive the editor.
+  explicit SegEditor(Segmentation& seg, SegJournal* journal = nullptr);
+
+  Segmentation& segmentation() { return seg_; }
+  void setJournal(SegJournal* journal) { journal_ = journal; }
+  void setHistoryLimitBytes(size_t bytes);
+  size_t historyLimitBytes() const { return limit_; }
+
+  // Strokes. Errors: seg.edit_bad_segment (no such segment), seg.edit_bad_brush (radius not > 0
+  // or not finite, zero normal), seg.edit_no_stroke (a dab outside a stroke, or beginStroke inside
+  // one). endStroke returns the journal's error, if any (the edit stands).
+  Status beginStroke(size_t segment, BrushMode mode);
+  Status dab(const BrushSphere& s);
+  Status dab(const BrushDisk& d);
+  Status endStroke();
+  bool inStroke() const { return stroke_.active; }
+
+  // The voxels of `segment` whose centres project inside the polygon (even-odd rule) are erased
+  // (EraseInside) or kept while all others are erased (KeepInside). One undo step.
+  // Errors: seg.edit_bad_segment, seg.edit_bad_polygon (under 3 points, a degenerate polygon, a
+  // view direction in its plane, or an eye on its plane).
+  Status scissors(size_t segment, const ScissorsCut& cut, ScissorsMode mode);
+
+  // Undoable segment steps. addSegment: mask = voxelsPerLayer() bytes (non-zero = in) or nullptr
+  // for an empty segment; placed in the first layer where it overlaps nothing and a label is free
+  // (labels of empty segments count as used), else a new layer. Returns its index.
+  Result<size_t> addSegment(Segment meta, const uint8_t* mask);
+  Status removeSegment(size_t segment);
+  // Rename, recolour, terms: everything but layer and label (kept). seg.edit_bad_segment.
+  Status setSegmentInfo(size_t segment, Segment info);
+
+  bool canUndo() const { return !undo_.empty(); }
+  bool canRedo() const { return !redo_.empty(); }
+  size_t undoSteps() const { return undo_.size(); }
+  size_t redoSteps() const { return redo_.size(); }
+  // false when there is nothing to undo/redo (or a stroke is open).
+  bool undo();
+  bool redo();
+  // Bytes held by the undo and redo steps (brick images and their bookkeeping).
+  size_t historyBytes() const { return bytes_; }
+  // The journal's last error (seg.journal_io), or ok.
+  const Status& journalStatus() const { return journalStatus_; }
+
+ private:
+  struct BrickImage {
+    BrickId id;
+    std::vector<uint8_t> rle;
+  };
+  struct Step {
+    std::vector<BrickImage> bricks;
+    bool segmentsChanged = false;
+    std::vector<Segment> otherSegments;  // the table to swap in on undo/redo
+    size_t bytes = 0;
+  };
+  struct Open {  // the step being recorded
+    std::vector<BrickId> ids;
+    std::vector<std::vector<uint8_t>> before;  // run-length encoded before-images
+    std::unordered_map<uint64_t, size_t> index;
+    uint64_t lastKey = ~uint64_t{0};
+    size_t lastIdx = 0;
+  };
+  struct StrokeState {
+    bool active = false, hasLast = false;
+    size_t segment = 0;
+    BrushMode mode = BrushMode::Paint;
+    Vec3 lastCentre;
+    double lastRadius = 0;
+  };
+
+  // Called before voxel (x, y, z) of layer l is written: keeps its brick's before-image.
+  void touch(uint32_t l, int64_t x, int64_t y, int64_t z);
+  void openStep();
+  // Closes the open step: drops unchanged bricks, pushes it, journals it.
+  Status closeStep(bool segmentsChanged, std::vector<Segment> segmentsBefore);
+  bool swapStep(Step& s, SegJournal::Op op);
+  void trimHistory();
+  static size_t stepBytes(const Step& s);
+  void applySphere(const BrushSphere& s);
+  void applyDisk(const BrushDisk& d);
+  Status checkSegment(size_t segment) const;
+
+  Segmentation& seg_;
+  SegJournal* journal_ = nullptr;
+  size_t limit_ = kDefaultHistoryBytes;
+  std::deque<Step> undo_, redo_;  // undo_.front() is the oldest; redo_.back() is the next redo
+  size_t bytes_ = 0;
+  Open open_;
+  StrokeState stroke_;
+  Status journalStatus_;
+  int64_t nb_[3] = {0, 0, 0};     // bricks per axis
+  std::vector<uint8_t> scratch_;  // one brick's bytes
+};
+
+}  // namespace cvx::view
