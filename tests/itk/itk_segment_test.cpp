@@ -7,6 +7,8 @@
 
 #include <itkBinaryBallStructuringElement.h>
 #include <itkBinaryDilateImageFilter.h>
+#include <itkBinaryFillholeImageFilter.h>
+#include <itkBinaryThresholdImageFilter.h>
 #include <itkBinaryErodeImageFilter.h>
 #include <itkConnectedComponentImageFilter.h>
 #include <itkConnectedThresholdImageFilter.h>
@@ -100,6 +102,74 @@ TEST(ItkSegment, ConnectedThresholdCtLung) {
   }
 }
 
+// The CT's bone: 300..3000 HU.
+std::shared_ptr<Volume> ctBone() {
+  const Volume& v = *ct();
+  auto m = seg::threshold(v, storedOf(v, 300), storedOf(v, 3000));
+  return m.ok() ? *m : nullptr;
+}
+
+// ---- Threshold and hole filling --------------------------------------------------------------
+
+TEST(ItkSegment, ThresholdCt) {
+  CVX_REQUIRE_CT();
+  const Volume& v = *ct();
+  const double lo = storedOf(v, 300), hi = storedOf(v, 3000);
+  auto t0 = std::chrono::steady_clock::now();
+  auto ours = seg::threshold(v, lo, hi);
+  const double oursMs = msSince(t0);
+  ASSERT_TRUE(ours.ok());
+  auto f = itk::BinaryThresholdImageFilter<Img<uint16_t>, Mask>::New();
+  f->SetInput(toItk<uint16_t>(v));
+  f->SetLowerThreshold(static_cast<uint16_t>(lo));  // ITK's bounds are inclusive too
+  f->SetUpperThreshold(static_cast<uint16_t>(hi));
+  f->SetInsideValue(1);
+  f->SetOutsideValue(0);
+  t0 = std::chrono::steady_clock::now();
+  f->Update();
+  const double itkMs = msSince(t0);
+  const MaskCompare c = compareMasks(**ours, f->GetOutput());
+  EXPECT_EQ(c.differ, 0);
+  EXPECT_GT(c.ours, 100000);
+  std::printf("CT bone threshold: %lld voxels; cvx %.1f ms, ITK %.1f ms\n", static_cast<long long>(c.ours), oursMs, itkMs);
+}
+
+// ITK's BinaryFillholeImageFilter labels the background with FullyConnected and keeps as background
+// the components on the border: FullyConnected off/on is cvx's background connectivity 6/26.
+void expectSameFill(const Volume& mask) {
+  for (const int conn : {6, 26}) {
+    auto ours = seg::fillHoles(mask, conn);
+    ASSERT_TRUE(ours.ok());
+    auto f = itk::BinaryFillholeImageFilter<Mask>::New();
+    f->SetInput(toItk<uint8_t>(mask));
+    f->SetForegroundValue(1);
+    f->SetFullyConnected(conn == 26);
+    f->Update();
+    const MaskCompare c = compareMasks(**ours, f->GetOutput());
+    EXPECT_EQ(c.differ, 0) << "connectivity " << conn;
+    EXPECT_GT(c.ours, countNonZeroOf(mask)) << "something to fill, connectivity " << conn;
+  }
+}
+
+TEST(ItkSegment, FillHolesPhantomAndCt) {
+  // Dense random foreground (enclosed background pockets) and a hollow ball, 3 voxels thick, that
+  // holds background for both connectivities.
+  auto v = randomValues(40, 36, 30, 9);
+  for (int64_t z = 0; z < 30; ++z)
+    for (int64_t y = 0; y < 36; ++y)
+      for (int64_t x = 0; x < 40; ++x) {
+        const int64_t r2 = (x - 20) * (x - 20) + (y - 18) * (y - 18) + (z - 15) * (z - 15);
+        if (r2 <= 121) v->as<int16_t>()[(z * 36 + y) * 40 + x] = r2 > 64 ? 0 : 99;
+      }
+  auto m = seg::threshold(*v, 0, 60);
+  ASSERT_TRUE(m.ok());
+  expectSameFill(**m);
+  CVX_REQUIRE_CT();
+  auto bone = ctBone();
+  ASSERT_NE(bone, nullptr);
+  expectSameFill(*slab(*bone, 47, 87));
+}
+
 // ---- Connected components ---------------------------------------------------------------------
 
 void expectSameComponents(const Volume& mask, int conn) {
@@ -128,12 +198,6 @@ TEST(ItkSegment, ComponentsPhantom) {
     ASSERT_TRUE(m.ok());
     expectSameComponents(**m, conn);
   }
-}
-
-std::shared_ptr<Volume> ctBone() {
-  const Volume& v = *ct();
-  auto m = seg::threshold(v, storedOf(v, 300), storedOf(v, 3000));
-  return m.ok() ? *m : nullptr;
 }
 
 TEST(ItkSegment, ComponentsCtBone) {
