@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct Dims {
 };
 
 inline Dims dimsOf(const Volume& v) { return {v.dims()[0], v.dims()[1], v.dims()[2]}; }
+
+// Every public function catches std::bad_alloc (a function-try-block) and returns this instead.
+inline Error outOfMemory() { return makeError("seg.out_of_memory", "out of memory during segmentation"); }
 
 inline Error cancelledError() { return makeError("seg.cancelled", "the segmentation was cancelled"); }
 inline bool cancelled(const Progress* p) { return p && p->cancelled(); }

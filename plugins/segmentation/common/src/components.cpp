@@ -11,7 +11,7 @@ namespace cvx::seg {
 
 using namespace detail;
 
-Result<Components> labelComponents(const Volume& mask, int connectivity, Progress* progress) {
+Result<Components> labelComponents(const Volume& mask, int connectivity, Progress* progress) try {
   auto rl = labelMaskRuns(mask, connectivity, false, progress);
   if (!rl.ok()) return rl.error();
   const Dims d = dimsOf(mask);
@@ -36,6 +36,8 @@ Result<Components> labelComponents(const Volume& mask, int connectivity, Progres
   }));
   c.voxels = std::move(rl->voxels);
   return c;
+} catch (const std::bad_alloc&) {
+  return outOfMemory();
 }
 
 Result<VolumePtr> Components::toVolume() const {
@@ -49,7 +51,7 @@ Result<VolumePtr> Components::toVolume() const {
   return v;
 }
 
-Result<VolumePtr> keepLargest(const Volume& mask, int connectivity, Progress* progress) {
+Result<VolumePtr> keepLargest(const Volume& mask, int connectivity, Progress* progress) try {
   auto rl = labelMaskRuns(mask, connectivity, false, progress);
   if (!rl.ok()) return rl.error();
   std::vector<uint8_t> keep(rl->voxels.size(), 0);
@@ -58,10 +60,12 @@ Result<VolumePtr> keepLargest(const Volume& mask, int connectivity, Progress* pr
     if (best == 0 || rl->voxels[l] > rl->voxels[best]) best = l;
   if (best) keep[best] = 1;
   return maskOfRuns(mask, *rl, keep, false, progress);
+} catch (const std::bad_alloc&) {
+  return outOfMemory();
 }
 
 Result<VolumePtr> removeSmallIslands(const Volume& mask, int64_t minVoxels, int connectivity,
-                                     Progress* progress) {
+                                     Progress* progress) try {
   if (minVoxels < 0)
     return makeError("seg.bad_parameter", "the smallest island to keep is negative: " + std::to_string(minVoxels));
   auto rl = labelMaskRuns(mask, connectivity, false, progress);
@@ -69,6 +73,8 @@ Result<VolumePtr> removeSmallIslands(const Volume& mask, int64_t minVoxels, int 
   std::vector<uint8_t> keep(rl->voxels.size(), 0);
   for (size_t l = 1; l < rl->voxels.size(); ++l) keep[l] = rl->voxels[l] >= minVoxels;
   return maskOfRuns(mask, *rl, keep, false, progress);
+} catch (const std::bad_alloc&) {
+  return outOfMemory();
 }
 
 Result<VolumePtr> removeSmallIslandsMl(const Volume& mask, double minMl, int connectivity,

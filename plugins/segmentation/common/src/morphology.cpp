@@ -169,12 +169,14 @@ Status dilateCore(const Volume& mask, double r, bool invert, uint8_t* out, Progr
   });
 }
 
-Result<VolumePtr> morph(const Volume& mask, double r, bool erode, Progress* progress) {
+Result<VolumePtr> morph(const Volume& mask, double r, bool erode, Progress* progress) try {
   CVX_TRY(checkMask(mask));
   auto out = makeMask(mask);
   if (!out.ok()) return out.error();
   CVX_TRY(dilateCore(mask, r, erode, (*out)->as<uint8_t>(), progress));
   return out;
+} catch (const std::bad_alloc&) {
+  return outOfMemory();
 }
 
 }  // namespace
@@ -199,7 +201,7 @@ Result<VolumePtr> close(const Volume& mask, double radiusMm, Progress* progress)
   return morph(**e, radiusMm, true, progress);
 }
 
-Result<std::vector<Index3>> ballOffsets(double radiusMm, const Vec3& spacingMm) {
+Result<std::vector<Index3>> ballOffsets(double radiusMm, const Vec3& spacingMm) try {
   auto ball = makeBall(radiusMm, spacingMm);
   if (!ball.ok()) return ball.error();
   std::vector<Index3> offs;
@@ -208,6 +210,8 @@ Result<std::vector<Index3>> ballOffsets(double radiusMm, const Vec3& spacingMm) 
       for (int i = -ball->ex; i <= ball->ex; ++i)
         if (hd::inBall(i, j, k, spacingMm.x, spacingMm.y, spacingMm.z, radiusMm)) offs.push_back({i, j, k});
   return offs;
+} catch (const std::bad_alloc&) {
+  return outOfMemory();
 }
 
 }  // namespace cvx::seg

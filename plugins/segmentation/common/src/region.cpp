@@ -129,7 +129,7 @@ Status checkBounds(double lo, double hi) {
 
 }  // namespace
 
-Result<VolumePtr> threshold(const Volume& vol, double lo, double hi, int64_t t, Progress* progress) {
+Result<VolumePtr> threshold(const Volume& vol, double lo, double hi, int64_t t, Progress* progress) try {
   CVX_TRY(checkIntensity(vol, t));
   CVX_TRY(checkBounds(lo, hi));
   auto out = makeMask(vol);
@@ -139,10 +139,12 @@ Result<VolumePtr> threshold(const Volume& vol, double lo, double hi, int64_t t, 
   uint8_t* o = (*out)->as<uint8_t>();
   CVX_TRY(withTyped(vol, t, [&](const auto* v) { return rangePass(v, d, lo, hi, 1, o, progress); }));
   return out;
+} catch (const std::bad_alloc&) {
+  return outOfMemory();
 }
 
 Result<VolumePtr> connectedThreshold(const Volume& vol, const std::vector<Index3>& seeds, double lo,
-                                     double hi, int connectivity, int64_t t, Progress* progress) {
+                                     double hi, int connectivity, int64_t t, Progress* progress) try {
   CVX_TRY(checkIntensity(vol, t));
   CVX_TRY(checkBounds(lo, hi));
   CVX_TRY(checkConnectivity(connectivity));
@@ -172,9 +174,11 @@ Result<VolumePtr> connectedThreshold(const Volume& vol, const std::vector<Index3
     addProgress(progress);
   }));
   return out;
+} catch (const std::bad_alloc&) {
+  return outOfMemory();
 }
 
-Result<VolumePtr> fillHoles(const Volume& mask, int connectivity, Progress* progress) {
+Result<VolumePtr> fillHoles(const Volume& mask, int connectivity, Progress* progress) try {
   // The background's components; those with a voxel on the border of the volume stay background.
   auto rl = labelMaskRuns(mask, connectivity, true, progress);
   if (!rl.ok()) return rl.error();
@@ -188,6 +192,8 @@ Result<VolumePtr> fillHoles(const Volume& mask, int connectivity, Progress* prog
         if (borderRow || rl->runs[i].x0 == 0 || rl->runs[i].x1 == d.nx - 1) outside[rl->label[i]] = 1;
     }
   return maskOfRuns(mask, *rl, outside, true, progress);
+} catch (const std::bad_alloc&) {
+  return outOfMemory();
 }
 
 }  // namespace cvx::seg
