@@ -9,6 +9,7 @@
 
 #include <cmath>
 
+#include <cvx/core/transfer.h>
 #include <cvx/viewstate/render_view.h>
 #include <cvx/viewstate/seg_overlay.h>
 #include <cvx/viewstate/state.h>
@@ -190,4 +191,74 @@ TEST(SegDisplay, TheStateRefusesAnotherGridAndDropsSegmentationsWithTheirLayer) 
   EXPECT_TRUE(s.segmentations().empty());
   EXPECT_EQ(s.activeSegment(), (std::pair<int, int>{-1, -1}));
   EXPECT_GE(events, 2);
+}
+
+// A linear ramp (trilinear reproduces it exactly): each pixel's value is known from its world
+// point, and the preview tints exactly the pixels whose value lies in [lo, hi].
+TEST(SegDisplay, TheThresholdPreviewTintsThePixelsInItsRangeAndItsPresetHoldsOnlyThatRange) {
+  auto v = Volume::create(PixelType::Float32, {40, 36, 20, 1});
+  ASSERT_TRUE(v.ok());
+  Geometry& g = (*v)->geometry;
+  g.spacingMm = {1.0, 1.2, 2.0};
+  g.originMm = {-10, -5, 3};
+  (*v)->info.windows = {{0, 4000, ""}};
+  auto f = [](Vec3 w) { return 30.0 * w.x - 20.0 * w.y + 5.0 * w.z; };
+  float* p = (*v)->as<float>();
+  for (int k = 0; k < 20; ++k)
+    for (int j = 0; j < 36; ++j)
+      for (int i = 0; i < 40; ++i) *p++ = static_cast<float>(f(g.worldAt(i, j, k)));
+  ViewerState s;
+  s.addLayer(*v);
+  ThresholdPreview t;
+  t.on = true;
+  t.lo = 200;
+  t.hi = -100;  // swapped
+  t.rgb = {0, 255, 0};
+  t.opacity = 1;
+  int events = 0;
+  auto sub = s.subscribe([&](const ChangeEvent& e) { events += (e.what & kSegmentation) && (e.what & kView3d); });
+  s.setThresholdPreview(t);
+  EXPECT_EQ(events, 1);
+  EXPECT_EQ(s.thresholdPreview().lo, -100);
+  ViewRenderer r;
+  const int w = 160, h = 140;
+  for (int view = 0; view < 3; ++view) {
+    auto img = r.draw(s, view, w, h);
+    ASSERT_TRUE(img.ok());
+    const PixelFrame fr = s.pixelFrame(view, w, h);
+    const Vec3 lo = g.worldAt(-0.5, -0.5, -0.5), hi = g.worldAt(39.5, 35.5, 19.5);
+    int tinted = 0, clear = 0;
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        const Vec3 wp = fr.worldAt(x, y);
+        // well inside the grid (the clamped rim is not linear)
+        if (wp.x < lo.x + 1 || wp.x > hi.x - 1 || wp.y < lo.y + 1.2 || wp.y > hi.y - 1.2 || wp.z < lo.z + 2 ||
+            wp.z > hi.z - 2)
+          continue;
+        const double value = f(wp);
+        const uint32_t px = (*img)->pixels[static_cast<size_t>(y) * w + x];
+        const bool green = ch(px, 1) == 255 && ch(px, 0) == 0;
+        if (value > -100 + 0.01 && value < 200 - 0.01) {
+          EXPECT_TRUE(green) << view << " " << value;
+          ++tinted;
+        }
+        if (value < -100 - 0.01 || value > 200 + 0.01) {
+          EXPECT_FALSE(green) << view << " " << value;
+          ++clear;
+        }
+      }
+    EXPECT_GT(tinted, 100) << view;
+    EXPECT_GT(clear, 100) << view;
+  }
+  // The 3D preview's table: opaque inside the range, clear outside.
+  const TransferPreset preset = thresholdPreset(s.thresholdPreview());
+  auto table = buildTransferTable(preset.points, preset.unitDistanceMm);
+  ASSERT_TRUE(table.ok());
+  const auto tf = table->view();
+  for (double x : {-99.0, 0.0, 150.0, 199.0}) EXPECT_GT(hd::tfLookup(tf, static_cast<float>(x)).sigma, 1.0f) << x;
+  for (double x : {-101.0, -500.0, 201.0, 900.0}) EXPECT_EQ(hd::tfLookup(tf, static_cast<float>(x)).sigma, 0.0f) << x;
+  t.on = false;
+  s.setThresholdPreview(t);
+  auto img = r.draw(s, 0, w, h);
+  for (uint32_t px : (*img)->pixels) ASSERT_FALSE(ch(px, 1) == 255 && ch(px, 0) == 0);
 }

@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include <cvx/viewstate/crop_3d.h>
+#include <cvx/viewstate/seg_overlay.h>
 #include <cvx/viewstate/tf_presets.h>
 
 namespace cvx::viewer {
@@ -56,6 +57,12 @@ void VolumeView::changed() {
 }
 
 bool VolumeView::loadPreset() {
+  if (const view::ThresholdPreview& t = state_.thresholdPreview(); t.on && t.layer == 0) {  // the threshold tool's
+    preset_ = view::thresholdPreset(t);
+    presetName_.clear();
+    error_.clear();
+    return true;
+  }
   if (const view::TransferPreset* edited = state_.editedPreset3d()) {  // the transfer-function editor's
     preset_ = *edited;
     presetName_.clear();  // a preset chosen after the edit is read again

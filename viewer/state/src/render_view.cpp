@@ -110,17 +110,22 @@ Result<const RgbaImage*> ViewRenderer::draw(const ViewerState& state, int view, 
     s.slabMm = v.slabMm;
     s.mode = v.slabMode;
     ++lastReslices_;
-    if (fused) {
-      drawSegmentations(state, drawn, frame, image_);
-      return &image_;
-    }
+    if (fused) return overlays(state, drawn, frame);
   }
   const int64_t bands = std::min<int64_t>(height, int64_t{ThreadPool::global().size() + 1} * 4);
   const int64_t rows = (height + bands - 1) / bands;
   CVX_TRY(ThreadPool::global().parallelFor((height + rows - 1) / rows, [&](int64_t b) {
     mapRows(b * rows, std::min<int64_t>(height, (b + 1) * rows));
   }));
+  return overlays(state, drawn, frame);
+}
+
+const RgbaImage* ViewRenderer::overlays(const ViewerState& state, const std::vector<int>& drawn,
+                                        const PixelFrame& frame) {
   drawSegmentations(state, drawn, frame, image_);
+  const ThresholdPreview& t = state.thresholdPreview();
+  if (t.on && std::find(drawn.begin(), drawn.end(), t.layer) != drawn.end())
+    drawThresholdPreview(t, values(t.layer), image_);
   return &image_;
 }
 

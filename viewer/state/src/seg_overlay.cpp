@@ -92,4 +92,27 @@ void drawSegmentations(const ViewerState& state, const std::vector<int>& layers,
   }
 }
 
+void drawThresholdPreview(const ThresholdPreview& t, const std::vector<float>& values, RgbaImage& image) {
+  if (!t.on || values.size() != image.pixels.size()) return;
+  const float lo = static_cast<float>(t.lo), hi = static_cast<float>(t.hi);
+  uint32_t* px = image.pixels.data();
+  forRows(image.height, [&](int y0, int y1) {
+    for (size_t p = static_cast<size_t>(y0) * image.width, e = static_cast<size_t>(y1) * image.width; p < e; ++p)
+      if (values[p] >= lo && values[p] <= hi) px[p] = blend(px[p], t.rgb, t.opacity);
+  });
+}
+
+TransferPreset thresholdPreset(const ThresholdPreview& t) {
+  TransferPreset p;
+  p.name = "threshold";
+  p.title = "threshold preview";
+  const float r = t.rgb[0] / 255.0f, g = t.rgb[1] / 255.0f, b = t.rgb[2] / 255.0f;
+  // Clear below lo (the first point holds below the table), a step up at lo (equal values make a
+  // step: checkTransferPoints), down just past hi, clear beyond.
+  const double d = std::max(1e-3, 1e-6 * std::max(std::abs(t.lo), std::abs(t.hi)));
+  p.points = {{t.lo - d, r, g, b, 0}, {t.lo, r, g, b, 0}, {t.lo, r, g, b, 0.9f}, {t.hi, r, g, b, 0.9f},
+              {t.hi + d, r, g, b, 0}};
+  return p;
+}
+
 }  // namespace cvx::view

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 
 namespace cvx::view {
 namespace {
@@ -95,6 +96,13 @@ void ViewerState::segmentationEdited(int index) {
   if (activeSeg_.first == index && activeSeg_.second >= static_cast<int>(s.segments.size()))
     activeSeg_.second = static_cast<int>(s.segments.size()) - 1;
   notify(kSegmentation);
+}
+
+void ViewerState::setThresholdPreview(const ThresholdPreview& t) {
+  threshold_ = t;
+  if (threshold_.lo > threshold_.hi) std::swap(threshold_.lo, threshold_.hi);
+  threshold_.opacity = std::isfinite(t.opacity) ? std::clamp(t.opacity, 0.0, 1.0) : 0.5;
+  notify(kSegmentation | kView3d);
 }
 
 void ViewerState::setActiveSegment(int index, int segment) {

@@ -45,6 +45,8 @@ class ViewRenderer {
     SlabMode mode = SlabMode::Mip;
     std::vector<float> values;
   };
+  // The segmentations and the threshold preview over the image of the layers drawn.
+  const RgbaImage* overlays(const ViewerState& state, const std::vector<int>& drawn, const PixelFrame& frame);
   std::vector<Slice> slices_;  // per layer index
   RgbaImage image_;
   int lastReslices_ = 0;

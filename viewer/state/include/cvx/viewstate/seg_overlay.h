@@ -24,4 +24,13 @@ void sliceLabels(const Segmentation& s, size_t layer, const PixelFrame& frame, s
 void drawSegmentations(const ViewerState& state, const std::vector<int>& layers, const PixelFrame& frame,
                        RgbaImage& image);
 
+// The threshold preview over `image`: pixels whose value (values: the preview layer's resliced
+// modality values for this image, NaN outside the volume) lies in [lo, hi] take its colour at its
+// opacity. Nothing when the preview is off.
+void drawThresholdPreview(const ThresholdPreview& t, const std::vector<float>& values, RgbaImage& image);
+
+// The 3D view's transfer function for the preview: the range [lo, hi] in the preview's colour,
+// nearly opaque per millimetre, shaded; nothing outside it.
+TransferPreset thresholdPreset(const ThresholdPreview& t);
+
 }  // namespace cvx::view

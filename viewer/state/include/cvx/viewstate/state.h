@@ -66,6 +66,18 @@ struct SegmentDisplay {
   double opacity = 0.5;  // of the fill over the image (an outline is drawn opaque)
 };
 
+// The threshold tool's live preview: while on, every 2D view that draws `layer` tints the pixels
+// whose value (in the layer's modality units, as resliced for the view) lies in [lo, hi], and the
+// 3D view draws that range (thresholdPreset) instead of its preset. Moving the slider re-maps the
+// views' cached values: nothing is resliced or segmented until the tool applies.
+struct ThresholdPreview {
+  bool on = false;
+  int layer = 0;
+  double lo = 0, hi = 0;
+  std::array<uint8_t, 3> rgb{255, 220, 0};
+  double opacity = 0.5;
+};
+
 // A segmentation (core/segmentation.h) shown over the image layer it was made on: every view that
 // draws that layer draws it, in fill or outline, in step. The segmentation is shared with the tools
 // that edit it (they call ViewerState::segmentationEdited after a change).
@@ -213,6 +225,9 @@ class ViewerState {
   // default display.
   void segmentationEdited(int index);
   std::pair<int, int> activeSegment() const { return activeSeg_; }
+  // The threshold preview (kSegmentation | kView3d); lo > hi is swapped.
+  const ThresholdPreview& thresholdPreview() const { return threshold_; }
+  void setThresholdPreview(const ThresholdPreview& t);
   void setActiveSegment(int index, int segment);
 
   // Frames of reference: a layer whose FrameOfReferenceUID differs from the reference layer's is
@@ -244,6 +259,7 @@ class ViewerState {
   std::vector<Layer> layers_;
   std::vector<SegmentationLayer> segs_;
   std::pair<int, int> activeSeg_{-1, -1};
+  ThresholdPreview threshold_;
   std::vector<View> views_;
   std::vector<Vec3> ownCursor_;       // per view, used while it is unlinked
   std::vector<Orientation> home_;     // per view, the orientation reset() returns to
