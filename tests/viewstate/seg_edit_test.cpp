@@ -248,6 +248,12 @@ TEST(SegEdit, HistoryHoldsBricksNotVolumes) {
     EXPECT_TRUE(ed.historyBytes() <= 2000 || ed.undoSteps() == 1) << ed.historyBytes();
   }
   EXPECT_LT(ed.undoSteps(), 21u);
+  ed.clearHistory();
+  EXPECT_EQ(ed.historyBytes(), 0u);
+  EXPECT_FALSE(ed.canUndo());
+  ASSERT_TRUE(ed.beginStroke(0, BrushMode::Paint).ok());
+  ASSERT_TRUE(ed.dab(BrushSphere{{200.3, 30.3, 40.1}, 4.0}).ok());
+  ASSERT_TRUE(ed.endStroke().ok());
   EXPECT_GE(ed.undoSteps(), 1u);
   const int64_t before = seg.voxelCount(0);
   ASSERT_TRUE(ed.undo());  // the last stroke's ball goes
@@ -283,7 +289,7 @@ namespace {
 // A square of half-size a on the plane (c, n), cut through a full segment on an oblique grid;
 // expected: the voxels whose centres, projected along the view (parallel) or from the eye
 // (perspective) onto the plane, land inside the square, written out here per voxel.
-void scissorsSquare(bool perspective, ScissorsMode mode, bool alongRows = false) {
+void scissorsSquare(bool perspective, ScissorsMode mode, bool alongRows = false, double eyeMm = 60) {
   const Geometry g = anisoOblique();
   Segmentation seg(kDims, g);
   std::vector<uint8_t> all(static_cast<size_t>(seg.voxelsPerLayer()), 1);
@@ -297,9 +303,9 @@ void scissorsSquare(bool perspective, ScissorsMode mode, bool alongRows = false)
   cut.polygon = {c - e1 * a - e2 * a, c + e1 * a - e2 * a, c + e1 * a + e2 * a, c - e1 * a + e2 * a};
   cut.viewDirection = alongRows ? g.direction[0] : normalized({0.3, -0.2, 1.0});
   cut.perspective = perspective;
-  cut.eye = c - normalized({0.1, 0.1, 1.0}) * 60.0;
+  cut.eye = c - normalized({0.1, 0.1, 1.0}) * eyeMm;
   ASSERT_TRUE(ed.scissors(0, cut, mode).ok());
-  int64_t inside = 0, mismatches = 0;
+  int64_t inside = 0, mismatches = 0, behindInSquare = 0;
   for (int64_t k = 0, m = 0; k < kDims[2]; ++k)
     for (int64_t j = 0; j < kDims[1]; ++j)
       for (int64_t i = 0; i < kDims[0]; ++i, ++m) {
@@ -313,7 +319,9 @@ void scissorsSquare(bool perspective, ScissorsMode mode, bool alongRows = false)
         } else {
           q = p - cut.viewDirection * (dot(n, p - c) / dot(n, cut.viewDirection));
         }
-        const bool in = front && std::fabs(dot(q - c, e1)) < a && std::fabs(dot(q - c, e2)) < a;
+        const bool inSquare = std::fabs(dot(q - c, e1)) < a && std::fabs(dot(q - c, e2)) < a;
+        const bool in = front && inSquare;
+        behindInSquare += !front && inSquare;
         inside += in;
         const bool kept = mode == ScissorsMode::EraseInside ? !in : in;
         mismatches += kept != (layer0(seg)[m] == 1);
@@ -321,6 +329,9 @@ void scissorsSquare(bool perspective, ScissorsMode mode, bool alongRows = false)
   EXPECT_GT(inside, 1000);
   EXPECT_LT(inside, seg.voxelsPerLayer() / 2);
   EXPECT_EQ(mismatches, 0);
+  if (perspective && eyeMm < 25) {  // the rule about the eye matters
+    EXPECT_GT(behindInSquare, 100);
+  }
   EXPECT_EQ(ed.undoSteps(), 1u);
   ASSERT_TRUE(ed.undo());
   EXPECT_EQ(seg.voxelCount(0), seg.voxelsPerLayer());
@@ -337,6 +348,8 @@ TEST(SegEdit, ScissorsParallelSquareCutsExactlyTheProjectedVoxels) {
 TEST(SegEdit, ScissorsPerspectiveSquareCutsExactlyTheProjectedVoxels) {
   scissorsSquare(true, ScissorsMode::EraseInside);
   scissorsSquare(true, ScissorsMode::KeepInside);
+  // The eye inside the volume: the voxels behind it never count as inside.
+  scissorsSquare(true, ScissorsMode::EraseInside, false, 12);
 }
 
 TEST(SegEdit, ScissorsSelfCrossingPolygonFollowsTheEvenOddRule) {

@@ -127,6 +127,12 @@ bool SegEditor::swapStep(Step& s, SegJournal::Op op) {
   return true;
 }
 
+void SegEditor::clearHistory() {
+  undo_.clear();
+  redo_.clear();
+  bytes_ = 0;
+}
+
 bool SegEditor::undo() {
   if (undo_.empty() || stroke_.active) return false;
   Step s = std::move(undo_.back());

@@ -104,6 +104,10 @@ class SegEditor {
   // false when there is nothing to undo/redo (or a stroke is open).
   bool undo();
   bool redo();
+  // Forgets every undo and redo step: call it when the segmentation changed outside the editor
+  // (a plugin's output written into a layer, a file loaded), whose bricks the history does not
+  // know. Such a change is not journalled either: start a new journal after it.
+  void clearHistory();
   // Bytes held by the undo and redo steps (brick images and their bookkeeping).
   size_t historyBytes() const { return bytes_; }
   // The journal's last error (seg.journal_io), or ok.
