@@ -29,7 +29,8 @@ void expectFilterMatch(const Volume& v, int classes) {
   const double oursMs = msSince(t0);
   ASSERT_TRUE(ours.ok()) << ours.error().str();
   T mn = std::numeric_limits<T>::max(), mx = std::numeric_limits<T>::lowest();
-  for (int64_t i = 0; i < v.voxelsPerPhase(); ++i) mn = std::min(mn, v.as<T>()[i]), mx = std::max(mx, v.as<T>()[i]);
+  for (int64_t i = 0; i < v.voxelsPerPhase(); ++i)
+    mn = std::min(mn, v.as<T>()[i]), mx = std::max(mx, v.as<T>()[i]);
   ASSERT_EQ(ours->bins, static_cast<int>(mx) - static_cast<int>(mn) + 1);
   auto in = toItk<T>(v);
   Mask::Pointer theirs;
@@ -56,7 +57,8 @@ void expectFilterMatch(const Volume& v, int classes) {
   }
   const double itkMs = msSince(t0);
   int64_t differ = 0;
-  for (int64_t i = 0; i < v.voxelsPerPhase(); ++i) differ += ours->labels->as<uint8_t>()[i] != theirs->GetBufferPointer()[i];
+  for (int64_t i = 0; i < v.voxelsPerPhase(); ++i)
+    differ += ours->labels->as<uint8_t>()[i] != theirs->GetBufferPointer()[i];
   EXPECT_EQ(differ, 0) << classes << " classes";
   std::printf("%d classes over %d bins: cvx", classes, ours->bins);
   for (double t : ours->thresholds) std::printf(" %.3f", t);
@@ -131,7 +133,8 @@ void expectCalculatorMatch(const Volume& v, int classes, int bins) {
   calc->Compute();
   const auto theirs = calc->GetOutput();  // the upper edges of the classes' last bins
   ASSERT_EQ(theirs.size(), ours->thresholds.size());
-  for (size_t i = 0; i < theirs.size(); ++i) EXPECT_EQ(ours->thresholds[i], theirs[i]) << bins << " bins, threshold " << i;
+  for (size_t i = 0; i < theirs.size(); ++i)
+    EXPECT_EQ(ours->thresholds[i], theirs[i]) << bins << " bins, threshold " << i;
   int64_t differ = 0;
   for (int64_t i = 0; i < v.voxelsPerPhase(); ++i) {
     uint8_t c = 0;

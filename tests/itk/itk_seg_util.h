@@ -38,7 +38,9 @@ typename Img<T>::Pointer toItk(const Volume& v) {
 
 struct MaskCompare {
   int64_t ours = 0, theirs = 0, both = 0, differ = 0;
-  double dice() const { return ours + theirs == 0 ? 1.0 : 2.0 * static_cast<double>(both) / static_cast<double>(ours + theirs); }
+  double dice() const {
+    return ours + theirs == 0 ? 1.0 : 2.0 * static_cast<double>(both) / static_cast<double>(ours + theirs);
+  }
 };
 
 // Foreground is != 0 on both sides (or == theirFg when given).
@@ -120,8 +122,8 @@ inline std::shared_ptr<Volume> randomValues(int64_t nx, int64_t ny, int64_t nz, 
 
 }  // namespace cvx::test
 
-#define CVX_REQUIRE_CT()                                                     \
-  do {                                                                       \
-    CVX_REQUIRE_FOLDER("ct");                                                \
-    ASSERT_NE(::cvx::test::ct(), nullptr) << "the CT did not load";          \
+#define CVX_REQUIRE_CT()                                            \
+  do {                                                              \
+    CVX_REQUIRE_FOLDER("ct");                                       \
+    ASSERT_NE(::cvx::test::ct(), nullptr) << "the CT did not load"; \
   } while (0)

@@ -7,9 +7,9 @@
 
 #include <itkBinaryBallStructuringElement.h>
 #include <itkBinaryDilateImageFilter.h>
+#include <itkBinaryErodeImageFilter.h>
 #include <itkBinaryFillholeImageFilter.h>
 #include <itkBinaryThresholdImageFilter.h>
-#include <itkBinaryErodeImageFilter.h>
 #include <itkConnectedComponentImageFilter.h>
 #include <itkConnectedThresholdImageFilter.h>
 #include <itkFlatStructuringElement.h>
@@ -22,8 +22,8 @@ namespace {
 using Mask = Img<uint8_t>;
 
 template <class T>
-typename Mask::Pointer itkConnectedThreshold(const Volume& v, const std::vector<seg::Index3>& seeds, T lo, T hi,
-                                            int conn) {
+typename Mask::Pointer itkConnectedThreshold(const Volume& v, const std::vector<seg::Index3>& seeds, T lo,
+                                             T hi, int conn) {
   auto f = itk::ConnectedThresholdImageFilter<Img<T>, Mask>::New();
   f->SetInput(toItk<T>(v));
   f->SetLower(lo);
@@ -89,7 +89,8 @@ TEST(ItkSegment, ConnectedThresholdCtLung) {
     const double oursMs = msSince(t0);
     ASSERT_TRUE(ours.ok()) << ours.error().str();
     t0 = std::chrono::steady_clock::now();
-    auto theirs = itkConnectedThreshold<uint16_t>(v, {seed}, static_cast<uint16_t>(lo), static_cast<uint16_t>(hi), conn);
+    auto theirs = itkConnectedThreshold<uint16_t>(v, {seed}, static_cast<uint16_t>(lo),
+                                                  static_cast<uint16_t>(hi), conn);
     const double itkMs = msSince(t0);
     const MaskCompare c = compareMasks(**ours, theirs.GetPointer());
     EXPECT_EQ(c.differ, 0);
@@ -97,8 +98,8 @@ TEST(ItkSegment, ConnectedThresholdCtLung) {
     EXPECT_EQ(c.ours, c.theirs);
     EXPECT_GT(c.ours, 200000) << "a lung is more than 200 000 voxels (0.57 L)";
     std::printf("CT lung from (%lld,%lld,%lld), %d-connected: %lld voxels; cvx %.1f ms, ITK %.1f ms\n",
-                static_cast<long long>(seed.x), static_cast<long long>(seed.y), static_cast<long long>(seed.z), conn,
-                static_cast<long long>(c.ours), oursMs, itkMs);
+                static_cast<long long>(seed.x), static_cast<long long>(seed.y),
+                static_cast<long long>(seed.z), conn, static_cast<long long>(c.ours), oursMs, itkMs);
   }
 }
 
@@ -131,7 +132,8 @@ TEST(ItkSegment, ThresholdCt) {
   const MaskCompare c = compareMasks(**ours, f->GetOutput());
   EXPECT_EQ(c.differ, 0);
   EXPECT_GT(c.ours, 100000);
-  std::printf("CT bone threshold: %lld voxels; cvx %.1f ms, ITK %.1f ms\n", static_cast<long long>(c.ours), oursMs, itkMs);
+  std::printf("CT bone threshold: %lld voxels; cvx %.1f ms, ITK %.1f ms\n", static_cast<long long>(c.ours),
+              oursMs, itkMs);
 }
 
 // ITK's BinaryFillholeImageFilter labels the background with FullyConnected and keeps as background
@@ -184,7 +186,8 @@ void expectSameComponents(const Volume& mask, int conn) {
   f->Update();
   const double itkMs = msSince(t0);
   int64_t n = 0;
-  EXPECT_TRUE(samePartition(ours->labels.data(), f->GetOutput()->GetBufferPointer(), mask.voxelsPerPhase(), &n))
+  EXPECT_TRUE(
+      samePartition(ours->labels.data(), f->GetOutput()->GetBufferPointer(), mask.voxelsPerPhase(), &n))
       << "connectivity " << conn;
   EXPECT_EQ(static_cast<uint64_t>(n), ours->count());
   EXPECT_EQ(f->GetObjectCount(), ours->count());
@@ -213,9 +216,12 @@ using SE = itk::FlatStructuringElement<3>;
 
 SE seFromOffsets(const std::vector<seg::Index3>& offs) {
   int64_t e[3] = {0, 0, 0};
-  for (const auto& o : offs) e[0] = std::max(e[0], std::abs(o.x)), e[1] = std::max(e[1], std::abs(o.y)), e[2] = std::max(e[2], std::abs(o.z));
+  for (const auto& o : offs)
+    e[0] = std::max(e[0], std::abs(o.x)), e[1] = std::max(e[1], std::abs(o.y)),
+    e[2] = std::max(e[2], std::abs(o.z));
   auto img = Img<bool>::New();
-  Img<bool>::SizeType size = {{static_cast<itk::SizeValueType>(2 * e[0] + 1), static_cast<itk::SizeValueType>(2 * e[1] + 1),
+  Img<bool>::SizeType size = {{static_cast<itk::SizeValueType>(2 * e[0] + 1),
+                               static_cast<itk::SizeValueType>(2 * e[1] + 1),
                                static_cast<itk::SizeValueType>(2 * e[2] + 1)}};
   img->SetRegions(Img<bool>::RegionType(size));
   img->Allocate();
@@ -313,8 +319,8 @@ void expectCtBoneMorph(const Volume& bone, bool erode) {
   EXPECT_EQ(c.ours, c.theirs);
   EXPECT_GT(c.ours, 1000);
   std::printf("CT bone (%lld slices) %s 2 mm: %lld voxels; cvx %.1f ms, ITK %.1f ms\n",
-              static_cast<long long>(bone.dims()[2]), erode ? "erode" : "dilate", static_cast<long long>(c.ours),
-              oursMs, itkMs);
+              static_cast<long long>(bone.dims()[2]), erode ? "erode" : "dilate",
+              static_cast<long long>(c.ours), oursMs, itkMs);
 }
 
 TEST(ItkSegment, DilateCtBone) {

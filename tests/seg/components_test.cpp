@@ -38,7 +38,9 @@ TEST(SegComponents, CubesSizesAndRasterOrder) {
   EXPECT_EQ(six->voxels[3], 64);
   EXPECT_EQ(six->voxels[4], 27);
   EXPECT_EQ(six->voxels[0], 24 * 20 * 16 - 8 - 125 - 64 - 27);
-  auto label = [&](const Components& c, int64_t x, int64_t y, int64_t z) { return c.labels[(z * 20 + y) * 24 + x]; };
+  auto label = [&](const Components& c, int64_t x, int64_t y, int64_t z) {
+    return c.labels[(z * 20 + y) * 24 + x];
+  };
   EXPECT_EQ(label(*six, 1, 1, 1), 1u);
   EXPECT_EQ(label(*six, 19, 6, 7), 2u);
   EXPECT_EQ(label(*six, 8, 8, 8), 3u);
@@ -131,7 +133,8 @@ TEST(SegComponents, RandomMasksEqualBreadthFirstSearch) {
 
 TEST(SegComponents, TooManyForUInt16AndErrors) {
   // A 3D checkerboard is 67584 single-voxel components under 6-connectivity (one under 26).
-  auto m = maskPhantom(64, 64, 33, {1, 1, 1}, [](int64_t x, int64_t y, int64_t z) { return (x + y + z) % 2 == 0; });
+  auto m = maskPhantom(64, 64, 33, {1, 1, 1},
+                       [](int64_t x, int64_t y, int64_t z) { return (x + y + z) % 2 == 0; });
   auto six = labelComponents(*m, 6);
   ASSERT_TRUE(six.ok());
   EXPECT_EQ(six->count(), 67584u);

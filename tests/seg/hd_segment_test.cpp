@@ -28,7 +28,7 @@ TEST(HdSegment, SixNeighboursAreTheFaces) {
     got.insert({o.dx, o.dy, o.dz});
     EXPECT_TRUE(isNeighbour(6, o.dx, o.dy, o.dz));
   }
-  const std::set<std::tuple<int, int, int>> faces{{-1, 0, 0}, {1, 0, 0}, {0, -1, 0},
+  const std::set<std::tuple<int, int, int>> faces{{-1, 0, 0}, {1, 0, 0},  {0, -1, 0},
                                                   {0, 1, 0},  {0, 0, -1}, {0, 0, 1}};
   EXPECT_EQ(got, faces);
   EXPECT_FALSE(isNeighbour(6, 1, 1, 0));

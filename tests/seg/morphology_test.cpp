@@ -61,7 +61,8 @@ int64_t diffTo(const Volume& got, const std::vector<uint8_t>& want) {
 TEST(SegMorphology, DilatingOneVoxelGivesTheBall) {
   const Vec3 s{0.7, 0.9, 1.6};
   const double r = 3.1;
-  auto m = test::maskPhantom(21, 19, 13, s, [](int64_t x, int64_t y, int64_t z) { return x == 10 && y == 9 && z == 6; });
+  auto m = test::maskPhantom(21, 19, 13, s,
+                             [](int64_t x, int64_t y, int64_t z) { return x == 10 && y == 9 && z == 6; });
   auto d = dilate(*m, r);
   ASSERT_TRUE(d.ok()) << d.error().str();
   test::expectMaskOf(**d, *m);
@@ -108,15 +109,14 @@ TEST_P(SegMorphologyRandom, EqualsBruteForce) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Balls, SegMorphologyRandom,
-    ::testing::Values(Case{{1, 1, 1}, 2.0},          // voxels exactly on the sphere
-                      Case{{1, 1, 1}, 1.0},          // the 6-neighbourhood
-                      Case{{1, 1, 1}, std::sqrt(3.0)},  // the 26-neighbourhood
-                      Case{{0.5, 0.8, 2.0}, 1.7},    // anisotropic: flat along z
-                      Case{{0.7, 0.7, 0.7}, 2.1},    // 3 x 0.7 is not 2.1 in double
-                      Case{{0.9765625, 0.9765625, 3.0}, 2.0},  // the CT's spacing
-                      Case{{0.6, 0.45, 0.8}, 3.3}));
+INSTANTIATE_TEST_SUITE_P(Balls, SegMorphologyRandom,
+                         ::testing::Values(Case{{1, 1, 1}, 2.0},             // voxels exactly on the sphere
+                                           Case{{1, 1, 1}, 1.0},             // the 6-neighbourhood
+                                           Case{{1, 1, 1}, std::sqrt(3.0)},  // the 26-neighbourhood
+                                           Case{{0.5, 0.8, 2.0}, 1.7},       // anisotropic: flat along z
+                                           Case{{0.7, 0.7, 0.7}, 2.1},       // 3 x 0.7 is not 2.1 in double
+                                           Case{{0.9765625, 0.9765625, 3.0}, 2.0},  // the CT's spacing
+                                           Case{{0.6, 0.45, 0.8}, 3.3}));
 
 TEST(SegMorphology, RadiusBelowEverySpacingChangesNothing) {
   auto m = test::randomMask(16, 15, 14, {1, 1.2, 2}, 0.3, 3);
@@ -135,7 +135,8 @@ TEST(SegMorphology, ErosionKeepsTheBorderAndDilationDoesNotWrap) {
   // dilates into the volume only.
   auto full = test::maskPhantom(9, 9, 9, {1, 1, 1}, [](int64_t, int64_t, int64_t) { return true; });
   EXPECT_EQ(countNonZero(**erode(*full, 3)), 729);
-  auto corner = test::maskPhantom(9, 9, 9, {1, 1, 1}, [](int64_t x, int64_t y, int64_t z) { return !x && !y && !z; });
+  auto corner =
+      test::maskPhantom(9, 9, 9, {1, 1, 1}, [](int64_t x, int64_t y, int64_t z) { return !x && !y && !z; });
   EXPECT_EQ(countNonZero(**dilate(*corner, 1)), 4);
   EXPECT_EQ(test::at(**dilate(*corner, 1), 8, 0, 0), 0);
 }

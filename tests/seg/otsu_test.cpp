@@ -161,7 +161,8 @@ TEST(SegMultiOtsu, ThreeModesMatchBruteForce) {
   // Four classes on skewed data, against the brute force as well.
   std::mt19937 rng(9);
   std::normal_distribution<double> n(0, 1);
-  auto s = phantom<float>(20, 20, 10, {1, 1, 1}, [&](int64_t x, int64_t, int64_t) { return n(rng) + 0.3 * x; });
+  auto s =
+      phantom<float>(20, 20, 10, {1, 1, 1}, [&](int64_t x, int64_t, int64_t) { return n(rng) + 0.3 * x; });
   auto four = multiOtsu(*s, 4, 32);
   ASSERT_TRUE(four.ok());
   const auto want4 = bruteOtsu(valuesOf(*s), 32, 4);

@@ -66,11 +66,11 @@ void checkThresholdRamp(double lo, double hi) {
 }
 
 TEST(SegThreshold, InclusiveBoundsForEveryType) {
-  checkThresholdRamp<int16_t>(-20, 100);      // integer bounds: both ends inside
-  checkThresholdRamp<int16_t>(-20.5, 99.5);   // fractional bounds
-  checkThresholdRamp<int16_t>(-1e9, 40000);   // beyond the type's range
+  checkThresholdRamp<int16_t>(-20, 100);     // integer bounds: both ends inside
+  checkThresholdRamp<int16_t>(-20.5, 99.5);  // fractional bounds
+  checkThresholdRamp<int16_t>(-1e9, 40000);  // beyond the type's range
   checkThresholdRamp<uint16_t>(12, 200);
-  checkThresholdRamp<uint8_t>(0, 0);          // a single value
+  checkThresholdRamp<uint8_t>(0, 0);  // a single value
   checkThresholdRamp<float>(10.25, 77.0);
 }
 
@@ -88,7 +88,8 @@ TEST(SegThreshold, ReadsTheRequestedPhase) {
   auto r = Volume::create(PixelType::Int16, {4, 4, 2, 3});
   ASSERT_TRUE(r.ok());
   auto v = *r;
-  for (int64_t i = 0; i < v->voxelCount(); ++i) v->as<int16_t>()[i] = static_cast<int16_t>(i / v->voxelsPerPhase());
+  for (int64_t i = 0; i < v->voxelCount(); ++i)
+    v->as<int16_t>()[i] = static_cast<int16_t>(i / v->voxelsPerPhase());
   auto m = threshold(*v, 2, 2, 2);
   ASSERT_TRUE(m.ok());
   EXPECT_EQ((*m)->dims()[3], 1);
@@ -188,8 +189,11 @@ TEST(SegConnectedThreshold, SeedsOutOfRangeGrowNothingAndSeedsOutsideAreErrors) 
 // A hollow ball (shell between 5 and 8 mm at 1 mm spacing): filling gives the solid ball of 8 mm.
 TEST(SegFillHoles, HollowBallBecomesSolid) {
   const Vec3 s{1, 1, 1};
-  auto r2 = [](int64_t x, int64_t y, int64_t z) { return (x - 12) * (x - 12) + (y - 11) * (y - 11) + (z - 10) * (z - 10); };
-  auto shell = maskPhantom(25, 23, 21, s, [&](int64_t x, int64_t y, int64_t z) { return r2(x, y, z) <= 64 && r2(x, y, z) > 25; });
+  auto r2 = [](int64_t x, int64_t y, int64_t z) {
+    return (x - 12) * (x - 12) + (y - 11) * (y - 11) + (z - 10) * (z - 10);
+  };
+  auto shell = maskPhantom(
+      25, 23, 21, s, [&](int64_t x, int64_t y, int64_t z) { return r2(x, y, z) <= 64 && r2(x, y, z) > 25; });
   auto solid = maskPhantom(25, 23, 21, s, [&](int64_t x, int64_t y, int64_t z) { return r2(x, y, z) <= 64; });
   for (const int conn : {6, 26}) {
     auto f = fillHoles(*shell, conn);

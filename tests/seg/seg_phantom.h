@@ -15,10 +15,14 @@ namespace cvx::test {
 
 template <class T>
 constexpr PixelType pixelTypeOf() {
-  if constexpr (std::is_same_v<T, uint8_t>) return PixelType::UInt8;
-  else if constexpr (std::is_same_v<T, int16_t>) return PixelType::Int16;
-  else if constexpr (std::is_same_v<T, uint16_t>) return PixelType::UInt16;
-  else return PixelType::Float32;
+  if constexpr (std::is_same_v<T, uint8_t>)
+    return PixelType::UInt8;
+  else if constexpr (std::is_same_v<T, int16_t>)
+    return PixelType::Int16;
+  else if constexpr (std::is_same_v<T, uint16_t>)
+    return PixelType::UInt16;
+  else
+    return PixelType::Float32;
 }
 
 // A volume of type T whose voxel (x, y, z) is f(x, y, z).
@@ -39,7 +43,8 @@ std::shared_ptr<Volume> phantom(int64_t nx, int64_t ny, int64_t nz, Vec3 spacing
 
 inline std::shared_ptr<Volume> maskPhantom(int64_t nx, int64_t ny, int64_t nz, Vec3 spacing,
                                            const std::function<bool(int64_t, int64_t, int64_t)>& f) {
-  return phantom<uint8_t>(nx, ny, nz, spacing, [&](int64_t x, int64_t y, int64_t z) { return f(x, y, z) ? 1.0 : 0.0; });
+  return phantom<uint8_t>(nx, ny, nz, spacing,
+                          [&](int64_t x, int64_t y, int64_t z) { return f(x, y, z) ? 1.0 : 0.0; });
 }
 
 // A random mask with the given fraction of foreground (seeded: the same every run).

@@ -42,19 +42,26 @@ inline void addTotal(Progress* p, int64_t n) {
 
 inline Status checkConnectivity(int connectivity) {
   if (connectivity != 6 && connectivity != 26)
-    return makeError("seg.bad_connectivity", "connectivity must be 6 or 26, not " + std::to_string(connectivity));
+    return makeError("seg.bad_connectivity",
+                     "connectivity must be 6 or 26, not " + std::to_string(connectivity));
   return {};
 }
 
 // An intensity input: one of the four scalar types and an existing phase.
 inline Status checkIntensity(const Volume& v, int64_t t) {
   switch (v.type()) {
-    case PixelType::UInt8: case PixelType::Int16: case PixelType::UInt16: case PixelType::Float32: break;
+    case PixelType::UInt8:
+    case PixelType::Int16:
+    case PixelType::UInt16:
+    case PixelType::Float32:
+      break;
     default:
-      return makeError("seg.bad_pixel_type", std::string("segmentation needs a scalar volume, not ") + toString(v.type()));
+      return makeError("seg.bad_pixel_type",
+                       std::string("segmentation needs a scalar volume, not ") + toString(v.type()));
   }
   if (t < 0 || t >= v.dims()[3])
-    return makeError("seg.bad_phase", "phase " + std::to_string(t) + " outside 0.." + std::to_string(v.dims()[3] - 1));
+    return makeError("seg.bad_phase",
+                     "phase " + std::to_string(t) + " outside 0.." + std::to_string(v.dims()[3] - 1));
   return {};
 }
 
@@ -77,8 +84,7 @@ inline Result<VolumePtr> makeMask(const Volume& like) {
 // fn(workerIndex, block) for every block in [0, blocks), spread over the global pool; each worker
 // index is used by one thread at a time, so per-worker scratch needs no lock. Stops handing out
 // blocks after a cancel.
-inline Status forBlocks(int64_t blocks, Progress* progress,
-                        const std::function<void(int, int64_t)>& fn) {
+inline Status forBlocks(int64_t blocks, Progress* progress, const std::function<void(int, int64_t)>& fn) {
   auto& pool = ThreadPool::global();
   const int workers = static_cast<int>(std::min<int64_t>(blocks, pool.size() + 1));
   std::atomic<int64_t> next{0};
@@ -104,10 +110,14 @@ template <class Fn>
 decltype(auto) withTyped(const Volume& v, int64_t t, Fn&& fn) {
   const std::byte* p = v.slice(0, t);
   switch (v.type()) {
-    case PixelType::UInt8: return fn(reinterpret_cast<const uint8_t*>(p));
-    case PixelType::Int16: return fn(reinterpret_cast<const int16_t*>(p));
-    case PixelType::UInt16: return fn(reinterpret_cast<const uint16_t*>(p));
-    default: return fn(reinterpret_cast<const float*>(p));
+    case PixelType::UInt8:
+      return fn(reinterpret_cast<const uint8_t*>(p));
+    case PixelType::Int16:
+      return fn(reinterpret_cast<const int16_t*>(p));
+    case PixelType::UInt16:
+      return fn(reinterpret_cast<const uint16_t*>(p));
+    default:
+      return fn(reinterpret_cast<const float*>(p));
   }
 }
 

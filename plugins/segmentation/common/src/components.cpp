@@ -42,7 +42,8 @@ Result<Components> labelComponents(const Volume& mask, int connectivity, Progres
 
 Result<VolumePtr> Components::toVolume() const {
   if (count() > 65535)
-    return makeError("seg.too_many_labels", std::to_string(count()) + " components do not fit a UInt16 volume");
+    return makeError("seg.too_many_labels",
+                     std::to_string(count()) + " components do not fit a UInt16 volume");
   auto v = Volume::create(PixelType::UInt16, {dims[0], dims[1], dims[2], 1}, VoxelInit::Uninitialized);
   if (!v.ok()) return v.error();
   (*v)->geometry = geometry;
@@ -67,7 +68,8 @@ Result<VolumePtr> keepLargest(const Volume& mask, int connectivity, Progress* pr
 Result<VolumePtr> removeSmallIslands(const Volume& mask, int64_t minVoxels, int connectivity,
                                      Progress* progress) try {
   if (minVoxels < 0)
-    return makeError("seg.bad_parameter", "the smallest island to keep is negative: " + std::to_string(minVoxels));
+    return makeError("seg.bad_parameter",
+                     "the smallest island to keep is negative: " + std::to_string(minVoxels));
   auto rl = labelMaskRuns(mask, connectivity, false, progress);
   if (!rl.ok()) return rl.error();
   std::vector<uint8_t> keep(rl->voxels.size(), 0);
@@ -103,15 +105,18 @@ size_t pageRound(size_t bytes) { return (bytes + 4095) / 4096 * 4096; }
 
 void* allocateLabels(size_t bytes) {
   if (bytes < kMapBytes) return ::operator new(bytes);
-  void* p = mmap(nullptr, pageRound(bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+  void* p = mmap(nullptr, pageRound(bytes), PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
   return p;
 }
 
 void freeLabels(void* p, size_t bytes) noexcept {
   if (!p) return;
-  if (bytes < kMapBytes) ::operator delete(p);
-  else munmap(p, pageRound(bytes));
+  if (bytes < kMapBytes)
+    ::operator delete(p);
+  else
+    munmap(p, pageRound(bytes));
 }
 
 }  // namespace cvx::seg::detail

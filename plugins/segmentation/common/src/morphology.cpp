@@ -60,7 +60,8 @@ Result<Ball> makeBall(double r, const Vec3& s) {
     for (int i = 0; i <= b.ex; ++i) {
       const double v = hd::addRn(hd::axisTerm(i, s.x), hd::axisTerm(j, s.y));
       if (v <= lim)
-        b.rankOf[j * w + i] = static_cast<uint16_t>(std::lower_bound(vals.begin(), vals.end(), v) - vals.begin());
+        b.rankOf[j * w + i] =
+            static_cast<uint16_t>(std::lower_bound(vals.begin(), vals.end(), v) - vals.begin());
     }
   b.maxRank.assign(static_cast<size_t>(b.ez + 1), -1);
   for (int k = 0; k <= b.ez; ++k)
@@ -73,7 +74,8 @@ Result<Ball> makeBall(double r, const Vec3& s) {
 enum RowKind : uint8_t { kEmpty, kFull, kMixed };
 
 // x: distance to the nearest foreground voxel of the row, capped at cap; returns the row's kind.
-RowKind rowDistance(const uint8_t* __restrict p, uint16_t* __restrict q, int64_t nx, uint8_t flip, uint16_t cap) {
+RowKind rowDistance(const uint8_t* __restrict p, uint16_t* __restrict q, int64_t nx, uint8_t flip,
+                    uint16_t cap) {
   int64_t fg = 0;
   for (int64_t x = 0; x < nx; ++x) fg += (p[x] != 0) ^ flip;
   if (fg == 0) return kEmpty;
@@ -91,7 +93,8 @@ RowKind rowDistance(const uint8_t* __restrict p, uint16_t* __restrict q, int64_t
   return kMixed;
 }
 
-void minTable(uint16_t* __restrict o, const uint16_t* __restrict q, const uint16_t* __restrict table, int64_t nx) {
+void minTable(uint16_t* __restrict o, const uint16_t* __restrict q, const uint16_t* __restrict table,
+              int64_t nx) {
   for (int64_t x = 0; x < nx; ++x) o[x] = std::min(o[x], table[q[x]]);
 }
 
@@ -148,8 +151,10 @@ Status dilateCore(const Volume& mask, double r, bool invert, uint8_t* out, Progr
           const int64_t yy = y + j;
           if (yy < 0 || yy >= ny || s.kind[yy] == kEmpty) continue;
           const uint16_t* table = b.rankOf.data() + (j < 0 ? -j : j) * w;
-          if (s.kind[yy] == kFull) minConst(o, table[0], nx);
-          else minTable(o, s.dist.data() + yy * nx, table, nx);
+          if (s.kind[yy] == kFull)
+            minConst(o, table[0], nx);
+          else
+            minTable(o, s.dist.data() + yy * nx, table, nx);
         }
       }
     }

@@ -20,19 +20,23 @@ constexpr int kMaxBins = 65536;
 
 template <class T>
 bool countable(T v) {
-  if constexpr (std::is_floating_point_v<T>) return std::isfinite(v);
-  else return true;
+  if constexpr (std::is_floating_point_v<T>)
+    return std::isfinite(v);
+  else
+    return true;
 }
 
 // Table lookups per voxel with the table and output behind restrict pointers (a byte store
 // could otherwise alias the captured table and force a reload per voxel). The tables are indexed
 // by the stored value minus base (the minimum).
 template <class T>
-void countLut(const T* __restrict s, int64_t n, const int32_t* __restrict lut, int64_t base, int64_t* __restrict c) {
+void countLut(const T* __restrict s, int64_t n, const int32_t* __restrict lut, int64_t base,
+              int64_t* __restrict c) {
   for (int64_t i = 0; i < n; ++i) ++c[lut[static_cast<int64_t>(s[i]) - base]];
 }
 template <class T>
-void mapLut(const T* __restrict s, int64_t n, const uint8_t* __restrict lut, int64_t base, uint8_t* __restrict o) {
+void mapLut(const T* __restrict s, int64_t n, const uint8_t* __restrict lut, int64_t base,
+            uint8_t* __restrict o) {
   for (int64_t i = 0; i < n; ++i) o[i] = lut[static_cast<int64_t>(s[i]) - base];
 }
 
@@ -65,8 +69,10 @@ Result<Histogram> histogram(const T* v, const Dims& d, int bins, Progress* progr
   }));
   const double mn = *std::min_element(lo.begin(), lo.end());
   const double mx = *std::max_element(hi.begin(), hi.end());
-  if (!(mn < mx)) return makeError("seg.flat_histogram", "the volume holds a single value (or none): nothing to split");
-  if (bins == 0) bins = std::is_integral_v<T> ? static_cast<int>(std::min<double>(mx - mn + 1, kMaxBins)) : 256;
+  if (!(mn < mx))
+    return makeError("seg.flat_histogram", "the volume holds a single value (or none): nothing to split");
+  if (bins == 0)
+    bins = std::is_integral_v<T> ? static_cast<int>(std::min<double>(mx - mn + 1, kMaxBins)) : 256;
   Histogram h;
   h.bins = {mn, (mx - mn) / bins, bins};
   std::vector<std::vector<int64_t>> local(workers, std::vector<int64_t>(static_cast<size_t>(bins), 0));
@@ -135,8 +141,8 @@ std::vector<int> bestSplit(const Histogram& h, int classes) {
 
 // Writes the class (0 .. classes - 1) of every voxel: the number of class ends below its bin.
 template <class T>
-Status classify(const T* v, const Dims& d, const hd::Bins& bins, const std::vector<int>& last,
-                uint8_t* out, Progress* progress) {
+Status classify(const T* v, const Dims& d, const hd::Bins& bins, const std::vector<int>& last, uint8_t* out,
+                Progress* progress) {
   std::vector<uint8_t> classOfBin(static_cast<size_t>(bins.count));
   for (int b = 0; b < bins.count; ++b) {
     uint8_t c = 0;
@@ -149,7 +155,8 @@ Status classify(const T* v, const Dims& d, const hd::Bins& bins, const std::vect
   if constexpr (std::is_integral_v<T>) {
     const double top = hd::binEdge(bins, bins.count);  // >= max
     lut.resize(static_cast<size_t>(std::max<double>(1, std::floor(top) - bins.min + 2)));
-    for (size_t i = 0; i < lut.size(); ++i) lut[i] = classOfBin[hd::binOf(bins, static_cast<double>(base + static_cast<int64_t>(i)))];
+    for (size_t i = 0; i < lut.size(); ++i)
+      lut[i] = classOfBin[hd::binOf(bins, static_cast<double>(base + static_cast<int64_t>(i)))];
   }
   return forBlocks(d.nz, progress, [&](int, int64_t z) {
     const T* s = v + z * n;
@@ -166,7 +173,8 @@ Status classify(const T* v, const Dims& d, const hd::Bins& bins, const std::vect
 Result<MultiOtsuResult> run(const Volume& vol, int classes, int bins, int64_t t, Progress* progress) try {
   CVX_TRY(checkIntensity(vol, t));
   if (classes < 2 || classes > 8)
-    return makeError("seg.bad_classes", "multi-Otsu splits into 2..8 classes, not " + std::to_string(classes));
+    return makeError("seg.bad_classes",
+                     "multi-Otsu splits into 2..8 classes, not " + std::to_string(classes));
   if (bins < 0 || bins == 1 || bins > kMaxBins)
     return makeError("seg.bad_bins", "the bin count must be 0 (automatic) or 2.." + std::to_string(kMaxBins) +
                                          ", not " + std::to_string(bins));

@@ -92,7 +92,8 @@ Status floodFill(uint8_t* state, const Dims& d, std::vector<RowSpan> stack, int 
       ++nRows;
     }
   const int widen = connectivity == 26 ? 1 : 0;
-  const int32_t nx = static_cast<int32_t>(d.nx), ny = static_cast<int32_t>(d.ny), nz = static_cast<int32_t>(d.nz);
+  const int32_t nx = static_cast<int32_t>(d.nx), ny = static_cast<int32_t>(d.ny),
+                nz = static_cast<int32_t>(d.nz);
   int64_t pops = 0;
   while (!stack.empty()) {
     const RowSpan s = stack.back();

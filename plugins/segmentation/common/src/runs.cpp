@@ -19,8 +19,10 @@ void unite(std::vector<uint32_t>& parent, uint32_t a, uint32_t b) {
   a = findRoot(parent, a);
   b = findRoot(parent, b);
   if (a == b) return;
-  if (a < b) parent[b] = a;
-  else parent[a] = b;
+  if (a < b)
+    parent[b] = a;
+  else
+    parent[a] = b;
 }
 
 }  // namespace
@@ -56,8 +58,10 @@ Status uniteAndLabel(RunLabels& rl, const Dims& d, int connectivity, Progress* p
             ++a;
           } else {
             unite(parent, static_cast<uint32_t>(a), static_cast<uint32_t>(b));
-            if (ra.x1 < rb.x1) ++a;
-            else ++b;
+            if (ra.x1 < rb.x1)
+              ++a;
+            else
+              ++b;
           }
         }
       }
@@ -98,7 +102,8 @@ Result<VolumePtr> maskOfRuns(const Volume& like, const RunLabels& rl, const std:
       const int64_t r = z * d.ny + y;
       for (int64_t i = rl.rowStart[r]; i < rl.rowStart[r + 1]; ++i)
         if (keep[rl.label[i]])
-          std::memset(s + y * d.nx + rl.runs[i].x0, on, static_cast<size_t>(rl.runs[i].x1 - rl.runs[i].x0 + 1));
+          std::memset(s + y * d.nx + rl.runs[i].x0, on,
+                      static_cast<size_t>(rl.runs[i].x1 - rl.runs[i].x0 + 1));
     }
     addProgress(progress);
   }));

@@ -19,8 +19,8 @@ struct Run {
 struct RunLabels {
   std::vector<int64_t> rowStart;  // nz*ny + 1 entries: row r's runs are [rowStart[r], rowStart[r+1])
   std::vector<Run> runs;
-  std::vector<uint32_t> label;    // per run, 1..count
-  std::vector<int64_t> voxels;    // per label; [0]: the voxels in no run
+  std::vector<uint32_t> label;  // per run, 1..count
+  std::vector<int64_t> voxels;  // per label; [0]: the voxels in no run
 };
 
 // Appends the runs of the row's voxels that satisfy inside(x) to out.

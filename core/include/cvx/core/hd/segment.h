@@ -53,9 +53,12 @@ CVX_HD_INLINE Offset3i neighbourOffset(int connectivity, int n) {
   Offset3i o;
   if (connectivity == 6) {
     const int s = (n & 1) ? 1 : -1;
-    if (n < 2) o.dx = s;
-    else if (n < 4) o.dy = s;
-    else o.dz = s;
+    if (n < 2)
+      o.dx = s;
+    else if (n < 4)
+      o.dy = s;
+    else
+      o.dz = s;
     return o;
   }
   const int m = n < 13 ? n : n + 1;  // skip the centre (index 13 of the 27)
@@ -137,8 +140,10 @@ CVX_HD_INLINE int binOf(const Bins& h, double v) {
   if (q >= static_cast<double>(h.count)) return h.count - 1;
   int b = static_cast<int>(q);
   if (b > h.count - 1) b = h.count - 1;
-  if (b > 0 && v < binEdge(h, b)) --b;
-  else if (b < h.count - 1 && v >= binEdge(h, b + 1)) ++b;
+  if (b > 0 && v < binEdge(h, b))
+    --b;
+  else if (b < h.count - 1 && v >= binEdge(h, b + 1))
+    ++b;
   return b;
 }
 

@@ -95,8 +95,7 @@ struct Components {
   Result<VolumePtr> toVolume() const;
 };
 
-Result<Components> labelComponents(const Volume& mask, int connectivity = 26,
-                                   Progress* progress = nullptr);
+Result<Components> labelComponents(const Volume& mask, int connectivity = 26, Progress* progress = nullptr);
 // The largest component (ties: the one that comes first in raster order); an empty mask stays empty.
 Result<VolumePtr> keepLargest(const Volume& mask, int connectivity = 26, Progress* progress = nullptr);
 // Drops the components of fewer than minVoxels voxels.
@@ -140,7 +139,7 @@ Result<OtsuResult> otsu(const Volume& vol, int bins = 0, int64_t t = 0, Progress
 struct MultiOtsuResult {
   std::vector<double> thresholds;  // classes - 1 of them, increasing
   int bins = 0;
-  VolumePtr labels;                // UInt8, 0 .. classes - 1
+  VolumePtr labels;  // UInt8, 0 .. classes - 1
 };
 // classes 2..8; classes x bins^2 is limited to 2e9 (seg.bad_bins beyond).
 Result<MultiOtsuResult> multiOtsu(const Volume& vol, int classes, int bins = 0, int64_t t = 0,
