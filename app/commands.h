@@ -13,6 +13,8 @@ int runRender(const std::vector<std::string>& args);
 int runView(int argc, char** argv, const std::vector<std::string>& args);
 // plugins [--json] [--check]: the plugins found by their manifests (app/cmd_plugins.cpp).
 int runPlugins(const std::vector<std::string>& args);
+// segment PATH --plugin ID [--param k=v ...] --out FILE: one plugin run headless (app/cmd_segment.cpp).
+int runSegment(const std::vector<std::string>& args);
 
 // Exit codes: 0 ok, 1 failure (error printed with its code), 2 usage.
 constexpr int kExitOk = 0, kExitError = 1, kExitUsage = 2;

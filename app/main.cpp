@@ -18,7 +18,9 @@ void usage() {
       "  cinevox render PATH [--series ID] --view axial|coronal|sagittal (--slice N | --mm X)\n"
       "         [--slab MM [--mode mip|minip|mean]] [--wl C,W] [--neurological] --size WxH --out FILE.png\n"
       "                                             draw one slice headless (as the viewer shows it) to a PNG\n"
-      "  cinevox plugins [--json] [--check]         list the plugins found (--check: load each and report errors)\n",
+      "  cinevox plugins [--json] [--check]         list the plugins found (--check: load each and report errors)\n"
+      "  cinevox segment PATH [--series ID] --plugin ID [--param K=V ...] [--name NAME] --out FILE(.dcm|.nrrd|.nii.gz)\n"
+      "                                             run a segmentation plugin headless; .dcm writes a DICOM SEG\n",
       stderr);
 }
 
@@ -37,6 +39,7 @@ int main(int argc, char** argv) {
   if (cmd == "demo") return cvx::app::runDemo(rest);
   if (cmd == "render") return cvx::app::runRender(rest);
   if (cmd == "plugins") return cvx::app::runPlugins(rest);
+  if (cmd == "segment") return cvx::app::runSegment(rest);
   if (cmd == "view") return cvx::app::runView(argc, argv, rest);
   // A bare path opens the viewer on it.
   return cvx::app::runView(argc, argv, args);
