@@ -10,12 +10,14 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QSignalSpy>
 #include <QSlider>
 #include <QTableWidget>
 #include <QTest>
 
 #include "../../viewer/src/main_window.h"
 #include "../../viewer/src/seg_panel.h"
+#include "../../viewer/src/seg_run.h"
 #include "gui_test_util.h"
 #include "test_data.h"
 
@@ -73,4 +75,52 @@ TEST(SegPanelGui, TheCtsRtStructListsItsRoisAndTheDockDrivesTheState) {
   ASSERT_NE(outline, nullptr);
   outline->setChecked(true);
   EXPECT_TRUE(w.state().segmentations()[0].outline);
+}
+
+// The threshold plugin from the dock: its form comes from the manifest, Preview drives the state's
+// live preview as the fields change, Run adds a segment holding exactly the CT's voxels in range
+// (counted here from the CT the window loaded).
+TEST(SegPanelGui, ThresholdPluginPreviewsLiveAndRunsIntoANewSegment) {
+  CVX_REQUIRE_FOLDER("ct");
+  MainWindow w;
+  ASSERT_TRUE(test::showAndOpen(w, 1280, 960, test::dataPath("ct")));
+  w.findChild<QAction*>("showSegments")->trigger();
+  auto* run = w.findChild<viewer::SegRunPanel*>("segRunPanel");
+  ASSERT_NE(run, nullptr);
+  ASSERT_TRUE(run->choose("threshold")) << run->message().toStdString();
+  auto* preview = w.findChild<QCheckBox*>("segPreview");
+  ASSERT_NE(preview, nullptr);
+  ASSERT_TRUE(preview->isEnabled());
+  preview->setChecked(true);
+  run->setField("lower", 150);
+  run->setField("upper", 2000);
+  EXPECT_TRUE(w.state().thresholdPreview().on);
+  EXPECT_EQ(w.state().thresholdPreview().lo, 150);
+  EXPECT_EQ(w.state().thresholdPreview().hi, 2000);
+  QTest::qWait(300);
+  test::saveTour(&w, "ct_threshold_preview");
+  QSignalSpy finished(run, &viewer::SegRunPanel::finished);
+  run->run();
+  ASSERT_TRUE(QTest::qWaitFor([&] { return finished.count() > 0; }, 60000));
+  ASSERT_TRUE(finished.takeFirst().at(0).toBool()) << run->message().toStdString();
+  ASSERT_EQ(w.state().segmentations().size(), 1u);
+  const auto& seg = *w.state().segmentations()[0].segmentation;
+  ASSERT_EQ(seg.segments().size(), 1u);
+  EXPECT_EQ(seg.segments()[0].algorithmName, "threshold");
+  const Volume& ct = *w.state().layers()[0].volume;
+  const double slope = ct.info.rescaleApplied ? 1.0 : ct.info.rescaleSlope;
+  const double intercept = ct.info.rescaleApplied ? 0.0 : ct.info.rescaleIntercept;
+  int64_t expected = 0;
+  const auto& d = ct.dims();
+  for (int64_t k = 0; k < d[2]; ++k)
+    for (int64_t j = 0; j < d[1]; ++j)
+      for (int64_t i = 0; i < d[0]; ++i) {
+        const double hu = ct.valueAt(i, j, k) * slope + intercept;
+        expected += hu >= 150 && hu <= 2000;
+      }
+  EXPECT_EQ(seg.voxelCount(0), expected);
+  preview->setChecked(false);
+  EXPECT_FALSE(w.state().thresholdPreview().on);
+  QTest::qWait(300);
+  test::saveTour(&w, "ct_threshold_segment");
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "seg_panel.h"
 
+#include "seg_run.h"
+
 #include <QCheckBox>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -91,6 +93,7 @@ SegPanel::SegPanel(view::ViewerState& state, QWidget* parent) : QWidget(parent),
   message_ = new QLabel(this);
   message_->setWordWrap(true);
   layout->addWidget(message_);
+  layout->addWidget(new SegRunPanel(state_, this));  // run a plugin: the result is a new segment
 
   connect(open, &QPushButton::clicked, this, &SegPanel::openFile);
   connect(save, &QPushButton::clicked, this, &SegPanel::saveFile);

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: MIT
+#include "seg_run.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <chrono>
+#include <cmath>
+
+namespace cvx::viewer {
+namespace {
+
+// Colours of new segments, in turn (a qualitative palette readable over grey).
+constexpr std::array<std::array<uint8_t, 3>, 6> kPalette{
+    {{128, 174, 128}, {216, 101, 79}, {111, 184, 210}, {241, 214, 145}, {183, 156, 220}, {230, 220, 70}}};
+
+int specIndex(const plugin::Manifest& m, const std::string& name) {
+  for (size_t i = 0; i < m.params.size(); ++i)
+    if (m.params[i].name == name && m.params[i].type == plugin::ParamType::Float) return static_cast<int>(i);
+  return -1;
+}
+
+}  // namespace
+
+SegRunPanel::SegRunPanel(view::ViewerState& state, QWidget* parent) : QWidget(parent), state_(state) {
+  setObjectName("segRunPanel");
+  host_.discover(plugin::defaultSearchPath());
+  for (const plugin::Manifest& m : host_.plugins())
+    if (m.kind == plugin::Kind::Segmenter) segmenters_.push_back(&m);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  plugins_ = new QComboBox(this);
+  plugins_->setObjectName("segPlugin");
+  for (const plugin::Manifest* m : segmenters_) plugins_->addItem(QString::fromStdString(m->name));
+  layout->addWidget(plugins_);
+  form_ = new QWidget(this);
+  formLayout_ = new QFormLayout(form_);
+  formLayout_->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(form_);
+  auto* row = new QHBoxLayout;
+  preview_ = new QCheckBox(tr("Preview"), this);
+  preview_->setObjectName("segPreview");
+  run_ = new QPushButton(tr("Run"), this);
+  run_->setObjectName("segRun");
+  cancel_ = new QPushButton(tr("Cancel"), this);
+  cancel_->setObjectName("segCancel");
+  cancel_->setEnabled(false);
+  row->addWidget(preview_);
+  row->addStretch();
+  row->addWidget(run_);
+  row->addWidget(cancel_);
+  layout->addLayout(row);
+  progress_ = new QProgressBar(this);
+  progress_->setRange(0, 1000);
+  progress_->setVisible(false);
+  layout->addWidget(progress_);
+  message_ = new QLabel(this);
+  message_->setObjectName("segRunMessage");
+  message_->setWordWrap(true);
+  layout->addWidget(message_);
+  for (const Diagnostic& d : host_.problems()) message_->setText(message_->text() + QString::fromStdString(d.str()) + "\n");
+  if (segmenters_.empty()) message_->setText(tr("No segmentation plugin found (cinevox plugins lists the search path)"));
+  timer_ = new QTimer(this);
+  timer_->setInterval(50);
+  connect(timer_, &QTimer::timeout, this, &SegRunPanel::poll);
+  connect(plugins_, &QComboBox::currentIndexChanged, this, [this] { buildForm(); });
+  connect(preview_, &QCheckBox::toggled, this, [this] { updatePreview(); });
+  connect(run_, &QPushButton::clicked, this, &SegRunPanel::run);
+  connect(cancel_, &QPushButton::clicked, this, [this] {
+    if (jobProgress_) jobProgress_->cancel();
+  });
+  buildForm();
+}
+
+SegRunPanel::~SegRunPanel() {
+  if (jobProgress_) jobProgress_->cancel();
+  if (job_.valid()) job_.wait();  // the host (and its libraries) outlive the run
+  if (state_.thresholdPreview().on) state_.setThresholdPreview({});
+}
+
+QString SegRunPanel::message() const { return message_->text(); }
+
+void SegRunPanel::buildForm() {
+  while (formLayout_->rowCount() > 0) formLayout_->removeRow(0);
+  fields_.clear();
+  const int i = plugins_->currentIndex();
+  if (i < 0 || i >= static_cast<int>(segmenters_.size())) return;
+  const plugin::Manifest& m = *segmenters_[static_cast<size_t>(i)];
+  const std::string units = state_.layers().empty() ? std::string() : state_.layers().front().mapping.units;
+  for (const plugin::ParamSpec& p : m.params) {
+    QWidget* w = nullptr;
+    switch (p.type) {
+      case plugin::ParamType::Bool: {
+        auto* c = new QCheckBox(form_);
+        c->setChecked(p.defaultValue != 0);
+        w = c;
+        break;
+      }
+      case plugin::ParamType::Enum: {
+        auto* c = new QComboBox(form_);
+        for (const auto& v : p.enumValues) c->addItem(QString::fromStdString(v));
+        c->setCurrentIndex(static_cast<int>(p.defaultValue));
+        w = c;
+        break;
+      }
+      case plugin::ParamType::Seeds: w = new QLabel(tr("the cursor"), form_); break;
+      default: {
+        auto* s = new QDoubleSpinBox(form_);
+        s->setDecimals(p.type == plugin::ParamType::Int ? 0 : 2);
+        s->setRange(p.hasMin ? p.minValue : -1e9, p.hasMax ? p.maxValue : 1e9);
+        s->setValue(p.defaultValue);
+        const std::string unit = p.unit == "series" ? units : p.unit;
+        if (!unit.empty()) s->setSuffix(QString::fromStdString(" " + unit));
+        connect(s, &QDoubleSpinBox::valueChanged, this, [this] { updatePreview(); });
+        w = s;
+      }
+    }
+    w->setObjectName(QString::fromStdString("param_" + p.name));
+    w->setToolTip(QString::fromStdString(p.description));
+    formLayout_->addRow(QString::fromStdString(p.label.empty() ? p.name : p.label), w);
+    fields_.push_back(w);
+  }
+  preview_->setEnabled(specIndex(m, "lower") >= 0 && specIndex(m, "upper") >= 0);
+  if (!preview_->isEnabled()) preview_->setChecked(false);
+  updatePreview();
+}
+
+bool SegRunPanel::choose(const std::string& id) {
+  for (size_t i = 0; i < segmenters_.size(); ++i)
+    if (segmenters_[i]->id == id) {
+      plugins_->setCurrentIndex(static_cast<int>(i));
+      return true;
+    }
+  return false;
+}
+
+void SegRunPanel::setField(const std::string& name, double value) {
+  for (QWidget* w : fields_)
+    if (w->objectName().toStdString() == "param_" + name)
+      if (auto* s = qobject_cast<QDoubleSpinBox*>(w)) s->setValue(value);
+}
+
+Result<plugin::ParamValues> SegRunPanel::values() const {
+  const int i = plugins_->currentIndex();
+  if (i < 0 || i >= static_cast<int>(segmenters_.size())) return makeError("plugin.not_found", "no plugin chosen");
+  const plugin::Manifest& m = *segmenters_[static_cast<size_t>(i)];
+  plugin::ParamValues given;
+  for (size_t k = 0; k < m.params.size() && k < fields_.size(); ++k) {
+    const plugin::ParamSpec& p = m.params[k];
+    plugin::ParamValue v;
+    v.name = p.name;
+    v.type = p.type;
+    if (auto* s = qobject_cast<QDoubleSpinBox*>(fields_[k])) v.number = s->value();
+    else if (auto* c = qobject_cast<QCheckBox*>(fields_[k])) v.number = c->isChecked();
+    else if (auto* e = qobject_cast<QComboBox*>(fields_[k])) v.number = e->currentIndex(), v.text = e->currentText().toStdString();
+    else if (p.type == plugin::ParamType::Seeds && !state_.layers().empty()) {  // the cursor's voxel
+      const Vec3 c = state_.layers().front().volume->geometry.voxelFromWorld().applyPoint(state_.cursor());
+      v.points = {{std::round(c.x), std::round(c.y), std::round(c.z)}};
+    }
+    given.push_back(v);
+  }
+  return plugin::checkParams(m.params, given);
+}
+
+void SegRunPanel::updatePreview() {
+  view::ThresholdPreview t;
+  const int i = plugins_->currentIndex();
+  if (preview_->isChecked() && preview_->isEnabled() && i >= 0 && i < static_cast<int>(segmenters_.size())) {
+    const plugin::Manifest& m = *segmenters_[static_cast<size_t>(i)];
+    const auto* lo = qobject_cast<QDoubleSpinBox*>(fields_[static_cast<size_t>(specIndex(m, "lower"))]);
+    const auto* hi = qobject_cast<QDoubleSpinBox*>(fields_[static_cast<size_t>(specIndex(m, "upper"))]);
+    if (lo && hi) t.on = true, t.lo = lo->value(), t.hi = hi->value();
+  }
+  const view::ThresholdPreview& now = state_.thresholdPreview();
+  if (t.on != now.on || (t.on && (t.lo != now.lo || t.hi != now.hi))) state_.setThresholdPreview(t);
+}
+
+void SegRunPanel::run() {
+  if (job_.valid() || state_.layers().empty() || !state_.layers().front().volume) return;
+  auto params = values();
+  if (!params.ok()) {
+    message_->setText(QString::fromStdString(params.error().str()));
+    return;
+  }
+  const plugin::Manifest& m = *segmenters_[static_cast<size_t>(plugins_->currentIndex())];
+  jobName_ = m.name;
+  jobProgress_ = std::make_shared<Progress>();
+  plugin::RunOptions options;
+  options.phase = state_.phase();
+  job_ = host_.segmentAsync(m.id, state_.layers().front().volume, *params, jobProgress_, options);
+  run_->setEnabled(false);
+  cancel_->setEnabled(true);
+  progress_->setValue(0);
+  progress_->setVisible(true);
+  message_->setText(tr("Running %1...").arg(QString::fromStdString(m.name)));
+  timer_->start();
+}
+
+void SegRunPanel::poll() {
+  if (!job_.valid()) return;
+  progress_->setValue(static_cast<int>(1000 * jobProgress_->fraction()));
+  if (job_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
+  timer_->stop();
+  done(job_.get());
+}
+
+void SegRunPanel::done(Result<std::shared_ptr<Volume>> labels) {
+  run_->setEnabled(true);
+  cancel_->setEnabled(false);
+  progress_->setVisible(false);
+  jobProgress_.reset();
+  if (!labels.ok()) {
+    message_->setText(QString::fromStdString(labels.error().str()));
+    emit finished(false);
+    return;
+  }
+  // Into the active segmentation when it is on the reference layer, else a new one.
+  int index = state_.activeSegment().first;
+  if (index < 0 || state_.segmentations()[static_cast<size_t>(index)].layer != 0) {
+    auto s = std::make_shared<Segmentation>(Segmentation::onGridOf(*state_.layers().front().volume));
+    auto added = state_.addSegmentation(s, 0, "plugins");
+    if (!added.ok()) {
+      message_->setText(QString::fromStdString(added.error().str()));
+      emit finished(false);
+      return;
+    }
+    index = *added;
+  }
+  Segmentation& seg = *state_.segmentations()[static_cast<size_t>(index)].segmentation;
+  Segment meta;
+  meta.name = jobName_ + " " + std::to_string(seg.segments().size() + 1);
+  meta.rgb = kPalette[seg.segments().size() % kPalette.size()];
+  meta.algorithm = SegmentAlgorithm::Automatic;
+  const plugin::Manifest& m = *segmenters_[static_cast<size_t>(plugins_->currentIndex())];
+  meta.algorithmName = m.id;
+  meta.algorithmVersion = m.version;
+  auto k = seg.addSegment(meta, (*labels)->as<uint8_t>());
+  if (!k.ok()) {
+    message_->setText(QString::fromStdString(k.error().str()));
+    emit finished(false);
+    return;
+  }
+  state_.segmentationEdited(index);
+  state_.setActiveSegment(index, static_cast<int>(*k));
+  message_->setText(tr("%1: %2 mL").arg(QString::fromStdString(meta.name)).arg(seg.volumeMl(*k), 0, 'f', 1));
+  emit finished(true);
+}
+
+}  // namespace cvx::viewer

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+// Running a segmentation plugin from the Segments dock (issue 12): the plugins the host discovers
+// (manifests only; a library loads on first run), a form built from the chosen plugin's parameter
+// specs, a live preview for threshold-like plugins (float parameters "lower" and "upper": the
+// state's ThresholdPreview follows the fields as they change), and Run on a worker thread with
+// progress and Cancel. The result becomes a new segment of the active segmentation of the
+// reference layer (a new segmentation when there is none). A plugin's error is shown with its code;
+// the application lives on.
+#pragma once
+#include <future>
+#include <memory>
+#include <vector>
+
+#include <QWidget>
+
+#include <cvx/core/error.h>
+#include <cvx/core/plugin/host.h>
+#include <cvx/core/progress.h>
+#include <cvx/viewstate/state.h>
+
+class QCheckBox;
+class QComboBox;
+class QFormLayout;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QTimer;
+
+namespace cvx::viewer {
+
+class SegRunPanel : public QWidget {
+  Q_OBJECT
+ public:
+  explicit SegRunPanel(view::ViewerState& state, QWidget* parent = nullptr);
+  ~SegRunPanel() override;
+  // For tests: choose a plugin by id, set a field, run and wait.
+  bool choose(const std::string& id);
+  void setField(const std::string& name, double value);
+  void run();
+  bool running() const { return job_.valid(); }
+  QString message() const;
+
+ signals:
+  void finished(bool ok);
+
+ private:
+  void buildForm();
+  Result<plugin::ParamValues> values() const;
+  void updatePreview();
+  void poll();
+  void done(Result<std::shared_ptr<Volume>> labels);
+
+  view::ViewerState& state_;
+  plugin::PluginHost host_;
+  std::vector<const plugin::Manifest*> segmenters_;
+  QComboBox* plugins_ = nullptr;
+  QWidget* form_ = nullptr;
+  QFormLayout* formLayout_ = nullptr;
+  std::vector<QWidget*> fields_;  // per parameter spec of the chosen plugin
+  QCheckBox* preview_ = nullptr;
+  QPushButton* run_ = nullptr;
+  QPushButton* cancel_ = nullptr;
+  QProgressBar* progress_ = nullptr;
+  QLabel* message_ = nullptr;
+  QTimer* timer_ = nullptr;
+  std::shared_ptr<Progress> jobProgress_;
+  std::future<Result<std::shared_ptr<Volume>>> job_;
+  std::string jobName_;
+};
+
+}  // namespace cvx::viewer
