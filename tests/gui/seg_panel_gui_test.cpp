@@ -16,8 +16,11 @@
 #include <QTest>
 
 #include "../../viewer/src/main_window.h"
+#include "../../viewer/src/plane_view.h"
+#include "../../viewer/src/seg_editing.h"
 #include "../../viewer/src/seg_panel.h"
 #include "../../viewer/src/seg_run.h"
+#include "../../viewer/src/viewport_grid.h"
 #include "gui_test_util.h"
 #include "test_data.h"
 
@@ -123,4 +126,54 @@ TEST(SegPanelGui, ThresholdPluginPreviewsLiveAndRunsIntoANewSegment) {
   EXPECT_FALSE(w.state().thresholdPreview().on);
   QTest::qWait(300);
   test::saveTour(&w, "ct_threshold_segment");
+}
+
+// The Paint tool in the axial view: a drag paints the active segment with a disk of the brush's
+// radius along the path (area 2 r L + pi r^2, in the CT's pixels), undo and redo restore it, and a
+// session that ends without closing (a crash) leaves a journal that the next session recovers.
+TEST(SegPanelGui, PaintingIsUndoableAndAJournalRecoversItAfterACrash) {
+  CVX_REQUIRE_FOLDER("ct");
+  int64_t painted = 0;
+  std::shared_ptr<const Volume> ct;
+  {
+    auto w = std::make_unique<MainWindow>();
+    ASSERT_TRUE(test::showAndOpen(*w, 1280, 960, test::dataPath("ct")));
+    ct = w->state().layers()[0].volume;
+    viewer::SegEditing* editing = w->editing();
+    ASSERT_NE(editing, nullptr);
+    Segment meta;
+    meta.name = "painted";
+    ASSERT_TRUE(editing->addSegment(meta, nullptr).ok());
+    editing->brushMm = 6;
+    w->setTool(viewer::Tool::Paint);
+    viewer::PlaneView* axial = w->viewports()->views()[0];
+    const QPoint a(axial->width() / 2 - 30, axial->height() / 2), b(axial->width() / 2 + 30, axial->height() / 2);
+    const double mmPerPixel = w->state().pixelFrame(0, axial->width(), axial->height()).mmPerPixel;
+    QTest::mousePress(axial, Qt::LeftButton, {}, a);
+    for (int i = 1; i <= 6; ++i) QTest::mouseMove(axial, a + (b - a) * i / 6);
+    QTest::mouseRelease(axial, Qt::LeftButton, {}, b);
+    const auto& seg = *w->state().segmentations()[0].segmentation;
+    painted = seg.voxelCount(0);
+    const double r = 6, len = 60 * mmPerPixel, px = ct->geometry.spacingMm.x * ct->geometry.spacingMm.y;
+    const double expected = (2 * r * len + 3.14159265 * r * r) / px;  // one slice thick
+    EXPECT_NEAR(static_cast<double>(painted), expected, 0.1 * expected);
+    ASSERT_TRUE(editing->undo());
+    EXPECT_EQ(seg.voxelCount(0), 0);
+    ASSERT_TRUE(editing->redo());
+    EXPECT_EQ(seg.voxelCount(0), painted);
+    editing->abandonForTest();  // the window goes as in a crash: the journal stays
+  }
+  view::ViewerState next;
+  next.addLayer(ct);
+  viewer::SegEditing recovering(next, (test::appDataDir() + "/segmentations").toStdString());
+  ASSERT_EQ(recovering.pending().size(), 1u);
+  auto n = recovering.recoverPending();
+  ASSERT_TRUE(n.ok()) << n.error().str();
+  EXPECT_EQ(*n, 1);
+  ASSERT_EQ(next.segmentations().size(), 1u);
+  const auto& back = *next.segmentations()[0].segmentation;
+  ASSERT_EQ(back.segments().size(), 1u);
+  EXPECT_EQ(back.segments()[0].name, "painted");
+  EXPECT_EQ(back.voxelCount(0), painted);
+  EXPECT_TRUE(recovering.pending().empty()) << "the old journal is gone, the new one is live";
 }

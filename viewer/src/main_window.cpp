@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "main_window.h"
+#include "seg_editing.h"
 #include "seg_panel.h"
 
 #include <cstdio>
@@ -16,6 +17,7 @@
 #include <QSettings>
 #include <QSlider>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
@@ -36,6 +38,9 @@ namespace cvx::viewer {
 MainWindow::MainWindow(const QString& screenshotPath, QWidget* parent)
     : QMainWindow(parent), model_(new StudyModel(this)), screenshotPath_(screenshotPath) {
   setWindowTitle("CineVox");
+  editing_ = std::make_unique<SegEditing>(
+      state_, (QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/segmentations").toStdString());
+  tools_.editing = editing_.get();
   loadProtocols();
   buildUi();
   buildToolbar();
@@ -151,7 +156,7 @@ void MainWindow::buildToolbar() {
   bar->addWidget(preset3d_);
   connect(preset3d_, &QComboBox::textActivated, this, [this](const QString& name) { setPreset3d(name.toStdString()); });
   addTfEditorButton(bar, this, state_);  // "Edit TF": the transfer-function editor's dock
-  addSegmentsButton(bar, this, state_);  // "Segments": the segmentations' dock
+  addSegmentsButton(bar, this, state_, editing_.get());  // "Segments": the segmentations' dock
   // The 3D view's crop box: show or hide its edges and face handles (key C in the 3D view), reset it.
   QAction* crop = bar->addAction(tr("Crop"));
   crop->setObjectName("crop3d");
@@ -370,6 +375,7 @@ void MainWindow::onLoadFinished(int index, const QString& error) {
     if (!st.ok()) std::fprintf(stderr, "%s\n", loadError_.toLocal8Bit().constData());
     segPath_.clear();
   }
+  offerRecovery();
   takeScreenshotAndQuit(loadError_.isEmpty());
 }
 

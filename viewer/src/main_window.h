@@ -30,6 +30,7 @@ class QSlider;
 
 namespace cvx::viewer {
 
+class SegEditing;
 class StudyBrowser;
 class StudyModel;
 class ViewportGrid;
@@ -61,6 +62,7 @@ class MainWindow : public QMainWindow {
   QString protocolName() const { return protocol_; }
   int seriesOfLayer(int layer) const;
   ViewTools& tools() { return tools_; }
+  SegEditing* editing() const { return editing_.get(); }
   void setTool(Tool tool);
 
  signals:
@@ -72,6 +74,7 @@ class MainWindow : public QMainWindow {
   void buildToolbar();
   void buildToolsBar();
   void openMeasureSession(const std::string& key);
+  void offerRecovery();  // segmentation edits a crashed session left: recover them? (main_window_tools.cpp)
   void exportMeasurements();
   void loadProtocols();
   void onOpened(const QString& error);
@@ -95,6 +98,7 @@ class MainWindow : public QMainWindow {
   ViewportGrid* grid_ = nullptr;
   view::ViewerState state_;
   ViewTools tools_;
+  std::unique_ptr<SegEditing> editing_;  // segmentation edits, journaled in the user's data folder
   std::unique_ptr<view::MeasureSession> session_;
   std::string sessionKey_;  // the study (UID) whose measurements session_ holds
   int measureListener_ = 0;

@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QKeySequence>
+#include <QMessageBox>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -14,9 +15,21 @@
 #include <cvx/viewstate/measure_export.h>
 
 #include "main_window.h"
+#include "seg_editing.h"
 #include "viewport_grid.h"
 
 namespace cvx::viewer {
+
+void MainWindow::offerRecovery() {
+  if (!screenshotPath_.isEmpty() || !editing_ || editing_->pending().empty()) return;
+  const auto answer = QMessageBox::question(
+      this, tr("Recover segmentation edits"),
+      tr("CineVox did not close cleanly while segmentations were being edited. Recover the edits made on this series?"));
+  if (answer != QMessageBox::Yes) return;
+  auto n = editing_->recoverPending();
+  statusBar()->showMessage(n.ok() ? tr("Recovered %1 segmentation(s)").arg(*n) : QString::fromStdString(n.error().str()),
+                           15000);
+}
 
 void MainWindow::buildToolsBar() {
   addToolBarBreak();  // a second row: the view bar fills the first on a 1280-pixel screen
@@ -26,7 +39,8 @@ void MainWindow::buildToolsBar() {
   toolGroup_ = new QActionGroup(this);
   const std::pair<Tool, const char*> tools[] = {{Tool::Navigate, "Navigate"}, {Tool::Distance, "Distance"},
                                                 {Tool::Angle, "Angle"},       {Tool::Rectangle, "Rectangle"},
-                                                {Tool::Ellipse, "Ellipse"},   {Tool::Freehand, "Freehand"}};
+                                                {Tool::Ellipse, "Ellipse"},   {Tool::Freehand, "Freehand"},
+                                                {Tool::Paint, "Paint"},       {Tool::Erase, "Erase"}};
   for (const auto& [tool, name] : tools) {
     QAction* a = bar->addAction(tr(name));
     a->setObjectName(QString("tool%1").arg(name));

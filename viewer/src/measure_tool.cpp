@@ -23,7 +23,9 @@ std::optional<view::MeasureKind> kindOf(Tool t) {
     case Tool::Rectangle: return view::MeasureKind::Rectangle;
     case Tool::Ellipse: return view::MeasureKind::Ellipse;
     case Tool::Freehand: return view::MeasureKind::Freehand;
-    case Tool::Navigate: break;
+    case Tool::Navigate:
+    case Tool::Paint:
+    case Tool::Erase: break;
   }
   return std::nullopt;
 }

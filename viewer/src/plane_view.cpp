@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "plane_view.h"
 
+#include "seg_editing.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -55,6 +57,12 @@ void PlaneView::paintEvent(QPaintEvent*) {
                      QImage::Format_RGBA8888);
   p.drawImage(0, 0, image);
   drawOverlay(p);
+  if ((tools_.tool == Tool::Paint || tools_.tool == Tool::Erase) && tools_.editing && rect().contains(hover_)) {
+    const double r = tools_.editing->brushMm / state_.pixelFrame(view_, width(), height()).mmPerPixel;
+    p.setPen(QPen(tools_.tool == Tool::Paint ? QColor(255, 255, 255) : QColor(255, 90, 90), 1));
+    p.setBrush(Qt::NoBrush);
+    p.drawEllipse(QPointF(hover_), r, r);  // the brush
+  }
 }
 
 void PlaneView::wheelEvent(QWheelEvent* e) {
@@ -80,6 +88,13 @@ void PlaneView::mousePressEvent(QMouseEvent* e) {
   button_ = e->button();
   pressAt_ = lastAt_ = e->position().toPoint();
   dragged_ = false;
+  if (button_ == Qt::LeftButton && !(e->modifiers() & Qt::ControlModifier) && tools_.editing &&
+      (tools_.tool == Tool::Paint || tools_.tool == Tool::Erase)) {
+    painting_ = tools_.editing->beginStroke(tools_.tool == Tool::Paint ? view::BrushMode::Paint
+                                                                       : view::BrushMode::Erase).ok();
+    if (painting_) brushAt(e->position());
+    return;
+  }
   measuring_ = button_ == Qt::LeftButton && !(e->modifiers() & Qt::ControlModifier) &&
                measure_.press(tools_, e->position(), width(), height());
   if (measuring_) update();
@@ -88,6 +103,11 @@ void PlaneView::mousePressEvent(QMouseEvent* e) {
 void PlaneView::mouseMoveEvent(QMouseEvent* e) {
   const QPoint at = e->position().toPoint();
   hover_ = at;
+  if (painting_) {
+    brushAt(e->position());
+    return;
+  }
+  if (tools_.tool == Tool::Paint || tools_.tool == Tool::Erase) update();  // the brush outline follows
   if (measure_.busy() && (measuring_ || button_ == Qt::NoButton)) {
     measure_.move(tools_, e->position(), width(), height());
     update();
@@ -117,7 +137,19 @@ void PlaneView::mouseMoveEvent(QMouseEvent* e) {
   }
 }
 
+void PlaneView::brushAt(QPointF at) {
+  const auto f = state_.pixelFrame(view_, width(), height());
+  const Vec3 n = normalized(cross(f.du, f.dv));
+  (void)tools_.editing->dab(f.worldAt(at.x(), at.y()), n);
+}
+
 void PlaneView::mouseReleaseEvent(QMouseEvent* e) {
+  if (painting_ && e->button() == Qt::LeftButton) {
+    (void)tools_.editing->endStroke();
+    painting_ = false;
+    button_ = Qt::NoButton;
+    return;
+  }
   if (measuring_ && e->button() == Qt::LeftButton) {
     measure_.release(tools_, e->position(), width(), height());
     measuring_ = false;

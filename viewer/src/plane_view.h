@@ -51,6 +51,8 @@ class PlaneView : public QWidget {
   Qt::MouseButton button_ = Qt::NoButton;
   bool dragged_ = false;
   bool measuring_ = false;  // the left button went to the measure tool
+  bool painting_ = false;   // the left button is brushing a segment (Paint, Erase)
+  void brushAt(QPointF at);
 };
 
 }  // namespace cvx::viewer

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "seg_panel.h"
 
+#include "seg_editing.h"
 #include "seg_run.h"
 
 #include <QCheckBox>
+#include <QDoubleSpinBox>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -57,7 +59,8 @@ Status openSegmentation(view::ViewerState& state, const std::string& path, std::
   return {};
 }
 
-SegPanel::SegPanel(view::ViewerState& state, QWidget* parent) : QWidget(parent), state_(state) {
+SegPanel::SegPanel(view::ViewerState& state, SegEditing* editing, QWidget* parent)
+    : QWidget(parent), state_(state), editing_(editing) {
   setObjectName("segPanel");
   auto* layout = new QVBoxLayout(this);
   auto* buttons = new QHBoxLayout;
@@ -93,7 +96,37 @@ SegPanel::SegPanel(view::ViewerState& state, QWidget* parent) : QWidget(parent),
   message_ = new QLabel(this);
   message_->setWordWrap(true);
   layout->addWidget(message_);
-  layout->addWidget(new SegRunPanel(state_, this));  // run a plugin: the result is a new segment
+  if (editing_) {  // new segments, the brush's size, undo and redo of the edits
+    auto* edit = new QHBoxLayout;
+    auto* add = new QPushButton(tr("New segment"), this);
+    add->setObjectName("segNew");
+    auto* brush = new QDoubleSpinBox(this);
+    brush->setObjectName("segBrush");
+    brush->setRange(0.2, 100);
+    brush->setValue(editing_->brushMm);
+    brush->setSuffix(" mm");
+    brush->setToolTip(tr("The brush's radius (Paint and Erase tools)"));
+    auto* undo = new QPushButton(tr("Undo"), this);
+    undo->setObjectName("segUndo");
+    auto* redo = new QPushButton(tr("Redo"), this);
+    redo->setObjectName("segRedo");
+    edit->addWidget(add);
+    edit->addWidget(brush);
+    edit->addWidget(undo);
+    edit->addWidget(redo);
+    layout->addLayout(edit);
+    connect(add, &QPushButton::clicked, this, [this] {
+      Segment meta;
+      meta.name = "Segment " + std::to_string(table_->rowCount() + 1);
+      meta.rgb = {128, 174, 128};
+      auto r = editing_->addSegment(meta, nullptr);
+      message_->setText(r.ok() ? QString() : QString::fromStdString(r.error().str()));
+    });
+    connect(brush, &QDoubleSpinBox::valueChanged, this, [this](double v) { editing_->brushMm = v; });
+    connect(undo, &QPushButton::clicked, this, [this] { editing_->undo(); });
+    connect(redo, &QPushButton::clicked, this, [this] { editing_->redo(); });
+  }
+  layout->addWidget(new SegRunPanel(state_, editing_, this));  // run a plugin: the result is a new segment
 
   connect(open, &QPushButton::clicked, this, &SegPanel::openFile);
   connect(save, &QPushButton::clicked, this, &SegPanel::saveFile);
@@ -181,17 +214,17 @@ void SegPanel::saveFile() {
   message_->setText(st.ok() ? tr("Saved %1").arg(path) : QString::fromStdString(st.error().str()));
 }
 
-void addSegmentsButton(QToolBar* bar, QMainWindow* window, view::ViewerState& state) {
+void addSegmentsButton(QToolBar* bar, QMainWindow* window, view::ViewerState& state, SegEditing* editing) {
   QAction* button = bar->addAction(QObject::tr("Segments"));
   button->setObjectName("showSegments");
   button->setCheckable(true);
   button->setToolTip(QObject::tr("The segmentations: show, hide, outline, open and save"));
-  QObject::connect(button, &QAction::toggled, window, [window, button, &state](bool on) {
+  QObject::connect(button, &QAction::toggled, window, [window, button, &state, editing](bool on) {
     auto* dock = window->findChild<QDockWidget*>("segDock");
     if (!dock && on) {
       dock = new QDockWidget(QObject::tr("Segments"), window);
       dock->setObjectName("segDock");
-      dock->setWidget(new SegPanel(state, dock));
+      dock->setWidget(new SegPanel(state, editing, dock));
       window->addDockWidget(Qt::RightDockWidgetArea, dock);
       QObject::connect(dock->toggleViewAction(), &QAction::toggled, button, &QAction::setChecked);
     }

@@ -25,10 +25,13 @@ namespace cvx::viewer {
 // it to the state. The reader's errors (seg.*, rtstruct.*); its warnings (codes) into `warnings`.
 Status openSegmentation(view::ViewerState& state, const std::string& path, std::vector<Diagnostic>* warnings = nullptr);
 
+class SegEditing;
+
 class SegPanel : public QWidget {
   Q_OBJECT
  public:
-  explicit SegPanel(view::ViewerState& state, QWidget* parent = nullptr);
+  // editing: the window's (new segments, undo, redo, the brush's size), or null.
+  SegPanel(view::ViewerState& state, SegEditing* editing, QWidget* parent = nullptr);
   QTableWidget* table() const { return table_; }  // for tests: one row per segment
 
  private:
@@ -37,6 +40,7 @@ class SegPanel : public QWidget {
   void saveFile();
 
   view::ViewerState& state_;
+  SegEditing* editing_ = nullptr;
   QTableWidget* table_ = nullptr;
   QCheckBox* outline_ = nullptr;
   QSlider* opacity_ = nullptr;
@@ -46,6 +50,6 @@ class SegPanel : public QWidget {
 };
 
 // A toolbar button that shows and hides the Segments dock (created on first use).
-void addSegmentsButton(QToolBar* bar, QMainWindow* window, view::ViewerState& state);
+void addSegmentsButton(QToolBar* bar, QMainWindow* window, view::ViewerState& state, SegEditing* editing);
 
 }  // namespace cvx::viewer

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "seg_run.h"
 
+#include "seg_editing.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -29,7 +31,8 @@ int specIndex(const plugin::Manifest& m, const std::string& name) {
 
 }  // namespace
 
-SegRunPanel::SegRunPanel(view::ViewerState& state, QWidget* parent) : QWidget(parent), state_(state) {
+SegRunPanel::SegRunPanel(view::ViewerState& state, SegEditing* editing, QWidget* parent)
+    : QWidget(parent), state_(state), editing_(editing) {
   setObjectName("segRunPanel");
   host_.discover(plugin::defaultSearchPath());
   for (const plugin::Manifest& m : host_.plugins())
@@ -221,6 +224,28 @@ void SegRunPanel::done(Result<std::shared_ptr<Volume>> labels) {
     emit finished(false);
     return;
   }
+  const plugin::Manifest& m = *segmenters_[static_cast<size_t>(plugins_->currentIndex())];
+  Segment meta;
+  meta.algorithm = SegmentAlgorithm::Automatic;
+  meta.algorithmName = m.id;
+  meta.algorithmVersion = m.version;
+  if (editing_) {  // undoable and journaled
+    const int count = state_.activeSegment().first < 0 ? 0
+                          : static_cast<int>(state_.segmentations()[static_cast<size_t>(state_.activeSegment().first)]
+                                                 .segmentation->segments().size());
+    meta.name = jobName_ + " " + std::to_string(count + 1);
+    meta.rgb = kPalette[static_cast<size_t>(count) % kPalette.size()];
+    auto r = editing_->addSegment(meta, (*labels)->as<uint8_t>());
+    if (!r.ok()) {
+      message_->setText(QString::fromStdString(r.error().str()));
+      emit finished(false);
+      return;
+    }
+    const auto& seg = *state_.segmentations()[static_cast<size_t>(r->first)].segmentation;
+    message_->setText(tr("%1: %2 mL").arg(QString::fromStdString(meta.name)).arg(seg.volumeMl(static_cast<size_t>(r->second)), 0, 'f', 1));
+    emit finished(true);
+    return;
+  }
   // Into the active segmentation when it is on the reference layer, else a new one.
   int index = state_.activeSegment().first;
   if (index < 0 || state_.segmentations()[static_cast<size_t>(index)].layer != 0) {
@@ -234,13 +259,8 @@ void SegRunPanel::done(Result<std::shared_ptr<Volume>> labels) {
     index = *added;
   }
   Segmentation& seg = *state_.segmentations()[static_cast<size_t>(index)].segmentation;
-  Segment meta;
   meta.name = jobName_ + " " + std::to_string(seg.segments().size() + 1);
   meta.rgb = kPalette[seg.segments().size() % kPalette.size()];
-  meta.algorithm = SegmentAlgorithm::Automatic;
-  const plugin::Manifest& m = *segmenters_[static_cast<size_t>(plugins_->currentIndex())];
-  meta.algorithmName = m.id;
-  meta.algorithmVersion = m.version;
   auto k = seg.addSegment(meta, (*labels)->as<uint8_t>());
   if (!k.ok()) {
     message_->setText(QString::fromStdString(k.error().str()));

@@ -31,7 +31,8 @@ namespace cvx::viewer {
 class SegRunPanel : public QWidget {
   Q_OBJECT
  public:
-  explicit SegRunPanel(view::ViewerState& state, QWidget* parent = nullptr);
+  // editing: where results go (undoable, journaled); null: straight into the state.
+  SegRunPanel(view::ViewerState& state, class SegEditing* editing, QWidget* parent = nullptr);
   ~SegRunPanel() override;
   // For tests: choose a plugin by id, set a field, run and wait.
   bool choose(const std::string& id);
@@ -51,6 +52,7 @@ class SegRunPanel : public QWidget {
   void done(Result<std::shared_ptr<Volume>> labels);
 
   view::ViewerState& state_;
+  class SegEditing* editing_ = nullptr;
   plugin::PluginHost host_;
   std::vector<const plugin::Manifest*> segmenters_;
   QComboBox* plugins_ = nullptr;

@@ -10,15 +10,19 @@
 namespace cvx::viewer {
 
 // Navigate: left drag windows, left click moves the cursor, Ctrl+left drag rotates the crosshair.
-// The others draw a measurement with the left button (Angle: three clicks, Freehand: a drag);
-// right drag zooms and middle drag pans in every tool; a measurement's handle drags in every tool.
-enum class Tool { Navigate, Distance, Angle, Rectangle, Ellipse, Freehand };
+// The measurement tools draw a measurement with the left button (Angle: three clicks, Freehand: a
+// drag); Paint and Erase brush the active segment (a disk in the view's plane, SegEditing); right
+// drag zooms and middle drag pans in every tool; a measurement's handle drags in every tool.
+enum class Tool { Navigate, Distance, Angle, Rectangle, Ellipse, Freehand, Paint, Erase };
+
+class SegEditing;
 
 struct ViewTools {
   Tool tool = Tool::Navigate;
   view::MeasurementSet* measurements = nullptr;  // null: no study open
   view::OverlayOptions overlay;
   int64_t selected = 0;  // the measurement Delete removes (0: none)
+  SegEditing* editing = nullptr;  // the window's segmentation editing (brush strokes)
 };
 
 }  // namespace cvx::viewer

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+#include "seg_editing.h"
+
+#include <cmath>
+
+namespace cvx::viewer {
+namespace {
+
+bool sameGrid(const Segmentation& s, const Volume& v) {
+  const auto& d = v.dims();
+  if (s.dims() != std::array<int64_t, 3>{d[0], d[1], d[2]}) return false;
+  const Vec3 a = s.geometry().worldAt(0, 0, 0) - v.geometry.worldAt(0, 0, 0);
+  const Vec3 b = s.geometry().worldAt(double(d[0] - 1), double(d[1] - 1), double(d[2] - 1)) -
+                 v.geometry.worldAt(double(d[0] - 1), double(d[1] - 1), double(d[2] - 1));
+  return std::sqrt(dot(a, a)) < 1e-3 && std::sqrt(dot(b, b)) < 1e-3;
+}
+
+}  // namespace
+
+SegEditing::SegEditing(view::ViewerState& state, std::string journalDir) : state_(state), dir_(std::move(journalDir)) {}
+
+SegEditing::~SegEditing() {
+  if (abandoned_) return;
+  for (auto& [key, e] : entries_)
+    if (e.journal) (void)e.journal->close();
+}
+
+int SegEditing::indexOf(const Segmentation* s) const {
+  for (size_t i = 0; i < state_.segmentations().size(); ++i)
+    if (state_.segmentations()[i].segmentation.get() == s) return static_cast<int>(i);
+  return -1;
+}
+
+Result<SegEditing::Entry*> SegEditing::entryOf(int index) {
+  if (index < 0 || index >= static_cast<int>(state_.segmentations().size()))
+    return makeError("seg.no_active", "no segmentation to edit");
+  const auto& seg = state_.segmentations()[static_cast<size_t>(index)].segmentation;
+  Entry& e = entries_[seg.get()];
+  if (!e.editor) {
+    e.seg = seg;
+    auto journal = view::SegJournal::create(dir_, *seg);
+    if (journal.ok()) e.journal = std::move(*journal);  // without one the edits still work, unjournaled
+    e.editor = std::make_unique<view::SegEditor>(*seg, e.journal.get());
+  }
+  return &e;
+}
+
+Status SegEditing::beginStroke(view::BrushMode mode) {
+  const auto [index, segment] = state_.activeSegment();
+  if (index < 0) return makeError("seg.no_active", "choose or add a segment to paint");
+  auto e = entryOf(index);
+  if (!e.ok()) return e.error();
+  CVX_TRY((*e)->editor->beginStroke(static_cast<size_t>(segment), mode));
+  stroke_ = (*e)->editor.get();
+  strokeIndex_ = index;
+  return {};
+}
+
+Status SegEditing::dab(Vec3 centre, Vec3 normal) {
+  if (!stroke_) return makeError("seg.edit_no_stroke", "a dab outside a stroke");
+  view::BrushDisk d;
+  d.centre = centre;
+  d.normal = normal;
+  d.radiusMm = brushMm;
+  CVX_TRY(stroke_->dab(d));
+  state_.segmentationEdited(strokeIndex_);
+  return {};
+}
+
+Status SegEditing::endStroke() {
+  if (!stroke_) return {};
+  const Status st = stroke_->endStroke();
+  stroke_ = nullptr;
+  state_.segmentationEdited(strokeIndex_);
+  return st;
+}
+
+Result<std::pair<int, int>> SegEditing::addSegment(Segment meta, const uint8_t* mask) {
+  if (state_.layers().empty() || !state_.layers().front().volume)
+    return makeError("seg.no_reference", "open a series first");
+  int index = state_.activeSegment().first;
+  if (index < 0 || state_.segmentations()[static_cast<size_t>(index)].layer != 0) {
+    auto s = std::make_shared<Segmentation>(Segmentation::onGridOf(*state_.layers().front().volume));
+    auto added = state_.addSegmentation(s, 0, "edits");
+    if (!added.ok()) return added.error();
+    index = *added;
+  }
+  auto e = entryOf(index);
+  if (!e.ok()) return e.error();
+  auto k = (*e)->editor->addSegment(std::move(meta), mask);
+  if (!k.ok()) return k.error();
+  state_.segmentationEdited(index);
+  state_.setActiveSegment(index, static_cast<int>(*k));
+  return std::pair<int, int>{index, static_cast<int>(*k)};
+}
+
+bool SegEditing::undo() {
+  const int index = state_.activeSegment().first;
+  auto e = entryOf(index);
+  if (!e.ok() || !(*e)->editor->undo()) return false;
+  state_.segmentationEdited(index);
+  return true;
+}
+
+bool SegEditing::redo() {
+  const int index = state_.activeSegment().first;
+  auto e = entryOf(index);
+  if (!e.ok() || !(*e)->editor->redo()) return false;
+  state_.segmentationEdited(index);
+  return true;
+}
+
+Result<int> SegEditing::recoverPending() {
+  if (state_.layers().empty() || !state_.layers().front().volume) return 0;
+  const Volume& ref = *state_.layers().front().volume;
+  int n = 0;
+  for (const std::string& path : pending()) {
+    auto r = view::SegJournal::recover(path);
+    if (!r.ok() || !sameGrid(r->seg, ref)) continue;  // another series' edits, or unreadable: left
+    const std::string& uid = r->seg.reference.seriesInstanceUid;
+    if (!uid.empty() && !ref.info.seriesInstanceUid.empty() && uid != ref.info.seriesInstanceUid) continue;
+    auto seg = std::make_shared<Segmentation>(std::move(r->seg));
+    auto added = state_.addSegmentation(seg, 0, "recovered");
+    if (!added.ok()) continue;
+    if (auto e = entryOf(*added); !e.ok()) return e.error();  // journaled anew from its recovered content
+    (void)view::SegJournal::discard(path);
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace cvx::viewer

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+// The window's segmentation editing (issue 12): one view::SegEditor per segmentation of the viewer
+// state, each journaled in the user's data folder (<AppData>/segmentations) from its first edit,
+// so that after a crash the next start offers every edit back (recoverPending). Brush strokes come
+// from the 2D views (Paint and Erase tools), new segments and plugin results from the Segments dock;
+// all of them go through here, so they are undoable and journaled. Qt-free apart from the owner.
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <cvx/core/error.h>
+#include <cvx/viewstate/seg_edit.h>
+#include <cvx/viewstate/seg_journal.h>
+#include <cvx/viewstate/state.h>
+
+namespace cvx::viewer {
+
+class SegEditing {
+ public:
+  SegEditing(view::ViewerState& state, std::string journalDir);
+  // A clean end: every journal is closed and removed (the edits are in the segmentations, which
+  // the user saves as files).
+  ~SegEditing();
+  SegEditing(const SegEditing&) = delete;
+  SegEditing& operator=(const SegEditing&) = delete;
+
+  double brushMm = 3;  // the brush's radius
+
+  // A stroke on the active segment with a disk in the view plane (centre on it, its normal).
+  // seg.edit_* errors, seg.no_active (no active segment).
+  Status beginStroke(view::BrushMode mode);
+  Status dab(Vec3 centre, Vec3 normal);
+  Status endStroke();
+  bool inStroke() const { return stroke_ != nullptr; }
+
+  // Adds a segment (mask: voxels of the reference grid, or null for an empty one) to the active
+  // segmentation on image layer 0, or to a new one; it becomes the active segment.
+  Result<std::pair<int, int>> addSegment(Segment meta, const uint8_t* mask);
+
+  // Undo and redo of the active segmentation's edits; false when there is nothing to undo/redo.
+  bool undo();
+  bool redo();
+
+  // Journals left by sessions that did not end cleanly.
+  std::vector<std::string> pending() const { return view::SegJournal::pending(dir_); }
+  // Recovers each pending journal whose grid is image layer 0's into the state (journaled anew,
+  // the old file removed); returns how many. Those on another grid are left for their series.
+  Result<int> recoverPending();
+  // For tests: ends without closing the journals, as a crash does.
+  void abandonForTest() { abandoned_ = true; }
+
+ private:
+  struct Entry {
+    std::shared_ptr<Segmentation> seg;
+    std::unique_ptr<view::SegJournal> journal;
+    std::unique_ptr<view::SegEditor> editor;
+  };
+  Result<Entry*> entryOf(int index);  // the editor of state segmentation `index`, made on first use
+  int indexOf(const Segmentation* s) const;
+
+  view::ViewerState& state_;
+  std::string dir_;
+  std::map<const Segmentation*, Entry> entries_;
+  view::SegEditor* stroke_ = nullptr;
+  int strokeIndex_ = -1;
+  bool abandoned_ = false;
+};
+
+}  // namespace cvx::viewer
