@@ -366,15 +366,7 @@ void MainWindow::onLoadFinished(int index, const QString& error) {
   if (loadError_.isEmpty())
     status_->setText(tr("Loaded %1 slices").arg(state_.layers().empty() ? 0 : state_.layers().front().volume->slicesReady()));
   emit loadsFinished(loadError_);
-  if (!segPath_.isEmpty() && loadError_.isEmpty()) {  // --seg: once, over the loaded series
-    std::vector<Diagnostic> warnings;
-    const Status st = openSegmentation(state_, segPath_.toStdString(), &warnings);
-    for (const Diagnostic& w : warnings) std::fprintf(stderr, "warning %s: %s\n", w.code.c_str(), w.message.c_str());
-    if (!st.ok()) loadError_ = QString::fromStdString(st.error().str());
-    status_->setText(st.ok() ? tr("Opened %1").arg(segPath_) : loadError_);
-    if (!st.ok()) std::fprintf(stderr, "%s\n", loadError_.toLocal8Bit().constData());
-    segPath_.clear();
-  }
+  openSegmentationFromCommandLine();
   offerRecovery();
   takeScreenshotAndQuit(loadError_.isEmpty());
 }

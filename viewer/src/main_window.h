@@ -74,6 +74,7 @@ class MainWindow : public QMainWindow {
   void buildToolbar();
   void buildToolsBar();
   void openMeasureSession(const std::string& key);
+  void openSegmentationFromCommandLine();  // cinevox view --seg (main_window_tools.cpp)
   void offerRecovery();  // segmentation edits a crashed session left: recover them? (main_window_tools.cpp)
   void exportMeasurements();
   void loadProtocols();

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The window's tools: the mouse tool (navigate, measurements), undo/redo, hiding patient text, and
 // the study's measurement session (saved in the user's data folder, journaled) with its export.
+#include <cstdio>
+
 #include <QAction>
+#include <QLabel>
 #include <QActionGroup>
 #include <QDir>
 #include <QFileDialog>
@@ -16,9 +19,21 @@
 
 #include "main_window.h"
 #include "seg_editing.h"
+#include "seg_panel.h"
 #include "viewport_grid.h"
 
 namespace cvx::viewer {
+
+void MainWindow::openSegmentationFromCommandLine() {
+  if (segPath_.isEmpty() || !loadError_.isEmpty()) return;  // --seg: once, over the loaded series
+  std::vector<Diagnostic> warnings;
+  const Status st = openSegmentation(state_, segPath_.toStdString(), &warnings);
+  for (const Diagnostic& w : warnings) std::fprintf(stderr, "warning %s: %s\n", w.code.c_str(), w.message.c_str());
+  if (!st.ok()) loadError_ = QString::fromStdString(st.error().str());
+  status_->setText(st.ok() ? tr("Opened %1").arg(segPath_) : loadError_);
+  if (!st.ok()) std::fprintf(stderr, "%s\n", loadError_.toLocal8Bit().constData());
+  segPath_.clear();
+}
 
 void MainWindow::offerRecovery() {
   if (!screenshotPath_.isEmpty() || !editing_ || editing_->pending().empty()) return;
