@@ -15,26 +15,10 @@
 #include <cvx/io/dicom.h>
 #include <cvx/seg/segment.h>
 
+#include "itk_seg_common.h"  // Img, toItk, seFromOffsets, storedOf (shared with bench_segment)
 #include "test_data.h"
 
 namespace cvx::test {
-
-template <class T>
-using Img = itk::Image<T, 3>;
-
-// A copy of phase 0 of v as an ITK image with its spacing.
-template <class T>
-typename Img<T>::Pointer toItk(const Volume& v) {
-  auto img = Img<T>::New();
-  typename Img<T>::SizeType size;
-  for (int i = 0; i < 3; ++i) size[i] = static_cast<itk::SizeValueType>(v.dims()[i]);
-  img->SetRegions(typename Img<T>::RegionType(size));
-  const double sp[3] = {v.geometry.spacingMm.x, v.geometry.spacingMm.y, v.geometry.spacingMm.z};
-  img->SetSpacing(sp);
-  img->Allocate();
-  std::memcpy(img->GetBufferPointer(), v.data(), static_cast<size_t>(v.voxelsPerPhase()) * sizeof(T));
-  return img;
-}
 
 struct MaskCompare {
   int64_t ours = 0, theirs = 0, both = 0, differ = 0;
@@ -91,11 +75,6 @@ inline std::shared_ptr<Volume> ct() {
     return r.ok() ? *r : nullptr;
   }();
   return v;
-}
-
-// Stored value of a modality value (HU) for the CT.
-inline double storedOf(const Volume& v, double hu) {
-  return (hu - v.info.rescaleIntercept) / v.info.rescaleSlope;
 }
 
 // Slices z0 .. z1 - 1 of phase 0 of v, as a new volume with v's geometry (a slab of the CT keeps

@@ -212,24 +212,6 @@ TEST(ItkSegment, ComponentsCtBone) {
 
 // ---- Morphology -------------------------------------------------------------------------------
 
-using SE = itk::FlatStructuringElement<3>;
-
-SE seFromOffsets(const std::vector<seg::Index3>& offs) {
-  int64_t e[3] = {0, 0, 0};
-  for (const auto& o : offs)
-    e[0] = std::max(e[0], std::abs(o.x)), e[1] = std::max(e[1], std::abs(o.y)),
-    e[2] = std::max(e[2], std::abs(o.z));
-  auto img = Img<bool>::New();
-  Img<bool>::SizeType size = {{static_cast<itk::SizeValueType>(2 * e[0] + 1),
-                               static_cast<itk::SizeValueType>(2 * e[1] + 1),
-                               static_cast<itk::SizeValueType>(2 * e[2] + 1)}};
-  img->SetRegions(Img<bool>::RegionType(size));
-  img->Allocate();
-  img->FillBuffer(false);
-  for (const auto& o : offs) img->SetPixel({{o.x + e[0], o.y + e[1], o.z + e[2]}}, true);
-  return SE::FromImage(img);
-}
-
 template <class Kernel>
 Mask::Pointer itkMorph(const Mask* in, const Kernel& k, bool erode) {
   if (erode) {
