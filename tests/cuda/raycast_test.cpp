@@ -68,25 +68,35 @@ void compare(const cvx::Volume& v, const cvx::hd::RaycastParams& p, const cvx::h
   EXPECT_GT(drawn, w * h / 20);  // the phantom is in view: a real comparison
 }
 
-TEST(CudaRaycast, MatchesTheCpuBackEnd) {
-  CVX_NEED_GPU();
-  auto v = blobs();
+// The blobs' transfer function, and the parameters of a shaded, jittered view of them.
+cvx::TransferTable blobTable() {
   auto table = cvx::buildTransferTable(
       {{-1000, 0, 0, 0, 0}, {100, 0.8f, 0.3f, 0.2f, 0}, {400, 1, 0.9f, 0.7f, 0.3f}, {900, 1, 1, 1, 0.8f}}, 1.0);
-  ASSERT_TRUE(table.ok());
-  const auto tf = table->view();
+  EXPECT_TRUE(table.ok());
+  return table.ok() ? std::move(*table) : cvx::TransferTable{};
+}
+cvx::hd::RaycastParams blobView(const cvx::Volume& v) {
   cvx::Camera3D cam;
-  cam.center = v->geometry.worldAt(40, 36, 24);
+  cam.center = v.geometry.worldAt(40, 36, 24);
   cam.eye = cam.center + cvx::Vec3{-120, -200, 80};
   cam.fovYDeg = 25;
-  auto p = cvx::raycastParams(v->geometry, v->dims(), cam, 96, 80);
+  auto p = cvx::raycastParams(v.geometry, v.dims(), cam, 96, 80);
   p.stepMm = 0.4f;
   p.shading.on = true;
   p.jitter = true;
   p.seed = 3;
+  return p;
+}
+
+TEST(CudaRaycast, MatchesTheCpuBackEnd) {
+  CVX_NEED_GPU();
+  auto v = blobs();
+  const cvx::TransferTable table = blobTable();
+  const auto tf = table.view();
+  auto p = blobView(*v);
   compare(*v, p, tf);  // composite, shaded, pre-integrated, jittered
   const cvx::BrickRanges r = cvx::brickRanges(*v, 0);
-  const std::vector<uint8_t> skip = cvx::brickSkipMap(r, *table);
+  const std::vector<uint8_t> skip = cvx::brickSkipMap(r, table);
   p.bricks = cvx::brickMapView(r, skip);
   compare(*v, p, tf);  // with empty-space skipping
   p.bricks = {};
@@ -120,25 +130,15 @@ TEST(CudaRaycast, MatchesTheCpuBackEnd) {
 TEST(CudaRaycast, OutOfCoreMatchesTheCpuBackEndInCore) {
   CVX_NEED_GPU();
   auto v = blobs();
-  auto table = cvx::buildTransferTable(
-      {{-1000, 0, 0, 0, 0}, {100, 0.8f, 0.3f, 0.2f, 0}, {400, 1, 0.9f, 0.7f, 0.3f}, {900, 1, 1, 1, 0.8f}}, 1.0);
-  ASSERT_TRUE(table.ok());
-  cvx::Camera3D cam;
-  cam.center = v->geometry.worldAt(40, 36, 24);
-  cam.eye = cam.center + cvx::Vec3{-120, -200, 80};
-  cam.fovYDeg = 25;
-  auto p = cvx::raycastParams(v->geometry, v->dims(), cam, 96, 80);
-  p.stepMm = 0.4f;
-  p.shading.on = true;
-  p.jitter = true;
-  p.seed = 3;
+  const cvx::TransferTable table = blobTable();
+  auto p = blobView(*v);
   const cvx::BrickRanges r = cvx::brickRanges(*v, 0);
-  const std::vector<uint8_t> skip = cvx::brickSkipMap(r, *table);
+  const std::vector<uint8_t> skip = cvx::brickSkipMap(r, table);
   p.bricks = cvx::brickMapView(r, skip);
-  compare(*v, p, table->view(), nullptr, 10);  // 10 of 48 slices resident: at least 4 slabs
+  compare(*v, p, table.view(), nullptr, 10);  // 10 of 48 slices resident: at least 4 slabs
   p.mode = cvx::hd::RenderMode::Isosurface;
   p.isoValue = 300;
-  compare(*v, p, table->view(), nullptr, 10);
+  compare(*v, p, table.view(), nullptr, 10);
 }
 
 }  // namespace

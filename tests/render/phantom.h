@@ -2,7 +2,9 @@
 // Phantoms for the reslice and ray-casting tests: volumes whose values the tests know without the
 // code under test, and a brute-force oracle of the skip map.
 #pragma once
+#include <cvx/core/bricks.h>
 #include <cvx/core/geometry.h>
+#include <cvx/core/transfer.h>
 #include <cvx/core/volume.h>
 
 #include <gtest/gtest.h>
@@ -105,6 +107,24 @@ inline std::shared_ptr<cvx::Volume> blobs(cvx::PixelType type, double offset) {
         *p++ = static_cast<T>(std::lround(hu / 1.5 + offset));
       }
   return v;
+}
+
+// The transfer function the blob tests render with (clear below 100 HU, a bone-like ramp above),
+// with v's brick ranges and skip map for it.
+struct BlobScene {
+  TransferTable table;
+  BrickRanges ranges;
+  std::vector<uint8_t> skip;
+};
+inline BlobScene blobScene(const Volume& v) {
+  BlobScene b;
+  auto table = buildTransferTable(
+      {{-1000, 0, 0, 0, 0}, {100, 0.8f, 0.3f, 0.2f, 0}, {400, 1, 0.9f, 0.7f, 0.3f}, {900, 1, 1, 1, 0.8f}}, 1.0);
+  EXPECT_TRUE(table.ok());
+  if (table.ok()) b.table = std::move(*table);
+  b.ranges = brickRanges(v, 0);
+  b.skip = brickSkipMap(b.ranges, b.table);
+  return b;
 }
 
 }  // namespace cvx::test

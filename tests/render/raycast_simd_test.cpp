@@ -26,12 +26,10 @@ using RaycastCpuSimd = cvx::test::AtSimdLevel;
 
 template <class T>
 void expectScalarBits(const cvx::Volume& v) {
-  auto table = cvx::buildTransferTable(
-      {{-1000, 0, 0, 0, 0}, {100, 0.8f, 0.3f, 0.2f, 0}, {400, 1, 0.9f, 0.7f, 0.3f}, {900, 1, 1, 1, 0.8f}}, 1.0);
-  ASSERT_TRUE(table.ok());
-  const auto tf = table->view();
-  const cvx::BrickRanges ranges = cvx::brickRanges(v, 0);
-  const std::vector<uint8_t> skip = cvx::brickSkipMap(ranges, *table);
+  const cvx::test::BlobScene scene = cvx::test::blobScene(v);
+  const auto tf = scene.table.view();
+  const cvx::BrickRanges& ranges = scene.ranges;
+  const std::vector<uint8_t>& skip = scene.skip;
   cvx::Camera3D cam;
   cam.center = v.geometry.worldAt(35, 30, 18);
   cam.eye = cam.center + Vec3{-160, -220, 90};

@@ -43,12 +43,10 @@ class RaycastSlabs : public cvx::test::AtSimdLevel {
  protected:
   // Renders v with cam in every case, in core and with a budget of `slices` slices, and compares.
   void expectSameImage(const cvx::Volume& v, const cvx::Camera3D& cam, size_t slices, int minSlabs) {
-    auto table = cvx::buildTransferTable(
-        {{-1000, 0, 0, 0, 0}, {100, 0.8f, 0.3f, 0.2f, 0}, {400, 1, 0.9f, 0.7f, 0.3f}, {900, 1, 1, 1, 0.8f}}, 1.0);
-    ASSERT_TRUE(table.ok());
-    const auto tf = table->view();
-    const cvx::BrickRanges ranges = cvx::brickRanges(v, 0);
-    const std::vector<uint8_t> skip = cvx::brickSkipMap(ranges, *table);
+    const cvx::test::BlobScene scene = cvx::test::blobScene(v);
+    const auto tf = scene.table.view();
+    const cvx::BrickRanges& ranges = scene.ranges;
+    const std::vector<uint8_t>& skip = scene.skip;
     const Case cases[] = {{"composite", RenderMode::Composite, false, false},
                           {"composite skip jitter", RenderMode::Composite, true, true},
                           {"mip", RenderMode::Mip, false, true},

@@ -129,29 +129,40 @@ double diskHalfThicknessMm(const Geometry& g, Vec3 n) {
   return h / 2;
 }
 
-void SegEditor::applySphere(const BrushSphere& s) {
-  const Geometry& g = seg_.geometry();
-  const Mat4 vfw = g.voxelFromWorld();
-  const double r = s.radiusMm;
-  const double ext[3] = {r * norm(row(vfw, 0)), r * norm(row(vfw, 1)), r * norm(row(vfw, 2))};
-  const IndexBox box = indexBox(seg_.dims(), vfw.applyPoint(s.centre), ext);
-  if (box.empty()) return;
-  const Segment& seg = seg_.segments()[stroke_.segment];
-  uint8_t* p = seg_.layers()[seg.layer]->as<uint8_t>();
-  const auto& d = seg_.dims();
-  const bool paint = stroke_.mode == BrushMode::Paint;
-  const double r2 = r * r;
+namespace {
+
+// Paints (or erases: only the segment's own label) every voxel of box whose centre q, relative to
+// `centre`, passes inside(q); touch(layer, x, y, z) first records each voxel that changes.
+template <class Inside, class Touch>
+void brushVoxels(Segmentation& sg, const Segment& seg, bool paint, const IndexBox& box, Vec3 centre,
+                 const Inside& inside, const Touch& touch) {
+  const Geometry& g = sg.geometry();
+  uint8_t* p = sg.layers()[seg.layer]->as<uint8_t>();
+  const auto& d = sg.dims();
   for (int64_t z = box.lo[2]; z <= box.hi[2]; ++z)
     for (int64_t y = box.lo[1]; y <= box.hi[1]; ++y)
       for (int64_t x = box.lo[0]; x <= box.hi[0]; ++x) {
-        const Vec3 q =
-            g.worldAt(static_cast<double>(x), static_cast<double>(y), static_cast<double>(z)) - s.centre;
-        if (dot(q, q) > r2) continue;
+        const Vec3 q = g.worldAt(static_cast<double>(x), static_cast<double>(y), static_cast<double>(z)) - centre;
+        if (!inside(q)) continue;
         uint8_t& v = p[(z * d[1] + y) * d[0] + x];
         if (paint ? v == seg.label : v != seg.label) continue;
         touch(seg.layer, x, y, z);
         v = paint ? seg.label : 0;
       }
+}
+
+}  // namespace
+
+void SegEditor::applySphere(const BrushSphere& s) {
+  const Mat4 vfw = seg_.geometry().voxelFromWorld();
+  const double r = s.radiusMm;
+  const double ext[3] = {r * norm(row(vfw, 0)), r * norm(row(vfw, 1)), r * norm(row(vfw, 2))};
+  const IndexBox box = indexBox(seg_.dims(), vfw.applyPoint(s.centre), ext);
+  if (box.empty()) return;
+  const double r2 = r * r;
+  brushVoxels(seg_, seg_.segments()[stroke_.segment], stroke_.mode == BrushMode::Paint, box, s.centre,
+              [&](Vec3 q) { return dot(q, q) <= r2; },
+              [&](uint32_t l, int64_t x, int64_t y, int64_t z) { touch(l, x, y, z); });
 }
 
 void SegEditor::applyDisk(const BrushDisk& disk) {
@@ -167,25 +178,15 @@ void SegEditor::applyDisk(const BrushDisk& disk) {
   }
   const IndexBox box = indexBox(seg_.dims(), vfw.applyPoint(disk.centre), ext);
   if (box.empty()) return;
-  const Segment& seg = seg_.segments()[stroke_.segment];
-  uint8_t* p = seg_.layers()[seg.layer]->as<uint8_t>();
-  const auto& d = seg_.dims();
-  const bool paint = stroke_.mode == BrushMode::Paint;
   const double r2 = r * r;
-  for (int64_t z = box.lo[2]; z <= box.hi[2]; ++z)
-    for (int64_t y = box.lo[1]; y <= box.hi[1]; ++y)
-      for (int64_t x = box.lo[0]; x <= box.hi[0]; ++x) {
-        const Vec3 q =
-            g.worldAt(static_cast<double>(x), static_cast<double>(y), static_cast<double>(z)) - disk.centre;
-        const double along = dot(q, n);
-        if (along < -h || along >= h) continue;
-        const Vec3 inPlane = q - n * along;
-        if (dot(inPlane, inPlane) > r2) continue;
-        uint8_t& v = p[(z * d[1] + y) * d[0] + x];
-        if (paint ? v == seg.label : v != seg.label) continue;
-        touch(seg.layer, x, y, z);
-        v = paint ? seg.label : 0;
-      }
+  brushVoxels(seg_, seg_.segments()[stroke_.segment], stroke_.mode == BrushMode::Paint, box, disk.centre,
+              [&](Vec3 q) {
+                const double along = dot(q, n);
+                if (along < -h || along >= h) return false;
+                const Vec3 inPlane = q - n * along;
+                return dot(inPlane, inPlane) <= r2;
+              },
+              [&](uint32_t l, int64_t x, int64_t y, int64_t z) { touch(l, x, y, z); });
 }
 
 Status SegEditor::scissors(size_t segment, const ScissorsCut& cut, ScissorsMode mode) {
