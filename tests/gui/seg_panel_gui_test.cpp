@@ -70,6 +70,27 @@ TEST(SegPanelGui, TheCtsRtStructListsItsRoisAndTheDockDrivesTheState) {
 
   table->setCurrentCell(lung, 0);
   EXPECT_EQ(w.state().activeSegment(), (std::pair<int, int>{0, lung}));
+  // The statistics shown: the lung's mean HU, computed here from its mask and the CT's voxels.
+  {
+    const Volume& ct = *w.state().layers()[0].volume;
+    const double slope = ct.info.rescaleApplied ? 1.0 : ct.info.rescaleSlope;
+    const double intercept = ct.info.rescaleApplied ? 0.0 : ct.info.rescaleIntercept;
+    const std::vector<uint8_t> mask = seg.mask(static_cast<size_t>(lung));
+    const auto& d = ct.dims();
+    double sum = 0;
+    int64_t n = 0;
+    for (int64_t z = 0, i = 0; z < d[2]; ++z)
+      for (int64_t y = 0; y < d[1]; ++y)
+        for (int64_t x = 0; x < d[0]; ++x, ++i)
+          if (mask[static_cast<size_t>(i)]) sum += ct.valueAt(x, y, z) * slope + intercept, ++n;
+    ASSERT_GT(n, 0);
+    const double mean = sum / static_cast<double>(n);
+    EXPECT_LT(mean, -500) << "a lung is mostly air";
+    const QString text = panel->statsText();
+    const int at = text.indexOf("mean ");
+    ASSERT_GE(at, 0) << text.toStdString();
+    EXPECT_NEAR(text.mid(at + 5).section(' ', 0, 0).toDouble(), mean, 0.051) << text.toStdString();
+  }
   auto* opacity = w.findChild<QSlider*>("segOpacity");
   ASSERT_NE(opacity, nullptr);
   opacity->setValue(80);

@@ -20,6 +20,7 @@
 
 #include <cvx/core/log.h>
 #include <cvx/io/seg.h>
+#include <cvx/viewstate/seg_stats.h>
 
 namespace cvx::viewer {
 namespace {
@@ -86,6 +87,17 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing* editing, QWidget* paren
   table_->setSelectionMode(QAbstractItemView::SingleSelection);
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   layout->addWidget(table_);
+  auto* statsRow = new QHBoxLayout;
+  stats_ = new QLabel(this);
+  stats_->setObjectName("segStats");
+  stats_->setWordWrap(true);
+  auto* statsButton = new QPushButton(tr("Statistics"), this);
+  statsButton->setObjectName("segStatsButton");
+  statsButton->setToolTip(tr("Recompute the active segment's volume, mean, SD, min and max"));
+  statsRow->addWidget(stats_, 1);
+  statsRow->addWidget(statsButton);
+  layout->addLayout(statsRow);
+  connect(statsButton, &QPushButton::clicked, this, &SegPanel::refreshStats);
   auto* op = new QHBoxLayout;
   op->addWidget(new QLabel(tr("Opacity"), this));
   opacity_ = new QSlider(Qt::Horizontal, this);
@@ -190,6 +202,35 @@ void SegPanel::sync() {
     outline_->setChecked(sl.outline);
   }
   syncing_ = false;
+  if (active != statsFor_) refreshStats();
+}
+
+QString SegPanel::statsText() const { return stats_->text(); }
+
+void SegPanel::refreshStats() {
+  const auto [i, k] = state_.activeSegment();
+  statsFor_ = {i, k};
+  if (i < 0) {
+    stats_->clear();
+    return;
+  }
+  const view::SegmentationLayer& sl = state_.segmentations()[static_cast<size_t>(i)];
+  const view::Layer& layer = state_.layers()[static_cast<size_t>(sl.layer)];
+  auto st = view::segmentStats(*sl.segmentation, *layer.volume, state_.phase());
+  if (!st.ok()) {
+    stats_->setText(QString::fromStdString(st.error().str()));
+    return;
+  }
+  const view::SegmentStats& s = (*st)[static_cast<size_t>(k)];
+  const QString units = QString::fromStdString(layer.mapping.units);
+  stats_->setText(tr("%1: %2 mL, mean %3 %4, SD %5, min %6, max %7")
+                      .arg(QString::fromStdString(sl.segmentation->segments()[static_cast<size_t>(k)].name))
+                      .arg(s.volumeMl, 0, 'f', 1)
+                      .arg(s.mean, 0, 'f', 1)
+                      .arg(units)
+                      .arg(s.sd, 0, 'f', 1)
+                      .arg(s.min, 0, 'f', 0)
+                      .arg(s.max, 0, 'f', 0));
 }
 
 void SegPanel::openFile() {

@@ -33,6 +33,10 @@ class SegPanel : public QWidget {
   // editing: the window's (new segments, undo, redo, the brush's size), or null.
   SegPanel(view::ViewerState& state, SegEditing* editing, QWidget* parent = nullptr);
   QTableWidget* table() const { return table_; }  // for tests: one row per segment
+  // The active segment's statistics as shown (volume, mean, SD, min, max in the series' units):
+  // computed when the active segment changes or Statistics is pressed, not on every brush dab.
+  QString statsText() const;
+  void refreshStats();
 
  private:
   void sync();
@@ -45,6 +49,8 @@ class SegPanel : public QWidget {
   QCheckBox* outline_ = nullptr;
   QSlider* opacity_ = nullptr;
   QLabel* message_ = nullptr;
+  QLabel* stats_ = nullptr;
+  std::pair<int, int> statsFor_{-1, -1};
   view::ViewerState::Subscription subscription_;
   bool syncing_ = false;
 };
