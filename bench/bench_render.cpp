@@ -149,20 +149,13 @@ int main(int argc, char** argv) {
     printInput("ct134", small, s.frames);
   }
   if (o.big) {
-    const std::string root = benchRoot();
-    std::error_code ec;
-    std::filesystem::create_directories(root, ec);
-    auto raw = decompressedSeries(ct, root, s.threads);
-    auto series = raw.ok() ? replicatedSeries(*raw, o.slices, root, s.threads) : raw;
-    if (!series.ok())
-      return std::printf("cannot build the %d-slice series: %s\n", o.slices, series.error().str().c_str()), 1;
-    auto loaded = io::loadPath(*series);
+    auto loaded = loadReplicatedCt(ct, o.slices, s.threads);
     if (!loaded.ok())
-      return std::printf("cannot load %s: %s\n", series->c_str(), loaded.error().str().c_str()), 1;
+      return std::printf("cannot build or load the %d-slice series: %s\n", o.slices, loaded.error().str().c_str()), 1;
     const Volume& v = **loaded;
     const auto& d = v.dims();
-    std::printf("%s: %lldx%lldx%lld %s, spacing %.3f x %.3f x %.3f mm (the CT's slices cycled)\n",
-                series->c_str(), (long long)d[0], (long long)d[1], (long long)d[2], toString(v.type()),
+    std::printf("%s/ct%d: %lldx%lldx%lld %s, spacing %.3f x %.3f x %.3f mm (the CT's slices cycled)\n",
+                benchRoot().c_str(), o.slices, (long long)d[0], (long long)d[1], (long long)d[2], toString(v.type()),
                 v.geometry.spacingMm.x, v.geometry.spacingMm.y, v.geometry.spacingMm.z);
     RenderSetup bs = s;
     bs.frames = o.bigFrames;

@@ -294,16 +294,9 @@ int main(int argc, char** argv) {
     if (!runInput("ct134", **loaded, o.runs, o, rows)) return 1;
   }
   if (o.big) {
-    const std::string root = benchRoot();
-    std::error_code ec;
-    std::filesystem::create_directories(root, ec);
-    auto raw = decompressedSeries(ct, root, o.threads);
-    auto series = raw.ok() ? replicatedSeries(*raw, o.slices, root, o.threads) : raw;
-    if (!series.ok())
-      return std::printf("cannot build the %d-slice series: %s\n", o.slices, series.error().str().c_str()), 1;
-    auto loaded = io::loadPath(*series);
+    auto loaded = loadReplicatedCt(ct, o.slices, o.threads);
     if (!loaded.ok())
-      return std::printf("cannot load %s: %s\n", series->c_str(), loaded.error().str().c_str()), 1;
+      return std::printf("cannot build or load the %d-slice series: %s\n", o.slices, loaded.error().str().c_str()), 1;
     if (!runInput("vol" + std::to_string(o.slices), **loaded, o.bigRuns, o, rows)) return 1;
   }
   printRows(rows);

@@ -225,4 +225,15 @@ Result<std::string> replicatedSeries(const std::string& raw, int count, const st
   return out;
 }
 
+Result<std::shared_ptr<Volume>> loadReplicatedCt(const std::string& ct, int count, unsigned threads) {
+  const std::string root = benchRoot();
+  std::error_code ec;
+  std::filesystem::create_directories(root, ec);
+  auto raw = decompressedSeries(ct, root, threads);
+  if (!raw.ok()) return raw.error();
+  auto series = replicatedSeries(*raw, count, root, threads);
+  if (!series.ok()) return series.error();
+  return io::loadPath(*series);
+}
+
 }  // namespace cvx::bench

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Input series for bench_ingest and bench_mpr, built once under /tmp and cached by stamp files.
 #pragma once
+#include <memory>
 #include <string>
 
 #include <cvx/core/error.h>
+#include <cvx/core/volume.h>
 
 namespace cvx::bench {
 
@@ -19,5 +21,9 @@ Result<std::string> decompressedSeries(const std::string& source, const std::str
 // as decompressedSeries writes it). Reused while its stamp and file count match.
 Result<std::string> replicatedSeries(const std::string& raw, int count, const std::string& root,
                                      unsigned threads);
+
+// ct/'s slices cycled into a `count`-slice series (decompressedSeries, then replicatedSeries, under
+// benchRoot()) and loaded by cvx::io: the big input of bench_render and bench_segment.
+Result<std::shared_ptr<Volume>> loadReplicatedCt(const std::string& ct, int count, unsigned threads);
 
 }  // namespace cvx::bench
