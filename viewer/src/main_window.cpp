@@ -156,7 +156,7 @@ void MainWindow::buildToolbar() {
   bar->addWidget(preset3d_);
   connect(preset3d_, &QComboBox::textActivated, this, [this](const QString& name) { setPreset3d(name.toStdString()); });
   addTfEditorButton(bar, this, state_);  // "Edit TF": the transfer-function editor's dock
-  addSegmentsButton(bar, this, state_, editing_.get());  // "Segments": the segmentations' dock
+  addSegmentsButton(bar, this, state_, *editing_);  // "Segments": the segmentations' dock
   // The 3D view's crop box: show or hide its edges and face handles (key C in the 3D view), reset it.
   QAction* crop = bar->addAction(tr("Crop"));
   crop->setObjectName("crop3d");

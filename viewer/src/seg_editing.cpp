@@ -1,22 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "seg_editing.h"
 
-#include <cmath>
 
 namespace cvx::viewer {
-namespace {
-
-bool sameGrid(const Segmentation& s, const Volume& v) {
-  const auto& d = v.dims();
-  if (s.dims() != std::array<int64_t, 3>{d[0], d[1], d[2]}) return false;
-  const Vec3 a = s.geometry().worldAt(0, 0, 0) - v.geometry.worldAt(0, 0, 0);
-  const Vec3 b = s.geometry().worldAt(double(d[0] - 1), double(d[1] - 1), double(d[2] - 1)) -
-                 v.geometry.worldAt(double(d[0] - 1), double(d[1] - 1), double(d[2] - 1));
-  return std::sqrt(dot(a, a)) < 1e-3 && std::sqrt(dot(b, b)) < 1e-3;
-}
-
-}  // namespace
-
 SegEditing::SegEditing(view::ViewerState& state, std::string journalDir) : state_(state), dir_(std::move(journalDir)) {}
 
 SegEditing::~SegEditing() {
@@ -116,12 +102,12 @@ Result<int> SegEditing::recoverPending() {
   int n = 0;
   for (const std::string& path : pending()) {
     auto r = view::SegJournal::recover(path);
-    if (!r.ok() || !sameGrid(r->seg, ref)) continue;  // another series' edits, or unreadable: left
+    if (!r.ok()) continue;  // unreadable: left
     const std::string& uid = r->seg.reference.seriesInstanceUid;
     if (!uid.empty() && !ref.info.seriesInstanceUid.empty() && uid != ref.info.seriesInstanceUid) continue;
     auto seg = std::make_shared<Segmentation>(std::move(r->seg));
     auto added = state_.addSegmentation(seg, 0, "recovered");
-    if (!added.ok()) continue;
+    if (!added.ok()) continue;  // another grid (seg.bad_geometry): another series' edits, left
     if (auto e = entryOf(*added); !e.ok()) return e.error();  // journaled anew from its recovered content
     (void)view::SegJournal::discard(path);
     ++n;

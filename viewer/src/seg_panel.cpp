@@ -60,7 +60,7 @@ Status openSegmentation(view::ViewerState& state, const std::string& path, std::
   return {};
 }
 
-SegPanel::SegPanel(view::ViewerState& state, SegEditing* editing, QWidget* parent)
+SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* parent)
     : QWidget(parent), state_(state), editing_(editing) {
   setObjectName("segPanel");
   auto* layout = new QVBoxLayout(this);
@@ -108,14 +108,14 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing* editing, QWidget* paren
   message_ = new QLabel(this);
   message_->setWordWrap(true);
   layout->addWidget(message_);
-  if (editing_) {  // new segments, the brush's size, undo and redo of the edits
+  {  // new segments, the brush's size, undo and redo of the edits
     auto* edit = new QHBoxLayout;
     auto* add = new QPushButton(tr("New segment"), this);
     add->setObjectName("segNew");
     auto* brush = new QDoubleSpinBox(this);
     brush->setObjectName("segBrush");
     brush->setRange(0.2, 100);
-    brush->setValue(editing_->brushMm);
+    brush->setValue(editing_.brushMm);
     brush->setSuffix(" mm");
     brush->setToolTip(tr("The brush's radius (Paint and Erase tools)"));
     auto* undo = new QPushButton(tr("Undo"), this);
@@ -131,12 +131,12 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing* editing, QWidget* paren
       Segment meta;
       meta.name = "Segment " + std::to_string(table_->rowCount() + 1);
       meta.rgb = {128, 174, 128};
-      auto r = editing_->addSegment(meta, nullptr);
+      auto r = editing_.addSegment(meta, nullptr);
       message_->setText(r.ok() ? QString() : QString::fromStdString(r.error().str()));
     });
-    connect(brush, &QDoubleSpinBox::valueChanged, this, [this](double v) { editing_->brushMm = v; });
-    connect(undo, &QPushButton::clicked, this, [this] { editing_->undo(); });
-    connect(redo, &QPushButton::clicked, this, [this] { editing_->redo(); });
+    connect(brush, &QDoubleSpinBox::valueChanged, this, [this](double v) { editing_.brushMm = v; });
+    connect(undo, &QPushButton::clicked, this, [this] { editing_.undo(); });
+    connect(redo, &QPushButton::clicked, this, [this] { editing_.redo(); });
   }
   layout->addWidget(new SegRunPanel(state_, editing_, this));  // run a plugin: the result is a new segment
 
@@ -255,12 +255,12 @@ void SegPanel::saveFile() {
   message_->setText(st.ok() ? tr("Saved %1").arg(path) : QString::fromStdString(st.error().str()));
 }
 
-void addSegmentsButton(QToolBar* bar, QMainWindow* window, view::ViewerState& state, SegEditing* editing) {
+void addSegmentsButton(QToolBar* bar, QMainWindow* window, view::ViewerState& state, SegEditing& editing) {
   QAction* button = bar->addAction(QObject::tr("Segments"));
   button->setObjectName("showSegments");
   button->setCheckable(true);
   button->setToolTip(QObject::tr("The segmentations: show, hide, outline, open and save"));
-  QObject::connect(button, &QAction::toggled, window, [window, button, &state, editing](bool on) {
+  QObject::connect(button, &QAction::toggled, window, [window, button, &state, &editing](bool on) {
     auto* dock = window->findChild<QDockWidget*>("segDock");
     if (!dock && on) {
       dock = new QDockWidget(QObject::tr("Segments"), window);

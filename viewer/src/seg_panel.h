@@ -30,8 +30,8 @@ class SegEditing;
 class SegPanel : public QWidget {
   Q_OBJECT
  public:
-  // editing: the window's (new segments, undo, redo, the brush's size), or null.
-  SegPanel(view::ViewerState& state, SegEditing* editing, QWidget* parent = nullptr);
+  // editing: the window's (new segments, undo, redo, the brush's size, plugin results).
+  SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* parent = nullptr);
   QTableWidget* table() const { return table_; }  // for tests: one row per segment
   // The active segment's statistics as shown (volume, mean, SD, min, max in the series' units):
   // computed when the active segment changes or Statistics is pressed, not on every brush dab.
@@ -44,7 +44,7 @@ class SegPanel : public QWidget {
   void saveFile();
 
   view::ViewerState& state_;
-  SegEditing* editing_ = nullptr;
+  SegEditing& editing_;
   QTableWidget* table_ = nullptr;
   QCheckBox* outline_ = nullptr;
   QSlider* opacity_ = nullptr;
@@ -56,6 +56,6 @@ class SegPanel : public QWidget {
 };
 
 // A toolbar button that shows and hides the Segments dock (created on first use).
-void addSegmentsButton(QToolBar* bar, QMainWindow* window, view::ViewerState& state, SegEditing* editing);
+void addSegmentsButton(QToolBar* bar, QMainWindow* window, view::ViewerState& state, SegEditing& editing);
 
 }  // namespace cvx::viewer

@@ -31,7 +31,7 @@ int specIndex(const plugin::Manifest& m, const std::string& name) {
 
 }  // namespace
 
-SegRunPanel::SegRunPanel(view::ViewerState& state, SegEditing* editing, QWidget* parent)
+SegRunPanel::SegRunPanel(view::ViewerState& state, SegEditing& editing, QWidget* parent)
     : QWidget(parent), state_(state), editing_(editing) {
   setObjectName("segRunPanel");
   host_.discover(plugin::defaultSearchPath());
@@ -229,47 +229,20 @@ void SegRunPanel::done(Result<std::shared_ptr<Volume>> labels) {
   meta.algorithm = SegmentAlgorithm::Automatic;
   meta.algorithmName = m.id;
   meta.algorithmVersion = m.version;
-  if (editing_) {  // undoable and journaled
-    const int count = state_.activeSegment().first < 0 ? 0
-                          : static_cast<int>(state_.segmentations()[static_cast<size_t>(state_.activeSegment().first)]
-                                                 .segmentation->segments().size());
-    meta.name = jobName_ + " " + std::to_string(count + 1);
-    meta.rgb = kPalette[static_cast<size_t>(count) % kPalette.size()];
-    auto r = editing_->addSegment(meta, (*labels)->as<uint8_t>());
-    if (!r.ok()) {
-      message_->setText(QString::fromStdString(r.error().str()));
-      emit finished(false);
-      return;
-    }
-    const auto& seg = *state_.segmentations()[static_cast<size_t>(r->first)].segmentation;
-    message_->setText(tr("%1: %2 mL").arg(QString::fromStdString(meta.name)).arg(seg.volumeMl(static_cast<size_t>(r->second)), 0, 'f', 1));
-    emit finished(true);
-    return;
-  }
-  // Into the active segmentation when it is on the reference layer, else a new one.
-  int index = state_.activeSegment().first;
-  if (index < 0 || state_.segmentations()[static_cast<size_t>(index)].layer != 0) {
-    auto s = std::make_shared<Segmentation>(Segmentation::onGridOf(*state_.layers().front().volume));
-    auto added = state_.addSegmentation(s, 0, "plugins");
-    if (!added.ok()) {
-      message_->setText(QString::fromStdString(added.error().str()));
-      emit finished(false);
-      return;
-    }
-    index = *added;
-  }
-  Segmentation& seg = *state_.segmentations()[static_cast<size_t>(index)].segmentation;
-  meta.name = jobName_ + " " + std::to_string(seg.segments().size() + 1);
-  meta.rgb = kPalette[seg.segments().size() % kPalette.size()];
-  auto k = seg.addSegment(meta, (*labels)->as<uint8_t>());
-  if (!k.ok()) {
-    message_->setText(QString::fromStdString(k.error().str()));
+  // Undoable and journaled, into the active segmentation of the reference layer (or a new one).
+  const auto [active, unused] = state_.activeSegment();
+  const size_t count =
+      active < 0 ? 0 : state_.segmentations()[static_cast<size_t>(active)].segmentation->segments().size();
+  meta.name = jobName_ + " " + std::to_string(count + 1);
+  meta.rgb = kPalette[count % kPalette.size()];
+  auto r = editing_.addSegment(meta, (*labels)->as<uint8_t>());
+  if (!r.ok()) {
+    message_->setText(QString::fromStdString(r.error().str()));
     emit finished(false);
     return;
   }
-  state_.segmentationEdited(index);
-  state_.setActiveSegment(index, static_cast<int>(*k));
-  message_->setText(tr("%1: %2 mL").arg(QString::fromStdString(meta.name)).arg(seg.volumeMl(*k), 0, 'f', 1));
+  const auto& seg = *state_.segmentations()[static_cast<size_t>(r->first)].segmentation;
+  message_->setText(tr("%1: %2 mL").arg(QString::fromStdString(meta.name)).arg(seg.volumeMl(static_cast<size_t>(r->second)), 0, 'f', 1));
   emit finished(true);
 }
 

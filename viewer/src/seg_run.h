@@ -4,7 +4,7 @@
 // specs, a live preview for threshold-like plugins (float parameters "lower" and "upper": the
 // state's ThresholdPreview follows the fields as they change), and Run on a worker thread with
 // progress and Cancel. The result becomes a new segment of the active segmentation of the
-// reference layer (a new segmentation when there is none). A plugin's error is shown with its code;
+// reference layer (a new segmentation when there is none), through SegEditing (undoable, journaled). A plugin's error is shown with its code;
 // the application lives on.
 #pragma once
 #include <future>
@@ -31,8 +31,8 @@ namespace cvx::viewer {
 class SegRunPanel : public QWidget {
   Q_OBJECT
  public:
-  // editing: where results go (undoable, journaled); null: straight into the state.
-  SegRunPanel(view::ViewerState& state, class SegEditing* editing, QWidget* parent = nullptr);
+  // editing: where results go (undoable, journaled).
+  SegRunPanel(view::ViewerState& state, class SegEditing& editing, QWidget* parent = nullptr);
   ~SegRunPanel() override;
   // For tests: choose a plugin by id, set a field, run and wait.
   bool choose(const std::string& id);
@@ -52,7 +52,7 @@ class SegRunPanel : public QWidget {
   void done(Result<std::shared_ptr<Volume>> labels);
 
   view::ViewerState& state_;
-  class SegEditing* editing_ = nullptr;
+  class SegEditing& editing_;
   plugin::PluginHost host_;
   std::vector<const plugin::Manifest*> segmenters_;
   QComboBox* plugins_ = nullptr;
