@@ -239,6 +239,20 @@ Result<std::shared_ptr<Volume>> PluginHost::segment(const std::string& id, const
       for (const auto& p : v.points)
         if (p[0] >= d[0] || p[1] >= d[1] || p[2] >= d[2])
           return makeError("plugin.bad_param", "parameter '" + v.name + "': a seed lies outside the volume", v.name);
+    const Volume* mask = m.input == PluginInput::Image ? nullptr : options.mask;
+    if (m.input != PluginInput::Image) {
+      const char* what = m.input == PluginInput::Segment ? "a segment" : "a seed label map";
+      if (!mask || !mask->data())
+        return makeError("plugin.bad_input", "plugin '" + id + "' needs " + what + " (its input is \"" +
+                                                 toString(m.input) + "\")", id);
+      const auto& md = mask->dims();
+      if (mask->type() != PixelType::UInt8 || md[0] != d[0] || md[1] != d[1] || md[2] != d[2])
+        return makeError("plugin.bad_input", std::string("plugin '") + id + "': the mask is " + toString(mask->type()) + " " +
+                                                 std::to_string(md[0]) + "x" + std::to_string(md[1]) + "x" +
+                                                 std::to_string(md[2]) + ", the input's grid is uint8 " +
+                                                 std::to_string(d[0]) + "x" + std::to_string(d[1]) + "x" +
+                                                 std::to_string(d[2]), id);
+    }
     auto out = Volume::create(PixelType::UInt8, {d[0], d[1], d[2], 1});
     if (!out) return out.error();
 
@@ -271,6 +285,8 @@ Result<std::shared_ptr<Volume>> PluginHost::segment(const std::string& id, const
     req.params = cparams.data();
     req.paramCount = static_cast<uint32_t>(cparams.size());
     req.output = {sizeof(CvxLabelView), (*out)->as<uint8_t>(), {d[0], d[1], d[2]}};
+    // Read-only for the plugin (abi.h); the view type is shared with the output, hence the cast.
+    if (mask) req.mask = {sizeof(CvxLabelView), const_cast<uint8_t*>(mask->as<uint8_t>()), {d[0], d[1], d[2]}};
     Bridge bridge;
     bridge.progress = progress;
     if (progress) {

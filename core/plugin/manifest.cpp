@@ -86,6 +86,10 @@ ParamSpec parseSpec(const json& p) {
 
 const char* toString(Kind k) { return k == Kind::Segmenter ? "segmenter" : "registrar"; }
 
+const char* toString(PluginInput i) {
+  return i == PluginInput::Segment ? "segment" : (i == PluginInput::Seeds ? "seeds" : "image");
+}
+
 std::string Manifest::libraryPath() const {
   return (std::filesystem::path(manifestPath).parent_path() / library).string();
 }
@@ -116,6 +120,14 @@ Result<Manifest> parseManifest(const std::string& text, const std::string& path)
     if (m.library.empty() || m.library.find('/') != std::string::npos || m.library == "." || m.library == "..")
       throw Bad{"library '" + m.library + "' is not a file name beside the manifest"};
     m.description = optStr(j, "description");
+    if (j.contains("input")) {
+      const std::string input = str(j, "input");
+      if (input == "image") m.input = PluginInput::Image;
+      else if (input == "segment") m.input = PluginInput::Segment;
+      else if (input == "seeds") m.input = PluginInput::Seeds;
+      else throw Bad{"unknown input '" + input + "' (image, segment, seeds)"};
+      if (m.input != PluginInput::Image && m.kind != Kind::Segmenter) throw Bad{"only a segmenter takes a mask input"};
+    }
     if (j.contains("parameters"))
       for (const auto& p : field(j, "parameters", json::value_t::array, "")) {
         m.params.push_back(parseSpec(p));

@@ -35,7 +35,33 @@ size_t bytesPerVoxel(PixelType t) {
   return 1;
 }
 
-void detail::VoxelFree::operator()(std::byte* p) const { detail::releaseVoxels({p, bytes, mapped, false}); }
+void detail::VoxelFree::operator()(std::byte* p) const {
+  if (!borrowed) detail::releaseVoxels({p, bytes, mapped, false});
+}
+
+Result<std::shared_ptr<Volume>> Volume::borrow(PixelType type, std::array<int64_t, 4> dims, void* data) {
+  if (!data) return makeError("volume.bad_dims", "no voxel buffer to borrow");
+  if (dims[3] <= 0) dims[3] = 1;
+  uint64_t count = 1;
+  for (int64_t d : dims) {
+    if (d <= 0 || d > (int64_t{1} << 20)) return makeError("volume.bad_dims", "dimension out of range");
+    if (count > std::numeric_limits<uint64_t>::max() / static_cast<uint64_t>(d))
+      return makeError("volume.too_large", "voxel count overflows");
+    count *= static_cast<uint64_t>(d);
+  }
+  if (count > (uint64_t{1} << 40) / bytesPerVoxel(type)) return makeError("volume.too_large", "volume exceeds 1 TiB");
+  std::shared_ptr<Volume> v(new Volume());
+  v->type_ = type;
+  v->dims_ = dims;
+  const size_t bytes = static_cast<size_t>(count * bytesPerVoxel(type));
+  v->data_ = std::unique_ptr<std::byte[], detail::VoxelFree>(static_cast<std::byte*>(data),
+                                                             detail::VoxelFree{bytes, false, true});
+  const int64_t slices = dims[2] * dims[3];
+  v->ready_ = std::make_unique<std::atomic<uint8_t>[]>(static_cast<size_t>(slices));
+  v->sources.resize(static_cast<size_t>(slices));
+  for (int64_t i = 0; i < slices; ++i) v->markSliceReady(i);
+  return v;
+}
 
 Result<std::shared_ptr<Volume>> Volume::create(PixelType type, std::array<int64_t, 4> dims, VoxelInit init) {
   if (dims[3] <= 0) dims[3] = 1;

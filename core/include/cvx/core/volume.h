@@ -26,6 +26,7 @@ namespace detail {
 struct VoxelFree {
   size_t bytes = 0;
   bool mapped = false;
+  bool borrowed = false;  // Volume::borrow: the memory is the caller's, never freed here
   void operator()(std::byte* p) const;
 };
 }  // namespace detail
@@ -46,6 +47,13 @@ class Volume {
   // "volume.out_of_memory".
   static Result<std::shared_ptr<Volume>> create(PixelType type, std::array<int64_t, 4> dims,
                                                 VoxelInit init = VoxelInit::Zero);
+  // A non-owning view of voxels that live elsewhere (a plugin's input, a caller's buffer), so that
+  // code written for a Volume runs on them without a copy: the Volume never frees `data`, and the
+  // CALLER KEEPS THAT MEMORY ALIVE (and unmoved) for as long as the Volume or any copy of its
+  // shared_ptr exists. data: voxels of `type`, x fastest then y, z, t, contiguous (no alignment is
+  // required, unlike create's 64 bytes). Geometry, info and sources start as a new Volume's; every
+  // slice is marked ready. Errors: volume.bad_dims (also for a null data), volume.too_large.
+  static Result<std::shared_ptr<Volume>> borrow(PixelType type, std::array<int64_t, 4> dims, void* data);
 
   PixelType type() const { return type_; }
   const std::array<int64_t, 4>& dims() const { return dims_; }  // x, y, z, t

@@ -128,7 +128,16 @@ typedef struct CvxSegmentRequest {
   int (*cancelled)(void* user);                  /* nonzero: stop and return CVX_STATUS_CANCELLED */
   char* errorMessage;  /* the plugin writes a NUL-terminated message here on failure */
   size_t errorCapacity;
+  /* Appended (read it only when structSize covers it): read-only uint8 labels on the input grid,
+   * by the manifest's "input": "segment" -> the active segment's mask (1 inside, 0 outside);
+   * "seeds" -> a seed label map (0 unlabelled, 1..n the seed classes); "image" (the default) ->
+   * data NULL. The plugin must not write through data (the view's pointer is not const only
+   * because CvxLabelView is shared with the output). */
+  CvxLabelView mask;
 } CvxSegmentRequest;
+
+/* The size of a request as API version 1 first shipped it (before the mask was appended). */
+#define CVX_SEGMENT_REQUEST_V1_SIZE offsetof(CvxSegmentRequest, mask)
 
 /* The table a plugin returns. apiVersion stays the first field in every version. */
 typedef struct CvxPluginApi {

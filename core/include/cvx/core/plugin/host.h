@@ -21,6 +21,13 @@ namespace cvx::plugin {
 enum class Kind { Segmenter, Registrar };
 const char* toString(Kind k);  // "segmenter", "registrar"
 
+// What a segmenter reads besides the series (the manifest's "input"; CvxSegmentRequest::mask):
+// Image: the series only (the default); Segment: the active segment's mask, 1 inside
+// (morphology, islands, fill holes, a level set's initial region); Seeds: a seed label map,
+// 0 unlabelled and 1..n the seed classes (the output's labels 1..n say which class a voxel went to).
+enum class PluginInput { Image, Segment, Seeds };
+const char* toString(PluginInput i);  // "image", "segment", "seeds"
+
 // One manifest: the JSON file beside a plugin's library.
 struct Manifest {
   std::string id, name, version;
@@ -29,6 +36,7 @@ struct Manifest {
   std::vector<std::string> backends;  // "cpu", "cuda"
   std::string library;                // file name, beside the manifest
   std::vector<ParamSpec> params;
+  PluginInput input = PluginInput::Image;  // "input"; absent: "image"
   std::string description;
   std::string manifestPath;           // where it was read from
   std::string libraryPath() const;    // the manifest's folder + library
@@ -47,6 +55,11 @@ std::vector<std::string> defaultSearchPath();
 struct RunOptions {
   int phase = 0;               // which phase of a 4D volume
   std::string backend = "cpu";
+  // The mask of a "segment" or "seeds" plugin: UInt8 on the input's x, y, z dims (phase 0 is
+  // read). Required by those plugins (plugin.bad_input without it, or with other dims or another
+  // pixel type); an "image" plugin is handed none (ignored). Not owned: with segmentAsync() the
+  // caller keeps it alive until the future is ready.
+  const Volume* mask = nullptr;
 };
 
 class PluginHost {
@@ -73,7 +86,7 @@ class PluginHost {
   // Runs a segmenter on the calling thread: loads it if needed, validates params against the
   // specs, hands over one phase, returns uint8 labels on the input's grid (geometry and series
   // info copied). progress may be null. Errors: the load's, plugin.wrong_kind, plugin.bad_param,
-  // plugin.bad_input, plugin.bad_backend, and the run's (plugin.failed, plugin.cancelled,
+  // plugin.bad_input (also: options.mask missing or not on the grid), plugin.bad_backend, and the run's (plugin.failed, plugin.cancelled,
   // plugin.exception, plugin.out_of_memory, plugin.bad_param, plugin.bad_input).
   Result<std::shared_ptr<Volume>> segment(const std::string& id, const Volume& input,
                                           const ParamValues& params, Progress* progress = nullptr,

@@ -42,6 +42,16 @@ class SegmentRun {
   template <class T>
   const T* voxels() const { return static_cast<const T*>(r_.input.data); }
   uint8_t* labels() const { return r_.output.data; }
+  // The mask the host handed over (the manifest's "input": "segment" or "seeds"), voxelCount()
+  // bytes on the input grid; throws Failure(CVX_STATUS_BAD_INPUT, "this plugin needs a segment")
+  // when there is none (an "image" plugin, or a host older than the mask field).
+  const uint8_t* mask() const {
+    if (r_.structSize < sizeof(CvxSegmentRequest) || !r_.mask.data)
+      throw Failure(CVX_STATUS_BAD_INPUT, "this plugin needs a segment");
+    for (int a = 0; a < 3; ++a)
+      if (r_.mask.dims[a] != r_.input.dims[a]) throw Failure(CVX_STATUS_BAD_INPUT, "the mask is not on the input's grid");
+    return r_.mask.data;
+  }
   // Stored value -> the series' units (HU for CT).
   double modalityValue(double stored) const { return stored * r_.input.valueSlope + r_.input.valueIntercept; }
 
@@ -80,7 +90,7 @@ inline void writeError(const CvxSegmentRequest* r, const char* message) noexcept
 // CVX_STATUS_EXCEPTION, each with its message in the host's buffer.
 template <class Fn>
 int guardedSegment(const CvxSegmentRequest* r, Fn&& fn) noexcept {
-  if (!r || r->structSize < sizeof(CvxSegmentRequest) || !r->input.data || !r->output.data) {
+  if (!r || r->structSize < CVX_SEGMENT_REQUEST_V1_SIZE || !r->input.data || !r->output.data) {
     writeError(r, "malformed request");
     return CVX_STATUS_BAD_INPUT;
   }

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+// The morphology plugin: dilate, erode, open, close (a ball of radius_mm, hd::inBall: an ellipsoid
+// in voxels on an anisotropic grid) or fill holes (background that cannot reach the volume's border
+// through 6-connected background) of the active segment (manifest "input": "segment"). cvx::seg on
+// the host's mask buffer, without a copy.
+#include <string>
+
+#include <cvx/core/plugin/plugin.h>
+#include <cvx/seg/plugin_support.h>
+#include <cvx/seg/segment.h>
+
+namespace {
+
+namespace sp = cvx::seg::plugin;
+
+void morphology(cvx::plugin::SegmentRun& run) {
+  const std::string op = sp::enumText(run, "operation");
+  const double r = run.number("radius_mm");
+  const auto mask = sp::borrowMask(run);
+  const auto out = sp::bridged(run, [&](cvx::Progress* p) -> cvx::Result<cvx::seg::VolumePtr> {
+    if (op == "dilate") return cvx::seg::dilate(*mask, r, p);
+    if (op == "erode") return cvx::seg::erode(*mask, r, p);
+    if (op == "open") return cvx::seg::open(*mask, r, p);
+    if (op == "close") return cvx::seg::close(*mask, r, p);
+    if (op == "fill_holes") return cvx::seg::fillHoles(*mask, 6, p);
+    return cvx::makeError("seg.bad_parameter", "unknown operation '" + op + "'");
+  });
+  sp::writeLabels(run, *out);
+}
+
+int segment(const CvxSegmentRequest* r) { return cvx::plugin::guardedSegment(r, morphology); }
+
+const char* const kOperations[] = {"dilate", "erode", "open", "close", "fill_holes"};
+const CvxParamSpec kParams[] = {
+    {"operation", "Operation", CVX_PARAM_ENUM, 0, 0, 0, 0, "", kOperations, 5,
+     "dilate, erode, open (erode then dilate), close (dilate then erode), fill_holes."},
+    {"radius_mm", "Radius", CVX_PARAM_FLOAT, CVX_PARAM_HAS_MIN | CVX_PARAM_HAS_MAX, 2, 0, 100, "mm", nullptr,
+     0, "Radius of the ball in mm (not used by fill_holes)."},
+};
+
+}  // namespace
+
+CVX_PLUGIN_ENTRY {
+  static const CvxPluginApi api = {CVX_PLUGIN_API_VERSION,
+                                   sizeof(CvxPluginApi),
+                                   "morphology",
+                                   "Morphology",
+                                   "1.0.0",
+                                   CVX_KIND_SEGMENTER,
+                                   CVX_BACKEND_CPU,
+                                   kParams,
+                                   2,
+                                   segment,
+                                   nullptr,
+                                   {}};
+  return &api;
+}
