@@ -3,6 +3,7 @@
 # Usage: scripts/deps.sh [--tests] [--bench]
 #   --tests  the fuzz/sanitizer compiler and the Python reference readers of the test suite
 #   --bench  VTK, the peer of bench_mpr (benchmarks only: cinevox never links it; CI needs none of it)
+#            and, when present, cvx::mesh's segment surfaces (STL/OBJ from `cinevox segment`)
 set -euo pipefail
 PKGS=(
   build-essential cmake ninja-build pkg-config git
@@ -32,6 +33,8 @@ for arg in "$@"; do
       # (JDK, MPI, HDF5, GDAL, Qt 5 runtime: about 200 packages with --no-install-recommends) come
       # with it. bench_mpr links only CommonCore, CommonDataModel, CommonExecutionModel and
       # ImagingCore/ImagingColor, none of which bring MPI or Qt into the binary (docs/dependencies.md).
+      # The same package gives cvx::mesh (render/mesh: FiltersCore, segment surfaces) and its tests
+      # (IOGeometry's STL/OBJ readers as the oracle); without it they are left out of the build.
       PKGS+=(libvtk9-dev)
       ;;
     *) echo "deps: unknown option $arg (use --tests, --bench)" >&2; exit 2 ;;
