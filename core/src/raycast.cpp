@@ -21,34 +21,59 @@ PlaneLinear imagePlane(Vec3 right, Vec3 up, double pixel, int width, int height)
 
 }  // namespace
 
-hd::RayCamera rayCamera(const Geometry& g, const Camera3D& c, int width, int height) {
-  hd::RayCamera cam;
-  Mat4 voxelFromWorld;
+WorldRays worldRays(const Camera3D& c, int width, int height) {
+  WorldRays r;
   const Vec3 f = normalized(c.center - c.eye);
   const Vec3 right = normalized(cross(f, c.up));
   const Vec3 up = cross(right, f);
-  if (!invertAffine(g.worldFromVoxel(), voxelFromWorld) || !(norm(f) > 0) || !(norm(right) > 0) || width <= 0 ||
-      height <= 0) {
-    cam.tNear = INFINITY;  // hits nothing
-    return cam;
-  }
-  Vec3 o = c.eye, ou{}, ov{}, w = f, wu{}, wv{};
+  if (!(norm(f) > 0) || !(norm(right) > 0) || width <= 0 || height <= 0) return r;
+  r.valid = true;
+  r.perspective = c.perspective;
+  r.o = c.eye, r.w = f;
   if (c.perspective) {
     const double pixel = 2 * std::tan(std::clamp(c.fovYDeg, 1e-3, 179.0) * std::numbers::pi / 360) / height;
     const PlaneLinear pl = imagePlane(right, up, pixel, width, height);
-    w = f + pl.base, wu = pl.perX, wv = pl.perY;
+    r.w = f + pl.base, r.wu = pl.perX, r.wv = pl.perY;
   } else {
     const double pixel = 2 * c.parallelHalfHeightMm / height;
     const PlaneLinear pl = imagePlane(right, up, pixel, width, height);
-    o = c.eye + pl.base, ou = pl.perX, ov = pl.perY;
+    r.o = c.eye + pl.base, r.ou = pl.perX, r.ov = pl.perY;
   }
-  cam.o = toFloat(voxelFromWorld.applyPoint(o));
-  cam.ou = toFloat(voxelFromWorld.applyVector(ou));
-  cam.ov = toFloat(voxelFromWorld.applyVector(ov));
-  cam.w = toFloat(w), cam.wu = toFloat(wu), cam.wv = toFloat(wv);
-  cam.d = toFloat(voxelFromWorld.applyVector(w));
-  cam.du = toFloat(voxelFromWorld.applyVector(wu));
-  cam.dv = toFloat(voxelFromWorld.applyVector(wv));
+  return r;
+}
+
+std::optional<std::array<double, 2>> projectToPixel(const Camera3D& c, Vec3 world, int width, int height) {
+  const Vec3 f = normalized(c.center - c.eye);
+  const Vec3 right = normalized(cross(f, c.up));
+  const Vec3 up = cross(right, f);
+  if (!(norm(f) > 0) || !(norm(right) > 0) || width <= 0 || height <= 0) return std::nullopt;
+  const Vec3 rel = world - c.eye;
+  double u = dot(rel, right), v = dot(rel, up), pixel = 2 * c.parallelHalfHeightMm / height;
+  if (c.perspective) {
+    const double depth = dot(rel, f);
+    if (!(depth > 0)) return std::nullopt;
+    u /= depth;
+    v /= depth;
+    pixel = 2 * std::tan(std::clamp(c.fovYDeg, 1e-3, 179.0) * std::numbers::pi / 360) / height;
+  }
+  return std::array<double, 2>{width / 2.0 + u / pixel, height / 2.0 - v / pixel};
+}
+
+hd::RayCamera rayCamera(const Geometry& g, const Camera3D& c, int width, int height) {
+  hd::RayCamera cam;
+  Mat4 voxelFromWorld;
+  const WorldRays r = worldRays(c, width, height);
+  if (!r.valid || !invertAffine(g.worldFromVoxel(), voxelFromWorld)) {
+    cam.tNear = INFINITY;  // hits nothing
+    return cam;
+  }
+  cam.o = toFloat(voxelFromWorld.applyPoint(r.o));
+  cam.ou = toFloat(voxelFromWorld.applyVector(r.ou));
+  cam.ov = toFloat(voxelFromWorld.applyVector(r.ov));
+  cam.w = toFloat(r.w), cam.wu = toFloat(r.wu), cam.wv = toFloat(r.wv);
+  cam.d = toFloat(voxelFromWorld.applyVector(r.w));
+  cam.du = toFloat(voxelFromWorld.applyVector(r.wu));
+  cam.dv = toFloat(voxelFromWorld.applyVector(r.wv));
   return cam;
 }
 

@@ -7,6 +7,7 @@
 #include <numbers>
 
 #include <cvx/core/reslice.h>
+#include <cvx/render/mesh_raster.h>
 #include <cvx/render/raycast.h>
 #include <cvx/viewstate/crop_3d.h>
 #include <cvx/viewstate/mapping.h>
@@ -113,21 +114,11 @@ Camera3DView cameraPreset(const Camera3DView& c, char side) {
   return r;
 }
 
-std::optional<std::array<double, 2>> projectToPixel(const Camera3D& c, Vec3 world, int width, int height) {
-  const Vec3 f = normalized(c.center - c.eye);
-  const Vec3 right = normalized(cross(f, c.up));
-  const Vec3 up = cross(right, f);
-  if (!(norm(f) > 0) || !(norm(right) > 0) || width <= 0 || height <= 0) return std::nullopt;
-  const Vec3 rel = world - c.eye;
-  double u = dot(rel, right), v = dot(rel, up), pixel = 2 * c.parallelHalfHeightMm / height;
-  if (c.perspective) {
-    const double depth = dot(rel, f);
-    if (!(depth > 0)) return std::nullopt;
-    u /= depth;
-    v /= depth;
-    pixel = 2 * std::tan(std::clamp(c.fovYDeg, 1e-3, 179.0) * kDegree / 2) / height;
-  }
-  return std::array<double, 2>{width / 2.0 + u / pixel, height / 2.0 - v / pixel};
+std::vector<const Mesh*> VolumeRenderer::meshList() const {
+  std::vector<const Mesh*> list;
+  for (const auto& m : meshes_)
+    if (m && !m->empty()) list.push_back(m.get());
+  return list;
 }
 
 Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase, const TransferPreset& preset) {
@@ -192,11 +183,20 @@ Result<const RgbaImage*> VolumeRenderer::draw(std::shared_ptr<const Volume> v, i
   if (!v || width <= 0 || height <= 0 || width > 16384 || height > 16384 || phase < 0 || phase >= v->dims()[3])
     return makeError("render.bad_request", "no volume, a phase out of range or a size outside 1..16384");
   CVX_TRY(prepare(v, phase, preset));
-  const hd::RaycastParams p = params(preset, camera, width, height, q, crop);
+  hd::RaycastParams p = params(preset, camera, width, height, q, crop);
   const size_t n = static_cast<size_t>(width) * static_cast<size_t>(height);
   rgba_.resize(4 * n);
   depth_.resize(n);
+  const std::vector<const Mesh*> meshes = meshList();
+  if (!meshes.empty()) {
+    meshRgba_.resize(4 * n);
+    meshDepth_.resize(n);
+    CVX_TRY(render::rasterizeMeshes(meshes, orbitCamera(*v, camera), width, height, meshRgba_.data(),
+                                    meshDepth_.data()));
+    p.depthIn = meshDepth_.data();
+  }
   CVX_TRY(render::raycastCpu(*v, phase, p, table_.view(), width, height, rgba_.data(), depth_.data()));
+  if (!meshes.empty()) render::compositeOverMeshes(rgba_.data(), depth_.data(), meshRgba_.data(), meshDepth_.data(), n);
   // Premultiplied colour over black is the colour itself.
   image_.width = width;
   image_.height = height;
@@ -215,9 +215,19 @@ std::optional<Vec3> VolumeRenderer::pick(std::shared_ptr<const Volume> v, int ph
     return std::nullopt;
   Quality3D q;
   q.jitter = false;
-  const hd::RaycastParams p = params(preset, camera, width, height, q, crop);
+  hd::RaycastParams p = params(preset, camera, width, height, q, crop);
   const hd::TransferFunction1D tf = table_.view();
-  const float depth = shadeOne(*v, phase, p, tf, x, y).depth;
+  // A surface in front stops the ray (the ray caster reads its depth at (x, y) only).
+  const std::vector<const Mesh*> meshes = meshList();
+  std::vector<float> stop;
+  float surface = std::numeric_limits<float>::infinity();
+  if (!meshes.empty()) {
+    surface = render::meshDepthAt(meshes, orbitCamera(*v, camera), width, height, x, y);
+    stop.assign(static_cast<size_t>(width) * static_cast<size_t>(height), surface);
+    p.depthIn = stop.data();
+  }
+  const float hit = shadeOne(*v, phase, p, tf, x, y).depth;
+  const float depth = hit < std::numeric_limits<float>::infinity() ? hit : surface;
   if (!(depth < std::numeric_limits<float>::infinity())) return std::nullopt;
   hd::Vec3f o, d;
   hd::pixelRay(p.cam, x, y, o, d);

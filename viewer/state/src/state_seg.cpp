@@ -3,6 +3,7 @@
 #include <cvx/viewstate/state.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -23,6 +24,12 @@ bool sameGrid(const Segmentation& s, const Volume& v) {
   return true;
 }
 
+// Revisions unique across segmentations and viewer states.
+uint64_t nextRevision() {
+  static std::atomic<uint64_t> counter{0};
+  return ++counter;
+}
+
 }  // namespace
 
 Result<int> ViewerState::addSegmentation(std::shared_ptr<Segmentation> s, int layer, std::string name) {
@@ -36,6 +43,7 @@ Result<int> ViewerState::addSegmentation(std::shared_ptr<Segmentation> s, int la
   l.layer = layer;
   l.segments.resize(l.segmentation->segments().size());
   l.name = std::move(name);
+  l.revision = nextRevision();
   segs_.push_back(std::move(l));
   const int index = static_cast<int>(segs_.size()) - 1;
   if (activeSeg_.first < 0 && !segs_.back().segments.empty()) activeSeg_ = {index, 0};
@@ -93,6 +101,7 @@ void ViewerState::segmentationEdited(int index) {
   if (index < 0 || index >= static_cast<int>(segs_.size())) return;
   SegmentationLayer& s = segs_[static_cast<size_t>(index)];
   s.segments.resize(s.segmentation->segments().size());
+  s.revision = nextRevision();
   if (activeSeg_.first == index && activeSeg_.second >= static_cast<int>(s.segments.size()))
     activeSeg_.second = static_cast<int>(s.segments.size()) - 1;
   notify(kSegmentation);

@@ -5,6 +5,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include <cvx/core/bricks.h>
@@ -27,6 +28,22 @@ struct Camera3D {
 // at the eye, parallel rays on the plane through the eye; t is in mm from there. A degenerate
 // camera (eye at center, up along the view) or grid gives rays that hit nothing.
 hd::RayCamera rayCamera(const Geometry& g, const Camera3D& c, int width, int height);
+
+// The same rays in patient space: pixel (x, y)'s ray starts at o + ou x + ov y and runs along
+// w + wu x + wv y (any length; t is mm along its unit vector, the ray caster's depth). Perspective:
+// o is the eye and ou = ov = 0; parallel: w is the view direction and wu = wv = 0. valid is false
+// for a degenerate camera or size.
+struct WorldRays {
+  Vec3 o, ou, ov, w, wu, wv;
+  bool perspective = true;
+  bool valid = false;
+};
+WorldRays worldRays(const Camera3D& c, int width, int height);
+
+// Where a patient-space point falls in a width x height image of camera c: pixel coordinates (x
+// right, y down; pixel (i, j)'s centre at (i + 0.5, j + 0.5)), the inverse of the rays above.
+// Nothing for a point behind a perspective eye or a degenerate camera.
+std::optional<std::array<double, 2>> projectToPixel(const Camera3D& c, Vec3 world, int width, int height);
 
 // Parameters for a volume of `dims` on grid g seen by c: the camera, the voxel box, gradWorld
 // (voxelFromWorld's linear part, transposed). Everything else keeps hd's defaults.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <cvx/core/error.h>
+#include <cvx/core/mesh.h>
 #include <cvx/core/raycast.h>
 #include <cvx/core/transfer.h>
 #include <cvx/core/transfer2d.h>
@@ -22,10 +23,8 @@ namespace cvx::view {
 // The patient-space camera of c (state.h) for volume v (its box's centre and bounding sphere).
 Camera3D orbitCamera(const Volume& v, const Camera3DView& c);
 
-// Where a patient-space point falls in a width x height image of camera c: pixel coordinates (x
-// right, y down; pixel (i, j)'s centre at (i + 0.5, j + 0.5)), the inverse of rayCamera's rays.
-// Nothing for a point behind a perspective eye or a degenerate camera.
-std::optional<std::array<double, 2>> projectToPixel(const Camera3D& c, Vec3 world, int width, int height);
+// Where a patient-space point falls in an image of camera c (core/raycast.h).
+using cvx::projectToPixel;
 
 // The orientation marker: where each patient direction (L, R, P, A, S, I: +x, -x, +y, -y, +z, -z
 // in LPS) points on the image, as a unit of the image plane (dx right, dy down; a direction along
@@ -62,12 +61,17 @@ class VolumeRenderer {
   std::optional<Vec3> pick(std::shared_ptr<const Volume> v, int phase, const TransferPreset& preset,
                            const Camera3DView& camera, int width, int height, int x, int y,
                            const CropBox3D& crop = {});
+  // Opaque surfaces drawn with the volume (segments in 3D: seg_surfaces.h), kept until set again:
+  // the rays stop at them and the volume is composited over them (render/mesh_raster.h); picking
+  // finds them too.
+  void setMeshes(std::vector<std::shared_ptr<const Mesh>> meshes) { meshes_ = std::move(meshes); }
   // The last image's premultiplied RGBA floats and depth (mm along each ray; +inf where empty).
   const std::vector<float>& rgba() const { return rgba_; }
   const std::vector<float>& depth() const { return depth_; }
 
  private:
   Status prepare(const std::shared_ptr<const Volume>& v, int phase, const TransferPreset& preset);
+  std::vector<const Mesh*> meshList() const;  // the non-empty meshes
   hd::RaycastParams params(const TransferPreset& preset, const Camera3DView& camera, int width, int height,
                            const Quality3D& q, const CropBox3D& crop) const;
   // The table and brick map are kept while the volume, phase and preset stay the same.
@@ -79,6 +83,8 @@ class VolumeRenderer {
   BrickRanges ranges_;
   std::vector<uint8_t> skip_;
   std::vector<float> rgba_, depth_;
+  std::vector<std::shared_ptr<const Mesh>> meshes_;
+  std::vector<float> meshRgba_, meshDepth_;
   RgbaImage image_;
 };
 

@@ -88,6 +88,9 @@ struct SegmentationLayer {
   bool outline = false;                   // outlines instead of fills
   bool visible = true;
   std::string name;
+  // Bumped on every segmentationEdited (and unique across layers): caches of derived data (the 3D
+  // view's surfaces) are rebuilt when it changes.
+  uint64_t revision = 0;
 };
 
 // The 3D view's camera, orbiting the reference volume's centre. Azimuth 0, elevation 0 looks from

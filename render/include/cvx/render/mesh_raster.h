@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+// Opaque triangle meshes (segment surfaces) drawn on the CPU into a colour and depth image of the
+// 3D view's camera, so that the ray caster stops at them (hd::RaycastParams::depthIn) and the
+// volume is composited over them. Qt-free and GL-free: the GUI's 3D view and the headless
+// `cinevox render` draw the same pixels.
+//
+// The rules (docs/volume-rendering.md, "Surfaces in the 3D view"):
+// - A pixel is covered by a triangle when its centre (x + 0.5, y + 0.5) lies inside the
+//   triangle's projection (edges included; both windings: surfaces are two-sided).
+// - Its depth is exact: t (mm) along the pixel's ray (cvx::worldRays, the ray caster's t) to the
+//   triangle's plane. The nearest triangle wins; at equal t the one drawn first (mesh order, then
+//   triangle order).
+// - Shading: Blinn-Phong with a headlight, two-sided, as the ray caster's (colour x (ambient +
+//   diffuse |n.l|) + specular |n.l|^power, each channel at most 1), n the vertex normals
+//   interpolated by the hit point's barycentric coordinates (the face normal when a mesh has none).
+// - Perspective: a triangle with a vertex less than 1e-3 mm in front of the eye is not drawn (no
+//   near-plane clipping).
+#pragma once
+#include <span>
+
+#include <cvx/core/error.h>
+#include <cvx/core/mesh.h>
+#include <cvx/core/raycast.h>
+#include <cvx/core/thread_pool.h>
+
+namespace cvx::render {
+
+struct MeshLight {
+  float ambient = 0.25f, diffuse = 0.7f, specular = 0.2f, power = 24.0f;
+};
+
+// Draws the meshes into rgba (4 floats per pixel: premultiplied colour, opacity 1 where a mesh is
+// hit, 0 elsewhere) and depth (+inf where none is hit), width x height, row by row. A triangle
+// whose indices are out of range is render.bad_mesh; a bad size or null output render.bad_request.
+Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& camera, int width, int height,
+                       float* rgba, float* depth, const MeshLight& light = {}, ThreadPool* pool = nullptr);
+
+// The depth rasterizeMeshes gives pixel (x, y) (+inf where no mesh covers it), for one pixel
+// (picking): the same coverage and depth rule, without an image. Bad triangles are ignored.
+float meshDepthAt(std::span<const Mesh* const> meshes, const Camera3D& camera, int width, int height, int x, int y);
+
+// Composites a volume rendering (premultiplied rgba, its depth) over the meshes' image in place:
+// colour = volume + (1 - volume opacity) x mesh; depth = the volume's where it is finite (its
+// opacity reached 0.5 in front of the mesh), else the mesh's.
+void compositeOverMeshes(float* volumeRgba, float* volumeDepth, const float* meshRgba, const float* meshDepth,
+                         size_t pixels);
+
+}  // namespace cvx::render

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: MIT
+#include <cvx/render/mesh_raster.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+namespace cvx::render {
+namespace {
+
+constexpr int kBandRows = 16;  // rows per task: triangles are binned into bands of rows
+constexpr double kNearMm = 1e-3;
+
+Vec3 toVec(const std::array<float, 3>& a) { return {a[0], a[1], a[2]}; }
+
+// The camera's frame and the pixel scale, for projecting vertices (projectToPixel's arithmetic,
+// once per camera instead of once per vertex).
+struct Projector {
+  Vec3 eye, f, right, up;
+  double pixel = 1, cx = 0, cy = 0;
+  bool perspective = true;
+  bool valid = false;
+
+  Projector(const Camera3D& c, int width, int height) {
+    f = normalized(c.center - c.eye);
+    right = normalized(cross(f, c.up));
+    up = cross(right, f);
+    eye = c.eye;
+    perspective = c.perspective;
+    valid = norm(f) > 0 && norm(right) > 0;
+    pixel = perspective ? 2 * std::tan(std::clamp(c.fovYDeg, 1e-3, 179.0) * std::acos(-1.0) / 360) / height
+                        : 2 * c.parallelHalfHeightMm / height;
+    cx = width / 2.0, cy = height / 2.0;
+  }
+  // Pixel coordinates; false behind (or at) a perspective eye.
+  bool project(Vec3 p, double& x, double& y) const {
+    const Vec3 rel = p - eye;
+    double u = dot(rel, right), v = dot(rel, up);
+    if (perspective) {
+      const double d = dot(rel, f);
+      if (!(d > kNearMm)) return false;
+      u /= d, v /= d;
+    }
+    x = cx + u / pixel, y = cy - v / pixel;
+    return true;
+  }
+};
+
+struct Tri {
+  uint32_t mesh, index;
+  double ax, ay, bx, by, cx, cy;  // the vertices' pixel coordinates
+  double x0, y0, x1, y1;          // their bounding box
+};
+
+struct Hit {
+  float t = std::numeric_limits<float>::infinity();
+  int32_t mesh = -1;
+  uint32_t tri = 0;
+};
+
+double edge(double ax, double ay, double bx, double by, double px, double py) {
+  return (bx - ax) * (py - ay) - (by - ay) * (px - ax);
+}
+
+// Whether pixel (x, y)'s centre lies in the triangle's projection (a, b, c: the vertices' pixel
+// coordinates; s: the sign of its area), and if so t (mm) along the pixel's ray to its plane
+// (n: the plane's normal, p: a vertex); false also for a hit behind the ray's start.
+bool pixelHit(const WorldRays& rays, const Tri& tri, double s, Vec3 n, Vec3 p, int x, int y, float& t) {
+  const double px = x + 0.5, py = y + 0.5;
+  if (s * edge(tri.bx, tri.by, tri.cx, tri.cy, px, py) < 0 || s * edge(tri.cx, tri.cy, tri.ax, tri.ay, px, py) < 0 ||
+      s * edge(tri.ax, tri.ay, tri.bx, tri.by, px, py) < 0)
+    return false;
+  const Vec3 o = rays.o + rays.ou * x + rays.ov * y;
+  const Vec3 w = rays.w + rays.wu * x + rays.wv * y;
+  const double wl = norm(w), den = dot(n, w);
+  if (!(wl > 0) || den == 0) return false;
+  t = static_cast<float>(dot(n, p - o) / den * wl);
+  return t >= 0;
+}
+
+// Blinn-Phong with a headlight (hd's rule, raycast.h), two-sided.
+void shade(const Mesh& m, uint32_t tri, Vec3 hit, Vec3 view, const MeshLight& light, float* out) {
+  const auto& t = m.triangles[tri];
+  const Vec3 a = toVec(m.points[t[0]]), b = toVec(m.points[t[1]]), c = toVec(m.points[t[2]]);
+  const Vec3 fn = cross(b - a, c - a);
+  Vec3 n = fn;
+  if (m.normals.size() == m.points.size()) {
+    // Barycentric coordinates of the hit in the triangle, by sub-areas along the face normal.
+    const double area = dot(fn, fn);
+    if (area > 0) {
+      const double u = dot(cross(c - b, hit - b), fn) / area, v = dot(cross(a - c, hit - c), fn) / area;
+      n = toVec(m.normals[t[0]]) * u + toVec(m.normals[t[1]]) * v + toVec(m.normals[t[2]]) * (1 - u - v);
+    }
+  }
+  const double len = norm(n);
+  const float nl = len > 0 ? static_cast<float>(std::abs(dot(n, view)) / len) : 1.0f;
+  const float diff = light.ambient + light.diffuse * nl, spec = light.specular * std::pow(nl, light.power);
+  for (int k = 0; k < 3; ++k) out[k] = std::min(1.0f, m.rgb[static_cast<size_t>(k)] / 255.0f * diff + spec);
+  out[3] = 1.0f;
+}
+
+}  // namespace
+
+Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& camera, int width, int height,
+                       float* rgba, float* depth, const MeshLight& light, ThreadPool* pool) {
+  if (width <= 0 || height <= 0 || width > 16384 || height > 16384 || !rgba || !depth)
+    return makeError("render.bad_request", "a mesh image needs a size in 1..16384 and outputs");
+  const size_t pixels = static_cast<size_t>(width) * static_cast<size_t>(height);
+  std::fill(rgba, rgba + 4 * pixels, 0.0f);
+  std::fill(depth, depth + pixels, std::numeric_limits<float>::infinity());
+  const Projector proj(camera, width, height);
+  const WorldRays rays = worldRays(camera, width, height);
+  if (!proj.valid || !rays.valid) return {};
+
+  // Project every vertex once; bin each visible triangle into the bands of rows it overlaps.
+  const int bands = (height + kBandRows - 1) / kBandRows;
+  std::vector<std::vector<Tri>> binned(static_cast<size_t>(bands));
+  std::vector<double> sx, sy;
+  std::vector<uint8_t> ok;
+  for (uint32_t mi = 0; mi < meshes.size(); ++mi) {
+    if (!meshes[mi]) continue;
+    const Mesh& m = *meshes[mi];
+    sx.resize(m.points.size()), sy.resize(m.points.size()), ok.resize(m.points.size());
+    for (size_t i = 0; i < m.points.size(); ++i) ok[i] = proj.project(toVec(m.points[i]), sx[i], sy[i]);
+    for (uint32_t ti = 0; ti < m.triangles.size(); ++ti) {
+      const auto& t = m.triangles[ti];
+      if (t[0] >= m.points.size() || t[1] >= m.points.size() || t[2] >= m.points.size())
+        return makeError("render.bad_mesh", "a triangle of mesh '" + m.name + "' indexes past its points");
+      if (!ok[t[0]] || !ok[t[1]] || !ok[t[2]]) continue;
+      Tri tri{mi, ti, sx[t[0]], sy[t[0]], sx[t[1]], sy[t[1]], sx[t[2]], sy[t[2]],
+              std::min({sx[t[0]], sx[t[1]], sx[t[2]]}), std::min({sy[t[0]], sy[t[1]], sy[t[2]]}),
+              std::max({sx[t[0]], sx[t[1]], sx[t[2]]}), std::max({sy[t[0]], sy[t[1]], sy[t[2]]})};
+      // Pixel centres at y + 0.5 inside [y0, y1]: rows ceil(y0 - 0.5) .. floor(y1 - 0.5).
+      const double r0 = std::ceil(tri.y0 - 0.5), r1 = std::floor(tri.y1 - 0.5);
+      if (r1 < 0 || r0 > height - 1 || tri.x1 < 0.5 || tri.x0 > width - 0.5) continue;
+      const int b0 = static_cast<int>(std::max(0.0, r0)) / kBandRows;
+      const int b1 = static_cast<int>(std::min<double>(height - 1, r1)) / kBandRows;
+      for (int b = b0; b <= b1; ++b) binned[static_cast<size_t>(b)].push_back(tri);
+    }
+  }
+
+  ThreadPool& tp = pool ? *pool : ThreadPool::global();
+  return tp.parallelFor(bands, [&](int64_t band) {
+    const int yBegin = static_cast<int>(band) * kBandRows, yEnd = std::min(height, yBegin + kBandRows);
+    std::vector<Hit> hits(static_cast<size_t>(width) * static_cast<size_t>(yEnd - yBegin));
+    for (const Tri& tri : binned[static_cast<size_t>(band)]) {
+      const Mesh& m = *meshes[tri.mesh];
+      const auto& t = m.triangles[tri.index];
+      const Vec3 a = toVec(m.points[t[0]]), b = toVec(m.points[t[1]]), c = toVec(m.points[t[2]]);
+      const Vec3 n = cross(b - a, c - a);
+      const double area = edge(tri.ax, tri.ay, tri.bx, tri.by, tri.cx, tri.cy);
+      if (area == 0) continue;  // seen edge-on
+      const double s = area > 0 ? 1 : -1;
+      const int x0 = std::max(0, static_cast<int>(std::ceil(tri.x0 - 0.5)));
+      const int x1 = std::min(width - 1, static_cast<int>(std::floor(tri.x1 - 0.5)));
+      const int y0 = std::max(yBegin, static_cast<int>(std::ceil(tri.y0 - 0.5)));
+      const int y1 = std::min(yEnd - 1, static_cast<int>(std::floor(tri.y1 - 0.5)));
+      for (int y = y0; y <= y1; ++y)
+        for (int x = x0; x <= x1; ++x) {
+          float tt;
+          if (!pixelHit(rays, tri, s, n, a, x, y, tt)) continue;
+          Hit& h = hits[static_cast<size_t>(y - yBegin) * static_cast<size_t>(width) + static_cast<size_t>(x)];
+          if (tt < h.t) h = {tt, static_cast<int32_t>(tri.mesh), tri.index};
+        }
+    }
+    // Deferred shading: each covered pixel once, at its nearest hit.
+    for (int y = yBegin; y < yEnd; ++y)
+      for (int x = 0; x < width; ++x) {
+        const Hit& h = hits[static_cast<size_t>(y - yBegin) * static_cast<size_t>(width) + static_cast<size_t>(x)];
+        if (h.mesh < 0) continue;
+        const size_t i = static_cast<size_t>(y) * static_cast<size_t>(width) + static_cast<size_t>(x);
+        const Vec3 o = rays.o + rays.ou * x + rays.ov * y;
+        const Vec3 view = normalized(rays.w + rays.wu * x + rays.wv * y);
+        shade(*meshes[static_cast<size_t>(h.mesh)], h.tri, o + view * h.t, view, light, rgba + 4 * i);
+        depth[i] = h.t;
+      }
+  });
+}
+
+float meshDepthAt(std::span<const Mesh* const> meshes, const Camera3D& camera, int width, int height, int x, int y) {
+  float best = std::numeric_limits<float>::infinity();
+  const Projector proj(camera, width, height);
+  const WorldRays rays = worldRays(camera, width, height);
+  if (!proj.valid || !rays.valid || x < 0 || y < 0 || x >= width || y >= height) return best;
+  for (const Mesh* m : meshes) {
+    if (!m) continue;
+    for (const auto& t : m->triangles) {
+      if (t[0] >= m->points.size() || t[1] >= m->points.size() || t[2] >= m->points.size()) continue;
+      const Vec3 a = toVec(m->points[t[0]]), b = toVec(m->points[t[1]]), c = toVec(m->points[t[2]]);
+      Tri tri{};
+      if (!proj.project(a, tri.ax, tri.ay) || !proj.project(b, tri.bx, tri.by) || !proj.project(c, tri.cx, tri.cy))
+        continue;
+      const double area = edge(tri.ax, tri.ay, tri.bx, tri.by, tri.cx, tri.cy);
+      float tt;
+      if (area != 0 && pixelHit(rays, tri, area > 0 ? 1 : -1, cross(b - a, c - a), a, x, y, tt) && tt < best)
+        best = tt;
+    }
+  }
+  return best;
+}
+
+void compositeOverMeshes(float* volumeRgba, float* volumeDepth, const float* meshRgba, const float* meshDepth,
+                         size_t pixels) {
+  for (size_t i = 0; i < pixels; ++i) {
+    const float keep = 1.0f - volumeRgba[4 * i + 3];
+    for (int k = 0; k < 4; ++k) volumeRgba[4 * i + k] += keep * meshRgba[4 * i + k];
+    if (volumeDepth && !(volumeDepth[i] < std::numeric_limits<float>::infinity())) volumeDepth[i] = meshDepth[i];
+  }
+}
+
+}  // namespace cvx::render

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+#include <cvx/viewstate/seg_surfaces.h>
+
+#include <chrono>
+#include <set>
+
+#if CVX_HAVE_MESH
+#include <cvx/mesh/surface.h>
+#endif
+
+namespace cvx::view {
+
+SegmentSurfaces::Maker SegmentSurfaces::defaultMaker() {
+#if CVX_HAVE_MESH
+  return [](const std::vector<uint8_t>& mask, std::array<int64_t, 3> dims, const Geometry& g) {
+    mesh::SurfaceOptions o;
+    o.maxTriangles = kDisplayTriangles;
+    return mesh::segmentSurface(mask.data(), dims, g, o);
+  };
+#else
+  return {};
+#endif
+}
+
+SegmentSurfaces::SegmentSurfaces(Maker maker) : maker_(std::move(maker)) {}
+
+SegmentSurfaces::~SegmentSurfaces() {
+  if (job_.valid()) job_.wait();
+}
+
+bool SegmentSurfaces::update(const ViewerState& s) {
+  if (!maker_ || job_.valid()) return false;
+  // Forget the surfaces of segmentations that are gone.
+  std::set<const Segmentation*> present;
+  for (const SegmentationLayer& l : s.segmentations()) present.insert(l.segmentation.get());
+  std::erase_if(cache_, [&](const auto& e) { return !present.count(e.first.seg); });
+
+  struct Task {
+    Key key;
+    uint64_t revision;
+    std::vector<uint8_t> mask;
+    std::array<int64_t, 3> dims;
+    Geometry geometry;
+    std::array<uint8_t, 3> rgb;
+    std::string name;
+  };
+  std::vector<Task> tasks;
+  for (const SegmentationLayer& l : s.segmentations()) {
+    if (!l.visible || !l.segmentation) continue;
+    const Segmentation& seg = *l.segmentation;
+    for (size_t i = 0; i < seg.segments().size() && i < l.segments.size(); ++i) {
+      if (!l.segments[i].visible) continue;
+      const Key key{&seg, i};
+      const auto it = cache_.find(key);
+      if (it != cache_.end() && it->second.revision == l.revision) continue;
+      tasks.push_back({key, l.revision, seg.mask(i), seg.dims(), seg.geometry(), seg.segments()[i].rgb,
+                       seg.segments()[i].name});
+    }
+  }
+  if (tasks.empty()) return false;
+  job_ = std::async(std::launch::async, [maker = maker_, tasks = std::move(tasks)]() mutable {
+    Built b;
+    for (Task& t : tasks) {
+      Entry e{t.revision, nullptr};
+      auto m = maker(t.mask, t.dims, t.geometry);
+      std::vector<uint8_t>().swap(t.mask);  // the snapshot's memory goes as soon as it is used
+      if (m) {
+        m->rgb = t.rgb;
+        m->name = t.name;
+        if (!m->empty()) e.mesh = std::make_shared<const Mesh>(std::move(*m));
+      } else if (b.error.empty()) {
+        b.error = t.name + ": " + m.error().str();
+      }
+      b.entries.emplace_back(t.key, std::move(e));
+    }
+    return b;
+  });
+  return true;
+}
+
+bool SegmentSurfaces::collect() {
+  if (!job_.valid() || job_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+  Built b = job_.get();
+  for (auto& [key, entry] : b.entries) cache_[key] = std::move(entry);
+  error_ = std::move(b.error);
+  return true;
+}
+
+std::vector<std::shared_ptr<const Mesh>> SegmentSurfaces::meshes(const ViewerState& s) const {
+  std::vector<std::shared_ptr<const Mesh>> out;
+  for (const SegmentationLayer& l : s.segmentations()) {
+    if (!l.visible || !l.segmentation) continue;
+    for (size_t i = 0; i < l.segments.size(); ++i) {
+      if (!l.segments[i].visible) continue;
+      const auto it = cache_.find(Key{l.segmentation.get(), i});
+      if (it != cache_.end() && it->second.mesh) out.push_back(it->second.mesh);
+    }
+  }
+  return out;
+}
+
+void SegmentSurfaces::buildNow(const ViewerState& s) {
+  if (job_.valid()) job_.wait();
+  collect();
+  if (update(s)) {
+    job_.wait();
+    collect();
+  }
+}
+
+}  // namespace cvx::view
