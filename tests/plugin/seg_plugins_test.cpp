@@ -3,7 +3,10 @@
 // positions, the ellipsoid's integer offsets counted by this file's own loop), never from cvx::seg.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <future>
 #include <string>
 #include <utility>
 #include <vector>
@@ -237,4 +240,33 @@ TEST_F(SegPlugins, MultiOtsuFromClass) {
   auto bad = host.segment("otsu", *v, *p);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, "plugin.bad_param");
+}
+
+TEST_F(SegPlugins, CancelReachesCvxSegThroughTheBridge) {
+  // A large opening (two passes, seconds of work on 2 cores); cancel once the plugin has reported
+  // progress, i.e. while cvx::seg's first pass runs on the plugin's worker thread: the bridge hands
+  // the host's cancel to cvx::Progress, and the run ends as plugin.cancelled (seg.cancelled).
+  const int64_t n = 320;
+  auto m = Volume::create(cvx::PixelType::UInt8, {n, n, n, 1}).value();
+  for (int64_t z = 0; z < n; ++z)  // slabs of 280 x 280 voxels, 29 slices thick, 9 apart
+    if (z % 38 > 8)
+      for (int64_t y = 20; y < 300; ++y)
+        std::fill_n(m->as<uint8_t>() + (z * n + y) * n + 20, 280, uint8_t{1});
+  const auto* manifest = host.find("morphology");
+  ASSERT_NE(manifest, nullptr);
+  auto p = cvx::plugin::resolveParams(manifest->params, {{"operation", "open"}, {"radius_mm", "40"}});
+  ASSERT_TRUE(p.ok());
+  auto progress = std::make_shared<cvx::Progress>();
+  cvx::plugin::RunOptions o;
+  o.mask = m.get();
+  const auto start = std::chrono::steady_clock::now();
+  auto job = host.segmentAsync("morphology", m, *p, progress, o);
+  while (progress->done() == 0 && job.wait_for(std::chrono::milliseconds(1)) != std::future_status::ready) {
+  }
+  progress->cancel();
+  auto r = job.get();
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_FALSE(r.ok()) << "finished in " << s << " s before the cancel arrived";
+  EXPECT_EQ(r.error().code, "plugin.cancelled") << r.error().str();
+  EXPECT_NE(r.error().message.find("seg.cancelled"), std::string::npos) << r.error().message;
 }

@@ -291,4 +291,28 @@ Status SegEditor::setSegmentInfo(size_t segment, Segment info) {
   return closeStep(true, std::move(before));
 }
 
+Status SegEditor::replaceMask(size_t segment, const uint8_t* mask) { return replaceMasks({segment}, mask, false); }
+
+Status SegEditor::replaceMasks(const std::vector<size_t>& segments, const uint8_t* labels, bool byLabel) {
+  if (stroke_.active) return makeError("seg.edit_no_stroke", "a stroke is open");
+  for (size_t k : segments)
+    if (Status ok = checkSegment(k); !ok) return ok;
+  const auto& d = seg_.dims();
+  openStep();
+  for (size_t k = 0; k < segments.size(); ++k) {
+    const Segment& s = seg_.segments()[segments[k]];
+    uint8_t* v = seg_.layers()[s.layer]->as<uint8_t>();
+    const auto want = static_cast<uint8_t>(k + 1);
+    for (int64_t z = 0, i = 0; z < d[2]; ++z)
+      for (int64_t y = 0; y < d[1]; ++y)
+        for (int64_t x = 0; x < d[0]; ++x, ++i) {
+          const bool in = labels && (byLabel ? labels[i] == want : labels[i] != 0);
+          if (in == (v[i] == s.label)) continue;
+          touch(s.layer, x, y, z);
+          v[i] = in ? s.label : 0;
+        }
+  }
+  return closeStep(false, {});
+}
+
 }  // namespace cvx::view

@@ -96,6 +96,14 @@ class SegEditor {
   Status removeSegment(size_t segment);
   // Rename, recolour, terms: everything but layer and label (kept). seg.edit_bad_segment.
   Status setSegmentInfo(size_t segment, Segment info);
+  // Replaces the voxels of `segment` by mask (voxelsPerLayer() bytes, non-zero = in; nullptr:
+  // none), by the brush's rules: voxels now in take its label (over another segment of its layer
+  // there), voxels no longer in are cleared. One undo step (a plugin's result on a segment).
+  // seg.edit_bad_segment, seg.edit_no_stroke.
+  Status replaceMask(size_t segment, const uint8_t* mask);
+  // The same for several segments in one undo step: segments[k] gets the voxels where
+  // labels == k + 1 (byLabel; a seed plugin's classes) or, with byLabel false, where labels != 0.
+  Status replaceMasks(const std::vector<size_t>& segments, const uint8_t* labels, bool byLabel = true);
 
   bool canUndo() const { return !undo_.empty(); }
   bool canRedo() const { return !redo_.empty(); }
