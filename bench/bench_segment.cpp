@@ -7,7 +7,8 @@
 // flat element, as tests/itk/itk_segment_test.cpp). Both on the same thread count; medians of N runs;
 // every run's foreground count must be the same on both sides (the ITK tests say the labels are
 // identical): a mismatch fails the run. Peak memory: the growth of VmHWM over each call, reset before
-// it (segment_mem.h). CUDA: NA (no CUDA back end for segmentation yet). docs/benchmarks.md.
+// it (segment_mem.h). CUDA (where cvx_cuda is built, bench_segment_gpu.cpp): the same four on the
+// device, kernel time apart from the upload; NA without a usable device. docs/benchmarks.md.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -29,6 +30,9 @@
 #include <cvx/seg/segment.h>
 
 #include "bench_series.h"
+#ifdef CVX_BENCH_CUDA
+#include "bench_segment_gpu.h"
+#endif
 #include "itk_seg_common.h"
 #include "segment_itk.h"
 #include "segment_mem.h"
@@ -134,6 +138,10 @@ int64_t countForeground(const Volume& m) {
 }
 
 int gMismatches = 0;
+#ifdef CVX_BENCH_CUDA
+bool gGpu = false;  // a usable device
+std::vector<GpuRow> gGpuRows;
+#endif
 
 // The integers k with lo <= k <= hi (cvx's rule for integer voxels), for ITK's bounds.
 int64_t ceilOf(double x) { return static_cast<int64_t>(std::ceil(x)); }
@@ -244,6 +252,17 @@ bool runInput(const std::string& name, const Volume& v, int runs, const Options&
                           }) &&
                   timeCvx(row[3], cvxRuns(3), baseline, [&] { return seg::dilate(**bone, o.dilateMm); });
   if (!ok) return false;
+#ifdef CVX_BENCH_CUDA
+  if (gGpu) {  // the same calls on the device; counts checked against the CPU's first run
+    GpuJob job;
+    job.volume = &v, job.boneMask = bone->get();
+    job.seed[0] = seed->x, job.seed[1] = seed->y, job.seed[2] = seed->z;
+    job.boneLo = boneLo, job.boneHi = boneHi, job.lungLo = lungLo, job.lungHi = lungHi, job.dilateMm = o.dilateMm;
+    job.runs = runs, job.only = o.only;
+    for (int i = 0; i < 4; ++i) job.cpuCounts[i] = row[i].cvx.counts.empty() ? -1 : row[i].cvx.counts.front();
+    gMismatches += runGpuInput(name, job, gGpuRows);
+  }
+#endif
   if (cvxRuns(2) && cvxBins != bins) {
     ++gMismatches;
     std::printf("!!! MISMATCH %s otsu: CineVox used %d bins, the range %lld..%lld has %d values\n",
@@ -285,7 +304,13 @@ int main(int argc, char** argv) {
       o.bigRuns, o.slices, loadAverage().c_str());
   std::printf("peak memory: growth of VmHWM over each call, reset by /proc/self/clear_refs (%s)\n",
               canReset ? "works here" : "REFUSED: peaks since the process started");
-  std::printf("CUDA: NA (no CUDA back end for segmentation yet)\n\n");
+#ifdef CVX_BENCH_CUDA
+  std::string why;
+  gGpu = gpuUsable(why);
+  std::printf("CUDA: %s\n\n", (gGpu ? "device " + why : "NA (" + why + ")").c_str());
+#else
+  std::printf("CUDA: NA (built without the CUDA back end)\n\n");
+#endif
   const std::string ct = o.data + "/ct";
   std::vector<Row> rows;
   {
@@ -300,6 +325,12 @@ int main(int argc, char** argv) {
     if (!runInput("vol" + std::to_string(o.slices), **loaded, o.bigRuns, o, rows)) return 1;
   }
   printRows(rows);
+#ifdef CVX_BENCH_CUDA
+  printGpuRows(gGpuRows);
+  auto gpuMs = [&](const std::string& input, const char* algo) { return fmt(gpuKernelMs(gGpuRows, input, algo), "%.3f"); };
+#else
+  auto gpuMs = [](const std::string&, const char*) { return std::string("NA"); };
+#endif
   std::printf(
       "\nITK/cvx = ITK median / CineVox median (the target is >= 3 on 2 cores); cvx peak = the largest "
       "VmHWM during one CineVox call minus the RSS with the inputs alone, MiB (bytes per voxel); ITK peak: "
@@ -322,9 +353,12 @@ int main(int argc, char** argv) {
     return 3;
   }
   std::printf(
-      "RESULT regiongrow_cpu_vs_itk=%s regiongrow_gpu_ms=NA threshold_cpu_vs_itk=%s otsu_cpu_vs_itk=%s "
-      "dilate_cpu_vs_itk=%s regiongrow_512_cpu_vs_itk=%s peak_mb=%s\n",
-      ctRatio("regiongrow").c_str(), ctRatio("threshold").c_str(), ctRatio("otsu").c_str(),
-      ctRatio("dilate").c_str(), fmt(big ? big->ratio() : NAN).c_str(), fmt(peak / kMiB, "%.1f").c_str());
+      "RESULT regiongrow_cpu_vs_itk=%s regiongrow_gpu_ms=%s threshold_cpu_vs_itk=%s otsu_cpu_vs_itk=%s "
+      "dilate_cpu_vs_itk=%s regiongrow_512_cpu_vs_itk=%s peak_mb=%s threshold_gpu_ms=%s otsu_gpu_ms=%s "
+      "dilate_gpu_ms=%s regiongrow_512_gpu_ms=%s\n",
+      ctRatio("regiongrow").c_str(), gpuMs("ct134", "regiongrow").c_str(), ctRatio("threshold").c_str(),
+      ctRatio("otsu").c_str(), ctRatio("dilate").c_str(), fmt(big ? big->ratio() : NAN).c_str(),
+      fmt(peak / kMiB, "%.1f").c_str(), gpuMs("ct134", "threshold").c_str(), gpuMs("ct134", "otsu").c_str(),
+      gpuMs("ct134", "dilate").c_str(), gpuMs("vol" + std::to_string(o.slices), "regiongrow").c_str());
   return 0;
 }

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
-// Otsu and multi-Otsu over a histogram of the hd::binOf rule. The best split into C classes of
-// contiguous bins maximises sum over classes of S_c^2 / N_c (N_c voxels, S_c the sum of their bin
-// centres), which equals the between-class variance up to constants; it is found exactly by
-// dynamic programming over the bins ((C - 2) * bins^2 / 2 steps; 2 classes: one sweep).
+// Otsu and multi-Otsu over a histogram of the hd::binOf rule; the split from the counts is
+// cvx::otsuSplit (core/otsu_split.h), which the CUDA Otsu shares.
 #include <limits>
 #include <type_traits>
 
 #include <cvx/core/hd/segment.h>
+#include <cvx/core/otsu_split.h>
 
 #include "common.h"
 
@@ -99,46 +98,6 @@ Result<Histogram> histogram(const T* v, const Dims& d, int bins, Progress* progr
   return h;
 }
 
-// The last bin of each class but the top one (classes - 1 of them, increasing).
-std::vector<int> bestSplit(const Histogram& h, int classes) {
-  const int B = h.bins.count;
-  std::vector<double> N(B + 1, 0), S(B + 1, 0);
-  for (int b = 0; b < B; ++b) {
-    N[b + 1] = N[b] + static_cast<double>(h.counts[b]);
-    S[b + 1] = S[b] + static_cast<double>(h.counts[b]) * hd::binCentre(h.bins, b);
-  }
-  auto f = [&](int a, int b) {  // the score of one class made of bins a..b
-    const double n = N[b + 1] - N[a];
-    if (n <= 0) return 0.0;
-    const double s = S[b + 1] - S[a];
-    return s * s / n;
-  };
-  // F[m][j]: the best score of bins 0..j in m + 1 classes; from[m][j]: the last bin of class m - 1.
-  std::vector<std::vector<double>> F(classes, std::vector<double>(B, -1));
-  std::vector<std::vector<int>> from(classes, std::vector<int>(B, -1));
-  for (int j = 0; j < B; ++j) F[0][j] = f(0, j);
-  for (int m = 1; m < classes; ++m) {
-    const int jlo = m, jhi = m == classes - 1 ? B - 1 : B - 1 - (classes - 1 - m);
-    for (int j = m == classes - 1 ? B - 1 : jlo; j <= jhi; ++j) {
-      double best = -1;
-      int arg = -1;
-      for (int i = m - 1; i < j; ++i) {
-        const double v = F[m - 1][i] + f(i + 1, j);
-        if (v > best) best = v, arg = i;
-      }
-      F[m][j] = best;
-      from[m][j] = arg;
-    }
-  }
-  std::vector<int> last(classes - 1);
-  int j = B - 1;
-  for (int m = classes - 1; m >= 1; --m) {
-    j = from[m][j];
-    last[m - 1] = j;
-  }
-  return last;
-}
-
 // Writes the class (0 .. classes - 1) of every voxel: the number of class ends below its bin.
 template <class T>
 Status classify(const T* v, const Dims& d, const hd::Bins& bins, const std::vector<int>& last, uint8_t* out,
@@ -188,7 +147,7 @@ Result<MultiOtsuResult> run(const Volume& vol, int classes, int bins, int64_t t,
                                          " classes (classes - 2) x bins^2 <= 2e9");
   if (B < classes) return makeError("seg.bad_bins", "fewer bins than classes");
   if (cancelled(progress)) return cancelledError();
-  const std::vector<int> last = bestSplit(*h, classes);
+  const std::vector<int> last = otsuSplit(h->counts.data(), h->bins, classes);
   addProgress(progress);
   auto out = makeMask(vol);
   if (!out.ok()) return out.error();

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+// Connected components on the GPU with cvx::seg::labelComponents' labels. Union-find over voxel
+// indices: every foreground voxel starts as its own root; each one unites with its foreground
+// neighbours that come before it in raster order (6: -x, -y, -z; 26: the 13 of the 3x3x3 block
+// before the centre), linking always the larger root under the smaller with atomicMin (retrying
+// when another thread linked first), so a root is always the smallest index of its set: at the
+// end, each component's root is its first voxel in raster order, whatever the order of the
+// atomics. Then every voxel takes its root (path walk), roots are numbered by an inclusive prefix
+// sum over "is a root" in raster order (CUB), which is the CPU's numbering (raster order of each
+// component's first voxel), and each voxel takes its root's number; sizes by atomics.
+#include <cub/device/device_scan.cuh>
+
+#include "segment_detail.h"
+
+namespace cvx::cuda::seg {
+
+using namespace detail;
+
+namespace {
+
+constexpr int kThreads = 256;
+
+struct Grid {
+  int nx, ny, nz;
+};
+
+__global__ void initKernel(const uint8_t* __restrict__ m, int n, int* __restrict__ parent) {
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x)
+    parent[i] = m[i] ? i : -1;
+}
+
+__device__ int findRoot(const int* parent, int i) {
+  int p = parent[i];
+  while (p != i) {
+    i = p;
+    p = parent[i];
+  }
+  return i;
+}
+
+__device__ void unite(int* parent, int a, int b) {
+  for (;;) {
+    a = findRoot(parent, a);
+    b = findRoot(parent, b);
+    if (a == b) return;
+    if (a > b) {
+      const int t = a;
+      a = b;
+      b = t;
+    }
+    const int old = atomicMin(&parent[b], a);  // link root b under the smaller root a
+    if (old == b) return;                      // b was still a root: linked
+    b = old;                                   // b was linked meanwhile: retry from there
+  }
+}
+
+template <int Conn>
+__global__ void uniteKernel(const uint8_t* __restrict__ m, Grid g, int* parent) {
+  const int n = g.nx * g.ny * g.nz, slice = g.nx * g.ny;
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) {
+    if (!m[i]) continue;
+    const int z = i / slice, y = (i % slice) / g.nx, x = i % g.nx;
+    for (int dz = -1; dz <= 0; ++dz)
+      for (int dy = -1; dy <= 1; ++dy)
+        for (int dx = -1; dx <= 1; ++dx) {
+          if (dz == 0 && (dy > 0 || (dy == 0 && dx >= 0))) continue;  // only neighbours before i
+          if (Conn == 6 && (dx != 0) + (dy != 0) + (dz != 0) != 1) continue;
+          const int xx = x + dx, yy = y + dy, zz = z + dz;
+          if (xx < 0 || yy < 0 || zz < 0 || xx >= g.nx || yy >= g.ny) continue;
+          const int j = i + dz * slice + dy * g.nx + dx;
+          if (m[j]) unite(parent, i, j);
+        }
+  }
+}
+
+// parent[i] = root; isRoot[i] = 1 for roots.
+__global__ void flattenKernel(int n, int* parent, unsigned* __restrict__ isRoot) {
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) {
+    const int p = parent[i];
+    isRoot[i] = p == i ? 1u : 0u;
+    if (p >= 0) parent[i] = findRoot(parent, i);
+  }
+}
+
+// labels[i] = number of i's root (0: background); sizes.
+__global__ void numberKernel(int n, const int* __restrict__ parent, const unsigned* __restrict__ number,
+                             unsigned* __restrict__ labels, unsigned long long* __restrict__ voxels) {
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) {
+    const int p = parent[i];
+    const unsigned l = p >= 0 ? number[p] : 0u;
+    labels[i] = l;
+    atomicAdd(&voxels[l], 1ull);
+  }
+}
+
+}  // namespace
+
+Result<Components> labelComponents(const Volume& mask, int connectivity, Timing* timing) {
+  CVX_TRY(checkMask(mask));
+  if (connectivity != 6 && connectivity != 26)
+    return makeError("seg.bad_connectivity",
+                     "connectivity must be 6 or 26, not " + std::to_string(connectivity));
+  const int64_t n64 = mask.voxelsPerPhase();
+  if (n64 >= (int64_t{1} << 31))
+    return makeError("cuda.too_large",
+                     std::to_string(n64) + " voxels: the GPU labelling indexes with 32 bits");
+  if (auto dev = probeDevice(); !dev.ok()) return dev.error();
+  const int n = static_cast<int>(n64);
+  const Grid g{static_cast<int>(mask.dims()[0]), static_cast<int>(mask.dims()[1]),
+               static_cast<int>(mask.dims()[2])};
+  Components c;
+  c.dims = {mask.dims()[0], mask.dims()[1], mask.dims()[2]};
+  c.labels.resize(static_cast<size_t>(n));
+  if (n == 0) {
+    c.voxels = {0};
+    return c;
+  }
+  DeviceBytes dMask, dParent, dRoot, dNumber, dVoxels, dTemp;
+  CVX_CUDA_TRY(cudaMalloc(&dMask.p, static_cast<size_t>(n)));
+  CVX_CUDA_TRY(cudaMalloc(&dParent.p, sizeof(int) * n));
+  CVX_CUDA_TRY(cudaMalloc(&dRoot.p, sizeof(unsigned) * n));
+  CVX_CUDA_TRY(cudaMalloc(&dNumber.p, sizeof(unsigned) * n));
+  auto* parent = static_cast<int*>(dParent.p);
+  auto* isRoot = static_cast<unsigned*>(dRoot.p);
+  auto* number = static_cast<unsigned*>(dNumber.p);
+  size_t tempBytes = 0;
+  CVX_CUDA_TRY(cub::DeviceScan::InclusiveSum(nullptr, tempBytes, isRoot, number, n));
+  CVX_CUDA_TRY(cudaMalloc(&dTemp.p, tempBytes));
+  Stages st;
+  st.mark(0);
+  CVX_CUDA_TRY(cudaMemcpy(dMask.p, mask.slice(0, 0), static_cast<size_t>(n), cudaMemcpyHostToDevice));
+  st.mark(1);
+  const auto* m = static_cast<const uint8_t*>(dMask.p);
+  const unsigned grid = blocksFor(n, kThreads, 1u << 16);
+  initKernel<<<grid, kThreads>>>(m, n, parent);
+  if (connectivity == 6)
+    uniteKernel<6><<<grid, kThreads>>>(m, g, parent);
+  else
+    uniteKernel<26><<<grid, kThreads>>>(m, g, parent);
+  flattenKernel<<<grid, kThreads>>>(n, parent, isRoot);
+  CVX_CUDA_TRY(cudaGetLastError());
+  CVX_CUDA_TRY(cub::DeviceScan::InclusiveSum(dTemp.p, tempBytes, isRoot, number, n));
+  unsigned count = 0;
+  CVX_CUDA_TRY(cudaMemcpy(&count, number + (n - 1), sizeof count, cudaMemcpyDeviceToHost));
+  CVX_CUDA_TRY(cudaMalloc(&dVoxels.p, sizeof(unsigned long long) * (count + 1)));
+  CVX_CUDA_TRY(cudaMemset(dVoxels.p, 0, sizeof(unsigned long long) * (count + 1)));
+  // The labels overwrite isRoot (no longer needed).
+  numberKernel<<<grid, kThreads>>>(n, parent, number, isRoot, static_cast<unsigned long long*>(dVoxels.p));
+  CVX_CUDA_TRY(cudaGetLastError());
+  st.mark(2);
+  CVX_CUDA_TRY(cudaMemcpy(c.labels.data(), isRoot, sizeof(unsigned) * n, cudaMemcpyDeviceToHost));
+  std::vector<unsigned long long> sizes(count + 1);
+  CVX_CUDA_TRY(
+      cudaMemcpy(sizes.data(), dVoxels.p, sizeof(unsigned long long) * (count + 1), cudaMemcpyDeviceToHost));
+  st.mark(3);
+  CVX_TRY(st.finish(timing));
+  c.voxels.assign(sizes.begin(), sizes.end());
+  return c;
+}
+
+}  // namespace cvx::cuda::seg
