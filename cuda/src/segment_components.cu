@@ -93,9 +93,49 @@ __global__ void numberKernel(int n, const int* __restrict__ parent, const unsign
   }
 }
 
-}  // namespace
+// The labelling on the device: labels (n uint32, 0 = background) and the component sizes.
+struct DeviceLabels {
+  DeviceBytes parent, root, number, voxels, temp;
+  unsigned* labels = nullptr;  // = root's buffer, overwritten
+  std::vector<int64_t> sizes;  // [0]: background
+};
 
-Result<Components> labelComponents(const Volume& mask, int connectivity, Timing* timing) {
+Status labelOnDevice(const uint8_t* m, const Grid& g, int connectivity, DeviceLabels& d) {
+  const int n = g.nx * g.ny * g.nz;
+  CVX_CUDA_TRY(cudaMalloc(&d.parent.p, sizeof(int) * n));
+  CVX_CUDA_TRY(cudaMalloc(&d.root.p, sizeof(unsigned) * n));
+  CVX_CUDA_TRY(cudaMalloc(&d.number.p, sizeof(unsigned) * n));
+  auto* parent = static_cast<int*>(d.parent.p);
+  auto* isRoot = static_cast<unsigned*>(d.root.p);
+  auto* number = static_cast<unsigned*>(d.number.p);
+  size_t tempBytes = 0;
+  CVX_CUDA_TRY(cub::DeviceScan::InclusiveSum(nullptr, tempBytes, isRoot, number, n));
+  CVX_CUDA_TRY(cudaMalloc(&d.temp.p, tempBytes));
+  const unsigned grid = blocksFor(n, kThreads, 1u << 16);
+  initKernel<<<grid, kThreads>>>(m, n, parent);
+  if (connectivity == 6)
+    uniteKernel<6><<<grid, kThreads>>>(m, g, parent);
+  else
+    uniteKernel<26><<<grid, kThreads>>>(m, g, parent);
+  flattenKernel<<<grid, kThreads>>>(n, parent, isRoot);
+  CVX_CUDA_TRY(cudaGetLastError());
+  CVX_CUDA_TRY(cub::DeviceScan::InclusiveSum(d.temp.p, tempBytes, isRoot, number, n));
+  unsigned count = 0;
+  CVX_CUDA_TRY(cudaMemcpy(&count, number + (n - 1), sizeof count, cudaMemcpyDeviceToHost));
+  CVX_CUDA_TRY(cudaMalloc(&d.voxels.p, sizeof(unsigned long long) * (count + 1)));
+  CVX_CUDA_TRY(cudaMemset(d.voxels.p, 0, sizeof(unsigned long long) * (count + 1)));
+  // The labels overwrite isRoot (no longer needed).
+  numberKernel<<<grid, kThreads>>>(n, parent, number, isRoot, static_cast<unsigned long long*>(d.voxels.p));
+  CVX_CUDA_TRY(cudaGetLastError());
+  d.labels = isRoot;
+  std::vector<unsigned long long> sizes(count + 1);
+  CVX_CUDA_TRY(
+      cudaMemcpy(sizes.data(), d.voxels.p, sizeof(unsigned long long) * (count + 1), cudaMemcpyDeviceToHost));
+  d.sizes.assign(sizes.begin(), sizes.end());
+  return {};
+}
+
+Status checkLabelInput(const Volume& mask, int connectivity) {
   CVX_TRY(checkMask(mask));
   if (connectivity != 6 && connectivity != 26)
     return makeError("seg.bad_connectivity",
@@ -105,9 +145,54 @@ Result<Components> labelComponents(const Volume& mask, int connectivity, Timing*
     return makeError("cuda.too_large",
                      std::to_string(n64) + " voxels: the GPU labelling indexes with 32 bits");
   if (auto dev = probeDevice(); !dev.ok()) return dev.error();
-  const int n = static_cast<int>(n64);
-  const Grid g{static_cast<int>(mask.dims()[0]), static_cast<int>(mask.dims()[1]),
-               static_cast<int>(mask.dims()[2])};
+  return {};
+}
+
+Grid gridOf(const Volume& v) {
+  return {static_cast<int>(v.dims()[0]), static_cast<int>(v.dims()[1]), static_cast<int>(v.dims()[2])};
+}
+
+__global__ void keepKernel(int n, const unsigned* __restrict__ labels, const uint8_t* __restrict__ keep,
+                           uint8_t* __restrict__ out) {
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x)
+    out[i] = keep[labels[i]];
+}
+
+// The mask of the components with keep(label sizes) true, all on the device.
+template <class Keep>
+Result<VolumePtr> keepComponents(const Volume& mask, int connectivity, Timing* timing, Keep&& keepOf) {
+  CVX_TRY(checkLabelInput(mask, connectivity));
+  auto out = makeMask(mask);
+  if (!out.ok()) return out.error();
+  const int n = static_cast<int>(mask.voxelsPerPhase());
+  if (n == 0) return out;
+  DeviceBytes dMask, dKeep;
+  CVX_CUDA_TRY(cudaMalloc(&dMask.p, static_cast<size_t>(n)));
+  Stages st;
+  st.mark(0);
+  CVX_CUDA_TRY(cudaMemcpy(dMask.p, mask.slice(0, 0), static_cast<size_t>(n), cudaMemcpyHostToDevice));
+  st.mark(1);
+  DeviceLabels d;
+  CVX_TRY(labelOnDevice(static_cast<const uint8_t*>(dMask.p), gridOf(mask), connectivity, d));
+  const std::vector<uint8_t> keep = keepOf(d.sizes);  // keep[0] = 0
+  CVX_CUDA_TRY(cudaMalloc(&dKeep.p, keep.size()));
+  CVX_CUDA_TRY(cudaMemcpy(dKeep.p, keep.data(), keep.size(), cudaMemcpyHostToDevice));
+  // The mask buffer is free again: the output goes there.
+  keepKernel<<<blocksFor(n, kThreads, 1u << 16), kThreads>>>(
+      n, d.labels, static_cast<const uint8_t*>(dKeep.p), static_cast<uint8_t*>(dMask.p));
+  CVX_CUDA_TRY(cudaGetLastError());
+  st.mark(2);
+  CVX_CUDA_TRY(cudaMemcpy((*out)->as<uint8_t>(), dMask.p, static_cast<size_t>(n), cudaMemcpyDeviceToHost));
+  st.mark(3);
+  CVX_TRY(st.finish(timing));
+  return out;
+}
+
+}  // namespace
+
+Result<Components> labelComponents(const Volume& mask, int connectivity, Timing* timing) {
+  CVX_TRY(checkLabelInput(mask, connectivity));
+  const int n = static_cast<int>(mask.voxelsPerPhase());
   Components c;
   c.dims = {mask.dims()[0], mask.dims()[1], mask.dims()[2]};
   c.labels.resize(static_cast<size_t>(n));
@@ -115,47 +200,43 @@ Result<Components> labelComponents(const Volume& mask, int connectivity, Timing*
     c.voxels = {0};
     return c;
   }
-  DeviceBytes dMask, dParent, dRoot, dNumber, dVoxels, dTemp;
+  DeviceBytes dMask;
   CVX_CUDA_TRY(cudaMalloc(&dMask.p, static_cast<size_t>(n)));
-  CVX_CUDA_TRY(cudaMalloc(&dParent.p, sizeof(int) * n));
-  CVX_CUDA_TRY(cudaMalloc(&dRoot.p, sizeof(unsigned) * n));
-  CVX_CUDA_TRY(cudaMalloc(&dNumber.p, sizeof(unsigned) * n));
-  auto* parent = static_cast<int*>(dParent.p);
-  auto* isRoot = static_cast<unsigned*>(dRoot.p);
-  auto* number = static_cast<unsigned*>(dNumber.p);
-  size_t tempBytes = 0;
-  CVX_CUDA_TRY(cub::DeviceScan::InclusiveSum(nullptr, tempBytes, isRoot, number, n));
-  CVX_CUDA_TRY(cudaMalloc(&dTemp.p, tempBytes));
   Stages st;
   st.mark(0);
   CVX_CUDA_TRY(cudaMemcpy(dMask.p, mask.slice(0, 0), static_cast<size_t>(n), cudaMemcpyHostToDevice));
   st.mark(1);
-  const auto* m = static_cast<const uint8_t*>(dMask.p);
-  const unsigned grid = blocksFor(n, kThreads, 1u << 16);
-  initKernel<<<grid, kThreads>>>(m, n, parent);
-  if (connectivity == 6)
-    uniteKernel<6><<<grid, kThreads>>>(m, g, parent);
-  else
-    uniteKernel<26><<<grid, kThreads>>>(m, g, parent);
-  flattenKernel<<<grid, kThreads>>>(n, parent, isRoot);
-  CVX_CUDA_TRY(cudaGetLastError());
-  CVX_CUDA_TRY(cub::DeviceScan::InclusiveSum(dTemp.p, tempBytes, isRoot, number, n));
-  unsigned count = 0;
-  CVX_CUDA_TRY(cudaMemcpy(&count, number + (n - 1), sizeof count, cudaMemcpyDeviceToHost));
-  CVX_CUDA_TRY(cudaMalloc(&dVoxels.p, sizeof(unsigned long long) * (count + 1)));
-  CVX_CUDA_TRY(cudaMemset(dVoxels.p, 0, sizeof(unsigned long long) * (count + 1)));
-  // The labels overwrite isRoot (no longer needed).
-  numberKernel<<<grid, kThreads>>>(n, parent, number, isRoot, static_cast<unsigned long long*>(dVoxels.p));
-  CVX_CUDA_TRY(cudaGetLastError());
+  DeviceLabels d;
+  CVX_TRY(labelOnDevice(static_cast<const uint8_t*>(dMask.p), gridOf(mask), connectivity, d));
   st.mark(2);
-  CVX_CUDA_TRY(cudaMemcpy(c.labels.data(), isRoot, sizeof(unsigned) * n, cudaMemcpyDeviceToHost));
-  std::vector<unsigned long long> sizes(count + 1);
-  CVX_CUDA_TRY(
-      cudaMemcpy(sizes.data(), dVoxels.p, sizeof(unsigned long long) * (count + 1), cudaMemcpyDeviceToHost));
+  CVX_CUDA_TRY(cudaMemcpy(c.labels.data(), d.labels, sizeof(unsigned) * n, cudaMemcpyDeviceToHost));
   st.mark(3);
   CVX_TRY(st.finish(timing));
-  c.voxels.assign(sizes.begin(), sizes.end());
+  c.voxels = std::move(d.sizes);
   return c;
+}
+
+Result<VolumePtr> keepLargest(const Volume& mask, int connectivity, Timing* timing) {
+  return keepComponents(mask, connectivity, timing, [](const std::vector<int64_t>& sizes) {
+    std::vector<uint8_t> keep(sizes.size(), 0);
+    size_t best = 0;  // ties: the first in raster order, as the CPU
+    for (size_t l = 1; l < sizes.size(); ++l)
+      if (best == 0 || sizes[l] > sizes[best]) best = l;
+    if (best) keep[best] = 1;
+    return keep;
+  });
+}
+
+Result<VolumePtr> removeSmallIslands(const Volume& mask, int64_t minVoxels, int connectivity,
+                                     Timing* timing) {
+  if (minVoxels < 0)
+    return makeError("seg.bad_parameter",
+                     "the smallest island to keep is negative: " + std::to_string(minVoxels));
+  return keepComponents(mask, connectivity, timing, [&](const std::vector<int64_t>& sizes) {
+    std::vector<uint8_t> keep(sizes.size(), 0);
+    for (size_t l = 1; l < sizes.size(); ++l) keep[l] = sizes[l] >= minVoxels;
+    return keep;
+  });
 }
 
 }  // namespace cvx::cuda::seg

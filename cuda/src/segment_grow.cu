@@ -23,7 +23,7 @@
 // so the filled front crosses at least one tile boundary per pass along any path from a seed:
 // passes <= 2 + the number of tile-boundary crossings along the longest shortest path inside the
 // region. A convex region needs about (its extent / the tile's extent) passes along the worst
-// axis (512^3 all in range, seed in a corner: ~34 passes); the worst case is a path that winds
+// axis (512^3 all in range, seed in a corner: ~34 passes expected, not yet measured); the worst case is a path that winds
 // through many tiles (a spiral or serpentine: up to one pass per tile it crosses, tested in
 // seg_cuda_test's spiral), bounded by the number of tiles crossed, never by the voxel count of a
 // tile. Passes are launched in batches of 4 between host checks (a pass that changes nothing

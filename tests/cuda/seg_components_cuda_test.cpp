@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-// cuda::seg::labelComponents against cvx::seg::labelComponents: the same labels (memcmp of the
-// uint32 label arrays: the numbering, raster order of each component's first voxel, must match
-// too) and the same sizes, on a speckled mask (thousands of components) and on diagonal chains
-// whose component counts are known (6: every voxel alone; 26: one per chain). Skips without a
-// device; fails with CVX_REQUIRE_CUDA=1.
+// cuda::seg::labelComponents (and keepLargest, removeSmallIslands) against cvx::seg's: the same
+// labels (memcmp of the uint32 label arrays: the numbering, raster order of each component's first
+// voxel, must match too) and the same sizes, on a speckled mask (thousands of components) and on
+// diagonal chains whose component counts are known (6: every voxel alone; 26: one per chain).
+// Skips without a device; fails with CVX_REQUIRE_CUDA=1.
 #include <cvx/cuda/segment.h>
 #include <cvx/seg/segment.h>
 
@@ -41,6 +41,32 @@ TEST(SegCudaComponents, SpeckleEqualsCpu) {
     EXPECT_GT(c->count(), 100u);
     expectSameComponents(*c, *g, "speckle " + std::to_string(conn));
   }
+}
+
+TEST(SegCudaComponents, KeepLargestAndIslandsEqualCpu) {
+  auto v = spheres(131, 97, 45, {0.7, 0.8, 1.5}, 300);
+  auto m = cvx::seg::threshold(*v, 150, 2000);
+  ASSERT_TRUE(m.ok());
+  CVX_NEED_GPU();
+  for (int conn : {6, 26}) {
+    auto c = cvx::seg::keepLargest(**m, conn);
+    auto g = gpu::keepLargest(**m, conn);
+    ASSERT_TRUE(c.ok() && g.ok()) << (g.ok() ? "" : g.error().str());
+    expectSameLabels(**c, **g, "keep largest " + std::to_string(conn));
+    for (int64_t minVoxels : {0, 2, 5, 50}) {
+      auto ci = cvx::seg::removeSmallIslands(**m, minVoxels, conn);
+      auto gi = gpu::removeSmallIslands(**m, minVoxels, conn);
+      ASSERT_TRUE(ci.ok() && gi.ok()) << (gi.ok() ? "" : gi.error().str());
+      expectSameLabels(**ci, **gi, "islands < " + std::to_string(minVoxels) + ", " + std::to_string(conn));
+    }
+  }
+  auto empty = make(cvx::PixelType::UInt8, 9, 8, 7);
+  auto e = gpu::keepLargest(*empty);
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(countOnes(**e), 0);
+  auto bad = gpu::removeSmallIslands(**m, -1);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, "seg.bad_parameter");
 }
 
 TEST(SegCudaComponents, ChainsHaveKnownCounts) {
