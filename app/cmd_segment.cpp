@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // cinevox segment PATH [--series ID] --plugin ID [--param k=v ...] [--name NAME] --out FILE: one
 // segmentation plugin run headless over a series, for batch use over many studies. FILE by its
-// extension: .dcm (a DICOM SEG referencing the series), .nrrd / .nii.gz / .nii / .mha (a label map).
+// extension: .dcm (a DICOM SEG referencing the series), .nrrd / .nii.gz / .nii / .mha (a label map),
+// .stl / .obj (the segment's surface in LPS mm, cvx::mesh's defaults; only where cvx::mesh is built).
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -12,6 +13,10 @@
 #include <cvx/core/segmentation.h>
 #include <cvx/io/dicom.h>
 #include <cvx/io/seg.h>
+#ifdef CVX_HAVE_MESH
+#include <cvx/io/mesh_files.h>
+#include <cvx/mesh/surface.h>
+#endif
 
 #include "commands.h"
 
@@ -20,7 +25,8 @@ namespace {
 
 void usage() {
   std::fputs("usage: cinevox segment PATH [--series ID] --plugin ID [--param KEY=VALUE ...] [--name NAME] --out FILE\n"
-             "       FILE: .dcm (DICOM SEG), .nrrd, .nii.gz, .nii or .mha (label map); `cinevox plugins` lists IDs\n",
+             "       FILE: .dcm (DICOM SEG), .nrrd, .nii.gz, .nii or .mha (label map), .stl or .obj (surface, LPS mm);\n"
+             "       `cinevox plugins` lists IDs\n",
              stderr);
 }
 
@@ -31,6 +37,19 @@ bool endsWith(const std::string& s, const std::string& e) {
 int fail(const Error& e) {
   std::fprintf(stderr, "error %s\n", e.str().c_str());
   return kExitError;
+}
+
+// The segment's surface (flying edges, smoothed, decimated, in LPS mm) as STL or OBJ (+ MTL).
+Status writeSurface(const Segmentation& s, size_t index, const std::string& out, bool stl) {
+#ifdef CVX_HAVE_MESH
+  auto surface = mesh::segmentSurface(s, index);
+  if (!surface.ok()) return surface.error();
+  std::printf("%s: surface of %zu triangles\n", surface->name.c_str(), surface->triangles.size());
+  return stl ? io::writeStl(*surface, out) : io::writeObj({*surface}, out);
+#else
+  (void)s, (void)index, (void)stl;
+  return makeError("app.no_mesh", "this cinevox was built without VTK: no surfaces (" + out + ")");
+#endif
 }
 
 }  // namespace
@@ -67,8 +86,10 @@ int runSegment(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   const bool seg = endsWith(out, ".dcm");
-  if (!seg && !endsWith(out, ".nrrd") && !endsWith(out, ".nii.gz") && !endsWith(out, ".nii") && !endsWith(out, ".mha")) {
-    std::fprintf(stderr, "segment: --out must end in .dcm, .nrrd, .nii.gz, .nii or .mha\n");
+  const bool stl = endsWith(out, ".stl"), obj = endsWith(out, ".obj");
+  if (!seg && !stl && !obj && !endsWith(out, ".nrrd") && !endsWith(out, ".nii.gz") && !endsWith(out, ".nii") &&
+      !endsWith(out, ".mha")) {
+    std::fprintf(stderr, "segment: --out must end in .dcm, .nrrd, .nii.gz, .nii, .mha, .stl or .obj\n");
     return kExitUsage;
   }
   plugin::PluginHost host;
@@ -90,7 +111,9 @@ int runSegment(const std::vector<std::string>& args) {
   meta.rgb = {241, 214, 145};
   auto added = s.addSegment(meta, (*labels)->as<uint8_t>());
   if (!added.ok()) return fail(added.error());
-  const Status written = seg ? io::writeSeg(s, **volume, out) : io::writeLabelMap(s, 0, out);
+  const Status written = stl || obj ? writeSurface(s, *added, out, stl)
+                         : seg      ? io::writeSeg(s, **volume, out)
+                                    : io::writeLabelMap(s, 0, out);
   if (!written.ok()) return fail(written.error());
   std::printf("%s: %lld voxels, %.3f mL -> %s\n", meta.name.c_str(), static_cast<long long>(s.voxelCount(*added)),
               s.volumeMl(*added), out.c_str());

@@ -7,6 +7,7 @@
 // mask that fills the whole grid still closes (padding); decimation removes about the target.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include <cvx/core/segmentation.h>
@@ -122,6 +123,34 @@ TEST(MeshSurface, AMaskThatFillsTheGridClosesAtItsBorder) {
   const double box = 12.0 * 10 * 8;
   EXPECT_LT(test::signedVolume(*m), box);
   EXPECT_GT(test::signedVolume(*m), 0.9 * box);
+}
+
+TEST(MeshSurface, SmoothingNeverLeavesTheGridsExtent) {
+  // A ball cut by the grid's faces (a third of it outside): smoothing would round the cut faces
+  // outward by a fraction of a voxel; vertices stay within -0.5 .. dims - 0.5 in voxel space.
+  Phantom p = test::sphere({0, 0, 0}, 10, 0, {1, 1, 1}, test::rotation({0, 0, 1}, 0));
+  const std::array<int64_t, 3> dims{p.dims[0] * 2 / 3, p.dims[1], p.dims[2] * 3 / 4};
+  std::vector<uint8_t> cut(static_cast<size_t>(dims[0] * dims[1] * dims[2]));
+  for (int64_t k = 0; k < dims[2]; ++k)
+    for (int64_t j = 0; j < dims[1]; ++j)
+      for (int64_t i = 0; i < dims[0]; ++i)
+        cut[static_cast<size_t>((k * dims[1] + j) * dims[0] + i)] =
+            p.mask[static_cast<size_t>((k * p.dims[1] + j) * p.dims[0] + i)];
+  Geometry g;  // identity: the extent is exactly -0.5 .. dims - 0.5 mm
+  mesh::SurfaceOptions o;
+  o.smoothingIterations = 40;
+  o.passBand = 0.01;
+  auto m = mesh::segmentSurface(cut.data(), dims, g, o);
+  ASSERT_TRUE(m.ok()) << m.error().str();
+  EXPECT_TRUE(test::checkEdges(*m).closed);
+  float lo[3] = {1e9f, 1e9f, 1e9f}, hi[3] = {-1e9f, -1e9f, -1e9f};
+  for (const auto& q : m->points)
+    for (int a = 0; a < 3; ++a) lo[a] = std::min(lo[a], q[a]), hi[a] = std::max(hi[a], q[a]);
+  EXPECT_LE(hi[0], float(dims[0]) - 0.5f);
+  EXPECT_LE(hi[2], float(dims[2]) - 0.5f);
+  EXPECT_GE(hi[0], float(dims[0]) - 0.5f - 1e-4f);  // the cut face lies on the extent
+  EXPECT_GE(hi[2], float(dims[2]) - 0.5f - 1e-4f);
+  for (int a = 0; a < 3; ++a) EXPECT_GE(lo[a], -0.5f);
 }
 
 TEST(MeshSurface, DecimationRemovesAboutTheTargetAndTheCapHolds) {

@@ -92,8 +92,10 @@ Status checkOptions(const SurfaceOptions& o) {
   return {};
 }
 
-// Copies the VTK triangles into a Mesh in voxel space (only the points they use).
-Result<Mesh> toMesh(vtkPolyData* poly) {
+// Copies the VTK triangles into a Mesh in voxel space (only the points they use), each coordinate
+// clamped to the grid's extent (-0.5 .. dims - 0.5, the outer voxel faces): windowed sinc smoothing
+// can overshoot a surface that the padding closed at the border by a fraction of a voxel.
+Result<Mesh> toMesh(vtkPolyData* poly, const std::array<int64_t, 3>& d) {
   Mesh m;
   vtkPoints* pts = poly->GetPoints();
   vtkDataArray* nrm = poly->GetPointData() ? poly->GetPointData()->GetNormals() : nullptr;
@@ -114,6 +116,7 @@ Result<Mesh> toMesh(vtkPolyData* poly) {
         r = static_cast<int64_t>(m.points.size());
         double p[3];
         pts->GetPoint(ids[c], p);
+        for (int a = 0; a < 3; ++a) p[a] = std::clamp(p[a], -0.5, static_cast<double>(d[a]) - 0.5);
         m.points.push_back({static_cast<float>(p[0]), static_cast<float>(p[1]), static_cast<float>(p[2])});
         if (nrm) {
           double q[3];
@@ -247,7 +250,7 @@ Result<Mesh> surfaceImpl(const uint8_t* mask, const std::array<int64_t, 3>& d, c
   normals->ComputePointNormalsOn();
   normals->ComputeCellNormalsOff();
   normals->Update();
-  auto m = toMesh(normals->GetOutput());
+  auto m = toMesh(normals->GetOutput(), d);
   if (!m.ok()) return m.error();
   orientOutward(*m);
   placeInWorld(*m, w, det);
