@@ -80,6 +80,14 @@ Result<std::pair<int, int>> SegEditing::addSegment(Segment meta, const uint8_t* 
   return std::pair<int, int>{index, static_cast<int>(*k)};
 }
 
+Status SegEditing::replaceSegments(int index, const std::vector<size_t>& segments, const uint8_t* labels) {
+  auto e = entryOf(index);
+  if (!e.ok()) return e.error();
+  Status ok = (*e)->editor->replaceMasks(segments, labels);
+  state_.segmentationEdited(index);
+  return ok;
+}
+
 bool SegEditing::undo() {
   const int index = state_.activeSegment().first;
   auto e = entryOf(index);

@@ -38,6 +38,9 @@ class SegEditing {
   // Adds a segment (mask: voxels of the reference grid, or null for an empty one) to the active
   // segmentation on image layer 0, or to a new one; it becomes the active segment.
   Result<std::pair<int, int>> addSegment(Segment meta, const uint8_t* mask);
+  // Replaces segments of state segmentation `index` in one undo step (SegEditor::replaceMasks:
+  // segments[k] gets the voxels where labels == k + 1; a seed plugin's result).
+  Status replaceSegments(int index, const std::vector<size_t>& segments, const uint8_t* labels);
 
   // Undo and redo of the active segmentation's edits; false when there is nothing to undo/redo.
   bool undo();

@@ -13,8 +13,11 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <map>
 
 namespace cvx::viewer {
 namespace {
@@ -27,6 +30,27 @@ int specIndex(const plugin::Manifest& m, const std::string& name) {
   for (size_t i = 0; i < m.params.size(); ++i)
     if (m.params[i].name == name && m.params[i].type == plugin::ParamType::Float) return static_cast<int>(i);
   return -1;
+}
+
+// What a "segment" plugin did, for the new segment's name: "dilated 2 mm", "largest island".
+std::string operationName(const plugin::Manifest& m, const plugin::ParamValues& values) {
+  static const std::map<std::string, std::string> kDone = {
+      {"dilate", "dilated"}, {"erode", "eroded"}, {"open", "opened"}, {"close", "closed"},
+      {"fill_holes", "holes filled"}, {"keep_largest", "largest island"}, {"remove_small", "small islands removed"}};
+  std::string op;
+  for (const auto& v : values)
+    if (v.name == "operation") op = v.text;
+  const auto it = kDone.find(op);
+  std::string name = op.empty() ? m.name : (it == kDone.end() ? op : it->second);
+  for (size_t i = 0; i < m.params.size() && i < values.size(); ++i) {
+    const std::string& unit = m.params[i].unit;
+    if ((unit == "mm" && op != "fill_holes") || (unit == "mL" && op == "remove_small")) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, " %g %s", values[i].number, unit.c_str());
+      name += unit == "mL" ? std::string(" (<") + (buf + 1) + ")" : std::string(buf);
+    }
+  }
+  return name;
 }
 
 }  // namespace
@@ -78,6 +102,9 @@ SegRunPanel::SegRunPanel(view::ViewerState& state, SegEditing& editing, QWidget*
   connect(run_, &QPushButton::clicked, this, &SegRunPanel::run);
   connect(cancel_, &QPushButton::clicked, this, [this] {
     if (jobProgress_) jobProgress_->cancel();
+  });
+  subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
+    if (e.what & (view::kSegmentation | view::kLayers)) updateRunState();
   });
   buildForm();
 }
@@ -133,6 +160,53 @@ void SegRunPanel::buildForm() {
   preview_->setEnabled(specIndex(m, "lower") >= 0 && specIndex(m, "upper") >= 0);
   if (!preview_->isEnabled()) preview_->setChecked(false);
   updatePreview();
+  updateRunState();
+}
+
+const plugin::Manifest* SegRunPanel::chosen() const {
+  const int i = plugins_->currentIndex();
+  return i < 0 || i >= static_cast<int>(segmenters_.size()) ? nullptr : segmenters_[static_cast<size_t>(i)];
+}
+
+void SegRunPanel::updateRunState() {
+  const plugin::Manifest* m = chosen();
+  QString why;
+  if (m && m->input != plugin::PluginInput::Image && state_.activeSegment().first < 0)
+    why = m->input == plugin::PluginInput::Segment
+              ? tr("%1 works on a segment: choose one in the list above").arg(QString::fromStdString(m->name))
+              : tr("%1 takes its seeds from the segments: add or choose a segmentation").arg(QString::fromStdString(m->name));
+  run_->setToolTip(why);
+  run_->setEnabled(!job_.valid() && why.isEmpty());
+}
+
+Result<std::shared_ptr<Volume>> SegRunPanel::maskInput(const plugin::Manifest& m) {
+  const auto [index, segment] = state_.activeSegment();
+  if (index < 0) return makeError("seg.no_active", "choose a segment first");
+  const Segmentation& seg = *state_.segmentations()[static_cast<size_t>(index)].segmentation;
+  if (m.input == plugin::PluginInput::Segment && (segment < 0 || segment >= static_cast<int>(seg.segments().size())))
+    return makeError("seg.no_active", "choose a segment first");
+  const auto& d = seg.dims();
+  auto mask = Volume::create(PixelType::UInt8, {d[0], d[1], d[2], 1});
+  if (!mask.ok()) return mask.error();
+  uint8_t* out = (*mask)->as<uint8_t>();
+  jobSegmentation_ = index;
+  jobSegments_.clear();
+  if (m.input == plugin::PluginInput::Segment) {
+    const std::vector<uint8_t> in = seg.mask(static_cast<size_t>(segment));
+    std::copy(in.begin(), in.end(), out);
+    jobSegments_.push_back(static_cast<size_t>(segment));
+    return mask;
+  }
+  if (seg.segments().empty() || seg.segments().size() > 255)
+    return makeError("plugin.bad_input", "seeds need 1 to 255 segments, this segmentation has " +
+                                             std::to_string(seg.segments().size()));
+  for (size_t k = 0; k < seg.segments().size(); ++k) {  // class k + 1; an earlier segment keeps a shared voxel
+    const std::vector<uint8_t> in = seg.mask(k);
+    for (size_t i = 0; i < in.size(); ++i)
+      if (in[i] && !out[i]) out[i] = static_cast<uint8_t>(k + 1);
+    jobSegments_.push_back(k);
+  }
+  return mask;
 }
 
 bool SegRunPanel::choose(const std::string& id) {
@@ -194,9 +268,23 @@ void SegRunPanel::run() {
   }
   const plugin::Manifest& m = *segmenters_[static_cast<size_t>(plugins_->currentIndex())];
   jobName_ = m.name;
-  jobProgress_ = std::make_shared<Progress>();
+  jobMask_.reset();
   plugin::RunOptions options;
   options.phase = state_.phase();
+  if (m.input != plugin::PluginInput::Image) {
+    auto mask = maskInput(m);
+    if (!mask.ok()) {
+      message_->setText(QString::fromStdString(mask.error().str()));
+      return;
+    }
+    jobMask_ = *mask;
+    options.mask = jobMask_.get();
+    if (m.input == plugin::PluginInput::Segment) {
+      const auto& seg = *state_.segmentations()[static_cast<size_t>(jobSegmentation_)].segmentation;
+      jobName_ = seg.segments()[jobSegments_.front()].name + " " + operationName(m, *params);
+    }
+  }
+  jobProgress_ = std::make_shared<Progress>();
   job_ = host_.segmentAsync(m.id, state_.layers().front().volume, *params, jobProgress_, options);
   run_->setEnabled(false);
   cancel_->setEnabled(true);
@@ -215,16 +303,24 @@ void SegRunPanel::poll() {
 }
 
 void SegRunPanel::done(Result<std::shared_ptr<Volume>> labels) {
-  run_->setEnabled(true);
   cancel_->setEnabled(false);
   progress_->setVisible(false);
   jobProgress_.reset();
+  jobMask_.reset();
+  updateRunState();
   if (!labels.ok()) {
     message_->setText(QString::fromStdString(labels.error().str()));
     emit finished(false);
     return;
   }
   const plugin::Manifest& m = *segmenters_[static_cast<size_t>(plugins_->currentIndex())];
+  if (m.input == plugin::PluginInput::Seeds) {  // label k + 1 -> segment jobSegments_[k], one undo step
+    const Status ok = editing_.replaceSegments(jobSegmentation_, jobSegments_, (*labels)->as<uint8_t>());
+    message_->setText(ok.ok() ? tr("%1: %2 segments updated").arg(QString::fromStdString(m.name)).arg(jobSegments_.size())
+                              : QString::fromStdString(ok.error().str()));
+    emit finished(ok.ok());
+    return;
+  }
   Segment meta;
   meta.algorithm = SegmentAlgorithm::Automatic;
   meta.algorithmName = m.id;
@@ -233,7 +329,7 @@ void SegRunPanel::done(Result<std::shared_ptr<Volume>> labels) {
   const auto [active, unused] = state_.activeSegment();
   const size_t count =
       active < 0 ? 0 : state_.segmentations()[static_cast<size_t>(active)].segmentation->segments().size();
-  meta.name = jobName_ + " " + std::to_string(count + 1);
+  meta.name = m.input == plugin::PluginInput::Segment ? jobName_ : jobName_ + " " + std::to_string(count + 1);
   meta.rgb = kPalette[count % kPalette.size()];
   auto r = editing_.addSegment(meta, (*labels)->as<uint8_t>());
   if (!r.ok()) {

@@ -5,7 +5,10 @@
 // state's ThresholdPreview follows the fields as they change), and Run on a worker thread with
 // progress and Cancel. The result becomes a new segment of the active segmentation of the
 // reference layer (a new segmentation when there is none), through SegEditing (undoable, journaled). A plugin's error is shown with its code;
-// the application lives on.
+// the application lives on. A plugin whose manifest input is "segment" runs on the active segment's
+// mask and its result is a new segment named after the operation ("Liver dilated 2 mm"); "seeds":
+// the active segmentation's segments are the seed classes 1..n and output label k replaces segment
+// k (one undo step). Without an active segment such a plugin's Run is disabled, with a tooltip.
 #pragma once
 #include <future>
 #include <memory>
@@ -50,6 +53,11 @@ class SegRunPanel : public QWidget {
   void updatePreview();
   void poll();
   void done(Result<std::shared_ptr<Volume>> labels);
+  const plugin::Manifest* chosen() const;
+  // Run's enabled state and tooltip for the chosen plugin and the active segment.
+  void updateRunState();
+  // The mask ("segment") or seed label map ("seeds") of the active segment(ation); an error says why none.
+  Result<std::shared_ptr<Volume>> maskInput(const plugin::Manifest& m);
 
   view::ViewerState& state_;
   class SegEditing& editing_;
@@ -68,6 +76,10 @@ class SegRunPanel : public QWidget {
   std::shared_ptr<Progress> jobProgress_;
   std::future<Result<std::shared_ptr<Volume>>> job_;
   std::string jobName_;
+  std::shared_ptr<Volume> jobMask_;  // RunOptions::mask of the running job (kept alive here)
+  int jobSegmentation_ = -1;         // "segment"/"seeds": the segmentation and segment(s) it ran on
+  std::vector<size_t> jobSegments_;
+  view::ViewerState::Subscription subscription_;
 };
 
 }  // namespace cvx::viewer
