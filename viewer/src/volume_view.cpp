@@ -25,6 +25,8 @@ constexpr int kRefineDelayMs = 250;   // the camera has stopped when nothing cha
 constexpr double kDegreesPerPixel = 0.5;
 constexpr int kClickSlopPx = 4;        // a press and release closer than this is a click (a pick)
 constexpr double kHandleRadiusPx = 8;  // a crop face handle catches the mouse this close
+constexpr int kSurfacesDelayMs = 400;  // surfaces are rebuilt once edits pause this long
+constexpr int kSurfacesPollMs = 100;
 
 QImage toQImage(const view::RgbaImage& im) {
   return QImage(reinterpret_cast<const uchar*>(im.pixels.data()), im.width, im.height, QImage::Format_RGBA8888)
@@ -39,10 +41,34 @@ VolumeView::VolumeView(view::ViewerState& state, QWidget* parent) : QWidget(pare
   refine_ = new QTimer(this);
   refine_->setSingleShot(true);
   connect(refine_, &QTimer::timeout, this, &VolumeView::startFine);
+  surfacesDue_ = new QTimer(this);
+  surfacesDue_->setSingleShot(true);
+  connect(surfacesDue_, &QTimer::timeout, this, &VolumeView::rebuildSurfaces);
+  surfacesPoll_ = new QTimer(this);
+  connect(surfacesPoll_, &QTimer::timeout, this, &VolumeView::pollSurfaces);
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
+    if (e.what & view::kSegmentation) surfacesDue_->start(kSurfacesDelayMs);
     if (e.what & (view::kView3d | view::kLayers | view::kPhase)) changed();
     else if (e.what & view::kCursor) update();  // the crosshair moves over the same picture
   });
+}
+
+bool VolumeView::refined() const {
+  const bool surfacesDone = !surfaces_.available() || (!surfaces_.building() && !surfacesDue_->isActive());
+  return shownFine_ && shownGeneration_ == generation_ && surfacesDone;
+}
+
+void VolumeView::rebuildSurfaces() {
+  surfaces_.update(state_);  // nothing when a build runs: pollSurfaces asks again after it
+  if (surfaces_.building()) surfacesPoll_->start(kSurfacesPollMs);
+  changed();  // shown or hidden segments are drawn or left out at once
+}
+
+void VolumeView::pollSurfaces() {
+  if (!surfaces_.collect()) return;
+  surfacesPoll_->stop();
+  changed();
+  rebuildSurfaces();  // edits made during the build
 }
 
 VolumeView::~VolumeView() {
@@ -101,6 +127,7 @@ void VolumeView::paintEvent(QPaintEvent*) {
     view::Quality3D q;
     const Vec3 s = volume->geometry.spacingMm;
     q.stepMm = std::min({s.x, s.y, s.z});
+    coarse_.setMeshes(surfaces_.meshes(state_));
     auto im = coarse_.draw(volume, state_.phase(), preset_, cam, std::max(1, width() / kCoarse),
                            std::max(1, height() / kCoarse), q, state_.crop3d());
     if (im) {
@@ -125,6 +152,12 @@ void VolumeView::paintEvent(QPaintEvent*) {
   if (!pickText_.isEmpty()) {
     p.setPen(QColor(200, 200, 200));
     p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignRight | Qt::AlignBottom, pickText_);
+  }
+  if (surfaces_.building() || !surfaces_.error().empty()) {  // bottom left: the segments' surfaces
+    p.setPen(surfaces_.building() ? QColor(200, 200, 200) : QColor(255, 160, 0));
+    p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignLeft | Qt::AlignBottom,
+               surfaces_.building() ? tr("building surfaces...")
+                                    : tr("surfaces: %1").arg(QString::fromStdString(surfaces_.error())));
   }
   p.setPen(QColor(200, 200, 200));
   const view::Camera3DView& c = state_.camera3d();
@@ -192,6 +225,7 @@ void VolumeView::drawCrop(QPainter& p) {
 
 void VolumeView::pickAt(QPoint at) {
   if (state_.layers().empty() || !loadPreset()) return;
+  coarse_.setMeshes(surfaces_.meshes(state_));
   const auto picked = coarse_.pick(state_.layers().front().volume, state_.phase(), preset_, state_.camera3d(),
                                    width(), height(), at.x(), at.y(), state_.crop3d());
   if (!picked) {
@@ -231,6 +265,7 @@ void VolumeView::startFine() {
     return;
   }
   if (worker_.joinable()) worker_.join();
+  fine_.setMeshes(surfaces_.meshes(state_));  // the worker is not running
   const uint64_t generation = generation_;
   worker_ = std::thread([this, generation, volume = state_.layers().front().volume, phase = state_.phase(),
                          preset = preset_, cam = state_.camera3d(), crop = state_.crop3d(), w = width(),

@@ -19,6 +19,7 @@
 #include <QWidget>
 
 #include <cvx/viewstate/render_3d.h>
+#include <cvx/viewstate/seg_surfaces.h>
 #include <cvx/viewstate/state.h>
 
 class QTimer;
@@ -32,8 +33,9 @@ class VolumeView : public QWidget {
   ~VolumeView() override;
   // The voxels changed (progressive loading): render again.
   void invalidate();
-  // The image on screen is the full-resolution rendering of the current state (tests wait for it).
-  bool refined() const { return shownFine_ && shownGeneration_ == generation_; }
+  // The image on screen is the full-resolution rendering of the current state, segments' surfaces
+  // included (tests and --screenshot wait for it).
+  bool refined() const;
   // The last pick, as the corner shows it ("nothing under the cursor" when it hit nothing).
   QString pickText() const { return pickText_; }
 
@@ -54,11 +56,16 @@ class VolumeView : public QWidget {
   void drawMarker(class QPainter& p);
   void drawCrop(class QPainter& p);
   void pickAt(QPoint at);
+  void rebuildSurfaces();  // starts a build of the changed segments' surfaces
+  void pollSurfaces();     // collects a finished build and redraws
 
   view::ViewerState& state_;
   view::ViewerState::Subscription subscription_;
   view::VolumeRenderer coarse_;  // UI thread
   view::VolumeRenderer fine_;    // worker thread only, while busy_
+  view::SegmentSurfaces surfaces_;  // segments' surfaces, built off the UI thread
+  QTimer* surfacesDue_ = nullptr;   // a segmentation changed: rebuild its surfaces when editing pauses
+  QTimer* surfacesPoll_ = nullptr;  // a build is running: collect it when it is done
   view::TransferPreset preset_;
   std::string presetName_;
   QImage image_;

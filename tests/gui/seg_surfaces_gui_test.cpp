@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+// Segments in the 3D view (issue 12), through the real main window under Xvfb: a ball segment in
+// the CT's mediastinum appears in the bone rendering as a green surface, a click on it moves the
+// MPR cursor onto the ball's surface, and hiding the segment takes it out of the 3D view.
+#include <gtest/gtest.h>
+
+#include <QTest>
+
+#include <cmath>
+
+#include "../../viewer/src/main_window.h"
+#include "../../viewer/src/viewport_grid.h"
+#include "../../viewer/src/volume_view.h"
+#include "gui_test_util.h"
+#include "test_data.h"
+
+using namespace cvx;
+using cvx::viewer::MainWindow;
+
+namespace {
+
+bool isGreen(QRgb p) { return qGreen(p) > 120 && qGreen(p) > 2 * qRed(p) && qGreen(p) > 2 * qBlue(p); }
+
+// The green pixels of the 3D view and one of them near the middle of them.
+int greens(const QImage& im, QPoint* any = nullptr) {
+  int n = 0;
+  for (int y = 0; y < im.height(); ++y)
+    for (int x = 0; x < im.width(); ++x)
+      if (isGreen(im.pixel(x, y))) {
+        if (any && (n == 0 || std::abs(x - im.width() / 2) + std::abs(y - im.height() / 2) <
+                                  std::abs(any->x() - im.width() / 2) + std::abs(any->y() - im.height() / 2)))
+          *any = QPoint(x, y);
+        ++n;
+      }
+  return n;
+}
+
+}  // namespace
+
+TEST(SegSurfacesGui, ABallSegmentIsASurfaceInThe3dViewThatPicksAndHides) {
+  CVX_REQUIRE_FOLDER("ct");
+  MainWindow w;
+  ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("ct")));
+  viewer::VolumeView* v3d = w.viewports()->volumeView();
+  ASSERT_NE(v3d, nullptr);
+  const Volume& ct = *w.state().layers().front().volume;
+  const auto& d = ct.dims();
+  // A ball of radius 45 mm at the middle of the volume (the mediastinum, inside the ribs).
+  const Vec3 centre = ct.geometry.worldAt((d[0] - 1) / 2.0, (d[1] - 1) / 2.0, (d[2] - 1) / 2.0);
+  const double radius = 45;
+  std::vector<uint8_t> ball(static_cast<size_t>(ct.voxelsPerPhase()));
+  for (int64_t k = 0; k < d[2]; ++k)
+    for (int64_t j = 0; j < d[1]; ++j)
+      for (int64_t i = 0; i < d[0]; ++i)
+        ball[static_cast<size_t>((k * d[1] + j) * d[0] + i)] = norm(ct.geometry.worldAt(i, j, k) - centre) <= radius;
+  auto seg = std::make_shared<Segmentation>(Segmentation::onGridOf(ct));
+  Segment s;
+  s.name = "ball";
+  s.rgb = {0, 230, 0};
+  ASSERT_TRUE(seg->addSegment(s, ball.data()).ok());
+  auto index = w.state().addSegmentation(seg, 0, "ball");
+  ASSERT_TRUE(index.ok());
+
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 120000));
+  QTest::qWait(50);
+  QPoint at;
+  const QImage shown = v3d->grab().toImage();
+  test::saveTour(v3d, "seg_surfaces_3d");
+  const int green = greens(shown, &at);
+  // The ball's disc is about pi (45 mm / ~2 mm per pixel)^2 = 1600 pixels; the sternum and ribs in
+  // front hide much of it.
+  EXPECT_GT(green, 300) << "the ball's surface is drawn";
+
+  // A click on it moves the cursor onto the ball's surface (within a voxel or two of smoothing).
+  QTest::mouseClick(v3d, Qt::LeftButton, Qt::NoModifier, at);
+  const double r = norm(w.state().cursor() - centre);
+  EXPECT_NEAR(r, radius, 2.5) << "picked " << w.state().cursor().x << ", " << w.state().cursor().y << ", "
+                              << w.state().cursor().z;
+
+  w.state().setSegmentDisplay(*index, 0, {false, 0.5});
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  QTest::qWait(50);
+  // What stays green is the crosshair's few pixels.
+  EXPECT_LT(greens(v3d->grab().toImage()), green / 10) << "a hidden segment is not drawn in 3D";
+}
