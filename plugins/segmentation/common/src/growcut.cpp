@@ -63,18 +63,34 @@ void loadSlice(const T* src, const Volume& vol, const uint8_t* seeds, const hd::
 }
 
 // One row of one iteration: reads buffer `from`, writes the other; returns the voxels changed.
-int64_t updateRow(State& s, int from, int64_t y, int64_t z) {
+// The row's inner voxels of an inner row skip the bounds test (all their neighbours are inside).
+template <int C>
+int64_t updateRowN(State& s, int from, int64_t y, int64_t z) {
   const hd::GrowCutGrid& g = s.grid;
   const float* I = s.intensity.data();
   const uint8_t* L = s.label[from].data();
   const float* S = s.strength[from].data();
-  uint8_t* L2 = s.label[1 - from].data();
-  float* S2 = s.strength[1 - from].data();
+  uint8_t* __restrict L2 = s.label[1 - from].data();
+  float* __restrict S2 = s.strength[1 - from].data();
   const int64_t row = (z * g.ny + y) * g.nx;
   int64_t changed = 0;
-  for (int64_t x = 0; x < g.nx; ++x)
-    changed += hd::growCutUpdate(g, I, L, S, x, y, z, L2[row + x], S2[row + x]);
+  const bool innerRow = y > 0 && z > 0 && y < g.ny - 1 && z < g.nz - 1 && g.nx > 2;
+  if (!innerRow) {
+    for (int64_t x = 0; x < g.nx; ++x)
+      changed += hd::growCutUpdateN<C, true>(g, I, L, S, x, y, z, L2[row + x], S2[row + x]);
+    return changed;
+  }
+  changed += hd::growCutUpdateN<C, true>(g, I, L, S, 0, y, z, L2[row], S2[row]);
+  int64_t delta[C];
+  hd::growCutDeltas<C>(g, delta);
+  for (int64_t x = 1; x < g.nx - 1; ++x)
+    changed += hd::growCutUpdateInner<C>(g, delta, I, L, S, row + x, L2[row + x], S2[row + x]);
+  const int64_t e = g.nx - 1;
+  changed += hd::growCutUpdateN<C, true>(g, I, L, S, e, y, z, L2[row + e], S2[row + e]);
   return changed;
+}
+int64_t updateRow(State& s, int from, int64_t y, int64_t z) {
+  return s.grid.connectivity == 26 ? updateRowN<26>(s, from, y, z) : updateRowN<6>(s, from, y, z);
 }
 
 }  // namespace

@@ -127,18 +127,25 @@ struct GrowCutGrid {
 };
 
 // One voxel's next state from the previous one (the rule above); returns whether it changed.
-CVX_HD_INLINE bool growCutUpdate(const GrowCutGrid& g, const float* I, const uint8_t* L, const float* S,
-                                 int64_t x, int64_t y, int64_t z, uint8_t& outLabel, float& outStrength) {
+// C: the connectivity (6 or 26) as a constant; Checked: test neighbours against the ROI's bounds
+// (false only for a voxel whose every neighbour is inside, where the test would always pass).
+template <int C, bool Checked>
+CVX_HD_INLINE bool growCutUpdateN(const GrowCutGrid& g, const float* I, const uint8_t* L, const float* S,
+                                  int64_t x, int64_t y, int64_t z, uint8_t& outLabel, float& outStrength) {
   const int64_t p = (z * g.ny + y) * g.nx + x;
   const float ip = I[p];
   float best = S[p];
   uint8_t label = L[p];
-  const int n = neighbourCount(g.connectivity);
-  for (int k = 0; k < n; ++k) {
-    const Offset3i o = neighbourOffset(g.connectivity, k);
-    const int64_t qx = x + o.dx, qy = y + o.dy, qz = z + o.dz;
-    if (qx < 0 || qy < 0 || qz < 0 || qx >= g.nx || qy >= g.ny || qz >= g.nz) continue;
-    const int64_t q = (qz * g.ny + qy) * g.nx + qx;
+#if defined(__CUDACC__)
+#pragma unroll
+#endif
+  for (int k = 0; k < C; ++k) {
+    const Offset3i o = neighbourOffset(C, k);
+    if (Checked) {
+      const int64_t qx = x + o.dx, qy = y + o.dy, qz = z + o.dz;
+      if (qx < 0 || qy < 0 || qz < 0 || qx >= g.nx || qy >= g.ny || qz >= g.nz) continue;
+    }
+    const int64_t q = p + (o.dz * g.ny + o.dy) * g.nx + o.dx;
     const float sq = S[q];
     if (!(sq > best)) continue;  // a <= S[q]: it cannot beat best (saves the division)
     const float a = mulRnf(growCutG(ip, I[q], g.range), sq);
@@ -150,6 +157,44 @@ CVX_HD_INLINE bool growCutUpdate(const GrowCutGrid& g, const float* I, const uin
   outLabel = label;
   outStrength = best;
   return best != S[p];  // a label changes only with a strictly stronger attack
+}
+
+// The same update for a voxel whose every neighbour is inside the ROI, with the neighbours' linear
+// offsets precomputed in the order of hd::neighbourOffset (growCutDeltas): the same comparisons in
+// the same order, without the per-neighbour offset arithmetic (the CPU's inner loop).
+template <int C>
+CVX_HD_INLINE void growCutDeltas(const GrowCutGrid& g, int64_t* delta) {
+  for (int k = 0; k < C; ++k) {
+    const Offset3i o = neighbourOffset(C, k);
+    delta[k] = (o.dz * g.ny + o.dy) * g.nx + o.dx;
+  }
+}
+template <int C>
+CVX_HD_INLINE bool growCutUpdateInner(const GrowCutGrid& g, const int64_t* delta, const float* I,
+                                      const uint8_t* L, const float* S, int64_t p, uint8_t& outLabel,
+                                      float& outStrength) {
+  const float ip = I[p];
+  float best = S[p];
+  uint8_t label = L[p];
+  for (int k = 0; k < C; ++k) {
+    const int64_t q = p + delta[k];
+    const float sq = S[q];
+    if (!(sq > best)) continue;
+    const float a = mulRnf(growCutG(ip, I[q], g.range), sq);
+    if (a > best) {
+      best = a;
+      label = L[q];
+    }
+  }
+  outLabel = label;
+  outStrength = best;
+  return best != S[p];
+}
+
+CVX_HD_INLINE bool growCutUpdate(const GrowCutGrid& g, const float* I, const uint8_t* L, const float* S,
+                                 int64_t x, int64_t y, int64_t z, uint8_t& outLabel, float& outStrength) {
+  return g.connectivity == 26 ? growCutUpdateN<26, true>(g, I, L, S, x, y, z, outLabel, outStrength)
+                              : growCutUpdateN<6, true>(g, I, L, S, x, y, z, outLabel, outStrength);
 }
 
 }  // namespace cvx::hd
