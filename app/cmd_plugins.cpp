@@ -31,12 +31,14 @@ int runPlugins(const std::vector<std::string>& args) {
                       {"version", m.version}, {"backends", m.backends}});
     std::printf("%s\n", list.dump(2).c_str());
   } else {
-    std::printf("%-24s %-10s %-10s %-10s %s\n", "ID", "KIND", "VERSION", "BACKENDS", "NAME");
+    // INPUT: what a segmenter reads besides the series (the manifest's "input": image, segment, seeds).
+    // The --json list keeps the contract (id, kind, name, version, backends).
+    std::printf("%-24s %-10s %-10s %-10s %-8s %s\n", "ID", "KIND", "VERSION", "BACKENDS", "INPUT", "NAME");
     for (const auto& m : host.plugins()) {
       std::string backends;
       for (const auto& b : m.backends) backends += (backends.empty() ? "" : ",") + b;
-      std::printf("%-24s %-10s %-10s %-10s %s\n", m.id.c_str(), plugin::toString(m.kind), m.version.c_str(),
-                  backends.c_str(), m.name.c_str());
+      std::printf("%-24s %-10s %-10s %-10s %-8s %s\n", m.id.c_str(), plugin::toString(m.kind), m.version.c_str(),
+                  backends.c_str(), plugin::toString(m.input), m.name.c_str());
     }
     if (host.plugins().empty()) {
       std::string where;

@@ -3,7 +3,11 @@
 // segmentation plugin run headless over a series, for batch use over many studies. FILE by its
 // extension: .dcm (a DICOM SEG referencing the series), .nrrd / .nii.gz / .nii / .mha (a label map),
 // .stl / .obj (the segment's surface in LPS mm, cvx::mesh's defaults; only where cvx::mesh is built).
+// --mask FILE [--mask-segment N]: the mask of a plugin whose manifest input is "segment" (or the
+// seed map of a "seeds" plugin): segment number N (default 1) of a SEG .dcm, or the voxels of
+// label N of a label map on the series' grid.
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <utility>
@@ -12,6 +16,7 @@
 #include <cvx/core/plugin/host.h>
 #include <cvx/core/segmentation.h>
 #include <cvx/io/dicom.h>
+#include <cvx/io/formats.h>
 #include <cvx/io/seg.h>
 #ifdef CVX_HAVE_MESH
 #include <cvx/io/mesh_files.h>
@@ -26,7 +31,9 @@ namespace {
 void usage() {
   std::fputs("usage: cinevox segment PATH [--series ID] --plugin ID [--param KEY=VALUE ...] [--name NAME] --out FILE\n"
              "       FILE: .dcm (DICOM SEG), .nrrd, .nii.gz, .nii or .mha (label map), .stl or .obj (surface, LPS mm);\n"
-             "       `cinevox plugins` lists IDs\n",
+             "       `cinevox plugins` lists IDs\n"
+             "       --mask FILE [--mask-segment N]: for plugins whose input is a segment: segment N (default 1)\n"
+             "       of a SEG .dcm, or label N of a label map on the series' grid; seeds: --param seeds=i,j,k;i,j,k\n",
              stderr);
 }
 
@@ -52,14 +59,52 @@ Status writeSurface(const Segmentation& s, size_t index, const std::string& out,
 #endif
 }
 
+// The grids agree when the centres of the first and the last voxel are within 0.01 mm.
+bool sameGrid(const Volume& a, const Volume& b) {
+  for (int k = 0; k < 3; ++k)
+    if (a.dims()[k] != b.dims()[k]) return false;
+  const auto& d = a.dims();
+  for (const Vec3 v : {Vec3{0, 0, 0}, Vec3{double(d[0] - 1), double(d[1] - 1), double(d[2] - 1)}})
+    if (norm(a.geometry.worldAt(v.x, v.y, v.z) - b.geometry.worldAt(v.x, v.y, v.z)) > 0.01) return false;
+  return true;
+}
+
+// --mask FILE with --mask-segment N as a UInt8 mask (1 in) on the grid of `volume`.
+Result<std::shared_ptr<Volume>> loadMask(const std::string& file, int n, const Volume& volume) {
+  const auto& d = volume.dims();
+  auto mask = Volume::create(PixelType::UInt8, {d[0], d[1], d[2], 1});
+  if (!mask.ok()) return mask.error();
+  uint8_t* out = (*mask)->as<uint8_t>();
+  int64_t count = 0;
+  if (endsWith(file, ".dcm")) {
+    auto seg = io::readSeg(file, &volume);
+    if (!seg.ok()) return seg.error();
+    const int64_t i = seg->segmentation.findByNumber(static_cast<uint16_t>(n));
+    if (i < 0) return makeError("seg.bad_mask", "the SEG has no segment number " + std::to_string(n), file);
+    const std::vector<uint8_t> m = seg->segmentation.mask(static_cast<size_t>(i));
+    for (size_t k = 0; k < m.size(); ++k) count += out[k] = m[k] ? 1 : 0;
+  } else {
+    auto labels = io::readImage(file);
+    if (!labels.ok()) return labels.error();
+    if (!sameGrid(**labels, volume)) return makeError("seg.bad_mask", "the label map is not on the series' grid", file);
+    for (int64_t z = 0, k = 0; z < d[2]; ++z)
+      for (int64_t y = 0; y < d[1]; ++y)
+        for (int64_t x = 0; x < d[0]; ++x, ++k) count += out[k] = (*labels)->valueAt(x, y, z) == n ? 1 : 0;
+  }
+  if (count == 0) return makeError("seg.bad_mask", "segment " + std::to_string(n) + " of the mask is empty", file);
+  return mask;
+}
+
 }  // namespace
 
 int runSegment(const std::vector<std::string>& args) {
-  std::string path, series, id, out, name;
+  std::string path, series, id, out, name, maskFile;
+  int maskSegment = 1;
   std::vector<std::pair<std::string, std::string>> params;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    const bool valued = a == "--series" || a == "--plugin" || a == "--param" || a == "--out" || a == "--name";
+    const bool valued = a == "--series" || a == "--plugin" || a == "--param" || a == "--out" || a == "--name" ||
+                        a == "--mask" || a == "--mask-segment";
     if (valued && i + 1 >= args.size()) {
       std::fprintf(stderr, "segment: %s needs a value\n", a.c_str());
       usage();
@@ -69,6 +114,17 @@ int runSegment(const std::vector<std::string>& args) {
     else if (a == "--plugin") id = args[++i];
     else if (a == "--out") out = args[++i];
     else if (a == "--name") name = args[++i];
+    else if (a == "--mask") maskFile = args[++i];
+    else if (a == "--mask-segment") {
+      const std::string v = args[++i];
+      char* end = nullptr;
+      const long n = std::strtol(v.c_str(), &end, 10);
+      if (v.empty() || *end != '\0' || n < 1 || n > 65535) {
+        std::fprintf(stderr, "segment: --mask-segment needs a segment number 1..65535, not %s\n", v.c_str());
+        return kExitUsage;
+      }
+      maskSegment = static_cast<int>(n);
+    }
     else if (a == "--param") {
       auto kv = plugin::parseParamArg(args[++i]);
       if (!kv.ok()) return fail(kv.error());
@@ -98,9 +154,22 @@ int runSegment(const std::vector<std::string>& args) {
   if (!m) return fail(makeError("plugin.not_found", "no plugin " + id + " (cinevox plugins lists them)"));
   auto values = plugin::resolveParams(m->params, params);
   if (!values.ok()) return fail(values.error());
+  if ((m->input == plugin::PluginInput::Image) != maskFile.empty()) {
+    std::fprintf(stderr, "segment: plugin %s takes input \"%s\": %s\n", id.c_str(), plugin::toString(m->input),
+                 maskFile.empty() ? "give --mask FILE" : "it takes no --mask");
+    return kExitUsage;
+  }
   auto volume = io::loadPath(path, series);
   if (!volume.ok()) return fail(volume.error());
-  auto labels = host.segment(id, **volume, *values);
+  plugin::RunOptions options;
+  std::shared_ptr<Volume> mask;
+  if (!maskFile.empty()) {
+    auto loaded = loadMask(maskFile, maskSegment, **volume);
+    if (!loaded.ok()) return fail(loaded.error());
+    mask = *loaded;
+    options.mask = mask.get();
+  }
+  auto labels = host.segment(id, **volume, *values, nullptr, options);
   if (!labels.ok()) return fail(labels.error());
   Segmentation s = Segmentation::onGridOf(**volume);
   Segment meta;

@@ -100,7 +100,7 @@ void fail(const Error& e) {
     status = CVX_STATUS_OUT_OF_MEMORY;
   else if (c == "seg.bad_pixel_type" || c == "seg.bad_phase")
     status = CVX_STATUS_BAD_INPUT;
-  else if (c.rfind("seg.bad_", 0) == 0)
+  else if (c.rfind("seg.", 0) == 0 && c.compare(4, 4, "bad_") == 0)  // seg.bad_*
     status = CVX_STATUS_BAD_PARAM;
   throw Failure(status, e.str());
 }
