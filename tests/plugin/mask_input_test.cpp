@@ -105,3 +105,26 @@ TEST(VolumeBorrow, ViewsTheCallersMemoryAndNeverFreesIt) {
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, "volume.bad_dims");
 }
+
+TEST(PluginHostMask, CvxSegErrorsBecomeTheirPluginStatusWithTheSegCode) {
+  PluginHost host;
+  host.discover({CVX_PLUGIN_DIR});
+  // A ball wider than 255 voxels (100 mm at 0.2 mm): seg.bad_radius -> plugin.bad_param.
+  auto m = uint8Volume({8, 8, 8, 1});
+  m->geometry.spacingMm = {0.2, 0.2, 0.2};
+  m->as<uint8_t>()[100] = 1;
+  cvx::plugin::RunOptions o;
+  o.mask = m.get();
+  auto p = cvx::plugin::resolveParams(host.find("morphology")->params, {{"radius_mm", "100"}});
+  ASSERT_TRUE(p.ok());
+  auto r = host.segment("morphology", *m, *p, nullptr, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "plugin.bad_param");
+  EXPECT_NE(r.error().message.find("seg.bad_radius"), std::string::npos) << r.error().message;
+  // Otsu of a constant volume: seg.flat_histogram -> plugin.failed.
+  auto flat = uint8Volume({6, 6, 6, 1});
+  auto o2 = host.segment("otsu", *flat, cvx::plugin::defaultParams(host.find("otsu")->params));
+  ASSERT_FALSE(o2.ok());
+  EXPECT_EQ(o2.error().code, "plugin.failed");
+  EXPECT_NE(o2.error().message.find("seg.flat_histogram"), std::string::npos) << o2.error().message;
+}
