@@ -4,6 +4,7 @@
 #include "seg_editing.h"
 #include "seg_run.h"
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QDoubleSpinBox>
 #include <QDockWidget>
@@ -20,6 +21,10 @@
 
 #include <cvx/core/log.h>
 #include <cvx/io/seg.h>
+#ifdef CVX_HAVE_MESH
+#include <cvx/io/mesh_files.h>
+#include <cvx/mesh/surface.h>
+#endif
 #include <cvx/viewstate/seg_stats.h>
 
 namespace cvx::viewer {
@@ -74,6 +79,10 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
   outline_->setObjectName("segOutline");
   buttons->addWidget(open);
   buttons->addWidget(save);
+  auto* exportMeshButton = new QPushButton(tr("Export mesh..."), this);
+  exportMeshButton->setObjectName("segExportMesh");
+  exportMeshButton->setToolTip(tr("The active segment's surface as STL, or every segment's as OBJ (LPS mm)"));
+  buttons->addWidget(exportMeshButton);
   buttons->addWidget(outline_);
   buttons->addStretch();
   layout->addLayout(buttons);
@@ -142,6 +151,7 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
 
   connect(open, &QPushButton::clicked, this, &SegPanel::openFile);
   connect(save, &QPushButton::clicked, this, &SegPanel::saveFile);
+  connect(exportMeshButton, &QPushButton::clicked, this, &SegPanel::exportMesh);
   connect(outline_, &QCheckBox::toggled, this, [this](bool on) {
     if (syncing_) return;
     for (int i = 0; i < static_cast<int>(state_.segmentations().size()); ++i) state_.setSegmentationOutline(i, on);
@@ -253,6 +263,41 @@ void SegPanel::saveFile() {
   if (path.isEmpty()) return;
   const Status st = io::writeSeg(*sl.segmentation, *layer.volume, path.toStdString());
   message_->setText(st.ok() ? tr("Saved %1").arg(path) : QString::fromStdString(st.error().str()));
+}
+
+Status exportSegmentMesh(const Segmentation& s, size_t segment, const std::string& path) {
+  const auto endsWith = [&](const char* e) {
+    const std::string x(e);
+    return path.size() >= x.size() && path.compare(path.size() - x.size(), x.size(), x) == 0;
+  };
+  const bool stl = endsWith(".stl"), obj = endsWith(".obj");
+  if (!stl && !obj) return makeError("viewer.bad_mesh_path", "a mesh file ends in .stl or .obj", path);
+#ifdef CVX_HAVE_MESH
+  if (stl) {
+    auto m = mesh::segmentSurface(s, segment);
+    if (!m.ok()) return m.error();
+    return io::writeStl(*m, path);
+  }
+  auto all = mesh::segmentSurfaces(s);
+  if (!all.ok()) return all.error();
+  return io::writeObj(*all, path);
+#else
+  (void)s, (void)segment;
+  return makeError("viewer.no_mesh", "this CineVox was built without VTK: no surfaces", path);
+#endif
+}
+
+void SegPanel::exportMesh() {
+  const auto [i, k] = state_.activeSegment();
+  if (i < 0) return;
+  const view::SegmentationLayer& sl = state_.segmentations()[static_cast<size_t>(i)];
+  const QString path = QFileDialog::getSaveFileName(
+      this, tr("Export mesh (LPS mm)"), {}, tr("STL, the active segment (*.stl);;OBJ, every segment (*.obj)"));
+  if (path.isEmpty()) return;
+  QApplication::setOverrideCursor(Qt::WaitCursor);
+  const Status st = exportSegmentMesh(*sl.segmentation, static_cast<size_t>(k), path.toStdString());
+  QApplication::restoreOverrideCursor();
+  message_->setText(st.ok() ? tr("Exported %1").arg(path) : QString::fromStdString(st.error().str()));
 }
 
 void addSegmentsButton(QToolBar* bar, QMainWindow* window, view::ViewerState& state, SegEditing& editing) {

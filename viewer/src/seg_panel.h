@@ -25,6 +25,12 @@ namespace cvx::viewer {
 // it to the state. The reader's errors (seg.*, rtstruct.*); its warnings (codes) into `warnings`.
 Status openSegmentation(view::ViewerState& state, const std::string& path, std::vector<Diagnostic>* warnings = nullptr);
 
+// "Export mesh...": by the path's extension, the surface of `segment` of s as a binary STL, or every
+// segment's surface as one OBJ (one object each, with an .mtl of their colours); LPS mm, cvx::mesh's
+// defaults (docs/segmentation.md, "Surfaces and meshes"). Errors: viewer.bad_mesh_path (another
+// extension), viewer.no_mesh (a build without VTK), mesh.*, io.write_failed.
+Status exportSegmentMesh(const Segmentation& s, size_t segment, const std::string& path);
+
 class SegEditing;
 
 class SegPanel : public QWidget {
@@ -42,6 +48,7 @@ class SegPanel : public QWidget {
   void sync();
   void openFile();
   void saveFile();
+  void exportMesh();
 
   view::ViewerState& state_;
   SegEditing& editing_;
