@@ -87,6 +87,14 @@ TEST(MeshSurface, SphereOnARotatedAnisotropicGrid) { expectSphere(rotated(), "ro
 
 TEST(MeshSurface, SphereOnAMirroredGridKeepsOutwardWinding) { expectSphere(mirrored(), "det < 0"); }
 
+TEST(MeshSurface, SphereOnAShearedGantryTiltGrid) {
+  // The stack direction tilted 20 degrees from the slice normal (a gantry-tilt grid kept sheared).
+  std::array<Vec3, 3> d{Vec3{1, 0, 0}, Vec3{0, 1, 0}, normalized(Vec3{0, std::tan(20 * M_PI / 180), 1})};
+  Phantom p = test::sphere(kCentre, kR, 0, kSpacing, d, 8);
+  p.g.sheared = true;
+  expectSphere(p, "sheared");
+}
+
 TEST(MeshSurface, ShellInnerSurfaceFacesTheCavity) {
   const double inner = 7;
   const Phantom p = test::sphere(kCentre, kR, inner, kSpacing, test::rotation({0, 1, 1}, 20));
