@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "need_gpu.h"
-#include "seg_phantom.h"
+#include "seg_cuda_phantom.h"
 
 namespace {
 

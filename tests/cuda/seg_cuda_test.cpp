@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "need_gpu.h"
-#include "seg_phantom.h"
+#include "seg_cuda_phantom.h"
 
 namespace {
 
