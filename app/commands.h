@@ -15,6 +15,8 @@ int runView(int argc, char** argv, const std::vector<std::string>& args);
 int runPlugins(const std::vector<std::string>& args);
 // segment PATH --plugin ID [--param k=v ...] --out FILE: one plugin run headless (app/cmd_segment.cpp).
 int runSegment(const std::vector<std::string>& args);
+// export-mesh SEG.dcm [--series PATH] [--segment N] --out FILE.stl|.obj: a SEG's surfaces (app/cmd_export_mesh.cpp).
+int runExportMesh(const std::vector<std::string>& args);
 
 // Exit codes: 0 ok, 1 failure (error printed with its code), 2 usage.
 constexpr int kExitOk = 0, kExitError = 1, kExitUsage = 2;

@@ -20,7 +20,9 @@ void usage() {
       "                                             draw one slice headless (as the viewer shows it) to a PNG\n"
       "  cinevox plugins [--json] [--check]         list the plugins found (--check: load each and report errors)\n"
       "  cinevox segment PATH [--series ID] --plugin ID [--param K=V ...] [--name NAME] --out FILE(.dcm|.nrrd|.nii.gz)\n"
-      "                                             run a segmentation plugin headless; .dcm writes a DICOM SEG\n",
+      "                                             run a segmentation plugin headless; .dcm writes a DICOM SEG\n"
+      "  cinevox export-mesh SEG.dcm [--series PATH] [--segment N] --out FILE(.stl|.obj)\n"
+      "                                             a SEG's segment surfaces (LPS mm): .stl one segment, .obj all\n",
       stderr);
 }
 
@@ -40,6 +42,7 @@ int main(int argc, char** argv) {
   if (cmd == "render") return cvx::app::runRender(rest);
   if (cmd == "plugins") return cvx::app::runPlugins(rest);
   if (cmd == "segment") return cvx::app::runSegment(rest);
+  if (cmd == "export-mesh") return cvx::app::runExportMesh(rest);
   if (cmd == "view") return cvx::app::runView(argc, argv, rest);
   // A bare path opens the viewer on it.
   return cvx::app::runView(argc, argv, args);

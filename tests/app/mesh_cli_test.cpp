@@ -103,3 +103,35 @@ TEST(CliSegmentMesh, BoneOfTheCtAsABinaryStlInLpsMm) {
   EXPECT_GT(ratio, 0.8) << volume6 / 6 << " mm^3 vs " << boneMm3;
   EXPECT_LT(ratio, 1.02) << volume6 / 6 << " mm^3 vs " << boneMm3;
 }
+
+TEST(CliSegmentMesh, ExportMeshOfASegIsTheSameSurfaceAndAnObj) {
+  CVX_REQUIRE_FOLDER("ct");
+  const cvx::test::TempDir tmp("cvx_cli_export_mesh");
+  const std::string ct = cvx::test::dataPath("ct");
+  const std::string cinevox = CVX_CINEVOX;
+  const std::string seg = tmp.file("bone.dcm"), direct = tmp.file("direct.stl"), viaSeg = tmp.file("via_seg.stl");
+  const std::string segment = cinevox + " segment " + ct + " --plugin threshold --param lower=300 --param upper=3071 --name Bone";
+  auto [o1, rc1] = run(segment + " --out " + seg + " 2>&1");
+  ASSERT_EQ(rc1, 0) << o1;
+  auto [o2, rc2] = run(segment + " --out " + direct + " 2>&1");
+  ASSERT_EQ(rc2, 0) << o2;
+  // The SEG read back onto the CT's grid gives the very mask, hence the very surface, byte for byte.
+  auto [o3, rc3] = run(cinevox + " export-mesh " + seg + " --series " + ct + " --segment 1 --out " + viaSeg + " 2>&1");
+  ASSERT_EQ(rc3, 0) << o3;
+  const std::string a = slurp(direct), b = slurp(viaSeg);
+  ASSERT_GT(a.size(), 84u);
+  EXPECT_TRUE(a == b) << a.size() << " vs " << b.size() << " bytes";
+  // Without the series (the SEG's own grid), as an OBJ: one object named after the segment.
+  const std::string obj = tmp.file("bone.obj");
+  auto [o4, rc4] = run(cinevox + " export-mesh " + seg + " --out " + obj + " 2>&1");
+  ASSERT_EQ(rc4, 0) << o4;
+  const std::string text = slurp(obj);
+  EXPECT_NE(text.find("coordinates: LPS, millimetres"), std::string::npos);
+  EXPECT_NE(text.find("\no Bone\n"), std::string::npos);
+  EXPECT_NE(text.find("\nf "), std::string::npos);
+  auto [o5, rc5] = run(cinevox + " export-mesh " + seg + " --segment 7 --out " + tmp.file("x.stl") + " 2>&1");
+  EXPECT_EQ(rc5, 1) << o5;
+  EXPECT_NE(o5.find("app.no_segment"), std::string::npos) << o5;
+  auto [o6, rc6] = run(cinevox + " export-mesh " + seg + " --out " + tmp.file("x.ply") + " 2>&1");
+  EXPECT_EQ(rc6, 2) << o6;
+}
