@@ -4,6 +4,8 @@
 // triangles > 0 and a file size that matches their count, every corner inside the CT's patient-space
 // box (the grid's corners placed by the CT's DICOM geometry as io loads it), and an enclosed volume
 // (divergence theorem, computed here) of 0.8 to 1.02 times the bone voxels' volume counted from the CT.
+// `cinevox export-mesh` of the SEG that `segment` wrote: onto the CT, the same STL byte for byte;
+// without the series, an OBJ with one object named after the segment; refusals with their codes.
 #include <gtest/gtest.h>
 
 #include <algorithm>
