@@ -11,12 +11,18 @@ namespace cvx::detail {
 namespace {
 
 constexpr size_t kMapThreshold = size_t{1} << 20;   // below: aligned_alloc
-constexpr size_t kKeepThreshold = size_t{64} << 20;  // only big buffers are worth keeping
+// Buffers worth keeping, in two size classes with one kept buffer each: volumes (64 MiB up) and
+// masks and small series (8 to 64 MiB: a CT's 1-byte segmentation mask is 33.5 MiB, and a tool
+// that segments again and again, the threshold slider, would otherwise get fresh pages each time).
+constexpr size_t kKeepThreshold = size_t{64} << 20;
+constexpr size_t kKeepSmall = size_t{8} << 20;
 
 struct Cache {
   std::mutex mutex;
-  VoxelBlock kept;
+  VoxelBlock kept[2];  // [0]: >= kKeepThreshold, [1]: kKeepSmall .. kKeepThreshold
 };
+
+int slotOf(size_t bytes) { return bytes >= kKeepThreshold ? 0 : (bytes >= kKeepSmall ? 1 : -1); }
 
 Cache& cache() {
   static Cache c;
@@ -47,14 +53,14 @@ VoxelBlock acquireVoxels(size_t bytes) {
   const size_t alloc = (bytes + 4095) / 4096 * 4096;
   {
     std::lock_guard lock(cache().mutex);
-    VoxelBlock& k = cache().kept;
-    // Reuse when it fits and wastes at most half of itself.
-    if (k.data && k.bytes >= alloc && k.bytes / 2 <= alloc) {
-      b = k;
-      b.recycled = true;
-      k = VoxelBlock{};
-      return b;
-    }
+    // Reuse a kept buffer when it fits and wastes at most half of itself.
+    for (VoxelBlock& k : cache().kept)
+      if (k.data && k.bytes >= alloc && k.bytes / 2 <= alloc) {
+        b = k;
+        b.recycled = true;
+        k = VoxelBlock{};
+        return b;
+      }
   }
   // Fresh pages are populated by the mmap call itself (MAP_POPULATE, any Linux): one kernel pass
   // instead of a fault per 4 KiB page when the loader first writes them (docs/benchmarks.md).
@@ -77,13 +83,14 @@ void releaseVoxels(const VoxelBlock& block) {
     std::free(block.data);
     return;
   }
-  if (block.bytes >= kKeepThreshold && block.bytes <= keepLimit()) {
+  const int slot = slotOf(block.bytes);
+  if (slot >= 0 && block.bytes <= keepLimit()) {
     VoxelBlock old;
     {
       std::lock_guard lock(cache().mutex);
-      old = cache().kept;
-      cache().kept = block;
-      cache().kept.recycled = false;
+      old = cache().kept[slot];
+      cache().kept[slot] = block;
+      cache().kept[slot].recycled = false;
     }
     unmap(old);
     return;
@@ -92,13 +99,12 @@ void releaseVoxels(const VoxelBlock& block) {
 }
 
 void trimVoxelCache() {
-  VoxelBlock old;
+  VoxelBlock old[2];
   {
     std::lock_guard lock(cache().mutex);
-    old = cache().kept;
-    cache().kept = VoxelBlock{};
+    for (int i = 0; i < 2; ++i) old[i] = cache().kept[i], cache().kept[i] = VoxelBlock{};
   }
-  unmap(old);
+  for (const VoxelBlock& b : old) unmap(b);
 }
 
 }  // namespace cvx::detail

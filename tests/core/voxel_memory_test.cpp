@@ -60,3 +60,28 @@ TEST(VoxelMemory, FreshLargeBufferIsResidentBeforeItIsTouched) {
   cvx::detail::releaseVoxels(b);
   cvx::detail::trimVoxelCache();
 }
+
+// A mask-sized buffer (a CT's 1-byte mask, 33.5 MiB) is kept in its own slot beside a volume-sized
+// one: segmenting again reuses it while the big buffer stays kept too.
+TEST(VoxelMemory, MaskSizedBufferIsKeptBesideABigOne) {
+  cvx::detail::trimVoxelCache();
+  std::byte *big = nullptr, *mask = nullptr;
+  {
+    auto v = *Volume::create(PixelType::Int16, {512, 512, 140, 1}, VoxelInit::Uninitialized);  // 70 MiB
+    auto m = *Volume::create(PixelType::UInt8, {512, 512, 134, 1}, VoxelInit::Uninitialized);  // 33.5 MiB
+    big = v->data(), mask = m->data();
+    std::memset(m->data(), 1, m->byteSize());
+  }
+  auto m2 = *Volume::create(PixelType::UInt8, {512, 512, 134, 1});
+  EXPECT_EQ(m2->data(), mask);
+  for (int64_t i = 0; i < m2->voxelCount(); i += 4099) ASSERT_EQ(m2->as<uint8_t>()[i], 0);  // cleared
+  auto v2 = *Volume::create(PixelType::Int16, {512, 512, 140, 1}, VoxelInit::Uninitialized);
+  EXPECT_EQ(v2->data(), big);
+  // A 2 MiB buffer is not kept (below the small class): the next one is fresh.
+  cvx::detail::trimVoxelCache();
+  cvx::detail::releaseVoxels(cvx::detail::acquireVoxels(size_t{2} << 20));
+  const cvx::detail::VoxelBlock again = cvx::detail::acquireVoxels(size_t{2} << 20);
+  EXPECT_FALSE(again.recycled);
+  cvx::detail::releaseVoxels(again);
+  cvx::detail::trimVoxelCache();
+}

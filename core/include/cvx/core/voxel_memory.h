@@ -1,8 +1,10 @@
 // Voxel buffers: large ones come from mmap (page aligned, zero-filled and populated up front by
 // the kernel, so that a first load does not fault page by page); the most
-// recently freed large buffer is kept and handed to the next volume of a similar size, because a
-// viewer loads series after series and fresh pages cost a fault and a kernel zeroing each (the
-// dominant cost of loading an uncompressed series, see docs/benchmarks.md).
+// recently freed buffer of each of two size classes (64 MiB up; 8 to 64 MiB, e.g. a CT's mask) is
+// kept and handed to the next volume of a similar size, because a viewer loads series after series
+// and tools segment again and again, and fresh pages cost a fault and a kernel zeroing each (the
+// dominant cost of loading an uncompressed series and of a threshold on the CT, see
+// docs/benchmarks.md).
 #pragma once
 #include <cstddef>
 
@@ -18,7 +20,7 @@ struct VoxelBlock {
 // bytes > 0. nullptr data on failure.
 VoxelBlock acquireVoxels(size_t bytes);
 void releaseVoxels(const VoxelBlock& block);
-// Drops the kept buffer (tests, low-memory handlers).
+// Drops the kept buffers (tests, low-memory handlers).
 void trimVoxelCache();
 
 }  // namespace cvx::detail
