@@ -6,6 +6,8 @@
 // --mask FILE [--mask-segment N]: the mask of a plugin whose manifest input is "segment" (or the
 // seed map of a "seeds" plugin): segment number N (default 1) of a SEG .dcm, or the voxels of
 // label N of a label map on the series' grid.
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -69,8 +71,10 @@ bool sameGrid(const Volume& a, const Volume& b) {
   return true;
 }
 
-// --mask FILE with --mask-segment N as a UInt8 mask (1 in) on the grid of `volume`.
-Result<std::shared_ptr<Volume>> loadMask(const std::string& file, int n, const Volume& volume) {
+// --mask FILE with --mask-segment N as a UInt8 mask (1 in) on the grid of `volume`; for a "seeds"
+// plugin (seeds true) the whole seed map instead: a label map's values as they are (0..255), or a
+// SEG's segments in their order as classes 1..n (a voxel in two segments keeps the first).
+Result<std::shared_ptr<Volume>> loadMask(const std::string& file, int n, const Volume& volume, bool seeds) {
   const auto& d = volume.dims();
   auto mask = Volume::create(PixelType::UInt8, {d[0], d[1], d[2], 1});
   if (!mask.ok()) return mask.error();
@@ -79,6 +83,17 @@ Result<std::shared_ptr<Volume>> loadMask(const std::string& file, int n, const V
   if (endsWith(file, ".dcm")) {
     auto seg = io::readSeg(file, &volume);
     if (!seg.ok()) return seg.error();
+    if (seeds) {
+      const auto& segs = seg->segmentation.segments();
+      if (segs.empty() || segs.size() > 255) return makeError("seg.bad_mask", "seeds need 1 to 255 segments", file);
+      for (size_t c = 0; c < segs.size(); ++c) {
+        const std::vector<uint8_t> m = seg->segmentation.mask(c);
+        for (size_t k = 0; k < m.size(); ++k)
+          if (m[k] && !out[k]) out[k] = static_cast<uint8_t>(c + 1), ++count;
+      }
+      if (count == 0) return makeError("seg.bad_mask", "the seed map is empty", file);
+      return mask;
+    }
     const int64_t i = seg->segmentation.findByNumber(static_cast<uint16_t>(n));
     if (i < 0) return makeError("seg.bad_mask", "the SEG has no segment number " + std::to_string(n), file);
     const std::vector<uint8_t> m = seg->segmentation.mask(static_cast<size_t>(i));
@@ -89,7 +104,12 @@ Result<std::shared_ptr<Volume>> loadMask(const std::string& file, int n, const V
     if (!sameGrid(**labels, volume)) return makeError("seg.bad_mask", "the label map is not on the series' grid", file);
     for (int64_t z = 0, k = 0; z < d[2]; ++z)
       for (int64_t y = 0; y < d[1]; ++y)
-        for (int64_t x = 0; x < d[0]; ++x, ++k) count += out[k] = (*labels)->valueAt(x, y, z) == n ? 1 : 0;
+        for (int64_t x = 0; x < d[0]; ++x, ++k) {
+          const double v = (*labels)->valueAt(x, y, z);
+          if (seeds && (v < 0 || v > 255 || v != std::floor(v)))
+            return makeError("seg.bad_mask", "a seed map holds whole labels 0..255", file);
+          count += (out[k] = seeds ? static_cast<uint8_t>(v) : (v == n ? 1 : 0)) != 0;
+        }
   }
   if (count == 0) return makeError("seg.bad_mask", "segment " + std::to_string(n) + " of the mask is empty", file);
   return mask;
@@ -164,7 +184,7 @@ int runSegment(const std::vector<std::string>& args) {
   plugin::RunOptions options;
   std::shared_ptr<Volume> mask;
   if (!maskFile.empty()) {
-    auto loaded = loadMask(maskFile, maskSegment, **volume);
+    auto loaded = loadMask(maskFile, maskSegment, **volume, m->input == plugin::PluginInput::Seeds);
     if (!loaded.ok()) return fail(loaded.error());
     mask = *loaded;
     options.mask = mask.get();
@@ -180,6 +200,22 @@ int runSegment(const std::vector<std::string>& args) {
   meta.rgb = {241, 214, 145};
   auto added = s.addSegment(meta, (*labels)->as<uint8_t>());
   if (!added.ok()) return fail(added.error());
+  if (m->input == plugin::PluginInput::Seeds) {  // one segment per class 1..n, in layer 0 with labels 1..n
+    s = Segmentation::onGridOf(**volume);
+    const uint8_t* l = (*labels)->as<uint8_t>();
+    const int64_t n = (*labels)->voxelsPerPhase();
+    const uint8_t classes = n ? *std::max_element(l, l + n) : 0;
+    std::vector<uint8_t> one(static_cast<size_t>(n));
+    for (int c = 1; c <= classes; ++c) {
+      for (int64_t i = 0; i < n; ++i) one[static_cast<size_t>(i)] = l[i] == c;
+      Segment mc = meta;
+      mc.name = meta.name + " class " + std::to_string(c);
+      added = s.addSegment(mc, one.data());
+      if (!added.ok()) return fail(added.error());
+    }
+    if (classes == 0) return fail(makeError("plugin.failed", "the seed plugin labelled nothing", id));
+    added = size_t{0};
+  }
   const Status written = stl || obj ? writeSurface(s, *added, out, stl)
                          : seg      ? io::writeSeg(s, **volume, out)
                                     : io::writeLabelMap(s, 0, out);

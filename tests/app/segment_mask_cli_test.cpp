@@ -88,3 +88,50 @@ TEST(CliSegmentMask, MorphologyDilatesTheChosenLabelOfAMaskFile) {
   EXPECT_EQ(r3, 1);
   EXPECT_NE(o3.find("seg.bad_mask"), std::string::npos) << o3;
 }
+
+// A "seeds" plugin (growcut) from a seed label map: the output label map holds the classes 1 and 2
+// (one segment each), every seed voxel keeps its own class, and nothing is labelled outside the
+// seeds' bounding box grown by margin_mm (the plugin's documented region of interest).
+TEST(CliSegmentMask, ASeedMapGivesOneClassPerSeedLabel) {
+  CVX_REQUIRE_FOLDER("ct");
+  const cvx::test::TempDir tmp("cvx_cli_segment_seeds");
+  const std::string ct = cvx::test::dataPath("ct");
+  auto volume = cvx::io::loadPath(ct);
+  ASSERT_TRUE(volume.ok()) << volume.error().str();
+  const auto& d = (*volume)->dims();
+  auto seeds = cvx::Volume::create(cvx::PixelType::UInt8, {d[0], d[1], d[2], 1});
+  ASSERT_TRUE(seeds.ok());
+  (*seeds)->geometry = (*volume)->geometry;
+  const int64_t y = d[1] / 2, z = d[2] / 2, xa = d[0] / 2 - 6, xb = d[0] / 2 + 14;
+  auto at = [&](cvx::Volume& v, int64_t x, int64_t yy, int64_t zz) -> uint8_t& {
+    return v.as<uint8_t>()[(zz * d[1] + yy) * d[0] + x];
+  };
+  for (int64_t i = 0; i < 3; ++i) at(**seeds, xa + i, y, z) = 1, at(**seeds, xb + i, y, z) = 2;
+  const std::string seedFile = tmp.file("seeds.nrrd"), out = tmp.file("classes.nrrd");
+  ASSERT_TRUE(cvx::io::writeImage(**seeds, seedFile).ok());
+  auto [o, rc] = run(std::string(CVX_CINEVOX) + " segment " + ct +
+                     " --plugin growcut --param margin_mm=10 --mask " + seedFile + " --out " + out + " 2>&1");
+  ASSERT_EQ(rc, 0) << o;
+  auto labels = cvx::io::readImage(out);
+  ASSERT_TRUE(labels.ok()) << labels.error().str();
+  for (int64_t i = 0; i < 3; ++i) {
+    EXPECT_EQ((*labels)->valueAt(xa + i, y, z), 1);
+    EXPECT_EQ((*labels)->valueAt(xb + i, y, z), 2);
+  }
+  const cvx::Vec3 s = (*volume)->geometry.spacingMm;
+  auto outside = [&](int64_t v, int64_t lo, int64_t hi, double sp) {
+    return (v < lo && (lo - v) * sp > 10 + 1e-6) || (v > hi && (v - hi) * sp > 10 + 1e-6);
+  };
+  int64_t ones = 0, twos = 0, beyond = 0;
+  for (int64_t zz = 0; zz < d[2]; ++zz)
+    for (int64_t yy = 0; yy < d[1]; ++yy)
+      for (int64_t x = 0; x < d[0]; ++x) {
+        const double l = (*labels)->valueAt(x, yy, zz);
+        ones += l == 1, twos += l == 2;
+        if (l != 0 && (outside(x, xa, xb + 2, s.x) || outside(yy, y, y, s.y) || outside(zz, z, z, s.z)))
+          ++beyond;
+      }
+  EXPECT_GE(ones, 3);
+  EXPECT_GE(twos, 3);
+  EXPECT_EQ(beyond, 0);
+}
