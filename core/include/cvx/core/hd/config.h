@@ -7,6 +7,12 @@
 #define CVX_HD
 #define CVX_HD_INLINE inline
 #endif
+// Unrolls the loop that follows under nvcc (g++ decides for itself).
+#if defined(__CUDACC__)
+#define CVX_UNROLL _Pragma("unroll")
+#else
+#define CVX_UNROLL
+#endif
 #if defined(__CUDA_ARCH__)
 #define CVX_DEVICE_CODE 1
 #else

@@ -136,9 +136,7 @@ CVX_HD_INLINE bool growCutUpdateN(const GrowCutGrid& g, const float* I, const ui
   const float ip = I[p];
   float best = S[p];
   uint8_t label = L[p];
-#if defined(__CUDACC__)
-#pragma unroll
-#endif
+  CVX_UNROLL
   for (int k = 0; k < C; ++k) {
     const Offset3i o = neighbourOffset(C, k);
     if (Checked) {
