@@ -25,10 +25,7 @@ int runConvert(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   auto scanned = io::scan(path);
-  if (!scanned) {
-    std::fprintf(stderr, "error %s\n", scanned.error().str().c_str());
-    return kExitError;
-  }
+  if (!scanned) return fail(scanned.error());
   const io::GroupResult groups = io::planSeries(*scanned);
   const io::SeriesPlan* plan = io::findSeries(groups, series);
   if (!plan) {
@@ -40,14 +37,8 @@ int runConvert(const std::vector<std::string>& args) {
                  plan->id.c_str());
   for (const auto& w : plan->warnings) std::fprintf(stderr, "warning %s: %s\n", w.code.c_str(), w.message.c_str());
   auto vol = io::loadSeries(*scanned, *plan);
-  if (!vol) {
-    std::fprintf(stderr, "error %s\n", vol.error().str().c_str());
-    return kExitError;
-  }
-  if (auto st = io::writeImage(**vol, out); !st) {
-    std::fprintf(stderr, "error %s\n", st.error().str().c_str());
-    return kExitError;
-  }
+  if (!vol) return fail(vol.error());
+  if (auto st = io::writeImage(**vol, out); !st) return fail(st.error());
   return kExitOk;
 }
 

@@ -30,15 +30,6 @@ void usage() {
       stderr);
 }
 
-bool endsWith(const std::string& s, const std::string& e) {
-  return s.size() >= e.size() && s.compare(s.size() - e.size(), e.size(), e) == 0;
-}
-
-int fail(const Error& e) {
-  std::fprintf(stderr, "error %s\n", e.str().c_str());
-  return kExitError;
-}
-
 }  // namespace
 
 int runExportMesh(const std::vector<std::string>& args) {

@@ -46,10 +46,7 @@ int runInfo(const std::vector<std::string>& args) {
   }
   const auto t0 = Clock::now();
   auto scanned = io::scan(path);
-  if (!scanned) {
-    std::fprintf(stderr, "error %s\n", scanned.error().str().c_str());
-    return kExitError;
-  }
+  if (!scanned) return fail(scanned.error());
   const io::GroupResult groups = io::planSeries(*scanned);
   const std::string out = json ? app::infoJson(*scanned, groups) + "\n" : app::infoText(*scanned, groups);
   std::fputs(out.c_str(), stdout);

@@ -159,11 +159,6 @@ std::optional<std::string> parse(const std::vector<std::string>& args, Request& 
   return std::nullopt;
 }
 
-int fail(const Error& e) {
-  std::fprintf(stderr, "error %s\n", e.str().c_str());
-  return kExitError;
-}
-
 // Draws the request's slice of `vol` (the ViewerState and ViewRenderer of the GUI) and writes it.
 Status renderVolume(const Request& r, std::shared_ptr<const Volume> vol) {
   using namespace cvx::view;

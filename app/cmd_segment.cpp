@@ -35,17 +35,9 @@ void usage() {
              "       FILE: .dcm (DICOM SEG), .nrrd, .nii.gz, .nii or .mha (label map), .stl or .obj (surface, LPS mm);\n"
              "       `cinevox plugins` lists IDs\n"
              "       --mask FILE [--mask-segment N]: for plugins whose input is a segment: segment N (default 1)\n"
-             "       of a SEG .dcm, or label N of a label map on the series' grid; seeds: --param seeds=i,j,k;i,j,k\n",
+             "       of a SEG .dcm, or label N of a label map on the series' grid; seeds: --param seeds=i,j,k;i,j,k\n"
+             "       --backend cpu|cuda|auto (default auto: CUDA when the plugin has it and a device works)\n",
              stderr);
-}
-
-bool endsWith(const std::string& s, const std::string& e) {
-  return s.size() >= e.size() && s.compare(s.size() - e.size(), e.size(), e) == 0;
-}
-
-int fail(const Error& e) {
-  std::fprintf(stderr, "error %s\n", e.str().c_str());
-  return kExitError;
 }
 
 // The segment's surface (flying edges, smoothed, decimated, in LPS mm) as STL or OBJ (+ MTL).
@@ -118,13 +110,13 @@ Result<std::shared_ptr<Volume>> loadMask(const std::string& file, int n, const V
 }  // namespace
 
 int runSegment(const std::vector<std::string>& args) {
-  std::string path, series, id, out, name, maskFile;
+  std::string path, series, id, out, name, maskFile, backend = "auto";
   int maskSegment = 1;
   std::vector<std::pair<std::string, std::string>> params;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     const bool valued = a == "--series" || a == "--plugin" || a == "--param" || a == "--out" || a == "--name" ||
-                        a == "--mask" || a == "--mask-segment";
+                        a == "--mask" || a == "--mask-segment" || a == "--backend";
     if (valued && i + 1 >= args.size()) {
       std::fprintf(stderr, "segment: %s needs a value\n", a.c_str());
       usage();
@@ -135,6 +127,13 @@ int runSegment(const std::vector<std::string>& args) {
     else if (a == "--out") out = args[++i];
     else if (a == "--name") name = args[++i];
     else if (a == "--mask") maskFile = args[++i];
+    else if (a == "--backend") {
+      backend = args[++i];
+      if (backend != "cpu" && backend != "cuda" && backend != "auto") {
+        std::fprintf(stderr, "segment: --backend is cpu, cuda or auto, not %s\n", backend.c_str());
+        return kExitUsage;
+      }
+    }
     else if (a == "--mask-segment") {
       const std::string v = args[++i];
       char* end = nullptr;
@@ -182,6 +181,9 @@ int runSegment(const std::vector<std::string>& args) {
   auto volume = io::loadPath(path, series);
   if (!volume.ok()) return fail(volume.error());
   plugin::RunOptions options;
+  options.backend = backend;
+  plugin::RunReport report;
+  options.report = &report;
   std::shared_ptr<Volume> mask;
   if (!maskFile.empty()) {
     auto loaded = loadMask(maskFile, maskSegment, **volume, m->input == plugin::PluginInput::Seeds);
@@ -190,7 +192,9 @@ int runSegment(const std::vector<std::string>& args) {
     options.mask = mask.get();
   }
   auto labels = host.segment(id, **volume, *values, nullptr, options);
+  for (const auto& w : report.warnings) std::fprintf(stderr, "warning %s\n", w.str().c_str());
   if (!labels.ok()) return fail(labels.error());
+  std::fprintf(stderr, "%s ran on the %s\n", id.c_str(), report.backend == "cuda" ? "GPU (CUDA)" : "CPU");
   Segmentation s = Segmentation::onGridOf(**volume);
   Segment meta;
   meta.name = name.empty() ? m->name : name;

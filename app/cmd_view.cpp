@@ -15,10 +15,7 @@ int runDemo(const std::vector<std::string>& args) {
     std::fputs("usage: cinevox demo OUTDIR\n", stderr);
     return kExitUsage;
   }
-  if (auto st = demo::writeDemoStudy(args[0]); !st) {
-    std::fprintf(stderr, "error %s\n", st.error().str().c_str());
-    return kExitError;
-  }
+  if (auto st = demo::writeDemoStudy(args[0]); !st) return fail(st.error());
   std::printf("demo study written to %s\n", args[0].c_str());
   return kExitOk;
 }

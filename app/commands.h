@@ -1,7 +1,10 @@
 // The subcommands of the cinevox executable; each returns a process exit code.
 #pragma once
+#include <cstdio>
 #include <string>
 #include <vector>
+
+#include <cvx/core/error.h>
 
 namespace cvx::app {
 
@@ -20,5 +23,15 @@ int runExportMesh(const std::vector<std::string>& args);
 
 // Exit codes: 0 ok, 1 failure (error printed with its code), 2 usage.
 constexpr int kExitOk = 0, kExitError = 1, kExitUsage = 2;
+
+// Prints "error CODE: message" to stderr (the one form scripts parse) and returns kExitError.
+inline int fail(const Error& e) {
+  std::fprintf(stderr, "error %s\n", e.str().c_str());
+  return kExitError;
+}
+
+inline bool endsWith(const std::string& s, const std::string& end) {
+  return s.size() >= end.size() && s.compare(s.size() - end.size(), end.size(), end) == 0;
+}
 
 }  // namespace cvx::app

@@ -104,6 +104,7 @@ const char* statusCode(int status) {
     case CVX_STATUS_BAD_INPUT: return "plugin.bad_input";
     case CVX_STATUS_OUT_OF_MEMORY: return "plugin.out_of_memory";
     case CVX_STATUS_EXCEPTION: return "plugin.exception";
+    case CVX_STATUS_DEVICE_FAULT: return "plugin.device_fault";
     default: return "plugin.failed";
   }
 }
@@ -216,18 +217,50 @@ Result<const CvxPluginApi*> PluginHost::api(const std::string& id) {
 Result<std::shared_ptr<Volume>> PluginHost::segment(const std::string& id, const Volume& input,
                                                     const ParamValues& params, Progress* progress,
                                                     const RunOptions& options) {
+  const Manifest* m = find(id);
+  if (!m) return makeError("plugin.not_found", "no plugin with id '" + id + "'", id);
+  const auto has = [m](const char* b) { return std::find(m->backends.begin(), m->backends.end(), b) != m->backends.end(); };
+  if (options.backend != "auto" && !has(options.backend.c_str()))
+    return makeError("plugin.bad_backend", "plugin '" + id + "' has no '" + options.backend + "' back end", id);
+  RunReport scratch;
+  RunReport& report = options.report ? *options.report : scratch;
+  report = {};
+  const bool wantCuda = options.backend == "cuda" || (options.backend == "auto" && has("cuda"));
+  std::string backend = wantCuda ? "cuda" : has("cpu") ? "cpu" : "cuda";
+  if (backend == "cuda" && cudaDisabled_ && has("cpu")) {
+    if (options.backend == "cuda")
+      report.warnings.emplace_back("plugin.cuda_disabled",
+                                   "CUDA is off after an earlier device fault; '" + id + "' ran on the CPU", id);
+    backend = "cpu";
+  }
+  report.backend = backend;
+  auto r = segmentOn(id, backend, input, params, progress, options);
+  if (r.ok() || backend != "cuda" || r.error().code != "plugin.device_fault") return r;
+  cudaDisabled_ = true;  // a CUDA error may have poisoned the context: no more CUDA in this host
+  if (!has("cpu")) return r;
+  // "auto" on a machine without a usable device is the expected path to the CPU, not a fault.
+  const std::string& why = r.error().message;
+  const bool noDevice = why.find("cuda.no_device") != std::string::npos ||
+                        why.find("cuda.compute_too_old") != std::string::npos;
+  if (options.backend != "auto" || !noDevice)
+    report.warnings.emplace_back("plugin.cuda_fallback", "the CUDA back end failed (" + why + "); ran on the CPU instead", id);
+  report.backend = "cpu";
+  return segmentOn(id, "cpu", input, params, progress, options);
+}
+
+Result<std::shared_ptr<Volume>> PluginHost::segmentOn(const std::string& id, const std::string& backend,
+                                                      const Volume& input, const ParamValues& params,
+                                                      Progress* progress, const RunOptions& options) {
   try {  // the host's own guard: nothing a run throws leaves here
     auto api = this->api(id);
     if (!api) return api.error();
     const Manifest& m = *find(id);
     if (m.kind != Kind::Segmenter)
       return makeError("plugin.wrong_kind", "plugin '" + id + "' is a " + toString(m.kind) + ", not a segmenter", id);
-    if (std::find(m.backends.begin(), m.backends.end(), options.backend) == m.backends.end())
-      return makeError("plugin.bad_backend", "plugin '" + id + "' has no '" + options.backend + "' back end", id);
     const auto& d = input.dims();
     CvxSegmentRequest req{};
     req.structSize = sizeof req;
-    req.backend = options.backend == "cuda" ? CVX_BACKEND_CUDA : CVX_BACKEND_CPU;
+    req.backend = backend == "cuda" ? CVX_BACKEND_CUDA : CVX_BACKEND_CPU;
     if (!toCvxPixel(input.type(), req.input.pixelType))
       return makeError("plugin.bad_input", std::string("pixel type ") + toString(input.type()) +
                                                " cannot be segmented (scalar types only)", id);

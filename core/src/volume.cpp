@@ -39,31 +39,11 @@ void detail::VoxelFree::operator()(std::byte* p) const {
   if (!borrowed) detail::releaseVoxels({p, bytes, mapped, false});
 }
 
-Result<std::shared_ptr<Volume>> Volume::borrow(PixelType type, std::array<int64_t, 4> dims, void* data) {
-  if (!data) return makeError("volume.bad_dims", "no voxel buffer to borrow");
-  if (dims[3] <= 0) dims[3] = 1;
-  uint64_t count = 1;
-  for (int64_t d : dims) {
-    if (d <= 0 || d > (int64_t{1} << 20)) return makeError("volume.bad_dims", "dimension out of range");
-    if (count > std::numeric_limits<uint64_t>::max() / static_cast<uint64_t>(d))
-      return makeError("volume.too_large", "voxel count overflows");
-    count *= static_cast<uint64_t>(d);
-  }
-  if (count > (uint64_t{1} << 40) / bytesPerVoxel(type)) return makeError("volume.too_large", "volume exceeds 1 TiB");
-  std::shared_ptr<Volume> v(new Volume());
-  v->type_ = type;
-  v->dims_ = dims;
-  const size_t bytes = static_cast<size_t>(count * bytesPerVoxel(type));
-  v->data_ = std::unique_ptr<std::byte[], detail::VoxelFree>(static_cast<std::byte*>(data),
-                                                             detail::VoxelFree{bytes, false, true});
-  const int64_t slices = dims[2] * dims[3];
-  v->ready_ = std::make_unique<std::atomic<uint8_t>[]>(static_cast<size_t>(slices));
-  v->sources.resize(static_cast<size_t>(slices));
-  for (int64_t i = 0; i < slices; ++i) v->markSliceReady(i);
-  return v;
-}
+namespace {
 
-Result<std::shared_ptr<Volume>> Volume::create(PixelType type, std::array<int64_t, 4> dims, VoxelInit init) {
+// The byte count of a volume of these dims (t <= 0 becomes 1), checked: each dim in 1..2^20,
+// no overflow, at most 1 TiB.
+Result<uint64_t> checkedBytes(PixelType type, std::array<int64_t, 4>& dims) {
   if (dims[3] <= 0) dims[3] = 1;
   uint64_t count = 1;
   for (int64_t d : dims) {
@@ -75,6 +55,32 @@ Result<std::shared_ptr<Volume>> Volume::create(PixelType type, std::array<int64_
   const uint64_t bytes = count * bytesPerVoxel(type);
   if (bytes / bytesPerVoxel(type) != count || bytes > (uint64_t{1} << 40))
     return makeError("volume.too_large", "volume exceeds 1 TiB");
+  return bytes;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<Volume>> Volume::borrow(PixelType type, std::array<int64_t, 4> dims, void* data) {
+  if (!data) return makeError("volume.bad_dims", "no voxel buffer to borrow");
+  const auto checked = checkedBytes(type, dims);
+  if (!checked.ok()) return checked.error();
+  std::shared_ptr<Volume> v(new Volume());
+  v->type_ = type;
+  v->dims_ = dims;
+  const size_t bytes = static_cast<size_t>(checked.value());
+  v->data_ = std::unique_ptr<std::byte[], detail::VoxelFree>(static_cast<std::byte*>(data),
+                                                             detail::VoxelFree{bytes, false, true});
+  const int64_t slices = dims[2] * dims[3];
+  v->ready_ = std::make_unique<std::atomic<uint8_t>[]>(static_cast<size_t>(slices));
+  v->sources.resize(static_cast<size_t>(slices));
+  for (int64_t i = 0; i < slices; ++i) v->markSliceReady(i);
+  return v;
+}
+
+Result<std::shared_ptr<Volume>> Volume::create(PixelType type, std::array<int64_t, 4> dims, VoxelInit init) {
+  const auto checked = checkedBytes(type, dims);
+  if (!checked.ok()) return checked.error();
+  const uint64_t bytes = checked.value();
   const detail::VoxelBlock block = detail::acquireVoxels(static_cast<size_t>(bytes));
   if (!block.data) return makeError("volume.out_of_memory", "cannot allocate " + std::to_string(bytes) + " bytes");
   // A recycled buffer holds an earlier volume's voxels: clear it unless the caller writes every voxel.

@@ -5,6 +5,7 @@
 // reads a batch's flags at once: the first iteration that changed nothing is the convergence (the
 // state is then a fixed point, so the batch's later iterations leave it as it is).
 #include <cvx/core/hd/growcut.h>
+#include <cvx/core/seg_inputs.h>
 #include <cvx/cuda/device.h>
 #include <cvx/cuda/growcut.h>
 
@@ -40,35 +41,6 @@ __global__ void growCutKernel(hd::GrowCutGrid g, const float* I, const uint8_t* 
 Error badParameter(const std::string& m) { return makeError("seg.bad_parameter", m); }
 
 // The checks of cvx::seg::growCut, with its codes.
-Status checkInputs(const Volume& vol, const Volume& seeds, const hd::GrowCutOptions& o) {
-  switch (vol.type()) {
-    case PixelType::UInt8:
-    case PixelType::Int16:
-    case PixelType::UInt16:
-    case PixelType::Float32:
-      break;
-    default:
-      return makeError("seg.bad_pixel_type",
-                       std::string("segmentation needs a scalar volume, not ") + toString(vol.type()));
-  }
-  if (o.t < 0 || o.t >= vol.dims()[3])
-    return makeError("seg.bad_phase",
-                     "phase " + std::to_string(o.t) + " outside 0.." + std::to_string(vol.dims()[3] - 1));
-  if (o.connectivity != 6 && o.connectivity != 26)
-    return makeError("seg.bad_connectivity",
-                     "connectivity must be 6 or 26, not " + std::to_string(o.connectivity));
-  if (seeds.type() != PixelType::UInt8)
-    return makeError("seg.bad_seed", std::string("a seed map must be UInt8, not ") + toString(seeds.type()));
-  for (int i = 0; i < 3; ++i)
-    if (seeds.dims()[i] != vol.dims()[i])
-      return makeError("seg.bad_seed", "the seed map's dims differ from the volume's");
-  if (!(o.marginMm >= 0) || !std::isfinite(o.marginMm))
-    return badParameter("the GrowCut margin must be a finite number of mm >= 0");
-  if (o.maxIterations < 1) return badParameter("GrowCut needs maxIterations >= 1");
-  if (!(o.range >= 0) || !std::isfinite(o.range))
-    return badParameter("the GrowCut range must be finite and >= 0 (0: automatic)");
-  return {};
-}
 
 // The ROI's intensities as floats, its seeds' labels; lo and hi of the intensities.
 template <class T>
@@ -93,7 +65,7 @@ void load(const T* src, const Volume& vol, const uint8_t* seeds, const hd::Box3i
 
 Result<GrowCutOutput> growCut(const Volume& vol, const Volume& seeds, const hd::GrowCutOptions& o,
                               Progress* progress) try {
-  CVX_TRY(checkInputs(vol, seeds, o));
+  CVX_TRY(cvx::seginputs::growCut(vol, seeds, o));
   const int64_t nx = vol.dims()[0], ny = vol.dims()[1], nz = vol.dims()[2];
   const auto cancelled = [&] { return progress && progress->cancelled(); };
   const Error cancelError = makeError("seg.cancelled", "the segmentation was cancelled");

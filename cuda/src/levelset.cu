@@ -2,6 +2,7 @@
 // The threshold level set on the GPU: hd::runLevelSet drives, each pass is one kernel over a box
 // of voxels (one thread per voxel), reading one buffer and writing another. Sums are 64-bit
 // integer atomics and boxes integer atomicMin/Max, so the order of the threads does not matter.
+#include <cvx/core/seg_inputs.h>
 #include <cvx/cuda/device.h>
 #include <cvx/cuda/levelset.h>
 
@@ -14,7 +15,7 @@
 namespace cvx::cuda {
 namespace {
 
-using hd::Box3i;
+using hd::BandBox;
 using hd::LevelSetConstants;
 
 struct DevStats {
@@ -22,7 +23,7 @@ struct DevStats {
   int x0, y0, z0, x1, y1, z1;
 };
 
-__device__ __forceinline__ bool boxThread(const Box3i& b, int& x, int& y, int& z) {
+__device__ __forceinline__ bool boxThread(const BandBox& b, int& x, int& y, int& z) {
   x = b.x0 + static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
   y = b.y0 + static_cast<int>(blockIdx.y * blockDim.y + threadIdx.y);
   z = b.z0 + static_cast<int>(blockIdx.z * blockDim.z + threadIdx.z);
@@ -36,7 +37,7 @@ __device__ __forceinline__ void include(DevStats* s, int x, int y, int z) {
   atomicMax(&s->x1, x), atomicMax(&s->y1, y), atomicMax(&s->z1, z);
 }
 
-__global__ void initKernel(const uint8_t* mask, float* phi, LevelSetConstants c, Box3i b, DevStats* s) {
+__global__ void initKernel(const uint8_t* mask, float* phi, LevelSetConstants c, BandBox b, DevStats* s) {
   int x, y, z;
   if (!boxThread(b, x, y, z)) return;
   const int64_t i = idx(c, x, y, z);
@@ -44,15 +45,15 @@ __global__ void initKernel(const uint8_t* mask, float* phi, LevelSetConstants c,
   phi[i] = in ? -c.band : c.band;
   if (in) include(s, x, y, z);
 }
-__global__ void reinitStartKernel(const float* src, float* dst, LevelSetConstants c, Box3i b) {
+__global__ void reinitStartKernel(const float* src, float* dst, LevelSetConstants c, BandBox b) {
   int x, y, z;
   if (boxThread(b, x, y, z)) dst[idx(c, x, y, z)] = hd::reinitStart(src, c, b, x, y, z);
 }
-__global__ void reinitSweepKernel(const float* src, float* dst, LevelSetConstants c, Box3i b) {
+__global__ void reinitSweepKernel(const float* src, float* dst, LevelSetConstants c, BandBox b) {
   int x, y, z;
   if (boxThread(b, x, y, z)) dst[idx(c, x, y, z)] = hd::reinitSweep(src, c, b, x, y, z);
 }
-__global__ void measureKernel(const float* phi, const float* ref, LevelSetConstants c, Box3i b, DevStats* s) {
+__global__ void measureKernel(const float* phi, const float* ref, LevelSetConstants c, BandBox b, DevStats* s) {
   int x, y, z;
   if (!boxThread(b, x, y, z)) return;
   const int64_t i = idx(c, x, y, z);
@@ -61,12 +62,12 @@ __global__ void measureKernel(const float* phi, const float* ref, LevelSetConsta
   atomicAdd(&s->count, 1ull);
   include(s, x, y, z);
 }
-__global__ void copyKernel(const float* src, float* dst, LevelSetConstants c, Box3i b) {
+__global__ void copyKernel(const float* src, float* dst, LevelSetConstants c, BandBox b) {
   int x, y, z;
   if (boxThread(b, x, y, z)) dst[idx(c, x, y, z)] = src[idx(c, x, y, z)];
 }
 template <class T>
-__global__ void deltaKernel(const float* phi, const T* image, float* delta, LevelSetConstants c, Box3i b) {
+__global__ void deltaKernel(const float* phi, const T* image, float* delta, LevelSetConstants c, BandBox b) {
   int x, y, z;
   if (!boxThread(b, x, y, z)) return;
   const int64_t i = idx(c, x, y, z);
@@ -75,7 +76,7 @@ __global__ void deltaKernel(const float* phi, const T* image, float* delta, Leve
     d = hd::levelSetDelta(phi, c, b, x, y, z, hd::levelSetSpeed(static_cast<double>(image[i]), c));
   delta[i] = d;
 }
-__global__ void applyKernel(float* phi, const float* delta, LevelSetConstants c, Box3i b) {
+__global__ void applyKernel(float* phi, const float* delta, LevelSetConstants c, BandBox b) {
   int x, y, z;
   if (!boxThread(b, x, y, z)) return;
   const int64_t i = idx(c, x, y, z);
@@ -99,38 +100,38 @@ struct GpuOps {
   void check(cudaError_t e) {
     if (err == cudaSuccess && e != cudaSuccess) err = e;
   }
-  Box3i all() const { return {0, 0, 0, c.nx - 1, c.ny - 1, c.nz - 1}; }
+  BandBox all() const { return {0, 0, 0, c.nx - 1, c.ny - 1, c.nz - 1}; }
   template <class K, class... A>
-  void launch(K kernel, const Box3i& b, A... args) {
-    if (hd::boxEmpty(b) || err != cudaSuccess) return;
+  void launch(K kernel, const BandBox& b, A... args) {
+    if (hd::bandBoxEmpty(b) || err != cudaSuccess) return;
     const dim3 block(32, 4, 2);
     const dim3 grid((b.x1 - b.x0 + 32) / 32, (b.y1 - b.y0 + 4) / 4, (b.z1 - b.z0 + 2) / 2);
     kernel<<<grid, block>>>(args..., c, b);
     check(cudaGetLastError());
   }
   template <class K, class... A>
-  void launchStats(K kernel, const Box3i& b, DevStats& host, A... args) {
+  void launchStats(K kernel, const BandBox& b, DevStats& host, A... args) {
     host = {0, 0, INT_MAX, INT_MAX, INT_MAX, -1, -1, -1};
     if (err != cudaSuccess) return;
     check(cudaMemcpy(stats, &host, sizeof host, cudaMemcpyHostToDevice));
-    if (hd::boxEmpty(b) || err != cudaSuccess) return;
+    if (hd::bandBoxEmpty(b) || err != cudaSuccess) return;
     const dim3 block(32, 4, 2);
     const dim3 grid((b.x1 - b.x0 + 32) / 32, (b.y1 - b.y0 + 4) / 4, (b.z1 - b.z0 + 2) / 2);
     kernel<<<grid, block>>>(args..., c, b, stats);
     check(cudaGetLastError());
     check(cudaMemcpy(&host, stats, sizeof host, cudaMemcpyDeviceToHost));
   }
-  static Box3i boxOf(const DevStats& s) {
+  static BandBox boxOf(const DevStats& s) {
     if (s.x1 < s.x0) return {};
     return {s.x0, s.y0, s.z0, s.x1, s.y1, s.z1};
   }
 
-  Box3i initPhi() {
+  BandBox initPhi() {
     DevStats s;
     launchStats(initKernel, all(), s, mask, phi);
-    return err == cudaSuccess ? boxOf(s) : Box3i{};
+    return err == cudaSuccess ? boxOf(s) : BandBox{};
   }
-  void reinit(const Box3i& r, int sweeps) {
+  void reinit(const BandBox& r, int sweeps) {
     launch(reinitStartKernel, r, static_cast<const float*>(phi), work);
     float* a = work;
     float* b = phi;
@@ -141,7 +142,7 @@ struct GpuOps {
       b = t;
     }
   }
-  hd::LevelSetStats measure(const Box3i& r, bool first) {
+  hd::LevelSetStats measure(const BandBox& r, bool first) {
     DevStats s;
     launchStats(measureKernel, r, s, static_cast<const float*>(phi), static_cast<const float*>(ref));
     launch(copyKernel, first ? all() : r, static_cast<const float*>(phi), ref);
@@ -151,7 +152,7 @@ struct GpuOps {
     out.band = boxOf(s);
     return out;
   }
-  void evolve(const Box3i& e) {
+  void evolve(const BandBox& e) {
     launch(deltaKernel<T>, e, static_cast<const float*>(phi), image, work);
     launch(applyKernel, e, phi, static_cast<const float*>(work));
   }
@@ -163,35 +164,6 @@ struct GpuOps {
 
 Error segError(const char* code, std::string msg) { return makeError(code, std::move(msg)); }
 
-Status checkInputs(const Volume& vol, const Volume& initial, const hd::LevelSetParams& p, int64_t t) {
-  switch (vol.type()) {
-    case PixelType::UInt8:
-    case PixelType::Int16:
-    case PixelType::UInt16:
-    case PixelType::Float32:
-      break;
-    default:
-      return segError("seg.bad_pixel_type",
-                      std::string("segmentation needs a scalar volume, not ") + toString(vol.type()));
-  }
-  if (t < 0 || t >= vol.dims()[3])
-    return segError("seg.bad_phase", "phase " + std::to_string(t) + " is outside the volume");
-  if (initial.type() != PixelType::UInt8)
-    return segError("seg.bad_pixel_type",
-                    std::string("a mask must be UInt8, not ") + toString(initial.type()));
-  for (int a = 0; a < 3; ++a)
-    if (initial.dims()[a] != vol.dims()[a])
-      return segError("seg.size_mismatch", "the initial region's grid differs from the volume's");
-  if (vol.dims()[0] > (1 << 30) || vol.dims()[1] > (1 << 30) || vol.dims()[2] > (1 << 30))
-    return segError("seg.bad_parameter", "the level set takes grids below 2^30 voxels per axis");
-  const Vec3 sp = vol.geometry.spacingMm;
-  if (!(sp.x > 0) || !(sp.y > 0) || !(sp.z > 0))
-    return segError("seg.bad_parameter", "the level set needs a positive spacing");
-  bool range = false;
-  if (const char* e = hd::levelSetParamsError(p, &range))
-    return segError(range ? "seg.bad_range" : "seg.bad_parameter", std::string("level set: ") + e);
-  return {};
-}
 
 template <class T>
 Result<LevelSetOutput> run(const Volume& vol, const Volume& initial, const hd::LevelSetParams& p, int64_t t,
@@ -248,7 +220,7 @@ Result<LevelSetOutput> run(const Volume& vol, const Volume& initial, const hd::L
 
 Result<LevelSetOutput> thresholdLevelSet(const Volume& vol, const Volume& initial,
                                          const hd::LevelSetParams& p, int64_t t, Progress* progress) {
-  if (auto s = checkInputs(vol, initial, p, t); !s.ok()) return s.error();
+  if (auto s = cvx::seginputs::levelSet(vol, initial, p, t); !s.ok()) return s.error();
   if (auto dev = probeDevice(); !dev.ok()) return dev.error();
   try {
     switch (vol.type()) {

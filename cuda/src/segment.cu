@@ -158,7 +158,7 @@ Status otsuDevice(const T* dv, int64_t n, int binsWanted, uint8_t* dOut, OtsuRes
 
 Status thresholdDevice(const DeviceVolume& in, double lo, double hi, uint8_t* out) {
   CVX_TRY(checkDevice(in, out));
-  CVX_TRY(checkBounds(lo, hi));
+  CVX_TRY(seginputs::bounds(lo, hi));
   const int64_t n = voxelCount(in);
   if (n <= 0) return {};
   withType(in.type, [&](auto tag) {
@@ -171,14 +171,14 @@ Status thresholdDevice(const DeviceVolume& in, double lo, double hi, uint8_t* ou
 }
 
 Result<VolumePtr> threshold(const Volume& vol, double lo, double hi, int64_t t, Timing* timing) {
-  CVX_TRY(checkIntensity(vol, t));
-  CVX_TRY(checkBounds(lo, hi));
+  CVX_TRY(seginputs::intensity(vol, t));
+  CVX_TRY(seginputs::bounds(lo, hi));
   return hostRun(vol, t, timing,
                  [&](const DeviceVolume& in, uint8_t* out) { return thresholdDevice(in, lo, hi, out); });
 }
 
 Result<OtsuResult> otsu(const Volume& vol, int bins, int64_t t, Timing* timing) {
-  CVX_TRY(checkIntensity(vol, t));
+  CVX_TRY(seginputs::intensity(vol, t));
   if (bins < 0 || bins == 1 || bins > kMaxBins)
     return makeError("seg.bad_bins", "the bin count must be 0 (automatic) or 2.." + std::to_string(kMaxBins) +
                                          ", not " + std::to_string(bins));

@@ -136,7 +136,7 @@ Status labelOnDevice(const uint8_t* m, const Grid& g, int connectivity, DeviceLa
 }
 
 Status checkLabelInput(const Volume& mask, int connectivity) {
-  CVX_TRY(checkMask(mask));
+  CVX_TRY(seginputs::mask(mask));
   if (connectivity != 6 && connectivity != 26)
     return makeError("seg.bad_connectivity",
                      "connectivity must be 6 or 26, not " + std::to_string(connectivity));

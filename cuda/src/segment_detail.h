@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include <cvx/core/seg_inputs.h>
 #include <cvx/cuda/device.h>
 #include <cvx/cuda/segment.h>
 
@@ -18,35 +19,10 @@ namespace cvx::cuda::seg::detail {
 
 using cvx::cuda::detail::DeviceBytes;
 
-inline bool scalarType(PixelType t) {
-  return t == PixelType::UInt8 || t == PixelType::Int16 || t == PixelType::UInt16 || t == PixelType::Float32;
-}
-
-inline Status checkIntensity(const Volume& v, int64_t t) {
-  if (!scalarType(v.type()))
-    return makeError("seg.bad_pixel_type",
-                     std::string("segmentation needs a scalar volume, not ") + toString(v.type()));
-  if (t < 0 || t >= v.dims()[3])
-    return makeError("seg.bad_phase",
-                     "phase " + std::to_string(t) + " outside 0.." + std::to_string(v.dims()[3] - 1));
-  return {};
-}
-
-inline Status checkMask(const Volume& v) {
-  if (v.type() != PixelType::UInt8)
-    return makeError("seg.bad_pixel_type", std::string("a mask must be UInt8, not ") + toString(v.type()));
-  return {};
-}
-
-inline Status checkBounds(double lo, double hi) {
-  if (std::isnan(lo) || std::isnan(hi))
-    return makeError("seg.bad_range", "a threshold bound is not a number");
-  return {};
-}
 
 inline Status checkDevice(const DeviceVolume& in, const void* out) {
   if (!in.voxels || !out) return makeError("cuda.bad_pointer", "a device pointer is null");
-  if (!scalarType(in.type))
+  if (!seginputs::scalarType(in.type))
     return makeError("seg.bad_pixel_type",
                      std::string("segmentation needs a scalar volume, not ") + toString(in.type));
   if (auto dev = probeDevice(); !dev.ok()) return dev.error();

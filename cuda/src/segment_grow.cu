@@ -167,7 +167,7 @@ __global__ void __launch_bounds__(kTW* kTY* kTZ)
 Result<int> connectedThresholdDevice(const DeviceVolume& in, const std::vector<Seed>& seeds, double lo,
                                      double hi, int connectivity, uint8_t* out) {
   CVX_TRY(checkDevice(in, out));
-  CVX_TRY(checkBounds(lo, hi));
+  CVX_TRY(seginputs::bounds(lo, hi));
   if (connectivity != 6 && connectivity != 26)
     return makeError("seg.bad_connectivity",
                      "connectivity must be 6 or 26, not " + std::to_string(connectivity));
@@ -236,7 +236,7 @@ Result<int> connectedThresholdDevice(const DeviceVolume& in, const std::vector<S
 
 Result<VolumePtr> connectedThreshold(const Volume& vol, const std::vector<Seed>& seeds, double lo, double hi,
                                      int connectivity, int64_t t, Timing* timing) {
-  CVX_TRY(checkIntensity(vol, t));
+  CVX_TRY(seginputs::intensity(vol, t));
   int passes = 0;
   auto r = hostRun(vol, t, timing, [&](const DeviceVolume& in, uint8_t* out) -> Status {
     auto p = connectedThresholdDevice(in, seeds, lo, hi, connectivity, out);

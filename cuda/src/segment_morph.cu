@@ -145,7 +145,7 @@ Status morphSequence(const DeviceVolume& in, double radiusMm, std::initializer_l
 
 Result<VolumePtr> hostMorph(const Volume& mask, double radiusMm, std::initializer_list<bool> ops,
                             Timing* timing) {
-  CVX_TRY(checkMask(mask));
+  CVX_TRY(seginputs::mask(mask));
   return hostRun(mask, 0, timing,
                  [&](const DeviceVolume& in, uint8_t* out) { return morphSequence(in, radiusMm, ops, out); });
 }

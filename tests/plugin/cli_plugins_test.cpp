@@ -50,7 +50,11 @@ TEST(CliPlugins, JsonListsTheThresholdPluginInTheContract) {
   EXPECT_EQ((*t)["kind"], "segmenter");
   EXPECT_EQ((*t)["name"], "Threshold");
   EXPECT_EQ((*t)["version"], "1.0.0");
+#ifdef CVX_TEST_WITH_CUDA  // a build with cvx::cuda gives the threshold plugin its CUDA back end
+  EXPECT_EQ((*t)["backends"], nlohmann::json::array({"cpu", "cuda"}));
+#else
   EXPECT_EQ((*t)["backends"], nlohmann::json::array({"cpu"}));
+#endif
   EXPECT_EQ(r.err, "");
 }
 

@@ -271,6 +271,9 @@ void SegRunPanel::run() {
   jobMask_.reset();
   plugin::RunOptions options;
   options.phase = state_.phase();
+  options.backend = "auto";  // CUDA when the plugin has it and a device works; the CPU otherwise, said in the message
+  jobReport_ = std::make_shared<plugin::RunReport>();
+  options.report = jobReport_.get();
   if (m.input != plugin::PluginInput::Image) {
     auto mask = maskInput(m);
     if (!mask.ok()) {
@@ -302,6 +305,14 @@ void SegRunPanel::poll() {
   done(job_.get());
 }
 
+// " (CUDA)" after a CUDA run, and each warning of the run (a CUDA fault that sent it to the CPU).
+QString SegRunPanel::reportNote() const {
+  if (!jobReport_) return {};
+  QString note = jobReport_->backend == "cuda" ? tr(" (CUDA)") : QString();
+  for (const auto& w : jobReport_->warnings) note += "\n" + tr("warning ") + QString::fromStdString(w.str());
+  return note;
+}
+
 void SegRunPanel::done(Result<std::shared_ptr<Volume>> labels) {
   cancel_->setEnabled(false);
   progress_->setVisible(false);
@@ -309,14 +320,14 @@ void SegRunPanel::done(Result<std::shared_ptr<Volume>> labels) {
   jobMask_.reset();
   updateRunState();
   if (!labels.ok()) {
-    message_->setText(QString::fromStdString(labels.error().str()));
+    message_->setText(QString::fromStdString(labels.error().str()) + reportNote());
     emit finished(false);
     return;
   }
   const plugin::Manifest& m = *segmenters_[static_cast<size_t>(plugins_->currentIndex())];
   if (m.input == plugin::PluginInput::Seeds) {  // label k + 1 -> segment jobSegments_[k], one undo step
     const Status ok = editing_.replaceSegments(jobSegmentation_, jobSegments_, (*labels)->as<uint8_t>());
-    message_->setText(ok.ok() ? tr("%1: %2 segments updated").arg(QString::fromStdString(m.name)).arg(jobSegments_.size())
+    message_->setText(ok.ok() ? tr("%1: %2 segments updated").arg(QString::fromStdString(m.name)).arg(jobSegments_.size()) + reportNote()
                               : QString::fromStdString(ok.error().str()));
     emit finished(ok.ok());
     return;
@@ -338,7 +349,8 @@ void SegRunPanel::done(Result<std::shared_ptr<Volume>> labels) {
     return;
   }
   const auto& seg = *state_.segmentations()[static_cast<size_t>(r->first)].segmentation;
-  message_->setText(tr("%1: %2 mL").arg(QString::fromStdString(meta.name)).arg(seg.volumeMl(static_cast<size_t>(r->second)), 0, 'f', 1));
+  message_->setText(tr("%1: %2 mL").arg(QString::fromStdString(meta.name)).arg(seg.volumeMl(static_cast<size_t>(r->second)), 0, 'f', 1) +
+                    reportNote());
   emit finished(true);
 }
 

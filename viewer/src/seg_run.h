@@ -53,6 +53,7 @@ class SegRunPanel : public QWidget {
   void updatePreview();
   void poll();
   void done(Result<std::shared_ptr<Volume>> labels);
+  QString reportNote() const;
   const plugin::Manifest* chosen() const;
   // Run's enabled state and tooltip for the chosen plugin and the active segment.
   void updateRunState();
@@ -76,7 +77,8 @@ class SegRunPanel : public QWidget {
   std::shared_ptr<Progress> jobProgress_;
   std::future<Result<std::shared_ptr<Volume>>> job_;
   std::string jobName_;
-  std::shared_ptr<Volume> jobMask_;  // RunOptions::mask of the running job (kept alive here)
+  std::shared_ptr<Volume> jobMask_;
+  std::shared_ptr<plugin::RunReport> jobReport_;  // RunOptions::report of the running job: its back end and warnings  // RunOptions::mask of the running job (kept alive here)
   int jobSegmentation_ = -1;         // "segment"/"seeds": the segmentation and segment(s) it ran on
   std::vector<size_t> jobSegments_;
   view::ViewerState::Subscription subscription_;

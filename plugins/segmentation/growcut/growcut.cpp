@@ -9,6 +9,9 @@
 #include <cvx/core/plugin/plugin.h>
 #include <cvx/seg/growcut.h>
 #include <cvx/seg/plugin_support.h>
+#if CVX_SEG_WITH_CUDA
+#include <cvx/cuda/growcut.h>
+#endif
 
 namespace {
 
@@ -25,16 +28,18 @@ void growCut(cvx::plugin::SegmentRun& run) {
   o.range = run.number("range") / slope;
   const auto input = sp::borrowInput(run);
   const auto seeds = sp::borrowMask(run);
+#if CVX_SEG_WITH_CUDA
+  if (run.onCuda())
+    return sp::writeLabels(run, *sp::bridged(run, [&](cvx::Progress* p) { return cvx::cuda::growCut(*input, *seeds, o, p); }).labels);
+#endif
   const auto r = sp::bridged(run, [&](cvx::Progress* p) { return cvx::seg::growCut(*input, *seeds, o, p); });
   sp::writeLabels(run, *r.labels);
 }
 
 int segment(const CvxSegmentRequest* r) { return cvx::plugin::guardedSegment(r, growCut); }
 
-const char* const kConnectivity[] = {"6", "26"};
 const CvxParamSpec kParams[] = {
-    {"connectivity", "Connectivity", CVX_PARAM_ENUM, 0, 0, 0, 0, "", kConnectivity, 2,
-     "6: faces; 26: faces, edges and corners."},
+    sp::connectivityParam(0),
     {"margin_mm", "Margin", CVX_PARAM_FLOAT, CVX_PARAM_HAS_MIN | CVX_PARAM_HAS_MAX, 20, 0, 1000, "mm",
      nullptr, 0,
      "The region of interest: the seeds' bounding box grown by this on each side; voxels outside it stay 0."},
@@ -46,18 +51,4 @@ const CvxParamSpec kParams[] = {
 
 }  // namespace
 
-CVX_PLUGIN_ENTRY {
-  static const CvxPluginApi api = {CVX_PLUGIN_API_VERSION,
-                                   sizeof(CvxPluginApi),
-                                   "growcut",
-                                   "GrowCut",
-                                   "1.0.0",
-                                   CVX_KIND_SEGMENTER,
-                                   CVX_BACKEND_CPU,
-                                   kParams,
-                                   4,
-                                   segment,
-                                   nullptr,
-                                   {}};
-  return &api;
-}
+CVX_SEG_PLUGIN("growcut", "GrowCut", "1.0.0", kParams, segment)

@@ -6,13 +6,17 @@
 #include <cvx/core/plugin/plugin.h>
 #include <cvx/seg/levelset.h>
 #include <cvx/seg/plugin_support.h>
+#if CVX_SEG_WITH_CUDA
+#include <cvx/cuda/levelset.h>
+#endif
 
 namespace {
 
 namespace sp = cvx::seg::plugin;
 
 void levelSet(cvx::plugin::SegmentRun& run) {
-  const auto [lo, hi] = sp::storedRange(run, run.number("lower"), run.number("upper"));
+  const auto range = sp::storedRange(run, run.number("lower"), run.number("upper"));
+  const double lo = range.first, hi = range.second;  // names, not a binding: clang 14 cannot capture one
   cvx::seg::LevelSetParams p;
   p.lower = lo;
   p.upper = hi;
@@ -23,6 +27,13 @@ void levelSet(cvx::plugin::SegmentRun& run) {
   const auto input = sp::borrowInput(run);
   const auto mask = sp::borrowMask(run);
   const auto out = sp::bridged(run, [&](cvx::Progress* pr) -> cvx::Result<cvx::seg::VolumePtr> {
+#if CVX_SEG_WITH_CUDA
+    if (run.onCuda()) {
+      auto r = cvx::cuda::thresholdLevelSet(*input, *mask, p, 0, pr);
+      if (!r.ok()) return r.error();
+      return r->mask;
+    }
+#endif
     auto r = cvx::seg::thresholdLevelSet(*input, *mask, p, 0, pr);
     if (!r.ok()) return r.error();
     return r->mask;
@@ -52,18 +63,4 @@ const CvxParamSpec kParams[] = {
 
 }  // namespace
 
-CVX_PLUGIN_ENTRY {
-  static const CvxPluginApi api = {CVX_PLUGIN_API_VERSION,
-                                   sizeof(CvxPluginApi),
-                                   "levelset",
-                                   "Level set",
-                                   "1.0.0",
-                                   CVX_KIND_SEGMENTER,
-                                   CVX_BACKEND_CPU,
-                                   kParams,
-                                   6,
-                                   segment,
-                                   nullptr,
-                                   {}};
-  return &api;
-}
+CVX_SEG_PLUGIN("levelset", "Level set", "1.0.0", kParams, segment)

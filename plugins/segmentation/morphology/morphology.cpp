@@ -8,6 +8,9 @@
 #include <cvx/core/plugin/plugin.h>
 #include <cvx/seg/plugin_support.h>
 #include <cvx/seg/segment.h>
+#if CVX_SEG_WITH_CUDA
+#include <cvx/cuda/segment.h>
+#endif
 
 namespace {
 
@@ -17,6 +20,17 @@ void morphology(cvx::plugin::SegmentRun& run) {
   const std::string op = sp::enumText(run, "operation");
   const double r = run.number("radius_mm");
   const auto mask = sp::borrowMask(run);
+#if CVX_SEG_WITH_CUDA
+  if (run.onCuda() && op != "fill_holes") {  // fill holes: the CPU's, on either back end
+    return sp::writeLabels(run, *sp::onDevice(run, [&]() -> cvx::Result<cvx::seg::VolumePtr> {
+      if (op == "dilate") return cvx::cuda::seg::dilate(*mask, r);
+      if (op == "erode") return cvx::cuda::seg::erode(*mask, r);
+      if (op == "open") return cvx::cuda::seg::open(*mask, r);
+      if (op == "close") return cvx::cuda::seg::close(*mask, r);
+      return cvx::makeError("seg.bad_parameter", "unknown operation '" + op + "'");
+    }));
+  }
+#endif
   const auto out = sp::bridged(run, [&](cvx::Progress* p) -> cvx::Result<cvx::seg::VolumePtr> {
     if (op == "dilate") return cvx::seg::dilate(*mask, r, p);
     if (op == "erode") return cvx::seg::erode(*mask, r, p);
@@ -40,18 +54,4 @@ const CvxParamSpec kParams[] = {
 
 }  // namespace
 
-CVX_PLUGIN_ENTRY {
-  static const CvxPluginApi api = {CVX_PLUGIN_API_VERSION,
-                                   sizeof(CvxPluginApi),
-                                   "morphology",
-                                   "Morphology",
-                                   "1.0.0",
-                                   CVX_KIND_SEGMENTER,
-                                   CVX_BACKEND_CPU,
-                                   kParams,
-                                   2,
-                                   segment,
-                                   nullptr,
-                                   {}};
-  return &api;
-}
+CVX_SEG_PLUGIN("morphology", "Morphology", "1.0.0", kParams, segment)

@@ -51,18 +51,4 @@ const CvxParamSpec kParams[] = {
 
 }  // namespace
 
-CVX_PLUGIN_ENTRY {
-  static const CvxPluginApi api = {CVX_PLUGIN_API_VERSION,
-                                   sizeof(CvxPluginApi),
-                                   "otsu",
-                                   "Otsu",
-                                   "1.0.0",
-                                   CVX_KIND_SEGMENTER,
-                                   CVX_BACKEND_CPU,
-                                   kParams,
-                                   3,
-                                   segment,
-                                   nullptr,
-                                   {}};
-  return &api;
-}
+CVX_SEG_PLUGIN("otsu", "Otsu", "1.0.0", kParams, segment)

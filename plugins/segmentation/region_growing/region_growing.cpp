@@ -9,13 +9,17 @@
 #include <cvx/core/plugin/plugin.h>
 #include <cvx/seg/plugin_support.h>
 #include <cvx/seg/segment.h>
+#if CVX_SEG_WITH_CUDA
+#include <cvx/cuda/segment.h>
+#endif
 
 namespace {
 
 namespace sp = cvx::seg::plugin;
 
 void grow(cvx::plugin::SegmentRun& run) {
-  const auto [lo, hi] = sp::storedRange(run, run.number("lower"), run.number("upper"));
+  const auto range = sp::storedRange(run, run.number("lower"), run.number("upper"));
+  const double lo = range.first, hi = range.second;  // names, not a binding: clang 14 cannot capture one
   const int connectivity = sp::enumInt(run, "connectivity");
   const CvxParamValue& s = run.param("seeds");
   if (s.pointCount == 0 || !s.points) throw sp::Failure(CVX_STATUS_BAD_PARAM, "at least one seed is needed");
@@ -24,6 +28,15 @@ void grow(cvx::plugin::SegmentRun& run) {
     seeds.push_back({std::llround(s.points[3 * i]), std::llround(s.points[3 * i + 1]),
                      std::llround(s.points[3 * i + 2])});
   const auto input = sp::borrowInput(run);
+#if CVX_SEG_WITH_CUDA
+  if (run.onCuda()) {
+    std::vector<cvx::cuda::seg::Seed> at;
+    for (const auto& q : seeds) at.push_back({q.x, q.y, q.z});
+    return sp::writeLabels(run, *sp::onDevice(run, [&] {
+      return cvx::cuda::seg::connectedThreshold(*input, at, lo, hi, connectivity);
+    }));
+  }
+#endif
   const auto mask = sp::bridged(run, [&](cvx::Progress* p) {
     return cvx::seg::connectedThreshold(*input, seeds, lo, hi, connectivity, 0, p);
   });
@@ -32,7 +45,6 @@ void grow(cvx::plugin::SegmentRun& run) {
 
 int segment(const CvxSegmentRequest* r) { return cvx::plugin::guardedSegment(r, grow); }
 
-const char* const kConnectivity[] = {"6", "26"};
 const CvxParamSpec kParams[] = {
     {"seeds", "Seeds", CVX_PARAM_SEEDS, CVX_PARAM_REQUIRED, 0, 0, 0, "", nullptr, 0,
      "Voxels (i, j, k) the region grows from."},
@@ -40,24 +52,9 @@ const CvxParamSpec kParams[] = {
      "Smallest value inside (HU for CT)."},
     {"upper", "Upper", CVX_PARAM_FLOAT, 0, 200, 0, 0, "series", nullptr, 0,
      "Largest value inside (HU for CT)."},
-    {"connectivity", "Connectivity", CVX_PARAM_ENUM, 0, 0, 0, 0, "", kConnectivity, 2,
-     "6: faces; 26: faces, edges and corners."},
+    sp::connectivityParam(0),
 };
 
 }  // namespace
 
-CVX_PLUGIN_ENTRY {
-  static const CvxPluginApi api = {CVX_PLUGIN_API_VERSION,
-                                   sizeof(CvxPluginApi),
-                                   "region_growing",
-                                   "Region growing",
-                                   "1.0.0",
-                                   CVX_KIND_SEGMENTER,
-                                   CVX_BACKEND_CPU,
-                                   kParams,
-                                   4,
-                                   segment,
-                                   nullptr,
-                                   {}};
-  return &api;
-}
+CVX_SEG_PLUGIN("region_growing", "Region growing", "1.0.0", kParams, segment)

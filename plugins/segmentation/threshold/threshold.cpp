@@ -5,14 +5,21 @@
 #include <cvx/core/plugin/plugin.h>
 #include <cvx/seg/plugin_support.h>
 #include <cvx/seg/segment.h>
+#if CVX_SEG_WITH_CUDA
+#include <cvx/cuda/segment.h>
+#endif
 
 namespace {
 
 namespace sp = cvx::seg::plugin;
 
 void threshold(cvx::plugin::SegmentRun& run) {
-  const auto [lo, hi] = sp::storedRange(run, run.number("lower"), run.number("upper"));
+  const auto range = sp::storedRange(run, run.number("lower"), run.number("upper"));
+  const double lo = range.first, hi = range.second;  // names, not a binding: clang 14 cannot capture one
   const auto input = sp::borrowInput(run);
+#if CVX_SEG_WITH_CUDA
+  if (run.onCuda()) return sp::writeLabels(run, *sp::onDevice(run, [&] { return cvx::cuda::seg::threshold(*input, lo, hi); }));
+#endif
   const auto mask = sp::bridged(run, [&](cvx::Progress* p) { return cvx::seg::threshold(*input, lo, hi, 0, p); });
   sp::writeLabels(run, *mask);
 }
@@ -26,8 +33,4 @@ const CvxParamSpec kParams[] = {
 
 }  // namespace
 
-CVX_PLUGIN_ENTRY {
-  static const CvxPluginApi api = {CVX_PLUGIN_API_VERSION, sizeof(CvxPluginApi), "threshold", "Threshold", "1.0.0",
-                                   CVX_KIND_SEGMENTER, CVX_BACKEND_CPU, kParams, 2, segment, nullptr, {}};
-  return &api;
-}
+CVX_SEG_PLUGIN("threshold", "Threshold", "1.0.0", kParams, segment)

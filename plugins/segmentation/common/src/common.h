@@ -14,6 +14,7 @@
 
 #include <cvx/core/error.h>
 #include <cvx/core/progress.h>
+#include <cvx/core/seg_inputs.h>
 #include <cvx/core/thread_pool.h>
 #include <cvx/core/volume.h>
 #include <cvx/seg/segment.h>
@@ -38,37 +39,6 @@ inline void addProgress(Progress* p, int64_t n = 1) {
 }
 inline void addTotal(Progress* p, int64_t n) {
   if (p) p->setTotal(p->total() + n);
-}
-
-inline Status checkConnectivity(int connectivity) {
-  if (connectivity != 6 && connectivity != 26)
-    return makeError("seg.bad_connectivity",
-                     "connectivity must be 6 or 26, not " + std::to_string(connectivity));
-  return {};
-}
-
-// An intensity input: one of the four scalar types and an existing phase.
-inline Status checkIntensity(const Volume& v, int64_t t) {
-  switch (v.type()) {
-    case PixelType::UInt8:
-    case PixelType::Int16:
-    case PixelType::UInt16:
-    case PixelType::Float32:
-      break;
-    default:
-      return makeError("seg.bad_pixel_type",
-                       std::string("segmentation needs a scalar volume, not ") + toString(v.type()));
-  }
-  if (t < 0 || t >= v.dims()[3])
-    return makeError("seg.bad_phase",
-                     "phase " + std::to_string(t) + " outside 0.." + std::to_string(v.dims()[3] - 1));
-  return {};
-}
-
-inline Status checkMask(const Volume& v) {
-  if (v.type() != PixelType::UInt8)
-    return makeError("seg.bad_pixel_type", std::string("a mask must be UInt8, not ") + toString(v.type()));
-  return {};
 }
 
 // A new UInt8 mask of v's x, y, z dims with t = 1 and a copy of its geometry. Contents are

@@ -79,8 +79,7 @@ Result<VolumePtr> removeSmallIslands(const Volume& mask, int64_t minVoxels, int 
   return outOfMemory();
 }
 
-Result<VolumePtr> removeSmallIslandsMl(const Volume& mask, double minMl, int connectivity,
-                                       Progress* progress) {
+Result<int64_t> minVoxelsForMl(const Volume& mask, double minMl) {
   if (!(minMl >= 0) || std::isinf(minMl))
     return makeError("seg.bad_parameter", "the smallest island to keep must be a volume >= 0 mL");
   const Vec3& s = mask.geometry.spacingMm;
@@ -91,7 +90,13 @@ Result<VolumePtr> removeSmallIslandsMl(const Volume& mask, double minMl, int con
   while (need > 0 && (need - 1) * voxelMl >= minMl) need -= 1;
   while (need * voxelMl < minMl) need += 1;
   if (need > 9e18) need = 9e18;
-  return removeSmallIslands(mask, static_cast<int64_t>(need), connectivity, progress);
+  return static_cast<int64_t>(need);
+}
+
+Result<VolumePtr> removeSmallIslandsMl(const Volume& mask, double minMl, int connectivity, Progress* progress) {
+  const auto need = minVoxelsForMl(mask, minMl);
+  if (!need.ok()) return need.error();
+  return removeSmallIslands(mask, *need, connectivity, progress);
 }
 
 }  // namespace cvx::seg

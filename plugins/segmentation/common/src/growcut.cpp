@@ -16,24 +16,6 @@ using namespace detail;
 
 namespace {
 
-Error badParameter(const std::string& m) { return makeError("seg.bad_parameter", m); }
-
-Status checkInputs(const Volume& vol, const Volume& seeds, const GrowCutOptions& o) {
-  CVX_TRY(checkIntensity(vol, o.t));
-  CVX_TRY(checkConnectivity(o.connectivity));
-  if (seeds.type() != PixelType::UInt8)
-    return makeError("seg.bad_seed", std::string("a seed map must be UInt8, not ") + toString(seeds.type()));
-  for (int i = 0; i < 3; ++i)
-    if (seeds.dims()[i] != vol.dims()[i])
-      return makeError("seg.bad_seed", "the seed map's dims differ from the volume's");
-  if (!(o.marginMm >= 0) || !std::isfinite(o.marginMm))
-    return badParameter("the GrowCut margin must be a finite number of mm >= 0");
-  if (o.maxIterations < 1) return badParameter("GrowCut needs maxIterations >= 1");
-  if (!(o.range >= 0) || !std::isfinite(o.range))
-    return badParameter("the GrowCut range must be finite and >= 0 (0: automatic)");
-  return {};
-}
-
 // The ROI-local problem: intensities, and two buffers of labels and strengths.
 struct State {
   hd::GrowCutGrid grid;
@@ -97,7 +79,7 @@ int64_t updateRow(State& s, int from, int64_t y, int64_t z) {
 
 Result<GrowCutResult> growCut(const Volume& vol, const Volume& seeds, const GrowCutOptions& o,
                               Progress* progress) try {
-  CVX_TRY(checkInputs(vol, seeds, o));
+  CVX_TRY(seginputs::growCut(vol, seeds, o));
   const Dims d = dimsOf(vol);
   addTotal(progress, static_cast<int64_t>(o.maxIterations) + 2);
 

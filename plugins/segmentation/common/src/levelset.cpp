@@ -37,19 +37,19 @@ struct CpuOps {
   // fn(z) for every slice of the box, in parallel. The passes are not interrupted by a cancel
   // (a pass is short; the loop checks between iterations), so no progress object here.
   template <class Fn>
-  void slices(const hd::Box3i& b, Fn&& fn) {
-    if (hd::boxEmpty(b)) return;
+  void slices(const hd::BandBox& b, Fn&& fn) {
+    if (hd::bandBoxEmpty(b)) return;
     Status s =
         forBlocks(b.z1 - b.z0 + 1, nullptr, [&](int w, int64_t i) { fn(w, b.z0 + static_cast<int>(i)); });
     (void)s;
   }
 
-  hd::Box3i initPhi() {
+  hd::BandBox initPhi() {
     const int workers = workerCount(c.nz);
-    std::vector<hd::Box3i> boxes(static_cast<size_t>(workers));
-    const hd::Box3i all{0, 0, 0, c.nx - 1, c.ny - 1, c.nz - 1};
+    std::vector<hd::BandBox> boxes(static_cast<size_t>(workers));
+    const hd::BandBox all{0, 0, 0, c.nx - 1, c.ny - 1, c.nz - 1};
     slices(all, [&](int w, int z) {
-      hd::Box3i& b = boxes[static_cast<size_t>(w)];
+      hd::BandBox& b = boxes[static_cast<size_t>(w)];
       for (int y = 0; y < c.ny; ++y) {
         const int64_t i0 = index(0, y, z);
         for (int x = 0; x < c.nx; ++x) {
@@ -62,25 +62,25 @@ struct CpuOps {
     return merge(boxes);
   }
 
-  static void include(hd::Box3i& b, int x, int y, int z) {
-    if (hd::boxEmpty(b)) {
+  static void include(hd::BandBox& b, int x, int y, int z) {
+    if (hd::bandBoxEmpty(b)) {
       b = {x, y, z, x, y, z};
       return;
     }
     b.x0 = std::min(b.x0, x), b.y0 = std::min(b.y0, y), b.z0 = std::min(b.z0, z);
     b.x1 = std::max(b.x1, x), b.y1 = std::max(b.y1, y), b.z1 = std::max(b.z1, z);
   }
-  static hd::Box3i merge(const std::vector<hd::Box3i>& boxes) {
-    hd::Box3i out;
+  static hd::BandBox merge(const std::vector<hd::BandBox>& boxes) {
+    hd::BandBox out;
     for (const auto& b : boxes) {
-      if (hd::boxEmpty(b)) continue;
+      if (hd::bandBoxEmpty(b)) continue;
       include(out, b.x0, b.y0, b.z0);
       include(out, b.x1, b.y1, b.z1);
     }
     return out;
   }
 
-  void reinit(const hd::Box3i& r, int sweeps) {
+  void reinit(const hd::BandBox& r, int sweeps) {
     pass(r, phi.data(), work.data(),
          [&](const float* src, int x, int y, int z) { return hd::reinitStart(src, c, r, x, y, z); });
     float* a = work.data();
@@ -93,14 +93,14 @@ struct CpuOps {
   }
   // dst = fn(src, x, y, z) over the box.
   template <class Fn>
-  void pass(const hd::Box3i& r, const float* src, float* dst, Fn&& fn) {
+  void pass(const hd::BandBox& r, const float* src, float* dst, Fn&& fn) {
     slices(r, [&](int, int z) {
       for (int y = r.y0; y <= r.y1; ++y)
         for (int x = r.x0; x <= r.x1; ++x) dst[index(x, y, z)] = fn(src, x, y, z);
     });
   }
 
-  hd::LevelSetStats measure(const hd::Box3i& r, bool first) {
+  hd::LevelSetStats measure(const hd::BandBox& r, bool first) {
     const int workers = workerCount(r.z1 - r.z0 + 1);
     std::vector<hd::LevelSetStats> part(static_cast<size_t>(workers));
     slices(r, [&](int w, int z) {
@@ -115,15 +115,15 @@ struct CpuOps {
         }
     });
     hd::LevelSetStats out;
-    std::vector<hd::Box3i> boxes;
+    std::vector<hd::BandBox> boxes;
     for (const auto& s : part) {
       out.sum += s.sum;
       out.count += s.count;
       boxes.push_back(s.band);
     }
     out.band = merge(boxes);
-    const hd::Box3i all{0, 0, 0, c.nx - 1, c.ny - 1, c.nz - 1};
-    const hd::Box3i& copy = first ? all : r;
+    const hd::BandBox all{0, 0, 0, c.nx - 1, c.ny - 1, c.nz - 1};
+    const hd::BandBox& copy = first ? all : r;
     slices(copy, [&](int, int z) {
       for (int y = copy.y0; y <= copy.y1; ++y) {
         const int64_t i = index(copy.x0, y, z);
@@ -133,7 +133,7 @@ struct CpuOps {
     return out;
   }
 
-  void evolve(const hd::Box3i& e) {
+  void evolve(const hd::BandBox& e) {
     slices(e, [&](int, int z) {
       for (int y = e.y0; y <= e.y1; ++y)
         for (int x = e.x0; x <= e.x1; ++x) {
@@ -158,32 +158,13 @@ struct CpuOps {
   void step() { addProgress(progress); }
 };
 
-Status checkInputs(const Volume& vol, const Volume& initial, const LevelSetParams& p, int64_t t) {
-  if (auto s = checkIntensity(vol, t); !s.ok()) return s;
-  if (auto s = checkMask(initial); !s.ok()) return s;
-  if (initial.dims()[0] != vol.dims()[0] || initial.dims()[1] != vol.dims()[1] ||
-      initial.dims()[2] != vol.dims()[2])
-    return makeError("seg.size_mismatch", "the initial region's grid differs from the volume's");
-  if (vol.dims()[0] > (1 << 30) || vol.dims()[1] > (1 << 30) || vol.dims()[2] > (1 << 30))
-    return makeError("seg.bad_parameter", "the level set takes grids below 2^30 voxels per axis");
-  const Vec3 sp = vol.geometry.spacingMm;
-  if (!(sp.x > 0) || !(sp.y > 0) || !(sp.z > 0))
-    return makeError("seg.bad_parameter", "the level set needs a positive spacing");
-  return checkLevelSetParams(p);
-}
-
 }  // namespace
 
-Status checkLevelSetParams(const LevelSetParams& p) {
-  bool range = false;
-  if (const char* e = hd::levelSetParamsError(p, &range))
-    return makeError(range ? "seg.bad_range" : "seg.bad_parameter", std::string("level set: ") + e);
-  return {};
-}
+Status checkLevelSetParams(const LevelSetParams& p) { return seginputs::levelSetParams(p); }
 
 Result<LevelSetResult> thresholdLevelSet(const Volume& vol, const Volume& initial, const LevelSetParams& p,
                                          int64_t t, Progress* progress) try {
-  if (auto s = checkInputs(vol, initial, p, t); !s.ok()) return s.error();
+  if (auto s = seginputs::levelSet(vol, initial, p, t); !s.ok()) return s.error();
   const int dims[3] = {static_cast<int>(vol.dims()[0]), static_cast<int>(vol.dims()[1]),
                        static_cast<int>(vol.dims()[2])};
   const double h[3] = {vol.geometry.spacingMm.x, vol.geometry.spacingMm.y, vol.geometry.spacingMm.z};

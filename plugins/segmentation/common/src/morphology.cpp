@@ -175,7 +175,7 @@ Status dilateCore(const Volume& mask, double r, bool invert, uint8_t* out, Progr
 }
 
 Result<VolumePtr> morph(const Volume& mask, double r, bool erode, Progress* progress) try {
-  CVX_TRY(checkMask(mask));
+  CVX_TRY(seginputs::mask(mask));
   auto out = makeMask(mask);
   if (!out.ok()) return out.error();
   CVX_TRY(dilateCore(mask, r, erode, (*out)->as<uint8_t>(), progress));

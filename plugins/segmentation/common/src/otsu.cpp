@@ -130,7 +130,7 @@ Status classify(const T* v, const Dims& d, const hd::Bins& bins, const std::vect
 }
 
 Result<MultiOtsuResult> run(const Volume& vol, int classes, int bins, int64_t t, Progress* progress) try {
-  CVX_TRY(checkIntensity(vol, t));
+  CVX_TRY(seginputs::intensity(vol, t));
   if (classes < 2 || classes > 8)
     return makeError("seg.bad_classes",
                      "multi-Otsu splits into 2..8 classes, not " + std::to_string(classes));

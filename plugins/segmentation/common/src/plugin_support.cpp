@@ -98,6 +98,8 @@ void fail(const Error& e) {
     status = CVX_STATUS_CANCELLED;
   else if (c.size() >= 14 && c.compare(c.size() - 14, 14, ".out_of_memory") == 0)
     status = CVX_STATUS_OUT_OF_MEMORY;
+  else if (c.rfind("cuda.", 0) == 0)  // no usable device, a CUDA error: the host goes to the CPU
+    status = CVX_STATUS_DEVICE_FAULT;
   else if (c == "seg.bad_pixel_type" || c == "seg.bad_phase")
     status = CVX_STATUS_BAD_INPUT;
   else if (c.rfind("seg.", 0) == 0 && c.compare(4, 4, "bad_") == 0)  // seg.bad_*

@@ -122,17 +122,11 @@ Status floodFill(uint8_t* state, const Dims& d, std::vector<RowSpan> stack, int 
   return {};
 }
 
-Status checkBounds(double lo, double hi) {
-  if (std::isnan(lo) || std::isnan(hi))
-    return makeError("seg.bad_range", "a threshold bound is not a number");
-  return {};
-}
-
 }  // namespace
 
 Result<VolumePtr> threshold(const Volume& vol, double lo, double hi, int64_t t, Progress* progress) try {
-  CVX_TRY(checkIntensity(vol, t));
-  CVX_TRY(checkBounds(lo, hi));
+  CVX_TRY(seginputs::intensity(vol, t));
+  CVX_TRY(seginputs::bounds(lo, hi));
   auto out = makeMask(vol);
   if (!out.ok()) return out.error();
   const Dims d = dimsOf(vol);
@@ -146,9 +140,9 @@ Result<VolumePtr> threshold(const Volume& vol, double lo, double hi, int64_t t, 
 
 Result<VolumePtr> connectedThreshold(const Volume& vol, const std::vector<Index3>& seeds, double lo,
                                      double hi, int connectivity, int64_t t, Progress* progress) try {
-  CVX_TRY(checkIntensity(vol, t));
-  CVX_TRY(checkBounds(lo, hi));
-  CVX_TRY(checkConnectivity(connectivity));
+  CVX_TRY(seginputs::intensity(vol, t));
+  CVX_TRY(seginputs::bounds(lo, hi));
+  CVX_TRY(seginputs::connectivity(connectivity));
   const Dims d = dimsOf(vol);
   for (const Index3& s : seeds)
     if (s.x < 0 || s.y < 0 || s.z < 0 || s.x >= d.nx || s.y >= d.ny || s.z >= d.nz)

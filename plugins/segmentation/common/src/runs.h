@@ -43,7 +43,7 @@ Status uniteAndLabel(RunLabels& rl, const Dims& d, int connectivity, Progress* p
 // rowRuns(z, y, std::vector<Run>& out) appends the runs of row (y, z), x increasing.
 template <class RowRuns>
 Result<RunLabels> labelRuns(const Dims& d, int connectivity, Progress* progress, RowRuns&& rowRuns) {
-  CVX_TRY(checkConnectivity(connectivity));
+  CVX_TRY(seginputs::connectivity(connectivity));
   if (d.nx > INT32_MAX) return makeError("seg.too_many_labels", "rows longer than 2^31 voxels");
   addTotal(progress, 2 * d.nz + 1);
   RunLabels rl;
@@ -96,7 +96,7 @@ inline void appendMaskRuns(const uint8_t* p, int64_t nx, bool flip, std::vector<
 
 // The runs of a mask's foreground (or, with flip, its background).
 inline Result<RunLabels> labelMaskRuns(const Volume& mask, int connectivity, bool flip, Progress* progress) {
-  CVX_TRY(checkMask(mask));
+  CVX_TRY(seginputs::mask(mask));
   const Dims d = dimsOf(mask);
   const uint8_t* in = mask.as<uint8_t>();
   const bool f = flip;

@@ -53,10 +53,10 @@ struct LevelSetConstants {
 };
 
 // A box of voxels [x0, x1] x [y0, y1] x [z0, z1] (inclusive); neighbours are clamped into it.
-struct Box3i {
+struct BandBox {
   int x0 = 0, y0 = 0, z0 = 0, x1 = -1, y1 = -1, z1 = -1;
 };
-CVX_HD_INLINE bool boxEmpty(const Box3i& b) { return b.x1 < b.x0 || b.y1 < b.y0 || b.z1 < b.z0; }
+CVX_HD_INLINE bool bandBoxEmpty(const BandBox& b) { return b.x1 < b.x0 || b.y1 < b.y0 || b.z1 < b.z0; }
 
 CVX_HD_INLINE void swap3(float* a, float* b, float* c, int i, int j) {
   float t[3] = {a[i], b[i], c[i]};
@@ -78,7 +78,7 @@ CVX_HD_INLINE float levelSetSpeed(double value, const LevelSetConstants& c) {
 }
 
 // The value of phi at (x+dx, y+dy, z+dz), the index clamped into the box (Neumann boundary).
-CVX_HD_INLINE float phiAt(const float* phi, const LevelSetConstants& c, const Box3i& b, int x, int y, int z,
+CVX_HD_INLINE float phiAt(const float* phi, const LevelSetConstants& c, const BandBox& b, int x, int y, int z,
                           int dx, int dy, int dz) {
   const int xx = clampInt(x + dx, b.x0, b.x1), yy = clampInt(y + dy, b.y0, b.y1),
             zz = clampInt(z + dz, b.z0, b.z1);
@@ -90,7 +90,7 @@ CVX_HD_INLINE float phiAt(const float* phi, const LevelSetConstants& c, const Bo
 // with |grad phi|_upwind of Osher and Sethian (Godunov) chosen by the sign of w_p * P, and
 // kappa * |grad phi| = (phi_xx (phi_y^2 + phi_z^2) + ... - 2 phi_x phi_y phi_xy - ...) / |grad phi|^2
 // from central differences (0 where |grad phi|^2 < 1e-12 / h^2). Returns 0 outside the band.
-CVX_HD_INLINE float levelSetDelta(const float* phi, const LevelSetConstants& c, const Box3i& b, int x, int y,
+CVX_HD_INLINE float levelSetDelta(const float* phi, const LevelSetConstants& c, const BandBox& b, int x, int y,
                                   int z, float speed) {
   const float p0 = phiAt(phi, c, b, x, y, z, 0, 0, 0);
   if (!(fabsHd(p0) < c.band)) return 0.0f;
@@ -159,7 +159,7 @@ CVX_HD_INLINE bool levelSetInside(float phi) { return phi <= 0.0f; }
 // the front is theta * h_a away, theta = phi / (phi - phi_neighbour), the nearest of the two sides;
 // the distance to the plane through those crossings is 1 / sqrt(sum 1 / d_a^2). Voxels with no
 // such neighbour get +-band. The sign is kept (an outside voxel stays > 0).
-CVX_HD_INLINE float reinitStart(const float* phi, const LevelSetConstants& c, const Box3i& b, int x, int y,
+CVX_HD_INLINE float reinitStart(const float* phi, const LevelSetConstants& c, const BandBox& b, int x, int y,
                                 int z) {
   const float p0 = phiAt(phi, c, b, x, y, z, 0, 0, 0);
   const bool in = levelSetInside(p0);
@@ -192,7 +192,7 @@ CVX_HD_INLINE float reinitStart(const float* phi, const LevelSetConstants& c, co
 
 // Whether a voxel lies on the front (has a 6-neighbour on the other side): such voxels keep their
 // reinitStart value through the sweeps.
-CVX_HD_INLINE bool onFront(const float* phi, const LevelSetConstants& c, const Box3i& b, int x, int y,
+CVX_HD_INLINE bool onFront(const float* phi, const LevelSetConstants& c, const BandBox& b, int x, int y,
                            int z) {
   const bool in = levelSetInside(phiAt(phi, c, b, x, y, z, 0, 0, 0));
   for (int n = 0; n < 6; ++n) {
@@ -207,7 +207,7 @@ CVX_HD_INLINE bool onFront(const float* phi, const LevelSetConstants& c, const B
 // smallest |phi| of its two neighbours on each axis (a_1 <= a_2 <= a_3 with their spacings):
 // u = a_1 + h_1, or the root of sum_{i<=k} (u - a_i)^2 / h_i^2 = 1 for the first k where u > a_k
 // would otherwise be violated. Values never exceed band.
-CVX_HD_INLINE float reinitSweep(const float* phi, const LevelSetConstants& c, const Box3i& b, int x, int y,
+CVX_HD_INLINE float reinitSweep(const float* phi, const LevelSetConstants& c, const BandBox& b, int x, int y,
                                 int z) {
   const float p0 = phiAt(phi, c, b, x, y, z, 0, 0, 0);
   if (onFront(phi, c, b, x, y, z)) return p0;
@@ -327,7 +327,7 @@ CVX_HD_INLINE unsigned long long rmsQuantum(float now, float before) {
 // the previous one and the voxel count over the band (|phi| < band) of the box, and the band's box.
 struct LevelSetStats {
   unsigned long long sum = 0, count = 0;
-  Box3i band;
+  BandBox band;
 };
 
 // How a run ended.
@@ -337,8 +337,8 @@ struct LevelSetRun {
   double rmsChange = -1;  // mm per iteration at the last reinitialisation
 };
 
-CVX_HD_INLINE Box3i growBox(const Box3i& b, const int k[3], const LevelSetConstants& c) {
-  if (boxEmpty(b)) return b;
+CVX_HD_INLINE BandBox growBox(const BandBox& b, const int k[3], const LevelSetConstants& c) {
+  if (bandBoxEmpty(b)) return b;
   return {b.x0 - k[0] < 0 ? 0 : b.x0 - k[0],
           b.y0 - k[1] < 0 ? 0 : b.y0 - k[1],
           b.z0 - k[2] < 0 ? 0 : b.z0 - k[2],
@@ -348,20 +348,20 @@ CVX_HD_INLINE Box3i growBox(const Box3i& b, const int k[3], const LevelSetConsta
 }
 
 // The control flow of a run, one for both back ends. Ops provides, over boxes of the grid:
-//   Box3i initPhi()            phi = -band inside the initial mask, +band outside; the mask's box
-//   void reinit(Box3i, int n)  reinitStart from phi into a work buffer, then n reinitSweep passes,
+//   BandBox initPhi()            phi = -band inside the initial mask, +band outside; the mask's box
+//   void reinit(BandBox, int n)  reinitStart from phi into a work buffer, then n reinitSweep passes,
 //                              alternating buffers, ending in phi
-//   LevelSetStats measure(Box3i r, bool first)  the stats of r against the reference copy, then
+//   LevelSetStats measure(BandBox r, bool first)  the stats of r against the reference copy, then
 //                              copies phi into the reference over r (over the whole grid if first)
-//   void evolve(Box3i)         levelSetDelta for every voxel into a work buffer, then levelSetApply
+//   void evolve(BandBox)         levelSetDelta for every voxel into a work buffer, then levelSetApply
 //   bool cancelled()           and void step() (one iteration done)
 // The evolution box is the band's box grown by one voxel; a reinitialisation covers it grown by
 // ceil(band / h) + 1 voxels per axis, which holds every voxel the front can reach within band.
 template <class Ops>
 LevelSetRun runLevelSet(Ops& ops, const LevelSetConstants& c, const LevelSetParams& p) {
   LevelSetRun run;
-  const Box3i inside = ops.initPhi();
-  if (boxEmpty(inside)) {
+  const BandBox inside = ops.initPhi();
+  if (bandBoxEmpty(inside)) {
     run.empty = true;
     return run;
   }
@@ -369,15 +369,15 @@ LevelSetRun runLevelSet(Ops& ops, const LevelSetConstants& c, const LevelSetPara
   for (int a = 0; a < 3; ++a) k[a] = static_cast<int>(std::ceil(c.band / c.h[a])) + 1;
   const int one[3] = {1, 1, 1};
   const int sweeps = reinitSweeps(c);
-  Box3i r = growBox(inside, k, c);
+  BandBox r = growBox(inside, k, c);
   ops.reinit(r, sweeps);
   LevelSetStats st = ops.measure(r, true);
-  for (int it = 1; it <= p.maxIterations && !boxEmpty(st.band); ++it) {
+  for (int it = 1; it <= p.maxIterations && !bandBoxEmpty(st.band); ++it) {
     if (ops.cancelled()) {
       run.cancelled = true;
       return run;
     }
-    const Box3i e = growBox(st.band, one, c);
+    const BandBox e = growBox(st.band, one, c);
     ops.evolve(e);
     run.iterations = it;
     ops.step();

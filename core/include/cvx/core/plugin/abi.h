@@ -44,7 +44,10 @@ typedef enum CvxStatus {
   CVX_STATUS_BAD_PARAM = 3,     /* a parameter the host let through is still unusable (plugin.bad_param) */
   CVX_STATUS_BAD_INPUT = 4,     /* pixel type, size or back end not supported (plugin.bad_input) */
   CVX_STATUS_OUT_OF_MEMORY = 5, /* (plugin.out_of_memory) */
-  CVX_STATUS_EXCEPTION = 6      /* C++ code threw; the plugin's guard caught it (plugin.exception) */
+  CVX_STATUS_EXCEPTION = 6,     /* C++ code threw; the plugin's guard caught it (plugin.exception) */
+  CVX_STATUS_DEVICE_FAULT = 7   /* the CUDA back end failed: no usable device, or a CUDA error that
+                                 * may have poisoned the context (plugin.device_fault); the host
+                                 * stops using CUDA and runs the CPU back end instead */
 } CvxStatus;
 
 /* Parameter types. Seed points are voxel indices (i, j, k) of the input grid. */

@@ -5,6 +5,7 @@
 // survived in-process, and the host does not try (docs/segmentation.md, "Plugins").
 // Implemented in core/plugin (target cvx::plugin_host: nlohmann-json and libdl, never Qt).
 #pragma once
+#include <atomic>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -52,9 +53,21 @@ Result<Manifest> parseManifest(const std::string& json, const std::string& path 
 // <exe dir>/../lib/cinevox/plugins (the install tree). Folders that do not exist are kept out.
 std::vector<std::string> defaultSearchPath();
 
+// What a run did besides its labels: the back end that made them, and what the user should be
+// told (a CUDA run that fell back to the CPU: plugin.cuda_fallback / plugin.cuda_disabled).
+struct RunReport {
+  std::string backend;
+  std::vector<Diagnostic> warnings;
+};
+
 struct RunOptions {
   int phase = 0;               // which phase of a 4D volume
+  // "cpu", "cuda", or "auto": CUDA when the plugin has it and the host has not turned CUDA off,
+  // else the CPU. A CUDA run that fails with plugin.device_fault (no usable device, a CUDA error)
+  // turns CUDA off for this host (a fault may poison the context) and runs again on the CPU when
+  // the plugin has a CPU back end; the report says so. Later "cuda" runs go to the CPU directly.
   std::string backend = "cpu";
+  RunReport* report = nullptr;  // filled when given; with segmentAsync() the caller keeps it alive
   // The mask of a "segment" or "seeds" plugin: UInt8 on the input's x, y, z dims (phase 0 is
   // read). Required by those plugins (plugin.bad_input without it, or with other dims or another
   // pixel type); an "image" plugin is handed none (ignored). Not owned: with segmentAsync() the
@@ -91,6 +104,9 @@ class PluginHost {
   Result<std::shared_ptr<Volume>> segment(const std::string& id, const Volume& input,
                                           const ParamValues& params, Progress* progress = nullptr,
                                           const RunOptions& options = {});
+  // True after a CUDA run failed with plugin.device_fault: CUDA stays off for this host.
+  bool cudaDisabled() const { return cudaDisabled_.load(); }
+
   // The same on a worker thread. input and progress are kept alive by the job.
   std::future<Result<std::shared_ptr<Volume>>> segmentAsync(const std::string& id,
                                                             std::shared_ptr<const Volume> input,
@@ -101,6 +117,9 @@ class PluginHost {
  private:
   struct Loaded;
   Result<const CvxPluginApi*> api(const std::string& id);
+  Result<std::shared_ptr<Volume>> segmentOn(const std::string& id, const std::string& backend, const Volume& input,
+                                            const ParamValues& params, Progress* progress, const RunOptions& options);
+  std::atomic<bool> cudaDisabled_{false};
   std::vector<Manifest> manifests_;
   std::vector<Diagnostic> problems_;
   mutable std::mutex mutex_;

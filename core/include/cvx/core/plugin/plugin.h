@@ -37,6 +37,8 @@ class SegmentRun {
  public:
   explicit SegmentRun(const CvxSegmentRequest& r) : r_(r) {}
   const CvxSegmentRequest& request() const { return r_; }
+  // The back end the host chose (one the plugin declared).
+  bool onCuda() const { return r_.backend == CVX_BACKEND_CUDA; }
   const CvxVolumeView& input() const { return r_.input; }
   int64_t voxelCount() const { return r_.input.dims[0] * r_.input.dims[1] * r_.input.dims[2]; }
   template <class T>

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <future>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <utility>
@@ -39,6 +40,14 @@ std::shared_ptr<const Volume> borrowMask(const SegmentRun& run);
 // or not finite.
 std::pair<double, double> storedRange(const SegmentRun& run, double lower, double upper);
 
+// The connectivity parameter every connected-set plugin shares: "6" (faces) or "26" (faces, edges
+// and corners); defaultIndex 0 chooses 6, 1 chooses 26. Read it with enumInt(run, "connectivity").
+inline constexpr const char* kConnectivityChoices[] = {"6", "26"};
+constexpr CvxParamSpec connectivityParam(int defaultIndex) {
+  return {"connectivity", "Connectivity", CVX_PARAM_ENUM, 0, static_cast<double>(defaultIndex), 0, 0, "",
+          kConnectivityChoices, 2, "6: faces; 26: faces, edges and corners."};
+}
+
 // An enum parameter's chosen value as a number ("6" -> 6); Failure(CVX_STATUS_BAD_PARAM) when it
 // is not a whole number.
 int enumInt(const SegmentRun& run, const char* name);
@@ -51,9 +60,21 @@ void writeLabels(const SegmentRun& run, const Volume& labels);
 
 // A cvx::seg error as the plugin status it stands for: seg.cancelled -> CVX_STATUS_CANCELLED,
 // *.out_of_memory -> CVX_STATUS_OUT_OF_MEMORY, seg.bad_pixel_type / seg.bad_phase ->
-// CVX_STATUS_BAD_INPUT, other seg.bad_* -> CVX_STATUS_BAD_PARAM, anything else CVX_STATUS_FAILED.
+// CVX_STATUS_BAD_INPUT, other seg.bad_* -> CVX_STATUS_BAD_PARAM, cuda.* (no usable device, a CUDA
+// error, device memory exhausted) -> CVX_STATUS_DEVICE_FAULT (the host then runs the CPU back end),
+// anything else CVX_STATUS_FAILED.
 // The message keeps the code ("seg.bad_radius: ...").
 [[noreturn]] void fail(const Error& e);
+
+// Runs fn() -> Result<T> (a cvx::cuda::seg function without a Progress) for a run on the CUDA
+// back end and returns the value, or throws fail(error). Cancel is honoured before the launch.
+template <class Fn>
+auto onDevice(const SegmentRun& run, Fn&& fn) {
+  if (run.cancelled()) throw Failure(CVX_STATUS_CANCELLED, "cancelled");
+  auto result = fn();
+  if (!result.ok()) fail(result.error());
+  return std::move(result).value();
+}
 
 // Runs fn(Progress*) -> Result<T> on a worker thread while the calling thread, every few
 // milliseconds, forwards the Progress's fraction to run.progress() and, when the host asks to
@@ -73,3 +94,24 @@ auto bridged(const SegmentRun& run, Fn&& fn) {
 }
 
 }  // namespace cvx::seg::plugin
+
+// True in plugins built with their CUDA back end (CMake: cvx_add_seg_plugin(... CUDA) in a build
+// with cvx::cuda); their manifests then list "cuda" too.
+#ifndef CVX_SEG_WITH_CUDA
+#define CVX_SEG_WITH_CUDA 0
+#endif
+#if CVX_SEG_WITH_CUDA
+#define CVX_SEG_BACKENDS (CVX_BACKEND_CPU | CVX_BACKEND_CUDA)
+#else
+#define CVX_SEG_BACKENDS CVX_BACKEND_CPU
+#endif
+
+// A segmenter's one exported entry: the ABI record with this build's API version and size, its
+// back ends, and the parameter table's length counted by the compiler (never by hand).
+#define CVX_SEG_PLUGIN(ID, NAME, VERSION, PARAMS, SEGMENT)                                            \
+  CVX_PLUGIN_ENTRY {                                                                                 \
+    static const CvxPluginApi api = {CVX_PLUGIN_API_VERSION, sizeof(CvxPluginApi), ID, NAME, VERSION, \
+                                     CVX_KIND_SEGMENTER, CVX_SEG_BACKENDS, PARAMS,                    \
+                                     static_cast<uint32_t>(std::size(PARAMS)), SEGMENT, nullptr, {}};  \
+    return &api;                                                                                     \
+  }

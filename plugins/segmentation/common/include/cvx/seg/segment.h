@@ -101,6 +101,10 @@ Result<VolumePtr> keepLargest(const Volume& mask, int connectivity = 26, Progres
 // Drops the components of fewer than minVoxels voxels.
 Result<VolumePtr> removeSmallIslands(const Volume& mask, int64_t minVoxels, int connectivity = 26,
                                      Progress* progress = nullptr);
+// The fewest voxels whose volume (voxels x sx*sy*sz mm^3 / 1000, computed in that product) is at
+// least minMl millilitres: the rule removeSmallIslandsMl keeps by. seg.bad_parameter for a negative
+// or infinite minMl or a spacing that is not positive.
+Result<int64_t> minVoxelsForMl(const Volume& mask, double minMl);
 // Drops the components whose volume (voxels x sx*sy*sz mm^3 / 1000) is below minMl millilitres.
 Result<VolumePtr> removeSmallIslandsMl(const Volume& mask, double minMl, int connectivity = 26,
                                        Progress* progress = nullptr);
