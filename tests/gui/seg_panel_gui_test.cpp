@@ -15,6 +15,8 @@
 #include <QTableWidget>
 #include <QTest>
 
+#include <cvx/io/formats.h>
+
 #include "../../viewer/src/main_window.h"
 #include "../../viewer/src/plane_view.h"
 #include "../../viewer/src/seg_editing.h"
@@ -22,6 +24,7 @@
 #include "../../viewer/src/seg_run.h"
 #include "../../viewer/src/viewport_grid.h"
 #include "gui_test_util.h"
+#include "temp_dir.h"
 #include "test_data.h"
 
 using namespace cvx;
@@ -99,6 +102,48 @@ TEST(SegPanelGui, TheCtsRtStructListsItsRoisAndTheDockDrivesTheState) {
   ASSERT_NE(outline, nullptr);
   outline->setChecked(true);
   EXPECT_TRUE(w.state().segmentations()[0].outline);
+}
+
+// A label map opens like a SEG: here a map cropped to a box of the CT (its own origin, the CT's
+// spacing), holding label 5 in a 20x10x4 block: one row "Label 5", the block's voxels at the
+// block's place on the CT's grid.
+TEST(SegPanelGui, ALabelMapOpensAsOneSegmentPerLabel) {
+  CVX_REQUIRE_FOLDER("ct");
+  MainWindow w;
+  ASSERT_TRUE(test::showAndOpen(w, 1280, 960, test::dataPath("ct")));
+  w.findChild<QAction*>("showSegments")->trigger();
+  auto* panel = w.findChild<viewer::SegPanel*>("segPanel");
+  ASSERT_NE(panel, nullptr);
+  const Volume& ct = *w.state().layers()[0].volume;
+  auto map = Volume::create(PixelType::UInt8, {30, 20, 6, 1});
+  ASSERT_TRUE(map.ok());
+  (*map)->geometry = ct.geometry;
+  (*map)->geometry.originMm = ct.geometry.worldAt(200, 250, 60);
+  uint8_t* m = (*map)->as<uint8_t>();
+  for (int64_t z = 1; z < 5; ++z)
+    for (int64_t y = 5; y < 15; ++y)
+      for (int64_t x = 5; x < 25; ++x) m[(z * 20 + y) * 30 + x] = 5;
+  test::TempDir dir;
+  const std::string path = dir.path() + "/block.nii.gz";
+  ASSERT_TRUE(io::writeImage(**map, path).ok());
+  std::vector<Diagnostic> warnings;
+  ASSERT_TRUE(viewer::openSegmentation(w.state(), path, &warnings).ok());
+  ASSERT_EQ(warnings.size(), 1u);  // another grid than the CT's: resampled, and said
+  EXPECT_EQ(warnings[0].code, "seg.label_map_resampled");
+  ASSERT_EQ(w.state().segmentations().size(), 1u);
+  const auto& seg = *w.state().segmentations()[0].segmentation;
+  ASSERT_EQ(panel->table()->rowCount(), 1);
+  EXPECT_EQ(panel->table()->item(0, 0)->text().toStdString(), "Label 5");
+  const std::vector<uint8_t> mask = seg.mask(0);
+  const auto& d = ct.dims();
+  int64_t wrong = 0;
+  for (int64_t z = 0, i = 0; z < d[2]; ++z)
+    for (int64_t y = 0; y < d[1]; ++y)
+      for (int64_t x = 0; x < d[0]; ++x, ++i)
+        wrong += (mask[static_cast<size_t>(i)] != 0) !=
+                 (x >= 205 && x < 225 && y >= 255 && y < 265 && z >= 61 && z < 65);
+  EXPECT_EQ(wrong, 0);
+  EXPECT_EQ(seg.voxelCount(0), 20 * 10 * 4);
 }
 
 // The threshold plugin from the dock: its form comes from the manifest, Preview drives the state's

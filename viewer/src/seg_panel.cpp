@@ -39,6 +39,26 @@ std::vector<std::pair<int, int>> rowsOf(const view::ViewerState& s) {
   return rows;
 }
 
+bool isLabelMapFile(const std::string& path) {
+  for (const std::string e : {".nrrd", ".nhdr", ".nii", ".nii.gz", ".mha", ".mhd"})
+    if (path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0) return true;
+  return false;
+}
+
+// A SEG, an RTSTRUCT or a label map of the reference volume, as a Segmentation.
+Result<Segmentation> readSegmentation(const std::string& path, const Volume& ref, std::vector<Diagnostic>& warned) {
+  if (isLabelMapFile(path)) return io::readLabelMap(path, ref, &warned);  // one segment per label
+  auto seg = io::readSeg(path, &ref);
+  if (seg.ok()) {
+    warned.insert(warned.end(), seg->warnings.begin(), seg->warnings.end());
+    return std::move(seg->segmentation);
+  }
+  // Not a SEG we can read: an RTSTRUCT? Else the SEG reader's error.
+  auto rt = io::readRtStruct(path, ref, &warned);
+  if (!rt.ok()) return rt.error().code == "rtstruct.not_rtstruct" ? seg.error() : rt.error();
+  return std::move(*rt);
+}
+
 }  // namespace
 
 Status openSegmentation(view::ViewerState& state, const std::string& path, std::vector<Diagnostic>* warnings) {
@@ -46,21 +66,11 @@ Status openSegmentation(view::ViewerState& state, const std::string& path, std::
   std::vector<Diagnostic>& warned = warnings ? *warnings : own;
   if (state.layers().empty() || !state.layers().front().volume)
     return makeError("seg.no_reference", "open a series before its segmentation");
-  const Volume& ref = *state.layers().front().volume;
-  auto seg = io::readSeg(path, &ref);
-  std::shared_ptr<Segmentation> s;
-  std::string name = path.substr(path.find_last_of('/') + 1);
-  if (seg.ok()) {
-    warned.insert(warned.end(), seg->warnings.begin(), seg->warnings.end());
-    s = std::make_shared<Segmentation>(std::move(seg->segmentation));
-  } else {
-    // Not a SEG we can read: an RTSTRUCT? Else the SEG reader's error.
-    auto rt = io::readRtStruct(path, ref, &warned);
-    if (!rt.ok()) return rt.error().code == "rtstruct.not_rtstruct" ? seg.error() : rt.error();
-    s = std::make_shared<Segmentation>(std::move(*rt));
-  }
+  auto seg = readSegmentation(path, *state.layers().front().volume, warned);
+  if (!seg.ok()) return seg.error();
   for (const Diagnostic& w : warned) log::warn(w.code + ": " + w.message);
-  auto added = state.addSegmentation(std::move(s), 0, name);
+  auto added = state.addSegmentation(std::make_shared<Segmentation>(std::move(*seg)), 0,
+                                     path.substr(path.find_last_of('/') + 1));
   if (!added.ok()) return added.error();
   return {};
 }
@@ -72,7 +82,7 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
   auto* buttons = new QHBoxLayout;
   auto* open = new QPushButton(tr("Open..."), this);
   open->setObjectName("segOpen");
-  open->setToolTip(tr("Open a DICOM SEG or RTSTRUCT of the series"));
+  open->setToolTip(tr("Open a DICOM SEG, an RTSTRUCT or a label map (NIfTI, NRRD, MetaImage) of the series"));
   auto* save = new QPushButton(tr("Save SEG..."), this);
   save->setObjectName("segSave");
   outline_ = new QCheckBox(tr("Outline"), this);
@@ -244,7 +254,7 @@ void SegPanel::refreshStats() {
 }
 
 void SegPanel::openFile() {
-  const QString path = QFileDialog::getOpenFileName(this, tr("Open a segmentation"), {}, tr("DICOM (*.dcm *);;All files (*)"));
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open a segmentation"), {}, tr("Segmentations (*.dcm *.nrrd *.nhdr *.nii *.nii.gz *.mha *.mhd *);;All files (*)"));
   if (path.isEmpty()) return;
   std::vector<Diagnostic> warnings;
   const Status st = openSegmentation(state_, path.toStdString(), &warnings);

@@ -21,7 +21,8 @@ class QToolBar;
 
 namespace cvx::viewer {
 
-// Reads a DICOM SEG (or, when the file is no SEG, an RTSTRUCT) onto image layer 0's grid and adds
+// Reads a DICOM SEG (or, when the file is no SEG, an RTSTRUCT; a .nrrd/.nii(.gz)/.mha label map:
+// io::readLabelMap, one segment per label) onto image layer 0's grid and adds
 // it to the state. The reader's errors (seg.*, rtstruct.*); its warnings (codes) into `warnings`.
 Status openSegmentation(view::ViewerState& state, const std::string& path, std::vector<Diagnostic>* warnings = nullptr);
 

@@ -74,4 +74,14 @@ Result<Segmentation> readRtStruct(const std::string& path, const Volume& referen
 // through io's writers), with the segmentation's geometry. Errors: seg.no_layer, format.*.
 Status writeLabelMap(const Segmentation& seg, size_t layer, const std::string& path);
 
+// Reads a label map (.nii.gz / .nii / .nrrd / .mha, through io's readers) onto the grid of
+// `reference`: one segment per label value 1..65535 present, named "Label N" with SegmentNumber N
+// (up to 255 labels per layer). A map on the reference's grid (same dims, the first and last voxel
+// centres within 0.01 mm) is copied as it is; any other grid (cropped, another spacing or
+// orientation) is resampled by nearest neighbour in patient space, with the warning
+// seg.label_map_resampled. Errors: format.*, seg.bad_label_map (not one 3D scalar phase, a value
+// that is not a whole number 0..65535, no label at all, or no label voxel on the reference's grid).
+Result<Segmentation> readLabelMap(const std::string& path, const Volume& reference,
+                                  std::vector<Diagnostic>* warnings = nullptr);
+
 }  // namespace cvx::io
