@@ -133,3 +133,69 @@ TEST(SegEdit, ScissorsSelfCrossingPolygonFollowsTheEvenOddRule) {
   // The voxel nearest the star's centre projects into the central pentagon: kept.
   EXPECT_EQ(layer0(seg)[(10 * kDims[1] + 18) * kDims[0] + 20], 1);
 }
+
+namespace {
+
+// Even-odd inside test of a point against a closed pixel polygon, written out here.
+bool insidePixels(const std::vector<std::array<double, 2>>& poly, double x, double y) {
+  bool in = false;
+  for (size_t i = 0, j = poly.size() - 1; i < poly.size(); j = i++) {
+    const auto& a = poly[i];
+    const auto& b = poly[j];
+    if ((a[1] > y) != (b[1] > y) && x < (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]) + a[0]) in = !in;
+  }
+  return in;
+}
+
+// A lasso on a 3D view's image (scissorsCutOnImage) cuts exactly the voxels whose centres the
+// camera projects inside it (projectToPixel, the 3D view's own projection), parallel and
+// perspective; each lasso point lies on the plane through the camera's centre and projects back
+// to its pixel.
+void lassoOnImage(bool perspective) {
+  const Geometry g = anisoOblique();
+  Segmentation seg(kDims, g);
+  std::vector<uint8_t> all(static_cast<size_t>(seg.voxelsPerLayer()), 1);
+  ASSERT_TRUE(seg.addSegment(test::named("all"), all.data()).ok());
+  Camera3D cam;
+  cam.center = g.worldAt(20, 18, 11);
+  cam.eye = cam.center + Vec3{-30, -140, 45};
+  cam.up = {0, 0.2, 1};
+  cam.perspective = perspective;
+  cam.fovYDeg = 28;
+  cam.parallelHalfHeightMm = 30;
+  const int w = 300, h = 220;
+  const std::vector<std::array<double, 2>> lasso = {
+      {101.3, 52.7}, {214.9, 71.1}, {188.2, 170.4}, {131.6, 118.9}, {77.4, 161.2}};
+  const ScissorsCut cut = scissorsCutOnImage(cam, lasso, w, h);
+  ASSERT_EQ(cut.polygon.size(), lasso.size());
+  const Vec3 f = normalized(cam.center - cam.eye);
+  for (size_t i = 0; i < lasso.size(); ++i) {
+    EXPECT_NEAR(dot(cut.polygon[i] - cam.center, f), 0, 1e-9) << "on the plane through the centre";
+    const auto px = projectToPixel(cam, cut.polygon[i], w, h);
+    ASSERT_TRUE(px);
+    EXPECT_NEAR((*px)[0], lasso[i][0], 1e-6);
+    EXPECT_NEAR((*px)[1], lasso[i][1], 1e-6);
+  }
+  SegEditor ed(seg);
+  ASSERT_TRUE(ed.scissors(0, cut, ScissorsMode::EraseInside).ok());
+  const uint8_t* l = layer0(seg);
+  int64_t wrong = 0, erased = 0;
+  for (int64_t k = 0, i = 0; k < kDims[2]; ++k)
+    for (int64_t j = 0; j < kDims[1]; ++j)
+      for (int64_t x = 0; x < kDims[0]; ++x, ++i) {
+        const auto px = projectToPixel(cam, g.worldAt(double(x), double(j), double(k)), w, h);
+        const bool cutHere = px && insidePixels(lasso, (*px)[0], (*px)[1]);
+        wrong += (l[i] == 0) != cutHere;
+        erased += l[i] == 0;
+      }
+  EXPECT_EQ(wrong, 0);
+  EXPECT_GT(erased, 1000) << "the lasso must cut through a good part of the grid";
+  EXPECT_LT(erased, seg.voxelsPerLayer());
+}
+
+}  // namespace
+
+TEST(SegEdit, ScissorsLassoOnA3DViewImageCutsWhatTheViewShowsInside) {
+  lassoOnImage(false);
+  lassoOnImage(true);
+}

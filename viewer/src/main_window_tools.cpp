@@ -55,7 +55,8 @@ void MainWindow::buildToolsBar() {
   const std::pair<Tool, const char*> tools[] = {{Tool::Navigate, "Navigate"}, {Tool::Distance, "Distance"},
                                                 {Tool::Angle, "Angle"},       {Tool::Rectangle, "Rectangle"},
                                                 {Tool::Ellipse, "Ellipse"},   {Tool::Freehand, "Freehand"},
-                                                {Tool::Paint, "Paint"},       {Tool::Erase, "Erase"}};
+                                                {Tool::Paint, "Paint"},       {Tool::Erase, "Erase"},
+                                                {Tool::Scissors, "Scissors"}};
   for (const auto& [tool, name] : tools) {
     QAction* a = bar->addAction(tr(name));
     a->setObjectName(QString("tool%1").arg(name));
@@ -68,14 +69,18 @@ void MainWindow::buildToolsBar() {
   QAction* undo = bar->addAction(tr("Undo"));
   undo->setObjectName("undo");
   undo->setShortcut(QKeySequence::Undo);
+  // Undo and Redo act on what the tool edits: the active segment under Paint, Erase and Scissors,
+  // the measurements otherwise.
   connect(undo, &QAction::triggered, this, [this] {
-    if (tools_.measurements) (void)tools_.measurements->undo();
+    if (segmentTool(tools_.tool) && tools_.editing) (void)tools_.editing->undo();
+    else if (tools_.measurements) (void)tools_.measurements->undo();
   });
   QAction* redo = bar->addAction(tr("Redo"));
   redo->setObjectName("redo");
   redo->setShortcut(QKeySequence::Redo);
   connect(redo, &QAction::triggered, this, [this] {
-    if (tools_.measurements) (void)tools_.measurements->redo();
+    if (segmentTool(tools_.tool) && tools_.editing) (void)tools_.editing->redo();
+    else if (tools_.measurements) (void)tools_.measurements->redo();
   });
   QAction* exportAction = bar->addAction(tr("Export..."));
   exportAction->setObjectName("exportMeasurements");

@@ -25,7 +25,8 @@ std::optional<view::MeasureKind> kindOf(Tool t) {
     case Tool::Freehand: return view::MeasureKind::Freehand;
     case Tool::Navigate:
     case Tool::Paint:
-    case Tool::Erase: break;
+    case Tool::Erase:
+    case Tool::Scissors: break;
   }
   return std::nullopt;
 }

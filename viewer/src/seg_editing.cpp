@@ -42,6 +42,16 @@ Status SegEditing::beginStroke(view::BrushMode mode) {
   return {};
 }
 
+Status SegEditing::scissors(const view::ScissorsCut& cut, view::ScissorsMode mode) {
+  const auto [index, segment] = state_.activeSegment();
+  if (index < 0) return makeError("seg.no_active", "choose or add a segment to cut");
+  auto e = entryOf(index);
+  if (!e.ok()) return e.error();
+  CVX_TRY((*e)->editor->scissors(static_cast<size_t>(segment), cut, mode));
+  state_.segmentationEdited(index);
+  return {};
+}
+
 Status SegEditing::dab(Vec3 centre, Vec3 normal) {
   if (!stroke_) return makeError("seg.edit_no_stroke", "a dab outside a stroke");
   view::BrushDisk d;

@@ -35,6 +35,10 @@ class SegEditing {
   Status endStroke();
   bool inStroke() const { return stroke_ != nullptr; }
 
+  // 3D scissors on the active segment (view::SegEditor::scissors): one undo step, journaled.
+  // seg.no_active, seg.edit_bad_polygon.
+  Status scissors(const view::ScissorsCut& cut, view::ScissorsMode mode);
+
   // Adds a segment (mask: voxels of the reference grid, or null for an empty one) to the active
   // segmentation on image layer 0, or to a new one; it becomes the active segment.
   Result<std::pair<int, int>> addSegment(Segment meta, const uint8_t* mask);

@@ -13,7 +13,11 @@ namespace cvx::viewer {
 // The measurement tools draw a measurement with the left button (Angle: three clicks, Freehand: a
 // drag); Paint and Erase brush the active segment (a disk in the view's plane, SegEditing); right
 // drag zooms and middle drag pans in every tool; a measurement's handle drags in every tool.
-enum class Tool { Navigate, Distance, Angle, Rectangle, Ellipse, Freehand, Paint, Erase };
+// Scissors: a lasso drawn with the left button in the 3D view cuts the active segment through the
+// whole volume (erases what projects inside; with Shift, keeps only that); 2D views navigate.
+enum class Tool { Navigate, Distance, Angle, Rectangle, Ellipse, Freehand, Paint, Erase, Scissors };
+// The tools that edit the active segment (Undo and Redo then act on the segment).
+inline bool segmentTool(Tool t) { return t == Tool::Paint || t == Tool::Erase || t == Tool::Scissors; }
 
 class SegEditing;
 

@@ -32,7 +32,7 @@ void ViewportGrid::setLayout(const view::Layout& layout) {
   for (size_t c = 0; c < layout.cells.size(); ++c) {
     QWidget* cell = nullptr;
     if (layout.cells[c].kind == view::CellKind::ThreeD) {
-      volume_ = new VolumeView(state_, this);
+      volume_ = new VolumeView(state_, tools_, this);
       volume_->setObjectName("viewport3d");
       cell = volume_;
     } else if (view < state_.viewCount()) {

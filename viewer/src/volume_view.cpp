@@ -12,8 +12,11 @@
 #include <cmath>
 
 #include <cvx/viewstate/crop_3d.h>
+#include <cvx/viewstate/seg_edit.h>
 #include <cvx/viewstate/seg_overlay.h>
 #include <cvx/viewstate/tf_presets.h>
+
+#include "seg_editing.h"
 
 namespace cvx::viewer {
 namespace {
@@ -35,7 +38,8 @@ QImage toQImage(const view::RgbaImage& im) {
 
 }  // namespace
 
-VolumeView::VolumeView(view::ViewerState& state, QWidget* parent) : QWidget(parent), state_(state) {
+VolumeView::VolumeView(view::ViewerState& state, ViewTools& tools, QWidget* parent)
+    : QWidget(parent), state_(state), tools_(tools) {
   setMinimumSize(200, 200);
   setFocusPolicy(Qt::StrongFocus);
   refine_ = new QTimer(this);
@@ -149,6 +153,11 @@ void VolumeView::paintEvent(QPaintEvent*) {
   drawCursor(p);
   drawMarker(p);
   if (state_.crop3d().shown) drawCrop(p);
+  if (lasso_.size() > 1) {  // the Scissors tool's lasso, closed back to its start
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setPen(QPen(QColor(255, 220, 0), 1.5, Qt::DashLine));
+    p.drawPolygon(lasso_.data(), static_cast<int>(lasso_.size()));
+  }
   if (!pickText_.isEmpty()) {
     p.setPen(QColor(200, 200, 200));
     p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignRight | Qt::AlignBottom, pickText_);
@@ -297,6 +306,11 @@ void VolumeView::wheelEvent(QWheelEvent* e) {
 }
 
 void VolumeView::mousePressEvent(QMouseEvent* e) {
+  if (tools_.tool == Tool::Scissors && tools_.editing && e->button() == Qt::LeftButton && !state_.layers().empty()) {
+    lassoing_ = true;
+    lasso_ = {e->position()};
+    return;
+  }
   rotating_ = e->button() == Qt::LeftButton && !state_.layers().empty();
   lastAt_ = pressAt_ = e->position().toPoint();
   dragging_ = false;
@@ -309,6 +323,11 @@ void VolumeView::mousePressEvent(QMouseEvent* e) {
 }
 
 void VolumeView::mouseMoveEvent(QMouseEvent* e) {
+  if (lassoing_) {
+    const QPointF d = e->position() - lasso_.back();
+    if (d.x() * d.x() + d.y() * d.y() >= 4) lasso_.push_back(e->position()), update();
+    return;
+  }
   if (!rotating_) return;
   if (!dragging_ && (e->position().toPoint() - pressAt_).manhattanLength() < kClickSlopPx) return;
   dragging_ = true;
@@ -329,6 +348,11 @@ void VolumeView::mouseMoveEvent(QMouseEvent* e) {
 }
 
 void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
+  if (lassoing_ && e->button() == Qt::LeftButton) {
+    lasso_.push_back(e->position());
+    cutWithLasso(e->modifiers() & Qt::ShiftModifier);
+    return;
+  }
   const bool click = rotating_ && !dragging_ && e->button() == Qt::LeftButton &&
                      (e->position().toPoint() - pressAt_).manhattanLength() < kClickSlopPx;
   rotating_ = dragging_ = false;
@@ -338,6 +362,20 @@ void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
     return;  // a click on a handle is no pick
   }
   if (click) pickAt(QPoint(static_cast<int>(std::floor(e->position().x())), static_cast<int>(std::floor(e->position().y()))));
+}
+
+void VolumeView::cutWithLasso(bool keepInside) {
+  lassoing_ = false;
+  std::vector<std::array<double, 2>> pixels;
+  for (const QPointF& q : lasso_) pixels.push_back({q.x(), q.y()});
+  lasso_.clear();
+  update();
+  if (state_.layers().empty() || !state_.layers().front().volume) return;
+  const Camera3D cam = view::orbitCamera(*state_.layers().front().volume, state_.camera3d());
+  const Status st = tools_.editing->scissors(view::scissorsCutOnImage(cam, pixels, width(), height()),
+                                             keepInside ? view::ScissorsMode::KeepInside : view::ScissorsMode::EraseInside);
+  pickText_ = st.ok() ? (keepInside ? tr("scissors: kept the inside") : tr("scissors: cut"))
+                      : QString::fromStdString(st.error().str());
 }
 
 }  // namespace cvx::viewer

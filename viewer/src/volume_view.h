@@ -7,20 +7,26 @@
 // A, P, L, R, S and I look from that side; an orientation marker shows the patient's axes. A click
 // (press and release within a few pixels) picks the first visible point under the mouse and moves
 // the session cursor there (render_3d.h, VolumeRenderer::pick). The key C shows or hides the crop
-// box (state.h, CropBox3D: its edges and face handles); a drag on a handle moves that face.
+// box (state.h, CropBox3D: its edges and face handles); a drag on a handle moves that face. With
+// the Scissors tool, a left drag draws a lasso that cuts the active segment through the volume
+// (SegEditing::scissors: erase inside; with Shift, keep inside) instead of rotating.
 #pragma once
 #include <atomic>
 #include <cstdint>
 #include <thread>
+#include <vector>
 
 #include <QImage>
 #include <QPoint>
+#include <QPointF>
 #include <QString>
 #include <QWidget>
 
 #include <cvx/viewstate/render_3d.h>
 #include <cvx/viewstate/seg_surfaces.h>
 #include <cvx/viewstate/state.h>
+
+#include "view_tools.h"
 
 class QTimer;
 
@@ -29,7 +35,7 @@ namespace cvx::viewer {
 class VolumeView : public QWidget {
   Q_OBJECT
  public:
-  explicit VolumeView(view::ViewerState& state, QWidget* parent = nullptr);
+  VolumeView(view::ViewerState& state, ViewTools& tools, QWidget* parent = nullptr);
   ~VolumeView() override;
   // The voxels changed (progressive loading): render again.
   void invalidate();
@@ -56,10 +62,12 @@ class VolumeView : public QWidget {
   void drawMarker(class QPainter& p);
   void drawCrop(class QPainter& p);
   void pickAt(QPoint at);
+  void cutWithLasso(bool keepInside);  // the Scissors tool's lasso, released
   void rebuildSurfaces();  // starts a build of the changed segments' surfaces
   void pollSurfaces();     // collects a finished build and redraws
 
   view::ViewerState& state_;
+  ViewTools& tools_;
   view::ViewerState::Subscription subscription_;
   view::VolumeRenderer coarse_;  // UI thread
   view::VolumeRenderer fine_;    // worker thread only, while busy_
@@ -81,6 +89,8 @@ class VolumeView : public QWidget {
   int cropFace_ = -1;      // the crop face whose handle is being dragged
   QString pickText_;
   QString error_;
+  std::vector<QPointF> lasso_;  // the Scissors tool's lasso while it is drawn (widget pixels)
+  bool lassoing_ = false;
 };
 
 }  // namespace cvx::viewer

@@ -189,6 +189,27 @@ void SegEditor::applyDisk(const BrushDisk& disk) {
               [&](uint32_t l, int64_t x, int64_t y, int64_t z) { touch(l, x, y, z); });
 }
 
+ScissorsCut scissorsCutOnImage(const Camera3D& c, const std::vector<std::array<double, 2>>& lasso, int width,
+                               int height) {
+  ScissorsCut cut;
+  const Vec3 f = normalized(c.center - c.eye);
+  cut.viewDirection = f;
+  cut.perspective = c.perspective;
+  cut.eye = c.eye;
+  const WorldRays r = worldRays(c, width, height);
+  if (!r.valid) return cut;  // no polygon: scissors() refuses it (seg.edit_bad_polygon)
+  for (const auto& p : lasso) {
+    // worldRays' (x, y) is pixel x's ray, through its centre (x + 0.5, y + 0.5) in image coordinates.
+    const double x = p[0] - 0.5, y = p[1] - 0.5;
+    const Vec3 o = r.o + r.ou * x + r.ov * y;
+    const Vec3 d = r.w + r.wu * x + r.wv * y;
+    const double along = dot(d, f);
+    if (!(std::abs(along) > 1e-12)) continue;
+    cut.polygon.push_back(o + d * (dot(c.center - o, f) / along));
+  }
+  return cut;
+}
+
 Status SegEditor::scissors(size_t segment, const ScissorsCut& cut, ScissorsMode mode) {
   if (stroke_.active) return makeError("seg.edit_no_stroke", "a stroke is open");
   CVX_TRY(checkSegment(segment));

@@ -34,6 +34,7 @@
 
 #include <cvx/core/error.h>
 #include <cvx/core/geometry.h>
+#include <cvx/core/raycast.h>
 #include <cvx/core/segmentation.h>
 #include <cvx/viewstate/seg_journal.h>
 
@@ -63,6 +64,13 @@ struct ScissorsCut {
   Vec3 eye;  // perspective: the eye point; voxels at or behind it never match
 };
 enum class ScissorsMode : uint8_t { EraseInside, KeepInside };
+
+// A lasso drawn on a width x height image of camera c (pixel coordinates, x right, y down, as
+// projectToPixel gives them) as a cut: each point is put where its ray (core's worldRays) meets
+// the plane through c.center facing the camera; the view direction, projection and eye are c's.
+// The cut then takes exactly the voxels whose centres project inside the lasso on that image.
+ScissorsCut scissorsCutOnImage(const Camera3D& c, const std::vector<std::array<double, 2>>& lasso, int width,
+                               int height);
 
 class SegEditor {
  public:
