@@ -14,6 +14,9 @@
 #include <QPainter>
 #include <QWheelEvent>
 
+#include <cvx/core/log.h>
+#include <cvx/viewstate/seg_edit.h>
+
 #include "viewport_grid.h"
 
 namespace cvx::viewer {
@@ -63,6 +66,7 @@ void PlaneView::paintEvent(QPaintEvent*) {
     p.setBrush(Qt::NoBrush);
     p.drawEllipse(QPointF(hover_), r, r);  // the brush
   }
+  lasso_.paint(p);
 }
 
 void PlaneView::wheelEvent(QWheelEvent* e) {
@@ -95,6 +99,11 @@ void PlaneView::mousePressEvent(QMouseEvent* e) {
     if (painting_) brushAt(e->position());
     return;
   }
+  if (button_ == Qt::LeftButton && !(e->modifiers() & Qt::ControlModifier) && tools_.editing &&
+      tools_.tool == Tool::Scissors) {
+    lasso_.begin(e->position());
+    return;
+  }
   measuring_ = button_ == Qt::LeftButton && !(e->modifiers() & Qt::ControlModifier) &&
                measure_.press(tools_, e->position(), width(), height());
   if (measuring_) update();
@@ -105,6 +114,10 @@ void PlaneView::mouseMoveEvent(QMouseEvent* e) {
   hover_ = at;
   if (painting_) {
     brushAt(e->position());
+    return;
+  }
+  if (lasso_.active()) {
+    if (lasso_.add(e->position())) update();
     return;
   }
   if (tools_.tool == Tool::Paint || tools_.tool == Tool::Erase) update();  // the brush outline follows
@@ -143,10 +156,28 @@ void PlaneView::brushAt(QPointF at) {
   (void)tools_.editing->dab(f.worldAt(at.x(), at.y()), n);
 }
 
+// The lasso on this view's plane cuts the active segment along the plane's normal (a parallel
+// projection): the voxels of every slice that fall inside it, seen along the normal.
+void PlaneView::cutWithLasso(QPointF end, bool keepInside) {
+  const auto pixels = lasso_.finish(end);
+  update();
+  const auto f = state_.pixelFrame(view_, width(), height());
+  view::ScissorsCut cut;
+  cut.viewDirection = normalized(cross(f.du, f.dv));
+  for (const auto& q : pixels) cut.polygon.push_back(f.worldAt(q[0], q[1]));
+  const Status st = tools_.editing->scissors(cut, keepInside ? view::ScissorsMode::KeepInside : view::ScissorsMode::EraseInside);
+  if (!st.ok()) log::warn(st.error().code + ": " + st.error().message);
+}
+
 void PlaneView::mouseReleaseEvent(QMouseEvent* e) {
   if (painting_ && e->button() == Qt::LeftButton) {
     (void)tools_.editing->endStroke();
     painting_ = false;
+    button_ = Qt::NoButton;
+    return;
+  }
+  if (lasso_.active() && e->button() == Qt::LeftButton) {
+    cutWithLasso(e->position(), e->modifiers() & Qt::ShiftModifier);
     button_ = Qt::NoButton;
     return;
   }

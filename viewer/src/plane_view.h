@@ -10,6 +10,7 @@
 #include <cvx/viewstate/render_view.h>
 #include <cvx/viewstate/state.h>
 
+#include "lasso.h"
 #include "measure_tool.h"
 #include "view_tools.h"
 
@@ -52,7 +53,9 @@ class PlaneView : public QWidget {
   bool dragged_ = false;
   bool measuring_ = false;  // the left button went to the measure tool
   bool painting_ = false;   // the left button is brushing a segment (Paint, Erase)
+  Lasso lasso_;             // the Scissors tool's lasso while it is drawn
   void brushAt(QPointF at);
+  void cutWithLasso(QPointF end, bool keepInside);
 };
 
 }  // namespace cvx::viewer

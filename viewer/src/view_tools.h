@@ -13,8 +13,9 @@ namespace cvx::viewer {
 // The measurement tools draw a measurement with the left button (Angle: three clicks, Freehand: a
 // drag); Paint and Erase brush the active segment (a disk in the view's plane, SegEditing); right
 // drag zooms and middle drag pans in every tool; a measurement's handle drags in every tool.
-// Scissors: a lasso drawn with the left button in the 3D view cuts the active segment through the
-// whole volume (erases what projects inside; with Shift, keeps only that); 2D views navigate.
+// Scissors: a lasso drawn with the left button cuts the active segment through the whole volume
+// along the line of sight (the 3D view's camera; a 2D view's normal): erases what projects inside,
+// with Shift keeps only that.
 enum class Tool { Navigate, Distance, Angle, Rectangle, Ellipse, Freehand, Paint, Erase, Scissors };
 // The tools that edit the active segment (Undo and Redo then act on the segment).
 inline bool segmentTool(Tool t) { return t == Tool::Paint || t == Tool::Erase || t == Tool::Scissors; }

@@ -153,11 +153,7 @@ void VolumeView::paintEvent(QPaintEvent*) {
   drawCursor(p);
   drawMarker(p);
   if (state_.crop3d().shown) drawCrop(p);
-  if (lasso_.size() > 1) {  // the Scissors tool's lasso, closed back to its start
-    p.setRenderHint(QPainter::Antialiasing, true);
-    p.setPen(QPen(QColor(255, 220, 0), 1.5, Qt::DashLine));
-    p.drawPolygon(lasso_.data(), static_cast<int>(lasso_.size()));
-  }
+  lasso_.paint(p);
   if (!pickText_.isEmpty()) {
     p.setPen(QColor(200, 200, 200));
     p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignRight | Qt::AlignBottom, pickText_);
@@ -307,8 +303,7 @@ void VolumeView::wheelEvent(QWheelEvent* e) {
 
 void VolumeView::mousePressEvent(QMouseEvent* e) {
   if (tools_.tool == Tool::Scissors && tools_.editing && e->button() == Qt::LeftButton && !state_.layers().empty()) {
-    lassoing_ = true;
-    lasso_ = {e->position()};
+    lasso_.begin(e->position());
     return;
   }
   rotating_ = e->button() == Qt::LeftButton && !state_.layers().empty();
@@ -323,9 +318,8 @@ void VolumeView::mousePressEvent(QMouseEvent* e) {
 }
 
 void VolumeView::mouseMoveEvent(QMouseEvent* e) {
-  if (lassoing_) {
-    const QPointF d = e->position() - lasso_.back();
-    if (d.x() * d.x() + d.y() * d.y() >= 4) lasso_.push_back(e->position()), update();
+  if (lasso_.active()) {
+    if (lasso_.add(e->position())) update();
     return;
   }
   if (!rotating_) return;
@@ -348,9 +342,8 @@ void VolumeView::mouseMoveEvent(QMouseEvent* e) {
 }
 
 void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
-  if (lassoing_ && e->button() == Qt::LeftButton) {
-    lasso_.push_back(e->position());
-    cutWithLasso(e->modifiers() & Qt::ShiftModifier);
+  if (lasso_.active() && e->button() == Qt::LeftButton) {
+    cutWithLasso(e->position(), e->modifiers() & Qt::ShiftModifier);
     return;
   }
   const bool click = rotating_ && !dragging_ && e->button() == Qt::LeftButton &&
@@ -364,11 +357,8 @@ void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
   if (click) pickAt(QPoint(static_cast<int>(std::floor(e->position().x())), static_cast<int>(std::floor(e->position().y()))));
 }
 
-void VolumeView::cutWithLasso(bool keepInside) {
-  lassoing_ = false;
-  std::vector<std::array<double, 2>> pixels;
-  for (const QPointF& q : lasso_) pixels.push_back({q.x(), q.y()});
-  lasso_.clear();
+void VolumeView::cutWithLasso(QPointF end, bool keepInside) {
+  const auto pixels = lasso_.finish(end);
   update();
   if (state_.layers().empty() || !state_.layers().front().volume) return;
   const Camera3D cam = view::orbitCamera(*state_.layers().front().volume, state_.camera3d());

@@ -26,6 +26,7 @@
 #include <cvx/viewstate/seg_surfaces.h>
 #include <cvx/viewstate/state.h>
 
+#include "lasso.h"
 #include "view_tools.h"
 
 class QTimer;
@@ -62,7 +63,7 @@ class VolumeView : public QWidget {
   void drawMarker(class QPainter& p);
   void drawCrop(class QPainter& p);
   void pickAt(QPoint at);
-  void cutWithLasso(bool keepInside);  // the Scissors tool's lasso, released
+  void cutWithLasso(QPointF end, bool keepInside);  // the Scissors tool's lasso, released at end
   void rebuildSurfaces();  // starts a build of the changed segments' surfaces
   void pollSurfaces();     // collects a finished build and redraws
 
@@ -89,8 +90,7 @@ class VolumeView : public QWidget {
   int cropFace_ = -1;      // the crop face whose handle is being dragged
   QString pickText_;
   QString error_;
-  std::vector<QPointF> lasso_;  // the Scissors tool's lasso while it is drawn (widget pixels)
-  bool lassoing_ = false;
+  Lasso lasso_;  // the Scissors tool's lasso while it is drawn
 };
 
 }  // namespace cvx::viewer
