@@ -53,16 +53,6 @@ Status writeSurface(const Segmentation& s, size_t index, const std::string& out,
 #endif
 }
 
-// The grids agree when the centres of the first and the last voxel are within 0.01 mm.
-bool sameGrid(const Volume& a, const Volume& b) {
-  for (int k = 0; k < 3; ++k)
-    if (a.dims()[k] != b.dims()[k]) return false;
-  const auto& d = a.dims();
-  for (const Vec3 v : {Vec3{0, 0, 0}, Vec3{double(d[0] - 1), double(d[1] - 1), double(d[2] - 1)}})
-    if (norm(a.geometry.worldAt(v.x, v.y, v.z) - b.geometry.worldAt(v.x, v.y, v.z)) > 0.01) return false;
-  return true;
-}
-
 // --mask FILE with --mask-segment N as a UInt8 mask (1 in) on the grid of `volume`; for a "seeds"
 // plugin (seeds true) the whole seed map instead: a label map's values as they are (0..255), or a
 // SEG's segments in their order as classes 1..n (a voxel in two segments keeps the first).
@@ -93,7 +83,7 @@ Result<std::shared_ptr<Volume>> loadMask(const std::string& file, int n, const V
   } else {
     auto labels = io::readImage(file);
     if (!labels.ok()) return labels.error();
-    if (!sameGrid(**labels, volume)) return makeError("seg.bad_mask", "the label map is not on the series' grid", file);
+    if (!io::sameGrid(**labels, volume)) return makeError("seg.bad_mask", "the label map is not on the series' grid", file);
     for (int64_t z = 0, k = 0; z < d[2]; ++z)
       for (int64_t y = 0; y < d[1]; ++y)
         for (int64_t x = 0; x < d[0]; ++x, ++k) {

@@ -74,4 +74,12 @@ Status levelSet(const Volume& vol, const Volume& initial, const hd::LevelSetPara
   return levelSetParams(p);
 }
 
+Result<std::shared_ptr<Volume>> makeMask(const Volume& like) {
+  auto r = Volume::create(PixelType::UInt8, {like.dims()[0], like.dims()[1], like.dims()[2], 1},
+                          VoxelInit::Uninitialized);
+  if (!r.ok()) return r.error();
+  (*r)->geometry = like.geometry;
+  return r;
+}
+
 }  // namespace cvx::seginputs

@@ -31,14 +31,7 @@ inline Status checkDevice(const DeviceVolume& in, const void* out) {
 
 inline int64_t voxelCount(const DeviceVolume& in) { return in.dims[0] * in.dims[1] * in.dims[2]; }
 
-// A new UInt8 mask of like's x, y, z dims, t = 1, its geometry (contents written by the caller).
-inline Result<VolumePtr> makeMask(const Volume& like) {
-  auto r = Volume::create(PixelType::UInt8, {like.dims()[0], like.dims()[1], like.dims()[2], 1},
-                          VoxelInit::Uninitialized);
-  if (!r.ok()) return r.error();
-  (*r)->geometry = like.geometry;
-  return r;
-}
+using seginputs::makeMask;
 
 // fn(T{}) with T the C++ type of a scalar PixelType.
 template <class Fn>

@@ -17,16 +17,6 @@ constexpr int kMaxLabel = 65535;
 
 Error bad(const std::string& why, const std::string& path) { return makeError("seg.bad_label_map", why, path); }
 
-// Same dims and the first and last voxel centres within 0.01 mm: the same grid.
-bool sameGrid(const Volume& a, const Volume& b) {
-  for (int i = 0; i < 3; ++i)
-    if (a.dims()[i] != b.dims()[i]) return false;
-  const auto& d = a.dims();
-  for (const Vec3 v : {Vec3{0, 0, 0}, Vec3{double(d[0] - 1), double(d[1] - 1), double(d[2] - 1)}})
-    if (norm(a.geometry.worldAt(v.x, v.y, v.z) - b.geometry.worldAt(v.x, v.y, v.z)) > 0.01) return false;
-  return true;
-}
-
 // A colour per label: hues 137.5 degrees apart (the golden angle), saturated and bright enough
 // for an overlay on grey.
 std::array<uint8_t, 3> labelColour(int label) {
@@ -46,6 +36,15 @@ std::array<uint8_t, 3> labelColour(int label) {
 }
 
 }  // namespace
+
+bool sameGrid(const Volume& a, const Volume& b) {
+  for (int i = 0; i < 3; ++i)
+    if (a.dims()[i] != b.dims()[i]) return false;
+  const auto& d = a.dims();
+  for (const Vec3 v : {Vec3{0, 0, 0}, Vec3{double(d[0] - 1), double(d[1] - 1), double(d[2] - 1)}})
+    if (norm(a.geometry.worldAt(v.x, v.y, v.z) - b.geometry.worldAt(v.x, v.y, v.z)) > 0.01) return false;
+  return true;
+}
 
 Status writeLabelMap(const Segmentation& seg, size_t layer, const std::string& path) {
   if (layer >= seg.layers().size())

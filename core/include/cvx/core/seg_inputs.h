@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The input checks every segmentation back end runs before it starts, with the codes of
-// docs/errors.md: cvx::seg (the CPU) and cvx::cuda::seg (the GPU) call these same functions, so
-// one bad input gets one code and one message whichever back end sees it.
+// What every segmentation back end shares before it starts: the input checks, with the codes of
+// docs/errors.md, and the output mask. cvx::seg (the CPU) and cvx::cuda::seg (the GPU) call these
+// same functions, so one bad input gets one code and one message whichever back end sees it.
 #pragma once
 #include <cstdint>
 
@@ -30,5 +30,9 @@ Status levelSetParams(const hd::LevelSetParams& p);
 // The level set: the intensity, a UInt8 initial region on the same grid (seg.size_mismatch), grids
 // below 2^30 per axis, positive spacing, then levelSetParams.
 Status levelSet(const Volume& vol, const Volume& initial, const hd::LevelSetParams& p, int64_t t);
+
+// A new UInt8 mask of like's x, y, z dims with t = 1 and a copy of its geometry. Contents are
+// uninitialised: the caller writes every voxel. volume.* errors.
+Result<std::shared_ptr<Volume>> makeMask(const Volume& like);
 
 }  // namespace cvx::seginputs

@@ -74,6 +74,10 @@ Result<Segmentation> readRtStruct(const std::string& path, const Volume& referen
 // through io's writers), with the segmentation's geometry. Errors: seg.no_layer, format.*.
 Status writeLabelMap(const Segmentation& seg, size_t layer, const std::string& path);
 
+// Same x, y, z dims and the first and last voxel centres within 0.01 mm: a and b are on one grid
+// (a label map on its series' grid).
+bool sameGrid(const Volume& a, const Volume& b);
+
 // Reads a label map (.nii.gz / .nii / .nrrd / .mha, through io's readers) onto the grid of
 // `reference`: one segment per label value 1..65535 present, named "Label N" with SegmentNumber N
 // (up to 255 labels per layer). A map on the reference's grid (same dims, the first and last voxel

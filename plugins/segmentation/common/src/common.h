@@ -41,15 +41,7 @@ inline void addTotal(Progress* p, int64_t n) {
   if (p) p->setTotal(p->total() + n);
 }
 
-// A new UInt8 mask of v's x, y, z dims with t = 1 and a copy of its geometry. Contents are
-// uninitialised: the caller writes every voxel.
-inline Result<VolumePtr> makeMask(const Volume& like) {
-  auto r = Volume::create(PixelType::UInt8, {like.dims()[0], like.dims()[1], like.dims()[2], 1},
-                          VoxelInit::Uninitialized);
-  if (!r.ok()) return r.error();
-  (*r)->geometry = like.geometry;
-  return r;
-}
+using seginputs::makeMask;  // a new UInt8 mask on like's grid, contents uninitialised
 
 // fn(workerIndex, block) for every block in [0, blocks), spread over the global pool; each worker
 // index is used by one thread at a time, so per-worker scratch needs no lock. Stops handing out
