@@ -101,18 +101,28 @@ __global__ void histogramKernel(const T* __restrict__ v, int64_t n, hd::Bins bin
     if (local[b]) atomicAdd(&counts[b], static_cast<unsigned long long>(local[b]));
 }
 
-// 1 for the upper class: the voxel's bin (hd::binOf, NaN in bin 0 as on the CPU) is above `last`.
+// The last bin of each class but the top one (cvx::otsuSplit's answer), by value to the kernel.
+struct ClassEnds {
+  int last[7];
+  int count;
+};
+
+// The voxel's class: how many class ends lie below its bin (hd::binOf, NaN in bin 0 as on the CPU).
 template <class T>
-__global__ void classifyKernel(const T* __restrict__ v, int64_t n, hd::Bins bins, int last,
+__global__ void classifyKernel(const T* __restrict__ v, int64_t n, hd::Bins bins, ClassEnds ends,
                                uint8_t* __restrict__ out) {
   for (int64_t i = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; i < n;
-       i += int64_t{gridDim.x} * blockDim.x)
-    out[i] = hd::binOf(bins, static_cast<double>(v[i])) > last ? 1 : 0;
+       i += int64_t{gridDim.x} * blockDim.x) {
+    const int b = hd::binOf(bins, static_cast<double>(v[i]));
+    uint8_t c = 0;
+    for (int k = 0; k < ends.count; ++k) c += b > ends.last[k];
+    out[i] = c;
+  }
 }
 
-// The device part of Otsu: counts, then the split, then the mask into out.
+// The device part of (multi-)Otsu: counts, then the split into `classes`, then the classes into out.
 template <class T>
-Status otsuDevice(const T* dv, int64_t n, int binsWanted, uint8_t* dOut, OtsuResult& r) {
+Status otsuDevice(const T* dv, int64_t n, int binsWanted, int classes, uint8_t* dOut, MultiOtsuResult& r) {
   DeviceBytes dMinMax, dCounts;
   CVX_CUDA_TRY(cudaMalloc(&dMinMax.p, 2 * sizeof(int)));
   const int init[2] = {INT_MAX, INT_MIN};
@@ -146,10 +156,19 @@ Status otsuDevice(const T* dv, int64_t n, int binsWanted, uint8_t* dOut, OtsuRes
   std::vector<unsigned long long> c(static_cast<size_t>(bins));
   CVX_CUDA_TRY(cudaMemcpy(c.data(), dCounts.p, sizeof(unsigned long long) * bins, cudaMemcpyDeviceToHost));
   r.counts.assign(c.begin(), c.end());
-  const int last = otsuSplit(r.counts.data(), h, 2)[0];
-  r.threshold = hd::binEdge(h, last + 1);
+  if (static_cast<double>(classes - 2) * bins * bins > 2e9)
+    return makeError("seg.bad_bins", std::to_string(bins) + " bins are too many for " + std::to_string(classes) +
+                                         " classes (classes - 2) x bins^2 <= 2e9");
+  if (bins < classes) return makeError("seg.bad_bins", "fewer bins than classes");
+  const std::vector<int> last = otsuSplit(r.counts.data(), h, classes);
+  ClassEnds ends{};
+  ends.count = static_cast<int>(last.size());
+  for (size_t k = 0; k < last.size(); ++k) {
+    ends.last[k] = last[k];
+    r.thresholds.push_back(hd::binEdge(h, last[k] + 1));
+  }
   r.bins = bins;
-  classifyKernel<T><<<grid, kThreads>>>(dv, n, h, last, dOut);
+  classifyKernel<T><<<grid, kThreads>>>(dv, n, h, ends, dOut);
   CVX_CUDA_TRY(cudaGetLastError());
   return {};
 }
@@ -177,20 +196,33 @@ Result<VolumePtr> threshold(const Volume& vol, double lo, double hi, int64_t t, 
                  [&](const DeviceVolume& in, uint8_t* out) { return thresholdDevice(in, lo, hi, out); });
 }
 
-Result<OtsuResult> otsu(const Volume& vol, int bins, int64_t t, Timing* timing) {
+Result<MultiOtsuResult> multiOtsu(const Volume& vol, int classes, int bins, int64_t t, Timing* timing) {
   CVX_TRY(seginputs::intensity(vol, t));
+  if (classes < 2 || classes > 8)
+    return makeError("seg.bad_classes", "multi-Otsu splits into 2..8 classes, not " + std::to_string(classes));
   if (bins < 0 || bins == 1 || bins > kMaxBins)
     return makeError("seg.bad_bins", "the bin count must be 0 (automatic) or 2.." + std::to_string(kMaxBins) +
                                          ", not " + std::to_string(bins));
-  OtsuResult r;
-  auto mask = hostRun(vol, t, timing, [&](const DeviceVolume& in, uint8_t* out) {
+  MultiOtsuResult r;
+  auto labels = hostRun(vol, t, timing, [&](const DeviceVolume& in, uint8_t* out) {
     return withType(in.type, [&](auto tag) {
       using T = decltype(tag);
-      return otsuDevice<T>(static_cast<const T*>(in.voxels), voxelCount(in), bins, out, r);
+      return otsuDevice<T>(static_cast<const T*>(in.voxels), voxelCount(in), bins, classes, out, r);
     });
   });
-  if (!mask.ok()) return mask.error();
-  r.mask = *mask;
+  if (!labels.ok()) return labels.error();
+  r.labels = *labels;
+  return r;
+}
+
+Result<OtsuResult> otsu(const Volume& vol, int bins, int64_t t, Timing* timing) {
+  auto m = multiOtsu(vol, 2, bins, t, timing);
+  if (!m.ok()) return m.error();
+  OtsuResult r;
+  r.threshold = m->thresholds[0];
+  r.bins = m->bins;
+  r.counts = std::move(m->counts);
+  r.mask = m->labels;
   return r;
 }
 

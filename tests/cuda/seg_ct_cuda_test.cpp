@@ -78,6 +78,11 @@ void compareAll(const cvx::Volume& v, cvx::seg::Index3 lungSeed, const std::stri
   EXPECT_EQ(co->threshold, go->threshold);
   EXPECT_EQ(co->bins, go->bins);
   expectSameLabels(*co->mask, *go->mask, name + " otsu");
+  auto cm = cvx::seg::multiOtsu(v, 4, 0);
+  auto gm = gpu::multiOtsu(v, 4, 0);
+  ASSERT_TRUE(cm.ok() && gm.ok()) << (gm.ok() ? "" : gm.error().str());
+  EXPECT_EQ(cm->thresholds, gm->thresholds);
+  expectSameLabels(*cm->labels, *gm->labels, name + " multi-otsu 4 classes");
   auto cd = cvx::seg::dilate(**cb, 2.0);
   auto gd = gpu::dilate(**cb, 2.0);
   ASSERT_TRUE(cd.ok() && gd.ok());

@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -226,6 +228,35 @@ TEST(SegCuda, OtsuEqualsCpu) {
   auto f = gpu::otsu(*flat);
   ASSERT_FALSE(f.ok());
   EXPECT_EQ(f.error().code, "seg.flat_histogram");
+}
+
+// Multi-Otsu: the same thresholds and classes as the CPU for 3 to 5 classes, and the CPU's codes
+// for bad class and bin counts.
+TEST(SegCuda, MultiOtsuEqualsCpu) {
+  auto base = spheres(90, 70, 40, {0.7, 0.8, 1.5}, 120);
+  CVX_NEED_GPU();
+  for (cvx::PixelType t : {cvx::PixelType::Int16, cvx::PixelType::Float32}) {
+    auto v = convert(*base, t);
+    for (int classes : {3, 4, 5}) {
+      const int bins = t == cvx::PixelType::Float32 ? 0 : 128;
+      auto c = cvx::seg::multiOtsu(*v, classes, bins);
+      auto g = gpu::multiOtsu(*v, classes, bins);
+      ASSERT_TRUE(c.ok() && g.ok()) << (g.ok() ? "" : g.error().str());
+      const std::string what = std::string("multi-otsu ") + cvx::toString(t) + " classes " + std::to_string(classes);
+      EXPECT_EQ(c->thresholds, g->thresholds) << what;
+      EXPECT_EQ(g->counts, ruleCounts(*v, bins)) << what;
+      expectSameLabels(*c->labels, *g->labels, what);
+    }
+  }
+  for (auto [classes, bins, code] : {std::tuple{1, 0, "seg.bad_classes"}, std::tuple{9, 0, "seg.bad_classes"},
+                                     std::tuple{4, 1, "seg.bad_bins"}, std::tuple{5, 4, "seg.bad_bins"}}) {
+    auto c = cvx::seg::multiOtsu(*base, classes, bins);
+    auto g = gpu::multiOtsu(*base, classes, bins);
+    ASSERT_FALSE(c.ok());
+    ASSERT_FALSE(g.ok());
+    EXPECT_EQ(c.error().code, code);
+    EXPECT_EQ(g.error().code, code);
+  }
 }
 
 }  // namespace

@@ -137,24 +137,26 @@ TEST(PluginBackends, AutoWithoutADeviceTakesTheCpuQuietlyButCudaAsksAloud) {
 
 TEST(PluginBackends, ACpuOnlyPluginRunsOnTheCpuUnderAutoAndRefusesCuda) {
   PluginHost host;
-  host.discover({CVX_PLUGIN_DIR});
+  host.discover({CVX_TEST_PLUGIN_DIR});
   auto input = phantom();
   RunReport report;
   RunOptions o;
   o.report = &report;
-  o.backend = "auto";
-  auto r = host.segment("otsu", *input, params(host, "otsu", {}), nullptr, o);
-  ASSERT_TRUE(r.ok()) << r.error().str();
+  o.backend = "auto";  // test.throw: CPU only; its run throws, which says that the CPU ran it
+  auto r = host.segment("test.throw", *input, {}, nullptr, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "plugin.exception");
   EXPECT_EQ(report.backend, "cpu");
   EXPECT_TRUE(report.warnings.empty());
   o.backend = "cuda";
-  r = host.segment("otsu", *input, params(host, "otsu", {}), nullptr, o);
+  r = host.segment("test.throw", *input, {}, nullptr, o);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "plugin.bad_backend");
   EXPECT_FALSE(host.cudaDisabled());
 }
 
-// Every real plugin that lists "cuda": its labels on "cuda" equal its labels on "cpu", byte for byte.
+// Every real plugin lists "cuda" in a CUDA build: its labels on "cuda" equal its labels on "cpu", byte
+// for byte.
 TEST(PluginBackends, PluginsWithCudaGiveTheCpuLabels) {
   PluginHost host;
   host.discover({CVX_PLUGIN_DIR});
@@ -175,6 +177,7 @@ TEST(PluginBackends, PluginsWithCudaGiveTheCpuLabels) {
       {"islands", {{"operation", "remove_small"}, {"min_ml", "0.01"}, {"connectivity", "6"}}, seg.get()},
       {"levelset", {{"lower", "150"}, {"upper", "300"}, {"max_iterations", "40"}}, seg.get()},
       {"growcut", {{"margin_mm", "6"}}, seeds.get()},
+      {"otsu", {{"classes", "3"}, {"from_class", "2"}}, nullptr},
   };
   int withCuda = 0;
   for (const auto& c : cases) {

@@ -159,8 +159,8 @@ TEST_F(Hosts, ParametersAreValidatedBeforeTheRun) {
 
 TEST_F(Hosts, BackEndPhaseAndPixelTypeAreChecked) {
   cvx::plugin::RunOptions cuda;
-  cuda.backend = "cuda";  // otsu (multi-Otsu) has no CUDA back end in any build
-  auto r = host.segment("otsu", *ramp(), {}, nullptr, cuda);
+  cuda.backend = "cuda";  // test.throw has only the CPU back end
+  auto r = host.segment("test.throw", *ramp(), {}, nullptr, cuda);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "plugin.bad_backend");
   cvx::plugin::RunOptions phase;

@@ -9,6 +9,9 @@
 #include <cvx/core/plugin/plugin.h>
 #include <cvx/seg/plugin_support.h>
 #include <cvx/seg/segment.h>
+#if CVX_SEG_WITH_CUDA
+#include <cvx/cuda/segment.h>
+#endif
 
 namespace {
 
@@ -25,9 +28,18 @@ void otsu(cvx::plugin::SegmentRun& run) {
   sp::storedRange(run, 0, 0);  // checks the slope
   const bool reversed = run.input().valueSlope < 0;
   const auto input = sp::borrowInput(run);
-  const auto r =
-      sp::bridged(run, [&](cvx::Progress* p) { return cvx::seg::multiOtsu(*input, classes, bins, 0, p); });
-  const uint8_t* c = r.labels->as<uint8_t>();
+  const auto onCpu = [&] {
+    return sp::bridged(run, [&](cvx::Progress* p) { return cvx::seg::multiOtsu(*input, classes, bins, 0, p); })
+        .labels;
+  };
+#if CVX_SEG_WITH_CUDA
+  const auto labels = run.onCuda()
+                          ? sp::onDevice(run, [&] { return cvx::cuda::seg::multiOtsu(*input, classes, bins); }).labels
+                          : onCpu();
+#else
+  const auto labels = onCpu();
+#endif
+  const uint8_t* c = labels->as<uint8_t>();
   uint8_t* out = run.labels();
   const int64_t n = run.voxelCount();
   for (int64_t i = 0; i < n; ++i) {

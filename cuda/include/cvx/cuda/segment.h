@@ -75,6 +75,17 @@ struct OtsuResult {
   VolumePtr mask;
 };
 Result<OtsuResult> otsu(const Volume& vol, int bins = 0, int64_t t = 0, Timing* timing = nullptr);
+// Multi-Otsu (cvx::seg::multiOtsu): the same histogram, cvx::otsuSplit into `classes` (2..8;
+// seg.bad_classes, and seg.bad_bins as the CPU for too many bins), each voxel's class (0 ..
+// classes - 1: the number of class ends below its bin) written on the device.
+struct MultiOtsuResult {
+  std::vector<double> thresholds;  // classes - 1 of them, increasing
+  int bins = 0;
+  std::vector<int64_t> counts;
+  VolumePtr labels;  // UInt8, 0 .. classes - 1
+};
+Result<MultiOtsuResult> multiOtsu(const Volume& vol, int classes, int bins = 0, int64_t t = 0,
+                                  Timing* timing = nullptr);
 
 // Connected components of a UInt8 mask (not 0 = foreground), 6 or 26: labels[i] is 0 for the
 // background and 1..count() for the components, numbered in the raster order of each component's
