@@ -34,19 +34,41 @@ inline void storePixel(const hd::PixelResult& r, size_t i, float* rgba, float* d
 
 // One tile; flatten: g++ does not always inline CVX_HD_INLINE (plain `inline` on the host) here.
 template <class Sampler, class Sampler2>
-[[gnu::flatten]] void tilePixels(const hd::RaycastParams& p, const hd::TransferFunction1D& tf, const Sampler& s,
-                                 const Sampler2* s2, int x0, int y0, int x1, int y1, int width, float* rgba,
-                                 float* depth, float* value) {
+[[gnu::always_inline]] inline void tileLoop(const hd::RaycastParams& p, const hd::TransferFunction1D& tf,
+                                            const Sampler& s, const Sampler2* s2, int x0, int y0, int x1, int y1,
+                                            int width, float* rgba, float* depth, float* value) {
   for (int y = y0; y < y1; ++y)
     for (int x = x0; x < x1; ++x)
       storePixel(hd::shadePixel(p, tf, s, s2, x, y), static_cast<size_t>(y) * width + x, rgba, depth, value);
 }
+template <class Sampler, class Sampler2>
+[[gnu::flatten]] void tilePixels(const hd::RaycastParams& p, const hd::TransferFunction1D& tf, const Sampler& s,
+                                 const Sampler2* s2, int x0, int y0, int x1, int y1, int width, float* rgba,
+                                 float* depth, float* value) {
+  tileLoop(p, tf, s, s2, x0, y0, x1, y1, width, rgba, depth, value);
+}
+#if CVX_AVX2_KERNELS
+// The tiles of a batch sampler (Avx2Batch, run only on AVX2 CPUs): the whole ray loop compiled for
+// AVX2, so that the sampler inlines into it and the scalar code gets VEX encoding and SSE4.1
+// rounding. No FMA: target("avx2") does not enable it, so no operation is contracted and every
+// value stays bit for bit the scalar path's. flatten keeps every callee inside this function.
+template <class Sampler, class Sampler2>
+__attribute__((target("avx2"), flatten)) void tilePixelsAvx2(const hd::RaycastParams& p,
+                                                             const hd::TransferFunction1D& tf, const Sampler& s,
+                                                             const Sampler2* s2, int x0, int y0, int x1, int y1,
+                                                             int width, float* rgba, float* depth, float* value) {
+  tileLoop(p, tf, s, s2, x0, y0, x1, y1, width, rgba, depth, value);
+}
+#endif
 
 // Tiles of pixels on the pool with sampler s (and s2, the fused second volume's, or null).
 template <class Sampler, class Sampler2>
 Status tiles(const hd::RaycastParams& p, const hd::TransferFunction1D& tf, const Sampler& s, const Sampler2* s2,
              int width, int height, float* rgba, float* depth, float* value, ThreadPool& pool) {
   return forTiles(width, height, pool, [&](int x0, int y0, int x1, int y1) {
+#if CVX_AVX2_KERNELS
+    if constexpr (hd::BatchOf<Sampler>::n > 1) return tilePixelsAvx2(p, tf, s, s2, x0, y0, x1, y1, width, rgba, depth, value);
+#endif
     tilePixels(p, tf, s, s2, x0, y0, x1, y1, width, rgba, depth, value);
   });
 }

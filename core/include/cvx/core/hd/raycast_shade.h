@@ -179,6 +179,21 @@ CVX_HD_INLINE void compositeSpan(const RaycastParams& p, const TransferFunction1
     } else {
       v = s.sample(q);
     }
+    if constexpr (kB > 1) {
+      // A run of samples below clearBelow after one: tfStep would only move the cursor's value and
+      // draw nothing, so the run is consumed here, as far as the batch holds it, before the ray's
+      // end and the next brick check (the batch's samples all lie before kEnd).
+      if (s2 == nullptr && v <= tf.clearBelow && cur.started && cur.v <= tf.clearBelow && (!skip || t < tCheck)) {
+        cur.v = v;
+        while (at < have && batch[at] <= tf.clearBelow) {
+          const float tn = t0 + (static_cast<float>(k + 1) + j) * step;
+          if (!(tn < t1) || (skip && !(tn < tCheck))) break;
+          cur.v = batch[at++];
+          ++k;
+        }
+        continue;
+      }
+    }
     Rgba seg = tfStep(tf, cur, v, step);
     if (seg.a > 0.0f && p.tf2.nodes) {
       // The envelope let it through: the 2D table at (value, |gradient|).
