@@ -67,7 +67,7 @@ CvxRun runCvx(const Volume& v, const VolumeLook& look, const RenderSetup& s, con
         raycastParams(v.geometry, v.dims(), orbitCamera(v, s, std::max(i, 0)), s.width, s.height);
     p.stepMm = float(look.sampleMm);
     p.shading = look.shading;
-    p.mode = hd::RenderMode::Composite;
+    p.mode = look.mip ? hd::RenderMode::Mip : hd::RenderMode::Composite;
     p.jitter = false;  // samples at segment midpoints: t0 + (k + 0.5) * step
     if (bricks) p.bricks = *bricks;
     const auto t0 = Clock::now();

@@ -13,4 +13,9 @@ std::vector<TfPoint> boneTransferFunction() {
           {3071, 1.0f, 1.0f, 1.0f, 0.85f}};
 }
 
+std::vector<TfPoint> mipTransferFunction() {
+  // A grey ramp from air to dense bone, opaque everywhere (a MIP shows the maximum's colour).
+  return {{-1000, 0.0f, 0.0f, 0.0f, 1.0f}, {2000, 1.0f, 1.0f, 1.0f, 1.0f}, {3071, 1.0f, 1.0f, 1.0f, 1.0f}};
+}
+
 }  // namespace cvx::bench

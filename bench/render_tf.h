@@ -12,5 +12,7 @@ namespace cvx::bench {
 
 // The benchmark's CT bone-like transfer function (HU; alpha per unit distance).
 std::vector<TfPoint> boneTransferFunction();
+// bench_render --mip: grey from -1000 HU (black) to 2000 HU (white), alpha 1.
+std::vector<TfPoint> mipTransferFunction();
 
 }  // namespace cvx::bench

@@ -92,7 +92,10 @@ VtkVolume::VtkVolume(const Volume& v, unsigned threads, const VolumeLook& look, 
   d.property->SetSpecularPower(look.shading.power);
 
   d.mapper->SetInputData(d.image);
-  d.mapper->SetBlendModeToComposite();
+  if (look.mip)
+    d.mapper->SetBlendModeToMaximumIntensity();
+  else
+    d.mapper->SetBlendModeToComposite();
   d.mapper->AutoAdjustSampleDistancesOff();
   d.mapper->LockSampleDistanceToInputSpacingOff();
   d.mapper->SetSampleDistance(float(look.sampleMm));

@@ -21,6 +21,7 @@ struct VolumeLook {
   double unitMm = 1;            // the points' alpha is per this distance
   double sampleMm = 0.5;        // along each ray
   hd::Shading shading;
+  bool mip = false;  // maximum intensity projection: the colour of each ray's maximum (alpha unused)
 };
 
 class VtkVolume {

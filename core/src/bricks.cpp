@@ -144,8 +144,10 @@ std::vector<uint8_t> brickSkipMap(const BrickRanges& r, const TransferTable& tf)
 
 hd::BrickMap brickMapView(const BrickRanges& r, const std::vector<uint8_t>& skip) {
   hd::BrickMap m;
-  if (skip.empty() || skip.size() != r.minMax.size() / 2) return m;
-  m.skip = skip.data();
+  const size_t n = static_cast<size_t>(r.bx) * r.by * r.bz;
+  if (n == 0 || r.minMax.size() != 2 * n) return m;
+  m.skip = skip.size() == n ? skip.data() : nullptr;
+  m.range = r.minMax.data();
   m.bx = r.bx;
   m.by = r.by;
   m.bz = r.bz;

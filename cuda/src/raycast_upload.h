@@ -23,14 +23,15 @@ inline Status upload(DeviceBytes& d, const void* host, size_t n) {
 }
 
 struct DeviceTables {
-  DeviceBytes nodes, integral, tf2, bricks, depthIn, nodes2, integral2;
+  DeviceBytes nodes, integral, tf2, bricks, brickRange, depthIn, nodes2, integral2;
 };
 
 // fused: p.fusion's transfer function is copied too.
 inline Status uploadTables(hd::RaycastParams& p, hd::TransferFunction1D& tf, bool fused, size_t pixels,
                            DeviceTables& d) {
   const size_t tfBytes = static_cast<size_t>(tf.n) * sizeof(hd::TfNode);
-  const size_t brickBytes = p.bricks.skip ? static_cast<size_t>(p.bricks.bx) * p.bricks.by * p.bricks.bz : 0;
+  const size_t bricks = static_cast<size_t>(p.bricks.bx) * p.bricks.by * p.bricks.bz;
+  const size_t brickBytes = p.bricks.skip ? bricks : 0, rangeBytes = p.bricks.range ? 2 * bricks * sizeof(float) : 0;
   const size_t tf2Bytes =
       p.tf2.nodes ? static_cast<size_t>(p.tf2.nv) * static_cast<size_t>(p.tf2.ng) * sizeof(hd::TfNode) : 0;
   if (fused) {
@@ -44,11 +45,13 @@ inline Status uploadTables(hd::RaycastParams& p, hd::TransferFunction1D& tf, boo
   CVX_TRY(upload(d.nodes, tf.nodes, tfBytes));
   CVX_TRY(upload(d.integral, tf.integral, tf.integral ? tfBytes : 0));
   CVX_TRY(upload(d.bricks, p.bricks.skip, brickBytes));
+  CVX_TRY(upload(d.brickRange, p.bricks.range, rangeBytes));
   CVX_TRY(upload(d.tf2, p.tf2.nodes, tf2Bytes));
   CVX_TRY(upload(d.depthIn, p.depthIn, p.depthIn ? pixels * sizeof(float) : 0));
   tf.nodes = static_cast<const hd::TfNode*>(d.nodes.p);
   tf.integral = static_cast<const hd::TfNode*>(d.integral.p);
   p.bricks.skip = static_cast<const uint8_t*>(d.bricks.p);
+  p.bricks.range = static_cast<const float*>(d.brickRange.p);
   p.tf2.nodes = static_cast<const hd::TfNode*>(d.tf2.p);
   p.depthIn = static_cast<const float*>(d.depthIn.p);
   return {};

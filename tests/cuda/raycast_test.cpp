@@ -102,6 +102,11 @@ TEST(CudaRaycast, MatchesTheCpuBackEnd) {
   p.bricks = {};
   p.mode = cvx::hd::RenderMode::Mip;
   compare(*v, p, tf);
+  p.bricks = cvx::brickMapView(r, {});  // MIP and MinIP pass over bricks by their ranges
+  compare(*v, p, tf);
+  p.mode = cvx::hd::RenderMode::MinIp;
+  compare(*v, p, tf);
+  p.bricks = {};
   p.mode = cvx::hd::RenderMode::Isosurface;
   p.isoValue = 300;
   compare(*v, p, tf);
@@ -136,6 +141,8 @@ TEST(CudaRaycast, OutOfCoreMatchesTheCpuBackEndInCore) {
   const std::vector<uint8_t> skip = cvx::brickSkipMap(r, table);
   p.bricks = cvx::brickMapView(r, skip);
   compare(*v, p, table.view(), nullptr, 10);  // 10 of 48 slices resident: at least 4 slabs
+  p.mode = cvx::hd::RenderMode::Mip;  // the ranges' leaps carried from slab to slab
+  compare(*v, p, table.view(), nullptr, 10);
   p.mode = cvx::hd::RenderMode::Isosurface;
   p.isoValue = 300;
   compare(*v, p, table.view(), nullptr, 10);

@@ -51,6 +51,8 @@ class RaycastSlabs : public cvx::test::AtSimdLevel {
                           {"composite skip jitter", RenderMode::Composite, true, true},
                           {"mip", RenderMode::Mip, false, true},
                           {"minip", RenderMode::MinIp, false, false},
+                          {"mip ranges jitter", RenderMode::Mip, true, true},
+                          {"minip ranges", RenderMode::MinIp, true, false},
                           {"average", RenderMode::Average, false, true},
                           {"iso", RenderMode::Isosurface, false, true}};
     const int w = 67, h = 59;

@@ -214,7 +214,7 @@ TEST(RaycastCpu, EmptySpaceSkippingKeepsEveryPixel) {
       p.shading.on = true;
       p.jitter = jitter;
       const Image plain = render(*v, p, tf, 90, 90);
-      p.bricks = {skip.data(), ranges.bx, ranges.by, ranges.bz, ranges.size};
+      p.bricks = {skip.data(), nullptr, ranges.bx, ranges.by, ranges.bz, ranges.size};
       const Image skipped = render(*v, p, tf, 90, 90);
       int drawn = 0;
       for (size_t i = 0; i < plain.depth.size(); ++i) {

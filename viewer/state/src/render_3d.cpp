@@ -172,7 +172,7 @@ hd::RaycastParams VolumeRenderer::params(const TransferPreset& preset, const Cam
   p.shading.specular = static_cast<float>(preset.shading.specular);
   p.shading.power = static_cast<float>(preset.shading.power);
   p.jitter = q.jitter;
-  if (q.skipEmpty && !preset.mip) p.bricks = brickMapView(ranges_, skip_);
+  if (q.skipEmpty) p.bricks = brickMapView(ranges_, skip_);  // MIP passes bricks by their ranges
   if (!preset.mip) p.tf2 = table2_.view();  // no nodes: 1D
   return p;
 }

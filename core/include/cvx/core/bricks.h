@@ -27,7 +27,8 @@ BrickRanges brickRanges(const Volume& v, int64_t phase, int size = 4);
 // (255 at most; 255 everywhere when none is).
 std::vector<uint8_t> brickSkipMap(const BrickRanges& r, const TransferTable& tf);
 
-// The map viewed for hd (null skip when the vectors are empty).
+// The map viewed for hd: the ranges (MIP and MinIP skipping) and the skip entries (composite; null
+// when skip does not have one entry per brick); nothing when the ranges are empty.
 hd::BrickMap brickMapView(const BrickRanges& r, const std::vector<uint8_t>& skip);
 
 }  // namespace cvx

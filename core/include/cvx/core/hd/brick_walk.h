@@ -11,8 +11,12 @@ namespace cvx::hd {
 // Brick (bx, by, bz) holds voxels [b * size, (b + 1) * size) per axis. skip[b]: 0 when the brick may
 // be visible; k >= 1 when every brick within chessboard distance k - 1 of it (a cube of 2k - 1
 // bricks per side) is empty (cvx::brickSkipMap).
+// range[2 * b], range[2 * b + 1]: the min and max modality value a sample in brick b (or within half
+// a voxel of it) can take (cvx::BrickRanges), for MIP and MinIP: a brick whose max (min) cannot beat
+// the ray's maximum (minimum) so far is passed over.
 struct BrickMap {
-  const uint8_t* skip = nullptr;  // bx * by * bz entries, x fastest; null: no skipping
+  const uint8_t* skip = nullptr;  // bx * by * bz entries, x fastest; null: no skipping (composite)
+  const float* range = nullptr;   // 2 * bx * by * bz values; null: no skipping (MIP and MinIP)
   int bx = 0, by = 0, bz = 0;
   int size = 4;  // voxels per brick edge
 };
@@ -50,14 +54,16 @@ CVX_HD_INLINE int brickOf(float c, float invSize, int count) {
   return b < count - 1 ? b : count - 1;
 }
 
-// The skip entry of the brick holding q, and that brick.
-CVX_HD_INLINE int brickSkipAt(const BrickWalk& w, Vec3f q, int b[3]) {
+// The index of the brick holding q, and that brick.
+CVX_HD_INLINE int64_t brickIndexAt(const BrickWalk& w, Vec3f q, int b[3]) {
   const BrickMap& m = *w.m;
   b[0] = brickOf(q.x, w.invSize, m.bx);
   b[1] = brickOf(q.y, w.invSize, m.by);
   b[2] = brickOf(q.z, w.invSize, m.bz);
-  return m.skip[(static_cast<int64_t>(b[2]) * m.by + b[1]) * m.bx + b[0]];
+  return (static_cast<int64_t>(b[2]) * m.by + b[1]) * m.bx + b[0];
 }
+// The skip entry of the brick holding q, and that brick.
+CVX_HD_INLINE int brickSkipAt(const BrickWalk& w, Vec3f q, int b[3]) { return w.m->skip[brickIndexAt(w, q, b)]; }
 
 // t where the ray leaves the cube of bricks b - (k - 1) .. b + (k - 1) (k = 1: brick b alone).
 CVX_HD_INLINE float cubeExit(const BrickWalk& w, const int b[3], int k) {

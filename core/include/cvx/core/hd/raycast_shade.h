@@ -282,25 +282,68 @@ CVX_HD_INLINE void isoSpan(const RaycastParams& p, const TransferFunction1D& tf,
   }
 }
 
-// MIP, MinIP and average: samples st.k .. kEnd - 1 into the state's reductions.
+// MIP, MinIP and average: samples st.k .. kEnd - 1 into the state's reductions. With brick ranges
+// (p.bricks.range), MIP and MinIP pass over bricks whose max (min) cannot beat the ray's maximum
+// (minimum) so far: every sample there is <= (>=) it, so neither the value nor its depth changes
+// (a tie keeps the first sample's depth). Checked as the ray enters each brick, once it has a sample.
 template <class Sampler>
 CVX_HD_INLINE void projectSpan(const RaycastParams& p, const Sampler& s, const PixelRay& ray, int kEnd,
                                RayState& st) {
-  float hi = st.hi, lo = st.lo, sum = st.sum, tHi = st.tHi, tLo = st.tLo;
+  float hi = st.hi, lo = st.lo, sum = st.sum, tHi = st.tHi, tLo = st.tLo, tCheck = st.tCheck;
   int count = st.count, k = st.k;
+  const float step = p.stepMm, t0 = ray.t0, j = ray.j;
+  const Vec3f o = ray.o, d = ray.d;
+  const bool mip = p.mode == RenderMode::Mip;
+  const bool leap = p.bricks.range != nullptr && (mip || p.mode == RenderMode::MinIp);
+  BrickWalk walk;
+  if (leap) walk = brickWalk(p.bricks, o, d);
+  constexpr int kB = BatchOf<Sampler>::n;
+  float batch[kB];
+  int have = 0, at = 0;  // batch holds samples k - at .. k - at + have - 1
   for (; k < kEnd; ++k) {
-    const float t = ray.t0 + (static_cast<float>(k) + ray.j) * p.stepMm;
+    const float t = t0 + (static_cast<float>(k) + j) * step;
     if (!(t < ray.t1)) {
       st.done = true;
       break;
     }
-    const float v = s.sample(ray.o + ray.d * t);
+    if (leap && count > 0 && !(t < tCheck)) {
+      int b[3];
+      const int64_t i = brickIndexAt(walk, o + d * t, b);
+      tCheck = cubeExit(walk, b, 1);
+      if (mip ? p.bricks.range[2 * i + 1] <= hi : p.bricks.range[2 * i] >= lo) {
+        // On to the first sample at or past the brick's exit, whose brick is checked in turn; the
+        // samples passed over all lie before the exit (the same t formula decides).
+        auto tk = [&](int n) { return t0 + (static_cast<float>(n) + j) * step; };
+        const float kf = ceilf((tCheck - t0) / step - j);
+        int kNext = kf > static_cast<float>(k) ? (kf < 2e9f ? static_cast<int>(kf) : 2000000000) : k + 1;
+        while (kNext < 2000000000 && tk(kNext) < tCheck) ++kNext;
+        while (kNext > k + 1 && !(tk(kNext - 1) < tCheck)) --kNext;
+        k = (kNext < kEnd ? kNext : kEnd) - 1;
+        have = at = 0;
+        continue;
+      }
+    }
+    float v;
+    if constexpr (kB > 1) {
+      if (at < have) {
+        v = batch[at++];
+      } else if (kEnd - k >= kB) {
+        s.rayBatch(o, d, t0, j, step, k, batch);
+        have = kB;
+        at = 1;
+        v = batch[0];
+      } else {
+        v = s.sample(o + d * t);
+      }
+    } else {
+      v = s.sample(o + d * t);
+    }
     if (v > hi) hi = v, tHi = t;
     if (v < lo) lo = v, tLo = t;
     sum += v;
     ++count;
   }
-  st.hi = hi, st.lo = lo, st.sum = sum, st.tHi = tHi, st.tLo = tLo, st.count = count, st.k = k;
+  st.hi = hi, st.lo = lo, st.sum = sum, st.tHi = tHi, st.tLo = tLo, st.count = count, st.k = k, st.tCheck = tCheck;
 }
 
 // The ray of pixel (x, y) and the interval it samples; false when it samples nothing (it misses the

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+// MIP and MinIP pass over bricks whose value range cannot beat the ray's extreme so far
+// (hd::BrickMap::range, hd::projectSpan): the image, value and depth stay bit for bit those cast
+// without the ranges, at every SIMD level, for noisy 16-bit blobs on an oblique sheared grid, for
+// brick sizes 2, 4 and 8, perspective and parallel, with and without jitter; and far fewer samples
+// are read (counted through a sampler that counts its calls: 70-83 % of them on these noisy blobs,
+// whose background noise keeps many bricks above a ray's maximum so far).
+#include <cvx/core/bricks.h>
+#include <cvx/core/raycast.h>
+#include <cvx/core/reslice.h>
+#include <cvx/render/raycast.h>
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "phantom.h"
+#include "simd_level.h"
+
+namespace {
+
+using cvx::Vec3;
+using cvx::hd::RenderMode;
+
+using RaycastMipSkip = cvx::test::AtSimdLevel;
+
+struct Image {
+  std::vector<float> rgba, depth, value;
+  Image(int w, int h) : rgba(4 * size_t(w) * h), depth(size_t(w) * h), value(size_t(w) * h) {}
+};
+
+// The scalar sampler, counting the samples it is asked for.
+template <class T>
+struct Counting {
+  cvx::hd::GridSampler<T> s;
+  mutable long samples = 0;
+  float sample(cvx::hd::Vec3f q) const { return ++samples, s.sample(q); }
+  cvx::hd::Vec3f gradient(cvx::hd::Vec3f q) const { return s.gradient(q); }
+};
+
+cvx::Camera3D camera(const cvx::Volume& v, bool perspective) {
+  cvx::Camera3D cam;
+  cam.center = v.geometry.worldAt(35, 30, 18);
+  cam.eye = cam.center + Vec3{-160, -220, 90};
+  cam.up = {0, 0, 1};
+  cam.perspective = perspective;
+  cam.fovYDeg = 28;
+  cam.parallelHalfHeightMm = 45;
+  return cam;
+}
+
+template <class T>
+void expectSameImageFewerSamples(const cvx::Volume& v) {
+  const int w = 77, h = 64;
+  const std::vector<cvx::hd::TfNode> nodes = {{0, 0, 0, 1}, {1, 1, 1, 1}};
+  const cvx::hd::TransferFunction1D tf{nodes.data(), nullptr, 2, -400, 900};
+  int cases = 0;
+  for (int size : {2, 4, 8}) {
+    const cvx::BrickRanges ranges = cvx::brickRanges(v, 0, size);
+    ASSERT_FALSE(ranges.minMax.empty());
+    for (RenderMode mode : {RenderMode::Mip, RenderMode::MinIp})
+      for (bool perspective : {true, false})
+        for (bool jitter : {false, true}) {
+          const std::string what = std::string(mode == RenderMode::Mip ? "mip" : "minip") + " size " +
+                                   std::to_string(size) + (perspective ? " perspective" : " parallel") +
+                                   (jitter ? " jitter" : "");
+          auto p = cvx::raycastParams(v.geometry, v.dims(), camera(v, perspective), w, h);
+          p.stepMm = 0.37f;
+          p.mode = mode;
+          p.jitter = jitter;
+          p.seed = 5;
+          Image plain(w, h), passed(w, h);
+          ASSERT_TRUE(cvx::render::raycastCpu(v, 0, p, tf, w, h, plain.rgba.data(), plain.depth.data(),
+                                              plain.value.data())
+                          .ok());
+          cvx::hd::RaycastParams q = p;
+          q.bricks = cvx::brickMapView(ranges, {});
+          ASSERT_NE(q.bricks.range, nullptr);
+          ASSERT_EQ(q.bricks.skip, nullptr);
+          ASSERT_TRUE(cvx::render::raycastCpu(v, 0, q, tf, w, h, passed.rgba.data(), passed.depth.data(),
+                                              passed.value.data())
+                          .ok());
+          int drawn = 0;
+          for (size_t i = 0; i < plain.value.size(); ++i) {
+            ASSERT_EQ(std::memcmp(&plain.rgba[4 * i], &passed.rgba[4 * i], 4 * sizeof(float)), 0) << what << " " << i;
+            ASSERT_EQ(std::memcmp(&plain.value[i], &passed.value[i], sizeof(float)), 0) << what << " " << i;
+            ASSERT_EQ(std::memcmp(&plain.depth[i], &passed.depth[i], sizeof(float)), 0) << what << " " << i;
+            drawn += plain.rgba[4 * i + 3] > 0;
+          }
+          EXPECT_GT(drawn, w * h / 4) << what;
+          // The samples read, pixel by pixel through hd::shadePixel: with the ranges, far fewer.
+          Counting<T> all{cvx::gridSampler(v, v.as<T>())}, fewer{cvx::gridSampler(v, v.as<T>())};
+          for (int y = 0; y < h; ++y)
+            for (int x = 0; x < w; ++x) {
+              const auto a = cvx::hd::shadePixel(p, tf, all, x, y), b = cvx::hd::shadePixel(q, tf, fewer, x, y);
+              ASSERT_EQ(std::memcmp(&a.value, &b.value, sizeof(float)), 0) << what;
+            }
+          EXPECT_GT(all.samples, 100000) << what;
+          EXPECT_LT(fewer.samples, all.samples * 17 / 20) << what << ": " << fewer.samples << " of " << all.samples;
+          ++cases;
+        }
+  }
+  EXPECT_EQ(cases, 24);
+}
+
+TEST_P(RaycastMipSkip, BricksThatCannotWinArePassedOverAndTheImageKeepsItsBits) {
+  expectSameImageFewerSamples<int16_t>(*cvx::test::blobs<int16_t>(cvx::PixelType::Int16, 0));
+  expectSameImageFewerSamples<uint16_t>(*cvx::test::blobs<uint16_t>(cvx::PixelType::UInt16, 2000));
+}
+
+INSTANTIATE_TEST_SUITE_P(Levels, RaycastMipSkip, ::testing::Values(cvx::render::Simd::Sse2, cvx::render::Simd::Avx2),
+                         [](const auto& info) { return std::string(cvx::render::toString(info.param)); });
+
+// Ranges that lie (every brick's max below the data) change a MIP: the ranges are what decides.
+TEST(RaycastMipSkipRanges, RangesThatLieChangeTheImage) {
+  auto v = cvx::test::blobs<int16_t>(cvx::PixelType::Int16, 0);
+  cvx::BrickRanges ranges = cvx::brickRanges(*v, 0, 4);
+  for (size_t i = 0; i < ranges.minMax.size(); i += 2) ranges.minMax[i + 1] = -1e9f;
+  const std::vector<cvx::hd::TfNode> nodes = {{0, 0, 0, 1}, {1, 1, 1, 1}};
+  const cvx::hd::TransferFunction1D tf{nodes.data(), nullptr, 2, -400, 900};
+  auto p = cvx::raycastParams(v->geometry, v->dims(), camera(*v, true), 40, 40);
+  p.stepMm = 0.37f;
+  p.mode = RenderMode::Mip;
+  Image plain(40, 40), lied(40, 40);
+  ASSERT_TRUE(cvx::render::raycastCpu(*v, 0, p, tf, 40, 40, plain.rgba.data(), plain.depth.data(), plain.value.data()).ok());
+  p.bricks = cvx::brickMapView(ranges, {});
+  ASSERT_TRUE(cvx::render::raycastCpu(*v, 0, p, tf, 40, 40, lied.rgba.data(), lied.depth.data(), lied.value.data()).ok());
+  int lower = 0;
+  for (size_t i = 0; i < plain.value.size(); ++i) lower += lied.value[i] < plain.value[i];
+  EXPECT_GT(lower, 400);
+}
+
+}  // namespace
