@@ -10,8 +10,14 @@
 #include <QApplication>
 #include <QColorDialog>
 #include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QLabel>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTemporaryDir>
 #include <QTimer>
 
 #include "../../viewer/src/main_window.h"
@@ -172,4 +178,80 @@ TEST(TfEditorGui, DragAddAndRemovePointsEditTheCtBoneRenderingLive) {
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
   QTest::qWait(50);
   EXPECT_LT(differing(before, v3d->grab().toImage()), before.width() * int64_t{before.height()} / 1000);
+}
+
+// "Save as preset...": an edit saved under a title of the user's becomes a preset of their own, in
+// their data folder (XDG_DATA_HOME, a temporary folder here), chosen at once and listed in the
+// toolbar's preset box; the 3D view keeps drawing the same points; the resources stay untouched.
+TEST(TfEditorGui, SaveAsPresetKeepsAnEditAsTheUsersOwnPreset) {
+  CVX_REQUIRE_FOLDER("ct");
+  const QTemporaryDir home;
+  ASSERT_TRUE(home.isValid());
+  const QByteArray oldHome = qgetenv("XDG_DATA_HOME");
+  qputenv("XDG_DATA_HOME", home.path().toUtf8());
+  const QStringList resourcesBefore = QDir(QString(CVX_SOURCE_DIR) + "/resources/transfer_functions").entryList(QDir::Files);
+  {
+    MainWindow w;
+    ASSERT_TRUE(test::showAndOpen(w, 1280, 960, test::dataPath("ct")));
+    viewer::VolumeView* v3d = w.viewports()->volumeView();
+    ASSERT_NE(v3d, nullptr);
+    w.findChild<QAction*>("editTransferFunction")->trigger();
+    auto* ed = w.findChild<viewer::TfEditor*>("tfEditor");
+    ASSERT_NE(ed, nullptr);
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(ed));
+    // Drag point 2 (300 HU, 0.45) to 250 HU, opacity 0.9.
+    const view::TfPlot pl = ed->plot();
+    const QPoint from = handle(pl, ed->edit().points()[2]), to = at(pl, 250, 0.9);
+    QTest::mousePress(ed->canvas(), Qt::LeftButton, Qt::NoModifier, from);
+    QTest::mouseMove(ed->canvas(), to);
+    QTest::mouseRelease(ed->canvas(), Qt::LeftButton, Qt::NoModifier, to);
+    ASSERT_NE(w.state().editedPreset3d(), nullptr);
+    const std::vector<TfPoint> points = w.state().editedPreset3d()->points;
+    ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+    QTest::qWait(50);
+    const QImage edited = v3d->grab().toImage();
+
+    // The button asks for a title (its dialog answered here), saves and chooses the new preset.
+    bool dialogSeen = false;
+    QTimer::singleShot(300, &w, [&] {
+      auto* dialog = qobject_cast<QInputDialog*>(QApplication::activeModalWidget());
+      if (!dialog) return;
+      dialogSeen = true;
+      dialog->setTextValue("Bone, bright ribs");
+      dialog->accept();
+    });
+    auto* save = ed->findChild<QPushButton*>("tfSavePreset");
+    ASSERT_NE(save, nullptr);
+    save->click();
+    EXPECT_TRUE(dialogSeen);
+    EXPECT_EQ(w.state().preset3d(), "bone-bright-ribs");
+    EXPECT_EQ(w.state().editedPreset3d(), nullptr);
+    const QString file = home.path() + "/CineVox/CineVox/transfer_functions/bone-bright-ribs.json";
+    EXPECT_TRUE(QFileInfo::exists(file)) << file.toStdString();
+    auto* box = w.findChild<QComboBox*>("preset3d");
+    ASSERT_NE(box, nullptr);
+    EXPECT_GE(box->findText("bone-bright-ribs"), 0);
+    EXPECT_GE(box->findText("ct-bone"), 0);
+    EXPECT_EQ(box->currentText(), "bone-bright-ribs");
+    // The editor shows the saved points; the 3D view draws what it drew for the edit.
+    ASSERT_EQ(ed->edit().size(), static_cast<int>(points.size()));
+    for (size_t i = 0; i < points.size(); ++i) {
+      EXPECT_EQ(ed->edit().points()[i].value, points[i].value) << i;
+      EXPECT_EQ(ed->edit().points()[i].alpha, points[i].alpha) << i;
+    }
+    ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+    QTest::qWait(50);
+    // Below the title line (it reads the preset's title: "CT bone (edited)", then the one given).
+    const QRect body(0, 40, edited.width(), edited.height() - 40);
+    EXPECT_LT(differing(edited.copy(body), v3d->grab().toImage().copy(body)), body.width() * int64_t{body.height()} / 1000);
+    // A title without a letter or digit is refused in the editor, and nothing changes.
+    EXPECT_FALSE(ed->saveAsPreset("  ?!  ").ok());
+    EXPECT_EQ(w.state().preset3d(), "bone-bright-ribs");
+    EXPECT_FALSE(ed->findChild<QLabel*>("tfError")->text().isEmpty());
+  }
+  EXPECT_EQ(QDir(QString(CVX_SOURCE_DIR) + "/resources/transfer_functions").entryList(QDir::Files), resourcesBefore);
+  if (oldHome.isEmpty())
+    qunsetenv("XDG_DATA_HOME");
+  else
+    qputenv("XDG_DATA_HOME", oldHome);
 }

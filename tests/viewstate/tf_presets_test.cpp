@@ -112,6 +112,11 @@ TEST(TfPresets, DefaultFolderFromEnvironmentOrExecutable) {
   const char* old = std::getenv("CVX_RESOURCE_DIR");
   const std::string saved = old ? old : "";
   ::setenv("CVX_RESOURCE_DIR", (std::string(CVX_SOURCE_DIR) + "/resources").c_str(), 1);
+  cvx::test::TempDir home("cvx_tf_home");  // no user presets: the list is the resources' files
+  ASSERT_TRUE(home.ok());
+  const char* oldHome = std::getenv("XDG_DATA_HOME");
+  const std::string savedHome = oldHome ? oldHome : "";
+  ::setenv("XDG_DATA_HOME", home.path().c_str(), 1);
   EXPECT_TRUE(fs::equivalent(transferPresetDir(), kDir));
   EXPECT_EQ(transferPresetNames(), filesInDir());
   EXPECT_TRUE(loadTransferPreset("ct-bone").ok());
@@ -125,6 +130,10 @@ TEST(TfPresets, DefaultFolderFromEnvironmentOrExecutable) {
     EXPECT_TRUE(fs::equivalent(found, kDir));
   }
   if (old) ::setenv("CVX_RESOURCE_DIR", saved.c_str(), 1);
+  if (oldHome)
+    ::setenv("XDG_DATA_HOME", savedHome.c_str(), 1);
+  else
+    ::unsetenv("XDG_DATA_HOME");
 }
 
 TEST(TfPresets, BadPresetsGiveTheirCodes) {

@@ -5,8 +5,10 @@
 #include <QColorDialog>
 #include <QDockWidget>
 #include <QHBoxLayout>
+#include <QInputDialog>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLinearGradient>
 #include <QMainWindow>
 #include <QMouseEvent>
@@ -99,6 +101,9 @@ TfEditor::TfEditor(view::ViewerState& state, QWidget* parent) : QWidget(parent),
   color_->setObjectName("tfColor");
   remove_ = new QPushButton(tr("Remove point"), this);
   remove_->setObjectName("tfRemove");
+  auto* save = new QPushButton(tr("Save as preset..."), this);
+  save->setObjectName("tfSavePreset");
+  save->setToolTip(tr("Keep these points as a preset of your own (in your data folder), listed with the others"));
   auto* revert = new QPushButton(tr("Revert"), this);
   revert->setObjectName("tfRevert");
   revert->setToolTip(tr("Back to the preset as its file defines it"));
@@ -109,6 +114,7 @@ TfEditor::TfEditor(view::ViewerState& state, QWidget* parent) : QWidget(parent),
   row->addWidget(info_, 1);
   row->addWidget(color_);
   row->addWidget(remove_);
+  row->addWidget(save);
   row->addWidget(revert);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(4, 4, 4, 4);
@@ -118,6 +124,12 @@ TfEditor::TfEditor(view::ViewerState& state, QWidget* parent) : QWidget(parent),
   connect(color_, &QPushButton::clicked, this, [this] { chooseColor(selected_); });
   connect(remove_, &QPushButton::clicked, this, [this] { removeSelected(); });
   connect(revert, &QPushButton::clicked, this, [this] { state_.setPreset3d(state_.preset3d()); });
+  connect(save, &QPushButton::clicked, this, [this] {
+    bool ok = false;
+    const QString title = QInputDialog::getText(this, tr("Save as preset"), tr("Title of the new preset:"),
+                                                QLineEdit::Normal, QString::fromStdString(edit_.preset().title), &ok);
+    if (ok) saveAsPreset(title);
+  });
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
     if (isVisible() && (e.what & (view::kView3d | view::kLayers | view::kPhase))) sync();
   });
@@ -181,6 +193,14 @@ void TfEditor::apply() {
   const Status s = state_.setEditedPreset3d(std::move(p));
   error_->setText(s ? QString() : QString::fromStdString(s.error().str()));
   select(selected_);
+}
+
+Status TfEditor::saveAsPreset(const QString& title) {
+  auto saved = view::saveUserTransferPreset(edit_.preset(), title.trimmed().toStdString());
+  error_->setText(saved ? QString() : QString::fromStdString(saved.error().str()));
+  if (!saved) return saved.error();
+  state_.setPreset3d(*saved);  // the saved preset is chosen; the edit is dropped, its points kept
+  return {};
 }
 
 void TfEditor::select(int i) {

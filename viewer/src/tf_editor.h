@@ -37,6 +37,10 @@ class TfEditor : public QWidget {
   view::TfPlot plot() const;
   QWidget* canvas() const;
   int selected() const { return selected_; }
+  // "Save as preset..." after its dialog: the points shown (with the preset's mode, shading and
+  // unit) saved as the user's preset titled `title` (view::saveUserTransferPreset), then chosen.
+  // Errors are shown in the editor and returned.
+  Status saveAsPreset(const QString& title);
   const view::ValueHistogram& histogram() const { return hist_; }
 
  protected:

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "measure_json.h"
+
 namespace cvx::view {
 namespace {
 
@@ -140,7 +142,26 @@ std::string transferPresetDir() {
   return {};
 }
 
-std::vector<std::string> transferPresetNames() { return transferPresetNames(transferPresetDir()); }
+std::string userTransferPresetDir() {
+  fs::path data;
+  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x)
+    data = x;
+  else if (const char* home = std::getenv("HOME"); home && *home)
+    data = fs::path(home) / ".local" / "share";
+  else
+    return {};
+  return (data / "CineVox" / "CineVox" / "transfer_functions").string();
+}
+
+std::vector<std::string> transferPresetNames() {
+  std::vector<std::string> names = transferPresetNames(transferPresetDir());
+  const size_t builtIn = names.size();
+  for (std::string& n : transferPresetNames(userTransferPresetDir()))
+    if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(builtIn), n) ==
+        names.begin() + static_cast<std::ptrdiff_t>(builtIn))
+      names.push_back(std::move(n));
+  return names;
+}
 
 std::vector<std::string> transferPresetNames(const std::string& dir) {
   std::vector<std::string> names;
@@ -156,7 +177,76 @@ std::vector<std::string> transferPresetNames(const std::string& dir) {
 }
 
 Result<TransferPreset> loadTransferPreset(const std::string& name) {
-  return loadTransferPreset(name, transferPresetDir());
+  const std::string builtIn = transferPresetDir();
+  const std::vector<std::string> known = transferPresetNames(builtIn);
+  if (std::find(known.begin(), known.end(), name) != known.end()) return loadTransferPreset(name, builtIn);
+  const std::string user = userTransferPresetDir();
+  const std::vector<std::string> mine = transferPresetNames(user);
+  if (std::find(mine.begin(), mine.end(), name) != mine.end()) return loadTransferPreset(name, user);
+  return makeError("tf.unknown_preset",
+                   "no transfer preset \"" + name + "\" (known: " + joined(transferPresetNames()) + ")", builtIn);
+}
+
+std::string transferPresetJson(const TransferPreset& p) {
+  json j = {{"version", 1}, {"name", p.name}, {"title", p.title}, {"modality", p.modality},
+            {"mode", p.mip ? "mip" : "composite"}};
+  if (p.relative) j["relative"] = true;
+  j["unitDistanceMm"] = p.unitDistanceMm;
+  j["shading"] = {{"ambient", p.shading.ambient},
+                  {"diffuse", p.shading.diffuse},
+                  {"specular", p.shading.specular},
+                  {"power", p.shading.power}};
+  json points = json::array();
+  for (const TfPoint& t : p.points)
+    points.push_back({{"value", t.value}, {"rgb", {t.r, t.g, t.b}}, {"alpha", t.alpha}});
+  j["points"] = std::move(points);
+  if (!p.gradientOpacity.empty()) {
+    json g = json::array();
+    for (const GradientPoint& q : p.gradientOpacity) g.push_back({{"magnitude", q.magnitude}, {"factor", q.factor}});
+    j["gradientOpacity"] = std::move(g);
+  }
+  return j.dump(2) + "\n";
+}
+
+std::string presetNameFromTitle(const std::string& title) {
+  std::string name;
+  bool gap = false;
+  for (char c : title) {
+    const char l = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    if ((l >= 'a' && l <= 'z') || (l >= '0' && l <= '9')) {
+      const size_t need = gap && !name.empty() ? 2 : 1;
+      if (name.size() + need > 48) break;
+      if (need == 2) name += '-';
+      name += l;
+      gap = false;
+    } else {
+      gap = true;
+    }
+  }
+  while (!name.empty() && name.back() == '-') name.pop_back();
+  return name;
+}
+
+Result<std::string> saveUserTransferPreset(TransferPreset preset, const std::string& title) {
+  return saveUserTransferPreset(std::move(preset), title, userTransferPresetDir());
+}
+
+Result<std::string> saveUserTransferPreset(TransferPreset preset, const std::string& title, const std::string& dir) {
+  const std::string name = presetNameFromTitle(title);
+  if (name.empty()) return makeError("tf.bad_name", "a preset's title needs a letter or a digit: \"" + title + "\"");
+  if (dir.empty()) return makeError("tf.bad_name", "no folder for the user's presets (neither XDG_DATA_HOME nor HOME)");
+  const std::vector<std::string> builtIn = transferPresetNames(transferPresetDir());
+  if (std::find(builtIn.begin(), builtIn.end(), name) != builtIn.end())
+    return makeError("tf.name_taken", "\"" + name + "\" is a built-in preset's name: choose another title");
+  CVX_TRY(checkTransferPoints(preset.points));
+  preset.name = name;
+  preset.title = title;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return makeError("io.write_failed", "cannot create the presets' folder: " + ec.message(), dir);
+  CVX_TRY(detail::writeFileAtomic((fs::path(dir) / (name + ".json")).string(), transferPresetJson(preset),
+                                  "io.write_failed"));
+  return name;
 }
 
 Result<TransferPreset> loadTransferPreset(const std::string& name, const std::string& dir) {

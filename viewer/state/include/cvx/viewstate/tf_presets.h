@@ -38,16 +38,39 @@ Result<TransferPreset> parseTransferPreset(const std::string& json);
 // Empty when there is none.
 std::string transferPresetDir();
 
-// The presets in a folder (default transferPresetDir()): the names of its *.json files, sorted.
+// The user's own presets (saved from the transfer-function editor): <data>/CineVox/CineVox/
+// transfer_functions, <data> being $XDG_DATA_HOME or else $HOME/.local/share (the folder Qt's
+// AppDataLocation names for the viewer). Empty when neither variable is set. Never the resources.
+std::string userTransferPresetDir();
+
+// The presets in a folder: the names of its *.json files, sorted. Without a folder: the built-in
+// presets (transferPresetDir()) and then the user's (userTransferPresetDir()) that do not share a
+// built-in's name, each part sorted.
 std::vector<std::string> transferPresetNames();
 std::vector<std::string> transferPresetNames(const std::string& dir);
 
-// The preset <name>.json of a folder (default transferPresetDir()). A name is letters, digits, '-'
-// and '_' only. Errors: tf.unknown_preset (a bad name, or no such file: the message lists the known
-// names), io.read_failed, the codes of parseTransferPreset, and tf.bad_json when the file's "name"
-// is not its file name.
+// The preset <name>.json of a folder. Without a folder: the built-in preset of that name, else the
+// user's. A name is letters, digits, '-' and '_' only. Errors: tf.unknown_preset (a bad name, or no
+// such file: the message lists the known names), io.read_failed, the codes of parseTransferPreset,
+// and tf.bad_json when the file's "name" is not its file name.
 Result<TransferPreset> loadTransferPreset(const std::string& name);
 Result<TransferPreset> loadTransferPreset(const std::string& name, const std::string& dir);
+
+// A preset as its file's JSON text (version 1; parseTransferPreset reads back the same preset).
+std::string transferPresetJson(const TransferPreset& preset);
+
+// A file name for a preset's title: lower-case letters and digits, every other run of characters
+// one '-', none at the ends, at most 48 characters ("My bone (edited)" -> "my-bone-edited"); empty
+// when the title has no letter or digit.
+std::string presetNameFromTitle(const std::string& title);
+
+// Saves `preset` as the user's preset named after `title` (presetNameFromTitle; the preset's name
+// and title are set to them) in `dir` (default userTransferPresetDir()), replacing a user preset of
+// that name; written to a temporary file and renamed. Returns the name. Errors: tf.bad_name (a title
+// without a letter or digit, or no user folder), tf.name_taken (a built-in preset's name: the
+// built-ins are never replaced), tf.bad_points (checkTransferPoints), io.write_failed.
+Result<std::string> saveUserTransferPreset(TransferPreset preset, const std::string& title);
+Result<std::string> saveUserTransferPreset(TransferPreset preset, const std::string& title, const std::string& dir);
 
 // The preset a 3D view opens with for a series of this modality: CT ct-bone, MR mr-default, PT
 // pet-hot-iron, anything else mip.
