@@ -316,8 +316,9 @@ CVX_HD_INLINE void projectSpan(const RaycastParams& p, const Sampler& s, const P
         auto tk = [&](int n) { return t0 + (static_cast<float>(n) + j) * step; };
         const float kf = ceilf((tCheck - t0) / step - j);
         int kNext = kf > static_cast<float>(k) ? (kf < 2e9f ? static_cast<int>(kf) : 2000000000) : k + 1;
-        while (kNext < 2000000000 && tk(kNext) < tCheck) ++kNext;
-        while (kNext > k + 1 && !(tk(kNext - 1) < tCheck)) --kNext;
+        for (int g = 0; g < 4 && kNext < 2000000000 && tk(kNext) < tCheck; ++g) ++kNext;
+        for (int g = 0; g < 4 && kNext > k + 1 && !(tk(kNext - 1) < tCheck); ++g) --kNext;
+        if (kNext > k + 1 && !(tk(kNext - 1) < tCheck)) kNext = k + 1;  // only the sample in the brick
         k = (kNext < kEnd ? kNext : kEnd) - 1;
         have = at = 0;
         continue;
