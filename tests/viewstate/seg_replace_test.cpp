@@ -13,6 +13,12 @@ using namespace cvx::view;
 
 namespace {
 
+Segment named(const char* name) {
+  Segment s;
+  s.name = name;
+  return s;
+}
+
 const std::array<int64_t, 3> kDims{20, 18, 12};
 const int64_t kN = kDims[0] * kDims[1] * kDims[2];
 
@@ -39,8 +45,8 @@ TEST(SegReplace, OneSegmentGetsExactlyTheNewMaskAndUndoRestoresIt) {
   Segmentation seg(kDims, Geometry{});
   SegEditor ed(seg);
   const auto a = block(2, 7, 2, 7, 2, 5), b = block(10, 15, 3, 9, 1, 8);
-  ASSERT_TRUE(ed.addSegment(Segment{.name = "a"}, a.data()).ok());
-  ASSERT_TRUE(ed.addSegment(Segment{.name = "b"}, b.data()).ok());
+  ASSERT_TRUE(ed.addSegment(named("a"), a.data()).ok());
+  ASSERT_TRUE(ed.addSegment(named("b"), b.data()).ok());
   ASSERT_EQ(seg.segments()[0].layer, seg.segments()[1].layer);  // disjoint: one layer
   const auto before = bytes(seg);
   // a's new mask overlaps b's block in x 10..12: there it takes over b's voxels.
@@ -62,8 +68,8 @@ TEST(SegReplace, SeedClassesReplaceTheirSegmentsInOneStep) {
   Segmentation seg(kDims, Geometry{});
   SegEditor ed(seg);
   const auto fg = block(3, 4, 3, 4, 3, 4), bg = block(15, 16, 12, 13, 8, 9);
-  ASSERT_TRUE(ed.addSegment(Segment{.name = "foreground"}, fg.data()).ok());
-  ASSERT_TRUE(ed.addSegment(Segment{.name = "background"}, bg.data()).ok());
+  ASSERT_TRUE(ed.addSegment(named("foreground"), fg.data()).ok());
+  ASSERT_TRUE(ed.addSegment(named("background"), bg.data()).ok());
   const auto before = bytes(seg);
   const size_t steps = ed.undoSteps();
   // A label map: 1 in the left half (x < 10), 2 in the right half: segments 0 and 1.
