@@ -87,6 +87,29 @@ struct PixelRay {
   float t0 = 0, t1 = 0, j = 0.5f;
 };
 
+// A ray's samples read through the sampler's batches where it has them (BatchOf), else one by one:
+// read(k, q) is sample k at q; `batch` holds samples k - at .. k - at + have - 1; drop() after a
+// jump along the ray.
+template <class Sampler>
+struct RayReader {
+  static constexpr int kB = BatchOf<Sampler>::n;
+  float batch[kB];
+  int have = 0, at = 0;
+  CVX_HD_INLINE float read(const Sampler& s, const PixelRay& r, float step, int k, int kEnd, Vec3f q) {
+    if constexpr (kB > 1) {
+      if (at < have) return batch[at++];
+      if (kEnd - k >= kB) {
+        s.rayBatch(r.o, r.d, r.t0, r.j, step, k, batch);
+        have = kB;
+        at = 1;
+        return batch[0];
+      }
+    }
+    return s.sample(q);  // the span's last samples, one by one
+  }
+  CVX_HD_INLINE void drop() { have = at = 0; }
+};
+
 // A ray's progress, so that it can be cast in spans of samples (volumes cast slab by slab, out of
 // core: raycast_slab.h) and finished by finishRay; shadePixel casts the whole ray as one span.
 struct RayState {
@@ -118,8 +141,7 @@ CVX_HD_INLINE void compositeSpan(const RaycastParams& p, const TransferFunction1
   Rgba acc = st.acc;
   bool pending = st.pending, done = false;
   constexpr int kB = BatchOf<Sampler>::n;
-  float batch[kB];
-  int have = 0, at = 0;  // batch holds samples k - at .. k - at + have - 1
+  RayReader<Sampler> rd;
   // At sample k (position q) in an empty brick: on to the last sample before the empty run ends,
   // which starts the cursor. 0: not in an empty brick (or no sample to skip), 1: moved, 2: the rest
   // of the ray is empty, 3: moved past the span (the next span starts the cursor).
@@ -137,7 +159,7 @@ CVX_HD_INLINE void compositeSpan(const RaycastParams& p, const TransferFunction1
     const int kLast = kf < 2e9f ? static_cast<int>(kf) : 2000000000;
     if (kLast <= k) return 0;
     k = kLast;
-    have = at = 0;
+    rd.drop();
     const float tl = t0 + (static_cast<float>(k) + j) * step;
     if (!(tl < t1)) return 2;
     if (k >= kEnd) return pending = true, 3;
@@ -164,31 +186,17 @@ CVX_HD_INLINE void compositeSpan(const RaycastParams& p, const TransferFunction1
       if (l >= 2) break;
       if (l == 1) continue;
     }
-    float v;
-    if constexpr (kB > 1) {
-      if (at < have) {
-        v = batch[at++];
-      } else if (kEnd - k >= kB) {
-        s.rayBatch(o, d, t0, j, step, k, batch);
-        have = kB;
-        at = 1;
-        v = batch[0];
-      } else {
-        v = s.sample(q);  // the span's last samples, one by one
-      }
-    } else {
-      v = s.sample(q);
-    }
+    const float v = rd.read(s, ray, step, k, kEnd, q);
     if constexpr (kB > 1) {
       // A run of samples below clearBelow after one: tfStep would only move the cursor's value and
       // draw nothing, so the run is consumed here, as far as the batch holds it, before the ray's
       // end and the next brick check (the batch's samples all lie before kEnd).
       if (s2 == nullptr && v <= tf.clearBelow && cur.started && cur.v <= tf.clearBelow && (!skip || t < tCheck)) {
         cur.v = v;
-        while (at < have && batch[at] <= tf.clearBelow) {
+        while (rd.at < rd.have && rd.batch[rd.at] <= tf.clearBelow) {
           const float tn = t0 + (static_cast<float>(k + 1) + j) * step;
           if (!(tn < t1) || (skip && !(tn < tCheck))) break;
-          cur.v = batch[at++];
+          cur.v = rd.batch[rd.at++];
           ++k;
         }
         continue;
@@ -297,9 +305,7 @@ CVX_HD_INLINE void projectSpan(const RaycastParams& p, const Sampler& s, const P
   const bool leap = p.bricks.range != nullptr && (mip || p.mode == RenderMode::MinIp);
   BrickWalk walk;
   if (leap) walk = brickWalk(p.bricks, o, d);
-  constexpr int kB = BatchOf<Sampler>::n;
-  float batch[kB];
-  int have = 0, at = 0;  // batch holds samples k - at .. k - at + have - 1
+  RayReader<Sampler> rd;
   for (; k < kEnd; ++k) {
     const float t = t0 + (static_cast<float>(k) + j) * step;
     if (!(t < ray.t1)) {
@@ -320,25 +326,11 @@ CVX_HD_INLINE void projectSpan(const RaycastParams& p, const Sampler& s, const P
         for (int g = 0; g < 4 && kNext > k + 1 && !(tk(kNext - 1) < tCheck); ++g) --kNext;
         if (kNext > k + 1 && !(tk(kNext - 1) < tCheck)) kNext = k + 1;  // only the sample in the brick
         k = (kNext < kEnd ? kNext : kEnd) - 1;
-        have = at = 0;
+        rd.drop();
         continue;
       }
     }
-    float v;
-    if constexpr (kB > 1) {
-      if (at < have) {
-        v = batch[at++];
-      } else if (kEnd - k >= kB) {
-        s.rayBatch(o, d, t0, j, step, k, batch);
-        have = kB;
-        at = 1;
-        v = batch[0];
-      } else {
-        v = s.sample(o + d * t);
-      }
-    } else {
-      v = s.sample(o + d * t);
-    }
+    const float v = rd.read(s, ray, step, k, kEnd, o + d * t);
     if (v > hi) hi = v, tHi = t;
     if (v < lo) lo = v, tLo = t;
     sum += v;
