@@ -23,7 +23,6 @@
 #include <QToolBar>
 
 #include <cvx/studydb/database.h>
-#include <cvx/viewstate/tf_presets.h>
 
 #include "browser.h"
 #include "plane_view.h"
@@ -152,19 +151,8 @@ void MainWindow::buildToolbar() {
   preset3d_ = new QComboBox(this);
   preset3d_->setObjectName("preset3d");
   preset3d_->setToolTip(tr("Transfer function of the 3D view"));
-  for (const std::string& name : view::transferPresetNames()) preset3d_->addItem(QString::fromStdString(name));
   bar->addWidget(preset3d_);
-  // A preset chosen elsewhere (the editor's "Save as preset...", a hanging protocol) shows here; a
-  // name the chooser lacks (a preset just saved) lists the presets again.
-  presetFollow_ = state_.subscribe([this](const view::ChangeEvent& e) {
-    if (!(e.what & view::kView3d)) return;
-    const QString name = QString::fromStdString(state_.preset3d());
-    if (preset3d_->findText(name) < 0) {
-      preset3d_->clear();
-      for (const std::string& n : view::transferPresetNames()) preset3d_->addItem(QString::fromStdString(n));
-    }
-    if (preset3d_->currentText() != name) preset3d_->setCurrentText(name);
-  });
+  presetFollow_ = followPreset3d(preset3d_, state_);
   connect(preset3d_, &QComboBox::textActivated, this, [this](const QString& name) { setPreset3d(name.toStdString()); });
   addTfEditorButton(bar, this, state_);  // "Edit TF": the transfer-function editor's dock
   addSegmentsButton(bar, this, state_, *editing_);  // "Segments": the segmentations' dock

@@ -3,6 +3,7 @@
 
 #include <QAction>
 #include <QColorDialog>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QHBoxLayout>
 #include <QInputDialog>
@@ -128,7 +129,7 @@ TfEditor::TfEditor(view::ViewerState& state, QWidget* parent) : QWidget(parent),
     bool ok = false;
     const QString title = QInputDialog::getText(this, tr("Save as preset"), tr("Title of the new preset:"),
                                                 QLineEdit::Normal, QString::fromStdString(edit_.preset().title), &ok);
-    if (ok) saveAsPreset(title);
+    if (ok) (void)saveAsPreset(title);  // an error is shown in the editor
   });
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
     if (isVisible() && (e.what & (view::kView3d | view::kLayers | view::kPhase))) sync();
@@ -349,6 +350,20 @@ void addTfEditorButton(QToolBar* bar, QMainWindow* window, view::ViewerState& st
       QObject::connect(dock->toggleViewAction(), &QAction::toggled, button, &QAction::setChecked);
     }
     if (dock) dock->setVisible(on);
+  });
+}
+
+view::ViewerState::Subscription followPreset3d(QComboBox* box, view::ViewerState& state) {
+  auto fill = [box] {
+    box->clear();
+    for (const std::string& n : view::transferPresetNames()) box->addItem(QString::fromStdString(n));
+  };
+  fill();
+  return state.subscribe([box, &state, fill](const view::ChangeEvent& e) {
+    if (!(e.what & view::kView3d)) return;
+    const QString name = QString::fromStdString(state.preset3d());
+    if (box->findText(name) < 0) fill();
+    if (box->currentText() != name) box->setCurrentText(name);
   });
 }
 

@@ -17,6 +17,7 @@
 #include <cvx/viewstate/state.h>
 #include <cvx/viewstate/tf_edit.h>
 
+class QComboBox;
 class QLabel;
 class QMainWindow;
 class QPushButton;
@@ -75,6 +76,11 @@ class TfEditor : public QWidget {
   QPushButton* remove_ = nullptr;
   QLabel* error_ = nullptr;
 };
+
+// Fills `box` with the transfer presets (shipped, then the user's) and keeps it showing the state's
+// 3D preset: one chosen elsewhere (the editor's "Save as preset...", a hanging protocol) shows, and a
+// name the box lacks (a preset just saved) lists the presets again.
+[[nodiscard]] view::ViewerState::Subscription followPreset3d(QComboBox* box, view::ViewerState& state);
 
 // The toolbar button "Edit TF" (objectName "editTransferFunction", checkable) that shows or hides
 // the editor in a dock widget at the window's bottom (objectName "tfEditorDock"; the editor
