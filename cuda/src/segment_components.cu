@@ -8,6 +8,11 @@
 // atomics. Then every voxel takes its root (path walk), roots are numbered by an inclusive prefix
 // sum over "is a root" in raster order (CUB), which is the CPU's numbering (raster order of each
 // component's first voxel), and each voxel takes its root's number; sizes by atomics.
+//
+// Fill holes unites the background instead (the same kernels with `flip`), marks the roots of the
+// background voxels on the volume's border as outside, and writes 1 everywhere but on background
+// whose root is outside: the CPU's rule (cvx::seg::fillHoles), which is a property of the sets,
+// not of their numbering, so no prefix sum is needed.
 #include <cub/device/device_scan.cuh>
 
 #include "segment_detail.h"
@@ -24,9 +29,12 @@ struct Grid {
   int nx, ny, nz;
 };
 
-__global__ void initKernel(const uint8_t* __restrict__ m, int n, int* __restrict__ parent) {
+// The voxels that are labelled: the foreground, or with flip the background.
+__device__ __forceinline__ bool member(uint8_t v, bool flip) { return (v != 0) != flip; }
+
+__global__ void initKernel(const uint8_t* __restrict__ m, int n, bool flip, int* __restrict__ parent) {
   for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x)
-    parent[i] = m[i] ? i : -1;
+    parent[i] = member(m[i], flip) ? i : -1;
 }
 
 __device__ int findRoot(const int* parent, int i) {
@@ -55,10 +63,10 @@ __device__ void unite(int* parent, int a, int b) {
 }
 
 template <int Conn>
-__global__ void uniteKernel(const uint8_t* __restrict__ m, Grid g, int* parent) {
+__global__ void uniteKernel(const uint8_t* __restrict__ m, Grid g, bool flip, int* parent) {
   const int n = g.nx * g.ny * g.nz, slice = g.nx * g.ny;
   for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) {
-    if (!m[i]) continue;
+    if (!member(m[i], flip)) continue;
     const int z = i / slice, y = (i % slice) / g.nx, x = i % g.nx;
     for (int dz = -1; dz <= 0; ++dz)
       for (int dy = -1; dy <= 1; ++dy)
@@ -68,7 +76,7 @@ __global__ void uniteKernel(const uint8_t* __restrict__ m, Grid g, int* parent) 
           const int xx = x + dx, yy = y + dy, zz = z + dz;
           if (xx < 0 || yy < 0 || zz < 0 || xx >= g.nx || yy >= g.ny) continue;
           const int j = i + dz * slice + dy * g.nx + dx;
-          if (m[j]) unite(parent, i, j);
+          if (member(m[j], flip)) unite(parent, i, j);
         }
   }
 }
@@ -100,6 +108,21 @@ struct DeviceLabels {
   std::vector<int64_t> sizes;  // [0]: background
 };
 
+// The union-find forest of the foreground (or, with flip, the background) of m: parent (n ints,
+// allocated by the caller) holds -1 off the set, a link towards the root on it, the root being
+// the smallest index of its component.
+Status uniteOnDevice(const uint8_t* m, const Grid& g, int connectivity, bool flip, int* parent) {
+  const int n = g.nx * g.ny * g.nz;
+  const unsigned grid = blocksFor(n, kThreads, 1u << 16);
+  initKernel<<<grid, kThreads>>>(m, n, flip, parent);
+  if (connectivity == 6)
+    uniteKernel<6><<<grid, kThreads>>>(m, g, flip, parent);
+  else
+    uniteKernel<26><<<grid, kThreads>>>(m, g, flip, parent);
+  CVX_CUDA_TRY(cudaGetLastError());
+  return {};
+}
+
 Status labelOnDevice(const uint8_t* m, const Grid& g, int connectivity, DeviceLabels& d) {
   const int n = g.nx * g.ny * g.nz;
   CVX_CUDA_TRY(cudaMalloc(&d.parent.p, sizeof(int) * n));
@@ -112,11 +135,7 @@ Status labelOnDevice(const uint8_t* m, const Grid& g, int connectivity, DeviceLa
   CVX_CUDA_TRY(cub::DeviceScan::InclusiveSum(nullptr, tempBytes, isRoot, number, n));
   CVX_CUDA_TRY(cudaMalloc(&d.temp.p, tempBytes));
   const unsigned grid = blocksFor(n, kThreads, 1u << 16);
-  initKernel<<<grid, kThreads>>>(m, n, parent);
-  if (connectivity == 6)
-    uniteKernel<6><<<grid, kThreads>>>(m, g, parent);
-  else
-    uniteKernel<26><<<grid, kThreads>>>(m, g, parent);
+  CVX_TRY(uniteOnDevice(m, g, connectivity, false, parent));
   flattenKernel<<<grid, kThreads>>>(n, parent, isRoot);
   CVX_CUDA_TRY(cudaGetLastError());
   CVX_CUDA_TRY(cub::DeviceScan::InclusiveSum(d.temp.p, tempBytes, isRoot, number, n));
@@ -137,9 +156,7 @@ Status labelOnDevice(const uint8_t* m, const Grid& g, int connectivity, DeviceLa
 
 Status checkLabelInput(const Volume& mask, int connectivity) {
   CVX_TRY(seginputs::mask(mask));
-  if (connectivity != 6 && connectivity != 26)
-    return makeError("seg.bad_connectivity",
-                     "connectivity must be 6 or 26, not " + std::to_string(connectivity));
+  CVX_TRY(seginputs::connectivity(connectivity));
   const int64_t n64 = mask.voxelsPerPhase();
   if (n64 >= (int64_t{1} << 31))
     return makeError("cuda.too_large",
@@ -158,34 +175,65 @@ __global__ void keepKernel(int n, const unsigned* __restrict__ labels, const uin
     out[i] = keep[labels[i]];
 }
 
-// The mask of the components with keep(label sizes) true, all on the device.
-template <class Keep>
-Result<VolumePtr> keepComponents(const Volume& mask, int connectivity, Timing* timing, Keep&& keepOf) {
+// A mask in, a mask out, through the device: the checks, the mask up, run(dMask, grid) on the
+// device writing the result over the mask's buffer, the result down. run synchronises before its
+// own buffers go (a kernel's fault is then its cuda.fault).
+template <class Run>
+Result<VolumePtr> maskThroughDevice(const Volume& mask, int connectivity, Timing* timing, Run&& run) {
   CVX_TRY(checkLabelInput(mask, connectivity));
   auto out = makeMask(mask);
   if (!out.ok()) return out.error();
   const int n = static_cast<int>(mask.voxelsPerPhase());
   if (n == 0) return out;
-  DeviceBytes dMask, dKeep;
+  DeviceBytes dMask;
   CVX_CUDA_TRY(cudaMalloc(&dMask.p, static_cast<size_t>(n)));
   Stages st;
   st.mark(0);
   CVX_CUDA_TRY(cudaMemcpy(dMask.p, mask.slice(0, 0), static_cast<size_t>(n), cudaMemcpyHostToDevice));
   st.mark(1);
-  DeviceLabels d;
-  CVX_TRY(labelOnDevice(static_cast<const uint8_t*>(dMask.p), gridOf(mask), connectivity, d));
-  const std::vector<uint8_t> keep = keepOf(d.sizes);  // keep[0] = 0
-  CVX_CUDA_TRY(cudaMalloc(&dKeep.p, keep.size()));
-  CVX_CUDA_TRY(cudaMemcpy(dKeep.p, keep.data(), keep.size(), cudaMemcpyHostToDevice));
-  // The mask buffer is free again: the output goes there.
-  keepKernel<<<blocksFor(n, kThreads, 1u << 16), kThreads>>>(
-      n, d.labels, static_cast<const uint8_t*>(dKeep.p), static_cast<uint8_t*>(dMask.p));
-  CVX_CUDA_TRY(cudaGetLastError());
+  CVX_TRY(run(static_cast<uint8_t*>(dMask.p), gridOf(mask)));
   st.mark(2);
   CVX_CUDA_TRY(cudaMemcpy((*out)->as<uint8_t>(), dMask.p, static_cast<size_t>(n), cudaMemcpyDeviceToHost));
   st.mark(3);
   CVX_TRY(st.finish(timing));
   return out;
+}
+
+// The mask of the components with keep(label sizes) true, all on the device.
+template <class Keep>
+Result<VolumePtr> keepComponents(const Volume& mask, int connectivity, Timing* timing, Keep&& keepOf) {
+  return maskThroughDevice(mask, connectivity, timing, [&](uint8_t* m, const Grid& g) -> Status {
+    DeviceLabels d;
+    CVX_TRY(labelOnDevice(m, g, connectivity, d));
+    const std::vector<uint8_t> keep = keepOf(d.sizes);  // keep[0] = 0
+    DeviceBytes dKeep;
+    CVX_CUDA_TRY(cudaMalloc(&dKeep.p, keep.size()));
+    CVX_CUDA_TRY(cudaMemcpy(dKeep.p, keep.data(), keep.size(), cudaMemcpyHostToDevice));
+    // The mask buffer is free again: the output goes there.
+    const int n = g.nx * g.ny * g.nz;
+    keepKernel<<<blocksFor(n, kThreads, 1u << 16), kThreads>>>(n, d.labels,
+                                                               static_cast<const uint8_t*>(dKeep.p), m);
+    CVX_CUDA_TRY(cudaGetLastError());
+    CVX_CUDA_TRY(cudaDeviceSynchronize());
+    return {};
+  });
+}
+
+// outside[root] = 1 for the root of every background voxel on the volume's border.
+__global__ void borderKernel(Grid g, const int* parent, uint8_t* __restrict__ outside) {
+  const int n = g.nx * g.ny * g.nz, slice = g.nx * g.ny;
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) {
+    const int z = i / slice, y = (i % slice) / g.nx, x = i % g.nx;
+    const bool border = x == 0 || y == 0 || z == 0 || x == g.nx - 1 || y == g.ny - 1 || z == g.nz - 1;
+    if (border && parent[i] >= 0) outside[findRoot(parent, i)] = 1;
+  }
+}
+
+// out = 1 but on background whose root is outside.
+__global__ void fillKernel(int n, const int* parent, const uint8_t* __restrict__ outside,
+                           uint8_t* __restrict__ out) {
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x)
+    out[i] = parent[i] < 0 || !outside[findRoot(parent, i)];
 }
 
 }  // namespace
@@ -224,6 +272,25 @@ Result<VolumePtr> keepLargest(const Volume& mask, int connectivity, Timing* timi
       if (best == 0 || sizes[l] > sizes[best]) best = l;
     if (best) keep[best] = 1;
     return keep;
+  });
+}
+
+Result<VolumePtr> fillHoles(const Volume& mask, int connectivity, Timing* timing) {
+  return maskThroughDevice(mask, connectivity, timing, [&](uint8_t* m, const Grid& g) -> Status {
+    const int n = g.nx * g.ny * g.nz;
+    DeviceBytes dParent, dOutside;
+    CVX_CUDA_TRY(cudaMalloc(&dParent.p, sizeof(int) * n));
+    CVX_CUDA_TRY(cudaMalloc(&dOutside.p, static_cast<size_t>(n)));
+    CVX_CUDA_TRY(cudaMemset(dOutside.p, 0, static_cast<size_t>(n)));
+    auto* parent = static_cast<int*>(dParent.p);
+    auto* outside = static_cast<uint8_t*>(dOutside.p);
+    CVX_TRY(uniteOnDevice(m, g, connectivity, true, parent));
+    const unsigned grid = blocksFor(n, kThreads, 1u << 16);
+    borderKernel<<<grid, kThreads>>>(g, parent, outside);
+    fillKernel<<<grid, kThreads>>>(n, parent, outside, m);  // the mask is no longer read
+    CVX_CUDA_TRY(cudaGetLastError());
+    CVX_CUDA_TRY(cudaDeviceSynchronize());
+    return {};
   });
 }
 

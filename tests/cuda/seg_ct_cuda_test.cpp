@@ -2,8 +2,8 @@
 // cuda::seg against cvx::seg on CT data: a crop of the real CT (tests/cuda/data: 176 x 160 x 32
 // stored uint16 values of ../shared/data/ct, made by make_ct_crop.sh, since the gpu-core build has
 // no DICOM reader) and a CT-sized phantom (512 x 512 x 134 int16: body, lungs, spine, noise).
-// Identical labels (memcmp; Dice reported) for threshold, region growing (6 and 26), Otsu and the
-// morphology. Skips without a device; fails with CVX_REQUIRE_CUDA=1.
+// Identical labels (memcmp; Dice reported) for threshold, region growing (6 and 26), Otsu, the
+// morphology and fill holes (6 and 26). Skips without a device; fails with CVX_REQUIRE_CUDA=1.
 #include <cvx/cuda/segment.h>
 #include <cvx/seg/segment.h>
 
@@ -95,6 +95,14 @@ void compareAll(const cvx::Volume& v, cvx::seg::Index3 lungSeed, const std::stri
     ASSERT_TRUE(ce.ok() && cc.ok() && ge.ok() && gc.ok());
     expectSameLabels(**ce, **ge, name + " erode lung " + std::to_string(r) + " mm");
     expectSameLabels(**cc, **gc, name + " close lung " + std::to_string(r) + " mm");
+  }
+  auto body = cvx::seg::threshold(v, kLungHi + 1, 65535);  // above -400 HU: the lungs are its holes
+  ASSERT_TRUE(body.ok());
+  for (int conn : {6, 26}) {
+    auto cf = cvx::seg::fillHoles(**body, conn);
+    auto gf = gpu::fillHoles(**body, conn);
+    ASSERT_TRUE(cf.ok() && gf.ok()) << (gf.ok() ? "" : gf.error().str());
+    expectSameLabels(**cf, **gf, name + " fill holes of the body " + std::to_string(conn));
   }
 }
 

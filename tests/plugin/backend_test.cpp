@@ -45,14 +45,17 @@ std::shared_ptr<Volume> phantom() {
   return v;
 }
 
-// A mask of the bright block shrunk by two voxels, plus a separate 2x2x2 speck (islands, morphology).
+// A mask of the bright block shrunk by two voxels with a closed 2x4x2 cavity (fill holes), plus a
+// separate 2x2x2 speck (islands, morphology).
 std::shared_ptr<Volume> segmentMask() {
   auto v = volume(cvx::PixelType::UInt8, 40, 36, 14);
   uint8_t* m = v->as<uint8_t>();
   for (int64_t z = 0, i = 0; z < 14; ++z)
     for (int64_t y = 0; y < 36; ++y)
       for (int64_t x = 0; x < 40; ++x, ++i)
-        m[i] = (x >= 8 && x < 18 && y >= 10 && y < 26 && z >= 5 && z < 9) || (x >= 35 && x < 37 && y < 2 && z < 2);
+        m[i] = ((x >= 8 && x < 18 && y >= 10 && y < 26 && z >= 5 && z < 9) &&
+                !(x >= 12 && x < 14 && y >= 16 && y < 20 && z >= 6 && z < 8)) ||
+               (x >= 35 && x < 37 && y < 2 && z < 2);
   return v;
 }
 
@@ -173,6 +176,7 @@ TEST(PluginBackends, PluginsWithCudaGiveTheCpuLabels) {
       {"region_growing", {{"seeds", "25,18,7"}, {"lower", "95"}, {"upper", "300"}, {"connectivity", "26"}}, nullptr},
       {"morphology", {{"operation", "dilate"}, {"radius_mm", "2"}}, seg.get()},
       {"morphology", {{"operation", "close"}, {"radius_mm", "1.6"}}, seg.get()},
+      {"morphology", {{"operation", "fill_holes"}}, seg.get()},
       {"islands", {{"operation", "keep_largest"}}, seg.get()},
       {"islands", {{"operation", "remove_small"}, {"min_ml", "0.01"}, {"connectivity", "6"}}, seg.get()},
       {"levelset", {{"lower", "150"}, {"upper", "300"}, {"max_iterations", "40"}}, seg.get()},

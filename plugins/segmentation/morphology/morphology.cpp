@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The morphology plugin: dilate, erode, open, close (a ball of radius_mm, hd::inBall: an ellipsoid
 // in voxels on an anisotropic grid) or fill holes (background that cannot reach the volume's border
-// through 6-connected background) of the active segment (manifest "input": "segment"). cvx::seg on
-// the host's mask buffer, without a copy.
+// through 6-connected background) of the active segment (manifest "input": "segment"). On the CPU,
+// cvx::seg on the host's mask buffer, without a copy; on CUDA, cvx::cuda::seg (the same labels) for
+// every operation.
 #include <string>
 
 #include <cvx/core/plugin/plugin.h>
@@ -21,12 +22,13 @@ void morphology(cvx::plugin::SegmentRun& run) {
   const double r = run.number("radius_mm");
   const auto mask = sp::borrowMask(run);
 #if CVX_SEG_WITH_CUDA
-  if (run.onCuda() && op != "fill_holes") {  // fill holes: the CPU's, on either back end
+  if (run.onCuda()) {
     return sp::writeLabels(run, *sp::onDevice(run, [&]() -> cvx::Result<cvx::seg::VolumePtr> {
       if (op == "dilate") return cvx::cuda::seg::dilate(*mask, r);
       if (op == "erode") return cvx::cuda::seg::erode(*mask, r);
       if (op == "open") return cvx::cuda::seg::open(*mask, r);
       if (op == "close") return cvx::cuda::seg::close(*mask, r);
+      if (op == "fill_holes") return cvx::cuda::seg::fillHoles(*mask, 6);
       return cvx::makeError("seg.bad_parameter", "unknown operation '" + op + "'");
     }));
   }

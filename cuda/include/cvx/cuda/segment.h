@@ -105,6 +105,12 @@ Result<Components> labelComponents(const Volume& mask, int connectivity = 26, Ti
 Result<VolumePtr> keepLargest(const Volume& mask, int connectivity = 26, Timing* timing = nullptr);
 Result<VolumePtr> removeSmallIslands(const Volume& mask, int64_t minVoxels, int connectivity = 26,
                                      Timing* timing = nullptr);
+// The mask with its holes filled: the background's components (connectivity: the background's, 6
+// or 26) that have a voxel on the volume's border stay background, all other voxels become 1 (any
+// non-zero foreground too). Union-find over the background on the device (as labelComponents,
+// without the numbering), the roots of the border's background marked outside, then the mask.
+// cvx::seg::fillHoles. cuda.too_large from 2^31 voxels.
+Result<VolumePtr> fillHoles(const Volume& mask, int connectivity = 6, Timing* timing = nullptr);
 
 // ---- Device-resident ------------------------------------------------------------------------
 
