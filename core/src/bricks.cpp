@@ -98,55 +98,47 @@ BrickRanges brickRanges(const Volume& v, int64_t phase, int size) {
 std::vector<uint8_t> brickSkipMap(const BrickRanges& r, const TransferTable& tf) {
   const int64_t n = int64_t{r.bx} * r.by * r.bz;
   if (n <= 0 || r.minMax.size() != static_cast<size_t>(n) * 2) return {};
-  std::vector<uint8_t> d(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) d[i] = tf.transparent(r.minMax[2 * i], r.minMax[2 * i + 1]) ? 255 : 0;
-  // The chessboard distance by two raster passes over the 26-neighbourhood with unit steps (exact
-  // for this metric): forward from the 13 neighbours already visited, then backward. The grid is
-  // padded by one brick of 255 on every side, so no neighbour needs a bounds check; per row, the 12
-  // neighbours in earlier rows come first (independent along x), then the scan along the row.
+  // Per octant, on a grid padded by one brick of 255 on every side (past the grid counts as
+  // empty: a ray leaves the box there): in an order that visits a brick's 7 forward neighbours
+  // (one brick on along any non-empty set of the octant's axes) before it, an empty brick's cube is
+  // one more than the smallest of theirs (the largest empty cube in 3D, as the largest square in 2D).
+  std::vector<uint8_t> empty(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) empty[i] = tf.transparent(r.minMax[2 * i], r.minMax[2 * i + 1]);
   const int64_t px = r.bx + 2, py = r.by + 2, pz = r.bz + 2;
-  std::vector<uint8_t> g(static_cast<size_t>(px * py * pz), 255);
-  for (int64_t z = 0; z < r.bz; ++z)
-    for (int64_t y = 0; y < r.by; ++y)
-      std::copy_n(&d[static_cast<size_t>((z * r.by + y) * r.bx)], r.bx,
-                  &g[static_cast<size_t>(((z + 1) * py + y + 1) * px + 1)]);
-  std::vector<uint8_t> m(static_cast<size_t>(px));
-  auto pass = [&](int dir) {
-    // Row offsets of the 4 neighbour rows earlier in this pass's order (each read at x - 1, x, x + 1):
-    // the three rows of the previous slice and the previous row of this slice.
-    const int64_t rows[4] = {-dir * px * py - px, -dir * px * py, -dir * px * py + px, -dir * px};
+  std::vector<uint8_t> g(static_cast<size_t>(px * py * pz));
+  std::vector<uint8_t> out(static_cast<size_t>(n) * hd::kSkipOctants);
+  for (int o = 0; o < hd::kSkipOctants; ++o) {
+    const int64_t sx = (o & 1) ? -1 : 1, sy = (o & 2) ? -px : px, sz = (o & 4) ? -px * py : px * py;
+    std::fill(g.begin(), g.end(), uint8_t{255});
+    int64_t ahead[7];
+    for (int e = 1; e < 8; ++e) ahead[e - 1] = ((e & 1) ? sx : 0) + ((e & 2) ? sy : 0) + ((e & 4) ? sz : 0);
+    uint8_t* f = out.data() + o * n;
     for (int64_t zi = 0; zi < r.bz; ++zi)
       for (int64_t yi = 0; yi < r.by; ++yi) {
-        const int64_t z = dir > 0 ? zi + 1 : r.bz - zi, y = dir > 0 ? yi + 1 : r.by - yi;
-        uint8_t* row = &g[static_cast<size_t>((z * py + y) * px)];
-        for (int64_t x = 1; x <= r.bx; ++x) {
-          int best = 255;
-          for (int64_t o : rows) {
-            const uint8_t* n = row + o + x;
-            best = std::min({best, int(n[-1]), int(n[0]), int(n[1])});
+        const int64_t z = (o & 4) ? zi : r.bz - 1 - zi, y = (o & 2) ? yi : r.by - 1 - yi;
+        const uint8_t* er = &empty[static_cast<size_t>((z * r.by + y) * r.bx)];
+        uint8_t* row = &g[static_cast<size_t>(((z + 1) * py + y + 1) * px + 1)];
+        uint8_t* fr = f + (z * r.by + y) * r.bx;
+        for (int64_t xi = 0; xi < r.bx; ++xi) {
+          const int64_t x = (o & 1) ? xi : r.bx - 1 - xi;
+          int k = 0;
+          if (er[x]) {
+            int m = 255;
+            for (int64_t a : ahead) m = std::min(m, int(row[x + a]));
+            k = std::min(m + 1, 255);
           }
-          m[x] = static_cast<uint8_t>(std::min(best + 1, 255));
-        }
-        for (int64_t i = 0; i < r.bx; ++i) {
-          const int64_t x = dir > 0 ? i + 1 : r.bx - i;
-          row[x] = static_cast<uint8_t>(std::min({int(row[x]), int(m[x]), row[x - dir] + 1, 255}));
+          row[x] = fr[x] = static_cast<uint8_t>(k);
         }
       }
-  };
-  pass(1);
-  pass(-1);
-  for (int64_t z = 0; z < r.bz; ++z)
-    for (int64_t y = 0; y < r.by; ++y)
-      std::copy_n(&g[static_cast<size_t>(((z + 1) * py + y + 1) * px + 1)], r.bx,
-                  &d[static_cast<size_t>((z * r.by + y) * r.bx)]);
-  return d;
+  }
+  return out;
 }
 
 hd::BrickMap brickMapView(const BrickRanges& r, const std::vector<uint8_t>& skip) {
   hd::BrickMap m;
   const size_t n = static_cast<size_t>(r.bx) * r.by * r.bz;
   if (n == 0 || r.minMax.size() != 2 * n) return m;
-  m.skip = skip.size() == n ? skip.data() : nullptr;
+  m.skip = skip.size() == hd::kSkipOctants * n ? skip.data() : nullptr;
   m.range = r.minMax.data();
   m.bx = r.bx;
   m.by = r.by;

@@ -78,7 +78,7 @@ TEST(BrickSkipMap, ChessboardDistanceToTheNearestVisibleBrick) {
     ASSERT_GT(visible, 0);
     ASSERT_LT(visible, static_cast<int>(empty.size()) / 2);
     const std::vector<uint8_t> skip = cvx::brickSkipMap(r, *table);
-    const std::vector<uint8_t> expected = cvx::test::chessboardSkip(empty, r.bx, r.by, r.bz);
+    const std::vector<uint8_t> expected = cvx::test::octantSkip(empty, r.bx, r.by, r.bz);
     ASSERT_EQ(skip.size(), expected.size());
     for (size_t i = 0; i < skip.size(); ++i) ASSERT_EQ(int(skip[i]), int(expected[i])) << i << " size " << size;
     EXPECT_GE(*std::max_element(skip.begin(), skip.end()), 3);  // whole cubes to skip

@@ -8,14 +8,21 @@
 
 namespace cvx::hd {
 
-// Brick (bx, by, bz) holds voxels [b * size, (b + 1) * size) per axis. skip[b]: 0 when the brick may
-// be visible; k >= 1 when every brick within chessboard distance k - 1 of it (a cube of 2k - 1
-// bricks per side) is empty (cvx::brickSkipMap).
+// Brick (bx, by, bz) holds voxels [b * size, (b + 1) * size) per axis. skip: one plane of bx * by *
+// bz entries per octant of ray directions, plane o = (dx < 0) + 2 (dy < 0) + 4 (dz < 0) (a component
+// of 0 counts as positive); its entry for brick b is 0 when the brick may be visible, else the
+// largest k (255 at most) for which the forward cube of k bricks per side, b + [0, k - 1] along each
+// axis in the octant's direction, is empty (past the grid counts as empty) (cvx::brickSkipMap). A
+// ray in brick b travelling in that octant stays in the cube until it leaves through one of its far
+// faces. Forward cubes reach further than cubes centred on b: the structures a ray has passed do not
+// shorten its leaps.
 // range[2 * b], range[2 * b + 1]: the min and max modality value a sample in brick b (or within half
 // a voxel of it) can take (cvx::BrickRanges), for MIP and MinIP: a brick whose max (min) cannot beat
 // the ray's maximum (minimum) so far is passed over.
+inline constexpr int kSkipOctants = 8;
 struct BrickMap {
-  const uint8_t* skip = nullptr;  // bx * by * bz entries, x fastest; null: no skipping (composite)
+  const uint8_t* skip = nullptr;  // kSkipOctants planes of bx * by * bz entries, x fastest; null: no
+                                  // skipping (composite)
   const float* range = nullptr;   // 2 * bx * by * bz values; null: no skipping (MIP and MinIP)
   int bx = 0, by = 0, bz = 0;
   int size = 4;  // voxels per brick edge
@@ -24,6 +31,7 @@ struct BrickMap {
 // A ray's walk through a brick map (raycast.h's skipping rule).
 struct BrickWalk {
   const BrickMap* m = nullptr;
+  const uint8_t* skip = nullptr;  // m->skip's plane for the ray's octant
   Vec3f o, d;
   float inv[3] = {0, 0, 0};  // 1 / d per axis (0 where d is 0: that axis never ends a cube)
   float invSize = 1, nudge = 0;  // nudge: t past a cube's face, 1/100 voxel along the ray's fastest axis
@@ -33,6 +41,8 @@ struct BrickWalk {
 CVX_HD_INLINE BrickWalk brickWalk(const BrickMap& m, Vec3f o, Vec3f d) {
   BrickWalk w;
   w.m = &m;
+  const int octant = (d.x < 0.0f ? 1 : 0) + (d.y < 0.0f ? 2 : 0) + (d.z < 0.0f ? 4 : 0);
+  w.skip = m.skip ? m.skip + static_cast<int64_t>(octant) * m.bx * m.by * m.bz : nullptr;
   w.o = o;
   w.d = d;
   const float ds[3] = {d.x, d.y, d.z};
@@ -63,9 +73,10 @@ CVX_HD_INLINE int64_t brickIndexAt(const BrickWalk& w, Vec3f q, int b[3]) {
   return (static_cast<int64_t>(b[2]) * m.by + b[1]) * m.bx + b[0];
 }
 // The skip entry of the brick holding q, and that brick.
-CVX_HD_INLINE int brickSkipAt(const BrickWalk& w, Vec3f q, int b[3]) { return w.m->skip[brickIndexAt(w, q, b)]; }
+CVX_HD_INLINE int brickSkipAt(const BrickWalk& w, Vec3f q, int b[3]) { return w.skip[brickIndexAt(w, q, b)]; }
 
-// t where the ray leaves the cube of bricks b - (k - 1) .. b + (k - 1) (k = 1: brick b alone).
+// t where the ray leaves the forward cube of k bricks from b (k = 1: brick b alone): the first of
+// its far faces, those the ray's direction leads to.
 CVX_HD_INLINE float cubeExit(const BrickWalk& w, const int b[3], int k) {
   const float s = static_cast<float>(w.m->size);
   const float os[3] = {w.o.x, w.o.y, w.o.z};
@@ -79,7 +90,7 @@ CVX_HD_INLINE float cubeExit(const BrickWalk& w, const int b[3], int k) {
   return t;
 }
 
-// From t, a position in an empty brick b whose skip entry is k, to where the run of empty bricks
+// From t, a position in an empty brick b whose skip entry (the ray's octant's) is k, to where the run of empty bricks
 // along the ray ends: t of the face into a brick that may be visible, or a t >= t1.
 CVX_HD_INLINE float emptyRunEnd(const BrickWalk& w, float t, float t1, int b[3], int k) {
   for (int i = 0; i < w.limit; ++i) {
