@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <numbers>
 
 #include <cvx/render/raycast.h>
@@ -55,8 +56,9 @@ struct CvxRun {
   std::string error;
 };
 
+// after(i), when given, runs after frame i (-1: the untimed first), outside the timing.
 CvxRun runCvx(const Volume& v, const VolumeLook& look, const RenderSetup& s, const hd::TransferFunction1D& tf,
-              const hd::BrickMap* bricks) {
+              const hd::BrickMap* bricks, const std::function<void(int)>& after = {}) {
   CvxRun r;
   const size_t n = size_t(s.width) * s.height;
   std::vector<float> rgba(4 * n);
@@ -74,12 +76,12 @@ CvxRun runCvx(const Volume& v, const VolumeLook& look, const RenderSetup& s, con
     const Status st = render::raycastCpu(v, 0, p, tf, s.width, s.height, rgba.data());
     const double dt = since(t0);
     if (!st.ok()) return r.error = st.error().str(), r;
-    if (i < 0) {
+    if (i < 0)
       r.t.firstMs = dt * 1e3;
-      continue;
-    }
-    secs.push_back(dt);
-    if (std::find(checks.begin(), checks.end(), i) != checks.end()) r.images.push_back(rgba);
+    else
+      secs.push_back(dt);
+    if (i >= 0 && std::find(checks.begin(), checks.end(), i) != checks.end()) r.images.push_back(rgba);
+    if (after) after(i);
   }
   const double first = r.t.firstMs;
   r.t = timingOf(secs);
@@ -138,7 +140,36 @@ InputResult runInput(const std::string& name, const Volume& v, const VolumeLook&
   if (!plain.error.empty()) return r.error = plain.error, r;
   r.plain = plain.t;
 
-  std::fprintf(stderr, "bench_render: %s: CineVox with skipping\n", name.c_str());
+  // The skipping frames and VTK's alternate, frame by frame, so that a change in the machine's
+  // speed during the run (a shared machine's neighbours) weighs on both alike.
+  std::unique_ptr<VtkVolume> vtk;
+  if (withVtk) {
+    vtk = std::make_unique<VtkVolume>(v, s.threads, look, s.width, s.height);
+    if (!vtk->error().empty()) r.vtkError = vtk->error(), vtk.reset();
+  } else {
+    r.vtkError = "not run";
+  }
+  const std::vector<int> checks = checkFrames(s);
+  std::vector<uint8_t> cvxAll, vtkAll;
+  std::vector<double> vtkSecs;
+  auto vtkFrame = [&](int i) {
+    const double dt = vtk->render(orbitCamera(v, s, std::max(i, 0)));
+    if (i < 0) {
+      r.vtk.firstMs = dt * 1e3;
+      return;
+    }
+    vtkSecs.push_back(dt);
+    if (std::find(checks.begin(), checks.end(), i) == checks.end()) return;
+    const std::vector<uint8_t> rgb = vtk->rgb();
+    if (rgb.empty()) {
+      r.vtkError = "no pixels read back";
+      return;
+    }
+    vtkAll.insert(vtkAll.end(), rgb.begin(), rgb.end());
+    if (!s.dump.empty()) writePpm(s.dump + "/" + name + "_vtk_" + std::to_string(i) + ".ppm", rgb, s.width, s.height);
+  };
+
+  std::fprintf(stderr, "bench_render: %s: CineVox with skipping%s\n", name.c_str(), vtk ? ", and VTK alternating" : "");
   const auto t0 = Clock::now();
   const BrickRanges ranges = brickRanges(v, 0);
   const std::vector<uint8_t> skipMap = brickSkipMap(ranges, table);
@@ -147,7 +178,7 @@ InputResult runInput(const std::string& name, const Volume& v, const VolumeLook&
                                   : double(std::count_if(skipMap.begin(), skipMap.end(), [](uint8_t k) { return k > 0; })) /
                                         double(skipMap.size());
   const hd::BrickMap map = brickMapView(ranges, skipMap);
-  CvxRun skip = runCvx(v, look, s, tf, &map);
+  CvxRun skip = runCvx(v, look, s, tf, &map, vtk ? std::function<void(int)>(vtkFrame) : std::function<void(int)>());
   if (!skip.error.empty()) return r.error = skip.error, r;
   r.skip = skip.t;
   r.skip.setupMs = setupMs;
@@ -162,39 +193,15 @@ InputResult runInput(const std::string& name, const Volume& v, const VolumeLook&
     for (size_t i = 0; i < skip.images[k].size(); ++i)
       r.skipMaxDiff = std::max(r.skipMaxDiff, double(std::abs(skip.images[k][i] - plain.images[k][i])));
 
-  const std::vector<int> checks = checkFrames(s);
-  std::vector<uint8_t> cvxAll, vtkAll;
   for (size_t k = 0; k < plain.images.size(); ++k) {
     const std::vector<uint8_t> rgb = toRgb8(plain.images[k]);
     cvxAll.insert(cvxAll.end(), rgb.begin(), rgb.end());
     if (!s.dump.empty())
       writePpm(s.dump + "/" + name + "_cvx_" + std::to_string(checks[k]) + ".ppm", rgb, s.width, s.height);
   }
-  if (!withVtk) return r.vtkError = "not run", r;
-
-  std::fprintf(stderr, "bench_render: %s: VTK\n", name.c_str());
-  VtkVolume vtk(v, s.threads, look, s.width, s.height);
-  if (!vtk.error().empty()) return r.vtkError = vtk.error(), r;
-  std::vector<double> secs;
-  for (int i = -1; i < s.frames; ++i) {
-    const double dt = vtk.render(orbitCamera(v, s, std::max(i, 0)));
-    if (i < 0) {
-      r.vtk.firstMs = dt * 1e3;
-      continue;
-    }
-    secs.push_back(dt);
-    if (std::find(checks.begin(), checks.end(), i) == checks.end()) continue;
-    const std::vector<uint8_t> rgb = vtk.rgb();
-    if (rgb.empty()) {
-      r.vtkError = "no pixels read back";
-      continue;
-    }
-    vtkAll.insert(vtkAll.end(), rgb.begin(), rgb.end());
-    if (!s.dump.empty())
-      writePpm(s.dump + "/" + name + "_vtk_" + std::to_string(i) + ".ppm", rgb, s.width, s.height);
-  }
+  if (!vtk) return r;
   const double first = r.vtk.firstMs;
-  r.vtk = timingOf(secs);
+  r.vtk = timingOf(vtkSecs);
   r.vtk.firstMs = first;
   r.vsVtk = compareRgb(cvxAll, vtkAll);
   return r;

@@ -55,8 +55,9 @@ struct InputResult {
 };
 
 // Renders s.frames frames of v with CineVox (plain, then skipping, then skipping at half the width
-// and height) and VTK (unless withVtk is false), each after one untimed first frame; compares the
-// checked frames' images.
+// and height) and VTK (unless withVtk is false), each after one untimed first frame; VTK's frames
+// alternate with the skipping ones (frame i of each in turn), so that both meet the machine in the
+// same state. Compares the checked frames' images.
 InputResult runInput(const std::string& name, const Volume& v, const VolumeLook& look, const RenderSetup& s,
                      bool withVtk);
 
