@@ -172,8 +172,9 @@ InputResult runInput(const std::string& name, const Volume& v, const VolumeLook&
   std::fprintf(stderr, "bench_render: %s: CineVox with skipping%s\n", name.c_str(), vtk ? ", and VTK alternating" : "");
   const auto t0 = Clock::now();
   const BrickRanges ranges = brickRanges(v, 0);
+  const auto t1 = Clock::now();
   const std::vector<uint8_t> skipMap = brickSkipMap(ranges, table);
-  const double setupMs = since(t0) * 1e3;
+  const double setupMs = since(t0) * 1e3, mapMs = since(t1) * 1e3;
   r.emptyBricks = skipMap.empty() ? 0
                                   : double(std::count_if(skipMap.begin(), skipMap.end(), [](uint8_t k) { return k > 0; })) /
                                         double(skipMap.size());
@@ -182,6 +183,7 @@ InputResult runInput(const std::string& name, const Volume& v, const VolumeLook&
   if (!skip.error.empty()) return r.error = skip.error, r;
   r.skip = skip.t;
   r.skip.setupMs = setupMs;
+  r.skip.mapMs = mapMs;
   std::fprintf(stderr, "bench_render: %s: CineVox moving (half width and height)\n", name.c_str());
   RenderSetup half = s;
   half.width = std::max(1, s.width / 2);

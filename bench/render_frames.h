@@ -33,7 +33,8 @@ Camera3D orbitCamera(const Volume& v, const RenderSetup& s, int i);
 struct Timing {
   double medianMs = 0, p95Ms = 0, fps = 0;  // fps: 1000 / median
   double firstMs = 0;                       // the untimed first frame (VTK: gradients are built there)
-  double setupMs = 0;                       // CineVox skipping: brick ranges and flags
+  double setupMs = 0;                       // CineVox skipping: brick ranges and skip map
+  double mapMs = 0;                         // of which the skip map (per transfer function)
 };
 
 struct Agreement {

@@ -105,32 +105,34 @@ std::vector<uint8_t> brickSkipMap(const BrickRanges& r, const TransferTable& tf)
   std::vector<uint8_t> empty(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) empty[i] = tf.transparent(r.minMax[2 * i], r.minMax[2 * i + 1]);
   const int64_t px = r.bx + 2, py = r.by + 2, pz = r.bz + 2;
-  std::vector<uint8_t> g(static_cast<size_t>(px * py * pz));
   std::vector<uint8_t> out(static_cast<size_t>(n) * hd::kSkipOctants);
-  for (int o = 0; o < hd::kSkipOctants; ++o) {
+  auto min8 = [](uint8_t a, uint8_t b) { return a < b ? a : b; };
+  // The octants are independent: one task each on the thread pool.
+  const Status st = ThreadPool::global().parallelFor(hd::kSkipOctants, [&](int64_t o) {
+    std::vector<uint8_t> g(static_cast<size_t>(px * py * pz), uint8_t{255}), m(static_cast<size_t>(r.bx));
     const int64_t sx = (o & 1) ? -1 : 1, sy = (o & 2) ? -px : px, sz = (o & 4) ? -px * py : px * py;
-    std::fill(g.begin(), g.end(), uint8_t{255});
-    int64_t ahead[7];
-    for (int e = 1; e < 8; ++e) ahead[e - 1] = ((e & 1) ? sx : 0) + ((e & 2) ? sy : 0) + ((e & 4) ? sz : 0);
     uint8_t* f = out.data() + o * n;
     for (int64_t zi = 0; zi < r.bz; ++zi)
       for (int64_t yi = 0; yi < r.by; ++yi) {
         const int64_t z = (o & 4) ? zi : r.bz - 1 - zi, y = (o & 2) ? yi : r.by - 1 - yi;
-        const uint8_t* er = &empty[static_cast<size_t>((z * r.by + y) * r.bx)];
         uint8_t* row = &g[static_cast<size_t>(((z + 1) * py + y + 1) * px + 1)];
-        uint8_t* fr = f + (z * r.by + y) * r.bx;
+        // The 6 forward neighbours in rows already done (independent along x), then the scan along
+        // the row with the 7th.
+        const uint8_t *ry = row + sy, *rz = row + sz, *ryz = row + sy + sz;
+        const uint8_t *ryx = ry + sx, *rzx = rz + sx, *ryzx = ryz + sx;
+        uint8_t* mm = m.data();
+        for (int64_t x = 0; x < r.bx; ++x)
+          mm[x] = min8(min8(min8(ry[x], ryx[x]), min8(rz[x], rzx[x])), min8(ryz[x], ryzx[x]));
+        const uint8_t* er = &empty[static_cast<size_t>((z * r.by + y) * r.bx)];
         for (int64_t xi = 0; xi < r.bx; ++xi) {
           const int64_t x = (o & 1) ? xi : r.bx - 1 - xi;
-          int k = 0;
-          if (er[x]) {
-            int m = 255;
-            for (int64_t a : ahead) m = std::min(m, int(row[x + a]));
-            k = std::min(m + 1, 255);
-          }
-          row[x] = fr[x] = static_cast<uint8_t>(k);
+          const uint8_t near = min8(m[x], row[x + sx]);
+          row[x] = er[x] ? static_cast<uint8_t>(near < 255 ? near + 1 : 255) : 0;
         }
+        std::copy_n(row, r.bx, f + (z * r.by + y) * r.bx);
       }
-  }
+  });
+  if (!st.ok()) return {};  // out of memory on a worker: no skipping (the image is the same)
   return out;
 }
 

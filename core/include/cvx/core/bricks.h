@@ -22,13 +22,15 @@ struct BrickRanges {
 };
 BrickRanges brickRanges(const Volume& v, int64_t phase, int size = 4);
 
-// hd::BrickMap's skip entries for a transfer function: 0 for a brick whose range is not transparent
-// (TransferTable::transparent), else its chessboard distance in bricks to the nearest such brick
-// (255 at most; 255 everywhere when none is).
+// hd::BrickMap's skip entries for a transfer function (brick_walk.h): per octant of ray directions
+// (hd::kSkipOctants planes of one entry per brick), 0 for a brick whose range is not transparent
+// (TransferTable::transparent), else the edge in bricks of the largest cube reaching forward from it
+// in the octant's directions that holds no such brick (255 at most; 255 everywhere when none is).
+// Empty when the ranges are.
 std::vector<uint8_t> brickSkipMap(const BrickRanges& r, const TransferTable& tf);
 
 // The map viewed for hd: the ranges (MIP and MinIP skipping) and the skip entries (composite; null
-// when skip does not have one entry per brick); nothing when the ranges are empty.
+// when skip does not have kSkipOctants entries per brick); nothing when the ranges are empty.
 hd::BrickMap brickMapView(const BrickRanges& r, const std::vector<uint8_t>& skip);
 
 }  // namespace cvx
