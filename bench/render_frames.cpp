@@ -166,10 +166,12 @@ InputResult runInput(const std::string& name, const Volume& v, const VolumeLook&
       return;
     }
     vtkAll.insert(vtkAll.end(), rgb.begin(), rgb.end());
-    if (!s.dump.empty()) writePpm(s.dump + "/" + name + "_vtk_" + std::to_string(i) + ".ppm", rgb, s.width, s.height);
+    if (!s.dump.empty())
+      writePpm(s.dump + "/" + name + "_vtk_" + std::to_string(i) + ".ppm", rgb, s.width, s.height);
   };
 
-  std::fprintf(stderr, "bench_render: %s: CineVox with skipping%s\n", name.c_str(), vtk ? ", and VTK alternating" : "");
+  std::fprintf(stderr, "bench_render: %s: CineVox with skipping%s\n", name.c_str(),
+               vtk ? ", and VTK alternating" : "");
   const auto t0 = Clock::now();
   const BrickRanges ranges = brickRanges(v, 0);
   const auto t1 = Clock::now();
@@ -179,7 +181,8 @@ InputResult runInput(const std::string& name, const Volume& v, const VolumeLook&
                                   : double(std::count_if(skipMap.begin(), skipMap.end(), [](uint8_t k) { return k > 0; })) /
                                         double(skipMap.size());
   const hd::BrickMap map = brickMapView(ranges, skipMap);
-  CvxRun skip = runCvx(v, look, s, tf, &map, vtk ? std::function<void(int)>(vtkFrame) : std::function<void(int)>());
+  const std::function<void(int)> after = vtk ? std::function<void(int)>(vtkFrame) : nullptr;
+  CvxRun skip = runCvx(v, look, s, tf, &map, after);
   if (!skip.error.empty()) return r.error = skip.error, r;
   r.skip = skip.t;
   r.skip.setupMs = setupMs;

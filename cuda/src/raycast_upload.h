@@ -31,7 +31,8 @@ inline Status uploadTables(hd::RaycastParams& p, hd::TransferFunction1D& tf, boo
                            DeviceTables& d) {
   const size_t tfBytes = static_cast<size_t>(tf.n) * sizeof(hd::TfNode);
   const size_t bricks = static_cast<size_t>(p.bricks.bx) * p.bricks.by * p.bricks.bz;
-  const size_t brickBytes = p.bricks.skip ? hd::kSkipOctants * bricks : 0, rangeBytes = p.bricks.range ? 2 * bricks * sizeof(float) : 0;
+  const size_t brickBytes = p.bricks.skip ? hd::kSkipOctants * bricks : 0;
+  const size_t rangeBytes = p.bricks.range ? 2 * bricks * sizeof(float) : 0;
   const size_t tf2Bytes =
       p.tf2.nodes ? static_cast<size_t>(p.tf2.nv) * static_cast<size_t>(p.tf2.ng) * sizeof(hd::TfNode) : 0;
   if (fused) {

@@ -90,8 +90,9 @@ CVX_HD_INLINE float cubeExit(const BrickWalk& w, const int b[3], int k) {
   return t;
 }
 
-// From t, a position in an empty brick b whose skip entry (the ray's octant's) is k, to where the run of empty bricks
-// along the ray ends: t of the face into a brick that may be visible, or a t >= t1.
+// From t, a position in an empty brick b whose skip entry (the ray's octant's) is k, to where the
+// run of empty bricks along the ray ends: t of the face into a brick that may be visible, or a
+// t >= t1.
 CVX_HD_INLINE float emptyRunEnd(const BrickWalk& w, float t, float t1, int b[3], int k) {
   for (int i = 0; i < w.limit; ++i) {
     const float te = cubeExit(w, b, k);

@@ -42,8 +42,9 @@ namespace cvx::hd {
 // - Empty-space skipping: bricks of `size` voxels per axis, each empty when every value it can
 //   interpolate (its voxels and a one-voxel apron) has sigma 0; `skip` holds, per octant of ray
 //   directions, the edge of the largest empty cube of bricks reaching forward from each brick
-//   (brick_walk.h), so a ray leaves a whole cube of empty bricks in one step. From a sample in an empty brick a ray jumps to the last sample of its
-//   lattice before the empty run ends, which becomes the previous sample of the next segment: the
+//   (brick_walk.h), so a ray leaves a whole cube of empty bricks in one step. From a sample in an
+//   empty brick a ray jumps to the last sample of its lattice before the empty run ends, which
+//   becomes the previous sample of the next segment: the
 //   samples that count are the very ones taken without skipping (two samples of one run lie in empty
 //   bricks whose apron-widened ranges overlap, so every value between them is transparent; a
 //   position within half a voxel outside a brick still interpolates only its voxels and apron).
