@@ -4,6 +4,11 @@
 #include <string>
 #include <vector>
 
+#include <cvx/render/backend.h>
+#if CVX_HAVE_CUDA
+#include <cvx/cuda/backend.h>
+#endif
+
 #include "commands.h"
 
 namespace {
@@ -26,6 +31,15 @@ void usage() {
       stderr);
 }
 
+// The back ends that draw the 3D view (core/backend.h): the CPU always, CUDA when a usable
+// device answers the probe. VolumeRenderer picks the highest (CVX_BACKEND=cpu|cuda overrides).
+void registerRenderBackends() {
+  cvx::render::registerBackend();
+#if CVX_HAVE_CUDA
+  cvx::cuda::registerBackend();
+#endif
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -39,10 +53,11 @@ int main(int argc, char** argv) {
   if (cmd == "info") return cvx::app::runInfo(rest);
   if (cmd == "convert") return cvx::app::runConvert(rest);
   if (cmd == "demo") return cvx::app::runDemo(rest);
-  if (cmd == "render") return cvx::app::runRender(rest);
+  if (cmd == "render") return registerRenderBackends(), cvx::app::runRender(rest);
   if (cmd == "plugins") return cvx::app::runPlugins(rest);
   if (cmd == "segment") return cvx::app::runSegment(rest);
   if (cmd == "export-mesh") return cvx::app::runExportMesh(rest);
+  registerRenderBackends();
   if (cmd == "view") return cvx::app::runView(argc, argv, rest);
   // A bare path opens the viewer on it.
   return cvx::app::runView(argc, argv, args);

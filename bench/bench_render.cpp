@@ -74,13 +74,6 @@ Options parseArgs(int argc, char** argv) {
   return o;
 }
 
-std::string num(double v, const char* fmt = "%.2f") {
-  if (!std::isfinite(v)) return "NA";
-  char s[32];
-  std::snprintf(s, sizeof s, fmt, v);
-  return s;
-}
-
 double ratio(double vtkMs, double cvxMs) { return vtkMs > 0 && cvxMs > 0 ? vtkMs / cvxMs : NAN; }
 
 void printInput(const std::string& name, const InputResult& r, int frames) {

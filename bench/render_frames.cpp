@@ -17,16 +17,6 @@ using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-Timing timingOf(std::vector<double> s) {
-  Timing t;
-  if (s.empty()) return t;
-  std::sort(s.begin(), s.end());
-  t.medianMs = s[s.size() / 2] * 1e3;
-  t.p95Ms = s[std::min(s.size() - 1, size_t(std::ceil(0.95 * double(s.size()))) - 1)] * 1e3;
-  t.fps = t.medianMs > 0 ? 1e3 / t.medianMs : 0;
-  return t;
-}
-
 // Premultiplied float RGBA over black to 8-bit RGB.
 std::vector<uint8_t> toRgb8(const std::vector<float>& rgba) {
   std::vector<uint8_t> out(rgba.size() / 4 * 3);
@@ -91,23 +81,6 @@ CvxRun runCvx(const Volume& v, const VolumeLook& look, const RenderSetup& s, con
 
 }  // namespace
 
-Camera3D orbitCamera(const Volume& v, const RenderSetup& s, int i) {
-  const Geometry& g = v.geometry;
-  const auto& d = v.dims();
-  const Vec3 centre = g.worldFromVoxel().applyPoint({(d[0] - 1) / 2.0, (d[1] - 1) / 2.0, (d[2] - 1) / 2.0});
-  const double diag = std::hypot(d[0] * g.spacingMm.x, d[1] * g.spacingMm.y);
-  const double halfHeight = 0.55 * diag;
-  const double a = i * s.stepDeg * std::numbers::pi / 180;
-  Camera3D c;
-  c.perspective = s.perspective;
-  c.fovYDeg = s.fovYDeg;
-  c.parallelHalfHeightMm = halfHeight;
-  const double dist = s.perspective ? halfHeight / std::tan(s.fovYDeg * std::numbers::pi / 360) : diag;
-  c.center = centre;
-  c.eye = centre + Vec3{std::sin(a), -std::cos(a), 0} * dist;  // LPS: anterior is -y
-  c.up = {0, 0, 1};
-  return c;
-}
 
 Agreement compareRgb(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b, int floor) {
   Agreement r;

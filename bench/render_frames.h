@@ -11,31 +11,10 @@
 #include <cvx/core/raycast.h>
 #include <cvx/core/volume.h>
 
+#include "render_orbit.h"
 #include "render_vtk.h"
 
 namespace cvx::bench {
-
-struct RenderSetup {
-  int width = 512, height = 512, frames = 36;
-  double stepDeg = 10;  // azimuth per frame, around the volume's centre
-  bool perspective = true;
-  double fovYDeg = 30;
-  unsigned threads = 2;
-  std::string dump;  // a folder for PPM images of the checked frame; empty: none
-};
-
-// Frame i of the orbit: from the front (anterior, patient's right on the image's left) turned by
-// i * stepDeg about the patient's long axis through the volume's centre. The view's height covers
-// the volume's diagonal across the axial plane (with a margin), so a volume taller than it is wide
-// fills the image rather than shrinking to a column.
-Camera3D orbitCamera(const Volume& v, const RenderSetup& s, int i);
-
-struct Timing {
-  double medianMs = 0, p95Ms = 0, fps = 0;  // fps: 1000 / median
-  double firstMs = 0;                       // the untimed first frame (VTK: gradients are built there)
-  double setupMs = 0;                       // CineVox skipping: brick ranges and skip map
-  double mapMs = 0;                         // of which the skip map (per transfer function)
-};
 
 struct Agreement {
   double meanAbsRgb = 0;  // mean |a - b| over the RGB channels of pixels either draws (0..255)

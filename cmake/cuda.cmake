@@ -6,8 +6,9 @@ endif()
 check_language(CUDA)
 if(CMAKE_CUDA_COMPILER)
   if(NOT CMAKE_CUDA_ARCHITECTURES)
-    # Machine code for Turing..Hopper (CUDA 13's minimum is 7.5) and PTX for newer devices.
-    set(CMAKE_CUDA_ARCHITECTURES 75-real 80-real 86-real 89-real 90-real 90-virtual)
+    # The release list: machine code for Turing, Ampere (A100 and consumer), Ada, Hopper and
+    # Blackwell (CUDA 13's minimum is 7.5), and PTX for newer devices. CI narrows it to 90 (.ci/run).
+    set(CMAKE_CUDA_ARCHITECTURES 75-real 80-real 86-real 89-real 90-real 120-real 120-virtual)
   endif()
   enable_language(CUDA)
   # CMake 3.25 does not know nvcc 13's C++20 flag, and core's cxx_std_20 makes every consumer

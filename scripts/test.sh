@@ -9,7 +9,10 @@ scripts/deps.sh --tests
 jobs=$(nproc)
 
 stage "full build (preset default)"
-cmake --preset default
+# CVX_CUDA_ARCHITECTURES (CI: 90, .ci/run) narrows nvcc's targets; unset: the release list.
+cuda_arch=()
+[[ -n "${CVX_CUDA_ARCHITECTURES:-}" ]] && cuda_arch=(-DCMAKE_CUDA_ARCHITECTURES="$CVX_CUDA_ARCHITECTURES")
+cmake --preset default "${cuda_arch[@]}"
 cmake --build --preset default -j "$jobs"
 stage "full build done; tests"
 ctest --preset default -j "$jobs" --timeout 900

@@ -10,7 +10,8 @@
 #      state (viewer/state/, tests/viewstate/).
 #   3. core/: the C++ standard library, libc/POSIX headers, <cvx/core/...> and local "..." files;
 #      the plugin host's sources (core/plugin/, its own target, not in cvx::core) also nlohmann-json.
-#   4. cuda/ and every .cu/.cuh file: the same plus <cvx/cuda/...> and CUDA toolkit headers.
+#   4. cuda/ and every .cu/.cuh file: the same plus <cvx/cuda/...> and CUDA toolkit headers; the
+#      OpenGL interop target cuda/gl/ also <GL/gl.h>.
 #   5. __CUDACC__ is tested only in core/include/cvx/core/hd/config.h (STYLE.md item 3).
 #   6. io/src stages (docs/ingest.md): a stage folder includes its own private headers and those of
 #      the folders below it, never one above: scan -> dicom; plan -> (none); load -> decode, dicom;
@@ -56,6 +57,8 @@ for f in $files; do
       core/plugin/*) check_whitelist "$f" "$n" "$inc" "core/plugin: standard library and nlohmann-json only" \
                        "$std_re" "$core_re" '^<nlohmann/json\.hpp>$' ;;
       core/*) check_whitelist "$f" "$n" "$inc" "core: standard library only" "$std_re" "$core_re" ;;
+      cuda/gl/*) check_whitelist "$f" "$n" "$inc" "cuda/gl: core, CUDA and OpenGL's gl.h only" "$std_re" "$core_re" \
+                   "$cuda_re" '^<GL/gl\.h>$' ;;
       cuda/*|*.cu|*.cuh) check_whitelist "$f" "$n" "$inc" "cuda: core and CUDA only" "$std_re" "$core_re" "$cuda_re" ;;
     esac
   done < <(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]' "$f" |

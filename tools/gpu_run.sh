@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The one command to run on a GPU machine: build the gpu-core preset (core + cuda + tests, no
-# Qt/DCMTK/ITK) with GoogleTest from sources and run ctest with CVX_REQUIRE_CUDA=1, so that a
-# missing or unusable GPU fails instead of skipping. Logs and JUnit results go to $OUT.
+# The one command to run on a GPU machine: build the gpu-core preset (core + cuda + tests and
+# bench_render_gpu, no Qt/DCMTK/ITK) with GoogleTest from sources, run ctest with
+# CVX_REQUIRE_CUDA=1, so that a missing or unusable GPU fails instead of skipping, then
+# bench_render_gpu. Logs and JUnit results go to $OUT. Prepare here first: tools/gpu_gl_debs.sh
+# and tools/gpu_bench_ct.sh fill .gpu/ (carry: ["third_party_local", ".gpu"]).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/cvx-gpu-out}
@@ -19,9 +21,20 @@ if [ ! -f "$gtest/CMakeLists.txt" ]; then
   fi
 fi
 
+# OpenGL interop (cuda/gl, tests/cuda_gl): GLVND and EGL from Debian's packages, carried in
+# .gpu/gl/ (tools/gpu_gl_debs.sh); without them cvx::cuda_gl is not built and its tests do not run.
+if ls .gpu/gl/*.deb > /dev/null 2>&1; then
+  for f in .gpu/gl/*.deb; do dpkg -x "$f" /; done
+  ldconfig
+fi
+nv=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
+if [ -z "${__EGL_VENDOR_LIBRARY_FILENAMES:-}" ] && [ -f "$nv" ]; then export __EGL_VENDOR_LIBRARY_FILENAMES=$nv; fi
+
 { nvidia-smi || true; cmake --version; /usr/local/cuda/bin/nvcc --version || true; } > "$OUT/machine.txt" 2>&1
 
-cmake --preset gpu-core -B "$BUILD" -DCVX_GTEST_SOURCE="$PWD/$gtest" 2>&1 | tee "$OUT/configure.log"
+# The lent machines are Hopper (H100, H200): sm_90 only keeps the build short on the device's clock.
+cmake --preset gpu-core -B "$BUILD" -DCVX_GTEST_SOURCE="$PWD/$gtest" \
+  -DCMAKE_CUDA_ARCHITECTURES="${CVX_CUDA_ARCHITECTURES:-90}" 2>&1 | tee "$OUT/configure.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "gpu_run: configure failed" >&2; exit 3; }
 cmake --build "$BUILD" -j"$(nproc)" 2>&1 | tee "$OUT/build.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "gpu_run: build failed" >&2; exit 4; }
@@ -33,4 +46,8 @@ echo "gpu_run: ctest exit $rc" | tee -a "$OUT/ctest.log"
 # output): its tests once more, logged whole.
 CVX_REQUIRE_CUDA=1 "$BUILD/tests/cuda_tests" --gtest_filter='SegCuda*' > "$OUT/seg_cuda.log" 2>&1 ||
   echo "gpu_run: SegCuda* failed (seg_cuda.log)" | tee -a "$OUT/ctest.log"
+# bench_render_gpu on the CT carried in .gpu (tools/gpu_bench_ct.sh), or on the committed crop.
+bench=(); ct=.gpu/ct.raw.gz
+if [ -f "$ct" ] && gunzip -c "$ct" > /tmp/cvx-ct.raw; then read -ra bench < .gpu/ct.args; bench+=(--ct /tmp/cvx-ct.raw); fi
+"$BUILD/bench/bench_render_gpu" "${bench[@]}" 2>&1 | tee "$OUT/bench_render_gpu.log"
 exit "$rc"

@@ -6,6 +6,7 @@
 #include <cuda_runtime.h>
 
 #include "check.h"
+#include "raycast_resident.h"
 
 namespace cvx::cuda {
 
@@ -16,7 +17,32 @@ Result<std::unique_ptr<Backend>> CudaBackend::create() {
   return std::unique_ptr<Backend>(new CudaBackend(dev.value()));
 }
 
+CudaBackend::CudaBackend(DeviceInfo info) : info_(std::move(info)), frames_(new detail::ResidentCache()) {}
+
 CudaBackend::~CudaBackend() { releaseAll(); }
+
+Status CudaBackend::raycast(const RaycastJob& job) {
+  std::lock_guard lock(frameMutex_);
+  return detail::raycastResident(*frames_, job);
+}
+
+Result<const float*> CudaBackend::raycastOnDevice(const RaycastJob& job) {
+  std::lock_guard lock(frameMutex_);
+  RaycastJob j = job;
+  j.rgba = j.depth = j.value = nullptr;
+  CVX_TRY(detail::raycastResident(*frames_, j));
+  return static_cast<const float*>(frames_->out.rgba.p);
+}
+
+Status CudaBackend::synchronize() {
+  CVX_CUDA_TRY(cudaDeviceSynchronize());
+  return {};
+}
+
+uint64_t CudaBackend::raycastUploads() const {
+  std::lock_guard lock(frameMutex_);
+  return frames_->uploads;
+}
 
 BackendCapabilities CudaBackend::capabilities() const {
   BackendCapabilities c;
@@ -67,9 +93,13 @@ Status CudaBackend::release(VolumeHandle handle) {
 }
 
 void CudaBackend::releaseAll() {
-  std::lock_guard lock(mutex_);
-  for (auto& [id, b] : buffers_) cudaFree(b.device);
-  buffers_.clear();
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [id, b] : buffers_) cudaFree(b.device);
+    buffers_.clear();
+  }
+  std::lock_guard lock(frameMutex_);
+  frames_ = std::make_unique<detail::ResidentCache>();
 }
 
 Status CudaBackend::download(VolumeHandle handle, std::span<std::byte> dst) const {

@@ -16,11 +16,24 @@ inline Error cudaFault(cudaError_t e, const char* what) {
 // A device allocation freed on every path.
 struct DeviceBytes {
   void* p = nullptr;
+  size_t capacity = 0;  // bytes, when allocated through reserve()
   DeviceBytes() = default;
   DeviceBytes(const DeviceBytes&) = delete;
   DeviceBytes& operator=(const DeviceBytes&) = delete;
-  ~DeviceBytes() {
+  ~DeviceBytes() { reset(); }
+  void reset() {
     if (p) cudaFree(p);
+    p = nullptr;
+    capacity = 0;
+  }
+  // At least n bytes, kept from an earlier call when they fit (a resident renderer's tables).
+  cudaError_t reserve(size_t n) {
+    if (p && capacity >= n) return cudaSuccess;
+    reset();
+    const cudaError_t e = cudaMalloc(&p, n);
+    if (e == cudaSuccess) capacity = n;
+    else p = nullptr;
+    return e;
   }
 };
 

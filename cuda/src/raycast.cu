@@ -9,9 +9,11 @@
 #include <cuda_runtime.h>
 
 #include <string>
+#include <vector>
 #include <type_traits>
 
 #include "check.h"
+#include "raycast_resident.h"
 #include "raycast_upload.h"
 
 namespace cvx::cuda {
@@ -28,31 +30,79 @@ __global__ void raycastKernel(hd::RaycastParams p, hd::TransferFunction1D tf, hd
   detail::storePixel(r, static_cast<size_t>(y) * width + x, rgba, depth, value);
 }
 
-// second: the fused volume (voxel type T2), or null (T2 = hd::NoSecond's stand-in, float).
+// The image of p and tf with the voxels already on the device (s, and s2 when fused), into out,
+// copied back to the host buffers when rgba is not null.
 template <class T, class T2>
-Status launch(const Volume& v, int64_t phase, const Volume* second, int64_t phase2, hd::RaycastParams p,
-              hd::TransferFunction1D tf, int width, int height, float* rgba, float* depth, float* value) {
-  const size_t voxelBytes = static_cast<size_t>(v.voxelsPerPhase()) * bytesPerVoxel(v.type());
+Status castOnDevice(const hd::GridSampler<T>& s, const hd::GridSampler<T2>& s2, bool fused, hd::RaycastParams p,
+                    hd::TransferFunction1D tf, int width, int height, detail::DeviceTables& tables,
+                    detail::DeviceImage& out, float* rgba, float* depth, float* value) {
   const size_t pixels = static_cast<size_t>(width) * static_cast<size_t>(height);
-  detail::DeviceTables tables;
-  CVX_TRY(detail::uploadTables(p, tf, second != nullptr, pixels, tables));
-  detail::DeviceBytes dVoxels, dVoxels2;
-  detail::DeviceImage out;
-  hd::GridSampler<T2> s2;
-  if (second) {
-    CVX_TRY(detail::upload(dVoxels2, second->slice(0, phase2),
-                           static_cast<size_t>(second->voxelsPerPhase()) * bytesPerVoxel(second->type())));
-    s2 = gridSampler(*second, static_cast<const T2*>(dVoxels2.p));
-  }
-  CVX_TRY(detail::upload(dVoxels, v.slice(0, phase), voxelBytes));
+  CVX_TRY(detail::uploadTables(p, tf, fused, pixels, tables));
   CVX_TRY(out.allocate(pixels));
-  const hd::GridSampler<T> s = gridSampler(v, static_cast<const T*>(dVoxels.p));
   const dim3 block(16, 8);
   const dim3 grid((width + block.x - 1) / block.x, (height + block.y - 1) / block.y);
-  raycastKernel<T, hd::GridSampler<T2>><<<grid, block>>>(p, tf, s, s2, second != nullptr, width, height,
-                                                          out.rgbaOut(), out.depthOut(), out.valueOut());
+  raycastKernel<T, hd::GridSampler<T2>><<<grid, block>>>(p, tf, s, s2, fused, width, height, out.rgbaOut(),
+                                                          out.depthOut(), out.valueOut());
   CVX_CUDA_TRY(cudaGetLastError());
+  if (!rgba) return {};  // the image stays on the device (raycastOnDevice)
   return out.download(rgba, depth, value);
+}
+
+size_t phaseBytes(const Volume& v) { return static_cast<size_t>(v.voxelsPerPhase()) * bytesPerVoxel(v.type()); }
+
+// Phase `phase` of v on the device in c, copied unless c already holds it at this revision.
+Status keep(detail::DeviceCopy& c, const Volume& v, int64_t phase, uint64_t revision, uint64_t& uploads) {
+  if (c.holds(&v, phase, revision)) return {};
+  const size_t bytes = phaseBytes(v);
+  if (!c.voxels.p || c.bytes != bytes) {
+    c.voxels.reset();
+    c.volume = nullptr;
+    CVX_CUDA_TRY(cudaMalloc(&c.voxels.p, bytes));
+    c.bytes = bytes;
+  }
+  c.volume = nullptr;  // until the copy is complete
+  CVX_CUDA_TRY(cudaMemcpy(c.voxels.p, v.slice(0, phase), bytes, cudaMemcpyHostToDevice));
+  c.volume = &v, c.phase = phase, c.revision = revision;
+  ++uploads;
+  return {};
+}
+
+// T2: the fused volume's voxel type (float, unread, when not fused).
+template <class T, class T2>
+Status castResident(detail::ResidentCache& cache, const RaycastJob& j) {
+  CVX_TRY(keep(cache.first, *j.volume, j.phase, j.revision, cache.uploads));
+  const hd::GridSampler<T> s = gridSampler(*j.volume, static_cast<const T*>(cache.first.voxels.p));
+  hd::GridSampler<T2> s2;
+  if (j.second) {
+    CVX_TRY(keep(cache.second, *j.second, j.phase2, j.revision, cache.uploads));
+    s2 = gridSampler(*j.second, static_cast<const T2*>(cache.second.voxels.p));
+  }
+  return castOnDevice<T, T2>(s, s2, j.second != nullptr, j.params, j.tf, j.width, j.height, cache.tables, cache.out,
+                             j.rgba, j.depth, j.value);
+}
+
+// One frame without a cache: the phases copied for this call only.
+template <class T, class T2>
+Status launch(const Volume& v, int64_t phase, const Volume* second, int64_t phase2, const hd::RaycastParams& p,
+              const hd::TransferFunction1D& tf, int width, int height, float* rgba, float* depth, float* value) {
+  detail::ResidentCache once;
+  RaycastJob j;
+  j.volume = &v, j.phase = phase, j.second = second, j.phase2 = phase2, j.params = p, j.tf = tf;
+  j.width = width, j.height = height, j.rgba = rgba, j.depth = depth, j.value = value;
+  return castResident<T, T2>(once, j);
+}
+
+// Calls f<T, T2>() for the job's voxel types (T2 = float when not fused).
+template <class F>
+Status withJobTypes(const Volume& v, const Volume* second, F&& f) {
+  return withVoxelType(v.type(), [&](auto* type) {
+    using T = std::remove_cv_t<std::remove_pointer_t<decltype(type)>>;
+    switch (second ? second->type() : PixelType::Float32) {
+      case PixelType::Int16: return f.template operator()<T, int16_t>();
+      case PixelType::UInt16: return f.template operator()<T, uint16_t>();
+      default: return f.template operator()<T, float>();
+    }
+  });
 }
 
 }  // namespace
@@ -61,11 +111,10 @@ Status raycast(const Volume& v, int64_t phase, const hd::RaycastParams& p, const
                int height, float* rgba, float* depth, float* value) {
   CVX_TRY(checkRaycastRequest(v, phase, p, tf, width, height, rgba));
   if (auto dev = probeDevice(); !dev.ok()) return dev.error();
-  const size_t budget = volumeBudgetBytes(), bytes = static_cast<size_t>(v.voxelsPerPhase()) * bytesPerVoxel(v.type());
-  if (budget > 0 && bytes > budget) return raycastSlabs(v, phase, p, tf, budget, width, height, rgba, depth, value);
-  return withVoxelType(v.type(), [&](auto* type) {
-    using T = std::remove_cv_t<std::remove_pointer_t<decltype(type)>>;
-    return launch<T, float>(v, phase, nullptr, 0, p, tf, width, height, rgba, depth, value);
+  const size_t budget = volumeBudgetBytes();
+  if (budget > 0 && phaseBytes(v) > budget) return raycastSlabs(v, phase, p, tf, budget, width, height, rgba, depth, value);
+  return withJobTypes(v, nullptr, [&]<class T, class T2>() {
+    return launch<T, T2>(v, phase, nullptr, 0, p, tf, width, height, rgba, depth, value);
   });
 }
 
@@ -74,15 +123,41 @@ Status raycastFused(const Volume& v, int64_t phase, const Volume& second, int64_
   CVX_TRY(checkRaycastRequest(v, phase, p, tf, width, height, rgba));
   CVX_TRY(checkFusionRequest(second, phase2, p, width, height, rgba));
   if (auto dev = probeDevice(); !dev.ok()) return dev.error();
-  return withVoxelType(v.type(), [&](auto* type) {
-    using T = std::remove_cv_t<std::remove_pointer_t<decltype(type)>>;
-    switch (second.type()) {
-      case PixelType::Int16: return launch<T, int16_t>(v, phase, &second, phase2, p, tf, width, height, rgba, depth, value);
-      case PixelType::UInt16:
-        return launch<T, uint16_t>(v, phase, &second, phase2, p, tf, width, height, rgba, depth, value);
-      default: return launch<T, float>(v, phase, &second, phase2, p, tf, width, height, rgba, depth, value);
-    }
+  return withJobTypes(v, &second, [&]<class T, class T2>() {
+    return launch<T, T2>(v, phase, &second, phase2, p, tf, width, height, rgba, depth, value);
   });
 }
 
+namespace detail {
+
+Status raycastResident(ResidentCache& cache, const RaycastJob& j) {
+  if (!j.volume) return makeError("render.bad_request", "no volume");
+  const Volume& v = *j.volume;
+  // Without host buffers the image stays in cache.out (raycastOnDevice): the checks see that one.
+  const void* out = j.rgba ? static_cast<const void*>(j.rgba) : static_cast<const void*>(&cache.out);
+  CVX_TRY(checkRaycastRequest(v, j.phase, j.params, j.tf, j.width, j.height, out));
+  if (j.second) CVX_TRY(checkFusionRequest(*j.second, j.phase2, j.params, j.width, j.height, out));
+  if (auto dev = probeDevice(); !dev.ok()) return dev.error();
+  if (!j.second && !cache.first.holds(&v, j.phase, j.revision)) {
+    cache.first.voxels.reset();  // the budget counts the free memory: without the phase no longer viewed
+    cache.first.volume = nullptr;
+    const size_t budget = volumeBudgetBytes();
+    if (budget > 0 && phaseBytes(v) > budget) {
+      if (j.rgba) return raycastSlabs(v, j.phase, j.params, j.tf, budget, j.width, j.height, j.rgba, j.depth, j.value);
+      // Out of core for the device image: cast through the host, then into cache.out.
+      const size_t pixels = static_cast<size_t>(j.width) * static_cast<size_t>(j.height);
+      std::vector<float> rgba(4 * pixels), depth(pixels), value(pixels);
+      CVX_TRY(raycastSlabs(v, j.phase, j.params, j.tf, budget, j.width, j.height, rgba.data(), depth.data(),
+                           value.data()));
+      CVX_TRY(cache.out.allocate(pixels));
+      CVX_CUDA_TRY(cudaMemcpy(cache.out.rgba.p, rgba.data(), rgba.size() * sizeof(float), cudaMemcpyHostToDevice));
+      CVX_CUDA_TRY(cudaMemcpy(cache.out.depth.p, depth.data(), pixels * sizeof(float), cudaMemcpyHostToDevice));
+      CVX_CUDA_TRY(cudaMemcpy(cache.out.value.p, value.data(), pixels * sizeof(float), cudaMemcpyHostToDevice));
+      return {};
+    }
+  }
+  return withJobTypes(v, j.second, [&]<class T, class T2>() { return castResident<T, T2>(cache, j); });
+}
+
+}  // namespace detail
 }  // namespace cvx::cuda

@@ -14,59 +14,59 @@
 
 namespace cvx::cuda::detail {
 
-// Copies n bytes of host memory to a new device allocation held by d (nothing for a null source).
-inline Status upload(DeviceBytes& d, const void* host, size_t n) {
+// Copies n bytes of host memory into d (its allocation kept when large enough) and returns where
+// they are on the device: null for a null source or n == 0. cudaMemcpy waits for the work before
+// it on the device, so a table still read by the last frame's kernel is not overwritten early.
+template <class T>
+inline Status upload(DeviceBytes& d, const T* host, size_t n, const T*& device) {
+  device = nullptr;
   if (!host || n == 0) return {};
-  CVX_CUDA_TRY(cudaMalloc(&d.p, n));
+  CVX_CUDA_TRY(d.reserve(n));
   CVX_CUDA_TRY(cudaMemcpy(d.p, host, n, cudaMemcpyHostToDevice));
+  device = static_cast<const T*>(d.p);
   return {};
 }
 
+// The tables a frame reads, kept between frames (ResidentCache) so that a frame allocates nothing.
 struct DeviceTables {
   DeviceBytes nodes, integral, tf2, bricks, brickRange, depthIn, nodes2, integral2;
 };
 
-// fused: p.fusion's transfer function is copied too.
+// fused: p.fusion's transfer function is copied too. p and tf are rewritten to point at the copies.
 inline Status uploadTables(hd::RaycastParams& p, hd::TransferFunction1D& tf, bool fused, size_t pixels,
                            DeviceTables& d) {
   const size_t tfBytes = static_cast<size_t>(tf.n) * sizeof(hd::TfNode);
   const size_t bricks = static_cast<size_t>(p.bricks.bx) * p.bricks.by * p.bricks.bz;
-  const size_t brickBytes = p.bricks.skip ? hd::kSkipOctants * bricks : 0;
-  const size_t rangeBytes = p.bricks.range ? 2 * bricks * sizeof(float) : 0;
   const size_t tf2Bytes =
       p.tf2.nodes ? static_cast<size_t>(p.tf2.nv) * static_cast<size_t>(p.tf2.ng) * sizeof(hd::TfNode) : 0;
   if (fused) {
     hd::TransferFunction1D& f = p.fusion.tf;
     const size_t bytes2 = static_cast<size_t>(f.n) * sizeof(hd::TfNode);
-    CVX_TRY(upload(d.nodes2, f.nodes, bytes2));
-    CVX_TRY(upload(d.integral2, f.integral, f.integral ? bytes2 : 0));
-    f.nodes = static_cast<const hd::TfNode*>(d.nodes2.p);
-    f.integral = static_cast<const hd::TfNode*>(d.integral2.p);
+    CVX_TRY(upload(d.nodes2, f.nodes, bytes2, f.nodes));
+    CVX_TRY(upload(d.integral2, f.integral, bytes2, f.integral));
   }
-  CVX_TRY(upload(d.nodes, tf.nodes, tfBytes));
-  CVX_TRY(upload(d.integral, tf.integral, tf.integral ? tfBytes : 0));
-  CVX_TRY(upload(d.bricks, p.bricks.skip, brickBytes));
-  CVX_TRY(upload(d.brickRange, p.bricks.range, rangeBytes));
-  CVX_TRY(upload(d.tf2, p.tf2.nodes, tf2Bytes));
-  CVX_TRY(upload(d.depthIn, p.depthIn, p.depthIn ? pixels * sizeof(float) : 0));
-  tf.nodes = static_cast<const hd::TfNode*>(d.nodes.p);
-  tf.integral = static_cast<const hd::TfNode*>(d.integral.p);
-  p.bricks.skip = static_cast<const uint8_t*>(d.bricks.p);
-  p.bricks.range = static_cast<const float*>(d.brickRange.p);
-  p.tf2.nodes = static_cast<const hd::TfNode*>(d.tf2.p);
-  p.depthIn = static_cast<const float*>(d.depthIn.p);
+  CVX_TRY(upload(d.nodes, tf.nodes, tfBytes, tf.nodes));
+  CVX_TRY(upload(d.integral, tf.integral, tfBytes, tf.integral));
+  CVX_TRY(upload(d.bricks, p.bricks.skip, hd::kSkipOctants * bricks, p.bricks.skip));
+  CVX_TRY(upload(d.brickRange, p.bricks.range, 2 * bricks * sizeof(float), p.bricks.range));
+  CVX_TRY(upload(d.tf2, p.tf2.nodes, tf2Bytes, p.tf2.nodes));
+  CVX_TRY(upload(d.depthIn, p.depthIn, pixels * sizeof(float), p.depthIn));
   return {};
 }
 
 // The image a launch writes on the device, copied back into the caller's buffers.
+// allocate keeps the buffers when the size is the same (a resident renderer's frames).
 struct DeviceImage {
   DeviceBytes rgba, depth, value;
   size_t pixels = 0;
   Status allocate(size_t n) {
-    pixels = n;
+    if (n == pixels && rgba.p) return {};
+    rgba.reset(), depth.reset(), value.reset();
+    pixels = 0;
     CVX_CUDA_TRY(cudaMalloc(&rgba.p, n * sizeof(float4)));
     CVX_CUDA_TRY(cudaMalloc(&depth.p, n * sizeof(float)));
     CVX_CUDA_TRY(cudaMalloc(&value.p, n * sizeof(float)));
+    pixels = n;
     return {};
   }
   float4* rgbaOut() const { return static_cast<float4*>(rgba.p); }

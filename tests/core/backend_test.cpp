@@ -19,6 +19,7 @@ class FakeBackend : public cvx::Backend {
   cvx::Result<cvx::VolumeHandle> uploadVolume(const cvx::Volume&) override { return cvx::VolumeHandle{1}; }
   cvx::Status release(cvx::VolumeHandle) override { return {}; }
   void releaseAll() override {}
+  cvx::Status raycast(const cvx::RaycastJob&) override { return {}; }
 
  private:
   std::string name_;

@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: MIT
-// hd::applyWindow against the DICOM linear VOI formula (PS3.3 C.11.2.1.2.1), worked by hand.
+// hd::applyWindow against the DICOM linear VOI formula (PS3.3 C.11.2.1.2.1), worked by hand;
+// hd::displayByte against std::lround.
 #include <cvx/core/hd/window.h>
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdint>
 
 namespace {
 
@@ -39,3 +45,23 @@ TEST(ApplyWindow, WidthBelowOneIsAThreshold) {
 }
 
 }  // namespace
+
+// displayByte is std::lround(clamp(x, 0, 1) * 255) (the viewer's old rule): every 61st float of
+// [0, 1] by bit pattern, every byte's rounding edge and its neighbours, and the ends.
+TEST(DisplayByte, EqualsRoundedClampedScale) {
+  auto reference = [](float x) { return static_cast<int>(std::lround(std::clamp(x, 0.0f, 1.0f) * 255.0f)); };
+  const uint32_t one = std::bit_cast<uint32_t>(1.0f);
+  for (uint32_t b = 0; b <= one; b += 61) {
+    const float x = std::bit_cast<float>(b);
+    ASSERT_EQ(cvx::hd::displayByte(x), reference(x)) << x;
+  }
+  for (int k = 0; k < 255; ++k) {
+    float x = (k + 0.5f) / 255.0f;
+    for (int i = 0; i < 8; ++i) x = std::nextafter(x, 0.0f);
+    for (int i = 0; i < 16; ++i, x = std::nextafter(x, 1.0f)) ASSERT_EQ(cvx::hd::displayByte(x), reference(x)) << x;
+  }
+  EXPECT_EQ(cvx::hd::displayByte(-0.25f), 0);
+  EXPECT_EQ(cvx::hd::displayByte(1.0f), 255);
+  EXPECT_EQ(cvx::hd::displayByte(7.0f), 255);
+  EXPECT_EQ(cvx::hd::displayByte(std::nanf("")), 0);
+}

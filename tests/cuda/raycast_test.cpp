@@ -8,11 +8,14 @@
 #include <cvx/core/raycast.h>
 #include <cvx/core/transfer.h>
 #include <cvx/core/transfer2d.h>
+#include <cvx/cuda/backend.h>
 #include <cvx/cuda/raycast.h>
+#include <cvx/render/backend.h>
 #include <cvx/render/raycast.h>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -39,6 +42,19 @@ std::shared_ptr<cvx::Volume> blobs() {
   return v;
 }
 
+// The GPU's image against the CPU's, both w x h premultiplied RGBA.
+void expectClose(const std::vector<float>& cpu, const std::vector<float>& gpu, int w, int h) {
+  ASSERT_EQ(cpu.size(), gpu.size());
+  double sum = 0, drawn = 0;
+  for (size_t i = 0; i < cpu.size(); ++i) {
+    ASSERT_NEAR(gpu[i], cpu[i], kMaxAbs) << "channel " << i;
+    sum += std::abs(gpu[i] - cpu[i]);
+    drawn += i % 4 == 3 && cpu[i] > 0.05f;
+  }
+  EXPECT_LT(sum / cpu.size(), kMeanAbs);
+  EXPECT_GT(drawn, w * h / 20);  // the phantom is in view: a real comparison
+}
+
 // second: a volume fused into the composite (p.fusion), or null. budgetSlices > 0: the GPU casts
 // out of core with that many slices resident (cuda::raycastSlabs), against the CPU in core.
 void compare(const cvx::Volume& v, const cvx::hd::RaycastParams& p, const cvx::hd::TransferFunction1D& tf,
@@ -58,14 +74,7 @@ void compare(const cvx::Volume& v, const cvx::hd::RaycastParams& p, const cvx::h
     EXPECT_GE(slabs, 4);
   }
   ASSERT_TRUE(s.ok()) << s.error().str();
-  double sum = 0, drawn = 0;
-  for (size_t i = 0; i < cpu.size(); ++i) {
-    ASSERT_NEAR(gpu[i], cpu[i], kMaxAbs) << "channel " << i;
-    sum += std::abs(gpu[i] - cpu[i]);
-    drawn += i % 4 == 3 && cpu[i] > 0.05f;
-  }
-  EXPECT_LT(sum / cpu.size(), kMeanAbs);
-  EXPECT_GT(drawn, w * h / 20);  // the phantom is in view: a real comparison
+  expectClose(cpu, gpu, w, h);
 }
 
 // The blobs' transfer function, and the parameters of a shaded, jittered view of them.
@@ -146,6 +155,57 @@ TEST(CudaRaycast, OutOfCoreMatchesTheCpuBackEndInCore) {
   p.mode = cvx::hd::RenderMode::Isosurface;
   p.isoValue = 300;
   compare(*v, p, table.view(), nullptr, 10);
+}
+
+// The registry's CUDA back end keeps the viewed phase on the device: frames of the same phase and
+// revision copy nothing, another phase or revision is copied, and every frame matches the CPU.
+TEST(CudaRaycast, BackendKeepsThePhaseOnTheDeviceBetweenFrames) {
+  CVX_NEED_GPU();
+  cvx::BackendRegistry registry;
+  cvx::render::registerBackend(registry);
+  ASSERT_TRUE(cvx::cuda::registerBackend(registry));
+  auto chosen = registry.select("");
+  ASSERT_TRUE(chosen.ok()) << chosen.error().str();
+  ASSERT_EQ((*chosen)->name(), "cuda");
+  auto* gpu = static_cast<cvx::cuda::CudaBackend*>(chosen->get());
+  // Two phases: the blobs, and the blobs brighter.
+  auto one = blobs();
+  auto v = cvx::Volume::create(cvx::PixelType::Int16, {80, 72, 48, 2}).value();
+  v->geometry = one->geometry;
+  v->info = one->info;
+  const size_t n = static_cast<size_t>(one->voxelsPerPhase());
+  std::copy_n(one->as<int16_t>(), n, v->as<int16_t>());
+  for (size_t i = 0; i < n; ++i) v->as<int16_t>()[n + i] = static_cast<int16_t>(one->as<int16_t>()[i] * 5 / 4);
+  const cvx::TransferTable table = blobTable();
+  const int w = 96, h = 80;
+  std::vector<float> cpu(4 * w * h), out(4 * w * h);
+  cvx::RaycastJob job;
+  job.volume = v.get(), job.params = blobView(*v), job.tf = table.view();
+  job.width = w, job.height = h, job.rgba = out.data();
+  auto frame = [&](int64_t phase, uint64_t revision, uint64_t uploads) {
+    job.phase = phase, job.revision = revision;
+    std::fill(out.begin(), out.end(), -1.0f);
+    const cvx::Status st = gpu->raycast(job);
+    ASSERT_TRUE(st.ok()) << st.error().str();
+    EXPECT_EQ(gpu->raycastUploads(), uploads) << "phase " << phase << " revision " << revision;
+    ASSERT_TRUE(cvx::render::raycastCpu(*v, phase, job.params, job.tf, w, h, cpu.data()).ok());
+    expectClose(cpu, out, w, h);
+  };
+  frame(0, 1, 1);
+  job.params.seed = 9;  // another frame of the same phase
+  frame(0, 1, 1);
+  frame(1, 1, 2);
+  for (size_t i = 0; i < n; ++i) v->as<int16_t>()[n + i] = one->as<int16_t>()[i];  // phase 1 edited in place
+  frame(1, 2, 3);
+  frame(0, 2, 4);
+  // A fused job through the same back end equals the CPU's fused image.
+  auto hot = cvx::buildTransferTable({{-1000, 1, 0, 0, 0}, {300, 1, 0.2f, 0, 0}, {900, 1, 0.8f, 0, 0.4f}}, 1.0);
+  ASSERT_TRUE(hot.ok());
+  job.second = one.get();
+  job.params.fusion = cvx::fusionParams(v->geometry, one->geometry, one->dims(), hot->view());
+  ASSERT_TRUE(gpu->raycast(job).ok());
+  ASSERT_TRUE(cvx::render::raycastCpuFused(*v, 0, *one, 0, job.params, job.tf, w, h, cpu.data()).ok());
+  expectClose(cpu, out, w, h);
 }
 
 }  // namespace

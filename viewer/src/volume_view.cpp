@@ -79,7 +79,11 @@ VolumeView::~VolumeView() {
   if (worker_.joinable()) worker_.join();
 }
 
-void VolumeView::invalidate() { changed(); }
+void VolumeView::invalidate() {
+  coarse_.voxelsChanged();
+  fineVoxelsChanged_ = true;  // told when the worker is idle (startFine)
+  changed();
+}
 
 void VolumeView::changed() {
   ++generation_;
@@ -157,6 +161,13 @@ void VolumeView::paintEvent(QPaintEvent*) {
   if (!pickText_.isEmpty()) {
     p.setPen(QColor(200, 200, 200));
     p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignRight | Qt::AlignBottom, pickText_);
+  }
+  // A GPU fault: the CPU draws from now on, and the user is told why (fine_ is read when idle).
+  const std::string& note = !busy_ && !fine_.backendNote().empty() ? fine_.backendNote() : coarse_.backendNote();
+  if (!note.empty()) {
+    p.setPen(QColor(255, 160, 0));
+    p.drawText(rect().adjusted(6, 4, -6, -22), Qt::AlignLeft | Qt::AlignBottom | Qt::TextWordWrap,
+               QString::fromStdString(note));
   }
   if (surfaces_.building() || !surfaces_.error().empty()) {  // bottom left: the segments' surfaces
     p.setPen(surfaces_.building() ? QColor(200, 200, 200) : QColor(255, 160, 0));
@@ -271,6 +282,8 @@ void VolumeView::startFine() {
   }
   if (worker_.joinable()) worker_.join();
   fine_.setMeshes(surfaces_.meshes(state_));  // the worker is not running
+  if (fineVoxelsChanged_) fine_.voxelsChanged();
+  fineVoxelsChanged_ = false;
   const uint64_t generation = generation_;
   worker_ = std::thread([this, generation, volume = state_.layers().front().volume, phase = state_.phase(),
                          preset = preset_, cam = state_.camera3d(), crop = state_.crop3d(), w = width(),

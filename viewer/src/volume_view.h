@@ -82,6 +82,7 @@ class VolumeView : public QWidget {
   bool shownFine_ = false;
   std::thread worker_;
   std::atomic<bool> busy_{false};
+  bool fineVoxelsChanged_ = false;  // invalidate() came since fine_ last drew
   QTimer* refine_ = nullptr;
   QPoint lastAt_;
   bool rotating_ = false;

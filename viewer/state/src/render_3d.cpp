@@ -6,7 +6,10 @@
 #include <limits>
 #include <numbers>
 
+#include <cvx/core/hd/window.h>
+#include <cvx/core/log.h>
 #include <cvx/core/reslice.h>
+#include <cvx/render/backend.h>
 #include <cvx/render/mesh_raster.h>
 #include <cvx/render/raycast.h>
 #include <cvx/viewstate/crop_3d.h>
@@ -45,7 +48,6 @@ hd::PixelResult shadeOne(const Volume& v, int phase, const hd::RaycastParams& p,
   }
 }
 
-uint8_t toByte(float x) { return static_cast<uint8_t>(std::lround(std::clamp(x, 0.0f, 1.0f) * 255.0f)); }
 
 // The table depends on the points, their unit distance and whether they are relative (an edited
 // preset keeps its name).
@@ -121,8 +123,28 @@ std::vector<const Mesh*> VolumeRenderer::meshList() const {
   return list;
 }
 
+VolumeRenderer::VolumeRenderer() = default;
+VolumeRenderer::~VolumeRenderer() = default;
+
+Status VolumeRenderer::cast(const RaycastJob& job) {
+  if (!backend_) {
+    render::registerBackend();  // the CPU is always there; CUDA when the app registered it
+    auto chosen = BackendRegistry::global().selectFromEnvironment();
+    if (!chosen) return chosen.error();
+    backend_ = std::move(*chosen);
+  }
+  const Status st = backend_->raycast(job);
+  if (st.ok() || st.error().code.rfind("cuda.", 0) != 0) return st;
+  // A CUDA fault may poison the context: the CPU from now on, and the user is told why.
+  backendNote_ = "3D rendering moved to the CPU: " + st.error().str();
+  log::warn(backendNote_);
+  BackendRegistry::global().markUnusable(backend_->name(), st.error().str());
+  backend_ = std::make_unique<render::CpuBackend>();
+  return backend_->raycast(job);
+}
+
 Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase, const TransferPreset& preset) {
-  const bool newVolume = v != volume_ || phase != phase_;
+  const bool newVolume = v != volume_ || phase != phase_ || revision_ != preparedRevision_;
   if (newVolume) ranges_ = brickRanges(*v, phase);  // per volume and phase; the skip map per table
   if (newVolume || !samePoints(preset, preset_)) {
     TransferPreset absolute = preset;
@@ -149,6 +171,7 @@ Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase
   }
   volume_ = v;
   phase_ = phase;
+  preparedRevision_ = revision_;
   return {};
 }
 
@@ -195,15 +218,19 @@ Result<const RgbaImage*> VolumeRenderer::draw(std::shared_ptr<const Volume> v, i
                                     meshDepth_.data()));
     p.depthIn = meshDepth_.data();
   }
-  CVX_TRY(render::raycastCpu(*v, phase, p, table_.view(), width, height, rgba_.data(), depth_.data()));
+  RaycastJob job;
+  job.volume = v.get(), job.phase = phase, job.revision = revision_;
+  job.params = p, job.tf = table_.view();
+  job.width = width, job.height = height, job.rgba = rgba_.data(), job.depth = depth_.data();
+  CVX_TRY(cast(job));
   if (!meshes.empty()) render::compositeOverMeshes(rgba_.data(), depth_.data(), meshRgba_.data(), meshDepth_.data(), n);
   // Premultiplied colour over black is the colour itself.
   image_.width = width;
   image_.height = height;
   image_.pixels.resize(n);
   for (size_t i = 0; i < n; ++i)
-    image_.pixels[i] = 0xFF000000u | toByte(rgba_[4 * i]) | uint32_t{toByte(rgba_[4 * i + 1])} << 8 |
-                       uint32_t{toByte(rgba_[4 * i + 2])} << 16;
+    image_.pixels[i] = 0xFF000000u | hd::displayByte(rgba_[4 * i]) | uint32_t{hd::displayByte(rgba_[4 * i + 1])} << 8 |
+                       uint32_t{hd::displayByte(rgba_[4 * i + 2])} << 16;
   return &image_;
 }
 

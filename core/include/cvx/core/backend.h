@@ -28,6 +28,25 @@ struct VolumeHandle {
   uint64_t id = 0;  // 0 is never a valid handle
 };
 
+// One volume-rendering request: render::raycastCpu's contract (and raycastCpuFused's when `second`
+// is set). A back end that keeps a copy of the voxels (CUDA: on the device, across frames) reuses
+// it while (volume, phase, revision) stay the same; the caller changes `revision` whenever the
+// voxels change in place (progressive loading, editing). The tables p and tf point to are read
+// during the call only.
+struct RaycastJob {
+  const Volume* volume = nullptr;
+  int64_t phase = 0;
+  uint64_t revision = 0;
+  const Volume* second = nullptr;  // fused into the composite (p.fusion), or null
+  int64_t phase2 = 0;
+  hd::RaycastParams params;
+  hd::TransferFunction1D tf;
+  int width = 0, height = 0;
+  float* rgba = nullptr;   // 4 floats per pixel, premultiplied
+  float* depth = nullptr;  // optional
+  float* value = nullptr;  // optional
+};
+
 // Narrow on purpose: the algorithms live in core/hd; a back end only runs their loops.
 // Rendering and reslicing are added here as they arrive. No method throws.
 class Backend {
@@ -41,6 +60,9 @@ class Backend {
   virtual Status release(VolumeHandle handle) = 0;
   // Frees everything this back end holds (also done by the destructor).
   virtual void releaseAll() = 0;
+  // Volume rendering (RaycastJob). The request's errors as the CPU's (render.bad_request), and
+  // the back end's own (cuda.fault: the caller marks the back end unusable and falls back).
+  virtual Status raycast(const RaycastJob& job) = 0;
 };
 
 struct BackendEntry {

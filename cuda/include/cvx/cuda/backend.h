@@ -12,6 +12,9 @@
 #include <cvx/cuda/device.h>
 
 namespace cvx::cuda {
+namespace detail {
+struct ResidentCache;  // raycast_resident.h
+}
 
 inline constexpr int kBackendPriority = 100;  // above the CPU back end
 
@@ -26,9 +29,22 @@ class CudaBackend final : public Backend {
   void releaseAll() override;
   // Copies an upload back to the host (dst must be exactly its size): for tests and readback.
   Status download(VolumeHandle handle, std::span<std::byte> dst) const;
+  // cuda::raycast (raycastFused) with the viewed phase kept on the device between frames: it is
+  // copied again only when the job's volume, phase or revision changes. Safe from several threads
+  // (one frame at a time).
+  Status raycast(const RaycastJob& job) override;
+  // Phases copied to the device by raycast so far (tests: an unchanged second frame copies none).
+  uint64_t raycastUploads() const;
+  // raycast with the image left on the device (job.rgba, depth and value are ignored): width x
+  // height premultiplied float RGBA, row 0 the image's top, valid until the next frame of this back
+  // end (for cuda::GlTarget::write: the 3D view's texture without a host round trip).
+  Result<const float*> raycastOnDevice(const RaycastJob& job);
+  // Waits until the device has finished this process's work (a frame of raycastOnDevice, for
+  // timing it). cuda.fault on a CUDA error.
+  Status synchronize();
 
  private:
-  explicit CudaBackend(DeviceInfo info) : info_(std::move(info)) {}
+  explicit CudaBackend(DeviceInfo info);
   struct Buffer {
     void* device = nullptr;
     size_t bytes = 0;
@@ -37,6 +53,8 @@ class CudaBackend final : public Backend {
   mutable std::mutex mutex_;
   std::map<uint64_t, Buffer> buffers_;
   uint64_t next_ = 1;
+  mutable std::mutex frameMutex_;  // raycast's cache
+  std::unique_ptr<detail::ResidentCache> frames_;
 };
 
 // Adds "cuda" to the registry when probeDevice() passes; returns whether it did. A second call

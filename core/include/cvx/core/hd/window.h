@@ -17,4 +17,17 @@ CVX_HD_INLINE float applyWindow(float value, float center, float width) {
   return (value - c) / (w - 1.0f) + 0.5f;
 }
 
+// A display value 0..1 (a premultiplied colour over black) as a byte, rounded to nearest: NaN
+// and values below 0 give 0, above 1 give 255; the same as std::lround(y) for y = x * 255 in float.
+// For y >= 0.5 the float sum y + 0.5f cannot round up across an integer (an integer minus y + 0.5
+// is a multiple of y's ulp, at least half the sum's), so truncating it is lround; below 0.5 the sum
+// can round up to 1, hence the test. The 3D view's bytes on the CPU and in the CUDA interop kernel
+// (cuda/gl) are this one function.
+CVX_HD_INLINE unsigned char displayByte(float x) {
+  if (!(x > 0.0f)) return 0;
+  if (x >= 1.0f) return 255;
+  const float y = x * 255.0f;
+  return y < 0.5f ? 0 : static_cast<unsigned char>(y + 0.5f);
+}
+
 }  // namespace cvx::hd

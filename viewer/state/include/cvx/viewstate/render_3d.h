@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Drawing the 3D view without Qt: a volume rendered with a transfer-function preset from an orbit
-// camera (azimuth, elevation, zoom) through the one ray caster (core/hd/raycast.h) on the CPU back
-// end. The GUI's 3D view and the headless `cinevox render --view 3d` draw through this.
+// camera (azimuth, elevation, zoom) through the one ray caster (core/hd/raycast.h), on the back end
+// the registry picks (core/backend.h: CUDA when a usable device is registered, else the CPU;
+// CVX_BACKEND=cpu|cuda). The GUI's 3D view and the headless `cinevox render --view 3d` draw through
+// this.
 #pragma once
 #include <cstdint>
 #include <array>
@@ -10,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include <cvx/core/backend.h>
 #include <cvx/core/error.h>
 #include <cvx/core/mesh.h>
 #include <cvx/core/raycast.h>
@@ -47,6 +50,10 @@ struct Quality3D {
 
 class VolumeRenderer {
  public:
+  VolumeRenderer();
+  ~VolumeRenderer();
+  VolumeRenderer(const VolumeRenderer&) = delete;
+  VolumeRenderer& operator=(const VolumeRenderer&) = delete;
   // Renders phase `phase` of v with the preset (relative presets resolved to v's 1st..99th
   // percentile), composite with the preset's shading or MIP, over black. render.bad_request for a
   // bad size or phase; the preset's tf.* codes.
@@ -65,6 +72,15 @@ class VolumeRenderer {
   // the rays stop at them and the volume is composited over them (render/mesh_raster.h); picking
   // finds them too.
   void setMeshes(std::vector<std::shared_ptr<const Mesh>> meshes) { meshes_ = std::move(meshes); }
+  // The voxels of the volume being drawn changed in place (progressive loading, editing): the next
+  // draw rebuilds the brick ranges and skip map, and a back end holding a copy copies it again.
+  void voxelsChanged() { ++revision_; }
+  // The back end that drew the last image ("cpu", "cuda"; empty before the first draw), and why it
+  // is not the one first chosen (a CUDA fault: the CPU from then on; empty when nothing happened).
+  std::string backendName() const { return backend_ ? backend_->name() : std::string(); }
+  const std::string& backendNote() const { return backendNote_; }
+  // Draws with this back end from now on instead of the registry's choice (tests).
+  void useBackend(std::unique_ptr<Backend> backend) { backend_ = std::move(backend); }
   // The last image's premultiplied RGBA floats and depth (mm along each ray; +inf where empty).
   const std::vector<float>& rgba() const { return rgba_; }
   const std::vector<float>& depth() const { return depth_; }
@@ -74,9 +90,15 @@ class VolumeRenderer {
   std::vector<const Mesh*> meshList() const;  // the non-empty meshes
   hd::RaycastParams params(const TransferPreset& preset, const Camera3DView& camera, int width, int height,
                            const Quality3D& q, const CropBox3D& crop) const;
-  // The table and brick map are kept while the volume, phase and preset stay the same.
+  // The job on the back end (chosen on first use); a cuda.* error marks CUDA unusable in the
+  // registry, logs, and draws the job again on the CPU.
+  Status cast(const RaycastJob& job);
+  // The table and brick map are kept while the volume, phase, revision and preset stay the same.
   std::shared_ptr<const Volume> volume_;
   int phase_ = -1;
+  uint64_t revision_ = 1, preparedRevision_ = 0;
+  std::unique_ptr<Backend> backend_;
+  std::string backendNote_;
   TransferPreset preset_;  // the one table_ and skip_ were built for
   TransferTable table_;      // the rays' 1D table (a 2D table's envelope)
   TransferTable2D table2_;   // empty unless the preset has a gradient-opacity curve

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: MIT
+// bench_render_gpu (issue 11), the CUDA part of bench_render: the registry's CUDA back end (the
+// phase resident on the device, the frame left there: CudaBackend::raycastOnDevice, then a
+// device synchronize) at 1920x1080, against CineVox's CPU back end on the same frames and the
+// trilinear fetch floor. bench_render's look: its bone transfer function, unit distance 1 mm,
+// Blinn-Phong shading, perspective 30 deg orbiting the patient's long axis, jitter off.
+//   - vol512 plain: the 512^3 volume (the CT's slices cycled, as bench_render builds it) without
+//     skipping, the step set so that the rays that hit average 1000 samples: samples per second,
+//     and the fraction of the trilinear fetch floor that this is (one fetch per sample at
+//     --floor-tps fetches/s, 0.52e12 for an H100 SXM: the issue's figure);
+//   - vol512 and ct134 with empty-space skipping at 0.5 mm: fps (targets: 300 fps on the CT);
+//   - gpu_vs_cpu: the CPU back end on all this machine's cores, the same 512^3 frames, median
+//     against the GPU's median.
+// The GPU machine has no DICOM reader in the gpu-core build: the CT comes as raw little-endian
+// int16 HU (--ct FILE --dims X,Y,Z --spacing X,Y,Z: tools/gpu_bench_ct.sh writes it here from
+// ../shared/data/ct). Without --ct, the committed CT crop (tests/cuda/data) tiled to 512x512x134,
+// said so in the output. Without a device it prints NA. Last line:
+// RESULT gpu_fps_1080p=<vol512 skipping> gpu_vs_cpu=<ratio> gpu_fps_ct_1080p=<n> gpu_floor_fraction=<f>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <cvx/core/bricks.h>
+#include <cvx/core/raycast.h>
+#include <cvx/core/transfer.h>
+#include <cvx/cuda/backend.h>
+#include <cvx/render/raycast.h>
+
+#include "render_orbit.h"
+#include "render_tf.h"
+
+namespace cvx::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  std::string ct;
+  int64_t dims[3] = {512, 512, 134};
+  double spacing[3] = {0.977, 0.977, 3.0};
+  int width = 1920, height = 1080, frames = 36, cpuFrames = 3, slices = 512;
+  double floorTps = 0.52e12;
+};
+
+bool parseTriple(const char* s, double out[3]) { return std::sscanf(s, "%lf,%lf,%lf", &out[0], &out[1], &out[2]) == 3; }
+
+Options parseArgs(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string k = argv[i];
+    const char* v = argv[i + 1];
+    double t[3];
+    if (k == "--ct") o.ct = v;
+    else if (k == "--dims" && parseTriple(v, t)) for (int a = 0; a < 3; ++a) o.dims[a] = static_cast<int64_t>(t[a]);
+    else if (k == "--spacing" && parseTriple(v, t)) for (int a = 0; a < 3; ++a) o.spacing[a] = t[a];
+    else if (k == "--frames") o.frames = std::max(1, std::atoi(v));
+    else if (k == "--cpu-frames") o.cpuFrames = std::max(1, std::atoi(v));
+    else if (k == "--floor-tps") o.floorTps = std::atof(v);
+    else std::fprintf(stderr, "bench_render_gpu: unknown option %s\n", k.c_str());
+  }
+  return o;
+}
+
+std::shared_ptr<Volume> newVolume(const Options& o, int64_t nz) {
+  auto v = Volume::create(PixelType::Int16, {o.dims[0], o.dims[1], nz, 1}).value();
+  v->geometry.spacingMm = {o.spacing[0], o.spacing[1], o.spacing[2]};
+  return v;
+}
+
+// The CT from --ct, or the committed crop tiled (mirrored at its edges) to the CT's size.
+std::shared_ptr<Volume> loadCt(const Options& o, std::string& what) {
+  auto v = newVolume(o, o.dims[2]);
+  const size_t n = static_cast<size_t>(v->voxelsPerPhase());
+  if (!o.ct.empty()) {
+    std::ifstream f(o.ct, std::ios::binary);
+    f.read(reinterpret_cast<char*>(v->as<int16_t>()), static_cast<std::streamsize>(n * 2));
+    if (!f) return what = "cannot read " + std::to_string(n * 2) + " bytes of int16 from " + o.ct, nullptr;
+    what = o.ct;
+    return v;
+  }
+  const int cx = 176, cy = 160, cz = 32;
+  std::vector<uint16_t> crop(static_cast<size_t>(cx) * cy * cz);
+  std::ifstream f(std::string(CVX_SOURCE_DIR) + "/tests/cuda/data/ct_crop_176x160x32_u16.raw", std::ios::binary);
+  f.read(reinterpret_cast<char*>(crop.data()), static_cast<std::streamsize>(crop.size() * 2));
+  if (!f) return what = "no --ct and no tests/cuda/data crop", nullptr;
+  auto mirror = [](int64_t i, int n) {
+    const int64_t m = i % (2 * n);
+    return static_cast<int>(m < n ? m : 2 * n - 1 - m);
+  };
+  int16_t* p = v->as<int16_t>();
+  for (int64_t k = 0; k < o.dims[2]; ++k)
+    for (int64_t j = 0; j < o.dims[1]; ++j)
+      for (int64_t i = 0; i < o.dims[0]; ++i)
+        *p++ = static_cast<int16_t>(
+            int(crop[(static_cast<size_t>(mirror(k, cz)) * cy + mirror(j, cy)) * cx + mirror(i, cx)]) - 1024);
+  what = "NO CT GIVEN: the committed 176x160x32 crop (stored + 1024) tiled to the CT's size";
+  return v;
+}
+
+// nz slices: the CT's slices cycled (slice k is the CT's slice k mod its count), as bench_render.
+std::shared_ptr<Volume> cycled(const Options& o, const Volume& ct, int64_t nz) {
+  auto v = newVolume(o, nz);
+  const size_t slice = static_cast<size_t>(o.dims[0] * o.dims[1]);
+  for (int64_t k = 0; k < nz; ++k)
+    std::copy_n(ct.as<int16_t>() + static_cast<size_t>(k % o.dims[2]) * slice, slice, v->as<int16_t>() + k * slice);
+  return v;
+}
+
+struct Scene {
+  TransferTable table;
+  BrickRanges ranges;
+  std::vector<uint8_t> skip;
+};
+
+hd::RaycastParams params(const Volume& v, const RenderSetup& s, int frame, float stepMm, const Scene* skipping) {
+  hd::RaycastParams p = raycastParams(v.geometry, v.dims(), orbitCamera(v, s, frame), s.width, s.height);
+  p.stepMm = stepMm;
+  p.shading = {true, 0.2f, 0.7f, 0.3f, 20.0f};
+  p.jitter = false;
+  if (skipping) p.bricks = brickMapView(skipping->ranges, skipping->skip);
+  return p;
+}
+
+// The samples of one frame (every ray's inside length over the step) and the rays that hit.
+void countSamples(const hd::RaycastParams& p, int w, int h, double& samples, double& rays) {
+  samples = rays = 0;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      hd::Vec3f o, d;
+      hd::pixelRay(p.cam, x, y, o, d);
+      float t0 = 0, t1 = __builtin_inff();
+      if (!hd::rayBox(o, d, p.boxLo, p.boxHi, t0, t1)) continue;
+      samples += std::floor((t1 - t0) / p.stepMm);
+      rays += 1;
+    }
+}
+
+double ms(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+
+// The GPU's frames of the orbit: raycastOnDevice and a synchronize, each after an untimed first.
+Timing gpuFrames(cuda::CudaBackend& gpu, const Volume& v, const RenderSetup& s, float stepMm, const Scene& sc,
+                 bool skip, std::string& error) {
+  std::vector<double> secs;
+  for (int i = -1; i < s.frames; ++i) {
+    RaycastJob job;
+    job.volume = &v;
+    job.params = params(v, s, std::max(i, 0), stepMm, skip ? &sc : nullptr);
+    job.tf = sc.table.view();
+    job.width = s.width, job.height = s.height;
+    const auto t0 = Clock::now();
+    auto r = gpu.raycastOnDevice(job);
+    const Status st = r.ok() ? gpu.synchronize() : Status(r.error());
+    if (!st.ok()) return error = st.error().str(), Timing{};
+    if (i >= 0) secs.push_back(ms(t0) / 1e3);
+  }
+  return timingOf(secs);
+}
+
+// The CPU back end on frames 0..n-1 of the same orbit, and the largest difference between its
+// frame 0 and the GPU's.
+Timing cpuFrames(cuda::CudaBackend& gpu, const Volume& v, const RenderSetup& s, int n, const Scene& sc,
+                 float& maxDiff) {
+  std::vector<double> secs;
+  const size_t px = static_cast<size_t>(s.width) * static_cast<size_t>(s.height);
+  std::vector<float> cpu(4 * px), dev(4 * px);
+  for (int i = 0; i < n; ++i) {
+    const hd::RaycastParams p = params(v, s, i, 0.5f, &sc);
+    const auto t0 = Clock::now();
+    if (!render::raycastCpu(v, 0, p, sc.table.view(), s.width, s.height, cpu.data()).ok()) return {};
+    secs.push_back(ms(t0) / 1e3);
+    if (i == 0) {
+      RaycastJob job;
+      job.volume = &v, job.params = p, job.tf = sc.table.view();
+      job.width = s.width, job.height = s.height, job.rgba = dev.data();
+      maxDiff = gpu.raycast(job).ok() ? 0.0f : NAN;
+      for (size_t k = 0; k < cpu.size(); ++k) maxDiff = std::max(maxDiff, std::abs(cpu[k] - dev[k]));
+    }
+  }
+  return timingOf(secs);
+}
+
+}  // namespace
+}  // namespace cvx::bench
+
+int main(int argc, char** argv) {
+  using namespace cvx;
+  using namespace cvx::bench;
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  const Options o = parseArgs(argc, argv);
+  auto made = cuda::CudaBackend::create();
+  if (!made.ok()) {
+    std::printf("bench_render_gpu: no CUDA device (%s)\n", made.error().str().c_str());
+    std::printf("RESULT gpu_fps_1080p=NA gpu_vs_cpu=NA gpu_fps_ct_1080p=NA gpu_floor_fraction=NA\n");
+    return 0;
+  }
+  auto& gpu = static_cast<cuda::CudaBackend&>(**made);
+  std::printf("bench_render_gpu: %s, %dx%d, bone preset shaded, perspective 30 deg, %d frames orbiting\n",
+              gpu.capabilities().device.c_str(), o.width, o.height, o.frames);
+  std::string what;
+  auto ct = loadCt(o, what);
+  if (!ct) return std::printf("bench_render_gpu: %s\n", what.c_str()), 1;
+  std::printf("CT: %s, %lldx%lldx%lld, spacing %.3f x %.3f x %.3f mm\n", what.c_str(), (long long)o.dims[0],
+              (long long)o.dims[1], (long long)o.dims[2], o.spacing[0], o.spacing[1], o.spacing[2]);
+  auto table = buildTransferTable(boneTransferFunction(), 1.0);
+  if (!table) return std::printf("transfer function: %s\n", table.error().str().c_str()), 1;
+  RenderSetup s;
+  s.width = o.width, s.height = o.height, s.frames = o.frames, s.stepDeg = 360.0 / o.frames;
+  auto sceneOf = [&](const Volume& v) {
+    Scene sc{*table, brickRanges(v, 0), {}};
+    sc.skip = brickSkipMap(sc.ranges, sc.table);
+    return sc;
+  };
+  std::string error;
+  // The CT with skipping.
+  const Scene ctScene = sceneOf(*ct);
+  const Timing ctSkip = gpuFrames(gpu, *ct, s, 0.5f, ctScene, true, error);
+  if (!error.empty()) return std::printf("ct134: %s\n", error.c_str()), 1;
+  std::printf("ct134   skipping, 0.5 mm      median %8.2f ms  p95 %8.2f ms  %8.1f fps\n", ctSkip.medianMs,
+              ctSkip.p95Ms, ctSkip.fps);
+  // 512^3: plain at ~1000 samples per ray, then skipping at 0.5 mm.
+  auto big = cycled(o, *ct, o.slices);
+  ct.reset();
+  const Scene bigScene = sceneOf(*big);
+  double samples = 0, rays = 0;
+  countSamples(params(*big, s, 0, 1.0f, nullptr), s.width, s.height, samples, rays);
+  const float step1000 = static_cast<float>(samples / std::max(rays, 1.0) / 1000.0);  // at 1 mm: mean mm per ray
+  countSamples(params(*big, s, 0, step1000, nullptr), s.width, s.height, samples, rays);
+  const Timing plain = gpuFrames(gpu, *big, s, step1000, bigScene, false, error);
+  if (!error.empty()) return std::printf("vol512 plain: %s\n", error.c_str()), 1;
+  const double sps = samples / (plain.medianMs / 1e3);
+  const double floorMs = samples / o.floorTps * 1e3;
+  std::printf("vol512  plain, %.3f mm step   median %8.2f ms  p95 %8.2f ms  %8.1f fps\n", step1000, plain.medianMs,
+              plain.p95Ms, plain.fps);
+  std::printf(
+      "        floor: %.0f rays hit, %.0f samples per ray, %.3g samples a frame (frame 0); one trilinear fetch a "
+      "sample at %.3g/s = %.2f ms; measured %.2f ms = %.3g samples/s: %.1f%% of the floor\n",
+      rays, samples / std::max(rays, 1.0), samples, o.floorTps, floorMs, plain.medianMs, sps,
+      100 * floorMs / plain.medianMs);
+  const Timing skip = gpuFrames(gpu, *big, s, 0.5f, bigScene, true, error);
+  if (!error.empty()) return std::printf("vol512 skipping: %s\n", error.c_str()), 1;
+  std::printf("vol512  skipping, 0.5 mm      median %8.2f ms  p95 %8.2f ms  %8.1f fps\n", skip.medianMs, skip.p95Ms,
+              skip.fps);
+  float maxDiff = NAN;
+  const Timing cpu = cpuFrames(gpu, *big, s, o.cpuFrames, bigScene, maxDiff);
+  std::printf("vol512  CPU back end, skipping median %8.2f ms over %d frames (all cores); max |GPU - CPU| %s\n",
+              cpu.medianMs, o.cpuFrames, num(maxDiff, "%.3g").c_str());
+  std::printf("RESULT gpu_fps_1080p=%s gpu_vs_cpu=%s gpu_fps_ct_1080p=%s gpu_floor_fraction=%s\n",
+              num(skip.fps, "%.1f").c_str(), num(cpu.medianMs / skip.medianMs, "%.1f").c_str(),
+              num(ctSkip.fps, "%.1f").c_str(), num(floorMs / plain.medianMs, "%.3f").c_str());
+  return 0;
+}
