@@ -14,7 +14,9 @@
 // The GPU machine has no DICOM reader in the gpu-core build: the CT comes as raw little-endian
 // int16 HU (--ct FILE --dims X,Y,Z --spacing X,Y,Z: tools/gpu_bench_ct.sh writes it here from
 // ../shared/data/ct). Without --ct, the committed CT crop (tests/cuda/data) tiled to 512x512x134,
-// said so in the output. Without a device it prints NA. Last line:
+// said so in the output. Without a device it prints NA. --dry-run runs the same program with the
+// CPU back end standing in for the GPU at 192x108, 2 frames (a check of the program here, not a
+// figure: the RESULT keys stay NA). Last line:
 // RESULT gpu_fps_1080p=<vol512 skipping> gpu_vs_cpu=<ratio> gpu_fps_ct_1080p=<n> gpu_floor_fraction=<f>
 #include <algorithm>
 #include <chrono>
@@ -30,6 +32,7 @@
 #include <cvx/core/raycast.h>
 #include <cvx/core/transfer.h>
 #include <cvx/cuda/backend.h>
+#include <cvx/render/backend.h>
 #include <cvx/render/raycast.h>
 
 #include "render_orbit.h"
@@ -46,12 +49,15 @@ struct Options {
   double spacing[3] = {0.977, 0.977, 3.0};
   int width = 1920, height = 1080, frames = 36, cpuFrames = 3, slices = 512;
   double floorTps = 0.52e12;
+  bool dryRun = false;
 };
 
 bool parseTriple(const char* s, double out[3]) { return std::sscanf(s, "%lf,%lf,%lf", &out[0], &out[1], &out[2]) == 3; }
 
 Options parseArgs(int argc, char** argv) {
   Options o;
+  for (int i = 1; i < argc && std::string(argv[i]) == "--dry-run"; ++i, ++argv, --argc)
+    o.dryRun = true, o.width = 192, o.height = 108, o.frames = 2, o.cpuFrames = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i];
     const char* v = argv[i + 1];
@@ -143,8 +149,9 @@ void countSamples(const hd::RaycastParams& p, int w, int h, double& samples, dou
 
 double ms(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
-// The GPU's frames of the orbit: raycastOnDevice and a synchronize, each after an untimed first.
-Timing gpuFrames(cuda::CudaBackend& gpu, const Volume& v, const RenderSetup& s, float stepMm, const Scene& sc,
+// The GPU's frames of the orbit: raycastOnDevice and a synchronize, each after an untimed first
+// (--dry-run: the CPU back end's raycast into a host image).
+Timing gpuFrames(Backend& gpu, const Volume& v, const RenderSetup& s, float stepMm, const Scene& sc,
                  bool skip, std::string& error) {
   std::vector<double> secs;
   for (int i = -1; i < s.frames; ++i) {
@@ -153,9 +160,17 @@ Timing gpuFrames(cuda::CudaBackend& gpu, const Volume& v, const RenderSetup& s, 
     job.params = params(v, s, std::max(i, 0), stepMm, skip ? &sc : nullptr);
     job.tf = sc.table.view();
     job.width = s.width, job.height = s.height;
+    std::vector<float> host;
+    auto* cuda = dynamic_cast<cuda::CudaBackend*>(&gpu);
+    if (!cuda) host.resize(4 * static_cast<size_t>(s.width) * static_cast<size_t>(s.height)), job.rgba = host.data();
     const auto t0 = Clock::now();
-    auto r = gpu.raycastOnDevice(job);
-    const Status st = r.ok() ? gpu.synchronize() : Status(r.error());
+    Status st;
+    if (cuda) {
+      auto r = cuda->raycastOnDevice(job);
+      st = r.ok() ? cuda->synchronize() : Status(r.error());
+    } else {
+      st = gpu.raycast(job);
+    }
     if (!st.ok()) return error = st.error().str(), Timing{};
     if (i >= 0) secs.push_back(ms(t0) / 1e3);
   }
@@ -164,7 +179,7 @@ Timing gpuFrames(cuda::CudaBackend& gpu, const Volume& v, const RenderSetup& s, 
 
 // The CPU back end on frames 0..n-1 of the same orbit, and the largest difference between its
 // frame 0 and the GPU's.
-Timing cpuFrames(cuda::CudaBackend& gpu, const Volume& v, const RenderSetup& s, int n, const Scene& sc,
+Timing cpuFrames(Backend& gpu, const Volume& v, const RenderSetup& s, int n, const Scene& sc,
                  float& maxDiff) {
   std::vector<double> secs;
   const size_t px = static_cast<size_t>(s.width) * static_cast<size_t>(s.height);
@@ -193,13 +208,15 @@ int main(int argc, char** argv) {
   using namespace cvx::bench;
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   const Options o = parseArgs(argc, argv);
-  auto made = cuda::CudaBackend::create();
+  auto made = o.dryRun ? Result<std::unique_ptr<Backend>>(std::make_unique<render::CpuBackend>())
+                       : cuda::CudaBackend::create();
   if (!made.ok()) {
     std::printf("bench_render_gpu: no CUDA device (%s)\n", made.error().str().c_str());
     std::printf("RESULT gpu_fps_1080p=NA gpu_vs_cpu=NA gpu_fps_ct_1080p=NA gpu_floor_fraction=NA\n");
     return 0;
   }
-  auto& gpu = static_cast<cuda::CudaBackend&>(**made);
+  Backend& gpu = **made;
+  if (o.dryRun) std::printf("--dry-run: the CPU back end stands in for the GPU; no figure below is a GPU's\n");
   std::printf("bench_render_gpu: %s, %dx%d, bone preset shaded, perspective 30 deg, %d frames orbiting\n",
               gpu.capabilities().device.c_str(), o.width, o.height, o.frames);
   std::string what;
@@ -250,8 +267,9 @@ int main(int argc, char** argv) {
   const Timing cpu = cpuFrames(gpu, *big, s, o.cpuFrames, bigScene, maxDiff);
   std::printf("vol512  CPU back end, skipping median %8.2f ms over %d frames (all cores); max |GPU - CPU| %s\n",
               cpu.medianMs, o.cpuFrames, num(maxDiff, "%.3g").c_str());
+  const double na = o.dryRun ? NAN : 1.0;  // a dry run's figures are not the GPU's
   std::printf("RESULT gpu_fps_1080p=%s gpu_vs_cpu=%s gpu_fps_ct_1080p=%s gpu_floor_fraction=%s\n",
-              num(skip.fps, "%.1f").c_str(), num(cpu.medianMs / skip.medianMs, "%.1f").c_str(),
-              num(ctSkip.fps, "%.1f").c_str(), num(floorMs / plain.medianMs, "%.3f").c_str());
+              num(na * skip.fps, "%.1f").c_str(), num(na * cpu.medianMs / skip.medianMs, "%.1f").c_str(),
+              num(na * ctSkip.fps, "%.1f").c_str(), num(na * floorMs / plain.medianMs, "%.3f").c_str());
   return 0;
 }
