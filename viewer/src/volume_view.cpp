@@ -50,6 +50,11 @@ VolumeView::VolumeView(view::ViewerState& state, ViewTools& tools, QWidget* pare
   connect(surfacesDue_, &QTimer::timeout, this, &VolumeView::rebuildSurfaces);
   surfacesPoll_ = new QTimer(this);
   connect(surfacesPoll_, &QTimer::timeout, this, &VolumeView::pollSurfaces);
+  // One back end for both renderers: on a GPU the viewed phase is held once.
+  if (auto backend = view::VolumeRenderer::chooseBackend()) {
+    coarse_.useBackend(*backend);
+    fine_.useBackend(*backend);
+  }
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
     if (e.what & view::kSegmentation) surfacesDue_->start(kSurfacesDelayMs);
     if (e.what & (view::kView3d | view::kLayers | view::kPhase)) changed();

@@ -126,10 +126,16 @@ std::vector<const Mesh*> VolumeRenderer::meshList() const {
 VolumeRenderer::VolumeRenderer() = default;
 VolumeRenderer::~VolumeRenderer() = default;
 
+Result<std::shared_ptr<Backend>> VolumeRenderer::chooseBackend() {
+  render::registerBackend();  // the CPU is always there; CUDA when the app registered it
+  auto chosen = BackendRegistry::global().selectFromEnvironment();
+  if (!chosen) return chosen.error();
+  return std::shared_ptr<Backend>(std::move(*chosen));
+}
+
 Status VolumeRenderer::cast(const RaycastJob& job) {
   if (!backend_) {
-    render::registerBackend();  // the CPU is always there; CUDA when the app registered it
-    auto chosen = BackendRegistry::global().selectFromEnvironment();
+    auto chosen = chooseBackend();
     if (!chosen) return chosen.error();
     backend_ = std::move(*chosen);
   }
@@ -139,7 +145,7 @@ Status VolumeRenderer::cast(const RaycastJob& job) {
   backendNote_ = "3D rendering moved to the CPU: " + st.error().str();
   log::warn(backendNote_);
   BackendRegistry::global().markUnusable(backend_->name(), st.error().str());
-  backend_ = std::make_unique<render::CpuBackend>();
+  backend_ = std::make_shared<render::CpuBackend>();
   return backend_->raycast(job);
 }
 

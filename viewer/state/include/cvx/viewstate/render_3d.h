@@ -79,8 +79,12 @@ class VolumeRenderer {
   // is not the one first chosen (a CUDA fault: the CPU from then on; empty when nothing happened).
   std::string backendName() const { return backend_ ? backend_->name() : std::string(); }
   const std::string& backendNote() const { return backendNote_; }
-  // Draws with this back end from now on instead of the registry's choice (tests).
-  void useBackend(std::unique_ptr<Backend> backend) { backend_ = std::move(backend); }
+  // The registry's choice (core/backend.h; the CPU is always registered): what a renderer draws
+  // with unless it is given one. backend.none when nothing is usable.
+  static Result<std::shared_ptr<Backend>> chooseBackend();
+  // Draws with this back end from now on. The 3D view's two renderers share one, so that a GPU
+  // holds the phase once (back ends are safe to call from several threads); tests give their own.
+  void useBackend(std::shared_ptr<Backend> backend) { backend_ = std::move(backend); }
   // The last image's premultiplied RGBA floats and depth (mm along each ray; +inf where empty).
   const std::vector<float>& rgba() const { return rgba_; }
   const std::vector<float>& depth() const { return depth_; }
@@ -97,7 +101,7 @@ class VolumeRenderer {
   std::shared_ptr<const Volume> volume_;
   int phase_ = -1;
   uint64_t revision_ = 1, preparedRevision_ = 0;
-  std::unique_ptr<Backend> backend_;
+  std::shared_ptr<Backend> backend_;
   std::string backendNote_;
   TransferPreset preset_;  // the one table_ and skip_ were built for
   TransferTable table_;      // the rays' 1D table (a 2D table's envelope)
