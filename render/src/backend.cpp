@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include <cvx/render/backend.h>
 
+#include <algorithm>
+#include <string>
 #include <thread>
 
 #include <cvx/render/raycast.h>
