@@ -53,11 +53,11 @@ int main(int argc, char** argv) {
   if (cmd == "info") return cvx::app::runInfo(rest);
   if (cmd == "convert") return cvx::app::runConvert(rest);
   if (cmd == "demo") return cvx::app::runDemo(rest);
-  if (cmd == "render") return registerRenderBackends(), cvx::app::runRender(rest);
   if (cmd == "plugins") return cvx::app::runPlugins(rest);
   if (cmd == "segment") return cvx::app::runSegment(rest);
   if (cmd == "export-mesh") return cvx::app::runExportMesh(rest);
-  registerRenderBackends();
+  registerRenderBackends();  // render and the viewer draw the 3D view
+  if (cmd == "render") return cvx::app::runRender(rest);
   if (cmd == "view") return cvx::app::runView(argc, argv, rest);
   // A bare path opens the viewer on it.
   return cvx::app::runView(argc, argv, args);

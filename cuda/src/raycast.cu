@@ -54,13 +54,8 @@ size_t phaseBytes(const Volume& v) { return static_cast<size_t>(v.voxelsPerPhase
 Status keep(detail::DeviceCopy& c, const Volume& v, int64_t phase, uint64_t revision, uint64_t& uploads) {
   if (c.holds(&v, phase, revision)) return {};
   const size_t bytes = phaseBytes(v);
-  if (!c.voxels.p || c.bytes != bytes) {
-    c.voxels.reset();
-    c.volume = nullptr;
-    CVX_CUDA_TRY(cudaMalloc(&c.voxels.p, bytes));
-    c.bytes = bytes;
-  }
   c.volume = nullptr;  // until the copy is complete
+  CVX_CUDA_TRY(c.voxels.reserve(bytes));
   CVX_CUDA_TRY(cudaMemcpy(c.voxels.p, v.slice(0, phase), bytes, cudaMemcpyHostToDevice));
   c.volume = &v, c.phase = phase, c.revision = revision;
   ++uploads;

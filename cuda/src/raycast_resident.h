@@ -19,7 +19,6 @@ struct DeviceCopy {
   const Volume* volume = nullptr;
   int64_t phase = -1;
   uint64_t revision = 0;
-  size_t bytes = 0;
   DeviceBytes voxels;
   bool holds(const Volume* v, int64_t ph, uint64_t rev) const {
     return voxels.p && volume == v && phase == ph && revision == rev;

@@ -55,17 +55,15 @@ inline Status uploadTables(hd::RaycastParams& p, hd::TransferFunction1D& tf, boo
 }
 
 // The image a launch writes on the device, copied back into the caller's buffers.
-// allocate keeps the buffers when the size is the same (a resident renderer's frames).
+// allocate keeps the buffers when they are large enough (a resident renderer's frames).
 struct DeviceImage {
   DeviceBytes rgba, depth, value;
   size_t pixels = 0;
   Status allocate(size_t n) {
-    if (n == pixels && rgba.p) return {};
-    rgba.reset(), depth.reset(), value.reset();
     pixels = 0;
-    CVX_CUDA_TRY(cudaMalloc(&rgba.p, n * sizeof(float4)));
-    CVX_CUDA_TRY(cudaMalloc(&depth.p, n * sizeof(float)));
-    CVX_CUDA_TRY(cudaMalloc(&value.p, n * sizeof(float)));
+    CVX_CUDA_TRY(rgba.reserve(n * sizeof(float4)));
+    CVX_CUDA_TRY(depth.reserve(n * sizeof(float)));
+    CVX_CUDA_TRY(value.reserve(n * sizeof(float)));
     pixels = n;
     return {};
   }

@@ -11,18 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "../../src/check.h"  // the cuda module's cudaFault, CVX_CUDA_TRY and DeviceBytes
+
 namespace cvx::cuda {
 namespace {
 
-Error fault(cudaError_t e, const char* what) {
-  return makeError("cuda.fault", std::string(what) + ": " + cudaGetErrorName(e) + " (" + cudaGetErrorString(e) + ")");
-}
-
-#define CVX_GL_TRY(call)                                        \
-  do {                                                          \
-    const cudaError_t e_ = (call);                              \
-    if (e_ != cudaSuccess) return fault(e_, #call);             \
-  } while (0)
+using detail::cudaFault;
 
 __device__ uchar4 texel(float4 c) {
   return make_uchar4(hd::displayByte(c.x), hd::displayByte(c.y), hd::displayByte(c.z), 255);
@@ -50,7 +44,7 @@ struct GlTarget::Impl {
   int width = 0, height = 0;
   cudaGraphicsResource_t resource = nullptr;
   std::string why;
-  uchar4* bytes = nullptr;  // the host path's device staging
+  detail::DeviceBytes bytes;  // the host path's device staging
   std::vector<uchar4> host;
 };
 
@@ -63,9 +57,8 @@ const std::string& GlTarget::why() const { return impl_->why; }
 
 void GlTarget::detach() {
   if (impl_->resource) cudaGraphicsUnregisterResource(impl_->resource);
-  if (impl_->bytes) cudaFree(impl_->bytes);
+  impl_->bytes.reset();
   impl_->resource = nullptr;
-  impl_->bytes = nullptr;
   impl_->texture = 0;
   impl_->host.clear();
 }
@@ -101,7 +94,7 @@ Status GlTarget::write(const float* deviceRgba) {
   const dim3 block(16, 8);
   const dim3 grid((m.width + block.x - 1) / block.x, (m.height + block.y - 1) / block.y);
   if (m.resource) {
-    CVX_GL_TRY(cudaGraphicsMapResources(1, &m.resource));
+    CVX_CUDA_TRY(cudaGraphicsMapResources(1, &m.resource));
     cudaArray_t array = nullptr;
     cudaError_t e = cudaGraphicsSubResourceGetMappedArray(&array, m.resource, 0, 0);
     cudaSurfaceObject_t surface = 0;
@@ -117,16 +110,16 @@ Status GlTarget::write(const float* deviceRgba) {
       cudaDestroySurfaceObject(surface);
     }
     const cudaError_t u = cudaGraphicsUnmapResources(1, &m.resource);  // waits for the kernel
-    if (e != cudaSuccess) return fault(e, "writing the mapped texture");
-    if (u != cudaSuccess) return fault(u, "cudaGraphicsUnmapResources");
+    if (e != cudaSuccess) return cudaFault(e, "writing the mapped texture");
+    if (u != cudaSuccess) return cudaFault(u, "cudaGraphicsUnmapResources");
     return {};
   }
   const size_t pixels = static_cast<size_t>(m.width) * static_cast<size_t>(m.height);
-  if (!m.bytes) CVX_GL_TRY(cudaMalloc(&m.bytes, pixels * sizeof(uchar4)));
-  toBytes<<<grid, block>>>(in, m.width, m.height, m.bytes);
-  CVX_GL_TRY(cudaGetLastError());
+  CVX_CUDA_TRY(m.bytes.reserve(pixels * sizeof(uchar4)));
+  toBytes<<<grid, block>>>(in, m.width, m.height, static_cast<uchar4*>(m.bytes.p));
+  CVX_CUDA_TRY(cudaGetLastError());
   m.host.resize(pixels);
-  CVX_GL_TRY(cudaMemcpy(m.host.data(), m.bytes, pixels * sizeof(uchar4), cudaMemcpyDeviceToHost));
+  CVX_CUDA_TRY(cudaMemcpy(m.host.data(), m.bytes.p, pixels * sizeof(uchar4), cudaMemcpyDeviceToHost));
   glBindTexture(GL_TEXTURE_2D, m.texture);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
   glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, m.width, m.height, GL_RGBA, GL_UNSIGNED_BYTE, m.host.data());

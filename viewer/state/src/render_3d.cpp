@@ -48,7 +48,6 @@ hd::PixelResult shadeOne(const Volume& v, int phase, const hd::RaycastParams& p,
   }
 }
 
-
 // The table depends on the points, their unit distance and whether they are relative (an edited
 // preset keeps its name).
 bool samePoints(const TransferPreset& a, const TransferPreset& b) {
@@ -122,9 +121,6 @@ std::vector<const Mesh*> VolumeRenderer::meshList() const {
     if (m && !m->empty()) list.push_back(m.get());
   return list;
 }
-
-VolumeRenderer::VolumeRenderer() = default;
-VolumeRenderer::~VolumeRenderer() = default;
 
 Result<std::shared_ptr<Backend>> VolumeRenderer::chooseBackend() {
   render::registerBackend();  // the CPU is always there; CUDA when the app registered it

@@ -50,10 +50,6 @@ struct Quality3D {
 
 class VolumeRenderer {
  public:
-  VolumeRenderer();
-  ~VolumeRenderer();
-  VolumeRenderer(const VolumeRenderer&) = delete;
-  VolumeRenderer& operator=(const VolumeRenderer&) = delete;
   // Renders phase `phase` of v with the preset (relative presets resolved to v's 1st..99th
   // percentile), composite with the preset's shading or MIP, over black. render.bad_request for a
   // bad size or phase; the preset's tf.* codes.
