@@ -35,6 +35,25 @@ CVX_AVX2 inline void raySamples8(const hd::GridSampler<T>& s, hd::Vec3f o, hd::V
   __builtin_memcpy(out, &value, sizeof value);
 }
 
+// hd::RayReader::takeClear's count on a batch of eight (lane i: sample k - at + i), the lanes' t by
+// its formula in the same operations (exact for indices below 2^24).
+CVX_AVX2 inline int clearRun8(const float* batch, int at, int have, float below, float t0, float j, float step,
+                              int k, float tEnd) {
+  const int kBase = k - at;
+  if (kBase < 0 || kBase > (1 << 24) - 16) {
+    int n = 0;
+    while (at + n < have && batch[at + n] <= below && t0 + (static_cast<float>(k + n) + j) * step < tEnd) ++n;
+    return n;
+  }
+  const F8 lane = {0, 1, 2, 3, 4, 5, 6, 7};
+  F8 v;
+  __builtin_memcpy(&v, batch, sizeof v);
+  const F8 t = t0 + ((splat8(static_cast<float>(kBase)) + lane) + j) * step;
+  const I8 ok = (v <= below) & (t < tEnd);
+  const unsigned lanes = static_cast<unsigned>(_mm256_movemask_ps(reinterpret_cast<__m256>(ok))) & ((1u << have) - 1u);
+  return __builtin_ctz(~(lanes >> at));  // the run ends at the first lane that fails (or at `have`)
+}
+
 // Four 16-bit voxels at p as floats (exact), and two (the upper lanes 0).
 template <class T>
 CVX_AVX2 inline __m128 voxels4(const T* p) {
@@ -104,6 +123,10 @@ struct Avx2Batch : Base {
     if constexpr (requires { this->zOff; }) zOff = this->zOff;
     if (k < (1 << 24) - 8) return raySamples8(*this, o, d, t0, j, step, k, out, zOff);
     for (int i = 0; i < kBatch; ++i) out[i] = this->sample(o + d * (t0 + (static_cast<float>(k + i) + j) * step));
+  }
+  CVX_AVX2 static int clearRun(const float* batch, int at, int have, float below, float t0, float j, float step, int k,
+                      float tEnd) {
+    return clearRun8(batch, at, have, below, t0, j, step, k, tEnd);
   }
   hd::Vec3f gradient(hd::Vec3f p) const {
     if constexpr (requires { this->zOff; })

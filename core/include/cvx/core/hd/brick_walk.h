@@ -34,6 +34,8 @@ struct BrickWalk {
   const uint8_t* skip = nullptr;  // m->skip's plane for the ray's octant
   Vec3f o, d;
   float inv[3] = {0, 0, 0};  // 1 / d per axis (0 where d is 0: that axis never ends a cube)
+  float never[3] = {0, 0, 0};  // +inf where d is 0 along the axis, else 0
+  int far[3] = {0, 0, 0}, dir[3] = {0, 0, 0};  // a cube of k bricks from b ends at face b + far + dir * k
   float invSize = 1, nudge = 0;  // nudge: t past a cube's face, 1/100 voxel along the ray's fastest axis
   int limit = 0;                 // cube steps per run at most (each enters a new brick)
 };
@@ -49,6 +51,9 @@ CVX_HD_INLINE BrickWalk brickWalk(const BrickMap& m, Vec3f o, Vec3f d) {
   float fastest = 0.0f;
   for (int a = 0; a < 3; ++a) {
     w.inv[a] = ds[a] != 0.0f ? 1.0f / ds[a] : 0.0f;
+    w.never[a] = ds[a] != 0.0f ? 0.0f : __builtin_inff();
+    w.far[a] = w.inv[a] > 0.0f ? 0 : 1;
+    w.dir[a] = w.inv[a] > 0.0f ? 1 : -1;
     const float ad = ds[a] < 0.0f ? -ds[a] : ds[a];
     fastest = ad > fastest ? ad : fastest;
   }
@@ -77,17 +82,18 @@ CVX_HD_INLINE int brickSkipAt(const BrickWalk& w, Vec3f q, int b[3]) { return w.
 
 // t where the ray leaves the forward cube of k bricks from b (k = 1: brick b alone): the first of
 // its far faces, those the ray's direction leads to.
+// Face b + k (d > 0) or b - k + 1 (d < 0) along each axis, at (face * size - 0.5 - o) / d; an axis
+// along which the ray does not move ends nothing. Without branches: the axes' terms are kept per ray.
+CVX_HD_INLINE float cubeExitAlong(const BrickWalk& w, int a, int b, int k, float o) {
+  const float face = static_cast<float>(b + w.far[a] + w.dir[a] * k) * static_cast<float>(w.m->size) - 0.5f;
+  const float ta = (face - o) * w.inv[a];
+  return w.never[a] != 0.0f ? w.never[a] : ta;
+}
 CVX_HD_INLINE float cubeExit(const BrickWalk& w, const int b[3], int k) {
-  const float s = static_cast<float>(w.m->size);
-  const float os[3] = {w.o.x, w.o.y, w.o.z};
-  float t = __builtin_inff();
-  for (int a = 0; a < 3; ++a) {
-    if (w.inv[a] == 0.0f) continue;
-    const float face = w.inv[a] > 0.0f ? static_cast<float>(b[a] + k) * s - 0.5f : static_cast<float>(b[a] - k + 1) * s - 0.5f;
-    const float ta = (face - os[a]) * w.inv[a];
-    t = ta < t ? ta : t;
-  }
-  return t;
+  const float tx = cubeExitAlong(w, 0, b[0], k, w.o.x), ty = cubeExitAlong(w, 1, b[1], k, w.o.y),
+              tz = cubeExitAlong(w, 2, b[2], k, w.o.z);
+  const float t = tx < ty ? tx : ty;
+  return t < tz ? t : tz;
 }
 
 // From t, a position in an empty brick b whose skip entry (the ray's octant's) is k, to where the

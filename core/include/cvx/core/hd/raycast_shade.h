@@ -8,7 +8,8 @@ namespace cvx::hd {
 
 // A sampler may read a ray's samples in batches: kBatch consecutive samples k .. k + kBatch - 1 by
 // rayBatch(o, d, t0, j, step, k, out), each the value sample(o + d * (t0 + (k + j) * step)) gives
-// (the CPU back end's vector sampler). Samplers without kBatch are read one sample at a time.
+// (the CPU back end's vector sampler). Samplers without kBatch are read one sample at a time. A
+// batch sampler may also count a clear run in a batch (clearRun, below) its own way.
 template <class S, class = void>
 struct BatchOf {
   static constexpr int n = 1;
@@ -73,6 +74,19 @@ struct RayReader {
     return s.sample(q);  // the span's last samples, one by one
   }
   CVX_HD_INLINE void drop() { have = at = 0; }
+  // The clear run ahead in the batch: how many of its samples from `at` on (sample k and the next
+  // ones) lie at or below `below` and before tEnd (t = t0 + (k + j) * step), one after the other;
+  // they are consumed. By the sampler's clearRun where it has one (the same count, in its lanes).
+  CVX_HD_INLINE int takeClear(const Sampler& s, float below, const PixelRay& r, float step, int k, float tEnd) {
+    int n = 0;
+    if constexpr (requires { s.clearRun(batch, at, have, below, r.t0, r.j, step, k, tEnd); }) {
+      n = s.clearRun(batch, at, have, below, r.t0, r.j, step, k, tEnd);
+    } else {
+      while (at + n < have && batch[at + n] <= below && r.t0 + (static_cast<float>(k + n) + r.j) * step < tEnd) ++n;
+    }
+    at += n;
+    return n;
+  }
 };
 
 // A ray's progress, so that it can be cast in spans of samples (volumes cast slab by slab, out of
@@ -157,13 +171,9 @@ CVX_HD_INLINE void compositeSpan(const RaycastParams& p, const TransferFunction1
       // draw nothing, so the run is consumed here, as far as the batch holds it, before the ray's
       // end and the next brick check (the batch's samples all lie before kEnd).
       if (s2 == nullptr && v <= tf.clearBelow && cur.started && cur.v <= tf.clearBelow && (!skip || t < tCheck)) {
-        cur.v = v;
-        while (rd.at < rd.have && rd.batch[rd.at] <= tf.clearBelow) {
-          const float tn = t0 + (static_cast<float>(k + 1) + j) * step;
-          if (!(tn < t1) || (skip && !(tn < tCheck))) break;
-          cur.v = rd.batch[rd.at++];
-          ++k;
-        }
+        const int n = rd.takeClear(s, tf.clearBelow, ray, step, k + 1, skip && tCheck < t1 ? tCheck : t1);
+        cur.v = n > 0 ? rd.batch[rd.at - 1] : v;
+        k += n;
         continue;
       }
     }
