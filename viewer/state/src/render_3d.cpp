@@ -14,6 +14,7 @@
 #include <cvx/render/raycast.h>
 #include <cvx/viewstate/crop_3d.h>
 #include <cvx/viewstate/mapping.h>
+#include <cvx/viewstate/tf_edit.h>
 
 namespace cvx::view {
 namespace {
@@ -51,7 +52,7 @@ hd::PixelResult shadeOne(const Volume& v, int phase, const hd::RaycastParams& p,
 // The table depends on the points, their unit distance and whether they are relative (an edited
 // preset keeps its name).
 bool samePoints(const TransferPreset& a, const TransferPreset& b) {
-  if (a.relative != b.relative || a.unitDistanceMm != b.unitDistanceMm || a.points.size() != b.points.size())
+  if (a.relative != b.relative || a.units != b.units || a.unitDistanceMm != b.unitDistanceMm || a.points.size() != b.points.size())
     return false;
   for (size_t i = 0; i < a.points.size(); ++i) {
     const TfPoint &x = a.points[i], &y = b.points[i];
@@ -149,13 +150,9 @@ Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase
   const bool newVolume = v != volume_ || phase != phase_ || revision_ != preparedRevision_;
   if (newVolume) ranges_ = brickRanges(*v, phase);  // per volume and phase; the skip map per table
   if (newVolume || !samePoints(preset, preset_)) {
-    TransferPreset absolute = preset;
-    if (preset.relative) {
-      const auto [p1, p99] = valuePercentiles(*v, 0.01, 0.99);
-      auto resolved = resolveRelative(preset, p1, p99);
-      if (!resolved) return resolved.error();
-      absolute = std::move(*resolved);
-    }
+    auto resolved = editablePreset(preset, *v);  // in v's modality units
+    if (!resolved) return resolved.error();
+    const TransferPreset& absolute = *resolved;
     table2_ = {};
     if (!absolute.gradientOpacity.empty() && !absolute.mip) {
       // A 2D table: the rays' 1D table is its envelope (hd/transfer2d.h).

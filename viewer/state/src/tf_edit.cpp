@@ -6,6 +6,7 @@
 #include <limits>
 
 #include <cvx/viewstate/mapping.h>
+#include <cvx/viewstate/suv.h>
 
 namespace cvx::view {
 
@@ -74,6 +75,17 @@ int TfEdit::hitTest(const TfPlot& plot, double x, double y, double radiusPx) con
 }
 
 Result<TransferPreset> editablePreset(const TransferPreset& preset, const Volume& v) {
+  if (preset.units == "SUVbw") {
+    const auto suv = suvBodyWeight(v.info);
+    if (!suv)
+      return makeError("tf.no_suv", "transfer preset \"" + preset.name + "\" is in SUVbw; this series has no SUVbw factor: " +
+                                        suv.error().str());
+    TransferPreset out = preset;
+    out.units.clear();
+    for (TfPoint& pt : out.points) pt.value /= suv->factor;
+    for (GradientPoint& g : out.gradientOpacity) g.magnitude /= suv->factor;
+    return out;
+  }
   if (!preset.relative) return preset;
   const auto [p1, p99] = valuePercentiles(v, 0.01, 0.99);
   return resolveRelative(preset, p1, p99);

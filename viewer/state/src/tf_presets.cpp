@@ -96,6 +96,12 @@ Result<TransferPreset> parseTransferPreset(const std::string& source) {
     if (!j["relative"].is_boolean()) return badJson("\"relative\" must be true or false");
     p.relative = j["relative"].get<bool>();
   }
+  if (j.contains("units")) {
+    if (!j["units"].is_string() || (j["units"].get<std::string>() != "SUVbw" && !j["units"].get<std::string>().empty()))
+      return badJson("\"units\" must be \"SUVbw\" (or absent: the series' modality units)");
+    p.units = j["units"].get<std::string>();
+    if (p.relative && !p.units.empty()) return badJson("\"units\" and \"relative\" do not go together");
+  }
   auto unit = number(j, "unitDistanceMm", "");
   CVX_TRY(unit);
   if (!std::isfinite(*unit) || *unit <= 0)
@@ -191,6 +197,7 @@ std::string transferPresetJson(const TransferPreset& p) {
   json j = {{"version", 1}, {"name", p.name}, {"title", p.title}, {"modality", p.modality},
             {"mode", p.mip ? "mip" : "composite"}};
   if (p.relative) j["relative"] = true;
+  if (!p.units.empty()) j["units"] = p.units;
   j["unitDistanceMm"] = p.unitDistanceMm;
   j["shading"] = {{"ambient", p.shading.ambient},
                   {"diffuse", p.shading.diffuse},

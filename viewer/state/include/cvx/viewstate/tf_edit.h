@@ -54,8 +54,11 @@ class TfEdit {
   TransferPreset preset_;
 };
 
-// A preset ready to edit for volume v: a relative preset resolved to v's 1st..99th percentile of
-// phase 0 (as VolumeRenderer draws it); others unchanged. Error: tf.bad_range (resolveRelative).
+// A preset in volume v's modality units, ready to edit and to draw (VolumeRenderer draws through
+// this): a relative preset resolved to v's 1st..99th percentile of phase 0; a preset in SUVbw
+// (units) divided by v's SUVbw factor (suv.h: value / factor Bq/ml); others unchanged. Errors:
+// tf.bad_range (resolveRelative); tf.no_suv when an SUVbw preset meets a series without a factor
+// (not PET in Bq/ml, or inputs missing: the suv.* reason is in the message).
 Result<TransferPreset> editablePreset(const TransferPreset& preset, const Volume& v);
 
 // Counts of one phase's modality values (the stored values through modalityValue, mapping.h; NaN

@@ -16,6 +16,10 @@ struct TransferPreset {
   std::string name, title, modality;  // modality: "CT", "MR", "PT" or "" (any)
   bool mip = false;                   // "mode": "mip" (maximum intensity projection) rather than "composite"
   bool relative = false;      // point values are fractions of the volume's [p1, p99] (resolveRelative)
+  // Optional "units": "SUVbw": point values (and gradient magnitudes) are SUV body weight, for PET
+  // in Bq/ml, turned into the series' modality units by its SUVbw factor (suv.h; editablePreset).
+  // "" (the default): the series' modality units (HU, ...). Not with relative.
+  std::string units;
   double unitDistanceMm = 1;  // the distance the points' alpha is opacity over
   struct Shading {
     double ambient = 0.2, diffuse = 0.7, specular = 0.3, power = 20;
