@@ -119,6 +119,14 @@ void MainWindow::applyLayout(const view::Layout& layout, int primary,
       orientations.push_back(orientationOf(cell.kind));
       viewLayers.push_back(layer >= 0 ? std::vector<int>{layer} : std::vector<int>{});
     }
+    // A 3D cell fuses PET with CT (ViewerState::fusedLayer3d): the partner series in the primary's
+    // frame of reference is loaded as a layer no 2D cell lists, unless a cell shows it already.
+    const bool threeD = std::any_of(layout.cells.begin(), layout.cells.end(),
+                                    [](const view::LayoutCell& c) { return c.kind == view::CellKind::ThreeD; });
+    const std::string& modality = plans[static_cast<size_t>(primary)].info.modality;
+    const std::string partner = modality == "CT" ? "PT" : (modality == "PT" ? "CT" : "");
+    if (threeD && !partner.empty())
+      if (const int s = model_->seriesOf(partner, frame); s >= 0 && s != primary) layerOfSeries(s, presetOf(s));
     std::vector<int> keep;
     for (const auto& [layer, s] : layerSeries_) keep.push_back(s);
     model_->keepOnly(keep);

@@ -120,6 +120,27 @@ bool VolumeView::loadPreset() {
   return true;
 }
 
+std::optional<view::Fused3D> VolumeView::fused() {
+  const int layer = state_.fusedLayer3d();
+  if (layer < 0) return std::nullopt;
+  const auto& volume = state_.layers()[static_cast<size_t>(layer)].volume;
+  const std::string name = view::defaultTransferPreset(volume->info.modality);
+  if (name != fusedPresetName_) {
+    fusedPreset_ = view::loadTransferPreset(name);
+    fusedPresetName_ = name;
+  }
+  view::Fused3D f;
+  f.volume = volume;
+  f.phase = state_.fusedPhase3d();
+  if (fusedPreset_) {
+    f.preset = *fusedPreset_;
+  } else {
+    f.preset.name = name;
+    f.preset.mip = true;  // not drawn; the renderer's note says nothing, so the view says why
+  }
+  return f;
+}
+
 void VolumeView::resizeEvent(QResizeEvent* e) {
   QWidget::resizeEvent(e);
   changed();
@@ -141,6 +162,7 @@ void VolumeView::paintEvent(QPaintEvent*) {
     const Vec3 s = volume->geometry.spacingMm;
     q.stepMm = std::min({s.x, s.y, s.z});
     coarse_.setMeshes(surfaces_.meshes(state_));
+    coarse_.setFused(fused());
     auto im = coarse_.draw(volume, state_.phase(), preset_, cam, std::max(1, width() / kCoarse),
                            std::max(1, height() / kCoarse), q, state_.crop3d());
     if (im) {
@@ -168,7 +190,12 @@ void VolumeView::paintEvent(QPaintEvent*) {
     p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignRight | Qt::AlignBottom, pickText_);
   }
   // A GPU fault: the CPU draws from now on, and the user is told why (fine_ is read when idle).
-  const std::string& note = !busy_ && !fine_.backendNote().empty() ? fine_.backendNote() : coarse_.backendNote();
+  std::string note = !busy_ && !fine_.backendNote().empty() ? fine_.backendNote() : coarse_.backendNote();
+  // A layer that cannot be fused: the volume is drawn alone, and the user is told why.
+  const bool fusing = state_.fusedLayer3d() >= 0;
+  const std::string fusedNote =
+      !fusing ? std::string() : (!fusedPreset_ ? "3D fusion off: " + fusedPreset_.error().str() : coarse_.fusedNote());
+  if (!fusedNote.empty()) note = note.empty() ? fusedNote : note + "\n" + fusedNote;
   if (!note.empty()) {
     p.setPen(QColor(255, 160, 0));
     p.drawText(rect().adjusted(6, 4, -6, -22), Qt::AlignLeft | Qt::AlignBottom | Qt::TextWordWrap,
@@ -183,8 +210,11 @@ void VolumeView::paintEvent(QPaintEvent*) {
   p.setPen(QColor(200, 200, 200));
   const view::Camera3DView& c = state_.camera3d();
   p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignLeft | Qt::AlignTop,
-             QString("3D  %1\naz %2  el %3%4")
+             QString("3D  %1%2\naz %3  el %4%5")
                  .arg(QString::fromStdString(preset_.title.empty() ? presetName_ : preset_.title))
+                 .arg(fusing && fusedNote.empty() && fusedPreset_ && !preset_.mip
+                          ? " + " + QString::fromStdString(fusedPreset_->title)
+                          : QString())
                  .arg(c.azimuthDeg, 0, 'f', 0)
                  .arg(c.elevationDeg, 0, 'f', 0)
                  .arg(shownFine_ ? "" : "  (preview)"));
@@ -287,6 +317,7 @@ void VolumeView::startFine() {
   }
   if (worker_.joinable()) worker_.join();
   fine_.setMeshes(surfaces_.meshes(state_));  // the worker is not running
+  fine_.setFused(fused());
   if (fineVoxelsChanged_) fine_.voxelsChanged();
   fineVoxelsChanged_ = false;
   const uint64_t generation = generation_;

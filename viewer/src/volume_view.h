@@ -12,6 +12,7 @@
 // (SegEditing::scissors: erase inside; with Shift, keep inside) instead of rotating.
 #pragma once
 #include <atomic>
+#include <optional>
 #include <cstdint>
 #include <thread>
 #include <vector>
@@ -59,6 +60,9 @@ class VolumeView : public QWidget {
   void changed();     // the picture is out of date: a coarse one at the next paint, a fine one later
   void startFine();   // the full-resolution render on the worker
   bool loadPreset();  // the state's preset, cached by name; false (and error_) when it cannot be read
+  // The layer fused over the reference in 3D (ViewerState::fusedLayer3d) with its modality's
+  // default preset (cached by name), or none; a preset that cannot be read is the renderer's note.
+  std::optional<view::Fused3D> fused();
   void drawCursor(class QPainter& p);
   void drawMarker(class QPainter& p);
   void drawCrop(class QPainter& p);
@@ -77,6 +81,8 @@ class VolumeView : public QWidget {
   QTimer* surfacesPoll_ = nullptr;  // a build is running: collect it when it is done
   view::TransferPreset preset_;
   std::string presetName_;
+  std::string fusedPresetName_;
+  Result<view::TransferPreset> fusedPreset_ = view::TransferPreset{};
   QImage image_;
   uint64_t generation_ = 1, shownGeneration_ = 0;
   bool shownFine_ = false;

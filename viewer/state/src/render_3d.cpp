@@ -174,6 +174,19 @@ Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase
   return {};
 }
 
+Status VolumeRenderer::prepareFused(const Fused3D& f) {
+  if (f.volume == fusedVolume_ && samePoints(f.preset, fusedPreset_) && !fusedTable_.empty()) return {};
+  fusedVolume_.reset();
+  auto resolved = editablePreset(f.preset, *f.volume);  // in its own units
+  if (!resolved) return resolved.error();
+  auto table = buildTransferTable(resolved->points, resolved->unitDistanceMm);
+  if (!table) return table.error();
+  fusedTable_ = std::move(*table);
+  fusedPreset_ = f.preset;
+  fusedVolume_ = f.volume;
+  return {};
+}
+
 hd::RaycastParams VolumeRenderer::params(const TransferPreset& preset, const Camera3DView& camera, int width,
                                          int height, const Quality3D& q, const CropBox3D& crop) const {
   const Volume& v = *volume_;
@@ -219,6 +232,24 @@ Result<const RgbaImage*> VolumeRenderer::draw(std::shared_ptr<const Volume> v, i
   }
   RaycastJob job;
   job.volume = v.get(), job.phase = phase, job.revision = revision_;
+  fusedNote_.clear();
+  if (fused_ && fused_->volume && !preset.mip && !fused_->preset.mip) {
+    const Fused3D& f = *fused_;
+    Status st = f.phase < 0 || f.phase >= f.volume->dims()[3]
+                    ? Status(makeError("render.bad_request", "the fused layer has no phase " + std::to_string(f.phase)))
+                    : prepareFused(f);
+    hd::RaycastParams fp = p;
+    if (st.ok()) {
+      fp.fusion = fusionParams(v->geometry, f.volume->geometry, f.volume->dims(), fusedTable_.view());
+      st = checkFusionRequest(*f.volume, f.phase, fp, width, height, rgba_.data());
+    }
+    if (st.ok()) {
+      p = fp;
+      job.second = f.volume.get(), job.phase2 = f.phase;
+    } else {
+      fusedNote_ = "3D fusion off: " + st.error().str();
+    }
+  }
   job.params = p, job.tf = table_.view();
   job.width = width, job.height = height, job.rgba = rgba_.data(), job.depth = depth_.data();
   CVX_TRY(cast(job));

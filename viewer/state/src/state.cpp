@@ -262,6 +262,19 @@ int ViewerState::phaseCount() const {
   return ref ? static_cast<int>(std::max<int64_t>(1, ref->dims()[3])) : 1;
 }
 
+int ViewerState::fusedLayer3d() const {
+  for (int i = 1; i < static_cast<int>(layers_.size()); ++i)
+    if (layers_[static_cast<size_t>(i)].visible && layers_[static_cast<size_t>(i)].volume && frameOf(i) == frameOf(0))
+      return i;
+  return -1;
+}
+
+int ViewerState::fusedPhase3d() const {
+  const int i = fusedLayer3d();
+  if (i < 0) return 0;
+  return layers_[static_cast<size_t>(i)].volume->dims()[3] == phaseCount() ? phase_ : 0;
+}
+
 void ViewerState::setCamera3d(const Camera3DView& c) {
   camera3d_ = c;
   camera3d_.elevationDeg = std::clamp(c.elevationDeg, -90.0, 90.0);

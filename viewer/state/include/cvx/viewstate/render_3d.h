@@ -48,6 +48,18 @@ struct Quality3D {
   bool skipEmpty = true;
 };
 
+// A second layer drawn in the same pass as the volume (PET on CT, MR on CT: hd::Fusion): its phase,
+// drawn with its own preset (in its own units: editablePreset) and its own gradient, placed by both
+// volumes' patient coordinates (one frame of reference). Rays run through the first volume's box
+// (and crop); empty-space skipping is off while a layer is fused. Composite only: with an MIP
+// preset on either side the volume is drawn alone. A gradient-opacity curve of the fused preset
+// is not used (its 1D points are).
+struct Fused3D {
+  std::shared_ptr<const Volume> volume;
+  int phase = 0;
+  TransferPreset preset;
+};
+
 class VolumeRenderer {
  public:
   // Renders phase `phase` of v with the preset (relative presets resolved to v's 1st..99th
@@ -68,6 +80,12 @@ class VolumeRenderer {
   // the rays stop at them and the volume is composited over them (render/mesh_raster.h); picking
   // finds them too.
   void setMeshes(std::vector<std::shared_ptr<const Mesh>> meshes) { meshes_ = std::move(meshes); }
+  // The layer fused into the next draws (kept until set again; nullopt: none). When it cannot be
+  // drawn (its preset's tf.* error, a phase out of range, a voxel type the ray caster does not
+  // read), the volume is drawn alone and fusedNote() says why (empty when the fused layer is drawn
+  // or there is none).
+  void setFused(std::optional<Fused3D> fused) { fused_ = std::move(fused); }
+  const std::string& fusedNote() const { return fusedNote_; }
   // The voxels of the volume being drawn changed in place (progressive loading, editing): the next
   // draw rebuilds the brick ranges and skip map, and a back end holding a copy copies it again.
   void voxelsChanged() { ++revision_; }
@@ -87,6 +105,8 @@ class VolumeRenderer {
 
  private:
   Status prepare(const std::shared_ptr<const Volume>& v, int phase, const TransferPreset& preset);
+  // The fused layer's table for its preset (kept while the layer and preset stay the same).
+  Status prepareFused(const Fused3D& f);
   std::vector<const Mesh*> meshList() const;  // the non-empty meshes
   hd::RaycastParams params(const TransferPreset& preset, const Camera3DView& camera, int width, int height,
                            const Quality3D& q, const CropBox3D& crop) const;
@@ -106,6 +126,11 @@ class VolumeRenderer {
   std::vector<uint8_t> skip_;
   std::vector<float> rgba_, depth_;
   std::vector<std::shared_ptr<const Mesh>> meshes_;
+  std::optional<Fused3D> fused_;
+  std::string fusedNote_;
+  std::shared_ptr<const Volume> fusedVolume_;  // the one fusedTable_ was built for, with fusedPreset_
+  TransferPreset fusedPreset_;
+  TransferTable fusedTable_;
   std::vector<float> meshRgba_, meshDepth_;
   RgbaImage image_;
 };

@@ -196,6 +196,12 @@ class ViewerState {
   const Camera3DView& camera3d() const { return camera3d_; }
   void setCamera3d(const Camera3DView& c);
   const std::string& preset3d() const { return preset3d_; }
+  // The layer the 3D view fuses over the reference (PET on CT, MR on CT): the first visible layer
+  // after it in the reference's frame of reference; -1 when there is none. It is drawn with its
+  // modality's default preset (defaultTransferPreset), at the state's phase when it has as many
+  // phases as the reference, else its first.
+  int fusedLayer3d() const;
+  int fusedPhase3d() const;
   void setPreset3d(const std::string& name);
   // The transfer-function editor's edit of the preset (absolute values; tf_edit.h): while there is
   // one, the 3D view draws it instead of preset3d()'s file. Choosing a preset (setPreset3d) drops it.

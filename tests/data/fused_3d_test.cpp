@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+// The 3D view's fused layer (render_3d.h Fused3D, state.h fusedLayer3d) on the real PET/CT pair of
+// ../shared/data/pet_ct: the renderer draws exactly render::raycastCpuFused with the fusion
+// cvx::fusionParams gives for the two grids and the PET preset in Bq/ml; a layer that cannot be
+// fused leaves the CT's own image and says why; the state picks the visible PET of the CT's frame.
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include <cvx/io/dicom.h>
+#include <cvx/render/raycast.h>
+#include <cvx/viewstate/render_3d.h>
+#include <cvx/viewstate/state.h>
+#include <cvx/viewstate/tf_edit.h>
+#include <cvx/viewstate/tf_presets.h>
+
+#include "test_data.h"
+
+namespace {
+
+using namespace cvx;
+using namespace cvx::view;
+
+std::shared_ptr<const Volume> load(const std::string& rel) {
+  auto v = io::loadPath(test::dataPath(rel));
+  return v ? std::shared_ptr<const Volume>(std::move(*v)) : nullptr;
+}
+
+struct Pair {
+  std::shared_ptr<const Volume> ct, pet;
+  TransferPreset bone, hot;
+};
+
+bool loadPair(Pair& p) {
+  p.ct = load("pet_ct/CT");
+  p.pet = load("pet_ct/PT");
+  auto bone = loadTransferPreset("ct-bone");
+  auto hot = loadTransferPreset("pet-hot-iron");
+  if (!p.ct || !p.pet || !bone || !hot) return false;
+  p.bone = *bone;
+  p.hot = *hot;
+  return true;
+}
+
+constexpr int kW = 80, kH = 64;
+
+TEST(Fused3d, RendererDrawsTheFusedPassOfTheRayCaster) {
+  Pair pr;
+  if (!loadPair(pr)) GTEST_SKIP() << "no ../shared/data/pet_ct";
+  Camera3DView cam;
+  cam.azimuthDeg = 30;
+  Quality3D q;
+  q.jitter = false;
+  VolumeRenderer alone, fused;
+  ASSERT_TRUE(alone.draw(pr.ct, 0, pr.bone, cam, kW, kH, q).ok());
+  fused.setFused(Fused3D{pr.pet, 0, pr.hot});
+  ASSERT_TRUE(fused.draw(pr.ct, 0, pr.bone, cam, kW, kH, q).ok());
+  EXPECT_TRUE(fused.fusedNote().empty()) << fused.fusedNote();
+
+  // The same pass through the CPU ray caster: the CT's parameters (as the renderer without fusion
+  // builds them, skipping off), the PET's table in Bq/ml, and fusionParams for the two grids.
+  auto bone = buildTransferTable(pr.bone.points, pr.bone.unitDistanceMm);
+  auto hotBq = editablePreset(pr.hot, *pr.pet);
+  ASSERT_TRUE(bone && hotBq);
+  auto hot = buildTransferTable(hotBq->points, hotBq->unitDistanceMm);
+  ASSERT_TRUE(hot.ok());
+  hd::RaycastParams p = raycastParams(pr.ct->geometry, pr.ct->dims(), orbitCamera(*pr.ct, cam), kW, kH);
+  const Vec3 s = pr.ct->geometry.spacingMm;
+  p.stepMm = static_cast<float>(0.5 * std::min({s.x, s.y, s.z}));
+  p.shading.on = true;
+  p.shading.ambient = static_cast<float>(pr.bone.shading.ambient);
+  p.shading.diffuse = static_cast<float>(pr.bone.shading.diffuse);
+  p.shading.specular = static_cast<float>(pr.bone.shading.specular);
+  p.shading.power = static_cast<float>(pr.bone.shading.power);
+  p.fusion = fusionParams(pr.ct->geometry, pr.pet->geometry, pr.pet->dims(), hot->view());
+  std::vector<float> rgba(4 * kW * kH);
+  ASSERT_TRUE(render::raycastCpuFused(*pr.ct, 0, *pr.pet, 0, p, bone->view(), kW, kH, rgba.data()).ok());
+  ASSERT_EQ(fused.rgba().size(), rgba.size());
+  size_t differ = 0, changed = 0;
+  for (size_t i = 0; i < rgba.size(); ++i) {
+    differ += fused.rgba()[i] != rgba[i];
+    changed += fused.rgba()[i] != alone.rgba()[i];
+  }
+  EXPECT_EQ(differ, 0u);
+  EXPECT_GT(changed, 100u);  // the PET adds something to the CT's picture
+}
+
+TEST(Fused3d, ALayerThatCannotBeFusedLeavesTheVolumeAloneAndSaysWhy) {
+  Pair pr;
+  if (!loadPair(pr)) GTEST_SKIP() << "no ../shared/data/pet_ct";
+  Quality3D q;
+  q.jitter = false;
+  VolumeRenderer alone, fused;
+  ASSERT_TRUE(alone.draw(pr.ct, 0, pr.bone, {}, kW, kH, q).ok());
+  fused.setFused(Fused3D{pr.ct, 0, pr.hot});  // an SUV preset on a CT: tf.no_suv
+  ASSERT_TRUE(fused.draw(pr.ct, 0, pr.bone, {}, kW, kH, q).ok());
+  EXPECT_NE(fused.fusedNote().find("tf.no_suv"), std::string::npos) << fused.fusedNote();
+  EXPECT_EQ(fused.rgba(), alone.rgba());
+  fused.setFused(Fused3D{pr.pet, 3, pr.hot});  // the PET has one phase
+  ASSERT_TRUE(fused.draw(pr.ct, 0, pr.bone, {}, kW, kH, q).ok());
+  EXPECT_NE(fused.fusedNote().find("render.bad_request"), std::string::npos) << fused.fusedNote();
+  fused.setFused(std::nullopt);
+  ASSERT_TRUE(fused.draw(pr.ct, 0, pr.bone, {}, kW, kH, q).ok());
+  EXPECT_TRUE(fused.fusedNote().empty());
+}
+
+TEST(Fused3d, StateFusesTheVisibleLayerOfTheReferenceFrame) {
+  Pair pr;
+  if (!loadPair(pr)) GTEST_SKIP() << "no ../shared/data/pet_ct";
+  ViewerState s;
+  EXPECT_EQ(s.fusedLayer3d(), -1);
+  s.addLayer(pr.ct);
+  EXPECT_EQ(s.fusedLayer3d(), -1);
+  s.addLayer(pr.pet);  // one FrameOfReferenceUID (the folder's README)
+  EXPECT_EQ(s.fusedLayer3d(), 1);
+  EXPECT_EQ(s.fusedPhase3d(), 0);
+  s.setLayerVisible(1, false);
+  EXPECT_EQ(s.fusedLayer3d(), -1);
+  s.setLayerVisible(1, true);
+  // Another frame of reference is not fused: the same PET with its frame changed.
+  auto other = io::loadPath(test::dataPath("pet_ct/PT"));
+  ASSERT_TRUE(other.ok());
+  (*other)->info.frameOfReferenceUid += ".9";
+  s.removeLayer(1);
+  s.addLayer(std::shared_ptr<const Volume>(std::move(*other)));
+  EXPECT_EQ(s.fusedLayer3d(), -1);
+}
+
+}  // namespace

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+// PET/CT fused in the 3D view, through the real main window under Xvfb: the pair (pet_ct/: one
+// frame of reference) in 2x2 shows the CT's bone with the PET's FDG-avid tumour in hot iron (SUVbw
+// points, tf_presets.h "units") in one rendering; hiding the PET layer leaves the bone alone.
+#include <gtest/gtest.h>
+
+#include <QAction>
+#include <QSignalSpy>
+#include <QTest>
+
+#include "../../viewer/src/main_window.h"
+#include "../../viewer/src/viewport_grid.h"
+#include "../../viewer/src/volume_view.h"
+#include "gui_test_util.h"
+#include "test_data.h"
+
+using namespace cvx;
+using cvx::viewer::MainWindow;
+
+namespace {
+
+// Red to orange pixels: hot iron below white, which ivory bone (red ~ green) and grey are not.
+int hotIron(const QImage& im) {
+  int n = 0;
+  for (int y = 0; y < im.height(); ++y)
+    for (int x = 0; x < im.width(); ++x) {
+      const QRgb p = im.pixel(x, y);
+      n += qRed(p) > 120 && qRed(p) > qGreen(p) + 60 && qBlue(p) < 90;
+    }
+  return n;
+}
+
+}  // namespace
+
+TEST(Fusion3dGui, PetCtInTwoByTwoShowsTheTumourInHotIronOverTheBone) {
+  CVX_REQUIRE_FOLDER("pet_ct");
+  test::freshUserFolders();
+  MainWindow w;
+  w.resize(1400, 900);
+  w.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&w));
+  QSignalSpy loaded(&w, &MainWindow::loadsFinished);
+  w.openPath(QString::fromStdString(test::dataPath("pet_ct")));
+  ASSERT_TRUE(QTest::qWaitFor([&] { return loaded.count() > 0; }, 120000));
+  auto* twoByTwo = w.findChild<QAction*>("layout2x2");
+  ASSERT_NE(twoByTwo, nullptr);
+  twoByTwo->trigger();
+  viewer::VolumeView* v3d = w.viewports()->volumeView();
+  ASSERT_NE(v3d, nullptr);
+  auto& state = w.state();
+  ASSERT_EQ(state.layers().size(), 2u);
+  EXPECT_EQ(state.layers().front().volume->info.modality, "CT");
+  ASSERT_EQ(state.fusedLayer3d(), 1);
+  EXPECT_EQ(state.layers()[1].volume->info.modality, "PT");
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  QTest::qWait(50);
+  const int fused = hotIron(v3d->grab().toImage());
+  test::saveTour(&w, "petct_2x2_fused_3d");
+  EXPECT_GT(fused, 100) << "the PET's hot spots are not in the 3D view";
+
+  state.setLayerVisible(1, false);  // the bone alone
+  EXPECT_EQ(state.fusedLayer3d(), -1);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  QTest::qWait(50);
+  const int alone = hotIron(v3d->grab().toImage());
+  EXPECT_LT(alone, fused / 10) << "hot iron without the PET";
+}
