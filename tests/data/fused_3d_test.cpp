@@ -14,6 +14,7 @@
 #include <cvx/viewstate/tf_edit.h>
 #include <cvx/viewstate/tf_presets.h>
 
+#include "shared_volume.h"
 #include "test_data.h"
 
 namespace {
@@ -21,19 +22,14 @@ namespace {
 using namespace cvx;
 using namespace cvx::view;
 
-std::shared_ptr<const Volume> load(const std::string& rel) {
-  auto v = io::loadPath(test::dataPath(rel));
-  return v ? std::shared_ptr<const Volume>(std::move(*v)) : nullptr;
-}
-
 struct Pair {
   std::shared_ptr<const Volume> ct, pet;
   TransferPreset bone, hot;
 };
 
 bool loadPair(Pair& p) {
-  p.ct = load("pet_ct/CT");
-  p.pet = load("pet_ct/PT");
+  p.ct = test::loadShared("pet_ct/CT");
+  p.pet = test::loadShared("pet_ct/PT");
   auto bone = loadTransferPreset("ct-bone");
   auto hot = loadTransferPreset("pet-hot-iron");
   if (!p.ct || !p.pet || !bone || !hot) return false;
@@ -45,8 +41,9 @@ bool loadPair(Pair& p) {
 constexpr int kW = 80, kH = 64;
 
 TEST(Fused3d, RendererDrawsTheFusedPassOfTheRayCaster) {
+  CVX_REQUIRE_FOLDER("pet_ct");
   Pair pr;
-  if (!loadPair(pr)) GTEST_SKIP() << "no ../shared/data/pet_ct";
+  ASSERT_TRUE(loadPair(pr));
   Camera3DView cam;
   cam.azimuthDeg = 30;
   Quality3D q;
@@ -86,8 +83,9 @@ TEST(Fused3d, RendererDrawsTheFusedPassOfTheRayCaster) {
 }
 
 TEST(Fused3d, ALayerThatCannotBeFusedLeavesTheVolumeAloneAndSaysWhy) {
+  CVX_REQUIRE_FOLDER("pet_ct");
   Pair pr;
-  if (!loadPair(pr)) GTEST_SKIP() << "no ../shared/data/pet_ct";
+  ASSERT_TRUE(loadPair(pr));
   Quality3D q;
   q.jitter = false;
   VolumeRenderer alone, fused;
@@ -105,8 +103,9 @@ TEST(Fused3d, ALayerThatCannotBeFusedLeavesTheVolumeAloneAndSaysWhy) {
 }
 
 TEST(Fused3d, StateFusesTheVisibleLayerOfTheReferenceFrame) {
+  CVX_REQUIRE_FOLDER("pet_ct");
   Pair pr;
-  if (!loadPair(pr)) GTEST_SKIP() << "no ../shared/data/pet_ct";
+  ASSERT_TRUE(loadPair(pr));
   ViewerState s;
   EXPECT_EQ(s.fusedLayer3d(), -1);
   s.addLayer(pr.ct);

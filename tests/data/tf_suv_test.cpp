@@ -15,17 +15,13 @@
 #include <cvx/viewstate/tf_edit.h>
 #include <cvx/viewstate/tf_presets.h>
 
+#include "shared_volume.h"
 #include "test_data.h"
 
 namespace {
 
 using namespace cvx;
 using namespace cvx::view;
-
-std::shared_ptr<const Volume> load(const std::string& rel) {
-  auto v = io::loadPath(test::dataPath(rel));
-  return v ? std::shared_ptr<const Volume>(std::move(*v)) : nullptr;
-}
 
 // Pixels whose opacity exceeds 0.05 in a 96 x 96 front view of v with `preset`.
 int litPixels(const std::shared_ptr<const Volume>& v, const TransferPreset& preset) {
@@ -41,8 +37,9 @@ int litPixels(const std::shared_ptr<const Volume>& v, const TransferPreset& pres
 }
 
 TEST(TransferPresetSuv, PetPointsBecomeBqPerMlByTheSeriesFactor) {
-  const auto pet = load("pet_ct/PT");
-  if (!pet) GTEST_SKIP() << "no ../shared/data/pet_ct";
+  CVX_REQUIRE_FOLDER("pet_ct");
+  const auto pet = test::loadShared("pet_ct/PT");
+  ASSERT_TRUE(pet);
   auto preset = loadTransferPreset("pet-hot-iron");
   ASSERT_TRUE(preset.ok()) << preset.error().str();
   EXPECT_EQ(preset->units, "SUVbw");
@@ -61,8 +58,9 @@ TEST(TransferPresetSuv, PetPointsBecomeBqPerMlByTheSeriesFactor) {
 }
 
 TEST(TransferPresetSuv, ThreeDViewDrawsTheHotSpotsNotTheBox) {
-  const auto pet = load("pet_ct/PT");
-  if (!pet) GTEST_SKIP() << "no ../shared/data/pet_ct";
+  CVX_REQUIRE_FOLDER("pet_ct");
+  const auto pet = test::loadShared("pet_ct/PT");
+  ASSERT_TRUE(pet);
   auto preset = loadTransferPreset("pet-hot-iron");
   ASSERT_TRUE(preset.ok());
   // The old reading: SUV points taken as Bq/ml, so nearly every voxel of the body is above 10.
@@ -84,8 +82,9 @@ TEST(TransferPresetSuv, ThreeDViewDrawsTheHotSpotsNotTheBox) {
 }
 
 TEST(TransferPresetSuv, SuvPresetOnCtIsRefusedWithACode) {
-  const auto ct = load("pet_ct/CT");
-  if (!ct) GTEST_SKIP() << "no ../shared/data/pet_ct";
+  CVX_REQUIRE_FOLDER("pet_ct");
+  const auto ct = test::loadShared("pet_ct/CT");
+  ASSERT_TRUE(ct);
   auto preset = loadTransferPreset("pet-hot-iron");
   ASSERT_TRUE(preset.ok());
   auto abs = editablePreset(*preset, *ct);

@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <QAction>
-#include <QSignalSpy>
 #include <QTest>
 
 #include "../../viewer/src/main_window.h"
@@ -34,14 +33,8 @@ int hotIron(const QImage& im) {
 
 TEST(Fusion3dGui, PetCtInTwoByTwoShowsTheTumourInHotIronOverTheBone) {
   CVX_REQUIRE_FOLDER("pet_ct");
-  test::freshUserFolders();
   MainWindow w;
-  w.resize(1400, 900);
-  w.show();
-  ASSERT_TRUE(QTest::qWaitForWindowExposed(&w));
-  QSignalSpy loaded(&w, &MainWindow::loadsFinished);
-  w.openPath(QString::fromStdString(test::dataPath("pet_ct")));
-  ASSERT_TRUE(QTest::qWaitFor([&] { return loaded.count() > 0; }, 120000));
+  ASSERT_TRUE(test::showAndOpen(w, 1400, 900, test::dataPath("pet_ct")));
   auto* twoByTwo = w.findChild<QAction*>("layout2x2");
   ASSERT_NE(twoByTwo, nullptr);
   twoByTwo->trigger();
