@@ -116,6 +116,11 @@ TEST(Fused3d, StateFusesTheVisibleLayerOfTheReferenceFrame) {
   s.setLayerVisible(1, false);
   EXPECT_EQ(s.fusedLayer3d(), -1);
   s.setLayerVisible(1, true);
+  s.setFusion3d(false);  // the reference alone, the layer untouched
+  EXPECT_EQ(s.fusedLayer3d(), -1);
+  EXPECT_TRUE(s.layers()[1].visible);
+  s.setFusion3d(true);
+  EXPECT_EQ(s.fusedLayer3d(), 1);
   // Another frame of reference is not fused: the same PET with its frame changed.
   auto other = io::loadPath(test::dataPath("pet_ct/PT"));
   ASSERT_TRUE(other.ok());

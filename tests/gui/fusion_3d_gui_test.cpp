@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // PET/CT fused in the 3D view, through the real main window under Xvfb: the pair (pet_ct/: one
 // frame of reference) in 2x2 shows the CT's bone with the PET's FDG-avid tumour in hot iron (SUVbw
-// points, tf_presets.h "units") in one rendering; hiding the PET layer leaves the bone alone.
+// points, tf_presets.h "units") in one rendering; the key F (and "Fuse 3D" with it) turns the PET
+// off and on, and a hidden PET layer is not fused.
 #include <gtest/gtest.h>
 
 #include <QAction>
@@ -51,10 +52,23 @@ TEST(Fusion3dGui, PetCtInTwoByTwoShowsTheTumourInHotIronOverTheBone) {
   test::saveTour(&w, "petct_2x2_fused_3d");
   EXPECT_GT(fused, 100) << "the PET's hot spots are not in the 3D view";
 
-  state.setLayerVisible(1, false);  // the bone alone
+  auto* fuse = w.findChild<QAction*>("fusion3d");
+  ASSERT_NE(fuse, nullptr);
+  EXPECT_TRUE(fuse->isChecked());
+  v3d->setFocus();
+  QTest::keyClick(v3d, Qt::Key_F);  // the bone alone
+  EXPECT_FALSE(state.fusion3d());
+  EXPECT_FALSE(fuse->isChecked());
   EXPECT_EQ(state.fusedLayer3d(), -1);
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
   QTest::qWait(50);
   const int alone = hotIron(v3d->grab().toImage());
   EXPECT_LT(alone, fused / 10) << "hot iron without the PET";
+  fuse->trigger();  // back on
+  EXPECT_TRUE(state.fusion3d());
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  QTest::qWait(50);
+  EXPECT_EQ(hotIron(v3d->grab().toImage()), fused);
+  state.setLayerVisible(1, false);  // a hidden layer is not fused
+  EXPECT_EQ(state.fusedLayer3d(), -1);
 }

@@ -15,6 +15,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QSlider>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -164,6 +165,18 @@ void MainWindow::buildToolbar() {
     view::CropBox3D c = state_.crop3d();
     c.shown = !c.shown;
     state_.setCrop3d(c);
+  });
+  // PET/CT in one 3D picture (ViewerState::fusedLayer3d): on by default, key F in the 3D view.
+  QAction* fuse = bar->addAction(tr("Fuse 3D"));
+  fuse->setObjectName("fusion3d");
+  fuse->setCheckable(true);
+  fuse->setChecked(state_.fusion3d());
+  fuse->setToolTip(tr("Draw the PET (or the CT's partner series) in the 3D view with the CT (key F in the 3D view)"));
+  connect(fuse, &QAction::toggled, this, [this](bool on) { state_.setFusion3d(on); });
+  fusionFollow_ = state_.subscribe([this, fuse](const view::ChangeEvent& e) {
+    if (!(e.what & view::kView3d) || fuse->isChecked() == state_.fusion3d()) return;
+    const QSignalBlocker quiet(fuse);
+    fuse->setChecked(state_.fusion3d());
   });
   QAction* resetCrop = bar->addAction(tr("Reset crop"));
   resetCrop->setObjectName("resetCrop3d");

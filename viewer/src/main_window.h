@@ -117,6 +117,7 @@ class MainWindow : public QMainWindow {
   QComboBox* slabMode_ = nullptr;
   QComboBox* preset3d_ = nullptr;
   view::ViewerState::Subscription presetFollow_;  // the chooser follows the state's 3D preset
+  view::ViewerState::Subscription fusionFollow_;  // "Fuse 3D" follows the state (key F)
   QProgressBar* progress_ = nullptr;
   QLabel* status_ = nullptr;
   QPushButton* reduced_ = nullptr;  // "Load at 1/n resolution" after io.over_budget

@@ -301,6 +301,11 @@ void VolumeView::keyPressEvent(QKeyEvent* e) {
     e->accept();
     return;
   }
+  if (t == "F" && !state_.layers().empty()) {  // the fused layer (PET on CT) on or off
+    state_.setFusion3d(!state_.fusion3d());
+    e->accept();
+    return;
+  }
   if (t.size() == 1 && QString("APLRSI").contains(t[0])) {
     state_.setCamera3d(view::cameraPreset(state_.camera3d(), t[0].toLatin1()));
     e->accept();

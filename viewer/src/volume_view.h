@@ -7,7 +7,8 @@
 // A, P, L, R, S and I look from that side; an orientation marker shows the patient's axes. A click
 // (press and release within a few pixels) picks the first visible point under the mouse and moves
 // the session cursor there (render_3d.h, VolumeRenderer::pick). The key C shows or hides the crop
-// box (state.h, CropBox3D: its edges and face handles); a drag on a handle moves that face. With
+// box (state.h, CropBox3D: its edges and face handles); a drag on a handle moves that face. With a
+// PET/CT, the PET is drawn in the same pass (ViewerState::fusedLayer3d); the key F turns it off/on. With
 // the Scissors tool, a left drag draws a lasso that cuts the active segment through the volume
 // (SegEditing::scissors: erase inside; with Shift, keep inside) instead of rotating.
 #pragma once

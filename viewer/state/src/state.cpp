@@ -262,7 +262,13 @@ int ViewerState::phaseCount() const {
   return ref ? static_cast<int>(std::max<int64_t>(1, ref->dims()[3])) : 1;
 }
 
+void ViewerState::setFusion3d(bool on) {
+  fusion3d_ = on;
+  notify(kView3d);
+}
+
 int ViewerState::fusedLayer3d() const {
+  if (!fusion3d_) return -1;
   for (int i = 1; i < static_cast<int>(layers_.size()); ++i)
     if (layers_[static_cast<size_t>(i)].visible && layers_[static_cast<size_t>(i)].volume && frameOf(i) == frameOf(0))
       return i;

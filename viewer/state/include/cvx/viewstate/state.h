@@ -199,8 +199,11 @@ class ViewerState {
   // The layer the 3D view fuses over the reference (PET on CT, MR on CT): the first visible layer
   // after it in the reference's frame of reference; -1 when there is none. It is drawn with its
   // modality's default preset (defaultTransferPreset), at the state's phase when it has as many
-  // phases as the reference, else its first.
+  // phases as the reference, else its first. setFusion3d(false) draws the reference alone
+  // (kView3d); the layer stays as it is in the 2D views.
   int fusedLayer3d() const;
+  bool fusion3d() const { return fusion3d_; }
+  void setFusion3d(bool on);
   int fusedPhase3d() const;
   void setPreset3d(const std::string& name);
   // The transfer-function editor's edit of the preset (absolute values; tf_edit.h): while there is
@@ -277,6 +280,7 @@ class ViewerState {
   int phase_ = 0;
   Camera3DView camera3d_;
   std::string preset3d_ = "ct-bone";
+  bool fusion3d_ = true;
   std::optional<TransferPreset> edited3d_;  // the editor's edit, if any
   CropBox3D crop3d_;
   Convention convention_ = Convention::Radiological;
