@@ -40,11 +40,7 @@ CVX_AVX2 inline void raySamples8(const hd::GridSampler<T>& s, hd::Vec3f o, hd::V
 CVX_AVX2 inline int clearRun8(const float* batch, int at, int have, float below, float t0, float j, float step,
                               int k, float tEnd) {
   const int kBase = k - at;
-  if (kBase < 0 || kBase > (1 << 24) - 16) {
-    int n = 0;
-    while (at + n < have && batch[at + n] <= below && t0 + (static_cast<float>(k + n) + j) * step < tEnd) ++n;
-    return n;
-  }
+  if (kBase < 0 || kBase > (1 << 24) - 16) return hd::clearRunOf(batch, at, have, below, t0, j, step, k, tEnd);
   const F8 lane = {0, 1, 2, 3, 4, 5, 6, 7};
   F8 v;
   __builtin_memcpy(&v, batch, sizeof v);

@@ -15,7 +15,6 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
-#include <QSignalBlocker>
 #include <QSlider>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -157,31 +156,7 @@ void MainWindow::buildToolbar() {
   connect(preset3d_, &QComboBox::textActivated, this, [this](const QString& name) { setPreset3d(name.toStdString()); });
   addTfEditorButton(bar, this, state_);  // "Edit TF": the transfer-function editor's dock
   addSegmentsButton(bar, this, state_, *editing_);  // "Segments": the segmentations' dock
-  // The 3D view's crop box: show or hide its edges and face handles (key C in the 3D view), reset it.
-  QAction* crop = bar->addAction(tr("Crop"));
-  crop->setObjectName("crop3d");
-  crop->setToolTip(tr("Show or hide the 3D view's crop box; drag a face handle to crop (key C in the 3D view)"));
-  connect(crop, &QAction::triggered, this, [this] {
-    view::CropBox3D c = state_.crop3d();
-    c.shown = !c.shown;
-    state_.setCrop3d(c);
-  });
-  // PET/CT in one 3D picture (ViewerState::fusedLayer3d): on by default, key F in the 3D view.
-  QAction* fuse = bar->addAction(tr("Fuse 3D"));
-  fuse->setObjectName("fusion3d");
-  fuse->setCheckable(true);
-  fuse->setChecked(state_.fusion3d());
-  fuse->setToolTip(tr("Draw the PET (or the CT's partner series) in the 3D view with the CT (key F in the 3D view)"));
-  connect(fuse, &QAction::toggled, this, [this](bool on) { state_.setFusion3d(on); });
-  fusionFollow_ = state_.subscribe([this, fuse](const view::ChangeEvent& e) {
-    if (!(e.what & view::kView3d) || fuse->isChecked() == state_.fusion3d()) return;
-    const QSignalBlocker quiet(fuse);
-    fuse->setChecked(state_.fusion3d());
-  });
-  QAction* resetCrop = bar->addAction(tr("Reset crop"));
-  resetCrop->setObjectName("resetCrop3d");
-  resetCrop->setToolTip(tr("Show the whole volume in the 3D view"));
-  connect(resetCrop, &QAction::triggered, this, [this] { state_.resetCrop3d(); });
+  add3dActions(bar);  // crop box, reset crop, "Fuse 3D"
   bar->addSeparator();
   QAction* neuro = bar->addAction(tr("Neurological"));
   neuro->setObjectName("neurological");

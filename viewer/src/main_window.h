@@ -26,6 +26,7 @@ class QLabel;
 class QListWidget;
 class QProgressBar;
 class QPushButton;
+class QToolBar;
 class QSlider;
 
 namespace cvx::viewer {
@@ -82,6 +83,7 @@ class MainWindow : public QMainWindow {
   void onSeriesSelected(int row);
   void hang(int primary);
   void applyLayout(const view::Layout& layout, int primary, const std::map<std::string, std::string>& presets);
+  void add3dActions(QToolBar* bar);  // main_window_tools.cpp
   int layerOfSeries(int series, const std::string& preset = {});
   void onSeriesDropped(int view, int series);
   void onLoadFinished(int index, const QString& error);

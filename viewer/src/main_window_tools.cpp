@@ -13,6 +13,7 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QSignalBlocker>
 #include <QToolBar>
 
 #include <cvx/viewstate/measure_export.h>
@@ -139,6 +140,35 @@ void MainWindow::exportMeasurements() {
                                                                : view::exportCsv(path.toStdString(), rows);
   statusBar()->showMessage(s.ok() ? tr("Exported %1 measurements to %2").arg(rows.size()).arg(path)
                                   : QString::fromStdString(s.error().str()), 10000);
+}
+
+// The 3D view's toolbar actions: the crop box (key C) and its reset, PET/CT fusion (key F).
+void MainWindow::add3dActions(QToolBar* bar) {
+  // The 3D view's crop box: show or hide its edges and face handles (key C in the 3D view), reset it.
+  QAction* crop = bar->addAction(tr("Crop"));
+  crop->setObjectName("crop3d");
+  crop->setToolTip(tr("Show or hide the 3D view's crop box; drag a face handle to crop (key C in the 3D view)"));
+  connect(crop, &QAction::triggered, this, [this] {
+    view::CropBox3D c = state_.crop3d();
+    c.shown = !c.shown;
+    state_.setCrop3d(c);
+  });
+  // PET/CT in one 3D picture (ViewerState::fusedLayer3d): on by default, key F in the 3D view.
+  QAction* fuse = bar->addAction(tr("Fuse 3D"));
+  fuse->setObjectName("fusion3d");
+  fuse->setCheckable(true);
+  fuse->setChecked(state_.fusion3d());
+  fuse->setToolTip(tr("Draw the PET (or the CT's partner series) in the 3D view with the CT (key F in the 3D view)"));
+  connect(fuse, &QAction::toggled, this, [this](bool on) { state_.setFusion3d(on); });
+  fusionFollow_ = state_.subscribe([this, fuse](const view::ChangeEvent& e) {
+    if (!(e.what & view::kView3d) || fuse->isChecked() == state_.fusion3d()) return;
+    const QSignalBlocker quiet(fuse);
+    fuse->setChecked(state_.fusion3d());
+  });
+  QAction* resetCrop = bar->addAction(tr("Reset crop"));
+  resetCrop->setObjectName("resetCrop3d");
+  resetCrop->setToolTip(tr("Show the whole volume in the 3D view"));
+  connect(resetCrop, &QAction::triggered, this, [this] { state_.resetCrop3d(); });
 }
 
 }  // namespace cvx::viewer

@@ -62,7 +62,8 @@ class VolumeView : public QWidget {
   void startFine();   // the full-resolution render on the worker
   bool loadPreset();  // the state's preset, cached by name; false (and error_) when it cannot be read
   // The layer fused over the reference in 3D (ViewerState::fusedLayer3d) with its modality's
-  // default preset (cached by name), or none; a preset that cannot be read is the renderer's note.
+  // default preset (cached by name), or none (also when that preset cannot be read: the view's
+  // note says why).
   std::optional<view::Fused3D> fused();
   void drawCursor(class QPainter& p);
   void drawMarker(class QPainter& p);

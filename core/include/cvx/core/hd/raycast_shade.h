@@ -56,6 +56,15 @@ struct PixelRay {
 // A ray's samples read through the sampler's batches where it has them (BatchOf), else one by one:
 // read(k, q) is sample k at q; `batch` holds samples k - at .. k - at + have - 1; drop() after a
 // jump along the ray.
+// The clear run at batch[at..have) (samples k, k + 1, ...): how many in a row lie at or below
+// `below` and before tEnd, t = t0 + (k + j) * step (RayReader::takeClear's count, one by one).
+CVX_HD_INLINE int clearRunOf(const float* batch, int at, int have, float below, float t0, float j, float step, int k,
+                             float tEnd) {
+  int n = 0;
+  while (at + n < have && batch[at + n] <= below && t0 + (static_cast<float>(k + n) + j) * step < tEnd) ++n;
+  return n;
+}
+
 template <class Sampler>
 struct RayReader {
   static constexpr int kB = BatchOf<Sampler>::n;
@@ -78,12 +87,11 @@ struct RayReader {
   // ones) lie at or below `below` and before tEnd (t = t0 + (k + j) * step), one after the other;
   // they are consumed. By the sampler's clearRun where it has one (the same count, in its lanes).
   CVX_HD_INLINE int takeClear(const Sampler& s, float below, const PixelRay& r, float step, int k, float tEnd) {
-    int n = 0;
-    if constexpr (requires { s.clearRun(batch, at, have, below, r.t0, r.j, step, k, tEnd); }) {
+    int n;
+    if constexpr (requires { s.clearRun(batch, at, have, below, r.t0, r.j, step, k, tEnd); })
       n = s.clearRun(batch, at, have, below, r.t0, r.j, step, k, tEnd);
-    } else {
-      while (at + n < have && batch[at + n] <= below && r.t0 + (static_cast<float>(k + n) + r.j) * step < tEnd) ++n;
-    }
+    else
+      n = clearRunOf(batch, at, have, below, r.t0, r.j, step, k, tEnd);
     at += n;
     return n;
   }

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+// The 3D view's overlays drawn over the rendering: the MPR cursor projected, the orientation
+// marker and the crop box with its face handles (volume_view.h).
+#include <QPainter>
+
+#include <array>
+#include <cmath>
+#include <optional>
+
+#include <cvx/viewstate/crop_3d.h>
+#include <cvx/viewstate/render_3d.h>
+
+#include "volume_view.h"
+
+namespace cvx::viewer {
+
+void VolumeView::drawCursor(QPainter& p) {
+  const auto& volume = state_.layers().front().volume;
+  const Camera3D cam = view::orbitCamera(*volume, state_.camera3d());
+  const auto at = view::projectToPixel(cam, state_.cursor(), width(), height());
+  if (!at) return;
+  const QPointF c((*at)[0], (*at)[1]);
+  p.setPen(QPen(QColor(80, 220, 80), 1.5));
+  p.drawLine(c - QPointF(8, 0), c - QPointF(3, 0));
+  p.drawLine(c + QPointF(3, 0), c + QPointF(8, 0));
+  p.drawLine(c - QPointF(0, 8), c - QPointF(0, 3));
+  p.drawLine(c + QPointF(0, 3), c + QPointF(0, 8));
+}
+
+// The orientation marker in the lower left corner: each patient direction that is not along the
+// view, as a line from the centre and its letter.
+void VolumeView::drawMarker(QPainter& p) {
+  const auto& volume = state_.layers().front().volume;
+  const QPointF c(34, height() - 34);
+  p.setPen(QPen(QColor(230, 180, 60), 1.5));
+  for (const auto& d : view::orientationMarker(view::orbitCamera(*volume, state_.camera3d()))) {
+    if (std::hypot(d.dx, d.dy) < 0.25) continue;  // along the view: no room for its letter
+    const QPointF end = c + QPointF(d.dx, d.dy) * 18;
+    p.drawLine(c, end);
+    const QPointF at = c + QPointF(d.dx, d.dy) * 27;
+    p.drawText(QRectF(at.x() - 6, at.y() - 7, 12, 14), Qt::AlignCenter, QString(QChar(d.letter)));
+  }
+}
+
+// The crop box: its 12 edges and its 6 face handles (filled dots), projected.
+void VolumeView::drawCrop(QPainter& p) {
+  const auto& volume = *state_.layers().front().volume;
+  const Camera3D cam = view::orbitCamera(volume, state_.camera3d());
+  const auto corners = view::cropCorners(volume, state_.crop3d());
+  std::array<std::optional<std::array<double, 2>>, 8> at;
+  for (size_t k = 0; k < 8; ++k) at[k] = view::projectToPixel(cam, corners[k], width(), height());
+  p.setRenderHint(QPainter::Antialiasing, true);
+  p.setPen(QPen(QColor(240, 200, 40), 1.2));
+  for (const auto& [a, b] : view::cropEdges()) {
+    const auto &pa = at[static_cast<size_t>(a)], &pb = at[static_cast<size_t>(b)];
+    if (pa && pb) p.drawLine(QPointF((*pa)[0], (*pa)[1]), QPointF((*pb)[0], (*pb)[1]));
+  }
+  p.setBrush(QColor(40, 200, 240));
+  p.setPen(QPen(Qt::white, 1));
+  int face = 0;
+  for (const Vec3& c : view::cropFaceCentres(volume, state_.crop3d())) {
+    if (const auto h = view::projectToPixel(cam, c, width(), height())) {
+      const double r = face == cropFace_ ? 6 : 4.5;
+      p.drawEllipse(QPointF((*h)[0], (*h)[1]), r, r);
+    }
+    ++face;
+  }
+  p.setBrush(Qt::NoBrush);
+}
+
+}  // namespace cvx::viewer
