@@ -28,7 +28,7 @@ void rangesOf(const Volume& v, int64_t phase, BrickRanges& r) {
   const bool rescale = !v.info.rescaleApplied;
   const double slope = rescale ? v.info.rescaleSlope : 1.0, intercept = rescale ? v.info.rescaleIntercept : 0.0;
   (void)ThreadPool::global().parallelFor(r.bz, [&](int64_t bz) {
-    const Span zs = brickSpan(bz, r.size, nz);
+    const Span zs = brickSpan(bz, r.size.z, nz);
     std::vector<float> rowX(static_cast<size_t>(ny * bx) * 2), layer(static_cast<size_t>(by * bx) * 2);
     for (size_t i = 0; i < layer.size(); i += 2) layer[i] = INFINITY, layer[i + 1] = -INFINITY;
     for (int64_t z = zs.lo; z <= zs.hi; ++z) {
@@ -36,7 +36,7 @@ void rangesOf(const Volume& v, int64_t phase, BrickRanges& r) {
         const T* row = data + (z * ny + y) * nx;
         float* out = &rowX[static_cast<size_t>(y * bx) * 2];
         for (int64_t b = 0; b < bx; ++b) {
-          const Span s = brickSpan(b, r.size, nx);
+          const Span s = brickSpan(b, r.size.x, nx);
           float mn = INFINITY, mx = -INFINITY;
           for (int64_t x = s.lo; x <= s.hi; ++x) {
             const float f = hd::loadVoxel(row + x);
@@ -48,7 +48,7 @@ void rangesOf(const Volume& v, int64_t phase, BrickRanges& r) {
         }
       }
       for (int64_t b = 0; b < by; ++b) {
-        const Span s = brickSpan(b, r.size, ny);
+        const Span s = brickSpan(b, r.size.y, ny);
         float* out = &layer[static_cast<size_t>(b * bx) * 2];
         for (int64_t y = s.lo; y <= s.hi; ++y) {
           const float* in = &rowX[static_cast<size_t>(y * bx) * 2];
@@ -73,14 +73,32 @@ void rangesOf(const Volume& v, int64_t phase, BrickRanges& r) {
 
 }  // namespace
 
-BrickRanges brickRanges(const Volume& v, int64_t phase, int size) {
+BrickSize brickSizeFor(const Vec3& spacingMm) {
+  const double s[3] = {spacingMm.x, spacingMm.y, spacingMm.z};
+  double fine = 0;
+  for (double a : s)
+    if (a > 0 && std::isfinite(a) && (fine == 0 || a < fine)) fine = a;
+  int n[3] = {4, 4, 4};
+  if (fine > 0)
+    for (int a = 0; a < 3; ++a)
+      if (s[a] > 0 && std::isfinite(s[a])) n[a] = static_cast<int>(std::clamp(std::lround(4 * fine / s[a]), 1L, 4L));
+  return {n[0], n[1], n[2]};
+}
+
+BrickRanges brickRanges(const Volume& v, int64_t phase) { return brickRanges(v, phase, brickSizeFor(v.geometry.spacingMm)); }
+
+BrickRanges brickRanges(const Volume& v, int64_t phase, int size) { return brickRanges(v, phase, BrickSize{size, size, size}); }
+
+BrickRanges brickRanges(const Volume& v, int64_t phase, BrickSize size) {
   BrickRanges r;
   const auto& d = v.dims();
-  if (size < 1 || phase < 0 || phase >= d[3] || !v.data() || d[0] < 1 || d[1] < 1 || d[2] < 1) return r;
+  if (size.x < 1 || size.y < 1 || size.z < 1 || phase < 0 || phase >= d[3] || !v.data() || d[0] < 1 || d[1] < 1 ||
+      d[2] < 1)
+    return r;
   r.size = size;
-  r.bx = static_cast<int>((d[0] + size - 1) / size);
-  r.by = static_cast<int>((d[1] + size - 1) / size);
-  r.bz = static_cast<int>((d[2] + size - 1) / size);
+  r.bx = static_cast<int>((d[0] + size.x - 1) / size.x);
+  r.by = static_cast<int>((d[1] + size.y - 1) / size.y);
+  r.bz = static_cast<int>((d[2] + size.z - 1) / size.z);
   r.minMax.assign(static_cast<size_t>(r.bx) * r.by * r.bz * 2, 0.0f);
   switch (v.type()) {
     case PixelType::UInt8: rangesOf<uint8_t>(v, phase, r); break;
@@ -145,7 +163,9 @@ hd::BrickMap brickMapView(const BrickRanges& r, const std::vector<uint8_t>& skip
   m.bx = r.bx;
   m.by = r.by;
   m.bz = r.bz;
-  m.size = r.size;
+  m.size[0] = r.size.x;
+  m.size[1] = r.size.y;
+  m.size[2] = r.size.z;
   return m;
 }
 

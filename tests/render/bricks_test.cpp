@@ -29,25 +29,26 @@ std::shared_ptr<cvx::Volume> noisy(std::array<int64_t, 4> d) {
 TEST(BrickRanges, EachBrickSpansItsVoxelsAndAOneVoxelApron) {
   for (const std::array<int64_t, 4> d : {std::array<int64_t, 4>{23, 17, 9, 2}, {1, 5, 8, 1}, {8, 8, 8, 1}}) {
     auto v = noisy(d);
-    for (int size : {1, 3, 4, 8})
+    for (const cvx::BrickSize s : {cvx::BrickSize{1, 1, 1}, {3, 3, 3}, {4, 4, 4}, {8, 8, 8}, {4, 4, 1}, {2, 5, 3}})
       for (int64_t phase = 0; phase < d[3]; ++phase) {
-        const cvx::BrickRanges r = cvx::brickRanges(*v, phase, size);
-        ASSERT_EQ(r.bx, (d[0] + size - 1) / size);
-        ASSERT_EQ(r.bz, (d[2] + size - 1) / size);
+        const cvx::BrickRanges r = cvx::brickRanges(*v, phase, s);
+        ASSERT_EQ(r.bx, (d[0] + s.x - 1) / s.x);
+        ASSERT_EQ(r.by, (d[1] + s.y - 1) / s.y);
+        ASSERT_EQ(r.bz, (d[2] + s.z - 1) / s.z);
         const float* f = v->as<float>() + phase * d[0] * d[1] * d[2];
         for (int z = 0; z < r.bz; ++z)
           for (int y = 0; y < r.by; ++y)
             for (int x = 0; x < r.bx; ++x) {
               float mn = INFINITY, mx = -INFINITY;
-              for (int64_t k = std::max<int64_t>(0, z * size - 1); k <= std::min(d[2] - 1, int64_t{z + 1} * size); ++k)
-                for (int64_t j = std::max<int64_t>(0, y * size - 1); j <= std::min(d[1] - 1, int64_t{y + 1} * size); ++j)
-                  for (int64_t i = std::max<int64_t>(0, x * size - 1); i <= std::min(d[0] - 1, int64_t{x + 1} * size);
+              for (int64_t k = std::max<int64_t>(0, z * s.z - 1); k <= std::min(d[2] - 1, int64_t{z + 1} * s.z); ++k)
+                for (int64_t j = std::max<int64_t>(0, y * s.y - 1); j <= std::min(d[1] - 1, int64_t{y + 1} * s.y); ++j)
+                  for (int64_t i = std::max<int64_t>(0, x * s.x - 1); i <= std::min(d[0] - 1, int64_t{x + 1} * s.x);
                        ++i) {
                     mn = std::min(mn, f[(k * d[1] + j) * d[0] + i]);
                     mx = std::max(mx, f[(k * d[1] + j) * d[0] + i]);
                   }
               const size_t b = (static_cast<size_t>(z) * r.by + y) * r.bx + x;
-              ASSERT_EQ(r.minMax[2 * b], mn) << size << " " << x << " " << y << " " << z;
+              ASSERT_EQ(r.minMax[2 * b], mn) << s.x << s.y << s.z << " " << x << " " << y << " " << z;
               ASSERT_EQ(r.minMax[2 * b + 1], mx);
             }
       }
@@ -55,6 +56,20 @@ TEST(BrickRanges, EachBrickSpansItsVoxelsAndAOneVoxelApron) {
   auto v = noisy({4, 4, 4, 1});
   EXPECT_TRUE(cvx::brickRanges(*v, 1, 4).minMax.empty());  // no such phase
   EXPECT_TRUE(cvx::brickRanges(*v, 0, 0).minMax.empty());
+  EXPECT_TRUE(cvx::brickRanges(*v, 0, cvx::BrickSize{4, 0, 4}).minMax.empty());
+}
+
+// A brick about as deep in mm as it is wide: 4 voxels along the finest axis, the nearest whole
+// number for the same length along the others (worked by hand), 1 to 4.
+TEST(BrickSize, FourVoxelsAlongTheFinestAxisAndTheSameLengthAlongTheOthers) {
+  auto eq = [](cvx::BrickSize s, int x, int y, int z) { return s.x == x && s.y == y && s.z == z; };
+  EXPECT_TRUE(eq(cvx::brickSizeFor({0.977, 0.977, 3.0}), 4, 4, 1));  // 3.9 / 3.0 = 1.3
+  EXPECT_TRUE(eq(cvx::brickSizeFor({0.7, 0.7, 1.25}), 4, 4, 2));     // 2.8 / 1.25 = 2.24
+  EXPECT_TRUE(eq(cvx::brickSizeFor({0.5, 0.5, 0.8}), 4, 4, 3));      // 2.0 / 0.8 = 2.5, rounded away
+  EXPECT_TRUE(eq(cvx::brickSizeFor({1, 1, 1}), 4, 4, 4));
+  EXPECT_TRUE(eq(cvx::brickSizeFor({2.0, 1.0, 1.0}), 2, 4, 4));
+  EXPECT_TRUE(eq(cvx::brickSizeFor({0.5, 0.5, 10.0}), 4, 4, 1));  // never below 1
+  EXPECT_TRUE(eq(cvx::brickSizeFor({0.0, 1.0, NAN}), 4, 4, 4));   // unusable spacings keep 4
 }
 
 TEST(BrickSkipMap, ChessboardDistanceToTheNearestVisibleBrick) {
@@ -67,7 +82,7 @@ TEST(BrickSkipMap, ChessboardDistanceToTheNearestVisibleBrick) {
   });
   auto table = cvx::buildTransferTable({{-1000, 0, 0, 0, 0}, {300, 1, 1, 1, 0}, {1000, 1, 1, 1, 0.5f}}, 1.0);
   ASSERT_TRUE(table.ok());
-  for (int size : {2, 4, 8}) {
+  for (const cvx::BrickSize size : {cvx::BrickSize{2, 2, 2}, {4, 4, 4}, {8, 8, 8}, {4, 4, 1}, {3, 2, 5}}) {
     const cvx::BrickRanges r = cvx::brickRanges(*v, 0, size);
     std::vector<uint8_t> empty(r.minMax.size() / 2);
     int visible = 0;
@@ -80,11 +95,13 @@ TEST(BrickSkipMap, ChessboardDistanceToTheNearestVisibleBrick) {
     const std::vector<uint8_t> skip = cvx::brickSkipMap(r, *table);
     const std::vector<uint8_t> expected = cvx::test::octantSkip(empty, r.bx, r.by, r.bz);
     ASSERT_EQ(skip.size(), expected.size());
-    for (size_t i = 0; i < skip.size(); ++i) ASSERT_EQ(int(skip[i]), int(expected[i])) << i << " size " << size;
+    for (size_t i = 0; i < skip.size(); ++i) ASSERT_EQ(int(skip[i]), int(expected[i])) << i << " size " << size.x;
     EXPECT_GE(*std::max_element(skip.begin(), skip.end()), 3);  // whole cubes to skip
     const cvx::hd::BrickMap m = cvx::brickMapView(r, skip);
     EXPECT_EQ(m.skip, skip.data());
-    EXPECT_EQ(m.size, size);
+    EXPECT_EQ(m.size[0], size.x);
+    EXPECT_EQ(m.size[1], size.y);
+    EXPECT_EQ(m.size[2], size.z);
   }
   // Nothing visible: every entry is the cap.
   auto none = cvx::buildTransferTable({{-5000, 0, 0, 0, 0}, {5000, 0, 0, 0, 0}}, 1.0);

@@ -188,7 +188,7 @@ TEST(RaycastCpu, EmptySpaceSkippingKeepsEveryPixel) {
       for (int64_t i = 24; i < 40; ++i) v->as<float>()[(k * d[1] + j) * d[0] + i] = 500;
   std::vector<cvx::hd::TfNode> nodes = {{1, 1, 1, 0}, {1, 1, 1, 0}, {1, 0.8f, 0.6f, 0.8f}};
   const cvx::hd::TransferFunction1D tf{nodes.data(), nullptr, 3, 0, 600};  // sigma 0 up to 300 HU
-  for (int size : {4, 8}) {
+  for (const cvx::BrickSize size : {cvx::BrickSize{4, 4, 4}, {8, 8, 8}, {4, 4, 1}, {3, 2, 5}}) {
     const cvx::BrickRanges ranges = cvx::brickRanges(*v, 0, size);
     std::vector<uint8_t> empty(ranges.minMax.size() / 2);
     int emptyCount = 0;
@@ -214,11 +214,11 @@ TEST(RaycastCpu, EmptySpaceSkippingKeepsEveryPixel) {
       p.shading.on = true;
       p.jitter = jitter;
       const Image plain = render(*v, p, tf, 90, 90);
-      p.bricks = {skip.data(), nullptr, ranges.bx, ranges.by, ranges.bz, ranges.size};
+      p.bricks = cvx::brickMapView(ranges, skip);
       const Image skipped = render(*v, p, tf, 90, 90);
       int drawn = 0;
       for (size_t i = 0; i < plain.depth.size(); ++i) {
-        for (int c = 0; c < 4; ++c) ASSERT_EQ(skipped.rgba[4 * i + c], plain.rgba[4 * i + c]) << i << " size " << size;
+        for (int c = 0; c < 4; ++c) ASSERT_EQ(skipped.rgba[4 * i + c], plain.rgba[4 * i + c]) << i << " size " << size.x << size.y << size.z;
         ASSERT_EQ(skipped.depth[i], plain.depth[i]) << i;
         drawn += plain.rgba[4 * i + 3] > 0.05f;
       }

@@ -12,15 +12,29 @@
 
 namespace cvx {
 
+// Voxels per brick edge along x, y and z.
+struct BrickSize {
+  int x = 4, y = 4, z = 4;
+};
+// The brick for a grid's spacing: 4 voxels along its finest axis, and along each other axis the
+// whole number of voxels nearest the same length in mm (1 at least), so that a brick is about as
+// deep as it is wide and the apron of a thick slice does not make the empty space around every
+// structure three times thicker than it is (docs/volume-rendering.md).
+BrickSize brickSizeFor(const Vec3& spacingMm);
+
 // Min and max modality value per brick of `size` voxels and a one-voxel apron (every value a
 // trilinear sample in the brick, or within half a voxel of it, can see), of one phase.
 // minMax[2 * b] and [2 * b + 1], b = brick index x fastest. Empty (no bricks) for a bad phase,
-// size below 1 or a volume without voxels.
+// a size below 1 or a volume without voxels.
 struct BrickRanges {
-  int bx = 0, by = 0, bz = 0, size = 4;
+  int bx = 0, by = 0, bz = 0;
+  BrickSize size;
   std::vector<float> minMax;
 };
-BrickRanges brickRanges(const Volume& v, int64_t phase, int size = 4);
+BrickRanges brickRanges(const Volume& v, int64_t phase, BrickSize size);
+BrickRanges brickRanges(const Volume& v, int64_t phase, int size);
+// With brickSizeFor(v's spacing).
+BrickRanges brickRanges(const Volume& v, int64_t phase);
 
 // hd::BrickMap's skip entries for a transfer function (brick_walk.h): per octant of ray directions
 // (hd::kSkipOctants planes of one entry per brick), 0 for a brick whose range is not transparent

@@ -8,7 +8,7 @@
 
 namespace cvx::hd {
 
-// Brick (bx, by, bz) holds voxels [b * size, (b + 1) * size) per axis. skip: one plane of bx * by *
+// Brick (bx, by, bz) holds voxels [b * size[a], (b + 1) * size[a]) along each axis a. skip: one plane of bx * by *
 // bz entries per octant of ray directions, plane o = (dx < 0) + 2 (dy < 0) + 4 (dz < 0) (a component
 // of 0 counts as positive); its entry for brick b is 0 when the brick may be visible, else the
 // largest k (255 at most) for which the forward cube of k bricks per side, b + [0, k - 1] along each
@@ -25,7 +25,7 @@ struct BrickMap {
                                   // skipping (composite)
   const float* range = nullptr;   // 2 * bx * by * bz values; null: no skipping (MIP and MinIP)
   int bx = 0, by = 0, bz = 0;
-  int size = 4;  // voxels per brick edge
+  int size[3] = {4, 4, 4};  // voxels per brick edge, per axis
 };
 
 // A ray's walk through a brick map (raycast.h's skipping rule).
@@ -36,7 +36,7 @@ struct BrickWalk {
   float inv[3] = {0, 0, 0};  // 1 / d per axis (0 where d is 0: that axis never ends a cube)
   float never[3] = {0, 0, 0};  // +inf where d is 0 along the axis, else 0
   int far[3] = {0, 0, 0}, dir[3] = {0, 0, 0};  // a cube of k bricks from b ends at face b + far + dir * k
-  float invSize = 1, nudge = 0;  // nudge: t past a cube's face, 1/100 voxel along the ray's fastest axis
+  float invSize[3] = {1, 1, 1}, nudge = 0;  // nudge: t past a cube's face, 1/100 voxel along the ray's fastest axis
   int limit = 0;                 // cube steps per run at most (each enters a new brick)
 };
 
@@ -57,7 +57,7 @@ CVX_HD_INLINE BrickWalk brickWalk(const BrickMap& m, Vec3f o, Vec3f d) {
     const float ad = ds[a] < 0.0f ? -ds[a] : ds[a];
     fastest = ad > fastest ? ad : fastest;
   }
-  w.invSize = 1.0f / static_cast<float>(m.size);
+  for (int a = 0; a < 3; ++a) w.invSize[a] = 1.0f / static_cast<float>(m.size[a]);
   w.nudge = fastest > 0.0f ? 0.01f / fastest : 0.0f;
   w.limit = 2 * (m.bx + m.by + m.bz) + 8;
   return w;
@@ -72,9 +72,9 @@ CVX_HD_INLINE int brickOf(float c, float invSize, int count) {
 // The index of the brick holding q, and that brick.
 CVX_HD_INLINE int64_t brickIndexAt(const BrickWalk& w, Vec3f q, int b[3]) {
   const BrickMap& m = *w.m;
-  b[0] = brickOf(q.x, w.invSize, m.bx);
-  b[1] = brickOf(q.y, w.invSize, m.by);
-  b[2] = brickOf(q.z, w.invSize, m.bz);
+  b[0] = brickOf(q.x, w.invSize[0], m.bx);
+  b[1] = brickOf(q.y, w.invSize[1], m.by);
+  b[2] = brickOf(q.z, w.invSize[2], m.bz);
   return (static_cast<int64_t>(b[2]) * m.by + b[1]) * m.bx + b[0];
 }
 // The skip entry of the brick holding q, and that brick.
@@ -82,10 +82,10 @@ CVX_HD_INLINE int brickSkipAt(const BrickWalk& w, Vec3f q, int b[3]) { return w.
 
 // t where the ray leaves the forward cube of k bricks from b (k = 1: brick b alone): the first of
 // its far faces, those the ray's direction leads to.
-// Face b + k (d > 0) or b - k + 1 (d < 0) along each axis, at (face * size - 0.5 - o) / d; an axis
+// Face b + k (d > 0) or b - k + 1 (d < 0) along each axis a, at (face * size[a] - 0.5 - o) / d; an axis
 // along which the ray does not move ends nothing. Without branches: the axes' terms are kept per ray.
 CVX_HD_INLINE float cubeExitAlong(const BrickWalk& w, int a, int b, int k, float o) {
-  const float face = static_cast<float>(b + w.far[a] + w.dir[a] * k) * static_cast<float>(w.m->size) - 0.5f;
+  const float face = static_cast<float>(b + w.far[a] + w.dir[a] * k) * static_cast<float>(w.m->size[a]) - 0.5f;
   const float ta = (face - o) * w.inv[a];
   return w.never[a] != 0.0f ? w.never[a] : ta;
 }
