@@ -85,8 +85,8 @@ void printInput(const std::string& name, const InputResult& r, int frames) {
   const bool vtk = r.vtkError.empty();
   const double vtkMs = vtk ? r.vtk.medianMs : NAN;
   line("CineVox plain", r.plain, ratio(vtkMs, r.plain.medianMs), "");
-  line("CineVox skipping (4^3)", r.skip, ratio(vtkMs, r.skip.medianMs),
-       "bricks empty " + num(100 * r.emptyBricks, "%.1f") + "%, built in " + num(r.skip.setupMs, "%.0f") +
+  line("CineVox skipping", r.skip, ratio(vtkMs, r.skip.medianMs),
+       "bricks of " + r.brick + ", empty " + num(100 * r.emptyBricks, "%.1f") + "%, built in " + num(r.skip.setupMs, "%.0f") +
            " ms (the map " + num(r.skip.mapMs, "%.0f") +
            " ms); max |skip - plain| " + num(r.skipMaxDiff, "%.2g"));
   line("CineVox moving (1/2 w, 1/2 h)", r.moving, NAN, "skipping; the 3D view's preview while the camera moves");

@@ -150,6 +150,7 @@ InputResult runInput(const std::string& name, const Volume& v, const VolumeLook&
   const auto t1 = Clock::now();
   const std::vector<uint8_t> skipMap = brickSkipMap(ranges, table);
   const double setupMs = since(t0) * 1e3, mapMs = since(t1) * 1e3;
+  r.brick = std::to_string(ranges.size.x) + "x" + std::to_string(ranges.size.y) + "x" + std::to_string(ranges.size.z);
   r.emptyBricks = skipMap.empty() ? 0
                                   : double(std::count_if(skipMap.begin(), skipMap.end(), [](uint8_t k) { return k > 0; })) /
                                         double(skipMap.size());

@@ -30,6 +30,7 @@ struct InputResult {
   Agreement vsVtk;         // CineVox (plain) against VTK, on the checked frame
   double skipMaxDiff = 0;  // skipping against plain, largest |difference| of a channel (float)
   double emptyBricks = 0;  // fraction of bricks found empty
+  std::string brick;       // voxels per brick edge, "4x4x1"
   std::string error;       // set when CineVox failed; the VTK peer's trouble goes in vtkError
   std::string vtkError;
 };

@@ -18,6 +18,10 @@ Span brickSpan(int64_t b, int size, int64_t n) {
   return {std::max<int64_t>(0, b * size - 1), std::min<int64_t>(n - 1, (b + 1) * size)};
 }
 
+struct BrickDims {
+  int bx, by, bz;
+};
+
 // Separable, one layer of bricks (bz) at a time on the thread pool: per row of the layer's slices,
 // the min and max over each brick's x span; then over each brick's y span; then over the z span.
 template <class T>
@@ -116,12 +120,19 @@ BrickRanges brickRanges(const Volume& v, int64_t phase, BrickSize size) {
 std::vector<uint8_t> brickSkipMap(const BrickRanges& r, const TransferTable& tf) {
   const int64_t n = int64_t{r.bx} * r.by * r.bz;
   if (n <= 0 || r.minMax.size() != static_cast<size_t>(n) * 2) return {};
+  std::vector<uint8_t> empty(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) empty[i] = tf.transparent(r.minMax[2 * i], r.minMax[2 * i + 1]);
+  return detail::skipMapOf(empty, r.bx, r.by, r.bz);
+}
+
+std::vector<uint8_t> detail::skipMapOf(const std::vector<uint8_t>& empty, int bx, int by, int bz) {
+  const int64_t n = int64_t{bx} * by * bz;
+  if (n <= 0 || empty.size() != static_cast<size_t>(n)) return {};
+  const BrickDims r{bx, by, bz};
   // Per octant, on a grid padded by one brick of 255 on every side (past the grid counts as
   // empty: a ray leaves the box there): in an order that visits a brick's 7 forward neighbours
   // (one brick on along any non-empty set of the octant's axes) before it, an empty brick's cube is
   // one more than the smallest of theirs (the largest empty cube in 3D, as the largest square in 2D).
-  std::vector<uint8_t> empty(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) empty[i] = tf.transparent(r.minMax[2 * i], r.minMax[2 * i + 1]);
   const int64_t px = r.bx + 2, py = r.by + 2, pz = r.bz + 2;
   std::vector<uint8_t> out(static_cast<size_t>(n) * hd::kSkipOctants);
   auto min8 = [](uint8_t a, uint8_t b) { return a < b ? a : b; };

@@ -166,6 +166,7 @@ Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase
       table_ = std::move(*table);
     }
     skip_ = brickSkipMap(ranges_, table_);
+    ++skipBuilds_;
     preset_ = preset;
   }
   volume_ = v;
@@ -182,9 +183,24 @@ Status VolumeRenderer::prepareFused(const Fused3D& f) {
   auto table = buildTransferTable(resolved->points, resolved->unitDistanceMm);
   if (!table) return table.error();
   fusedTable_ = std::move(*table);
+  ++fusedTableBuilds_;
   fusedPreset_ = f.preset;
   fusedVolume_ = f.volume;
   return {};
+}
+
+const std::vector<uint8_t>& VolumeRenderer::fusedSkip(const Fused3D& f, const hd::Fusion& fusion) {
+  const PairKey layer{f.volume.get(), f.phase, revision_, 0, 0};
+  if (!(layer == ranges2Key_)) {
+    ranges2_ = brickRanges(*f.volume, f.phase);
+    ranges2Key_ = layer;
+  }
+  const PairKey key{f.volume.get(), f.phase, revision_, skipBuilds_, fusedTableBuilds_};
+  if (!(key == pairKey_)) {
+    pairSkip_ = brickSkipMap(ranges_, table_, fusedRanges(ranges_, fusion, ranges2_), fusedTable_);
+    pairKey_ = key;
+  }
+  return pairSkip_;
 }
 
 hd::RaycastParams VolumeRenderer::params(const TransferPreset& preset, const Camera3DView& camera, int width,
@@ -242,6 +258,10 @@ Result<const RgbaImage*> VolumeRenderer::draw(std::shared_ptr<const Volume> v, i
     if (st.ok()) {
       fp.fusion = fusionParams(v->geometry, f.volume->geometry, f.volume->dims(), fusedTable_.view());
       st = checkFusionRequest(*f.volume, f.phase, fp, width, height, rgba_.data());
+      if (st.ok() && q.skipEmpty) {
+        fp.bricks = brickMapView(ranges_, fusedSkip(f, fp.fusion));
+        fp.bricks.fused = true;
+      }
     }
     if (st.ok()) {
       p = fp;

@@ -43,8 +43,25 @@ BrickRanges brickRanges(const Volume& v, int64_t phase);
 // Empty when the ranges are.
 std::vector<uint8_t> brickSkipMap(const BrickRanges& r, const TransferTable& tf);
 
+// Fusion (hd::Fusion, raycast.h): the second volume's values in the first's bricks. Per brick of
+// `first`, the min and max of every voxel of the second volume that its sampler can read at a
+// position of the brick (mapped by f.fromFirst; its one-voxel apron and one voxel of the second grid
+// for rounding), from the second's own ranges (`second`, brickRanges of the second volume): 2 floats
+// per brick as BrickRanges::minMax, +inf and -inf where the brick lies outside the second's box
+// (the second adds nothing there). Empty when either ranges are.
+std::vector<float> fusedRanges(const BrickRanges& first, const hd::Fusion& f, const BrickRanges& second);
+// The skip map of a fused pair (hd::BrickMap::fused): a brick is empty when tf is transparent over
+// its range and tf2 over the second's (fusedRanges) or it has none. Empty when the sizes disagree.
+std::vector<uint8_t> brickSkipMap(const BrickRanges& r, const TransferTable& tf, const std::vector<float>& second,
+                                  const TransferTable& tf2);
+
 // The map viewed for hd: the ranges (MIP and MinIP skipping) and the skip entries (composite; null
 // when skip does not have kSkipOctants entries per brick); nothing when the ranges are empty.
 hd::BrickMap brickMapView(const BrickRanges& r, const std::vector<uint8_t>& skip);
+
+namespace detail {
+// The octant planes of brickSkipMap from one flag per brick (1: empty).
+std::vector<uint8_t> skipMapOf(const std::vector<uint8_t>& empty, int bx, int by, int bz);
+}
 
 }  // namespace cvx

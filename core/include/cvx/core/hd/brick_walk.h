@@ -26,6 +26,8 @@ struct BrickMap {
   const float* range = nullptr;   // 2 * bx * by * bz values; null: no skipping (MIP and MinIP)
   int bx = 0, by = 0, bz = 0;
   int size[3] = {4, 4, 4};  // voxels per brick edge, per axis
+  bool fused = false;  // skip counts the fused second volume too (cvx::brickSkipMap of a pair): only
+                       // such a map skips while a second volume is fused
 };
 
 // A ray's walk through a brick map (raycast.h's skipping rule).

@@ -78,7 +78,10 @@ struct Shading {
 // fromFirst * (q, 1) in its own voxel index; outside its voxel box it adds nothing, and its
 // pre-integration restarts where the ray re-enters. A segment takes both media: opacity
 // 1 - (1 - a1)(1 - a2), colour (a1 c1 + a2 c2) / (a1 + a2), each shaded with its own gradient.
-// Empty-space skipping (which knows the first volume only) is off while a second volume is fused.
+// While a second volume is fused, empty space is skipped only with a map that knows both
+// (BrickMap::fused: a brick is empty when neither volume can show anything there); where a ray lands
+// after a leap, both cursors start at that sample (the second's only inside its box), which is the
+// state the samples passed over would have left (every segment there is transparent for both).
 struct Fusion {
   float fromFirst[3][4] = {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}};
   Vec3f lo{-0.5f, -0.5f, -0.5f}, hi{0, 0, 0};  // the second volume's voxel box

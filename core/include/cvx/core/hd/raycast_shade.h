@@ -2,6 +2,7 @@
 // shadePixel: the per-pixel ray caster of raycast.h (its rules are there). Included by raycast.h.
 #pragma once
 #include <cvx/core/hd/raycast.h>
+#include <cvx/core/hd/raycast_fused.h>
 #include <cvx/core/hd/raycast_light.h>
 
 namespace cvx::hd {
@@ -18,33 +19,6 @@ template <class S>
 struct BatchOf<S, decltype(void(S::kBatch))> {
   static constexpr int n = S::kBatch;
 };
-
-// No second volume (shadePixel without fusion).
-struct NoSecond {
-  CVX_HD_INLINE float sample(Vec3f) const { return 0.0f; }
-  CVX_HD_INLINE Vec3f gradient(Vec3f) const { return {}; }
-};
-
-// The second volume's part of the segment at q (raycast.h's Fusion), moving its cursor; nothing
-// outside its box.
-template <class Sampler2>
-CVX_HD_INLINE Rgba fusedSegment(const RaycastParams& p, const Sampler2& s2, TfCursor& cur2, Vec3f q, Vec3f view) {
-  const Fusion& f = p.fusion;
-  const float(*m)[4] = f.fromFirst;
-  const Vec3f q2{m[0][0] * q.x + m[0][1] * q.y + m[0][2] * q.z + m[0][3],
-                 m[1][0] * q.x + m[1][1] * q.y + m[1][2] * q.z + m[1][3],
-                 m[2][0] * q.x + m[2][1] * q.y + m[2][2] * q.z + m[2][3]};
-  if (!(q2.x >= f.lo.x && q2.x <= f.hi.x && q2.y >= f.lo.y && q2.y <= f.hi.y && q2.z >= f.lo.z && q2.z <= f.hi.z)) {
-    cur2.started = false;  // pre-integration restarts on re-entry
-    return {};
-  }
-  Rgba seg = tfStep(f.tf, cur2, s2.sample(q2), p.stepMm);
-  if (seg.a > 0.0f && p.shading.on) {
-    const Vec3f c = shadeWorld(p, {seg.r, seg.g, seg.b}, worldGradient(f.gradWorld, s2.gradient(q2)), view);
-    seg.r = c.x, seg.g = c.y, seg.b = c.z;
-  }
-  return seg;
-}
 
 // A pixel's ray (shadePixel's set-up): origin and direction in voxel index units per mm, the unit
 // view direction in patient space, the interval [t0, t1) it samples and its jitter j.
@@ -119,7 +93,7 @@ CVX_HD_INLINE void compositeSpan(const RaycastParams& p, const TransferFunction1
                                  const Sampler2* s2, const PixelRay& ray, int kEnd, RayState& st) {
   const float step = p.stepMm, t0 = ray.t0, t1 = ray.t1, j = ray.j;
   const Vec3f o = ray.o, d = ray.d, view = ray.view;
-  const bool skip = p.bricks.skip != nullptr && s2 == nullptr;
+  const bool skip = p.bricks.skip != nullptr && (s2 == nullptr || p.bricks.fused);
   TfCursor cur = st.cur, cur2 = st.cur2;
   cur.haveFull = cur2.haveFull = false;  // the cached integral is not carried between spans
   BrickWalk walk;
@@ -129,6 +103,12 @@ CVX_HD_INLINE void compositeSpan(const RaycastParams& p, const TransferFunction1
   bool pending = st.pending, done = false;
   constexpr int kB = BatchOf<Sampler>::n;
   RayReader<Sampler> rd;
+  // The cursors at the sample at t where a ray lands after a leap (raycast.h's Fusion).
+  auto land = [&](float tl) {
+    const Vec3f ql = o + d * tl;
+    tfStart(tf, cur, s.sample(ql));
+    if (s2) fusedStart(p, *s2, cur2, ql);
+  };
   // At sample k (position q) in an empty brick: on to the last sample before the empty run ends,
   // which starts the cursor. 0: not in an empty brick (or no sample to skip), 1: moved, 2: the rest
   // of the ray is empty, 3: moved past the span (the next span starts the cursor).
@@ -150,12 +130,12 @@ CVX_HD_INLINE void compositeSpan(const RaycastParams& p, const TransferFunction1
     const float tl = t0 + (static_cast<float>(k) + j) * step;
     if (!(tl < t1)) return 2;
     if (k >= kEnd) return pending = true, 3;
-    tfStart(tf, cur, s.sample(o + d * tl));
+    land(tl);
     return 1;
   };
   int k = st.k;
   if (pending && k < kEnd) {
-    tfStart(tf, cur, s.sample(o + d * (t0 + (static_cast<float>(k) + j) * step)));
+    land(t0 + (static_cast<float>(k) + j) * step);
     pending = false;
     ++k;
   }

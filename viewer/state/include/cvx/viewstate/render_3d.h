@@ -51,7 +51,8 @@ struct Quality3D {
 // A second layer drawn in the same pass as the volume (PET on CT, MR on CT: hd::Fusion): its phase,
 // drawn with its own preset (in its own units: editablePreset) and its own gradient, placed by both
 // volumes' patient coordinates (one frame of reference). Rays run through the first volume's box
-// (and crop); empty-space skipping is off while a layer is fused. Composite only: with an MIP
+// (and crop); empty space is skipped where neither volume shows anything (the pair's brick map:
+// cvx::fusedRanges, hd::BrickMap::fused). Composite only: with an MIP
 // preset on either side the volume is drawn alone. A gradient-opacity curve of the fused preset
 // is not used (its 1D points are).
 struct Fused3D {
@@ -107,6 +108,9 @@ class VolumeRenderer {
   Status prepare(const std::shared_ptr<const Volume>& v, int phase, const TransferPreset& preset);
   // The fused layer's table for its preset (kept while the layer and preset stay the same).
   Status prepareFused(const Fused3D& f);
+  // The pair's brick map for the volume's table and the fused layer's (kept while neither changes);
+  // empty when the ranges cannot be built (no skipping: the same image).
+  const std::vector<uint8_t>& fusedSkip(const Fused3D& f, const hd::Fusion& fusion);
   std::vector<const Mesh*> meshList() const;  // the non-empty meshes
   hd::RaycastParams params(const TransferPreset& preset, const Camera3DView& camera, int width, int height,
                            const Quality3D& q, const CropBox3D& crop) const;
@@ -131,6 +135,16 @@ class VolumeRenderer {
   std::shared_ptr<const Volume> fusedVolume_;  // the one fusedTable_ was built for, with fusedPreset_
   TransferPreset fusedPreset_;
   TransferTable fusedTable_;
+  uint64_t skipBuilds_ = 0, fusedTableBuilds_ = 0;  // skip_ and fusedTable_ rebuilt, for the pair's map
+  struct PairKey {
+    const Volume* second = nullptr;
+    int phase = -1;
+    uint64_t revision = 0, skipBuilds = 0, tableBuilds = 0;
+    bool operator==(const PairKey&) const = default;
+  };
+  PairKey pairKey_, ranges2Key_;
+  BrickRanges ranges2_;  // the fused layer's own bricks
+  std::vector<uint8_t> pairSkip_;
   std::vector<float> meshRgba_, meshDepth_;
   RgbaImage image_;
 };
