@@ -4,7 +4,9 @@
 // and on a 512^3 volume built from its slices, with the same transfer function (HU points; VTK gets
 // them in stored values), unit distance, Blinn-Phong shading, 512x512 image, perspective camera
 // orbiting the volume, 0.5 mm samples (VTK's automatic adjustments off) and thread count. CineVox
-// runs plain and with empty-space skipping (bricks of 4), jitter off. --mip: maximum intensity
+// runs plain and with empty-space skipping (bricks from cvx::brickSizeFor), jitter off. Then the
+// PET/CT pair of pet_ct fused in one pass, without and with the pair's brick map (render_fused.h;
+// no peer draws two grids in one pass on the CPU; --no-fused leaves it out). --mip: maximum intensity
 // projection on both sides instead (VTK's MaximumIntensity blend; CineVox skips bricks whose max
 // cannot beat the ray's maximum so far) and a RESULT line of mip_* keys. The images are compared and
 // the figures printed; a disagreement is reported, never fatal. Needs an X display for VTK
@@ -21,6 +23,7 @@
 
 #include "bench_series.h"
 #include "render_frames.h"
+#include "render_fused.h"
 
 namespace cvx::bench {
 namespace {
@@ -28,7 +31,7 @@ namespace {
 struct Options {
   RenderSetup setup;
   int bigFrames = 12, slices = 512;  // 512^3: 30 deg a frame (a frame there takes seconds)
-  bool big = true, vtk = true, shading = true, mip = false;
+  bool big = true, vtk = true, shading = true, mip = false, fused = true;
   std::string data = CVX_DATA_DIR;
 };
 
@@ -43,6 +46,8 @@ Options parseArgs(int argc, char** argv) {
     };
     if (k == "--no-big")
       o.big = false;
+    else if (k == "--no-fused")
+      o.fused = false;
     else if (k == "--no-vtk")
       o.vtk = false;
     else if (k == "--parallel")
@@ -148,6 +153,24 @@ int main(int argc, char** argv) {
     if (!small.error.empty()) return std::printf("CineVox on ct: %s\n", small.error.c_str()), 1;
     printInput("ct134", small, s.frames);
   }
+  double fusedX = NAN;
+  if (o.fused && !o.mip) {
+    const FusedResult f = runFused(o.data, s);
+    if (!f.error.empty()) {
+      std::printf("pet_ct fused: not run (%s)\n", f.error.c_str());
+    } else {
+      auto line = [&](const char* who, const Timing& t, const std::string& extra) {
+        std::printf("%-14s %-28s %9s %9s %7s %10s %7s  %s\n", "pet_ct fused", who, num(t.medianMs, "%.1f").c_str(),
+                    num(t.p95Ms, "%.1f").c_str(), num(t.fps).c_str(), num(t.firstMs, "%.0f").c_str(), "NA",
+                    extra.c_str());
+      };
+      fusedX = f.plain.medianMs / f.skip.medianMs;
+      line("CineVox fused plain", f.plain, "ct-bone on the CT, pet-hot-iron on the PET (Bq/ml), one pass");
+      line("CineVox fused skipping", f.skip,
+           "the pair's bricks empty " + num(100 * f.emptyBricks, "%.1f") + "%, built in " + num(f.skip.setupMs, "%.0f") +
+               " ms; " + num(fusedX) + "x plain; max |skip - plain| " + num(f.maxDiff, "%.2g"));
+    }
+  }
   if (o.big) {
     auto loaded = loadReplicatedCt(ct, o.slices, s.threads);
     if (!loaded.ok())
@@ -178,7 +201,8 @@ int main(int argc, char** argv) {
                 num(vs).c_str(), num(ctVs).c_str(), num(small.moving.fps).c_str());
   else
     std::printf(
-        "RESULT cpu_fps_512=%s cpu_vs_vtk=%s gpu_fps_1080p=NA gpu_vs_cpu=NA cpu_vs_vtk_ct=%s cpu_fps_moving_ct=%s\n",
-        num(fps).c_str(), num(vs).c_str(), num(ctVs).c_str(), num(small.moving.fps).c_str());
+        "RESULT cpu_fps_512=%s cpu_vs_vtk=%s gpu_fps_1080p=NA gpu_vs_cpu=NA cpu_vs_vtk_ct=%s cpu_fps_moving_ct=%s "
+        "fused_skip_vs_plain=%s\n",
+        num(fps).c_str(), num(vs).c_str(), num(ctVs).c_str(), num(small.moving.fps).c_str(), num(fusedX).c_str());
   return 0;
 }

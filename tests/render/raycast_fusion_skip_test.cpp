@@ -45,7 +45,7 @@ struct Pair {
   cvx::test::BlobScene scene = cvx::test::blobScene(*first);
   cvx::TransferTable hot = *cvx::buildTransferTable({{0, 0, 0, 0, 0}, {50, 1, 0.3f, 0, 0}, {400, 1, 1, 0.5f, 0.6f}}, 1.0);
   cvx::hd::Fusion fusion = cvx::fusionParams(first->geometry, second->geometry, second->dims(), hot.view());
-  std::vector<float> ranges2 = cvx::fusedRanges(scene.ranges, fusion, cvx::brickRanges(*second, 0));
+  std::vector<float> ranges2 = cvx::fusedRanges(scene.ranges, fusion, *second, 0);
 };
 
 TEST(FusedRanges, HoldEveryValueTheSecondSamplerReadsInEachBrick) {
@@ -82,10 +82,11 @@ TEST(FusedRanges, HoldEveryValueTheSecondSamplerReadsInEachBrick) {
   EXPECT_GT(none, static_cast<int>(r.minMax.size() / 2) / 4);  // most of the first lies outside the sphere's grid
   // A second volume of one value: exactly that value wherever it reaches.
   auto flat = cvx::test::fillVolume(pr.second->geometry, pr.second->dims(), [](Vec3) { return 7.0; });
-  const std::vector<float> f = cvx::fusedRanges(r, pr.fusion, cvx::brickRanges(*flat, 0));
+  const std::vector<float> f = cvx::fusedRanges(r, pr.fusion, *flat, 0);
   for (size_t i = 0; i < f.size(); i += 2)
     if (f[i] <= f[i + 1]) ASSERT_TRUE(f[i] == 7 && f[i + 1] == 7) << i;
-  EXPECT_TRUE(cvx::fusedRanges(cvx::BrickRanges{}, pr.fusion, cvx::brickRanges(*flat, 0)).empty());
+  EXPECT_TRUE(cvx::fusedRanges(cvx::BrickRanges{}, pr.fusion, *flat, 0).empty());
+  EXPECT_TRUE(cvx::fusedRanges(r, pr.fusion, *flat, 1).empty());  // no phase 1
 }
 
 TEST(RaycastFusionSkip, ThePairsMapSkipsAndTheImageKeepsItsBits) {

@@ -190,14 +190,9 @@ Status VolumeRenderer::prepareFused(const Fused3D& f) {
 }
 
 const std::vector<uint8_t>& VolumeRenderer::fusedSkip(const Fused3D& f, const hd::Fusion& fusion) {
-  const PairKey layer{f.volume.get(), f.phase, revision_, 0, 0};
-  if (!(layer == ranges2Key_)) {
-    ranges2_ = brickRanges(*f.volume, f.phase);
-    ranges2Key_ = layer;
-  }
   const PairKey key{f.volume.get(), f.phase, revision_, skipBuilds_, fusedTableBuilds_};
   if (!(key == pairKey_)) {
-    pairSkip_ = brickSkipMap(ranges_, table_, fusedRanges(ranges_, fusion, ranges2_), fusedTable_);
+    pairSkip_ = brickSkipMap(ranges_, table_, fusedRanges(ranges_, fusion, *f.volume, f.phase), fusedTable_);
     pairKey_ = key;
   }
   return pairSkip_;

@@ -44,12 +44,13 @@ BrickRanges brickRanges(const Volume& v, int64_t phase);
 std::vector<uint8_t> brickSkipMap(const BrickRanges& r, const TransferTable& tf);
 
 // Fusion (hd::Fusion, raycast.h): the second volume's values in the first's bricks. Per brick of
-// `first`, the min and max of every voxel of the second volume that its sampler can read at a
-// position of the brick (mapped by f.fromFirst; its one-voxel apron and one voxel of the second grid
-// for rounding), from the second's own ranges (`second`, brickRanges of the second volume): 2 floats
-// per brick as BrickRanges::minMax, +inf and -inf where the brick lies outside the second's box
-// (the second adds nothing there). Empty when either ranges are.
-std::vector<float> fusedRanges(const BrickRanges& first, const hd::Fusion& f, const BrickRanges& second);
+// `first`, the min and max modality value of every voxel of the second volume (its phase) that its
+// sampler can read at a position of the brick (the brick's positions widened by 1/100 voxel, mapped
+// by f.fromFirst, widened by 1/20 of the second's voxel for rounding; the floor of each clamped
+// coordinate and the voxel after it): 2 floats per brick as BrickRanges::minMax, +inf and -inf where
+// the brick lies outside the second's box (the second adds nothing there). Empty when `first` is,
+// or for a bad phase.
+std::vector<float> fusedRanges(const BrickRanges& first, const hd::Fusion& f, const Volume& second, int64_t phase);
 // The skip map of a fused pair (hd::BrickMap::fused): a brick is empty when tf is transparent over
 // its range and tf2 over the second's (fusedRanges) or it has none. Empty when the sizes disagree.
 std::vector<uint8_t> brickSkipMap(const BrickRanges& r, const TransferTable& tf, const std::vector<float>& second,

@@ -142,8 +142,7 @@ class VolumeRenderer {
     uint64_t revision = 0, skipBuilds = 0, tableBuilds = 0;
     bool operator==(const PairKey&) const = default;
   };
-  PairKey pairKey_, ranges2Key_;
-  BrickRanges ranges2_;  // the fused layer's own bricks
+  PairKey pairKey_;
   std::vector<uint8_t> pairSkip_;
   std::vector<float> meshRgba_, meshDepth_;
   RgbaImage image_;
