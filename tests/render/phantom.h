@@ -97,6 +97,15 @@ inline std::vector<uint8_t> octantSkip(const std::vector<uint8_t>& empty, int bx
   return out;
 }
 
+// The scalar sampler, counting the samples it is asked for.
+template <class T>
+struct Counting {
+  hd::GridSampler<T> s;
+  mutable long samples = 0;
+  float sample(hd::Vec3f q) const { return ++samples, s.sample(q); }
+  hd::Vec3f gradient(hd::Vec3f q) const { return s.gradient(q); }
+};
+
 // Two Gaussian blobs over -300 with a little noise on the sheared oblique grid, stored as T with
 // a rescale (slope 1.5, intercept -1.5 offset): values the ray casters' tests compare back ends on.
 template <class T>

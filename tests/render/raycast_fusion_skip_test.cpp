@@ -31,15 +31,6 @@ std::shared_ptr<cvx::Volume> hotSpot(const cvx::Volume& first) {
   return cvx::test::fillVolume(g, {21, 21, 21, 1}, [&](Vec3 w) { return 400 * std::exp(-cvx::dot(w - c, w - c) / 150); });
 }
 
-// The scalar sampler, counting the samples it is asked for.
-template <class T>
-struct Counting {
-  cvx::hd::GridSampler<T> s;
-  mutable long samples = 0;
-  float sample(cvx::hd::Vec3f q) const { return ++samples, s.sample(q); }
-  cvx::hd::Vec3f gradient(cvx::hd::Vec3f q) const { return s.gradient(q); }
-};
-
 struct Pair {
   std::shared_ptr<cvx::Volume> first = cvx::test::blobs<int16_t>(cvx::PixelType::Int16, 0), second = hotSpot(*first);
   cvx::test::BlobScene scene = cvx::test::blobScene(*first);
@@ -137,8 +128,8 @@ TEST(RaycastFusionSkip, ThePairsMapSkipsAndTheImageKeepsItsBits) {
       EXPECT_GT(lost, 100) << perspective << jitter;
       EXPECT_GT(drawn, lost);  // the blobs too
       // Far fewer samples of both volumes (counted through the scalar path).
-      Counting<int16_t> s1{cvx::gridSampler(*pr.first, pr.first->as<int16_t>())};
-      Counting<float> s2{cvx::gridSampler(*pr.second, pr.second->as<float>())};
+      cvx::test::Counting<int16_t> s1{cvx::gridSampler(*pr.first, pr.first->as<int16_t>())};
+      cvx::test::Counting<float> s2{cvx::gridSampler(*pr.second, pr.second->as<float>())};
       long all1 = 0, all2 = 0;
       for (const cvx::hd::BrickMap& m : {cvx::hd::BrickMap{}, pairMap}) {
         p.bricks = m;

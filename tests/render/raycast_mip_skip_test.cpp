@@ -31,15 +31,6 @@ struct Image {
   Image(int w, int h) : rgba(4 * size_t(w) * h), depth(size_t(w) * h), value(size_t(w) * h) {}
 };
 
-// The scalar sampler, counting the samples it is asked for.
-template <class T>
-struct Counting {
-  cvx::hd::GridSampler<T> s;
-  mutable long samples = 0;
-  float sample(cvx::hd::Vec3f q) const { return ++samples, s.sample(q); }
-  cvx::hd::Vec3f gradient(cvx::hd::Vec3f q) const { return s.gradient(q); }
-};
-
 cvx::Camera3D camera(const cvx::Volume& v, bool perspective) {
   cvx::Camera3D cam;
   cam.center = v.geometry.worldAt(35, 30, 18);
@@ -91,7 +82,7 @@ void expectSameImageFewerSamples(const cvx::Volume& v) {
           }
           EXPECT_GT(drawn, w * h / 4) << what;
           // The samples read, pixel by pixel through hd::shadePixel: with the ranges, far fewer.
-          Counting<T> all{cvx::gridSampler(v, v.as<T>())}, fewer{cvx::gridSampler(v, v.as<T>())};
+          cvx::test::Counting<T> all{cvx::gridSampler(v, v.as<T>())}, fewer{cvx::gridSampler(v, v.as<T>())};
           for (int y = 0; y < h; ++y)
             for (int x = 0; x < w; ++x) {
               const auto a = cvx::hd::shadePixel(p, tf, all, x, y), b = cvx::hd::shadePixel(q, tf, fewer, x, y);
