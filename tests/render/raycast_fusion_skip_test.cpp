@@ -75,7 +75,9 @@ TEST(FusedRanges, HoldEveryValueTheSecondSamplerReadsInEachBrick) {
   auto flat = cvx::test::fillVolume(pr.second->geometry, pr.second->dims(), [](Vec3) { return 7.0; });
   const std::vector<float> f = cvx::fusedRanges(r, pr.fusion, *flat, 0);
   for (size_t i = 0; i < f.size(); i += 2)
-    if (f[i] <= f[i + 1]) ASSERT_TRUE(f[i] == 7 && f[i + 1] == 7) << i;
+    if (f[i] <= f[i + 1]) {
+      ASSERT_TRUE(f[i] == 7 && f[i + 1] == 7) << i;
+    }
   EXPECT_TRUE(cvx::fusedRanges(cvx::BrickRanges{}, pr.fusion, *flat, 0).empty());
   EXPECT_TRUE(cvx::fusedRanges(r, pr.fusion, *flat, 1).empty());  // no phase 1
 }
