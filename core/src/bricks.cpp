@@ -18,10 +18,6 @@ Span brickSpan(int64_t b, int size, int64_t n) {
   return {std::max<int64_t>(0, b * size - 1), std::min<int64_t>(n - 1, (b + 1) * size)};
 }
 
-struct BrickDims {
-  int bx, by, bz;
-};
-
 // Separable, one layer of bricks (bz) at a time on the thread pool: per row of the layer's slices,
 // the min and max over each brick's x span; then over each brick's y span; then over the z span.
 template <class T>
@@ -128,37 +124,36 @@ std::vector<uint8_t> brickSkipMap(const BrickRanges& r, const TransferTable& tf)
 std::vector<uint8_t> detail::skipMapOf(const std::vector<uint8_t>& empty, int bx, int by, int bz) {
   const int64_t n = int64_t{bx} * by * bz;
   if (n <= 0 || empty.size() != static_cast<size_t>(n)) return {};
-  const BrickDims r{bx, by, bz};
   // Per octant, on a grid padded by one brick of 255 on every side (past the grid counts as
   // empty: a ray leaves the box there): in an order that visits a brick's 7 forward neighbours
   // (one brick on along any non-empty set of the octant's axes) before it, an empty brick's cube is
   // one more than the smallest of theirs (the largest empty cube in 3D, as the largest square in 2D).
-  const int64_t px = r.bx + 2, py = r.by + 2, pz = r.bz + 2;
+  const int64_t px = bx + 2, py = by + 2, pz = bz + 2;
   std::vector<uint8_t> out(static_cast<size_t>(n) * hd::kSkipOctants);
   auto min8 = [](uint8_t a, uint8_t b) { return a < b ? a : b; };
   // The octants are independent: one task each on the thread pool.
   const Status st = ThreadPool::global().parallelFor(hd::kSkipOctants, [&](int64_t o) {
-    std::vector<uint8_t> g(static_cast<size_t>(px * py * pz), uint8_t{255}), m(static_cast<size_t>(r.bx));
+    std::vector<uint8_t> g(static_cast<size_t>(px * py * pz), uint8_t{255}), m(static_cast<size_t>(bx));
     const int64_t sx = (o & 1) ? -1 : 1, sy = (o & 2) ? -px : px, sz = (o & 4) ? -px * py : px * py;
     uint8_t* f = out.data() + o * n;
-    for (int64_t zi = 0; zi < r.bz; ++zi)
-      for (int64_t yi = 0; yi < r.by; ++yi) {
-        const int64_t z = (o & 4) ? zi : r.bz - 1 - zi, y = (o & 2) ? yi : r.by - 1 - yi;
+    for (int64_t zi = 0; zi < bz; ++zi)
+      for (int64_t yi = 0; yi < by; ++yi) {
+        const int64_t z = (o & 4) ? zi : bz - 1 - zi, y = (o & 2) ? yi : by - 1 - yi;
         uint8_t* row = &g[static_cast<size_t>(((z + 1) * py + y + 1) * px + 1)];
         // The 6 forward neighbours in rows already done (independent along x), then the scan along
         // the row with the 7th.
         const uint8_t *ry = row + sy, *rz = row + sz, *ryz = row + sy + sz;
         const uint8_t *ryx = ry + sx, *rzx = rz + sx, *ryzx = ryz + sx;
         uint8_t* mm = m.data();
-        for (int64_t x = 0; x < r.bx; ++x)
+        for (int64_t x = 0; x < bx; ++x)
           mm[x] = min8(min8(min8(ry[x], ryx[x]), min8(rz[x], rzx[x])), min8(ryz[x], ryzx[x]));
-        const uint8_t* er = &empty[static_cast<size_t>((z * r.by + y) * r.bx)];
-        for (int64_t xi = 0; xi < r.bx; ++xi) {
-          const int64_t x = (o & 1) ? xi : r.bx - 1 - xi;
+        const uint8_t* er = &empty[static_cast<size_t>((z * by + y) * bx)];
+        for (int64_t xi = 0; xi < bx; ++xi) {
+          const int64_t x = (o & 1) ? xi : bx - 1 - xi;
           const uint8_t near = min8(m[x], row[x + sx]);
           row[x] = er[x] ? static_cast<uint8_t>(near < 255 ? near + 1 : 255) : 0;
         }
-        std::copy_n(row, r.bx, f + (z * r.by + y) * r.bx);
+        std::copy_n(row, bx, f + (z * by + y) * bx);
       }
   });
   if (!st.ok()) return {};  // out of memory on a worker: no skipping (the image is the same)

@@ -78,7 +78,9 @@ TEST(TransferPresetSuv, ThreeDViewDrawsTheHotSpotsNotTheBox) {
   for (int64_t k = 0; k < d[2]; ++k)
     for (int64_t j = 0; j < d[1]; ++j)
       for (int64_t i = 0; i < d[0]; ++i) maxValue = std::max(maxValue, modalityValue(*pet, pet->valueAt(i, j, k)));
-  if (maxValue > abs->points[2].value) EXPECT_GT(hot, 0);
+  if (maxValue > abs->points[2].value) {
+    EXPECT_GT(hot, 0);
+  }
 }
 
 TEST(TransferPresetSuv, SuvPresetOnCtIsRefusedWithACode) {

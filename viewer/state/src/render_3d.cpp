@@ -190,7 +190,7 @@ Status VolumeRenderer::prepareFused(const Fused3D& f) {
 }
 
 const std::vector<uint8_t>& VolumeRenderer::fusedSkip(const Fused3D& f, const hd::Fusion& fusion) {
-  const PairKey key{f.volume.get(), f.phase, revision_, skipBuilds_, fusedTableBuilds_};
+  const PairKey key{f.phase, revision_, skipBuilds_, fusedTableBuilds_};
   if (!(key == pairKey_)) {
     pairSkip_ = brickSkipMap(ranges_, table_, fusedRanges(ranges_, fusion, *f.volume, f.phase), fusedTable_);
     pairKey_ = key;

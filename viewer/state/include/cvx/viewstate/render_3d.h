@@ -136,8 +136,7 @@ class VolumeRenderer {
   TransferPreset fusedPreset_;
   TransferTable fusedTable_;
   uint64_t skipBuilds_ = 0, fusedTableBuilds_ = 0;  // skip_ and fusedTable_ rebuilt, for the pair's map
-  struct PairKey {
-    const Volume* second = nullptr;
+  struct PairKey {  // the layer itself is in tableBuilds: a new layer rebuilds fusedTable_
     int phase = -1;
     uint64_t revision = 0, skipBuilds = 0, tableBuilds = 0;
     bool operator==(const PairKey&) const = default;
