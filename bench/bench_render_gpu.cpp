@@ -122,6 +122,7 @@ struct Scene {
   TransferTable table;
   BrickRanges ranges;
   std::vector<uint8_t> skip;
+  uint64_t stamp = 0;  // hd::BrickMap::stamp: the map is the same every frame
 };
 
 hd::RaycastParams params(const Volume& v, const RenderSetup& s, int frame, float stepMm, const Scene* skipping) {
@@ -129,7 +130,10 @@ hd::RaycastParams params(const Volume& v, const RenderSetup& s, int frame, float
   p.stepMm = stepMm;
   p.shading = {true, 0.2f, 0.7f, 0.3f, 20.0f};
   p.jitter = false;
-  if (skipping) p.bricks = brickMapView(skipping->ranges, skipping->skip);
+  if (skipping) {
+    p.bricks = brickMapView(skipping->ranges, skipping->skip);
+    p.bricks.stamp = skipping->stamp;
+  }
   return p;
 }
 
@@ -231,6 +235,7 @@ int main(int argc, char** argv) {
   auto sceneOf = [&](const Volume& v) {
     Scene sc{*table, brickRanges(v, 0), {}};
     sc.skip = brickSkipMap(sc.ranges, sc.table);
+    sc.stamp = newBrickMapStamp();
     return sc;
   };
   std::string error;

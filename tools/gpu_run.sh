@@ -42,6 +42,10 @@ CVX_REQUIRE_CUDA=1 CVX_LOG=info ctest --test-dir "$BUILD" --output-on-failure \
   --output-junit "$OUT/ctest.xml" 2>&1 | tee "$OUT/ctest.log"
 rc=${PIPESTATUS[0]}
 echo "gpu_run: ctest exit $rc" | tee -a "$OUT/ctest.log"
+# The ray caster's tests once more with the exact sampler (GridSampler's trilinear, as the CPU's)
+# instead of the texture unit's.
+CVX_REQUIRE_CUDA=1 CVX_CUDA_SAMPLER=exact "$BUILD/tests/cuda_tests" --gtest_filter='CudaRaycast*' \
+  >> "$OUT/ctest.log" 2>&1 || { rc=1; echo "gpu_run: CudaRaycast* with CVX_CUDA_SAMPLER=exact failed" | tee -a "$OUT/ctest.log"; }
 # The CUDA segmentation's Dice lines, pass counts and kernel times (ctest hides a passing test's
 # output): its tests once more, logged whole.
 CVX_REQUIRE_CUDA=1 "$BUILD/tests/cuda_tests" --gtest_filter='SegCuda*' > "$OUT/seg_cuda.log" 2>&1 ||

@@ -2,6 +2,7 @@
 #include <cvx/core/bricks.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 
 #include <cvx/core/hd/reslice.h>
@@ -158,6 +159,11 @@ std::vector<uint8_t> detail::skipMapOf(const std::vector<uint8_t>& empty, int bx
   });
   if (!st.ok()) return {};  // out of memory on a worker: no skipping (the image is the same)
   return out;
+}
+
+uint64_t newBrickMapStamp() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
 }
 
 hd::BrickMap brickMapView(const BrickRanges& r, const std::vector<uint8_t>& skip) {

@@ -8,6 +8,7 @@
 
 #include <cuda_runtime.h>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 #include <type_traits>
@@ -19,33 +20,62 @@
 namespace cvx::cuda {
 namespace {
 
-// s2 (by value) is read only when fused: shadePixel takes its address on the device.
-template <class T, class S2>
-__global__ void raycastKernel(hd::RaycastParams p, hd::TransferFunction1D tf, hd::GridSampler<T> s, S2 s2, bool fused,
-                              int width, int height, float4* rgba, float* depth, float* value) {
+// Threads a block (16 x 8), and per sampler the blocks an SM must hold at once: ptxas keeps a
+// thread's registers within 65536 / (128 * blocks) so that enough warps hide the fetches' latency.
+// Measured on an H200 (docs/benchmarks.md, 2026-12-04): the texture kernel fits 96 registers with
+// few spills and runs 512^3 at 5.3 ms against 7.3 ms unbounded; the exact kernel spills badly
+// under 128 and is fastest unbounded.
+constexpr int kBlockX = 16, kBlockY = 8;
+template <class S>
+inline constexpr int kMinBlocks = detail::kIsTexture<S> ? 5 : 1;
+
+// s2 (by value) is read only when Fused: shadePixel takes its address on the device. Fused is a
+// template argument so that the single-volume kernel carries none of the fusion's registers.
+template <class S, class S2, bool Fused>
+__global__ void __launch_bounds__(kBlockX * kBlockY, kMinBlocks<S>)
+    raycastKernel(hd::RaycastParams p, hd::TransferFunction1D tf, S s, S2 s2, int width, int height,
+                  float4* rgba, float* depth, float* value) {
   const int x = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
   const int y = static_cast<int>(blockIdx.y * blockDim.y + threadIdx.y);
   if (x >= width || y >= height) return;
-  const hd::PixelResult r = hd::shadePixel(p, tf, s, fused ? &s2 : nullptr, x, y);
+  const hd::PixelResult r = hd::shadePixel(p, tf, s, Fused ? &s2 : nullptr, x, y);
   detail::storePixel(r, static_cast<size_t>(y) * width + x, rgba, depth, value);
 }
 
 // The image of p and tf with the voxels already on the device (s, and s2 when fused), into out,
 // copied back to the host buffers when rgba is not null.
-template <class T, class T2>
-Status castOnDevice(const hd::GridSampler<T>& s, const hd::GridSampler<T2>& s2, bool fused, hd::RaycastParams p,
+template <class S, class T2>
+Status castOnDevice(const S& s, const hd::GridSampler<T2>& s2, bool fused, hd::RaycastParams p,
                     hd::TransferFunction1D tf, int width, int height, detail::DeviceTables& tables,
                     detail::DeviceImage& out, float* rgba, float* depth, float* value) {
   const size_t pixels = static_cast<size_t>(width) * static_cast<size_t>(height);
   CVX_TRY(detail::uploadTables(p, tf, fused, pixels, tables));
   CVX_TRY(out.allocate(pixels));
-  const dim3 block(16, 8);
+  const dim3 block(kBlockX, kBlockY);
   const dim3 grid((width + block.x - 1) / block.x, (height + block.y - 1) / block.y);
-  raycastKernel<T, hd::GridSampler<T2>><<<grid, block>>>(p, tf, s, s2, fused, width, height, out.rgbaOut(),
-                                                          out.depthOut(), out.valueOut());
+  if constexpr (!detail::kIsTexture<S>) {  // fused pairs take the exact sampler (castResident)
+    if (fused) {
+      raycastKernel<S, hd::GridSampler<T2>, true>
+          <<<grid, block>>>(p, tf, s, s2, width, height, out.rgbaOut(), out.depthOut(), out.valueOut());
+      CVX_CUDA_TRY(cudaGetLastError());
+      return rgba ? out.download(rgba, depth, value) : Status{};
+    }
+  }
+  raycastKernel<S, hd::GridSampler<T2>, false>
+      <<<grid, block>>>(p, tf, s, s2, width, height, out.rgbaOut(), out.depthOut(), out.valueOut());
   CVX_CUDA_TRY(cudaGetLastError());
   if (!rgba) return {};  // the image stays on the device (raycastOnDevice)
   return out.download(rgba, depth, value);
+}
+
+// The texture unit samples (raycast_texture.h) unless CVX_CUDA_SAMPLER=exact: then GridSampler's
+// exact trilinear, as the CPU back end.
+bool textureSampling() {
+  static const bool on = [] {
+    const char* e = std::getenv("CVX_CUDA_SAMPLER");
+    return !(e && std::string(e) == "exact");
+  }();
+  return on;
 }
 
 size_t phaseBytes(const Volume& v) { return static_cast<size_t>(v.voxelsPerPhase()) * bytesPerVoxel(v.type()); }
@@ -56,6 +86,7 @@ Status keep(detail::DeviceCopy& c, const Volume& v, int64_t phase, uint64_t revi
   const size_t bytes = phaseBytes(v);
   c.volume = nullptr;  // until the copy is complete
   CVX_CUDA_TRY(c.voxels.reserve(bytes));
+  c.texture.reset();
   CVX_CUDA_TRY(cudaMemcpy(c.voxels.p, v.slice(0, phase), bytes, cudaMemcpyHostToDevice));
   c.volume = &v, c.phase = phase, c.revision = revision;
   ++uploads;
@@ -72,8 +103,28 @@ Status castResident(detail::ResidentCache& cache, const RaycastJob& j) {
     CVX_TRY(keep(cache.second, *j.second, j.phase2, j.revision, cache.uploads));
     s2 = gridSampler(*j.second, static_cast<const T2*>(cache.second.voxels.p));
   }
-  return castOnDevice<T, T2>(s, s2, j.second != nullptr, j.params, j.tf, j.width, j.height, cache.tables, cache.out,
-                             j.rgba, j.depth, j.value);
+  if constexpr (detail::kTextured<T>) {
+    // Fused pairs and phases whose array would not fit (a second copy of the voxels) take the exact
+    // sampler; so does a failed array (its error cleared).
+    detail::DeviceTexture& t = cache.first.texture;
+    if (!j.second && textureSampling() && !t.tex && phaseBytes(*j.volume) <= volumeBudgetBytes()) {
+      const auto d = j.volume->dims();
+      if (!t.make(static_cast<const T*>(cache.first.voxels.p), d[0], d[1], d[2]).ok()) {
+        t.reset();
+        (void)cudaGetLastError();
+      }
+    }
+    if (!j.second && t.tex) {
+      detail::TextureSampler<T> ts;
+      static_cast<hd::GridSampler<T>&>(ts) = s;
+      ts.tex = t.tex;
+      ts.scale = detail::textureScale<T>() * s.slope;
+      return castOnDevice<detail::TextureSampler<T>, T2>(ts, s2, false, j.params, j.tf, j.width, j.height,
+                                                         cache.tables, cache.out, j.rgba, j.depth, j.value);
+    }
+  }
+  return castOnDevice<hd::GridSampler<T>, T2>(s, s2, j.second != nullptr, j.params, j.tf, j.width, j.height,
+                                              cache.tables, cache.out, j.rgba, j.depth, j.value);
 }
 
 // One frame without a cache: the phases copied for this call only.
@@ -134,6 +185,7 @@ Status raycastResident(ResidentCache& cache, const RaycastJob& j) {
   if (j.second) CVX_TRY(checkFusionRequest(*j.second, j.phase2, j.params, j.width, j.height, out));
   if (auto dev = probeDevice(); !dev.ok()) return dev.error();
   if (!j.second && !cache.first.holds(&v, j.phase, j.revision)) {
+    cache.first.texture.reset();
     cache.first.voxels.reset();  // the budget counts the free memory: without the phase no longer viewed
     cache.first.volume = nullptr;
     const size_t budget = volumeBudgetBytes();

@@ -10,6 +10,7 @@
 #include <cvx/core/backend.h>
 
 #include "check.h"
+#include "raycast_texture.h"
 #include "raycast_upload.h"
 
 namespace cvx::cuda::detail {
@@ -20,6 +21,7 @@ struct DeviceCopy {
   int64_t phase = -1;
   uint64_t revision = 0;
   DeviceBytes voxels;
+  DeviceTexture texture;  // the texture sampler's array of voxels, made on first use (reset with them)
   bool holds(const Volume* v, int64_t ph, uint64_t rev) const {
     return voxels.p && volume == v && phase == ph && revision == rev;
   }

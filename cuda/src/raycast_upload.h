@@ -6,6 +6,7 @@
 #include <cuda_runtime.h>
 
 #include <cstddef>
+#include <cstdint>
 
 #include <cvx/core/error.h>
 #include <cvx/core/hd/raycast.h>
@@ -30,13 +31,30 @@ inline Status upload(DeviceBytes& d, const T* host, size_t n, const T*& device) 
 // The tables a frame reads, kept between frames (ResidentCache) so that a frame allocates nothing.
 struct DeviceTables {
   DeviceBytes nodes, integral, tf2, bricks, brickRange, depthIn, nodes2, integral2;
+  uint64_t brickStamp = 0;  // the brick map's stamp (hd::BrickMap::stamp) that bricks and brickRange hold
 };
+
+// The brick map's skip entries and ranges, copied only when its stamp is 0 or another than the
+// copy's (a 512^3 map is 16 MB of each: copied every frame they cost more than the frame's rays).
+inline Status uploadBricks(hd::BrickMap& m, DeviceTables& d) {
+  const size_t bricks = static_cast<size_t>(m.bx) * m.by * m.bz;
+  if (m.stamp != 0 && m.stamp == d.brickStamp) {
+    if (m.skip) m.skip = static_cast<const uint8_t*>(d.bricks.p);
+    if (m.range) m.range = static_cast<const float*>(d.brickRange.p);
+    return {};
+  }
+  d.brickStamp = 0;  // until both copies are complete
+  CVX_TRY(upload(d.bricks, m.skip, hd::kSkipOctants * bricks, m.skip));
+  CVX_TRY(upload(d.brickRange, m.range, 2 * bricks * sizeof(float), m.range));
+  // Kept only when both are there: a later frame with the same stamp may read either.
+  if (m.skip && m.range) d.brickStamp = m.stamp;
+  return {};
+}
 
 // fused: p.fusion's transfer function is copied too. p and tf are rewritten to point at the copies.
 inline Status uploadTables(hd::RaycastParams& p, hd::TransferFunction1D& tf, bool fused, size_t pixels,
                            DeviceTables& d) {
   const size_t tfBytes = static_cast<size_t>(tf.n) * sizeof(hd::TfNode);
-  const size_t bricks = static_cast<size_t>(p.bricks.bx) * p.bricks.by * p.bricks.bz;
   const size_t tf2Bytes =
       p.tf2.nodes ? static_cast<size_t>(p.tf2.nv) * static_cast<size_t>(p.tf2.ng) * sizeof(hd::TfNode) : 0;
   if (fused) {
@@ -47,8 +65,7 @@ inline Status uploadTables(hd::RaycastParams& p, hd::TransferFunction1D& tf, boo
   }
   CVX_TRY(upload(d.nodes, tf.nodes, tfBytes, tf.nodes));
   CVX_TRY(upload(d.integral, tf.integral, tfBytes, tf.integral));
-  CVX_TRY(upload(d.bricks, p.bricks.skip, hd::kSkipOctants * bricks, p.bricks.skip));
-  CVX_TRY(upload(d.brickRange, p.bricks.range, 2 * bricks * sizeof(float), p.bricks.range));
+  CVX_TRY(uploadBricks(p.bricks, d));
   CVX_TRY(upload(d.tf2, p.tf2.nodes, tf2Bytes, p.tf2.nodes));
   CVX_TRY(upload(d.depthIn, p.depthIn, pixels * sizeof(float), p.depthIn));
   return {};

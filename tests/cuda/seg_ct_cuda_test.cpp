@@ -141,6 +141,13 @@ TEST(SegCudaCt, Grow512CubedEqualsCpu) {
                          " passes, kernels " + std::to_string(t.kernelMs) + " ms, upload " +
                          std::to_string(t.uploadMs) + " ms)");
   }
+  // The threshold preview on the same 512^3 (its kernel time is issue 12's "under 2 ms").
+  auto c = cvx::seg::threshold(*v, 80, 120);
+  gpu::Timing t;
+  auto g = gpu::threshold(*v, 80, 120, 0, &t);
+  ASSERT_TRUE(c.ok() && g.ok()) << (g.ok() ? "" : g.error().str());
+  expectSameLabels(**c, **g, "512^3 threshold (kernels " + std::to_string(t.kernelMs) + " ms, upload " +
+                                 std::to_string(t.uploadMs) + " ms)");
 }
 
 }  // namespace

@@ -166,6 +166,7 @@ Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase
       table_ = std::move(*table);
     }
     skip_ = brickSkipMap(ranges_, table_);
+    skipStamp_ = newBrickMapStamp();  // ranges_ change only with skip_
     ++skipBuilds_;
     preset_ = preset;
   }
@@ -193,6 +194,7 @@ const std::vector<uint8_t>& VolumeRenderer::fusedSkip(const Fused3D& f, const hd
   const PairKey key{f.phase, revision_, skipBuilds_, fusedTableBuilds_};
   if (!(key == pairKey_)) {
     pairSkip_ = brickSkipMap(ranges_, table_, fusedRanges(ranges_, fusion, *f.volume, f.phase), fusedTable_);
+    pairStamp_ = newBrickMapStamp();
     pairKey_ = key;
   }
   return pairSkip_;
@@ -218,7 +220,10 @@ hd::RaycastParams VolumeRenderer::params(const TransferPreset& preset, const Cam
   p.shading.specular = static_cast<float>(preset.shading.specular);
   p.shading.power = static_cast<float>(preset.shading.power);
   p.jitter = q.jitter;
-  if (q.skipEmpty) p.bricks = brickMapView(ranges_, skip_);  // MIP passes bricks by their ranges
+  if (q.skipEmpty) {
+    p.bricks = brickMapView(ranges_, skip_);  // MIP passes bricks by their ranges
+    p.bricks.stamp = skipStamp_;
+  }
   if (!preset.mip) p.tf2 = table2_.view();  // no nodes: 1D
   return p;
 }
@@ -256,6 +261,7 @@ Result<const RgbaImage*> VolumeRenderer::draw(std::shared_ptr<const Volume> v, i
       if (st.ok() && q.skipEmpty) {
         fp.bricks = brickMapView(ranges_, fusedSkip(f, fp.fusion));
         fp.bricks.fused = true;
+        fp.bricks.stamp = pairStamp_;
       }
     }
     if (st.ok()) {

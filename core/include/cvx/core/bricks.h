@@ -56,6 +56,10 @@ std::vector<float> fusedRanges(const BrickRanges& first, const hd::Fusion& f, co
 std::vector<uint8_t> brickSkipMap(const BrickRanges& r, const TransferTable& tf, const std::vector<float>& second,
                                   const TransferTable& tf2);
 
+// A stamp no other map has had in this process (hd::BrickMap::stamp): take a new one whenever the
+// ranges or the skip entries behind a view change.
+uint64_t newBrickMapStamp();
+
 // The map viewed for hd: the ranges (MIP and MinIP skipping) and the skip entries (composite; null
 // when skip does not have kSkipOctants entries per brick); nothing when the ranges are empty.
 hd::BrickMap brickMapView(const BrickRanges& r, const std::vector<uint8_t>& skip);

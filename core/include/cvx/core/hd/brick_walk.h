@@ -28,6 +28,10 @@ struct BrickMap {
   int size[3] = {4, 4, 4};  // voxels per brick edge, per axis
   bool fused = false;  // skip counts the fused second volume too (cvx::brickSkipMap of a pair): only
                        // such a map skips while a second volume is fused
+  // Nonzero: maps with the same stamp hold the same skip and range bytes (cvx::newBrickMapStamp),
+  // so that a back end may keep its copy between frames (the CUDA back end's 16 MB of a 512^3
+  // map); 0: unknown, copied each frame.
+  uint64_t stamp = 0;
 };
 
 // A ray's walk through a brick map (raycast.h's skipping rule).

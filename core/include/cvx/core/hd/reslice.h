@@ -75,7 +75,13 @@ struct Rgb {
   C c[3];
 };
 template <class T>
-CVX_HD_INLINE float loadVoxel(const T* p) { return static_cast<float>(*p); }
+CVX_HD_INLINE float loadVoxel(const T* p) {
+#if CVX_DEVICE_CODE
+  return static_cast<float>(__ldg(p));  // the read-only data path: voxels never change in a kernel
+#else
+  return static_cast<float>(*p);
+#endif
+}
 template <class C>
 CVX_HD_INLINE float loadVoxel(const Rgb<C>* p) {
   return 0.299f * static_cast<float>(p->c[0]) + 0.587f * static_cast<float>(p->c[1]) +

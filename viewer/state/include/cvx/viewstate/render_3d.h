@@ -135,6 +135,7 @@ class VolumeRenderer {
   std::shared_ptr<const Volume> fusedVolume_;  // the one fusedTable_ was built for, with fusedPreset_
   TransferPreset fusedPreset_;
   TransferTable fusedTable_;
+  uint64_t skipStamp_ = 0, pairStamp_ = 0;  // hd::BrickMap::stamp of skip_ (with ranges_) and pairSkip_
   uint64_t skipBuilds_ = 0, fusedTableBuilds_ = 0;  // skip_ and fusedTable_ rebuilt, for the pair's map
   struct PairKey {  // the layer itself is in tableBuilds: a new layer rebuilds fusedTable_
     int phase = -1;
