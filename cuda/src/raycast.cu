@@ -20,12 +20,13 @@
 namespace cvx::cuda {
 namespace {
 
-// Threads a block (16 x 8), and per sampler the blocks an SM must hold at once: ptxas keeps a
-// thread's registers within 65536 / (128 * blocks) so that enough warps hide the fetches' latency.
-// Measured on an H200 (docs/benchmarks.md, 2026-12-04): the texture kernel fits 96 registers with
-// few spills and runs 512^3 at 5.3 ms against 7.3 ms unbounded; the exact kernel spills badly
-// under 128 and is fastest unbounded.
-constexpr int kBlockX = 16, kBlockY = 8;
+// Threads a block (8 x 16: a warp is 8 x 4 pixels, whose rays fetch near each other), and per
+// sampler the blocks an SM must hold at once: ptxas keeps a thread's registers within
+// 65536 / (128 * blocks) so that enough warps hide the fetches' latency. Measured on an H200
+// (docs/benchmarks.md, 2026-12-04, 512^3 plain at 1080p): the texture kernel at 5 blocks (96
+// registers) 3.77 ms, at 4 3.83 ms, at 6 4.55 ms, unbounded 7.3 ms (without batches); 16 x 8
+// 3.81 ms, 8 x 8 3.85 ms. The exact kernel spills badly under 128 registers: unbounded.
+constexpr int kBlockX = 8, kBlockY = 16;
 template <class S>
 inline constexpr int kMinBlocks = detail::kIsTexture<S> ? 5 : 1;
 
