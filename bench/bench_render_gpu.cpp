@@ -23,7 +23,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +34,7 @@
 #include <cvx/render/backend.h>
 #include <cvx/render/raycast.h>
 
+#include "gpu_ct.h"
 #include "render_orbit.h"
 #include "render_tf.h"
 
@@ -44,15 +44,12 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 struct Options {
-  std::string ct;
-  int64_t dims[3] = {512, 512, 134};
-  double spacing[3] = {0.977, 0.977, 3.0};
+  CtSource ct;
   int width = 1920, height = 1080, frames = 36, cpuFrames = 3, slices = 512;
   double floorTps = 0.52e12;
   bool dryRun = false;
 };
 
-bool parseTriple(const char* s, double out[3]) { return std::sscanf(s, "%lf,%lf,%lf", &out[0], &out[1], &out[2]) == 3; }
 
 Options parseArgs(int argc, char** argv) {
   Options o;
@@ -61,11 +58,8 @@ Options parseArgs(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i];
     const char* v = argv[i + 1];
-    double t[3];
-    if (k == "--ct") o.ct = v;
-    else if (k == "--dims" && parseTriple(v, t)) for (int a = 0; a < 3; ++a) o.dims[a] = static_cast<int64_t>(t[a]);
-    else if (k == "--spacing" && parseTriple(v, t)) for (int a = 0; a < 3; ++a) o.spacing[a] = t[a];
-    else if (k == "--frames") o.frames = std::max(1, std::atoi(v));
+    if (parseCtOption(k, v, o.ct)) continue;
+    if (k == "--frames") o.frames = std::max(1, std::atoi(v));
     else if (k == "--cpu-frames") o.cpuFrames = std::max(1, std::atoi(v));
     else if (k == "--floor-tps") o.floorTps = std::atof(v);
     else std::fprintf(stderr, "bench_render_gpu: unknown option %s\n", k.c_str());
@@ -73,50 +67,6 @@ Options parseArgs(int argc, char** argv) {
   return o;
 }
 
-std::shared_ptr<Volume> newVolume(const Options& o, int64_t nz) {
-  auto v = Volume::create(PixelType::Int16, {o.dims[0], o.dims[1], nz, 1}).value();
-  v->geometry.spacingMm = {o.spacing[0], o.spacing[1], o.spacing[2]};
-  return v;
-}
-
-// The CT from --ct, or the committed crop tiled (mirrored at its edges) to the CT's size.
-std::shared_ptr<Volume> loadCt(const Options& o, std::string& what) {
-  auto v = newVolume(o, o.dims[2]);
-  const size_t n = static_cast<size_t>(v->voxelsPerPhase());
-  if (!o.ct.empty()) {
-    std::ifstream f(o.ct, std::ios::binary);
-    f.read(reinterpret_cast<char*>(v->as<int16_t>()), static_cast<std::streamsize>(n * 2));
-    if (!f) return what = "cannot read " + std::to_string(n * 2) + " bytes of int16 from " + o.ct, nullptr;
-    what = o.ct;
-    return v;
-  }
-  const int cx = 176, cy = 160, cz = 32;
-  std::vector<uint16_t> crop(static_cast<size_t>(cx) * cy * cz);
-  std::ifstream f(std::string(CVX_SOURCE_DIR) + "/tests/cuda/data/ct_crop_176x160x32_u16.raw", std::ios::binary);
-  f.read(reinterpret_cast<char*>(crop.data()), static_cast<std::streamsize>(crop.size() * 2));
-  if (!f) return what = "no --ct and no tests/cuda/data crop", nullptr;
-  auto mirror = [](int64_t i, int n) {
-    const int64_t m = i % (2 * n);
-    return static_cast<int>(m < n ? m : 2 * n - 1 - m);
-  };
-  int16_t* p = v->as<int16_t>();
-  for (int64_t k = 0; k < o.dims[2]; ++k)
-    for (int64_t j = 0; j < o.dims[1]; ++j)
-      for (int64_t i = 0; i < o.dims[0]; ++i)
-        *p++ = static_cast<int16_t>(
-            int(crop[(static_cast<size_t>(mirror(k, cz)) * cy + mirror(j, cy)) * cx + mirror(i, cx)]) - 1024);
-  what = "NO CT GIVEN: the committed 176x160x32 crop (stored + 1024) tiled to the CT's size";
-  return v;
-}
-
-// nz slices: the CT's slices cycled (slice k is the CT's slice k mod its count), as bench_render.
-std::shared_ptr<Volume> cycled(const Options& o, const Volume& ct, int64_t nz) {
-  auto v = newVolume(o, nz);
-  const size_t slice = static_cast<size_t>(o.dims[0] * o.dims[1]);
-  for (int64_t k = 0; k < nz; ++k)
-    std::copy_n(ct.as<int16_t>() + static_cast<size_t>(k % o.dims[2]) * slice, slice, v->as<int16_t>() + k * slice);
-  return v;
-}
 
 struct Scene {
   TransferTable table;
@@ -224,10 +174,10 @@ int main(int argc, char** argv) {
   std::printf("bench_render_gpu: %s, %dx%d, bone preset shaded, perspective 30 deg, %d frames orbiting\n",
               gpu.capabilities().device.c_str(), o.width, o.height, o.frames);
   std::string what;
-  auto ct = loadCt(o, what);
+  auto ct = loadCt(o.ct, what);
   if (!ct) return std::printf("bench_render_gpu: %s\n", what.c_str()), 1;
-  std::printf("CT: %s, %lldx%lldx%lld, spacing %.3f x %.3f x %.3f mm\n", what.c_str(), (long long)o.dims[0],
-              (long long)o.dims[1], (long long)o.dims[2], o.spacing[0], o.spacing[1], o.spacing[2]);
+  std::printf("CT: %s, %lldx%lldx%lld, spacing %.3f x %.3f x %.3f mm\n", what.c_str(), (long long)o.ct.dims[0],
+              (long long)o.ct.dims[1], (long long)o.ct.dims[2], o.ct.spacing[0], o.ct.spacing[1], o.ct.spacing[2]);
   auto table = buildTransferTable(boneTransferFunction(), 1.0);
   if (!table) return std::printf("transfer function: %s\n", table.error().str().c_str()), 1;
   RenderSetup s;
@@ -246,7 +196,7 @@ int main(int argc, char** argv) {
   std::printf("ct134   skipping, 0.5 mm      median %8.2f ms  p95 %8.2f ms  %8.1f fps\n", ctSkip.medianMs,
               ctSkip.p95Ms, ctSkip.fps);
   // 512^3: plain at ~1000 samples per ray, then skipping at 0.5 mm.
-  auto big = cycled(o, *ct, o.slices);
+  auto big = cycledCt(o.ct, *ct, o.slices);
   ct.reset();
   const Scene bigScene = sceneOf(*big);
   double samples = 0, rays = 0;

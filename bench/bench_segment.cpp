@@ -30,6 +30,7 @@
 #include <cvx/seg/segment.h>
 
 #include "bench_series.h"
+#include "lung_seed.h"
 #ifdef CVX_BENCH_CUDA
 #include "bench_segment_gpu.h"
 #endif
@@ -90,53 +91,6 @@ Options parseArgs(int argc, char** argv) {
   return o;
 }
 
-// The centre of the right lung on slice z: along the centre row, from the centre column toward the
-// patient's right (LPS -x), the first run of at least 30 voxels within [lo, hi] (the trachea and
-// bronchi are narrower) and bounded by denser voxels at both ends (else it is the air around the
-// body, bounded by the edge or the padding: no lung on this slice); x at the run's middle, then y at the
-// middle of the in-range run through that point along the column. The seed's 5 x 5 in-plane neighbourhood
-// must be in range.
-std::optional<seg::Index3> rightLungSeed(const Volume& v, int64_t z, double lo, double hi) {
-  const int64_t nx = v.dims()[0], ny = v.dims()[1];
-  auto in = [&](int64_t x, int64_t y) {
-    if (x < 0 || y < 0 || x >= nx || y >= ny) return false;
-    const double s = v.valueAt(x, y, z);
-    return lo <= s && s <= hi;
-  };
-  auto tissue = [&](int64_t x, int64_t y) {  // denser than the range (not padding, not the edge)
-    return x >= 0 && y >= 0 && x < nx && y < ny && v.valueAt(x, y, z) > hi;
-  };
-  const int64_t step = v.geometry.direction[0].x > 0 ? -1 : 1, y0 = ny / 2;
-  for (int64_t x = nx / 2; x >= 0 && x < nx; x += step) {
-    if (!in(x, y0)) continue;
-    int64_t end = x;
-    while (in(end + step, y0)) end += step;
-    if (std::abs(end - x) + 1 < 30) {
-      x = end;
-      continue;
-    }
-    if (!tissue(x - step, y0) || !tissue(end + step, y0)) return std::nullopt;  // air around the body
-    const int64_t xc = (x + end) / 2;
-    int64_t ya = y0, yb = y0;
-    while (in(xc, ya - 1)) --ya;
-    while (in(xc, yb + 1)) ++yb;
-    if (!tissue(xc, ya - 1) || !tissue(xc, yb + 1)) return std::nullopt;
-    const int64_t yc = (ya + yb) / 2;
-    for (int dy = -2; dy <= 2; ++dy)
-      for (int dx = -2; dx <= 2; ++dx)
-        if (!in(xc + dx, yc + dy)) return std::nullopt;
-    return seg::Index3{xc, yc, z};
-  }
-  return std::nullopt;
-}
-
-int64_t countForeground(const Volume& m) {
-  const uint8_t* p = m.as<uint8_t>();
-  int64_t c = 0;
-  for (int64_t i = 0; i < m.voxelsPerPhase(); ++i) c += p[i] != 0;
-  return c;
-}
-
 int gMismatches = 0;
 #ifdef CVX_BENCH_CUDA
 bool gGpu = false;  // a usable device
@@ -191,11 +145,7 @@ bool runInput(const std::string& name, const Volume& v, int runs, const Options&
            false;
   const double boneLo = test::storedOf(v, 300), boneHi = test::storedOf(v, 3000);
   const double lungLo = test::storedOf(v, -1000), lungHi = test::storedOf(v, -400);
-  std::optional<seg::Index3> seed;
-  for (int64_t k = 0; k < d[2] && !seed; ++k) {  // the middle slice first, then outward
-    const int64_t z = d[2] / 2 + (k % 2 ? -(k + 1) / 2 : k / 2);
-    if (z >= 0 && z < d[2]) seed = rightLungSeed(v, z, lungLo, lungHi);
-  }
+  const std::optional<seg::Index3> seed = findRightLungSeed(v, lungLo, lungHi);
   if (!seed) return std::printf("%s: no right lung found (-1000..-400 HU)\n", name.c_str()), false;
   const Vec3 w = v.geometry.worldAt(double(seed->x), double(seed->y), double(seed->z));
   std::printf("%s: %lldx%lldx%lld %s (%.0f MiB), spacing %.4f x %.4f x %.3f mm; RSS %.0f MiB\n", name.c_str(),

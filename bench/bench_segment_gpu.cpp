@@ -14,12 +14,6 @@
 namespace cvx::bench {
 namespace {
 
-int64_t ones(const Volume& m) {
-  int64_t c = 0;
-  for (int64_t i = 0; i < m.voxelsPerPhase(); ++i) c += m.as<uint8_t>()[i] != 0;
-  return c;
-}
-
 // One warm-up call (module load, allocator), then `runs` timed calls.
 int timeGpu(GpuRow& row, int runs, int64_t want,
             const std::function<Result<cuda::seg::VolumePtr>(cuda::seg::Timing*)>& fn) {
@@ -37,7 +31,7 @@ int timeGpu(GpuRow& row, int runs, int64_t want,
     row.kernelMs.push_back(t.kernelMs);
     row.downloadMs.push_back(t.downloadMs);
     row.passes = t.passes;
-    const int64_t got = ones(**r);
+    const int64_t got = countForeground(**r);
     if (want >= 0 && got != want) {
       ++mismatches;
       std::printf("!!! MISMATCH %s %s: CUDA run %d counted %lld voxels, the CPU %lld\n", row.input.c_str(),

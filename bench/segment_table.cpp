@@ -8,6 +8,13 @@
 
 namespace cvx::bench {
 
+int64_t countForeground(const Volume& mask) {
+  const uint8_t* p = mask.as<uint8_t>();
+  int64_t c = 0;
+  for (int64_t i = 0; i < mask.voxelsPerPhase(); ++i) c += p[i] != 0;
+  return c;
+}
+
 std::string fmt(double v, const char* f) {
   if (!std::isfinite(v)) return "NA";
   char s[48];

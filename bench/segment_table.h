@@ -7,9 +7,14 @@
 #include <string>
 #include <vector>
 
+#include <cvx/core/volume.h>
+
 namespace cvx::bench {
 
 constexpr double kMiB = 1024.0 * 1024.0;
+
+// The nonzero voxels of a mask's first phase (UInt8): the count every run must agree on.
+int64_t countForeground(const Volume& mask);
 
 // "NA" for a value that is not finite.
 std::string fmt(double v, const char* f = "%.2f");

@@ -38,7 +38,8 @@ cmake --preset gpu-core -B "$BUILD" -DCVX_GTEST_SOURCE="$PWD/$gtest" \
 [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "gpu_run: configure failed" >&2; exit 3; }
 cmake --build "$BUILD" -j"$(nproc)" 2>&1 | tee "$OUT/build.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "gpu_run: build failed" >&2; exit 4; }
-CVX_REQUIRE_CUDA=1 CVX_LOG=info ctest --test-dir "$BUILD" --output-on-failure \
+# 8 at a time: 12 s for the 217 tests on an H200 machine (one GPU shared; no test times itself).
+CVX_REQUIRE_CUDA=1 CVX_LOG=info CTEST_PARALLEL_LEVEL=${CTEST_PARALLEL_LEVEL:-8} ctest --test-dir "$BUILD" --output-on-failure \
   --output-junit "$OUT/ctest.xml" 2>&1 | tee "$OUT/ctest.log"
 rc=${PIPESTATUS[0]}
 echo "gpu_run: ctest exit $rc" | tee -a "$OUT/ctest.log"
@@ -54,4 +55,6 @@ CVX_REQUIRE_CUDA=1 "$BUILD/tests/cuda_tests" --gtest_filter='SegCuda*' > "$OUT/s
 bench=(); ct=.gpu/ct.raw.gz
 if [ -f "$ct" ] && gunzip -c "$ct" > /tmp/cvx-ct.raw; then read -ra bench < .gpu/ct.args; bench+=(--ct /tmp/cvx-ct.raw); fi
 "$BUILD/bench/bench_render_gpu" "${bench[@]}" 2>&1 | tee "$OUT/bench_render_gpu.log"
+# bench_segment's CUDA column on the same CT (bench_segment itself needs ITK, absent there).
+"$BUILD/bench/bench_segment_cuda" "${bench[@]}" 2>&1 | tee "$OUT/bench_segment_cuda.log"
 exit "$rc"
