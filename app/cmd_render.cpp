@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,7 +27,11 @@ constexpr const char* kUsage =
     "usage: cinevox render PATH [--series ID] --view axial|coronal|sagittal (--slice N | --mm X)\n"
     "                      [--slab MM [--mode mip|minip|mean]] [--wl C,W] [--neurological] --size WxH --out FILE.png\n"
     "       cinevox render PATH [--series ID] --view 3d --preset NAME [--azimuth DEG] [--elevation DEG]\n"
-    "                      [--projection perspective|parallel] [--zoom Z] --size WxH --out FILE.png\n";
+    "                      [--projection perspective|parallel] [--zoom Z] [--fuse SERIES [--fuse-preset NAME]]\n"
+    "                      --size WxH --out FILE.png\n"
+    "  --fuse: a second series drawn in the same pass (PET on CT): a series ID or UID in PATH, or a\n"
+    "  folder or file of its own; it must share PATH's series' frame of reference. Its preset defaults\n"
+    "  to its modality's.\n";
 
 struct Request {
   std::string path, series, view, out;
@@ -39,6 +44,7 @@ struct Request {
   // --view 3d
   std::string preset, projection;
   double azimuth = 0, elevation = 0, zoom = 1;
+  std::string fuse, fusePreset;  // the fused series (an ID in PATH, or a path) and its preset
 };
 
 bool parseDouble(const std::string& s, double& v) {
@@ -68,7 +74,7 @@ std::optional<std::string> parse(const std::vector<std::string>& args, Request& 
   bool seen[16] = {};
   const char* valued[] = {"--series", "--view",       "--slice",   "--mm",         "--slab", "--mode", "--wl",
                           "--size",   "--out",        "--preset",  "--azimuth",    "--elevation", "--projection",
-                          "--zoom"};
+                          "--zoom",   "--fuse",       "--fuse-preset"};
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--neurological") {
@@ -81,7 +87,7 @@ std::optional<std::string> parse(const std::vector<std::string>& args, Request& 
       continue;
     }
     int k = -1;
-    for (int j = 0; j < 14; ++j)
+    for (int j = 0; j < 16; ++j)
       if (a == valued[j]) k = j;
     if (k < 0) return "unknown option " + a;
     if (seen[k]) return "option " + a + " given twice";
@@ -128,6 +134,8 @@ std::optional<std::string> parse(const std::vector<std::string>& args, Request& 
         (k == 10 ? r.azimuth : r.elevation) = d;
         break;
       case 12: r.projection = v; break;
+      case 14: r.fuse = v; break;
+      case 15: r.fusePreset = v; break;
       case 13:
         if (!parseDouble(v, d) || d <= 0) return "--zoom " + v + ": not a number > 0";
         r.zoom = d;
@@ -137,8 +145,10 @@ std::optional<std::string> parse(const std::vector<std::string>& args, Request& 
   if (r.path.empty()) return "no PATH";
   if (r.view.empty()) return "--view is required";
   const bool is3d = r.view == "3d";
-  const bool any3d = seen[9] || seen[10] || seen[11] || seen[12] || seen[13];
-  if (!is3d && any3d) return "--preset, --azimuth, --elevation, --projection and --zoom need --view 3d";
+  const bool any3d = seen[9] || seen[10] || seen[11] || seen[12] || seen[13] || seen[14] || seen[15];
+  if (!is3d && any3d)
+    return "--preset, --azimuth, --elevation, --projection, --zoom and --fuse need --view 3d";
+  if (seen[15] && !seen[14]) return "--fuse-preset needs --fuse";
   if (is3d) {
     if (seen[2] || seen[3] || seen[4] || seen[5] || seen[6] || r.neurological)
       return "--slice, --mm, --slab, --mode, --wl and --neurological are for 2D views";
@@ -211,6 +221,29 @@ Status renderVolume(const Request& r, std::shared_ptr<const Volume> vol) {
   return writeImage(r.out, **image);
 }
 
+// The series --fuse names: a folder or file of its own (its first series), else an ID or UID among
+// PATH's; it must share `first`'s frame of reference (render.fusion_frame otherwise).
+Result<std::shared_ptr<const Volume>> loadFused(const std::string& fuse, const io::ScanResult& scanned,
+                                                const io::GroupResult& groups, const Volume& first) {
+  std::error_code ec;
+  Result<std::shared_ptr<Volume>> vol = makeError("series.not_found", "no series " + fuse);
+  if (std::filesystem::exists(fuse, ec)) {
+    vol = io::loadPath(fuse, "");
+  } else if (const io::SeriesPlan* plan = io::findSeries(groups, fuse)) {
+    vol = io::loadSeries(scanned, *plan);
+  }
+  if (!vol) return vol.error();
+  const std::string& a = first.info.frameOfReferenceUid;
+  const std::string& b = (*vol)->info.frameOfReferenceUid;
+  if (a.empty() || a != b)
+    return makeError("render.fusion_frame",
+                     "the fused series is not in the rendered series' frame of reference (FrameOfReferenceUID " +
+                         (b.empty() ? std::string("missing") : b) + " against " + (a.empty() ? "missing" : a) +
+                         "): placed by patient coordinates it would be in the wrong place",
+                     fuse);
+  return std::shared_ptr<const Volume>(std::move(*vol));
+}
+
 }  // namespace
 
 int runRender(const std::vector<std::string>& args) {
@@ -231,7 +264,16 @@ int runRender(const std::vector<std::string>& args) {
   auto vol = io::loadSeries(*scanned, *plan);
   if (!vol) return fail(vol.error());
   if (r.view == "3d") {
-    View3dRequest q{r.preset, r.projection != "parallel", r.azimuth, r.elevation, r.zoom, r.width, r.height, r.out};
+    View3dRequest q;
+    q.preset = r.preset, q.perspective = r.projection != "parallel";
+    q.azimuth = r.azimuth, q.elevation = r.elevation, q.zoom = r.zoom;
+    q.width = r.width, q.height = r.height, q.out = r.out;
+    if (!r.fuse.empty()) {
+      auto fused = loadFused(r.fuse, *scanned, groups, **vol);
+      if (!fused) return fail(fused.error());
+      q.fused = std::move(*fused);
+      q.fusedPreset = r.fusePreset;
+    }
     if (auto st = render3d(q, *vol); !st) return fail(st.error());
     return kExitOk;
   }

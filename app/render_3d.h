@@ -16,12 +16,17 @@ struct View3dRequest {
   double azimuth = 0, elevation = 0, zoom = 1;
   int width = 0, height = 0;
   std::string out;  // .png
+  // A second series drawn in the same pass (view::Fused3D), in the same frame of reference (the
+  // caller checks), with fusedPreset or, when empty, its modality's default preset.
+  std::shared_ptr<const Volume> fused;
+  std::string fusedPreset;
 };
 
 // An RGBA image of the viewer as an RGB PNG (io::writePng).
 Status writeImage(const std::string& path, const view::RgbaImage& image);
 
-// Loads the preset, renders and writes an RGB PNG. tf.* for the preset, render.* and io.* errors.
+// Loads the preset(s), renders and writes an RGB PNG. tf.* for the presets, render.* and io.*
+// errors; render.fusion_off when the renderer drew the volume without the fused series (its note).
 Status render3d(const View3dRequest& r, std::shared_ptr<const Volume> vol);
 
 }  // namespace cvx::app

@@ -238,6 +238,56 @@ TEST_F(Render, ThreeDViewMipFromTheFrontMirrorsTheViewFromBehind) {
   EXPECT_FALSE(bone.img.grey);  // a coloured preset
 }
 
+// Pixels of a PNG in a hot colour (red well above green and blue): their count and mean column.
+int hotPixels(const std::string& png, double& meanX) {
+  const QImage img(QString::fromStdString(png));
+  int n = 0;
+  double sx = 0;
+  for (int y = 0; y < img.height(); ++y)
+    for (int x = 0; x < img.width(); ++x) {
+      const QRgb p = img.pixel(x, y);
+      if (qRed(p) > 120 && qRed(p) > qGreen(p) + 50 && qRed(p) > qBlue(p) + 50) ++n, sx += x;
+    }
+  meanX = n ? sx / n : std::numeric_limits<double>::quiet_NaN();
+  return n;
+}
+
+// --fuse draws a second series in the same pass: the demo PET (frame F, as the CT's) over the CT's
+// bones. Its liver lesion (SUV 8 around LPS (-50, -5, 0) mm, docs/demo.md) lies on the patient's
+// right, which from the front (azimuth 0) is the image's left: the hot pixels the PET adds lie left
+// of the middle, and the CT alone has (almost) none. The MR (its own frame of reference) is refused,
+// and so are an unknown series and an MIP preset (which draws the volume alone).
+TEST_F(Render, ThreeDFusesThePetOverTheCtAndRefusesAnotherFrame) {
+  const cvx::test::TempDir out("cvx_render_fuse");
+  const std::string base =
+      std::string(CVX_CINEVOX) + " render " + demo("CT") + " --view 3d --preset ct-bone --size 96x96";
+  auto [m1, rc1] = run(base + " --out " + out.file("ct.png") + " 2>&1");
+  ASSERT_EQ(rc1, 0) << m1;
+  auto [m2, rc2] = run(base + " --fuse " + demo("PET") + " --out " + out.file("fused.png") + " 2>&1");
+  ASSERT_EQ(rc2, 0) << m2;
+  double xCt = 0, xFused = 0;
+  const int nCt = hotPixels(out.file("ct.png"), xCt), nFused = hotPixels(out.file("fused.png"), xFused);
+  EXPECT_GT(nFused, nCt + 20) << nCt << " hot pixels without the PET, " << nFused << " with it";
+  EXPECT_LT(xFused, 48.0) << "the lesion is on the patient's right";
+  struct Case { std::string args, code; int rc; };
+  const Case cases[] = {
+      {" --fuse " + demo("MR4D"), "render.fusion_frame", 1},
+      {" --fuse nosuch", "series.not_found", 1},
+      {" --fuse " + demo("PET") + " --fuse-preset no-such-preset", "tf.unknown_preset", 1},
+      {" --fuse " + demo("PET") + " --fuse-preset mip", "render.fusion_off", 1},
+      {" --fuse-preset pet-hot-iron", "render.bad_args", 2},
+  };
+  for (const Case& c : cases) {
+    const std::string png = out.file("refused.png");
+    auto [msg, rc] = run(base + c.args + " --out " + png + " 2>&1");
+    EXPECT_EQ(rc, c.rc) << c.args << "\n" << msg;
+    EXPECT_NE(msg.find("error " + c.code), std::string::npos) << c.args << "\n" << msg;
+    EXPECT_FALSE(fs::exists(png)) << c.args;
+  }
+  const Out twoD = render(demo("CT") + " --view axial --slice 1 --size 64x64 --fuse " + demo("PET"));
+  EXPECT_EQ(twoD.rc, 2) << twoD.msg;
+}
+
 // Bad input: a coded error, a non-zero exit code (2 for usage, 1 otherwise), no PNG.
 TEST_F(Render, BadInputGivesACodedErrorAndNoPng) {
   const std::string ct = demo("CT");
