@@ -8,6 +8,8 @@
 
 #include <cmath>
 
+#include <cvx/viewstate/seg_surfaces.h>
+
 #include "../../viewer/src/main_window.h"
 #include "../../viewer/src/viewport_grid.h"
 #include "../../viewer/src/volume_view.h"
@@ -38,6 +40,7 @@ int greens(const QImage& im, QPoint* any = nullptr) {
 }  // namespace
 
 TEST(SegSurfacesGui, ABallSegmentIsASurfaceInThe3dViewThatPicksAndHides) {
+  if (!view::SegmentSurfaces::defaultMaker()) GTEST_SKIP() << "built without VTK: no segment surfaces";
   CVX_REQUIRE_FOLDER("ct");
   MainWindow w;
   ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("ct")));

@@ -92,6 +92,10 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
   auto* exportMeshButton = new QPushButton(tr("Export mesh..."), this);
   exportMeshButton->setObjectName("segExportMesh");
   exportMeshButton->setToolTip(tr("The active segment's surface as STL, or every segment's as OBJ (LPS mm)"));
+#ifndef CVX_HAVE_MESH
+  exportMeshButton->setEnabled(false);  // exportSegmentMesh would only say viewer.no_mesh
+  exportMeshButton->setToolTip(tr("This CineVox was built without VTK: no surfaces to export"));
+#endif
   buttons->addWidget(exportMeshButton);
   buttons->addWidget(outline_);
   buttons->addStretch();
