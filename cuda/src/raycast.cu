@@ -108,10 +108,12 @@ Status castResident(detail::ResidentCache& cache, const RaycastJob& j) {
     // Fused pairs and phases whose array would not fit (a second copy of the voxels) take the exact
     // sampler; so does a failed array (its error cleared).
     detail::DeviceTexture& t = cache.first.texture;
-    if (!j.second && textureSampling() && !t.tex && phaseBytes(*j.volume) <= volumeBudgetBytes()) {
+    if (!j.second && textureSampling() && !t.tex && !t.refused) {
       const auto d = j.volume->dims();
-      if (!t.make(static_cast<const T*>(cache.first.voxels.p), d[0], d[1], d[2]).ok()) {
+      if (phaseBytes(*j.volume) > volumeBudgetBytes() ||
+          !t.make(static_cast<const T*>(cache.first.voxels.p), d[0], d[1], d[2]).ok()) {
         t.reset();
+        t.refused = true;  // until this copy of the phase goes (keep, raycastResident reset it)
         (void)cudaGetLastError();
       }
     }

@@ -61,6 +61,7 @@ inline constexpr bool kIsTexture<TextureSampler<T>> = true;
 struct DeviceTexture {
   cudaArray_t array = nullptr;
   cudaTextureObject_t tex = 0;
+  bool refused = false;  // make() failed (or did not fit) for this copy: not tried again until reset()
   DeviceTexture() = default;
   DeviceTexture(const DeviceTexture&) = delete;
   DeviceTexture& operator=(const DeviceTexture&) = delete;
@@ -70,6 +71,7 @@ struct DeviceTexture {
     if (array) cudaFreeArray(array);
     tex = 0;
     array = nullptr;
+    refused = false;
   }
   // From nx*ny*nz voxels of T at device address src (the linear copy).
   template <class T>
