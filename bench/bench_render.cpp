@@ -52,6 +52,8 @@ Options parseArgs(int argc, char** argv) {
       o.vtk = false;
     else if (k == "--parallel")
       o.setup.perspective = false;
+    else if (k == "--skip-only")
+      o.setup.skipOnly = true;
     else if (k == "--no-shading")
       o.shading = false;
     else if (k == "--mip")

@@ -109,7 +109,9 @@ InputResult runInput(const std::string& name, const Volume& v, const VolumeLook&
   const hd::TransferFunction1D tf = table.view();
 
   std::fprintf(stderr, "bench_render: %s: CineVox plain\n", name.c_str());
-  CvxRun plain = runCvx(v, look, s, tf, nullptr);
+  RenderSetup none = s;
+  none.frames = -1;  // --skip-only: no frame
+  CvxRun plain = runCvx(v, look, s.skipOnly ? none : s, tf, nullptr);
   if (!plain.error.empty()) return r.error = plain.error, r;
   r.plain = plain.t;
 
@@ -165,6 +167,7 @@ InputResult runInput(const std::string& name, const Volume& v, const VolumeLook&
   RenderSetup half = s;
   half.width = std::max(1, s.width / 2);
   half.height = std::max(1, s.height / 2);
+  if (s.skipOnly) half.frames = -1;
   CvxRun moving = runCvx(v, look, half, tf, &map);
   if (!moving.error.empty()) return r.error = moving.error, r;
   r.moving = moving.t;

@@ -17,6 +17,7 @@ struct RenderSetup {
   double fovYDeg = 30;
   unsigned threads = 2;
   std::string dump;  // a folder for PPM images of the checked frame; empty: none
+  bool skipOnly = false;  // only the skipping frames (profiling): no plain, no moving frames
 };
 
 // Frame i of the orbit: from the front (anterior, patient's right on the image's left) turned by

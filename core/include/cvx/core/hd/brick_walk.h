@@ -102,6 +102,47 @@ CVX_HD_INLINE float cubeExit(const BrickWalk& w, const int b[3], int k) {
   return t < tz ? t : tz;
 }
 
+// A ray's brick in visible space followed face by face (a 3D DDA), so that crossing into the next
+// brick costs one comparison and one face instead of finding the brick from the position: the
+// brick b and the t at which the ray leaves it through each axis (cubeExitAlong of one brick).
+// The brick it reaches may differ from brickIndexAt's only for a point within rounding of a face,
+// which both bricks' ranges cover (a brick's range holds the voxels a sample within half a voxel
+// of it reads), so skipping stays exact.
+struct BrickCursor {
+  int b[3] = {0, 0, 0};
+  float exit[3] = {0, 0, 0};
+  bool valid = false;
+};
+CVX_HD_INLINE float brickCursorExit(const BrickCursor& c) {
+  const float t = c.exit[0] < c.exit[1] ? c.exit[0] : c.exit[1];
+  return t < c.exit[2] ? t : c.exit[2];
+}
+// The cursor at the brick holding q; returns that brick's skip entry.
+CVX_HD_INLINE int brickCursorAt(const BrickWalk& w, Vec3f q, BrickCursor& c) {
+  const int k = brickSkipAt(w, q, c.b);
+  c.exit[0] = cubeExitAlong(w, 0, c.b[0], 1, w.o.x);
+  c.exit[1] = cubeExitAlong(w, 1, c.b[1], 1, w.o.y);
+  c.exit[2] = cubeExitAlong(w, 2, c.b[2], 1, w.o.z);
+  c.valid = true;
+  return k;
+}
+// The cursor moved on to the brick holding the ray's point at t (at or past its exit) and that
+// brick's skip entry, or -1 (the cursor no longer valid) where that leaves the grid or takes more
+// than three faces: then brickCursorAt places it.
+CVX_HD_INLINE int brickCursorStep(const BrickWalk& w, float t, BrickCursor& c) {
+  const BrickMap& m = *w.m;
+  for (int i = 0; i < 3; ++i) {
+    const int a = c.exit[0] <= c.exit[1] ? (c.exit[0] <= c.exit[2] ? 0 : 2) : (c.exit[1] <= c.exit[2] ? 1 : 2);
+    if (!(c.exit[a] <= t)) break;
+    c.b[a] += w.dir[a];
+    const int count = a == 0 ? m.bx : (a == 1 ? m.by : m.bz);
+    if (c.b[a] < 0 || c.b[a] >= count) return c.valid = false, -1;
+    c.exit[a] = cubeExitAlong(w, a, c.b[a], 1, a == 0 ? w.o.x : (a == 1 ? w.o.y : w.o.z));
+  }
+  if (!(brickCursorExit(c) > t)) return c.valid = false, -1;
+  return w.skip[(static_cast<int64_t>(c.b[2]) * m.by + c.b[1]) * m.bx + c.b[0]];
+}
+
 // From t, a position in an empty brick b whose skip entry (the ray's octant's) is k, to where the
 // run of empty bricks along the ray ends: t of the face into a brick that may be visible, or a
 // t >= t1.

@@ -112,13 +112,16 @@ CVX_HD_INLINE void compositeSpan(const RaycastParams& p, const TransferFunction1
   // At sample k (position q) in an empty brick: on to the last sample before the empty run ends,
   // which starts the cursor. 0: not in an empty brick (or no sample to skip), 1: moved, 2: the rest
   // of the ray is empty, 3: moved past the span (the next span starts the cursor).
+  BrickCursor bc;
   auto leap = [&](int& k, float t, Vec3f q) -> int {
-    int b[3];
-    const int kSkip = brickSkipAt(walk, q, b);
+    int kSkip = bc.valid ? brickCursorStep(walk, t, bc) : -1;
+    if (kSkip < 0) kSkip = brickCursorAt(walk, q, bc);
     if (kSkip == 0) {
-      tCheck = cubeExit(walk, b, 1);
+      tCheck = brickCursorExit(bc);
       return 0;
     }
+    bc.valid = false;
+    int b[3] = {bc.b[0], bc.b[1], bc.b[2]};
     const float tEnd = emptyRunEnd(walk, t, t1, b, kSkip);
     if (!(tEnd < t1)) return 2;
     tCheck = tEnd;
