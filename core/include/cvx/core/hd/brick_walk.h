@@ -108,39 +108,52 @@ CVX_HD_INLINE float cubeExit(const BrickWalk& w, const int b[3], int k) {
 // The brick it reaches may differ from brickIndexAt's only for a point within rounding of a face,
 // which both bricks' ranges cover (a brick's range holds the voxels a sample within half a voxel
 // of it reads), so skipping stays exact.
-struct BrickCursor {
-  int b[3] = {0, 0, 0};
-  float exit[3] = {0, 0, 0};
+struct BrickCursor {  // scalar fields: no array a device would keep in local memory
+  int bx = 0, by = 0, bz = 0;
+  float ex = 0, ey = 0, ez = 0;
   bool valid = false;
 };
 CVX_HD_INLINE float brickCursorExit(const BrickCursor& c) {
-  const float t = c.exit[0] < c.exit[1] ? c.exit[0] : c.exit[1];
-  return t < c.exit[2] ? t : c.exit[2];
+  const float t = c.ex < c.ey ? c.ex : c.ey;
+  return t < c.ez ? t : c.ez;
 }
 // The cursor at the brick holding q; returns that brick's skip entry.
 CVX_HD_INLINE int brickCursorAt(const BrickWalk& w, Vec3f q, BrickCursor& c) {
-  const int k = brickSkipAt(w, q, c.b);
-  c.exit[0] = cubeExitAlong(w, 0, c.b[0], 1, w.o.x);
-  c.exit[1] = cubeExitAlong(w, 1, c.b[1], 1, w.o.y);
-  c.exit[2] = cubeExitAlong(w, 2, c.b[2], 1, w.o.z);
+  int b[3];
+  const int k = brickSkipAt(w, q, b);
+  c.bx = b[0], c.by = b[1], c.bz = b[2];
+  c.ex = cubeExitAlong(w, 0, b[0], 1, w.o.x);
+  c.ey = cubeExitAlong(w, 1, b[1], 1, w.o.y);
+  c.ez = cubeExitAlong(w, 2, b[2], 1, w.o.z);
   c.valid = true;
   return k;
 }
 // The cursor moved on to the brick holding the ray's point at t (at or past its exit) and that
 // brick's skip entry, or -1 (the cursor no longer valid) where that leaves the grid or takes more
-// than three faces: then brickCursorAt places it.
+// than three faces: then brickCursorAt places it. The first face crossed goes first (x, then y,
+// then z on a tie).
 CVX_HD_INLINE int brickCursorStep(const BrickWalk& w, float t, BrickCursor& c) {
   const BrickMap& m = *w.m;
   for (int i = 0; i < 3; ++i) {
-    const int a = c.exit[0] <= c.exit[1] ? (c.exit[0] <= c.exit[2] ? 0 : 2) : (c.exit[1] <= c.exit[2] ? 1 : 2);
-    if (!(c.exit[a] <= t)) break;
-    c.b[a] += w.dir[a];
-    const int count = a == 0 ? m.bx : (a == 1 ? m.by : m.bz);
-    if (c.b[a] < 0 || c.b[a] >= count) return c.valid = false, -1;
-    c.exit[a] = cubeExitAlong(w, a, c.b[a], 1, a == 0 ? w.o.x : (a == 1 ? w.o.y : w.o.z));
+    if (c.ex <= c.ey && c.ex <= c.ez) {
+      if (!(c.ex <= t)) break;
+      c.bx += w.dir[0];
+      if (c.bx < 0 || c.bx >= m.bx) return c.valid = false, -1;
+      c.ex = cubeExitAlong(w, 0, c.bx, 1, w.o.x);
+    } else if (c.ey <= c.ez) {
+      if (!(c.ey <= t)) break;
+      c.by += w.dir[1];
+      if (c.by < 0 || c.by >= m.by) return c.valid = false, -1;
+      c.ey = cubeExitAlong(w, 1, c.by, 1, w.o.y);
+    } else {
+      if (!(c.ez <= t)) break;
+      c.bz += w.dir[2];
+      if (c.bz < 0 || c.bz >= m.bz) return c.valid = false, -1;
+      c.ez = cubeExitAlong(w, 2, c.bz, 1, w.o.z);
+    }
   }
   if (!(brickCursorExit(c) > t)) return c.valid = false, -1;
-  return w.skip[(static_cast<int64_t>(c.b[2]) * m.by + c.b[1]) * m.bx + c.b[0]];
+  return w.skip[(static_cast<int64_t>(c.bz) * m.by + c.by) * m.bx + c.bx];
 }
 
 // From t, a position in an empty brick b whose skip entry (the ray's octant's) is k, to where the
