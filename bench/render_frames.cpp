@@ -109,9 +109,9 @@ InputResult runInput(const std::string& name, const Volume& v, const VolumeLook&
   const hd::TransferFunction1D tf = table.view();
 
   std::fprintf(stderr, "bench_render: %s: CineVox plain\n", name.c_str());
-  RenderSetup none = s;
-  none.frames = -1;  // --skip-only: no frame
-  CvxRun plain = runCvx(v, look, s.skipOnly ? none : s, tf, nullptr);
+  RenderSetup plainSetup = s;
+  if (s.skipOnly) plainSetup.frames = -1;  // no frame, not even the untimed first
+  CvxRun plain = runCvx(v, look, plainSetup, tf, nullptr);
   if (!plain.error.empty()) return r.error = plain.error, r;
   r.plain = plain.t;
 

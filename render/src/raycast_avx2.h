@@ -32,8 +32,8 @@ CVX_AVX2 inline void raySamples8(const hd::GridSampler<T>& s, hd::Vec3f o, hd::V
   prefetchCorners(s.data, static_cast<int32_t>(ahead[0]), oy, oz);
   prefetchCorners(s.data, static_cast<int32_t>(ahead[4]), oy, oz);
   // And the slices below and above (z - 1, z + 2) that a shaded sample's gradient reads: a ray's
-  // visible samples come in runs, and those lines are the ones no sample brings (16 % of a shaded
-  // CT frame on one thread, bench_render --skip-only; docs/benchmarks.md).
+  // visible samples come in runs, and those lines are the ones no sample brings (about 2 % of a
+  // CT skipping frame on one thread, tools/bench_ab.sh; docs/benchmarks.md).
   prefetchCorners(s.data, static_cast<int32_t>(ahead[0]) - oz, oy, 3 * oz);
   prefetchCorners(s.data, static_cast<int32_t>(ahead[4]) - oz, oy, 3 * oz);
   prefetchCorners(s.data, idx[0] - oz, oy, 3 * oz);  // this batch's too: the first after a leap

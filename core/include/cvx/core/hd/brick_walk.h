@@ -128,29 +128,33 @@ CVX_HD_INLINE int brickCursorAt(const BrickWalk& w, Vec3f q, BrickCursor& c) {
   c.valid = true;
   return k;
 }
+// One face along axis a (the cursor's brick b and exit e on that axis, count bricks along it):
+// false where the ray leaves the grid.
+CVX_HD_INLINE bool brickCursorCross(const BrickWalk& w, int a, int count, float o, int& b, float& e) {
+  b += w.dir[a];
+  if (b < 0 || b >= count) return false;
+  e = cubeExitAlong(w, a, b, 1, o);
+  return true;
+}
 // The cursor moved on to the brick holding the ray's point at t (at or past its exit) and that
 // brick's skip entry, or -1 (the cursor no longer valid) where that leaves the grid or takes more
 // than three faces: then brickCursorAt places it. The first face crossed goes first (x, then y,
-// then z on a tie).
+// then z on a tie). The host's walk (raycast_shade.h's leap).
 CVX_HD_INLINE int brickCursorStep(const BrickWalk& w, float t, BrickCursor& c) {
   const BrickMap& m = *w.m;
   for (int i = 0; i < 3; ++i) {
+    bool in;
     if (c.ex <= c.ey && c.ex <= c.ez) {
       if (!(c.ex <= t)) break;
-      c.bx += w.dir[0];
-      if (c.bx < 0 || c.bx >= m.bx) return c.valid = false, -1;
-      c.ex = cubeExitAlong(w, 0, c.bx, 1, w.o.x);
+      in = brickCursorCross(w, 0, m.bx, w.o.x, c.bx, c.ex);
     } else if (c.ey <= c.ez) {
       if (!(c.ey <= t)) break;
-      c.by += w.dir[1];
-      if (c.by < 0 || c.by >= m.by) return c.valid = false, -1;
-      c.ey = cubeExitAlong(w, 1, c.by, 1, w.o.y);
+      in = brickCursorCross(w, 1, m.by, w.o.y, c.by, c.ey);
     } else {
       if (!(c.ez <= t)) break;
-      c.bz += w.dir[2];
-      if (c.bz < 0 || c.bz >= m.bz) return c.valid = false, -1;
-      c.ez = cubeExitAlong(w, 2, c.bz, 1, w.o.z);
+      in = brickCursorCross(w, 2, m.bz, w.o.z, c.bz, c.ez);
     }
+    if (!in) return c.valid = false, -1;
   }
   if (!(brickCursorExit(c) > t)) return c.valid = false, -1;
   return w.skip[(static_cast<int64_t>(c.bz) * m.by + c.by) * m.bx + c.bx];
