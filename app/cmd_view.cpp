@@ -1,14 +1,36 @@
 // demo and view: thin wrappers over demo::writeDemoStudy and viewer::runViewer.
 #include <cstdio>
+#include <memory>
 
 #include <cvx/demo/demo.h>
 
 #include "commands.h"
 #if defined(CVX_HAVE_VIEWER)
+#include <cvx/viewer/device_texture.h>
 #include <cvx/viewer/viewer.h>
+#endif
+#if defined(CVX_HAVE_VIEWER) && defined(CVX_HAVE_CUDA_GL)
+#include <cvx/cuda/gl_target.h>
 #endif
 
 namespace cvx::app {
+
+#if defined(CVX_HAVE_VIEWER) && defined(CVX_HAVE_CUDA_GL)
+namespace {
+// The 3D view's preview written by CUDA into its OpenGL texture (OpenGL interop: cuda::GlTarget;
+// where registration fails, through the host, and why() says so).
+class GlTargetTexture final : public viewer::DeviceTexture {
+ public:
+  Status attach(unsigned texture, int width, int height) override { return target_.attach(texture, width, height); }
+  void detach() override { target_.detach(); }
+  Status write(const float* deviceRgba) override { return target_.write(deviceRgba); }
+  std::string why() const override { return target_.why(); }
+
+ private:
+  cuda::GlTarget target_;
+};
+}  // namespace
+#endif
 
 int runDemo(const std::vector<std::string>& args) {
   if (args.size() != 1) {
@@ -32,6 +54,9 @@ int runView(int argc, char** argv, const std::vector<std::string>& args) {
     }
   }
 #if defined(CVX_HAVE_VIEWER)
+#if defined(CVX_HAVE_CUDA_GL)
+  viewer::setDeviceTextureFactory([] { return std::make_unique<GlTargetTexture>(); });
+#endif
   return viewer::runViewer(argc, argv, path, screenshot, seg);
 #else
   (void)argc;

@@ -26,12 +26,23 @@ Status CudaBackend::raycast(const RaycastJob& job) {
   return detail::raycastResident(*frames_, job);
 }
 
-Result<const float*> CudaBackend::raycastOnDevice(const RaycastJob& job) {
-  std::lock_guard lock(frameMutex_);
+Result<const float*> CudaBackend::deviceFrameLocked(const RaycastJob& job) {
   RaycastJob j = job;
   j.rgba = j.depth = j.value = nullptr;
   CVX_TRY(detail::raycastResident(*frames_, j));
   return static_cast<const float*>(frames_->out.rgba.p);
+}
+
+Result<const float*> CudaBackend::raycastOnDevice(const RaycastJob& job) {
+  std::lock_guard lock(frameMutex_);
+  return deviceFrameLocked(job);
+}
+
+Status CudaBackend::withDeviceFrame(const RaycastJob& job, const DeviceFrameUse& use) {
+  std::lock_guard lock(frameMutex_);
+  auto frame = deviceFrameLocked(job);
+  if (!frame) return frame.error();
+  return use(*frame);
 }
 
 Status CudaBackend::synchronize() {

@@ -2,7 +2,8 @@
 // OpenGL interop (cuda/gl): in a headless EGL context, CUDA renders a phantom and writes the frame
 // into a GL texture; the texture read back (glGetTexImage) equals, byte for byte, the same frame
 // copied to the host and mapped with hd::displayByte. The same through the host path, and again
-// after the context is destroyed and a new one made (a QOpenGLWidget recreating its context).
+// after the context is destroyed and a new one made (a QOpenGLWidget recreating its context), and
+// through Backend::withDeviceFrame (the 3D view's path: VolumeRenderer::drawOnDevice).
 // Skips without a device; fails with CVX_REQUIRE_CUDA=1, also when EGL cannot make a context.
 #include <GL/gl.h>
 
@@ -102,16 +103,25 @@ size_t differing(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
   return n + (a.size() > b.size() ? a.size() - b.size() : b.size() - a.size());
 }
 
-void writeAndCompare(cvx::cuda::CudaBackend& gpu, Frame& f, bool interop) {
+// viaBackend: the 3D view's path, the frame handed over by Backend::withDeviceFrame (the view
+// writes it inside `use`, while no other frame can replace it), not raycastOnDevice's pointer.
+void writeAndCompare(cvx::cuda::CudaBackend& gpu, Frame& f, bool interop, bool viaBackend = false) {
   const GLuint tex = newTexture();
   cvx::cuda::GlTarget target;
   ASSERT_TRUE(target.attach(tex, kW, kH, interop).ok());
   // The NVIDIA EGL context registers; the host path is only for contexts that cannot.
   ASSERT_EQ(target.interop(), interop) << target.why();
-  auto image = gpu.raycastOnDevice(f.job);
-  ASSERT_TRUE(image.ok()) << image.error().str();
-  const cvx::Status st = target.write(*image);
-  ASSERT_TRUE(st.ok()) << st.error().str();
+  if (viaBackend) {
+    cvx::Backend& backend = gpu;
+    const cvx::Status st =
+        backend.withDeviceFrame(f.job, [&](const float* deviceRgba) { return target.write(deviceRgba); });
+    ASSERT_TRUE(st.ok()) << st.error().str();
+  } else {
+    auto image = gpu.raycastOnDevice(f.job);
+    ASSERT_TRUE(image.ok()) << image.error().str();
+    const cvx::Status st = target.write(*image);
+    ASSERT_TRUE(st.ok()) << st.error().str();
+  }
   const std::vector<uint8_t> got = readBack(tex);
   EXPECT_EQ(differing(got, f.expected), 0u) << (interop ? "interop" : "host path");
   target.detach();
@@ -131,6 +141,7 @@ TEST(CudaGlInterop, TextureReadBackEqualsTheCudaImage) {
     makeFrame(*gpu, f);
     writeAndCompare(*gpu, f, true);
     writeAndCompare(*gpu, f, false);
+    writeAndCompare(*gpu, f, true, true);
   }
   // The context is gone; a new one (the widget's recreated context) takes a new registration.
   cvx::test::EglContext again;

@@ -48,7 +48,7 @@ TEST(Fusion3dGui, PetCtInTwoByTwoShowsTheTumourInHotIronOverTheBone) {
   EXPECT_EQ(state.layers()[1].volume->info.modality, "PT");
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
   QTest::qWait(50);
-  const int fused = hotIron(v3d->grab().toImage());
+  const int fused = hotIron(cvx::viewer::grabShown(v3d));
   test::saveTour(&w, "petct_2x2_fused_3d");
   EXPECT_GT(fused, 100) << "the PET's hot spots are not in the 3D view";
 
@@ -62,13 +62,13 @@ TEST(Fusion3dGui, PetCtInTwoByTwoShowsTheTumourInHotIronOverTheBone) {
   EXPECT_EQ(state.fusedLayer3d(), -1);
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
   QTest::qWait(50);
-  const int alone = hotIron(v3d->grab().toImage());
+  const int alone = hotIron(cvx::viewer::grabShown(v3d));
   EXPECT_LT(alone, fused / 10) << "hot iron without the PET";
   fuse->trigger();  // back on
   EXPECT_TRUE(state.fusion3d());
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
   QTest::qWait(50);
-  EXPECT_EQ(hotIron(v3d->grab().toImage()), fused);
+  EXPECT_EQ(hotIron(cvx::viewer::grabShown(v3d)), fused);
   state.setLayerVisible(1, false);  // a hidden layer is not fused
   EXPECT_EQ(state.fusedLayer3d(), -1);
 }

@@ -17,6 +17,8 @@
 #include <QTest>
 #include <QWidget>
 
+#include "grab_shown.h"
+
 namespace cvx::test {
 
 inline void configureGuiApplication() {
@@ -58,7 +60,7 @@ inline void saveTour(QWidget* w, const std::string& name) {
   const QString out = QString(outEnv ? outEnv : "/tmp/cvx-gui-out");
   QDir().mkpath(out);
   QApplication::processEvents();
-  w->grab().save(out + "/tour_" + QString::fromStdString(name) + ".png");
+  cvx::viewer::grabShown(w).save(out + "/tour_" + QString::fromStdString(name) + ".png");
 }
 
 // A widget's pixels against tests/gui/baselines/<name>.png. Tolerance (stated in docs/testing.md):
@@ -68,7 +70,7 @@ inline void saveTour(QWidget* w, const std::string& name) {
 // failing baseline's new image is written to $CVX_GUI_OUT (default /tmp/cvx-gui-out) to be looked at;
 // CVX_UPDATE_BASELINES=1 writes it into the source tree instead (commit it only after looking).
 inline void expectMatchesBaseline(QWidget* w, const std::string& name) {
-  const QImage got = w->grab().toImage().convertToFormat(QImage::Format_RGB32);
+  const QImage got = cvx::viewer::grabShown(w).convertToFormat(QImage::Format_RGB32);
   const QString source = QString(CVX_SOURCE_DIR) + "/tests/gui/baselines/" + QString::fromStdString(name) + ".png";
   const char* outEnv = std::getenv("CVX_GUI_OUT");
   const QString out = QString(outEnv ? outEnv : "/tmp/cvx-gui-out");

@@ -76,7 +76,7 @@ TEST(PickCropGui, ClickPicksBoneOnTheCtAndCropHandlesCutTheVolume) {
   ASSERT_EQ(w.state().preset3d(), "ct-bone");
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
   QTest::qWait(50);
-  const QImage front = v3d->grab().toImage();
+  const QImage front = cvx::viewer::grabShown(v3d);
   const auto& volume = *w.state().layers().front().volume;
 
   // A click on bone: the cursor moves onto bone.
@@ -145,7 +145,7 @@ TEST(PickCropGui, ClickPicksBoneOnTheCtAndCropHandlesCutTheVolume) {
   EXPECT_EQ(w.state().camera3d().azimuthDeg, 0);  // a handle drag does not rotate
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
   QTest::qWait(50);
-  const QImage cropped = v3d->grab().toImage();
+  const QImage cropped = cvx::viewer::grabShown(v3d);
   EXPECT_NE(cropped, front);
   // Right of everything the cropped box projects to (its corners, drawn edges included) the bone is
   // gone; left of its cut face's centre it stays.

@@ -67,7 +67,7 @@ TEST(SegSurfacesGui, ABallSegmentIsASurfaceInThe3dViewThatPicksAndHides) {
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 120000));
   QTest::qWait(50);
   QPoint at;
-  const QImage shown = v3d->grab().toImage();
+  const QImage shown = cvx::viewer::grabShown(v3d);
   test::saveTour(v3d, "seg_surfaces_3d");
   const int green = greens(shown, &at);
   // The ball's disc is about pi (45 mm / ~2 mm per pixel)^2 = 1600 pixels; the sternum and ribs in
@@ -84,5 +84,5 @@ TEST(SegSurfacesGui, ABallSegmentIsASurfaceInThe3dViewThatPicksAndHides) {
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
   QTest::qWait(50);
   // What stays green is the crosshair's few pixels.
-  EXPECT_LT(greens(v3d->grab().toImage()), green / 10) << "a hidden segment is not drawn in 3D";
+  EXPECT_LT(greens(cvx::viewer::grabShown(v3d)), green / 10) << "a hidden segment is not drawn in 3D";
 }

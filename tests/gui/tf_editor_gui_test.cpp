@@ -86,7 +86,7 @@ TEST(TfEditorGui, DragAddAndRemovePointsEditTheCtBoneRenderingLive) {
 
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
   QTest::qWait(50);
-  const QImage before = v3d->grab().toImage();
+  const QImage before = cvx::viewer::grabShown(v3d);
   test::saveTour(&w, "ct_tf_editor");
 
   // Drag point 2 (300 HU, 0.45) to 250 HU, opacity 0.9: within its neighbours (150, 700).
@@ -110,7 +110,7 @@ TEST(TfEditorGui, DragAddAndRemovePointsEditTheCtBoneRenderingLive) {
   // The 3D view draws the edit: more bone-like tissue, a different picture.
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
   QTest::qWait(50);
-  const QImage after = v3d->grab().toImage();
+  const QImage after = cvx::viewer::grabShown(v3d);
   test::saveTour(&w, "ct_tf_editor_edited");
   EXPECT_GT(differing(before, after), before.width() * int64_t{before.height()} / 100);
 
@@ -177,7 +177,7 @@ TEST(TfEditorGui, DragAddAndRemovePointsEditTheCtBoneRenderingLive) {
   EXPECT_EQ(ed->edit().points()[2].value, 300);
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
   QTest::qWait(50);
-  EXPECT_LT(differing(before, v3d->grab().toImage()), before.width() * int64_t{before.height()} / 1000);
+  EXPECT_LT(differing(before, cvx::viewer::grabShown(v3d)), before.width() * int64_t{before.height()} / 1000);
 }
 
 // "Save as preset...": an edit saved under a title of the user's becomes a preset of their own, in
@@ -209,7 +209,7 @@ TEST(TfEditorGui, SaveAsPresetKeepsAnEditAsTheUsersOwnPreset) {
     const std::vector<TfPoint> points = w.state().editedPreset3d()->points;
     ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
     QTest::qWait(50);
-    const QImage edited = v3d->grab().toImage();
+    const QImage edited = cvx::viewer::grabShown(v3d);
 
     // The button asks for a title (its dialog answered here), saves and chooses the new preset.
     bool dialogSeen = false;
@@ -243,7 +243,7 @@ TEST(TfEditorGui, SaveAsPresetKeepsAnEditAsTheUsersOwnPreset) {
     QTest::qWait(50);
     // Below the title line (it reads the preset's title: "CT bone (edited)", then the one given).
     const QRect body(0, 40, edited.width(), edited.height() - 40);
-    EXPECT_LT(differing(edited.copy(body), v3d->grab().toImage().copy(body)), body.width() * int64_t{body.height()} / 1000);
+    EXPECT_LT(differing(edited.copy(body), cvx::viewer::grabShown(v3d).copy(body)), body.width() * int64_t{body.height()} / 1000);
     // A title without a letter or digit is refused in the editor, and nothing changes.
     EXPECT_FALSE(ed->saveAsPreset("  ?!  ").ok());
     EXPECT_EQ(w.state().preset3d(), "bone-bright-ribs");

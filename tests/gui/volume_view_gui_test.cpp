@@ -50,7 +50,7 @@ TEST(VolumeViewGui, CtBoneRenderingBesideTheMprRotatesAndKeepsTheCrosshairInStep
   EXPECT_EQ(box->currentText(), "ct-bone");
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
   QTest::qWait(50);
-  const QImage front = v3d->grab().toImage();
+  const QImage front = cvx::viewer::grabShown(v3d);
   // Bone: ivory pixels (red >= green >= blue, bright), a good part of the view.
   int bone = 0;
   for (int y = 0; y < front.height(); ++y)
@@ -77,7 +77,7 @@ TEST(VolumeViewGui, CtBoneRenderingBesideTheMprRotatesAndKeepsTheCrosshairInStep
   ASSERT_TRUE(at.has_value());
   EXPECT_LT((*at)[0], v3d->width() / 2.0 - 20);  // right: the image's left; superior: up
   EXPECT_LT((*at)[1], v3d->height() / 2.0 - 20);
-  EXPECT_GE(greenNear(v3d->grab().toImage(), (*at)[0], (*at)[1]), 8);
+  EXPECT_GE(greenNear(cvx::viewer::grabShown(v3d), (*at)[0], (*at)[1]), 8);
 
   // A drag to the right by 100 px turns the camera 50 degrees round the patient.
   const QPoint c(v3d->width() / 2, v3d->height() / 2);
@@ -87,7 +87,7 @@ TEST(VolumeViewGui, CtBoneRenderingBesideTheMprRotatesAndKeepsTheCrosshairInStep
   QTest::mouseRelease(v3d, Qt::LeftButton, Qt::NoModifier, c + QPoint(100, 0));
   EXPECT_NEAR(w.state().camera3d().azimuthDeg, 310, 1e-9);
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
-  EXPECT_NE(v3d->grab().toImage(), front);
+  EXPECT_NE(cvx::viewer::grabShown(v3d), front);
 
   // The key P looks from behind: the camera preset.
   v3d->setFocus();
@@ -99,7 +99,7 @@ TEST(VolumeViewGui, CtBoneRenderingBesideTheMprRotatesAndKeepsTheCrosshairInStep
   box->textActivated("mip");
   EXPECT_EQ(w.state().preset3d(), "mip");
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
-  const QImage mip = v3d->grab().toImage();
+  const QImage mip = cvx::viewer::grabShown(v3d);
   int grey = 0, drawn = 0;
   for (int y = 40; y < mip.height(); ++y)  // below the corner text
     for (int x = 0; x < mip.width(); ++x) {

@@ -174,7 +174,7 @@ TEST(Workstation, ImportFindOpenScrollWindowMeasureAndChangeLayout) {
     // Scroll: a key, the wheel and a page move the axial plane by the files' slice step.
     auto* axial = w.viewports()->views()[0];
     axial->setFocus();
-    const QImage before = axial->grab().toImage();
+    const QImage before = cvx::viewer::grabShown(axial);
     const double z0 = state.cursor().z;
     QTest::keyClick(axial, Qt::Key_Up);
     EXPECT_NEAR(state.cursor().z - z0, ct.sliceStep, 1e-3);
@@ -185,19 +185,19 @@ TEST(Workstation, ImportFindOpenScrollWindowMeasureAndChangeLayout) {
     QTest::keyClick(axial, Qt::Key_PageDown);
     EXPECT_NEAR(state.cursor().z - z0, -8 * ct.sliceStep, 1e-3);
     QTest::qWait(50);
-    EXPECT_NE(axial->grab().toImage(), before);  // another slice is drawn
+    EXPECT_NE(cvx::viewer::grabShown(axial), before);  // another slice is drawn
 
     // Window: a 40-pixel drag to the right widens the window by 40 * W / 256 (the documented drag).
     const double w0 = state.layers()[0].mapping.width, c0 = state.layers()[0].mapping.center;
     const QPoint mid = axial->rect().center();
-    const QImage beforeWindow = axial->grab().toImage();
+    const QImage beforeWindow = cvx::viewer::grabShown(axial);
     QTest::mousePress(axial, Qt::LeftButton, {}, mid);
     QTest::mouseMove(axial, mid + QPoint(40, 0));
     QTest::mouseRelease(axial, Qt::LeftButton, {}, mid + QPoint(40, 0));
     EXPECT_NEAR(state.layers()[0].mapping.width, w0 + 40 * w0 / 256, 1e-9);
     EXPECT_NEAR(state.layers()[0].mapping.center, c0, 1e-9);
     QTest::qWait(50);
-    EXPECT_NE(axial->grab().toImage(), beforeWindow);
+    EXPECT_NE(cvx::viewer::grabShown(axial), beforeWindow);
 
     // Measure: a distance between two voxel centres, 100 columns and 80 rows apart, equals
     // sqrt((100 * column spacing)^2 + (80 * row spacing)^2) within half a voxel.
@@ -225,7 +225,7 @@ TEST(Workstation, ImportFindOpenScrollWindowMeasureAndChangeLayout) {
     EXPECT_EQ(result.value().unit, "mm");
     // Its line is drawn: the pixel halfway between the ends is the measurement colour (cyan/orange).
     QTest::qWait(50);
-    const QColor onLine = axial->grab().toImage().pixelColor((qa + qb) / 2);
+    const QColor onLine = cvx::viewer::grabShown(axial).pixelColor((qa + qb) / 2);
     EXPECT_TRUE(onLine.blue() > 200 || onLine.red() > 200) << onLine.name().toStdString();
     trigger(w, "toolsToolbar", "undo");
     EXPECT_TRUE(set->all().empty());

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "main_window.h"
+#include "grab_shown.h"
 #include "seg_editing.h"
 #include "seg_panel.h"
 
@@ -371,7 +372,7 @@ void MainWindow::saveScreenshotWhenRefined(bool ok, int waitedMs) {
     QTimer::singleShot(100, this, [this, ok, waitedMs] { saveScreenshotWhenRefined(ok, waitedMs + 100); });
     return;
   }
-  const bool saved = grab().save(screenshotPath_, "PNG");
+  const bool saved = grabShown(this).save(screenshotPath_, "PNG");
   if (!saved) std::fprintf(stderr, "viewer.screenshot_failed: cannot write %s\n", screenshotPath_.toLocal8Bit().constData());
   QApplication::exit(ok && saved ? 0 : 1);
 }

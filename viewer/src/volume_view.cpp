@@ -36,10 +36,12 @@ QImage toQImage(const view::RgbaImage& im) {
       .copy();
 }
 
+bool isCode(const Status& st, const char* code) { return !st.ok() && st.error().code == code; }
+
 }  // namespace
 
 VolumeView::VolumeView(view::ViewerState& state, ViewTools& tools, QWidget* parent)
-    : QWidget(parent), state_(state), tools_(tools) {
+    : QOpenGLWidget(parent), state_(state), tools_(tools) {
   setMinimumSize(200, 200);
   setFocusPolicy(Qt::StrongFocus);
   refine_ = new QTimer(this);
@@ -82,6 +84,23 @@ void VolumeView::pollSurfaces() {
 
 VolumeView::~VolumeView() {
   if (worker_.joinable()) worker_.join();
+  releaseGl();
+}
+
+void VolumeView::initializeGL() {
+  textures_.create();
+  // Undocking or full screen recreates the context: the textures and the device's registration go
+  // with the old one, and the pictures are drawn or uploaded again into the new one.
+  connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, &VolumeView::releaseGl, Qt::UniqueConnection);
+  fineUpload_ = !fineImage_.isNull();
+  shownGeneration_ = 0;  // the preview texture is new
+}
+
+void VolumeView::releaseGl() {
+  if (!textures_.created() || !context()) return;
+  makeCurrent();
+  textures_.destroy();
+  doneCurrent();
 }
 
 void VolumeView::invalidate() {
@@ -134,82 +153,59 @@ std::optional<view::Fused3D> VolumeView::fused() {
 }
 
 void VolumeView::resizeEvent(QResizeEvent* e) {
-  QWidget::resizeEvent(e);
+  QOpenGLWidget::resizeEvent(e);
   changed();
 }
 
-void VolumeView::paintEvent(QPaintEvent*) {
+void VolumeView::drawPreview() {
+  // Out of date: a coarse picture now, the fine one once the camera rests.
+  const view::Camera3DView cam = state_.camera3d();
+  const auto& volume = state_.layers().front().volume;
+  view::Quality3D q;
+  const Vec3 s = volume->geometry.spacingMm;
+  q.stepMm = std::min({s.x, s.y, s.z});
+  coarse_.setMeshes(surfaces_.meshes(state_));
+  coarse_.setFused(fused());
+  const int w = std::max(1, width() / kCoarse), h = std::max(1, height() / kCoarse);
+  Status st = makeError("render.no_device_frame", "host memory");
+  if (DeviceTexture* device = coarse_.onDevice() ? textures_.devicePreview(w, h) : nullptr) {
+    st = coarse_.drawOnDevice(volume, state_.phase(), preset_, cam, w, h, q, state_.crop3d(),
+                              [device](const float* frame) { return device->write(frame); });
+    if (isCode(st, "render.gl_error")) textures_.dropDevice(st.error().str());
+  }
+  if (!isCode(st, "render.no_device_frame") && !isCode(st, "render.gl_error")) {
+    if (!st.ok()) error_ = QString::fromStdString(st.error().str());
+  } else if (auto im = coarse_.draw(volume, state_.phase(), preset_, cam, w, h, q, state_.crop3d())) {
+    textures_.upload(ViewTextures::kPreview, (*im)->width, (*im)->height, (*im)->pixels.data());
+    st = {};
+  } else {
+    error_ = QString::fromStdString(im.error().str());
+  }
+  if (!st.ok()) return;
+  shownGeneration_ = generation_;
+  shownFine_ = false;
+  refine_->start(kRefineDelayMs);
+}
+
+void VolumeView::paintGL() {
+  // The textures with OpenGL between the painter's native-painting brackets (its engine restores its
+  // state after them), then the overlays with the painter.
   QPainter p(this);
-  p.fillRect(rect(), Qt::black);
-  if (state_.layers().empty()) {
-    p.setPen(Qt::gray);
-    p.drawText(rect(), Qt::AlignCenter, tr("No series"));
-    return;
-  }
-  if (shownGeneration_ != generation_ && loadPreset()) {
-    // Out of date: a coarse picture now, the fine one once the camera rests.
-    const view::Camera3DView cam = state_.camera3d();
-    const auto& volume = state_.layers().front().volume;
-    view::Quality3D q;
-    const Vec3 s = volume->geometry.spacingMm;
-    q.stepMm = std::min({s.x, s.y, s.z});
-    coarse_.setMeshes(surfaces_.meshes(state_));
-    coarse_.setFused(fused());
-    auto im = coarse_.draw(volume, state_.phase(), preset_, cam, std::max(1, width() / kCoarse),
-                           std::max(1, height() / kCoarse), q, state_.crop3d());
-    if (im) {
-      image_ = toQImage(**im);
-      shownGeneration_ = generation_;
-      shownFine_ = false;
-      refine_->start(kRefineDelayMs);
-    } else {
-      error_ = QString::fromStdString(im.error().str());
+  p.beginNativePainting();
+  textures_.clear();
+  if (!state_.layers().empty()) {
+    if (shownGeneration_ != generation_ && loadPreset()) drawPreview();
+    if (fineUpload_) {
+      textures_.upload(ViewTextures::kFine, fineImage_.width(), fineImage_.height(), fineImage_.constBits());
+      fineUpload_ = false;
     }
+    const qreal dpr = devicePixelRatioF();
+    if (error_.isEmpty() && shownGeneration_ != 0)
+      textures_.draw(shownFine_ ? ViewTextures::kFine : ViewTextures::kPreview, static_cast<int>(width() * dpr),
+                     static_cast<int>(height() * dpr));
   }
-  if (!error_.isEmpty()) {
-    p.setPen(Qt::red);
-    p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap, error_);
-    return;
-  }
-  p.setRenderHint(QPainter::SmoothPixmapTransform, true);
-  p.drawImage(rect(), image_);
-  drawCursor(p);
-  drawMarker(p);
-  if (state_.crop3d().shown) drawCrop(p);
-  lasso_.paint(p);
-  if (!pickText_.isEmpty()) {
-    p.setPen(QColor(200, 200, 200));
-    p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignRight | Qt::AlignBottom, pickText_);
-  }
-  // A GPU fault: the CPU draws from now on, and the user is told why (fine_ is read when idle).
-  std::string note = !busy_ && !fine_.backendNote().empty() ? fine_.backendNote() : coarse_.backendNote();
-  // A layer that cannot be fused: the volume is drawn alone, and the user is told why.
-  const bool fusing = state_.fusedLayer3d() >= 0;
-  const std::string fusedNote =
-      !fusing ? std::string() : (!fusedPreset_ ? "3D fusion off: " + fusedPreset_.error().str() : coarse_.fusedNote());
-  if (!fusedNote.empty()) note = note.empty() ? fusedNote : note + "\n" + fusedNote;
-  if (!note.empty()) {
-    p.setPen(QColor(255, 160, 0));
-    p.drawText(rect().adjusted(6, 4, -6, -22), Qt::AlignLeft | Qt::AlignBottom | Qt::TextWordWrap,
-               QString::fromStdString(note));
-  }
-  if (surfaces_.building() || !surfaces_.error().empty()) {  // bottom left: the segments' surfaces
-    p.setPen(surfaces_.building() ? QColor(200, 200, 200) : QColor(255, 160, 0));
-    p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignLeft | Qt::AlignBottom,
-               surfaces_.building() ? tr("building surfaces...")
-                                    : tr("surfaces: %1").arg(QString::fromStdString(surfaces_.error())));
-  }
-  p.setPen(QColor(200, 200, 200));
-  const view::Camera3DView& c = state_.camera3d();
-  p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignLeft | Qt::AlignTop,
-             QString("3D  %1%2\naz %3  el %4%5")
-                 .arg(QString::fromStdString(preset_.title.empty() ? presetName_ : preset_.title))
-                 .arg(fusing && fusedNote.empty() && fusedPreset_ && !preset_.mip
-                          ? " + " + QString::fromStdString(fusedPreset_->title)
-                          : QString())
-                 .arg(c.azimuthDeg, 0, 'f', 0)
-                 .arg(c.elevationDeg, 0, 'f', 0)
-                 .arg(shownFine_ ? "" : "  (preview)"));
+  p.endNativePainting();
+  paintOverlay(p);
 }
 
 void VolumeView::pickAt(QPoint at) {
@@ -249,7 +245,7 @@ void VolumeView::keyPressEvent(QKeyEvent* e) {
     e->accept();
     return;
   }
-  QWidget::keyPressEvent(e);
+  QOpenGLWidget::keyPressEvent(e);
 }
 
 void VolumeView::startFine() {
@@ -276,7 +272,8 @@ void VolumeView::startFine() {
           if (!self) return;
           self->busy_ = false;
           if (!image.isNull() && generation == self->generation_) {
-            self->image_ = image;
+            self->fineImage_ = image;
+            self->fineUpload_ = true;
             self->shownGeneration_ = generation;
             self->shownFine_ = true;
             self->update();

@@ -11,6 +11,10 @@
 // PET/CT, the PET is drawn in the same pass (ViewerState::fusedLayer3d); the key F turns it off/on. With
 // the Scissors tool, a left drag draws a lasso that cuts the active segment through the volume
 // (SegEditing::scissors: erase inside; with Shift, keep inside) instead of rotating.
+// The pictures are OpenGL textures (view_textures.h): a GPU writes the preview straight into its
+// texture where the app gives a DeviceTexture factory (cuda::GlTarget); otherwise, and for the
+// full-resolution image (rendered on the worker, where the context is not current), the bytes are
+// uploaded. The overlays are painted over them with QPainter.
 #pragma once
 #include <atomic>
 #include <optional>
@@ -19,6 +23,7 @@
 #include <vector>
 
 #include <QImage>
+#include <QOpenGLWidget>
 #include <QPoint>
 #include <QPointF>
 #include <QString>
@@ -29,13 +34,14 @@
 #include <cvx/viewstate/state.h>
 
 #include "lasso.h"
+#include "view_textures.h"
 #include "view_tools.h"
 
 class QTimer;
 
 namespace cvx::viewer {
 
-class VolumeView : public QWidget {
+class VolumeView : public QOpenGLWidget {
   Q_OBJECT
  public:
   VolumeView(view::ViewerState& state, ViewTools& tools, QWidget* parent = nullptr);
@@ -49,7 +55,8 @@ class VolumeView : public QWidget {
   QString pickText() const { return pickText_; }
 
  protected:
-  void paintEvent(QPaintEvent* event) override;
+  void initializeGL() override;
+  void paintGL() override;
   void resizeEvent(QResizeEvent* event) override;
   void wheelEvent(QWheelEvent* event) override;
   void mousePressEvent(QMouseEvent* event) override;
@@ -59,6 +66,9 @@ class VolumeView : public QWidget {
 
  private:
   void changed();     // the picture is out of date: a coarse one at the next paint, a fine one later
+  void drawPreview();  // the coarse picture into the preview texture (the device's, else uploaded)
+  void releaseGl();    // the context goes: its textures and the device's registration
+  void paintOverlay(class QPainter& p);  // text, crosshair, marker, crop box, lasso
   void startFine();   // the full-resolution render on the worker
   bool loadPreset();  // the state's preset, cached by name; false (and error_) when it cannot be read
   // The layer fused over the reference in 3D (ViewerState::fusedLayer3d) with its modality's
@@ -85,7 +95,9 @@ class VolumeView : public QWidget {
   std::string presetName_;
   std::string fusedPresetName_;
   Result<view::TransferPreset> fusedPreset_ = view::TransferPreset{};
-  QImage image_;
+  ViewTextures textures_;  // with the context current only
+  QImage fineImage_;       // the full-resolution picture, kept to upload again into a new context
+  bool fineUpload_ = false;  // fineImage_ is not in its texture yet
   uint64_t generation_ = 1, shownGeneration_ = 0;
   bool shownFine_ = false;
   std::thread worker_;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The 3D view's overlays drawn over the rendering: the MPR cursor projected, the orientation
-// marker and the crop box with its face handles (volume_view.h).
+// The 3D view's overlays painted over the rendering: the MPR cursor projected, the orientation
+// marker, the crop box with its face handles, and the view's text (volume_view.h).
 #include <QPainter>
 
 #include <array>
@@ -13,6 +13,57 @@
 #include "volume_view.h"
 
 namespace cvx::viewer {
+
+void VolumeView::paintOverlay(QPainter& p) {
+  if (state_.layers().empty()) {
+    p.setPen(Qt::gray);
+    p.drawText(rect(), Qt::AlignCenter, tr("No series"));
+    return;
+  }
+  if (!error_.isEmpty()) {
+    p.setPen(Qt::red);
+    p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap, error_);
+    return;
+  }
+  drawCursor(p);
+  drawMarker(p);
+  if (state_.crop3d().shown) drawCrop(p);
+  lasso_.paint(p);
+  if (!pickText_.isEmpty()) {
+    p.setPen(QColor(200, 200, 200));
+    p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignRight | Qt::AlignBottom, pickText_);
+  }
+  // A GPU fault: the CPU draws from now on, and the user is told why (fine_ is read when idle).
+  std::string note = !busy_ && !fine_.backendNote().empty() ? fine_.backendNote() : coarse_.backendNote();
+  if (!textures_.note().empty()) note = note.empty() ? textures_.note() : note + "\n" + textures_.note();
+  // A layer that cannot be fused: the volume is drawn alone, and the user is told why.
+  const bool fusing = state_.fusedLayer3d() >= 0;
+  const std::string fusedNote =
+      !fusing ? std::string() : (!fusedPreset_ ? "3D fusion off: " + fusedPreset_.error().str() : coarse_.fusedNote());
+  if (!fusedNote.empty()) note = note.empty() ? fusedNote : note + "\n" + fusedNote;
+  if (!note.empty()) {
+    p.setPen(QColor(255, 160, 0));
+    p.drawText(rect().adjusted(6, 4, -6, -22), Qt::AlignLeft | Qt::AlignBottom | Qt::TextWordWrap,
+               QString::fromStdString(note));
+  }
+  if (surfaces_.building() || !surfaces_.error().empty()) {  // bottom left: the segments' surfaces
+    p.setPen(surfaces_.building() ? QColor(200, 200, 200) : QColor(255, 160, 0));
+    p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignLeft | Qt::AlignBottom,
+               surfaces_.building() ? tr("building surfaces...")
+                                    : tr("surfaces: %1").arg(QString::fromStdString(surfaces_.error())));
+  }
+  p.setPen(QColor(200, 200, 200));
+  const view::Camera3DView& c = state_.camera3d();
+  p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignLeft | Qt::AlignTop,
+             QString("3D  %1%2\naz %3  el %4%5")
+                 .arg(QString::fromStdString(preset_.title.empty() ? presetName_ : preset_.title))
+                 .arg(fusing && fusedNote.empty() && fusedPreset_ && !preset_.mip
+                          ? " + " + QString::fromStdString(fusedPreset_->title)
+                          : QString())
+                 .arg(c.azimuthDeg, 0, 'f', 0)
+                 .arg(c.elevationDeg, 0, 'f', 0)
+                 .arg(shownFine_ ? "" : "  (preview)"));
+}
 
 void VolumeView::drawCursor(QPainter& p) {
   const auto& volume = state_.layers().front().volume;

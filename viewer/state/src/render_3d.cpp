@@ -130,20 +130,20 @@ Result<std::shared_ptr<Backend>> VolumeRenderer::chooseBackend() {
   return std::shared_ptr<Backend>(std::move(*chosen));
 }
 
-Status VolumeRenderer::cast(const RaycastJob& job) {
+Status VolumeRenderer::onBackend(const std::function<Status(Backend&)>& run) {
   if (!backend_) {
     auto chosen = chooseBackend();
     if (!chosen) return chosen.error();
     backend_ = std::move(*chosen);
   }
-  const Status st = backend_->raycast(job);
+  const Status st = run(*backend_);
   if (st.ok() || st.error().code.rfind("cuda.", 0) != 0) return st;
   // A CUDA fault may poison the context: the CPU from now on, and the user is told why.
   backendNote_ = "3D rendering moved to the CPU: " + st.error().str();
   log::warn(backendNote_);
   BackendRegistry::global().markUnusable(backend_->name(), st.error().str());
   backend_ = std::make_shared<render::CpuBackend>();
-  return backend_->raycast(job);
+  return run(*backend_);
 }
 
 Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase, const TransferPreset& preset) {
@@ -228,9 +228,10 @@ hd::RaycastParams VolumeRenderer::params(const TransferPreset& preset, const Cam
   return p;
 }
 
-Result<const RgbaImage*> VolumeRenderer::draw(std::shared_ptr<const Volume> v, int phase, const TransferPreset& preset,
-                                              const Camera3DView& camera, int width, int height, const Quality3D& q,
-                                              const CropBox3D& crop) {
+Result<RaycastJob> VolumeRenderer::frameJob(const std::shared_ptr<const Volume>& v, int phase,
+                                            const TransferPreset& preset, const Camera3DView& camera, int width,
+                                            int height, const Quality3D& q, const CropBox3D& crop,
+                                            const std::vector<const Mesh*>& meshes) {
   if (!v || width <= 0 || height <= 0 || width > 16384 || height > 16384 || phase < 0 || phase >= v->dims()[3])
     return makeError("render.bad_request", "no volume, a phase out of range or a size outside 1..16384");
   CVX_TRY(prepare(v, phase, preset));
@@ -238,7 +239,6 @@ Result<const RgbaImage*> VolumeRenderer::draw(std::shared_ptr<const Volume> v, i
   const size_t n = static_cast<size_t>(width) * static_cast<size_t>(height);
   rgba_.resize(4 * n);
   depth_.resize(n);
-  const std::vector<const Mesh*> meshes = meshList();
   if (!meshes.empty()) {
     meshRgba_.resize(4 * n);
     meshDepth_.resize(n);
@@ -273,16 +273,36 @@ Result<const RgbaImage*> VolumeRenderer::draw(std::shared_ptr<const Volume> v, i
   }
   job.params = p, job.tf = table_.view();
   job.width = width, job.height = height, job.rgba = rgba_.data(), job.depth = depth_.data();
-  CVX_TRY(cast(job));
+  return job;
+}
+
+Result<const RgbaImage*> VolumeRenderer::draw(std::shared_ptr<const Volume> v, int phase, const TransferPreset& preset,
+                                              const Camera3DView& camera, int width, int height, const Quality3D& q,
+                                              const CropBox3D& crop) {
+  const std::vector<const Mesh*> meshes = meshList();
+  auto job = frameJob(v, phase, preset, camera, width, height, q, crop, meshes);
+  if (!job) return job.error();
+  CVX_TRY(onBackend([&](Backend& b) { return b.raycast(*job); }));
+  const size_t n = static_cast<size_t>(width) * static_cast<size_t>(height);
   if (!meshes.empty()) render::compositeOverMeshes(rgba_.data(), depth_.data(), meshRgba_.data(), meshDepth_.data(), n);
   // Premultiplied colour over black is the colour itself.
   image_.width = width;
   image_.height = height;
   image_.pixels.resize(n);
   for (size_t i = 0; i < n; ++i)
-    image_.pixels[i] = 0xFF000000u | hd::displayByte(rgba_[4 * i]) | uint32_t{hd::displayByte(rgba_[4 * i + 1])} << 8 |
-                       uint32_t{hd::displayByte(rgba_[4 * i + 2])} << 16;
+    image_.pixels[i] = hd::displayPixel(&rgba_[4 * i]);
   return &image_;
+}
+
+Status VolumeRenderer::drawOnDevice(std::shared_ptr<const Volume> v, int phase, const TransferPreset& preset,
+                                    const Camera3DView& camera, int width, int height, const Quality3D& q,
+                                    const CropBox3D& crop, const Backend::DeviceFrameUse& use) {
+  if (!meshList().empty())
+    return makeError("render.no_device_frame", "segment surfaces are composited with the volume on the host");
+  auto job = frameJob(v, phase, preset, camera, width, height, q, crop, {});
+  if (!job) return job.error();
+  // After a CUDA fault the CPU draws: its render.no_device_frame sends the caller to draw().
+  return onBackend([&](Backend& b) { return b.withDeviceFrame(*job, use); });
 }
 
 std::optional<Vec3> VolumeRenderer::pick(std::shared_ptr<const Volume> v, int phase, const TransferPreset& preset,

@@ -63,6 +63,17 @@ class Backend {
   // Volume rendering (RaycastJob). The request's errors as the CPU's (render.bad_request), and
   // the back end's own (cuda.fault: the caller marks the back end unusable and falls back).
   virtual Status raycast(const RaycastJob& job) = 0;
+  // Volume rendering with the image left where the back end drew it, for a display that reads it
+  // there (the 3D view's OpenGL texture written by CUDA: cuda::GlTarget): `use` is called with the
+  // width x height premultiplied float RGBA in the back end's device memory, row 0 the image's
+  // top (job.rgba, depth and value are ignored), while no other frame of this back end can run;
+  // its Status is returned. render.no_device_frame (the default): the back end draws into host
+  // memory only, through raycast().
+  using DeviceFrameUse = std::function<Status(const float* deviceRgba)>;
+  virtual Status withDeviceFrame(const RaycastJob& job, const DeviceFrameUse& use) {
+    (void)job, (void)use;
+    return makeError("render.no_device_frame", name() + " draws into host memory only");
+  }
 };
 
 struct BackendEntry {

@@ -39,12 +39,16 @@ class CudaBackend final : public Backend {
   // height premultiplied float RGBA, row 0 the image's top, valid until the next frame of this back
   // end (for cuda::GlTarget::write: the 3D view's texture without a host round trip).
   Result<const float*> raycastOnDevice(const RaycastJob& job);
+  // Backend::withDeviceFrame: raycastOnDevice's image given to `use` under the frame lock, so that
+  // no frame of another thread (the 3D view's worker) replaces it while `use` reads it.
+  Status withDeviceFrame(const RaycastJob& job, const DeviceFrameUse& use) override;
   // Waits until the device has finished this process's work (a frame of raycastOnDevice, for
   // timing it). cuda.fault on a CUDA error.
   Status synchronize();
 
  private:
   explicit CudaBackend(DeviceInfo info);
+  Result<const float*> deviceFrameLocked(const RaycastJob& job);  // raycastOnDevice with frameMutex_ held
   struct Buffer {
     void* device = nullptr;
     size_t bytes = 0;

@@ -30,4 +30,11 @@ CVX_HD_INLINE unsigned char displayByte(float x) {
   return y < 0.5f ? 0 : static_cast<unsigned char>(y + 0.5f);
 }
 
+// A premultiplied RGBA pixel over black as the 3D view's bytes R, G, B, 255 in memory order (one
+// little-endian word: R lowest), each channel displayByte.
+CVX_HD_INLINE unsigned int displayPixel(const float* rgba) {
+  return 0xFF000000u | displayByte(rgba[0]) | static_cast<unsigned int>(displayByte(rgba[1])) << 8 |
+         static_cast<unsigned int>(displayByte(rgba[2])) << 16;
+}
+
 }  // namespace cvx::hd

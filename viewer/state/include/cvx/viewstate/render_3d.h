@@ -70,6 +70,14 @@ class VolumeRenderer {
   Result<const RgbaImage*> draw(std::shared_ptr<const Volume> v, int phase, const TransferPreset& preset,
                                 const Camera3DView& camera, int width, int height, const Quality3D& q = {},
                                 const CropBox3D& crop = {});
+  // draw's frame left where the back end drew it (Backend::withDeviceFrame: CUDA's memory), given
+  // to `use` (the 3D view writes it into its OpenGL texture, cuda::GlTarget); use's Status.
+  // render.no_device_frame when the back end draws into host memory only (the CPU, also after a
+  // CUDA fault) or when segment surfaces are drawn (composited on the host): draw() instead.
+  // depth() and rgba() are not filled.
+  Status drawOnDevice(std::shared_ptr<const Volume> v, int phase, const TransferPreset& preset,
+                      const Camera3DView& camera, int width, int height, const Quality3D& q, const CropBox3D& crop,
+                      const Backend::DeviceFrameUse& use);
   // Picking: the first visible point (LPS mm) under pixel (x, y) of a width x height image (the
   // view's pixels at full resolution): that one ray cast with hd::shadePixel and the parameters of
   // a full-resolution draw without jitter, at its depth (composite: where the opacity reaches 0.5;
@@ -94,6 +102,8 @@ class VolumeRenderer {
   // is not the one first chosen (a CUDA fault: the CPU from then on; empty when nothing happened).
   std::string backendName() const { return backend_ ? backend_->name() : std::string(); }
   const std::string& backendNote() const { return backendNote_; }
+  // The back end draws on a device (its frames can stay there: drawOnDevice).
+  bool onDevice() const { return backend_ && backend_->capabilities().gpu; }
   // The registry's choice (core/backend.h; the CPU is always registered): what a renderer draws
   // with unless it is given one. backend.none when nothing is usable.
   static Result<std::shared_ptr<Backend>> chooseBackend();
@@ -114,9 +124,13 @@ class VolumeRenderer {
   std::vector<const Mesh*> meshList() const;  // the non-empty meshes
   hd::RaycastParams params(const TransferPreset& preset, const Camera3DView& camera, int width, int height,
                            const Quality3D& q, const CropBox3D& crop) const;
-  // The job on the back end (chosen on first use); a cuda.* error marks CUDA unusable in the
-  // registry, logs, and draws the job again on the CPU.
-  Status cast(const RaycastJob& job);
+  // run on the back end (chosen on first use); a cuda.* error marks CUDA unusable in the
+  // registry, logs, and runs it again on the CPU.
+  Status onBackend(const std::function<Status(Backend&)>& run);
+  // A draw's checks, tables, meshes (into meshRgba_, meshDepth_) and job, into rgba_ and depth_.
+  Result<RaycastJob> frameJob(const std::shared_ptr<const Volume>& v, int phase, const TransferPreset& preset,
+                              const Camera3DView& camera, int width, int height, const Quality3D& q,
+                              const CropBox3D& crop, const std::vector<const Mesh*>& meshes);
   // The table and brick map are kept while the volume, phase, revision and preset stay the same.
   std::shared_ptr<const Volume> volume_;
   int phase_ = -1;
