@@ -17,6 +17,7 @@
 #include <cvx/viewstate/tf_presets.h>
 
 #include "seg_editing.h"
+#include "volume_canvas.h"
 
 namespace cvx::viewer {
 namespace {
@@ -41,8 +42,12 @@ bool isCode(const Status& st, const char* code) { return !st.ok() && st.error().
 }  // namespace
 
 VolumeView::VolumeView(view::ViewerState& state, ViewTools& tools, QWidget* parent)
-    : QOpenGLWidget(parent), state_(state), tools_(tools) {
+    : QWidget(parent), state_(state), tools_(tools) {
   setMinimumSize(200, 200);
+  if (openGlWorks()) {
+    canvas_ = new VolumeCanvas(this);
+    canvas_->setGeometry(rect());
+  }
   setFocusPolicy(Qt::StrongFocus);
   refine_ = new QTimer(this);
   refine_->setSingleShot(true);
@@ -60,7 +65,7 @@ VolumeView::VolumeView(view::ViewerState& state, ViewTools& tools, QWidget* pare
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
     if (e.what & view::kSegmentation) surfacesDue_->start(kSurfacesDelayMs);
     if (e.what & (view::kView3d | view::kLayers | view::kPhase)) changed();
-    else if (e.what & view::kCursor) update();  // the crosshair moves over the same picture
+    else if (e.what & view::kCursor) redraw();  // the crosshair moves over the same picture
   });
 }
 
@@ -85,22 +90,8 @@ void VolumeView::pollSurfaces() {
 VolumeView::~VolumeView() {
   if (worker_.joinable()) worker_.join();
   releaseGl();
-}
-
-void VolumeView::initializeGL() {
-  textures_.create();
-  // Undocking or full screen recreates the context: the textures and the device's registration go
-  // with the old one, and the pictures are drawn or uploaded again into the new one.
-  connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, &VolumeView::releaseGl, Qt::UniqueConnection);
-  fineUpload_ = !fineImage_.isNull();
-  shownGeneration_ = 0;  // the preview texture is new
-}
-
-void VolumeView::releaseGl() {
-  if (!textures_.created() || !context()) return;
-  makeCurrent();
-  textures_.destroy();
-  doneCurrent();
+  delete canvas_;  // now, while this view can still take its context's aboutToBeDestroyed
+  canvas_ = nullptr;
 }
 
 void VolumeView::invalidate() {
@@ -111,7 +102,7 @@ void VolumeView::invalidate() {
 
 void VolumeView::changed() {
   ++generation_;
-  update();
+  redraw();
 }
 
 bool VolumeView::loadPreset() {
@@ -153,11 +144,12 @@ std::optional<view::Fused3D> VolumeView::fused() {
 }
 
 void VolumeView::resizeEvent(QResizeEvent* e) {
-  QOpenGLWidget::resizeEvent(e);
+  QWidget::resizeEvent(e);
+  if (canvas_) canvas_->setGeometry(rect());
   changed();
 }
 
-void VolumeView::drawPreview() {
+void VolumeView::drawPreview(bool gl) {
   // Out of date: a coarse picture now, the fine one once the camera rests.
   const view::Camera3DView cam = state_.camera3d();
   const auto& volume = state_.layers().front().volume;
@@ -168,7 +160,7 @@ void VolumeView::drawPreview() {
   coarse_.setFused(fused());
   const int w = std::max(1, width() / kCoarse), h = std::max(1, height() / kCoarse);
   Status st = makeError("render.no_device_frame", "host memory");
-  if (DeviceTexture* device = coarse_.onDevice() ? textures_.devicePreview(w, h) : nullptr) {
+  if (DeviceTexture* device = gl && coarse_.onDevice() ? textures_.devicePreview(w, h) : nullptr) {
     st = coarse_.drawOnDevice(volume, state_.phase(), preset_, cam, w, h, q, state_.crop3d(),
                               [device](const float* frame) { return device->write(frame); });
     if (isCode(st, "render.gl_error")) textures_.dropDevice(st.error().str());
@@ -176,7 +168,8 @@ void VolumeView::drawPreview() {
   if (!isCode(st, "render.no_device_frame") && !isCode(st, "render.gl_error")) {
     if (!st.ok()) error_ = QString::fromStdString(st.error().str());
   } else if (auto im = coarse_.draw(volume, state_.phase(), preset_, cam, w, h, q, state_.crop3d())) {
-    textures_.upload(ViewTextures::kPreview, (*im)->width, (*im)->height, (*im)->pixels.data());
+    if (gl) textures_.upload(ViewTextures::kPreview, (*im)->width, (*im)->height, (*im)->pixels.data());
+    else previewImage_ = toQImage(**im);
     st = {};
   } else {
     error_ = QString::fromStdString(im.error().str());
@@ -187,24 +180,17 @@ void VolumeView::drawPreview() {
   refine_->start(kRefineDelayMs);
 }
 
-void VolumeView::paintGL() {
-  // The textures with OpenGL between the painter's native-painting brackets (its engine restores its
-  // state after them), then the overlays with the painter.
+void VolumeView::paintEvent(QPaintEvent*) {
+  if (canvas_) return;  // the canvas covers the view
   QPainter p(this);
-  p.beginNativePainting();
-  textures_.clear();
+  p.fillRect(rect(), Qt::black);
   if (!state_.layers().empty()) {
-    if (shownGeneration_ != generation_ && loadPreset()) drawPreview();
-    if (fineUpload_) {
-      textures_.upload(ViewTextures::kFine, fineImage_.width(), fineImage_.height(), fineImage_.constBits());
-      fineUpload_ = false;
+    if (shownGeneration_ != generation_ && loadPreset()) drawPreview(false);
+    if (error_.isEmpty() && shownGeneration_ != 0) {
+      p.setRenderHint(QPainter::SmoothPixmapTransform, true);
+      p.drawImage(rect(), shownFine_ ? fineImage_ : previewImage_);
     }
-    const qreal dpr = devicePixelRatioF();
-    if (error_.isEmpty() && shownGeneration_ != 0)
-      textures_.draw(shownFine_ ? ViewTextures::kFine : ViewTextures::kPreview, static_cast<int>(width() * dpr),
-                     static_cast<int>(height() * dpr));
   }
-  p.endNativePainting();
   paintOverlay(p);
 }
 
@@ -215,7 +201,7 @@ void VolumeView::pickAt(QPoint at) {
                                    width(), height(), at.x(), at.y(), state_.crop3d());
   if (!picked) {
     pickText_ = tr("nothing under the cursor");
-    update();
+    redraw();
     return;
   }
   pickText_ = tr("picked %1, %2, %3 (LPS mm)")
@@ -223,7 +209,7 @@ void VolumeView::pickAt(QPoint at) {
                   .arg(picked->y, 0, 'f', 1)
                   .arg(picked->z, 0, 'f', 1);
   state_.setCursor(*picked);
-  update();
+  redraw();
 }
 
 void VolumeView::keyPressEvent(QKeyEvent* e) {
@@ -245,7 +231,7 @@ void VolumeView::keyPressEvent(QKeyEvent* e) {
     e->accept();
     return;
   }
-  QOpenGLWidget::keyPressEvent(e);
+  QWidget::keyPressEvent(e);
 }
 
 void VolumeView::startFine() {
@@ -276,7 +262,7 @@ void VolumeView::startFine() {
             self->fineUpload_ = true;
             self->shownGeneration_ = generation;
             self->shownFine_ = true;
-            self->update();
+            self->redraw();
           }
         },
         Qt::QueuedConnection);
@@ -308,7 +294,7 @@ void VolumeView::mousePressEvent(QMouseEvent* e) {
 
 void VolumeView::mouseMoveEvent(QMouseEvent* e) {
   if (lasso_.active()) {
-    if (lasso_.add(e->position())) update();
+    if (lasso_.add(e->position())) redraw();
     return;
   }
   if (!rotating_) return;
@@ -340,7 +326,7 @@ void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
   rotating_ = dragging_ = false;
   if (cropFace_ >= 0) {
     cropFace_ = -1;
-    update();
+    redraw();
     return;  // a click on a handle is no pick
   }
   if (click) pickAt(QPoint(static_cast<int>(std::floor(e->position().x())), static_cast<int>(std::floor(e->position().y()))));
@@ -348,7 +334,7 @@ void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
 
 void VolumeView::cutWithLasso(QPointF end, bool keepInside) {
   const auto pixels = lasso_.finish(end);
-  update();
+  redraw();
   if (state_.layers().empty() || !state_.layers().front().volume) return;
   const Camera3D cam = view::orbitCamera(*state_.layers().front().volume, state_.camera3d());
   const Status st = tools_.editing->scissors(view::scissorsCutOnImage(cam, pixels, width(), height()),

@@ -11,10 +11,13 @@
 // PET/CT, the PET is drawn in the same pass (ViewerState::fusedLayer3d); the key F turns it off/on. With
 // the Scissors tool, a left drag draws a lasso that cuts the active segment through the volume
 // (SegEditing::scissors: erase inside; with Shift, keep inside) instead of rotating.
-// The pictures are OpenGL textures (view_textures.h): a GPU writes the preview straight into its
-// texture where the app gives a DeviceTexture factory (cuda::GlTarget); otherwise, and for the
-// full-resolution image (rendered on the worker, where the context is not current), the bytes are
-// uploaded. The overlays are painted over them with QPainter.
+// Where OpenGL works, the pictures are drawn by a child QOpenGLWidget covering the view (its
+// canvas) as textures (view_textures.h): a GPU writes the preview straight into its texture where
+// the app gives a DeviceTexture factory (cuda::GlTarget); otherwise, and for the full-resolution
+// image (rendered on the worker, where the context is not current), the bytes are uploaded.
+// Without OpenGL (no GLX or EGL: a remote X session, Qt's offscreen platform) there is no canvas,
+// for Qt cannot compose a window holding a QOpenGLWidget there, and the view paints the host
+// images with QPainter. The overlays are painted with QPainter over either.
 #pragma once
 #include <atomic>
 #include <optional>
@@ -23,7 +26,6 @@
 #include <vector>
 
 #include <QImage>
-#include <QOpenGLWidget>
 #include <QPoint>
 #include <QPointF>
 #include <QString>
@@ -37,11 +39,14 @@
 #include "view_textures.h"
 #include "view_tools.h"
 
+class QOpenGLWidget;
 class QTimer;
 
 namespace cvx::viewer {
 
-class VolumeView : public QOpenGLWidget {
+class VolumeCanvas;
+
+class VolumeView : public QWidget {
   Q_OBJECT
  public:
   VolumeView(view::ViewerState& state, ViewTools& tools, QWidget* parent = nullptr);
@@ -53,10 +58,11 @@ class VolumeView : public QOpenGLWidget {
   bool refined() const;
   // The last pick, as the corner shows it ("nothing under the cursor" when it hit nothing).
   QString pickText() const { return pickText_; }
+  // The OpenGL canvas that draws the pictures; null where OpenGL is unavailable (openGlWorks()).
+  QOpenGLWidget* canvas() const;
 
  protected:
-  void initializeGL() override;
-  void paintGL() override;
+  void paintEvent(QPaintEvent* event) override;  // without a canvas: the host images
   void resizeEvent(QResizeEvent* event) override;
   void wheelEvent(QWheelEvent* event) override;
   void mousePressEvent(QMouseEvent* event) override;
@@ -66,8 +72,14 @@ class VolumeView : public QOpenGLWidget {
 
  private:
   void changed();     // the picture is out of date: a coarse one at the next paint, a fine one later
-  void drawPreview();  // the coarse picture into the preview texture (the device's, else uploaded)
-  void releaseGl();    // the context goes: its textures and the device's registration
+  friend class VolumeCanvas;
+  // The coarse picture: with gl (the canvas's context current) into the preview texture (the
+  // device's, else uploaded), else into previewImage_.
+  void drawPreview(bool gl);
+  void initGl();      // the canvas's initializeGL
+  void paintGl();     // the canvas's paintGL
+  void releaseGl();   // the context goes: its textures and the device's registration
+  void redraw();      // update() of the canvas, or of the view without one
   void paintOverlay(class QPainter& p);  // text, crosshair, marker, crop box, lasso
   void startFine();   // the full-resolution render on the worker
   bool loadPreset();  // the state's preset, cached by name; false (and error_) when it cannot be read
@@ -95,8 +107,10 @@ class VolumeView : public QOpenGLWidget {
   std::string presetName_;
   std::string fusedPresetName_;
   Result<view::TransferPreset> fusedPreset_ = view::TransferPreset{};
-  ViewTextures textures_;  // with the context current only
-  QImage fineImage_;       // the full-resolution picture, kept to upload again into a new context
+  VolumeCanvas* canvas_ = nullptr;  // null without OpenGL
+  ViewTextures textures_;  // with the canvas's context current only
+  QImage previewImage_;    // the coarse picture, without a canvas
+  QImage fineImage_;       // the full-resolution picture (kept to upload again into a new context)
   bool fineUpload_ = false;  // fineImage_ is not in its texture yet
   uint64_t generation_ = 1, shownGeneration_ = 0;
   bool shownFine_ = false;
@@ -113,5 +127,9 @@ class VolumeView : public QOpenGLWidget {
   QString error_;
   Lasso lasso_;  // the Scissors tool's lasso while it is drawn
 };
+
+// Whether this process can make an OpenGL context (tried once, with the first view): a window that
+// holds a QOpenGLWidget where it cannot crashes in Qt 6.4's backing store.
+bool openGlWorks();
 
 }  // namespace cvx::viewer
