@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "tf_editor.h"
+#include "tf_editor_parts.h"
 
 #include <QAction>
 #include <QColorDialog>
@@ -23,12 +24,8 @@
 #include <cmath>
 
 namespace cvx::viewer {
+using namespace tfui;
 namespace {
-
-constexpr int kBins = 256;              // histogram bins over the plot's value range
-constexpr double kHandleRadius = 5;     // px
-constexpr double kPickRadius = 8;       // px: a press this near a handle takes it
-constexpr int kMargin = 10, kBarHeight = 12, kAxisHeight = 16;
 
 bool samePoints(const std::vector<TfPoint>& a, const std::vector<TfPoint>& b) {
   if (a.size() != b.size()) return false;
@@ -39,50 +36,55 @@ bool samePoints(const std::vector<TfPoint>& a, const std::vector<TfPoint>& b) {
   return true;
 }
 
-QColor colorOf(const TfPoint& p) { return QColor::fromRgbF(p.r, p.g, p.b); }
-
-// A step of 1, 2 or 5 times a power of ten giving about `count` ticks over `span`.
-double niceStep(double span, int count) {
-  const double raw = span / std::max(1, count);
-  const double p = std::pow(10.0, std::floor(std::log10(raw)));
-  for (double m : {1.0, 2.0, 5.0})
-    if (m * p >= raw) return m * p;
-  return 10 * p;
+bool sameGradient(const std::vector<GradientPoint>& a, const std::vector<GradientPoint>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i].magnitude != b[i].magnitude || a[i].factor != b[i].factor) return false;
+  return true;
 }
+
+QColor colorOf(const TfPoint& p) { return QColor::fromRgbF(p.r, p.g, p.b); }
 
 }  // namespace
 
-// The plot: painting and input go to the editor.
+// A plot (the value curve, or with `gradient` the gradient-opacity curve): painting and input go to
+// the editor.
 class TfCanvas : public QWidget {
  public:
-  explicit TfCanvas(TfEditor* editor) : QWidget(editor), editor_(editor) {
-    setObjectName("tfCanvas");
-    setMinimumSize(360, 170);
+  TfCanvas(TfEditor* editor, bool gradient) : QWidget(editor), editor_(editor), gradient_(gradient) {
+    setObjectName(gradient ? "tfGradientCanvas" : "tfCanvas");
+    setMinimumSize(360, gradient ? 80 : 170);
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
-    setToolTip(tr("Drag a point to move it; double-click to add a point or to colour one; right-click or "
-                  "Delete removes one"));
+    setToolTip(gradient ? tr("Gradient opacity: opacity times this factor of the gradient's magnitude (per mm), to "
+                             "show boundaries and fade uniform regions. Drag a point; double-click adds one; "
+                             "right-click or Delete removes one (none: opacity by value alone)")
+                        : tr("Drag a point to move it; double-click to add a point or to colour one; right-click or "
+                             "Delete removes one"));
   }
 
  protected:
   void paintEvent(QPaintEvent*) override {
     QPainter p(this);
-    editor_->paintCanvas(p);
+    gradient_ ? editor_->paintGradientCanvas(p) : editor_->paintCanvas(p);
   }
   void mousePressEvent(QMouseEvent* e) override {
     setFocus();
-    editor_->press(e->position(), e->button());
+    editor_->press(e->position(), e->button(), gradient_);
   }
   void mouseMoveEvent(QMouseEvent* e) override {
-    if (editor_->dragging_) editor_->drag(e->position());
-    const int over = editor_->edit_.hitTest(editor_->plot(), e->position().x(), e->position().y(), kPickRadius);
-    setCursor(editor_->dragging_ ? Qt::ClosedHandCursor : over >= 0 ? Qt::OpenHandCursor : Qt::ArrowCursor);
+    const bool dragging = gradient_ ? editor_->draggingGradient_ : editor_->dragging_;
+    if (dragging) gradient_ ? editor_->dragGradient(e->position()) : editor_->drag(e->position());
+    const QPointF at = e->position();
+    const int over = gradient_ ? editor_->edit_.hitTestGradient(editor_->gradientPlot(), at.x(), at.y(), kPickRadius)
+                               : editor_->edit_.hitTest(editor_->plot(), at.x(), at.y(), kPickRadius);
+    setCursor(dragging ? Qt::ClosedHandCursor : over >= 0 ? Qt::OpenHandCursor : Qt::ArrowCursor);
   }
-  void mouseReleaseEvent(QMouseEvent*) override { editor_->dragging_ = false; }
-  void mouseDoubleClickEvent(QMouseEvent* e) override { editor_->doubleClick(e->position()); }
+  void mouseReleaseEvent(QMouseEvent*) override { editor_->dragging_ = editor_->draggingGradient_ = false; }
+  void mouseDoubleClickEvent(QMouseEvent* e) override { editor_->doubleClick(e->position(), gradient_); }
   void keyPressEvent(QKeyEvent* e) override {
     if (e->key() == Qt::Key_Delete || e->key() == Qt::Key_Backspace) {
-      editor_->removeSelected();
+      editor_->removeSelected(gradient_);
       e->accept();
       return;
     }
@@ -91,11 +93,13 @@ class TfCanvas : public QWidget {
 
  private:
   TfEditor* editor_;
+  bool gradient_;
 };
 
 TfEditor::TfEditor(view::ViewerState& state, QWidget* parent) : QWidget(parent), state_(state) {
   setObjectName("tfEditor");
-  canvas_ = new TfCanvas(this);
+  canvas_ = new TfCanvas(this, false);
+  gradientCanvas_ = new TfCanvas(this, true);
   info_ = new QLabel(this);
   info_->setObjectName("tfPointInfo");
   color_ = new QPushButton(tr("Colour..."), this);
@@ -120,10 +124,11 @@ TfEditor::TfEditor(view::ViewerState& state, QWidget* parent) : QWidget(parent),
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(4, 4, 4, 4);
   layout->addWidget(canvas_, 1);
+  layout->addWidget(gradientCanvas_);
   layout->addLayout(row);
   layout->addWidget(error_);
   connect(color_, &QPushButton::clicked, this, [this] { chooseColor(selected_); });
-  connect(remove_, &QPushButton::clicked, this, [this] { removeSelected(); });
+  connect(remove_, &QPushButton::clicked, this, [this] { removeSelected(gradientSelected_ >= 0); });
   connect(revert, &QPushButton::clicked, this, [this] { state_.setPreset3d(state_.preset3d()); });
   connect(save, &QPushButton::clicked, this, [this] {
     bool ok = false;
@@ -160,7 +165,7 @@ void TfEditor::sync() {
   const bool newVolume = volume != volume_.lock() || state_.phase() != phase_;
   bool reloaded = false;
   if (const view::TransferPreset* e = state_.editedPreset3d()) {
-    if (!samePoints(e->points, edit_.points())) {
+    if (!samePoints(e->points, edit_.points()) || !sameGradient(e->gradientOpacity, edit_.gradientPoints())) {
       edit_ = view::TfEdit(*e);
       reloaded = true;
     }
@@ -173,7 +178,10 @@ void TfEditor::sync() {
     reloaded = true;
   }
   edited_ = state_.editedPreset3d() != nullptr;
-  if (volume && newVolume) extent_ = view::valueExtent(*volume, state_.phase());
+  if (volume && newVolume) {
+    extent_ = view::valueExtent(*volume, state_.phase());
+    gradientHist_ = view::gradientHistogram(*volume, state_.phase(), kBins);
+  }
   if (volume && (newVolume || reloaded) && edit_.size() > 0) {
     // The plot spans the volume's values and the points' (an edit keeps it while it drags).
     double lo = std::min(extent_.first, edit_.points().front().value);
@@ -184,6 +192,7 @@ void TfEditor::sync() {
   volume_ = volume;
   phase_ = state_.phase();
   if (selected_ >= edit_.size()) selected_ = -1;
+  if (gradientSelected_ >= edit_.gradientSize()) gradientSelected_ = -1;
   select(selected_);
 }
 
@@ -206,9 +215,24 @@ Status TfEditor::saveAsPreset(const QString& title) {
 
 void TfEditor::select(int i) {
   selected_ = i >= 0 && i < edit_.size() ? i : -1;
+  if (selected_ >= 0) gradientSelected_ = -1;
+  showInfo();
+}
+
+void TfEditor::showInfo() {
   color_->setEnabled(selected_ >= 0);
-  remove_->setEnabled(selected_ >= 0 && edit_.size() > 2);
-  if (selected_ < 0) {
+  remove_->setEnabled((selected_ >= 0 && edit_.size() > 2) || gradientSelected_ >= 0);
+  if (gradientSelected_ >= 0) {
+    const GradientPoint& g = edit_.gradientPoints()[static_cast<size_t>(gradientSelected_)];
+    const auto volume = volume_.lock();
+    const QString units = volume && !volume->info.units.empty() ? QString::fromStdString(volume->info.units) : "";
+    info_->setText(tr("Gradient point %1 of %2: %3 %4/mm, factor %5")
+                       .arg(gradientSelected_ + 1)
+                       .arg(edit_.gradientSize())
+                       .arg(g.magnitude, 0, 'f', 1)
+                       .arg(units)
+                       .arg(g.factor, 0, 'f', 2));
+  } else if (selected_ < 0) {
     info_->setText(tr("%1 points").arg(edit_.size()));
   } else {
     const TfPoint& p = edit_.points()[static_cast<size_t>(selected_)];
@@ -222,6 +246,7 @@ void TfEditor::select(int i) {
                        .arg(p.alpha, 0, 'f', 2));
   }
   canvas_->update();
+  gradientCanvas_->update();
 }
 
 void TfEditor::chooseColor(int i) {
@@ -233,13 +258,19 @@ void TfEditor::chooseColor(int i) {
   apply();
 }
 
-void TfEditor::removeSelected() {
-  if (!edit_.removePoint(selected_)) return;
-  selected_ = -1;
+void TfEditor::removeSelected(bool gradient) {
+  if (gradient) {
+    if (!edit_.removeGradientPoint(gradientSelected_)) return;
+    gradientSelected_ = -1;
+  } else {
+    if (!edit_.removePoint(selected_)) return;
+    selected_ = -1;
+  }
   apply();
 }
 
-void TfEditor::press(QPointF at, Qt::MouseButton button) {
+void TfEditor::press(QPointF at, Qt::MouseButton button, bool gradient) {
+  if (gradient) return pressGradient(at, button);
   const int hit = edit_.hitTest(plot(), at.x(), at.y(), kPickRadius);
   if (button == Qt::RightButton) {
     if (hit >= 0 && edit_.removePoint(hit)) {
@@ -259,7 +290,8 @@ void TfEditor::drag(QPointF at) {
   if (edit_.movePoint(selected_, value, pl.alphaAt(at.y()))) apply();
 }
 
-void TfEditor::doubleClick(QPointF at) {
+void TfEditor::doubleClick(QPointF at, bool gradient) {
+  if (gradient) return doubleClickGradient(at);
   const view::TfPlot pl = plot();
   const int hit = edit_.hitTest(pl, at.x(), at.y(), kPickRadius);
   dragging_ = false;
@@ -332,39 +364,6 @@ void TfEditor::paintCanvas(QPainter& p) {
     p.drawEllipse(QPointF(pl.xOf(q.value), pl.yOf(q.alpha)), r, r);
   }
   p.setBrush(Qt::NoBrush);
-}
-
-void addTfEditorButton(QToolBar* bar, QMainWindow* window, view::ViewerState& state) {
-  QAction* button = bar->addAction(QObject::tr("Edit TF"));
-  button->setObjectName("editTransferFunction");
-  button->setCheckable(true);
-  button->setToolTip(QObject::tr("Edit the 3D view's transfer function (choosing a preset drops the edit)"));
-  QObject::connect(button, &QAction::toggled, window, [window, button, &state](bool on) {
-    auto* dock = window->findChild<QDockWidget*>("tfEditorDock");
-    if (!dock && on) {
-      dock = new QDockWidget(QObject::tr("Transfer function"), window);
-      dock->setObjectName("tfEditorDock");
-      dock->setWidget(new TfEditor(state, dock));
-      window->addDockWidget(Qt::BottomDockWidgetArea, dock);
-      // Closing the dock unchecks the button.
-      QObject::connect(dock->toggleViewAction(), &QAction::toggled, button, &QAction::setChecked);
-    }
-    if (dock) dock->setVisible(on);
-  });
-}
-
-view::ViewerState::Subscription followPreset3d(QComboBox* box, view::ViewerState& state) {
-  auto fill = [box] {
-    box->clear();
-    for (const std::string& n : view::transferPresetNames()) box->addItem(QString::fromStdString(n));
-  };
-  fill();
-  return state.subscribe([box, &state, fill](const view::ChangeEvent& e) {
-    if (!(e.what & view::kView3d)) return;
-    const QString name = QString::fromStdString(state.preset3d());
-    if (box->findText(name) < 0) fill();
-    if (box->currentText() != name) box->setCurrentText(name);
-  });
 }
 
 }  // namespace cvx::viewer

@@ -7,6 +7,9 @@
 // (or "Colour...") to choose its colour. Every edit goes to ViewerState::setEditedPreset3d at once,
 // so the 3D view redraws live (a coarse preview while dragging, the fine image once it rests).
 // Choosing a preset in the toolbar drops the edit and the editor shows that preset.
+// Under it, the gradient-opacity curve (tf_edit.h: opacity times f(|gradient|), a 2D transfer
+// function) over the histogram of the volume's gradient magnitudes, edited the same way: an empty
+// curve (opacity by value alone) is a dashed line at 1, and a double-click starts one.
 #pragma once
 #include <memory>
 #include <string>
@@ -38,6 +41,10 @@ class TfEditor : public QWidget {
   view::TfPlot plot() const;
   QWidget* canvas() const;
   int selected() const { return selected_; }
+  // The same for the gradient-opacity curve (x: |gradient| per mm, y: the factor).
+  view::TfPlot gradientPlot() const;
+  QWidget* gradientCanvas() const;
+  int gradientSelected() const { return gradientSelected_; }
   // "Save as preset..." after its dialog: the points shown (with the preset's mode, shading and
   // unit) saved as the user's preset titled `title` (view::saveUserTransferPreset), then chosen.
   // Errors are shown in the editor and returned.
@@ -52,12 +59,19 @@ class TfEditor : public QWidget {
   void sync();           // from the state: the edit or the chosen preset, the histogram
   void apply();          // the edit to the state
   void select(int i);
+  void selectGradient(int i);
+  void showInfo();
   void chooseColor(int i);
-  void removeSelected();
+  void removeSelected(bool gradient);
   void paintCanvas(class QPainter& p);
-  void press(QPointF at, Qt::MouseButton button);
+  void paintGradientCanvas(class QPainter& p);  // tf_editor_gradient.cpp
+  // Input on the value plot, or (gradient) on the gradient-opacity plot.
+  void press(QPointF at, Qt::MouseButton button, bool gradient);
   void drag(QPointF at);
-  void doubleClick(QPointF at);
+  void doubleClick(QPointF at, bool gradient);
+  void pressGradient(QPointF at, Qt::MouseButton button);  // tf_editor_gradient.cpp
+  void dragGradient(QPointF at);
+  void doubleClickGradient(QPointF at);
 
   view::ViewerState& state_;
   view::ViewerState::Subscription subscription_;
@@ -68,9 +82,11 @@ class TfEditor : public QWidget {
   bool edited_ = false;                   // the state held an edit at the last sync
   std::pair<double, double> extent_{0, 0};
   view::ValueHistogram hist_;
-  int selected_ = -1;
-  bool dragging_ = false;
-  TfCanvas* canvas_ = nullptr;
+  view::ValueHistogram gradientHist_;  // |gradient| per mm, its range the plot's
+  int selected_ = -1, gradientSelected_ = -1;
+  bool dragging_ = false, draggingGradient_ = false;
+  QWidget* canvas_ = nullptr;          // TfCanvas
+  QWidget* gradientCanvas_ = nullptr;  // TfCanvas of the gradient-opacity curve
   QLabel* info_ = nullptr;
   QPushButton* color_ = nullptr;
   QPushButton* remove_ = nullptr;

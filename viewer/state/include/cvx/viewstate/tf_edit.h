@@ -50,6 +50,22 @@ class TfEdit {
   // The point whose handle in `plot` is nearest (x, y) (pixels), within radiusPx; -1 when none is.
   int hitTest(const TfPlot& plot, double x, double y, double radiusPx = 6) const;
 
+  // The gradient-opacity curve (TransferPreset::gradientOpacity: opacity times f(|gradient|), a 2D
+  // transfer function; empty: opacity by value alone), edited like the points. In a TfPlot of it,
+  // the value axis is the magnitude (units per mm) and alpha is the factor.
+  const std::vector<GradientPoint>& gradientPoints() const { return preset_.gradientOpacity; }
+  int gradientSize() const { return static_cast<int>(preset_.gradientOpacity.size()); }
+  // Moves gradient point i to (magnitude, factor): the magnitude clamped to [0, inf) and between its
+  // neighbours', the factor to [0, 1]. False (and no change) for a bad index or a number not finite.
+  bool moveGradientPoint(int i, double magnitude, double factor);
+  // Adds a gradient point at `magnitude` (clamped to >= 0) with the curve's factor there (linear
+  // between neighbours, the ends held beyond; 1 on an empty curve), so the function does not change.
+  // Its index, or -1 for a magnitude that is not finite.
+  int addGradientPoint(double magnitude);
+  // Removes gradient point i; the last one too (the curve is gone: 1D again). False for a bad index.
+  bool removeGradientPoint(int i);
+  int hitTestGradient(const TfPlot& plot, double x, double y, double radiusPx = 6) const;
+
  private:
   TransferPreset preset_;
 };
@@ -71,6 +87,13 @@ struct ValueHistogram {
   int64_t below = 0, above = 0;
 };
 ValueHistogram valueHistogram(const Volume& v, int phase, double lo, double hi, int bins);
+
+// Counts of gradient magnitudes (modality units per mm: central differences over each axis's
+// spacing, at interior voxels; at most about 2 M of them, every k-th voxel along each axis with the
+// smallest k that gives so few) in `bins` equal bins over [0, hi], hi the 99.5th percentile of those
+// magnitudes (the larger ones in `above`), the gradient-opacity plot's range. No counts for bins < 1,
+// a phase out of range or a grid without interior voxels; hi 1 when every magnitude is 0.
+ValueHistogram gradientHistogram(const Volume& v, int phase, int bins);
 
 // The smallest and largest modality value of one phase (NaN skipped); {0, 0} when there is none.
 std::pair<double, double> valueExtent(const Volume& v, int phase);
