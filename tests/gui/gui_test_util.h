@@ -4,7 +4,9 @@
 #pragma once
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 
@@ -61,6 +63,20 @@ inline void saveTour(QWidget* w, const std::string& name) {
   QDir().mkpath(out);
   QApplication::processEvents();
   cvx::viewer::grabShown(w).save(out + "/tour_" + QString::fromStdString(name) + ".png");
+}
+
+// Pixels of a and b whose largest channel differs by more than `threshold` (every pixel when the
+// sizes differ).
+inline int64_t differingPixels(const QImage& a, const QImage& b, int threshold) {
+  if (a.size() != b.size()) return a.width() * int64_t{a.height()};
+  const QImage x = a.convertToFormat(QImage::Format_RGB32), y = b.convertToFormat(QImage::Format_RGB32);
+  int64_t n = 0;
+  for (int r = 0; r < x.height(); ++r)
+    for (int c = 0; c < x.width(); ++c) {
+      const QRgb p = x.pixel(c, r), q = y.pixel(c, r);
+      n += std::max({std::abs(qRed(p) - qRed(q)), std::abs(qGreen(p) - qGreen(q)), std::abs(qBlue(p) - qBlue(q))}) > threshold;
+    }
+  return n;
 }
 
 // A widget's pixels against tests/gui/baselines/<name>.png. Tolerance (stated in docs/testing.md):

@@ -3,7 +3,8 @@
 // "Edit TF" button opens the editor on the bone preset with the CT's histogram; dragging a point
 // moves it in the viewer state as the drag says and the 3D view's picture changes; a double-click
 // adds a point there, a right-click and the Delete key remove points, a double-click on a point
-// colours it through the colour dialog; the preset box drops the edit.
+// colours it through the colour dialog; the preset box drops the edit; on the gradient-opacity
+// curve, factor 0 hides the volume and factor 1 draws it as without a curve.
 #include <gtest/gtest.h>
 
 #include <QAction>
@@ -32,18 +33,6 @@ using cvx::viewer::MainWindow;
 
 namespace {
 
-// Pixels whose largest channel differs by more than 16.
-int64_t differing(const QImage& a, const QImage& b) {
-  if (a.size() != b.size()) return a.width() * int64_t{a.height()};
-  int64_t n = 0;
-  for (int y = 0; y < a.height(); ++y)
-    for (int x = 0; x < a.width(); ++x) {
-      const QRgb p = a.pixel(x, y), q = b.pixel(x, y);
-      n += std::max({std::abs(qRed(p) - qRed(q)), std::abs(qGreen(p) - qGreen(q)), std::abs(qBlue(p) - qBlue(q))}) > 16;
-    }
-  return n;
-}
-
 QPoint handle(const view::TfPlot& pl, const TfPoint& p) {
   return QPoint(static_cast<int>(std::lround(pl.xOf(p.value))), static_cast<int>(std::lround(pl.yOf(p.alpha))));
 }
@@ -52,22 +41,39 @@ QPoint at(const view::TfPlot& pl, double value, double alpha) {
   return QPoint(static_cast<int>(std::lround(pl.xOf(value))), static_cast<int>(std::lround(pl.yOf(alpha))));
 }
 
+// The CT in the main window (1280 x 960) with the editor open through its "Edit TF" button.
+void openEditorOnCt(MainWindow& w, viewer::VolumeView*& v3d, viewer::TfEditor*& ed) {
+  ASSERT_TRUE(test::showAndOpen(w, 1280, 960, test::dataPath("ct")));
+  v3d = w.viewports()->volumeView();
+  ASSERT_NE(v3d, nullptr);
+  ASSERT_EQ(w.state().preset3d(), "ct-bone");
+  auto* button = w.findChild<QAction*>("editTransferFunction");
+  ASSERT_NE(button, nullptr);
+  button->trigger();
+  ed = w.findChild<viewer::TfEditor*>("tfEditor");
+  ASSERT_NE(ed, nullptr);
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(ed));
+}
+
+// The middle of the 3D view: the rendering, without the corner text and the orientation marker.
+QImage middle(const QImage& im) { return im.copy(im.width() / 5, im.height() / 6, im.width() * 3 / 5, im.height() * 2 / 3); }
+
+// Bright pixels (the bone drawn); the crosshair is green.
+int64_t drawn(const QImage& im) {
+  int64_t n = 0;
+  for (int y = 0; y < im.height(); ++y)
+    for (int x = 0; x < im.width(); ++x) n += qRed(im.pixel(x, y)) > 100;
+  return n;
+}
+
 }  // namespace
 
 TEST(TfEditorGui, DragAddAndRemovePointsEditTheCtBoneRenderingLive) {
   CVX_REQUIRE_FOLDER("ct");
   MainWindow w;
-  ASSERT_TRUE(test::showAndOpen(w, 1280, 960, test::dataPath("ct")));
-  viewer::VolumeView* v3d = w.viewports()->volumeView();
-  ASSERT_NE(v3d, nullptr);
-  ASSERT_EQ(w.state().preset3d(), "ct-bone");
-
-  auto* button = w.findChild<QAction*>("editTransferFunction");
-  ASSERT_NE(button, nullptr);
-  button->trigger();
-  auto* ed = w.findChild<viewer::TfEditor*>("tfEditor");
-  ASSERT_NE(ed, nullptr);
-  ASSERT_TRUE(QTest::qWaitForWindowExposed(ed));
+  viewer::VolumeView* v3d = nullptr;
+  viewer::TfEditor* ed = nullptr;
+  ASSERT_NO_FATAL_FAILURE(openEditorOnCt(w, v3d, ed));
   QWidget* canvas = ed->canvas();
   ASSERT_EQ(canvas->objectName(), "tfCanvas");
   // The bone preset as its file says (resources/transfer_functions/ct-bone.json), no edit yet.
@@ -112,7 +118,7 @@ TEST(TfEditorGui, DragAddAndRemovePointsEditTheCtBoneRenderingLive) {
   QTest::qWait(50);
   const QImage after = cvx::viewer::grabShown(v3d);
   test::saveTour(&w, "ct_tf_editor_edited");
-  EXPECT_GT(differing(before, after), before.width() * int64_t{before.height()} / 100);
+  EXPECT_GT(test::differingPixels(before, after, 16), before.width() * int64_t{before.height()} / 100);
 
   // A drag past a neighbour stops on it.
   pl = ed->plot();
@@ -177,7 +183,7 @@ TEST(TfEditorGui, DragAddAndRemovePointsEditTheCtBoneRenderingLive) {
   EXPECT_EQ(ed->edit().points()[2].value, 300);
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
   QTest::qWait(50);
-  EXPECT_LT(differing(before, cvx::viewer::grabShown(v3d)), before.width() * int64_t{before.height()} / 1000);
+  EXPECT_LT(test::differingPixels(before, cvx::viewer::grabShown(v3d), 16), before.width() * int64_t{before.height()} / 1000);
 }
 
 // "Save as preset...": an edit saved under a title of the user's becomes a preset of their own, in
@@ -243,7 +249,7 @@ TEST(TfEditorGui, SaveAsPresetKeepsAnEditAsTheUsersOwnPreset) {
     QTest::qWait(50);
     // Below the title line (it reads the preset's title: "CT bone (edited)", then the one given).
     const QRect body(0, 40, edited.width(), edited.height() - 40);
-    EXPECT_LT(differing(edited.copy(body), cvx::viewer::grabShown(v3d).copy(body)), body.width() * int64_t{body.height()} / 1000);
+    EXPECT_LT(test::differingPixels(edited.copy(body), cvx::viewer::grabShown(v3d).copy(body), 16), body.width() * int64_t{body.height()} / 1000);
     // A title without a letter or digit is refused in the editor, and nothing changes.
     EXPECT_FALSE(ed->saveAsPreset("  ?!  ").ok());
     EXPECT_EQ(w.state().preset3d(), "bone-bright-ribs");
@@ -254,4 +260,62 @@ TEST(TfEditorGui, SaveAsPresetKeepsAnEditAsTheUsersOwnPreset) {
     qunsetenv("XDG_DATA_HOME");
   else
     qputenv("XDG_DATA_HOME", oldHome);
+}
+
+// The gradient-opacity curve on the bone preset (which has none): the plot starts empty (opacity by
+// value alone); a double-click at factor 0 starts a curve that is 0 at every magnitude, so nothing
+// is drawn (opacity times 0); the point dragged to factor 1 draws the bone again, as without a
+// curve; a right-click removes it, and the preset is 1D again.
+TEST(TfEditorGui, GradientOpacityZeroHidesTheVolumeAndOneDrawsItAsWithout) {
+  CVX_REQUIRE_FOLDER("ct");
+  MainWindow w;
+  viewer::VolumeView* v3d = nullptr;
+  viewer::TfEditor* ed = nullptr;
+  ASSERT_NO_FATAL_FAILURE(openEditorOnCt(w, v3d, ed));
+  QWidget* canvas = ed->gradientCanvas();
+  ASSERT_EQ(canvas->objectName(), "tfGradientCanvas");
+  EXPECT_EQ(ed->edit().gradientSize(), 0) << "ct-bone has no gradient-opacity curve";
+  const view::TfPlot pl = ed->gradientPlot();
+  EXPECT_GT(pl.hi, 0);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  QTest::qWait(50);
+  const QImage before = middle(viewer::grabShown(v3d));
+  ASSERT_GT(drawn(before), before.width() * int64_t{before.height()} / 50);
+
+  // Factor 0 at a tenth of the range: the curve is 0 everywhere (held beyond its one point).
+  QTest::mouseDClick(canvas, Qt::LeftButton, Qt::NoModifier, at(pl, 0.1 * pl.hi, 0));
+  const view::TransferPreset* edited = w.state().editedPreset3d();
+  ASSERT_NE(edited, nullptr);
+  ASSERT_EQ(edited->gradientOpacity.size(), 1u);
+  EXPECT_NEAR(edited->gradientOpacity[0].magnitude, 0.1 * pl.hi, 1.5 * pl.hi / pl.width);
+  EXPECT_EQ(edited->gradientOpacity[0].factor, 0);
+  EXPECT_EQ(ed->gradientSelected(), 0);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  QTest::qWait(50);
+  const QImage hidden = middle(viewer::grabShown(v3d));
+  test::saveTour(&w, "ct_tf_gradient_zero");
+  EXPECT_LT(drawn(hidden), drawn(before) / 100) << "opacity times 0 draws nothing";
+
+  // Dragged to factor 1: every opacity as without the curve (through the 2D table).
+  const QPoint from = at(pl, edited->gradientOpacity[0].magnitude, 0), to = at(pl, 0.1 * pl.hi, 1);
+  QTest::mousePress(canvas, Qt::LeftButton, Qt::NoModifier, from);
+  QTest::mouseMove(canvas, (from + to) / 2);
+  QTest::mouseMove(canvas, to);
+  QTest::mouseRelease(canvas, Qt::LeftButton, Qt::NoModifier, to);
+  edited = w.state().editedPreset3d();
+  ASSERT_EQ(edited->gradientOpacity.size(), 1u);
+  EXPECT_EQ(edited->gradientOpacity[0].factor, 1);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  QTest::qWait(50);
+  const QImage one = middle(viewer::grabShown(v3d));
+  EXPECT_LT(test::differingPixels(before, one, 16), before.width() * int64_t{before.height()} / 100);
+
+  // A right-click removes the point: no curve, the preset is 1D again and draws as before.
+  QTest::mouseClick(canvas, Qt::RightButton, Qt::NoModifier, to);
+  edited = w.state().editedPreset3d();
+  ASSERT_NE(edited, nullptr);
+  EXPECT_TRUE(edited->gradientOpacity.empty());
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  QTest::qWait(50);
+  EXPECT_LT(test::differingPixels(before, middle(viewer::grabShown(v3d)), 16), before.width() * int64_t{before.height()} / 1000);
 }

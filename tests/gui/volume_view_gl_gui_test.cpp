@@ -24,18 +24,6 @@ using cvx::viewer::MainWindow;
 
 namespace {
 
-// Pixels of a and b (same size) that differ by more than 8 in some channel.
-int64_t differing(const QImage& a, const QImage& b) {
-  const QImage x = a.convertToFormat(QImage::Format_RGB32), y = b.convertToFormat(QImage::Format_RGB32);
-  int64_t n = 0;
-  for (int r = 0; r < x.height(); ++r)
-    for (int c = 0; c < x.width(); ++c) {
-      const QRgb p = x.pixel(c, r), q = y.pixel(c, r);
-      n += std::abs(qRed(p) - qRed(q)) > 8 || std::abs(qGreen(p) - qGreen(q)) > 8 || std::abs(qBlue(p) - qBlue(q)) > 8;
-    }
-  return n;
-}
-
 // Bright ivory pixels (bone in the ct-bone preset).
 int64_t bone(const QImage& im) {
   int64_t n = 0;
@@ -66,7 +54,7 @@ TEST(VolumeViewGl, ScreenPixelsEqualTheGrabAndANewContextDrawsAgain) {
   const QPoint at = v3d->mapTo(&w, QPoint(0, 0));
   const QImage screen = w.screen()->grabWindow(w.winId(), at.x(), at.y(), v3d->width(), v3d->height()).toImage();
   ASSERT_EQ(screen.size(), shown.size());
-  EXPECT_LT(differing(screen, shown), shown.width() * int64_t{shown.height()} / 1000);
+  EXPECT_LT(test::differingPixels(screen, shown, 8), shown.width() * int64_t{shown.height()} / 1000);
   const int64_t bones = bone(shown);
   EXPECT_GT(bones, shown.width() * int64_t{shown.height()} / 50);
 
@@ -85,7 +73,7 @@ TEST(VolumeViewGl, ScreenPixelsEqualTheGrabAndANewContextDrawsAgain) {
   EXPECT_NE(v3d->canvas()->context(), before) << "Qt kept the context: the recreation was not exercised";
   const QImage again = viewer::grabShown(v3d);
   ASSERT_EQ(again.size(), shown.size());
-  EXPECT_LT(differing(again, shown), shown.width() * int64_t{shown.height()} / 1000);
+  EXPECT_LT(test::differingPixels(again, shown, 8), shown.width() * int64_t{shown.height()} / 1000);
   // A layout without a 3D place takes the view away (and deletes it) before its window goes.
   w.viewports()->setLayout(view::Layout{});
   QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
@@ -112,5 +100,5 @@ TEST(VolumeViewGl, WithoutOpenGlThePainterDrawsTheSamePicture) {
   const QPoint at = v3d->mapTo(&w, QPoint(0, 0));
   const QImage screen = w.screen()->grabWindow(w.winId(), at.x(), at.y(), v3d->width(), v3d->height()).toImage();
   ASSERT_EQ(screen.size(), shown.size());
-  EXPECT_LT(differing(screen, shown), shown.width() * int64_t{shown.height()} / 1000);
+  EXPECT_LT(test::differingPixels(screen, shown, 8), shown.width() * int64_t{shown.height()} / 1000);
 }
