@@ -222,10 +222,10 @@ void TfEditor::select(int i) {
 void TfEditor::showInfo() {
   color_->setEnabled(selected_ >= 0);
   remove_->setEnabled((selected_ >= 0 && edit_.size() > 2) || gradientSelected_ >= 0);
+  const auto volume = volume_.lock();
+  const QString units = volume && !volume->info.units.empty() ? QString::fromStdString(volume->info.units) : "";
   if (gradientSelected_ >= 0) {
     const GradientPoint& g = edit_.gradientPoints()[static_cast<size_t>(gradientSelected_)];
-    const auto volume = volume_.lock();
-    const QString units = volume && !volume->info.units.empty() ? QString::fromStdString(volume->info.units) : "";
     info_->setText(tr("Gradient point %1 of %2: %3 %4/mm, factor %5")
                        .arg(gradientSelected_ + 1)
                        .arg(edit_.gradientSize())
@@ -236,8 +236,6 @@ void TfEditor::showInfo() {
     info_->setText(tr("%1 points").arg(edit_.size()));
   } else {
     const TfPoint& p = edit_.points()[static_cast<size_t>(selected_)];
-    const auto volume = volume_.lock();
-    const QString units = volume && !volume->info.units.empty() ? QString::fromStdString(volume->info.units) : "";
     info_->setText(tr("Point %1 of %2: %3 %4, opacity %5")
                        .arg(selected_ + 1)
                        .arg(edit_.size())
