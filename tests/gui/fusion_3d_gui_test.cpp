@@ -2,10 +2,12 @@
 // PET/CT fused in the 3D view, through the real main window under Xvfb: the pair (pet_ct/: one
 // frame of reference) in 2x2 shows the CT's bone with the PET's FDG-avid tumour in hot iron (SUVbw
 // points, tf_presets.h "units") in one rendering; the key F (and "Fuse 3D" with it) turns the PET
-// off and on, and a hidden PET layer is not fused.
+// off and on; the fused preset chosen in the toolbar replaces hot iron, "auto" brings it back; a
+// hidden PET layer is not fused.
 #include <gtest/gtest.h>
 
 #include <QAction>
+#include <QComboBox>
 #include <QTest>
 
 #include "../../viewer/src/main_window.h"
@@ -66,6 +68,23 @@ TEST(Fusion3dGui, PetCtInTwoByTwoShowsTheTumourInHotIronOverTheBone) {
   EXPECT_LT(alone, fused / 10) << "hot iron without the PET";
   fuse->trigger();  // back on
   EXPECT_TRUE(state.fusion3d());
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  QTest::qWait(50);
+  EXPECT_EQ(hotIron(cvx::viewer::grabShown(v3d)), fused);
+
+  // The fused layer's preset from the toolbar: the PET through ct-bone has no hot iron; "auto" (its
+  // modality's, pet-hot-iron) draws the same picture as before.
+  auto* fusedBox = w.findChild<QComboBox*>("fusedPreset3d");
+  ASSERT_NE(fusedBox, nullptr);
+  const int boneAt = fusedBox->findData(QString("ct-bone"));
+  ASSERT_GE(boneAt, 1);
+  emit fusedBox->activated(boneAt);
+  EXPECT_EQ(state.fusedPreset3d(), "ct-bone");
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  QTest::qWait(50);
+  EXPECT_LT(hotIron(cvx::viewer::grabShown(v3d)), fused / 10) << "the PET drawn with the bone preset";
+  emit fusedBox->activated(0);
+  EXPECT_TRUE(state.fusedPreset3d().empty());
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
   QTest::qWait(50);
   EXPECT_EQ(hotIron(cvx::viewer::grabShown(v3d)), fused);

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include <QAction>
+#include <QComboBox>
 #include <QLabel>
 #include <QActionGroup>
 #include <QDir>
@@ -19,6 +20,8 @@
 #include <cvx/viewstate/measure_export.h>
 
 #include "main_window.h"
+
+#include <cvx/viewstate/tf_presets.h>
 #include "seg_editing.h"
 #include "seg_panel.h"
 #include "viewport_grid.h"
@@ -165,6 +168,18 @@ void MainWindow::add3dActions(QToolBar* bar) {
     const QSignalBlocker quiet(fuse);
     fuse->setChecked(state_.fusion3d());
   });
+  // The fused layer's preset: its modality's by default (PET: hot iron), or one chosen here.
+  auto* fusedPreset = new QComboBox(bar);
+  fusedPreset->setObjectName("fusedPreset3d");
+  // The toolbar is full: as wide as "fused: auto"; the list shows the long names when it opens.
+  fusedPreset->setMaximumWidth(fusedPreset->fontMetrics().horizontalAdvance(tr("fused: auto")) + 40);
+  fusedPreset->setToolTip(tr("The transfer function of the series fused in 3D (auto: its modality's default)"));
+  fusedPreset->addItem(tr("fused: auto"), QString());
+  for (const std::string& n : view::transferPresetNames())
+    fusedPreset->addItem(tr("fused: %1").arg(QString::fromStdString(n)), QString::fromStdString(n));
+  bar->addWidget(fusedPreset);
+  connect(fusedPreset, &QComboBox::activated, this,
+          [this, fusedPreset](int i) { state_.setFusedPreset3d(fusedPreset->itemData(i).toString().toStdString()); });
   QAction* resetCrop = bar->addAction(tr("Reset crop"));
   resetCrop->setObjectName("resetCrop3d");
   resetCrop->setToolTip(tr("Show the whole volume in the 3D view"));

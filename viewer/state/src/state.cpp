@@ -267,6 +267,11 @@ void ViewerState::setFusion3d(bool on) {
   notify(kView3d);
 }
 
+void ViewerState::setFusedPreset3d(const std::string& name) {
+  fusedPreset3d_ = name;
+  notify(kView3d);
+}
+
 int ViewerState::fusedLayer3d() const {
   if (!fusion3d_) return -1;
   for (int i = 1; i < static_cast<int>(layers_.size()); ++i)

@@ -197,14 +197,18 @@ class ViewerState {
   void setCamera3d(const Camera3DView& c);
   const std::string& preset3d() const { return preset3d_; }
   // The layer the 3D view fuses over the reference (PET on CT, MR on CT): the first visible layer
-  // after it in the reference's frame of reference; -1 when there is none. It is drawn with its
-  // modality's default preset (defaultTransferPreset), at the state's phase when it has as many
+  // after it in the reference's frame of reference; -1 when there is none. It is drawn with
+  // fusedPreset3d() (by default its modality's, defaultTransferPreset), at the state's phase when it has as many
   // phases as the reference, else its first. setFusion3d(false) draws the reference alone
   // (kView3d); the layer stays as it is in the 2D views.
   int fusedLayer3d() const;
   bool fusion3d() const { return fusion3d_; }
   void setFusion3d(bool on);
   int fusedPhase3d() const;
+  // The fused layer's preset (a transfer-preset name); empty, the default: its modality's
+  // (defaultTransferPreset). setFusedPreset3d raises kView3d.
+  const std::string& fusedPreset3d() const { return fusedPreset3d_; }
+  void setFusedPreset3d(const std::string& name);
   void setPreset3d(const std::string& name);
   // The transfer-function editor's edit of the preset (absolute values; tf_edit.h): while there is
   // one, the 3D view draws it instead of preset3d()'s file. Choosing a preset (setPreset3d) drops it.
@@ -281,6 +285,7 @@ class ViewerState {
   Camera3DView camera3d_;
   std::string preset3d_ = "ct-bone";
   bool fusion3d_ = true;
+  std::string fusedPreset3d_;
   std::optional<TransferPreset> edited3d_;  // the editor's edit, if any
   CropBox3D crop3d_;
   Convention convention_ = Convention::Radiological;
