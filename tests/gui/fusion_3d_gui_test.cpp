@@ -7,7 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <QAction>
-#include <QComboBox>
+#include <QMenu>
+#include <QToolBar>
 #include <QTest>
 
 #include "../../viewer/src/main_window.h"
@@ -74,20 +75,40 @@ TEST(Fusion3dGui, PetCtInTwoByTwoShowsTheTumourInHotIronOverTheBone) {
 
   // The fused layer's preset from the toolbar: the PET through ct-bone has no hot iron; "auto" (its
   // modality's, pet-hot-iron) draws the same picture as before.
-  auto* fusedBox = w.findChild<QComboBox*>("fusedPreset3d");
-  ASSERT_NE(fusedBox, nullptr);
-  const int boneAt = fusedBox->findData(QString("ct-bone"));
-  ASSERT_GE(boneAt, 1);
-  emit fusedBox->activated(boneAt);
+  auto* fusedMenu = w.findChild<QMenu*>("fusedPreset3d");
+  ASSERT_NE(fusedMenu, nullptr);
+  QAction *bone = nullptr, *autoPreset = nullptr;
+  for (QAction* a : fusedMenu->actions()) {
+    if (a->data().toString() == "ct-bone") bone = a;
+    if (a->data().toString().isEmpty()) autoPreset = a;
+  }
+  ASSERT_NE(bone, nullptr);
+  ASSERT_NE(autoPreset, nullptr);
+  EXPECT_TRUE(autoPreset->isChecked());
+  bone->trigger();
   EXPECT_EQ(state.fusedPreset3d(), "ct-bone");
+  EXPECT_TRUE(bone->isChecked());
+  EXPECT_FALSE(autoPreset->isChecked());
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
   QTest::qWait(50);
   EXPECT_LT(hotIron(cvx::viewer::grabShown(v3d)), fused / 10) << "the PET drawn with the bone preset";
-  emit fusedBox->activated(0);
-  EXPECT_TRUE(state.fusedPreset3d().empty());
+  state.setFusedPreset3d("");  // from the state (a session): the menu follows
+  EXPECT_TRUE(autoPreset->isChecked());
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
   QTest::qWait(50);
   EXPECT_EQ(hotIron(cvx::viewer::grabShown(v3d)), fused);
+  // Every 3D action sits in the "3D" menu, so the view bar fits a 1280-pixel screen: nothing hides
+  // behind its extension button.
+  w.resize(1280, 860);
+  QTest::qWait(50);
+  auto* viewBar = w.findChild<QToolBar*>("viewToolbar");
+  ASSERT_NE(viewBar, nullptr);
+  for (QAction* a : viewBar->actions()) {
+    QWidget* shown = viewBar->widgetForAction(a);
+    if (a->isVisible() && !a->isSeparator()) {
+      EXPECT_TRUE(shown && shown->isVisible()) << a->text().toStdString() << " is behind the toolbar's >>";
+    }
+  }
   state.setLayerVisible(1, false);  // a hidden layer is not fused
   EXPECT_EQ(state.fusedLayer3d(), -1);
 }

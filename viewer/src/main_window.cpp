@@ -143,7 +143,9 @@ void MainWindow::buildToolbar() {
   slabMode_->addItem(tr("mean"), int(view::SlabMode::Mean));
   bar->addWidget(slab_);
   bar->addWidget(slabMode_);
+  slabMode_->setEnabled(false);  // a thin slice has no projection
   auto applySlab = [this] {
+    slabMode_->setEnabled(slab_->currentData().toDouble() > 0);
     if (activeView_ < state_.viewCount())
       state_.setSlab(activeView_, slab_->currentData().toDouble(), view::SlabMode(slabMode_->currentData().toInt()));
   };

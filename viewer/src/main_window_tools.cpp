@@ -4,7 +4,6 @@
 #include <cstdio>
 
 #include <QAction>
-#include <QComboBox>
 #include <QLabel>
 #include <QActionGroup>
 #include <QDir>
@@ -15,7 +14,9 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QSignalBlocker>
+#include <QMenu>
 #include <QToolBar>
+#include <QToolButton>
 
 #include <cvx/viewstate/measure_export.h>
 
@@ -145,10 +146,19 @@ void MainWindow::exportMeasurements() {
                                   : QString::fromStdString(s.error().str()), 10000);
 }
 
-// The 3D view's toolbar actions: the crop box (key C) and its reset, PET/CT fusion (key F).
+// The 3D view's actions in one "3D" menu button (the view bar is full on a 1280-pixel screen): the
+// crop box (key C in the 3D view) and its reset, PET/CT fusion (key F) and the fused series' preset.
 void MainWindow::add3dActions(QToolBar* bar) {
-  // The 3D view's crop box: show or hide its edges and face handles (key C in the 3D view), reset it.
-  QAction* crop = bar->addAction(tr("Crop"));
+  auto* button = new QToolButton(bar);
+  button->setObjectName("menu3d");
+  button->setText(tr("3D"));
+  button->setToolTip(tr("The 3D view: crop box, fusion"));
+  button->setPopupMode(QToolButton::InstantPopup);
+  auto* menu = new QMenu(button);
+  button->setMenu(menu);
+  bar->addWidget(button);
+  // The 3D view's crop box: show or hide its edges and face handles, reset it.
+  QAction* crop = menu->addAction(tr("Crop box"));
   crop->setObjectName("crop3d");
   crop->setToolTip(tr("Show or hide the 3D view's crop box; drag a face handle to crop (key C in the 3D view)"));
   connect(crop, &QAction::triggered, this, [this] {
@@ -156,34 +166,43 @@ void MainWindow::add3dActions(QToolBar* bar) {
     c.shown = !c.shown;
     state_.setCrop3d(c);
   });
+  QAction* resetCrop = menu->addAction(tr("Reset crop"));
+  resetCrop->setObjectName("resetCrop3d");
+  resetCrop->setToolTip(tr("Show the whole volume in the 3D view"));
+  connect(resetCrop, &QAction::triggered, this, [this] { state_.resetCrop3d(); });
+  menu->addSeparator();
   // PET/CT in one 3D picture (ViewerState::fusedLayer3d): on by default, key F in the 3D view.
-  QAction* fuse = bar->addAction(tr("Fuse 3D"));
+  QAction* fuse = menu->addAction(tr("Fuse 3D"));
   fuse->setObjectName("fusion3d");
   fuse->setCheckable(true);
   fuse->setChecked(state_.fusion3d());
   fuse->setToolTip(tr("Draw the PET (or the CT's partner series) in the 3D view with the CT (key F in the 3D view)"));
   connect(fuse, &QAction::toggled, this, [this](bool on) { state_.setFusion3d(on); });
-  fusionFollow_ = state_.subscribe([this, fuse](const view::ChangeEvent& e) {
-    if (!(e.what & view::kView3d) || fuse->isChecked() == state_.fusion3d()) return;
-    const QSignalBlocker quiet(fuse);
-    fuse->setChecked(state_.fusion3d());
-  });
   // The fused layer's preset: its modality's by default (PET: hot iron), or one chosen here.
-  auto* fusedPreset = new QComboBox(bar);
-  fusedPreset->setObjectName("fusedPreset3d");
-  // The toolbar is full: as wide as "fused: auto"; the list shows the long names when it opens.
-  fusedPreset->setMaximumWidth(fusedPreset->fontMetrics().horizontalAdvance(tr("fused: auto")) + 40);
-  fusedPreset->setToolTip(tr("The transfer function of the series fused in 3D (auto: its modality's default)"));
-  fusedPreset->addItem(tr("fused: auto"), QString());
+  QMenu* fused = menu->addMenu(tr("Fused series' preset"));
+  fused->setObjectName("fusedPreset3d");
+  auto* group = new QActionGroup(fused);
+  auto addPreset = [&](const QString& text, const QString& name) {
+    QAction* a = fused->addAction(text);
+    a->setData(name);
+    a->setCheckable(true);
+    a->setChecked(name.toStdString() == state_.fusedPreset3d());
+    group->addAction(a);
+    connect(a, &QAction::triggered, this, [this, name] { state_.setFusedPreset3d(name.toStdString()); });
+  };
+  addPreset(tr("auto (the modality's)"), QString());
   for (const std::string& n : view::transferPresetNames())
-    fusedPreset->addItem(tr("fused: %1").arg(QString::fromStdString(n)), QString::fromStdString(n));
-  bar->addWidget(fusedPreset);
-  connect(fusedPreset, &QComboBox::activated, this,
-          [this, fusedPreset](int i) { state_.setFusedPreset3d(fusedPreset->itemData(i).toString().toStdString()); });
-  QAction* resetCrop = bar->addAction(tr("Reset crop"));
-  resetCrop->setObjectName("resetCrop3d");
-  resetCrop->setToolTip(tr("Show the whole volume in the 3D view"));
-  connect(resetCrop, &QAction::triggered, this, [this] { state_.resetCrop3d(); });
+    addPreset(QString::fromStdString(n), QString::fromStdString(n));
+  // Both follow the state (key F, a session, a test).
+  fusionFollow_ = state_.subscribe([this, fuse, group](const view::ChangeEvent& e) {
+    if (!(e.what & view::kView3d)) return;
+    if (fuse->isChecked() != state_.fusion3d()) {
+      const QSignalBlocker quiet(fuse);
+      fuse->setChecked(state_.fusion3d());
+    }
+    for (QAction* a : group->actions())
+      if (a->data().toString().toStdString() == state_.fusedPreset3d() && !a->isChecked()) a->setChecked(true);
+  });
 }
 
 }  // namespace cvx::viewer
