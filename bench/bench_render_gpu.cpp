@@ -18,6 +18,9 @@
 // CPU back end standing in for the GPU at 192x108, 2 frames (a check of the program here, not a
 // figure: the RESULT keys stay NA). Last line:
 // RESULT gpu_fps_1080p=<vol512 skipping> gpu_vs_cpu=<ratio> gpu_fps_ct_1080p=<n> gpu_floor_fraction=<f>
+//        gpu_cine_first_ms=<n> gpu_cine_loop_ms=<n>
+// (cine: the CT as a 4D series of --cine-phases phases, 8 by default, played twice through at 1080p:
+// the first pass copies each phase to the device, the loop finds them kept.)
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -45,7 +48,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Options {
   CtSource ct;
-  int width = 1920, height = 1080, frames = 36, cpuFrames = 3, slices = 512;
+  int width = 1920, height = 1080, frames = 36, cpuFrames = 3, slices = 512, cinePhases = 8;
   double floorTps = 0.52e12;
   bool dryRun = false;
 };
@@ -54,7 +57,7 @@ struct Options {
 Options parseArgs(int argc, char** argv) {
   Options o;
   for (int i = 1; i < argc && std::string(argv[i]) == "--dry-run"; ++i, ++argv, --argc)
-    o.dryRun = true, o.width = 192, o.height = 108, o.frames = 2, o.cpuFrames = 1;
+    o.dryRun = true, o.width = 192, o.height = 108, o.frames = 2, o.cpuFrames = 1, o.cinePhases = 2;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i];
     const char* v = argv[i + 1];
@@ -62,6 +65,7 @@ Options parseArgs(int argc, char** argv) {
     if (k == "--frames") o.frames = std::max(1, std::atoi(v));
     else if (k == "--cpu-frames") o.cpuFrames = std::max(1, std::atoi(v));
     else if (k == "--floor-tps") o.floorTps = std::atof(v);
+    else if (k == "--cine-phases") o.cinePhases = std::max(1, std::atoi(v));
     else std::fprintf(stderr, "bench_render_gpu: unknown option %s\n", k.c_str());
   }
   return o;
@@ -154,6 +158,68 @@ Timing cpuFrames(Backend& gpu, const Volume& v, const RenderSetup& s, int n, con
   return timingOf(secs);
 }
 
+// A 4D series played in a loop (cine): `phases` copies of the CT, phase t brighter by 20 t HU, each
+// with its own brick map as the app builds them, drawn twice through at one camera. The first pass
+// copies every phase to the device; the second finds them kept (raycast_resident.h) and copies
+// none. Medians of raycastOnDevice + synchronize per frame (--dry-run: the CPU's raycast).
+struct Cine {
+  Timing first, loop;
+  uint64_t uploads = 0;  // phases copied in both passes
+  double bricksMs = 0;   // median CPU time of a phase's brick ranges and skip map
+};
+Cine cineFrames(Backend& gpu, const Volume& ct, const TransferTable& table, const RenderSetup& s, int phases,
+                std::string& error) {
+  Cine c;
+  const auto d = ct.dims();
+  auto v = Volume::create(ct.type(), {d[0], d[1], d[2], phases}, VoxelInit::Uninitialized);
+  if (!v) return error = v.error().str(), c;
+  Volume& cine = **v;
+  cine.geometry = ct.geometry;
+  cine.info = ct.info;
+  const size_t n = static_cast<size_t>(ct.voxelsPerPhase());
+  for (int t = 0; t < phases; ++t)
+    for (size_t i = 0; i < n; ++i)
+      cine.as<int16_t>()[static_cast<size_t>(t) * n + i] = static_cast<int16_t>(ct.as<int16_t>()[i] + 20 * t);
+  std::vector<Scene> scenes;
+  std::vector<double> brickMs;
+  for (int t = 0; t < phases; ++t) {
+    const auto t0 = Clock::now();
+    Scene sc{table, brickRanges(cine, t), {}};
+    sc.skip = brickSkipMap(sc.ranges, sc.table);
+    brickMs.push_back(ms(t0) / 1e3);
+    sc.stamp = newBrickMapStamp();
+    scenes.push_back(std::move(sc));
+  }
+  c.bricksMs = timingOf(brickMs).medianMs;
+  auto* cuda = dynamic_cast<cuda::CudaBackend*>(&gpu);
+  const uint64_t before = cuda ? cuda->raycastUploads() : 0;
+  std::vector<float> host(cuda ? 0 : 4 * static_cast<size_t>(s.width) * static_cast<size_t>(s.height));
+  for (int pass = 0; pass < 2; ++pass) {
+    std::vector<double> secs;
+    for (int t = 0; t < phases; ++t) {
+      RaycastJob job;
+      job.volume = &cine, job.phase = t, job.revision = 1;
+      job.params = params(cine, s, 0, 0.5f, &scenes[static_cast<size_t>(t)]);
+      job.tf = table.view();
+      job.width = s.width, job.height = s.height;
+      if (!cuda) job.rgba = host.data();
+      const auto t0 = Clock::now();
+      Status st;
+      if (cuda) {
+        auto r = cuda->raycastOnDevice(job);
+        st = r.ok() ? cuda->synchronize() : Status(r.error());
+      } else {
+        st = gpu.raycast(job);
+      }
+      if (!st.ok()) return error = st.error().str(), c;
+      secs.push_back(ms(t0) / 1e3);
+    }
+    (pass == 0 ? c.first : c.loop) = timingOf(secs);
+  }
+  if (cuda) c.uploads = cuda->raycastUploads() - before;
+  return c;
+}
+
 }  // namespace
 }  // namespace cvx::bench
 
@@ -166,7 +232,8 @@ int main(int argc, char** argv) {
                        : cuda::CudaBackend::create();
   if (!made.ok()) {
     std::printf("bench_render_gpu: no CUDA device (%s)\n", made.error().str().c_str());
-    std::printf("RESULT gpu_fps_1080p=NA gpu_vs_cpu=NA gpu_fps_ct_1080p=NA gpu_floor_fraction=NA\n");
+    std::printf("RESULT gpu_fps_1080p=NA gpu_vs_cpu=NA gpu_fps_ct_1080p=NA gpu_floor_fraction=NA gpu_cine_first_ms=NA "
+                "gpu_cine_loop_ms=NA\n");
     return 0;
   }
   Backend& gpu = **made;
@@ -195,6 +262,13 @@ int main(int argc, char** argv) {
   if (!error.empty()) return std::printf("ct134: %s\n", error.c_str()), 1;
   std::printf("ct134   skipping, 0.5 mm      median %8.2f ms  p95 %8.2f ms  %8.1f fps\n", ctSkip.medianMs,
               ctSkip.p95Ms, ctSkip.fps);
+  // Cine: the CT as a 4D series of --cine-phases phases, twice through.
+  const Cine cine = cineFrames(gpu, *ct, *table, s, o.cinePhases, error);
+  if (!error.empty()) return std::printf("cine: %s\n", error.c_str()), 1;
+  std::printf("ct134x%d cine, skipping   first pass median %8.2f ms (copies each phase), loop median %8.2f ms "
+              "(kept: %llu copies in both passes); a phase's brick map on the CPU %.1f ms\n",
+              o.cinePhases, cine.first.medianMs, cine.loop.medianMs,
+              static_cast<unsigned long long>(cine.uploads), cine.bricksMs);
   // 512^3: plain at ~1000 samples per ray, then skipping at 0.5 mm.
   auto big = cycledCt(o.ct, *ct, o.slices);
   ct.reset();
@@ -223,8 +297,10 @@ int main(int argc, char** argv) {
   std::printf("vol512  CPU back end, skipping median %8.2f ms over %d frames (all cores); max |GPU - CPU| %s\n",
               cpu.medianMs, o.cpuFrames, num(maxDiff, "%.3g").c_str());
   const double na = o.dryRun ? NAN : 1.0;  // a dry run's figures are not the GPU's
-  std::printf("RESULT gpu_fps_1080p=%s gpu_vs_cpu=%s gpu_fps_ct_1080p=%s gpu_floor_fraction=%s\n",
+  std::printf("RESULT gpu_fps_1080p=%s gpu_vs_cpu=%s gpu_fps_ct_1080p=%s gpu_floor_fraction=%s gpu_cine_first_ms=%s "
+              "gpu_cine_loop_ms=%s\n",
               num(na * skip.fps, "%.1f").c_str(), num(na * cpu.medianMs / skip.medianMs, "%.1f").c_str(),
-              num(na * ctSkip.fps, "%.1f").c_str(), num(na * floorMs / plain.medianMs, "%.3f").c_str());
+              num(na * ctSkip.fps, "%.1f").c_str(), num(na * floorMs / plain.medianMs, "%.3f").c_str(),
+              num(na * cine.first.medianMs, "%.2f").c_str(), num(na * cine.loop.medianMs, "%.2f").c_str());
   return 0;
 }

@@ -60,6 +60,11 @@ Result<uint64_t> checkedBytes(PixelType type, std::array<int64_t, 4>& dims) {
 
 }  // namespace
 
+Volume::Volume() {
+  static std::atomic<uint64_t> next{1};
+  serial_ = next.fetch_add(1, std::memory_order_relaxed);
+}
+
 Result<std::shared_ptr<Volume>> Volume::borrow(PixelType type, std::array<int64_t, 4> dims, void* data) {
   if (!data) return makeError("volume.bad_dims", "no voxel buffer to borrow");
   const auto checked = checkedBytes(type, dims);

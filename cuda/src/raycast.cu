@@ -81,24 +81,40 @@ bool textureSampling() {
 
 size_t phaseBytes(const Volume& v) { return static_cast<size_t>(v.voxelsPerPhase()) * bytesPerVoxel(v.type()); }
 
-// Phase `phase` of v on the device in c, copied unless c already holds it at this revision.
-Status keep(detail::DeviceCopy& c, const Volume& v, int64_t phase, uint64_t revision, uint64_t& uploads) {
-  if (c.holds(&v, phase, revision)) return {};
+// Phase `phase` of v copied into c (c holds it after success).
+Status upload(detail::DeviceCopy& c, const Volume& v, int64_t phase, uint64_t revision, uint64_t& uploads) {
   const size_t bytes = phaseBytes(v);
   c.volume = nullptr;  // until the copy is complete
   CVX_CUDA_TRY(c.voxels.reserve(bytes));
   c.texture.reset();
   CVX_CUDA_TRY(cudaMemcpy(c.voxels.p, v.slice(0, phase), bytes, cudaMemcpyHostToDevice));
-  c.volume = &v, c.phase = phase, c.revision = revision;
+  c.volume = &v, c.serial = v.serial(), c.phase = phase, c.revision = revision, c.bytes = bytes;
   ++uploads;
   return {};
+}
+Status keep(detail::DeviceCopy& c, const Volume& v, int64_t phase, uint64_t revision, uint64_t& uploads) {
+  return c.holds(&v, phase, revision) ? Status{} : upload(c, v, phase, revision, uploads);
+}
+
+// The resident copy of the job's phase (raycastResident made room for it): found, or copied now.
+Result<detail::DeviceCopy*> residentCopy(detail::ResidentCache& cache, const RaycastJob& j) {
+  if (detail::DeviceCopy* hit = cache.phases.find(*j.volume, j.phase, j.revision)) return hit;
+  auto& copies = cache.phases.copies;
+  copies.push_back(std::make_unique<detail::DeviceCopy>());
+  if (Status st = upload(*copies.back(), *j.volume, j.phase, j.revision, cache.uploads); !st.ok()) {
+    copies.pop_back();
+    return st.error();
+  }
+  return copies.back().get();
 }
 
 // T2: the fused volume's voxel type (float, unread, when not fused).
 template <class T, class T2>
 Status castResident(detail::ResidentCache& cache, const RaycastJob& j) {
-  CVX_TRY(keep(cache.first, *j.volume, j.phase, j.revision, cache.uploads));
-  const hd::GridSampler<T> s = gridSampler(*j.volume, static_cast<const T*>(cache.first.voxels.p));
+  auto copy = residentCopy(cache, j);
+  if (!copy) return copy.error();
+  detail::DeviceCopy& first = **copy;
+  const hd::GridSampler<T> s = gridSampler(*j.volume, static_cast<const T*>(first.voxels.p));
   hd::GridSampler<T2> s2;
   if (j.second) {
     CVX_TRY(keep(cache.second, *j.second, j.phase2, j.revision, cache.uploads));
@@ -107,15 +123,16 @@ Status castResident(detail::ResidentCache& cache, const RaycastJob& j) {
   if constexpr (detail::kTextured<T>) {
     // Fused pairs and phases whose array would not fit (a second copy of the voxels) take the exact
     // sampler; so does a failed array (its error cleared).
-    detail::DeviceTexture& t = cache.first.texture;
+    detail::DeviceTexture& t = first.texture;
     if (!j.second && textureSampling() && !t.tex && !t.refused) {
       const auto d = j.volume->dims();
       if (phaseBytes(*j.volume) > volumeBudgetBytes() ||
-          !t.make(static_cast<const T*>(cache.first.voxels.p), d[0], d[1], d[2]).ok()) {
+          !t.make(static_cast<const T*>(first.voxels.p), d[0], d[1], d[2]).ok()) {
         t.reset();
-        t.refused = true;  // until this copy of the phase goes (keep, raycastResident reset it)
+        t.refused = true;  // until this copy of the phase goes
         (void)cudaGetLastError();
       }
+      if (t.tex) first.bytes += phaseBytes(*j.volume);  // the array: a second copy of the voxels
     }
     if (!j.second && t.tex) {
       detail::TextureSampler<T> ts;
@@ -187,12 +204,18 @@ Status raycastResident(ResidentCache& cache, const RaycastJob& j) {
   CVX_TRY(checkRaycastRequest(v, j.phase, j.params, j.tf, j.width, j.height, out));
   if (j.second) CVX_TRY(checkFusionRequest(*j.second, j.phase2, j.params, j.width, j.height, out));
   if (auto dev = probeDevice(); !dev.ok()) return dev.error();
-  if (!j.second && !cache.first.holds(&v, j.phase, j.revision)) {
-    cache.first.texture.reset();
-    cache.first.voxels.reset();  // the budget counts the free memory: without the phase no longer viewed
-    cache.first.volume = nullptr;
-    const size_t budget = volumeBudgetBytes();
-    if (budget > 0 && phaseBytes(v) > budget) {
+  if (!cache.phases.find(v, j.phase, j.revision)) {
+    // Room for the phase and its texture among the kept ones (the least recently drawn go first);
+    // a phase the device cannot hold beside what is kept (the budget counts the free memory) takes
+    // all of it, and one larger still is cast out of core.
+    cache.phases.dropOtherRevisions(v, j.revision);
+    cache.phases.makeRoom(2 * phaseBytes(v), residentBudgetBytes());
+    size_t budget = volumeBudgetBytes();
+    if (budget > 0 && phaseBytes(v) > budget && !cache.phases.copies.empty()) {
+      cache.phases.clear();
+      budget = volumeBudgetBytes();
+    }
+    if (!j.second && budget > 0 && phaseBytes(v) > budget) {
       if (j.rgba) return raycastSlabs(v, j.phase, j.params, j.tf, budget, j.width, j.height, j.rgba, j.depth, j.value);
       // Out of core for the device image: cast through the host, then into cache.out.
       const size_t pixels = static_cast<size_t>(j.width) * static_cast<size_t>(j.height);

@@ -6,6 +6,8 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <vector>
 
 #include <cvx/core/backend.h>
 
@@ -18,17 +20,40 @@ namespace cvx::cuda::detail {
 // One phase of one volume on the device.
 struct DeviceCopy {
   const Volume* volume = nullptr;
+  uint64_t serial = 0;  // volume->serial(): a later volume at the same address is another
   int64_t phase = -1;
   uint64_t revision = 0;
+  size_t bytes = 0;  // the voxels' and, once made, the texture's
   DeviceBytes voxels;
   DeviceTexture texture;  // the texture sampler's array of voxels, made on first use (reset with them)
   bool holds(const Volume* v, int64_t ph, uint64_t rev) const {
-    return voxels.p && volume == v && phase == ph && revision == rev;
+    return voxels.p && volume == v && serial == v->serial() && phase == ph && revision == rev;
   }
 };
 
+// The phases kept on the device, so that a 4D series played in a loop (cine, the phase slider)
+// copies each phase once: the least recently drawn go first when a new one would take the kept
+// copies past residentBudgetBytes(); the phase being drawn always stays. A new revision of a
+// volume drops its older copies.
+struct ResidentPhases {
+  std::vector<std::unique_ptr<DeviceCopy>> copies;  // least recently drawn first
+  // The copy holding (v, phase, revision), moved to the back (the most recent); null when none.
+  DeviceCopy* find(const Volume& v, int64_t phase, uint64_t revision);
+  // Drops v's copies of other revisions (its voxels changed since).
+  void dropOtherRevisions(const Volume& v, uint64_t revision);
+  // Drops the least recently drawn copies until `more` bytes fit under the budget with the rest.
+  void makeRoom(size_t more, size_t budget);
+  size_t bytes() const;
+  void clear() { copies.clear(); }
+};
+
+// The device memory that resident phases may hold together: CVX_CUDA_RESIDENT_MB (MiB; tests),
+// else 2/5 of the device's memory.
+size_t residentBudgetBytes();
+
 struct ResidentCache {
-  DeviceCopy first, second;
+  ResidentPhases phases;
+  DeviceCopy second;
   DeviceTables tables;
   DeviceImage out;
   uint64_t uploads = 0;  // phases copied to the device so far (tests: a second frame copies none)

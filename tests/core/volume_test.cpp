@@ -1,6 +1,8 @@
 #include <cvx/core/volume.h>
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include <cstdint>
 
 TEST(Volume, LayoutIsXFastestThenYZT) {
@@ -37,4 +39,25 @@ TEST(Volume, SliceReadinessCountsOnce) {
   v->markSliceReady(99);
   EXPECT_TRUE(v->sliceReady(1));
   EXPECT_EQ(v->slicesReady(), 1);
+}
+
+// Serials are never shared: not by two live volumes, nor by a volume and one made after it was
+// freed (the next often takes its address), created or borrowed.
+TEST(Volume, SerialsAreNeverReused) {
+  std::vector<uint64_t> seen;
+  const void* lastAddress = nullptr;
+  bool addressReused = false;
+  for (int i = 0; i < 8; ++i) {
+    auto v = *cvx::Volume::create(cvx::PixelType::Int16, {4, 4, 2, 1});
+    addressReused = addressReused || v.get() == lastAddress;
+    lastAddress = v.get();
+    seen.push_back(v->serial());
+  }
+  int16_t buffer[8] = {};
+  seen.push_back((*cvx::Volume::borrow(cvx::PixelType::Int16, {2, 2, 2, 1}, buffer))->serial());
+  for (size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_NE(seen[i], 0u);
+    for (size_t k = 0; k < i; ++k) EXPECT_NE(seen[i], seen[k]) << "volumes " << k << " and " << i;
+  }
+  RecordProperty("address_reused", addressReused ? "yes" : "no");
 }

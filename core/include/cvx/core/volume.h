@@ -86,13 +86,18 @@ class Volume {
   bool sliceReady(int64_t index) const;
   int64_t slicesReady() const { return readyCount_.load(std::memory_order_acquire); }
 
+  // This volume's number in the process: never another's, even one made later at the same address
+  // (a back end's copies of a freed volume must not pass for a new one's: CUDA's resident phases).
+  uint64_t serial() const { return serial_; }
+
  private:
-  Volume() = default;
+  Volume();
   PixelType type_ = PixelType::Int16;
   std::array<int64_t, 4> dims_{0, 0, 0, 1};
   std::unique_ptr<std::byte[], detail::VoxelFree> data_;
   std::unique_ptr<std::atomic<uint8_t>[]> ready_;
   std::atomic<int64_t> readyCount_{0};
+  uint64_t serial_ = 0;
 };
 
 }  // namespace cvx
