@@ -147,9 +147,13 @@ Status VolumeRenderer::onBackend(const std::function<Status(Backend&)>& run) {
 }
 
 Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase, const TransferPreset& preset) {
-  const bool newVolume = v != volume_ || phase != phase_ || revision_ != preparedRevision_;
-  if (newVolume) ranges_ = brickRanges(*v, phase);  // per volume and phase; the skip map per table
-  if (newVolume || !samePoints(preset, preset_)) {
+  const bool sameVoxels = v == volume_ && revision_ == preparedRevision_;
+  if (!sameVoxels) {
+    bricks_.clear();  // another volume, or its voxels changed: every phase's ranges
+    phaseBricks_ = nullptr;
+    volume_.reset();  // until the table is built
+  }
+  if (!sameVoxels || !samePoints(preset, preset_)) {  // the table is the volume's, not a phase's
     auto resolved = editablePreset(preset, *v);  // in v's modality units
     if (!resolved) return resolved.error();
     const TransferPreset& absolute = *resolved;
@@ -165,11 +169,10 @@ Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase
       if (!table) return table.error();
       table_ = std::move(*table);
     }
-    skip_ = brickSkipMap(ranges_, table_);
-    skipStamp_ = newBrickMapStamp();  // ranges_ change only with skip_
-    ++skipBuilds_;
+    ++tableBuilds_;
     preset_ = preset;
   }
+  phaseBricks_ = &bricks_.get(*v, phase, table_, tableBuilds_);
   volume_ = v;
   phase_ = phase;
   preparedRevision_ = revision_;
@@ -191,9 +194,10 @@ Status VolumeRenderer::prepareFused(const Fused3D& f) {
 }
 
 const std::vector<uint8_t>& VolumeRenderer::fusedSkip(const Fused3D& f, const hd::Fusion& fusion) {
-  const PairKey key{f.phase, revision_, skipBuilds_, fusedTableBuilds_};
+  const PairKey key{f.phase, revision_, phaseBricks_->stamp, fusedTableBuilds_};
   if (!(key == pairKey_)) {
-    pairSkip_ = brickSkipMap(ranges_, table_, fusedRanges(ranges_, fusion, *f.volume, f.phase), fusedTable_);
+    const BrickRanges& ranges = phaseBricks_->ranges;
+    pairSkip_ = brickSkipMap(ranges, table_, fusedRanges(ranges, fusion, *f.volume, f.phase), fusedTable_);
     pairStamp_ = newBrickMapStamp();
     pairKey_ = key;
   }
@@ -221,8 +225,8 @@ hd::RaycastParams VolumeRenderer::params(const TransferPreset& preset, const Cam
   p.shading.power = static_cast<float>(preset.shading.power);
   p.jitter = q.jitter;
   if (q.skipEmpty) {
-    p.bricks = brickMapView(ranges_, skip_);  // MIP passes bricks by their ranges
-    p.bricks.stamp = skipStamp_;
+    p.bricks = brickMapView(phaseBricks_->ranges, phaseBricks_->skip);  // MIP passes bricks by their ranges
+    p.bricks.stamp = phaseBricks_->stamp;
   }
   if (!preset.mip) p.tf2 = table2_.view();  // no nodes: 1D
   return p;
@@ -259,7 +263,7 @@ Result<RaycastJob> VolumeRenderer::frameJob(const std::shared_ptr<const Volume>&
       fp.fusion = fusionParams(v->geometry, f.volume->geometry, f.volume->dims(), fusedTable_.view());
       st = checkFusionRequest(*f.volume, f.phase, fp, width, height, rgba_.data());
       if (st.ok() && q.skipEmpty) {
-        fp.bricks = brickMapView(ranges_, fusedSkip(f, fp.fusion));
+        fp.bricks = brickMapView(phaseBricks_->ranges, fusedSkip(f, fp.fusion));
         fp.bricks.fused = true;
         fp.bricks.stamp = pairStamp_;
       }

@@ -18,6 +18,7 @@
 #include <cvx/core/raycast.h>
 #include <cvx/core/transfer.h>
 #include <cvx/core/transfer2d.h>
+#include <cvx/viewstate/phase_bricks.h>
 #include <cvx/viewstate/render_view.h>
 #include <cvx/viewstate/tf_presets.h>
 
@@ -110,6 +111,8 @@ class VolumeRenderer {
   // Draws with this back end from now on. The 3D view's two renderers share one, so that a GPU
   // holds the phase once (back ends are safe to call from several threads); tests give their own.
   void useBackend(std::shared_ptr<Backend> backend) { backend_ = std::move(backend); }
+  // The phases' brick maps kept and built (a 4D series in a loop builds each phase's once).
+  const PhaseBricks& phaseBricks() const { return bricks_; }
   // The last image's premultiplied RGBA floats and depth (mm along each ray; +inf where empty).
   const std::vector<float>& rgba() const { return rgba_; }
   const std::vector<float>& depth() const { return depth_; }
@@ -137,11 +140,12 @@ class VolumeRenderer {
   uint64_t revision_ = 1, preparedRevision_ = 0;
   std::shared_ptr<Backend> backend_;
   std::string backendNote_;
-  TransferPreset preset_;  // the one table_ and skip_ were built for
+  TransferPreset preset_;  // the one table_ (and the phases' skip maps) were built for
   TransferTable table_;      // the rays' 1D table (a 2D table's envelope)
   TransferTable2D table2_;   // empty unless the preset has a gradient-opacity curve
-  BrickRanges ranges_;
-  std::vector<uint8_t> skip_;
+  uint64_t tableBuilds_ = 0;  // table_ built so far: the phases' skip maps follow it
+  PhaseBricks bricks_;        // the volume's phases' brick maps (phase_bricks.h)
+  const PhaseBricks::Entry* phaseBricks_ = nullptr;  // phase_'s, for table_
   std::vector<float> rgba_, depth_;
   std::vector<std::shared_ptr<const Mesh>> meshes_;
   std::optional<Fused3D> fused_;
@@ -149,11 +153,11 @@ class VolumeRenderer {
   std::shared_ptr<const Volume> fusedVolume_;  // the one fusedTable_ was built for, with fusedPreset_
   TransferPreset fusedPreset_;
   TransferTable fusedTable_;
-  uint64_t skipStamp_ = 0, pairStamp_ = 0;  // hd::BrickMap::stamp of skip_ (with ranges_) and pairSkip_
-  uint64_t skipBuilds_ = 0, fusedTableBuilds_ = 0;  // skip_ and fusedTable_ rebuilt, for the pair's map
+  uint64_t pairStamp_ = 0;          // hd::BrickMap::stamp of pairSkip_
+  uint64_t fusedTableBuilds_ = 0;   // fusedTable_ rebuilt, for the pair's map
   struct PairKey {  // the layer itself is in tableBuilds: a new layer rebuilds fusedTable_
     int phase = -1;
-    uint64_t revision = 0, skipBuilds = 0, tableBuilds = 0;
+    uint64_t revision = 0, bricksStamp = 0, tableBuilds = 0;  // bricksStamp: the volume's phase and table
     bool operator==(const PairKey&) const = default;
   };
   PairKey pairKey_;

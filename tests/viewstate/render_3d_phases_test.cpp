@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+// VolumeRenderer on a 4D series (phase_bricks.h): a loop through the phases builds each phase's
+// brick map once, and every phase is drawn with its own map: a ball that moves from phase to phase
+// is where that phase has it, and a renderer that draws the phase first draws the same image.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include <cvx/viewstate/render_3d.h>
+
+using namespace cvx;
+using namespace cvx::view;
+
+namespace {
+
+constexpr int kPhases = 3;
+
+// A 41^3 mm cube of air, 1 mm voxels, centred on the origin; in phase t a ball of radius 5 mm at
+// x = -12 + 12 t mm (patient's right to left).
+std::shared_ptr<Volume> movingBall() {
+  auto v = Volume::create(PixelType::Int16, {41, 41, 41, kPhases}).value();
+  v->geometry.originMm = {-20, -20, -20};
+  int16_t* p = v->as<int16_t>();
+  for (int t = 0; t < kPhases; ++t)
+    for (int k = 0; k < 41; ++k)
+      for (int j = 0; j < 41; ++j)
+        for (int i = 0; i < 41; ++i) {
+          const Vec3 w{i - 20.0, j - 20.0, k - 20.0};
+          *p++ = norm(w - Vec3{-12.0 + 12.0 * t, 0, 0}) <= 5 ? 1000 : 0;
+        }
+  return v;
+}
+
+TransferPreset opaque(float r) {
+  TransferPreset t;
+  t.name = "test-opaque";
+  t.points = {{0, r, 1, 1, 0}, {300, r, 1, 1, 0}, {600, r, 1, 1, 1}};
+  return t;
+}
+
+// The drawn pixels' mean column (red above 64: the white preset), from the image's left (0) to its right (1).
+double meanColumn(const RgbaImage& im) {
+  double sx = 0, n = 0;
+  for (int y = 0; y < im.height; ++y)
+    for (int x = 0; x < im.width; ++x)
+      if ((im.pixels[static_cast<size_t>(y) * im.width + x] & 0xFF) > 64) sx += (x + 0.5) / im.width, ++n;
+  EXPECT_GT(n, 20) << "the ball is drawn";
+  return n > 0 ? sx / n : -1;
+}
+
+std::vector<uint32_t> drawn(VolumeRenderer& r, const std::shared_ptr<Volume>& v, int phase, const TransferPreset& t) {
+  auto im = r.draw(v, phase, t, Camera3DView{}, 64, 64);
+  EXPECT_TRUE(im.ok()) << (im.ok() ? "" : im.error().str());
+  return im.ok() ? (*im)->pixels : std::vector<uint32_t>{};
+}
+
+}  // namespace
+
+TEST(Render3dPhases, ALoopBuildsEachPhasesBrickMapOnceAndDrawsEachPhaseWithItsOwn) {
+  const auto v = movingBall();
+  VolumeRenderer r;
+  const TransferPreset white = opaque(1);
+  std::vector<std::vector<uint32_t>> first;
+  std::vector<double> columns;
+  for (int t = 0; t < kPhases; ++t) {
+    first.push_back(drawn(r, v, t, white));
+    auto im = r.draw(v, t, white, Camera3DView{}, 64, 64);
+    ASSERT_TRUE(im.ok());
+    columns.push_back(meanColumn(**im));
+  }
+  // From the front the patient's right is on the image's left: the ball moves left to right.
+  EXPECT_LT(columns[0], columns[1] - 0.1);
+  EXPECT_LT(columns[1], columns[2] - 0.1);
+  for (int pass = 0; pass < 2; ++pass)
+    for (int t = kPhases - 1; t >= 0; --t) EXPECT_EQ(drawn(r, v, t, white), first[static_cast<size_t>(t)]) << t;
+  EXPECT_EQ(r.phaseBricks().rangeBuilds(), static_cast<uint64_t>(kPhases));
+  EXPECT_EQ(r.phaseBricks().skipBuilds(), static_cast<uint64_t>(kPhases));
+  EXPECT_EQ(r.phaseBricks().phasesKept(), static_cast<size_t>(kPhases));
+  for (int t = 0; t < kPhases; ++t) {  // a renderer that starts at phase t: the same picture
+    VolumeRenderer fresh;
+    EXPECT_EQ(drawn(fresh, v, t, white), first[static_cast<size_t>(t)]) << t;
+  }
+
+  // Another table: each phase's skip map is built again when the phase is drawn, its ranges kept.
+  const TransferPreset cyan = opaque(0);
+  for (int t = 0; t < kPhases; ++t) {
+    VolumeRenderer fresh;
+    EXPECT_EQ(drawn(r, v, t, cyan), drawn(fresh, v, t, cyan)) << t;
+    EXPECT_NE(drawn(r, v, t, cyan), first[static_cast<size_t>(t)]) << "the new table draws";
+  }
+  EXPECT_EQ(r.phaseBricks().rangeBuilds(), static_cast<uint64_t>(kPhases));
+  EXPECT_EQ(r.phaseBricks().skipBuilds(), static_cast<uint64_t>(2 * kPhases));
+
+  // Voxels changed in place (phase 1's ball gone): its ranges are built again, and it draws nothing.
+  for (int64_t i = 0; i < v->voxelsPerPhase(); ++i) v->as<int16_t>()[v->voxelsPerPhase() + i] = 0;
+  r.voxelsChanged();
+  const std::vector<uint32_t> empty = drawn(r, v, 1, white);
+  ASSERT_FALSE(empty.empty());
+  for (uint32_t px : empty) ASSERT_EQ(px & 0xFFFFFFu, 0u) << "the old map or voxels drew the ball";
+  EXPECT_EQ(r.phaseBricks().rangeBuilds(), static_cast<uint64_t>(kPhases + 1));
+  EXPECT_EQ(r.phaseBricks().phasesKept(), 1u);
+}
