@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "main_window.h"
+
+#include "cine_player.h"
 #include "grab_shown.h"
 #include "seg_editing.h"
 #include "seg_panel.h"
@@ -196,6 +198,7 @@ void MainWindow::buildToolbar() {
   slider_->setObjectName("phase");
   slider_->setToolTip(tr("Phase"));
   slider_->setMaximumWidth(240);
+  cine_ = new CinePlayer(bar, slider_, state_);  // "Play" before the slider: cine
   phaseAction_ = bar->addWidget(slider_);
   phaseAction_->setVisible(false);
   connect(slider_, &QSlider::valueChanged, this, [this](int t) { state_.setPhase(t); });
@@ -323,6 +326,8 @@ void MainWindow::updatePhaseSlider() {
   slider_->setValue(state_.phase());
   slider_->blockSignals(false);
   phaseAction_->setVisible(state_.phaseCount() > 1);
+  cine_->action()->setVisible(state_.phaseCount() > 1);
+  if (state_.phaseCount() < 2) cine_->setPlaying(false);
 }
 
 void MainWindow::onLoadFinished(int index, const QString& error) {

@@ -31,6 +31,8 @@ class QSlider;
 
 namespace cvx::viewer {
 
+class CinePlayer;
+
 class SegEditing;
 class StudyBrowser;
 class StudyModel;
@@ -114,6 +116,7 @@ class MainWindow : public QMainWindow {
   QActionGroup* layoutGroup_ = nullptr;
   QSlider* slider_ = nullptr;
   QAction* phaseAction_ = nullptr;
+  CinePlayer* cine_ = nullptr;  // the play button (cine_player.h), owned by the toolbar
   QComboBox* presets_ = nullptr;
   QComboBox* slab_ = nullptr;
   QComboBox* slabMode_ = nullptr;

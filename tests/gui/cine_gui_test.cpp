@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+// Cine through the real main window under Xvfb: a 4D series (the Philips fMRI, 4 phases) shows the
+// play button with the phase slider (a 3D series does not); playing moves the state's phase, and
+// so every view and the slider, through every phase at the chosen rate; back and forth turns at
+// the ends without repeating them; pausing holds the phase.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <vector>
+
+#include <QAction>
+#include <QElapsedTimer>
+#include <QSlider>
+#include <QTest>
+#include <QToolButton>
+
+#include "../../viewer/src/main_window.h"
+#include "gui_test_util.h"
+#include "test_data.h"
+
+using namespace cvx;
+using cvx::viewer::MainWindow;
+
+namespace {
+
+// The state's phases seen every 5 ms for `ms` milliseconds, each change once.
+std::vector<int> watch(MainWindow& w, int ms) {
+  std::vector<int> seen{w.state().phase()};
+  QElapsedTimer clock;
+  clock.start();
+  while (clock.elapsed() < ms) {
+    QTest::qWait(5);
+    if (w.state().phase() != seen.back()) seen.push_back(w.state().phase());
+  }
+  return seen;
+}
+
+}  // namespace
+
+TEST(CineGui, PlayRunsThroughEveryPhaseAndPauseHoldsIt) {
+  CVX_REQUIRE_FOLDER("4d/philips_classic_fmri");
+  MainWindow w;
+  ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("4d/philips_classic_fmri")));
+  auto& state = w.state();
+  ASSERT_EQ(state.phaseCount(), 4);
+  auto* play = w.findChild<QToolButton*>("cinePlay");
+  auto* slider = w.findChild<QSlider*>("phase");
+  ASSERT_NE(play, nullptr);
+  ASSERT_NE(slider, nullptr);
+  EXPECT_TRUE(play->isVisible());
+  EXPECT_TRUE(slider->isVisible());
+
+  auto* fps20 = w.findChild<QAction*>("cineFps20");
+  auto* loop = w.findChild<QAction*>("cineLoop");
+  auto* bounce = w.findChild<QAction*>("cineBounce");
+  ASSERT_TRUE(fps20 && loop && bounce);
+  fps20->trigger();  // 50 ms a phase
+  loop->trigger();
+  EXPECT_TRUE(fps20->isChecked());
+  play->click();
+  EXPECT_TRUE(play->isChecked());
+  const std::vector<int> looped = watch(w, 700);  // 14 steps at 20 phases a second
+  EXPECT_GE(looped.size(), 6u) << "too few phase changes";
+  EXPECT_EQ(std::set<int>(looped.begin(), looped.end()).size(), 4u) << "every phase is shown";
+  for (size_t i = 1; i < looped.size(); ++i)  // a loop only goes forward (a slow frame may skip one)
+    EXPECT_NE((looped[i] - looped[i - 1] + 4) % 4, 0) << "at " << i;
+  EXPECT_EQ(slider->value(), state.phase()) << "the slider follows";
+
+  play->click();  // pause
+  EXPECT_FALSE(play->isChecked());
+  const int held = state.phase();
+  EXPECT_EQ(watch(w, 250), std::vector<int>{held});
+
+  // Back and forth from phase 0: up to 3, down to 0, never 3 twice in a row nor a jump 3 -> 0.
+  state.setPhase(0);
+  bounce->trigger();
+  play->click();
+  const std::vector<int> bounced = watch(w, 700);
+  play->click();
+  ASSERT_GE(bounced.size(), 6u);
+  bool turned = false;
+  for (size_t i = 1; i < bounced.size(); ++i) {
+    EXPECT_FALSE(bounced[i - 1] == 3 && bounced[i] == 0) << "a loop's jump, not a turn";
+    turned = turned || (bounced[i - 1] == 3 && bounced[i] == 2);
+  }
+  EXPECT_TRUE(turned) << "the bounce turns at the last phase";
+}
+
+TEST(CineGui, AThreeDSeriesHasNoPlayButton) {
+  CVX_REQUIRE_FOLDER("slicecount");
+  MainWindow w;
+  ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("slicecount")));
+  ASSERT_EQ(w.state().phaseCount(), 1);
+  auto* play = w.findChild<QToolButton*>("cinePlay");
+  ASSERT_NE(play, nullptr);
+  EXPECT_FALSE(play->isVisible());
+  play->click();  // even if reached: nothing to play
+  EXPECT_FALSE(play->isChecked());
+}
