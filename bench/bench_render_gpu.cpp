@@ -107,6 +107,23 @@ void countSamples(const hd::RaycastParams& p, int w, int h, double& samples, dou
 
 double ms(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
+// One frame of job on the back end, timed: raycastOnDevice and a synchronize on CUDA (the frame
+// stays on the device), raycast into `host` otherwise (--dry-run). Seconds, or the error.
+Result<double> timedFrame(Backend& gpu, RaycastJob job, std::vector<float>& host) {
+  auto* cuda = dynamic_cast<cuda::CudaBackend*>(&gpu);
+  if (!cuda) host.resize(4 * static_cast<size_t>(job.width) * static_cast<size_t>(job.height)), job.rgba = host.data();
+  const auto t0 = Clock::now();
+  Status st;
+  if (cuda) {
+    auto r = cuda->raycastOnDevice(job);
+    st = r.ok() ? cuda->synchronize() : Status(r.error());
+  } else {
+    st = gpu.raycast(job);
+  }
+  if (!st.ok()) return st.error();
+  return ms(t0) / 1e3;
+}
+
 // The GPU's frames of the orbit: raycastOnDevice and a synchronize, each after an untimed first
 // (--dry-run: the CPU back end's raycast into a host image).
 Timing gpuFrames(Backend& gpu, const Volume& v, const RenderSetup& s, float stepMm, const Scene& sc,
@@ -119,18 +136,9 @@ Timing gpuFrames(Backend& gpu, const Volume& v, const RenderSetup& s, float step
     job.tf = sc.table.view();
     job.width = s.width, job.height = s.height;
     std::vector<float> host;
-    auto* cuda = dynamic_cast<cuda::CudaBackend*>(&gpu);
-    if (!cuda) host.resize(4 * static_cast<size_t>(s.width) * static_cast<size_t>(s.height)), job.rgba = host.data();
-    const auto t0 = Clock::now();
-    Status st;
-    if (cuda) {
-      auto r = cuda->raycastOnDevice(job);
-      st = r.ok() ? cuda->synchronize() : Status(r.error());
-    } else {
-      st = gpu.raycast(job);
-    }
-    if (!st.ok()) return error = st.error().str(), Timing{};
-    if (i >= 0) secs.push_back(ms(t0) / 1e3);
+    const auto sec = timedFrame(gpu, job, host);
+    if (!sec) return error = sec.error().str(), Timing{};
+    if (i >= 0) secs.push_back(*sec);
   }
   return timingOf(secs);
 }
@@ -193,7 +201,7 @@ Cine cineFrames(Backend& gpu, const Volume& ct, const TransferTable& table, cons
   c.bricksMs = timingOf(brickMs).medianMs;
   auto* cuda = dynamic_cast<cuda::CudaBackend*>(&gpu);
   const uint64_t before = cuda ? cuda->raycastUploads() : 0;
-  std::vector<float> host(cuda ? 0 : 4 * static_cast<size_t>(s.width) * static_cast<size_t>(s.height));
+  std::vector<float> host;
   for (int pass = 0; pass < 2; ++pass) {
     std::vector<double> secs;
     for (int t = 0; t < phases; ++t) {
@@ -202,17 +210,9 @@ Cine cineFrames(Backend& gpu, const Volume& ct, const TransferTable& table, cons
       job.params = params(cine, s, 0, 0.5f, &scenes[static_cast<size_t>(t)]);
       job.tf = table.view();
       job.width = s.width, job.height = s.height;
-      if (!cuda) job.rgba = host.data();
-      const auto t0 = Clock::now();
-      Status st;
-      if (cuda) {
-        auto r = cuda->raycastOnDevice(job);
-        st = r.ok() ? cuda->synchronize() : Status(r.error());
-      } else {
-        st = gpu.raycast(job);
-      }
-      if (!st.ok()) return error = st.error().str(), c;
-      secs.push_back(ms(t0) / 1e3);
+      const auto sec = timedFrame(gpu, job, host);
+      if (!sec) return error = sec.error().str(), c;
+      secs.push_back(*sec);
     }
     (pass == 0 ? c.first : c.loop) = timingOf(secs);
   }

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <memory>
 #include <vector>
 
 #include "need_gpu.h"
@@ -21,18 +22,27 @@ namespace {
 
 using namespace cvx_test_raycast;
 
+// The registry's choice with the CPU and CUDA registered: CUDA (where a device is).
+std::unique_ptr<cvx::cuda::CudaBackend> registryCuda(cvx::BackendRegistry& registry) {
+  cvx::render::registerBackend(registry);
+  EXPECT_TRUE(cvx::cuda::registerBackend(registry));
+  auto chosen = registry.select("");
+  if (!chosen.ok() || (*chosen)->name() != "cuda") {
+    ADD_FAILURE() << "the registry did not choose CUDA: " << (chosen.ok() ? (*chosen)->name() : chosen.error().str());
+    return nullptr;
+  }
+  return std::unique_ptr<cvx::cuda::CudaBackend>(static_cast<cvx::cuda::CudaBackend*>(chosen->release()));
+}
+
 // The registry's CUDA back end keeps the phases it draws on the device: frames of a kept phase and
 // revision copy nothing, another phase or revision is copied once, a new revision drops the old
 // copies, and every frame matches the CPU.
 TEST(CudaRaycast, BackendKeepsThePhaseOnTheDeviceBetweenFrames) {
   CVX_NEED_GPU();
   cvx::BackendRegistry registry;
-  cvx::render::registerBackend(registry);
-  ASSERT_TRUE(cvx::cuda::registerBackend(registry));
-  auto chosen = registry.select("");
-  ASSERT_TRUE(chosen.ok()) << chosen.error().str();
-  ASSERT_EQ((*chosen)->name(), "cuda");
-  auto* gpu = static_cast<cvx::cuda::CudaBackend*>(chosen->get());
+  const auto owned = registryCuda(registry);
+  ASSERT_NE(owned, nullptr);
+  cvx::cuda::CudaBackend* gpu = owned.get();
   // Two phases: the blobs, and the blobs brighter.
   auto one = blobs();
   auto v = cvx::Volume::create(cvx::PixelType::Int16, {80, 72, 48, 2}).value();
@@ -110,12 +120,9 @@ TEST(CudaRaycast, BackendKeepsThePhaseOnTheDeviceBetweenFrames) {
 TEST(CudaRaycast, ANewVolumeAtAFreedOnesAddressIsCopiedAgain) {
   CVX_NEED_GPU();
   cvx::BackendRegistry registry;
-  cvx::render::registerBackend(registry);
-  ASSERT_TRUE(cvx::cuda::registerBackend(registry));
-  auto chosen = registry.select("");
-  ASSERT_TRUE(chosen.ok()) << chosen.error().str();
-  ASSERT_EQ((*chosen)->name(), "cuda");
-  auto* gpu = static_cast<cvx::cuda::CudaBackend*>(chosen->get());
+  const auto owned = registryCuda(registry);
+  ASSERT_NE(owned, nullptr);
+  cvx::cuda::CudaBackend* gpu = owned.get();
   const cvx::TransferTable table = blobTable();
   const int w = 96, h = 80;
   std::vector<float> cpu(4 * w * h), out(4 * w * h);
