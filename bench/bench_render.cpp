@@ -10,7 +10,9 @@
 // projection on both sides instead (VTK's MaximumIntensity blend; CineVox skips bricks whose max
 // cannot beat the ray's maximum so far) and a RESULT line of mip_* keys. The images are compared and
 // the figures printed; a disagreement is reported, never fatal. Needs an X display for VTK
-// (xvfb-run -a); the CUDA part (gpu_fps_1080p, gpu_vs_cpu) comes with a GPU machine.
+// (xvfb-run -a); the CUDA part (gpu_fps_1080p, gpu_vs_cpu) comes with a GPU machine. Then cine
+// (render_cine.h): the CT as a 4D series of --cine-phases phases (6; 0: none) through the 3D view's
+// renderer, each phase's brick map kept against rebuilt per phase change: cine_loop_vs_rebuild.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +24,7 @@
 #include <cvx/io/dicom.h>
 
 #include "bench_series.h"
+#include "render_cine.h"
 #include "render_frames.h"
 #include "render_fused.h"
 
@@ -31,6 +34,7 @@ namespace {
 struct Options {
   RenderSetup setup;
   int bigFrames = 12, slices = 512;  // 512^3: 30 deg a frame (a frame there takes seconds)
+  int cinePhases = 6;
   bool big = true, vtk = true, shading = true, mip = false, fused = true;
   std::string data = CVX_DATA_DIR;
 };
@@ -60,6 +64,8 @@ Options parseArgs(int argc, char** argv) {
       o.mip = true;
     else if (k == "--threads")
       o.setup.threads = unsigned(num(1));
+    else if (k == "--cine-phases")
+      o.cinePhases = num(0);
     else if (k == "--frames")
       o.setup.frames = num(1);
     else if (k == "--big-frames")
@@ -143,6 +149,7 @@ int main(int argc, char** argv) {
   std::printf("\n%-14s %-28s %9s %9s %7s %10s %7s\n", "input", "renderer", "median ms", "p95 ms", "fps",
               "first ms", "x VTK");
   InputResult small, big;
+  CineResult cine;
   {
     auto loaded = io::loadPath(ct);
     if (!loaded.ok()) return std::printf("cannot load %s: %s\n", ct.c_str(), loaded.error().str().c_str()), 1;
@@ -154,6 +161,19 @@ int main(int argc, char** argv) {
     small = runInput("ct134", v, look, s, o.vtk);
     if (!small.error.empty()) return std::printf("CineVox on ct: %s\n", small.error.c_str()), 1;
     printInput("ct134", small, s.frames);
+    if (o.cinePhases > 1 && !o.mip && !s.skipOnly) {
+      cine = runCine(v, s, o.cinePhases);
+      if (!cine.error.empty()) return std::printf("cine: %s\n", cine.error.c_str()), 1;
+      auto line = [&](const char* who, const Timing& t, const char* extra) {
+        std::printf("%-14s %-28s %9s %9s %7s %10s %7s  %s\n", "ct134 4D cine", who, num(t.medianMs, "%.1f").c_str(),
+                    num(t.p95Ms, "%.1f").c_str(), num(t.fps).c_str(), "NA", "NA", extra);
+      };
+      std::printf("ct134 4D cine: %d phases, ct-bone through the 3D view's renderer, %dx%d (the preview)\n",
+                  o.cinePhases, s.width / 2, s.height / 2);
+      line("CineVox first pass", cine.first, "each phase's brick map built as it is first shown");
+      line("CineVox loop", cine.loop, "the maps kept (viewstate/phase_bricks.h)");
+      line("rebuilt per phase change", cine.rebuilt, "the peer: a renderer made for each frame, as before");
+    }
   }
   double fusedX = NAN;
   if (o.fused && !o.mip) {
@@ -204,7 +224,8 @@ int main(int argc, char** argv) {
   else
     std::printf(
         "RESULT cpu_fps_512=%s cpu_vs_vtk=%s gpu_fps_1080p=NA gpu_vs_cpu=NA cpu_vs_vtk_ct=%s cpu_fps_moving_ct=%s "
-        "fused_skip_vs_plain=%s\n",
-        num(fps).c_str(), num(vs).c_str(), num(ctVs).c_str(), num(small.moving.fps).c_str(), num(fusedX).c_str());
+        "fused_skip_vs_plain=%s cine_loop_vs_rebuild=%s\n",
+        num(fps).c_str(), num(vs).c_str(), num(ctVs).c_str(), num(small.moving.fps).c_str(), num(fusedX).c_str(),
+        num(cine.loop.medianMs > 0 ? cine.rebuilt.medianMs / cine.loop.medianMs : NAN).c_str());
   return 0;
 }
