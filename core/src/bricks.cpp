@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <type_traits>
 
 #include <cvx/core/hd/reslice.h>
 #include <cvx/core/thread_pool.h>
@@ -19,55 +20,86 @@ Span brickSpan(int64_t b, int size, int64_t n) {
   return {std::max<int64_t>(0, b * size - 1), std::min<int64_t>(n - 1, (b + 1) * size)};
 }
 
-// Separable, one layer of bricks (bz) at a time on the thread pool: per row of the layer's slices,
-// the min and max over each brick's x span; then over each brick's y span; then over the z span.
+// Separable. A slice's reduction: per brick column (bx, by), the min and max over the brick's x
+// span of each row, then over its y span. A layer of bricks (bz) combines the reductions of the
+// slices in its z span. Layers are taken in runs on the thread pool, each run keeping the last
+// size.z + 2 slices' reductions in a ring, so that a slice shared by two layers (the apron) is
+// reduced once per run, not once per layer (3 times per slice for the CT's 4x4x1 bricks).
 template <class T>
 void rangesOf(const Volume& v, int64_t phase, BrickRanges& r) {
   const auto& d = v.dims();
   const T* data = reinterpret_cast<const T*>(v.slice(0, phase));
-  const int64_t nx = d[0], ny = d[1], nz = d[2], bx = r.bx, by = r.by;
+  const int64_t nx = d[0], ny = d[1], nz = d[2], bx = r.bx, by = r.by, bz = r.bz;
   const bool rescale = !v.info.rescaleApplied;
   const double slope = rescale ? v.info.rescaleSlope : 1.0, intercept = rescale ? v.info.rescaleIntercept : 0.0;
-  (void)ThreadPool::global().parallelFor(r.bz, [&](int64_t bz) {
-    const Span zs = brickSpan(bz, r.size.z, nz);
-    std::vector<float> rowX(static_cast<size_t>(ny * bx) * 2), layer(static_cast<size_t>(by * bx) * 2);
-    for (size_t i = 0; i < layer.size(); i += 2) layer[i] = INFINITY, layer[i + 1] = -INFINITY;
-    for (int64_t z = zs.lo; z <= zs.hi; ++z) {
-      for (int64_t y = 0; y < ny; ++y) {
-        const T* row = data + (z * ny + y) * nx;
-        float* out = &rowX[static_cast<size_t>(y * bx) * 2];
-        for (int64_t b = 0; b < bx; ++b) {
-          const Span s = brickSpan(b, r.size.x, nx);
+  const size_t cells = static_cast<size_t>(by * bx) * 2;
+  // Slice z's reduction into out (cells floats); rowX: ny * bx * 2 floats of scratch.
+  auto reduceSlice = [&](int64_t z, std::vector<float>& rowX, float* out) {
+    for (int64_t y = 0; y < ny; ++y) {
+      const T* row = data + (z * ny + y) * nx;
+      float* o = &rowX[static_cast<size_t>(y * bx) * 2];
+      for (int64_t b = 0; b < bx; ++b) {
+        const Span s = brickSpan(b, r.size.x, nx);
+        if constexpr (std::is_integral_v<T>) {  // compared as stored (exact, monotone to float)
+          T mn = row[s.lo], mx = row[s.lo];
+          for (int64_t x = s.lo + 1; x <= s.hi; ++x) {
+            mn = row[x] < mn ? row[x] : mn;
+            mx = row[x] > mx ? row[x] : mx;
+          }
+          o[2 * b] = hd::loadVoxel(&mn);
+          o[2 * b + 1] = hd::loadVoxel(&mx);
+        } else {
           float mn = INFINITY, mx = -INFINITY;
           for (int64_t x = s.lo; x <= s.hi; ++x) {
             const float f = hd::loadVoxel(row + x);
             mn = f < mn ? f : mn;
             mx = f > mx ? f : mx;
           }
-          out[2 * b] = mn;
-          out[2 * b + 1] = mx;
-        }
-      }
-      for (int64_t b = 0; b < by; ++b) {
-        const Span s = brickSpan(b, r.size.y, ny);
-        float* out = &layer[static_cast<size_t>(b * bx) * 2];
-        for (int64_t y = s.lo; y <= s.hi; ++y) {
-          const float* in = &rowX[static_cast<size_t>(y * bx) * 2];
-          for (int64_t x = 0; x < 2 * bx; x += 2) {
-            out[x] = std::min(out[x], in[x]);
-            out[x + 1] = std::max(out[x + 1], in[x + 1]);
-          }
+          o[2 * b] = mn;
+          o[2 * b + 1] = mx;
         }
       }
     }
-    for (int64_t i = 0; i < by * bx; ++i) {
-      // The sampler applies slope and intercept to the interpolated value: so do the bounds (a
-      // negative slope swaps them).
-      float a = static_cast<float>(layer[2 * i] * slope + intercept), b = static_cast<float>(layer[2 * i + 1] * slope + intercept);
-      if (a > b) std::swap(a, b);
-      const size_t k = static_cast<size_t>(bz * by * bx + i);
-      r.minMax[2 * k] = a;
-      r.minMax[2 * k + 1] = b;
+    for (int64_t b = 0; b < by; ++b) {
+      const Span s = brickSpan(b, r.size.y, ny);
+      float* o = out + b * bx * 2;
+      std::copy_n(&rowX[static_cast<size_t>(s.lo * bx) * 2], 2 * bx, o);
+      for (int64_t y = s.lo + 1; y <= s.hi; ++y) {
+        const float* in = &rowX[static_cast<size_t>(y * bx) * 2];
+        for (int64_t x = 0; x < 2 * bx; x += 2) {
+          o[x] = std::min(o[x], in[x]);
+          o[x + 1] = std::max(o[x + 1], in[x + 1]);
+        }
+      }
+    }
+  };
+  const int64_t runs = std::min<int64_t>(bz, 4 * static_cast<int64_t>(ThreadPool::global().size() + 1));
+  const int ring = r.size.z + 2;  // a layer's span: size.z slices and one each side
+  (void)ThreadPool::global().parallelFor(runs, [&](int64_t run) {
+    std::vector<float> rowX(static_cast<size_t>(ny * bx) * 2), layer(cells), slices(cells * ring);
+    std::vector<int64_t> held(static_cast<size_t>(ring), -1);  // the slice each ring slot holds
+    for (int64_t lz = run * bz / runs; lz < (run + 1) * bz / runs; ++lz) {
+      const Span zs = brickSpan(lz, r.size.z, nz);
+      for (size_t i = 0; i < cells; i += 2) layer[i] = INFINITY, layer[i + 1] = -INFINITY;
+      for (int64_t z = zs.lo; z <= zs.hi; ++z) {
+        const size_t slot = static_cast<size_t>(z % ring);
+        float* sr = &slices[slot * cells];
+        if (held[slot] != z) reduceSlice(z, rowX, sr), held[slot] = z;
+        for (size_t i = 0; i < cells; i += 2) {
+          layer[i] = std::min(layer[i], sr[i]);
+          layer[i + 1] = std::max(layer[i + 1], sr[i + 1]);
+        }
+      }
+      for (int64_t i = 0; i < by * bx; ++i) {
+        // The sampler applies slope and intercept to the interpolated value: so do the bounds (a
+        // negative slope swaps them).
+        float a = static_cast<float>(layer[2 * i] * slope + intercept),
+              b = static_cast<float>(layer[2 * i + 1] * slope + intercept);
+        if (a > b) std::swap(a, b);
+        const size_t k = static_cast<size_t>(lz * by * bx + i);
+        r.minMax[2 * k] = a;
+        r.minMax[2 * k + 1] = b;
+      }
     }
   });
 }
@@ -149,10 +181,14 @@ std::vector<uint8_t> detail::skipMapOf(const std::vector<uint8_t>& empty, int bx
         for (int64_t x = 0; x < bx; ++x)
           mm[x] = min8(min8(min8(ry[x], ryx[x]), min8(rz[x], rzx[x])), min8(ryz[x], ryzx[x]));
         const uint8_t* er = &empty[static_cast<size_t>((z * by + y) * bx)];
+        // The 7th neighbour, row[x + sx], is the brick done just before (the padding's 255 at the
+        // row's forward end): carried in a register rather than read back from memory.
+        uint8_t prev = 255;
         for (int64_t xi = 0; xi < bx; ++xi) {
           const int64_t x = (o & 1) ? xi : bx - 1 - xi;
-          const uint8_t near = min8(m[x], row[x + sx]);
-          row[x] = er[x] ? static_cast<uint8_t>(near < 255 ? near + 1 : 255) : 0;
+          const uint8_t near = min8(mm[x], prev);
+          prev = er[x] ? static_cast<uint8_t>(near < 255 ? near + 1 : 255) : 0;
+          row[x] = prev;
         }
         std::copy_n(row, bx, f + (z * by + y) * bx);
       }

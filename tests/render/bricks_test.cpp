@@ -26,33 +26,45 @@ std::shared_ptr<cvx::Volume> noisy(std::array<int64_t, 4> d) {
   });
 }
 
+// Every brick's range against the voxels of its span read one by one (Volume::valueAt), for float
+// and int16 (the CT's type), on shapes whose layers come in runs of many (61 slices: a thread's run
+// keeps the slices two layers share) and of one.
+void expectBruteForceRanges(const cvx::Volume& v) {
+  const auto& d = v.dims();
+  for (const cvx::BrickSize s : {cvx::BrickSize{1, 1, 1}, {3, 3, 3}, {4, 4, 4}, {8, 8, 8}, {4, 4, 1}, {2, 5, 3}})
+    for (int64_t phase = 0; phase < d[3]; ++phase) {
+      const cvx::BrickRanges r = cvx::brickRanges(v, phase, s);
+      ASSERT_EQ(r.bx, (d[0] + s.x - 1) / s.x);
+      ASSERT_EQ(r.by, (d[1] + s.y - 1) / s.y);
+      ASSERT_EQ(r.bz, (d[2] + s.z - 1) / s.z);
+      for (int z = 0; z < r.bz; ++z)
+        for (int y = 0; y < r.by; ++y)
+          for (int x = 0; x < r.bx; ++x) {
+            float mn = INFINITY, mx = -INFINITY;
+            for (int64_t k = std::max<int64_t>(0, z * s.z - 1); k <= std::min(d[2] - 1, int64_t{z + 1} * s.z); ++k)
+              for (int64_t j = std::max<int64_t>(0, y * s.y - 1); j <= std::min(d[1] - 1, int64_t{y + 1} * s.y); ++j)
+                for (int64_t i = std::max<int64_t>(0, x * s.x - 1); i <= std::min(d[0] - 1, int64_t{x + 1} * s.x);
+                     ++i) {
+                  const float f = static_cast<float>(v.valueAt(i, j, k, phase));
+                  mn = std::min(mn, f);
+                  mx = std::max(mx, f);
+                }
+            const size_t b = (static_cast<size_t>(z) * r.by + y) * r.bx + x;
+            ASSERT_EQ(r.minMax[2 * b], mn) << s.x << s.y << s.z << " " << x << " " << y << " " << z;
+            ASSERT_EQ(r.minMax[2 * b + 1], mx);
+          }
+    }
+}
+
 TEST(BrickRanges, EachBrickSpansItsVoxelsAndAOneVoxelApron) {
-  for (const std::array<int64_t, 4> d : {std::array<int64_t, 4>{23, 17, 9, 2}, {1, 5, 8, 1}, {8, 8, 8, 1}}) {
-    auto v = noisy(d);
-    for (const cvx::BrickSize s : {cvx::BrickSize{1, 1, 1}, {3, 3, 3}, {4, 4, 4}, {8, 8, 8}, {4, 4, 1}, {2, 5, 3}})
-      for (int64_t phase = 0; phase < d[3]; ++phase) {
-        const cvx::BrickRanges r = cvx::brickRanges(*v, phase, s);
-        ASSERT_EQ(r.bx, (d[0] + s.x - 1) / s.x);
-        ASSERT_EQ(r.by, (d[1] + s.y - 1) / s.y);
-        ASSERT_EQ(r.bz, (d[2] + s.z - 1) / s.z);
-        const float* f = v->as<float>() + phase * d[0] * d[1] * d[2];
-        for (int z = 0; z < r.bz; ++z)
-          for (int y = 0; y < r.by; ++y)
-            for (int x = 0; x < r.bx; ++x) {
-              float mn = INFINITY, mx = -INFINITY;
-              for (int64_t k = std::max<int64_t>(0, z * s.z - 1); k <= std::min(d[2] - 1, int64_t{z + 1} * s.z); ++k)
-                for (int64_t j = std::max<int64_t>(0, y * s.y - 1); j <= std::min(d[1] - 1, int64_t{y + 1} * s.y); ++j)
-                  for (int64_t i = std::max<int64_t>(0, x * s.x - 1); i <= std::min(d[0] - 1, int64_t{x + 1} * s.x);
-                       ++i) {
-                    mn = std::min(mn, f[(k * d[1] + j) * d[0] + i]);
-                    mx = std::max(mx, f[(k * d[1] + j) * d[0] + i]);
-                  }
-              const size_t b = (static_cast<size_t>(z) * r.by + y) * r.bx + x;
-              ASSERT_EQ(r.minMax[2 * b], mn) << s.x << s.y << s.z << " " << x << " " << y << " " << z;
-              ASSERT_EQ(r.minMax[2 * b + 1], mx);
-            }
-      }
-  }
+  for (const std::array<int64_t, 4> d :
+       {std::array<int64_t, 4>{23, 17, 9, 2}, {1, 5, 8, 1}, {8, 8, 8, 1}, {9, 7, 61, 1}})
+    expectBruteForceRanges(*noisy(d));
+  // Int16, stored values (no rescale here: the ranges are in modality units, slope 1).
+  auto i16 = cvx::Volume::create(cvx::PixelType::Int16, {11, 9, 61, 1}).value();
+  for (int64_t i = 0; i < i16->voxelCount(); ++i)
+    i16->as<int16_t>()[i] = static_cast<int16_t>((i * 7919) % 4001 - 2000);
+  expectBruteForceRanges(*i16);
   auto v = noisy({4, 4, 4, 1});
   EXPECT_TRUE(cvx::brickRanges(*v, 1, 4).minMax.empty());  // no such phase
   EXPECT_TRUE(cvx::brickRanges(*v, 0, 0).minMax.empty());
