@@ -15,6 +15,8 @@
 #include <QToolButton>
 
 #include "../../viewer/src/main_window.h"
+#include "../../viewer/src/viewport_grid.h"
+#include "../../viewer/src/volume_view.h"
 #include "gui_test_util.h"
 #include "test_data.h"
 
@@ -84,6 +86,29 @@ TEST(CineGui, PlayRunsThroughEveryPhaseAndPauseHoldsIt) {
     turned = turned || (bounced[i - 1] == 3 && bounced[i] == 2);
   }
   EXPECT_TRUE(turned) << "the bounce turns at the last phase";
+
+  // With the 3D view in the grid (2x2): the phases play through it too, and once paused it draws the
+  // phase shown, the same picture as when that phase is chosen afresh.
+  auto* twoByTwo = w.findChild<QAction*>("layout2x2");
+  ASSERT_NE(twoByTwo, nullptr);
+  twoByTwo->trigger();
+  viewer::VolumeView* v3d = w.viewports()->volumeView();
+  ASSERT_NE(v3d, nullptr);
+  loop->trigger();
+  play->click();
+  const std::vector<int> in3d = watch(w, 600);
+  play->click();
+  EXPECT_GE(std::set<int>(in3d.begin(), in3d.end()).size(), 3u) << "the 3D view held the phases back";
+  const int shownPhase = state.phase();
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  QTest::qWait(50);
+  const QImage paused = viewer::grabShown(v3d);
+  state.setPhase((shownPhase + 1) % 4);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  state.setPhase(shownPhase);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  QTest::qWait(50);
+  EXPECT_LT(test::differingPixels(paused, viewer::grabShown(v3d), 2), paused.width() * paused.height() / 1000);
 }
 
 TEST(CineGui, AThreeDSeriesHasNoPlayButton) {
