@@ -2,6 +2,7 @@
 #include <cvx/viewstate/phase_bricks.h>
 
 #include <algorithm>
+#include <iterator>
 
 namespace cvx::view {
 namespace {
@@ -31,12 +32,15 @@ const PhaseBricks::Entry& PhaseBricks::get(const Volume& v, int phase, const Tra
     e.tableBuild = tableBuild;
     ++skipBuilds_;
   }
-  const size_t budget = std::max(size_t{256} << 20, v.byteSize() / 2);
+  // Over the budget, the most recently used other phase goes: in a loop longer than the budget holds,
+  // the least recently used would be the next one needed every time (no phase ever found), while
+  // this keeps the others for the next pass.
+  const size_t budget = budget_ ? budget_ : std::max(size_t{256} << 20, v.byteSize());
   size_t kept = 0;
-  for (auto k = entries_.begin(); k != entries_.end();) {
-    kept += bytesOf(*k);
-    if (k != entries_.begin() && kept > budget) k = entries_.erase(k);
-    else ++k;
+  for (const Entry& k : entries_) kept += bytesOf(k);
+  while (kept > budget && entries_.size() > 1) {
+    kept -= bytesOf(*std::next(entries_.begin()));
+    entries_.erase(std::next(entries_.begin()));
   }
   return entries_.front();
 }

@@ -2,11 +2,13 @@
 // The brick maps of a volume's phases (core/bricks.h: the value ranges, and the skip map of the
 // transfer function), kept per phase, so that a 4D series played in a loop (the phase slider,
 // cine) builds each phase's once: on the 134-slice CT a phase's map costs 120-270 ms on the CPU
-// (bench_render_gpu's cine line), more than a frame. The least recently used phase goes first when
-// the kept maps would take more than max(256 MiB, half the volume's bytes); the phase asked for
-// always stays. The skip maps follow the table: a new table build rebuilds a phase's skip map when
+// (bench_render's cine lines), more than a frame. When the kept maps would take more than the
+// budget (max(256 MiB, the volume's bytes): a map is 16 bytes a brick, half a 4x4x1-bricked CT's
+// voxel bytes, so every phase fits), the most recently used other phase goes, so that a loop longer
+// than the budget still finds the rest; the phase asked for always stays. The skip maps follow the table: a new table build rebuilds a phase's skip map when
 // that phase is next asked for, and keeps its ranges.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <list>
 #include <vector>
@@ -19,6 +21,8 @@ namespace cvx::view {
 
 class PhaseBricks {
  public:
+  // budgetBytes 0: the rule above (tests set a small one).
+  explicit PhaseBricks(size_t budgetBytes = 0) : budget_(budgetBytes) {}
   struct Entry {
     int phase = -1;
     BrickRanges ranges;
@@ -37,6 +41,7 @@ class PhaseBricks {
   size_t phasesKept() const { return entries_.size(); }
 
  private:
+  size_t budget_ = 0;
   std::list<Entry> entries_;  // the most recently asked for first
   uint64_t rangeBuilds_ = 0, skipBuilds_ = 0;
 };
