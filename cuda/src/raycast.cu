@@ -205,7 +205,7 @@ Status raycastResident(ResidentCache& cache, const RaycastJob& j) {
   if (j.second) CVX_TRY(checkFusionRequest(*j.second, j.phase2, j.params, j.width, j.height, out));
   if (auto dev = probeDevice(); !dev.ok()) return dev.error();
   if (!cache.phases.find(v, j.phase, j.revision)) {
-    // Room for the phase and its texture among the kept ones (the least recently drawn go first);
+    // Room for the phase and its texture among the kept ones (the most recently drawn go first);
     // a phase the device cannot hold beside what is kept (the budget counts the free memory) takes
     // all of it, and one larger still is cast out of core.
     cache.phases.dropOtherRevisions(v, j.revision);

@@ -27,7 +27,9 @@ void ResidentPhases::dropOtherRevisions(const Volume& v, uint64_t revision) {
 }
 
 void ResidentPhases::makeRoom(size_t more, size_t budget) {
-  while (!copies.empty() && bytes() + more > budget) copies.erase(copies.begin());
+  // The most recently drawn go first (view::PhaseBricks' rule): in a loop longer than the budget
+  // holds, the least recently drawn would be the next one needed every time.
+  while (!copies.empty() && bytes() + more > budget) copies.pop_back();
 }
 
 size_t ResidentPhases::bytes() const {

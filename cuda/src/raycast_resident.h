@@ -32,16 +32,17 @@ struct DeviceCopy {
 };
 
 // The phases kept on the device, so that a 4D series played in a loop (cine, the phase slider)
-// copies each phase once: the least recently drawn go first when a new one would take the kept
-// copies past residentBudgetBytes(); the phase being drawn always stays. A new revision of a
-// volume drops its older copies.
+// copies each phase once: when a new one would take the kept copies past residentBudgetBytes(), the
+// most recently drawn go first (a loop longer than the budget then still finds the others; the
+// least recently drawn would be the next one needed every time); the phase being drawn always
+// stays. A new revision of a volume drops its older copies.
 struct ResidentPhases {
   std::vector<std::unique_ptr<DeviceCopy>> copies;  // least recently drawn first
   // The copy holding (v, phase, revision), moved to the back (the most recent); null when none.
   DeviceCopy* find(const Volume& v, int64_t phase, uint64_t revision);
   // Drops v's copies of other revisions (its voxels changed since).
   void dropOtherRevisions(const Volume& v, uint64_t revision);
-  // Drops the least recently drawn copies until `more` bytes fit under the budget with the rest.
+  // Drops the most recently drawn copies until `more` bytes fit under the budget with the rest.
   void makeRoom(size_t more, size_t budget);
   size_t bytes() const;
   void clear() { copies.clear(); }
