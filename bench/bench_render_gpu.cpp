@@ -178,16 +178,9 @@ struct Cine {
 Cine cineFrames(Backend& gpu, const Volume& ct, const TransferTable& table, const RenderSetup& s, int phases,
                 std::string& error) {
   Cine c;
-  const auto d = ct.dims();
-  auto v = Volume::create(ct.type(), {d[0], d[1], d[2], phases}, VoxelInit::Uninitialized);
+  auto v = cineSeriesOf(ct, phases);
   if (!v) return error = v.error().str(), c;
   Volume& cine = **v;
-  cine.geometry = ct.geometry;
-  cine.info = ct.info;
-  const size_t n = static_cast<size_t>(ct.voxelsPerPhase());
-  for (int t = 0; t < phases; ++t)
-    for (size_t i = 0; i < n; ++i)
-      cine.as<int16_t>()[static_cast<size_t>(t) * n + i] = static_cast<int16_t>(ct.as<int16_t>()[i] + 20 * t);
   std::vector<Scene> scenes;
   std::vector<double> brickMs;
   for (int t = 0; t < phases; ++t) {

@@ -13,31 +13,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The CT's phase copied `phases` times, phase t + 20 t HU (stored values: the CT's slope is 1).
-Result<std::shared_ptr<Volume>> cineOf(const Volume& ct, int phases) {
-  const auto d = ct.dims();
-  auto made = Volume::create(ct.type(), {d[0], d[1], d[2], phases}, VoxelInit::Uninitialized);
-  if (!made) return made.error();
-  Volume& v = **made;
-  v.geometry = ct.geometry;
-  v.info = ct.info;
-  const size_t n = static_cast<size_t>(ct.voxelsPerPhase());
-  for (int t = 0; t < phases; ++t)
-    for (size_t i = 0; i < n; ++i) {
-      if (ct.type() == PixelType::Int16)
-        v.as<int16_t>()[t * n + i] = static_cast<int16_t>(ct.as<int16_t>()[i] + 20 * t);
-      else
-        v.as<uint16_t>()[t * n + i] = static_cast<uint16_t>(ct.as<uint16_t>()[i] + 20 * t);
-    }
-  return made;
-}
-
 }  // namespace
 
 CineResult runCine(const Volume& ct, const RenderSetup& s, int phases) {
   CineResult r;
-  if (ct.type() != PixelType::Int16 && ct.type() != PixelType::UInt16) return r.error = "not 16-bit", r;
-  auto cine = cineOf(ct, phases);
+  auto cine = cineSeriesOf(ct, phases);
   if (!cine) return r.error = cine.error().str(), r;
   std::shared_ptr<const Volume> v = *cine;
   auto preset = view::loadTransferPreset("ct-bone");

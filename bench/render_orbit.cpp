@@ -8,6 +8,26 @@
 
 namespace cvx::bench {
 
+Result<std::shared_ptr<Volume>> cineSeriesOf(const Volume& ct, int phases) {
+  if (ct.type() != PixelType::Int16 && ct.type() != PixelType::UInt16)
+    return makeError("render.bad_request", "the cine series is built from 16-bit voxels");
+  const auto d = ct.dims();
+  auto made = Volume::create(ct.type(), {d[0], d[1], d[2], phases}, VoxelInit::Uninitialized);
+  if (!made) return made.error();
+  Volume& v = **made;
+  v.geometry = ct.geometry;
+  v.info = ct.info;
+  const size_t n = static_cast<size_t>(ct.voxelsPerPhase());
+  for (size_t t = 0; t < static_cast<size_t>(phases); ++t)
+    for (size_t i = 0; i < n; ++i) {
+      if (ct.type() == PixelType::Int16)
+        v.as<int16_t>()[t * n + i] = static_cast<int16_t>(ct.as<int16_t>()[i] + 20 * t);
+      else
+        v.as<uint16_t>()[t * n + i] = static_cast<uint16_t>(ct.as<uint16_t>()[i] + 20 * t);
+    }
+  return made;
+}
+
 Timing timingOf(std::vector<double> s) {
   Timing t;
   if (s.empty()) return t;

@@ -2,6 +2,7 @@
 // The camera path, frame timing and number printing that bench_render (CPU, VTK) and bench_render_gpu (CUDA) share:
 // no VTK here, so that the GPU benchmark builds on a bare GPU machine (the gpu-core preset).
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,10 @@ struct Timing {
   double setupMs = 0;                       // CineVox skipping: brick ranges and skip map
   double mapMs = 0;                         // of which the skip map (per transfer function)
 };
+
+// The cine benchmarks' 4D series (bench_render's render_cine, bench_render_gpu): `phases` copies of
+// ct's first phase, phase t brighter by 20 t stored values; Int16 or UInt16 only (else an error).
+Result<std::shared_ptr<Volume>> cineSeriesOf(const Volume& ct, int phases);
 
 // The median, 95th percentile and fps of frame times in seconds.
 Timing timingOf(std::vector<double> seconds);

@@ -59,19 +59,23 @@ CinePlayer::CinePlayer(QToolBar* bar, QSlider* slider, view::ViewerState& state)
     if (playing()) restart();
   });
   follow_ = state_.subscribe([this](const view::ChangeEvent& e) {
-    if (!(e.what & (view::kPhase | view::kLayers))) return;
-    if (state_.phaseCount() < 2 && playing()) setPlaying(false);
-    const QSignalBlocker quiet(slider_);
-    slider_->setRange(0, std::max(0, state_.phaseCount() - 1));
-    slider_->setValue(state_.phase());
+    if (e.what & (view::kPhase | view::kLayers)) sync();
   });
+}
+
+void CinePlayer::sync() {
+  const bool fourD = state_.phaseCount() > 1;
+  if (!fourD && playing()) setPlaying(false);
+  action_->setVisible(fourD);
+  const QSignalBlocker quiet(slider_);
+  slider_->setRange(0, std::max(0, state_.phaseCount() - 1));
+  slider_->setValue(state_.phase());
 }
 
 void CinePlayer::setPlaying(bool on) {
   on = on && state_.phaseCount() > 1;
   if (on && !playing()) {
-    restart();
-    timer_.start(static_cast<int>(std::lround(1000.0 / cine_.fps)));
+    startClock();
   } else if (!on) {
     timer_.stop();
   }
@@ -93,10 +97,12 @@ void CinePlayer::setCine(const view::Cine& c) {
     if (n == "cineLoop") a->setChecked(cine_.mode == view::CineMode::Loop);
     if (n == "cineBounce") a->setChecked(cine_.mode == view::CineMode::Bounce);
   }
-  if (playing()) {
-    restart();
-    timer_.start(static_cast<int>(std::lround(1000.0 / cine_.fps)));
-  }
+  if (playing()) startClock();
+}
+
+void CinePlayer::startClock() {
+  restart();
+  timer_.start(static_cast<int>(std::lround(1000.0 / cine_.fps)));
 }
 
 void CinePlayer::restart() {

@@ -27,12 +27,15 @@ class CinePlayer : public QObject {
   QAction* action() const { return action_; }  // the button's place in the bar: shown for 4D only
   bool playing() const { return timer_.isActive(); }
   void setPlaying(bool on);
-  const view::Cine& cine() const { return cine_; }
   void setCine(const view::Cine& c);
+  // The button shown and the slider's range and value from the state (its changes call this too);
+  // play stops where there is nothing to play.
+  void sync();
 
  private:
   void tick();
-  void restart();  // the clock from the state's phase now
+  void restart();     // the clock from the state's phase now
+  void startClock();  // restart, and the timer at the rate
   view::ViewerState& state_;
   QSlider* slider_;
   QToolButton* button_ = nullptr;

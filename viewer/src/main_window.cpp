@@ -321,13 +321,8 @@ void MainWindow::onPresetChosen(int index) {
 }
 
 void MainWindow::updatePhaseSlider() {
-  slider_->blockSignals(true);
-  slider_->setRange(0, state_.phaseCount() - 1);
-  slider_->setValue(state_.phase());
-  slider_->blockSignals(false);
+  cine_->sync();  // the slider's range and value, the play button
   phaseAction_->setVisible(state_.phaseCount() > 1);
-  cine_->action()->setVisible(state_.phaseCount() > 1);
-  if (state_.phaseCount() < 2) cine_->setPlaying(false);
 }
 
 void MainWindow::onLoadFinished(int index, const QString& error) {
