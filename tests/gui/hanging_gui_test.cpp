@@ -4,6 +4,7 @@
 // side); expected values come from the files.
 #include <gtest/gtest.h>
 
+#include <QComboBox>
 #include <QFile>
 #include <QLabel>
 #include <QMimeData>
@@ -148,4 +149,50 @@ TEST(HangingGui, ASeriesOverTheMemoryBudgetIsRefusedAndLoadsReducedOnRequest) {
   EXPECT_EQ(d[1], 256);
   EXPECT_EQ(d[2], 67);
   QSettings().remove("memory/budgetMiB");
+}
+
+// The toolbar's slab boxes show the active view's slab: chosen in the box, it is that view's; another
+// view shows its own (thin: the mode disabled); a slab set from elsewhere (a session, a script) with a
+// width not in the list shows as that width, its mode with it.
+TEST(HangingGui, TheSlabBoxesFollowTheActiveView) {
+  CVX_REQUIRE_FOLDER("sagittal_t1");
+  test::freshUserFolders();
+  MainWindow w;
+  w.resize(1400, 900);
+  w.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&w));
+  ASSERT_TRUE(openAndWait(w, "sagittal_t1"));
+  auto& state = w.state();
+  ASSERT_EQ(state.viewCount(), 3);
+  auto* slab = w.findChild<QComboBox*>("slab");
+  auto* mode = w.findChild<QComboBox*>("slabMode");
+  ASSERT_NE(slab, nullptr);
+  ASSERT_NE(mode, nullptr);
+  auto activate = [&](int v) { emit w.viewports()->views()[static_cast<size_t>(v)]->activated(); };
+  activate(0);
+  EXPECT_FALSE(mode->isEnabled());
+  const int ten = slab->findData(10.0);
+  ASSERT_GE(ten, 0);
+  slab->setCurrentIndex(ten);
+  emit slab->activated(ten);
+  EXPECT_DOUBLE_EQ(state.view(0).slabMm, 10);
+  EXPECT_TRUE(mode->isEnabled());
+
+  activate(1);
+  EXPECT_DOUBLE_EQ(slab->currentData().toDouble(), 0);
+  EXPECT_FALSE(mode->isEnabled());
+  EXPECT_DOUBLE_EQ(state.view(1).slabMm, 0);
+
+  state.setSlab(1, 7, view::SlabMode::MinIp);
+  EXPECT_DOUBLE_EQ(slab->currentData().toDouble(), 7);
+  EXPECT_TRUE(slab->currentText().contains("7")) << slab->currentText().toStdString();
+  EXPECT_EQ(mode->currentData().toInt(), int(view::SlabMode::MinIp));
+  EXPECT_TRUE(mode->isEnabled());
+  for (int i = 1; i < slab->count(); ++i)  // the added width sits in order
+    EXPECT_LT(slab->itemData(i - 1).toDouble(), slab->itemData(i).toDouble());
+
+  activate(0);
+  EXPECT_DOUBLE_EQ(slab->currentData().toDouble(), 10);
+  EXPECT_EQ(mode->currentData().toInt(), int(view::SlabMode::Mip));
+  EXPECT_DOUBLE_EQ(state.view(1).slabMm, 7);  // following never writes the state
 }

@@ -6,6 +6,7 @@
 #include "seg_editing.h"
 #include "seg_panel.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include <QAction>
@@ -147,12 +148,14 @@ void MainWindow::buildToolbar() {
   bar->addWidget(slabMode_);
   slabMode_->setEnabled(false);  // a thin slice has no projection
   auto applySlab = [this] {
-    slabMode_->setEnabled(slab_->currentData().toDouble() > 0);
     if (activeView_ < state_.viewCount())
       state_.setSlab(activeView_, slab_->currentData().toDouble(), view::SlabMode(slabMode_->currentData().toInt()));
   };
   connect(slab_, qOverload<int>(&QComboBox::activated), this, applySlab);
   connect(slabMode_, qOverload<int>(&QComboBox::activated), this, applySlab);
+  slabFollow_ = state_.subscribe([this](const view::ChangeEvent& e) {
+    if (e.what & (view::kSlab | view::kLayers)) syncSlab();
+  });
   preset3d_ = new QComboBox(this);
   preset3d_->setObjectName("preset3d");
   preset3d_->setToolTip(tr("Transfer function of the 3D view"));
@@ -274,10 +277,24 @@ void MainWindow::onSeriesSelected(int row) {
 void MainWindow::setActiveView(int view) {
   activeView_ = view;
   fillPresets();
-  if (view < state_.viewCount()) {
-    const int i = slab_->findData(state_.view(view).slabMm);
-    slab_->setCurrentIndex(i >= 0 ? i : 0);
+  syncSlab();
+}
+
+// The slab boxes show the active view's slab (a width not in the list is added to it, in order);
+// both are disabled for a view without one (the 3D view), the mode while the slab is thin.
+void MainWindow::syncSlab() {
+  const bool mpr = activeView_ < state_.viewCount();
+  const double mm = mpr ? state_.view(activeView_).slabMm : 0;
+  int i = slab_->findData(mm);
+  if (i < 0) {
+    i = 0;
+    while (i < slab_->count() && slab_->itemData(i).toDouble() < mm) ++i;
+    slab_->insertItem(i, tr("slab %1 mm").arg(mm), mm);
   }
+  slab_->setCurrentIndex(i);
+  slab_->setEnabled(mpr);
+  if (mpr) slabMode_->setCurrentIndex(std::max(0, slabMode_->findData(int(state_.view(activeView_).slabMode))));
+  slabMode_->setEnabled(mpr && mm > 0);
 }
 
 // The file's windows, then (CT) the named presets of the active view's layer; each item carries its

@@ -94,6 +94,7 @@ class MainWindow : public QMainWindow {
   void setPreset3d(const std::string& name);
   void saveScreenshotWhenRefined(bool ok, int waitedMs);  // the 3D view's transfer function, and the box showing it
   void fillPresets();
+  void syncSlab();
   void updatePhaseSlider();
 
   StudyModel* model_ = nullptr;
@@ -123,6 +124,7 @@ class MainWindow : public QMainWindow {
   QComboBox* preset3d_ = nullptr;
   view::ViewerState::Subscription presetFollow_;  // the chooser follows the state's 3D preset
   view::ViewerState::Subscription fusionFollow_;  // "Fuse 3D" follows the state (key F)
+  view::ViewerState::Subscription slabFollow_;    // the slab boxes follow the active view's slab
   QProgressBar* progress_ = nullptr;
   QLabel* status_ = nullptr;
   QPushButton* reduced_ = nullptr;  // "Load at 1/n resolution" after io.over_budget
