@@ -173,6 +173,9 @@ int main(int argc, char** argv) {
       line("CineVox first pass", cine.first, "each phase's brick map built as it is first shown");
       line("CineVox loop", cine.loop, "the maps kept (viewstate/phase_bricks.h)");
       line("rebuilt per phase change", cine.rebuilt, "the peer: a renderer made for each frame, as before");
+      const std::string ahead = "after resting on phase 0: the other " + std::to_string(o.cinePhases - 1) +
+                                " maps built ahead in " + num(cine.aheadMs, "%.0f") + " ms";
+      line("CineVox first pass, rested", cine.restedFirst, ahead.c_str());
     }
   }
   double fusedX = NAN;

@@ -5,7 +5,8 @@
 // changes). CineVox keeps each phase's brick map (viewstate/phase_bricks.h): the first pass builds
 // them, the loop reuses them. The peer is the same renderer without that (a renderer made for each
 // frame: the ranges and skip map built on every phase change, as before phase_bricks.h), in the same
-// run, frames alternating with the loop's.
+// run, frames alternating with the loop's. Also the first pass of a view that rested on phase 0
+// while the other phases' maps were built ahead (PhaseBricks::prefetch), and how long that took.
 #pragma once
 #include <string>
 
@@ -17,6 +18,8 @@ namespace cvx::bench {
 
 struct CineResult {
   Timing first, loop, rebuilt;  // per frame: the first pass, the loop, the renderer made anew
+  Timing restedFirst;           // the first pass after the view rested on phase 0 (maps built ahead)
+  double aheadMs = 0;           // building the other phases' maps ahead (PhaseBricks::prefetch)
   std::string error;
 };
 

@@ -109,6 +109,9 @@ TEST(CineGui, PlayRunsThroughEveryPhaseAndPauseHoldsIt) {
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
   QTest::qWait(50);
   EXPECT_LT(test::differingPixels(paused, viewer::grabShown(v3d), 2), paused.width() * paused.height() / 1000);
+  // The preview and the full-resolution renderer drew every phase from one map each.
+  EXPECT_EQ(v3d->phaseBricks().rangeBuilds(), 4u);
+  EXPECT_EQ(v3d->phaseBricks().skipBuilds(), 4u);
 }
 
 TEST(CineGui, AThreeDSeriesHasNoPlayButton) {

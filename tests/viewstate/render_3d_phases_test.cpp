@@ -81,12 +81,21 @@ TEST(Render3dPhases, ALoopBuildsEachPhasesBrickMapOnceAndDrawsEachPhaseWithItsOw
     EXPECT_EQ(drawn(fresh, v, t, white), first[static_cast<size_t>(t)]) << t;
   }
 
-  // Another table: each phase's skip map is built again when the phase is drawn, its ranges kept.
+  // Another table of other colours, the same opacities: the skip maps stay (they depend on opacity).
   const TransferPreset cyan = opaque(0);
   for (int t = 0; t < kPhases; ++t) {
     VolumeRenderer fresh;
     EXPECT_EQ(drawn(r, v, t, cyan), drawn(fresh, v, t, cyan)) << t;
     EXPECT_NE(drawn(r, v, t, cyan), first[static_cast<size_t>(t)]) << "the new table draws";
+  }
+  EXPECT_EQ(r.phaseBricks().rangeBuilds(), static_cast<uint64_t>(kPhases));
+  EXPECT_EQ(r.phaseBricks().skipBuilds(), static_cast<uint64_t>(kPhases));
+  // Other opacities: each phase's skip map is built again when the phase is drawn, its ranges kept.
+  TransferPreset later = white;
+  later.points = {{0, 1, 1, 1, 0}, {500, 1, 1, 1, 0}, {900, 1, 1, 1, 1}};
+  for (int t = 0; t < kPhases; ++t) {
+    VolumeRenderer fresh;
+    EXPECT_EQ(drawn(r, v, t, later), drawn(fresh, v, t, later)) << t;
   }
   EXPECT_EQ(r.phaseBricks().rangeBuilds(), static_cast<uint64_t>(kPhases));
   EXPECT_EQ(r.phaseBricks().skipBuilds(), static_cast<uint64_t>(2 * kPhases));
@@ -99,4 +108,49 @@ TEST(Render3dPhases, ALoopBuildsEachPhasesBrickMapOnceAndDrawsEachPhaseWithItsOw
   for (uint32_t px : empty) ASSERT_EQ(px & 0xFFFFFFu, 0u) << "the old map or voxels drew the ball";
   EXPECT_EQ(r.phaseBricks().rangeBuilds(), static_cast<uint64_t>(kPhases + 1));
   EXPECT_EQ(r.phaseBricks().phasesKept(), 1u);
+}
+
+// The 3D view's two renderers (preview and full resolution) share one PhaseBricks: each phase's map
+// is built once for both, and with prefetch on, moving to another phase builds the rest ahead, so
+// that a loop afterwards builds nothing while drawing; every picture equals a fresh renderer's.
+TEST(Render3dPhases, TwoRenderersShareThePhasesMapsAndTheRestAreBuiltAhead) {
+  const auto v = movingBall();
+  const TransferPreset white = opaque(1);
+  auto bricks = std::make_shared<PhaseBricks>();
+  VolumeRenderer coarse, fine;
+  coarse.shareBricks(bricks);
+  fine.shareBricks(bricks);
+  for (int t = 0; t < kPhases; ++t) {
+    VolumeRenderer fresh;
+    const auto want = drawn(fresh, v, t, white);
+    EXPECT_EQ(drawn(coarse, v, t, white), want) << t;
+    EXPECT_EQ(drawn(fine, v, t, white), want) << t;
+  }
+  EXPECT_EQ(bricks->rangeBuilds(), static_cast<uint64_t>(kPhases));
+  EXPECT_EQ(bricks->skipBuilds(), static_cast<uint64_t>(kPhases));
+  EXPECT_EQ(bricks->prefetched(), 0u) << "prefetch is off by default";
+
+  // Another series' renderer with prefetch: a first picture alone builds only its phase; moving to
+  // the next builds the rest ahead.
+  const auto w = movingBall();
+  auto ahead = std::make_shared<PhaseBricks>();
+  VolumeRenderer view;
+  view.shareBricks(ahead);
+  view.prefetchPhases(true);
+  drawn(view, w, 0, white);
+  ahead->waitForPrefetch();
+  EXPECT_EQ(ahead->rangeBuilds(), 1u);
+  drawn(view, w, 1, white);
+  ahead->waitForPrefetch();
+  EXPECT_EQ(ahead->prefetched(), static_cast<uint64_t>(kPhases - 2));
+  EXPECT_EQ(ahead->phasesKept(), static_cast<size_t>(kPhases));
+  const uint64_t built = ahead->rangeBuilds();
+  for (int pass = 0; pass < 2; ++pass)
+    for (int t = 0; t < kPhases; ++t) {
+      VolumeRenderer fresh;
+      EXPECT_EQ(drawn(view, w, t, white), drawn(fresh, w, t, white)) << t;
+    }
+  ahead->waitForPrefetch();
+  EXPECT_EQ(ahead->rangeBuilds(), built) << "a loop after the prefetch builds nothing";
+  EXPECT_EQ(ahead->rangeBuilds(), static_cast<uint64_t>(kPhases));
 }

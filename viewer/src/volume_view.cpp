@@ -62,6 +62,11 @@ VolumeView::VolumeView(view::ViewerState& state, ViewTools& tools, QWidget* pare
     coarse_.useBackend(*backend);
     fine_.useBackend(*backend);
   }
+  // One set of phases' brick maps for both: a phase's is built once, and ahead of a loop.
+  auto bricks = std::make_shared<view::PhaseBricks>();
+  coarse_.shareBricks(bricks);
+  fine_.shareBricks(bricks);
+  coarse_.prefetchPhases(true);
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
     if (e.what & view::kSegmentation) surfacesDue_->start(kSurfacesDelayMs);
     if (e.what & (view::kView3d | view::kLayers | view::kPhase)) changed();
@@ -264,6 +269,8 @@ void VolumeView::startFine() {
             self->shownGeneration_ = generation;
             self->shownFine_ = true;
             self->redraw();
+            // At rest on a 4D series: its other phases' maps are built while the user looks.
+            self->coarse_.prefetchOtherPhases();
           }
         },
         Qt::QueuedConnection);

@@ -58,6 +58,8 @@ class VolumeView : public QWidget {
   bool refined() const;
   // The last pick, as the corner shows it ("nothing under the cursor" when it hit nothing).
   QString pickText() const { return pickText_; }
+  // The phases' brick maps both renderers draw with (tests).
+  const view::PhaseBricks& phaseBricks() const { return coarse_.phaseBricks(); }
   // The OpenGL canvas that draws the pictures; null where OpenGL is unavailable (openGlWorks()).
   QOpenGLWidget* canvas() const;
 

@@ -5,44 +5,151 @@
 #include <iterator>
 
 namespace cvx::view {
-namespace {
 
-size_t bytesOf(const PhaseBricks::Entry& e) {
-  return e.ranges.minMax.size() * sizeof(float) + e.skip.size();
+PhaseBricks::~PhaseBricks() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
 }
 
-}  // namespace
+uint64_t PhaseBricks::tableNoLocked(const TransferTable& table) {
+  // The skip maps depend on the table through TransferTable::transparent only: its nodes' sigma
+  // over [lo, hi].
+  const auto& nodes = table.nodes();
+  bool same = opacities_.size() == nodes.size() + 2 && tableNo_ != 0;
+  for (size_t i = 0; same && i < nodes.size(); ++i) same = opacities_[i] == nodes[i].sigma;
+  same = same && opacities_[nodes.size()] == table.lo() && opacities_[nodes.size() + 1] == table.hi();
+  if (!same) {
+    opacities_.resize(nodes.size() + 2);
+    for (size_t i = 0; i < nodes.size(); ++i) opacities_[i] = nodes[i].sigma;
+    opacities_[nodes.size()] = table.lo();
+    opacities_[nodes.size() + 1] = table.hi();
+    ++tableNo_;
+  }
+  return tableNo_;
+}
 
-const PhaseBricks::Entry& PhaseBricks::get(const Volume& v, int phase, const TransferTable& table,
-                                          uint64_t tableBuild) {
-  auto it = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.phase == phase; });
-  if (it != entries_.end()) {
-    entries_.splice(entries_.begin(), entries_, it);
-  } else {
-    Entry e;
-    e.phase = phase;
-    e.ranges = brickRanges(v, phase);
-    ++rangeBuilds_;
-    entries_.push_front(std::move(e));
-  }
-  Entry& e = entries_.front();
-  if (e.tableBuild != tableBuild || e.stamp == 0) {
-    e.skip = brickSkipMap(e.ranges, table);
-    e.stamp = newBrickMapStamp();
-    e.tableBuild = tableBuild;
-    ++skipBuilds_;
-  }
-  // Over the budget, the most recently used other phase goes: in a loop longer than the budget holds,
-  // the least recently used would be the next one needed every time (no phase ever found), while
-  // this keeps the others for the next pass.
-  const size_t budget = budget_ ? budget_ : std::max(size_t{256} << 20, v.byteSize());
+std::list<PhaseBricks::Kept>::iterator PhaseBricks::findLocked(Key key) {
+  return std::find_if(entries_.begin(), entries_.end(),
+                      [&](const Kept& k) { return k.entry->volume == key.first && k.entry->phase == key.second; });
+}
+
+size_t PhaseBricks::budgetFor(const Volume& v) const {
+  return budget_ ? budget_ : std::max(size_t{256} << 20, v.byteSize());
+}
+
+size_t PhaseBricks::keptBytesLocked() const {
   size_t kept = 0;
-  for (const Entry& k : entries_) kept += bytesOf(k);
-  while (kept > budget && entries_.size() > 1) {
-    kept -= bytesOf(*std::next(entries_.begin()));
-    entries_.erase(std::next(entries_.begin()));
+  for (const Kept& k : entries_) kept += k.entry->bytes();
+  return kept;
+}
+
+PhaseBricks::Ref PhaseBricks::get(const std::shared_ptr<const Volume>& v, int phase, const TransferTable& table) {
+  std::unique_lock lock(mutex_);
+  const uint64_t tableNo = tableNoLocked(table);
+  const Key key{v->serial(), phase};
+  for (;;) {
+    auto it = findLocked(key);
+    if (it != entries_.end() && it->entry->table == tableNo) {
+      entries_.splice(entries_.begin(), entries_, it);
+      return it->entry;
+    }
+    if (!building_.count(key)) break;
+    built_.wait(lock);  // another thread builds this phase: take its map when it fits this table
   }
-  return entries_.front();
+  return buildLocked(lock, v, phase, table, tableNo, true);
+}
+
+PhaseBricks::Ref PhaseBricks::buildLocked(std::unique_lock<std::mutex>& lock, const std::shared_ptr<const Volume>& v,
+                                          int phase, const TransferTable& table, uint64_t tableNo, bool front) {
+  const Key key{v->serial(), phase};
+  auto it = findLocked(key);
+  std::shared_ptr<const BrickRanges> ranges = it != entries_.end() ? it->entry->ranges : nullptr;
+  const uint64_t clears = clears_;
+  building_.insert(key);
+  lock.unlock();
+  auto e = std::make_shared<Entry>();
+  bool newRanges = false;
+  try {
+    if (!ranges) {
+      ranges = std::make_shared<const BrickRanges>(brickRanges(*v, phase));
+      newRanges = true;
+    }
+    e->volume = key.first;
+    e->phase = phase;
+    e->ranges = ranges;
+    e->skip = brickSkipMap(*ranges, table);
+    e->stamp = newBrickMapStamp();
+    e->table = tableNo;
+  } catch (...) {  // out of memory: no map kept, the waiting threads try themselves
+    lock.lock();
+    building_.erase(key);
+    built_.notify_all();
+    throw;
+  }
+  lock.lock();
+  building_.erase(key);
+  rangeBuilds_ += newRanges;
+  ++skipBuilds_;
+  if (clears == clears_) {  // else the voxels changed meanwhile: this map is the caller's only
+    it = findLocked(key);
+    if (it != entries_.end()) entries_.erase(it);
+    entries_.insert(front ? entries_.begin() : entries_.end(), Kept{v, e});
+    evictLocked(*v, phase);
+  }
+  built_.notify_all();
+  return e;
+}
+
+void PhaseBricks::evictLocked(const Volume& v, int phase) {
+  std::erase_if(entries_, [](const Kept& k) { return k.volume.expired(); });
+  const size_t budget = budgetFor(v);
+  size_t kept = keptBytesLocked();
+  const auto isAsked = [&](const Kept& k) { return k.entry->volume == v.serial() && k.entry->phase == phase; };
+  // Other volumes' maps first (the least recently used of them first), then the most recently used
+  // other phase: in a loop longer than the budget holds, the least recently used would be the next
+  // one needed every time (no phase ever found), while this keeps the others for the next pass.
+  for (auto it = entries_.end(); kept > budget && it != entries_.begin();) {
+    --it;
+    if (it->entry->volume != v.serial()) {
+      kept -= it->entry->bytes();
+      it = entries_.erase(it);
+    }
+  }
+  for (auto it = entries_.begin(); kept > budget && it != entries_.end();) {
+    if (isAsked(*it)) {
+      ++it;
+      continue;
+    }
+    kept -= it->entry->bytes();
+    it = entries_.erase(it);
+  }
+}
+
+void PhaseBricks::clear() {
+  std::lock_guard lock(mutex_);
+  entries_.clear();
+  ++clears_;
+}
+
+uint64_t PhaseBricks::rangeBuilds() const {
+  std::lock_guard lock(mutex_);
+  return rangeBuilds_;
+}
+uint64_t PhaseBricks::skipBuilds() const {
+  std::lock_guard lock(mutex_);
+  return skipBuilds_;
+}
+uint64_t PhaseBricks::prefetched() const {
+  std::lock_guard lock(mutex_);
+  return prefetched_;
+}
+size_t PhaseBricks::phasesKept() const {
+  std::lock_guard lock(mutex_);
+  return entries_.size();
 }
 
 }  // namespace cvx::view

@@ -149,8 +149,9 @@ Status VolumeRenderer::onBackend(const std::function<Status(Backend&)>& run) {
 Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase, const TransferPreset& preset) {
   const bool sameVoxels = v == volume_ && revision_ == preparedRevision_;
   if (!sameVoxels) {
-    bricks_.clear();  // another volume, or its voxels changed: every phase's ranges
-    phaseBricks_ = nullptr;
+    // Voxels changed in place: every phase's maps (another volume's are its own, kept by serial).
+    if (preparedRevision_ != 0 && revision_ != preparedRevision_) bricks_->clear();
+    phaseBricks_.reset();
     volume_.reset();  // until the table is built
   }
   if (!sameVoxels || !samePoints(preset, preset_)) {  // the table is the volume's, not a phase's
@@ -169,14 +170,19 @@ Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase
       if (!table) return table.error();
       table_ = std::move(*table);
     }
-    ++tableBuilds_;
     preset_ = preset;
   }
-  phaseBricks_ = &bricks_.get(*v, phase, table_, tableBuilds_);
+  phaseBricks_ = bricks_->get(v, phase, table_);
+  const bool moved = v == volume_ && phase != phase_;  // the phase moved (not a first picture)
   volume_ = v;
   phase_ = phase;
   preparedRevision_ = revision_;
+  if (prefetch_ && moved) prefetchOtherPhases();  // the other phases are next
   return {};
+}
+
+void VolumeRenderer::prefetchOtherPhases() {
+  if (volume_ && volume_->dims()[3] > 1 && !table_.empty()) bricks_->prefetch(volume_, phase_, table_);
 }
 
 Status VolumeRenderer::prepareFused(const Fused3D& f) {
@@ -196,7 +202,7 @@ Status VolumeRenderer::prepareFused(const Fused3D& f) {
 const std::vector<uint8_t>& VolumeRenderer::fusedSkip(const Fused3D& f, const hd::Fusion& fusion) {
   const PairKey key{f.phase, revision_, phaseBricks_->stamp, fusedTableBuilds_};
   if (!(key == pairKey_)) {
-    const BrickRanges& ranges = phaseBricks_->ranges;
+    const BrickRanges& ranges = *phaseBricks_->ranges;
     pairSkip_ = brickSkipMap(ranges, table_, fusedRanges(ranges, fusion, *f.volume, f.phase), fusedTable_);
     pairStamp_ = newBrickMapStamp();
     pairKey_ = key;
@@ -225,7 +231,7 @@ hd::RaycastParams VolumeRenderer::params(const TransferPreset& preset, const Cam
   p.shading.power = static_cast<float>(preset.shading.power);
   p.jitter = q.jitter;
   if (q.skipEmpty) {
-    p.bricks = brickMapView(phaseBricks_->ranges, phaseBricks_->skip);  // MIP passes bricks by their ranges
+    p.bricks = brickMapView(*phaseBricks_->ranges, phaseBricks_->skip);  // MIP passes bricks by their ranges
     p.bricks.stamp = phaseBricks_->stamp;
   }
   if (!preset.mip) p.tf2 = table2_.view();  // no nodes: 1D
@@ -263,7 +269,7 @@ Result<RaycastJob> VolumeRenderer::frameJob(const std::shared_ptr<const Volume>&
       fp.fusion = fusionParams(v->geometry, f.volume->geometry, f.volume->dims(), fusedTable_.view());
       st = checkFusionRequest(*f.volume, f.phase, fp, width, height, rgba_.data());
       if (st.ok() && q.skipEmpty) {
-        fp.bricks = brickMapView(phaseBricks_->ranges, fusedSkip(f, fp.fusion));
+        fp.bricks = brickMapView(*phaseBricks_->ranges, fusedSkip(f, fp.fusion));
         fp.bricks.fused = true;
         fp.bricks.stamp = pairStamp_;
       }

@@ -112,7 +112,21 @@ class VolumeRenderer {
   // holds the phase once (back ends are safe to call from several threads); tests give their own.
   void useBackend(std::shared_ptr<Backend> backend) { backend_ = std::move(backend); }
   // The phases' brick maps kept and built (a 4D series in a loop builds each phase's once).
-  const PhaseBricks& phaseBricks() const { return bricks_; }
+  const PhaseBricks& phaseBricks() const { return *bricks_; }
+  // Draws with these phases' maps from now on: the 3D view's two renderers share one, so that a
+  // phase's map is built once for both (PhaseBricks is safe to use from several threads).
+  void shareBricks(std::shared_ptr<PhaseBricks> bricks) {
+    bricks_ = std::move(bricks);
+    phaseBricks_.reset();
+    volume_.reset();
+  }
+  // When the phase drawn changes (the slider, cine), the other phases' maps are built ahead in the
+  // background (PhaseBricks::prefetch), so that the first pass of a loop does not wait on them. Off
+  // by default (a single picture needs no other phase); the 3D view turns it on.
+  void prefetchPhases(bool on) { prefetch_ = on; }
+  // Builds the other phases' maps of the last volume drawn, for its table, in the background now (a
+  // view at rest: its idle time goes to the next loop). Nothing for a 3D volume or before a draw.
+  void prefetchOtherPhases();
   // The last image's premultiplied RGBA floats and depth (mm along each ray; +inf where empty).
   const std::vector<float>& rgba() const { return rgba_; }
   const std::vector<float>& depth() const { return depth_; }
@@ -143,9 +157,9 @@ class VolumeRenderer {
   TransferPreset preset_;  // the one table_ (and the phases' skip maps) were built for
   TransferTable table_;      // the rays' 1D table (a 2D table's envelope)
   TransferTable2D table2_;   // empty unless the preset has a gradient-opacity curve
-  uint64_t tableBuilds_ = 0;  // table_ built so far: the phases' skip maps follow it
-  PhaseBricks bricks_;        // the volume's phases' brick maps (phase_bricks.h)
-  const PhaseBricks::Entry* phaseBricks_ = nullptr;  // phase_'s, for table_
+  std::shared_ptr<PhaseBricks> bricks_ = std::make_shared<PhaseBricks>();  // the phases' maps (phase_bricks.h)
+  PhaseBricks::Ref phaseBricks_;  // phase_'s, for table_
+  bool prefetch_ = false;
   std::vector<float> rgba_, depth_;
   std::vector<std::shared_ptr<const Mesh>> meshes_;
   std::optional<Fused3D> fused_;
