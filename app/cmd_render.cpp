@@ -25,17 +25,19 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: cinevox render PATH [--series ID] --view axial|coronal|sagittal (--slice N | --mm X)\n"
-    "                      [--slab MM [--mode mip|minip|mean]] [--wl C,W] [--neurological] --size WxH --out FILE.png\n"
+    "                      [--slab MM [--mode mip|minip|mean]] [--wl C,W] [--neurological] [--phase N]\n"
+    "                      --size WxH --out FILE.png\n"
     "       cinevox render PATH [--series ID] --view 3d --preset NAME [--azimuth DEG] [--elevation DEG]\n"
     "                      [--projection perspective|parallel] [--zoom Z] [--fuse SERIES [--fuse-preset NAME]]\n"
-    "                      --size WxH --out FILE.png\n"
+    "                      [--phase N] --size WxH --out FILE.png\n"
+    "  --phase: the phase of a 4D series, 0 .. phases - 1 (the viewer's phase N + 1); 0 by default.\n"
     "  --fuse: a second series drawn in the same pass (PET on CT): a series ID or UID in PATH, or a\n"
     "  folder or file of its own; it must share PATH's series' frame of reference. Its preset defaults\n"
     "  to its modality's.\n";
 
 struct Request {
   std::string path, series, view, out;
-  std::optional<long> slice;
+  std::optional<long> slice, phase;
   std::optional<double> mm, slabMm;
   std::string mode;
   std::optional<double> wlCenter, wlWidth;
@@ -71,10 +73,11 @@ bool splitPair(const std::string& s, char sep, std::string& a, std::string& b) {
 
 // Parses the arguments strictly; the error text on failure.
 std::optional<std::string> parse(const std::vector<std::string>& args, Request& r) {
-  bool seen[16] = {};
-  const char* valued[] = {"--series", "--view",       "--slice",   "--mm",         "--slab", "--mode", "--wl",
-                          "--size",   "--out",        "--preset",  "--azimuth",    "--elevation", "--projection",
-                          "--zoom",   "--fuse",       "--fuse-preset"};
+  constexpr int kValued = 17;
+  bool seen[kValued] = {};
+  const char* valued[kValued] = {"--series", "--view",       "--slice",   "--mm",         "--slab", "--mode", "--wl",
+                                 "--size",   "--out",        "--preset",  "--azimuth",    "--elevation", "--projection",
+                                 "--zoom",   "--fuse",       "--fuse-preset", "--phase"};
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--neurological") {
@@ -87,7 +90,7 @@ std::optional<std::string> parse(const std::vector<std::string>& args, Request& 
       continue;
     }
     int k = -1;
-    for (int j = 0; j < 16; ++j)
+    for (int j = 0; j < kValued; ++j)
       if (a == valued[j]) k = j;
     if (k < 0) return "unknown option " + a;
     if (seen[k]) return "option " + a + " given twice";
@@ -139,6 +142,10 @@ std::optional<std::string> parse(const std::vector<std::string>& args, Request& 
       case 13:
         if (!parseDouble(v, d) || d <= 0) return "--zoom " + v + ": not a number > 0";
         r.zoom = d;
+        break;
+      case 16:
+        if (!parseInt(v, n)) return "--phase " + v + ": not an integer";
+        r.phase = n;
         break;
     }
   }
@@ -204,6 +211,7 @@ Status renderVolume(const Request& r, std::shared_ptr<const Volume> vol) {
     cursor[axis] = *r.mm;
   }
   state.setCursor(cursor);
+  if (r.phase) state.setPhase(static_cast<int>(*r.phase));
   if (r.wlCenter) {
     DisplayMapping m = state.layers().front().mapping;
     m.center = *r.wlCenter;
@@ -263,8 +271,15 @@ int runRender(const std::vector<std::string>& args) {
                  plan->id.c_str());
   auto vol = io::loadSeries(*scanned, *plan);
   if (!vol) return fail(vol.error());
+  const long phases = static_cast<long>((*vol)->dims()[3]);
+  if (r.phase && (*r.phase < 0 || *r.phase >= phases))
+    return fail(makeError("render.out_of_range", "--phase " + std::to_string(*r.phase) + " outside 0.." +
+                                                     std::to_string(phases - 1) + " (" + std::to_string(phases) +
+                                                     (phases == 1 ? " phase)" : " phases)"),
+                          r.path));
   if (r.view == "3d") {
     View3dRequest q;
+    q.phase = static_cast<int>(r.phase.value_or(0));
     q.preset = r.preset, q.perspective = r.projection != "parallel";
     q.azimuth = r.azimuth, q.elevation = r.elevation, q.zoom = r.zoom;
     q.width = r.width, q.height = r.height, q.out = r.out;

@@ -32,11 +32,13 @@ Status render3d(const View3dRequest& r, std::shared_ptr<const Volume> vol) {
     if (!fusedPreset) return fusedPreset.error();
     if (preset->mip || fusedPreset->mip)  // the renderer would draw the volume alone (view::Fused3D)
       return makeError("render.fusion_off", "fusion is composite only: an MIP preset draws the volume alone");
-    renderer.setFused(view::Fused3D{r.fused, 0, std::move(*fusedPreset)});
+    // A fused series with as many phases follows the phase, as in the viewer (fusedPhase3d).
+    const int fusedPhase = r.fused->dims()[3] == vol->dims()[3] ? r.phase : 0;
+    renderer.setFused(view::Fused3D{r.fused, fusedPhase, std::move(*fusedPreset)});
   }
   view::Quality3D quality;
   quality.jitter = false;  // a still image: the same pixels every run
-  auto image = renderer.draw(std::move(vol), 0, *preset, camera, r.width, r.height, quality);
+  auto image = renderer.draw(std::move(vol), r.phase, *preset, camera, r.width, r.height, quality);
   if (!image) return image.error();
   if (r.fused && !renderer.fusedNote().empty()) return makeError("render.fusion_off", renderer.fusedNote());
   return writeImage(r.out, **image);

@@ -14,6 +14,7 @@ struct View3dRequest {
   std::string preset;  // a name of resources/transfer_functions
   bool perspective = true;
   double azimuth = 0, elevation = 0, zoom = 1;
+  int phase = 0;  // of a 4D series (a valid one: the caller checks); a fused 4D series of as many phases follows it
   int width = 0, height = 0;
   std::string out;  // .png
   // A second series drawn in the same pass (view::Fused3D), in the same frame of reference (the

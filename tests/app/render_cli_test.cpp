@@ -288,6 +288,55 @@ TEST_F(Render, ThreeDFusesThePetOverTheCtAndRefusesAnotherFrame) {
   EXPECT_EQ(twoD.rc, 2) << twoD.msg;
 }
 
+// --phase picks a 4D series' phase, in 2D and 3D: the demo MR4D's blood pool has radius
+// 25 + 10 cos(2 pi t / 10) mm (35 at phase 0, 15 at phase 5; docs/demo.md), value 1000, wall to
+// r + 6 mm at 500, body 300, window 500/1000. Axial slice 12 (z = +2.5 mm) at the native 96 x 96
+// (2.5 mm a pixel): pixel (57, 47) lies 23.8 mm from the axis, inside the pool at phase 0
+// (1000 -> 255) and in the body at phase 5 (300 -> 76.6 by the standard's window). In 3D (MIP from
+// the front) the brightest disc is the pool: its area scales with r^2 (5.4 times from phase 5 to 0).
+// No --phase is phase 0; a phase outside 0..9 is render.out_of_range, a non-number render.bad_args.
+TEST_F(Render, PhasePicksTheFourDPhaseIn2dAnd3d) {
+  const std::string mr = demo("MR4D");
+  const Out p0 = render(mr + " --view axial --slice 12 --size 96x96 --phase 0");
+  const Out p5 = render(mr + " --view axial --slice 12 --size 96x96 --phase 5");
+  const Out none = render(mr + " --view axial --slice 12 --size 96x96");
+  ASSERT_EQ(p0.rc, 0) << p0.msg;
+  ASSERT_EQ(p5.rc, 0) << p5.msg;
+  ASSERT_EQ(none.rc, 0) << none.msg;
+  ASSERT_EQ(p0.img.width, 96);
+  EXPECT_NEAR(p0.img.at(57, 47), dicomWindow(1000, 500, 1000), 1.0);
+  EXPECT_NEAR(p5.img.at(57, 47), dicomWindow(300, 500, 1000), 1.0);
+  EXPECT_EQ(none.img.v, p0.img.v);
+  auto brightest = [](const Grey& g) {
+    int top = 0, n = 0;
+    for (int v : g.v) top = std::max(top, v);
+    for (int v : g.v) n += v >= top - 8;
+    return n;
+  };
+  const std::string view3d = mr + " --view 3d --preset mip --projection parallel --size 96x96";
+  const Out d0 = render(view3d + " --phase 0"), d5 = render(view3d + " --phase 5");
+  ASSERT_EQ(d0.rc, 0) << d0.msg;
+  ASSERT_EQ(d5.rc, 0) << d5.msg;
+  const int n0 = brightest(d0.img), n5 = brightest(d5.img);
+  EXPECT_GT(n5, 10);
+  EXPECT_GT(n0, 3 * n5) << n0 << " pixels of the pool at phase 0, " << n5 << " at phase 5";
+  EXPECT_LT(n0, 8 * n5) << n0 << " pixels of the pool at phase 0, " << n5 << " at phase 5";
+  struct Case { std::string args, code; int rc; };
+  const Case cases[] = {
+      {mr + " --view axial --slice 12 --size 64x64 --phase 10", "render.out_of_range", 1},
+      {mr + " --view axial --slice 12 --size 64x64 --phase -1", "render.out_of_range", 1},
+      {mr + " --view 3d --preset mip --size 64x64 --phase 10", "render.out_of_range", 1},
+      {mr + " --view axial --slice 12 --size 64x64 --phase one", "render.bad_args", 2},
+      {demo("CT") + " --view axial --slice 1 --size 64x64 --phase 1", "render.out_of_range", 1},
+  };
+  for (const Case& c : cases) {
+    const Out o = render(c.args);
+    EXPECT_EQ(o.rc, c.rc) << c.args << "\n" << o.msg;
+    EXPECT_NE(o.msg.find("error " + c.code), std::string::npos) << c.args << "\n" << o.msg;
+    EXPECT_FALSE(o.written) << c.args;
+  }
+}
+
 // Bad input: a coded error, a non-zero exit code (2 for usage, 1 otherwise), no PNG.
 TEST_F(Render, BadInputGivesACodedErrorAndNoPng) {
   const std::string ct = demo("CT");
