@@ -139,6 +139,17 @@ TEST(CornerText, SlabZoomAndPhase) {
   EXPECT_NE(std::find(bl.begin(), bl.end(), "phase 2/3  250 ms"), bl.end());
   const Lines bl1 = cornerText(s, 1).at(Corner::BottomLeft);
   EXPECT_NE(std::find(bl1.begin(), bl1.end(), "slab 5.0 mm MinIP"), bl1.end());
+  EXPECT_EQ(phaseLine(s), "phase 2/3  250 ms");  // the 3D view's header says it too
+  (*v)->timesMs.clear();
+  EXPECT_EQ(phaseLine(s), "phase 2/3");
+  auto flat = Volume::create(PixelType::Int16, {10, 10, 10, 1});
+  ASSERT_TRUE(flat.ok());
+  ViewerState three;
+  EXPECT_EQ(phaseLine(three), "");
+  three.addLayer(*flat, window(40, 400));
+  EXPECT_EQ(phaseLine(three), "");
+  const Lines flatBl = cornerText(three, 0).at(Corner::BottomLeft);
+  for (const auto& line : flatBl) EXPECT_EQ(line.rfind("phase", 0), std::string::npos) << line;
 }
 
 TEST(CornerText, AReducedLoadSaysSoWithItsFactors) {

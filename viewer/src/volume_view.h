@@ -58,6 +58,9 @@ class VolumeView : public QWidget {
   bool refined() const;
   // The last pick, as the corner shows it ("nothing under the cursor" when it hit nothing).
   QString pickText() const { return pickText_; }
+  // The text at the top left: the preset (and the fused layer's), the camera, "(preview)" until the
+  // full-resolution picture is up, and for a 4D series the phase (view::phaseLine).
+  QString headerText() const;
   // The phases' brick maps both renderers draw with (tests).
   const view::PhaseBricks& phaseBricks() const { return coarse_.phaseBricks(); }
   // The OpenGL canvas that draws the pictures; null where OpenGL is unavailable (openGlWorks()).

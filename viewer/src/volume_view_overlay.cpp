@@ -8,6 +8,7 @@
 #include <optional>
 
 #include <cvx/viewstate/crop_3d.h>
+#include <cvx/viewstate/overlay.h>
 #include <cvx/viewstate/render_3d.h>
 
 #include "volume_view.h"
@@ -53,16 +54,22 @@ void VolumeView::paintOverlay(QPainter& p) {
                                     : tr("surfaces: %1").arg(QString::fromStdString(surfaces_.error())));
   }
   p.setPen(QColor(200, 200, 200));
+  p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignLeft | Qt::AlignTop, headerText());
+}
+
+QString VolumeView::headerText() const {
+  if (state_.layers().empty()) return {};
+  const bool fused = state_.fusedLayer3d() >= 0 && fusedPreset_ && coarse_.fusedNote().empty() && !preset_.mip;
   const view::Camera3DView& c = state_.camera3d();
-  p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignLeft | Qt::AlignTop,
-             QString("3D  %1%2\naz %3  el %4%5")
-                 .arg(QString::fromStdString(preset_.title.empty() ? presetName_ : preset_.title))
-                 .arg(fusing && fusedNote.empty() && fusedPreset_ && !preset_.mip
-                          ? " + " + QString::fromStdString(fusedPreset_->title)
-                          : QString())
-                 .arg(c.azimuthDeg, 0, 'f', 0)
-                 .arg(c.elevationDeg, 0, 'f', 0)
-                 .arg(shownFine_ ? "" : "  (preview)"));
+  QString text = QString("3D  %1%2\naz %3  el %4%5")
+                     .arg(QString::fromStdString(preset_.title.empty() ? presetName_ : preset_.title))
+                     .arg(fused ? " + " + QString::fromStdString(fusedPreset_->title) : QString())
+                     .arg(c.azimuthDeg, 0, 'f', 0)
+                     .arg(c.elevationDeg, 0, 'f', 0)
+                     .arg(shownFine_ ? "" : "  (preview)");
+  // A 4D series: the phase drawn (cine, a recording for a tumour board), as the MPR views say it.
+  if (const std::string phase = view::phaseLine(state_); !phase.empty()) text += "\n" + QString::fromStdString(phase);
+  return text;
 }
 
 void VolumeView::drawCursor(QPainter& p) {

@@ -216,12 +216,7 @@ CornerText cornerText(const ViewerState& state, int view, const OverlayOptions& 
   add(bl, sliceIndex(v, cursor, vol));
   if (v.slabMm > 0) add(bl, fmt("slab %.1f mm %s", v.slabMm, slabName(v.slabMode)));
   add(bl, fmt("zoom %.3g", v.zoom));
-  if (state.phaseCount() > 1) {
-    std::string p = fmt("phase %d/%d", state.phase() + 1, state.phaseCount());
-    const auto& times = state.layers().front().volume->timesMs;
-    if (static_cast<size_t>(state.phase()) < times.size()) p += fmt("  %.0f ms", times[static_cast<size_t>(state.phase())]);
-    add(bl, p);
-  }
+  add(bl, phaseLine(state));
   if (state.linkOf(view) == LinkKind::Unlinked) add(bl, "NOT LINKED (other frame of reference)");
   if (state.linkOf(view) == LinkKind::ManualOffset) add(bl, "linked by manual offset");
 
@@ -231,6 +226,14 @@ CornerText cornerText(const ViewerState& state, int view, const OverlayOptions& 
   add(br, reducedLine(s));
   if (!vol.geometry.spacingKnown) add(br, "spacing unknown: lengths in px");
   return t;
+}
+
+std::string phaseLine(const ViewerState& state) {
+  if (state.phaseCount() <= 1 || state.layers().empty()) return {};
+  std::string p = fmt("phase %d/%d", state.phase() + 1, state.phaseCount());
+  const auto& times = state.layers().front().volume->timesMs;  // the reference's
+  if (static_cast<size_t>(state.phase()) < times.size()) p += fmt("  %.0f ms", times[static_cast<size_t>(state.phase())]);
+  return p;
 }
 
 std::vector<std::string> valueText(const SeriesInfo& info, double value) {

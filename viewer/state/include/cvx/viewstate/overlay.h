@@ -56,6 +56,10 @@ struct CornerText {
 CornerText cornerText(const ViewerState& state, int view, const OverlayOptions& options = {},
                       const SeriesInfo* info = nullptr);
 
+// "phase p/n  <t> ms" (1-based; the time when the reference volume has one for the phase) of a 4D
+// state, empty for a 3D one: the MPR views' bottom left and the 3D view's header.
+std::string phaseLine(const ViewerState& state);
+
 // The value under the mouse: "<value> <units>" ("HU" for CT); for PET in BQML with an SUVbw factor
 // (suv.h) "SUVbw <suv> (Bq/ml <value>)" and a second line with the factor's inputs; without one,
 // the value and the suv.* code that says why. `value` is a modality value (as ViewRenderer::values
