@@ -156,12 +156,8 @@ TEST(HangingGui, ASeriesOverTheMemoryBudgetIsRefusedAndLoadsReducedOnRequest) {
 // width not in the list shows as that width, its mode with it.
 TEST(HangingGui, TheSlabBoxesFollowTheActiveView) {
   CVX_REQUIRE_FOLDER("sagittal_t1");
-  test::freshUserFolders();
   MainWindow w;
-  w.resize(1400, 900);
-  w.show();
-  ASSERT_TRUE(QTest::qWaitForWindowExposed(&w));
-  ASSERT_TRUE(openAndWait(w, "sagittal_t1"));
+  ASSERT_TRUE(test::showAndOpen(w, 1400, 900, test::dataPath("sagittal_t1")));
   auto& state = w.state();
   ASSERT_EQ(state.viewCount(), 3);
   auto* slab = w.findChild<QComboBox*>("slab");
