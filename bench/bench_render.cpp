@@ -176,6 +176,9 @@ int main(int argc, char** argv) {
       const std::string ahead = "after resting on phase 0: the other " + std::to_string(o.cinePhases - 1) +
                                 " maps built ahead in " + num(cine.aheadMs, "%.0f") + " ms";
       line("CineVox first pass, rested", cine.restedFirst, ahead.c_str());
+      line("first preview, maps built", cine.previewBuilding, "a series' first picture, its maps built first");
+      line("first preview, no map yet", cine.previewLooking,
+           "drawn without skipping while the worker builds them (the 3D view's preview: the UI thread waits on no map)");
     }
   }
   double fusedX = NAN;

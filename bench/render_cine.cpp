@@ -46,11 +46,33 @@ CineResult runCine(const Volume& ct, const RenderSetup& s, int phases) {
   if (r.error.empty()) {
     frame(rested, 0);
     const auto t0 = Clock::now();
-    rested.prefetchOtherPhases();
+    rested.prefetchMaps();
     bricks->waitForPrefetch();
     r.aheadMs = 1e3 * std::chrono::duration<double>(Clock::now() - t0).count();
     for (int t = 1; t < phases && r.error.empty(); ++t) restedFirst.push_back(frame(rested, t));
   }
+  // The 3D view's first picture of a series, on the UI thread: a preview renderer that builds the
+  // phase's maps first (before 2026-12-05), against one that never builds them and draws without
+  // skipping until the worker has (view::VolumeRenderer::buildMaps(false)). Each on a copy of the
+  // phase, so that no map is kept from before; both in turn, several times.
+  std::vector<double> building, looking;
+  for (int i = 0; i < 3 && r.error.empty(); ++i) {
+    auto copy = cineSeriesOf(ct, 1);
+    if (!copy) return r.error = copy.error().str(), r;
+    const std::shared_ptr<const Volume> one = *copy;
+    view::VolumeRenderer builds, looks;
+    looks.buildMaps(false);
+    auto timed = [&](view::VolumeRenderer& renderer) {
+      const auto t0 = Clock::now();
+      auto im = renderer.draw(one, 0, *preset, view::Camera3DView{}, w, h);
+      if (!im) r.error = im.error().str();
+      return std::chrono::duration<double>(Clock::now() - t0).count();
+    };
+    building.push_back(timed(builds));
+    looking.push_back(timed(looks));
+  }
+  r.previewBuilding = timingOf(building);
+  r.previewLooking = timingOf(looking);
   r.first = timingOf(first);
   r.loop = timingOf(loop);
   r.rebuilt = timingOf(rebuilt);

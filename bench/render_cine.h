@@ -6,7 +6,8 @@
 // them, the loop reuses them. The peer is the same renderer without that (a renderer made for each
 // frame: the ranges and skip map built on every phase change, as before phase_bricks.h), in the same
 // run, frames alternating with the loop's. Also the first pass of a view that rested on phase 0
-// while the other phases' maps were built ahead (PhaseBricks::prefetch), and how long that took.
+// while the other phases' maps were built ahead (PhaseBricks::prefetch), and how long that took; and
+// the first preview picture of a series with its maps built first, or without them (the 3D view's).
 #pragma once
 #include <string>
 
@@ -20,6 +21,9 @@ struct CineResult {
   Timing first, loop, rebuilt;  // per frame: the first pass, the loop, the renderer made anew
   Timing restedFirst;           // the first pass after the view rested on phase 0 (maps built ahead)
   double aheadMs = 0;           // building the other phases' maps ahead (PhaseBricks::prefetch)
+  // A series' first preview picture on the UI thread: building its maps first, or drawing without
+  // skipping while they are built elsewhere (VolumeRenderer::buildMaps(false), the 3D view's preview).
+  Timing previewBuilding, previewLooking;
   std::string error;
 };
 

@@ -58,8 +58,15 @@ TEST(PhaseBricks, EachPhaseHasItsOwnMapBuiltOnceAndItsSkipMapFollowsTheOpacities
   EXPECT_EQ(bricks.rangeBuilds(), static_cast<uint64_t>(kPhases));
   EXPECT_EQ(bricks.skipBuilds(), static_cast<uint64_t>(kPhases + 1));
   bricks.clear();
-  bricks.get(v, 2, b);
+  EXPECT_EQ(bricks.find(v, 2, b), nullptr) << "cleared";
+  const auto built = bricks.get(v, 2, b);
   EXPECT_EQ(bricks.rangeBuilds(), static_cast<uint64_t>(kPhases + 1));
+  // find: the kept map for these opacities, else nothing, and it never builds.
+  EXPECT_EQ(bricks.find(v, 2, b), built);
+  EXPECT_EQ(bricks.find(v, 2, a), nullptr);
+  EXPECT_EQ(bricks.find(v, 1, b), nullptr);
+  EXPECT_EQ(bricks.rangeBuilds(), static_cast<uint64_t>(kPhases + 1));
+  EXPECT_EQ(bricks.skipBuilds(), static_cast<uint64_t>(kPhases + 2));
 }
 
 TEST(PhaseBricks, ALoopLongerThanTheBudgetStillFindsPhases) {

@@ -154,3 +154,40 @@ TEST(Render3dPhases, TwoRenderersShareThePhasesMapsAndTheRestAreBuiltAhead) {
   EXPECT_EQ(ahead->rangeBuilds(), built) << "a loop after the prefetch builds nothing";
   EXPECT_EQ(ahead->rangeBuilds(), static_cast<uint64_t>(kPhases));
 }
+
+// A renderer that never builds maps (the 3D view's preview on the UI thread) draws without skipping
+// until a renderer sharing its PhaseBricks, or the prefetch, has built the phase's map for its table,
+// then with it: every picture equals a fresh renderer's.
+TEST(Render3dPhases, ARendererThatNeverBuildsMapsDrawsTheSamePictureAndSkipsOnceTheMapIsThere) {
+  const auto v = movingBall();
+  const TransferPreset white = opaque(1);
+  auto bricks = std::make_shared<PhaseBricks>();
+  VolumeRenderer look, worker;
+  look.shareBricks(bricks);
+  worker.shareBricks(bricks);
+  look.buildMaps(false);
+  auto same = [&](int t, const TransferPreset& preset) {
+    VolumeRenderer fresh;
+    EXPECT_EQ(drawn(look, v, t, preset), drawn(fresh, v, t, preset)) << t;
+  };
+  same(0, white);
+  EXPECT_FALSE(look.skippedEmpty());
+  EXPECT_EQ(bricks->rangeBuilds(), 0u) << "the looking renderer built a map";
+  drawn(worker, v, 0, white);
+  EXPECT_TRUE(worker.skippedEmpty());
+  same(0, white);
+  EXPECT_TRUE(look.skippedEmpty()) << "the map the worker built is used";
+  TransferPreset later = white;  // other opacities: no map for them yet
+  later.points = {{0, 1, 1, 1, 0}, {500, 1, 1, 1, 0}, {900, 1, 1, 1, 1}};
+  same(0, later);
+  EXPECT_FALSE(look.skippedEmpty());
+  EXPECT_EQ(bricks->skipBuilds(), 1u);
+  // Moving to another phase with prefetch on: that phase's map is built in the background first.
+  look.prefetchPhases(true);
+  same(1, later);
+  EXPECT_FALSE(look.skippedEmpty());
+  bricks->waitForPrefetch();
+  same(1, later);
+  EXPECT_TRUE(look.skippedEmpty());
+  EXPECT_EQ(bricks->rangeBuilds(), static_cast<uint64_t>(kPhases)) << "each phase's ranges once";
+}

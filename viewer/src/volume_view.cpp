@@ -67,6 +67,9 @@ VolumeView::VolumeView(view::ViewerState& state, ViewTools& tools, QWidget* pare
   coarse_.shareBricks(bricks);
   fine_.shareBricks(bricks);
   coarse_.prefetchPhases(true);
+  // The UI thread never waits on a map: the preview draws without skipping until the worker (or
+  // the prefetch) has built it (a new series, a phase first shown, an opacity edit).
+  coarse_.buildMaps(false);
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
     if (e.what & view::kSegmentation) surfacesDue_->start(kSurfacesDelayMs);
     if (e.what & (view::kView3d | view::kLayers | view::kPhase)) changed();
@@ -270,7 +273,7 @@ void VolumeView::startFine() {
             self->shownFine_ = true;
             self->redraw();
             // At rest on a 4D series: its other phases' maps are built while the user looks.
-            self->coarse_.prefetchOtherPhases();
+            self->coarse_.prefetchMaps();
           }
         },
         Qt::QueuedConnection);

@@ -63,6 +63,15 @@ PhaseBricks::Ref PhaseBricks::get(const std::shared_ptr<const Volume>& v, int ph
   return buildLocked(lock, v, phase, table, tableNo, true);
 }
 
+PhaseBricks::Ref PhaseBricks::find(const std::shared_ptr<const Volume>& v, int phase, const TransferTable& table) {
+  std::lock_guard lock(mutex_);
+  const uint64_t tableNo = tableNoLocked(table);
+  auto it = findLocked({v->serial(), phase});
+  if (it == entries_.end() || it->entry->table != tableNo) return nullptr;
+  entries_.splice(entries_.begin(), entries_, it);
+  return it->entry;
+}
+
 PhaseBricks::Ref PhaseBricks::buildLocked(std::unique_lock<std::mutex>& lock, const std::shared_ptr<const Volume>& v,
                                           int phase, const TransferTable& table, uint64_t tableNo, bool front) {
   const Key key{v->serial(), phase};

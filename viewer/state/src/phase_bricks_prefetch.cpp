@@ -31,7 +31,7 @@ std::optional<int> PhaseBricks::nextPrefetchLocked(const Volume& v, const Job& j
   size_t one = 0;  // a phase's map, as one already kept weighs
   for (const Kept& k : entries_)
     if (k.entry->volume == v.serial()) one = std::max(one, k.entry->bytes());
-  for (int i = 1; i < n; ++i) {
+  for (int i = 0; i < n; ++i) {
     const int phase = (job.phase + i) % n;
     const Key key{v.serial(), phase};
     if (building_.count(key)) continue;

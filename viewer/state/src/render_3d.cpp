@@ -172,16 +172,16 @@ Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase
     }
     preset_ = preset;
   }
-  phaseBricks_ = bricks_->get(v, phase, table_);
+  phaseBricks_ = buildMaps_ ? bricks_->get(v, phase, table_) : bricks_->find(v, phase, table_);
   const bool moved = v == volume_ && phase != phase_;  // the phase moved (not a first picture)
   volume_ = v;
   phase_ = phase;
   preparedRevision_ = revision_;
-  if (prefetch_ && moved) prefetchOtherPhases();  // the other phases are next
+  if (prefetch_ && moved) prefetchMaps();  // the other phases are next
   return {};
 }
 
-void VolumeRenderer::prefetchOtherPhases() {
+void VolumeRenderer::prefetchMaps() {
   if (volume_ && volume_->dims()[3] > 1 && !table_.empty()) bricks_->prefetch(volume_, phase_, table_);
 }
 
@@ -230,7 +230,7 @@ hd::RaycastParams VolumeRenderer::params(const TransferPreset& preset, const Cam
   p.shading.specular = static_cast<float>(preset.shading.specular);
   p.shading.power = static_cast<float>(preset.shading.power);
   p.jitter = q.jitter;
-  if (q.skipEmpty) {
+  if (q.skipEmpty && phaseBricks_) {
     p.bricks = brickMapView(*phaseBricks_->ranges, phaseBricks_->skip);  // MIP passes bricks by their ranges
     p.bricks.stamp = phaseBricks_->stamp;
   }
@@ -268,7 +268,7 @@ Result<RaycastJob> VolumeRenderer::frameJob(const std::shared_ptr<const Volume>&
     if (st.ok()) {
       fp.fusion = fusionParams(v->geometry, f.volume->geometry, f.volume->dims(), fusedTable_.view());
       st = checkFusionRequest(*f.volume, f.phase, fp, width, height, rgba_.data());
-      if (st.ok() && q.skipEmpty) {
+      if (st.ok() && q.skipEmpty && phaseBricks_) {
         fp.bricks = brickMapView(*phaseBricks_->ranges, fusedSkip(f, fp.fusion));
         fp.bricks.fused = true;
         fp.bricks.stamp = pairStamp_;
@@ -281,6 +281,7 @@ Result<RaycastJob> VolumeRenderer::frameJob(const std::shared_ptr<const Volume>&
       fusedNote_ = "3D fusion off: " + st.error().str();
     }
   }
+  skipped_ = p.bricks.skip != nullptr;
   job.params = p, job.tf = table_.view();
   job.width = width, job.height = height, job.rgba = rgba_.data(), job.depth = depth_.data();
   return job;

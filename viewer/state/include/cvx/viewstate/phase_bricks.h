@@ -17,9 +17,9 @@
 //   voxel bytes, so every phase fits). Past it, other volumes' entries go first, then the most
 //   recently used other phase, so that a loop longer than the budget still finds the rest (the
 //   least recently used would be the next one needed every time); the phase asked for always stays.
-// - prefetch: a background thread builds the other phases' maps ahead of a loop (from the phase
-//   after the one shown, in order), as many as the budget holds without dropping any, so that the
-//   first pass of a cine loop does not wait on them.
+// - prefetch: a background thread builds the phases' maps ahead of a loop (from the one shown, in
+//   order), as many as the budget holds without dropping any, so that the first pass of a cine loop
+//   does not wait on them.
 #pragma once
 #include <condition_variable>
 #include <cstddef>
@@ -61,10 +61,13 @@ class PhaseBricks {
   // Phase `phase` of v (a valid phase) with its skip map for `table`: kept, built by another thread
   // (waited for), or built now.
   Ref get(const std::shared_ptr<const Volume>& v, int phase, const TransferTable& table);
+  // The same when it is kept, else null: never builds, never waits (a renderer that must not).
+  Ref find(const std::shared_ptr<const Volume>& v, int phase, const TransferTable& table);
   // Forgets every map (voxels changed in place); maps being built now are not kept.
   void clear();
-  // Builds v's other phases' maps for `table` in the background, from phase + 1 on in a loop, while
-  // they fit the budget beside those kept (replaces an earlier request; v is not kept alive by it).
+  // Builds v's phases' maps for `table` in the background, from `phase` on in a loop (that one first
+  // when it is missing: a renderer that only finds maps shows it), while they fit the budget beside
+  // those kept (replaces an earlier request; v is not kept alive by it).
   void prefetch(const std::shared_ptr<const Volume>& v, int phase, const TransferTable& table);
   // Until the prefetch has nothing left to do (tests).
   void waitForPrefetch();

@@ -120,13 +120,21 @@ class VolumeRenderer {
     phaseBricks_.reset();
     volume_.reset();
   }
-  // When the phase drawn changes (the slider, cine), the other phases' maps are built ahead in the
-  // background (PhaseBricks::prefetch), so that the first pass of a loop does not wait on them. Off
-  // by default (a single picture needs no other phase); the 3D view turns it on.
+  // When the phase drawn changes (the slider, cine), the phases' maps are built ahead in the
+  // background from that phase on (PhaseBricks::prefetch), so that the first pass of a loop does not
+  // wait on them. Off by default (a single picture needs no other phase); the 3D view turns it on.
   void prefetchPhases(bool on) { prefetch_ = on; }
-  // Builds the other phases' maps of the last volume drawn, for its table, in the background now (a
-  // view at rest: its idle time goes to the next loop). Nothing for a 3D volume or before a draw.
-  void prefetchOtherPhases();
+  // Off: this renderer never builds a brick map, so that its thread never waits on one (the 3D view's
+  // preview, on the UI thread: a map costs ~190 ms on the 134-slice CT, 1.4 s on 512^3, on a new
+  // series, a phase first shown, and every opacity edit of a transfer-function drag). Until the
+  // map of the phase for its table is there (built by a renderer sharing its PhaseBricks, or the
+  // prefetch), it draws without skipping empty space: the same picture, slower. On by default.
+  void buildMaps(bool on) { buildMaps_ = on; }
+  // The last draw skipped empty space (its phase's map was there): tests.
+  bool skippedEmpty() const { return skipped_; }
+  // Builds the phases' maps of the last volume drawn (a 4D one), for its table, in the background now
+  // (a view at rest: its idle time goes to the next loop). Nothing for a 3D volume or before a draw.
+  void prefetchMaps();
   // The last image's premultiplied RGBA floats and depth (mm along each ray; +inf where empty).
   const std::vector<float>& rgba() const { return rgba_; }
   const std::vector<float>& depth() const { return depth_; }
@@ -160,6 +168,8 @@ class VolumeRenderer {
   std::shared_ptr<PhaseBricks> bricks_ = std::make_shared<PhaseBricks>();  // the phases' maps (phase_bricks.h)
   PhaseBricks::Ref phaseBricks_;  // phase_'s, for table_
   bool prefetch_ = false;
+  bool buildMaps_ = true;
+  bool skipped_ = false;
   std::vector<float> rgba_, depth_;
   std::vector<std::shared_ptr<const Mesh>> meshes_;
   std::optional<Fused3D> fused_;
