@@ -125,7 +125,7 @@ class VolumeRenderer {
   // wait on them. Off by default (a single picture needs no other phase); the 3D view turns it on.
   void prefetchPhases(bool on) { prefetch_ = on; }
   // Off: this renderer never builds a brick map, so that its thread never waits on one (the 3D view's
-  // preview, on the UI thread: a map costs ~190 ms on the 134-slice CT, 1.4 s on 512^3, on a new
+  // preview, on the UI thread: a map costs ~190 ms on the 134-slice CT, about 1 s on 512^3, on a new
   // series, a phase first shown, and every opacity edit of a transfer-function drag). Until the
   // map of the phase for its table is there (built by a renderer sharing its PhaseBricks, or the
   // prefetch), it draws without skipping empty space: the same picture, slower. On by default.
