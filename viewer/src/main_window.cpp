@@ -6,7 +6,6 @@
 #include "seg_editing.h"
 #include "seg_panel.h"
 
-#include <algorithm>
 #include <cstdio>
 
 #include <QAction>
@@ -278,23 +277,6 @@ void MainWindow::setActiveView(int view) {
   activeView_ = view;
   fillPresets();
   syncSlab();
-}
-
-// The slab boxes show the active view's slab (a width not in the list is added to it, in order);
-// both are disabled for a view without one (the 3D view), the mode while the slab is thin.
-void MainWindow::syncSlab() {
-  const bool mpr = activeView_ < state_.viewCount();
-  const double mm = mpr ? state_.view(activeView_).slabMm : 0;
-  int i = slab_->findData(mm);
-  if (i < 0) {
-    i = 0;
-    while (i < slab_->count() && slab_->itemData(i).toDouble() < mm) ++i;
-    slab_->insertItem(i, tr("slab %1 mm").arg(mm), mm);
-  }
-  slab_->setCurrentIndex(i);
-  slab_->setEnabled(mpr);
-  if (mpr) slabMode_->setCurrentIndex(std::max(0, slabMode_->findData(int(state_.view(activeView_).slabMode))));
-  slabMode_->setEnabled(mpr && mm > 0);
 }
 
 // The file's windows, then (CT) the named presets of the active view's layer; each item carries its

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // The window's tools: the mouse tool (navigate, measurements), undo/redo, hiding patient text, and
 // the study's measurement session (saved in the user's data folder, journaled) with its export.
+#include <algorithm>
 #include <cstdio>
 
 #include <QAction>
+#include <QComboBox>
 #include <QLabel>
 #include <QActionGroup>
 #include <QDir>
@@ -203,6 +205,23 @@ void MainWindow::add3dActions(QToolBar* bar) {
     for (QAction* a : group->actions())
       if (a->data().toString().toStdString() == state_.fusedPreset3d() && !a->isChecked()) a->setChecked(true);
   });
+}
+
+// The slab boxes show the active view's slab (a width not in the list is added to it, in order);
+// both are disabled for a view without one (the 3D view), the mode while the slab is thin.
+void MainWindow::syncSlab() {
+  const bool mpr = activeView_ < state_.viewCount();
+  const double mm = mpr ? state_.view(activeView_).slabMm : 0;
+  int i = slab_->findData(mm);
+  if (i < 0) {
+    i = 0;
+    while (i < slab_->count() && slab_->itemData(i).toDouble() < mm) ++i;
+    slab_->insertItem(i, tr("slab %1 mm").arg(mm), mm);
+  }
+  slab_->setCurrentIndex(i);
+  slab_->setEnabled(mpr);
+  if (mpr) slabMode_->setCurrentIndex(std::max(0, slabMode_->findData(int(state_.view(activeView_).slabMode))));
+  slabMode_->setEnabled(mpr && mm > 0);
 }
 
 }  // namespace cvx::viewer
