@@ -124,6 +124,11 @@ Status checkImageRequest(const Volume& v, int64_t phase, int width, int height, 
   return {};
 }
 
+namespace {
+// No 2D table, or one with a shape to interpolate over.
+bool valid2D(const hd::TransferFunction2D& t) { return !t.nodes || (t.nv >= 2 && t.ng >= 2 && t.hi > t.lo && t.gMax > 0); }
+}  // namespace
+
 Status checkFusionRequest(const Volume& second, int64_t phase2, const hd::RaycastParams& p, int width, int height,
                           const void* out) {
   CVX_TRY(checkImageRequest(second, phase2, width, height, out));
@@ -133,6 +138,8 @@ Status checkFusionRequest(const Volume& second, int64_t phase2, const hd::Raycas
     return bad(std::string("a fused volume of ") + toString(t) + " (int16, uint16 or float32 are)");
   const hd::TransferFunction1D& tf = p.fusion.tf;
   if (!tf.nodes || tf.n < 2 || !(tf.hi > tf.lo)) return bad("the fused volume's transfer function needs 2 nodes over lo < hi");
+  if (!valid2D(p.fusion.tf2))
+    return bad("the fused volume's 2D transfer function needs 2 x 2 nodes over lo < hi and a gradient range > 0");
   return {};
 }
 
@@ -141,9 +148,7 @@ Status checkRaycastRequest(const Volume& v, int64_t phase, const hd::RaycastPara
   CVX_TRY(checkImageRequest(v, phase, width, height, out));
   auto bad = [](std::string m) { return makeError("render.bad_request", std::move(m)); };
   if (!tf.nodes || tf.n < 2 || !(tf.hi > tf.lo)) return bad("a transfer function needs 2 nodes over lo < hi");
-  const hd::TransferFunction2D& t2 = p.tf2;
-  if (t2.nodes && (t2.nv < 2 || t2.ng < 2 || !(t2.hi > t2.lo) || !(t2.gMax > 0)))
-    return bad("a 2D transfer function needs 2 x 2 nodes over lo < hi and a gradient range > 0");
+  if (!valid2D(p.tf2)) return bad("a 2D transfer function needs 2 x 2 nodes over lo < hi and a gradient range > 0");
   if (p.depthIn && p.width != width) return bad("depthIn's row length is not the image width");
   if (!(p.stepMm >= hd::kMinStepMm)) return bad("a sample step below 0.001 mm (or not a number)");
   return {};

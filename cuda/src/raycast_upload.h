@@ -30,7 +30,7 @@ inline Status upload(DeviceBytes& d, const T* host, size_t n, const T*& device) 
 
 // The tables a frame reads, kept between frames (ResidentCache) so that a frame allocates nothing.
 struct DeviceTables {
-  DeviceBytes nodes, integral, tf2, bricks, brickRange, depthIn, nodes2, integral2;
+  DeviceBytes nodes, integral, tf2, bricks, brickRange, depthIn, nodes2, integral2, fusedTf2;
   uint64_t brickStamp = 0;  // the brick map's stamp (hd::BrickMap::stamp) that bricks and brickRange hold
 };
 
@@ -51,7 +51,8 @@ inline Status uploadBricks(hd::BrickMap& m, DeviceTables& d) {
   return {};
 }
 
-// fused: p.fusion's transfer function is copied too. p and tf are rewritten to point at the copies.
+// fused: p.fusion's transfer functions (1D and 2D) are copied too. p and tf are rewritten to point at
+// the copies.
 inline Status uploadTables(hd::RaycastParams& p, hd::TransferFunction1D& tf, bool fused, size_t pixels,
                            DeviceTables& d) {
   const size_t tfBytes = static_cast<size_t>(tf.n) * sizeof(hd::TfNode);
@@ -62,6 +63,9 @@ inline Status uploadTables(hd::RaycastParams& p, hd::TransferFunction1D& tf, boo
     const size_t bytes2 = static_cast<size_t>(f.n) * sizeof(hd::TfNode);
     CVX_TRY(upload(d.nodes2, f.nodes, bytes2, f.nodes));
     CVX_TRY(upload(d.integral2, f.integral, bytes2, f.integral));
+    hd::TransferFunction2D& f2 = p.fusion.tf2;
+    const size_t bytes2d = f2.nodes ? static_cast<size_t>(f2.nv) * static_cast<size_t>(f2.ng) * sizeof(hd::TfNode) : 0;
+    CVX_TRY(upload(d.fusedTf2, f2.nodes, bytes2d, f2.nodes));
   }
   CVX_TRY(upload(d.nodes, tf.nodes, tfBytes, tf.nodes));
   CVX_TRY(upload(d.integral, tf.integral, tfBytes, tf.integral));

@@ -5,10 +5,12 @@
 // fused leaves the CT's own image and says why; the state picks the visible PET of the CT's frame.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 
 #include <cvx/io/dicom.h>
 #include <cvx/render/raycast.h>
+#include <cvx/viewstate/phase_bricks.h>
 #include <cvx/viewstate/render_3d.h>
 #include <cvx/viewstate/state.h>
 #include <cvx/viewstate/tf_edit.h>
@@ -80,6 +82,50 @@ TEST(Fused3d, RendererDrawsTheFusedPassOfTheRayCaster) {
   }
   EXPECT_EQ(differ, 0u);
   EXPECT_GT(changed, 100u);  // the PET adds something to the CT's picture
+}
+
+// The 3D view's preview never builds a pair's map (on the UI thread: 12-17 ms here); it draws
+// without skipping, the same picture, until its worker (sharing its PhaseBricks) has built it.
+TEST(Fused3d, ThePreviewFindsThePairMapItsWorkerBuilt) {
+  CVX_REQUIRE_FOLDER("pet_ct");
+  Pair pr;
+  ASSERT_TRUE(loadPair(pr));
+  Camera3DView cam;
+  Quality3D q;
+  q.jitter = false;
+  auto shared = std::make_shared<PhaseBricks>();
+  VolumeRenderer preview, worker;
+  preview.shareBricks(shared);
+  worker.shareBricks(shared);
+  preview.buildMaps(false);
+  preview.setFused(Fused3D{pr.pet, 0, pr.hot});
+  worker.setFused(Fused3D{pr.pet, 0, pr.hot});
+  ASSERT_TRUE(preview.draw(pr.ct, 0, pr.bone, cam, kW, kH, q).ok());
+  EXPECT_FALSE(preview.skippedEmpty());
+  const std::vector<float> before = preview.rgba();
+  ASSERT_TRUE(worker.draw(pr.ct, 0, pr.bone, cam, kW, kH, q).ok());
+  EXPECT_TRUE(worker.skippedEmpty());
+  EXPECT_EQ(shared->pairBuilds(), 1u);
+  EXPECT_EQ(worker.rgba(), before);
+  ASSERT_TRUE(preview.draw(pr.ct, 0, pr.bone, cam, kW, kH, q).ok());
+  EXPECT_TRUE(preview.skippedEmpty());  // the CT's map and the pair's, both from the worker
+  EXPECT_EQ(preview.rgba(), before);
+  EXPECT_EQ(shared->pairBuilds(), 1u);
+  // The layer's opacities change (a drag on its curve): the preview draws without skipping again,
+  // the worker builds the new pair's map once.
+  TransferPreset hotter = pr.hot;
+  for (TfPoint& p : hotter.points) p.alpha = std::min(1.0f, 2 * p.alpha);
+  preview.setFused(Fused3D{pr.pet, 0, hotter});
+  worker.setFused(Fused3D{pr.pet, 0, hotter});
+  ASSERT_TRUE(preview.draw(pr.ct, 0, pr.bone, cam, kW, kH, q).ok());
+  EXPECT_FALSE(preview.skippedEmpty());
+  EXPECT_NE(preview.rgba(), before);
+  ASSERT_TRUE(worker.draw(pr.ct, 0, pr.bone, cam, kW, kH, q).ok());
+  ASSERT_TRUE(worker.draw(pr.ct, 0, pr.bone, cam, kW, kH, q).ok());
+  EXPECT_EQ(shared->pairBuilds(), 2u);
+  ASSERT_TRUE(preview.draw(pr.ct, 0, pr.bone, cam, kW, kH, q).ok());
+  EXPECT_TRUE(preview.skippedEmpty());
+  EXPECT_EQ(preview.rgba(), worker.rgba());
 }
 
 TEST(Fused3d, ALayerThatCannotBeFusedLeavesTheVolumeAloneAndSaysWhy) {

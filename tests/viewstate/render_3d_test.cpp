@@ -166,7 +166,8 @@ namespace {
 
 // A preset's gradient-opacity curve makes the rendering 2D: a curve of 0 everywhere hides the ball,
 // a curve of 1 everywhere draws it as the 1D table does (within the difference between point
-// lookups and pre-integration), and the renderer notices the curve changing under the same name.
+// lookups and pre-integration), and the renderer notices the curve changing under the same name;
+// so does a fused layer's.
 TEST(Render3d, GradientOpacityCurveMakesIt2D) {
   const auto ball = marker({0, 0, 0});
   Camera3DView c;
@@ -190,6 +191,18 @@ TEST(Render3d, GradientOpacityCurveMakesIt2D) {
   auto all = r.draw(ball, 0, full, c, 64, 64);
   ASSERT_TRUE(all.ok());
   EXPECT_NEAR(count(**all), drawn, 3);
+  // The same for a fused layer's preset (hd::Fusion::tf2), over a reference that draws nothing.
+  TransferPreset clear = opaqueWhite();
+  for (TfPoint& q : clear.points) q.alpha = 0;
+  VolumeRenderer f;
+  for (const TransferPreset* layer : {&hidden, &full}) {
+    f.setFused(Fused3D{marker({0, 0, 0}), 0, *layer});
+    auto im = f.draw(marker({0, 0, 0}), 0, clear, c, 64, 64);
+    ASSERT_TRUE(im.ok());
+    EXPECT_EQ(f.fusedNote(), "");
+    if (layer == &hidden) EXPECT_EQ(count(**im), 0);
+    else EXPECT_NEAR(count(**im), drawn, 3);
+  }
 }
 
 }  // namespace

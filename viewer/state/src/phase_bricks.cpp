@@ -15,18 +15,20 @@ PhaseBricks::~PhaseBricks() {
   if (thread_.joinable()) thread_.join();
 }
 
-uint64_t PhaseBricks::tableNoLocked(const TransferTable& table) {
-  // The skip maps depend on the table through TransferTable::transparent only: its nodes' sigma
-  // over [lo, hi].
+void PhaseBricks::opacitiesOf(const TransferTable& table, std::vector<float>& out) {
   const auto& nodes = table.nodes();
-  bool same = opacities_.size() == nodes.size() + 2 && tableNo_ != 0;
-  for (size_t i = 0; same && i < nodes.size(); ++i) same = opacities_[i] == nodes[i].sigma;
-  same = same && opacities_[nodes.size()] == table.lo() && opacities_[nodes.size() + 1] == table.hi();
-  if (!same) {
-    opacities_.resize(nodes.size() + 2);
-    for (size_t i = 0; i < nodes.size(); ++i) opacities_[i] = nodes[i].sigma;
-    opacities_[nodes.size()] = table.lo();
-    opacities_[nodes.size() + 1] = table.hi();
+  out.resize(nodes.size() + 2);
+  for (size_t i = 0; i < nodes.size(); ++i) out[i] = nodes[i].sigma;
+  out[nodes.size()] = table.lo();
+  out[nodes.size() + 1] = table.hi();
+}
+
+uint64_t PhaseBricks::tableNoLocked(const TransferTable& table) {
+  // The skip maps depend on the table through TransferTable::transparent only.
+  std::vector<float> now;
+  opacitiesOf(table, now);
+  if (tableNo_ == 0 || now != opacities_) {
+    opacities_ = std::move(now);
     ++tableNo_;
   }
   return tableNo_;
@@ -141,6 +143,7 @@ void PhaseBricks::evictLocked(const Volume& v, int phase) {
 void PhaseBricks::clear() {
   std::lock_guard lock(mutex_);
   entries_.clear();
+  pairs_.clear();
   ++clears_;
 }
 
@@ -155,6 +158,10 @@ uint64_t PhaseBricks::skipBuilds() const {
 uint64_t PhaseBricks::prefetched() const {
   std::lock_guard lock(mutex_);
   return prefetched_;
+}
+uint64_t PhaseBricks::pairBuilds() const {
+  std::lock_guard lock(mutex_);
+  return pairBuilds_;
 }
 size_t PhaseBricks::phasesKept() const {
   std::lock_guard lock(mutex_);

@@ -146,6 +146,25 @@ Status VolumeRenderer::onBackend(const std::function<Status(Backend&)>& run) {
   return run(*backend_);
 }
 
+namespace {
+// A preset's tables in absolute units: with a gradient-opacity curve a 2D table, the rays' 1D
+// table then being its envelope (hd/transfer2d.h); else the 1D table and no 2D one.
+Status buildTables(const TransferPreset& absolute, TransferTable& table, TransferTable2D& table2) {
+  table2 = {};
+  if (!absolute.gradientOpacity.empty() && !absolute.mip) {
+    auto t2 = buildGradientTable(absolute.points, absolute.unitDistanceMm, absolute.gradientOpacity);
+    if (!t2) return t2.error();
+    table = t2->envelope();
+    table2 = std::move(*t2);
+    return {};
+  }
+  auto t = buildTransferTable(absolute.points, absolute.unitDistanceMm);
+  if (!t) return t.error();
+  table = std::move(*t);
+  return {};
+}
+}  // namespace
+
 Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase, const TransferPreset& preset) {
   const bool sameVoxels = v == volume_ && revision_ == preparedRevision_;
   if (!sameVoxels) {
@@ -157,19 +176,7 @@ Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase
   if (!sameVoxels || !samePoints(preset, preset_)) {  // the table is the volume's, not a phase's
     auto resolved = editablePreset(preset, *v);  // in v's modality units
     if (!resolved) return resolved.error();
-    const TransferPreset& absolute = *resolved;
-    table2_ = {};
-    if (!absolute.gradientOpacity.empty() && !absolute.mip) {
-      // A 2D table: the rays' 1D table is its envelope (hd/transfer2d.h).
-      auto t2 = buildGradientTable(absolute.points, absolute.unitDistanceMm, absolute.gradientOpacity);
-      if (!t2) return t2.error();
-      table_ = t2->envelope();
-      table2_ = std::move(*t2);
-    } else {
-      auto table = buildTransferTable(absolute.points, absolute.unitDistanceMm);
-      if (!table) return table.error();
-      table_ = std::move(*table);
-    }
+    CVX_TRY(buildTables(*resolved, table_, table2_));
     preset_ = preset;
   }
   phaseBricks_ = buildMaps_ ? bricks_->get(v, phase, table_) : bricks_->find(v, phase, table_);
@@ -190,24 +197,10 @@ Status VolumeRenderer::prepareFused(const Fused3D& f) {
   fusedVolume_.reset();
   auto resolved = editablePreset(f.preset, *f.volume);  // in its own units
   if (!resolved) return resolved.error();
-  auto table = buildTransferTable(resolved->points, resolved->unitDistanceMm);
-  if (!table) return table.error();
-  fusedTable_ = std::move(*table);
-  ++fusedTableBuilds_;
+  CVX_TRY(buildTables(*resolved, fusedTable_, fusedTable2_));
   fusedPreset_ = f.preset;
   fusedVolume_ = f.volume;
   return {};
-}
-
-const std::vector<uint8_t>& VolumeRenderer::fusedSkip(const Fused3D& f, const hd::Fusion& fusion) {
-  const PairKey key{f.phase, revision_, phaseBricks_->stamp, fusedTableBuilds_};
-  if (!(key == pairKey_)) {
-    const BrickRanges& ranges = *phaseBricks_->ranges;
-    pairSkip_ = brickSkipMap(ranges, table_, fusedRanges(ranges, fusion, *f.volume, f.phase), fusedTable_);
-    pairStamp_ = newBrickMapStamp();
-    pairKey_ = key;
-  }
-  return pairSkip_;
 }
 
 hd::RaycastParams VolumeRenderer::params(const TransferPreset& preset, const Camera3DView& camera, int width,
@@ -267,11 +260,17 @@ Result<RaycastJob> VolumeRenderer::frameJob(const std::shared_ptr<const Volume>&
     hd::RaycastParams fp = p;
     if (st.ok()) {
       fp.fusion = fusionParams(v->geometry, f.volume->geometry, f.volume->dims(), fusedTable_.view());
+      fp.fusion.tf2 = fusedTable2_.view();  // no nodes: 1D
       st = checkFusionRequest(*f.volume, f.phase, fp, width, height, rgba_.data());
-      if (st.ok() && q.skipEmpty && phaseBricks_) {
-        fp.bricks = brickMapView(*phaseBricks_->ranges, fusedSkip(f, fp.fusion));
+      // The pair's map: kept, or built here unless this renderer must not (then no skipping).
+      pair_ = st.ok() && q.skipEmpty && phaseBricks_
+                  ? bricks_->pair(phaseBricks_, table_, f.volume, f.phase, fp.fusion, fusedTable_, buildMaps_)
+                  : nullptr;
+      fp.bricks = {};  // the volume's own map knows nothing of the layer
+      if (pair_) {
+        fp.bricks = brickMapView(*phaseBricks_->ranges, pair_->skip);
         fp.bricks.fused = true;
-        fp.bricks.stamp = pairStamp_;
+        fp.bricks.stamp = pair_->stamp;
       }
     }
     if (st.ok()) {

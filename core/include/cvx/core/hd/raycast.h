@@ -78,6 +78,7 @@ struct Shading {
 // fromFirst * (q, 1) in its own voxel index; outside its voxel box it adds nothing, and its
 // pre-integration restarts where the ray re-enters. A segment takes both media: opacity
 // 1 - (1 - a1)(1 - a2), colour (a1 c1 + a2 c2) / (a1 + a2), each shaded with its own gradient.
+// Each volume's table may be 2D (transfer2d.h), the second's over its own gradient magnitude.
 // While a second volume is fused, empty space is skipped only with a map that knows both
 // (BrickMap::fused: a brick is empty when neither volume can show anything there); where a ray lands
 // after a leap, both cursors start at that sample (the second's only inside its box), which is the
@@ -86,7 +87,8 @@ struct Fusion {
   float fromFirst[3][4] = {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}};
   Vec3f lo{-0.5f, -0.5f, -0.5f}, hi{0, 0, 0};  // the second volume's voxel box
   float gradWorld[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};  // its gradient to patient space
-  TransferFunction1D tf;
+  TransferFunction1D tf;    // with tf2's nodes: tf2's envelope (transfer2d.h)
+  TransferFunction2D tf2;  // nodes: the layer's colour and extinction over value and |gradient|
 };
 
 struct RaycastParams {

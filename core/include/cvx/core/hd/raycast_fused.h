@@ -40,7 +40,9 @@ CVX_HD_INLINE Rgba fusedSegment(const RaycastParams& p, const Sampler2& s2, TfCu
     cur2.started = false;  // pre-integration restarts on re-entry
     return {};
   }
-  Rgba seg = tfStep(f.tf, cur2, s2.sample(q2), p.stepMm);
+  const float v2 = s2.sample(q2);
+  Rgba seg = tfStep(f.tf, cur2, v2, p.stepMm);
+  if (seg.a > 0.0f && f.tf2.nodes) return segment2D(p, f.tf2, v2, worldGradient(f.gradWorld, s2.gradient(q2)), view);
   if (seg.a > 0.0f && p.shading.on) {
     const Vec3f c = shadeWorld(p, {seg.r, seg.g, seg.b}, worldGradient(f.gradWorld, s2.gradient(q2)), view);
     seg.r = c.x, seg.g = c.y, seg.b = c.z;

@@ -42,4 +42,17 @@ CVX_HD_INLINE Vec3f shadeColour(const RaycastParams& p, Vec3f colour, Vec3f gVox
   return shadeWorld(p, colour, worldGradient(p, gVoxel), view);
 }
 
+// A segment that a 2D table's envelope let through (transfer2d.h's rules): the table at (v, |g|),
+// opacity over the step, shaded with g (patient space) where shading is on. For the volume and
+// for a fused layer alike.
+CVX_HD_INLINE Rgba segment2D(const RaycastParams& p, const TransferFunction2D& t2, float v, Vec3f g, Vec3f view) {
+  const TfNode n = tf2Lookup(t2, v, sqrtf(dot(g, g)));
+  Rgba seg = {n.r, n.g, n.b, opacityOf(n.sigma, p.stepMm)};
+  if (seg.a > 0.0f && p.shading.on) {
+    const Vec3f c = shadeWorld(p, {seg.r, seg.g, seg.b}, g, view);
+    seg.r = c.x, seg.g = c.y, seg.b = c.z;
+  }
+  return seg;
+}
+
 }  // namespace cvx::hd

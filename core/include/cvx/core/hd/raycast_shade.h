@@ -177,14 +177,7 @@ CVX_HD_INLINE void compositeSpan(const RaycastParams& p, const TransferFunction1
     }
     Rgba seg = tfStep(tf, cur, v, step);
     if (seg.a > 0.0f && p.tf2.nodes) {
-      // The envelope let it through: the 2D table at (value, |gradient|).
-      const Vec3f g = worldGradient(p, s.gradient(q));
-      const TfNode n = tf2Lookup(p.tf2, v, sqrtf(dot(g, g)));
-      seg = {n.r, n.g, n.b, opacityOf(n.sigma, step)};
-      if (seg.a > 0.0f && p.shading.on) {
-        const Vec3f c = shadeWorld(p, {seg.r, seg.g, seg.b}, g, view);
-        seg.r = c.x, seg.g = c.y, seg.b = c.z;
-      }
+      seg = segment2D(p, p.tf2, v, worldGradient(p, s.gradient(q)), view);  // the envelope let it through
     } else if (seg.a > 0.0f && p.shading.on) {
       const Vec3f c = shadeColour(p, {seg.r, seg.g, seg.b}, s.gradient(q), view);
       seg.r = c.x, seg.g = c.y, seg.b = c.z;

@@ -20,6 +20,9 @@
 // - prefetch: a background thread builds the phases' maps ahead of a loop (from the one shown, in
 //   order), as many as the budget holds without dropping any, so that the first pass of a cine loop
 //   does not wait on them.
+// - pair: the skip maps of a phase fused with a second volume's (PET on CT: core/bricks.h's
+//   fusedRanges and pair brickSkipMap), the last kPairs asked for, shared the same way, so that the
+//   3D view's preview finds the map its worker built instead of building it on the UI thread.
 #pragma once
 #include <condition_variable>
 #include <cstddef>
@@ -72,10 +75,23 @@ class PhaseBricks {
   // Until the prefetch has nothing left to do (tests).
   void waitForPrefetch();
 
+  // The pair's skip map: phase `first` of a volume (an entry got for `table`) fused with phase2 of
+  // `second` by f (its table2: the fused layer's rays' table). Kept (the last kPairs asked for),
+  // else built now when `build`, else null (never waits: at most the worker builds).
+  struct Pair {
+    std::vector<uint8_t> skip;
+    uint64_t stamp = 0;  // hd::BrickMap::stamp of first's ranges with skip
+  };
+  using PairRef = std::shared_ptr<const Pair>;
+  static constexpr size_t kPairs = 4;
+  PairRef pair(const Ref& first, const TransferTable& table, const std::shared_ptr<const Volume>& second, int phase2,
+               const hd::Fusion& f, const TransferTable& table2, bool build);
+
   uint64_t rangeBuilds() const;  // ranges built so far, prefetched included (tests)
   uint64_t skipBuilds() const;   // skip maps built so far, prefetched included (tests)
   uint64_t prefetched() const;   // maps the prefetch built
   size_t phasesKept() const;
+  uint64_t pairBuilds() const;  // pair maps built so far (tests)
 
  private:
   using Key = std::pair<uint64_t, int>;  // volume serial, phase
@@ -90,6 +106,14 @@ class PhaseBricks {
     uint64_t tableNo = 0;
   };
   uint64_t tableNoLocked(const TransferTable& table);  // the number of table's opacities
+  // What a skip map reads of a table (TransferTable::transparent): its nodes' sigma, lo and hi.
+  static void opacitiesOf(const TransferTable& table, std::vector<float>& out);
+  struct PairKey {
+    uint64_t firstStamp = 0, second = 0;  // first's stamp, second's Volume::serial
+    int phase2 = 0;
+    std::vector<float> fusion, opacities2;  // f's fromFirst, lo, hi; table2's opacitiesOf
+    bool operator==(const PairKey&) const = default;
+  };
   std::list<Kept>::iterator findLocked(Key key);
   size_t budgetFor(const Volume& v) const;
   size_t keptBytesLocked() const;
@@ -116,7 +140,8 @@ class PhaseBricks {
   bool prefetchBusy_ = false;
   bool stop_ = false;
   std::thread thread_;
-  uint64_t rangeBuilds_ = 0, skipBuilds_ = 0, prefetched_ = 0;
+  uint64_t rangeBuilds_ = 0, skipBuilds_ = 0, prefetched_ = 0, pairBuilds_ = 0;
+  std::list<std::pair<PairKey, PairRef>> pairs_;  // the most recently asked for first
 };
 
 }  // namespace cvx::view

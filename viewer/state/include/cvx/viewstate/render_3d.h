@@ -53,9 +53,9 @@ struct Quality3D {
 // drawn with its own preset (in its own units: editablePreset) and its own gradient, placed by both
 // volumes' patient coordinates (one frame of reference). Rays run through the first volume's box
 // (and crop); empty space is skipped where neither volume shows anything (the pair's brick map:
-// cvx::fusedRanges, hd::BrickMap::fused). Composite only: with an MIP
-// preset on either side the volume is drawn alone. A gradient-opacity curve of the fused preset
-// is not used (its 1D points are).
+// cvx::fusedRanges, hd::BrickMap::fused; shared through PhaseBricks::pair). Composite only: with
+// an MIP preset on either side the volume is drawn alone. A gradient-opacity curve of the fused
+// preset makes its table 2D (hd::Fusion::tf2), as the volume's own.
 struct Fused3D {
   std::shared_ptr<const Volume> volume;
   int phase = 0;
@@ -128,7 +128,8 @@ class VolumeRenderer {
   // preview, on the UI thread: a map costs ~190 ms on the 134-slice CT, about 1 s on 512^3, on a new
   // series, a phase first shown, and every opacity edit of a transfer-function drag). Until the
   // map of the phase for its table is there (built by a renderer sharing its PhaseBricks, or the
-  // prefetch), it draws without skipping empty space: the same picture, slower. On by default.
+  // prefetch), it draws without skipping empty space: the same picture, slower. The same for a
+  // fused layer's pair map (PhaseBricks::pair, ~12-17 ms on pet_ct/). On by default.
   void buildMaps(bool on) { buildMaps_ = on; }
   // The last draw skipped empty space (its phase's map was there): tests.
   bool skippedEmpty() const { return skipped_; }
@@ -143,9 +144,6 @@ class VolumeRenderer {
   Status prepare(const std::shared_ptr<const Volume>& v, int phase, const TransferPreset& preset);
   // The fused layer's table for its preset (kept while the layer and preset stay the same).
   Status prepareFused(const Fused3D& f);
-  // The pair's brick map for the volume's table and the fused layer's (kept while neither changes);
-  // empty when the ranges cannot be built (no skipping: the same image).
-  const std::vector<uint8_t>& fusedSkip(const Fused3D& f, const hd::Fusion& fusion);
   std::vector<const Mesh*> meshList() const;  // the non-empty meshes
   hd::RaycastParams params(const TransferPreset& preset, const Camera3DView& camera, int width, int height,
                            const Quality3D& q, const CropBox3D& crop) const;
@@ -176,16 +174,9 @@ class VolumeRenderer {
   std::string fusedNote_;
   std::shared_ptr<const Volume> fusedVolume_;  // the one fusedTable_ was built for, with fusedPreset_
   TransferPreset fusedPreset_;
-  TransferTable fusedTable_;
-  uint64_t pairStamp_ = 0;          // hd::BrickMap::stamp of pairSkip_
-  uint64_t fusedTableBuilds_ = 0;   // fusedTable_ rebuilt, for the pair's map
-  struct PairKey {  // the layer itself is in tableBuilds: a new layer rebuilds fusedTable_
-    int phase = -1;
-    uint64_t revision = 0, bricksStamp = 0, tableBuilds = 0;  // bricksStamp: the volume's phase and table
-    bool operator==(const PairKey&) const = default;
-  };
-  PairKey pairKey_;
-  std::vector<uint8_t> pairSkip_;
+  TransferTable fusedTable_;  // with a gradient-opacity curve, fusedTable2_'s envelope
+  TransferTable2D fusedTable2_;
+  PhaseBricks::PairRef pair_;  // the last fused draw's pair map (bricks_->pair), or null
   std::vector<float> meshRgba_, meshDepth_;
   RgbaImage image_;
 };

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+// PhaseBricks' pair maps (phase_bricks.h: pair).
+#include <cvx/viewstate/phase_bricks.h>
+
+namespace cvx::view {
+
+PhaseBricks::PairRef PhaseBricks::pair(const Ref& first, const TransferTable& table,
+                                       const std::shared_ptr<const Volume>& second, int phase2, const hd::Fusion& f,
+                                       const TransferTable& table2, bool build) {
+  PairKey key{first->stamp, second->serial(), phase2, {}, {}};
+  for (const auto& row : f.fromFirst) key.fusion.insert(key.fusion.end(), row, row + 4);
+  key.fusion.insert(key.fusion.end(), {f.lo.x, f.lo.y, f.lo.z, f.hi.x, f.hi.y, f.hi.z});
+  opacitiesOf(table2, key.opacities2);
+  std::unique_lock lock(mutex_);
+  for (auto it = pairs_.begin(); it != pairs_.end(); ++it)
+    if (it->first == key) {
+      pairs_.splice(pairs_.begin(), pairs_, it);
+      return it->second;
+    }
+  if (!build) return nullptr;
+  const uint64_t clears = clears_;
+  lock.unlock();
+  auto made = std::make_shared<Pair>();
+  made->skip = brickSkipMap(*first->ranges, table, fusedRanges(*first->ranges, f, *second, phase2), table2);
+  made->stamp = newBrickMapStamp();
+  lock.lock();
+  ++pairBuilds_;
+  if (clears == clears_) {  // else the voxels changed meanwhile: this map is the caller's only
+    std::erase_if(pairs_, [&](const auto& p) { return p.first == key; });
+    pairs_.emplace_front(std::move(key), made);
+    if (pairs_.size() > kPairs) pairs_.pop_back();
+  }
+  return made;
+}
+
+}  // namespace cvx::view
