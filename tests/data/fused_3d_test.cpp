@@ -167,6 +167,27 @@ TEST(Fused3d, StateFusesTheVisibleLayerOfTheReferenceFrame) {
   EXPECT_TRUE(s.layers()[1].visible);
   s.setFusion3d(true);
   EXPECT_EQ(s.fusedLayer3d(), 1);
+  // Its preset: the modality's unless one is chosen; the editor's edit of it is drawn until a preset
+  // is chosen, and leaves the volume's own preset and edit alone.
+  EXPECT_EQ(s.fusedPresetName3d(), "pet-hot-iron");
+  EXPECT_EQ(s.editedFusedPreset3d(), nullptr);
+  TransferPreset edit = pr.hot;
+  edit.points[3].alpha = 1;
+  ASSERT_TRUE(s.setEditedFusedPreset3d(edit).ok());
+  ASSERT_NE(s.editedFusedPreset3d(), nullptr);
+  EXPECT_EQ(s.editedFusedPreset3d()->points[3].alpha, 1.0f);
+  EXPECT_EQ(s.editedPreset3d(), nullptr);
+  edit.points[3].value = -1;  // before point 2: refused, the edit kept
+  const Status bad = s.setEditedFusedPreset3d(edit);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, "tf.bad_points");
+  EXPECT_EQ(s.editedFusedPreset3d()->points[3].value, pr.hot.points[3].value);
+  s.setPreset3d("ct-soft-tissue");  // the volume's preset: the layer's edit stays
+  EXPECT_NE(s.editedFusedPreset3d(), nullptr);
+  s.setFusedPreset3d("ct-bone");
+  EXPECT_EQ(s.editedFusedPreset3d(), nullptr);
+  EXPECT_EQ(s.fusedPresetName3d(), "ct-bone");
+  s.setFusedPreset3d("");
   // Another frame of reference is not fused: the same PET with its frame changed.
   auto other = io::loadPath(test::dataPath("pet_ct/PT"));
   ASSERT_TRUE(other.ok());

@@ -184,7 +184,7 @@ void MainWindow::add3dActions(QToolBar* bar) {
   QMenu* fused = menu->addMenu(tr("Fused series' preset"));
   fused->setObjectName("fusedPreset3d");
   auto* group = new QActionGroup(fused);
-  auto addPreset = [&](const QString& text, const QString& name) {
+  auto addPreset = [this, fused, group](const QString& text, const QString& name) {
     QAction* a = fused->addAction(text);
     a->setData(name);
     a->setCheckable(true);
@@ -196,14 +196,20 @@ void MainWindow::add3dActions(QToolBar* bar) {
   for (const std::string& n : view::transferPresetNames())
     addPreset(QString::fromStdString(n), QString::fromStdString(n));
   // Both follow the state (key F, a session, a test).
-  fusionFollow_ = state_.subscribe([this, fuse, group](const view::ChangeEvent& e) {
+  // A preset the menu lacks (one just saved from the editor for the fused layer) is added to it.
+  fusionFollow_ = state_.subscribe([this, fuse, group, addPreset](const view::ChangeEvent& e) {
     if (!(e.what & view::kView3d)) return;
     if (fuse->isChecked() != state_.fusion3d()) {
       const QSignalBlocker quiet(fuse);
       fuse->setChecked(state_.fusion3d());
     }
+    bool listed = false;
     for (QAction* a : group->actions())
-      if (a->data().toString().toStdString() == state_.fusedPreset3d() && !a->isChecked()) a->setChecked(true);
+      if (a->data().toString().toStdString() == state_.fusedPreset3d()) {
+        listed = true;
+        if (!a->isChecked()) a->setChecked(true);
+      }
+    if (!listed) addPreset(QString::fromStdString(state_.fusedPreset3d()), QString::fromStdString(state_.fusedPreset3d()));
   });
 }
 

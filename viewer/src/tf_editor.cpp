@@ -17,6 +17,7 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -115,7 +116,18 @@ TfEditor::TfEditor(view::ViewerState& state, QWidget* parent) : QWidget(parent),
   error_ = new QLabel(this);
   error_->setObjectName("tfError");
   error_->setStyleSheet("color: #e05050");
+  target_ = new QComboBox(this);
+  target_->setObjectName("tfTarget");
+  target_->addItems({tr("Volume"), tr("Fused layer")});
+  target_->setToolTip(tr("Edit the volume's transfer function or the fused layer's (PET on CT)"));
+  target_->setVisible(false);
+  connect(target_, &QComboBox::currentIndexChanged, this, [this](int i) {
+    fused_ = i == 1;
+    selected_ = gradientSelected_ = -1;
+    sync();
+  });
   auto* row = new QHBoxLayout;
+  row->addWidget(target_);
   row->addWidget(info_, 1);
   row->addWidget(color_);
   row->addWidget(remove_);
@@ -129,7 +141,7 @@ TfEditor::TfEditor(view::ViewerState& state, QWidget* parent) : QWidget(parent),
   layout->addWidget(error_);
   connect(color_, &QPushButton::clicked, this, [this] { chooseColor(selected_); });
   connect(remove_, &QPushButton::clicked, this, [this] { removeSelected(gradientSelected_ >= 0); });
-  connect(revert, &QPushButton::clicked, this, [this] { state_.setPreset3d(state_.preset3d()); });
+  connect(revert, &QPushButton::clicked, this, [this] { choosePreset(fused_ ? state_.fusedPreset3d() : state_.preset3d()); });
   connect(save, &QPushButton::clicked, this, [this] {
     bool ok = false;
     const QString title = QInputDialog::getText(this, tr("Save as preset"), tr("Title of the new preset:"),
@@ -161,36 +173,51 @@ void TfEditor::showEvent(QShowEvent* e) {
 }
 
 void TfEditor::sync() {
-  const auto volume = state_.layers().empty() ? nullptr : state_.layers().front().volume;
-  const bool newVolume = volume != volume_.lock() || state_.phase() != phase_;
+  // The target box while a layer is fused; without one, the volume.
+  const int fusedLayer = state_.fusedLayer3d();
+  target_->setVisible(fusedLayer >= 0);
+  if (fusedLayer < 0 && fused_) {
+    const QSignalBlocker block(target_);
+    target_->setCurrentIndex(0);
+    fused_ = false;
+    selected_ = gradientSelected_ = -1;
+  }
+  if (fusedLayer >= 0) {
+    const std::string& m = state_.layers()[static_cast<size_t>(fusedLayer)].volume->info.modality;
+    target_->setItemText(1, m.empty() ? tr("Fused layer") : tr("Fused %1").arg(QString::fromStdString(m)));
+  }
+  const auto volume = targetVolume();
+  const int phase = targetPhase();
+  const bool newVolume = volume != volume_.lock() || phase != phase_ || fused_ != syncedFused_;
+  syncedFused_ = fused_;
   bool reloaded = false;
-  if (const view::TransferPreset* e = state_.editedPreset3d()) {
+  if (const view::TransferPreset* e = targetEdit()) {
     if (!samePoints(e->points, edit_.points()) || !sameGradient(e->gradientOpacity, edit_.gradientPoints())) {
       edit_ = view::TfEdit(*e);
       reloaded = true;
     }
-  } else if (volume && (edited_ || newVolume || state_.preset3d() != loadedName_)) {
-    auto file = view::loadTransferPreset(state_.preset3d());
+  } else if (volume && (edited_ || newVolume || targetPresetName() != loadedName_)) {
+    loadedName_ = targetPresetName();
+    auto file = view::loadTransferPreset(loadedName_);
     auto p = file ? view::editablePreset(*file, *volume) : Result<view::TransferPreset>(file.error());
     error_->setText(p ? QString() : QString::fromStdString(p.error().str()));
     if (p) edit_ = view::TfEdit(std::move(*p));
-    loadedName_ = state_.preset3d();
     reloaded = true;
   }
-  edited_ = state_.editedPreset3d() != nullptr;
+  edited_ = targetEdit() != nullptr;
   if (volume && newVolume) {
-    extent_ = view::valueExtent(*volume, state_.phase());
-    gradientHist_ = view::gradientHistogram(*volume, state_.phase(), kBins);
+    extent_ = view::valueExtent(*volume, phase);
+    gradientHist_ = view::gradientHistogram(*volume, phase, kBins);
   }
   if (volume && (newVolume || reloaded) && edit_.size() > 0) {
     // The plot spans the volume's values and the points' (an edit keeps it while it drags).
     double lo = std::min(extent_.first, edit_.points().front().value);
     double hi = std::max(extent_.second, edit_.points().back().value);
     if (!(lo < hi)) lo -= 1, hi += 1;
-    if (newVolume || lo != hist_.lo || hi != hist_.hi) hist_ = view::valueHistogram(*volume, state_.phase(), lo, hi, kBins);
+    if (newVolume || lo != hist_.lo || hi != hist_.hi) hist_ = view::valueHistogram(*volume, phase, lo, hi, kBins);
   }
   volume_ = volume;
-  phase_ = state_.phase();
+  phase_ = phase;
   if (selected_ >= edit_.size()) selected_ = -1;
   if (gradientSelected_ >= edit_.gradientSize()) gradientSelected_ = -1;
   select(selected_);
@@ -200,7 +227,7 @@ void TfEditor::apply() {
   view::TransferPreset p = edit_.preset();
   if (p.title.find("(edited)") == std::string::npos) p.title = (p.title.empty() ? p.name : p.title) + " (edited)";
   edit_ = view::TfEdit(p);
-  const Status s = state_.setEditedPreset3d(std::move(p));
+  const Status s = fused_ ? state_.setEditedFusedPreset3d(std::move(p)) : state_.setEditedPreset3d(std::move(p));
   error_->setText(s ? QString() : QString::fromStdString(s.error().str()));
   select(selected_);
 }
@@ -209,7 +236,7 @@ Status TfEditor::saveAsPreset(const QString& title) {
   auto saved = view::saveUserTransferPreset(edit_.preset(), title.trimmed().toStdString());
   error_->setText(saved ? QString() : QString::fromStdString(saved.error().str()));
   if (!saved) return saved.error();
-  state_.setPreset3d(*saved);  // the saved preset is chosen; the edit is dropped, its points kept
+  choosePreset(*saved);  // the saved preset is chosen for the target; the edit is dropped, its points kept
   return {};
 }
 

@@ -10,6 +10,9 @@
 // Under it, the gradient-opacity curve (tf_edit.h: opacity times f(|gradient|), a 2D transfer
 // function) over the histogram of the volume's gradient magnitudes, edited the same way: an empty
 // curve (opacity by value alone) is a dashed line at 1, and a double-click starts one.
+// While the 3D view fuses a layer (PET on CT: ViewerState::fusedLayer3d), the box "tfTarget" picks
+// what the editor edits: the volume, or the fused layer (its histogram, its preset in its own units,
+// ViewerState::setEditedFusedPreset3d); Revert and Save as preset act on the one shown.
 #pragma once
 #include <memory>
 #include <string>
@@ -50,6 +53,8 @@ class TfEditor : public QWidget {
   // Errors are shown in the editor and returned.
   Status saveAsPreset(const QString& title);
   const view::ValueHistogram& histogram() const { return hist_; }
+  // The fused layer is edited (the target box's second entry), not the volume.
+  bool editsFusedLayer() const { return fused_; }
 
  protected:
   void showEvent(QShowEvent* e) override;
@@ -58,6 +63,13 @@ class TfEditor : public QWidget {
   friend class TfCanvas;
   void sync();           // from the state: the edit or the chosen preset, the histogram
   void apply();          // the edit to the state
+  // What the editor edits (the volume, or the fused layer when fused_): its volume and phase, the
+  // state's edit of its preset, and the name of the preset it is drawn with otherwise.
+  std::shared_ptr<const Volume> targetVolume() const;
+  int targetPhase() const;
+  const view::TransferPreset* targetEdit() const;
+  std::string targetPresetName() const;
+  void choosePreset(const std::string& name);  // for the target (drops its edit)
   void select(int i);
   void selectGradient(int i);
   void showInfo();
@@ -80,6 +92,8 @@ class TfEditor : public QWidget {
   std::weak_ptr<const Volume> volume_;    // the volume the preset and the histogram are for
   int phase_ = -1;
   bool edited_ = false;                   // the state held an edit at the last sync
+  bool fused_ = false;                    // the target: the fused layer
+  bool syncedFused_ = false;              // the target at the last sync
   std::pair<double, double> extent_{0, 0};
   view::ValueHistogram hist_;
   view::ValueHistogram gradientHist_;  // |gradient| per mm, its range the plot's
@@ -91,6 +105,7 @@ class TfEditor : public QWidget {
   QPushButton* color_ = nullptr;
   QPushButton* remove_ = nullptr;
   QLabel* error_ = nullptr;
+  QComboBox* target_ = nullptr;  // "tfTarget": volume or fused layer, shown while one is fused
 };
 
 // Fills `box` with the transfer presets (shipped, then the user's) and keeps it showing the state's

@@ -142,9 +142,11 @@ std::optional<view::Fused3D> VolumeView::fused() {
   const int layer = state_.fusedLayer3d();
   if (layer < 0) return std::nullopt;
   const auto& volume = state_.layers()[static_cast<size_t>(layer)].volume;
-  const std::string name = state_.fusedPreset3d().empty() ? view::defaultTransferPreset(volume->info.modality)
-                                                          : state_.fusedPreset3d();
-  if (name != fusedPresetName_) {
+  const std::string name = state_.fusedPresetName3d();
+  if (const view::TransferPreset* edited = state_.editedFusedPreset3d()) {  // the transfer-function editor's
+    fusedPreset_ = *edited;
+    fusedPresetName_.clear();  // the file is read again once the edit is dropped
+  } else if (name != fusedPresetName_) {
     fusedPreset_ = view::loadTransferPreset(name);
     fusedPresetName_ = name;
   }

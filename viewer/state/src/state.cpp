@@ -262,67 +262,6 @@ int ViewerState::phaseCount() const {
   return ref ? static_cast<int>(std::max<int64_t>(1, ref->dims()[3])) : 1;
 }
 
-void ViewerState::setFusion3d(bool on) {
-  fusion3d_ = on;
-  notify(kView3d);
-}
-
-void ViewerState::setFusedPreset3d(const std::string& name) {
-  fusedPreset3d_ = name;
-  notify(kView3d);
-}
-
-int ViewerState::fusedLayer3d() const {
-  if (!fusion3d_) return -1;
-  for (int i = 1; i < static_cast<int>(layers_.size()); ++i)
-    if (layers_[static_cast<size_t>(i)].visible && layers_[static_cast<size_t>(i)].volume && frameOf(i) == frameOf(0))
-      return i;
-  return -1;
-}
-
-int ViewerState::fusedPhase3d() const {
-  const int i = fusedLayer3d();
-  if (i < 0) return 0;
-  return layers_[static_cast<size_t>(i)].volume->dims()[3] == phaseCount() ? phase_ : 0;
-}
-
-void ViewerState::setCamera3d(const Camera3DView& c) {
-  camera3d_ = c;
-  camera3d_.elevationDeg = std::clamp(c.elevationDeg, -90.0, 90.0);
-  camera3d_.zoom = std::clamp(c.zoom, 0.05, 50.0);
-  notify(kView3d);
-}
-
-void ViewerState::setPreset3d(const std::string& name) {
-  preset3d_ = name;
-  edited3d_.reset();
-  notify(kView3d);
-}
-
-void ViewerState::setCrop3d(const CropBox3D& c) {
-  CropBox3D k;
-  k.shown = c.shown;
-  for (size_t a = 0; a < 3; ++a) {
-    k.lo[a] = std::clamp(std::isfinite(c.lo[a]) ? c.lo[a] : 0.0, 0.0, 1.0);
-    k.hi[a] = std::clamp(std::isfinite(c.hi[a]) ? c.hi[a] : 1.0, k.lo[a], 1.0);
-  }
-  crop3d_ = k;
-  notify(kView3d);
-}
-
-Status ViewerState::setEditedPreset3d(TransferPreset preset) {
-  CVX_TRY(checkTransferPoints(preset.points));
-  edited3d_ = std::move(preset);
-  notify(kView3d);
-  return {};
-}
-
-Status ViewerState::setPreset3dPoints(std::vector<TfPoint> points, const TransferPreset& base) {
-  TransferPreset p = edited3d_ ? *edited3d_ : base;
-  p.points = std::move(points);
-  return setEditedPreset3d(std::move(p));
-}
-
 void ViewerState::setPhase(int phase) {
   const int p = std::clamp(phase, 0, phaseCount() - 1);
   if (p == phase_) return;

@@ -209,6 +209,14 @@ class ViewerState {
   // (defaultTransferPreset). setFusedPreset3d raises kView3d.
   const std::string& fusedPreset3d() const { return fusedPreset3d_; }
   void setFusedPreset3d(const std::string& name);
+  // The preset the fused layer is drawn with: fusedPreset3d(), or its modality's when that is empty;
+  // empty without a fused layer.
+  std::string fusedPresetName3d() const;
+  // The transfer-function editor's edit of the fused layer's preset (in the layer's own units, as
+  // editedPreset3d): while there is one, the 3D view draws the layer with it. setFusedPreset3d drops
+  // it; tf.bad_points (and no change) as setEditedPreset3d. Raises kView3d.
+  const TransferPreset* editedFusedPreset3d() const { return editedFused3d_ ? &*editedFused3d_ : nullptr; }
+  Status setEditedFusedPreset3d(TransferPreset preset);
   void setPreset3d(const std::string& name);
   // The transfer-function editor's edit of the preset (absolute values; tf_edit.h): while there is
   // one, the 3D view draws it instead of preset3d()'s file. Choosing a preset (setPreset3d) drops it.
@@ -287,6 +295,7 @@ class ViewerState {
   bool fusion3d_ = true;
   std::string fusedPreset3d_;
   std::optional<TransferPreset> edited3d_;  // the editor's edit, if any
+  std::optional<TransferPreset> editedFused3d_;  // its edit of the fused layer's preset, if any
   CropBox3D crop3d_;
   Convention convention_ = Convention::Radiological;
   bool snap_ = true;
