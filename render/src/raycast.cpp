@@ -55,6 +55,16 @@ Status raycastCpuFused(const Volume& v, int64_t phase, const Volume& second, int
       using T2 = std::remove_cv_t<std::remove_pointer_t<decltype(type2)>>;
       if constexpr (std::is_same_v<T2, int16_t> || std::is_same_v<T2, uint16_t> || std::is_same_v<T2, float>) {
         const hd::GridSampler<T2> s2 = samplerOf<T2>(second, phase2);
+#if CVX_AVX2_KERNELS
+        // The first volume's batches and the whole loop (both samplers, both SSE gradients) in AVX2,
+        // as raycastCpu: the same bits (RaycastCpuSimd.FusedVolumesGiveTheScalarBits).
+        if constexpr (detail::kPairVoxel<T>)
+          if (simdLevel() == Simd::Avx2 && detail::avx2Fits(s)) {
+            const detail::SseGradient<hd::GridSampler<T2>> g2(s2);
+            return detail::tiles(p, tf, detail::Avx2Batch<hd::GridSampler<T>>(s), &g2, width, height, rgba, depth,
+                                 value, tp);
+          }
+#endif
         return detail::tiles(p, tf, s, &s2, width, height, rgba, depth, value, tp);
       } else {
         return badRequest("unreachable");

@@ -56,14 +56,16 @@ CVX_AVX2 inline int clearRun8(const float* batch, int at, int have, float below,
   return __builtin_ctz(~(lanes >> at));  // the run ends at the first lane that fails (or at `have`)
 }
 
-// Four 16-bit voxels at p as floats (exact), and two (the upper lanes 0).
+// Four 16-bit (or float) voxels at p as floats (exact), and two pairs.
 template <class T>
 CVX_AVX2 inline __m128 voxels4(const T* p) {
+  if constexpr (std::is_same_v<T, float>) return _mm_loadu_ps(p);
   const __m128i v = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
   return _mm_cvtepi32_ps(std::is_same_v<T, int16_t> ? _mm_cvtepi16_epi32(v) : _mm_cvtepu16_epi32(v));
 }
 template <class T>
 CVX_AVX2 inline __m128 voxelPairs(const T* p, const T* q) {  // p[0], p[1], q[0], q[1]
+  if constexpr (std::is_same_v<T, float>) return _mm_setr_ps(p[0], p[1], q[0], q[1]);
   int32_t a, b;
   __builtin_memcpy(&a, p, 4);
   __builtin_memcpy(&b, q, 4);
@@ -136,6 +138,14 @@ struct Avx2Batch : Base {
     else
       return gradientSse(static_cast<const Base&>(*this), p);
   }
+};
+
+// A fused second volume's sampler (hd::GridSampler of 16-bit or float voxels) with gradientSse:
+// the same values as its own gradient.
+template <class Base>
+struct SseGradient : Base {
+  explicit SseGradient(const Base& s) : Base(s) {}
+  hd::Vec3f gradient(hd::Vec3f p) const { return gradientSse(static_cast<const Base&>(*this), p); }
 };
 
 }  // namespace cvx::render::detail
