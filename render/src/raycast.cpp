@@ -36,6 +36,10 @@ Status raycastCpu(const Volume& v, int64_t phase, const hd::RaycastParams& p, co
     if constexpr (detail::kPairVoxel<T>)
       if (simdLevel() == Simd::Avx2 && detail::avx2Fits(s))
         return detail::tiles(p, tf, detail::Avx2Batch<hd::GridSampler<T>>(s), none, width, height, rgba, depth, value, tp);
+    // Float voxels (a PET, its rotating MIP): the loop in AVX2 with the SSE gradient, the same bits.
+    if constexpr (std::is_same_v<T, float>)
+      if (simdLevel() == Simd::Avx2)
+        return detail::tiles(p, tf, detail::SseGradient<hd::GridSampler<T>>(s), none, width, height, rgba, depth, value, tp);
 #endif
     return detail::tiles(p, tf, s, none, width, height, rgba, depth, value, tp);
   });

@@ -140,10 +140,11 @@ struct Avx2Batch : Base {
   }
 };
 
-// A fused second volume's sampler (hd::GridSampler of 16-bit or float voxels) with gradientSse:
-// the same values as its own gradient.
+// A sampler (hd::GridSampler of 16-bit or float voxels: a fused second volume, a float volume)
+// with gradientSse: the same values as its own gradient. kAvx2Loop: its tiles run the AVX2 loop.
 template <class Base>
 struct SseGradient : Base {
+  static constexpr bool kAvx2Loop = true;
   explicit SseGradient(const Base& s) : Base(s) {}
   hd::Vec3f gradient(hd::Vec3f p) const { return gradientSse(static_cast<const Base&>(*this), p); }
 };

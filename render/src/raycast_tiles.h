@@ -48,7 +48,8 @@ template <class Sampler, class Sampler2>
   tileLoop(p, tf, s, s2, x0, y0, x1, y1, width, rgba, depth, value);
 }
 #if CVX_AVX2_KERNELS
-// The tiles of a batch sampler (Avx2Batch, run only on AVX2 CPUs): the whole ray loop compiled for
+// The tiles of a batch sampler (Avx2Batch) or one marked kAvx2Loop (SseGradient), run only on AVX2
+// CPUs: the whole ray loop compiled for
 // AVX2, so that the sampler inlines into it and the scalar code gets VEX encoding and SSE4.1
 // rounding. No FMA: target("avx2") does not enable it, so no operation is contracted and every
 // value stays bit for bit the scalar path's. flatten keeps every callee inside this function.
@@ -67,7 +68,8 @@ Status tiles(const hd::RaycastParams& p, const hd::TransferFunction1D& tf, const
              int width, int height, float* rgba, float* depth, float* value, ThreadPool& pool) {
   return forTiles(width, height, pool, [&](int x0, int y0, int x1, int y1) {
 #if CVX_AVX2_KERNELS
-    if constexpr (hd::BatchOf<Sampler>::n > 1) return tilePixelsAvx2(p, tf, s, s2, x0, y0, x1, y1, width, rgba, depth, value);
+    if constexpr (hd::BatchOf<Sampler>::n > 1 || requires { Sampler::kAvx2Loop; })
+      return tilePixelsAvx2(p, tf, s, s2, x0, y0, x1, y1, width, rgba, depth, value);
 #endif
     tilePixels(p, tf, s, s2, x0, y0, x1, y1, width, rgba, depth, value);
   });

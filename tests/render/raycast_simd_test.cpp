@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The CPU ray caster at every SIMD level (its AVX2 sampler reads eight samples of a ray at once)
 // against hd::shadePixel called pixel by pixel with the plain scalar sampler: the same bits, for
-// 16-bit volumes (signed and unsigned, rescaled, on an oblique sheared grid), composite with shading,
-// jitter and skipping, MIP and isosurface.
+// 16-bit volumes (signed and unsigned, rescaled, on an oblique sheared grid) and float ones, composite
+// with shading, jitter and skipping, MIP and isosurface; and fused pairs.
 #include <cvx/core/bricks.h>
 #include <cvx/core/raycast.h>
 #include <cvx/core/reslice.h>
@@ -68,6 +68,11 @@ void expectScalarBits(const cvx::Volume& v) {
 TEST_P(RaycastCpuSimd, SixteenBitVolumesGiveTheScalarBits) {
   expectScalarBits<int16_t>(*cvx::test::blobs<int16_t>(cvx::PixelType::Int16, 0));
   expectScalarBits<uint16_t>(*cvx::test::blobs<uint16_t>(cvx::PixelType::UInt16, 2000));
+}
+
+// Float voxels (a PET) run the AVX2 loop with the SSE gradient, one sample at a time.
+TEST_P(RaycastCpuSimd, FloatVolumesGiveTheScalarBits) {
+  expectScalarBits<float>(*cvx::test::blobs<float>(cvx::PixelType::Float32, 0));
 }
 
 // A fused second volume (float, on its own coarser, shifted grid; its own table, 1D and then 2D),
