@@ -93,6 +93,13 @@ TEST(CudaRaycast, MatchesTheCpuBackEnd) {
   ASSERT_TRUE(hot.ok());
   p.fusion = cvx::fusionParams(v->geometry, second->geometry, second->dims(), hot->view());
   compare(*v, p, tf, second.get());
+  // The fused layer's table in 2D (its gradient opacity, hd::Fusion::tf2): copied to the device too.
+  auto hot2 = cvx::buildGradientTable({{-1000, 1, 0, 0, 0}, {300, 1, 0.2f, 0, 0}, {900, 1, 0.8f, 0, 0.4f}}, 1.0,
+                                      {{0, 0.1f}, {40, 1}});
+  ASSERT_TRUE(hot2.ok());
+  p.fusion = cvx::fusionParams(v->geometry, second->geometry, second->dims(), hot2->envelope().view());
+  p.fusion.tf2 = hot2->view();
+  compare(*v, p, tf, second.get());
 }
 
 TEST(CudaRaycast, OutOfCoreMatchesTheCpuBackEndInCore) {
