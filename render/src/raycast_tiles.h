@@ -37,6 +37,22 @@ template <class Sampler, class Sampler2>
 [[gnu::always_inline]] inline void tileLoop(const hd::RaycastParams& p, const hd::TransferFunction1D& tf,
                                             const Sampler& s, const Sampler2* s2, int x0, int y0, int x1, int y1,
                                             int width, float* rgba, float* depth, float* value) {
+  if (p.bricks.range != nullptr && (p.mode == hd::RenderMode::Mip || p.mode == hd::RenderMode::MinIp)) {
+    // MIP / MinIP: each ray bounded from its neighbour's extreme (hd::shadePixelHinted), the one to
+    // its left, or above at a row's start: the same pixels, far fewer samples.
+    hd::Vec3f above, hint;
+    bool haveAbove = false;
+    for (int y = y0; y < y1; ++y) {
+      bool have = haveAbove;
+      hint = above;
+      for (int x = x0; x < x1; ++x) {
+        storePixel(hd::shadePixelHinted(p, tf, s, s2, x, y, hint, have), static_cast<size_t>(y) * width + x, rgba,
+                   depth, value);
+        if (x == x0) above = hint, haveAbove = have;
+      }
+    }
+    return;
+  }
   for (int y = y0; y < y1; ++y)
     for (int x = x0; x < x1; ++x)
       storePixel(hd::shadePixel(p, tf, s, s2, x, y), static_cast<size_t>(y) * width + x, rgba, depth, value);

@@ -175,4 +175,55 @@ CVX_HD_INLINE float emptyRunEnd(const BrickWalk& w, float t, float t1, int b[3],
   return t;  // a run cut short is still a run: fewer samples skipped, the same image
 }
 
+// Whether a brick whose range end is r (MIP: its max; MinIP: its min) cannot hold the ray's first
+// extreme: MIP: r <= extreme (the ray's maximum so far; a tie keeps the first sample) or r < bound
+// (a value the ray is known to reach: one of its own samples); MinIP mirrored.
+CVX_HD_INLINE bool cannotWin(bool mip, float r, float extreme, float bound) {
+  return mip ? (r <= extreme || r < bound) : (r >= extreme || r > bound);
+}
+
+// From t, a position in brick b that cannot win (cannotWin), to where the run of such bricks along
+// the ray ends: t of the face into a brick that may, or a t >= t1. Brick by brick, as emptyRunEnd
+// (a point within the nudge of a face lies within half a voxel of both bricks, whose ranges hold it).
+CVX_HD_INLINE float rangeRunEnd(const BrickWalk& w, float t, float t1, int b[3], bool mip, float extreme,
+                                float bound) {
+  const float* range = w.m->range + (mip ? 1 : 0);
+  for (int i = 0; i < w.limit; ++i) {
+    const float te = cubeExit(w, b, 1);
+    t = te > t ? te : t;
+    if (!(t < t1)) return t;
+    if (!cannotWin(mip, range[2 * brickIndexAt(w, w.o + w.d * (t + w.nudge), b)], extreme, bound)) return t;
+    t += w.nudge;
+  }
+  return t;  // a run cut short: fewer samples passed over, the same image
+}
+
+// rangeRunEnd with the bricks followed face by face (BrickCursor's DDA: a crossing costs one face
+// instead of finding the brick from the position), from brick b. The bricks it reaches may differ
+// from brickIndexAt's only within rounding of a face, which both bricks' ranges cover. The host's
+// walk; the device's kernel keeps rangeRunEnd (its registers).
+CVX_HD_INLINE float rangeRunEndFaces(const BrickWalk& w, float t, float t1, const int b[3], bool mip, float extreme,
+                                     float bound) {
+  const BrickMap& m = *w.m;
+  const float* range = m.range + (mip ? 1 : 0);
+  int c[3] = {b[0], b[1], b[2]};
+  const int count[3] = {m.bx, m.by, m.bz};
+  const int64_t stride[3] = {1, m.bx, static_cast<int64_t>(m.bx) * m.by};
+  const float o[3] = {w.o.x, w.o.y, w.o.z};
+  float e[3];
+  for (int a = 0; a < 3; ++a) e[a] = cubeExitAlong(w, a, c[a], 1, o[a]);
+  int64_t i = c[2] * stride[2] + c[1] * stride[1] + c[0];
+  for (int n = 0; n < w.limit; ++n) {
+    const int a = e[0] <= e[1] && e[0] <= e[2] ? 0 : (e[1] <= e[2] ? 1 : 2);
+    t = e[a] > t ? e[a] : t;
+    if (!(t < t1)) return t;
+    c[a] += w.dir[a];
+    if (c[a] < 0 || c[a] >= count[a]) return t;  // out of the grid: the loop's next check decides
+    i += w.dir[a] * stride[a];
+    e[a] = cubeExitAlong(w, a, c[a], 1, o[a]);
+    if (!cannotWin(mip, range[2 * i], extreme, bound)) return t;
+  }
+  return t;
+}
+
 }  // namespace cvx::hd

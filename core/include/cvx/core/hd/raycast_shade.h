@@ -81,6 +81,9 @@ struct RayState {
   float value = quietNaN();          // iso: the value hit
   float hi = -__builtin_inff(), lo = __builtin_inff(), sum = 0, tHi = 0, tLo = 0, prev = 0, tPrev = 0;
   int count = 0;          // MIP / MinIP / average: samples taken
+  // MIP: a value the ray's maximum reaches (one of its own samples, boundFromHint), MinIP: one its
+  // minimum reaches; bricks beyond it are passed over from the ray's start. None: +-inf.
+  float atLeast = -__builtin_inff(), atMost = __builtin_inff();
   int k = 0;              // the next sample
   bool pending = false;   // composite: sample k starts the cursor (a skip landed past the last span)
   bool done = false;      // nothing more can change the pixel
@@ -259,7 +262,9 @@ CVX_HD_INLINE void isoSpan(const RaycastParams& p, const TransferFunction1D& tf,
 // MIP, MinIP and average: samples st.k .. kEnd - 1 into the state's reductions. With brick ranges
 // (p.bricks.range), MIP and MinIP pass over bricks whose max (min) cannot beat the ray's maximum
 // (minimum) so far: every sample there is <= (>=) it, so neither the value nor its depth changes
-// (a tie keeps the first sample's depth). Checked as the ray enters each brick, once it has a sample.
+// (a tie keeps the first sample's depth). Checked as the ray enters each brick, once it has a
+// sample, and from its start where the state holds a bound (st.atLeast, st.atMost: a value one of
+// the ray's samples takes): a brick whose max lies below it holds no sample that is the maximum.
 template <class Sampler>
 CVX_HD_INLINE void projectSpan(const RaycastParams& p, const Sampler& s, const PixelRay& ray, int kEnd,
                                RayState& st) {
@@ -269,6 +274,8 @@ CVX_HD_INLINE void projectSpan(const RaycastParams& p, const Sampler& s, const P
   const Vec3f o = ray.o, d = ray.d;
   const bool mip = p.mode == RenderMode::Mip;
   const bool leap = p.bricks.range != nullptr && (mip || p.mode == RenderMode::MinIp);
+  const float bound = mip ? st.atLeast : st.atMost;
+  const bool bounded = mip ? bound > -__builtin_inff() : bound < __builtin_inff();
   BrickWalk walk;
   if (leap) walk = brickWalk(p.bricks, o, d);
   RayReader<Sampler> rd;
@@ -278,13 +285,19 @@ CVX_HD_INLINE void projectSpan(const RaycastParams& p, const Sampler& s, const P
       st.done = true;
       break;
     }
-    if (leap && count > 0 && !(t < tCheck)) {
+    if (leap && (count > 0 || bounded) && !(t < tCheck)) {
       int b[3];
       const int64_t i = brickIndexAt(walk, o + d * t, b);
-      tCheck = cubeExit(walk, b, 1);
-      if (mip ? p.bricks.range[2 * i + 1] <= hi : p.bricks.range[2 * i] >= lo) {
-        // On to the first sample at or past the brick's exit, whose brick is checked in turn; the
-        // samples passed over all lie before the exit (the same t formula decides).
+      if (cannotWin(mip, p.bricks.range[2 * i + (mip ? 1 : 0)], mip ? hi : lo, bound)) {
+        // On past the run of bricks that cannot win to the first sample at or past its end, whose
+        // brick is checked in turn; the samples passed over all lie before the end (the same t
+        // formula decides). Brick by brick without a sample: a leap of one brick at a time cost
+        // about what the batch of samples it saved did.
+#if CVX_DEVICE_CODE
+        tCheck = rangeRunEnd(walk, t, ray.t1, b, mip, mip ? hi : lo, bound);
+#else
+        tCheck = rangeRunEndFaces(walk, t, ray.t1, b, mip, mip ? hi : lo, bound);
+#endif
         auto tk = [&](int n) { return t0 + (static_cast<float>(n) + j) * step; };
         const float kf = ceilf((tCheck - t0) / step - j);
         int kNext = kf > static_cast<float>(k) ? (kf < 2e9f ? static_cast<int>(kf) : 2000000000) : k + 1;
@@ -295,6 +308,7 @@ CVX_HD_INLINE void projectSpan(const RaycastParams& p, const Sampler& s, const P
         rd.drop();
         continue;
       }
+      tCheck = cubeExit(walk, b, 1);
     }
     const float v = rd.read(s, ray, step, k, kEnd, o + d * t);
     if (v > hi) hi = v, tHi = t;
@@ -369,6 +383,43 @@ CVX_HD_INLINE PixelResult shadePixel(const RaycastParams& p, const TransferFunct
   shadeSpan(p, tf, s, s2, ray, 2147483647, st);
   return finishRay(p, tf, ray, st);
 }
+// MIP / MinIP: st's bound (RayState::atLeast, atMost) from the ray's samples k - 1, k, k + 1
+// nearest `hint` (a point where a neighbouring pixel's ray found its extreme: usually near this
+// ray's). Each is one of the ray's own samples, read as the loop reads it (the same t and q), so
+// the bound is one the ray reaches whatever the hint: a poor hint only passes over less.
+template <class Sampler>
+CVX_HD_INLINE void boundFromHint(const RaycastParams& p, const Sampler& s, const PixelRay& r, Vec3f hint,
+                                 RayState& st) {
+  const float dd = dot(r.d, r.d), step = p.stepMm;
+  const float kf = floorf((dot(hint - r.o, r.d) / dd - r.t0) / step - r.j + 0.5f);
+  if (!(kf >= 0.0f && kf < 1e9f)) return;  // and NaN
+  const int k0 = static_cast<int>(kf);
+  for (int k = k0 > 0 ? k0 - 1 : 0; k <= k0 + 1; ++k) {
+    const float t = r.t0 + (static_cast<float>(k) + r.j) * step;
+    if (!(t < r.t1)) break;
+    const float v = s.sample(r.o + r.d * t);
+    if (p.mode == RenderMode::Mip) st.atLeast = v > st.atLeast ? v : st.atLeast;
+    else st.atMost = v < st.atMost ? v : st.atMost;
+  }
+}
+
+// shadePixel with a neighbour's hint for MIP and MinIP over brick ranges (boundFromHint): the same
+// pixel, bit for bit. `hint`, `have`: in, the point where a neighbouring ray found its extreme (if
+// have); out, this ray's (kept where this ray found none). Other modes: shadePixel.
+template <class Sampler, class Sampler2>
+CVX_HD_INLINE PixelResult shadePixelHinted(const RaycastParams& p, const TransferFunction1D& tf, const Sampler& s,
+                                           const Sampler2* s2, int x, int y, Vec3f& hint, bool& have) {
+  PixelRay ray;
+  if (!pixelRayOf(p, x, y, ray)) return {};
+  RayState st;
+  const bool hinted = p.bricks.range != nullptr && (p.mode == RenderMode::Mip || p.mode == RenderMode::MinIp);
+  if (hinted && have) boundFromHint(p, s, ray, hint, st);
+  shadeSpan(p, tf, s, s2, ray, 2147483647, st);
+  const PixelResult r = finishRay(p, tf, ray, st);
+  if (hinted && st.count > 0) hint = ray.o + ray.d * r.depth, have = true;
+  return r;
+}
+
 template <class Sampler>
 CVX_HD_INLINE PixelResult shadePixel(const RaycastParams& p, const TransferFunction1D& tf, const Sampler& s, int x,
                                      int y) {
