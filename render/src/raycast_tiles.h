@@ -37,7 +37,7 @@ template <class Sampler, class Sampler2>
 [[gnu::always_inline]] inline void tileLoop(const hd::RaycastParams& p, const hd::TransferFunction1D& tf,
                                             const Sampler& s, const Sampler2* s2, int x0, int y0, int x1, int y1,
                                             int width, float* rgba, float* depth, float* value) {
-  if (p.bricks.range != nullptr && (p.mode == hd::RenderMode::Mip || p.mode == hd::RenderMode::MinIp)) {
+  if (hd::boundsFromHints(p)) {
     // MIP / MinIP: each ray bounded from its neighbour's extreme (hd::shadePixelHinted), the one to
     // its left, or above at a row's start: the same pixels, far fewer samples.
     hd::Vec3f above, hint;

@@ -117,15 +117,21 @@ CVX_HD_INLINE float brickCursorExit(const BrickCursor& c) {
   const float t = c.ex < c.ey ? c.ex : c.ey;
   return t < c.ez ? t : c.ez;
 }
-// The cursor at the brick holding q; returns that brick's skip entry.
-CVX_HD_INLINE int brickCursorAt(const BrickWalk& w, Vec3f q, BrickCursor& c) {
-  int b[3];
-  const int k = brickSkipAt(w, q, b);
+// The cursor at brick b.
+CVX_HD_INLINE BrickCursor brickCursorOf(const BrickWalk& w, const int b[3]) {
+  BrickCursor c;
   c.bx = b[0], c.by = b[1], c.bz = b[2];
   c.ex = cubeExitAlong(w, 0, b[0], 1, w.o.x);
   c.ey = cubeExitAlong(w, 1, b[1], 1, w.o.y);
   c.ez = cubeExitAlong(w, 2, b[2], 1, w.o.z);
   c.valid = true;
+  return c;
+}
+// The cursor at the brick holding q; returns that brick's skip entry.
+CVX_HD_INLINE int brickCursorAt(const BrickWalk& w, Vec3f q, BrickCursor& c) {
+  int b[3];
+  const int k = brickSkipAt(w, q, b);
+  c = brickCursorOf(w, b);
   return k;
 }
 // One face along axis a (the cursor's brick b and exit e on that axis, count bricks along it):
@@ -136,6 +142,14 @@ CVX_HD_INLINE bool brickCursorCross(const BrickWalk& w, int a, int count, float 
   e = cubeExitAlong(w, a, b, 1, o);
   return true;
 }
+// The cursor through its first exit face, at brickCursorExit (x, then y, then z on a tie): false
+// where that leaves the grid.
+CVX_HD_INLINE bool brickCursorCrossFirst(const BrickWalk& w, BrickCursor& c) {
+  const BrickMap& m = *w.m;
+  if (c.ex <= c.ey && c.ex <= c.ez) return brickCursorCross(w, 0, m.bx, w.o.x, c.bx, c.ex);
+  if (c.ey <= c.ez) return brickCursorCross(w, 1, m.by, w.o.y, c.by, c.ey);
+  return brickCursorCross(w, 2, m.bz, w.o.z, c.bz, c.ez);
+}
 // The cursor moved on to the brick holding the ray's point at t (at or past its exit) and that
 // brick's skip entry, or -1 (the cursor no longer valid) where that leaves the grid or takes more
 // than three faces: then brickCursorAt places it. The first face crossed goes first (x, then y,
@@ -143,18 +157,8 @@ CVX_HD_INLINE bool brickCursorCross(const BrickWalk& w, int a, int count, float 
 CVX_HD_INLINE int brickCursorStep(const BrickWalk& w, float t, BrickCursor& c) {
   const BrickMap& m = *w.m;
   for (int i = 0; i < 3; ++i) {
-    bool in;
-    if (c.ex <= c.ey && c.ex <= c.ez) {
-      if (!(c.ex <= t)) break;
-      in = brickCursorCross(w, 0, m.bx, w.o.x, c.bx, c.ex);
-    } else if (c.ey <= c.ez) {
-      if (!(c.ey <= t)) break;
-      in = brickCursorCross(w, 1, m.by, w.o.y, c.by, c.ey);
-    } else {
-      if (!(c.ez <= t)) break;
-      in = brickCursorCross(w, 2, m.bz, w.o.z, c.bz, c.ez);
-    }
-    if (!in) return c.valid = false, -1;
+    if (!(brickCursorExit(c) <= t)) break;
+    if (!brickCursorCrossFirst(w, c)) return c.valid = false, -1;
   }
   if (!(brickCursorExit(c) > t)) return c.valid = false, -1;
   return w.skip[(static_cast<int64_t>(c.bz) * m.by + c.by) * m.bx + c.bx];
@@ -198,7 +202,7 @@ CVX_HD_INLINE float rangeRunEnd(const BrickWalk& w, float t, float t1, int b[3],
   return t;  // a run cut short: fewer samples passed over, the same image
 }
 
-// rangeRunEnd with the bricks followed face by face (BrickCursor's DDA: a crossing costs one face
+// rangeRunEnd with the bricks followed face by face (a BrickCursor: a crossing costs one face
 // instead of finding the brick from the position), from brick b. The bricks it reaches may differ
 // from brickIndexAt's only within rounding of a face, which both bricks' ranges cover. The host's
 // walk; the device's kernel keeps rangeRunEnd (its registers).
@@ -206,22 +210,14 @@ CVX_HD_INLINE float rangeRunEndFaces(const BrickWalk& w, float t, float t1, cons
                                      float bound) {
   const BrickMap& m = *w.m;
   const float* range = m.range + (mip ? 1 : 0);
-  int c[3] = {b[0], b[1], b[2]};
-  const int count[3] = {m.bx, m.by, m.bz};
-  const int64_t stride[3] = {1, m.bx, static_cast<int64_t>(m.bx) * m.by};
-  const float o[3] = {w.o.x, w.o.y, w.o.z};
-  float e[3];
-  for (int a = 0; a < 3; ++a) e[a] = cubeExitAlong(w, a, c[a], 1, o[a]);
-  int64_t i = c[2] * stride[2] + c[1] * stride[1] + c[0];
+  BrickCursor c = brickCursorOf(w, b);
   for (int n = 0; n < w.limit; ++n) {
-    const int a = e[0] <= e[1] && e[0] <= e[2] ? 0 : (e[1] <= e[2] ? 1 : 2);
-    t = e[a] > t ? e[a] : t;
+    const float te = brickCursorExit(c);
+    t = te > t ? te : t;
     if (!(t < t1)) return t;
-    c[a] += w.dir[a];
-    if (c[a] < 0 || c[a] >= count[a]) return t;  // out of the grid: the loop's next check decides
-    i += w.dir[a] * stride[a];
-    e[a] = cubeExitAlong(w, a, c[a], 1, o[a]);
-    if (!cannotWin(mip, range[2 * i], extreme, bound)) return t;
+    if (!brickCursorCrossFirst(w, c)) return t;  // out of the grid: the loop's next check decides
+    if (!cannotWin(mip, range[2 * ((static_cast<int64_t>(c.bz) * m.by + c.by) * m.bx + c.bx)], extreme, bound))
+      return t;
   }
   return t;
 }

@@ -4,90 +4,10 @@
 #include <cvx/core/hd/raycast.h>
 #include <cvx/core/hd/raycast_fused.h>
 #include <cvx/core/hd/raycast_light.h>
+#include <cvx/core/hd/raycast_project.h>
+#include <cvx/core/hd/raycast_ray.h>
 
 namespace cvx::hd {
-
-// A sampler may read a ray's samples in batches: kBatch consecutive samples k .. k + kBatch - 1 by
-// rayBatch(o, d, t0, j, step, k, out), each the value sample(o + d * (t0 + (k + j) * step)) gives
-// (the CPU back end's vector sampler). Samplers without kBatch are read one sample at a time. A
-// batch sampler may also count a clear run in a batch (clearRun, below) its own way.
-template <class S, class = void>
-struct BatchOf {
-  static constexpr int n = 1;
-};
-template <class S>
-struct BatchOf<S, decltype(void(S::kBatch))> {
-  static constexpr int n = S::kBatch;
-};
-
-// A pixel's ray (shadePixel's set-up): origin and direction in voxel index units per mm, the unit
-// view direction in patient space, the interval [t0, t1) it samples and its jitter j.
-struct PixelRay {
-  Vec3f o, d, view;
-  float t0 = 0, t1 = 0, j = 0.5f;
-};
-
-// A ray's samples read through the sampler's batches where it has them (BatchOf), else one by one:
-// read(k, q) is sample k at q; `batch` holds samples k - at .. k - at + have - 1; drop() after a
-// jump along the ray.
-// The clear run at batch[at..have) (samples k, k + 1, ...): how many in a row lie at or below
-// `below` and before tEnd, t = t0 + (k + j) * step (RayReader::takeClear's count, one by one).
-CVX_HD_INLINE int clearRunOf(const float* batch, int at, int have, float below, float t0, float j, float step, int k,
-                             float tEnd) {
-  int n = 0;
-  while (at + n < have && batch[at + n] <= below && t0 + (static_cast<float>(k + n) + j) * step < tEnd) ++n;
-  return n;
-}
-
-template <class Sampler>
-struct RayReader {
-  static constexpr int kB = BatchOf<Sampler>::n;
-  float batch[kB];
-  int have = 0, at = 0;
-  CVX_HD_INLINE float read(const Sampler& s, const PixelRay& r, float step, int k, int kEnd, Vec3f q) {
-    if constexpr (kB > 1) {
-      if (at < have) return batch[at++];
-      if (kEnd - k >= kB) {
-        s.rayBatch(r.o, r.d, r.t0, r.j, step, k, batch);
-        have = kB;
-        at = 1;
-        return batch[0];
-      }
-    }
-    return s.sample(q);  // the span's last samples, one by one
-  }
-  CVX_HD_INLINE void drop() { have = at = 0; }
-  // The clear run ahead in the batch: how many of its samples from `at` on (sample k and the next
-  // ones) lie at or below `below` and before tEnd (t = t0 + (k + j) * step), one after the other;
-  // they are consumed. By the sampler's clearRun where it has one (the same count, in its lanes).
-  CVX_HD_INLINE int takeClear(const Sampler& s, float below, const PixelRay& r, float step, int k, float tEnd) {
-    int n;
-    if constexpr (requires { s.clearRun(batch, at, have, below, r.t0, r.j, step, k, tEnd); })
-      n = s.clearRun(batch, at, have, below, r.t0, r.j, step, k, tEnd);
-    else
-      n = clearRunOf(batch, at, have, below, r.t0, r.j, step, k, tEnd);
-    at += n;
-    return n;
-  }
-};
-
-// A ray's progress, so that it can be cast in spans of samples (volumes cast slab by slab, out of
-// core: raycast_slab.h) and finished by finishRay; shadePixel casts the whole ray as one span.
-struct RayState {
-  Rgba acc;               // composite: premultiplied colour so far; iso: the hit's colour
-  TfCursor cur, cur2;     // composite: the transfer functions' cursors (first and fused volume)
-  float tCheck = -__builtin_inff();  // composite: the next t at which the brick map is consulted
-  float depth = __builtin_inff();
-  float value = quietNaN();          // iso: the value hit
-  float hi = -__builtin_inff(), lo = __builtin_inff(), sum = 0, tHi = 0, tLo = 0, prev = 0, tPrev = 0;
-  int count = 0;          // MIP / MinIP / average: samples taken
-  // MIP: a value the ray's maximum reaches (one of its own samples, boundFromHint), MinIP: one its
-  // minimum reaches; bricks beyond it are passed over from the ray's start. None: +-inf.
-  float atLeast = -__builtin_inff(), atMost = __builtin_inff();
-  int k = 0;              // the next sample
-  bool pending = false;   // composite: sample k starts the cursor (a skip landed past the last span)
-  bool done = false;      // nothing more can change the pixel
-};
 
 // Composite (DVR) samples st.k .. kEnd - 1 of the ray (raycast.h's rules). s2: the fused second
 // volume's sampler, or null. Only samples of the span are read, through s.
@@ -259,66 +179,6 @@ CVX_HD_INLINE void isoSpan(const RaycastParams& p, const TransferFunction1D& tf,
   }
 }
 
-// MIP, MinIP and average: samples st.k .. kEnd - 1 into the state's reductions. With brick ranges
-// (p.bricks.range), MIP and MinIP pass over bricks whose max (min) cannot beat the ray's maximum
-// (minimum) so far: every sample there is <= (>=) it, so neither the value nor its depth changes
-// (a tie keeps the first sample's depth). Checked as the ray enters each brick, once it has a
-// sample, and from its start where the state holds a bound (st.atLeast, st.atMost: a value one of
-// the ray's samples takes): a brick whose max lies below it holds no sample that is the maximum.
-template <class Sampler>
-CVX_HD_INLINE void projectSpan(const RaycastParams& p, const Sampler& s, const PixelRay& ray, int kEnd,
-                               RayState& st) {
-  float hi = st.hi, lo = st.lo, sum = st.sum, tHi = st.tHi, tLo = st.tLo, tCheck = st.tCheck;
-  int count = st.count, k = st.k;
-  const float step = p.stepMm, t0 = ray.t0, j = ray.j;
-  const Vec3f o = ray.o, d = ray.d;
-  const bool mip = p.mode == RenderMode::Mip;
-  const bool leap = p.bricks.range != nullptr && (mip || p.mode == RenderMode::MinIp);
-  const float bound = mip ? st.atLeast : st.atMost;
-  const bool bounded = mip ? bound > -__builtin_inff() : bound < __builtin_inff();
-  BrickWalk walk;
-  if (leap) walk = brickWalk(p.bricks, o, d);
-  RayReader<Sampler> rd;
-  for (; k < kEnd; ++k) {
-    const float t = t0 + (static_cast<float>(k) + j) * step;
-    if (!(t < ray.t1)) {
-      st.done = true;
-      break;
-    }
-    if (leap && (count > 0 || bounded) && !(t < tCheck)) {
-      int b[3];
-      const int64_t i = brickIndexAt(walk, o + d * t, b);
-      if (cannotWin(mip, p.bricks.range[2 * i + (mip ? 1 : 0)], mip ? hi : lo, bound)) {
-        // On past the run of bricks that cannot win to the first sample at or past its end, whose
-        // brick is checked in turn; the samples passed over all lie before the end (the same t
-        // formula decides). Brick by brick without a sample: a leap of one brick at a time cost
-        // about what the batch of samples it saved did.
-#if CVX_DEVICE_CODE
-        tCheck = rangeRunEnd(walk, t, ray.t1, b, mip, mip ? hi : lo, bound);
-#else
-        tCheck = rangeRunEndFaces(walk, t, ray.t1, b, mip, mip ? hi : lo, bound);
-#endif
-        auto tk = [&](int n) { return t0 + (static_cast<float>(n) + j) * step; };
-        const float kf = ceilf((tCheck - t0) / step - j);
-        int kNext = kf > static_cast<float>(k) ? (kf < 2e9f ? static_cast<int>(kf) : 2000000000) : k + 1;
-        for (int g = 0; g < 4 && kNext < 2000000000 && tk(kNext) < tCheck; ++g) ++kNext;
-        for (int g = 0; g < 4 && kNext > k + 1 && !(tk(kNext - 1) < tCheck); ++g) --kNext;
-        if (kNext > k + 1 && !(tk(kNext - 1) < tCheck)) kNext = k + 1;  // only the sample in the brick
-        k = (kNext < kEnd ? kNext : kEnd) - 1;
-        rd.drop();
-        continue;
-      }
-      tCheck = cubeExit(walk, b, 1);
-    }
-    const float v = rd.read(s, ray, step, k, kEnd, o + d * t);
-    if (v > hi) hi = v, tHi = t;
-    if (v < lo) lo = v, tLo = t;
-    sum += v;
-    ++count;
-  }
-  st.hi = hi, st.lo = lo, st.sum = sum, st.tHi = tHi, st.tLo = tLo, st.count = count, st.k = k, st.tCheck = tCheck;
-}
-
 // The ray of pixel (x, y) and the interval it samples; false when it samples nothing (it misses the
 // box, is clipped away, or has no end or no step).
 CVX_HD_INLINE bool pixelRayOf(const RaycastParams& p, int x, int y, PixelRay& r) {
@@ -383,26 +243,6 @@ CVX_HD_INLINE PixelResult shadePixel(const RaycastParams& p, const TransferFunct
   shadeSpan(p, tf, s, s2, ray, 2147483647, st);
   return finishRay(p, tf, ray, st);
 }
-// MIP / MinIP: st's bound (RayState::atLeast, atMost) from the ray's samples k - 1, k, k + 1
-// nearest `hint` (a point where a neighbouring pixel's ray found its extreme: usually near this
-// ray's). Each is one of the ray's own samples, read as the loop reads it (the same t and q), so
-// the bound is one the ray reaches whatever the hint: a poor hint only passes over less.
-template <class Sampler>
-CVX_HD_INLINE void boundFromHint(const RaycastParams& p, const Sampler& s, const PixelRay& r, Vec3f hint,
-                                 RayState& st) {
-  const float dd = dot(r.d, r.d), step = p.stepMm;
-  const float kf = floorf((dot(hint - r.o, r.d) / dd - r.t0) / step - r.j + 0.5f);
-  if (!(kf >= 0.0f && kf < 1e9f)) return;  // and NaN
-  const int k0 = static_cast<int>(kf);
-  for (int k = k0 > 0 ? k0 - 1 : 0; k <= k0 + 1; ++k) {
-    const float t = r.t0 + (static_cast<float>(k) + r.j) * step;
-    if (!(t < r.t1)) break;
-    const float v = s.sample(r.o + r.d * t);
-    if (p.mode == RenderMode::Mip) st.atLeast = v > st.atLeast ? v : st.atLeast;
-    else st.atMost = v < st.atMost ? v : st.atMost;
-  }
-}
-
 // shadePixel with a neighbour's hint for MIP and MinIP over brick ranges (boundFromHint): the same
 // pixel, bit for bit. `hint`, `have`: in, the point where a neighbouring ray found its extreme (if
 // have); out, this ray's (kept where this ray found none). Other modes: shadePixel.
@@ -412,7 +252,7 @@ CVX_HD_INLINE PixelResult shadePixelHinted(const RaycastParams& p, const Transfe
   PixelRay ray;
   if (!pixelRayOf(p, x, y, ray)) return {};
   RayState st;
-  const bool hinted = p.bricks.range != nullptr && (p.mode == RenderMode::Mip || p.mode == RenderMode::MinIp);
+  const bool hinted = boundsFromHints(p);
   if (hinted && have) boundFromHint(p, s, ray, hint, st);
   shadeSpan(p, tf, s, s2, ray, 2147483647, st);
   const PixelResult r = finishRay(p, tf, ray, st);
