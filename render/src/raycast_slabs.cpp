@@ -21,8 +21,9 @@ namespace {
 
 // One tile's spans in the slab held by s (flatten: as detail::tilePixels).
 template <class Sampler>
-[[gnu::flatten]] void slabTile(const hd::RaycastParams& p, const hd::TransferFunction1D& tf, const Sampler& s,
-                               const RaySlab& slab, int x0, int y0, int x1, int y1, int width, hd::RayState* states) {
+CVX_FLATTEN void slabTile(const hd::RaycastParams& p, const hd::TransferFunction1D& tf, const Sampler& s,
+                          const RaySlab& slab, int x0, int y0, int x1, int y1, int width,
+                          hd::RayState* states) {
   const hd::NoSecond* none = nullptr;
   for (int y = y0; y < y1; ++y)
     for (int x = x0; x < x1; ++x)

@@ -9,6 +9,8 @@
 #include <cvx/core/hd/raycast.h>
 #include <cvx/core/thread_pool.h>
 
+#include "flatten.h"
+
 namespace cvx::render::detail {
 
 constexpr int kTile = 16;  // pixels per tile edge: neighbouring rays share cache lines
@@ -58,9 +60,9 @@ template <class Sampler, class Sampler2>
       storePixel(hd::shadePixel(p, tf, s, s2, x, y), static_cast<size_t>(y) * width + x, rgba, depth, value);
 }
 template <class Sampler, class Sampler2>
-[[gnu::flatten]] void tilePixels(const hd::RaycastParams& p, const hd::TransferFunction1D& tf, const Sampler& s,
-                                 const Sampler2* s2, int x0, int y0, int x1, int y1, int width, float* rgba,
-                                 float* depth, float* value) {
+CVX_FLATTEN void tilePixels(const hd::RaycastParams& p, const hd::TransferFunction1D& tf, const Sampler& s,
+                            const Sampler2* s2, int x0, int y0, int x1, int y1, int width, float* rgba,
+                            float* depth, float* value) {
   tileLoop(p, tf, s, s2, x0, y0, x1, y1, width, rgba, depth, value);
 }
 #if CVX_AVX2_KERNELS
@@ -70,10 +72,11 @@ template <class Sampler, class Sampler2>
 // rounding. No FMA: target("avx2") does not enable it, so no operation is contracted and every
 // value stays bit for bit the scalar path's. flatten keeps every callee inside this function.
 template <class Sampler, class Sampler2>
-__attribute__((target("avx2"), flatten)) void tilePixelsAvx2(const hd::RaycastParams& p,
-                                                             const hd::TransferFunction1D& tf, const Sampler& s,
-                                                             const Sampler2* s2, int x0, int y0, int x1, int y1,
-                                                             int width, float* rgba, float* depth, float* value) {
+CVX_FLATTEN __attribute__((target("avx2"))) void tilePixelsAvx2(const hd::RaycastParams& p,
+                                                                const hd::TransferFunction1D& tf,
+                                                                const Sampler& s, const Sampler2* s2, int x0,
+                                                                int y0, int x1, int y1, int width,
+                                                                float* rgba, float* depth, float* value) {
   tileLoop(p, tf, s, s2, x0, y0, x1, y1, width, rgba, depth, value);
 }
 #endif

@@ -22,6 +22,7 @@
 
 #include <cvx/render/simd.h>
 
+#include "flatten.h"
 #include "reslice_avx2.h"
 #include "reslice_lanes.h"
 #include "reslice_runs.h"
@@ -185,8 +186,8 @@ bool isRun(const std::vector<RowSample<T>>& rows) {
 // whether any sample of the row has a weight on the first / second fixed axis.
 // flatten: g++ does not always inline CVX_HD_INLINE (plain `inline` on the host) in these loops.
 template <int A, bool kP, bool kQ, class T>
-[[gnu::flatten]] void rowsPixels(const Plan& plan, const hd::GridSampler<T>& s, hd::Vec3f base, int x0, int x1,
-                                 const std::vector<RowSample<T>>& rows, float* row) {
+CVX_FLATTEN void rowsPixels(const Plan& plan, const hd::GridSampler<T>& s, hd::Vec3f base, int x0, int x1,
+                            const std::vector<RowSample<T>>& rows, float* row) {
   constexpr bool kX = A == 0 || kP, kY = A == 1 || (A == 0 ? kP : kQ), kZ = A == 2 || kQ;
   const float b0 = axisOf(base, A), d = axisOf(plan.p.du, A);  // c[A] of resliceCentre
   const int n = axisOf(plan.dims, A);
@@ -287,8 +288,8 @@ void rowSamples(const Plan& plan, const hd::GridSampler<T>& s, hd::Vec3f base, s
 
 // The fast path over pixels [x0, x1] of a row: every sample it takes is known to be inside.
 template <class T>
-[[gnu::flatten]] void fastPixels(const Plan& plan, const hd::GridSampler<T>& s, hd::Vec3f base, int x0, int x1,
-                const std::vector<RowSample<T>>& rows, float* row) {
+CVX_FLATTEN void fastPixels(const Plan& plan, const hd::GridSampler<T>& s, hd::Vec3f base, int x0, int x1,
+                            const std::vector<RowSample<T>>& rows, float* row) {
   const hd::ResliceParams& p = plan.p;
   if (plan.path == Path::Rows) {
     if (plan.rowAxis == 0) return rowsDispatch<0>(plan, s, base, x0, x1, rows, row);

@@ -25,10 +25,9 @@ void PhaseBricks::opacitiesOf(const TransferTable& table, std::vector<float>& ou
 
 uint64_t PhaseBricks::tableNoLocked(const TransferTable& table) {
   // The skip maps depend on the table through TransferTable::transparent only.
-  std::vector<float> now;
-  opacitiesOf(table, now);
-  if (tableNo_ == 0 || now != opacities_) {
-    opacities_ = std::move(now);
+  opacitiesOf(table, scratch_);  // into a kept buffer: no allocation a frame
+  if (tableNo_ == 0 || scratch_ != opacities_) {
+    opacities_.swap(scratch_);
     ++tableNo_;
   }
   return tableNo_;

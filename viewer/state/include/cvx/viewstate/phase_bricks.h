@@ -135,6 +135,7 @@ class PhaseBricks {
   std::set<Key> building_;
   uint64_t clears_ = 0;
   std::vector<float> opacities_;   // the last table's node sigmas, lo and hi
+  std::vector<float> scratch_;     // tableNoLocked's buffer for the table asked about
   uint64_t tableNo_ = 0;
   std::optional<Job> job_;
   bool prefetchBusy_ = false;
