@@ -36,6 +36,10 @@ Status render3d(const View3dRequest& r, std::shared_ptr<const Volume> vol) {
     const int fusedPhase = r.fused->dims()[3] == vol->dims()[3] ? r.phase : 0;
     renderer.setFused(view::Fused3D{r.fused, fusedPhase, std::move(*fusedPreset)});
   }
+  // Framed as the viewer frames a series: what the preset shows of it (camera_3d.h).
+  auto frame = renderer.contentFrame(vol, r.phase, *preset);
+  if (!frame) return frame.error();
+  camera.frame = *frame;
   view::Quality3D quality;
   quality.jitter = false;  // a still image: the same pixels every run
   auto image = renderer.draw(std::move(vol), r.phase, *preset, camera, r.width, r.height, quality);

@@ -154,6 +154,29 @@ std::vector<uint8_t> brickSkipMap(const BrickRanges& r, const TransferTable& tf)
   return detail::skipMapOf(empty, r.bx, r.by, r.bz);
 }
 
+std::optional<VoxelBox> visibleVoxels(const BrickRanges& r, const TransferTable& tf,
+                                      const std::array<int64_t, 3>& dims) {
+  const int64_t n = int64_t{r.bx} * r.by * r.bz;
+  if (n <= 0 || r.minMax.size() != static_cast<size_t>(n) * 2) return std::nullopt;
+  std::array<int64_t, 3> lo{r.bx, r.by, r.bz}, hi{-1, -1, -1};
+  int64_t i = 0;
+  for (int64_t z = 0; z < r.bz; ++z)
+    for (int64_t y = 0; y < r.by; ++y)
+      for (int64_t x = 0; x < r.bx; ++x, ++i) {
+        if (tf.transparent(r.minMax[2 * i], r.minMax[2 * i + 1])) continue;
+        const std::array<int64_t, 3> b{x, y, z};
+        for (size_t a = 0; a < 3; ++a) lo[a] = std::min(lo[a], b[a]), hi[a] = std::max(hi[a], b[a]);
+      }
+  if (hi[0] < 0) return std::nullopt;
+  const std::array<int, 3> size{r.size.x, r.size.y, r.size.z};
+  VoxelBox box;
+  for (size_t a = 0; a < 3; ++a) {
+    box.lo[a] = std::min(lo[a] * size[a], dims[a] - 1);
+    box.hi[a] = std::min((hi[a] + 1) * size[a] - 1, dims[a] - 1);
+  }
+  return box;
+}
+
 std::vector<uint8_t> detail::skipMapOf(const std::vector<uint8_t>& empty, int bx, int by, int bz) {
   const int64_t n = int64_t{bx} * by * bz;
   if (n <= 0 || empty.size() != static_cast<size_t>(n)) return {};

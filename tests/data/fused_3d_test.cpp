@@ -63,7 +63,7 @@ TEST(Fused3d, RendererDrawsTheFusedPassOfTheRayCaster) {
   ASSERT_TRUE(bone && hotBq);
   auto hot = buildTransferTable(hotBq->points, hotBq->unitDistanceMm);
   ASSERT_TRUE(hot.ok());
-  hd::RaycastParams p = raycastParams(pr.ct->geometry, pr.ct->dims(), orbitCamera(*pr.ct, cam), kW, kH);
+  hd::RaycastParams p = raycastParams(pr.ct->geometry, pr.ct->dims(), orbitCamera(*pr.ct, cam, kW, kH), kW, kH);
   const Vec3 s = pr.ct->geometry.spacingMm;
   p.stepMm = static_cast<float>(0.5 * std::min({s.x, s.y, s.z}));
   p.shading.on = true;

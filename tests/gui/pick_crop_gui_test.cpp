@@ -90,7 +90,7 @@ TEST(PickCropGui, ClickPicksBoneOnTheCtAndCropHandlesCutTheVolume) {
   // ... and it is the first bone along the ray: from where the ray enters the volume to 3 mm before
   // the pick no voxel reaches 700 HU (ct-bone's opacity is 0.8 per mm there).
   {
-    const Camera3D eye = view::orbitCamera(volume, w.state().camera3d());
+    const Camera3D eye = view::orbitCamera(volume, w.state().camera3d(), v3d->width(), v3d->height());
     const double dist = norm(picked - eye.eye);
     const Vec3 dir = (picked - eye.eye) * (1.0 / dist);
     const Mat4 toVoxel = volume.geometry.voxelFromWorld();
@@ -109,7 +109,7 @@ TEST(PickCropGui, ClickPicksBoneOnTheCtAndCropHandlesCutTheVolume) {
   }
   EXPECT_TRUE(v3d->pickText().startsWith("picked")) << v3d->pickText().toStdString();
   // ... and the cursor projects back to where we clicked (the crosshair sits on the click).
-  const auto at = view::projectToPixel(view::orbitCamera(volume, w.state().camera3d()), picked, v3d->width(),
+  const auto at = view::projectToPixel(view::orbitCamera(volume, w.state().camera3d(), v3d->width(), v3d->height()), picked, v3d->width(),
                                        v3d->height());
   ASSERT_TRUE(at.has_value());
   EXPECT_LT(std::hypot((*at)[0] - bone.x() - 0.5, (*at)[1] - bone.y() - 0.5), 3.0);
@@ -127,7 +127,7 @@ TEST(PickCropGui, ClickPicksBoneOnTheCtAndCropHandlesCutTheVolume) {
   ASSERT_NE(crop, nullptr);
   crop->trigger();
   EXPECT_TRUE(w.state().crop3d().shown);
-  const Camera3D cam = view::orbitCamera(volume, w.state().camera3d());
+  const Camera3D cam = view::orbitCamera(volume, w.state().camera3d(), v3d->width(), v3d->height());
   const auto handle = view::projectToPixel(cam, view::cropFaceCentres(volume, w.state().crop3d())[1],
                                            v3d->width(), v3d->height());
   ASSERT_TRUE(handle.has_value());

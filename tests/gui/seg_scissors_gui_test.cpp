@@ -93,7 +93,7 @@ TEST(SegScissorsGui, ALassoInThe3dViewCutsWhatItEnclosesAndUndoRestoresIt) {
   const std::vector<QPoint> lasso = {{vw * 45 / 100, vh * 30 / 100}, {vw * 62 / 100, vh * 38 / 100},
                                      {vw * 58 / 100, vh * 66 / 100}, {vw * 47 / 100, vh * 55 / 100},
                                      {vw * 38 / 100, vh * 60 / 100}};
-  const Camera3D cam = view::orbitCamera(ct, w.state().camera3d());
+  const Camera3D cam = view::orbitCamera(ct, w.state().camera3d(), vw, vh);
   const double azimuth = w.state().camera3d().azimuthDeg, elevation = w.state().camera3d().elevationDeg;
   const int64_t cut = projectedInside(ct, block, cam, vw, vh, lasso);
   ASSERT_GT(cut, 1000);

@@ -65,7 +65,7 @@ TEST(VolumeViewGui, CtBoneRenderingBesideTheMprRotatesAndKeepsTheCrosshairInStep
   // The crosshair: where the camera projects the cursor, and it follows a new cursor.
   const auto& volume = *w.state().layers().front().volume;
   auto projected = [&] {
-    return view::projectToPixel(view::orbitCamera(volume, w.state().camera3d()), w.state().cursor(), v3d->width(),
+    return view::projectToPixel(view::orbitCamera(volume, w.state().camera3d(), v3d->width(), v3d->height()), w.state().cursor(), v3d->width(),
                                 v3d->height());
   };
   auto at = projected();

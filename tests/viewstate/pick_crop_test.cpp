@@ -175,8 +175,10 @@ TEST(PickCrop3d, DraggingAFaceHandleFollowsTheMouseAlongItsAxis) {
   EXPECT_DOUBLE_EQ(box[0].x, -0.5);
   EXPECT_DOUBLE_EQ(box[1].z, 40.5);
   const int n = 200;
-  const Camera3D cam = orbitCamera(*v, camera(0, 0, false));
-  const double pixelsPerMm = n / (2 * 20.5 * std::sqrt(3.0));
+  const Camera3D cam = orbitCamera(*v, camera(0, 0, false), n, n);
+  // camera_3d.h's parallel fit of the cube's cylinder (radius 20.5 sqrt 2 mm about z, half-height
+  // 20.5 mm) in a square image: half the image height is 1.05 times the radius.
+  const double pixelsPerMm = n / (2 * 1.05 * 20.5 * std::sqrt(2.0));
   // The handle of face 0 sits on the cube's left face centre: x = -20.5 mm, the image's left.
   const auto faces = cropFaceCentres(*v, full);
   EXPECT_NEAR(faces[0].x, -20.5, 1e-9);

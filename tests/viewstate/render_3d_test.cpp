@@ -110,7 +110,7 @@ TEST(Render3d, ProjectToPixelInvertsTheCameraRays) {
     cv.azimuthDeg = 35;
     cv.elevationDeg = -20;
     cv.perspective = perspective;
-    const Camera3D cam = orbitCamera(*v, cv);
+    const Camera3D cam = orbitCamera(*v, cv, 70, 50);
     const hd::RayCamera rays = rayCamera(v->geometry, cam, 70, 50);
     const Mat4 world = v->geometry.worldFromVoxel();
     for (int y : {0, 17, 49})
@@ -135,7 +135,7 @@ TEST(Render3d, ProjectToPixelInvertsTheCameraRays) {
 TEST(Render3d, OrientationMarkerAndCameraPresets) {
   auto v = marker({0, 0, 0});
   auto dir = [&](char side, char letter) {
-    const auto m = orientationMarker(orbitCamera(*v, cameraPreset({}, side)));
+    const auto m = orientationMarker(orbitCamera(*v, cameraPreset({}, side), 64, 64));
     for (const auto& d : m)
       if (d.letter == letter) return std::array<double, 2>{d.dx, d.dy};
     return std::array<double, 2>{99, 99};

@@ -69,9 +69,9 @@ TEST(SegSurfaces3d, SurfaceInsideATranslucentMediumCompositesAnalytically) {
   EXPECT_NEAR(edge[1], 0.0, 1e-6);
 
   // The medium never reaches opacity 0.5 in front of the square: the depth is the square's. A
-  // parallel camera's rays start on the plane through the eye, 2 x the bounding sphere's radius + 1
-  // from the centre (orbitCamera).
-  const double eye = 2 * std::sqrt(3.0) * 20.5 + 1;
+  // parallel camera's rays start on the plane through the eye, the box's bounding sphere's radius +
+  // 1 mm from the orbit's centre, here the box's (camera_3d.h, orbitCamera).
+  const double eye = std::sqrt(3.0) * 20.5 + 1;
   EXPECT_NEAR(r.depth()[centre], eye, 1e-3);
   const auto hit = r.pick(uniform(), 0, t, c, n, n, n / 2, n / 2);
   ASSERT_TRUE(hit.has_value());

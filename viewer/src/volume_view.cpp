@@ -27,6 +27,7 @@ namespace {
 constexpr int kCoarse = 2;
 constexpr int kRefineDelayMs = 250;   // the camera has stopped when nothing changed this long
 constexpr double kDegreesPerPixel = 0.5;
+constexpr double kZoomPerPixel = 1.01;  // a right drag: 100 px up is 2.7x
 constexpr int kClickSlopPx = 4;        // a press and release closer than this is a click (a pick)
 constexpr double kHandleRadiusPx = 8;  // a crop face handle catches the mouse this close
 constexpr int kSurfacesDelayMs = 400;  // surfaces are rebuilt once edits pause this long
@@ -38,6 +39,12 @@ QImage toQImage(const view::RgbaImage& im) {
 }
 
 bool isCode(const Status& st, const char* code) { return !st.ok() && st.error().code == code; }
+
+// The camera waits for its frame (camera_3d.h): the series is all in and none was fitted to it yet
+// (a new series, or Reset). The worker fits it before its first full-resolution picture.
+bool awaitsFit(const view::Camera3DView& c, const Volume& v) {
+  return c.frame.volume != v.serial() && v.slicesReady() >= v.dims()[2] * v.dims()[3];
+}
 
 }  // namespace
 
@@ -164,6 +171,10 @@ void VolumeView::drawPreview(bool gl) {
   // Out of date: a coarse picture now, the fine one once the camera rests.
   const view::Camera3DView cam = state_.camera3d();
   const auto& volume = state_.layers().front().volume;
+  if (awaitsFit(cam, *volume)) {  // no preview of a camera about to move: the worker's picture first
+    refine_->start(0);
+    return;
+  }
   view::Quality3D q;
   const Vec3 s = volume->geometry.spacingMm;
   q.stepMm = std::min({s.x, s.y, s.z});
@@ -257,17 +268,30 @@ void VolumeView::startFine() {
   if (fineVoxelsChanged_) fine_.voxelsChanged();
   fineVoxelsChanged_ = false;
   const uint64_t generation = generation_;
-  worker_ = std::thread([this, generation, volume = state_.layers().front().volume, phase = state_.phase(),
-                         preset = preset_, cam = state_.camera3d(), crop = state_.crop3d(), w = width(),
-                         h = height()] {
+  const auto& volume = state_.layers().front().volume;
+  const bool fit = awaitsFit(state_.camera3d(), *volume);
+  worker_ = std::thread([this, generation, fit, volume, phase = state_.phase(), preset = preset_,
+                         cam = state_.camera3d(), crop = state_.crop3d(), w = width(), h = height()]() mutable {
+    std::optional<view::Frame3D> frame;
+    if (fit) {
+      if (auto f = fine_.contentFrame(volume, phase, preset, crop)) frame = cam.frame = *f;
+    }
     auto im = fine_.draw(volume, phase, preset, cam, w, h, {}, crop);
     QImage image = im ? toQImage(**im) : QImage();
     QPointer<VolumeView> self(this);
     QMetaObject::invokeMethod(
         this,
-        [self, image = std::move(image), generation] {
+        [self, image = std::move(image), generation = uint64_t{generation}, frame]() mutable {
           if (!self) return;
           self->busy_ = false;
+          if (frame && self->state_.camera3d().frame.volume != frame->volume) {
+            // The state takes the frame; a picture of its camera until now is one of the new camera.
+            const bool current = generation == self->generation_;
+            view::Camera3DView c = self->state_.camera3d();
+            c.frame = *frame;
+            self->state_.setCamera3d(c);
+            if (current) generation = self->generation_;
+          }
           if (!image.isNull() && generation == self->generation_) {
             self->fineImage_ = image;
             self->fineUpload_ = true;
@@ -294,13 +318,17 @@ void VolumeView::mousePressEvent(QMouseEvent* e) {
     lasso_.begin(e->position());
     return;
   }
-  rotating_ = e->button() == Qt::LeftButton && !state_.layers().empty();
+  const bool shown = !state_.layers().empty();
+  panning_ = shown && (e->button() == Qt::MiddleButton ||
+                       (e->button() == Qt::LeftButton && (e->modifiers() & Qt::ShiftModifier)));
+  zooming_ = shown && e->button() == Qt::RightButton;
+  rotating_ = e->button() == Qt::LeftButton && shown && !panning_;
   lastAt_ = pressAt_ = e->position().toPoint();
   dragging_ = false;
   cropFace_ = -1;
   if (rotating_ && state_.crop3d().shown) {
     const auto& volume = *state_.layers().front().volume;
-    cropFace_ = view::cropHandleAt(volume, view::orbitCamera(volume, state_.camera3d()), width(), height(),
+    cropFace_ = view::cropHandleAt(volume, view::orbitCamera(volume, state_.camera3d(), width(), height()), width(), height(),
                                    state_.crop3d(), e->position().x(), e->position().y(), kHandleRadiusPx);
   }
 }
@@ -310,6 +338,18 @@ void VolumeView::mouseMoveEvent(QMouseEvent* e) {
     if (lasso_.add(e->position())) redraw();
     return;
   }
+  if (panning_ || zooming_) {
+    const QPoint d = e->position().toPoint() - lastAt_;
+    lastAt_ = e->position().toPoint();
+    view::Camera3DView c = state_.camera3d();
+    if (panning_) {  // the picture follows the mouse
+      c = view::panCamera(*state_.layers().front().volume, c, width(), height(), d.x(), d.y());
+    } else {  // up zooms in, as the wheel turned away
+      c.zoom *= std::pow(kZoomPerPixel, -d.y());
+    }
+    state_.setCamera3d(c);
+    return;
+  }
   if (!rotating_) return;
   if (!dragging_ && (e->position().toPoint() - pressAt_).manhattanLength() < kClickSlopPx) return;
   dragging_ = true;
@@ -317,7 +357,7 @@ void VolumeView::mouseMoveEvent(QMouseEvent* e) {
   lastAt_ = e->position().toPoint();
   if (cropFace_ >= 0) {  // the face follows the mouse along its axis
     const auto& volume = *state_.layers().front().volume;
-    state_.setCrop3d(view::dragCropFace(volume, view::orbitCamera(volume, state_.camera3d()), width(), height(),
+    state_.setCrop3d(view::dragCropFace(volume, view::orbitCamera(volume, state_.camera3d(), width(), height()), width(), height(),
                                         state_.crop3d(), cropFace_, d.x(), d.y()));
     return;
   }
@@ -336,7 +376,7 @@ void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
   }
   const bool click = rotating_ && !dragging_ && e->button() == Qt::LeftButton &&
                      (e->position().toPoint() - pressAt_).manhattanLength() < kClickSlopPx;
-  rotating_ = dragging_ = false;
+  rotating_ = dragging_ = panning_ = zooming_ = false;
   if (cropFace_ >= 0) {
     cropFace_ = -1;
     redraw();
@@ -349,7 +389,7 @@ void VolumeView::cutWithLasso(QPointF end, bool keepInside) {
   const auto pixels = lasso_.finish(end);
   redraw();
   if (state_.layers().empty() || !state_.layers().front().volume) return;
-  const Camera3D cam = view::orbitCamera(*state_.layers().front().volume, state_.camera3d());
+  const Camera3D cam = view::orbitCamera(*state_.layers().front().volume, state_.camera3d(), width(), height());
   const Status st = tools_.editing->scissors(view::scissorsCutOnImage(cam, pixels, width(), height()),
                                              keepInside ? view::ScissorsMode::KeepInside : view::ScissorsMode::EraseInside);
   pickText_ = st.ok() ? (keepInside ? tr("scissors: kept the inside") : tr("scissors: cut"))

@@ -3,8 +3,10 @@
 // preset3d) that shows the reference volume rendered by view::VolumeRenderer, with the cursor (the
 // crosshair of the MPR views) projected onto it. While the camera moves it draws at a quarter of
 // its resolution on the UI thread; once it stops, a full-resolution image is rendered on a worker
-// thread and replaces it (progressive refinement). Left drag rotates, the wheel zooms, the keys
-// A, P, L, R, S and I look from that side; an orientation marker shows the patient's axes. A click
+// thread and replaces it (progressive refinement). Left drag rotates, a middle or Shift+left drag
+// pans, the wheel and a right drag zoom, the keys A, P, L, R, S and I look from that side; an
+// orientation marker shows the patient's axes. The camera frames what the preset shows of a new
+// series (and again after Reset: camera_3d.h), fitted by the worker before its first picture. A click
 // (press and release within a few pixels) picks the first visible point under the mouse and moves
 // the session cursor there (render_3d.h, VolumeRenderer::pick). The key C shows or hides the crop
 // box (state.h, CropBox3D: its edges and face handles); a drag on a handle moves that face. With a
@@ -125,6 +127,8 @@ class VolumeView : public QWidget {
   QTimer* refine_ = nullptr;
   QPoint lastAt_;
   bool rotating_ = false;
+  bool panning_ = false;  // a middle or Shift+left drag
+  bool zooming_ = false;  // a right drag
   QPoint pressAt_;
   bool dragging_ = false;  // moved beyond a click since the press
   int cropFace_ = -1;      // the crop face whose handle is being dragged

@@ -74,7 +74,7 @@ QString VolumeView::headerText() const {
 
 void VolumeView::drawCursor(QPainter& p) {
   const auto& volume = state_.layers().front().volume;
-  const Camera3D cam = view::orbitCamera(*volume, state_.camera3d());
+  const Camera3D cam = view::orbitCamera(*volume, state_.camera3d(), width(), height());
   const auto at = view::projectToPixel(cam, state_.cursor(), width(), height());
   if (!at) return;
   const QPointF c((*at)[0], (*at)[1]);
@@ -91,7 +91,7 @@ void VolumeView::drawMarker(QPainter& p) {
   const auto& volume = state_.layers().front().volume;
   const QPointF c(34, height() - 34);
   p.setPen(QPen(QColor(230, 180, 60), 1.5));
-  for (const auto& d : view::orientationMarker(view::orbitCamera(*volume, state_.camera3d()))) {
+  for (const auto& d : view::orientationMarker(view::orbitCamera(*volume, state_.camera3d(), width(), height()))) {
     if (std::hypot(d.dx, d.dy) < 0.25) continue;  // along the view: no room for its letter
     const QPointF end = c + QPointF(d.dx, d.dy) * 18;
     p.drawLine(c, end);
@@ -103,7 +103,7 @@ void VolumeView::drawMarker(QPainter& p) {
 // The crop box: its 12 edges and its 6 face handles (filled dots), projected.
 void VolumeView::drawCrop(QPainter& p) {
   const auto& volume = *state_.layers().front().volume;
-  const Camera3D cam = view::orbitCamera(volume, state_.camera3d());
+  const Camera3D cam = view::orbitCamera(volume, state_.camera3d(), width(), height());
   const auto corners = view::cropCorners(volume, state_.crop3d());
   std::array<std::optional<std::array<double, 2>>, 8> at;
   for (size_t k = 0; k < 8; ++k) at[k] = view::projectToPixel(cam, corners[k], width(), height());

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numbers>
 
 #include <cvx/core/hd/window.h>
 #include <cvx/core/log.h>
@@ -18,20 +17,6 @@
 
 namespace cvx::view {
 namespace {
-
-constexpr double kDegree = std::numbers::pi / 180;
-
-// The centre of v's box (voxel extents, not centres) and the radius of its bounding sphere.
-void boundingSphere(const Volume& v, Vec3& centre, double& radius) {
-  const auto& d = v.dims();
-  const Mat4 w = v.geometry.worldFromVoxel();
-  centre = w.applyPoint({(d[0] - 1) / 2.0, (d[1] - 1) / 2.0, (d[2] - 1) / 2.0});
-  radius = 0;
-  for (int c = 0; c < 8; ++c) {
-    const Vec3 corner{c & 1 ? d[0] - 0.5 : -0.5, c & 2 ? d[1] - 0.5 : -0.5, c & 4 ? d[2] - 0.5 : -0.5};
-    radius = std::max(radius, norm(w.applyPoint(corner) - centre));
-  }
-}
 
 // Pixel (x, y) of p through the scalar sampler of v's pixel type (the AVX2 one gives the same bits).
 hd::PixelResult shadeOne(const Volume& v, int phase, const hd::RaycastParams& p, const hd::TransferFunction1D& tf,
@@ -67,54 +52,6 @@ bool samePoints(const TransferPreset& a, const TransferPreset& b) {
 }
 
 }  // namespace
-
-Camera3D orbitCamera(const Volume& v, const Camera3DView& c) {
-  Vec3 centre;
-  double radius = 0;
-  boundingSphere(v, centre, radius);
-  const double a = c.azimuthDeg * kDegree, e = c.elevationDeg * kDegree;
-  // From the centre towards the eye: anterior (-y) at 0, 0; the patient's left (+x) at azimuth 90.
-  const Vec3 toEye{std::sin(a) * std::cos(e), -std::cos(a) * std::cos(e), std::sin(e)};
-  const double zoom = c.zoom > 0 ? c.zoom : 1;
-  Camera3D cam;
-  cam.center = centre;
-  cam.up = {-std::sin(a) * std::sin(e), std::cos(a) * std::sin(e), std::cos(e)};
-  cam.perspective = c.perspective;
-  cam.fovYDeg = std::clamp(c.fovYDeg, 1.0, 120.0);
-  // Perspective: far enough that the sphere fills the field of view; parallel: just outside it.
-  const double fit = radius / std::sin(cam.fovYDeg * kDegree / 2);
-  cam.eye = centre + toEye * (c.perspective ? fit / zoom : 2 * radius + 1);
-  cam.parallelHalfHeightMm = radius / zoom;
-  return cam;
-}
-
-std::array<ScreenDirection, 6> orientationMarker(const Camera3D& c) {
-  const Vec3 f = normalized(c.center - c.eye);
-  const Vec3 right = normalized(cross(f, c.up));
-  const Vec3 up = cross(right, f);
-  const char letters[6] = {'L', 'R', 'P', 'A', 'S', 'I'};
-  std::array<ScreenDirection, 6> r{};
-  for (int i = 0; i < 6; ++i) {
-    Vec3 d;
-    d[i / 2] = i % 2 ? -1 : 1;
-    r[static_cast<size_t>(i)] = {letters[i], dot(d, right), -dot(d, up)};
-  }
-  return r;
-}
-
-Camera3DView cameraPreset(const Camera3DView& c, char side) {
-  Camera3DView r = c;
-  switch (side) {
-    case 'A': r.azimuthDeg = 0, r.elevationDeg = 0; break;
-    case 'P': r.azimuthDeg = 180, r.elevationDeg = 0; break;
-    case 'L': r.azimuthDeg = 90, r.elevationDeg = 0; break;
-    case 'R': r.azimuthDeg = 270, r.elevationDeg = 0; break;
-    case 'S': r.azimuthDeg = 0, r.elevationDeg = 90; break;
-    case 'I': r.azimuthDeg = 0, r.elevationDeg = -90; break;
-    default: break;
-  }
-  return r;
-}
 
 std::vector<const Mesh*> VolumeRenderer::meshList() const {
   std::vector<const Mesh*> list;
@@ -206,7 +143,7 @@ Status VolumeRenderer::prepareFused(const Fused3D& f) {
 hd::RaycastParams VolumeRenderer::params(const TransferPreset& preset, const Camera3DView& camera, int width,
                                          int height, const Quality3D& q, const CropBox3D& crop) const {
   const Volume& v = *volume_;
-  hd::RaycastParams p = raycastParams(v.geometry, v.dims(), orbitCamera(v, camera), width, height);
+  hd::RaycastParams p = raycastParams(v.geometry, v.dims(), orbitCamera(v, camera, width, height), width, height);
   if (!crop.full()) {
     const auto box = cropVoxelBox(v, crop);
     p.boxLo = {std::max(p.boxLo.x, static_cast<float>(box[0].x)), std::max(p.boxLo.y, static_cast<float>(box[0].y)),
@@ -231,6 +168,26 @@ hd::RaycastParams VolumeRenderer::params(const TransferPreset& preset, const Cam
   return p;
 }
 
+Result<Frame3D> VolumeRenderer::contentFrame(std::shared_ptr<const Volume> v, int phase, const TransferPreset& preset,
+                                             const CropBox3D& crop) {
+  if (!v || phase < 0 || phase >= v->dims()[3]) return makeError("render.bad_request", "no volume or no such phase");
+  CVX_TRY(prepare(v, phase, preset));
+  std::array<Vec3, 2> faces = cropVoxelBox(*v, crop);
+  const PhaseBricks::Ref entry = preset.mip ? nullptr : (phaseBricks_ ? phaseBricks_ : bricks_->get(v, phase, table_));
+  const auto& d = v->dims();
+  if (const auto seen = entry ? visibleVoxels(*entry->ranges, table_, {d[0], d[1], d[2]}) : std::nullopt) {
+    std::array<Vec3, 2> shown = faces;
+    bool any = true;
+    for (int a = 0; a < 3; ++a) {
+      shown[0][a] = std::max(faces[0][a], static_cast<double>(seen->lo[static_cast<size_t>(a)]) - 0.5);
+      shown[1][a] = std::min(faces[1][a], static_cast<double>(seen->hi[static_cast<size_t>(a)]) + 0.5);
+      any = any && shown[0][a] < shown[1][a];
+    }
+    if (any) faces = shown;  // else nothing shows inside the crop box: the box itself
+  }
+  return frameOfBox(*v, faces);
+}
+
 Result<RaycastJob> VolumeRenderer::frameJob(const std::shared_ptr<const Volume>& v, int phase,
                                             const TransferPreset& preset, const Camera3DView& camera, int width,
                                             int height, const Quality3D& q, const CropBox3D& crop,
@@ -245,7 +202,7 @@ Result<RaycastJob> VolumeRenderer::frameJob(const std::shared_ptr<const Volume>&
   if (!meshes.empty()) {
     meshRgba_.resize(4 * n);
     meshDepth_.resize(n);
-    CVX_TRY(render::rasterizeMeshes(meshes, orbitCamera(*v, camera), width, height, meshRgba_.data(),
+    CVX_TRY(render::rasterizeMeshes(meshes, orbitCamera(*v, camera, width, height), width, height, meshRgba_.data(),
                                     meshDepth_.data()));
     p.depthIn = meshDepth_.data();
   }
@@ -330,7 +287,7 @@ std::optional<Vec3> VolumeRenderer::pick(std::shared_ptr<const Volume> v, int ph
   std::vector<float> stop;
   float surface = std::numeric_limits<float>::infinity();
   if (!meshes.empty()) {
-    surface = render::meshDepthAt(meshes, orbitCamera(*v, camera), width, height, x, y);
+    surface = render::meshDepthAt(meshes, orbitCamera(*v, camera, width, height), width, height, x, y);
     stop.assign(static_cast<size_t>(width) * static_cast<size_t>(height), surface);
     p.depthIn = stop.data();
   }

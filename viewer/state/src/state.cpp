@@ -254,7 +254,15 @@ void ViewerState::reset(int view) {
   }
   cursor_ = snapped(cursor_);
   placePlanes();
-  notify(kPlane | kCamera | kCursor, view);
+  uint32_t what = kPlane | kCamera | kCursor;
+  if (view < 0) {
+    Camera3DView home;
+    home.perspective = camera3d_.perspective;
+    home.fovYDeg = camera3d_.fovYDeg;
+    camera3d_ = home;
+    what |= kView3d;
+  }
+  notify(what, view);
 }
 
 int ViewerState::phaseCount() const {

@@ -3,7 +3,9 @@
 // value range every brick can interpolate, and per transfer function, how far each empty brick is
 // from one that may be visible.
 #pragma once
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include <cvx/core/hd/raycast.h>
@@ -55,6 +57,16 @@ std::vector<float> fusedRanges(const BrickRanges& first, const hd::Fusion& f, co
 // its range and tf2 over the second's (fusedRanges) or it has none. Empty when the sizes disagree.
 std::vector<uint8_t> brickSkipMap(const BrickRanges& r, const TransferTable& tf, const std::vector<float>& second,
                                   const TransferTable& tf2);
+
+// The voxels (indices, inclusive per axis) of the bricks whose range tf does not make transparent
+// (TransferTable::transparent): what a composite rendering with tf can draw, to within a brick and
+// its apron (the 3D view frames it: viewstate/camera_3d.h). dims: the volume's x, y, z voxels, which
+// clip the last bricks. nullopt when every brick is transparent or the ranges are empty.
+struct VoxelBox {
+  std::array<int64_t, 3> lo{}, hi{};
+};
+std::optional<VoxelBox> visibleVoxels(const BrickRanges& r, const TransferTable& tf,
+                                      const std::array<int64_t, 3>& dims);
 
 // A stamp no other map has had in this process (hd::BrickMap::stamp): take a new one whenever the
 // ranges or the skip entries behind a view change.

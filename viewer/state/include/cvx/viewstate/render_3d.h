@@ -18,30 +18,12 @@
 #include <cvx/core/raycast.h>
 #include <cvx/core/transfer.h>
 #include <cvx/core/transfer2d.h>
+#include <cvx/viewstate/camera_3d.h>
 #include <cvx/viewstate/phase_bricks.h>
 #include <cvx/viewstate/render_view.h>
 #include <cvx/viewstate/tf_presets.h>
 
 namespace cvx::view {
-
-// The patient-space camera of c (state.h) for volume v (its box's centre and bounding sphere).
-Camera3D orbitCamera(const Volume& v, const Camera3DView& c);
-
-// Where a patient-space point falls in an image of camera c (core/raycast.h).
-using cvx::projectToPixel;
-
-// The orientation marker: where each patient direction (L, R, P, A, S, I: +x, -x, +y, -y, +z, -z
-// in LPS) points on the image, as a unit of the image plane (dx right, dy down; a direction along
-// the view has length 0).
-struct ScreenDirection {
-  char letter;
-  double dx, dy;
-};
-std::array<ScreenDirection, 6> orientationMarker(const Camera3D& c);
-
-// The camera presets: the view from the patient's Anterior, Posterior, Left, Right, Superior or
-// Inferior side ('A', 'P', 'L', 'R', 'S', 'I'), keeping zoom and projection; other letters: c.
-Camera3DView cameraPreset(const Camera3DView& c, char side);
 
 struct Quality3D {
   double stepMm = 0;  // 0: half the smallest voxel spacing
@@ -86,6 +68,12 @@ class VolumeRenderer {
   std::optional<Vec3> pick(std::shared_ptr<const Volume> v, int phase, const TransferPreset& preset,
                            const Camera3DView& camera, int width, int height, int x, int y,
                            const CropBox3D& crop = {});
+  // What the preset shows of phase `phase` of v inside the crop box, framed (camera_3d.h): the bricks
+  // its table leaves visible (cvx::visibleVoxels; the phase's map is got, built here if no other
+  // renderer has), or the whole box for an MIP preset (every voxel shows) or when nothing is
+  // visible. The preset's tf.* errors; render.bad_request for a bad phase.
+  Result<Frame3D> contentFrame(std::shared_ptr<const Volume> v, int phase, const TransferPreset& preset,
+                               const CropBox3D& crop = {});
   // Opaque surfaces drawn with the volume (segments in 3D: seg_surfaces.h), kept until set again:
   // the rays stop at them and the volume is composited over them (render/mesh_raster.h); picking
   // finds them too.

@@ -93,14 +93,25 @@ struct SegmentationLayer {
   uint64_t revision = 0;
 };
 
-// The 3D view's camera, orbiting the reference volume's centre. Azimuth 0, elevation 0 looks from
-// the front (anterior) with superior up, so the patient's right is on the image's left; azimuth 90
-// looks from the patient's left, 180 from behind; elevation 90 looks down from above (superior).
-// zoom 1 fits the volume's bounding sphere to the image height; 2 shows half as much.
+// What the 3D camera frames at zoom 1 (camera_3d.h): a cylinder about the patient's long axis (LPS
+// z) through `centre`, radiusMm about that axis and halfHeightMm along it, which holds what the
+// preset shows of volume `volume` (Volume::serial; 0: nothing fitted yet, the view fits it).
+struct Frame3D {
+  uint64_t volume = 0;
+  Vec3 centre;
+  double radiusMm = 0, halfHeightMm = 0;
+};
+// The 3D view's camera, orbiting the framed content's centre shifted by panMm. Azimuth 0, elevation
+// 0 looks from the front (anterior) with superior up, so the patient's right is on the image's left;
+// azimuth 90 looks from the patient's left, 180 from behind; elevation 90 looks down from above
+// (superior). zoom 1 fits the frame to the image (camera_3d.h's rule, at any azimuth); 2 shows half
+// as much.
 struct Camera3DView {
   double azimuthDeg = 0, elevationDeg = 0, zoom = 1;
   bool perspective = true;
   double fovYDeg = 30;
+  Frame3D frame;     // a frame of another volume (or none) frames that volume's box
+  Vec3 panMm{0, 0, 0};  // the orbit's centre from frame's (LPS mm)
 };
 // The 3D view's crop box, in the reference volume's voxel-index space as fractions of its extent:
 // per voxel axis, 0 is the outer face of the first voxel (index -0.5) and 1 that of the last (n - 0.5).
@@ -184,7 +195,9 @@ class ViewerState {
   bool zoomLinked() const { return linkZoom_; }
   void setZoomLinked(bool on) { linkZoom_ = on; }
   void setSlab(int view, double slabMm, SlabMode mode);
-  // Back to the standard orientation, zoom 1, no pan (one view, or all with -1).
+  // Back to the standard orientation, zoom 1, no pan (one view, or all with -1). All (-1) also
+  // brings the 3D camera back to the front, zoom 1, no pan, its projection kept, its frame fitted
+  // again (to the preset's content now: Frame3D).
   void reset(int view = -1);
 
   // 4D: the phase every view shows.
