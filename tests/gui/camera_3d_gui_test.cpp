@@ -2,7 +2,8 @@
 // The 3D view's camera through the real main window under Xvfb (viewstate/camera_3d.h): the CT
 // opens framed to what its bone preset shows (tighter than its 500 mm box), a middle drag pans the
 // picture with the mouse (the crosshair follows it by the same pixels), a Shift+left drag pans too,
-// a right drag zooms, and Reset brings the camera back to the front and frames the content again.
+// a right drag zooms, Reset brings the camera back to the front and frames the content again, and
+// the 3D menu turns the camera to a side, switches the projection and fits the content again.
 #include <gtest/gtest.h>
 
 #include <QAction>
@@ -89,4 +90,26 @@ TEST(Camera3dGui, TheCtIsFramedToItsBoneAndPansZoomsAndResets) {
   EXPECT_EQ(w.state().camera3d().frame.volume, ct.serial());
   EXPECT_NEAR(w.state().camera3d().frame.radiusMm, fitted.radiusMm, 1e-9);
   EXPECT_NEAR(cvx::norm(w.state().camera3d().frame.centre - fitted.centre), 0, 1e-9);
+
+  // The 3D menu: the view from the patient's left, parallel projection, and a fit that keeps the side.
+  auto* left = w.findChild<QAction*>("viewFrom3dL");
+  auto* perspective = w.findChild<QAction*>("perspective3d");
+  auto* fit = w.findChild<QAction*>("fit3d");
+  ASSERT_TRUE(left && perspective && fit);
+  left->trigger();
+  EXPECT_EQ(w.state().camera3d().azimuthDeg, 90);
+  EXPECT_TRUE(perspective->isChecked());
+  perspective->trigger();
+  EXPECT_FALSE(w.state().camera3d().perspective);
+  view::Camera3DView zoomed = w.state().camera3d();
+  zoomed.zoom = 3;
+  zoomed.panMm = {0, 0, 40};
+  w.state().setCamera3d(zoomed);
+  fit->trigger();
+  EXPECT_EQ(w.state().camera3d().azimuthDeg, 90);
+  EXPECT_EQ(w.state().camera3d().zoom, 1);
+  EXPECT_EQ(cvx::norm(w.state().camera3d().panMm), 0);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  EXPECT_EQ(w.state().camera3d().frame.volume, ct.serial());
+  test::saveTour(v3d, "ct_3d_left_parallel");
 }

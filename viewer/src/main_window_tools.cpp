@@ -20,6 +20,7 @@
 #include <QToolBar>
 #include <QToolButton>
 
+#include <cvx/viewstate/camera_3d.h>
 #include <cvx/viewstate/measure_export.h>
 
 #include "main_window.h"
@@ -154,7 +155,7 @@ void MainWindow::add3dActions(QToolBar* bar) {
   auto* button = new QToolButton(bar);
   button->setObjectName("menu3d");
   button->setText(tr("3D"));
-  button->setToolTip(tr("The 3D view: crop box, fusion"));
+  button->setToolTip(tr("The 3D view: crop box, camera, fusion"));
   button->setPopupMode(QToolButton::InstantPopup);
   auto* menu = new QMenu(button);
   button->setMenu(menu);
@@ -172,6 +173,39 @@ void MainWindow::add3dActions(QToolBar* bar) {
   resetCrop->setObjectName("resetCrop3d");
   resetCrop->setToolTip(tr("Show the whole volume in the 3D view"));
   connect(resetCrop, &QAction::triggered, this, [this] { state_.resetCrop3d(); });
+  menu->addSeparator();
+  // The camera (camera_3d.h): the views from each side (the keys A, P, L, R, S, I in the 3D view),
+  // the projection, and a fit to what the preset shows now (zoom 1, no pan, the angles kept).
+  QMenu* sides = menu->addMenu(tr("View from"));
+  sides->setObjectName("viewFrom3d");
+  const std::pair<char, const char*> named[] = {{'A', "Anterior"}, {'P', "Posterior"}, {'L', "Left"},
+                                                {'R', "Right"},    {'S', "Superior"},  {'I', "Inferior"}};
+  for (const auto& [side, name] : named) {
+    QAction* a = sides->addAction(tr(name) + QString("\t%1").arg(QChar(side)));
+    a->setObjectName(QString("viewFrom3d") + QChar(side));
+    connect(a, &QAction::triggered, this,
+            [this, side] { state_.setCamera3d(view::cameraPreset(state_.camera3d(), side)); });
+  }
+  QAction* perspective = menu->addAction(tr("Perspective"));
+  perspective->setObjectName("perspective3d");
+  perspective->setCheckable(true);
+  perspective->setChecked(state_.camera3d().perspective);
+  perspective->setToolTip(tr("Perspective projection (off: parallel, lengths the same at every depth)"));
+  connect(perspective, &QAction::toggled, this, [this](bool on) {
+    view::Camera3DView c = state_.camera3d();
+    c.perspective = on;
+    state_.setCamera3d(c);
+  });
+  QAction* fit = menu->addAction(tr("Fit to content"));
+  fit->setObjectName("fit3d");
+  fit->setToolTip(tr("Frame what the transfer function shows now: zoom 1, no pan, the same side"));
+  connect(fit, &QAction::triggered, this, [this] {
+    view::Camera3DView c = state_.camera3d();
+    c.zoom = 1;
+    c.panMm = {};
+    c.frame = {};  // the 3D view frames it again
+    state_.setCamera3d(c);
+  });
   menu->addSeparator();
   // PET/CT in one 3D picture (ViewerState::fusedLayer3d): on by default, key F in the 3D view.
   QAction* fuse = menu->addAction(tr("Fuse 3D"));
@@ -197,8 +231,12 @@ void MainWindow::add3dActions(QToolBar* bar) {
     addPreset(QString::fromStdString(n), QString::fromStdString(n));
   // Both follow the state (key F, a session, a test).
   // A preset the menu lacks (one just saved from the editor for the fused layer) is added to it.
-  fusionFollow_ = state_.subscribe([this, fuse, group, addPreset](const view::ChangeEvent& e) {
+  fusionFollow_ = state_.subscribe([this, fuse, perspective, group, addPreset](const view::ChangeEvent& e) {
     if (!(e.what & view::kView3d)) return;
+    if (perspective->isChecked() != state_.camera3d().perspective) {
+      const QSignalBlocker quiet(perspective);
+      perspective->setChecked(state_.camera3d().perspective);
+    }
     if (fuse->isChecked() != state_.fusion3d()) {
       const QSignalBlocker quiet(fuse);
       fuse->setChecked(state_.fusion3d());
