@@ -14,6 +14,8 @@
 #include <cvx/viewstate/render_3d.h>
 #include <cvx/viewstate/state.h>
 
+#include "viewstate_test_util.h"
+
 using namespace cvx;
 using namespace cvx::view;
 
@@ -60,12 +62,7 @@ double reach(const Camera3D& cam, const std::vector<Vec3>& points, int w, int h)
   return r;
 }
 
-TransferPreset opaqueWhite() {
-  TransferPreset t;
-  t.name = "test-opaque";
-  t.points = {{0, 1, 1, 1, 0}, {300, 1, 1, 1, 0}, {600, 1, 1, 1, 1}};
-  return t;
-}
+using cvx::test::opaqueWhite;
 
 }  // namespace
 

@@ -10,6 +10,8 @@
 #include <cvx/viewstate/crop_3d.h>
 #include <cvx/viewstate/render_3d.h>
 
+#include "viewstate_test_util.h"
+
 using namespace cvx;
 using namespace cvx::view;
 
@@ -35,12 +37,7 @@ std::shared_ptr<Volume> ball(Vec3 centre, double radius) {
   return phantom([=](Vec3 w) { return norm(w - centre) <= radius ? 1000 : 0; });
 }
 
-TransferPreset opaqueWhite() {
-  TransferPreset t;
-  t.name = "test-opaque";
-  t.points = {{0, 1, 1, 1, 0}, {300, 1, 1, 1, 0}, {600, 1, 1, 1, 1}};
-  return t;
-}
+using cvx::test::opaqueWhite;
 
 Camera3DView camera(double azimuth, double elevation, bool perspective) {
   Camera3DView c;

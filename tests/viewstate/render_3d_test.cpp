@@ -9,6 +9,8 @@
 
 #include <cvx/viewstate/render_3d.h>
 
+#include "viewstate_test_util.h"
+
 using namespace cvx;
 using namespace cvx::view;
 
@@ -28,12 +30,7 @@ std::shared_ptr<Volume> marker(Vec3 offset) {
   return v;
 }
 
-TransferPreset opaqueWhite() {
-  TransferPreset t;
-  t.name = "test-opaque";
-  t.points = {{0, 1, 1, 1, 0}, {300, 1, 1, 1, 0}, {600, 1, 1, 1, 1}};
-  return t;
-}
+using cvx::test::opaqueWhite;
 
 // Centroid (x, y) of the drawn pixels, in units of the image size from its centre (-0.5..0.5).
 std::array<double, 2> centroid(const RgbaImage& im) {

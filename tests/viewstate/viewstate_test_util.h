@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cvx/core/geometry.h>
+#include <cvx/viewstate/tf_presets.h>
 
 namespace cvx::test {
 
@@ -11,6 +12,14 @@ inline void expectVec(Vec3 a, Vec3 b, double tol = 1e-9) {
   EXPECT_NEAR(a.x, b.x, tol);
   EXPECT_NEAR(a.y, b.y, tol);
   EXPECT_NEAR(a.z, b.z, tol);
+}
+
+// A preset that draws white, transparent up to 300 and fully opaque (per mm) from 600.
+inline view::TransferPreset opaqueWhite() {
+  view::TransferPreset t;
+  t.name = "test-opaque";
+  t.points = {{0, 1, 1, 1, 0}, {300, 1, 1, 1, 0}, {600, 1, 1, 1, 1}};
+  return t;
 }
 
 }  // namespace cvx::test
