@@ -3,7 +3,8 @@
 // opens framed to what its bone preset shows (tighter than its 500 mm box), a middle drag pans the
 // picture with the mouse (the crosshair follows it by the same pixels), a Shift+left drag pans too,
 // a right drag zooms, Reset brings the camera back to the front and frames the content again, and
-// the 3D menu turns the camera to a side, switches the projection and fits the content again.
+// the 3D menu turns the camera to a side, switches the projection and fits the content again; a
+// double click on bone makes the picked point the one the camera turns about.
 #include <gtest/gtest.h>
 
 #include <QAction>
@@ -112,4 +113,19 @@ TEST(Camera3dGui, TheCtIsFramedToItsBoneAndPansZoomsAndResets) {
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
   EXPECT_EQ(w.state().camera3d().frame.volume, ct.serial());
   test::saveTour(v3d, "ct_3d_left_parallel");
+
+  // A double click on bone: the cursor goes there and the camera turns about it (the image's centre).
+  const QImage shown = cvx::viewer::grabShown(v3d);
+  QPoint bone(-1, -1);
+  for (int x = vw / 2 - 60; x >= 0 && bone.x() < 0; --x) {
+    const QRgb p = shown.pixel(x, vh / 2);
+    if (qRed(p) > 150 && qRed(p) >= qGreen(p) && qGreen(p) >= qBlue(p)) bone = QPoint(x, vh / 2);
+  }
+  ASSERT_GE(bone.x(), 0) << "no bone left of the middle";
+  QTest::mouseDClick(v3d, Qt::LeftButton, Qt::NoModifier, bone);
+  EXPECT_TRUE(v3d->pickText().startsWith("picked")) << v3d->pickText().toStdString();
+  const QPointF centred = cursorAt();  // the cursor snaps to the voxel grid: within a pixel
+  EXPECT_NEAR(centred.x(), vw / 2.0, 1.0);
+  EXPECT_NEAR(centred.y(), vh / 2.0, 1.0);
+  EXPECT_EQ(w.state().camera3d().azimuthDeg, 90);
 }

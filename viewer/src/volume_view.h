@@ -8,8 +8,10 @@
 // orientation marker shows the patient's axes. The camera frames what the preset shows of a new
 // series (and again after Reset: camera_3d.h), fitted by the worker before its first picture. A click
 // (press and release within a few pixels) picks the first visible point under the mouse and moves
-// the session cursor there (render_3d.h, VolumeRenderer::pick). The key C shows or hides the crop
-// box (state.h, CropBox3D: its edges and face handles); a drag on a handle moves that face. With a
+// the session cursor there (render_3d.h, VolumeRenderer::pick); a double click also makes it the
+// point the camera turns about (a pan that brings it to the image's centre). The key C shows or
+// hides the crop box (state.h, CropBox3D: its edges and face handles); a drag on a handle moves that
+// face. With a
 // PET/CT, the PET is drawn in the same pass (ViewerState::fusedLayer3d); the key F turns it off/on. With
 // the Scissors tool, a left drag draws a lasso that cuts the active segment through the volume
 // (SegEditing::scissors: erase inside; with Shift, keep inside) instead of rotating.
@@ -75,6 +77,7 @@ class VolumeView : public QWidget {
   void mousePressEvent(QMouseEvent* event) override;
   void mouseMoveEvent(QMouseEvent* event) override;
   void mouseReleaseEvent(QMouseEvent* event) override;
+  void mouseDoubleClickEvent(QMouseEvent* event) override;  // the picked point: the orbit's centre
   void keyPressEvent(QKeyEvent* event) override;  // A, P, L, R, S, I: the camera presets
 
  private:
@@ -97,7 +100,7 @@ class VolumeView : public QWidget {
   void drawCursor(class QPainter& p);
   void drawMarker(class QPainter& p);
   void drawCrop(class QPainter& p);
-  void pickAt(QPoint at);
+  std::optional<Vec3> pickAt(QPoint at);  // the point picked (also the cursor's now), if any
   void cutWithLasso(QPointF end, bool keepInside);  // the Scissors tool's lasso, released at end
   void rebuildSurfaces();  // starts a build of the changed segments' surfaces
   void pollSurfaces();     // collects a finished build and redraws
