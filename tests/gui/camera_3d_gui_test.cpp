@@ -74,6 +74,7 @@ TEST(Camera3dGui, TheCtIsFramedToItsBoneAndPansZoomsAndResets) {
   // A right drag up by 70 px zooms in 2x (1.01 a pixel).
   drag(v3d, Qt::RightButton, Qt::NoModifier, mid, QPoint(0, -70));
   EXPECT_NEAR(w.state().camera3d().zoom, std::pow(1.01, 70), 1e-9);
+  EXPECT_TRUE(v3d->headerText().contains("zoom 2.01")) << v3d->headerText().toStdString();
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
 
   // Reset: the front, zoom 1, no pan, the content framed again (the same frame).
@@ -102,6 +103,7 @@ TEST(Camera3dGui, TheCtIsFramedToItsBoneAndPansZoomsAndResets) {
   EXPECT_TRUE(perspective->isChecked());
   perspective->trigger();
   EXPECT_FALSE(w.state().camera3d().perspective);
+  EXPECT_TRUE(v3d->headerText().contains("az 90  el 0  parallel")) << v3d->headerText().toStdString();
   view::Camera3DView zoomed = w.state().camera3d();
   zoomed.zoom = 3;
   zoomed.panMm = {0, 0, 40};

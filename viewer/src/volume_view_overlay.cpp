@@ -61,11 +61,15 @@ QString VolumeView::headerText() const {
   if (state_.layers().empty()) return {};
   const bool fused = state_.fusedLayer3d() >= 0 && fusedPreset_ && coarse_.fusedNote().empty() && !preset_.mip;
   const view::Camera3DView& c = state_.camera3d();
-  QString text = QString("3D  %1%2\naz %3  el %4%5")
+  // Zoom and a parallel projection only when they are not the defaults.
+  const QString zoom = std::abs(c.zoom - 1) > 0.005 ? QString("  zoom %1").arg(c.zoom, 0, 'f', 2) : QString();
+  QString text = QString("3D  %1%2\naz %3  el %4%5%6%7")
                      .arg(QString::fromStdString(preset_.title.empty() ? presetName_ : preset_.title))
                      .arg(fused ? " + " + QString::fromStdString(fusedPreset_->title) : QString())
                      .arg(c.azimuthDeg, 0, 'f', 0)
                      .arg(c.elevationDeg, 0, 'f', 0)
+                     .arg(zoom)
+                     .arg(c.perspective ? "" : "  parallel")
                      .arg(shownFine_ ? "" : "  (preview)");
   // A 4D series: the phase drawn (cine, a recording for a tumour board), as the MPR views say it.
   if (const std::string phase = view::phaseLine(state_); !phase.empty()) text += "\n" + QString::fromStdString(phase);
