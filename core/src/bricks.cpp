@@ -154,16 +154,16 @@ std::vector<uint8_t> brickSkipMap(const BrickRanges& r, const TransferTable& tf)
   return detail::skipMapOf(empty, r.bx, r.by, r.bz);
 }
 
-std::optional<VoxelBox> visibleVoxels(const BrickRanges& r, const TransferTable& tf,
+std::optional<VoxelBox> visibleVoxels(const BrickRanges& r, const std::vector<uint8_t>& skip,
                                       const std::array<int64_t, 3>& dims) {
   const int64_t n = int64_t{r.bx} * r.by * r.bz;
-  if (n <= 0 || r.minMax.size() != static_cast<size_t>(n) * 2) return std::nullopt;
+  if (n <= 0 || skip.size() != static_cast<size_t>(n) * hd::kSkipOctants) return std::nullopt;
   std::array<int64_t, 3> lo{r.bx, r.by, r.bz}, hi{-1, -1, -1};
   int64_t i = 0;
   for (int64_t z = 0; z < r.bz; ++z)
     for (int64_t y = 0; y < r.by; ++y)
       for (int64_t x = 0; x < r.bx; ++x, ++i) {
-        if (tf.transparent(r.minMax[2 * i], r.minMax[2 * i + 1])) continue;
+        if (skip[static_cast<size_t>(i)] != 0) continue;
         const std::array<int64_t, 3> b{x, y, z};
         for (size_t a = 0; a < 3; ++a) lo[a] = std::min(lo[a], b[a]), hi[a] = std::max(hi[a], b[a]);
       }

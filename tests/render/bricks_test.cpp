@@ -174,9 +174,9 @@ TEST(SamplerGradient, EqualsCentralDifferencesOfSamplesInside) {
 
 }  // namespace
 
-// The voxels a table can show (cvx::visibleVoxels, what the 3D view frames): the box of the bricks
-// whose span (the brick and its one-voxel apron) holds a voxel above 300 HU, found here voxel by
-// voxel, for several brick shapes; none for a table that shows nothing.
+// The voxels a table can show (cvx::visibleVoxels of its skip map, what the 3D view frames): the box
+// of the bricks whose span (the brick and its one-voxel apron) holds a voxel above 300 HU, found here
+// voxel by voxel, for several brick shapes; none for a table that shows nothing.
 TEST(VisibleVoxels, TheBoxOfTheBricksWhoseSpanHoldsAVisibleVoxel) {
   cvx::Geometry g;
   const Vec3 a{20, 14, 9}, b{41, 30, 17};
@@ -210,7 +210,7 @@ TEST(VisibleVoxels, TheBoxOfTheBricksWhoseSpanHoldsAVisibleVoxel) {
           }
         }
     ASSERT_GE(hi[0], 0);
-    const auto box = cvx::visibleVoxels(r, *table, {d[0], d[1], d[2]});
+    const auto box = cvx::visibleVoxels(r, cvx::brickSkipMap(r, *table), {d[0], d[1], d[2]});
     ASSERT_TRUE(box.has_value());
     bool smaller = false;  // the blobs lie inside: less than the whole volume
     for (size_t k = 0; k < 3; ++k) {
@@ -221,6 +221,7 @@ TEST(VisibleVoxels, TheBoxOfTheBricksWhoseSpanHoldsAVisibleVoxel) {
     EXPECT_TRUE(smaller);
   }
   auto none = cvx::buildTransferTable({{-5000, 0, 0, 0, 0}, {5000, 0, 0, 0, 0}}, 1.0);
-  EXPECT_FALSE(cvx::visibleVoxels(cvx::brickRanges(*v, 0, 4), *none, {d[0], d[1], d[2]}).has_value());
-  EXPECT_FALSE(cvx::visibleVoxels(cvx::BrickRanges{}, *table, {d[0], d[1], d[2]}).has_value());
+  const cvx::BrickRanges r = cvx::brickRanges(*v, 0, 4);
+  EXPECT_FALSE(cvx::visibleVoxels(r, cvx::brickSkipMap(r, *none), {d[0], d[1], d[2]}).has_value());
+  EXPECT_FALSE(cvx::visibleVoxels(r, {}, {d[0], d[1], d[2]}).has_value());  // no map of r's size
 }

@@ -236,3 +236,27 @@ TEST(Camera3d, TheRendererFramesWhatThePresetShows) {
   EXPECT_LE(hb->centre.x, (-7 + 10.5 + 10) / 2 + 1e-9);
   EXPECT_FALSE(r.contentFrame(v, 1, opaqueWhite()).ok());  // no phase 1
 }
+
+// A fused layer (PET on CT) is framed too: a ball in the first volume and a hot spot in a second one
+// on a coarser grid, 40 mm apart, frame both, centred between them (to within a brick of each).
+TEST(Camera3d, AFusedLayerIsFramedWithTheVolume) {
+  const Vec3 ball{10, 30, -10}, hot{10, 30, 30};
+  auto v = volume({64, 64, 64}, {1, 1, 1}, 0, ball, 6);
+  auto second = volume({32, 32, 32}, {2, 2, 2}, 0, hot, 6);
+  second->geometry.originMm = v->geometry.originMm;  // the same space, coarser
+  int16_t* p = second->as<int16_t>();
+  for (int64_t k = 0; k < 32; ++k)
+    for (int64_t j = 0; j < 32; ++j)
+      for (int64_t i = 0; i < 32; ++i) *p++ = norm(second->geometry.worldAt(i, j, k) - hot) <= 6 ? 1000 : 0;
+  VolumeRenderer r;
+  auto alone = r.contentFrame(v, 0, opaqueWhite());
+  ASSERT_TRUE(alone.ok());
+  EXPECT_LE(alone->halfHeightMm, 6 + 5.5);
+  r.setFused(Fused3D{second, 0, opaqueWhite()});
+  auto both = r.contentFrame(v, 0, opaqueWhite());
+  ASSERT_TRUE(both.ok()) << both.error().str();
+  EXPECT_NEAR(both->centre.z, (ball.z + hot.z) / 2, 3);
+  EXPECT_GE(both->halfHeightMm, 20 + 6);
+  EXPECT_LE(both->halfHeightMm, 20 + 6 + 5.5);
+  EXPECT_NEAR(both->centre.x, alone->centre.x, 3);
+}

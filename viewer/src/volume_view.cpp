@@ -36,10 +36,16 @@ QImage toQImage(const view::RgbaImage& im) {
 
 bool isCode(const Status& st, const char* code) { return !st.ok() && st.error().code == code; }
 
+bool loaded(const Volume& v) { return v.slicesReady() >= v.dims()[2] * v.dims()[3]; }
+
 // The camera waits for its frame (camera_3d.h): the series is all in and none was fitted to it yet
-// (a new series, or Reset). The worker fits it before its first full-resolution picture.
-bool awaitsFit(const view::Camera3DView& c, const Volume& v) {
-  return c.frame.volume != v.serial() && v.slicesReady() >= v.dims()[2] * v.dims()[3];
+// (a new series, or Reset), or a layer fused in 3D (PET on CT) is all in and the frame was fitted
+// without it (it came later). Turning fusion off keeps the frame. The worker fits it before its
+// first full-resolution picture.
+bool awaitsFit(const view::Camera3DView& c, const Volume& v, const std::optional<view::Fused3D>& fused) {
+  if (!loaded(v)) return false;
+  if (c.frame.volume != v.serial()) return true;
+  return fused && fused->volume && loaded(*fused->volume) && c.frame.fused != fused->volume->serial();
 }
 
 }  // namespace
@@ -167,7 +173,8 @@ void VolumeView::drawPreview(bool gl) {
   // Out of date: a coarse picture now, the fine one once the camera rests.
   const view::Camera3DView cam = state_.camera3d();
   const auto& volume = state_.layers().front().volume;
-  if (awaitsFit(cam, *volume)) {  // no preview of a camera about to move: the worker's picture first
+  std::optional<view::Fused3D> layer = fused();
+  if (awaitsFit(cam, *volume, layer)) {  // no preview of a camera about to move: the worker's picture first
     refine_->start(0);
     return;
   }
@@ -175,7 +182,7 @@ void VolumeView::drawPreview(bool gl) {
   const Vec3 s = volume->geometry.spacingMm;
   q.stepMm = std::min({s.x, s.y, s.z});
   coarse_.setMeshes(surfaces_.meshes(state_));
-  coarse_.setFused(fused());
+  coarse_.setFused(std::move(layer));
   const int w = std::max(1, width() / kCoarse), h = std::max(1, height() / kCoarse);
   Status st = makeError("render.no_device_frame", "host memory");
   if (DeviceTexture* device = gl && coarse_.onDevice() ? textures_.devicePreview(w, h) : nullptr) {
@@ -220,12 +227,13 @@ void VolumeView::startFine() {
   }
   if (worker_.joinable()) worker_.join();
   fine_.setMeshes(surfaces_.meshes(state_));  // the worker is not running
-  fine_.setFused(fused());
+  const std::optional<view::Fused3D> layer = fused();
+  fine_.setFused(layer);
   if (fineVoxelsChanged_) fine_.voxelsChanged();
   fineVoxelsChanged_ = false;
   const uint64_t generation = generation_;
   const auto& volume = state_.layers().front().volume;
-  const bool fit = awaitsFit(state_.camera3d(), *volume);
+  const bool fit = awaitsFit(state_.camera3d(), *volume, layer);
   worker_ = std::thread([this, generation, fit, volume, phase = state_.phase(), preset = preset_,
                          cam = state_.camera3d(), crop = state_.crop3d(), w = width(), h = height()]() mutable {
     std::optional<view::Frame3D> frame;
@@ -240,7 +248,8 @@ void VolumeView::startFine() {
         [self, image = std::move(image), generation = uint64_t{generation}, frame]() mutable {
           if (!self) return;
           self->busy_ = false;
-          if (frame && self->state_.camera3d().frame.volume != frame->volume) {
+          const view::Frame3D& had = self->state_.camera3d().frame;
+          if (frame && (had.volume != frame->volume || had.fused != frame->fused)) {
             // The state takes the frame; a picture of its camera until now is one of the new camera.
             const bool current = generation == self->generation_;
             view::Camera3DView c = self->state_.camera3d();

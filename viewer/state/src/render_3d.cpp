@@ -174,8 +174,18 @@ Result<Frame3D> VolumeRenderer::contentFrame(std::shared_ptr<const Volume> v, in
   CVX_TRY(prepare(v, phase, preset));
   std::array<Vec3, 2> faces = cropVoxelBox(*v, crop);
   const PhaseBricks::Ref entry = preset.mip ? nullptr : (phaseBricks_ ? phaseBricks_ : bricks_->get(v, phase, table_));
+  const std::vector<uint8_t>* skip = entry ? &entry->skip : nullptr;
+  // A fused layer shows where it is visible too: the pair's map (a layer that cannot be fused adds
+  // nothing, as it draws nothing).
+  PhaseBricks::PairRef pair;
+  if (entry && fused_ && fused_->volume && !fused_->preset.mip && fused_->phase >= 0 &&
+      fused_->phase < fused_->volume->dims()[3] && prepareFused(*fused_).ok()) {
+    const hd::Fusion f = fusionParams(v->geometry, fused_->volume->geometry, fused_->volume->dims(), fusedTable_.view());
+    pair = bricks_->pair(entry, table_, fused_->volume, fused_->phase, f, fusedTable_, true);
+    if (pair) skip = &pair->skip;
+  }
   const auto& d = v->dims();
-  if (const auto seen = entry ? visibleVoxels(*entry->ranges, table_, {d[0], d[1], d[2]}) : std::nullopt) {
+  if (const auto seen = skip ? visibleVoxels(*entry->ranges, *skip, {d[0], d[1], d[2]}) : std::nullopt) {
     std::array<Vec3, 2> shown = faces;
     bool any = true;
     for (int a = 0; a < 3; ++a) {
@@ -185,7 +195,9 @@ Result<Frame3D> VolumeRenderer::contentFrame(std::shared_ptr<const Volume> v, in
     }
     if (any) faces = shown;  // else nothing shows inside the crop box: the box itself
   }
-  return frameOfBox(*v, faces);
+  Frame3D frame = frameOfBox(*v, faces);
+  frame.fused = fused_ && fused_->volume ? fused_->volume->serial() : 0;  // framed with it, drawn or not
+  return frame;
 }
 
 Result<RaycastJob> VolumeRenderer::frameJob(const std::shared_ptr<const Volume>& v, int phase,

@@ -58,14 +58,15 @@ std::vector<float> fusedRanges(const BrickRanges& first, const hd::Fusion& f, co
 std::vector<uint8_t> brickSkipMap(const BrickRanges& r, const TransferTable& tf, const std::vector<float>& second,
                                   const TransferTable& tf2);
 
-// The voxels (indices, inclusive per axis) of the bricks whose range tf does not make transparent
-// (TransferTable::transparent): what a composite rendering with tf can draw, to within a brick and
-// its apron (the 3D view frames it: viewstate/camera_3d.h). dims: the volume's x, y, z voxels, which
-// clip the last bricks. nullopt when every brick is transparent or the ranges are empty.
+// The voxels (indices, inclusive per axis) of the bricks a skip map of r (brickSkipMap, one volume
+// or a fused pair) marks visible, entry 0 in its first octant plane: what a composite rendering with
+// its table(s) can draw, to within a brick and its apron (the 3D view frames it:
+// viewstate/camera_3d.h). dims: the volume's x, y, z voxels, which clip the last bricks. nullopt when
+// no brick is visible or the sizes disagree.
 struct VoxelBox {
   std::array<int64_t, 3> lo{}, hi{};
 };
-std::optional<VoxelBox> visibleVoxels(const BrickRanges& r, const TransferTable& tf,
+std::optional<VoxelBox> visibleVoxels(const BrickRanges& r, const std::vector<uint8_t>& skip,
                                       const std::array<int64_t, 3>& dims);
 
 // A stamp no other map has had in this process (hd::BrickMap::stamp): take a new one whenever the

@@ -69,9 +69,10 @@ class VolumeRenderer {
                            const Camera3DView& camera, int width, int height, int x, int y,
                            const CropBox3D& crop = {});
   // What the preset shows of phase `phase` of v inside the crop box, framed (camera_3d.h): the bricks
-  // its table leaves visible (cvx::visibleVoxels; the phase's map is got, built here if no other
-  // renderer has), or the whole box for an MIP preset (every voxel shows) or when nothing is
-  // visible. The preset's tf.* errors; render.bad_request for a bad phase.
+  // its table leaves visible, or the fused layer's (setFused) shows in (cvx::visibleVoxels of the
+  // phase's map or the pair's, got, built here if no other renderer has), or the whole box for an
+  // MIP preset (every voxel shows) or when nothing is visible. The preset's tf.* errors;
+  // render.bad_request for a bad phase.
   Result<Frame3D> contentFrame(std::shared_ptr<const Volume> v, int phase, const TransferPreset& preset,
                                const CropBox3D& crop = {});
   // Opaque surfaces drawn with the volume (segments in 3D: seg_surfaces.h), kept until set again:

@@ -98,6 +98,7 @@ struct SegmentationLayer {
 // preset shows of volume `volume` (Volume::serial; 0: nothing fitted yet, the view fits it).
 struct Frame3D {
   uint64_t volume = 0;
+  uint64_t fused = 0;  // the layer fused in 3D when it was fitted (Volume::serial; 0: none)
   Vec3 centre;
   double radiusMm = 0, halfHeightMm = 0;
 };
