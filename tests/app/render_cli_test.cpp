@@ -225,7 +225,7 @@ TEST_F(Render, ThreeDViewMipFromTheFrontMirrorsTheViewFromBehind) {
   ASSERT_EQ(front.img.width, 96);
   ASSERT_EQ(front.img.height, 80);
   EXPECT_TRUE(front.img.grey);
-  EXPECT_EQ(front.img.at(0, 0), 0);  // the corner is outside the volume's bounding sphere
+  EXPECT_EQ(front.img.at(0, 0), 0);  // the corner is outside the framed box (camera_3d.h: a 5 % margin)
   EXPECT_GT(front.img.at(48, 40), 20);
   const Out back = render(ct + " --view 3d --preset mip --projection parallel --azimuth 180 --size 96x80");
   ASSERT_EQ(back.rc, 0) << back.msg;
