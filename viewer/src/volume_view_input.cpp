@@ -45,7 +45,8 @@ std::optional<Vec3> VolumeView::pickAt(QPoint at) {
 }
 
 void VolumeView::mouseDoubleClickEvent(QMouseEvent* e) {
-  if (e->button() != Qt::LeftButton || state_.layers().empty() || lasso_.active()) {
+  const bool scissors = tools_.tool == Tool::Scissors && tools_.editing;  // the left button draws lassos
+  if (e->button() != Qt::LeftButton || state_.layers().empty() || lasso_.active() || scissors) {
     QWidget::mouseDoubleClickEvent(e);
     return;
   }
