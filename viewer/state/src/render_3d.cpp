@@ -130,6 +130,8 @@ void VolumeRenderer::prefetchMaps() {
 }
 
 Status VolumeRenderer::prepareFused(const Fused3D& f) {
+  if (f.phase < 0 || f.phase >= f.volume->dims()[3])
+    return makeError("render.bad_request", "the fused layer has no phase " + std::to_string(f.phase));
   if (f.volume == fusedVolume_ && samePoints(f.preset, fusedPreset_) && !fusedTable_.empty()) return {};
   fusedVolume_.reset();
   auto resolved = editablePreset(f.preset, *f.volume);  // in its own units
@@ -178,8 +180,7 @@ Result<Frame3D> VolumeRenderer::contentFrame(std::shared_ptr<const Volume> v, in
   // A fused layer shows where it is visible too: the pair's map (a layer that cannot be fused adds
   // nothing, as it draws nothing).
   PhaseBricks::PairRef pair;
-  if (entry && fused_ && fused_->volume && !fused_->preset.mip && fused_->phase >= 0 &&
-      fused_->phase < fused_->volume->dims()[3] && prepareFused(*fused_).ok()) {
+  if (entry && fused_ && fused_->volume && !fused_->preset.mip && prepareFused(*fused_).ok()) {
     const hd::Fusion f = fusionParams(v->geometry, fused_->volume->geometry, fused_->volume->dims(), fusedTable_.view());
     pair = bricks_->pair(entry, table_, fused_->volume, fused_->phase, f, fusedTable_, true);
     if (pair) skip = &pair->skip;
@@ -223,9 +224,7 @@ Result<RaycastJob> VolumeRenderer::frameJob(const std::shared_ptr<const Volume>&
   fusedNote_.clear();
   if (fused_ && fused_->volume && !preset.mip && !fused_->preset.mip) {
     const Fused3D& f = *fused_;
-    Status st = f.phase < 0 || f.phase >= f.volume->dims()[3]
-                    ? Status(makeError("render.bad_request", "the fused layer has no phase " + std::to_string(f.phase)))
-                    : prepareFused(f);
+    Status st = prepareFused(f);
     hd::RaycastParams fp = p;
     if (st.ok()) {
       fp.fusion = fusionParams(v->geometry, f.volume->geometry, f.volume->dims(), fusedTable_.view());

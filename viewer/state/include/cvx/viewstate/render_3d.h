@@ -132,7 +132,7 @@ class VolumeRenderer {
  private:
   Status prepare(const std::shared_ptr<const Volume>& v, int phase, const TransferPreset& preset);
   // The fused layer's table for its preset (kept while the layer and preset stay the same).
-  Status prepareFused(const Fused3D& f);
+  Status prepareFused(const Fused3D& f);  // render.bad_request for a phase it does not have
   std::vector<const Mesh*> meshList() const;  // the non-empty meshes
   hd::RaycastParams params(const TransferPreset& preset, const Camera3DView& camera, int width, int height,
                            const Quality3D& q, const CropBox3D& crop) const;
