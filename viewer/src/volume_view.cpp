@@ -82,6 +82,8 @@ VolumeView::VolumeView(view::ViewerState& state, ViewTools& tools, QWidget* pare
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
     if (e.what & view::kSegmentation) surfacesDue_->start(kSurfacesDelayMs);
     if (e.what & (view::kView3d | view::kLayers | view::kPhase)) changed();
+    // A clip plane that follows an MPR view moves with the cursor and the views' planes.
+    else if ((e.what & (view::kCursor | view::kPlane)) && state_.clipFollowsViews()) changed();
     else if (e.what & view::kCursor) redraw();  // the crosshair moves over the same picture
   });
 }
@@ -183,6 +185,7 @@ void VolumeView::drawPreview(bool gl) {
   q.stepMm = std::min({s.x, s.y, s.z});
   coarse_.setMeshes(surfaces_.meshes(state_));
   coarse_.setFused(std::move(layer));
+  coarse_.setClipPlanes(state_.cutPlanes3d());
   const int w = std::max(1, width() / kCoarse), h = std::max(1, height() / kCoarse);
   Status st = makeError("render.no_device_frame", "host memory");
   if (DeviceTexture* device = gl && coarse_.onDevice() ? textures_.devicePreview(w, h) : nullptr) {
@@ -229,6 +232,7 @@ void VolumeView::startFine() {
   fine_.setMeshes(surfaces_.meshes(state_));  // the worker is not running
   const std::optional<view::Fused3D> layer = fused();
   fine_.setFused(layer);
+  fine_.setClipPlanes(state_.cutPlanes3d());
   if (fineVoxelsChanged_) fine_.voxelsChanged();
   fineVoxelsChanged_ = false;
   const uint64_t generation = generation_;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <optional>
 
+#include <cvx/viewstate/clip_3d.h>
 #include <cvx/viewstate/crop_3d.h>
 #include <cvx/viewstate/overlay.h>
 #include <cvx/viewstate/render_3d.h>
@@ -73,6 +74,8 @@ QString VolumeView::headerText() const {
                      .arg(shownFine_ ? "" : "  (preview)");
   // A 4D series: the phase drawn (cine, a recording for a tumour board), as the MPR views say it.
   if (const std::string phase = view::phaseLine(state_); !phase.empty()) text += "\n" + QString::fromStdString(phase);
+  // The cuts (what is missing is cut away, not transparent).
+  if (const std::string clip = view::clipLine(state_); !clip.empty()) text += "\n" + QString::fromStdString(clip);
   return text;
 }
 

@@ -51,6 +51,17 @@ bool samePoints(const TransferPreset& a, const TransferPreset& b) {
   return true;
 }
 
+// The half-space dot(n, p - point) >= 0 (LPS) in g's voxel index i: p = origin + sum_a dir_a s_a i_a,
+// so n_a = s_a dot(n, dir_a) and c = dot(n, origin - point).
+hd::ClipPlane voxelPlane(const Geometry& g, const ClipPlane3D& c) {
+  const Vec3 n = normalized(c.normal) * (c.flip ? -1.0 : 1.0), s = g.spacingMm;
+  hd::ClipPlane pl;
+  pl.n = {static_cast<float>(s.x * dot(n, g.direction[0])), static_cast<float>(s.y * dot(n, g.direction[1])),
+          static_cast<float>(s.z * dot(n, g.direction[2]))};
+  pl.c = static_cast<float>(dot(n, g.originMm - c.point));
+  return pl;
+}
+
 }  // namespace
 
 std::vector<const Mesh*> VolumeRenderer::meshList() const {
@@ -153,6 +164,8 @@ hd::RaycastParams VolumeRenderer::params(const TransferPreset& preset, const Cam
     p.boxHi = {std::min(p.boxHi.x, static_cast<float>(box[1].x)), std::min(p.boxHi.y, static_cast<float>(box[1].y)),
                std::min(p.boxHi.z, static_cast<float>(box[1].z))};
   }
+  for (const ClipPlane3D& c : clip_)
+    if (p.planeCount < 6) p.planes[p.planeCount++] = voxelPlane(v.geometry, c);
   const Vec3 s = v.geometry.spacingMm;
   p.stepMm = static_cast<float>(q.stepMm > 0 ? q.stepMm : 0.5 * std::min({s.x, s.y, s.z}));
   p.mode = preset.mip ? hd::RenderMode::Mip : hd::RenderMode::Composite;

@@ -29,6 +29,7 @@ ViewerState::ViewerState(std::vector<Orientation> views) {
 }
 
 void ViewerState::setViews(std::vector<Orientation> orientations, std::vector<std::vector<int>> layers) {
+  clip3d_ = cutPlanes3d();  // the planes that followed the old views stay where they were
   views_.clear();
   home_.clear();
   for (size_t i = 0; i < orientations.size(); ++i) {
@@ -41,7 +42,7 @@ void ViewerState::setViews(std::vector<Orientation> orientations, std::vector<st
   }
   ownCursor_.assign(views_.size(), cursor_);
   placePlanes();
-  notify(kLayers | kPlane | kCamera | kCursor | kLinks);
+  notify(kLayers | kPlane | kCamera | kCursor | kLinks | kView3d);
 }
 
 ViewerState::Subscription ViewerState::subscribe(Listener listener) {

@@ -70,6 +70,47 @@ void ViewerState::setCrop3d(const CropBox3D& c) {
   notify(kView3d);
 }
 
+namespace {
+bool finite(Vec3 v) { return std::isfinite(v.x) && std::isfinite(v.y) && std::isfinite(v.z); }
+}  // namespace
+
+Status ViewerState::setClipPlanes3d(std::vector<ClipPlane3D> planes) {
+  if (static_cast<int>(planes.size()) > kMaxClipPlanes3d)
+    return makeError("viewer.bad_clip", "at most " + std::to_string(kMaxClipPlanes3d) + " clip planes, not " +
+                                          std::to_string(planes.size()));
+  for (const ClipPlane3D& c : planes) {
+    if (c.view >= viewCount() || c.view < -1)
+      return makeError("viewer.bad_clip", "a clip plane follows view " + std::to_string(c.view) + ", which does not exist");
+    if (c.view < 0 && (!finite(c.point) || !finite(c.normal) || !(norm(c.normal) > 1e-9)))
+      return makeError("viewer.bad_clip", "a clip plane needs a finite point and a non-zero normal");
+  }
+  clip3d_ = std::move(planes);
+  notify(kView3d);
+  return {};
+}
+
+std::vector<ClipPlane3D> ViewerState::cutPlanes3d() const {
+  std::vector<ClipPlane3D> out;
+  for (const ClipPlane3D& c : clip3d_) {
+    ClipPlane3D k;
+    if (c.view >= 0 && c.view < viewCount()) {
+      const Plane& pl = views_[static_cast<size_t>(c.view)].plane;
+      k.point = pl.center;
+      k.normal = normalized(pl.normal());
+    } else {
+      k.point = c.point;
+      k.normal = normalized(c.normal);
+    }
+    if (c.flip) k.normal = k.normal * -1.0;
+    out.push_back(k);
+  }
+  return out;
+}
+
+bool ViewerState::clipFollowsViews() const {
+  return std::any_of(clip3d_.begin(), clip3d_.end(), [](const ClipPlane3D& c) { return c.view >= 0; });
+}
+
 Status ViewerState::setEditedPreset3d(TransferPreset preset) {
   CVX_TRY(checkTransferPoints(preset.points));
   edited3d_ = std::move(preset);

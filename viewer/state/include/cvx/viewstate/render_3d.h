@@ -79,6 +79,12 @@ class VolumeRenderer {
   // the rays stop at them and the volume is composited over them (render/mesh_raster.h); picking
   // finds them too.
   void setMeshes(std::vector<std::shared_ptr<const Mesh>> meshes) { meshes_ = std::move(meshes); }
+  // Clip planes (state.h, ClipPlane3D: where they are now, ViewerState::cutPlanes3d; view is not
+  // read, flip is) for the next draws and picks, kept until set again; the first 6 count. They cut
+  // the rays (hd::ClipPlane, in the volume's voxel index) and so a fused layer with them; meshes are
+  // not cut, and contentFrame does not see them (a plane that follows a scrolling MPR view does not
+  // move the camera).
+  void setClipPlanes(std::vector<ClipPlane3D> planes) { clip_ = std::move(planes); }
   // The layer fused into the next draws (kept until set again; nullopt: none). When it cannot be
   // drawn (its preset's tf.* error, a phase out of range, a voxel type the ray caster does not
   // read), the volume is drawn alone and fusedNote() says why (empty when the fused layer is drawn
@@ -159,6 +165,7 @@ class VolumeRenderer {
   bool skipped_ = false;
   std::vector<float> rgba_, depth_;
   std::vector<std::shared_ptr<const Mesh>> meshes_;
+  std::vector<ClipPlane3D> clip_;
   std::optional<Fused3D> fused_;
   std::string fusedNote_;
   std::shared_ptr<const Volume> fusedVolume_;  // the one fusedTable_ was built for, with fusedPreset_

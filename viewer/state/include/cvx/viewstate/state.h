@@ -123,6 +123,18 @@ struct CropBox3D {
   bool shown = false;
   bool full() const { return lo == std::array<double, 3>{0, 0, 0} && hi == std::array<double, 3>{1, 1, 1}; }
 };
+// A clip plane of the 3D view: the view draws only what lies on the side its normal points to
+// (dot(normal, p - point) >= 0), in the volume and a fused layer alike (segment surfaces are not
+// cut). A plane that follows an MPR view (view >= 0) is that view's plane through its cursor, with
+// the view's normal (into its screen), reversed when flip: by default the 3D view keeps what the MPR
+// view looks into, so the cut face is the MPR's image seen from the same side, and the plane moves
+// as the view scrolls or its crosshair turns. A free plane (view -1) stays at point, normal (LPS mm;
+// flip reverses it too).
+struct ClipPlane3D {
+  int view = -1;
+  Vec3 point{0, 0, 0}, normal{0, 0, 1};
+  bool flip = false;
+};
 struct ChangeEvent {
   uint32_t what = 0;
   int view = -1;   // the view concerned, -1 for all
@@ -249,6 +261,18 @@ class ViewerState {
     setCrop3d(c);
   }
 
+  // The 3D view's clip planes (kView3d), at most kMaxClipPlanes3d; viewer.bad_clip (and no change) for
+  // more, a free plane's normal that is zero or not finite, a point not finite, or a view that does
+  // not exist. A new layout (setViews) turns the planes that follow views into free planes where
+  // they were, so that the cut stays.
+  static constexpr int kMaxClipPlanes3d = 6;
+  const std::vector<ClipPlane3D>& clipPlanes3d() const { return clip3d_; }
+  Status setClipPlanes3d(std::vector<ClipPlane3D> planes);
+  // The planes where they are now (view -1, unit normals, flip applied): what the 3D view cuts with.
+  std::vector<ClipPlane3D> cutPlanes3d() const;
+  // Some plane follows an MPR view: the 3D picture changes with the cursor and the views' planes.
+  bool clipFollowsViews() const;
+
   // Segmentations over the layers (kSegmentation). addSegmentation: on image layer `layer`, whose
   // grid it must share (dims; the geometry within 1e-3 mm), else seg.bad_geometry; shown, each
   // segment filled at opacity 0.5. Removing an image layer removes its segmentations. The active
@@ -311,6 +335,7 @@ class ViewerState {
   std::optional<TransferPreset> edited3d_;  // the editor's edit, if any
   std::optional<TransferPreset> editedFused3d_;  // its edit of the fused layer's preset, if any
   CropBox3D crop3d_;
+  std::vector<ClipPlane3D> clip3d_;
   Convention convention_ = Convention::Radiological;
   bool snap_ = true;
   bool linkZoom_ = true;

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: MIT
+// The 3D view's clip planes (state.h ClipPlane3D, clip_3d.h, VolumeRenderer::setClipPlanes), against
+// geometry worked out here: a ball on a turned, anisotropic grid is cut where a plane given in
+// patient space says (the kept side drawn, the other black, the cut face where the rays start), a
+// slab of two planes keeps a band, picking stops at the cut; a plane that follows an MPR view moves
+// with its scroll and its crosshair's turn, keeps the side its normal points to and survives a new
+// layout where it was.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <memory>
+
+#include <cvx/viewstate/camera_3d.h>
+#include <cvx/viewstate/clip_3d.h>
+#include <cvx/viewstate/render_3d.h>
+
+#include "viewstate_test_util.h"
+
+using namespace cvx;
+using namespace cvx::view;
+using cvx::test::expectVec;
+using cvx::test::opaqueWhite;
+
+namespace {
+
+constexpr int kN = 41;
+constexpr double kRadius = 16;  // the ball's, about the patient-space origin
+// Half the largest voxel (the interpolated edge of a binary volume) and a step.
+constexpr double kTolMm = 0.5 * 1.3 + 0.5;
+
+// A grid turned 30 degrees about z and 20 about x (its axes no longer patient axes), 0.9 x 1.1 x 1.3
+// mm, centred on the origin; voxels within kRadius of the origin hold 1000.
+std::shared_ptr<Volume> turnedBall() {
+  const Vec3 s{0.9, 1.1, 1.3};
+  const double a = 30 * M_PI / 180, b = 20 * M_PI / 180;
+  const Vec3 d0 = normalized(rotateAbout(rotateAbout({1, 0, 0}, {0, 0, 1}, a), {1, 0, 0}, b));
+  const Vec3 d1 = normalized(rotateAbout(rotateAbout({0, 1, 0}, {0, 0, 1}, a), {1, 0, 0}, b));
+  const Vec3 d2 = normalized(rotateAbout(rotateAbout({0, 0, 1}, {0, 0, 1}, a), {1, 0, 0}, b));
+  auto v = Volume::create(PixelType::Int16, {kN, kN, kN, 1}).value();
+  v->geometry.spacingMm = s;
+  v->geometry.direction = {d0, d1, d2};
+  v->geometry.originMm = (d0 * s.x + d1 * s.y + d2 * s.z) * -20.0;
+  v->info.frameOfReferenceUid = "1.2.3";
+  v->info.modality = "CT";
+  int16_t* p = v->as<int16_t>();
+  for (int k = 0; k < kN; ++k)
+    for (int j = 0; j < kN; ++j)
+      for (int i = 0; i < kN; ++i) *p++ = norm(v->geometry.worldAt(i, j, k)) <= kRadius ? 1000 : 0;
+  return v;
+}
+
+Camera3DView front(bool perspective) {
+  Camera3DView c;
+  c.perspective = perspective;
+  return c;
+}
+
+ClipPlane3D plane(Vec3 point, Vec3 normal, bool flip = false) {
+  ClipPlane3D c;
+  c.point = point;
+  c.normal = normal;
+  c.flip = flip;
+  return c;
+}
+
+// Draws v from the front in parallel projection (the image's right is +x, its up +z; every ray
+// along +y) with the planes, and checks each pixel: where `keep` (of the pixel centre's x and z, on
+// the plane through the orbit's centre) is above tol and the pixel lies within the ball's disc by
+// tol, it is drawn; where keep is below -tol or the pixel lies outside the disc, it is black.
+// Returns how many pixels were checked as drawn (the caller checks it is many).
+int checkCut(const std::shared_ptr<Volume>& v, const std::vector<ClipPlane3D>& planes,
+             const std::function<double(double, double)>& keep, bool skipEmpty = true) {
+  const int n = 101;
+  VolumeRenderer r;
+  r.setClipPlanes(planes);
+  Quality3D q;
+  q.skipEmpty = skipEmpty;
+  auto im = r.draw(v, 0, opaqueWhite(), front(false), n, n, q);
+  EXPECT_TRUE(im.ok());
+  if (!im.ok()) return 0;
+  const Camera3D cam = orbitCamera(*v, front(false), n, n);
+  const double mmPerPixel = 2 * cam.parallelHalfHeightMm / n;
+  // The camera model's own placement of one point (its tests are elsewhere): the origin projects to
+  // where the pixel grid below puts it.
+  const auto o = projectToPixel(cam, {0, 0, 0}, n, n);
+  EXPECT_TRUE(o.has_value());
+  int drawnKept = 0, wrong = 0;
+  for (int y = 0; y < n; ++y)
+    for (int x = 0; x < n; ++x) {
+      const double wx = cam.center.x + (x + 0.5 - n / 2.0) * mmPerPixel;
+      const double wz = cam.center.z - (y + 0.5 - n / 2.0) * mmPerPixel;
+      if (o) {
+        EXPECT_NEAR((*o)[0], n / 2.0 - cam.center.x / mmPerPixel, 1e-6);
+        EXPECT_NEAR((*o)[1], n / 2.0 + cam.center.z / mmPerPixel, 1e-6);
+      }
+      const double r2 = std::hypot(wx, wz), k = keep(wx, wz);
+      const bool drawn = ((*im)->pixels[static_cast<size_t>(y) * n + x] & 0xFF) > 64;
+      if (r2 < kRadius - kTolMm && k > kTolMm) {
+        wrong += !drawn;
+        drawnKept += drawn;
+      } else if (r2 > kRadius + kTolMm || k < -kTolMm) {
+        wrong += drawn;
+      }
+    }
+  EXPECT_EQ(wrong, 0);
+  return drawnKept;
+}
+
+}  // namespace
+
+// A plane x >= 3 (the patient's left of it) on the turned grid: the image's right of x = 3 is drawn,
+// its left black; flipped, the other way about. Unclipped, both halves are drawn.
+TEST(Clip3d, APlaneInPatientSpaceCutsATurnedGridWhereItLies) {
+  auto v = turnedBall();
+  EXPECT_GT(checkCut(v, {plane({3, 0, 0}, {1, 0, 0})}, [](double x, double) { return x - 3; }), 300);
+  EXPECT_GT(checkCut(v, {plane({3, 0, 0}, {1, 0, 0}, true)}, [](double x, double) { return 3 - x; }), 300);
+  EXPECT_GT(checkCut(v, {plane({3, 0, 0}, {2, 0, 0})}, [](double x, double) { return x - 3; }), 300);  // any length
+  EXPECT_GT(checkCut(v, {}, [](double, double) { return 1e9; }), 1000);
+}
+
+// An oblique plane through (0, 0, 2) with normal (1, 0, 1) keeps x + z >= 2 (its line at 45 degrees
+// on the image, signed distance (x + z - 2) / sqrt 2); with and without empty-space skipping.
+TEST(Clip3d, AnObliquePlaneCutsAlongItsLine) {
+  auto v = turnedBall();
+  const auto keep = [](double x, double z) { return (x + z - 2) / std::sqrt(2.0); };
+  for (bool skip : {true, false})
+    EXPECT_GT(checkCut(v, {plane({0, 0, 2}, {1, 0, 1})}, keep, skip), 300) << skip;
+}
+
+// Two planes facing each other (z >= -5 and z <= 5) keep a slab 10 mm thick: a band of rows.
+TEST(Clip3d, TwoPlanesKeepASlab) {
+  auto v = turnedBall();
+  const auto keep = [](double, double z) { return 5 - std::abs(z); };
+  EXPECT_GT(checkCut(v, {plane({0, 0, -5}, {0, 0, 1}), plane({0, 0, 5}, {0, 0, -1})}, keep), 300);
+}
+
+// The cut face is where the rays start: from the front, a plane y >= 4 (keeping the posterior part)
+// puts the central pixel's pick on the plane (y = 4) instead of the ball's front (y = -16); flipped,
+// the front is kept and the pick is the ball's surface again. A pixel over the cut-away half of a
+// plane x >= 3 picks nothing, one over the kept half the ball. Both projections.
+TEST(Clip3d, PickingStopsAtTheCutFace) {
+  auto v = turnedBall();
+  for (bool perspective : {false, true}) {
+    VolumeRenderer r;
+    const auto at = [&](int x, int y) { return r.pick(v, 0, opaqueWhite(), front(perspective), 101, 101, x, y); };
+    const auto bare = at(50, 50);
+    ASSERT_TRUE(bare.has_value());
+    EXPECT_NEAR(bare->y, -kRadius, kTolMm);
+    r.setClipPlanes({plane({0, 4, 0}, {0, 1, 0})});
+    const auto cut = at(50, 50);
+    ASSERT_TRUE(cut.has_value()) << perspective;
+    EXPECT_NEAR(cut->y, 4, kTolMm) << perspective;
+    r.setClipPlanes({plane({0, 4, 0}, {0, 1, 0}, true)});
+    const auto kept = at(50, 50);
+    ASSERT_TRUE(kept.has_value());
+    EXPECT_NEAR(kept->y, -kRadius, kTolMm);
+    r.setClipPlanes({plane({3, 0, 0}, {1, 0, 0})});
+    EXPECT_FALSE(at(40, 50).has_value()) << perspective;  // the image's left: x about -8 mm
+    EXPECT_TRUE(at(60, 50).has_value()) << perspective;
+  }
+}
+
+namespace {
+
+std::shared_ptr<Volume> grid() {
+  auto v = Volume::create(PixelType::Int16, {10, 12, 14, 1}).value();
+  v->geometry.spacingMm = {0.5, 0.8, 2.0};
+  v->info.frameOfReferenceUid = "1.2.3";
+  v->info.modality = "CT";
+  return v;
+}
+
+ClipPlane3D following(int view, bool flip = false) {
+  ClipPlane3D c;
+  c.view = view;
+  c.flip = flip;
+  return c;
+}
+
+}  // namespace
+
+// A plane following a view is that view's plane through the cursor with its normal (axial: L x P = S;
+// coronal: L x I = P; sagittal: P x I = R, plane.h), reversed when flipped; scrolling the axial view
+// by 3 slices of 2 mm moves it 6 mm up; turning the axial crosshair by 30 degrees turns the coronal
+// view's normal (and its plane) about S.
+TEST(Clip3d, APlaneFollowingAViewMovesWithIt) {
+  ViewerState s;  // axial, coronal, sagittal
+  s.addLayer(grid());
+  ASSERT_TRUE(s.setClipPlanes3d({following(0), following(1), following(2, true)}).ok());
+  EXPECT_TRUE(s.clipFollowsViews());
+  auto cut = s.cutPlanes3d();
+  ASSERT_EQ(cut.size(), 3u);
+  for (const ClipPlane3D& c : cut) {
+    expectVec(c.point, s.cursor());
+    EXPECT_EQ(c.view, -1);
+    EXPECT_FALSE(c.flip);
+  }
+  expectVec(cut[0].normal, {0, 0, 1});
+  expectVec(cut[1].normal, {0, 1, 0});
+  expectVec(cut[2].normal, {1, 0, 0});  // R (-x) flipped
+  EXPECT_EQ(clipLine(s), "clip: axial S, coronal P, sagittal L");
+  EXPECT_EQ(viewClipSide(s, 0, false), "S");
+  EXPECT_EQ(viewClipSide(s, 0, true), "I");
+  const Vec3 c0 = s.cursor();
+  s.scroll(0, 3);
+  expectVec(s.cutPlanes3d()[0].point, c0 + Vec3{0, 0, 6});
+  const double a = 30 * M_PI / 180;
+  s.rotateCrosshair(0, a);
+  expectVec(s.cutPlanes3d()[1].normal, {-std::sin(a), std::cos(a), 0}, 1e-12);
+  EXPECT_EQ(clipLine(s), "clip: axial S, oblique PR, oblique LP");
+}
+
+// A new layout keeps the cut where it was (as free planes); toggling a view's side adds, swaps and
+// removes; the cut through the cursor facing the camera keeps what lies beyond (from the front: P).
+TEST(Clip3d, ANewLayoutKeepsTheCutAndTheMenusHelpersToggle) {
+  ViewerState s;
+  s.addLayer(grid());
+  s.scroll(1, 2);  // coronal: 1.6 mm posterior
+  ASSERT_TRUE(s.setClipPlanes3d({following(1)}).ok());
+  const ClipPlane3D before = s.cutPlanes3d()[0];
+  int notified = 0;
+  auto sub = s.subscribe([&](const ChangeEvent& e) { notified += (e.what & kView3d) != 0; });
+  s.setViews({Orientation::Axial});
+  EXPECT_EQ(notified, 1);
+  ASSERT_EQ(s.clipPlanes3d().size(), 1u);
+  EXPECT_EQ(s.clipPlanes3d()[0].view, -1);
+  EXPECT_FALSE(s.clipFollowsViews());
+  expectVec(s.cutPlanes3d()[0].point, before.point);
+  expectVec(s.cutPlanes3d()[0].normal, before.normal);
+  EXPECT_EQ(clipLine(s), "clip: free P");
+
+  auto planes = toggleViewClip({}, 0, false);
+  ASSERT_EQ(planes.size(), 1u);
+  EXPECT_EQ(planes[0].view, 0);
+  planes = toggleViewClip(planes, 0, true);  // the other side instead
+  ASSERT_EQ(planes.size(), 1u);
+  EXPECT_TRUE(planes[0].flip);
+  EXPECT_TRUE(toggleViewClip(planes, 0, true).empty());
+  EXPECT_FALSE(flippedClips(planes)[0].flip);
+
+  const ClipPlane3D here = clipFacingCamera(s);  // the 3D camera from the front: eye at -y
+  expectVec(here.point, s.cursor());
+  expectVec(here.normal, {0, 1, 0}, 1e-12);
+  EXPECT_EQ(clipSide(s, here), "P");
+  s.setCamera3d(cameraPreset(s.camera3d(), 'L'));
+  expectVec(clipFacingCamera(s).normal, {-1, 0, 0}, 1e-12);
+}
+
+// viewer.bad_clip, and nothing changed, for more than 6 planes, a zero or non-finite normal, a point
+// not finite, a view the layout does not have.
+TEST(Clip3d, BadPlanesAreRefusedWithACode) {
+  ViewerState s;
+  s.addLayer(grid());
+  ASSERT_TRUE(s.setClipPlanes3d({following(0)}).ok());
+  const auto refused = [&](std::vector<ClipPlane3D> planes) {
+    const Status st = s.setClipPlanes3d(std::move(planes));
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().code, "viewer.bad_clip") << st.error().str();
+    EXPECT_EQ(s.clipPlanes3d().size(), 1u);
+  };
+  refused(std::vector<ClipPlane3D>(7, plane({0, 0, 0}, {0, 0, 1})));
+  refused({plane({0, 0, 0}, {0, 0, 0})});
+  refused({plane({0, 0, 0}, {NAN, 0, 1})});
+  refused({plane({INFINITY, 0, 0}, {0, 0, 1})});
+  refused({following(3)});
+  refused({following(-2)});
+  EXPECT_TRUE(s.setClipPlanes3d(std::vector<ClipPlane3D>(6, plane({0, 0, 0}, {0, 0, 1}))).ok());
+  EXPECT_TRUE(s.setClipPlanes3d({}).ok());
+  EXPECT_EQ(clipLine(s), "");
+}

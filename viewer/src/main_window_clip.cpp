@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+// The 3D menu's "Clip" submenu (state.h, ClipPlane3D; clip_3d.h): cut the 3D view at an MPR view's
+// plane, keeping either side (the plane then follows that view as it scrolls or turns), at the
+// cursor square to the line of sight, reverse every cut, remove them. Built each time it opens, for
+// the layout's views of the moment.
+#include <QAction>
+#include <QMenu>
+#include <QStatusBar>
+
+#include <cvx/viewstate/clip_3d.h>
+
+#include "main_window.h"
+
+namespace cvx::viewer {
+
+namespace {
+QString orientationName(view::Orientation o) {
+  QString s = QString::fromLatin1(view::toString(o));
+  s[0] = s[0].toUpper();
+  return s;
+}
+}  // namespace
+
+void MainWindow::addClipMenu(QMenu* menu) {
+  QMenu* clip = menu->addMenu(tr("Clip"));
+  clip->setObjectName("clip3d");
+  clip->setToolTipsVisible(true);
+  auto apply = [this](std::vector<view::ClipPlane3D> planes) {
+    if (const Status s = state_.setClipPlanes3d(std::move(planes)); !s.ok())
+      statusBar()->showMessage(QString::fromStdString(s.error().str()), 10000);
+  };
+  connect(clip, &QMenu::aboutToShow, this, [this, clip, apply] {
+    clip->clear();
+    const bool loaded = !state_.layers().empty();
+    for (int v = 0; v < state_.viewCount(); ++v) {
+      for (const bool flip : {false, true}) {
+        const QString side = QString::fromStdString(view::viewClipSide(state_, v, flip));
+        QAction* a = clip->addAction(tr("%1 view %2: keep %3").arg(orientationName(state_.view(v).orientation)).arg(v + 1).arg(side));
+        a->setObjectName(QString("clip3dView%1%2").arg(v).arg(flip ? "Flip" : ""));
+        a->setToolTip(tr("Cut the 3D view at this view's plane, keeping the %1 side; the cut follows the view").arg(side));
+        a->setCheckable(true);
+        a->setEnabled(loaded);
+        for (const view::ClipPlane3D& c : state_.clipPlanes3d())
+          if (c.view == v && c.flip == flip) a->setChecked(true);
+        connect(a, &QAction::triggered, this,
+                [this, apply, v, flip] { apply(view::toggleViewClip(state_.clipPlanes3d(), v, flip)); });
+      }
+    }
+    clip->addSeparator();
+    QAction* here = clip->addAction(tr("Cut at the cursor, facing me"));
+    here->setObjectName("clip3dHere");
+    here->setToolTip(tr("A plane through the cursor, square to the 3D view's line of sight, keeping what lies beyond it"));
+    here->setEnabled(loaded);
+    connect(here, &QAction::triggered, this, [this, apply] {
+      auto planes = state_.clipPlanes3d();
+      planes.push_back(view::clipFacingCamera(state_));
+      apply(std::move(planes));
+    });
+    const bool any = !state_.clipPlanes3d().empty();
+    QAction* flip = clip->addAction(tr("Keep the other side"));
+    flip->setObjectName("clip3dFlip");
+    flip->setEnabled(any);
+    connect(flip, &QAction::triggered, this, [this, apply] { apply(view::flippedClips(state_.clipPlanes3d())); });
+    QAction* none = clip->addAction(tr("Remove clip planes"));
+    none->setObjectName("clip3dNone");
+    none->setEnabled(any);
+    connect(none, &QAction::triggered, this, [apply] { apply({}); });
+  });
+}
+
+}  // namespace cvx::viewer

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+// The 3D view's clip planes (state.h, ClipPlane3D) for the menus and the view's text: the side a
+// plane keeps in patient letters, the planes that follow MPR views toggled, the cut through the
+// cursor facing the camera. Qt-free; the GUI's "Clip" menu and the 3D view's corner use these.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <cvx/viewstate/state.h>
+
+namespace cvx::view {
+
+// The patient side a plane keeps, as the letters a viewer writes (directionLabel of the normal where
+// the plane is now: "S" for the half above an axial cut).
+std::string clipSide(const ViewerState& s, const ClipPlane3D& c);
+// The side the plane following view `view` keeps when flipped or not (its normal's letters).
+std::string viewClipSide(const ViewerState& s, int view, bool flip);
+// The 3D view's line about its cuts: "clip: axial S, free A" (the followed view's orientation, or
+// "free", and the side kept); empty without planes.
+std::string clipLine(const ViewerState& s);
+// planes with the plane that follows `view` and keeps side `flip` removed when it is there, else
+// put in place of any other plane following that view.
+std::vector<ClipPlane3D> toggleViewClip(std::vector<ClipPlane3D> planes, int view, bool flip);
+// A free plane through the cursor, square to the 3D camera's line of sight, keeping what lies beyond
+// the cursor (the half away from the eye). The reference layer must be there.
+ClipPlane3D clipFacingCamera(const ViewerState& s);
+// Every plane keeping its other side.
+std::vector<ClipPlane3D> flippedClips(std::vector<ClipPlane3D> planes);
+
+}  // namespace cvx::view
