@@ -29,7 +29,9 @@ constexpr const char* kUsage =
     "                      --size WxH --out FILE.png\n"
     "       cinevox render PATH [--series ID] --view 3d --preset NAME [--azimuth DEG] [--elevation DEG]\n"
     "                      [--projection perspective|parallel] [--zoom Z] [--fuse SERIES [--fuse-preset NAME]]\n"
-    "                      [--phase N] --size WxH --out FILE.png\n"
+    "                      [--clip X,Y,Z,NX,NY,NZ]... [--phase N] --size WxH --out FILE.png\n"
+    "  --clip: keep what lies on the side of the plane through point (X, Y, Z) that its normal\n"
+    "  (NX, NY, NZ) points to (patient LPS mm, as the viewer's clip planes); up to 6.\n"
     "  --phase: the phase of a 4D series, 0 .. phases - 1 (the viewer's phase N + 1); 0 by default.\n"
     "  --fuse: a second series drawn in the same pass (PET on CT): a series ID or UID in PATH, or a\n"
     "  folder or file of its own; it must share PATH's series' frame of reference. Its preset defaults\n"
@@ -47,6 +49,7 @@ struct Request {
   std::string preset, projection;
   double azimuth = 0, elevation = 0, zoom = 1;
   std::string fuse, fusePreset;  // the fused series (an ID in PATH, or a path) and its preset
+  std::vector<view::ClipPlane3D> clips;
 };
 
 bool parseDouble(const std::string& s, double& v) {
@@ -71,6 +74,21 @@ bool splitPair(const std::string& s, char sep, std::string& a, std::string& b) {
   return true;
 }
 
+// "X,Y,Z,NX,NY,NZ" into a free clip plane (a finite point, a non-zero normal).
+bool parseClip(const std::string& s, view::ClipPlane3D& c) {
+  double v[6];
+  size_t from = 0;
+  for (int i = 0; i < 6; ++i) {
+    const size_t comma = s.find(',', from);
+    if ((i < 5) == (comma == std::string::npos)) return false;
+    if (!parseDouble(s.substr(from, i < 5 ? comma - from : std::string::npos), v[i])) return false;
+    from = comma + 1;
+  }
+  c.point = {v[0], v[1], v[2]};
+  c.normal = {v[3], v[4], v[5]};
+  return norm(c.normal) > 0;
+}
+
 // Parses the arguments strictly; the error text on failure.
 std::optional<std::string> parse(const std::vector<std::string>& args, Request& r) {
   constexpr int kValued = 17;
@@ -82,6 +100,16 @@ std::optional<std::string> parse(const std::vector<std::string>& args, Request& 
     const std::string& a = args[i];
     if (a == "--neurological") {
       r.neurological = true;
+      continue;
+    }
+    if (a == "--clip") {
+      view::ClipPlane3D c;
+      if (i + 1 >= args.size() || !parseClip(args[i + 1], c))
+        return "--clip needs X,Y,Z,NX,NY,NZ: a point and a non-zero normal (LPS mm)";
+      if (r.clips.size() == static_cast<size_t>(view::ViewerState::kMaxClipPlanes3d))
+        return "--clip: at most " + std::to_string(view::ViewerState::kMaxClipPlanes3d) + " planes";
+      r.clips.push_back(c);
+      ++i;
       continue;
     }
     if (a.rfind("--", 0) != 0) {
@@ -152,9 +180,10 @@ std::optional<std::string> parse(const std::vector<std::string>& args, Request& 
   if (r.path.empty()) return "no PATH";
   if (r.view.empty()) return "--view is required";
   const bool is3d = r.view == "3d";
-  const bool any3d = seen[9] || seen[10] || seen[11] || seen[12] || seen[13] || seen[14] || seen[15];
+  const bool any3d =
+      seen[9] || seen[10] || seen[11] || seen[12] || seen[13] || seen[14] || seen[15] || !r.clips.empty();
   if (!is3d && any3d)
-    return "--preset, --azimuth, --elevation, --projection, --zoom and --fuse need --view 3d";
+    return "--preset, --azimuth, --elevation, --projection, --zoom, --fuse and --clip need --view 3d";
   if (seen[15] && !seen[14]) return "--fuse-preset needs --fuse";
   if (is3d) {
     if (seen[2] || seen[3] || seen[4] || seen[5] || seen[6] || r.neurological)
@@ -283,6 +312,7 @@ int runRender(const std::vector<std::string>& args) {
     q.preset = r.preset, q.perspective = r.projection != "parallel";
     q.azimuth = r.azimuth, q.elevation = r.elevation, q.zoom = r.zoom;
     q.width = r.width, q.height = r.height, q.out = r.out;
+    q.clips = r.clips;
     if (!r.fuse.empty()) {
       auto fused = loadFused(r.fuse, *scanned, groups, **vol);
       if (!fused) return fail(fused.error());

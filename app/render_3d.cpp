@@ -25,6 +25,7 @@ Status render3d(const View3dRequest& r, std::shared_ptr<const Volume> vol) {
   camera.zoom = r.zoom;
   camera.perspective = r.perspective;
   view::VolumeRenderer renderer;
+  renderer.setClipPlanes(r.clips);
   if (r.fused) {
     auto fusedPreset = view::loadTransferPreset(r.fusedPreset.empty()
                                                     ? view::defaultTransferPreset(r.fused->info.modality)

@@ -3,10 +3,12 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <cvx/core/error.h>
 #include <cvx/core/volume.h>
 #include <cvx/viewstate/render_view.h>
+#include <cvx/viewstate/state.h>
 
 namespace cvx::app {
 
@@ -21,6 +23,7 @@ struct View3dRequest {
   // caller checks), with fusedPreset or, when empty, its modality's default preset.
   std::shared_ptr<const Volume> fused;
   std::string fusedPreset;
+  std::vector<view::ClipPlane3D> clips;  // free planes (state.h), at most 6
 };
 
 // An RGBA image of the viewer as an RGB PNG (io::writePng).

@@ -238,6 +238,30 @@ TEST_F(Render, ThreeDViewMipFromTheFrontMirrorsTheViewFromBehind) {
   EXPECT_FALSE(bone.img.grey);  // a coloured preset
 }
 
+// --clip cuts the 3D view: the MIP of the two halves of an oblique plane (kept in turn) is the MIP
+// of the whole, pixel for pixel (the maximum over a union is the larger of the maxima; a few grey
+// levels where the cut moves a ray's samples), and each half alone is darker somewhere.
+TEST_F(Render, ThreeDClipHalvesMaximiseToTheWhole) {
+  const std::string mip = demo("CT") + " --view 3d --preset mip --projection parallel --size 96x80";
+  const Out whole = render(mip);
+  const Out a = render(mip + " --clip 10,0,0,1,0,1");
+  const Out b = render(mip + " --clip 10,0,0,-1,0,-1");
+  ASSERT_EQ(whole.rc, 0) << whole.msg;
+  ASSERT_EQ(a.rc, 0) << a.msg;
+  ASSERT_EQ(b.rc, 0) << b.msg;
+  int off = 0, darkerA = 0, darkerB = 0;
+  for (int y = 0; y < 80; ++y)
+    for (int x = 0; x < 96; ++x) {
+      const int w = whole.img.at(x, y);
+      off += std::abs(std::max(a.img.at(x, y), b.img.at(x, y)) - w) > 4;
+      darkerA += a.img.at(x, y) < w - 20;
+      darkerB += b.img.at(x, y) < w - 20;
+    }
+  EXPECT_LE(off, 96 * 80 / 100);
+  EXPECT_GT(darkerA, 200);
+  EXPECT_GT(darkerB, 200);
+}
+
 // Pixels of a PNG in a hot colour (red well above green and blue): their count and mean column.
 int hotPixels(const std::string& png, double& meanX) {
   const QImage img(QString::fromStdString(png));
@@ -365,6 +389,17 @@ TEST_F(Render, BadInputGivesACodedErrorAndNoPng) {
       {ct + " --view 3d --preset ct-bone --zoom 0 --size 64x64", "render.bad_args", 2},
       {ct + " --view 3d --preset no-such-preset --size 64x64", "tf.unknown_preset", 1},
       {ct + " --view 3d --preset ../ct-bone --size 64x64", "tf.unknown_preset", 1},
+      {ct + " --view 3d --preset ct-bone --clip 0,0,0,0,0,0 --size 64x64", "render.bad_args", 2},
+      {ct + " --view 3d --preset ct-bone --clip 1,2,3 --size 64x64", "render.bad_args", 2},
+      {ct + " --view 3d --preset ct-bone --clip 1,2,3,4,5,6,7 --size 64x64", "render.bad_args", 2},
+      {ct + " --view 3d --preset ct-bone --clip 1,2,x,0,0,1 --size 64x64", "render.bad_args", 2},
+      {ct + " --view 3d --preset ct-bone --size 64x64 --clip", "render.bad_args", 2},
+      {ct + " --view axial --slice 1 --clip 0,0,0,0,0,1 --size 64x64", "render.bad_args", 2},
+      {ct + " --view 3d --preset ct-bone --size 64x64" + [] {
+         std::string seven;
+         for (int i = 0; i < 7; ++i) seven += " --clip 0,0,0,0,0,1";
+         return seven;
+       }(), "render.bad_args", 2},
   };
   for (const Case& c : cases) {
     const Out o = render(c.args);

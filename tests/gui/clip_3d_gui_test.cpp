@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+// The 3D view's clip planes through the real main window under Xvfb (state.h ClipPlane3D, the 3D
+// menu's "Clip"): on the chest CT seen from the front in parallel projection, cutting at the axial
+// view keeping S leaves nothing drawn below the cursor's row (where the skeleton was), scrolling
+// the axial view 30 slices up moves the cut 90 mm up the picture, keeping I blanks the top instead,
+// a cut through the cursor facing the camera keeps what lies behind it, and the corner says what is
+// cut.
+#include <gtest/gtest.h>
+
+#include <QAction>
+#include <QMenu>
+#include <QTest>
+
+#include <algorithm>
+#include <cmath>
+
+#include <cvx/viewstate/camera_3d.h>
+
+#include "../../viewer/src/main_window.h"
+#include "../../viewer/src/viewport_grid.h"
+#include "../../viewer/src/volume_view.h"
+#include "gui_test_util.h"
+#include "test_data.h"
+
+using namespace cvx;
+using cvx::viewer::MainWindow;
+
+namespace {
+
+// The Clip submenu's action `name`, the menu built as it is when it opens.
+QAction* clipAction(MainWindow& w, const char* name) {
+  auto* menu = w.findChild<QMenu*>("clip3d");
+  if (!menu) return nullptr;
+  emit menu->aboutToShow();
+  return menu->findChild<QAction*>(name);
+}
+
+// Pixels drawn (any channel above 40) in rows [from, to) of the shown 3D view, every column.
+int drawnInRows(const QImage& im, int from, int to) {
+  int n = 0;
+  for (int y = std::max(0, from); y < std::min(im.height(), to); ++y)
+    for (int x = 0; x < im.width(); ++x) {
+      const QRgb p = im.pixel(x, y);
+      n += std::max({qRed(p), qGreen(p), qBlue(p)}) > 40;
+    }
+  return n;
+}
+
+}  // namespace
+
+TEST(Clip3dGui, TheAxialViewCutsTheCtAndTheCutFollowsItsScroll) {
+  CVX_REQUIRE_FOLDER("ct");
+  MainWindow w;
+  ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("ct")));
+  viewer::VolumeView* v3d = w.viewports()->volumeView();
+  ASSERT_NE(v3d, nullptr);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  view::Camera3DView parallel = w.state().camera3d();
+  parallel.perspective = false;  // an axial plane seen from the front is then one row
+  w.state().setCamera3d(parallel);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  const Volume& ct = *w.state().layers().front().volume;
+  const int vw = v3d->width(), vh = v3d->height();
+  // Rows whose pixels can only be the rendering: below the header text, above the marker and the
+  // pick text, away from the crosshair (8 px about the cursor).
+  const int top = 60, bottom = vh - 75;
+  const auto rowOf = [&](Vec3 p) {
+    const auto at = view::projectToPixel(view::orbitCamera(ct, w.state().camera3d(), vw, vh), p, vw, vh);
+    EXPECT_TRUE(at.has_value());
+    return at ? static_cast<int>(std::lround((*at)[1])) : 0;
+  };
+  const QImage whole = viewer::grabShown(v3d);
+  const int cut0 = rowOf(w.state().cursor());
+  ASSERT_GT(cut0, top + 60);
+  ASSERT_LT(cut0, bottom - 60);
+  ASSERT_GT(drawnInRows(whole, cut0 + 10, bottom), 2000);  // the skeleton below the cursor
+
+  QAction* keepS = clipAction(w, "clip3dView0");
+  ASSERT_NE(keepS, nullptr);
+  EXPECT_TRUE(keepS->text().contains("Axial view 1: keep S")) << keepS->text().toStdString();
+  keepS->trigger();
+  ASSERT_EQ(w.state().clipPlanes3d().size(), 1u);
+  EXPECT_EQ(w.state().clipPlanes3d()[0].view, 0);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  EXPECT_TRUE(v3d->headerText().contains("clip: axial S")) << v3d->headerText().toStdString();
+  const QImage cut = viewer::grabShown(v3d);
+  EXPECT_EQ(drawnInRows(cut, cut0 + 10, bottom), 0);
+  EXPECT_GT(drawnInRows(cut, top, cut0 - 10), 2000);
+  EXPECT_TRUE(clipAction(w, "clip3dView0")->isChecked());
+  test::saveTour(v3d, "ct_3d_clip_axial");
+
+  // 30 slices up (3 mm each): the cut moves 90 mm up the picture, and what lay between is gone.
+  const double mmPerPixel = 2 * view::orbitCamera(ct, w.state().camera3d(), vw, vh).parallelHalfHeightMm / vh;
+  const Vec3 c0 = w.state().cursor();
+  w.state().scroll(0, 30);
+  EXPECT_NEAR(w.state().cursor().z - c0.z, 30 * ct.geometry.spacingMm.z, 1e-6);
+  const int cut1 = rowOf(w.state().cursor());
+  EXPECT_NEAR(cut0 - cut1, 90 / mmPerPixel, 1.0);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  const QImage higher = viewer::grabShown(v3d);
+  EXPECT_GT(drawnInRows(cut, cut1 + 10, cut0 - 10), 300) << cut0 << " " << cut1 << " " << mmPerPixel;  // bone between the two cuts before
+  EXPECT_EQ(drawnInRows(higher, cut1 + 10, bottom), 0);
+
+  // Keeping I: the top is blank and the bottom drawn.
+  QAction* keepI = clipAction(w, "clip3dView0Flip");
+  ASSERT_NE(keepI, nullptr);
+  keepI->trigger();
+  ASSERT_EQ(w.state().clipPlanes3d().size(), 1u);
+  EXPECT_TRUE(w.state().clipPlanes3d()[0].flip);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  const QImage below = viewer::grabShown(v3d);
+  EXPECT_EQ(drawnInRows(below, top, cut1 - 10), 0);
+  EXPECT_GT(drawnInRows(below, cut1 + 10, bottom), 2000);
+  EXPECT_TRUE(v3d->headerText().contains("clip: axial I")) << v3d->headerText().toStdString();
+
+  // A cut through the cursor facing the camera (from the front: keep what is posterior of it), then
+  // none.
+  QAction* none = clipAction(w, "clip3dNone");
+  ASSERT_NE(none, nullptr);
+  none->trigger();
+  EXPECT_TRUE(w.state().clipPlanes3d().empty());
+  QAction* here = clipAction(w, "clip3dHere");
+  ASSERT_NE(here, nullptr);
+  here->trigger();
+  ASSERT_EQ(w.state().clipPlanes3d().size(), 1u);
+  const view::ClipPlane3D facing = w.state().cutPlanes3d()[0];
+  EXPECT_NEAR(facing.normal.y, 1, 1e-9);
+  EXPECT_NEAR(cvx::norm(facing.point - w.state().cursor()), 0, 1e-9);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  EXPECT_TRUE(v3d->headerText().contains("clip: free P")) << v3d->headerText().toStdString();
+  EXPECT_GT(test::differingPixels(viewer::grabShown(v3d), whole, 40), 2000);  // the ribs in front are gone
+  test::saveTour(v3d, "ct_3d_clip_facing");
+  clipAction(w, "clip3dNone")->trigger();
+  EXPECT_TRUE(w.state().clipPlanes3d().empty());
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  EXPECT_FALSE(v3d->headerText().contains("clip")) << v3d->headerText().toStdString();
+}
