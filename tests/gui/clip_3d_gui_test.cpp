@@ -130,6 +130,15 @@ TEST(Clip3dGui, TheAxialViewCutsTheCtAndTheCutFollowsItsScroll) {
   EXPECT_TRUE(v3d->headerText().contains("clip: free P")) << v3d->headerText().toStdString();
   EXPECT_GT(test::differingPixels(viewer::grabShown(v3d), whole, 40), 2000);  // the ribs in front are gone
   test::saveTour(v3d, "ct_3d_clip_facing");
+  // The user guide's picture: the whole window, the 3D view cut at the coronal view (keeping P).
+  clipAction(w, "clip3dNone")->trigger();
+  view::Camera3DView perspective = w.state().camera3d();
+  perspective.perspective = true;
+  w.state().setCamera3d(perspective);
+  clipAction(w, "clip3dView1")->trigger();
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  EXPECT_TRUE(v3d->headerText().contains("clip: coronal P")) << v3d->headerText().toStdString();
+  test::saveTour(&w, "ct_3d_clip_coronal");
   clipAction(w, "clip3dNone")->trigger();
   EXPECT_TRUE(w.state().clipPlanes3d().empty());
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
