@@ -3,8 +3,8 @@
 // menu's "Clip"): on the chest CT seen from the front in parallel projection, cutting at the axial
 // view keeping S leaves nothing drawn below the cursor's row (where the skeleton was), scrolling
 // the axial view 30 slices up moves the cut 90 mm up the picture, keeping I blanks the top instead,
-// a cut through the cursor facing the camera keeps what lies behind it, and the corner says what is
-// cut.
+// a cut through the cursor facing the camera keeps what lies behind it; the corner says what is cut
+// and the cut's outline is drawn in the axial view's colour.
 #include <gtest/gtest.h>
 
 #include <QAction>
@@ -42,6 +42,17 @@ int drawnInRows(const QImage& im, int from, int to) {
     for (int x = 0; x < im.width(); ++x) {
       const QRgb p = im.pixel(x, y);
       n += std::max({qRed(p), qGreen(p), qBlue(p)}) > 40;
+    }
+  return n;
+}
+
+// Pixels of rows [from, to) in the axial view's outline colour (view_colours.h: 230, 60, 60).
+int axialRedInRows(const QImage& im, int from, int to) {
+  int n = 0;
+  for (int y = std::max(0, from); y < std::min(im.height(), to); ++y)
+    for (int x = 0; x < im.width(); ++x) {
+      const QRgb p = im.pixel(x, y);
+      n += qRed(p) > 180 && qGreen(p) < 110 && qBlue(p) < 110;
     }
   return n;
 }
@@ -87,6 +98,9 @@ TEST(Clip3dGui, TheAxialViewCutsTheCtAndTheCutFollowsItsScroll) {
   EXPECT_EQ(drawnInRows(cut, cut0 + 10, bottom), 0);
   EXPECT_GT(drawnInRows(cut, top, cut0 - 10), 2000);
   EXPECT_TRUE(clipAction(w, "clip3dView0")->isChecked());
+  // The cut's outline, edge on: a red line along the cursor's row across the box (500 mm wide).
+  const int box = static_cast<int>(500 / (2 * view::orbitCamera(ct, w.state().camera3d(), vw, vh).parallelHalfHeightMm / vh));
+  EXPECT_GT(axialRedInRows(cut, cut0 - 1, cut0 + 2) - axialRedInRows(whole, cut0 - 1, cut0 + 2), box * 8 / 10) << box;
   test::saveTour(v3d, "ct_3d_clip_axial");
 
   // 30 slices up (3 mm each): the cut moves 90 mm up the picture, and what lay between is gone.

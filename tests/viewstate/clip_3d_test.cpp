@@ -269,3 +269,44 @@ TEST(Clip3d, BadPlanesAreRefusedWithACode) {
   EXPECT_TRUE(s.setClipPlanes3d({}).ok());
   EXPECT_EQ(clipLine(s), "");
 }
+
+// The outline where a plane crosses the box (voxels -20..20 mm, faces at +-20.5): a plane z = 3 is
+// a square of side 41 at that height; the plane through the centre with normal (1, 1, 1) the regular
+// hexagon through the midpoints of six edges (one coordinate 0, two +-20.5; side 20.5 sqrt 2), in
+// order round it; a plane beyond the box nothing; the crop box x >= 0 halves the square.
+TEST(Clip3d, TheOutlineIsWhereThePlaneCrossesTheBox) {
+  auto v = Volume::create(PixelType::Int16, {kN, kN, kN, 1}).value();
+  v->geometry.originMm = {-20, -20, -20};
+  const double h = 20.5;
+  const auto square = clipOutline(*v, {}, plane({0, 0, 3}, {0, 0, 1}));
+  ASSERT_EQ(square.size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_NEAR(std::abs(square[i].x), h, 1e-9);
+    EXPECT_NEAR(std::abs(square[i].y), h, 1e-9);
+    EXPECT_NEAR(square[i].z, 3, 1e-9);
+    EXPECT_NEAR(norm(square[(i + 1) % 4] - square[i]), 2 * h, 1e-9) << i;  // neighbours, not diagonals
+  }
+  const auto hexagon = clipOutline(*v, {}, plane({0, 0, 0}, {1, 1, 1}, true));
+  ASSERT_EQ(hexagon.size(), 6u);
+  for (size_t i = 0; i < 6; ++i) {
+    const Vec3 p = hexagon[i];
+    EXPECT_NEAR(p.x + p.y + p.z, 0, 1e-9);
+    int zeros = 0, faces = 0;
+    for (int a = 0; a < 3; ++a) {
+      zeros += std::abs(p[a]) < 1e-9;
+      faces += std::abs(std::abs(p[a]) - h) < 1e-9;
+    }
+    EXPECT_EQ(zeros, 1) << i;
+    EXPECT_EQ(faces, 2) << i;
+    EXPECT_NEAR(norm(hexagon[(i + 1) % 6] - p), h * std::sqrt(2.0), 1e-9) << i;
+  }
+  EXPECT_TRUE(clipOutline(*v, {}, plane({30, 0, 0}, {1, 0, 0})).empty());
+  CropBox3D half;
+  half.lo[0] = 0.5;  // x >= 0 mm
+  const auto cropped = clipOutline(*v, half, plane({0, 0, 3}, {0, 0, 1}));
+  ASSERT_EQ(cropped.size(), 4u);
+  for (const Vec3& p : cropped) {
+    EXPECT_TRUE(std::abs(p.x) < 1e-9 || std::abs(p.x - h) < 1e-9) << p.x;
+    EXPECT_NEAR(std::abs(p.y), h, 1e-9);
+  }
+}

@@ -12,20 +12,10 @@
 
 #include "paint_text.h"
 #include "plane_view.h"
+#include "view_colours.h"
 
 namespace cvx::viewer {
 namespace {
-
-// Reference-line colours per orientation (as peers do: axial red, coronal green, sagittal yellow).
-QColor colourOf(view::Orientation o) {
-  switch (o) {
-    case view::Orientation::Axial: return QColor(230, 60, 60);
-    case view::Orientation::Coronal: return QColor(60, 200, 90);
-    case view::Orientation::Sagittal: return QColor(230, 200, 40);
-    case view::Orientation::Oblique: break;
-  }
-  return QColor(90, 160, 255);
-}
 
 QStringList toLines(const std::vector<std::string>& lines) {
   QStringList out;
@@ -42,7 +32,7 @@ void PlaneView::drawOverlay(QPainter& p) {
   const QPointF c(cursor[0], cursor[1]);
   // Reference lines of the other views, clipped to the volume; a gap keeps the cursor point clear.
   for (const auto& line : view::referenceLines(state_, view_, w, h)) {
-    QPen pen(colourOf(line.orientation));
+    QPen pen(orientationColour(line.orientation));
     pen.setWidthF(1.0);
     if (line.kind != view::ReferenceKind::Plane) pen.setStyle(Qt::DashLine);
     p.setPen(pen);

@@ -90,7 +90,8 @@ class VolumeView : public QWidget {
   void paintGl();     // the canvas's paintGL
   void releaseGl();   // the context goes: its textures and the device's registration
   void redraw();      // update() of the canvas, or of the view without one
-  void paintOverlay(class QPainter& p);  // text, crosshair, marker, crop box, lasso
+  void paintOverlay(class QPainter& p);  // text, crosshair, marker, crop box, clip outlines, lasso
+  void drawClipOutlines(class QPainter& p);
   void startFine();   // the full-resolution render on the worker
   bool loadPreset();  // the state's preset, cached by name; false (and error_) when it cannot be read
   // The layer fused over the reference in 3D (ViewerState::fusedLayer3d) with its modality's

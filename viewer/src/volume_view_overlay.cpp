@@ -2,6 +2,7 @@
 // The 3D view's overlays painted over the rendering: the MPR cursor projected, the orientation
 // marker, the crop box with its face handles, and the view's text (volume_view.h).
 #include <QPainter>
+#include <QPolygonF>
 
 #include <array>
 #include <cmath>
@@ -12,6 +13,7 @@
 #include <cvx/viewstate/overlay.h>
 #include <cvx/viewstate/render_3d.h>
 
+#include "view_colours.h"
 #include "volume_view.h"
 
 namespace cvx::viewer {
@@ -30,6 +32,7 @@ void VolumeView::paintOverlay(QPainter& p) {
   drawCursor(p);
   drawMarker(p);
   if (state_.crop3d().shown) drawCrop(p);
+  drawClipOutlines(p);
   lasso_.paint(p);
   if (!pickText_.isEmpty()) {
     p.setPen(QColor(200, 200, 200));
@@ -131,6 +134,28 @@ void VolumeView::drawCrop(QPainter& p) {
     ++face;
   }
   p.setBrush(Qt::NoBrush);
+}
+
+// Where each clip plane crosses the crop box, in its view's colour (a free plane: white), so that a
+// cut through what the preset leaves transparent still shows.
+void VolumeView::drawClipOutlines(QPainter& p) {
+  const auto& planes = state_.clipPlanes3d();
+  if (planes.empty()) return;
+  const auto& volume = *state_.layers().front().volume;
+  const Camera3D cam = view::orbitCamera(volume, state_.camera3d(), width(), height());
+  const auto cut = state_.cutPlanes3d();
+  p.setRenderHint(QPainter::Antialiasing, true);
+  p.setBrush(Qt::NoBrush);
+  for (size_t i = 0; i < planes.size() && i < cut.size(); ++i) {
+    const int v = planes[i].view;
+    const QColor colour = v >= 0 && v < state_.viewCount() ? orientationColour(state_.view(v).orientation) : QColor(Qt::white);
+    QPolygonF outline;
+    for (const Vec3& c : view::clipOutline(volume, state_.crop3d(), cut[i]))
+      if (const auto at = view::projectToPixel(cam, c, width(), height())) outline << QPointF((*at)[0], (*at)[1]);
+    if (outline.size() < 3) continue;  // a corner behind a perspective eye: not drawn
+    p.setPen(QPen(colour, 1.2));
+    p.drawPolygon(outline);
+  }
 }
 
 }  // namespace cvx::viewer

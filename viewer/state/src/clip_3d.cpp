@@ -2,8 +2,10 @@
 #include <cvx/viewstate/clip_3d.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include <cvx/viewstate/camera_3d.h>
+#include <cvx/viewstate/crop_3d.h>
 
 namespace cvx::view {
 
@@ -50,6 +52,34 @@ ClipPlane3D clipFacingCamera(const ViewerState& s) {
   c.point = s.cursor();
   c.normal = normalized(cam.center - cam.eye);
   return c;
+}
+
+std::vector<Vec3> clipOutline(const Volume& v, const CropBox3D& crop, const ClipPlane3D& c) {
+  const Vec3 n = normalized(c.normal) * (c.flip ? -1.0 : 1.0);
+  const auto corners = cropCorners(v, crop);
+  std::vector<Vec3> points;
+  double size = 0;
+  for (const auto& [a, b] : cropEdges()) {
+    const Vec3 pa = corners[static_cast<size_t>(a)], pb = corners[static_cast<size_t>(b)];
+    size = std::max(size, norm(pb - pa));
+    const double da = dot(n, pa - c.point), db = dot(n, pb - c.point);
+    if ((da > 0 && db > 0) || (da < 0 && db < 0) || da == db) continue;  // da == db: both 0 (an edge in it) or no crossing
+    points.push_back(pa + (pb - pa) * (da / (da - db)));
+  }
+  // A corner on the plane is met by each of its three edges: keep it once.
+  std::vector<Vec3> unique;
+  for (const Vec3& p : points)
+    if (std::none_of(unique.begin(), unique.end(), [&](const Vec3& q) { return norm(p - q) <= 1e-9 * (1 + size); }))
+      unique.push_back(p);
+  if (unique.size() < 3) return {};
+  // In order of the angle about their centre, in the plane's own axes.
+  Vec3 centre{0, 0, 0};
+  for (const Vec3& p : unique) centre = centre + p * (1.0 / static_cast<double>(unique.size()));
+  const Vec3 u = normalized(std::abs(n.x) < 0.9 ? cross(n, {1, 0, 0}) : cross(n, {0, 1, 0})), w = cross(n, u);
+  std::sort(unique.begin(), unique.end(), [&](const Vec3& a, const Vec3& b) {
+    return std::atan2(dot(a - centre, w), dot(a - centre, u)) < std::atan2(dot(b - centre, w), dot(b - centre, u));
+  });
+  return unique;
 }
 
 std::vector<ClipPlane3D> flippedClips(std::vector<ClipPlane3D> planes) {

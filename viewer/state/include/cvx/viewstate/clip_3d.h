@@ -24,6 +24,11 @@ std::vector<ClipPlane3D> toggleViewClip(std::vector<ClipPlane3D> planes, int vie
 // A free plane through the cursor, square to the 3D camera's line of sight, keeping what lies beyond
 // the cursor (the half away from the eye). The reference layer must be there.
 ClipPlane3D clipFacingCamera(const ViewerState& s);
+// Where the plane c (where it is now: cutPlanes3d) crosses the crop box of v (crop_3d.h: the
+// volume's box when the crop is full), in LPS mm: the polygon's corners in order around it (3 to 6),
+// empty when the plane misses the box. The 3D view draws it, so that a cut through what the preset
+// leaves transparent still shows where it is.
+std::vector<Vec3> clipOutline(const Volume& v, const CropBox3D& crop, const ClipPlane3D& c);
 // Every plane keeping its other side.
 std::vector<ClipPlane3D> flippedClips(std::vector<ClipPlane3D> planes);
 
