@@ -3,13 +3,14 @@
 // menu's "Clip"): on the chest CT seen from the front in parallel projection, cutting at the axial
 // view keeping S leaves nothing drawn below the cursor's row (where the skeleton was), scrolling
 // the axial view 30 slices up moves the cut 90 mm up the picture, keeping I blanks the top instead,
-// a cut through the cursor facing the camera keeps what lies behind it; the corner says what is cut
-// and the cut's outline is drawn in the axial view's colour.
+// a cut through the cursor facing the camera keeps what lies behind it and Ctrl+wheel pushes it; the
+// corner says what is cut and the cut's outline is drawn in the axial view's colour.
 #include <gtest/gtest.h>
 
 #include <QAction>
 #include <QMenu>
 #include <QTest>
+#include <QWheelEvent>
 
 #include <algorithm>
 #include <cmath>
@@ -144,6 +145,15 @@ TEST(Clip3dGui, TheAxialViewCutsTheCtAndTheCutFollowsItsScroll) {
   EXPECT_TRUE(v3d->headerText().contains("clip: free P")) << v3d->headerText().toStdString();
   EXPECT_GT(test::differingPixels(viewer::grabShown(v3d), whole, 40), 2000);  // the ribs in front are gone
   test::saveTour(v3d, "ct_3d_clip_facing");
+  // Ctrl+wheel pushes it: two notches, two of the CT's 0.977 mm steps along y (deeper).
+  const double y0 = w.state().clipPlanes3d()[0].point.y;
+  for (int i = 0; i < 2; ++i) {
+    QWheelEvent wheel(QPointF(50, 50), v3d->mapToGlobal(QPointF(50, 50)), {}, QPoint(0, 120), Qt::NoButton,
+                      Qt::ControlModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(v3d, &wheel);
+  }
+  EXPECT_NEAR(w.state().clipPlanes3d()[0].point.y - y0, 2 * ct.geometry.spacingMm.y, 1e-9);
+  EXPECT_EQ(w.state().camera3d().zoom, 1);  // not a zoom
   // The user guide's picture: the whole window, the 3D view cut at the coronal view (keeping P).
   clipAction(w, "clip3dNone")->trigger();
   view::Camera3DView perspective = w.state().camera3d();

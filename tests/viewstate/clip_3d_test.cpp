@@ -310,3 +310,29 @@ TEST(Clip3d, TheOutlineIsWhereThePlaneCrossesTheBox) {
     EXPECT_NEAR(std::abs(p.y), h, 1e-9);
   }
 }
+
+// Ctrl+wheel's push (pushLastClip): a free plane facing +y moves 2 steps of the grid's 0.8 mm along
+// y; one that keeps -x (flipped +x normal) 3 steps of 0.5 mm towards -x; the axial view's cut (the
+// last plane) scrolls that view, and so the cursor, 2 slices of 2 mm up when it keeps S and down
+// when it keeps I. Nothing happens without planes.
+TEST(Clip3d, PushingTheLastCutMovesItTowardsTheSideItKeeps) {
+  ViewerState s;
+  s.addLayer(grid());
+  const Vec3 c0 = s.cursor();
+  pushLastClip(s, 2);  // no planes
+  expectVec(s.cursor(), c0);
+  ASSERT_TRUE(s.setClipPlanes3d({plane({1, 2, 3}, {0, 5, 0})}).ok());
+  pushLastClip(s, 2);
+  expectVec(s.clipPlanes3d()[0].point, {1, 2 + 2 * 0.8, 3});
+  ASSERT_TRUE(s.setClipPlanes3d({plane({1, 2, 3}, {0, 5, 0}), plane({1, 2, 3}, {1, 0, 0}, true)}).ok());
+  pushLastClip(s, 3);
+  expectVec(s.clipPlanes3d()[0].point, {1, 2, 3});
+  expectVec(s.clipPlanes3d()[1].point, {1 - 3 * 0.5, 2, 3});
+  ASSERT_TRUE(s.setClipPlanes3d({following(0)}).ok());
+  pushLastClip(s, 2);
+  expectVec(s.cursor(), c0 + Vec3{0, 0, 4});
+  expectVec(s.cutPlanes3d()[0].point, s.cursor());
+  ASSERT_TRUE(s.setClipPlanes3d({following(0, true)}).ok());
+  pushLastClip(s, 2);
+  expectVec(s.cursor(), c0);
+}

@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include <cvx/viewstate/camera_3d.h>
+#include <cvx/viewstate/clip_3d.h>
 #include <cvx/viewstate/crop_3d.h>
 #include <cvx/viewstate/seg_edit.h>
 
@@ -82,6 +83,11 @@ void VolumeView::keyPressEvent(QKeyEvent* e) {
 }
 
 void VolumeView::wheelEvent(QWheelEvent* e) {
+  if ((e->modifiers() & Qt::ControlModifier) && !state_.clipPlanes3d().empty()) {  // push the last cut
+    view::pushLastClip(state_, e->angleDelta().y() / 120.0);
+    e->accept();
+    return;
+  }
   view::Camera3DView c = state_.camera3d();
   c.zoom *= std::pow(1.15, e->angleDelta().y() / 120.0);
   state_.setCamera3d(c);

@@ -82,6 +82,19 @@ std::vector<Vec3> clipOutline(const Volume& v, const CropBox3D& crop, const Clip
   return unique;
 }
 
+void pushLastClip(ViewerState& s, double steps) {
+  if (s.clipPlanes3d().empty() || s.layers().empty()) return;
+  std::vector<ClipPlane3D> planes = s.clipPlanes3d();
+  ClipPlane3D& last = planes.back();
+  if (last.view >= 0 && last.view < s.viewCount()) {
+    s.scroll(last.view, last.flip ? -steps : steps);  // the view's normal is the plane's unflipped one
+    return;
+  }
+  const Vec3 n = normalized(last.normal) * (last.flip ? -1.0 : 1.0);
+  last.point = last.point + n * (steps * gridStepMm(s.layers().front().volume->geometry, n));
+  (void)s.setClipPlanes3d(std::move(planes));  // the planes were accepted before: still good
+}
+
 std::vector<ClipPlane3D> flippedClips(std::vector<ClipPlane3D> planes) {
   for (ClipPlane3D& c : planes) c.flip = !c.flip;
   return planes;
