@@ -10,6 +10,7 @@
 #include <cmath>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include <cvx/viewstate/camera_3d.h>
 #include <cvx/viewstate/clip_3d.h>
@@ -69,14 +70,17 @@ ClipPlane3D plane(Vec3 point, Vec3 normal, bool flip = false) {
 // the plane through the orbit's centre) is above tol and the pixel lies within the ball's disc by
 // tol, it is drawn; where keep is below -tol or the pixel lies outside the disc, it is black.
 // Returns how many pixels were checked as drawn (the caller checks it is many).
+// With a fused layer, v is drawn with `preset` and the layer over it.
 int checkCut(const std::shared_ptr<Volume>& v, const std::vector<ClipPlane3D>& planes,
-             const std::function<double(double, double)>& keep, bool skipEmpty = true) {
+             const std::function<double(double, double)>& keep, bool skipEmpty = true,
+             const TransferPreset& preset = opaqueWhite(), std::optional<Fused3D> fused = std::nullopt) {
   const int n = 101;
   VolumeRenderer r;
   r.setClipPlanes(planes);
+  r.setFused(fused);
   Quality3D q;
   q.skipEmpty = skipEmpty;
-  auto im = r.draw(v, 0, opaqueWhite(), front(false), n, n, q);
+  auto im = r.draw(v, 0, preset, front(false), n, n, q);
   EXPECT_TRUE(im.ok());
   if (!im.ok()) return 0;
   const Camera3D cam = orbitCamera(*v, front(false), n, n);
@@ -133,6 +137,19 @@ TEST(Clip3d, TwoPlanesKeepASlab) {
   auto v = turnedBall();
   const auto keep = [](double, double z) { return 5 - std::abs(z); };
   EXPECT_GT(checkCut(v, {plane({0, 0, -5}, {0, 0, 1}), plane({0, 0, 5}, {0, 0, -1})}, keep), 300);
+}
+
+// A fused layer (PET on CT) is cut with the volume: the reference drawn transparent, the same ball
+// fused over it, the plane x >= 3 keeps only the image's right of x = 3 (with and without skipping).
+TEST(Clip3d, AFusedLayerIsCutToo) {
+  auto v = turnedBall();
+  TransferPreset clear = opaqueWhite();
+  for (TfPoint& q : clear.points) q.alpha = 0;
+  for (bool skip : {true, false})
+    EXPECT_GT(checkCut(v, {plane({3, 0, 0}, {1, 0, 0})}, [](double x, double) { return x - 3; }, skip, clear,
+                       Fused3D{turnedBall(), 0, opaqueWhite()}),
+              300)
+        << skip;
 }
 
 // The cut face is where the rays start: from the front, a plane y >= 4 (keeping the posterior part)
