@@ -163,6 +163,19 @@ TEST(Clip3dGui, TheAxialViewCutsTheCtAndTheCutFollowsItsScroll) {
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
   EXPECT_TRUE(v3d->headerText().contains("clip: coronal P")) << v3d->headerText().toStdString();
   test::saveTour(&w, "ct_3d_clip_coronal");
+  // Another grid of the same series keeps the cut where it was, as a fixed plane (the views go).
+  const view::ClipPlane3D coronal = w.state().cutPlanes3d()[0];
+  w.setLayoutByName("1x3");
+  ASSERT_EQ(w.state().clipPlanes3d().size(), 1u);
+  EXPECT_EQ(w.state().clipPlanes3d()[0].view, -1);
+  EXPECT_NEAR(cvx::norm(w.state().cutPlanes3d()[0].point - coronal.point), 0, 1e-9);
+  EXPECT_NEAR(cvx::norm(w.state().cutPlanes3d()[0].normal - coronal.normal), 0, 1e-12);
+  w.setLayoutByName("2x2");
+  v3d = w.viewports()->volumeView();
+  ASSERT_NE(v3d, nullptr);
+  ASSERT_EQ(w.state().clipPlanes3d().size(), 1u);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  EXPECT_TRUE(v3d->headerText().contains("clip: free P")) << v3d->headerText().toStdString();
   clipAction(w, "clip3dNone")->trigger();
   EXPECT_TRUE(w.state().clipPlanes3d().empty());
   ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));

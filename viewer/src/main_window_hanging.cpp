@@ -94,6 +94,9 @@ void MainWindow::applyLayout(const view::Layout& layout, int primary,
   // Hung again on the same series (another grid): the reader keeps the point being read.
   const bool again = primary >= 0 && primary == primary_ && !state_.layers().empty();
   const Vec3 cursor = state_.cursor();
+  // The 3D view's cuts stay where they are for another grid (as fixed planes: the views they followed
+  // go), and go with the series for a new one.
+  const std::vector<view::ClipPlane3D> cuts = again ? state_.cutPlanes3d() : std::vector<view::ClipPlane3D>{};
   while (!state_.layers().empty()) state_.removeLayer(static_cast<int>(state_.layers().size()) - 1);
   layerSeries_.clear();
   loadError_.clear();
@@ -135,6 +138,7 @@ void MainWindow::applyLayout(const view::Layout& layout, int primary,
       if (cell.kind != view::CellKind::ThreeD) orientations.push_back(orientationOf(cell.kind));
   }
   state_.setViews(orientations, viewLayers);
+  (void)state_.setClipPlanes3d(cuts);  // free planes that were accepted: accepted again
   if (again) state_.setCursor(cursor);
   // A new series opens its 3D view with its modality's preset; another grid keeps the reader's.
   if (!again && primary >= 0)
