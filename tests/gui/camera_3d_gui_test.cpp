@@ -41,7 +41,7 @@ TEST(Camera3dGui, TheCtIsFramedToItsBoneAndPansZoomsAndResets) {
   ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("ct")));
   viewer::VolumeView* v3d = w.viewports()->volumeView();
   ASSERT_NE(v3d, nullptr);
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   const Volume& ct = *w.state().layers().front().volume;
   // Framed to the bone (and the couch) the preset shows, not the 500 x 500 x 402 mm box.
   const view::Frame3D fitted = w.state().camera3d().frame;
@@ -75,7 +75,7 @@ TEST(Camera3dGui, TheCtIsFramedToItsBoneAndPansZoomsAndResets) {
   drag(v3d, Qt::RightButton, Qt::NoModifier, mid, QPoint(0, -70));
   EXPECT_NEAR(w.state().camera3d().zoom, std::pow(1.01, 70), 1e-9);
   EXPECT_TRUE(v3d->headerText().contains("zoom 2.01")) << v3d->headerText().toStdString();
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
 
   // Reset: the front, zoom 1, no pan, the content framed again (the same frame).
   view::Camera3DView turned = w.state().camera3d();
@@ -88,7 +88,7 @@ TEST(Camera3dGui, TheCtIsFramedToItsBoneAndPansZoomsAndResets) {
   EXPECT_EQ(w.state().camera3d().azimuthDeg, 0);
   EXPECT_EQ(w.state().camera3d().zoom, 1);
   EXPECT_EQ(cvx::norm(w.state().camera3d().panMm), 0);
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   EXPECT_EQ(w.state().camera3d().frame.volume, ct.serial());
   EXPECT_NEAR(w.state().camera3d().frame.radiusMm, fitted.radiusMm, 1e-9);
   EXPECT_NEAR(cvx::norm(w.state().camera3d().frame.centre - fitted.centre), 0, 1e-9);
@@ -112,7 +112,7 @@ TEST(Camera3dGui, TheCtIsFramedToItsBoneAndPansZoomsAndResets) {
   EXPECT_EQ(w.state().camera3d().azimuthDeg, 90);
   EXPECT_EQ(w.state().camera3d().zoom, 1);
   EXPECT_EQ(cvx::norm(w.state().camera3d().panMm), 0);
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   EXPECT_EQ(w.state().camera3d().frame.volume, ct.serial());
   test::saveTour(v3d, "ct_3d_left_parallel");
 

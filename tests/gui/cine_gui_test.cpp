@@ -104,16 +104,16 @@ TEST(CineGui, PlayRunsThroughEveryPhaseAndPauseHoldsIt) {
   play->click();
   EXPECT_GE(std::set<int>(in3d.begin(), in3d.end()).size(), 3u) << "the 3D view held the phases back";
   const int shownPhase = state.phase();
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   // The 3D view says which phase it draws, as the MPR views do.
   EXPECT_TRUE(v3d->headerText().contains(QString("phase %1/4").arg(shownPhase + 1))) << v3d->headerText().toStdString();
   test::saveTour(&w, "cine_2x2_paused");
   QTest::qWait(50);
   const QImage paused = viewer::grabShown(v3d);
   state.setPhase((shownPhase + 1) % 4);
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   state.setPhase(shownPhase);
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   QTest::qWait(50);
   EXPECT_LT(test::differingPixels(paused, viewer::grabShown(v3d), 2), paused.width() * paused.height() / 1000);
   // The preview and the full-resolution renderer drew every phase from one map each.

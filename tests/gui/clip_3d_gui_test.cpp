@@ -66,11 +66,11 @@ TEST(Clip3dGui, TheAxialViewCutsTheCtAndTheCutFollowsItsScroll) {
   ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("ct")));
   viewer::VolumeView* v3d = w.viewports()->volumeView();
   ASSERT_NE(v3d, nullptr);
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   view::Camera3DView parallel = w.state().camera3d();
   parallel.perspective = false;  // an axial plane seen from the front is then one row
   w.state().setCamera3d(parallel);
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   const Volume& ct = *w.state().layers().front().volume;
   const int vw = v3d->width(), vh = v3d->height();
   // Rows whose pixels can only be the rendering: below the header text, above the marker and the
@@ -93,7 +93,7 @@ TEST(Clip3dGui, TheAxialViewCutsTheCtAndTheCutFollowsItsScroll) {
   keepS->trigger();
   ASSERT_EQ(w.state().clipPlanes3d().size(), 1u);
   EXPECT_EQ(w.state().clipPlanes3d()[0].view, 0);
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   EXPECT_TRUE(v3d->headerText().contains("clip: axial S")) << v3d->headerText().toStdString();
   const QImage cut = viewer::grabShown(v3d);
   EXPECT_EQ(drawnInRows(cut, cut0 + 10, bottom), 0);
@@ -111,7 +111,7 @@ TEST(Clip3dGui, TheAxialViewCutsTheCtAndTheCutFollowsItsScroll) {
   EXPECT_NEAR(w.state().cursor().z - c0.z, 30 * ct.geometry.spacingMm.z, 1e-6);
   const int cut1 = rowOf(w.state().cursor());
   EXPECT_NEAR(cut0 - cut1, 90 / mmPerPixel, 1.0);
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   const QImage higher = viewer::grabShown(v3d);
   EXPECT_GT(drawnInRows(cut, cut1 + 10, cut0 - 10), 300) << cut0 << " " << cut1 << " " << mmPerPixel;  // bone between the two cuts before
   EXPECT_EQ(drawnInRows(higher, cut1 + 10, bottom), 0);
@@ -122,7 +122,7 @@ TEST(Clip3dGui, TheAxialViewCutsTheCtAndTheCutFollowsItsScroll) {
   keepI->trigger();
   ASSERT_EQ(w.state().clipPlanes3d().size(), 1u);
   EXPECT_TRUE(w.state().clipPlanes3d()[0].flip);
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   const QImage below = viewer::grabShown(v3d);
   EXPECT_EQ(drawnInRows(below, top, cut1 - 10), 0);
   EXPECT_GT(drawnInRows(below, cut1 + 10, bottom), 2000);
@@ -141,7 +141,7 @@ TEST(Clip3dGui, TheAxialViewCutsTheCtAndTheCutFollowsItsScroll) {
   const view::ClipPlane3D facing = w.state().cutPlanes3d()[0];
   EXPECT_NEAR(facing.normal.y, 1, 1e-9);
   EXPECT_NEAR(cvx::norm(facing.point - w.state().cursor()), 0, 1e-9);
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   EXPECT_TRUE(v3d->headerText().contains("clip: free P")) << v3d->headerText().toStdString();
   EXPECT_GT(test::differingPixels(viewer::grabShown(v3d), whole, 40), 2000);  // the ribs in front are gone
   test::saveTour(v3d, "ct_3d_clip_facing");
@@ -160,7 +160,7 @@ TEST(Clip3dGui, TheAxialViewCutsTheCtAndTheCutFollowsItsScroll) {
   perspective.perspective = true;
   w.state().setCamera3d(perspective);
   clipAction(w, "clip3dView1")->trigger();
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   EXPECT_TRUE(v3d->headerText().contains("clip: coronal P")) << v3d->headerText().toStdString();
   test::saveTour(&w, "ct_3d_clip_coronal");
   // Another grid of the same series keeps the cut where it was, as a fixed plane (the views go).
@@ -174,10 +174,10 @@ TEST(Clip3dGui, TheAxialViewCutsTheCtAndTheCutFollowsItsScroll) {
   v3d = w.viewports()->volumeView();
   ASSERT_NE(v3d, nullptr);
   ASSERT_EQ(w.state().clipPlanes3d().size(), 1u);
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   EXPECT_TRUE(v3d->headerText().contains("clip: free P")) << v3d->headerText().toStdString();
   clipAction(w, "clip3dNone")->trigger();
   EXPECT_TRUE(w.state().clipPlanes3d().empty());
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   EXPECT_FALSE(v3d->headerText().contains("clip")) << v3d->headerText().toStdString();
 }

@@ -55,7 +55,7 @@ TEST(Fusion3dGui, PetCtInTwoByTwoShowsTheTumourInHotIronOverTheBone) {
   EXPECT_EQ(state.layers().front().volume->info.modality, "CT");
   ASSERT_EQ(state.fusedLayer3d(), 1);
   EXPECT_EQ(state.layers()[1].volume->info.modality, "PT");
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   QTest::qWait(50);
   const int fused = hotIron(cvx::viewer::grabShown(v3d));
   test::saveTour(&w, "petct_2x2_fused_3d");
@@ -69,13 +69,13 @@ TEST(Fusion3dGui, PetCtInTwoByTwoShowsTheTumourInHotIronOverTheBone) {
   EXPECT_FALSE(state.fusion3d());
   EXPECT_FALSE(fuse->isChecked());
   EXPECT_EQ(state.fusedLayer3d(), -1);
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   QTest::qWait(50);
   const int alone = hotIron(cvx::viewer::grabShown(v3d));
   EXPECT_LT(alone, fused / 10) << "hot iron without the PET";
   fuse->trigger();  // back on
   EXPECT_TRUE(state.fusion3d());
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   QTest::qWait(50);
   EXPECT_EQ(hotIron(cvx::viewer::grabShown(v3d)), fused);
 
@@ -95,12 +95,12 @@ TEST(Fusion3dGui, PetCtInTwoByTwoShowsTheTumourInHotIronOverTheBone) {
   EXPECT_EQ(state.fusedPreset3d(), "ct-bone");
   EXPECT_TRUE(bone->isChecked());
   EXPECT_FALSE(autoPreset->isChecked());
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   QTest::qWait(50);
   EXPECT_LT(hotIron(cvx::viewer::grabShown(v3d)), fused / 10) << "the PET drawn with the bone preset";
   state.setFusedPreset3d("");  // from the state (a session): the menu follows
   EXPECT_TRUE(autoPreset->isChecked());
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   QTest::qWait(50);
   EXPECT_EQ(hotIron(cvx::viewer::grabShown(v3d)), fused);
   // Every 3D action sits in the "3D" menu, so the view bar fits a 1280-pixel screen: nothing hides
@@ -151,7 +151,7 @@ TEST(Fusion3dGui, TheEditorEditsTheFusedLayersTransferFunction) {
   EXPECT_TRUE(target->isVisible());
   EXPECT_FALSE(ed->editsFusedLayer());
   EXPECT_EQ(ed->edit().points()[2].value, 300);  // ct-bone
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   QTest::qWait(50);
   const QImage before = cvx::viewer::grabShown(v3d);
   const int fused = hotIron(before);
@@ -185,7 +185,7 @@ TEST(Fusion3dGui, TheEditorEditsTheFusedLayersTransferFunction) {
   EXPECT_NEAR(edited->points[2].alpha, 1.0, 1.0 / pl.height);
   EXPECT_NEAR(edited->points[2].value, p2.value, (pl.hi - pl.lo) / pl.width);
   EXPECT_EQ(state.editedPreset3d(), nullptr);  // the CT's preset untouched
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   QTest::qWait(50);
   const QImage after = cvx::viewer::grabShown(v3d);
   test::saveTour(&w, "petct_tf_editor_fused");
@@ -203,7 +203,7 @@ TEST(Fusion3dGui, TheEditorEditsTheFusedLayersTransferFunction) {
   revert->click();
   EXPECT_EQ(state.editedFusedPreset3d(), nullptr);
   EXPECT_EQ(ed->edit().points()[2].alpha, bq->points[2].alpha);
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   QTest::qWait(50);
   EXPECT_EQ(hotIron(cvx::viewer::grabShown(v3d)), fused);
   // Saved as the user's preset, it becomes the layer's, listed and checked in the 3D menu.

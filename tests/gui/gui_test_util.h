@@ -55,6 +55,13 @@ bool showAndOpen(Window& w, int width, int height, const std::string& path) {
   return QTest::qWaitFor([&] { return loaded.count() > 0; }, 120000);
 }
 
+// Waits (a minute at most) until a 3D view (viewer::VolumeView) shows the full-resolution picture
+// of the state; false when it does not, or for no view.
+template <class View>
+bool refined(View* v, int timeoutMs = 60000) {
+  return v && QTest::qWaitFor([&] { return v->refined(); }, timeoutMs);
+}
+
 // Saves a widget as <CVX_GUI_OUT>/tour_<name>.png: the user guide's screenshots come from these
 // runs (looked at, then copied to docs/screenshots). Not compared.
 inline void saveTour(QWidget* w, const std::string& name) {

@@ -74,7 +74,7 @@ TEST(PickCropGui, ClickPicksBoneOnTheCtAndCropHandlesCutTheVolume) {
   viewer::VolumeView* v3d = w.viewports()->volumeView();
   ASSERT_NE(v3d, nullptr);
   ASSERT_EQ(w.state().preset3d(), "ct-bone");
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   QTest::qWait(50);
   const QImage front = cvx::viewer::grabShown(v3d);
   const auto& volume = *w.state().layers().front().volume;
@@ -143,7 +143,7 @@ TEST(PickCropGui, ClickPicksBoneOnTheCtAndCropHandlesCutTheVolume) {
   EXPECT_EQ(cut.lo[0], 0);
   EXPECT_EQ(cut.hi[1], 1);
   EXPECT_EQ(w.state().camera3d().azimuthDeg, 0);  // a handle drag does not rotate
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   QTest::qWait(50);
   const QImage cropped = cvx::viewer::grabShown(v3d);
   EXPECT_NE(cropped, front);

@@ -70,7 +70,7 @@ TEST(SegSurfacesGui, ABallSegmentIsASurfaceInThe3dViewThatPicksAndHides) {
   auto index = w.state().addSegmentation(seg, 0, "ball");
   ASSERT_TRUE(index.ok());
 
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 120000));
+  ASSERT_TRUE(test::refined(v3d, 120000));
   QTest::qWait(50);
   QPoint at;
   const QImage shown = cvx::viewer::grabShown(v3d);
@@ -91,7 +91,7 @@ TEST(SegSurfacesGui, ABallSegmentIsASurfaceInThe3dViewThatPicksAndHides) {
                               << w.state().cursor().z;
 
   w.state().setSegmentDisplay(*index, 0, {false, 0.5});
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   QTest::qWait(50);
   // What stays green is the crosshair's few pixels.
   EXPECT_LT(greens(cvx::viewer::grabShown(v3d)), green / 10) << "a hidden segment is not drawn in 3D";

@@ -90,7 +90,7 @@ TEST(TfEditorGui, DragAddAndRemovePointsEditTheCtBoneRenderingLive) {
   EXPECT_LE(h.lo, -1024);
   EXPECT_GE(h.hi, 3071);
 
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   QTest::qWait(50);
   const QImage before = cvx::viewer::grabShown(v3d);
   test::saveTour(&w, "ct_tf_editor");
@@ -114,7 +114,7 @@ TEST(TfEditorGui, DragAddAndRemovePointsEditTheCtBoneRenderingLive) {
   for (size_t i : {0u, 1u, 3u, 4u, 5u}) EXPECT_EQ(edited->points[i].value, ed->edit().points()[i].value);
   EXPECT_EQ(edited->points[1].value, 150);
   // The 3D view draws the edit: more bone-like tissue, a different picture.
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   QTest::qWait(50);
   const QImage after = cvx::viewer::grabShown(v3d);
   test::saveTour(&w, "ct_tf_editor_edited");
@@ -181,7 +181,7 @@ TEST(TfEditorGui, DragAddAndRemovePointsEditTheCtBoneRenderingLive) {
   EXPECT_EQ(w.state().editedPreset3d(), nullptr);
   ASSERT_EQ(ed->edit().size(), 6);
   EXPECT_EQ(ed->edit().points()[2].value, 300);
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   QTest::qWait(50);
   EXPECT_LT(test::differingPixels(before, cvx::viewer::grabShown(v3d), 16), before.width() * int64_t{before.height()} / 1000);
 }
@@ -213,7 +213,7 @@ TEST(TfEditorGui, SaveAsPresetKeepsAnEditAsTheUsersOwnPreset) {
     QTest::mouseRelease(ed->canvas(), Qt::LeftButton, Qt::NoModifier, to);
     ASSERT_NE(w.state().editedPreset3d(), nullptr);
     const std::vector<TfPoint> points = w.state().editedPreset3d()->points;
-    ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+    ASSERT_TRUE(test::refined(v3d));
     QTest::qWait(50);
     const QImage edited = cvx::viewer::grabShown(v3d);
 
@@ -245,7 +245,7 @@ TEST(TfEditorGui, SaveAsPresetKeepsAnEditAsTheUsersOwnPreset) {
       EXPECT_EQ(ed->edit().points()[i].value, points[i].value) << i;
       EXPECT_EQ(ed->edit().points()[i].alpha, points[i].alpha) << i;
     }
-    ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+    ASSERT_TRUE(test::refined(v3d));
     QTest::qWait(50);
     // Below the title line (it reads the preset's title: "CT bone (edited)", then the one given).
     const QRect body(0, 40, edited.width(), edited.height() - 40);
@@ -277,7 +277,7 @@ TEST(TfEditorGui, GradientOpacityZeroHidesTheVolumeAndOneDrawsItAsWithout) {
   EXPECT_EQ(ed->edit().gradientSize(), 0) << "ct-bone has no gradient-opacity curve";
   const view::TfPlot pl = ed->gradientPlot();
   EXPECT_GT(pl.hi, 0);
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   QTest::qWait(50);
   const QImage before = middle(viewer::grabShown(v3d));
   ASSERT_GT(drawn(before), before.width() * int64_t{before.height()} / 50);
@@ -290,7 +290,7 @@ TEST(TfEditorGui, GradientOpacityZeroHidesTheVolumeAndOneDrawsItAsWithout) {
   EXPECT_NEAR(edited->gradientOpacity[0].magnitude, 0.1 * pl.hi, 1.5 * pl.hi / pl.width);
   EXPECT_EQ(edited->gradientOpacity[0].factor, 0);
   EXPECT_EQ(ed->gradientSelected(), 0);
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   QTest::qWait(50);
   const QImage hidden = middle(viewer::grabShown(v3d));
   test::saveTour(&w, "ct_tf_gradient_zero");
@@ -305,7 +305,7 @@ TEST(TfEditorGui, GradientOpacityZeroHidesTheVolumeAndOneDrawsItAsWithout) {
   edited = w.state().editedPreset3d();
   ASSERT_EQ(edited->gradientOpacity.size(), 1u);
   EXPECT_EQ(edited->gradientOpacity[0].factor, 1);
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   QTest::qWait(50);
   const QImage one = middle(viewer::grabShown(v3d));
   EXPECT_LT(test::differingPixels(before, one, 16), before.width() * int64_t{before.height()} / 100);
@@ -315,7 +315,7 @@ TEST(TfEditorGui, GradientOpacityZeroHidesTheVolumeAndOneDrawsItAsWithout) {
   edited = w.state().editedPreset3d();
   ASSERT_NE(edited, nullptr);
   EXPECT_TRUE(edited->gradientOpacity.empty());
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   QTest::qWait(50);
   EXPECT_LT(test::differingPixels(before, middle(viewer::grabShown(v3d)), 16), before.width() * int64_t{before.height()} / 1000);
 }

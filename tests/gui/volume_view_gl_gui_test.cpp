@@ -43,7 +43,7 @@ TEST(VolumeViewGl, ScreenPixelsEqualTheGrabAndANewContextDrawsAgain) {
   ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("ct")));
   viewer::VolumeView* v3d = w.viewports()->volumeView();
   ASSERT_NE(v3d, nullptr);
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   QTest::qWait(100);
   ASSERT_NE(v3d->canvas(), nullptr) << "OpenGL works under Xvfb (Mesa)";
   ASSERT_NE(v3d->canvas()->context(), nullptr);
@@ -92,7 +92,7 @@ TEST(VolumeViewGl, WithoutOpenGlThePainterDrawsTheSamePicture) {
   viewer::VolumeView* v3d = w.viewports()->volumeView();
   ASSERT_NE(v3d, nullptr);
   EXPECT_EQ(v3d->canvas(), nullptr);
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   QTest::qWait(50);
   const QImage shown = viewer::grabShown(v3d);
   EXPECT_GT(bone(shown), shown.width() * int64_t{shown.height()} / 50);

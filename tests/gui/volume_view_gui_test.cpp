@@ -48,7 +48,7 @@ TEST(VolumeViewGui, CtBoneRenderingBesideTheMprRotatesAndKeepsTheCrosshairInStep
   auto* box = w.findChild<QComboBox*>("preset3d");
   ASSERT_NE(box, nullptr);
   EXPECT_EQ(box->currentText(), "ct-bone");
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   QTest::qWait(50);
   const QImage front = cvx::viewer::grabShown(v3d);
   // Bone: ivory pixels (red >= green >= blue, bright), a good part of the view.
@@ -86,7 +86,7 @@ TEST(VolumeViewGui, CtBoneRenderingBesideTheMprRotatesAndKeepsTheCrosshairInStep
   QTest::mouseMove(v3d, c + QPoint(100, 0));
   QTest::mouseRelease(v3d, Qt::LeftButton, Qt::NoModifier, c + QPoint(100, 0));
   EXPECT_NEAR(w.state().camera3d().azimuthDeg, 310, 1e-9);
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   EXPECT_NE(cvx::viewer::grabShown(v3d), front);
 
   // The key P looks from behind: the camera preset.
@@ -98,7 +98,7 @@ TEST(VolumeViewGui, CtBoneRenderingBesideTheMprRotatesAndKeepsTheCrosshairInStep
   // The preset box: MIP is grey.
   box->textActivated("mip");
   EXPECT_EQ(w.state().preset3d(), "mip");
-  ASSERT_TRUE(QTest::qWaitFor([&] { return v3d->refined(); }, 60000));
+  ASSERT_TRUE(test::refined(v3d));
   const QImage mip = cvx::viewer::grabShown(v3d);
   int grey = 0, drawn = 0;
   for (int y = 40; y < mip.height(); ++y)  // below the corner text
