@@ -38,10 +38,8 @@ void drag(QWidget* w, Qt::MouseButton button, Qt::KeyboardModifiers mods, QPoint
 TEST(Camera3dGui, TheCtIsFramedToItsBoneAndPansZoomsAndResets) {
   CVX_REQUIRE_FOLDER("ct");
   MainWindow w;
-  ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("ct")));
-  viewer::VolumeView* v3d = w.viewports()->volumeView();
+  viewer::VolumeView* v3d = test::openWith3d(w, test::dataPath("ct"));
   ASSERT_NE(v3d, nullptr);
-  ASSERT_TRUE(test::refined(v3d));
   const Volume& ct = *w.state().layers().front().volume;
   // Framed to the bone (and the couch) the preset shows, not the 500 x 500 x 402 mm box.
   const view::Frame3D fitted = w.state().camera3d().frame;

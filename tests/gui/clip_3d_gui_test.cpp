@@ -63,10 +63,8 @@ int axialRedInRows(const QImage& im, int from, int to) {
 TEST(Clip3dGui, TheAxialViewCutsTheCtAndTheCutFollowsItsScroll) {
   CVX_REQUIRE_FOLDER("ct");
   MainWindow w;
-  ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("ct")));
-  viewer::VolumeView* v3d = w.viewports()->volumeView();
+  viewer::VolumeView* v3d = test::openWith3d(w, test::dataPath("ct"));
   ASSERT_NE(v3d, nullptr);
-  ASSERT_TRUE(test::refined(v3d));
   view::Camera3DView parallel = w.state().camera3d();
   parallel.perspective = false;  // an axial plane seen from the front is then one row
   w.state().setCamera3d(parallel);

@@ -62,6 +62,15 @@ bool refined(View* v, int timeoutMs = 60000) {
   return v && QTest::qWaitFor([&] { return v->refined(); }, timeoutMs);
 }
 
+// Shows w at 1280 x 860, opens `path` in it and waits for its 3D view's full-resolution picture:
+// that view, or null when the loads, the view or the picture did not come.
+template <class Window>
+auto openWith3d(Window& w, const std::string& path) -> decltype(w.viewports()->volumeView()) {
+  if (!showAndOpen(w, 1280, 860, path)) return nullptr;
+  auto* v = w.viewports()->volumeView();
+  return refined(v) ? v : nullptr;
+}
+
 // Saves a widget as <CVX_GUI_OUT>/tour_<name>.png: the user guide's screenshots come from these
 // runs (looked at, then copied to docs/screenshots). Not compared.
 inline void saveTour(QWidget* w, const std::string& name) {

@@ -40,10 +40,8 @@ int64_t bone(const QImage& im) {
 TEST(VolumeViewGl, ScreenPixelsEqualTheGrabAndANewContextDrawsAgain) {
   CVX_REQUIRE_FOLDER("ct");
   MainWindow w;
-  ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("ct")));
-  viewer::VolumeView* v3d = w.viewports()->volumeView();
+  viewer::VolumeView* v3d = test::openWith3d(w, test::dataPath("ct"));
   ASSERT_NE(v3d, nullptr);
-  ASSERT_TRUE(test::refined(v3d));
   QTest::qWait(100);
   ASSERT_NE(v3d->canvas(), nullptr) << "OpenGL works under Xvfb (Mesa)";
   ASSERT_NE(v3d->canvas()->context(), nullptr);
