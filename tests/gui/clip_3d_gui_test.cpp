@@ -4,7 +4,8 @@
 // view keeping S leaves nothing drawn below the cursor's row (where the skeleton was), scrolling
 // the axial view 30 slices up moves the cut 90 mm up the picture, keeping I blanks the top instead,
 // a cut through the cursor facing the camera keeps what lies behind it and Ctrl+wheel pushes it; the
-// corner says what is cut and the cut's outline is drawn in the axial view's colour.
+// corner says what is cut and the cut's outline is drawn in the axial view's colour; another grid
+// keeps the cut; the coronal view's slab keeps a band 20 mm wide.
 #include <gtest/gtest.h>
 
 #include <QAction>
@@ -174,6 +175,39 @@ TEST(Clip3dGui, TheAxialViewCutsTheCtAndTheCutFollowsItsScroll) {
   ASSERT_EQ(w.state().clipPlanes3d().size(), 1u);
   ASSERT_TRUE(test::refined(v3d));
   EXPECT_TRUE(v3d->headerText().contains("clip: free P")) << v3d->headerText().toStdString();
+  // The coronal view's slab (20 mm while the view is thin) seen from the left in parallel
+  // projection: a band of columns 20 mm wide about the cursor (the image's right is P); nothing
+  // drawn beside it.
+  clipAction(w, "clip3dNone")->trigger();
+  QAction* slab = clipAction(w, "clip3dView1Slab");
+  ASSERT_NE(slab, nullptr);
+  EXPECT_TRUE(slab->text().contains("Coronal view 2: slab 20 mm")) << slab->text().toStdString();
+  slab->trigger();
+  view::Camera3DView left = view::cameraPreset(w.state().camera3d(), 'L');
+  left.perspective = false;
+  w.state().setCamera3d(left);
+  ASSERT_TRUE(test::refined(v3d));
+  EXPECT_TRUE(v3d->headerText().contains("clip: coronal slab 20 mm")) << v3d->headerText().toStdString();
+  {
+    const int sw = v3d->width(), sh = v3d->height();
+    const Camera3D cam = view::orbitCamera(ct, w.state().camera3d(), sw, sh);
+    const auto at = view::projectToPixel(cam, w.state().cursor(), sw, sh);
+    ASSERT_TRUE(at.has_value());
+    const double halfPx = 10 / (2 * cam.parallelHalfHeightMm / sh);
+    const QImage band = viewer::grabShown(v3d);
+    int inside = 0, outside = 0;
+    for (int y = 60; y < sh - 75; ++y)
+      for (int x = 0; x < sw; ++x) {
+        const QRgb p = band.pixel(x, y);
+        const bool drawn = std::max({qRed(p), qGreen(p), qBlue(p)}) > 40;
+        const double off = std::abs(x + 0.5 - (*at)[0]);
+        if (off > halfPx + 3) outside += drawn;
+        else if (off < halfPx - 3) inside += drawn;
+      }
+    EXPECT_EQ(outside, 0);
+    EXPECT_GT(inside, 500);
+    test::saveTour(v3d, "ct_3d_clip_slab_left");
+  }
   clipAction(w, "clip3dNone")->trigger();
   EXPECT_TRUE(w.state().clipPlanes3d().empty());
   ASSERT_TRUE(test::refined(v3d));

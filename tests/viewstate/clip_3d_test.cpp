@@ -208,10 +208,10 @@ TEST(Clip3d, APlaneFollowingAViewMovesWithIt) {
   EXPECT_TRUE(s.clipFollowsViews());
   auto cut = s.cutPlanes3d();
   ASSERT_EQ(cut.size(), 3u);
-  for (const ClipPlane3D& c : cut) {
-    expectVec(c.point, s.cursor());
-    EXPECT_EQ(c.view, -1);
-    EXPECT_FALSE(c.flip);
+  for (int i = 0; i < 3; ++i) {
+    expectVec(cut[static_cast<size_t>(i)].point, s.cursor());
+    EXPECT_EQ(cut[static_cast<size_t>(i)].view, i);  // for its colour
+    EXPECT_FALSE(cut[static_cast<size_t>(i)].flip);
   }
   expectVec(cut[0].normal, {0, 0, 1});
   expectVec(cut[1].normal, {0, 1, 0});
@@ -352,4 +352,81 @@ TEST(Clip3d, PushingTheLastCutMovesItTowardsTheSideItKeeps) {
   ASSERT_TRUE(s.setClipPlanes3d({following(0, true)}).ok());
   pushLastClip(s, 2);
   expectVec(s.cursor(), c0);
+}
+
+namespace {
+ClipPlane3D slabOf(int view, double mm = 0) {
+  ClipPlane3D c = following(view);
+  c.slab = true;
+  c.slabMm = mm;
+  return c;
+}
+}  // namespace
+
+// A slab keeps what lies within half its thickness of the plane: following the coronal view while
+// it is thin, 20 mm (two half-spaces at y -+ 10 mm of the cursor facing each other); as thick as the
+// view's slab when it has one (30 mm); a new layout keeps it as a free slab of 30 mm where it was.
+// A slab counts as two planes: three are the most. Drawn, a free 10 mm slab about z = 0 keeps the
+// band |z| <= 5 of the turned ball.
+TEST(Clip3d, ASlabFollowsTheViewsOwnThickness) {
+  ViewerState s;
+  s.addLayer(grid());
+  ASSERT_TRUE(s.setClipPlanes3d({slabOf(1)}).ok());
+  const Vec3 c = s.cursor();
+  auto cut = s.cutPlanes3d();
+  ASSERT_EQ(cut.size(), 2u);
+  expectVec(cut[0].point, c - Vec3{0, 10, 0});
+  expectVec(cut[0].normal, {0, 1, 0});
+  expectVec(cut[1].point, c + Vec3{0, 10, 0});
+  expectVec(cut[1].normal, {0, -1, 0});
+  EXPECT_EQ(cut[0].view, 1);
+  EXPECT_FALSE(cut[0].slab);
+  EXPECT_EQ(clipLine(s), "clip: coronal slab 20 mm");
+  s.setSlab(1, 30, SlabMode::Mip);
+  cut = s.cutPlanes3d();
+  expectVec(cut[0].point, c - Vec3{0, 15, 0});
+  expectVec(cut[1].point, c + Vec3{0, 15, 0});
+  EXPECT_EQ(clipLine(s), "clip: coronal slab 30 mm");
+  s.setViews({Orientation::Axial});
+  ASSERT_EQ(s.clipPlanes3d().size(), 1u);
+  const ClipPlane3D fixed = s.clipPlanes3d()[0];
+  EXPECT_EQ(fixed.view, -1);
+  EXPECT_TRUE(fixed.slab);
+  EXPECT_EQ(fixed.slabMm, 30);
+  expectVec(fixed.point, c);
+  EXPECT_EQ(clipLine(s), "clip: free slab 30 mm");
+
+  // Three slabs are six planes; one plane more, or a slab without a thickness, is refused.
+  ViewerState t;
+  t.addLayer(grid());
+  EXPECT_TRUE(t.setClipPlanes3d({slabOf(0), slabOf(1), slabOf(2)}).ok());
+  auto refused = [&](std::vector<ClipPlane3D> planes) {
+    const Status st = t.setClipPlanes3d(std::move(planes));
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().code, "viewer.bad_clip");
+  };
+  refused({slabOf(0), slabOf(1), slabOf(2), following(0)});
+  ClipPlane3D freeSlab = plane({0, 0, 0}, {0, 0, 1});
+  freeSlab.slab = true;
+  refused({freeSlab});  // a free slab needs its thickness
+  freeSlab.slabMm = -4;
+  refused({freeSlab});
+  freeSlab.slabMm = NAN;
+  refused({freeSlab});
+  EXPECT_EQ(t.clipPlanes3d().size(), 3u);
+
+  // The menu's toggles: a view's slab in place of its side, and off again.
+  auto planes = toggleViewClip({following(1, true)}, 1, false, true);
+  ASSERT_EQ(planes.size(), 1u);
+  EXPECT_TRUE(planes[0].slab);
+  EXPECT_TRUE(toggleViewClip(planes, 1, false, true).empty());
+  EXPECT_FALSE(toggleViewClip(planes, 1, false)[0].slab);
+
+  // Drawn: a free 10 mm slab about z = 0.
+  auto v = turnedBall();
+  ViewerState d;
+  d.addLayer(v);
+  freeSlab.slabMm = 10;
+  ASSERT_TRUE(d.setClipPlanes3d({freeSlab}).ok());
+  EXPECT_GT(checkCut(v, d.cutPlanes3d(), [](double, double z) { return 5 - std::abs(z); }), 300);
 }

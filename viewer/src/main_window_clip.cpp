@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The 3D menu's "Clip" submenu (state.h, ClipPlane3D; clip_3d.h): cut the 3D view at an MPR view's
-// plane, keeping either side (the plane then follows that view as it scrolls or turns), at the
-// cursor square to the line of sight, reverse every cut, remove them. Built each time it opens, for
-// the layout's views of the moment.
+// plane, keeping either side or a slab about it (the plane then follows that view as it scrolls or
+// turns), at the cursor square to the line of sight, reverse every cut, remove them. Built each time
+// it opens, for the layout's views of the moment.
 #include <QAction>
 #include <QMenu>
 #include <QStatusBar>
@@ -41,10 +41,24 @@ void MainWindow::addClipMenu(QMenu* menu) {
         a->setCheckable(true);
         a->setEnabled(loaded);
         for (const view::ClipPlane3D& c : state_.clipPlanes3d())
-          if (c.view == v && c.flip == flip) a->setChecked(true);
+          if (c.view == v && !c.slab && c.flip == flip) a->setChecked(true);
         connect(a, &QAction::triggered, this,
                 [this, apply, v, flip] { apply(view::toggleViewClip(state_.clipPlanes3d(), v, flip)); });
       }
+      // The slab about the view's plane, as thick as the view's own slab (the slab box).
+      view::ClipPlane3D probe;
+      probe.view = v;
+      probe.slab = true;
+      const double mm = state_.fixedClip3d(probe).slabMm;
+      QAction* slab = clip->addAction(tr("%1 view %2: slab %3 mm").arg(orientationName(state_.view(v).orientation)).arg(v + 1).arg(mm));
+      slab->setObjectName(QString("clip3dView%1Slab").arg(v));
+      slab->setToolTip(tr("Keep a slab about this view's plane, as thick as its slab (%1 mm while it is thin); it follows the view").arg(view::ClipPlane3D::kDefaultSlabMm));
+      slab->setCheckable(true);
+      slab->setEnabled(loaded);
+      for (const view::ClipPlane3D& c : state_.clipPlanes3d())
+        if (c.view == v && c.slab) slab->setChecked(true);
+      connect(slab, &QAction::triggered, this,
+              [this, apply, v] { apply(view::toggleViewClip(state_.clipPlanes3d(), v, false, true)); });
     }
     clip->addSeparator();
     QAction* here = clip->addAction(tr("Cut at the cursor, facing me"));

@@ -96,7 +96,9 @@ void MainWindow::applyLayout(const view::Layout& layout, int primary,
   const Vec3 cursor = state_.cursor();
   // The 3D view's cuts stay where they are for another grid (as fixed planes: the views they followed
   // go), and go with the series for a new one.
-  const std::vector<view::ClipPlane3D> cuts = again ? state_.cutPlanes3d() : std::vector<view::ClipPlane3D>{};
+  std::vector<view::ClipPlane3D> cuts;
+  if (again)
+    for (const view::ClipPlane3D& c : state_.clipPlanes3d()) cuts.push_back(state_.fixedClip3d(c));
   while (!state_.layers().empty()) state_.removeLayer(static_cast<int>(state_.layers().size()) - 1);
   layerSeries_.clear();
   loadError_.clear();

@@ -136,22 +136,19 @@ void VolumeView::drawCrop(QPainter& p) {
   p.setBrush(Qt::NoBrush);
 }
 
-// Where each clip plane crosses the crop box, in its view's colour (a free plane: white), so that a
-// cut through what the preset leaves transparent still shows.
+// Where each clip plane (a slab's two) crosses the crop box, in its view's colour (a free plane:
+// white), so that a cut through what the preset leaves transparent still shows.
 void VolumeView::drawClipOutlines(QPainter& p) {
-  const auto& planes = state_.clipPlanes3d();
-  if (planes.empty()) return;
+  if (state_.clipPlanes3d().empty()) return;
   const auto& volume = *state_.layers().front().volume;
   const Camera3D cam = view::orbitCamera(volume, state_.camera3d(), width(), height());
-  const auto cut = state_.cutPlanes3d();
   p.setRenderHint(QPainter::Antialiasing, true);
   p.setBrush(Qt::NoBrush);
-  for (size_t i = 0; i < planes.size() && i < cut.size(); ++i) {
-    const int v = planes[i].view;
-    const QColor colour = v >= 0 && v < state_.viewCount() ? orientationColour(state_.view(v).orientation) : QColor(Qt::white);
+  for (const view::ClipPlane3D& c : state_.cutPlanes3d()) {
+    const QColor colour = c.view >= 0 ? orientationColour(state_.view(c.view).orientation) : QColor(Qt::white);
     QPolygonF outline;
-    for (const Vec3& c : view::clipOutline(volume, state_.crop3d(), cut[i]))
-      if (const auto at = view::projectToPixel(cam, c, width(), height())) outline << QPointF((*at)[0], (*at)[1]);
+    for (const Vec3& q : view::clipOutline(volume, state_.crop3d(), c))
+      if (const auto at = view::projectToPixel(cam, q, width(), height())) outline << QPointF((*at)[0], (*at)[1]);
     if (outline.size() < 3) continue;  // a corner behind a perspective eye: not drawn
     p.setPen(QPen(colour, 1.2));
     p.drawPolygon(outline);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include <cvx/viewstate/camera_3d.h>
 #include <cvx/viewstate/crop_3d.h>
@@ -27,20 +28,27 @@ std::string clipLine(const ViewerState& s) {
   for (const ClipPlane3D& c : s.clipPlanes3d()) {
     line += line.empty() ? "clip: " : ", ";
     line += c.view >= 0 && c.view < s.viewCount() ? toString(s.view(c.view).orientation) : "free";
-    line += " " + clipSide(s, c);
+    if (c.slab) {
+      char mm[32];
+      std::snprintf(mm, sizeof mm, " slab %g mm", s.fixedClip3d(c).slabMm);
+      line += mm;
+    } else {
+      line += " " + clipSide(s, c);
+    }
   }
   return line;
 }
 
-std::vector<ClipPlane3D> toggleViewClip(std::vector<ClipPlane3D> planes, int view, bool flip) {
+std::vector<ClipPlane3D> toggleViewClip(std::vector<ClipPlane3D> planes, int view, bool flip, bool slab) {
   const auto same = [view](const ClipPlane3D& c) { return c.view == view; };
   const auto it = std::find_if(planes.begin(), planes.end(), same);
-  const bool had = it != planes.end() && it->flip == flip;
+  const bool had = it != planes.end() && it->slab == slab && (slab || it->flip == flip);
   planes.erase(std::remove_if(planes.begin(), planes.end(), same), planes.end());
   if (!had) {
     ClipPlane3D c;
     c.view = view;
-    c.flip = flip;
+    c.flip = !slab && flip;
+    c.slab = slab;
     planes.push_back(c);
   }
   return planes;

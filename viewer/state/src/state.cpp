@@ -29,7 +29,8 @@ ViewerState::ViewerState(std::vector<Orientation> views) {
 }
 
 void ViewerState::setViews(std::vector<Orientation> orientations, std::vector<std::vector<int>> layers) {
-  clip3d_ = cutPlanes3d();  // the planes that followed the old views stay where they were
+  for (ClipPlane3D& c : clip3d_)  // the planes that followed the old views stay where they were
+    if (c.view >= 0) c = fixedClip3d(c);
   views_.clear();
   home_.clear();
   for (size_t i = 0; i < orientations.size(); ++i) {

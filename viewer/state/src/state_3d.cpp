@@ -75,34 +75,59 @@ bool finite(Vec3 v) { return std::isfinite(v.x) && std::isfinite(v.y) && std::is
 }  // namespace
 
 Status ViewerState::setClipPlanes3d(std::vector<ClipPlane3D> planes) {
-  if (static_cast<int>(planes.size()) > kMaxClipPlanes3d)
-    return makeError("viewer.bad_clip", "at most " + std::to_string(kMaxClipPlanes3d) + " clip planes, not " +
-                                          std::to_string(planes.size()));
+  int halves = 0;
   for (const ClipPlane3D& c : planes) {
+    halves += c.slab ? 2 : 1;
     if (c.view >= viewCount() || c.view < -1)
       return makeError("viewer.bad_clip", "a clip plane follows view " + std::to_string(c.view) + ", which does not exist");
     if (c.view < 0 && (!finite(c.point) || !finite(c.normal) || !(norm(c.normal) > 1e-9)))
       return makeError("viewer.bad_clip", "a clip plane needs a finite point and a non-zero normal");
+    if (c.slab && (!std::isfinite(c.slabMm) || c.slabMm < 0 || (c.view < 0 && c.slabMm == 0)))
+      return makeError("viewer.bad_clip", "a slab needs a finite thickness >= 0 (> 0 when it follows no view)");
   }
+  if (halves > kMaxClipPlanes3d)
+    return makeError("viewer.bad_clip", "at most " + std::to_string(kMaxClipPlanes3d) + " clip planes (a slab is two), not " +
+                                          std::to_string(halves));
   clip3d_ = std::move(planes);
   notify(kView3d);
   return {};
 }
 
+ClipPlane3D ViewerState::fixedClip3d(const ClipPlane3D& c) const {
+  ClipPlane3D k = c;
+  k.view = -1;
+  k.flip = false;
+  if (c.view >= 0 && c.view < viewCount()) {
+    const View& v = views_[static_cast<size_t>(c.view)];
+    k.point = v.plane.center;
+    k.normal = normalized(v.plane.normal());
+    if (c.slab && c.slabMm == 0) k.slabMm = v.slabMm > 0 ? v.slabMm : ClipPlane3D::kDefaultSlabMm;
+  } else {
+    k.normal = normalized(c.normal);
+  }
+  if (c.flip) k.normal = k.normal * -1.0;
+  return k;
+}
+
 std::vector<ClipPlane3D> ViewerState::cutPlanes3d() const {
   std::vector<ClipPlane3D> out;
   for (const ClipPlane3D& c : clip3d_) {
-    ClipPlane3D k;
-    if (c.view >= 0 && c.view < viewCount()) {
-      const Plane& pl = views_[static_cast<size_t>(c.view)].plane;
-      k.point = pl.center;
-      k.normal = normalized(pl.normal());
-    } else {
-      k.point = c.point;
-      k.normal = normalized(c.normal);
+    ClipPlane3D k = fixedClip3d(c);
+    k.view = c.view >= 0 && c.view < viewCount() ? c.view : -1;
+    if (!k.slab) {
+      out.push_back(k);
+      continue;
     }
-    if (c.flip) k.normal = k.normal * -1.0;
-    out.push_back(k);
+    // Within slabMm / 2 of the plane: beyond the near face looking in, before the far face.
+    const Vec3 half = k.normal * (0.5 * k.slabMm);
+    k.slab = false;
+    k.slabMm = 0;
+    ClipPlane3D a = k, b = k;
+    a.point = k.point - half;
+    b.point = k.point + half;
+    b.normal = k.normal * -1.0;
+    out.push_back(a);
+    out.push_back(b);
   }
   return out;
 }

@@ -15,12 +15,13 @@ namespace cvx::view {
 std::string clipSide(const ViewerState& s, const ClipPlane3D& c);
 // The side the plane following view `view` keeps when flipped or not (its normal's letters).
 std::string viewClipSide(const ViewerState& s, int view, bool flip);
-// The 3D view's line about its cuts: "clip: axial S, free A" (the followed view's orientation, or
-// "free", and the side kept); empty without planes.
+// The 3D view's line about its cuts: "clip: axial S, coronal slab 20 mm, free A" (the followed
+// view's orientation, or "free", and the side kept or the slab's thickness); empty without planes.
 std::string clipLine(const ViewerState& s);
-// planes with the plane that follows `view` and keeps side `flip` removed when it is there, else
-// put in place of any other plane following that view.
-std::vector<ClipPlane3D> toggleViewClip(std::vector<ClipPlane3D> planes, int view, bool flip);
+// planes with the plane that follows `view` and keeps side `flip` (or, with slab, the slab about it
+// of the view's thickness) removed when it is there, else put in place of any other plane following
+// that view.
+std::vector<ClipPlane3D> toggleViewClip(std::vector<ClipPlane3D> planes, int view, bool flip, bool slab = false);
 // A free plane through the cursor, square to the 3D camera's line of sight, keeping what lies beyond
 // the cursor (the half away from the eye). The reference layer must be there.
 ClipPlane3D clipFacingCamera(const ViewerState& s);

@@ -129,11 +129,17 @@ struct CropBox3D {
 // the view's normal (into its screen), reversed when flip: by default the 3D view keeps what the MPR
 // view looks into, so the cut face is the MPR's image seen from the same side, and the plane moves
 // as the view scrolls or its crosshair turns. A free plane (view -1) stays at point, normal (LPS mm;
-// flip reverses it too).
+// flip reverses it too). A slab keeps instead what lies within slabMm / 2 of the plane, on both sides
+// (thick-slab volume rendering; flip does not matter): slabMm 0 on a plane that follows a view takes
+// that view's own slab (View::slabMm; kDefaultSlabMm while the view is thin), so the 3D slab is the
+// MPR's. It counts as two planes.
 struct ClipPlane3D {
+  static constexpr double kDefaultSlabMm = 20;
   int view = -1;
   Vec3 point{0, 0, 0}, normal{0, 0, 1};
   bool flip = false;
+  bool slab = false;
+  double slabMm = 0;
 };
 struct ChangeEvent {
   uint32_t what = 0;
@@ -261,15 +267,20 @@ class ViewerState {
     setCrop3d(c);
   }
 
-  // The 3D view's clip planes (kView3d), at most kMaxClipPlanes3d; viewer.bad_clip (and no change) for
-  // more, a free plane's normal that is zero or not finite, a point not finite, or a view that does
-  // not exist. A new layout (setViews) turns the planes that follow views into free planes where
-  // they were, so that the cut stays.
+  // The 3D view's clip planes (kView3d), at most kMaxClipPlanes3d half-spaces (a slab is two);
+  // viewer.bad_clip (and no change) for more, a free plane's normal that is zero or not finite, a
+  // point not finite, a slab thickness that is negative or not finite (or 0 on a free slab), or a
+  // view that does not exist. A new layout (setViews) turns the planes that follow views into free
+  // planes where they were (a slab with the thickness it had), so that the cut stays.
   static constexpr int kMaxClipPlanes3d = 6;
   const std::vector<ClipPlane3D>& clipPlanes3d() const { return clip3d_; }
   Status setClipPlanes3d(std::vector<ClipPlane3D> planes);
-  // The planes where they are now (view -1, unit normals, flip applied): what the 3D view cuts with.
+  // The half-spaces where they are now (point, unit normal, flip false, slab false; view: the view the
+  // plane follows, for its colour, else -1), in order, a slab's two in a row: what the 3D view cuts
+  // with.
   std::vector<ClipPlane3D> cutPlanes3d() const;
+  // A plane where it is now, itself (view -1, the normal flipped in, a slab's thickness resolved).
+  ClipPlane3D fixedClip3d(const ClipPlane3D& c) const;
   // Some plane follows an MPR view: the 3D picture changes with the cursor and the views' planes.
   bool clipFollowsViews() const;
 
