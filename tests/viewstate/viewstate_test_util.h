@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cvx/core/geometry.h>
+#include <cvx/viewstate/state.h>
 #include <cvx/viewstate/tf_presets.h>
 
 namespace cvx::test {
@@ -20,6 +21,15 @@ inline view::TransferPreset opaqueWhite() {
   t.name = "test-opaque";
   t.points = {{0, 1, 1, 1, 0}, {300, 1, 1, 1, 0}, {600, 1, 1, 1, 1}};
   return t;
+}
+
+// A free clip plane (state.h) through point with normal (flipped or not).
+inline view::ClipPlane3D plane(Vec3 point, Vec3 normal, bool flip = false) {
+  view::ClipPlane3D c;
+  c.point = point;
+  c.normal = normal;
+  c.flip = flip;
+  return c;
 }
 
 }  // namespace cvx::test
