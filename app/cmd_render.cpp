@@ -106,9 +106,8 @@ std::optional<std::string> parse(const std::vector<std::string>& args, Request& 
       view::ClipPlane3D c;
       if (i + 1 >= args.size() || !parseClip(args[i + 1], c))
         return "--clip needs X,Y,Z,NX,NY,NZ: a point and a non-zero normal (LPS mm)";
-      if (r.clips.size() == static_cast<size_t>(view::ViewerState::kMaxClipPlanes3d))
-        return "--clip: at most " + std::to_string(view::ViewerState::kMaxClipPlanes3d) + " planes";
       r.clips.push_back(c);
+      if (const Status st = view::checkClipPlanes(r.clips, 0); !st.ok()) return "--clip: " + st.error().message;
       ++i;
       continue;
     }

@@ -240,7 +240,8 @@ TEST_F(Render, ThreeDViewMipFromTheFrontMirrorsTheViewFromBehind) {
 
 // --clip cuts the 3D view: the MIP of the two halves of an oblique plane (kept in turn) is the MIP
 // of the whole, pixel for pixel (the maximum over a union is the larger of the maxima; a few grey
-// levels where the cut moves a ray's samples), and each half alone is darker somewhere.
+// levels where the cut moves a ray's samples), each half alone is darker somewhere, and each keeps
+// the side its normal points to.
 TEST_F(Render, ThreeDClipHalvesMaximiseToTheWhole) {
   const std::string mip = demo("CT") + " --view 3d --preset mip --projection parallel --size 96x80";
   const Out whole = render(mip);
@@ -260,6 +261,17 @@ TEST_F(Render, ThreeDClipHalvesMaximiseToTheWhole) {
   EXPECT_LE(off, 96 * 80 / 100);
   EXPECT_GT(darkerA, 200);
   EXPECT_GT(darkerB, 200);
+  // The side kept: the first keeps x + z >= 10 (the patient's left and head: the image's right and
+  // top from the front), so what it lost lies left of and below what the second lost.
+  double ax = 0, ay = 0, bx = 0, by = 0;
+  for (int y = 0; y < 80; ++y)
+    for (int x = 0; x < 96; ++x) {
+      const int w = whole.img.at(x, y);
+      if (a.img.at(x, y) < w - 20) ax += x, ay += y;
+      if (b.img.at(x, y) < w - 20) bx += x, by += y;
+    }
+  EXPECT_LT(ax / darkerA, bx / darkerB);
+  EXPECT_GT(ay / darkerA, by / darkerB);
 }
 
 // Pixels of a PNG in a hot colour (red well above green and blue): their count and mean column.

@@ -5,10 +5,12 @@
 // the axial view 30 slices up moves the cut 90 mm up the picture, keeping I blanks the top instead,
 // a cut through the cursor facing the camera keeps what lies behind it and Ctrl+wheel pushes it; the
 // corner says what is cut and the cut's outline is drawn in the axial view's colour; another grid
-// keeps the cut; the coronal view's slab keeps a band 20 mm wide.
+// keeps the cut, another study drops it; the coronal view's slab keeps a band 20 mm wide, 40 mm
+// once the view's slab is; Ctrl+wheel pushes a followed cut by whole notches.
 #include <gtest/gtest.h>
 
 #include <QAction>
+#include <QDir>
 #include <QMenu>
 #include <QTest>
 #include <QWheelEvent>
@@ -55,6 +57,25 @@ int axialRedInRows(const QImage& im, int from, int to) {
     for (int x = 0; x < im.width(); ++x) {
       const QRgb p = im.pixel(x, y);
       n += qRed(p) > 180 && qGreen(p) < 110 && qBlue(p) < 110;
+    }
+  return n;
+}
+
+// Drawn pixels (any channel above 40) in rows [60, height - 75) of the shown 3D view, counted by
+// their distance from column `centre`: those farther than `far`, and those between `near` and
+// `nearFar` (pixels, centres at x + 0.5).
+struct BandCount {
+  int beyond = 0, within = 0;
+};
+BandCount bandCount(const QImage& im, double centre, double near, double nearFar, double far) {
+  BandCount n;
+  for (int y = 60; y < im.height() - 75; ++y)
+    for (int x = 0; x < im.width(); ++x) {
+      const QRgb p = im.pixel(x, y);
+      const bool drawn = std::max({qRed(p), qGreen(p), qBlue(p)}) > 40;
+      const double off = std::abs(x + 0.5 - centre);
+      if (off > far) n.beyond += drawn;
+      else if (off > near && off < nearFar) n.within += drawn;
     }
   return n;
 }
@@ -162,6 +183,17 @@ TEST(Clip3dGui, TheAxialViewCutsTheCtAndTheCutFollowsItsScroll) {
   ASSERT_TRUE(test::refined(v3d));
   EXPECT_TRUE(v3d->headerText().contains("clip: coronal P")) << v3d->headerText().toStdString();
   test::saveTour(&w, "ct_3d_clip_coronal");
+  // Ctrl+wheel on the followed cut in eighths of a notch (a smooth-scrolling device): four eighths
+  // do nothing yet, eight scroll the coronal view one slice (0.977 mm posterior), and the cut with it.
+  const double yc = w.state().cursor().y;
+  for (int i = 0; i < 8; ++i) {
+    QWheelEvent wheel(QPointF(50, 50), v3d->mapToGlobal(QPointF(50, 50)), {}, QPoint(0, 15), Qt::NoButton,
+                      Qt::ControlModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(v3d, &wheel);
+    if (i == 3) EXPECT_EQ(w.state().cursor().y, yc);
+  }
+  EXPECT_NEAR(w.state().cursor().y - yc, ct.geometry.spacingMm.y, 1e-6);
+  EXPECT_NEAR(w.state().cutPlanes3d()[0].point.y, w.state().cursor().y, 1e-9);
   // Another grid of the same series keeps the cut where it was, as a fixed plane (the views go).
   const view::ClipPlane3D coronal = w.state().cutPlanes3d()[0];
   w.setLayoutByName("1x3");
@@ -194,22 +226,29 @@ TEST(Clip3dGui, TheAxialViewCutsTheCtAndTheCutFollowsItsScroll) {
     const auto at = view::projectToPixel(cam, w.state().cursor(), sw, sh);
     ASSERT_TRUE(at.has_value());
     const double halfPx = 10 / (2 * cam.parallelHalfHeightMm / sh);
-    const QImage band = viewer::grabShown(v3d);
-    int inside = 0, outside = 0;
-    for (int y = 60; y < sh - 75; ++y)
-      for (int x = 0; x < sw; ++x) {
-        const QRgb p = band.pixel(x, y);
-        const bool drawn = std::max({qRed(p), qGreen(p), qBlue(p)}) > 40;
-        const double off = std::abs(x + 0.5 - (*at)[0]);
-        if (off > halfPx + 3) outside += drawn;
-        else if (off < halfPx - 3) inside += drawn;
-      }
-    EXPECT_EQ(outside, 0);
-    EXPECT_GT(inside, 500);
+    const BandCount band = bandCount(viewer::grabShown(v3d), (*at)[0], -1, halfPx - 3, halfPx + 3);
+    EXPECT_EQ(band.beyond, 0);
+    EXPECT_GT(band.within, 500);
     test::saveTour(v3d, "ct_3d_clip_slab_left");
+    // The view's slab made 40 mm thick: the 3D slab follows (drawn pixels beyond the old band, none
+    // beyond the new one).
+    w.state().setSlab(1, 40, view::SlabMode::Mip);
+    ASSERT_TRUE(test::refined(v3d));
+    EXPECT_TRUE(v3d->headerText().contains("clip: coronal slab 40 mm")) << v3d->headerText().toStdString();
+    const BandCount wide = bandCount(viewer::grabShown(v3d), (*at)[0], halfPx + 2, 2 * halfPx - 1, 2 * halfPx + 3);
+    EXPECT_EQ(wide.beyond, 0);
+    EXPECT_GT(wide.within, 50);  // none there in the 20 mm picture (beyond, above)
+    test::saveTour(v3d, "ct_3d_clip_slab40_left");
   }
   clipAction(w, "clip3dNone")->trigger();
   EXPECT_TRUE(w.state().clipPlanes3d().empty());
   ASSERT_TRUE(test::refined(v3d));
   EXPECT_FALSE(v3d->headerText().contains("clip")) << v3d->headerText().toStdString();
+  // Another study drops the cuts (they belonged to this patient's space).
+  clipAction(w, "clip3dHere")->trigger();
+  ASSERT_EQ(w.state().clipPlanes3d().size(), 1u);
+  if (QDir(QString::fromStdString(test::dataPath("slicecount"))).exists()) {
+    ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("slicecount")));
+    EXPECT_TRUE(w.state().clipPlanes3d().empty());
+  }
 }

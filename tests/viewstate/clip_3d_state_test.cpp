@@ -81,9 +81,9 @@ TEST(Clip3d, APlaneFollowingAViewMovesWithIt) {
 TEST(Clip3d, ANewLayoutKeepsTheCutAndTheMenusHelpersToggle) {
   ViewerState s;
   s.addLayer(grid());
-  s.scroll(1, 2);  // coronal: 1.6 mm posterior
+  const Vec3 c0 = s.cursor();
+  s.scroll(1, 2);  // coronal: 2 steps of 0.8 mm posterior
   ASSERT_TRUE(s.setClipPlanes3d({following(1)}).ok());
-  const ClipPlane3D before = s.cutPlanes3d()[0];
   int notified = 0;
   auto sub = s.subscribe([&](const ChangeEvent& e) { notified += (e.what & kView3d) != 0; });
   s.setViews({Orientation::Axial});
@@ -91,8 +91,8 @@ TEST(Clip3d, ANewLayoutKeepsTheCutAndTheMenusHelpersToggle) {
   ASSERT_EQ(s.clipPlanes3d().size(), 1u);
   EXPECT_EQ(s.clipPlanes3d()[0].view, -1);
   EXPECT_FALSE(s.clipFollowsViews());
-  expectVec(s.cutPlanes3d()[0].point, before.point);
-  expectVec(s.cutPlanes3d()[0].normal, before.normal);
+  expectVec(s.cutPlanes3d()[0].point, c0 + Vec3{0, 1.6, 0});
+  expectVec(s.cutPlanes3d()[0].normal, {0, 1, 0});
   EXPECT_EQ(clipLine(s), "clip: free P");
 
   auto planes = toggleViewClip({}, 0, false);
@@ -218,4 +218,39 @@ TEST(Clip3d, ASlabFollowsTheViewsOwnThickness) {
   EXPECT_TRUE(planes[0].slab);
   EXPECT_TRUE(toggleViewClip(planes, 1, false, true).empty());
   EXPECT_FALSE(toggleViewClip(planes, 1, false)[0].slab);
+}
+
+// The neurological convention mirrors the axial and coronal views (their normals turn round): the
+// planes following them keep the side they kept (S, P), the sagittal one too. A view showing another
+// frame of reference linked by an offset of 100 mm along x cuts through the cursor of the reference's
+// frame, not its own plane's centre (the cursor + 100 mm); unlinked, it cuts nothing.
+TEST(Clip3d, TheConventionAndOtherFramesKeepTheCutWhereItIs) {
+  ViewerState s;
+  s.addLayer(grid());
+  ASSERT_TRUE(s.setClipPlanes3d({following(0), following(1), following(2)}).ok());
+  EXPECT_EQ(clipLine(s), "clip: axial S, coronal P, sagittal R");
+  s.setConvention(Convention::Neurological);
+  EXPECT_EQ(clipLine(s), "clip: axial S, coronal P, sagittal R");
+  expectVec(s.cutPlanes3d()[0].normal, {0, 0, 1});
+  expectVec(s.cutPlanes3d()[1].normal, {0, 1, 0});
+  s.setConvention(Convention::Neurological);  // no change: no flip
+  EXPECT_EQ(clipLine(s), "clip: axial S, coronal P, sagittal R");
+  s.setConvention(Convention::Radiological);
+  expectVec(s.cutPlanes3d()[0].normal, {0, 0, 1});
+
+  ViewerState t;
+  t.addLayer(grid());
+  auto other = grid();
+  other->info.frameOfReferenceUid = "9.9";
+  const int layer = t.addLayer(other);
+  t.setViewLayers(1, {layer});
+  ASSERT_TRUE(t.setClipPlanes3d({following(1)}).ok());
+  EXPECT_EQ(t.linkOf(1), LinkKind::Unlinked);
+  EXPECT_TRUE(t.cutPlanes3d().empty());
+  t.linkFrameByOffset("9.9", {100, 0, 0});
+  EXPECT_EQ(t.linkOf(1), LinkKind::ManualOffset);
+  expectVec(t.view(1).plane.center, t.cursor() + Vec3{100, 0, 0});
+  ASSERT_EQ(t.cutPlanes3d().size(), 1u);
+  expectVec(t.cutPlanes3d()[0].point, t.cursor());
+  expectVec(t.cutPlanes3d()[0].normal, {0, 1, 0});
 }

@@ -264,6 +264,7 @@ void MainWindow::onOpened(const QString& error) {
   for (int i = 0; i < static_cast<int>(model_->series().size()); ++i)
     if (QString::fromStdString(model_->series()[static_cast<size_t>(i)].id) == primaryKey_) first = i;
   primaryKey_.clear();
+  primary_ = -1;  // a new study: its first hanging is not the last study's hung again (cursor, preset, cuts)
   list_->setCurrentRow(first);  // hangs it (onSeriesSelected)
 }
 

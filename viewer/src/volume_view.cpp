@@ -82,8 +82,9 @@ VolumeView::VolumeView(view::ViewerState& state, ViewTools& tools, QWidget* pare
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
     if (e.what & view::kSegmentation) surfacesDue_->start(kSurfacesDelayMs);
     if (e.what & (view::kView3d | view::kLayers | view::kPhase)) changed();
-    // A clip plane that follows an MPR view moves with the cursor and the views' planes.
-    else if ((e.what & (view::kCursor | view::kPlane)) && state_.clipFollowsViews()) changed();
+    // A clip plane that follows an MPR view moves with the cursor and the views' planes (a slab's
+    // thickness with the view's slab).
+    else if ((e.what & (view::kCursor | view::kPlane | view::kSlab)) && state_.clipFollowsViews()) changed();
     else if (e.what & view::kCursor) redraw();  // the crosshair moves over the same picture
   });
 }

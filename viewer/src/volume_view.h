@@ -136,6 +136,7 @@ class VolumeView : public QWidget {
   QPoint pressAt_;
   bool dragging_ = false;  // moved beyond a click since the press
   int cropFace_ = -1;      // the crop face whose handle is being dragged
+  double clipWheel_ = 0;   // Ctrl+wheel notches not yet pushed (a fraction)
   QString pickText_;
   QString error_;
   Lasso lasso_;  // the Scissors tool's lasso while it is drawn

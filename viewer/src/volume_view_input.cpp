@@ -84,7 +84,11 @@ void VolumeView::keyPressEvent(QKeyEvent* e) {
 
 void VolumeView::wheelEvent(QWheelEvent* e) {
   if ((e->modifiers() & Qt::ControlModifier) && !state_.clipPlanes3d().empty()) {  // push the last cut
-    view::pushLastClip(state_, e->angleDelta().y() / 120.0);
+    // Whole notches (a smooth-scrolling device sends eighths): a followed view steps by its slices.
+    clipWheel_ += e->angleDelta().y() / 120.0;
+    const double notches = std::trunc(clipWheel_);
+    clipWheel_ -= notches;
+    if (notches != 0) view::pushLastClip(state_, notches);
     e->accept();
     return;
   }

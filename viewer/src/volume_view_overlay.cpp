@@ -146,10 +146,11 @@ void VolumeView::drawClipOutlines(QPainter& p) {
   p.setBrush(Qt::NoBrush);
   for (const view::ClipPlane3D& c : state_.cutPlanes3d()) {
     const QColor colour = c.view >= 0 ? orientationColour(state_.view(c.view).orientation) : QColor(Qt::white);
+    const std::vector<Vec3> corners = view::clipOutline(volume, state_.crop3d(), c);
     QPolygonF outline;
-    for (const Vec3& q : view::clipOutline(volume, state_.crop3d(), c))
+    for (const Vec3& q : corners)
       if (const auto at = view::projectToPixel(cam, q, width(), height())) outline << QPointF((*at)[0], (*at)[1]);
-    if (outline.size() < 3) continue;  // a corner behind a perspective eye: not drawn
+    if (outline.size() < 3 || outline.size() != static_cast<int>(corners.size())) continue;  // a corner behind the eye: none
     p.setPen(QPen(colour, 1.2));
     p.drawPolygon(outline);
   }

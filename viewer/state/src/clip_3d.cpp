@@ -10,11 +10,7 @@
 
 namespace cvx::view {
 
-std::string clipSide(const ViewerState& s, const ClipPlane3D& c) {
-  ClipPlane3D k = c;
-  if (c.view >= 0 && c.view < s.viewCount()) k.normal = s.view(c.view).plane.normal();
-  return directionLabel(normalized(k.normal) * (c.flip ? -1.0 : 1.0));
-}
+std::string clipSide(const ViewerState& s, const ClipPlane3D& c) { return directionLabel(s.fixedClip3d(c).normal); }
 
 std::string viewClipSide(const ViewerState& s, int view, bool flip) {
   ClipPlane3D c;
@@ -63,7 +59,7 @@ ClipPlane3D clipFacingCamera(const ViewerState& s) {
 }
 
 std::vector<Vec3> clipOutline(const Volume& v, const CropBox3D& crop, const ClipPlane3D& c) {
-  const Vec3 n = normalized(c.normal) * (c.flip ? -1.0 : 1.0);
+  const Vec3 n = c.keptNormal();
   const auto corners = cropCorners(v, crop);
   std::vector<Vec3> points;
   double size = 0;
@@ -98,7 +94,7 @@ void pushLastClip(ViewerState& s, double steps) {
     s.scroll(last.view, last.flip ? -steps : steps);  // the view's normal is the plane's unflipped one
     return;
   }
-  const Vec3 n = normalized(last.normal) * (last.flip ? -1.0 : 1.0);
+  const Vec3 n = last.keptNormal();
   last.point = last.point + n * (steps * gridStepMm(s.layers().front().volume->geometry, n));
   (void)s.setClipPlanes3d(std::move(planes));  // the planes were accepted before: still good
 }

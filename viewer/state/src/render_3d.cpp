@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 #include <cvx/core/hd/window.h>
@@ -54,7 +55,7 @@ bool samePoints(const TransferPreset& a, const TransferPreset& b) {
 // The half-space dot(n, p - point) >= 0 (LPS) in g's voxel index i: p = origin + sum_a dir_a s_a i_a,
 // so n_a = s_a dot(n, dir_a) and c = dot(n, origin - point).
 hd::ClipPlane voxelPlane(const Geometry& g, const ClipPlane3D& c) {
-  const Vec3 n = normalized(c.normal) * (c.flip ? -1.0 : 1.0), s = g.spacingMm;
+  const Vec3 n = c.keptNormal(), s = g.spacingMm;
   hd::ClipPlane pl;
   pl.n = {static_cast<float>(s.x * dot(n, g.direction[0])), static_cast<float>(s.y * dot(n, g.direction[1])),
           static_cast<float>(s.z * dot(n, g.direction[2]))};
@@ -165,7 +166,7 @@ hd::RaycastParams VolumeRenderer::params(const TransferPreset& preset, const Cam
                std::min(p.boxHi.z, static_cast<float>(box[1].z))};
   }
   for (const ClipPlane3D& c : clip_)
-    if (p.planeCount < 6) p.planes[p.planeCount++] = voxelPlane(v.geometry, c);
+    if (p.planeCount < static_cast<int>(std::size(p.planes))) p.planes[p.planeCount++] = voxelPlane(v.geometry, c);
   const Vec3 s = v.geometry.spacingMm;
   p.stepMm = static_cast<float>(q.stepMm > 0 ? q.stepMm : 0.5 * std::min({s.x, s.y, s.z}));
   p.mode = preset.mip ? hd::RenderMode::Mip : hd::RenderMode::Composite;

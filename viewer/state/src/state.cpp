@@ -134,6 +134,12 @@ void ViewerState::setViewLayers(int view, std::vector<int> layers) {
 }
 
 void ViewerState::setConvention(Convention c) {
+  // The mirrored views' normals turn round: a clip plane following one keeps the same side.
+  for (ClipPlane3D& k : clip3d_)
+    if (c != convention_ && k.view >= 0 && k.view < viewCount() &&
+        (views_[static_cast<size_t>(k.view)].orientation == Orientation::Axial ||
+         views_[static_cast<size_t>(k.view)].orientation == Orientation::Coronal))
+      k.flip = !k.flip;
   convention_ = c;
   for (size_t v = 0; v < views_.size(); ++v)
     if (views_[v].orientation != Orientation::Oblique)

@@ -74,20 +74,26 @@ namespace {
 bool finite(Vec3 v) { return std::isfinite(v.x) && std::isfinite(v.y) && std::isfinite(v.z); }
 }  // namespace
 
-Status ViewerState::setClipPlanes3d(std::vector<ClipPlane3D> planes) {
+Status checkClipPlanes(const std::vector<ClipPlane3D>& planes, int viewCount) {
   int halves = 0;
   for (const ClipPlane3D& c : planes) {
     halves += c.slab ? 2 : 1;
-    if (c.view >= viewCount() || c.view < -1)
+    if (c.view >= viewCount || c.view < -1)
       return makeError("viewer.bad_clip", "a clip plane follows view " + std::to_string(c.view) + ", which does not exist");
-    if (c.view < 0 && (!finite(c.point) || !finite(c.normal) || !(norm(c.normal) > 1e-9)))
-      return makeError("viewer.bad_clip", "a clip plane needs a finite point and a non-zero normal");
+    const double n = norm(c.normal);
+    if (c.view < 0 && (!finite(c.point) || !finite(c.normal) || !(n > 1e-9) || !std::isfinite(n)))
+      return makeError("viewer.bad_clip", "a clip plane needs a finite point and a non-zero normal of finite length");
     if (c.slab && (!std::isfinite(c.slabMm) || c.slabMm < 0 || (c.view < 0 && c.slabMm == 0)))
       return makeError("viewer.bad_clip", "a slab needs a finite thickness >= 0 (> 0 when it follows no view)");
   }
-  if (halves > kMaxClipPlanes3d)
-    return makeError("viewer.bad_clip", "at most " + std::to_string(kMaxClipPlanes3d) + " clip planes (a slab is two), not " +
-                                          std::to_string(halves));
+  if (halves > ViewerState::kMaxClipPlanes3d)
+    return makeError("viewer.bad_clip", "at most " + std::to_string(ViewerState::kMaxClipPlanes3d) +
+                                          " clip planes (a slab is two), not " + std::to_string(halves));
+  return {};
+}
+
+Status ViewerState::setClipPlanes3d(std::vector<ClipPlane3D> planes) {
+  CVX_TRY(checkClipPlanes(planes, viewCount()));
   clip3d_ = std::move(planes);
   notify(kView3d);
   return {};
@@ -99,19 +105,21 @@ ClipPlane3D ViewerState::fixedClip3d(const ClipPlane3D& c) const {
   k.flip = false;
   if (c.view >= 0 && c.view < viewCount()) {
     const View& v = views_[static_cast<size_t>(c.view)];
-    k.point = v.plane.center;
-    k.normal = normalized(v.plane.normal());
+    // Through the cursor in the reference's frame (a view linked by an offset has its plane in its
+    // own layer's frame); an unlinked view's own plane.
+    k.point = linkOf(c.view) == LinkKind::Unlinked ? v.plane.center : cursor_;
+    k.normal = normalized(v.plane.normal()) * (c.flip ? -1.0 : 1.0);
     if (c.slab && c.slabMm == 0) k.slabMm = v.slabMm > 0 ? v.slabMm : ClipPlane3D::kDefaultSlabMm;
   } else {
-    k.normal = normalized(c.normal);
+    k.normal = c.keptNormal();
   }
-  if (c.flip) k.normal = k.normal * -1.0;
   return k;
 }
 
 std::vector<ClipPlane3D> ViewerState::cutPlanes3d() const {
   std::vector<ClipPlane3D> out;
   for (const ClipPlane3D& c : clip3d_) {
+    if (c.view >= 0 && c.view < viewCount() && linkOf(c.view) == LinkKind::Unlinked) continue;  // another frame
     ClipPlane3D k = fixedClip3d(c);
     k.view = c.view >= 0 && c.view < viewCount() ? c.view : -1;
     if (!k.slab) {

@@ -30,9 +30,10 @@ ClipPlane3D clipFacingCamera(const ViewerState& s);
 // empty when the plane misses the box. The 3D view draws it, so that a cut through what the preset
 // leaves transparent still shows where it is.
 std::vector<Vec3> clipOutline(const Volume& v, const CropBox3D& crop, const ClipPlane3D& c);
-// Moves the last clip plane by `steps` slice steps (gridStepMm of the reference along its normal)
-// towards the side it keeps, so that a positive count cuts more away: a plane that follows a view
-// scrolls that view (the cursor moves with it, as the MPR's own scroll), a free plane moves alone.
+// Moves the last clip plane by `steps` slice steps towards the side it keeps, so that a positive
+// count cuts more away: a plane that follows a view scrolls that view by its own slice steps (the
+// cursor moves with it, as the MPR's own scroll), a free plane moves alone by the reference's grid
+// step along its normal (gridStepMm).
 // Nothing without planes or a reference layer. The 3D view's Ctrl+wheel.
 void pushLastClip(ViewerState& s, double steps);
 // Every plane keeping its other side.

@@ -79,8 +79,9 @@ class VolumeRenderer {
   // the rays stop at them and the volume is composited over them (render/mesh_raster.h); picking
   // finds them too.
   void setMeshes(std::vector<std::shared_ptr<const Mesh>> meshes) { meshes_ = std::move(meshes); }
-  // Clip planes (state.h, ClipPlane3D: where they are now, ViewerState::cutPlanes3d; view is not
-  // read, flip is) for the next draws and picks, kept until set again; the first 6 count. They cut
+  // Clip planes (state.h, ClipPlane3D: half-spaces where they are now, ViewerState::cutPlanes3d;
+  // only point, normal and flip are read: a slab or a plane that follows a view must be resolved
+  // there first) for the next draws and picks, kept until set again; the first 6 count. They cut
   // the rays (hd::ClipPlane, in the volume's voxel index) and so a fused layer with them; meshes are
   // not cut, and contentFrame does not see them (a plane that follows a scrolling MPR view does not
   // move the camera).

@@ -128,8 +128,11 @@ struct CropBox3D {
 // cut). A plane that follows an MPR view (view >= 0) is that view's plane through its cursor, with
 // the view's normal (into its screen), reversed when flip: by default the 3D view keeps what the MPR
 // view looks into, so the cut face is the MPR's image seen from the same side, and the plane moves
-// as the view scrolls or its crosshair turns. A free plane (view -1) stays at point, normal (LPS mm;
-// flip reverses it too). A slab keeps instead what lies within slabMm / 2 of the plane, on both sides
+// as the view scrolls or its plane turns (the crosshair turned in another view), through the cursor
+// in the reference's frame (a view linked by an offset shows another frame: its plane is placed
+// there by the cursor, not its own; an unlinked view's plane cuts nothing). The convention
+// (radiological, neurological) does not change the side kept. A free plane (view -1) stays at point,
+// normal (LPS mm; flip reverses it too). A slab keeps instead what lies within slabMm / 2 of the plane, on both sides
 // (thick-slab volume rendering; flip does not matter): slabMm 0 on a plane that follows a view takes
 // that view's own slab (View::slabMm; kDefaultSlabMm while the view is thin), so the 3D slab is the
 // MPR's. It counts as two planes.
@@ -140,7 +143,11 @@ struct ClipPlane3D {
   bool flip = false;
   bool slab = false;
   double slabMm = 0;
+  // A free plane's normal as kept: unit, reversed when flip.
+  Vec3 keptNormal() const { return normalized(normal) * (flip ? -1.0 : 1.0); }
 };
+// viewer.bad_clip for planes setClipPlanes3d refuses (below) among views 0 .. viewCount - 1.
+Status checkClipPlanes(const std::vector<ClipPlane3D>& planes, int viewCount);
 struct ChangeEvent {
   uint32_t what = 0;
   int view = -1;   // the view concerned, -1 for all
@@ -268,9 +275,9 @@ class ViewerState {
   }
 
   // The 3D view's clip planes (kView3d), at most kMaxClipPlanes3d half-spaces (a slab is two);
-  // viewer.bad_clip (and no change) for more, a free plane's normal that is zero or not finite, a
-  // point not finite, a slab thickness that is negative or not finite (or 0 on a free slab), or a
-  // view that does not exist. A new layout (setViews) turns the planes that follow views into free
+  // viewer.bad_clip (and no change: checkClipPlanes) for more, a free plane's normal that is zero or
+  // not finite (nor its length), a point not finite, a slab thickness that is negative or not finite
+  // (or 0 on a free slab), or a view that does not exist. A new layout (setViews) turns the planes that follow views into free
   // planes where they were (a slab with the thickness it had), so that the cut stays.
   static constexpr int kMaxClipPlanes3d = 6;
   const std::vector<ClipPlane3D>& clipPlanes3d() const { return clip3d_; }
