@@ -29,9 +29,12 @@ constexpr const char* kUsage =
     "                      --size WxH --out FILE.png\n"
     "       cinevox render PATH [--series ID] --view 3d --preset NAME [--azimuth DEG] [--elevation DEG]\n"
     "                      [--projection perspective|parallel] [--zoom Z] [--fuse SERIES [--fuse-preset NAME]]\n"
-    "                      [--clip X,Y,Z,NX,NY,NZ]... [--phase N] --size WxH --out FILE.png\n"
+    "                      [--clip X,Y,Z,NX,NY,NZ]... [--show-slice axial|coronal|sagittal]... [--at X,Y,Z]\n"
+    "                      [--phase N] --size WxH --out FILE.png\n"
     "  --clip: keep what lies on the side of the plane through point (X, Y, Z) that its normal\n"
     "  (NX, NY, NZ) points to (patient LPS mm, as the viewer's clip planes); up to 6.\n"
+    "  --show-slice: draw that MPR slice on its plane, as the viewer's \"Slices in 3D\" (its default\n"
+    "  window), through the point --at (LPS mm; by default the voxel centre nearest the volume's centre).\n"
     "  --phase: the phase of a 4D series, 0 .. phases - 1 (the viewer's phase N + 1); 0 by default.\n"
     "  --fuse: a second series drawn in the same pass (PET on CT): a series ID or UID in PATH, or a\n"
     "  folder or file of its own; it must share PATH's series' frame of reference. Its preset defaults\n"
@@ -50,6 +53,8 @@ struct Request {
   double azimuth = 0, elevation = 0, zoom = 1;
   std::string fuse, fusePreset;  // the fused series (an ID in PATH, or a path) and its preset
   std::vector<view::ClipPlane3D> clips;
+  std::vector<view::Orientation> shown;  // --show-slice
+  std::optional<Vec3> at;
 };
 
 bool parseDouble(const std::string& s, double& v) {
@@ -74,16 +79,22 @@ bool splitPair(const std::string& s, char sep, std::string& a, std::string& b) {
   return true;
 }
 
+// Exactly `count` finite numbers separated by commas.
+bool parseNumbers(const std::string& s, double* v, int count) {
+  size_t from = 0;
+  for (int i = 0; i < count; ++i) {
+    const size_t comma = s.find(',', from);
+    if ((i < count - 1) == (comma == std::string::npos)) return false;
+    if (!parseDouble(s.substr(from, i < count - 1 ? comma - from : std::string::npos), v[i])) return false;
+    from = comma + 1;
+  }
+  return true;
+}
+
 // "X,Y,Z,NX,NY,NZ" into a free clip plane (a finite point, a non-zero normal).
 bool parseClip(const std::string& s, view::ClipPlane3D& c) {
   double v[6];
-  size_t from = 0;
-  for (int i = 0; i < 6; ++i) {
-    const size_t comma = s.find(',', from);
-    if ((i < 5) == (comma == std::string::npos)) return false;
-    if (!parseDouble(s.substr(from, i < 5 ? comma - from : std::string::npos), v[i])) return false;
-    from = comma + 1;
-  }
+  if (!parseNumbers(s, v, 6)) return false;
   c.point = {v[0], v[1], v[2]};
   c.normal = {v[3], v[4], v[5]};
   return norm(c.normal) > 0;
@@ -108,6 +119,22 @@ std::optional<std::string> parse(const std::vector<std::string>& args, Request& 
         return "--clip needs X,Y,Z,NX,NY,NZ: a point and a non-zero normal (LPS mm)";
       r.clips.push_back(c);
       if (const Status st = view::checkClipPlanes(r.clips, 0); !st.ok()) return "--clip: " + st.error().message;
+      ++i;
+      continue;
+    }
+    if (a == "--show-slice") {
+      const auto o = i + 1 < args.size() ? view::orientationFromString(args[i + 1]) : std::nullopt;
+      if (!o || *o == view::Orientation::Oblique) return "--show-slice needs axial, coronal or sagittal";
+      if (std::find(r.shown.begin(), r.shown.end(), *o) != r.shown.end()) return "--show-slice " + args[i + 1] + " given twice";
+      r.shown.push_back(*o);
+      ++i;
+      continue;
+    }
+    if (a == "--at") {
+      double v[3];
+      if (r.at) return "option --at given twice";
+      if (i + 1 >= args.size() || !parseNumbers(args[i + 1], v, 3)) return "--at needs X,Y,Z (LPS mm)";
+      r.at = Vec3{v[0], v[1], v[2]};
       ++i;
       continue;
     }
@@ -180,9 +207,12 @@ std::optional<std::string> parse(const std::vector<std::string>& args, Request& 
   if (r.view.empty()) return "--view is required";
   const bool is3d = r.view == "3d";
   const bool any3d =
-      seen[9] || seen[10] || seen[11] || seen[12] || seen[13] || seen[14] || seen[15] || !r.clips.empty();
+      seen[9] || seen[10] || seen[11] || seen[12] || seen[13] || seen[14] || seen[15] || !r.clips.empty() ||
+      !r.shown.empty() || r.at;
   if (!is3d && any3d)
-    return "--preset, --azimuth, --elevation, --projection, --zoom, --fuse and --clip need --view 3d";
+    return "--preset, --azimuth, --elevation, --projection, --zoom, --fuse, --clip, --show-slice and --at need "
+           "--view 3d";
+  if (r.at && r.shown.empty()) return "--at needs --show-slice";
   if (seen[15] && !seen[14]) return "--fuse-preset needs --fuse";
   if (is3d) {
     if (seen[2] || seen[3] || seen[4] || seen[5] || seen[6] || r.neurological)
@@ -312,6 +342,7 @@ int runRender(const std::vector<std::string>& args) {
     q.azimuth = r.azimuth, q.elevation = r.elevation, q.zoom = r.zoom;
     q.width = r.width, q.height = r.height, q.out = r.out;
     q.clips = r.clips;
+    q.slices = r.shown, q.at = r.at;
     if (!r.fuse.empty()) {
       auto fused = loadFused(r.fuse, *scanned, groups, **vol);
       if (!fused) return fail(fused.error());

@@ -5,6 +5,7 @@
 
 #include <cvx/io/png.h>
 #include <cvx/viewstate/render_3d.h>
+#include <cvx/viewstate/slices_3d.h>
 #include <cvx/viewstate/tf_presets.h>
 
 namespace cvx::app {
@@ -26,6 +27,16 @@ Status render3d(const View3dRequest& r, std::shared_ptr<const Volume> vol) {
   camera.perspective = r.perspective;
   view::VolumeRenderer renderer;
   renderer.setClipPlanes(r.clips);
+  if (!r.slices.empty()) {  // the viewer's state, as a series opens in it, with those views shown in 3D
+    view::ViewerState state(r.slices);
+    state.addLayer(vol);
+    if (r.at) state.setCursor(*r.at);
+    for (int v = 0; v < state.viewCount(); ++v) state.setShownIn3d(v, true);
+    CVX_TRY(state.setClipPlanes3d(r.clips));
+    auto slices = view::Slices3D().update(state);
+    if (!slices) return slices.error();
+    renderer.setSlices(std::move(*slices));
+  }
   if (r.fused) {
     auto fusedPreset = view::loadTransferPreset(r.fusedPreset.empty()
                                                     ? view::defaultTransferPreset(r.fused->info.modality)

@@ -2,6 +2,7 @@
 // `cinevox render --view 3d`: a volume rendering drawn headless through view::VolumeRenderer.
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,10 @@ struct View3dRequest {
   std::shared_ptr<const Volume> fused;
   std::string fusedPreset;
   std::vector<view::ClipPlane3D> clips;  // free planes (state.h), at most 6
+  // MPR slices drawn on their planes (slices_3d.h) through `at` (LPS mm; by default the volume's
+  // centre voxel, where the viewer opens a series), with the series' default window; cut by clips.
+  std::vector<view::Orientation> slices;
+  std::optional<Vec3> at;
 };
 
 // An RGBA image of the viewer as an RGB PNG (io::writePng).

@@ -100,10 +100,23 @@ void shade(const Mesh& m, uint32_t tri, Vec3 hit, Vec3 view, const MeshLight& li
   out[3] = 1.0f;
 }
 
+// The point where pixel (x, y)'s ray is at depth t.
+Vec3 pointAt(const WorldRays& rays, int x, int y, float t) {
+  const Vec3 o = rays.o + rays.ou * x + rays.ov * y;
+  return o + normalized(rays.w + rays.wu * x + rays.wv * y) * t;
+}
+
 }  // namespace
 
+bool keptByCuts(std::span<const CutPlane> cuts, Vec3 p) {
+  for (const CutPlane& c : cuts)
+    if (!(dot(c.normal, p - c.point) >= -kCutToleranceMm * norm(c.normal))) return false;
+  return true;
+}
+
 Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& camera, int width, int height,
-                       float* rgba, float* depth, const MeshLight& light, ThreadPool* pool) {
+                       float* rgba, float* depth, const MeshLight& light, ThreadPool* pool,
+                       std::span<const CutPlane> cuts) {
   if (width <= 0 || height <= 0 || width > 16384 || height > 16384 || !rgba || !depth)
     return makeError("render.bad_request", "a mesh image needs a size in 1..16384 and outputs");
   const size_t pixels = static_cast<size_t>(width) * static_cast<size_t>(height);
@@ -160,6 +173,7 @@ Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& came
         for (int x = x0; x <= x1; ++x) {
           float tt;
           if (!pixelHit(rays, tri, s, n, a, x, y, tt)) continue;
+          if (!cuts.empty() && !keptByCuts(cuts, pointAt(rays, x, y, tt))) continue;
           Hit& h = hits[static_cast<size_t>(y - yBegin) * static_cast<size_t>(width) + static_cast<size_t>(x)];
           if (tt < h.t) h = {tt, static_cast<int32_t>(tri.mesh), tri.index};
         }
@@ -178,7 +192,8 @@ Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& came
   });
 }
 
-float meshDepthAt(std::span<const Mesh* const> meshes, const Camera3D& camera, int width, int height, int x, int y) {
+float meshDepthAt(std::span<const Mesh* const> meshes, const Camera3D& camera, int width, int height, int x, int y,
+                  std::span<const CutPlane> cuts) {
   float best = std::numeric_limits<float>::infinity();
   const Projector proj(camera, width, height);
   const WorldRays rays = worldRays(camera, width, height);
@@ -193,7 +208,8 @@ float meshDepthAt(std::span<const Mesh* const> meshes, const Camera3D& camera, i
         continue;
       const double area = edge(tri.ax, tri.ay, tri.bx, tri.by, tri.cx, tri.cy);
       float tt;
-      if (area != 0 && pixelHit(rays, tri, area > 0 ? 1 : -1, cross(b - a, c - a), a, x, y, tt) && tt < best)
+      if (area != 0 && pixelHit(rays, tri, area > 0 ? 1 : -1, cross(b - a, c - a), a, x, y, tt) && tt < best &&
+          (cuts.empty() || keptByCuts(cuts, pointAt(rays, x, y, tt))))
         best = tt;
     }
   }

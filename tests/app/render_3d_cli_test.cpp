@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // `cinevox render --view 3d` through the real executable, on the demo study (docs/demo.md): the
-// presets, --clip and --fuse; the PNGs decoded with Qt's QImage (render_cli_util.h).
+// presets, --clip, --show-slice and --fuse; the PNGs decoded with Qt's QImage (render_cli_util.h).
 #include <gtest/gtest.h>
 
 #include <QImage>
@@ -79,6 +79,36 @@ TEST_F(Render, ThreeDClipHalvesMaximiseToTheWhole) {
     }
   EXPECT_LT(ax / darkerA, bx / darkerB);
   EXPECT_GT(ay / darkerA, by / darkerB);
+}
+
+// --show-slice draws an MPR slice on its plane: from the front (parallel) the coronal slice through
+// the volume's centre covers the body's section in the window's greys where the bone preset drew
+// black, and moves with --at; the axial slice is edge-on from there and changes nothing. Bad
+// arguments are refused.
+TEST_F(Render, ThreeDShowSliceDrawsTheMprPlane) {
+  const std::string bone = demo("CT") + " --view 3d --preset ct-bone --projection parallel --size 96x80";
+  const Out plain = render(bone);
+  const Out coronal = render(bone + " --show-slice coronal");
+  const Out back = render(bone + " --show-slice coronal --at 0,60,0");
+  const Out axial = render(bone + " --show-slice axial");
+  for (const Out* o : {&plain, &coronal, &back, &axial}) ASSERT_EQ(o->rc, 0) << o->msg;
+  int added = 0, moved = 0, edgeOn = 0;
+  for (int y = 0; y < 80; ++y)
+    for (int x = 0; x < 96; ++x) {
+      added += plain.img.at(x, y) < 10 && coronal.img.at(x, y) > 40;
+      moved += std::abs(back.img.at(x, y) - coronal.img.at(x, y)) > 20;
+      edgeOn += std::abs(axial.img.at(x, y) - plain.img.at(x, y)) > 2;
+    }
+  EXPECT_GT(added, 96 * 80 / 10);
+  EXPECT_GT(moved, 200);
+  EXPECT_EQ(edgeOn, 0);
+  for (const std::string bad : {" --show-slice oblique", " --show-slice", " --at 1,2,3", " --show-slice coronal --at 1,2",
+                                " --show-slice coronal --show-slice coronal"}) {
+    const Out o = render(bone + bad);
+    EXPECT_EQ(o.rc, 2) << bad << "\n" << o.msg;
+  }
+  const Out twoD = render(demo("CT") + " --view axial --slice 1 --size 64x64 --show-slice coronal");
+  EXPECT_EQ(twoD.rc, 2) << twoD.msg;
 }
 
 // Pixels of a PNG in a hot colour (red well above green and blue): their count and mean column.

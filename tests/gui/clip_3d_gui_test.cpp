@@ -190,7 +190,9 @@ TEST(Clip3dGui, TheAxialViewCutsTheCtAndTheCutFollowsItsScroll) {
     QWheelEvent wheel(QPointF(50, 50), v3d->mapToGlobal(QPointF(50, 50)), {}, QPoint(0, 15), Qt::NoButton,
                       Qt::ControlModifier, Qt::NoScrollPhase, false);
     QApplication::sendEvent(v3d, &wheel);
-    if (i == 3) EXPECT_EQ(w.state().cursor().y, yc);
+    if (i == 3) {
+      EXPECT_EQ(w.state().cursor().y, yc);
+    }
   }
   EXPECT_NEAR(w.state().cursor().y - yc, ct.geometry.spacingMm.y, 1e-6);
   EXPECT_NEAR(w.state().cutPlanes3d()[0].point.y, w.state().cursor().y, 1e-9);

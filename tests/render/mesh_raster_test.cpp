@@ -2,7 +2,7 @@
 // render::rasterizeMeshes against analytic geometry: a tessellated sphere's silhouette and depth
 // seen in parallel projection, a plane's depth along perspective rays (from the camera's own
 // definition, written out here), occlusion in either drawing order, the headlight shading rule,
-// and the compositing of a volume over the surfaces.
+// the compositing of a volume over the surfaces, and surfaces cut open by clip planes.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -192,6 +192,53 @@ TEST(MeshRaster, VolumeCompositesOverTheSurface) {
   EXPECT_EQ(vdepth[0], 80);
   EXPECT_EQ(vdepth[1], 90);
   EXPECT_EQ(vdepth[2], 42);
+}
+
+// A sphere cut by the plane y >= 0 (the half away from a camera in front): where the front half was,
+// the ray now meets the inside of the back half, at t = 200 + sqrt(R^2 - r^2); every point drawn lies
+// on the kept side. A cut keeping x >= 10 leaves the left of the image empty. meshDepthAt agrees.
+TEST(MeshRaster, CutsOpenASurfaceAndShowItsInside) {
+  const double R = 40;
+  const Mesh s = icosphere({0, 0, 0}, R, 5);
+  Camera3D cam;
+  cam.perspective = false;
+  cam.eye = {0, -200, 0}, cam.center = {0, 0, 0}, cam.up = {0, 0, 1};
+  cam.parallelHalfHeightMm = 60;
+  const int n = 120;  // 1 mm pixels
+  const Mesh* list[] = {&s};
+  for (const bool sideways : {false, true}) {
+    const render::CutPlane cut = sideways ? render::CutPlane{{10, 0, 0}, {2, 0, 0}} : render::CutPlane{{0, 0, 0}, {0, 1, 0}};
+    Image im(n, n);
+    ASSERT_TRUE(render::rasterizeMeshes(list, cam, n, n, im.rgba.data(), im.depth.data(), {}, nullptr, {&cut, 1}).ok());
+    int inside = 0, outside = 0;
+    for (int y = 0; y < n; ++y)
+      for (int x = 0; x < n; ++x) {
+        const double u = x + 0.5 - n / 2.0, v = n / 2.0 - (y + 0.5), r = std::hypot(u, v);
+        if (r > 0.95 * R) continue;  // near the silhouette the polyhedron is inside the sphere
+        const double back = 200 + std::sqrt(R * R - r * r), frontT = 200 - std::sqrt(R * R - r * r);
+        if (!sideways) {
+          ASSERT_NEAR(im.t(x, y), back, 0.1) << x << "," << y;  // the inside of the back half
+          ++inside;
+        } else if (u < 10 - 0.5) {
+          EXPECT_FALSE(im.t(x, y) < 1e30f) << x << "," << y;  // all of it cut away
+          ++outside;
+        } else if (u > 10 + 0.5) {
+          EXPECT_NEAR(im.t(x, y), frontT, 0.1) << x << "," << y;  // the front, uncut
+          ++inside;
+        }
+        if (x % 7 == 0 && y % 7 == 0)
+          EXPECT_EQ(render::meshDepthAt(list, cam, n, n, x, y, {&cut, 1}), im.t(x, y)) << x << "," << y;
+      }
+    EXPECT_GT(inside, sideways ? 1200 : 4000);  // the disc of 38 mm beyond x = 10.5: about 1450
+    EXPECT_GT(outside, sideways ? 1500 : -1);
+  }
+}
+
+TEST(MeshRaster, CutToleranceKeepsAPointOnThePlane) {
+  const render::CutPlane cut{{0, 5, 0}, {0, 3, 0}};
+  EXPECT_TRUE(render::keptByCuts({&cut, 1}, {7, 5 - 0.5 * render::kCutToleranceMm, 1}));
+  EXPECT_FALSE(render::keptByCuts({&cut, 1}, {7, 5 - 2 * render::kCutToleranceMm, 1}));
+  EXPECT_TRUE(render::keptByCuts({}, {7, -100, 1}));
 }
 
 }  // namespace

@@ -86,7 +86,8 @@ class MainWindow : public QMainWindow {
   void hang(int primary);
   void applyLayout(const view::Layout& layout, int primary, const std::map<std::string, std::string>& presets);
   void add3dActions(QToolBar* bar);  // main_window_tools.cpp
-  void addClipMenu(class QMenu* menu);  // main_window_clip.cpp
+  void addClipMenu(class QMenu* menu);    // main_window_clip.cpp
+  void addSlicesMenu(class QMenu* menu);  // main_window_clip.cpp
   int layerOfSeries(int series, const std::string& preset = {});
   void onSeriesDropped(int view, int series);
   void onLoadFinished(int index, const QString& error);

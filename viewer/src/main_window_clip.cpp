@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The 3D menu's "Clip" submenu (state.h, ClipPlane3D; clip_3d.h): cut the 3D view at an MPR view's
 // plane, keeping either side or a slab about it (the plane then follows that view as it scrolls or
-// turns), at the cursor square to the line of sight, reverse every cut, remove them. Built each time
-// it opens, for the layout's views of the moment.
+// turns), at the cursor square to the line of sight, reverse every cut, remove them, cut the segment
+// surfaces and slices too or not; and the "Slices in 3D" submenu (slices_3d.h): which MPR views' images
+// the 3D view draws on their planes. Both are built each time they open, for the layout's views of the
+// moment.
 #include <QAction>
 #include <QMenu>
 #include <QStatusBar>
@@ -79,6 +81,42 @@ void MainWindow::addClipMenu(QMenu* menu) {
     none->setObjectName("clip3dNone");
     none->setEnabled(any);
     connect(none, &QAction::triggered, this, [apply] { apply({}); });
+    clip->addSeparator();
+    QAction* surfaces = clip->addAction(tr("Cut segment surfaces and slices too"));
+    surfaces->setObjectName("clip3dSurfaces");
+    surfaces->setToolTip(tr("Off: the cuts open the volume alone, and segment surfaces and slices stay whole"));
+    surfaces->setCheckable(true);
+    surfaces->setChecked(state_.clipSurfaces3d());
+    connect(surfaces, &QAction::toggled, this, [this](bool on) { state_.setClipSurfaces3d(on); });
+  });
+}
+
+void MainWindow::addSlicesMenu(QMenu* menu) {
+  QMenu* slices = menu->addMenu(tr("Slices in 3D"));
+  slices->setObjectName("slices3d");
+  slices->setToolTipsVisible(true);
+  connect(slices, &QMenu::aboutToShow, this, [this, slices] {
+    slices->clear();
+    const bool loaded = !state_.layers().empty();
+    for (int v = 0; v < state_.viewCount(); ++v) {
+      QAction* a = slices->addAction(tr("%1 view %2").arg(orientationName(state_.view(v).orientation)).arg(v + 1));
+      a->setObjectName(QString("slices3dView%1").arg(v));
+      a->setToolTip(tr("Draw this view's image on its plane in the 3D view; it follows the view"));
+      a->setCheckable(true);
+      a->setChecked(state_.view(v).shownIn3d);
+      a->setEnabled(loaded && state_.linkOf(v) == view::LinkKind::Linked);
+      connect(a, &QAction::toggled, this, [this, v](bool on) { state_.setShownIn3d(v, on); });
+    }
+    slices->addSeparator();
+    for (const bool on : {true, false}) {
+      QAction* a = slices->addAction(on ? tr("All views") : tr("None"));
+      a->setObjectName(on ? "slices3dAll" : "slices3dNone");
+      a->setEnabled(loaded);
+      connect(a, &QAction::triggered, this, [this, on] {
+        for (int v = 0; v < state_.viewCount(); ++v)
+          if (!on || state_.linkOf(v) == view::LinkKind::Linked) state_.setShownIn3d(v, on);
+      });
+    }
   });
 }
 

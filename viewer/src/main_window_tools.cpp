@@ -174,6 +174,7 @@ void MainWindow::add3dActions(QToolBar* bar) {
   resetCrop->setToolTip(tr("Show the whole volume in the 3D view"));
   connect(resetCrop, &QAction::triggered, this, [this] { state_.resetCrop3d(); });
   addClipMenu(menu);
+  addSlicesMenu(menu);
   menu->addSeparator();
   // The camera (camera_3d.h): the views from each side (the keys A, P, L, R, S, I in the 3D view),
   // the projection, and a fit to what the preset shows now (zoom 1, no pan, the angles kept).

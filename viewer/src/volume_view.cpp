@@ -81,10 +81,16 @@ VolumeView::VolumeView(view::ViewerState& state, ViewTools& tools, QWidget* pare
   coarse_.buildMaps(false);
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
     if (e.what & view::kSegmentation) surfacesDue_->start(kSurfacesDelayMs);
+    // A slice shows the cursor's plane, the view's layers, windows, slab and segments; the camera
+    // alone (kView3d without a view) leaves it as it is.
+    constexpr uint32_t kSliceChanges = view::kCursor | view::kPlane | view::kSlab | view::kLayers | view::kPhase |
+                                       view::kMapping | view::kLinks | view::kSegmentation;
+    if ((e.what & kSliceChanges) || ((e.what & view::kView3d) && e.view >= 0)) slicesDirty_ = true;
     if (e.what & (view::kView3d | view::kLayers | view::kPhase)) changed();
     // A clip plane that follows an MPR view moves with the cursor and the views' planes (a slab's
-    // thickness with the view's slab).
+    // thickness with the view's slab); so does a slice.
     else if ((e.what & (view::kCursor | view::kPlane | view::kSlab)) && state_.clipFollowsViews()) changed();
+    else if ((e.what & kSliceChanges) && state_.anyShownIn3d()) changed();
     else if (e.what & view::kCursor) redraw();  // the crosshair moves over the same picture
   });
 }
@@ -166,6 +172,30 @@ std::optional<view::Fused3D> VolumeView::fused() {
   return view::Fused3D{volume, state_.fusedPhase3d(), *fusedPreset_};
 }
 
+const std::vector<view::Slice3D>& VolumeView::slices() {
+  if (!state_.anyShownIn3d()) {
+    slices_.clear();
+    slicesDirty_ = true;  // drawn anew when one is shown
+    return slices_;
+  }
+  // The outlines are the crop box's section, less what the cuts cut away.
+  const view::CropBox3D& crop = state_.crop3d();
+  std::vector<view::ClipPlane3D> cuts = state_.clipSurfaces3d() ? state_.cutPlanes3d() : std::vector<view::ClipPlane3D>{};
+  auto same = [](const view::ClipPlane3D& a, const view::ClipPlane3D& b) {
+    return a.point.x == b.point.x && a.point.y == b.point.y && a.point.z == b.point.z && a.normal.x == b.normal.x &&
+           a.normal.y == b.normal.y && a.normal.z == b.normal.z && a.flip == b.flip;
+  };
+  const bool sameCuts = std::equal(cuts.begin(), cuts.end(), slicesCuts_.begin(), slicesCuts_.end(), same);
+  if (!slicesDirty_ && sameCuts && crop.lo == slicesCrop_.lo && crop.hi == slicesCrop_.hi) return slices_;
+  auto made = sliceMaker_.update(state_);
+  slices_ = made ? std::move(*made) : std::vector<view::Slice3D>{};
+  if (!made) error_ = QString::fromStdString(made.error().str());
+  slicesDirty_ = false;
+  slicesCrop_ = crop;
+  slicesCuts_ = std::move(cuts);
+  return slices_;
+}
+
 void VolumeView::resizeEvent(QResizeEvent* e) {
   QWidget::resizeEvent(e);
   if (canvas_) canvas_->setGeometry(rect());
@@ -185,8 +215,10 @@ void VolumeView::drawPreview(bool gl) {
   const Vec3 s = volume->geometry.spacingMm;
   q.stepMm = std::min({s.x, s.y, s.z});
   coarse_.setMeshes(surfaces_.meshes(state_));
+  coarse_.setSlices(slices());
   coarse_.setFused(std::move(layer));
   coarse_.setClipPlanes(state_.cutPlanes3d());
+  coarse_.setClipSurfaces(state_.clipSurfaces3d());
   const int w = std::max(1, width() / kCoarse), h = std::max(1, height() / kCoarse);
   Status st = makeError("render.no_device_frame", "host memory");
   if (DeviceTexture* device = gl && coarse_.onDevice() ? textures_.devicePreview(w, h) : nullptr) {
@@ -231,9 +263,11 @@ void VolumeView::startFine() {
   }
   if (worker_.joinable()) worker_.join();
   fine_.setMeshes(surfaces_.meshes(state_));  // the worker is not running
+  fine_.setSlices(slices());
   const std::optional<view::Fused3D> layer = fused();
   fine_.setFused(layer);
   fine_.setClipPlanes(state_.cutPlanes3d());
+  fine_.setClipSurfaces(state_.clipSurfaces3d());
   if (fineVoxelsChanged_) fine_.voxelsChanged();
   fineVoxelsChanged_ = false;
   const uint64_t generation = generation_;

@@ -14,7 +14,8 @@
 // face. With a
 // PET/CT, the PET is drawn in the same pass (ViewerState::fusedLayer3d); the key F turns it off/on. With
 // the Scissors tool, a left drag draws a lasso that cuts the active segment through the volume
-// (SegEditing::scissors: erase inside; with Shift, keep inside) instead of rotating.
+// (SegEditing::scissors: erase inside; with Shift, keep inside) instead of rotating. The MPR views
+// chosen in "Slices in 3D" are drawn on their planes (slices_3d.h), outlined in their colours.
 // Where OpenGL works, the pictures are drawn by a child QOpenGLWidget covering the view (its
 // canvas) as textures (view_textures.h): a GPU writes the preview straight into its texture where
 // the app gives a DeviceTexture factory (cuda::GlTarget); otherwise, and for the full-resolution
@@ -37,6 +38,7 @@
 
 #include <cvx/viewstate/render_3d.h>
 #include <cvx/viewstate/seg_surfaces.h>
+#include <cvx/viewstate/slices_3d.h>
 #include <cvx/viewstate/state.h>
 
 #include "lasso.h"
@@ -91,7 +93,9 @@ class VolumeView : public QWidget {
   void releaseGl();   // the context goes: its textures and the device's registration
   void redraw();      // update() of the canvas, or of the view without one
   void paintOverlay(class QPainter& p);  // text, crosshair, marker, crop box, clip outlines, lasso
-  void drawClipOutlines(class QPainter& p);
+  void drawClipOutlines(class QPainter& p);  // and the slices' outlines, in their views' colours
+  // The slices shown in 3D (slices_3d.h), drawn again when something they show changed.
+  const std::vector<view::Slice3D>& slices();
   void startFine();   // the full-resolution render on the worker
   bool loadPreset();  // the state's preset, cached by name; false (and error_) when it cannot be read
   // The layer fused over the reference in 3D (ViewerState::fusedLayer3d) with its modality's
@@ -112,6 +116,11 @@ class VolumeView : public QWidget {
   view::VolumeRenderer coarse_;  // UI thread
   view::VolumeRenderer fine_;    // worker thread only, while busy_
   view::SegmentSurfaces surfaces_;  // segments' surfaces, built off the UI thread
+  view::Slices3D sliceMaker_;
+  std::vector<view::Slice3D> slices_;  // immutable images: the worker draws them too
+  bool slicesDirty_ = true;
+  view::CropBox3D slicesCrop_;        // the crop box slices_ were cut to
+  std::vector<view::ClipPlane3D> slicesCuts_;  // and the cuts
   QTimer* surfacesDue_ = nullptr;   // a segmentation changed: rebuild its surfaces when editing pauses
   QTimer* surfacesPoll_ = nullptr;  // a build is running: collect it when it is done
   view::TransferPreset preset_;

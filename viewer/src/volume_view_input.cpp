@@ -29,7 +29,9 @@ constexpr double kHandleRadiusPx = 8;  // a crop face handle catches the mouse t
 std::optional<Vec3> VolumeView::pickAt(QPoint at) {
   if (state_.layers().empty() || !loadPreset()) return std::nullopt;
   coarse_.setMeshes(surfaces_.meshes(state_));
+  coarse_.setSlices(slices());
   coarse_.setClipPlanes(state_.cutPlanes3d());
+  coarse_.setClipSurfaces(state_.clipSurfaces3d());
   const auto picked = coarse_.pick(state_.layers().front().volume, state_.phase(), preset_, state_.camera3d(),
                                    width(), height(), at.x(), at.y(), state_.crop3d());
   if (!picked) {

@@ -139,21 +139,22 @@ void VolumeView::drawCrop(QPainter& p) {
 // Where each clip plane (a slab's two) crosses the crop box, in its view's colour (a free plane:
 // white), so that a cut through what the preset leaves transparent still shows.
 void VolumeView::drawClipOutlines(QPainter& p) {
-  if (state_.clipPlanes3d().empty()) return;
+  if (state_.clipPlanes3d().empty() && slices_.empty()) return;
   const auto& volume = *state_.layers().front().volume;
   const Camera3D cam = view::orbitCamera(volume, state_.camera3d(), width(), height());
   p.setRenderHint(QPainter::Antialiasing, true);
   p.setBrush(Qt::NoBrush);
-  for (const view::ClipPlane3D& c : state_.cutPlanes3d()) {
-    const QColor colour = c.view >= 0 ? orientationColour(state_.view(c.view).orientation) : QColor(Qt::white);
-    const std::vector<Vec3> corners = view::clipOutline(volume, state_.crop3d(), c);
+  auto draw = [&](const std::vector<Vec3>& corners, int view) {
     QPolygonF outline;
     for (const Vec3& q : corners)
       if (const auto at = view::projectToPixel(cam, q, width(), height())) outline << QPointF((*at)[0], (*at)[1]);
-    if (outline.size() < 3 || outline.size() != static_cast<int>(corners.size())) continue;  // a corner behind the eye: none
-    p.setPen(QPen(colour, 1.2));
+    if (outline.size() < 3 || outline.size() != static_cast<int>(corners.size())) return;  // a corner behind the eye: none
+    const bool ofView = view >= 0 && view < state_.viewCount();
+    p.setPen(QPen(ofView ? orientationColour(state_.view(view).orientation) : QColor(Qt::white), 1.2));
     p.drawPolygon(outline);
-  }
+  };
+  for (const view::ClipPlane3D& c : state_.cutPlanes3d()) draw(view::clipOutline(volume, state_.crop3d(), c), c.view);
+  for (const view::Slice3D& s : slices_) draw(s.outline, s.view);
 }
 
 }  // namespace cvx::viewer

@@ -11,6 +11,7 @@
 #include <cvx/core/reslice.h>
 #include <cvx/render/backend.h>
 #include <cvx/render/mesh_raster.h>
+#include <cvx/render/plane_raster.h>
 #include <cvx/render/raycast.h>
 #include <cvx/viewstate/crop_3d.h>
 #include <cvx/viewstate/mapping.h>
@@ -71,6 +72,38 @@ std::vector<const Mesh*> VolumeRenderer::meshList() const {
     if (m && !m->empty()) list.push_back(m.get());
   return list;
 }
+
+bool VolumeRenderer::hasScene() const { return !meshList().empty() || !slices_.empty(); }
+
+namespace {
+
+// The cuts of the meshes and slices: the clip planes where they are now, as LPS half-spaces.
+std::vector<render::CutPlane> sceneCuts(const std::vector<ClipPlane3D>& clip, bool on) {
+  std::vector<render::CutPlane> cuts;
+  if (!on) return cuts;
+  for (const ClipPlane3D& c : clip) {
+    if (cuts.size() == 6) break;  // as the rays (hd::RaycastParams::clip)
+    cuts.push_back({c.point, c.keptNormal()});
+  }
+  return cuts;
+}
+
+// The slices as image planes: their outlines in their images' pixel coordinates.
+std::vector<render::ImagePlane> imagePlanes(const std::vector<Slice3D>& slices) {
+  std::vector<render::ImagePlane> planes;
+  for (const Slice3D& s : slices) {
+    const PixelFrame& f = s.frame;
+    if (!s.image || s.image->width != f.width || s.image->height != f.height || s.image->pixels.empty()) continue;
+    render::ImagePlane p{f.origin, f.du, f.dv, f.width, f.height, s.image->pixels.data(), {}};
+    const double du2 = dot(f.du, f.du), dv2 = dot(f.dv, f.dv);
+    if (!(du2 > 0) || !(dv2 > 0)) continue;
+    for (const Vec3& c : s.outline) p.outline.push_back({dot(c - f.origin, f.du) / du2, dot(c - f.origin, f.dv) / dv2});
+    planes.push_back(std::move(p));
+  }
+  return planes;
+}
+
+}  // namespace
 
 Result<std::shared_ptr<Backend>> VolumeRenderer::chooseBackend() {
   render::registerBackend();  // the CPU is always there; CUDA when the app registered it
@@ -217,8 +250,7 @@ Result<Frame3D> VolumeRenderer::contentFrame(std::shared_ptr<const Volume> v, in
 
 Result<RaycastJob> VolumeRenderer::frameJob(const std::shared_ptr<const Volume>& v, int phase,
                                             const TransferPreset& preset, const Camera3DView& camera, int width,
-                                            int height, const Quality3D& q, const CropBox3D& crop,
-                                            const std::vector<const Mesh*>& meshes) {
+                                            int height, const Quality3D& q, const CropBox3D& crop, bool scene) {
   if (!v || width <= 0 || height <= 0 || width > 16384 || height > 16384 || phase < 0 || phase >= v->dims()[3])
     return makeError("render.bad_request", "no volume, a phase out of range or a size outside 1..16384");
   CVX_TRY(prepare(v, phase, preset));
@@ -226,11 +258,15 @@ Result<RaycastJob> VolumeRenderer::frameJob(const std::shared_ptr<const Volume>&
   const size_t n = static_cast<size_t>(width) * static_cast<size_t>(height);
   rgba_.resize(4 * n);
   depth_.resize(n);
-  if (!meshes.empty()) {
+  if (scene) {  // the opaque surfaces and slices, into the depth the rays stop at
     meshRgba_.resize(4 * n);
     meshDepth_.resize(n);
-    CVX_TRY(render::rasterizeMeshes(meshes, orbitCamera(*v, camera, width, height), width, height, meshRgba_.data(),
-                                    meshDepth_.data()));
+    const Camera3D cam = orbitCamera(*v, camera, width, height);
+    const std::vector<render::CutPlane> cuts = sceneCuts(clip_, clipSurfaces_);
+    CVX_TRY(render::rasterizeMeshes(meshList(), cam, width, height, meshRgba_.data(), meshDepth_.data(), {}, nullptr,
+                                    cuts));
+    CVX_TRY(render::rasterizeImagePlanes(imagePlanes(slices_), cam, width, height, meshRgba_.data(),
+                                         meshDepth_.data(), cuts));
     p.depthIn = meshDepth_.data();
   }
   RaycastJob job;
@@ -271,12 +307,12 @@ Result<RaycastJob> VolumeRenderer::frameJob(const std::shared_ptr<const Volume>&
 Result<const RgbaImage*> VolumeRenderer::draw(std::shared_ptr<const Volume> v, int phase, const TransferPreset& preset,
                                               const Camera3DView& camera, int width, int height, const Quality3D& q,
                                               const CropBox3D& crop) {
-  const std::vector<const Mesh*> meshes = meshList();
-  auto job = frameJob(v, phase, preset, camera, width, height, q, crop, meshes);
+  const bool scene = hasScene();
+  auto job = frameJob(v, phase, preset, camera, width, height, q, crop, scene);
   if (!job) return job.error();
   CVX_TRY(onBackend([&](Backend& b) { return b.raycast(*job); }));
   const size_t n = static_cast<size_t>(width) * static_cast<size_t>(height);
-  if (!meshes.empty()) render::compositeOverMeshes(rgba_.data(), depth_.data(), meshRgba_.data(), meshDepth_.data(), n);
+  if (scene) render::compositeOverMeshes(rgba_.data(), depth_.data(), meshRgba_.data(), meshDepth_.data(), n);
   // Premultiplied colour over black is the colour itself.
   image_.width = width;
   image_.height = height;
@@ -289,9 +325,9 @@ Result<const RgbaImage*> VolumeRenderer::draw(std::shared_ptr<const Volume> v, i
 Status VolumeRenderer::drawOnDevice(std::shared_ptr<const Volume> v, int phase, const TransferPreset& preset,
                                     const Camera3DView& camera, int width, int height, const Quality3D& q,
                                     const CropBox3D& crop, const Backend::DeviceFrameUse& use) {
-  if (!meshList().empty())
-    return makeError("render.no_device_frame", "segment surfaces are composited with the volume on the host");
-  auto job = frameJob(v, phase, preset, camera, width, height, q, crop, {});
+  if (hasScene())
+    return makeError("render.no_device_frame", "segment surfaces and slices are composited with the volume on the host");
+  auto job = frameJob(v, phase, preset, camera, width, height, q, crop, false);
   if (!job) return job.error();
   // After a CUDA fault the CPU draws: its render.no_device_frame sends the caller to draw().
   return onBackend([&](Backend& b) { return b.withDeviceFrame(*job, use); });
@@ -307,12 +343,14 @@ std::optional<Vec3> VolumeRenderer::pick(std::shared_ptr<const Volume> v, int ph
   q.jitter = false;
   hd::RaycastParams p = params(preset, camera, width, height, q, crop);
   const hd::TransferFunction1D tf = table_.view();
-  // A surface in front stops the ray (the ray caster reads its depth at (x, y) only).
-  const std::vector<const Mesh*> meshes = meshList();
+  // A surface or slice in front stops the ray (the ray caster reads its depth at (x, y) only).
   std::vector<float> stop;
   float surface = std::numeric_limits<float>::infinity();
-  if (!meshes.empty()) {
-    surface = render::meshDepthAt(meshes, orbitCamera(*v, camera, width, height), width, height, x, y);
+  if (hasScene()) {
+    const Camera3D cam = orbitCamera(*v, camera, width, height);
+    const std::vector<render::CutPlane> cuts = sceneCuts(clip_, clipSurfaces_);
+    surface = std::min(render::meshDepthAt(meshList(), cam, width, height, x, y, cuts),
+                       render::imagePlaneDepthAt(imagePlanes(slices_), cam, width, height, x, y, cuts));
     stop.assign(static_cast<size_t>(width) * static_cast<size_t>(height), surface);
     p.depthIn = stop.data();
   }

@@ -52,8 +52,14 @@ void ViewRenderer::reserve(int width, int height, int layers) {
 Result<const RgbaImage*> ViewRenderer::draw(const ViewerState& state, int view, int width, int height) {
   if (view < 0 || view >= state.viewCount() || width <= 0 || height <= 0 || width > 16384 || height > 16384)
     return makeError("render.bad_request", "no such view or a size outside 1..16384");
+  return draw(state, view, state.pixelFrame(view, width, height));
+}
+
+Result<const RgbaImage*> ViewRenderer::draw(const ViewerState& state, int view, const PixelFrame& frame) {
+  const int width = frame.width, height = frame.height;
+  if (view < 0 || view >= state.viewCount() || width <= 0 || height <= 0 || width > 16384 || height > 16384)
+    return makeError("render.bad_request", "no such view or a size outside 1..16384");
   const View& v = state.view(view);
-  const PixelFrame frame = state.pixelFrame(view, width, height);
   std::vector<int> order = v.layers;
   if (order.empty())
     for (int l = 0; l < static_cast<int>(state.layers().size()); ++l) order.push_back(l);

@@ -144,6 +144,22 @@ bool ViewerState::clipFollowsViews() const {
   return std::any_of(clip3d_.begin(), clip3d_.end(), [](const ClipPlane3D& c) { return c.view >= 0; });
 }
 
+void ViewerState::setClipSurfaces3d(bool on) {
+  if (clipSurfaces3d_ == on) return;
+  clipSurfaces3d_ = on;
+  notify(kView3d);
+}
+
+void ViewerState::setShownIn3d(int view, bool on) {
+  if (view < 0 || view >= viewCount() || views_[static_cast<size_t>(view)].shownIn3d == on) return;
+  views_[static_cast<size_t>(view)].shownIn3d = on;
+  notify(kView3d, view);
+}
+
+bool ViewerState::anyShownIn3d() const {
+  return std::any_of(views_.begin(), views_.end(), [](const View& v) { return v.shownIn3d; });
+}
+
 Status ViewerState::setEditedPreset3d(TransferPreset preset) {
   CVX_TRY(checkTransferPoints(preset.points));
   edited3d_ = std::move(preset);

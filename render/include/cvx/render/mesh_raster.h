@@ -25,6 +25,16 @@
 
 namespace cvx::render {
 
+// A half-space that cuts what is drawn (the 3D view's clip planes where they are now,
+// ViewerState::cutPlanes3d): a point p is kept where dot(normal, p - point) >= -kCutToleranceMm x
+// |normal|, so that a slice lying in a cut's own plane (the MPR view that cut follows) stays whole.
+// A mesh cut open shows its inside (surfaces are two-sided); nothing caps the cut.
+struct CutPlane {
+  Vec3 point, normal;
+};
+inline constexpr double kCutToleranceMm = 1e-3;
+bool keptByCuts(std::span<const CutPlane> cuts, Vec3 p);
+
 struct MeshLight {
   float ambient = 0.25f, diffuse = 0.7f, specular = 0.2f, power = 24.0f;
 };
@@ -32,12 +42,15 @@ struct MeshLight {
 // Draws the meshes into rgba (4 floats per pixel: premultiplied colour, opacity 1 where a mesh is
 // hit, 0 elsewhere) and depth (+inf where none is hit), width x height, row by row. A triangle
 // whose indices are out of range is render.bad_mesh; a bad size or null output render.bad_request.
+// A point of a triangle that the cuts cut away is not drawn: the triangle behind it shows.
 Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& camera, int width, int height,
-                       float* rgba, float* depth, const MeshLight& light = {}, ThreadPool* pool = nullptr);
+                       float* rgba, float* depth, const MeshLight& light = {}, ThreadPool* pool = nullptr,
+                       std::span<const CutPlane> cuts = {});
 
 // The depth rasterizeMeshes gives pixel (x, y) (+inf where no mesh covers it), for one pixel
 // (picking): the same coverage and depth rule, without an image. Bad triangles are ignored.
-float meshDepthAt(std::span<const Mesh* const> meshes, const Camera3D& camera, int width, int height, int x, int y);
+float meshDepthAt(std::span<const Mesh* const> meshes, const Camera3D& camera, int width, int height, int x, int y,
+                  std::span<const CutPlane> cuts = {});
 
 // Composites a volume rendering (premultiplied rgba, its depth) over the meshes' image in place:
 // colour = volume + (1 - volume opacity) x mesh; depth = the volume's where it is finite (its

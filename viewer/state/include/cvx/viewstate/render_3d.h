@@ -44,6 +44,17 @@ struct Fused3D {
   TransferPreset preset;
 };
 
+// An MPR view's slice drawn in the 3D scene (slices_3d.h makes them from the state): its image on
+// the pixel frame it was drawn on, and the outline of what is drawn of it (the plane's section of the
+// crop box, LPS mm, in order). Opaque and unlit, it stops the rays as a segment surface does
+// (render/plane_raster.h).
+struct Slice3D {
+  int view = -1;
+  std::shared_ptr<const RgbaImage> image;
+  PixelFrame frame;
+  std::vector<Vec3> outline;
+};
+
 class VolumeRenderer {
  public:
   // Renders phase `phase` of v with the preset (relative presets resolved to v's 1st..99th
@@ -79,12 +90,17 @@ class VolumeRenderer {
   // the rays stop at them and the volume is composited over them (render/mesh_raster.h); picking
   // finds them too.
   void setMeshes(std::vector<std::shared_ptr<const Mesh>> meshes) { meshes_ = std::move(meshes); }
+  // The slices drawn with the volume (slices_3d.h), kept until set again; like the meshes, the rays
+  // stop at them, picking finds them, and drawOnDevice declines.
+  void setSlices(std::vector<Slice3D> slices) { slices_ = std::move(slices); }
+  // Whether the clip planes cut the meshes and slices too (ViewerState::clipSurfaces3d; on by default).
+  void setClipSurfaces(bool on) { clipSurfaces_ = on; }
   // Clip planes (state.h, ClipPlane3D: half-spaces where they are now, ViewerState::cutPlanes3d;
   // only point, normal and flip are read: a slab or a plane that follows a view must be resolved
   // there first) for the next draws and picks, kept until set again; the first 6 count. They cut
-  // the rays (hd::ClipPlane, in the volume's voxel index) and so a fused layer with them; meshes are
-  // not cut, and contentFrame does not see them (a plane that follows a scrolling MPR view does not
-  // move the camera).
+  // the rays (hd::ClipPlane, in the volume's voxel index) and so a fused layer with them, and the
+  // meshes and slices unless setClipSurfaces(false); contentFrame does not see them (a plane that
+  // follows a scrolling MPR view does not move the camera).
   void setClipPlanes(std::vector<ClipPlane3D> planes) { clip_ = std::move(planes); }
   // The layer fused into the next draws (kept until set again; nullopt: none). When it cannot be
   // drawn (its preset's tf.* error, a phase out of range, a voxel type the ray caster does not
@@ -141,15 +157,17 @@ class VolumeRenderer {
   // The fused layer's table for its preset (kept while the layer and preset stay the same).
   Status prepareFused(const Fused3D& f);  // render.bad_request for a phase it does not have
   std::vector<const Mesh*> meshList() const;  // the non-empty meshes
+  bool hasScene() const;  // meshes or slices to draw before the rays
   hd::RaycastParams params(const TransferPreset& preset, const Camera3DView& camera, int width, int height,
                            const Quality3D& q, const CropBox3D& crop) const;
   // run on the back end (chosen on first use); a cuda.* error marks CUDA unusable in the
   // registry, logs, and runs it again on the CPU.
   Status onBackend(const std::function<Status(Backend&)>& run);
-  // A draw's checks, tables, meshes (into meshRgba_, meshDepth_) and job, into rgba_ and depth_.
+  // A draw's checks, tables, meshes and slices (with scene: into meshRgba_, meshDepth_) and job, into
+  // rgba_ and depth_.
   Result<RaycastJob> frameJob(const std::shared_ptr<const Volume>& v, int phase, const TransferPreset& preset,
                               const Camera3DView& camera, int width, int height, const Quality3D& q,
-                              const CropBox3D& crop, const std::vector<const Mesh*>& meshes);
+                              const CropBox3D& crop, bool scene);
   // The table and brick map are kept while the volume, phase, revision and preset stay the same.
   std::shared_ptr<const Volume> volume_;
   int phase_ = -1;
@@ -167,6 +185,8 @@ class VolumeRenderer {
   std::vector<float> rgba_, depth_;
   std::vector<std::shared_ptr<const Mesh>> meshes_;
   std::vector<ClipPlane3D> clip_;
+  std::vector<Slice3D> slices_;
+  bool clipSurfaces_ = true;
   std::optional<Fused3D> fused_;
   std::string fusedNote_;
   std::shared_ptr<const Volume> fusedVolume_;  // the one fusedTable_ was built for, with fusedPreset_

@@ -24,6 +24,9 @@ class ViewRenderer {
  public:
   // Draws `view` at width x height. render.bad_request for a bad view or size.
   Result<const RgbaImage*> draw(const ViewerState& state, int view, int width, int height);
+  // Draws `view` on the given pixel frame instead of the view's own (its layers, slab, windows and
+  // overlays; the frame's plane should be the view's: the 3D view's slices, slices_3d.h).
+  Result<const RgbaImage*> draw(const ViewerState& state, int view, const PixelFrame& frame);
   // The voxels changed under the same planes (progressive loading): the next draw reslices every
   // layer; the buffers are kept.
   void invalidate();

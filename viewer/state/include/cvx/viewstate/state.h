@@ -40,6 +40,7 @@ struct View {
   double panX = 0, panY = 0; // view centre offset in mm along plane.right / plane.down
   double slabMm = 0;         // 0: thin
   SlabMode slabMode = SlabMode::Mip;
+  bool shownIn3d = false;    // the 3D view draws this view's image on its plane (slices_3d.h)
 };
 
 // How a view's position relates to the session cursor: its first layer shares the reference
@@ -124,8 +125,8 @@ struct CropBox3D {
   bool full() const { return lo == std::array<double, 3>{0, 0, 0} && hi == std::array<double, 3>{1, 1, 1}; }
 };
 // A clip plane of the 3D view: the view draws only what lies on the side its normal points to
-// (dot(normal, p - point) >= 0), in the volume and a fused layer alike (segment surfaces are not
-// cut). A plane that follows an MPR view (view >= 0) is that view's plane through its cursor, with
+// (dot(normal, p - point) >= 0), in the volume and a fused layer alike (and the segment surfaces and
+// slices shown in 3D, unless clipSurfaces3d is off). A plane that follows an MPR view (view >= 0) is that view's plane through its cursor, with
 // the view's normal (into its screen), reversed when flip: by default the 3D view keeps what the MPR
 // view looks into, so the cut face is the MPR's image seen from the same side, and the plane moves
 // as the view scrolls or its plane turns (the crosshair turned in another view), through the cursor
@@ -290,6 +291,15 @@ class ViewerState {
   ClipPlane3D fixedClip3d(const ClipPlane3D& c) const;
   // Some plane follows an MPR view: the 3D picture changes with the cursor and the views' planes.
   bool clipFollowsViews() const;
+  // Whether the clip planes cut the segment surfaces and the slices shown in 3D too (on by default;
+  // off: they cut the volume alone, so that a structure stays whole in the volume cut open). kView3d.
+  bool clipSurfaces3d() const { return clipSurfaces3d_; }
+  void setClipSurfaces3d(bool on);
+  // Whether the 3D view draws view v's image on its plane, where the plane crosses the crop box
+  // (slices_3d.h): View::shownIn3d. kView3d for v; nothing for a view that does not exist. A new
+  // layout (setViews) shows none.
+  void setShownIn3d(int view, bool on);
+  bool anyShownIn3d() const;
 
   // Segmentations over the layers (kSegmentation). addSegmentation: on image layer `layer`, whose
   // grid it must share (dims; the geometry within 1e-3 mm), else seg.bad_geometry; shown, each
@@ -354,6 +364,7 @@ class ViewerState {
   std::optional<TransferPreset> editedFused3d_;  // its edit of the fused layer's preset, if any
   CropBox3D crop3d_;
   std::vector<ClipPlane3D> clip3d_;
+  bool clipSurfaces3d_ = true;
   Convention convention_ = Convention::Radiological;
   bool snap_ = true;
   bool linkZoom_ = true;

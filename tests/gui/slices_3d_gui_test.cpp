@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+// The MPR views' slices in the 3D view through the real main window under Xvfb (the 3D menu's
+// "Slices in 3D", slices_3d.h): on the chest CT seen from the front in parallel projection, showing
+// the coronal view's slice changes the picture where the body's soft tissue lies; with the coronal
+// cut keeping P, what the 3D view shows at a point of the plane is the slice's own pixel there
+// (3D MPR); the slice's outline is drawn in the coronal colour; it follows the coronal view's
+// scroll; "None" hides it; the Clip menu's "Cut segment surfaces and slices too" toggles the state.
+#include <gtest/gtest.h>
+
+#include <QAction>
+#include <QMenu>
+#include <QTest>
+
+#include <algorithm>
+#include <cmath>
+
+#include <cvx/viewstate/camera_3d.h>
+#include <cvx/viewstate/slices_3d.h>
+
+#include "../../viewer/src/grab_shown.h"
+#include "../../viewer/src/main_window.h"
+#include "../../viewer/src/viewport_grid.h"
+#include "../../viewer/src/volume_view.h"
+#include "gui_test_util.h"
+#include "test_data.h"
+
+using namespace cvx;
+using cvx::viewer::MainWindow;
+
+namespace {
+
+// The action `name` of the 3D menu's submenu `menuName`, the submenu built as it is when it opens.
+QAction* menuAction(MainWindow& w, const char* menuName, const char* name) {
+  auto* menu = w.findChild<QMenu*>(menuName);
+  if (!menu) return nullptr;
+  emit menu->aboutToShow();
+  return menu->findChild<QAction*>(name);
+}
+
+// Pixels in the coronal view's outline colour (view_colours.h: 60, 200, 90).
+int coronalGreen(const QImage& im) {
+  int n = 0;
+  for (int y = 0; y < im.height(); ++y)
+    for (int x = 0; x < im.width(); ++x) {
+      const QRgb p = im.pixel(x, y);
+      n += qGreen(p) > 160 && qRed(p) < 110 && qBlue(p) < 130;
+    }
+  return n;
+}
+
+}  // namespace
+
+TEST(Slices3dGui, TheCoronalSliceIsDrawnOnItsPlaneAndFollowsTheView) {
+  CVX_REQUIRE_FOLDER("ct");
+  MainWindow w;
+  viewer::VolumeView* v3d = test::openWith3d(w, test::dataPath("ct"));
+  ASSERT_NE(v3d, nullptr);
+  view::Camera3DView parallel = w.state().camera3d();
+  parallel.perspective = false;
+  w.state().setCamera3d(parallel);
+  ASSERT_TRUE(test::refined(v3d));
+  const QImage plain = viewer::grabShown(v3d);
+
+  QAction* coronal = menuAction(w, "slices3d", "slices3dView1");
+  ASSERT_NE(coronal, nullptr);
+  EXPECT_TRUE(coronal->text().contains("Coronal view 2")) << coronal->text().toStdString();
+  EXPECT_FALSE(coronal->isChecked());
+  coronal->trigger();
+  EXPECT_TRUE(w.state().view(1).shownIn3d);
+  EXPECT_TRUE(menuAction(w, "slices3d", "slices3dView1")->isChecked());
+  ASSERT_TRUE(test::refined(v3d));
+  const QImage shown = viewer::grabShown(v3d);
+  // The slice through the mediastinum hides the spine behind it and shows the soft tissue, which
+  // the bone preset leaves transparent.
+  EXPECT_GT(test::differingPixels(shown, plain, 40), 20000);
+  EXPECT_GT(coronalGreen(shown) - coronalGreen(plain), 500);  // its outline, the box's section
+  test::saveTour(v3d, "ct_3d_slice_coronal");
+
+  // Cut at the coronal view keeping P: nothing in front of the slice, so the 3D view shows the
+  // slice's own pixels (3D MPR), where they are not black (see-through). Checked on a grid of points
+  // of the plane about the cursor, 30 x 25 mm apart.
+  QAction* keepP = menuAction(w, "clip3d", "clip3dView1");
+  ASSERT_NE(keepP, nullptr);
+  keepP->trigger();
+  ASSERT_TRUE(test::refined(v3d));
+  const QImage face = viewer::grabShown(v3d);
+  test::saveTour(v3d, "ct_3d_slice_coronal_cut");
+  const auto slices = view::Slices3D().update(w.state());
+  ASSERT_TRUE(slices.ok());
+  ASSERT_EQ(slices->size(), 1u);
+  const view::Slice3D& s = slices->front();
+  const Volume& ct = *w.state().layers().front().volume;
+  const Camera3D cam = view::orbitCamera(ct, w.state().camera3d(), v3d->width(), v3d->height());
+  int checked = 0;
+  const auto centre = view::projectToPixel(cam, w.state().cursor(), v3d->width(), v3d->height());
+  ASSERT_TRUE(centre.has_value());
+  for (double dx = -150; dx <= 150; dx += 30)
+    for (double dz = -100; dz <= 100; dz += 25) {
+      const Vec3 p = w.state().cursor() + Vec3{dx, 0, dz};
+      const auto at = view::projectToPixel(cam, p, v3d->width(), v3d->height());
+      ASSERT_TRUE(at.has_value());
+      // Away from the crosshair, the header text and the orientation marker.
+      if (std::hypot((*at)[0] - (*centre)[0], (*at)[1] - (*centre)[1]) < 14 || (*at)[1] < 50 ||
+          (*at)[1] > v3d->height() - 75)
+        continue;
+      // The slice's greys about the point (the 3D pixel's centre lies within 0.7 mm of it: a
+      // neighbourhood of 2 slice pixels), none see-through (black: lung, air).
+      const auto ip = s.frame.pixelOf(p);
+      int lo = 255, hi = 0;
+      bool clear = false;
+      for (int j = -2; j <= 2; ++j)
+        for (int i = -2; i <= 2; ++i) {
+          const uint32_t want = s.image->pixels[static_cast<size_t>(std::lround(ip[1]) + j) * s.image->width +
+                                                static_cast<size_t>(std::lround(ip[0]) + i)];
+          clear = clear || (want >> 24) == 0;
+          lo = std::min(lo, static_cast<int>(want & 0xFF)), hi = std::max(hi, static_cast<int>(want & 0xFF));
+        }
+      if (clear) continue;
+      const int got = qRed(face.pixel(static_cast<int>((*at)[0]), static_cast<int>((*at)[1])));
+      EXPECT_GE(got, lo - 6) << dx << "," << dz;
+      EXPECT_LE(got, hi + 6) << dx << "," << dz;
+      ++checked;
+    }
+  EXPECT_GE(checked, 40);
+
+  // Scrolling the coronal view moves the slice (and the cut with it): the picture changes.
+  w.state().scroll(1, 20);
+  ASSERT_TRUE(test::refined(v3d));
+  EXPECT_GT(test::differingPixels(viewer::grabShown(v3d), face, 40), 5000);
+
+  // The same from the front left and above, in perspective (the user guide's picture): the coronal
+  // image as the cut face, the spine and the back of the ribs behind it.
+  const view::Camera3DView still = w.state().camera3d();
+  view::Camera3DView oblique = still;
+  oblique.perspective = true;
+  oblique.azimuthDeg = 35, oblique.elevationDeg = 20;
+  w.state().setCamera3d(oblique);
+  ASSERT_TRUE(test::refined(v3d));
+  test::saveTour(v3d, "ct_3d_mpr_oblique");
+  w.state().setCamera3d(still);
+
+  // The Clip menu's toggle reaches the state; "None" hides the slice.
+  QAction* surfaces = menuAction(w, "clip3d", "clip3dSurfaces");
+  ASSERT_NE(surfaces, nullptr);
+  EXPECT_TRUE(surfaces->isChecked());
+  surfaces->trigger();
+  EXPECT_FALSE(w.state().clipSurfaces3d());
+  QAction* none = menuAction(w, "slices3d", "slices3dNone");
+  ASSERT_NE(none, nullptr);
+  none->trigger();
+  EXPECT_FALSE(w.state().anyShownIn3d());
+  menuAction(w, "clip3d", "clip3dNone")->trigger();
+  ASSERT_TRUE(test::refined(v3d));
+  EXPECT_LT(test::differingPixels(viewer::grabShown(v3d), plain, 40), 200);  // as before, the crosshair aside
+
+  // All three, seen from the front left and above in perspective.
+  menuAction(w, "slices3d", "slices3dAll")->trigger();
+  for (int v = 0; v < 3; ++v) EXPECT_TRUE(w.state().view(v).shownIn3d) << v;
+  oblique.elevationDeg = 25;
+  w.state().setCamera3d(oblique);
+  ASSERT_TRUE(test::refined(v3d));
+  EXPECT_GT(test::differingPixels(viewer::grabShown(v3d), plain, 40), 20000);
+  test::saveTour(&w, "ct_2x2_slices_3d");
+}

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: MIT
+// The MPR views' slices in the 3D view (slices_3d.h, VolumeRenderer::setSlices), against geometry
+// and grey levels worked out here: the section of the volume's box by the view's plane, its pixel
+// frame, the DICOM window's grey levels at known voxels; drawn in 3D, the slice hides what is behind
+// it, the ball in front is composited over it, a cut keeping the half behind it shows the slice
+// as the cut face (3D MPR), clip planes cut slices unless told not to, picking finds the slice, and
+// what the window leaves black is see-through.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <memory>
+
+#include <cvx/viewstate/camera_3d.h>
+#include <cvx/viewstate/render_3d.h>
+#include <cvx/viewstate/slices_3d.h>
+
+#include "viewstate_test_util.h"
+
+using namespace cvx;
+using namespace cvx::view;
+using cvx::test::opaqueWhite;
+using cvx::test::plane;
+
+namespace {
+
+constexpr double kBall = 8;  // radius (mm) about the origin, value 1000; elsewhere 200
+constexpr double kCenter = 600, kWidth = 1600;
+
+// 41 x 31 x 21 voxels of 1 x 1 x 2 mm centred on the origin (voxel (20, 15, 10)): the box's edges
+// at x +-20.5, y +-15.5, z +-21.
+std::shared_ptr<Volume> ballVolume(const std::string& frame = "1.2.3") {
+  auto v = Volume::create(PixelType::Int16, {41, 31, 21, 1}).value();
+  v->geometry.spacingMm = {1, 1, 2};
+  v->geometry.originMm = {-20, -15, -20};
+  v->info.frameOfReferenceUid = frame;
+  v->info.modality = "CT";
+  int16_t* p = v->as<int16_t>();
+  for (int k = 0; k < 21; ++k)
+    for (int j = 0; j < 31; ++j)
+      for (int i = 0; i < 41; ++i) *p++ = norm(v->geometry.worldAt(i, j, k)) <= kBall ? 1000 : 200;
+  return v;
+}
+
+DisplayMapping window() {
+  DisplayMapping m;
+  m.center = kCenter, m.width = kWidth;
+  return m;
+}
+
+// DICOM's linear VOI (PS3.3 C.11.2.1.2) to 0..255.
+double grey(double value) {
+  const double g = (value - (kCenter - 0.5)) / (kWidth - 1) + 0.5;
+  return 255 * std::clamp(g, 0.0, 1.0);
+}
+
+uint32_t channel(uint32_t px, int c) { return (px >> (8 * c)) & 0xFFu; }
+
+ViewerState stateWith(const std::shared_ptr<Volume>& v) {
+  ViewerState s;  // axial, coronal, sagittal
+  s.addLayer(v, window());
+  return s;
+}
+
+}  // namespace
+
+TEST(Slices3d, TheCoronalSliceCoversTheBoxSectionWithTheWindowsGreys) {
+  ViewerState s = stateWith(ballVolume());
+  EXPECT_TRUE(Slices3D().update(s)->empty());  // none shown
+  s.setShownIn3d(1, true);
+  auto slices = Slices3D().update(s);
+  ASSERT_TRUE(slices.ok());
+  ASSERT_EQ(slices->size(), 1u);
+  const Slice3D& c = slices->front();
+  EXPECT_EQ(c.view, 1);
+  // The section of the box by y = 0 (the cursor): x in [-20.5, 20.5], z in [-21, 21].
+  ASSERT_EQ(c.outline.size(), 4u);
+  for (const Vec3& q : c.outline) {
+    EXPECT_NEAR(std::abs(q.x), 20.5, 1e-9);
+    EXPECT_NEAR(q.y, 0, 1e-9);
+    EXPECT_NEAR(std::abs(q.z), 21, 1e-9);
+  }
+  // Coronal: right is L (+x), down is I (-z). 512 pixels over the 42 mm side, square pixels.
+  const PixelFrame& f = c.frame;
+  EXPECT_EQ(f.height, 512);
+  EXPECT_NEAR(f.mmPerPixel, 42.0 / 511, 1e-12);
+  EXPECT_EQ(f.width, static_cast<int>(std::ceil(41 / (42.0 / 511))) + 1);
+  cvx::test::expectVec(f.worldAt(0, 0), {-20.5, 0, 21});
+  cvx::test::expectVec(f.worldAt(0, 511), {-20.5, 0, -21});
+  ASSERT_EQ(c.image->width, f.width);
+  ASSERT_EQ(c.image->height, f.height);
+  // The ball's centre (1000) and a point far from it (200), in the window's greys.
+  auto at = [&](Vec3 w) {
+    const auto p = f.pixelOf(w);
+    return c.image->pixels[static_cast<size_t>(std::lround(p[1])) * f.width + static_cast<size_t>(std::lround(p[0]))];
+  };
+  EXPECT_NEAR(channel(at({0, 0, 0}), 0), grey(1000), 1.01);
+  EXPECT_NEAR(channel(at({15, 0, 15}), 1), grey(200), 1.01);
+  EXPECT_NEAR(channel(at({-15, 0, -15}), 2), grey(200), 1.01);
+}
+
+TEST(Slices3d, OnlyLinkedViewsWhosePlaneMeetsTheBoxAreDrawn) {
+  auto v = ballVolume();
+  ViewerState s = stateWith(v);
+  const int other = s.addLayer(ballVolume("9.9.9"), window());
+  s.setViewLayers(2, {other});  // the sagittal view shows another frame of reference: unlinked
+  for (int i = 0; i < 3; ++i) s.setShownIn3d(i, true);
+  EXPECT_TRUE(s.view(2).shownIn3d);
+  auto slices = Slices3D().update(s);
+  ASSERT_TRUE(slices.ok());
+  ASSERT_EQ(slices->size(), 2u);
+  EXPECT_EQ((*slices)[0].view, 0);
+  EXPECT_EQ((*slices)[1].view, 1);
+  // A crop box that ends below the cursor's axial plane: the axial slice misses it.
+  CropBox3D crop;
+  crop.hi[2] = 0.3;
+  s.setCrop3d(crop);
+  slices = Slices3D().update(s);
+  ASSERT_EQ(slices->size(), 1u);
+  EXPECT_EQ(slices->front().view, 1);
+  for (const Vec3& q : slices->front().outline) EXPECT_LE(q.z, -21 + 0.3 * 42 + 1e-9);  // the coronal one, cropped
+  s.setViews({Orientation::Axial});  // a new layout shows none
+  EXPECT_FALSE(s.anyShownIn3d());
+}
+
+TEST(Slices3d, CutsTrimTheOutlineExceptTheirOwnPlane) {
+  const std::vector<Vec3> square = {{-10, 0, -10}, {10, 0, -10}, {10, 0, 10}, {-10, 0, 10}};
+  // Keep x >= 4: the square's right strip, x in [4, 10].
+  const auto right = cutOutline(square, {plane({4, 0, 0}, {1, 0, 0})});
+  ASSERT_EQ(right.size(), 4u);
+  for (const Vec3& q : right) EXPECT_TRUE(std::abs(q.x - 4) < 1e-12 || std::abs(q.x - 10) < 1e-12);
+  EXPECT_EQ(cutOutline(square, {plane({0, 0, 0}, {0, 1, 0})}).size(), 4u);  // in the cut's own plane: whole
+  EXPECT_EQ(cutOutline(square, {plane({0, 0, 0}, {0, 1, 0}, true)}).size(), 4u);  // either side of it
+  EXPECT_TRUE(cutOutline(square, {plane({0, 1, 0}, {0, 1, 0})}).empty());  // all of it cut away
+  // The corner x + z >= 15: a triangle (10, 5), (10, 10), (5, 10).
+  EXPECT_EQ(cutOutline(square, {plane({10, 0, 5}, {1, 0, 1})}).size(), 3u);
+}
+
+// Drawn from the front in parallel projection (every ray along +y): the coronal slice at y = 0.
+TEST(Slices3d, DrawnInThe3dViewBehindTheBallAndAsTheCutFace) {
+  auto v = ballVolume();
+  ViewerState s = stateWith(v);
+  s.setShownIn3d(1, true);
+  ASSERT_TRUE(s.setClipPlanes3d({plane({0, 0, 0}, {0, 1, 0})}).ok());  // keeps y >= 0: the ball's front half cut away
+  const auto cutSlices = Slices3D().update(s);
+  ASSERT_TRUE(cutSlices.ok());
+  ASSERT_TRUE(s.setClipPlanes3d({}).ok());
+  const auto slices = Slices3D().update(s);
+  const int n = 101;
+  Camera3DView front;
+  front.perspective = false;
+  const Camera3D cam = orbitCamera(*v, front, n, n);
+  const double mm = 2 * cam.parallelHalfHeightMm / n;
+  // Pixel of world (x, z), and the depth of the plane y = 0 (from the plane through the eye).
+  auto pixel = [&](double x, double z) {
+    return std::pair{static_cast<int>(std::floor((x - cam.center.x) / mm + n / 2.0)),
+                     static_cast<int>(std::floor(n / 2.0 - (z - cam.center.z) / mm))};
+  };
+  const double planeT = -cam.eye.y;
+  const auto [bx, by] = pixel(0, 0);        // over the ball's centre
+  const auto [ox, oy] = pixel(14, -14);     // beside the ball, inside the section
+  auto px = [&](const RgbaImage& im, int x, int y) { return im.pixels[static_cast<size_t>(y) * n + x]; };
+  VolumeRenderer r;
+  Quality3D q;
+  q.jitter = false;
+  // Without the slice: the ball on black.
+  auto plain = r.draw(v, 0, opaqueWhite(), front, n, n, q);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(channel(px(**plain, ox, oy), 0), 0u);
+  EXPECT_GT(channel(px(**plain, bx, by), 0), 150u);
+  // With it: beside the ball the slice's grey at y = 0; over the ball its front (y = -8) in white.
+  r.setSlices(*slices);
+  auto im = r.draw(v, 0, opaqueWhite(), front, n, n, q);
+  ASSERT_TRUE(im.ok());
+  EXPECT_NEAR(channel(px(**im, ox, oy), 0), grey(200), 2);
+  EXPECT_NEAR(r.depth()[static_cast<size_t>(oy) * n + ox], planeT, 1e-3);
+  // (the ball is opaque: at most a trace of the slice behind it)
+  EXPECT_NEAR(channel(px(**im, bx, by), 0), channel(px(**plain, bx, by), 0), 3.0);
+  EXPECT_NEAR(r.depth()[static_cast<size_t>(by) * n + bx], planeT - kBall, 1.0);
+  // Picking beside the ball finds the slice.
+  const auto picked = r.pick(v, 0, opaqueWhite(), front, n, n, ox, oy);
+  ASSERT_TRUE(picked.has_value());
+  EXPECT_NEAR(picked->y, 0, 1e-3);
+  // Cut at y = 0 keeping the back: over the ball, the slice is the cut face: the ball's grey.
+  r.setClipPlanes({plane({0, 0, 0}, {0, 1, 0})});
+  r.setSlices(*cutSlices);
+  im = r.draw(v, 0, opaqueWhite(), front, n, n, q);
+  EXPECT_NEAR(channel(px(**im, bx, by), 0), grey(1000), 2);
+  EXPECT_NEAR(channel(px(**im, ox, oy), 0), grey(200), 2);
+  // A cut keeping y >= 5 removes the slice; told not to cut surfaces, it stays.
+  r.setClipPlanes({plane({0, 5, 0}, {0, 1, 0})});
+  r.setSlices(*slices);
+  im = r.draw(v, 0, opaqueWhite(), front, n, n, q);
+  EXPECT_EQ(channel(px(**im, ox, oy), 0), 0u);
+  r.setClipSurfaces(false);
+  im = r.draw(v, 0, opaqueWhite(), front, n, n, q);
+  EXPECT_NEAR(channel(px(**im, ox, oy), 0), grey(200), 2);
+}
+
+// In a window that maps the background (200) to black, the slice is see-through there: cut at y = 0
+// keeping the back, the ball's section is the slice's white and beside it the rays go on (nothing
+// drawn: the background is transparent in the preset).
+TEST(Slices3d, WhatTheWindowLeavesBlackIsSeeThrough) {
+  auto v = ballVolume();
+  ViewerState s;
+  DisplayMapping narrow;
+  narrow.center = 700, narrow.width = 200;  // 200 -> black, 1000 -> white
+  s.addLayer(v, narrow);
+  s.setShownIn3d(1, true);
+  ASSERT_TRUE(s.setClipPlanes3d({plane({0, 0, 0}, {0, 1, 0})}).ok());
+  const auto slices = Slices3D().update(s);
+  ASSERT_TRUE(slices.ok());
+  ASSERT_EQ(slices->size(), 1u);
+  const int n = 101;
+  Camera3DView front;
+  front.perspective = false;
+  const Camera3D cam = orbitCamera(*v, front, n, n);
+  const double mm = 2 * cam.parallelHalfHeightMm / n;
+  const int bx = static_cast<int>(std::floor(-cam.center.x / mm + n / 2.0)), by = static_cast<int>(std::floor(n / 2.0 + cam.center.z / mm));
+  const int ox = static_cast<int>(std::floor((14 - cam.center.x) / mm + n / 2.0));
+  VolumeRenderer r;
+  r.setClipPlanes(s.cutPlanes3d());
+  r.setSlices(*slices);
+  Quality3D q;
+  q.jitter = false;
+  auto im = r.draw(v, 0, opaqueWhite(), front, n, n, q);
+  ASSERT_TRUE(im.ok());
+  EXPECT_EQ(channel((*im)->pixels[static_cast<size_t>(by) * n + bx], 0), 255u);
+  EXPECT_NEAR(r.depth()[static_cast<size_t>(by) * n + bx], -cam.eye.y, 1e-3);
+  EXPECT_EQ(channel((*im)->pixels[static_cast<size_t>(by) * n + ox], 0), 0u);
+  EXPECT_EQ(r.depth()[static_cast<size_t>(by) * n + ox], std::numeric_limits<float>::infinity());
+}
+
+TEST(Slices3d, StateNotifiesTheView) {
+  ViewerState s = stateWith(ballVolume());
+  std::vector<ChangeEvent> seen;
+  auto sub = s.subscribe([&](const ChangeEvent& e) { seen.push_back(e); });
+  s.setShownIn3d(2, true);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_TRUE(seen[0].what & kView3d);
+  EXPECT_EQ(seen[0].view, 2);
+  s.setShownIn3d(2, true);  // no change, no event
+  s.setShownIn3d(7, true);  // no such view
+  EXPECT_EQ(seen.size(), 1u);
+  EXPECT_TRUE(s.clipSurfaces3d());
+  s.setClipSurfaces3d(false);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_FALSE(s.clipSurfaces3d());
+}

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+#include <cvx/viewstate/slices_3d.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <cvx/render/mesh_raster.h>
+#include <cvx/viewstate/clip_3d.h>
+
+namespace cvx::view {
+
+PixelFrame sliceFrame(const ViewerState& s, int view, const std::vector<Vec3>& outline, int longSide) {
+  const Plane& p = s.view(view).plane;
+  double r0 = std::numeric_limits<double>::infinity(), r1 = -r0, d0 = r0, d1 = -r0;
+  for (const Vec3& c : outline) {
+    r0 = std::min(r0, dot(c, p.right)), r1 = std::max(r1, dot(c, p.right));
+    d0 = std::min(d0, dot(c, p.down)), d1 = std::max(d1, dot(c, p.down));
+  }
+  PixelFrame f;
+  if (outline.empty()) return f;
+  const int n = std::max(1, longSide);
+  // Pixel centres from edge to edge of the rectangle: n pixels span its longer side.
+  f.mmPerPixel = std::max({r1 - r0, d1 - d0, 1e-6}) / std::max(1, n - 1);
+  f.width = std::clamp(static_cast<int>(std::ceil((r1 - r0) / f.mmPerPixel - 1e-9)) + 1, 1, n);
+  f.height = std::clamp(static_cast<int>(std::ceil((d1 - d0) / f.mmPerPixel - 1e-9)) + 1, 1, n);
+  f.du = p.right * f.mmPerPixel;
+  f.dv = p.down * f.mmPerPixel;
+  // The rectangle's corner (r0, d0), on the plane: the outline's points lie on it.
+  const Vec3 c = outline.front();
+  f.origin = c + p.right * (r0 - dot(c, p.right)) + p.down * (d0 - dot(c, p.down));
+  return f;
+}
+
+std::vector<Vec3> cutOutline(std::vector<Vec3> outline, const std::vector<ClipPlane3D>& cuts) {
+  for (const ClipPlane3D& c : cuts) {
+    if (outline.empty()) break;
+    const Vec3 n = c.keptNormal();
+    auto d = [&](const Vec3& p) { return dot(n, p - c.point); };
+    std::vector<Vec3> kept;
+    for (size_t i = 0; i < outline.size(); ++i) {
+      const Vec3 a = outline[i], b = outline[(i + 1) % outline.size()];
+      const double da = d(a), db = d(b);
+      const bool ina = da >= -render::kCutToleranceMm, inb = db >= -render::kCutToleranceMm;
+      if (ina) kept.push_back(a);
+      if (ina != inb) kept.push_back(a + (b - a) * (da / (da - db)));  // where the edge crosses the plane
+    }
+    outline = kept.size() >= 3 ? std::move(kept) : std::vector<Vec3>{};
+  }
+  return outline;
+}
+
+Result<std::vector<Slice3D>> Slices3D::update(const ViewerState& s) {
+  std::vector<Slice3D> out;
+  renderers_.resize(static_cast<size_t>(s.viewCount()));
+  if (s.layers().empty() || !s.layers().front().volume) return out;
+  const Volume& ref = *s.layers().front().volume;
+  const std::vector<ClipPlane3D> cuts = s.clipSurfaces3d() ? s.cutPlanes3d() : std::vector<ClipPlane3D>{};
+  for (int v = 0; v < s.viewCount(); ++v) {
+    if (!s.view(v).shownIn3d || s.linkOf(v) != LinkKind::Linked) continue;
+    ClipPlane3D c;
+    c.point = s.cursor();
+    c.normal = s.view(v).plane.normal();
+    Slice3D slice;
+    slice.view = v;
+    slice.outline = cutOutline(clipOutline(ref, s.crop3d(), c), cuts);
+    if (slice.outline.empty()) continue;
+    slice.frame = sliceFrame(s, v, slice.outline, kLongSide);
+    auto& r = renderers_[static_cast<size_t>(v)];
+    if (!r) r = std::make_unique<ViewRenderer>();
+    auto image = r->draw(s, v, slice.frame);
+    if (!image) return image.error();
+    auto copy = std::make_shared<RgbaImage>(**image);  // the 3D view's background draw keeps it
+    for (uint32_t& px : copy->pixels)
+      if ((px & 0x00FFFFFFu) == 0) px = 0;  // black (air in the window, no value) is see-through
+    slice.image = std::move(copy);
+    out.push_back(std::move(slice));
+  }
+  return out;
+}
+
+}  // namespace cvx::view
