@@ -30,7 +30,15 @@ Status render3d(const View3dRequest& r, std::shared_ptr<const Volume> vol) {
   if (!r.slices.empty()) {  // the viewer's state, as a series opens in it, with those views shown in 3D
     view::ViewerState state(r.slices);
     state.addLayer(vol);
-    if (r.at) state.setCursor(*r.at);
+    state.setPhase(r.phase);
+    if (r.at) {  // snapped to the nearest voxel centre, as a click in the viewer
+      const Vec3 i = vol->geometry.voxelFromWorld().applyPoint(*r.at);
+      const auto& d = vol->dims();
+      for (int a = 0; a < 3; ++a)
+        if (!(i[a] >= -0.5 && i[a] <= static_cast<double>(d[static_cast<size_t>(a)]) - 0.5))
+          return makeError("render.out_of_range", "--at lies outside the volume");
+      state.setCursor(*r.at);
+    }
     for (int v = 0; v < state.viewCount(); ++v) state.setShownIn3d(v, true);
     CVX_TRY(state.setClipPlanes3d(r.clips));
     auto slices = view::Slices3D().update(state);

@@ -25,8 +25,10 @@ struct View3dRequest {
   std::shared_ptr<const Volume> fused;
   std::string fusedPreset;
   std::vector<view::ClipPlane3D> clips;  // free planes (state.h), at most 6
-  // MPR slices drawn on their planes (slices_3d.h) through `at` (LPS mm; by default the volume's
-  // centre voxel, where the viewer opens a series), with the series' default window; cut by clips.
+  // MPR slices drawn on their planes (slices_3d.h) through `at` (LPS mm, snapped to the nearest voxel
+  // centre; by default the volume's centre voxel, where the viewer opens a series; render.out_of_range
+  // outside the volume), with the series' default window at `phase` (the fused series is not drawn
+  // on them); not cut by the clips (the viewer's default).
   std::vector<view::Orientation> slices;
   std::optional<Vec3> at;
 };

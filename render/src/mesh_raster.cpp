@@ -71,8 +71,8 @@ bool pixelHit(const WorldRays& rays, const Tri& tri, double s, Vec3 n, Vec3 p, i
   if (s * edge(tri.bx, tri.by, tri.cx, tri.cy, px, py) < 0 || s * edge(tri.cx, tri.cy, tri.ax, tri.ay, px, py) < 0 ||
       s * edge(tri.ax, tri.ay, tri.bx, tri.by, px, py) < 0)
     return false;
-  const Vec3 o = rays.o + rays.ou * x + rays.ov * y;
-  const Vec3 w = rays.w + rays.wu * x + rays.wv * y;
+  const Vec3 o = rays.origin(x, y);
+  const Vec3 w = rays.direction(x, y);
   const double wl = norm(w), den = dot(n, w);
   if (!(wl > 0) || den == 0) return false;
   t = static_cast<float>(dot(n, p - o) / den * wl);
@@ -98,12 +98,6 @@ void shade(const Mesh& m, uint32_t tri, Vec3 hit, Vec3 view, const MeshLight& li
   const float diff = light.ambient + light.diffuse * nl, spec = light.specular * std::pow(nl, light.power);
   for (int k = 0; k < 3; ++k) out[k] = std::min(1.0f, m.rgb[static_cast<size_t>(k)] / 255.0f * diff + spec);
   out[3] = 1.0f;
-}
-
-// The point where pixel (x, y)'s ray is at depth t.
-Vec3 pointAt(const WorldRays& rays, int x, int y, float t) {
-  const Vec3 o = rays.o + rays.ou * x + rays.ov * y;
-  return o + normalized(rays.w + rays.wu * x + rays.wv * y) * t;
 }
 
 }  // namespace
@@ -173,7 +167,7 @@ Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& came
         for (int x = x0; x <= x1; ++x) {
           float tt;
           if (!pixelHit(rays, tri, s, n, a, x, y, tt)) continue;
-          if (!cuts.empty() && !keptByCuts(cuts, pointAt(rays, x, y, tt))) continue;
+          if (!cuts.empty() && !keptByCuts(cuts, rays.at(x, y, tt))) continue;
           Hit& h = hits[static_cast<size_t>(y - yBegin) * static_cast<size_t>(width) + static_cast<size_t>(x)];
           if (tt < h.t) h = {tt, static_cast<int32_t>(tri.mesh), tri.index};
         }
@@ -184,9 +178,8 @@ Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& came
         const Hit& h = hits[static_cast<size_t>(y - yBegin) * static_cast<size_t>(width) + static_cast<size_t>(x)];
         if (h.mesh < 0) continue;
         const size_t i = static_cast<size_t>(y) * static_cast<size_t>(width) + static_cast<size_t>(x);
-        const Vec3 o = rays.o + rays.ou * x + rays.ov * y;
-        const Vec3 view = normalized(rays.w + rays.wu * x + rays.wv * y);
-        shade(*meshes[static_cast<size_t>(h.mesh)], h.tri, o + view * h.t, view, light, rgba + 4 * i);
+        const Vec3 view = normalized(rays.direction(x, y));
+        shade(*meshes[static_cast<size_t>(h.mesh)], h.tri, rays.at(x, y, h.t), view, light, rgba + 4 * i);
         depth[i] = h.t;
       }
   });
@@ -209,7 +202,7 @@ float meshDepthAt(std::span<const Mesh* const> meshes, const Camera3D& camera, i
       const double area = edge(tri.ax, tri.ay, tri.bx, tri.by, tri.cx, tri.cy);
       float tt;
       if (area != 0 && pixelHit(rays, tri, area > 0 ? 1 : -1, cross(b - a, c - a), a, x, y, tt) && tt < best &&
-          (cuts.empty() || keptByCuts(cuts, pointAt(rays, x, y, tt))))
+          (cuts.empty() || keptByCuts(cuts, rays.at(x, y, tt))))
         best = tt;
     }
   }

@@ -50,12 +50,12 @@ bool insideOutline(const Prepared& q, double px, double py) {
 bool hit(const WorldRays& rays, const Prepared& q, std::span<const CutPlane> cuts, int x, int y, double& t,
          double& ix, double& iy) {
   const ImagePlane& p = *q.plane;
-  const Vec3 o = rays.o + rays.ou * x + rays.ov * y;
-  const Vec3 w = rays.w + rays.wu * x + rays.wv * y;
+  const Vec3 o = rays.origin(x, y);
+  const Vec3 w = rays.direction(x, y);
   const double den = dot(q.n, w), wl = norm(w);
   if (den == 0 || !(wl > 0)) return false;  // edge-on
   const double s = dot(q.n, p.origin - o) / den;
-  if (!(s >= 0)) return false;  // behind the ray's start
+  if (!(s >= 0) || !std::isfinite(s)) return false;  // behind the ray's start, or (nearly) edge-on
   const Vec3 at = o + w * s;
   ix = dot(at - p.origin, p.du) / q.du2;
   iy = dot(at - p.origin, p.dv) / q.dv2;

@@ -83,8 +83,8 @@ TEST_F(Render, ThreeDClipHalvesMaximiseToTheWhole) {
 
 // --show-slice draws an MPR slice on its plane: from the front (parallel) the coronal slice through
 // the volume's centre covers the body's section in the window's greys where the bone preset drew
-// black, and moves with --at; the axial slice is edge-on from there and changes nothing. Bad
-// arguments are refused.
+// black, and moves with --at; the axial slice is edge-on from there and changes nothing, seen from
+// above it changes the picture. Bad arguments and a point outside the volume are refused.
 TEST_F(Render, ThreeDShowSliceDrawsTheMprPlane) {
   const std::string bone = demo("CT") + " --view 3d --preset ct-bone --projection parallel --size 96x80";
   const Out plain = render(bone);
@@ -102,6 +102,17 @@ TEST_F(Render, ThreeDShowSliceDrawsTheMprPlane) {
   EXPECT_GT(added, 96 * 80 / 10);
   EXPECT_GT(moved, 200);
   EXPECT_EQ(edgeOn, 0);
+  const Out above = render(bone + " --elevation 60"), aboveAxial = render(bone + " --elevation 60 --show-slice axial");
+  ASSERT_EQ(above.rc, 0) << above.msg;
+  ASSERT_EQ(aboveAxial.rc, 0) << aboveAxial.msg;
+  int faceOn = 0;
+  for (int y = 0; y < 80; ++y)
+    for (int x = 0; x < 96; ++x) faceOn += std::abs(aboveAxial.img.at(x, y) - above.img.at(x, y)) > 20;
+  EXPECT_GT(faceOn, 500);
+  const Out outside = render(bone + " --show-slice coronal --at 0,0,5000");
+  EXPECT_EQ(outside.rc, 1) << outside.msg;
+  EXPECT_NE(outside.msg.find("render.out_of_range"), std::string::npos) << outside.msg;
+  EXPECT_FALSE(outside.written);
   for (const std::string bad : {" --show-slice oblique", " --show-slice", " --at 1,2,3", " --show-slice coronal --at 1,2",
                                 " --show-slice coronal --show-slice coronal"}) {
     const Out o = render(bone + bad);
@@ -109,6 +120,29 @@ TEST_F(Render, ThreeDShowSliceDrawsTheMprPlane) {
   }
   const Out twoD = render(demo("CT") + " --view axial --slice 1 --size 64x64 --show-slice coronal");
   EXPECT_EQ(twoD.rc, 2) << twoD.msg;
+}
+
+// The slice shows the phase drawn: the demo 4D MR's blood pool (1000, white in its window 500/1000)
+// is a sphere of radius 35 mm at phase 0 and 15 mm at phase 5 (docs/demo.md). Seen from the front with
+// the coronal slice through its centre and the half in front cut away, the white disc's widest row
+// (along x, sampled every 2.5 mm: in z the 5 mm slices' interpolation narrows it) is 15/35 of it.
+TEST_F(Render, ThreeDShowSliceDrawsThePhase) {
+  const std::string mr = demo("MR4D") + " --view 3d --preset mr-default --projection parallel --size 96x96"
+                                        " --show-slice coronal --clip 0,0,0,0,1,0";
+  const Out p0 = render(mr), p5 = render(mr + " --phase 5");
+  ASSERT_EQ(p0.rc, 0) << p0.msg;
+  ASSERT_EQ(p5.rc, 0) << p5.msg;
+  auto widest = [](const cvx::test::Grey& img) {
+    int best = 0;
+    for (int y = 0; y < img.height; ++y) {
+      int run = 0;
+      for (int x = 0; x < img.width; ++x) best = std::max(best, run = img.at(x, y) > 240 ? run + 1 : 0);
+    }
+    return best;
+  };
+  const int w0 = widest(p0.img), w5 = widest(p5.img);
+  EXPECT_GT(w0, 12);
+  EXPECT_NEAR(static_cast<double>(w5) / w0, 15.0 / 35, 0.1) << w0 << " " << w5;
 }
 
 // Pixels of a PNG in a hot colour (red well above green and blue): their count and mean column.

@@ -124,7 +124,9 @@ TEST(PlaneRaster, TheOutlineBoundsWhatIsDrawn) {
       const double s = (wx + 20) / 40 + (15 - wz) / 30;
       if (s < 0.98) in += b.t(x, y) < kInf;
       if (s > 1.02) out += b.t(x, y) < kInf;
-      if (s < 0.98) EXPECT_LT(b.t(x, y), kInf) << x << "," << y;
+      if (s < 0.98) {
+        EXPECT_LT(b.t(x, y), kInf) << x << "," << y;
+      }
     }
   EXPECT_GT(in, 500);
   EXPECT_EQ(out, 0);
@@ -150,9 +152,10 @@ TEST(PlaneRaster, NearerDepthCutsAndEdgeOnHideIt) {
       } else {
         EXPECT_EQ(b.t(x, y), kInf) << x << "," << y;  // cut away (z > 5) or off the image
       }
-      if (x % 9 == 0)
+      if (x % 9 == 0) {
         EXPECT_EQ(render::imagePlaneDepthAt({&ramp.plane, 1}, parallelFront(), 64, 64, x, y, {&cut, 1}),
                   x >= 32 ? b.t(x, y) : (wz < 5 && wx >= -20 && wz >= -15 ? 110.0f : kInf));
+      }
     }
   // Seen from above (looking down -z), the plane y = 10 is edge-on: nothing drawn.
   Camera3D top;

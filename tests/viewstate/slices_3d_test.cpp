@@ -4,7 +4,7 @@
 // frame, the DICOM window's grey levels at known voxels; drawn in 3D, the slice hides what is behind
 // it, the ball in front is composited over it, a cut keeping the half behind it shows the slice
 // as the cut face (3D MPR), clip planes cut slices unless told not to, picking finds the slice, and
-// what the window leaves black is see-through.
+// what lies below the window is see-through.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -12,6 +12,7 @@
 #include <memory>
 
 #include <cvx/viewstate/camera_3d.h>
+#include <cvx/viewstate/clip_3d.h>
 #include <cvx/viewstate/render_3d.h>
 #include <cvx/viewstate/slices_3d.h>
 
@@ -84,7 +85,9 @@ TEST(Slices3d, TheCoronalSliceCoversTheBoxSectionWithTheWindowsGreys) {
   const PixelFrame& f = c.frame;
   EXPECT_EQ(f.height, 512);
   EXPECT_NEAR(f.mmPerPixel, 42.0 / 511, 1e-12);
-  EXPECT_EQ(f.width, static_cast<int>(std::ceil(41 / (42.0 / 511))) + 1);
+  EXPECT_EQ(f.width, 500);  // the last pixel centre at -20.5 + 499 x 42/511 = 20.51, past the edge
+  EXPECT_GE(f.worldAt(f.width - 1, 0).x, 20.5);
+  EXPECT_LT(f.worldAt(f.width - 2, 0).x, 20.5);
   cvx::test::expectVec(f.worldAt(0, 0), {-20.5, 0, 21});
   cvx::test::expectVec(f.worldAt(0, 511), {-20.5, 0, -21});
   ASSERT_EQ(c.image->width, f.width);
@@ -187,24 +190,29 @@ TEST(Slices3d, DrawnInThe3dViewBehindTheBallAndAsTheCutFace) {
   im = r.draw(v, 0, opaqueWhite(), front, n, n, q);
   EXPECT_NEAR(channel(px(**im, bx, by), 0), grey(1000), 2);
   EXPECT_NEAR(channel(px(**im, ox, oy), 0), grey(200), 2);
-  // A cut keeping y >= 5 removes the slice; told not to cut surfaces, it stays.
+  // A cut keeping y >= 5 leaves the slice by default; told to cut surfaces, it removes it.
   r.setClipPlanes({plane({0, 5, 0}, {0, 1, 0})});
   r.setSlices(*slices);
   im = r.draw(v, 0, opaqueWhite(), front, n, n, q);
-  EXPECT_EQ(channel(px(**im, ox, oy), 0), 0u);
-  r.setClipSurfaces(false);
-  im = r.draw(v, 0, opaqueWhite(), front, n, n, q);
   EXPECT_NEAR(channel(px(**im, ox, oy), 0), grey(200), 2);
+  r.setClipSurfaces(true);
+  im = r.draw(v, 0, opaqueWhite(), front, n, n, q);
+  EXPECT_EQ(channel(px(**im, ox, oy), 0), 0u);
 }
 
-// In a window that maps the background (200) to black, the slice is see-through there: cut at y = 0
-// keeping the back, the ball's section is the slice's white and beside it the rays go on (nothing
-// drawn: the background is transparent in the preset).
-TEST(Slices3d, WhatTheWindowLeavesBlackIsSeeThrough) {
+// In a window whose lower edge lies above the background (200), the slice is see-through there: cut
+// at y = 0 keeping the back, the ball's section is the slice's white and beside it the rays go on
+// (nothing drawn: the background is transparent in the preset). Inverted, the same: the background,
+// white now, is see-through, and the ball, black now, is opaque.
+class Slices3dSeeThrough : public ::testing::TestWithParam<bool> {};
+
+TEST_P(Slices3dSeeThrough, WhatLiesBelowTheWindowIsSeeThrough) {
+  const bool inverted = GetParam();
   auto v = ballVolume();
   ViewerState s;
   DisplayMapping narrow;
-  narrow.center = 700, narrow.width = 200;  // 200 -> black, 1000 -> white
+  narrow.center = 700, narrow.width = 200;  // 200 below, 1000 above
+  narrow.invert = inverted;
   s.addLayer(v, narrow);
   s.setShownIn3d(1, true);
   ASSERT_TRUE(s.setClipPlanes3d({plane({0, 0, 0}, {0, 1, 0})}).ok());
@@ -225,11 +233,13 @@ TEST(Slices3d, WhatTheWindowLeavesBlackIsSeeThrough) {
   q.jitter = false;
   auto im = r.draw(v, 0, opaqueWhite(), front, n, n, q);
   ASSERT_TRUE(im.ok());
-  EXPECT_EQ(channel((*im)->pixels[static_cast<size_t>(by) * n + bx], 0), 255u);
+  EXPECT_EQ(channel((*im)->pixels[static_cast<size_t>(by) * n + bx], 0), inverted ? 0u : 255u);
   EXPECT_NEAR(r.depth()[static_cast<size_t>(by) * n + bx], -cam.eye.y, 1e-3);
   EXPECT_EQ(channel((*im)->pixels[static_cast<size_t>(by) * n + ox], 0), 0u);
   EXPECT_EQ(r.depth()[static_cast<size_t>(by) * n + ox], std::numeric_limits<float>::infinity());
 }
+
+INSTANTIATE_TEST_SUITE_P(Slices3d, Slices3dSeeThrough, ::testing::Bool());
 
 TEST(Slices3d, StateNotifiesTheView) {
   ViewerState s = stateWith(ballVolume());
@@ -242,8 +252,8 @@ TEST(Slices3d, StateNotifiesTheView) {
   s.setShownIn3d(2, true);  // no change, no event
   s.setShownIn3d(7, true);  // no such view
   EXPECT_EQ(seen.size(), 1u);
-  EXPECT_TRUE(s.clipSurfaces3d());
-  s.setClipSurfaces3d(false);
+  EXPECT_FALSE(s.clipSurfaces3d());  // off by default: a structure stays whole
+  s.setClipSurfaces3d(true);
   ASSERT_EQ(seen.size(), 2u);
-  EXPECT_FALSE(s.clipSurfaces3d());
+  EXPECT_TRUE(s.clipSurfaces3d());
 }

@@ -104,7 +104,9 @@ void MainWindow::addSlicesMenu(QMenu* menu) {
       a->setToolTip(tr("Draw this view's image on its plane in the 3D view; it follows the view"));
       a->setCheckable(true);
       a->setChecked(state_.view(v).shownIn3d);
-      a->setEnabled(loaded && state_.linkOf(v) == view::LinkKind::Linked);
+      // Another frame of reference cannot be placed in 3D (one shown before it was unlinked can be
+      // taken off).
+      a->setEnabled(loaded && (state_.linkOf(v) == view::LinkKind::Linked || state_.view(v).shownIn3d));
       connect(a, &QAction::toggled, this, [this, v](bool on) { state_.setShownIn3d(v, on); });
     }
     slices->addSeparator();

@@ -86,6 +86,7 @@ VolumeView::VolumeView(view::ViewerState& state, ViewTools& tools, QWidget* pare
     constexpr uint32_t kSliceChanges = view::kCursor | view::kPlane | view::kSlab | view::kLayers | view::kPhase |
                                        view::kMapping | view::kLinks | view::kSegmentation;
     if ((e.what & kSliceChanges) || ((e.what & view::kView3d) && e.view >= 0)) slicesDirty_ = true;
+    if (e.what & view::kLayers) sliceMaker_.invalidate();  // another volume may sit where one was
     if (e.what & (view::kView3d | view::kLayers | view::kPhase)) changed();
     // A clip plane that follows an MPR view moves with the cursor and the views' planes (a slab's
     // thickness with the view's slab); so does a slice.
@@ -121,6 +122,8 @@ VolumeView::~VolumeView() {
 }
 
 void VolumeView::invalidate() {
+  sliceMaker_.invalidate();  // the slices' values too
+  slicesDirty_ = true;
   coarse_.voxelsChanged();
   fineVoxelsChanged_ = true;  // told when the worker is idle (startFine)
   changed();
@@ -181,12 +184,7 @@ const std::vector<view::Slice3D>& VolumeView::slices() {
   // The outlines are the crop box's section, less what the cuts cut away.
   const view::CropBox3D& crop = state_.crop3d();
   std::vector<view::ClipPlane3D> cuts = state_.clipSurfaces3d() ? state_.cutPlanes3d() : std::vector<view::ClipPlane3D>{};
-  auto same = [](const view::ClipPlane3D& a, const view::ClipPlane3D& b) {
-    return a.point.x == b.point.x && a.point.y == b.point.y && a.point.z == b.point.z && a.normal.x == b.normal.x &&
-           a.normal.y == b.normal.y && a.normal.z == b.normal.z && a.flip == b.flip;
-  };
-  const bool sameCuts = std::equal(cuts.begin(), cuts.end(), slicesCuts_.begin(), slicesCuts_.end(), same);
-  if (!slicesDirty_ && sameCuts && crop.lo == slicesCrop_.lo && crop.hi == slicesCrop_.hi) return slices_;
+  if (!slicesDirty_ && cuts == slicesCuts_ && crop.lo == slicesCrop_.lo && crop.hi == slicesCrop_.hi) return slices_;
   auto made = sliceMaker_.update(state_);
   slices_ = made ? std::move(*made) : std::vector<view::Slice3D>{};
   if (!made) error_ = QString::fromStdString(made.error().str());

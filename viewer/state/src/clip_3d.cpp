@@ -5,10 +5,17 @@
 #include <cmath>
 #include <cstdio>
 
+#include <cvx/render/mesh_raster.h>
 #include <cvx/viewstate/camera_3d.h>
 #include <cvx/viewstate/crop_3d.h>
 
 namespace cvx::view {
+namespace {
+
+// Where the segment a-b crosses a plane, from the ends' signed distances to it (of opposite signs).
+Vec3 crossing(Vec3 a, Vec3 b, double da, double db) { return a + (b - a) * (da / (da - db)); }
+
+}  // namespace
 
 std::string clipSide(const ViewerState& s, const ClipPlane3D& c) { return directionLabel(s.fixedClip3d(c).normal); }
 
@@ -68,7 +75,7 @@ std::vector<Vec3> clipOutline(const Volume& v, const CropBox3D& crop, const Clip
     size = std::max(size, norm(pb - pa));
     const double da = dot(n, pa - c.point), db = dot(n, pb - c.point);
     if ((da > 0 && db > 0) || (da < 0 && db < 0) || da == db) continue;  // da == db: both 0 (an edge in it) or no crossing
-    points.push_back(pa + (pb - pa) * (da / (da - db)));
+    points.push_back(crossing(pa, pb, da, db));
   }
   // A corner on the plane is met by each of its three edges: keep it once.
   std::vector<Vec3> unique;
@@ -84,6 +91,23 @@ std::vector<Vec3> clipOutline(const Volume& v, const CropBox3D& crop, const Clip
     return std::atan2(dot(a - centre, w), dot(a - centre, u)) < std::atan2(dot(b - centre, w), dot(b - centre, u));
   });
   return unique;
+}
+
+std::vector<Vec3> cutOutline(std::vector<Vec3> outline, const std::vector<ClipPlane3D>& cuts) {
+  for (const ClipPlane3D& c : cuts) {
+    if (outline.empty()) break;
+    const Vec3 n = c.keptNormal();
+    std::vector<Vec3> kept;
+    for (size_t i = 0; i < outline.size(); ++i) {
+      const Vec3 a = outline[i], b = outline[(i + 1) % outline.size()];
+      const double da = dot(n, a - c.point), db = dot(n, b - c.point);
+      const bool ina = da >= -render::kCutToleranceMm, inb = db >= -render::kCutToleranceMm;
+      if (ina) kept.push_back(a);
+      if (ina != inb) kept.push_back(crossing(a, b, da, db));
+    }
+    outline = kept.size() >= 3 ? std::move(kept) : std::vector<Vec3>{};
+  }
+  return outline;
 }
 
 void pushLastClip(ViewerState& s, double steps) {

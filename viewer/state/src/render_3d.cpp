@@ -95,9 +95,10 @@ std::vector<render::ImagePlane> imagePlanes(const std::vector<Slice3D>& slices) 
     const PixelFrame& f = s.frame;
     if (!s.image || s.image->width != f.width || s.image->height != f.height || s.image->pixels.empty()) continue;
     render::ImagePlane p{f.origin, f.du, f.dv, f.width, f.height, s.image->pixels.data(), {}};
-    const double du2 = dot(f.du, f.du), dv2 = dot(f.dv, f.dv);
-    if (!(du2 > 0) || !(dv2 > 0)) continue;
-    for (const Vec3& c : s.outline) p.outline.push_back({dot(c - f.origin, f.du) / du2, dot(c - f.origin, f.dv) / dv2});
+    for (const Vec3& c : s.outline) {
+      const auto at = f.pixelOf(c);
+      p.outline.push_back({at[0], at[1]});
+    }
     planes.push_back(std::move(p));
   }
   return planes;

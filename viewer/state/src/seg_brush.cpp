@@ -201,8 +201,8 @@ ScissorsCut scissorsCutOnImage(const Camera3D& c, const std::vector<std::array<d
   for (const auto& p : lasso) {
     // worldRays' (x, y) is pixel x's ray, through its centre (x + 0.5, y + 0.5) in image coordinates.
     const double x = p[0] - 0.5, y = p[1] - 0.5;
-    const Vec3 o = r.o + r.ou * x + r.ov * y;
-    const Vec3 d = r.w + r.wu * x + r.wv * y;
+    const Vec3 o = r.origin(x, y);
+    const Vec3 d = r.direction(x, y);
     const double along = dot(d, f);
     if (!(std::abs(along) > 1e-12)) continue;
     cut.polygon.push_back(o + d * (dot(c.center - o, f) / along));

@@ -5,7 +5,6 @@
 #include <cmath>
 #include <limits>
 
-#include <cvx/render/mesh_raster.h>
 #include <cvx/viewstate/clip_3d.h>
 
 namespace cvx::view {
@@ -32,22 +31,30 @@ PixelFrame sliceFrame(const ViewerState& s, int view, const std::vector<Vec3>& o
   return f;
 }
 
-std::vector<Vec3> cutOutline(std::vector<Vec3> outline, const std::vector<ClipPlane3D>& cuts) {
-  for (const ClipPlane3D& c : cuts) {
-    if (outline.empty()) break;
-    const Vec3 n = c.keptNormal();
-    auto d = [&](const Vec3& p) { return dot(n, p - c.point); };
-    std::vector<Vec3> kept;
-    for (size_t i = 0; i < outline.size(); ++i) {
-      const Vec3 a = outline[i], b = outline[(i + 1) % outline.size()];
-      const double da = d(a), db = d(b);
-      const bool ina = da >= -render::kCutToleranceMm, inb = db >= -render::kCutToleranceMm;
-      if (ina) kept.push_back(a);
-      if (ina != inb) kept.push_back(a + (b - a) * (da / (da - db)));  // where the edge crosses the plane
-    }
-    outline = kept.size() >= 3 ? std::move(kept) : std::vector<Vec3>{};
+namespace {
+
+// Alpha 0 where the view's own layer has no value or one at or below its window's lower edge (DICOM
+// linear VOI: what maps to the window's floor) and the pixel is grey (no other layer or overlay
+// coloured it).
+void seeThrough(const ViewerState& s, int view, const std::vector<float>& values, RgbaImage& image) {
+  const int layer = s.viewLayer(view);
+  if (layer < 0 || layer >= static_cast<int>(s.layers().size()) || !s.layers()[static_cast<size_t>(layer)].visible ||
+      values.size() != image.pixels.size())
+    return;
+  const DisplayMapping& m = s.layers()[static_cast<size_t>(layer)].mapping;
+  const double floor = m.center - 0.5 - (m.width - 1) / 2;
+  for (size_t i = 0; i < image.pixels.size(); ++i) {
+    const uint32_t px = image.pixels[i];
+    const bool grey = (px & 0xFFu) == ((px >> 8) & 0xFFu) && (px & 0xFFu) == ((px >> 16) & 0xFFu);
+    if (grey && (std::isnan(values[i]) || values[i] <= floor)) image.pixels[i] = px & 0x00FFFFFFu;
   }
-  return outline;
+}
+
+}  // namespace
+
+void Slices3D::invalidate() {
+  for (auto& r : renderers_)
+    if (r) r->invalidate();
 }
 
 Result<std::vector<Slice3D>> Slices3D::update(const ViewerState& s) {
@@ -71,8 +78,7 @@ Result<std::vector<Slice3D>> Slices3D::update(const ViewerState& s) {
     auto image = r->draw(s, v, slice.frame);
     if (!image) return image.error();
     auto copy = std::make_shared<RgbaImage>(**image);  // the 3D view's background draw keeps it
-    for (uint32_t& px : copy->pixels)
-      if ((px & 0x00FFFFFFu) == 0) px = 0;  // black (air in the window, no value) is see-through
+    seeThrough(s, v, r->values(s.viewLayer(v)), *copy);
     slice.image = std::move(copy);
     out.push_back(std::move(slice));
   }

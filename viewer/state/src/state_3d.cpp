@@ -144,6 +144,12 @@ bool ViewerState::clipFollowsViews() const {
   return std::any_of(clip3d_.begin(), clip3d_.end(), [](const ClipPlane3D& c) { return c.view >= 0; });
 }
 
+bool ClipPlane3D::operator==(const ClipPlane3D& o) const {
+  auto same = [](Vec3 a, Vec3 b) { return a.x == b.x && a.y == b.y && a.z == b.z; };
+  return view == o.view && same(point, o.point) && same(normal, o.normal) && flip == o.flip && slab == o.slab &&
+         slabMm == o.slabMm;
+}
+
 void ViewerState::setClipSurfaces3d(bool on) {
   if (clipSurfaces3d_ == on) return;
   clipSurfaces3d_ = on;

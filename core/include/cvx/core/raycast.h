@@ -37,6 +37,10 @@ struct WorldRays {
   Vec3 o, ou, ov, w, wu, wv;
   bool perspective = true;
   bool valid = false;
+  Vec3 origin(double x, double y) const { return o + ou * x + ov * y; }  // x, y may be fractions
+  Vec3 direction(double x, double y) const { return w + wu * x + wv * y; }  // not normalised
+  // The point at depth t (mm) along pixel (x, y)'s ray.
+  Vec3 at(double x, double y, double t) const { return origin(x, y) + normalized(direction(x, y)) * t; }
 };
 WorldRays worldRays(const Camera3D& c, int width, int height);
 

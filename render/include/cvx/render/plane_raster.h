@@ -11,9 +11,10 @@
 // - Its colour is the image's, bilinear between the four pixel centres about the point (an edge
 //   pixel repeated past the edge) with their alpha as weights, opaque and unlit: the slice looks as
 //   it does in its 2D view. Where the interpolated alpha is below one half the point is see-through
-//   (not drawn): slices_3d.h makes what its view shows black so, that air shows what lies beyond.
-// - Depth test: it replaces what the buffer holds only when nearer (a plane seen edge-on is not
-//   drawn); among planes, the first given wins at equal t.
+//   (not drawn): slices_3d.h gives alpha 0 to what lies below the view's window (air), so that what
+//   lies beyond shows there.
+// - Depth test: it replaces what the buffer holds only when nearer (a plane seen exactly edge-on is
+//   not drawn, nearly edge-on it is a sliver); among planes, the first given wins at equal t.
 #pragma once
 #include <array>
 #include <cstdint>

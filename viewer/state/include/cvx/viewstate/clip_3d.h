@@ -30,6 +30,10 @@ ClipPlane3D clipFacingCamera(const ViewerState& s);
 // empty when the plane misses the box. The 3D view draws it, so that a cut through what the preset
 // leaves transparent still shows where it is.
 std::vector<Vec3> clipOutline(const Volume& v, const CropBox3D& crop, const ClipPlane3D& c);
+// The convex polygon `outline` (LPS mm, in order) less what the cuts (ClipPlane3D where they are
+// now: ViewerState::cutPlanes3d) cut away, with render::kCutToleranceMm (a polygon in a cut's own
+// plane stays whole); empty when less than a polygon is left. A slice shown in 3D (slices_3d.h).
+std::vector<Vec3> cutOutline(std::vector<Vec3> outline, const std::vector<ClipPlane3D>& cuts);
 // Moves the last clip plane by `steps` slice steps towards the side it keeps, so that a positive
 // count cuts more away: a plane that follows a view scrolls that view by its own slice steps (the
 // cursor moves with it, as the MPR's own scroll), a free plane moves alone by the reference's grid

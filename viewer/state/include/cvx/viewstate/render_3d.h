@@ -93,13 +93,13 @@ class VolumeRenderer {
   // The slices drawn with the volume (slices_3d.h), kept until set again; like the meshes, the rays
   // stop at them, picking finds them, and drawOnDevice declines.
   void setSlices(std::vector<Slice3D> slices) { slices_ = std::move(slices); }
-  // Whether the clip planes cut the meshes and slices too (ViewerState::clipSurfaces3d; on by default).
+  // Whether the clip planes cut the meshes and slices too (ViewerState::clipSurfaces3d; off by default).
   void setClipSurfaces(bool on) { clipSurfaces_ = on; }
   // Clip planes (state.h, ClipPlane3D: half-spaces where they are now, ViewerState::cutPlanes3d;
   // only point, normal and flip are read: a slab or a plane that follows a view must be resolved
   // there first) for the next draws and picks, kept until set again; the first 6 count. They cut
   // the rays (hd::ClipPlane, in the volume's voxel index) and so a fused layer with them, and the
-  // meshes and slices unless setClipSurfaces(false); contentFrame does not see them (a plane that
+  // meshes and slices after setClipSurfaces(true); contentFrame does not see them (a plane that
   // follows a scrolling MPR view does not move the camera).
   void setClipPlanes(std::vector<ClipPlane3D> planes) { clip_ = std::move(planes); }
   // The layer fused into the next draws (kept until set again; nullopt: none). When it cannot be
@@ -186,7 +186,7 @@ class VolumeRenderer {
   std::vector<std::shared_ptr<const Mesh>> meshes_;
   std::vector<ClipPlane3D> clip_;
   std::vector<Slice3D> slices_;
-  bool clipSurfaces_ = true;
+  bool clipSurfaces_ = false;
   std::optional<Fused3D> fused_;
   std::string fusedNote_;
   std::shared_ptr<const Volume> fusedVolume_;  // the one fusedTable_ was built for, with fusedPreset_

@@ -3,10 +3,13 @@
 // drawn as its 2D view draws it (its layers, windows, slab, segment overlays; render_view.h) over
 // the whole section of the reference's crop box by the view's plane through the cursor, whatever the
 // 2D view's zoom and pan, and the 3D view places that image on the plane (render_3d.h, Slice3D):
-// opaque, it hides the volume behind it, and the volume in front is composited over it; where the view
-// shows black (air below the window, no value) it is see-through, so that the volume beyond shows
-// round the body and through the lungs (render/plane_raster.h, alpha 0 there). Qt-free; the
-// GUI's 3D view and the headless `cinevox render --view 3d --slice ...` draw through this.
+// opaque, it hides the volume behind it, and the volume in front is composited over it. It is
+// see-through (render/plane_raster.h: alpha 0) where the view's own layer (its first) has no value or
+// one at or below its window's lower edge, whatever the inversion, unless something else coloured the
+// pixel (another layer, a segment: the pixel is not grey), so that the volume beyond shows round the
+// body and through the lungs in a soft-tissue window. A slab's image is drawn on its centre plane.
+// Qt-free; the
+// GUI's 3D view and the headless `cinevox render --view 3d --show-slice ...` draw through this.
 #pragma once
 #include <memory>
 #include <vector>
@@ -22,11 +25,6 @@ namespace cvx::view {
 // side (at least one pixel along the other).
 PixelFrame sliceFrame(const ViewerState& s, int view, const std::vector<Vec3>& outline, int longSide);
 
-// The convex polygon `outline` (LPS mm, in order) less what the cuts (ClipPlane3D where they are
-// now: ViewerState::cutPlanes3d) cut away, with render::kCutToleranceMm (a polygon in a cut's own
-// plane stays whole); empty when less than a polygon is left.
-std::vector<Vec3> cutOutline(std::vector<Vec3> outline, const std::vector<ClipPlane3D>& cuts);
-
 class Slices3D {
  public:
   static constexpr int kLongSide = 512;  // pixels along a slice's longer side (about 1 mm on the chest CT)
@@ -34,11 +32,14 @@ class Slices3D {
   // The slices of the views shown in 3D, in view order. A view not linked to the reference layer's
   // frame of reference (another frame, unlinked or linked by an offset) is not drawn: its plane is not
   // the reference's. A view whose plane misses the crop box draws nothing. While the clip planes cut
-  // surfaces (ViewerState::clipSurfaces3d) a slice's outline is cut by them (cutOutline), and the
+  // surfaces (ViewerState::clipSurfaces3d) a slice's outline is cut by them (clip_3d.h, cutOutline), and the
   // 3D view cuts its pixels as well. Each view keeps its
   // resliced values between calls (ViewRenderer), so a window change re-maps without reslicing.
   // render.bad_request from the view renderer.
   Result<std::vector<Slice3D>> update(const ViewerState& s);
+  // The voxels changed in place (progressive loading) or another volume came: the next update
+  // reslices every view.
+  void invalidate();
 
  private:
   std::vector<std::unique_ptr<ViewRenderer>> renderers_;  // per view

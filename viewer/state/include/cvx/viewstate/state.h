@@ -126,7 +126,7 @@ struct CropBox3D {
 };
 // A clip plane of the 3D view: the view draws only what lies on the side its normal points to
 // (dot(normal, p - point) >= 0), in the volume and a fused layer alike (and the segment surfaces and
-// slices shown in 3D, unless clipSurfaces3d is off). A plane that follows an MPR view (view >= 0) is that view's plane through its cursor, with
+// slices shown in 3D when clipSurfaces3d is on). A plane that follows an MPR view (view >= 0) is that view's plane through its cursor, with
 // the view's normal (into its screen), reversed when flip: by default the 3D view keeps what the MPR
 // view looks into, so the cut face is the MPR's image seen from the same side, and the plane moves
 // as the view scrolls or its plane turns (the crosshair turned in another view), through the cursor
@@ -146,6 +146,7 @@ struct ClipPlane3D {
   double slabMm = 0;
   // A free plane's normal as kept: unit, reversed when flip.
   Vec3 keptNormal() const { return normalized(normal) * (flip ? -1.0 : 1.0); }
+  bool operator==(const ClipPlane3D& o) const;  // every field the same
 };
 // viewer.bad_clip for planes setClipPlanes3d refuses (below) among views 0 .. viewCount - 1.
 Status checkClipPlanes(const std::vector<ClipPlane3D>& planes, int viewCount);
@@ -291,8 +292,9 @@ class ViewerState {
   ClipPlane3D fixedClip3d(const ClipPlane3D& c) const;
   // Some plane follows an MPR view: the 3D picture changes with the cursor and the views' planes.
   bool clipFollowsViews() const;
-  // Whether the clip planes cut the segment surfaces and the slices shown in 3D too (on by default;
-  // off: they cut the volume alone, so that a structure stays whole in the volume cut open). kView3d.
+  // Whether the clip planes cut the segment surfaces and the slices shown in 3D too (off by default:
+  // they cut the volume alone, so that a structure stays whole in the volume cut open; a surface cut
+  // open shows a hollow shell, not capped, which could be read as a cyst). kView3d.
   bool clipSurfaces3d() const { return clipSurfaces3d_; }
   void setClipSurfaces3d(bool on);
   // Whether the 3D view draws view v's image on its plane, where the plane crosses the crop box
@@ -364,7 +366,7 @@ class ViewerState {
   std::optional<TransferPreset> editedFused3d_;  // its edit of the fused layer's preset, if any
   CropBox3D crop3d_;
   std::vector<ClipPlane3D> clip3d_;
-  bool clipSurfaces3d_ = true;
+  bool clipSurfaces3d_ = false;
   Convention convention_ = Convention::Radiological;
   bool snap_ = true;
   bool linkZoom_ = true;
