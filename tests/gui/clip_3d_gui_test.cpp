@@ -31,14 +31,6 @@ using cvx::viewer::MainWindow;
 
 namespace {
 
-// The Clip submenu's action `name`, the menu built as it is when it opens.
-QAction* clipAction(MainWindow& w, const char* name) {
-  auto* menu = w.findChild<QMenu*>("clip3d");
-  if (!menu) return nullptr;
-  emit menu->aboutToShow();
-  return menu->findChild<QAction*>(name);
-}
-
 // Pixels drawn (any channel above 40) in rows [from, to) of the shown 3D view, every column.
 int drawnInRows(const QImage& im, int from, int to) {
   int n = 0;
@@ -85,12 +77,8 @@ BandCount bandCount(const QImage& im, double centre, double near, double nearFar
 TEST(Clip3dGui, TheAxialViewCutsTheCtAndTheCutFollowsItsScroll) {
   CVX_REQUIRE_FOLDER("ct");
   MainWindow w;
-  viewer::VolumeView* v3d = test::openWith3d(w, test::dataPath("ct"));
+  viewer::VolumeView* v3d = test::openWith3dParallel(w, test::dataPath("ct"));  // an axial plane: one row
   ASSERT_NE(v3d, nullptr);
-  view::Camera3DView parallel = w.state().camera3d();
-  parallel.perspective = false;  // an axial plane seen from the front is then one row
-  w.state().setCamera3d(parallel);
-  ASSERT_TRUE(test::refined(v3d));
   const Volume& ct = *w.state().layers().front().volume;
   const int vw = v3d->width(), vh = v3d->height();
   // Rows whose pixels can only be the rendering: below the header text, above the marker and the
@@ -107,7 +95,7 @@ TEST(Clip3dGui, TheAxialViewCutsTheCtAndTheCutFollowsItsScroll) {
   ASSERT_LT(cut0, bottom - 60);
   ASSERT_GT(drawnInRows(whole, cut0 + 10, bottom), 2000);  // the skeleton below the cursor
 
-  QAction* keepS = clipAction(w, "clip3dView0");
+  QAction* keepS = test::menuAction(w, "clip3d", "clip3dView0");
   ASSERT_NE(keepS, nullptr);
   EXPECT_TRUE(keepS->text().contains("Axial view 1: keep S")) << keepS->text().toStdString();
   keepS->trigger();
@@ -118,7 +106,7 @@ TEST(Clip3dGui, TheAxialViewCutsTheCtAndTheCutFollowsItsScroll) {
   const QImage cut = viewer::grabShown(v3d);
   EXPECT_EQ(drawnInRows(cut, cut0 + 10, bottom), 0);
   EXPECT_GT(drawnInRows(cut, top, cut0 - 10), 2000);
-  EXPECT_TRUE(clipAction(w, "clip3dView0")->isChecked());
+  EXPECT_TRUE(test::menuAction(w, "clip3d", "clip3dView0")->isChecked());
   // The cut's outline, edge on: a red line along the cursor's row across the box (500 mm wide).
   const int box = static_cast<int>(500 / (2 * view::orbitCamera(ct, w.state().camera3d(), vw, vh).parallelHalfHeightMm / vh));
   EXPECT_GT(axialRedInRows(cut, cut0 - 1, cut0 + 2) - axialRedInRows(whole, cut0 - 1, cut0 + 2), box * 8 / 10) << box;
@@ -137,7 +125,7 @@ TEST(Clip3dGui, TheAxialViewCutsTheCtAndTheCutFollowsItsScroll) {
   EXPECT_EQ(drawnInRows(higher, cut1 + 10, bottom), 0);
 
   // Keeping I: the top is blank and the bottom drawn.
-  QAction* keepI = clipAction(w, "clip3dView0Flip");
+  QAction* keepI = test::menuAction(w, "clip3d", "clip3dView0Flip");
   ASSERT_NE(keepI, nullptr);
   keepI->trigger();
   ASSERT_EQ(w.state().clipPlanes3d().size(), 1u);
@@ -150,11 +138,11 @@ TEST(Clip3dGui, TheAxialViewCutsTheCtAndTheCutFollowsItsScroll) {
 
   // A cut through the cursor facing the camera (from the front: keep what is posterior of it), then
   // none.
-  QAction* none = clipAction(w, "clip3dNone");
+  QAction* none = test::menuAction(w, "clip3d", "clip3dNone");
   ASSERT_NE(none, nullptr);
   none->trigger();
   EXPECT_TRUE(w.state().clipPlanes3d().empty());
-  QAction* here = clipAction(w, "clip3dHere");
+  QAction* here = test::menuAction(w, "clip3d", "clip3dHere");
   ASSERT_NE(here, nullptr);
   here->trigger();
   ASSERT_EQ(w.state().clipPlanes3d().size(), 1u);
@@ -175,11 +163,11 @@ TEST(Clip3dGui, TheAxialViewCutsTheCtAndTheCutFollowsItsScroll) {
   EXPECT_NEAR(w.state().clipPlanes3d()[0].point.y - y0, 2 * ct.geometry.spacingMm.y, 1e-9);
   EXPECT_EQ(w.state().camera3d().zoom, 1);  // not a zoom
   // The user guide's picture: the whole window, the 3D view cut at the coronal view (keeping P).
-  clipAction(w, "clip3dNone")->trigger();
+  test::menuAction(w, "clip3d", "clip3dNone")->trigger();
   view::Camera3DView perspective = w.state().camera3d();
   perspective.perspective = true;
   w.state().setCamera3d(perspective);
-  clipAction(w, "clip3dView1")->trigger();
+  test::menuAction(w, "clip3d", "clip3dView1")->trigger();
   ASSERT_TRUE(test::refined(v3d));
   EXPECT_TRUE(v3d->headerText().contains("clip: coronal P")) << v3d->headerText().toStdString();
   test::saveTour(&w, "ct_3d_clip_coronal");
@@ -212,8 +200,8 @@ TEST(Clip3dGui, TheAxialViewCutsTheCtAndTheCutFollowsItsScroll) {
   // The coronal view's slab (20 mm while the view is thin) seen from the left in parallel
   // projection: a band of columns 20 mm wide about the cursor (the image's right is P); nothing
   // drawn beside it.
-  clipAction(w, "clip3dNone")->trigger();
-  QAction* slab = clipAction(w, "clip3dView1Slab");
+  test::menuAction(w, "clip3d", "clip3dNone")->trigger();
+  QAction* slab = test::menuAction(w, "clip3d", "clip3dView1Slab");
   ASSERT_NE(slab, nullptr);
   EXPECT_TRUE(slab->text().contains("Coronal view 2: slab 20 mm")) << slab->text().toStdString();
   slab->trigger();
@@ -242,12 +230,12 @@ TEST(Clip3dGui, TheAxialViewCutsTheCtAndTheCutFollowsItsScroll) {
     EXPECT_GT(wide.within, 50);  // none there in the 20 mm picture (beyond, above)
     test::saveTour(v3d, "ct_3d_clip_slab40_left");
   }
-  clipAction(w, "clip3dNone")->trigger();
+  test::menuAction(w, "clip3d", "clip3dNone")->trigger();
   EXPECT_TRUE(w.state().clipPlanes3d().empty());
   ASSERT_TRUE(test::refined(v3d));
   EXPECT_FALSE(v3d->headerText().contains("clip")) << v3d->headerText().toStdString();
   // Another study drops the cuts (they belonged to this patient's space).
-  clipAction(w, "clip3dHere")->trigger();
+  test::menuAction(w, "clip3d", "clip3dHere")->trigger();
   ASSERT_EQ(w.state().clipPlanes3d().size(), 1u);
   if (QDir(QString::fromStdString(test::dataPath("slicecount"))).exists()) {
     ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("slicecount")));

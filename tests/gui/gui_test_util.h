@@ -10,10 +10,12 @@
 #include <cstdlib>
 #include <string>
 
+#include <QAction>
 #include <QApplication>
 #include <QDir>
 #include <QFont>
 #include <QImage>
+#include <QMenu>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -69,6 +71,28 @@ auto openWith3d(Window& w, const std::string& path) -> decltype(w.viewports()->v
   if (!showAndOpen(w, 1280, 860, path)) return nullptr;
   auto* v = w.viewports()->volumeView();
   return refined(v) ? v : nullptr;
+}
+
+// openWith3d, then the 3D camera in parallel projection (a plane seen edge on is one line), its
+// picture waited for: the view, or null.
+template <class Window>
+auto openWith3dParallel(Window& w, const std::string& path) -> decltype(w.viewports()->volumeView()) {
+  auto* v = openWith3d(w, path);
+  if (!v) return nullptr;
+  auto c = w.state().camera3d();
+  c.perspective = false;
+  w.state().setCamera3d(c);
+  return refined(v) ? v : nullptr;
+}
+
+// The action `name` of the window's menu `menu` (object names), the menu built as it is when it
+// opens (menus rebuilt on aboutToShow); null when either is missing.
+template <class Window>
+QAction* menuAction(Window& w, const char* menu, const char* name) {
+  auto* m = w.template findChild<QMenu*>(menu);
+  if (!m) return nullptr;
+  emit m->aboutToShow();
+  return m->template findChild<QAction*>(name);
 }
 
 // Saves a widget as <CVX_GUI_OUT>/tour_<name>.png: the user guide's screenshots come from these

@@ -30,14 +30,6 @@ using cvx::viewer::MainWindow;
 
 namespace {
 
-// The action `name` of the 3D menu's submenu `menuName`, the submenu built as it is when it opens.
-QAction* menuAction(MainWindow& w, const char* menuName, const char* name) {
-  auto* menu = w.findChild<QMenu*>(menuName);
-  if (!menu) return nullptr;
-  emit menu->aboutToShow();
-  return menu->findChild<QAction*>(name);
-}
-
 // Pixels in the coronal view's outline colour (view_colours.h: 60, 200, 90).
 int coronalGreen(const QImage& im) {
   int n = 0;
@@ -54,21 +46,17 @@ int coronalGreen(const QImage& im) {
 TEST(Slices3dGui, TheCoronalSliceIsDrawnOnItsPlaneAndFollowsTheView) {
   CVX_REQUIRE_FOLDER("ct");
   MainWindow w;
-  viewer::VolumeView* v3d = test::openWith3d(w, test::dataPath("ct"));
+  viewer::VolumeView* v3d = test::openWith3dParallel(w, test::dataPath("ct"));
   ASSERT_NE(v3d, nullptr);
-  view::Camera3DView parallel = w.state().camera3d();
-  parallel.perspective = false;
-  w.state().setCamera3d(parallel);
-  ASSERT_TRUE(test::refined(v3d));
   const QImage plain = viewer::grabShown(v3d);
 
-  QAction* coronal = menuAction(w, "slices3d", "slices3dView1");
+  QAction* coronal = test::menuAction(w, "slices3d", "slices3dView1");
   ASSERT_NE(coronal, nullptr);
   EXPECT_TRUE(coronal->text().contains("Coronal view 2")) << coronal->text().toStdString();
   EXPECT_FALSE(coronal->isChecked());
   coronal->trigger();
   EXPECT_TRUE(w.state().view(1).shownIn3d);
-  EXPECT_TRUE(menuAction(w, "slices3d", "slices3dView1")->isChecked());
+  EXPECT_TRUE(test::menuAction(w, "slices3d", "slices3dView1")->isChecked());
   ASSERT_TRUE(test::refined(v3d));
   const QImage shown = viewer::grabShown(v3d);
   // The slice through the mediastinum hides the spine behind it and shows the soft tissue, which
@@ -82,7 +70,7 @@ TEST(Slices3dGui, TheCoronalSliceIsDrawnOnItsPlaneAndFollowsTheView) {
   // 25 mm apart, away from the crosshair's lines and the views' text: where the 2D view is not black
   // about the point (black is see-through), the 3D view's grey lies within the 2D view's greys about
   // it (2 of its pixels either way: the two images sample the plane at different points).
-  QAction* keepP = menuAction(w, "clip3d", "clip3dView1");
+  QAction* keepP = test::menuAction(w, "clip3d", "clip3dView1");
   ASSERT_NE(keepP, nullptr);
   keepP->trigger();
   ASSERT_TRUE(test::refined(v3d));
@@ -143,21 +131,21 @@ TEST(Slices3dGui, TheCoronalSliceIsDrawnOnItsPlaneAndFollowsTheView) {
   w.state().setCamera3d(still);
 
   // The Clip menu's toggle reaches the state; "None" hides the slice.
-  QAction* surfaces = menuAction(w, "clip3d", "clip3dSurfaces");
+  QAction* surfaces = test::menuAction(w, "clip3d", "clip3dSurfaces");
   ASSERT_NE(surfaces, nullptr);
   EXPECT_FALSE(surfaces->isChecked());
   surfaces->trigger();
   EXPECT_TRUE(w.state().clipSurfaces3d());
-  QAction* none = menuAction(w, "slices3d", "slices3dNone");
+  QAction* none = test::menuAction(w, "slices3d", "slices3dNone");
   ASSERT_NE(none, nullptr);
   none->trigger();
   EXPECT_FALSE(w.state().anyShownIn3d());
-  menuAction(w, "clip3d", "clip3dNone")->trigger();
+  test::menuAction(w, "clip3d", "clip3dNone")->trigger();
   ASSERT_TRUE(test::refined(v3d));
   EXPECT_LT(test::differingPixels(viewer::grabShown(v3d), plain, 40), 200);  // as before, the crosshair aside
 
   // All three, seen from the front left and above in perspective.
-  menuAction(w, "slices3d", "slices3dAll")->trigger();
+  test::menuAction(w, "slices3d", "slices3dAll")->trigger();
   for (int v = 0; v < 3; ++v) EXPECT_TRUE(w.state().view(v).shownIn3d) << v;
   oblique.elevationDeg = 25;
   w.state().setCamera3d(oblique);
