@@ -152,4 +152,8 @@ TEST(Slices3dGui, TheCoronalSliceIsDrawnOnItsPlaneAndFollowsTheView) {
   ASSERT_TRUE(test::refined(v3d));
   EXPECT_GT(test::differingPixels(viewer::grabShown(v3d), plain, 40), 20000);
   test::saveTour(&w, "ct_2x2_slices_3d");
+  // Another grid of the same series keeps them (by orientation).
+  w.setLayoutByName("1x3");
+  w.setLayoutByName("2x2");
+  for (int v = 0; v < 3; ++v) EXPECT_TRUE(w.state().view(v).shownIn3d) << v;
 }

@@ -97,8 +97,12 @@ void MainWindow::applyLayout(const view::Layout& layout, int primary,
   // The 3D view's cuts stay where they are for another grid (as fixed planes: the views they followed
   // go), and go with the series for a new one.
   std::vector<view::ClipPlane3D> cuts;
-  if (again)
+  std::vector<view::Orientation> inThreeD;  // and the slices shown in 3D stay, by orientation
+  if (again) {
     for (const view::ClipPlane3D& c : state_.clipPlanes3d()) cuts.push_back(state_.fixedClip3d(c));
+    for (int v = 0; v < state_.viewCount(); ++v)
+      if (state_.view(v).shownIn3d) inThreeD.push_back(state_.view(v).orientation);
+  }
   while (!state_.layers().empty()) state_.removeLayer(static_cast<int>(state_.layers().size()) - 1);
   layerSeries_.clear();
   loadError_.clear();
@@ -141,6 +145,9 @@ void MainWindow::applyLayout(const view::Layout& layout, int primary,
   }
   state_.setViews(orientations, viewLayers);
   (void)state_.setClipPlanes3d(cuts);  // free planes that were accepted: accepted again
+  for (int v = 0; v < state_.viewCount(); ++v)
+    if (std::find(inThreeD.begin(), inThreeD.end(), state_.view(v).orientation) != inThreeD.end())
+      state_.setShownIn3d(v, true);
   if (again) state_.setCursor(cursor);
   // A new series opens its 3D view with its modality's preset; another grid keeps the reader's.
   if (!again && primary >= 0)
