@@ -2,6 +2,7 @@
 #include <cvx/render/mesh_raster.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -79,7 +80,16 @@ bool pixelHit(const WorldRays& rays, const Tri& tri, double s, Vec3 n, Vec3 p, i
   return t >= 0;
 }
 
-// Blinn-Phong with a headlight (hd's rule, raycast.h), two-sided.
+// Blinn-Phong with a headlight (hd's rule, raycast.h), two-sided: colour rgb, normal n (any length).
+void lit(const std::array<uint8_t, 3>& rgb, Vec3 n, Vec3 view, const MeshLight& light, float* out) {
+  const double len = norm(n);
+  const float nl = len > 0 ? static_cast<float>(std::abs(dot(n, view)) / len) : 1.0f;
+  const float diff = light.ambient + light.diffuse * nl, spec = light.specular * std::pow(nl, light.power);
+  for (int k = 0; k < 3; ++k) out[k] = std::min(1.0f, rgb[static_cast<size_t>(k)] / 255.0f * diff + spec);
+  out[3] = 1.0f;
+}
+
+// The mesh's shading at a hit of triangle tri.
 void shade(const Mesh& m, uint32_t tri, Vec3 hit, Vec3 view, const MeshLight& light, float* out) {
   const auto& t = m.triangles[tri];
   const Vec3 a = toVec(m.points[t[0]]), b = toVec(m.points[t[1]]), c = toVec(m.points[t[2]]);
@@ -93,11 +103,49 @@ void shade(const Mesh& m, uint32_t tri, Vec3 hit, Vec3 view, const MeshLight& li
       n = toVec(m.normals[t[0]]) * u + toVec(m.normals[t[1]]) * v + toVec(m.normals[t[2]]) * (1 - u - v);
     }
   }
-  const double len = norm(n);
-  const float nl = len > 0 ? static_cast<float>(std::abs(dot(n, view)) / len) : 1.0f;
-  const float diff = light.ambient + light.diffuse * nl, spec = light.specular * std::pow(nl, light.power);
-  for (int k = 0; k < 3; ++k) out[k] = std::min(1.0f, m.rgb[static_cast<size_t>(k)] / 255.0f * diff + spec);
-  out[3] = 1.0f;
+  lit(m.rgb, n, view, light, out);
+}
+
+// Caps: where a cut opens a closed mesh, its plane inside the mesh is drawn in the mesh's colour, so
+// that a structure cut open looks solid, not a hollow shell. A point of cut k's plane on pixel
+// (x, y)'s ray is inside mesh m when the ray crosses m an odd number of times before it (the ray
+// starts outside every mesh), every crossing counted, kept or cut away.
+constexpr size_t kMaxCaps = 6;        // cuts capped (the ray caster's clip planes)
+constexpr uint32_t kCapMeshes = 64;  // meshes capped (one bit each)
+
+struct PixelCaps {
+  float t[kMaxCaps];          // the cuts' planes along the ray (mm; +inf: not met ahead)
+  uint64_t inside[kMaxCaps];  // bit m: the plane's point lies inside mesh m
+};
+
+void startCaps(const WorldRays& rays, std::span<const CutPlane> cuts, int x, int y, PixelCaps& pc) {
+  const Vec3 o = rays.origin(x, y), w = rays.direction(x, y);
+  const double wl = norm(w);
+  for (size_t k = 0; k < std::min(kMaxCaps, cuts.size()); ++k) {
+    const double den = dot(cuts[k].normal, w), s = den != 0 ? dot(cuts[k].normal, cuts[k].point - o) / den : -1;
+    pc.t[k] = s >= 0 && std::isfinite(s * wl) ? static_cast<float>(s * wl) : std::numeric_limits<float>::infinity();
+    pc.inside[k] = 0;
+  }
+}
+
+void crossing(PixelCaps& pc, size_t cuts, float t, uint32_t mesh) {
+  if (mesh >= kCapMeshes) return;
+  for (size_t k = 0; k < std::min(kMaxCaps, cuts); ++k)
+    if (t < pc.t[k]) pc.inside[k] ^= uint64_t{1} << mesh;
+}
+
+// The nearest cap before depth `nearest` that the other cuts keep: its depth, cut and mesh (the
+// first mesh holding it); false when there is none.
+bool nearestCap(const PixelCaps& pc, std::span<const CutPlane> cuts, const WorldRays& rays, int x, int y,
+                float nearest, float& t, size_t& cut, uint32_t& mesh) {
+  bool found = false;
+  for (size_t k = 0; k < std::min(kMaxCaps, cuts.size()); ++k) {
+    if (!pc.inside[k] || !(pc.t[k] < nearest) || (found && !(pc.t[k] < t))) continue;
+    if (!keptByCuts(cuts, rays.at(x, y, pc.t[k]))) continue;
+    t = pc.t[k], cut = k, found = true;
+    mesh = static_cast<uint32_t>(std::countr_zero(pc.inside[k]));
+  }
+  return found;
 }
 
 }  // namespace
@@ -151,6 +199,9 @@ Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& came
   return tp.parallelFor(bands, [&](int64_t band) {
     const int yBegin = static_cast<int>(band) * kBandRows, yEnd = std::min(height, yBegin + kBandRows);
     std::vector<Hit> hits(static_cast<size_t>(width) * static_cast<size_t>(yEnd - yBegin));
+    std::vector<PixelCaps> caps(cuts.empty() ? 0 : hits.size());
+    for (size_t i = 0; i < caps.size(); ++i)
+      startCaps(rays, cuts, static_cast<int>(i % width), yBegin + static_cast<int>(i / width), caps[i]);
     for (const Tri& tri : binned[static_cast<size_t>(band)]) {
       const Mesh& m = *meshes[tri.mesh];
       const auto& t = m.triangles[tri.index];
@@ -167,18 +218,31 @@ Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& came
         for (int x = x0; x <= x1; ++x) {
           float tt;
           if (!pixelHit(rays, tri, s, n, a, x, y, tt)) continue;
-          if (!cuts.empty() && !keptByCuts(cuts, rays.at(x, y, tt))) continue;
-          Hit& h = hits[static_cast<size_t>(y - yBegin) * static_cast<size_t>(width) + static_cast<size_t>(x)];
+          const size_t at = static_cast<size_t>(y - yBegin) * static_cast<size_t>(width) + static_cast<size_t>(x);
+          if (!cuts.empty()) {
+            crossing(caps[at], cuts.size(), tt, tri.mesh);
+            if (!keptByCuts(cuts, rays.at(x, y, tt))) continue;
+          }
+          Hit& h = hits[at];
           if (tt < h.t) h = {tt, static_cast<int32_t>(tri.mesh), tri.index};
         }
     }
-    // Deferred shading: each covered pixel once, at its nearest hit.
+    // Deferred shading: each covered pixel once, at its nearest hit (or the cap in front of it).
     for (int y = yBegin; y < yEnd; ++y)
       for (int x = 0; x < width; ++x) {
-        const Hit& h = hits[static_cast<size_t>(y - yBegin) * static_cast<size_t>(width) + static_cast<size_t>(x)];
-        if (h.mesh < 0) continue;
+        const size_t at = static_cast<size_t>(y - yBegin) * static_cast<size_t>(width) + static_cast<size_t>(x);
+        const Hit& h = hits[at];
         const size_t i = static_cast<size_t>(y) * static_cast<size_t>(width) + static_cast<size_t>(x);
         const Vec3 view = normalized(rays.direction(x, y));
+        float capT;
+        size_t cut;
+        uint32_t capMesh;
+        if (!caps.empty() && nearestCap(caps[at], cuts, rays, x, y, h.t, capT, cut, capMesh)) {
+          lit(meshes[capMesh]->rgb, cuts[cut].normal, view, light, rgba + 4 * i);
+          depth[i] = capT;
+          continue;
+        }
+        if (h.mesh < 0) continue;
         shade(*meshes[static_cast<size_t>(h.mesh)], h.tri, rays.at(x, y, h.t), view, light, rgba + 4 * i);
         depth[i] = h.t;
       }
@@ -191,7 +255,10 @@ float meshDepthAt(std::span<const Mesh* const> meshes, const Camera3D& camera, i
   const Projector proj(camera, width, height);
   const WorldRays rays = worldRays(camera, width, height);
   if (!proj.valid || !rays.valid || x < 0 || y < 0 || x >= width || y >= height) return best;
-  for (const Mesh* m : meshes) {
+  PixelCaps caps;
+  startCaps(rays, cuts, x, y, caps);
+  for (uint32_t mi = 0; mi < meshes.size(); ++mi) {
+    const Mesh* m = meshes[mi];
     if (!m) continue;
     for (const auto& t : m->triangles) {
       if (t[0] >= m->points.size() || t[1] >= m->points.size() || t[2] >= m->points.size()) continue;
@@ -201,11 +268,15 @@ float meshDepthAt(std::span<const Mesh* const> meshes, const Camera3D& camera, i
         continue;
       const double area = edge(tri.ax, tri.ay, tri.bx, tri.by, tri.cx, tri.cy);
       float tt;
-      if (area != 0 && pixelHit(rays, tri, area > 0 ? 1 : -1, cross(b - a, c - a), a, x, y, tt) && tt < best &&
-          (cuts.empty() || keptByCuts(cuts, rays.at(x, y, tt))))
-        best = tt;
+      if (area == 0 || !pixelHit(rays, tri, area > 0 ? 1 : -1, cross(b - a, c - a), a, x, y, tt)) continue;
+      crossing(caps, cuts.size(), tt, mi);
+      if (tt < best && (cuts.empty() || keptByCuts(cuts, rays.at(x, y, tt)))) best = tt;
     }
   }
+  float capT;
+  size_t cut;
+  uint32_t capMesh;
+  if (nearestCap(caps, cuts, rays, x, y, best, capT, cut, capMesh)) best = capT;
   return best;
 }
 

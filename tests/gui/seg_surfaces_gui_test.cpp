@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Segments in the 3D view (issue 12), through the real main window under Xvfb: a ball segment in
 // the CT's mediastinum appears in the bone rendering as a green surface, a click on it moves the
-// MPR cursor onto the ball's surface, and hiding the segment takes it out of the 3D view.
+// MPR cursor onto the ball's surface, a cut through it with the surfaces cut too is capped in the
+// segment's colour (a click lands on the cap), and hiding the segment takes it out of the 3D view.
 #include <gtest/gtest.h>
 
 #include <QTest>
@@ -89,6 +90,21 @@ TEST(SegSurfacesGui, ABallSegmentIsASurfaceInThe3dViewThatPicksAndHides) {
   const double r = norm(w.state().cursor() - centre);
   EXPECT_NEAR(r, radius, 2.5) << "picked " << w.state().cursor().x << ", " << w.state().cursor().y << ", "
                               << w.state().cursor().z;
+
+  // Cut through the ball's centre facing the camera (keeping P), the surfaces cut too: the cut is
+  // capped in the segment's colour, and a click there lands on the cap, on the plane inside the ball.
+  view::ClipPlane3D facing;
+  facing.point = centre, facing.normal = {0, 1, 0};
+  ASSERT_TRUE(w.state().setClipPlanes3d({facing}).ok());
+  w.state().setClipSurfaces3d(true);
+  ASSERT_TRUE(test::refined(v3d));
+  QTest::qWait(50);
+  test::saveTour(v3d, "seg_surfaces_3d_capped");
+  EXPECT_GT(greens(cvx::viewer::grabShown(v3d)), green) << "the whole cap shows, the ribs in front cut away";
+  QTest::mouseClick(v3d, Qt::LeftButton, Qt::NoModifier, at);
+  EXPECT_NEAR(w.state().cursor().y, centre.y, 1.0);
+  EXPECT_LT(norm(w.state().cursor() - centre), radius - 5);
+  ASSERT_TRUE(w.state().setClipPlanes3d({}).ok());
 
   w.state().setSegmentDisplay(*index, 0, {false, 0.5});
   ASSERT_TRUE(test::refined(v3d));

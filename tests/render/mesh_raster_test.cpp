@@ -195,9 +195,10 @@ TEST(MeshRaster, VolumeCompositesOverTheSurface) {
 }
 
 // A sphere cut by the plane y >= 0 (the half away from a camera in front): where the front half was,
-// the ray now meets the inside of the back half, at t = 200 + sqrt(R^2 - r^2); every point drawn lies
-// on the kept side. A cut keeping x >= 10 leaves the left of the image empty. meshDepthAt agrees.
-TEST(MeshRaster, CutsOpenASurfaceAndShowItsInside) {
+// the cut is capped: the ray meets the plane y = 0 inside the sphere, at t = 200, in the sphere's
+// colour lit square on; every point drawn lies on the kept side. A cut keeping x >= 10 is seen edge
+// on (no cap) and leaves the left of the image empty. meshDepthAt agrees.
+TEST(MeshRaster, CutsASurfaceAndCapsIt) {
   const double R = 40;
   const Mesh s = icosphere({0, 0, 0}, R, 5);
   Camera3D cam;
@@ -217,7 +218,8 @@ TEST(MeshRaster, CutsOpenASurfaceAndShowItsInside) {
         if (r > 0.95 * R) continue;  // near the silhouette the polyhedron is inside the sphere
         const double back = 200 + std::sqrt(R * R - r * r), frontT = 200 - std::sqrt(R * R - r * r);
         if (!sideways) {
-          ASSERT_NEAR(im.t(x, y), back, 0.1) << x << "," << y;  // the inside of the back half
+          ASSERT_NEAR(im.t(x, y), 200, 1e-3) << x << "," << y;  // the cap, not the inside at `back`
+          EXPECT_LT(im.t(x, y), back - 1);
           ++inside;
         } else if (u < 10 - 0.5) {
           EXPECT_FALSE(im.t(x, y) < 1e30f) << x << "," << y;  // all of it cut away
@@ -242,6 +244,36 @@ TEST(MeshRaster, CutsOpenASurfaceAndShowItsInside) {
       EXPECT_GT(inside, 4000);
     }
   }
+}
+
+// Two spheres cut by one plane: each cap in its own colour, lit square on (n.l = 1), nothing between
+// them (the ray crosses no surface before the plane there); without the cut, their fronts.
+TEST(MeshRaster, CapsTakeTheirMeshesColours) {
+  Mesh red = icosphere({-30, 0, 0}, 20, 4), green = icosphere({30, 0, 0}, 20, 4);
+  red.rgb = {200, 0, 0}, green.rgb = {0, 180, 0};
+  Camera3D cam;
+  cam.perspective = false;
+  cam.eye = {0, -200, 0}, cam.center = {0, 0, 0}, cam.up = {0, 0, 1};
+  cam.parallelHalfHeightMm = 60;
+  const int n = 120;  // 1 mm pixels: world x = pixel x + 0.5 - 60, z = 60 - (y + 0.5)
+  const Mesh* list[] = {&red, &green};
+  const render::CutPlane cut{{0, 0, 0}, {0, 1, 0}};
+  Image im(n, n);
+  ASSERT_TRUE(render::rasterizeMeshes(list, cam, n, n, im.rgba.data(), im.depth.data(), {}, nullptr, {&cut, 1}).ok());
+  const render::MeshLight l;
+  const float k = l.ambient + l.diffuse;
+  EXPECT_NEAR(im.t(30, 60), 200, 1e-3);  // x = -29.5: in the red disc
+  EXPECT_NEAR(im.px(30, 60)[0], std::min(1.0f, 200 / 255.0f * k + l.specular), 1e-5);
+  EXPECT_NEAR(im.px(30, 60)[1], l.specular, 1e-5);
+  EXPECT_NEAR(im.t(90, 60), 200, 1e-3);  // x = 30.5: green
+  EXPECT_NEAR(im.px(90, 60)[1], std::min(1.0f, 180 / 255.0f * k + l.specular), 1e-5);
+  EXPECT_FALSE(im.t(60, 60) < 1e30f);  // x = 0.5: between them
+  EXPECT_FALSE(im.t(30, 20) < 1e30f);  // z = 39.5: above the red one
+  EXPECT_EQ(render::meshDepthAt(list, cam, n, n, 30, 60, {&cut, 1}), im.t(30, 60));
+  EXPECT_EQ(render::meshDepthAt(list, cam, n, n, 60, 60, {&cut, 1}), im.t(60, 60));
+  Image whole(n, n);
+  ASSERT_TRUE(render::rasterizeMeshes(list, cam, n, n, whole.rgba.data(), whole.depth.data()).ok());
+  EXPECT_NEAR(whole.t(30, 60), 180, 0.1);  // the red sphere's front, 20 mm before the plane
 }
 
 TEST(MeshRaster, CutToleranceKeepsAPointOnThePlane) {

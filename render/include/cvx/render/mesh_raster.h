@@ -28,7 +28,10 @@ namespace cvx::render {
 // A half-space that cuts what is drawn (the 3D view's clip planes where they are now,
 // ViewerState::cutPlanes3d): a point p is kept where dot(normal, p - point) >= -kCutToleranceMm x
 // |normal|, so that a slice lying in a cut's own plane (the MPR view that cut follows) stays whole.
-// A mesh cut open shows its inside (surfaces are two-sided); nothing caps the cut.
+// A closed mesh cut open is capped: where a cut's plane lies inside it (the pixel's ray crosses it an
+// odd number of times before the plane, from a start outside every mesh), the plane is drawn in the
+// mesh's colour, lit with the plane's normal, so that a cut structure looks solid (the first 6 cuts
+// and the first 64 meshes; the first mesh holding the point gives the colour).
 struct CutPlane {
   Vec3 point, normal;
 };
@@ -42,13 +45,13 @@ struct MeshLight {
 // Draws the meshes into rgba (4 floats per pixel: premultiplied colour, opacity 1 where a mesh is
 // hit, 0 elsewhere) and depth (+inf where none is hit), width x height, row by row. A triangle
 // whose indices are out of range is render.bad_mesh; a bad size or null output render.bad_request.
-// A point of a triangle that the cuts cut away is not drawn: the triangle behind it shows.
+// A point of a triangle that the cuts cut away is not drawn: the triangle behind it, or the cap, shows.
 Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& camera, int width, int height,
                        float* rgba, float* depth, const MeshLight& light = {}, ThreadPool* pool = nullptr,
                        std::span<const CutPlane> cuts = {});
 
 // The depth rasterizeMeshes gives pixel (x, y) (+inf where no mesh covers it), for one pixel
-// (picking): the same coverage and depth rule, without an image. Bad triangles are ignored.
+// (picking): the same coverage, depth and cap rules, without an image. Bad triangles are ignored.
 float meshDepthAt(std::span<const Mesh* const> meshes, const Camera3D& camera, int width, int height, int x, int y,
                   std::span<const CutPlane> cuts = {});
 

@@ -292,9 +292,9 @@ class ViewerState {
   ClipPlane3D fixedClip3d(const ClipPlane3D& c) const;
   // Some plane follows an MPR view: the 3D picture changes with the cursor and the views' planes.
   bool clipFollowsViews() const;
-  // Whether the clip planes cut the segment surfaces and the slices shown in 3D too (off by default:
-  // they cut the volume alone, so that a structure stays whole in the volume cut open; a surface cut
-  // open shows a hollow shell, not capped, which could be read as a cyst). kView3d.
+  // Whether the clip planes cut the segment surfaces (capped: render/mesh_raster.h) and the slices
+  // shown in 3D too (off by default: they cut the volume alone, so that a structure stays whole in the
+  // volume cut open). kView3d.
   bool clipSurfaces3d() const { return clipSurfaces3d_; }
   void setClipSurfaces3d(bool on);
   // Whether the 3D view draws view v's image on its plane, where the plane crosses the crop box
