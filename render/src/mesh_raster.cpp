@@ -108,14 +108,18 @@ void shade(const Mesh& m, uint32_t tri, Vec3 hit, Vec3 view, const MeshLight& li
 
 // Caps: where a cut opens a closed mesh, its plane inside the mesh is drawn in the mesh's colour, so
 // that a structure cut open looks solid, not a hollow shell. A point of cut k's plane on pixel
-// (x, y)'s ray is inside mesh m when the ray crosses m an odd number of times before it (the ray
-// starts outside every mesh), every crossing counted, kept or cut away.
+// (x, y)'s ray is inside mesh m when the ray crosses m an odd number of times beyond it (every
+// crossing counted, kept or cut away): a mesh is bounded, so the ray ends outside it, wherever it
+// starts (an eye inside a segment, zoomed in). Of nested meshes holding the point, the innermost
+// gives the colour: the one whose crossing beyond the point is nearest.
 constexpr size_t kMaxCaps = 6;        // cuts capped (the ray caster's clip planes)
 constexpr uint32_t kCapMeshes = 64;  // meshes capped (one bit each)
 
 struct PixelCaps {
   float t[kMaxCaps];          // the cuts' planes along the ray (mm; +inf: not met ahead)
   uint64_t inside[kMaxCaps];  // bit m: the plane's point lies inside mesh m
+  float next[kMaxCaps];       // the nearest crossing beyond the plane, and its mesh
+  uint32_t nextMesh[kMaxCaps];
 };
 
 void startCaps(const WorldRays& rays, std::span<const CutPlane> cuts, int x, int y, PixelCaps& pc) {
@@ -125,17 +129,22 @@ void startCaps(const WorldRays& rays, std::span<const CutPlane> cuts, int x, int
     const double den = dot(cuts[k].normal, w), s = den != 0 ? dot(cuts[k].normal, cuts[k].point - o) / den : -1;
     pc.t[k] = s >= 0 && std::isfinite(s * wl) ? static_cast<float>(s * wl) : std::numeric_limits<float>::infinity();
     pc.inside[k] = 0;
+    pc.next[k] = std::numeric_limits<float>::infinity();
+    pc.nextMesh[k] = kCapMeshes;
   }
 }
 
 void crossing(PixelCaps& pc, size_t cuts, float t, uint32_t mesh) {
   if (mesh >= kCapMeshes) return;
   for (size_t k = 0; k < std::min(kMaxCaps, cuts); ++k)
-    if (t < pc.t[k]) pc.inside[k] ^= uint64_t{1} << mesh;
+    if (t > pc.t[k]) {
+      pc.inside[k] ^= uint64_t{1} << mesh;
+      if (t < pc.next[k]) pc.next[k] = t, pc.nextMesh[k] = mesh;
+    }
 }
 
 // The nearest cap before depth `nearest` that the other cuts keep: its depth, cut and mesh (the
-// first mesh holding it); false when there is none.
+// innermost holding it, else the first); false when there is none.
 bool nearestCap(const PixelCaps& pc, std::span<const CutPlane> cuts, const WorldRays& rays, int x, int y,
                 float nearest, float& t, size_t& cut, uint32_t& mesh) {
   bool found = false;
@@ -143,7 +152,8 @@ bool nearestCap(const PixelCaps& pc, std::span<const CutPlane> cuts, const World
     if (!pc.inside[k] || !(pc.t[k] < nearest) || (found && !(pc.t[k] < t))) continue;
     if (!keptByCuts(cuts, rays.at(x, y, pc.t[k]))) continue;
     t = pc.t[k], cut = k, found = true;
-    mesh = static_cast<uint32_t>(std::countr_zero(pc.inside[k]));
+    const bool innermost = pc.nextMesh[k] < kCapMeshes && (pc.inside[k] >> pc.nextMesh[k] & 1u);
+    mesh = innermost ? pc.nextMesh[k] : static_cast<uint32_t>(std::countr_zero(pc.inside[k]));
   }
   return found;
 }
@@ -199,7 +209,8 @@ Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& came
   return tp.parallelFor(bands, [&](int64_t band) {
     const int yBegin = static_cast<int>(band) * kBandRows, yEnd = std::min(height, yBegin + kBandRows);
     std::vector<Hit> hits(static_cast<size_t>(width) * static_cast<size_t>(yEnd - yBegin));
-    std::vector<PixelCaps> caps(cuts.empty() ? 0 : hits.size());
+    // The caps' counts only where there are cuts and triangles in the band.
+    std::vector<PixelCaps> caps(cuts.empty() || binned[static_cast<size_t>(band)].empty() ? 0 : hits.size());
     for (size_t i = 0; i < caps.size(); ++i)
       startCaps(rays, cuts, static_cast<int>(i % width), yBegin + static_cast<int>(i / width), caps[i]);
     for (const Tri& tri : binned[static_cast<size_t>(band)]) {
@@ -219,7 +230,7 @@ Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& came
           float tt;
           if (!pixelHit(rays, tri, s, n, a, x, y, tt)) continue;
           const size_t at = static_cast<size_t>(y - yBegin) * static_cast<size_t>(width) + static_cast<size_t>(x);
-          if (!cuts.empty()) {
+          if (!caps.empty()) {
             crossing(caps[at], cuts.size(), tt, tri.mesh);
             if (!keptByCuts(cuts, rays.at(x, y, tt))) continue;
           }
@@ -233,16 +244,16 @@ Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& came
         const size_t at = static_cast<size_t>(y - yBegin) * static_cast<size_t>(width) + static_cast<size_t>(x);
         const Hit& h = hits[at];
         const size_t i = static_cast<size_t>(y) * static_cast<size_t>(width) + static_cast<size_t>(x);
-        const Vec3 view = normalized(rays.direction(x, y));
         float capT;
         size_t cut;
         uint32_t capMesh;
         if (!caps.empty() && nearestCap(caps[at], cuts, rays, x, y, h.t, capT, cut, capMesh)) {
-          lit(meshes[capMesh]->rgb, cuts[cut].normal, view, light, rgba + 4 * i);
+          lit(meshes[capMesh]->rgb, cuts[cut].normal, normalized(rays.direction(x, y)), light, rgba + 4 * i);
           depth[i] = capT;
           continue;
         }
         if (h.mesh < 0) continue;
+        const Vec3 view = normalized(rays.direction(x, y));
         shade(*meshes[static_cast<size_t>(h.mesh)], h.tri, rays.at(x, y, h.t), view, light, rgba + 4 * i);
         depth[i] = h.t;
       }

@@ -87,6 +87,9 @@ TEST(SegScissorsGui, ALassoInThe3dViewCutsWhatItEnclosesAndUndoRestoresIt) {
   std::vector<uint8_t> block;
   auto seg = activeBlock(w, block);
   const int64_t before = seg->voxelCount(0);
+  // The camera framed (the worker fits the frame with its first full picture): the lassos below and
+  // the expected count use one camera.
+  ASSERT_TRUE(test::refined(v3d));
 
   // A lasso round the middle of the view: a skewed pentagon.
   const int vw = v3d->width(), vh = v3d->height();

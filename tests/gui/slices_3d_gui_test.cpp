@@ -152,8 +152,13 @@ TEST(Slices3dGui, TheCoronalSliceIsDrawnOnItsPlaneAndFollowsTheView) {
   ASSERT_TRUE(test::refined(v3d));
   EXPECT_GT(test::differingPixels(viewer::grabShown(v3d), plain, 40), 20000);
   test::saveTour(&w, "ct_2x2_slices_3d");
-  // Another grid of the same series keeps them (by orientation).
+  // Another grid of the same series keeps them (by orientation), and only them.
   w.setLayoutByName("1x3");
   w.setLayoutByName("2x2");
   for (int v = 0; v < 3; ++v) EXPECT_TRUE(w.state().view(v).shownIn3d) << v;
+  test::menuAction(w, "slices3d", "slices3dNone")->trigger();
+  w.state().setShownIn3d(1, true);
+  w.setLayoutByName("1x3");
+  w.setLayoutByName("2x2");
+  for (int v = 0; v < 3; ++v) EXPECT_EQ(w.state().view(v).shownIn3d, v == 1) << v;
 }

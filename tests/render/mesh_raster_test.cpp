@@ -276,6 +276,57 @@ TEST(MeshRaster, CapsTakeTheirMeshesColours) {
   EXPECT_NEAR(whole.t(30, 60), 180, 0.1);  // the red sphere's front, 20 mm before the plane
 }
 
+// The cap rule's cases: the innermost of nested meshes gives the colour; a mesh entirely cut away in
+// front of the plane leaves no cap; a kept surface in front of the cap hides it; a second cut removes
+// the cap where it cuts; an eye inside the mesh (zoomed in) still caps what is inside.
+TEST(MeshRaster, CapsOfNestedWedgedAndSurroundingMeshes) {
+  Camera3D cam;
+  cam.perspective = false;
+  cam.eye = {0, -200, 0}, cam.center = {0, 0, 0}, cam.up = {0, 0, 1};
+  cam.parallelHalfHeightMm = 60;
+  const int n = 120;  // 1 mm pixels: world x = pixel x + 0.5 - 60, z = 60 - (y + 0.5)
+  auto draw = [&](std::vector<const Mesh*> list, std::vector<render::CutPlane> cuts) {
+    Image im(n, n);
+    EXPECT_TRUE(render::rasterizeMeshes(list, cam, n, n, im.rgba.data(), im.depth.data(), {}, nullptr, cuts).ok());
+    return im;
+  };
+  const render::CutPlane keepBack{{0, 0, 0}, {0, 1, 0}};
+  // A liver (red, listed first) holding a tumour (green): the tumour's cap at the centre, the liver's
+  // beside it.
+  Mesh liver = icosphere({0, 0, 0}, 40, 4), tumour = icosphere({0, 0, 0}, 10, 4);
+  liver.rgb = {200, 0, 0}, tumour.rgb = {0, 200, 0};
+  Image im = draw({&liver, &tumour}, {keepBack});
+  EXPECT_NEAR(im.t(60, 60), 200, 1e-3);
+  EXPECT_GT(im.px(60, 60)[1], im.px(60, 60)[0] + 0.5f);  // x = 0.5: green
+  EXPECT_NEAR(im.t(85, 60), 200, 1e-3);
+  EXPECT_GT(im.px(85, 60)[0], im.px(85, 60)[1] + 0.5f);  // x = 25.5: red
+  // A ball wholly in front of the plane (cut away) and one behind it (kept): no cap, the back ball's
+  // front at y = 40.
+  const Mesh front = icosphere({0, -60, 0}, 20, 4), back = icosphere({0, 60, 0}, 20, 4);
+  im = draw({&front, &back}, {keepBack});
+  EXPECT_NEAR(im.t(60, 60), 240, 0.1);
+  // Keeping the front half (y <= 0): its surface hides the cap behind it.
+  im = draw({&liver}, {{{0, 0, 0}, {0, -1, 0}}});
+  EXPECT_NEAR(im.t(60, 60), 160, 0.1);
+  // A wedge, y >= 0 and x >= 0: the cap only right of x = 0.
+  im = draw({&liver}, {keepBack, {{0, 0, 0}, {1, 0, 0}}});
+  EXPECT_NEAR(im.t(70, 60), 200, 1e-3);
+  EXPECT_FALSE(im.t(50, 60) < 1e30f);
+  // The eye inside the liver, looking along +y, the cut keeping y >= 10: every ray meets the plane
+  // inside it (the rays within 60 degrees of the axis meet y = 10 within 17.4 mm of it, the section's
+  // radius is 38.7 mm): the cap at 10 / cos(angle), in front of the far wall at 40.
+  Camera3D inside;
+  inside.eye = {0, 0, 0}, inside.center = {0, 100, 0}, inside.up = {0, 0, 1}, inside.fovYDeg = 60;
+  Image in(64, 64);
+  const render::CutPlane beyond{{0, 10, 0}, {0, 1, 0}};
+  const Mesh* list[] = {&liver};
+  ASSERT_TRUE(render::rasterizeMeshes(list, inside, 64, 64, in.rgba.data(), in.depth.data(), {}, nullptr, {&beyond, 1}).ok());
+  for (int y = 0; y < 64; ++y)
+    for (int x = 0; x < 64; ++x) ASSERT_LT(in.t(x, y), 20.0f) << x << "," << y;
+  EXPECT_NEAR(in.t(32, 32), 10, 0.01);
+  EXPECT_NEAR(render::meshDepthAt(list, inside, 64, 64, 32, 32, {&beyond, 1}), in.t(32, 32), 1e-6);
+}
+
 TEST(MeshRaster, CutToleranceKeepsAPointOnThePlane) {
   const render::CutPlane cut{{0, 5, 0}, {0, 3, 0}};
   EXPECT_TRUE(render::keptByCuts({&cut, 1}, {7, 5 - 0.5 * render::kCutToleranceMm, 1}));

@@ -145,9 +145,11 @@ void MainWindow::applyLayout(const view::Layout& layout, int primary,
   }
   state_.setViews(orientations, viewLayers);
   (void)state_.setClipPlanes3d(cuts);  // free planes that were accepted: accepted again
-  for (int v = 0; v < state_.viewCount(); ++v)
-    if (std::find(inThreeD.begin(), inThreeD.end(), state_.view(v).orientation) != inThreeD.end())
+  for (int v = 0; v < state_.viewCount(); ++v)  // each shown view once: the first of its orientation
+    if (auto it = std::find(inThreeD.begin(), inThreeD.end(), state_.view(v).orientation); it != inThreeD.end()) {
       state_.setShownIn3d(v, true);
+      inThreeD.erase(it);
+    }
   if (again) state_.setCursor(cursor);
   // A new series opens its 3D view with its modality's preset; another grid keeps the reader's.
   if (!again && primary >= 0)

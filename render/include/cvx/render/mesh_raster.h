@@ -29,9 +29,10 @@ namespace cvx::render {
 // ViewerState::cutPlanes3d): a point p is kept where dot(normal, p - point) >= -kCutToleranceMm x
 // |normal|, so that a slice lying in a cut's own plane (the MPR view that cut follows) stays whole.
 // A closed mesh cut open is capped: where a cut's plane lies inside it (the pixel's ray crosses it an
-// odd number of times before the plane, from a start outside every mesh), the plane is drawn in the
-// mesh's colour, lit with the plane's normal, so that a cut structure looks solid (the first 6 cuts
-// and the first 64 meshes; the first mesh holding the point gives the colour).
+// odd number of times beyond the plane: a bounded mesh ends behind every ray, wherever the eye is),
+// the plane is drawn in the mesh's colour, lit with the plane's normal, so that a cut structure looks
+// solid (the first 6 cuts and the first 64 meshes; of nested meshes the innermost gives the colour).
+// A pixel centre exactly on an edge shared by two triangles counts both: a cap may miss that pixel.
 struct CutPlane {
   Vec3 point, normal;
 };
