@@ -60,17 +60,39 @@ struct Hit {
   uint32_t tri = 0;
 };
 
-double edge(double ax, double ay, double bx, double by, double px, double py) {
+double edgeFrom(double ax, double ay, double bx, double by, double px, double py) {
   return (bx - ax) * (py - ay) - (by - ay) * (px - ax);
 }
 
+// The edge function of a -> b at p (positive on its left), computed from the lexicographically smaller
+// end: the two triangles sharing an edge get the same value, bit for bit, with opposite signs, so that a
+// pixel centre near the edge is never inside both or neither.
+double edge(double ax, double ay, double bx, double by, double px, double py) {
+  if (bx < ax || (bx == ax && by < ay)) return -edgeFrom(bx, by, ax, ay, px, py);
+  return edgeFrom(ax, ay, bx, by, px, py);
+}
+
+// Whether a pixel centre with edge value e belongs to the triangle (s: the sign of its area): inside, or
+// on the edge where the edge's inward normal points to +x, or along +y (a top-left rule). Of two
+// triangles sharing an edge from either side, exactly one takes a centre on it, and of a fan round a
+// vertex exactly one takes a centre on the vertex, so that a ray's crossings of a closed mesh are
+// counted once each (the caps' parity).
+bool onInside(double e, double s, double ax, double ay, double bx, double by) {
+  const double w = s * e;
+  if (w != 0) return w > 0;
+  const double nx = -s * (by - ay), ny = s * (bx - ax);
+  return nx > 0 || (nx == 0 && ny > 0);
+}
+
 // Whether pixel (x, y)'s centre lies in the triangle's projection (a, b, c: the vertices' pixel
-// coordinates; s: the sign of its area), and if so t (mm) along the pixel's ray to its plane
-// (n: the plane's normal, p: a vertex); false also for a hit behind the ray's start.
+// coordinates; s: the sign of its area; a centre on an edge by onInside's rule), and if so t (mm) along
+// the pixel's ray to its plane (n: the plane's normal, p: a vertex); false also for a hit behind the
+// ray's start.
 bool pixelHit(const WorldRays& rays, const Tri& tri, double s, Vec3 n, Vec3 p, int x, int y, float& t) {
   const double px = x + 0.5, py = y + 0.5;
-  if (s * edge(tri.bx, tri.by, tri.cx, tri.cy, px, py) < 0 || s * edge(tri.cx, tri.cy, tri.ax, tri.ay, px, py) < 0 ||
-      s * edge(tri.ax, tri.ay, tri.bx, tri.by, px, py) < 0)
+  if (!onInside(edge(tri.bx, tri.by, tri.cx, tri.cy, px, py), s, tri.bx, tri.by, tri.cx, tri.cy) ||
+      !onInside(edge(tri.cx, tri.cy, tri.ax, tri.ay, px, py), s, tri.cx, tri.cy, tri.ax, tri.ay) ||
+      !onInside(edge(tri.ax, tri.ay, tri.bx, tri.by, px, py), s, tri.ax, tri.ay, tri.bx, tri.by))
     return false;
   const Vec3 o = rays.origin(x, y);
   const Vec3 w = rays.direction(x, y);
@@ -112,7 +134,7 @@ void shade(const Mesh& m, uint32_t tri, Vec3 hit, Vec3 view, const MeshLight& li
 // crossing counted, kept or cut away): a mesh is bounded, so the ray ends outside it, wherever it
 // starts (an eye inside a segment, zoomed in). Of nested meshes holding the point, the innermost
 // gives the colour: the one whose crossing beyond the point is nearest.
-constexpr size_t kMaxCaps = 6;        // cuts capped (the ray caster's clip planes)
+constexpr size_t kMaxCaps = 12;       // cuts capped (the 6 clip planes and the crop box's 6 faces)
 constexpr uint32_t kCapMeshes = 64;  // meshes capped (one bit each)
 
 struct PixelCaps {

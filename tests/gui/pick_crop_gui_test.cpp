@@ -19,6 +19,7 @@
 #include "../../viewer/src/main_window.h"
 #include "../../viewer/src/viewport_grid.h"
 #include "../../viewer/src/volume_view.h"
+#include "gui_pixels.h"
 #include "gui_test_util.h"
 #include "test_data.h"
 
@@ -27,36 +28,10 @@ using cvx::viewer::MainWindow;
 
 namespace {
 
-// Ivory (not the grey of the corner text).
-bool isBone(QRgb p) {
-  return qRed(p) > 120 && qRed(p) >= qGreen(p) && qGreen(p) >= qBlue(p) && qRed(p) > qBlue(p) + 15;
-}
-bool isBlack(QRgb p) { return qRed(p) < 4 && qGreen(p) < 4 && qBlue(p) < 4; }
-
-// A pixel whose 11x11 neighbourhood is all `pred`, nearest the centre (x, y); (-1, -1) if none.
-template <class F>
-QPoint findPatch(const QImage& im, F pred, QPoint from) {
-  QPoint best(-1, -1);
-  double bestD = 1e30;
-  for (int y = 40; y < im.height() - 40; y += 3)
-    for (int x = 40; x < im.width() - 40; x += 3) {
-      bool all = true;
-      for (int dy = -5; dy <= 5 && all; ++dy)
-        for (int dx = -5; dx <= 5 && all; ++dx) all = pred(im.pixel(x + dx, y + dy));
-      const double d = std::hypot(x - from.x(), y - from.y());
-      if (all && d < bestD) best = QPoint(x, y), bestD = d;
-    }
-  return best;
-}
-
-// The modality value (HU) of the voxel nearest a patient-space point, read from the volume itself.
-double huAt(const Volume& v, Vec3 world) {
-  const Vec3 i = v.geometry.voxelFromWorld().applyPoint(world);
-  const auto& d = v.dims();
-  auto idx = [&](int a) { return std::clamp<int64_t>(std::llround(i[a]), 0, d[static_cast<size_t>(a)] - 1); };
-  const double stored = v.valueAt(idx(0), idx(1), idx(2));
-  return v.info.rescaleApplied ? stored : stored * v.info.rescaleSlope + v.info.rescaleIntercept;
-}
+using test::findPatch;
+using test::huAt;
+using test::isBlack;
+using test::isBone;
 
 int boneIn(const QImage& im, int x0, int x1) {
   int n = 0;

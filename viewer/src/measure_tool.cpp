@@ -138,8 +138,9 @@ bool MeasureTool::release(ViewTools& tools, QPointF at, int width, int height) {
   return true;
 }
 
-QString MeasureTool::resultText(const view::Measurement& m) {
-  const auto& layer = state_.layers()[static_cast<size_t>(m.layer)];
+QString measureText(const view::ViewerState& s, const view::Measurement& m) {
+  if (m.layer < 0 || m.layer >= static_cast<int>(s.layers().size())) return {};
+  const auto& layer = s.layers()[static_cast<size_t>(m.layer)];
   const auto r = view::measure(m, *layer.volume);
   if (!r.ok()) return QString::fromStdString(r.error().code);
   QStringList lines;
@@ -151,7 +152,7 @@ void MeasureTool::drawShape(QPainter& p, const view::Measurement& m, int width, 
   std::vector<QPointF> px;
   for (const Vec3& w : view::outlineWorld(m)) px.push_back(pixelOf(w, width, height));
   if (view::outlineClosed(m.kind) && !px.empty()) px.push_back(px.front());
-  QPen pen(selected ? QColor(255, 140, 0) : QColor(0, 230, 255));
+  QPen pen(measureColour(selected));
   pen.setWidthF(1.5);
   p.setPen(pen);
   for (size_t i = 1; i < px.size(); ++i) p.drawLine(px[i - 1], px[i]);
@@ -172,10 +173,10 @@ void MeasureTool::paint(QPainter& p, const ViewTools& tools, int width, int heig
       if (id == editing_ && handle_ >= 0) m.points[static_cast<size_t>(handle_)] = handleAt_;
       drawShape(p, m, width, height, id == tools.selected);
       auto& cached = results_[id];
-      if (cached.first != revision || cached.second.isEmpty() || id == editing_) cached = {revision, resultText(m)};
+      if (cached.first != revision || cached.second.isEmpty() || id == editing_) cached = {revision, measureText(state_, m)};
       const QPointF anchor = pixelOf(m.points.back(), width, height) + QPointF(8, 4);
       drawOutlinedText(p, QRectF(anchor, QSizeF(260, 80)), Qt::AlignLeft | Qt::AlignTop, cached.second,
-                       id == tools.selected ? QColor(255, 140, 0) : QColor(0, 230, 255));
+                       measureColour(id == tools.selected));
     }
   }
   if (!points_.empty() && tools.tool != Tool::Navigate) {

@@ -8,7 +8,9 @@
 #include <optional>
 #include <vector>
 
+#include <QColor>
 #include <QPointF>
+#include <QString>
 
 #include <cvx/viewstate/measure.h>
 #include <cvx/viewstate/state.h>
@@ -18,6 +20,11 @@
 class QPainter;
 
 namespace cvx::viewer {
+
+// A measurement's colour in every view (the MPR views, the 3D view): cyan, orange when selected.
+inline QColor measureColour(bool selected) { return selected ? QColor(255, 140, 0) : QColor(0, 230, 255); }
+// The lines written beside m: what it measures on its layer (view::resultText), or the error's code.
+QString measureText(const view::ViewerState& s, const view::Measurement& m);
 
 class MeasureTool {
  public:
@@ -37,7 +44,6 @@ class MeasureTool {
   QPointF pixelOf(Vec3 world, int width, int height) const;
   view::Measurement draft(const ViewTools& tools) const;
   void drawShape(QPainter& p, const view::Measurement& m, int width, int height, bool selected) const;
-  QString resultText(const view::Measurement& m);
 
   view::ViewerState& state_;
   int view_;

@@ -27,6 +27,7 @@
 #include <atomic>
 #include <optional>
 #include <cstdint>
+#include <map>
 #include <thread>
 #include <vector>
 
@@ -106,6 +107,9 @@ class VolumeView : public QWidget {
   void drawMarker(class QPainter& p);
   void drawCrop(class QPainter& p);
   std::optional<Vec3> pickAt(QPoint at);  // the point picked (also the cursor's now), if any
+  std::optional<Vec3> pickPoint(QPoint at);  // the first visible point under pixel at, changing nothing
+  void drawMeasurements(class QPainter& p);  // the session's measurements in the reference's frame
+  void finishDistance(QPointF end);  // the Distance tool's drag released at end: a measurement
   void cutWithLasso(QPointF end, bool keepInside);  // the Scissors tool's lasso, released at end
   void rebuildSurfaces();  // starts a build of the changed segments' surfaces
   void pollSurfaces();     // collects a finished build and redraws
@@ -149,6 +153,11 @@ class VolumeView : public QWidget {
   QString pickText_;
   QString error_;
   Lasso lasso_;  // the Scissors tool's lasso while it is drawn
+  // The Distance tool in 3D: a left drag from one picked point to another.
+  bool measuring_ = false;
+  std::optional<Vec3> measureFrom_;  // the end picked at the press (none: nothing was under it)
+  QPointF measureTo_;                // the mouse while it drags
+  std::map<int64_t, std::pair<uint64_t, QString>> measureText_;  // id -> (revision, text)
 };
 
 // Whether this process can make an OpenGL context (tried once, with the first view): a window that

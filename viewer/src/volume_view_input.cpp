@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The 3D view's mouse and keys (volume_view.h): rotate, pan, zoom, camera presets, picking, the crop
-// box's handles and the Scissors tool's lasso.
+// box's handles, the Scissors tool's lasso and the Distance tool's drag between two picked points.
 #include "volume_view.h"
 
 #include <QKeyEvent>
@@ -12,8 +12,10 @@
 #include <cvx/viewstate/camera_3d.h>
 #include <cvx/viewstate/clip_3d.h>
 #include <cvx/viewstate/crop_3d.h>
+#include <cvx/viewstate/measure_3d.h>
 #include <cvx/viewstate/seg_edit.h>
 
+#include "measure_tool.h"
 #include "seg_editing.h"
 
 namespace cvx::viewer {
@@ -24,16 +26,24 @@ constexpr double kZoomPerPixel = 1.01;  // a right drag: 100 px up is 2.7x
 constexpr int kClickSlopPx = 4;        // a press and release closer than this is a click (a pick)
 constexpr double kHandleRadiusPx = 8;  // a crop face handle catches the mouse this close
 
+// The pixel under a mouse position.
+QPoint pixelOf(QPointF at) { return {static_cast<int>(std::floor(at.x())), static_cast<int>(std::floor(at.y()))}; }
+
 }  // namespace
 
-std::optional<Vec3> VolumeView::pickAt(QPoint at) {
+std::optional<Vec3> VolumeView::pickPoint(QPoint at) {
   if (state_.layers().empty() || !loadPreset()) return std::nullopt;
   coarse_.setMeshes(surfaces_.meshes(state_));
   coarse_.setSlices(slices());
   coarse_.setClipPlanes(state_.cutPlanes3d());
   coarse_.setClipSurfaces(state_.clipSurfaces3d());
-  const auto picked = coarse_.pick(state_.layers().front().volume, state_.phase(), preset_, state_.camera3d(),
-                                   width(), height(), at.x(), at.y(), state_.crop3d());
+  return coarse_.pick(state_.layers().front().volume, state_.phase(), preset_, state_.camera3d(), width(), height(),
+                      at.x(), at.y(), state_.crop3d());
+}
+
+std::optional<Vec3> VolumeView::pickAt(QPoint at) {
+  if (state_.layers().empty()) return std::nullopt;
+  const auto picked = pickPoint(at);
   if (!picked) {
     pickText_ = tr("nothing under the cursor");
     redraw();
@@ -54,8 +64,7 @@ void VolumeView::mouseDoubleClickEvent(QMouseEvent* e) {
     QWidget::mouseDoubleClickEvent(e);
     return;
   }
-  const QPoint at(static_cast<int>(std::floor(e->position().x())), static_cast<int>(std::floor(e->position().y())));
-  if (const auto picked = pickAt(at)) {  // the camera turns about it from now on: the image's centre
+  if (const auto picked = pickAt(pixelOf(e->position()))) {  // the camera turns about it from now on: the image's centre
     view::Camera3DView c = state_.camera3d();
     c.panMm = *picked - view::frameFor(*state_.layers().front().volume, c).centre;
     state_.setCamera3d(c);
@@ -73,6 +82,12 @@ void VolumeView::keyPressEvent(QKeyEvent* e) {
   }
   if (t == "F" && !state_.layers().empty()) {  // the fused layer (PET on CT) on or off
     state_.setFusion3d(!state_.fusion3d());
+    e->accept();
+    return;
+  }
+  if ((e->key() == Qt::Key_Delete || e->key() == Qt::Key_Backspace) && tools_.measurements && tools_.selected) {
+    (void)tools_.measurements->remove(tools_.selected);  // the selected measurement, as in the MPR views
+    tools_.selected = 0;
     e->accept();
     return;
   }
@@ -105,6 +120,15 @@ void VolumeView::mousePressEvent(QMouseEvent* e) {
     lasso_.begin(e->position());
     return;
   }
+  if (tools_.tool == Tool::Distance && tools_.measurements && e->button() == Qt::LeftButton &&
+      !(e->modifiers() & Qt::ShiftModifier) && !state_.layers().empty()) {  // from the point under the mouse
+    measuring_ = true;
+    dragging_ = false;
+    pressAt_ = e->position().toPoint();
+    measureTo_ = e->position();
+    measureFrom_ = pickPoint(pixelOf(e->position()));
+    return;
+  }
   const bool shown = !state_.layers().empty();
   panning_ = shown && (e->button() == Qt::MiddleButton ||
                        (e->button() == Qt::LeftButton && (e->modifiers() & Qt::ShiftModifier)));
@@ -123,6 +147,12 @@ void VolumeView::mousePressEvent(QMouseEvent* e) {
 void VolumeView::mouseMoveEvent(QMouseEvent* e) {
   if (lasso_.active()) {
     if (lasso_.add(e->position())) redraw();
+    return;
+  }
+  if (measuring_) {  // the line follows the mouse; its end is picked on release
+    dragging_ = dragging_ || (e->position().toPoint() - pressAt_).manhattanLength() >= kClickSlopPx;
+    measureTo_ = e->position();
+    redraw();
     return;
   }
   if (panning_ || zooming_) {
@@ -161,6 +191,17 @@ void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
     cutWithLasso(e->position(), e->modifiers() & Qt::ShiftModifier);
     return;
   }
+  if (measuring_ && e->button() == Qt::LeftButton) {
+    measuring_ = false;
+    if (dragging_)
+      finishDistance(e->position());
+    else
+      pickAt(pixelOf(e->position()));  // a click picks, as with Navigate
+    dragging_ = false;
+    measureFrom_.reset();
+    redraw();
+    return;
+  }
   const bool click = rotating_ && !dragging_ && e->button() == Qt::LeftButton &&
                      (e->position().toPoint() - pressAt_).manhattanLength() < kClickSlopPx;
   rotating_ = dragging_ = panning_ = zooming_ = false;
@@ -169,7 +210,25 @@ void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
     redraw();
     return;  // a click on a handle is no pick
   }
-  if (click) pickAt(QPoint(static_cast<int>(std::floor(e->position().x())), static_cast<int>(std::floor(e->position().y()))));
+  if (click) pickAt(pixelOf(e->position()));
+}
+
+void VolumeView::finishDistance(QPointF end) {
+  const auto to = pickPoint(pixelOf(end));
+  if (!measureFrom_ || !to) {
+    pickText_ = measureFrom_ ? tr("distance: nothing under its end") : tr("distance: nothing under its start");
+    return;
+  }
+  const auto& volume = *state_.layers().front().volume;
+  const Camera3D cam = view::orbitCamera(volume, state_.camera3d(), width(), height());
+  auto m = view::distanceIn3d(state_, *measureFrom_, *to, cam.center - cam.eye);
+  auto id = m ? tools_.measurements->add(*m) : Result<int64_t>(m.error());
+  if (!id) {
+    pickText_ = QString::fromStdString(id.error().str());
+    return;
+  }
+  tools_.selected = *id;
+  pickText_ = tr("distance %1").arg(measureText(state_, *m).split('\n').front());
 }
 
 void VolumeView::cutWithLasso(QPointF end, bool keepInside) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The 3D view's overlays painted over the rendering: the MPR cursor projected, the orientation
-// marker, the crop box with its face handles, and the view's text (volume_view.h).
+// marker, the crop box with its face handles, the measurements, and the view's text (volume_view.h).
 #include <QPainter>
 #include <QPolygonF>
 
@@ -10,9 +10,12 @@
 
 #include <cvx/viewstate/clip_3d.h>
 #include <cvx/viewstate/crop_3d.h>
+#include <cvx/viewstate/measure_3d.h>
 #include <cvx/viewstate/overlay.h>
 #include <cvx/viewstate/render_3d.h>
 
+#include "measure_tool.h"
+#include "paint_text.h"
 #include "view_colours.h"
 #include "volume_view.h"
 
@@ -33,6 +36,7 @@ void VolumeView::paintOverlay(QPainter& p) {
   drawMarker(p);
   if (state_.crop3d().shown) drawCrop(p);
   drawClipOutlines(p);
+  drawMeasurements(p);
   lasso_.paint(p);
   if (!pickText_.isEmpty()) {
     p.setPen(QColor(200, 200, 200));
@@ -155,6 +159,43 @@ void VolumeView::drawClipOutlines(QPainter& p) {
   };
   for (const view::ClipPlane3D& c : state_.cutPlanes3d()) draw(view::clipOutline(volume, state_.crop3d(), c), c.view);
   for (const view::Slice3D& s : slices_) draw(s.outline, s.view);
+}
+
+// The session's measurements whose points are in the rendering's space (view::drawnIn3d), drawn over
+// it in their colour with their results beside the last point, and the distance being drawn.
+void VolumeView::drawMeasurements(QPainter& p) {
+  const bool drawing = measuring_ && dragging_ && measureFrom_;
+  if ((!tools_.measurements || tools_.measurements->all().empty()) && !drawing) return;
+  const auto& volume = *state_.layers().front().volume;
+  const Camera3D cam = view::orbitCamera(volume, state_.camera3d(), width(), height());
+  p.setRenderHint(QPainter::Antialiasing, true);
+  p.setBrush(Qt::NoBrush);
+  auto point = [](const std::array<double, 2>& a) { return QPointF(a[0], a[1]); };
+  if (tools_.measurements)
+    for (const auto& [id, m] : tools_.measurements->all()) {
+      if (!view::drawnIn3d(m, state_)) continue;
+      const auto px = view::projectOutline(m, cam, width(), height());
+      if (!px || px->empty()) continue;  // a point behind the eye
+      const QColor colour = measureColour(id == tools_.selected);
+      p.setPen(QPen(colour, 1.5));
+      for (size_t i = 1; i < px->size(); ++i) p.drawLine(point((*px)[i - 1]), point((*px)[i]));
+      for (const Vec3& w : m.points)
+        if (const auto at = view::projectToPixel(cam, w, width(), height()))
+          p.drawRect(QRectF(point(*at) - QPointF(3, 3), QSizeF(6, 6)));
+      const auto& layer = state_.layers()[static_cast<size_t>(m.layer)];
+      const uint64_t revision = tools_.measurements->revision() * 1000003u +
+                                static_cast<uint64_t>(layer.volume->slicesReady());
+      auto& cached = measureText_[id];
+      if (cached.first != revision || cached.second.isEmpty()) cached = {revision, measureText(state_, m)};
+      if (const auto end = view::projectToPixel(cam, m.points.back(), width(), height()))
+        drawOutlinedText(p, QRectF(point(*end) + QPointF(8, 4), QSizeF(260, 80)), Qt::AlignLeft | Qt::AlignTop,
+                         cached.second, colour);
+    }
+  if (drawing)
+    if (const auto from = view::projectToPixel(cam, *measureFrom_, width(), height())) {
+      p.setPen(QPen(measureColour(true), 1.5));
+      p.drawLine(point(*from), measureTo_);
+    }
 }
 
 }  // namespace cvx::viewer

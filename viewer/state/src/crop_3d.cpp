@@ -25,6 +25,35 @@ std::array<Vec3, 2> cropVoxelBox(const Volume& v, const CropBox3D& c) {
   return r;
 }
 
+std::vector<ClipPlane3D> cropCuts(const Volume& v, const CropBox3D& c) {
+  std::vector<ClipPlane3D> cuts;
+  auto add = [&](Vec3 point, Vec3 normal) {
+    ClipPlane3D plane;
+    plane.point = point, plane.normal = normal;
+    cuts.push_back(plane);
+  };
+  const auto box = cropVoxelBox(v, c);
+  const Mat4 w = v.geometry.worldFromVoxel();
+  const Vec3 o = w.applyPoint({0, 0, 0});
+  std::array<Vec3, 3> axis;  // one voxel step along each index axis, in patient space
+  for (int a = 0; a < 3; ++a) {
+    Vec3 u{0, 0, 0};
+    u[a] = 1;
+    axis[static_cast<size_t>(a)] = w.applyPoint(u) - o;
+  }
+  for (int a = 0; a < 3; ++a) {
+    const size_t ua = static_cast<size_t>(a);
+    // The face's normal: across the other two axes, turned towards increasing index a.
+    Vec3 n = cross(axis[(ua + 1) % 3], axis[(ua + 2) % 3]);
+    if (dot(n, axis[ua]) < 0) n = n * -1.0;
+    Vec3 lo = box[0], hi = box[0];
+    hi[a] = box[1][a];
+    if (c.lo[ua] > 0) add(w.applyPoint(lo), n);
+    if (c.hi[ua] < 1) add(w.applyPoint(hi), n * -1.0);
+  }
+  return cuts;
+}
+
 std::array<Vec3, 8> cropCorners(const Volume& v, const CropBox3D& c) {
   const auto box = cropVoxelBox(v, c);
   const Mat4 w = v.geometry.worldFromVoxel();

@@ -14,8 +14,6 @@ namespace {
 
 constexpr double kUnitTolerance = 1e-6;
 
-bool finite(Vec3 p) { return std::isfinite(p.x) && std::isfinite(p.y) && std::isfinite(p.z); }
-
 size_t minPoints(MeasureKind k) {
   switch (k) {
     case MeasureKind::Distance: return 2;
@@ -58,9 +56,9 @@ Status validate(const Measurement& m) {
     return makeError("measure.bad_shape", std::string(toString(m.kind)) + " needs " + (exact ? "" : "at least ") +
                                               std::to_string(need) + " points, got " + std::to_string(n));
   for (const Vec3& p : m.points)
-    if (!finite(p)) return makeError("measure.bad_shape", "a point is not finite");
+    if (!isFinite(p)) return makeError("measure.bad_shape", "a point is not finite");
   const Plane& pl = m.plane;
-  if (!finite(pl.center) || !finite(pl.right) || !finite(pl.down) || std::abs(norm(pl.right) - 1) > kUnitTolerance ||
+  if (!isFinite(pl.center) || !isFinite(pl.right) || !isFinite(pl.down) || std::abs(norm(pl.right) - 1) > kUnitTolerance ||
       std::abs(norm(pl.down) - 1) > kUnitTolerance || std::abs(dot(pl.right, pl.down)) > kUnitTolerance)
     return makeError("measure.bad_shape", "the plane's right and down must be finite, unit and perpendicular");
   return {};

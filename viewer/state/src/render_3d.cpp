@@ -77,14 +77,17 @@ bool VolumeRenderer::hasScene() const { return !meshList().empty() || !slices_.e
 
 namespace {
 
-// The cuts of the meshes and slices: the clip planes where they are now, as LPS half-spaces.
-std::vector<render::CutPlane> sceneCuts(const std::vector<ClipPlane3D>& clip, bool on) {
+// The cuts of the meshes and slices: the clip planes where they are now and the crop box's faces
+// inside the volume, as LPS half-spaces.
+std::vector<render::CutPlane> sceneCuts(const std::vector<ClipPlane3D>& clip, bool on, const Volume& v,
+                                        const CropBox3D& crop) {
   std::vector<render::CutPlane> cuts;
   if (!on) return cuts;
   for (const ClipPlane3D& c : clip) {
     if (cuts.size() == 6) break;  // as the rays (hd::RaycastParams::clip)
     cuts.push_back({c.point, c.keptNormal()});
   }
+  for (const ClipPlane3D& c : cropCuts(v, crop)) cuts.push_back({c.point, c.keptNormal()});
   return cuts;
 }
 
@@ -263,7 +266,7 @@ Result<RaycastJob> VolumeRenderer::frameJob(const std::shared_ptr<const Volume>&
     meshRgba_.resize(4 * n);
     meshDepth_.resize(n);
     const Camera3D cam = orbitCamera(*v, camera, width, height);
-    const std::vector<render::CutPlane> cuts = sceneCuts(clip_, clipSurfaces_);
+    const std::vector<render::CutPlane> cuts = sceneCuts(clip_, clipSurfaces_, *v, crop);
     CVX_TRY(render::rasterizeMeshes(meshList(), cam, width, height, meshRgba_.data(), meshDepth_.data(), {}, nullptr,
                                     cuts));
     CVX_TRY(render::rasterizeImagePlanes(imagePlanes(slices_), cam, width, height, meshRgba_.data(),
@@ -349,7 +352,7 @@ std::optional<Vec3> VolumeRenderer::pick(std::shared_ptr<const Volume> v, int ph
   float surface = std::numeric_limits<float>::infinity();
   if (hasScene()) {
     const Camera3D cam = orbitCamera(*v, camera, width, height);
-    const std::vector<render::CutPlane> cuts = sceneCuts(clip_, clipSurfaces_);
+    const std::vector<render::CutPlane> cuts = sceneCuts(clip_, clipSurfaces_, *v, crop);
     surface = std::min(render::meshDepthAt(meshList(), cam, width, height, x, y, cuts),
                        render::imagePlaneDepthAt(imagePlanes(slices_), cam, width, height, x, y, cuts));
     stop.assign(static_cast<size_t>(width) * static_cast<size_t>(height), surface);

@@ -11,8 +11,6 @@ namespace cvx::view {
 namespace {
 
 bool finitePositive(double v) { return std::isfinite(v) && v > 0; }
-bool finiteVec(Vec3 v) { return std::isfinite(v.x) && std::isfinite(v.y) && std::isfinite(v.z); }
-
 Error badSegment(size_t i) { return makeError("seg.edit_bad_segment", "no segment " + std::to_string(i)); }
 
 size_t segmentBytes(const std::vector<Segment>& segs) {
@@ -165,7 +163,7 @@ Status SegEditor::beginStroke(size_t segment, BrushMode mode) {
 
 Status SegEditor::dab(const BrushSphere& s) {
   if (!stroke_.active) return makeError("seg.edit_no_stroke", "a dab outside a stroke");
-  if (!finitePositive(s.radiusMm) || !finiteVec(s.centre))
+  if (!finitePositive(s.radiusMm) || !isFinite(s.centre))
     return makeError("seg.edit_bad_brush", "a brush radius must be finite and > 0 mm");
   if (stroke_.hasLast) {
     const double r = std::min(s.radiusMm, stroke_.lastRadius);
@@ -185,7 +183,7 @@ Status SegEditor::dab(const BrushSphere& s) {
 
 Status SegEditor::dab(const BrushDisk& d) {
   if (!stroke_.active) return makeError("seg.edit_no_stroke", "a dab outside a stroke");
-  if (!finitePositive(d.radiusMm) || !finiteVec(d.centre) || !finiteVec(d.normal) ||
+  if (!finitePositive(d.radiusMm) || !isFinite(d.centre) || !isFinite(d.normal) ||
       !(norm(d.normal) > 1e-12))
     return makeError("seg.edit_bad_brush", "a disk needs a finite radius > 0 mm and a non-zero normal");
   BrushDisk disk = d;

@@ -70,10 +70,6 @@ void ViewerState::setCrop3d(const CropBox3D& c) {
   notify(kView3d);
 }
 
-namespace {
-bool finite(Vec3 v) { return std::isfinite(v.x) && std::isfinite(v.y) && std::isfinite(v.z); }
-}  // namespace
-
 Status checkClipPlanes(const std::vector<ClipPlane3D>& planes, int viewCount) {
   int halves = 0;
   for (const ClipPlane3D& c : planes) {
@@ -81,7 +77,7 @@ Status checkClipPlanes(const std::vector<ClipPlane3D>& planes, int viewCount) {
     if (c.view >= viewCount || c.view < -1)
       return makeError("viewer.bad_clip", "a clip plane follows view " + std::to_string(c.view) + ", which does not exist");
     const double n = norm(c.normal);
-    if (c.view < 0 && (!finite(c.point) || !finite(c.normal) || !(n > 1e-9) || !std::isfinite(n)))
+    if (c.view < 0 && (!isFinite(c.point) || !isFinite(c.normal) || !(n > 1e-9) || !std::isfinite(n)))
       return makeError("viewer.bad_clip", "a clip plane needs a finite point and a non-zero normal of finite length");
     if (c.slab && (!std::isfinite(c.slabMm) || c.slabMm < 0 || (c.view < 0 && c.slabMm == 0)))
       return makeError("viewer.bad_clip", "a slab needs a finite thickness >= 0 (> 0 when it follows no view)");

@@ -20,6 +20,7 @@ constexpr Vec3 cross(Vec3 a, Vec3 b) {
   return {a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x};
 }
 inline double norm(Vec3 a) { return std::sqrt(dot(a, a)); }
+inline bool isFinite(Vec3 a) { return std::isfinite(a.x) && std::isfinite(a.y) && std::isfinite(a.z); }
 inline Vec3 normalized(Vec3 a) {
   const double n = norm(a);
   return n > 0 ? a * (1.0 / n) : a;

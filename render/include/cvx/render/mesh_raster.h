@@ -6,7 +6,10 @@
 //
 // The rules (docs/volume-rendering.md, "Surfaces in the 3D view"):
 // - A pixel is covered by a triangle when its centre (x + 0.5, y + 0.5) lies inside the
-//   triangle's projection (edges included; both windings: surfaces are two-sided).
+//   triangle's projection (both windings: surfaces are two-sided). A centre exactly on an edge
+//   belongs to the triangle whose inside lies towards +x there (towards +y for a horizontal edge):
+//   of two triangles sharing the edge exactly one covers it, so a closed mesh covers a pixel an
+//   even number of times, once per crossing of its ray.
 // - Its depth is exact: t (mm) along the pixel's ray (cvx::worldRays, the ray caster's t) to the
 //   triangle's plane. The nearest triangle wins; at equal t the one drawn first (mesh order, then
 //   triangle order).
@@ -31,8 +34,8 @@ namespace cvx::render {
 // A closed mesh cut open is capped: where a cut's plane lies inside it (the pixel's ray crosses it an
 // odd number of times beyond the plane: a bounded mesh ends behind every ray, wherever the eye is),
 // the plane is drawn in the mesh's colour, lit with the plane's normal, so that a cut structure looks
-// solid (the first 6 cuts and the first 64 meshes; of nested meshes the innermost gives the colour).
-// A pixel centre exactly on an edge shared by two triangles counts both: a cap may miss that pixel.
+// solid (the first 12 cuts: the clip planes and the crop box's faces, and the first 64 meshes; of
+// nested meshes the innermost gives the colour).
 struct CutPlane {
   Vec3 point, normal;
 };

@@ -5,6 +5,7 @@
 #pragma once
 #include <array>
 #include <utility>
+#include <vector>
 
 #include <cvx/core/raycast.h>
 #include <cvx/core/volume.h>
@@ -14,6 +15,11 @@ namespace cvx::view {
 
 // The box of c in v's continuous voxel index (lo, hi): fraction f of axis a is -0.5 + f * n_a.
 std::array<Vec3, 2> cropVoxelBox(const Volume& v, const CropBox3D& c);
+
+// The faces of c that lie inside the volume (not at its edge) as free planes (view -1, not flipped)
+// that cut the 3D scene's segment surfaces when ViewerState::clipSurfaces3d is on: each keeps the
+// box's side of its face (its normal points into the box), in patient space. A full box gives none.
+std::vector<ClipPlane3D> cropCuts(const Volume& v, const CropBox3D& c);
 
 // The 8 corners in patient space (LPS mm); corner k takes hi on axis a when bit a of k is set.
 std::array<Vec3, 8> cropCorners(const Volume& v, const CropBox3D& c);

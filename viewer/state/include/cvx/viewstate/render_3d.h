@@ -93,7 +93,8 @@ class VolumeRenderer {
   // The slices drawn with the volume (slices_3d.h), kept until set again; like the meshes, the rays
   // stop at them, picking finds them, and drawOnDevice declines.
   void setSlices(std::vector<Slice3D> slices) { slices_ = std::move(slices); }
-  // Whether the clip planes cut the meshes and slices too (ViewerState::clipSurfaces3d; off by default).
+  // Whether the clip planes cut the meshes and slices too, and the crop box the meshes (the slices end
+  // at it always): ViewerState::clipSurfaces3d, off by default; cut meshes are capped (mesh_raster.h).
   void setClipSurfaces(bool on) { clipSurfaces_ = on; }
   // Clip planes (state.h, ClipPlane3D: half-spaces where they are now, ViewerState::cutPlanes3d;
   // only point, normal and flip are read: a slab or a plane that follows a view must be resolved

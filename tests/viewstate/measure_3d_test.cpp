@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+// Measurements in the 3D view (measure_3d.h): a distance between two picked points is exactly |b - a|
+// (measure(), the 2D tools' own measuring), on a plane through both ends facing the camera (worked out
+// here by hand); only measurements in the reference's frame of reference are drawn; outlines project
+// where the camera's definition puts them (a parallel camera from the front, 1 mm pixels).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include <cvx/viewstate/measure_3d.h>
+
+#include "measure_test_util.h"
+
+using namespace cvx;
+using namespace cvx::view;
+
+namespace {
+
+std::shared_ptr<Volume> volumeIn(const std::string& frame, const std::string& series) {
+  auto v = test::floatVolume({8, 8, 8}, {1, 1, 1}, {0, 0, 0}, [](int64_t, int64_t, int64_t) { return 0.0; });
+  v->info.frameOfReferenceUid = frame;
+  v->info.seriesInstanceUid = series;
+  return v;
+}
+
+}  // namespace
+
+TEST(Measure3d, DistanceBetweenPickedPointsIsExactOnAPlaneFacingTheCamera) {
+  ViewerState s;
+  EXPECT_EQ(distanceIn3d(s, {0, 0, 0}, {1, 0, 0}, {0, 1, 0}).error().code, "render.bad_request");
+  s.addLayer(volumeIn("1.2.9", "1.2.3"));
+  const Vec3 a{1, 2, 3}, b{4, 6, 3};  // 3-4-5: 5 mm
+  auto m = distanceIn3d(s, a, b, {0, 1, 0});
+  ASSERT_TRUE(m.ok()) << m.error().str();
+  EXPECT_EQ(m->kind, MeasureKind::Distance);
+  EXPECT_EQ(m->layer, 0);
+  EXPECT_EQ(m->seriesUid, "1.2.3");
+  ASSERT_EQ(m->points.size(), 2u);
+  EXPECT_EQ(m->points[0].x, a.x);
+  EXPECT_EQ(m->points[1].y, b.y);
+  const auto r = measure(*m, *s.layers()[0].volume);
+  ASSERT_TRUE(r.ok()) << r.error().str();
+  EXPECT_NEAR(r->value, 5.0, 1e-12);
+  EXPECT_EQ(r->unit, "mm");
+  // Along u = (0.6, 0.8, 0), the line of sight y less its part along u: (-0.48, 0.36, 0), unit
+  // (-0.8, 0.6, 0); the plane holds both ends.
+  const Vec3 n = m->plane.normal();
+  EXPECT_NEAR(std::abs(dot(n, Vec3{-0.8, 0.6, 0})), 1.0, 1e-12);
+  EXPECT_NEAR(dot(n, a - m->plane.center), 0.0, 1e-12);
+  EXPECT_NEAR(dot(n, b - m->plane.center), 0.0, 1e-12);
+  EXPECT_TRUE(validate(*m).ok());
+
+  // Ends in line with the eye: still a distance, of the same length.
+  auto along = distanceIn3d(s, {0, 0, 0}, {0, 7, 0}, {0, 1, 0});
+  ASSERT_TRUE(along.ok());
+  EXPECT_NEAR(measure(*along, *s.layers()[0].volume)->value, 7.0, 1e-12);
+  EXPECT_EQ(distanceIn3d(s, a, a, {0, 1, 0}).error().code, "measure.bad_shape");
+  EXPECT_EQ(distanceIn3d(s, a, {NAN, 0, 0}, {0, 1, 0}).error().code, "measure.bad_shape");
+  EXPECT_EQ(distanceIn3d(s, a, b, {0, 0, 0}).error().code, "measure.bad_shape");
+}
+
+TEST(Measure3d, DrawnOnlyInTheReferencesFrameOfReference) {
+  ViewerState s;
+  s.addLayer(volumeIn("1.2.9", "1.1"));
+  s.addLayer(volumeIn("1.2.9", "1.2"));  // a PET in the CT's frame
+  s.addLayer(volumeIn("1.2.7", "1.3"));  // another frame: its points are elsewhere
+  Measurement m;
+  for (int layer : {0, 1}) {
+    m.layer = layer;
+    EXPECT_TRUE(drawnIn3d(m, s)) << layer;
+  }
+  for (int layer : {2, 3, -1}) {
+    m.layer = layer;
+    EXPECT_FALSE(drawnIn3d(m, s)) << layer;
+  }
+}
+
+TEST(Measure3d, OutlinesProjectThroughTheCamera) {
+  // From the front, parallel, 64 x 64 pixels of 1 mm: patient (x, z) at pixel (32 + x, 32 - z).
+  Camera3D cam;
+  cam.perspective = false;
+  cam.eye = {0, -500, 0}, cam.center = {0, 0, 0}, cam.up = {0, 0, 1};
+  cam.parallelHalfHeightMm = 32;
+  Plane coronal;  // right L (+x), down I (-z)
+  coronal.right = {1, 0, 0}, coronal.down = {0, 0, -1};
+  const auto d =
+      projectOutline(test::shape(MeasureKind::Distance, coronal, {{-10, 0, 0}, {10, 0, 5}}), cam, 64, 64);
+  ASSERT_TRUE(d.has_value());
+  ASSERT_EQ(d->size(), 2u);
+  EXPECT_NEAR((*d)[0][0], 22, 1e-9);
+  EXPECT_NEAR((*d)[0][1], 32, 1e-9);
+  EXPECT_NEAR((*d)[1][0], 42, 1e-9);
+  EXPECT_NEAR((*d)[1][1], 27, 1e-9);
+  // An ellipse on an axial plane at z = 5, seen edge-on from the front: a closed line on row 27,
+  // spanning its box's x from -6 to 8.
+  Plane axial;
+  axial.center = {0, 0, 5}, axial.right = {1, 0, 0}, axial.down = {0, 1, 0};
+  const auto e =
+      projectOutline(test::shape(MeasureKind::Ellipse, axial, {{-6, -3, 5}, {8, 9, 5}}), cam, 64, 64);
+  ASSERT_TRUE(e.has_value());
+  ASSERT_GT(e->size(), 8u);
+  EXPECT_EQ(e->front(), e->back());  // closed
+  double lo = 1e9, hi = -1e9;
+  for (const auto& p : *e) {
+    EXPECT_NEAR(p[1], 27, 1e-9);
+    lo = std::min(lo, p[0]), hi = std::max(hi, p[0]);
+  }
+  EXPECT_NEAR(lo, 32 - 6, 0.01);  // 64 segments: within 7 x (1 - cos(pi / 64))
+  EXPECT_NEAR(hi, 32 + 8, 0.01);
+  // A point behind a perspective eye: not drawn.
+  cam.perspective = true;
+  EXPECT_FALSE(
+      projectOutline(test::shape(MeasureKind::Distance, coronal, {{0, -600, 0}, {1, -600, 0}}), cam, 64, 64));
+}

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+// Measurements in the 3D view (Qt-free): which of the session's measurements the 3D view draws, their
+// outlines projected by its camera, and the Distance tool's measurement between two points picked on
+// the rendering (docs/measurements.md, "In the 3D view").
+#pragma once
+#include <array>
+#include <optional>
+#include <vector>
+
+#include <cvx/core/error.h>
+#include <cvx/core/raycast.h>
+#include <cvx/viewstate/measure.h>
+#include <cvx/viewstate/state.h>
+
+namespace cvx::view {
+
+// A distance between two points of the 3D scene (picked on the rendering: a bone's surface, a
+// segment's, a slice), measured on the reference layer (layer 0) at the state's phase. Its plane holds
+// both ends and faces the camera as much as it can: its normal is the line of sight less its component
+// along the distance (when the ends are in line with the eye, any plane through them). The ends are
+// kept exactly, so its length is |b - a|. measure.bad_shape when the ends coincide or are not finite,
+// or the line of sight is zero; render.bad_request without a layer.
+Result<Measurement> distanceIn3d(const ViewerState& s, Vec3 a, Vec3 b, Vec3 lineOfSight);
+
+// Whether the 3D view draws m: its layer exists and lies in the reference layer's frame of reference
+// (the same FrameOfReferenceUID, or the reference itself), so that its points are where the rendering
+// is. Every phase's and every plane's measurements are drawn.
+bool drawnIn3d(const Measurement& m, const ViewerState& s);
+
+// m's outline (outlineWorld; closed ROIs repeat their first point at the end) projected by cam onto a
+// width x height image, in pixel coordinates; nullopt when a point lies behind a perspective eye.
+std::optional<std::vector<std::array<double, 2>>> projectOutline(const Measurement& m, const Camera3D& cam,
+                                                                 int width, int height);
+
+}  // namespace cvx::view
