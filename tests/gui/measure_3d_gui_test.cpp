@@ -4,7 +4,8 @@
 // session's measurements. Each end lies on bone (the CT value there, read from the state's volume,
 // is above ct-bone's first visible value, 150 HU) and projects back to where the mouse pressed or
 // released; the length is |b - a|; the MPR cursor stays where it was. The 3D view draws the line in
-// the selected measurement's colour, and Delete in the 3D view removes it.
+// the selected measurement's colour, and Delete in the 3D view removes it. Three clicks of the Angle
+// tool on bone add the angle between the picked arms.
 #include <gtest/gtest.h>
 
 #include <QTest>
@@ -101,4 +102,29 @@ TEST(Measure3dGui, DistanceDraggedBetweenTwoBonesInThe3dView) {
   QTest::keyClick(v3d, Qt::Key_Delete);
   EXPECT_EQ(set.all().size(), before);
   EXPECT_FALSE(set.all().count(id));
+
+  // The Angle tool: three clicks on bone; the angle is the one between the picked arms in space.
+  w.setTool(viewer::Tool::Angle);
+  const QPoint mid = test::findPatch(front, test::isBone, QPoint(front.width() / 2, front.height() / 3));
+  ASSERT_GE(mid.x(), 0);
+  QTest::mouseClick(v3d, Qt::LeftButton, Qt::NoModifier, a);
+  QTest::mouseClick(v3d, Qt::LeftButton, Qt::NoModifier, mid);
+  EXPECT_EQ(set.all().size(), before);  // two points: nothing yet
+  EXPECT_TRUE(v3d->pickText().startsWith("angle")) << v3d->pickText().toStdString();
+  QTest::mouseClick(v3d, Qt::LeftButton, Qt::NoModifier, b);
+  ASSERT_EQ(set.all().size(), before + 1) << v3d->pickText().toStdString();
+  const view::Measurement angle = set.all().at(w.tools().selected);
+  ASSERT_EQ(angle.kind, view::MeasureKind::Angle);
+  const QPoint clicked[3] = {a, mid, b};
+  for (int k = 0; k < 3; ++k) {
+    const Vec3 p = angle.points[static_cast<size_t>(k)];
+    EXPECT_GT(test::huAt(volume, p), 150) << k;
+    const auto at = view::projectToPixel(cam, p, v3d->width(), v3d->height());
+    ASSERT_TRUE(at.has_value());
+    EXPECT_LT(std::hypot((*at)[0] - clicked[k].x() - 0.5, (*at)[1] - clicked[k].y() - 0.5), 1.0) << k;
+  }
+  const Vec3 u = angle.points[0] - angle.points[1], t = angle.points[2] - angle.points[1];
+  EXPECT_NEAR(view::measure(angle, volume)->value,
+              std::acos(dot(u, t) / (norm(u) * norm(t))) * 180 / std::acos(-1.0), 1e-6);
+  EXPECT_EQ(norm(w.state().cursor() - cursor), 0.0);
 }

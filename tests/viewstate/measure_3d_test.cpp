@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Measurements in the 3D view (measure_3d.h): a distance between two picked points is exactly |b - a|
+// and an angle between picked arms the angle in space (60 degrees by construction)
 // (measure(), the 2D tools' own measuring), on a plane through both ends facing the camera (worked out
 // here by hand); only measurements in the reference's frame of reference are drawn; outlines project
 // where the camera's definition puts them (a parallel camera from the front, 1 mm pixels).
@@ -57,6 +58,29 @@ TEST(Measure3d, DistanceBetweenPickedPointsIsExactOnAPlaneFacingTheCamera) {
   EXPECT_EQ(distanceIn3d(s, a, a, {0, 1, 0}).error().code, "measure.bad_shape");
   EXPECT_EQ(distanceIn3d(s, a, {NAN, 0, 0}, {0, 1, 0}).error().code, "measure.bad_shape");
   EXPECT_EQ(distanceIn3d(s, a, b, {0, 0, 0}).error().code, "measure.bad_shape");
+}
+
+TEST(Measure3d, AngleBetweenPickedPointsIsTheAngleInSpace) {
+  ViewerState s;
+  s.addLayer(volumeIn("1.2.9", "1.2.3"));
+  // Arms from (2, 3, 4) along (3, 0, 0) and along 2 x (1/2, 0, sqrt(3)/2): 60 degrees, in y = 3.
+  const Vec3 v{2, 3, 4}, a = v + Vec3{3, 0, 0}, b = v + Vec3{1, 0, std::sqrt(3.0)};
+  auto m = angleIn3d(s, a, v, b, {0, 1, 0});
+  ASSERT_TRUE(m.ok()) << m.error().str();
+  EXPECT_EQ(m->kind, MeasureKind::Angle);
+  ASSERT_EQ(m->points.size(), 3u);
+  EXPECT_EQ(m->points[1].z, v.z);
+  const auto r = measure(*m, *s.layers()[0].volume);
+  ASSERT_TRUE(r.ok()) << r.error().str();
+  EXPECT_NEAR(r->value, 60.0, 1e-9);
+  EXPECT_EQ(r->unit, "deg");
+  EXPECT_NEAR(std::abs(m->plane.normal().y), 1.0, 1e-12);  // the plane of the three points
+  // In line (180 degrees): the plane through them facing the camera, here along z.
+  auto straight = angleIn3d(s, {1, 0, 0}, {0, 0, 0}, {-2, 0, 0}, {0, 0, 1});
+  ASSERT_TRUE(straight.ok());
+  EXPECT_NEAR(measure(*straight, *s.layers()[0].volume)->value, 180.0, 1e-9);
+  EXPECT_NEAR(std::abs(straight->plane.normal().z), 1.0, 1e-12);
+  EXPECT_EQ(angleIn3d(s, v, v, b, {0, 1, 0}).error().code, "measure.bad_shape");  // an arm of no length
 }
 
 TEST(Measure3d, DrawnOnlyInTheReferencesFrameOfReference) {

@@ -110,6 +110,7 @@ class VolumeView : public QWidget {
   std::optional<Vec3> pickPoint(QPoint at);  // the first visible point under pixel at, changing nothing
   void drawMeasurements(class QPainter& p);  // the session's measurements in the reference's frame
   void finishDistance(QPointF end);  // the Distance tool's drag released at end: a measurement
+  void clickAngle(QPoint at);        // the Angle tool's click: the next point, the third adds the angle
   void cutWithLasso(QPointF end, bool keepInside);  // the Scissors tool's lasso, released at end
   void rebuildSurfaces();  // starts a build of the changed segments' surfaces
   void pollSurfaces();     // collects a finished build and redraws
@@ -157,6 +158,7 @@ class VolumeView : public QWidget {
   bool measuring_ = false;
   std::optional<Vec3> measureFrom_;  // the end picked at the press (none: nothing was under it)
   QPointF measureTo_;                // the mouse while it drags
+  std::vector<Vec3> anglePoints_;     // the Angle tool in 3D: the points clicked so far (arm end, vertex)
   std::map<int64_t, std::pair<uint64_t, QString>> measureText_;  // id -> (revision, text)
 };
 

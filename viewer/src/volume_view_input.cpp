@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The 3D view's mouse and keys (volume_view.h): rotate, pan, zoom, camera presets, picking, the crop
-// box's handles, the Scissors tool's lasso and the Distance tool's drag between two picked points.
+// box's handles, the Scissors tool's lasso, the Distance tool's drag between two picked points and the
+// Angle tool's three clicks.
 #include "volume_view.h"
 
 #include <QKeyEvent>
@@ -60,7 +61,9 @@ std::optional<Vec3> VolumeView::pickAt(QPoint at) {
 
 void VolumeView::mouseDoubleClickEvent(QMouseEvent* e) {
   const bool scissors = tools_.tool == Tool::Scissors && tools_.editing;  // the left button draws lassos
-  if (e->button() != Qt::LeftButton || state_.layers().empty() || lasso_.active() || scissors) {
+  // Quick clicks of the measuring tools are clicks (the second press of a pair arrives here).
+  const bool measure = (tools_.tool == Tool::Distance || tools_.tool == Tool::Angle) && tools_.measurements;
+  if (e->button() != Qt::LeftButton || state_.layers().empty() || lasso_.active() || scissors || measure) {
     QWidget::mouseDoubleClickEvent(e);
     return;
   }
@@ -88,6 +91,13 @@ void VolumeView::keyPressEvent(QKeyEvent* e) {
   if ((e->key() == Qt::Key_Delete || e->key() == Qt::Key_Backspace) && tools_.measurements && tools_.selected) {
     (void)tools_.measurements->remove(tools_.selected);  // the selected measurement, as in the MPR views
     tools_.selected = 0;
+    e->accept();
+    return;
+  }
+  if (e->key() == Qt::Key_Escape && !anglePoints_.empty()) {  // the angle being clicked is dropped
+    anglePoints_.clear();
+    pickText_.clear();
+    redraw();
     e->accept();
     return;
   }
@@ -210,7 +220,10 @@ void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
     redraw();
     return;  // a click on a handle is no pick
   }
-  if (click) pickAt(pixelOf(e->position()));
+  if (click && tools_.tool == Tool::Angle && tools_.measurements)
+    clickAngle(pixelOf(e->position()));
+  else if (click)
+    pickAt(pixelOf(e->position()));
 }
 
 void VolumeView::finishDistance(QPointF end) {
@@ -229,6 +242,33 @@ void VolumeView::finishDistance(QPointF end) {
   }
   tools_.selected = *id;
   pickText_ = tr("distance %1").arg(measureText(state_, *m).split('\n').front());
+}
+
+void VolumeView::clickAngle(QPoint at) {
+  const auto p = pickPoint(at);
+  if (!p) {
+    pickText_ = tr("angle: nothing under the cursor");
+    redraw();
+    return;
+  }
+  anglePoints_.push_back(*p);
+  if (anglePoints_.size() < 3) {
+    pickText_ = anglePoints_.size() == 1 ? tr("angle: now its vertex") : tr("angle: now its second arm");
+    redraw();
+    return;
+  }
+  const auto& volume = *state_.layers().front().volume;
+  const Camera3D cam = view::orbitCamera(volume, state_.camera3d(), width(), height());
+  auto m = view::angleIn3d(state_, anglePoints_[0], anglePoints_[1], anglePoints_[2], cam.center - cam.eye);
+  anglePoints_.clear();
+  auto id = m ? tools_.measurements->add(*m) : Result<int64_t>(m.error());
+  if (!id) {
+    pickText_ = QString::fromStdString(id.error().str());
+  } else {
+    tools_.selected = *id;
+    pickText_ = tr("angle %1").arg(measureText(state_, *m).split('\n').front());
+  }
+  redraw();
 }
 
 void VolumeView::cutWithLasso(QPointF end, bool keepInside) {

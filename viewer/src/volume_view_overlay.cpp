@@ -165,7 +165,8 @@ void VolumeView::drawClipOutlines(QPainter& p) {
 // it in their colour with their results beside the last point, and the distance being drawn.
 void VolumeView::drawMeasurements(QPainter& p) {
   const bool drawing = measuring_ && dragging_ && measureFrom_;
-  if ((!tools_.measurements || tools_.measurements->all().empty()) && !drawing) return;
+  const bool clicking = tools_.tool == Tool::Angle && !anglePoints_.empty();
+  if ((!tools_.measurements || tools_.measurements->all().empty()) && !drawing && !clicking) return;
   const auto& volume = *state_.layers().front().volume;
   const Camera3D cam = view::orbitCamera(volume, state_.camera3d(), width(), height());
   p.setRenderHint(QPainter::Antialiasing, true);
@@ -191,11 +192,19 @@ void VolumeView::drawMeasurements(QPainter& p) {
         drawOutlinedText(p, QRectF(point(*end) + QPointF(8, 4), QSizeF(260, 80)), Qt::AlignLeft | Qt::AlignTop,
                          cached.second, colour);
     }
+  p.setPen(QPen(measureColour(true), 1.5));
   if (drawing)
-    if (const auto from = view::projectToPixel(cam, *measureFrom_, width(), height())) {
-      p.setPen(QPen(measureColour(true), 1.5));
+    if (const auto from = view::projectToPixel(cam, *measureFrom_, width(), height()))
       p.drawLine(point(*from), measureTo_);
-    }
+  if (clicking) {  // the angle's points so far
+    std::optional<QPointF> last;
+    for (const Vec3& w : anglePoints_)
+      if (const auto at = view::projectToPixel(cam, w, width(), height())) {
+        p.drawRect(QRectF(point(*at) - QPointF(3, 3), QSizeF(6, 6)));
+        if (last) p.drawLine(*last, point(*at));
+        last = point(*at);
+      }
+  }
 }
 
 }  // namespace cvx::viewer

@@ -2,6 +2,8 @@
 #include <cvx/viewstate/measure_3d.h>
 
 #include <cmath>
+#include <initializer_list>
+#include <utility>
 
 #include <cvx/viewstate/measure_draw.h>
 
@@ -16,31 +18,61 @@ Vec3 anyPerpendicular(Vec3 u) {
   return normalized(cross(u, axis));
 }
 
-}  // namespace
-
-Result<Measurement> distanceIn3d(const ViewerState& s, Vec3 a, Vec3 b, Vec3 lineOfSight) {
-  if (s.layers().empty() || !s.layers().front().volume)
-    return makeError("render.bad_request", "a distance in 3D needs a series");
-  const double length = norm(b - a);
-  if (!isFinite(a) || !isFinite(b) || !isFinite(lineOfSight) || !(length > 0) || !(norm(lineOfSight) > 0))
-    return makeError("measure.bad_shape",
-                     "a distance in 3D needs two distinct, finite ends and a line of sight");
-  const Vec3 right = (b - a) * (1.0 / length);
-  // The plane's normal: the line of sight less its part along the distance.
-  const Vec3 w = normalized(lineOfSight);
-  Vec3 n = w - right * dot(w, right);
-  n = norm(n) > 1e-9 ? normalized(n) : anyPerpendicular(right);
+// A measurement of the reference layer at the state's phase through `points`, on the plane through
+// `origin` spanned by unit `right` and the unit normal n (perpendicular to right).
+Result<Measurement> onPlane(const ViewerState& s, MeasureKind kind, std::vector<Vec3> points, Vec3 origin,
+                            Vec3 right, Vec3 n) {
   Measurement m;
-  m.kind = MeasureKind::Distance;
+  m.kind = kind;
   m.layer = 0;
   m.seriesUid = s.layers().front().volume->info.seriesInstanceUid;
   m.phase = s.phase();
-  m.plane.center = (a + b) * 0.5;
+  m.plane.center = origin;
   m.plane.right = right;
   m.plane.down = cross(n, right);  // unit: n and right are perpendicular unit vectors
-  m.points = {a, b};
+  m.points = std::move(points);
   CVX_TRY(validate(m));
   return m;
+}
+
+// The unit normal of the plane through unit direction `right` that faces the line of sight most: the
+// line of sight less its part along right (any perpendicular when they are parallel).
+Vec3 facing(Vec3 right, Vec3 lineOfSight) {
+  const Vec3 w = normalized(lineOfSight);
+  const Vec3 n = w - right * dot(w, right);
+  return norm(n) > 1e-9 ? normalized(n) : anyPerpendicular(right);
+}
+
+Status checkInputs(const ViewerState& s, std::initializer_list<Vec3> points, Vec3 lineOfSight) {
+  if (s.layers().empty() || !s.layers().front().volume)
+    return makeError("render.bad_request", "a measurement in 3D needs a series");
+  for (const Vec3& p : points)
+    if (!isFinite(p)) return makeError("measure.bad_shape", "a point picked in 3D is not finite");
+  if (!isFinite(lineOfSight) || !(norm(lineOfSight) > 0))
+    return makeError("measure.bad_shape", "a measurement in 3D needs a line of sight");
+  return {};
+}
+
+}  // namespace
+
+Result<Measurement> distanceIn3d(const ViewerState& s, Vec3 a, Vec3 b, Vec3 lineOfSight) {
+  CVX_TRY(checkInputs(s, {a, b}, lineOfSight));
+  const double length = norm(b - a);
+  if (!(length > 0)) return makeError("measure.bad_shape", "a distance in 3D needs two distinct ends");
+  const Vec3 right = (b - a) * (1.0 / length);
+  return onPlane(s, MeasureKind::Distance, {a, b}, (a + b) * 0.5, right, facing(right, lineOfSight));
+}
+
+Result<Measurement> angleIn3d(const ViewerState& s, Vec3 a, Vec3 vertex, Vec3 b, Vec3 lineOfSight) {
+  CVX_TRY(checkInputs(s, {a, vertex, b}, lineOfSight));
+  const double la = norm(a - vertex), lb = norm(b - vertex);
+  if (!(la > 0) || !(lb > 0))
+    return makeError("measure.bad_shape", "an angle in 3D needs two arms of some length");
+  const Vec3 right = (a - vertex) * (1.0 / la);
+  // The plane of the three points; when they are in line, the plane through them facing the camera.
+  const Vec3 across = cross(a - vertex, b - vertex);
+  const Vec3 n = norm(across) > 1e-9 * la * lb ? normalized(across) : facing(right, lineOfSight);
+  return onPlane(s, MeasureKind::Angle, {a, vertex, b}, vertex, right, n);
 }
 
 bool drawnIn3d(const Measurement& m, const ViewerState& s) {

@@ -22,6 +22,13 @@ namespace cvx::view {
 // or the line of sight is zero; render.bad_request without a layer.
 Result<Measurement> distanceIn3d(const ViewerState& s, Vec3 a, Vec3 b, Vec3 lineOfSight);
 
+// An angle at `vertex` between the arms to a and b (three points picked on the rendering), as
+// distanceIn3d: the reference layer, the state's phase, the points kept exactly, on the plane through
+// the three (when they are in line, the plane through them that faces the camera most). Its value is
+// the angle between the arms in space. measure.bad_shape when an arm has no length, a point is not
+// finite or the line of sight is zero; render.bad_request without a layer.
+Result<Measurement> angleIn3d(const ViewerState& s, Vec3 a, Vec3 vertex, Vec3 b, Vec3 lineOfSight);
+
 // Whether the 3D view draws m: its layer exists and lies in the reference layer's frame of reference
 // (the same FrameOfReferenceUID, or the reference itself), so that its points are where the rendering
 // is. Every phase's and every plane's measurements are drawn.
