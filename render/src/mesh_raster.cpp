@@ -5,6 +5,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <vector>
 
 namespace cvx::render {
@@ -137,45 +138,53 @@ void shade(const Mesh& m, uint32_t tri, Vec3 hit, Vec3 view, const MeshLight& li
 constexpr size_t kMaxCaps = 12;       // cuts capped (the 6 clip planes and the crop box's 6 faces)
 constexpr uint32_t kCapMeshes = 64;  // meshes capped (one bit each)
 
-struct PixelCaps {
-  float t[kMaxCaps];          // the cuts' planes along the ray (mm; +inf: not met ahead)
-  uint64_t inside[kMaxCaps];  // bit m: the plane's point lies inside mesh m
-  float next[kMaxCaps];       // the nearest crossing beyond the plane, and its mesh
-  uint32_t nextMesh[kMaxCaps];
+// The caps' counts of a band's pixels: for each pixel and each of its first `cuts` cuts, the plane's t
+// along the ray (mm; +inf: not met ahead), the meshes it lies inside (bit m), and the nearest crossing
+// beyond the plane and its mesh. Sized to the cuts there are, left uninitialised until startCaps.
+struct BandCaps {
+  size_t pixels = 0, cuts = 0;
+  std::unique_ptr<float[]> t, next;
+  std::unique_ptr<uint64_t[]> inside;
+  std::unique_ptr<uint32_t[]> nextMesh;
+  BandCaps(size_t pixelCount, size_t cutCount) : pixels(pixelCount), cuts(std::min(kMaxCaps, cutCount)) {
+    const size_t n = pixels * cuts;
+    t.reset(new float[n]), next.reset(new float[n]), inside.reset(new uint64_t[n]), nextMesh.reset(new uint32_t[n]);
+  }
+  bool empty() const { return pixels == 0 || cuts == 0; }
 };
 
-void startCaps(const WorldRays& rays, std::span<const CutPlane> cuts, int x, int y, PixelCaps& pc) {
+void startCaps(const WorldRays& rays, std::span<const CutPlane> cuts, int x, int y, BandCaps& bc, size_t pixel) {
   const Vec3 o = rays.origin(x, y), w = rays.direction(x, y);
   const double wl = norm(w);
-  for (size_t k = 0; k < std::min(kMaxCaps, cuts.size()); ++k) {
+  for (size_t k = 0, i = pixel * bc.cuts; k < bc.cuts; ++k, ++i) {
     const double den = dot(cuts[k].normal, w), s = den != 0 ? dot(cuts[k].normal, cuts[k].point - o) / den : -1;
-    pc.t[k] = s >= 0 && std::isfinite(s * wl) ? static_cast<float>(s * wl) : std::numeric_limits<float>::infinity();
-    pc.inside[k] = 0;
-    pc.next[k] = std::numeric_limits<float>::infinity();
-    pc.nextMesh[k] = kCapMeshes;
+    bc.t[i] = s >= 0 && std::isfinite(s * wl) ? static_cast<float>(s * wl) : std::numeric_limits<float>::infinity();
+    bc.inside[i] = 0;
+    bc.next[i] = std::numeric_limits<float>::infinity();
+    bc.nextMesh[i] = kCapMeshes;
   }
 }
 
-void crossing(PixelCaps& pc, size_t cuts, float t, uint32_t mesh) {
+void crossing(BandCaps& bc, size_t pixel, float t, uint32_t mesh) {
   if (mesh >= kCapMeshes) return;
-  for (size_t k = 0; k < std::min(kMaxCaps, cuts); ++k)
-    if (t > pc.t[k]) {
-      pc.inside[k] ^= uint64_t{1} << mesh;
-      if (t < pc.next[k]) pc.next[k] = t, pc.nextMesh[k] = mesh;
+  for (size_t i = pixel * bc.cuts, end = i + bc.cuts; i < end; ++i)
+    if (t > bc.t[i]) {
+      bc.inside[i] ^= uint64_t{1} << mesh;
+      if (t < bc.next[i]) bc.next[i] = t, bc.nextMesh[i] = mesh;
     }
 }
 
 // The nearest cap before depth `nearest` that the other cuts keep: its depth, cut and mesh (the
 // innermost holding it, else the first); false when there is none.
-bool nearestCap(const PixelCaps& pc, std::span<const CutPlane> cuts, const WorldRays& rays, int x, int y,
+bool nearestCap(const BandCaps& bc, size_t pixel, std::span<const CutPlane> cuts, const WorldRays& rays, int x, int y,
                 float nearest, float& t, size_t& cut, uint32_t& mesh) {
   bool found = false;
-  for (size_t k = 0; k < std::min(kMaxCaps, cuts.size()); ++k) {
-    if (!pc.inside[k] || !(pc.t[k] < nearest) || (found && !(pc.t[k] < t))) continue;
-    if (!keptByCuts(cuts, rays.at(x, y, pc.t[k]))) continue;
-    t = pc.t[k], cut = k, found = true;
-    const bool innermost = pc.nextMesh[k] < kCapMeshes && (pc.inside[k] >> pc.nextMesh[k] & 1u);
-    mesh = innermost ? pc.nextMesh[k] : static_cast<uint32_t>(std::countr_zero(pc.inside[k]));
+  for (size_t k = 0, i = pixel * bc.cuts; k < bc.cuts; ++k, ++i) {
+    if (!bc.inside[i] || !(bc.t[i] < nearest) || (found && !(bc.t[i] < t))) continue;
+    if (!keptByCuts(cuts, rays.at(x, y, bc.t[i]))) continue;
+    t = bc.t[i], cut = k, found = true;
+    const bool innermost = bc.nextMesh[i] < kCapMeshes && (bc.inside[i] >> bc.nextMesh[i] & 1u);
+    mesh = innermost ? bc.nextMesh[i] : static_cast<uint32_t>(std::countr_zero(bc.inside[i]));
   }
   return found;
 }
@@ -232,9 +241,10 @@ Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& came
     const int yBegin = static_cast<int>(band) * kBandRows, yEnd = std::min(height, yBegin + kBandRows);
     std::vector<Hit> hits(static_cast<size_t>(width) * static_cast<size_t>(yEnd - yBegin));
     // The caps' counts only where there are cuts and triangles in the band.
-    std::vector<PixelCaps> caps(cuts.empty() || binned[static_cast<size_t>(band)].empty() ? 0 : hits.size());
-    for (size_t i = 0; i < caps.size(); ++i)
-      startCaps(rays, cuts, static_cast<int>(i % width), yBegin + static_cast<int>(i / width), caps[i]);
+    BandCaps caps(cuts.empty() || binned[static_cast<size_t>(band)].empty() ? 0 : hits.size(), cuts.size());
+    if (!caps.empty())
+      for (size_t i = 0; i < hits.size(); ++i)
+        startCaps(rays, cuts, static_cast<int>(i % width), yBegin + static_cast<int>(i / width), caps, i);
     for (const Tri& tri : binned[static_cast<size_t>(band)]) {
       const Mesh& m = *meshes[tri.mesh];
       const auto& t = m.triangles[tri.index];
@@ -253,7 +263,7 @@ Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& came
           if (!pixelHit(rays, tri, s, n, a, x, y, tt)) continue;
           const size_t at = static_cast<size_t>(y - yBegin) * static_cast<size_t>(width) + static_cast<size_t>(x);
           if (!caps.empty()) {
-            crossing(caps[at], cuts.size(), tt, tri.mesh);
+            crossing(caps, at, tt, tri.mesh);
             if (!keptByCuts(cuts, rays.at(x, y, tt))) continue;
           }
           Hit& h = hits[at];
@@ -269,7 +279,7 @@ Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& came
         float capT;
         size_t cut;
         uint32_t capMesh;
-        if (!caps.empty() && nearestCap(caps[at], cuts, rays, x, y, h.t, capT, cut, capMesh)) {
+        if (!caps.empty() && nearestCap(caps, at, cuts, rays, x, y, h.t, capT, cut, capMesh)) {
           lit(meshes[capMesh]->rgb, cuts[cut].normal, normalized(rays.direction(x, y)), light, rgba + 4 * i);
           depth[i] = capT;
           continue;
@@ -288,8 +298,8 @@ float meshDepthAt(std::span<const Mesh* const> meshes, const Camera3D& camera, i
   const Projector proj(camera, width, height);
   const WorldRays rays = worldRays(camera, width, height);
   if (!proj.valid || !rays.valid || x < 0 || y < 0 || x >= width || y >= height) return best;
-  PixelCaps caps;
-  startCaps(rays, cuts, x, y, caps);
+  BandCaps caps(1, cuts.size());
+  startCaps(rays, cuts, x, y, caps, 0);
   for (uint32_t mi = 0; mi < meshes.size(); ++mi) {
     const Mesh* m = meshes[mi];
     if (!m) continue;
@@ -302,14 +312,14 @@ float meshDepthAt(std::span<const Mesh* const> meshes, const Camera3D& camera, i
       const double area = edge(tri.ax, tri.ay, tri.bx, tri.by, tri.cx, tri.cy);
       float tt;
       if (area == 0 || !pixelHit(rays, tri, area > 0 ? 1 : -1, cross(b - a, c - a), a, x, y, tt)) continue;
-      crossing(caps, cuts.size(), tt, mi);
+      crossing(caps, 0, tt, mi);
       if (tt < best && (cuts.empty() || keptByCuts(cuts, rays.at(x, y, tt)))) best = tt;
     }
   }
   float capT;
   size_t cut;
   uint32_t capMesh;
-  if (nearestCap(caps, cuts, rays, x, y, best, capT, cut, capMesh)) best = capT;
+  if (nearestCap(caps, 0, cuts, rays, x, y, best, capT, cut, capMesh)) best = capT;
   return best;
 }
 

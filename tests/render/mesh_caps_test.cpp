@@ -120,21 +120,26 @@ TEST(MeshCaps, CutsBeyondTheSixthAreCapped) {
   expectCapInsideOnly(draw(box, cuts), 502, capped, outside);
   EXPECT_EQ(capped, 19 * 19);
   EXPECT_EQ(outside, 0);
-  // Twelve cuts: a second box face at the 12th, z <= 5.5 kept (rows y >= 26 of the outline).
+  // Twelve cuts: five more that keep everything, then at the 12th one that caps: x <= 5 kept, seen
+  // from the front its cap is edge-on, so the 7th cut's cap (y = 2) must stop there, and a 12th cut
+  // facing the camera (y >= 4 kept, as the 7th) caps at 504 where it lies inside the box.
   for (int k = 0; k < 4; ++k) cuts.push_back({{0, 0, -200.0 - k}, {0, 0, 1}});
-  cuts.push_back({{0, 0, 5.5}, {0, 0, -1}});
+  cuts.push_back({{5, 0, 0}, {-1, 0, 0}});
   ASSERT_EQ(cuts.size(), 12u);
   const Drawn d = draw(box, cuts);
   for (int y = kY0; y <= kY1; ++y)
     for (int x = kX0; x <= kX1; ++x) {
       const float z = d.depth[static_cast<size_t>(y * kN + x)];
-      // Pixel row y's centre is at z = 31.5 - y: kept below z = 5.5 (y > 26); the 12th cut's own cap
-      // is edge-on from the front (its plane is along the rays), so it adds nothing.
-      if (y > 26)
+      // Pixel column x's centre is at patient x - 31.5: columns to 36 kept (x <= 4.5), from 37 cut.
+      if (x < 36)
         EXPECT_NEAR(z, 502, 1e-3) << x << "," << y;
-      else if (y < 26)
+      else if (x > 37)
         EXPECT_FALSE(std::isfinite(z)) << x << "," << y;
     }
+  cuts.back() = {{0, 4, 0}, {0, 1, 0}};
+  expectCapInsideOnly(draw(box, cuts), 504, capped, outside);
+  EXPECT_EQ(capped, 19 * 19);
+  EXPECT_EQ(outside, 0);
 }
 
 }  // namespace

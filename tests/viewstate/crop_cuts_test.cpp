@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The crop box cuts the segment surfaces when ViewerState::clipSurfaces3d is on (issue 11, the 3D
 // view): cropCuts gives each face inside the volume as a half-space, checked against the grid's own
-// positions (Geometry::worldAt) on an oblique and on a sheared (gantry-tilt) grid; and the renderer
+// positions (Geometry::worldAt) on an oblique, a sheared (gantry-tilt) and a left-handed grid; and the renderer
 // caps a closed surface at the crop face, 10 mm behind its front face, only when cutting is on.
 #include <gtest/gtest.h>
 
@@ -40,7 +40,7 @@ void expectFaces(const Geometry& g) {
   EXPECT_TRUE(cropCuts(*v, CropBox3D{}).empty());  // the whole volume: nothing to cut
 }
 
-TEST(CropCuts, FacesInsideTheVolumeOnObliqueAndShearedGrids) {
+TEST(CropCuts, FacesInsideTheVolumeOnObliqueShearedAndLeftHandedGrids) {
   Geometry oblique;
   const double a = 30 * std::acos(-1.0) / 180;
   oblique.spacingMm = {0.7, 1.3, 2.5};
@@ -52,6 +52,9 @@ TEST(CropCuts, FacesInsideTheVolumeOnObliqueAndShearedGrids) {
   sheared.direction[2] = Vec3{0, std::sin(t), std::cos(t)};
   sheared.sheared = true;
   expectFaces(sheared);
+  Geometry flipped = oblique;  // a left-handed grid: slices stacked towards the feet
+  flipped.direction[2] = Vec3{0, 0, -1};
+  expectFaces(flipped);
 }
 
 // A transparent 41^3 mm volume (voxel centres at -20..20 mm) and an opaque closed cube of side 20 mm

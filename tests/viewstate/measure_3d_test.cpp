@@ -83,20 +83,22 @@ TEST(Measure3d, AngleBetweenPickedPointsIsTheAngleInSpace) {
   EXPECT_EQ(angleIn3d(s, v, v, b, {0, 1, 0}).error().code, "measure.bad_shape");  // an arm of no length
 }
 
-TEST(Measure3d, DrawnOnlyInTheReferencesFrameOfReference) {
+TEST(Measure3d, DrawnOnlyInTheReferencesFrameOfReferenceFoundBySeries) {
   ViewerState s;
   s.addLayer(volumeIn("1.2.9", "1.1"));
   s.addLayer(volumeIn("1.2.9", "1.2"));  // a PET in the CT's frame
   s.addLayer(volumeIn("1.2.7", "1.3"));  // another frame: its points are elsewhere
   Measurement m;
-  for (int layer : {0, 1}) {
-    m.layer = layer;
-    EXPECT_TRUE(drawnIn3d(m, s)) << layer;
-  }
-  for (int layer : {2, 3, -1}) {
-    m.layer = layer;
-    EXPECT_FALSE(drawnIn3d(m, s)) << layer;
-  }
+  m.layer = 2;  // the index it had in an earlier session: the series decides
+  m.seriesUid = "1.1";
+  EXPECT_EQ(layerIn3d(m, s), 0);
+  m.seriesUid = "1.2";
+  EXPECT_EQ(layerIn3d(m, s), 1);
+  m.seriesUid = "1.3";
+  EXPECT_EQ(layerIn3d(m, s), -1);
+  m.layer = 0;  // a series of the study that is not open (the study opened again on another series)
+  m.seriesUid = "7.7";
+  EXPECT_EQ(layerIn3d(m, s), -1);
 }
 
 TEST(Measure3d, OutlinesProjectThroughTheCamera) {

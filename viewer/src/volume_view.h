@@ -15,7 +15,10 @@
 // PET/CT, the PET is drawn in the same pass (ViewerState::fusedLayer3d); the key F turns it off/on. With
 // the Scissors tool, a left drag draws a lasso that cuts the active segment through the volume
 // (SegEditing::scissors: erase inside; with Shift, keep inside) instead of rotating. The MPR views
-// chosen in "Slices in 3D" are drawn on their planes (slices_3d.h), outlined in their colours.
+// chosen in "Slices in 3D" are drawn on their planes (slices_3d.h), outlined in their colours. The
+// session's measurements in the reference's frame are drawn over the rendering (measure_3d.h); with
+// the Distance tool a left drag measures between the points picked under its press and release, with
+// the Angle tool three clicks measure an angle; Delete removes the selected measurement.
 // Where OpenGL works, the pictures are drawn by a child QOpenGLWidget covering the view (its
 // canvas) as textures (view_textures.h): a GPU writes the preview straight into its texture where
 // the app gives a DeviceTexture factory (cuda::GlTarget); otherwise, and for the full-resolution
@@ -108,6 +111,7 @@ class VolumeView : public QWidget {
   void drawCrop(class QPainter& p);
   std::optional<Vec3> pickAt(QPoint at);  // the point picked (also the cursor's now), if any
   std::optional<Vec3> pickPoint(QPoint at);  // the first visible point under pixel at, changing nothing
+  int cropHandleUnder(QPointF at) const;     // the crop face whose handle is under the mouse, or -1
   void drawMeasurements(class QPainter& p);  // the session's measurements in the reference's frame
   void finishDistance(QPointF end);  // the Distance tool's drag released at end: a measurement
   void clickAngle(QPoint at);        // the Angle tool's click: the next point, the third adds the angle
@@ -159,7 +163,7 @@ class VolumeView : public QWidget {
   std::optional<Vec3> measureFrom_;  // the end picked at the press (none: nothing was under it)
   QPointF measureTo_;                // the mouse while it drags
   std::vector<Vec3> anglePoints_;     // the Angle tool in 3D: the points clicked so far (arm end, vertex)
-  std::map<int64_t, std::pair<uint64_t, QString>> measureText_;  // id -> (revision, text)
+  std::map<int64_t, std::pair<uint64_t, QString>> measureText_;  // id -> (what it was measured on, text)
 };
 
 // Whether this process can make an OpenGL context (tried once, with the first view): a window that

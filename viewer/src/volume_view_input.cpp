@@ -130,9 +130,10 @@ void VolumeView::mousePressEvent(QMouseEvent* e) {
     lasso_.begin(e->position());
     return;
   }
+  if (measuring_) return;  // another button during a Distance drag: the drag goes on
   if (tools_.tool == Tool::Distance && tools_.measurements && e->button() == Qt::LeftButton &&
-      !(e->modifiers() & Qt::ShiftModifier) && !state_.layers().empty()) {  // from the point under the mouse
-    measuring_ = true;
+      !(e->modifiers() & Qt::ShiftModifier) && !state_.layers().empty() && cropHandleUnder(e->position()) < 0) {
+    measuring_ = true;  // from the point under the mouse
     dragging_ = false;
     pressAt_ = e->position().toPoint();
     measureTo_ = e->position();
@@ -146,18 +147,24 @@ void VolumeView::mousePressEvent(QMouseEvent* e) {
   rotating_ = e->button() == Qt::LeftButton && shown && !panning_;
   lastAt_ = pressAt_ = e->position().toPoint();
   dragging_ = false;
-  cropFace_ = -1;
-  if (rotating_ && state_.crop3d().shown) {
-    const auto& volume = *state_.layers().front().volume;
-    cropFace_ = view::cropHandleAt(volume, view::orbitCamera(volume, state_.camera3d(), width(), height()), width(), height(),
-                                   state_.crop3d(), e->position().x(), e->position().y(), kHandleRadiusPx);
-  }
+  cropFace_ = rotating_ ? cropHandleUnder(e->position()) : -1;
+}
+
+int VolumeView::cropHandleUnder(QPointF at) const {
+  if (state_.layers().empty() || !state_.crop3d().shown) return -1;
+  const auto& volume = *state_.layers().front().volume;
+  return view::cropHandleAt(volume, view::orbitCamera(volume, state_.camera3d(), width(), height()), width(), height(),
+                            state_.crop3d(), at.x(), at.y(), kHandleRadiusPx);
 }
 
 void VolumeView::mouseMoveEvent(QMouseEvent* e) {
   if (lasso_.active()) {
     if (lasso_.add(e->position())) redraw();
     return;
+  }
+  if (measuring_ && !(e->buttons() & Qt::LeftButton)) {  // its release went elsewhere (a popup): dropped
+    measuring_ = dragging_ = false;
+    measureFrom_.reset();
   }
   if (measuring_) {  // the line follows the mouse; its end is picked on release
     dragging_ = dragging_ || (e->position().toPoint() - pressAt_).manhattanLength() >= kClickSlopPx;
@@ -203,7 +210,7 @@ void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
   }
   if (measuring_ && e->button() == Qt::LeftButton) {
     measuring_ = false;
-    if (dragging_)
+    if (dragging_ && tools_.tool == Tool::Distance)
       finishDistance(e->position());
     else
       pickAt(pixelOf(e->position()));  // a click picks, as with Navigate
@@ -220,6 +227,7 @@ void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
     redraw();
     return;  // a click on a handle is no pick
   }
+  if (tools_.tool != Tool::Angle) anglePoints_.clear();  // another tool since: the angle is dropped
   if (click && tools_.tool == Tool::Angle && tools_.measurements)
     clickAngle(pixelOf(e->position()));
   else if (click)
@@ -227,6 +235,7 @@ void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
 }
 
 void VolumeView::finishDistance(QPointF end) {
+  if (!tools_.measurements) return;  // the study closed meanwhile
   const auto to = pickPoint(pixelOf(end));
   if (!measureFrom_ || !to) {
     pickText_ = measureFrom_ ? tr("distance: nothing under its end") : tr("distance: nothing under its start");

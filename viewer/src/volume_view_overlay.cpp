@@ -161,8 +161,27 @@ void VolumeView::drawClipOutlines(QPainter& p) {
   for (const view::Slice3D& s : slices_) draw(s.outline, s.view);
 }
 
-// The session's measurements whose points are in the rendering's space (view::drawnIn3d), drawn over
-// it in their colour with their results beside the last point, and the distance being drawn.
+namespace {
+
+// What a measurement's text was computed from: its shape and label, and its layer's voxels (which
+// volume, how many of its slices are in): the text is measured again only when one of them changes.
+uint64_t measuredFrom(const view::Measurement& m, const Volume& v) {
+  uint64_t h = 1469598103934665603ull;
+  auto mix = [&h](const void* p, size_t n) {
+    for (size_t i = 0; i < n; ++i) h = (h ^ static_cast<const unsigned char*>(p)[i]) * 1099511628211ull;
+  };
+  for (const Vec3& q : m.points) mix(&q, sizeof q);
+  mix(&m.plane, sizeof m.plane);
+  mix(m.label.data(), m.label.size());
+  const uint64_t voxels[3] = {static_cast<uint64_t>(m.kind), v.serial(), static_cast<uint64_t>(v.slicesReady())};
+  mix(voxels, sizeof voxels);
+  return h;
+}
+
+}  // namespace
+
+// The session's measurements whose points are in the rendering's space (view::layerIn3d), drawn over
+// it in their colour with their results beside the last point, and the measurement being drawn.
 void VolumeView::drawMeasurements(QPainter& p) {
   const bool drawing = measuring_ && dragging_ && measureFrom_;
   const bool clicking = tools_.tool == Tool::Angle && !anglePoints_.empty();
@@ -172,26 +191,31 @@ void VolumeView::drawMeasurements(QPainter& p) {
   p.setRenderHint(QPainter::Antialiasing, true);
   p.setBrush(Qt::NoBrush);
   auto point = [](const std::array<double, 2>& a) { return QPointF(a[0], a[1]); };
+  std::map<int64_t, std::pair<uint64_t, QString>> texts;  // those of the measurements drawn now
   if (tools_.measurements)
-    for (const auto& [id, m] : tools_.measurements->all()) {
-      if (!view::drawnIn3d(m, state_)) continue;
-      const auto px = view::projectOutline(m, cam, width(), height());
+    for (const auto& [id, stored] : tools_.measurements->all()) {
+      const int layer = view::layerIn3d(stored, state_);
+      if (layer < 0) continue;
+      const auto px = view::projectOutline(stored, cam, width(), height());
       if (!px || px->empty()) continue;  // a point behind the eye
       const QColor colour = measureColour(id == tools_.selected);
       p.setPen(QPen(colour, 1.5));
       for (size_t i = 1; i < px->size(); ++i) p.drawLine(point((*px)[i - 1]), point((*px)[i]));
-      for (const Vec3& w : m.points)
+      for (const Vec3& w : stored.points)
         if (const auto at = view::projectToPixel(cam, w, width(), height()))
           p.drawRect(QRectF(point(*at) - QPointF(3, 3), QSizeF(6, 6)));
-      const auto& layer = state_.layers()[static_cast<size_t>(m.layer)];
-      const uint64_t revision = tools_.measurements->revision() * 1000003u +
-                                static_cast<uint64_t>(layer.volume->slicesReady());
-      auto& cached = measureText_[id];
-      if (cached.first != revision || cached.second.isEmpty()) cached = {revision, measureText(state_, m)};
+      view::Measurement m = stored;
+      m.layer = layer;  // measured on the layer of its series
+      const uint64_t from = measuredFrom(m, *state_.layers()[static_cast<size_t>(layer)].volume);
+      auto cached = measureText_.find(id);
+      auto& text = texts[id];
+      text = cached != measureText_.end() && cached->second.first == from ? cached->second
+                                                                          : std::pair{from, measureText(state_, m)};
       if (const auto end = view::projectToPixel(cam, m.points.back(), width(), height()))
         drawOutlinedText(p, QRectF(point(*end) + QPointF(8, 4), QSizeF(260, 80)), Qt::AlignLeft | Qt::AlignTop,
-                         cached.second, colour);
+                         text.second, colour);
     }
+  measureText_ = std::move(texts);  // removed or hidden ones go
   p.setPen(QPen(measureColour(true), 1.5));
   if (drawing)
     if (const auto from = view::projectToPixel(cam, *measureFrom_, width(), height()))

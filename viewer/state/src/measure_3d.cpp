@@ -6,6 +6,7 @@
 #include <utility>
 
 #include <cvx/viewstate/measure_draw.h>
+#include <cvx/viewstate/measure_export.h>
 
 namespace cvx::view {
 namespace {
@@ -75,14 +76,15 @@ Result<Measurement> angleIn3d(const ViewerState& s, Vec3 a, Vec3 vertex, Vec3 b,
   return onPlane(s, MeasureKind::Angle, {a, vertex, b}, vertex, right, n);
 }
 
-bool drawnIn3d(const Measurement& m, const ViewerState& s) {
+int layerIn3d(const Measurement& m, const ViewerState& s) {
   const auto& layers = s.layers();
-  if (layers.empty() || m.layer < 0 || m.layer >= static_cast<int>(layers.size())) return false;
-  const auto& ref = layers.front().volume;
-  const auto& own = layers[static_cast<size_t>(m.layer)].volume;
-  if (!ref || !own) return false;
-  return m.layer == 0 || (!ref->info.frameOfReferenceUid.empty() &&
-                          own->info.frameOfReferenceUid == ref->info.frameOfReferenceUid);
+  const int layer = findLayer(layers, m);
+  if (layer < 0 || !layers.front().volume || !layers[static_cast<size_t>(layer)].volume) return -1;
+  const std::string& ref = layers.front().volume->info.frameOfReferenceUid;
+  const bool same =
+      layer == 0 ||
+      (!ref.empty() && layers[static_cast<size_t>(layer)].volume->info.frameOfReferenceUid == ref);
+  return same ? layer : -1;
 }
 
 std::optional<std::vector<std::array<double, 2>>> projectOutline(const Measurement& m, const Camera3D& cam,

@@ -29,10 +29,12 @@ Result<Measurement> distanceIn3d(const ViewerState& s, Vec3 a, Vec3 b, Vec3 line
 // finite or the line of sight is zero; render.bad_request without a layer.
 Result<Measurement> angleIn3d(const ViewerState& s, Vec3 a, Vec3 vertex, Vec3 b, Vec3 lineOfSight);
 
-// Whether the 3D view draws m: its layer exists and lies in the reference layer's frame of reference
-// (the same FrameOfReferenceUID, or the reference itself), so that its points are where the rendering
-// is. Every phase's and every plane's measurements are drawn.
-bool drawnIn3d(const Measurement& m, const ViewerState& s);
+// The layer whose values m measures when the 3D view draws it, or -1 when it does not: the layer of
+// m's series (findLayer, measure_export.h: by SeriesInstanceUID, so a measurement of a study opened
+// again on another series is not taken for one of the new reference), drawn when it is the reference
+// layer or shares its FrameOfReferenceUID, so that its points are where the rendering is. Every
+// phase's and every plane's measurements are drawn.
+int layerIn3d(const Measurement& m, const ViewerState& s);
 
 // m's outline (outlineWorld; closed ROIs repeat their first point at the end) projected by cam onto a
 // width x height image, in pixel coordinates; nullopt when a point lies behind a perspective eye.
