@@ -2,6 +2,7 @@
 #include <cvx/render/mesh_raster.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -197,14 +198,39 @@ bool keptByCuts(std::span<const CutPlane> cuts, Vec3 p) {
   return true;
 }
 
+namespace {
+
+constexpr uint32_t kCapFragment = 0x80000000u;  // a fragment's tri: the cap of cut (tri & ~kCapFragment)
+
+// Puts a hit into a pixel's fragments (kMaxFragments, nearest first, t +inf where free): the farthest
+// goes when they are full.
+void insertFragment(Hit* f, Hit h) {
+  if (!(h.t < f[kMaxFragments - 1].t)) return;
+  int k = kMaxFragments - 1;
+  for (; k > 0 && h.t < f[k - 1].t; --k) f[k] = f[k - 1];
+  f[k] = h;
+}
+
+}  // namespace
+
 Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& camera, int width, int height,
                        float* rgba, float* depth, const MeshLight& light, ThreadPool* pool,
-                       std::span<const CutPlane> cuts) {
+                       std::span<const CutPlane> cuts, std::span<const float> opacity, MeshFragments* fragments) {
   if (width <= 0 || height <= 0 || width > 16384 || height > 16384 || !rgba || !depth)
     return makeError("render.bad_request", "a mesh image needs a size in 1..16384 and outputs");
   const size_t pixels = static_cast<size_t>(width) * static_cast<size_t>(height);
   std::fill(rgba, rgba + 4 * pixels, 0.0f);
   std::fill(depth, depth + pixels, std::numeric_limits<float>::infinity());
+  // Translucent meshes go into the fragments.
+  auto alphaOf = [&](size_t m) { return fragments && m < opacity.size() ? std::clamp(opacity[m], 0.0f, 1.0f) : 1.0f; };
+  bool anyTranslucent = false;
+  for (size_t m = 0; m < meshes.size(); ++m) anyTranslucent = anyTranslucent || alphaOf(m) < 1.0f;
+  if (fragments) {
+    fragments->layers = 0;
+    fragments->depth.assign(anyTranslucent ? pixels * kMaxFragments : 0, std::numeric_limits<float>::infinity());
+    fragments->rgba.assign(anyTranslucent ? 4 * pixels * kMaxFragments : 0, 0.0f);
+  }
+  std::atomic<int> layers{0};
   const Projector proj(camera, width, height);
   const WorldRays rays = worldRays(camera, width, height);
   if (!proj.valid || !rays.valid) return {};
@@ -237,9 +263,10 @@ Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& came
   }
 
   ThreadPool& tp = pool ? *pool : ThreadPool::global();
-  return tp.parallelFor(bands, [&](int64_t band) {
+  const Status st = tp.parallelFor(bands, [&](int64_t band) {
     const int yBegin = static_cast<int>(band) * kBandRows, yEnd = std::min(height, yBegin + kBandRows);
     std::vector<Hit> hits(static_cast<size_t>(width) * static_cast<size_t>(yEnd - yBegin));
+    std::vector<Hit> frags(anyTranslucent ? hits.size() * kMaxFragments : 0);
     // The caps' counts only where there are cuts and triangles in the band.
     BandCaps caps(cuts.empty() || binned[static_cast<size_t>(band)].empty() ? 0 : hits.size(), cuts.size());
     if (!caps.empty())
@@ -266,8 +293,13 @@ Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& came
             crossing(caps, at, tt, tri.mesh);
             if (!keptByCuts(cuts, rays.at(x, y, tt))) continue;
           }
+          const Hit hit{tt, static_cast<int32_t>(tri.mesh), tri.index};
+          if (alphaOf(tri.mesh) < 1.0f) {
+            insertFragment(&frags[at * kMaxFragments], hit);
+            continue;
+          }
           Hit& h = hits[at];
-          if (tt < h.t) h = {tt, static_cast<int32_t>(tri.mesh), tri.index};
+          if (tt < h.t) h = hit;
         }
     }
     // Deferred shading: each covered pixel once, at its nearest hit (or the cap in front of it).
@@ -276,20 +308,44 @@ Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& came
         const size_t at = static_cast<size_t>(y - yBegin) * static_cast<size_t>(width) + static_cast<size_t>(x);
         const Hit& h = hits[at];
         const size_t i = static_cast<size_t>(y) * static_cast<size_t>(width) + static_cast<size_t>(x);
+        const Vec3 view = normalized(rays.direction(x, y));
         float capT;
         size_t cut;
         uint32_t capMesh;
-        if (!caps.empty() && nearestCap(caps, at, cuts, rays, x, y, h.t, capT, cut, capMesh)) {
-          lit(meshes[capMesh]->rgb, cuts[cut].normal, normalized(rays.direction(x, y)), light, rgba + 4 * i);
-          depth[i] = capT;
-          continue;
+        bool capped = !caps.empty() && nearestCap(caps, at, cuts, rays, x, y, h.t, capT, cut, capMesh);
+        if (capped && alphaOf(capMesh) < 1.0f) {  // a translucent mesh's cap: a fragment
+          insertFragment(&frags[at * kMaxFragments],
+                         {capT, static_cast<int32_t>(capMesh), kCapFragment | static_cast<uint32_t>(cut)});
+          capped = false;
         }
-        if (h.mesh < 0) continue;
-        const Vec3 view = normalized(rays.direction(x, y));
-        shade(*meshes[static_cast<size_t>(h.mesh)], h.tri, rays.at(x, y, h.t), view, light, rgba + 4 * i);
-        depth[i] = h.t;
+        if (capped) {
+          lit(meshes[capMesh]->rgb, cuts[cut].normal, view, light, rgba + 4 * i);
+          depth[i] = capT;
+        } else if (h.mesh >= 0) {
+          shade(*meshes[static_cast<size_t>(h.mesh)], h.tri, rays.at(x, y, h.t), view, light, rgba + 4 * i);
+          depth[i] = h.t;
+        }
+        if (frags.empty()) continue;
+        int count = 0;  // the fragments in front of what is drawn opaque
+        for (const Hit* f = &frags[at * kMaxFragments]; count < kMaxFragments && f[count].t < depth[i]; ++count) {
+          const Hit& g = f[count];
+          const Mesh& m = *meshes[static_cast<size_t>(g.mesh)];
+          float* out = &fragments->rgba[4 * (i * kMaxFragments + static_cast<size_t>(count))];
+          if (g.tri & kCapFragment)
+            lit(m.rgb, cuts[g.tri & ~kCapFragment].normal, view, light, out);
+          else
+            shade(m, g.tri, rays.at(x, y, g.t), view, light, out);
+          const float a = alphaOf(static_cast<size_t>(g.mesh));
+          for (int c = 0; c < 3; ++c) out[c] *= a;
+          out[3] = a;
+          fragments->depth[i * kMaxFragments + static_cast<size_t>(count)] = g.t;
+        }
+        for (int seen = layers.load(); count > seen && !layers.compare_exchange_weak(seen, count);) {
+        }
       }
   });
+  if (fragments) fragments->layers = layers.load();
+  return st;
 }
 
 float meshDepthAt(std::span<const Mesh* const> meshes, const Camera3D& camera, int width, int height, int x, int y,
@@ -321,15 +377,6 @@ float meshDepthAt(std::span<const Mesh* const> meshes, const Camera3D& camera, i
   uint32_t capMesh;
   if (nearestCap(caps, 0, cuts, rays, x, y, best, capT, cut, capMesh)) best = capT;
   return best;
-}
-
-void compositeOverMeshes(float* volumeRgba, float* volumeDepth, const float* meshRgba, const float* meshDepth,
-                         size_t pixels) {
-  for (size_t i = 0; i < pixels; ++i) {
-    const float keep = 1.0f - volumeRgba[4 * i + 3];
-    for (int k = 0; k < 4; ++k) volumeRgba[4 * i + k] += keep * meshRgba[4 * i + k];
-    if (volumeDepth && !(volumeDepth[i] < std::numeric_limits<float>::infinity())) volumeDepth[i] = meshDepth[i];
-  }
 }
 
 }  // namespace cvx::render

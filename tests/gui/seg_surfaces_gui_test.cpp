@@ -2,9 +2,12 @@
 // Segments in the 3D view (issue 12), through the real main window under Xvfb: a ball segment in
 // the CT's mediastinum appears in the bone rendering as a green surface, a click on it moves the
 // MPR cursor onto the ball's surface, a cut through it with the surfaces cut too is capped in the
-// segment's colour (a click lands on the cap), and hiding the segment takes it out of the 3D view.
+// segment's colour (a click lands on the cap), the Segments dock's 3D opacity makes it translucent
+// (the spine behind shows through), and hiding the segment takes it out of the 3D view.
 #include <gtest/gtest.h>
 
+#include <QAction>
+#include <QSlider>
 #include <QTest>
 
 #include <cmath>
@@ -105,6 +108,24 @@ TEST(SegSurfacesGui, ABallSegmentIsASurfaceInThe3dViewThatPicksAndHides) {
   EXPECT_NEAR(w.state().cursor().y, centre.y, 1.0);
   EXPECT_LT(norm(w.state().cursor() - centre), radius - 5);
   ASSERT_TRUE(w.state().setClipPlanes3d({}).ok());
+  w.state().setClipSurfaces3d(false);
+
+  // At a 3D opacity of 30 % the ball is translucent: the spine behind it shows through.
+  w.state().setSegmentDisplay(*index, 0, {true, 0.5, 0.3});
+  ASSERT_TRUE(test::refined(v3d));
+  QTest::qWait(50);
+  const QImage translucent = cvx::viewer::grabShown(v3d);
+  test::saveTour(v3d, "seg_surfaces_3d_translucent");
+  EXPECT_LT(greens(translucent), green / 2) << "a translucent surface is no longer solid green";
+  EXPECT_GT(qRed(translucent.pixel(at)), qRed(shown.pixel(at)) + 20) << "the bone behind shows through";
+  // The Segments dock's "3D" slider sets it.
+  w.state().setActiveSegment(*index, 0);
+  w.findChild<QAction*>("showSegments")->trigger();  // the dock opens
+  auto* opacity3d = w.findChild<QSlider*>("segOpacity3d");
+  ASSERT_NE(opacity3d, nullptr);
+  EXPECT_EQ(opacity3d->value(), 30);
+  opacity3d->setValue(100);
+  EXPECT_NEAR(w.state().segmentations()[static_cast<size_t>(*index)].segments[0].opacity3d, 1.0, 1e-9);
 
   w.state().setSegmentDisplay(*index, 0, {false, 0.5});
   ASSERT_TRUE(test::refined(v3d));

@@ -83,6 +83,45 @@ TEST(SegSurfaces3d, SurfaceInsideATranslucentMediumCompositesAnalytically) {
   EXPECT_NEAR(r.rgba()[4 * centre + 3], 1 - std::exp(-sigma * 41), 2e-3);
 }
 
+// A translucent green square (opacity 0.5) at y = 0 in front of an opaque blue one at y = 10, both
+// in the red medium: along the central ray the medium over 20.5 mm, the green at half, the medium
+// over 10 mm, the blue; composited front to back by hand.
+TEST(SegSurfaces3d, TranslucentSurfaceHasTheVolumeBehindItComposited) {
+  const double alpha = 0.02;
+  TransferPreset t;
+  t.name = "test-red-medium";
+  t.points = {{0, 1, 0, 0, static_cast<float>(alpha)}, {1000, 1, 0, 0, static_cast<float>(alpha)}};
+  Camera3DView c;
+  c.perspective = false;
+  Quality3D q;
+  q.jitter = false;
+  q.stepMm = 0.5;
+  auto blue = std::make_shared<Mesh>(*square());
+  for (auto& p : blue->points) p[1] = 10;
+  blue->rgb = {0, 0, 255};
+  VolumeRenderer r;
+  r.setMeshes({square(), blue}, {0.5f, 1.0f});
+  const int n = 64;
+  ASSERT_TRUE(r.draw(uniform(), 0, t, c, n, n, q).ok());
+  const size_t centre = static_cast<size_t>(n / 2) * n + n / 2;
+  const double sigma = -std::log(1 - alpha), e1 = std::exp(-sigma * 20.5), e2 = std::exp(-sigma * 10);
+  const render::MeshLight l;
+  const double lit = std::min(1.0f, l.ambient + l.diffuse + l.specular), spec = l.specular, a = 0.5;
+  const double green[3] = {spec, lit, spec}, blueLit[3] = {spec, spec, lit};
+  const double medium[3] = {1, 0, 0};
+  const float* px = &r.rgba()[4 * centre];
+  for (int k = 0; k < 3; ++k) {
+    const double want = medium[k] * (1 - e1) + e1 * a * green[k] + e1 * (1 - a) * medium[k] * (1 - e2) +
+                        e1 * (1 - a) * e2 * blueLit[k];
+    EXPECT_NEAR(px[k], want, 2e-3) << k;
+  }
+  EXPECT_NEAR(px[3], 1.0, 1e-6);
+  // Opaque, the green square hides the medium and the blue behind it.
+  r.setMeshes({square(), blue}, {1.0f, 1.0f});
+  ASSERT_TRUE(r.draw(uniform(), 0, t, c, n, n, q).ok());
+  EXPECT_NEAR(r.rgba()[4 * centre + 2], e1 * spec, 2e-3);
+}
+
 TEST(SegSurfaces3d, BuiltOncePerRevisionForVisibleSegmentsOnly) {
   std::atomic<int> calls{0};
   SegmentSurfaces surfaces([&](const std::vector<uint8_t>& mask, std::array<int64_t, 3>, const Geometry&) -> Result<Mesh> {
@@ -114,9 +153,17 @@ TEST(SegSurfaces3d, BuiltOncePerRevisionForVisibleSegmentsOnly) {
   EXPECT_EQ(meshes[0]->rgb, (std::array<uint8_t, 3>{10, 20, 30}));
   surfaces.buildNow(s);  // nothing changed: nothing built
   EXPECT_EQ(calls, 2);
+  EXPECT_EQ(surfaces.opacities(s), (std::vector<float>{1, 1}));  // opaque by default
+  s.setSegmentDisplay(index, 0, {true, 0.5, 0.3});  // a's surface translucent: nothing to rebuild
+  EXPECT_EQ(surfaces.opacities(s), (std::vector<float>{0.3f, 1}));
+  s.setSegmentDisplay(index, 0, {true, 0.5, 7.0});  // clamped
+  EXPECT_EQ(surfaces.opacities(s)[0], 1.0f);
+  surfaces.buildNow(s);
+  EXPECT_EQ(calls, 2);
 
   s.setSegmentDisplay(index, 1, {false, 0.5});  // hidden: not drawn, not rebuilt
   EXPECT_EQ(surfaces.meshes(s).size(), 1u);
+  EXPECT_EQ(surfaces.opacities(s).size(), 1u);
   s.segmentationEdited(index);
   surfaces.buildNow(s);
   EXPECT_EQ(calls, 3);

@@ -126,7 +126,15 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
   opacity_ = new QSlider(Qt::Horizontal, this);
   opacity_->setObjectName("segOpacity");
   opacity_->setRange(0, 100);
+  opacity_->setToolTip(tr("The active segment's fill over the images"));
   op->addWidget(opacity_);
+  op->addWidget(new QLabel(tr("3D"), this));
+  opacity3d_ = new QSlider(Qt::Horizontal, this);
+  opacity3d_->setObjectName("segOpacity3d");
+  opacity3d_->setRange(0, 100);
+  opacity3d_->setToolTip(tr("The active segment's surface in the 3D view: below 100 it is translucent and shows what "
+                            "it holds"));
+  op->addWidget(opacity3d_);
   layout->addLayout(op);
   message_ = new QLabel(this);
   message_->setWordWrap(true);
@@ -184,13 +192,17 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
     const auto rows = rowsOf(state_);
     if (row >= 0 && row < static_cast<int>(rows.size())) state_.setActiveSegment(rows[row].first, rows[row].second);
   });
-  connect(opacity_, &QSlider::valueChanged, this, [this](int v) {
-    const auto [i, k] = state_.activeSegment();
-    if (syncing_ || i < 0) return;
-    view::SegmentDisplay d = state_.segmentations()[static_cast<size_t>(i)].segments[static_cast<size_t>(k)];
-    d.opacity = v / 100.0;
-    state_.setSegmentDisplay(i, k, d);
-  });
+  auto onOpacity = [this](double view::SegmentDisplay::*field) {
+    return [this, field](int v) {
+      const auto [i, k] = state_.activeSegment();
+      if (syncing_ || i < 0) return;
+      view::SegmentDisplay d = state_.segmentations()[static_cast<size_t>(i)].segments[static_cast<size_t>(k)];
+      d.*field = v / 100.0;
+      state_.setSegmentDisplay(i, k, d);
+    };
+  };
+  connect(opacity_, &QSlider::valueChanged, this, onOpacity(&view::SegmentDisplay::opacity));
+  connect(opacity3d_, &QSlider::valueChanged, this, onOpacity(&view::SegmentDisplay::opacity3d));
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
     if (e.what & (view::kSegmentation | view::kLayers)) sync();
   });
@@ -223,6 +235,7 @@ void SegPanel::sync() {
   if (active.first >= 0) {
     const auto& sl = state_.segmentations()[static_cast<size_t>(active.first)];
     opacity_->setValue(static_cast<int>(sl.segments[static_cast<size_t>(active.second)].opacity * 100 + 0.5));
+    opacity3d_->setValue(static_cast<int>(sl.segments[static_cast<size_t>(active.second)].opacity3d * 100 + 0.5));
     outline_->setChecked(sl.outline);
   }
   syncing_ = false;

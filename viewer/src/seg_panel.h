@@ -56,6 +56,7 @@ class SegPanel : public QWidget {
   QTableWidget* table_ = nullptr;
   QCheckBox* outline_ = nullptr;
   QSlider* opacity_ = nullptr;
+  QSlider* opacity3d_ = nullptr;  // the active segment's surface opacity in 3D
   QLabel* message_ = nullptr;
   QLabel* stats_ = nullptr;
   std::pair<int, int> statsFor_{-1, -1};

@@ -212,7 +212,7 @@ void VolumeView::drawPreview(bool gl) {
   view::Quality3D q;
   const Vec3 s = volume->geometry.spacingMm;
   q.stepMm = std::min({s.x, s.y, s.z});
-  coarse_.setMeshes(surfaces_.meshes(state_));
+  coarse_.setMeshes(surfaces_.meshes(state_), surfaces_.opacities(state_));
   coarse_.setSlices(slices());
   coarse_.setFused(std::move(layer));
   coarse_.setClipPlanes(state_.cutPlanes3d());
@@ -260,7 +260,7 @@ void VolumeView::startFine() {
     return;
   }
   if (worker_.joinable()) worker_.join();
-  fine_.setMeshes(surfaces_.meshes(state_));  // the worker is not running
+  fine_.setMeshes(surfaces_.meshes(state_), surfaces_.opacities(state_));  // the worker is not running
   fine_.setSlices(slices());
   const std::optional<view::Fused3D> layer = fused();
   fine_.setFused(layer);

@@ -34,7 +34,7 @@ QPoint pixelOf(QPointF at) { return {static_cast<int>(std::floor(at.x())), stati
 
 std::optional<Vec3> VolumeView::pickPoint(QPoint at) {
   if (state_.layers().empty() || !loadPreset()) return std::nullopt;
-  coarse_.setMeshes(surfaces_.meshes(state_));
+  coarse_.setMeshes(surfaces_.meshes(state_), surfaces_.opacities(state_));
   coarse_.setSlices(slices());
   coarse_.setClipPlanes(state_.cutPlanes3d());
   coarse_.setClipSurfaces(state_.clipSurfaces3d());

@@ -66,15 +66,6 @@ hd::ClipPlane voxelPlane(const Geometry& g, const ClipPlane3D& c) {
 
 }  // namespace
 
-std::vector<const Mesh*> VolumeRenderer::meshList() const {
-  std::vector<const Mesh*> list;
-  for (const auto& m : meshes_)
-    if (m && !m->empty()) list.push_back(m.get());
-  return list;
-}
-
-bool VolumeRenderer::hasScene() const { return !meshList().empty() || !slices_.empty(); }
-
 namespace {
 
 // The cuts of the meshes and slices: the clip planes where they are now and the crop box's faces
@@ -267,8 +258,9 @@ Result<RaycastJob> VolumeRenderer::frameJob(const std::shared_ptr<const Volume>&
     meshDepth_.resize(n);
     const Camera3D cam = orbitCamera(*v, camera, width, height);
     const std::vector<render::CutPlane> cuts = sceneCuts(clip_, clipSurfaces_, *v, crop);
+    if (!fragments_) fragments_ = std::make_shared<render::MeshFragments>();
     CVX_TRY(render::rasterizeMeshes(meshList(), cam, width, height, meshRgba_.data(), meshDepth_.data(), {}, nullptr,
-                                    cuts));
+                                    cuts, meshOpacities(), fragments_.get()));
     CVX_TRY(render::rasterizeImagePlanes(imagePlanes(slices_), cam, width, height, meshRgba_.data(),
                                          meshDepth_.data(), cuts));
     p.depthIn = meshDepth_.data();
@@ -316,7 +308,10 @@ Result<const RgbaImage*> VolumeRenderer::draw(std::shared_ptr<const Volume> v, i
   if (!job) return job.error();
   CVX_TRY(onBackend([&](Backend& b) { return b.raycast(*job); }));
   const size_t n = static_cast<size_t>(width) * static_cast<size_t>(height);
-  if (scene) render::compositeOverMeshes(rgba_.data(), depth_.data(), meshRgba_.data(), meshDepth_.data(), n);
+  if (scene && fragments_ && fragments_->layers > 0)
+    CVX_TRY(drawFragmentPasses(*job));
+  else if (scene)
+    render::compositeOverMeshes(rgba_.data(), depth_.data(), meshRgba_.data(), meshDepth_.data(), n);
   // Premultiplied colour over black is the colour itself.
   image_.width = width;
   image_.height = height;

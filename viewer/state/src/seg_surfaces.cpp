@@ -86,16 +86,29 @@ bool SegmentSurfaces::collect() {
   return true;
 }
 
-std::vector<std::shared_ptr<const Mesh>> SegmentSurfaces::meshes(const ViewerState& s) const {
-  std::vector<std::shared_ptr<const Mesh>> out;
+template <class F>
+void SegmentSurfaces::forEachShown(const ViewerState& s, F f) const {
   for (const SegmentationLayer& l : s.segmentations()) {
     if (!l.visible || !l.segmentation) continue;
     for (size_t i = 0; i < l.segments.size(); ++i) {
       if (!l.segments[i].visible) continue;
       const auto it = cache_.find(Key{l.segmentation.get(), i});
-      if (it != cache_.end() && it->second.mesh) out.push_back(it->second.mesh);
+      if (it != cache_.end() && it->second.mesh) f(it->second.mesh, l.segments[i]);
     }
   }
+}
+
+std::vector<std::shared_ptr<const Mesh>> SegmentSurfaces::meshes(const ViewerState& s) const {
+  std::vector<std::shared_ptr<const Mesh>> out;
+  forEachShown(s, [&](const std::shared_ptr<const Mesh>& m, const SegmentDisplay&) { out.push_back(m); });
+  return out;
+}
+
+std::vector<float> SegmentSurfaces::opacities(const ViewerState& s) const {
+  std::vector<float> out;
+  forEachShown(s, [&](const std::shared_ptr<const Mesh>&, const SegmentDisplay& d) {
+    out.push_back(static_cast<float>(d.opacity3d));
+  });
   return out;
 }
 

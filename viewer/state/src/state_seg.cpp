@@ -81,6 +81,7 @@ void ViewerState::setSegmentDisplay(int index, int segment, const SegmentDisplay
   if (segment < 0 || segment >= static_cast<int>(list.size())) return;
   SegmentDisplay c = d;
   c.opacity = std::isfinite(c.opacity) ? std::clamp(c.opacity, 0.0, 1.0) : 0.5;
+  c.opacity3d = std::isfinite(c.opacity3d) ? std::clamp(c.opacity3d, 0.0, 1.0) : 1.0;
   list[static_cast<size_t>(segment)] = c;
   notify(kSegmentation);
 }

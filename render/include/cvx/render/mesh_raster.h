@@ -20,6 +20,7 @@
 //   near-plane clipping).
 #pragma once
 #include <span>
+#include <vector>
 
 #include <cvx/core/error.h>
 #include <cvx/core/mesh.h>
@@ -46,13 +47,30 @@ struct MeshLight {
   float ambient = 0.25f, diffuse = 0.7f, specular = 0.2f, power = 24.0f;
 };
 
+// Translucent surfaces (a segment drawn in 3D at an opacity below 1: a liver that shows the tumour
+// and vessels it holds). Their hits are fragments: each pixel keeps the nearest kMaxFragments in
+// front of the opaque surface it shows (farther ones are dropped), nearest first, lit as an opaque
+// surface and weighted by the opacity; a translucent mesh's cap is a fragment too (the caps behind
+// it are not drawn). compositeWithFragments puts the volume between them.
+inline constexpr int kMaxFragments = 4;
+struct MeshFragments {
+  int layers = 0;            // the most fragments any pixel has (0: none)
+  std::vector<float> depth;  // kMaxFragments per pixel: mm along the ray, nearest first, +inf past its own
+  std::vector<float> rgba;   // 4 per fragment: the lit colour x opacity (premultiplied), the opacity
+  // How many of pixel i's fragments lie in front of depth `opaque` (what is drawn opaque there now).
+  int inFront(size_t i, float opaque) const;
+};
+
 // Draws the meshes into rgba (4 floats per pixel: premultiplied colour, opacity 1 where a mesh is
 // hit, 0 elsewhere) and depth (+inf where none is hit), width x height, row by row. A triangle
 // whose indices are out of range is render.bad_mesh; a bad size or null output render.bad_request.
 // A point of a triangle that the cuts cut away is not drawn: the triangle behind it, or the cap, shows.
+// opacity: per mesh (1 where not given); with `fragments`, a mesh below 1 goes there instead of rgba and
+// depth (without, it is drawn opaque); fragments->layers is 0 when there are none.
 Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& camera, int width, int height,
                        float* rgba, float* depth, const MeshLight& light = {}, ThreadPool* pool = nullptr,
-                       std::span<const CutPlane> cuts = {});
+                       std::span<const CutPlane> cuts = {}, std::span<const float> opacity = {},
+                       MeshFragments* fragments = nullptr);
 
 // The depth rasterizeMeshes gives pixel (x, y) (+inf where no mesh covers it), for one pixel
 // (picking): the same coverage, depth and cap rules, without an image. Bad triangles are ignored.
@@ -64,5 +82,16 @@ float meshDepthAt(std::span<const Mesh* const> meshes, const Camera3D& camera, i
 // opacity reached 0.5 in front of the mesh), else the mesh's.
 void compositeOverMeshes(float* volumeRgba, float* volumeDepth, const float* meshRgba, const float* meshDepth,
                          size_t pixels);
+
+// compositeOverMeshes with translucent fragments, exactly: along a pixel's ray the volume, fragment 1,
+// the volume, fragment 2, ..., the volume, the opaque surface. passes[k] is the volume rendered up to
+// fragment k's depth (premultiplied rgba; the ray caster's depthIn set there, 0 where the pixel has no
+// such fragment in front of meshDepth), volumeRgba the volume up to meshDepth, so that the volume
+// between fragments k - 1 and k is passes[k] - passes[k - 1] (front-to-back compositing is a sum of
+// prefixes), seen through the fragments in front of it. volumeRgba becomes the result; volumeDepth the
+// volume's where finite, else the nearest fragment's, else the mesh's.
+void compositeWithFragments(float* volumeRgba, float* volumeDepth, std::span<const float* const> passes,
+                            const MeshFragments& fragments, const float* meshRgba, const float* meshDepth,
+                            size_t pixels);
 
 }  // namespace cvx::render

@@ -23,6 +23,10 @@
 #include <cvx/viewstate/render_view.h>
 #include <cvx/viewstate/tf_presets.h>
 
+namespace cvx::render {
+struct MeshFragments;
+}
+
 namespace cvx::view {
 
 struct Quality3D {
@@ -86,10 +90,15 @@ class VolumeRenderer {
   // render.bad_request for a bad phase.
   Result<Frame3D> contentFrame(std::shared_ptr<const Volume> v, int phase, const TransferPreset& preset,
                                const CropBox3D& crop = {});
-  // Opaque surfaces drawn with the volume (segments in 3D: seg_surfaces.h), kept until set again:
-  // the rays stop at them and the volume is composited over them (render/mesh_raster.h); picking
-  // finds them too.
-  void setMeshes(std::vector<std::shared_ptr<const Mesh>> meshes) { meshes_ = std::move(meshes); }
+  // Surfaces drawn with the volume (segments in 3D: seg_surfaces.h), kept until set again: the rays
+  // stop at them and the volume is composited over them (render/mesh_raster.h); picking finds them
+  // too (a translucent one as well). opacity: per mesh (1, opaque, where not given); below 1 a mesh is
+  // translucent, and the volume is rendered once more per layer of translucent surface in front of a
+  // pixel's opaque one (at most render::kMaxFragments), so that it is composited between them exactly.
+  void setMeshes(std::vector<std::shared_ptr<const Mesh>> meshes, std::vector<float> opacity = {}) {
+    meshes_ = std::move(meshes);
+    meshOpacity_ = std::move(opacity);
+  }
   // The slices drawn with the volume (slices_3d.h), kept until set again; like the meshes, the rays
   // stop at them, picking finds them, and drawOnDevice declines.
   void setSlices(std::vector<Slice3D> slices) { slices_ = std::move(slices); }
@@ -158,6 +167,10 @@ class VolumeRenderer {
   // The fused layer's table for its preset (kept while the layer and preset stay the same).
   Status prepareFused(const Fused3D& f);  // render.bad_request for a phase it does not have
   std::vector<const Mesh*> meshList() const;  // the non-empty meshes
+  std::vector<float> meshOpacities() const;   // their opacities, in meshList's order
+  // With translucent fragments in the last frameJob's scene: the volume rendered up to each layer of
+  // them (job's parameters, another depthIn) and composited between them into rgba_ and depth_.
+  Status drawFragmentPasses(const RaycastJob& job);
   bool hasScene() const;  // meshes or slices to draw before the rays
   hd::RaycastParams params(const TransferPreset& preset, const Camera3DView& camera, int width, int height,
                            const Quality3D& q, const CropBox3D& crop) const;
@@ -196,6 +209,10 @@ class VolumeRenderer {
   TransferTable2D fusedTable2_;
   PhaseBricks::PairRef pair_;  // the last fused draw's pair map (bricks_->pair), or null
   std::vector<float> meshRgba_, meshDepth_;
+  std::vector<float> meshOpacity_;
+  std::shared_ptr<render::MeshFragments> fragments_;  // the scene's translucent fragments (null: none yet)
+  std::vector<std::vector<float>> passRgba_;          // the volume up to each layer of them
+  std::vector<float> passDepth_, passOut_;
   RgbaImage image_;
 };
 

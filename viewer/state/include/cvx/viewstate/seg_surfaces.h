@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Segment surfaces for the 3D view: one mesh per visible segment of the viewer state's
 // segmentations, built off the UI thread and kept while the segmentation's revision stays. The 3D
-// view draws them as opaque surfaces into the depth the ray caster respects
-// (render/mesh_raster.h), so a surface sits correctly inside a translucent volume.
+// view draws them as surfaces into the depth the ray caster respects (render/mesh_raster.h), so a
+// surface sits correctly inside a translucent volume; a translucent one at its segment's opacity3d.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -47,6 +47,8 @@ class SegmentSurfaces {
   bool building() const { return job_.valid(); }
   // The built meshes of the state's visible segments, in segmentation and segment order.
   std::vector<std::shared_ptr<const Mesh>> meshes(const ViewerState& s) const;
+  // Their segments' surface opacities (SegmentDisplay::opacity3d), in the same order.
+  std::vector<float> opacities(const ViewerState& s) const;
   // The last build's first error ("" when none): the view shows it.
   const std::string& error() const { return error_; }
   // update(), then wait for the build and collect() it (the headless renderer).
@@ -62,6 +64,9 @@ class SegmentSurfaces {
     uint64_t revision = 0;
     std::shared_ptr<const Mesh> mesh;  // null: empty segment or failed
   };
+  // f(mesh, display) for each built mesh of a visible segment, in segmentation and segment order.
+  template <class F>
+  void forEachShown(const ViewerState& s, F f) const;
   struct Built {
     std::vector<std::pair<Key, Entry>> entries;
     std::string error;

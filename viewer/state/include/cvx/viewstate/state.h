@@ -64,7 +64,8 @@ enum Change : uint32_t {
 // How one segment is shown.
 struct SegmentDisplay {
   bool visible = true;
-  double opacity = 0.5;  // of the fill over the image (an outline is drawn opaque)
+  double opacity = 0.5;    // of the fill over the image (an outline is drawn opaque)
+  double opacity3d = 1.0;  // of its surface in the 3D view (1: opaque; a translucent organ shows what it holds)
 };
 
 // The threshold tool's live preview: while on, every 2D view that draws `layer` tints the pixels
