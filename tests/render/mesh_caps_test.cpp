@@ -12,6 +12,8 @@
 
 #include <cvx/render/mesh_raster.h>
 
+#include "front_camera.h"
+
 namespace cvx {
 namespace {
 
@@ -42,16 +44,8 @@ Mesh fanBox(Vec3 c, double h, std::array<uint8_t, 3> rgb) {
   return m;
 }
 
-// From the front (looking along +y, up +z), parallel, 64 x 64 pixels of 1 mm: pixel (x, y)'s centre
-// is at patient x = x - 31.5 and z = 31.5 - y (the camera's definition, mesh_raster.h).
-Camera3D front() {
-  Camera3D cam;
-  cam.perspective = false;
-  cam.eye = {0, -500, 0}, cam.center = {0, 0, 0}, cam.up = {0, 0, 1};
-  cam.parallelHalfHeightMm = 32;
-  return cam;
-}
-constexpr int kN = 64;
+Camera3D front() { return test::frontCamera(); }
+constexpr int kN = test::kFrontPixels;
 
 struct Drawn {
   std::vector<float> rgba, depth;

@@ -12,6 +12,8 @@
 
 #include <cvx/render/mesh_raster.h>
 
+#include "front_camera.h"
+
 namespace cvx {
 namespace {
 
@@ -25,15 +27,8 @@ Mesh square(double y, std::array<uint8_t, 3> rgb) {
   return m;
 }
 
-// From the front, parallel, 64 x 64 pixels of 1 mm: rays start on the plane y = -500.
-Camera3D front() {
-  Camera3D cam;
-  cam.perspective = false;
-  cam.eye = {0, -500, 0}, cam.center = {0, 0, 0}, cam.up = {0, 0, 1};
-  cam.parallelHalfHeightMm = 32;
-  return cam;
-}
-constexpr int kN = 64;
+Camera3D front() { return test::frontCamera(); }
+constexpr int kN = test::kFrontPixels;
 constexpr size_t kCentre = static_cast<size_t>(32 * kN + 32);
 
 // A surface facing the headlight: colour x (ambient + diffuse) + specular, each channel at most 1.

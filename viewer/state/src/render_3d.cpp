@@ -258,9 +258,10 @@ Result<RaycastJob> VolumeRenderer::frameJob(const std::shared_ptr<const Volume>&
     meshDepth_.resize(n);
     const Camera3D cam = orbitCamera(*v, camera, width, height);
     const std::vector<render::CutPlane> cuts = sceneCuts(clip_, clipSurfaces_, *v, crop);
+    // Translucent surfaces in a composite rendering only (a maximum is no sum of prefixes).
     if (!fragments_) fragments_ = std::make_shared<render::MeshFragments>();
     CVX_TRY(render::rasterizeMeshes(meshList(), cam, width, height, meshRgba_.data(), meshDepth_.data(), {}, nullptr,
-                                    cuts, meshOpacities(), fragments_.get()));
+                                    cuts, preset.mip ? std::vector<float>{} : meshOpacities(), fragments_.get()));
     CVX_TRY(render::rasterizeImagePlanes(imagePlanes(slices_), cam, width, height, meshRgba_.data(),
                                          meshDepth_.data(), cuts));
     p.depthIn = meshDepth_.data();
