@@ -3,6 +3,7 @@
 // translucent fragments.
 #include <cvx/render/mesh_raster.h>
 
+#include <algorithm>
 #include <limits>
 
 namespace cvx::render {
@@ -10,7 +11,9 @@ namespace cvx::render {
 int MeshFragments::inFront(size_t i, float opaque) const {
   if (layers == 0 || depth.empty()) return 0;
   int k = 0;
-  while (k < layers && depth[i * kMaxFragments + static_cast<size_t>(k)] < opaque) ++k;
+  for (float d; k < layers && (d = depth[i * kMaxFragments + static_cast<size_t>(k)]) <= opaque &&
+                d < std::numeric_limits<float>::infinity();)
+    ++k;
   return k;
 }
 

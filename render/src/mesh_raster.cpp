@@ -175,17 +175,18 @@ void crossing(BandCaps& bc, size_t pixel, float t, uint32_t mesh) {
     }
 }
 
-// The nearest cap before depth `nearest` that the other cuts keep: its depth, cut and mesh (the
-// innermost holding it, else the first); false when there is none.
-bool nearestCap(const BandCaps& bc, size_t pixel, std::span<const CutPlane> cuts, const WorldRays& rays, int x, int y,
-                float nearest, float& t, size_t& cut, uint32_t& mesh) {
+// The nearest cap of the meshes in mask `of` before depth `nearest` that the other cuts keep: its
+// depth, cut and mesh (the innermost holding it, else the first); false when there is none.
+bool nearestCap(const BandCaps& bc, size_t pixel, uint64_t of, std::span<const CutPlane> cuts, const WorldRays& rays,
+                int x, int y, float nearest, float& t, size_t& cut, uint32_t& mesh) {
   bool found = false;
   for (size_t k = 0, i = pixel * bc.cuts; k < bc.cuts; ++k, ++i) {
-    if (!bc.inside[i] || !(bc.t[i] < nearest) || (found && !(bc.t[i] < t))) continue;
+    const uint64_t inside = bc.inside[i] & of;  // of the meshes asked for only
+    if (!inside || !(bc.t[i] < nearest) || (found && !(bc.t[i] < t))) continue;
     if (!keptByCuts(cuts, rays.at(x, y, bc.t[i]))) continue;
     t = bc.t[i], cut = k, found = true;
-    const bool innermost = bc.nextMesh[i] < kCapMeshes && (bc.inside[i] >> bc.nextMesh[i] & 1u);
-    mesh = innermost ? bc.nextMesh[i] : static_cast<uint32_t>(std::countr_zero(bc.inside[i]));
+    const bool innermost = bc.nextMesh[i] < kCapMeshes && (inside >> bc.nextMesh[i] & 1u);
+    mesh = innermost ? bc.nextMesh[i] : static_cast<uint32_t>(std::countr_zero(inside));
   }
   return found;
 }
@@ -221,14 +222,20 @@ Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& came
   const size_t pixels = static_cast<size_t>(width) * static_cast<size_t>(height);
   std::fill(rgba, rgba + 4 * pixels, 0.0f);
   std::fill(depth, depth + pixels, std::numeric_limits<float>::infinity());
-  // Translucent meshes go into the fragments.
-  auto alphaOf = [&](size_t m) { return fragments && m < opacity.size() ? std::clamp(opacity[m], 0.0f, 1.0f) : 1.0f; };
+  // Translucent meshes go into the fragments (those at 0 are not drawn); caps are found apart for the
+  // opaque and the translucent ones, so that a translucent mesh never takes an opaque one's cap.
+  std::vector<float> alpha(meshes.size(), 1.0f);
+  uint64_t opaqueMask = 0, translucentMask = 0;
   bool anyTranslucent = false;
-  for (size_t m = 0; m < meshes.size(); ++m) anyTranslucent = anyTranslucent || alphaOf(m) < 1.0f;
+  for (size_t m = 0; m < meshes.size(); ++m) {
+    if (fragments && m < opacity.size()) alpha[m] = std::isfinite(opacity[m]) ? std::clamp(opacity[m], 0.0f, 1.0f) : 1.0f;
+    anyTranslucent = anyTranslucent || alpha[m] < 1.0f;
+    if (m < kCapMeshes) (alpha[m] < 1.0f ? translucentMask : opaqueMask) |= uint64_t{1} << m;
+  }
   if (fragments) {
     fragments->layers = 0;
     fragments->depth.assign(anyTranslucent ? pixels * kMaxFragments : 0, std::numeric_limits<float>::infinity());
-    fragments->rgba.assign(anyTranslucent ? 4 * pixels * kMaxFragments : 0, 0.0f);
+    fragments->rgba.resize(anyTranslucent ? 4 * pixels * kMaxFragments : 0);  // written below each count
   }
   std::atomic<int> layers{0};
   const Projector proj(camera, width, height);
@@ -241,7 +248,7 @@ Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& came
   std::vector<double> sx, sy;
   std::vector<uint8_t> ok;
   for (uint32_t mi = 0; mi < meshes.size(); ++mi) {
-    if (!meshes[mi]) continue;
+    if (!meshes[mi] || !(alpha[mi] > 0.0f)) continue;
     const Mesh& m = *meshes[mi];
     sx.resize(m.points.size()), sy.resize(m.points.size()), ok.resize(m.points.size());
     for (size_t i = 0; i < m.points.size(); ++i) ok[i] = proj.project(toVec(m.points[i]), sx[i], sy[i]);
@@ -294,7 +301,7 @@ Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& came
             if (!keptByCuts(cuts, rays.at(x, y, tt))) continue;
           }
           const Hit hit{tt, static_cast<int32_t>(tri.mesh), tri.index};
-          if (alphaOf(tri.mesh) < 1.0f) {
+          if (alpha[tri.mesh] < 1.0f) {
             insertFragment(&frags[at * kMaxFragments], hit);
             continue;
           }
@@ -312,12 +319,7 @@ Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& came
         float capT;
         size_t cut;
         uint32_t capMesh;
-        bool capped = !caps.empty() && nearestCap(caps, at, cuts, rays, x, y, h.t, capT, cut, capMesh);
-        if (capped && alphaOf(capMesh) < 1.0f) {  // a translucent mesh's cap: a fragment
-          insertFragment(&frags[at * kMaxFragments],
-                         {capT, static_cast<int32_t>(capMesh), kCapFragment | static_cast<uint32_t>(cut)});
-          capped = false;
-        }
+        const bool capped = !caps.empty() && nearestCap(caps, at, opaqueMask, cuts, rays, x, y, h.t, capT, cut, capMesh);
         if (capped) {
           lit(meshes[capMesh]->rgb, cuts[cut].normal, view, light, rgba + 4 * i);
           depth[i] = capT;
@@ -326,8 +328,15 @@ Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& came
           depth[i] = h.t;
         }
         if (frags.empty()) continue;
-        int count = 0;  // the fragments in front of what is drawn opaque
-        for (const Hit* f = &frags[at * kMaxFragments]; count < kMaxFragments && f[count].t < depth[i]; ++count) {
+        // The nearest translucent mesh's cap in front of what is drawn opaque (or on it): a fragment.
+        if (!caps.empty() && translucentMask &&
+            nearestCap(caps, at, translucentMask, cuts, rays, x, y,
+                       std::nextafter(depth[i], std::numeric_limits<float>::infinity()), capT, cut, capMesh))
+          insertFragment(&frags[at * kMaxFragments],
+                         {capT, static_cast<int32_t>(capMesh), kCapFragment | static_cast<uint32_t>(cut)});
+        int count = 0;  // the fragments in front of what is drawn opaque (or on it: a section on a cap)
+        for (const Hit* f = &frags[at * kMaxFragments]; count < kMaxFragments && f[count].mesh >= 0 && f[count].t <= depth[i];
+             ++count) {
           const Hit& g = f[count];
           const Mesh& m = *meshes[static_cast<size_t>(g.mesh)];
           float* out = &fragments->rgba[4 * (i * kMaxFragments + static_cast<size_t>(count))];
@@ -335,7 +344,7 @@ Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& came
             lit(m.rgb, cuts[g.tri & ~kCapFragment].normal, view, light, out);
           else
             shade(m, g.tri, rays.at(x, y, g.t), view, light, out);
-          const float a = alphaOf(static_cast<size_t>(g.mesh));
+          const float a = alpha[static_cast<size_t>(g.mesh)];
           for (int c = 0; c < 3; ++c) out[c] *= a;
           out[3] = a;
           fragments->depth[i * kMaxFragments + static_cast<size_t>(count)] = g.t;
@@ -349,7 +358,7 @@ Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& came
 }
 
 float meshDepthAt(std::span<const Mesh* const> meshes, const Camera3D& camera, int width, int height, int x, int y,
-                  std::span<const CutPlane> cuts) {
+                  std::span<const CutPlane> cuts, std::span<const float> opacity) {
   float best = std::numeric_limits<float>::infinity();
   const Projector proj(camera, width, height);
   const WorldRays rays = worldRays(camera, width, height);
@@ -358,7 +367,7 @@ float meshDepthAt(std::span<const Mesh* const> meshes, const Camera3D& camera, i
   startCaps(rays, cuts, x, y, caps, 0);
   for (uint32_t mi = 0; mi < meshes.size(); ++mi) {
     const Mesh* m = meshes[mi];
-    if (!m) continue;
+    if (!m || (mi < opacity.size() && !(opacity[mi] >= kPickOpacity))) continue;  // clicked through
     for (const auto& t : m->triangles) {
       if (t[0] >= m->points.size() || t[1] >= m->points.size() || t[2] >= m->points.size()) continue;
       const Vec3 a = toVec(m->points[t[0]]), b = toVec(m->points[t[1]]), c = toVec(m->points[t[2]]);
@@ -375,7 +384,7 @@ float meshDepthAt(std::span<const Mesh* const> meshes, const Camera3D& camera, i
   float capT;
   size_t cut;
   uint32_t capMesh;
-  if (nearestCap(caps, 0, cuts, rays, x, y, best, capT, cut, capMesh)) best = capT;
+  if (nearestCap(caps, 0, ~uint64_t{0}, cuts, rays, x, y, best, capT, cut, capMesh)) best = capT;
   return best;
 }
 

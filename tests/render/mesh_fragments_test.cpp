@@ -84,6 +84,52 @@ TEST(MeshFragments, TranslucentSquaresAreFragmentsNearestFirstInFrontOfTheOpaque
   EXPECT_NEAR(depth[kCentre], 500, 1e-3);
 }
 
+// A closed box of half-size h centred on the view's axis, 12 triangles.
+Mesh box(double h, std::array<uint8_t, 3> rgb) {
+  Mesh m;
+  for (int k = 0; k < 8; ++k)
+    m.points.push_back({static_cast<float>(k & 1 ? h : -h), static_cast<float>(k & 2 ? h : -h),
+                        static_cast<float>(k & 4 ? h : -h)});
+  m.triangles = {{0, 1, 3}, {0, 3, 2}, {4, 5, 7}, {4, 7, 6}, {0, 1, 5}, {0, 5, 4},
+                 {2, 3, 7}, {2, 7, 6}, {0, 2, 6}, {0, 6, 4}, {1, 3, 7}, {1, 7, 5}};
+  m.rgb = rgb;
+  return m;
+}
+
+TEST(MeshFragments, ATranslucentMeshInsideAnOpaqueOneKeepsTheOpaqueCap) {
+  // An opaque blue box (half-size 10) holding a half-opaque red one (half-size 5), cut at y = 0
+  // keeping +y: the opaque box's cap at 500 mm everywhere inside it, the red section on it as a
+  // fragment at the same depth where the red box is cut.
+  const Mesh outer = box(10, {0, 0, 255}), inner = box(5, {255, 0, 0});
+  const Mesh* list[] = {&outer, &inner};
+  const std::vector<float> opacity = {1.0f, 0.5f};
+  const std::vector<render::CutPlane> cuts = {{{0, 0, 0}, {0, 1, 0}}};
+  Scene s;
+  ASSERT_TRUE(render::rasterizeMeshes(list, front(), kN, kN, s.rgba.data(), s.depth.data(), {}, nullptr, cuts,
+                                      opacity, &s.f)
+                  .ok());
+  const auto blue = litFacing({0, 0, 255}), red = litFacing({255, 0, 0});
+  for (int x : {32, 35, 39}) {  // inside the red box's outline (|x - 31.5| < 5) and outside it
+    const size_t i = static_cast<size_t>(32 * kN + x);
+    EXPECT_NEAR(s.depth[i], 500, 1e-3) << x;
+    EXPECT_NEAR(s.rgba[4 * i + 2], blue[2], 1e-5) << x;
+    const bool inRed = std::abs(x + 0.5 - 32) < 5;
+    ASSERT_EQ(s.f.inFront(i, s.depth[i]), inRed ? 1 : 0) << x;
+    if (inRed) {
+      EXPECT_NEAR(s.f.depth[i * render::kMaxFragments], 500, 1e-3);
+      EXPECT_NEAR(s.f.rgba[4 * i * render::kMaxFragments], 0.5f * red[0], 1e-5);
+    }
+  }
+}
+
+TEST(MeshFragments, PickingGoesThroughASurfaceLessThanHalfOpaque) {
+  const Mesh front30 = square(0, {255, 0, 0}), back = square(20, {0, 0, 255});
+  const Mesh* list[] = {&front30, &back};
+  EXPECT_NEAR(render::meshDepthAt(list, front(), kN, kN, 32, 32, {}, std::vector<float>{0.3f, 1}), 520, 1e-3);
+  EXPECT_NEAR(render::meshDepthAt(list, front(), kN, kN, 32, 32, {}, std::vector<float>{0.6f, 1}), 500, 1e-3);
+  EXPECT_NEAR(render::meshDepthAt(list, front(), kN, kN, 32, 32), 500, 1e-3);
+}
+
 TEST(MeshFragments, TheNearestFourAreKept) {
   std::vector<Mesh> ms;
   std::vector<float> op;

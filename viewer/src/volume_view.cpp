@@ -80,7 +80,14 @@ VolumeView::VolumeView(view::ViewerState& state, ViewTools& tools, QWidget* pare
   // the prefetch) has built it (a new series, a phase first shown, an opacity edit).
   coarse_.buildMaps(false);
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
-    if (e.what & view::kSegmentation) surfacesDue_->start(kSurfacesDelayMs);
+    if (e.what & view::kSegmentation) {
+      surfacesDue_->start(kSurfacesDelayMs);
+      // A segment shown, hidden or made translucent: drawn at once (the 3D slider while it moves).
+      if (auto shown = surfaces_.opacities(state_); shown != shownOpacities_) {
+        shownOpacities_ = std::move(shown);
+        changed();
+      }
+    }
     // A slice shows the cursor's plane, the view's layers, windows, slab and segments; the camera
     // alone (kView3d without a view) leaves it as it is.
     constexpr uint32_t kSliceChanges = view::kCursor | view::kPlane | view::kSlab | view::kLayers | view::kPhase |

@@ -132,6 +132,7 @@ class VolumeView : public QWidget {
   std::vector<view::ClipPlane3D> slicesCuts_;  // and the cuts
   QTimer* surfacesDue_ = nullptr;   // a segmentation changed: rebuild its surfaces when editing pauses
   QTimer* surfacesPoll_ = nullptr;  // a build is running: collect it when it is done
+  std::vector<float> shownOpacities_;  // the surfaces' opacities last seen (a change is drawn at once)
   view::TransferPreset preset_;
   std::string presetName_;
   std::string fusedPresetName_;

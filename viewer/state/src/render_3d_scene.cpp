@@ -3,21 +3,32 @@
 // composited between translucent surfaces.
 #include <cvx/viewstate/render_3d.h>
 
+#include <algorithm>
+#include <cstdint>
+
 #include <cvx/render/mesh_raster.h>
 
 namespace cvx::view {
+namespace {
+
+// A mesh that is drawn: not empty, and not at opacity 0 (or below).
+bool drawn(const std::shared_ptr<const Mesh>& m, size_t i, const std::vector<float>& opacity) {
+  return m && !m->empty() && !(i < opacity.size() && opacity[i] <= 0.0f);
+}
+
+}  // namespace
 
 std::vector<const Mesh*> VolumeRenderer::meshList() const {
   std::vector<const Mesh*> list;
-  for (const auto& m : meshes_)
-    if (m && !m->empty()) list.push_back(m.get());
+  for (size_t i = 0; i < meshes_.size(); ++i)
+    if (drawn(meshes_[i], i, meshOpacity_)) list.push_back(meshes_[i].get());
   return list;
 }
 
 std::vector<float> VolumeRenderer::meshOpacities() const {
   std::vector<float> list;
   for (size_t i = 0; i < meshes_.size(); ++i)
-    if (meshes_[i] && !meshes_[i]->empty()) list.push_back(i < meshOpacity_.size() ? meshOpacity_[i] : 1.0f);
+    if (drawn(meshes_[i], i, meshOpacity_)) list.push_back(i < meshOpacity_.size() ? meshOpacity_[i] : 1.0f);
   return list;
 }
 
@@ -26,17 +37,26 @@ bool VolumeRenderer::hasScene() const { return !meshList().empty() || !slices_.e
 Status VolumeRenderer::drawFragmentPasses(const RaycastJob& job) {
   const render::MeshFragments& f = *fragments_;
   const size_t n = static_cast<size_t>(job.width) * static_cast<size_t>(job.height);
-  passRgba_.resize(static_cast<size_t>(f.layers));
+  // Each pixel's fragments in front of the opaque scene, slices included; the most any pixel has.
+  std::vector<uint8_t> count(n);
+  int layers = 0;
+  for (size_t i = 0; i < n; ++i) {
+    count[i] = static_cast<uint8_t>(f.inFront(i, meshDepth_[i]));
+    layers = std::max<int>(layers, count[i]);
+  }
+  if (layers == 0) {  // slices hide them all
+    render::compositeOverMeshes(rgba_.data(), depth_.data(), meshRgba_.data(), meshDepth_.data(), n);
+    return {};
+  }
+  passRgba_.resize(static_cast<size_t>(layers));
   passDepth_.resize(n);
   passOut_.resize(n);
   std::vector<const float*> passes;
-  for (int k = 0; k < f.layers; ++k) {
+  for (int k = 0; k < layers; ++k) {
     // The rays end at fragment k where the pixel has it in front of the opaque scene; elsewhere at
     // once (depth 0: nothing sampled, nothing composited from this pass).
     for (size_t i = 0; i < n; ++i)
-      passDepth_[i] = f.inFront(i, meshDepth_[i]) > k
-                          ? f.depth[i * render::kMaxFragments + static_cast<size_t>(k)]
-                          : 0.0f;
+      passDepth_[i] = count[i] > k ? f.depth[i * render::kMaxFragments + static_cast<size_t>(k)] : 0.0f;
     auto& out = passRgba_[static_cast<size_t>(k)];
     out.resize(4 * n);
     RaycastJob pass = job;

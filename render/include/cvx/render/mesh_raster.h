@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Opaque triangle meshes (segment surfaces) drawn on the CPU into a colour and depth image of the
-// 3D view's camera, so that the ray caster stops at them (hd::RaycastParams::depthIn) and the
-// volume is composited over them. Qt-free and GL-free: the GUI's 3D view and the headless
+// Triangle meshes (segment surfaces), opaque or translucent, drawn on the CPU into a colour and depth
+// image of the 3D view's camera, so that the ray caster stops at them (hd::RaycastParams::depthIn)
+// and the volume is composited over (and between) them. Qt-free and GL-free: the GUI's 3D view and the headless
 // `cinevox render` draw the same pixels.
 //
 // The rules (docs/volume-rendering.md, "Surfaces in the 3D view"):
@@ -50,14 +50,17 @@ struct MeshLight {
 // Translucent surfaces (a segment drawn in 3D at an opacity below 1: a liver that shows the tumour
 // and vessels it holds). Their hits are fragments: each pixel keeps the nearest kMaxFragments in
 // front of the opaque surface it shows (farther ones are dropped), nearest first, lit as an opaque
-// surface and weighted by the opacity; a translucent mesh's cap is a fragment too (the caps behind
-// it are not drawn). compositeWithFragments puts the volume between them.
+// surface and weighted by the opacity; the nearest cap of a translucent mesh is a fragment too (the
+// opaque meshes' caps are found apart, so a translucent mesh inside an opaque one never hides its
+// cap). With fragments, a mesh at opacity 0 is not drawn. compositeWithFragments puts the volume
+// between them.
 inline constexpr int kMaxFragments = 4;
 struct MeshFragments {
   int layers = 0;            // the most fragments any pixel has (0: none)
   std::vector<float> depth;  // kMaxFragments per pixel: mm along the ray, nearest first, +inf past its own
   std::vector<float> rgba;   // 4 per fragment: the lit colour x opacity (premultiplied), the opacity
-  // How many of pixel i's fragments lie in front of depth `opaque` (what is drawn opaque there now).
+  // How many of pixel i's fragments lie in front of depth `opaque` (what is drawn opaque there now), or
+  // at it (a translucent section on an opaque cap).
   int inFront(size_t i, float opaque) const;
 };
 
@@ -73,9 +76,12 @@ Status rasterizeMeshes(std::span<const Mesh* const> meshes, const Camera3D& came
                        MeshFragments* fragments = nullptr);
 
 // The depth rasterizeMeshes gives pixel (x, y) (+inf where no mesh covers it), for one pixel
-// (picking): the same coverage, depth and cap rules, without an image. Bad triangles are ignored.
+// (picking): the same coverage, depth and cap rules, without an image. Bad triangles are ignored. A
+// mesh whose opacity is below kPickOpacity is clicked through, as the volume is where it is less than
+// half opaque: a click on the tumour inside a translucent liver lands on the tumour.
+inline constexpr float kPickOpacity = 0.5f;
 float meshDepthAt(std::span<const Mesh* const> meshes, const Camera3D& camera, int width, int height, int x, int y,
-                  std::span<const CutPlane> cuts = {});
+                  std::span<const CutPlane> cuts = {}, std::span<const float> opacity = {});
 
 // Composites a volume rendering (premultiplied rgba, its depth) over the meshes' image in place:
 // colour = volume + (1 - volume opacity) x mesh; depth = the volume's where it is finite (its
