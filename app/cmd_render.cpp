@@ -26,11 +26,13 @@ namespace {
 constexpr const char* kUsage =
     "usage: cinevox render PATH [--series ID] --view axial|coronal|sagittal (--slice N | --mm X)\n"
     "                      [--slab MM [--mode mip|minip|mean]] [--wl C,W] [--neurological] [--phase N]\n"
-    "                      --size WxH --out FILE.png\n"
+    "                      [--seg FILE] --size WxH --out FILE.png\n"
     "       cinevox render PATH [--series ID] --view 3d --preset NAME [--azimuth DEG] [--elevation DEG]\n"
     "                      [--projection perspective|parallel] [--zoom Z] [--fuse SERIES [--fuse-preset NAME]]\n"
     "                      [--clip X,Y,Z,NX,NY,NZ]... [--show-slice axial|coronal|sagittal]... [--at X,Y,Z]\n"
-    "                      [--phase N] --size WxH --out FILE.png\n"
+    "                      [--seg FILE [--surface-opacity A]] [--phase N] --size WxH --out FILE.png\n"
+    "  --seg: a DICOM SEG, RTSTRUCT or label map of the series, drawn as the viewer draws it: filled over\n"
+    "  2D slices, as segment surfaces in 3D (translucent below --surface-opacity 1, its default).\n"
     "  --clip: keep what lies on the side of the plane through point (X, Y, Z) that its normal\n"
     "  (NX, NY, NZ) points to (patient LPS mm, as the viewer's clip planes); up to 6.\n"
     "  --show-slice: draw that MPR slice on its plane, as the viewer's \"Slices in 3D\" (its default\n"
@@ -56,6 +58,8 @@ struct Request {
   std::vector<view::ClipPlane3D> clips;
   std::vector<view::Orientation> shown;  // --show-slice
   std::optional<Vec3> at;
+  std::string seg;  // a segmentation of the series (io::readAnySegmentation)
+  double surfaceOpacity = 1;
 };
 
 bool parseDouble(const std::string& s, double& v) {
@@ -103,11 +107,11 @@ bool parseClip(const std::string& s, view::ClipPlane3D& c) {
 
 // Parses the arguments strictly; the error text on failure.
 std::optional<std::string> parse(const std::vector<std::string>& args, Request& r) {
-  constexpr int kValued = 17;
+  constexpr int kValued = 19;
   bool seen[kValued] = {};
   const char* valued[kValued] = {"--series", "--view",       "--slice",   "--mm",         "--slab", "--mode", "--wl",
                                  "--size",   "--out",        "--preset",  "--azimuth",    "--elevation", "--projection",
-                                 "--zoom",   "--fuse",       "--fuse-preset", "--phase"};
+                                 "--zoom",   "--fuse",       "--fuse-preset", "--phase", "--seg", "--surface-opacity"};
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--neurological") {
@@ -202,6 +206,11 @@ std::optional<std::string> parse(const std::vector<std::string>& args, Request& 
         if (!parseInt(v, n)) return "--phase " + v + ": not an integer";
         r.phase = n;
         break;
+      case 17: r.seg = v; break;
+      case 18:
+        if (!parseDouble(v, d) || d < 0 || d > 1) return "--surface-opacity " + v + ": not a number in 0..1";
+        r.surfaceOpacity = d;
+        break;
     }
   }
   if (r.path.empty()) return "no PATH";
@@ -215,6 +224,8 @@ std::optional<std::string> parse(const std::vector<std::string>& args, Request& 
            "--view 3d";
   if (r.at && r.shown.empty()) return "--at needs --show-slice";
   if (seen[15] && !seen[14]) return "--fuse-preset needs --fuse";
+  if (seen[18] && !seen[17]) return "--surface-opacity needs --seg";
+  if (seen[18] && !is3d) return "--surface-opacity needs --view 3d";
   if (is3d) {
     if (seen[2] || seen[3] || seen[4] || seen[5] || seen[6] || r.neurological)
       return "--slice, --mm, --slab, --mode, --wl and --neurological are for 2D views";
@@ -241,6 +252,7 @@ Status renderVolume(const Request& r, std::shared_ptr<const Volume> vol) {
   const Orientation o = *orientationFromString(r.view);
   ViewerState state({o});
   state.addLayer(vol);  // the cursor at the voxel centre nearest the volume's centre
+  CVX_TRY(addSegmentation(state, r.seg, 1));
   if (r.neurological) state.setConvention(Convention::Neurological);
   // Slices count along the radiological normal (axial: feet to head, coronal: front to back,
   // sagittal: patient left to right), so --slice N is the same slice under --neurological.
@@ -344,6 +356,7 @@ int runRender(const std::vector<std::string>& args) {
     q.width = r.width, q.height = r.height, q.out = r.out;
     q.clips = r.clips;
     q.slices = r.shown, q.at = r.at;
+    q.seg = r.seg, q.surfaceOpacity = r.surfaceOpacity;
     if (!r.fuse.empty()) {
       auto fused = loadFused(r.fuse, *scanned, groups, **vol);
       if (!fused) return fail(fused.error());

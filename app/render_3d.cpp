@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "render_3d.h"
 
+#include <cstdio>
 #include <vector>
 
 #include <cvx/io/png.h>
+#include <cvx/io/seg.h>
 #include <cvx/viewstate/render_3d.h>
+#include <cvx/viewstate/seg_surfaces.h>
 #include <cvx/viewstate/slices_3d.h>
 #include <cvx/viewstate/tf_presets.h>
 
@@ -17,6 +20,22 @@ Status writeImage(const std::string& path, const view::RgbaImage& image) {
   return io::writePng(path, image.width, image.height, 3, rgb.data());
 }
 
+Status addSegmentation(view::ViewerState& state, const std::string& path, double opacity3d) {
+  if (path.empty()) return {};
+  std::vector<Diagnostic> warnings;
+  auto seg = io::readAnySegmentation(path, *state.layers().front().volume, &warnings);
+  for (const Diagnostic& w : warnings) std::fprintf(stderr, "warning %s: %s\n", w.code.c_str(), w.message.c_str());
+  if (!seg) return seg.error();
+  auto index = state.addSegmentation(std::make_shared<Segmentation>(std::move(*seg)), 0);
+  if (!index) return index.error();
+  for (size_t k = 0; k < state.segmentations()[static_cast<size_t>(*index)].segments.size(); ++k) {
+    view::SegmentDisplay d = state.segmentations()[static_cast<size_t>(*index)].segments[k];
+    d.opacity3d = opacity3d;
+    state.setSegmentDisplay(*index, static_cast<int>(k), d);
+  }
+  return {};
+}
+
 Status render3d(const View3dRequest& r, std::shared_ptr<const Volume> vol) {
   auto preset = view::loadTransferPreset(r.preset);
   if (!preset) return preset.error();
@@ -27,10 +46,18 @@ Status render3d(const View3dRequest& r, std::shared_ptr<const Volume> vol) {
   camera.perspective = r.perspective;
   view::VolumeRenderer renderer;
   renderer.setClipPlanes(r.clips);
-  if (!r.slices.empty()) {  // the viewer's state, as a series opens in it, with those views shown in 3D
-    view::ViewerState state(r.slices);
+  if (!r.slices.empty() || !r.seg.empty()) {  // the viewer's state, as a series opens in it
+    view::ViewerState state(r.slices.empty() ? std::vector<view::Orientation>{view::Orientation::Axial} : r.slices);
     state.addLayer(vol);
     state.setPhase(r.phase);
+    CVX_TRY(addSegmentation(state, r.seg, r.surfaceOpacity));
+    if (!r.seg.empty()) {  // its segments' surfaces (VTK's flying edges, as the viewer's)
+      view::SegmentSurfaces surfaces;
+      if (!surfaces.available()) return makeError("render.no_mesh", "this CineVox was built without VTK: no segment surfaces");
+      surfaces.buildNow(state);
+      if (!surfaces.error().empty()) return makeError("render.no_mesh", surfaces.error());
+      renderer.setMeshes(surfaces.meshes(state), surfaces.opacities(state));
+    }
     if (r.at) {  // snapped to the nearest voxel centre, as a click in the viewer
       const Vec3 i = vol->geometry.voxelFromWorld().applyPoint(*r.at);
       const auto& d = vol->dims();
@@ -39,11 +66,13 @@ Status render3d(const View3dRequest& r, std::shared_ptr<const Volume> vol) {
           return makeError("render.out_of_range", "--at lies outside the volume");
       state.setCursor(*r.at);
     }
-    for (int v = 0; v < state.viewCount(); ++v) state.setShownIn3d(v, true);
-    CVX_TRY(state.setClipPlanes3d(r.clips));
-    auto slices = view::Slices3D().update(state);
-    if (!slices) return slices.error();
-    renderer.setSlices(std::move(*slices));
+    if (!r.slices.empty()) {  // those views shown in 3D
+      for (int v = 0; v < state.viewCount(); ++v) state.setShownIn3d(v, true);
+      CVX_TRY(state.setClipPlanes3d(r.clips));
+      auto slices = view::Slices3D().update(state);
+      if (!slices) return slices.error();
+      renderer.setSlices(std::move(*slices));
+    }
   }
   if (r.fused) {
     auto fusedPreset = view::loadTransferPreset(r.fusedPreset.empty()

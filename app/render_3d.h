@@ -31,7 +31,15 @@ struct View3dRequest {
   // on them); not cut by the clips (the viewer's default).
   std::vector<view::Orientation> slices;
   std::optional<Vec3> at;
+  // A segmentation of the series (io::readAnySegmentation) drawn as segment surfaces (seg_surfaces.h),
+  // at this opacity (0..1; translucent below 1), and over the slices.
+  std::string seg;
+  double surfaceOpacity = 1;
 };
+
+// Opens segmentation file `path` (none when empty) over layer 0 of `state`, every segment's surface
+// at opacity3d (io::readAnySegmentation's errors; its warnings printed on stderr).
+Status addSegmentation(view::ViewerState& state, const std::string& path, double opacity3d);
 
 // An RGBA image of the viewer as an RGB PNG (io::writePng).
 Status writeImage(const std::string& path, const view::RgbaImage& image);

@@ -39,26 +39,6 @@ std::vector<std::pair<int, int>> rowsOf(const view::ViewerState& s) {
   return rows;
 }
 
-bool isLabelMapFile(const std::string& path) {
-  for (const std::string e : {".nrrd", ".nhdr", ".nii", ".nii.gz", ".mha", ".mhd"})
-    if (path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0) return true;
-  return false;
-}
-
-// A SEG, an RTSTRUCT or a label map of the reference volume, as a Segmentation.
-Result<Segmentation> readSegmentation(const std::string& path, const Volume& ref, std::vector<Diagnostic>& warned) {
-  if (isLabelMapFile(path)) return io::readLabelMap(path, ref, &warned);  // one segment per label
-  auto seg = io::readSeg(path, &ref);
-  if (seg.ok()) {
-    warned.insert(warned.end(), seg->warnings.begin(), seg->warnings.end());
-    return std::move(seg->segmentation);
-  }
-  // Not a SEG we can read: an RTSTRUCT? Else the SEG reader's error.
-  auto rt = io::readRtStruct(path, ref, &warned);
-  if (!rt.ok()) return rt.error().code == "rtstruct.not_rtstruct" ? seg.error() : rt.error();
-  return std::move(*rt);
-}
-
 }  // namespace
 
 Status openSegmentation(view::ViewerState& state, const std::string& path, std::vector<Diagnostic>* warnings) {
@@ -66,7 +46,7 @@ Status openSegmentation(view::ViewerState& state, const std::string& path, std::
   std::vector<Diagnostic>& warned = warnings ? *warnings : own;
   if (state.layers().empty() || !state.layers().front().volume)
     return makeError("seg.no_reference", "open a series before its segmentation");
-  auto seg = readSegmentation(path, *state.layers().front().volume, warned);
+  auto seg = io::readAnySegmentation(path, *state.layers().front().volume, &warned);
   if (!seg.ok()) return seg.error();
   for (const Diagnostic& w : warned) log::warn(w.code + ": " + w.message);
   auto added = state.addSegmentation(std::make_shared<Segmentation>(std::move(*seg)), 0,

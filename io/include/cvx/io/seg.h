@@ -88,4 +88,11 @@ bool sameGrid(const Volume& a, const Volume& b);
 Result<Segmentation> readLabelMap(const std::string& path, const Volume& reference,
                                   std::vector<Diagnostic>* warnings = nullptr);
 
+// Any segmentation of `reference` a user may open: a label map by its extension (.nrrd, .nhdr, .nii,
+// .nii.gz, .mha, .mhd: readLabelMap), else a DICOM SEG (readSeg, its warnings added to *warnings),
+// else an RTSTRUCT (readRtStruct); a file that is neither has the SEG reader's error. The viewer's
+// Open... and --seg, and `cinevox render --seg`, read through this.
+Result<Segmentation> readAnySegmentation(const std::string& path, const Volume& reference,
+                                         std::vector<Diagnostic>* warnings = nullptr);
+
 }  // namespace cvx::io
