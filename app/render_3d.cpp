@@ -26,6 +26,9 @@ Status addSegmentation(view::ViewerState& state, const std::string& path, double
   auto seg = io::readAnySegmentation(path, *state.layers().front().volume, &warnings);
   for (const Diagnostic& w : warnings) std::fprintf(stderr, "warning %s: %s\n", w.code.c_str(), w.message.c_str());
   if (!seg) return seg.error();
+  bool any = false;  // a segmentation that draws nothing is refused, so that a script can tell
+  for (size_t k = 0; k < seg->segments().size(); ++k) any = any || seg->volumeMl(k) > 0;
+  if (!any) return makeError("render.no_segment", "the segmentation has no voxel on the series' grid", path);
   auto index = state.addSegmentation(std::make_shared<Segmentation>(std::move(*seg)), 0);
   if (!index) return index.error();
   for (size_t k = 0; k < state.segmentations()[static_cast<size_t>(*index)].segments.size(); ++k) {
@@ -51,13 +54,6 @@ Status render3d(const View3dRequest& r, std::shared_ptr<const Volume> vol) {
     state.addLayer(vol);
     state.setPhase(r.phase);
     CVX_TRY(addSegmentation(state, r.seg, r.surfaceOpacity));
-    if (!r.seg.empty()) {  // its segments' surfaces (VTK's flying edges, as the viewer's)
-      view::SegmentSurfaces surfaces;
-      if (!surfaces.available()) return makeError("render.no_mesh", "this CineVox was built without VTK: no segment surfaces");
-      surfaces.buildNow(state);
-      if (!surfaces.error().empty()) return makeError("render.no_mesh", surfaces.error());
-      renderer.setMeshes(surfaces.meshes(state), surfaces.opacities(state));
-    }
     if (r.at) {  // snapped to the nearest voxel centre, as a click in the viewer
       const Vec3 i = vol->geometry.voxelFromWorld().applyPoint(*r.at);
       const auto& d = vol->dims();
@@ -72,6 +68,14 @@ Status render3d(const View3dRequest& r, std::shared_ptr<const Volume> vol) {
       auto slices = view::Slices3D().update(state);
       if (!slices) return slices.error();
       renderer.setSlices(std::move(*slices));
+    }
+    if (!r.seg.empty()) {  // its segments' surfaces (VTK's flying edges, as the viewer's)
+      view::SegmentSurfaces surfaces;
+      if (!surfaces.available())
+        return makeError("render.no_mesh", "this CineVox was built without VTK: no segment surfaces");
+      surfaces.buildNow(state);
+      if (!surfaces.error().empty()) return makeError("render.no_mesh", surfaces.error());
+      renderer.setMeshes(surfaces.meshes(state), surfaces.opacities(state));
     }
   }
   if (r.fused) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// `cinevox render --seg FILE` through the real executable on the demo CT, with a label map of a 40 mm
-// ball at the CT's middle written here (io::writeLabelMap) and read back for its colour: an axial
+// `cinevox render --seg FILE` through the real executable on the demo CT, with a label map of a ball of
+// radius 40 mm at the CT's middle written here (io::writeLabelMap) and read back for its colour: an axial
 // slice through the ball is the slice without it blended half-way to the segment's colour inside the
 // ball (the documented 2D fill, worked out here from the plain slice's pixels) and unchanged far from
 // it; in 3D the ball appears as a surface of the segment's hue, fewer of them at --surface-opacity
@@ -121,6 +121,7 @@ TEST_F(RenderSeg, ThreeDDrawsTheBallsSurfaceTranslucentOnRequest) {
   // A 40 mm ball seen whole is about pi x 40^2 mm^2: hundreds of the 128^2 pixels, less what is in front.
   EXPECT_GT(solid, none + 200) << none << " without the segment";
   EXPECT_LT(faint, solid - 100) << "translucent, it lets the bone behind show";
+  EXPECT_GT(faint, none + 50) << "translucent, it is still drawn";
 }
 
 TEST_F(RenderSeg, BadSegArgumentsAreRefused) {
@@ -133,6 +134,8 @@ TEST_F(RenderSeg, BadSegArgumentsAreRefused) {
       {" --seg " + labels_ + " --surface-opacity 2", "render.bad_args", 2},
       {" --surface-opacity 0.5", "render.bad_args", 2},
       {" --seg /no/such/file.nrrd", "io.open_failed", 1},
+      {" --seg /no/such/file.dcm", "io.not_found", 1},
+      {" --seg " + demo("CT"), "seg.bad_file", 1},  // a folder, not a segmentation
   };
   for (const Case& c : cases) {
     int rc = 0;

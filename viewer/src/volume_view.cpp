@@ -117,6 +117,7 @@ void VolumeView::rebuildSurfaces() {
 void VolumeView::pollSurfaces() {
   if (!surfaces_.collect()) return;
   surfacesPoll_->stop();
+  shownOpacities_ = surfaces_.opacities(state_);  // drawn below: no second redraw at the next change
   changed();
   rebuildSurfaces();  // edits made during the build
 }

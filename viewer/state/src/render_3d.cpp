@@ -349,7 +349,8 @@ std::optional<Vec3> VolumeRenderer::pick(std::shared_ptr<const Volume> v, int ph
   if (hasScene()) {
     const Camera3D cam = orbitCamera(*v, camera, width, height);
     const std::vector<render::CutPlane> cuts = sceneCuts(clip_, clipSurfaces_, *v, crop);
-    surface = std::min(render::meshDepthAt(meshList(), cam, width, height, x, y, cuts, meshOpacities()),
+    surface = std::min(render::meshDepthAt(meshList(), cam, width, height, x, y, cuts,
+                                           preset.mip ? std::vector<float>{} : meshOpacities()),
                        render::imagePlaneDepthAt(imagePlanes(slices_), cam, width, height, x, y, cuts));
     stop.assign(static_cast<size_t>(width) * static_cast<size_t>(height), surface);
     p.depthIn = stop.data();

@@ -88,9 +88,10 @@ bool sameGrid(const Volume& a, const Volume& b);
 Result<Segmentation> readLabelMap(const std::string& path, const Volume& reference,
                                   std::vector<Diagnostic>* warnings = nullptr);
 
-// Any segmentation of `reference` a user may open: a label map by its extension (.nrrd, .nhdr, .nii,
-// .nii.gz, .mha, .mhd: readLabelMap), else a DICOM SEG (readSeg, its warnings added to *warnings),
-// else an RTSTRUCT (readRtStruct); a file that is neither has the SEG reader's error. The viewer's
+// Any segmentation of `reference` a user may open: a label map by its extension, in any case (.nrrd,
+// .nhdr, .nii, .nii.gz, .mha, .mhd: readLabelMap), else a DICOM SEG (readSeg, its warnings added to
+// *warnings), else an RTSTRUCT (readRtStruct). A missing file, a file neither reader can parse, or a
+// DICOM object that is neither has the SEG reader's error; an RTSTRUCT's own faults, its reader's. The viewer's
 // Open... and --seg, and `cinevox render --seg`, read through this.
 Result<Segmentation> readAnySegmentation(const std::string& path, const Volume& reference,
                                          std::vector<Diagnostic>* warnings = nullptr);
