@@ -35,10 +35,15 @@ bool SegmentSurfaces::update(const ViewerState& s) {
   for (const SegmentationLayer& l : s.segmentations()) present.insert(l.segmentation.get());
   std::erase_if(cache_, [&](const auto& e) { return !present.count(e.first.seg); });
 
+  // A snapshot of each label layer a task reads (1 byte a voxel), shared by that layer's segments: the
+  // worker makes one segment's mask at a time from it, so that a label map of a hundred organs holds
+  // its layer and one mask, not a hundred masks.
+  using Bytes = std::shared_ptr<const std::vector<uint8_t>>;
   struct Task {
     Key key;
     uint64_t revision;
-    std::vector<uint8_t> mask;
+    Bytes layer;
+    uint8_t label;
     std::array<int64_t, 3> dims;
     Geometry geometry;
     std::array<uint8_t, 3> rgb;
@@ -48,22 +53,32 @@ bool SegmentSurfaces::update(const ViewerState& s) {
   for (const SegmentationLayer& l : s.segmentations()) {
     if (!l.visible || !l.segmentation) continue;
     const Segmentation& seg = *l.segmentation;
+    std::map<uint32_t, Bytes> copies;
     for (size_t i = 0; i < seg.segments().size() && i < l.segments.size(); ++i) {
       if (!l.segments[i].visible) continue;
       const Key key{&seg, i};
       const auto it = cache_.find(key);
       if (it != cache_.end() && it->second.revision == l.revision) continue;
-      tasks.push_back({key, l.revision, seg.mask(i), seg.dims(), seg.geometry(), seg.segments()[i].rgb,
-                       seg.segments()[i].name});
+      const Segment& g = seg.segments()[i];
+      if (g.layer >= seg.layers().size() || !seg.layers()[g.layer]) continue;
+      Bytes& copy = copies[g.layer];
+      if (!copy) {
+        const uint8_t* v = seg.layers()[g.layer]->as<uint8_t>();
+        copy = std::make_shared<const std::vector<uint8_t>>(v, v + seg.voxelsPerLayer());
+      }
+      tasks.push_back({key, l.revision, copy, g.label, seg.dims(), seg.geometry(), g.rgb, g.name});
     }
   }
   if (tasks.empty()) return false;
   job_ = std::async(std::launch::async, [maker = maker_, tasks = std::move(tasks)]() mutable {
     Built b;
+    std::vector<uint8_t> mask;
     for (Task& t : tasks) {
       Entry e{t.revision, nullptr};
-      auto m = maker(t.mask, t.dims, t.geometry);
-      std::vector<uint8_t>().swap(t.mask);  // the snapshot's memory goes as soon as it is used
+      mask.resize(t.layer->size());
+      for (size_t i = 0; i < mask.size(); ++i) mask[i] = (*t.layer)[i] == t.label;
+      t.layer.reset();  // the layer's snapshot goes with its last segment
+      auto m = maker(mask, t.dims, t.geometry);
       if (m) {
         m->rgb = t.rgb;
         m->name = t.name;
