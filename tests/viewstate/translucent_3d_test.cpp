@@ -11,6 +11,8 @@
 #include <cvx/render/mesh_raster.h>
 #include <cvx/viewstate/render_3d.h>
 
+#include "viewstate_test_util.h"
+
 using namespace cvx;
 using namespace cvx::view;
 
@@ -36,13 +38,7 @@ TransferPreset redBall() {
 }
 
 // A green square of side 20 mm at y = 0 facing the front (-y).
-std::shared_ptr<const Mesh> square() {
-  auto m = std::make_shared<Mesh>();
-  m->points = {{-10, 0, -10}, {10, 0, -10}, {10, 0, 10}, {-10, 0, 10}};
-  m->triangles = {{0, 1, 2}, {0, 2, 3}};
-  m->rgb = {0, 255, 0};
-  return m;
-}
+std::shared_ptr<const Mesh> square() { return test::greenSquare(); }
 
 constexpr int kN = 64;
 

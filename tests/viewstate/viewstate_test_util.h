@@ -3,7 +3,10 @@
 #pragma once
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include <cvx/core/geometry.h>
+#include <cvx/core/mesh.h>
 #include <cvx/viewstate/state.h>
 #include <cvx/viewstate/tf_presets.h>
 
@@ -21,6 +24,15 @@ inline view::TransferPreset opaqueWhite() {
   t.name = "test-opaque";
   t.points = {{0, 1, 1, 1, 0}, {300, 1, 1, 1, 0}, {600, 1, 1, 1, 1}};
   return t;
+}
+
+// A green square of side 20 mm at y = 0 facing the front (-y): a segment surface in 3D tests.
+inline std::shared_ptr<const Mesh> greenSquare() {
+  auto m = std::make_shared<Mesh>();
+  m->points = {{-10, 0, -10}, {10, 0, -10}, {10, 0, 10}, {-10, 0, 10}};
+  m->triangles = {{0, 1, 2}, {0, 2, 3}};
+  m->rgb = {0, 255, 0};
+  return m;
 }
 
 // A free clip plane (state.h) through point with normal (flipped or not).
