@@ -27,7 +27,7 @@ Status addSegmentation(view::ViewerState& state, const std::string& path, double
   for (const Diagnostic& w : warnings) std::fprintf(stderr, "warning %s: %s\n", w.code.c_str(), w.message.c_str());
   if (!seg) return seg.error();
   bool any = false;  // a segmentation that draws nothing is refused, so that a script can tell
-  for (size_t k = 0; k < seg->segments().size(); ++k) any = any || seg->volumeMl(k) > 0;
+  for (size_t k = 0; k < seg->segments().size(); ++k) any = any || seg->voxelCount(k) > 0;
   if (!any) return makeError("render.no_segment", "the segmentation has no voxel on the series' grid", path);
   auto index = state.addSegmentation(std::make_shared<Segmentation>(std::move(*seg)), 0);
   if (!index) return index.error();

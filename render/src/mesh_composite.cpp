@@ -28,10 +28,10 @@ void compositeOverMeshes(float* volumeRgba, float* volumeDepth, const float* mes
 }
 
 void compositeWithFragments(float* volumeRgba, float* volumeDepth, std::span<const float* const> passes,
-                            const MeshFragments& f, const float* meshRgba, const float* meshDepth,
-                            size_t pixels) {
+                            const MeshFragments& f, const uint8_t* counts, const float* meshRgba,
+                            const float* meshDepth, size_t pixels) {
   for (size_t i = 0; i < pixels; ++i) {
-    const int n = std::min(f.inFront(i, meshDepth[i]), static_cast<int>(passes.size()));
+    const int n = std::min(static_cast<int>(counts[i]), static_cast<int>(passes.size()));
     float out[3] = {0, 0, 0}, prev[4] = {0, 0, 0, 0};
     float through = 1;  // what the fragments in front let through
     for (int k = 0; k < n; ++k) {

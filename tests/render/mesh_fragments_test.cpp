@@ -155,7 +155,10 @@ TEST(MeshFragments, CompositingEqualsAWalkOverTheSegments) {
     for (size_t c = 0; c < 4; ++c) p0[4 * i + c] = a0[c], p1[4 * i + c] = a1[c], vol[4 * i + c] = a2[c];
   std::vector<float> out = vol, outDepth(n, std::numeric_limits<float>::infinity());
   const float* passes[] = {p0.data(), p1.data()};
-  render::compositeWithFragments(out.data(), outDepth.data(), passes, s.f, s.rgba.data(), s.depth.data(), n);
+  std::vector<uint8_t> counts(n);
+  for (size_t i = 0; i < n; ++i) counts[i] = static_cast<uint8_t>(s.f.inFront(i, s.depth[i]));
+  render::compositeWithFragments(out.data(), outDepth.data(), passes, s.f, counts.data(), s.rgba.data(),
+                                 s.depth.data(), n);
 
   // The walk: each volume segment as its own (colour, opacity) before anything in front attenuates it:
   // opacity 1 - (1 - A_k) / (1 - A_{k-1}), colour (C_k - C_{k-1}) / (1 - A_{k-1}); then every item

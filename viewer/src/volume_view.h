@@ -115,6 +115,9 @@ class VolumeView : public QWidget {
   void drawMeasurements(class QPainter& p);  // the session's measurements in the reference's frame
   void finishDistance(QPointF end);  // the Distance tool's drag released at end: a measurement
   void clickAngle(QPoint at);        // the Angle tool's click: the next point, the third adds the angle
+  Vec3 lineOfSight() const;          // the 3D camera's, in patient space
+  // Adds a measurement made in 3D (or says why not) and selects it; the corner says "<what> <result>".
+  void addMeasurement3d(const Result<view::Measurement>& m, const QString& what);
   void cutWithLasso(QPointF end, bool keepInside);  // the Scissors tool's lasso, released at end
   void rebuildSurfaces();  // starts a build of the changed segments' surfaces
   void pollSurfaces();     // collects a finished build and redraws

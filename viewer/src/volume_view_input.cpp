@@ -234,6 +234,21 @@ void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
     pickAt(pixelOf(e->position()));
 }
 
+Vec3 VolumeView::lineOfSight() const {
+  const Camera3D cam = view::orbitCamera(*state_.layers().front().volume, state_.camera3d(), width(), height());
+  return cam.center - cam.eye;
+}
+
+void VolumeView::addMeasurement3d(const Result<view::Measurement>& m, const QString& what) {
+  auto id = m ? tools_.measurements->add(*m) : Result<int64_t>(m.error());
+  if (!id) {
+    pickText_ = QString::fromStdString(id.error().str());
+    return;
+  }
+  tools_.selected = *id;
+  pickText_ = what + " " + measureText(state_, *m).split('\n').front();
+}
+
 void VolumeView::finishDistance(QPointF end) {
   if (!tools_.measurements) return;  // the study closed meanwhile
   const auto to = pickPoint(pixelOf(end));
@@ -241,16 +256,7 @@ void VolumeView::finishDistance(QPointF end) {
     pickText_ = measureFrom_ ? tr("distance: nothing under its end") : tr("distance: nothing under its start");
     return;
   }
-  const auto& volume = *state_.layers().front().volume;
-  const Camera3D cam = view::orbitCamera(volume, state_.camera3d(), width(), height());
-  auto m = view::distanceIn3d(state_, *measureFrom_, *to, cam.center - cam.eye);
-  auto id = m ? tools_.measurements->add(*m) : Result<int64_t>(m.error());
-  if (!id) {
-    pickText_ = QString::fromStdString(id.error().str());
-    return;
-  }
-  tools_.selected = *id;
-  pickText_ = tr("distance %1").arg(measureText(state_, *m).split('\n').front());
+  addMeasurement3d(view::distanceIn3d(state_, *measureFrom_, *to, lineOfSight()), tr("distance"));
 }
 
 void VolumeView::clickAngle(QPoint at) {
@@ -266,17 +272,9 @@ void VolumeView::clickAngle(QPoint at) {
     redraw();
     return;
   }
-  const auto& volume = *state_.layers().front().volume;
-  const Camera3D cam = view::orbitCamera(volume, state_.camera3d(), width(), height());
-  auto m = view::angleIn3d(state_, anglePoints_[0], anglePoints_[1], anglePoints_[2], cam.center - cam.eye);
+  const auto m = view::angleIn3d(state_, anglePoints_[0], anglePoints_[1], anglePoints_[2], lineOfSight());
   anglePoints_.clear();
-  auto id = m ? tools_.measurements->add(*m) : Result<int64_t>(m.error());
-  if (!id) {
-    pickText_ = QString::fromStdString(id.error().str());
-  } else {
-    tools_.selected = *id;
-    pickText_ = tr("angle %1").arg(measureText(state_, *m).split('\n').front());
-  }
+  addMeasurement3d(m, tr("angle"));
   redraw();
 }
 

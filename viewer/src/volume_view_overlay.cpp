@@ -161,25 +161,6 @@ void VolumeView::drawClipOutlines(QPainter& p) {
   for (const view::Slice3D& s : slices_) draw(s.outline, s.view);
 }
 
-namespace {
-
-// What a measurement's text was computed from: its shape and label, and its layer's voxels (which
-// volume, how many of its slices are in): the text is measured again only when one of them changes.
-uint64_t measuredFrom(const view::Measurement& m, const Volume& v) {
-  uint64_t h = 1469598103934665603ull;
-  auto mix = [&h](const void* p, size_t n) {
-    for (size_t i = 0; i < n; ++i) h = (h ^ static_cast<const unsigned char*>(p)[i]) * 1099511628211ull;
-  };
-  for (const Vec3& q : m.points) mix(&q, sizeof q);
-  mix(&m.plane, sizeof m.plane);
-  mix(m.label.data(), m.label.size());
-  const uint64_t voxels[3] = {static_cast<uint64_t>(m.kind), v.serial(), static_cast<uint64_t>(v.slicesReady())};
-  mix(voxels, sizeof voxels);
-  return h;
-}
-
-}  // namespace
-
 // The session's measurements whose points are in the rendering's space (view::layerIn3d), drawn over
 // it in their colour with their results beside the last point, and the measurement being drawn.
 void VolumeView::drawMeasurements(QPainter& p) {
@@ -206,7 +187,10 @@ void VolumeView::drawMeasurements(QPainter& p) {
           p.drawRect(QRectF(point(*at) - QPointF(3, 3), QSizeF(6, 6)));
       view::Measurement m = stored;
       m.layer = layer;  // measured on the layer of its series
-      const uint64_t from = measuredFrom(m, *state_.layers()[static_cast<size_t>(layer)].volume);
+      // Measured again when the set or the layer's voxels change (as the MPR views' texts).
+      const Volume& voxels = *state_.layers()[static_cast<size_t>(layer)].volume;
+      const uint64_t from = (tools_.measurements->revision() * 1000003u + voxels.serial()) * 1000003u +
+                            static_cast<uint64_t>(voxels.slicesReady());
       auto cached = measureText_.find(id);
       auto& text = texts[id];
       text = cached != measureText_.end() && cached->second.first == from ? cached->second

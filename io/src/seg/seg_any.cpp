@@ -1,24 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include <cvx/io/seg.h>
 
-#include <cctype>
+#include <cvx/io/formats.h>
 
 namespace cvx::io {
-namespace {
-
-bool isLabelMapFile(const std::string& path) {
-  std::string lower = path;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const std::string e : {".nrrd", ".nhdr", ".nii", ".nii.gz", ".mha", ".mhd"})
-    if (lower.size() >= e.size() && lower.compare(lower.size() - e.size(), e.size(), e) == 0) return true;
-  return false;
-}
-
-}  // namespace
-
 Result<Segmentation> readAnySegmentation(const std::string& path, const Volume& reference,
                                          std::vector<Diagnostic>* warnings) {
-  if (isLabelMapFile(path)) return readLabelMap(path, reference, warnings);  // one segment per label
+  if (imageFormatFromPath(path) != ImageFormat::Unknown)  // a label map: one segment per label
+    return readLabelMap(path, reference, warnings);
   auto seg = readSeg(path, &reference);
   if (seg.ok()) {
     if (warnings) warnings->insert(warnings->end(), seg->warnings.begin(), seg->warnings.end());

@@ -32,7 +32,6 @@ std::vector<ClipPlane3D> cropCuts(const Volume& v, const CropBox3D& c) {
     plane.point = point, plane.normal = normal;
     cuts.push_back(plane);
   };
-  const auto box = cropVoxelBox(v, c);
   const Mat4 w = v.geometry.worldFromVoxel();
   const Vec3 o = w.applyPoint({0, 0, 0});
   std::array<Vec3, 3> axis;  // one voxel step along each index axis, in patient space
@@ -41,15 +40,13 @@ std::vector<ClipPlane3D> cropCuts(const Volume& v, const CropBox3D& c) {
     u[a] = 1;
     axis[static_cast<size_t>(a)] = w.applyPoint(u) - o;
   }
-  for (int a = 0; a < 3; ++a) {
-    const size_t ua = static_cast<size_t>(a);
+  const auto centres = cropFaceCentres(v, c);  // face 2a on axis a's lo side, 2a + 1 on its hi side
+  for (size_t a = 0; a < 3; ++a) {
     // The face's normal: across the other two axes, turned towards increasing index a.
-    Vec3 n = cross(axis[(ua + 1) % 3], axis[(ua + 2) % 3]);
-    if (dot(n, axis[ua]) < 0) n = n * -1.0;
-    Vec3 lo = box[0], hi = box[0];
-    hi[a] = box[1][a];
-    if (c.lo[ua] > 0) add(w.applyPoint(lo), n);
-    if (c.hi[ua] < 1) add(w.applyPoint(hi), n * -1.0);
+    Vec3 n = cross(axis[(a + 1) % 3], axis[(a + 2) % 3]);
+    if (dot(n, axis[a]) < 0) n = n * -1.0;
+    if (c.lo[a] > 0) add(centres[2 * a], n);
+    if (c.hi[a] < 1) add(centres[2 * a + 1], n * -1.0);
   }
   return cuts;
 }

@@ -258,10 +258,9 @@ Result<RaycastJob> VolumeRenderer::frameJob(const std::shared_ptr<const Volume>&
     meshDepth_.resize(n);
     const Camera3D cam = orbitCamera(*v, camera, width, height);
     const std::vector<render::CutPlane> cuts = sceneCuts(clip_, clipSurfaces_, *v, crop);
-    // Translucent surfaces in a composite rendering only (a maximum is no sum of prefixes).
     if (!fragments_) fragments_ = std::make_shared<render::MeshFragments>();
     CVX_TRY(render::rasterizeMeshes(meshList(), cam, width, height, meshRgba_.data(), meshDepth_.data(), {}, nullptr,
-                                    cuts, preset.mip ? std::vector<float>{} : meshOpacities(), fragments_.get()));
+                                    cuts, meshOpacities(preset.mip), fragments_.get()));
     CVX_TRY(render::rasterizeImagePlanes(imagePlanes(slices_), cam, width, height, meshRgba_.data(),
                                          meshDepth_.data(), cuts));
     p.depthIn = meshDepth_.data();
@@ -349,8 +348,7 @@ std::optional<Vec3> VolumeRenderer::pick(std::shared_ptr<const Volume> v, int ph
   if (hasScene()) {
     const Camera3D cam = orbitCamera(*v, camera, width, height);
     const std::vector<render::CutPlane> cuts = sceneCuts(clip_, clipSurfaces_, *v, crop);
-    surface = std::min(render::meshDepthAt(meshList(), cam, width, height, x, y, cuts,
-                                           preset.mip ? std::vector<float>{} : meshOpacities()),
+    surface = std::min(render::meshDepthAt(meshList(), cam, width, height, x, y, cuts, meshOpacities(preset.mip)),
                        render::imagePlaneDepthAt(imagePlanes(slices_), cam, width, height, x, y, cuts));
     stop.assign(static_cast<size_t>(width) * static_cast<size_t>(height), surface);
     p.depthIn = stop.data();

@@ -25,20 +25,26 @@ std::vector<const Mesh*> VolumeRenderer::meshList() const {
   return list;
 }
 
-std::vector<float> VolumeRenderer::meshOpacities() const {
+std::vector<float> VolumeRenderer::meshOpacities(bool mip) const {
   std::vector<float> list;
+  if (mip) return list;  // drawn opaque: a maximum is no sum of prefixes
   for (size_t i = 0; i < meshes_.size(); ++i)
     if (drawn(meshes_[i], i, meshOpacity_)) list.push_back(i < meshOpacity_.size() ? meshOpacity_[i] : 1.0f);
   return list;
 }
 
-bool VolumeRenderer::hasScene() const { return !meshList().empty() || !slices_.empty(); }
+bool VolumeRenderer::hasScene() const {
+  for (size_t i = 0; i < meshes_.size(); ++i)
+    if (drawn(meshes_[i], i, meshOpacity_)) return true;
+  return !slices_.empty();
+}
 
 Status VolumeRenderer::drawFragmentPasses(const RaycastJob& job) {
   const render::MeshFragments& f = *fragments_;
   const size_t n = static_cast<size_t>(job.width) * static_cast<size_t>(job.height);
   // Each pixel's fragments in front of the opaque scene, slices included; the most any pixel has.
-  std::vector<uint8_t> count(n);
+  std::vector<uint8_t>& count = passCount_;
+  count.resize(n);
   int layers = 0;
   for (size_t i = 0; i < n; ++i) {
     count[i] = static_cast<uint8_t>(f.inFront(i, meshDepth_[i]));
@@ -65,8 +71,8 @@ Status VolumeRenderer::drawFragmentPasses(const RaycastJob& job) {
     CVX_TRY(onBackend([&](Backend& b) { return b.raycast(pass); }));
     passes.push_back(out.data());
   }
-  render::compositeWithFragments(rgba_.data(), depth_.data(), passes, f, meshRgba_.data(), meshDepth_.data(),
-                                 n);
+  render::compositeWithFragments(rgba_.data(), depth_.data(), passes, f, count.data(), meshRgba_.data(),
+                                 meshDepth_.data(), n);
   return {};
 }
 

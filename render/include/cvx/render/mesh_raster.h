@@ -19,6 +19,7 @@
 // - Perspective: a triangle with a vertex less than 1e-3 mm in front of the eye is not drawn (no
 //   near-plane clipping).
 #pragma once
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -94,10 +95,12 @@ void compositeOverMeshes(float* volumeRgba, float* volumeDepth, const float* mes
 // fragment k's depth (premultiplied rgba; the ray caster's depthIn set there, 0 where the pixel has no
 // such fragment in front of meshDepth), volumeRgba the volume up to meshDepth, so that the volume
 // between fragments k - 1 and k is passes[k] - passes[k - 1] (front-to-back compositing is a sum of
-// prefixes), seen through the fragments in front of it. volumeRgba becomes the result; volumeDepth the
-// volume's where finite, else the nearest fragment's, else the mesh's.
+// prefixes), seen through the fragments in front of it. counts[i]: pixel i's fragments in front of
+// meshDepth (MeshFragments::inFront, worked out once by the caller, who set the passes' depths by it).
+// volumeRgba becomes the result; volumeDepth the volume's where finite, else the nearest fragment's,
+// else the mesh's.
 void compositeWithFragments(float* volumeRgba, float* volumeDepth, std::span<const float* const> passes,
-                            const MeshFragments& fragments, const float* meshRgba, const float* meshDepth,
-                            size_t pixels);
+                            const MeshFragments& fragments, const uint8_t* counts, const float* meshRgba,
+                            const float* meshDepth, size_t pixels);
 
 }  // namespace cvx::render

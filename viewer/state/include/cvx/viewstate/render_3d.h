@@ -167,7 +167,8 @@ class VolumeRenderer {
   // The fused layer's table for its preset (kept while the layer and preset stay the same).
   Status prepareFused(const Fused3D& f);  // render.bad_request for a phase it does not have
   std::vector<const Mesh*> meshList() const;  // the non-empty meshes
-  std::vector<float> meshOpacities() const;   // their opacities, in meshList's order
+  // Their opacities, in meshList's order; none (all drawn opaque) under an MIP preset.
+  std::vector<float> meshOpacities(bool mip) const;
   // With translucent fragments in the last frameJob's scene: the volume rendered up to each layer of
   // them (job's parameters, another depthIn) and composited between them into rgba_ and depth_.
   Status drawFragmentPasses(const RaycastJob& job);
@@ -213,6 +214,7 @@ class VolumeRenderer {
   std::shared_ptr<render::MeshFragments> fragments_;  // the scene's translucent fragments (null: none yet)
   std::vector<std::vector<float>> passRgba_;          // the volume up to each layer of them
   std::vector<float> passDepth_, passOut_;
+  std::vector<uint8_t> passCount_;  // each pixel's fragments in front of the opaque scene
   RgbaImage image_;
 };
 
