@@ -4,7 +4,9 @@
 // session's measurements. Each end lies on bone (the CT value there, read from the state's volume,
 // is above ct-bone's first visible value, 150 HU) and projects back to where the mouse pressed or
 // released; the length is |b - a|; the MPR cursor stays where it was. The 3D view draws the line in
-// the selected measurement's colour, and Delete in the 3D view removes it. Three clicks of the Angle
+// the selected measurement's colour. Its end's handle dragged onto other bone moves that end there
+// (picked again) and keeps the other; undo brings it back; dropped on air it does not move. Delete in
+// the 3D view removes it. Three clicks of the Angle
 // tool on bone add the angle between the picked arms.
 #include <gtest/gtest.h>
 
@@ -97,6 +99,43 @@ TEST(Measure3dGui, DistanceDraggedBetweenTwoBonesInThe3dView) {
                          QPointF((*p0)[0] + f * ((*p1)[0] - (*p0)[0]), (*p0)[1] + f * ((*p1)[1] - (*p0)[1])));
   EXPECT_EQ(orange, 3);
   test::saveTour(w.viewports(), "measure_3d");
+
+  // Its end's handle dragged (with Navigate: handles drag in every tool) onto another bone: the end is
+  // picked again there, the other end stays, the length is the new |b - a|; one undo brings it back.
+  const QPoint c = test::findPatch(front, test::isBone, QPoint(front.width() / 2, front.height() * 3 / 4));
+  ASSERT_GE(c.x(), 0) << "no bone below the middle";
+  ASSERT_GT(std::hypot(c.x() - b.x(), c.y() - b.y()), 40);
+  w.setTool(viewer::Tool::Navigate);
+  const view::Camera3DView cameraBefore = w.state().camera3d();
+  const QPoint handle(static_cast<int>(std::floor((*p1)[0])), static_cast<int>(std::floor((*p1)[1])));
+  QTest::mousePress(v3d, Qt::LeftButton, Qt::NoModifier, handle);
+  for (int s = 1; s <= 4; ++s) QTest::mouseMove(v3d, handle + (c - handle) * s / 4);
+  test::saveTour(w.viewports(), "measure_3d_handle_drag");  // the end following the mouse
+  QTest::mouseRelease(v3d, Qt::LeftButton, Qt::NoModifier, c);
+  ASSERT_EQ(set.all().size(), before + 1);
+  const view::Measurement moved = set.all().at(id);
+  EXPECT_EQ(w.tools().selected, id);
+  EXPECT_EQ(moved.points[0].x, m.points[0].x);  // the other end stays exactly
+  EXPECT_EQ(moved.points[0].z, m.points[0].z);
+  EXPECT_GT(test::huAt(volume, moved.points[1]), 150);
+  const auto movedAt = view::projectToPixel(cam, moved.points[1], v3d->width(), v3d->height());
+  ASSERT_TRUE(movedAt.has_value());
+  EXPECT_LT(std::hypot((*movedAt)[0] - c.x() - 0.5, (*movedAt)[1] - c.y() - 0.5), 1.0);
+  EXPECT_NEAR(view::measure(moved, volume)->value, norm(moved.points[1] - moved.points[0]), 1e-9);
+  EXPECT_GT(norm(moved.points[1] - m.points[1]), 10.0);
+  EXPECT_EQ(w.state().camera3d().azimuthDeg, cameraBefore.azimuthDeg);  // the drag did not rotate
+  EXPECT_EQ(norm(w.state().cursor() - cursor), 0.0);                    // nor pick
+  EXPECT_TRUE(v3d->pickText().startsWith("distance")) << v3d->pickText().toStdString();
+  ASSERT_TRUE(set.undo().ok());
+  EXPECT_EQ(set.all().at(id).points[1].x, m.points[1].x);
+  EXPECT_EQ(set.all().at(id).points[1].z, m.points[1].z);
+  // A handle dropped where nothing is picked: nothing moves.
+  QTest::mousePress(v3d, Qt::LeftButton, Qt::NoModifier, handle);
+  for (int s = 1; s <= 4; ++s) QTest::mouseMove(v3d, handle + QPoint(0, -handle.y() + 3) * s / 4);
+  QTest::mouseRelease(v3d, Qt::LeftButton, Qt::NoModifier, QPoint(handle.x(), 3));
+  EXPECT_EQ(set.all().at(id).points[1].z, m.points[1].z);
+  EXPECT_TRUE(v3d->pickText().contains("not moved")) << v3d->pickText().toStdString();
+  w.setTool(viewer::Tool::Distance);
 
   // Delete in the 3D view removes the selected measurement.
   QTest::keyClick(v3d, Qt::Key_Delete);

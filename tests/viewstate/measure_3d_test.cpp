@@ -138,3 +138,79 @@ TEST(Measure3d, OutlinesProjectThroughTheCamera) {
   EXPECT_FALSE(
       projectOutline(test::shape(MeasureKind::Distance, coronal, {{0, -600, 0}, {1, -600, 0}}), cam, 64, 64));
 }
+
+TEST(Measure3d, HandlesAreTheDistancesAndAnglesPointsUnderTheMouse) {
+  // The camera of OutlinesProjectThroughTheCamera: patient (x, z) at pixel (32 + x, 32 - z).
+  Camera3D cam;
+  cam.perspective = false;
+  cam.eye = {0, -500, 0}, cam.center = {0, 0, 0}, cam.up = {0, 0, 1};
+  cam.parallelHalfHeightMm = 32;
+  Plane coronal;
+  coronal.right = {1, 0, 0}, coronal.down = {0, 0, -1};
+  const Measurement d = test::shape(MeasureKind::Distance, coronal, {{-10, 0, 0}, {10, 0, 5}});  // (22, 32), (42, 27)
+  EXPECT_EQ(handleIn3d(d, cam, 64, 64, 22, 32, 6), 0);
+  EXPECT_EQ(handleIn3d(d, cam, 64, 64, 41, 29, 6), 1);   // 2.2 px from the end
+  EXPECT_EQ(handleIn3d(d, cam, 64, 64, 32, 30, 6), -1);  // the middle of the line: no handle
+  EXPECT_EQ(handleIn3d(d, cam, 64, 64, 27.9, 32, 6), 0);  // within the radius
+  EXPECT_EQ(handleIn3d(d, cam, 64, 64, 28.1, 32, 6), -1);  // beyond it
+  // Two handles within reach: the nearer.
+  const Measurement close = test::shape(MeasureKind::Distance, coronal, {{0, 0, 0}, {4, 0, 0}});  // (32, 32), (36, 32)
+  EXPECT_EQ(handleIn3d(close, cam, 64, 64, 33.9, 32, 6), 0);
+  EXPECT_EQ(handleIn3d(close, cam, 64, 64, 34.1, 32, 6), 1);
+  // An ROI's points are no handles in 3D (its shape lies in its plane).
+  Plane axial;
+  axial.center = {0, 0, 5}, axial.right = {1, 0, 0}, axial.down = {0, 1, 0};
+  EXPECT_EQ(handleIn3d(test::shape(MeasureKind::Ellipse, axial, {{-6, -3, 5}, {8, 9, 5}}), cam, 64, 64, 26, 27, 6), -1);
+}
+
+TEST(Measure3d, MovingAHandleMeasuresAgainKeepingWhatItIs) {
+  ViewerState s;
+  s.addLayer(volumeIn("1.2.9", "1.1"));
+  s.addLayer(volumeIn("1.2.9", "1.2"));
+  auto m = distanceIn3d(s, {1, 2, 3}, {4, 6, 3}, {0, 1, 0});
+  ASSERT_TRUE(m.ok());
+  m->id = 42, m->label = "aorta", m->layer = 1, m->seriesUid = "1.2";
+  // The end moved to (1, 2, 7): 4 mm straight up from the other end.
+  const auto moved = moveHandleIn3d(s, *m, 1, {1, 2, 7}, {0, 1, 0});
+  ASSERT_TRUE(moved.ok()) << moved.error().str();
+  EXPECT_EQ(moved->id, 42);
+  EXPECT_EQ(moved->label, "aorta");
+  EXPECT_EQ(moved->layer, 1);
+  EXPECT_EQ(moved->seriesUid, "1.2");
+  EXPECT_EQ(moved->phase, 0);
+  ASSERT_EQ(moved->points.size(), 2u);
+  EXPECT_EQ(moved->points[0].x, 1);
+  EXPECT_EQ(moved->points[1].z, 7);
+  const auto length = measure(*moved, *s.layers()[1].volume);
+  ASSERT_TRUE(length.ok()) << length.error().str();
+  EXPECT_NEAR(length->value, 4.0, 1e-12);
+  // Its plane holds both ends and faces the line of sight (y): the distance runs along z, so the
+  // normal is y itself.
+  EXPECT_NEAR(std::abs(moved->plane.normal().y), 1.0, 1e-12);
+  EXPECT_TRUE(validate(*moved).ok());
+  Measurement later = *m;  // measured on another phase of a 4D series: that phase is kept
+  later.phase = 3;
+  EXPECT_EQ(moveHandleIn3d(s, later, 0, {2, 2, 3}, {0, 1, 0})->phase, 3);
+
+  // An angle's vertex moved: the angle between the new arms, in space. Arms (6, 0, 0) and (0, 0, 6)
+  // from (0, 0, 0): 90 degrees; the vertex moved to (3, 3, 3): arms (3, -3, -3) and (-3, -3, 3),
+  // cos = (-9 + 9 - 9) / 27 = -1/3.
+  auto angle = angleIn3d(s, {6, 0, 0}, {0, 0, 0}, {0, 0, 6}, {0, 1, 0});
+  ASSERT_TRUE(angle.ok());
+  EXPECT_NEAR(measure(*angle, *s.layers()[0].volume)->value, 90.0, 1e-9);
+  const auto bent = moveHandleIn3d(s, *angle, 1, {3, 3, 3}, {0, 1, 0});
+  ASSERT_TRUE(bent.ok()) << bent.error().str();
+  EXPECT_NEAR(measure(*bent, *s.layers()[0].volume)->value, std::acos(-1.0 / 3.0) * 180 / std::acos(-1.0), 1e-9);
+
+  // Refused: a handle that does not exist, an end moved onto the other, an ROI.
+  EXPECT_EQ(moveHandleIn3d(s, *m, 2, {0, 0, 0}, {0, 1, 0}).error().code, "measure.bad_shape");
+  EXPECT_EQ(moveHandleIn3d(s, *m, -1, {0, 0, 0}, {0, 1, 0}).error().code, "measure.bad_shape");
+  EXPECT_EQ(moveHandleIn3d(s, *m, 1, {1, 2, 3}, {0, 1, 0}).error().code, "measure.bad_shape");
+  Plane axial;
+  axial.right = {1, 0, 0}, axial.down = {0, 1, 0};
+  EXPECT_EQ(moveHandleIn3d(s, test::shape(MeasureKind::Rectangle, axial, {{0, 0, 0}, {5, 5, 0}}), 1, {9, 9, 0},
+                           {0, 1, 0})
+                .error()
+                .code,
+            "measure.bad_shape");
+}

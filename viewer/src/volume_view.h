@@ -18,7 +18,9 @@
 // chosen in "Slices in 3D" are drawn on their planes (slices_3d.h), outlined in their colours. The
 // session's measurements in the reference's frame are drawn over the rendering (measure_3d.h); with
 // the Distance tool a left drag measures between the points picked under its press and release, with
-// the Angle tool three clicks measure an angle; Delete removes the selected measurement.
+// the Angle tool three clicks measure an angle; a press on a distance's or an angle's handle selects it,
+// and a drag moves that end to the point picked where it is released (any tool); Delete removes the
+// selected measurement.
 // Where OpenGL works, the pictures are drawn by a child QOpenGLWidget covering the view (its
 // canvas) as textures (view_textures.h): a GPU writes the preview straight into its texture where
 // the app gives a DeviceTexture factory (cuda::GlTarget); otherwise, and for the full-resolution
@@ -115,6 +117,8 @@ class VolumeView : public QWidget {
   void drawMeasurements(class QPainter& p);  // the session's measurements in the reference's frame
   void finishDistance(QPointF end);  // the Distance tool's drag released at end: a measurement
   void clickAngle(QPoint at);        // the Angle tool's click: the next point, the third adds the angle
+  bool grabHandle(QPointF at);       // a press on a 3D measurement's handle: it is selected and dragged
+  void dropHandle(QPointF end);      // its drag released at end: the point picked there, measured again
   Vec3 lineOfSight() const;          // the 3D camera's, in patient space
   // Adds a measurement made in 3D (or says why not) and selects it; the corner says "<what> <result>".
   void addMeasurement3d(const Result<view::Measurement>& m, const QString& what);
@@ -167,6 +171,10 @@ class VolumeView : public QWidget {
   std::optional<Vec3> measureFrom_;  // the end picked at the press (none: nothing was under it)
   QPointF measureTo_;                // the mouse while it drags
   std::vector<Vec3> anglePoints_;     // the Angle tool in 3D: the points clicked so far (arm end, vertex)
+  // A distance's or an angle's handle dragged in 3D (any tool): on release its point is picked again.
+  int64_t handleId_ = 0;  // the measurement (0: none dragged)
+  int handle_ = -1;       // its point
+  QPointF handleTo_;      // the mouse while it drags
   std::map<int64_t, std::pair<uint64_t, QString>> measureText_;  // id -> (what it was measured on, text)
 };
 

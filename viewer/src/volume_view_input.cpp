@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The 3D view's mouse and keys (volume_view.h): rotate, pan, zoom, camera presets, picking, the crop
-// box's handles, the Scissors tool's lasso, the Distance tool's drag between two picked points and the
-// Angle tool's three clicks.
+// box's handles, the Scissors tool's lasso, the Distance tool's drag between two picked points, the
+// Angle tool's three clicks and the drag of a measurement's handle.
 #include "volume_view.h"
 
 #include <QKeyEvent>
@@ -26,6 +26,7 @@ constexpr double kDegreesPerPixel = 0.5;
 constexpr double kZoomPerPixel = 1.01;  // a right drag: 100 px up is 2.7x
 constexpr int kClickSlopPx = 4;        // a press and release closer than this is a click (a pick)
 constexpr double kHandleRadiusPx = 8;  // a crop face handle catches the mouse this close
+constexpr double kMeasureHandlePx = 6;  // a measurement's handle catches it this close (as in 2D)
 
 // The pixel under a mouse position.
 QPoint pixelOf(QPointF at) { return {static_cast<int>(std::floor(at.x())), static_cast<int>(std::floor(at.y()))}; }
@@ -94,6 +95,13 @@ void VolumeView::keyPressEvent(QKeyEvent* e) {
     e->accept();
     return;
   }
+  if (e->key() == Qt::Key_Escape && handleId_) {  // the handle's drag is dropped: nothing moves
+    handleId_ = 0;
+    handle_ = -1;
+    redraw();
+    e->accept();
+    return;
+  }
   if (e->key() == Qt::Key_Escape && !anglePoints_.empty()) {  // the angle being clicked is dropped
     anglePoints_.clear();
     pickText_.clear();
@@ -130,7 +138,8 @@ void VolumeView::mousePressEvent(QMouseEvent* e) {
     lasso_.begin(e->position());
     return;
   }
-  if (measuring_) return;  // another button during a Distance drag: the drag goes on
+  if (measuring_ || handleId_) return;  // another button during a drag: the drag goes on
+  if (e->button() == Qt::LeftButton && !(e->modifiers() & Qt::ShiftModifier) && grabHandle(e->position())) return;
   if (tools_.tool == Tool::Distance && tools_.measurements && e->button() == Qt::LeftButton &&
       !(e->modifiers() & Qt::ShiftModifier) && !state_.layers().empty() && cropHandleUnder(e->position()) < 0) {
     measuring_ = true;  // from the point under the mouse
@@ -160,6 +169,16 @@ int VolumeView::cropHandleUnder(QPointF at) const {
 void VolumeView::mouseMoveEvent(QMouseEvent* e) {
   if (lasso_.active()) {
     if (lasso_.add(e->position())) redraw();
+    return;
+  }
+  if (handleId_ && !(e->buttons() & Qt::LeftButton)) {  // its release went elsewhere: nothing moves
+    handleId_ = 0;
+    handle_ = -1;
+  }
+  if (handleId_) {  // the handle follows the mouse; its point is picked on release
+    dragging_ = dragging_ || (e->position().toPoint() - pressAt_).manhattanLength() >= kClickSlopPx;
+    handleTo_ = e->position();
+    redraw();
     return;
   }
   if (measuring_ && !(e->buttons() & Qt::LeftButton)) {  // its release went elsewhere (a popup): dropped
@@ -206,6 +225,14 @@ void VolumeView::mouseMoveEvent(QMouseEvent* e) {
 void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
   if (lasso_.active() && e->button() == Qt::LeftButton) {
     cutWithLasso(e->position(), e->modifiers() & Qt::ShiftModifier);
+    return;
+  }
+  if (handleId_ && e->button() == Qt::LeftButton) {
+    if (dragging_) dropHandle(e->position());  // a click on a handle only selects it
+    handleId_ = 0;
+    handle_ = -1;
+    dragging_ = false;
+    redraw();
     return;
   }
   if (measuring_ && e->button() == Qt::LeftButton) {
@@ -276,6 +303,42 @@ void VolumeView::clickAngle(QPoint at) {
   anglePoints_.clear();
   addMeasurement3d(m, tr("angle"));
   redraw();
+}
+
+bool VolumeView::grabHandle(QPointF at) {
+  if (!tools_.measurements || state_.layers().empty() || !anglePoints_.empty()) return false;
+  const Camera3D cam = view::orbitCamera(*state_.layers().front().volume, state_.camera3d(), width(), height());
+  double best = kMeasureHandlePx;
+  for (const auto& [id, m] : tools_.measurements->all()) {
+    if (view::layerIn3d(m, state_) < 0) continue;  // not drawn here
+    const int h = view::handleIn3d(m, cam, width(), height(), at.x(), at.y(), best);
+    if (h < 0) continue;
+    const auto px = view::projectToPixel(cam, m.points[static_cast<size_t>(h)], width(), height());
+    best = std::hypot((*px)[0] - at.x(), (*px)[1] - at.y());  // the nearest handle of all wins
+    handleId_ = id;
+    handle_ = h;
+  }
+  if (!handleId_) return false;
+  tools_.selected = handleId_;
+  handleTo_ = at;
+  pressAt_ = at.toPoint();
+  dragging_ = false;
+  redraw();
+  return true;
+}
+
+void VolumeView::dropHandle(QPointF end) {
+  const view::Measurement* m = tools_.measurements ? tools_.measurements->find(handleId_) : nullptr;
+  if (!m) return;  // removed meanwhile, or the study closed
+  const QString what = m->kind == view::MeasureKind::Angle ? tr("angle") : tr("distance");
+  const auto to = pickPoint(pixelOf(end));
+  if (!to) {
+    pickText_ = tr("%1: nothing under its handle, not moved").arg(what);
+    return;
+  }
+  const auto moved = view::moveHandleIn3d(state_, *m, handle_, *to, lineOfSight());
+  const Status st = moved ? tools_.measurements->replace(*moved) : Status(moved.error());
+  pickText_ = st.ok() ? what + " " + measureText(state_, *moved).split('\n').front() : QString::fromStdString(st.error().str());
 }
 
 void VolumeView::cutWithLasso(QPointF end, bool keepInside) {

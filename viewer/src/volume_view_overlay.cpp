@@ -177,14 +177,20 @@ void VolumeView::drawMeasurements(QPainter& p) {
     for (const auto& [id, stored] : tools_.measurements->all()) {
       const int layer = view::layerIn3d(stored, state_);
       if (layer < 0) continue;
-      const auto px = view::projectOutline(stored, cam, width(), height());
+      auto px = view::projectOutline(stored, cam, width(), height());
       if (!px || px->empty()) continue;  // a point behind the eye
+      // A handle being dragged follows the mouse (a distance's and an angle's outline is their points).
+      const bool moving = id == handleId_ && dragging_ && handle_ >= 0 && static_cast<size_t>(handle_) < px->size();
+      if (moving) (*px)[static_cast<size_t>(handle_)] = {handleTo_.x(), handleTo_.y()};
       const QColor colour = measureColour(id == tools_.selected);
       p.setPen(QPen(colour, 1.5));
       for (size_t i = 1; i < px->size(); ++i) p.drawLine(point((*px)[i - 1]), point((*px)[i]));
-      for (const Vec3& w : stored.points)
-        if (const auto at = view::projectToPixel(cam, w, width(), height()))
-          p.drawRect(QRectF(point(*at) - QPointF(3, 3), QSizeF(6, 6)));
+      for (size_t i = 0; i < stored.points.size(); ++i) {
+        const auto at = moving && static_cast<int>(i) == handle_
+                            ? std::optional(std::array<double, 2>{handleTo_.x(), handleTo_.y()})
+                            : view::projectToPixel(cam, stored.points[i], width(), height());
+        if (at) p.drawRect(QRectF(point(*at) - QPointF(3, 3), QSizeF(6, 6)));
+      }
       view::Measurement m = stored;
       m.layer = layer;  // measured on the layer of its series
       // Measured again when the set or the layer's voxels change (as the MPR views' texts).
@@ -195,6 +201,7 @@ void VolumeView::drawMeasurements(QPainter& p) {
       auto& text = texts[id];
       text = cached != measureText_.end() && cached->second.first == from ? cached->second
                                                                           : std::pair{from, measureText(state_, m)};
+      if (moving) continue;  // its result is known when the handle is dropped
       if (const auto end = view::projectToPixel(cam, m.points.back(), width(), height()))
         drawOutlinedText(p, QRectF(point(*end) + QPointF(8, 4), QSizeF(260, 80)), Qt::AlignLeft | Qt::AlignTop,
                          text.second, colour);

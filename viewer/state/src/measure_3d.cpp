@@ -76,6 +76,38 @@ Result<Measurement> angleIn3d(const ViewerState& s, Vec3 a, Vec3 vertex, Vec3 b,
   return onPlane(s, MeasureKind::Angle, {a, vertex, b}, vertex, right, n);
 }
 
+int handleIn3d(const Measurement& m, const Camera3D& cam, int width, int height, double x, double y, double radiusPx) {
+  if (m.kind != MeasureKind::Distance && m.kind != MeasureKind::Angle) return -1;
+  int best = -1;
+  double bestD = radiusPx;
+  for (size_t i = 0; i < m.points.size(); ++i) {
+    const auto at = projectToPixel(cam, m.points[i], width, height);
+    if (!at) continue;  // behind a perspective eye
+    const double d = std::hypot((*at)[0] - x, (*at)[1] - y);
+    if (d <= bestD) bestD = d, best = static_cast<int>(i);
+  }
+  return best;
+}
+
+Result<Measurement> moveHandleIn3d(const ViewerState& s, const Measurement& m, int handle, Vec3 to, Vec3 lineOfSight) {
+  const bool distance = m.kind == MeasureKind::Distance && m.points.size() == 2;
+  const bool angle = m.kind == MeasureKind::Angle && m.points.size() == 3;
+  if (!distance && !angle) return makeError("measure.bad_shape", "only a distance or an angle has handles in 3D");
+  if (handle < 0 || static_cast<size_t>(handle) >= m.points.size())
+    return makeError("measure.bad_shape", "no such handle");
+  std::vector<Vec3> p = m.points;
+  p[static_cast<size_t>(handle)] = to;
+  Result<Measurement> moved = distance ? distanceIn3d(s, p[0], p[1], lineOfSight)
+                                       : angleIn3d(s, p[0], p[1], p[2], lineOfSight);
+  if (!moved) return moved;
+  moved->id = m.id;
+  moved->label = m.label;
+  moved->layer = m.layer;
+  moved->seriesUid = m.seriesUid;
+  moved->phase = m.phase;
+  return moved;
+}
+
 int layerIn3d(const Measurement& m, const ViewerState& s) {
   const auto& layers = s.layers();
   const int layer = findLayer(layers, m);

@@ -29,6 +29,18 @@ Result<Measurement> distanceIn3d(const ViewerState& s, Vec3 a, Vec3 b, Vec3 line
 // finite or the line of sight is zero; render.bad_request without a layer.
 Result<Measurement> angleIn3d(const ViewerState& s, Vec3 a, Vec3 vertex, Vec3 b, Vec3 lineOfSight);
 
+// The handle of m under (x, y) in the 3D view's image (cam, width x height; pixel coordinates as
+// projectToPixel's): the index of the nearest of its points projected within radiusPx, or -1. Only
+// the kinds whose points are picked in 3D (Distance and Angle) have handles there: an ROI's points
+// define a shape in its own plane, which a point picked on a surface would leave.
+int handleIn3d(const Measurement& m, const Camera3D& cam, int width, int height, double x, double y, double radiusPx);
+
+// m with point `handle` moved to `to` (a point picked in 3D) and measured again as distanceIn3d or
+// angleIn3d measure (its plane through its points, facing the line of sight as they do); its id,
+// label, layer, series and phase are kept. measure.bad_shape as they say, and for a kind without
+// handles in 3D or a handle out of range.
+Result<Measurement> moveHandleIn3d(const ViewerState& s, const Measurement& m, int handle, Vec3 to, Vec3 lineOfSight);
+
 // The layer whose values m measures when the 3D view draws it, or -1 when it does not: the layer of
 // m's series (findLayer, measure_export.h: by SeriesInstanceUID, so a measurement of a study opened
 // again on another series is not taken for one of the new reference), drawn when it is the reference
