@@ -162,3 +162,58 @@ TEST(Slices3dGui, TheCoronalSliceIsDrawnOnItsPlaneAndFollowsTheView) {
   w.setLayoutByName("2x2");
   for (int v = 0; v < 3; ++v) EXPECT_EQ(w.state().view(v).shownIn3d, v == 1) << v;
 }
+
+// The axial slice shown in 3D, seen from the front in perspective: its outline's front edge dragged
+// 60 pixels up moves the cursor towards S by the whole number of slice steps nearest to the
+// millimetres those pixels span there (worked out here from the camera: the middle of the box's
+// front edge at the cursor's height, and a point 10 mm above it), and nothing else: not the camera,
+// not x or y. The outline is drawn where the slice went.
+TEST(Slices3dGui, DraggingTheAxialSlicesOutlineScrollsTheAxialView) {
+  CVX_REQUIRE_FOLDER("ct");
+  MainWindow w;
+  viewer::VolumeView* v3d = test::openWith3d(w, test::dataPath("ct"));
+  ASSERT_NE(v3d, nullptr);
+  w.state().setShownIn3d(0, true);
+  ASSERT_TRUE(test::refined(v3d));
+  const Volume& ct = *w.state().layers().front().volume;
+  ASSERT_EQ(w.state().view(0).orientation, view::Orientation::Axial);
+  const auto dims = ct.dims();
+  // The front (anterior) face of the voxels' box: index y = -0.5 (the CT is axis-aligned, uncropped).
+  const Vec3 front = ct.geometry.worldAt((dims[0] - 1) / 2.0, -0.5, 0);
+  const Vec3 cursor = w.state().cursor();
+  const Vec3 edge{front.x, front.y, cursor.z};
+  const view::Camera3DView camera = w.state().camera3d();
+  const Camera3D cam = view::orbitCamera(ct, camera, v3d->width(), v3d->height());
+  const auto at = view::projectToPixel(cam, edge, v3d->width(), v3d->height());
+  const auto above = view::projectToPixel(cam, edge + Vec3{0, 0, 10}, v3d->width(), v3d->height());
+  ASSERT_TRUE(at && above);
+  const double pxPerMm = ((*at)[1] - (*above)[1]) / 10;  // up the screen, per mm towards S
+  ASSERT_GT(pxPerMm, 0.5);
+  const QPoint press(static_cast<int>(std::floor((*at)[0])), static_cast<int>(std::floor((*at)[1])));
+  QTest::mousePress(v3d, Qt::LeftButton, Qt::NoModifier, press);
+  for (int s = 1; s <= 6; ++s) QTest::mouseMove(v3d, press - QPoint(0, 10 * s));
+  QTest::mouseRelease(v3d, Qt::LeftButton, Qt::NoModifier, press - QPoint(0, 60));
+  const Vec3 moved = w.state().cursor();
+  const double dz = moved.z - cursor.z, step = w.state().sliceStepMm(0);
+  EXPECT_NEAR(dz / step, std::round(dz / step), 1e-6);  // whole slices
+  EXPECT_NEAR(dz, 60 / pxPerMm, step / 2 + 0.5) << "px per mm " << pxPerMm;
+  EXPECT_GE(dz, 2 * step);
+  EXPECT_NEAR(moved.x, cursor.x, 1e-9);
+  EXPECT_NEAR(moved.y, cursor.y, 1e-9);
+  EXPECT_EQ(w.state().camera3d().azimuthDeg, camera.azimuthDeg);
+  EXPECT_EQ(w.state().camera3d().elevationDeg, camera.elevationDeg);
+  EXPECT_TRUE(v3d->pickText().isEmpty()) << v3d->pickText().toStdString();  // no pick
+
+  // The outline is drawn at the slice's new height, in the axial colour (230, 60, 60).
+  ASSERT_TRUE(test::refined(v3d));
+  const QImage shown = viewer::grabShown(v3d);
+  test::saveTour(v3d, "ct_3d_slice_axial_dragged");
+  const auto now = view::projectToPixel(cam, Vec3{front.x, front.y, moved.z}, v3d->width(), v3d->height());
+  ASSERT_TRUE(now.has_value());
+  int red = 0;
+  for (int dy = -1; dy <= 1; ++dy) {
+    const QRgb c = shown.pixel(static_cast<int>((*now)[0]), static_cast<int>((*now)[1]) + dy);
+    red += qRed(c) > 180 && qGreen(c) < 110 && qBlue(c) < 110;
+  }
+  EXPECT_GE(red, 1);
+}

@@ -15,7 +15,8 @@
 // PET/CT, the PET is drawn in the same pass (ViewerState::fusedLayer3d); the key F turns it off/on. With
 // the Scissors tool, a left drag draws a lasso that cuts the active segment through the volume
 // (SegEditing::scissors: erase inside; with Shift, keep inside) instead of rotating. The MPR views
-// chosen in "Slices in 3D" are drawn on their planes (slices_3d.h), outlined in their colours. The
+// chosen in "Slices in 3D" are drawn on their planes (slices_3d.h), outlined in their colours; a drag
+// on an outline moves that slice along its normal (scrolling its MPR view). The
 // session's measurements in the reference's frame are drawn over the rendering (measure_3d.h); with
 // the Distance tool a left drag measures between the points picked under its press and release, with
 // the Angle tool three clicks measure an angle; a press on a distance's or an angle's handle selects it,
@@ -114,6 +115,8 @@ class VolumeView : public QWidget {
   std::optional<Vec3> pickAt(QPoint at);  // the point picked (also the cursor's now), if any
   std::optional<Vec3> pickPoint(QPoint at);  // the first visible point under pixel at, changing nothing
   int cropHandleUnder(QPointF at) const;     // the crop face whose handle is under the mouse, or -1
+  int sliceHandleUnder(QPointF at);          // the view whose slice's outline is under the mouse, or -1
+  void dragSlice(QPoint d);                  // the dragged slice follows a mouse motion of d pixels
   void drawMeasurements(class QPainter& p);  // the session's measurements in the reference's frame
   void finishDistance(QPointF end);  // the Distance tool's drag released at end: a measurement
   void clickAngle(QPoint at);        // the Angle tool's click: the next point, the third adds the angle
@@ -162,6 +165,11 @@ class VolumeView : public QWidget {
   QPoint pressAt_;
   bool dragging_ = false;  // moved beyond a click since the press
   int cropFace_ = -1;      // the crop face whose handle is being dragged
+  // A slice shown in 3D dragged by its outline along its view's normal (that view scrolls).
+  int sliceDrag_ = -1;     // the view (-1: none)
+  Vec3 sliceFrom_;         // that view's cursor at the press
+  Vec3 sliceGrabbed_;      // the point of its outline grabbed (sliceHandleUnder sets it)
+  double sliceMm_ = 0;     // the mouse's motion so far, in mm along the normal
   double clipWheel_ = 0;   // Ctrl+wheel notches not yet pushed (a fraction)
   QString pickText_;
   QString error_;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The 3D view's mouse and keys (volume_view.h): rotate, pan, zoom, camera presets, picking, the crop
-// box's handles, the Scissors tool's lasso, the Distance tool's drag between two picked points, the
+// box's handles, the slices' outlines, the Scissors tool's lasso, the Distance tool's drag between two picked points, the
 // Angle tool's three clicks and the drag of a measurement's handle.
 #include "volume_view.h"
 
@@ -27,6 +27,7 @@ constexpr double kZoomPerPixel = 1.01;  // a right drag: 100 px up is 2.7x
 constexpr int kClickSlopPx = 4;        // a press and release closer than this is a click (a pick)
 constexpr double kHandleRadiusPx = 8;  // a crop face handle catches the mouse this close
 constexpr double kMeasureHandlePx = 6;  // a measurement's handle catches it this close (as in 2D)
+constexpr double kOutlinePx = 4;        // a slice's outline catches it this close
 
 // The pixel under a mouse position.
 QPoint pixelOf(QPointF at) { return {static_cast<int>(std::floor(at.x())), static_cast<int>(std::floor(at.y()))}; }
@@ -141,7 +142,8 @@ void VolumeView::mousePressEvent(QMouseEvent* e) {
   if (measuring_ || handleId_) return;  // another button during a drag: the drag goes on
   if (e->button() == Qt::LeftButton && !(e->modifiers() & Qt::ShiftModifier) && grabHandle(e->position())) return;
   if (tools_.tool == Tool::Distance && tools_.measurements && e->button() == Qt::LeftButton &&
-      !(e->modifiers() & Qt::ShiftModifier) && !state_.layers().empty() && cropHandleUnder(e->position()) < 0) {
+      !(e->modifiers() & Qt::ShiftModifier) && !state_.layers().empty() && cropHandleUnder(e->position()) < 0 &&
+      sliceHandleUnder(e->position()) < 0) {
     measuring_ = true;  // from the point under the mouse
     dragging_ = false;
     pressAt_ = e->position().toPoint();
@@ -157,6 +159,31 @@ void VolumeView::mousePressEvent(QMouseEvent* e) {
   lastAt_ = pressAt_ = e->position().toPoint();
   dragging_ = false;
   cropFace_ = rotating_ ? cropHandleUnder(e->position()) : -1;
+  sliceDrag_ = rotating_ && cropFace_ < 0 ? sliceHandleUnder(e->position()) : -1;
+  if (sliceDrag_ >= 0) {
+    sliceFrom_ = state_.viewCursor(sliceDrag_);
+    sliceMm_ = 0;
+  }
+}
+
+int VolumeView::sliceHandleUnder(QPointF at) {
+  if (state_.layers().empty() || slices_.empty()) return -1;  // those drawn now
+  const Camera3D cam = view::orbitCamera(*state_.layers().front().volume, state_.camera3d(), width(), height());
+  const view::SliceGrab grab = view::sliceOutlineAt(slices_, cam, width(), height(), at.x(), at.y(), kOutlinePx);
+  if (grab.index < 0) return -1;
+  sliceGrabbed_ = grab.at;
+  return slices_[static_cast<size_t>(grab.index)].view;
+}
+
+void VolumeView::dragSlice(QPoint d) {
+  if (sliceDrag_ >= state_.viewCount()) return;  // the layout changed meanwhile
+  const Camera3D cam = view::orbitCamera(*state_.layers().front().volume, state_.camera3d(), width(), height());
+  const Vec3 n = state_.view(sliceDrag_).plane.normal();
+  const Vec3 at = sliceGrabbed_ + n * sliceMm_;  // the point grabbed, where the mouse has taken it
+  const auto mm = view::dragSteps(cam, width(), height(), at, at + n, d.x(), d.y());
+  if (!mm) return;  // the slice faces the camera: its normal has no direction on the screen
+  sliceMm_ += *mm;
+  state_.setCursor(view::sliceDraggedCursor(state_, sliceDrag_, sliceFrom_, sliceMm_), sliceDrag_);
 }
 
 int VolumeView::cropHandleUnder(QPointF at) const {
@@ -208,6 +235,10 @@ void VolumeView::mouseMoveEvent(QMouseEvent* e) {
   dragging_ = true;
   const QPoint d = e->position().toPoint() - lastAt_;
   lastAt_ = e->position().toPoint();
+  if (sliceDrag_ >= 0) {  // the slice follows the mouse along its normal
+    dragSlice(d);
+    return;
+  }
   if (cropFace_ >= 0) {  // the face follows the mouse along its axis
     const auto& volume = *state_.layers().front().volume;
     state_.setCrop3d(view::dragCropFace(volume, view::orbitCamera(volume, state_.camera3d(), width(), height()), width(), height(),
@@ -249,8 +280,8 @@ void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
   const bool click = rotating_ && !dragging_ && e->button() == Qt::LeftButton &&
                      (e->position().toPoint() - pressAt_).manhattanLength() < kClickSlopPx;
   rotating_ = dragging_ = panning_ = zooming_ = false;
-  if (cropFace_ >= 0) {
-    cropFace_ = -1;
+  if (cropFace_ >= 0 || sliceDrag_ >= 0) {
+    cropFace_ = sliceDrag_ = -1;
     redraw();
     return;  // a click on a handle is no pick
   }

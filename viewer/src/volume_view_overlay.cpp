@@ -154,7 +154,9 @@ void VolumeView::drawClipOutlines(QPainter& p) {
       if (const auto at = view::projectToPixel(cam, q, width(), height())) outline << QPointF((*at)[0], (*at)[1]);
     if (outline.size() < 3 || outline.size() != static_cast<int>(corners.size())) return;  // a corner behind the eye: none
     const bool ofView = view >= 0 && view < state_.viewCount();
-    p.setPen(QPen(ofView ? orientationColour(state_.view(view).orientation) : QColor(Qt::white), 1.2));
+    // A slice being dragged by its outline: that outline thicker.
+    const double thick = view >= 0 && view == sliceDrag_ && dragging_ ? 2.5 : 1.2;
+    p.setPen(QPen(ofView ? orientationColour(state_.view(view).orientation) : QColor(Qt::white), thick));
     p.drawPolygon(outline);
   };
   for (const view::ClipPlane3D& c : state_.cutPlanes3d()) draw(view::clipOutline(volume, state_.crop3d(), c), c.view);

@@ -121,4 +121,26 @@ Camera3DView cameraPreset(const Camera3DView& c, char side) {
   return r;
 }
 
+int nearestProjected(const Camera3D& cam, int width, int height, const std::vector<Vec3>& points, double x, double y,
+                     double radiusPx) {
+  int best = -1;
+  double bestD = radiusPx;
+  for (size_t i = 0; i < points.size(); ++i) {
+    const auto at = projectToPixel(cam, points[i], width, height);
+    if (!at) continue;
+    const double d = std::hypot((*at)[0] - x, (*at)[1] - y);
+    if (d <= bestD) best = static_cast<int>(i), bestD = d;
+  }
+  return best;
+}
+
+std::optional<double> dragSteps(const Camera3D& cam, int width, int height, Vec3 from, Vec3 to, double dx, double dy) {
+  const auto s0 = projectToPixel(cam, from, width, height);
+  const auto s1 = projectToPixel(cam, to, width, height);
+  if (!s0 || !s1) return std::nullopt;
+  const double sx = (*s1)[0] - (*s0)[0], sy = (*s1)[1] - (*s0)[1], s2 = sx * sx + sy * sy;
+  if (!(s2 > 1e-4)) return std::nullopt;  // along the view: no screen direction
+  return (dx * sx + dy * sy) / s2;
+}
+
 }  // namespace cvx::view

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include <cvx/viewstate/camera_3d.h>
 #include <cvx/viewstate/render_3d.h>
 
 namespace cvx::view {
@@ -95,15 +96,7 @@ std::array<Vec3, 6> cropFaceCentres(const Volume& v, const CropBox3D& c) {
 int cropHandleAt(const Volume& v, const Camera3D& cam, int width, int height, const CropBox3D& c, double x,
                  double y, double radiusPx) {
   const auto centres = cropFaceCentres(v, c);
-  int best = -1;
-  double bestD = radiusPx;
-  for (int f = 0; f < 6; ++f) {
-    const auto at = projectToPixel(cam, centres[static_cast<size_t>(f)], width, height);
-    if (!at) continue;
-    const double d = std::hypot((*at)[0] - x, (*at)[1] - y);
-    if (d <= bestD) best = f, bestD = d;
-  }
-  return best;
+  return nearestProjected(cam, width, height, std::vector<Vec3>(centres.begin(), centres.end()), x, y, radiusPx);
 }
 
 CropBox3D dragCropFace(const Volume& v, const Camera3D& cam, int width, int height, const CropBox3D& c,
@@ -118,12 +111,9 @@ CropBox3D dragCropFace(const Volume& v, const Camera3D& cam, int width, int heig
   Vec3 q = p;
   q[a] += 1;
   const Mat4 w = v.geometry.worldFromVoxel();
-  const auto s0 = projectToPixel(cam, w.applyPoint(p), width, height);
-  const auto s1 = projectToPixel(cam, w.applyPoint(q), width, height);
-  if (!s0 || !s1) return c;
-  const double sx = (*s1)[0] - (*s0)[0], sy = (*s1)[1] - (*s0)[1], s2 = sx * sx + sy * sy;
-  if (!(s2 > 1e-4)) return c;  // the axis is along the view: no screen direction
-  const double voxels = (dx * sx + dy * sy) / s2;
+  const auto steps = dragSteps(cam, width, height, w.applyPoint(p), w.applyPoint(q), dx, dy);
+  if (!steps) return c;  // the axis is along the view: no screen direction
+  const double voxels = *steps;
   const double gap = 1.0 / extent(v, a);
   CropBox3D r = c;
   if (face % 2 == 0)

@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <utility>
 
+#include <cvx/viewstate/camera_3d.h>
 #include <cvx/viewstate/measure_draw.h>
 #include <cvx/viewstate/measure_export.h>
 
@@ -78,15 +79,7 @@ Result<Measurement> angleIn3d(const ViewerState& s, Vec3 a, Vec3 vertex, Vec3 b,
 
 int handleIn3d(const Measurement& m, const Camera3D& cam, int width, int height, double x, double y, double radiusPx) {
   if (m.kind != MeasureKind::Distance && m.kind != MeasureKind::Angle) return -1;
-  int best = -1;
-  double bestD = radiusPx;
-  for (size_t i = 0; i < m.points.size(); ++i) {
-    const auto at = projectToPixel(cam, m.points[i], width, height);
-    if (!at) continue;  // behind a perspective eye
-    const double d = std::hypot((*at)[0] - x, (*at)[1] - y);
-    if (d <= bestD) bestD = d, best = static_cast<int>(i);
-  }
-  return best;
+  return nearestProjected(cam, width, height, m.points, x, y, radiusPx);
 }
 
 Result<Measurement> moveHandleIn3d(const ViewerState& s, const Measurement& m, int handle, Vec3 to, Vec3 lineOfSight) {

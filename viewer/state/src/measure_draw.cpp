@@ -26,13 +26,15 @@ Px toPixel(const PixelFrame& f, Vec3 p) {
   return {q[0], q[1]};
 }
 
-double segmentDistance(Px p, Px a, Px b) {
-  const double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
-  const double t = len2 > 0 ? std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) / len2, 0.0, 1.0) : 0.0;
-  return std::hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
-}
+double segmentDistance(Px p, Px a, Px b) { return segmentDistancePx({p.x, p.y}, {a.x, a.y}, {b.x, b.y}); }
 
 }  // namespace
+
+double segmentDistancePx(std::array<double, 2> p, std::array<double, 2> a, std::array<double, 2> b) {
+  const double dx = b[0] - a[0], dy = b[1] - a[1], len2 = dx * dx + dy * dy;
+  const double t = len2 > 0 ? std::clamp(((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2, 0.0, 1.0) : 0.0;
+  return std::hypot(p[0] - (a[0] + t * dx), p[1] - (a[1] + t * dy));
+}
 
 bool outlineClosed(MeasureKind k) { return isRoi(k); }
 

@@ -5,7 +5,9 @@
 #include <cmath>
 #include <limits>
 
+#include <cvx/viewstate/camera_3d.h>
 #include <cvx/viewstate/clip_3d.h>
+#include <cvx/viewstate/measure_draw.h>
 
 namespace cvx::view {
 
@@ -83,6 +85,35 @@ Result<std::vector<Slice3D>> Slices3D::update(const ViewerState& s) {
     out.push_back(std::move(slice));
   }
   return out;
+}
+
+SliceGrab sliceOutlineAt(const std::vector<Slice3D>& slices, const Camera3D& cam, int width, int height, double x,
+                         double y, double radiusPx) {
+  SliceGrab best;
+  double bestD = radiusPx;
+  for (size_t i = 0; i < slices.size(); ++i) {
+    const std::vector<Vec3>& o = slices[i].outline;
+    std::vector<std::array<double, 2>> px;
+    for (const Vec3& q : o)
+      if (const auto at = projectToPixel(cam, q, width, height)) px.push_back(*at);
+    if (px.size() < 2 || px.size() != o.size()) continue;
+    for (size_t k = 0; k < px.size(); ++k) {
+      const size_t k1 = (k + 1) % px.size();
+      const double d = segmentDistancePx({x, y}, px[k], px[k1]);
+      if (d > bestD) continue;
+      const double ex = px[k1][0] - px[k][0], ey = px[k1][1] - px[k][1], len2 = ex * ex + ey * ey;
+      const double t = len2 > 0 ? std::clamp(((x - px[k][0]) * ex + (y - px[k][1]) * ey) / len2, 0.0, 1.0) : 0.0;
+      best = {static_cast<int>(i), o[k] + (o[k1] - o[k]) * t};
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+Vec3 sliceDraggedCursor(const ViewerState& s, int view, Vec3 from, double mm) {
+  const double step = s.sliceStepMm(view);
+  if (!(step > 0) || !std::isfinite(mm)) return from;
+  return from + s.view(view).plane.normal() * (std::round(mm / step) * step);
 }
 
 }  // namespace cvx::view

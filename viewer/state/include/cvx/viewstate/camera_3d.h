@@ -16,6 +16,8 @@
 // wide pane (the chest CT's box in a 2:1 image).
 #pragma once
 #include <array>
+#include <optional>
+#include <vector>
 
 #include <cvx/core/raycast.h>
 #include <cvx/core/volume.h>
@@ -41,6 +43,16 @@ Camera3DView panCamera(const Volume& v, const Camera3DView& c, int width, int he
 
 // Where a patient-space point falls in an image of camera c (core/raycast.h).
 using cvx::projectToPixel;
+
+// Handles under the mouse: the index of the point of `points` (LPS mm) whose projection onto a width x
+// height image of cam lies nearest to pixel (x, y) within radiusPx (the last of equals); -1 for none.
+// A point behind a perspective eye is never under the mouse.
+int nearestProjected(const Camera3D& cam, int width, int height, const std::vector<Vec3>& points, double x, double y,
+                     double radiusPx);
+// A handle dragged along a line: how many steps (to - from) a mouse motion of (dx, dy) pixels makes,
+// the motion projected onto the screen direction of that step at `from`. nullopt when the step is
+// (nearly) along the line of sight, under 1/100 px on the screen, or either end is behind the eye.
+std::optional<double> dragSteps(const Camera3D& cam, int width, int height, Vec3 from, Vec3 to, double dx, double dy);
 
 // The orientation marker: where each patient direction (L, R, P, A, S, I: +x, -x, +y, -y, +z, -z
 // in LPS) points on the image, as a unit of the image plane (dx right, dy down; a direction along

@@ -3,6 +3,7 @@
 // view maps it with PixelFrame::pixelOf), which handle or measurement is under the mouse, and the
 // text beside it. Pixel coordinates are the view's PixelFrame's (pixel (x, y) centred at (x, y)).
 #pragma once
+#include <array>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,9 @@ namespace cvx::view {
 // first) for the ROIs: outlineClosed(kind).
 std::vector<Vec3> outlineWorld(const Measurement& m, int ellipseSegments = 64);
 bool outlineClosed(MeasureKind k);
+
+// The distance in pixels from pixel p to the segment a-b (a point when a = b).
+double segmentDistancePx(std::array<double, 2> p, std::array<double, 2> a, std::array<double, 2> b);
 
 // The handle of m nearest to pixel (x, y) within radiusPx, or -1.
 int handleAt(const Measurement& m, const PixelFrame& f, double x, double y, double radiusPx);

@@ -25,6 +25,23 @@ namespace cvx::view {
 // side (at least one pixel along the other).
 PixelFrame sliceFrame(const ViewerState& s, int view, const std::vector<Vec3>& outline, int longSide);
 
+// A slice shown in 3D is dragged by its outline along its view's normal (scrolling that view): the
+// slice whose outline, projected onto the 3D view's width x height image by cam, passes nearest to
+// pixel (x, y) within radiusPx, and the point of the outline grabbed there (LPS mm: on the nearest
+// edge, at the fraction of it nearest on the screen), which the drag then moves with the mouse.
+// index -1 for none (also for an outline with a corner behind a perspective eye). Outlines, unlike
+// centres, stay apart when several slices meet at the cursor.
+struct SliceGrab {
+  int index = -1;  // into the slices
+  Vec3 at;
+};
+SliceGrab sliceOutlineAt(const std::vector<Slice3D>& slices, const Camera3D& cam, int width, int height, double x,
+                         double y, double radiusPx);
+// View `view`'s cursor once its slice has been dragged `mm` along the view's normal from `from` (its
+// cursor when the drag began): moved by the whole number of the view's slice steps
+// (ViewerState::sliceStepMm) nearest to mm, so that the slice lands where scrolling would put it.
+Vec3 sliceDraggedCursor(const ViewerState& s, int view, Vec3 from, double mm);
+
 class Slices3D {
  public:
   static constexpr int kLongSide = 512;  // pixels along a slice's longer side (about 1 mm on the chest CT)
