@@ -29,12 +29,15 @@ constexpr const char* kUsage =
     "                      [--seg FILE] --size WxH --out FILE.png\n"
     "       cinevox render PATH [--series ID] --view 3d --preset NAME [--azimuth DEG] [--elevation DEG]\n"
     "                      [--projection perspective|parallel] [--zoom Z] [--fuse SERIES [--fuse-preset NAME]]\n"
-    "                      [--clip X,Y,Z,NX,NY,NZ]... [--show-slice axial|coronal|sagittal]... [--at X,Y,Z]\n"
+    "                      [--clip X,Y,Z,NX,NY,NZ]... [--cut-surfaces] [--show-slice axial|coronal|sagittal]...\n"
+    "                      [--at X,Y,Z]\n"
     "                      [--seg FILE [--surface-opacity A]] [--phase N] --size WxH --out FILE.png\n"
     "  --seg: a DICOM SEG, RTSTRUCT or label map of the series, drawn as the viewer draws it: filled over\n"
     "  2D slices, as segment surfaces in 3D (translucent below --surface-opacity 1, its default).\n"
     "  --clip: keep what lies on the side of the plane through point (X, Y, Z) that its normal\n"
-    "  (NX, NY, NZ) points to (patient LPS mm, as the viewer's clip planes); up to 6.\n"
+    "  (NX, NY, NZ) points to (patient LPS mm, as the viewer's clip planes); up to 6. They cut the\n"
+    "  volume alone unless --cut-surfaces is given: then they cut the --seg surfaces (capped in their\n"
+    "  colour) and the --show-slice slices too, as the viewer's \"Cut segment surfaces and slices too\".\n"
     "  --show-slice: draw that MPR slice on its plane, as the viewer's \"Slices in 3D\" (its default\n"
     "  window), through the voxel centre nearest the point --at (LPS mm, inside the volume; by default\n"
     "  the volume's centre).\n"
@@ -56,6 +59,7 @@ struct Request {
   double azimuth = 0, elevation = 0, zoom = 1;
   std::string fuse, fusePreset;  // the fused series (an ID in PATH, or a path) and its preset
   std::vector<view::ClipPlane3D> clips;
+  bool cutSurfaces = false;              // --cut-surfaces: the clips cut the surfaces and slices too
   std::vector<view::Orientation> shown;  // --show-slice
   std::optional<Vec3> at;
   std::string seg;  // a segmentation of the series (io::readAnySegmentation)
@@ -114,8 +118,8 @@ std::optional<std::string> parse(const std::vector<std::string>& args, Request& 
                                  "--zoom",   "--fuse",       "--fuse-preset", "--phase", "--seg", "--surface-opacity"};
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a == "--neurological") {
-      r.neurological = true;
+    if (a == "--neurological" || a == "--cut-surfaces") {
+      (a == "--neurological" ? r.neurological : r.cutSurfaces) = true;
       continue;
     }
     if (a == "--clip") {
@@ -223,6 +227,8 @@ std::optional<std::string> parse(const std::vector<std::string>& args, Request& 
     return "--preset, --azimuth, --elevation, --projection, --zoom, --fuse, --clip, --show-slice and --at need "
            "--view 3d";
   if (r.at && r.shown.empty()) return "--at needs --show-slice";
+  if (r.cutSurfaces && r.clips.empty()) return "--cut-surfaces needs --clip";
+  if (r.cutSurfaces && r.seg.empty() && r.shown.empty()) return "--cut-surfaces needs --seg or --show-slice";
   if (seen[15] && !seen[14]) return "--fuse-preset needs --fuse";
   if (seen[18] && !seen[17]) return "--surface-opacity needs --seg";
   if (seen[18] && !is3d) return "--surface-opacity needs --view 3d";
@@ -355,6 +361,7 @@ int runRender(const std::vector<std::string>& args) {
     q.azimuth = r.azimuth, q.elevation = r.elevation, q.zoom = r.zoom;
     q.width = r.width, q.height = r.height, q.out = r.out;
     q.clips = r.clips;
+    q.cutSurfaces = r.cutSurfaces;
     q.slices = r.shown, q.at = r.at;
     q.seg = r.seg, q.surfaceOpacity = r.surfaceOpacity;
     if (!r.fuse.empty()) {

@@ -49,10 +49,13 @@ Status render3d(const View3dRequest& r, std::shared_ptr<const Volume> vol) {
   camera.perspective = r.perspective;
   view::VolumeRenderer renderer;
   renderer.setClipPlanes(r.clips);
+  renderer.setClipSurfaces(r.cutSurfaces);
   if (!r.slices.empty() || !r.seg.empty()) {  // the viewer's state, as a series opens in it
     view::ViewerState state(r.slices.empty() ? std::vector<view::Orientation>{view::Orientation::Axial} : r.slices);
     state.addLayer(vol);
     state.setPhase(r.phase);
+    CVX_TRY(state.setClipPlanes3d(r.clips));
+    state.setClipSurfaces3d(r.cutSurfaces);
     CVX_TRY(addSegmentation(state, r.seg, r.surfaceOpacity));
     if (r.at) {  // snapped to the nearest voxel centre, as a click in the viewer
       const Vec3 i = vol->geometry.voxelFromWorld().applyPoint(*r.at);
@@ -64,7 +67,6 @@ Status render3d(const View3dRequest& r, std::shared_ptr<const Volume> vol) {
     }
     if (!r.slices.empty()) {  // those views shown in 3D
       for (int v = 0; v < state.viewCount(); ++v) state.setShownIn3d(v, true);
-      CVX_TRY(state.setClipPlanes3d(r.clips));
       auto slices = view::Slices3D().update(state);
       if (!slices) return slices.error();
       renderer.setSlices(std::move(*slices));

@@ -25,10 +25,13 @@ struct View3dRequest {
   std::shared_ptr<const Volume> fused;
   std::string fusedPreset;
   std::vector<view::ClipPlane3D> clips;  // free planes (state.h), at most 6
+  // The clips cut the segment surfaces (capped) and the slices too (ViewerState::clipSurfaces3d);
+  // by default they cut the volume alone, the viewer's default.
+  bool cutSurfaces = false;
   // MPR slices drawn on their planes (slices_3d.h) through `at` (LPS mm, snapped to the nearest voxel
   // centre; by default the volume's centre voxel, where the viewer opens a series; render.out_of_range
   // outside the volume), with the series' default window at `phase` (the fused series is not drawn
-  // on them); not cut by the clips (the viewer's default).
+  // on them); cut by the clips only with cutSurfaces.
   std::vector<view::Orientation> slices;
   std::optional<Vec3> at;
   // A segmentation of the series (io::readAnySegmentation) drawn as segment surfaces (seg_surfaces.h),

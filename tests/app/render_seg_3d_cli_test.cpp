@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 // `cinevox render --view 3d --seg FILE` (render_seg_cli_util.h): the ball appears as a surface of the
-// segment's hue, fewer of those pixels at --surface-opacity 0.3 and still more than without it.
+// segment's hue, fewer of those pixels at --surface-opacity 0.3 and still more than without it. A clip
+// plane through the ball's centre keeping the patient's left cuts the volume alone by default (the
+// ball's hue on both halves of the image), and with --cut-surfaces the ball too: its hue only on the
+// image's right half (the patient's left, seen from the front), the cut face capped.
 #include <gtest/gtest.h>
 
 #include "render_seg_cli_util.h"
@@ -23,6 +26,35 @@ TEST_F(RenderSeg, ThreeDDrawsTheBallsSurfaceTranslucentOnRequest) {
   EXPECT_GT(solid, none + 200) << none << " without the segment";
   EXPECT_LT(faint, solid - 100) << "translucent, it lets the bone behind show";
   EXPECT_GT(faint, none + 50) << "translucent, it is still drawn";
+}
+
+TEST_F(RenderSeg, CutSurfacesCutsTheBallAtTheClipPlane) {
+  const std::string base = demo("CT") + " --view 3d --preset ct-bone --projection parallel --size 128x128 --seg " +
+                           labels_ + " --clip " + std::to_string(centre_.x) + "," + std::to_string(centre_.y) + "," +
+                           std::to_string(centre_.z) + ",1,0,0";
+  // The segment's pixels left of column lo and right of column hi.
+  auto sides = [](const QImage& im, int lo, int hi) {
+    return std::pair{ofTheSegment(im.copy(0, 0, lo, im.height())),
+                     ofTheSegment(im.copy(hi + 1, 0, im.width() - hi - 1, im.height()))};
+  };
+  int rc = 0;
+  std::string msg;
+  // The ball's centre is the volume's, where the camera looks: the plane is seen edge-on at column 64.
+  const auto [wholeLeft, wholeRight] = sides(png(base, rc, msg), 60, 67);
+  ASSERT_EQ(rc, 0) << msg;
+  EXPECT_GT(wholeLeft, 100) << "the volume alone is cut: the ball is whole";
+  EXPECT_GT(wholeRight, 100);
+  const auto [cutLeft, cutRight] = sides(png(base + " --cut-surfaces", rc, msg), 60, 67);
+  ASSERT_EQ(rc, 0) << msg;
+  EXPECT_LT(cutLeft, 5) << "the patient's right half of the ball is cut away";
+  EXPECT_GT(cutRight, wholeRight / 2) << "the kept half stays";
+  // Refused without a clip, or without anything it could cut.
+  png(demo("CT") + " --view 3d --preset ct-bone --size 64x64 --seg " + labels_ + " --cut-surfaces", rc, msg);
+  EXPECT_NE(rc, 0);
+  EXPECT_NE(msg.find("render.bad_args"), std::string::npos) << msg;
+  png(demo("CT") + " --view 3d --preset ct-bone --size 64x64 --clip 0,0,0,1,0,0 --cut-surfaces", rc, msg);
+  EXPECT_NE(rc, 0);
+  EXPECT_NE(msg.find("--cut-surfaces needs --seg or --show-slice"), std::string::npos) << msg;
 }
 
 }  // namespace
