@@ -222,10 +222,10 @@ std::optional<std::string> parse(const std::vector<std::string>& args, Request& 
   const bool is3d = r.view == "3d";
   const bool any3d =
       seen[9] || seen[10] || seen[11] || seen[12] || seen[13] || seen[14] || seen[15] || !r.clips.empty() ||
-      !r.shown.empty() || r.at;
+      !r.shown.empty() || r.at || r.cutSurfaces;
   if (!is3d && any3d)
-    return "--preset, --azimuth, --elevation, --projection, --zoom, --fuse, --clip, --show-slice and --at need "
-           "--view 3d";
+    return "--preset, --azimuth, --elevation, --projection, --zoom, --fuse, --clip, --cut-surfaces, --show-slice and "
+           "--at need --view 3d";
   if (r.at && r.shown.empty()) return "--at needs --show-slice";
   if (r.cutSurfaces && r.clips.empty()) return "--cut-surfaces needs --clip";
   if (r.cutSurfaces && r.seg.empty() && r.shown.empty()) return "--cut-surfaces needs --seg or --show-slice";

@@ -49,6 +49,10 @@ TEST(Measure3dGui, DistanceDraggedBetweenTwoBonesInThe3dView) {
   ASSERT_NE(v3d, nullptr);
   ASSERT_NE(w.tools().measurements, nullptr);
   view::MeasurementSet& set = *w.tools().measurements;
+  // Measurements an earlier test left in this study's saved session are drawn in 3D too, and their
+  // handles could be grabbed here: they go first.
+  const auto earlier = set.all();
+  for (const auto& [id, m] : earlier) ASSERT_TRUE(set.remove(id).ok());
   const size_t before = set.all().size();
   QTest::qWait(50);
   const QImage front = viewer::grabShown(v3d);
@@ -108,6 +112,11 @@ TEST(Measure3dGui, DistanceDraggedBetweenTwoBonesInThe3dView) {
   w.setTool(viewer::Tool::Navigate);
   const view::Camera3DView cameraBefore = w.state().camera3d();
   const QPoint handle(static_cast<int>(std::floor((*p1)[0])), static_cast<int>(std::floor((*p1)[1])));
+  // Hovering over the handle shows an open hand (it can be dragged); away from it, the arrow.
+  QTest::mouseMove(v3d, handle);
+  EXPECT_EQ(v3d->cursor().shape(), Qt::OpenHandCursor);
+  QTest::mouseMove(v3d, QPoint(handle.x(), 3));
+  EXPECT_EQ(v3d->cursor().shape(), Qt::ArrowCursor);
   QTest::mousePress(v3d, Qt::LeftButton, Qt::NoModifier, handle);
   for (int s = 1; s <= 4; ++s) QTest::mouseMove(v3d, handle + (c - handle) * s / 4);
   test::saveTour(w.viewports(), "measure_3d_handle_drag");  // the end following the mouse
@@ -129,6 +138,17 @@ TEST(Measure3dGui, DistanceDraggedBetweenTwoBonesInThe3dView) {
   ASSERT_TRUE(set.undo().ok());
   EXPECT_EQ(set.all().at(id).points[1].x, m.points[1].x);
   EXPECT_EQ(set.all().at(id).points[1].z, m.points[1].z);
+  // A click on a handle only selects it; Escape during a drag drops it: nothing moves either way.
+  w.tools().selected = 0;
+  QTest::mouseClick(v3d, Qt::LeftButton, Qt::NoModifier, handle);
+  EXPECT_EQ(w.tools().selected, id);
+  EXPECT_EQ(set.all().at(id).points[1].z, m.points[1].z);
+  QTest::mousePress(v3d, Qt::LeftButton, Qt::NoModifier, handle);
+  for (int s = 1; s <= 4; ++s) QTest::mouseMove(v3d, handle + (c - handle) * s / 4);
+  QTest::keyClick(v3d, Qt::Key_Escape);
+  QTest::mouseRelease(v3d, Qt::LeftButton, Qt::NoModifier, c);
+  EXPECT_EQ(set.all().at(id).points[1].z, m.points[1].z);
+  EXPECT_EQ(w.state().camera3d().azimuthDeg, cameraBefore.azimuthDeg);
   // A handle dropped where nothing is picked: nothing moves.
   QTest::mousePress(v3d, Qt::LeftButton, Qt::NoModifier, handle);
   for (int s = 1; s <= 4; ++s) QTest::mouseMove(v3d, handle + QPoint(0, -handle.y() + 3) * s / 4);

@@ -173,6 +173,10 @@ TEST(Slices3dGui, DraggingTheAxialSlicesOutlineScrollsTheAxialView) {
   MainWindow w;
   viewer::VolumeView* v3d = test::openWith3d(w, test::dataPath("ct"));
   ASSERT_NE(v3d, nullptr);
+  // Measurements an earlier test left in this study's saved session: their handles would come first.
+  ASSERT_NE(w.tools().measurements, nullptr);
+  const auto earlier = w.tools().measurements->all();
+  for (const auto& [id, m] : earlier) ASSERT_TRUE(w.tools().measurements->remove(id).ok());
   w.state().setShownIn3d(0, true);
   ASSERT_TRUE(test::refined(v3d));
   const Volume& ct = *w.state().layers().front().volume;
@@ -190,6 +194,8 @@ TEST(Slices3dGui, DraggingTheAxialSlicesOutlineScrollsTheAxialView) {
   const double pxPerMm = ((*at)[1] - (*above)[1]) / 10;  // up the screen, per mm towards S
   ASSERT_GT(pxPerMm, 0.5);
   const QPoint press(static_cast<int>(std::floor((*at)[0])), static_cast<int>(std::floor((*at)[1])));
+  QTest::mouseMove(v3d, press);  // hovering over the outline: an open hand
+  EXPECT_EQ(v3d->cursor().shape(), Qt::OpenHandCursor);
   QTest::mousePress(v3d, Qt::LeftButton, Qt::NoModifier, press);
   for (int s = 1; s <= 6; ++s) QTest::mouseMove(v3d, press - QPoint(0, 10 * s));
   QTest::mouseRelease(v3d, Qt::LeftButton, Qt::NoModifier, press - QPoint(0, 60));

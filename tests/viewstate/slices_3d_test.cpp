@@ -262,28 +262,36 @@ TEST(Slices3d, TheOutlineDragsTheSliceAlongItsNormalByWholeSteps) {
   ViewerState s = stateWith(ballVolume());
   s.setShownIn3d(0, true);  // axial, through the origin: the box's section x +-20.5, y +-15.5
   s.setShownIn3d(1, true);  // coronal: x +-20.5, z +-21
+  s.setShownIn3d(2, true);  // sagittal: y +-15.5, z +-21
   auto slices = Slices3D().update(s);
   ASSERT_TRUE(slices.ok());
-  ASSERT_EQ(slices->size(), 2u);
+  ASSERT_EQ(slices->size(), 3u);
   ASSERT_EQ((*slices)[0].view, 0);
+  ASSERT_EQ((*slices)[2].view, 2);
   // From the front, parallel, 64 x 64 pixels of 1 mm: patient (x, z) at pixel (32 + x, 32 - z). The
-  // axial section is seen edge-on, row 32 from x = 11.5 to 52.5; the coronal one face-on, the
-  // rectangle x 11.5..52.5, y 11..53. Both meet at the cursor, where their outlines stay apart.
+  // axial section is seen edge-on, row 32 from x = 11.5 to 52.5; the sagittal one too, column 32
+  // from y = 11 to 53; both meet at the cursor, where their outlines stay apart. The coronal one
+  // faces the camera: it cannot be dragged, and its outline (the box's silhouette) is not caught.
   Camera3D cam;
   cam.perspective = false;
   cam.eye = {0, -500, 0}, cam.center = {0, 0, 0}, cam.up = {0, 0, 1};
   cam.parallelHalfHeightMm = 32;
-  const SliceGrab axial = sliceOutlineAt(*slices, cam, 64, 64, 40, 34, 4);  // 2 px below the axial line
+  const SliceGrab axial = sliceOutlineAt(s, *slices, cam, 64, 64, 40, 34, 4);  // 2 px below the axial line
   EXPECT_EQ(axial.index, 0);
+  EXPECT_EQ(axial.view, 0);
   EXPECT_NEAR(axial.at.x, 8, 1e-9);  // the point of its outline grabbed: x = 40 - 32, on the plane
   EXPECT_NEAR(axial.at.z, 0, 1e-9);
   EXPECT_NEAR(std::abs(axial.at.y), 15.5, 1e-9);  // an edge seen edge-on: its front or its back
-  EXPECT_EQ(sliceOutlineAt(*slices, cam, 64, 64, 32, 37, 4).index, -1);  // 5 px: beyond the radius
-  const SliceGrab coronal = sliceOutlineAt(*slices, cam, 64, 64, 12, 40, 4);  // 0.5 px from the coronal's left edge
-  EXPECT_EQ(coronal.index, 1);
-  cvx::test::expectVec(coronal.at, {-20.5, 0, -8});
-  EXPECT_EQ(sliceOutlineAt(*slices, cam, 64, 64, 12, 32.5, 4).index, 1);  // nearer it than the axial line's end
-  EXPECT_EQ(sliceOutlineAt(*slices, cam, 64, 64, 58, 32, 4).index, -1);   // past the line's end (52.5) and the rectangle's
+  const SliceGrab sagittal = sliceOutlineAt(s, *slices, cam, 64, 64, 33, 24, 4);  // 1 px right of the sagittal line
+  EXPECT_EQ(sagittal.index, 2);
+  EXPECT_EQ(sagittal.view, 2);
+  EXPECT_NEAR(sagittal.at.x, 0, 1e-9);
+  EXPECT_NEAR(sagittal.at.z, 8, 1e-9);
+  EXPECT_EQ(sliceOutlineAt(s, *slices, cam, 64, 64, 35, 34, 4).index, 0);  // 2 px from the axial, 3 from the sagittal
+  EXPECT_EQ(sliceOutlineAt(s, *slices, cam, 64, 64, 34, 35, 4).index, 2);  // and the other way round
+  EXPECT_EQ(sliceOutlineAt(s, *slices, cam, 64, 64, 40, 37, 4).index, -1);  // 5 px: beyond the radius
+  EXPECT_EQ(sliceOutlineAt(s, *slices, cam, 64, 64, 12, 40, 4).index, -1);  // on the coronal's edge: face-on
+  EXPECT_EQ(sliceOutlineAt(s, *slices, cam, 64, 64, 58, 32, 4).index, -1);  // past the axial line's end (52.5)
   // 10 px up the screen is 10 mm towards S: along the axial view's normal, or against it.
   const Vec3 from = s.viewCursor(0);
   const Vec3 n = s.view(0).plane.normal();
@@ -291,10 +299,15 @@ TEST(Slices3d, TheOutlineDragsTheSliceAlongItsNormalByWholeSteps) {
   const auto up = dragSteps(cam, 64, 64, from, from + n, 0, -10);
   ASSERT_TRUE(up.has_value());
   EXPECT_NEAR(*up, 10 * n.z, 1e-9);
-  // Seen from above the axial slice faces the camera: no drag.
+  // Seen from above the axial slice faces the camera: no drag, and its outline is not caught.
   Camera3D above = cam;
   above.eye = {0, 0, 500}, above.up = {0, -1, 0};
   EXPECT_FALSE(dragSteps(above, 64, 64, from, from + n, 0, -10).has_value());
+  // From above (the image's right is the patient's right), patient (x, y) at pixel (32 - x, 32 + y):
+  // the coronal section edge-on along row 32, the axial one face-on, its edges at columns 11.5 and
+  // 52.5, rows 16.5 and 47.5.
+  EXPECT_EQ(sliceOutlineAt(s, *slices, above, 64, 64, 20, 33, 4).view, 1);  // 1 px from the coronal line
+  EXPECT_EQ(sliceOutlineAt(s, *slices, above, 64, 64, 11.5, 40, 4).index, -1);  // on the axial's edge: face-on
   // The cursor moves by whole slice steps (2 mm here), the nearest: 5.2 mm is 3 steps, 4.9 mm 2.
   ASSERT_NEAR(s.sliceStepMm(0), 2.0, 1e-12);
   cvx::test::expectVec(sliceDraggedCursor(s, 0, from, 5.2), from + n * 6.0);
@@ -305,6 +318,6 @@ TEST(Slices3d, TheOutlineDragsTheSliceAlongItsNormalByWholeSteps) {
   s.setCursor(sliceDraggedCursor(s, 0, from, 5.2), 0);
   slices = Slices3D().update(s);
   ASSERT_TRUE(slices.ok());
-  ASSERT_EQ(slices->size(), 2u);
+  ASSERT_EQ(slices->size(), 3u);
   for (const Vec3& q : (*slices)[0].outline) EXPECT_NEAR(q.z, 6 * n.z, 1e-9);
 }

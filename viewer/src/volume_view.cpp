@@ -58,6 +58,7 @@ VolumeView::VolumeView(view::ViewerState& state, ViewTools& tools, QWidget* pare
     canvas_->setGeometry(rect());
   }
   setFocusPolicy(Qt::StrongFocus);
+  setMouseTracking(true);  // the mouse shape over handles and outlines (showHover)
   refine_ = new QTimer(this);
   refine_->setSingleShot(true);
   connect(refine_, &QTimer::timeout, this, &VolumeView::startFine);

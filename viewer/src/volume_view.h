@@ -20,7 +20,7 @@
 // session's measurements in the reference's frame are drawn over the rendering (measure_3d.h); with
 // the Distance tool a left drag measures between the points picked under its press and release, with
 // the Angle tool three clicks measure an angle; a press on a distance's or an angle's handle selects it,
-// and a drag moves that end to the point picked where it is released (any tool); Delete removes the
+// and a drag moves that end to the point picked where it is released (any tool but Scissors); Delete removes the
 // selected measurement.
 // Where OpenGL works, the pictures are drawn by a child QOpenGLWidget covering the view (its
 // canvas) as textures (view_textures.h): a GPU writes the preview straight into its texture where
@@ -31,10 +31,12 @@
 // images with QPainter. The overlays are painted with QPainter over either.
 #pragma once
 #include <atomic>
+#include <cmath>
 #include <optional>
 #include <cstdint>
 #include <map>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <QImage>
@@ -115,12 +117,15 @@ class VolumeView : public QWidget {
   std::optional<Vec3> pickAt(QPoint at);  // the point picked (also the cursor's now), if any
   std::optional<Vec3> pickPoint(QPoint at);  // the first visible point under pixel at, changing nothing
   int cropHandleUnder(QPointF at) const;     // the crop face whose handle is under the mouse, or -1
-  int sliceHandleUnder(QPointF at);          // the view whose slice's outline is under the mouse, or -1
+  view::SliceGrab sliceUnder(QPointF at) const;  // the slice whose outline is under the mouse (view -1: none)
   void dragSlice(QPoint d);                  // the dragged slice follows a mouse motion of d pixels
   void drawMeasurements(class QPainter& p);  // the session's measurements in the reference's frame
   void finishDistance(QPointF end);  // the Distance tool's drag released at end: a measurement
   void clickAngle(QPoint at);        // the Angle tool's click: the next point, the third adds the angle
+  // The measurement (0: none) and its handle under the mouse, as a press would grab them.
+  std::pair<int64_t, int> handleUnder(QPointF at) const;
   bool grabHandle(QPointF at);       // a press on a 3D measurement's handle: it is selected and dragged
+  void showHover(QPointF at);        // the mouse shape: an open hand over what a left drag moves
   void dropHandle(QPointF end);      // its drag released at end: the point picked there, measured again
   Vec3 lineOfSight() const;          // the 3D camera's, in patient space
   // Adds a measurement made in 3D (or says why not) and selects it; the corner says "<what> <result>".
@@ -168,7 +173,7 @@ class VolumeView : public QWidget {
   // A slice shown in 3D dragged by its outline along its view's normal (that view scrolls).
   int sliceDrag_ = -1;     // the view (-1: none)
   Vec3 sliceFrom_;         // that view's cursor at the press
-  Vec3 sliceGrabbed_;      // the point of its outline grabbed (sliceHandleUnder sets it)
+  Vec3 sliceGrabbed_;      // the point of its outline grabbed
   double sliceMm_ = 0;     // the mouse's motion so far, in mm along the normal
   double clipWheel_ = 0;   // Ctrl+wheel notches not yet pushed (a fraction)
   QString pickText_;
@@ -179,12 +184,17 @@ class VolumeView : public QWidget {
   std::optional<Vec3> measureFrom_;  // the end picked at the press (none: nothing was under it)
   QPointF measureTo_;                // the mouse while it drags
   std::vector<Vec3> anglePoints_;     // the Angle tool in 3D: the points clicked so far (arm end, vertex)
-  // A distance's or an angle's handle dragged in 3D (any tool): on release its point is picked again.
+  // A distance's or an angle's handle dragged in 3D (any tool but Scissors): on release its point is picked again.
   int64_t handleId_ = 0;  // the measurement (0: none dragged)
   int handle_ = -1;       // its point
   QPointF handleTo_;      // the mouse while it drags
   std::map<int64_t, std::pair<uint64_t, QString>> measureText_;  // id -> (what it was measured on, text)
 };
+
+// The pixel under a mouse position (the 3D view picks and measures there).
+inline QPoint pixelUnder(QPointF at) {
+  return {static_cast<int>(std::floor(at.x())), static_cast<int>(std::floor(at.y()))};
+}
 
 // Whether this process can make an OpenGL context (tried once, with the first view): a window that
 // holds a QOpenGLWidget where it cannot crashes in Qt 6.4's backing store.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The 3D view's mouse and keys (volume_view.h): rotate, pan, zoom, camera presets, picking, the crop
-// box's handles, the slices' outlines, the Scissors tool's lasso, the Distance tool's drag between two picked points, the
-// Angle tool's three clicks and the drag of a measurement's handle.
+// box's handles, the slices' outlines, the Scissors tool's lasso, and the measuring tools' gestures
+// (what they then do, picking and measuring, is in volume_view_measure.cpp).
 #include "volume_view.h"
 
 #include <QKeyEvent>
@@ -26,11 +26,7 @@ constexpr double kDegreesPerPixel = 0.5;
 constexpr double kZoomPerPixel = 1.01;  // a right drag: 100 px up is 2.7x
 constexpr int kClickSlopPx = 4;        // a press and release closer than this is a click (a pick)
 constexpr double kHandleRadiusPx = 8;  // a crop face handle catches the mouse this close
-constexpr double kMeasureHandlePx = 6;  // a measurement's handle catches it this close (as in 2D)
 constexpr double kOutlinePx = 4;        // a slice's outline catches it this close
-
-// The pixel under a mouse position.
-QPoint pixelOf(QPointF at) { return {static_cast<int>(std::floor(at.x())), static_cast<int>(std::floor(at.y()))}; }
 
 }  // namespace
 
@@ -69,7 +65,7 @@ void VolumeView::mouseDoubleClickEvent(QMouseEvent* e) {
     QWidget::mouseDoubleClickEvent(e);
     return;
   }
-  if (const auto picked = pickAt(pixelOf(e->position()))) {  // the camera turns about it from now on: the image's centre
+  if (const auto picked = pickAt(pixelUnder(e->position()))) {  // the camera turns about it from now on: the image's centre
     view::Camera3DView c = state_.camera3d();
     c.panMm = *picked - view::frameFor(*state_.layers().front().volume, c).centre;
     state_.setCamera3d(c);
@@ -99,6 +95,7 @@ void VolumeView::keyPressEvent(QKeyEvent* e) {
   if (e->key() == Qt::Key_Escape && handleId_) {  // the handle's drag is dropped: nothing moves
     handleId_ = 0;
     handle_ = -1;
+    dragging_ = false;
     redraw();
     e->accept();
     return;
@@ -139,16 +136,22 @@ void VolumeView::mousePressEvent(QMouseEvent* e) {
     lasso_.begin(e->position());
     return;
   }
+  if (e->button() == Qt::LeftButton && (measuring_ || handleId_)) {  // its release was lost (a popup took it)
+    measuring_ = dragging_ = false;  // that drag ends without a change
+    measureFrom_.reset();
+    handleId_ = 0;
+    handle_ = -1;
+  }
   if (measuring_ || handleId_) return;  // another button during a drag: the drag goes on
   if (e->button() == Qt::LeftButton && !(e->modifiers() & Qt::ShiftModifier) && grabHandle(e->position())) return;
   if (tools_.tool == Tool::Distance && tools_.measurements && e->button() == Qt::LeftButton &&
       !(e->modifiers() & Qt::ShiftModifier) && !state_.layers().empty() && cropHandleUnder(e->position()) < 0 &&
-      sliceHandleUnder(e->position()) < 0) {
+      sliceUnder(e->position()).index < 0) {
     measuring_ = true;  // from the point under the mouse
     dragging_ = false;
     pressAt_ = e->position().toPoint();
     measureTo_ = e->position();
-    measureFrom_ = pickPoint(pixelOf(e->position()));
+    measureFrom_ = pickPoint(pixelUnder(e->position()));
     return;
   }
   const bool shown = !state_.layers().empty();
@@ -159,24 +162,31 @@ void VolumeView::mousePressEvent(QMouseEvent* e) {
   lastAt_ = pressAt_ = e->position().toPoint();
   dragging_ = false;
   cropFace_ = rotating_ ? cropHandleUnder(e->position()) : -1;
-  sliceDrag_ = rotating_ && cropFace_ < 0 ? sliceHandleUnder(e->position()) : -1;
+  const view::SliceGrab grab = rotating_ && cropFace_ < 0 ? sliceUnder(e->position()) : view::SliceGrab{};
+  sliceDrag_ = grab.view;
   if (sliceDrag_ >= 0) {
+    sliceGrabbed_ = grab.at;
     sliceFrom_ = state_.viewCursor(sliceDrag_);
     sliceMm_ = 0;
   }
 }
 
-int VolumeView::sliceHandleUnder(QPointF at) {
-  if (state_.layers().empty() || slices_.empty()) return -1;  // those drawn now
+view::SliceGrab VolumeView::sliceUnder(QPointF at) const {
+  if (state_.layers().empty() || slices_.empty()) return {};  // those drawn now
   const Camera3D cam = view::orbitCamera(*state_.layers().front().volume, state_.camera3d(), width(), height());
-  const view::SliceGrab grab = view::sliceOutlineAt(slices_, cam, width(), height(), at.x(), at.y(), kOutlinePx);
-  if (grab.index < 0) return -1;
-  sliceGrabbed_ = grab.at;
-  return slices_[static_cast<size_t>(grab.index)].view;
+  return view::sliceOutlineAt(state_, slices_, cam, width(), height(), at.x(), at.y(), kOutlinePx);
+}
+
+void VolumeView::showHover(QPointF at) {
+  const bool scissors = tools_.tool == Tool::Scissors && tools_.editing;  // a left drag draws a lasso
+  const bool movable = !scissors && !state_.layers().empty() &&
+                       (handleUnder(at).first || cropHandleUnder(at) >= 0 || sliceUnder(at).index >= 0);
+  const Qt::CursorShape shape = movable ? Qt::OpenHandCursor : Qt::ArrowCursor;
+  if (cursor().shape() != shape) setCursor(shape);
 }
 
 void VolumeView::dragSlice(QPoint d) {
-  if (sliceDrag_ >= state_.viewCount()) return;  // the layout changed meanwhile
+  if (state_.layers().empty() || sliceDrag_ >= state_.viewCount()) return;  // the study or the layout changed
   const Camera3D cam = view::orbitCamera(*state_.layers().front().volume, state_.camera3d(), width(), height());
   const Vec3 n = state_.view(sliceDrag_).plane.normal();
   const Vec3 at = sliceGrabbed_ + n * sliceMm_;  // the point grabbed, where the mouse has taken it
@@ -201,6 +211,8 @@ void VolumeView::mouseMoveEvent(QMouseEvent* e) {
   if (handleId_ && !(e->buttons() & Qt::LeftButton)) {  // its release went elsewhere: nothing moves
     handleId_ = 0;
     handle_ = -1;
+    dragging_ = false;
+    redraw();
   }
   if (handleId_) {  // the handle follows the mouse; its point is picked on release
     dragging_ = dragging_ || (e->position().toPoint() - pressAt_).manhattanLength() >= kClickSlopPx;
@@ -211,6 +223,10 @@ void VolumeView::mouseMoveEvent(QMouseEvent* e) {
   if (measuring_ && !(e->buttons() & Qt::LeftButton)) {  // its release went elsewhere (a popup): dropped
     measuring_ = dragging_ = false;
     measureFrom_.reset();
+  }
+  if (e->buttons() == Qt::NoButton) {  // hovering (mouse tracking)
+    showHover(e->position());
+    return;
   }
   if (measuring_) {  // the line follows the mouse; its end is picked on release
     dragging_ = dragging_ || (e->position().toPoint() - pressAt_).manhattanLength() >= kClickSlopPx;
@@ -258,8 +274,10 @@ void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
     cutWithLasso(e->position(), e->modifiers() & Qt::ShiftModifier);
     return;
   }
+  if ((handleId_ || measuring_) && e->button() != Qt::LeftButton) return;  // another button: the drag goes on
   if (handleId_ && e->button() == Qt::LeftButton) {
-    if (dragging_) dropHandle(e->position());  // a click on a handle only selects it
+    // A click on a handle only selects it; so does a drag that comes back to where it began.
+    if (dragging_ && (e->position().toPoint() - pressAt_).manhattanLength() >= kClickSlopPx) dropHandle(e->position());
     handleId_ = 0;
     handle_ = -1;
     dragging_ = false;
@@ -271,7 +289,7 @@ void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
     if (dragging_ && tools_.tool == Tool::Distance)
       finishDistance(e->position());
     else
-      pickAt(pixelOf(e->position()));  // a click picks, as with Navigate
+      pickAt(pixelUnder(e->position()));  // a click picks, as with Navigate
     dragging_ = false;
     measureFrom_.reset();
     redraw();
@@ -280,96 +298,18 @@ void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
   const bool click = rotating_ && !dragging_ && e->button() == Qt::LeftButton &&
                      (e->position().toPoint() - pressAt_).manhattanLength() < kClickSlopPx;
   rotating_ = dragging_ = panning_ = zooming_ = false;
-  if (cropFace_ >= 0 || sliceDrag_ >= 0) {
-    cropFace_ = sliceDrag_ = -1;
+  // A click on a crop handle is no pick; one on a slice's outline (a long line) is.
+  const bool handled = cropFace_ >= 0 || (sliceDrag_ >= 0 && !click);
+  cropFace_ = sliceDrag_ = -1;
+  if (handled) {
     redraw();
-    return;  // a click on a handle is no pick
+    return;
   }
   if (tools_.tool != Tool::Angle) anglePoints_.clear();  // another tool since: the angle is dropped
   if (click && tools_.tool == Tool::Angle && tools_.measurements)
-    clickAngle(pixelOf(e->position()));
+    clickAngle(pixelUnder(e->position()));
   else if (click)
-    pickAt(pixelOf(e->position()));
-}
-
-Vec3 VolumeView::lineOfSight() const {
-  const Camera3D cam = view::orbitCamera(*state_.layers().front().volume, state_.camera3d(), width(), height());
-  return cam.center - cam.eye;
-}
-
-void VolumeView::addMeasurement3d(const Result<view::Measurement>& m, const QString& what) {
-  auto id = m ? tools_.measurements->add(*m) : Result<int64_t>(m.error());
-  if (!id) {
-    pickText_ = QString::fromStdString(id.error().str());
-    return;
-  }
-  tools_.selected = *id;
-  pickText_ = what + " " + measureText(state_, *m).split('\n').front();
-}
-
-void VolumeView::finishDistance(QPointF end) {
-  if (!tools_.measurements) return;  // the study closed meanwhile
-  const auto to = pickPoint(pixelOf(end));
-  if (!measureFrom_ || !to) {
-    pickText_ = measureFrom_ ? tr("distance: nothing under its end") : tr("distance: nothing under its start");
-    return;
-  }
-  addMeasurement3d(view::distanceIn3d(state_, *measureFrom_, *to, lineOfSight()), tr("distance"));
-}
-
-void VolumeView::clickAngle(QPoint at) {
-  const auto p = pickPoint(at);
-  if (!p) {
-    pickText_ = tr("angle: nothing under the cursor");
-    redraw();
-    return;
-  }
-  anglePoints_.push_back(*p);
-  if (anglePoints_.size() < 3) {
-    pickText_ = anglePoints_.size() == 1 ? tr("angle: now its vertex") : tr("angle: now its second arm");
-    redraw();
-    return;
-  }
-  const auto m = view::angleIn3d(state_, anglePoints_[0], anglePoints_[1], anglePoints_[2], lineOfSight());
-  anglePoints_.clear();
-  addMeasurement3d(m, tr("angle"));
-  redraw();
-}
-
-bool VolumeView::grabHandle(QPointF at) {
-  if (!tools_.measurements || state_.layers().empty() || !anglePoints_.empty()) return false;
-  const Camera3D cam = view::orbitCamera(*state_.layers().front().volume, state_.camera3d(), width(), height());
-  double best = kMeasureHandlePx;
-  for (const auto& [id, m] : tools_.measurements->all()) {
-    if (view::layerIn3d(m, state_) < 0) continue;  // not drawn here
-    const int h = view::handleIn3d(m, cam, width(), height(), at.x(), at.y(), best);
-    if (h < 0) continue;
-    const auto px = view::projectToPixel(cam, m.points[static_cast<size_t>(h)], width(), height());
-    best = std::hypot((*px)[0] - at.x(), (*px)[1] - at.y());  // the nearest handle of all wins
-    handleId_ = id;
-    handle_ = h;
-  }
-  if (!handleId_) return false;
-  tools_.selected = handleId_;
-  handleTo_ = at;
-  pressAt_ = at.toPoint();
-  dragging_ = false;
-  redraw();
-  return true;
-}
-
-void VolumeView::dropHandle(QPointF end) {
-  const view::Measurement* m = tools_.measurements ? tools_.measurements->find(handleId_) : nullptr;
-  if (!m) return;  // removed meanwhile, or the study closed
-  const QString what = m->kind == view::MeasureKind::Angle ? tr("angle") : tr("distance");
-  const auto to = pickPoint(pixelOf(end));
-  if (!to) {
-    pickText_ = tr("%1: nothing under its handle, not moved").arg(what);
-    return;
-  }
-  const auto moved = view::moveHandleIn3d(state_, *m, handle_, *to, lineOfSight());
-  const Status st = moved ? tools_.measurements->replace(*moved) : Status(moved.error());
-  pickText_ = st.ok() ? what + " " + measureText(state_, *moved).split('\n').front() : QString::fromStdString(st.error().str());
+    pickAt(pixelUnder(e->position()));
 }
 
 void VolumeView::cutWithLasso(QPointF end, bool keepInside) {

@@ -30,10 +30,14 @@ double segmentDistance(Px p, Px a, Px b) { return segmentDistancePx({p.x, p.y}, 
 
 }  // namespace
 
-double segmentDistancePx(std::array<double, 2> p, std::array<double, 2> a, std::array<double, 2> b) {
+double segmentFractionPx(std::array<double, 2> p, std::array<double, 2> a, std::array<double, 2> b) {
   const double dx = b[0] - a[0], dy = b[1] - a[1], len2 = dx * dx + dy * dy;
-  const double t = len2 > 0 ? std::clamp(((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2, 0.0, 1.0) : 0.0;
-  return std::hypot(p[0] - (a[0] + t * dx), p[1] - (a[1] + t * dy));
+  return len2 > 0 ? std::clamp(((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2, 0.0, 1.0) : 0.0;
+}
+
+double segmentDistancePx(std::array<double, 2> p, std::array<double, 2> a, std::array<double, 2> b) {
+  const double t = segmentFractionPx(p, a, b);
+  return std::hypot(p[0] - (a[0] + t * (b[0] - a[0])), p[1] - (a[1] + t * (b[1] - a[1])));
 }
 
 bool outlineClosed(MeasureKind k) { return isRoi(k); }

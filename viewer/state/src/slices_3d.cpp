@@ -87,12 +87,13 @@ Result<std::vector<Slice3D>> Slices3D::update(const ViewerState& s) {
   return out;
 }
 
-SliceGrab sliceOutlineAt(const std::vector<Slice3D>& slices, const Camera3D& cam, int width, int height, double x,
-                         double y, double radiusPx) {
+SliceGrab sliceOutlineAt(const ViewerState& s, const std::vector<Slice3D>& slices, const Camera3D& cam, int width,
+                         int height, double x, double y, double radiusPx) {
   SliceGrab best;
   double bestD = radiusPx;
   for (size_t i = 0; i < slices.size(); ++i) {
     const std::vector<Vec3>& o = slices[i].outline;
+    if (slices[i].view < 0 || slices[i].view >= s.viewCount()) continue;
     std::vector<std::array<double, 2>> px;
     for (const Vec3& q : o)
       if (const auto at = projectToPixel(cam, q, width, height)) px.push_back(*at);
@@ -101,9 +102,13 @@ SliceGrab sliceOutlineAt(const std::vector<Slice3D>& slices, const Camera3D& cam
       const size_t k1 = (k + 1) % px.size();
       const double d = segmentDistancePx({x, y}, px[k], px[k1]);
       if (d > bestD) continue;
-      const double ex = px[k1][0] - px[k][0], ey = px[k1][1] - px[k][1], len2 = ex * ex + ey * ey;
-      const double t = len2 > 0 ? std::clamp(((x - px[k][0]) * ex + (y - px[k][1]) * ey) / len2, 0.0, 1.0) : 0.0;
-      best = {static_cast<int>(i), o[k] + (o[k1] - o[k]) * t};
+      const Vec3 at = o[k] + (o[k1] - o[k]) * segmentFractionPx({x, y}, px[k], px[k1]);
+      const Vec3 n = s.view(slices[i].view).plane.normal();
+      const auto across = dragSteps(cam, width, height, at, at + n, 1, 0), down = dragSteps(cam, width, height, at, at + n, 0, 1);
+      // |motion . s| / |s|^2 for unit motions along x and y: the normal's screen length is 1 / |(across, down)|.
+      const double inv = across && down ? std::hypot(*across, *down) : std::numeric_limits<double>::infinity();
+      if (!(inv * kMinSlicePxPerMm <= 1)) continue;  // face-on: no way to drag it
+      best = {static_cast<int>(i), slices[i].view, at};
       bestD = d;
     }
   }

@@ -17,7 +17,9 @@ namespace cvx::view {
 std::vector<Vec3> outlineWorld(const Measurement& m, int ellipseSegments = 64);
 bool outlineClosed(MeasureKind k);
 
-// The distance in pixels from pixel p to the segment a-b (a point when a = b).
+// The point of the segment a-b nearest to pixel p, as its fraction t (0 at a, 1 at b; 0 when a = b), and
+// the distance in pixels from p to it.
+double segmentFractionPx(std::array<double, 2> p, std::array<double, 2> a, std::array<double, 2> b);
 double segmentDistancePx(std::array<double, 2> p, std::array<double, 2> a, std::array<double, 2> b);
 
 // The handle of m nearest to pixel (x, y) within radiusPx, or -1.

@@ -28,15 +28,20 @@ PixelFrame sliceFrame(const ViewerState& s, int view, const std::vector<Vec3>& o
 // A slice shown in 3D is dragged by its outline along its view's normal (scrolling that view): the
 // slice whose outline, projected onto the 3D view's width x height image by cam, passes nearest to
 // pixel (x, y) within radiusPx, and the point of the outline grabbed there (LPS mm: on the nearest
-// edge, at the fraction of it nearest on the screen), which the drag then moves with the mouse.
-// index -1 for none (also for an outline with a corner behind a perspective eye). Outlines, unlike
-// centres, stay apart when several slices meet at the cursor.
+// edge, at the fraction of it nearest on the screen, exact in parallel projection), which the drag
+// then moves with the mouse. Outlines, unlike centres, stay apart when several slices meet at the
+// cursor. Skipped: a slice seen (nearly) face-on, whose normal moves less than kMinSlicePxPerMm on
+// the screen at that point (it cannot be dragged, and its outline is the volume's silhouette: a press
+// there turns the camera), an outline with a corner behind a perspective eye, and a slice of a view
+// the state does not have. index -1 for none.
+inline constexpr double kMinSlicePxPerMm = 0.1;
 struct SliceGrab {
   int index = -1;  // into the slices
+  int view = -1;   // its view
   Vec3 at;
 };
-SliceGrab sliceOutlineAt(const std::vector<Slice3D>& slices, const Camera3D& cam, int width, int height, double x,
-                         double y, double radiusPx);
+SliceGrab sliceOutlineAt(const ViewerState& s, const std::vector<Slice3D>& slices, const Camera3D& cam, int width,
+                         int height, double x, double y, double radiusPx);
 // View `view`'s cursor once its slice has been dragged `mm` along the view's normal from `from` (its
 // cursor when the drag began): moved by the whole number of the view's slice steps
 // (ViewerState::sliceStepMm) nearest to mm, so that the slice lands where scrolling would put it.
