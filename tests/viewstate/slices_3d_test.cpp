@@ -308,6 +308,21 @@ TEST(Slices3d, TheOutlineDragsTheSliceAlongItsNormalByWholeSteps) {
   // 52.5, rows 16.5 and 47.5.
   EXPECT_EQ(sliceOutlineAt(s, *slices, above, 64, 64, 20, 33, 4).view, 1);  // 1 px from the coronal line
   EXPECT_EQ(sliceOutlineAt(s, *slices, above, 64, 64, 11.5, 40, 4).index, -1);  // on the axial's edge: face-on
+  // Nearly face-on: from above tilted by a towards the front, the axial normal moves sin(a) px a mm
+  // on the screen: 3 degrees (0.052) is under kMinSlicePxPerMm, 10 degrees (0.174) is not. The
+  // outline's edge x = +20.5 is at column 11.5 whatever the tilt; the axial slice alone is shown.
+  ViewerState only = stateWith(ballVolume());
+  only.setShownIn3d(0, true);
+  const auto axialOnly = Slices3D().update(only);
+  ASSERT_TRUE(axialOnly.ok());
+  auto tilted = [&](double deg) {
+    const double a = deg * std::acos(-1.0) / 180;
+    Camera3D c = above;
+    c.eye = {0, -500 * std::sin(a), 500 * std::cos(a)};
+    return sliceOutlineAt(only, *axialOnly, c, 64, 64, 11.8, 32, 4).index;
+  };
+  EXPECT_EQ(tilted(3), -1);
+  EXPECT_EQ(tilted(10), 0);
   // The cursor moves by whole slice steps (2 mm here), the nearest: 5.2 mm is 3 steps, 4.9 mm 2.
   ASSERT_NEAR(s.sliceStepMm(0), 2.0, 1e-12);
   cvx::test::expectVec(sliceDraggedCursor(s, 0, from, 5.2), from + n * 6.0);

@@ -269,3 +269,35 @@ TEST(TfEditState, TheEditedPresetRaisesView3dAndAChosenPresetDropsIt) {
   ASSERT_TRUE(s.setPreset3dPoints(two, base).ok());
   EXPECT_EQ(s.editedPreset3d()->name, "base");
 }
+
+// The 3D view's window drag, worked out by hand from the MPR views' rule (right: width + dx w / 256;
+// down: centre - dy w / 256). fourPoints spans -1000..1000: w 2000, c 0.
+TEST(TfEdit, TheWindowDragMovesAndStretchesThePoints) {
+  const TransferPreset p = fourPoints();
+  // 128 px right: w 2000 + 128 x 2000 / 256 = 3000, c 0: every value times 1.5.
+  const TransferPreset wider = windowedPreset(p, 128, 0);
+  ASSERT_EQ(wider.points.size(), 4u);
+  EXPECT_DOUBLE_EQ(wider.points[0].value, -1500);
+  EXPECT_DOUBLE_EQ(wider.points[1].value, 0);
+  EXPECT_DOUBLE_EQ(wider.points[2].value, 750);
+  EXPECT_DOUBLE_EQ(wider.points[3].value, 1500);
+  // 64 px up: c 0 + 64 x 2000 / 256 = 500 (darker: the curve moves to higher values), w kept.
+  const TransferPreset darker = windowedPreset(p, 0, -64);
+  EXPECT_DOUBLE_EQ(darker.points[0].value, -500);
+  EXPECT_DOUBLE_EQ(darker.points[2].value, 1000);
+  EXPECT_DOUBLE_EQ(darker.points[3].value, 1500);
+  // Colours, alphas and the order stay; so does the gradient curve.
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(darker.points[i].alpha, p.points[i].alpha);
+    EXPECT_EQ(darker.points[i].g, p.points[i].g);
+  }
+  EXPECT_TRUE(checkTransferPoints(windowedPreset(p, -300, 40).points).ok());  // as narrow as 1
+  EXPECT_DOUBLE_EQ(windowedPreset(p, -300, 0).points.back().value - windowedPreset(p, -300, 0).points.front().value, 1);
+  // Marked as an edit once, whatever its title.
+  TransferPreset named = p;
+  named.title = "CT bone";
+  EXPECT_EQ(markedEdited(markedEdited(named)).title, "CT bone (edited)");
+  EXPECT_EQ(markedEdited(p).title, "test (edited)");  // no title: its name
+  // Nothing finite to do: unchanged.
+  EXPECT_DOUBLE_EQ(windowedPreset(p, NAN, 0).points[0].value, -1000);
+}

@@ -29,6 +29,7 @@ class Lasso {
     points_.clear();
     return out;
   }
+  void cancel() { points_.clear(); }  // its release was lost: nothing is cut
   void paint(QPainter& p) const {
     if (points_.size() < 2) return;
     p.save();

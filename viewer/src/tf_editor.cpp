@@ -224,8 +224,7 @@ void TfEditor::sync() {
 }
 
 void TfEditor::apply() {
-  view::TransferPreset p = edit_.preset();
-  if (p.title.find("(edited)") == std::string::npos) p.title = (p.title.empty() ? p.name : p.title) + " (edited)";
+  view::TransferPreset p = view::markedEdited(edit_.preset());
   edit_ = view::TfEdit(p);
   const Status s = fused_ ? state_.setEditedFusedPreset3d(std::move(p)) : state_.setEditedPreset3d(std::move(p));
   error_->setText(s ? QString() : QString::fromStdString(s.error().str()));

@@ -11,7 +11,8 @@
 // the session cursor there (render_3d.h, VolumeRenderer::pick); a double click also makes it the
 // point the camera turns about (a pan that brings it to the image's centre). The key C shows or
 // hides the crop box (state.h, CropBox3D: its edges and face handles); a drag on a handle moves that
-// face. With a
+// face. Ctrl and a left drag windows the rendering as a left drag windows an MPR view (right: wider;
+// down: brighter), moving and stretching the transfer function's points (an edit, as the editor's). With a
 // PET/CT, the PET is drawn in the same pass (ViewerState::fusedLayer3d); the key F turns it off/on. With
 // the Scissors tool, a left drag draws a lasso that cuts the active segment through the volume
 // (SegEditing::scissors: erase inside; with Shift, keep inside) instead of rotating. The MPR views
@@ -119,13 +120,14 @@ class VolumeView : public QWidget {
   int cropHandleUnder(QPointF at) const;     // the crop face whose handle is under the mouse, or -1
   view::SliceGrab sliceUnder(QPointF at) const;  // the slice whose outline is under the mouse (view -1: none)
   void dragSlice(QPoint d);                  // the dragged slice follows a mouse motion of d pixels
+  bool startWindowing(QPointF at);           // Ctrl and a left press: the window drag starts (false: none)
   void drawMeasurements(class QPainter& p);  // the session's measurements in the reference's frame
   void finishDistance(QPointF end);  // the Distance tool's drag released at end: a measurement
   void clickAngle(QPoint at);        // the Angle tool's click: the next point, the third adds the angle
   // The measurement (0: none) and its handle under the mouse, as a press would grab them.
   std::pair<int64_t, int> handleUnder(QPointF at) const;
   bool grabHandle(QPointF at);       // a press on a 3D measurement's handle: it is selected and dragged
-  void showHover(QPointF at);        // the mouse shape: an open hand over what a left drag moves
+  void showHover(QPointF at, Qt::KeyboardModifiers keys);  // an open hand over what a left drag moves
   void dropHandle(QPointF end);      // its drag released at end: the point picked there, measured again
   Vec3 lineOfSight() const;          // the 3D camera's, in patient space
   // Adds a measurement made in 3D (or says why not) and selects it; the corner says "<what> <result>".
@@ -170,6 +172,9 @@ class VolumeView : public QWidget {
   QPoint pressAt_;
   bool dragging_ = false;  // moved beyond a click since the press
   int cropFace_ = -1;      // the crop face whose handle is being dragged
+  // Ctrl and a left drag windows the rendering (view::windowedPreset of the preset at the press).
+  bool windowing_ = false;
+  view::TransferPreset windowFrom_;
   // A slice shown in 3D dragged by its outline along its view's normal (that view scrolls).
   int sliceDrag_ = -1;     // the view (-1: none)
   Vec3 sliceFrom_;         // that view's cursor at the press

@@ -15,6 +15,7 @@
 #include <cvx/viewstate/crop_3d.h>
 #include <cvx/viewstate/measure_3d.h>
 #include <cvx/viewstate/seg_edit.h>
+#include <cvx/viewstate/tf_edit.h>
 
 #include "measure_tool.h"
 #include "seg_editing.h"
@@ -132,17 +133,19 @@ void VolumeView::wheelEvent(QWheelEvent* e) {
 }
 
 void VolumeView::mousePressEvent(QMouseEvent* e) {
+  if (e->button() == Qt::LeftButton && lasso_.active()) lasso_.cancel();  // its release was lost: no cut
   if (tools_.tool == Tool::Scissors && tools_.editing && e->button() == Qt::LeftButton && !state_.layers().empty()) {
     lasso_.begin(e->position());
     return;
   }
-  if (e->button() == Qt::LeftButton && (measuring_ || handleId_)) {  // its release was lost (a popup took it)
-    measuring_ = dragging_ = false;  // that drag ends without a change
+  if (e->button() == Qt::LeftButton && (measuring_ || handleId_ || windowing_)) {  // its release was lost
+    measuring_ = dragging_ = windowing_ = false;  // that drag ends without a change
     measureFrom_.reset();
     handleId_ = 0;
     handle_ = -1;
   }
-  if (measuring_ || handleId_) return;  // another button during a drag: the drag goes on
+  if (measuring_ || handleId_ || windowing_) return;  // another button during a drag: the drag goes on
+  if (e->button() == Qt::LeftButton && (e->modifiers() & Qt::ControlModifier) && startWindowing(e->position())) return;
   if (e->button() == Qt::LeftButton && !(e->modifiers() & Qt::ShiftModifier) && grabHandle(e->position())) return;
   if (tools_.tool == Tool::Distance && tools_.measurements && e->button() == Qt::LeftButton &&
       !(e->modifiers() & Qt::ShiftModifier) && !state_.layers().empty() && cropHandleUnder(e->position()) < 0 &&
@@ -177,9 +180,27 @@ view::SliceGrab VolumeView::sliceUnder(QPointF at) const {
   return view::sliceOutlineAt(state_, slices_, cam, width(), height(), at.x(), at.y(), kOutlinePx);
 }
 
-void VolumeView::showHover(QPointF at) {
+bool VolumeView::startWindowing(QPointF at) {
+  if (state_.layers().empty() || (tools_.tool == Tool::Scissors && tools_.editing)) return false;
+  if (const view::ThresholdPreview& t = state_.thresholdPreview(); t.on && t.layer == 0) return false;  // its range
+  if (!loadPreset()) return false;  // the edit, else the chosen preset's file
+  auto base = state_.editedPreset3d() ? Result<view::TransferPreset>(preset_)
+                                      : view::editablePreset(preset_, *state_.layers().front().volume);
+  if (!base) {
+    pickText_ = QString::fromStdString(base.error().str());
+    redraw();
+    return false;
+  }
+  windowFrom_ = view::markedEdited(std::move(*base));
+  windowing_ = true;
+  pressAt_ = at.toPoint();
+  return true;
+}
+
+void VolumeView::showHover(QPointF at, Qt::KeyboardModifiers keys) {
   const bool scissors = tools_.tool == Tool::Scissors && tools_.editing;  // a left drag draws a lasso
-  const bool movable = !scissors && !state_.layers().empty() &&
+  const bool other = keys & (Qt::ShiftModifier | Qt::ControlModifier);   // pans or windows instead
+  const bool movable = !scissors && !other && !state_.layers().empty() &&
                        (handleUnder(at).first || cropHandleUnder(at) >= 0 || sliceUnder(at).index >= 0);
   const Qt::CursorShape shape = movable ? Qt::OpenHandCursor : Qt::ArrowCursor;
   if (cursor().shape() != shape) setCursor(shape);
@@ -204,11 +225,31 @@ int VolumeView::cropHandleUnder(QPointF at) const {
 }
 
 void VolumeView::mouseMoveEvent(QMouseEvent* e) {
+  // A move without a button comes from mouse tracking: it only sets the mouse's shape, never ends a
+  // drag (a test's synthetic drag meets the real pointer's button-less moves in between; a drag whose
+  // release was lost ends at the next left press).
+  if (e->buttons() == Qt::NoButton) {
+    const bool busy = lasso_.active() || windowing_ || handleId_ || measuring_ || rotating_ || panning_ || zooming_;
+    if (!busy) showHover(e->position(), e->modifiers());
+    return;
+  }
+  // Another button held but not the left one: the left button's release went elsewhere (a popup).
+  const bool leftGone = !(e->buttons() & Qt::LeftButton);
+  if (lasso_.active() && leftGone) {  // no cut
+    lasso_.cancel();
+    redraw();
+  }
   if (lasso_.active()) {
     if (lasso_.add(e->position())) redraw();
     return;
   }
-  if (handleId_ && !(e->buttons() & Qt::LeftButton)) {  // its release went elsewhere: nothing moves
+  if (windowing_ && leftGone) windowing_ = false;
+  if (windowing_) {  // from the preset at the press, by the whole motion since
+    const QPoint d = e->position().toPoint() - pressAt_;
+    (void)state_.setEditedPreset3d(view::windowedPreset(windowFrom_, d.x(), d.y()));
+    return;
+  }
+  if (handleId_ && leftGone) {  // nothing moves
     handleId_ = 0;
     handle_ = -1;
     dragging_ = false;
@@ -220,13 +261,9 @@ void VolumeView::mouseMoveEvent(QMouseEvent* e) {
     redraw();
     return;
   }
-  if (measuring_ && !(e->buttons() & Qt::LeftButton)) {  // its release went elsewhere (a popup): dropped
+  if (measuring_ && leftGone) {  // dropped
     measuring_ = dragging_ = false;
     measureFrom_.reset();
-  }
-  if (e->buttons() == Qt::NoButton) {  // hovering (mouse tracking)
-    showHover(e->position());
-    return;
   }
   if (measuring_) {  // the line follows the mouse; its end is picked on release
     dragging_ = dragging_ || (e->position().toPoint() - pressAt_).manhattanLength() >= kClickSlopPx;
@@ -274,7 +311,11 @@ void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
     cutWithLasso(e->position(), e->modifiers() & Qt::ShiftModifier);
     return;
   }
-  if ((handleId_ || measuring_) && e->button() != Qt::LeftButton) return;  // another button: the drag goes on
+  if ((handleId_ || measuring_ || windowing_) && e->button() != Qt::LeftButton) return;  // the drag goes on
+  if (windowing_) {
+    windowing_ = false;
+    return;
+  }
   if (handleId_ && e->button() == Qt::LeftButton) {
     // A click on a handle only selects it; so does a drag that comes back to where it began.
     if (dragging_ && (e->position().toPoint() - pressAt_).manhattanLength() >= kClickSlopPx) dropHandle(e->position());
@@ -286,7 +327,9 @@ void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
   }
   if (measuring_ && e->button() == Qt::LeftButton) {
     measuring_ = false;
-    if (dragging_ && tools_.tool == Tool::Distance)
+    // A drag that comes back to where it began is a click.
+    if (dragging_ && tools_.tool == Tool::Distance &&
+        (e->position().toPoint() - pressAt_).manhattanLength() >= kClickSlopPx)
       finishDistance(e->position());
     else
       pickAt(pixelUnder(e->position()));  // a click picks, as with Navigate
@@ -315,7 +358,7 @@ void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
 void VolumeView::cutWithLasso(QPointF end, bool keepInside) {
   const auto pixels = lasso_.finish(end);
   redraw();
-  if (state_.layers().empty() || !state_.layers().front().volume) return;
+  if (!tools_.editing || state_.layers().empty() || !state_.layers().front().volume) return;
   const Camera3D cam = view::orbitCamera(*state_.layers().front().volume, state_.camera3d(), width(), height());
   const Status st = tools_.editing->scissors(view::scissorsCutOnImage(cam, pixels, width(), height()),
                                              keepInside ? view::ScissorsMode::KeepInside : view::ScissorsMode::EraseInside);

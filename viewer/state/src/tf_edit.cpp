@@ -74,6 +74,24 @@ int TfEdit::hitTest(const TfPlot& plot, double x, double y, double radiusPx) con
   return best;
 }
 
+TransferPreset markedEdited(TransferPreset p) {
+  if (p.title.find("(edited)") == std::string::npos) p.title = (p.title.empty() ? p.name : p.title) + " (edited)";
+  return p;
+}
+
+TransferPreset windowedPreset(const TransferPreset& p, double dxPixels, double dyPixels) {
+  if (p.points.empty() || !std::isfinite(dxPixels) || !std::isfinite(dyPixels)) return p;
+  const double first = p.points.front().value, last = p.points.back().value;
+  DisplayMapping window;
+  window.center = (first + last) / 2;
+  window.width = last - first;
+  const DisplayMapping to = dragWindow(window, dxPixels, dyPixels);
+  const double stretch = window.width > 0 ? to.width / window.width : 1.0;
+  TransferPreset r = p;
+  for (TfPoint& q : r.points) q.value = to.center + (q.value - window.center) * stretch;
+  return r;
+}
+
 Result<TransferPreset> editablePreset(const TransferPreset& preset, const Volume& v) {
   if (preset.units == "SUVbw") {
     const auto suv = suvBodyWeight(v.info);

@@ -77,6 +77,18 @@ class TfEdit {
 // (not PET in Bq/ml, or inputs missing: the suv.* reason is in the message).
 Result<TransferPreset> editablePreset(const TransferPreset& preset, const Volume& v);
 
+// p titled as an edit: " (edited)" after its title (its name when it has none), once; the 3D view's
+// corner shows the title.
+TransferPreset markedEdited(TransferPreset p);
+
+// The 3D view's window drag (Ctrl and a left drag in the 3D view), the MPR views' rule (dragWindow,
+// mapping.h: right wider, down brighter) applied to p's points: the span of their values from the
+// first to the last is the window (width w, centre c); the drag gives the window (c', w') and value v
+// goes to c' + (v - c) w' / w, so that the curve keeps its shape, moved and stretched. Alpha,
+// colours and the gradient curve stay; the values' order too (w' > 0). p's values must be absolute
+// (editablePreset). Points all of one value are only moved (as a window of width 1).
+TransferPreset windowedPreset(const TransferPreset& p, double dxPixels, double dyPixels);
+
 // Counts of one phase's modality values (the stored values through modalityValue, mapping.h; NaN
 // skipped) in `bins` equal bins over [lo, hi]: bin i holds [lo + i w, lo + (i + 1) w), the last bin
 // also hi itself; values below lo or above hi are counted in below / above. No counts for bins < 1,
