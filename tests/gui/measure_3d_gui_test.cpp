@@ -49,10 +49,6 @@ TEST(Measure3dGui, DistanceDraggedBetweenTwoBonesInThe3dView) {
   ASSERT_NE(v3d, nullptr);
   ASSERT_NE(w.tools().measurements, nullptr);
   view::MeasurementSet& set = *w.tools().measurements;
-  // Measurements an earlier test left in this study's saved session are drawn in 3D too, and their
-  // handles could be grabbed here: they go first.
-  const auto earlier = set.all();
-  for (const auto& [id, m] : earlier) ASSERT_TRUE(set.remove(id).ok());
   const size_t before = set.all().size();
   QTest::qWait(50);
   const QImage front = viewer::grabShown(v3d);

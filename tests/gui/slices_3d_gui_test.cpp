@@ -173,10 +173,6 @@ TEST(Slices3dGui, DraggingTheAxialSlicesOutlineScrollsTheAxialView) {
   MainWindow w;
   viewer::VolumeView* v3d = test::openWith3d(w, test::dataPath("ct"));
   ASSERT_NE(v3d, nullptr);
-  // Measurements an earlier test left in this study's saved session: their handles would come first.
-  ASSERT_NE(w.tools().measurements, nullptr);
-  const auto earlier = w.tools().measurements->all();
-  for (const auto& [id, m] : earlier) ASSERT_TRUE(w.tools().measurements->remove(id).ok());
   w.state().setShownIn3d(0, true);
   ASSERT_TRUE(test::refined(v3d));
   const Volume& ct = *w.state().layers().front().volume;
