@@ -291,8 +291,16 @@ TEST(TfEdit, TheWindowDragMovesAndStretchesThePoints) {
     EXPECT_EQ(darker.points[i].alpha, p.points[i].alpha);
     EXPECT_EQ(darker.points[i].g, p.points[i].g);
   }
-  EXPECT_TRUE(checkTransferPoints(windowedPreset(p, -300, 40).points).ok());  // as narrow as 1
-  EXPECT_DOUBLE_EQ(windowedPreset(p, -300, 0).points.back().value - windowedPreset(p, -300, 0).points.front().value, 1);
+  // As narrow as w / 256 (2000 / 256), still in order.
+  EXPECT_TRUE(checkTransferPoints(windowedPreset(p, -300, 40).points).ok());
+  EXPECT_DOUBLE_EQ(windowedPreset(p, -300, 0).points.back().value - windowedPreset(p, -300, 0).points.front().value,
+                   2000.0 / 256);
+  // A span under one unit (an ADC map's 0.002) moves by its own 256th, with no jump: 1 px up.
+  TransferPreset adc = p;
+  for (size_t i = 0; i < 4; ++i) adc.points[i].value = 0.001 * static_cast<double>(i) * 2 / 3;  // 0 .. 0.002
+  const TransferPreset nudged = windowedPreset(adc, 0, -1);
+  EXPECT_NEAR(nudged.points[0].value, 0.002 / 256, 1e-15);
+  EXPECT_NEAR(nudged.points[3].value - nudged.points[0].value, 0.002, 1e-15);
   // Marked as an edit once, whatever its title.
   TransferPreset named = p;
   named.title = "CT bone";

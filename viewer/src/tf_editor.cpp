@@ -210,11 +210,20 @@ void TfEditor::sync() {
     gradientHist_ = view::gradientHistogram(*volume, phase, kBins);
   }
   if (volume && (newVolume || reloaded) && edit_.size() > 0) {
-    // The plot spans the volume's values and the points' (an edit keeps it while it drags).
+    // The plot spans the volume's values and the points' (an edit keeps it while it drags). A range
+    // that still holds them and is at most twice as wide is kept: the 3D view's window drag moves the
+    // points at every mouse event, and a histogram is a pass over the whole phase. Points past the
+    // volume's values get a quarter of the span more room on that side.
     double lo = std::min(extent_.first, edit_.points().front().value);
     double hi = std::max(extent_.second, edit_.points().back().value);
     if (!(lo < hi)) lo -= 1, hi += 1;
-    if (newVolume || lo != hist_.lo || hi != hist_.hi) hist_ = view::valueHistogram(*volume, phase, lo, hi, kBins);
+    const bool holds = hist_.lo <= lo && hi <= hist_.hi && hist_.hi - hist_.lo <= 2 * (hi - lo);
+    if (newVolume || !holds) {
+      const double room = 0.25 * (hi - lo);
+      if (lo < extent_.first) lo -= room;
+      if (hi > extent_.second) hi += room;
+      hist_ = view::valueHistogram(*volume, phase, lo, hi, kBins);
+    }
   }
   volume_ = volume;
   phase_ = phase;

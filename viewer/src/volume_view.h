@@ -120,7 +120,8 @@ class VolumeView : public QWidget {
   int cropHandleUnder(QPointF at) const;     // the crop face whose handle is under the mouse, or -1
   view::SliceGrab sliceUnder(QPointF at) const;  // the slice whose outline is under the mouse (view -1: none)
   void dragSlice(QPoint d);                  // the dragged slice follows a mouse motion of d pixels
-  bool startWindowing(QPointF at);           // Ctrl and a left press: the window drag starts (false: none)
+  // Ctrl and a left press: the window drag starts (or the corner says why not); false without a series.
+  bool startWindowing(QPointF at);
   void drawMeasurements(class QPainter& p);  // the session's measurements in the reference's frame
   void finishDistance(QPointF end);  // the Distance tool's drag released at end: a measurement
   void clickAngle(QPoint at);        // the Angle tool's click: the next point, the third adds the angle

@@ -181,15 +181,18 @@ view::SliceGrab VolumeView::sliceUnder(QPointF at) const {
 }
 
 bool VolumeView::startWindowing(QPointF at) {
-  if (state_.layers().empty() || (tools_.tool == Tool::Scissors && tools_.editing)) return false;
-  if (const view::ThresholdPreview& t = state_.thresholdPreview(); t.on && t.layer == 0) return false;  // its range
-  if (!loadPreset()) return false;  // the edit, else the chosen preset's file
-  auto base = state_.editedPreset3d() ? Result<view::TransferPreset>(preset_)
-                                      : view::editablePreset(preset_, *state_.layers().front().volume);
-  if (!base) {
-    pickText_ = QString::fromStdString(base.error().str());
+  if (state_.layers().empty()) return false;
+  rotating_ = panning_ = zooming_ = dragging_ = false;  // the press is the window drag's, whatever comes
+  const view::ThresholdPreview& t = state_.thresholdPreview();
+  auto base = t.on && t.layer == 0 ? Result<view::TransferPreset>(makeError("render.bad_request",
+                                                                            "the threshold preview is shown"))
+              : !loadPreset()      ? Result<view::TransferPreset>(makeError("render.bad_request", error_.toStdString()))
+              : state_.editedPreset3d() ? Result<view::TransferPreset>(preset_)  // the edit
+                                        : view::editablePreset(preset_, *state_.layers().front().volume);
+  if (!base) {  // said, and the camera does not turn either
+    pickText_ = tr("window: %1").arg(QString::fromStdString(base.error().message));
     redraw();
-    return false;
+    return true;
   }
   windowFrom_ = view::markedEdited(std::move(*base));
   windowing_ = true;
@@ -229,7 +232,7 @@ void VolumeView::mouseMoveEvent(QMouseEvent* e) {
   // drag (a test's synthetic drag meets the real pointer's button-less moves in between; a drag whose
   // release was lost ends at the next left press).
   if (e->buttons() == Qt::NoButton) {
-    const bool busy = lasso_.active() || windowing_ || handleId_ || measuring_ || rotating_ || panning_ || zooming_;
+    const bool busy = lasso_.active() || windowing_ || handleId_ || measuring_;
     if (!busy) showHover(e->position(), e->modifiers());
     return;
   }

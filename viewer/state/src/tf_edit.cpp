@@ -81,14 +81,17 @@ TransferPreset markedEdited(TransferPreset p) {
 
 TransferPreset windowedPreset(const TransferPreset& p, double dxPixels, double dyPixels) {
   if (p.points.empty() || !std::isfinite(dxPixels) || !std::isfinite(dyPixels)) return p;
+  // dragWindow on the span counted as 256 units (its floor of width 1 is then 1/256 of the span, not
+  // one modality unit, which is the whole range of an ADC or a 0..1 map), then scaled back.
   const double first = p.points.front().value, last = p.points.back().value;
+  const double span = last > first ? last - first : 1.0, unit = span / 256;
   DisplayMapping window;
-  window.center = (first + last) / 2;
-  window.width = last - first;
+  window.center = 0;
+  window.width = 256;
   const DisplayMapping to = dragWindow(window, dxPixels, dyPixels);
-  const double stretch = window.width > 0 ? to.width / window.width : 1.0;
+  const double centre = (first + last) / 2, stretch = to.width / 256;
   TransferPreset r = p;
-  for (TfPoint& q : r.points) q.value = to.center + (q.value - window.center) * stretch;
+  for (TfPoint& q : r.points) q.value = centre + to.center * unit + (q.value - centre) * stretch;
   return r;
 }
 

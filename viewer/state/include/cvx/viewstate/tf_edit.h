@@ -82,11 +82,13 @@ Result<TransferPreset> editablePreset(const TransferPreset& preset, const Volume
 TransferPreset markedEdited(TransferPreset p);
 
 // The 3D view's window drag (Ctrl and a left drag in the 3D view), the MPR views' rule (dragWindow,
-// mapping.h: right wider, down brighter) applied to p's points: the span of their values from the
-// first to the last is the window (width w, centre c); the drag gives the window (c', w') and value v
-// goes to c' + (v - c) w' / w, so that the curve keeps its shape, moved and stretched. Alpha,
-// colours and the gradient curve stay; the values' order too (w' > 0). p's values must be absolute
-// (editablePreset). Points all of one value are only moved (as a window of width 1).
+// mapping.h: right wider, down brighter, w / 256 a pixel) applied to p's points: the span of their
+// values from the first to the last is the window (width w, centre c); the drag gives the window
+// (c', w') and value v goes to c' + (v - c) w' / w, so that the curve keeps its shape, moved and
+// stretched. The narrowest window is w / 256 (the MPR views' floor of 1 in units of the span, so that
+// data whose whole range is under 1, ADC or a 0..1 map, does not jump). Alpha, colours and the
+// gradient curve stay; the values' order too (w' > 0). p's values must be absolute (editablePreset).
+// Points all of one value move by 1/256 a pixel (a span of 1).
 TransferPreset windowedPreset(const TransferPreset& p, double dxPixels, double dyPixels);
 
 // Counts of one phase's modality values (the stored values through modalityValue, mapping.h; NaN
