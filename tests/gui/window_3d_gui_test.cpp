@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Windowing the 3D view with the mouse, through the real main window under Xvfb on the CT: Ctrl and a
-// left drag 32 px up moves every point of ct-bone (read here from its file, resolved for the CT) by
-// 32 x w / 256 HU towards the higher values (w: the points' span; the MPR views' rule: down brighter,
-// so up darker), keeps their alphas, marks the corner "(edited)", leaves the camera as it was, and
-// the rendering shows less: fewer non-black pixels once bone must be denser to show. Choosing the
-// preset again drops the edit.
+// left drag 64 px up moves every point of ct-bone (read here from its file, resolved for the CT) by
+// 64 x w / 256 HU towards the higher values (w: 1350 HU, where its curve changes, 150 to 1500; the MPR
+// views' rule: down brighter, so up darker), keeps their alphas, marks the corner "(edited)", leaves the camera as it was, and
+// the rendering shows less: fewer non-black pixels once bone must be denser to show. A second drag
+// starts from that edit, and Escape before its release puts the edit back; from the file's curve,
+// Escape drops the edit, as choosing the preset again does.
 #include <gtest/gtest.h>
 
 #include <QTest>
@@ -46,21 +47,25 @@ TEST(Window3dGui, CtrlDragWindowsTheRenderingAsTheMprViewsRule) {
   ASSERT_TRUE(file.ok()) << file.error().str();
   auto base = view::editablePreset(*file, ct);
   ASSERT_TRUE(base.ok()) << base.error().str();
-  const double span = base->points.back().value - base->points.front().value;
-  ASSERT_GT(span, 0);
+  // ct-bone's window (view::windowSpan's rule, from the file): 150 HU, the last point of its leading
+  // transparent run, to 1500, the first of its trailing run at 0.9.
+  ASSERT_EQ(base->points.size(), 6u);
+  ASSERT_EQ(base->points[1].value, 150);
+  ASSERT_EQ(base->points[4].value, 1500);
+  const double span = 1500 - 150;
   const QImage before = viewer::grabShown(v3d);
   const view::Camera3DView camera = w.state().camera3d();
 
   const QPoint from(v3d->width() / 2, v3d->height() / 2);
   QTest::mousePress(v3d, Qt::LeftButton, Qt::ControlModifier, from);
-  for (int s = 1; s <= 4; ++s) QTest::mouseMove(v3d, from - QPoint(0, 8 * s));
-  QTest::mouseRelease(v3d, Qt::LeftButton, Qt::ControlModifier, from - QPoint(0, 32));
+  for (int s = 1; s <= 8; ++s) QTest::mouseMove(v3d, from - QPoint(0, 8 * s));
+  QTest::mouseRelease(v3d, Qt::LeftButton, Qt::ControlModifier, from - QPoint(0, 64));
 
   const view::TransferPreset* edited = w.state().editedPreset3d();
   ASSERT_NE(edited, nullptr);
   ASSERT_EQ(edited->points.size(), base->points.size());
   for (size_t i = 0; i < base->points.size(); ++i) {
-    EXPECT_NEAR(edited->points[i].value, base->points[i].value + 32 * span / 256, 1e-9) << i;
+    EXPECT_NEAR(edited->points[i].value, base->points[i].value + 64 * span / 256, 1e-9) << i;
     EXPECT_EQ(edited->points[i].alpha, base->points[i].alpha) << i;
   }
   EXPECT_EQ(w.state().camera3d().azimuthDeg, camera.azimuthDeg);  // no rotation
@@ -71,6 +76,24 @@ TEST(Window3dGui, CtrlDragWindowsTheRenderingAsTheMprViewsRule) {
   test::saveTour(v3d, "ct_3d_windowed");
   EXPECT_LT(lit(after), lit(before) * 9 / 10) << lit(before) << " lit before";
 
-  w.state().setPreset3d("ct-bone");  // choosing the preset again: the file's points
+  // A second drag starts from the edit; Escape before its release puts that edit back.
+  const std::vector<TfPoint> windowed = edited->points;
+  QTest::mousePress(v3d, Qt::LeftButton, Qt::ControlModifier, from);
+  for (int s = 1; s <= 4; ++s) QTest::mouseMove(v3d, from + QPoint(16 * s, 0));
+  ASSERT_NE(w.state().editedPreset3d(), nullptr);
+  EXPECT_NE(w.state().editedPreset3d()->points[1].value, windowed[1].value);  // wider meanwhile
+  QTest::keyClick(v3d, Qt::Key_Escape);
+  QTest::mouseRelease(v3d, Qt::LeftButton, Qt::ControlModifier, from + QPoint(64, 0));
+  ASSERT_NE(w.state().editedPreset3d(), nullptr);
+  EXPECT_EQ(w.state().editedPreset3d()->points[1].value, windowed[1].value);
+
+  // From the file's curve, Escape drops the edit altogether; so does choosing the preset again.
+  w.state().setPreset3d("ct-bone");
+  EXPECT_EQ(w.state().editedPreset3d(), nullptr);
+  QTest::mousePress(v3d, Qt::LeftButton, Qt::ControlModifier, from);
+  for (int s = 1; s <= 4; ++s) QTest::mouseMove(v3d, from + QPoint(0, 8 * s));
+  EXPECT_NE(w.state().editedPreset3d(), nullptr);
+  QTest::keyClick(v3d, Qt::Key_Escape);
+  QTest::mouseRelease(v3d, Qt::LeftButton, Qt::ControlModifier, from + QPoint(0, 32));
   EXPECT_EQ(w.state().editedPreset3d(), nullptr);
 }

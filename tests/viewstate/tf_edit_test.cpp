@@ -271,7 +271,8 @@ TEST(TfEditState, TheEditedPresetRaisesView3dAndAChosenPresetDropsIt) {
 }
 
 // The 3D view's window drag, worked out by hand from the MPR views' rule (right: width + dx w / 256;
-// down: centre - dy w / 256). fourPoints spans -1000..1000: w 2000, c 0.
+// down: centre - dy w / 256). fourPoints changes opacity at every point: its window is -1000..1000,
+// w 2000, c 0.
 TEST(TfEdit, TheWindowDragMovesAndStretchesThePoints) {
   const TransferPreset p = fourPoints();
   // 128 px right: w 2000 + 128 x 2000 / 256 = 3000, c 0: every value times 1.5.
@@ -301,6 +302,19 @@ TEST(TfEdit, TheWindowDragMovesAndStretchesThePoints) {
   const TransferPreset nudged = windowedPreset(adc, 0, -1);
   EXPECT_NEAR(nudged.points[0].value, 0.002 / 256, 1e-15);
   EXPECT_NEAR(nudged.points[3].value - nudged.points[0].value, 0.002, 1e-15);
+  // The window leaves out the runs that only hold the ends: ct-bone's points (-1024 and 150 at 0,
+  // 300, 700, 1500 and 3071 at 0.9) change between 150 and 1500.
+  TransferPreset bone = p;
+  bone.points = {{-1024, 0, 0, 0, 0}, {150, 0.5f, 0.2f, 0.1f, 0}, {300, 0.9f, 0.8f, 0.6f, 0.45f},
+                 {700, 1, 0.9f, 0.8f, 0.8f}, {1500, 1, 1, 0.9f, 0.9f}, {3071, 1, 1, 1, 0.9f}};
+  EXPECT_EQ(windowSpan(bone.points), (std::pair<double, double>{150, 1500}));
+  // 256 px right doubles that window about its centre 825: 150 to -525, 1500 to 2175, -1024 to -2873.
+  const TransferPreset wide = windowedPreset(bone, 256, 0);
+  EXPECT_DOUBLE_EQ(wide.points[1].value, -525);
+  EXPECT_DOUBLE_EQ(wide.points[4].value, 2175);
+  EXPECT_DOUBLE_EQ(wide.points[0].value, -2873);
+  // One opacity throughout: its first and last values.
+  EXPECT_EQ(windowSpan({{0, 1, 1, 1, 0.5f}, {10, 0, 0, 0, 0.5f}}), (std::pair<double, double>{0, 10}));
   // Marked as an edit once, whatever its title.
   TransferPreset named = p;
   named.title = "CT bone";

@@ -12,7 +12,8 @@
 // point the camera turns about (a pan that brings it to the image's centre). The key C shows or
 // hides the crop box (state.h, CropBox3D: its edges and face handles); a drag on a handle moves that
 // face. Ctrl and a left drag windows the rendering as a left drag windows an MPR view (right: wider;
-// down: brighter), moving and stretching the transfer function's points (an edit, as the editor's). With a
+// down: brighter), moving and stretching the transfer function's points (an edit, as the editor's;
+// Escape during the drag puts back the curve it started from). With a
 // PET/CT, the PET is drawn in the same pass (ViewerState::fusedLayer3d); the key F turns it off/on. With
 // the Scissors tool, a left drag draws a lasso that cuts the active segment through the volume
 // (SegEditing::scissors: erase inside; with Shift, keep inside) instead of rotating. The MPR views
@@ -176,6 +177,7 @@ class VolumeView : public QWidget {
   // Ctrl and a left drag windows the rendering (view::windowedPreset of the preset at the press).
   bool windowing_ = false;
   view::TransferPreset windowFrom_;
+  std::optional<view::TransferPreset> windowUndo_;  // the edit at the press (none: the preset's file)
   // A slice shown in 3D dragged by its outline along its view's normal (that view scrolls).
   int sliceDrag_ = -1;     // the view (-1: none)
   Vec3 sliceFrom_;         // that view's cursor at the press

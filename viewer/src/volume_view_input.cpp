@@ -93,6 +93,15 @@ void VolumeView::keyPressEvent(QKeyEvent* e) {
     e->accept();
     return;
   }
+  if (e->key() == Qt::Key_Escape && windowing_) {  // the window drag undone: the curve it started from
+    windowing_ = false;
+    if (windowUndo_)
+      (void)state_.setEditedPreset3d(*windowUndo_);
+    else
+      state_.setPreset3d(state_.preset3d());  // the preset's file again (choosing it drops the edit)
+    e->accept();
+    return;
+  }
   if (e->key() == Qt::Key_Escape && handleId_) {  // the handle's drag is dropped: nothing moves
     handleId_ = 0;
     handle_ = -1;
@@ -194,6 +203,7 @@ bool VolumeView::startWindowing(QPointF at) {
     redraw();
     return true;
   }
+  windowUndo_ = state_.editedPreset3d() ? std::optional(*state_.editedPreset3d()) : std::nullopt;
   windowFrom_ = view::markedEdited(std::move(*base));
   windowing_ = true;
   pressAt_ = at.toPoint();

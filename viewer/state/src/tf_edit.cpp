@@ -79,11 +79,20 @@ TransferPreset markedEdited(TransferPreset p) {
   return p;
 }
 
+std::pair<double, double> windowSpan(const std::vector<TfPoint>& points) {
+  if (points.empty()) return {0, 0};
+  size_t a = 0, b = points.size() - 1;
+  while (a + 1 < points.size() && points[a + 1].alpha == points[0].alpha) ++a;
+  while (b > 0 && points[b - 1].alpha == points.back().alpha) --b;
+  if (points[a].value < points[b].value) return {points[a].value, points[b].value};
+  return {points.front().value, points.back().value};
+}
+
 TransferPreset windowedPreset(const TransferPreset& p, double dxPixels, double dyPixels) {
   if (p.points.empty() || !std::isfinite(dxPixels) || !std::isfinite(dyPixels)) return p;
   // dragWindow on the span counted as 256 units (its floor of width 1 is then 1/256 of the span, not
   // one modality unit, which is the whole range of an ADC or a 0..1 map), then scaled back.
-  const double first = p.points.front().value, last = p.points.back().value;
+  const auto [first, last] = windowSpan(p.points);
   const double span = last > first ? last - first : 1.0, unit = span / 256;
   DisplayMapping window;
   window.center = 0;

@@ -81,9 +81,14 @@ Result<TransferPreset> editablePreset(const TransferPreset& preset, const Volume
 // corner shows the title.
 TransferPreset markedEdited(TransferPreset p);
 
+// The values where a curve changes: from the last point of its leading run of one opacity to the first
+// of its trailing run (ct-bone: 150 to 1500 HU, not the -1024 and 3071 that only hold its ends); the
+// first and last values when those runs meet.
+std::pair<double, double> windowSpan(const std::vector<TfPoint>& points);
+
 // The 3D view's window drag (Ctrl and a left drag in the 3D view), the MPR views' rule (dragWindow,
-// mapping.h: right wider, down brighter, w / 256 a pixel) applied to p's points: the span of their
-// values from the first to the last is the window (width w, centre c); the drag gives the window
+// mapping.h: right wider, down brighter, w / 256 a pixel) applied to p's points: windowSpan is the
+// window (width w, centre c); the drag gives the window
 // (c', w') and value v goes to c' + (v - c) w' / w, so that the curve keeps its shape, moved and
 // stretched. The narrowest window is w / 256 (the MPR views' floor of 1 in units of the span, so that
 // data whose whole range is under 1, ADC or a 0..1 map, does not jump). Alpha, colours and the
