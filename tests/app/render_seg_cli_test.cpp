@@ -62,6 +62,9 @@ TEST_F(RenderSeg, BadSegArgumentsAreRefused) {
   std::string msg;
   png(demo("CT") + " --view axial --slice 1 --size 64x64 --surface-opacity 0.5 --seg " + labels_, rc, msg);
   EXPECT_EQ(rc, 2) << msg;  // a surface's opacity is for 3D
+  png(demo("CT") + " --view axial --slice 1 --size 64x64 --cut-surfaces --seg " + labels_, rc, msg);
+  EXPECT_EQ(rc, 2) << msg;  // so are the cuts
+  EXPECT_NE(msg.find("need --view 3d"), std::string::npos) << msg;
 }
 
 }  // namespace
