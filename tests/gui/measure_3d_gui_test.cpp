@@ -109,13 +109,14 @@ TEST(Measure3dGui, DistanceDraggedBetweenTwoBonesInThe3dView) {
   const view::Camera3DView cameraBefore = w.state().camera3d();
   const QPoint handle(static_cast<int>(std::floor((*p1)[0])), static_cast<int>(std::floor((*p1)[1])));
   // Hovering over the handle shows an open hand (it can be dragged); away from it, the arrow.
-  // (QTest moves the real pointer too: its own moves arrive later, so the test waits for them.)
+  // (QTest moves the real pointer too, and its own moves arrive later: the shape settles on the last.)
+  auto settles = [&](Qt::CursorShape shape) {
+    return QTest::qWaitFor([&] { return v3d->cursor().shape() == shape; }, 3000);
+  };
   QTest::mouseMove(v3d, handle);
-  QTest::qWait(50);
-  EXPECT_EQ(v3d->cursor().shape(), Qt::OpenHandCursor);
+  EXPECT_TRUE(settles(Qt::OpenHandCursor));
   QTest::mouseMove(v3d, QPoint(handle.x(), 3));
-  QTest::qWait(50);
-  EXPECT_EQ(v3d->cursor().shape(), Qt::ArrowCursor);
+  EXPECT_TRUE(settles(Qt::ArrowCursor));
   QTest::mousePress(v3d, Qt::LeftButton, Qt::NoModifier, handle);
   for (int s = 1; s <= 4; ++s) QTest::mouseMove(v3d, handle + (c - handle) * s / 4);
   test::saveTour(w.viewports(), "measure_3d_handle_drag");  // the end following the mouse

@@ -190,9 +190,8 @@ TEST(Slices3dGui, DraggingTheAxialSlicesOutlineScrollsTheAxialView) {
   const double pxPerMm = ((*at)[1] - (*above)[1]) / 10;  // up the screen, per mm towards S
   ASSERT_GT(pxPerMm, 0.5);
   const QPoint press(static_cast<int>(std::floor((*at)[0])), static_cast<int>(std::floor((*at)[1])));
-  QTest::mouseMove(v3d, press);  // hovering over the outline: an open hand
-  QTest::qWait(50);               // (the real pointer's own moves arrive later)
-  EXPECT_EQ(v3d->cursor().shape(), Qt::OpenHandCursor);
+  QTest::mouseMove(v3d, press);  // hovering over the outline: an open hand (the real pointer's own
+  EXPECT_TRUE(QTest::qWaitFor([&] { return v3d->cursor().shape() == Qt::OpenHandCursor; }, 3000));  // moves come later)
   QTest::mousePress(v3d, Qt::LeftButton, Qt::NoModifier, press);
   for (int s = 1; s <= 6; ++s) QTest::mouseMove(v3d, press - QPoint(0, 10 * s));
   QTest::mouseRelease(v3d, Qt::LeftButton, Qt::NoModifier, press - QPoint(0, 60));
