@@ -118,6 +118,7 @@ TEST(Measure3dGui, DistanceDraggedBetweenTwoBonesInThe3dView) {
   QTest::mouseMove(v3d, QPoint(handle.x(), 3));
   EXPECT_TRUE(settles(Qt::ArrowCursor));
   QTest::mousePress(v3d, Qt::LeftButton, Qt::NoModifier, handle);
+  EXPECT_EQ(v3d->cursor().shape(), Qt::ClosedHandCursor);  // held
   for (int s = 1; s <= 4; ++s) QTest::mouseMove(v3d, handle + (c - handle) * s / 4);
   test::saveTour(w.viewports(), "measure_3d_handle_drag");  // the end following the mouse
   QTest::mouseRelease(v3d, Qt::LeftButton, Qt::NoModifier, c);

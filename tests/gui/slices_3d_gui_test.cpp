@@ -193,6 +193,7 @@ TEST(Slices3dGui, DraggingTheAxialSlicesOutlineScrollsTheAxialView) {
   QTest::mouseMove(v3d, press);  // hovering over the outline: an open hand (the real pointer's own
   EXPECT_TRUE(QTest::qWaitFor([&] { return v3d->cursor().shape() == Qt::OpenHandCursor; }, 3000));  // moves come later)
   QTest::mousePress(v3d, Qt::LeftButton, Qt::NoModifier, press);
+  EXPECT_EQ(v3d->cursor().shape(), Qt::ClosedHandCursor);  // held
   for (int s = 1; s <= 6; ++s) QTest::mouseMove(v3d, press - QPoint(0, 10 * s));
   QTest::mouseRelease(v3d, Qt::LeftButton, Qt::NoModifier, press - QPoint(0, 60));
   const Vec3 moved = w.state().cursor();

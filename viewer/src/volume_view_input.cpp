@@ -181,6 +181,7 @@ void VolumeView::mousePressEvent(QMouseEvent* e) {
     sliceFrom_ = state_.viewCursor(sliceDrag_);
     sliceMm_ = 0;
   }
+  if (cropFace_ >= 0 || sliceDrag_ >= 0) setCursor(Qt::ClosedHandCursor);  // held
 }
 
 view::SliceGrab VolumeView::sliceUnder(QPointF at) const {
@@ -335,6 +336,7 @@ void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
     handleId_ = 0;
     handle_ = -1;
     dragging_ = false;
+    showHover(e->position(), e->modifiers());  // the hand opens again (or the arrow)
     redraw();
     return;
   }
@@ -356,6 +358,7 @@ void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
   rotating_ = dragging_ = panning_ = zooming_ = false;
   // A click on a crop handle is no pick; one on a slice's outline (a long line) is.
   const bool handled = cropFace_ >= 0 || (sliceDrag_ >= 0 && !click);
+  if (cropFace_ >= 0 || sliceDrag_ >= 0) showHover(e->position(), e->modifiers());  // the hand opens again
   cropFace_ = sliceDrag_ = -1;
   if (handled) {
     redraw();

@@ -83,6 +83,7 @@ bool VolumeView::grabHandle(QPointF at) {
   std::tie(handleId_, handle_) = handleUnder(at);
   if (!handleId_) return false;
   tools_.selected = handleId_;
+  setCursor(Qt::ClosedHandCursor);  // held
   handleTo_ = at;
   pressAt_ = at.toPoint();
   dragging_ = false;
