@@ -219,4 +219,25 @@ TEST(Slices3dGui, DraggingTheAxialSlicesOutlineScrollsTheAxialView) {
     red += qRed(c) > 180 && qGreen(c) < 110 && qBlue(c) < 110;
   }
   EXPECT_GE(red, 1);
+
+  // A 20 mm slab on the axial view: its faces are outlined 10 mm above and below, dashed in the
+  // axial colour (some pixels along each face's front edge, a dashed line's share of them).
+  w.state().setSlab(0, 20, view::SlabMode::Mip);
+  ASSERT_TRUE(test::refined(v3d));
+  const QImage slab = viewer::grabShown(v3d);
+  test::saveTour(v3d, "ct_3d_slice_axial_slab");
+  for (const double side : {-10.0, 10.0}) {
+    int onFace = 0;
+    for (int k = -40; k <= 40; ++k) {  // along the front edge, 1 mm apart
+      const auto q = view::projectToPixel(cam, Vec3{front.x + k, front.y, moved.z + side}, v3d->width(), v3d->height());
+      if (!q) continue;
+      bool hit = false;
+      for (int dy = -1; dy <= 1 && !hit; ++dy) {
+        const QRgb c = slab.pixel(static_cast<int>((*q)[0]), static_cast<int>((*q)[1]) + dy);
+        hit = qRed(c) > 150 && qGreen(c) < 110 && qBlue(c) < 110;
+      }
+      onFace += hit;
+    }
+    EXPECT_GT(onFace, 15) << "face at " << side << " mm";
+  }
 }

@@ -336,3 +336,34 @@ TEST(Slices3d, TheOutlineDragsTheSliceAlongItsNormalByWholeSteps) {
   ASSERT_EQ(slices->size(), 3u);
   for (const Vec3& q : (*slices)[0].outline) EXPECT_NEAR(q.z, 6 * n.z, 1e-9);
 }
+
+TEST(Slices3d, ASlabsFacesAreOutlinedEitherSideOfItsPlane) {
+  ViewerState s = stateWith(ballVolume());
+  s.setShownIn3d(1, true);  // coronal, through the origin
+  auto thin = Slices3D().update(s);
+  ASSERT_TRUE(thin.ok());
+  ASSERT_EQ(thin->size(), 1u);
+  EXPECT_TRUE(thin->front().slabFaces.empty());
+  s.setSlab(1, 10, SlabMode::Mip);  // 10 mm: faces at y = -5 and +5, the box's x +-20.5 and z +-21
+  auto slab = Slices3D().update(s);
+  ASSERT_TRUE(slab.ok());
+  ASSERT_EQ(slab->size(), 1u);
+  const auto& faces = slab->front().slabFaces;
+  ASSERT_EQ(faces.size(), 2u);
+  double ys[2];
+  for (size_t f = 0; f < 2; ++f) {
+    ASSERT_EQ(faces[f].size(), 4u);
+    for (const Vec3& q : faces[f]) {
+      EXPECT_NEAR(std::abs(q.x), 20.5, 1e-9);
+      EXPECT_NEAR(std::abs(q.z), 21, 1e-9);
+      EXPECT_NEAR(q.y, faces[f].front().y, 1e-9);
+    }
+    ys[f] = faces[f].front().y;
+  }
+  EXPECT_NEAR(std::min(ys[0], ys[1]), -5, 1e-9);
+  EXPECT_NEAR(std::max(ys[0], ys[1]), 5, 1e-9);
+  for (const Vec3& q : slab->front().outline) EXPECT_NEAR(q.y, 0, 1e-9);  // the image stays on the centre plane
+  // A slab thicker than the box (40 mm about y = 0, the box's y +-15.5): its faces miss it, none drawn.
+  s.setSlab(1, 40, SlabMode::Mip);
+  EXPECT_TRUE(Slices3D().update(s)->front().slabFaces.empty());
+}

@@ -160,7 +160,17 @@ void VolumeView::drawClipOutlines(QPainter& p) {
     p.drawPolygon(outline);
   };
   for (const view::ClipPlane3D& c : state_.cutPlanes3d()) draw(view::clipOutline(volume, state_.crop3d(), c), c.view);
-  for (const view::Slice3D& s : slices_) draw(s.outline, s.view);
+  for (const view::Slice3D& s : slices_) {
+    draw(s.outline, s.view);
+    for (const auto& face : s.slabFaces) {  // a slab's faces, dashed: how thick it is
+      QPolygonF outline;
+      for (const Vec3& q : face)
+        if (const auto at = view::projectToPixel(cam, q, width(), height())) outline << QPointF((*at)[0], (*at)[1]);
+      if (outline.size() < 3 || outline.size() != static_cast<int>(face.size()) || s.view >= state_.viewCount()) continue;
+      p.setPen(QPen(orientationColour(state_.view(s.view).orientation), 1.0, Qt::DashLine));
+      p.drawPolygon(outline);
+    }
+  }
 }
 
 // The session's measurements whose points are in the rendering's space (view::layerIn3d), drawn over

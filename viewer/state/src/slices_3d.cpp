@@ -74,6 +74,12 @@ Result<std::vector<Slice3D>> Slices3D::update(const ViewerState& s) {
     slice.view = v;
     slice.outline = cutOutline(clipOutline(ref, s.crop3d(), c), cuts);
     if (slice.outline.empty()) continue;
+    if (const double half = s.view(v).slabMm / 2; half > 0)
+      for (const double side : {-half, half}) {
+        ClipPlane3D face = c;
+        face.point = c.point + c.normal * side;
+        if (auto f = cutOutline(clipOutline(ref, s.crop3d(), face), cuts); !f.empty()) slice.slabFaces.push_back(std::move(f));
+      }
     slice.frame = sliceFrame(s, v, slice.outline, kLongSide);
     auto& r = renderers_[static_cast<size_t>(v)];
     if (!r) r = std::make_unique<ViewRenderer>();

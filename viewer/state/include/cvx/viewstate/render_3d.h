@@ -57,6 +57,9 @@ struct Slice3D {
   std::shared_ptr<const RgbaImage> image;
   PixelFrame frame;
   std::vector<Vec3> outline;
+  // A slab's faces (its view's slabMm / 2 either side of the plane), outlined as `outline` is: so that
+  // the 3D view shows how thick the slab drawn on the centre plane is. Empty for a thin view.
+  std::vector<std::vector<Vec3>> slabFaces;
 };
 
 class VolumeRenderer {

@@ -7,7 +7,8 @@
 // see-through (render/plane_raster.h: alpha 0) where the view's own layer (its first) has no value or
 // one at or below its window's lower edge, whatever the inversion, unless something else coloured the
 // pixel (another layer, a segment: the pixel is not grey), so that the volume beyond shows round the
-// body and through the lungs in a soft-tissue window. A slab's image is drawn on its centre plane.
+// body and through the lungs in a soft-tissue window. A slab's image is drawn on its centre plane,
+// and its two faces are outlined (Slice3D::slabFaces).
 // Qt-free; the
 // GUI's 3D view and the headless `cinevox render --view 3d --show-slice ...` draw through this.
 #pragma once
