@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: MIT
-// What the transfer-function editor's two plots share (tf_editor.cpp, tf_editor_gradient.cpp).
+// What the transfer-function editor's parts share (tf_editor.cpp, tf_editor_paint.cpp, tf_editor_gradient.cpp).
 #pragma once
+#include <QColor>
+
 #include <algorithm>
 #include <cmath>
+
+#include <cvx/core/transfer.h>
 
 namespace cvx::viewer::tfui {
 
@@ -19,5 +23,8 @@ inline double niceStep(double span, int count) {
     if (m * p >= raw) return m * p;
   return 10 * p;
 }
+
+// A control point's colour.
+inline QColor colorOf(const TfPoint& p) { return QColor::fromRgbF(p.r, p.g, p.b); }
 
 }  // namespace cvx::viewer::tfui
