@@ -148,28 +148,23 @@ void VolumeView::drawClipOutlines(QPainter& p) {
   const Camera3D cam = view::orbitCamera(volume, state_.camera3d(), width(), height());
   p.setRenderHint(QPainter::Antialiasing, true);
   p.setBrush(Qt::NoBrush);
-  auto draw = [&](const std::vector<Vec3>& corners, int view) {
+  // An outline in its view's colour (white for a free cut): solid, or dashed for a slab's face.
+  auto draw = [&](const std::vector<Vec3>& corners, int view, bool dashed) {
     QPolygonF outline;
     for (const Vec3& q : corners)
       if (const auto at = view::projectToPixel(cam, q, width(), height())) outline << QPointF((*at)[0], (*at)[1]);
     if (outline.size() < 3 || outline.size() != static_cast<int>(corners.size())) return;  // a corner behind the eye: none
     const bool ofView = view >= 0 && view < state_.viewCount();
     // A slice being dragged by its outline: that outline thicker.
-    const double thick = view >= 0 && view == sliceDrag_ && dragging_ ? 2.5 : 1.2;
-    p.setPen(QPen(ofView ? orientationColour(state_.view(view).orientation) : QColor(Qt::white), thick));
+    const double thick = dashed ? 1.0 : view >= 0 && view == sliceDrag_ && dragging_ ? 2.5 : 1.2;
+    p.setPen(QPen(ofView ? orientationColour(state_.view(view).orientation) : QColor(Qt::white), thick,
+                  dashed ? Qt::DashLine : Qt::SolidLine));
     p.drawPolygon(outline);
   };
-  for (const view::ClipPlane3D& c : state_.cutPlanes3d()) draw(view::clipOutline(volume, state_.crop3d(), c), c.view);
+  for (const view::ClipPlane3D& c : state_.cutPlanes3d()) draw(view::clipOutline(volume, state_.crop3d(), c), c.view, false);
   for (const view::Slice3D& s : slices_) {
-    draw(s.outline, s.view);
-    for (const auto& face : s.slabFaces) {  // a slab's faces, dashed: how thick it is
-      QPolygonF outline;
-      for (const Vec3& q : face)
-        if (const auto at = view::projectToPixel(cam, q, width(), height())) outline << QPointF((*at)[0], (*at)[1]);
-      if (outline.size() < 3 || outline.size() != static_cast<int>(face.size()) || s.view >= state_.viewCount()) continue;
-      p.setPen(QPen(orientationColour(state_.view(s.view).orientation), 1.0, Qt::DashLine));
-      p.drawPolygon(outline);
-    }
+    draw(s.outline, s.view, false);
+    for (const auto& face : s.slabFaces) draw(face, s.view, true);  // a slab's faces: how thick it is
   }
 }
 

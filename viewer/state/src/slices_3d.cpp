@@ -110,10 +110,10 @@ SliceGrab sliceOutlineAt(const ViewerState& s, const std::vector<Slice3D>& slice
       if (d > bestD) continue;
       const Vec3 at = o[k] + (o[k1] - o[k]) * segmentFractionPx({x, y}, px[k], px[k1]);
       const Vec3 n = s.view(slices[i].view).plane.normal();
-      const auto across = dragSteps(cam, width, height, at, at + n, 1, 0), down = dragSteps(cam, width, height, at, at + n, 0, 1);
-      // |motion . s| / |s|^2 for unit motions along x and y: the normal's screen length is 1 / |(across, down)|.
-      const double inv = across && down ? std::hypot(*across, *down) : std::numeric_limits<double>::infinity();
-      if (!(inv * kMinSlicePxPerMm <= 1)) continue;  // face-on: no way to drag it
+      // The normal's screen length at the point (a millimetre of it, projected).
+      const auto a0 = projectToPixel(cam, at, width, height), a1 = projectToPixel(cam, at + n, width, height);
+      const double pxPerMm = a0 && a1 ? std::hypot((*a1)[0] - (*a0)[0], (*a1)[1] - (*a0)[1]) : 0.0;
+      if (!(pxPerMm >= kMinSlicePxPerMm)) continue;  // face-on: no way to drag it
       best = {static_cast<int>(i), slices[i].view, at};
       bestD = d;
     }
