@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "seg_editing.h"
 
+#include <algorithm>
+
 
 namespace cvx::viewer {
 SegEditing::SegEditing(view::ViewerState& state, std::string journalDir) : state_(state), dir_(std::move(journalDir)) {}
@@ -36,7 +38,16 @@ Status SegEditing::beginStroke(view::BrushMode mode) {
   if (index < 0) return makeError("seg.no_active", "choose or add a segment to paint");
   auto e = entryOf(index);
   if (!e.ok()) return e.error();
-  CVX_TRY((*e)->editor->beginStroke(static_cast<size_t>(segment), mode));
+  std::optional<view::BrushRange> range;
+  if (brushRange) {
+    const int layer = state_.segmentations()[static_cast<size_t>(index)].layer;
+    const Volume* source = layer >= 0 && layer < static_cast<int>(state_.layers().size())
+                               ? state_.layers()[static_cast<size_t>(layer)].volume.get()
+                               : nullptr;
+    const int64_t phase = source ? std::min<int64_t>(state_.phase(), source->dims()[3] - 1) : 0;
+    range = view::BrushRange{source, phase, brushRange->first, brushRange->second};
+  }
+  CVX_TRY((*e)->editor->beginStroke(static_cast<size_t>(segment), mode, range));
   stroke_ = (*e)->editor.get();
   strokeIndex_ = index;
   return {};
@@ -53,12 +64,20 @@ Status SegEditing::scissors(const view::ScissorsCut& cut, view::ScissorsMode mod
 }
 
 Status SegEditing::dab(Vec3 centre, Vec3 normal) {
+  if (brushSphere) return dabSphere(centre);
   if (!stroke_) return makeError("seg.edit_no_stroke", "a dab outside a stroke");
   view::BrushDisk d;
   d.centre = centre;
   d.normal = normal;
   d.radiusMm = brushMm;
   CVX_TRY(stroke_->dab(d));
+  state_.segmentationEdited(strokeIndex_);
+  return {};
+}
+
+Status SegEditing::dabSphere(Vec3 centre) {
+  if (!stroke_) return makeError("seg.edit_no_stroke", "a dab outside a stroke");
+  CVX_TRY(stroke_->dab(view::BrushSphere{centre, brushMm}));
   state_.segmentationEdited(strokeIndex_);
   return {};
 }

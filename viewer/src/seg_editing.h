@@ -7,6 +7,8 @@
 #pragma once
 #include <map>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -26,12 +28,19 @@ class SegEditing {
   SegEditing(const SegEditing&) = delete;
   SegEditing& operator=(const SegEditing&) = delete;
 
-  double brushMm = 3;  // the brush's radius
+  double brushMm = 3;         // the brush's radius
+  bool brushSphere = false;  // a 2D view's dabs are spheres rather than disks in its plane
+  // Only voxels whose value (the series' units: HU for CT) lies in [first, second] are painted or
+  // erased; none: every voxel under the brush.
+  std::optional<std::pair<double, double>> brushRange;
 
-  // A stroke on the active segment with a disk in the view plane (centre on it, its normal).
-  // seg.edit_* errors, seg.no_active (no active segment).
+  // A stroke on the active segment (with brushRange: against its image layer's volume at the
+  // state's phase). seg.edit_* errors, seg.no_active (no active segment).
   Status beginStroke(view::BrushMode mode);
+  // A 2D view's dab: a disk in the view plane (centre on it, its normal), or a sphere with brushSphere.
   Status dab(Vec3 centre, Vec3 normal);
+  // The 3D view's dab: always a sphere about the point picked on the rendering.
+  Status dabSphere(Vec3 centre);
   Status endStroke();
   bool inStroke() const { return stroke_ != nullptr; }
 

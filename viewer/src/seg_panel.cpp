@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "seg_panel.h"
 
+#include "seg_brush_panel.h"
 #include "seg_editing.h"
 #include "seg_run.h"
 
 #include <QApplication>
 #include <QCheckBox>
-#include <QDoubleSpinBox>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -119,25 +119,20 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
   message_ = new QLabel(this);
   message_->setWordWrap(true);
   layout->addWidget(message_);
-  {  // new segments, the brush's size, undo and redo of the edits
+  {  // new segments, undo and redo of the edits; the brush under them
     auto* edit = new QHBoxLayout;
     auto* add = new QPushButton(tr("New segment"), this);
     add->setObjectName("segNew");
-    auto* brush = new QDoubleSpinBox(this);
-    brush->setObjectName("segBrush");
-    brush->setRange(0.2, 100);
-    brush->setValue(editing_.brushMm);
-    brush->setSuffix(" mm");
-    brush->setToolTip(tr("The brush's radius (Paint and Erase tools)"));
     auto* undo = new QPushButton(tr("Undo"), this);
     undo->setObjectName("segUndo");
     auto* redo = new QPushButton(tr("Redo"), this);
     redo->setObjectName("segRedo");
     edit->addWidget(add);
-    edit->addWidget(brush);
     edit->addWidget(undo);
     edit->addWidget(redo);
+    edit->addStretch(1);
     layout->addLayout(edit);
+    layout->addWidget(new SegBrushPanel(state_, editing_, this));
     connect(add, &QPushButton::clicked, this, [this] {
       Segment meta;
       meta.name = "Segment " + std::to_string(table_->rowCount() + 1);
@@ -145,7 +140,6 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
       auto r = editing_.addSegment(meta, nullptr);
       message_->setText(r.ok() ? QString() : QString::fromStdString(r.error().str()));
     });
-    connect(brush, &QDoubleSpinBox::valueChanged, this, [this](double v) { editing_.brushMm = v; });
     connect(undo, &QPushButton::clicked, this, [this] { editing_.undo(); });
     connect(redo, &QPushButton::clicked, this, [this] { editing_.redo(); });
   }
@@ -239,15 +233,18 @@ void SegPanel::refreshStats() {
     return;
   }
   const view::SegmentStats& s = (*st)[static_cast<size_t>(k)];
+  // In the units the window shows (a PET's SUVbw: its modality values times the SUV factor).
   const QString units = QString::fromStdString(layer.mapping.units);
+  const double u = layer.mapping.unitScale > 0 ? layer.mapping.unitScale : 1.0;
+  const int digits = u == 1.0 ? 0 : 2;  // SUVs are small numbers
   stats_->setText(tr("%1: %2 mL, mean %3 %4, SD %5, min %6, max %7")
                       .arg(QString::fromStdString(sl.segmentation->segments()[static_cast<size_t>(k)].name))
                       .arg(s.volumeMl, 0, 'f', 1)
-                      .arg(s.mean, 0, 'f', 1)
+                      .arg(s.mean * u, 0, 'f', digits ? 2 : 1)
                       .arg(units)
-                      .arg(s.sd, 0, 'f', 1)
-                      .arg(s.min, 0, 'f', 0)
-                      .arg(s.max, 0, 'f', 0));
+                      .arg(s.sd * u, 0, 'f', digits ? 2 : 1)
+                      .arg(s.min * u, 0, 'f', digits)
+                      .arg(s.max * u, 0, 'f', digits));
 }
 
 void SegPanel::openFile() {

@@ -11,7 +11,8 @@ namespace cvx::viewer {
 
 // Navigate: left drag windows, left click moves the cursor, Ctrl+left drag rotates the crosshair.
 // The measurement tools draw a measurement with the left button (Angle: three clicks, Freehand: a
-// drag); Paint and Erase brush the active segment (a disk in the view's plane, SegEditing); right
+// drag); Paint and Erase brush the active segment (a disk in a 2D view's plane, or a ball: SegEditing;
+// in the 3D view balls on the points picked under the mouse); right
 // drag zooms and middle drag pans in every tool; a measurement's handle drags in every tool.
 // Scissors: a lasso drawn with the left button cuts the active segment through the whole volume
 // along the line of sight (the 3D view's camera; a 2D view's normal): erases what projects inside,

@@ -16,7 +16,8 @@
 // Escape during the drag puts back the curve it started from). With a
 // PET/CT, the PET is drawn in the same pass (ViewerState::fusedLayer3d); the key F turns it off/on. With
 // the Scissors tool, a left drag draws a lasso that cuts the active segment through the volume
-// (SegEditing::scissors: erase inside; with Shift, keep inside) instead of rotating. The MPR views
+// (SegEditing::scissors: erase inside; with Shift, keep inside) instead of rotating; with Paint or
+// Erase, a left drag brushes balls onto the points picked under the mouse (volume_view_paint.cpp). The MPR views
 // chosen in "Slices in 3D" are drawn on their planes (slices_3d.h), outlined in their colours; a drag
 // on an outline moves that slice along its normal (scrolling its MPR view). The
 // session's measurements in the reference's frame are drawn over the rendering (measure_3d.h); with
@@ -117,7 +118,17 @@ class VolumeView : public QWidget {
   void drawMarker(class QPainter& p);
   void drawCrop(class QPainter& p);
   std::optional<Vec3> pickAt(QPoint at);  // the point picked (also the cursor's now), if any
-  std::optional<Vec3> pickPoint(QPoint at);  // the first visible point under pixel at, changing nothing
+  // The first visible point under pixel at, changing nothing; the surface of segment skip (segmentation,
+  // segment) is left out.
+  std::optional<Vec3> pickPoint(QPoint at, std::pair<int, int> skip = {-1, -1});
+  // Paint and Erase (volume_view_paint.cpp): a left drag is a stroke of balls on the picked points.
+  bool brushTool() const;                       // Paint or Erase, with editing and a series
+  std::optional<Vec3> pickForBrush(QPointF at);  // the point a dab there goes to
+  void startPainting(QPointF at);               // a left press: the stroke begins (or the corner says why not)
+  void paintTo(QPointF at);                     // a move while painting: a dab where the mouse is
+  void endPainting();                           // the release (or a lost one): the stroke is one undo step
+  void hoverBrush(QPointF at);                  // a move without a button: the brush's circle follows
+  void drawBrush(class QPainter& p);
   int cropHandleUnder(QPointF at) const;     // the crop face whose handle is under the mouse, or -1
   view::SliceGrab sliceUnder(QPointF at) const;  // the slice whose outline is under the mouse (view -1: none)
   void dragSlice(QPoint d);                  // the dragged slice follows a mouse motion of d pixels
@@ -187,6 +198,8 @@ class VolumeView : public QWidget {
   QString pickText_;
   QString error_;
   Lasso lasso_;  // the Scissors tool's lasso while it is drawn
+  bool painting_ = false;         // a Paint or Erase stroke is open (the left button is down)
+  std::optional<Vec3> brushAt_;   // where the brush meets the rendering under the mouse (none: nothing there)
   // The Distance tool in 3D: a left drag from one picked point to another.
   bool measuring_ = false;
   std::optional<Vec3> measureFrom_;  // the end picked at the press (none: nothing was under it)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The 3D view's mouse and keys (volume_view.h): rotate, pan, zoom, camera presets, picking, the crop
 // box's handles, the slices' outlines, the Scissors tool's lasso, and the measuring tools' gestures
-// (what they then do, picking and measuring, is in volume_view_measure.cpp).
+// (what they then do, picking and measuring, is in volume_view_measure.cpp; the brush in
+// volume_view_paint.cpp).
 #include "volume_view.h"
 
 #include <QKeyEvent>
@@ -31,38 +32,12 @@ constexpr double kOutlinePx = 4;        // a slice's outline catches it this clo
 
 }  // namespace
 
-std::optional<Vec3> VolumeView::pickPoint(QPoint at) {
-  if (state_.layers().empty() || !loadPreset()) return std::nullopt;
-  coarse_.setMeshes(surfaces_.meshes(state_), surfaces_.opacities(state_));
-  coarse_.setSlices(slices());
-  coarse_.setClipPlanes(state_.cutPlanes3d());
-  coarse_.setClipSurfaces(state_.clipSurfaces3d());
-  return coarse_.pick(state_.layers().front().volume, state_.phase(), preset_, state_.camera3d(), width(), height(),
-                      at.x(), at.y(), state_.crop3d());
-}
-
-std::optional<Vec3> VolumeView::pickAt(QPoint at) {
-  if (state_.layers().empty()) return std::nullopt;
-  const auto picked = pickPoint(at);
-  if (!picked) {
-    pickText_ = tr("nothing under the cursor");
-    redraw();
-    return std::nullopt;
-  }
-  pickText_ = tr("picked %1, %2, %3 (LPS mm)")
-                  .arg(picked->x, 0, 'f', 1)
-                  .arg(picked->y, 0, 'f', 1)
-                  .arg(picked->z, 0, 'f', 1);
-  state_.setCursor(*picked);
-  redraw();
-  return picked;
-}
-
 void VolumeView::mouseDoubleClickEvent(QMouseEvent* e) {
-  const bool scissors = tools_.tool == Tool::Scissors && tools_.editing;  // the left button draws lassos
+  // The left button draws lassos, or brushes.
+  const bool editing = (tools_.tool == Tool::Scissors && tools_.editing) || brushTool();
   // Quick clicks of the measuring tools are clicks (the second press of a pair arrives here).
   const bool measure = (tools_.tool == Tool::Distance || tools_.tool == Tool::Angle) && tools_.measurements;
-  if (e->button() != Qt::LeftButton || state_.layers().empty() || lasso_.active() || scissors || measure) {
+  if (e->button() != Qt::LeftButton || state_.layers().empty() || lasso_.active() || editing || measure) {
     QWidget::mouseDoubleClickEvent(e);
     return;
   }
@@ -143,6 +118,7 @@ void VolumeView::wheelEvent(QWheelEvent* e) {
 
 void VolumeView::mousePressEvent(QMouseEvent* e) {
   if (e->button() == Qt::LeftButton && lasso_.active()) lasso_.cancel();  // its release was lost: no cut
+  if (e->button() == Qt::LeftButton && painting_) endPainting();  // its release was lost: the stroke ends
   if (tools_.tool == Tool::Scissors && tools_.editing && e->button() == Qt::LeftButton && !state_.layers().empty()) {
     lasso_.begin(e->position());
     return;
@@ -156,6 +132,11 @@ void VolumeView::mousePressEvent(QMouseEvent* e) {
   if (measuring_ || handleId_ || windowing_) return;  // another button during a drag: the drag goes on
   if (e->button() == Qt::LeftButton && (e->modifiers() & Qt::ControlModifier) && startWindowing(e->position())) return;
   if (e->button() == Qt::LeftButton && !(e->modifiers() & Qt::ShiftModifier) && grabHandle(e->position())) return;
+  if (brushTool() && e->button() == Qt::LeftButton && !(e->modifiers() & Qt::ShiftModifier) &&
+      cropHandleUnder(e->position()) < 0 && sliceUnder(e->position()).index < 0) {  // handles and outlines still drag
+    startPainting(e->position());
+    return;
+  }
   if (tools_.tool == Tool::Distance && tools_.measurements && e->button() == Qt::LeftButton &&
       !(e->modifiers() & Qt::ShiftModifier) && !state_.layers().empty() && cropHandleUnder(e->position()) < 0 &&
       sliceUnder(e->position()).index < 0) {
@@ -243,12 +224,20 @@ void VolumeView::mouseMoveEvent(QMouseEvent* e) {
   // drag (a test's synthetic drag meets the real pointer's button-less moves in between; a drag whose
   // release was lost ends at the next left press).
   if (e->buttons() == Qt::NoButton) {
-    const bool busy = lasso_.active() || windowing_ || handleId_ || measuring_;
+    const bool busy = lasso_.active() || windowing_ || handleId_ || measuring_ || painting_;
     if (!busy) showHover(e->position(), e->modifiers());
+    if (!busy && brushTool()) hoverBrush(e->position());
     return;
   }
   // Another button held but not the left one: the left button's release went elsewhere (a popup).
   const bool leftGone = !(e->buttons() & Qt::LeftButton);
+  if (painting_) {
+    if (leftGone)
+      endPainting();
+    else
+      paintTo(e->position());
+    return;
+  }
   if (lasso_.active() && leftGone) {  // no cut
     lasso_.cancel();
     redraw();
@@ -323,6 +312,10 @@ void VolumeView::mouseMoveEvent(QMouseEvent* e) {
 void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
   if (lasso_.active() && e->button() == Qt::LeftButton) {
     cutWithLasso(e->position(), e->modifiers() & Qt::ShiftModifier);
+    return;
+  }
+  if (painting_) {
+    if (e->button() == Qt::LeftButton) endPainting();  // another button's release: the stroke goes on
     return;
   }
   if ((handleId_ || measuring_ || windowing_) && e->button() != Qt::LeftButton) return;  // the drag goes on

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The 3D view's measuring (volume_view.h): the Distance tool's drag between two picked points, the
-// Angle tool's three clicks, and a distance's or an angle's handle dragged onto another structure.
+// The 3D view's picking and measuring (volume_view.h): the first visible point under a pixel, the
+// Distance tool's drag between two picked points, the Angle tool's three clicks, and a distance's or
+// an angle's handle dragged onto another structure.
 #include "volume_view.h"
 
 #include <cmath>
@@ -17,6 +18,33 @@ namespace {
 constexpr double kMeasureHandlePx = 6;  // a measurement's handle catches the mouse this close (as in 2D)
 
 }  // namespace
+
+std::optional<Vec3> VolumeView::pickPoint(QPoint at, std::pair<int, int> skip) {
+  if (state_.layers().empty() || !loadPreset()) return std::nullopt;
+  coarse_.setMeshes(surfaces_.meshes(state_, skip), surfaces_.opacities(state_, skip));
+  coarse_.setSlices(slices());
+  coarse_.setClipPlanes(state_.cutPlanes3d());
+  coarse_.setClipSurfaces(state_.clipSurfaces3d());
+  return coarse_.pick(state_.layers().front().volume, state_.phase(), preset_, state_.camera3d(), width(), height(),
+                      at.x(), at.y(), state_.crop3d());
+}
+
+std::optional<Vec3> VolumeView::pickAt(QPoint at) {
+  if (state_.layers().empty()) return std::nullopt;
+  const auto picked = pickPoint(at);
+  if (!picked) {
+    pickText_ = tr("nothing under the cursor");
+    redraw();
+    return std::nullopt;
+  }
+  pickText_ = tr("picked %1, %2, %3 (LPS mm)")
+                  .arg(picked->x, 0, 'f', 1)
+                  .arg(picked->y, 0, 'f', 1)
+                  .arg(picked->z, 0, 'f', 1);
+  state_.setCursor(*picked);
+  redraw();
+  return picked;
+}
 
 Vec3 VolumeView::lineOfSight() const {
   const Camera3D cam = view::orbitCamera(*state_.layers().front().volume, state_.camera3d(), width(), height());

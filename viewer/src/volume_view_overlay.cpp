@@ -37,6 +37,7 @@ void VolumeView::paintOverlay(QPainter& p) {
   if (state_.crop3d().shown) drawCrop(p);
   drawClipOutlines(p);
   drawMeasurements(p);
+  drawBrush(p);
   lasso_.paint(p);
   if (!pickText_.isEmpty()) {
     p.setPen(QColor(200, 200, 200));

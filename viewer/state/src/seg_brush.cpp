@@ -2,6 +2,7 @@
 // The brush and scissors geometry of the segmentation editor (cvx/viewstate/seg_edit.h): which
 // voxels a sphere, a disk or a scissors polygon covers, in patient space.
 #include <cvx/viewstate/seg_edit.h>
+#include <cvx/viewstate/mapping.h>
 #include <algorithm>
 #include <cmath>
 
@@ -132,10 +133,11 @@ double diskHalfThicknessMm(const Geometry& g, Vec3 n) {
 namespace {
 
 // Paints (or erases: only the segment's own label) every voxel of box whose centre q, relative to
-// `centre`, passes inside(q); touch(layer, x, y, z) first records each voxel that changes.
+// `centre`, passes inside(q) and whose source value lies in the range, if any; touch(layer, x, y,
+// z) first records each voxel that changes.
 template <class Inside, class Touch>
-void brushVoxels(Segmentation& sg, const Segment& seg, bool paint, const IndexBox& box, Vec3 centre,
-                 const Inside& inside, const Touch& touch) {
+void brushVoxels(Segmentation& sg, const Segment& seg, bool paint, const std::optional<BrushRange>& range,
+                 const IndexBox& box, Vec3 centre, const Inside& inside, const Touch& touch) {
   const Geometry& g = sg.geometry();
   uint8_t* p = sg.layers()[seg.layer]->as<uint8_t>();
   const auto& d = sg.dims();
@@ -146,6 +148,10 @@ void brushVoxels(Segmentation& sg, const Segment& seg, bool paint, const IndexBo
         if (!inside(q)) continue;
         uint8_t& v = p[(z * d[1] + y) * d[0] + x];
         if (paint ? v == seg.label : v != seg.label) continue;
+        if (range) {
+          const double value = modalityValue(*range->source, range->source->valueAt(x, y, z, range->phase));
+          if (!(value >= range->lo && value <= range->hi)) continue;  // NaN too
+        }
         touch(seg.layer, x, y, z);
         v = paint ? seg.label : 0;
       }
@@ -160,7 +166,7 @@ void SegEditor::applySphere(const BrushSphere& s) {
   const IndexBox box = indexBox(seg_.dims(), vfw.applyPoint(s.centre), ext);
   if (box.empty()) return;
   const double r2 = r * r;
-  brushVoxels(seg_, seg_.segments()[stroke_.segment], stroke_.mode == BrushMode::Paint, box, s.centre,
+  brushVoxels(seg_, seg_.segments()[stroke_.segment], stroke_.mode == BrushMode::Paint, stroke_.range, box, s.centre,
               [&](Vec3 q) { return dot(q, q) <= r2; },
               [&](uint32_t l, int64_t x, int64_t y, int64_t z) { touch(l, x, y, z); });
 }
@@ -179,7 +185,7 @@ void SegEditor::applyDisk(const BrushDisk& disk) {
   const IndexBox box = indexBox(seg_.dims(), vfw.applyPoint(disk.centre), ext);
   if (box.empty()) return;
   const double r2 = r * r;
-  brushVoxels(seg_, seg_.segments()[stroke_.segment], stroke_.mode == BrushMode::Paint, box, disk.centre,
+  brushVoxels(seg_, seg_.segments()[stroke_.segment], stroke_.mode == BrushMode::Paint, stroke_.range, box, disk.centre,
               [&](Vec3 q) {
                 const double along = dot(q, n);
                 if (along < -h || along >= h) return false;

@@ -150,14 +150,24 @@ bool SegEditor::redo() {
   return ok;
 }
 
-Status SegEditor::beginStroke(size_t segment, BrushMode mode) {
+Status SegEditor::beginStroke(size_t segment, BrushMode mode, std::optional<BrushRange> range) {
   if (stroke_.active) return makeError("seg.edit_no_stroke", "a stroke is already open");
   CVX_TRY(checkSegment(segment));
+  if (range) {
+    const Volume* v = range->source;
+    if (!v || v->dims()[0] != seg_.dims()[0] || v->dims()[1] != seg_.dims()[1] || v->dims()[2] != seg_.dims()[2])
+      return makeError("seg.edit_bad_range", "a value range needs the series on the segmentation's grid");
+    if (range->phase < 0 || range->phase >= v->dims()[3])
+      return makeError("seg.edit_bad_range", "no phase " + std::to_string(range->phase));
+    if (!std::isfinite(range->lo) || !std::isfinite(range->hi) || range->lo > range->hi)
+      return makeError("seg.edit_bad_range", "a value range needs finite bounds, low <= high");
+  }
   openStep();
   stroke_ = StrokeState{};
   stroke_.active = true;
   stroke_.segment = segment;
   stroke_.mode = mode;
+  stroke_.range = range;
   return {};
 }
 

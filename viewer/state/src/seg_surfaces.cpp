@@ -102,26 +102,27 @@ bool SegmentSurfaces::collect() {
 }
 
 template <class F>
-void SegmentSurfaces::forEachShown(const ViewerState& s, F f) const {
-  for (const SegmentationLayer& l : s.segmentations()) {
+void SegmentSurfaces::forEachShown(const ViewerState& s, Skip skip, F f) const {
+  for (size_t k = 0; k < s.segmentations().size(); ++k) {
+    const SegmentationLayer& l = s.segmentations()[k];
     if (!l.visible || !l.segmentation) continue;
     for (size_t i = 0; i < l.segments.size(); ++i) {
-      if (!l.segments[i].visible) continue;
+      if (!l.segments[i].visible || Skip(static_cast<int>(k), static_cast<int>(i)) == skip) continue;
       const auto it = cache_.find(Key{l.segmentation.get(), i});
       if (it != cache_.end() && it->second.mesh) f(it->second.mesh, l.segments[i]);
     }
   }
 }
 
-std::vector<std::shared_ptr<const Mesh>> SegmentSurfaces::meshes(const ViewerState& s) const {
+std::vector<std::shared_ptr<const Mesh>> SegmentSurfaces::meshes(const ViewerState& s, Skip skip) const {
   std::vector<std::shared_ptr<const Mesh>> out;
-  forEachShown(s, [&](const std::shared_ptr<const Mesh>& m, const SegmentDisplay&) { out.push_back(m); });
+  forEachShown(s, skip, [&](const std::shared_ptr<const Mesh>& m, const SegmentDisplay&) { out.push_back(m); });
   return out;
 }
 
-std::vector<float> SegmentSurfaces::opacities(const ViewerState& s) const {
+std::vector<float> SegmentSurfaces::opacities(const ViewerState& s, Skip skip) const {
   std::vector<float> out;
-  forEachShown(s, [&](const std::shared_ptr<const Mesh>&, const SegmentDisplay& d) {
+  forEachShown(s, skip, [&](const std::shared_ptr<const Mesh>&, const SegmentDisplay& d) {
     out.push_back(static_cast<float>(d.opacity3d));
   });
   return out;

@@ -13,6 +13,9 @@
 //    slice (the half-open interval breaks ties); an oblique plane paints a sheet one voxel thick
 //    along the grid axis most parallel to n (a "naive" digital plane: no holes, no doubling).
 //  Only the voxels in the brush's bounding box (from voxelFromWorld) are visited.
+//  - a value range (BrushRange, optional per stroke): only voxels whose source value, in the
+//    series' units (modalityValue: HU for CT), lies in [lo, hi] are painted or erased; the source
+//    is a volume on the segmentation's grid (the same dims), read at the stroke's phase.
 //  - paint sets the segment's label in its layer, overwriting another segment of the same layer
 //    there (segments of other layers are untouched); erase clears (to 0) only voxels that hold
 //    this segment's label.
@@ -29,6 +32,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -36,6 +40,7 @@
 #include <cvx/core/geometry.h>
 #include <cvx/core/raycast.h>
 #include <cvx/core/segmentation.h>
+#include <cvx/core/volume.h>
 #include <cvx/viewstate/seg_journal.h>
 
 namespace cvx::view {
@@ -52,6 +57,12 @@ struct BrushDisk {
   double radiusMm = 1;
 };
 enum class BrushMode : uint8_t { Paint, Erase };
+// The brush changes only voxels whose source value lies in [lo, hi] (series' units, both inclusive).
+struct BrushRange {
+  const Volume* source = nullptr;  // on the segmentation's grid; must outlive the stroke
+  int64_t phase = 0;
+  double lo = 0, hi = 0;
+};
 
 // Half the disk's thickness along n for grid g (the rule above).
 double diskHalfThicknessMm(const Geometry& g, Vec3 n);
@@ -84,8 +95,9 @@ class SegEditor {
 
   // Strokes. Errors: seg.edit_bad_segment (no such segment), seg.edit_bad_brush (radius not > 0
   // or not finite, zero normal), seg.edit_no_stroke (a dab outside a stroke, or beginStroke inside
-  // one). endStroke returns the journal's error, if any (the edit stands).
-  Status beginStroke(size_t segment, BrushMode mode);
+  // one), seg.edit_bad_range (a range without a source, off the grid or phases, lo > hi or not
+  // finite). endStroke returns the journal's error, if any (the edit stands).
+  Status beginStroke(size_t segment, BrushMode mode, std::optional<BrushRange> range = std::nullopt);
   Status dab(const BrushSphere& s);
   Status dab(const BrushDisk& d);
   Status endStroke();
@@ -153,6 +165,7 @@ class SegEditor {
     BrushMode mode = BrushMode::Paint;
     Vec3 lastCentre;
     double lastRadius = 0;
+    std::optional<BrushRange> range;
   };
 
   // Called before voxel (x, y, z) of layer l is written: keeps its brick's before-image.

@@ -45,10 +45,13 @@ class SegmentSurfaces {
   // Takes a finished build; true when the meshes changed (the view redraws).
   bool collect();
   bool building() const { return job_.valid(); }
-  // The built meshes of the state's visible segments, in segmentation and segment order.
-  std::vector<std::shared_ptr<const Mesh>> meshes(const ViewerState& s) const;
+  // The built meshes of the state's visible segments, in segmentation and segment order, but for
+  // segment skip.second of segmentation skip.first (the one a 3D brush paints: it paints onto what
+  // lies under its own surface).
+  using Skip = std::pair<int, int>;
+  std::vector<std::shared_ptr<const Mesh>> meshes(const ViewerState& s, Skip skip = {-1, -1}) const;
   // Their segments' surface opacities (SegmentDisplay::opacity3d), in the same order.
-  std::vector<float> opacities(const ViewerState& s) const;
+  std::vector<float> opacities(const ViewerState& s, Skip skip = {-1, -1}) const;
   // The last build's first error ("" when none): the view shows it.
   const std::string& error() const { return error_; }
   // update(), then wait for the build and collect() it (the headless renderer).
@@ -66,7 +69,7 @@ class SegmentSurfaces {
   };
   // f(mesh, display) for each built mesh of a visible segment, in segmentation and segment order.
   template <class F>
-  void forEachShown(const ViewerState& s, F f) const;
+  void forEachShown(const ViewerState& s, Skip skip, F f) const;
   struct Built {
     std::vector<std::pair<Key, Entry>> entries;
     std::string error;

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+#include "seg_brush_panel.h"
+
+#include <QCheckBox>
+#include <QDoubleSpinBox>
+#include <QHBoxLayout>
+#include <QLabel>
+
+#include "seg_editing.h"
+
+namespace cvx::viewer {
+
+SegBrushPanel::SegBrushPanel(view::ViewerState& state, SegEditing& editing, QWidget* parent)
+    : QWidget(parent), state_(state), editing_(editing) {
+  auto* row = new QHBoxLayout(this);
+  row->setContentsMargins(0, 0, 0, 0);
+  row->addWidget(new QLabel(tr("Brush"), this));
+  auto* radius = new QDoubleSpinBox(this);
+  radius->setObjectName("segBrush");
+  radius->setRange(0.2, 100);
+  radius->setValue(editing_.brushMm);
+  radius->setSuffix(" mm");
+  radius->setToolTip(tr("The brush's radius (Paint and Erase tools)"));
+  row->addWidget(radius);
+  auto* sphere = new QCheckBox(tr("Sphere"), this);
+  sphere->setObjectName("segBrushSphere");
+  sphere->setChecked(editing_.brushSphere);
+  sphere->setToolTip(tr("In the 2D views, paint and erase a ball of this radius, through the neighbouring slices, "
+                        "rather than a disk in the view's plane (the 3D view always paints balls)"));
+  row->addWidget(sphere);
+  only_ = new QCheckBox(tr("Only"), this);
+  only_->setObjectName("segBrushOnly");
+  only_->setToolTip(tr("Paint and erase only voxels whose value lies in this range (in the units the window shows: "
+                       "HU for CT, SUV for PET); it starts from the series' window"));
+  lo_ = new QDoubleSpinBox(this);
+  lo_->setObjectName("segBrushLow");
+  hi_ = new QDoubleSpinBox(this);
+  hi_->setObjectName("segBrushHigh");
+  for (QDoubleSpinBox* b : {lo_, hi_}) {
+    b->setRange(-1e7, 1e7);
+    b->setDecimals(2);
+    b->setEnabled(false);
+  }
+  row->addWidget(only_);
+  row->addWidget(lo_);
+  row->addWidget(new QLabel(tr("to"), this));
+  row->addWidget(hi_);
+  row->addStretch(1);
+
+  connect(radius, &QDoubleSpinBox::valueChanged, this, [this](double v) { editing_.brushMm = v; });
+  connect(sphere, &QCheckBox::toggled, this, [this](bool on) { editing_.brushSphere = on; });
+  connect(only_, &QCheckBox::toggled, this, [this](bool on) {
+    const view::Layer* l = layer();
+    if (on && l && l->volume.get() != filledFor_) fillFromWindow();
+    apply();
+  });
+  connect(lo_, &QDoubleSpinBox::valueChanged, this, [this] { apply(); });
+  connect(hi_, &QDoubleSpinBox::valueChanged, this, [this] { apply(); });
+  subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
+    if (!(e.what & (view::kLayers | view::kSegmentation))) return;
+    const view::Layer* l = layer();
+    if (only_->isChecked() && l && l->volume.get() != filledFor_) {  // another series: its own window
+      fillFromWindow();
+      apply();
+    }
+  });
+}
+
+const view::Layer* SegBrushPanel::layer() const {
+  const auto& layers = state_.layers();
+  if (layers.empty()) return nullptr;
+  const int active = state_.activeSegment().first;
+  const int l = active >= 0 ? state_.segmentations()[static_cast<size_t>(active)].layer : 0;
+  return l >= 0 && l < static_cast<int>(layers.size()) ? &layers[static_cast<size_t>(l)] : &layers.front();
+}
+
+void SegBrushPanel::fillFromWindow() {
+  const view::Layer* l = layer();
+  if (!l) return;
+  const view::DisplayMapping& m = l->mapping;
+  const QString units = m.units.empty() ? QString() : " " + QString::fromStdString(m.units);
+  filling_ = true;
+  for (QDoubleSpinBox* b : {lo_, hi_}) b->setSuffix(units);
+  lo_->setValue((m.center - m.width / 2) * m.unitScale);
+  hi_->setValue((m.center + m.width / 2) * m.unitScale);
+  filling_ = false;
+  filledFor_ = l->volume.get();
+}
+
+void SegBrushPanel::apply() {
+  if (filling_) return;
+  const bool on = only_->isChecked();
+  lo_->setEnabled(on);
+  hi_->setEnabled(on);
+  const view::Layer* l = layer();
+  const double scale = l && l->mapping.unitScale > 0 ? l->mapping.unitScale : 1.0;
+  if (on)
+    editing_.brushRange = std::pair(lo_->value() / scale, hi_->value() / scale);
+  else
+    editing_.brushRange.reset();
+}
+
+}  // namespace cvx::viewer

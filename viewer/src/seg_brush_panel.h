@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+// The brush's settings in the Segments dock (issue 12): its radius in mm, Sphere (a 2D view's
+// Paint and Erase dab balls through the neighbouring slices rather than disks in its plane; the 3D
+// view always paints balls) and Only (the brush changes only voxels whose value lies in a range,
+// typed in the units the window shows: HU for CT, SUVbw for a PET with SUV inputs). The range
+// starts from the series' window when first ticked, and again when another series comes in. A
+// thin widget over SegEditing's brushMm, brushSphere and brushRange (modality values).
+#pragma once
+#include <QWidget>
+
+#include <cvx/viewstate/state.h>
+
+class QCheckBox;
+class QDoubleSpinBox;
+
+namespace cvx::viewer {
+
+class SegEditing;
+
+class SegBrushPanel : public QWidget {
+  Q_OBJECT
+ public:
+  SegBrushPanel(view::ViewerState& state, SegEditing& editing, QWidget* parent = nullptr);
+
+ private:
+  const view::Layer* layer() const;  // the image layer the active segment belongs to (else the reference)
+  void fillFromWindow();             // the range from that layer's window, in its display units
+  void apply();                      // the widgets into editing_.brushRange
+
+  view::ViewerState& state_;
+  SegEditing& editing_;
+  view::ViewerState::Subscription subscription_;
+  QCheckBox* only_ = nullptr;
+  QDoubleSpinBox* lo_ = nullptr;
+  QDoubleSpinBox* hi_ = nullptr;
+  const Volume* filledFor_ = nullptr;  // the volume whose window the range was filled from
+  bool filling_ = false;
+};
+
+}  // namespace cvx::viewer
