@@ -200,9 +200,6 @@ TEST(SegBrushGui, PaintInThe3dViewPutsBallsOnTheRenderingAndEraseTakesThemOff) {
   QTest::mousePress(v3d, Qt::LeftButton, Qt::NoModifier, from);
   for (int k = 1; k <= 20; ++k) QTest::mouseMove(v3d, from + (to - from) * k / 20);
   QTest::mouseRelease(v3d, Qt::LeftButton, Qt::NoModifier, to);
-  EXPECT_TRUE(test::refined(v3d));  // the painted segment's surface drawn
-  test::saveTour(&w, "seg_paint_3d");
-  test::saveTour(v3d, "seg_paint_3d_view");
   const auto painted = seg.mask(0);
   const int64_t n = count(painted);
   ASSERT_GT(n, 200) << v3d->pickText().toStdString();
@@ -243,6 +240,19 @@ TEST(SegBrushGui, PaintInThe3dViewPutsBallsOnTheRenderingAndEraseTakesThemOff) {
   QTest::mouseRelease(v3d, Qt::LeftButton, Qt::NoModifier, to);
   EXPECT_LT(seg.voxelCount(0), n / 4) << "erased along the same line";
   EXPECT_EQ(w.state().camera3d().azimuthDeg, camera.azimuthDeg);
+
+  // The user guide's picture: a 12 mm bone-only stroke over the sternum and the ribs beside it.
+  panel->findChild<QCheckBox*>("segBrushOnly")->setChecked(true);
+  panel->findChild<QDoubleSpinBox*>("segBrush")->setValue(12);
+  w.findChild<QAction*>("toolPaint")->trigger();
+  const QPoint a(vw * 30 / 100, vh * 42 / 100), b(vw * 70 / 100, vh * 42 / 100);
+  QTest::mousePress(v3d, Qt::LeftButton, Qt::NoModifier, a);
+  for (int k = 1; k <= 30; ++k) QTest::mouseMove(v3d, a + (b - a) * k / 30);
+  QTest::mouseRelease(v3d, Qt::LeftButton, Qt::NoModifier, b);
+  QTest::mouseMove(v3d, b + QPoint(0, vh / 10));  // the circle where the mouse rests
+  EXPECT_GT(seg.voxelCount(0), n);
+  EXPECT_TRUE(test::refined(v3d));
+  test::saveTour(&w, "seg_paint_3d");
 }
 
 TEST(SegBrushGui, APetSegmentsStatisticsAndRangeReadInSuv) {

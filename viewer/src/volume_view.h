@@ -93,6 +93,7 @@ class VolumeView : public QWidget {
   void mouseReleaseEvent(QMouseEvent* event) override;
   void mouseDoubleClickEvent(QMouseEvent* event) override;  // the picked point: the orbit's centre
   void keyPressEvent(QKeyEvent* event) override;  // A, P, L, R, S, I: the camera presets
+  void leaveEvent(QEvent* event) override;        // the brush's circle goes with the mouse
 
  private:
   void changed();     // the picture is out of date: a coarse one at the next paint, a fine one later

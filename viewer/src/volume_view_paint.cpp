@@ -61,6 +61,14 @@ void VolumeView::hoverBrush(QPointF at) {
   if (shown || brushAt_) redraw();
 }
 
+void VolumeView::leaveEvent(QEvent* e) {
+  if (brushAt_ && !painting_) {
+    brushAt_.reset();
+    redraw();
+  }
+  QWidget::leaveEvent(e);
+}
+
 void VolumeView::drawBrush(QPainter& p) {
   if (!brushTool() || !brushAt_) return;
   const Camera3D cam = view::orbitCamera(*state_.layers().front().volume, state_.camera3d(), width(), height());
