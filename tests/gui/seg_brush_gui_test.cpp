@@ -14,6 +14,7 @@
 #include <QCheckBox>
 #include <QDoubleSpinBox>
 #include <QPushButton>
+#include <QTableWidget>
 #include <QTest>
 
 #include <cvx/core/raycast.h>
@@ -124,6 +125,12 @@ TEST(SegBrushGui, SpherePaintsABallThroughTheSlicesWhereADiskPaintsOne) {
   const auto [s0, s1] = slabOf(ct, got);
   EXPECT_GE(s1 - s0, 4) << "3 mm slices: a 7.5 mm ball reaches two slices each side";
   EXPECT_GT(count(got), 3 * count(disk));
+  // The dock's mL and statistics follow once the edits pause (not at every dab: passes over the layer).
+  const Geometry& g = ct.geometry;
+  const double ml = count(want) * g.spacingMm.x * g.spacingMm.y * g.spacingMm.z / 1000;
+  EXPECT_TRUE(QTest::qWaitFor([&] { return panel->statsText().startsWith(QString("Segment 1: %1 mL").arg(ml, 0, 'f', 1)); }, 5000))
+      << panel->statsText().toStdString() << " against " << ml;
+  EXPECT_NEAR(panel->table()->item(0, 1)->text().toDouble(), ml, 0.051);
 }
 
 TEST(SegBrushGui, OnlyStartsFromTheWindowAndPaintsOnlyValuesInRange) {

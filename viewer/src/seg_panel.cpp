@@ -16,6 +16,7 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QTableWidget>
+#include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -177,8 +178,23 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
   };
   connect(opacity_, &QSlider::valueChanged, this, onOpacity(&view::SegmentDisplay::opacity));
   connect(opacity3d_, &QSlider::valueChanged, this, onOpacity(&view::SegmentDisplay::opacity3d));
+  // Every brush dab is a kSegmentation change: counting each segment's voxels (mL) and measuring
+  // the active one's statistics are passes over whole layers, so while only voxels or the display
+  // change they wait until the edits pause (a stroke's end); new rows and layers are shown at once.
+  syncDue_ = new QTimer(this);
+  syncDue_->setSingleShot(true);
+  syncDue_->setInterval(250);
+  connect(syncDue_, &QTimer::timeout, this, [this] {
+    sync();
+    if (statsFor_.first >= 0) refreshStats();
+  });
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
-    if (e.what & (view::kSegmentation | view::kLayers)) sync();
+    if (!(e.what & (view::kSegmentation | view::kLayers))) return;
+    if ((e.what & view::kLayers) || rowsOf(state_).size() != static_cast<size_t>(table_->rowCount()) ||
+        state_.activeSegment() != statsFor_)
+      sync();
+    else
+      syncDue_->start();
   });
   sync();
 }

@@ -60,6 +60,7 @@ class SegPanel : public QWidget {
   QLabel* message_ = nullptr;
   QLabel* stats_ = nullptr;
   std::pair<int, int> statsFor_{-1, -1};
+  class QTimer* syncDue_ = nullptr;  // edits pause: the mL column and the statistics again
   view::ViewerState::Subscription subscription_;
   bool syncing_ = false;
 };
