@@ -197,6 +197,41 @@ with open(sys.argv[2], 'wb') as raw, open(sys.argv[3], 'w') as idx:
   EXPECT_GT(frames, 40);
 }
 
+// A segment without a voxel (a New segment never painted) is left out with a warning, so the rest
+// still saves (DCMTK refuses a segment without a frame); a segment without terms is written as
+// Tissue / Tissue (SCT 85756007, in CID 7150 and in CID 7151).
+TEST(SegWrite, AnEmptySegmentIsLeftOutWithAWarningAndTermlessOnesAreTissue) {
+  NEED_CT();
+  Segmentation sg = fx.seg;  // shares the layers: only its own segment table changes
+  std::vector<uint8_t> none(static_cast<size_t>(sg.voxelsPerLayer()), 0);
+  Segment empty;
+  empty.name = "Not painted yet";
+  ASSERT_TRUE(sg.addSegment(empty, none.data()).ok());
+  ASSERT_EQ(sg.segments().size(), 3u);
+  test::TempDir tmp("cvx_sege");
+  const std::string out = tmp.file("seg.dcm");
+  std::vector<Diagnostic> warnings;
+  SegWriteOptions o;
+  o.warnings = &warnings;
+  const Status st = writeSeg(sg, *fx.ct, out, o);
+  ASSERT_TRUE(st.ok()) << st.error().str();
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].code, "seg.empty_segment");
+  EXPECT_NE(warnings[0].message.find("Not painted yet"), std::string::npos) << warnings[0].message;
+  std::string log;
+  ASSERT_NE(test::runCommand("dciodvfy " + out, log), 127);
+  EXPECT_EQ(log.find("Error"), std::string::npos) << log;
+  auto back = readSeg(out, fx.ct.get());
+  ASSERT_TRUE(back.ok()) << back.error().str();
+  const auto& segs = back->segmentation.segments();
+  ASSERT_EQ(segs.size(), 2u);
+  EXPECT_EQ(segs[0].name, "Bone");
+  EXPECT_EQ(segs[1].name, "Box");
+  EXPECT_EQ(segs[1].category, (CodedTerm{"85756007", "SCT", "Tissue"}));
+  EXPECT_EQ(segs[1].type, (CodedTerm{"85756007", "SCT", "Tissue"}));
+  EXPECT_TRUE(back->segmentation.mask(1) == fx.box);
+}
+
 // A gantry-tilt CT (../shared/data/tilt, loaded by io as a sheared grid): the SEG keeps each
 // frame's exact position, passes dciodvfy, and reads back on its own grid as the same sheared grid
 // with the same voxels; its volume in mL uses the sheared voxel.

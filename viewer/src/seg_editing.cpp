@@ -117,11 +117,34 @@ Status SegEditing::replaceSegments(int index, const std::vector<size_t>& segment
   return ok;
 }
 
+Status SegEditing::setActiveSegmentInfo(const Segment& info) {
+  const auto [index, segment] = state_.activeSegment();
+  if (index < 0) return makeError("seg.no_active", "choose a segment first");
+  auto e = entryOf(index);
+  if (!e.ok()) return e.error();
+  CVX_TRY((*e)->editor->setSegmentInfo(static_cast<size_t>(segment), info));
+  state_.segmentationEdited(index);
+  return {};
+}
+
+Status SegEditing::removeActiveSegment() {
+  const auto [index, segment] = state_.activeSegment();
+  if (index < 0) return makeError("seg.no_active", "choose a segment first");
+  auto e = entryOf(index);
+  if (!e.ok()) return e.error();
+  CVX_TRY((*e)->editor->removeSegment(static_cast<size_t>(segment)));
+  removedFrom_ = state_.segmentations()[static_cast<size_t>(index)].segmentation.get();  // Undo finds it
+  state_.segmentationEdited(index);
+  return {};
+}
+
 bool SegEditing::undo() {
-  const int index = state_.activeSegment().first;
+  const int index = state_.activeSegment().first >= 0 ? state_.activeSegment().first : indexOf(removedFrom_);
   auto e = entryOf(index);
   if (!e.ok() || !(*e)->editor->undo()) return false;
   state_.segmentationEdited(index);
+  if (state_.activeSegment().first < 0 && !state_.segmentations()[static_cast<size_t>(index)].segments.empty())
+    state_.setActiveSegment(index, 0);  // the removed segment is back
   return true;
 }
 

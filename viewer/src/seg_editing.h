@@ -55,6 +55,11 @@ class SegEditing {
   // segments[k] gets the voxels where labels == k + 1; a seed plugin's result).
   Status replaceSegments(int index, const std::vector<size_t>& segments, const uint8_t* labels);
 
+  // The active segment's name, colour and terms (SegEditor::setSegmentInfo), or its removal with its
+  // voxels (removeSegment): one undo step each, journaled. seg.no_active, seg.edit_*.
+  Status setActiveSegmentInfo(const Segment& info);
+  Status removeActiveSegment();
+
   // Undo and redo of the active segmentation's edits; false when there is nothing to undo/redo.
   bool undo();
   bool redo();
@@ -81,6 +86,7 @@ class SegEditing {
   std::map<const Segmentation*, Entry> entries_;
   view::SegEditor* stroke_ = nullptr;
   int strokeIndex_ = -1;
+  const Segmentation* removedFrom_ = nullptr;  // whose segment was removed last (Undo without an active one)
   bool abandoned_ = false;
 };
 

@@ -3,6 +3,7 @@
 
 #include "seg_brush_panel.h"
 #include "seg_editing.h"
+#include "seg_info_panel.h"
 #include "seg_run.h"
 
 #include <QApplication>
@@ -91,6 +92,7 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
   table_->setSelectionMode(QAbstractItemView::SingleSelection);
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   layout->addWidget(table_);
+  layout->addWidget(new SegInfoPanel(state_, editing_, this));  // the active segment's name, type, colour
   auto* statsRow = new QHBoxLayout;
   stats_ = new QLabel(this);
   stats_->setObjectName("segStats");
@@ -281,8 +283,13 @@ void SegPanel::saveFile() {
   const auto& layer = state_.layers()[static_cast<size_t>(sl.layer)];
   const QString path = QFileDialog::getSaveFileName(this, tr("Save as DICOM SEG"), {}, tr("DICOM SEG (*.dcm)"));
   if (path.isEmpty()) return;
-  const Status st = io::writeSeg(*sl.segmentation, *layer.volume, path.toStdString());
-  message_->setText(st.ok() ? tr("Saved %1").arg(path) : QString::fromStdString(st.error().str()));
+  std::vector<Diagnostic> warnings;
+  io::SegWriteOptions options;
+  options.warnings = &warnings;
+  const Status st = io::writeSeg(*sl.segmentation, *layer.volume, path.toStdString(), options);
+  QStringList lines{st.ok() ? tr("Saved %1").arg(path) : QString::fromStdString(st.error().str())};
+  for (const Diagnostic& w : warnings) lines << QString::fromStdString(w.code + ": " + w.message);
+  message_->setText(lines.join('\n'));
 }
 
 Status exportSegmentMesh(const Segmentation& s, size_t segment, const std::string& path) {

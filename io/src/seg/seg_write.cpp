@@ -79,7 +79,7 @@ Result<DcmSegment*> makeSegment(const Segment& s, const std::string& path) {
   const bool manual = s.algorithm == SegmentAlgorithm::Manual;
   const std::string name = s.name.empty() ? "Segment " + std::to_string(s.number) : s.name;
   OFCondition c =
-      DcmSegment::create(out, name.c_str(), codeOr(s.category, "91723000", "SCT", "Anatomical Structure"),
+      DcmSegment::create(out, name.c_str(), codeOr(s.category, "85756007", "SCT", "Tissue"),
                          codeOr(s.type, "85756007", "SCT", "Tissue"), algoType(s.algorithm),
                          manual ? "" : (s.algorithmName.empty() ? "CineVox" : s.algorithmName.c_str()));
   if (c.bad() || !out) return dcmError("segment " + name, c, path);
@@ -225,6 +225,13 @@ Status writeSeg(const Segmentation& sg, const Volume& source, const std::string&
   std::vector<Uint8> frame(frameSize);
   size_t framesWritten = 0;
   for (size_t i = 0; i < sg.segments().size(); ++i) {
+    const std::vector<uint8_t> m = sg.mask(i);
+    if (std::none_of(m.begin(), m.end(), [](uint8_t v) { return v != 0; })) {  // no frame: DCMTK refuses it
+      if (o.warnings)
+        o.warnings->push_back({"seg.empty_segment", "segment \"" + sg.segments()[i].name +
+                                                        "\" holds no voxel and is not written"});
+      continue;
+    }
     auto made = makeSegment(sg.segments()[i], path);
     if (!made) return made.error();
     Uint16 number = 0;
@@ -232,7 +239,6 @@ Status writeSeg(const Segmentation& sg, const Volume& source, const std::string&
       delete *made;
       return dcmError("add segment", c, path);
     }
-    const std::vector<uint8_t> m = sg.mask(i);
     for (int64_t z = 0; z < d[2]; ++z) {
       const uint8_t* s = m.data() + static_cast<size_t>(z) * frameSize;
       if (std::none_of(s, s + frameSize, [](uint8_t v) { return v != 0; })) continue;

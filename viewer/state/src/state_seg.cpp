@@ -24,6 +24,26 @@ bool sameGrid(const Segmentation& s, const Volume& v) {
   return true;
 }
 
+// The displays of s's segments: each one's own from `kept` (by Segment::number, else by position
+// when numbers are unknown), the default for a new one.
+std::vector<SegmentDisplay> displaysFor(const Segmentation& s, const std::vector<SegmentDisplay>& kept) {
+  std::vector<SegmentDisplay> out;
+  const auto& segs = s.segments();
+  for (size_t j = 0; j < segs.size(); ++j) {
+    SegmentDisplay d;
+    bool found = false;
+    for (const SegmentDisplay& o : kept)
+      if (segs[j].number != 0 && o.number == segs[j].number) {
+        d = o, found = true;
+        break;
+      }
+    if (!found && j < kept.size() && kept[j].number == 0) d = kept[j];
+    d.number = segs[j].number;
+    out.push_back(d);
+  }
+  return out;
+}
+
 // Revisions unique across segmentations and viewer states.
 uint64_t nextRevision() {
   static std::atomic<uint64_t> counter{0};
@@ -41,7 +61,7 @@ Result<int> ViewerState::addSegmentation(std::shared_ptr<Segmentation> s, int la
   SegmentationLayer l;
   l.segmentation = std::move(s);
   l.layer = layer;
-  l.segments.resize(l.segmentation->segments().size());
+  l.segments = displaysFor(*l.segmentation, {});
   l.name = std::move(name);
   l.revision = nextRevision();
   segs_.push_back(std::move(l));
@@ -80,6 +100,7 @@ void ViewerState::setSegmentDisplay(int index, int segment, const SegmentDisplay
   auto& list = segs_[static_cast<size_t>(index)].segments;
   if (segment < 0 || segment >= static_cast<int>(list.size())) return;
   SegmentDisplay c = d;
+  c.number = list[static_cast<size_t>(segment)].number;  // the state's, whatever the caller's copy says
   c.opacity = std::isfinite(c.opacity) ? std::clamp(c.opacity, 0.0, 1.0) : 0.5;
   c.opacity3d = std::isfinite(c.opacity3d) ? std::clamp(c.opacity3d, 0.0, 1.0) : 1.0;
   list[static_cast<size_t>(segment)] = c;
@@ -101,10 +122,10 @@ void ViewerState::setSegmentationVisible(int index, bool visible) {
 void ViewerState::segmentationEdited(int index) {
   if (index < 0 || index >= static_cast<int>(segs_.size())) return;
   SegmentationLayer& s = segs_[static_cast<size_t>(index)];
-  s.segments.resize(s.segmentation->segments().size());
+  s.segments = displaysFor(*s.segmentation, s.segments);
   s.revision = nextRevision();
   if (activeSeg_.first == index && activeSeg_.second >= static_cast<int>(s.segments.size()))
-    activeSeg_.second = static_cast<int>(s.segments.size()) - 1;
+    activeSeg_ = s.segments.empty() ? std::pair{-1, -1} : std::pair{index, static_cast<int>(s.segments.size()) - 1};
   notify(kSegmentation);
 }
 

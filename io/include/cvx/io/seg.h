@@ -49,10 +49,14 @@ struct SegWriteOptions {
   uint8_t maxFractionalValue = 255;
   // Deflated Explicit VR Little Endian (1.2.840.10008.1.2.1.99) instead of Explicit VR LE.
   bool deflate = false;
+  // Where warnings go (null: dropped): seg.empty_segment for a segment without a voxel, which is
+  // left out (a segment needs a frame).
+  std::vector<Diagnostic>* warnings = nullptr;
 };
 
-// Writes a DICOM SEG (binary unless options.fractional) of `seg` (on the grid of `source`, dims and geometry
-// equal) to path: one frame per slice that holds the segment, each with its Plane Position, Frame Content and
+// Writes a DICOM SEG (binary unless options.fractional) of `seg` (on the grid of `source`, dims and
+// geometry equal; its segments without a voxel left out, with a warning; a segment without a
+// category or type as Tissue, SCT 85756007, of CIDs 7150 and 7151) to path: one frame per slice that holds the segment, each with its Plane Position, Frame Content and
 // a DerivationImageSequence naming the source slice's SOP instance; ReferencedSeriesSequence lists the source
 // series' instances; Patient/Study/Frame of Reference come from the source's first file (else from
 // source.info). Never writes into the source's folder (seg.into_source). Errors: seg.write_failed (DCMTK's

@@ -66,6 +66,9 @@ struct SegmentDisplay {
   bool visible = true;
   double opacity = 0.5;    // of the fill over the image (an outline is drawn opaque)
   double opacity3d = 1.0;  // of its surface in the 3D view (1: opaque; a translucent organ shows what it holds)
+  // The Segment::number it belongs to (set by the state): a display stays with its segment when
+  // another is removed, or a removal is undone. 0: matched by position.
+  uint16_t number = 0;
 };
 
 // The threshold tool's live preview: while on, every 2D view that draws `layer` tints the pixels
@@ -314,8 +317,8 @@ class ViewerState {
   void setSegmentDisplay(int index, int segment, const SegmentDisplay& d);
   void setSegmentationOutline(int index, bool outline);
   void setSegmentationVisible(int index, bool visible);
-  // Its voxels or segments changed (an edit, a plugin's result): views redraw; new segments get the
-  // default display.
+  // Its voxels or segments changed (an edit, a plugin's result): views redraw; each segment keeps its
+  // display (by Segment::number), new segments get the default one.
   void segmentationEdited(int index);
   std::pair<int, int> activeSegment() const { return activeSeg_; }
   // The threshold preview (kSegmentation | kView3d); lo > hi is swapped.
