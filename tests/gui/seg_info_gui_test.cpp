@@ -139,4 +139,20 @@ TEST(SegInfoGui, TypeNameAndDeleteAreUndoableStepsThatASegCarries) {
   ASSERT_EQ(seg.segments().size(), 1u);
   EXPECT_EQ(seg.segments()[0].name, "Segment 1");
   test::saveTour(panel, "seg_info");
+
+  // With no segment active (the last one's adding undone), Redo and New segment act on the
+  // segmentation edited last instead of doing nothing or opening another one.
+  del->click();
+  ASSERT_TRUE(seg.segments().empty());
+  w.findChild<QAction*>("redo")->trigger();  // nothing to redo after a new step: no change
+  EXPECT_TRUE(seg.segments().empty());
+  panel->findChild<QPushButton*>("segNew")->click();
+  EXPECT_EQ(w.state().segmentations().size(), 1u) << "the emptied segmentation takes the new segment";
+  ASSERT_EQ(seg.segments().size(), 1u);
+  w.findChild<QAction*>("undo")->trigger();
+  EXPECT_TRUE(seg.segments().empty());
+  EXPECT_EQ(w.state().activeSegment().first, -1);
+  w.findChild<QAction*>("redo")->trigger();
+  EXPECT_EQ(seg.segments().size(), 1u) << "Redo brings the new segment back";
+  EXPECT_EQ(w.state().activeSegment(), (std::pair<int, int>{0, 0}));
 }

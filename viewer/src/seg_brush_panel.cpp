@@ -51,7 +51,7 @@ SegBrushPanel::SegBrushPanel(view::ViewerState& state, SegEditing& editing, QWid
   connect(sphere, &QCheckBox::toggled, this, [this](bool on) { editing_.brushSphere = on; });
   connect(only_, &QCheckBox::toggled, this, [this](bool on) {
     const view::Layer* l = layer();
-    if (on && l && l->volume.get() != filledFor_) fillFromWindow();
+    if (on && l && l->volume && l->volume->serial() != filledFor_) fillFromWindow();
     apply();
   });
   connect(lo_, &QDoubleSpinBox::valueChanged, this, [this] { apply(); });
@@ -59,7 +59,7 @@ SegBrushPanel::SegBrushPanel(view::ViewerState& state, SegEditing& editing, QWid
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
     if (!(e.what & (view::kLayers | view::kSegmentation))) return;
     const view::Layer* l = layer();
-    if (only_->isChecked() && l && l->volume.get() != filledFor_) {  // another series: its own window
+    if (only_->isChecked() && l && l->volume && l->volume->serial() != filledFor_) {  // another series: its window
       fillFromWindow();
       apply();
     }
@@ -84,7 +84,7 @@ void SegBrushPanel::fillFromWindow() {
   lo_->setValue((m.center - m.width / 2) * m.unitScale);
   hi_->setValue((m.center + m.width / 2) * m.unitScale);
   filling_ = false;
-  filledFor_ = l->volume.get();
+  filledFor_ = l->volume ? l->volume->serial() : 0;
 }
 
 void SegBrushPanel::apply() {

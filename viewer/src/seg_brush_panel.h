@@ -8,6 +8,8 @@
 #pragma once
 #include <QWidget>
 
+#include <cstdint>
+
 #include <cvx/viewstate/state.h>
 
 class QCheckBox;
@@ -33,7 +35,7 @@ class SegBrushPanel : public QWidget {
   QCheckBox* only_ = nullptr;
   QDoubleSpinBox* lo_ = nullptr;
   QDoubleSpinBox* hi_ = nullptr;
-  const Volume* filledFor_ = nullptr;  // the volume whose window the range was filled from
+  uint64_t filledFor_ = 0;  // Volume::serial of the series whose window the range was filled from
   bool filling_ = false;
 };
 

@@ -33,23 +33,36 @@ Result<SegEditing::Entry*> SegEditing::entryOf(int index) {
   return &e;
 }
 
+int SegEditing::editedIndex() const {
+  const int active = state_.activeSegment().first;
+  return active >= 0 ? active : indexOf(lastEdited_);
+}
+
+void SegEditing::edited(int index) {
+  lastEdited_ = state_.segmentations()[static_cast<size_t>(index)].segmentation.get();
+  state_.segmentationEdited(index);
+}
+
 Status SegEditing::beginStroke(view::BrushMode mode) {
+  if (stroke_) (void)endStroke();  // one whose release never came: it ends with what it painted
   const auto [index, segment] = state_.activeSegment();
   if (index < 0) return makeError("seg.no_active", "choose or add a segment to paint");
   auto e = entryOf(index);
   if (!e.ok()) return e.error();
   std::optional<view::BrushRange> range;
+  std::shared_ptr<const Volume> source;
   if (brushRange) {
     const int layer = state_.segmentations()[static_cast<size_t>(index)].layer;
-    const Volume* source = layer >= 0 && layer < static_cast<int>(state_.layers().size())
-                               ? state_.layers()[static_cast<size_t>(layer)].volume.get()
-                               : nullptr;
+    if (layer >= 0 && layer < static_cast<int>(state_.layers().size())) source = state_.layers()[static_cast<size_t>(layer)].volume;
     const int64_t phase = source ? std::min<int64_t>(state_.phase(), source->dims()[3] - 1) : 0;
-    range = view::BrushRange{source, phase, brushRange->first, brushRange->second};
+    range = view::BrushRange{source.get(), phase, std::min(brushRange->first, brushRange->second),
+                             std::max(brushRange->first, brushRange->second)};
   }
   CVX_TRY((*e)->editor->beginStroke(static_cast<size_t>(segment), mode, range));
   stroke_ = (*e)->editor.get();
   strokeIndex_ = index;
+  strokeSource_ = std::move(source);  // read by every dab until the stroke ends, whatever the layers do
+  lastEdited_ = state_.segmentations()[static_cast<size_t>(index)].segmentation.get();
   return {};
 }
 
@@ -59,7 +72,7 @@ Status SegEditing::scissors(const view::ScissorsCut& cut, view::ScissorsMode mod
   auto e = entryOf(index);
   if (!e.ok()) return e.error();
   CVX_TRY((*e)->editor->scissors(static_cast<size_t>(segment), cut, mode));
-  state_.segmentationEdited(index);
+  edited(index);
   return {};
 }
 
@@ -86,14 +99,15 @@ Status SegEditing::endStroke() {
   if (!stroke_) return {};
   const Status st = stroke_->endStroke();
   stroke_ = nullptr;
-  state_.segmentationEdited(strokeIndex_);
+  strokeSource_.reset();
+  if (strokeIndex_ < static_cast<int>(state_.segmentations().size())) state_.segmentationEdited(strokeIndex_);
   return st;
 }
 
 Result<std::pair<int, int>> SegEditing::addSegment(Segment meta, const uint8_t* mask) {
   if (state_.layers().empty() || !state_.layers().front().volume)
     return makeError("seg.no_reference", "open a series first");
-  int index = state_.activeSegment().first;
+  int index = editedIndex();  // without an active segment: the segmentation edited last (all its segments removed)
   if (index < 0 || state_.segmentations()[static_cast<size_t>(index)].layer != 0) {
     auto s = std::make_shared<Segmentation>(Segmentation::onGridOf(*state_.layers().front().volume));
     auto added = state_.addSegmentation(s, 0, "edits");
@@ -104,7 +118,7 @@ Result<std::pair<int, int>> SegEditing::addSegment(Segment meta, const uint8_t* 
   if (!e.ok()) return e.error();
   auto k = (*e)->editor->addSegment(std::move(meta), mask);
   if (!k.ok()) return k.error();
-  state_.segmentationEdited(index);
+  edited(index);
   state_.setActiveSegment(index, static_cast<int>(*k));
   return std::pair<int, int>{index, static_cast<int>(*k)};
 }
@@ -113,7 +127,7 @@ Status SegEditing::replaceSegments(int index, const std::vector<size_t>& segment
   auto e = entryOf(index);
   if (!e.ok()) return e.error();
   Status ok = (*e)->editor->replaceMasks(segments, labels);
-  state_.segmentationEdited(index);
+  edited(index);
   return ok;
 }
 
@@ -123,7 +137,7 @@ Status SegEditing::setActiveSegmentInfo(const Segment& info) {
   auto e = entryOf(index);
   if (!e.ok()) return e.error();
   CVX_TRY((*e)->editor->setSegmentInfo(static_cast<size_t>(segment), info));
-  state_.segmentationEdited(index);
+  edited(index);
   return {};
 }
 
@@ -133,26 +147,20 @@ Status SegEditing::removeActiveSegment() {
   auto e = entryOf(index);
   if (!e.ok()) return e.error();
   CVX_TRY((*e)->editor->removeSegment(static_cast<size_t>(segment)));
-  removedFrom_ = state_.segmentations()[static_cast<size_t>(index)].segmentation.get();  // Undo finds it
-  state_.segmentationEdited(index);
+  edited(index);  // its last segment gone, Undo still finds it
   return {};
 }
 
-bool SegEditing::undo() {
-  const int index = state_.activeSegment().first >= 0 ? state_.activeSegment().first : indexOf(removedFrom_);
-  auto e = entryOf(index);
-  if (!e.ok() || !(*e)->editor->undo()) return false;
-  state_.segmentationEdited(index);
-  if (state_.activeSegment().first < 0 && !state_.segmentations()[static_cast<size_t>(index)].segments.empty())
-    state_.setActiveSegment(index, 0);  // the removed segment is back
-  return true;
-}
+bool SegEditing::undo() { return step(true); }
+bool SegEditing::redo() { return step(false); }
 
-bool SegEditing::redo() {
-  const int index = state_.activeSegment().first;
+bool SegEditing::step(bool back) {
+  const int index = editedIndex();
   auto e = entryOf(index);
-  if (!e.ok() || !(*e)->editor->redo()) return false;
-  state_.segmentationEdited(index);
+  if (!e.ok() || !(back ? (*e)->editor->undo() : (*e)->editor->redo())) return false;
+  edited(index);
+  if (state_.activeSegment().first < 0 && !state_.segmentations()[static_cast<size_t>(index)].segments.empty())
+    state_.setActiveSegment(index, 0);  // a removed segment is back
   return true;
 }
 

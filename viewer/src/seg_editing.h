@@ -35,7 +35,8 @@ class SegEditing {
   std::optional<std::pair<double, double>> brushRange;
 
   // A stroke on the active segment (with brushRange: against its image layer's volume at the
-  // state's phase). seg.edit_* errors, seg.no_active (no active segment).
+  // state's phase; low and high in either order); a stroke still open (its release lost) ends
+  // first. seg.edit_* errors, seg.no_active (no active segment).
   Status beginStroke(view::BrushMode mode);
   // A 2D view's dab: a disk in the view plane (centre on it, its normal), or a sphere with brushSphere.
   Status dab(Vec3 centre, Vec3 normal);
@@ -60,7 +61,8 @@ class SegEditing {
   Status setActiveSegmentInfo(const Segment& info);
   Status removeActiveSegment();
 
-  // Undo and redo of the active segmentation's edits; false when there is nothing to undo/redo.
+  // Undo and redo of the active segmentation's edits (without an active segment, of the segmentation
+  // edited last); false when there is nothing to undo/redo.
   bool undo();
   bool redo();
 
@@ -86,7 +88,13 @@ class SegEditing {
   std::map<const Segmentation*, Entry> entries_;
   view::SegEditor* stroke_ = nullptr;
   int strokeIndex_ = -1;
-  const Segmentation* removedFrom_ = nullptr;  // whose segment was removed last (Undo without an active one)
+  std::shared_ptr<const Volume> strokeSource_;  // the value range's volume while a stroke is open
+  // The segmentation edited last: Undo, Redo and New segment act on it while no segment is active
+  // (all of its segments removed, or their adding undone).
+  const Segmentation* lastEdited_ = nullptr;
+  int editedIndex() const;  // the active segmentation, else lastEdited_'s index (-1: none)
+  void edited(int index);   // segmentation `index` changed: remembered, and the state told
+  bool step(bool back);     // undo (back) or redo
   bool abandoned_ = false;
 };
 

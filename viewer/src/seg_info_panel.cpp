@@ -80,7 +80,8 @@ const Segment* SegInfoPanel::active() const {
 void SegInfoPanel::change(const Segment& s) {
   const Status st = editing_.setActiveSegmentInfo(s);
   if (!st.ok()) name_->setToolTip(QString::fromStdString(st.error().str()));
-  sync();  // a refusal puts the widgets back
+  name_->setModified(false);  // applied (or refused): the segment's name shows again, Undo's too
+  sync();                     // a refusal puts the widgets back
 }
 
 void SegInfoPanel::chooseColour() {

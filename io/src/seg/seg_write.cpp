@@ -44,6 +44,9 @@ Error dcmError(const std::string& what, const OFCondition& c, const std::string&
   return makeError("seg.write_failed", what + ": " + c.text(), path);
 }
 
+// The SegmentLabel written: the segment's name, else "Segment <number>".
+std::string segmentName(const Segment& s) { return s.name.empty() ? "Segment " + std::to_string(s.number) : s.name; }
+
 CodeSequenceMacro codeOr(const CodedTerm& t, const char* v, const char* s, const char* m) {
   return t.value.empty() ? CodeSequenceMacro(v, s, m)
                          : CodeSequenceMacro(t.value.c_str(), t.scheme.c_str(), t.meaning.c_str());
@@ -77,7 +80,7 @@ bool isSourceFolder(const Volume& source, const fs::path& dir) {
 Result<DcmSegment*> makeSegment(const Segment& s, const std::string& path) {
   DcmSegment* out = nullptr;
   const bool manual = s.algorithm == SegmentAlgorithm::Manual;
-  const std::string name = s.name.empty() ? "Segment " + std::to_string(s.number) : s.name;
+  const std::string name = segmentName(s);
   OFCondition c =
       DcmSegment::create(out, name.c_str(), codeOr(s.category, "85756007", "SCT", "Tissue"),
                          codeOr(s.type, "85756007", "SCT", "Tissue"), algoType(s.algorithm),
@@ -228,8 +231,8 @@ Status writeSeg(const Segmentation& sg, const Volume& source, const std::string&
     const std::vector<uint8_t> m = sg.mask(i);
     if (std::none_of(m.begin(), m.end(), [](uint8_t v) { return v != 0; })) {  // no frame: DCMTK refuses it
       if (o.warnings)
-        o.warnings->push_back({"seg.empty_segment", "segment \"" + sg.segments()[i].name +
-                                                        "\" holds no voxel and is not written"});
+        o.warnings->push_back({"seg.empty_segment",
+                               "segment \"" + segmentName(sg.segments()[i]) + "\" holds no voxel and is not written", path});
       continue;
     }
     auto made = makeSegment(sg.segments()[i], path);
