@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+// A segment's PET uptake in SUVbw, the numbers oncologists report at a tumour board (PERCIST and
+// EANM conventions), for a segment drawn on the PET's own grid or on another grid of the same frame
+// of reference (a CT's, with the PET fused). Qt-free. docs/segmentation.md, "PET uptake".
+//
+// Rules (p: a voxel centre in patient space, SUV(q) = the PET's modality value at q x suvFactor):
+// - Uptake inside the segment: the PET at each of the segment's voxel centres: the PET voxel's own
+//   value when the segment is on the PET's grid (same dims, centres within 1e-3 mm), else the PET
+//   trilinearly interpolated there (core/reslice.h's gridSampler, clamped at the PET's rim; a centre
+//   outside the PET's voxel box counts as no uptake and is left out of SUVmax and SUVmean).
+// - SUVmax, SUVmean: the largest and the mean of those values.
+// - MTV: the segment's volume in mL (Segmentation::volumeMl); TLG = SUVmean x MTV.
+// - SUVpeak: the largest mean SUV of a 1 cm^3 ball (radius (3 / 4 pi)^(1/3) cm = 6.2035 mm) over
+//   the PET's own voxels whose centres lie within it, the ball centred on a PET voxel centre that
+//   lies in the segment (the segment's voxel nearest it holds it), so that the same lesion drawn on
+//   a CT's grid or on the PET's gives the same peak; a segment holding no PET voxel centre tries its
+//   own voxel centres. The ball may reach beyond the segment, as PERCIST's does; its voxels outside
+//   the PET's grid are not counted.
+#pragma once
+#include <cstdint>
+
+#include <cvx/core/error.h>
+#include <cvx/core/segmentation.h>
+#include <cvx/core/volume.h>
+
+namespace cvx::view {
+
+inline constexpr double kSuvPeakRadiusMm = 6.2035049089940;  // a ball of 1 cm^3
+
+struct PetStats {
+  int64_t voxels = 0;    // the segment's voxels with uptake (inside the PET's box)
+  double suvMax = 0, suvMean = 0, suvPeak = 0;
+  double mtvMl = 0, tlg = 0;
+};
+
+// The uptake of segment `segment` of seg in phase `phase` of pet. Errors: seg.edit_bad_segment (no
+// such segment), seg.stats_grid_mismatch (no such phase, or a suvFactor that is not > 0),
+// render.bad_request (a PET of a pixel type no sampler reads).
+Result<PetStats> petStats(const Segmentation& seg, size_t segment, const Volume& pet, int64_t phase, double suvFactor);
+
+}  // namespace cvx::view
