@@ -8,12 +8,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
 #include <QDoubleSpinBox>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QTableWidget>
 #include <QTest>
 
@@ -303,6 +305,23 @@ TEST(SegBrushGui, APetSegmentsStatisticsAndRangeReadInSuv) {
   EXPECT_NEAR(text.mid(at + 5).section(' ', 0, 0).toDouble(), mean, 0.006) << text.toStdString();
   EXPECT_TRUE(text.contains("SUVbw")) << text.toStdString();
   EXPECT_LT(mean, 30) << "an SUV, not Bq/ml";
+  // The PET line (pet_stats.h): on the PET's own grid, SUVmax and SUVmean are the block's voxels';
+  // MTV its volume; SUVpeak a mean of some voxels, so at most SUVmax.
+  double maxSuv = 0;
+  for (int64_t z = 0, i = 0; z < d[2]; ++z)
+    for (int64_t y = 0; y < d[1]; ++y)
+      for (int64_t x = 0; x < d[0]; ++x, ++i)
+        if (block[static_cast<size_t>(i)]) maxSuv = std::max(maxSuv, huOf(v, x, y, z) * suv);
+  auto number = [&](const char* key) {
+    const int k = text.indexOf(key);
+    return k < 0 ? -1.0 : text.mid(k + static_cast<int>(std::strlen(key))).section(QRegularExpression("[,; ]"), 0, 0).toDouble();
+  };
+  EXPECT_NEAR(number("SUVmax "), maxSuv, 0.006) << text.toStdString();
+  EXPECT_NEAR(number("SUVmean "), mean, 0.006) << text.toStdString();
+  const Geometry& pg = v.geometry;
+  EXPECT_NEAR(number("MTV "), n * pg.spacingMm.x * pg.spacingMm.y * pg.spacingMm.z / 1000, 0.051) << text.toStdString();
+  EXPECT_GT(number("SUVpeak "), 0);
+  EXPECT_LE(number("SUVpeak "), maxSuv + 0.006);
 
   // Only on the PET's segment: the PET's window in SUV (0..6), the brush's range in Bq/ml.
   auto* only = panel->findChild<QCheckBox*>("segBrushOnly");

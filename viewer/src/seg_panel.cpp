@@ -7,6 +7,7 @@
 #include "seg_run.h"
 
 #include <QApplication>
+#include <QCoreApplication>
 #include <QCheckBox>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -27,6 +28,7 @@
 #include <cvx/io/mesh_files.h>
 #include <cvx/mesh/surface.h>
 #endif
+#include <cvx/viewstate/pet_stats.h>
 #include <cvx/viewstate/seg_stats.h>
 
 namespace cvx::viewer {
@@ -236,6 +238,31 @@ void SegPanel::sync() {
 
 QString SegPanel::statsText() const { return stats_->text(); }
 
+namespace {
+
+// On a PET/CT: "\nPET: SUVmax ..., SUVpeak ..., SUVmean ...; MTV ... mL, TLG ..." for segment k of sl,
+// from the state's layer in SUVbw of sl's frame of reference (pet_stats.h); "" when there is none.
+QString petLine(const view::ViewerState& state, const view::SegmentationLayer& sl, size_t k) {
+  const Volume& own = *state.layers()[static_cast<size_t>(sl.layer)].volume;
+  for (const view::Layer& l : state.layers()) {
+    if (!l.volume || l.mapping.units != "SUVbw" || !(l.mapping.unitScale > 0) ||
+        l.volume->info.frameOfReferenceUid != own.info.frameOfReferenceUid)
+      continue;
+    const int64_t phase = std::min<int64_t>(state.phase(), l.volume->dims()[3] - 1);
+    const auto p = view::petStats(*sl.segmentation, k, *l.volume, phase, l.mapping.unitScale);
+    if (!p.ok()) return "\nPET: " + QString::fromStdString(p.error().str());
+    return QCoreApplication::translate("SegPanel", "\nPET: SUVmax %1, SUVpeak %2, SUVmean %3; MTV %4 mL, TLG %5")
+        .arg(p->suvMax, 0, 'f', 2)
+        .arg(p->suvPeak, 0, 'f', 2)
+        .arg(p->suvMean, 0, 'f', 2)
+        .arg(p->mtvMl, 0, 'f', 1)
+        .arg(p->tlg, 0, 'f', 1);
+  }
+  return {};
+}
+
+}  // namespace
+
 void SegPanel::refreshStats() {
   const auto [i, k] = state_.activeSegment();
   statsFor_ = {i, k};
@@ -255,6 +282,7 @@ void SegPanel::refreshStats() {
   const QString units = QString::fromStdString(layer.mapping.units);
   const double u = layer.mapping.unitScale > 0 ? layer.mapping.unitScale : 1.0;
   const int digits = u == 1.0 ? 0 : 2;  // SUVs are small numbers
+  const QString pet = petLine(state_, sl, static_cast<size_t>(k));
   stats_->setText(tr("%1: %2 mL, mean %3 %4, SD %5, min %6, max %7")
                       .arg(QString::fromStdString(sl.segmentation->segments()[static_cast<size_t>(k)].name))
                       .arg(s.volumeMl, 0, 'f', 1)
@@ -262,7 +290,8 @@ void SegPanel::refreshStats() {
                       .arg(units)
                       .arg(s.sd * u, 0, 'f', digits ? 2 : 1)
                       .arg(s.min * u, 0, 'f', digits)
-                      .arg(s.max * u, 0, 'f', digits));
+                      .arg(s.max * u, 0, 'f', digits) +
+                  pet);
 }
 
 void SegPanel::openFile() {
