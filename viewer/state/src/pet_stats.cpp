@@ -10,18 +10,21 @@
 #include <cvx/core/backend.h>
 #include <cvx/core/reslice.h>
 #include <cvx/viewstate/mapping.h>
+#include <cvx/viewstate/seg_stats.h>
 
 namespace cvx::view {
 namespace {
 
-bool sameGrid(const Segmentation& s, const Volume& v) {
-  const auto& d = v.dims();
-  if (s.dims() != std::array<int64_t, 3>{d[0], d[1], d[2]}) return false;
-  for (int c = 0; c < 8; ++c) {
-    const double i = (c & 1) ? double(d[0] - 1) : 0, j = (c & 2) ? double(d[1] - 1) : 0, k = (c & 4) ? double(d[2] - 1) : 0;
-    if (!(norm(s.geometry().worldAt(i, j, k) - v.geometry.worldAt(i, j, k)) <= 1e-3)) return false;
+// The voxel (index k) of a grid of `dims` whose centre is nearest patient point p (voxelFromWorld
+// of the grid); false when p lies off the grid.
+bool nearestVoxel(const Mat4& voxelFromWorld, Vec3 p, const std::array<int64_t, 3>& dims, int64_t k[3]) {
+  const Vec3 q = voxelFromWorld.applyPoint(p);
+  bool in = true;
+  for (int a = 0; a < 3; ++a) {
+    k[a] = std::llround(q[a]);
+    in = in && k[a] >= 0 && k[a] < dims[a];
   }
-  return true;
+  return in;
 }
 
 // The mean SUV of the PET voxels whose centres lie within the SUVpeak ball about centre p (patient
@@ -56,7 +59,7 @@ Result<PetStats> petStats(const Segmentation& seg, size_t segment, const Volume&
   if (phase < 0 || phase >= pet.dims()[3] || !(suvFactor > 0) || !std::isfinite(suvFactor))
     return makeError("seg.stats_grid_mismatch", "the PET has no phase " + std::to_string(phase) + " or no SUV factor");
   const std::vector<uint8_t> mask = seg.mask(segment);
-  const bool same = sameGrid(seg, pet);
+  const bool same = onSameGrid(seg, pet);
   const auto& d = seg.dims();
   const auto& pd = pet.dims();
   const Mat4 petFromWorld = pet.geometry.voxelFromWorld();
@@ -107,23 +110,13 @@ Result<PetStats> petStats(const Segmentation& seg, size_t segment, const Volume&
   std::vector<Vec3> petCentres;
   const Mat4 segFromWorld = seg.geometry().voxelFromWorld();
   for (const Vec3& p : centres) {
-    const Vec3 q = petFromWorld.applyPoint(p);
-    int64_t k[3];
-    bool inGrid = true;
-    for (int a = 0; a < 3; ++a) {
-      k[a] = std::llround(q[a]);
-      inGrid = inGrid && k[a] >= 0 && k[a] < pd[a];
-    }
-    if (!inGrid || !tried.insert((k[2] * pd[1] + k[1]) * pd[0] + k[0]).second) continue;
+    int64_t k[3], m[3];
+    if (!nearestVoxel(petFromWorld, p, {pd[0], pd[1], pd[2]}, k) ||
+        !tried.insert((k[2] * pd[1] + k[1]) * pd[0] + k[0]).second)
+      continue;
     const Vec3 c = pet.geometry.worldAt(double(k[0]), double(k[1]), double(k[2]));
-    const Vec3 si = segFromWorld.applyPoint(c);
-    int64_t m[3];
-    bool inSeg = true;
-    for (int a = 0; a < 3; ++a) {
-      m[a] = std::llround(si[a]);
-      inSeg = inSeg && m[a] >= 0 && m[a] < d[a];
-    }
-    if (inSeg && mask[static_cast<size_t>((m[2] * d[1] + m[1]) * d[0] + m[0])]) petCentres.push_back(c);
+    if (nearestVoxel(segFromWorld, c, d, m) && mask[static_cast<size_t>((m[2] * d[1] + m[1]) * d[0] + m[0])])
+      petCentres.push_back(c);
   }
   out.suvPeak = 0;
   for (const Vec3& p : petCentres.empty() ? centres : petCentres) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // ViewerState's segmentations (state.h).
 #include <cvx/viewstate/state.h>
+#include <cvx/viewstate/seg_stats.h>
 
 #include <algorithm>
 #include <atomic>
@@ -10,19 +11,6 @@
 
 namespace cvx::view {
 namespace {
-
-bool sameGrid(const Segmentation& s, const Volume& v) {
-  const auto& d = v.dims();
-  if (s.dims() != std::array<int64_t, 3>{d[0], d[1], d[2]}) return false;
-  const Geometry &a = s.geometry(), &b = v.geometry;
-  // The corners of the grid in patient space agree within 1e-3 mm.
-  for (int c = 0; c < 8; ++c) {
-    const double i = (c & 1) ? double(d[0] - 1) : 0, j = (c & 2) ? double(d[1] - 1) : 0, k = (c & 4) ? double(d[2] - 1) : 0;
-    const Vec3 e = a.worldAt(i, j, k) - b.worldAt(i, j, k);
-    if (!(std::sqrt(dot(e, e)) <= 1e-3)) return false;
-  }
-  return true;
-}
 
 // The displays of s's segments: each one's own from `kept` (by Segment::number, else by position
 // when numbers are unknown), the default for a new one.
@@ -56,7 +44,7 @@ Result<int> ViewerState::addSegmentation(std::shared_ptr<Segmentation> s, int la
   if (!s) return makeError("seg.bad_geometry", "no segmentation");
   if (layer < 0 || layer >= static_cast<int>(layers_.size()) || !layers_[static_cast<size_t>(layer)].volume)
     return makeError("seg.bad_geometry", "no image layer " + std::to_string(layer) + " to draw the segmentation on");
-  if (!sameGrid(*s, *layers_[static_cast<size_t>(layer)].volume))
+  if (!onSameGrid(*s, *layers_[static_cast<size_t>(layer)].volume))
     return makeError("seg.bad_geometry", "the segmentation's grid is not its image layer's");
   SegmentationLayer l;
   l.segmentation = std::move(s);

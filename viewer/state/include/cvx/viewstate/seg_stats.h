@@ -23,6 +23,10 @@ struct SegmentStats {
   double mean = 0, sd = 0, min = 0, max = 0;
 };
 
+// Whether seg lies on v's grid: the same x, y, z dims and the grid's eight corners within 1e-3 mm
+// in patient space (the viewer state's rule for a segmentation over an image layer).
+bool onSameGrid(const Segmentation& seg, const Volume& v);
+
 // One entry per segment of seg, over phase `phase` of source. Errors: seg.stats_grid_mismatch
 // (source's x, y, z dims are not seg's, or no such phase), seg.bad_pixel_type (a colour source).
 Result<std::vector<SegmentStats>> segmentStats(const Segmentation& seg, const Volume& source,
