@@ -9,9 +9,9 @@
 // - SUVmean over a 30 mm ball: 10 - 0.2 * 3/4 * 30 = 5.5 for the continuous ball (the mean distance
 //   from the centre of a ball is 3/4 of its radius), within the voxelisation's error;
 // - TLG = SUVmean x MTV, MTV the segment's volume.
-// The same ball drawn on a finer grid (a CT's, 1 x 1 x 2 mm, c one of its voxel centres) gives the
-// same SUVmax and SUVpeak exactly (the PET interpolated at c is its voxel there; the ball is the
-// PET's own voxels) and SUVmean and MTV within the voxelisation's error.
+// The same ball drawn on a finer grid (a CT's, 1 x 1 x 2 mm, shifted so that c is none of its voxel
+// centres) gives the same SUVmax and SUVpeak (both are read at the PET voxel centres that lie in the
+// segment), and SUVmean and MTV within the voxelisation's error.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -80,17 +80,17 @@ TEST(PetStats, OnAFinerGridOfTheSameFrameTheSameBallGivesTheSameUptake) {
   const auto v = pet();
   Geometry ct;
   ct.spacingMm = {1, 1, 2};
-  ct.originMm = {-40, -40, -40};  // c = voxel (40, 40, 20)
+  ct.originMm = {-40.3, -40.6, -40.5};  // c between voxel centres on every axis
   const Segmentation s = ballOn({81, 81, 41}, ct);
   auto r = petStats(s, 0, *v, 0, kFactor);
   ASSERT_TRUE(r.ok()) << r.error().str();
-  EXPECT_NEAR(r->suvMax, 10, 1e-4);
+  EXPECT_NEAR(r->suvMax, 10, 1e-9);
   EXPECT_NEAR(r->suvPeak, kPeak, 2e-3);
   EXPECT_NEAR(r->suvMean, 5.5, 0.1);
   EXPECT_NEAR(r->mtvMl, kBallMl, 0.01 * kBallMl);
-  // A segment reaching past the PET's box: only its centres inside the box count.
+  // A segment reaching past the PET's box: only its centres inside the box count, in MTV too.
   Geometry wide = ct;
-  wide.originMm = {-100, -40, -40};  // x from -100 mm: the PET's box starts at -62 mm
+  wide.originMm = {-100.75, -40, -40};  // x from -100.75 mm: the PET's box starts at -62 mm, between two
   Segmentation s2(std::array<int64_t, 3>{81, 81, 41}, wide);
   std::vector<uint8_t> all(static_cast<size_t>(81 * 81 * 41), 1);
   ASSERT_TRUE(s2.addSegment(Segment{}, all.data()).ok());
@@ -99,6 +99,11 @@ TEST(PetStats, OnAFinerGridOfTheSameFrameTheSameBallGivesTheSameUptake) {
   int64_t inside = 0;
   for (int64_t x = 0; x < 81; ++x) inside += wide.worldAt(double(x), 0, 0).x >= -62;
   EXPECT_EQ(r2->voxels, inside * 81 * 41);
+  EXPECT_NEAR(r2->mtvMl, r2->voxels * 2.0 / 1000, 1e-9);
+  EXPECT_NEAR(r2->tlg, r2->suvMean * r2->mtvMl, 1e-9);
+  // It ends at x = -20.75 mm: its PET voxel centre nearest c is (-24, 0, 0) (its nearest voxel of
+  // it is 0.25 mm away); (-20, 0, 0) is 0.75 mm past its last voxel centre.
+  EXPECT_NEAR(r2->suvMax, 10 - 0.2 * 24, 2e-3);
 }
 
 TEST(PetStats, ErrorsAndAnEmptySegment) {

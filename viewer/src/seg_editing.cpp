@@ -60,7 +60,6 @@ Status SegEditing::beginStroke(view::BrushMode mode) {
   }
   CVX_TRY((*e)->editor->beginStroke(static_cast<size_t>(segment), mode, range));
   stroke_ = (*e)->editor.get();
-  strokeIndex_ = index;
   strokeSource_ = std::move(source);  // read by every dab until the stroke ends, whatever the layers do
   lastEdited_ = state_.segmentations()[static_cast<size_t>(index)].segmentation.get();
   return {};
@@ -84,23 +83,24 @@ Status SegEditing::dab(Vec3 centre, Vec3 normal) {
   d.normal = normal;
   d.radiusMm = brushMm;
   CVX_TRY(stroke_->dab(d));
-  state_.segmentationEdited(strokeIndex_);
+  state_.segmentationEdited(indexOf(&stroke_->segmentation()));
   return {};
 }
 
 Status SegEditing::dabSphere(Vec3 centre) {
   if (!stroke_) return makeError("seg.edit_no_stroke", "a dab outside a stroke");
   CVX_TRY(stroke_->dab(view::BrushSphere{centre, brushMm}));
-  state_.segmentationEdited(strokeIndex_);
+  state_.segmentationEdited(indexOf(&stroke_->segmentation()));
   return {};
 }
 
 Status SegEditing::endStroke() {
   if (!stroke_) return {};
   const Status st = stroke_->endStroke();
+  const int index = indexOf(&stroke_->segmentation());  // -1 when its segmentation went meanwhile
   stroke_ = nullptr;
   strokeSource_.reset();
-  if (strokeIndex_ < static_cast<int>(state_.segmentations().size())) state_.segmentationEdited(strokeIndex_);
+  state_.segmentationEdited(index);
   return st;
 }
 

@@ -87,7 +87,6 @@ class SegEditing {
   std::string dir_;
   std::map<const Segmentation*, Entry> entries_;
   view::SegEditor* stroke_ = nullptr;
-  int strokeIndex_ = -1;
   std::shared_ptr<const Volume> strokeSource_;  // the value range's volume while a stroke is open
   // The segmentation edited last: Undo, Redo and New segment act on it while no segment is active
   // (all of its segments removed, or their adding undone).

@@ -243,14 +243,19 @@ namespace {
 // On a PET/CT: "\nPET: SUVmax ..., SUVpeak ..., SUVmean ...; MTV ... mL, TLG ..." for segment k of sl,
 // from the state's layer in SUVbw of sl's frame of reference (pet_stats.h); "" when there is none.
 QString petLine(const view::ViewerState& state, const view::SegmentationLayer& sl, size_t k) {
-  const Volume& own = *state.layers()[static_cast<size_t>(sl.layer)].volume;
-  for (const view::Layer& l : state.layers()) {
-    if (!l.volume || l.mapping.units != "SUVbw" || !(l.mapping.unitScale > 0) ||
-        l.volume->info.frameOfReferenceUid != own.info.frameOfReferenceUid)
-      continue;
+  const auto& layers = state.layers();
+  const std::string& frame = layers[static_cast<size_t>(sl.layer)].volume->info.frameOfReferenceUid;
+  std::vector<size_t> order{static_cast<size_t>(sl.layer)};  // the segment's own layer first
+  for (size_t i = 0; i < layers.size(); ++i)
+    if (i != order[0] && !frame.empty() && layers[i].volume && layers[i].volume->info.frameOfReferenceUid == frame)
+      order.push_back(i);  // a frame of reference without a UID links nothing
+  for (size_t i : order) {
+    const view::Layer& l = layers[i];
+    if (!l.volume || l.mapping.units != "SUVbw" || !(l.mapping.unitScale > 0)) continue;
     const int64_t phase = std::min<int64_t>(state.phase(), l.volume->dims()[3] - 1);
     const auto p = view::petStats(*sl.segmentation, k, *l.volume, phase, l.mapping.unitScale);
     if (!p.ok()) return "\nPET: " + QString::fromStdString(p.error().str());
+    if (p->voxels == 0) return QCoreApplication::translate("SegPanel", "\nPET: the segment lies outside the PET");
     return QCoreApplication::translate("SegPanel", "\nPET: SUVmax %1, SUVpeak %2, SUVmean %3; MTV %4 mL, TLG %5")
         .arg(p->suvMax, 0, 'f', 2)
         .arg(p->suvPeak, 0, 'f', 2)

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
-// A segment's PET uptake (cvx/viewstate/pet_stats.h).
+// A segment's PET uptake (cvx/viewstate/pet_stats.h). Runs on the UI thread when editing pauses, so
+// it reads the label layer in place (no mask copy), finds SUVpeak's centres among the PET voxels of
+// the segment's bounding box (no list of the segment's voxels), and sums each ball through index
+// offsets found once (on an affine grid the ball about every voxel centre holds the same offsets).
 #include <cvx/viewstate/pet_stats.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
-#include <set>
 #include <vector>
 
 #include <cvx/core/backend.h>
@@ -27,16 +30,30 @@ bool nearestVoxel(const Mat4& voxelFromWorld, Vec3 p, const std::array<int64_t, 
   return in;
 }
 
-// The mean SUV of the PET voxels whose centres lie within the SUVpeak ball about centre p (patient
-// space), and how many there are.
-double ballMean(const Volume& pet, int64_t phase, double suvFactor, Vec3 p, int64_t& n) {
+// The PET index offsets of the voxels whose centres lie within the SUVpeak ball about a voxel centre.
+std::vector<std::array<int64_t, 3>> ballOffsets(const Geometry& g) {
+  const Mat4 vfw = g.voxelFromWorld();
+  int64_t ext[3];
+  for (int a = 0; a < 3; ++a)
+    ext[a] = static_cast<int64_t>(std::floor(kSuvPeakRadiusMm * norm(Vec3{vfw.m[a][0], vfw.m[a][1], vfw.m[a][2]}) + 1e-6));
+  const Vec3 o = g.worldAt(0, 0, 0);
+  std::vector<std::array<int64_t, 3>> out;
+  for (int64_t z = -ext[2]; z <= ext[2]; ++z)
+    for (int64_t y = -ext[1]; y <= ext[1]; ++y)
+      for (int64_t x = -ext[0]; x <= ext[0]; ++x)
+        if (norm(g.worldAt(double(x), double(y), double(z)) - o) <= kSuvPeakRadiusMm) out.push_back({x, y, z});
+  return out;
+}
+
+// The mean SUV of the PET voxels whose centres lie within the ball about patient point p (a general
+// centre: a segment too small to hold a PET voxel centre); n: how many.
+double ballMeanAt(const Volume& pet, int64_t phase, double suvFactor, Vec3 p, int64_t& n) {
   const Mat4 vfw = pet.geometry.voxelFromWorld();
   const Vec3 c = vfw.applyPoint(p);
   const auto& d = pet.dims();
   int64_t lo[3], hi[3];
   for (int a = 0; a < 3; ++a) {
-    const Vec3 row{vfw.m[a][0], vfw.m[a][1], vfw.m[a][2]};
-    const double ext = kSuvPeakRadiusMm * norm(row) + 1e-6;
+    const double ext = kSuvPeakRadiusMm * norm(Vec3{vfw.m[a][0], vfw.m[a][1], vfw.m[a][2]}) + 1e-6;
     lo[a] = std::max<int64_t>(0, static_cast<int64_t>(std::ceil(c[a] - ext)));
     hi[a] = std::min<int64_t>(d[a] - 1, static_cast<int64_t>(std::floor(c[a] + ext)));
   }
@@ -44,47 +61,46 @@ double ballMean(const Volume& pet, int64_t phase, double suvFactor, Vec3 p, int6
   n = 0;
   for (int64_t z = lo[2]; z <= hi[2]; ++z)
     for (int64_t y = lo[1]; y <= hi[1]; ++y)
-      for (int64_t x = lo[0]; x <= hi[0]; ++x) {
-        if (norm(pet.geometry.worldAt(double(x), double(y), double(z)) - p) > kSuvPeakRadiusMm) continue;
-        sum += modalityValue(pet, pet.valueAt(x, y, z, phase)) * suvFactor;
-        ++n;
-      }
+      for (int64_t x = lo[0]; x <= hi[0]; ++x)
+        if (norm(pet.geometry.worldAt(double(x), double(y), double(z)) - p) <= kSuvPeakRadiusMm)
+          sum += modalityValue(pet, pet.valueAt(x, y, z, phase)) * suvFactor, ++n;
   return n ? sum / static_cast<double>(n) : 0;
 }
 
 }  // namespace
 
 Result<PetStats> petStats(const Segmentation& seg, size_t segment, const Volume& pet, int64_t phase, double suvFactor) {
-  if (segment >= seg.segments().size()) return makeError("seg.edit_bad_segment", "no segment " + std::to_string(segment));
+  if (segment >= seg.segments().size() || seg.segments()[segment].layer >= seg.layers().size())
+    return makeError("seg.edit_bad_segment", "no segment " + std::to_string(segment));
   if (phase < 0 || phase >= pet.dims()[3] || !(suvFactor > 0) || !std::isfinite(suvFactor))
     return makeError("seg.stats_grid_mismatch", "the PET has no phase " + std::to_string(phase) + " or no SUV factor");
-  const std::vector<uint8_t> mask = seg.mask(segment);
+  const Segment& s = seg.segments()[segment];
+  const uint8_t* labels = seg.layers()[s.layer]->as<uint8_t>();
   const bool same = onSameGrid(seg, pet);
   const auto& d = seg.dims();
-  const auto& pd = pet.dims();
+  const std::array<int64_t, 3> pd{pet.dims()[0], pet.dims()[1], pet.dims()[2]};
   const Mat4 petFromWorld = pet.geometry.voxelFromWorld();
   PetStats out;
-  out.mtvMl = seg.volumeMl(segment);
-  double sum = 0;
-  out.suvMax = -INFINITY;
-  std::vector<Vec3> centres;
+  double sum = 0, sampledMax = -INFINITY;
+  int64_t lo[3] = {d[0], d[1], d[2]}, hi[3] = {-1, -1, -1};  // the segment's voxel box
+  std::vector<Vec3> few;  // its first centres: a segment holding no PET voxel centre tries them
   const Status typed = withVoxelType(pet.type(), [&](auto* tag) -> Status {
     using T = std::remove_const_t<std::remove_pointer_t<decltype(tag)>>;
     if constexpr (!std::is_arithmetic_v<T>) {
       return makeError("render.bad_request", "a colour PET");
     } else {
-      const T* data = pet.as<T>() + phase * pet.voxelsPerPhase();
-      const auto sampler = gridSampler<T>(pet, data);
+      const auto sampler = gridSampler<T>(pet, pet.as<T>() + phase * pet.voxelsPerPhase());
       for (int64_t z = 0, i = 0; z < d[2]; ++z)
         for (int64_t y = 0; y < d[1]; ++y)
           for (int64_t x = 0; x < d[0]; ++x, ++i) {
-            if (!mask[static_cast<size_t>(i)]) continue;
-            const Vec3 p = seg.geometry().worldAt(double(x), double(y), double(z));
+            if (labels[i] != s.label) continue;
+            const int64_t k[3] = {x, y, z};
+            for (int a = 0; a < 3; ++a) lo[a] = std::min(lo[a], k[a]), hi[a] = std::max(hi[a], k[a]);
             double v;
             if (same) {
               v = modalityValue(pet, pet.valueAt(x, y, z, phase));
             } else {
-              const Vec3 q = petFromWorld.applyPoint(p);
+              const Vec3 q = petFromWorld.applyPoint(seg.geometry().worldAt(double(x), double(y), double(z)));
               bool inside = true;
               for (int a = 0; a < 3; ++a) inside = inside && q[a] >= -0.5 && q[a] <= double(pd[a]) - 0.5;
               if (!inside) continue;
@@ -92,37 +108,61 @@ Result<PetStats> petStats(const Segmentation& seg, size_t segment, const Volume&
             }
             v *= suvFactor;
             sum += v;
-            out.suvMax = std::max(out.suvMax, v);
-            ++out.voxels;
-            centres.push_back(p);
+            sampledMax = std::max(sampledMax, v);
+            if (++out.voxels <= 64) few.push_back(seg.geometry().worldAt(double(x), double(y), double(z)));
           }
       return {};
     }
   });
   if (!typed.ok()) return typed.error();
-  if (out.voxels == 0) return PetStats{0, 0, 0, 0, out.mtvMl, 0};
+  if (out.voxels == 0) return out;  // no voxel of the segment in the PET's box
   out.suvMean = sum / static_cast<double>(out.voxels);
+  out.mtvMl = static_cast<double>(out.voxels) * voxelVolumeMm3(seg.geometry()) / 1000.0;
   out.tlg = out.suvMean * out.mtvMl;
-  // SUVpeak: balls about the PET voxel centres that lie in the segment (the segment's voxel nearest
-  // each holds it), so that a segment drawn on a finer grid finds the same balls; a segment too small
-  // to hold a PET voxel centre tries its own voxel centres.
-  std::set<int64_t> tried;
-  std::vector<Vec3> petCentres;
-  const Mat4 segFromWorld = seg.geometry().voxelFromWorld();
-  for (const Vec3& p : centres) {
-    int64_t k[3], m[3];
-    if (!nearestVoxel(petFromWorld, p, {pd[0], pd[1], pd[2]}, k) ||
-        !tried.insert((k[2] * pd[1] + k[1]) * pd[0] + k[0]).second)
-      continue;
-    const Vec3 c = pet.geometry.worldAt(double(k[0]), double(k[1]), double(k[2]));
-    if (nearestVoxel(segFromWorld, c, d, m) && mask[static_cast<size_t>((m[2] * d[1] + m[1]) * d[0] + m[0])])
-      petCentres.push_back(c);
+
+  // The PET voxels whose centres lie in the segment (its voxel nearest each holds it), among those
+  // of the PET box that holds the segment's voxel box: SUVmax and SUVpeak's centres.
+  int64_t plo[3] = {pd[0], pd[1], pd[2]}, phi[3] = {-1, -1, -1};
+  for (int c = 0; c < 8; ++c) {
+    const Vec3 q = petFromWorld.applyPoint(seg.geometry().worldAt(double((c & 1) ? hi[0] + 1 : lo[0] - 1),
+                                                                   double((c & 2) ? hi[1] + 1 : lo[1] - 1),
+                                                                   double((c & 4) ? hi[2] + 1 : lo[2] - 1)));
+    for (int a = 0; a < 3; ++a) {
+      plo[a] = std::min(plo[a], static_cast<int64_t>(std::floor(q[a])));
+      phi[a] = std::max(phi[a], static_cast<int64_t>(std::ceil(q[a])));
+    }
   }
-  out.suvPeak = 0;
-  for (const Vec3& p : petCentres.empty() ? centres : petCentres) {
-    int64_t n = 0;
-    const double mean = ballMean(pet, phase, suvFactor, p, n);
-    if (n > 0) out.suvPeak = std::max(out.suvPeak, mean);
+  for (int a = 0; a < 3; ++a) plo[a] = std::max<int64_t>(plo[a], 0), phi[a] = std::min(phi[a], pd[a] - 1);
+  const Mat4 segFromWorld = seg.geometry().voxelFromWorld();
+  const auto offsets = ballOffsets(pet.geometry);
+  double voxelMax = -INFINITY;
+  bool anyCentre = false;
+  for (int64_t z = plo[2]; z <= phi[2]; ++z)
+    for (int64_t y = plo[1]; y <= phi[1]; ++y)
+      for (int64_t x = plo[0]; x <= phi[0]; ++x) {
+        int64_t m[3];
+        const Vec3 c = pet.geometry.worldAt(double(x), double(y), double(z));
+        if (!nearestVoxel(segFromWorld, c, d, m) || labels[(m[2] * d[1] + m[1]) * d[0] + m[0]] != s.label) continue;
+        anyCentre = true;
+        voxelMax = std::max(voxelMax, modalityValue(pet, pet.valueAt(x, y, z, phase)) * suvFactor);
+        double ball = 0;
+        int64_t n = 0;
+        for (const auto& o : offsets) {
+          const int64_t bx = x + o[0], by = y + o[1], bz = z + o[2];
+          if (bx < 0 || by < 0 || bz < 0 || bx >= pd[0] || by >= pd[1] || bz >= pd[2]) continue;
+          ball += modalityValue(pet, pet.valueAt(bx, by, bz, phase)) * suvFactor, ++n;
+        }
+        if (n > 0) out.suvPeak = std::max(out.suvPeak, ball / static_cast<double>(n));
+      }
+  if (anyCentre) {
+    out.suvMax = voxelMax;
+  } else {  // too small to hold a PET voxel centre: its sampled values and its own centres
+    out.suvMax = sampledMax;
+    for (const Vec3& p : few) {
+      int64_t n = 0;
+      const double m = ballMeanAt(pet, phase, suvFactor, p, n);
+      if (n > 0) out.suvPeak = std::max(out.suvPeak, m);
+    }
   }
   return out;
 }

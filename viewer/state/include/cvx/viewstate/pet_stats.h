@@ -3,19 +3,22 @@
 // EANM conventions), for a segment drawn on the PET's own grid or on another grid of the same frame
 // of reference (a CT's, with the PET fused). Qt-free. docs/segmentation.md, "PET uptake".
 //
-// Rules (p: a voxel centre in patient space, SUV(q) = the PET's modality value at q x suvFactor):
-// - Uptake inside the segment: the PET at each of the segment's voxel centres: the PET voxel's own
-//   value when the segment is on the PET's grid (same dims, centres within 1e-3 mm), else the PET
-//   trilinearly interpolated there (core/reslice.h's gridSampler, clamped at the PET's rim; a centre
-//   outside the PET's voxel box counts as no uptake and is left out of SUVmax and SUVmean).
-// - SUVmax, SUVmean: the largest and the mean of those values.
-// - MTV: the segment's volume in mL (Segmentation::volumeMl); TLG = SUVmean x MTV.
-// - SUVpeak: the largest mean SUV of a 1 cm^3 ball (radius (3 / 4 pi)^(1/3) cm = 6.2035 mm) over
-//   the PET's own voxels whose centres lie within it, the ball centred on a PET voxel centre that
-//   lies in the segment (the segment's voxel nearest it holds it), so that the same lesion drawn on
-//   a CT's grid or on the PET's gives the same peak; a segment holding no PET voxel centre tries its
-//   own voxel centres. The ball may reach beyond the segment, as PERCIST's does; its voxels outside
-//   the PET's grid are not counted.
+// Rules (SUV(q) = the PET's modality value at q x suvFactor):
+// - The segment's uptake: the PET at each of the segment's voxel centres: the PET voxel's own value
+//   when the segment is on the PET's grid (onSameGrid), else the PET trilinearly interpolated there
+//   (core/reslice.h's gridSampler; within half a voxel of the rim, the rim voxel's value). Centres
+//   outside the PET's voxel box have no uptake: they are left out of everything below.
+// - SUVmean: the mean of that uptake; MTV: the volume of the voxels it covers (mL); TLG = SUVmean x
+//   MTV.
+// - The PET voxels in the segment: those whose centres' nearest segment voxel holds the segment.
+//   SUVmax: the largest of their values, so that the same lesion drawn on a CT's grid or on the
+//   PET's has the same SUVmax. SUVpeak: the largest mean SUV of a 1 cm^3 ball (radius
+//   (3 / 4 pi)^(1/3) cm = 6.2035 mm) over the PET's own voxels whose centres lie within it, centred
+//   on one of them; the ball may reach beyond the segment, as PERCIST's does, and its voxels off the
+//   PET's grid are not counted.
+// - A segment holding no PET voxel centre (smaller than a PET voxel): SUVmax is the largest of its
+//   interpolated uptake, and SUVpeak's balls are centred on its first 64 voxel centres.
+// - No voxel in the PET's box: every figure 0.
 #pragma once
 #include <cstdint>
 
@@ -28,7 +31,7 @@ namespace cvx::view {
 inline constexpr double kSuvPeakRadiusMm = 6.2035049089940;  // a ball of 1 cm^3
 
 struct PetStats {
-  int64_t voxels = 0;    // the segment's voxels with uptake (inside the PET's box)
+  int64_t voxels = 0;  // the segment's voxels with uptake (inside the PET's box)
   double suvMax = 0, suvMean = 0, suvPeak = 0;
   double mtvMl = 0, tlg = 0;
 };
