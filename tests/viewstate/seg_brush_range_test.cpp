@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The brush's value range (SegEditor::beginStroke with a BrushRange, seg_edit.h): only voxels whose
 // source value (stored * slope + intercept unless the volume holds modality values) lies in
-// [lo, hi] change. Checked against brute force over every voxel of the grid, with the geometry
-// (centreOf) and the rescale written out here.
+// [lo, hi] change, read on the segmentation's own grid or, for a source on another grid,
+// interpolated at the voxel's centre. Checked against brute force over every voxel of the grid,
+// with the geometry (centreOf) and the rescale written out here.
 #include <gtest/gtest.h>
 
 #include <cvx/viewstate/seg_edit.h>
@@ -26,9 +27,11 @@ int16_t storedAt(int64_t i, int64_t j, int64_t k, int64_t t) {
   return static_cast<int16_t>((i * 7 + j * 13 + k * 29 + t * 50) % 100);
 }
 
-std::shared_ptr<Volume> source(int64_t phases) {
+// On grid g: the segmentation's own series (its voxels' values).
+std::shared_ptr<Volume> source(int64_t phases, const Geometry& g) {
   auto v = Volume::create(PixelType::Int16, {kDims[0], kDims[1], kDims[2], phases});
   EXPECT_TRUE(v.ok());
+  (*v)->geometry = g;
   int16_t* p = (*v)->as<int16_t>();
   for (int64_t t = 0, n = 0; t < phases; ++t)
     for (int64_t k = 0; k < kDims[2]; ++k)
@@ -71,7 +74,7 @@ Counts compare(const Segmentation& seg, const Geometry& g, const BrushSphere& s,
 TEST(SegBrushRange, PaintChangesOnlyVoxelsWhoseRescaledValueIsInRange) {
   const Geometry g = anisoOblique();
   Segmentation seg = test::withOneSegment(kDims, g);
-  const auto vol = source(1);
+  const auto vol = source(1, g);
   SegEditor ed(seg);
   const BrushSphere s{g.worldAt(17.3, 15.8, 10.4), 6.17};
   // Stored 20..49 after the rescale: -10..48 HU; the bounds are inclusive (stored 20 is -10, 49 is 48).
@@ -92,7 +95,7 @@ TEST(SegBrushRange, PaintChangesOnlyVoxelsWhoseRescaledValueIsInRange) {
 TEST(SegBrushRange, EraseKeepsWhatLiesOutOfRangeAndDisksObeyItToo) {
   const Geometry g = anisoOblique();
   Segmentation seg = test::withOneSegment(kDims, g);
-  const auto vol = source(1);
+  const auto vol = source(1, g);
   SegEditor ed(seg);
   const BrushSphere s{g.worldAt(20.1, 17.2, 11.6), 5.3};
   ASSERT_TRUE(ed.beginStroke(0, BrushMode::Paint).ok());  // the whole ball
@@ -111,7 +114,8 @@ TEST(SegBrushRange, EraseKeepsWhatLiesOutOfRangeAndDisksObeyItToo) {
   Segmentation flat = test::withOneSegment(kDims, Geometry{});
   SegEditor fe(flat);
   const Vec3 centre = Geometry{}.worldAt(20, 18, 5);
-  ASSERT_TRUE(fe.beginStroke(0, BrushMode::Paint, BrushRange{vol.get(), 0, -50, 20}).ok());
+  const auto flatVol = source(1, Geometry{});
+  ASSERT_TRUE(fe.beginStroke(0, BrushMode::Paint, BrushRange{flatVol.get(), 0, -50, 20}).ok());
   ASSERT_TRUE(fe.dab(BrushDisk{centre, {0, 0, 1}, 7.5}).ok());
   ASSERT_TRUE(fe.endStroke().ok());
   int64_t want = 0, mismatches = 0;
@@ -132,7 +136,7 @@ TEST(SegBrushRange, ReadsTheStrokesPhaseAndModalityValuesAsTheyAre) {
   const BrushSphere s{g.worldAt(15.5, 14.2, 9.8), 5.9};
   {  // phase 1 of two: its values, not phase 0's
     Segmentation seg = test::withOneSegment(kDims, g);
-    const auto vol = source(2);
+    const auto vol = source(2, g);
     SegEditor ed(seg);
     ASSERT_TRUE(ed.beginStroke(0, BrushMode::Paint, BrushRange{vol.get(), 1, 50, 148}).ok());
     ASSERT_TRUE(ed.dab(s).ok());
@@ -152,6 +156,7 @@ TEST(SegBrushRange, ReadsTheStrokesPhaseAndModalityValuesAsTheyAre) {
       for (int64_t j = 0; j < kDims[1]; ++j)
         for (int64_t i = 0; i < kDims[0]; ++i, ++n) p[n] = (i + j) % 3 == 0 ? NAN : static_cast<float>(storedAt(i, j, k, 0)) / 10.f;
     (*v)->info.rescaleApplied = true;
+    (*v)->geometry = g;
     (*v)->info.rescaleSlope = 1000;  // ignored: the voxels are modality values
     SegEditor ed(seg);
     ASSERT_TRUE(ed.beginStroke(0, BrushMode::Paint, BrushRange{v->get(), 0, 2.5, 7.0}).ok());
@@ -169,19 +174,66 @@ TEST(SegBrushRange, ReadsTheStrokesPhaseAndModalityValuesAsTheyAre) {
 TEST(SegBrushRange, ARangeThatCannotBeReadIsRefusedWithACode) {
   Segmentation seg = test::withOneSegment(kDims, Geometry{});
   SegEditor ed(seg);
-  const auto vol = source(2);
-  auto other = Volume::create(PixelType::Int16, {kDims[0], kDims[1], kDims[2] + 1, 1});
-  ASSERT_TRUE(other.ok());
+  const auto vol = source(2, Geometry{});
+  auto colour = Volume::create(PixelType::RGB8, {kDims[0], kDims[1], kDims[2], 1});
+  ASSERT_TRUE(colour.ok());
+  (*colour)->geometry.originMm = {5, 0, 0};  // another grid: read through the sampler
   auto code = [&](BrushRange r) {
     const Status st = ed.beginStroke(0, BrushMode::Paint, r);
     return st.ok() ? std::string("ok") : st.error().code;
   };
   EXPECT_EQ(code({nullptr, 0, 0, 1}), "seg.edit_bad_range");
-  EXPECT_EQ(code({other->get(), 0, 0, 1}), "seg.edit_bad_range");  // another grid
+  EXPECT_EQ(code({colour->get(), 0, 0, 1}), "seg.edit_bad_range");  // a colour series on another grid
   EXPECT_EQ(code({vol.get(), 2, 0, 1}), "seg.edit_bad_range");     // no such phase
   EXPECT_EQ(code({vol.get(), -1, 0, 1}), "seg.edit_bad_range");
   EXPECT_EQ(code({vol.get(), 0, 5, 1}), "seg.edit_bad_range");     // lo > hi
   EXPECT_EQ(code({vol.get(), 0, NAN, 1}), "seg.edit_bad_range");
   EXPECT_FALSE(ed.inStroke());  // nothing was opened by a refusal
   EXPECT_EQ(code({vol.get(), 1, 3, 3}), "ok");  // a single value is a range
+}
+
+// A source on another grid of the same patient space (a PET over a CT's segmentation): the source
+// interpolated at each voxel's centre. A linear ramp, value = the patient x coordinate in mm, is
+// reproduced exactly by trilinear interpolation inside the source's grid, so the painted voxels
+// are exactly the ball's whose centres have x in [lo, hi] and lie in the source's voxel box.
+TEST(SegBrushRange, ASourceOnAnotherGridIsReadAtTheVoxelCentres) {
+  const Geometry g = anisoOblique();
+  Segmentation seg = test::withOneSegment(kDims, g);
+  auto src = Volume::create(PixelType::Float32, {30, 30, 30, 1});
+  ASSERT_TRUE(src.ok());
+  Volume& v = **src;
+  v.geometry.spacingMm = {2.5, 2.5, 2.5};
+  v.geometry.originMm = {-40, -30, -10};
+  v.info.rescaleApplied = true;
+  float* p = v.as<float>();
+  for (int64_t k = 0, n = 0; k < 30; ++k)
+    for (int64_t j = 0; j < 30; ++j)
+      for (int64_t i = 0; i < 30; ++i, ++n) p[n] = static_cast<float>(v.geometry.worldAt(double(i), double(j), double(k)).x);
+  const BrushSphere s{g.worldAt(17.3, 15.8, 10.4), 9.5};
+  const double lo = s.centre.x - 3, hi = s.centre.x + 4;
+  SegEditor ed(seg);
+  ASSERT_TRUE(ed.beginStroke(0, BrushMode::Paint, BrushRange{&v, 0, lo, hi}).ok());
+  ASSERT_TRUE(ed.dab(s).ok());
+  ASSERT_TRUE(ed.endStroke().ok());
+  const Vec3 boxLo = v.geometry.originMm - Vec3{1.25, 1.25, 1.25}, boxHi = v.geometry.originMm + Vec3{73.75, 73.75, 73.75};
+  int64_t want = 0, outside = 0, mismatches = 0, nearEdge = 0;
+  for (int64_t k = 0, n = 0; k < kDims[2]; ++k)
+    for (int64_t j = 0; j < kDims[1]; ++j)
+      for (int64_t i = 0; i < kDims[0]; ++i, ++n) {
+        const Vec3 c = centreOf(g, i, j, k);
+        if (norm(c - s.centre) > s.radiusMm) continue;
+        const bool inBox = c.x >= boxLo.x && c.x <= boxHi.x && c.y >= boxLo.y && c.y <= boxHi.y && c.z >= boxLo.z && c.z <= boxHi.z;
+        outside += !inBox;
+        // 1e-3 mm from a bound, float rounding may decide either way: not counted.
+        if (std::fabs(c.x - lo) < 1e-3 || std::fabs(c.x - hi) < 1e-3) {
+          ++nearEdge;
+          continue;
+        }
+        const bool in = inBox && c.x >= lo && c.x <= hi;
+        want += in;
+        mismatches += in != (layer0(seg)[n] == 1);
+      }
+  EXPECT_GT(want, 200);
+  EXPECT_EQ(mismatches, 0);
+  EXPECT_LT(nearEdge, 5);
 }

@@ -2,6 +2,7 @@
 #include "seg_brush_panel.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -41,7 +42,13 @@ SegBrushPanel::SegBrushPanel(view::ViewerState& state, SegEditing& editing, QWid
     b->setDecimals(2);
     b->setEnabled(false);
   }
+  of_ = new QComboBox(this);  // which series the range reads: the segment's own, or a fused one (PET)
+  of_->setObjectName("segBrushOf");
+  of_->setToolTip(tr("The series whose values the range reads: the segment's own, or another of its frame of "
+                     "reference (on a PET/CT, paint the CT's segment only where the PET's SUV is in range)"));
+  of_->setEnabled(false);
   row->addWidget(only_);
+  row->addWidget(of_);
   row->addWidget(lo_);
   row->addWidget(new QLabel(tr("to"), this));
   row->addWidget(hi_);
@@ -54,24 +61,63 @@ SegBrushPanel::SegBrushPanel(view::ViewerState& state, SegEditing& editing, QWid
     if (on && l && l->volume && l->volume->serial() != filledFor_) fillFromWindow();
     apply();
   });
+  connect(of_, &QComboBox::activated, this, [this] {
+    fillFromWindow();  // in that series' units, from its window
+    apply();
+  });
   connect(lo_, &QDoubleSpinBox::valueChanged, this, [this] { apply(); });
   connect(hi_, &QDoubleSpinBox::valueChanged, this, [this] { apply(); });
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
     if (!(e.what & (view::kLayers | view::kSegmentation))) return;
+    listSources();
     const view::Layer* l = layer();
     if (only_->isChecked() && l && l->volume && l->volume->serial() != filledFor_) {  // another series: its window
       fillFromWindow();
       apply();
     }
   });
+  listSources();
+}
+
+int SegBrushPanel::ownLayer() const {
+  const int active = state_.activeSegment().first;
+  return active >= 0 ? state_.segmentations()[static_cast<size_t>(active)].layer : 0;
+}
+
+void SegBrushPanel::listSources() {
+  // The segment's own layer, then the layers of its frame of reference (a frame without a UID links nothing).
+  const auto& layers = state_.layers();
+  const int own = ownLayer();
+  std::vector<int> list;
+  if (own >= 0 && own < static_cast<int>(layers.size()) && layers[static_cast<size_t>(own)].volume) {
+    list.push_back(own);
+    const std::string& frame = layers[static_cast<size_t>(own)].volume->info.frameOfReferenceUid;
+    for (int i = 0; i < static_cast<int>(layers.size()); ++i) {
+      const auto& v = layers[static_cast<size_t>(i)].volume;
+      if (i != own && v && !frame.empty() && v->info.frameOfReferenceUid == frame) list.push_back(i);
+    }
+  }
+  std::vector<uint64_t> serials;
+  for (int i : list) serials.push_back(layers[static_cast<size_t>(i)].volume->serial());
+  if (serials == listed_) return;  // the same series: the choice stays
+  listed_ = serials;
+  of_->clear();
+  for (int i : list) {
+    const SeriesInfo& info = layers[static_cast<size_t>(i)].volume->info;
+    of_->addItem(QString::fromStdString(info.modality.empty() ? "series" : info.modality), i);
+  }
+  editing_.brushRangeLayer = -1;
+  if (only_->isChecked()) {
+    fillFromWindow();
+    apply();
+  }
 }
 
 const view::Layer* SegBrushPanel::layer() const {
   const auto& layers = state_.layers();
   if (layers.empty()) return nullptr;
-  const int active = state_.activeSegment().first;
-  const int l = active >= 0 ? state_.segmentations()[static_cast<size_t>(active)].layer : 0;
-  return l >= 0 && l < static_cast<int>(layers.size()) ? &layers[static_cast<size_t>(l)] : &layers.front();
+  const int chosen = of_->currentIndex() >= 0 ? of_->currentData().toInt() : ownLayer();
+  return chosen >= 0 && chosen < static_cast<int>(layers.size()) ? &layers[static_cast<size_t>(chosen)] : &layers.front();
 }
 
 void SegBrushPanel::fillFromWindow() {
@@ -92,6 +138,8 @@ void SegBrushPanel::apply() {
   const bool on = only_->isChecked();
   lo_->setEnabled(on);
   hi_->setEnabled(on);
+  of_->setEnabled(on && of_->count() > 1);
+  editing_.brushRangeLayer = of_->currentIndex() > 0 ? of_->currentData().toInt() : -1;  // 0: its own
   const view::Layer* l = layer();
   const double scale = l && l->mapping.unitScale > 0 ? l->mapping.unitScale : 1.0;
   if (on)

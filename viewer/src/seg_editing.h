@@ -33,6 +33,7 @@ class SegEditing {
   // Only voxels whose value (the series' units: HU for CT) lies in [first, second] are painted or
   // erased; none: every voxel under the brush.
   std::optional<std::pair<double, double>> brushRange;
+  int brushRangeLayer = -1;  // the image layer whose values brushRange reads (-1: the segment's own)
 
   // A stroke on the active segment (with brushRange: against its image layer's volume at the
   // state's phase; low and high in either order); a stroke still open (its release lost) ends

@@ -255,7 +255,10 @@ QString petLine(const view::ViewerState& state, const view::SegmentationLayer& s
     const int64_t phase = std::min<int64_t>(state.phase(), l.volume->dims()[3] - 1);
     const auto p = view::petStats(*sl.segmentation, k, *l.volume, phase, l.mapping.unitScale);
     if (!p.ok()) return "\nPET: " + QString::fromStdString(p.error().str());
-    if (p->voxels == 0) return QCoreApplication::translate("SegPanel", "\nPET: the segment lies outside the PET");
+    if (p->voxels == 0)  // an empty segment says nothing; one beside the PET says so
+      return sl.segmentation->voxelCount(k) == 0
+                 ? QString()
+                 : QCoreApplication::translate("SegPanel", "\nPET: the segment lies outside the PET");
     return QCoreApplication::translate("SegPanel", "\nPET: SUVmax %1, SUVpeak %2, SUVmean %3; MTV %4 mL, TLG %5")
         .arg(p->suvMax, 0, 'f', 2)
         .arg(p->suvPeak, 0, 'f', 2)

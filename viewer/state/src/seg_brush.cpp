@@ -2,7 +2,10 @@
 // The brush and scissors geometry of the segmentation editor (cvx/viewstate/seg_edit.h): which
 // voxels a sphere, a disk or a scissors polygon covers, in patient space.
 #include <cvx/viewstate/seg_edit.h>
+#include <cvx/core/backend.h>
+#include <cvx/core/reslice.h>
 #include <cvx/viewstate/mapping.h>
+#include <cvx/viewstate/seg_stats.h>
 #include <algorithm>
 #include <cmath>
 
@@ -136,8 +139,9 @@ namespace {
 // `centre`, passes inside(q) and whose source value lies in the range, if any; touch(layer, x, y,
 // z) first records each voxel that changes.
 template <class Inside, class Touch>
-void brushVoxels(Segmentation& sg, const Segment& seg, bool paint, const std::optional<BrushRange>& range,
-                 const IndexBox& box, Vec3 centre, const Inside& inside, const Touch& touch) {
+void brushVoxels(Segmentation& sg, const Segment& seg, bool paint,
+                 const std::function<bool(int64_t, int64_t, int64_t)>& inRange, const IndexBox& box, Vec3 centre,
+                 const Inside& inside, const Touch& touch) {
   const Geometry& g = sg.geometry();
   uint8_t* p = sg.layers()[seg.layer]->as<uint8_t>();
   const auto& d = sg.dims();
@@ -148,16 +152,46 @@ void brushVoxels(Segmentation& sg, const Segment& seg, bool paint, const std::op
         if (!inside(q)) continue;
         uint8_t& v = p[(z * d[1] + y) * d[0] + x];
         if (paint ? v == seg.label : v != seg.label) continue;
-        if (range) {
-          const double value = modalityValue(*range->source, range->source->valueAt(x, y, z, range->phase));
-          if (!(value >= range->lo && value <= range->hi)) continue;  // NaN too
-        }
+        if (inRange && !inRange(x, y, z)) continue;
         touch(seg.layer, x, y, z);
         v = paint ? seg.label : 0;
       }
 }
 
 }  // namespace
+
+Result<std::function<bool(int64_t, int64_t, int64_t)>> rangeTest(const Segmentation& sg, const BrushRange& r) {
+  const Volume& v = *r.source;
+  const double lo = r.lo, hi = r.hi;
+  const int64_t phase = r.phase;
+  if (onSameGrid(sg, v))
+    return std::function<bool(int64_t, int64_t, int64_t)>([&v, lo, hi, phase](int64_t x, int64_t y, int64_t z) {
+      const double value = modalityValue(v, v.valueAt(x, y, z, phase));
+      return value >= lo && value <= hi;  // NaN never
+    });
+  // Another grid: the source at the voxel's centre, through the segmentation's index to the source's.
+  const Mat4 m = v.geometry.voxelFromWorld() * sg.geometry().worldFromVoxel();
+  const std::array<double, 3> edge{double(v.dims()[0]) - 0.5, double(v.dims()[1]) - 0.5, double(v.dims()[2]) - 0.5};
+  std::function<bool(int64_t, int64_t, int64_t)> test;
+  const Status typed = withVoxelType(v.type(), [&](auto* tag) -> Status {
+    using T = std::remove_const_t<std::remove_pointer_t<decltype(tag)>>;
+    if constexpr (!std::is_arithmetic_v<T>) {
+      return makeError("seg.edit_bad_range", "a value range cannot read a colour series");
+    } else {
+      const auto s = gridSampler<T>(v, v.as<T>() + phase * v.voxelsPerPhase());
+      test = [s, m, edge, lo, hi](int64_t x, int64_t y, int64_t z) {
+        const Vec3 q = m.applyPoint(Vec3{double(x), double(y), double(z)});
+        for (int a = 0; a < 3; ++a)
+          if (!(q[a] >= -0.5 && q[a] <= edge[static_cast<size_t>(a)])) return false;
+        const double value = s.sample(hd::Vec3f{float(q.x), float(q.y), float(q.z)});
+        return value >= lo && value <= hi;
+      };
+      return {};
+    }
+  });
+  if (!typed.ok()) return typed.error();
+  return test;
+}
 
 void SegEditor::applySphere(const BrushSphere& s) {
   const Mat4 vfw = seg_.geometry().voxelFromWorld();
@@ -166,7 +200,7 @@ void SegEditor::applySphere(const BrushSphere& s) {
   const IndexBox box = indexBox(seg_.dims(), vfw.applyPoint(s.centre), ext);
   if (box.empty()) return;
   const double r2 = r * r;
-  brushVoxels(seg_, seg_.segments()[stroke_.segment], stroke_.mode == BrushMode::Paint, stroke_.range, box, s.centre,
+  brushVoxels(seg_, seg_.segments()[stroke_.segment], stroke_.mode == BrushMode::Paint, stroke_.inRange, box, s.centre,
               [&](Vec3 q) { return dot(q, q) <= r2; },
               [&](uint32_t l, int64_t x, int64_t y, int64_t z) { touch(l, x, y, z); });
 }
@@ -185,7 +219,7 @@ void SegEditor::applyDisk(const BrushDisk& disk) {
   const IndexBox box = indexBox(seg_.dims(), vfw.applyPoint(disk.centre), ext);
   if (box.empty()) return;
   const double r2 = r * r;
-  brushVoxels(seg_, seg_.segments()[stroke_.segment], stroke_.mode == BrushMode::Paint, stroke_.range, box, disk.centre,
+  brushVoxels(seg_, seg_.segments()[stroke_.segment], stroke_.mode == BrushMode::Paint, stroke_.inRange, box, disk.centre,
               [&](Vec3 q) {
                 const double along = dot(q, n);
                 if (along < -h || along >= h) return false;

@@ -153,14 +153,17 @@ bool SegEditor::redo() {
 Status SegEditor::beginStroke(size_t segment, BrushMode mode, std::optional<BrushRange> range) {
   if (stroke_.active) return makeError("seg.edit_no_stroke", "a stroke is already open");
   CVX_TRY(checkSegment(segment));
+  std::function<bool(int64_t, int64_t, int64_t)> inRange;
   if (range) {
     const Volume* v = range->source;
-    if (!v || v->dims()[0] != seg_.dims()[0] || v->dims()[1] != seg_.dims()[1] || v->dims()[2] != seg_.dims()[2])
-      return makeError("seg.edit_bad_range", "a value range needs the series on the segmentation's grid");
+    if (!v) return makeError("seg.edit_bad_range", "a value range needs a series");
     if (range->phase < 0 || range->phase >= v->dims()[3])
       return makeError("seg.edit_bad_range", "no phase " + std::to_string(range->phase));
     if (!std::isfinite(range->lo) || !std::isfinite(range->hi) || range->lo > range->hi)
       return makeError("seg.edit_bad_range", "a value range needs finite bounds, low <= high");
+    auto test = rangeTest(seg_, *range);
+    if (!test) return test.error();
+    inRange = std::move(*test);
   }
   openStep();
   stroke_ = StrokeState{};
@@ -168,6 +171,7 @@ Status SegEditor::beginStroke(size_t segment, BrushMode mode, std::optional<Brus
   stroke_.segment = segment;
   stroke_.mode = mode;
   stroke_.range = range;
+  stroke_.inRange = std::move(inRange);
   return {};
 }
 

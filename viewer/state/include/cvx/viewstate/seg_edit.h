@@ -14,8 +14,11 @@
 //    along the grid axis most parallel to n (a "naive" digital plane: no holes, no doubling).
 //  Only the voxels in the brush's bounding box (from voxelFromWorld) are visited.
 //  - a value range (BrushRange, optional per stroke): only voxels whose source value, in the
-//    series' units (modalityValue: HU for CT), lies in [lo, hi] are painted or erased; the source
-//    is a volume on the segmentation's grid (the same dims), read at the stroke's phase.
+//    source's units (modalityValue: HU for CT, Bq/ml for PET), lies in [lo, hi] are painted or
+//    erased, read at the stroke's phase. The source is the segmentation's own series (the same
+//    dims: the voxel's value) or another series of its frame of reference (a PET over a CT's
+//    segmentation): the source trilinearly interpolated at the voxel's centre (core/reslice.h's
+//    gridSampler), a centre outside the source's voxel box never being in range.
 //  - paint sets the segment's label in its layer, overwriting another segment of the same layer
 //    there (segments of other layers are untouched); erase clears (to 0) only voxels that hold
 //    this segment's label.
@@ -31,6 +34,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -59,10 +63,14 @@ struct BrushDisk {
 enum class BrushMode : uint8_t { Paint, Erase };
 // The brush changes only voxels whose source value lies in [lo, hi] (series' units, both inclusive).
 struct BrushRange {
-  const Volume* source = nullptr;  // on the segmentation's grid; must outlive the stroke
+  const Volume* source = nullptr;  // must outlive the stroke
   int64_t phase = 0;
   double lo = 0, hi = 0;
 };
+
+// Whether voxel (x, y, z) of sg may change under range r (the rule above), as a stroke tests it;
+// seg.edit_bad_range for a source of a pixel type no sampler reads (colour).
+Result<std::function<bool(int64_t, int64_t, int64_t)>> rangeTest(const Segmentation& sg, const BrushRange& r);
 
 // Half the disk's thickness along n for grid g (the rule above).
 double diskHalfThicknessMm(const Geometry& g, Vec3 n);
@@ -95,8 +103,8 @@ class SegEditor {
 
   // Strokes. Errors: seg.edit_bad_segment (no such segment), seg.edit_bad_brush (radius not > 0
   // or not finite, zero normal), seg.edit_no_stroke (a dab outside a stroke, or beginStroke inside
-  // one), seg.edit_bad_range (a range without a source, off the grid or phases, lo > hi or not
-  // finite). endStroke returns the journal's error, if any (the edit stands).
+  // one), seg.edit_bad_range (a range without a source or its phase, of a pixel type no sampler
+  // reads, lo > hi or not finite). endStroke returns the journal's error, if any (the edit stands).
   Status beginStroke(size_t segment, BrushMode mode, std::optional<BrushRange> range = std::nullopt);
   Status dab(const BrushSphere& s);
   Status dab(const BrushDisk& d);
@@ -166,6 +174,7 @@ class SegEditor {
     Vec3 lastCentre;
     double lastRadius = 0;
     std::optional<BrushRange> range;
+    std::function<bool(int64_t, int64_t, int64_t)> inRange;  // voxel (x, y, z) may change (range given)
   };
 
   // Called before voxel (x, y, z) of layer l is written: keeps its brick's before-image.
