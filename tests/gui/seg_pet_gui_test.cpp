@@ -201,6 +201,9 @@ TEST(SegPetGui, OnlyOfThePetPaintsTheCtSegmentWhereTheSuvIsInRange) {
   EXPECT_LT(painted, ball) << "the ball holds tissue below SUV 2.5 too";
   EXPECT_EQ(wrong, 0) << painted << " painted of " << ball;
   EXPECT_LT(unsure, 10);
+  // Edits do not undo the reader's choice: still PT, still from 2.5.
+  EXPECT_EQ(of->currentText(), "PT");
+  EXPECT_NEAR(lo->value(), 2.5, 1e-9);
   // The dock's PET line once editing pauses: the hottest voxel lies in the segment.
   ASSERT_TRUE(QTest::qWaitFor([&] { return panel->statsText().contains("SUVmax"); }, 5000)) << panel->statsText().toStdString();
   const QString text = panel->statsText();

@@ -61,20 +61,13 @@ SegBrushPanel::SegBrushPanel(view::ViewerState& state, SegEditing& editing, QWid
     if (on && l && l->volume && l->volume->serial() != filledFor_) fillFromWindow();
     apply();
   });
-  connect(of_, &QComboBox::activated, this, [this] {
-    fillFromWindow();  // in that series' units, from its window
-    apply();
-  });
+  connect(of_, &QComboBox::activated, this, [this] { followSource(); });
   connect(lo_, &QDoubleSpinBox::valueChanged, this, [this] { apply(); });
   connect(hi_, &QDoubleSpinBox::valueChanged, this, [this] { apply(); });
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
     if (!(e.what & (view::kLayers | view::kSegmentation))) return;
     listSources();
-    const view::Layer* l = layer();
-    if (only_->isChecked() && l && l->volume && l->volume->serial() != filledFor_) {  // another series: its window
-      fillFromWindow();
-      apply();
-    }
+    followSource();
   });
   listSources();
 }
@@ -101,23 +94,32 @@ void SegBrushPanel::listSources() {
   for (int i : list) serials.push_back(layers[static_cast<size_t>(i)].volume->serial());
   if (serials == listed_) return;  // the same series: the choice stays
   listed_ = serials;
-  of_->clear();
+  // Another series than the segment's own, chosen: kept while listed; the own one follows the segment.
+  const qulonglong chosen = of_->currentIndex() > 0 ? of_->currentData().toULongLong() : 0;
+  of_->clear();  // items carry the series' serial, not a layer number that a removal would shift
   for (int i : list) {
     const SeriesInfo& info = layers[static_cast<size_t>(i)].volume->info;
-    of_->addItem(QString::fromStdString(info.modality.empty() ? "series" : info.modality), i);
+    of_->addItem(QString::fromStdString(info.modality.empty() ? "series" : info.modality),
+                 QVariant::fromValue<qulonglong>(layers[static_cast<size_t>(i)].volume->serial()));
   }
-  editing_.brushRangeLayer = -1;
-  if (only_->isChecked()) {
-    fillFromWindow();
-    apply();
-  }
+  of_->setCurrentIndex(std::max(0, of_->findData(QVariant::fromValue(chosen))));  // the choice, while it is listed
+  apply();
+}
+
+void SegBrushPanel::followSource() {
+  const view::Layer* l = layer();
+  if (only_->isChecked() && l && l->volume && l->volume->serial() != filledFor_) fillFromWindow();  // its window
+  apply();
 }
 
 const view::Layer* SegBrushPanel::layer() const {
   const auto& layers = state_.layers();
   if (layers.empty()) return nullptr;
-  const int chosen = of_->currentIndex() >= 0 ? of_->currentData().toInt() : ownLayer();
-  return chosen >= 0 && chosen < static_cast<int>(layers.size()) ? &layers[static_cast<size_t>(chosen)] : &layers.front();
+  const uint64_t chosen = of_->currentIndex() >= 0 ? of_->currentData().toULongLong() : 0;
+  for (const view::Layer& l : layers)
+    if (chosen && l.volume && l.volume->serial() == chosen) return &l;
+  const int own = ownLayer();
+  return own >= 0 && own < static_cast<int>(layers.size()) ? &layers[static_cast<size_t>(own)] : &layers.front();
 }
 
 void SegBrushPanel::fillFromWindow() {
@@ -139,7 +141,7 @@ void SegBrushPanel::apply() {
   lo_->setEnabled(on);
   hi_->setEnabled(on);
   of_->setEnabled(on && of_->count() > 1);
-  editing_.brushRangeLayer = of_->currentIndex() > 0 ? of_->currentData().toInt() : -1;  // 0: its own
+  editing_.brushRangeSerial = of_->currentIndex() > 0 ? of_->currentData().toULongLong() : 0;  // 0: its own
   const view::Layer* l = layer();
   const double scale = l && l->mapping.unitScale > 0 ? l->mapping.unitScale : 1.0;
   if (on)

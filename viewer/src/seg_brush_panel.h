@@ -32,6 +32,7 @@ class SegBrushPanel : public QWidget {
   int ownLayer() const;              // the image layer the active segment belongs to (else the reference)
   const view::Layer* layer() const;  // the layer the range reads (the choice in "of", else ownLayer)
   void listSources();                // "of": the own layer and those of its frame of reference
+  void followSource();               // the chosen series' window when it is another than the range's
   void fillFromWindow();             // the range from that layer's window, in its display units
   void apply();                      // the widgets into editing_.brushRange
 

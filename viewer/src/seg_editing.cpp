@@ -52,8 +52,11 @@ Status SegEditing::beginStroke(view::BrushMode mode) {
   std::optional<view::BrushRange> range;
   std::shared_ptr<const Volume> source;
   if (brushRange) {
-    const int layer = brushRangeLayer >= 0 ? brushRangeLayer : state_.segmentations()[static_cast<size_t>(index)].layer;
-    if (layer >= 0 && layer < static_cast<int>(state_.layers().size())) source = state_.layers()[static_cast<size_t>(layer)].volume;
+    for (const view::Layer& l : state_.layers())
+      if (brushRangeSerial && l.volume && l.volume->serial() == brushRangeSerial) source = l.volume;
+    const int layer = state_.segmentations()[static_cast<size_t>(index)].layer;
+    if (!source && layer >= 0 && layer < static_cast<int>(state_.layers().size()))
+      source = state_.layers()[static_cast<size_t>(layer)].volume;
     const int64_t phase = source ? std::min<int64_t>(state_.phase(), source->dims()[3] - 1) : 0;
     range = view::BrushRange{source.get(), phase, std::min(brushRange->first, brushRange->second),
                              std::max(brushRange->first, brushRange->second)};

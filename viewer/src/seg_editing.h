@@ -30,14 +30,16 @@ class SegEditing {
 
   double brushMm = 3;         // the brush's radius
   bool brushSphere = false;  // a 2D view's dabs are spheres rather than disks in its plane
-  // Only voxels whose value (the series' units: HU for CT) lies in [first, second] are painted or
-  // erased; none: every voxel under the brush.
+  // Only voxels whose value (modality units of the series read: HU for CT, Bq/ml for PET) lies in
+  // [first, second] are painted or erased; none: every voxel under the brush.
   std::optional<std::pair<double, double>> brushRange;
-  int brushRangeLayer = -1;  // the image layer whose values brushRange reads (-1: the segment's own)
+  // The series (Volume::serial of an image layer) whose values brushRange reads; 0, or a series no
+  // longer open: the segment's own.
+  uint64_t brushRangeSerial = 0;
 
-  // A stroke on the active segment (with brushRange: against its image layer's volume at the
-  // state's phase; low and high in either order); a stroke still open (its release lost) ends
-  // first. seg.edit_* errors, seg.no_active (no active segment).
+  // A stroke on the active segment (with brushRange: against brushRangeSerial's volume, else its
+  // own image layer's, at the state's phase; low and high in either order); a stroke still open (its
+  // release lost) ends first. seg.edit_* errors, seg.no_active (no active segment).
   Status beginStroke(view::BrushMode mode);
   // A 2D view's dab: a disk in the view plane (centre on it, its normal), or a sphere with brushSphere.
   Status dab(Vec3 centre, Vec3 normal);

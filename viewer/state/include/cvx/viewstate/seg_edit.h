@@ -15,10 +15,11 @@
 //  Only the voxels in the brush's bounding box (from voxelFromWorld) are visited.
 //  - a value range (BrushRange, optional per stroke): only voxels whose source value, in the
 //    source's units (modalityValue: HU for CT, Bq/ml for PET), lies in [lo, hi] are painted or
-//    erased, read at the stroke's phase. The source is the segmentation's own series (the same
-//    dims: the voxel's value) or another series of its frame of reference (a PET over a CT's
-//    segmentation): the source trilinearly interpolated at the voxel's centre (core/reslice.h's
-//    gridSampler), a centre outside the source's voxel box never being in range.
+//    erased, read at the stroke's phase. The source is the segmentation's own series (on its grid:
+//    the voxel's value) or any other volume, placed by its geometry in the same patient space (the
+//    caller picks one of the same frame of reference: a PET over a CT's segmentation): the source
+//    trilinearly interpolated at the voxel's centre (core/reslice.h's gridSampler), a centre
+//    outside the source's voxel box never being in range.
 //  - paint sets the segment's label in its layer, overwriting another segment of the same layer
 //    there (segments of other layers are untouched); erase clears (to 0) only voxels that hold
 //    this segment's label.
