@@ -56,11 +56,7 @@ SegBrushPanel::SegBrushPanel(view::ViewerState& state, SegEditing& editing, QWid
 
   connect(radius, &QDoubleSpinBox::valueChanged, this, [this](double v) { editing_.brushMm = v; });
   connect(sphere, &QCheckBox::toggled, this, [this](bool on) { editing_.brushSphere = on; });
-  connect(only_, &QCheckBox::toggled, this, [this](bool on) {
-    const view::Layer* l = layer();
-    if (on && l && l->volume && l->volume->serial() != filledFor_) fillFromWindow();
-    apply();
-  });
+  connect(only_, &QCheckBox::toggled, this, [this] { followSource(); });
   connect(of_, &QComboBox::activated, this, [this] { followSource(); });
   connect(lo_, &QDoubleSpinBox::valueChanged, this, [this] { apply(); });
   connect(hi_, &QDoubleSpinBox::valueChanged, this, [this] { apply(); });
@@ -78,18 +74,8 @@ int SegBrushPanel::ownLayer() const {
 }
 
 void SegBrushPanel::listSources() {
-  // The segment's own layer, then the layers of its frame of reference (a frame without a UID links nothing).
   const auto& layers = state_.layers();
-  const int own = ownLayer();
-  std::vector<int> list;
-  if (own >= 0 && own < static_cast<int>(layers.size()) && layers[static_cast<size_t>(own)].volume) {
-    list.push_back(own);
-    const std::string& frame = layers[static_cast<size_t>(own)].volume->info.frameOfReferenceUid;
-    for (int i = 0; i < static_cast<int>(layers.size()); ++i) {
-      const auto& v = layers[static_cast<size_t>(i)].volume;
-      if (i != own && v && !frame.empty() && v->info.frameOfReferenceUid == frame) list.push_back(i);
-    }
-  }
+  const std::vector<int> list = layersOfFrame(state_, ownLayer());
   std::vector<uint64_t> serials;
   for (int i : list) serials.push_back(layers[static_cast<size_t>(i)].volume->serial());
   if (serials == listed_) return;  // the same series: the choice stays

@@ -5,6 +5,19 @@
 
 
 namespace cvx::viewer {
+
+std::vector<int> layersOfFrame(const view::ViewerState& state, int own) {
+  const auto& layers = state.layers();
+  std::vector<int> out;
+  if (own < 0 || own >= static_cast<int>(layers.size()) || !layers[static_cast<size_t>(own)].volume) return out;
+  out.push_back(own);
+  const std::string& frame = layers[static_cast<size_t>(own)].volume->info.frameOfReferenceUid;
+  for (int i = 0; i < static_cast<int>(layers.size()); ++i) {
+    const auto& v = layers[static_cast<size_t>(i)].volume;
+    if (i != own && v && !frame.empty() && v->info.frameOfReferenceUid == frame) out.push_back(i);
+  }
+  return out;
+}
 SegEditing::SegEditing(view::ViewerState& state, std::string journalDir) : state_(state), dir_(std::move(journalDir)) {}
 
 SegEditing::~SegEditing() {

@@ -19,6 +19,11 @@
 
 namespace cvx::viewer {
 
+// The image layers a segment on layer `own` can be read against: `own` first, then the layers of
+// its frame of reference (by FrameOfReferenceUID; a frame without a UID links nothing). The brush's
+// range source and the PET uptake choose among them.
+std::vector<int> layersOfFrame(const view::ViewerState& state, int own);
+
 class SegEditing {
  public:
   SegEditing(view::ViewerState& state, std::string journalDir);

@@ -243,14 +243,8 @@ namespace {
 // On a PET/CT: "\nPET: SUVmax ..., SUVpeak ..., SUVmean ...; MTV ... mL, TLG ..." for segment k of sl,
 // from the state's layer in SUVbw of sl's frame of reference (pet_stats.h); "" when there is none.
 QString petLine(const view::ViewerState& state, const view::SegmentationLayer& sl, size_t k) {
-  const auto& layers = state.layers();
-  const std::string& frame = layers[static_cast<size_t>(sl.layer)].volume->info.frameOfReferenceUid;
-  std::vector<size_t> order{static_cast<size_t>(sl.layer)};  // the segment's own layer first
-  for (size_t i = 0; i < layers.size(); ++i)
-    if (i != order[0] && !frame.empty() && layers[i].volume && layers[i].volume->info.frameOfReferenceUid == frame)
-      order.push_back(i);  // a frame of reference without a UID links nothing
-  for (size_t i : order) {
-    const view::Layer& l = layers[i];
+  for (int i : layersOfFrame(state, sl.layer)) {  // the segment's own layer first
+    const view::Layer& l = state.layers()[static_cast<size_t>(i)];
     if (!l.volume || l.mapping.units != "SUVbw" || !(l.mapping.unitScale > 0)) continue;
     const int64_t phase = std::min<int64_t>(state.phase(), l.volume->dims()[3] - 1);
     const auto p = view::petStats(*sl.segmentation, k, *l.volume, phase, l.mapping.unitScale);
@@ -289,16 +283,16 @@ void SegPanel::refreshStats() {
   // In the units the window shows (a PET's SUVbw: its modality values times the SUV factor).
   const QString units = QString::fromStdString(layer.mapping.units);
   const double u = layer.mapping.unitScale > 0 ? layer.mapping.unitScale : 1.0;
-  const int digits = u == 1.0 ? 0 : 2;  // SUVs are small numbers
+  const int fine = u == 1.0 ? 1 : 2, coarse = u == 1.0 ? 0 : 2;  // SUVs are small numbers
   const QString pet = petLine(state_, sl, static_cast<size_t>(k));
   stats_->setText(tr("%1: %2 mL, mean %3 %4, SD %5, min %6, max %7")
                       .arg(QString::fromStdString(sl.segmentation->segments()[static_cast<size_t>(k)].name))
                       .arg(s.volumeMl, 0, 'f', 1)
-                      .arg(s.mean * u, 0, 'f', digits ? 2 : 1)
+                      .arg(s.mean * u, 0, 'f', fine)
                       .arg(units)
-                      .arg(s.sd * u, 0, 'f', digits ? 2 : 1)
-                      .arg(s.min * u, 0, 'f', digits)
-                      .arg(s.max * u, 0, 'f', digits) +
+                      .arg(s.sd * u, 0, 'f', fine)
+                      .arg(s.min * u, 0, 'f', coarse)
+                      .arg(s.max * u, 0, 'f', coarse) +
                   pet);
 }
 
