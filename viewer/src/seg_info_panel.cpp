@@ -15,6 +15,12 @@
 
 namespace cvx::viewer {
 
+QIcon segmentSwatch(const std::array<uint8_t, 3>& rgb) {
+  QPixmap swatch(12, 12);
+  swatch.fill(QColor(rgb[0], rgb[1], rgb[2]));
+  return QIcon(swatch);
+}
+
 SegInfoPanel::SegInfoPanel(view::ViewerState& state, SegEditing& editing, QWidget* parent)
     : QWidget(parent), state_(state), editing_(editing) {
   auto* row = new QHBoxLayout(this);
@@ -31,9 +37,7 @@ SegInfoPanel::SegInfoPanel(view::ViewerState& state, SegEditing& editing, QWidge
                        "It also sets the colour, and the name while it is a default one"));
   type_->addItem(QString());  // 0: the segment's own term (sync names it)
   for (const view::SegmentTerm& t : view::segmentTerms()) {
-    QPixmap swatch(12, 12);
-    swatch.fill(QColor(t.rgb[0], t.rgb[1], t.rgb[2]));
-    type_->addItem(QIcon(swatch), QString::fromStdString(t.label));
+    type_->addItem(segmentSwatch(t.rgb), QString::fromStdString(t.label));
   }
   row->addWidget(type_, 2);
   colour_ = new QPushButton(tr("Colour..."), this);
@@ -107,9 +111,7 @@ void SegInfoPanel::sync() {
     const int term = view::segmentTermIndex(*s);
     type_->setItemText(0, s->type.empty() ? tr("(none)") : tr("Other: %1").arg(QString::fromStdString(s->type.meaning)));
     type_->setCurrentIndex(term + 1);
-    QPixmap swatch(12, 12);
-    swatch.fill(QColor(s->rgb[0], s->rgb[1], s->rgb[2]));
-    colour_->setIcon(QIcon(swatch));
+    colour_->setIcon(segmentSwatch(s->rgb));
   }
   syncing_ = false;
 }

@@ -6,7 +6,11 @@
 // "Segment 1" of type Tissue. A file's own terms show as "Other: <meaning>" and are kept until
 // another type is chosen. A thin widget over the state's active segment.
 #pragma once
+#include <QIcon>
 #include <QWidget>
+
+#include <array>
+#include <cstdint>
 
 #include <cvx/viewstate/state.h>
 
@@ -17,6 +21,9 @@ class QPushButton;
 namespace cvx::viewer {
 
 class SegEditing;
+
+// A segment colour's 12-pixel swatch: the dock's rows, the Type list, the Colour button.
+QIcon segmentSwatch(const std::array<uint8_t, 3>& rgb);
 
 class SegInfoPanel : public QWidget {
   Q_OBJECT

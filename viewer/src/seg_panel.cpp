@@ -214,9 +214,7 @@ void SegPanel::sync() {
     auto* name = new QTableWidgetItem(QString::fromStdString(g.name));
     name->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable);
     name->setCheckState(sl.segments[static_cast<size_t>(k)].visible ? Qt::Checked : Qt::Unchecked);
-    QPixmap swatch(12, 12);
-    swatch.fill(QColor(g.rgb[0], g.rgb[1], g.rgb[2]));
-    name->setIcon(QIcon(swatch));
+    name->setIcon(segmentSwatch(g.rgb));
     name->setToolTip(QString::fromStdString(sl.name));  // the file it came from
     table_->setItem(static_cast<int>(r), 0, name);
     auto* ml = new QTableWidgetItem(QString::number(sl.segmentation->volumeMl(static_cast<size_t>(k)), 'f', 1));
