@@ -182,6 +182,8 @@ TEST(PluginBackends, PluginsWithCudaGiveTheCpuLabels) {
       {"levelset", {{"lower", "150"}, {"upper", "300"}, {"max_iterations", "40"}}, seg.get()},
       {"growcut", {{"margin_mm", "6"}}, seeds.get()},
       {"otsu", {{"classes", "3"}, {"from_class", "2"}}, nullptr},
+      // In the bright block (200..210); 41 % of its peak (about 86) takes in the dim block that touches it.
+      {"lesion", {{"seeds", "12,18,7"}, {"fraction", "41"}}, nullptr},
   };
   int withCuda = 0;
   for (const auto& c : cases) {

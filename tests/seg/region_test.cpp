@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <deque>
+#include <string>
 
 #include <cvx/seg/segment.h>
 
@@ -236,6 +237,161 @@ TEST(SegRegion, CancelAndProgress) {
   EXPECT_EQ(threshold(*v, 0, 5, 0, &stop).error().code, "seg.cancelled");
   EXPECT_EQ(connectedThreshold(*v, {{1, 1, 1}}, 0, 10, 6, 0, &stop).error().code, "seg.cancelled");
   EXPECT_EQ(fillHoles(**m, 6, &stop).error().code, "seg.cancelled");
+}
+
+
+// ---- peakNear --------------------------------------------------------------------------------
+// The ball here is the test's own: offsets whose centre lies within r mm, the distance computed in
+// mm from the spacing; every offset used lies at least 0.1 mm^2 off the sphere (asserted), so the
+// rule's rounding and its 1e-6 tolerance cannot decide any of them.
+std::string str(Index3 i) { return std::to_string(i.x) + "," + std::to_string(i.y) + "," + std::to_string(i.z); }
+bool same(Index3 a, Index3 b) { return a.x == b.x && a.y == b.y && a.z == b.z; }
+
+bool clearlyIn(Index3 o, const Vec3& s, double r) {
+  const double x = o.x * s.x, y = o.y * s.y, z = o.z * s.z, q = x * x + y * y + z * z;
+  EXPECT_GT(std::abs(q - r * r), 0.1) << str(o) << " lies on the sphere";
+  return q < r * r;
+}
+
+// kSpacing (0.8, 0.6, 1.5) and r = 2.8 mm: (3, 2, 0) is 2.68 mm away and inside, (0, 0, 2) is
+// 3.0 mm away and outside although it is nearer in voxels; both hotter voxels are outside.
+TEST(SegPeakNear, LargestInTheBallOfTheSpacingNotOfTheIndices) {
+  const Index3 seed{10, 10, 7};
+  const double r = 2.8;
+  ASSERT_TRUE(clearlyIn({3, 2, 0}, kSpacing, r) && clearlyIn({-1, 1, 1}, kSpacing, r));
+  ASSERT_FALSE(clearlyIn({0, 0, 2}, kSpacing, r) || clearlyIn({4, 0, 0}, kSpacing, r));
+  auto v = phantom<int16_t>(21, 21, 15, kSpacing, [&](int64_t x, int64_t y, int64_t z) {
+    const Index3 o{x - seed.x, y - seed.y, z - seed.z};
+    if (o.x == 3 && o.y == 2 && o.z == 0) return 50;
+    if (o.x == -1 && o.y == 1 && o.z == 1) return 40;
+    if (o.x == 0 && o.y == 0 && o.z == 2) return 90;  // nearer in voxels, farther in mm
+    if (o.x == 4 && o.y == 0 && o.z == 0) return 80;
+    return 7;
+  });
+  auto p = peakNear(*v, seed, r);
+  ASSERT_TRUE(p.ok()) << p.error().str();
+  EXPECT_TRUE(same(p->at, {13, 12, 7})) << str(p->at);
+  EXPECT_EQ(p->value, 50);  // the stored value
+  // A radius that reaches (0, 0, 2) (3.0 mm) but not (4, 0, 0) (3.2 mm).
+  ASSERT_TRUE(clearlyIn({0, 0, 2}, kSpacing, 3.1) && !clearlyIn({4, 0, 0}, kSpacing, 3.1));
+  p = peakNear(*v, seed, 3.1);
+  ASSERT_TRUE(p.ok());
+  EXPECT_TRUE(same(p->at, {10, 10, 9})) << str(p->at);
+  EXPECT_EQ(p->value, 90);
+}
+
+// Against a search of the whole volume written here: random values 0..20 (many ties) and seeds at
+// the centre, on faces and corners (the ball clipped); the expected peak is the first strict
+// maximum in raster order among the voxels within r mm.
+TEST(SegPeakNear, EqualsAnExhaustiveSearchIncludingTiesAndEdges) {
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> u(0, 20);
+  const int64_t nx = 13, ny = 11, nz = 7;
+  auto v = phantom<uint16_t>(nx, ny, nz, kSpacing, [&](int64_t, int64_t, int64_t) { return u(rng); });
+  int checked = 0;
+  for (const double r : {2.8, 4.1})
+    for (const Index3 seed : {Index3{6, 5, 3}, Index3{0, 0, 0}, Index3{12, 10, 6}, Index3{0, 5, 6}, Index3{12, 0, 3}}) {
+      Index3 best{-1, -1, -1};
+      double top = -1;
+      for (int64_t z = 0; z < nz; ++z)
+        for (int64_t y = 0; y < ny; ++y)
+          for (int64_t x = 0; x < nx; ++x)
+            if (clearlyIn({x - seed.x, y - seed.y, z - seed.z}, kSpacing, r) && v->valueAt(x, y, z) > top)
+              top = v->valueAt(x, y, z), best = {x, y, z};
+      auto p = peakNear(*v, seed, r);
+      ASSERT_TRUE(p.ok()) << p.error().str();
+      EXPECT_EQ(p->value, top) << r << " at " << str(seed);
+      EXPECT_TRUE(same(p->at, best)) << r << " at " << str(seed) << ": " << str(p->at) << " not " << str(best);
+      ++checked;
+    }
+  EXPECT_EQ(checked, 10);
+}
+
+TEST(SegPeakNear, RadiusZeroOrBelowEverySpacingIsTheSeed) {
+  auto v = phantom<int16_t>(9, 9, 9, kSpacing, [](int64_t x, int64_t y, int64_t z) { return x + y + z; });
+  for (const double r : {0.0, 0.55}) {  // 0.55 mm < 0.6 mm, the smallest spacing
+    auto p = peakNear(*v, {4, 4, 4}, r);
+    ASSERT_TRUE(p.ok()) << p.error().str();
+    EXPECT_TRUE(same(p->at, {4, 4, 4})) << r;
+    EXPECT_EQ(p->value, 12) << r;
+  }
+  // 0.7 mm reaches the y neighbours (0.6 mm) only: (4, 5, 4) holds 13.
+  auto p = peakNear(*v, {4, 4, 4}, 0.7);
+  ASSERT_TRUE(p.ok());
+  EXPECT_TRUE(same(p->at, {4, 5, 4})) << str(p->at);
+}
+
+// Equal maxima: the first in raster order (z, then y, then x) wins, not the nearest nor the first
+// in x.
+TEST(SegPeakNear, TiesGoToTheFirstInRasterOrder) {
+  const Index3 s{5, 5, 5};
+  const Index3 a{6, 6, 4}, b{4, 4, 5}, c{3, 5, 5};  // a: lowest z; b before c: lower y
+  for (const Index3 o : {a, b, c}) ASSERT_TRUE(clearlyIn({o.x - s.x, o.y - s.y, o.z - s.z}, kSpacing, 2.0));
+  for (const bool withA : {true, false}) {
+    auto v = phantom<int16_t>(11, 11, 11, kSpacing, [&](int64_t x, int64_t y, int64_t z) {
+      const bool isA = x == a.x && y == a.y && z == a.z, isB = x == b.x && y == b.y && z == b.z;
+      const bool isC = x == c.x && y == c.y && z == c.z;
+      return ((isA && withA) || isB || isC) ? 30 : (x == s.x && y == s.y && z == s.z ? 29 : 1);
+    });
+    auto p = peakNear(*v, s, 2.0);
+    ASSERT_TRUE(p.ok());
+    EXPECT_TRUE(same(p->at, withA ? a : b)) << str(p->at);
+    EXPECT_EQ(p->value, 30);
+  }
+}
+
+// NaN is passed over wherever it lies: at the seed, first in the ball's raster order, and where a
+// naive comparison would keep it; a ball of NaN alone is seg.bad_seed.
+TEST(SegPeakNear, NaNIsSkipped) {
+  const Index3 s{5, 5, 5};
+  auto v = phantom<float>(11, 11, 11, kSpacing, [&](int64_t x, int64_t y, int64_t z) {
+    if (z <= 4) return static_cast<double>(NAN);         // the ball's first rows (and the seed's left)
+    if (x == s.x && y == s.y && z == s.z) return static_cast<double>(NAN);
+    if (x == 6 && y == 6 && z == 6) return 2.5;          // 1.8 mm away: the peak
+    return x == 7 && y == 5 && z == 5 ? 2.25 : -1.0;
+  });
+  auto p = peakNear(*v, s, 2.0);
+  ASSERT_TRUE(p.ok()) << p.error().str();
+  EXPECT_TRUE(same(p->at, {6, 6, 6})) << str(p->at);
+  EXPECT_EQ(p->value, 2.5);
+  auto nan = phantom<float>(5, 5, 5, kSpacing, [](int64_t, int64_t, int64_t) { return NAN; });
+  auto none = peakNear(*nan, {2, 2, 2}, 3.0);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().code, "seg.bad_seed");
+}
+
+// The ball is clipped, not wrapped: from (0, 5, 3), offset (-1, 0, 0) would read (nx - 1, 4, 3) in
+// memory; from (nx - 1, 2, 3), offset (+1, 0, 0) would read (0, 3, 3). Those hold the hottest values.
+TEST(SegPeakNear, TheBallIsClippedAtTheEdge) {
+  const int64_t nx = 15;
+  auto v = phantom<int16_t>(nx, 11, 7, kSpacing, [&](int64_t x, int64_t y, int64_t z) {
+    if (z == 3 && ((x == nx - 1 && y == 4) || (x == 0 && y == 3))) return 1000;
+    return (z == 3 && ((x == 1 && y == 5) || (x == nx - 2 && y == 2))) ? 20 : 0;  // 0.8 mm from a seed
+  });
+  // r = 0.9 mm: the x and y neighbours (0.8, 0.6 mm), not the diagonals (1.0 mm) nor z (1.5 mm).
+  for (const Index3 seed : {Index3{0, 5, 3}, Index3{nx - 1, 2, 3}}) {
+    auto p = peakNear(*v, seed, 0.9);
+    ASSERT_TRUE(p.ok()) << p.error().str();
+    EXPECT_EQ(p->value, 20) << "seed x " << seed.x;
+    EXPECT_TRUE(same(p->at, {seed.x == 0 ? 1 : nx - 2, seed.y, 3})) << str(p->at);
+  }
+  // A corner seed whose ball holds the whole volume (15.6 mm across): the first maximum in raster
+  // order, (0, 3, 3) before (nx - 1, 4, 3).
+  auto p = peakNear(*v, {0, 0, 0}, 50.0);
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->value, 1000);
+  EXPECT_TRUE(same(p->at, {0, 3, 3})) << str(p->at);
+}
+
+TEST(SegPeakNear, Errors) {
+  auto v = phantom<int16_t>(6, 5, 4, kSpacing, [](int64_t, int64_t, int64_t) { return 1; });
+  for (const Index3 s : {Index3{-1, 0, 0}, Index3{6, 0, 0}, Index3{0, 5, 0}, Index3{0, 0, 4}, Index3{0, -1, 2}})
+    EXPECT_EQ(peakNear(*v, s, 2.0).error().code, "seg.bad_seed") << str(s);
+  EXPECT_EQ(peakNear(*v, {1, 1, 1}, -0.5).error().code, "seg.bad_radius");
+  EXPECT_EQ(peakNear(*v, {1, 1, 1}, NAN).error().code, "seg.bad_radius");
+  auto rgb = Volume::create(PixelType::RGB8, {4, 4, 4, 1});
+  ASSERT_TRUE(rgb.ok());
+  EXPECT_EQ(peakNear(**rgb, {1, 1, 1}, 1.0).error().code, "seg.bad_pixel_type");
 }
 
 }  // namespace

@@ -169,6 +169,47 @@ TEST(SegDisplay, OverlappingSegmentsBothShowAndHiddenOnesDoNot) {
   for (uint32_t px : (*img)->pixels) ASSERT_EQ(ch(px, 0), ch(px, 2));
 }
 
+// A view of another series of the segmentation's frame of reference (another grid: a PET beside
+// the CT a lesion was drawn on) draws it too; a series of another frame, or without one, does not.
+TEST(SegDisplay, AViewOfAnotherSeriesOfTheSameFrameDrawsTheSegmentation) {
+  Scene sc = scene();
+  sc.image->info.frameOfReferenceUid = "1.2.826.0.1.3680043.10.1";
+  ViewerState s;
+  s.addLayer(sc.image);
+  auto idx = s.addSegmentation(sc.seg);
+  ASSERT_TRUE(idx.ok());
+  auto other = Volume::create(PixelType::Int16, {30, 30, 30, 1});
+  ASSERT_TRUE(other.ok());
+  (*other)->geometry.spacingMm = {2, 2, 2};
+  (*other)->geometry.originMm = sc.centre - Vec3{29, 29, 29};  // the ball's centre in its middle
+  (*other)->info.frameOfReferenceUid = sc.image->info.frameOfReferenceUid;
+  const int l2 = s.addLayer(*other);
+  s.setViewLayers(0, {l2});
+  s.setCursor(sc.centre);
+  ViewRenderer r;
+  const int w = 160, h = 160;
+  auto pixelAtCentre = [&] {
+    auto img = r.draw(s, 0, w, h);
+    EXPECT_TRUE(img.ok());
+    const auto at = s.pixelFrame(0, w, h).pixelOf(sc.centre);
+    return (*img)->pixels[static_cast<size_t>(std::lround(at[1])) * w + static_cast<size_t>(std::lround(at[0]))];
+  };
+  s.setSegmentationVisible(*idx, false);
+  const uint32_t bare = pixelAtCentre();
+  s.setSegmentationVisible(*idx, true);
+  const uint32_t drawn = pixelAtCentre();
+  EXPECT_EQ(ch(bare, 0), ch(bare, 2)) << "grey without the segmentation";
+  EXPECT_GT(ch(drawn, 2), ch(drawn, 1)) << "the ball's red, then the box's blue, over it";
+  EXPECT_NE(drawn, bare);
+  auto third = Volume::create(PixelType::Int16, {30, 30, 30, 1});
+  ASSERT_TRUE(third.ok());
+  (*third)->geometry = (*other)->geometry;
+  (*third)->info.frameOfReferenceUid = "1.2.826.0.1.3680043.10.2";  // another frame: not drawn
+  const int l3 = s.addLayer(*third);
+  s.setViewLayers(0, {l3});
+  EXPECT_EQ(pixelAtCentre(), bare);
+}
+
 TEST(SegDisplay, TheStateRefusesAnotherGridAndDropsSegmentationsWithTheirLayer) {
   Scene sc = scene();
   ViewerState s;

@@ -11,11 +11,9 @@ std::vector<int> layersOfFrame(const view::ViewerState& state, int own) {
   std::vector<int> out;
   if (own < 0 || own >= static_cast<int>(layers.size()) || !layers[static_cast<size_t>(own)].volume) return out;
   out.push_back(own);
-  const std::string& frame = layers[static_cast<size_t>(own)].volume->info.frameOfReferenceUid;
-  for (int i = 0; i < static_cast<int>(layers.size()); ++i) {
-    const auto& v = layers[static_cast<size_t>(i)].volume;
-    if (i != own && v && !frame.empty() && v->info.frameOfReferenceUid == frame) out.push_back(i);
-  }
+  const std::string frame = state.frameOf(own);
+  for (int i = 0; i < static_cast<int>(layers.size()); ++i)
+    if (i != own && layers[static_cast<size_t>(i)].volume && !frame.empty() && state.frameOf(i) == frame) out.push_back(i);
   return out;
 }
 SegEditing::SegEditing(view::ViewerState& state, std::string journalDir) : state_(state), dir_(std::move(journalDir)) {}
@@ -120,13 +118,18 @@ Status SegEditing::endStroke() {
   return st;
 }
 
-Result<std::pair<int, int>> SegEditing::addSegment(Segment meta, const uint8_t* mask) {
-  if (state_.layers().empty() || !state_.layers().front().volume)
+Result<std::pair<int, int>> SegEditing::addSegment(Segment meta, const uint8_t* mask, int layer) {
+  const auto& layers = state_.layers();
+  if (layer < 0 || layer >= static_cast<int>(layers.size()) || !layers[static_cast<size_t>(layer)].volume)
     return makeError("seg.no_reference", "open a series first");
+  const auto& segs = state_.segmentations();
   int index = editedIndex();  // without an active segment: the segmentation edited last (all its segments removed)
-  if (index < 0 || state_.segmentations()[static_cast<size_t>(index)].layer != 0) {
-    auto s = std::make_shared<Segmentation>(Segmentation::onGridOf(*state_.layers().front().volume));
-    auto added = state_.addSegmentation(s, 0, "edits");
+  if (index >= 0 && segs[static_cast<size_t>(index)].layer != layer) index = -1;
+  for (int i = static_cast<int>(segs.size()) - 1; index < 0 && i >= 0; --i)
+    if (segs[static_cast<size_t>(i)].layer == layer) index = i;
+  if (index < 0) {
+    auto s = std::make_shared<Segmentation>(Segmentation::onGridOf(*layers[static_cast<size_t>(layer)].volume));
+    auto added = state_.addSegmentation(s, layer, "edits");
     if (!added.ok()) return added.error();
     index = *added;
   }
@@ -181,20 +184,23 @@ bool SegEditing::step(bool back) {
 }
 
 Result<int> SegEditing::recoverPending() {
-  if (state_.layers().empty() || !state_.layers().front().volume) return 0;
-  const Volume& ref = *state_.layers().front().volume;
+  const auto& layers = state_.layers();
   int n = 0;
   for (const std::string& path : pending()) {
     auto r = view::SegJournal::recover(path);
     if (!r.ok()) continue;  // unreadable: left
     const std::string& uid = r->seg.reference.seriesInstanceUid;
-    if (!uid.empty() && !ref.info.seriesInstanceUid.empty() && uid != ref.info.seriesInstanceUid) continue;
     auto seg = std::make_shared<Segmentation>(std::move(r->seg));
-    auto added = state_.addSegmentation(seg, 0, "recovered");
-    if (!added.ok()) continue;  // another grid (seg.bad_geometry): another series' edits, left
-    if (auto e = entryOf(*added); !e.ok()) return e.error();  // journaled anew from its recovered content
-    (void)view::SegJournal::discard(path);
-    ++n;
+    for (int i = 0; i < static_cast<int>(layers.size()); ++i) {
+      const auto& v = layers[static_cast<size_t>(i)].volume;
+      if (!v || (!uid.empty() && !v->info.seriesInstanceUid.empty() && uid != v->info.seriesInstanceUid)) continue;
+      auto added = state_.addSegmentation(seg, i, "recovered");
+      if (!added.ok()) continue;  // another grid (seg.bad_geometry)
+      if (auto e = entryOf(*added); !e.ok()) return e.error();  // journaled anew from its recovered content
+      (void)view::SegJournal::discard(path);
+      ++n;
+      break;
+    }
   }
   return n;
 }

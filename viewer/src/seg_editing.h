@@ -57,9 +57,10 @@ class SegEditing {
   // seg.no_active, seg.edit_bad_polygon.
   Status scissors(const view::ScissorsCut& cut, view::ScissorsMode mode);
 
-  // Adds a segment (mask: voxels of the reference grid, or null for an empty one) to the active
-  // segmentation on image layer 0, or to a new one; it becomes the active segment.
-  Result<std::pair<int, int>> addSegment(Segment meta, const uint8_t* mask);
+  // Adds a segment (mask: voxels of image layer `layer`'s grid, or null for an empty one) to a
+  // segmentation over that layer: the active one (or the one edited last) when it is over it, else
+  // the last over it, else a new one; it becomes the active segment.
+  Result<std::pair<int, int>> addSegment(Segment meta, const uint8_t* mask, int layer = 0);
   // Replaces segments of state segmentation `index` in one undo step (SegEditor::replaceMasks:
   // segments[k] gets the voxels where labels == k + 1; a seed plugin's result).
   Status replaceSegments(int index, const std::vector<size_t>& segments, const uint8_t* labels);
@@ -76,8 +77,9 @@ class SegEditing {
 
   // Journals left by sessions that did not end cleanly.
   std::vector<std::string> pending() const { return view::SegJournal::pending(dir_); }
-  // Recovers each pending journal whose grid is image layer 0's into the state (journaled anew,
-  // the old file removed); returns how many. Those on another grid are left for their series.
+  // Recovers each pending journal into the state over the first image layer of its grid (and
+  // series, when the journal names one), journaled anew, the old file removed; returns how many.
+  // Those on no open layer's grid are left for their series.
   Result<int> recoverPending();
   // For tests: ends without closing the journals, as a crash does.
   void abandonForTest() { abandoned_ = true; }

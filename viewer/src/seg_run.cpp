@@ -26,12 +26,6 @@ namespace {
 constexpr std::array<std::array<uint8_t, 3>, 6> kPalette{
     {{128, 174, 128}, {216, 101, 79}, {111, 184, 210}, {241, 214, 145}, {183, 156, 220}, {230, 220, 70}}};
 
-int specIndex(const plugin::Manifest& m, const std::string& name) {
-  for (size_t i = 0; i < m.params.size(); ++i)
-    if (m.params[i].name == name && m.params[i].type == plugin::ParamType::Float) return static_cast<int>(i);
-  return -1;
-}
-
 // What a "segment" plugin did, for the new segment's name: "dilated 2 mm", "largest island".
 std::string operationName(const plugin::Manifest& m, const plugin::ParamValues& values) {
   static const std::map<std::string, std::string> kDone = {
@@ -67,6 +61,14 @@ SegRunPanel::SegRunPanel(view::ViewerState& state, SegEditing& editing, QWidget*
   plugins_->setObjectName("segPlugin");
   for (const plugin::Manifest* m : segmenters_) plugins_->addItem(QString::fromStdString(m->name));
   layout->addWidget(plugins_);
+  auto* on = new QHBoxLayout;
+  inputLabel_ = new QLabel(tr("on"), this);
+  input_ = new QComboBox(this);
+  input_->setObjectName("segInput");
+  input_->setToolTip(tr("The series the plugin reads; its result is a segment on that series' grid"));
+  on->addWidget(inputLabel_);
+  on->addWidget(input_, 1);
+  layout->addLayout(on);
   form_ = new QWidget(this);
   formLayout_ = new QFormLayout(form_);
   formLayout_->setContentsMargins(0, 0, 0, 0);
@@ -97,15 +99,21 @@ SegRunPanel::SegRunPanel(view::ViewerState& state, SegEditing& editing, QWidget*
   timer_ = new QTimer(this);
   timer_->setInterval(50);
   connect(timer_, &QTimer::timeout, this, &SegRunPanel::poll);
-  connect(plugins_, &QComboBox::currentIndexChanged, this, [this] { buildForm(); });
+  connect(plugins_, &QComboBox::currentIndexChanged, this, [this] {
+    listInputs();
+    buildForm();
+  });
+  connect(input_, &QComboBox::currentIndexChanged, this, [this] { buildForm(); });
   connect(preview_, &QCheckBox::toggled, this, [this] { updatePreview(); });
   connect(run_, &QPushButton::clicked, this, &SegRunPanel::run);
   connect(cancel_, &QPushButton::clicked, this, [this] {
     if (jobProgress_) jobProgress_->cancel();
   });
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
+    if (e.what & view::kLayers) listInputs();
     if (e.what & (view::kSegmentation | view::kLayers)) updateRunState();
   });
+  listInputs();
   buildForm();
 }
 
@@ -116,52 +124,6 @@ SegRunPanel::~SegRunPanel() {
 }
 
 QString SegRunPanel::message() const { return message_->text(); }
-
-void SegRunPanel::buildForm() {
-  while (formLayout_->rowCount() > 0) formLayout_->removeRow(0);
-  fields_.clear();
-  const int i = plugins_->currentIndex();
-  if (i < 0 || i >= static_cast<int>(segmenters_.size())) return;
-  const plugin::Manifest& m = *segmenters_[static_cast<size_t>(i)];
-  const std::string units = state_.layers().empty() ? std::string() : state_.layers().front().mapping.units;
-  for (const plugin::ParamSpec& p : m.params) {
-    QWidget* w = nullptr;
-    switch (p.type) {
-      case plugin::ParamType::Bool: {
-        auto* c = new QCheckBox(form_);
-        c->setChecked(p.defaultValue != 0);
-        w = c;
-        break;
-      }
-      case plugin::ParamType::Enum: {
-        auto* c = new QComboBox(form_);
-        for (const auto& v : p.enumValues) c->addItem(QString::fromStdString(v));
-        c->setCurrentIndex(static_cast<int>(p.defaultValue));
-        w = c;
-        break;
-      }
-      case plugin::ParamType::Seeds: w = new QLabel(tr("the cursor"), form_); break;
-      default: {
-        auto* s = new QDoubleSpinBox(form_);
-        s->setDecimals(p.type == plugin::ParamType::Int ? 0 : 2);
-        s->setRange(p.hasMin ? p.minValue : -1e9, p.hasMax ? p.maxValue : 1e9);
-        s->setValue(p.defaultValue);
-        const std::string unit = p.unit == "series" ? units : p.unit;
-        if (!unit.empty()) s->setSuffix(QString::fromStdString(" " + unit));
-        connect(s, &QDoubleSpinBox::valueChanged, this, [this] { updatePreview(); });
-        w = s;
-      }
-    }
-    w->setObjectName(QString::fromStdString("param_" + p.name));
-    w->setToolTip(QString::fromStdString(p.description));
-    formLayout_->addRow(QString::fromStdString(p.label.empty() ? p.name : p.label), w);
-    fields_.push_back(w);
-  }
-  preview_->setEnabled(specIndex(m, "lower") >= 0 && specIndex(m, "upper") >= 0);
-  if (!preview_->isEnabled()) preview_->setChecked(false);
-  updatePreview();
-  updateRunState();
-}
 
 const plugin::Manifest* SegRunPanel::chosen() const {
   const int i = plugins_->currentIndex();
@@ -209,56 +171,6 @@ Result<std::shared_ptr<Volume>> SegRunPanel::maskInput(const plugin::Manifest& m
   return mask;
 }
 
-bool SegRunPanel::choose(const std::string& id) {
-  for (size_t i = 0; i < segmenters_.size(); ++i)
-    if (segmenters_[i]->id == id) {
-      plugins_->setCurrentIndex(static_cast<int>(i));
-      return true;
-    }
-  return false;
-}
-
-void SegRunPanel::setField(const std::string& name, double value) {
-  for (QWidget* w : fields_)
-    if (w->objectName().toStdString() == "param_" + name)
-      if (auto* s = qobject_cast<QDoubleSpinBox*>(w)) s->setValue(value);
-}
-
-Result<plugin::ParamValues> SegRunPanel::values() const {
-  const int i = plugins_->currentIndex();
-  if (i < 0 || i >= static_cast<int>(segmenters_.size())) return makeError("plugin.not_found", "no plugin chosen");
-  const plugin::Manifest& m = *segmenters_[static_cast<size_t>(i)];
-  plugin::ParamValues given;
-  for (size_t k = 0; k < m.params.size() && k < fields_.size(); ++k) {
-    const plugin::ParamSpec& p = m.params[k];
-    plugin::ParamValue v;
-    v.name = p.name;
-    v.type = p.type;
-    if (auto* s = qobject_cast<QDoubleSpinBox*>(fields_[k])) v.number = s->value();
-    else if (auto* c = qobject_cast<QCheckBox*>(fields_[k])) v.number = c->isChecked();
-    else if (auto* e = qobject_cast<QComboBox*>(fields_[k])) v.number = e->currentIndex(), v.text = e->currentText().toStdString();
-    else if (p.type == plugin::ParamType::Seeds && !state_.layers().empty()) {  // the cursor's voxel
-      const Vec3 c = state_.layers().front().volume->geometry.voxelFromWorld().applyPoint(state_.cursor());
-      v.points = {{std::round(c.x), std::round(c.y), std::round(c.z)}};
-    }
-    given.push_back(v);
-  }
-  return plugin::checkParams(m.params, given);
-}
-
-void SegRunPanel::updatePreview() {
-  view::ThresholdPreview t;
-  const int i = plugins_->currentIndex();
-  if (preview_->isChecked() && preview_->isEnabled() && i >= 0 && i < static_cast<int>(segmenters_.size())) {
-    const plugin::Manifest& m = *segmenters_[static_cast<size_t>(i)];
-    const auto* lo = qobject_cast<QDoubleSpinBox*>(fields_[static_cast<size_t>(specIndex(m, "lower"))]);
-    const auto* hi = qobject_cast<QDoubleSpinBox*>(fields_[static_cast<size_t>(specIndex(m, "upper"))]);
-    if (lo && hi) t.on = true, t.lo = lo->value(), t.hi = hi->value();
-  }
-  const view::ThresholdPreview& now = state_.thresholdPreview();
-  if (t.on != now.on || (t.on && (t.lo != now.lo || t.hi != now.hi))) state_.setThresholdPreview(t);
-}
-
 void SegRunPanel::run() {
   if (job_.valid() || state_.layers().empty() || !state_.layers().front().volume) return;
   auto params = values();
@@ -287,8 +199,14 @@ void SegRunPanel::run() {
       jobName_ = seg.segments()[jobSegments_.front()].name + " " + operationName(m, *params);
     }
   }
+  // An image plugin reads the series chosen in "on"; the others the layer of the segments they take.
+  const int layer = m.input == plugin::PluginInput::Image
+                        ? inputLayer()
+                        : state_.segmentations()[static_cast<size_t>(jobSegmentation_)].layer;
+  const auto& input = state_.layers()[static_cast<size_t>(layer)].volume;
+  jobInput_ = input->serial();
   jobProgress_ = std::make_shared<Progress>();
-  job_ = host_.segmentAsync(m.id, state_.layers().front().volume, *params, jobProgress_, options);
+  job_ = host_.segmentAsync(m.id, input, *params, jobProgress_, options);
   run_->setEnabled(false);
   cancel_->setEnabled(true);
   progress_->setValue(0);
@@ -336,13 +254,21 @@ void SegRunPanel::done(Result<std::shared_ptr<Volume>> labels) {
   meta.algorithm = SegmentAlgorithm::Automatic;
   meta.algorithmName = m.id;
   meta.algorithmVersion = m.version;
-  // Undoable and journaled, into the active segmentation of the reference layer (or a new one).
+  // Undoable and journaled, into a segmentation over the layer read (SegEditing::addSegment).
+  int layer = -1;
+  for (size_t i = 0; i < state_.layers().size(); ++i)
+    if (state_.layers()[i].volume && state_.layers()[i].volume->serial() == jobInput_) layer = static_cast<int>(i);
+  if (layer < 0) {
+    message_->setText(tr("%1: its series was closed during the run").arg(QString::fromStdString(m.name)));
+    emit finished(false);
+    return;
+  }
   const auto [active, unused] = state_.activeSegment();
   const size_t count =
       active < 0 ? 0 : state_.segmentations()[static_cast<size_t>(active)].segmentation->segments().size();
   meta.name = m.input == plugin::PluginInput::Segment ? jobName_ : jobName_ + " " + std::to_string(count + 1);
   meta.rgb = kPalette[count % kPalette.size()];
-  auto r = editing_.addSegment(meta, (*labels)->as<uint8_t>());
+  auto r = editing_.addSegment(meta, (*labels)->as<uint8_t>(), layer);
   if (!r.ok()) {
     message_->setText(QString::fromStdString(r.error().str()));
     emit finished(false);

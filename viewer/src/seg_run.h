@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Running a segmentation plugin from the Segments dock (issue 12): the plugins the host discovers
 // (manifests only; a library loads on first run), a form built from the chosen plugin's parameter
-// specs, a live preview for threshold-like plugins (float parameters "lower" and "upper": the
+// specs and the series it reads (the reference or another of its frame of reference: the PET of a
+// PET/CT; "series" parameters in the units that series shows, SUV for a PET), a live preview for threshold-like plugins (float parameters "lower" and "upper": the
 // state's ThresholdPreview follows the fields as they change), and Run on a worker thread with
 // progress and Cancel. The result becomes a new segment of the active segmentation of the
-// reference layer (a new segmentation when there is none), through SegEditing (undoable, journaled). A plugin's error is shown with its code;
+// layer read (a new segmentation over it when there is none), through SegEditing (undoable, journaled). A plugin's error is shown with its code;
 // the application lives on. A plugin whose manifest input is "segment" runs on the active segment's
 // mask and its result is a new segment named after the operation ("Liver dilated 2 mm"); "seeds":
 // the active segmentation's segments are the seed classes 1..n and output label k replaces segment
@@ -37,8 +38,10 @@ class SegRunPanel : public QWidget {
   // editing: where results go (undoable, journaled).
   SegRunPanel(view::ViewerState& state, class SegEditing& editing, QWidget* parent = nullptr);
   ~SegRunPanel() override;
-  // For tests: choose a plugin by id, set a field, run and wait.
+  // For tests: choose a plugin by id, the input series by modality, set a field (in the units the
+  // form shows), run and wait.
   bool choose(const std::string& id);
+  bool chooseInput(const std::string& modality);
   void setField(const std::string& name, double value);
   void run();
   bool running() const { return job_.valid(); }
@@ -49,6 +52,12 @@ class SegRunPanel : public QWidget {
 
  private:
   void buildForm();
+  // "on": the series an image plugin reads, the reference layer or another of its frame of
+  // reference (on a PET/CT, the PET: its result is a segment on the PET's grid). Items carry
+  // Volume::serial. inputLayer(): the chosen layer's index (0 when none is chosen or it closed).
+  void listInputs();
+  int inputLayer() const;
+  double unitScale() const;  // the input layer's display units per series unit (SUV per Bq/ml)
   Result<plugin::ParamValues> values() const;
   void updatePreview();
   void poll();
@@ -65,6 +74,9 @@ class SegRunPanel : public QWidget {
   plugin::PluginHost host_;
   std::vector<const plugin::Manifest*> segmenters_;
   QComboBox* plugins_ = nullptr;
+  QComboBox* input_ = nullptr;
+  QLabel* inputLabel_ = nullptr;
+  std::vector<uint64_t> inputsListed_;  // the serials input_ lists
   QWidget* form_ = nullptr;
   QFormLayout* formLayout_ = nullptr;
   std::vector<QWidget*> fields_;  // per parameter spec of the chosen plugin
@@ -77,8 +89,9 @@ class SegRunPanel : public QWidget {
   std::shared_ptr<Progress> jobProgress_;
   std::future<Result<std::shared_ptr<Volume>>> job_;
   std::string jobName_;
-  std::shared_ptr<Volume> jobMask_;
-  std::shared_ptr<plugin::RunReport> jobReport_;  // RunOptions::report of the running job: its back end and warnings  // RunOptions::mask of the running job (kept alive here)
+  uint64_t jobInput_ = 0;  // Volume::serial of the series the running job reads
+  std::shared_ptr<Volume> jobMask_;  // RunOptions::mask of the running job (kept alive here)
+  std::shared_ptr<plugin::RunReport> jobReport_;  // RunOptions::report of the running job: its back end and warnings
   int jobSegmentation_ = -1;         // "segment"/"seeds": the segmentation and segment(s) it ran on
   std::vector<size_t> jobSegments_;
   view::ViewerState::Subscription subscription_;

@@ -52,13 +52,25 @@ void sliceLabels(const Segmentation& s, size_t layer, const PixelFrame& frame, s
   });
 }
 
+namespace {
+
+// Whether a view of image layers `layers` draws a segmentation over layer `own`: one of them is
+// `own`, or shares its frame of reference (a PET lesion drawn on the PET shows on the CT).
+bool drawnOver(const ViewerState& state, int own, const std::vector<int>& layers) {
+  if (std::find(layers.begin(), layers.end(), own) != layers.end()) return true;
+  const std::string frame = state.frameOf(own);
+  return !frame.empty() && std::any_of(layers.begin(), layers.end(), [&](int l) { return state.frameOf(l) == frame; });
+}
+
+}  // namespace
+
 void drawSegmentations(const ViewerState& state, const std::vector<int>& layers, const PixelFrame& frame,
                        RgbaImage& image) {
   const int w = frame.width, h = frame.height;
   if (w != image.width || h != image.height) return;
   std::vector<uint8_t> labels;
   for (const SegmentationLayer& sl : state.segmentations()) {
-    if (!sl.visible || !sl.segmentation || std::find(layers.begin(), layers.end(), sl.layer) == layers.end()) continue;
+    if (!sl.visible || !sl.segmentation || !drawnOver(state, sl.layer, layers)) continue;
     const Segmentation& s = *sl.segmentation;
     for (size_t layer = 0; layer < s.layers().size(); ++layer) {
       std::array<int, 256> segOf;  // label -> segment shown, or -1

@@ -17,7 +17,8 @@ struct RgbaImage;
 // labels gets frame.width * frame.height bytes.
 void sliceLabels(const Segmentation& s, size_t layer, const PixelFrame& frame, std::vector<uint8_t>& labels);
 
-// Draws the visible segments of the visible segmentations on the image layers `layers` over
+// Draws the visible segments of the visible segmentations on the image layers `layers`, or on a
+// layer of the same frame of reference as one of them (by FrameOfReferenceUID; none without), over
 // `image` (frame's pixels, 0xAABBGGRR), each label layer in turn: fill blends the segment's colour
 // at its opacity; outline paints the colour, opaque, on the pixels of a segment with a 4-neighbour
 // outside it (the image's border is not an edge).

@@ -194,6 +194,8 @@ class ViewerState {
   // The layer a view is about (its first layer; the reference when it lists none): its values,
   // window and annotations are the ones the view shows and its tools change.
   int viewLayer(int view) const { return firstLayer(view); }
+  // A layer's FrameOfReferenceUID ("" for none, or no such layer).
+  std::string frameOf(int layer) const;
 
   // Views. setViews replaces them (a new layout): standard planes through the cursor, zoom 1; each
   // view's layer list from `layers` when given (empty: all layers).
@@ -350,7 +352,6 @@ class ViewerState {
   const Volume* reference() const;
   const Volume* viewVolume(int view) const;  // the view's first layer's volume (or the reference)
   int firstLayer(int view) const;
-  std::string frameOf(int layer) const;
 
   std::vector<Layer> layers_;
   std::vector<SegmentationLayer> segs_;

@@ -48,6 +48,17 @@ Result<VolumePtr> connectedThreshold(const Volume& vol, const std::vector<Index3
                                      double hi, int connectivity = 6, int64_t t = 0,
                                      Progress* progress = nullptr);
 
+// The hottest voxel near a seed: the largest value within the ball of radiusMm (hd::inBall over the
+// volume's spacing, as the morphology's) about `seed`, clipped to the volume; NaN voxels are passed
+// over; of equal values the first in raster order (z, then y, then x) wins. Radius 0: the seed
+// itself. A PET lesion's peak (docs/segmentation.md, "Lesion"). seg.bad_seed (outside the volume, or
+// no number in the ball), seg.bad_radius.
+struct Peak {
+  Index3 at;
+  double value = 0;  // stored value
+};
+Result<Peak> peakNear(const Volume& vol, Index3 seed, double radiusMm, int64_t t = 0);
+
 // ---- Connected components -------------------------------------------------------------------
 
 namespace detail {

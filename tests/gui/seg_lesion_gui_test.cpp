@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+// The lesion plugin from the Segments dock on the demo PET/CT: "on PT" runs it on the PET, the seed
+// is the cursor's PET voxel, the background is typed in SUV, and the result is a segment on the
+// PET's grid equal to the region this file grows itself (26-connected PET voxels at or above
+// background + 41 % x (hottest - background), from the hottest voxel near the cursor); the dock's
+// SUVmax is that voxel's. Undo removes it.
+#include <gtest/gtest.h>
+
+#include <QAction>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <cstring>
+#include <deque>
+
+#include "../../viewer/src/main_window.h"
+#include "../../viewer/src/seg_editing.h"
+#include "../../viewer/src/seg_panel.h"
+#include "../../viewer/src/seg_run.h"
+#include "gui_test_util.h"
+#include "seg_gui_util.h"
+#include "test_data.h"
+
+using namespace cvx;
+using cvx::viewer::MainWindow;
+
+namespace {
+
+// The voxels of v (modality values) at or above t, 26-connected to `from`, by breadth-first search.
+std::vector<uint8_t> grown(const Volume& v, std::array<int64_t, 3> from, double t) {
+  const auto& d = v.dims();
+  std::vector<uint8_t> in(static_cast<size_t>(v.voxelsPerPhase()), 0);
+  auto index = [&](int64_t x, int64_t y, int64_t z) { return static_cast<size_t>((z * d[1] + y) * d[0] + x); };
+  std::deque<std::array<int64_t, 3>> q{from};
+  in[index(from[0], from[1], from[2])] = 1;
+  while (!q.empty()) {
+    const auto [x, y, z] = q.front();
+    q.pop_front();
+    for (int dz = -1; dz <= 1; ++dz)
+      for (int dy = -1; dy <= 1; ++dy)
+        for (int dx = -1; dx <= 1; ++dx) {
+          const int64_t a = x + dx, b = y + dy, c = z + dz;
+          if (a < 0 || b < 0 || c < 0 || a >= d[0] || b >= d[1] || c >= d[2] || in[index(a, b, c)]) continue;
+          if (!(test::modalityAt(v, a, b, c) >= t)) continue;
+          in[index(a, b, c)] = 1;
+          q.push_back({a, b, c});
+        }
+  }
+  return in;
+}
+
+}  // namespace
+
+TEST(SegLesionGui, OnThePetTheLesionIsTheRegionAboveItsFractionOfTheHottestVoxel) {
+  CVX_REQUIRE_FOLDER("pet_ct");
+  MainWindow w;
+  ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("pet_ct")));
+  int pet = -1;
+  for (size_t l = 0; l < w.state().layers().size(); ++l)
+    if (w.state().layers()[l].volume->info.modality == "PT") pet = static_cast<int>(l);
+  ASSERT_GT(pet, 0) << "the CT is the reference, the PET another layer";
+  const view::Layer& layer = w.state().layers()[static_cast<size_t>(pet)];
+  const double suv = layer.mapping.unitScale;
+  ASSERT_GT(suv, 0);
+  const Volume& v = *layer.volume;
+  const auto& d = v.dims();
+  // The hottest PET voxel of the CT's field of view (the CT is cropped about the tumour), its value.
+  const Geometry& ctg = w.state().layers()[0].volume->geometry;
+  const auto& cd = w.state().layers()[0].volume->dims();
+  std::array<int64_t, 3> hot{-1, -1, -1};
+  double top = -1e30;
+  for (int64_t z = 0; z < d[2]; ++z)
+    for (int64_t y = 0; y < d[1]; ++y)
+      for (int64_t x = 0; x < d[0]; ++x) {
+        const Vec3 c = ctg.voxelFromWorld().applyPoint(v.geometry.worldFromVoxel().applyPoint(
+            {static_cast<double>(x), static_cast<double>(y), static_cast<double>(z)}));
+        const bool inCt = c.x >= 0 && c.y >= 0 && c.z >= 0 && c.x <= cd[0] - 1 && c.y <= cd[1] - 1 && c.z <= cd[2] - 1;
+        if (inCt && test::modalityAt(v, x, y, z) > top) top = test::modalityAt(v, x, y, z), hot = {x, y, z};
+      }
+  ASSERT_GE(hot[0], 0);
+  ASSERT_GT(top * suv, 2.5) << "an FDG-avid tumour";
+
+  w.findChild<QAction*>("showSegments")->trigger();
+  auto* run = w.findChild<viewer::SegRunPanel*>("segRunPanel");
+  ASSERT_NE(run, nullptr);
+  ASSERT_TRUE(run->choose("lesion")) << run->message().toStdString();
+  auto* input = w.findChild<QComboBox*>("segInput");
+  ASSERT_NE(input, nullptr);
+  EXPECT_FALSE(input->isHidden()) << "a PET/CT offers both series";
+  ASSERT_TRUE(run->chooseInput("PT"));
+  auto* background = w.findChild<QDoubleSpinBox*>("param_background");
+  ASSERT_NE(background, nullptr);
+  EXPECT_TRUE(background->suffix().contains("SUVbw")) << background->suffix().toStdString();
+
+  // The cursor one PET voxel beside the hottest: the plugin finds it within its 10 mm.
+  w.state().setCursor(v.geometry.worldFromVoxel().applyPoint(
+      {static_cast<double>(hot[0] + 1), static_cast<double>(hot[1]), static_cast<double>(hot[2])}));
+  const double bgSuv = 0.5;
+  run->setField("background", bgSuv);
+  QSignalSpy finished(run, &viewer::SegRunPanel::finished);
+  run->run();
+  ASSERT_TRUE(QTest::qWaitFor([&] { return finished.count() > 0; }, 60000));
+  ASSERT_TRUE(finished.takeFirst().at(0).toBool()) << run->message().toStdString();
+  const auto [index, segment] = w.state().activeSegment();
+  ASSERT_GE(index, 0);
+  const view::SegmentationLayer& sl = w.state().segmentations()[static_cast<size_t>(index)];
+  EXPECT_EQ(sl.layer, pet) << "a segment on the PET's grid";
+  const Segmentation& seg = *sl.segmentation;
+  ASSERT_EQ(seg.dims()[0], d[0]);
+  EXPECT_EQ(seg.segments()[static_cast<size_t>(segment)].algorithmName, "lesion");
+  const double bg = bgSuv / suv;  // Bq/ml
+  const std::vector<uint8_t> expected = grown(v, hot, bg + 0.41 * (top - bg));
+  const std::vector<uint8_t> got = seg.mask(static_cast<size_t>(segment));
+  const int64_t n = std::count(expected.begin(), expected.end(), 1);
+  EXPECT_GT(n, 8) << "a lesion, not a voxel";
+  EXPECT_LT(n, v.voxelsPerPhase() / 100) << "a lesion, not the body";
+  EXPECT_EQ(got, expected);
+  const std::vector<uint8_t> wider = grown(v, hot, 0.41 * top);  // without the background: a lower threshold
+  EXPECT_GT(std::count(wider.begin(), wider.end(), 1), n) << "the background was applied, in Bq/ml";
+
+  auto* panel = w.findChild<viewer::SegPanel*>("segPanel");
+  panel->refreshStats();
+  const QString text = panel->statsText();
+  const int k = text.indexOf("SUVmax ");
+  ASSERT_GE(k, 0) << text.toStdString();
+  EXPECT_NEAR(text.mid(k + 7).section(QRegularExpression("[,; ]"), 0, 0).toDouble(), top * suv, 0.006)
+      << text.toStdString();
+  QTest::qWait(200);
+  test::saveTour(&w, "pet_ct_lesion");
+
+  const size_t count = seg.segments().size();
+  ASSERT_TRUE(w.editing()->undo());
+  EXPECT_EQ(seg.segments().size(), count - 1) << "undo removes the lesion";
+}
+
+// A lesion on the PET's grid is journaled like any edit: after a session that ends as in a crash,
+// the next one, with the CT and the PET open, recovers it over the PET's layer (the CT's grid
+// refuses it), voxel for voxel.
+TEST(SegLesionGui, ALesionOnThePetIsRecoveredOverThePetAfterACrash) {
+  CVX_REQUIRE_FOLDER("pet_ct");
+  std::shared_ptr<const Volume> ct, pt;
+  std::vector<uint8_t> lesion;
+  {
+    auto w = std::make_unique<MainWindow>();
+    ASSERT_TRUE(test::showAndOpen(*w, 1280, 860, test::dataPath("pet_ct")));
+    ASSERT_EQ(w->state().layers().size(), 2u);
+    ct = w->state().layers()[0].volume;
+    pt = w->state().layers()[1].volume;
+    ASSERT_EQ(pt->info.modality, "PT");
+    w->findChild<QAction*>("showSegments")->trigger();
+    auto* run = w->findChild<viewer::SegRunPanel*>("segRunPanel");
+    ASSERT_TRUE(run->choose("lesion"));
+    ASSERT_TRUE(run->chooseInput("PT"));
+    run->setField("search_mm", 50);  // from the CT's centre, the tumour's hottest voxel
+    QSignalSpy finished(run, &viewer::SegRunPanel::finished);
+    run->run();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return finished.count() > 0; }, 60000));
+    ASSERT_TRUE(finished.takeFirst().at(0).toBool()) << run->message().toStdString();
+    const auto [index, segment] = w->state().activeSegment();
+    ASSERT_GE(index, 0);
+    ASSERT_EQ(w->state().segmentations()[static_cast<size_t>(index)].layer, 1);
+    lesion = w->state().segmentations()[static_cast<size_t>(index)].segmentation->mask(static_cast<size_t>(segment));
+    ASSERT_GT(std::count(lesion.begin(), lesion.end(), 1), 8);
+    w->editing()->abandonForTest();  // the window goes as in a crash: the journal stays
+  }
+  view::ViewerState next;
+  next.addLayer(ct);
+  next.addLayer(pt);
+  viewer::SegEditing recovering(next, (test::appDataDir() + "/segmentations").toStdString());
+  ASSERT_EQ(recovering.pending().size(), 1u);
+  auto n = recovering.recoverPending();
+  ASSERT_TRUE(n.ok()) << n.error().str();
+  EXPECT_EQ(*n, 1);
+  ASSERT_EQ(next.segmentations().size(), 1u);
+  EXPECT_EQ(next.segmentations()[0].layer, 1) << "over the PET";
+  const Segmentation& back = *next.segmentations()[0].segmentation;
+  ASSERT_EQ(back.segments().size(), 1u);
+  EXPECT_EQ(back.segments()[0].algorithmName, "lesion");
+  EXPECT_EQ(back.mask(0), lesion);
+  EXPECT_TRUE(recovering.pending().empty());
+}

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MIT
+// SegRunPanel's form (seg_run.h): the series a plugin reads, the fields from the parameter specs in
+// that series' display units, their values for a run, and the threshold preview.
+#include "seg_run.h"
+
+#include "seg_editing.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QLabel>
+
+#include <cmath>
+
+namespace cvx::viewer {
+namespace {
+
+int specIndex(const plugin::Manifest& m, const std::string& name) {
+  for (size_t i = 0; i < m.params.size(); ++i)
+    if (m.params[i].name == name && m.params[i].type == plugin::ParamType::Float) return static_cast<int>(i);
+  return -1;
+}
+
+}  // namespace
+
+void SegRunPanel::listInputs() {
+  const auto& layers = state_.layers();
+  const std::vector<int> list = layersOfFrame(state_, 0);
+  std::vector<uint64_t> serials;
+  for (int i : list) serials.push_back(layers[static_cast<size_t>(i)].volume->serial());
+  const plugin::Manifest* m = chosen();
+  const bool show = serials.size() > 1 && m && m->input == plugin::PluginInput::Image;
+  input_->setVisible(show);
+  inputLabel_->setVisible(show);
+  if (serials == inputsListed_) return;  // the same series: the choice stays
+  inputsListed_ = serials;
+  const qulonglong was = input_->currentIndex() >= 0 ? input_->currentData().toULongLong() : 0;
+  const QSignalBlocker quiet(input_);
+  input_->clear();
+  for (int i : list) {
+    const SeriesInfo& info = layers[static_cast<size_t>(i)].volume->info;
+    input_->addItem(QString::fromStdString(info.modality.empty() ? "series" : info.modality),
+                    QVariant::fromValue<qulonglong>(layers[static_cast<size_t>(i)].volume->serial()));
+  }
+  input_->setCurrentIndex(std::max(0, input_->findData(QVariant::fromValue(was))));
+  buildForm();  // the units may have changed
+}
+
+int SegRunPanel::inputLayer() const {
+  const auto& layers = state_.layers();
+  // Hidden (one series, or a plugin on a segment): the reference layer.
+  const uint64_t chosen = !input_->isHidden() && input_->currentIndex() >= 0 ? input_->currentData().toULongLong() : 0;
+  for (size_t i = 0; chosen && i < layers.size(); ++i)
+    if (layers[i].volume && layers[i].volume->serial() == chosen) return static_cast<int>(i);
+  return 0;
+}
+
+double SegRunPanel::unitScale() const {
+  const auto& layers = state_.layers();
+  const int l = inputLayer();
+  const double s = l < static_cast<int>(layers.size()) ? layers[static_cast<size_t>(l)].mapping.unitScale : 1.0;
+  return s > 0 ? s : 1.0;
+}
+
+bool SegRunPanel::chooseInput(const std::string& modality) {
+  const int i = input_->findText(QString::fromStdString(modality));
+  if (i < 0) return false;
+  input_->setCurrentIndex(i);
+  return true;
+}
+
+void SegRunPanel::buildForm() {
+  while (formLayout_->rowCount() > 0) formLayout_->removeRow(0);
+  fields_.clear();
+  const int i = plugins_->currentIndex();
+  if (i < 0 || i >= static_cast<int>(segmenters_.size())) return;
+  const plugin::Manifest& m = *segmenters_[static_cast<size_t>(i)];
+  const int layer = inputLayer();
+  const std::string units =
+      layer < static_cast<int>(state_.layers().size()) ? state_.layers()[static_cast<size_t>(layer)].mapping.units : std::string();
+  const double scale = unitScale();  // "series" fields show the series' values in its display units
+  for (const plugin::ParamSpec& p : m.params) {
+    QWidget* w = nullptr;
+    switch (p.type) {
+      case plugin::ParamType::Bool: {
+        auto* c = new QCheckBox(form_);
+        c->setChecked(p.defaultValue != 0);
+        w = c;
+        break;
+      }
+      case plugin::ParamType::Enum: {
+        auto* c = new QComboBox(form_);
+        for (const auto& v : p.enumValues) c->addItem(QString::fromStdString(v));
+        c->setCurrentIndex(static_cast<int>(p.defaultValue));
+        w = c;
+        break;
+      }
+      case plugin::ParamType::Seeds: w = new QLabel(tr("the cursor"), form_); break;
+      default: {
+        auto* s = new QDoubleSpinBox(form_);
+        s->setDecimals(p.type == plugin::ParamType::Int ? 0 : 2);
+        const double f = p.unit == "series" ? scale : 1.0;
+        s->setRange(p.hasMin ? p.minValue * f : -1e9, p.hasMax ? p.maxValue * f : 1e9);
+        s->setValue(p.defaultValue * f);
+        const std::string unit = p.unit == "series" ? units : p.unit;
+        if (!unit.empty()) s->setSuffix(QString::fromStdString(" " + unit));
+        connect(s, &QDoubleSpinBox::valueChanged, this, [this] { updatePreview(); });
+        w = s;
+      }
+    }
+    w->setObjectName(QString::fromStdString("param_" + p.name));
+    w->setToolTip(QString::fromStdString(p.description));
+    formLayout_->addRow(QString::fromStdString(p.label.empty() ? p.name : p.label), w);
+    fields_.push_back(w);
+  }
+  preview_->setEnabled(specIndex(m, "lower") >= 0 && specIndex(m, "upper") >= 0);
+  if (!preview_->isEnabled()) preview_->setChecked(false);
+  updatePreview();
+  updateRunState();
+}
+
+bool SegRunPanel::choose(const std::string& id) {
+  for (size_t i = 0; i < segmenters_.size(); ++i)
+    if (segmenters_[i]->id == id) {
+      plugins_->setCurrentIndex(static_cast<int>(i));
+      return true;
+    }
+  return false;
+}
+
+void SegRunPanel::setField(const std::string& name, double value) {
+  for (QWidget* w : fields_)
+    if (w->objectName().toStdString() == "param_" + name)
+      if (auto* s = qobject_cast<QDoubleSpinBox*>(w)) s->setValue(value);
+}
+
+Result<plugin::ParamValues> SegRunPanel::values() const {
+  const int i = plugins_->currentIndex();
+  if (i < 0 || i >= static_cast<int>(segmenters_.size())) return makeError("plugin.not_found", "no plugin chosen");
+  const plugin::Manifest& m = *segmenters_[static_cast<size_t>(i)];
+  plugin::ParamValues given;
+  for (size_t k = 0; k < m.params.size() && k < fields_.size(); ++k) {
+    const plugin::ParamSpec& p = m.params[k];
+    plugin::ParamValue v;
+    v.name = p.name;
+    v.type = p.type;
+    if (auto* s = qobject_cast<QDoubleSpinBox*>(fields_[k])) v.number = p.unit == "series" ? s->value() / unitScale() : s->value();
+    else if (auto* c = qobject_cast<QCheckBox*>(fields_[k])) v.number = c->isChecked();
+    else if (auto* e = qobject_cast<QComboBox*>(fields_[k])) v.number = e->currentIndex(), v.text = e->currentText().toStdString();
+    else if (p.type == plugin::ParamType::Seeds && !state_.layers().empty()) {  // the cursor's voxel in the input
+      const Volume& in = *state_.layers()[static_cast<size_t>(inputLayer())].volume;
+      const Vec3 c = in.geometry.voxelFromWorld().applyPoint(state_.cursor());
+      v.points = {{std::round(c.x), std::round(c.y), std::round(c.z)}};
+    }
+    given.push_back(v);
+  }
+  return plugin::checkParams(m.params, given);
+}
+
+void SegRunPanel::updatePreview() {
+  view::ThresholdPreview t;
+  const int i = plugins_->currentIndex();
+  if (preview_->isChecked() && preview_->isEnabled() && i >= 0 && i < static_cast<int>(segmenters_.size())) {
+    const plugin::Manifest& m = *segmenters_[static_cast<size_t>(i)];
+    const auto* lo = qobject_cast<QDoubleSpinBox*>(fields_[static_cast<size_t>(specIndex(m, "lower"))]);
+    const auto* hi = qobject_cast<QDoubleSpinBox*>(fields_[static_cast<size_t>(specIndex(m, "upper"))]);
+    if (lo && hi) t.on = true, t.layer = inputLayer(), t.lo = lo->value() / unitScale(), t.hi = hi->value() / unitScale();
+  }
+  const view::ThresholdPreview& now = state_.thresholdPreview();
+  if (t.on != now.on || (t.on && (t.lo != now.lo || t.hi != now.hi || t.layer != now.layer))) state_.setThresholdPreview(t);
+}
+
+
+}  // namespace cvx::viewer
