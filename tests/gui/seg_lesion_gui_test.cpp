@@ -3,7 +3,7 @@
 // is the cursor's PET voxel, the background is typed in SUV, and the result is a segment on the
 // PET's grid equal to the region this file grows itself (26-connected PET voxels at or above
 // background + 41 % x (hottest - background), from the hottest voxel near the cursor); the dock's
-// SUVmax is that voxel's. Undo removes it.
+// SUVmax is that voxel's; saved as a SEG of the PET, it opens again over the PET. Undo removes it.
 #include <gtest/gtest.h>
 
 #include <QAction>
@@ -15,6 +15,8 @@
 
 #include <cstring>
 #include <deque>
+
+#include <cvx/io/seg.h>
 
 #include "../../viewer/src/main_window.h"
 #include "../../viewer/src/seg_editing.h"
@@ -95,6 +97,28 @@ TEST(SegLesionGui, OnThePetTheLesionIsTheRegionAboveItsFractionOfTheHottestVoxel
   ASSERT_NE(background, nullptr);
   EXPECT_TRUE(background->suffix().contains("SUVbw")) << background->suffix().toStdString();
 
+  // What was typed stays while the series changes, but a value in the series' units starts again.
+  auto* fraction = w.findChild<QDoubleSpinBox*>("param_fraction");
+  ASSERT_NE(fraction, nullptr);
+  fraction->setValue(50);
+  w.findChild<QDoubleSpinBox*>("param_background")->setValue(1.5);
+  ASSERT_TRUE(run->chooseInput("CT"));
+  EXPECT_EQ(w.findChild<QDoubleSpinBox*>("param_fraction")->value(), 50);
+  EXPECT_TRUE(w.findChild<QDoubleSpinBox*>("param_background")->suffix().contains("HU"));
+  EXPECT_EQ(w.findChild<QDoubleSpinBox*>("param_background")->value(), 0) << "1.5 SUV is no HU";
+  ASSERT_TRUE(run->chooseInput("PT"));
+  run->setField("fraction", 41);
+  background = w.findChild<QDoubleSpinBox*>("param_background");
+
+  // A cursor beyond the PET's field of view (unsnapped, as in an oblique view; here the CT lies
+  // inside the PET): refused with a code, nothing run.
+  w.state().setSnapping(false);
+  w.state().setCursor(v.geometry.worldFromVoxel().applyPoint({-3.0, static_cast<double>(hot[1]), static_cast<double>(hot[2])}));
+  run->run();
+  EXPECT_FALSE(run->running());
+  EXPECT_TRUE(run->message().contains("viewer.seed_outside")) << run->message().toStdString();
+  w.state().setSnapping(true);
+
   // The cursor one PET voxel beside the hottest: the plugin finds it within its 10 mm.
   w.state().setCursor(v.geometry.worldFromVoxel().applyPoint(
       {static_cast<double>(hot[0] + 1), static_cast<double>(hot[1]), static_cast<double>(hot[2])}));
@@ -130,6 +154,17 @@ TEST(SegLesionGui, OnThePetTheLesionIsTheRegionAboveItsFractionOfTheHottestVoxel
       << text.toStdString();
   QTest::qWait(200);
   test::saveTour(&w, "pet_ct_lesion");
+
+  // Saved as a DICOM SEG of the PET, and opened again: onto the PET's layer, voxel for voxel.
+  const std::string path = (test::appDataDir() + "/lesion_seg.dcm").toStdString();
+  ASSERT_TRUE(io::writeSeg(seg, v, path).ok());
+  const size_t before = w.state().segmentations().size();
+  ASSERT_TRUE(viewer::openSegmentation(w.state(), path).ok());
+  ASSERT_EQ(w.state().segmentations().size(), before + 1);
+  const view::SegmentationLayer& opened = w.state().segmentations().back();
+  EXPECT_EQ(opened.layer, pet) << "a SEG of the PET opens over the PET";
+  ASSERT_EQ(opened.segmentation->segments().size(), seg.segments().size());
+  EXPECT_EQ(opened.segmentation->mask(static_cast<size_t>(segment)), expected);
 
   const size_t count = seg.segments().size();
   ASSERT_TRUE(w.editing()->undo());

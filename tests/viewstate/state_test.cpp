@@ -248,3 +248,32 @@ TEST(ViewerState, ZoomIsLinkedAndPanFollowsParallelViews) {
   EXPECT_DOUBLE_EQ(s.view(0).zoom, 2);
   EXPECT_DOUBLE_EQ(s.view(2).zoom, 1);
 }
+
+// The layers of a frame (the own one first; a frame without a UID links nothing), a layer by its
+// volume's serial, and the phase the views show of each volume: the state's, else the volume's last.
+TEST(ViewerState, LayersOfAFrameByUidLayersBySerialAndEachVolumesPhase) {
+  ViewerState s;
+  const auto ct = grid({4, 4, 4, 5}, {1, 1, 1});              // 4D, frame 1.2.3
+  const auto pet = grid({2, 2, 2, 1}, {2, 2, 2});             // static, frame 1.2.3
+  const auto mr = grid({4, 4, 4, 3}, {1, 1, 1}, {}, "1.2.4");  // 3 phases, another frame
+  const auto none = grid({4, 4, 4, 1}, {1, 1, 1}, {}, "");    // no frame
+  s.addLayer(ct);
+  s.addLayer(pet);
+  s.addLayer(mr);
+  s.addLayer(none);
+  EXPECT_EQ(s.layersOfFrame(0), (std::vector<int>{0, 1}));
+  EXPECT_EQ(s.layersOfFrame(1), (std::vector<int>{1, 0}));
+  EXPECT_EQ(s.layersOfFrame(2), (std::vector<int>{2}));
+  EXPECT_EQ(s.layersOfFrame(3), (std::vector<int>{3}));
+  EXPECT_TRUE(s.layersOfFrame(4).empty());
+  EXPECT_EQ(s.layerOfSerial(pet->serial()), 1);
+  EXPECT_EQ(s.layerOfSerial(none->serial()), 3);
+  EXPECT_EQ(s.layerOfSerial(0), -1);
+  s.removeLayer(1);
+  EXPECT_EQ(s.layerOfSerial(pet->serial()), -1);
+  EXPECT_EQ(s.layerOfSerial(mr->serial()), 1) << "found by serial after the shift";
+  s.setPhase(3);
+  EXPECT_EQ(s.phaseOf(*ct), 3);
+  EXPECT_EQ(s.phaseOf(*pet), 0);
+  EXPECT_EQ(s.phaseOf(*mr), 2);
+}

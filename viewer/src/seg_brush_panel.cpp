@@ -3,11 +3,13 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QSignalBlocker>
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
 #include <QLabel>
 
 #include "seg_editing.h"
+#include "series_combo.h"
 
 namespace cvx::viewer {
 
@@ -74,21 +76,13 @@ int SegBrushPanel::ownLayer() const {
 }
 
 void SegBrushPanel::listSources() {
-  const auto& layers = state_.layers();
-  const std::vector<int> list = layersOfFrame(state_, ownLayer());
-  std::vector<uint64_t> serials;
-  for (int i : list) serials.push_back(layers[static_cast<size_t>(i)].volume->serial());
-  if (serials == listed_) return;  // the same series: the choice stays
-  listed_ = serials;
   // Another series than the segment's own, chosen: kept while listed; the own one follows the segment.
-  const qulonglong chosen = of_->currentIndex() > 0 ? of_->currentData().toULongLong() : 0;
-  of_->clear();  // items carry the series' serial, not a layer number that a removal would shift
-  for (int i : list) {
-    const SeriesInfo& info = layers[static_cast<size_t>(i)].volume->info;
-    of_->addItem(QString::fromStdString(info.modality.empty() ? "series" : info.modality),
-                 QVariant::fromValue<qulonglong>(layers[static_cast<size_t>(i)].volume->serial()));
+  const bool own = of_->currentIndex() <= 0;
+  if (!listSeries(of_, state_, state_.layersOfFrame(ownLayer()), listed_)) return;  // the same series: the choice stays
+  if (own) {
+    const QSignalBlocker quiet(of_);
+    of_->setCurrentIndex(0);
   }
-  of_->setCurrentIndex(std::max(0, of_->findData(QVariant::fromValue(chosen))));  // the choice, while it is listed
   apply();
 }
 
@@ -101,9 +95,7 @@ void SegBrushPanel::followSource() {
 const view::Layer* SegBrushPanel::layer() const {
   const auto& layers = state_.layers();
   if (layers.empty()) return nullptr;
-  const uint64_t chosen = of_->currentIndex() >= 0 ? of_->currentData().toULongLong() : 0;
-  for (const view::Layer& l : layers)
-    if (chosen && l.volume && l.volume->serial() == chosen) return &l;
+  if (const int chosen = state_.layerOfSerial(chosenSerial(of_)); chosen >= 0) return &layers[static_cast<size_t>(chosen)];
   const int own = ownLayer();
   return own >= 0 && own < static_cast<int>(layers.size()) ? &layers[static_cast<size_t>(own)] : &layers.front();
 }
@@ -127,9 +119,9 @@ void SegBrushPanel::apply() {
   lo_->setEnabled(on);
   hi_->setEnabled(on);
   of_->setEnabled(on && of_->count() > 1);
-  editing_.brushRangeSerial = of_->currentIndex() > 0 ? of_->currentData().toULongLong() : 0;  // 0: its own
+  editing_.brushRangeSerial = of_->currentIndex() > 0 ? chosenSerial(of_) : 0;  // 0: its own
   const view::Layer* l = layer();
-  const double scale = l && l->mapping.unitScale > 0 ? l->mapping.unitScale : 1.0;
+  const double scale = l ? l->mapping.shownPerValue() : 1.0;
   if (on)
     editing_.brushRange = std::pair(lo_->value() / scale, hi_->value() / scale);
   else

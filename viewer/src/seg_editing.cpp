@@ -6,16 +6,6 @@
 
 namespace cvx::viewer {
 
-std::vector<int> layersOfFrame(const view::ViewerState& state, int own) {
-  const auto& layers = state.layers();
-  std::vector<int> out;
-  if (own < 0 || own >= static_cast<int>(layers.size()) || !layers[static_cast<size_t>(own)].volume) return out;
-  out.push_back(own);
-  const std::string frame = state.frameOf(own);
-  for (int i = 0; i < static_cast<int>(layers.size()); ++i)
-    if (i != own && layers[static_cast<size_t>(i)].volume && !frame.empty() && state.frameOf(i) == frame) out.push_back(i);
-  return out;
-}
 SegEditing::SegEditing(view::ViewerState& state, std::string journalDir) : state_(state), dir_(std::move(journalDir)) {}
 
 SegEditing::~SegEditing() {
@@ -63,12 +53,11 @@ Status SegEditing::beginStroke(view::BrushMode mode) {
   std::optional<view::BrushRange> range;
   std::shared_ptr<const Volume> source;
   if (brushRange) {
-    for (const view::Layer& l : state_.layers())
-      if (brushRangeSerial && l.volume && l.volume->serial() == brushRangeSerial) source = l.volume;
-    const int layer = state_.segmentations()[static_cast<size_t>(index)].layer;
-    if (!source && layer >= 0 && layer < static_cast<int>(state_.layers().size()))
+    int layer = state_.layerOfSerial(brushRangeSerial);
+    if (layer < 0) layer = state_.segmentations()[static_cast<size_t>(index)].layer;
+    if (layer >= 0 && layer < static_cast<int>(state_.layers().size()))
       source = state_.layers()[static_cast<size_t>(layer)].volume;
-    const int64_t phase = source ? std::min<int64_t>(state_.phase(), source->dims()[3] - 1) : 0;
+    const int64_t phase = source ? state_.phaseOf(*source) : 0;
     range = view::BrushRange{source.get(), phase, std::min(brushRange->first, brushRange->second),
                              std::max(brushRange->first, brushRange->second)};
   }
@@ -122,11 +111,7 @@ Result<std::pair<int, int>> SegEditing::addSegment(Segment meta, const uint8_t* 
   const auto& layers = state_.layers();
   if (layer < 0 || layer >= static_cast<int>(layers.size()) || !layers[static_cast<size_t>(layer)].volume)
     return makeError("seg.no_reference", "open a series first");
-  const auto& segs = state_.segmentations();
-  int index = editedIndex();  // without an active segment: the segmentation edited last (all its segments removed)
-  if (index >= 0 && segs[static_cast<size_t>(index)].layer != layer) index = -1;
-  for (int i = static_cast<int>(segs.size()) - 1; index < 0 && i >= 0; --i)
-    if (segs[static_cast<size_t>(i)].layer == layer) index = i;
+  int index = targetFor(layer);
   if (index < 0) {
     auto s = std::make_shared<Segmentation>(Segmentation::onGridOf(*layers[static_cast<size_t>(layer)].volume));
     auto added = state_.addSegmentation(s, layer, "edits");
@@ -140,6 +125,15 @@ Result<std::pair<int, int>> SegEditing::addSegment(Segment meta, const uint8_t* 
   edited(index);
   state_.setActiveSegment(index, static_cast<int>(*k));
   return std::pair<int, int>{index, static_cast<int>(*k)};
+}
+
+int SegEditing::targetFor(int layer) const {
+  const auto& segs = state_.segmentations();
+  int index = editedIndex();  // without an active segment: the segmentation edited last (all its segments removed)
+  if (index >= 0 && segs[static_cast<size_t>(index)].layer != layer) index = -1;
+  for (int i = static_cast<int>(segs.size()) - 1; index < 0 && i >= 0; --i)
+    if (segs[static_cast<size_t>(i)].layer == layer) index = i;
+  return index;
 }
 
 Status SegEditing::replaceSegments(int index, const std::vector<size_t>& segments, const uint8_t* labels) {

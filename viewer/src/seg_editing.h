@@ -19,11 +19,6 @@
 
 namespace cvx::viewer {
 
-// The image layers a segment on layer `own` can be read against: `own` first, then the layers of
-// its frame of reference (by FrameOfReferenceUID; a frame without a UID links nothing). The brush's
-// range source and the PET uptake choose among them.
-std::vector<int> layersOfFrame(const view::ViewerState& state, int own);
-
 class SegEditing {
  public:
   SegEditing(view::ViewerState& state, std::string journalDir);
@@ -58,9 +53,12 @@ class SegEditing {
   Status scissors(const view::ScissorsCut& cut, view::ScissorsMode mode);
 
   // Adds a segment (mask: voxels of image layer `layer`'s grid, or null for an empty one) to a
-  // segmentation over that layer: the active one (or the one edited last) when it is over it, else
-  // the last over it, else a new one; it becomes the active segment.
+  // segmentation over that layer (targetFor: the active one, or without an active segment the one
+  // edited last, when it is over that layer; else the last over it; else a new one); it becomes the
+  // active segment.
   Result<std::pair<int, int>> addSegment(Segment meta, const uint8_t* mask, int layer = 0);
+  // The state segmentation addSegment(..., layer) adds to; -1: a new one.
+  int targetFor(int layer) const;
   // Replaces segments of state segmentation `index` in one undo step (SegEditor::replaceMasks:
   // segments[k] gets the voxels where labels == k + 1; a seed plugin's result).
   Status replaceSegments(int index, const std::vector<size_t>& segments, const uint8_t* labels);

@@ -22,12 +22,7 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
-#include <cvx/core/log.h>
 #include <cvx/io/seg.h>
-#ifdef CVX_HAVE_MESH
-#include <cvx/io/mesh_files.h>
-#include <cvx/mesh/surface.h>
-#endif
 #include <cvx/viewstate/pet_stats.h>
 #include <cvx/viewstate/seg_stats.h>
 
@@ -44,20 +39,6 @@ std::vector<std::pair<int, int>> rowsOf(const view::ViewerState& s) {
 }
 
 }  // namespace
-
-Status openSegmentation(view::ViewerState& state, const std::string& path, std::vector<Diagnostic>* warnings) {
-  std::vector<Diagnostic> own;
-  std::vector<Diagnostic>& warned = warnings ? *warnings : own;
-  if (state.layers().empty() || !state.layers().front().volume)
-    return makeError("seg.no_reference", "open a series before its segmentation");
-  auto seg = io::readAnySegmentation(path, *state.layers().front().volume, &warned);
-  if (!seg.ok()) return seg.error();
-  for (const Diagnostic& w : warned) log::warn(w.code + ": " + w.message);
-  auto added = state.addSegmentation(std::make_shared<Segmentation>(std::move(*seg)), 0,
-                                     path.substr(path.find_last_of('/') + 1));
-  if (!added.ok()) return added.error();
-  return {};
-}
 
 SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* parent)
     : QWidget(parent), state_(state), editing_(editing) {
@@ -241,10 +222,10 @@ namespace {
 // On a PET/CT: "\nPET: SUVmax ..., SUVpeak ..., SUVmean ...; MTV ... mL, TLG ..." for segment k of sl,
 // from the state's layer in SUVbw of sl's frame of reference (pet_stats.h); "" when there is none.
 QString petLine(const view::ViewerState& state, const view::SegmentationLayer& sl, size_t k) {
-  for (int i : layersOfFrame(state, sl.layer)) {  // the segment's own layer first
+  for (int i : state.layersOfFrame(sl.layer)) {  // the segment's own layer first
     const view::Layer& l = state.layers()[static_cast<size_t>(i)];
     if (!l.volume || l.mapping.units != "SUVbw" || !(l.mapping.unitScale > 0)) continue;
-    const int64_t phase = std::min<int64_t>(state.phase(), l.volume->dims()[3] - 1);
+    const int64_t phase = state.phaseOf(*l.volume);
     const auto p = view::petStats(*sl.segmentation, k, *l.volume, phase, l.mapping.unitScale);
     if (!p.ok()) return "\nPET: " + QString::fromStdString(p.error().str());
     if (p->voxels == 0)  // an empty segment says nothing; one beside the PET says so
@@ -280,7 +261,7 @@ void SegPanel::refreshStats() {
   const view::SegmentStats& s = (*st)[static_cast<size_t>(k)];
   // In the units the window shows (a PET's SUVbw: its modality values times the SUV factor).
   const QString units = QString::fromStdString(layer.mapping.units);
-  const double u = layer.mapping.unitScale > 0 ? layer.mapping.unitScale : 1.0;
+  const double u = layer.mapping.shownPerValue();
   const int fine = u == 1.0 ? 1 : 2, coarse = u == 1.0 ? 0 : 2;  // SUVs are small numbers
   const QString pet = petLine(state_, sl, static_cast<size_t>(k));
   stats_->setText(tr("%1: %2 mL, mean %3 %4, SD %5, min %6, max %7")
@@ -319,28 +300,6 @@ void SegPanel::saveFile() {
   QStringList lines{st.ok() ? tr("Saved %1").arg(path) : QString::fromStdString(st.error().str())};
   for (const Diagnostic& w : warnings) lines << QString::fromStdString(w.code + ": " + w.message);
   message_->setText(lines.join('\n'));
-}
-
-Status exportSegmentMesh(const Segmentation& s, size_t segment, const std::string& path) {
-  const auto endsWith = [&](const char* e) {
-    const std::string x(e);
-    return path.size() >= x.size() && path.compare(path.size() - x.size(), x.size(), x) == 0;
-  };
-  const bool stl = endsWith(".stl"), obj = endsWith(".obj");
-  if (!stl && !obj) return makeError("viewer.bad_mesh_path", "a mesh file ends in .stl or .obj", path);
-#ifdef CVX_HAVE_MESH
-  if (stl) {
-    auto m = mesh::segmentSurface(s, segment);
-    if (!m.ok()) return m.error();
-    return io::writeStl(*m, path);
-  }
-  auto all = mesh::segmentSurfaces(s);
-  if (!all.ok()) return all.error();
-  return io::writeObj(*all, path);
-#else
-  (void)s, (void)segment;
-  return makeError("viewer.no_mesh", "this CineVox was built without VTK: no surfaces", path);
-#endif
 }
 
 void SegPanel::exportMesh() {

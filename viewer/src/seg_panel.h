@@ -22,8 +22,9 @@ class QToolBar;
 namespace cvx::viewer {
 
 // Reads a DICOM SEG (or, when the file is no SEG, an RTSTRUCT; a .nrrd/.nii(.gz)/.mha label map:
-// io::readLabelMap, one segment per label) onto image layer 0's grid and adds
-// it to the state. The reader's errors (seg.*, rtstruct.*); its warnings (codes) into `warnings`.
+// io::readLabelMap, one segment per label) onto image layer 0's grid, else onto the first other
+// layer it fits (a SEG of the PET of a PET/CT), and adds it over that layer. The reference's reader's
+// errors (seg.*, rtstruct.*) when it fits none; its warnings (codes) into `warnings`.
 Status openSegmentation(view::ViewerState& state, const std::string& path, std::vector<Diagnostic>* warnings = nullptr);
 
 // "Export mesh...": by the path's extension, the surface of `segment` of s as a binary STL, or every

@@ -101,7 +101,7 @@ SegRunPanel::SegRunPanel(view::ViewerState& state, SegEditing& editing, QWidget*
   connect(timer_, &QTimer::timeout, this, &SegRunPanel::poll);
   connect(plugins_, &QComboBox::currentIndexChanged, this, [this] {
     listInputs();
-    buildForm();
+    if (formPlugin_ != chosen()) buildForm();
   });
   connect(input_, &QComboBox::currentIndexChanged, this, [this] { buildForm(); });
   connect(preview_, &QCheckBox::toggled, this, [this] { updatePreview(); });
@@ -111,6 +111,7 @@ SegRunPanel::SegRunPanel(view::ViewerState& state, SegEditing& editing, QWidget*
   });
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
     if (e.what & view::kLayers) listInputs();
+    if ((e.what & view::kSegmentation) && formSerial_ != inputSerial()) buildForm();  // a segment plugin's layer
     if (e.what & (view::kSegmentation | view::kLayers)) updateRunState();
   });
   listInputs();
@@ -182,7 +183,6 @@ void SegRunPanel::run() {
   jobName_ = m.name;
   jobMask_.reset();
   plugin::RunOptions options;
-  options.phase = state_.phase();
   options.backend = "auto";  // CUDA when the plugin has it and a device works; the CPU otherwise, said in the message
   jobReport_ = std::make_shared<plugin::RunReport>();
   options.report = jobReport_.get();
@@ -205,8 +205,12 @@ void SegRunPanel::run() {
                         : state_.segmentations()[static_cast<size_t>(jobSegmentation_)].layer;
   const auto& input = state_.layers()[static_cast<size_t>(layer)].volume;
   jobInput_ = input->serial();
+  jobManifest_ = &m;
+  options.phase = static_cast<int>(state_.phaseOf(*input));  // the phase the views show of it
   jobProgress_ = std::make_shared<Progress>();
   job_ = host_.segmentAsync(m.id, input, *params, jobProgress_, options);
+  plugins_->setEnabled(false);  // the form stays the job's until it ends
+  input_->setEnabled(false);
   run_->setEnabled(false);
   cancel_->setEnabled(true);
   progress_->setValue(0);
@@ -233,6 +237,8 @@ QString SegRunPanel::reportNote() const {
 
 void SegRunPanel::done(Result<std::shared_ptr<Volume>> labels) {
   cancel_->setEnabled(false);
+  plugins_->setEnabled(true);
+  input_->setEnabled(true);
   progress_->setVisible(false);
   jobProgress_.reset();
   jobMask_.reset();
@@ -242,7 +248,7 @@ void SegRunPanel::done(Result<std::shared_ptr<Volume>> labels) {
     emit finished(false);
     return;
   }
-  const plugin::Manifest& m = *segmenters_[static_cast<size_t>(plugins_->currentIndex())];
+  const plugin::Manifest& m = *jobManifest_;
   if (m.input == plugin::PluginInput::Seeds) {  // label k + 1 -> segment jobSegments_[k], one undo step
     const Status ok = editing_.replaceSegments(jobSegmentation_, jobSegments_, (*labels)->as<uint8_t>());
     message_->setText(ok.ok() ? tr("%1: %2 segments updated").arg(QString::fromStdString(m.name)).arg(jobSegments_.size()) + reportNote()
@@ -255,17 +261,15 @@ void SegRunPanel::done(Result<std::shared_ptr<Volume>> labels) {
   meta.algorithmName = m.id;
   meta.algorithmVersion = m.version;
   // Undoable and journaled, into a segmentation over the layer read (SegEditing::addSegment).
-  int layer = -1;
-  for (size_t i = 0; i < state_.layers().size(); ++i)
-    if (state_.layers()[i].volume && state_.layers()[i].volume->serial() == jobInput_) layer = static_cast<int>(i);
+  const int layer = state_.layerOfSerial(jobInput_);
   if (layer < 0) {
-    message_->setText(tr("%1: its series was closed during the run").arg(QString::fromStdString(m.name)));
+    message_->setText(QString::fromStdString(
+        makeError("viewer.series_closed", m.name + ": the series it read was closed during the run").str()));
     emit finished(false);
     return;
   }
-  const auto [active, unused] = state_.activeSegment();
-  const size_t count =
-      active < 0 ? 0 : state_.segmentations()[static_cast<size_t>(active)].segmentation->segments().size();
+  const int target = editing_.targetFor(layer);  // the new segment's number and colour in its segmentation
+  const size_t count = target < 0 ? 0 : state_.segmentations()[static_cast<size_t>(target)].segmentation->segments().size();
   meta.name = m.input == plugin::PluginInput::Segment ? jobName_ : jobName_ + " " + std::to_string(count + 1);
   meta.rgb = kPalette[count % kPalette.size()];
   auto r = editing_.addSegment(meta, (*labels)->as<uint8_t>(), layer);

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: MIT
 // Running a segmentation plugin from the Segments dock (issue 12): the plugins the host discovers
 // (manifests only; a library loads on first run), a form built from the chosen plugin's parameter
-// specs and the series it reads (the reference or another of its frame of reference: the PET of a
-// PET/CT; "series" parameters in the units that series shows, SUV for a PET), a live preview for threshold-like plugins (float parameters "lower" and "upper": the
-// state's ThresholdPreview follows the fields as they change), and Run on a worker thread with
-// progress and Cancel. The result becomes a new segment of the active segmentation of the
-// layer read (a new segmentation over it when there is none), through SegEditing (undoable, journaled). A plugin's error is shown with its code;
-// the application lives on. A plugin whose manifest input is "segment" runs on the active segment's
-// mask and its result is a new segment named after the operation ("Liver dilated 2 mm"); "seeds":
-// the active segmentation's segments are the seed classes 1..n and output label k replaces segment
-// k (one undo step). Without an active segment such a plugin's Run is disabled, with a tooltip.
+// specs, and the series it reads ("on": the reference or another series of its frame of reference,
+// the PET of a PET/CT; "series" parameters in the units that series shows, SUV for a PET); a live
+// preview for threshold-like plugins (float parameters "lower" and "upper": the state's
+// ThresholdPreview follows the fields as they change); Run on a worker thread with progress and
+// Cancel. The result becomes a new segment on the grid of the series read, in the segmentation
+// SegEditing::targetFor picks over it (undoable, journaled). A plugin's error is shown with its
+// code; the application lives on. A plugin whose manifest input is "segment" runs on the active
+// segment's mask and its result is a new segment named after the operation ("Liver dilated 2 mm");
+// "seeds": the active segmentation's segments are the seed classes 1..n and output label k replaces
+// segment k (one undo step). Without an active segment such a plugin's Run is disabled, with a
+// tooltip.
 #pragma once
 #include <future>
 #include <memory>
@@ -56,7 +58,8 @@ class SegRunPanel : public QWidget {
   // reference (on a PET/CT, the PET: its result is a segment on the PET's grid). Items carry
   // Volume::serial. inputLayer(): the chosen layer's index (0 when none is chosen or it closed).
   void listInputs();
-  int inputLayer() const;
+  int inputLayer() const;    // an image plugin's "on"; a segment or seeds plugin's: its segments' layer
+  uint64_t inputSerial() const;
   double unitScale() const;  // the input layer's display units per series unit (SUV per Bq/ml)
   Result<plugin::ParamValues> values() const;
   void updatePreview();
@@ -77,6 +80,9 @@ class SegRunPanel : public QWidget {
   QComboBox* input_ = nullptr;
   QLabel* inputLabel_ = nullptr;
   std::vector<uint64_t> inputsListed_;  // the serials input_ lists
+  const plugin::Manifest* formPlugin_ = nullptr;  // the plugin and series (serial) the form was built for
+  uint64_t formSerial_ = 0;
+  const plugin::Manifest* jobManifest_ = nullptr;  // the running job's plugin
   QWidget* form_ = nullptr;
   QFormLayout* formLayout_ = nullptr;
   std::vector<QWidget*> fields_;  // per parameter spec of the chosen plugin

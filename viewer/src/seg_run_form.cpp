@@ -4,6 +4,7 @@
 #include "seg_run.h"
 
 #include "seg_editing.h"
+#include "series_combo.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -12,6 +13,7 @@
 #include <QLabel>
 
 #include <cmath>
+#include <map>
 
 namespace cvx::viewer {
 namespace {
@@ -25,42 +27,37 @@ int specIndex(const plugin::Manifest& m, const std::string& name) {
 }  // namespace
 
 void SegRunPanel::listInputs() {
-  const auto& layers = state_.layers();
-  const std::vector<int> list = layersOfFrame(state_, 0);
-  std::vector<uint64_t> serials;
-  for (int i : list) serials.push_back(layers[static_cast<size_t>(i)].volume->serial());
   const plugin::Manifest* m = chosen();
-  const bool show = serials.size() > 1 && m && m->input == plugin::PluginInput::Image;
+  const std::vector<int> list = state_.layersOfFrame(0);
+  const bool show = list.size() > 1 && m && m->input == plugin::PluginInput::Image;
   input_->setVisible(show);
   inputLabel_->setVisible(show);
-  if (serials == inputsListed_) return;  // the same series: the choice stays
-  inputsListed_ = serials;
-  const qulonglong was = input_->currentIndex() >= 0 ? input_->currentData().toULongLong() : 0;
-  const QSignalBlocker quiet(input_);
-  input_->clear();
-  for (int i : list) {
-    const SeriesInfo& info = layers[static_cast<size_t>(i)].volume->info;
-    input_->addItem(QString::fromStdString(info.modality.empty() ? "series" : info.modality),
-                    QVariant::fromValue<qulonglong>(layers[static_cast<size_t>(i)].volume->serial()));
-  }
-  input_->setCurrentIndex(std::max(0, input_->findData(QVariant::fromValue(was))));
-  buildForm();  // the units may have changed
+  listSeries(input_, state_, list, inputsListed_);
+  if (formSerial_ != inputSerial()) buildForm();  // the units may have changed
+  updatePreview();  // its layer index may have moved
 }
 
 int SegRunPanel::inputLayer() const {
+  const plugin::Manifest* m = chosen();
+  if (m && m->input != plugin::PluginInput::Image) {  // the layer of the segments it takes
+    const int active = state_.activeSegment().first;
+    return active >= 0 ? state_.segmentations()[static_cast<size_t>(active)].layer : 0;
+  }
+  // "on" hidden (one series): the reference layer.
+  const int chosen = input_->isHidden() ? -1 : state_.layerOfSerial(chosenSerial(input_));
+  return chosen >= 0 ? chosen : 0;
+}
+
+uint64_t SegRunPanel::inputSerial() const {
+  const int l = inputLayer();
   const auto& layers = state_.layers();
-  // Hidden (one series, or a plugin on a segment): the reference layer.
-  const uint64_t chosen = !input_->isHidden() && input_->currentIndex() >= 0 ? input_->currentData().toULongLong() : 0;
-  for (size_t i = 0; chosen && i < layers.size(); ++i)
-    if (layers[i].volume && layers[i].volume->serial() == chosen) return static_cast<int>(i);
-  return 0;
+  return l < static_cast<int>(layers.size()) && layers[static_cast<size_t>(l)].volume ? layers[static_cast<size_t>(l)].volume->serial() : 0;
 }
 
 double SegRunPanel::unitScale() const {
   const auto& layers = state_.layers();
   const int l = inputLayer();
-  const double s = l < static_cast<int>(layers.size()) ? layers[static_cast<size_t>(l)].mapping.unitScale : 1.0;
-  return s > 0 ? s : 1.0;
+  return l < static_cast<int>(layers.size()) ? layers[static_cast<size_t>(l)].mapping.shownPerValue() : 1.0;
 }
 
 bool SegRunPanel::chooseInput(const std::string& modality) {
@@ -71,11 +68,25 @@ bool SegRunPanel::chooseInput(const std::string& modality) {
 }
 
 void SegRunPanel::buildForm() {
+  // The same plugin's fields keep what was typed; "series" ones (HU, Bq/ml) only while the series stays.
+  std::map<std::string, double> typed;
+  for (QWidget* w : fields_)
+    if (auto* s = qobject_cast<QDoubleSpinBox*>(w)) typed[w->objectName().toStdString()] = s->value() / s->property("scale").toDouble();
+    else if (auto* c = qobject_cast<QComboBox*>(w)) typed[w->objectName().toStdString()] = c->currentIndex();
+    else if (auto* b = qobject_cast<QCheckBox*>(w)) typed[w->objectName().toStdString()] = b->isChecked();
+  const plugin::Manifest* was = formPlugin_;
+  const bool sameSeries = formSerial_ == inputSerial();
   while (formLayout_->rowCount() > 0) formLayout_->removeRow(0);
   fields_.clear();
-  const int i = plugins_->currentIndex();
-  if (i < 0 || i >= static_cast<int>(segmenters_.size())) return;
-  const plugin::Manifest& m = *segmenters_[static_cast<size_t>(i)];
+  formPlugin_ = chosen();
+  formSerial_ = inputSerial();
+  if (!formPlugin_) return;
+  const plugin::Manifest& m = *formPlugin_;
+  if (was != formPlugin_) typed.clear();
+  auto start = [&](const plugin::ParamSpec& p) {  // a value of another series' units starts again
+    const auto it = p.unit == "series" && !sameSeries ? typed.end() : typed.find("param_" + p.name);
+    return it == typed.end() ? p.defaultValue : it->second;
+  };
   const int layer = inputLayer();
   const std::string units =
       layer < static_cast<int>(state_.layers().size()) ? state_.layers()[static_cast<size_t>(layer)].mapping.units : std::string();
@@ -85,14 +96,14 @@ void SegRunPanel::buildForm() {
     switch (p.type) {
       case plugin::ParamType::Bool: {
         auto* c = new QCheckBox(form_);
-        c->setChecked(p.defaultValue != 0);
+        c->setChecked(start(p) != 0);
         w = c;
         break;
       }
       case plugin::ParamType::Enum: {
         auto* c = new QComboBox(form_);
         for (const auto& v : p.enumValues) c->addItem(QString::fromStdString(v));
-        c->setCurrentIndex(static_cast<int>(p.defaultValue));
+        c->setCurrentIndex(static_cast<int>(start(p)));
         w = c;
         break;
       }
@@ -102,7 +113,8 @@ void SegRunPanel::buildForm() {
         s->setDecimals(p.type == plugin::ParamType::Int ? 0 : 2);
         const double f = p.unit == "series" ? scale : 1.0;
         s->setRange(p.hasMin ? p.minValue * f : -1e9, p.hasMax ? p.maxValue * f : 1e9);
-        s->setValue(p.defaultValue * f);
+        s->setValue(start(p) * f);
+        s->setProperty("scale", f);  // shown = value x scale
         const std::string unit = p.unit == "series" ? units : p.unit;
         if (!unit.empty()) s->setSuffix(QString::fromStdString(" " + unit));
         connect(s, &QDoubleSpinBox::valueChanged, this, [this] { updatePreview(); });
@@ -145,12 +157,16 @@ Result<plugin::ParamValues> SegRunPanel::values() const {
     plugin::ParamValue v;
     v.name = p.name;
     v.type = p.type;
-    if (auto* s = qobject_cast<QDoubleSpinBox*>(fields_[k])) v.number = p.unit == "series" ? s->value() / unitScale() : s->value();
+    if (auto* s = qobject_cast<QDoubleSpinBox*>(fields_[k])) v.number = s->value() / s->property("scale").toDouble();
     else if (auto* c = qobject_cast<QCheckBox*>(fields_[k])) v.number = c->isChecked();
     else if (auto* e = qobject_cast<QComboBox*>(fields_[k])) v.number = e->currentIndex(), v.text = e->currentText().toStdString();
     else if (p.type == plugin::ParamType::Seeds && !state_.layers().empty()) {  // the cursor's voxel in the input
       const Volume& in = *state_.layers()[static_cast<size_t>(inputLayer())].volume;
       const Vec3 c = in.geometry.voxelFromWorld().applyPoint(state_.cursor());
+      const auto& d = in.dims();
+      if (!(c.x >= -0.5 && c.y >= -0.5 && c.z >= -0.5 && c.x < d[0] - 0.5 && c.y < d[1] - 0.5 && c.z < d[2] - 0.5))
+        return makeError("viewer.seed_outside", "the cursor (the seed) lies outside the " + in.info.modality +
+                                                    " series; move it onto that series");
       v.points = {{std::round(c.x), std::round(c.y), std::round(c.z)}};
     }
     given.push_back(v);

@@ -5,6 +5,7 @@
 // that peak voxel through such voxels (6 or 26). Several seeds: each its own peak and threshold, the
 // union of their regions. The CUDA back end grows the same regions on the device
 // (docs/segmentation.md, "Lesion").
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -39,10 +40,12 @@ void lesion(cvx::plugin::SegmentRun& run) {
     const auto peak = cvx::seg::peakNear(*input, seed, searchMm);
     if (!peak.ok()) sp::fail(peak.error());
     const double top = slope * peak->value + intercept;
+    if (!std::isfinite(top)) throw sp::Failure(CVX_STATUS_BAD_INPUT, "the peak near the seed is not a finite value");
     if (!(top > background))
       throw sp::Failure(CVX_STATUS_BAD_PARAM, "the peak near the seed (" + std::to_string(top) +
                                                   ") is not above the background (" + std::to_string(background) + ")");
-    const double lo = (background + fraction * (top - background) - intercept) / slope;
+    // At 100 % the threshold is the peak; rounding must not lift it above the peak's stored value.
+    const double lo = std::min((background + fraction * (top - background) - intercept) / slope, peak->value);
     const double hi = std::numeric_limits<double>::infinity();
     std::shared_ptr<cvx::Volume> one;
 #if CVX_SEG_WITH_CUDA

@@ -146,7 +146,7 @@ const char* slabName(SlabMode m) {
 }
 
 std::string windowLine(const DisplayMapping& m) {
-  const double s = m.unitScale > 0 && std::isfinite(m.unitScale) ? m.unitScale : 1.0;
+  const double s = m.shownPerValue();
   std::string line = fmt("W %.5g  L %.5g", m.width * s, m.center * s + 0.0);
   if (s != 1.0 && !m.units.empty()) line += " " + m.units;
   return line;

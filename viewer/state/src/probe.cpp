@@ -16,7 +16,7 @@ std::optional<Probe> probe(const ViewerState& state, int view, Vec3 world) {
     if (!std::isfinite(r) || r < 0 || r > static_cast<double>(v.dims()[static_cast<size_t>(a)] - 1)) return std::nullopt;
     p.voxel[static_cast<size_t>(a)] = static_cast<int64_t>(r);
   }
-  const int64_t t = std::min<int64_t>(state.phase(), std::max<int64_t>(1, v.dims()[3]) - 1);
+  const int64_t t = state.phaseOf(v);
   if (!v.sliceReady(p.voxel[2] + t * v.dims()[2])) return std::nullopt;
   p.stored = v.valueAt(p.voxel[0], p.voxel[1], p.voxel[2], t);
   p.value = modalityValue(v, p.stored);

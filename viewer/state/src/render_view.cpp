@@ -78,7 +78,7 @@ Result<const RgbaImage*> ViewRenderer::draw(const ViewerState& state, int view, 
     const Layer& layer = state.layers()[static_cast<size_t>(l)];
     if (!layer.visible || !layer.volume) continue;
     const Volume& vol = *layer.volume;
-    const int phase = std::min<int>(state.phase(), static_cast<int>(vol.dims()[3]) - 1);
+    const int phase = static_cast<int>(state.phaseOf(vol));
     const Slice& s = slices_[static_cast<size_t>(l)];
     if (s.volume != &vol || !sameFrame(s.frame, frame) || s.phase != phase || s.slabMm != v.slabMm ||
         s.mode != v.slabMode)

@@ -79,6 +79,22 @@ std::string ViewerState::frameOf(int layer) const {
   return layers_[static_cast<size_t>(layer)].volume->info.frameOfReferenceUid;
 }
 
+std::vector<int> ViewerState::layersOfFrame(int own) const {
+  std::vector<int> out;
+  if (own < 0 || own >= static_cast<int>(layers_.size())) return out;
+  out.push_back(own);
+  const std::string frame = frameOf(own);
+  for (int i = 0; i < static_cast<int>(layers_.size()) && !frame.empty(); ++i)
+    if (i != own && frameOf(i) == frame) out.push_back(i);
+  return out;
+}
+
+int ViewerState::layerOfSerial(uint64_t serial) const {
+  for (size_t i = 0; serial && i < layers_.size(); ++i)
+    if (layers_[i].volume && layers_[i].volume->serial() == serial) return static_cast<int>(i);
+  return -1;
+}
+
 int ViewerState::addLayer(std::shared_ptr<const Volume> volume, std::optional<DisplayMapping> mapping) {
   if (!volume) return -1;
   Layer l;

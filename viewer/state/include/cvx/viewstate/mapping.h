@@ -4,6 +4,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <cmath>
 #include <string>
 #include <utility>
 #include <string_view>
@@ -27,6 +28,8 @@ struct DisplayMapping {
   // series' units). Slicing and mapping never use this: it is a label.
   double unitScale = 1.0;
   std::string units;
+  // unitScale, or 1 where it is no positive finite number: what a typed value is divided by.
+  double shownPerValue() const { return unitScale > 0 && std::isfinite(unitScale) ? unitScale : 1.0; }
 };
 
 // A named window preset (CT: brain, subdural, stroke, lung, mediastinum, abdomen, liver, bone).

@@ -4,6 +4,7 @@
 // listeners with what changed and which view (ITK-SNAP's models and couplings are the pattern).
 // Not thread-safe: it lives on the UI thread; workers get copies of what they need.
 #pragma once
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -196,6 +197,12 @@ class ViewerState {
   int viewLayer(int view) const { return firstLayer(view); }
   // A layer's FrameOfReferenceUID ("" for none, or no such layer).
   std::string frameOf(int layer) const;
+  // Layer `own` first, then the other layers of its frame of reference (a frame without a UID links
+  // nothing): the series a segment on `own` can be read against (the brush's range, the PET uptake,
+  // the plugins' input). Empty for no such layer.
+  std::vector<int> layersOfFrame(int own) const;
+  // The layer holding the volume of Volume::serial `serial`; -1 for none.
+  int layerOfSerial(uint64_t serial) const;
 
   // Views. setViews replaces them (a new layout): standard planes through the cursor, zoom 1; each
   // view's layer list from `layers` when given (empty: all layers).
@@ -236,6 +243,9 @@ class ViewerState {
 
   // 4D: the phase every view shows.
   int phase() const { return phase_; }
+  // The phase the views show of a volume: the state's, or its last when it has fewer (a static PET
+  // over a 4D CT: its only one).
+  int64_t phaseOf(const Volume& v) const { return std::min<int64_t>(phase_, std::max<int64_t>(1, v.dims()[3]) - 1); }
   int phaseCount() const;
   void setPhase(int phase);
 
