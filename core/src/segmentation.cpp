@@ -30,6 +30,9 @@ bool parseSegmentAlgorithm(const std::string& s, SegmentAlgorithm& out) {
 }
 
 LayerSlot packSegment(const std::vector<const Volume*>& layers, const uint8_t* mask, int64_t n) {
+  static const uint8_t kNone = 0;  // a null mask: an empty segment, which overlaps nothing
+  const int64_t step = mask ? 1 : 0;
+  if (!mask) mask = &kNone;
   for (size_t l = 0; l < layers.size(); ++l) {
     const Volume* v = layers[l];
     if (!v || v->type() != PixelType::UInt8 || v->voxelCount() < n) continue;
@@ -38,7 +41,7 @@ LayerSlot packSegment(const std::vector<const Volume*>& layers, const uint8_t* m
     bool overlap = false;
     for (int64_t i = 0; i < n; ++i) {
       highest = std::max(highest, p[i]);
-      if (mask[i] && p[i]) {
+      if (mask[i * step] && p[i]) {
         overlap = true;
         break;
       }
@@ -93,7 +96,7 @@ Result<size_t> Segmentation::addSegment(Segment meta, const uint8_t* mask) {
     if (!l) return l.error();
   }
   uint8_t* p = layers_[slot.layer]->as<uint8_t>();
-  for (int64_t i = 0; i < n; ++i)
+  for (int64_t i = 0; mask && i < n; ++i)
     if (mask[i]) p[i] = slot.label;
   meta.layer = static_cast<uint32_t>(slot.layer);
   meta.label = slot.label;

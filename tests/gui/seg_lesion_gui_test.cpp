@@ -17,6 +17,7 @@
 #include <deque>
 
 #include <cvx/io/seg.h>
+#include <cvx/viewstate/seg_report.h>
 
 #include "../../viewer/src/main_window.h"
 #include "../../viewer/src/seg_editing.h"
@@ -152,6 +153,13 @@ TEST(SegLesionGui, OnThePetTheLesionIsTheRegionAboveItsFractionOfTheHottestVoxel
   ASSERT_GE(k, 0) << text.toStdString();
   EXPECT_NEAR(text.mid(k + 7).section(QRegularExpression("[,; ]"), 0, 0).toDouble(), top * suv, 0.006)
       << text.toStdString();
+  // The segments' table (seg_report.h) reads the same uptake on the PET's own grid.
+  const auto rows = view::segmentReport(w.state());
+  ASSERT_FALSE(rows.empty());
+  ASSERT_TRUE(rows.back().pet.has_value());
+  EXPECT_NEAR(rows.back().pet->suvMax, top * suv, 1e-3);
+  EXPECT_EQ(rows.back().modality, "PT");
+  EXPECT_EQ(rows.back().units, "SUVbw");
   QTest::qWait(200);
   test::saveTour(&w, "pet_ct_lesion");
 

@@ -54,6 +54,22 @@ TEST(SegModel, PackingPutsASegmentInTheFirstLayerWhereItOverlapsNothing) {
   EXPECT_EQ(s.voxelCount(2), 16);
 }
 
+// A null mask is an empty segment (a new segment before its first stroke): it takes the next label
+// of the first layer and no voxel, where it used to read through a null pointer.
+TEST(SegModel, ANullMaskAddsAnEmptySegment) {
+  const std::array<int64_t, 3> d{8, 8, 4};
+  Segmentation s(d, Geometry{});
+  auto a = box(d, {0, 0, 0}, {4, 4, 4});
+  ASSERT_TRUE(s.addSegment(named("a"), a.data()).ok());
+  auto e = s.addSegment(named("empty"), nullptr);
+  ASSERT_TRUE(e.ok()) << e.error().str();
+  EXPECT_EQ(s.voxelCount(*e), 0);
+  EXPECT_EQ(s.segments()[*e].layer, 0u);
+  EXPECT_EQ(s.segments()[*e].label, 2);
+  EXPECT_EQ(s.voxelCount(0), 64) << "the first segment is untouched";
+  EXPECT_EQ(s.layers().size(), 1u);
+}
+
 TEST(SegModel, PackSegmentOpensANewLayerWhenLabelsRunOut) {
   auto v = Volume::create(PixelType::UInt8, {4, 1, 1, 1});
   ASSERT_TRUE(v.ok());

@@ -24,6 +24,7 @@
 
 #include <cvx/io/seg.h>
 #include <cvx/viewstate/pet_stats.h>
+#include <cvx/viewstate/seg_report.h>
 #include <cvx/viewstate/seg_stats.h>
 
 namespace cvx::viewer {
@@ -62,6 +63,11 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
   exportMeshButton->setToolTip(tr("This CineVox was built without VTK: no surfaces to export"));
 #endif
   buttons->addWidget(exportMeshButton);
+  auto* table = new QPushButton(tr("Export table..."), this);
+  table->setObjectName("segExportTable");
+  table->setToolTip(tr("Every segment's volume and statistics (and PET uptake on a PET/CT) as CSV"));
+  buttons->addWidget(table);
+  connect(table, &QPushButton::clicked, this, &SegPanel::exportTable);
   buttons->addWidget(outline_);
   buttons->addStretch();
   layout->addLayout(buttons);
@@ -222,9 +228,8 @@ namespace {
 // On a PET/CT: "\nPET: SUVmax ..., SUVpeak ..., SUVmean ...; MTV ... mL, TLG ..." for segment k of sl,
 // from the state's layer in SUVbw of sl's frame of reference (pet_stats.h); "" when there is none.
 QString petLine(const view::ViewerState& state, const view::SegmentationLayer& sl, size_t k) {
-  for (int i : state.layersOfFrame(sl.layer)) {  // the segment's own layer first
+  if (const int i = view::petLayerFor(state, sl.layer); i >= 0) {
     const view::Layer& l = state.layers()[static_cast<size_t>(i)];
-    if (!l.volume || l.mapping.units != "SUVbw" || !(l.mapping.unitScale > 0)) continue;
     const int64_t phase = state.phaseOf(*l.volume);
     const auto p = view::petStats(*sl.segmentation, k, *l.volume, phase, l.mapping.unitScale);
     if (!p.ok()) return "\nPET: " + QString::fromStdString(p.error().str());
@@ -253,7 +258,7 @@ void SegPanel::refreshStats() {
   }
   const view::SegmentationLayer& sl = state_.segmentations()[static_cast<size_t>(i)];
   const view::Layer& layer = state_.layers()[static_cast<size_t>(sl.layer)];
-  auto st = view::segmentStats(*sl.segmentation, *layer.volume, state_.phase());
+  auto st = view::segmentStats(*sl.segmentation, *layer.volume, state_.phaseOf(*layer.volume));
   if (!st.ok()) {
     stats_->setText(QString::fromStdString(st.error().str()));
     return;
@@ -300,6 +305,13 @@ void SegPanel::saveFile() {
   QStringList lines{st.ok() ? tr("Saved %1").arg(path) : QString::fromStdString(st.error().str())};
   for (const Diagnostic& w : warnings) lines << QString::fromStdString(w.code + ": " + w.message);
   message_->setText(lines.join('\n'));
+}
+
+void SegPanel::exportTable() {
+  const QString path = QFileDialog::getSaveFileName(this, tr("Export the segments' table"), {}, tr("CSV (*.csv)"));
+  if (path.isEmpty()) return;
+  const Status st = view::exportSegmentReportCsv(path.toStdString(), view::segmentReport(state_));
+  message_->setText(st.ok() ? tr("Exported %1").arg(path) : QString::fromStdString(st.error().str()));
 }
 
 void SegPanel::exportMesh() {

@@ -51,6 +51,7 @@ class SegPanel : public QWidget {
   void openFile();
   void saveFile();
   void exportMesh();
+  void exportTable();  // "Export table...": view::segmentReport as CSV
 
   view::ViewerState& state_;
   SegEditing& editing_;

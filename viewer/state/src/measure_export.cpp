@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "csv.h"
 #include "measure_json.h"
 
 namespace cvx::view {
@@ -13,29 +14,18 @@ using detail::Json;
 
 constexpr int kExportVersion = 1;
 
-std::string num(double x) {
-  if (!std::isfinite(x)) return {};
-  char b[32];
-  std::snprintf(b, sizeof b, "%.10g", x);
-  return b;
-}
-
-std::string field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
+using detail::csvField;
+using detail::csvNumber;
 
 std::string points(const std::vector<Vec3>& ps) {
   std::string s;
-  for (const Vec3& p : ps) s += (s.empty() ? "" : ";") + num(p.x) + " " + num(p.y) + " " + num(p.z);
+  for (const Vec3& p : ps) s += (s.empty() ? "" : ";") + csvNumber(p.x) + " " + csvNumber(p.y) + " " + csvNumber(p.z);
   return s;
 }
 
 void statsFields(std::vector<std::string>& f, const std::optional<RoiStats>& s, bool withCount) {
   if (withCount) f.push_back(s ? std::to_string(s->count) : "");
-  for (double x : {s ? s->mean : NAN, s ? s->sd : NAN, s ? s->min : NAN, s ? s->max : NAN}) f.push_back(num(x));
+  for (double x : {s ? s->mean : NAN, s ? s->sd : NAN, s ? s->min : NAN, s ? s->max : NAN}) f.push_back(csvNumber(x));
 }
 
 }  // namespace
@@ -75,20 +65,18 @@ std::string measurementsCsv(const std::vector<MeasuredRow>& rows) {
   for (const MeasuredRow& r : rows) {
     const Measurement& m = r.measurement;
     const MeasureResult* res = r.result ? &*r.result : nullptr;
-    std::vector<std::string> f = {std::to_string(m.id), toString(m.kind), field(m.label), field(m.seriesUid),
+    std::vector<std::string> f = {std::to_string(m.id), toString(m.kind), csvField(m.label), csvField(m.seriesUid),
                                   std::to_string(m.layer), std::to_string(m.phase)};
-    f.push_back(res ? num(res->value) : "");
+    f.push_back(res ? csvNumber(res->value) : "");
     f.push_back(res ? res->unit : "");
     f.push_back(res ? (res->inPixels ? "1" : "0") : "");
     statsFields(f, res ? res->stats : std::nullopt, true);
-    f.push_back(res ? field(res->statsUnit) : "");
+    f.push_back(res ? csvField(res->statsUnit) : "");
     statsFields(f, res ? res->suv : std::nullopt, false);
     f.push_back(res ? res->suvError : "");
-    f.push_back(res ? "" : field(r.error.code));
+    f.push_back(res ? "" : csvField(r.error.code));
     f.push_back(points(m.points));
-    std::string line;
-    for (const std::string& s : f) line += (line.empty() ? "" : ",") + s;
-    out += line + "\r\n";
+    out += detail::csvLine(f);
   }
   return out;
 }

@@ -60,7 +60,7 @@ struct LayerSlot {
   uint8_t label = 1;
   bool newLayer = false;
 };
-// layers: uint8 volumes of n voxels each; mask: n bytes, non-zero = in the segment.
+// layers: uint8 volumes of n voxels each; mask: n bytes, non-zero = in the segment (null: none).
 LayerSlot packSegment(const std::vector<const Volume*>& layers, const uint8_t* mask, int64_t n);
 
 // Volume of one voxel in mm^3: |det| of the voxel-to-world 3x3 (direction columns times spacing),
@@ -89,7 +89,8 @@ class Segmentation {
 
   ReferencedSeries reference;
 
-  // Adds a segment from a mask (voxelsPerLayer() bytes, non-zero = in), placed by packSegment.
+  // Adds a segment from a mask (voxelsPerLayer() bytes, non-zero = in; null: an empty segment),
+  // placed by packSegment.
   // Returns its index in segments(). Errors: volume.* from Volume::create.
   Result<size_t> addSegment(Segment meta, const uint8_t* mask);
   // Adds an empty layer (for readers that place voxels themselves); returns its index.
