@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # The one command to run on a GPU machine: build the gpu-core preset (core + cuda + tests and
-# bench_render_gpu, no Qt/DCMTK/ITK) with GoogleTest from sources, run ctest with
+# bench_render_gpu, no Qt/DCMTK/ITK; the plugin host and the segmentation plugins with the carried
+# nlohmann-json) with GoogleTest from sources, run ctest with
 # CVX_REQUIRE_CUDA=1, so that a missing or unusable GPU fails instead of skipping, then
 # bench_render_gpu. Logs and JUnit results go to $OUT. Prepare here first: tools/gpu_gl_debs.sh
-# and tools/gpu_bench_ct.sh fill .gpu/ (carry: ["third_party_local", ".gpu"]).
+# and tools/gpu_bench_ct.sh fill .gpu/, `tools/gpu_run.sh --prepare-only` copies GoogleTest's and
+# nlohmann-json's sources into third_party_local (carry: ["third_party_local", ".gpu"]).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/cvx-gpu-out}
@@ -21,6 +23,18 @@ if [ ! -f "$gtest/CMakeLists.txt" ]; then
   fi
 fi
 
+# nlohmann-json (header-only) for the plugin host, so that the segmentation plugins' CUDA back ends
+# run through it (tests/plugin): Debian's headers and CMake package, carried in third_party_local.
+json=third_party_local/nlohmann
+if [ ! -f "$json/share/cmake/nlohmann_json/nlohmann_jsonConfig.cmake" ] && [ -d /usr/include/nlohmann ]; then
+  mkdir -p "$json/include" "$json/share/cmake"
+  cp -r /usr/include/nlohmann "$json/include/" && cp -r /usr/share/cmake/nlohmann_json "$json/share/cmake/"
+fi
+jsonArgs=()
+[ -f "$json/share/cmake/nlohmann_json/nlohmann_jsonConfig.cmake" ] && jsonArgs=(-Dnlohmann_json_DIR="$PWD/$json/share/cmake/nlohmann_json")
+
+[ "${1:-}" = "--prepare-only" ] && { echo "gpu_run: sources in third_party_local"; exit 0; }
+
 # OpenGL interop (cuda/gl, tests/cuda_gl): GLVND and EGL from Debian's packages, carried in
 # .gpu/gl/ (tools/gpu_gl_debs.sh); without them cvx::cuda_gl is not built and its tests do not run.
 if ls .gpu/gl/*.deb > /dev/null 2>&1; then
@@ -33,7 +47,7 @@ if [ -z "${__EGL_VENDOR_LIBRARY_FILENAMES:-}" ] && [ -f "$nv" ]; then export __E
 { nvidia-smi || true; cmake --version; /usr/local/cuda/bin/nvcc --version || true; } > "$OUT/machine.txt" 2>&1
 
 # The lent machines are Hopper (H100, H200): sm_90 only keeps the build short on the device's clock.
-cmake --preset gpu-core -B "$BUILD" -DCVX_GTEST_SOURCE="$PWD/$gtest" \
+cmake --preset gpu-core -B "$BUILD" -DCVX_GTEST_SOURCE="$PWD/$gtest" "${jsonArgs[@]}" \
   -DCMAKE_CUDA_ARCHITECTURES="${CVX_CUDA_ARCHITECTURES:-90}" 2>&1 | tee "$OUT/configure.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "gpu_run: configure failed" >&2; exit 3; }
 cmake --build "$BUILD" -j"$(nproc)" 2>&1 | tee "$OUT/build.log"

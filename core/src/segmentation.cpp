@@ -29,19 +29,19 @@ bool parseSegmentAlgorithm(const std::string& s, SegmentAlgorithm& out) {
   return true;
 }
 
-LayerSlot packSegment(const std::vector<const Volume*>& layers, const uint8_t* mask, int64_t n) {
-  static const uint8_t kNone = 0;  // a null mask: an empty segment, which overlaps nothing
-  const int64_t step = mask ? 1 : 0;
-  if (!mask) mask = &kNone;
+LayerSlot packSegment(const std::vector<const Volume*>& layers, const uint8_t* mask, int64_t n,
+                      const std::vector<Segment>* segments) {
   for (size_t l = 0; l < layers.size(); ++l) {
     const Volume* v = layers[l];
     if (!v || v->type() != PixelType::UInt8 || v->voxelCount() < n) continue;
     const uint8_t* p = v->as<uint8_t>();
     uint8_t highest = 0;
+    for (size_t k = 0; segments && k < segments->size(); ++k)  // an empty segment's label is taken too
+      if ((*segments)[k].layer == l) highest = std::max(highest, (*segments)[k].label);
     bool overlap = false;
     for (int64_t i = 0; i < n; ++i) {
       highest = std::max(highest, p[i]);
-      if (mask[i * step] && p[i]) {
+      if (mask && mask[i] && p[i]) {
         overlap = true;
         break;
       }
@@ -86,11 +86,15 @@ Result<size_t> Segmentation::addLayer() {
   return layers_.size() - 1;
 }
 
-Result<size_t> Segmentation::addSegment(Segment meta, const uint8_t* mask) {
-  const int64_t n = voxelsPerLayer();
+LayerSlot Segmentation::slotFor(const uint8_t* mask) const {
   std::vector<const Volume*> raw;
   for (const auto& l : layers_) raw.push_back(l.get());
-  const LayerSlot slot = packSegment(raw, mask, n);
+  return packSegment(raw, mask, voxelsPerLayer(), &segments_);
+}
+
+Result<size_t> Segmentation::addSegment(Segment meta, const uint8_t* mask) {
+  const int64_t n = voxelsPerLayer();
+  const LayerSlot slot = slotFor(mask);
   if (slot.newLayer) {
     auto l = addLayer();
     if (!l) return l.error();

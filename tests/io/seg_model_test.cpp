@@ -55,7 +55,8 @@ TEST(SegModel, PackingPutsASegmentInTheFirstLayerWhereItOverlapsNothing) {
 }
 
 // A null mask is an empty segment (a new segment before its first stroke): it takes the next label
-// of the first layer and no voxel, where it used to read through a null pointer.
+// of the first layer and no voxel, where it used to read through a null pointer; its label stays
+// taken (packSegment counts the segments' labels, not only the voxels').
 TEST(SegModel, ANullMaskAddsAnEmptySegment) {
   const std::array<int64_t, 3> d{8, 8, 4};
   Segmentation s(d, Geometry{});
@@ -68,6 +69,13 @@ TEST(SegModel, ANullMaskAddsAnEmptySegment) {
   EXPECT_EQ(s.segments()[*e].label, 2);
   EXPECT_EQ(s.voxelCount(0), 64) << "the first segment is untouched";
   EXPECT_EQ(s.layers().size(), 1u);
+  // The empty segment keeps its label: a disjoint segment added after it takes the next one.
+  auto b = box(d, {4, 4, 0}, {8, 8, 2});
+  auto k = s.addSegment(named("b"), b.data());
+  ASSERT_TRUE(k.ok());
+  EXPECT_EQ(s.segments()[*k].label, 3);
+  EXPECT_EQ(s.voxelCount(*e), 0) << "b's voxels are not the empty segment's";
+  EXPECT_EQ(s.voxelCount(*k), 32);
 }
 
 TEST(SegModel, PackSegmentOpensANewLayerWhenLabelsRunOut) {

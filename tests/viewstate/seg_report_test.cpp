@@ -87,7 +87,7 @@ TEST(SegReport, VolumesStatisticsAndPetUptakeOfEverySegment) {
   Segment other;
   other.name = "Cyst, left";
   ASSERT_TRUE(onMr->addSegment(other, box.data()).ok());
-  ASSERT_TRUE(s.addSegmentation(onMr, 2, "edits").ok());
+  ASSERT_TRUE(s.addSegmentation(onMr, 2, "").ok());  // no name: the line's first field is empty
 
   EXPECT_EQ(petLayerFor(s, 0), 1);
   EXPECT_EQ(petLayerFor(s, 2), -1) << "another frame has no PET";
@@ -141,6 +141,8 @@ TEST(SegReport, VolumesStatisticsAndPetUptakeOfEverySegment) {
   EXPECT_NEAR(std::stod(lines[0][column("suv_max")]), 2.0, 1e-6);
   EXPECT_EQ(lines[0][column("units")], "HU");
   EXPECT_EQ(lines[1][column("mean")], "") << "no mean of no voxels";
+  EXPECT_EQ(lines[1][column("units")], "");
+  EXPECT_EQ(lines[2][column("segmentation")], "");
   EXPECT_EQ(lines[2][column("name")], "Cyst, left");
   EXPECT_NE(csv.find("\"Cyst, left\""), std::string::npos);
   EXPECT_EQ(lines[2][column("suv_max")], "");

@@ -310,7 +310,9 @@ void SegPanel::saveFile() {
 void SegPanel::exportTable() {
   const QString path = QFileDialog::getSaveFileName(this, tr("Export the segments' table"), {}, tr("CSV (*.csv)"));
   if (path.isEmpty()) return;
+  QApplication::setOverrideCursor(Qt::WaitCursor);  // every segment's statistics and uptake: passes over the layers
   const Status st = view::exportSegmentReportCsv(path.toStdString(), view::segmentReport(state_));
+  QApplication::restoreOverrideCursor();
   message_->setText(st.ok() ? tr("Exported %1").arg(path) : QString::fromStdString(st.error().str()));
 }
 

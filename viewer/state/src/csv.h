@@ -26,7 +26,7 @@ inline std::string csvField(const std::string& s) {
 // One line: the fields joined by commas, ended by CR LF.
 inline std::string csvLine(const std::vector<std::string>& fields) {
   std::string line;
-  for (const std::string& f : fields) line += (line.empty() ? "" : ",") + f;
+  for (size_t i = 0; i < fields.size(); ++i) line += (i ? "," : "") + fields[i];  // empty fields keep their commas
   return line + "\r\n";
 }
 

@@ -2,7 +2,6 @@
 #include <cvx/viewstate/measure_export.h>
 
 #include <cmath>
-#include <cstdio>
 
 #include "csv.h"
 #include "measure_json.h"
@@ -68,12 +67,12 @@ std::string measurementsCsv(const std::vector<MeasuredRow>& rows) {
     std::vector<std::string> f = {std::to_string(m.id), toString(m.kind), csvField(m.label), csvField(m.seriesUid),
                                   std::to_string(m.layer), std::to_string(m.phase)};
     f.push_back(res ? csvNumber(res->value) : "");
-    f.push_back(res ? res->unit : "");
+    f.push_back(res ? csvField(res->unit) : "");
     f.push_back(res ? (res->inPixels ? "1" : "0") : "");
     statsFields(f, res ? res->stats : std::nullopt, true);
     f.push_back(res ? csvField(res->statsUnit) : "");
     statsFields(f, res ? res->suv : std::nullopt, false);
-    f.push_back(res ? res->suvError : "");
+    f.push_back(res ? csvField(res->suvError) : "");
     f.push_back(res ? "" : csvField(r.error.code));
     f.push_back(points(m.points));
     out += detail::csvLine(f);

@@ -228,26 +228,11 @@ Status SegEditor::endStroke() {
 
 Result<size_t> SegEditor::addSegment(Segment meta, const uint8_t* mask) {
   if (stroke_.active) return makeError("seg.edit_no_stroke", "a stroke is open");
-  const int64_t n = seg_.voxelsPerLayer();
   auto& segs = seg_.segments();
-  size_t layer = seg_.layers().size();
-  uint8_t label = 1;
-  for (size_t l = 0; l < seg_.layers().size(); ++l) {
-    uint8_t highest = 0;
-    for (const Segment& s : segs)
-      if (s.layer == l) highest = std::max(highest, s.label);
-    const uint8_t* p = seg_.layers()[l]->as<uint8_t>();
-    bool overlap = false;
-    for (int64_t i = 0; i < n && !overlap; ++i) {
-      highest = std::max(highest, p[i]);
-      overlap = mask && mask[i] && p[i];
-    }
-    if (!overlap && highest < 255) {
-      layer = l, label = static_cast<uint8_t>(highest + 1);
-      break;
-    }
-  }
-  if (layer == seg_.layers().size()) {
+  const LayerSlot slot = seg_.slotFor(mask);  // the model's rule: the first layer it overlaps nothing in
+  const size_t layer = slot.layer;
+  const uint8_t label = slot.label;
+  if (slot.newLayer) {
     auto added = seg_.addLayer();
     if (!added) return added.error();
   }

@@ -23,6 +23,7 @@ std::vector<SegmentReportRow> segmentReport(const ViewerState& state) {
   std::vector<SegmentReportRow> rows;
   for (size_t i = 0; i < state.segmentations().size(); ++i) {
     const SegmentationLayer& sl = state.segmentations()[i];
+    // (The state keeps each segmentation over an open layer; the check is for safety only.)
     if (!sl.segmentation || sl.layer < 0 || sl.layer >= static_cast<int>(state.layers().size())) continue;
     const Layer& layer = state.layers()[static_cast<size_t>(sl.layer)];
     const Segmentation& seg = *sl.segmentation;
@@ -41,7 +42,7 @@ std::vector<SegmentReportRow> segmentReport(const ViewerState& state) {
       r.scale = layer.mapping.shownPerValue();
       if (stats.ok()) r.stats = (*stats)[k];
       else r.error = stats.error();
-      if (pet >= 0 && r.stats && r.stats->voxels > 0) {
+      if (pet >= 0 && seg.voxelCount(k) > 0) {  // the uptake does not need the source's statistics
         const Layer& p = state.layers()[static_cast<size_t>(pet)];
         auto up = petStats(seg, k, *p.volume, state.phaseOf(*p.volume), p.mapping.unitScale);
         if (!up.ok()) r.error = up.error();
@@ -60,7 +61,7 @@ std::string segmentReportCsv(const std::vector<SegmentReportRow>& rows) {
   for (const SegmentReportRow& r : rows) {
     char colour[8];
     std::snprintf(colour, sizeof colour, "#%02x%02x%02x", r.meta.rgb[0], r.meta.rgb[1], r.meta.rgb[2]);
-    const std::string code = r.meta.type.empty() ? "" : r.meta.type.scheme + ":" + r.meta.type.value;
+    const std::string code = r.meta.type.value.empty() ? "" : r.meta.type.scheme + ":" + r.meta.type.value;
     std::vector<std::string> f = {csvField(r.segmentationName), std::to_string(r.meta.number), csvField(r.meta.name),
                                   csvField(r.meta.category.meaning), csvField(r.meta.type.meaning), csvField(code),
                                   colour, csvField(r.seriesUid), csvField(r.modality)};
@@ -69,7 +70,7 @@ std::string segmentReportCsv(const std::vector<SegmentReportRow>& rows) {
     f.push_back(s ? csvNumber(s->volumeMl) : "");
     for (double x : {s ? s->mean : NAN, s ? s->sd : NAN, s ? s->min : NAN, s ? s->max : NAN})
       f.push_back(s && s->voxels > 0 ? csvNumber(x * r.scale) : "");
-    f.push_back(csvField(r.units));
+    f.push_back(s && s->voxels > 0 ? csvField(r.units) : "");
     const PetStats* p = r.pet ? &*r.pet : nullptr;
     for (double x : {p ? p->suvMax : NAN, p ? p->suvPeak : NAN, p ? p->suvMean : NAN, p ? p->mtvMl : NAN, p ? p->tlg : NAN})
       f.push_back(csvNumber(x));

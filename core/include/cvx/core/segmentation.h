@@ -61,7 +61,10 @@ struct LayerSlot {
   bool newLayer = false;
 };
 // layers: uint8 volumes of n voxels each; mask: n bytes, non-zero = in the segment (null: none).
-LayerSlot packSegment(const std::vector<const Volume*>& layers, const uint8_t* mask, int64_t n);
+// segments (optional): the segmentation's segments, whose labels count as used even where they hold
+// no voxel (an empty segment keeps its label).
+LayerSlot packSegment(const std::vector<const Volume*>& layers, const uint8_t* mask, int64_t n,
+                      const std::vector<Segment>* segments = nullptr);
 
 // Volume of one voxel in mm^3: |det| of the voxel-to-world 3x3 (direction columns times spacing),
 // exact for sheared (gantry-tilt) grids too.
@@ -93,6 +96,8 @@ class Segmentation {
   // placed by packSegment.
   // Returns its index in segments(). Errors: volume.* from Volume::create.
   Result<size_t> addSegment(Segment meta, const uint8_t* mask);
+  // Where addSegment puts a segment of this mask (packSegment over the layers and the segments).
+  LayerSlot slotFor(const uint8_t* mask) const;
   // Adds an empty layer (for readers that place voxels themselves); returns its index.
   Result<size_t> addLayer();
   // The mask of segment i: voxelsPerLayer() bytes, 1 in, 0 out.
