@@ -61,9 +61,7 @@ TEST(SegLesionGui, OnThePetTheLesionIsTheRegionAboveItsFractionOfTheHottestVoxel
   CVX_REQUIRE_FOLDER("pet_ct");
   MainWindow w;
   ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("pet_ct")));
-  int pet = -1;
-  for (size_t l = 0; l < w.state().layers().size(); ++l)
-    if (w.state().layers()[l].volume->info.modality == "PT") pet = static_cast<int>(l);
+  const int pet = test::layerOfModality(w.state(), "PT");
   ASSERT_GT(pet, 0) << "the CT is the reference, the PET another layer";
   const view::Layer& layer = w.state().layers()[static_cast<size_t>(pet)];
   const double suv = layer.mapping.unitScale;

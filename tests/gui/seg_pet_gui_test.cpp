@@ -38,9 +38,7 @@ TEST(SegPetGui, APetSegmentsStatisticsAndRangeReadInSuv) {
   CVX_REQUIRE_FOLDER("pet_ct");
   MainWindow w;
   ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("pet_ct")));
-  int pet = -1;
-  for (size_t l = 0; l < w.state().layers().size(); ++l)
-    if (w.state().layers()[l].volume->info.modality == "PT") pet = static_cast<int>(l);
+  const int pet = test::layerOfModality(w.state(), "PT");
   ASSERT_GE(pet, 0);
   const view::Layer& layer = w.state().layers()[static_cast<size_t>(pet)];
   ASSERT_EQ(layer.mapping.units, "SUVbw");
@@ -113,9 +111,7 @@ TEST(SegPetGui, OnlyOfThePetPaintsTheCtSegmentWhereTheSuvIsInRange) {
   auto* panel = newSegment(w, "toolPaint");
   ASSERT_NE(panel, nullptr);
   ASSERT_EQ(w.state().segmentations()[0].layer, 0);
-  int petLayer = -1;
-  for (size_t l = 0; l < w.state().layers().size(); ++l)
-    if (w.state().layers()[l].volume->info.modality == "PT") petLayer = static_cast<int>(l);
+  const int petLayer = test::layerOfModality(w.state(), "PT");
   ASSERT_GT(petLayer, 0);
   const Volume& ct = *w.state().layers()[0].volume;
   const Volume& pet = *w.state().layers()[static_cast<size_t>(petLayer)].volume;
