@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
-// cinevox segment PATH [--series ID] --plugin ID [--param k=v ...] [--name NAME] --out FILE: one
+// cinevox segment PATH [--series ID] --plugin ID [--param k=v ...] [--name NAME] --out FILE [--table CSV]: one
 // segmentation plugin run headless over a series, for batch use over many studies. FILE by its
 // extension: .dcm (a DICOM SEG referencing the series), .nrrd / .nii.gz / .nii / .mha (a label map),
 // .stl / .obj (the segment's surface in LPS mm, cvx::mesh's defaults; only where cvx::mesh is built).
 // --mask FILE [--mask-segment N]: the mask of a plugin whose manifest input is "segment" (or the
 // seed map of a "seeds" plugin): segment number N (default 1) of a SEG .dcm, or the voxels of
-// label N of a label map on the series' grid.
+// label N of a label map on the series' grid. --table FILE.csv: the segment's row of the Segments
+// dock's table (view::segmentReport: volume, statistics in the series' display units, and on a PET
+// with SUV inputs its uptake, which is also printed).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -20,6 +22,7 @@
 #include <cvx/io/dicom.h>
 #include <cvx/io/formats.h>
 #include <cvx/io/seg.h>
+#include <cvx/viewstate/seg_report.h>
 #ifdef CVX_HAVE_MESH
 #include <cvx/io/mesh_files.h>
 #include <cvx/mesh/surface.h>
@@ -32,11 +35,13 @@ namespace {
 
 void usage() {
   std::fputs("usage: cinevox segment PATH [--series ID] --plugin ID [--param KEY=VALUE ...] [--name NAME] --out FILE\n"
+             "       [--table FILE.csv]\n"
              "       FILE: .dcm (DICOM SEG), .nrrd, .nii.gz, .nii or .mha (label map), .stl or .obj (surface, LPS mm);\n"
              "       `cinevox plugins` lists IDs\n"
              "       --mask FILE [--mask-segment N]: for plugins whose input is a segment: segment N (default 1)\n"
              "       of a SEG .dcm, or label N of a label map on the series' grid; seeds: --param seeds=i,j,k;i,j,k\n"
-             "       --backend cpu|cuda|auto (default auto: CUDA when the plugin has it and a device works)\n",
+             "       --backend cpu|cuda|auto (default auto: CUDA when the plugin has it and a device works)\n"
+             "       --table FILE.csv: the segments' volume, statistics and (on a PET) uptake, as the Segments dock exports\n",
              stderr);
 }
 
@@ -97,16 +102,31 @@ Result<std::shared_ptr<Volume>> loadMask(const std::string& file, int n, const V
   return mask;
 }
 
+// --table: the segments of s over the series as the Segments dock's table; a PET's uptake printed.
+Status writeTable(const std::shared_ptr<const Volume>& volume, const Segmentation& s, const std::string& out,
+                  const std::string& table) {
+  view::ViewerState state;
+  state.addLayer(volume);  // its initial mapping: SUVbw for a PET with SUV inputs
+  auto added = state.addSegmentation(std::make_shared<Segmentation>(s), 0, out.substr(out.find_last_of('/') + 1));
+  if (!added.ok()) return added.error();
+  const auto rows = view::segmentReport(state);
+  for (const auto& r : rows)
+    if (r.pet)
+      std::printf("%s: PET SUVmax %.2f, SUVpeak %.2f, SUVmean %.2f; MTV %.1f mL, TLG %.1f\n", r.meta.name.c_str(),
+                  r.pet->suvMax, r.pet->suvPeak, r.pet->suvMean, r.pet->mtvMl, r.pet->tlg);
+  return view::exportSegmentReportCsv(table, rows);
+}
+
 }  // namespace
 
 int runSegment(const std::vector<std::string>& args) {
-  std::string path, series, id, out, name, maskFile, backend = "auto";
+  std::string path, series, id, out, name, maskFile, table, backend = "auto";
   int maskSegment = 1;
   std::vector<std::pair<std::string, std::string>> params;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     const bool valued = a == "--series" || a == "--plugin" || a == "--param" || a == "--out" || a == "--name" ||
-                        a == "--mask" || a == "--mask-segment" || a == "--backend";
+                        a == "--mask" || a == "--mask-segment" || a == "--backend" || a == "--table";
     if (valued && i + 1 >= args.size()) {
       std::fprintf(stderr, "segment: %s needs a value\n", a.c_str());
       usage();
@@ -117,6 +137,7 @@ int runSegment(const std::vector<std::string>& args) {
     else if (a == "--out") out = args[++i];
     else if (a == "--name") name = args[++i];
     else if (a == "--mask") maskFile = args[++i];
+    else if (a == "--table") table = args[++i];
     else if (a == "--backend") {
       backend = args[++i];
       if (backend != "cpu" && backend != "cuda" && backend != "auto") {
@@ -216,6 +237,8 @@ int runSegment(const std::vector<std::string>& args) {
   if (!written.ok()) return fail(written.error());
   std::printf("%s: %lld voxels, %.3f mL -> %s\n", meta.name.c_str(), static_cast<long long>(s.voxelCount(*added)),
               s.volumeMl(*added), out.c_str());
+  if (!table.empty())
+    if (const Status t = writeTable(*volume, s, out, table); !t.ok()) return fail(t.error());
   return kExitOk;
 }
 
