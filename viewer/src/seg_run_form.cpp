@@ -148,9 +148,8 @@ void SegRunPanel::setField(const std::string& name, double value) {
 }
 
 Result<plugin::ParamValues> SegRunPanel::values() const {
-  const int i = plugins_->currentIndex();
-  if (i < 0 || i >= static_cast<int>(segmenters_.size())) return makeError("plugin.not_found", "no plugin chosen");
-  const plugin::Manifest& m = *segmenters_[static_cast<size_t>(i)];
+  if (!formPlugin_) return makeError("plugin.not_found", "no plugin chosen");
+  const plugin::Manifest& m = *formPlugin_;  // the plugin fields_ were built for
   plugin::ParamValues given;
   for (size_t k = 0; k < m.params.size() && k < fields_.size(); ++k) {
     const plugin::ParamSpec& p = m.params[k];
@@ -176,16 +175,15 @@ Result<plugin::ParamValues> SegRunPanel::values() const {
 
 void SegRunPanel::updatePreview() {
   view::ThresholdPreview t;
-  const int i = plugins_->currentIndex();
-  if (preview_->isChecked() && preview_->isEnabled() && i >= 0 && i < static_cast<int>(segmenters_.size())) {
-    const plugin::Manifest& m = *segmenters_[static_cast<size_t>(i)];
-    const auto* lo = qobject_cast<QDoubleSpinBox*>(fields_[static_cast<size_t>(specIndex(m, "lower"))]);
-    const auto* hi = qobject_cast<QDoubleSpinBox*>(fields_[static_cast<size_t>(specIndex(m, "upper"))]);
-    if (lo && hi) t.on = true, t.layer = inputLayer(), t.lo = lo->value() / unitScale(), t.hi = hi->value() / unitScale();
+  if (preview_->isChecked() && preview_->isEnabled() && formPlugin_) {
+    const auto* lo = qobject_cast<QDoubleSpinBox*>(fields_[static_cast<size_t>(specIndex(*formPlugin_, "lower"))]);
+    const auto* hi = qobject_cast<QDoubleSpinBox*>(fields_[static_cast<size_t>(specIndex(*formPlugin_, "upper"))]);
+    if (lo && hi)  // in the series' values, as the run gets them (values())
+      t.on = true, t.layer = inputLayer(), t.lo = lo->value() / lo->property("scale").toDouble(),
+      t.hi = hi->value() / hi->property("scale").toDouble();
   }
   const view::ThresholdPreview& now = state_.thresholdPreview();
   if (t.on != now.on || (t.on && (t.lo != now.lo || t.hi != now.hi || t.layer != now.layer))) state_.setThresholdPreview(t);
 }
-
 
 }  // namespace cvx::viewer
