@@ -130,6 +130,19 @@ int64_t Segmentation::voxelCount(size_t i) const {
   return std::count(p, p + voxelsPerLayer(), label);
 }
 
+Result<Segmentation> Segmentation::copyWithLabels() const {
+  Segmentation c = *this;
+  for (auto& l : c.layers_) {
+    if (!l) continue;
+    auto v = Volume::create(l->type(), l->dims(), VoxelInit::Uninitialized);
+    if (!v) return v.error();
+    (*v)->geometry = l->geometry;
+    std::copy_n(l->data(), l->byteSize(), (*v)->data());
+    l = std::move(*v);
+  }
+  return c;
+}
+
 int64_t Segmentation::findByNumber(uint16_t number) const {
   for (size_t i = 0; i < segments_.size(); ++i)
     if (segments_[i].number == number) return static_cast<int64_t>(i);

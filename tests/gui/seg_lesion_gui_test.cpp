@@ -145,7 +145,8 @@ TEST(SegLesionGui, OnThePetTheLesionIsTheRegionAboveItsFractionOfTheHottestVoxel
   EXPECT_GT(std::count(wider.begin(), wider.end(), 1), n) << "the background was applied, in Bq/ml";
 
   auto* panel = w.findChild<viewer::SegPanel*>("segPanel");
-  panel->refreshStats();
+  panel->refreshStats();  // computed on a worker: the text follows when the figures are in
+  ASSERT_TRUE(QTest::qWaitFor([&] { return panel->statsCurrent(); }, 10000));
   const QString text = panel->statsText();
   const int k = text.indexOf("SUVmax ");
   ASSERT_GE(k, 0) << text.toStdString();

@@ -54,6 +54,9 @@ TEST(SegPanelGui, TheCtsRtStructListsItsRoisAndTheDockDrivesTheState) {
   QTableWidget* table = panel->table();
   ASSERT_EQ(table->rowCount(), static_cast<int>(seg.segments().size()));
   ASSERT_GE(table->rowCount(), 4);
+  // The mL column is counted on a worker thread ("…" until then).
+  EXPECT_EQ(table->item(0, 1)->text(), QString("…"));
+  ASSERT_TRUE(QTest::qWaitFor([&] { return panel->statsCurrent(); }, 10000));
   int lung = -1;
   for (int r = 0; r < table->rowCount(); ++r) {
     const std::string name = table->item(r, 0)->text().toStdString();
@@ -89,6 +92,7 @@ TEST(SegPanelGui, TheCtsRtStructListsItsRoisAndTheDockDrivesTheState) {
     ASSERT_GT(n, 0);
     const double mean = sum / static_cast<double>(n);
     EXPECT_LT(mean, -500) << "a lung is mostly air";
+    ASSERT_TRUE(QTest::qWaitFor([&] { return panel->statsCurrent(); }, 10000));  // figures come from a worker
     const QString text = panel->statsText();
     const int at = text.indexOf("mean ");
     ASSERT_GE(at, 0) << text.toStdString();

@@ -65,7 +65,8 @@ TEST(SegPetGui, APetSegmentsStatisticsAndRangeReadInSuv) {
   auto index = w.state().addSegmentation(seg, pet, "pet block");
   ASSERT_TRUE(index.ok());
   w.state().setActiveSegment(*index, 0);
-  panel->refreshStats();
+  panel->refreshStats();  // computed on a worker: the text follows when the figures are in
+  ASSERT_TRUE(QTest::qWaitFor([&] { return panel->statsCurrent(); }, 10000));
   const QString text = panel->statsText();
   const int at = text.indexOf("mean ");
   ASSERT_GE(at, 0) << text.toStdString();

@@ -78,6 +78,33 @@ TEST(SegModel, ANullMaskAddsAnEmptySegment) {
   EXPECT_EQ(s.voxelCount(*k), 32);
 }
 
+// copyWithLabels: a snapshot for another thread. Writing into the original's layers after the copy
+// leaves the copy's masks as they were (the copy constructor would share the layers and see them).
+TEST(SegModel, ACopyWithLabelsKeepsItsVoxelsWhenTheOriginalIsEdited) {
+  const std::array<int64_t, 3> d{8, 8, 4};
+  Geometry g;
+  g.spacingMm = {0.5, 0.5, 2.0};
+  Segmentation s(d, g);
+  auto a = box(d, {0, 0, 0}, {4, 4, 4});
+  auto c = box(d, {2, 2, 0}, {6, 6, 1});  // overlaps a: a second layer
+  ASSERT_TRUE(s.addSegment(named("a"), a.data()).ok());
+  ASSERT_TRUE(s.addSegment(named("c"), c.data()).ok());
+  ASSERT_EQ(s.layers().size(), 2u);
+  auto copy = s.copyWithLabels();
+  ASSERT_TRUE(copy.ok()) << copy.error().str();
+  const Segmentation shared = s;  // the plain copy, for contrast
+  for (const auto& l : s.layers()) std::fill_n(l->as<uint8_t>(), s.voxelsPerLayer(), uint8_t{0});
+  EXPECT_EQ(s.voxelCount(0), 0);
+  EXPECT_EQ(shared.voxelCount(0), 0) << "the copy constructor shares the layers";
+  EXPECT_EQ(copy->mask(0), a);
+  EXPECT_EQ(copy->mask(1), c);
+  ASSERT_EQ(copy->segments().size(), 2u);
+  EXPECT_EQ(copy->segments()[1].name, "c");
+  EXPECT_EQ(copy->dims(), d);
+  EXPECT_DOUBLE_EQ(copy->volumeMl(0), 64 * 0.5 * 0.5 * 2.0 / 1000.0);
+  for (size_t l = 0; l < 2; ++l) EXPECT_NE(copy->layers()[l].get(), s.layers()[l].get());
+}
+
 TEST(SegModel, PackSegmentOpensANewLayerWhenLabelsRunOut) {
   auto v = Volume::create(PixelType::UInt8, {4, 1, 1, 1});
   ASSERT_TRUE(v.ok());

@@ -23,9 +23,7 @@
 #include <QVBoxLayout>
 
 #include <cvx/io/seg.h>
-#include <cvx/viewstate/pet_stats.h>
 #include <cvx/viewstate/seg_report.h>
-#include <cvx/viewstate/seg_stats.h>
 
 namespace cvx::viewer {
 namespace {
@@ -169,25 +167,36 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
   };
   connect(opacity_, &QSlider::valueChanged, this, onOpacity(&view::SegmentDisplay::opacity));
   connect(opacity3d_, &QSlider::valueChanged, this, onOpacity(&view::SegmentDisplay::opacity3d));
-  // Every brush dab is a kSegmentation change: counting each segment's voxels (mL) and measuring
-  // the active one's statistics are passes over whole layers, so while only voxels or the display
-  // change they wait until the edits pause (a stroke's end); new rows and layers are shown at once.
+  // Every brush dab is a kSegmentation change: the figures (each segment's mL, the active one's
+  // statistics) are passes over whole layers, computed on a worker from a copy of the labels; while
+  // only voxels, the display, the phase or a window change, the copy waits until the edits pause (a
+  // stroke's end). New rows and layers are shown at once.
   syncDue_ = new QTimer(this);
   syncDue_->setSingleShot(true);
   syncDue_->setInterval(250);
   connect(syncDue_, &QTimer::timeout, this, [this] {
     sync();
-    if (statsFor_.first >= 0) refreshStats();
+    requestFigures();
+  });
+  poll_ = new QTimer(this);
+  poll_->setInterval(30);
+  connect(poll_, &QTimer::timeout, this, [this] {
+    if (figures_.collect()) showFigures();
+    if (!figures_.busy()) requestFigures();  // what changed while it ran
+    if (!figures_.busy()) poll_->stop();
   });
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
-    if (!(e.what & (view::kSegmentation | view::kLayers))) return;
+    if (!(e.what & (view::kSegmentation | view::kLayers | view::kPhase | view::kMapping))) return;
     if ((e.what & view::kLayers) || rowsOf(state_).size() != static_cast<size_t>(table_->rowCount()) ||
-        state_.activeSegment() != statsFor_)
+        state_.activeSegment() != shownActive_) {
       sync();
-    else
+      requestFigures();
+    } else {
       syncDue_->start();
+    }
   });
   sync();
+  requestFigures();
 }
 
 void SegPanel::sync() {
@@ -204,7 +213,7 @@ void SegPanel::sync() {
     name->setIcon(segmentSwatch(g.rgb));
     name->setToolTip(QString::fromStdString(sl.name));  // the file it came from
     table_->setItem(static_cast<int>(r), 0, name);
-    auto* ml = new QTableWidgetItem(QString::number(sl.segmentation->volumeMl(static_cast<size_t>(k)), 'f', 1));
+    auto* ml = new QTableWidgetItem;  // showFigures() writes it
     ml->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
     table_->setItem(static_cast<int>(r), 1, ml);
   }
@@ -217,67 +226,86 @@ void SegPanel::sync() {
     opacity3d_->setValue(static_cast<int>(sl.segments[static_cast<size_t>(active.second)].opacity3d * 100 + 0.5));
     outline_->setChecked(sl.outline);
   }
+  shownActive_ = active;
   syncing_ = false;
-  if (active != statsFor_) refreshStats();
+  showFigures();
 }
 
 QString SegPanel::statsText() const { return stats_->text(); }
 
+bool SegPanel::statsCurrent() const { return figures_.current(state_) && !figures_.busy(); }
+
+void SegPanel::requestFigures() {
+  figures_.update(state_);
+  if (figures_.busy() && !poll_->isActive()) poll_->start();
+}
+
+void SegPanel::refreshStats() {
+  figures_.forget(state_, state_.activeSegment().first);
+  requestFigures();
+  showFigures();
+}
+
 namespace {
 
-// On a PET/CT: "\nPET: SUVmax ..., SUVpeak ..., SUVmean ...; MTV ... mL, TLG ..." for segment k of sl,
-// from the state's layer in SUVbw of sl's frame of reference (pet_stats.h); "" when there is none.
-QString petLine(const view::ViewerState& state, const view::SegmentationLayer& sl, size_t k) {
-  if (const int i = view::petLayerFor(state, sl.layer); i >= 0) {
-    const view::Layer& l = state.layers()[static_cast<size_t>(i)];
-    const int64_t phase = state.phaseOf(*l.volume);
-    const auto p = view::petStats(*sl.segmentation, k, *l.volume, phase, l.mapping.unitScale);
-    if (!p.ok()) return "\nPET: " + QString::fromStdString(p.error().str());
-    if (p->voxels == 0)  // an empty segment says nothing; one beside the PET says so
-      return sl.segmentation->voxelCount(k) == 0
-                 ? QString()
-                 : QCoreApplication::translate("SegPanel", "\nPET: the segment lies outside the PET");
-    return QCoreApplication::translate("SegPanel", "\nPET: SUVmax %1, SUVpeak %2, SUVmean %3; MTV %4 mL, TLG %5")
-        .arg(p->suvMax, 0, 'f', 2)
-        .arg(p->suvPeak, 0, 'f', 2)
-        .arg(p->suvMean, 0, 'f', 2)
-        .arg(p->mtvMl, 0, 'f', 1)
-        .arg(p->tlg, 0, 'f', 1);
+// On a PET/CT: "\nPET: SUVmax ..., SUVpeak ..., SUVmean ...; MTV ... mL, TLG ..." (pet_stats.h), or
+// why there is none; "" off a PET/CT or for an empty segment.
+QString petLine(const view::ViewerState& state, const view::SegmentationLayer& sl, const view::SegmentReportRow& r) {
+  if (view::petLayerFor(state, sl.layer) < 0 || !r.stats || r.stats->voxels == 0) return {};
+  if (!r.pet) {
+    return r.error.code.empty() ? QCoreApplication::translate("SegPanel", "\nPET: the segment lies outside the PET")
+                                : "\nPET: " + QString::fromStdString(r.error.str());
   }
-  return {};
+  return QCoreApplication::translate("SegPanel", "\nPET: SUVmax %1, SUVpeak %2, SUVmean %3; MTV %4 mL, TLG %5")
+      .arg(r.pet->suvMax, 0, 'f', 2)
+      .arg(r.pet->suvPeak, 0, 'f', 2)
+      .arg(r.pet->suvMean, 0, 'f', 2)
+      .arg(r.pet->mtvMl, 0, 'f', 1)
+      .arg(r.pet->tlg, 0, 'f', 1);
 }
 
 }  // namespace
 
-void SegPanel::refreshStats() {
+void SegPanel::showFigures() {
+  const auto rows = rowsOf(state_);
+  for (size_t r = 0; r < rows.size() && static_cast<int>(r) < table_->rowCount(); ++r) {
+    const view::SegmentReportRow* f = figures_.row(state_, rows[r].first, rows[r].second);
+    if (QTableWidgetItem* ml = table_->item(static_cast<int>(r), 1))
+      ml->setText(f && f->stats ? QString::number(f->stats->volumeMl, 'f', 1) : QStringLiteral("…"));
+  }
   const auto [i, k] = state_.activeSegment();
-  statsFor_ = {i, k};
   if (i < 0) {
     stats_->clear();
     return;
   }
   const view::SegmentationLayer& sl = state_.segmentations()[static_cast<size_t>(i)];
-  const view::Layer& layer = state_.layers()[static_cast<size_t>(sl.layer)];
-  auto st = view::segmentStats(*sl.segmentation, *layer.volume, state_.phaseOf(*layer.volume));
-  if (!st.ok()) {
-    stats_->setText(QString::fromStdString(st.error().str()));
+  const QString name = QString::fromStdString(sl.segmentation->segments()[static_cast<size_t>(k)].name);
+  const view::SegmentReportRow* f = figures_.row(state_, i, k);
+  if (const Diagnostic e = figures_.error(state_, i); !e.code.empty()) {
+    stats_->setText(QString::fromStdString(e.str()));
     return;
   }
-  const view::SegmentStats& s = (*st)[static_cast<size_t>(k)];
+  if (!f) {
+    stats_->setText(tr("%1: measuring…").arg(name));
+    return;
+  }
+  if (!f->stats) {  // e.g. a colour series: seg.bad_pixel_type
+    stats_->setText(QString::fromStdString(f->error.str()));
+    return;
+  }
+  const view::SegmentStats& s = *f->stats;
   // In the units the window shows (a PET's SUVbw: its modality values times the SUV factor).
-  const QString units = QString::fromStdString(layer.mapping.units);
-  const double u = layer.mapping.shownPerValue();
+  const double u = f->scale;
   const int fine = u == 1.0 ? 1 : 2, coarse = u == 1.0 ? 0 : 2;  // SUVs are small numbers
-  const QString pet = petLine(state_, sl, static_cast<size_t>(k));
   stats_->setText(tr("%1: %2 mL, mean %3 %4, SD %5, min %6, max %7")
-                      .arg(QString::fromStdString(sl.segmentation->segments()[static_cast<size_t>(k)].name))
+                      .arg(name)
                       .arg(s.volumeMl, 0, 'f', 1)
                       .arg(s.mean * u, 0, 'f', fine)
-                      .arg(units)
+                      .arg(QString::fromStdString(f->units))
                       .arg(s.sd * u, 0, 'f', fine)
                       .arg(s.min * u, 0, 'f', coarse)
                       .arg(s.max * u, 0, 'f', coarse) +
-                  pet);
+                  petLine(state_, sl, *f));
 }
 
 void SegPanel::openFile() {

@@ -10,6 +10,7 @@
 #include <QWidget>
 
 #include <cvx/core/error.h>
+#include <cvx/viewstate/seg_figures.h>
 #include <cvx/viewstate/state.h>
 
 class QCheckBox;
@@ -41,10 +42,14 @@ class SegPanel : public QWidget {
   // editing: the window's (new segments, undo, redo, the brush's size, plugin results).
   SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* parent = nullptr);
   QTableWidget* table() const { return table_; }  // for tests: one row per segment
-  // The active segment's statistics as shown (volume, mean, SD, min, max in the series' units):
-  // computed when the active segment changes or Statistics is pressed, not on every brush dab.
+  // The active segment's statistics as shown (volume, mean, SD, min, max in the series' units, and
+  // on a PET/CT its uptake), and the table's mL: computed on a worker thread (view::SegmentFigures)
+  // when a segment is added or chosen, when edits pause, or when Statistics is pressed; the last
+  // figures stay shown until the new ones arrive.
   QString statsText() const;
   void refreshStats();
+  // Whether the figures shown are those of the segmentations as they are now (tests wait on it).
+  bool statsCurrent() const;
 
  private:
   void sync();
@@ -52,6 +57,8 @@ class SegPanel : public QWidget {
   void saveFile();
   void exportMesh();
   void exportTable();  // "Export table...": view::segmentReport as CSV
+  void requestFigures();  // a job for what changed (view::SegmentFigures::update), polled until in
+  void showFigures();     // the mL column and the active segment's statistics from the figures
 
   view::ViewerState& state_;
   SegEditing& editing_;
@@ -61,8 +68,10 @@ class SegPanel : public QWidget {
   QSlider* opacity3d_ = nullptr;  // the active segment's surface opacity in 3D
   QLabel* message_ = nullptr;
   QLabel* stats_ = nullptr;
-  std::pair<int, int> statsFor_{-1, -1};
+  std::pair<int, int> shownActive_{-1, -1};  // the active segment the last sync() selected
   class QTimer* syncDue_ = nullptr;  // edits pause: the mL column and the statistics again
+  class QTimer* poll_ = nullptr;     // a figures job runs
+  view::SegmentFigures figures_;
   view::ViewerState::Subscription subscription_;
   bool syncing_ = false;
 };

@@ -19,32 +19,88 @@ int petLayerFor(const ViewerState& state, int own) {
   return -1;
 }
 
+namespace {
+
+// Segmentation i of state as a report source; its labels copied (copy) or shared (a report computed
+// at once, on the state's thread).
+SegmentReportSource sourceOf(const ViewerState& state, int i, int petOnly, bool copy) {
+  SegmentReportSource src;
+  const SegmentationLayer& sl = state.segmentations()[static_cast<size_t>(i)];
+  src.segmentation = i;
+  src.revision = sl.revision;
+  src.name = sl.name;
+  const Layer& layer = state.layers()[static_cast<size_t>(sl.layer)];
+  src.image = layer.volume;
+  src.phase = state.phaseOf(*layer.volume);
+  src.units = layer.mapping.units;
+  src.scale = layer.mapping.shownPerValue();
+  if (const int pet = petLayerFor(state, sl.layer); pet >= 0) {
+    const Layer& p = state.layers()[static_cast<size_t>(pet)];
+    src.pet = p.volume;
+    src.petPhase = state.phaseOf(*p.volume);
+    src.suvFactor = p.mapping.unitScale;
+    src.petOnly = petOnly;
+  }
+  if (!copy) {
+    src.labels = sl.segmentation;
+    return src;
+  }
+  auto c = sl.segmentation->copyWithLabels();
+  if (c.ok()) src.labels = std::make_shared<const Segmentation>(std::move(*c));
+  else src.error = c.error();
+  return src;
+}
+
+bool validSegmentation(const ViewerState& state, int i) {
+  if (i < 0 || i >= static_cast<int>(state.segmentations().size())) return false;
+  const SegmentationLayer& sl = state.segmentations()[static_cast<size_t>(i)];
+  // (The state keeps each segmentation over an open layer; the check is for safety only.)
+  return sl.segmentation && sl.layer >= 0 && sl.layer < static_cast<int>(state.layers().size()) &&
+         state.layers()[static_cast<size_t>(sl.layer)].volume;
+}
+
+}  // namespace
+
+SegmentReportSource segmentReportSource(const ViewerState& state, int segmentation, int petOnly) {
+  if (!validSegmentation(state, segmentation)) {
+    SegmentReportSource src;
+    src.segmentation = segmentation;
+    src.error = makeError("seg.edit_bad_segment", "no segmentation " + std::to_string(segmentation));
+    return src;
+  }
+  return sourceOf(state, segmentation, petOnly, true);
+}
+
 std::vector<SegmentReportRow> segmentReport(const ViewerState& state) {
+  std::vector<SegmentReportSource> sources;
+  for (int i = 0; i < static_cast<int>(state.segmentations().size()); ++i)
+    if (validSegmentation(state, i)) sources.push_back(sourceOf(state, i, -1, false));
+  return segmentReport(sources);
+}
+
+std::vector<SegmentReportRow> segmentReport(const std::vector<SegmentReportSource>& sources) {
   std::vector<SegmentReportRow> rows;
-  for (size_t i = 0; i < state.segmentations().size(); ++i) {
-    const SegmentationLayer& sl = state.segmentations()[i];
-    // (The state keeps each segmentation over an open layer; the check is for safety only.)
-    if (!sl.segmentation || sl.layer < 0 || sl.layer >= static_cast<int>(state.layers().size())) continue;
-    const Layer& layer = state.layers()[static_cast<size_t>(sl.layer)];
-    const Segmentation& seg = *sl.segmentation;
+  for (const SegmentReportSource& src : sources) {
+    if (!src.labels) continue;  // a failed copy: no segment to name (src.error says why)
+    const Segmentation& seg = *src.labels;
     // One pass over each label layer for all the segments' statistics.
-    auto stats = segmentStats(seg, *layer.volume, state.phaseOf(*layer.volume));
-    const int pet = petLayerFor(state, sl.layer);
+    auto stats = segmentStats(seg, *src.image, src.phase);
     for (size_t k = 0; k < seg.segments().size(); ++k) {
       SegmentReportRow r;
-      r.segmentation = static_cast<int>(i);
+      r.segmentation = src.segmentation;
       r.segment = k;
-      r.segmentationName = sl.name;
+      r.segmentationName = src.name;
       r.meta = seg.segments()[k];
-      r.seriesUid = layer.volume->info.seriesInstanceUid;
-      r.modality = layer.volume->info.modality;
-      r.units = layer.mapping.units;
-      r.scale = layer.mapping.shownPerValue();
+      r.seriesUid = src.image->info.seriesInstanceUid;
+      r.modality = src.image->info.modality;
+      r.units = src.units;
+      r.scale = src.scale;
       if (stats.ok()) r.stats = (*stats)[k];
       else r.error = stats.error();
-      if (pet >= 0 && seg.voxelCount(k) > 0) {  // the uptake does not need the source's statistics
-        const Layer& p = state.layers()[static_cast<size_t>(pet)];
-        auto up = petStats(seg, k, *p.volume, state.phaseOf(*p.volume), p.mapping.unitScale);
+      const bool wanted = src.petOnly < 0 || static_cast<size_t>(src.petOnly) == k;
+      const int64_t voxels = stats.ok() ? (*stats)[k].voxels : seg.voxelCount(k);
+      if (src.pet && wanted && voxels > 0) {  // the uptake does not need the source's statistics
+        auto up = petStats(seg, k, *src.pet, src.petPhase, src.suvFactor);
         if (!up.ok()) r.error = up.error();
         else if (up->voxels > 0) r.pet = *up;
       }

@@ -106,6 +106,9 @@ class Segmentation {
   double volumeMl(size_t i) const { return voxelCount(i) * voxelVolumeMm3(geometry_) / 1000.0; }
   // Index of the segment with SegmentNumber `number`, or -1.
   int64_t findByNumber(uint16_t number) const;
+  // A copy whose label layers are its own (the copy constructor shares them): a snapshot another
+  // thread reads while this one is edited. Errors: volume.* from Volume::create.
+  Result<Segmentation> copyWithLabels() const;
 
  private:
   std::array<int64_t, 3> dims_{0, 0, 0};

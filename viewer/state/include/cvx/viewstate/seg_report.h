@@ -4,6 +4,7 @@
 // shows, and on a PET/CT the PET uptake (pet_stats.h). The Segments dock exports it as CSV
 // (docs/segmentation.md, "Segment report"). Qt-free.
 #pragma once
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,31 @@ struct SegmentReportRow {
 
 // Every segment of every segmentation, in the dock's order.
 std::vector<SegmentReportRow> segmentReport(const ViewerState& state);
+
+// What the report reads of one segmentation, taken on the state's thread so that the rows can be
+// computed on another while the state is edited (the Segments dock's figures, seg_figures.h): its
+// labels (a copy of their own: Segmentation::copyWithLabels), and the image it lies on and the PET,
+// shared (an image layer's voxels never change).
+struct SegmentReportSource {
+  int segmentation = -1;   // its index in the state when taken
+  uint64_t revision = 0;   // SegmentationLayer::revision when taken
+  std::string name;
+  std::shared_ptr<const Segmentation> labels;
+  std::shared_ptr<const Volume> image;  // the layer it lies on, at the phase the views show
+  int64_t phase = 0;
+  std::string units;
+  double scale = 1;
+  std::shared_ptr<const Volume> pet;  // petLayerFor's layer, or null
+  int64_t petPhase = 0;
+  double suvFactor = 0;
+  int petOnly = -1;  // with a PET: the one segment whose uptake is computed (-1: every segment's)
+  Diagnostic error;  // the copy failed (volume.*, no memory): every row says so
+};
+
+// Segmentation `segmentation` of state, its labels copied. petOnly: as SegmentReportSource's.
+SegmentReportSource segmentReportSource(const ViewerState& state, int segmentation, int petOnly = -1);
+// The rows of the sources, in order; reads nothing but what they hold (any thread).
+std::vector<SegmentReportRow> segmentReport(const std::vector<SegmentReportSource>& sources);
 
 // CSV (RFC 4180, as measurementsCsv: a header line, text quoted where needed, numbers with up to 10
 // significant digits, empty where there is no value); the columns are in docs/segmentation.md.

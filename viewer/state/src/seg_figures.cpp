@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+#include <cvx/viewstate/seg_figures.h>
+
+#include <chrono>
+#include <set>
+
+namespace cvx::view {
+
+SegmentFigures::~SegmentFigures() {
+  if (job_.valid()) job_.wait();
+}
+
+SegmentFigures::Key SegmentFigures::keyOf(const ViewerState& s, int i) const {
+  Key k;
+  const SegmentationLayer& sl = s.segmentations()[static_cast<size_t>(i)];
+  k.revision = sl.revision;
+  if (sl.layer >= 0 && sl.layer < static_cast<int>(s.layers().size())) {
+    if (const Volume* v = s.layers()[static_cast<size_t>(sl.layer)].volume.get()) k.image = v->serial(), k.phase = s.phaseOf(*v);
+    if (const int pet = petLayerFor(s, sl.layer); pet >= 0) {
+      const Layer& p = s.layers()[static_cast<size_t>(pet)];
+      k.pet = p.volume->serial();
+      k.petPhase = s.phaseOf(*p.volume);
+      k.suvFactor = p.mapping.unitScale;
+      k.petOnly = s.activeSegment().first == i ? s.activeSegment().second : -1;
+    }
+  }
+  return k;
+}
+
+bool SegmentFigures::update(const ViewerState& s) {
+  if (job_.valid()) return false;
+  std::set<const Segmentation*> present;
+  for (const SegmentationLayer& l : s.segmentations()) present.insert(l.segmentation.get());
+  std::erase_if(cache_, [&](const auto& e) { return !present.count(e.first); });
+
+  std::vector<Entry> keys;
+  std::vector<SegmentReportSource> sources;
+  for (int i = 0; i < static_cast<int>(s.segmentations().size()); ++i) {
+    const std::shared_ptr<Segmentation>& seg = s.segmentations()[static_cast<size_t>(i)].segmentation;
+    if (!seg) continue;
+    const Key key = keyOf(s, i);
+    if (const Entry* e = entryOf(s, i); e && e->key == key) continue;
+    keys.push_back({seg, key, {}, {}});
+    sources.push_back(segmentReportSource(s, i, key.petOnly));  // the labels copied here, on the state's thread
+  }
+  if (sources.empty()) return false;
+  job_ = std::async(std::launch::async, [keys = std::move(keys), sources = std::move(sources)] {
+    std::vector<std::pair<const Segmentation*, Entry>> out;
+    for (size_t n = 0; n < sources.size(); ++n) {
+      Entry e = keys[n];
+      e.error = sources[n].error;
+      if (e.error.code.empty()) {
+        e.rows = segmentReport(std::vector<SegmentReportSource>{sources[n]});
+        if (!e.rows.empty() && e.rows.front().error.code.rfind("seg.stats", 0) == 0) e.error = e.rows.front().error;
+      }
+      const Segmentation* seg = e.owner.lock().get();  // null: closed meanwhile (then not stored)
+      if (seg) out.emplace_back(seg, std::move(e));
+    }
+    return out;
+  });
+  return true;
+}
+
+bool SegmentFigures::collect() {
+  if (!job_.valid() || job_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+  for (auto& [seg, entry] : job_.get()) cache_[seg] = std::move(entry);
+  return true;
+}
+
+bool SegmentFigures::current(const ViewerState& s) const {
+  for (int i = 0; i < static_cast<int>(s.segmentations().size()); ++i) {
+    const Entry* e = entryOf(s, i);
+    if (!e || !(e->key == keyOf(s, i))) return false;
+  }
+  return true;
+}
+
+void SegmentFigures::forget(const ViewerState& s, int i) {
+  if (i >= 0 && i < static_cast<int>(s.segmentations().size()))
+    cache_.erase(s.segmentations()[static_cast<size_t>(i)].segmentation.get());
+}
+
+const SegmentReportRow* SegmentFigures::row(const ViewerState& s, int i, int k) const {
+  if (i < 0 || i >= static_cast<int>(s.segmentations().size()) || k < 0) return nullptr;
+  const SegmentationLayer& sl = s.segmentations()[static_cast<size_t>(i)];
+  const Entry* e = entryOf(s, i);
+  if (!e || static_cast<size_t>(k) >= e->rows.size()) return nullptr;
+  const SegmentReportRow& r = e->rows[static_cast<size_t>(k)];
+  // A segment count that changed since (a segment added or deleted) may have moved segment k.
+  if (e->rows.size() != sl.segmentation->segments().size() ||
+      r.meta.number != sl.segmentation->segments()[static_cast<size_t>(k)].number)
+    return nullptr;
+  return &r;
+}
+
+Diagnostic SegmentFigures::error(const ViewerState& s, int i) const {
+  const Entry* e = entryOf(s, i);
+  return e ? e->error : Diagnostic{};
+}
+
+const SegmentFigures::Entry* SegmentFigures::entryOf(const ViewerState& s, int i) const {
+  if (i < 0 || i >= static_cast<int>(s.segmentations().size())) return nullptr;
+  const std::shared_ptr<Segmentation>& seg = s.segmentations()[static_cast<size_t>(i)].segmentation;
+  const auto it = cache_.find(seg.get());
+  return it != cache_.end() && it->second.owner.lock() == seg ? &it->second : nullptr;
+}
+
+void SegmentFigures::computeNow(const ViewerState& s) {
+  for (int guard = 0; guard < 4 && !current(s); ++guard) {
+    if (job_.valid()) job_.wait();
+    collect();
+    if (!current(s) && update(s)) {
+      job_.wait();
+      collect();
+    }
+  }
+}
+
+}  // namespace cvx::view
