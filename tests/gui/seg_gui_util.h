@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
-// Shared by the segmentation GUI tests (seg_brush, seg_pet, seg_lesion): a voxel's modality value written out
-// (stored * slope + intercept unless the volume holds modality values), and the Segments dock opened
-// with a new, empty, active segment and a tool chosen.
+// Shared by the segmentation GUI tests (seg_brush, seg_pet, seg_lesion, seg_lesion_tool): a voxel's
+// modality value written out (stored * slope + intercept unless the volume holds modality values),
+// the Segments dock opened with a new, empty, active segment and a tool chosen, and for the lesion
+// tests a region grown here (breadth-first) and the PET's hottest voxel inside the reference's box.
 #pragma once
 #include <QAction>
 #include <QPushButton>
 
+#include <array>
+#include <deque>
 #include <string>
+#include <vector>
 
 #include <cvx/core/volume.h>
 #include <cvx/viewstate/state.h>
@@ -37,6 +41,48 @@ inline viewer::SegPanel* newSegment(viewer::MainWindow& w, const char* tool) {
   panel->findChild<QPushButton*>("segNew")->click();
   if (auto* a = w.findChild<QAction*>(tool)) a->trigger();
   return panel;
+}
+
+// The voxels of v (modality values) at or above t, 26-connected to `from`, by breadth-first search.
+inline std::vector<uint8_t> grownRegion(const Volume& v, std::array<int64_t, 3> from, double t) {
+  const auto& d = v.dims();
+  std::vector<uint8_t> in(static_cast<size_t>(v.voxelsPerPhase()), 0);
+  auto index = [&](int64_t x, int64_t y, int64_t z) { return static_cast<size_t>((z * d[1] + y) * d[0] + x); };
+  std::deque<std::array<int64_t, 3>> q{from};
+  in[index(from[0], from[1], from[2])] = 1;
+  while (!q.empty()) {
+    const auto [x, y, z] = q.front();
+    q.pop_front();
+    for (int dz = -1; dz <= 1; ++dz)
+      for (int dy = -1; dy <= 1; ++dy)
+        for (int dx = -1; dx <= 1; ++dx) {
+          const int64_t a = x + dx, b = y + dy, c = z + dz;
+          if (a < 0 || b < 0 || c < 0 || a >= d[0] || b >= d[1] || c >= d[2] || in[index(a, b, c)]) continue;
+          if (!(modalityAt(v, a, b, c) >= t)) continue;
+          in[index(a, b, c)] = 1;
+          q.push_back({a, b, c});
+        }
+  }
+  return in;
+}
+
+// The hottest voxel of pet (modality value) whose centre lies in the reference layer's voxel box (the
+// demo CT is cropped about the tumour), and its value; {-1, -1, -1} when none.
+inline std::array<int64_t, 3> hottestInReference(const view::ViewerState& s, const Volume& pet, double& top) {
+  const Geometry& ctg = s.layers()[0].volume->geometry;
+  const auto& cd = s.layers()[0].volume->dims();
+  const auto& d = pet.dims();
+  std::array<int64_t, 3> hot{-1, -1, -1};
+  top = -1e30;
+  for (int64_t z = 0; z < d[2]; ++z)
+    for (int64_t y = 0; y < d[1]; ++y)
+      for (int64_t x = 0; x < d[0]; ++x) {
+        const Vec3 c = ctg.voxelFromWorld().applyPoint(pet.geometry.worldFromVoxel().applyPoint(
+            {static_cast<double>(x), static_cast<double>(y), static_cast<double>(z)}));
+        const bool inCt = c.x >= 0 && c.y >= 0 && c.z >= 0 && c.x <= cd[0] - 1 && c.y <= cd[1] - 1 && c.z <= cd[2] - 1;
+        if (inCt && modalityAt(pet, x, y, z) > top) top = modalityAt(pet, x, y, z), hot = {x, y, z};
+      }
+  return hot;
 }
 
 }  // namespace cvx::test

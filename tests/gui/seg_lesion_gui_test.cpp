@@ -14,7 +14,6 @@
 #include <QTest>
 
 #include <cstring>
-#include <deque>
 
 #include <cvx/io/seg.h>
 #include <cvx/viewstate/seg_report.h>
@@ -30,32 +29,6 @@
 using namespace cvx;
 using cvx::viewer::MainWindow;
 
-namespace {
-
-// The voxels of v (modality values) at or above t, 26-connected to `from`, by breadth-first search.
-std::vector<uint8_t> grown(const Volume& v, std::array<int64_t, 3> from, double t) {
-  const auto& d = v.dims();
-  std::vector<uint8_t> in(static_cast<size_t>(v.voxelsPerPhase()), 0);
-  auto index = [&](int64_t x, int64_t y, int64_t z) { return static_cast<size_t>((z * d[1] + y) * d[0] + x); };
-  std::deque<std::array<int64_t, 3>> q{from};
-  in[index(from[0], from[1], from[2])] = 1;
-  while (!q.empty()) {
-    const auto [x, y, z] = q.front();
-    q.pop_front();
-    for (int dz = -1; dz <= 1; ++dz)
-      for (int dy = -1; dy <= 1; ++dy)
-        for (int dx = -1; dx <= 1; ++dx) {
-          const int64_t a = x + dx, b = y + dy, c = z + dz;
-          if (a < 0 || b < 0 || c < 0 || a >= d[0] || b >= d[1] || c >= d[2] || in[index(a, b, c)]) continue;
-          if (!(test::modalityAt(v, a, b, c) >= t)) continue;
-          in[index(a, b, c)] = 1;
-          q.push_back({a, b, c});
-        }
-  }
-  return in;
-}
-
-}  // namespace
 
 TEST(SegLesionGui, OnThePetTheLesionIsTheRegionAboveItsFractionOfTheHottestVoxel) {
   CVX_REQUIRE_FOLDER("pet_ct");
@@ -69,18 +42,8 @@ TEST(SegLesionGui, OnThePetTheLesionIsTheRegionAboveItsFractionOfTheHottestVoxel
   const Volume& v = *layer.volume;
   const auto& d = v.dims();
   // The hottest PET voxel of the CT's field of view (the CT is cropped about the tumour), its value.
-  const Geometry& ctg = w.state().layers()[0].volume->geometry;
-  const auto& cd = w.state().layers()[0].volume->dims();
-  std::array<int64_t, 3> hot{-1, -1, -1};
-  double top = -1e30;
-  for (int64_t z = 0; z < d[2]; ++z)
-    for (int64_t y = 0; y < d[1]; ++y)
-      for (int64_t x = 0; x < d[0]; ++x) {
-        const Vec3 c = ctg.voxelFromWorld().applyPoint(v.geometry.worldFromVoxel().applyPoint(
-            {static_cast<double>(x), static_cast<double>(y), static_cast<double>(z)}));
-        const bool inCt = c.x >= 0 && c.y >= 0 && c.z >= 0 && c.x <= cd[0] - 1 && c.y <= cd[1] - 1 && c.z <= cd[2] - 1;
-        if (inCt && test::modalityAt(v, x, y, z) > top) top = test::modalityAt(v, x, y, z), hot = {x, y, z};
-      }
+  double top = 0;
+  const std::array<int64_t, 3> hot = test::hottestInReference(w.state(), v, top);
   ASSERT_GE(hot[0], 0);
   ASSERT_GT(top * suv, 2.5) << "an FDG-avid tumour";
 
@@ -135,13 +98,13 @@ TEST(SegLesionGui, OnThePetTheLesionIsTheRegionAboveItsFractionOfTheHottestVoxel
   ASSERT_EQ(seg.dims()[0], d[0]);
   EXPECT_EQ(seg.segments()[static_cast<size_t>(segment)].algorithmName, "lesion");
   const double bg = bgSuv / suv;  // Bq/ml
-  const std::vector<uint8_t> expected = grown(v, hot, bg + 0.41 * (top - bg));
+  const std::vector<uint8_t> expected = test::grownRegion(v, hot, bg + 0.41 * (top - bg));
   const std::vector<uint8_t> got = seg.mask(static_cast<size_t>(segment));
   const int64_t n = std::count(expected.begin(), expected.end(), 1);
   EXPECT_GT(n, 8) << "a lesion, not a voxel";
   EXPECT_LT(n, v.voxelsPerPhase() / 100) << "a lesion, not the body";
   EXPECT_EQ(got, expected);
-  const std::vector<uint8_t> wider = grown(v, hot, 0.41 * top);  // without the background: a lower threshold
+  const std::vector<uint8_t> wider = test::grownRegion(v, hot, 0.41 * top);  // without the background: a lower threshold
   EXPECT_GT(std::count(wider.begin(), wider.end(), 1), n) << "the background was applied, in Bq/ml";
 
   auto* panel = w.findChild<viewer::SegPanel*>("segPanel");

@@ -52,7 +52,7 @@ struct Scene {
     m.units = "SUVbw";
     m.unitScale = 4e-4;  // 5000 Bq/ml is SUV 2
     s.addLayer(pet, m);
-    seg = std::make_shared<Segmentation>(Segmentation::onGridOf(*ct));
+    seg.reset(new Segmentation(Segmentation::onGridOf(*ct)));  // apart from its control block: see the closing test
     Segment a, b;
     a.name = "A", b.name = "B";
     EXPECT_TRUE(seg->addSegment(a, box({0, 0, 0}, {4, 4, 2}).data()).ok());
@@ -61,6 +61,12 @@ struct Scene {
     s.setActiveSegment(0, 1);
   }
 };
+
+Segment a0() {
+  Segment a;
+  a.name = "A";
+  return a;
+}
 
 }  // namespace
 
@@ -144,13 +150,45 @@ TEST(SegFigures, FiguresOfASegmentationThatChangedShapeOrClosedAreNotShown) {
   ASSERT_NE(f.row(sc.s, 0, 2), nullptr);
   EXPECT_EQ(f.row(sc.s, 0, 2)->stats->voxels, 4);
 
+  // Closed, and another opened: allocated apart from its control block (not make_shared), the
+  // closed one's memory is freed and the new one may well take its address.
   sc.s.removeSegmentation(0);
-  EXPECT_TRUE(f.current(sc.s)) << "no segmentation, nothing to compute";
-  auto other = std::make_shared<Segmentation>(Segmentation::onGridOf(*sc.s.layers()[0].volume));
-  ASSERT_TRUE(other->addSegment(Segment{}, box({0, 0, 0}, {1, 1, 1}).data()).ok());
   sc.seg.reset();
+  EXPECT_TRUE(f.current(sc.s)) << "no segmentation, nothing to compute";
+  std::shared_ptr<Segmentation> other(new Segmentation(Segmentation::onGridOf(*sc.s.layers()[0].volume)));
+  Segment c2;
+  c2.name = "C";  // numbers 1, 2, 3 again, as the closed one's
+  ASSERT_TRUE(other->addSegment(a0(), box({0, 0, 0}, {1, 1, 1}).data()).ok());
+  ASSERT_TRUE(other->addSegment(Segment{}, nullptr).ok());
+  ASSERT_TRUE(other->addSegment(c2, nullptr).ok());
   ASSERT_TRUE(sc.s.addSegmentation(other, 0, "other").ok());
   EXPECT_EQ(f.row(sc.s, 0, 0), nullptr) << "the closed segmentation's figures are not the new one's";
   f.computeNow(sc.s);
   EXPECT_EQ(f.row(sc.s, 0, 0)->stats->voxels, 1);
+}
+
+// Two segmentations on a PET/CT: the uptake is computed for the active segment alone (a label map of
+// forty organs is no forty passes over the PET), and the rows say whose was.
+TEST(SegFigures, OnlyTheActiveSegmentsUptakeIsMeasured) {
+  Scene sc;
+  auto second = std::make_shared<Segmentation>(Segmentation::onGridOf(*sc.s.layers()[0].volume));
+  Segment d;
+  d.name = "D";
+  ASSERT_TRUE(second->addSegment(d, box({5, 5, 5}, {8, 8, 7}).data()).ok());
+  ASSERT_TRUE(sc.s.addSegmentation(second, 0, "second").ok());
+  sc.s.setActiveSegment(0, 1);
+  SegmentFigures f;
+  f.computeNow(sc.s);
+  EXPECT_TRUE(f.row(sc.s, 0, 1)->petMeasured);
+  EXPECT_TRUE(f.row(sc.s, 0, 1)->pet.has_value());
+  EXPECT_FALSE(f.row(sc.s, 0, 0)->petMeasured);
+  EXPECT_FALSE(f.row(sc.s, 1, 0)->petMeasured) << "another segmentation's segment";
+  EXPECT_FALSE(f.row(sc.s, 1, 0)->pet.has_value());
+  EXPECT_EQ(f.row(sc.s, 1, 0)->voxels, 18) << "its volume is counted all the same";
+  sc.s.setActiveSegment(1, 0);  // the second one's: both are measured again, each for its new role
+  EXPECT_FALSE(f.current(sc.s));
+  f.computeNow(sc.s);
+  EXPECT_TRUE(f.row(sc.s, 1, 0)->pet.has_value());
+  EXPECT_NEAR(f.row(sc.s, 1, 0)->pet->suvMean, 2.0, 1e-6);
+  EXPECT_FALSE(f.row(sc.s, 0, 1)->petMeasured);
 }

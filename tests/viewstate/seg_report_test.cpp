@@ -110,6 +110,10 @@ TEST(SegReport, VolumesStatisticsAndPetUptakeOfEverySegment) {
   EXPECT_NEAR(t.pet->mtvMl, n * 1.5 * 1.5 * 2.0 / 1000, 1e-9);
   EXPECT_NEAR(t.pet->tlg, 2.0 * n * 1.5 * 1.5 * 2.0 / 1000, 1e-6);
   EXPECT_FALSE(rows[1].pet.has_value()) << "an empty segment holds no uptake";
+  EXPECT_TRUE(rows[0].petMeasured && rows[1].petMeasured) << "the table measures every segment of the PET's frame";
+  EXPECT_FALSE(rows[2].petMeasured) << "no PET on the MR's frame";
+  EXPECT_EQ(rows[0].voxels, n);
+  EXPECT_NEAR(rows[0].volumeMl, t.stats->volumeMl, 1e-12);
   EXPECT_EQ(rows[1].stats->voxels, 0);
   EXPECT_FALSE(rows[2].pet.has_value());
   EXPECT_EQ(rows[2].modality, "MR");

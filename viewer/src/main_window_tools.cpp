@@ -28,6 +28,7 @@
 #include <cvx/viewstate/tf_presets.h>
 #include "seg_editing.h"
 #include "seg_panel.h"
+#include "seg_run.h"
 #include "viewport_grid.h"
 
 namespace cvx::viewer {
@@ -54,6 +55,33 @@ void MainWindow::offerRecovery() {
                            15000);
 }
 
+void MainWindow::lesionAtCursor() {
+  if (state_.layers().empty() || !state_.layers().front().volume) return;
+  // The PET of the reference's frame of reference (the reference itself when it is one).
+  int pet = -1;
+  for (int i : state_.layersOfFrame(0))
+    if (pet < 0 && state_.layers()[static_cast<size_t>(i)].volume->info.modality == "PT") pet = i;
+  if (pet < 0) {
+    statusBar()->showMessage(tr("viewer.no_pet: the Lesion tool delineates a PET lesion, and no PET of this frame of "
+                                "reference is open"), 15000);
+    return;
+  }
+  if (auto* show = findChild<QAction*>("showSegments"); show && !show->isChecked()) show->trigger();
+  auto* run = findChild<SegRunPanel*>("segRunPanel");
+  if (!run) return;
+  if (run->running()) {
+    statusBar()->showMessage(tr("A segmentation plugin is running: the lesion waits for it to finish"), 10000);
+    return;
+  }
+  if (!run->choose("lesion")) {
+    statusBar()->showMessage(tr("plugin.not_found: the lesion plugin is not installed"), 15000);
+    return;
+  }
+  if (!run->chooseLayer(pet)) return;
+  run->run();  // its progress, result and errors show in the dock
+  if (!run->running()) statusBar()->showMessage(run->message(), 15000);  // refused at once (a cursor off the PET)
+}
+
 void MainWindow::buildToolsBar() {
   addToolBarBreak();  // a second row: the view bar fills the first on a 1280-pixel screen
   QToolBar* bar = addToolBar(tr("Tools"));
@@ -64,12 +92,15 @@ void MainWindow::buildToolsBar() {
                                                 {Tool::Angle, "Angle"},       {Tool::Rectangle, "Rectangle"},
                                                 {Tool::Ellipse, "Ellipse"},   {Tool::Freehand, "Freehand"},
                                                 {Tool::Paint, "Paint"},       {Tool::Erase, "Erase"},
-                                                {Tool::Scissors, "Scissors"}};
+                                                {Tool::Scissors, "Scissors"}, {Tool::Lesion, "Lesion"}};
   for (const auto& [tool, name] : tools) {
     QAction* a = bar->addAction(tr(name));
     a->setObjectName(QString("tool%1").arg(name));
     a->setCheckable(true);
     a->setChecked(tool == Tool::Navigate);
+    if (tool == Tool::Lesion)
+      a->setToolTip(tr("Click a PET lesion in any view: it is delineated at the Segments dock's percentage of its peak "
+                       "(41 % by default) on the PET, and its SUVmax, SUVpeak, MTV and TLG are shown"));
     toolGroup_->addAction(a);
     connect(a, &QAction::triggered, this, [this, tool = tool] { setTool(tool); });
   }

@@ -26,7 +26,8 @@ std::optional<view::MeasureKind> kindOf(Tool t) {
     case Tool::Navigate:
     case Tool::Paint:
     case Tool::Erase:
-    case Tool::Scissors: break;
+    case Tool::Scissors:
+    case Tool::Lesion: break;
   }
   return std::nullopt;
 }

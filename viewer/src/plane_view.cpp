@@ -191,6 +191,7 @@ void PlaneView::mouseReleaseEvent(QMouseEvent* e) {
   if (button_ == Qt::LeftButton && !dragged_) {
     const auto f = state_.pixelFrame(view_, width(), height());
     state_.setCursor(f.worldAt(e->position().x(), e->position().y()), view_);
+    if (tools_.tool == Tool::Lesion && tools_.lesion) tools_.lesion();
   }
   button_ = Qt::NoButton;
 }

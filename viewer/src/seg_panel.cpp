@@ -175,14 +175,16 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
   syncDue_->setSingleShot(true);
   syncDue_->setInterval(250);
   connect(syncDue_, &QTimer::timeout, this, [this] {
-    sync();
+    if (syncNeeded_) sync();  // not for a phase or a window alone
+    syncNeeded_ = false;
     requestFigures();
   });
   poll_ = new QTimer(this);
   poll_->setInterval(30);
   connect(poll_, &QTimer::timeout, this, [this] {
     if (figures_.collect()) showFigures();
-    if (!figures_.busy()) requestFigures();  // what changed while it ran
+    // What changed while it ran; during a stroke, once the edits pause (syncDue_ asks then).
+    if (!figures_.busy() && !syncDue_->isActive()) requestFigures();
     if (!figures_.busy()) poll_->stop();
   });
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
@@ -192,6 +194,7 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
       sync();
       requestFigures();
     } else {
+      syncNeeded_ = syncNeeded_ || (e.what & view::kSegmentation);
       syncDue_->start();
     }
   });
@@ -251,7 +254,10 @@ namespace {
 // On a PET/CT: "\nPET: SUVmax ..., SUVpeak ..., SUVmean ...; MTV ... mL, TLG ..." (pet_stats.h), or
 // why there is none; "" off a PET/CT or for an empty segment.
 QString petLine(const view::ViewerState& state, const view::SegmentationLayer& sl, const view::SegmentReportRow& r) {
-  if (view::petLayerFor(state, sl.layer) < 0 || !r.stats || r.stats->voxels == 0) return {};
+  if (view::petLayerFor(state, sl.layer) < 0) return {};
+  // Figures of the segment that was active before (its uptake comes with the next job).
+  if (!r.petMeasured) return QCoreApplication::translate("SegPanel", "\nPET: measuring…");
+  if (r.voxels == 0) return {};
   if (!r.pet) {
     return r.error.code.empty() ? QCoreApplication::translate("SegPanel", "\nPET: the segment lies outside the PET")
                                 : "\nPET: " + QString::fromStdString(r.error.str());
@@ -271,7 +277,7 @@ void SegPanel::showFigures() {
   for (size_t r = 0; r < rows.size() && static_cast<int>(r) < table_->rowCount(); ++r) {
     const view::SegmentReportRow* f = figures_.row(state_, rows[r].first, rows[r].second);
     if (QTableWidgetItem* ml = table_->item(static_cast<int>(r), 1))
-      ml->setText(f && f->stats ? QString::number(f->stats->volumeMl, 'f', 1) : QStringLiteral("…"));
+      ml->setText(f ? QString::number(f->volumeMl, 'f', 1) : QStringLiteral("…"));
   }
   const auto [i, k] = state_.activeSegment();
   if (i < 0) {

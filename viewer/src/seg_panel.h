@@ -71,6 +71,7 @@ class SegPanel : public QWidget {
   std::pair<int, int> shownActive_{-1, -1};  // the active segment the last sync() selected
   class QTimer* syncDue_ = nullptr;  // edits pause: the mL column and the statistics again
   class QTimer* poll_ = nullptr;     // a figures job runs
+  bool syncNeeded_ = false;          // syncDue_ rebuilds the rows too (segments changed, not only a phase or window)
   view::SegmentFigures figures_;
   view::ViewerState::Subscription subscription_;
   bool syncing_ = false;

@@ -44,6 +44,7 @@ class SegRunPanel : public QWidget {
   // form shows), run and wait.
   bool choose(const std::string& id);
   bool chooseInput(const std::string& modality);
+  bool chooseLayer(int layer);  // "on" the state's image layer `layer` (false: not listed)
   void setField(const std::string& name, double value);
   void run();
   bool running() const { return job_.valid(); }

@@ -67,6 +67,15 @@ bool SegRunPanel::chooseInput(const std::string& modality) {
   return true;
 }
 
+bool SegRunPanel::chooseLayer(int layer) {
+  const auto& layers = state_.layers();
+  if (layer < 0 || layer >= static_cast<int>(layers.size()) || !layers[static_cast<size_t>(layer)].volume) return false;
+  const int i = input_->findData(QVariant::fromValue<qulonglong>(layers[static_cast<size_t>(layer)].volume->serial()));
+  if (i < 0) return false;
+  input_->setCurrentIndex(i);
+  return true;
+}
+
 void SegRunPanel::buildForm() {
   // The same plugin's fields keep what was typed; "series" ones (HU, Bq/ml) only while the series stays.
   std::map<std::string, double> typed;

@@ -15,13 +15,15 @@ SegmentFigures::Key SegmentFigures::keyOf(const ViewerState& s, int i) const {
   const SegmentationLayer& sl = s.segmentations()[static_cast<size_t>(i)];
   k.revision = sl.revision;
   if (sl.layer >= 0 && sl.layer < static_cast<int>(s.layers().size())) {
-    if (const Volume* v = s.layers()[static_cast<size_t>(sl.layer)].volume.get()) k.image = v->serial(), k.phase = s.phaseOf(*v);
+    if (const Volume* v = s.layers()[static_cast<size_t>(sl.layer)].volume.get())
+      k.image = v->serial(), k.phase = s.phaseOf(*v), k.imageReady = v->slicesReady();
     if (const int pet = petLayerFor(s, sl.layer); pet >= 0) {
       const Layer& p = s.layers()[static_cast<size_t>(pet)];
       k.pet = p.volume->serial();
       k.petPhase = s.phaseOf(*p.volume);
       k.suvFactor = p.mapping.unitScale;
-      k.petOnly = s.activeSegment().first == i ? s.activeSegment().second : -1;
+      k.petOnly = s.activeSegment().first == i ? s.activeSegment().second : SegmentReportSource::kNoPet;
+      k.petReady = p.volume->slicesReady();
     }
   }
   return k;
@@ -44,20 +46,26 @@ bool SegmentFigures::update(const ViewerState& s) {
     sources.push_back(segmentReportSource(s, i, key.petOnly));  // the labels copied here, on the state's thread
   }
   if (sources.empty()) return false;
-  job_ = std::async(std::launch::async, [keys = std::move(keys), sources = std::move(sources)] {
+  auto work = [keys = std::move(keys), sources = std::move(sources)] {
     std::vector<std::pair<const Segmentation*, Entry>> out;
     for (size_t n = 0; n < sources.size(); ++n) {
       Entry e = keys[n];
       e.error = sources[n].error;
-      if (e.error.code.empty()) {
-        e.rows = segmentReport(std::vector<SegmentReportSource>{sources[n]});
-        if (!e.rows.empty() && e.rows.front().error.code.rfind("seg.stats", 0) == 0) e.error = e.rows.front().error;
+      try {
+        if (e.error.code.empty()) e.rows = segmentReport(std::vector<SegmentReportSource>{sources[n]});
+      } catch (const std::exception& x) {  // nothing escapes the worker (bad_alloc on a huge layer)
+        e.error = makeError("seg.figures_failed", std::string("the segments' figures could not be computed: ") + x.what());
       }
       const Segmentation* seg = e.owner.lock().get();  // null: closed meanwhile (then not stored)
       if (seg) out.emplace_back(seg, std::move(e));
     }
     return out;
-  });
+  };
+  try {
+    job_ = std::async(std::launch::async, std::move(work));
+  } catch (const std::exception&) {  // no thread to be had: the figures wait for the next update
+    return false;
+  }
   return true;
 }
 
@@ -85,12 +93,12 @@ const SegmentReportRow* SegmentFigures::row(const ViewerState& s, int i, int k) 
   const SegmentationLayer& sl = s.segmentations()[static_cast<size_t>(i)];
   const Entry* e = entryOf(s, i);
   if (!e || static_cast<size_t>(k) >= e->rows.size()) return nullptr;
-  const SegmentReportRow& r = e->rows[static_cast<size_t>(k)];
-  // A segment count that changed since (a segment added or deleted) may have moved segment k.
-  if (e->rows.size() != sl.segmentation->segments().size() ||
-      r.meta.number != sl.segmentation->segments()[static_cast<size_t>(k)].number)
-    return nullptr;
-  return &r;
+  // Segments added or deleted since may have moved segment k: the rows must be the same segments.
+  const auto& segments = sl.segmentation->segments();
+  if (e->rows.size() != segments.size()) return nullptr;
+  for (size_t n = 0; n < segments.size(); ++n)
+    if (e->rows[n].meta.number != segments[n].number) return nullptr;
+  return &e->rows[static_cast<size_t>(k)];
 }
 
 Diagnostic SegmentFigures::error(const ViewerState& s, int i) const {

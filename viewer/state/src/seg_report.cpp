@@ -97,12 +97,16 @@ std::vector<SegmentReportRow> segmentReport(const std::vector<SegmentReportSourc
       r.scale = src.scale;
       if (stats.ok()) r.stats = (*stats)[k];
       else r.error = stats.error();
-      const bool wanted = src.petOnly < 0 || static_cast<size_t>(src.petOnly) == k;
-      const int64_t voxels = stats.ok() ? (*stats)[k].voxels : seg.voxelCount(k);
-      if (src.pet && wanted && voxels > 0) {  // the uptake does not need the source's statistics
-        auto up = petStats(seg, k, *src.pet, src.petPhase, src.suvFactor);
-        if (!up.ok()) r.error = up.error();
-        else if (up->voxels > 0) r.pet = *up;
+      r.voxels = stats.ok() ? (*stats)[k].voxels : seg.voxelCount(k);
+      r.volumeMl = stats.ok() ? (*stats)[k].volumeMl : seg.volumeMl(k);
+      const bool wanted = src.petOnly == SegmentReportSource::kAllPet || (src.petOnly >= 0 && static_cast<size_t>(src.petOnly) == k);
+      if (src.pet && wanted) {  // the uptake does not need the source's statistics
+        r.petMeasured = true;
+        if (r.voxels > 0) {
+          auto up = petStats(seg, k, *src.pet, src.petPhase, src.suvFactor);
+          if (!up.ok() && r.error.code.empty()) r.error = up.error();
+          else if (up.ok() && up->voxels > 0) r.pet = *up;
+        }
       }
       rows.push_back(std::move(r));
     }

@@ -8,9 +8,10 @@
 // update() takes, on the state's thread, a SegmentReportSource (the labels copied) of each
 // segmentation whose figures are missing or out of date, and computes them on a worker; collect()
 // takes them. A segmentation's figures are out of date when its revision changed (an edit), the
-// phase shown of its series or of the PET changed, the PET it reads changed, or, for the active
-// segmentation, the active segment did (only its uptake is computed). Between an edit and its
-// figures the last ones stay readable: the dock shows them until the new ones arrive.
+// phase shown of its series or of the PET changed, more of their slices loaded, the PET it reads or
+// its SUV factor changed, or, for the active segmentation, the active segment did (only the active
+// segment's uptake is computed: SegmentReportRow::petMeasured). Between an edit and its figures the
+// last ones stay readable: the dock shows them until the new ones arrive.
 #pragma once
 #include <cstdint>
 #include <future>
@@ -29,10 +30,12 @@ struct SegFiguresKey {
   uint64_t revision = 0;
   uint64_t image = 0;  // Volume::serial
   int64_t phase = 0;
+  int64_t imageReady = 0;  // Volume::slicesReady: figures of a series still loading are redone
   uint64_t pet = 0;
   int64_t petPhase = 0;
+  int64_t petReady = 0;
   double suvFactor = 0;
-  int petOnly = -1;
+  int petOnly = SegmentReportSource::kNoPet;
   bool operator==(const SegFiguresKey&) const = default;
 };
 struct SegFiguresEntry {
@@ -63,7 +66,8 @@ class SegmentFigures {
   // The last figures of segment k of segmentation i (perhaps of an earlier revision; for another
   // segment count after an edit, none); null when there are none yet.
   const SegmentReportRow* row(const ViewerState& s, int i, int k) const;
-  // Why segmentation i has no figures (its copy or its statistics failed), else empty.
+  // Why segmentation i has no figures (its copy or the worker failed: volume.*, seg.figures_failed),
+  // else empty. A row's own error (rows' statistics or uptake) is in the row.
   Diagnostic error(const ViewerState& s, int i) const;
   // update() until current(s), waiting for each job (tests; a headless caller).
   void computeNow(const ViewerState& s);

@@ -32,8 +32,11 @@ struct SegmentReportRow {
   std::optional<SegmentStats> stats;
   std::string units;
   double scale = 1;
+  int64_t voxels = 0;  // the segment's voxels and mL, also where the statistics failed
+  double volumeMl = 0;
   std::optional<PetStats> pet;  // on a PET/CT (petLayerFor), when the segment holds uptake
-  Diagnostic error;             // what kept stats or pet away (a code), else empty
+  bool petMeasured = false;     // its uptake was computed (with a PET, and wanted: SegmentReportSource::petOnly)
+  Diagnostic error;             // what kept stats or pet away (a code; the statistics' first), else empty
 };
 
 // Every segment of every segmentation, in the dock's order.
@@ -55,7 +58,9 @@ struct SegmentReportSource {
   std::shared_ptr<const Volume> pet;  // petLayerFor's layer, or null
   int64_t petPhase = 0;
   double suvFactor = 0;
-  int petOnly = -1;  // with a PET: the one segment whose uptake is computed (-1: every segment's)
+  // With a PET: the one segment whose uptake is computed; kAllPet every segment's, kNoPet none.
+  static constexpr int kAllPet = -1, kNoPet = -2;
+  int petOnly = kAllPet;
   Diagnostic error;  // the copy failed (volume.*, no memory): every row says so
 };
 

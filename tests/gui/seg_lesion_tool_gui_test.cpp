@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+// The Lesion tool on the demo PET/CT: one click in the axial CT view, one PET voxel beside the
+// hottest, delineates the lesion on the PET: a new segment on the PET's grid equal to the region this
+// test grows itself (26-connected PET voxels at or above 41 % of the hottest voxel near the click,
+// the plugin's defaults), with the PET line in the Segments dock and Undo taking it away. On a CT
+// alone the click says viewer.no_pet and adds nothing.
+#include <gtest/gtest.h>
+
+#include <QAction>
+#include <QSignalSpy>
+#include <QStatusBar>
+#include <QTest>
+
+#include "../../viewer/src/main_window.h"
+#include "../../viewer/src/plane_view.h"
+#include "../../viewer/src/seg_editing.h"
+#include "../../viewer/src/seg_panel.h"
+#include "../../viewer/src/seg_run.h"
+#include "../../viewer/src/viewport_grid.h"
+#include "gui_test_util.h"
+#include "seg_gui_util.h"
+#include "test_data.h"
+
+using namespace cvx;
+using cvx::viewer::MainWindow;
+
+namespace {
+
+viewer::PlaneView* axialView(MainWindow& w) {
+  for (viewer::PlaneView* v : w.viewports()->views())
+    if (v->isVisible() && w.state().view(v->viewIndex()).orientation == view::Orientation::Axial)
+      return v;
+  return nullptr;
+}
+
+// A left click on view v at the pixel showing `world`.
+void clickAt(MainWindow& w, viewer::PlaneView* v, Vec3 world) {
+  const auto px = w.state().pixelFrame(v->viewIndex(), v->width(), v->height()).pixelOf(world);
+  QTest::mouseClick(v, Qt::LeftButton, Qt::NoModifier, QPoint(static_cast<int>(std::lround(px[0])), static_cast<int>(std::lround(px[1]))));
+}
+
+}  // namespace
+
+TEST(SegLesionToolGui, AClickOnThePetLesionInTheCtViewDelineatesItOnThePet) {
+  CVX_REQUIRE_FOLDER("pet_ct");
+  MainWindow w;
+  ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("pet_ct")));
+  const int pet = test::layerOfModality(w.state(), "PT");
+  ASSERT_GT(pet, 0);
+  const view::Layer& layer = w.state().layers()[static_cast<size_t>(pet)];
+  const Volume& v = *layer.volume;
+  double top = 0;
+  const std::array<int64_t, 3> hot = test::hottestInReference(w.state(), v, top);
+  ASSERT_GE(hot[0], 0);
+  const Vec3 hotWorld = v.geometry.worldFromVoxel().applyPoint(
+      {static_cast<double>(hot[0]), static_cast<double>(hot[1]), static_cast<double>(hot[2])});
+  const Vec3 beside = v.geometry.worldFromVoxel().applyPoint(
+      {static_cast<double>(hot[0] + 1), static_cast<double>(hot[1]), static_cast<double>(hot[2])});
+  w.state().setCursor(hotWorld);  // the axial view shows the lesion's slice
+  QTest::qWait(100);
+
+  auto* tool = w.findChild<QAction*>("toolLesion");
+  ASSERT_NE(tool, nullptr);
+  tool->trigger();
+  viewer::PlaneView* axial = axialView(w);
+  ASSERT_NE(axial, nullptr);
+  EXPECT_EQ(w.state().viewLayer(axial->viewIndex()), 0) << "the click lands in the CT's view";
+  const size_t before = w.state().segmentations().size();
+  clickAt(w, axial, beside);
+  auto* run = w.findChild<viewer::SegRunPanel*>("segRunPanel");
+  ASSERT_NE(run, nullptr) << "the click opens the Segments dock";
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !run->running() && w.state().segmentations().size() > before; }, 60000))
+      << run->message().toStdString();
+  const auto [index, segment] = w.state().activeSegment();
+  ASSERT_GE(index, 0);
+  const view::SegmentationLayer& sl = w.state().segmentations()[static_cast<size_t>(index)];
+  EXPECT_EQ(sl.layer, pet) << "the lesion lies on the PET's grid";
+  const Segmentation& seg = *sl.segmentation;
+  EXPECT_EQ(seg.segments()[static_cast<size_t>(segment)].algorithmName, "lesion");
+  const std::vector<uint8_t> expected = test::grownRegion(v, hot, 0.41 * top);
+  const int64_t n = std::count(expected.begin(), expected.end(), 1);
+  EXPECT_GT(n, 8) << "a lesion, not a voxel";
+  EXPECT_LT(n, v.voxelsPerPhase() / 100) << "a lesion, not the body";
+  EXPECT_EQ(seg.mask(static_cast<size_t>(segment)), expected);
+
+  auto* panel = w.findChild<viewer::SegPanel*>("segPanel");
+  ASSERT_NE(panel, nullptr);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return panel->statsCurrent(); }, 10000));
+  const QString text = panel->statsText();
+  const int k = text.indexOf("SUVmax ");
+  ASSERT_GE(k, 0) << text.toStdString();
+  EXPECT_NEAR(text.mid(k + 7).section(',', 0, 0).toDouble(), top * layer.mapping.unitScale, 0.006) << text.toStdString();
+  test::saveTour(&w, "pet_ct_lesion_tool");
+
+  // Undo acts on the segmentation while the Lesion tool is chosen.
+  const size_t count = seg.segments().size();
+  w.findChild<QAction*>("undo")->trigger();
+  EXPECT_EQ(seg.segments().size(), count - 1) << "Undo removes the lesion";
+}
+
+TEST(SegLesionToolGui, OnACtAloneAClickSaysThereIsNoPet) {
+  CVX_REQUIRE_FOLDER("ct");
+  MainWindow w;
+  ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("ct")));
+  w.findChild<QAction*>("toolLesion")->trigger();
+  viewer::PlaneView* axial = axialView(w);
+  ASSERT_NE(axial, nullptr);
+  clickAt(w, axial, w.state().cursor());
+  EXPECT_TRUE(w.statusBar()->currentMessage().contains("viewer.no_pet")) << w.statusBar()->currentMessage().toStdString();
+  EXPECT_TRUE(w.state().segmentations().empty());
+}
