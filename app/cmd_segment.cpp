@@ -23,6 +23,7 @@
 #include <cvx/io/formats.h>
 #include <cvx/io/seg.h>
 #include <cvx/viewstate/seg_report.h>
+#include <cvx/viewstate/seg_terms.h>
 #ifdef CVX_HAVE_MESH
 #include <cvx/io/mesh_files.h>
 #include <cvx/mesh/surface.h>
@@ -208,11 +209,12 @@ int runSegment(const std::vector<std::string>& args) {
   std::fprintf(stderr, "%s ran on the %s\n", id.c_str(), report.backend == "cuda" ? "GPU (CUDA)" : "CPU");
   Segmentation s = Segmentation::onGridOf(**volume);
   Segment meta;
-  meta.name = name.empty() ? m->name : name;
+  meta.name = !name.empty() ? name : !m->resultName.empty() ? m->resultName : m->name;
   meta.algorithm = SegmentAlgorithm::Automatic;
   meta.algorithmName = m->id;
   meta.algorithmVersion = m->version;
   meta.rgb = {241, 214, 145};
+  meta = view::withSegmentTermCode(meta, m->resultType);  // the SEG's SegmentedPropertyType (a lesion: Neoplasm)
   auto added = s.addSegment(meta, (*labels)->as<uint8_t>());
   if (!added.ok()) return fail(added.error());
   if (m->input == plugin::PluginInput::Seeds) {  // one segment per class 1..n, in layer 0 with labels 1..n

@@ -120,6 +120,11 @@ Result<Manifest> parseManifest(const std::string& text, const std::string& path)
     if (m.library.empty() || m.library.find('/') != std::string::npos || m.library == "." || m.library == "..")
       throw Bad{"library '" + m.library + "' is not a file name beside the manifest"};
     m.description = optStr(j, "description");
+    m.resultName = optStr(j, "resultName");
+    m.resultType = optStr(j, "resultType");
+    static const std::regex kCode("[0-9]{6,18}");  // a SNOMED CT identifier
+    if (!m.resultType.empty() && !std::regex_match(m.resultType, kCode))
+      throw Bad{"resultType '" + m.resultType + "' is not a SNOMED CT code"};
     if (j.contains("input")) {
       const std::string input = str(j, "input");
       if (input == "image") m.input = PluginInput::Image;

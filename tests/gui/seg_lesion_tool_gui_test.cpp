@@ -2,8 +2,9 @@
 // The Lesion tool on the demo PET/CT: one click in the axial CT view, one PET voxel beside the
 // hottest, delineates the lesion on the PET: a new segment on the PET's grid equal to the region this
 // test grows itself (26-connected PET voxels at or above 41 % of the hottest voxel near the click,
-// the plugin's defaults), with the PET line in the Segments dock and Undo taking it away. On a CT
-// alone the click says viewer.no_pet and adds nothing.
+// the plugin's defaults), named "Lesion 1" and typed Neoplasm, with the PET line in the Segments dock
+// and Undo taking it away; in the 3D view a click reads the PET's hottest voxel along the line of
+// sight. On a CT alone the click says viewer.no_pet and adds nothing.
 #include <gtest/gtest.h>
 
 #include <QAction>
@@ -17,6 +18,10 @@
 #include "../../viewer/src/seg_panel.h"
 #include "../../viewer/src/seg_run.h"
 #include "../../viewer/src/viewport_grid.h"
+#include "../../viewer/src/volume_view.h"
+
+#include <cvx/core/raycast.h>
+#include <cvx/viewstate/camera_3d.h>
 #include "gui_test_util.h"
 #include "seg_gui_util.h"
 #include "test_data.h"
@@ -76,7 +81,11 @@ TEST(SegLesionToolGui, AClickOnThePetLesionInTheCtViewDelineatesItOnThePet) {
   const view::SegmentationLayer& sl = w.state().segmentations()[static_cast<size_t>(index)];
   EXPECT_EQ(sl.layer, pet) << "the lesion lies on the PET's grid";
   const Segmentation& seg = *sl.segmentation;
-  EXPECT_EQ(seg.segments()[static_cast<size_t>(segment)].algorithmName, "lesion");
+  const Segment& made = seg.segments()[static_cast<size_t>(segment)];
+  EXPECT_EQ(made.algorithmName, "lesion");
+  EXPECT_EQ(made.name, "Lesion 1") << "the manifest's resultName, numbered";
+  EXPECT_EQ(made.type.value, "108369006") << "a Neoplasm (SNOMED CT), which its SEG carries";
+  EXPECT_EQ(made.type.scheme, "SCT");
   const std::vector<uint8_t> expected = test::grownRegion(v, hot, 0.41 * top);
   const int64_t n = std::count(expected.begin(), expected.end(), 1);
   EXPECT_GT(n, 8) << "a lesion, not a voxel";
@@ -108,4 +117,62 @@ TEST(SegLesionToolGui, OnACtAloneAClickSaysThereIsNoPet) {
   clickAt(w, axial, w.state().cursor());
   EXPECT_TRUE(w.statusBar()->currentMessage().contains("viewer.no_pet")) << w.statusBar()->currentMessage().toStdString();
   EXPECT_TRUE(w.state().segmentations().empty());
+}
+
+// In the 3D view (2x2, the CT's bone in front of the tumour) a click over the lesion reads the PET
+// along the line of sight: the cursor goes to the hottest PET voxel on it (checked here against
+// every PET voxel whose centre lies within half a voxel's diagonal of the line), and the lesion grows
+// from there.
+TEST(SegLesionToolGui, AClickInThe3dViewFindsTheHottestPetVoxelAlongTheLineOfSight) {
+  CVX_REQUIRE_FOLDER("pet_ct");
+  MainWindow w;
+  ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("pet_ct")));
+  w.findChild<QAction*>("layout2x2")->trigger();
+  viewer::VolumeView* v3d = w.viewports()->volumeView();
+  ASSERT_NE(v3d, nullptr);
+  ASSERT_TRUE(test::refined(v3d));
+  const int pet = test::layerOfModality(w.state(), "PT");
+  const Volume& v = *w.state().layers()[static_cast<size_t>(pet)].volume;
+  double top = 0;
+  const std::array<int64_t, 3> hot = test::hottestInReference(w.state(), v, top);
+  const Vec3 hotWorld = v.geometry.worldFromVoxel().applyPoint(
+      {static_cast<double>(hot[0]), static_cast<double>(hot[1]), static_cast<double>(hot[2])});
+  const Volume& ct = *w.state().layers().front().volume;
+  const int vw = v3d->width(), vh = v3d->height();
+  const Camera3D cam = view::orbitCamera(ct, w.state().camera3d(), vw, vh);
+  const auto px = view::projectToPixel(cam, hotWorld, vw, vh);
+  ASSERT_TRUE(px.has_value());
+  const QPoint at(static_cast<int>((*px)[0]), static_cast<int>((*px)[1]));
+  // The expected voxel: the hottest whose centre lies near the pixel's ray (first by distance from the eye on ties).
+  const WorldRays rays = worldRays(cam, vw, vh);
+  const Vec3 o = rays.origin(at.x() + 0.5, at.y() + 0.5), u = normalized(rays.direction(at.x() + 0.5, at.y() + 0.5));
+  const Vec3 sp = v.geometry.spacingMm;
+  const double reach = 0.5 * std::sqrt(sp.x * sp.x + sp.y * sp.y + sp.z * sp.z);
+  double best = -1e30;
+  const auto& d = v.dims();
+  for (int64_t z = 0; z < d[2]; ++z)
+    for (int64_t y = 0; y < d[1]; ++y)
+      for (int64_t x = 0; x < d[0]; ++x) {
+        const Vec3 c = v.geometry.worldFromVoxel().applyPoint({double(x), double(y), double(z)});
+        const Vec3 r = c - o;
+        if (norm(r - u * dot(r, u)) <= reach) best = std::max(best, test::modalityAt(v, x, y, z));
+      }
+  ASSERT_GT(best, 0);
+
+  w.findChild<QAction*>("toolLesion")->trigger();
+  const size_t before = w.state().segmentations().size();
+  QTest::mouseClick(v3d, Qt::LeftButton, Qt::NoModifier, at);
+  const Vec3 idx = v.geometry.voxelFromWorld().applyPoint(w.state().cursor());
+  const std::array<int64_t, 3> got{std::llround(idx.x), std::llround(idx.y), std::llround(idx.z)};
+  EXPECT_EQ(test::modalityAt(v, got[0], got[1], got[2]), best) << "the cursor on the hottest PET voxel of the line";
+  auto* run = w.findChild<viewer::SegRunPanel*>("segRunPanel");
+  ASSERT_NE(run, nullptr);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !run->running() && w.state().segmentations().size() > before; }, 60000))
+      << run->message().toStdString();
+  const auto [index, segment] = w.state().activeSegment();
+  const view::SegmentationLayer& sl = w.state().segmentations()[static_cast<size_t>(index)];
+  EXPECT_EQ(sl.layer, pet);
+  const std::vector<uint8_t> mask = sl.segmentation->mask(static_cast<size_t>(segment));
+  EXPECT_EQ(mask[static_cast<size_t>((got[2] * d[1] + got[1]) * d[0] + got[0])], 1) << "the lesion holds the voxel clicked";
+  EXPECT_GT(std::count(mask.begin(), mask.end(), 1), 8);
 }

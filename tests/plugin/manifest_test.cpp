@@ -10,7 +10,7 @@ namespace {
 const char* kGood = R"({
   "id": "region_grow", "kind": "segmenter", "name": "Region growing", "version": "2.1",
   "apiVersion": 1, "backends": ["cpu", "cuda"], "library": "cvx_seg_grow.so",
-  "description": "grows from seeds",
+  "description": "grows from seeds", "resultName": "Region", "resultType": "108369006",
   "parameters": [
     {"name": "seeds", "label": "Seeds", "type": "seeds", "required": true},
     {"name": "lower", "type": "float", "default": -100, "min": -2000, "max": 4000, "unit": "HU"},
@@ -46,6 +46,8 @@ TEST(PluginManifest, ParsesEveryField) {
   EXPECT_EQ(m->apiVersion, 1u);
   EXPECT_EQ(m->backends, (std::vector<std::string>{"cpu", "cuda"}));
   EXPECT_EQ(m->libraryPath(), "/p/cvx_seg_grow.so");
+  EXPECT_EQ(m->resultName, "Region");
+  EXPECT_EQ(m->resultType, "108369006");
   ASSERT_EQ(m->params.size(), 5u);
   const auto& seeds = m->params[0];
   EXPECT_EQ(seeds.type, cvx::plugin::ParamType::Seeds);
@@ -82,4 +84,6 @@ TEST(PluginManifest, EachDefectHasItsCode) {
   expectCode(replace(g, R"("name": "fill")", R"("name": "Fill")"), "plugin.bad_manifest", "Fill");
   expectCode(replace(g, R"("apiVersion": 1)", R"("apiVersion": -1)"), "plugin.bad_manifest", "apiVersion");
   expectCode(replace(g, R"("apiVersion": 1)", R"("apiVersion": 2)"), "plugin.api_mismatch", "2");
+  expectCode(replace(g, R"("resultType": "108369006")", R"("resultType": "Neoplasm")"), "plugin.bad_manifest", "SNOMED");
+  expectCode(replace(g, R"("resultType": "108369006")", R"("resultType": 108369006)"), "plugin.bad_manifest", "resultType");
 }

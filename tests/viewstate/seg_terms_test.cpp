@@ -125,6 +125,17 @@ TEST(SegTerms, ATermNamesADefaultOrTermNamedSegmentAndKeepsAReadersName) {
   old.category = {"T-D0050", "SRT", "Tissue"};
   old.type = {"T-62000", "SRT", "Liver"};
   EXPECT_EQ(segmentTermIndex(old), -1);
+  // By code (a plugin's resultType): the term whose type it is; a code of none leaves s as it is.
+  Segment lesion;
+  lesion.name = "Lesion 2";
+  lesion.rgb = {1, 2, 3};
+  const Segment coded = withSegmentTermCode(lesion, "108369006");
+  EXPECT_EQ(coded.name, "Lesion 2") << "a plugin's own name stays";
+  EXPECT_EQ(coded.type, neoplasm.type);
+  EXPECT_EQ(coded.category, neoplasm.category);
+  EXPECT_EQ(coded.rgb, neoplasm.rgb);
+  EXPECT_EQ(withSegmentTermCode(lesion, "999999999").rgb, lesion.rgb);
+  EXPECT_TRUE(withSegmentTermCode(lesion, "").type.value.empty());
   EXPECT_TRUE(defaultSegmentName("Segment 3"));
   EXPECT_FALSE(defaultSegmentName("Segment"));
   EXPECT_FALSE(defaultSegmentName("Segment 3b"));

@@ -43,7 +43,7 @@ MainWindow::MainWindow(const QString& screenshotPath, QWidget* parent)
   editing_ = std::make_unique<SegEditing>(
       state_, (QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/segmentations").toStdString());
   tools_.editing = editing_.get();
-  tools_.lesion = [this] { lesionAtCursor(); };
+  tools_.lesion = [this](int view) { lesionAtCursor(view); };
   loadProtocols();
   buildUi();
   buildToolbar();

@@ -79,9 +79,9 @@ class MainWindow : public QMainWindow {
   void openMeasureSession(const std::string& key);
   void openSegmentationFromCommandLine();  // cinevox view --seg (main_window_tools.cpp)
   void offerRecovery();  // segmentation edits a crashed session left: recover them? (main_window_tools.cpp)
-  // The Lesion tool's click (ViewTools::lesion): the Segments dock's lesion plugin on the PET of the
-  // reference's frame, from the cursor (main_window_tools.cpp).
-  void lesionAtCursor();
+  // The Lesion tool's click in 2D view `view` (-1: the 3D view; ViewTools::lesion): the Segments
+  // dock's lesion plugin on the PET of the reference's frame, from the cursor (main_window_tools.cpp).
+  void lesionAtCursor(int view);
   void exportMeasurements();
   void loadProtocols();
   void onOpened(const QString& error);

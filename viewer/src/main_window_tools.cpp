@@ -22,6 +22,7 @@
 
 #include <cvx/viewstate/camera_3d.h>
 #include <cvx/viewstate/measure_export.h>
+#include <cvx/viewstate/probe.h>
 
 #include "main_window.h"
 
@@ -55,31 +56,25 @@ void MainWindow::offerRecovery() {
                            15000);
 }
 
-void MainWindow::lesionAtCursor() {
+void MainWindow::lesionAtCursor(int view) {
   if (state_.layers().empty() || !state_.layers().front().volume) return;
-  // The PET of the reference's frame of reference (the reference itself when it is one).
-  int pet = -1;
-  for (int i : state_.layersOfFrame(0))
-    if (pet < 0 && state_.layers()[static_cast<size_t>(i)].volume->info.modality == "PT") pet = i;
-  if (pet < 0) {
-    statusBar()->showMessage(tr("viewer.no_pet: the Lesion tool delineates a PET lesion, and no PET of this frame of "
-                                "reference is open"), 15000);
-    return;
-  }
+  const int pet = view::petLayerOfFrame(state_, 0);  // the reference itself when it is a PET
+  auto say = [this](const QString& text) { statusBar()->showMessage(text, 15000); };
+  if (pet < 0)
+    return say(tr("viewer.no_pet: the Lesion tool delineates a PET lesion, and no PET of this frame of reference is "
+                  "open"));
+  // A view of another frame (a prior study) moves its own cursor, not the one the PET is read at.
+  if (view >= 0 && state_.linkOf(view) != view::LinkKind::Linked)
+    return say(tr("viewer.lesion_unlinked: the Lesion tool reads the PET of the reference series: click in a view "
+                  "linked to it"));
   if (auto* show = findChild<QAction*>("showSegments"); show && !show->isChecked()) show->trigger();
   auto* run = findChild<SegRunPanel*>("segRunPanel");
   if (!run) return;
-  if (run->running()) {
-    statusBar()->showMessage(tr("A segmentation plugin is running: the lesion waits for it to finish"), 10000);
-    return;
-  }
-  if (!run->choose("lesion")) {
-    statusBar()->showMessage(tr("plugin.not_found: the lesion plugin is not installed"), 15000);
-    return;
-  }
-  if (!run->chooseLayer(pet)) return;
+  if (run->running()) return say(tr("A segmentation plugin is running: click the lesion again when it has finished"));
+  if (!run->choose("lesion")) return say(tr("plugin.not_found: the lesion plugin is not installed"));
+  if (!run->chooseLayer(pet)) return say(tr("viewer.series_closed: the PET is no longer listed"));
   run->run();  // its progress, result and errors show in the dock
-  if (!run->running()) statusBar()->showMessage(run->message(), 15000);  // refused at once (a cursor off the PET)
+  if (!run->running()) say(run->message());  // refused at once (a cursor off the PET)
 }
 
 void MainWindow::buildToolsBar() {

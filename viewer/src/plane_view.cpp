@@ -191,7 +191,7 @@ void PlaneView::mouseReleaseEvent(QMouseEvent* e) {
   if (button_ == Qt::LeftButton && !dragged_) {
     const auto f = state_.pixelFrame(view_, width(), height());
     state_.setCursor(f.worldAt(e->position().x(), e->position().y()), view_);
-    if (tools_.tool == Tool::Lesion && tools_.lesion) tools_.lesion();
+    if (tools_.tool == Tool::Lesion && tools_.lesion && !(e->modifiers() & Qt::ControlModifier)) tools_.lesion(view_);
   }
   button_ = Qt::NoButton;
 }

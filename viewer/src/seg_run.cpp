@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "seg_run.h"
 
+#include <cvx/viewstate/seg_terms.h>
+
 #include "seg_editing.h"
 
 #include <QCheckBox>
@@ -270,8 +272,10 @@ void SegRunPanel::done(Result<std::shared_ptr<Volume>> labels) {
   }
   const int target = editing_.targetFor(layer);  // the new segment's number and colour in its segmentation
   const size_t count = target < 0 ? 0 : state_.segmentations()[static_cast<size_t>(target)].segmentation->segments().size();
-  meta.name = m.input == plugin::PluginInput::Segment ? jobName_ : jobName_ + " " + std::to_string(count + 1);
+  const std::string base = m.resultName.empty() ? jobName_ : m.resultName;
+  meta.name = m.input == plugin::PluginInput::Segment ? jobName_ : base + " " + std::to_string(count + 1);
   meta.rgb = kPalette[count % kPalette.size()];
+  meta = view::withSegmentTermCode(meta, m.resultType);  // "Lesion 1", a Neoplasm, in its term's colour
   auto r = editing_.addSegment(meta, (*labels)->as<uint8_t>(), layer);
   if (!r.ok()) {
     message_->setText(QString::fromStdString(r.error().str()));

@@ -17,9 +17,10 @@ namespace cvx::viewer {
 // drag zooms and middle drag pans in every tool; a measurement's handle drags in every tool.
 // Scissors: a lasso drawn with the left button cuts the active segment through the whole volume
 // along the line of sight (the 3D view's camera; a 2D view's normal): erases what projects inside,
-// with Shift keeps only that. Lesion: a left click moves the cursor there (a 2D view's point, the 3D
-// view's pick) and delineates the PET lesion about it (ViewTools::lesion: the Segments dock's lesion
-// plugin on the PET of the frame); a left drag windows, as in Navigate.
+// with Shift keeps only that. Lesion: a left click moves the cursor there (a 2D view's point; in the
+// 3D view the PET's hottest voxel along the line of sight) and delineates the PET lesion about it
+// (ViewTools::lesion: the Segments dock's lesion plugin on the PET of the frame); a drag does what it
+// does in Navigate.
 enum class Tool { Navigate, Distance, Angle, Rectangle, Ellipse, Freehand, Paint, Erase, Scissors, Lesion };
 // The tools that edit segments (Undo and Redo then act on the segmentation).
 inline bool segmentTool(Tool t) {
@@ -34,7 +35,9 @@ struct ViewTools {
   view::OverlayOptions overlay;
   int64_t selected = 0;  // the measurement Delete removes (0: none)
   SegEditing* editing = nullptr;  // the window's segmentation editing (brush strokes)
-  std::function<void()> lesion;   // the Lesion tool's click, once the cursor is on the point (null: none)
+  // The Lesion tool's click, once the cursor is on the point: the 2D view clicked, or -1 for the 3D
+  // view (null: none).
+  std::function<void(int view)> lesion;
 };
 
 }  // namespace cvx::viewer

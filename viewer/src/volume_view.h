@@ -144,6 +144,7 @@ class VolumeView : public QWidget {
   void showHover(QPointF at, Qt::KeyboardModifiers keys);  // an open hand over what a left drag moves
   void dropHandle(QPointF end);      // its drag released at end: the point picked there, measured again
   Vec3 lineOfSight() const;          // the 3D camera's, in patient space
+  void lesionAt(QPoint at);          // the Lesion tool's click: the cursor to the PET's hottest voxel under it
   // Adds a measurement made in 3D (or says why not) and selects it; the corner says "<what> <result>".
   void addMeasurement3d(const Result<view::Measurement>& m, const QString& what);
   void cutWithLasso(QPointF end, bool keepInside);  // the Scissors tool's lasso, released at end

@@ -360,8 +360,10 @@ void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
   if (tools_.tool != Tool::Angle) anglePoints_.clear();  // another tool since: the angle is dropped
   if (click && tools_.tool == Tool::Angle && tools_.measurements)
     clickAngle(pixelUnder(e->position()));
-  else if (click && pickAt(pixelUnder(e->position())) && tools_.tool == Tool::Lesion && tools_.lesion)
-    tools_.lesion();
+  else if (click && tools_.tool == Tool::Lesion && tools_.lesion)
+    lesionAt(pixelUnder(e->position()));
+  else if (click)
+    pickAt(pixelUnder(e->position()));
 }
 
 void VolumeView::cutWithLasso(QPointF end, bool keepInside) {

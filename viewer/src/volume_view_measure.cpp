@@ -9,6 +9,7 @@
 
 #include <cvx/viewstate/camera_3d.h>
 #include <cvx/viewstate/measure_3d.h>
+#include <cvx/viewstate/probe.h>
 
 #include "measure_tool.h"
 
@@ -44,6 +45,29 @@ std::optional<Vec3> VolumeView::pickAt(QPoint at) {
   state_.setCursor(*picked);
   redraw();
   return picked;
+}
+
+void VolumeView::lesionAt(QPoint at) {
+  if (state_.layers().empty() || !state_.layers().front().volume) return;
+  const int pet = view::petLayerOfFrame(state_, 0);
+  if (pet < 0) {
+    tools_.lesion(-1);  // it says there is no PET
+    return;
+  }
+  // The lesion lies along the line of sight, where the PET is hottest (as a MIP shows it).
+  const Camera3D cam = view::orbitCamera(*state_.layers().front().volume, state_.camera3d(), width(), height());
+  const WorldRays rays = worldRays(cam, width(), height());
+  const double x = at.x() + 0.5, y = at.y() + 0.5;
+  const auto hot = rays.valid ? view::hottestAlong(state_, pet, rays.origin(x, y), rays.direction(x, y), 1e4) : std::nullopt;
+  if (!hot) {
+    pickText_ = tr("the line of sight misses the PET");
+    redraw();
+    return;
+  }
+  pickText_ = tr("lesion at %1, %2, %3 (LPS mm)").arg(hot->x, 0, 'f', 1).arg(hot->y, 0, 'f', 1).arg(hot->z, 0, 'f', 1);
+  state_.setCursor(*hot);
+  redraw();
+  tools_.lesion(-1);
 }
 
 Vec3 VolumeView::lineOfSight() const {

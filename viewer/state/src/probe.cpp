@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: MIT
 #include <cvx/viewstate/probe.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace cvx::view {
 
 std::optional<Probe> probe(const ViewerState& state, int view, Vec3 world) {
   if (state.layers().empty() || view < 0 || view >= state.viewCount()) return std::nullopt;
-  const Layer& layer = state.layers()[static_cast<size_t>(state.viewLayer(view))];
+  return probeLayer(state, state.viewLayer(view), world);
+}
+
+std::optional<Probe> probeLayer(const ViewerState& state, int layerIndex, Vec3 world) {
+  if (layerIndex < 0 || layerIndex >= static_cast<int>(state.layers().size())) return std::nullopt;
+  const Layer& layer = state.layers()[static_cast<size_t>(layerIndex)];
+  if (!layer.volume) return std::nullopt;
   const Volume& v = *layer.volume;
   const Vec3 idx = v.geometry.voxelFromWorld().applyPoint(world);
   Probe p;
@@ -21,6 +28,32 @@ std::optional<Probe> probe(const ViewerState& state, int view, Vec3 world) {
   p.stored = v.valueAt(p.voxel[0], p.voxel[1], p.voxel[2], t);
   p.value = modalityValue(v, p.stored);
   return p;
+}
+
+int petLayerOfFrame(const ViewerState& state, int own) {
+  for (int i : state.layersOfFrame(own))
+    if (state.layers()[static_cast<size_t>(i)].volume->info.modality == "PT") return i;
+  return -1;
+}
+
+std::optional<Vec3> hottestAlong(const ViewerState& state, int layer, Vec3 origin, Vec3 direction, double lengthMm) {
+  if (layer < 0 || layer >= static_cast<int>(state.layers().size()) || !state.layers()[static_cast<size_t>(layer)].volume)
+    return std::nullopt;
+  const Volume& v = *state.layers()[static_cast<size_t>(layer)].volume;
+  const double len = norm(direction);
+  const Vec3 sp = v.geometry.spacingMm;
+  const double step = 0.5 * std::min({sp.x, sp.y, sp.z});
+  if (!(len > 0) || !(step > 0) || !(lengthMm >= 0) || !std::isfinite(lengthMm)) return std::nullopt;
+  const Vec3 u = direction * (1.0 / len);
+  std::optional<Probe> best;
+  const int64_t n = static_cast<int64_t>(std::min(lengthMm / step, 1e7));
+  for (int64_t k = 0; k <= n; ++k) {
+    const auto p = probeLayer(state, layer, origin + u * (static_cast<double>(k) * step));
+    if (p && (!best || p->value > best->value)) best = p;
+  }
+  if (!best) return std::nullopt;
+  return v.geometry.worldFromVoxel().applyPoint(
+      {static_cast<double>(best->voxel[0]), static_cast<double>(best->voxel[1]), static_cast<double>(best->voxel[2])});
 }
 
 }  // namespace cvx::view

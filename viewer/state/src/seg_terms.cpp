@@ -87,4 +87,10 @@ Segment withSegmentTerm(Segment s, const SegmentTerm& t) {
   return s;
 }
 
+Segment withSegmentTermCode(Segment s, const std::string& typeCode) {
+  for (const SegmentTerm& t : segmentTerms())
+    if (!typeCode.empty() && t.type.value == typeCode && t.type.scheme == "SCT") return withSegmentTerm(std::move(s), t);
+  return s;
+}
+
 }  // namespace cvx::view

@@ -39,6 +39,10 @@ struct Manifest {
   std::vector<ParamSpec> params;
   PluginInput input = PluginInput::Image;  // "input"; absent: "image"
   std::string description;
+  // What a segmenter's result is called ("resultName", optional: "Lesion" names them "Lesion 1",
+  // "Lesion 2"; else the plugin's name) and what it is ("resultType", optional: the SNOMED CT code of
+  // its SegmentedPropertyType, "108369006" for a neoplasm; a SEG carries it).
+  std::string resultName, resultType;
   std::string manifestPath;           // where it was read from
   std::string libraryPath() const;    // the manifest's folder + library
 };

@@ -21,5 +21,19 @@ struct Probe {
 // nullopt outside the layer's grid (more than half a voxel beyond its edge voxel centres), or
 // while that slice is not loaded yet.
 std::optional<Probe> probe(const ViewerState& state, int view, Vec3 world);
+// The same on image layer `layer` (at the phase the views show of it).
+std::optional<Probe> probeLayer(const ViewerState& state, int layer, Vec3 world);
+
+// The PET the Lesion tool reads: the first layer of modality PT in layer `own`'s frame of reference
+// (own first: ViewerState::layersOfFrame); -1 for none. (The uptake's petLayerFor asks for SUV
+// units besides; a lesion's fraction of its peak needs none.)
+int petLayerOfFrame(const ViewerState& state, int own);
+
+// The hottest voxel of image layer `layer` along the segment origin + t x unit(direction), t in
+// [0, lengthMm]: the probe at every half of the layer's smallest spacing, the first of equal values
+// kept. What a click in the 3D view means for the Lesion tool: the lesion lies somewhere along the
+// line of sight, where the PET is hottest (as a MIP shows it). Its voxel's centre in patient space;
+// nullopt when the segment meets no loaded voxel of the layer.
+std::optional<Vec3> hottestAlong(const ViewerState& state, int layer, Vec3 origin, Vec3 direction, double lengthMm);
 
 }  // namespace cvx::view

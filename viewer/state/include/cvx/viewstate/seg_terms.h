@@ -33,5 +33,8 @@ bool defaultSegmentName(const std::string& name);
 // s with term t: its category, type and colour, and its name where the name is empty, a default
 // one, or the label of the term it had; a name of the reader's own is kept.
 Segment withSegmentTerm(Segment s, const SegmentTerm& t);
+// s with the term of segmentTerms() whose type is SNOMED CT code `typeCode` (a plugin's resultType),
+// by withSegmentTerm; s as it is when no term has that code (or the code is empty).
+Segment withSegmentTermCode(Segment s, const std::string& typeCode);
 
 }  // namespace cvx::view

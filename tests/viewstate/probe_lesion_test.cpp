@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+// What the Lesion tool reads (probe.h): the PET of a frame of reference, and the hottest voxel along
+// a line of sight (a 3D click). The PET here is written from a formula: one hot voxel at (6, 5, 4)
+// of 10, a warm one of 7 at (2, 5, 4), the rest 1, on 2 x 3 x 4 mm voxels offset from the origin,
+// so that each expected centre is the grid's own formula, origin + index x spacing.
+#include <gtest/gtest.h>
+
+#include <cvx/viewstate/probe.h>
+
+using namespace cvx;
+using namespace cvx::view;
+
+namespace {
+
+std::shared_ptr<Volume> grid(PixelType t, const std::string& modality, const std::string& frame) {
+  auto v = Volume::create(t, {10, 8, 6, 1});
+  EXPECT_TRUE(v.ok());
+  (*v)->geometry.spacingMm = {2.0, 3.0, 4.0};
+  (*v)->geometry.originMm = {-10.0, 5.0, 20.0};
+  (*v)->info.modality = modality;
+  (*v)->info.frameOfReferenceUid = frame;
+  for (int64_t z = 0; z < 6; ++z) (*v)->markSliceReady(z);  // loaded (the probe reads loaded slices only)
+  return *v;
+}
+
+struct Scene {
+  ViewerState s;
+  std::shared_ptr<Volume> pet;
+  Scene() {
+    auto ct = grid(PixelType::Int16, "CT", "1.2.3");
+    pet = grid(PixelType::Float32, "PT", "1.2.3");
+    float* p = pet->as<float>();
+    std::fill(p, p + pet->voxelCount(), 1.0f);
+    p[(4 * 8 + 5) * 10 + 6] = 10.0f;
+    p[(4 * 8 + 5) * 10 + 2] = 7.0f;
+    s.addLayer(ct);
+    s.addLayer(grid(PixelType::Int16, "MR", "9.9.9"));  // another frame: never the lesion's PET
+    s.addLayer(pet);
+  }
+  Vec3 centre(double i, double j, double k) const { return Vec3{-10.0 + 2 * i, 5.0 + 3 * j, 20.0 + 4 * k}; }
+};
+
+}  // namespace
+
+TEST(ProbeLesion, ThePetOfTheFrameIsItsFirstPtLayer) {
+  Scene sc;
+  EXPECT_EQ(petLayerOfFrame(sc.s, 0), 2);
+  EXPECT_EQ(petLayerOfFrame(sc.s, 2), 2) << "a PET reference is its own";
+  EXPECT_EQ(petLayerOfFrame(sc.s, 1), -1) << "the MR's frame holds no PET";
+}
+
+TEST(ProbeLesion, TheHottestVoxelAlongALineOfSight) {
+  Scene sc;
+  // Along x through row (5, 4): both hot voxels lie on it; the hotter wins, wherever it comes.
+  const Vec3 from = sc.centre(-3, 5, 4), along{1, 0, 0};
+  auto hot = hottestAlong(sc.s, 2, from, along * 7.0, 40.0);  // any length of direction
+  ASSERT_TRUE(hot.has_value());
+  EXPECT_NEAR(norm(*hot - sc.centre(6, 5, 4)), 0.0, 1e-9);
+  // Stopping before it: the warm one.
+  hot = hottestAlong(sc.s, 2, from, along, 2 * (2 + 3) + 1.0);  // reaches x index 2.5
+  ASSERT_TRUE(hot.has_value());
+  EXPECT_NEAR(norm(*hot - sc.centre(2, 5, 4)), 0.0, 1e-9);
+  // A slanted line that passes within half a voxel of (6, 5, 4)'s centre: the nearest voxel is read.
+  const Vec3 a = sc.centre(6.3, 0, 4.2), b = sc.centre(6.3, 7, 4.2);
+  hot = hottestAlong(sc.s, 2, a, b - a, norm(b - a));
+  ASSERT_TRUE(hot.has_value());
+  EXPECT_NEAR(norm(*hot - sc.centre(6, 5, 4)), 0.0, 1e-9);
+  // Off the hot row: every voxel is 1, and the first along the line is kept.
+  hot = hottestAlong(sc.s, 2, sc.centre(0, 1, 1), along, 100.0);
+  ASSERT_TRUE(hot.has_value());
+  EXPECT_NEAR(norm(*hot - sc.centre(0, 1, 1)), 0.0, 1e-9);
+  // Missing the grid, or no line at all.
+  EXPECT_FALSE(hottestAlong(sc.s, 2, sc.centre(0, -5, 0), along, 100.0).has_value());
+  EXPECT_FALSE(hottestAlong(sc.s, 2, from, Vec3{0, 0, 0}, 100.0).has_value());
+  EXPECT_FALSE(hottestAlong(sc.s, 7, from, along, 100.0).has_value()) << "no such layer";
+  // A slice not loaded yet is passed over.
+  auto partial = Volume::create(PixelType::Float32, {10, 8, 6, 1});
+  ASSERT_TRUE(partial.ok());
+  (*partial)->geometry = sc.pet->geometry;
+  (*partial)->info = sc.pet->info;
+  std::copy_n(sc.pet->as<float>(), sc.pet->voxelCount(), (*partial)->as<float>());
+  for (int64_t z = 0; z < 6; ++z)
+    if (z != 4) (*partial)->markSliceReady(z);
+  ViewerState loading;
+  loading.addLayer(*partial);
+  EXPECT_FALSE(hottestAlong(loading, 0, from, along, 40.0).has_value()) << "the hot row's slice 4 is not loaded";
+}
