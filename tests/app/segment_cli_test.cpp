@@ -145,6 +145,8 @@ TEST(CliSegment, TheTableOfALesionOnThePetHoldsItsUptake) {
     return it == header.end() ? std::string() : row[static_cast<size_t>(it - header.begin())];
   };
   EXPECT_EQ(at("name"), "Lesion");
+  EXPECT_EQ(at("type"), "Neoplasm") << "the manifest's resultType, which a SEG of it carries";
+  EXPECT_EQ(at("type_code"), "SCT:108369006");
   EXPECT_EQ(at("modality"), "PT");
   EXPECT_EQ(at("units"), "SUVbw");
   const double voxelMl = v.geometry.spacingMm.x * v.geometry.spacingMm.y * v.geometry.spacingMm.z / 1000;

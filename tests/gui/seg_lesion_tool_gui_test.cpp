@@ -20,7 +20,11 @@
 #include "../../viewer/src/viewport_grid.h"
 #include "../../viewer/src/volume_view.h"
 
+#include <fstream>
+#include <iterator>
+
 #include <cvx/core/raycast.h>
+#include <cvx/viewstate/seg_report.h>
 #include <cvx/viewstate/camera_3d.h>
 #include "gui_test_util.h"
 #include "seg_gui_util.h"
@@ -101,10 +105,29 @@ TEST(SegLesionToolGui, AClickOnThePetLesionInTheCtViewDelineatesItOnThePet) {
   EXPECT_NEAR(text.mid(k + 7).section(',', 0, 0).toDouble(), top * layer.mapping.unitScale, 0.006) << text.toStdString();
   test::saveTour(&w, "pet_ct_lesion_tool");
 
-  // Undo acts on the segmentation while the Lesion tool is chosen.
+  // Export table... on its worker: the file holds the table the state gives (seg_report.h, tested
+  // on its own), the lesion named and typed, its uptake in SUV.
+  const QString csvPath = test::appDataDir() + "/lesion_table.csv";
+  panel->exportTableTo(csvPath);
+  EXPECT_TRUE(panel->exporting() || panel->message().startsWith("Exported"));
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !panel->exporting(); }, 30000));
+  EXPECT_TRUE(panel->message().startsWith("Exported")) << panel->message().toStdString();
+  std::ifstream in(csvPath.toStdString(), std::ios::binary);
+  const std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(written, view::segmentReportCsv(view::segmentReport(w.state())));
+  EXPECT_NE(written.find("Lesion 1,"), std::string::npos) << written;
+  EXPECT_NE(written.find("Neoplasm"), std::string::npos) << written;
+
+  // A second click: "Lesion 2" in the same segmentation. Undo acts on the segmentation while the
+  // Lesion tool is chosen.
   const size_t count = seg.segments().size();
+  clickAt(w, axial, beside);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !run->running() && seg.segments().size() == count + 1; }, 60000))
+      << run->message().toStdString();
+  EXPECT_EQ(seg.segments().back().name, "Lesion 2");
   w.findChild<QAction*>("undo")->trigger();
-  EXPECT_EQ(seg.segments().size(), count - 1) << "Undo removes the lesion";
+  w.findChild<QAction*>("undo")->trigger();
+  EXPECT_EQ(seg.segments().size(), count - 1) << "Undo removes the lesions";
 }
 
 TEST(SegLesionToolGui, OnACtAloneAClickSaysThereIsNoPet) {
@@ -120,9 +143,9 @@ TEST(SegLesionToolGui, OnACtAloneAClickSaysThereIsNoPet) {
 }
 
 // In the 3D view (2x2, the CT's bone in front of the tumour) a click over the lesion reads the PET
-// along the line of sight: the cursor goes to the hottest PET voxel on it (checked here against
-// every PET voxel whose centre lies within half a voxel's diagonal of the line), and the lesion grows
-// from there.
+// along the line of sight within what the view draws (the CT's box): the cursor goes to the hottest
+// PET voxel there (checked against every PET voxel whose centre lies in the CT's box within half a
+// voxel's diagonal of the pixel's ray), and the lesion grows from there.
 TEST(SegLesionToolGui, AClickInThe3dViewFindsTheHottestPetVoxelAlongTheLineOfSight) {
   CVX_REQUIRE_FOLDER("pet_ct");
   MainWindow w;
@@ -145,7 +168,7 @@ TEST(SegLesionToolGui, AClickInThe3dViewFindsTheHottestPetVoxelAlongTheLineOfSig
   const QPoint at(static_cast<int>((*px)[0]), static_cast<int>((*px)[1]));
   // The expected voxel: the hottest whose centre lies near the pixel's ray (first by distance from the eye on ties).
   const WorldRays rays = worldRays(cam, vw, vh);
-  const Vec3 o = rays.origin(at.x() + 0.5, at.y() + 0.5), u = normalized(rays.direction(at.x() + 0.5, at.y() + 0.5));
+  const Vec3 o = rays.origin(at.x(), at.y()), u = normalized(rays.direction(at.x(), at.y()));  // the pixel's centre
   const Vec3 sp = v.geometry.spacingMm;
   const double reach = 0.5 * std::sqrt(sp.x * sp.x + sp.y * sp.y + sp.z * sp.z);
   double best = -1e30;
@@ -154,8 +177,10 @@ TEST(SegLesionToolGui, AClickInThe3dViewFindsTheHottestPetVoxelAlongTheLineOfSig
     for (int64_t y = 0; y < d[1]; ++y)
       for (int64_t x = 0; x < d[0]; ++x) {
         const Vec3 c = v.geometry.worldFromVoxel().applyPoint({double(x), double(y), double(z)});
-        const Vec3 r = c - o;
-        if (norm(r - u * dot(r, u)) <= reach) best = std::max(best, test::modalityAt(v, x, y, z));
+        const Vec3 r = c - o, ci = ct.geometry.voxelFromWorld().applyPoint(c);  // the view draws the CT's box
+        const bool inCt = ci.x >= 0 && ci.y >= 0 && ci.z >= 0 && ci.x <= ct.dims()[0] - 1 && ci.y <= ct.dims()[1] - 1 &&
+                          ci.z <= ct.dims()[2] - 1;
+        if (inCt && norm(r - u * dot(r, u)) <= reach) best = std::max(best, test::modalityAt(v, x, y, z));
       }
   ASSERT_GT(best, 0);
 

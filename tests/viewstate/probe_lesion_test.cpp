@@ -5,6 +5,8 @@
 // so that each expected centre is the grid's own formula, origin + index x spacing.
 #include <gtest/gtest.h>
 
+#include <cvx/core/raycast.h>
+#include <cvx/viewstate/camera_3d.h>
 #include <cvx/viewstate/probe.h>
 
 using namespace cvx;
@@ -84,4 +86,27 @@ TEST(ProbeLesion, TheHottestVoxelAlongALineOfSight) {
   ViewerState loading;
   loading.addLayer(*partial);
   EXPECT_FALSE(hottestAlong(loading, 0, from, along, 40.0).has_value()) << "the hot row's slice 4 is not loaded";
+}
+
+// A 3D click reads only what the view draws: from the front (the rays run along +y), a pixel over
+// column (6, 4) finds the hot voxel at y 5; with the crop box ending at y index 3.5 it is cut away
+// and a warm voxel (7) at y 1 of the same column is taken; a pixel off the volume finds nothing.
+TEST(ProbeLesion, TheHottestUnderAPixelIsWithinWhatTheViewDraws) {
+  Scene sc;
+  sc.pet->as<float>()[(4 * 8 + 1) * 10 + 6] = 7.0f;
+  const int w = 200, h = 200;
+  const Volume& ref = *sc.s.layers().front().volume;
+  const auto px = projectToPixel(orbitCamera(ref, sc.s.camera3d(), w, h), sc.centre(6, 3, 4), w, h);
+  ASSERT_TRUE(px.has_value());
+  const int x = static_cast<int>((*px)[0]), y = static_cast<int>((*px)[1]);
+  auto hot = hottestUnderPixel(sc.s, 2, w, h, x, y);
+  ASSERT_TRUE(hot.has_value());
+  EXPECT_NEAR(norm(*hot - sc.centre(6, 5, 4)), 0.0, 1e-9);
+  CropBox3D crop;
+  crop.hi[1] = 0.5;  // y index -0.5 + 0.5 x 8 = 3.5
+  sc.s.setCrop3d(crop);
+  hot = hottestUnderPixel(sc.s, 2, w, h, x, y);
+  ASSERT_TRUE(hot.has_value());
+  EXPECT_NEAR(norm(*hot - sc.centre(6, 1, 4)), 0.0, 1e-9) << "the hot voxel lies beyond the crop box";
+  EXPECT_FALSE(hottestUnderPixel(sc.s, 2, w, h, 0, 0).has_value()) << "a corner pixel misses the volume";
 }

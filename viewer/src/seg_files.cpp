@@ -1,12 +1,20 @@
 // SPDX-License-Identifier: MIT
-// The Segments dock's files (seg_panel.h): opening a segmentation onto the layer it fits, and a
-// segment's surface as STL or OBJ.
+// The Segments dock's files (seg_panel.h): opening a segmentation onto the layer it fits, a
+// segment's surface as STL or OBJ, and the dock's Open, Save SEG, Export mesh and Export table.
 #include "seg_panel.h"
 
+#include <QApplication>
+#include <QFileDialog>
+#include <QLabel>
+#include <QStringList>
+#include <QTimer>
+
+#include <future>
 #include <optional>
 
 #include <cvx/core/log.h>
 #include <cvx/io/seg.h>
+#include <cvx/viewstate/seg_report.h>
 #ifdef CVX_HAVE_MESH
 #include <cvx/io/mesh_files.h>
 #include <cvx/mesh/surface.h>
@@ -59,6 +67,81 @@ Status exportSegmentMesh(const Segmentation& s, size_t segment, const std::strin
   (void)s, (void)segment;
   return makeError("viewer.no_mesh", "this CineVox was built without VTK: no surfaces", path);
 #endif
+}
+
+void SegPanel::openFile() {
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open a segmentation"), {}, tr("Segmentations (*.dcm *.nrrd *.nhdr *.nii *.nii.gz *.mha *.mhd *);;All files (*)"));
+  if (path.isEmpty()) return;
+  std::vector<Diagnostic> warnings;
+  const Status st = openSegmentation(state_, path.toStdString(), &warnings);
+  QStringList lines;
+  if (!st.ok()) lines << QString::fromStdString(st.error().str());
+  for (const Diagnostic& w : warnings) lines << QString::fromStdString(w.code + ": " + w.message);
+  message_->setText(lines.join('\n'));
+}
+
+void SegPanel::saveFile() {
+  const auto [i, k] = state_.activeSegment();
+  if (i < 0) return;
+  const view::SegmentationLayer& sl = state_.segmentations()[static_cast<size_t>(i)];
+  const auto& layer = state_.layers()[static_cast<size_t>(sl.layer)];
+  const QString path = QFileDialog::getSaveFileName(this, tr("Save as DICOM SEG"), {}, tr("DICOM SEG (*.dcm)"));
+  if (path.isEmpty()) return;
+  std::vector<Diagnostic> warnings;
+  io::SegWriteOptions options;
+  options.warnings = &warnings;
+  const Status st = io::writeSeg(*sl.segmentation, *layer.volume, path.toStdString(), options);
+  QStringList lines{st.ok() ? tr("Saved %1").arg(path) : QString::fromStdString(st.error().str())};
+  for (const Diagnostic& w : warnings) lines << QString::fromStdString(w.code + ": " + w.message);
+  message_->setText(lines.join('\n'));
+}
+
+void SegPanel::exportTable() {
+  if (export_.valid()) return;  // one at a time (the message says it runs)
+  const QString path = QFileDialog::getSaveFileName(this, tr("Export the segments' table"), {}, tr("CSV (*.csv)"));
+  if (!path.isEmpty()) exportTableTo(path);
+}
+
+void SegPanel::exportTableTo(const QString& path) {
+  if (export_.valid()) return;
+  std::vector<view::SegmentReportSource> sources;
+  for (int i = 0; i < static_cast<int>(state_.segmentations().size()); ++i) {
+    sources.push_back(view::segmentReportSource(state_, i));  // the labels copied here; every segment's uptake
+    if (!sources.back().error.code.empty()) {
+      message_->setText(QString::fromStdString(sources.back().error.str()));
+      return;
+    }
+  }
+  exportPath_ = path;
+  try {
+    export_ = std::async(std::launch::async, [sources = std::move(sources), out = path.toStdString()]() -> Status {
+      try {
+        return view::exportSegmentReportCsv(out, view::segmentReport(sources));
+      } catch (const std::exception& e) {  // nothing escapes the worker (no memory)
+        return makeError("seg.export_failed", std::string("the table could not be computed: ") + e.what(), out);
+      }
+    });
+  } catch (const std::exception& e) {
+    message_->setText(QString::fromStdString(makeError("seg.export_failed", e.what()).str()));
+    return;
+  }
+  message_->setText(tr("Exporting the table to %1…").arg(path));
+  if (!poll_->isActive()) poll_->start();
+}
+
+QString SegPanel::message() const { return message_->text(); }
+
+void SegPanel::exportMesh() {
+  const auto [i, k] = state_.activeSegment();
+  if (i < 0) return;
+  const view::SegmentationLayer& sl = state_.segmentations()[static_cast<size_t>(i)];
+  const QString path = QFileDialog::getSaveFileName(
+      this, tr("Export mesh (LPS mm)"), {}, tr("STL, the active segment (*.stl);;OBJ, every segment (*.obj)"));
+  if (path.isEmpty()) return;
+  QApplication::setOverrideCursor(Qt::WaitCursor);
+  const Status st = exportSegmentMesh(*sl.segmentation, static_cast<size_t>(k), path.toStdString());
+  QApplication::restoreOverrideCursor();
+  message_->setText(st.ok() ? tr("Exported %1").arg(path) : QString::fromStdString(st.error().str()));
 }
 
 }  // namespace cvx::viewer

@@ -6,11 +6,9 @@
 #include "seg_info_panel.h"
 #include "seg_run.h"
 
-#include <QApplication>
 #include <QCoreApplication>
 #include <QCheckBox>
 #include <QDockWidget>
-#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -22,7 +20,8 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
-#include <cvx/io/seg.h>
+#include <chrono>
+
 #include <cvx/viewstate/seg_report.h>
 
 namespace cvx::viewer {
@@ -185,7 +184,11 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
     if (figures_.collect()) showFigures();
     // What changed while it ran; during a stroke, once the edits pause (syncDue_ asks then).
     if (!figures_.busy() && !syncDue_->isActive()) requestFigures();
-    if (!figures_.busy()) poll_->stop();
+    if (export_.valid() && export_.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+      const Status st = export_.get();
+      message_->setText(st.ok() ? tr("Exported %1").arg(exportPath_) : QString::fromStdString(st.error().str()));
+    }
+    if (!figures_.busy() && !export_.valid()) poll_->stop();
   });
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
     if (!(e.what & (view::kSegmentation | view::kLayers | view::kPhase | view::kMapping))) return;
@@ -312,55 +315,6 @@ void SegPanel::showFigures() {
                       .arg(s.min * u, 0, 'f', coarse)
                       .arg(s.max * u, 0, 'f', coarse) +
                   petLine(state_, sl, *f));
-}
-
-void SegPanel::openFile() {
-  const QString path = QFileDialog::getOpenFileName(this, tr("Open a segmentation"), {}, tr("Segmentations (*.dcm *.nrrd *.nhdr *.nii *.nii.gz *.mha *.mhd *);;All files (*)"));
-  if (path.isEmpty()) return;
-  std::vector<Diagnostic> warnings;
-  const Status st = openSegmentation(state_, path.toStdString(), &warnings);
-  QStringList lines;
-  if (!st.ok()) lines << QString::fromStdString(st.error().str());
-  for (const Diagnostic& w : warnings) lines << QString::fromStdString(w.code + ": " + w.message);
-  message_->setText(lines.join('\n'));
-}
-
-void SegPanel::saveFile() {
-  const auto [i, k] = state_.activeSegment();
-  if (i < 0) return;
-  const view::SegmentationLayer& sl = state_.segmentations()[static_cast<size_t>(i)];
-  const auto& layer = state_.layers()[static_cast<size_t>(sl.layer)];
-  const QString path = QFileDialog::getSaveFileName(this, tr("Save as DICOM SEG"), {}, tr("DICOM SEG (*.dcm)"));
-  if (path.isEmpty()) return;
-  std::vector<Diagnostic> warnings;
-  io::SegWriteOptions options;
-  options.warnings = &warnings;
-  const Status st = io::writeSeg(*sl.segmentation, *layer.volume, path.toStdString(), options);
-  QStringList lines{st.ok() ? tr("Saved %1").arg(path) : QString::fromStdString(st.error().str())};
-  for (const Diagnostic& w : warnings) lines << QString::fromStdString(w.code + ": " + w.message);
-  message_->setText(lines.join('\n'));
-}
-
-void SegPanel::exportTable() {
-  const QString path = QFileDialog::getSaveFileName(this, tr("Export the segments' table"), {}, tr("CSV (*.csv)"));
-  if (path.isEmpty()) return;
-  QApplication::setOverrideCursor(Qt::WaitCursor);  // every segment's statistics and uptake: passes over the layers
-  const Status st = view::exportSegmentReportCsv(path.toStdString(), view::segmentReport(state_));
-  QApplication::restoreOverrideCursor();
-  message_->setText(st.ok() ? tr("Exported %1").arg(path) : QString::fromStdString(st.error().str()));
-}
-
-void SegPanel::exportMesh() {
-  const auto [i, k] = state_.activeSegment();
-  if (i < 0) return;
-  const view::SegmentationLayer& sl = state_.segmentations()[static_cast<size_t>(i)];
-  const QString path = QFileDialog::getSaveFileName(
-      this, tr("Export mesh (LPS mm)"), {}, tr("STL, the active segment (*.stl);;OBJ, every segment (*.obj)"));
-  if (path.isEmpty()) return;
-  QApplication::setOverrideCursor(Qt::WaitCursor);
-  const Status st = exportSegmentMesh(*sl.segmentation, static_cast<size_t>(k), path.toStdString());
-  QApplication::restoreOverrideCursor();
-  message_->setText(st.ok() ? tr("Exported %1").arg(path) : QString::fromStdString(st.error().str()));
 }
 
 void addSegmentsButton(QToolBar* bar, QMainWindow* window, view::ViewerState& state, SegEditing& editing) {

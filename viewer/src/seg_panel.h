@@ -4,6 +4,7 @@
 // segment's opacity, and Open (a DICOM SEG or an RTSTRUCT onto the reference layer) / Save SEG. A
 // thin widget: everything it shows and changes is the ViewerState's.
 #pragma once
+#include <future>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,12 @@ class SegPanel : public QWidget {
   void refreshStats();
   // Whether the figures shown are those of the segmentations as they are now (tests wait on it).
   bool statsCurrent() const;
+  // "Export table..." to `path`: the segments copied here, the table computed and written on a
+  // worker (every segment's statistics and uptake: seconds for a label map of many organs on a PET/CT),
+  // the outcome in the dock's message. exporting(): one runs.
+  void exportTableTo(const QString& path);
+  bool exporting() const { return export_.valid(); }
+  QString message() const;
 
  private:
   void sync();
@@ -73,6 +80,8 @@ class SegPanel : public QWidget {
   class QTimer* poll_ = nullptr;     // a figures job runs
   bool syncNeeded_ = false;          // syncDue_ rebuilds the rows too (segments changed, not only a phase or window)
   view::SegmentFigures figures_;
+  std::future<Status> export_;  // "Export table..." in flight (polled by poll_)
+  QString exportPath_;
   view::ViewerState::Subscription subscription_;
   bool syncing_ = false;
 };

@@ -271,9 +271,17 @@ void SegRunPanel::done(Result<std::shared_ptr<Volume>> labels) {
     return;
   }
   const int target = editing_.targetFor(layer);  // the new segment's number and colour in its segmentation
-  const size_t count = target < 0 ? 0 : state_.segmentations()[static_cast<size_t>(target)].segmentation->segments().size();
+  const std::vector<Segment> none;
+  const auto& segments = target < 0 ? none : state_.segmentations()[static_cast<size_t>(target)].segmentation->segments();
+  const size_t count = segments.size();
   const std::string base = m.resultName.empty() ? jobName_ : m.resultName;
-  meta.name = m.input == plugin::PluginInput::Segment ? jobName_ : base + " " + std::to_string(count + 1);
+  // "Lesion 3" after "Lesion 1" and "Lesion 2" of this segmentation, whatever else it holds.
+  int next = 1;
+  for (const Segment& g : segments)
+    if (g.name.size() > base.size() + 1 && g.name.compare(0, base.size() + 1, base + " ") == 0 &&
+        g.name.find_first_not_of("0123456789", base.size() + 1) == std::string::npos)
+      next = std::max(next, std::atoi(g.name.c_str() + base.size() + 1) + 1);
+  meta.name = m.input == plugin::PluginInput::Segment ? jobName_ : base + " " + std::to_string(next);
   meta.rgb = kPalette[count % kPalette.size()];
   meta = view::withSegmentTermCode(meta, m.resultType);  // "Lesion 1", a Neoplasm, in its term's colour
   auto r = editing_.addSegment(meta, (*labels)->as<uint8_t>(), layer);

@@ -54,18 +54,19 @@ void VolumeView::lesionAt(QPoint at) {
     tools_.lesion(-1);  // it says there is no PET
     return;
   }
-  // The lesion lies along the line of sight, where the PET is hottest (as a MIP shows it).
-  const Camera3D cam = view::orbitCamera(*state_.layers().front().volume, state_.camera3d(), width(), height());
-  const WorldRays rays = worldRays(cam, width(), height());
-  const double x = at.x() + 0.5, y = at.y() + 0.5;
-  const auto hot = rays.valid ? view::hottestAlong(state_, pet, rays.origin(x, y), rays.direction(x, y), 1e4) : std::nullopt;
+  // The lesion lies along the line of sight, where the PET is hottest within what the view shows.
+  const auto hot = view::hottestUnderPixel(state_, pet, width(), height(), at.x(), at.y());
   if (!hot) {
     pickText_ = tr("the line of sight misses the PET");
     redraw();
     return;
   }
   pickText_ = tr("lesion at %1, %2, %3 (LPS mm)").arg(hot->x, 0, 'f', 1).arg(hot->y, 0, 'f', 1).arg(hot->z, 0, 'f', 1);
+  // On that PET voxel, not the reference's voxel centre nearest it: the seed is the voxel found.
+  const bool snap = state_.snapping();
+  state_.setSnapping(false);
   state_.setCursor(*hot);
+  state_.setSnapping(snap);
   redraw();
   tools_.lesion(-1);
 }

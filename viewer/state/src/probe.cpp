@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include <cvx/viewstate/probe.h>
 
+#include <cvx/core/hd/raycast.h>
+#include <cvx/viewstate/render_3d.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -54,6 +57,18 @@ std::optional<Vec3> hottestAlong(const ViewerState& state, int layer, Vec3 origi
   if (!best) return std::nullopt;
   return v.geometry.worldFromVoxel().applyPoint(
       {static_cast<double>(best->voxel[0]), static_cast<double>(best->voxel[1]), static_cast<double>(best->voxel[2])});
+}
+
+std::optional<Vec3> hottestUnderPixel(const ViewerState& state, int layer, int width, int height, int x, int y) {
+  if (state.layers().empty() || !state.layers().front().volume) return std::nullopt;
+  const Volume& ref = *state.layers().front().volume;
+  hd::RaycastParams p = rayGeometry3d(ref, state.camera3d(), width, height, state.crop3d(), state.cutPlanes3d());
+  p.stepMm = 1;  // any: pixelRayOf only asks that there be one
+  hd::PixelRay r;
+  if (!hd::pixelRayOf(p, x, y, r)) return std::nullopt;
+  const WorldRays rays = worldRays(orbitCamera(ref, state.camera3d(), width, height), width, height);
+  const Vec3 a = rays.at(x, y, r.t0), b = rays.at(x, y, r.t1);
+  return hottestAlong(state, layer, a, b - a, norm(b - a));
 }
 
 }  // namespace cvx::view

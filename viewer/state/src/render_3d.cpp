@@ -182,9 +182,8 @@ Status VolumeRenderer::prepareFused(const Fused3D& f) {
   return {};
 }
 
-hd::RaycastParams VolumeRenderer::params(const TransferPreset& preset, const Camera3DView& camera, int width,
-                                         int height, const Quality3D& q, const CropBox3D& crop) const {
-  const Volume& v = *volume_;
+hd::RaycastParams rayGeometry3d(const Volume& v, const Camera3DView& camera, int width, int height,
+                                const CropBox3D& crop, const std::vector<ClipPlane3D>& clip) {
   hd::RaycastParams p = raycastParams(v.geometry, v.dims(), orbitCamera(v, camera, width, height), width, height);
   if (!crop.full()) {
     const auto box = cropVoxelBox(v, crop);
@@ -193,8 +192,15 @@ hd::RaycastParams VolumeRenderer::params(const TransferPreset& preset, const Cam
     p.boxHi = {std::min(p.boxHi.x, static_cast<float>(box[1].x)), std::min(p.boxHi.y, static_cast<float>(box[1].y)),
                std::min(p.boxHi.z, static_cast<float>(box[1].z))};
   }
-  for (const ClipPlane3D& c : clip_)
+  for (const ClipPlane3D& c : clip)
     if (p.planeCount < static_cast<int>(std::size(p.planes))) p.planes[p.planeCount++] = voxelPlane(v.geometry, c);
+  return p;
+}
+
+hd::RaycastParams VolumeRenderer::params(const TransferPreset& preset, const Camera3DView& camera, int width,
+                                         int height, const Quality3D& q, const CropBox3D& crop) const {
+  const Volume& v = *volume_;
+  hd::RaycastParams p = rayGeometry3d(v, camera, width, height, crop, clip_);
   const Vec3 s = v.geometry.spacingMm;
   p.stepMm = static_cast<float>(q.stepMm > 0 ? q.stepMm : 0.5 * std::min({s.x, s.y, s.z}));
   p.mode = preset.mip ? hd::RenderMode::Mip : hd::RenderMode::Composite;

@@ -35,5 +35,9 @@ int petLayerOfFrame(const ViewerState& state, int own);
 // line of sight, where the PET is hottest (as a MIP shows it). Its voxel's centre in patient space;
 // nullopt when the segment meets no loaded voxel of the layer.
 std::optional<Vec3> hottestAlong(const ViewerState& state, int layer, Vec3 origin, Vec3 direction, double lengthMm);
+// hottestAlong over the stretch of pixel (x, y)'s ray that a width x height 3D view of the state draws
+// (render_3d.h's rayGeometry3d: the reference layer's box cut to the crop box and the clip planes),
+// so that a PET voxel outside what the view shows is never taken. nullopt when the ray misses it.
+std::optional<Vec3> hottestUnderPixel(const ViewerState& state, int layer, int width, int height, int x, int y);
 
 }  // namespace cvx::view

@@ -62,6 +62,13 @@ struct Slice3D {
   std::vector<std::vector<Vec3>> slabFaces;
 };
 
+// Where each pixel's ray runs in a 3D view of v: the orbit camera, the volume's voxel box cut to the
+// crop box, and the clip planes (the first 6; resolved as for setClipPlanes) as hd::ClipPlanes in
+// v's voxel index. VolumeRenderer::params starts from it; picking by value (the Lesion tool) reads
+// along the same stretch of a ray as the view draws.
+hd::RaycastParams rayGeometry3d(const Volume& v, const Camera3DView& camera, int width, int height,
+                                const CropBox3D& crop, const std::vector<ClipPlane3D>& clip);
+
 class VolumeRenderer {
  public:
   // Renders phase `phase` of v with the preset (relative presets resolved to v's 1st..99th
