@@ -169,6 +169,16 @@ bool VolumeView::loadPreset() {
 }
 
 std::optional<view::Fused3D> VolumeView::fused() {
+  // The threshold tool's preview on another series of the frame (the PET's SUV range on a PET/CT):
+  // that series fused in the preview's colour over the reference as its preset draws it, fusion on
+  // or off, so the range shows in 3D as in the 2D views.
+  if (const view::ThresholdPreview& t = state_.thresholdPreview();
+      t.on && t.layer > 0 && t.layer < static_cast<int>(state_.layers().size()) && state_.layers()[static_cast<size_t>(t.layer)].volume &&
+      state_.frameOf(t.layer) == state_.frameOf(0)) {
+    const auto& volume = state_.layers()[static_cast<size_t>(t.layer)].volume;
+    fusedPresetName_.clear();  // the fused preset is read again after the preview
+    return view::Fused3D{volume, static_cast<int>(state_.phaseOf(*volume)), view::thresholdPreset(t)};
+  }
   const int layer = state_.fusedLayer3d();
   if (layer < 0) return std::nullopt;
   const auto& volume = state_.layers()[static_cast<size_t>(layer)].volume;

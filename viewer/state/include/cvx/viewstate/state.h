@@ -74,8 +74,8 @@ struct SegmentDisplay {
 
 // The threshold tool's live preview: while on, every 2D view that draws `layer` tints the pixels
 // whose value (in the layer's modality units, as resliced for the view) lies in [lo, hi], and the
-// 3D view draws that range (thresholdPreset) instead of its preset. Moving the slider re-maps the
-// views' cached values: nothing is resliced or segmented until the tool applies.
+// 3D view draws that range (thresholdPreset) instead of its preset (another layer of the frame: fused
+// in that colour over the reference). Moving the slider re-maps the views' cached values.
 struct ThresholdPreview {
   bool on = false;
   int layer = 0;
