@@ -303,3 +303,77 @@ TEST(SegDisplay, TheThresholdPreviewTintsThePixelsInItsRangeAndItsPresetHoldsOnl
   auto img = r.draw(s, 0, w, h);
   for (uint32_t px : (*img)->pixels) ASSERT_FALSE(ch(px, 1) == 255 && ch(px, 0) == 0);
 }
+
+// The preview on a second layer of the frame (a PET) that a view does not draw (a CT view): its
+// values are resliced for the tint alone, so the CT view tints exactly where the second layer's
+// value (its own ramp, on its own coarser grid) lies in the range; a view of another frame's layer
+// is not tinted.
+TEST(SegDisplay, ThePreviewOfAnotherLayerOfTheFrameTintsAViewThatDoesNotDrawIt) {
+  auto make = [](std::array<int64_t, 3> d, Vec3 spacing, std::string frame, auto f) {
+    auto v = Volume::create(PixelType::Float32, {d[0], d[1], d[2], 1});
+    EXPECT_TRUE(v.ok());
+    Geometry& g = (*v)->geometry;
+    g.spacingMm = spacing;
+    g.originMm = {-10, -5, 3};
+    (*v)->info.frameOfReferenceUid = std::move(frame);
+    (*v)->info.windows = {{0, 4000, ""}};
+    float* p = (*v)->as<float>();
+    for (int64_t k = 0; k < d[2]; ++k)
+      for (int64_t j = 0; j < d[1]; ++j)
+        for (int64_t i = 0; i < d[0]; ++i) *p++ = static_cast<float>(f(g.worldAt(double(i), double(j), double(k))));
+    return *v;
+  };
+  auto ctRamp = [](Vec3 w) { return 10.0 * w.x + 3.0 * w.y; };
+  auto petRamp = [](Vec3 w) { return 100.0 - 4.0 * w.y + 2.0 * w.z; };
+  auto ct = make({40, 36, 20}, {1.0, 1.2, 2.0}, "1.2.3", ctRamp);
+  auto pet = make({10, 9, 5}, {4.0, 4.8, 8.0}, "1.2.3", petRamp);  // the same box, coarser
+  auto other = make({10, 9, 5}, {4.0, 4.8, 8.0}, "9.9.9", petRamp);
+  ViewerState s;
+  s.addLayer(ct);
+  s.addLayer(pet);
+  s.addLayer(other);
+  for (int view = 0; view < 3; ++view) s.setViewLayers(view, {0});
+  ThresholdPreview t;
+  t.on = true;
+  t.layer = 1;
+  t.lo = 60, t.hi = 110;
+  t.rgb = {0, 255, 0};
+  t.opacity = 1;
+  s.setThresholdPreview(t);
+  ViewRenderer r;
+  const int w = 160, h = 140;
+  const Geometry& g = pet->geometry;
+  const Vec3 lo = g.worldAt(-0.5, -0.5, -0.5), hi = g.worldAt(9.5, 8.5, 4.5);
+  for (int view = 0; view < 3; ++view) {
+    auto img = r.draw(s, view, w, h);
+    ASSERT_TRUE(img.ok());
+    const PixelFrame fr = s.pixelFrame(view, w, h);
+    int tinted = 0, clear = 0;
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        const Vec3 wp = fr.worldAt(x, y);
+        // well inside the PET's grid (its clamped rim is not linear)
+        if (wp.x < lo.x + 4 || wp.x > hi.x - 4 || wp.y < lo.y + 4.8 || wp.y > hi.y - 4.8 || wp.z < lo.z + 8 ||
+            wp.z > hi.z - 8)
+          continue;
+        const double value = petRamp(wp);
+        const uint32_t px = (*img)->pixels[static_cast<size_t>(y) * w + x];
+        const bool green = ch(px, 1) == 255 && ch(px, 0) == 0;
+        if (value > 60.01 && value < 109.99) {
+          EXPECT_TRUE(green) << view << " " << value;
+          ++tinted;
+        }
+        if (value < 59.99 || value > 110.01) {
+          EXPECT_FALSE(green) << view << " " << value;
+          ++clear;
+        }
+      }
+    EXPECT_GT(tinted, 100) << view;
+    EXPECT_GT(clear, 100) << view;
+  }
+  // A view of the other frame's layer: nothing of layer 1 there.
+  s.setViewLayers(0, {2});
+  auto img = r.draw(s, 0, w, h);
+  ASSERT_TRUE(img.ok());
+  for (uint32_t px : (*img)->pixels) ASSERT_FALSE(ch(px, 1) == 255 && ch(px, 0) == 0);
+}

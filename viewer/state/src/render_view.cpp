@@ -87,6 +87,22 @@ Result<const RgbaImage*> ViewRenderer::draw(const ViewerState& state, int view, 
            resliceParams(vol.geometry, WorldPlane{frame.origin, frame.du, frame.dv}, v.slabMm, v.slabMode)});
     drawn.push_back(l);
   }
+  // The threshold preview on a layer of the drawn layers' frame that this view does not draw (the
+  // PET's SUV range over a CT view): its values are resliced too, for the tint alone, before the
+  // drawn layers (whose reslice may map the image and finish the draw).
+  const ThresholdPreview& t = state.thresholdPreview();
+  bool preview = t.on && std::find(drawn.begin(), drawn.end(), t.layer) != drawn.end();
+  if (t.on && !preview && !drawn.empty() && t.layer >= 0 && t.layer < static_cast<int>(state.layers().size()) &&
+      state.layers()[static_cast<size_t>(t.layer)].volume && state.frameOf(t.layer) == state.frameOf(drawn.front())) {
+    const Volume& vol = *state.layers()[static_cast<size_t>(t.layer)].volume;
+    const int phase = static_cast<int>(state.phaseOf(vol));
+    const Slice& s = slices_[static_cast<size_t>(t.layer)];
+    if (s.volume != &vol || !sameFrame(s.frame, frame) || s.phase != phase || s.slabMm != v.slabMm || s.mode != v.slabMode)
+      stale.insert(stale.begin(), {t.layer, phase,
+                                   resliceParams(vol.geometry, WorldPlane{frame.origin, frame.du, frame.dv}, v.slabMm,
+                                                 v.slabMode)});
+    preview = true;
+  }
   // The display mapping of rows [y0, y1): every pixel on its own, so row bands are independent;
   // each blends all layers bottom first, as one pass would. The bottom layer writes every pixel
   // (black where it has no value), so nothing is cleared first.
@@ -107,7 +123,7 @@ Result<const RgbaImage*> ViewRenderer::draw(const ViewerState& state, int view, 
     s.values.resize(static_cast<size_t>(width) * height);
     // One layer: each band of rows is mapped by the thread that resliced it, while its values are
     // still in that core's cache.
-    const bool fused = drawn.size() == 1;
+    const bool fused = drawn.size() == 1 && st.layer == drawn.front();
     CVX_TRY(render::resliceCpu(*layer.volume, st.phase, st.params, width, height, s.values.data(), nullptr,
                                fused ? render::RowsDone(mapRows) : render::RowsDone()));
     s.volume = layer.volume.get();
@@ -116,22 +132,20 @@ Result<const RgbaImage*> ViewRenderer::draw(const ViewerState& state, int view, 
     s.slabMm = v.slabMm;
     s.mode = v.slabMode;
     ++lastReslices_;
-    if (fused) return overlays(state, drawn, frame);
+    if (fused) return overlays(state, drawn, frame, preview);
   }
   const int64_t bands = std::min<int64_t>(height, int64_t{ThreadPool::global().size() + 1} * 4);
   const int64_t rows = (height + bands - 1) / bands;
   CVX_TRY(ThreadPool::global().parallelFor((height + rows - 1) / rows, [&](int64_t b) {
     mapRows(b * rows, std::min<int64_t>(height, (b + 1) * rows));
   }));
-  return overlays(state, drawn, frame);
+  return overlays(state, drawn, frame, preview);
 }
 
 const RgbaImage* ViewRenderer::overlays(const ViewerState& state, const std::vector<int>& drawn,
-                                        const PixelFrame& frame) {
+                                        const PixelFrame& frame, bool preview) {
   drawSegmentations(state, drawn, frame, image_);
-  const ThresholdPreview& t = state.thresholdPreview();
-  if (t.on && std::find(drawn.begin(), drawn.end(), t.layer) != drawn.end())
-    drawThresholdPreview(t, values(t.layer), image_);
+  if (preview) drawThresholdPreview(state.thresholdPreview(), values(state.thresholdPreview().layer), image_);
   return &image_;
 }
 

@@ -48,8 +48,10 @@ class ViewRenderer {
     SlabMode mode = SlabMode::Mip;
     std::vector<float> values;
   };
-  // The segmentations and the threshold preview over the image of the layers drawn.
-  const RgbaImage* overlays(const ViewerState& state, const std::vector<int>& drawn, const PixelFrame& frame);
+  // The segmentations and the threshold preview over the image of the layers drawn. preview: the
+  // threshold preview's layer has values of this frame (drawn, or resliced for the tint alone).
+  const RgbaImage* overlays(const ViewerState& state, const std::vector<int>& drawn, const PixelFrame& frame,
+                            bool preview);
   std::vector<Slice> slices_;  // per layer index
   RgbaImage image_;
   int lastReslices_ = 0;

@@ -72,8 +72,8 @@ struct SegmentDisplay {
   uint16_t number = 0;
 };
 
-// The threshold tool's live preview: while on, every 2D view that draws `layer` tints the pixels
-// whose value (in the layer's modality units, as resliced for the view) lies in [lo, hi], and the
+// The threshold tool's live preview: while on, every 2D view that draws `layer` or another layer of
+// its frame tints the pixels whose value of `layer` (modality units, resliced for the view) lies in [lo, hi], and the
 // 3D view draws that range (thresholdPreset) instead of its preset (another layer of the frame: fused
 // in that colour over the reference). Moving the slider re-maps the views' cached values.
 struct ThresholdPreview {
