@@ -118,16 +118,19 @@ TEST(SegLesionToolGui, AClickOnThePetLesionInTheCtViewDelineatesItOnThePet) {
   EXPECT_NE(written.find("Lesion 1,"), std::string::npos) << written;
   EXPECT_NE(written.find("Neoplasm"), std::string::npos) << written;
 
-  // A second click: "Lesion 2" in the same segmentation. Undo acts on the segmentation while the
-  // Lesion tool is chosen.
+  // A painted segment, then a second click: "Lesion 2" in the same segmentation (numbered after the
+  // lesions, not the segments). Undo acts on the segmentation while the Lesion tool is chosen.
   const size_t count = seg.segments().size();
+  Segment painted;
+  painted.name = "Segment 2";
+  ASSERT_TRUE(w.editing()->addSegment(painted, nullptr, pet).ok());  // as New segment over the PET
+  ASSERT_EQ(seg.segments().size(), count + 1);
   clickAt(w, axial, beside);
-  ASSERT_TRUE(QTest::qWaitFor([&] { return !run->running() && seg.segments().size() == count + 1; }, 60000))
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !run->running() && seg.segments().size() == count + 2; }, 60000))
       << run->message().toStdString();
   EXPECT_EQ(seg.segments().back().name, "Lesion 2");
-  w.findChild<QAction*>("undo")->trigger();
-  w.findChild<QAction*>("undo")->trigger();
-  EXPECT_EQ(seg.segments().size(), count - 1) << "Undo removes the lesions";
+  for (int k = 0; k < 3; ++k) w.findChild<QAction*>("undo")->trigger();
+  EXPECT_EQ(seg.segments().size(), count - 1) << "Undo removes the lesions and the new segment";
 }
 
 TEST(SegLesionToolGui, OnACtAloneAClickSaysThereIsNoPet) {

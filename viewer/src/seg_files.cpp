@@ -6,6 +6,7 @@
 #include <QApplication>
 #include <QFileDialog>
 #include <QLabel>
+#include <QPushButton>
 #include <QStringList>
 #include <QTimer>
 
@@ -126,6 +127,7 @@ void SegPanel::exportTableTo(const QString& path) {
     return;
   }
   message_->setText(tr("Exporting the table to %1…").arg(path));
+  if (auto* b = findChild<QPushButton*>("segExportTable")) b->setEnabled(false);  // until it is written
   if (!poll_->isActive()) poll_->start();
 }
 

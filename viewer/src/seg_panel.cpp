@@ -187,6 +187,7 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
     if (export_.valid() && export_.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
       const Status st = export_.get();
       message_->setText(st.ok() ? tr("Exported %1").arg(exportPath_) : QString::fromStdString(st.error().str()));
+      if (auto* b = findChild<QPushButton*>("segExportTable")) b->setEnabled(true);
     }
     if (!figures_.busy() && !export_.valid()) poll_->stop();
   });

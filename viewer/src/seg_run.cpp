@@ -16,6 +16,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -276,11 +277,14 @@ void SegRunPanel::done(Result<std::shared_ptr<Volume>> labels) {
   const size_t count = segments.size();
   const std::string base = m.resultName.empty() ? jobName_ : m.resultName;
   // "Lesion 3" after "Lesion 1" and "Lesion 2" of this segmentation, whatever else it holds.
-  int next = 1;
-  for (const Segment& g : segments)
-    if (g.name.size() > base.size() + 1 && g.name.compare(0, base.size() + 1, base + " ") == 0 &&
-        g.name.find_first_not_of("0123456789", base.size() + 1) == std::string::npos)
-      next = std::max(next, std::atoi(g.name.c_str() + base.size() + 1) + 1);
+  int64_t next = 1;
+  for (const Segment& g : segments) {
+    if (g.name.size() <= base.size() + 1 || g.name.compare(0, base.size() + 1, base + " ") != 0) continue;
+    int64_t n = 0;
+    const char* to = g.name.data() + g.name.size();
+    const auto [end, ec] = std::from_chars(g.name.data() + base.size() + 1, to, n);
+    if (ec == std::errc() && end == to && n >= 0 && n < 1000000) next = std::max(next, n + 1);
+  }
   meta.name = m.input == plugin::PluginInput::Segment ? jobName_ : base + " " + std::to_string(next);
   meta.rgb = kPalette[count % kPalette.size()];
   meta = view::withSegmentTermCode(meta, m.resultType);  // "Lesion 1", a Neoplasm, in its term's colour

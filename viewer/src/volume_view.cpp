@@ -172,11 +172,13 @@ std::optional<view::Fused3D> VolumeView::fused() {
   // The threshold tool's preview on another series of the frame (the PET's SUV range on a PET/CT):
   // that series fused in the preview's colour over the reference as its preset draws it, fusion on
   // or off, so the range shows in 3D as in the 2D views.
+  previewFused_ = false;
   if (const view::ThresholdPreview& t = state_.thresholdPreview();
       t.on && t.layer > 0 && t.layer < static_cast<int>(state_.layers().size()) && state_.layers()[static_cast<size_t>(t.layer)].volume &&
-      state_.frameOf(t.layer) == state_.frameOf(0)) {
+      !state_.frameOf(t.layer).empty() && state_.frameOf(t.layer) == state_.frameOf(0)) {
     const auto& volume = state_.layers()[static_cast<size_t>(t.layer)].volume;
     fusedPresetName_.clear();  // the fused preset is read again after the preview
+    previewFused_ = true;
     return view::Fused3D{volume, static_cast<int>(state_.phaseOf(*volume)), view::thresholdPreset(t)};
   }
   const int layer = state_.fusedLayer3d();
@@ -224,7 +226,8 @@ void VolumeView::drawPreview(bool gl) {
   const view::Camera3DView cam = state_.camera3d();
   const auto& volume = state_.layers().front().volume;
   std::optional<view::Fused3D> layer = fused();
-  if (awaitsFit(cam, *volume, layer)) {  // no preview of a camera about to move: the worker's picture first
+  // (The threshold preview's layer is no fused layer to frame: the camera stays while it shows.)
+  if (awaitsFit(cam, *volume, previewFused_ ? std::nullopt : layer)) {  // no preview of a camera about to move
     refine_->start(0);
     return;
   }
@@ -289,7 +292,7 @@ void VolumeView::startFine() {
   fineVoxelsChanged_ = false;
   const uint64_t generation = generation_;
   const auto& volume = state_.layers().front().volume;
-  const bool fit = awaitsFit(state_.camera3d(), *volume, layer);
+  const bool fit = awaitsFit(state_.camera3d(), *volume, previewFused_ ? std::nullopt : layer);
   worker_ = std::thread([this, generation, fit, volume, phase = state_.phase(), preset = preset_,
                          cam = state_.camera3d(), crop = state_.crop3d(), w = width(), h = height()]() mutable {
     std::optional<view::Frame3D> frame;

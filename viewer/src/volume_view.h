@@ -168,6 +168,7 @@ class VolumeView : public QWidget {
   view::TransferPreset preset_;
   std::string presetName_;
   std::string fusedPresetName_;
+  bool previewFused_ = false;  // fused() gave the threshold preview's layer (not framed by the camera)
   Result<view::TransferPreset> fusedPreset_ = view::TransferPreset{};
   VolumeCanvas* canvas_ = nullptr;  // null without OpenGL
   ViewTextures textures_;  // with the canvas's context current only

@@ -93,7 +93,8 @@ Result<const RgbaImage*> ViewRenderer::draw(const ViewerState& state, int view, 
   const ThresholdPreview& t = state.thresholdPreview();
   bool preview = t.on && std::find(drawn.begin(), drawn.end(), t.layer) != drawn.end();
   if (t.on && !preview && !drawn.empty() && t.layer >= 0 && t.layer < static_cast<int>(state.layers().size()) &&
-      state.layers()[static_cast<size_t>(t.layer)].volume && state.frameOf(t.layer) == state.frameOf(drawn.front())) {
+      state.layers()[static_cast<size_t>(t.layer)].volume && !state.frameOf(t.layer).empty() &&
+      state.frameOf(t.layer) == state.frameOf(drawn.front())) {
     const Volume& vol = *state.layers()[static_cast<size_t>(t.layer)].volume;
     const int phase = static_cast<int>(state.phaseOf(vol));
     const Slice& s = slices_[static_cast<size_t>(t.layer)];
@@ -124,8 +125,13 @@ Result<const RgbaImage*> ViewRenderer::draw(const ViewerState& state, int view, 
     // One layer: each band of rows is mapped by the thread that resliced it, while its values are
     // still in that core's cache.
     const bool fused = drawn.size() == 1 && st.layer == drawn.front();
-    CVX_TRY(render::resliceCpu(*layer.volume, st.phase, st.params, width, height, s.values.data(), nullptr,
-                               fused ? render::RowsDone(mapRows) : render::RowsDone()));
+    const Status resliced = render::resliceCpu(*layer.volume, st.phase, st.params, width, height, s.values.data(), nullptr,
+                                               fused ? render::RowsDone(mapRows) : render::RowsDone());
+    if (!resliced.ok() && std::find(drawn.begin(), drawn.end(), st.layer) == drawn.end()) {
+      preview = false;  // the tint's layer alone failed: the view is drawn without the tint
+      continue;
+    }
+    CVX_TRY(resliced);
     s.volume = layer.volume.get();
     s.frame = frame;
     s.phase = st.phase;

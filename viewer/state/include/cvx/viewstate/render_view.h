@@ -36,7 +36,8 @@ class ViewRenderer {
   void reserve(int width, int height, int layers = 1);
   // How many reslices the last draw() ran (0 when every layer came from the cache).
   int lastReslices() const { return lastReslices_; }
-  // The last resliced values of a layer (NaN outside the volume); empty if not drawn.
+  // The last resliced values of a layer (NaN outside the volume); empty if never resliced (a layer
+  // not drawn is resliced for the threshold preview's tint when the preview is on it).
   const std::vector<float>& values(int layer) const;
 
  private:
