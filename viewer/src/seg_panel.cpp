@@ -191,6 +191,14 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
     }
     if (!figures_.busy() && !export_.valid()) poll_->stop();
   });
+  // Slices that load after the figures were computed change no state: a slow check finds them (the
+  // figures' key holds each series' loaded slices) and computes the figures again.
+  auto* staleCheck = new QTimer(this);
+  staleCheck->setInterval(1000);
+  connect(staleCheck, &QTimer::timeout, this, [this] {
+    if (!figures_.busy() && !syncDue_->isActive() && !figures_.current(state_)) requestFigures();
+  });
+  staleCheck->start();
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
     if (!(e.what & (view::kSegmentation | view::kLayers | view::kPhase | view::kMapping))) return;
     if ((e.what & view::kLayers) || rowsOf(state_).size() != static_cast<size_t>(table_->rowCount()) ||
