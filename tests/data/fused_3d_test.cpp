@@ -120,9 +120,15 @@ TEST(Fused3d, ThePreviewFindsThePairMapItsWorkerBuilt) {
   ASSERT_TRUE(preview.draw(pr.ct, 0, pr.bone, cam, kW, kH, q).ok());
   EXPECT_FALSE(preview.skippedEmpty());
   EXPECT_NE(preview.rgba(), before);
+  const std::vector<float> unskipped = preview.rgba();
   ASSERT_TRUE(worker.draw(pr.ct, 0, pr.bone, cam, kW, kH, q).ok());
   ASSERT_TRUE(worker.draw(pr.ct, 0, pr.bone, cam, kW, kH, q).ok());
   EXPECT_EQ(shared->pairBuilds(), 2u);
+  // Only the skip map is new: the PET's ranges over the CT's bricks are the first map's (they do not
+  // depend on its table), and the map from them skips nothing that is drawn.
+  EXPECT_EQ(shared->fusedRangeBuilds(), 1u);
+  EXPECT_TRUE(worker.skippedEmpty());
+  EXPECT_EQ(worker.rgba(), unskipped);
   ASSERT_TRUE(preview.draw(pr.ct, 0, pr.bone, cam, kW, kH, q).ok());
   EXPECT_TRUE(preview.skippedEmpty());
   EXPECT_EQ(preview.rgba(), worker.rgba());

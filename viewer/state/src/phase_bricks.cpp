@@ -143,7 +143,13 @@ void PhaseBricks::clear() {
   std::lock_guard lock(mutex_);
   entries_.clear();
   pairs_.clear();
+  fused_.reset();
   ++clears_;
+}
+
+uint64_t PhaseBricks::fusedRangeBuilds() const {
+  std::lock_guard lock(mutex_);
+  return fusedRangeBuilds_;
 }
 
 uint64_t PhaseBricks::rangeBuilds() const {

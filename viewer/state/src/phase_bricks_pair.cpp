@@ -19,13 +19,20 @@ PhaseBricks::PairRef PhaseBricks::pair(const Ref& first, const TransferTable& ta
     }
   if (!build) return nullptr;
   const uint64_t clears = clears_;
+  PairKey rangesKey = key;  // the second's ranges do not depend on its table
+  rangesKey.opacities2.clear();
+  std::shared_ptr<const std::vector<float>> ranges = fused_ && fusedKey_ == rangesKey ? fused_ : nullptr;
   lock.unlock();
+  const bool newRanges = !ranges;
+  if (newRanges) ranges = std::make_shared<const std::vector<float>>(fusedRanges(*first->ranges, f, *second, phase2));
   auto made = std::make_shared<Pair>();
-  made->skip = brickSkipMap(*first->ranges, table, fusedRanges(*first->ranges, f, *second, phase2), table2);
+  made->skip = brickSkipMap(*first->ranges, table, *ranges, table2);
   made->stamp = newBrickMapStamp();
   lock.lock();
   ++pairBuilds_;
+  if (newRanges) ++fusedRangeBuilds_;
   if (clears == clears_) {  // else the voxels changed meanwhile: this map is the caller's only
+    if (newRanges) fusedKey_ = std::move(rangesKey), fused_ = ranges;
     std::erase_if(pairs_, [&](const auto& p) { return p.first == key; });
     pairs_.emplace_front(std::move(key), made);
     if (pairs_.size() > kPairs) pairs_.pop_back();

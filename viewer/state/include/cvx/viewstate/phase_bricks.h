@@ -92,6 +92,10 @@ class PhaseBricks {
   uint64_t prefetched() const;   // maps the prefetch built
   size_t phasesKept() const;
   uint64_t pairBuilds() const;  // pair maps built so far (tests)
+  // The second volume's ranges over first's bricks (core/bricks.h's fusedRanges) computed so far: the
+  // last are kept for the next table2 of the same pair (a threshold preview's slider), so that only
+  // its skip map is built again (tests).
+  uint64_t fusedRangeBuilds() const;
 
  private:
   using Key = std::pair<uint64_t, int>;  // volume serial, phase
@@ -143,6 +147,10 @@ class PhaseBricks {
   std::thread thread_;
   uint64_t rangeBuilds_ = 0, skipBuilds_ = 0, prefetched_ = 0, pairBuilds_ = 0;
   std::list<std::pair<PairKey, PairRef>> pairs_;  // the most recently asked for first
+  // The last fusedRanges, by their PairKey without opacities2 (one kept: a byte pair per brick each).
+  PairKey fusedKey_;
+  std::shared_ptr<const std::vector<float>> fused_;
+  uint64_t fusedRangeBuilds_ = 0;
 };
 
 }  // namespace cvx::view
