@@ -294,10 +294,13 @@ void VolumeView::startFine() {
   const auto& volume = state_.layers().front().volume;
   const bool fit = awaitsFit(state_.camera3d(), *volume, previewFused_ ? std::nullopt : layer);
   worker_ = std::thread([this, generation, fit, volume, phase = state_.phase(), preset = preset_,
-                         cam = state_.camera3d(), crop = state_.crop3d(), w = width(), h = height()]() mutable {
+                         cam = state_.camera3d(), crop = state_.crop3d(), w = width(), h = height(), layer,
+                         preview = previewFused_]() mutable {
     std::optional<view::Frame3D> frame;
     if (fit) {
+      if (preview) fine_.setFused(std::nullopt);  // the frame is the series' own, not the preview's range
       if (auto f = fine_.contentFrame(volume, phase, preset, crop)) frame = cam.frame = *f;
+      if (preview) fine_.setFused(layer);
     }
     auto im = fine_.draw(volume, phase, preset, cam, w, h, {}, crop);
     QImage image = im ? toQImage(**im) : QImage();

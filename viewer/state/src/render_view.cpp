@@ -129,6 +129,7 @@ Result<const RgbaImage*> ViewRenderer::draw(const ViewerState& state, int view, 
                                                fused ? render::RowsDone(mapRows) : render::RowsDone());
     if (!resliced.ok() && std::find(drawn.begin(), drawn.end(), st.layer) == drawn.end()) {
       preview = false;  // the tint's layer alone failed: the view is drawn without the tint
+      s.values.clear();
       continue;
     }
     CVX_TRY(resliced);

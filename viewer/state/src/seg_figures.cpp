@@ -10,20 +10,31 @@ SegmentFigures::~SegmentFigures() {
   if (job_.valid()) job_.wait();
 }
 
+namespace {
+
+// The loaded slices of the phase shown of v (a 4D series loading its other phases keeps its key).
+int64_t readyOfPhase(const Volume& v, int64_t phase) {
+  int64_t n = 0;
+  for (int64_t z = 0; z < v.dims()[2]; ++z) n += v.sliceReady(z + phase * v.dims()[2]);
+  return n;
+}
+
+}  // namespace
+
 SegmentFigures::Key SegmentFigures::keyOf(const ViewerState& s, int i) const {
   Key k;
   const SegmentationLayer& sl = s.segmentations()[static_cast<size_t>(i)];
   k.revision = sl.revision;
   if (sl.layer >= 0 && sl.layer < static_cast<int>(s.layers().size())) {
     if (const Volume* v = s.layers()[static_cast<size_t>(sl.layer)].volume.get())
-      k.image = v->serial(), k.phase = s.phaseOf(*v), k.imageReady = v->slicesReady();
+      k.image = v->serial(), k.phase = s.phaseOf(*v), k.imageReady = readyOfPhase(*v, k.phase);
     if (const int pet = petLayerFor(s, sl.layer); pet >= 0) {
       const Layer& p = s.layers()[static_cast<size_t>(pet)];
       k.pet = p.volume->serial();
       k.petPhase = s.phaseOf(*p.volume);
       k.suvFactor = p.mapping.unitScale;
       k.petOnly = s.activeSegment().first == i ? s.activeSegment().second : SegmentReportSource::kNoPet;
-      k.petReady = p.volume->slicesReady();
+      k.petReady = readyOfPhase(*p.volume, k.petPhase);
     }
   }
   return k;

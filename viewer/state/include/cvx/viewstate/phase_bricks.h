@@ -147,7 +147,7 @@ class PhaseBricks {
   std::thread thread_;
   uint64_t rangeBuilds_ = 0, skipBuilds_ = 0, prefetched_ = 0, pairBuilds_ = 0;
   std::list<std::pair<PairKey, PairRef>> pairs_;  // the most recently asked for first
-  // The last fusedRanges, by their PairKey without opacities2 (one kept: a byte pair per brick each).
+  // The last fusedRanges, by their PairKey without opacities2 (one kept: two floats per brick).
   PairKey fusedKey_;
   std::shared_ptr<const std::vector<float>> fused_;
   uint64_t fusedRangeBuilds_ = 0;

@@ -30,7 +30,7 @@ struct SegFiguresKey {
   uint64_t revision = 0;
   uint64_t image = 0;  // Volume::serial
   int64_t phase = 0;
-  int64_t imageReady = 0;  // Volume::slicesReady: figures of a series still loading are redone
+  int64_t imageReady = 0;  // loaded slices of the phase shown: figures of a series still loading are redone
   uint64_t pet = 0;
   int64_t petPhase = 0;
   int64_t petReady = 0;
