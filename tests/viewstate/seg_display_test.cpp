@@ -19,6 +19,36 @@ using namespace cvx::view;
 
 namespace {
 
+uint8_t ch(uint32_t px, int c);  // defined below
+
+// The preview's green (0, 255, 0) in view `view`'s image exactly where f(world point) lies in (lo, hi)
+// and not where it lies outside (0.01 from the bounds either way), over the pixels whose world point
+// lies inside [boxLo + margin, boxHi - margin]; the counts of each, which the tests ask to be many.
+template <class F>
+std::pair<int, int> checkTint(const RgbaImage& img, const PixelFrame& fr, Vec3 boxLo, Vec3 boxHi, Vec3 margin, F f,
+                              double lo, double hi, int view) {
+  int tinted = 0, clear = 0;
+  for (int y = 0; y < img.height; ++y)
+    for (int x = 0; x < img.width; ++x) {
+      const Vec3 wp = fr.worldAt(x, y);
+      if (wp.x < boxLo.x + margin.x || wp.x > boxHi.x - margin.x || wp.y < boxLo.y + margin.y ||
+          wp.y > boxHi.y - margin.y || wp.z < boxLo.z + margin.z || wp.z > boxHi.z - margin.z)
+        continue;
+      const double value = f(wp);
+      const uint32_t px = img.pixels[static_cast<size_t>(y) * img.width + x];
+      const bool green = ch(px, 1) == 255 && ch(px, 0) == 0;
+      if (value > lo + 0.01 && value < hi - 0.01) {
+        EXPECT_TRUE(green) << view << " " << value;
+        ++tinted;
+      }
+      if (value < lo - 0.01 || value > hi + 0.01) {
+        EXPECT_FALSE(green) << view << " " << value;
+        ++clear;
+      }
+    }
+  return {tinted, clear};
+}
+
 struct Scene {
   std::shared_ptr<Volume> image;
   std::shared_ptr<Segmentation> seg;
@@ -266,28 +296,9 @@ TEST(SegDisplay, TheThresholdPreviewTintsThePixelsInItsRangeAndItsPresetHoldsOnl
   for (int view = 0; view < 3; ++view) {
     auto img = r.draw(s, view, w, h);
     ASSERT_TRUE(img.ok());
-    const PixelFrame fr = s.pixelFrame(view, w, h);
-    const Vec3 lo = g.worldAt(-0.5, -0.5, -0.5), hi = g.worldAt(39.5, 35.5, 19.5);
-    int tinted = 0, clear = 0;
-    for (int y = 0; y < h; ++y)
-      for (int x = 0; x < w; ++x) {
-        const Vec3 wp = fr.worldAt(x, y);
-        // well inside the grid (the clamped rim is not linear)
-        if (wp.x < lo.x + 1 || wp.x > hi.x - 1 || wp.y < lo.y + 1.2 || wp.y > hi.y - 1.2 || wp.z < lo.z + 2 ||
-            wp.z > hi.z - 2)
-          continue;
-        const double value = f(wp);
-        const uint32_t px = (*img)->pixels[static_cast<size_t>(y) * w + x];
-        const bool green = ch(px, 1) == 255 && ch(px, 0) == 0;
-        if (value > -100 + 0.01 && value < 200 - 0.01) {
-          EXPECT_TRUE(green) << view << " " << value;
-          ++tinted;
-        }
-        if (value < -100 - 0.01 || value > 200 + 0.01) {
-          EXPECT_FALSE(green) << view << " " << value;
-          ++clear;
-        }
-      }
+    // well inside the grid (the clamped rim is not linear)
+    const auto [tinted, clear] = checkTint(**img, s.pixelFrame(view, w, h), g.worldAt(-0.5, -0.5, -0.5),
+                                           g.worldAt(39.5, 35.5, 19.5), {1, 1.2, 2}, f, -100, 200, view);
     EXPECT_GT(tinted, 100) << view;
     EXPECT_GT(clear, 100) << view;
   }
@@ -347,27 +358,8 @@ TEST(SegDisplay, ThePreviewOfAnotherLayerOfTheFrameTintsAViewThatDoesNotDrawIt) 
   for (int view = 0; view < 3; ++view) {
     auto img = r.draw(s, view, w, h);
     ASSERT_TRUE(img.ok());
-    const PixelFrame fr = s.pixelFrame(view, w, h);
-    int tinted = 0, clear = 0;
-    for (int y = 0; y < h; ++y)
-      for (int x = 0; x < w; ++x) {
-        const Vec3 wp = fr.worldAt(x, y);
-        // well inside the PET's grid (its clamped rim is not linear)
-        if (wp.x < lo.x + 4 || wp.x > hi.x - 4 || wp.y < lo.y + 4.8 || wp.y > hi.y - 4.8 || wp.z < lo.z + 8 ||
-            wp.z > hi.z - 8)
-          continue;
-        const double value = petRamp(wp);
-        const uint32_t px = (*img)->pixels[static_cast<size_t>(y) * w + x];
-        const bool green = ch(px, 1) == 255 && ch(px, 0) == 0;
-        if (value > 60.01 && value < 109.99) {
-          EXPECT_TRUE(green) << view << " " << value;
-          ++tinted;
-        }
-        if (value < 59.99 || value > 110.01) {
-          EXPECT_FALSE(green) << view << " " << value;
-          ++clear;
-        }
-      }
+    // well inside the PET's grid (its clamped rim is not linear)
+    const auto [tinted, clear] = checkTint(**img, s.pixelFrame(view, w, h), lo, hi, {4, 4.8, 8}, petRamp, 60, 110, view);
     EXPECT_GT(tinted, 100) << view;
     EXPECT_GT(clear, 100) << view;
   }
