@@ -22,20 +22,18 @@ int64_t readyOfPhase(const Volume& v, int64_t phase) {
 }  // namespace
 
 SegmentFigures::Key SegmentFigures::keyOf(const ViewerState& s, int i) const {
+  // What update() would copy and compute from: the report's own source, without the labels.
+  const int petOnly = s.activeSegment().first == i ? s.activeSegment().second : SegmentReportSource::kNoPet;
+  const SegmentReportSource src = segmentReportSource(s, i, petOnly, ReportLabels::None);
   Key k;
-  const SegmentationLayer& sl = s.segmentations()[static_cast<size_t>(i)];
-  k.revision = sl.revision;
-  if (sl.layer >= 0 && sl.layer < static_cast<int>(s.layers().size())) {
-    if (const Volume* v = s.layers()[static_cast<size_t>(sl.layer)].volume.get())
-      k.image = v->serial(), k.phase = s.phaseOf(*v), k.imageReady = readyOfPhase(*v, k.phase);
-    if (const int pet = petLayerFor(s, sl.layer); pet >= 0) {
-      const Layer& p = s.layers()[static_cast<size_t>(pet)];
-      k.pet = p.volume->serial();
-      k.petPhase = s.phaseOf(*p.volume);
-      k.suvFactor = p.mapping.unitScale;
-      k.petOnly = s.activeSegment().first == i ? s.activeSegment().second : SegmentReportSource::kNoPet;
-      k.petReady = readyOfPhase(*p.volume, k.petPhase);
-    }
+  k.revision = src.revision;
+  if (src.image) k.image = src.image->serial(), k.phase = src.phase, k.imageReady = readyOfPhase(*src.image, src.phase);
+  if (src.pet) {
+    k.pet = src.pet->serial();
+    k.petPhase = src.petPhase;
+    k.suvFactor = src.suvFactor;
+    k.petOnly = src.petOnly;
+    k.petReady = readyOfPhase(*src.pet, src.petPhase);
   }
   return k;
 }

@@ -21,9 +21,10 @@ int petLayerFor(const ViewerState& state, int own) {
 
 namespace {
 
-// Segmentation i of state as a report source; its labels copied (copy) or shared (a report computed
-// at once, on the state's thread).
-SegmentReportSource sourceOf(const ViewerState& state, int i, int petOnly, bool copy) {
+// Segmentation i of state as a report source; its labels copied, shared (a report computed at once,
+// on the state's thread) or left out.
+enum class Labels { Copy, Share, None };
+SegmentReportSource sourceOf(const ViewerState& state, int i, int petOnly, Labels labels) {
   SegmentReportSource src;
   const SegmentationLayer& sl = state.segmentations()[static_cast<size_t>(i)];
   src.segmentation = i;
@@ -41,8 +42,8 @@ SegmentReportSource sourceOf(const ViewerState& state, int i, int petOnly, bool 
     src.suvFactor = p.mapping.unitScale;
     src.petOnly = petOnly;
   }
-  if (!copy) {
-    src.labels = sl.segmentation;
+  if (labels != Labels::Copy) {
+    if (labels == Labels::Share) src.labels = sl.segmentation;
     return src;
   }
   auto c = sl.segmentation->copyWithLabels();
@@ -61,20 +62,20 @@ bool validSegmentation(const ViewerState& state, int i) {
 
 }  // namespace
 
-SegmentReportSource segmentReportSource(const ViewerState& state, int segmentation, int petOnly) {
+SegmentReportSource segmentReportSource(const ViewerState& state, int segmentation, int petOnly, ReportLabels labels) {
   if (!validSegmentation(state, segmentation)) {
     SegmentReportSource src;
     src.segmentation = segmentation;
     src.error = makeError("seg.edit_bad_segment", "no segmentation " + std::to_string(segmentation));
     return src;
   }
-  return sourceOf(state, segmentation, petOnly, true);
+  return sourceOf(state, segmentation, petOnly, labels == ReportLabels::Copy ? Labels::Copy : Labels::None);
 }
 
 std::vector<SegmentReportRow> segmentReport(const ViewerState& state) {
   std::vector<SegmentReportSource> sources;
   for (int i = 0; i < static_cast<int>(state.segmentations().size()); ++i)
-    if (validSegmentation(state, i)) sources.push_back(sourceOf(state, i, -1, false));
+    if (validSegmentation(state, i)) sources.push_back(sourceOf(state, i, -1, Labels::Share));
   return segmentReport(sources);
 }
 

@@ -64,8 +64,11 @@ struct SegmentReportSource {
   Diagnostic error;  // the copy failed (volume.*, no memory): every row says so
 };
 
-// Segmentation `segmentation` of state, its labels copied. petOnly: as SegmentReportSource's.
-SegmentReportSource segmentReportSource(const ViewerState& state, int segmentation, int petOnly = -1);
+// Segmentation `segmentation` of state, its labels copied (Copy), or without labels (None: what the
+// figures would be computed from, SegmentFigures' key). petOnly: as SegmentReportSource's.
+enum class ReportLabels { Copy, None };
+SegmentReportSource segmentReportSource(const ViewerState& state, int segmentation, int petOnly = -1,
+                                        ReportLabels labels = ReportLabels::Copy);
 // The rows of the sources, in order; reads nothing but what they hold (any thread).
 std::vector<SegmentReportRow> segmentReport(const std::vector<SegmentReportSource>& sources);
 
