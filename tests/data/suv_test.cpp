@@ -138,4 +138,33 @@ TEST(SuvPetCt, SuvMaxOfTheLoadedSlices) {
   EXPECT_NEAR(maxBqml * f->factor, 7.911, 1e-3);
 }
 
+TEST(SuvPetCt, SulOfTheRealHeader) {
+  CVX_REQUIRE_FOLDER("pet_ct/PT");
+  const std::string dir = cvx::test::dataPath("pet_ct/PT");
+  const auto files = filesIn(dir);
+  ASSERT_FALSE(files.empty());
+  // The header read with DCMTK: PatientSize 1.63 m, PatientSex M, 71 kg.
+  DcmFileFormat ff;
+  ASSERT_TRUE(ff.loadFile(files.front().c_str()).good());
+  DcmDataset& d = *ff.getDataset();
+  const double h = tagNum(d, DCM_PatientSize), w = tagNum(d, DCM_PatientWeight);
+  ASSERT_DOUBLE_EQ(h, 1.63);
+  ASSERT_DOUBLE_EQ(w, 71.0);
+  const std::string sex = tagStr(d, DCM_PatientSex);
+  ASSERT_TRUE(sex == "M") << sex;
+  // Janmahasatian (male), by hand: BMI 71 / 1.63^2 = 26.7229; LBM 658170 / (6680 + 216 x 26.7229)
+  // = 658170 / 12452.14 = 52.8560 kg; SUL = SUVbw x 0.744450.
+  auto scanned = cvx::io::scan(dir);
+  ASSERT_TRUE(scanned.ok()) << scanned.error().str();
+  const auto groups = cvx::io::planSeries(*scanned);
+  ASSERT_EQ(groups.series.size(), 1u);
+  const auto sul = cvx::view::suvLeanBodyMass(groups.series.front().info);
+  ASSERT_TRUE(sul.ok()) << sul.error().str();
+  EXPECT_NEAR(sul->bmi, 26.7229, 1e-4);
+  EXPECT_NEAR(sul->leanKg, 52.8560, 1e-4);
+  EXPECT_NEAR(sul->perSuv(), 0.744450, 1e-6);
+  // The SUVbw maximum 7.911 (README.md) is SUL 5.889.
+  EXPECT_NEAR(32567.2 * sul->factor, 5.889, 1e-3);
+}
+
 }  // namespace

@@ -182,4 +182,36 @@ Result<SuvFactor> suvBodyWeight(const SeriesInfo& info) {
   return f;
 }
 
+Result<SulFactor> suvLeanBodyMass(const SeriesInfo& info) {
+  auto bw = suvBodyWeight(info);
+  if (!bw) return bw.error();
+  const std::string sex = trim(info.patientSex);
+  const std::optional<double>& h = info.pet.patientHeightM;
+  std::vector<std::string> missing;
+  if (!h || !(*h > 0)) missing.push_back("PatientSize (0010,1020)");
+  if (sex != "M" && sex != "F")
+    missing.push_back("PatientSex (0010,0040) M or F" + (sex.empty() ? std::string() : " (it is " + sex + ")"));
+  if (!missing.empty()) {
+    std::string m = "no SUL: missing";
+    for (size_t i = 0; i < missing.size(); ++i) m += (i ? ", " : " ") + missing[i];
+    return fail("suv.sul_missing_input", m, info);
+  }
+  constexpr double kMinHeightM = 0.5, kMaxHeightM = 2.6;
+  if (!(*h >= kMinHeightM && *h <= kMaxHeightM))
+    return fail("suv.bad_height", "PatientSize " + num(*h) + " is not a height in metres (0.5 to 2.6 m): no SUL", info);
+  SulFactor f;
+  f.bw = std::move(*bw);
+  f.heightM = *h;
+  f.sex = sex[0];
+  const double w = f.bw.weightKg;
+  f.bmi = w / (f.heightM * f.heightM);
+  const bool male = f.sex == 'M';
+  f.leanKg = 9270.0 * w / ((male ? 6680.0 : 8780.0) + (male ? 216.0 : 244.0) * f.bmi);
+  f.factor = f.bw.factor * f.leanKg / w;
+  f.rule = "SUL = SUVbw x LBM / weight = SUVbw x " + num(f.leanKg) + " kg / " + num(w) + " kg; LBM = 9270 x " +
+           num(w) + " / (" + (male ? "6680 + 216" : "8780 + 244") + " x BMI " + num(f.bmi) + ") (Janmahasatian, " +
+           (male ? "male" : "female") + ", PatientSize " + num(f.heightM) + " m)";
+  return f;
+}
+
 }  // namespace cvx::view

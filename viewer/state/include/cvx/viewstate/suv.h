@@ -52,5 +52,27 @@ struct SuvFactor {
 // The SUVbw factor of a series, or why there is none (suv.* codes above; path: SeriesInstanceUID).
 Result<SuvFactor> suvBodyWeight(const SeriesInfo& info);
 
+// SUL: SUV normalised by lean body mass, the unit of PERCIST 1.0 (Wahl et al., J Nucl Med 2009:
+// SULpeak, the liver reference), with the lean body mass of Janmahasatian et al. (Clin
+// Pharmacokinet 2005), which Tahari et al. (J Nucl Med 2014) recommend for SUL (docs/suv.md):
+//   LBM [kg] = 9270 x W / (6680 + 216 x BMI) (male),  9270 x W / (8780 + 244 x BMI) (female),
+//   BMI = W / H^2 (W: PatientWeight in kg, H: PatientSize (0010,1020) in m),
+//   SUL = SUVbw x LBM / W: factor = SUVbw's factor x LBM / W.
+// Rules: SUVbw's errors first. PatientSex (0010,0040) must be M or F (the formula has no other),
+// PatientSize present and positive, else "suv.sul_missing_input" naming each. A PatientSize outside
+// 0.5 to 2.6 m is "suv.bad_height": a height written in centimetres (175) is the file's error, and
+// reading it as 1.75 m would be a silent guess.
+struct SulFactor {
+  double factor = 0;    // SUL = modality value [Bq/ml] x factor
+  double leanKg = 0;    // LBM
+  double heightM = 0;   // PatientSize
+  double bmi = 0;       // kg/m^2
+  char sex = 'M';       // 'M' or 'F'
+  SuvFactor bw;         // the SUVbw factor SUL scales (its weight, dose and warnings)
+  double perSuv() const { return bw.weightKg > 0 ? leanKg / bw.weightKg : 0; }  // SUL / SUVbw
+  std::string rule;     // the computation in words, with the numbers
+};
+Result<SulFactor> suvLeanBodyMass(const SeriesInfo& info);
+
 
 }  // namespace cvx::view
