@@ -103,6 +103,12 @@ TEST(SegLesionToolGui, AClickOnThePetLesionInTheCtViewDelineatesItOnThePet) {
   const int k = text.indexOf("SUVmax ");
   ASSERT_GE(k, 0) << text.toStdString();
   EXPECT_NEAR(text.mid(k + 7).section(',', 0, 0).toDouble(), top * layer.mapping.unitScale, 0.006) << text.toStdString();
+  // PERCIST's SUL (docs/suv.md): the header's 71 kg, 1.63 m, male give a lean body mass of 52.856 kg
+  // (Janmahasatian, worked out in data_tests' SuvPetCt.SulOfTheRealHeader), SUL = SUVbw x 0.744450.
+  const int sul = text.indexOf("SULmax ");
+  ASSERT_GE(sul, 0) << text.toStdString();
+  EXPECT_NEAR(text.mid(sul + 7).section(' ', 0, 0).toDouble(), top * layer.mapping.unitScale * 0.744450, 0.006)
+      << text.toStdString();
   test::saveTour(&w, "pet_ct_lesion_tool");
 
   // Export table... on its worker: the file holds the table the state gives (seg_report.h, tested

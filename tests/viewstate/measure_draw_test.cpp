@@ -82,4 +82,10 @@ TEST(MeasureDraw, TextBesideAMeasurement) {
             (std::vector<std::string>{"area 314.2 mm2", "mean 40.1  SD 3.2 HU", "min -5.0  max 88.0  n 81"}));
   s.suv = RoiStats{81, 2.1, 0.2, 1.0, 3.5};
   EXPECT_EQ(resultText(roi, s).back(), "SUVbw mean 2.10  max 3.50");
+  for (const std::string& line : resultText(roi, s)) EXPECT_EQ(line.rfind("SUL", 0), std::string::npos) << line;
+  s.sul = RoiStats{81, 1.564, 0.134, 0.7, 2.6};  // PERCIST's liver reference: SUL mean and SD
+  const auto withSul = resultText(roi, s);
+  ASSERT_EQ(withSul.size(), 5u);
+  EXPECT_EQ(withSul[3], "SUVbw mean 2.10  max 3.50");
+  EXPECT_EQ(withSul[4], "SUL mean 1.56  SD 0.13");
 }

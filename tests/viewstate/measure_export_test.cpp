@@ -158,3 +158,61 @@ TEST(MeasureExport, WritesTheWholeFileOrNothing) {
   EXPECT_EQ(bad.error().code, "measure.export_failed");
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(tmp.path()), {}), 2);  // no temporary left
 }
+
+TEST(MeasureExport, PetRowsCarrySuvAndSul) {
+  // Two PET layers (ADMIN: SUVbw factor 75000 g / 370e6 Bq): one with height and sex, one without height.
+  auto pet = [](const std::string& uid, bool withHeight) {
+    auto v = floatVolume({10, 10, 1}, {4, 4, 3}, {0, 0, 0}, [](int64_t i, int64_t, int64_t) { return 5000.0 + 100 * i; });
+    v->info.seriesInstanceUid = uid;
+    v->info.modality = "PT";
+    v->info.units = v->info.pet.units = "BQML";
+    v->info.pet.patientWeightKg = 75.0;
+    v->info.pet.injectedDoseBq = 370e6;
+    v->info.pet.decayCorrection = "ADMIN";
+    if (withHeight) v->info.pet.patientHeightM = 1.75;
+    v->info.patientSex = "M";
+    return v;
+  };
+  const std::vector<Layer> layers = {Layer{pet("1.2.3.pt", true), {}, "pt", true},
+                                     Layer{pet("1.2.3.pt2", false), {}, "pt2", true}};
+  MeasurementSet set;
+  Measurement r = shape(MeasureKind::Rectangle, axialAt({0, 0, 0}), {{4, 4, 0}, {12, 8, 0}});  // i 1..3, j 1..2
+  r.seriesUid = "1.2.3.pt";
+  ASSERT_TRUE(set.add(r).ok());
+  r.seriesUid = "1.2.3.pt2";
+  ASSERT_TRUE(set.add(r).ok());
+  const auto rows = measureAll(set, layers);
+  // By hand: BMI 75 / 1.75^2 = 24.4897959, LBM = 9270 x 75 / (6680 + 216 x 24.4897959) = 58.0836971 kg,
+  // SUL factor = (75000 / 370e6) x 58.0836971 / 75 = 58083.6971 / 370e6; values 5100..5300, mean 5200.
+  const double f = 75000.0 / 370e6, k = 58083.6971 / 370e6;
+  const auto csv = readCsv(measurementsCsv(rows));
+  ASSERT_EQ(csv.size(), 3u);
+  const auto& h = csv[0];
+  for (const auto& row : csv) EXPECT_EQ(row.size(), h.size());
+  const std::vector<std::string> cols = {"suv_mean", "suv_sd", "suv_min", "suv_max", "suv_error",
+                                         "sul_mean", "sul_sd", "sul_min", "sul_max", "sul_error", "error"};
+  const auto at = std::find(h.begin(), h.end(), "suv_mean");
+  ASSERT_GE(h.end() - at, static_cast<long>(cols.size()));
+  EXPECT_EQ(std::vector<std::string>(at, at + static_cast<long>(cols.size())), cols);  // SUL right after SUV
+  auto col = [&](const std::string& name) { return static_cast<size_t>(std::find(h.begin(), h.end(), name) - h.begin()); };
+  EXPECT_NEAR(std::stod(csv[1][col("suv_mean")]), 5200 * f, 1e-8);
+  EXPECT_NEAR(std::stod(csv[1][col("sul_mean")]), 5200 * k, 1e-8);
+  EXPECT_NEAR(std::stod(csv[1][col("sul_sd")]), std::sqrt(8000.0) * k, 1e-9);  // sample SD of 5100..5300 twice
+  EXPECT_NEAR(std::stod(csv[1][col("sul_min")]), 5100 * k, 1e-8);
+  EXPECT_NEAR(std::stod(csv[1][col("sul_max")]), 5300 * k, 1e-8);
+  EXPECT_EQ(csv[1][col("sul_error")], "");
+  EXPECT_NEAR(std::stod(csv[2][col("suv_mean")]), 5200 * f, 1e-8);
+  EXPECT_EQ(csv[2][col("sul_mean")], "");
+  EXPECT_EQ(csv[2][col("sul_error")], "suv.sul_missing_input");
+
+  const auto j = nlohmann::json::parse(measurementsJson(rows));
+  const auto& ms = j["measurements"];
+  ASSERT_EQ(ms.size(), 2u);
+  EXPECT_NEAR(ms[0]["result"]["sul"]["mean"].get<double>(), 5200 * k, 1e-8);
+  EXPECT_NEAR(ms[0]["result"]["sul"]["sd"].get<double>(), std::sqrt(8000.0) * k, 1e-9);
+  EXPECT_EQ(ms[0]["result"]["sul"]["count"], 6);
+  EXPECT_FALSE(ms[0]["result"].contains("sulError"));
+  EXPECT_FALSE(ms[1]["result"].contains("sul"));
+  EXPECT_EQ(ms[1]["result"]["sulError"], "suv.sul_missing_input");
+  EXPECT_TRUE(ms[1]["result"].contains("suv"));
+}

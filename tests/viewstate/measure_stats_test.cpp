@@ -201,4 +201,46 @@ TEST(MeasureStats, PetRoiAlsoInSuvWhenTheFactorIsKnown) {
   ASSERT_TRUE(noWeight.ok());
   EXPECT_FALSE(noWeight->suv.has_value());
   EXPECT_EQ(noWeight->suvError, "suv.missing_input");
+  EXPECT_FALSE(noWeight->sul.has_value());  // SUVbw's error comes first
+  EXPECT_EQ(noWeight->sulError, "suv.missing_input");
+}
+
+TEST(MeasureStats, PetRoiAlsoInSulWhenHeightAndSexAreKnown) {
+  auto v = floatVolume({10, 10, 1}, {4, 4, 3}, {0, 0, 0}, [](int64_t i, int64_t, int64_t) { return 5000.0 + 100 * i; });
+  v->info.modality = "PT";
+  v->info.units = "BQML";
+  v->info.pet.units = "BQML";
+  v->info.pet.patientWeightKg = 75.0;
+  v->info.pet.injectedDoseBq = 370e6;
+  v->info.pet.decayCorrection = "ADMIN";  // SUVbw factor 75000 g / 370e6 Bq
+  v->info.pet.patientHeightM = 1.75;
+  v->info.patientSex = "M";
+  // Janmahasatian, male, by hand: BMI = 75 / 1.75^2 = 75 / 3.0625 = 24.4897959;
+  // 216 x BMI = 5289.79592, 6680 + 5289.79592 = 11969.79592;
+  // LBM = 9270 x 75 / 11969.79592 = 695250 / 11969.79592 = 58.0836971 kg.
+  const double lbm = 58.0836971;
+  // SUL factor = SUVbw factor x LBM / W = (75000 / 370e6) x 58.0836971 / 75 = 58083.6971 / 370e6.
+  const double k = 58083.6971 / 370e6;  // 1.56982965e-4 g/Bq
+  EXPECT_NEAR(k, 75000.0 / 370e6 * lbm / 75.0, 1e-13);
+  const auto m = shape(MeasureKind::Rectangle, axialAt({0, 0, 0}), {{4, 4, 0}, {12, 8, 0}});  // i 1..3, j 1..2
+  const auto r = measure(m, *v);
+  ASSERT_TRUE(r.ok()) << r.error().str();
+  // Values 5100, 5200, 5300 twice: mean 5200, sample SD sqrt(4 x 100^2 / 5) = sqrt(8000).
+  EXPECT_EQ(r->stats->count, 6);
+  EXPECT_NEAR(r->stats->sd, std::sqrt(8000.0), 1e-9);
+  ASSERT_TRUE(r->sul.has_value()) << r->sulError;
+  EXPECT_TRUE(r->sulError.empty());
+  EXPECT_EQ(r->sul->count, 6);
+  EXPECT_NEAR(r->sul->mean, 5200 * k, 1e-8);  // 0.816311
+  EXPECT_NEAR(r->sul->min, 5100 * k, 1e-8);   // 0.800613
+  EXPECT_NEAR(r->sul->max, 5300 * k, 1e-8);   // 0.832010
+  EXPECT_NEAR(r->sul->sd, std::sqrt(8000.0) * k, 1e-9);  // 0.0140410
+  ASSERT_TRUE(r->suv.has_value());  // SUVbw unchanged beside it
+  EXPECT_NEAR(r->suv->mean, 5200 * 75000.0 / 370e6, 1e-9);
+  v->info.patientSex = "O";  // the formula has no other sex
+  const auto other = measure(m, *v);
+  ASSERT_TRUE(other.ok());
+  EXPECT_FALSE(other->sul.has_value());
+  EXPECT_EQ(other->sulError, "suv.sul_missing_input");
+  EXPECT_TRUE(other->suv.has_value());
 }

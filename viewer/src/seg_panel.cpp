@@ -263,8 +263,17 @@ void SegPanel::refreshStats() {
 
 namespace {
 
-// On a PET/CT: "\nPET: SUVmax ..., SUVpeak ..., SUVmean ...; MTV ... mL, TLG ..." (pet_stats.h), or
-// why there is none; "" off a PET/CT or for an empty segment.
+// PERCIST's figures in SUL (suv.h's suvLeanBodyMass), or why the header allows none.
+QString sulLine(const view::SegmentReportRow& r) {
+  if (!(r.sulPerSuv > 0))
+    return QCoreApplication::translate("SegPanel", "\nSUL: none (%1)").arg(QString::fromStdString(r.sulError.code));
+  return QCoreApplication::translate("SegPanel", "\nSULpeak %1, SULmax %2 (PERCIST, lean body mass)")
+      .arg(r.pet->suvPeak * r.sulPerSuv, 0, 'f', 2)
+      .arg(r.pet->suvMax * r.sulPerSuv, 0, 'f', 2);
+}
+
+// On a PET/CT: "\nPET: SUVmax ..., SUVpeak ..., SUVmean ...; MTV ... mL, TLG ..." (pet_stats.h) and
+// the SUL line, or why there is none; "" off a PET/CT or for an empty segment.
 QString petLine(const view::ViewerState& state, const view::SegmentationLayer& sl, const view::SegmentReportRow& r) {
   if (view::petLayerFor(state, sl.layer) < 0) return {};
   // Figures of the segment that was active before (its uptake comes with the next job).
@@ -279,7 +288,7 @@ QString petLine(const view::ViewerState& state, const view::SegmentationLayer& s
       .arg(r.pet->suvPeak, 0, 'f', 2)
       .arg(r.pet->suvMean, 0, 'f', 2)
       .arg(r.pet->mtvMl, 0, 'f', 1)
-      .arg(r.pet->tlg, 0, 'f', 1);
+      .arg(r.pet->tlg, 0, 'f', 1) + sulLine(r);
 }
 
 }  // namespace

@@ -101,6 +101,7 @@ std::vector<std::string> resultText(const Measurement& m, const MeasureResult& r
     lines.push_back(fmt("mean %.1f", r.stats->mean) + (std::isnan(r.stats->sd) ? "" : fmt("  SD %.1f", r.stats->sd)) + unit);
     lines.push_back(fmt("min %.1f", r.stats->min) + fmt("  max %.1f", r.stats->max) + "  n " + std::to_string(r.stats->count));
     if (r.suv) lines.push_back(fmt("SUVbw mean %.2f", r.suv->mean) + fmt("  max %.2f", r.suv->max));
+    if (r.sul) lines.push_back(fmt("SUL mean %.2f", r.sul->mean) + fmt("  SD %.2f", r.sul->sd));
   }
   return lines;
 }

@@ -60,7 +60,7 @@ std::vector<MeasuredRow> measureAll(const MeasurementSet& set, const std::vector
 std::string measurementsCsv(const std::vector<MeasuredRow>& rows) {
   std::string out =
       "id,kind,label,series_uid,layer,phase,value,unit,in_pixels,count,mean,sd,min,max,values_unit,"
-      "suv_mean,suv_sd,suv_min,suv_max,suv_error,error,points\r\n";
+      "suv_mean,suv_sd,suv_min,suv_max,suv_error,sul_mean,sul_sd,sul_min,sul_max,sul_error,error,points\r\n";
   for (const MeasuredRow& r : rows) {
     const Measurement& m = r.measurement;
     const MeasureResult* res = r.result ? &*r.result : nullptr;
@@ -73,6 +73,8 @@ std::string measurementsCsv(const std::vector<MeasuredRow>& rows) {
     f.push_back(res ? csvField(res->statsUnit) : "");
     statsFields(f, res ? res->suv : std::nullopt, false);
     f.push_back(res ? csvField(res->suvError) : "");
+    statsFields(f, res ? res->sul : std::nullopt, false);
+    f.push_back(res ? csvField(res->sulError) : "");
     f.push_back(res ? "" : csvField(r.error.code));
     f.push_back(points(m.points));
     out += detail::csvLine(f);

@@ -135,6 +135,8 @@ Json toJson(const MeasureResult& r) {
   }
   if (r.suv) j["suv"] = toJson(*r.suv);
   if (!r.suvError.empty()) j["suvError"] = r.suvError;
+  if (r.sul) j["sul"] = toJson(*r.sul);
+  if (!r.sulError.empty()) j["sulError"] = r.sulError;
   return j;
 }
 

@@ -134,6 +134,9 @@ Result<MeasureResult> measure(const Measurement& m, const Volume& v) {
     const auto suv = suvBodyWeight(v.info);
     if (suv) r.suv = scaled(*stats, suv->factor);
     else r.suvError = suv.error().code;
+    const auto sul = suvLeanBodyMass(v.info);
+    if (sul) r.sul = scaled(*stats, sul->factor);
+    else r.sulError = sul.error().code;
   }
   return r;
 }

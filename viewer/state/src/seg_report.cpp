@@ -3,6 +3,8 @@
 
 #include <cstdio>
 
+#include <cvx/viewstate/suv.h>
+
 #include "csv.h"
 #include "measure_json.h"
 
@@ -86,6 +88,12 @@ std::vector<SegmentReportRow> segmentReport(const std::vector<SegmentReportSourc
     const Segmentation& seg = *src.labels;
     // One pass over each label layer for all the segments' statistics.
     auto stats = segmentStats(seg, *src.image, src.phase);
+    double sulPerSuv = 0;  // one SUL factor per PET (its header's height, sex and weight)
+    Diagnostic sulError;
+    if (src.pet) {
+      if (auto sul = suvLeanBodyMass(src.pet->info)) sulPerSuv = sul->perSuv();
+      else sulError = sul.error();
+    }
     for (size_t k = 0; k < seg.segments().size(); ++k) {
       SegmentReportRow r;
       r.segmentation = src.segmentation;
@@ -101,6 +109,8 @@ std::vector<SegmentReportRow> segmentReport(const std::vector<SegmentReportSourc
       r.voxels = stats.ok() ? (*stats)[k].voxels : seg.voxelCount(k);
       r.volumeMl = stats.ok() ? (*stats)[k].volumeMl : seg.volumeMl(k);
       const bool wanted = src.petOnly == SegmentReportSource::kAllPet || (src.petOnly >= 0 && static_cast<size_t>(src.petOnly) == k);
+      r.sulPerSuv = sulPerSuv;
+      r.sulError = sulError;
       if (src.pet && wanted) {  // the uptake does not need the source's statistics
         r.petMeasured = true;
         if (r.voxels > 0) {
@@ -118,7 +128,7 @@ std::vector<SegmentReportRow> segmentReport(const std::vector<SegmentReportSourc
 std::string segmentReportCsv(const std::vector<SegmentReportRow>& rows) {
   std::string out =
       "segmentation,segment_number,name,category,type,type_code,colour,series_uid,modality,voxels,volume_ml,"
-      "mean,sd,min,max,units,suv_max,suv_peak,suv_mean,mtv_ml,tlg,error\r\n";
+      "mean,sd,min,max,units,suv_max,suv_peak,suv_mean,mtv_ml,tlg,sul_peak,sul_max,error\r\n";
   for (const SegmentReportRow& r : rows) {
     char colour[8];
     std::snprintf(colour, sizeof colour, "#%02x%02x%02x", r.meta.rgb[0], r.meta.rgb[1], r.meta.rgb[2]);
@@ -135,6 +145,8 @@ std::string segmentReportCsv(const std::vector<SegmentReportRow>& rows) {
     const PetStats* p = r.pet ? &*r.pet : nullptr;
     for (double x : {p ? p->suvMax : NAN, p ? p->suvPeak : NAN, p ? p->suvMean : NAN, p ? p->mtvMl : NAN, p ? p->tlg : NAN})
       f.push_back(csvNumber(x));
+    const double sul = r.sulPerSuv > 0 ? r.sulPerSuv : NAN;  // PERCIST's SUL, where the header allows it
+    for (double x : {p ? p->suvPeak * sul : NAN, p ? p->suvMax * sul : NAN}) f.push_back(csvNumber(x));
     f.push_back(csvField(r.error.code));
     out += detail::csvLine(f);
   }

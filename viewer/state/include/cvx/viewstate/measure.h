@@ -80,6 +80,8 @@ struct MeasureResult {
   std::string statsUnit;           // their units (SeriesInfo::units, else rescaleType; may be empty)
   std::optional<RoiStats> suv;     // PET (modality PT) with a SUVbw factor: the same points as SUVbw
   std::string suvError;            // PET without one: the suv.* code (suv.h)
+  std::optional<RoiStats> sul;     // PET with a SUL factor (suvLeanBodyMass): the same points as SUL
+  std::string sulError;            // PET without one: the suv.* code (suv.h; SUVbw's own errors first)
 };
 
 // What a measurement measures on v (the volume of its layer): "measure.bad_shape" (validate),

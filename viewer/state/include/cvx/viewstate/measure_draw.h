@@ -30,7 +30,8 @@ bool hitOutline(const Measurement& m, const PixelFrame& f, double x, double y, d
 // The lines drawn beside a measurement (label first when it has one):
 //   distance "12.3 mm" ("12.3 px" when the spacing is unknown); angle "45.0 deg";
 //   ROI "area 314.2 mm2", "mean 40.1  SD 3.2 HU", "min -5.0  max 88.0  n 81", and for PET with a
-//   factor "SUVbw mean 2.10  max 3.50".
+//   factor "SUVbw mean 2.10  max 3.50", and with a lean body mass (suv.h) "SUL mean 1.56  SD 0.13"
+//   (PERCIST's liver reference reads a SUL mean and SD).
 std::vector<std::string> resultText(const Measurement& m, const MeasureResult& r);
 
 }  // namespace cvx::view

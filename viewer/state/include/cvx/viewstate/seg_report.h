@@ -36,6 +36,10 @@ struct SegmentReportRow {
   double volumeMl = 0;
   std::optional<PetStats> pet;  // on a PET/CT (petLayerFor), when the segment holds uptake
   bool petMeasured = false;     // its uptake was computed (with a PET, and wanted: SegmentReportSource::petOnly)
+  // SUL / SUVbw of that PET (suv.h's suvLeanBodyMass: LBM / weight), for PERCIST's SULpeak; 0 where
+  // the header has no height or sex (sulError: the suv.* code), or there is no PET.
+  double sulPerSuv = 0;
+  Diagnostic sulError;
   Diagnostic error;             // what kept stats or pet away (a code; the statistics' first), else empty
 };
 
