@@ -32,7 +32,7 @@ void putCommon(DicomItemWriter& d, const Study& study, const Series& series, int
   d.set("PatientName", "CineVox^Demo");
   d.set("PatientID", "CVX-DEMO-001");
   d.set("PatientBirthDate", "19700101");
-  d.set("PatientSex", "O");
+  d.set("PatientSex", "M");  // with PatientSize and PatientWeight, the PET has SUL (PERCIST)
   d.set("StudyInstanceUID", study.studyUid);
   d.set("StudyDate", study.date);
   d.set("StudyTime", study.time);

@@ -135,6 +135,8 @@ TEST(SegLesionToolGui, AClickOnThePetLesionInTheCtViewDelineatesItOnThePet) {
   ASSERT_TRUE(QTest::qWaitFor([&] { return !run->running() && seg.segments().size() == count + 2; }, 60000))
       << run->message().toStdString();
   EXPECT_EQ(seg.segments().back().name, "Lesion 2");
+  EXPECT_EQ(seg.segments().back().type.value, "108369006");
+  EXPECT_NE(seg.segments().back().rgb, seg.segments()[static_cast<size_t>(segment)].rgb) << "Lesion 2 in a colour of its own";
   for (int k = 0; k < 3; ++k) w.findChild<QAction*>("undo")->trigger();
   EXPECT_EQ(seg.segments().size(), count - 1) << "Undo removes the lesions and the new segment";
 }

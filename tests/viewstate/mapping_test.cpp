@@ -111,6 +111,14 @@ TEST(Mapping, PetWithSuvInputsOpensAtSuvZeroToSix) {
   EXPECT_EQ(m.units, "SUVbw");
   EXPECT_TRUE(m.invert);
   EXPECT_EQ(m.source, "suv");
+  // A window in the file (the demo's "SUV 0-6") is kept, and still read in SUVbw.
+  pet->info.windows = {WindowPreset{4 * suv1, 8 * suv1, "SUV 0-8"}};
+  const DisplayMapping f = initialMapping(*pet);
+  EXPECT_EQ(f.source, "file");
+  EXPECT_NEAR(f.center * f.unitScale, 4, 1e-6);
+  EXPECT_EQ(f.units, "SUVbw");
+  EXPECT_TRUE(f.invert);
+  pet->info.windows.clear();
   // Without a weight there is no SUV: the percentile window in the series' units.
   pet->info.pet.patientWeightKg.reset();
   const DisplayMapping b = initialMapping(*pet);

@@ -8,6 +8,8 @@
 //   (10 + 6 (10 - 0.8) + 12 (10 - 0.2 * 5.657)) / 19;
 // - SUVmean over a 30 mm ball: 10 - 0.2 * 3/4 * 30 = 5.5 for the continuous ball (the mean distance
 //   from the centre of a ball is 3/4 of its radius), within the voxelisation's error;
+// - SUVsd over the 30 mm ball: the SD of the distance from the centre of a ball of radius R is
+//   R sqrt(3/5 - 9/16) = R sqrt(3/80) (E r = 3R/4, E r^2 = 3R^2/5), so 0.2 x 30 x sqrt(3/80) = 1.1619;
 // - TLG = SUVmean x MTV, MTV the segment's volume.
 // The same ball drawn on a finer grid (a CT's, 1 x 1 x 2 mm, shifted so that c is none of its voxel
 // centres) gives the same SUVmax and SUVpeak (both are read at the PET voxel centres that lie in the
@@ -60,6 +62,7 @@ Segmentation ballOn(const std::array<int64_t, 3>& dims, const Geometry& g) {
 
 const double kPeak = (10 + 6 * (10 - 0.8) + 12 * (10 - 0.2 * 4 * std::sqrt(2.0))) / 19;
 const double kBallMl = 4.0 / 3.0 * M_PI * 30 * 30 * 30 / 1000;
+const double kBallSd = 0.2 * 30 * std::sqrt(3.0 / 80.0);
 
 }  // namespace
 
@@ -71,6 +74,7 @@ TEST(PetStats, OnThePetsGridPeakMaxMeanAndTlgFollowTheGeometry) {
   EXPECT_NEAR(r->suvMax, 10, 1e-9);
   EXPECT_NEAR(r->suvPeak, kPeak, 2e-3);  // stored values rounded to 2 Bq/ml: 0.005 SUV
   EXPECT_NEAR(r->suvMean, 5.5, 0.1);
+  EXPECT_NEAR(r->suvSd, kBallSd, 0.04 * kBallSd);
   EXPECT_NEAR(r->mtvMl, kBallMl, 0.03 * kBallMl);
   EXPECT_NEAR(r->tlg, r->suvMean * r->mtvMl, 1e-9);
   EXPECT_EQ(r->voxels, s.voxelCount(0));
@@ -87,6 +91,7 @@ TEST(PetStats, OnAFinerGridOfTheSameFrameTheSameBallGivesTheSameUptake) {
   EXPECT_NEAR(r->suvMax, 10, 1e-9);
   EXPECT_NEAR(r->suvPeak, kPeak, 2e-3);
   EXPECT_NEAR(r->suvMean, 5.5, 0.1);
+  EXPECT_NEAR(r->suvSd, kBallSd, 0.02 * kBallSd);
   EXPECT_NEAR(r->mtvMl, kBallMl, 0.01 * kBallMl);
   // A segment reaching past the PET's box: only its centres inside the box count, in MTV too.
   Geometry wide = ct;

@@ -6,6 +6,7 @@
 // the naming rule of withSegmentTerm.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <set>
@@ -140,4 +141,31 @@ TEST(SegTerms, ATermNamesADefaultOrTermNamedSegmentAndKeepsAReadersName) {
   EXPECT_FALSE(defaultSegmentName("Segment"));
   EXPECT_FALSE(defaultSegmentName("Segment 3b"));
   EXPECT_FALSE(defaultSegmentName("segment 3"));
+}
+
+// Numbered segments of one term (Lesion 1, 2, ...) and new segments without a term get colours
+// apart from their neighbours'. Checked as properties: the first lesion keeps the term's colour;
+// the next ones keep its HSV value and chroma (largest and smallest channel) while their hues
+// differ; a grey has no hue to turn.
+TEST(SegTerms, NumberedAndNewSegmentsGetDistinctColours) {
+  const std::array<uint8_t, 3> neoplasm{70, 220, 70};
+  EXPECT_EQ(numberedColour(neoplasm, 1), neoplasm);
+  std::vector<std::array<uint8_t, 3>> seen{neoplasm};
+  for (int64_t k = 2; k <= 8; ++k) {
+    const auto c = numberedColour(neoplasm, k);
+    EXPECT_NEAR(*std::max_element(c.begin(), c.end()), 220, 1) << k;
+    EXPECT_NEAR(*std::min_element(c.begin(), c.end()), 70, 1) << k;
+    for (const auto& o : seen) {
+      int far = 0;
+      for (size_t i = 0; i < 3; ++i) far = std::max(far, std::abs(int(c[i]) - int(o[i])));
+      EXPECT_GE(far, 30) << "lesion " << k << " looks like an earlier one";
+    }
+    seen.push_back(c);
+  }
+  const std::array<uint8_t, 3> grey{120, 120, 120};
+  EXPECT_EQ(numberedColour(grey, 5), grey);
+  std::set<std::array<uint8_t, 3>> palette;
+  for (size_t n = 0; n < 6; ++n) palette.insert(newSegmentColour(n));
+  EXPECT_EQ(palette.size(), 6u);
+  EXPECT_EQ(newSegmentColour(6), newSegmentColour(0));
 }

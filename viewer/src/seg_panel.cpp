@@ -22,7 +22,9 @@
 
 #include <chrono>
 
+#include <cvx/viewstate/percist.h>
 #include <cvx/viewstate/seg_report.h>
+#include <cvx/viewstate/seg_terms.h>
 
 namespace cvx::viewer {
 namespace {
@@ -116,7 +118,13 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
     undo->setObjectName("segUndo");
     auto* redo = new QPushButton(tr("Redo"), this);
     redo->setObjectName("segRedo");
+    auto* liverRef = new QPushButton(tr("Liver ref."), this);
+    liverRef->setObjectName("segLiverRef");
+    liverRef->setToolTip(tr("PERCIST's liver reference: a 3 cm ball on the PET at the cursor (put it in the normal "
+                            "right lobe); the dock then says whether each lesion's SULpeak is measurable"));
     edit->addWidget(add);
+    edit->addWidget(liverRef);
+    connect(liverRef, &QPushButton::clicked, this, &SegPanel::addLiverReference);
     edit->addWidget(undo);
     edit->addWidget(redo);
     edit->addStretch(1);
@@ -125,7 +133,7 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
     connect(add, &QPushButton::clicked, this, [this] {
       Segment meta;
       meta.name = "Segment " + std::to_string(table_->rowCount() + 1);
-      meta.rgb = {128, 174, 128};
+      meta.rgb = view::newSegmentColour(static_cast<size_t>(table_->rowCount()));  // apart from the last
       auto r = editing_.addSegment(meta, nullptr);
       message_->setText(r.ok() ? QString() : QString::fromStdString(r.error().str()));
     });
@@ -263,6 +271,12 @@ void SegPanel::refreshStats() {
 
 namespace {
 
+// PERCIST against the liver reference (percist.h), where there is one.
+QString percistLine(const std::vector<view::SegmentReportRow>& all, const view::SegmentReportRow& r) {
+  const std::string t = view::percistText(all, r);
+  return t.empty() ? QString() : "\nPERCIST " + QString::fromStdString(t);
+}
+
 // PERCIST's figures in SUL (suv.h's suvLeanBodyMass), or why the header allows none.
 QString sulLine(const view::SegmentReportRow& r) {
   if (!(r.sulPerSuv > 0))
@@ -274,7 +288,8 @@ QString sulLine(const view::SegmentReportRow& r) {
 
 // On a PET/CT: "\nPET: SUVmax ..., SUVpeak ..., SUVmean ...; MTV ... mL, TLG ..." (pet_stats.h) and
 // the SUL line, or why there is none; "" off a PET/CT or for an empty segment.
-QString petLine(const view::ViewerState& state, const view::SegmentationLayer& sl, const view::SegmentReportRow& r) {
+QString petLine(const view::ViewerState& state, const view::SegmentationLayer& sl, const view::SegmentReportRow& r,
+                const std::vector<view::SegmentReportRow>& all) {
   if (view::petLayerFor(state, sl.layer) < 0) return {};
   // Figures of the segment that was active before (its uptake comes with the next job).
   if (!r.petMeasured) return QCoreApplication::translate("SegPanel", "\nPET: measuring…");
@@ -288,15 +303,17 @@ QString petLine(const view::ViewerState& state, const view::SegmentationLayer& s
       .arg(r.pet->suvPeak, 0, 'f', 2)
       .arg(r.pet->suvMean, 0, 'f', 2)
       .arg(r.pet->mtvMl, 0, 'f', 1)
-      .arg(r.pet->tlg, 0, 'f', 1) + sulLine(r);
+      .arg(r.pet->tlg, 0, 'f', 1) + sulLine(r) + percistLine(all, r);
 }
 
 }  // namespace
 
 void SegPanel::showFigures() {
   const auto rows = rowsOf(state_);
+  std::vector<view::SegmentReportRow> all;  // every segment's figures there are (PERCIST's reference)
   for (size_t r = 0; r < rows.size() && static_cast<int>(r) < table_->rowCount(); ++r) {
     const view::SegmentReportRow* f = figures_.row(state_, rows[r].first, rows[r].second);
+    if (f) all.push_back(*f);
     if (QTableWidgetItem* ml = table_->item(static_cast<int>(r), 1))
       ml->setText(f ? QString::number(f->volumeMl, 'f', 1) : QStringLiteral("…"));
   }
@@ -332,7 +349,7 @@ void SegPanel::showFigures() {
                       .arg(s.sd * u, 0, 'f', fine)
                       .arg(s.min * u, 0, 'f', coarse)
                       .arg(s.max * u, 0, 'f', coarse) +
-                  petLine(state_, sl, *f));
+                  petLine(state_, sl, *f, all));
 }
 
 void addSegmentsButton(QToolBar* bar, QMainWindow* window, view::ViewerState& state, SegEditing& editing) {

@@ -57,6 +57,10 @@ class SegPanel : public QWidget {
   void exportTableTo(const QString& path);
   bool exporting() const { return export_.valid(); }
   QString message() const;
+  // "Liver ref.": PERCIST's liver reference (percist.h), a 3 cm ball about the cursor on the PET of
+  // the reference's frame, as a new segment "Liver reference" of type Liver (undoable, journaled).
+  // Its outcome, or why none (viewer.no_pet, seg.ball_outside), in the dock's message.
+  void addLiverReference();
 
  private:
   void sync();

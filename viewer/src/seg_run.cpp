@@ -26,9 +26,6 @@ namespace cvx::viewer {
 namespace {
 
 // Colours of new segments, in turn (a qualitative palette readable over grey).
-constexpr std::array<std::array<uint8_t, 3>, 6> kPalette{
-    {{128, 174, 128}, {216, 101, 79}, {111, 184, 210}, {241, 214, 145}, {183, 156, 220}, {230, 220, 70}}};
-
 // What a "segment" plugin did, for the new segment's name: "dilated 2 mm", "largest island".
 std::string operationName(const plugin::Manifest& m, const plugin::ParamValues& values) {
   static const std::map<std::string, std::string> kDone = {
@@ -286,8 +283,10 @@ void SegRunPanel::done(Result<std::shared_ptr<Volume>> labels) {
     if (ec == std::errc() && end == to && n >= 0 && n < 1000000) next = std::max(next, n + 1);
   }
   meta.name = m.input == plugin::PluginInput::Segment ? jobName_ : base + " " + std::to_string(next);
-  meta.rgb = kPalette[count % kPalette.size()];
+  meta.rgb = view::newSegmentColour(count);
   meta = view::withSegmentTermCode(meta, m.resultType);  // "Lesion 1", a Neoplasm, in its term's colour
+  if (m.input != plugin::PluginInput::Segment && !m.resultName.empty())
+    meta.rgb = view::numberedColour(meta.rgb, next);  // "Lesion 2" apart from "Lesion 1"
   auto r = editing_.addSegment(meta, (*labels)->as<uint8_t>(), layer);
   if (!r.ok()) {
     message_->setText(QString::fromStdString(r.error().str()));

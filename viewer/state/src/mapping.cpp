@@ -108,6 +108,11 @@ DisplayMapping initialMapping(const Volume& v, std::string_view protocolPreset) 
     m.units = v.info.units;
   }
   m.invert = v.info.photometric == "MONOCHROME1";
+  if (suvFactor > 0) {  // the file's window on a PET with SUV inputs: still read in SUVbw, hot dark
+    m.unitScale = suvFactor;
+    m.units = "SUVbw";
+    m.invert = true;
+  }
   return m;
 }
 

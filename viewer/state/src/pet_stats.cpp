@@ -81,7 +81,7 @@ Result<PetStats> petStats(const Segmentation& seg, size_t segment, const Volume&
   const std::array<int64_t, 3> pd{pet.dims()[0], pet.dims()[1], pet.dims()[2]};
   const Mat4 petFromWorld = pet.geometry.voxelFromWorld();
   PetStats out;
-  double sum = 0, sampledMax = -INFINITY;
+  double sum = 0, sum2 = 0, sampledMax = -INFINITY;
   int64_t lo[3] = {d[0], d[1], d[2]}, hi[3] = {-1, -1, -1};  // the segment's voxel box
   std::vector<Vec3> few;  // its first centres: a segment holding no PET voxel centre tries them
   const Status typed = withVoxelType(pet.type(), [&](auto* tag) -> Status {
@@ -107,7 +107,7 @@ Result<PetStats> petStats(const Segmentation& seg, size_t segment, const Volume&
               v = sampler.sample(hd::Vec3f{float(q.x), float(q.y), float(q.z)});
             }
             v *= suvFactor;
-            sum += v;
+            sum += v, sum2 += v * v;
             sampledMax = std::max(sampledMax, v);
             if (++out.voxels <= 64) few.push_back(seg.geometry().worldAt(double(x), double(y), double(z)));
           }
@@ -117,6 +117,10 @@ Result<PetStats> petStats(const Segmentation& seg, size_t segment, const Volume&
   if (!typed.ok()) return typed.error();
   if (out.voxels == 0) return out;  // no voxel of the segment in the PET's box
   out.suvMean = sum / static_cast<double>(out.voxels);
+  if (out.voxels > 1) {  // the sample SD (n - 1), as the ROI statistics'
+    const double n = static_cast<double>(out.voxels);
+    out.suvSd = std::sqrt(std::max(0.0, (sum2 - sum * out.suvMean) / (n - 1)));
+  }
   out.mtvMl = static_cast<double>(out.voxels) * voxelVolumeMm3(seg.geometry()) / 1000.0;
   out.tlg = out.suvMean * out.mtvMl;
 

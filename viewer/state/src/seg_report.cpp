@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include <cvx/viewstate/percist.h>
 #include <cvx/viewstate/suv.h>
 
 #include "csv.h"
@@ -108,7 +109,9 @@ std::vector<SegmentReportRow> segmentReport(const std::vector<SegmentReportSourc
       else r.error = stats.error();
       r.voxels = stats.ok() ? (*stats)[k].voxels : seg.voxelCount(k);
       r.volumeMl = stats.ok() ? (*stats)[k].volumeMl : seg.volumeMl(k);
-      const bool wanted = src.petOnly == SegmentReportSource::kAllPet || (src.petOnly >= 0 && static_cast<size_t>(src.petOnly) == k);
+      const bool wanted = src.petOnly == SegmentReportSource::kAllPet ||
+                          (src.petOnly >= 0 && static_cast<size_t>(src.petOnly) == k) || isLiverReference(r.meta);
+      if (src.pet) r.petSerial = src.pet->serial();
       r.sulPerSuv = sulPerSuv;
       r.sulError = sulError;
       if (src.pet && wanted) {  // the uptake does not need the source's statistics
@@ -128,7 +131,8 @@ std::vector<SegmentReportRow> segmentReport(const std::vector<SegmentReportSourc
 std::string segmentReportCsv(const std::vector<SegmentReportRow>& rows) {
   std::string out =
       "segmentation,segment_number,name,category,type,type_code,colour,series_uid,modality,voxels,volume_ml,"
-      "mean,sd,min,max,units,suv_max,suv_peak,suv_mean,mtv_ml,tlg,sul_peak,sul_max,error\r\n";
+      "mean,sd,min,max,units,suv_max,suv_peak,suv_mean,mtv_ml,tlg,sul_peak,sul_max,percist_threshold,percist_measurable,"
+      "error\r\n";
   for (const SegmentReportRow& r : rows) {
     char colour[8];
     std::snprintf(colour, sizeof colour, "#%02x%02x%02x", r.meta.rgb[0], r.meta.rgb[1], r.meta.rgb[2]);
@@ -147,6 +151,12 @@ std::string segmentReportCsv(const std::vector<SegmentReportRow>& rows) {
       f.push_back(csvNumber(x));
     const double sul = r.sulPerSuv > 0 ? r.sulPerSuv : NAN;  // PERCIST's SUL, where the header allows it
     for (double x : {p ? p->suvPeak * sul : NAN, p ? p->suvMax * sul : NAN}) f.push_back(csvNumber(x));
+    // PERCIST: the liver reference's threshold (percist.h) where the PET has one, and whether this
+    // segment's SULpeak reaches it (not said of the reference itself).
+    const auto ref = percistReference(rows, r.petSerial);
+    const bool self = ref && ref->segmentation == r.segmentation && ref->segment == r.segment;
+    f.push_back(ref ? csvNumber(ref->threshold()) : "");
+    f.push_back(ref && p && !self && r.sulPerSuv > 0 ? (p->suvPeak * sul >= ref->threshold() ? "yes" : "no") : "");
     f.push_back(csvField(r.error.code));
     out += detail::csvLine(f);
   }

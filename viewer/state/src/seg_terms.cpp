@@ -4,7 +4,9 @@
 // and context groups); the colours are CineVox's own.
 #include <cvx/viewstate/seg_terms.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cmath>
 
 namespace cvx::view {
 namespace {
@@ -91,6 +93,30 @@ Segment withSegmentTermCode(Segment s, const std::string& typeCode) {
   for (const SegmentTerm& t : segmentTerms())
     if (!typeCode.empty() && t.type.value == typeCode && t.type.scheme == "SCT") return withSegmentTerm(std::move(s), t);
   return s;
+}
+
+std::array<uint8_t, 3> newSegmentColour(size_t n) {
+  static constexpr std::array<std::array<uint8_t, 3>, 6> kPalette{
+      {{128, 174, 128}, {216, 101, 79}, {111, 184, 210}, {241, 214, 145}, {183, 156, 220}, {230, 220, 70}}};
+  return kPalette[n % kPalette.size()];
+}
+
+std::array<uint8_t, 3> numberedColour(std::array<uint8_t, 3> base, int64_t k) {
+  if (k <= 1) return base;
+  // RGB to HSV (h in [0, 6)), the hue turned, and back.
+  const double r = base[0] / 255.0, g = base[1] / 255.0, b = base[2] / 255.0;
+  const double hi = std::max({r, g, b}), lo = std::min({r, g, b}), c = hi - lo;
+  if (c <= 0) return base;
+  double h = hi == r ? std::fmod((g - b) / c + 6.0, 6.0) : hi == g ? (b - r) / c + 2.0 : (r - g) / c + 4.0;
+  h = std::fmod(h + static_cast<double>((k - 1) % 1000) * 137.50776 / 60.0, 6.0);
+  const double x = c * (1.0 - std::fabs(std::fmod(h, 2.0) - 1.0));
+  double rgb[3] = {0, 0, 0};
+  const int sector = static_cast<int>(h) % 6;
+  const int big[6] = {0, 1, 1, 2, 2, 0}, mid[6] = {1, 0, 2, 1, 0, 2};
+  rgb[big[sector]] = c, rgb[mid[sector]] = x;
+  std::array<uint8_t, 3> out{};
+  for (int i = 0; i < 3; ++i) out[static_cast<size_t>(i)] = static_cast<uint8_t>(std::lround((rgb[i] + lo) * 255.0));
+  return out;
 }
 
 }  // namespace cvx::view

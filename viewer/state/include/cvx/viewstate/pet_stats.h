@@ -8,8 +8,8 @@
 //   when the segment is on the PET's grid (onSameGrid), else the PET trilinearly interpolated there
 //   (core/reslice.h's gridSampler; within half a voxel of the rim, the rim voxel's value). Centres
 //   outside the PET's voxel box have no uptake: they are left out of everything below.
-// - SUVmean: the mean of that uptake; MTV: the volume of the voxels it covers (mL); TLG = SUVmean x
-//   MTV.
+// - SUVmean: the mean of that uptake, SUVsd its sample SD (n - 1; PERCIST's liver reference reads
+//   it); MTV: the volume of the voxels it covers (mL); TLG = SUVmean x MTV.
 // - The PET voxels in the segment: those whose centres' nearest segment voxel holds the segment.
 //   SUVmax: the largest of their values, so that the same lesion drawn on a CT's grid or on the
 //   PET's has the same SUVmax. SUVpeak: the largest mean SUV of a 1 cm^3 ball (radius
@@ -32,7 +32,7 @@ inline constexpr double kSuvPeakRadiusMm = 6.2035049089940;  // a ball of 1 cm^3
 
 struct PetStats {
   int64_t voxels = 0;  // the segment's voxels with uptake (inside the PET's box)
-  double suvMax = 0, suvMean = 0, suvPeak = 0;
+  double suvMax = 0, suvMean = 0, suvPeak = 0, suvSd = 0;
   double mtvMl = 0, tlg = 0;
 };
 

@@ -40,6 +40,7 @@ struct SegmentReportRow {
   // the header has no height or sex (sulError: the suv.* code), or there is no PET.
   double sulPerSuv = 0;
   Diagnostic sulError;
+  uint64_t petSerial = 0;       // Volume::serial of the PET read (percist.h links a liver reference by it), 0: none
   Diagnostic error;             // what kept stats or pet away (a code; the statistics' first), else empty
 };
 
@@ -62,7 +63,8 @@ struct SegmentReportSource {
   std::shared_ptr<const Volume> pet;  // petLayerFor's layer, or null
   int64_t petPhase = 0;
   double suvFactor = 0;
-  // With a PET: the one segment whose uptake is computed; kAllPet every segment's, kNoPet none.
+  // With a PET: the one segment whose uptake is computed besides PERCIST liver references (percist.h;
+  // always computed); kAllPet every segment's, kNoPet only the references'.
   static constexpr int kAllPet = -1, kNoPet = -2;
   int petOnly = kAllPet;
   Diagnostic error;  // the copy failed (volume.*, no memory): every row says so

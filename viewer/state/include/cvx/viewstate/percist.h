@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+// PERCIST 1.0 (Wahl et al., J Nucl Med 2009; O et al., "Practical PERCIST", Radiology 2016): the
+// liver reference, and the threshold a target lesion's SULpeak must reach to be measurable. Qt-free.
+// docs/segmentation.md, "PERCIST".
+//
+// Rules:
+// - The liver reference is a segment of type Liver (SNOMED CT 10200004) read against a PET (the
+//   segment report's rows: seg_report.h). PERCIST's is a 3 cm ball in the normal right lobe, which
+//   percistLiverBall draws about a point; a segment of the whole liver is read as it is. Of several,
+//   the first in the rows' order (the dock's).
+// - Its SUL mean and SD: the segment's uptake (pet_stats.h: SUVmean and the sample SUVsd) times
+//   SUL / SUVbw (suv.h's suvLeanBodyMass). Without SUL (no height or sex in the PET's header), no
+//   reference.
+// - The threshold: 1.5 x SULmean + 2 x SD. A lesion is measurable when its SULpeak reaches it.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <cvx/core/error.h>
+#include <cvx/core/volume.h>
+#include <cvx/viewstate/seg_report.h>
+
+namespace cvx::view {
+
+inline constexpr double kPercistLiverRadiusMm = 15;  // a 3 cm ball
+
+// Whether s is of type Liver (SCT 10200004): a PERCIST liver reference.
+bool isLiverReference(const Segment& s);
+
+struct PercistReference {
+  int segmentation = -1;  // the reference's row
+  size_t segment = 0;
+  double sulMean = 0, sulSd = 0;
+  double threshold() const { return 1.5 * sulMean + 2 * sulSd; }
+};
+
+// The liver reference among rows read against the PET of serial petSerial (SegmentReportRow::petSerial),
+// or none: no Liver row of that PET with its uptake and SUL.
+std::optional<PercistReference> percistReference(const std::vector<SegmentReportRow>& rows, uint64_t petSerial);
+
+// What PERCIST says of `row` with the rows' reference: "measurable: SULpeak 4.53 >= 3.25 (1.5 x liver
+// SULmean 1.90 + 2 x SD 0.20)" or "not measurable: ...", for the reference itself "liver reference:
+// SULmean 1.90, SD 0.20; threshold 3.25", and "" where there is nothing to say (no uptake or SUL, no
+// reference).
+std::string percistText(const std::vector<SegmentReportRow>& rows, const SegmentReportRow& row);
+
+// PERCIST's liver reference drawn about patient point centreMm on grid's voxels: those whose centres lie
+// within kPercistLiverRadiusMm of it (1 byte a voxel, grid's first phase's size). seg.ball_outside: no
+// voxel centre of the grid within it.
+Result<std::vector<uint8_t>> percistLiverBall(const Volume& grid, Vec3 centreMm);
+
+}  // namespace cvx::view
