@@ -153,6 +153,50 @@ TEST(SegLesionToolGui, OnACtAloneAClickSaysThereIsNoPet) {
   EXPECT_TRUE(w.state().segmentations().empty());
 }
 
+// A second click while the plugin still runs the first is kept: it runs when the first ends, from
+// its own point, so two quick clicks give two lesions (each the region this test grows itself).
+TEST(SegLesionToolGui, AClickWhileThePluginRunsIsQueuedNotLost) {
+  CVX_REQUIRE_FOLDER("pet_ct");
+  MainWindow w;
+  ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("pet_ct")));
+  const int pet = test::layerOfModality(w.state(), "PT");
+  ASSERT_GT(pet, 0);
+  const Volume& v = *w.state().layers()[static_cast<size_t>(pet)].volume;
+  double top = 0;
+  const std::array<int64_t, 3> hot = test::hottestInReference(w.state(), v, top);
+  ASSERT_GE(hot[0], 0);
+  const Vec3 hotWorld = v.geometry.worldFromVoxel().applyPoint(
+      {static_cast<double>(hot[0]), static_cast<double>(hot[1]), static_cast<double>(hot[2])});
+  const Vec3 beside = v.geometry.worldFromVoxel().applyPoint(
+      {static_cast<double>(hot[0] + 1), static_cast<double>(hot[1]), static_cast<double>(hot[2])});
+  w.state().setCursor(hotWorld);
+  QTest::qWait(100);
+  w.findChild<QAction*>("toolLesion")->trigger();
+  viewer::PlaneView* axial = axialView(w);
+  ASSERT_NE(axial, nullptr);
+  clickAt(w, axial, beside);
+  auto* run = w.findChild<viewer::SegRunPanel*>("segRunPanel");
+  ASSERT_NE(run, nullptr);
+  ASSERT_TRUE(run->running()) << "the second click must come while the first runs";
+  clickAt(w, axial, hotWorld);
+  const Vec3 second = w.state().cursor();  // where the click put the cursor (a pixel's point)
+  EXPECT_LT(norm(second - hotWorld), 2.0);
+  EXPECT_TRUE(w.statusBar()->currentMessage().contains("queued")) << w.statusBar()->currentMessage().toStdString();
+  auto lesions = [&]() -> const Segmentation* {
+    for (const auto& sl : w.state().segmentations())
+      if (sl.layer == pet && sl.segmentation->segments().size() == 2) return sl.segmentation.get();
+    return nullptr;
+  };
+  ASSERT_TRUE(QTest::qWaitFor([&] { return lesions() != nullptr && !run->running(); }, 60000)) << run->message().toStdString();
+  const Segmentation& seg = *lesions();
+  EXPECT_EQ(seg.segments()[0].name, "Lesion 1");
+  EXPECT_EQ(seg.segments()[1].name, "Lesion 2");
+  const std::vector<uint8_t> expected = test::grownRegion(v, hot, 0.41 * top);
+  EXPECT_EQ(seg.mask(0), expected);
+  EXPECT_EQ(seg.mask(1), expected) << "the queued click grew from its own point, the same lesion";
+  EXPECT_LT(norm(w.state().cursor() - second), 1e-9) << "the cursor went to the queued click";
+}
+
 // In the 3D view (2x2, the CT's bone in front of the tumour) a click over the lesion reads the PET
 // along the line of sight within what the view draws (the CT's box): the cursor goes to the hottest
 // PET voxel there (checked against every PET voxel whose centre lies in the CT's box within half a

@@ -4,6 +4,7 @@
 // a toolbar (layouts, window presets, slab, convention, hide patient text, phase slider for 4D),
 // load progress in the status bar. Settings (layout per protocol, convention, ...) are remembered.
 #pragma once
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -82,6 +83,9 @@ class MainWindow : public QMainWindow {
   // The Lesion tool's click in 2D view `view` (-1: the 3D view; ViewTools::lesion): the Segments
   // dock's lesion plugin on the PET of the reference's frame, from the cursor (main_window_tools.cpp).
   void lesionAtCursor(int view);
+  // A click made while a plugin ran waits in lesionQueue_ (the cursor where it was clicked); each run's
+  // end starts the next, from its point (main_window_tools.cpp).
+  void nextQueuedLesion();
   void exportMeasurements();
   void loadProtocols();
   void onOpened(const QString& error);
@@ -114,6 +118,7 @@ class MainWindow : public QMainWindow {
   std::string sessionKey_;  // the study (UID) whose measurements session_ holds
   int measureListener_ = 0;
   QActionGroup* toolGroup_ = nullptr;
+  std::deque<Vec3> lesionQueue_;  // Lesion clicks waiting for the plugin (cleared by another tool)
   std::vector<view::HangingProtocol> protocols_;
   QString protocol_;                 // the protocol the study is hung by ("" for none)
   int primary_ = -1;                 // the series of layer 0

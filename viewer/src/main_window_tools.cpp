@@ -70,11 +70,25 @@ void MainWindow::lesionAtCursor(int view) {
   if (auto* show = findChild<QAction*>("showSegments"); show && !show->isChecked()) show->trigger();
   auto* run = findChild<SegRunPanel*>("segRunPanel");
   if (!run) return;
-  if (run->running()) return say(tr("A segmentation plugin is running: click the lesion again when it has finished"));
+  if (run->running()) {  // kept: delineated when the run ends, from where it was clicked
+    if (lesionQueue_.empty())
+      connect(run, &SegRunPanel::finished, this, &MainWindow::nextQueuedLesion,
+              Qt::ConnectionType(Qt::QueuedConnection | Qt::UniqueConnection));
+    lesionQueue_.push_back(state_.cursor());
+    return say(tr("Lesion queued: %n waiting for the plugin", "", static_cast<int>(lesionQueue_.size())));
+  }
   if (!run->choose("lesion")) return say(tr("plugin.not_found: the lesion plugin is not installed"));
   if (!run->chooseLayer(pet)) return say(tr("viewer.series_closed: the PET is no longer listed"));
   run->run();  // its progress, result and errors show in the dock
   if (!run->running()) say(run->message());  // refused at once (a cursor off the PET)
+}
+
+void MainWindow::nextQueuedLesion() {
+  if (lesionQueue_.empty() || tools_.tool != Tool::Lesion) return lesionQueue_.clear();
+  const Vec3 at = lesionQueue_.front();
+  lesionQueue_.pop_front();
+  state_.setCursor(at);  // the plugin's seed is the cursor
+  lesionAtCursor(-1);    // (its view was checked when it was clicked)
 }
 
 void MainWindow::buildToolsBar() {
@@ -136,6 +150,7 @@ void MainWindow::buildToolsBar() {
 
 void MainWindow::setTool(Tool tool) {
   tools_.tool = tool;
+  if (tool != Tool::Lesion) lesionQueue_.clear();
   const int index = static_cast<int>(tool);
   if (toolGroup_ && index < toolGroup_->actions().size()) toolGroup_->actions()[index]->setChecked(true);
 }
