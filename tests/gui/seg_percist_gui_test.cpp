@@ -62,9 +62,19 @@ TEST(SegPercistGui, TheLiverReferenceAtTheCursorSaysWhetherALesionIsMeasurable) 
   ASSERT_TRUE(QTest::qWaitFor([&] { return panel->statsCurrent(); }, 10000));
   QString text = panel->statsText();
   EXPECT_TRUE(text.contains("PERCIST liver reference")) << text.toStdString();
-  EXPECT_NEAR(numberAfter(text, "SULmean "), 1.5489, 0.006) << text.toStdString();
-  EXPECT_NEAR(numberAfter(text, "SD "), 0.0, 0.006) << text.toStdString();
-  EXPECT_NEAR(numberAfter(text, "threshold "), 2.3233, 0.006) << text.toStdString();
+  const QString percist = text.mid(text.indexOf("liver reference:"));  // its SD, not the statistics'
+  EXPECT_NEAR(numberAfter(percist, "SULmean "), 1.5489, 0.006) << text.toStdString();
+  EXPECT_NEAR(numberAfter(percist, "SD "), 0.0, 0.006) << text.toStdString();
+  EXPECT_NEAR(numberAfter(percist, "threshold "), 2.3233, 0.006) << text.toStdString();
+
+  // Pressed again elsewhere in the liver: the same segment moves there (no second reference).
+  const std::vector<uint8_t> first = sl.segmentation->mask(0);
+  w.state().setCursor({-60, -5, -30});
+  QTest::mouseClick(liverRef, Qt::LeftButton);
+  EXPECT_TRUE(panel->message().startsWith("Liver reference moved")) << panel->message().toStdString();
+  ASSERT_EQ(w.state().segmentations().size(), 1u);
+  ASSERT_EQ(w.state().segmentations().front().segmentation->segments().size(), 1u);
+  EXPECT_NE(w.state().segmentations().front().segmentation->mask(0), first);
 
   // The lesion, drawn on the PET (its voxel centres within 7.5 mm of (-50, -5, 0)), made active.
   const auto& d = v.dims();

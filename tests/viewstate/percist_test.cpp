@@ -32,8 +32,9 @@ std::shared_ptr<Volume> grid(int64_t n, double mm, const std::string& modality) 
 
 int64_t count(const std::vector<uint8_t>& m) { return std::count(m.begin(), m.end(), 1); }
 
-Segment liver() {
+Segment liver(const char* name = kPercistReferenceName) {
   Segment s;
+  s.name = name;
   s.type = {"10200004", "SCT", "Liver"};
   return s;
 }
@@ -75,6 +76,24 @@ TEST(Percist, TheLiverBallIsThreeCentimetresOnAnyGrid) {
   auto mo = percistLiverBall(*o, c);
   ASSERT_TRUE(mo.ok()) << mo.error().str();
   EXPECT_NEAR(double(count(*mo)) * 9.0, kSphereMm3, 0.03 * kSphereMm3);
+  // Every voxel centre within 15 mm, searched over the whole grid, is in it (a box too tight for the
+  // turned or sheared grid would drop some); sheared: a gantry tilt's stack direction.
+  auto brute = [](const Volume& g, Vec3 centre) {
+    int64_t n = 0;
+    const auto& d = g.dims();
+    for (int64_t z = 0; z < d[2]; ++z)
+      for (int64_t y = 0; y < d[1]; ++y)
+        for (int64_t x = 0; x < d[0]; ++x) n += norm(g.geometry.worldAt(double(x), double(y), double(z)) - centre) <= 15.0;
+    return n;
+  };
+  EXPECT_EQ(count(*mo), brute(*o, c));
+  o->geometry.direction[2] = normalized(Vec3{0.3, 0.6, 1.0});
+  o->geometry.sheared = true;
+  const Vec3 cs = o->geometry.worldAt(20.3, 19.6, 20.2);
+  auto ms = percistLiverBall(*o, cs);
+  ASSERT_TRUE(ms.ok()) << ms.error().str();
+  EXPECT_EQ(count(*ms), brute(*o, cs));
+  EXPECT_GT(count(*ms), 1000);
   // Half outside the grid: the half inside; wholly outside: the code.
   auto edge = percistLiverBall(*v, v->geometry.worldAt(0, 20, 20));
   ASSERT_TRUE(edge.ok());
@@ -111,6 +130,23 @@ TEST(Percist, ThresholdAndMeasurabilityFollowTheRule) {
   EXPECT_EQ(percistText(rows, rows[0]), "");
   EXPECT_TRUE(isLiverReference(liver()));
   EXPECT_FALSE(isLiverReference(lesion));
+  rows[1].sulPerSuv = 0.75;
+  // A whole liver (a TotalSegmentator SEG's "Liver") before the ball is no reference, and no lesion.
+  rows.insert(rows.begin(), row(3, 0, liver("Liver"), 3.0, 2.5, 0.1, 0.75, 7));
+  const auto ball = percistReference(rows, 7);
+  ASSERT_TRUE(ball.has_value());
+  EXPECT_EQ(ball->segmentation, 1) << "the ball, not the whole liver";
+  EXPECT_EQ(percistText(rows, rows[0]), "");
+  bool measurable = true;
+  EXPECT_FALSE(percistMeasurable(rows, rows[0], measurable));
+  EXPECT_FALSE(percistMeasurable(rows, rows[2], measurable)) << "nor the reference itself";
+  ASSERT_TRUE(percistMeasurable(rows, rows[1], measurable));
+  EXPECT_TRUE(measurable);
+  ASSERT_TRUE(percistMeasurable(rows, rows[3], measurable));
+  EXPECT_FALSE(measurable);
+  // SULpeak 2.8497 against 2.85: four decimals where two and three would read the same.
+  rows[3].pet->suvPeak = 2.8497 / 0.75;
+  EXPECT_EQ(percistText(rows, rows[3]), "not measurable: SULpeak 2.8497 < 2.8500 (1.5 x liver SULmean 1.50 + 2 x SD 0.30)");
 }
 
 TEST(Percist, TheTableReadsTheLiverBallAndSaysWhichLesionsAreMeasurable) {

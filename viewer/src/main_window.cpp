@@ -289,8 +289,9 @@ void MainWindow::fillPresets() {
   if (state_.layers().empty() || activeView_ >= state_.viewCount()) return;
   const view::Layer& layer = state_.layers()[static_cast<size_t>(state_.viewLayer(activeView_))];
   const Volume& v = *layer.volume;
-  auto add = [this](const QString& name, double c, double w, const std::string& source) {
-    presets_->addItem(QString("%1  (W %2 / L %3)").arg(name).arg(w).arg(c),
+  const double shown = layer.mapping.shownPerValue();  // labelled in the units the window shows (a PET's SUVbw)
+  auto add = [this, shown](const QString& name, double c, double w, const std::string& source) {
+    presets_->addItem(QString("%1  (W %2 / L %3)").arg(name).arg(w * shown, 0, 'g', 6).arg(c * shown, 0, 'g', 6),
                       QVariantList{c, w, QString::fromStdString(source)});
   };
   for (const auto& w : v.info.windows)

@@ -25,7 +25,6 @@
 namespace cvx::viewer {
 namespace {
 
-// Colours of new segments, in turn (a qualitative palette readable over grey).
 // What a "segment" plugin did, for the new segment's name: "dilated 2 mm", "largest island".
 std::string operationName(const plugin::Manifest& m, const plugin::ParamValues& values) {
   static const std::map<std::string, std::string> kDone = {

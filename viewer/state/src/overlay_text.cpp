@@ -251,14 +251,14 @@ std::vector<std::string> valueText(const SeriesInfo& info, double value) {
   }
   // SUL (PERCIST's lean body mass normalisation) beside it where the height and sex allow.
   const auto sul = suvLeanBodyMass(info);
-  add(lines, fmt("SUVbw %.2f", value * suv->factor) + (sul ? fmt("  SUL %.2f", value * sul->factor) : std::string()) +
-                 fmt(" (Bq/ml %.1f)", value));
+  add(lines, fmt("SUVbw %.2f (Bq/ml %.1f)", value * suv->factor, value) +
+                 (sul ? fmt("  SUL %.2f", value * sul->factor) : std::string()));
   std::string inputs = fmt("%.1f kg  %.1f MBq", suv->weightKg, suv->injectedDoseBq / 1e6);
   if (suv->halfLifeS > 0) inputs += fmt("  T1/2 %.1f min", suv->halfLifeS / 60);
   inputs += fmt("  decay %.1f min (%s)", suv->decaySeconds / 60, suv->referenceTime.c_str());
   for (const auto& w : suv->warnings) inputs += "  " + w.code;
   add(lines, inputs);
-  add(lines, sul ? fmt("LBM %.1f kg (%.2f m, %c)", sul->leanKg, sul->heightM, sul->sex) : "no SUL: " + sul.error().code);
+  if (sul) add(lines, fmt("LBM %.1f kg (%.2f m, %c)", sul->leanKg, sul->heightM, sul->sex));  // else the dock says why
   return lines;
 }
 

@@ -5,9 +5,15 @@
 #include <cmath>
 #include <cstdio>
 
+#include "index_box.h"
+
 namespace cvx::view {
 
-bool isLiverReference(const Segment& s) { return s.type.scheme == "SCT" && s.type.value == "10200004"; }
+namespace {
+bool isLiver(const Segment& s) { return s.type.scheme == "SCT" && s.type.value == "10200004"; }
+}  // namespace
+
+bool isLiverReference(const Segment& s) { return isLiver(s) && s.name == kPercistReferenceName; }
 
 std::optional<PercistReference> percistReference(const std::vector<SegmentReportRow>& rows, uint64_t petSerial) {
   if (petSerial == 0) return std::nullopt;
@@ -19,9 +25,9 @@ std::optional<PercistReference> percistReference(const std::vector<SegmentReport
 }
 
 namespace {
-std::string fmt2(double v) {
+std::string fmt(double v, int digits) {
   char b[32];
-  std::snprintf(b, sizeof b, "%.2f", v);
+  std::snprintf(b, sizeof b, "%.*f", digits, v);
   return b;
 }
 }  // namespace
@@ -30,42 +36,45 @@ std::string percistText(const std::vector<SegmentReportRow>& rows, const Segment
   if (!row.pet || !(row.sulPerSuv > 0)) return {};
   const auto ref = percistReference(rows, row.petSerial);
   if (!ref) return {};
-  const std::string thr = fmt2(ref->threshold());
   if (ref->segmentation == row.segmentation && ref->segment == row.segment)
-    return "liver reference: SULmean " + fmt2(ref->sulMean) + ", SD " + fmt2(ref->sulSd) + "; threshold " + thr;
+    return "liver reference: SULmean " + fmt(ref->sulMean, 2) + ", SD " + fmt(ref->sulSd, 2) + "; threshold " +
+           fmt(ref->threshold(), 2);
+  if (isLiver(row.meta)) return {};  // a liver segment is no lesion
   const double peak = row.pet->suvPeak * row.sulPerSuv;
   const bool measurable = peak >= ref->threshold();
-  return std::string(measurable ? "measurable: SULpeak " : "not measurable: SULpeak ") + fmt2(peak) +
-         (measurable ? " >= " : " < ") + thr + " (1.5 x liver SULmean " + fmt2(ref->sulMean) + " + 2 x SD " +
-         fmt2(ref->sulSd) + ")";
+  int digits = 2;  // more where two would read the same: never "2.32 < 2.32"
+  while (digits < 6 && fmt(peak, digits) == fmt(ref->threshold(), digits)) ++digits;
+  return std::string(measurable ? "measurable: SULpeak " : "not measurable: SULpeak ") + fmt(peak, digits) +
+         (measurable ? " >= " : " < ") + fmt(ref->threshold(), digits) + " (1.5 x liver SULmean " +
+         fmt(ref->sulMean, 2) + " + 2 x SD " + fmt(ref->sulSd, 2) + ")";
+}
+
+bool percistMeasurable(const std::vector<SegmentReportRow>& rows, const SegmentReportRow& row, bool& measurable) {
+  if (!row.pet || !(row.sulPerSuv > 0) || isLiver(row.meta)) return false;
+  const auto ref = percistReference(rows, row.petSerial);
+  if (!ref) return false;
+  measurable = row.pet->suvPeak * row.sulPerSuv >= ref->threshold();
+  return true;
 }
 
 Result<std::vector<uint8_t>> percistLiverBall(const Volume& grid, Vec3 centreMm) {
   const auto& d = grid.dims();
+  const std::array<int64_t, 3> dims{d[0], d[1], d[2]};
   std::vector<uint8_t> mask(static_cast<size_t>(d[0] * d[1] * d[2]), 0);
-  // The voxel box that can hold the ball: its bounding box taken to voxel indices (any direction).
-  const Mat4 toVoxel = grid.geometry.voxelFromWorld();
-  double lo[3] = {1e300, 1e300, 1e300}, hi[3] = {-1e300, -1e300, -1e300};
+  // The index box that holds the ball (as the brush's sphere: |row a of voxelFromWorld| x r per axis).
+  const Mat4 vfw = grid.geometry.voxelFromWorld();
   const double r = kPercistLiverRadiusMm;
-  for (int c = 0; c < 8; ++c) {
-    const Vec3 q = toVoxel.applyPoint(centreMm + Vec3{c & 1 ? r : -r, c & 2 ? r : -r, c & 4 ? r : -r});
-    for (int a = 0; a < 3; ++a) lo[a] = std::min(lo[a], q[a]), hi[a] = std::max(hi[a], q[a]);
-  }
-  int64_t b0[3], b1[3];
-  for (int a = 0; a < 3; ++a) {
-    b0[a] = std::clamp<int64_t>(static_cast<int64_t>(std::floor(lo[a])), 0, d[a] - 1);
-    b1[a] = std::clamp<int64_t>(static_cast<int64_t>(std::ceil(hi[a])), 0, d[a] - 1);
-  }
+  const double ext[3] = {r * norm(detail::row(vfw, 0)), r * norm(detail::row(vfw, 1)), r * norm(detail::row(vfw, 2))};
+  const detail::IndexBox box = detail::indexBox(dims, vfw.applyPoint(centreMm), ext);
   int64_t n = 0;
-  if (std::isfinite(lo[0]) && hi[0] >= 0 && hi[1] >= 0 && hi[2] >= 0 && lo[0] <= double(d[0] - 1) &&
-      lo[1] <= double(d[1] - 1) && lo[2] <= double(d[2] - 1))
-    for (int64_t z = b0[2]; z <= b1[2]; ++z)
-      for (int64_t y = b0[1]; y <= b1[1]; ++y)
-        for (int64_t x = b0[0]; x <= b1[0]; ++x)
+  if (!box.empty())
+    for (int64_t z = box.lo[2]; z <= box.hi[2]; ++z)
+      for (int64_t y = box.lo[1]; y <= box.hi[1]; ++y)
+        for (int64_t x = box.lo[0]; x <= box.hi[0]; ++x)
           if (norm(grid.geometry.worldAt(double(x), double(y), double(z)) - centreMm) <= r)
             mask[static_cast<size_t>((z * d[1] + y) * d[0] + x)] = 1, ++n;
   if (n == 0)
-    return makeError("seg.ball_outside", "the liver reference's 3 cm ball holds no voxel of the series: put the "
+    return makeError("seg.ball_outside", "the liver reference's 3 cm ball holds no voxel of the PET: put the "
                                          "cursor in the liver");
   return mask;
 }

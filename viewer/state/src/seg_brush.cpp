@@ -9,26 +9,14 @@
 #include <algorithm>
 #include <cmath>
 
+#include "index_box.h"
+
 namespace cvx::view {
 namespace {
 
-// The voxel index box [lo, hi] (inclusive, clamped to the grid) that holds every voxel centre
-// whose index-space offset from ci is within ext per axis. Empty when lo > hi on an axis.
-struct IndexBox {
-  int64_t lo[3], hi[3];
-  bool empty() const { return lo[0] > hi[0] || lo[1] > hi[1] || lo[2] > hi[2]; }
-};
-IndexBox indexBox(const std::array<int64_t, 3>& dims, Vec3 ci, const double ext[3]) {
-  IndexBox b;
-  for (int a = 0; a < 3; ++a) {
-    const double eps = 1e-7;  // the exact test runs per voxel; the box only has to hold them
-    b.lo[a] = std::max<int64_t>(0, static_cast<int64_t>(std::ceil(ci[a] - ext[a] - eps)));
-    b.hi[a] = std::min<int64_t>(dims[a] - 1, static_cast<int64_t>(std::floor(ci[a] + ext[a] + eps)));
-  }
-  return b;
-}
-
-Vec3 row(const Mat4& m, int r) { return {m.m[r][0], m.m[r][1], m.m[r][2]}; }
+using detail::IndexBox;
+using detail::indexBox;
+using detail::row;
 
 // A polygon's edges (i - 1, i) sorted into bands of a key k given per vertex: band(key) holds
 // every edge whose [min k, max k] can contain key. A crossing test counts an edge only when key

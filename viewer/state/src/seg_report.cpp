@@ -152,11 +152,11 @@ std::string segmentReportCsv(const std::vector<SegmentReportRow>& rows) {
     const double sul = r.sulPerSuv > 0 ? r.sulPerSuv : NAN;  // PERCIST's SUL, where the header allows it
     for (double x : {p ? p->suvPeak * sul : NAN, p ? p->suvMax * sul : NAN}) f.push_back(csvNumber(x));
     // PERCIST: the liver reference's threshold (percist.h) where the PET has one, and whether this
-    // segment's SULpeak reaches it (not said of the reference itself).
+    // segment's SULpeak reaches it (not said of the reference or another liver segment).
     const auto ref = percistReference(rows, r.petSerial);
-    const bool self = ref && ref->segmentation == r.segmentation && ref->segment == r.segment;
     f.push_back(ref ? csvNumber(ref->threshold()) : "");
-    f.push_back(ref && p && !self && r.sulPerSuv > 0 ? (p->suvPeak * sul >= ref->threshold() ? "yes" : "no") : "");
+    bool measurable = false;
+    f.push_back(percistMeasurable(rows, r, measurable) ? (measurable ? "yes" : "no") : "");
     f.push_back(csvField(r.error.code));
     out += detail::csvLine(f);
   }

@@ -47,7 +47,8 @@ const std::vector<NamedWindow>& ctWindowPresets();
 // 4. PET (PT) in BQML with an SUVbw factor (suv.h): SUVbw 0 to 6, inverted grey, as nuclear
 //    medicine reads PET, shown in SUVbw;
 // 5. the 0.5th to 99.5th percentile of the modality values of the middle slice of phase 0.
-// MONOCHROME1 is inverted. Outside PET with SUV, units are the series' units.
+// MONOCHROME1 is inverted. A PET with an SUVbw factor is shown in SUVbw and inverted whichever
+// window it opens at (the file's too); elsewhere units are the series' units.
 DisplayMapping initialMapping(const Volume& v, std::string_view protocolPreset = {});
 // The preset of ctWindowPresets() with this name (case-insensitive), or nullptr.
 const NamedWindow* findCtPreset(std::string_view name);

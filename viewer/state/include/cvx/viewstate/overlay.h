@@ -61,7 +61,9 @@ CornerText cornerText(const ViewerState& state, int view, const OverlayOptions& 
 std::string phaseLine(const ViewerState& state);
 
 // The value under the mouse: "<value> <units>" ("HU" for CT); for PET in BQML with an SUVbw factor
-// (suv.h) "SUVbw <suv> (Bq/ml <value>)" and a second line with the factor's inputs; without one,
+// (suv.h) "SUVbw <suv> (Bq/ml <value>)", then "  SUL <sul>" where the header gives a lean body mass
+// (suv.h's suvLeanBodyMass), a second line with the factor's inputs and, with SUL, a third "LBM <kg>
+// kg (<height> m, <sex>)"; without an SUVbw factor,
 // the value and the suv.* code that says why. `value` is a modality value (as ViewRenderer::values
 // holds); NaN (outside the volume) gives no line.
 std::vector<std::string> valueText(const SeriesInfo& info, double value);

@@ -4,14 +4,16 @@
 // docs/segmentation.md, "PERCIST".
 //
 // Rules:
-// - The liver reference is a segment of type Liver (SNOMED CT 10200004) read against a PET (the
-//   segment report's rows: seg_report.h). PERCIST's is a 3 cm ball in the normal right lobe, which
-//   percistLiverBall draws about a point; a segment of the whole liver is read as it is. Of several,
-//   the first in the rows' order (the dock's).
+// - The liver reference is a segment of type Liver (SNOMED CT 10200004) named "Liver reference" (what
+//   the dock's Liver ref. draws: PERCIST's 3 cm ball in the normal right lobe, percistLiverBall; a
+//   reader may name and type a segment of their own so), read against a PET (the segment report's
+//   rows: seg_report.h). A segment of the whole liver (a TotalSegmentator SEG's "Liver") is no
+//   reference. Of several, the first in the rows' order (the dock's); Liver ref. moves an existing one.
 // - Its SUL mean and SD: the segment's uptake (pet_stats.h: SUVmean and the sample SUVsd) times
 //   SUL / SUVbw (suv.h's suvLeanBodyMass). Without SUL (no height or sex in the PET's header), no
 //   reference.
-// - The threshold: 1.5 x SULmean + 2 x SD. A lesion is measurable when its SULpeak reaches it.
+// - The threshold: 1.5 x SULmean + 2 x SD. A lesion is measurable when its SULpeak reaches it. Liver
+//   segments are not judged.
 #pragma once
 #include <optional>
 #include <string>
@@ -24,8 +26,10 @@
 namespace cvx::view {
 
 inline constexpr double kPercistLiverRadiusMm = 15;  // a 3 cm ball
+inline constexpr double kPercistLiverMl = 4.0 / 3.0 * 3.14159265358979 * 15 * 15 * 15 / 1000;  // 14.137 mL
 
-// Whether s is of type Liver (SCT 10200004): a PERCIST liver reference.
+inline constexpr const char* kPercistReferenceName = "Liver reference";
+// Whether s is of type Liver (SCT 10200004) and named kPercistReferenceName: a PERCIST liver reference.
 bool isLiverReference(const Segment& s);
 
 struct PercistReference {
@@ -42,12 +46,17 @@ std::optional<PercistReference> percistReference(const std::vector<SegmentReport
 // What PERCIST says of `row` with the rows' reference: "measurable: SULpeak 4.53 >= 3.25 (1.5 x liver
 // SULmean 1.90 + 2 x SD 0.20)" or "not measurable: ...", for the reference itself "liver reference:
 // SULmean 1.90, SD 0.20; threshold 3.25", and "" where there is nothing to say (no uptake or SUL, no
-// reference).
+// reference, a liver segment). Figures with two decimals, more (up to six) where SULpeak and the
+// threshold would read the same.
 std::string percistText(const std::vector<SegmentReportRow>& rows, const SegmentReportRow& row);
+// Whether PERCIST judges `row` (a lesion with uptake and SUL, on a PET with a reference; not the
+// reference nor a liver segment), and if so, in `measurable`, whether its SULpeak reaches the threshold.
+bool percistMeasurable(const std::vector<SegmentReportRow>& rows, const SegmentReportRow& row, bool& measurable);
 
 // PERCIST's liver reference drawn about patient point centreMm on grid's voxels: those whose centres lie
 // within kPercistLiverRadiusMm of it (1 byte a voxel, grid's first phase's size). seg.ball_outside: no
-// voxel centre of the grid within it.
+// voxel centre of the grid within it. A ball cut by the grid's edge holds fewer voxels: the caller
+// compares its volume with kPercistLiverMl.
 Result<std::vector<uint8_t>> percistLiverBall(const Volume& grid, Vec3 centreMm);
 
 }  // namespace cvx::view

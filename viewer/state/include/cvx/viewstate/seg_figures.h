@@ -10,7 +10,7 @@
 // takes them. A segmentation's figures are out of date when its revision changed (an edit), the
 // phase shown of its series or of the PET changed, more of their slices loaded, the PET it reads or
 // its SUV factor changed, or, for the active segmentation, the active segment did (only the active
-// segment's uptake is computed: SegmentReportRow::petMeasured). Between an edit and its figures the
+// segment's uptake is computed, and a PERCIST liver reference's: SegmentReportRow::petMeasured). Between an edit and its figures the
 // last ones stay readable: the dock shows them until the new ones arrive.
 #pragma once
 #include <cstdint>

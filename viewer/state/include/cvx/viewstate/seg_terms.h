@@ -37,8 +37,8 @@ Segment withSegmentTerm(Segment s, const SegmentTerm& t);
 // by withSegmentTerm; s as it is when no term has that code (or the code is empty).
 Segment withSegmentTermCode(Segment s, const std::string& typeCode);
 
-// A new segment's colour where no term gives one: the n-th (0-based: the segments its segmentation
-// already holds) of a fixed palette of distinct colours, repeating.
+// A new segment's colour where no term gives one: the n-th (0-based: the segments there already are,
+// in its segmentation or in the dock) of a fixed palette of distinct colours, repeating.
 std::array<uint8_t, 3> newSegmentColour(size_t n);
 // The k-th (1-based) of numbered segments of one term ("Lesion 1", "Lesion 2", ...): the term's colour
 // for the first, then that colour's hue turned by the golden angle (137.508 degrees) k - 1 times at
