@@ -48,23 +48,43 @@ void clickAt(MainWindow& w, viewer::PlaneView* v, Vec3 world) {
   QTest::mouseClick(v, Qt::LeftButton, Qt::NoModifier, QPoint(static_cast<int>(std::lround(px[0])), static_cast<int>(std::lround(px[1]))));
 }
 
+// The real PET/CT opened in w: its PET, the hottest PET voxel inside the CT (the lesion), that
+// voxel's centre and its neighbour's along x; pet < 0 when the PET is missing.
+struct PetLesion {
+  int pet = -1;
+  const Volume* v = nullptr;
+  double top = 0;
+  std::array<int64_t, 3> hot{-1, -1, -1};
+  Vec3 hotWorld, beside;
+};
+PetLesion openPetLesion(MainWindow& w) {
+  PetLesion l;
+  if (!test::showAndOpen(w, 1280, 860, test::dataPath("pet_ct"))) return l;
+  const int pet = test::layerOfModality(w.state(), "PT");
+  if (pet <= 0) return l;
+  l.v = w.state().layers()[static_cast<size_t>(pet)].volume.get();
+  l.hot = test::hottestInReference(w.state(), *l.v, l.top);
+  if (l.hot[0] < 0) return l;
+  const Mat4 toWorld = l.v->geometry.worldFromVoxel();
+  l.hotWorld = toWorld.applyPoint({double(l.hot[0]), double(l.hot[1]), double(l.hot[2])});
+  l.beside = toWorld.applyPoint({double(l.hot[0] + 1), double(l.hot[1]), double(l.hot[2])});
+  l.pet = pet;
+  return l;
+}
+
 }  // namespace
 
 TEST(SegLesionToolGui, AClickOnThePetLesionInTheCtViewDelineatesItOnThePet) {
   CVX_REQUIRE_FOLDER("pet_ct");
   MainWindow w;
-  ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("pet_ct")));
-  const int pet = test::layerOfModality(w.state(), "PT");
-  ASSERT_GT(pet, 0);
+  const PetLesion l = openPetLesion(w);
+  ASSERT_GT(l.pet, 0);
+  const int pet = l.pet;
   const view::Layer& layer = w.state().layers()[static_cast<size_t>(pet)];
-  const Volume& v = *layer.volume;
-  double top = 0;
-  const std::array<int64_t, 3> hot = test::hottestInReference(w.state(), v, top);
-  ASSERT_GE(hot[0], 0);
-  const Vec3 hotWorld = v.geometry.worldFromVoxel().applyPoint(
-      {static_cast<double>(hot[0]), static_cast<double>(hot[1]), static_cast<double>(hot[2])});
-  const Vec3 beside = v.geometry.worldFromVoxel().applyPoint(
-      {static_cast<double>(hot[0] + 1), static_cast<double>(hot[1]), static_cast<double>(hot[2])});
+  const Volume& v = *l.v;
+  const double top = l.top;
+  const std::array<int64_t, 3> hot = l.hot;
+  const Vec3 hotWorld = l.hotWorld, beside = l.beside;
   w.state().setCursor(hotWorld);  // the axial view shows the lesion's slice
   QTest::qWait(100);
 
@@ -158,17 +178,11 @@ TEST(SegLesionToolGui, OnACtAloneAClickSaysThereIsNoPet) {
 TEST(SegLesionToolGui, AClickWhileThePluginRunsIsQueuedNotLost) {
   CVX_REQUIRE_FOLDER("pet_ct");
   MainWindow w;
-  ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("pet_ct")));
-  const int pet = test::layerOfModality(w.state(), "PT");
-  ASSERT_GT(pet, 0);
-  const Volume& v = *w.state().layers()[static_cast<size_t>(pet)].volume;
-  double top = 0;
-  const std::array<int64_t, 3> hot = test::hottestInReference(w.state(), v, top);
-  ASSERT_GE(hot[0], 0);
-  const Vec3 hotWorld = v.geometry.worldFromVoxel().applyPoint(
-      {static_cast<double>(hot[0]), static_cast<double>(hot[1]), static_cast<double>(hot[2])});
-  const Vec3 beside = v.geometry.worldFromVoxel().applyPoint(
-      {static_cast<double>(hot[0] + 1), static_cast<double>(hot[1]), static_cast<double>(hot[2])});
+  const PetLesion l = openPetLesion(w);
+  ASSERT_GT(l.pet, 0);
+  const int pet = l.pet;
+  const Volume& v = *l.v;
+  const Vec3 hotWorld = l.hotWorld, beside = l.beside;
   w.state().setCursor(hotWorld);
   QTest::qWait(100);
   w.findChild<QAction*>("toolLesion")->trigger();
@@ -191,7 +205,7 @@ TEST(SegLesionToolGui, AClickWhileThePluginRunsIsQueuedNotLost) {
   const Segmentation& seg = *lesions();
   EXPECT_EQ(seg.segments()[0].name, "Lesion 1");
   EXPECT_EQ(seg.segments()[1].name, "Lesion 2");
-  const std::vector<uint8_t> expected = test::grownRegion(v, hot, 0.41 * top);
+  const std::vector<uint8_t> expected = test::grownRegion(v, l.hot, 0.41 * l.top);
   EXPECT_EQ(seg.mask(0), expected);
   EXPECT_EQ(seg.mask(1), expected) << "the queued click grew from its own point, the same lesion";
   EXPECT_LT(norm(w.state().cursor() - second), 1e-9) << "the cursor went to the queued click";

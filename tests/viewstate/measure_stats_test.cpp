@@ -175,14 +175,22 @@ TEST(MeasureStats, MeasuresItsOwnPhase) {
   EXPECT_EQ(measure(m, v).error().code, "measure.bad_phase");
 }
 
-TEST(MeasureStats, PetRoiAlsoInSuvWhenTheFactorIsKnown) {
+namespace {
+// A PET of 5000 + 100 i Bq/ml with the SUV inputs: ADMIN (no decay), SUV = Bq/ml * 75000 g / 370e6 Bq.
+std::shared_ptr<Volume> petRamp() {
   auto v = floatVolume({10, 10, 1}, {4, 4, 3}, {0, 0, 0}, [](int64_t i, int64_t, int64_t) { return 5000.0 + 100 * i; });
   v->info.modality = "PT";
   v->info.units = "BQML";
   v->info.pet.units = "BQML";
   v->info.pet.patientWeightKg = 75.0;
   v->info.pet.injectedDoseBq = 370e6;
-  v->info.pet.decayCorrection = "ADMIN";  // no decay: SUV = Bq/ml * 75000 g / 370e6 Bq
+  v->info.pet.decayCorrection = "ADMIN";
+  return v;
+}
+}  // namespace
+
+TEST(MeasureStats, PetRoiAlsoInSuvWhenTheFactorIsKnown) {
+  auto v = petRamp();
   const auto m = shape(MeasureKind::Rectangle, axialAt({0, 0, 0}), {{4, 4, 0}, {12, 8, 0}});  // i 1..3, j 1..2
   const auto r = measure(m, *v);
   ASSERT_TRUE(r.ok()) << r.error().str();
@@ -206,13 +214,7 @@ TEST(MeasureStats, PetRoiAlsoInSuvWhenTheFactorIsKnown) {
 }
 
 TEST(MeasureStats, PetRoiAlsoInSulWhenHeightAndSexAreKnown) {
-  auto v = floatVolume({10, 10, 1}, {4, 4, 3}, {0, 0, 0}, [](int64_t i, int64_t, int64_t) { return 5000.0 + 100 * i; });
-  v->info.modality = "PT";
-  v->info.units = "BQML";
-  v->info.pet.units = "BQML";
-  v->info.pet.patientWeightKg = 75.0;
-  v->info.pet.injectedDoseBq = 370e6;
-  v->info.pet.decayCorrection = "ADMIN";  // SUVbw factor 75000 g / 370e6 Bq
+  auto v = petRamp();  // SUVbw factor 75000 g / 370e6 Bq
   v->info.pet.patientHeightM = 1.75;
   v->info.patientSex = "M";
   // Janmahasatian, male, by hand: BMI = 75 / 1.75^2 = 75 / 3.0625 = 24.4897959;

@@ -12,6 +12,8 @@
 
 #include <cvx/viewstate/overlay.h>
 
+#include "pet_header_util.h"
+
 using namespace cvx;
 using namespace cvx::view;
 
@@ -218,23 +220,17 @@ TEST(ValueText, ModalityValueWithUnitsAndNothingOutside) {
   info.modality = "PT";
   info.units = "BQML";  // no weight or dose: no SUV, and the code that says why
   EXPECT_EQ(valueText(info, 1500), (Lines{"1500.0 BQML  no SUV: suv.missing_input"}));
-  // With the SUV inputs (ADMIN: no decay): 80 kg, 400 MBq, so SUVbw = Bq/ml x 80000 / 4e8 = 2e-4;
-  // 2000 Bq/ml is SUVbw 0.40. Female, 1.60 m: BMI 31.25, LBM (Janmahasatian) 9270 x 80 /
-  // (8780 + 244 x 31.25) = 741600 / 16405 = 45.2057 kg; SUL = 0.40 x 45.2057 / 80 = 0.226.
-  info.pet.units = "BQML";
-  info.pet.decayCorrection = "ADMIN";
-  info.pet.patientWeightKg = 80;
-  info.pet.injectedDoseBq = 4e8;
-  info.pet.patientHeightM = 1.60;
-  info.patientSex = "F";
+  // With the SUV inputs (pet_header_util.h): 2000 Bq/ml is SUVbw 0.80 and SUL 0.80 x 0.5650716 =
+  // 0.452; the lean body mass 45.2057 kg.
+  test::setSulHeader(info);
   const Lines pet = valueText(info, 2000);
   ASSERT_EQ(pet.size(), 3u);
-  EXPECT_EQ(pet[0], "SUVbw 0.40 (Bq/ml 2000.0)  SUL 0.23");
+  EXPECT_EQ(pet[0], "SUVbw 0.80 (Bq/ml 2000.0)  SUL 0.45");
   EXPECT_EQ(pet[2], "LBM 45.2 kg (1.60 m, F)");
   info.patientSex = "";  // no SUL (the dock says why)
   const Lines noSul = valueText(info, 2000);
   ASSERT_EQ(noSul.size(), 2u);
-  EXPECT_EQ(noSul[0], "SUVbw 0.40 (Bq/ml 2000.0)");
+  EXPECT_EQ(noSul[0], "SUVbw 0.80 (Bq/ml 2000.0)");
 }
 
 TEST(OverlayFormat, PersonNameAndDate) {

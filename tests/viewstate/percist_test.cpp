@@ -12,6 +12,8 @@
 #include <cvx/viewstate/percist.h>
 #include <cvx/viewstate/seg_terms.h>
 
+#include "pet_header_util.h"
+
 using namespace cvx;
 using namespace cvx::view;
 
@@ -151,14 +153,9 @@ TEST(Percist, ThresholdAndMeasurabilityFollowTheRule) {
 
 TEST(Percist, TheTableReadsTheLiverBallAndSaysWhichLesionsAreMeasurable) {
   // A PET of 2 mm voxels: 5000 Bq/ml (SUV 2 at 4e-4), a hot cube of 10000 Bq/ml (SUV 4) 20 mm wide.
-  // Its header (ADMIN, 80 kg, female, 1.60 m): LBM 741600 / 16405 = 45.20573 kg, SUL / SUV 0.5650716.
+  // Its header: SUL = SUVbw x 0.5650716 (pet_header_util.h).
   auto pet = grid(41, 2.0, "PT");
-  pet->info.units = pet->info.pet.units = "BQML";
-  pet->info.pet.decayCorrection = "ADMIN";
-  pet->info.pet.patientWeightKg = 80;
-  pet->info.pet.injectedDoseBq = 2e8;
-  pet->info.pet.patientHeightM = 1.60;
-  pet->info.patientSex = "F";
+  test::setSulHeader(pet->info);
   std::vector<uint8_t> cube(static_cast<size_t>(pet->voxelsPerPhase()), 0);
   for (int64_t z = 0, i = 0; z < 41; ++z)
     for (int64_t y = 0; y < 41; ++y)
@@ -192,10 +189,10 @@ TEST(Percist, TheTableReadsTheLiverBallAndSaysWhichLesionsAreMeasurable) {
   const auto rows = segmentReport(s);
   const auto ref = percistReference(rows, pet->serial());
   ASSERT_TRUE(ref.has_value());
-  EXPECT_NEAR(ref->sulMean, 2.0 * 0.5650716, 1e-6);
-  EXPECT_NEAR(ref->threshold(), 1.5 * 2.0 * 0.5650716, 1e-6);  // SD 0: a uniform liver
+  EXPECT_NEAR(ref->sulMean, 2.0 * test::kHeaderSulPerSuv, 1e-6);
+  EXPECT_NEAR(ref->threshold(), 1.5 * 2.0 * test::kHeaderSulPerSuv, 1e-6);  // SD 0: a uniform liver
   // The cube's SULpeak: SUV 4 (its 1 cm^3 balls fit inside it) x 0.5650716 = 2.2603 >= 1.6952.
-  EXPECT_NEAR(rows[0].pet->suvPeak * rows[0].sulPerSuv, 4.0 * 0.5650716, 1e-5);
+  EXPECT_NEAR(rows[0].pet->suvPeak * rows[0].sulPerSuv, 4.0 * test::kHeaderSulPerSuv, 1e-5);
   EXPECT_EQ(percistText(rows, rows[0]).rfind("measurable: SULpeak 2.26 >= 1.70", 0), 0u) << percistText(rows, rows[0]);
   const std::string csv = segmentReportCsv(rows);
   std::istringstream in(csv);

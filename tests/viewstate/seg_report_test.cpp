@@ -14,6 +14,8 @@
 
 #include <cvx/viewstate/seg_report.h>
 
+#include "pet_header_util.h"
+
 using namespace cvx;
 using namespace cvx::view;
 
@@ -55,14 +57,7 @@ TEST(SegReport, VolumesStatisticsAndPetUptakeOfEverySegment) {
       for (int64_t x = 0; x < 20; ++x, ++i) ct->as<int16_t>()[i] = static_cast<int16_t>(1000 + x + 10 * y + 3 * z);
   auto pet = grid(PixelType::Float32, "PT", "1.2.3");
   for (int64_t i = 0; i < pet->voxelCount(); ++i) pet->as<float>()[i] = 5000.0f;  // Bq/ml
-  // SUL's header (ADMIN, 80 kg, female, 1.60 m): LBM (Janmahasatian) 9270 x 80 / (8780 + 244 x
-  // 31.25) = 741600 / 16405 = 45.20573 kg, so SUL = SUVbw x 0.5650716.
-  pet->info.units = pet->info.pet.units = "BQML";
-  pet->info.pet.decayCorrection = "ADMIN";
-  pet->info.pet.patientWeightKg = 80;
-  pet->info.pet.injectedDoseBq = 2e8;
-  pet->info.pet.patientHeightM = 1.60;
-  pet->info.patientSex = "F";
+  test::setSulHeader(pet->info);  // SUL = SUVbw x 0.5650716 (pet_header_util.h)
   auto mr = grid(PixelType::Int16, "MR", "9.9.9");
   ViewerState s;
   s.addLayer(ct);
@@ -117,7 +112,7 @@ TEST(SegReport, VolumesStatisticsAndPetUptakeOfEverySegment) {
   EXPECT_NEAR(t.pet->suvMean, 2.0, 1e-6);
   EXPECT_NEAR(t.pet->mtvMl, n * 1.5 * 1.5 * 2.0 / 1000, 1e-9);
   EXPECT_NEAR(t.pet->tlg, 2.0 * n * 1.5 * 1.5 * 2.0 / 1000, 1e-6);
-  EXPECT_NEAR(t.sulPerSuv, 0.5650716, 1e-6);
+  EXPECT_NEAR(t.sulPerSuv, test::kHeaderSulPerSuv, 1e-6);
   EXPECT_EQ(rows[2].sulPerSuv, 0) << "no PET, no SUL";
   EXPECT_FALSE(rows[1].pet.has_value()) << "an empty segment holds no uptake";
   EXPECT_TRUE(rows[0].petMeasured && rows[1].petMeasured) << "the table measures every segment of the PET's frame";
@@ -153,8 +148,8 @@ TEST(SegReport, VolumesStatisticsAndPetUptakeOfEverySegment) {
   EXPECT_EQ(lines[0][column("segmentation")], "tumour.dcm");
   EXPECT_NEAR(std::stod(lines[0][column("mean")]), mean, 1e-6);
   EXPECT_NEAR(std::stod(lines[0][column("suv_max")]), 2.0, 1e-6);
-  EXPECT_NEAR(std::stod(lines[0][column("sul_peak")]), 2.0 * 0.5650716, 1e-5);
-  EXPECT_NEAR(std::stod(lines[0][column("sul_max")]), 2.0 * 0.5650716, 1e-5);
+  EXPECT_NEAR(std::stod(lines[0][column("sul_peak")]), 2.0 * test::kHeaderSulPerSuv, 1e-5);
+  EXPECT_NEAR(std::stod(lines[0][column("sul_max")]), 2.0 * test::kHeaderSulPerSuv, 1e-5);
   EXPECT_EQ(lines[0][column("units")], "HU");
   EXPECT_EQ(lines[1][column("mean")], "") << "no mean of no voxels";
   EXPECT_EQ(lines[1][column("units")], "");
