@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <QAction>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QTest>
@@ -129,6 +130,12 @@ TEST(SegLesionToolGui, AClickOnThePetLesionInTheCtViewDelineatesItOnThePet) {
   ASSERT_GE(sul, 0) << text.toStdString();
   EXPECT_NEAR(text.mid(sul + 7).section(' ', 0, 0).toDouble(), top * layer.mapping.unitScale * 0.744450, 0.006)
       << text.toStdString();
+  // Go to max: the cursor to the lesion's hottest PET voxel, the one this test found.
+  w.state().setCursor(beside);
+  auto* goToMax = panel->findChild<QPushButton*>("segGoToMax");
+  ASSERT_NE(goToMax, nullptr);
+  QTest::mouseClick(goToMax, Qt::LeftButton);
+  EXPECT_LT(norm(w.state().cursor() - hotWorld), 1e-6);
   test::saveTour(&w, "pet_ct_lesion_tool");
 
   // Export table... on its worker: the file holds the table the state gives (seg_report.h, tested

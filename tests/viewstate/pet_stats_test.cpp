@@ -75,6 +75,8 @@ TEST(PetStats, OnThePetsGridPeakMaxMeanAndTlgFollowTheGeometry) {
   EXPECT_NEAR(r->suvPeak, kPeak, 2e-3);  // stored values rounded to 2 Bq/ml: 0.005 SUV
   EXPECT_NEAR(r->suvMean, 5.5, 0.1);
   EXPECT_NEAR(r->suvSd, kBallSd, 0.04 * kBallSd);
+  EXPECT_LT(norm(r->maxAt), 1e-9) << "SUVmax at c, the origin";
+  EXPECT_LT(norm(r->peakAt), 1e-9) << "the hottest 1 cm^3 ball is centred on c";
   EXPECT_NEAR(r->mtvMl, kBallMl, 0.03 * kBallMl);
   EXPECT_NEAR(r->tlg, r->suvMean * r->mtvMl, 1e-9);
   EXPECT_EQ(r->voxels, s.voxelCount(0));
@@ -92,6 +94,8 @@ TEST(PetStats, OnAFinerGridOfTheSameFrameTheSameBallGivesTheSameUptake) {
   EXPECT_NEAR(r->suvPeak, kPeak, 2e-3);
   EXPECT_NEAR(r->suvMean, 5.5, 0.1);
   EXPECT_NEAR(r->suvSd, kBallSd, 0.02 * kBallSd);
+  EXPECT_LT(norm(r->maxAt), 1e-9) << "a PET voxel centre: c, whatever grid the segment is on";
+  EXPECT_LT(norm(r->peakAt), 1e-9);
   EXPECT_NEAR(r->mtvMl, kBallMl, 0.01 * kBallMl);
   // A segment reaching past the PET's box: only its centres inside the box count, in MTV too.
   Geometry wide = ct;
@@ -109,6 +113,7 @@ TEST(PetStats, OnAFinerGridOfTheSameFrameTheSameBallGivesTheSameUptake) {
   // It ends at x = -20.75 mm: its PET voxel centre nearest c is (-24, 0, 0) (its nearest voxel of
   // it is 0.25 mm away); (-20, 0, 0) is 0.75 mm past its last voxel centre.
   EXPECT_NEAR(r2->suvMax, 10 - 0.2 * 24, 2e-3);
+  EXPECT_LT(norm(r2->maxAt - Vec3{-24, 0, 0}), 1e-9) << "there";
 }
 
 TEST(PetStats, ErrorsAndAnEmptySegment) {

@@ -66,6 +66,11 @@ TEST(ViewerState, CursorSnapsToVoxelCentresOnlyWhileViewsAreAligned) {
   s.addLayer(grid({10, 10, 10, 1}, {1, 1, 3}));
   s.setCursor({2.4, 3.6, 7.4});
   expectVec(s.cursor(), {2, 4, 6});  // k = 7.4/3 = 2.47 -> 2
+  s.setCursorUnsnapped({2.4, 3.6, 7.4});  // a PET voxel's centre: exact, and snapping stays on
+  expectVec(s.cursor(), {2.4, 3.6, 7.4});
+  EXPECT_TRUE(s.snapping());
+  s.setCursor({2.4, 3.6, 7.4});
+  expectVec(s.cursor(), {2, 4, 6});
   s.rotateCrosshair(0, 0.3);
   EXPECT_EQ(s.view(1).orientation, Orientation::Oblique);
   s.setCursor({2.4, 3.6, 7.4});

@@ -87,7 +87,7 @@ void MainWindow::nextQueuedLesion() {
   if (lesionQueue_.empty() || tools_.tool != Tool::Lesion) return lesionQueue_.clear();
   const Vec3 at = lesionQueue_.front();
   lesionQueue_.pop_front();
-  state_.setCursor(at);  // the plugin's seed is the cursor
+  state_.setCursorUnsnapped(at);  // the plugin's seed is the cursor, where the click put it
   lesionAtCursor(-1);    // (its view was checked when it was clicked)
 }
 

@@ -88,10 +88,22 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
   auto* statsButton = new QPushButton(tr("Statistics"), this);
   statsButton->setObjectName("segStatsButton");
   statsButton->setToolTip(tr("Recompute the active segment's volume, mean, SD, min and max"));
+  auto* goToMax = new QPushButton(tr("Go to max"), this);  // on a PET/CT: the cursor to the SUVmax voxel
+  goToMax->setObjectName("segGoToMax");
+  goToMax->setToolTip(tr("Move the cursor to the active segment's hottest PET voxel (its SUVmax)"));
+  auto* statsButtons = new QVBoxLayout;
+  statsButtons->addWidget(statsButton);
+  statsButtons->addWidget(goToMax);
   statsRow->addWidget(stats_, 1);
-  statsRow->addWidget(statsButton);
+  statsRow->addLayout(statsButtons);
   layout->addLayout(statsRow);
   connect(statsButton, &QPushButton::clicked, this, &SegPanel::refreshStats);
+  connect(goToMax, &QPushButton::clicked, this, [this] {
+    const auto [i, k] = state_.activeSegment();
+    const view::SegmentReportRow* f = figures_.row(state_, i, k);
+    if (f && f->pet) state_.setCursorUnsnapped(f->pet->maxAt);
+    else message_->setText(tr("Go to max: the active segment has no PET uptake measured (yet)"));
+  });
   auto* op = new QHBoxLayout;
   op->addWidget(new QLabel(tr("Opacity"), this));
   opacity_ = new QSlider(Qt::Horizontal, this);

@@ -63,10 +63,7 @@ void VolumeView::lesionAt(QPoint at) {
   }
   pickText_ = tr("lesion at %1, %2, %3 (LPS mm)").arg(hot->x, 0, 'f', 1).arg(hot->y, 0, 'f', 1).arg(hot->z, 0, 'f', 1);
   // On that PET voxel, not the reference's voxel centre nearest it: the seed is the voxel found.
-  const bool snap = state_.snapping();
-  state_.setSnapping(false);
-  state_.setCursor(*hot);
-  state_.setSnapping(snap);
+  state_.setCursorUnsnapped(*hot);
   redraw();
   tools_.lesion(-1);
 }

@@ -82,6 +82,7 @@ Result<PetStats> petStats(const Segmentation& seg, size_t segment, const Volume&
   const Mat4 petFromWorld = pet.geometry.voxelFromWorld();
   PetStats out;
   double sum = 0, sum2 = 0, sampledMax = -INFINITY;
+  Vec3 sampledMaxAt{};
   int64_t lo[3] = {d[0], d[1], d[2]}, hi[3] = {-1, -1, -1};  // the segment's voxel box
   std::vector<Vec3> few;  // its first centres: a segment holding no PET voxel centre tries them
   const Status typed = withVoxelType(pet.type(), [&](auto* tag) -> Status {
@@ -108,7 +109,7 @@ Result<PetStats> petStats(const Segmentation& seg, size_t segment, const Volume&
             }
             v *= suvFactor;
             sum += v, sum2 += v * v;
-            sampledMax = std::max(sampledMax, v);
+            if (v > sampledMax) sampledMax = v, sampledMaxAt = seg.geometry().worldAt(double(x), double(y), double(z));
             if (++out.voxels <= 64) few.push_back(seg.geometry().worldAt(double(x), double(y), double(z)));
           }
       return {};
@@ -148,7 +149,8 @@ Result<PetStats> petStats(const Segmentation& seg, size_t segment, const Volume&
         const Vec3 c = pet.geometry.worldAt(double(x), double(y), double(z));
         if (!nearestVoxel(segFromWorld, c, d, m) || labels[(m[2] * d[1] + m[1]) * d[0] + m[0]] != s.label) continue;
         anyCentre = true;
-        voxelMax = std::max(voxelMax, modalityValue(pet, pet.valueAt(x, y, z, phase)) * suvFactor);
+        if (const double value = modalityValue(pet, pet.valueAt(x, y, z, phase)) * suvFactor; value > voxelMax)
+          voxelMax = value, out.maxAt = c;  // the first of equal values, in the PET's order
         double ball = 0;
         int64_t n = 0;
         for (const auto& o : offsets) {
@@ -156,18 +158,20 @@ Result<PetStats> petStats(const Segmentation& seg, size_t segment, const Volume&
           if (bx < 0 || by < 0 || bz < 0 || bx >= pd[0] || by >= pd[1] || bz >= pd[2]) continue;
           ball += modalityValue(pet, pet.valueAt(bx, by, bz, phase)) * suvFactor, ++n;
         }
-        if (n > 0) out.suvPeak = std::max(out.suvPeak, ball / static_cast<double>(n));
+        if (n > 0 && ball / static_cast<double>(n) > out.suvPeak) out.suvPeak = ball / static_cast<double>(n), out.peakAt = c;
       }
   if (anyCentre) {
     out.suvMax = voxelMax;
   } else {  // too small to hold a PET voxel centre: its sampled values and its own centres
     out.suvMax = sampledMax;
+    out.maxAt = sampledMaxAt;
     for (const Vec3& p : few) {
       int64_t n = 0;
       const double m = ballMeanAt(pet, phase, suvFactor, p, n);
-      if (n > 0) out.suvPeak = std::max(out.suvPeak, m);
+      if (n > 0 && m > out.suvPeak) out.suvPeak = m, out.peakAt = p;
     }
   }
+  if (!(out.suvPeak > 0)) out.peakAt = out.maxAt;  // no uptake at all: one place for both
   return out;
 }
 

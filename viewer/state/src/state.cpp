@@ -189,6 +189,13 @@ void ViewerState::placePlanes() {
   for (int v = 0; v < viewCount(); ++v) views_[static_cast<size_t>(v)].plane.center = viewCursor(v);
 }
 
+void ViewerState::setCursorUnsnapped(Vec3 world, int fromView) {
+  const bool snap = snap_;
+  snap_ = false;
+  setCursor(world, fromView);
+  snap_ = snap;
+}
+
 void ViewerState::setCursor(Vec3 world, int fromView) {
   if (fromView >= 0 && fromView < viewCount()) {
     const LinkKind k = linkOf(fromView);

@@ -34,6 +34,10 @@ struct PetStats {
   int64_t voxels = 0;  // the segment's voxels with uptake (inside the PET's box)
   double suvMax = 0, suvMean = 0, suvPeak = 0, suvSd = 0;
   double mtvMl = 0, tlg = 0;
+  // Where they are (patient mm): SUVmax's PET voxel centre (the first of equal values in the PET's
+  // order; for a segment holding no PET voxel centre, its own voxel centre of the largest sampled
+  // value), and the centre of SUVpeak's ball (the first of equal means). The dock's "Go to max".
+  Vec3 maxAt, peakAt;
 };
 
 // The uptake of segment `segment` of seg in phase `phase` of pet. Errors: seg.edit_bad_segment (no

@@ -218,6 +218,8 @@ class ViewerState {
   // `fromView`: the view the point was picked in; its frame when it is linked by an offset, its own
   // cursor only when it is unlinked.
   void setCursor(Vec3 world, int fromView = -1);
+  // setCursor exactly at `world`, not snapped to the reference's voxel centres (a PET voxel's centre).
+  void setCursorUnsnapped(Vec3 world, int fromView = -1);
   bool snapping() const { return snap_; }
   void setSnapping(bool on) { snap_ = on; }
   // Moves the cursor along the view's normal by `slices` steps of sliceStepMm(view).
