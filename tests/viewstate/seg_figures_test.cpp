@@ -38,8 +38,9 @@ std::vector<uint8_t> box(std::array<int64_t, 3> lo, std::array<int64_t, 3> hi) {
 struct Scene {
   ViewerState s;
   std::shared_ptr<Segmentation> seg;
+  std::shared_ptr<Volume> ct;  // the loader's handle (it marks slices loaded)
   explicit Scene(int64_t phases = 1) {
-    auto ct = grid(PixelType::Int16, "CT", phases);
+    ct = grid(PixelType::Int16, "CT", phases);
     for (int64_t t = 0, i = 0; t < phases; ++t)
       for (int64_t z = 0; z < kZ; ++z)
         for (int64_t y = 0; y < kY; ++y)
@@ -191,4 +192,29 @@ TEST(SegFigures, OnlyTheActiveSegmentsUptakeIsMeasured) {
   EXPECT_TRUE(f.row(sc.s, 1, 0)->pet.has_value());
   EXPECT_NEAR(f.row(sc.s, 1, 0)->pet->suvMean, 2.0, 1e-6);
   EXPECT_FALSE(f.row(sc.s, 0, 1)->petMeasured);
+}
+
+// Over a 4D series, the active segment's time-intensity curve (seg_curve.h) comes with its figures:
+// B's mean at phase t is 100 x 11 + 1000 t; A, not active, has none; a phase that loads later
+// makes the figures out of date, and the next ones hold it.
+TEST(SegFigures, TheActiveSegmentsCurveOverA4dSeriesFollowsItsLoading) {
+  Scene sc(3);
+  for (int64_t i = 0; i < 2 * kZ; ++i) sc.ct->markSliceReady(i);  // phases 0 and 1, as the loader does
+  SegmentFigures f;
+  f.computeNow(sc.s);
+  const SegmentReportRow* b = f.row(sc.s, 0, 1);
+  ASSERT_NE(b, nullptr);
+  ASSERT_TRUE(b->curve.has_value());
+  ASSERT_EQ(b->curve->points.size(), 3u);
+  EXPECT_NEAR(b->curve->points[0].stats.mean, 1100.0, 1e-9);
+  EXPECT_NEAR(b->curve->points[1].stats.mean, 2100.0, 1e-9);
+  EXPECT_FALSE(b->curve->points[2].loaded);
+  EXPECT_FALSE(f.row(sc.s, 0, 0)->curve.has_value()) << "only the active segment's";
+  for (int64_t i = 2 * kZ; i < 3 * kZ; ++i) sc.ct->markSliceReady(i);
+  EXPECT_FALSE(f.current(sc.s));
+  f.computeNow(sc.s);
+  b = f.row(sc.s, 0, 1);
+  ASSERT_TRUE(b->curve.has_value());
+  ASSERT_TRUE(b->curve->points[2].loaded);
+  EXPECT_NEAR(b->curve->points[2].stats.mean, 3100.0, 1e-9);
 }

@@ -28,6 +28,8 @@ SegmentFigures::Key SegmentFigures::keyOf(const ViewerState& s, int i) const {
   Key k;
   k.revision = src.revision;
   if (src.image) k.image = src.image->serial(), k.phase = src.phase, k.imageReady = readyOfPhase(*src.image, src.phase);
+  if (src.image && src.image->dims()[3] > 1 && s.activeSegment().first == i)
+    k.curveOf = s.activeSegment().second, k.imageReadyAll = src.image->slicesReady();
   if (src.pet) {
     k.pet = src.pet->serial();
     k.petPhase = src.petPhase;
@@ -53,6 +55,7 @@ bool SegmentFigures::update(const ViewerState& s) {
     if (const Entry* e = entryOf(s, i); e && e->key == key) continue;
     keys.push_back({seg, key, {}, {}});
     sources.push_back(segmentReportSource(s, i, key.petOnly));  // the labels copied here, on the state's thread
+    sources.back().curveOf = key.curveOf;
   }
   if (sources.empty()) return false;
   auto work = [keys = std::move(keys), sources = std::move(sources)] {

@@ -112,6 +112,10 @@ std::vector<SegmentReportRow> segmentReport(const std::vector<SegmentReportSourc
       const bool wanted = src.petOnly == SegmentReportSource::kAllPet ||
                           (src.petOnly >= 0 && static_cast<size_t>(src.petOnly) == k) || isLiverReference(r.meta);
       if (src.pet) r.petSerial = src.pet->serial();
+      if (src.curveOf >= 0 && static_cast<size_t>(src.curveOf) == k && src.image->dims()[3] > 1) {
+        auto c = segmentCurve(seg, k, *src.image, src.units, src.scale);
+        if (c) r.curve = std::move(*c);
+      }
       r.sulPerSuv = sulPerSuv;
       r.sulError = sulError;
       if (src.pet && wanted) {  // the uptake does not need the source's statistics

@@ -10,7 +10,8 @@
 // takes them. A segmentation's figures are out of date when its revision changed (an edit), the
 // phase shown of its series or of the PET changed, more of their slices loaded, the PET it reads or
 // its SUV factor changed, or, for the active segmentation, the active segment did (only the active
-// segment's uptake is computed, and a PERCIST liver reference's: SegmentReportRow::petMeasured). Between an edit and its figures the
+// segment's uptake is computed, and a PERCIST liver reference's: SegmentReportRow::petMeasured; over
+// a 4D series the active segment's time-intensity curve, redone as more phases load). Between an edit and its figures the
 // last ones stay readable: the dock shows them until the new ones arrive.
 #pragma once
 #include <cstdint>
@@ -36,6 +37,8 @@ struct SegFiguresKey {
   int64_t petReady = 0;
   double suvFactor = 0;
   int petOnly = SegmentReportSource::kNoPet;
+  int curveOf = -1;           // the active segment over a 4D series: its curve (seg_curve.h)
+  int64_t imageReadyAll = 0;  // then every phase's loaded slices count
   bool operator==(const SegFiguresKey&) const = default;
 };
 struct SegFiguresEntry {

@@ -12,6 +12,7 @@
 #include <cvx/core/error.h>
 #include <cvx/core/segmentation.h>
 #include <cvx/viewstate/pet_stats.h>
+#include <cvx/viewstate/seg_curve.h>
 #include <cvx/viewstate/seg_stats.h>
 #include <cvx/viewstate/state.h>
 
@@ -41,6 +42,7 @@ struct SegmentReportRow {
   double sulPerSuv = 0;
   Diagnostic sulError;
   uint64_t petSerial = 0;       // Volume::serial of the PET read (percist.h links a liver reference by it), 0: none
+  std::optional<SegmentCurve> curve;  // over a 4D series, for SegmentReportSource::curveOf (seg_curve.h)
   Diagnostic error;             // what kept stats or pet away (a code; the statistics' first), else empty
 };
 
@@ -67,6 +69,7 @@ struct SegmentReportSource {
   // always computed); kAllPet every segment's, kNoPet only the references'.
   static constexpr int kAllPet = -1, kNoPet = -2;
   int petOnly = kAllPet;
+  int curveOf = -1;  // the segment whose time-intensity curve is computed over a 4D image; -1: none
   Diagnostic error;  // the copy failed (volume.*, no memory): every row says so
 };
 
