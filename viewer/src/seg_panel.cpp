@@ -2,6 +2,7 @@
 #include "seg_panel.h"
 
 #include "seg_brush_panel.h"
+#include "seg_curve_view.h"
 #include "seg_editing.h"
 #include "seg_info_panel.h"
 #include "seg_run.h"
@@ -23,6 +24,7 @@
 #include <chrono>
 
 #include <cvx/viewstate/percist.h>
+#include <cvx/viewstate/probe.h>
 #include <cvx/viewstate/seg_report.h>
 #include <cvx/viewstate/seg_terms.h>
 
@@ -97,6 +99,8 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
   statsRow->addWidget(stats_, 1);
   statsRow->addLayout(statsButtons);
   layout->addLayout(statsRow);
+  curve_ = new SegCurveView(this);  // over a 4D series: the active segment's curve
+  layout->addWidget(curve_);
   connect(statsButton, &QPushButton::clicked, this, &SegPanel::refreshStats);
   connect(goToMax, &QPushButton::clicked, this, [this] {
     const auto [i, k] = state_.activeSegment();
@@ -330,6 +334,12 @@ void SegPanel::showFigures() {
       ml->setText(f ? QString::number(f->volumeMl, 'f', 1) : QStringLiteral("…"));
   }
   const auto [i, k] = state_.activeSegment();
+  const view::SegmentReportRow* active = i < 0 ? nullptr : figures_.row(state_, i, k);
+  // PET tools where there is a PET: the liver reference on the reference's frame, the active segment's max.
+  if (auto* b = findChild<QPushButton*>("segLiverRef")) b->setEnabled(view::petLayerOfFrame(state_, 0) >= 0);
+  if (auto* b = findChild<QPushButton*>("segGoToMax")) b->setEnabled(active && active->pet);
+  curve_->setCurve(active ? active->curve : std::nullopt,
+                   i < 0 ? 0 : state_.phaseOf(*state_.layers()[static_cast<size_t>(state_.segmentations()[static_cast<size_t>(i)].layer)].volume));
   if (i < 0) {
     stats_->clear();
     return;
@@ -353,11 +363,11 @@ void SegPanel::showFigures() {
   // In the units the window shows (a PET's SUVbw: its modality values times the SUV factor).
   const double u = f->scale;
   const int fine = u == 1.0 ? 1 : 2, coarse = u == 1.0 ? 0 : 2;  // SUVs are small numbers
-  stats_->setText(tr("%1: %2 mL, mean %3 %4, SD %5, min %6, max %7")
+  stats_->setText(tr("%1: %2 mL, mean %3%4, SD %5, min %6, max %7")
                       .arg(name)
                       .arg(s.volumeMl, 0, 'f', 1)
                       .arg(s.mean * u, 0, 'f', fine)
-                      .arg(QString::fromStdString(f->units))
+                      .arg(f->units.empty() ? QString() : " " + QString::fromStdString(f->units))
                       .arg(s.sd * u, 0, 'f', fine)
                       .arg(s.min * u, 0, 'f', coarse)
                       .arg(s.max * u, 0, 'f', coarse) +

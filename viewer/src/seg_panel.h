@@ -79,6 +79,7 @@ class SegPanel : public QWidget {
   QSlider* opacity3d_ = nullptr;  // the active segment's surface opacity in 3D
   QLabel* message_ = nullptr;
   QLabel* stats_ = nullptr;
+  class SegCurveView* curve_ = nullptr;  // the active segment's time-intensity curve (4D)
   std::pair<int, int> shownActive_{-1, -1};  // the active segment the last sync() selected
   class QTimer* syncDue_ = nullptr;  // edits pause: the mL column and the statistics again
   class QTimer* poll_ = nullptr;     // a figures job runs
