@@ -2,8 +2,8 @@
 // The Segments dock's time-intensity curve on the demo's 4D MR (docs/demo.md: a blob of 800 of radius
 // 8 mm centred at (-40 + 8 t, 40, 0) in phase t, in a body of 300). A 5 mm ball at (-40, 40, 0): the
 // blob fills it at phase 0 (mean 800) and has left it from phase 2 on (its centre 16 mm away: mean
-// 300, the body). The curve shows over the 4D series and not over a 3D one; Export curve writes
-// what it shows.
+// 300, the body). The curve is hidden without an active segment and shows with one; Export curve
+// writes what it shows.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -61,6 +61,9 @@ TEST(SegCurveGui, TheActiveSegmentsCurveOverThe4dMr) {
   EXPECT_GT(points[1].stats.mean, 300);  // the blob half out
   EXPECT_LT(points[1].stats.mean, 800);
   EXPECT_EQ(points[3].timeMs, 240) << "TriggerTime 80 t ms";
+  // The marker follows the phase shown at once (cine), without waiting for new figures.
+  w.state().setPhase(4);
+  EXPECT_EQ(curve->phaseShown(), 4);
   const std::string path = tmp.path() + "/curve.csv";
   ASSERT_TRUE(curve->exportTo(QString::fromStdString(path)).ok());
   std::ifstream f(path, std::ios::binary);

@@ -86,6 +86,7 @@ class MainWindow : public QMainWindow {
   // A click made while a plugin ran waits in lesionQueue_ (the cursor where it was clicked); each run's
   // end starts the next, from its point (main_window_tools.cpp).
   void nextQueuedLesion();
+  void dropQueuedLesions() { lesionQueue_.clear(); }  // Cancel in the dock
   void exportMeasurements();
   void loadProtocols();
   void onOpened(const QString& error);
@@ -118,7 +119,11 @@ class MainWindow : public QMainWindow {
   std::string sessionKey_;  // the study (UID) whose measurements session_ holds
   int measureListener_ = 0;
   QActionGroup* toolGroup_ = nullptr;
-  std::deque<Vec3> lesionQueue_;  // Lesion clicks waiting for the plugin (cleared by another tool)
+  struct QueuedLesion {
+    Vec3 at;              // the cursor where it was clicked
+    uint64_t pet = 0;     // the PET it was clicked on (Volume::serial): another study's PET drops it
+  };
+  std::deque<QueuedLesion> lesionQueue_;  // Lesion clicks waiting for the plugin (cleared by another tool)
   std::vector<view::HangingProtocol> protocols_;
   QString protocol_;                 // the protocol the study is hung by ("" for none)
   int primary_ = -1;                 // the series of layer 0

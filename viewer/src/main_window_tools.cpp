@@ -12,6 +12,7 @@
 #include <QFileDialog>
 #include <QKeySequence>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -71,10 +72,13 @@ void MainWindow::lesionAtCursor(int view) {
   auto* run = findChild<SegRunPanel*>("segRunPanel");
   if (!run) return;
   if (run->running()) {  // kept: delineated when the run ends, from where it was clicked
-    if (lesionQueue_.empty())
+    if (lesionQueue_.empty()) {
       connect(run, &SegRunPanel::finished, this, &MainWindow::nextQueuedLesion,
               Qt::ConnectionType(Qt::QueuedConnection | Qt::UniqueConnection));
-    lesionQueue_.push_back(state_.cursor());
+      if (auto* cancel = run->findChild<QPushButton*>("segCancel"))
+        connect(cancel, &QPushButton::clicked, this, &MainWindow::dropQueuedLesions, Qt::UniqueConnection);
+    }
+    lesionQueue_.push_back({state_.cursor(), state_.layers()[static_cast<size_t>(pet)].volume->serial()});
     return say(tr("Lesion queued: %n waiting for the plugin", "", static_cast<int>(lesionQueue_.size())));
   }
   if (!run->choose("lesion")) return say(tr("plugin.not_found: the lesion plugin is not installed"));
@@ -84,11 +88,17 @@ void MainWindow::lesionAtCursor(int view) {
 }
 
 void MainWindow::nextQueuedLesion() {
-  if (lesionQueue_.empty() || tools_.tool != Tool::Lesion) return lesionQueue_.clear();
-  const Vec3 at = lesionQueue_.front();
-  lesionQueue_.pop_front();
-  state_.setCursorUnsnapped(at);  // the plugin's seed is the cursor, where the click put it
-  lesionAtCursor(-1);    // (its view was checked when it was clicked)
+  if (tools_.tool != Tool::Lesion) return lesionQueue_.clear();
+  auto* run = findChild<SegRunPanel*>("segRunPanel");
+  // Until one starts: a point refused at once (a seed off the PET) does not hold up the next.
+  while (!lesionQueue_.empty() && !(run && run->running())) {
+    const QueuedLesion q = lesionQueue_.front();
+    lesionQueue_.pop_front();
+    const int pet = state_.layers().empty() || !state_.layers().front().volume ? -1 : view::petLayerOfFrame(state_, 0);
+    if (pet < 0 || state_.layers()[static_cast<size_t>(pet)].volume->serial() != q.pet) continue;  // another study now
+    state_.setCursorUnsnapped(q.at);  // the plugin's seed is the cursor, where the click put it
+    lesionAtCursor(-1);  // (its view was checked when it was clicked)
+  }
 }
 
 void MainWindow::buildToolsBar() {

@@ -41,7 +41,16 @@ void SegCurvePlot::paintEvent(QPaintEvent*) {
   if (!(lo <= hi)) return;
   if (hi - lo < 1e-9) lo -= 1, hi += 1;
   const int n = static_cast<int>(pts.size());
-  auto x = [&](int i) { return area.left() + (n > 1 ? area.width() * i / (n - 1) : area.width() / 2); };
+  // Along time where every phase has one, rising (dynamic PET frames differ in length); else evenly.
+  bool timed = n > 1;
+  for (int i = 0; i < n && timed; ++i)
+    timed = std::isfinite(pts[static_cast<size_t>(i)].timeMs) && (i == 0 || pts[static_cast<size_t>(i)].timeMs > pts[static_cast<size_t>(i - 1)].timeMs);
+  const double t0 = timed ? pts.front().timeMs : 0, span = timed ? pts.back().timeMs - t0 : 1;
+  auto x = [&](int i) {
+    if (n <= 1) return area.left() + area.width() / 2;
+    const double f = timed ? (pts[static_cast<size_t>(i)].timeMs - t0) / span : double(i) / (n - 1);
+    return area.left() + area.width() * f;
+  };
   auto y = [&](double v) { return area.bottom() - area.height() * (v - lo) / (hi - lo); };
   p.drawText(QRectF(0, area.top() - 6, 42, 14), Qt::AlignRight, QString::number(hi, 'g', 4));
   p.drawText(QRectF(0, area.bottom() - 8, 42, 14), Qt::AlignRight, QString::number(lo, 'g', 4));

@@ -14,10 +14,13 @@ class QPushButton;
 namespace cvx::viewer {
 
 class SegCurvePlot : public QWidget {
+  Q_OBJECT
+
  public:
   explicit SegCurvePlot(QWidget* parent = nullptr);
   void setCurve(const std::optional<view::SegmentCurve>& c, int64_t phaseShown);
   const std::optional<view::SegmentCurve>& curve() const { return curve_; }
+  int64_t phaseShown() const { return phase_; }
 
  protected:
   void paintEvent(class QPaintEvent*) override;
@@ -28,11 +31,15 @@ class SegCurvePlot : public QWidget {
 };
 
 class SegCurveView : public QWidget {
+  Q_OBJECT
+
  public:
   explicit SegCurveView(QWidget* parent = nullptr);
   // The active segment's curve (none: hidden) and the phase the views show.
   void setCurve(const std::optional<view::SegmentCurve>& c, int64_t phaseShown);
   const std::optional<view::SegmentCurve>& curve() const { return plot_->curve(); }
+  void setPhase(int64_t phaseShown) { plot_->setCurve(plot_->curve(), phaseShown); }
+  int64_t phaseShown() const { return plot_->phaseShown(); }
   // "Export curve..." to path (the dialog's choice); the outcome as a message.
   Status exportTo(const QString& path) const;
 

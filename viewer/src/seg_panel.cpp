@@ -21,6 +21,8 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <cmath>
 #include <chrono>
 
 #include <cvx/viewstate/percist.h>
@@ -102,12 +104,7 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
   curve_ = new SegCurveView(this);  // over a 4D series: the active segment's curve
   layout->addWidget(curve_);
   connect(statsButton, &QPushButton::clicked, this, &SegPanel::refreshStats);
-  connect(goToMax, &QPushButton::clicked, this, [this] {
-    const auto [i, k] = state_.activeSegment();
-    const view::SegmentReportRow* f = figures_.row(state_, i, k);
-    if (f && f->pet) state_.setCursorUnsnapped(f->pet->maxAt);
-    else message_->setText(tr("Go to max: the active segment has no PET uptake measured (yet)"));
-  });
+  connect(goToMax, &QPushButton::clicked, this, &SegPanel::goToMax);
   auto* op = new QHBoxLayout;
   op->addWidget(new QLabel(tr("Opacity"), this));
   opacity_ = new QSlider(Qt::Horizontal, this);
@@ -225,6 +222,10 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
   staleCheck->start();
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
     if (!(e.what & (view::kSegmentation | view::kLayers | view::kPhase | view::kMapping))) return;
+    if ((e.what & view::kPhase) && curve_->isVisible() && state_.activeSegment().first >= 0) {  // the marker, at once (cine)
+      const int layer = state_.segmentations()[static_cast<size_t>(state_.activeSegment().first)].layer;
+      curve_->setPhase(state_.phaseOf(*state_.layers()[static_cast<size_t>(layer)].volume));
+    }
     if ((e.what & view::kLayers) || rowsOf(state_).size() != static_cast<size_t>(table_->rowCount()) ||
         state_.activeSegment() != shownActive_) {
       sync();
@@ -337,7 +338,7 @@ void SegPanel::showFigures() {
   const view::SegmentReportRow* active = i < 0 ? nullptr : figures_.row(state_, i, k);
   // PET tools where there is a PET: the liver reference on the reference's frame, the active segment's max.
   if (auto* b = findChild<QPushButton*>("segLiverRef")) b->setEnabled(view::petLayerOfFrame(state_, 0) >= 0);
-  if (auto* b = findChild<QPushButton*>("segGoToMax")) b->setEnabled(active && active->pet);
+  if (auto* b = findChild<QPushButton*>("segGoToMax")) b->setEnabled(active && active->pet && std::isfinite(active->pet->suvMax));
   curve_->setCurve(active ? active->curve : std::nullopt,
                    i < 0 ? 0 : state_.phaseOf(*state_.layers()[static_cast<size_t>(state_.segmentations()[static_cast<size_t>(i)].layer)].volume));
   if (i < 0) {

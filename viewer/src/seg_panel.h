@@ -61,6 +61,9 @@ class SegPanel : public QWidget {
   // the reference's frame, as a new segment "Liver reference" of type Liver (undoable, journaled).
   // Its outcome, or why none (viewer.no_pet, seg.ball_outside), in the dock's message.
   void addLiverReference();
+  // "Go to max": the cursor, unsnapped, to the active segment's SUVmax voxel (PetStats::maxAt), set
+  // from a view of the segment's frame (a prior study's offset applies).
+  void goToMax();
 
  private:
   void sync();

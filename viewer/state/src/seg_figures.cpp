@@ -28,8 +28,10 @@ SegmentFigures::Key SegmentFigures::keyOf(const ViewerState& s, int i) const {
   Key k;
   k.revision = src.revision;
   if (src.image) k.image = src.image->serial(), k.phase = src.phase, k.imageReady = readyOfPhase(*src.image, src.phase);
-  if (src.image && src.image->dims()[3] > 1 && s.activeSegment().first == i)
-    k.curveOf = s.activeSegment().second, k.imageReadyAll = src.image->slicesReady();
+  if (src.image && src.image->dims()[3] > 1 && s.activeSegment().first == i) {
+    k.curveOf = s.activeSegment().second;
+    for (int64_t t = 0; t < src.image->dims()[3]; ++t) k.phasesLoaded += readyOfPhase(*src.image, t) == src.image->dims()[2];
+  }
   if (src.pet) {
     k.pet = src.pet->serial();
     k.petPhase = src.petPhase;
@@ -48,6 +50,7 @@ bool SegmentFigures::update(const ViewerState& s) {
 
   std::vector<Entry> keys;
   std::vector<SegmentReportSource> sources;
+  std::vector<std::optional<SegmentCurve>> reused;  // a curve the last figures hold still (only the phase shown moved)
   for (int i = 0; i < static_cast<int>(s.segmentations().size()); ++i) {
     const std::shared_ptr<Segmentation>& seg = s.segmentations()[static_cast<size_t>(i)].segmentation;
     if (!seg) continue;
@@ -56,15 +59,23 @@ bool SegmentFigures::update(const ViewerState& s) {
     keys.push_back({seg, key, {}, {}});
     sources.push_back(segmentReportSource(s, i, key.petOnly));  // the labels copied here, on the state's thread
     sources.back().curveOf = key.curveOf;
+    reused.emplace_back();
+    const Entry* e = entryOf(s, i);
+    if (e && key.curveOf >= 0 && e->key.curveOf == key.curveOf && e->key.revision == key.revision &&
+        e->key.image == key.image && e->key.phasesLoaded == key.phasesLoaded &&
+        static_cast<size_t>(key.curveOf) < e->rows.size() && e->rows[static_cast<size_t>(key.curveOf)].curve)
+      reused.back() = e->rows[static_cast<size_t>(key.curveOf)].curve, sources.back().curveOf = -1;
   }
   if (sources.empty()) return false;
-  auto work = [keys = std::move(keys), sources = std::move(sources)] {
+  auto work = [keys = std::move(keys), sources = std::move(sources), reused = std::move(reused)] {
     std::vector<std::pair<const Segmentation*, Entry>> out;
     for (size_t n = 0; n < sources.size(); ++n) {
       Entry e = keys[n];
       e.error = sources[n].error;
       try {
         if (e.error.code.empty()) e.rows = segmentReport(std::vector<SegmentReportSource>{sources[n]});
+        if (reused[n] && static_cast<size_t>(e.key.curveOf) < e.rows.size())
+          e.rows[static_cast<size_t>(e.key.curveOf)].curve = reused[n];
       } catch (const std::exception& x) {  // nothing escapes the worker (bad_alloc on a huge layer)
         e.error = makeError("seg.figures_failed", std::string("the segments' figures could not be computed: ") + x.what());
       }

@@ -189,14 +189,11 @@ void ViewerState::placePlanes() {
   for (int v = 0; v < viewCount(); ++v) views_[static_cast<size_t>(v)].plane.center = viewCursor(v);
 }
 
-void ViewerState::setCursorUnsnapped(Vec3 world, int fromView) {
-  const bool snap = snap_;
-  snap_ = false;
-  setCursor(world, fromView);
-  snap_ = snap;
-}
+void ViewerState::setCursorUnsnapped(Vec3 world, int fromView) { moveCursor(world, fromView, false); }
 
-void ViewerState::setCursor(Vec3 world, int fromView) {
+void ViewerState::setCursor(Vec3 world, int fromView) { moveCursor(world, fromView, true); }
+
+void ViewerState::moveCursor(Vec3 world, int fromView, bool snap) {
   if (fromView >= 0 && fromView < viewCount()) {
     const LinkKind k = linkOf(fromView);
     if (k == LinkKind::Unlinked) {
@@ -207,7 +204,7 @@ void ViewerState::setCursor(Vec3 world, int fromView) {
     }
     if (k == LinkKind::ManualOffset) world = world - frameOffsets_.at(frameOf(firstLayer(fromView)));
   }
-  cursor_ = snapped(world);
+  cursor_ = snap ? snapped(world) : world;
   placePlanes();
   notify(kCursor);
 }

@@ -37,8 +37,8 @@ struct SegFiguresKey {
   int64_t petReady = 0;
   double suvFactor = 0;
   int petOnly = SegmentReportSource::kNoPet;
-  int curveOf = -1;           // the active segment over a 4D series: its curve (seg_curve.h)
-  int64_t imageReadyAll = 0;  // then every phase's loaded slices count
+  int curveOf = -1;          // the active segment over a 4D series: its curve (seg_curve.h)
+  int64_t phasesLoaded = 0;  // then the series' phases loaded whole (the curve's points)
   bool operator==(const SegFiguresKey&) const = default;
 };
 struct SegFiguresEntry {

@@ -359,6 +359,7 @@ class ViewerState {
   void dropSegmentationsOf(int layer);  // after image layer `layer` was removed (state_seg.cpp)
   void placePlanes();
   Vec3 snapped(Vec3 world) const;
+  void moveCursor(Vec3 world, int fromView, bool snap);  // setCursor and setCursorUnsnapped
   bool allAxisAligned() const;
   std::vector<int> cameraGroup(int view, bool parallelOnly) const;  // the views a zoom/pan moves
   const Volume* reference() const;
