@@ -133,10 +133,12 @@ Result<MeasureResult> measure(const Measurement& m, const Volume& v) {
   if (v.info.modality == "PT") {
     const auto suv = suvBodyWeight(v.info);
     if (suv) r.suv = scaled(*stats, suv->factor);
-    else r.suvError = suv.error().code;
-    const auto sul = suvLeanBodyMass(v.info);
-    if (sul) r.sul = scaled(*stats, sul->factor);
-    else r.sulError = sul.error().code;
+    else r.suvError = r.sulError = suv.error().code;  // SUL scales SUVbw: the same reason
+    if (suv) {
+      const auto sul = suvLeanBodyMass(v.info, *suv);
+      if (sul) r.sul = scaled(*stats, sul->factor);
+      else r.sulError = sul.error().code;
+    }
   }
   return r;
 }

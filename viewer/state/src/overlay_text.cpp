@@ -250,7 +250,7 @@ std::vector<std::string> valueText(const SeriesInfo& info, double value) {
     return lines;
   }
   // SUL (PERCIST's lean body mass normalisation) beside it where the height and sex allow.
-  const auto sul = suvLeanBodyMass(info);
+  const auto sul = suvLeanBodyMass(info, *suv);
   add(lines, fmt("SUVbw %.2f (Bq/ml %.1f)", value * suv->factor, value) +
                  (sul ? fmt("  SUL %.2f", value * sul->factor) : std::string()));
   std::string inputs = fmt("%.1f kg  %.1f MBq", suv->weightKg, suv->injectedDoseBq / 1e6);

@@ -39,9 +39,9 @@ std::string percistText(const std::vector<SegmentReportRow>& rows, const Segment
   if (ref->segmentation == row.segmentation && ref->segment == row.segment)
     return "liver reference: SULmean " + fmt(ref->sulMean, 2) + ", SD " + fmt(ref->sulSd, 2) + "; threshold " +
            fmt(ref->threshold(), 2);
-  if (isLiver(row.meta)) return {};  // a liver segment is no lesion
+  bool measurable = false;
+  if (!percistMeasurable(rows, row, measurable)) return {};  // a liver segment is no lesion
   const double peak = row.pet->suvPeak * row.sulPerSuv;
-  const bool measurable = peak >= ref->threshold();
   int digits = 2;  // more where two would read the same: never "2.32 < 2.32"
   while (digits < 6 && fmt(peak, digits) == fmt(ref->threshold(), digits)) ++digits;
   return std::string(measurable ? "measurable: SULpeak " : "not measurable: SULpeak ") + fmt(peak, digits) +

@@ -185,6 +185,10 @@ Result<SuvFactor> suvBodyWeight(const SeriesInfo& info) {
 Result<SulFactor> suvLeanBodyMass(const SeriesInfo& info) {
   auto bw = suvBodyWeight(info);
   if (!bw) return bw.error();
+  return suvLeanBodyMass(info, *bw);
+}
+
+Result<SulFactor> suvLeanBodyMass(const SeriesInfo& info, const SuvFactor& bw) {
   const std::string sex = trim(info.patientSex);
   const std::optional<double>& h = info.pet.patientHeightM;
   std::vector<std::string> missing;
@@ -200,7 +204,7 @@ Result<SulFactor> suvLeanBodyMass(const SeriesInfo& info) {
   if (!(*h >= kMinHeightM && *h <= kMaxHeightM))
     return fail("suv.bad_height", "PatientSize " + num(*h) + " is not a height in metres (0.5 to 2.6 m): no SUL", info);
   SulFactor f;
-  f.bw = std::move(*bw);
+  f.bw = bw;
   f.heightM = *h;
   f.sex = sex[0];
   const double w = f.bw.weightKg;

@@ -73,6 +73,8 @@ struct SulFactor {
   std::string rule;     // the computation in words, with the numbers
 };
 Result<SulFactor> suvLeanBodyMass(const SeriesInfo& info);
+// The same from SUVbw's factor of info, already computed (not computed a second time).
+Result<SulFactor> suvLeanBodyMass(const SeriesInfo& info, const SuvFactor& bw);
 
 
 }  // namespace cvx::view
