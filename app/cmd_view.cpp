@@ -1,4 +1,4 @@
-// demo and view: thin wrappers over demo::writeDemoStudy and viewer::runViewer.
+// demo and view: thin wrappers over demo::writeDemoStudy (and writeDemoFollowUp) and viewer::runViewer.
 #include <cstdio>
 #include <memory>
 
@@ -38,7 +38,9 @@ int runDemo(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   if (auto st = demo::writeDemoStudy(args[0]); !st) return fail(st.error());
-  std::printf("demo study written to %s\n", args[0].c_str());
+  // And the PET of a follow-up study three months on (FOLLOWUP_PET/): PERCIST's response.
+  if (auto st = demo::writeDemoFollowUp(args[0]); !st) return fail(st.error());
+  std::printf("demo study and its follow-up PET written to %s\n", args[0].c_str());
   return kExitOk;
 }
 

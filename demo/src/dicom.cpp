@@ -36,10 +36,10 @@ void putCommon(DicomItemWriter& d, const Study& study, const Series& series, int
   d.set("StudyInstanceUID", study.studyUid);
   d.set("StudyDate", study.date);
   d.set("StudyTime", study.time);
-  d.set("StudyID", "1");
-  d.set("AccessionNumber", "CVXDEMO1");
+  d.set("StudyID", study.id);
+  d.set("AccessionNumber", study.accession);
   d.set("ReferringPhysicianName", "");
-  d.set("StudyDescription", "CineVox demo study");
+  d.set("StudyDescription", study.description);
   d.set("Modality", series.modality);
   d.set("SeriesInstanceUID", series.uid);
   d.set("SeriesNumber", std::to_string(series.number));

@@ -20,12 +20,14 @@ inline constexpr const char* kCtImageStorage = "1.2.840.10008.5.1.4.1.1.2";
 inline constexpr const char* kMrImageStorage = "1.2.840.10008.5.1.4.1.1.4";
 inline constexpr const char* kPetImageStorage = "1.2.840.10008.5.1.4.1.1.128";
 
-// Identifiers shared by every series of the demo study.
+// Identifiers shared by every series of one study: the demo study (defaults) or the PET follow-up.
 struct Study {
   std::string studyUid;
-  std::string ctFrameUid;  // frame of reference F, shared by CT and PET
+  std::string ctFrameUid;  // frame of reference F, shared by CT and PET (the follow-up: its own)
   std::string date = "20250102";
   std::string time = "090000";
+  std::string description = "CineVox demo study";
+  std::string id = "1", accession = "CVXDEMO1";
 };
 
 struct Series {
@@ -79,7 +81,10 @@ double suvOf(Tissue t);
 
 // The series writers (ct.cpp, pet.cpp, mr4d.cpp, oblique.cpp, mono1.cpp).
 Status writeCt(const std::string& outDir, const Study& study);
-Status writePet(const std::string& outDir, const Study& study);
+// The PET of study (outDir/folder): the body phantom, the lesion at lesionSuv, injection at 09:00:00
+// of study.date; the demo's is writePet(outDir, study, "PET", 8.0, "Demo PET FDG (...)").
+Status writePet(const std::string& outDir, const Study& study, const std::string& folder, double lesionSuv,
+                const std::string& description);
 Status writeMr4d(const std::string& outDir, const Study& study);
 Status writeOblique(const std::string& outDir, const Study& study);
 Status writeMono1(const std::string& outDir, const Study& study);

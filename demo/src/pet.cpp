@@ -2,11 +2,12 @@
 // Demo study: the PET series. 128x128x60 slices of the body phantom (2 mm pixels, 4 mm slices) in
 // the CT's frame of reference, in Bq/ml (BQML), int16 with a per-slice RescaleSlope as GE
 // writes it. Activity = SUV x (decayed dose / weight), so SUVbw is known exactly (docs/demo.md).
+// One writer serves the demo's PET and the follow-up study's (FOLLOWUP_PET/, lesion SUV 4): only the
+// study (UIDs, date), the folder, the lesion's SUV and the description differ.
 #include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
-
 
 #include "internal.h"
 
@@ -28,12 +29,13 @@ Vec3 petVoxelCentre(int i, int j, int k) {
 double bqmlPerSuv() { return kDoseBq * std::exp2(-kUptakeS / kHalfLifeS) / (kWeightKg * 1000.0); }
 
 // Quantises one slice; returns the RescaleSlope string written (and used) for it.
-std::string fillSlice(int k, std::vector<uint16_t>& px) {
+std::string fillSlice(int k, double lesionSuv, std::vector<uint16_t>& px) {
   std::vector<double> bqml(px.size());
   double maxValue = 0;
   for (int j = 0; j < kSize; ++j)
     for (int i = 0; i < kSize; ++i) {
-      const double v = suvOf(tissueAt(petVoxelCentre(i, j, k))) * bqmlPerSuv();
+      const Tissue t = tissueAt(petVoxelCentre(i, j, k));
+      const double v = (t == Tissue::Lesion ? lesionSuv : suvOf(t)) * bqmlPerSuv();
       bqml[static_cast<size_t>(j) * kSize + i] = v;
       maxValue = std::max(maxValue, v);
     }
@@ -46,11 +48,11 @@ std::string fillSlice(int k, std::vector<uint16_t>& px) {
   return slopeText;
 }
 
-void putIsotope(DicomItemWriter& d) {
+void putIsotope(DicomItemWriter& d, const std::string& date) {
   DicomItemWriter item = d.item("RadiopharmaceuticalInformationSequence", 0);
   item.set("Radiopharmaceutical", "Fluorodeoxyglucose");
   item.set("RadiopharmaceuticalStartTime", "090000.00");
-  item.set("RadiopharmaceuticalStartDateTime", "20250102090000.00");
+  item.set("RadiopharmaceuticalStartDateTime", date + "090000.00");
   item.set("RadionuclideTotalDose", ds(kDoseBq));
   item.set("RadionuclideHalfLife", ds(kHalfLifeS));
   item.set("RadionuclidePositronFraction", "0.9673");
@@ -60,7 +62,7 @@ void putIsotope(DicomItemWriter& d) {
   code.set("CodeMeaning", "^18^Fluorine");
 }
 
-void putPetModules(DicomItemWriter& d, int instance, const std::string& slope) {
+void putPetModules(DicomItemWriter& d, const Study& study, int instance, const std::string& slope) {
   d.set("ImageType", "ORIGINAL\\PRIMARY");
   d.set("PatientWeight", ds(kWeightKg));
   d.set("PatientSize", "1.75");
@@ -74,7 +76,7 @@ void putPetModules(DicomItemWriter& d, int instance, const std::string& slope) {
   d.set("ReconstructionMethod", "OSEM");
   d.setU16("NumberOfSlices", kSlices);
   d.set("CollimatorType", "NONE");
-  d.set("AcquisitionDate", "20250102");
+  d.set("AcquisitionDate", study.date);
   d.set("AcquisitionTime", "100000");
   d.set("FrameReferenceTime", ds(kFrameS * 500.0));
   d.set("ActualFrameDuration", ds(kFrameS * 1000.0));
@@ -86,24 +88,24 @@ void putPetModules(DicomItemWriter& d, int instance, const std::string& slope) {
   d.set("RescaleSlope", slope);
   const double c = bqmlPerSuv();
   putWindows(d, {3.0 * c}, {6.0 * c}, "SUV 0-6");
-  putIsotope(d);
+  putIsotope(d, study.date);
 }
 
 }  // namespace
 
-Status writePet(const std::string& outDir, const Study& study) {
-  auto dir = seriesDir(outDir, "PET");
+Status writePet(const std::string& outDir, const Study& study, const std::string& folder, double lesionSuv,
+                const std::string& description) {
+  auto dir = seriesDir(outDir, folder);
   if (!dir) return dir.error();
-  Series s{newUid(), study.ctFrameUid, "PT", kPetImageStorage,
-           "Demo PET FDG (lesion SUV 8, liver SUV 2)", "100000", 3};
+  Series s{newUid(), study.ctFrameUid, "PT", kPetImageStorage, description, "100000", 3};
   std::vector<uint16_t> px(static_cast<size_t>(kSize) * kSize);
   for (int k = 0; k < kSlices; ++k) {
-    const std::string slope = fillSlice(k, px);
+    const std::string slope = fillSlice(k, lesionSuv, px);
     DicomWriter file;
     DicomItemWriter& d = file;
     const int instance = kSlices - k;
     putCommon(d, study, s, instance);
-    putPetModules(d, instance, slope);
+    putPetModules(d, study, instance, slope);
     putPlane(d, Plane{petVoxelCentre(0, 0, k), {1, 0, 0}, {0, 1, 0}, kPixelMm, kPixelMm, kSliceMm});
     putPixels(d, Pixels{kSize, kSize, 16, true, "MONOCHROME2", px.data()});
     CVX_TRY(save(file, instancePath(*dir, instance)));

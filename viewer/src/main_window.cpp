@@ -163,7 +163,7 @@ void MainWindow::buildToolbar() {
   presetFollow_ = followPreset3d(preset3d_, state_);
   connect(preset3d_, &QComboBox::textActivated, this, [this](const QString& name) { setPreset3d(name.toStdString()); });
   addTfEditorButton(bar, this, state_);  // "Edit TF": the transfer-function editor's dock
-  addSegmentsButton(bar, this, state_, *editing_);  // "Segments": the segmentations' dock
+  addSegmentsButton(bar, this, state_, *editing_, [this] { return activeView_; });  // "Segments": the segmentations' dock
   add3dActions(bar);  // crop box, reset crop, "Fuse 3D"
   bar->addSeparator();
   QAction* neuro = bar->addAction(tr("Neurological"));

@@ -122,6 +122,7 @@ class MainWindow : public QMainWindow {
   struct QueuedLesion {
     Vec3 at;              // the cursor where it was clicked
     uint64_t pet = 0;     // the PET it was clicked on (Volume::serial): another study's PET drops it
+    int view = -1;        // the view clicked (its frame's cursor), -1: the 3D view (the reference's)
   };
   std::deque<QueuedLesion> lesionQueue_;  // Lesion clicks waiting for the plugin (cleared by another tool)
   std::vector<view::HangingProtocol> protocols_;

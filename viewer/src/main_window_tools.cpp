@@ -59,15 +59,15 @@ void MainWindow::offerRecovery() {
 
 void MainWindow::lesionAtCursor(int view) {
   if (state_.layers().empty() || !state_.layers().front().volume) return;
-  const int pet = view::petLayerOfFrame(state_, 0);  // the reference itself when it is a PET
+  // The PET of the clicked view's frame (a prior study's, PERCIST's baseline), seeded at that view's
+  // cursor; the reference's frame from the 3D view.
+  const bool inView = view >= 0 && view < state_.viewCount() && state_.viewLayer(view) >= 0;
+  const int pet = view::petLayerOfFrame(state_, inView ? state_.viewLayer(view) : 0);
   auto say = [this](const QString& text) { statusBar()->showMessage(text, 15000); };
   if (pet < 0)
     return say(tr("viewer.no_pet: the Lesion tool delineates a PET lesion, and no PET of this frame of reference is "
                   "open"));
-  // A view of another frame (a prior study) moves its own cursor, not the one the PET is read at.
-  if (view >= 0 && state_.linkOf(view) != view::LinkKind::Linked)
-    return say(tr("viewer.lesion_unlinked: the Lesion tool reads the PET of the reference series: click in a view "
-                  "linked to it"));
+  const Vec3 at = inView ? state_.viewCursor(view) : state_.cursor();
   if (auto* show = findChild<QAction*>("showSegments"); show && !show->isChecked()) show->trigger();
   auto* run = findChild<SegRunPanel*>("segRunPanel");
   if (!run) return;
@@ -78,11 +78,12 @@ void MainWindow::lesionAtCursor(int view) {
       if (auto* cancel = run->findChild<QPushButton*>("segCancel"))
         connect(cancel, &QPushButton::clicked, this, &MainWindow::dropQueuedLesions, Qt::UniqueConnection);
     }
-    lesionQueue_.push_back({state_.cursor(), state_.layers()[static_cast<size_t>(pet)].volume->serial()});
+    lesionQueue_.push_back({at, state_.layers()[static_cast<size_t>(pet)].volume->serial(), inView ? view : -1});
     return say(tr("Lesion queued: %n waiting for the plugin", "", static_cast<int>(lesionQueue_.size())));
   }
   if (!run->choose("lesion")) return say(tr("plugin.not_found: the lesion plugin is not installed"));
   if (!run->chooseLayer(pet)) return say(tr("viewer.series_closed: the PET is no longer listed"));
+  run->setSeedAt(at);
   run->run();  // its progress, result and errors show in the dock
   if (!run->running()) say(run->message());  // refused at once (a cursor off the PET)
 }
@@ -94,10 +95,13 @@ void MainWindow::nextQueuedLesion() {
   while (!lesionQueue_.empty() && !(run && run->running())) {
     const QueuedLesion q = lesionQueue_.front();
     lesionQueue_.pop_front();
-    const int pet = state_.layers().empty() || !state_.layers().front().volume ? -1 : view::petLayerOfFrame(state_, 0);
+    const bool inView = q.view >= 0 && q.view < state_.viewCount() && state_.viewLayer(q.view) >= 0;
+    const int pet = state_.layers().empty() || !state_.layers().front().volume
+                        ? -1
+                        : view::petLayerOfFrame(state_, inView ? state_.viewLayer(q.view) : 0);
     if (pet < 0 || state_.layers()[static_cast<size_t>(pet)].volume->serial() != q.pet) continue;  // another study now
-    state_.setCursorUnsnapped(q.at);  // the plugin's seed is the cursor, where the click put it
-    lesionAtCursor(-1);  // (its view was checked when it was clicked)
+    state_.setCursorUnsnapped(q.at, inView ? q.view : -1);  // the plugin's seed, where the click put the cursor
+    lesionAtCursor(inView ? q.view : -1);
   }
 }
 

@@ -103,6 +103,7 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
   layout->addLayout(statsRow);
   curve_ = new SegCurveView(this);  // over a 4D series: the active segment's curve
   layout->addWidget(curve_);
+  layout->addWidget(response_ = newResponseLabel(this));
   connect(statsButton, &QPushButton::clicked, this, &SegPanel::refreshStats);
   connect(goToMax, &QPushButton::clicked, this, &SegPanel::goToMax);
   auto* op = new QHBoxLayout;
@@ -133,8 +134,8 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
     redo->setObjectName("segRedo");
     auto* liverRef = new QPushButton(tr("Liver ref."), this);
     liverRef->setObjectName("segLiverRef");
-    liverRef->setToolTip(tr("PERCIST's liver reference: a 3 cm ball on the PET at the cursor (put it in the normal "
-                            "right lobe); the dock then says whether each lesion's SULpeak is measurable"));
+    liverRef->setToolTip(tr("PERCIST's liver reference: a 3 cm ball on the active view's PET at its cursor (in the "
+                            "normal right lobe); the dock then judges each lesion's SULpeak, and compares studies"));
     edit->addWidget(add);
     edit->addWidget(liverRef);
     connect(liverRef, &QPushButton::clicked, this, &SegPanel::addLiverReference);
@@ -286,45 +287,6 @@ void SegPanel::refreshStats() {
   showFigures();
 }
 
-namespace {
-
-// PERCIST against the liver reference (percist.h), where there is one.
-QString percistLine(const std::vector<view::SegmentReportRow>& all, const view::SegmentReportRow& r) {
-  const std::string t = view::percistText(all, r);
-  return t.empty() ? QString() : "\nPERCIST " + QString::fromStdString(t);
-}
-
-// PERCIST's figures in SUL (suv.h's suvLeanBodyMass), or why the header allows none.
-QString sulLine(const view::SegmentReportRow& r) {
-  if (!(r.sulPerSuv > 0))
-    return QCoreApplication::translate("SegPanel", "\nSUL: none (%1)").arg(QString::fromStdString(r.sulError.code));
-  return QCoreApplication::translate("SegPanel", "\nSULpeak %1, SULmax %2 (PERCIST, lean body mass)")
-      .arg(r.pet->suvPeak * r.sulPerSuv, 0, 'f', 2)
-      .arg(r.pet->suvMax * r.sulPerSuv, 0, 'f', 2);
-}
-
-// On a PET/CT: "\nPET: SUVmax ..., SUVpeak ..., SUVmean ...; MTV ... mL, TLG ..." (pet_stats.h) and
-// the SUL line, or why there is none; "" off a PET/CT or for an empty segment.
-QString petLine(const view::ViewerState& state, const view::SegmentationLayer& sl, const view::SegmentReportRow& r,
-                const std::vector<view::SegmentReportRow>& all) {
-  if (view::petLayerFor(state, sl.layer) < 0) return {};
-  // Figures of the segment that was active before (its uptake comes with the next job).
-  if (!r.petMeasured) return QCoreApplication::translate("SegPanel", "\nPET: measuring…");
-  if (r.voxels == 0) return {};
-  if (!r.pet) {
-    return r.error.code.empty() ? QCoreApplication::translate("SegPanel", "\nPET: the segment lies outside the PET")
-                                : "\nPET: " + QString::fromStdString(r.error.str());
-  }
-  return QCoreApplication::translate("SegPanel", "\nPET: SUVmax %1, SUVpeak %2, SUVmean %3; MTV %4 mL, TLG %5")
-      .arg(r.pet->suvMax, 0, 'f', 2)
-      .arg(r.pet->suvPeak, 0, 'f', 2)
-      .arg(r.pet->suvMean, 0, 'f', 2)
-      .arg(r.pet->mtvMl, 0, 'f', 1)
-      .arg(r.pet->tlg, 0, 'f', 1) + sulLine(r) + percistLine(all, r);
-}
-
-}  // namespace
-
 void SegPanel::showFigures() {
   const auto rows = rowsOf(state_);
   std::vector<view::SegmentReportRow> all;  // every segment's figures there are (PERCIST's reference)
@@ -334,10 +296,11 @@ void SegPanel::showFigures() {
     if (QTableWidgetItem* ml = table_->item(static_cast<int>(r), 1))
       ml->setText(f ? QString::number(f->volumeMl, 'f', 1) : QStringLiteral("…"));
   }
+  showResponse(all);
   const auto [i, k] = state_.activeSegment();
   const view::SegmentReportRow* active = i < 0 ? nullptr : figures_.row(state_, i, k);
   // PET tools where there is a PET: the liver reference on the reference's frame, the active segment's max.
-  if (auto* b = findChild<QPushButton*>("segLiverRef")) b->setEnabled(view::petLayerOfFrame(state_, 0) >= 0);
+  if (auto* b = findChild<QPushButton*>("segLiverRef")) b->setEnabled(anyPet(state_));
   if (auto* b = findChild<QPushButton*>("segGoToMax")) b->setEnabled(active && active->pet && std::isfinite(active->pet->suvMax));
   curve_->setCurve(active ? active->curve : std::nullopt,
                    i < 0 ? 0 : state_.phaseOf(*state_.layers()[static_cast<size_t>(state_.segmentations()[static_cast<size_t>(i)].layer)].volume));
@@ -372,20 +335,23 @@ void SegPanel::showFigures() {
                       .arg(s.sd * u, 0, 'f', fine)
                       .arg(s.min * u, 0, 'f', coarse)
                       .arg(s.max * u, 0, 'f', coarse) +
-                  petLine(state_, sl, *f, all));
+                  petFiguresText(state_, sl, *f, all));
 }
 
-void addSegmentsButton(QToolBar* bar, QMainWindow* window, view::ViewerState& state, SegEditing& editing) {
+void addSegmentsButton(QToolBar* bar, QMainWindow* window, view::ViewerState& state, SegEditing& editing,
+                       std::function<int()> activeView) {
   QAction* button = bar->addAction(QObject::tr("Segments"));
   button->setObjectName("showSegments");
   button->setCheckable(true);
   button->setToolTip(QObject::tr("The segmentations: show, hide, outline, open and save"));
-  QObject::connect(button, &QAction::toggled, window, [window, button, &state, &editing](bool on) {
+  QObject::connect(button, &QAction::toggled, window, [window, button, &state, &editing, activeView](bool on) {
     auto* dock = window->findChild<QDockWidget*>("segDock");
     if (!dock && on) {
       dock = new QDockWidget(QObject::tr("Segments"), window);
       dock->setObjectName("segDock");
-      dock->setWidget(new SegPanel(state, editing, dock));
+      auto* panel = new SegPanel(state, editing, dock);
+      panel->setActiveView(activeView);
+      dock->setWidget(panel);
       window->addDockWidget(Qt::RightDockWidgetArea, dock);
       QObject::connect(dock->toggleViewAction(), &QAction::toggled, button, &QAction::setChecked);
     }

@@ -4,6 +4,7 @@
 // segment's opacity, and Open (a DICOM SEG or an RTSTRUCT onto the reference layer) / Save SEG. A
 // thin widget: everything it shows and changes is the ViewerState's.
 #pragma once
+#include <functional>
 #include <future>
 #include <string>
 #include <vector>
@@ -37,6 +38,15 @@ Status exportSegmentMesh(const Segmentation& s, size_t segment, const std::strin
 
 class SegEditing;
 
+// The dock's line for PERCIST's response (SegPanel::showResponse fills it; hidden while empty).
+QLabel* newResponseLabel(QWidget* parent);
+// On a PET/CT: "\nPET: SUVmax ..., SUVpeak ..., SUVmean ...; MTV ... mL, TLG ...", the SUL line and
+// PERCIST's (or why there is none); "" off a PET/CT or for an empty segment (seg_pet_actions.cpp).
+QString petFiguresText(const view::ViewerState& state, const view::SegmentationLayer& sl,
+                       const view::SegmentReportRow& r, const std::vector<view::SegmentReportRow>& all);
+// Whether a PET is open (Liver ref. is enabled).
+bool anyPet(const view::ViewerState& state);
+
 class SegPanel : public QWidget {
   Q_OBJECT
  public:
@@ -57,13 +67,19 @@ class SegPanel : public QWidget {
   void exportTableTo(const QString& path);
   bool exporting() const { return export_.valid(); }
   QString message() const;
-  // "Liver ref.": PERCIST's liver reference (percist.h), a 3 cm ball about the cursor on the PET of
-  // the reference's frame, as a new segment "Liver reference" of type Liver (undoable, journaled).
+  // "Liver ref.": PERCIST's liver reference (percist.h), a 3 cm ball about the active view's cursor on
+  // the PET of that view's frame (the reference's, or a prior study's: PERCIST's baseline), as a new
+  // segment "Liver reference" of type Liver (undoable, journaled).
   // Its outcome, or why none (viewer.no_pet, seg.ball_outside), in the dock's message.
   void addLiverReference();
   // "Go to max": the cursor, unsnapped, to the active segment's SUVmax voxel (PetStats::maxAt), set
   // from a view of the segment's frame (a prior study's offset applies).
   void goToMax();
+  // The window's active view (the last clicked), for Liver ref.; without one, the reference's frame.
+  void setActiveView(std::function<int()> activeView) { activeView_ = std::move(activeView); }
+  // PERCIST's response between the first and the last PET with a liver reference (percist_response.h),
+  // as shown under the statistics; "" with fewer than two.
+  QString responseText() const;
 
  private:
   void sync();
@@ -73,6 +89,7 @@ class SegPanel : public QWidget {
   void exportTable();  // "Export table...": view::segmentReport as CSV
   void requestFigures();  // a job for what changed (view::SegmentFigures::update), polled until in
   void showFigures();     // the mL column and the active segment's statistics from the figures
+  void showResponse(const std::vector<view::SegmentReportRow>& all);  // seg_pet_actions.cpp
 
   view::ViewerState& state_;
   SegEditing& editing_;
@@ -82,6 +99,8 @@ class SegPanel : public QWidget {
   QSlider* opacity3d_ = nullptr;  // the active segment's surface opacity in 3D
   QLabel* message_ = nullptr;
   QLabel* stats_ = nullptr;
+  QLabel* response_ = nullptr;  // PERCIST's response (showResponse)
+  std::function<int()> activeView_;
   class SegCurveView* curve_ = nullptr;  // the active segment's time-intensity curve (4D)
   std::pair<int, int> shownActive_{-1, -1};  // the active segment the last sync() selected
   class QTimer* syncDue_ = nullptr;  // edits pause: the mL column and the statistics again
@@ -95,6 +114,8 @@ class SegPanel : public QWidget {
 };
 
 // A toolbar button that shows and hides the Segments dock (created on first use).
-void addSegmentsButton(QToolBar* bar, QMainWindow* window, view::ViewerState& state, SegEditing& editing);
+// activeView: the window's active view (SegPanel::setActiveView).
+void addSegmentsButton(QToolBar* bar, QMainWindow* window, view::ViewerState& state, SegEditing& editing,
+                       std::function<int()> activeView);
 
 }  // namespace cvx::viewer

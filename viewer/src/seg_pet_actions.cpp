@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-// The Segments dock's PET actions (seg_panel.h): "Liver ref.", PERCIST's liver reference at the
-// cursor, and "Go to max".
+// The Segments dock's PET actions (seg_panel.h): "Liver ref.", PERCIST's liver reference at the active
+// view's cursor, "Go to max", and the PERCIST response line.
 #include "seg_panel.h"
 
+#include <QCoreApplication>
 #include <QLabel>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include "seg_editing.h"
 
 #include <cvx/viewstate/percist.h>
+#include <cvx/viewstate/percist_response.h>
 #include <cvx/viewstate/probe.h>
 #include <cvx/viewstate/seg_report.h>
 #include <cvx/viewstate/seg_terms.h>
@@ -22,8 +24,12 @@ namespace cvx::viewer {
 void SegPanel::addLiverReference() {
   if (state_.layers().empty() || !state_.layers().front().volume) return;
   auto say = [this](const std::string& text) { message_->setText(QString::fromStdString(text)); };
-  // The PET of the reference's frame read in SUVbw, with SUL: else no reference could ever be read.
-  const int anyPet = view::petLayerOfFrame(state_, 0), pet = view::petLayerFor(state_, 0);
+  // The PET of the active view's frame (a prior study's: PERCIST's baseline) read in SUVbw, with SUL:
+  // else no reference could ever be read. At that view's cursor.
+  const int view = activeView_ ? activeView_() : -1;
+  const bool inView = view >= 0 && view < state_.viewCount() && state_.viewLayer(view) >= 0;
+  const int own = inView ? state_.viewLayer(view) : 0;
+  const int anyPet = view::petLayerOfFrame(state_, own), pet = view::petLayerFor(state_, own);
   if (anyPet < 0)
     return say("viewer.no_pet: PERCIST's liver reference is read on a PET, and no PET of this frame of reference is "
                "open");
@@ -46,7 +52,7 @@ void SegPanel::addLiverReference() {
   }
   const int gridLayer = at >= 0 ? state_.segmentations()[static_cast<size_t>(at)].layer : pet;
   const Volume& grid = *state_.layers()[static_cast<size_t>(gridLayer)].volume;
-  auto ball = view::percistLiverBall(grid, state_.cursor());
+  auto ball = view::percistLiverBall(grid, inView ? state_.viewCursor(view) : state_.cursor());
   if (!ball) return say(ball.error().str());
   Status done;
   const bool moved = at >= 0;
@@ -78,11 +84,68 @@ void SegPanel::goToMax() {
   if (!f || !f->pet || !std::isfinite(f->pet->suvMax))
     return message_->setText(tr("Go to max: the active segment has no PET uptake measured (yet)"));
   // From a view of the segment's frame: a prior study's offset, or an unlinked view's own cursor.
-  const std::vector<int> frame = state_.layersOfFrame(state_.segmentations()[static_cast<size_t>(i)].layer);
-  int from = -1;
-  for (int v = 0; v < state_.viewCount() && from < 0; ++v)
-    if (std::find(frame.begin(), frame.end(), state_.viewLayer(v)) != frame.end()) from = v;
-  state_.setCursorUnsnapped(f->pet->maxAt, from);
+  state_.setCursorUnsnapped(f->pet->maxAt, view::viewOfFrame(state_, state_.segmentations()[static_cast<size_t>(i)].layer));
 }
+
+namespace {
+
+// PERCIST against the liver reference (percist.h), where there is one.
+QString percistLine(const std::vector<view::SegmentReportRow>& all, const view::SegmentReportRow& r) {
+  const std::string t = view::percistText(all, r);
+  return t.empty() ? QString() : "\nPERCIST " + QString::fromStdString(t);
+}
+
+// PERCIST's figures in SUL (suv.h's suvLeanBodyMass), or why the header allows none.
+QString sulLine(const view::SegmentReportRow& r) {
+  if (!(r.sulPerSuv > 0))
+    return QCoreApplication::translate("SegPanel", "\nSUL: none (%1)").arg(QString::fromStdString(r.sulError.code));
+  return QCoreApplication::translate("SegPanel", "\nSULpeak %1, SULmax %2 (PERCIST, lean body mass)")
+      .arg(r.pet->suvPeak * r.sulPerSuv, 0, 'f', 2)
+      .arg(r.pet->suvMax * r.sulPerSuv, 0, 'f', 2);
+}
+
+}  // namespace
+
+QString petFiguresText(const view::ViewerState& state, const view::SegmentationLayer& sl, const view::SegmentReportRow& r,
+                       const std::vector<view::SegmentReportRow>& all) {
+  if (view::petLayerFor(state, sl.layer) < 0) return {};
+  // Figures of the segment that was active before (its uptake comes with the next job).
+  if (!r.petMeasured) return QCoreApplication::translate("SegPanel", "\nPET: measuring…");
+  if (r.voxels == 0) return {};
+  if (!r.pet) {
+    return r.error.code.empty() ? QCoreApplication::translate("SegPanel", "\nPET: the segment lies outside the PET")
+                                : "\nPET: " + QString::fromStdString(r.error.str());
+  }
+  return QCoreApplication::translate("SegPanel", "\nPET: SUVmax %1, SUVpeak %2, SUVmean %3; MTV %4 mL, TLG %5")
+      .arg(r.pet->suvMax, 0, 'f', 2)
+      .arg(r.pet->suvPeak, 0, 'f', 2)
+      .arg(r.pet->suvMean, 0, 'f', 2)
+      .arg(r.pet->mtvMl, 0, 'f', 1)
+      .arg(r.pet->tlg, 0, 'f', 1) + sulLine(r) + percistLine(all, r);
+}
+
+bool anyPet(const view::ViewerState& state) {
+  return std::any_of(state.layers().begin(), state.layers().end(),
+                     [](const view::Layer& l) { return l.volume && l.volume->info.modality == "PT"; });
+}
+
+QLabel* newResponseLabel(QWidget* parent) {
+  auto* l = new QLabel(parent);
+  l->setObjectName("segPercistResponse");
+  l->setWordWrap(true);
+  l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  l->setToolTip(QObject::tr("PERCIST 1.0: the hottest measurable lesion of the last PET with a liver reference against "
+                            "the first's (each PET needs its own Liver ref. and lesions)"));
+  l->hide();
+  return l;
+}
+
+void SegPanel::showResponse(const std::vector<view::SegmentReportRow>& all) {
+  const auto r = view::percistResponse(all);
+  response_->setText(r ? QString::fromStdString(view::percistResponseText(*r, all)) : QString());
+  response_->setVisible(r.has_value());
+}
+
+QString SegPanel::responseText() const { return response_->text(); }
 
 }  // namespace cvx::viewer

@@ -174,6 +174,7 @@ Result<std::shared_ptr<Volume>> SegRunPanel::maskInput(const plugin::Manifest& m
 void SegRunPanel::run() {
   if (job_.valid() || state_.layers().empty() || !state_.layers().front().volume) return;
   auto params = values();
+  seedAt_.reset();  // one run's
   if (!params.ok()) {
     message_->setText(QString::fromStdString(params.error().str()));
     return;

@@ -15,6 +15,7 @@
 #pragma once
 #include <future>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <QWidget>
@@ -47,6 +48,9 @@ class SegRunPanel : public QWidget {
   bool chooseLayer(int layer);  // "on" the state's image layer `layer` (false: not listed)
   void setField(const std::string& name, double value);
   void run();
+  // The next run's seed (patient mm in its input's frame): a Lesion click in a prior study's view;
+  // without one, the cursor as the input's frame sees it (probe.h's cursorInFrameOf).
+  void setSeedAt(std::optional<Vec3> world) { seedAt_ = world; }
   bool running() const { return job_.valid(); }
   QString message() const;
 
@@ -83,6 +87,7 @@ class SegRunPanel : public QWidget {
   std::vector<uint64_t> inputsListed_;  // the serials input_ lists
   const plugin::Manifest* formPlugin_ = nullptr;  // the plugin and series (serial) the form was built for
   uint64_t formSerial_ = 0;
+  std::optional<Vec3> seedAt_;
   const plugin::Manifest* jobManifest_ = nullptr;  // the running job's plugin
   QWidget* form_ = nullptr;
   QFormLayout* formLayout_ = nullptr;

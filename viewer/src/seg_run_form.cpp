@@ -12,8 +12,11 @@
 #include <QFormLayout>
 #include <QLabel>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
+
+#include <cvx/viewstate/probe.h>
 
 namespace cvx::viewer {
 namespace {
@@ -28,7 +31,10 @@ int specIndex(const plugin::Manifest& m, const std::string& name) {
 
 void SegRunPanel::listInputs() {
   const plugin::Manifest* m = chosen();
-  const std::vector<int> list = state_.layersOfFrame(0);
+  // The reference's frame first, then every other series open (a prior study: its PET's lesions).
+  std::vector<int> list = state_.layersOfFrame(0);
+  for (int l = 0; l < static_cast<int>(state_.layers().size()); ++l)
+    if (std::find(list.begin(), list.end(), l) == list.end() && state_.layers()[static_cast<size_t>(l)].volume) list.push_back(l);
   const bool show = list.size() > 1 && m && m->input == plugin::PluginInput::Image;
   input_->setVisible(show);
   inputLabel_->setVisible(show);
@@ -169,8 +175,9 @@ Result<plugin::ParamValues> SegRunPanel::values() const {
     else if (auto* c = qobject_cast<QCheckBox*>(fields_[k])) v.number = c->isChecked();
     else if (auto* e = qobject_cast<QComboBox*>(fields_[k])) v.number = e->currentIndex(), v.text = e->currentText().toStdString();
     else if (p.type == plugin::ParamType::Seeds && !state_.layers().empty()) {  // the cursor's voxel in the input
+      // The cursor as the input's frame sees it: a prior study's own cursor (probe.h).
       const Volume& in = *state_.layers()[static_cast<size_t>(inputLayer())].volume;
-      const Vec3 c = in.geometry.voxelFromWorld().applyPoint(state_.cursor());
+      const Vec3 c = in.geometry.voxelFromWorld().applyPoint(seedAt_ ? *seedAt_ : view::cursorInFrameOf(state_, inputLayer()));
       const auto& d = in.dims();
       if (!(c.x >= -0.5 && c.y >= -0.5 && c.z >= -0.5 && c.x < d[0] - 0.5 && c.y < d[1] - 0.5 && c.z < d[2] - 0.5))
         return makeError("viewer.seed_outside", "the cursor (the seed) lies outside the " + in.info.modality +

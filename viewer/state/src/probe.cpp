@@ -39,6 +39,19 @@ int petLayerOfFrame(const ViewerState& state, int own) {
   return -1;
 }
 
+int viewOfFrame(const ViewerState& state, int layer) {
+  if (layer < 0 || layer >= static_cast<int>(state.layers().size())) return -1;
+  const std::vector<int> frame = state.layersOfFrame(layer);
+  for (int v = 0; v < state.viewCount(); ++v)
+    if (std::find(frame.begin(), frame.end(), state.viewLayer(v)) != frame.end()) return v;
+  return -1;
+}
+
+Vec3 cursorInFrameOf(const ViewerState& state, int layer) {
+  const int v = viewOfFrame(state, layer);
+  return v >= 0 ? state.viewCursor(v) : state.cursor();
+}
+
 std::optional<Vec3> hottestAlong(const ViewerState& state, int layer, Vec3 origin, Vec3 direction, double lengthMm) {
   if (layer < 0 || layer >= static_cast<int>(state.layers().size()) || !state.layers()[static_cast<size_t>(layer)].volume)
     return std::nullopt;

@@ -22,8 +22,11 @@ int64_t readyOfPhase(const Volume& v, int64_t phase) {
 }  // namespace
 
 SegmentFigures::Key SegmentFigures::keyOf(const ViewerState& s, int i) const {
-  // What update() would copy and compute from: the report's own source, without the labels.
-  const int petOnly = s.activeSegment().first == i ? s.activeSegment().second : SegmentReportSource::kNoPet;
+  // What update() would copy and compute from: the report's own source, without the labels. On a
+  // PET with a liver reference every segment's uptake: PERCIST's target is the hottest lesion.
+  const int petOnly = percistReadsPet(s, i)                 ? SegmentReportSource::kAllPet
+                      : s.activeSegment().first == i ? s.activeSegment().second
+                                                     : SegmentReportSource::kNoPet;
   const SegmentReportSource src = segmentReportSource(s, i, petOnly, ReportLabels::None);
   Key k;
   k.revision = src.revision;

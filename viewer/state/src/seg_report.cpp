@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <cvx/viewstate/seg_report.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include <cvx/viewstate/percist.h>
@@ -20,6 +21,19 @@ int petLayerFor(const ViewerState& state, int own) {
     if (l.volume && l.mapping.units == "SUVbw" && l.mapping.unitScale > 0 && std::isfinite(l.mapping.unitScale)) return i;
   }
   return -1;
+}
+
+bool percistReadsPet(const ViewerState& state, int segmentation) {
+  const auto& segs = state.segmentations();
+  if (segmentation < 0 || segmentation >= static_cast<int>(segs.size())) return false;
+  const int pet = petLayerFor(state, segs[static_cast<size_t>(segmentation)].layer);
+  if (pet < 0) return false;
+  for (const SegmentationLayer& sl : segs) {
+    if (!sl.segmentation || petLayerFor(state, sl.layer) != pet) continue;
+    const auto& segments = sl.segmentation->segments();
+    if (std::any_of(segments.begin(), segments.end(), isLiverReference)) return true;
+  }
+  return false;
 }
 
 namespace {
@@ -53,6 +67,15 @@ SegmentReportSource sourceOf(const ViewerState& state, int i, int petOnly, Label
   if (c.ok()) src.labels = std::make_shared<const Segmentation>(std::move(*c));
   else src.error = c.error();
   return src;
+}
+
+PetScan petScanOf(const SeriesInfo& info) {
+  PetScan s;
+  s.studyDate = info.studyDate;
+  s.seriesTime = info.pet.seriesTime.empty() ? info.studyTime : info.pet.seriesTime;
+  s.studyDescription = info.studyDescription;
+  if (auto f = suvBodyWeight(info); f.ok() && f->referenceTime != "administration") s.uptakeS = f->decaySeconds;
+  return s;
 }
 
 bool validSegmentation(const ViewerState& state, int i) {
@@ -91,9 +114,11 @@ std::vector<SegmentReportRow> segmentReport(const std::vector<SegmentReportSourc
     auto stats = segmentStats(seg, *src.image, src.phase);
     double sulPerSuv = 0;  // one SUL factor per PET (its header's height, sex and weight)
     Diagnostic sulError;
+    PetScan scan;
     if (src.pet) {
       if (auto sul = suvLeanBodyMass(src.pet->info)) sulPerSuv = sul->perSuv();
       else sulError = sul.error();
+      scan = petScanOf(src.pet->info);
     }
     for (size_t k = 0; k < seg.segments().size(); ++k) {
       SegmentReportRow r;
@@ -117,6 +142,7 @@ std::vector<SegmentReportRow> segmentReport(const std::vector<SegmentReportSourc
         if (c) r.curve = std::move(*c);
       }
       r.sulPerSuv = sulPerSuv;
+      r.petScan = scan;
       r.sulError = sulError;
       if (src.pet && wanted) {  // the uptake does not need the source's statistics
         r.petMeasured = true;

@@ -19,4 +19,14 @@ namespace cvx::demo {
 // the message).
 Status writeDemoStudy(const std::string& outDir);
 
+// Writes the PET of a second study of the demo's patient under outDir, for response tests
+// (PERCIST: baseline = the demo's PET/, follow-up = this one):
+//   FOLLOWUP_PET/ 128x128x60 PET, same grid, geometry, dose, half-life, weight and uptake time
+//                 as PET/, but a new StudyInstanceUID and its own FrameOfReferenceUID, StudyDate
+//                 20250402 (injection 2025-04-02 09:00:00, series 10:00:00); the body phantom with
+//                 the liver lesion at SUV 4.0 instead of 8.0 (everything else unchanged).
+// writeDemoStudy does not write it. Creates outDir if needed; writes nothing outside it; a rerun
+// replaces the files it wrote before. Errors: as writeDemoStudy's.
+Status writeDemoFollowUp(const std::string& outDir);
+
 }  // namespace cvx::demo

@@ -22,6 +22,17 @@ namespace cvx::view {
 // reference (own first: layersOfFrame) shown in SUVbw with a positive SUV factor; -1 for none.
 int petLayerFor(const ViewerState& state, int own);
 
+// The PET a row is read against, as PERCIST's response orders and compares scans (percist_response.h).
+struct PetScan {
+  std::string studyDate, seriesTime;  // StudyDate (YYYYMMDD) and SeriesTime (HHMMSS.frac); "": unknown
+  std::string studyDescription;
+  double uptakeS = -1;  // injection to the scan's reference time (SuvFactor::decaySeconds, START); < 0: unknown
+};
+
+// Whether segmentation i is read against a PET that some segmentation's PERCIST liver reference
+// (percist.h) is read against too: then PERCIST judges every one of its segments.
+bool percistReadsPet(const ViewerState& state, int segmentation);
+
 struct SegmentReportRow {
   int segmentation = -1;  // index into state.segmentations()
   size_t segment = 0;
@@ -42,6 +53,7 @@ struct SegmentReportRow {
   double sulPerSuv = 0;
   Diagnostic sulError;
   uint64_t petSerial = 0;       // Volume::serial of the PET read (percist.h links a liver reference by it), 0: none
+  PetScan petScan;              // that PET's date, time and uptake time
   std::optional<SegmentCurve> curve;  // over a 4D series, for SegmentReportSource::curveOf (seg_curve.h)
   Diagnostic error;             // what kept stats or pet away (a code; the statistics' first), else empty
 };

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+#include <cvx/viewstate/percist_response.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace cvx::view {
+
+namespace {
+
+// Whether scan a comes before scan b: by date, then time; an undated scan after every dated one.
+bool before(const PetScan& a, const PetScan& b) {
+  if (a.studyDate.empty() != b.studyDate.empty()) return !a.studyDate.empty();
+  if (a.studyDate != b.studyDate) return a.studyDate < b.studyDate;
+  return a.seriesTime < b.seriesTime;  // HHMMSS.frac: as text, in time order
+}
+
+std::string dateOf(const PetScan& s) {
+  const std::string& d = s.studyDate;
+  if (d.size() != 8) return d.empty() ? "undated" : d;
+  return d.substr(0, 4) + "-" + d.substr(4, 2) + "-" + d.substr(6, 2);
+}
+
+std::string fmt(const char* f, double v) {
+  char b[48];
+  std::snprintf(b, sizeof b, f, v);
+  return b;
+}
+
+}  // namespace
+
+std::vector<PercistScan> percistScans(const std::vector<SegmentReportRow>& rows) {
+  std::vector<PercistScan> scans;
+  for (const SegmentReportRow& r : rows) {
+    if (r.petSerial == 0 || std::any_of(scans.begin(), scans.end(), [&](const PercistScan& s) { return s.petSerial == r.petSerial; }))
+      continue;
+    const auto ref = percistReference(rows, r.petSerial);
+    if (!ref) continue;
+    PercistScan s;
+    s.petSerial = r.petSerial;
+    s.info = r.petScan;
+    s.reference = *ref;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const SegmentReportRow& l = rows[i];
+      bool measurable = false;
+      if (l.petSerial != r.petSerial || !percistMeasurable(rows, l, measurable)) continue;
+      ++s.lesions;
+      s.measurable += measurable;
+      const double peak = l.pet->suvPeak * l.sulPerSuv;
+      // The hottest measurable lesion; the hottest of all while none is measurable.
+      const bool better = s.target < 0 || (measurable && !s.targetMeasurable) ||
+                          (measurable == s.targetMeasurable && peak > s.targetSulPeak);
+      if (better) s.target = static_cast<int>(i), s.targetSulPeak = peak, s.targetMeasurable = measurable;
+    }
+    scans.push_back(s);
+  }
+  std::stable_sort(scans.begin(), scans.end(), [](const PercistScan& a, const PercistScan& b) { return before(a.info, b.info); });
+  return scans;
+}
+
+std::optional<PercistResponse> percistResponse(const std::vector<SegmentReportRow>& rows) {
+  const std::vector<PercistScan> scans = percistScans(rows);
+  if (scans.size() < 2) return std::nullopt;
+  PercistResponse r;
+  r.baseline = scans.front();
+  r.followUp = scans.back();
+  r.scans = static_cast<int>(scans.size());
+  const PercistScan &b = r.baseline, &f = r.followUp;
+
+  const double lb = b.reference.sulMean, lf = f.reference.sulMean;
+  if (std::abs(lf - lb) > 0.2 * lb || std::abs(lf - lb) >= 0.3)
+    r.warnings.push_back(Diagnostic("percist.liver_changed",
+                                     "the liver reference's SULmean went from " + fmt("%.2f", lb) + " to " + fmt("%.2f", lf) +
+                                         ": PERCIST compares scans whose liver is within 20 % and 0.3 SUL"));
+  if (b.info.uptakeS < 0 || f.info.uptakeS < 0)
+    r.warnings.push_back(Diagnostic("percist.uptake_time_unknown",
+                                     "the injection-to-scan time of a scan is unknown: PERCIST compares scans taken within "
+                                     "15 minutes of the same uptake time"));
+  else if (std::abs(f.info.uptakeS - b.info.uptakeS) > 15 * 60)
+    r.warnings.push_back(Diagnostic("percist.uptake_time_differs",
+                                     "uptake times " + fmt("%.0f", b.info.uptakeS / 60) + " and " +
+                                         fmt("%.0f", f.info.uptakeS / 60) +
+                                         " min: PERCIST compares scans within 15 minutes of the same uptake time"));
+
+  if (b.target < 0 || !b.targetMeasurable) {
+    r.category = "NA";
+    r.notAssessable = Diagnostic("percist.no_baseline_target",
+                                "the baseline has no measurable lesion (SULpeak >= its threshold " +
+                                    fmt("%.2f", b.reference.threshold()) + "): PERCIST cannot judge a response");
+    return r;
+  }
+  if (f.target < 0) {
+    r.category = "NA";
+    r.notAssessable = Diagnostic("percist.no_follow_up_lesion",
+                                "the follow-up has no lesion segment: delineate its hottest lesion (or the baseline "
+                                "target's region) to judge the response");
+    return r;
+  }
+  r.changeSul = f.targetSulPeak - b.targetSulPeak;
+  r.change = b.targetSulPeak > 0 ? r.changeSul / b.targetSulPeak : 0;  // (a target reaches a threshold > 0)
+  if (f.targetSulPeak <= lf) r.category = "CMR";
+  else if (r.change <= -0.3 && r.changeSul <= -0.8) r.category = "PMR";
+  else if (r.change >= 0.3 && r.changeSul >= 0.8) r.category = "PMD";
+  else r.category = "SMD";
+  return r;
+}
+
+std::string percistResponseText(const PercistResponse& r, const std::vector<SegmentReportRow>& rows) {
+  static const std::pair<const char*, const char*> names[] = {{"CMR", "complete metabolic response"},
+                                                              {"PMR", "partial metabolic response"},
+                                                              {"SMD", "stable metabolic disease"},
+                                                              {"PMD", "progressive metabolic disease"},
+                                                              {"NA", "not assessable"}};
+  std::string words;
+  for (const auto& [c, w] : names)
+    if (r.category == c) words = w;
+  std::string t = "PERCIST response " + dateOf(r.followUp.info) + " vs " + dateOf(r.baseline.info);
+  if (r.scans > 2) t += " (the last of " + std::to_string(r.scans) + " scans against the first)";
+  t += ": " + r.category + " (" + words + ")";
+  auto targetName = [&](const PercistScan& s) {
+    return s.target >= 0 && static_cast<size_t>(s.target) < rows.size() ? rows[static_cast<size_t>(s.target)].meta.name
+                                                                          : std::string();
+  };
+  if (r.category == "NA") {
+    t += "\n" + r.notAssessable.code + ": " + r.notAssessable.message;
+  } else {
+    t += "\ntarget SULpeak " + fmt("%.2f", r.baseline.targetSulPeak) + " (" + targetName(r.baseline) + ") -> " +
+         fmt("%.2f", r.followUp.targetSulPeak) + " (" + targetName(r.followUp) + "): " + fmt("%+.0f", 100 * r.change) +
+         " %, " + fmt("%+.2f", r.changeSul) + " SUL";
+    if (!r.followUp.targetMeasurable) t += "; no follow-up lesion is measurable";
+    if (r.category == "CMR")
+      t += "\nat or below the liver's SULmean " + fmt("%.2f", r.followUp.reference.sulMean) +
+           ": check by eye that it is indistinguishable from the blood pool";
+    else
+      t += "\nnew lesions (progression whatever the target does) are judged by eye";
+  }
+  for (const Diagnostic& w : r.warnings) t += "\n" + w.code + ": " + w.message;
+  return t;
+}
+
+}  // namespace cvx::view
