@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <sstream>
 #include <string>
 
 #include <cvx/viewstate/percist_response.h>
@@ -372,4 +373,20 @@ TEST(PercistResponse, TheTextSaysCategoryDatesSulPeaksChangeAndWarnings) {
   const std::string t2 = percistResponseText(*r2, rows2);
   for (const char* s : {"PMD", "3.00", "4.50", "50 %", "1.50 SUL", "percist.uptake_time_unknown"})
     EXPECT_NE(t2.find(s), std::string::npos) << s << " in:\n" << t2;
+}
+
+// The report's CSV says which study each PET row is of and marks each scan's target (seg_report.h).
+TEST(PercistResponse, TheReportMarksEachScansTargetAndItsStudyDate) {
+  Pet b{1, when("20250102")}, f{2, when("20250402")};
+  const std::vector<SegmentReportRow> rows = {b.liver(1.0), b.lesion(3.0), b.lesion(6.0), f.liver(1.0), f.lesion(2.5)};
+  std::istringstream in(segmentReportCsv(rows));
+  std::string line;
+  std::getline(in, line);
+  ASSERT_NE(line.find(",pet_study_date,percist_target,error"), std::string::npos) << line;
+  // Lines 1..5: the reference, the cooler and the hotter baseline lesion, the follow-up's reference and lesion.
+  const char* expected[] = {",20250102,,", ",20250102,,", ",20250102,yes,", ",20250402,,", ",20250402,yes,"};
+  for (const char* e : expected) {
+    std::getline(in, line);
+    EXPECT_NE(line.find(e), std::string::npos) << e << " in " << line;
+  }
 }

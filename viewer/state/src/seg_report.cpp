@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include <cvx/viewstate/percist.h>
+#include <cvx/viewstate/percist_response.h>
 #include <cvx/viewstate/suv.h>
 
 #include "csv.h"
@@ -162,8 +163,10 @@ std::string segmentReportCsv(const std::vector<SegmentReportRow>& rows) {
   std::string out =
       "segmentation,segment_number,name,category,type,type_code,colour,series_uid,modality,voxels,volume_ml,"
       "mean,sd,min,max,units,suv_max,suv_peak,suv_mean,mtv_ml,tlg,sul_peak,sul_max,percist_threshold,percist_measurable,"
-      "error\r\n";
-  for (const SegmentReportRow& r : rows) {
+      "pet_study_date,percist_target,error\r\n";
+  const std::vector<PercistScan> scans = percistScans(rows);  // each PET's target lesion (percist_response.h)
+  for (size_t n = 0; n < rows.size(); ++n) {
+    const SegmentReportRow& r = rows[n];
     char colour[8];
     std::snprintf(colour, sizeof colour, "#%02x%02x%02x", r.meta.rgb[0], r.meta.rgb[1], r.meta.rgb[2]);
     const std::string code = r.meta.type.value.empty() ? "" : r.meta.type.scheme + ":" + r.meta.type.value;
@@ -187,6 +190,9 @@ std::string segmentReportCsv(const std::vector<SegmentReportRow>& rows) {
     f.push_back(ref ? csvNumber(ref->threshold()) : "");
     bool measurable = false;
     f.push_back(percistMeasurable(rows, r, measurable) ? (measurable ? "yes" : "no") : "");
+    f.push_back(r.petSerial ? csvField(r.petScan.studyDate) : "");  // which study's PET: a response reads two
+    const bool target = std::any_of(scans.begin(), scans.end(), [&](const PercistScan& c) { return c.target == static_cast<int>(n); });
+    f.push_back(target ? "yes" : "");
     f.push_back(csvField(r.error.code));
     out += detail::csvLine(f);
   }
