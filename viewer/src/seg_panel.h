@@ -76,7 +76,7 @@ class SegPanel : public QWidget {
   // from a view of the segment's frame (a prior study's offset applies).
   void goToMax();
   // The window's active view (the last clicked), for Liver ref.; without one, the reference's frame.
-  void setActiveView(std::function<int()> activeView) { activeView_ = std::move(activeView); }
+  void setActiveView(std::function<int()> activeView);
   // PERCIST's response between the first and the last PET with a liver reference (percist_response.h),
   // as shown under the statistics; "" with fewer than two.
   QString responseText() const;

@@ -11,7 +11,9 @@
 #include <cstdio>
 
 #include "seg_editing.h"
+#include "seg_run.h"
 
+#include <cvx/viewstate/overlay.h>
 #include <cvx/viewstate/percist.h>
 #include <cvx/viewstate/percist_response.h>
 #include <cvx/viewstate/probe.h>
@@ -69,6 +71,7 @@ void SegPanel::addLiverReference() {
   if (!done.ok()) return say(done.error().str());
   const double ml = static_cast<double>(std::count(ball->begin(), ball->end(), 1)) * voxelVolumeMm3(grid.geometry) / 1000;
   std::string text = std::string("Liver reference ") + (moved ? "moved" : "placed") + ": a 3 cm ball at the cursor";
+  if (!v.info.studyDate.empty()) text += " on the PET of " + view::formatDicomDate(v.info.studyDate);  // which study's
   if (ml < 0.9 * view::kPercistLiverMl) {  // cut by the grid's edge: fewer voxels than the ball holds
     char cut[128];
     std::snprintf(cut, sizeof cut, "; seg.ball_clipped: the series' edge cuts it (%.1f of %.1f mL): move it into the liver",
@@ -84,7 +87,8 @@ void SegPanel::goToMax() {
   if (!f || !f->pet || !std::isfinite(f->pet->suvMax))
     return message_->setText(tr("Go to max: the active segment has no PET uptake measured (yet)"));
   // From a view of the segment's frame: a prior study's offset, or an unlinked view's own cursor.
-  state_.setCursorUnsnapped(f->pet->maxAt, view::viewOfFrame(state_, state_.segmentations()[static_cast<size_t>(i)].layer));
+  state_.setCursorUnsnapped(f->pet->maxAt, view::viewOfFrame(state_, state_.segmentations()[static_cast<size_t>(i)].layer,
+                                                            activeView_ ? activeView_() : -1));
 }
 
 namespace {
@@ -147,5 +151,10 @@ void SegPanel::showResponse(const std::vector<view::SegmentReportRow>& all) {
 }
 
 QString SegPanel::responseText() const { return response_->text(); }
+
+void SegPanel::setActiveView(std::function<int()> activeView) {
+  activeView_ = activeView;
+  if (auto* run = findChild<SegRunPanel*>()) run->setActiveView(std::move(activeView));
+}
 
 }  // namespace cvx::viewer

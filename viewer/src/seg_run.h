@@ -13,6 +13,7 @@
 // segment k (one undo step). Without an active segment such a plugin's Run is disabled, with a
 // tooltip.
 #pragma once
+#include <functional>
 #include <future>
 #include <memory>
 #include <optional>
@@ -51,6 +52,8 @@ class SegRunPanel : public QWidget {
   // The next run's seed (patient mm in its input's frame): a Lesion click in a prior study's view;
   // without one, the cursor as the input's frame sees it (probe.h's cursorInFrameOf).
   void setSeedAt(std::optional<Vec3> world) { seedAt_ = world; }
+  // The window's active view: a seed at its cursor when it shows the input's frame.
+  void setActiveView(std::function<int()> activeView) { activeView_ = std::move(activeView); }
   bool running() const { return job_.valid(); }
   QString message() const;
 
@@ -88,6 +91,7 @@ class SegRunPanel : public QWidget {
   const plugin::Manifest* formPlugin_ = nullptr;  // the plugin and series (serial) the form was built for
   uint64_t formSerial_ = 0;
   std::optional<Vec3> seedAt_;
+  std::function<int()> activeView_;
   const plugin::Manifest* jobManifest_ = nullptr;  // the running job's plugin
   QWidget* form_ = nullptr;
   QFormLayout* formLayout_ = nullptr;

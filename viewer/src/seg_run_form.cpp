@@ -67,7 +67,7 @@ double SegRunPanel::unitScale() const {
 }
 
 bool SegRunPanel::chooseInput(const std::string& modality) {
-  const int i = input_->findText(QString::fromStdString(modality));
+  const int i = input_->findText(QString::fromStdString(modality), Qt::MatchStartsWith);  // "PT 3 (2025-04-02)"
   if (i < 0) return false;
   input_->setCurrentIndex(i);
   return true;
@@ -177,7 +177,11 @@ Result<plugin::ParamValues> SegRunPanel::values() const {
     else if (p.type == plugin::ParamType::Seeds && !state_.layers().empty()) {  // the cursor's voxel in the input
       // The cursor as the input's frame sees it: a prior study's own cursor (probe.h).
       const Volume& in = *state_.layers()[static_cast<size_t>(inputLayer())].volume;
-      const Vec3 c = in.geometry.voxelFromWorld().applyPoint(seedAt_ ? *seedAt_ : view::cursorInFrameOf(state_, inputLayer()));
+      const auto at = seedAt_ ? seedAt_ : view::cursorInFrameOf(state_, inputLayer(), activeView_ ? activeView_() : -1);
+      if (!at)
+        return makeError("viewer.seed_no_view", "no view shows the " + in.info.modality +
+                                                    " series' frame of reference: drop it into a view and click the seed there");
+      const Vec3 c = in.geometry.voxelFromWorld().applyPoint(*at);
       const auto& d = in.dims();
       if (!(c.x >= -0.5 && c.y >= -0.5 && c.z >= -0.5 && c.x < d[0] - 0.5 && c.y < d[1] - 0.5 && c.z < d[2] - 0.5))
         return makeError("viewer.seed_outside", "the cursor (the seed) lies outside the " + in.info.modality +

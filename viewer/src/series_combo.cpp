@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <string>
 
+#include <cvx/viewstate/overlay.h>
+
 namespace cvx::viewer {
 
 bool listSeries(QComboBox* combo, const view::ViewerState& state, const std::vector<int>& layers,
@@ -26,8 +28,11 @@ bool listSeries(QComboBox* combo, const view::ViewerState& state, const std::vec
   combo->clear();
   for (size_t k = 0; k < layers.size(); ++k) {
     std::string label = modalities[k];
-    if (std::count(modalities.begin(), modalities.end(), label) > 1)
-      label += " " + std::to_string(all[static_cast<size_t>(layers[k])].volume->info.seriesNumber);
+    const SeriesInfo& info = all[static_cast<size_t>(layers[k])].volume->info;
+    if (std::count(modalities.begin(), modalities.end(), label) > 1) label += " " + std::to_string(info.seriesNumber);
+    // Another study's series (a prior PET beside the reference's): its date tells the two apart.
+    if (info.studyInstanceUid != all.front().volume->info.studyInstanceUid && !info.studyDate.empty())
+      label += " (" + view::formatDicomDate(info.studyDate) + ")";
     combo->addItem(QString::fromStdString(label), QVariant::fromValue<qulonglong>(serials[k]));
   }
   combo->setCurrentIndex(std::max(0, combo->findData(QVariant::fromValue(was))));

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "fixed.h"
 #include "index_box.h"
 
 namespace cvx::view {
@@ -12,6 +13,11 @@ namespace cvx::view {
 namespace {
 bool isLiver(const Segment& s) { return s.type.scheme == "SCT" && s.type.value == "10200004"; }
 }  // namespace
+
+bool percistJudges(const Segment& s) {
+  const bool anatomy = s.category.scheme == "SCT" && s.category.value == "123037004";  // Anatomical Structure
+  return !anatomy && !isLiver(s);
+}
 
 bool isLiverReference(const Segment& s) { return isLiver(s) && s.name == kPercistReferenceName; }
 
@@ -24,33 +30,27 @@ std::optional<PercistReference> percistReference(const std::vector<SegmentReport
   return std::nullopt;
 }
 
-namespace {
-std::string fmt(double v, int digits) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.*f", digits, v);
-  return b;
-}
-}  // namespace
+using detail::fixed;
 
 std::string percistText(const std::vector<SegmentReportRow>& rows, const SegmentReportRow& row) {
   if (!row.pet || !(row.sulPerSuv > 0)) return {};
   const auto ref = percistReference(rows, row.petSerial);
   if (!ref) return {};
   if (ref->segmentation == row.segmentation && ref->segment == row.segment)
-    return "liver reference: SULmean " + fmt(ref->sulMean, 2) + ", SD " + fmt(ref->sulSd, 2) + "; threshold " +
-           fmt(ref->threshold(), 2);
+    return "liver reference: SULmean " + fixed(ref->sulMean, 2) + ", SD " + fixed(ref->sulSd, 2) + "; threshold " +
+           fixed(ref->threshold(), 2);
   bool measurable = false;
-  if (!percistMeasurable(rows, row, measurable)) return {};  // a liver segment is no lesion
+  if (!percistMeasurable(rows, row, measurable)) return {};  // an organ is no lesion
   const double peak = row.pet->suvPeak * row.sulPerSuv;
   int digits = 2;  // more where two would read the same: never "2.32 < 2.32"
-  while (digits < 6 && fmt(peak, digits) == fmt(ref->threshold(), digits)) ++digits;
-  return std::string(measurable ? "measurable: SULpeak " : "not measurable: SULpeak ") + fmt(peak, digits) +
-         (measurable ? " >= " : " < ") + fmt(ref->threshold(), digits) + " (1.5 x liver SULmean " +
-         fmt(ref->sulMean, 2) + " + 2 x SD " + fmt(ref->sulSd, 2) + ")";
+  while (digits < 6 && fixed(peak, digits) == fixed(ref->threshold(), digits)) ++digits;
+  return std::string(measurable ? "measurable: SULpeak " : "not measurable: SULpeak ") + fixed(peak, digits) +
+         (measurable ? " >= " : " < ") + fixed(ref->threshold(), digits) + " (1.5 x liver SULmean " +
+         fixed(ref->sulMean, 2) + " + 2 x SD " + fixed(ref->sulSd, 2) + ")";
 }
 
 bool percistMeasurable(const std::vector<SegmentReportRow>& rows, const SegmentReportRow& row, bool& measurable) {
-  if (!row.pet || !(row.sulPerSuv > 0) || isLiver(row.meta)) return false;
+  if (!row.pet || !(row.sulPerSuv > 0) || !percistJudges(row.meta)) return false;
   const auto ref = percistReference(rows, row.petSerial);
   if (!ref) return false;
   measurable = row.pet->suvPeak * row.sulPerSuv >= ref->threshold();

@@ -3,30 +3,33 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
+
+#include <cvx/core/dicom_time.h>
+#include <cvx/viewstate/overlay.h>
+
+#include "fixed.h"
 
 namespace cvx::view {
 
 namespace {
 
+using detail::fixed;
+
+// A scan's time as days and seconds (StudyDate, SeriesTime), none without a date that parses.
+std::optional<std::pair<long, double>> timeOf(const PetScan& s) {
+  const auto day = dicomDateDays(s.studyDate);
+  if (!day) return std::nullopt;
+  return std::pair{*day, dicomTimeOfDay(s.seriesTime).value_or(0.0)};
+}
+
 // Whether scan a comes before scan b: by date, then time; an undated scan after every dated one.
 bool before(const PetScan& a, const PetScan& b) {
-  if (a.studyDate.empty() != b.studyDate.empty()) return !a.studyDate.empty();
-  if (a.studyDate != b.studyDate) return a.studyDate < b.studyDate;
-  return a.seriesTime < b.seriesTime;  // HHMMSS.frac: as text, in time order
+  const auto ta = timeOf(a), tb = timeOf(b);
+  if (ta.has_value() != tb.has_value()) return ta.has_value();
+  return ta && *ta < *tb;
 }
 
-std::string dateOf(const PetScan& s) {
-  const std::string& d = s.studyDate;
-  if (d.size() != 8) return d.empty() ? "undated" : d;
-  return d.substr(0, 4) + "-" + d.substr(4, 2) + "-" + d.substr(6, 2);
-}
-
-std::string fmt(const char* f, double v) {
-  char b[48];
-  std::snprintf(b, sizeof b, f, v);
-  return b;
-}
+std::string dateOf(const PetScan& s) { return s.studyDate.empty() ? "undated" : formatDicomDate(s.studyDate); }
 
 }  // namespace
 
@@ -71,7 +74,7 @@ std::optional<PercistResponse> percistResponse(const std::vector<SegmentReportRo
   const double lb = b.reference.sulMean, lf = f.reference.sulMean;
   if (std::abs(lf - lb) > 0.2 * lb || std::abs(lf - lb) >= 0.3)
     r.warnings.push_back(Diagnostic("percist.liver_changed",
-                                     "the liver reference's SULmean went from " + fmt("%.2f", lb) + " to " + fmt("%.2f", lf) +
+                                     "the liver reference's SULmean went from " + fixed(lb, 2) + " to " + fixed(lf, 2) +
                                          ": PERCIST compares scans whose liver is within 20 % and 0.3 SUL"));
   if (b.info.uptakeS < 0 || f.info.uptakeS < 0)
     r.warnings.push_back(Diagnostic("percist.uptake_time_unknown",
@@ -79,15 +82,25 @@ std::optional<PercistResponse> percistResponse(const std::vector<SegmentReportRo
                                      "15 minutes of the same uptake time"));
   else if (std::abs(f.info.uptakeS - b.info.uptakeS) > 15 * 60)
     r.warnings.push_back(Diagnostic("percist.uptake_time_differs",
-                                     "uptake times " + fmt("%.0f", b.info.uptakeS / 60) + " and " +
-                                         fmt("%.0f", f.info.uptakeS / 60) +
+                                     "uptake times " + fixed(b.info.uptakeS / 60, 0) + " and " +
+                                         fixed(f.info.uptakeS / 60, 0) +
                                          " min: PERCIST compares scans within 15 minutes of the same uptake time"));
 
+  // Which scan came first decides PMR from PMD: never guessed (anonymised data often has no date).
+  const auto tb = timeOf(b.info), tf = timeOf(f.info);
+  if (!tb || !tf || *tb == *tf) {
+    r.category = "NA";
+    r.notAssessable = Diagnostic("percist.scan_order_unknown",
+                                 !tb || !tf ? "a PET has no study date: which is the baseline is unknown"
+                                            : "both PETs have the same study date and series time: which is the "
+                                              "baseline is unknown");
+    return r;
+  }
   if (b.target < 0 || !b.targetMeasurable) {
     r.category = "NA";
     r.notAssessable = Diagnostic("percist.no_baseline_target",
                                 "the baseline has no measurable lesion (SULpeak >= its threshold " +
-                                    fmt("%.2f", b.reference.threshold()) + "): PERCIST cannot judge a response");
+                                    fixed(b.reference.threshold(), 2) + "): PERCIST cannot judge a response");
     return r;
   }
   if (f.target < 0) {
@@ -125,12 +138,12 @@ std::string percistResponseText(const PercistResponse& r, const std::vector<Segm
   if (r.category == "NA") {
     t += "\n" + r.notAssessable.code + ": " + r.notAssessable.message;
   } else {
-    t += "\ntarget SULpeak " + fmt("%.2f", r.baseline.targetSulPeak) + " (" + targetName(r.baseline) + ") -> " +
-         fmt("%.2f", r.followUp.targetSulPeak) + " (" + targetName(r.followUp) + "): " + fmt("%+.0f", 100 * r.change) +
-         " %, " + fmt("%+.2f", r.changeSul) + " SUL";
+    t += "\ntarget SULpeak " + fixed(r.baseline.targetSulPeak, 2) + " (" + targetName(r.baseline) + ") -> " +
+         fixed(r.followUp.targetSulPeak, 2) + " (" + targetName(r.followUp) + "): " + fixed(100 * r.change, 0, true) +
+         " %, " + fixed(r.changeSul, 2, true) + " SUL";
     if (!r.followUp.targetMeasurable) t += "; no follow-up lesion is measurable";
     if (r.category == "CMR")
-      t += "\nat or below the liver's SULmean " + fmt("%.2f", r.followUp.reference.sulMean) +
+      t += "\nat or below the liver's SULmean " + fixed(r.followUp.reference.sulMean, 2) +
            ": check by eye that it is indistinguishable from the blood pool";
     else
       t += "\nnew lesions (progression whatever the target does) are judged by eye";

@@ -39,17 +39,22 @@ int petLayerOfFrame(const ViewerState& state, int own) {
   return -1;
 }
 
-int viewOfFrame(const ViewerState& state, int layer) {
+int viewOfFrame(const ViewerState& state, int layer, int preferView) {
   if (layer < 0 || layer >= static_cast<int>(state.layers().size())) return -1;
   const std::vector<int> frame = state.layersOfFrame(layer);
+  auto shows = [&](int v) { return std::find(frame.begin(), frame.end(), state.viewLayer(v)) != frame.end(); };
+  if (preferView >= 0 && preferView < state.viewCount() && shows(preferView)) return preferView;
   for (int v = 0; v < state.viewCount(); ++v)
-    if (std::find(frame.begin(), frame.end(), state.viewLayer(v)) != frame.end()) return v;
+    if (shows(v)) return v;
   return -1;
 }
 
-Vec3 cursorInFrameOf(const ViewerState& state, int layer) {
-  const int v = viewOfFrame(state, layer);
-  return v >= 0 ? state.viewCursor(v) : state.cursor();
+std::optional<Vec3> cursorInFrameOf(const ViewerState& state, int layer, int preferView) {
+  const int v = viewOfFrame(state, layer, preferView);
+  if (v >= 0) return state.viewCursor(v);
+  if (layer >= 0 && layer < static_cast<int>(state.layers().size()) && state.frameOf(layer) == state.frameOf(0))
+    return state.cursor();
+  return std::nullopt;
 }
 
 std::optional<Vec3> hottestAlong(const ViewerState& state, int layer, Vec3 origin, Vec3 direction, double lengthMm) {

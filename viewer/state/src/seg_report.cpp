@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include <cvx/core/dicom_time.h>
 #include <cvx/viewstate/percist.h>
 #include <cvx/viewstate/percist_response.h>
 #include <cvx/viewstate/suv.h>
@@ -27,8 +28,12 @@ int petLayerFor(const ViewerState& state, int own) {
 bool percistReadsPet(const ViewerState& state, int segmentation) {
   const auto& segs = state.segmentations();
   if (segmentation < 0 || segmentation >= static_cast<int>(segs.size())) return false;
-  const int pet = petLayerFor(state, segs[static_cast<size_t>(segmentation)].layer);
-  if (pet < 0) return false;
+  const SegmentationLayer& own = segs[static_cast<size_t>(segmentation)];
+  // Only where there is a lesion to judge (a SEG of organs keeps its uptake on demand), on a PET with SUL.
+  if (!own.segmentation || std::none_of(own.segmentation->segments().begin(), own.segmentation->segments().end(), percistJudges))
+    return false;
+  const int pet = petLayerFor(state, own.layer);
+  if (pet < 0 || !suvLeanBodyMass(state.layers()[static_cast<size_t>(pet)].volume->info).ok()) return false;
   for (const SegmentationLayer& sl : segs) {
     if (!sl.segmentation || petLayerFor(state, sl.layer) != pet) continue;
     const auto& segments = sl.segmentation->segments();
@@ -75,7 +80,13 @@ PetScan petScanOf(const SeriesInfo& info) {
   s.studyDate = info.studyDate;
   s.seriesTime = info.pet.seriesTime.empty() ? info.studyTime : info.pet.seriesTime;
   s.studyDescription = info.studyDescription;
-  if (auto f = suvBodyWeight(info); f.ok() && f->referenceTime != "administration") s.uptakeS = f->decaySeconds;
+  if (auto f = suvBodyWeight(info); f.ok() && f->referenceTime != "administration") {
+    s.uptakeS = f->decaySeconds;  // to SeriesTime (or AcquisitionTime): the scan's start, as a rule
+    // A re-reconstruction's SeriesTime after the acquisition (suv.series_after_acquisition): the
+    // uptake PERCIST compares runs to the acquisition's start.
+    const auto series = dicomTimeOfDay(info.pet.seriesTime), acquired = dicomTimeOfDay(info.pet.acquisitionTime);
+    if (f->referenceTime == "series" && series && acquired && *series > *acquired) s.uptakeS -= *series - *acquired;
+  }
   return s;
 }
 

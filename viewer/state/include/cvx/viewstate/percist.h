@@ -12,8 +12,10 @@
 // - Its SUL mean and SD: the segment's uptake (pet_stats.h: SUVmean and the sample SUVsd) times
 //   SUL / SUVbw (suv.h's suvLeanBodyMass). Without SUL (no height or sex in the PET's header), no
 //   reference.
-// - The threshold: 1.5 x SULmean + 2 x SD. A lesion is measurable when its SULpeak reaches it. Liver
-//   segments are not judged.
+// - The threshold: 1.5 x SULmean + 2 x SD. A lesion is measurable when its SULpeak reaches it.
+//   Organs are not judged: a segment of category Anatomical Structure (SCT 123037004: a
+//   TotalSegmentator SEG's brain, bladder, heart, aorta, ...) or of type Liver is no lesion; any other
+//   (Neoplasm, what the Lesion tool makes; a segment drawn untyped or typed Tissue) is one.
 #pragma once
 #include <optional>
 #include <string>
@@ -49,8 +51,10 @@ std::optional<PercistReference> percistReference(const std::vector<SegmentReport
 // reference, a liver segment). Figures with two decimals, more (up to six) where SULpeak and the
 // threshold would read the same.
 std::string percistText(const std::vector<SegmentReportRow>& rows, const SegmentReportRow& row);
-// Whether PERCIST judges `row` (a lesion with uptake and SUL, on a PET with a reference; not the
-// reference nor a liver segment), and if so, in `measurable`, whether its SULpeak reaches the threshold.
+// Whether PERCIST judges a segment of these terms as a lesion (the rules: no organ).
+bool percistJudges(const Segment& s);
+// Whether PERCIST judges `row` (a lesion, percistJudges, with uptake and SUL, on a PET with a
+// reference), and if so, in `measurable`, whether its SULpeak reaches the threshold.
 bool percistMeasurable(const std::vector<SegmentReportRow>& rows, const SegmentReportRow& row, bool& measurable);
 
 // PERCIST's liver reference drawn about patient point centreMm on grid's voxels: those whose centres lie

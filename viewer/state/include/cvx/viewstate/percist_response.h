@@ -12,8 +12,10 @@
 // - The lesions of a scan: its rows with uptake and SUL that percistMeasurable judges (no liver
 //   segment). Its target lesion is the single hottest, by SULpeak, of the measurable ones; where none
 //   is measurable, the hottest judged lesion (PERCIST then reads the former target's region).
-// - Not assessable (category "NA", code): the baseline has no measurable lesion
-//   (percist.no_baseline_target); the follow-up has no lesion at all (percist.no_follow_up_lesion).
+// - Not assessable (category "NA", code): the baseline or the follow-up has no StudyDate, or both
+//   have the same date and SeriesTime (percist.scan_order_unknown: the order decides PMR from PMD, and
+//   is never guessed); the baseline has no measurable lesion (percist.no_baseline_target); the
+//   follow-up has no lesion at all (percist.no_follow_up_lesion).
 // - The change: (follow-up target's SULpeak - baseline target's) / baseline target's, and the
 //   difference in SUL.
 //   CMR: the follow-up's hottest lesion at or below its liver's SULmean (Practical PERCIST: "less than
@@ -56,7 +58,7 @@ struct PercistResponse {
   PercistScan baseline, followUp;
   int scans = 0;                  // PETs with a reference (>= 2)
   std::string category;           // "CMR", "PMR", "SMD", "PMD", or "NA"
-  Diagnostic notAssessable;       // for "NA": why (percist.no_baseline_target, percist.no_follow_up_lesion)
+  Diagnostic notAssessable;       // for "NA": why (percist.scan_order_unknown, no_baseline_target, no_follow_up_lesion)
   double change = 0, changeSul = 0;  // the target's SULpeak: relative (-0.5: a fall of 50 %) and in SUL
   std::vector<Diagnostic> warnings;  // percist.liver_changed, percist.uptake_time_differs, percist.uptake_time_unknown
 };

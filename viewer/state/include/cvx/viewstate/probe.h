@@ -29,12 +29,13 @@ std::optional<Probe> probeLayer(const ViewerState& state, int layer, Vec3 world)
 // units besides; a lesion's fraction of its peak needs none.)
 int petLayerOfFrame(const ViewerState& state, int own);
 
-// The first view that shows a layer of layer `layer`'s frame of reference (its first layer), -1 for
-// none; and the cursor as that frame sees it (ViewerState::viewCursor of that view: a prior study's
-// own cursor or the cursor plus its offset), the session cursor where no view shows the frame. Where a
-// seed, a liver reference or a jump lands on a layer of another frame than the reference's.
-int viewOfFrame(const ViewerState& state, int layer);
-Vec3 cursorInFrameOf(const ViewerState& state, int layer);
+// A view that shows a layer of layer `layer`'s frame of reference (its first layer): preferView when
+// it does (the active view: unlinked views keep a cursor each), else the first; -1 for none. And the
+// cursor as that frame sees it (ViewerState::viewCursor of that view: a prior study's own cursor, or
+// the cursor plus its offset); the session cursor for the reference's frame; none for another frame
+// no view shows. Where a seed, a liver reference or a jump lands on a layer of another frame.
+int viewOfFrame(const ViewerState& state, int layer, int preferView = -1);
+std::optional<Vec3> cursorInFrameOf(const ViewerState& state, int layer, int preferView = -1);
 
 // The hottest voxel of image layer `layer` along the segment origin + t x unit(direction), t in
 // [0, lengthMm]: the probe at every half of the layer's smallest spacing, the first of equal values

@@ -10,7 +10,8 @@
 // takes them. A segmentation's figures are out of date when its revision changed (an edit), the
 // phase shown of its series or of the PET changed, more of their slices loaded, the PET it reads or
 // its SUV factor changed, or, for the active segmentation, the active segment did (only the active
-// segment's uptake is computed, and a PERCIST liver reference's: SegmentReportRow::petMeasured; over
+// segment's uptake is computed, and a PERCIST liver reference's: SegmentReportRow::petMeasured; every
+// segment's in a segmentation holding a lesion on a PET with a reference, percistReadsPet; over
 // a 4D series the active segment's time-intensity curve, redone as more phases load). Between an edit and its figures the
 // last ones stay readable: the dock shows them until the new ones arrive.
 #pragma once

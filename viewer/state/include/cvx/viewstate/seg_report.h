@@ -26,11 +26,13 @@ int petLayerFor(const ViewerState& state, int own);
 struct PetScan {
   std::string studyDate, seriesTime;  // StudyDate (YYYYMMDD) and SeriesTime (HHMMSS.frac); "": unknown
   std::string studyDescription;
-  double uptakeS = -1;  // injection to the scan's reference time (SuvFactor::decaySeconds, START); < 0: unknown
+  double uptakeS = -1;  // injection to the acquisition's start (SuvFactor::decaySeconds, START; to AcquisitionTime
+                        // where a re-reconstruction's SeriesTime is later); < 0: unknown (ADMIN)
 };
 
-// Whether segmentation i is read against a PET that some segmentation's PERCIST liver reference
-// (percist.h) is read against too: then PERCIST judges every one of its segments.
+// Whether segmentation i holds a segment PERCIST judges as a lesion (percist.h's percistJudges) and is
+// read against a PET with SUL that some segmentation's liver reference is read against too: then
+// every one of its segments' uptake is computed (PERCIST's target is the hottest lesion).
 bool percistReadsPet(const ViewerState& state, int segmentation);
 
 struct SegmentReportRow {
