@@ -103,3 +103,42 @@ TEST(SegPercistGui, TheLiverReferenceAtTheCursorSaysWhetherALesionIsMeasurable) 
   EXPECT_GT(sulPeak, 2.3233) << "a lesion of SUV 8 over a liver of 2 is measurable";
   test::saveTour(&w, "percist_liver_reference");
 }
+
+// Where the liver is abnormal: Blood pool ref. puts PERCIST's 1 x 2 cm cylinder in the demo's aorta
+// (an 11 mm disc about (15, 22) along z, SUV 1.6: docs/demo.md), of type Aorta. By hand: SULmean
+// 1.6 x 0.774449 = 1.23912, SD 0, threshold 2.0 x 1.23912 = 2.47824; pi 5^2 20 = 1.571 mL.
+TEST(SegPercistGui, TheBloodPoolReferenceInTheAortaReadsTwiceItsMean) {
+  test::TempDir tmp("cvx_gui_percist_blood");
+  ASSERT_TRUE(demo::writeDemoStudy(tmp.path()).ok());
+  for (const char* other : {"MONO1", "MR4D", "OBLIQUE"}) std::filesystem::remove_all(tmp.path() + "/" + other);
+  MainWindow w;
+  ASSERT_TRUE(test::showAndOpen(w, 1280, 860, tmp.path()));
+  const int pet = test::layerOfModality(w.state(), "PT");
+  ASSERT_GE(pet, 0);
+  w.findChild<QAction*>("showSegments")->trigger();
+  auto* panel = w.findChild<viewer::SegPanel*>("segPanel");
+  ASSERT_NE(panel, nullptr);
+  auto* bloodRef = panel->findChild<QPushButton*>("segBloodPoolRef");
+  ASSERT_NE(bloodRef, nullptr);
+  w.state().setCursor({15, 22, -30});
+  QTest::mouseClick(bloodRef, Qt::LeftButton);
+  ASSERT_EQ(w.state().segmentations().size(), 1u) << panel->message().toStdString();
+  EXPECT_TRUE(panel->message().startsWith("Blood pool reference placed")) << panel->message().toStdString();
+  const view::SegmentationLayer& sl = w.state().segmentations().front();
+  EXPECT_EQ(sl.layer, pet);
+  const Segment& ref = sl.segmentation->segments().front();
+  EXPECT_EQ(ref.name, "Blood pool reference");
+  EXPECT_EQ(ref.type.value, "15825003");
+  // The PET's 2 x 2 x 4 mm voxels: the disc of 5 mm holds few of them; its volume within a voxel's
+  // worth of rings and slices.
+  EXPECT_GT(sl.segmentation->volumeMl(0), 0.5 * M_PI * 25 * 20 / 1000);
+  EXPECT_LT(sl.segmentation->volumeMl(0), 2.0 * M_PI * 25 * 20 / 1000);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return panel->statsCurrent() && panel->statsText().contains("PERCIST"); }, 10000))
+      << panel->statsText().toStdString();
+  const QString text = panel->statsText();
+  const QString percist = text.mid(text.indexOf("blood pool reference:"));
+  ASSERT_FALSE(percist.isEmpty()) << text.toStdString();
+  EXPECT_NEAR(numberAfter(percist, "SULmean "), 1.23912, 0.006) << text.toStdString();
+  EXPECT_NEAR(numberAfter(percist, "SD "), 0.0, 0.006) << text.toStdString();
+  EXPECT_NEAR(numberAfter(percist, "threshold "), 2.47824, 0.006) << text.toStdString();
+}

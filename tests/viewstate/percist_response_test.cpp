@@ -200,3 +200,26 @@ TEST(PercistResponse, TheTextSaysCategoryDatesSulPeaksChangeAndWarnings) {
   for (const char* s : {"PMD", "3.00", "4.50", "50 %", "1.50 SUL", "percist.uptake_time_unknown"})
     EXPECT_NE(t2.find(s), std::string::npos) << s << " in:\n" << t2;
 }
+
+// Both scans against the blood pool: its own change warned; the liver on one, the blood pool on the other: warned.
+TEST(PercistResponse, TheBloodPoolReferenceIsComparedLikeTheLiver) {
+  Pet b{1, when("20250102")}, f{2, when("20250402")};
+  // Blood pool 1.0 -> 1.5: +50 %; threshold 2.0 x 1.0 + 0.2 = 2.2, so 6 is measurable; 6 -> 3: PMR.
+  auto r = percistResponse({b.bloodPool(1.0), b.lesion(6.0), f.bloodPool(1.5), f.lesion(3.0)});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->category, "PMR");
+  EXPECT_TRUE(has(*r, "percist.blood_pool_changed"));
+  EXPECT_FALSE(has(*r, "percist.liver_changed"));
+  r = percistResponse({b.bloodPool(1.0), b.lesion(6.0), f.bloodPool(1.1), f.lesion(3.0)});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_TRUE(r->warnings.empty()) << "+10 %, 0.1 SUL";
+  r = percistResponse({b.liver(1.0), b.lesion(6.0), f.bloodPool(1.0), f.lesion(3.0)});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_TRUE(has(*r, "percist.reference_differs"));
+  // CMR against the follow-up's blood pool: 0.9 at or below its SULmean 1.0 (the reference itself,
+  // SULpeak 1.2 here, is no lesion).
+  r = percistResponse({b.bloodPool(1.0), b.lesion(6.0), f.bloodPool(1.0), f.lesion(0.9)});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->category, "CMR");
+  EXPECT_NE(percistResponseText(*r, {}).find("blood pool's SULmean 1.00"), std::string::npos) << percistResponseText(*r, {});
+}

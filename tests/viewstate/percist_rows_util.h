@@ -56,6 +56,13 @@ struct Pet {
   SegmentReportRow liver(double suvMean, double suvSd = 0.1) {
     return row(liverSegment(view::kPercistReferenceName), suvMean * 1.2, suvMean, suvSd);
   }
+  // The blood pool reference (an abnormal liver): SULmean suvMean x sulPerSuv.
+  SegmentReportRow bloodPool(double suvMean, double suvSd = 0.1) {
+    Segment s;
+    s.name = view::kPercistBloodPoolName;
+    s.type = {"15825003", "SCT", "Aorta"};
+    return row(s, suvMean * 1.2, suvMean, suvSd);
+  }
   // A TotalSegmentator-like whole liver: liver-typed, no reference, never a lesion.
   SegmentReportRow wholeLiver(double suvPeak) {
     return row(liverSegment("Liver"), suvPeak, suvPeak / 2, 0.5);

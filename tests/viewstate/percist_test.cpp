@@ -207,3 +207,68 @@ TEST(Percist, TheTableReadsTheLiverBallAndSaysWhichLesionsAreMeasurable) {
   EXPECT_NE(first.find(",yes,,yes,"), std::string::npos) << "measurable, no date, the target: " << first;
   EXPECT_NE(second.find(",,,\r"), std::string::npos) << "the reference: no verdict, no date, no target: " << second;
 }
+
+// The blood pool reference's cylinder: 1 cm wide, 2 cm long along the patient's long axis, pi 5^2 20 =
+// 1570.8 mm^3; every voxel centre within it, searched over the whole grid, on an oblique grid too.
+TEST(Percist, TheBloodPoolCylinderIsOneByTwoCentimetres) {
+  constexpr double kCylinderMm3 = M_PI * 5 * 5 * 20;
+  auto inside = [](Vec3 q) { return q.x * q.x + q.y * q.y <= 25.0 && std::abs(q.z) <= 10.0; };
+  auto brute = [&](const Volume& g, Vec3 centre) {
+    int64_t n = 0;
+    const auto& d = g.dims();
+    for (int64_t z = 0; z < d[2]; ++z)
+      for (int64_t y = 0; y < d[1]; ++y)
+        for (int64_t x = 0; x < d[0]; ++x) n += inside(g.geometry.worldAt(double(x), double(y), double(z)) - centre);
+    return n;
+  };
+  auto v = grid(41, 1.0, "PT");
+  const Vec3 c{0.3, -0.2, 0.5};  // the slices at 0.5 mm from it: 20 of them within 10 mm
+  auto m = percistBloodPoolCylinder(*v, c);
+  ASSERT_TRUE(m.ok()) << m.error().str();
+  EXPECT_NEAR(double(count(*m)), kCylinderMm3, 0.05 * kCylinderMm3);
+  EXPECT_EQ(count(*m), brute(*v, c));
+  for (int64_t i = 0; i < v->voxelsPerPhase(); ++i) {
+    const Vec3 p = v->geometry.worldAt(double(i % 41), double(i / 41 % 41), double(i / 1681));
+    EXPECT_EQ((*m)[static_cast<size_t>(i)] == 1, inside(p - c)) << i;
+  }
+  auto o = grid(41, 2.0, "PT");
+  o->geometry.spacingMm = {0.8, 0.9, 1.2};
+  const double a = M_PI / 6, b = M_PI / 9;
+  o->geometry.direction = {Vec3{std::cos(a), std::sin(a), 0}, Vec3{-std::sin(a) * std::cos(b), std::cos(a) * std::cos(b), std::sin(b)},
+                           Vec3{std::sin(a) * std::sin(b), -std::cos(a) * std::sin(b), std::cos(b)}};
+  const Vec3 co = o->geometry.worldAt(20.3, 19.6, 20.2);
+  auto mo = percistBloodPoolCylinder(*o, co);
+  ASSERT_TRUE(mo.ok()) << mo.error().str();
+  EXPECT_EQ(count(*mo), brute(*o, co));
+  EXPECT_NEAR(double(count(*mo)) * 0.8 * 0.9 * 1.2, kCylinderMm3, 0.05 * kCylinderMm3);
+  auto out = percistBloodPoolCylinder(*v, {500, 0, 0});
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.error().code, "seg.ball_outside");
+}
+
+// Where the liver is abnormal: 2.0 x the blood pool's SULmean + 2 SD; a liver reference wins over it.
+TEST(Percist, TheBloodPoolReadsTwiceItsMeanAndTheLiverComesFirst) {
+  Segment lesion;
+  lesion.name = "Lesion 1";
+  Segment blood;
+  blood.name = kPercistBloodPoolName;
+  blood.type = {"15825003", "SCT", "Aorta"};
+  blood.category = {"123037004", "SCT", "Anatomical Structure"};
+  EXPECT_TRUE(isBloodPoolReference(blood));
+  EXPECT_FALSE(percistJudges(blood)) << "an organ, no lesion";
+  // Blood pool SUVmean 2.0, SD 0.2 at SUL / SUV 0.75: SULmean 1.5, SD 0.15, threshold 3.0 + 0.3 = 3.3.
+  std::vector<SegmentReportRow> rows = {row(0, 0, lesion, 4.8, 3.0, 0.5, 0.75, 7),  // SULpeak 3.6
+                                        row(1, 0, blood, 2.2, 2.0, 0.2, 0.75, 7)};
+  auto ref = percistReference(rows, 7);
+  ASSERT_TRUE(ref.has_value());
+  EXPECT_TRUE(ref->bloodPool);
+  EXPECT_NEAR(ref->threshold(), 3.3, 1e-12);
+  EXPECT_EQ(percistText(rows, rows[0]), "measurable: SULpeak 3.60 >= 3.30 (2.0 x blood pool SULmean 1.50 + 2 x SD 0.15)");
+  EXPECT_EQ(percistText(rows, rows[1]), "blood pool reference: SULmean 1.50, SD 0.15; threshold 3.30");
+  // A liver reference of the same PET after it in the rows still comes first: 1.5 x 1.5 + 2 x 0.3 = 2.85.
+  rows.push_back(row(2, 0, liver(), 2.4, 2.0, 0.4, 0.75, 7));
+  ref = percistReference(rows, 7);
+  ASSERT_TRUE(ref.has_value());
+  EXPECT_FALSE(ref->bloodPool);
+  EXPECT_NEAR(ref->threshold(), 2.85, 1e-12);
+}

@@ -136,9 +136,13 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
     liverRef->setObjectName("segLiverRef");
     liverRef->setToolTip(tr("PERCIST's liver reference: a 3 cm ball on the active view's PET at its cursor (in the "
                             "normal right lobe); the dock then judges each lesion's SULpeak, and compares studies"));
-    edit->addWidget(add);
-    edit->addWidget(liverRef);
-    connect(liverRef, &QPushButton::clicked, this, &SegPanel::addLiverReference);
+    auto* bloodRef = new QPushButton(tr("Blood pool ref."), this);
+    bloodRef->setObjectName("segBloodPoolRef");
+    bloodRef->setToolTip(tr("PERCIST's blood pool reference where the liver is abnormal: a 1 cm wide, 2 cm long "
+                            "cylinder in the descending aorta at the active view's cursor"));
+    for (QPushButton* b : {add, liverRef, bloodRef}) edit->addWidget(b);
+    connect(liverRef, &QPushButton::clicked, this, [this] { addReference(false); });
+    connect(bloodRef, &QPushButton::clicked, this, [this] { addReference(true); });
     edit->addWidget(undo);
     edit->addWidget(redo);
     edit->addStretch(1);
@@ -300,7 +304,8 @@ void SegPanel::showFigures() {
   const auto [i, k] = state_.activeSegment();
   const view::SegmentReportRow* active = i < 0 ? nullptr : figures_.row(state_, i, k);
   // PET tools where there is a PET: the liver reference on the reference's frame, the active segment's max.
-  if (auto* b = findChild<QPushButton*>("segLiverRef")) b->setEnabled(anyPet(state_));
+  for (const char* name : {"segLiverRef", "segBloodPoolRef"})
+    if (auto* b = findChild<QPushButton*>(name)) b->setEnabled(anyPet(state_));
   if (auto* b = findChild<QPushButton*>("segGoToMax")) b->setEnabled(active && active->pet && std::isfinite(active->pet->suvMax));
   curve_->setCurve(active ? active->curve : std::nullopt,
                    i < 0 ? 0 : state_.phaseOf(*state_.layers()[static_cast<size_t>(state_.segmentations()[static_cast<size_t>(i)].layer)].volume));

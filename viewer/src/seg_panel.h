@@ -69,9 +69,11 @@ class SegPanel : public QWidget {
   QString message() const;
   // "Liver ref.": PERCIST's liver reference (percist.h), a 3 cm ball about the active view's cursor on
   // the PET of that view's frame (the reference's, or a prior study's: PERCIST's baseline), as a new
-  // segment "Liver reference" of type Liver (undoable, journaled).
-  // Its outcome, or why none (viewer.no_pet, seg.ball_outside), in the dock's message.
-  void addLiverReference();
+  // segment "Liver reference" of type Liver (undoable, journaled). "Blood pool ref." (bloodPool): the
+  // 1 x 2 cm cylinder in the descending aorta, "Blood pool reference" of type Aorta, for an abnormal
+  // liver. Pressed again, it moves that PET's. Its outcome, or why none (viewer.no_pet,
+  // seg.ball_outside), in the dock's message.
+  void addReference(bool bloodPool);
   // "Go to max": the cursor, unsnapped, to the active segment's SUVmax voxel (PetStats::maxAt), set
   // from a view of the segment's frame (a prior study's offset applies).
   void goToMax();

@@ -23,9 +23,11 @@
 
 namespace cvx::viewer {
 
-void SegPanel::addLiverReference() {
+void SegPanel::addReference(bool bloodPool) {
   if (state_.layers().empty() || !state_.layers().front().volume) return;
   auto say = [this](const std::string& text) { message_->setText(QString::fromStdString(text)); };
+  const std::string name = bloodPool ? view::kPercistBloodPoolName : view::kPercistReferenceName;
+  const std::string what = bloodPool ? "blood pool reference" : "liver reference";
   // The PET of the active view's frame (a prior study's: PERCIST's baseline) read in SUVbw, with SUL:
   // else no reference could ever be read. At that view's cursor.
   const int view = activeView_ ? activeView_() : -1;
@@ -33,16 +35,15 @@ void SegPanel::addLiverReference() {
   const int own = inView ? state_.viewLayer(view) : 0;
   const int anyPet = view::petLayerOfFrame(state_, own), pet = view::petLayerFor(state_, own);
   if (anyPet < 0)
-    return say("viewer.no_pet: PERCIST's liver reference is read on a PET, and no PET of this frame of reference is "
-               "open");
+    return say("viewer.no_pet: PERCIST's " + what + " is read on a PET, and no PET of this frame of reference is open");
   const Volume& v = *state_.layers()[static_cast<size_t>(pet >= 0 ? pet : anyPet)].volume;
   if (pet < 0) {
     const auto suv = view::suvBodyWeight(v.info);
-    return say("no liver reference: the PET is not read in SUVbw" + (suv ? std::string() : " (" + suv.error().str() + ")"));
+    return say("no " + what + ": the PET is not read in SUVbw" + (suv ? std::string() : " (" + suv.error().str() + ")"));
   }
-  if (const auto sul = view::suvLeanBodyMass(v.info); !sul) return say("no liver reference without SUL: " + sul.error().str());
-  // A reference read against this PET already (on its grid or on the CT's): moved here, on its own
-  // grid, in one undo step; not a second one beside it.
+  if (const auto sul = view::suvLeanBodyMass(v.info); !sul) return say("no " + what + " without SUL: " + sul.error().str());
+  // This kind of reference read against this PET already (on its grid or on the CT's): moved here, on
+  // its own grid, in one undo step; not a second one beside it.
   int at = -1;
   size_t atSegment = 0;
   for (int i = 0; i < static_cast<int>(state_.segmentations().size()) && at < 0; ++i) {
@@ -50,32 +51,35 @@ void SegPanel::addLiverReference() {
     if (view::petLayerFor(state_, sl.layer) != pet) continue;
     const auto& segments = sl.segmentation->segments();
     for (size_t k = 0; k < segments.size() && at < 0; ++k)
-      if (view::isLiverReference(segments[k])) at = i, atSegment = k;
+      if (bloodPool ? view::isBloodPoolReference(segments[k]) : view::isLiverReference(segments[k])) at = i, atSegment = k;
   }
   const int gridLayer = at >= 0 ? state_.segmentations()[static_cast<size_t>(at)].layer : pet;
   const Volume& grid = *state_.layers()[static_cast<size_t>(gridLayer)].volume;
-  auto ball = view::percistLiverBall(grid, inView ? state_.viewCursor(view) : state_.cursor());
-  if (!ball) return say(ball.error().str());
+  const Vec3 c = inView ? state_.viewCursor(view) : state_.cursor();
+  auto shape = bloodPool ? view::percistBloodPoolCylinder(grid, c) : view::percistLiverBall(grid, c);
+  if (!shape) return say(shape.error().str());
   Status done;
   const bool moved = at >= 0;
   if (moved) {
-    done = editing_.replaceSegments(at, {atSegment}, ball->data());
+    done = editing_.replaceSegments(at, {atSegment}, shape->data());
   } else {
     Segment meta;
-    meta.name = view::kPercistReferenceName;  // a name of its own: the Liver term keeps it, gives type and colour
-    meta = view::withSegmentTermCode(meta, "10200004");
+    meta.name = name;  // a name of its own: the term (Liver, Aorta) keeps it, gives type and colour
+    meta = view::withSegmentTermCode(meta, bloodPool ? "15825003" : "10200004");
     meta.algorithm = SegmentAlgorithm::Manual;
-    auto r = editing_.addSegment(meta, ball->data(), pet);
+    auto r = editing_.addSegment(meta, shape->data(), pet);
     if (!r.ok()) done = r.error();
   }
   if (!done.ok()) return say(done.error().str());
-  const double ml = static_cast<double>(std::count(ball->begin(), ball->end(), 1)) * voxelVolumeMm3(grid.geometry) / 1000;
-  std::string text = std::string("Liver reference ") + (moved ? "moved" : "placed") + ": a 3 cm ball at the cursor";
+  const double ml = static_cast<double>(std::count(shape->begin(), shape->end(), 1)) * voxelVolumeMm3(grid.geometry) / 1000;
+  const double full = bloodPool ? view::kPercistBloodPoolMl : view::kPercistLiverMl;
+  std::string text = name + (moved ? " moved" : " placed") + (bloodPool ? ": a 1 x 2 cm cylinder" : ": a 3 cm ball") +
+                     " at the cursor";
   if (!v.info.studyDate.empty()) text += " on the PET of " + view::formatDicomDate(v.info.studyDate);  // which study's
-  if (ml < 0.9 * view::kPercistLiverMl) {  // cut by the grid's edge: fewer voxels than the ball holds
-    char cut[128];
-    std::snprintf(cut, sizeof cut, "; seg.ball_clipped: the series' edge cuts it (%.1f of %.1f mL): move it into the liver",
-                  ml, view::kPercistLiverMl);
+  if (ml < 0.9 * full) {  // cut by the grid's edge: fewer voxels than the shape holds
+    char cut[160];
+    std::snprintf(cut, sizeof cut, "; seg.ball_clipped: the series' edge cuts it (%.2f of %.2f mL): move it into the %s",
+                  ml, full, bloodPool ? "aorta" : "liver");
     text += cut;
   }
   say(text);

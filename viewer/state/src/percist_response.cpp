@@ -71,11 +71,19 @@ std::optional<PercistResponse> percistResponse(const std::vector<SegmentReportRo
   r.scans = static_cast<int>(scans.size());
   const PercistScan &b = r.baseline, &f = r.followUp;
 
+  // The same reference on both (the liver's, or the blood pool's), within 20 % and 0.3 SUL.
   const double lb = b.reference.sulMean, lf = f.reference.sulMean;
-  if (std::abs(lf - lb) > 0.2 * lb || std::abs(lf - lb) >= 0.3)
-    r.warnings.push_back(Diagnostic("percist.liver_changed",
-                                     "the liver reference's SULmean went from " + fixed(lb, 2) + " to " + fixed(lf, 2) +
-                                         ": PERCIST compares scans whose liver is within 20 % and 0.3 SUL"));
+  const std::string organ = b.reference.organ();
+  if (b.reference.bloodPool != f.reference.bloodPool)
+    r.warnings.push_back(Diagnostic("percist.reference_differs",
+                                    std::string("the baseline is read against its ") + b.reference.organ() +
+                                        ", the follow-up against its " + f.reference.organ() +
+                                        ": PERCIST compares scans against the same reference"));
+  else if (std::abs(lf - lb) > 0.2 * lb || std::abs(lf - lb) >= 0.3)
+    r.warnings.push_back(Diagnostic(b.reference.bloodPool ? "percist.blood_pool_changed" : "percist.liver_changed",
+                                    "the " + organ + " reference's SULmean went from " + fixed(lb, 2) + " to " +
+                                        fixed(lf, 2) + ": PERCIST compares scans whose " + organ +
+                                        " is within 20 % and 0.3 SUL"));
   if (b.info.uptakeS < 0 || f.info.uptakeS < 0)
     r.warnings.push_back(Diagnostic("percist.uptake_time_unknown",
                                      "the injection-to-scan time of a scan is unknown: PERCIST compares scans taken within "
@@ -143,7 +151,7 @@ std::string percistResponseText(const PercistResponse& r, const std::vector<Segm
          " %, " + fixed(r.changeSul, 2, true) + " SUL";
     if (!r.followUp.targetMeasurable) t += "; no follow-up lesion is measurable";
     if (r.category == "CMR")
-      t += "\nat or below the liver's SULmean " + fixed(r.followUp.reference.sulMean, 2) +
+      t += "\nat or below the " + std::string(r.followUp.reference.organ()) + "'s SULmean " + fixed(r.followUp.reference.sulMean, 2) +
            ": check by eye that it is indistinguishable from the blood pool";
     else
       t += "\nnew lesions (progression whatever the target does) are judged by eye";

@@ -37,7 +37,7 @@ bool percistReadsPet(const ViewerState& state, int segmentation) {
   for (const SegmentationLayer& sl : segs) {
     if (!sl.segmentation || petLayerFor(state, sl.layer) != pet) continue;
     const auto& segments = sl.segmentation->segments();
-    if (std::any_of(segments.begin(), segments.end(), isLiverReference)) return true;
+    if (std::any_of(segments.begin(), segments.end(), isPercistReference)) return true;
   }
   return false;
 }
@@ -147,7 +147,7 @@ std::vector<SegmentReportRow> segmentReport(const std::vector<SegmentReportSourc
       r.voxels = stats.ok() ? (*stats)[k].voxels : seg.voxelCount(k);
       r.volumeMl = stats.ok() ? (*stats)[k].volumeMl : seg.volumeMl(k);
       const bool wanted = src.petOnly == SegmentReportSource::kAllPet ||
-                          (src.petOnly >= 0 && static_cast<size_t>(src.petOnly) == k) || isLiverReference(r.meta);
+                          (src.petOnly >= 0 && static_cast<size_t>(src.petOnly) == k) || isPercistReference(r.meta);
       if (src.pet) r.petSerial = src.pet->serial();
       if (src.curveOf >= 0 && static_cast<size_t>(src.curveOf) == k && src.image->dims()[3] > 1) {
         auto c = segmentCurve(seg, k, *src.image, src.units, src.scale);

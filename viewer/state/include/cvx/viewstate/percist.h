@@ -12,7 +12,13 @@
 // - Its SUL mean and SD: the segment's uptake (pet_stats.h: SUVmean and the sample SUVsd) times
 //   SUL / SUVbw (suv.h's suvLeanBodyMass). Without SUL (no height or sex in the PET's header), no
 //   reference.
-// - The threshold: 1.5 x SULmean + 2 x SD. A lesion is measurable when its SULpeak reaches it.
+// - Where the liver is abnormal (metastases, steatosis), the blood pool reference instead: a segment of
+//   type Aorta (SNOMED CT 15825003) named "Blood pool reference" (the dock's Blood pool ref.: PERCIST's
+//   1 cm wide, 2 cm long cylinder along the patient's long axis in the descending thoracic aorta,
+//   percistBloodPoolCylinder). A PET with a liver reference reads that; one with a blood pool reference
+//   only, the blood pool.
+// - The threshold: 1.5 x SULmean + 2 x SD of the liver, 2.0 x SULmean + 2 x SD of the blood pool. A
+//   lesion is measurable when its SULpeak reaches it.
 //   Organs are not judged: a segment of category Anatomical Structure (SCT 123037004: a
 //   TotalSegmentator SEG's brain, bladder, heart, aorta, ...) or of type Liver is no lesion; any other
 //   (Neoplasm, what the Lesion tool makes; a segment drawn untyped or typed Tissue) is one.
@@ -34,21 +40,31 @@ inline constexpr const char* kPercistReferenceName = "Liver reference";
 // Whether s is of type Liver (SCT 10200004) and named kPercistReferenceName: a PERCIST liver reference.
 bool isLiverReference(const Segment& s);
 
+inline constexpr double kPercistBloodPoolRadiusMm = 5, kPercistBloodPoolLengthMm = 20;  // 1 cm wide, 2 cm long
+inline constexpr double kPercistBloodPoolMl = 3.14159265358979 * 5 * 5 * 20 / 1000;       // 1.571 mL
+inline constexpr const char* kPercistBloodPoolName = "Blood pool reference";
+// Whether s is of type Aorta (SCT 15825003) and named kPercistBloodPoolName.
+bool isBloodPoolReference(const Segment& s);
+// Either reference.
+bool isPercistReference(const Segment& s);
+
 struct PercistReference {
   int segmentation = -1;  // the reference's row
   size_t segment = 0;
   double sulMean = 0, sulSd = 0;
-  double threshold() const { return 1.5 * sulMean + 2 * sulSd; }
+  bool bloodPool = false;  // the blood pool's, not the liver's
+  double threshold() const { return (bloodPool ? 2.0 : 1.5) * sulMean + 2 * sulSd; }
+  const char* organ() const { return bloodPool ? "blood pool" : "liver"; }
 };
 
-// The liver reference among rows read against the PET of serial petSerial (SegmentReportRow::petSerial),
-// or none: no Liver row of that PET with its uptake and SUL.
+// The reference among rows read against the PET of serial petSerial (SegmentReportRow::petSerial): its
+// liver reference, else its blood pool reference; none without either with its uptake and SUL.
 std::optional<PercistReference> percistReference(const std::vector<SegmentReportRow>& rows, uint64_t petSerial);
 
 // What PERCIST says of `row` with the rows' reference: "measurable: SULpeak 4.53 >= 3.25 (1.5 x liver
-// SULmean 1.90 + 2 x SD 0.20)" or "not measurable: ...", for the reference itself "liver reference:
-// SULmean 1.90, SD 0.20; threshold 3.25", and "" where there is nothing to say (no uptake or SUL, no
-// reference, a liver segment). Figures with two decimals, more (up to six) where SULpeak and the
+// SULmean 1.90 + 2 x SD 0.20)" (or "2.0 x blood pool SULmean") or "not measurable: ...", for the
+// reference itself "liver reference: SULmean 1.90, SD 0.20; threshold 3.25" ("blood pool reference:
+// ..."), and "" where there is nothing to say (no uptake or SUL, no reference, an organ). Figures with two decimals, more (up to six) where SULpeak and the
 // threshold would read the same.
 std::string percistText(const std::vector<SegmentReportRow>& rows, const SegmentReportRow& row);
 // Whether PERCIST judges a segment of these terms as a lesion (the rules: no organ).
@@ -62,5 +78,11 @@ bool percistMeasurable(const std::vector<SegmentReportRow>& rows, const SegmentR
 // voxel centre of the grid within it. A ball cut by the grid's edge holds fewer voxels: the caller
 // compares its volume with kPercistLiverMl.
 Result<std::vector<uint8_t>> percistLiverBall(const Volume& grid, Vec3 centreMm);
+
+// PERCIST's blood pool reference about patient point centreMm on grid's voxels: those whose centres lie
+// within kPercistBloodPoolRadiusMm of the line through it along the patient's long axis (LPS z) and
+// within half kPercistBloodPoolLengthMm of it along that axis (1 byte a voxel). seg.ball_outside:
+// no voxel centre within it.
+Result<std::vector<uint8_t>> percistBloodPoolCylinder(const Volume& grid, Vec3 centreMm);
 
 }  // namespace cvx::view

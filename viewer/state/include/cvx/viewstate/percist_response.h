@@ -5,7 +5,8 @@
 // docs/segmentation.md, "PERCIST response".
 //
 // Rules:
-// - A scan is a PET (SegmentReportRow::petSerial) with a liver reference (percistReference). Scans
+// - A scan is a PET (SegmentReportRow::petSerial) with a reference (percistReference: its liver's, or
+//   its blood pool's where the liver is abnormal). Scans
 //   are ordered by StudyDate, then SeriesTime (a scan without a date goes last, in the rows' order);
 //   the first is the baseline, the last the follow-up (with three or more, the ones between are
 //   listed, not judged: PERCIST compares with the baseline).
@@ -18,7 +19,7 @@
 //   follow-up has no lesion at all (percist.no_follow_up_lesion).
 // - The change: (follow-up target's SULpeak - baseline target's) / baseline target's, and the
 //   difference in SUL.
-//   CMR: the follow-up's hottest lesion at or below its liver's SULmean (Practical PERCIST: "less than
+//   CMR: the follow-up's hottest lesion at or below its reference's SULmean (Practical PERCIST: "less than
 //        the mean liver activity and indistinguishable from the blood pool": the blood pool is judged
 //        by eye, the text says so);
 //   PMR: a fall of 30 % or more and at least 0.8 SUL;
@@ -26,8 +27,9 @@
 //        by eye: the text says so);
 //   SMD: anything else.
 // - Warnings (the comparison stands, the reader weighs it):
-//   percist.liver_changed: the liver's SULmean differs between the scans by more than 20 % or by
-//     0.3 SUL or more (Wahl: the scans are comparable when it is within 20 % and below 0.3);
+//   percist.liver_changed (percist.blood_pool_changed): the reference's SULmean differs between the
+//     scans by more than 20 % or by 0.3 SUL or more (Wahl: the scans are comparable when it is within
+//     20 % and below 0.3); percist.reference_differs: the liver on one scan, the blood pool on the other;
 //   percist.uptake_time_differs: injection-to-scan times more than 15 minutes apart;
 //   percist.uptake_time_unknown: either scan's uptake time is unknown (SuvFactor ADMIN, no times).
 #pragma once
@@ -60,7 +62,7 @@ struct PercistResponse {
   std::string category;           // "CMR", "PMR", "SMD", "PMD", or "NA"
   Diagnostic notAssessable;       // for "NA": why (percist.scan_order_unknown, no_baseline_target, no_follow_up_lesion)
   double change = 0, changeSul = 0;  // the target's SULpeak: relative (-0.5: a fall of 50 %) and in SUL
-  std::vector<Diagnostic> warnings;  // percist.liver_changed, percist.uptake_time_differs, percist.uptake_time_unknown
+  std::vector<Diagnostic> warnings;  // percist.liver_changed, blood_pool_changed, reference_differs, uptake_time_*
 };
 
 // The response of the last scan against the first, or none with fewer than two scans.
