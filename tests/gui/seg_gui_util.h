@@ -8,11 +8,14 @@
 #include <QPushButton>
 
 #include <array>
+#include <cmath>
 #include <deque>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include <cvx/core/volume.h>
+#include <cvx/demo/demo.h>
 #include <cvx/viewstate/state.h>
 
 #include "../../viewer/src/main_window.h"
@@ -83,6 +86,22 @@ inline std::array<int64_t, 3> hottestInReference(const view::ViewerState& s, con
         if (inCt && modalityAt(pet, x, y, z) > top) top = modalityAt(pet, x, y, z), hot = {x, y, z};
       }
   return hot;
+}
+
+// The demo's PET/CT alone under dir (docs/demo.md: its other series removed), and its follow-up PET
+// when asked (demo::writeDemoFollowUp): what the PERCIST tests open.
+inline bool writeDemoPetCt(const std::string& dir, bool followUp = false) {
+  if (!demo::writeDemoStudy(dir).ok() || (followUp && !demo::writeDemoFollowUp(dir).ok())) return false;
+  for (const char* other : {"MONO1", "MR4D", "OBLIQUE"}) std::filesystem::remove_all(dir + "/" + other);
+  return true;
+}
+
+// The number after `key` in text, from `from` (up to a space, a comma, a semicolon or a bracket); NaN
+// when absent. The dock's figures as a reader reads them.
+inline double numberAfter(const QString& text, const QString& key, int from = 0) {
+  const int at = text.indexOf(key, from);
+  if (at < 0) return NAN;
+  return text.mid(at + key.size()).section(' ', 0, 0).section(',', 0, 0).section(';', 0, 0).section('(', 0, 0).toDouble();
 }
 
 }  // namespace cvx::test

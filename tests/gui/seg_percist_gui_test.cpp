@@ -23,21 +23,9 @@
 using namespace cvx;
 using cvx::viewer::MainWindow;
 
-namespace {
-
-// The number after `key` in text (up to a space or a comma), NaN when absent.
-double numberAfter(const QString& text, const QString& key) {
-  const int at = text.indexOf(key);
-  if (at < 0) return NAN;
-  return text.mid(at + key.size()).section(' ', 0, 0).section(',', 0, 0).section(';', 0, 0).toDouble();
-}
-
-}  // namespace
-
 TEST(SegPercistGui, TheLiverReferenceAtTheCursorSaysWhetherALesionIsMeasurable) {
   test::TempDir tmp("cvx_gui_percist");
-  ASSERT_TRUE(demo::writeDemoStudy(tmp.path()).ok());
-  for (const char* other : {"MONO1", "MR4D", "OBLIQUE"}) std::filesystem::remove_all(tmp.path() + "/" + other);
+  ASSERT_TRUE(test::writeDemoPetCt(tmp.path()));
   MainWindow w;
   ASSERT_TRUE(test::showAndOpen(w, 1280, 860, tmp.path()));  // the CT and its PET
   const int pet = test::layerOfModality(w.state(), "PT");
@@ -63,9 +51,9 @@ TEST(SegPercistGui, TheLiverReferenceAtTheCursorSaysWhetherALesionIsMeasurable) 
   QString text = panel->statsText();
   EXPECT_TRUE(text.contains("PERCIST liver reference")) << text.toStdString();
   const QString percist = text.mid(text.indexOf("liver reference:"));  // its SD, not the statistics'
-  EXPECT_NEAR(numberAfter(percist, "SULmean "), 1.5489, 0.006) << text.toStdString();
-  EXPECT_NEAR(numberAfter(percist, "SD "), 0.0, 0.006) << text.toStdString();
-  EXPECT_NEAR(numberAfter(percist, "threshold "), 2.3233, 0.006) << text.toStdString();
+  EXPECT_NEAR(test::numberAfter(percist, "SULmean "), 1.5489, 0.006) << text.toStdString();
+  EXPECT_NEAR(test::numberAfter(percist, "SD "), 0.0, 0.006) << text.toStdString();
+  EXPECT_NEAR(test::numberAfter(percist, "threshold "), 2.3233, 0.006) << text.toStdString();
 
   // Pressed again elsewhere in the liver: the same segment moves there (no second reference).
   const std::vector<uint8_t> first = sl.segmentation->mask(0);
@@ -94,10 +82,10 @@ TEST(SegPercistGui, TheLiverReferenceAtTheCursorSaysWhetherALesionIsMeasurable) 
   ASSERT_TRUE(QTest::qWaitFor([&] { return panel->statsCurrent() && panel->statsText().contains("PERCIST"); }, 10000))
       << panel->statsText().toStdString();
   text = panel->statsText();
-  const double suvPeak = numberAfter(text, "SUVpeak ");
+  const double suvPeak = test::numberAfter(text, "SUVpeak ");
   ASSERT_GT(suvPeak, 2.0) << text.toStdString();
   const double sulPeak = suvPeak * 0.774449;  // by hand, above
-  EXPECT_NEAR(numberAfter(text, "SULpeak "), sulPeak, 0.006) << text.toStdString();
+  EXPECT_NEAR(test::numberAfter(text, "SULpeak "), sulPeak, 0.006) << text.toStdString();
   EXPECT_TRUE(text.contains(sulPeak >= 2.3233 ? "PERCIST measurable: SULpeak" : "PERCIST not measurable: SULpeak"))
       << text.toStdString();
   EXPECT_GT(sulPeak, 2.3233) << "a lesion of SUV 8 over a liver of 2 is measurable";
@@ -109,8 +97,7 @@ TEST(SegPercistGui, TheLiverReferenceAtTheCursorSaysWhetherALesionIsMeasurable) 
 // 1.6 x 0.774449 = 1.23912, SD 0, threshold 2.0 x 1.23912 = 2.47824; pi 5^2 20 = 1.571 mL.
 TEST(SegPercistGui, TheBloodPoolReferenceInTheAortaReadsTwiceItsMean) {
   test::TempDir tmp("cvx_gui_percist_blood");
-  ASSERT_TRUE(demo::writeDemoStudy(tmp.path()).ok());
-  for (const char* other : {"MONO1", "MR4D", "OBLIQUE"}) std::filesystem::remove_all(tmp.path() + "/" + other);
+  ASSERT_TRUE(test::writeDemoPetCt(tmp.path()));
   MainWindow w;
   ASSERT_TRUE(test::showAndOpen(w, 1280, 860, tmp.path()));
   const int pet = test::layerOfModality(w.state(), "PT");
@@ -138,7 +125,7 @@ TEST(SegPercistGui, TheBloodPoolReferenceInTheAortaReadsTwiceItsMean) {
   const QString text = panel->statsText();
   const QString percist = text.mid(text.indexOf("blood pool reference:"));
   ASSERT_FALSE(percist.isEmpty()) << text.toStdString();
-  EXPECT_NEAR(numberAfter(percist, "SULmean "), 1.23912, 0.006) << text.toStdString();
-  EXPECT_NEAR(numberAfter(percist, "SD "), 0.0, 0.006) << text.toStdString();
-  EXPECT_NEAR(numberAfter(percist, "threshold "), 2.47824, 0.006) << text.toStdString();
+  EXPECT_NEAR(test::numberAfter(percist, "SULmean "), 1.23912, 0.006) << text.toStdString();
+  EXPECT_NEAR(test::numberAfter(percist, "SD "), 0.0, 0.006) << text.toStdString();
+  EXPECT_NEAR(test::numberAfter(percist, "threshold "), 2.47824, 0.006) << text.toStdString();
 }

@@ -55,20 +55,11 @@ void clickAt(MainWindow& w, int view, Vec3 world) {
                     QPoint(static_cast<int>(std::lround(px[0])), static_cast<int>(std::lround(px[1]))));
 }
 
-// The number after `key` in text (up to a space, a comma or a bracket), NaN when absent.
-double numberAfter(const QString& text, const QString& key, int from = 0) {
-  const int at = text.indexOf(key, from);
-  if (at < 0) return NAN;
-  return text.mid(at + key.size()).section(' ', 0, 0).section(',', 0, 0).section('(', 0, 0).toDouble();
-}
-
 }  // namespace
 
 TEST(SegPercistResponseGui, TwoStudiesEachWithItsReferenceAndLesionReadAsAPartialResponse) {
   test::TempDir tmp("cvx_gui_percist_response");
-  ASSERT_TRUE(demo::writeDemoStudy(tmp.path()).ok());
-  ASSERT_TRUE(demo::writeDemoFollowUp(tmp.path()).ok());
-  for (const char* other : {"MONO1", "MR4D", "OBLIQUE"}) std::filesystem::remove_all(tmp.path() + "/" + other);
+  ASSERT_TRUE(test::writeDemoPetCt(tmp.path(), true));
   MainWindow w;
   ASSERT_TRUE(test::showAndOpen(w, 1400, 900, tmp.path()));
   view::ViewerState& s = w.state();
@@ -132,12 +123,12 @@ TEST(SegPercistResponseGui, TwoStudiesEachWithItsReferenceAndLesionReadAsAPartia
   EXPECT_TRUE(response->isVisible());
   const QString text = panel->responseText();
   EXPECT_TRUE(text.startsWith("PERCIST response 2025-04-02 vs 2025-01-02: PMR")) << text.toStdString();
-  const double base = numberAfter(text, "target SULpeak "), follow = numberAfter(text, "-> ");
+  const double base = test::numberAfter(text, "target SULpeak "), follow = test::numberAfter(text, "-> ");
   const double f = (base / 0.774449 - 2) / 6;  // the peak ball's lesion fraction, from the baseline
   EXPECT_GT(f, 0.5) << text.toStdString();
   EXPECT_LE(f, 1.0 + 1e-3) << text.toStdString();
   EXPECT_NEAR(follow, (2 + 2 * f) * 0.774449, 0.006) << text.toStdString();
-  const double change = numberAfter(text, "): ", text.indexOf("->"));
+  const double change = test::numberAfter(text, "): ", text.indexOf("->"));
   EXPECT_NEAR(change, std::round(100 * (follow - base) / base), 1.0) << text.toStdString();
   EXPECT_LE(change, -30) << text.toStdString();
   EXPECT_FALSE(text.contains("percist.liver_changed")) << "both livers read SULmean 1.5489";

@@ -13,6 +13,7 @@
 #include <cvx/viewstate/percist_response.h>
 
 #include "percist_rows_util.h"
+#include "pet_header_util.h"
 
 using namespace cvx;
 using namespace cvx::view;
@@ -194,16 +195,9 @@ TEST(PercistResponse, UptakeRunsToTheAcquisitionsStart) {
     auto pet = Volume::create(PixelType::Float32, {4, 4, 4, 1});
     ASSERT_TRUE(pet.ok());
     SeriesInfo& info = (*pet)->info;
-    info.modality = "PT";
-    info.units = info.pet.units = "BQML";
+    info = test::fdgHeader();  // injection 09:00:00, acquisition 10:00:00
     info.studyDate = "20250102";
-    info.pet.decayCorrection = "START";
-    info.pet.patientWeightKg = 80;
-    info.pet.injectedDoseBq = 2e8;
-    info.pet.halfLifeS = 6586.2;
-    info.pet.injectionTime = "090000";
     info.pet.seriesTime = seriesTime;
-    info.pet.acquisitionTime = "100000";
     ViewerState s;
     DisplayMapping m = initialMapping(**pet);
     m.units = "SUVbw";

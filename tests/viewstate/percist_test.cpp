@@ -34,6 +34,17 @@ std::shared_ptr<Volume> grid(int64_t n, double mm, const std::string& modality) 
 
 int64_t count(const std::vector<uint8_t>& m) { return std::count(m.begin(), m.end(), 1); }
 
+// The voxel centres p of g with inside(p - centre), searched over the whole grid.
+template <class Inside>
+int64_t countInside(const Volume& g, Vec3 centre, const Inside& inside) {
+  int64_t n = 0;
+  const auto& d = g.dims();
+  for (int64_t z = 0; z < d[2]; ++z)
+    for (int64_t y = 0; y < d[1]; ++y)
+      for (int64_t x = 0; x < d[0]; ++x) n += inside(g.geometry.worldAt(double(x), double(y), double(z)) - centre);
+  return n;
+}
+
 Segment liver(const char* name = kPercistReferenceName) {
   Segment s;
   s.name = name;
@@ -80,14 +91,7 @@ TEST(Percist, TheLiverBallIsThreeCentimetresOnAnyGrid) {
   EXPECT_NEAR(double(count(*mo)) * 9.0, kSphereMm3, 0.03 * kSphereMm3);
   // Every voxel centre within 15 mm, searched over the whole grid, is in it (a box too tight for the
   // turned or sheared grid would drop some); sheared: a gantry tilt's stack direction.
-  auto brute = [](const Volume& g, Vec3 centre) {
-    int64_t n = 0;
-    const auto& d = g.dims();
-    for (int64_t z = 0; z < d[2]; ++z)
-      for (int64_t y = 0; y < d[1]; ++y)
-        for (int64_t x = 0; x < d[0]; ++x) n += norm(g.geometry.worldAt(double(x), double(y), double(z)) - centre) <= 15.0;
-    return n;
-  };
+  auto brute = [](const Volume& g, Vec3 centre) { return countInside(g, centre, [](Vec3 q) { return norm(q) <= 15.0; }); };
   EXPECT_EQ(count(*mo), brute(*o, c));
   o->geometry.direction[2] = normalized(Vec3{0.3, 0.6, 1.0});
   o->geometry.sheared = true;
@@ -213,14 +217,7 @@ TEST(Percist, TheTableReadsTheLiverBallAndSaysWhichLesionsAreMeasurable) {
 TEST(Percist, TheBloodPoolCylinderIsOneByTwoCentimetres) {
   constexpr double kCylinderMm3 = M_PI * 5 * 5 * 20;
   auto inside = [](Vec3 q) { return q.x * q.x + q.y * q.y <= 25.0 && std::abs(q.z) <= 10.0; };
-  auto brute = [&](const Volume& g, Vec3 centre) {
-    int64_t n = 0;
-    const auto& d = g.dims();
-    for (int64_t z = 0; z < d[2]; ++z)
-      for (int64_t y = 0; y < d[1]; ++y)
-        for (int64_t x = 0; x < d[0]; ++x) n += inside(g.geometry.worldAt(double(x), double(y), double(z)) - centre);
-    return n;
-  };
+  auto brute = [&](const Volume& g, Vec3 centre) { return countInside(g, centre, inside); };
   auto v = grid(41, 1.0, "PT");
   const Vec3 c{0.3, -0.2, 0.5};  // the slices at 0.5 mm from it: 20 of them within 10 mm
   auto m = percistBloodPoolCylinder(*v, c);

@@ -21,4 +21,23 @@ inline void setSulHeader(SeriesInfo& info) {
   info.patientSex = "F";
 }
 
+// An F-18 PET header: 75 kg, 370 MBq at 09:00:00, series and acquisition at 10:00:00, START, BQML.
+inline SeriesInfo fdgHeader() {
+  SeriesInfo s;
+  s.modality = "PT";
+  s.units = "BQML";
+  s.seriesInstanceUid = "1.2.3";
+  s.studyDate = "20240105";
+  s.pet.units = "BQML";
+  s.pet.patientWeightKg = 75.0;
+  s.pet.injectedDoseBq = 370e6;
+  s.pet.halfLifeS = 6586.2;
+  s.pet.injectionTime = "090000.00";
+  s.pet.seriesTime = "100000";
+  s.pet.acquisitionTime = "100000";
+  s.pet.decayCorrection = "START";
+  s.pet.correctedImage = "DECY\\ATTN\\SCAT\\DTIM\\RAN\\NORM";
+  return s;
+}
+
 }  // namespace cvx::test

@@ -9,6 +9,8 @@
 #include <cvx/core/dicom_time.h>
 #include <cvx/viewstate/suv.h>
 
+#include "pet_header_util.h"
+
 namespace {
 
 using cvx::view::suvBodyWeight;
@@ -17,24 +19,7 @@ bool hasWarning(const cvx::view::SuvFactor& f, const std::string& code) {
   return std::any_of(f.warnings.begin(), f.warnings.end(), [&](const cvx::Diagnostic& d) { return d.code == code; });
 }
 
-// An F-18 PET header: 75 kg, 370 MBq at 09:00:00, series at 10:00:00, START, BQML.
-cvx::SeriesInfo fdg() {
-  cvx::SeriesInfo s;
-  s.modality = "PT";
-  s.units = "BQML";
-  s.seriesInstanceUid = "1.2.3";
-  s.studyDate = "20240105";
-  s.pet.units = "BQML";
-  s.pet.patientWeightKg = 75.0;
-  s.pet.injectedDoseBq = 370e6;
-  s.pet.halfLifeS = 6586.2;
-  s.pet.injectionTime = "090000.00";
-  s.pet.seriesTime = "100000";
-  s.pet.acquisitionTime = "100000";
-  s.pet.decayCorrection = "START";
-  s.pet.correctedImage = "DECY\\ATTN\\SCAT\\DTIM\\RAN\\NORM";
-  return s;
-}
+cvx::SeriesInfo fdg() { return cvx::test::fdgHeader(); }
 
 TEST(SuvBodyWeight, StartDecaysToSeriesTime) {
   const auto f = suvBodyWeight(fdg());
