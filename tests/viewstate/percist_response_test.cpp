@@ -223,3 +223,24 @@ TEST(PercistResponse, TheBloodPoolReferenceIsComparedLikeTheLiver) {
   EXPECT_EQ(r->category, "CMR");
   EXPECT_NE(percistResponseText(*r, {}).find("blood pool's SULmean 1.00"), std::string::npos) << percistResponseText(*r, {});
 }
+
+// The change in words never reads as the edge it missed, and never as "-0".
+TEST(PercistResponse, TheTextNeverRoundsOntoAnEdge) {
+  // 4.00 -> 2.8012: -29.97 %, -1.1988 SUL: SMD, though "-30 %" with no decimal.
+  auto r = twoScans(4.0, 2.8012);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->category, "SMD");
+  std::string t = percistResponseText(*r, {});
+  EXPECT_NE(t.find("-29.97 %, -1.20 SUL"), std::string::npos) << t;
+  // 2.5 -> 1.701: -31.96 %, -0.799 SUL: SMD, though "-0.80 SUL" with two decimals.
+  r = twoScans(2.5, 1.701);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->category, "SMD");
+  t = percistResponseText(*r, {});
+  EXPECT_NE(t.find("-32 %, -0.799 SUL"), std::string::npos) << t;
+  // 4.00 -> 3.99: -0.25 %, -0.01 SUL.
+  r = twoScans(4.0, 3.99);
+  ASSERT_TRUE(r.has_value());
+  t = percistResponseText(*r, {});
+  EXPECT_NE(t.find(": 0 %, -0.01 SUL"), std::string::npos) << t;
+}

@@ -104,11 +104,18 @@ TEST(PercistResponse, ScansAreOrderedByDateThenTimeWhateverTheRowOrder) {
   // An undated follow-up (or baseline) might be either: 6 -> 2 would read PMR, 2 -> 6 PMD. Not guessed.
   EXPECT_EQ(r->category, "NA");
   EXPECT_EQ(r->notAssessable.code, "percist.scan_order_unknown");
-  // Nor two scans at the same date and time.
-  Pet s1{31, when("20250102", "100000")}, s2{32, when("20250102", "100000")};
-  r = percistResponse({s1.liver(1.0), s1.lesion(6.0), s2.liver(1.0), s2.lesion(2.0)});
+  // Nor two scans at the same date and time, or of the same day when a series time is missing.
+  for (const char* t2 : {"100000", ""}) {
+    Pet s1{31, when("20250102", "100000")}, s2{32, when("20250102", t2)};
+    r = percistResponse({s1.liver(1.0), s1.lesion(6.0), s2.liver(1.0), s2.lesion(2.0)});
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->notAssessable.code, "percist.scan_order_unknown") << t2;
+  }
+  // Of different days, a missing time does not matter.
+  Pet d1{41, when("20250102", "")}, d2{42, when("20250402", "100000")};
+  r = percistResponse({d2.liver(1.0), d2.lesion(2.0), d1.liver(1.0), d1.lesion(6.0)});
   ASSERT_TRUE(r.has_value());
-  EXPECT_EQ(r->notAssessable.code, "percist.scan_order_unknown");
+  EXPECT_EQ(r->category, "PMR");
 }
 
 TEST(PercistResponse, TheTargetIsTheHottestMeasurableLesionBySulPeak) {
@@ -160,6 +167,14 @@ TEST(PercistResponse, OrgansAreNeverTargets) {
   tissue.type = {"85756007", "SCT", "Tissue"};
   EXPECT_FALSE(percistJudges(brain));
   EXPECT_TRUE(percistJudges(tissue));
+  // A lymph node is nodal disease, not an organ; an older SEG's SNOMED-RT organ is still an organ.
+  Segment node = brain, srtOrgan = brain, srtLiver;
+  node.type = {"59441001", "SCT", "Lymph node"};
+  srtOrgan.category = {"T-D000A", "SRT", "Anatomical Structure"};
+  srtLiver.type = {"T-62000", "SRT", "Liver"};
+  EXPECT_TRUE(percistJudges(node));
+  EXPECT_FALSE(percistJudges(srtOrgan));
+  EXPECT_FALSE(percistJudges(srtLiver));
   Pet b{1, when("20250102")}, f{2, when("20250402")};
   const auto r = percistResponse({b.liver(1.0), b.row(brain, 10.0, 6.0, 1.0), b.lesion(4.0, "Node"),
                                   f.liver(1.0), f.row(brain, 10.0, 6.0, 1.0), f.row(tissue, 2.0, 1.5, 0.2)});

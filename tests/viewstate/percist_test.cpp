@@ -106,6 +106,13 @@ TEST(Percist, TheLiverBallIsThreeCentimetresOnAnyGrid) {
   // (The voxels of centre x = 0 reach to x = -1 mm: half the ball and a 1 mm disc, pi 15^2.)
   const double halfMm3 = kSphereMm3 / 2 + M_PI * 15 * 15 * 1.0;
   EXPECT_NEAR(double(count(*edge)) * 8.0, halfMm3, 0.03 * halfMm3);
+  // What the ball holds uncut on the grid's lattice: the count inside the grid, and more at its edge.
+  int64_t whole = 0;
+  ASSERT_TRUE(percistLiverBall(*v, {1.3, -0.7, 0.4}, &whole).ok());
+  EXPECT_EQ(whole, count(*m));
+  ASSERT_TRUE(percistLiverBall(*v, v->geometry.worldAt(0, 20, 20), &whole).ok());
+  EXPECT_EQ(whole, count(*percistLiverBall(*v, v->geometry.worldAt(20, 20, 20))) ) << "a whole ball at a voxel centre";
+  EXPECT_GT(whole, count(*edge) * 3 / 2);
   auto out = percistLiverBall(*v, {500, 0, 0});
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.error().code, "seg.ball_outside");

@@ -110,3 +110,28 @@ TEST(ProbeLesion, TheHottestUnderAPixelIsWithinWhatTheViewDraws) {
   EXPECT_NEAR(norm(*hot - sc.centre(6, 1, 4)), 0.0, 1e-9) << "the hot voxel lies beyond the crop box";
   EXPECT_FALSE(hottestUnderPixel(sc.s, 2, w, h, 0, 0).has_value()) << "a corner pixel misses the volume";
 }
+
+// Where a seed lands on a layer of another frame (cursorInFrameOf): the reference's frame reads the
+// cursor; a frame linked by a manual offset the cursor plus the offset, with or without a view; an
+// unlinked frame the own cursor of a view showing it (the preferred one first), none without a view.
+TEST(ProbeLesion, TheCursorAsEachFrameSeesIt) {
+  Scene sc;
+  ViewerState& s = sc.s;
+  s.setCursor(sc.centre(3, 3, 3));
+  const Vec3 c = s.cursor();
+  EXPECT_LT(norm(*cursorInFrameOf(s, 2) - c), 1e-12) << "the PET of the reference's frame";
+  s.setViews({Orientation::Axial, Orientation::Axial, Orientation::Axial}, {{0}, {0}, {0}});
+  EXPECT_FALSE(cursorInFrameOf(s, 1).has_value()) << "the MR's frame: unlinked, in no view";
+  s.setViewLayers(1, {1});
+  s.setViewLayers(2, {1});
+  s.setCursor(sc.centre(1, 1, 1), 1);  // each unlinked view keeps its own
+  s.setCursor(sc.centre(5, 5, 5), 2);
+  EXPECT_LT(norm(*cursorInFrameOf(s, 1) - sc.centre(1, 1, 1)), 1e-12) << "the first view showing it";
+  EXPECT_LT(norm(*cursorInFrameOf(s, 1, 2) - sc.centre(5, 5, 5)), 1e-12) << "the active one, when it shows it";
+  EXPECT_LT(norm(*cursorInFrameOf(s, 1, 0) - sc.centre(1, 1, 1)), 1e-12) << "the active view shows another frame";
+  s.linkFrameByOffset("9.9.9", {4, -2, 8});
+  EXPECT_LT(norm(*cursorInFrameOf(s, 1) - (c + Vec3{4, -2, 8})), 1e-12);
+  s.setViewLayers(1, {0});
+  s.setViewLayers(2, {0});
+  EXPECT_LT(norm(*cursorInFrameOf(s, 1) - (c + Vec3{4, -2, 8})), 1e-12) << "linked by hand, in no view";
+}

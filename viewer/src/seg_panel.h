@@ -79,7 +79,7 @@ class SegPanel : public QWidget {
   void goToMax();
   // The window's active view (the last clicked), for Liver ref.; without one, the reference's frame.
   void setActiveView(std::function<int()> activeView);
-  // PERCIST's response between the first and the last PET with a liver reference (percist_response.h),
+  // PERCIST's response between the first and the last PET with a reference (percist_response.h),
   // as shown under the statistics; "" with fewer than two.
   QString responseText() const;
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The Segments dock's PET actions (seg_panel.h): "Liver ref.", PERCIST's liver reference at the active
-// view's cursor, "Go to max", and the PERCIST response line.
+// The Segments dock's PET actions (seg_panel.h): "Liver ref." and "Blood pool ref.", PERCIST's
+// references at the active view's cursor, "Go to max", and the PERCIST response line.
 #include "seg_panel.h"
 
 #include <QCoreApplication>
@@ -56,7 +56,8 @@ void SegPanel::addReference(bool bloodPool) {
   const int gridLayer = at >= 0 ? state_.segmentations()[static_cast<size_t>(at)].layer : pet;
   const Volume& grid = *state_.layers()[static_cast<size_t>(gridLayer)].volume;
   const Vec3 c = inView ? state_.viewCursor(view) : state_.cursor();
-  auto shape = bloodPool ? view::percistBloodPoolCylinder(grid, c) : view::percistLiverBall(grid, c);
+  int64_t whole = 0;  // what the shape holds uncut here
+  auto shape = bloodPool ? view::percistBloodPoolCylinder(grid, c, &whole) : view::percistLiverBall(grid, c, &whole);
   if (!shape) return say(shape.error().str());
   Status done;
   const bool moved = at >= 0;
@@ -71,12 +72,19 @@ void SegPanel::addReference(bool bloodPool) {
     if (!r.ok()) done = r.error();
   }
   if (!done.ok()) return say(done.error().str());
-  const double ml = static_cast<double>(std::count(shape->begin(), shape->end(), 1)) * voxelVolumeMm3(grid.geometry) / 1000;
-  const double full = bloodPool ? view::kPercistBloodPoolMl : view::kPercistLiverMl;
+  const int64_t n = std::count(shape->begin(), shape->end(), 1);
+  const double ml = static_cast<double>(n) * voxelVolumeMm3(grid.geometry) / 1000;
+  const double full = static_cast<double>(whole) * voxelVolumeMm3(grid.geometry) / 1000;
   std::string text = name + (moved ? " moved" : " placed") + (bloodPool ? ": a 1 x 2 cm cylinder" : ": a 3 cm ball") +
                      " at the cursor";
   if (!v.info.studyDate.empty()) text += " on the PET of " + view::formatDicomDate(v.info.studyDate);  // which study's
-  if (ml < 0.9 * full) {  // cut by the grid's edge: fewer voxels than the shape holds
+  // The liver's rules where both are placed (percist.h): a blood pool reference waits until it is deleted.
+  if (bloodPool && std::any_of(state_.segmentations().begin(), state_.segmentations().end(), [&](const auto& sl) {
+        const auto& segs = sl.segmentation->segments();
+        return view::petLayerFor(state_, sl.layer) == pet && std::any_of(segs.begin(), segs.end(), view::isLiverReference);
+      }))
+    text += "; this PET has a liver reference, which PERCIST reads first: delete it to read the blood pool";
+  if (static_cast<double>(n) < 0.9 * static_cast<double>(whole)) {  // cut by the grid's edge: fewer voxels than it holds
     char cut[160];
     std::snprintf(cut, sizeof cut, "; seg.ball_clipped: the series' edge cuts it (%.2f of %.2f mL): move it into the %s",
                   ml, full, bloodPool ? "aorta" : "liver");
@@ -91,13 +99,17 @@ void SegPanel::goToMax() {
   if (!f || !f->pet || !std::isfinite(f->pet->suvMax))
     return message_->setText(tr("Go to max: the active segment has no PET uptake measured (yet)"));
   // From a view of the segment's frame: a prior study's offset, or an unlinked view's own cursor.
-  state_.setCursorUnsnapped(f->pet->maxAt, view::viewOfFrame(state_, state_.segmentations()[static_cast<size_t>(i)].layer,
-                                                            activeView_ ? activeView_() : -1));
+  const int layer = state_.segmentations()[static_cast<size_t>(i)].layer;
+  const int from = view::viewOfFrame(state_, layer, activeView_ ? activeView_() : -1);
+  const std::string frame = state_.frameOf(layer);
+  if (from >= 0 || frame == state_.frameOf(0)) return state_.setCursorUnsnapped(f->pet->maxAt, from);
+  if (const auto offset = state_.frameOffset(frame)) return state_.setCursorUnsnapped(f->pet->maxAt - *offset);
+  message_->setText(tr("Go to max: no view shows that study's frame of reference: drop its series into a view"));
 }
 
 namespace {
 
-// PERCIST against the liver reference (percist.h), where there is one.
+// PERCIST against the PET's reference (percist.h), where there is one.
 QString percistLine(const std::vector<view::SegmentReportRow>& all, const view::SegmentReportRow& r) {
   const std::string t = view::percistText(all, r);
   return t.empty() ? QString() : "\nPERCIST " + QString::fromStdString(t);
@@ -142,8 +154,8 @@ QLabel* newResponseLabel(QWidget* parent) {
   l->setObjectName("segPercistResponse");
   l->setWordWrap(true);
   l->setTextInteractionFlags(Qt::TextSelectableByMouse);
-  l->setToolTip(QObject::tr("PERCIST 1.0: the hottest measurable lesion of the last PET with a liver reference against "
-                            "the first's (each PET needs its own Liver ref. and lesions)"));
+  l->setToolTip(QObject::tr("PERCIST 1.0: the hottest measurable lesion of the last PET with a reference against "
+                            "the first's (each PET needs its own reference and lesions)"));
   l->hide();
   return l;
 }

@@ -11,12 +11,17 @@
 namespace cvx::view {
 
 namespace {
-bool isLiver(const Segment& s) { return s.type.scheme == "SCT" && s.type.value == "10200004"; }
+// A coded term is `sct` in SNOMED CT, or its legacy SNOMED-RT code `srt` (older SEGs keep those).
+bool codeIs(const CodedTerm& t, const char* sct, const char* srt) {
+  return (t.scheme == "SCT" && t.value == sct) || (t.scheme == "SRT" && t.value == srt);
+}
+bool isLiver(const Segment& s) { return codeIs(s.type, "10200004", "T-62000"); }
 }  // namespace
 
 bool percistJudges(const Segment& s) {
-  const bool anatomy = s.category.scheme == "SCT" && s.category.value == "123037004";  // Anatomical Structure
-  return !anatomy && !isLiver(s) && !isBloodPoolReference(s);  // (a reference typed without its category)
+  // An organ (Anatomical Structure) is no lesion, but a lymph node is what nodal disease is drawn as.
+  const bool organ = codeIs(s.category, "123037004", "T-D000A") && !codeIs(s.type, "59441001", "T-C4000");
+  return !organ && !isLiver(s) && !isBloodPoolReference(s);  // (a reference typed without its category)
 }
 
 bool isLiverReference(const Segment& s) { return isLiver(s) && s.name == kPercistReferenceName; }
@@ -71,8 +76,17 @@ namespace {
 // of radius r about centreMm (as the brush's sphere: |row a of voxelFromWorld| x r per axis).
 template <class Inside>
 Result<std::vector<uint8_t>> voxelsAbout(const Volume& grid, Vec3 centreMm, double r, const Inside& inside,
-                                         const char* what) {
+                                         const char* what, int64_t* whole) {
   const auto& d = grid.dims();
+  if (whole) {  // the grid's lattice extended past its edges: what an uncut shape holds here
+    const Vec3 c = grid.geometry.voxelFromWorld().applyPoint(centreMm);
+    const Mat4 m = grid.geometry.voxelFromWorld();
+    const double e[3] = {r * norm(detail::row(m, 0)) + 1, r * norm(detail::row(m, 1)) + 1, r * norm(detail::row(m, 2)) + 1};
+    *whole = 0;
+    for (double z = std::floor(c.z - e[2]); z <= c.z + e[2]; ++z)
+      for (double y = std::floor(c.y - e[1]); y <= c.y + e[1]; ++y)
+        for (double x = std::floor(c.x - e[0]); x <= c.x + e[0]; ++x) *whole += inside(grid.geometry.worldAt(x, y, z) - centreMm);
+  }
   const std::array<int64_t, 3> dims{d[0], d[1], d[2]};
   std::vector<uint8_t> mask(static_cast<size_t>(d[0] * d[1] * d[2]), 0);
   const Mat4 vfw = grid.geometry.voxelFromWorld();
@@ -91,18 +105,18 @@ Result<std::vector<uint8_t>> voxelsAbout(const Volume& grid, Vec3 centreMm, doub
 
 }  // namespace
 
-Result<std::vector<uint8_t>> percistLiverBall(const Volume& grid, Vec3 centreMm) {
+Result<std::vector<uint8_t>> percistLiverBall(const Volume& grid, Vec3 centreMm, int64_t* whole) {
   const double r = kPercistLiverRadiusMm;
   return voxelsAbout(grid, centreMm, r, [r](Vec3 q) { return norm(q) <= r; },
-                     "the liver reference's 3 cm ball (in the liver)");
+                     "the liver reference's 3 cm ball (in the liver)", whole);
 }
 
-Result<std::vector<uint8_t>> percistBloodPoolCylinder(const Volume& grid, Vec3 centreMm) {
+Result<std::vector<uint8_t>> percistBloodPoolCylinder(const Volume& grid, Vec3 centreMm, int64_t* whole) {
   const double r = kPercistBloodPoolRadiusMm, h = kPercistBloodPoolLengthMm / 2;
   // The cylinder lies within the ball about its centre through its rims: sqrt(r^2 + h^2).
   return voxelsAbout(grid, centreMm, std::sqrt(r * r + h * h),
                      [r, h](Vec3 q) { return q.x * q.x + q.y * q.y <= r * r && std::abs(q.z) <= h; },
-                     "the blood pool reference's cylinder (in the descending aorta)");
+                     "the blood pool reference's cylinder (in the descending aorta)", whole);
 }
 
 }  // namespace cvx::view

@@ -15,11 +15,20 @@ namespace {
 
 using detail::fixed;
 
-// A scan's time as days and seconds (StudyDate, SeriesTime), none without a date that parses.
+// A scan's time as days and seconds (StudyDate, SeriesTime), none without a date that parses; the
+// time -1 where it does not (enough to order scans of different dates).
 std::optional<std::pair<long, double>> timeOf(const PetScan& s) {
   const auto day = dicomDateDays(s.studyDate);
   if (!day) return std::nullopt;
-  return std::pair{*day, dicomTimeOfDay(s.seriesTime).value_or(0.0)};
+  return std::pair{*day, dicomTimeOfDay(s.seriesTime).value_or(-1.0)};
+}
+
+// A change in words with enough decimals that it never reads as the edge it missed ("-30 %" for
+// -29.97 %), and no "-0".
+std::string change(double v, double edge, int digits, const char* unit) {
+  while (digits < 6 && std::abs(v) != edge && fixed(std::abs(v), digits) == fixed(edge, digits)) ++digits;
+  const bool zero = std::abs(v) < 0.5 * std::pow(10.0, -digits);
+  return (zero ? fixed(0.0, digits) : fixed(v, digits, true)) + unit;
 }
 
 // Whether scan a comes before scan b: by date, then time; an undated scan after every dated one.
@@ -96,12 +105,14 @@ std::optional<PercistResponse> percistResponse(const std::vector<SegmentReportRo
 
   // Which scan came first decides PMR from PMD: never guessed (anonymised data often has no date).
   const auto tb = timeOf(b.info), tf = timeOf(f.info);
-  if (!tb || !tf || *tb == *tf) {
+  const bool sameDay = tb && tf && tb->first == tf->first;
+  if (!tb || !tf || (sameDay && (tb->second < 0 || tf->second < 0 || tb->second == tf->second))) {
     r.category = "NA";
     r.notAssessable = Diagnostic("percist.scan_order_unknown",
-                                 !tb || !tf ? "a PET has no study date: which is the baseline is unknown"
-                                            : "both PETs have the same study date and series time: which is the "
-                                              "baseline is unknown");
+                                 !tb || !tf ? "a PET has no study date (or one that does not parse): which is the "
+                                              "baseline is unknown"
+                                            : "both PETs are of the same day, and their series times are the same or "
+                                              "unknown: which is the baseline is unknown");
     return r;
   }
   if (b.target < 0 || !b.targetMeasurable) {
@@ -147,8 +158,8 @@ std::string percistResponseText(const PercistResponse& r, const std::vector<Segm
     t += "\n" + r.notAssessable.code + ": " + r.notAssessable.message;
   } else {
     t += "\ntarget SULpeak " + fixed(r.baseline.targetSulPeak, 2) + " (" + targetName(r.baseline) + ") -> " +
-         fixed(r.followUp.targetSulPeak, 2) + " (" + targetName(r.followUp) + "): " + fixed(100 * r.change, 0, true) +
-         " %, " + fixed(r.changeSul, 2, true) + " SUL";
+         fixed(r.followUp.targetSulPeak, 2) + " (" + targetName(r.followUp) + "): " + change(100 * r.change, 30, 0, " %") +
+         ", " + change(r.changeSul, 0.8, 2, " SUL");
     if (!r.followUp.targetMeasurable) t += "; no follow-up lesion is measurable";
     if (r.category == "CMR")
       t += "\nat or below the " + std::string(r.followUp.reference.organ()) + "'s SULmean " + fixed(r.followUp.reference.sulMean, 2) +

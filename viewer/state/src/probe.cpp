@@ -52,8 +52,9 @@ int viewOfFrame(const ViewerState& state, int layer, int preferView) {
 std::optional<Vec3> cursorInFrameOf(const ViewerState& state, int layer, int preferView) {
   const int v = viewOfFrame(state, layer, preferView);
   if (v >= 0) return state.viewCursor(v);
-  if (layer >= 0 && layer < static_cast<int>(state.layers().size()) && state.frameOf(layer) == state.frameOf(0))
-    return state.cursor();
+  if (layer < 0 || layer >= static_cast<int>(state.layers().size())) return std::nullopt;
+  if (state.frameOf(layer) == state.frameOf(0)) return state.cursor();
+  if (const auto offset = state.frameOffset(state.frameOf(layer))) return state.cursor() + *offset;  // linked by hand
   return std::nullopt;
 }
 

@@ -85,7 +85,9 @@ PetScan petScanOf(const SeriesInfo& info) {
     // A re-reconstruction's SeriesTime after the acquisition (suv.series_after_acquisition): the
     // uptake PERCIST compares runs to the acquisition's start.
     const auto series = dicomTimeOfDay(info.pet.seriesTime), acquired = dicomTimeOfDay(info.pet.acquisitionTime);
-    if (f->referenceTime == "series" && series && acquired && *series > *acquired) s.uptakeS -= *series - *acquired;
+    // (suv.cpp's rule: a later SeriesTime within half a day; AcquisitionTime is the first slice's.)
+    if (f->referenceTime == "series" && series && acquired && *series > *acquired && *series - *acquired < 43200)
+      s.uptakeS -= *series - *acquired;
   }
   return s;
 }

@@ -324,6 +324,11 @@ LinkKind ViewerState::linkOf(int view) const {
   return frameOffsets_.count(mine) ? LinkKind::ManualOffset : LinkKind::Unlinked;
 }
 
+std::optional<Vec3> ViewerState::frameOffset(const std::string& frameOfReferenceUid) const {
+  const auto it = frameOffsets_.find(frameOfReferenceUid);
+  return it == frameOffsets_.end() ? std::nullopt : std::optional<Vec3>(it->second);
+}
+
 Vec3 ViewerState::viewCursor(int view) const {
   switch (linkOf(view)) {
     case LinkKind::Linked: return cursor_;

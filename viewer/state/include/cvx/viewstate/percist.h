@@ -19,9 +19,10 @@
 //   only, the blood pool.
 // - The threshold: 1.5 x SULmean + 2 x SD of the liver, 2.0 x SULmean + 2 x SD of the blood pool. A
 //   lesion is measurable when its SULpeak reaches it.
-//   Organs are not judged: a segment of category Anatomical Structure (SCT 123037004: a
-//   TotalSegmentator SEG's brain, bladder, heart, aorta, ...) or of type Liver is no lesion; any other
-//   (Neoplasm, what the Lesion tool makes; a segment drawn untyped or typed Tissue) is one.
+//   Organs are not judged: a segment of category Anatomical Structure (SCT 123037004, or SNOMED-RT
+//   T-D000A in older SEGs: a TotalSegmentator SEG's brain, bladder, heart, aorta, ...) or of type
+//   Liver is no lesion, except a Lymph node (SCT 59441001: nodal disease); any other (Neoplasm, what
+//   the Lesion tool makes; a segment drawn untyped or typed Tissue) is one. The references never are.
 #pragma once
 #include <optional>
 #include <string>
@@ -75,14 +76,15 @@ bool percistMeasurable(const std::vector<SegmentReportRow>& rows, const SegmentR
 
 // PERCIST's liver reference drawn about patient point centreMm on grid's voxels: those whose centres lie
 // within kPercistLiverRadiusMm of it (1 byte a voxel, grid's first phase's size). seg.ball_outside: no
-// voxel centre of the grid within it. A ball cut by the grid's edge holds fewer voxels: the caller
-// compares its volume with kPercistLiverMl.
-Result<std::vector<uint8_t>> percistLiverBall(const Volume& grid, Vec3 centreMm);
+// voxel centre of the grid within it. whole: the voxels it would hold on the grid's lattice extended
+// past its edges, so that a ball cut by the edge shows as fewer (a count on the lattice, not 14.1 mL:
+// coarse voxels round the shape).
+Result<std::vector<uint8_t>> percistLiverBall(const Volume& grid, Vec3 centreMm, int64_t* whole = nullptr);
 
 // PERCIST's blood pool reference about patient point centreMm on grid's voxels: those whose centres lie
 // within kPercistBloodPoolRadiusMm of the line through it along the patient's long axis (LPS z) and
 // within half kPercistBloodPoolLengthMm of it along that axis (1 byte a voxel). seg.ball_outside:
-// no voxel centre within it.
-Result<std::vector<uint8_t>> percistBloodPoolCylinder(const Volume& grid, Vec3 centreMm);
+// no voxel centre within it. whole: as percistLiverBall's.
+Result<std::vector<uint8_t>> percistBloodPoolCylinder(const Volume& grid, Vec3 centreMm, int64_t* whole = nullptr);
 
 }  // namespace cvx::view

@@ -10,8 +10,8 @@
 //   are ordered by StudyDate, then SeriesTime (a scan without a date goes last, in the rows' order);
 //   the first is the baseline, the last the follow-up (with three or more, the ones between are
 //   listed, not judged: PERCIST compares with the baseline).
-// - The lesions of a scan: its rows with uptake and SUL that percistMeasurable judges (no liver
-//   segment). Its target lesion is the single hottest, by SULpeak, of the measurable ones; where none
+// - The lesions of a scan: its rows with uptake and SUL that percistMeasurable judges (no organ, no
+//   reference: percist.h). Its target lesion is the single hottest, by SULpeak, of the measurable ones; where none
 //   is measurable, the hottest judged lesion (PERCIST then reads the former target's region).
 // - Not assessable (category "NA", code): the baseline or the follow-up has no StudyDate, or both
 //   have the same date and SeriesTime (percist.scan_order_unknown: the order decides PMR from PMD, and
@@ -53,7 +53,7 @@ struct PercistScan {
   bool targetMeasurable = false;
 };
 
-// Every PET of the rows with a liver reference, baseline first (the rules' order).
+// Every PET of the rows with a reference (liver or blood pool), baseline first (the rules' order).
 std::vector<PercistScan> percistScans(const std::vector<SegmentReportRow>& rows);
 
 struct PercistResponse {

@@ -32,8 +32,8 @@ int petLayerOfFrame(const ViewerState& state, int own);
 // A view that shows a layer of layer `layer`'s frame of reference (its first layer): preferView when
 // it does (the active view: unlinked views keep a cursor each), else the first; -1 for none. And the
 // cursor as that frame sees it (ViewerState::viewCursor of that view: a prior study's own cursor, or
-// the cursor plus its offset); the session cursor for the reference's frame; none for another frame
-// no view shows. Where a seed, a liver reference or a jump lands on a layer of another frame.
+// the cursor plus its offset); the session cursor for the reference's frame, plus the offset for a
+// frame linked by one; none for an unlinked frame no view shows. Where a seed, a liver reference or a jump lands on a layer of another frame.
 int viewOfFrame(const ViewerState& state, int layer, int preferView = -1);
 std::optional<Vec3> cursorInFrameOf(const ViewerState& state, int layer, int preferView = -1);
 

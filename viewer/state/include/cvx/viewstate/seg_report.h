@@ -31,7 +31,7 @@ struct PetScan {
 };
 
 // Whether segmentation i holds a segment PERCIST judges as a lesion (percist.h's percistJudges) and is
-// read against a PET with SUL that some segmentation's liver reference is read against too: then
+// read against a PET with SUL that some segmentation's PERCIST reference is read against too: then
 // every one of its segments' uptake is computed (PERCIST's target is the hottest lesion).
 bool percistReadsPet(const ViewerState& state, int segmentation);
 
@@ -54,7 +54,7 @@ struct SegmentReportRow {
   // the header has no height or sex (sulError: the suv.* code), or there is no PET.
   double sulPerSuv = 0;
   Diagnostic sulError;
-  uint64_t petSerial = 0;       // Volume::serial of the PET read (percist.h links a liver reference by it), 0: none
+  uint64_t petSerial = 0;       // Volume::serial of the PET read (percist.h links a reference by it), 0: none
   PetScan petScan;              // that PET's date, time and uptake time
   std::optional<SegmentCurve> curve;  // over a 4D series, for SegmentReportSource::curveOf (seg_curve.h)
   Diagnostic error;             // what kept stats or pet away (a code; the statistics' first), else empty
@@ -79,7 +79,7 @@ struct SegmentReportSource {
   std::shared_ptr<const Volume> pet;  // petLayerFor's layer, or null
   int64_t petPhase = 0;
   double suvFactor = 0;
-  // With a PET: the one segment whose uptake is computed besides PERCIST liver references (percist.h;
+  // With a PET: the one segment whose uptake is computed besides PERCIST references (percist.h;
   // always computed); kAllPet every segment's, kNoPet only the references'.
   static constexpr int kAllPet = -1, kNoPet = -2;
   int petOnly = kAllPet;

@@ -347,6 +347,7 @@ class ViewerState {
   LinkKind linkOf(int view) const;
   // The cursor as seen by a view (its own cursor when unlinked, with the offset when linked so).
   Vec3 viewCursor(int view) const;
+  std::optional<Vec3> frameOffset(const std::string& frameOfReferenceUid) const;  // its manual link, if any
 
   // Where the view's pixels are for a viewport of width x height: the plane through the view's
   // cursor, centred on the reference layer's extent (plus pan), at zoom 1 fitting that extent
