@@ -6,6 +6,7 @@
 #include "seg_editing.h"
 #include "seg_panel.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include <QAction>
@@ -26,6 +27,7 @@
 #include <QToolBar>
 
 #include <cvx/studydb/database.h>
+#include <cvx/viewstate/overlay.h>
 
 #include "browser.h"
 #include "plane_view.h"
@@ -251,12 +253,15 @@ void MainWindow::onOpened(const QString& error) {
     takeScreenshotAndQuit(false);
     return;
   }
-  for (const auto& s : model_->series()) {
+  const auto& all = model_->series();  // several studies (a follow-up beside its baseline): each dated
+  const bool dated = std::any_of(all.begin(), all.end(), [&](const auto& s) { return s.info.studyInstanceUid != all.front().info.studyInstanceUid; });
+  for (const auto& s : all) {
     const auto& d = s.dims;
     QString text = QString("%1  %2\n%3 x %4 x %5").arg(QString::fromStdString(s.info.modality),
                                                        QString::fromStdString(s.info.seriesDescription))
                        .arg(d[0]).arg(d[1]).arg(d[2]);
     if (d[3] > 1) text += QString(" x %1 phases").arg(d[3]);
+    if (dated) text += "   " + QString::fromStdString(view::formatDicomDate(s.info.studyDate));
     list_->addItem(text);
   }
   status_->setText(tr("%1 series").arg(model_->series().size()));
