@@ -75,6 +75,8 @@ TEST(SegPercistResponseGui, TwoStudiesEachWithItsReferenceAndLesionReadAsAPartia
   for (int r = 0; r < list->count(); ++r)
     if (list->item(r)->text().contains("follow-up")) row = r;
   ASSERT_GE(row, 0);
+  EXPECT_TRUE(list->item(row)->text().endsWith("2025-04-02")) << "two studies: each series dated";
+  EXPECT_TRUE(list->item(0)->text().endsWith("2025-01-02")) << list->item(0)->text().toStdString();
   auto* grid = w.findChild<viewer::ViewportGrid*>();
   ASSERT_NE(grid, nullptr);
   emit grid->seriesDropped(1, row);
