@@ -97,6 +97,13 @@ TEST(SegPercistResponseGui, TwoStudiesEachWithItsReferenceAndLesionReadAsAPartia
   auto* run = w.findChild<viewer::SegRunPanel*>("segRunPanel");
   ASSERT_NE(run, nullptr);
   const Vec3 liver{-45, -5, -30}, lesion{-49, -5, 2};  // a PET voxel centre 2.2 mm from the lesion's
+  // The lesions above the liver's SUV 2 (docs/segmentation.md, "PERCIST response"): T = 2 + 41 % x
+  // (peak - 2), 4.46 and 2.82 SUVbw, both between the liver and the lesion. Typed once on the
+  // baseline's PET, kept as shown when the tool turns the form to the follow-up's (both in SUVbw).
+  ASSERT_TRUE(run->choose("lesion"));
+  ASSERT_TRUE(run->chooseLayer(basePet));
+  run->setField("background", 2.0);
+  std::vector<std::vector<uint8_t>> masks;
 
   // Each study: its liver reference from its own view, then the Lesion tool clicked on its lesion.
   for (const auto& [view, pet] : {std::pair{0, basePet}, std::pair{1, fuPet}}) {
@@ -116,7 +123,14 @@ TEST(SegPercistResponseGui, TwoStudiesEachWithItsReferenceAndLesionReadAsAPartia
     EXPECT_EQ(s.segmentations()[static_cast<size_t>(i)].layer, pet) << "the lesion lies on that study's PET";
     EXPECT_EQ(s.segmentations()[static_cast<size_t>(i)].segmentation->segments()[static_cast<size_t>(k)].type.value,
               "108369006");
+    masks.push_back(s.segmentations()[static_cast<size_t>(i)].segmentation->mask(static_cast<size_t>(k)));
   }
+  // The same ball on the same grid in both studies: the same voxels, the lesion's alone (not the liver).
+  ASSERT_EQ(masks.size(), 2u);
+  EXPECT_EQ(masks[0], masks[1]);
+  const int64_t n = std::count(masks[1].begin(), masks[1].end(), 1);
+  EXPECT_GT(n, 20);
+  EXPECT_LT(n, 1.5 * 4.0 / 3.0 * M_PI * 7.5 * 7.5 * 7.5 / 16.0) << "about the 7.5 mm ball's 110 PET voxels of 16 mm^3";
 
   auto* response = panel->findChild<QWidget*>("segPercistResponse");
   ASSERT_NE(response, nullptr);

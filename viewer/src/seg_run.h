@@ -17,6 +17,7 @@
 #include <future>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <QWidget>
@@ -90,6 +91,7 @@ class SegRunPanel : public QWidget {
   std::vector<uint64_t> inputsListed_;  // the serials input_ lists
   const plugin::Manifest* formPlugin_ = nullptr;  // the plugin and series (serial) the form was built for
   uint64_t formSerial_ = 0;
+  std::string formUnits_;  // the display units its "series" fields were shown in
   std::optional<Vec3> seedAt_;
   std::function<int()> activeView_;
   const plugin::Manifest* jobManifest_ = nullptr;  // the running job's plugin

@@ -83,10 +83,13 @@ bool SegRunPanel::chooseLayer(int layer) {
 }
 
 void SegRunPanel::buildForm() {
-  // The same plugin's fields keep what was typed; "series" ones (HU, Bq/ml) only while the series stays.
-  std::map<std::string, double> typed;
+  // The same plugin's fields keep what was typed; "series" ones (HU, Bq/ml) only while the series stays,
+  // or as shown where another series shows the same units (SUVbw on a follow-up PET beside its baseline).
+  std::map<std::string, double> typed, shown;
   for (QWidget* w : fields_)
-    if (auto* s = qobject_cast<QDoubleSpinBox*>(w)) typed[w->objectName().toStdString()] = s->value() / s->property("scale").toDouble();
+    if (auto* s = qobject_cast<QDoubleSpinBox*>(w))
+      typed[w->objectName().toStdString()] = s->value() / s->property("scale").toDouble(),
+      shown[w->objectName().toStdString()] = s->value();
     else if (auto* c = qobject_cast<QComboBox*>(w)) typed[w->objectName().toStdString()] = c->currentIndex();
     else if (auto* b = qobject_cast<QCheckBox*>(w)) typed[w->objectName().toStdString()] = b->isChecked();
   const plugin::Manifest* was = formPlugin_;
@@ -98,14 +101,20 @@ void SegRunPanel::buildForm() {
   if (!formPlugin_) return;
   const plugin::Manifest& m = *formPlugin_;
   if (was != formPlugin_) typed.clear();
-  auto start = [&](const plugin::ParamSpec& p) {  // a value of another series' units starts again
-    const auto it = p.unit == "series" && !sameSeries ? typed.end() : typed.find("param_" + p.name);
-    return it == typed.end() ? p.defaultValue : it->second;
-  };
   const int layer = inputLayer();
   const std::string units =
       layer < static_cast<int>(state_.layers().size()) ? state_.layers()[static_cast<size_t>(layer)].mapping.units : std::string();
   const double scale = unitScale();  // "series" fields show the series' values in its display units
+  const bool sameUnits = !units.empty() && units == formUnits_ && was == formPlugin_;
+  formUnits_ = units;
+  auto start = [&](const plugin::ParamSpec& p) {  // a value of other units starts again
+    if (p.unit == "series" && !sameSeries) {
+      const auto it = shown.find("param_" + p.name);
+      return sameUnits && it != shown.end() && scale > 0 ? it->second / scale : p.defaultValue;
+    }
+    const auto it = typed.find("param_" + p.name);
+    return it == typed.end() ? p.defaultValue : it->second;
+  };
   for (const plugin::ParamSpec& p : m.params) {
     QWidget* w = nullptr;
     switch (p.type) {
