@@ -19,6 +19,7 @@
 #include <QAction>
 #include <QListWidget>
 #include <QPushButton>
+#include <QTableWidget>
 #include <QTest>
 
 #include <cvx/demo/demo.h>
@@ -125,6 +126,9 @@ TEST(SegPercistResponseGui, TwoStudiesEachWithItsReferenceAndLesionReadAsAPartia
               "108369006");
     masks.push_back(s.segmentations()[static_cast<size_t>(i)].segmentation->mask(static_cast<size_t>(k)));
   }
+  // The table tells the two studies' segments apart: each name's tooltip dates its series.
+  EXPECT_TRUE(panel->table()->item(1, 0)->toolTip().endsWith("(2025-01-02)")) << panel->table()->item(1, 0)->toolTip().toStdString();
+  EXPECT_TRUE(panel->table()->item(3, 0)->toolTip().endsWith("(2025-04-02)")) << panel->table()->item(3, 0)->toolTip().toStdString();
   // The same ball on the same grid in both studies: the same voxels, the lesion's alone (not the liver).
   ASSERT_EQ(masks.size(), 2u);
   EXPECT_EQ(masks[0], masks[1]);

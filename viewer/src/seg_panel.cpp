@@ -25,6 +25,7 @@
 #include <cmath>
 #include <chrono>
 
+#include <cvx/viewstate/overlay.h>
 #include <cvx/viewstate/percist.h>
 #include <cvx/viewstate/probe.h>
 #include <cvx/viewstate/seg_report.h>
@@ -256,7 +257,10 @@ void SegPanel::sync() {
     name->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable);
     name->setCheckState(sl.segments[static_cast<size_t>(k)].visible ? Qt::Checked : Qt::Unchecked);
     name->setIcon(segmentSwatch(g.rgb));
-    name->setToolTip(QString::fromStdString(sl.name));  // the file it came from
+    // The file it came from, and the series it lies on with its study's date (two studies' lesions).
+    const SeriesInfo& on = state_.layers()[static_cast<size_t>(sl.layer)].volume->info;
+    name->setToolTip(QString::fromStdString(sl.name + " on " + on.modality + " " + std::to_string(on.seriesNumber) + " (" +
+                                            view::formatDicomDate(on.studyDate) + ")"));
     table_->setItem(static_cast<int>(r), 0, name);
     auto* ml = new QTableWidgetItem;  // showFigures() writes it
     ml->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
