@@ -44,15 +44,8 @@ void SegPanel::addReference(bool bloodPool) {
   if (const auto sul = view::suvLeanBodyMass(v.info); !sul) return say("no " + what + " without SUL: " + sul.error().str());
   // This kind of reference read against this PET already (on its grid or on the CT's): moved here, on
   // its own grid, in one undo step; not a second one beside it.
-  int at = -1;
-  size_t atSegment = 0;
-  for (int i = 0; i < static_cast<int>(state_.segmentations().size()) && at < 0; ++i) {
-    const view::SegmentationLayer& sl = state_.segmentations()[static_cast<size_t>(i)];
-    if (view::petLayerFor(state_, sl.layer) != pet) continue;
-    const auto& segments = sl.segmentation->segments();
-    for (size_t k = 0; k < segments.size() && at < 0; ++k)
-      if (bloodPool ? view::isBloodPoolReference(segments[k]) : view::isLiverReference(segments[k])) at = i, atSegment = k;
-  }
+  const auto [at, atSegment] =
+      view::segmentReadAgainst(state_, pet, bloodPool ? view::isBloodPoolReference : view::isLiverReference);
   const int gridLayer = at >= 0 ? state_.segmentations()[static_cast<size_t>(at)].layer : pet;
   const Volume& grid = *state_.layers()[static_cast<size_t>(gridLayer)].volume;
   const Vec3 c = inView ? state_.viewCursor(view) : state_.cursor();
@@ -79,10 +72,7 @@ void SegPanel::addReference(bool bloodPool) {
                      " at the cursor";
   if (!v.info.studyDate.empty()) text += " on the PET of " + view::formatDicomDate(v.info.studyDate);  // which study's
   // The liver's rules where both are placed (percist.h): a blood pool reference waits until it is deleted.
-  if (bloodPool && std::any_of(state_.segmentations().begin(), state_.segmentations().end(), [&](const auto& sl) {
-        const auto& segs = sl.segmentation->segments();
-        return view::petLayerFor(state_, sl.layer) == pet && std::any_of(segs.begin(), segs.end(), view::isLiverReference);
-      }))
+  if (bloodPool && view::segmentReadAgainst(state_, pet, view::isLiverReference).first >= 0)
     text += "; this PET has a liver reference, which PERCIST reads first: delete it to read the blood pool";
   if (static_cast<double>(n) < 0.9 * static_cast<double>(whole)) {  // cut by the grid's edge: fewer voxels than it holds
     char cut[160];

@@ -34,12 +34,18 @@ bool percistReadsPet(const ViewerState& state, int segmentation) {
     return false;
   const int pet = petLayerFor(state, own.layer);
   if (pet < 0 || !suvLeanBodyMass(state.layers()[static_cast<size_t>(pet)].volume->info).ok()) return false;
-  for (const SegmentationLayer& sl : segs) {
-    if (!sl.segmentation || petLayerFor(state, sl.layer) != pet) continue;
-    const auto& segments = sl.segmentation->segments();
-    if (std::any_of(segments.begin(), segments.end(), isPercistReference)) return true;
+  return segmentReadAgainst(state, pet, isPercistReference).first >= 0;
+}
+
+std::pair<int, size_t> segmentReadAgainst(const ViewerState& state, int pet, bool (*is)(const Segment&)) {
+  const auto& segs = state.segmentations();
+  for (size_t i = 0; i < segs.size(); ++i) {
+    if (!segs[i].segmentation || petLayerFor(state, segs[i].layer) != pet) continue;
+    const auto& segments = segs[i].segmentation->segments();
+    for (size_t k = 0; k < segments.size(); ++k)
+      if (is(segments[k])) return {static_cast<int>(i), k};
   }
-  return false;
+  return {-1, 0};
 }
 
 namespace {

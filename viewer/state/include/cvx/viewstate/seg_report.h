@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <cvx/core/error.h>
@@ -29,6 +30,10 @@ struct PetScan {
   double uptakeS = -1;  // injection to the acquisition's start (SuvFactor::decaySeconds, START; to AcquisitionTime
                         // where a re-reconstruction's SeriesTime is later); < 0: unknown (ADMIN)
 };
+
+// The first segment (segmentation, segment) read against PET layer `pet` (petLayerFor) that `is` holds
+// of, in the dock's order; {-1, 0} for none. PERCIST's references are found so (isLiverReference, ...).
+std::pair<int, size_t> segmentReadAgainst(const ViewerState& state, int pet, bool (*is)(const Segment&));
 
 // Whether segmentation i holds a segment PERCIST judges as a lesion (percist.h's percistJudges) and is
 // read against a PET with SUL that some segmentation's PERCIST reference is read against too: then
