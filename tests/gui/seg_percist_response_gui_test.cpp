@@ -153,5 +153,26 @@ TEST(SegPercistResponseGui, TwoStudiesEachWithItsReferenceAndLesionReadAsAPartia
   EXPECT_LE(change, -30) << text.toStdString();
   EXPECT_FALSE(text.contains("percist.liver_changed")) << "both livers read SULmean 1.5489";
   EXPECT_FALSE(text.contains("percist.uptake_time")) << "both scans 60 min after the injection";
+
+  // New lesions: judged by eye while the studies are unlinked. Linked on the same anatomy (the
+  // follow-up's phantom lies where the baseline's does: an offset under a CT voxel, the reference
+  // cursor snapping to its grid), its lesion matches the baseline's,
+  // none is new and PMR stands. Linked 100 mm off, the follow-up's lesion lies 100 mm from the
+  // baseline's (beyond 15 mm and both 7.5 mm radii): new, PMD. The dock follows each link.
+  EXPECT_TRUE(text.contains("the studies' frames of reference are not linked")) << text.toStdString();
+  s.setCursor(lesion, 0);
+  s.setCursor(lesion, 1);
+  w.findChild<QAction*>("linkByOffset")->trigger();
+  ASSERT_EQ(s.linkOf(1), view::LinkKind::ManualOffset);
+  EXPECT_TRUE(QTest::qWaitFor([&] { return panel->responseText().contains("no measurable follow-up lesion is new"); }, 5000))
+      << panel->responseText().toStdString();
+  EXPECT_TRUE(panel->responseText().startsWith("PERCIST response 2025-04-02 vs 2025-01-02: PMR"));
   test::saveTour(&w, "percist_response");
+  s.linkFrameByOffset(fu.info.frameOfReferenceUid, {100, 0, 0});
+  EXPECT_TRUE(QTest::qWaitFor([&] { return panel->responseText().contains("new lesion: "); }, 5000))
+      << panel->responseText().toStdString();
+  const QString moved = panel->responseText();
+  EXPECT_TRUE(moved.startsWith("PERCIST response 2025-04-02 vs 2025-01-02: PMD")) << moved.toStdString();
+  EXPECT_NEAR(test::numberAfter(moved, "SULpeak ", moved.indexOf("new lesion: ")), follow, 0.006) << moved.toStdString();
+  EXPECT_NEAR(test::numberAfter(moved, ", ", moved.indexOf("new lesion: ")), 100, 3) << moved.toStdString();
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Rows of the segment report for PERCIST's response tests (percist_response_test, percist_scans_test):
+// Rows of the segment report for PERCIST's response tests (percist_response_test, percist_scans_test,
+// percist_new_lesions_test):
 // one PET's liver reference and lesions with their uptake set by hand (as percist_test.cpp's row()).
 #pragma once
 #include <algorithm>
@@ -71,6 +72,13 @@ struct Pet {
     Segment s;
     s.name = name;
     return row(s, suvPeak, suvPeak * 0.6, suvPeak * 0.2);
+  }
+  // A lesion whose SULpeak centre is `at` (this PET's patient mm), of a sphere's volume of radius radiusMm.
+  SegmentReportRow lesionAt(double suvPeak, Vec3 at, double radiusMm, const std::string& name = "Lesion") {
+    SegmentReportRow r = lesion(suvPeak, name);
+    r.pet->peakAt = at;
+    r.volumeMl = 4.0 / 3.0 * 3.14159265358979 * radiusMm * radiusMm * radiusMm / 1000.0;
+    return r;
   }
 };
 

@@ -192,7 +192,7 @@ TEST(PercistResponse, TheReportMarksEachScansTargetAndItsStudyDate) {
   std::istringstream in(segmentReportCsv(rows));
   std::string line;
   std::getline(in, line);
-  ASSERT_NE(line.find(",pet_study_date,percist_target,error"), std::string::npos) << line;
+  ASSERT_NE(line.find(",pet_study_date,percist_target,percist_new_lesion,error"), std::string::npos) << line;
   // Lines 1..5: the reference, the cooler and the hotter baseline lesion, the follow-up's reference and lesion.
   const char* expected[] = {",20250102,,", ",20250102,,", ",20250102,yes,", ",20250402,,", ",20250402,yes,"};
   for (const char* e : expected) {

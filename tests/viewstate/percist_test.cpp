@@ -214,7 +214,7 @@ TEST(Percist, TheTableReadsTheLiverBallAndSaysWhichLesionsAreMeasurable) {
   EXPECT_NE(first.find(",yes,"), std::string::npos) << first;
   EXPECT_EQ(second.find(",yes,"), std::string::npos) << "not said of the reference itself: " << second;
   // The PET's study date (none written here) and the target: the one lesion, not the reference.
-  EXPECT_NE(header.find(",percist_measurable,pet_study_date,percist_target,error"), std::string::npos) << header;
+  EXPECT_NE(header.find(",percist_measurable,pet_study_date,percist_target,percist_new_lesion,error"), std::string::npos) << header;
   EXPECT_NE(first.find(",yes,,yes,"), std::string::npos) << "measurable, no date, the target: " << first;
   EXPECT_NE(second.find(",,,\r"), std::string::npos) << "the reference: no verdict, no date, no target: " << second;
 }

@@ -15,6 +15,7 @@
 
 #include <cvx/core/log.h>
 #include <cvx/io/seg.h>
+#include <cvx/viewstate/percist_response.h>
 #include <cvx/viewstate/seg_report.h>
 #ifdef CVX_HAVE_MESH
 #include <cvx/io/mesh_files.h>
@@ -115,9 +116,10 @@ void SegPanel::exportTableTo(const QString& path) {
   }
   exportPath_ = path;
   try {
-    export_ = std::async(std::launch::async, [sources = std::move(sources), out = path.toStdString()]() -> Status {
+    export_ = std::async(std::launch::async, [sources = std::move(sources), out = path.toStdString(),
+                                              frames = view::percistFrames(state_)]() -> Status {
       try {
-        return view::exportSegmentReportCsv(out, view::segmentReport(sources));
+        return view::exportSegmentReportCsv(out, view::segmentReport(sources), &frames);
       } catch (const std::exception& e) {  // nothing escapes the worker (no memory)
         return makeError("seg.export_failed", std::string("the table could not be computed: ") + e.what(), out);
       }

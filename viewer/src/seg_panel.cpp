@@ -227,6 +227,8 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
   });
   staleCheck->start();
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
+    // PERCIST's new lesions follow the studies' link (a layer change redraws below anyway).
+    if ((e.what & view::kLinks) && !(e.what & view::kLayers)) showFigures();
     if (!(e.what & (view::kSegmentation | view::kLayers | view::kPhase | view::kMapping))) return;
     if ((e.what & view::kPhase) && curve_->isVisible() && state_.activeSegment().first >= 0) {  // the marker, at once (cine)
       const int layer = state_.segmentations()[static_cast<size_t>(state_.activeSegment().first)].layer;

@@ -151,7 +151,8 @@ QLabel* newResponseLabel(QWidget* parent) {
 }
 
 void SegPanel::showResponse(const std::vector<view::SegmentReportRow>& all) {
-  const auto r = view::percistResponse(all);
+  const view::PercistFrames frames = view::percistFrames(state_);  // new lesions where the studies are linked
+  const auto r = view::percistResponse(all, &frames);
   response_->setText(r ? QString::fromStdString(view::percistResponseText(*r, all)) : QString());
   response_->setVisible(r.has_value());
 }

@@ -6,6 +6,7 @@
 
 #include <cvx/core/dicom_time.h>
 #include <cvx/viewstate/overlay.h>
+#include <cvx/viewstate/state.h>
 
 #include "fixed.h"
 
@@ -40,7 +41,76 @@ bool before(const PetScan& a, const PetScan& b) {
 
 std::string dateOf(const PetScan& s) { return s.studyDate.empty() ? "undated" : formatDicomDate(s.studyDate); }
 
+// The radius (mm) of a sphere of the row's volume.
+double equivalentRadiusMm(const SegmentReportRow& r) {
+  return std::cbrt(3.0 * std::max(0.0, r.volumeMl) * 1000.0 / (4.0 * 3.14159265358979));
+}
+
+// The follow-up's new lesions (percist_response.h's rule), where both PETs' frames are in `frames`.
+void findNewLesions(const std::vector<SegmentReportRow>& rows, const PercistFrames& frames, PercistResponse& r) {
+  const auto fb = frames.find(r.baseline.petSerial), ff = frames.find(r.followUp.petSerial);
+  if (fb == frames.end() || ff == frames.end()) return;
+  r.lesionsMatched = true;
+  std::vector<std::pair<int, double>> found;  // row, distance to the nearest baseline lesion
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const SegmentReportRow& l = rows[i];
+    bool measurable = false;
+    if (l.petSerial != r.followUp.petSerial || !percistMeasurable(rows, l, measurable) || !measurable) continue;
+    const Vec3 p = l.pet->peakAt + ff->second;
+    double nearest = -1;
+    bool matched = false;
+    for (const SegmentReportRow& o : rows) {
+      bool m = false;
+      if (o.petSerial != r.baseline.petSerial || !percistMeasurable(rows, o, m)) continue;
+      const double d = norm(p - (o.pet->peakAt + fb->second));
+      nearest = nearest < 0 ? d : std::min(nearest, d);
+      matched = matched || d <= kPercistMatchMm + equivalentRadiusMm(l) + equivalentRadiusMm(o);
+    }
+    if (!matched) found.emplace_back(static_cast<int>(i), nearest);
+  }
+  auto sulPeak = [&](int i) { return rows[static_cast<size_t>(i)].pet->suvPeak * rows[static_cast<size_t>(i)].sulPerSuv; };
+  std::stable_sort(found.begin(), found.end(), [&](const auto& a, const auto& b) { return sulPeak(a.first) > sulPeak(b.first); });
+  for (const auto& [i, d] : found) r.newLesions.push_back(i), r.newLesionMm.push_back(d);
+}
+
+// What the text says of new lesions.
+std::string newLesionText(const PercistResponse& r, const std::vector<SegmentReportRow>& rows, bool framesGiven) {
+  if (!r.lesionsMatched)
+    return std::string("new lesions (progression whatever the target does) are judged by eye") +
+           (framesGiven ? ": the studies' frames of reference are not linked (link them to match lesions)" : "");
+  if (r.newLesions.empty())
+    return "no measurable follow-up lesion is new (each lies within " + fixed(kPercistMatchMm, 0) +
+           " mm beyond both sizes of a segmented baseline lesion); lesions not segmented are judged by eye";
+  std::string t = r.newLesions.size() == 1 ? "new lesion: " : "new lesions: ";
+  for (size_t n = 0; n < r.newLesions.size(); ++n) {
+    const size_t i = static_cast<size_t>(r.newLesions[n]);
+    if (i >= rows.size()) continue;
+    const SegmentReportRow& l = rows[i];
+    t += (n ? "; " : "") + l.meta.name + " (SULpeak " + fixed(l.pet->suvPeak * l.sulPerSuv, 2) +
+         (r.newLesionMm[n] >= 0 ? ", " + fixed(r.newLesionMm[n], 0) + " mm from the nearest segmented baseline lesion"
+                                : "") +
+         ")";
+  }
+  return t + ": PMD; confirm that the baseline shows no lesion there (one not segmented would match) and that it is "
+             "typical of cancer (not inflammation or a treatment effect); lesions not segmented are judged by eye";
+}
+
 }  // namespace
+
+PercistFrames percistFrames(const ViewerState& state) {
+  PercistFrames out;
+  const std::string ref = state.frameOf(0);
+  for (size_t i = 0; i < state.layers().size(); ++i) {
+    const Layer& l = state.layers()[i];
+    if (!l.volume) continue;
+    // As the views link them (ViewerState::linkOf), save that a series without a FrameOfReferenceUID
+    // (anonymised data) is never taken as another's frame: its coordinates are its own.
+    const std::string f = state.frameOf(static_cast<int>(i));
+    if (i == 0 || (!f.empty() && f == ref)) out[l.volume->serial()] = Vec3{};
+    else if (const auto o = f.empty() ? std::nullopt : state.frameOffset(f)) out[l.volume->serial()] = *o * -1.0;
+  }
+  return out;
+}
 
 std::vector<PercistScan> percistScans(const std::vector<SegmentReportRow>& rows) {
   std::vector<PercistScan> scans;
@@ -71,13 +141,14 @@ std::vector<PercistScan> percistScans(const std::vector<SegmentReportRow>& rows)
   return scans;
 }
 
-std::optional<PercistResponse> percistResponse(const std::vector<SegmentReportRow>& rows) {
+std::optional<PercistResponse> percistResponse(const std::vector<SegmentReportRow>& rows, const PercistFrames* frames) {
   const std::vector<PercistScan> scans = percistScans(rows);
   if (scans.size() < 2) return std::nullopt;
   PercistResponse r;
   r.baseline = scans.front();
   r.followUp = scans.back();
   r.scans = static_cast<int>(scans.size());
+  r.framesGiven = frames != nullptr;
   const PercistScan &b = r.baseline, &f = r.followUp;
 
   // The same reference on both (the liver's, or the blood pool's), within 20 % and 0.3 SUL.
@@ -135,6 +206,8 @@ std::optional<PercistResponse> percistResponse(const std::vector<SegmentReportRo
   else if (r.change <= -0.3 && r.changeSul <= -0.8) r.category = "PMR";
   else if (r.change >= 0.3 && r.changeSul >= 0.8) r.category = "PMD";
   else r.category = "SMD";
+  if (frames) findNewLesions(rows, *frames, r);
+  if (!r.newLesions.empty()) r.category = "PMD";
   return r;
 }
 
@@ -165,7 +238,7 @@ std::string percistResponseText(const PercistResponse& r, const std::vector<Segm
       t += "\nat or below the " + std::string(r.followUp.reference.organ()) + "'s SULmean " + fixed(r.followUp.reference.sulMean, 2) +
            ": check by eye that it is indistinguishable from the blood pool";
     else
-      t += "\nnew lesions (progression whatever the target does) are judged by eye";
+      t += "\n" + newLesionText(r, rows, r.framesGiven);
   }
   for (const Diagnostic& w : r.warnings) t += "\n" + w.code + ": " + w.message;
   return t;

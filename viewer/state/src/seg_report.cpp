@@ -178,12 +178,21 @@ std::vector<SegmentReportRow> segmentReport(const std::vector<SegmentReportSourc
   return rows;
 }
 
-std::string segmentReportCsv(const std::vector<SegmentReportRow>& rows) {
+std::string segmentReportCsv(const std::vector<SegmentReportRow>& rows, const PercistFrames* frames) {
   std::string out =
       "segmentation,segment_number,name,category,type,type_code,colour,series_uid,modality,voxels,volume_ml,"
       "mean,sd,min,max,units,suv_max,suv_peak,suv_mean,mtv_ml,tlg,sul_peak,sul_max,percist_threshold,percist_measurable,"
-      "pet_study_date,percist_target,error\r\n";
+      "pet_study_date,percist_target,percist_new_lesion,error\r\n";
   const std::vector<PercistScan> scans = percistScans(rows);  // each PET's target lesion (percist_response.h)
+  // The response's new lesions, where its studies are linked: yes for those, no for the follow-up's
+  // other measurable lesions (each matched a baseline lesion).
+  const auto response = frames ? percistResponse(rows, frames) : std::nullopt;
+  auto newLesion = [&](size_t n) -> std::string {
+    if (!response || !response->lesionsMatched || rows[n].petSerial != response->followUp.petSerial) return "";
+    if (std::count(response->newLesions.begin(), response->newLesions.end(), static_cast<int>(n))) return "yes";
+    bool measurable = false;
+    return percistMeasurable(rows, rows[n], measurable) && measurable ? "no" : "";
+  };
   for (size_t n = 0; n < rows.size(); ++n) {
     const SegmentReportRow& r = rows[n];
     char colour[8];
@@ -212,14 +221,16 @@ std::string segmentReportCsv(const std::vector<SegmentReportRow>& rows) {
     f.push_back(r.petSerial ? csvField(r.petScan.studyDate) : "");  // which study's PET: a response reads two
     const bool target = std::any_of(scans.begin(), scans.end(), [&](const PercistScan& c) { return c.target == static_cast<int>(n); });
     f.push_back(target ? "yes" : "");
+    f.push_back(newLesion(n));
     f.push_back(csvField(r.error.code));
     out += detail::csvLine(f);
   }
   return out;
 }
 
-Status exportSegmentReportCsv(const std::string& path, const std::vector<SegmentReportRow>& rows) {
-  return detail::writeFileAtomic(path, segmentReportCsv(rows), "seg.export_failed");
+Status exportSegmentReportCsv(const std::string& path, const std::vector<SegmentReportRow>& rows,
+                              const PercistFrames* frames) {
+  return detail::writeFileAtomic(path, segmentReportCsv(rows, frames), "seg.export_failed");
 }
 
 }  // namespace cvx::view

@@ -4,6 +4,7 @@
 // shows, and on a PET/CT the PET uptake (pet_stats.h). The Segments dock exports it as CSV
 // (docs/segmentation.md, "Segment report"). Qt-free.
 #pragma once
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -100,10 +101,16 @@ SegmentReportSource segmentReportSource(const ViewerState& state, int segmentati
 // The rows of the sources, in order; reads nothing but what they hold (any thread).
 std::vector<SegmentReportRow> segmentReport(const std::vector<SegmentReportSource>& sources);
 
+// Where each PET lies in the state's reference frame, per Volume::serial (percist_response.h's
+// percistFrames): PERCIST's new lesions are looked for only where both studies are linked.
+using PercistFrames = std::map<uint64_t, Vec3>;
+
 // CSV (RFC 4180, as measurementsCsv: a header line, text quoted where needed, numbers with up to 10
 // significant digits, empty where there is no value); the columns are in docs/segmentation.md.
-std::string segmentReportCsv(const std::vector<SegmentReportRow>& rows);
+// frames: for the column percist_new_lesion (percistResponse's), or null (the column is empty).
+std::string segmentReportCsv(const std::vector<SegmentReportRow>& rows, const PercistFrames* frames = nullptr);
 // Written whole (a temporary file renamed over path); "seg.export_failed".
-Status exportSegmentReportCsv(const std::string& path, const std::vector<SegmentReportRow>& rows);
+Status exportSegmentReportCsv(const std::string& path, const std::vector<SegmentReportRow>& rows,
+                              const PercistFrames* frames = nullptr);
 
 }  // namespace cvx::view
