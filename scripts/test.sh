@@ -26,7 +26,7 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --preset asan
 if [[ -f fuzz/CMakeLists.txt ]] && command -v clang++-14 >/dev/null; then
   stage "libFuzzer smoke run (preset fuzz)"
   cmake --preset fuzz
-  cmake --build --preset fuzz -j "$jobs"
+  cmake --build --preset fuzz -j "$jobs" --target fuzzers  # the fuzzers only (fuzz/CMakeLists.txt)
   for f in build/fuzz/fuzz/fuzz_*; do
     [[ -x "$f" ]] || continue
     corpus=$(mktemp -d)
