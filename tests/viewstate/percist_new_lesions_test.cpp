@@ -48,8 +48,8 @@ TEST(PercistNewLesions, AFarFollowUpLesionMakesProgressionWhereTheFramesAreLinke
   EXPECT_NEAR(r->change, -0.5, 1e-12);
   EXPECT_TRUE(r->lesionsMatched);
   ASSERT_EQ(r->newLesions.size(), 1u);
-  EXPECT_EQ(s.rows[static_cast<size_t>(r->newLesions[0])].meta.name, "N");
-  EXPECT_NEAR(r->newLesionMm[0], 100.0, 1e-9);
+  EXPECT_EQ(s.rows[static_cast<size_t>(r->newLesions[0].row)].meta.name, "N");
+  EXPECT_NEAR(r->newLesions[0].nearestMm, 100.0, 1e-9);
   const std::string t = textOf(*r, s.rows);
   EXPECT_NE(t.find("new lesion: N (SULpeak 2.50, 100 mm from the nearest segmented baseline lesion): PMD; confirm that "
                    "the baseline shows no lesion there"),
@@ -127,13 +127,13 @@ TEST(PercistNewLesions, TheFollowUpsOwnFrameIsTakenToTheReference) {
   const PercistFrames linked{{1, Vec3{}}, {2, Vec3{-200, 0, 0}}};
   auto r = percistResponse(s.rows, &linked);
   ASSERT_EQ(r->newLesions.size(), 1u);
-  EXPECT_NEAR(r->newLesionMm[0], 100.0, 1e-9);
+  EXPECT_NEAR(r->newLesions[0].nearestMm, 100.0, 1e-9);
   // Taken as the same frame, A' (203 mm away) is new too: both, the hotter first.
   const PercistFrames same{{1, Vec3{}}, {2, Vec3{}}};
   r = percistResponse(s.rows, &same);
   ASSERT_EQ(r->newLesions.size(), 2u);
-  EXPECT_EQ(s.rows[static_cast<size_t>(r->newLesions[0])].meta.name, "N");
-  EXPECT_EQ(s.rows[static_cast<size_t>(r->newLesions[1])].meta.name, "A'");
+  EXPECT_EQ(s.rows[static_cast<size_t>(r->newLesions[0].row)].meta.name, "N");
+  EXPECT_EQ(s.rows[static_cast<size_t>(r->newLesions[1].row)].meta.name, "A'");
   EXPECT_NE(textOf(*r, s.rows).find("new lesions: N (SULpeak 4.00, 300 mm from the nearest segmented baseline lesion); A' "
                                     "(SULpeak 3.00, 203 mm from the nearest segmented baseline lesion): PMD"),
             std::string::npos)

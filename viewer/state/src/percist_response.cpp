@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 #include <cvx/core/dicom_time.h>
 #include <cvx/viewstate/overlay.h>
@@ -43,7 +44,7 @@ std::string dateOf(const PetScan& s) { return s.studyDate.empty() ? "undated" : 
 
 // The radius (mm) of a sphere of the row's volume.
 double equivalentRadiusMm(const SegmentReportRow& r) {
-  return std::cbrt(3.0 * std::max(0.0, r.volumeMl) * 1000.0 / (4.0 * 3.14159265358979));
+  return std::cbrt(3.0 * std::max(0.0, r.volumeMl) * 1000.0 / (4.0 * std::numbers::pi));
 }
 
 // The follow-up's new lesions (percist_response.h's rule), where both PETs' frames are in `frames`.
@@ -51,26 +52,37 @@ void findNewLesions(const std::vector<SegmentReportRow>& rows, const PercistFram
   const auto fb = frames.find(r.baseline.petSerial), ff = frames.find(r.followUp.petSerial);
   if (fb == frames.end() || ff == frames.end()) return;
   r.lesionsMatched = true;
-  std::vector<std::pair<int, double>> found;  // row, distance to the nearest baseline lesion
+  struct Judged {
+    Vec3 centre;  // SULpeak's centre in the reference frame
+    double radiusMm;
+  };
+  std::vector<Judged> baseline;  // the baseline's judged lesions, measurable or not
+  for (const SegmentReportRow& o : rows) {
+    bool m = false;
+    if (o.petSerial == r.baseline.petSerial && percistMeasurable(rows, o, m))
+      baseline.push_back({o.pet->peakAt + fb->second, equivalentRadiusMm(o)});
+  }
   for (size_t i = 0; i < rows.size(); ++i) {
     const SegmentReportRow& l = rows[i];
     bool measurable = false;
     if (l.petSerial != r.followUp.petSerial || !percistMeasurable(rows, l, measurable) || !measurable) continue;
     const Vec3 p = l.pet->peakAt + ff->second;
+    const double radius = equivalentRadiusMm(l);
     double nearest = -1;
     bool matched = false;
-    for (const SegmentReportRow& o : rows) {
-      bool m = false;
-      if (o.petSerial != r.baseline.petSerial || !percistMeasurable(rows, o, m)) continue;
-      const double d = norm(p - (o.pet->peakAt + fb->second));
+    for (const Judged& o : baseline) {
+      const double d = norm(p - o.centre);
       nearest = nearest < 0 ? d : std::min(nearest, d);
-      matched = matched || d <= kPercistMatchMm + equivalentRadiusMm(l) + equivalentRadiusMm(o);
+      matched = matched || d <= kPercistMatchMm + radius + o.radiusMm;
     }
-    if (!matched) found.emplace_back(static_cast<int>(i), nearest);
+    if (!matched) r.newLesions.push_back({static_cast<int>(i), nearest});
   }
-  auto sulPeak = [&](int i) { return rows[static_cast<size_t>(i)].pet->suvPeak * rows[static_cast<size_t>(i)].sulPerSuv; };
-  std::stable_sort(found.begin(), found.end(), [&](const auto& a, const auto& b) { return sulPeak(a.first) > sulPeak(b.first); });
-  for (const auto& [i, d] : found) r.newLesions.push_back(i), r.newLesionMm.push_back(d);
+  auto sulPeak = [&](const PercistResponse::NewLesion& n) {
+    const SegmentReportRow& row = rows[static_cast<size_t>(n.row)];
+    return row.pet->suvPeak * row.sulPerSuv;
+  };
+  std::stable_sort(r.newLesions.begin(), r.newLesions.end(),
+                   [&](const auto& a, const auto& b) { return sulPeak(a) > sulPeak(b); });
 }
 
 // What the text says of new lesions.
@@ -83,12 +95,12 @@ std::string newLesionText(const PercistResponse& r, const std::vector<SegmentRep
            " mm beyond both sizes of a segmented baseline lesion); lesions not segmented are judged by eye";
   std::string t = r.newLesions.size() == 1 ? "new lesion: " : "new lesions: ";
   for (size_t n = 0; n < r.newLesions.size(); ++n) {
-    const size_t i = static_cast<size_t>(r.newLesions[n]);
+    const PercistResponse::NewLesion& nl = r.newLesions[n];
+    const size_t i = static_cast<size_t>(nl.row);
     if (i >= rows.size()) continue;
     const SegmentReportRow& l = rows[i];
     t += (n ? "; " : "") + l.meta.name + " (SULpeak " + fixed(l.pet->suvPeak * l.sulPerSuv, 2) +
-         (r.newLesionMm[n] >= 0 ? ", " + fixed(r.newLesionMm[n], 0) + " mm from the nearest segmented baseline lesion"
-                                : "") +
+         (nl.nearestMm >= 0 ? ", " + fixed(nl.nearestMm, 0) + " mm from the nearest segmented baseline lesion" : "") +
          ")";
   }
   return t + ": PMD; confirm that the baseline shows no lesion there (one not segmented would match) and that it is "

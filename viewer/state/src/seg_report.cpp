@@ -189,7 +189,8 @@ std::string segmentReportCsv(const std::vector<SegmentReportRow>& rows, const Pe
   const auto response = frames ? percistResponse(rows, frames) : std::nullopt;
   auto newLesion = [&](size_t n) -> std::string {
     if (!response || !response->lesionsMatched || rows[n].petSerial != response->followUp.petSerial) return "";
-    if (std::count(response->newLesions.begin(), response->newLesions.end(), static_cast<int>(n))) return "yes";
+    for (const PercistResponse::NewLesion& l : response->newLesions)
+      if (l.row == static_cast<int>(n)) return "yes";
     bool measurable = false;
     return percistMeasurable(rows, rows[n], measurable) && measurable ? "no" : "";
   };

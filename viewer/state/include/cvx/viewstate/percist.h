@@ -24,6 +24,7 @@
 //   Liver is no lesion, except a Lymph node (SCT 59441001: nodal disease); any other (Neoplasm, what
 //   the Lesion tool makes; a segment drawn untyped or typed Tissue) is one. The references never are.
 #pragma once
+#include <numbers>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,14 +36,14 @@
 namespace cvx::view {
 
 inline constexpr double kPercistLiverRadiusMm = 15;  // a 3 cm ball
-inline constexpr double kPercistLiverMl = 4.0 / 3.0 * 3.14159265358979 * 15 * 15 * 15 / 1000;  // 14.137 mL
+inline constexpr double kPercistLiverMl = 4.0 / 3.0 * std::numbers::pi * 15 * 15 * 15 / 1000;  // 14.137 mL
 
 inline constexpr const char* kPercistReferenceName = "Liver reference";
 // Whether s is of type Liver (SCT 10200004) and named kPercistReferenceName: a PERCIST liver reference.
 bool isLiverReference(const Segment& s);
 
 inline constexpr double kPercistBloodPoolRadiusMm = 5, kPercistBloodPoolLengthMm = 20;  // 1 cm wide, 2 cm long
-inline constexpr double kPercistBloodPoolMl = 3.14159265358979 * 5 * 5 * 20 / 1000;       // 1.571 mL
+inline constexpr double kPercistBloodPoolMl = std::numbers::pi * 5 * 5 * 20 / 1000;  // 1.571 mL
 inline constexpr const char* kPercistBloodPoolName = "Blood pool reference";
 // Whether s is of type Aorta (SCT 15825003) and named kPercistBloodPoolName.
 bool isBloodPoolReference(const Segment& s);

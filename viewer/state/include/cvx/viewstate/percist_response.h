@@ -91,8 +91,11 @@ struct PercistResponse {
   // New lesions: looked for only where both PETs' frames are linked (frames given, both in them).
   bool framesGiven = false;  // percistResponse had frames
   bool lesionsMatched = false;
-  std::vector<int> newLesions;  // rows of the follow-up's new lesions, hottest first
-  std::vector<double> newLesionMm;  // each one's distance (mm) to the nearest baseline lesion, -1: none there
+  struct NewLesion {
+    int row = -1;           // the follow-up lesion's row
+    double nearestMm = -1;  // its distance to the nearest segmented baseline lesion, -1: none there
+  };
+  std::vector<NewLesion> newLesions;  // hottest first
 };
 
 // The response of the last scan against the first, or none with fewer than two scans. frames: where
