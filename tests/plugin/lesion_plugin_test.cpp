@@ -106,11 +106,14 @@ TEST_F(LesionPlugin, ManifestAgreesWithTheLibrary) {
   EXPECT_TRUE(host.load("lesion").ok()) << host.load("lesion").error().str();
   std::vector<std::string> names;
   for (const auto& p : m->params) names.push_back(p.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"seeds", "fraction", "search_mm", "background", "connectivity"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"seeds", "fraction", "search_mm", "background_from", "background",
+                                             "shell_mm", "connectivity"}));
   EXPECT_TRUE(m->params[0].required);
   EXPECT_EQ(m->params[1].defaultValue, 41);
   EXPECT_EQ(m->params[2].defaultValue, 10);
-  EXPECT_EQ(m->params[4].enumValues.at(static_cast<size_t>(m->params[4].defaultValue)), "26");
+  EXPECT_EQ(m->params[3].enumValues.at(static_cast<size_t>(m->params[3].defaultValue)), "value");
+  EXPECT_EQ(m->params[5].defaultValue, 20);
+  EXPECT_EQ(m->params[6].enumValues.at(static_cast<size_t>(m->params[6].defaultValue)), "26");
 }
 
 // 41 % of the peak 10: T = 4.1, where 10 - 0.2 r = 4.1, r = 29.5 mm. The second cone (values up to
@@ -160,6 +163,34 @@ TEST_F(LesionPlugin, BackgroundIsSubtractedBeforeThePercentage) {
   auto l = ok(*v, {{"seeds", seed(kC1)}, {"background", "2"}});
   ASSERT_TRUE(l);
   EXPECT_GT(expectBalls(*l, {{kC1, 23.6}}), 500);
+}
+
+// A cone 2 + 8 - 0.4 r (0 beyond 20 mm) on a background of 2, with a hot neighbour (30) at x >= 16
+// (22.5 mm and more to the right of the peak: 191 of the 2092 voxels of the shell 20-30 mm about
+// it). Background from the surroundings (the shell's median, 2): T = 2 + 0.41 x 8 = 5.28, where
+// 8 - 0.4 r = 3.28, r = 11.8 mm (the neighbour would lift a mean to 4.56 and T to 6.79). A value of
+// 0 instead: T = 4.1, r = 14.75 mm. The neighbour, above T, is not connected to the lesion.
+TEST_F(LesionPlugin, BackgroundFromTheSurroundingsIsTheShellsMedian) {
+  auto v = volume(cvx::PixelType::Float32, kNx, kNy, kNz);
+  float* p = v->as<float>();
+  for (int64_t z = 0, i = 0; z < kNz; ++z)
+    for (int64_t y = 0; y < kNy; ++y)
+      for (int64_t x = 0; x < kNx; ++x, ++i)
+        p[i] = x >= 16 ? 30.f : static_cast<float>(2 + std::max(0.0, 8 - 0.4 * distMm(x, y, z, kC1)));
+  auto l = ok(*v, {{"seeds", seed(kC1)}, {"background_from", "surroundings"}});
+  ASSERT_TRUE(l);
+  EXPECT_GT(expectBalls(*l, {{kC1, 11.8}}), 100);
+  auto fixedZero = ok(*v, {{"seeds", seed(kC1)}, {"background_from", "value"}});
+  ASSERT_TRUE(fixedZero);
+  EXPECT_GT(expectBalls(*fixedZero, {{kC1, 14.75}}), 200);
+  // The Background field is not read from the surroundings: the same ball with a value typed.
+  auto typed = ok(*v, {{"seeds", seed(kC1)}, {"background_from", "surroundings"}, {"background", "7"}});
+  ASSERT_TRUE(typed);
+  EXPECT_EQ(expectBalls(*typed, {{kC1, 11.8}}), expectBalls(*l, {{kC1, 11.8}}));
+  // A seed on the flat background: its peak (2) is not above its surroundings' median (2).
+  auto flat = run(*v, {{"seeds", "0,20,0"}, {"search_mm", "0"}, {"background_from", "surroundings"}});
+  ASSERT_FALSE(flat.ok());
+  EXPECT_EQ(flat.error().code, "plugin.bad_param");
 }
 
 // A seed on the second cone, 50 %: T = 10, r <= 11.1 mm about kC2. kC1 holds 10 >= T but is not

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The lesion plugin (a PET lesion's volume by a fraction of its peak, EANM's 41 % of SUVmax): about
 // each seed, the hottest voxel within search_mm (cvx::seg::peakNear); the threshold
-// T = background + fraction% x (peak - background) in series units; the voxels >= T connected to
-// that peak voxel through such voxels (6 or 26). Several seeds: each its own peak and threshold, the
+// T = background + fraction% x (peak - background) in series units, the background a value or the
+// lesion's surroundings (the median of the shell between shell_mm and shell_mm + kShellMm about the
+// peak, cvx::seg::shellMedian); the voxels >= T connected to that peak voxel through such voxels (6
+// or 26). Several seeds: each its own peak and threshold, the
 // union of their regions. The CUDA back end grows the same regions on the device
 // (docs/segmentation.md, "Lesion").
 #include <algorithm>
@@ -23,9 +25,12 @@ namespace {
 
 namespace sp = cvx::seg::plugin;
 
+constexpr double kShellMm = 10;  // the background shell's thickness
+
 void lesion(cvx::plugin::SegmentRun& run) {
   const double fraction = run.number("fraction") / 100.0, searchMm = run.number("search_mm");
-  const double background = run.number("background");
+  const bool surroundings = sp::enumText(run, "background_from") == "surroundings";
+  const double shellMm = run.number("shell_mm");
   const int connectivity = sp::enumInt(run, "connectivity");
   const double slope = run.input().valueSlope, intercept = run.input().valueIntercept;
   if (!(slope > 0.0) || !std::isfinite(slope) || !std::isfinite(intercept))
@@ -40,6 +45,12 @@ void lesion(cvx::plugin::SegmentRun& run) {
     const auto peak = cvx::seg::peakNear(*input, seed, searchMm);
     if (!peak.ok()) sp::fail(peak.error());
     const double top = slope * peak->value + intercept;
+    double background = run.number("background");
+    if (surroundings) {
+      const auto around = cvx::seg::shellMedian(*input, peak->at, shellMm, shellMm + kShellMm);
+      if (!around.ok()) sp::fail(around.error());
+      background = slope * *around + intercept;
+    }
     if (!std::isfinite(top)) throw sp::Failure(CVX_STATUS_BAD_INPUT, "the peak near the seed is not a finite value");
     if (!(top > background))
       throw sp::Failure(CVX_STATUS_BAD_PARAM, "the peak near the seed (" + std::to_string(top) +
@@ -71,6 +82,7 @@ void lesion(cvx::plugin::SegmentRun& run) {
 
 int segment(const CvxSegmentRequest* r) { return cvx::plugin::guardedSegment(r, lesion); }
 
+constexpr const char* kBackgroundFrom[] = {"value", "surroundings"};
 const CvxParamSpec kParams[] = {
     {"seeds", "Seeds", CVX_PARAM_SEEDS, CVX_PARAM_REQUIRED, 0, 0, 0, "", nullptr, 0,
      "Voxels (i, j, k) on or near the lesion; its peak is the hottest voxel within search_mm."},
@@ -78,8 +90,14 @@ const CvxParamSpec kParams[] = {
      "The threshold as a percentage of the peak above the background (EANM: 41 % of SUVmax)."},
     {"search_mm", "Search radius", CVX_PARAM_FLOAT, CVX_PARAM_HAS_MIN | CVX_PARAM_HAS_MAX, 10, 0, 50, "mm", nullptr,
      0, "The peak is the hottest voxel within this distance of the seed (0: the seed itself)."},
+    {"background_from", "Background from", CVX_PARAM_ENUM, 0, 0, 0, 0, "", kBackgroundFrom, 2,
+     "value: the Background field; surroundings: the median uptake of the shell 10 mm thick from shell_mm about "
+     "the peak."},
     {"background", "Background", CVX_PARAM_FLOAT, 0, 0, 0, 0, "series", nullptr, 0,
-     "Uptake subtracted before taking the percentage (0: a fixed fraction of the peak)."},
+     "With background from value: the uptake subtracted before taking the percentage (0: a fixed fraction of the "
+     "peak)."},
+    {"shell_mm", "Shell radius", CVX_PARAM_FLOAT, CVX_PARAM_HAS_MIN | CVX_PARAM_HAS_MAX, 20, 0, 100, "mm", nullptr, 0,
+     "With background from the surroundings: the shell's inner radius about the peak (it ends 10 mm further)."},
     sp::connectivityParam(1),
 };
 

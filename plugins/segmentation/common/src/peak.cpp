@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-// peakNear: the hottest voxel in a ball about a seed (segment.h).
+// peakNear: the hottest voxel in a ball about a seed; shellMedian: a lesion's surroundings (segment.h).
 #include "common.h"
+
+#include <cvx/core/hd/segment.h>
 
 namespace cvx::seg {
 
@@ -27,6 +29,38 @@ Result<Peak> peakNear(const Volume& vol, Index3 seed, double radiusMm, int64_t t
     }
     if (!found) return makeError("seg.bad_seed", "no voxel near the seed holds a number");
     return best;
+  });
+} catch (const std::bad_alloc&) {
+  return outOfMemory();
+}
+
+Result<double> shellMedian(const Volume& vol, Index3 centre, double innerMm, double outerMm, int64_t t) try {
+  CVX_TRY(seginputs::intensity(vol, t));
+  const Dims d = dimsOf(vol);
+  if (centre.x < 0 || centre.y < 0 || centre.z < 0 || centre.x >= d.nx || centre.y >= d.ny || centre.z >= d.nz)
+    return makeError("seg.bad_seed", "the shell's centre is outside the volume");
+  if (!(innerMm >= 0.0) || !(outerMm > innerMm))
+    return makeError("seg.bad_radius", "a shell needs 0 <= inner < outer radius (mm), got " + std::to_string(innerMm) +
+                                           " and " + std::to_string(outerMm));
+  auto ball = ballOffsets(outerMm, vol.geometry.spacingMm);
+  if (!ball.ok()) return ball.error();
+  const Vec3 s = vol.geometry.spacingMm;
+  return withTyped(vol, t, [&](const auto* v) -> Result<double> {
+    std::vector<double> values;
+    for (const Index3& o : *ball) {
+      if (hd::inBall(static_cast<int>(o.x), static_cast<int>(o.y), static_cast<int>(o.z), s.x, s.y, s.z, innerMm))
+        continue;
+      const Index3 q{centre.x + o.x, centre.y + o.y, centre.z + o.z};
+      if (q.x < 0 || q.y < 0 || q.z < 0 || q.x >= d.nx || q.y >= d.ny || q.z >= d.nz) continue;
+      const double value = static_cast<double>(v[(q.z * d.ny + q.y) * d.nx + q.x]);
+      if (!std::isnan(value)) values.push_back(value);
+    }
+    if (values.empty()) return makeError("seg.empty_shell", "no voxel of the volume lies in the background shell");
+    const size_t mid = values.size() / 2;
+    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid), values.end());
+    const double upper = values[mid];
+    if (values.size() % 2) return upper;
+    return 0.5 * (*std::max_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid)) + upper);
   });
 } catch (const std::bad_alloc&) {
   return outOfMemory();

@@ -59,6 +59,15 @@ struct Peak {
 };
 Result<Peak> peakNear(const Volume& vol, Index3 seed, double radiusMm, int64_t t = 0);
 
+// A lesion's surroundings: the median stored value of the voxels in the shell about `centre` between
+// the balls of innerMm and outerMm (in the ball of outerMm, not in that of innerMm: hd::inBall over
+// the volume's spacing, as peakNear's), clipped to the volume, NaN voxels passed over; of an even
+// count, the mean of the two middle values. The median, so that another hot structure in part of
+// the shell moves it little. seg.bad_radius (a radius negative or not a number, outer not above
+// inner, or a ball over 255 voxels along an axis), seg.bad_seed (centre outside the volume),
+// seg.empty_shell (no number in the shell).
+Result<double> shellMedian(const Volume& vol, Index3 centre, double innerMm, double outerMm, int64_t t = 0);
+
 // ---- Connected components -------------------------------------------------------------------
 
 namespace detail {
