@@ -2,10 +2,15 @@
 // Shared by the segmentation GUI tests (seg_brush, seg_pet, seg_lesion, seg_lesion_tool): a voxel's
 // modality value written out (stored * slope + intercept unless the volume holds modality values),
 // the Segments dock opened with a new, empty, active segment and a tool chosen, and for the lesion
-// tests a region grown here (breadth-first) and the PET's hottest voxel inside the reference's box.
+// tests a region grown here (breadth-first) and the PET's hottest voxel inside the reference's box;
+// a plugin run from the dock, waited for.
 #pragma once
+#include <gtest/gtest.h>
+
 #include <QAction>
 #include <QPushButton>
+#include <QSignalSpy>
+#include <QTest>
 
 #include <array>
 #include <cmath>
@@ -20,8 +25,19 @@
 
 #include "../../viewer/src/main_window.h"
 #include "../../viewer/src/seg_panel.h"
+#include "../../viewer/src/seg_run.h"
 
 namespace cvx::test {
+
+// Runs the dock's plugin and waits (up to a minute) for its end: success, or why not.
+inline ::testing::AssertionResult runToEnd(viewer::SegRunPanel* run) {
+  QSignalSpy finished(run, &viewer::SegRunPanel::finished);
+  run->run();
+  if (!QTest::qWaitFor([&] { return finished.count() > 0; }, 60000))
+    return ::testing::AssertionFailure() << "the plugin did not finish: " << run->message().toStdString();
+  if (!finished.takeFirst().at(0).toBool()) return ::testing::AssertionFailure() << run->message().toStdString();
+  return ::testing::AssertionSuccess();
+}
 
 inline double modalityAt(const Volume& v, int64_t x, int64_t y, int64_t z) {
   const double s = v.info.rescaleApplied ? 1.0 : v.info.rescaleSlope;

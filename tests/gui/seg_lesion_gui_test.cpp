@@ -10,7 +10,6 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QRegularExpression>
-#include <QSignalSpy>
 #include <QTest>
 
 #include <cstring>
@@ -86,10 +85,7 @@ TEST(SegLesionGui, OnThePetTheLesionIsTheRegionAboveItsFractionOfTheHottestVoxel
       {static_cast<double>(hot[0] + 1), static_cast<double>(hot[1]), static_cast<double>(hot[2])}));
   const double bgSuv = 0.5;
   run->setField("background", bgSuv);
-  QSignalSpy finished(run, &viewer::SegRunPanel::finished);
-  run->run();
-  ASSERT_TRUE(QTest::qWaitFor([&] { return finished.count() > 0; }, 60000));
-  ASSERT_TRUE(finished.takeFirst().at(0).toBool()) << run->message().toStdString();
+  ASSERT_TRUE(test::runToEnd(run));
   const auto [index, segment] = w.state().activeSegment();
   ASSERT_GE(index, 0);
   const view::SegmentationLayer& sl = w.state().segmentations()[static_cast<size_t>(index)];
@@ -160,10 +156,7 @@ TEST(SegLesionGui, ALesionOnThePetIsRecoveredOverThePetAfterACrash) {
     ASSERT_TRUE(run->choose("lesion"));
     ASSERT_TRUE(run->chooseInput("PT"));
     run->setField("search_mm", 50);  // from the CT's centre, the tumour's hottest voxel
-    QSignalSpy finished(run, &viewer::SegRunPanel::finished);
-    run->run();
-    ASSERT_TRUE(QTest::qWaitFor([&] { return finished.count() > 0; }, 60000));
-    ASSERT_TRUE(finished.takeFirst().at(0).toBool()) << run->message().toStdString();
+    ASSERT_TRUE(test::runToEnd(run));
     const auto [index, segment] = w->state().activeSegment();
     ASSERT_GE(index, 0);
     ASSERT_EQ(w->state().segmentations()[static_cast<size_t>(index)].layer, 1);

@@ -8,7 +8,6 @@
 
 #include <QAction>
 #include <QComboBox>
-#include <QSignalSpy>
 #include <QTest>
 
 #include <algorithm>
@@ -77,10 +76,7 @@ TEST(SegLesionGui, TheBackgroundFromTheSurroundingsIsTheShellsMedian) {
   run->setField("background", 3.0);  // SUV: not read with the background from the surroundings
   w.state().setCursor(v.geometry.worldFromVoxel().applyPoint(
       {static_cast<double>(hot[0]), static_cast<double>(hot[1]), static_cast<double>(hot[2])}));
-  QSignalSpy finished(run, &viewer::SegRunPanel::finished);
-  run->run();
-  ASSERT_TRUE(QTest::qWaitFor([&] { return finished.count() > 0; }, 60000));
-  ASSERT_TRUE(finished.takeFirst().at(0).toBool()) << run->message().toStdString();
+  ASSERT_TRUE(test::runToEnd(run));
   const auto [index, segment] = w.state().activeSegment();
   ASSERT_GE(index, 0);
   const Segmentation& seg = *w.state().segmentations()[static_cast<size_t>(index)].segmentation;

@@ -10,7 +10,6 @@
 
 #include <QAction>
 #include <QCheckBox>
-#include <QSignalSpy>
 #include <QSlider>
 #include <QTableWidget>
 #include <QTest>
@@ -24,6 +23,7 @@
 #include "../../viewer/src/seg_run.h"
 #include "../../viewer/src/viewport_grid.h"
 #include "gui_test_util.h"
+#include "seg_gui_util.h"
 #include "temp_dir.h"
 #include "test_data.h"
 
@@ -172,10 +172,7 @@ TEST(SegPanelGui, ThresholdPluginPreviewsLiveAndRunsIntoANewSegment) {
   EXPECT_EQ(w.state().thresholdPreview().hi, 2000);
   QTest::qWait(300);
   test::saveTour(&w, "ct_threshold_preview");
-  QSignalSpy finished(run, &viewer::SegRunPanel::finished);
-  run->run();
-  ASSERT_TRUE(QTest::qWaitFor([&] { return finished.count() > 0; }, 60000));
-  ASSERT_TRUE(finished.takeFirst().at(0).toBool()) << run->message().toStdString();
+  ASSERT_TRUE(test::runToEnd(run));
   ASSERT_EQ(w.state().segmentations().size(), 1u);
   const auto& seg = *w.state().segmentations()[0].segmentation;
   ASSERT_EQ(seg.segments().size(), 1u);

@@ -9,13 +9,13 @@
 
 #include <QAction>
 #include <QPushButton>
-#include <QSignalSpy>
 #include <QTest>
 
 #include "../../viewer/src/main_window.h"
 #include "../../viewer/src/seg_editing.h"
 #include "../../viewer/src/seg_run.h"
 #include "gui_test_util.h"
+#include "seg_gui_util.h"
 #include "test_data.h"
 
 using namespace cvx;
@@ -48,10 +48,7 @@ TEST(SegPluginsGui, MorphologyDilatesTheActiveSegmentIntoANewOne) {
   EXPECT_TRUE(button->isEnabled()) << button->toolTip().toStdString();
 
   run->setField("radius_mm", 2);
-  QSignalSpy finished(run, &viewer::SegRunPanel::finished);
-  run->run();
-  ASSERT_TRUE(QTest::qWaitFor([&] { return finished.count() > 0; }, 60000));
-  ASSERT_TRUE(finished.takeFirst().at(0).toBool()) << run->message().toStdString();
+  ASSERT_TRUE(test::runToEnd(run));
   const int index = w.state().activeSegment().first;
   ASSERT_GE(index, 0);
   const auto& seg = *w.state().segmentations()[static_cast<size_t>(index)].segmentation;
