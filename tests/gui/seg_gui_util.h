@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Shared by the segmentation GUI tests (seg_brush, seg_pet, seg_lesion, seg_lesion_tool): a voxel's
-// modality value written out (stored * slope + intercept unless the volume holds modality values),
+// Shared by the segmentation GUI tests (seg_brush, seg_pet, seg_lesion*, seg_panel, seg_plugins, ...):
+// a voxel's modality value written out (stored * slope + intercept unless the volume holds modality values),
 // the Segments dock opened with a new, empty, active segment and a tool chosen, and for the lesion
 // tests a region grown here (breadth-first) and the PET's hottest voxel inside the reference's box;
 // a plugin run from the dock, waited for.

@@ -193,6 +193,64 @@ TEST_F(LesionPlugin, BackgroundFromTheSurroundingsIsTheShellsMedian) {
   EXPECT_EQ(flat.error().code, "plugin.bad_param");
 }
 
+// The cone on its background again, the shell 10-20 mm (shell_mm 10): inside the cone's slope, so
+// its median (about 3.38) depends on the shell's radii and on its centre. Seeded 5.9 mm off the
+// peak, voxel (1, 1, 1) away: the shell is about the peak (the seed's would read about 3.25).
+// Expected: this file's own median of the float voxels in the shell, T = m + 0.41 x (10 - m), and
+// the voxels of the cone (x < 16) at or above T, which form one ball about the peak.
+TEST_F(LesionPlugin, TheSurroundingsShellIsAboutThePeakWithItsRadii) {
+  auto v = volume(cvx::PixelType::Float32, kNx, kNy, kNz);
+  float* p = v->as<float>();
+  for (int64_t z = 0, i = 0; z < kNz; ++z)
+    for (int64_t y = 0; y < kNy; ++y)
+      for (int64_t x = 0; x < kNx; ++x, ++i)
+        p[i] = x >= 16 ? 30.f : static_cast<float>(2 + std::max(0.0, 8 - 0.4 * distMm(x, y, z, kC1)));
+  auto median = [&](const Idx& c, double inner, double outer) {
+    std::vector<double> in;
+    for (int64_t z = 0, i = 0; z < kNz; ++z)
+      for (int64_t y = 0; y < kNy; ++y)
+        for (int64_t x = 0; x < kNx; ++x, ++i) {
+          const double d = distMm(x, y, z, c), q = d * d;
+          EXPECT_GT(std::min(std::abs(q - inner * inner), std::abs(q - outer * outer)), 0.01);
+          if (q > inner * inner && q <= outer * outer) in.push_back(p[i]);
+        }
+    std::sort(in.begin(), in.end());
+    const size_t n = in.size();
+    return n % 2 ? in[n / 2] : 0.5 * (in[n / 2 - 1] + in[n / 2]);
+  };
+  auto expectedAt = [&](double t) {
+    std::vector<uint8_t> e(static_cast<size_t>(v->voxelCount()));
+    for (int64_t z = 0, i = 0; z < kNz; ++z)
+      for (int64_t y = 0; y < kNy; ++y)
+        for (int64_t x = 0; x < kNx; ++x, ++i) {
+          EXPECT_GT(std::abs(p[i] - t), 1e-4) << "a voxel on the threshold";
+          e[static_cast<size_t>(i)] = x < 16 && p[i] >= t;
+        }
+    return e;
+  };
+  const Idx off{kC1[0] + 1, kC1[1] + 1, kC1[2] + 1};
+  const double m = median(kC1, 10, 20), mSeed = median(off, 10, 20);
+  EXPECT_NEAR(m, 3.38, 0.01);
+  EXPECT_NEAR(mSeed, 3.25, 0.01);
+  auto l = ok(*v, {{"seeds", seed(off)}, {"background_from", "surroundings"}, {"shell_mm", "10"}});
+  ASSERT_TRUE(l);
+  const std::vector<uint8_t> got(l->as<uint8_t>(), l->as<uint8_t>() + l->voxelCount());
+  const std::vector<uint8_t> want = expectedAt(m + 0.41 * (10 - m));
+  EXPECT_EQ(got, want);
+  EXPECT_GT(std::count(want.begin(), want.end(), 1), 100);
+  EXPECT_NE(expectedAt(mSeed + 0.41 * (10 - mSeed)), want) << "the seed's shell would give another region";
+  EXPECT_NE(expectedAt(2 + 0.41 * 8), want) << "the default shell would give another region";
+  // A volume wholly within the shell's inner ball (5 voxels, at most 13 mm from the centre, and
+  // shell_mm 20): no voxel in the shell, plugin.bad_param with seg.bad_shell.
+  auto small = volume(cvx::PixelType::Float32, 5, 5, 5);
+  std::fill_n(small->as<float>(), small->voxelCount(), 1.f);
+  small->as<float>()[62] = 9.f;  // the centre voxel (2, 2, 2)
+  auto none = run(*small, {{"seeds", "2,2,2"}, {"background_from", "surroundings"}, {"shell_mm", "20"}});
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().code, "plugin.bad_param");
+  EXPECT_NE(none.error().str().find("seg.bad_shell"), std::string::npos) << none.error().str();
+}
+
 // A seed on the second cone, 50 %: T = 10, r <= 11.1 mm about kC2. kC1 holds 10 >= T but is not
 // connected to it.
 TEST_F(LesionPlugin, EachConeGetsItsOwnRegion) {

@@ -20,8 +20,9 @@ using test::phantom;
 
 const Vec3 kSpacing{0.8, 0.6, 1.5};
 
-// The expected median: the test's own shell and sort.
-double expectedMedian(const Volume& v, Index3 c, double inner, double outer, int64_t& count) {
+// The expected median: the test's own shell and sort. count: the shell's voxels with a number;
+// distinct: an even count whose two middle values differ (so that the mean of both is tested).
+double expectedMedian(const Volume& v, Index3 c, double inner, double outer, int64_t& count, bool* distinct = nullptr) {
   std::vector<double> in;
   const auto d = v.dims();
   for (int64_t z = 0; z < d[2]; ++z)
@@ -38,6 +39,7 @@ double expectedMedian(const Volume& v, Index3 c, double inner, double outer, int
   if (in.empty()) return NAN;
   std::sort(in.begin(), in.end());
   const size_t n = in.size();
+  if (distinct) *distinct = n % 2 == 0 && in[n / 2 - 1] != in[n / 2];
   return n % 2 ? in[n / 2] : 0.5 * (in[n / 2 - 1] + in[n / 2]);
 }
 
@@ -48,23 +50,57 @@ TEST(SegShellMedian, EqualsASortOfTheShellsVoxels) {
   std::uniform_int_distribution<int> u(0, 40);
   const int64_t nx = 17, ny = 15, nz = 9;
   auto v = phantom<uint16_t>(nx, ny, nz, kSpacing, [&](int64_t, int64_t, int64_t) { return u(rng); });
-  int odd = 0, even = 0;
+  int odd = 0, even = 0, distinctMiddles = 0;
   for (const auto& [inner, outer] : {std::pair{1.3, 3.3}, std::pair{0.4, 2.8}, std::pair{2.8, 5.3}})
-    for (const Index3 c : {Index3{8, 7, 4}, Index3{0, 0, 0}, Index3{16, 14, 8}, Index3{0, 7, 8}, Index3{16, 0, 4}}) {
+    for (const Index3 c :
+         {Index3{8, 7, 4}, Index3{0, 0, 0}, Index3{16, 14, 8}, Index3{0, 7, 8}, Index3{16, 0, 4}}) {
       int64_t count = 0;
-      const double want = expectedMedian(*v, c, inner, outer, count);
+      bool distinct = false;
+      const double want = expectedMedian(*v, c, inner, outer, count, &distinct);
       ASSERT_GT(count, 0);
       (count % 2 ? odd : even)++;
+      distinctMiddles += distinct;
       auto m = shellMedian(*v, c, inner, outer);
       ASSERT_TRUE(m.ok()) << m.error().str();
       EXPECT_EQ(*m, want) << inner << ".." << outer << " about " << c.x << "," << c.y << "," << c.z;
     }
   EXPECT_GT(odd, 0);
   EXPECT_GT(even, 0);
+  EXPECT_GT(distinctMiddles, 0) << "an even count whose middle values differ";
 }
 
-// A hot block over a quarter of the shell (46 of its 191 voxels) leaves the median at the background's 5; NaN voxels are
-// passed over; the result is in stored units (the volume's rescale is the caller's).
+// NaN voxels are passed over: half the volume NaN, the rest its x index; the median of the numbers
+// alone (kept, NaN would fall anywhere in the order).
+TEST(SegShellMedian, NanVoxelsArePassedOver) {
+  const Index3 c{8, 7, 4};
+  auto v = phantom<float>(17, 15, 9, kSpacing, [&](int64_t x, int64_t y, int64_t) {
+    return x + y < 15 ? static_cast<double>(NAN) : static_cast<double>(x);
+  });
+  int64_t count = 0;
+  const double want = expectedMedian(*v, c, 1.3, 3.3, count);
+  int64_t all = 0;
+  for (int64_t z = 0; z < 9; ++z)
+    for (int64_t y = 0; y < 15; ++y)
+      for (int64_t x = 0; x < 17; ++x) {
+        const double dx = (x - c.x) * kSpacing.x, dy = (y - c.y) * kSpacing.y, dz = (z - c.z) * kSpacing.z;
+        const double q = dx * dx + dy * dy + dz * dz;
+        all += q > 1.3 * 1.3 && q < 3.3 * 3.3;
+      }
+  ASSERT_GT(count, 10);
+  EXPECT_GT(all - count, all / 3) << "a good part of the shell NaN";
+  auto m = shellMedian(*v, c, 1.3, 3.3);
+  ASSERT_TRUE(m.ok()) << m.error().str();
+  EXPECT_EQ(*m, want);
+  // Every voxel NaN: no number in the shell.
+  auto nan = phantom<float>(9, 9, 9, kSpacing, [](int64_t, int64_t, int64_t) { return static_cast<double>(NAN); });
+  auto none = shellMedian(*nan, {4, 4, 4}, 0.5, 2.0);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().code, "seg.bad_shell");
+}
+
+// A hot block over a quarter of the shell (46 of its 191 voxels) leaves the median at the
+// background's 5, where a mean moves far; the result is in stored units (the volume's rescale is
+// the caller's).
 TEST(SegShellMedian, AHotNeighbourInPartOfTheShellMovesItLittle) {
   const Index3 c{10, 10, 5};
   auto v = phantom<float>(21, 21, 11, kSpacing, [&](int64_t x, int64_t y, int64_t z) {
@@ -101,7 +137,8 @@ TEST(SegShellMedian, BadInputsHaveCodes) {
   EXPECT_EQ(code(shellMedian(*v, {2, 2, 2}, NAN, 2.0)), "seg.bad_radius");
   EXPECT_EQ(code(shellMedian(*v, {5, 2, 2}, 1.0, 2.0)), "seg.bad_seed");
   // The whole shell past the volume's edge: 20-30 mm about a 5-voxel volume of 4 x 3 x 7.5 mm.
-  EXPECT_EQ(code(shellMedian(*v, {2, 2, 2}, 20.0, 30.0)), "seg.empty_shell");
+  EXPECT_EQ(code(shellMedian(*v, {2, 2, 2}, 20.0, 30.0)), "seg.bad_shell");
+  EXPECT_EQ(code(shellMedian(*v, {2, 2, 2}, 1.0, INFINITY)), "seg.bad_radius");
   auto ok = shellMedian(*v, {2, 2, 2}, 0.5, 2.0);
   ASSERT_TRUE(ok.ok()) << ok.error().str();
   EXPECT_EQ(*ok, 3.0);

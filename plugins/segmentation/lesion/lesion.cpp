@@ -2,11 +2,11 @@
 // The lesion plugin (a PET lesion's volume by a fraction of its peak, EANM's 41 % of SUVmax): about
 // each seed, the hottest voxel within search_mm (cvx::seg::peakNear); the threshold
 // T = background + fraction% x (peak - background) in series units, the background a value or the
-// lesion's surroundings (the median of the shell between shell_mm and shell_mm + kShellMm about the
-// peak, cvx::seg::shellMedian); the voxels >= T connected to that peak voxel through such voxels (6
-// or 26). Several seeds: each its own peak and threshold, the
-// union of their regions. The CUDA back end grows the same regions on the device
-// (docs/segmentation.md, "Lesion").
+// lesion's surroundings (the median of the shell from shell_mm to shell_mm + kShellMm about the
+// peak, cvx::seg::shellMedian); the voxels >= T connected to that peak voxel through such voxels
+// (6 or 26). Several seeds: each its own peak and threshold, the union of their regions. The CUDA
+// back end grows the same regions on the device, from the same thresholds (peak and background
+// taken on the host) (docs/segmentation.md, "Lesion").
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -45,13 +45,15 @@ void lesion(cvx::plugin::SegmentRun& run) {
     const auto peak = cvx::seg::peakNear(*input, seed, searchMm);
     if (!peak.ok()) sp::fail(peak.error());
     const double top = slope * peak->value + intercept;
+    if (!std::isfinite(top)) throw sp::Failure(CVX_STATUS_BAD_INPUT, "the peak near the seed is not a finite value");
     double background = run.number("background");
-    if (surroundings) {
+    if (surroundings) {  // about the peak, not the seed
       const auto around = cvx::seg::shellMedian(*input, peak->at, shellMm, shellMm + kShellMm);
       if (!around.ok()) sp::fail(around.error());
       background = slope * *around + intercept;
+      if (!std::isfinite(background))
+        throw sp::Failure(CVX_STATUS_BAD_INPUT, "the lesion's surroundings hold no finite uptake");
     }
-    if (!std::isfinite(top)) throw sp::Failure(CVX_STATUS_BAD_INPUT, "the peak near the seed is not a finite value");
     if (!(top > background))
       throw sp::Failure(CVX_STATUS_BAD_PARAM, "the peak near the seed (" + std::to_string(top) +
                                                   ") is not above the background (" + std::to_string(background) + ")");

@@ -39,23 +39,29 @@ Result<double> shellMedian(const Volume& vol, Index3 centre, double innerMm, dou
   const Dims d = dimsOf(vol);
   if (centre.x < 0 || centre.y < 0 || centre.z < 0 || centre.x >= d.nx || centre.y >= d.ny || centre.z >= d.nz)
     return makeError("seg.bad_seed", "the shell's centre is outside the volume");
-  if (!(innerMm >= 0.0) || !(outerMm > innerMm))
+  if (!(innerMm >= 0.0) || !(outerMm > innerMm) || !std::isfinite(outerMm))
     return makeError("seg.bad_radius", "a shell needs 0 <= inner < outer radius (mm), got " + std::to_string(innerMm) +
                                            " and " + std::to_string(outerMm));
-  auto ball = ballOffsets(outerMm, vol.geometry.spacingMm);
-  if (!ball.ok()) return ball.error();
   const Vec3 s = vol.geometry.spacingMm;
+  const int ex = hd::ballExtent(outerMm, s.x), ey = hd::ballExtent(outerMm, s.y), ez = hd::ballExtent(outerMm, s.z);
+  if (ex < 0 || ey < 0 || ez < 0) return makeError("seg.bad_radius", "the series' spacing is not positive");
+  // The outer ball's box clipped to the volume: no offset list, whatever the radius.
+  const int64_t x0 = std::max<int64_t>(0, centre.x - ex), x1 = std::min<int64_t>(d.nx - 1, centre.x + ex);
+  const int64_t y0 = std::max<int64_t>(0, centre.y - ey), y1 = std::min<int64_t>(d.ny - 1, centre.y + ey);
+  const int64_t z0 = std::max<int64_t>(0, centre.z - ez), z1 = std::min<int64_t>(d.nz - 1, centre.z + ez);
   return withTyped(vol, t, [&](const auto* v) -> Result<double> {
     std::vector<double> values;
-    for (const Index3& o : *ball) {
-      if (hd::inBall(static_cast<int>(o.x), static_cast<int>(o.y), static_cast<int>(o.z), s.x, s.y, s.z, innerMm))
-        continue;
-      const Index3 q{centre.x + o.x, centre.y + o.y, centre.z + o.z};
-      if (q.x < 0 || q.y < 0 || q.z < 0 || q.x >= d.nx || q.y >= d.ny || q.z >= d.nz) continue;
-      const double value = static_cast<double>(v[(q.z * d.ny + q.y) * d.nx + q.x]);
-      if (!std::isnan(value)) values.push_back(value);
-    }
-    if (values.empty()) return makeError("seg.empty_shell", "no voxel of the volume lies in the background shell");
+    for (int64_t z = z0; z <= z1; ++z)
+      for (int64_t y = y0; y <= y1; ++y)
+        for (int64_t x = x0; x <= x1; ++x) {
+          const int i = static_cast<int>(x - centre.x), j = static_cast<int>(y - centre.y),
+                    k = static_cast<int>(z - centre.z);
+          if (!hd::inBall(i, j, k, s.x, s.y, s.z, outerMm) || hd::inBall(i, j, k, s.x, s.y, s.z, innerMm)) continue;
+          const double value = static_cast<double>(v[(z * d.ny + y) * d.nx + x]);
+          if (!std::isnan(value)) values.push_back(value);
+        }
+    if (values.empty())
+      return makeError("seg.bad_shell", "no voxel of the volume that holds a number lies in the background shell");
     const size_t mid = values.size() / 2;
     std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid), values.end());
     const double upper = values[mid];

@@ -64,8 +64,8 @@ Result<Peak> peakNear(const Volume& vol, Index3 seed, double radiusMm, int64_t t
 // the volume's spacing, as peakNear's), clipped to the volume, NaN voxels passed over; of an even
 // count, the mean of the two middle values. The median, so that another hot structure in part of
 // the shell moves it little. seg.bad_radius (a radius negative or not a number, outer not above
-// inner, or a ball over 255 voxels along an axis), seg.bad_seed (centre outside the volume),
-// seg.empty_shell (no number in the shell).
+// inner or infinite, a spacing that is not positive), seg.bad_seed (centre outside the volume),
+// seg.bad_shell (no number in the shell: the volume within the inner ball, or the shell all NaN).
 Result<double> shellMedian(const Volume& vol, Index3 centre, double innerMm, double outerMm, int64_t t = 0);
 
 // ---- Connected components -------------------------------------------------------------------
