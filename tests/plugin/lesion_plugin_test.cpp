@@ -78,6 +78,17 @@ int64_t expectBalls(const Volume& labels, const std::vector<std::pair<Idx, doubl
   return count;
 }
 
+// Float32: a cone 2 + max(0, 8 - 0.4 r) about kC1 (2 beyond 20 mm), with a hot neighbour of 30 at x >= 16.
+std::shared_ptr<Volume> coneWithNeighbour() {
+  auto v = volume(cvx::PixelType::Float32, kNx, kNy, kNz);
+  float* p = v->as<float>();
+  for (int64_t z = 0, i = 0; z < kNz; ++z)
+    for (int64_t y = 0; y < kNy; ++y)
+      for (int64_t x = 0; x < kNx; ++x, ++i)
+        p[i] = x >= 16 ? 30.f : static_cast<float>(2 + std::max(0.0, 8 - 0.4 * distMm(x, y, z, kC1)));
+  return v;
+}
+
 uint8_t at(const Volume& l, const Idx& c) { return l.as<uint8_t>()[(c[2] * l.dims()[1] + c[1]) * l.dims()[0] + c[0]]; }
 
 struct LesionPlugin : ::testing::Test {
@@ -171,12 +182,7 @@ TEST_F(LesionPlugin, BackgroundIsSubtractedBeforeThePercentage) {
 // 8 - 0.4 r = 3.28, r = 11.8 mm (the neighbour would lift a mean to 4.56 and T to 6.79). A value of
 // 0 instead: T = 4.1, r = 14.75 mm. The neighbour, above T, is not connected to the lesion.
 TEST_F(LesionPlugin, BackgroundFromTheSurroundingsIsTheShellsMedian) {
-  auto v = volume(cvx::PixelType::Float32, kNx, kNy, kNz);
-  float* p = v->as<float>();
-  for (int64_t z = 0, i = 0; z < kNz; ++z)
-    for (int64_t y = 0; y < kNy; ++y)
-      for (int64_t x = 0; x < kNx; ++x, ++i)
-        p[i] = x >= 16 ? 30.f : static_cast<float>(2 + std::max(0.0, 8 - 0.4 * distMm(x, y, z, kC1)));
+  auto v = coneWithNeighbour();
   auto l = ok(*v, {{"seeds", seed(kC1)}, {"background_from", "surroundings"}});
   ASSERT_TRUE(l);
   EXPECT_GT(expectBalls(*l, {{kC1, 11.8}}), 100);
@@ -199,12 +205,8 @@ TEST_F(LesionPlugin, BackgroundFromTheSurroundingsIsTheShellsMedian) {
 // Expected: this file's own median of the float voxels in the shell, T = m + 0.41 x (10 - m), and
 // the voxels of the cone (x < 16) at or above T, which form one ball about the peak.
 TEST_F(LesionPlugin, TheSurroundingsShellIsAboutThePeakWithItsRadii) {
-  auto v = volume(cvx::PixelType::Float32, kNx, kNy, kNz);
-  float* p = v->as<float>();
-  for (int64_t z = 0, i = 0; z < kNz; ++z)
-    for (int64_t y = 0; y < kNy; ++y)
-      for (int64_t x = 0; x < kNx; ++x, ++i)
-        p[i] = x >= 16 ? 30.f : static_cast<float>(2 + std::max(0.0, 8 - 0.4 * distMm(x, y, z, kC1)));
+  auto v = coneWithNeighbour();
+  const float* p = v->as<float>();
   auto median = [&](const Idx& c, double inner, double outer) {
     std::vector<double> in;
     for (int64_t z = 0, i = 0; z < kNz; ++z)

@@ -20,9 +20,9 @@ using test::phantom;
 
 const Vec3 kSpacing{0.8, 0.6, 1.5};
 
-// The expected median: the test's own shell and sort. count: the shell's voxels with a number;
-// distinct: an even count whose two middle values differ (so that the mean of both is tested).
-double expectedMedian(const Volume& v, Index3 c, double inner, double outer, int64_t& count, bool* distinct = nullptr) {
+// The values (NaN too) of v's voxels whose centres lie more than inner and less than outer mm from
+// c, every voxel centre at least 0.1 mm^2 off both spheres (asserted): the test's own shell.
+std::vector<double> shellOf(const Volume& v, Index3 c, double inner, double outer) {
   std::vector<double> in;
   const auto d = v.dims();
   for (int64_t z = 0; z < d[2]; ++z)
@@ -32,9 +32,17 @@ double expectedMedian(const Volume& v, Index3 c, double inner, double outer, int
         const double q = dx * dx + dy * dy + dz * dz;
         EXPECT_GT(std::abs(q - inner * inner), 0.1) << "a voxel centre on the inner sphere";
         EXPECT_GT(std::abs(q - outer * outer), 0.1) << "a voxel centre on the outer sphere";
-        const double value = v.valueAt(x, y, z);
-        if (q > inner * inner && q < outer * outer && !std::isnan(value)) in.push_back(value);
+        if (q > inner * inner && q < outer * outer) in.push_back(v.valueAt(x, y, z));
       }
+  return in;
+}
+
+// The expected median: the shell's numbers sorted. count: how many; distinct: an even count whose
+// two middle values differ (so that the mean of both is tested).
+double expectedMedian(const Volume& v, Index3 c, double inner, double outer, int64_t& count, bool* distinct = nullptr) {
+  std::vector<double> in;
+  for (const double value : shellOf(v, c, inner, outer))
+    if (!std::isnan(value)) in.push_back(value);
   count = static_cast<int64_t>(in.size());
   if (in.empty()) return NAN;
   std::sort(in.begin(), in.end());
@@ -78,14 +86,7 @@ TEST(SegShellMedian, NanVoxelsArePassedOver) {
   });
   int64_t count = 0;
   const double want = expectedMedian(*v, c, 1.3, 3.3, count);
-  int64_t all = 0;
-  for (int64_t z = 0; z < 9; ++z)
-    for (int64_t y = 0; y < 15; ++y)
-      for (int64_t x = 0; x < 17; ++x) {
-        const double dx = (x - c.x) * kSpacing.x, dy = (y - c.y) * kSpacing.y, dz = (z - c.z) * kSpacing.z;
-        const double q = dx * dx + dy * dy + dz * dz;
-        all += q > 1.3 * 1.3 && q < 3.3 * 3.3;
-      }
+  const int64_t all = static_cast<int64_t>(shellOf(*v, c, 1.3, 3.3).size());
   ASSERT_GT(count, 10);
   EXPECT_GT(all - count, all / 3) << "a good part of the shell NaN";
   auto m = shellMedian(*v, c, 1.3, 3.3);
@@ -112,14 +113,8 @@ TEST(SegShellMedian, AHotNeighbourInPartOfTheShellMovesItLittle) {
   ASSERT_EQ(want, 5.0);
   double mean = 0;
   int64_t hot = 0;
-  for (int64_t z = 0; z < 11; ++z)
-    for (int64_t y = 0; y < 21; ++y)
-      for (int64_t x = 0; x < 21; ++x) {
-        const double dx = (x - c.x) * kSpacing.x, dy = (y - c.y) * kSpacing.y, dz = (z - c.z) * kSpacing.z;
-        const double q = dx * dx + dy * dy + dz * dz;
-        if (q > 1.4 * 1.4 && q < 3.3 * 3.3 && !std::isnan(v->valueAt(x, y, z)))
-          mean += v->valueAt(x, y, z), hot += v->valueAt(x, y, z) > 100;
-      }
+  for (const double value : shellOf(*v, c, 1.4, 3.3))
+    if (!std::isnan(value)) mean += value, hot += value > 100;
   mean /= static_cast<double>(count);
   EXPECT_GT(hot, count / 5) << "the block must fill a good part of the shell";
   EXPECT_GT(mean, 40) << "a mean would move far";
