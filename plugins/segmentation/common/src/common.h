@@ -25,6 +25,7 @@ struct Dims {
   int64_t nx = 0, ny = 0, nz = 0;
   int64_t slice() const { return nx * ny; }
   int64_t count() const { return nx * ny * nz; }
+  bool contains(Index3 q) const { return q.x >= 0 && q.y >= 0 && q.z >= 0 && q.x < nx && q.y < ny && q.z < nz; }
 };
 
 inline Dims dimsOf(const Volume& v) { return {v.dims()[0], v.dims()[1], v.dims()[2]}; }

@@ -201,7 +201,7 @@ Result<VolumePtr> seedSpheres(const Volume& like, const std::vector<Index3>& see
     return makeError("seg.bad_radius", "the seed sphere needs a radius >= 0 mm");
   const Dims d = dimsOf(like);
   for (const auto& s : seeds)
-    if (s.x < 0 || s.y < 0 || s.z < 0 || s.x >= d.nx || s.y >= d.ny || s.z >= d.nz)
+    if (!d.contains(s))
       return makeError("seg.bad_seed", "a seed lies outside the volume");
   auto out = makeMask(like);
   if (!out.ok()) return out.error();
@@ -212,7 +212,7 @@ Result<VolumePtr> seedSpheres(const Volume& like, const std::vector<Index3>& see
       for (int64_t j = -ey; j <= ey; ++j)
         for (int64_t i = -ex; i <= ex; ++i) {
           const int64_t x = s.x + i, y = s.y + j, z = s.z + k;
-          if (x < 0 || y < 0 || z < 0 || x >= d.nx || y >= d.ny || z >= d.nz) continue;
+          if (!d.contains({x, y, z})) continue;
           if (hd::inBall(static_cast<int>(i), static_cast<int>(j), static_cast<int>(k), sp.x, sp.y, sp.z,
                          radiusMm))
             m[(z * d.ny + y) * d.nx + x] = 1;

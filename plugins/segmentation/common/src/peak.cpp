@@ -11,7 +11,7 @@ using namespace detail;
 Result<Peak> peakNear(const Volume& vol, Index3 seed, double radiusMm, int64_t t) try {
   CVX_TRY(seginputs::intensity(vol, t));
   const Dims d = dimsOf(vol);
-  if (seed.x < 0 || seed.y < 0 || seed.z < 0 || seed.x >= d.nx || seed.y >= d.ny || seed.z >= d.nz)
+  if (!d.contains(seed))
     return makeError("seg.bad_seed", "seed (" + std::to_string(seed.x) + ", " + std::to_string(seed.y) + ", " +
                                          std::to_string(seed.z) + ") is outside the volume");
   auto ball = ballOffsets(radiusMm, vol.geometry.spacingMm);  // raster order: z, then y, then x
@@ -21,7 +21,7 @@ Result<Peak> peakNear(const Volume& vol, Index3 seed, double radiusMm, int64_t t
     Peak best;
     for (const Index3& o : *ball) {
       const Index3 q{seed.x + o.x, seed.y + o.y, seed.z + o.z};
-      if (q.x < 0 || q.y < 0 || q.z < 0 || q.x >= d.nx || q.y >= d.ny || q.z >= d.nz) continue;
+      if (!d.contains(q)) continue;
       const double value = static_cast<double>(v[(q.z * d.ny + q.y) * d.nx + q.x]);
       if (std::isnan(value) || (found && !(value > best.value))) continue;
       best = {q, value};
@@ -37,7 +37,7 @@ Result<Peak> peakNear(const Volume& vol, Index3 seed, double radiusMm, int64_t t
 Result<double> shellMedian(const Volume& vol, Index3 centre, double innerMm, double outerMm, int64_t t) try {
   CVX_TRY(seginputs::intensity(vol, t));
   const Dims d = dimsOf(vol);
-  if (centre.x < 0 || centre.y < 0 || centre.z < 0 || centre.x >= d.nx || centre.y >= d.ny || centre.z >= d.nz)
+  if (!d.contains(centre))
     return makeError("seg.bad_seed", "the shell's centre is outside the volume");
   if (!(innerMm >= 0.0) || !(outerMm > innerMm) || !std::isfinite(outerMm))
     return makeError("seg.bad_radius", "a shell needs 0 <= inner < outer radius (mm), got " + std::to_string(innerMm) +

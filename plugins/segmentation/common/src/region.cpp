@@ -145,7 +145,7 @@ Result<VolumePtr> connectedThreshold(const Volume& vol, const std::vector<Index3
   CVX_TRY(seginputs::connectivity(connectivity));
   const Dims d = dimsOf(vol);
   for (const Index3& s : seeds)
-    if (s.x < 0 || s.y < 0 || s.z < 0 || s.x >= d.nx || s.y >= d.ny || s.z >= d.nz)
+    if (!d.contains(s))
       return makeError("seg.bad_seed", "seed (" + std::to_string(s.x) + ", " + std::to_string(s.y) + ", " +
                                            std::to_string(s.z) + ") is outside the volume");
   if (d.nx > INT32_MAX / 2 || d.ny > INT32_MAX || d.nz > INT32_MAX)
