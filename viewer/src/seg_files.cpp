@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The Segments dock's files (seg_panel.h): opening a segmentation onto the layer it fits, a
-// segment's surface as STL or OBJ, and the dock's Open, Save SEG, Export mesh and Export table.
+// segment's surface as STL or OBJ, label layers as label maps, and the dock's Open, Save SEG, Save label
+// map, Export mesh and Export table.
 #include "seg_panel.h"
 
 #include <QApplication>
@@ -14,6 +15,7 @@
 #include <optional>
 
 #include <cvx/core/log.h>
+#include <cvx/io/formats.h>
 #include <cvx/io/seg.h>
 #include <cvx/viewstate/percist_response.h>
 #include <cvx/viewstate/seg_report.h>
@@ -71,6 +73,29 @@ Status exportSegmentMesh(const Segmentation& s, size_t segment, const std::strin
 #endif
 }
 
+std::vector<std::string> labelMapPaths(const std::string& path, size_t layers) {
+  if (layers <= 1) return {path};
+  size_t ext = 0;  // the extension's length: <stem>-<n><extension>
+  switch (io::imageFormatFromPath(path)) {
+    case io::ImageFormat::NiftiGz: ext = 7; break;
+    case io::ImageFormat::Nrrd: case io::ImageFormat::Nhdr: ext = 5; break;
+    case io::ImageFormat::Nifti: case io::ImageFormat::Mha: case io::ImageFormat::Mhd: ext = 4; break;
+    case io::ImageFormat::Unknown: break;
+  }
+  const std::string stem = path.substr(0, path.size() - ext), extension = path.substr(path.size() - ext);
+  std::vector<std::string> paths;
+  for (size_t l = 0; l < layers; ++l) paths.push_back(stem + "-" + std::to_string(l + 1) + extension);
+  return paths;
+}
+
+Result<std::vector<std::string>> saveLabelMaps(const Segmentation& s, const std::string& path) {
+  if (s.layers().empty()) return makeError("seg.no_layer", "the segmentation has no label layer yet", path);
+  const std::vector<std::string> paths = labelMapPaths(path, s.layers().size());
+  for (size_t l = 0; l < paths.size(); ++l)
+    if (const Status st = io::writeLabelMap(s, l, paths[l]); !st.ok()) return st.error();
+  return paths;
+}
+
 void SegPanel::openFile() {
   const QString path = QFileDialog::getOpenFileName(this, tr("Open a segmentation"), {}, tr("Segmentations (*.dcm *.nrrd *.nhdr *.nii *.nii.gz *.mha *.mhd *);;All files (*)"));
   if (path.isEmpty()) return;
@@ -95,6 +120,47 @@ void SegPanel::saveFile() {
   const Status st = io::writeSeg(*sl.segmentation, *layer.volume, path.toStdString(), options);
   QStringList lines{st.ok() ? tr("Saved %1").arg(path) : QString::fromStdString(st.error().str())};
   for (const Diagnostic& w : warnings) lines << QString::fromStdString(w.code + ": " + w.message);
+  message_->setText(lines.join('\n'));
+}
+
+void SegPanel::saveLabelMap() {
+  if (state_.activeSegment().first < 0) return saveLabelMapTo({});  // no dialog: the message says why
+  QString filter;
+  QString path = QFileDialog::getSaveFileName(this, tr("Save as a label map"), {},
+                                              tr("NIfTI (*.nii.gz *.nii);;NRRD (*.nrrd)"), &filter);
+  if (path.isEmpty()) return;
+  if (io::imageFormatFromPath(path.toStdString()) == io::ImageFormat::Unknown)  // "liver": the filter's
+    path += filter.startsWith("NRRD") ? ".nrrd" : ".nii.gz";
+  saveLabelMapTo(path);
+}
+
+void SegPanel::saveLabelMapTo(const QString& path) {
+  const int i = state_.activeSegment().first;
+  if (i < 0) {
+    message_->setText(QString::fromStdString(
+        makeError("seg.no_active", "no segmentation to save: open one, or add a segment and paint").str()));
+    return;
+  }
+  const Segmentation& s = *state_.segmentations()[static_cast<size_t>(i)].segmentation;
+  QApplication::setOverrideCursor(Qt::WaitCursor);
+  const auto saved = saveLabelMaps(s, path.toStdString());
+  QApplication::restoreOverrideCursor();
+  if (!saved.ok()) {
+    message_->setText(QString::fromStdString(saved.error().str()));
+    return;
+  }
+  // Which label is which segment, per file (a label map holds no names).
+  QStringList lines{saved->size() == 1 ? tr("Saved %1").arg(path)
+                                       : tr("Saved %1 label maps, one per layer (overlapping segments):")
+                                             .arg(saved->size())};
+  for (size_t l = 0; l < saved->size(); ++l) {
+    QStringList labels;
+    for (const Segment& g : s.segments())
+      if (g.layer == l) labels << tr("%1 = %2").arg(g.label).arg(QString::fromStdString(g.name));
+    const QString file = QString::fromStdString((*saved)[l]);
+    lines << (saved->size() == 1 ? "" : file + ": ") +
+                 (labels.isEmpty() ? tr("no segment") : tr("label %1").arg(labels.join(", ")));
+  }
   message_->setText(lines.join('\n'));
 }
 

@@ -57,8 +57,14 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
   save->setObjectName("segSave");
   outline_ = new QCheckBox(tr("Outline"), this);
   outline_->setObjectName("segOutline");
+  auto* saveMap = new QPushButton(tr("Save label map..."), this);
+  saveMap->setObjectName("segSaveLabelMap");
+  saveMap->setToolTip(tr("The segments as a label map (NIfTI or NRRD) on the series' grid, for 3D Slicer, ITK-SNAP "
+                         "or nnU-Net: one file per label layer where segments overlap"));
+  connect(saveMap, &QPushButton::clicked, this, &SegPanel::saveLabelMap);
   buttons->addWidget(open);
   buttons->addWidget(save);
+  buttons->addWidget(saveMap);
   auto* exportMeshButton = new QPushButton(tr("Export mesh..."), this);
   exportMeshButton->setObjectName("segExportMesh");
   exportMeshButton->setToolTip(tr("The active segment's surface as STL, or every segment's as OBJ (LPS mm)"));

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The "Segments" dock (issue 12): the segmentations of the viewer state as a table (shown, colour,
 // name, volume in mL), the active segment (the row selected), fill or outline, the selected
-// segment's opacity, and Open (a DICOM SEG or an RTSTRUCT onto the reference layer) / Save SEG. A
-// thin widget: everything it shows and changes is the ViewerState's.
+// segment's opacity, and Open (a DICOM SEG or an RTSTRUCT onto the reference layer) / Save SEG / Save
+// label map. A thin widget: everything it shows and changes is the ViewerState's.
 #pragma once
 #include <functional>
 #include <future>
@@ -36,6 +36,15 @@ Status openSegmentation(view::ViewerState& state, const std::string& path, std::
 // extension), viewer.no_mesh (a build without VTK), mesh.*, io.write_failed.
 Status exportSegmentMesh(const Segmentation& s, size_t segment, const std::string& path);
 
+// "Save label map...": the files that hold the label layers of a segmentation saved as `path`. One
+// layer: path itself; several (overlapping segments): <stem>-1<ext>, <stem>-2<ext>, ... for layers
+// 0, 1, ..., the extension being the image format's (.nii.gz, .nii, .nrrd, .mha: io::imageFormatFromPath).
+std::vector<std::string> labelMapPaths(const std::string& path, size_t layers);
+// Writes every label layer of s to labelMapPaths(path, layers) with io::writeLabelMap (uint8, each
+// segment's label in its layer, the segmentation's geometry); the paths written. Errors: seg.no_layer (no
+// layer yet), io.write_failed, format.* (from the first layer that fails; the layers before it stay).
+Result<std::vector<std::string>> saveLabelMaps(const Segmentation& s, const std::string& path);
+
 class SegEditing;
 
 // The dock's line for PERCIST's response (SegPanel::showResponse fills it; hidden while empty).
@@ -66,6 +75,10 @@ class SegPanel : public QWidget {
   // the outcome in the dock's message. exporting(): one runs.
   void exportTableTo(const QString& path);
   bool exporting() const { return export_.valid(); }
+  // "Save label map..." to `path` (what the button does after its file dialog): the active segment's
+  // segmentation, saveLabelMaps; the files and which label is which segment, or the error with its code
+  // (seg.no_active without a segment), in the dock's message.
+  void saveLabelMapTo(const QString& path);
   QString message() const;
   // "Liver ref.": PERCIST's liver reference (percist.h), a 3 cm ball about the active view's cursor on
   // the PET of that view's frame (the reference's, or a prior study's: PERCIST's baseline), as a new
@@ -87,6 +100,7 @@ class SegPanel : public QWidget {
   void sync();
   void openFile();
   void saveFile();
+  void saveLabelMap();  // the file dialog, then saveLabelMapTo
   void exportMesh();
   void exportTable();  // "Export table...": view::segmentReport as CSV
   void requestFigures();  // a job for what changed (view::SegmentFigures::update), polled until in
