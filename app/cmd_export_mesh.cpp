@@ -12,6 +12,7 @@
 #include <cvx/core/segmentation.h>
 #include <cvx/io/dicom.h>
 #include <cvx/io/seg.h>
+#include <cvx/io/source_folder.h>
 #ifdef CVX_HAVE_MESH
 #include <cvx/io/mesh_files.h>
 #include <cvx/mesh/surface.h>
@@ -76,6 +77,7 @@ int runExportMesh(const std::vector<std::string>& args) {
     auto v = io::loadPath(series, seriesId);
     if (!v.ok()) return fail(v.error());
     volume = *v;
+    if (const Status st = io::refuseSourceFolder(*volume, out); !st.ok()) return fail(st.error());
   }
   auto seg = io::readSeg(segPath, volume.get());
   if (!seg.ok()) return fail(seg.error());

@@ -22,6 +22,7 @@
 #include <cvx/io/dicom.h>
 #include <cvx/io/formats.h>
 #include <cvx/io/seg.h>
+#include <cvx/io/source_folder.h>
 #include <cvx/viewstate/seg_report.h>
 #include <cvx/viewstate/seg_terms.h>
 #ifdef CVX_HAVE_MESH
@@ -192,6 +193,8 @@ int runSegment(const std::vector<std::string>& args) {
   }
   auto volume = io::loadPath(path, series);
   if (!volume.ok()) return fail(volume.error());
+  for (const std::string& file : {out, table})  // refused before the plugin runs, not after
+    if (const Status st = io::refuseSourceFolder(**volume, file); !file.empty() && !st.ok()) return fail(st.error());
   plugin::RunOptions options;
   options.backend = backend;
   plugin::RunReport report;

@@ -84,6 +84,13 @@ TEST(Cli, ConvertWritesGeometryAndVoxelsOf4D) {
   EXPECT_EQ(std::memcmp(a.data(), b.data(), a.byteSize()), 0);
   ASSERT_EQ(a.timesMs.size(), 2u);  // 2 time points, TR apart
   EXPECT_NEAR(a.timesMs[1] - a.timesMs[0], b.timesMs[1] - b.timesMs[0], 1.0);
+  // Never beside the DICOM it read: refused with its code before anything is written.
+  const std::string beside = cvx::test::dataPath("4d/siemens_mosaic") + "/mosaic.nii.gz";
+  auto [refused, rc3] = run(std::string(CVX_CINEVOX) + " convert " + cvx::test::dataPath("4d/siemens_mosaic") +
+                            " --out " + beside + " 2>&1");
+  EXPECT_EQ(rc3, 1) << refused;
+  EXPECT_NE(refused.find("io.into_source"), std::string::npos) << refused;
+  EXPECT_FALSE(fs::exists(beside));
 }
 
 TEST(Cli, BadInputGivesACodedErrorNotACrash) {

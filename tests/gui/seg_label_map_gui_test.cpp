@@ -315,6 +315,11 @@ TEST(SegLabelMapGui, FailuresShowTheirCodeInTheMessage) {
   EXPECT_TRUE(panel->message().startsWith("io.write_failed")) << panel->message().toStdString();
   EXPECT_TRUE(panel->message().contains(QString::fromStdString(missing))) << panel->message().toStdString();
   EXPECT_FALSE(fs::exists(missing));
+  // The series' own folder: refused before anything is written (io.into_source, not a write error).
+  const std::string beside = test::dataPath("ct") + "/../ct/bone.nii.gz";
+  panel->saveLabelMapTo(QString::fromStdString(beside));
+  EXPECT_TRUE(panel->message().startsWith("io.into_source")) << panel->message().toStdString();
+  EXPECT_FALSE(fs::exists(beside));
   // A format io does not write: its code.
   panel->saveLabelMapTo(QString::fromStdString(tmp.file("bone.png")));
   EXPECT_TRUE(panel->message().startsWith("format.unsupported")) << panel->message().toStdString();

@@ -315,7 +315,7 @@ TEST(SegWrite, RefusesTheSourceFolderAnotherGridAndAnEmptySegmentation) {
   NEED_CT();
   auto r = writeSeg(fx.seg, *fx.ct, test::dataPath("ct/cinevox_seg.dcm"));
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, "seg.into_source");
+  EXPECT_EQ(r.error().code, "io.into_source");
   EXPECT_FALSE(std::filesystem::exists(test::dataPath("ct/cinevox_seg.dcm")));
   test::TempDir tmp("cvx_sege");
   Segmentation moved = fx.seg;

@@ -17,6 +17,7 @@
 #include <cvx/core/log.h>
 #include <cvx/io/formats.h>
 #include <cvx/io/seg.h>
+#include <cvx/io/source_folder.h>
 #include <cvx/viewstate/percist_response.h>
 #include <cvx/viewstate/seg_report.h>
 #ifdef CVX_HAVE_MESH
@@ -72,6 +73,14 @@ Status exportSegmentMesh(const Segmentation& s, size_t segment, const std::strin
   return makeError("viewer.no_mesh", "this CineVox was built without VTK: no surfaces", path);
 #endif
 }
+
+namespace {
+// io.into_source where path lies in a folder the segmentation's series was read from.
+Status notBesideItsSeries(const view::ViewerState& state, const view::SegmentationLayer& sl, const std::string& path) {
+  const auto& v = state.layers()[static_cast<size_t>(sl.layer)].volume;
+  return v ? io::refuseSourceFolder(*v, path) : Status{};
+}
+}  // namespace
 
 std::vector<std::string> labelMapPaths(const std::string& path, size_t layers) {
   if (layers <= 1) return {path};
@@ -141,7 +150,12 @@ void SegPanel::saveLabelMapTo(const QString& path) {
         makeError("seg.no_active", "no segmentation to save: open one, or add a segment and paint").str()));
     return;
   }
-  const Segmentation& s = *state_.segmentations()[static_cast<size_t>(i)].segmentation;
+  const view::SegmentationLayer& sl = state_.segmentations()[static_cast<size_t>(i)];
+  const Segmentation& s = *sl.segmentation;
+  if (const Status st = notBesideItsSeries(state_, sl, path.toStdString()); !st.ok()) {
+    message_->setText(QString::fromStdString(st.error().str()));
+    return;
+  }
   QApplication::setOverrideCursor(Qt::WaitCursor);
   const auto saved = saveLabelMaps(s, path.toStdString());
   QApplication::restoreOverrideCursor();
@@ -172,6 +186,11 @@ void SegPanel::exportTable() {
 
 void SegPanel::exportTableTo(const QString& path) {
   if (export_.valid()) return;
+  for (const view::SegmentationLayer& sl : state_.segmentations())  // nor beside any series it measures
+    if (const Status st = notBesideItsSeries(state_, sl, path.toStdString()); !st.ok()) {
+      message_->setText(QString::fromStdString(st.error().str()));
+      return;
+    }
   std::vector<view::SegmentReportSource> sources;
   for (int i = 0; i < static_cast<int>(state_.segmentations().size()); ++i) {
     sources.push_back(view::segmentReportSource(state_, i));  // the labels copied here; every segment's uptake
@@ -208,6 +227,8 @@ void SegPanel::exportMesh() {
   const QString path = QFileDialog::getSaveFileName(
       this, tr("Export mesh (LPS mm)"), {}, tr("STL, the active segment (*.stl);;OBJ, every segment (*.obj)"));
   if (path.isEmpty()) return;
+  if (const Status st = notBesideItsSeries(state_, sl, path.toStdString()); !st.ok())
+    return message_->setText(QString::fromStdString(st.error().str()));
   QApplication::setOverrideCursor(Qt::WaitCursor);
   const Status st = exportSegmentMesh(*sl.segmentation, static_cast<size_t>(k), path.toStdString());
   QApplication::restoreOverrideCursor();

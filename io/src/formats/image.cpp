@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "formats/internal.h"
+#include <cvx/io/source_folder.h>
 
 namespace cvx::io {
 
@@ -51,6 +52,7 @@ Result<std::shared_ptr<Volume>> readImage(const std::string& path, ImageReadNote
 
 Status writeImage(const Volume& v, const std::string& path) {
   if (v.voxelCount() <= 0 || !v.data()) return makeError("format.bad_volume", "empty volume", path);
+  CVX_TRY(refuseSourceFolder(v, path));  // `cinevox convert` beside the DICOM it read
   // Wide colour is refused in every format, as the readers take 8-bit RGB only (NIfTI has no
   // 16- or 32-bit RGB type at all): a file written here always reads back here.
   if (v.type() == PixelType::RGB16 || v.type() == PixelType::RGB32)

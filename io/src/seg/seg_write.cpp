@@ -6,7 +6,6 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
-#include <set>
 #include <system_error>
 
 #include <dcmtk/config/osconfig.h>
@@ -22,6 +21,7 @@
 #include <dcmtk/dcmseg/segment.h>
 
 #include <cvx/io/seg.h>
+#include <cvx/io/source_folder.h>
 
 #include "dicom/dcm_util.h"
 
@@ -61,20 +61,6 @@ DcmSegTypes::E_SegmentAlgoType algoType(SegmentAlgorithm a) {
     default:
       return DcmSegTypes::SAT_MANUAL;
   }
-}
-
-// True when `dir` is the folder of any of the volume's source files.
-bool isSourceFolder(const Volume& source, const fs::path& dir) {
-  std::error_code ec;
-  const fs::path target = fs::weakly_canonical(dir, ec);
-  std::set<std::string> seen;
-  for (const auto& s : source.sources) {
-    if (s.file.empty()) continue;
-    const std::string parent = fs::path(s.file).parent_path().string();
-    if (!seen.insert(parent).second) continue;
-    if (fs::weakly_canonical(parent, ec) == target) return true;
-  }
-  return false;
 }
 
 Result<DcmSegment*> makeSegment(const Segment& s, const std::string& path) {
@@ -119,9 +105,7 @@ Status writeSeg(const Segmentation& sg, const Volume& source, const std::string&
   for (int c = 0; c < 3; ++c) sameGrid = sameGrid && norm(sgG.direction[c] - srcG.direction[c]) <= 1e-6;
   if (!sameGrid)
     return makeError("seg.bad_geometry", "the segmentation's geometry is not the source volume's", path);
-  const fs::path target(path);
-  if (isSourceFolder(source, target.has_parent_path() ? target.parent_path() : fs::path(".")))
-    return makeError("seg.into_source", "will not write into the source series' folder", path);
+  CVX_TRY(refuseSourceFolder(source, path));
   dcm::initDcmtk();
 
   IODGeneralEquipmentModule::EquipmentInfo eq(o.manufacturer.c_str(), o.deviceSerialNumber.c_str(),

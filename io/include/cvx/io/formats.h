@@ -29,7 +29,8 @@ struct ImageReadNotes {
 Result<std::shared_ptr<Volume>> readImage(const std::string& path);
 Result<std::shared_ptr<Volume>> readImage(const std::string& path, ImageReadNotes& notes);
 
-// Writes .nii, .nii.gz, .nrrd (gzip encoding), .mha (zlib-compressed) atomically (temp + rename).
+// Writes .nii, .nii.gz, .nrrd (gzip encoding), .mha (zlib-compressed) atomically (temp + rename);
+// never into a folder v was read from (io.into_source, source_folder.h).
 Status writeImage(const Volume& v, const std::string& path);
 
 // NIfTI's affine (RAS+, mm) of a geometry: LPS worldFromVoxel with the x and y rows negated.

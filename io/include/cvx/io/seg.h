@@ -59,8 +59,8 @@ struct SegWriteOptions {
 // category or type as Tissue, SCT 85756007, of CIDs 7150 and 7151) to path: one frame per slice that holds the segment, each with its Plane Position, Frame Content and
 // a DerivationImageSequence naming the source slice's SOP instance; ReferencedSeriesSequence lists the source
 // series' instances; Patient/Study/Frame of Reference come from the source's first file (else from
-// source.info). Never writes into the source's folder (seg.into_source). Errors: seg.write_failed (DCMTK's
-// message), seg.into_source, seg.bad_geometry, io.write_failed.
+// source.info). Never writes into the source's folder (io/source_folder.h). Errors: seg.write_failed
+// (DCMTK's message), io.into_source, seg.bad_geometry, io.write_failed.
 Status writeSeg(const Segmentation& seg, const Volume& source, const std::string& path,
                 const SegWriteOptions& options = {});
 
