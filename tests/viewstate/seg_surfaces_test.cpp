@@ -7,7 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
+#include <thread>
 
 #include <cvx/render/mesh_raster.h>
 #include <cvx/viewstate/render_3d.h>
@@ -120,7 +122,8 @@ TEST(SegSurfaces3d, TranslucentSurfaceHasTheVolumeBehindItComposited) {
 
 TEST(SegSurfaces3d, BuiltOncePerRevisionForVisibleSegmentsOnly) {
   std::atomic<int> calls{0};
-  SegmentSurfaces surfaces([&](const std::vector<uint8_t>& mask, std::array<int64_t, 3>, const Geometry&) -> Result<Mesh> {
+  SegmentSurfaces surfaces([&](const std::vector<uint8_t>& mask, std::array<int64_t, 3>, const Geometry&,
+                               Progress*) -> Result<Mesh> {
     ++calls;
     Mesh m = *square();
     m.name = std::to_string(std::count(mask.begin(), mask.end(), uint8_t{1}));  // the snapshot's voxels
@@ -167,6 +170,39 @@ TEST(SegSurfaces3d, BuiltOncePerRevisionForVisibleSegmentsOnly) {
   s.removeSegmentation(index);
   EXPECT_TRUE(surfaces.meshes(s).empty());
   EXPECT_FALSE(surfaces.update(s));
+}
+
+// Closing the window while a large segment's surface builds: the destructor cancels the build (the
+// maker sees its Progress cancelled) instead of waiting it out, and the segments not yet started are
+// not built.
+TEST(SegSurfaces3d, TheDestructorCancelsABuildInFlight) {
+  std::atomic<int> calls{0};
+  std::atomic<bool> started{false}, sawCancel{false};
+  {
+    SegmentSurfaces surfaces([&](const std::vector<uint8_t>&, std::array<int64_t, 3>, const Geometry&,
+                                 Progress* cancel) -> Result<Mesh> {
+      ++calls;
+      started = true;
+      // A build as long as it is let run: a minute, unless cancelled.
+      for (int i = 0; i < 6000 && !(cancel && cancel->cancelled()); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      sawCancel = cancel && cancel->cancelled();
+      return *square();
+    });
+    ViewerState s;
+    auto v = uniform();
+    s.addLayer(v);
+    auto seg = std::make_shared<Segmentation>(Segmentation::onGridOf(*v));
+    std::vector<uint8_t> a(static_cast<size_t>(v->voxelsPerPhase()), 0);
+    std::fill(a.begin(), a.begin() + 10, uint8_t{1});
+    ASSERT_TRUE(seg->addSegment({}, a.data()).ok());
+    ASSERT_TRUE(seg->addSegment({}, a.data()).ok());  // overlapping: a second layer, a second task
+    s.addSegmentation(seg, 0, "test");
+    ASSERT_TRUE(surfaces.update(s));
+    while (!started) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }  // destroyed mid-build
+  EXPECT_TRUE(sawCancel);
+  EXPECT_EQ(calls, 1);  // the second segment's surface was not started
 }
 
 TEST(SegSurfaces3d, DefaultMakerGivesABallInPatientSpace) {

@@ -5,7 +5,10 @@
 // worldFromVoxel (normals by its inverse transpose; a negative determinant swaps the winding).
 #include <cvx/mesh/surface.h>
 
+#include <vtkAlgorithm.h>
+#include <vtkCallbackCommand.h>
 #include <vtkCellArray.h>
+#include <vtkCommand.h>
 #include <vtkCellArrayIterator.h>
 #include <vtkDataArray.h>
 #include <vtkDecimatePro.h>
@@ -185,6 +188,20 @@ bool step(Progress* progress) {
 
 Error cancelled() { return makeError("mesh.cancelled", "the surface was cancelled"); }
 
+// A cancel honoured inside a filter too, not only between the steps: on each of its progress events
+// the filter is told to abort once progress is cancelled. The filters that check AbortExecute in
+// their loops (the smoothing's iterations, the decimation's) stop there; the step's check after
+// them then drops the partial output (mesh.cancelled).
+void abortWhenCancelled(vtkAlgorithm* filter, Progress* progress) {
+  if (!progress) return;
+  vtkNew<vtkCallbackCommand> onProgress;
+  onProgress->SetClientData(progress);
+  onProgress->SetCallback([](vtkObject* caller, unsigned long, void* client, void*) {
+    if (static_cast<Progress*>(client)->cancelled()) static_cast<vtkAlgorithm*>(caller)->SetAbortExecute(1);
+  });
+  filter->AddObserver(vtkCommand::ProgressEvent, onProgress);
+}
+
 Result<Mesh> surfaceImpl(const uint8_t* mask, const std::array<int64_t, 3>& d, const Geometry& g,
                          const SurfaceOptions& o, Progress* progress) {
   const Mat4 w = g.worldFromVoxel();
@@ -206,6 +223,7 @@ Result<Mesh> surfaceImpl(const uint8_t* mask, const std::array<int64_t, 3>& d, c
   iso->ComputeNormalsOff();
   iso->ComputeGradientsOff();
   iso->ComputeScalarsOff();
+  abortWhenCancelled(iso, progress);
   iso->Update();
   vtkSmartPointer<vtkPolyData> poly = iso->GetOutput();
   image = nullptr;
@@ -220,6 +238,7 @@ Result<Mesh> surfaceImpl(const uint8_t* mask, const std::array<int64_t, 3>& d, c
     smooth->FeatureEdgeSmoothingOff();
     smooth->NonManifoldSmoothingOff();
     smooth->NormalizeCoordinatesOn();
+    abortWhenCancelled(smooth, progress);
     smooth->Update();
     poly = smooth->GetOutput();
   }
@@ -237,6 +256,7 @@ Result<Mesh> surfaceImpl(const uint8_t* mask, const std::array<int64_t, 3>& d, c
     decimate->SplittingOff();
     decimate->BoundaryVertexDeletionOff();
     decimate->SetMaximumError(VTK_DOUBLE_MAX);
+    abortWhenCancelled(decimate, progress);
     decimate->Update();
     poly = decimate->GetOutput();
   }
@@ -249,7 +269,9 @@ Result<Mesh> surfaceImpl(const uint8_t* mask, const std::array<int64_t, 3>& d, c
   normals->SplittingOff();
   normals->ComputePointNormalsOn();
   normals->ComputeCellNormalsOff();
+  abortWhenCancelled(normals, progress);
   normals->Update();
+  if (progress && progress->cancelled()) return cancelled();  // an aborted filter's output is partial
   auto m = toMesh(normals->GetOutput(), d);
   if (!m.ok()) return m.error();
   orientOutward(*m);

@@ -12,10 +12,10 @@ namespace cvx::view {
 
 SegmentSurfaces::Maker SegmentSurfaces::defaultMaker() {
 #if CVX_HAVE_MESH
-  return [](const std::vector<uint8_t>& mask, std::array<int64_t, 3> dims, const Geometry& g) {
+  return [](const std::vector<uint8_t>& mask, std::array<int64_t, 3> dims, const Geometry& g, Progress* cancel) {
     mesh::SurfaceOptions o;
     o.maxTriangles = kDisplayTriangles;
-    return mesh::segmentSurface(mask.data(), dims, g, o);
+    return mesh::segmentSurface(mask.data(), dims, g, o, cancel);
   };
 #else
   return {};
@@ -25,6 +25,7 @@ SegmentSurfaces::Maker SegmentSurfaces::defaultMaker() {
 SegmentSurfaces::SegmentSurfaces(Maker maker) : maker_(std::move(maker)) {}
 
 SegmentSurfaces::~SegmentSurfaces() {
+  if (cancel_) cancel_->cancel();
   if (job_.valid()) job_.wait();
 }
 
@@ -70,15 +71,17 @@ bool SegmentSurfaces::update(const ViewerState& s) {
     }
   }
   if (tasks.empty()) return false;
-  job_ = std::async(std::launch::async, [maker = maker_, tasks = std::move(tasks)]() mutable {
+  cancel_ = std::make_shared<Progress>();
+  job_ = std::async(std::launch::async, [maker = maker_, tasks = std::move(tasks), cancel = cancel_]() mutable {
     Built b;
     std::vector<uint8_t> mask;
     for (Task& t : tasks) {
+      if (cancel->cancelled()) break;  // the owner is going: what is left is not built
       Entry e{t.revision, nullptr};
       mask.resize(t.layer->size());
       for (size_t i = 0; i < mask.size(); ++i) mask[i] = (*t.layer)[i] == t.label;
       t.layer.reset();  // the layer's snapshot goes with its last segment
-      auto m = maker(mask, t.dims, t.geometry);
+      auto m = maker(mask, t.dims, t.geometry, cancel.get());
       if (m) {
         m->rgb = t.rgb;
         m->name = t.name;

@@ -16,22 +16,26 @@
 
 #include <cvx/core/error.h>
 #include <cvx/core/mesh.h>
+#include <cvx/core/progress.h>
 #include <cvx/viewstate/state.h>
 
 namespace cvx::view {
 
 class SegmentSurfaces {
  public:
-  // Makes the surface of a mask snapshot (dims x, y, z bytes, non-zero inside) on grid g.
+  // Makes the surface of a mask snapshot (dims x, y, z bytes, non-zero inside) on grid g; stops
+  // early (any result: it is dropped) once `cancel` is cancelled, which the destructor does.
   using Maker = std::function<Result<Mesh>(const std::vector<uint8_t>& mask, std::array<int64_t, 3> dims,
-                                           const Geometry& g)>;
+                                           const Geometry& g, Progress* cancel)>;
   // cvx::mesh::segmentSurface (flying edges, smoothing, decimation; capped at kDisplayTriangles per
   // segment) where the build has VTK; null where it has not (then no surface is drawn).
   static Maker defaultMaker();
   static constexpr int64_t kDisplayTriangles = 400000;
 
   explicit SegmentSurfaces(Maker maker = defaultMaker());
-  ~SegmentSurfaces();  // waits for a build in flight
+  // Cancels a build in flight and waits for it to stop: closing the window mid-build of a large
+  // segment returns in moments, not after the build's seconds (the VTK filters abort).
+  ~SegmentSurfaces();
   SegmentSurfaces(const SegmentSurfaces&) = delete;
   SegmentSurfaces& operator=(const SegmentSurfaces&) = delete;
 
@@ -77,6 +81,7 @@ class SegmentSurfaces {
   Maker maker_;
   std::map<Key, Entry> cache_;
   std::future<Built> job_;
+  std::shared_ptr<Progress> cancel_;  // the build in flight's
   std::string error_;
 };
 
