@@ -80,7 +80,8 @@ TEST(SegJournalPeek, SummarizesTheHeaderAndEveryWholeRecordAsRecoverReadsThem) {
   EXPECT_EQ(s->studyInstanceUid, "1.2.826.0.1.1");
   EXPECT_EQ(s->seriesInstanceUid, "1.2.826.0.1.1.2");
   EXPECT_EQ(s->frameOfReferenceUid, "1.2.826.0.1.1.3");
-  EXPECT_EQ(namesOf(s->segments), (std::vector<std::string>{"liver", "tumour"})) << "record 0's table, not the header's";
+  EXPECT_EQ(namesOf(s->segments), (std::vector<std::string>{"liver", "tumour"}))
+      << "record 0's table, not the header's";
   EXPECT_EQ(s->records, 2u);
   EXPECT_FALSE(s->tornTail);
   // The file's mtime: written between the two clock readings (file systems keep at least 1 s).
