@@ -250,6 +250,7 @@ void MainWindow::onOpened(const QString& error) {
   if (!error.isEmpty()) {
     status_->setText(error);
     std::fprintf(stderr, "%s\n", error.toLocal8Bit().constData());
+    offerRecovery();  // nothing opened: edits left on other series are still offered
     takeScreenshotAndQuit(false);
     return;
   }

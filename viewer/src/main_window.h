@@ -67,6 +67,10 @@ class MainWindow : public QMainWindow {
   int seriesOfLayer(int layer) const;
   ViewTools& tools() { return tools_; }
   SegEditing* editing() const { return editing_.get(); }
+  // Once per run (the first call; not in --screenshot mode): segmentation edits a crash left on series
+  // that are not open, listed in one dialog (recovery_dialog.h) to open and recover, keep or discard.
+  // Called after the first loads end, or at start-up without a series (main_window_tools.cpp).
+  void offerOtherSeries();
   void setTool(Tool tool);
 
  signals:
@@ -79,7 +83,9 @@ class MainWindow : public QMainWindow {
   void buildToolsBar();
   void openMeasureSession(const std::string& key);
   void openSegmentationFromCommandLine();  // cinevox view --seg (main_window_tools.cpp)
-  void offerRecovery();  // segmentation edits a crashed session left: recover them? (main_window_tools.cpp)
+  // Segmentation edits a crashed session left on the open series: recover them? Then, the first time,
+  // offerOtherSeries (main_window_tools.cpp).
+  void offerRecovery();
   // The Lesion tool's click in 2D view `view` (-1: the 3D view; ViewTools::lesion): the Segments
   // dock's lesion plugin on the PET of the reference's frame, from the cursor (main_window_tools.cpp).
   void lesionAtCursor(int view);
@@ -148,6 +154,8 @@ class MainWindow : public QMainWindow {
   QString segPath_;
   QString loadError_;
   bool screenshotTaken_ = false;
+  bool otherSeriesOffered_ = false;  // offerOtherSeries ran
+  std::string recoverSeries_;        // chosen in its dialog: recovered without asking once it has loaded
 };
 
 }  // namespace cvx::viewer

@@ -19,6 +19,7 @@
 #include <QSignalBlocker>
 #include <QMenu>
 #include <QToolBar>
+#include <QTimer>
 #include <QToolButton>
 
 #include <cvx/io/source_folder.h>
@@ -26,7 +27,9 @@
 #include <cvx/viewstate/measure_export.h>
 #include <cvx/viewstate/probe.h>
 
+#include "browser.h"
 #include "main_window.h"
+#include "recovery_dialog.h"
 
 #include <cvx/viewstate/tf_presets.h>
 #include "seg_editing.h"
@@ -47,15 +50,53 @@ void MainWindow::openSegmentationFromCommandLine() {
   segPath_.clear();
 }
 
+namespace {
+// A pending journal the open series take (SegEditing::recoverPending's rule): its series is open, or
+// it or an open series has no SeriesInstanceUID (then the grid decides).
+bool forOpenSeries(const view::ViewerState& state, const PendingSeries& row) {
+  if (!row.readable) return false;
+  for (const auto& l : state.layers())
+    if (l.volume && (row.seriesUid.empty() || l.volume->info.seriesInstanceUid.empty() ||
+                     l.volume->info.seriesInstanceUid == row.seriesUid))
+      return true;
+  return false;
+}
+}  // namespace
+
 void MainWindow::offerRecovery() {
-  if (!screenshotPath_.isEmpty() || !editing_ || editing_->pending().empty()) return;
-  const auto answer = QMessageBox::question(
-      this, tr("Recover segmentation edits"),
-      tr("CineVox did not close cleanly while segmentations were being edited. Recover the edits made on this series?"));
-  if (answer != QMessageBox::Yes) return;
-  auto n = editing_->recoverPending();
-  statusBar()->showMessage(n.ok() ? tr("Recovered %1 segmentation(s)").arg(*n) : QString::fromStdString(n.error().str()),
-                           15000);
+  if (!screenshotPath_.isEmpty() || !editing_) return;
+  const auto rows = pendingSeries(editing_->pending());
+  const bool chosen = std::any_of(rows.begin(), rows.end(), [this](const PendingSeries& r) {
+    return !recoverSeries_.empty() && r.seriesUid == recoverSeries_ && forOpenSeries(state_, r);
+  });
+  recoverSeries_.clear();
+  if (std::any_of(rows.begin(), rows.end(), [this](const PendingSeries& r) { return forOpenSeries(state_, r); })) {
+    const auto answer =
+        chosen ? QMessageBox::Yes
+               : QMessageBox::question(this, tr("Recover segmentation edits"),
+                                       tr("CineVox did not close cleanly while segmentations were being edited. "
+                                          "Recover the edits made on this series?"));
+    if (answer == QMessageBox::Yes) {
+      auto n = editing_->recoverPending();
+      statusBar()->showMessage(
+          n.ok() ? tr("Recovered %1 segmentation(s)").arg(*n) : QString::fromStdString(n.error().str()), 15000);
+    }
+  }
+  // After this load has ended (its handlers return first).
+  if (!otherSeriesOffered_) QTimer::singleShot(0, this, &MainWindow::offerOtherSeries);
+}
+
+void MainWindow::offerOtherSeries() {
+  if (!screenshotPath_.isEmpty() || !editing_ || otherSeriesOffered_) return;
+  otherSeriesOffered_ = true;
+  auto rows = pendingSeries(editing_->pending());
+  std::erase_if(rows, [this](const PendingSeries& r) { return forOpenSeries(state_, r); });
+  if (rows.empty()) return;
+  describeFromDatabase(rows, browser_->database());
+  RecoveryDialog dialog(std::move(rows), tools_.overlay.hidePhi, this);
+  if (dialog.exec() != QDialog::Accepted || !dialog.chosen()) return;
+  recoverSeries_ = dialog.chosen()->seriesUid;  // offerRecovery recovers it once it has loaded
+  openSeries(dialog.chosen()->seriesKey);
 }
 
 void MainWindow::lesionAtCursor(int view) {

@@ -51,6 +51,8 @@ int runViewer(int argc, char** argv, const std::string& path, const std::string&
     window.openPath(QString::fromStdString(path));
   } else {
     window.takeScreenshotAndQuit(true);  // nothing to load: the empty window (no-op without a path)
+    // Segmentation edits a crash left (on any series) are offered once the window shows.
+    QTimer::singleShot(0, &window, [&window] { window.offerOtherSeries(); });
   }
   if (!screenshotPath.empty()) {
     // A screenshot run never hangs: give up after two minutes.

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Recovery from an editing journal (cvx/viewstate/seg_journal.h): the header's segmentation, then
-// every whole record in order; the first torn or corrupt record ends the replay with a warning.
+// every whole record in order; the first torn or corrupt record ends the replay with a warning. And
+// peek: the same header and record frames read for a summary, no layer decoded.
 #include <cvx/viewstate/seg_journal.h>
 #include <cmath>
 #include <cstdio>
+
+#include <sys/stat.h>
 
 #include "seg_journal_codec.h"
 
@@ -62,46 +65,72 @@ bool applyRecord(Segmentation& seg, Reader& r) {
   return true;
 }
 
+// The header's fields up to the segment table.
+struct HeaderFields {
+  std::array<int64_t, 3> dims{};
+  Geometry geometry;
+  ReferencedSeries reference;
+  std::vector<Segment> segments;
+};
+
+// Reads the frame (magic, version, length, CRC-32) from f, at the file's start, and the header's
+// fields up to its segment table; h is left over the header, at its layer count.
+Result<HeaderFields> readHeader(Reader& f, Reader& h, const std::string& path) {
+  const uint8_t* magic = f.span(8);
+  if (!magic || std::memcmp(magic, kMagic, 8) != 0) return badHeader("not a CineVox editing journal", path);
+  const uint32_t version = f.get<uint32_t>();
+  if (!f.ok) return badHeader("truncated", path);
+  if (version != SegJournal::kVersion)
+    return makeError("seg.journal_version",
+                     "journal version " + std::to_string(version) + " (this build reads " +
+                         std::to_string(SegJournal::kVersion) + ")",
+                     path);
+  const uint32_t hlen = f.get<uint32_t>(), hcrc = f.get<uint32_t>();
+  const uint8_t* hp = f.span(hlen);
+  if (!hp) return badHeader("truncated", path);
+  if (crc32(hp, hlen) != hcrc) return badHeader("CRC mismatch", path);
+  h = Reader{hp, hlen};
+  HeaderFields out;
+  for (auto& v : out.dims) v = h.get<int64_t>();
+  Geometry& g = out.geometry;
+  g.spacingMm = getVec(h), g.originMm = getVec(h);
+  for (Vec3& c : g.direction) c = getVec(h);
+  g.spacingKnown = h.get<uint8_t>() != 0, g.sheared = h.get<uint8_t>() != 0;
+  const auto& d = out.dims;
+  if (!h.ok || d[0] <= 0 || d[1] <= 0 || d[2] <= 0 || d[0] > (1 << 20) || d[1] > (1 << 20) || d[2] > (1 << 20))
+    return badHeader("bad dimensions", path);
+  ReferencedSeries& ref = out.reference;
+  ref.studyInstanceUid = h.str(), ref.seriesInstanceUid = h.str(), ref.frameOfReferenceUid = h.str();
+  ref.sopClassUid = h.str();
+  const uint32_t nUids = h.get<uint32_t>();
+  for (uint32_t i = 0; i < nUids && h.ok; ++i) ref.sopInstanceUids.push_back(h.str());
+  out.segments = getSegments(h);
+  if (!h.ok) return badHeader("truncated", path);
+  return out;
+}
+
+// The next record's payload (its frame and CRC-32 checked), or nullptr for a torn or corrupt one.
+const uint8_t* nextRecord(Reader& f, uint32_t& len) {
+  const uint32_t mark = f.get<uint32_t>();
+  len = f.get<uint32_t>();
+  const uint32_t crc = f.get<uint32_t>();
+  const uint8_t* p = f.span(len);
+  return f.ok && mark == kRecordMark && crc32(p, len) == crc ? p : nullptr;
+}
+
 }  // namespace
 
 Result<RecoveredSegmentation> SegJournal::recover(const std::string& path) {
   std::vector<uint8_t> file;
   if (!readFile(path, file)) return makeError("seg.journal_io", "cannot read the journal", path);
-  Reader f{file.data(), file.size()};
-  const uint8_t* magic = f.span(8);
-  if (!magic || std::memcmp(magic, kMagic, 8) != 0) return badHeader("not a CineVox editing journal", path);
-  const uint32_t version = f.get<uint32_t>();
-  if (!f.ok) return badHeader("truncated", path);
-  if (version != kVersion)
-    return makeError(
-        "seg.journal_version",
-        "journal version " + std::to_string(version) + " (this build reads " + std::to_string(kVersion) + ")",
-        path);
-  const uint32_t hlen = f.get<uint32_t>(), hcrc = f.get<uint32_t>();
-  const uint8_t* hp = f.span(hlen);
-  if (!hp) return badHeader("truncated", path);
-  if (crc32(hp, hlen) != hcrc) return badHeader("CRC mismatch", path);
-
-  Reader h{hp, hlen};
-  std::array<int64_t, 3> dims{};
-  for (auto& v : dims) v = h.get<int64_t>();
-  Geometry g;
-  g.spacingMm = getVec(h), g.originMm = getVec(h);
-  for (Vec3& c : g.direction) c = getVec(h);
-  g.spacingKnown = h.get<uint8_t>() != 0, g.sheared = h.get<uint8_t>() != 0;
-  if (!h.ok || dims[0] <= 0 || dims[1] <= 0 || dims[2] <= 0 || dims[0] > (1 << 20) || dims[1] > (1 << 20) ||
-      dims[2] > (1 << 20))
-    return badHeader("bad dimensions", path);
-  RecoveredSegmentation out{Segmentation(dims, g), 0, {}};
-  Segmentation& seg = out.seg;
-  ReferencedSeries& ref = seg.reference;
-  ref.studyInstanceUid = h.str(), ref.seriesInstanceUid = h.str(), ref.frameOfReferenceUid = h.str();
-  ref.sopClassUid = h.str();
-  const uint32_t nUids = h.get<uint32_t>();
-  for (uint32_t i = 0; i < nUids && h.ok; ++i) ref.sopInstanceUids.push_back(h.str());
-  std::vector<Segment> segs = getSegments(h);
+  Reader f{file.data(), file.size()}, h{nullptr, 0};
+  auto head = readHeader(f, h, path);
+  if (!head.ok()) return head.error();
   const uint32_t nLayers = h.get<uint32_t>();
   if (!h.ok || nLayers > 4096) return badHeader("truncated", path);
+  RecoveredSegmentation out{Segmentation(head->dims, head->geometry), 0, {}};
+  Segmentation& seg = out.seg;
+  seg.reference = std::move(head->reference);
   for (uint32_t l = 0; l < nLayers; ++l) {
     const uint64_t len = h.get<uint64_t>();
     const uint8_t* rle = h.ok && len <= h.n - h.at ? h.span(static_cast<size_t>(len)) : nullptr;
@@ -112,13 +141,13 @@ Result<RecoveredSegmentation> SegJournal::recover(const std::string& path) {
                    static_cast<size_t>(seg.voxelsPerLayer())))
       return badHeader("corrupt layer", path);
   }
-  seg.segments() = std::move(segs);
+  seg.segments() = std::move(head->segments);
 
   while (f.at < f.n) {
     const size_t recordAt = f.at;
-    const uint32_t mark = f.get<uint32_t>(), len = f.get<uint32_t>(), crc = f.get<uint32_t>();
-    const uint8_t* p = f.span(len);
-    if (!f.ok || mark != kRecordMark || crc32(p, len) != crc) {
+    uint32_t len = 0;
+    const uint8_t* p = nextRecord(f, len);
+    if (!p) {
       out.warnings.emplace_back("seg.journal_torn_tail",
                                 "a torn or corrupt record at byte " + std::to_string(recordAt) +
                                     " was dropped with the " + std::to_string(f.n - recordAt) +
@@ -132,6 +161,39 @@ Result<RecoveredSegmentation> SegJournal::recover(const std::string& path) {
       return makeError("seg.journal_bad_record",
                        "record " + std::to_string(out.records) + " does not fit the segmentation's grid",
                        path);
+    ++out.records;
+  }
+  return out;
+}
+
+Result<JournalSummary> SegJournal::peek(const std::string& path) {
+  struct stat st {};
+  std::vector<uint8_t> file;
+  if (::stat(path.c_str(), &st) != 0 || !readFile(path, file))
+    return makeError("seg.journal_io", "cannot read the journal", path);
+  Reader f{file.data(), file.size()}, h{nullptr, 0};
+  auto head = readHeader(f, h, path);
+  if (!head.ok()) return head.error();
+  JournalSummary out;
+  out.dims = head->dims;
+  out.studyInstanceUid = head->reference.studyInstanceUid;
+  out.seriesInstanceUid = head->reference.seriesInstanceUid;
+  out.frameOfReferenceUid = head->reference.frameOfReferenceUid;
+  out.segments = std::move(head->segments);
+  out.modifiedMs = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
+  while (f.at < f.n) {  // each whole record's prefix: op, sequence, layers, the segment table when changed
+    uint32_t len = 0;
+    const uint8_t* p = nextRecord(f, len);
+    if (!p) {
+      out.tornTail = true;
+      break;
+    }
+    Reader r{p, len};
+    (void)r.get<uint8_t>(), (void)r.get<uint64_t>(), (void)r.get<uint32_t>();
+    if (r.get<uint8_t>() != 0) {
+      std::vector<Segment> segs = getSegments(r);
+      if (r.ok) out.segments = std::move(segs);
+    }
     ++out.records;
   }
   return out;

@@ -14,6 +14,7 @@
 // A live journal holds an flock on its file; pending() skips files another live session holds.
 // docs/segmentation.md, "Editing, undo and the journal". Qt-free.
 #pragma once
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -65,6 +66,17 @@ struct RecoveredSegmentation {
   std::vector<Diagnostic> warnings;  // seg.journal_torn_tail when a torn tail was dropped
 };
 
+// What a journal holds, read without rebuilding its layers (SegJournal::peek): enough to list a
+// pending journal (which series, how many segments, when it was last written).
+struct JournalSummary {
+  std::array<int64_t, 3> dims{};
+  std::string studyInstanceUid, seriesInstanceUid, frameOfReferenceUid;
+  std::vector<Segment> segments;  // the table after the last whole record (layers not decoded)
+  uint64_t records = 0;           // whole records, as recover() would apply them
+  bool tornTail = false;          // a torn or corrupt record ends the file (recover() warns)
+  int64_t modifiedMs = 0;         // the file's last write, ms since the Unix epoch
+};
+
 class SegJournal {
  public:
   enum class Op : uint8_t { Apply = 1, Undo = 2, Redo = 3 };
@@ -97,6 +109,10 @@ class SegJournal {
   // the warning seg.journal_torn_tail; a whole record that does not fit the grid:
   // seg.journal_bad_record.
   static Result<RecoveredSegmentation> recover(const std::string& path);
+  // The header (its CRC checked) and every whole record's frame and segment table; no layer or
+  // brick is decoded, so a record that does not fit the grid is not detected here. Errors as
+  // recover(): seg.journal_io, seg.journal_bad_header, seg.journal_version.
+  static Result<JournalSummary> peek(const std::string& path);
   // Removes a journal file (after recovery, or when the user declines it).
   static Status discard(const std::string& path);
 
