@@ -26,6 +26,8 @@
 #include "../../viewer/src/main_window.h"
 #include "../../viewer/src/seg_panel.h"
 #include "../../viewer/src/seg_run.h"
+#include "gui_test_util.h"
+#include "test_data.h"
 
 namespace cvx::test {
 
@@ -53,6 +55,14 @@ inline int layerOfModality(const view::ViewerState& s, const std::string& modali
 }
 
 // The Segments dock shown, a new (empty) segment active, the tool chosen (an action's object name).
+// Shows w at 1280 x 960 on a data folder (test_data.h's dataPath) with the Segments dock shown: its
+// panel, or null when the folder did not open.
+inline viewer::SegPanel* openWithSegments(viewer::MainWindow& w, const std::string& folder) {
+  if (!showAndOpen(w, 1280, 960, dataPath(folder))) return nullptr;
+  w.findChild<QAction*>("showSegments")->trigger();
+  return w.findChild<viewer::SegPanel*>("segPanel");
+}
+
 inline viewer::SegPanel* newSegment(viewer::MainWindow& w, const char* tool) {
   w.findChild<QAction*>("showSegments")->trigger();
   auto* panel = w.findChild<viewer::SegPanel*>("segPanel");

@@ -20,6 +20,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QFileDialog>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QTimer>
@@ -140,29 +141,34 @@ std::vector<uint8_t> inRange(const Volume& v, double lo, double hi) {
 }
 
 // Answers the next file dialog with `path` (or cancels it when path is empty); polls for it while
-// the dialog's own loop runs, for ten seconds at most. *seen: a dialog came.
+// the dialog's own loop runs, for ten seconds at most. *seen: a dialog came. The answer is typed
+// into the dialog's file name field and repeated on each tick until the dialog has gone: a dialog
+// whose folder is still being read may ignore the first accept (selectedFiles() empty), which left
+// the test waiting on an open dialog.
 void answerFileDialog(QObject* owner, const QString& path, bool* seen) {
   auto* poll = new QTimer(owner);
   poll->setInterval(50);
   auto tries = std::make_shared<int>(0);
-  QObject::connect(poll, &QTimer::timeout, owner, [poll, path, seen, tries] {
+  auto answered = std::make_shared<bool>(false);
+  QObject::connect(poll, &QTimer::timeout, owner, [poll, path, seen, tries, answered] {
     auto* d = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
     if (d) {
-      *seen = true;
+      *seen = *answered = true;
       if (path.isEmpty()) {
         d->reject();
       } else {
+        if (auto* name = d->findChild<QLineEdit*>("fileNameEdit")) name->setText(path);
         d->selectFile(path);
         static_cast<QDialog*>(d)->accept();  // QFileDialog::accept, as the Save button calls it
       }
     }
-    if (d || ++*tries > 200) poll->deleteLater();
+    if ((!d && *answered) || ++*tries > 200) poll->deleteLater();
   });
   poll->start();
 }
 
 // Every row of the dock unchecked (hidden): saving is the same, and the 3D view builds no surface of
-// 1.6 L of bone (15 s on two cores, which the window's destructor would wait for).
+// 1.6 L of bone (15 s on two cores; the window's destructor cancels a build, but the tests need none).
 void hideAll(viewer::SegPanel* panel) {
   for (int r = 0; r < panel->table()->rowCount(); ++r) panel->table()->item(r, 0)->setCheckState(Qt::Unchecked);
 }
@@ -188,8 +194,7 @@ const Segmentation& activeSegmentation(MainWindow& w) {
 TEST(SegLabelMapGui, AThresholdSegmentSavesAsNiftiAndNrrdOnTheSeriesGrid) {
   CVX_REQUIRE_FOLDER("ct");
   MainWindow w;
-  ASSERT_TRUE(test::showAndOpen(w, 1280, 960, test::dataPath("ct")));
-  w.findChild<QAction*>("showSegments")->trigger();
+  ASSERT_NE(test::openWithSegments(w, "ct"), nullptr);
   viewer::SegPanel* panel = thresholdSegment(w, 150, 2000);
   ASSERT_NE(panel, nullptr);
   const Volume& ct = *w.state().layers()[0].volume;
@@ -232,8 +237,7 @@ TEST(SegLabelMapGui, AThresholdSegmentSavesAsNiftiAndNrrdOnTheSeriesGrid) {
 TEST(SegLabelMapGui, OverlappingSegmentsSaveOneFilePerLayer) {
   CVX_REQUIRE_FOLDER("ct");
   MainWindow w;
-  ASSERT_TRUE(test::showAndOpen(w, 1280, 960, test::dataPath("ct")));
-  w.findChild<QAction*>("showSegments")->trigger();
+  ASSERT_NE(test::openWithSegments(w, "ct"), nullptr);
   viewer::SegPanel* panel = thresholdSegment(w, 150, 2000);
   ASSERT_NE(panel, nullptr);
   const Volume& ct = *w.state().layers()[0].volume;
@@ -293,9 +297,7 @@ TEST(SegLabelMapGui, OverlappingSegmentsSaveOneFilePerLayer) {
 TEST(SegLabelMapGui, FailuresShowTheirCodeInTheMessage) {
   CVX_REQUIRE_FOLDER("ct");
   MainWindow w;
-  ASSERT_TRUE(test::showAndOpen(w, 1280, 960, test::dataPath("ct")));
-  w.findChild<QAction*>("showSegments")->trigger();
-  auto* panel = w.findChild<viewer::SegPanel*>("segPanel");
+  auto* panel = test::openWithSegments(w, "ct");
   ASSERT_NE(panel, nullptr);
   auto* button = w.findChild<QPushButton*>("segSaveLabelMap");
   ASSERT_NE(button, nullptr);

@@ -114,9 +114,7 @@ TEST(SegPanelGui, TheCtsRtStructListsItsRoisAndTheDockDrivesTheState) {
 TEST(SegPanelGui, ALabelMapOpensAsOneSegmentPerLabel) {
   CVX_REQUIRE_FOLDER("ct");
   MainWindow w;
-  ASSERT_TRUE(test::showAndOpen(w, 1280, 960, test::dataPath("ct")));
-  w.findChild<QAction*>("showSegments")->trigger();
-  auto* panel = w.findChild<viewer::SegPanel*>("segPanel");
+  auto* panel = test::openWithSegments(w, "ct");
   ASSERT_NE(panel, nullptr);
   const Volume& ct = *w.state().layers()[0].volume;
   auto map = Volume::create(PixelType::UInt8, {30, 20, 6, 1});
