@@ -22,7 +22,8 @@ for arg in "$@"; do
       PKGS+=(clang-14 libclang-rt-14-dev)
       # pydicom's own test files and decoders: the reference of tests/data/pydicom_test.cpp
       PKGS+=(python3-pydicom python3-gdcm python3-numpy)
-      # nibabel: reads CineVox's NIfTI export back (tests/itk/itk_tilt_export_test.cpp)
+      # nibabel: reads CineVox's NIfTI exports back (tests/itk/itk_tilt_export_test.cpp,
+      # tests/gui/seg_label_map_gui_test.cpp)
       PKGS+=(python3-nibabel)
       # dciodvfy (dicom3tools) validates the SEGs CineVox writes; plastimatch rasterises RTSTRUCTs:
       # the references of tests/io/seg_write_test.cpp and seg_rtstruct_test.cpp

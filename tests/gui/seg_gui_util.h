@@ -54,7 +54,6 @@ inline int layerOfModality(const view::ViewerState& s, const std::string& modali
   return -1;
 }
 
-// The Segments dock shown, a new (empty) segment active, the tool chosen (an action's object name).
 // Shows w at 1280 x 960 on a data folder (test_data.h's dataPath) with the Segments dock shown: its
 // panel, or null when the folder did not open.
 inline viewer::SegPanel* openWithSegments(viewer::MainWindow& w, const std::string& folder) {
@@ -63,6 +62,7 @@ inline viewer::SegPanel* openWithSegments(viewer::MainWindow& w, const std::stri
   return w.findChild<viewer::SegPanel*>("segPanel");
 }
 
+// The Segments dock shown, a new (empty) segment active, the tool chosen (an action's object name).
 inline viewer::SegPanel* newSegment(viewer::MainWindow& w, const char* tool) {
   w.findChild<QAction*>("showSegments")->trigger();
   auto* panel = w.findChild<viewer::SegPanel*>("segPanel");

@@ -116,9 +116,13 @@ TEST(SegJournal, RoundTripOfEveryKindOfStep) {
   ASSERT_TRUE(ed.journalStatus().ok());
   EXPECT_EQ((*j)->records(), 11u);
   EXPECT_TRUE(recoversTo((*j)->path(), seg, 11, false));
-  // Not closed: it is pending, unless a live session (this one) holds it.
+  // Not closed: it is pending, unless a live session (this one) holds it; nor is it discarded then.
   EXPECT_TRUE(SegJournal::pending(dir.path()).empty());
   const std::string path = (*j)->path();
+  const Status held = SegJournal::discard(path);
+  ASSERT_FALSE(held.ok());
+  EXPECT_EQ(held.error().code, "seg.journal_in_use");
+  EXPECT_TRUE(std::filesystem::exists(path));
   j->reset();
   ASSERT_EQ(SegJournal::pending(dir.path()), std::vector<std::string>{path});
   // A clean close removes the file.
@@ -127,6 +131,10 @@ TEST(SegJournal, RoundTripOfEveryKindOfStep) {
   ASSERT_TRUE((*k)->close().ok());
   EXPECT_FALSE(std::filesystem::exists((*k)->path()));
   EXPECT_EQ(SegJournal::pending(dir.path()).size(), 1u);
+  // The pending one, held by no one, is removed; a missing file is no error.
+  EXPECT_TRUE(SegJournal::discard(path).ok());
+  EXPECT_FALSE(std::filesystem::exists(path));
+  EXPECT_TRUE(SegJournal::discard(path).ok());
 }
 
 TEST(SegJournal, DamagedFiles) {

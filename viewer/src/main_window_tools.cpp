@@ -22,7 +22,6 @@
 #include <QTimer>
 #include <QToolButton>
 
-#include <cvx/io/source_folder.h>
 #include <cvx/viewstate/camera_3d.h>
 #include <cvx/viewstate/measure_export.h>
 #include <cvx/viewstate/probe.h>
@@ -239,9 +238,8 @@ void MainWindow::exportMeasurements() {
   const QString path = QFileDialog::getSaveFileName(this, tr("Export measurements"), QDir::homePath() + "/measurements.csv",
                                                     tr("CSV (*.csv);;JSON (*.json)"));
   if (path.isEmpty()) return;
-  for (const auto& layer : state_.layers())  // never beside a series measured
-    if (const Status st = layer.volume ? io::refuseSourceFolder(*layer.volume, path.toStdString()) : Status{}; !st.ok())
-      return statusBar()->showMessage(QString::fromStdString(st.error().str()), 10000);
+  if (const Status st = refuseSourceFolders(state_, path.toStdString()); !st.ok())  // never beside a series measured
+    return statusBar()->showMessage(QString::fromStdString(st.error().str()), 10000);
   const auto rows = view::measureAll(*tools_.measurements, state_.layers());
   const Status s = path.endsWith(".json", Qt::CaseInsensitive) ? view::exportJson(path.toStdString(), rows)
                                                                : view::exportCsv(path.toStdString(), rows);

@@ -109,6 +109,7 @@ void SegCurveView::setCurve(const std::optional<view::SegmentCurve>& c, int64_t 
 
 Status SegCurveView::exportTo(const QString& path) const {
   if (!curve()) return makeError("seg.export_failed", "no curve: the active segment lies on no 4D series");
+  if (guard_) CVX_TRY(guard_(path.toStdString()));
   return view::exportSegmentCurveCsv(path.toStdString(), *curve());
 }
 

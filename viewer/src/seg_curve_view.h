@@ -3,7 +3,10 @@
 // a 4D series (view::SegmentCurve), its SD as a band, the phase shown marked; "Export curve..." writes
 // it as CSV. Hidden over a 3D series. A thin widget: the curve comes with the dock's figures.
 #pragma once
+#include <functional>
 #include <optional>
+#include <string>
+#include <utility>
 
 #include <QWidget>
 
@@ -40,12 +43,15 @@ class SegCurveView : public QWidget {
   const std::optional<view::SegmentCurve>& curve() const { return plot_->curve(); }
   void setPhase(int64_t phaseShown) { plot_->setCurve(plot_->curve(), phaseShown); }
   int64_t phaseShown() const { return plot_->phaseShown(); }
-  // "Export curve..." to path (the dialog's choice); the outcome as a message.
+  // "Export curve..." to path (the dialog's choice); the outcome as a message. A path the guard
+  // refuses (refuseSourceFolders: the owner's series) is not written.
   Status exportTo(const QString& path) const;
+  void setExportGuard(std::function<Status(const std::string&)> guard) { guard_ = std::move(guard); }
 
  private:
   SegCurvePlot* plot_ = nullptr;
   QPushButton* export_ = nullptr;
+  std::function<Status(const std::string&)> guard_;
 };
 
 }  // namespace cvx::viewer

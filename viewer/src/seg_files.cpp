@@ -7,10 +7,12 @@
 #include <QApplication>
 #include <QFileDialog>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QStringList>
 #include <QTimer>
 
+#include <filesystem>
 #include <future>
 #include <optional>
 
@@ -74,13 +76,11 @@ Status exportSegmentMesh(const Segmentation& s, size_t segment, const std::strin
 #endif
 }
 
-namespace {
-// io.into_source where path lies in a folder the segmentation's series was read from.
-Status notBesideItsSeries(const view::ViewerState& state, const view::SegmentationLayer& sl, const std::string& path) {
-  const auto& v = state.layers()[static_cast<size_t>(sl.layer)].volume;
-  return v ? io::refuseSourceFolder(*v, path) : Status{};
+Status refuseSourceFolders(const view::ViewerState& state, const std::string& path) {
+  for (const auto& layer : state.layers())
+    if (layer.volume) CVX_TRY(io::refuseSourceFolder(*layer.volume, path));
+  return {};
 }
-}  // namespace
 
 std::vector<std::string> labelMapPaths(const std::string& path, size_t layers) {
   if (layers <= 1) return {path};
@@ -138,8 +138,18 @@ void SegPanel::saveLabelMap() {
   QString path = QFileDialog::getSaveFileName(this, tr("Save as a label map"), {},
                                               tr("NIfTI (*.nii.gz *.nii);;NRRD (*.nrrd)"), &filter);
   if (path.isEmpty()) return;
-  if (io::imageFormatFromPath(path.toStdString()) == io::ImageFormat::Unknown)  // "liver": the filter's
-    path += filter.startsWith("NRRD") ? ".nrrd" : ".nii.gz";
+  const bool appended = io::imageFormatFromPath(path.toStdString()) == io::ImageFormat::Unknown;
+  if (appended) path += filter.startsWith("NRRD") ? ".nrrd" : ".nii.gz";  // "liver": the filter's
+  // The dialog asked about the name chosen only: files of other names (a layer's, the extension's)
+  // that are there already are replaced only when the user says so.
+  const auto& seg = *state_.segmentations()[static_cast<size_t>(state_.activeSegment().first)].segmentation;
+  QStringList there;
+  for (const std::string& p : labelMapPaths(path.toStdString(), seg.layers().size()))
+    if (std::filesystem::exists(p) && (appended || p != path.toStdString())) there << QString::fromStdString(p);
+  if (!there.isEmpty() &&
+      QMessageBox::question(this, tr("Save label map"), tr("Replace these files?\n%1").arg(there.join('\n'))) !=
+          QMessageBox::Yes)
+    return;
   saveLabelMapTo(path);
 }
 
@@ -152,7 +162,7 @@ void SegPanel::saveLabelMapTo(const QString& path) {
   }
   const view::SegmentationLayer& sl = state_.segmentations()[static_cast<size_t>(i)];
   const Segmentation& s = *sl.segmentation;
-  if (const Status st = notBesideItsSeries(state_, sl, path.toStdString()); !st.ok()) {
+  if (const Status st = refuseSourceFolders(state_, path.toStdString()); !st.ok()) {
     message_->setText(QString::fromStdString(st.error().str()));
     return;
   }
@@ -186,11 +196,10 @@ void SegPanel::exportTable() {
 
 void SegPanel::exportTableTo(const QString& path) {
   if (export_.valid()) return;
-  for (const view::SegmentationLayer& sl : state_.segmentations())  // nor beside any series it measures
-    if (const Status st = notBesideItsSeries(state_, sl, path.toStdString()); !st.ok()) {
-      message_->setText(QString::fromStdString(st.error().str()));
-      return;
-    }
+  if (const Status st = refuseSourceFolders(state_, path.toStdString()); !st.ok()) {  // nor beside a PET it measures
+    message_->setText(QString::fromStdString(st.error().str()));
+    return;
+  }
   std::vector<view::SegmentReportSource> sources;
   for (int i = 0; i < static_cast<int>(state_.segmentations().size()); ++i) {
     sources.push_back(view::segmentReportSource(state_, i));  // the labels copied here; every segment's uptake
@@ -227,7 +236,7 @@ void SegPanel::exportMesh() {
   const QString path = QFileDialog::getSaveFileName(
       this, tr("Export mesh (LPS mm)"), {}, tr("STL, the active segment (*.stl);;OBJ, every segment (*.obj)"));
   if (path.isEmpty()) return;
-  if (const Status st = notBesideItsSeries(state_, sl, path.toStdString()); !st.ok())
+  if (const Status st = refuseSourceFolders(state_, path.toStdString()); !st.ok())
     return message_->setText(QString::fromStdString(st.error().str()));
   QApplication::setOverrideCursor(Qt::WaitCursor);
   const Status st = exportSegmentMesh(*sl.segmentation, static_cast<size_t>(k), path.toStdString());

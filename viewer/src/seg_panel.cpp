@@ -109,6 +109,7 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
   statsRow->addLayout(statsButtons);
   layout->addLayout(statsRow);
   curve_ = new SegCurveView(this);  // over a 4D series: the active segment's curve
+  curve_->setExportGuard([this](const std::string& path) { return refuseSourceFolders(state_, path); });
   layout->addWidget(curve_);
   layout->addWidget(response_ = newResponseLabel(this));
   connect(statsButton, &QPushButton::clicked, this, &SegPanel::refreshStats);

@@ -36,6 +36,11 @@ Status openSegmentation(view::ViewerState& state, const std::string& path, std::
 // extension), viewer.no_mesh (a build without VTK), mesh.*, io.write_failed.
 Status exportSegmentMesh(const Segmentation& s, size_t segment, const std::string& path);
 
+// io.into_source when path lies in a folder any open series was read from (io::refuseSourceFolder over
+// every layer: an export that measures the PET or a prior study's too): the dock's and the window's
+// exports (label maps, meshes, the table, a curve, the measurements) check their path with it.
+Status refuseSourceFolders(const view::ViewerState& state, const std::string& path);
+
 // "Save label map...": the files that hold the label layers of a segmentation saved as `path`. One
 // layer: path itself; several (overlapping segments): <stem>-1<ext>, <stem>-2<ext>, ... for layers
 // 0, 1, ..., the extension being the image format's (.nii.gz, .nii, .nrrd, .mha: io::imageFormatFromPath).

@@ -219,7 +219,16 @@ Status SegJournal::close() {
 }
 
 Status SegJournal::discard(const std::string& path) {
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return ioError("cannot remove the journal", path);
+  // Never a journal a live session holds (its LOCK_EX): that session's edits would lose their file.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno == ENOENT ? Status{} : ioError("cannot open the journal to remove it", path);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return makeError("seg.journal_in_use", "another CineVox is editing with this journal: it is not removed", path);
+  }
+  const bool removed = ::unlink(path.c_str()) == 0 || errno == ENOENT;
+  ::close(fd);
+  if (!removed) return ioError("cannot remove the journal", path);
   return {};
 }
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Users' files are sacred: nothing CineVox writes lands in a folder a series was read from (a
 // DICOM folder that a PACS, a CD or another viewer owns, and where a rescan would take the new file
-// for part of the series). Every writer of a file derived from a series checks its path here:
-// writeImage (`cinevox convert`), writeSeg, and the viewer's exports (label maps, meshes, tables).
+// for part of the series). writeImage (`cinevox convert`) and writeSeg check their path here
+// themselves; a writer of a file that holds no source volume (writeLabelMap, writeStl/Obj, the CSV
+// exports) is checked by its caller: `cinevox segment` and `export-mesh`, and the viewer's
+// refuseSourceFolders over every open series (viewer/src/seg_panel.h).
 #pragma once
 #include <string>
 

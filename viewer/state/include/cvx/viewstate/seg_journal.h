@@ -113,7 +113,8 @@ class SegJournal {
   // brick is decoded, so a record that does not fit the grid is not detected here. Errors as
   // recover(): seg.journal_io, seg.journal_bad_header, seg.journal_version.
   static Result<JournalSummary> peek(const std::string& path);
-  // Removes a journal file (after recovery, or when the user declines it).
+  // Removes a journal file (after recovery, or when the user declines it); a missing file is no error.
+  // Errors: seg.journal_in_use (a live session holds it: not removed), seg.journal_io.
   static Status discard(const std::string& path);
 
   // Test hook: the next appendStep writes the first half of its record, then raise(SIGKILL).
