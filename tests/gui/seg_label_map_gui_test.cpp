@@ -189,13 +189,17 @@ const Segmentation& activeSegmentation(MainWindow& w) {
   return *w.state().segmentations()[static_cast<size_t>(w.state().activeSegment().first)].segmentation;
 }
 
+// The CT open with the Segments dock and its 150..2000 HU threshold segment (hidden): the dock, or null.
+viewer::SegPanel* ctWithBone(MainWindow& w) {
+  return test::openWithSegments(w, "ct") ? thresholdSegment(w, 150, 2000) : nullptr;
+}
+
 }  // namespace
 
 TEST(SegLabelMapGui, AThresholdSegmentSavesAsNiftiAndNrrdOnTheSeriesGrid) {
   CVX_REQUIRE_FOLDER("ct");
   MainWindow w;
-  ASSERT_NE(test::openWithSegments(w, "ct"), nullptr);
-  viewer::SegPanel* panel = thresholdSegment(w, 150, 2000);
+  viewer::SegPanel* panel = ctWithBone(w);
   ASSERT_NE(panel, nullptr);
   const Volume& ct = *w.state().layers()[0].volume;
   const Segmentation& seg = activeSegmentation(w);
@@ -237,8 +241,7 @@ TEST(SegLabelMapGui, AThresholdSegmentSavesAsNiftiAndNrrdOnTheSeriesGrid) {
 TEST(SegLabelMapGui, OverlappingSegmentsSaveOneFilePerLayer) {
   CVX_REQUIRE_FOLDER("ct");
   MainWindow w;
-  ASSERT_NE(test::openWithSegments(w, "ct"), nullptr);
-  viewer::SegPanel* panel = thresholdSegment(w, 150, 2000);
+  viewer::SegPanel* panel = ctWithBone(w);
   ASSERT_NE(panel, nullptr);
   const Volume& ct = *w.state().layers()[0].volume;
   const std::vector<uint8_t> bone = inRange(ct, 150, 2000);
