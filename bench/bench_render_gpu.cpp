@@ -18,9 +18,15 @@
 // CPU back end standing in for the GPU at 192x108, 2 frames (a check of the program here, not a
 // figure: the RESULT keys stay NA). Last line:
 // RESULT gpu_fps_1080p=<vol512 skipping> gpu_vs_cpu=<ratio> gpu_fps_ct_1080p=<n> gpu_floor_fraction=<f>
-//        gpu_cine_first_ms=<n> gpu_cine_loop_ms=<n>
+//        gpu_cine_first_ms=<n> gpu_cine_loop_ms=<n> gpu_cine_paced_ms=<n> gpu_cine_prefetch_ms=<n>
+//        gpu_tf_global_vs_texture=<ratio>
 // (cine: the CT as a 4D series of --cine-phases phases, 8 by default, played twice through at 1080p:
-// the first pass copies each phase to the device, the loop finds them kept.)
+// the first pass copies each phase to the device, the loop finds them kept. Paced: a fresh series
+// played once at --cine-fps (30), as the 3D view plays it, each frame's time from its request:
+// without the prefetch each frame copies its phase, with it (CudaBackend::prefetch of the next phase
+// before each frame) the copy ran on the prefetch stream while the frame before drew and the
+// player waited. tf: the plain 512^3 frames again with the transfer functions read by loads
+// (CVX_CUDA_TF=global), their median over the texture fetches' median.)
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -28,6 +34,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <cvx/core/bricks.h>
@@ -48,7 +55,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Options {
   CtSource ct;
-  int width = 1920, height = 1080, frames = 36, cpuFrames = 3, slices = 512, cinePhases = 8;
+  int width = 1920, height = 1080, frames = 36, cpuFrames = 3, slices = 512, cinePhases = 8, cineFps = 30;
   double floorTps = 0.52e12;
   bool dryRun = false;
 };
@@ -66,6 +73,7 @@ Options parseArgs(int argc, char** argv) {
     else if (k == "--cpu-frames") o.cpuFrames = std::max(1, std::atoi(v));
     else if (k == "--floor-tps") o.floorTps = std::atof(v);
     else if (k == "--cine-phases") o.cinePhases = std::max(1, std::atoi(v));
+    else if (k == "--cine-fps") o.cineFps = std::max(1, std::atoi(v));
     else std::fprintf(stderr, "bench_render_gpu: unknown option %s\n", k.c_str());
   }
   return o;
@@ -213,6 +221,42 @@ Cine cineFrames(Backend& gpu, const Volume& ct, const TransferTable& table, cons
   return c;
 }
 
+// A fresh 4D series (its phases on no device yet) played once at `fps`, as the 3D view plays it:
+// each frame requested on the beat, timed from the request to its end (raycastOnDevice and a
+// synchronize); with `ahead`, the next phase asked for (Backend::prefetch) as each frame is. The
+// median of the frames after the first (no frame before the first to hide its copy behind).
+Timing pacedCine(Backend& gpu, const Volume& ct, const TransferTable& table, const RenderSetup& s, int phases,
+                 int fps, bool ahead, std::string& error) {
+  auto v = cineSeriesOf(ct, phases);
+  if (!v) return error = v.error().str(), Timing{};
+  const std::shared_ptr<const Volume> cine = *v;
+  std::vector<Scene> scenes;
+  for (int t = 0; t < phases; ++t) {
+    Scene sc{table, brickRanges(*cine, t), {}};
+    sc.skip = brickSkipMap(sc.ranges, sc.table);
+    sc.stamp = newBrickMapStamp();
+    scenes.push_back(std::move(sc));
+  }
+  std::vector<double> secs;
+  std::vector<float> host;
+  const auto beat = std::chrono::microseconds(1000000 / fps);
+  const auto start = Clock::now();
+  for (int t = 0; t < phases; ++t) {
+    std::this_thread::sleep_until(start + beat * t);
+    if (ahead && t + 1 < phases) gpu.prefetch(cine, t + 1, 1);
+    RaycastJob job;
+    job.volume = cine.get(), job.phase = t, job.revision = 1;
+    job.params = params(*cine, s, 0, 0.5f, &scenes[static_cast<size_t>(t)]);
+    job.tf = table.view();
+    job.width = s.width, job.height = s.height;
+    const auto sec = timedFrame(gpu, job, host);
+    if (!sec) return error = sec.error().str(), Timing{};
+    if (t > 0) secs.push_back(*sec);
+  }
+  if (auto* cuda = dynamic_cast<cuda::CudaBackend*>(&gpu)) cuda->waitForPrefetch();
+  return timingOf(secs);
+}
+
 }  // namespace
 }  // namespace cvx::bench
 
@@ -226,7 +270,7 @@ int main(int argc, char** argv) {
   if (!made.ok()) {
     std::printf("bench_render_gpu: no CUDA device (%s)\n", made.error().str().c_str());
     std::printf("RESULT gpu_fps_1080p=NA gpu_vs_cpu=NA gpu_fps_ct_1080p=NA gpu_floor_fraction=NA gpu_cine_first_ms=NA "
-                "gpu_cine_loop_ms=NA\n");
+                "gpu_cine_loop_ms=NA gpu_cine_paced_ms=NA gpu_cine_prefetch_ms=NA gpu_tf_global_vs_texture=NA\n");
     return 0;
   }
   Backend& gpu = **made;
@@ -262,6 +306,13 @@ int main(int argc, char** argv) {
               "(kept: %llu copies in both passes); a phase's brick map on the CPU %.1f ms\n",
               o.cinePhases, cine.first.medianMs, cine.loop.medianMs,
               static_cast<unsigned long long>(cine.uploads), cine.bricksMs);
+  // The same, paced as the 3D view plays it, on fresh series: without and with the prefetch.
+  const Timing paced = pacedCine(gpu, *ct, *table, s, o.cinePhases, o.cineFps, false, error);
+  const Timing ahead = error.empty() ? pacedCine(gpu, *ct, *table, s, o.cinePhases, o.cineFps, true, error) : Timing{};
+  if (!error.empty()) return std::printf("paced cine: %s\n", error.c_str()), 1;
+  std::printf("ct134x%d cine at %d fps, fresh series: a frame from its request median %8.2f ms (p95 %.2f) copying its "
+              "phase, %8.2f ms (p95 %.2f) with the next phase copied ahead\n",
+              o.cinePhases, o.cineFps, paced.medianMs, paced.p95Ms, ahead.medianMs, ahead.p95Ms);
   // 512^3: plain at ~1000 samples per ray, then skipping at 0.5 mm.
   auto big = cycledCt(o.ct, *ct, o.slices);
   ct.reset();
@@ -281,6 +332,13 @@ int main(int argc, char** argv) {
       "sample at %.3g/s = %.2f ms; measured %.2f ms = %.3g samples/s: %.1f%% of the floor\n",
       rays, samples / std::max(rays, 1.0), samples, o.floorTps, floorMs, plain.medianMs, sps,
       100 * floorMs / plain.medianMs);
+  // The same plain frames with the transfer functions read by loads instead of texture fetches.
+  setenv("CVX_CUDA_TF", "global", 1);
+  const Timing plainLoads = gpuFrames(gpu, *big, s, step1000, bigScene, false, error);
+  unsetenv("CVX_CUDA_TF");
+  if (!error.empty()) return std::printf("vol512 plain (loads): %s\n", error.c_str()), 1;
+  std::printf("vol512  plain, tables by loads median %8.2f ms (texture fetches %.2f ms)\n", plainLoads.medianMs,
+              plain.medianMs);
   const Timing skip = gpuFrames(gpu, *big, s, 0.5f, bigScene, true, error);
   if (!error.empty()) return std::printf("vol512 skipping: %s\n", error.c_str()), 1;
   std::printf("vol512  skipping, 0.5 mm      median %8.2f ms  p95 %8.2f ms  %8.1f fps\n", skip.medianMs, skip.p95Ms,
@@ -291,9 +349,11 @@ int main(int argc, char** argv) {
               cpu.medianMs, o.cpuFrames, num(maxDiff, "%.3g").c_str());
   const double na = o.dryRun ? NAN : 1.0;  // a dry run's figures are not the GPU's
   std::printf("RESULT gpu_fps_1080p=%s gpu_vs_cpu=%s gpu_fps_ct_1080p=%s gpu_floor_fraction=%s gpu_cine_first_ms=%s "
-              "gpu_cine_loop_ms=%s\n",
+              "gpu_cine_loop_ms=%s gpu_cine_paced_ms=%s gpu_cine_prefetch_ms=%s gpu_tf_global_vs_texture=%s\n",
               num(na * skip.fps, "%.1f").c_str(), num(na * cpu.medianMs / skip.medianMs, "%.1f").c_str(),
               num(na * ctSkip.fps, "%.1f").c_str(), num(na * floorMs / plain.medianMs, "%.3f").c_str(),
-              num(na * cine.first.medianMs, "%.2f").c_str(), num(na * cine.loop.medianMs, "%.2f").c_str());
+              num(na * cine.first.medianMs, "%.2f").c_str(), num(na * cine.loop.medianMs, "%.2f").c_str(),
+              num(na * paced.medianMs, "%.2f").c_str(), num(na * ahead.medianMs, "%.2f").c_str(),
+              num(na * plainLoads.medianMs / plain.medianMs, "%.3f").c_str());
   return 0;
 }

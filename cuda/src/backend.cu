@@ -6,6 +6,7 @@
 #include <cuda_runtime.h>
 
 #include "check.h"
+#include "raycast_prefetch.h"
 #include "raycast_resident.h"
 
 namespace cvx::cuda {
@@ -19,7 +20,31 @@ Result<std::unique_ptr<Backend>> CudaBackend::create() {
 
 CudaBackend::CudaBackend(DeviceInfo info) : info_(std::move(info)), frames_(new detail::ResidentCache()) {}
 
-CudaBackend::~CudaBackend() { releaseAll(); }
+CudaBackend::~CudaBackend() {
+  prefetcher_.reset();  // its thread may be filling a copy of the cache
+  releaseAll();
+}
+
+void CudaBackend::prefetch(std::shared_ptr<const Volume> v, int64_t phase, uint64_t revision) {
+  std::lock_guard lock(prefetchMutex_);
+  if (!prefetcher_) prefetcher_ = std::make_unique<detail::Prefetcher>(info_.index, frameMutex_, frames_);
+  prefetcher_->request(std::move(v), phase, revision);
+}
+
+void CudaBackend::waitForPrefetch() {
+  std::lock_guard lock(prefetchMutex_);
+  if (prefetcher_) prefetcher_->waitIdle();
+}
+
+uint64_t CudaBackend::prefetchedPhases() const {
+  std::lock_guard lock(frameMutex_);
+  return frames_->prefetched;
+}
+
+uint64_t CudaBackend::prefetchesSkipped() const {
+  std::lock_guard lock(prefetchMutex_);
+  return prefetcher_ ? prefetcher_->skipped() : 0;
+}
 
 Status CudaBackend::raycast(const RaycastJob& job) {
   std::lock_guard lock(frameMutex_);

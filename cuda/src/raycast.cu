@@ -69,9 +69,16 @@ Status castOnDevice(const S& s, const hd::GridSampler<T2>& s2, bool fused, hd::R
   return out.download(rgba, depth, value);
 }
 
+}  // namespace
+
+bool detail::tableTextures() {
+  const char* e = std::getenv("CVX_CUDA_TF");
+  return !(e && std::string(e) == "global");
+}
+
 // The texture unit samples (raycast_texture.h) unless CVX_CUDA_SAMPLER=exact: then GridSampler's
 // exact trilinear, as the CPU back end.
-bool textureSampling() {
+bool detail::textureSampling() {
   static const bool on = [] {
     const char* e = std::getenv("CVX_CUDA_SAMPLER");
     return !(e && std::string(e) == "exact");
@@ -79,7 +86,14 @@ bool textureSampling() {
   return on;
 }
 
-size_t phaseBytes(const Volume& v) { return static_cast<size_t>(v.voxelsPerPhase()) * bytesPerVoxel(v.type()); }
+size_t detail::phaseBytes(const Volume& v) {
+  return static_cast<size_t>(v.voxelsPerPhase()) * bytesPerVoxel(v.type());
+}
+
+namespace {
+
+using detail::phaseBytes;
+using detail::textureSampling;
 
 // Phase `phase` of v copied into c (c holds it after success).
 Status upload(detail::DeviceCopy& c, const Volume& v, int64_t phase, uint64_t revision, uint64_t& uploads) {
@@ -96,11 +110,22 @@ Status keep(detail::DeviceCopy& c, const Volume& v, int64_t phase, uint64_t revi
   return c.holds(&v, phase, revision) ? Status{} : upload(c, v, phase, revision, uploads);
 }
 
-// The resident copy of the job's phase (raycastResident made room for it): found, or copied now.
+// The resident copy of the job's phase (raycastResident made room for it): found, or copied now. A
+// copy the prefetch thread made (or is making) is waited for on the device: the frame's stream (the
+// legacy default stream, which does not wait on the prefetch's non-blocking stream by itself)
+// waits on its event; a prefetch that failed is dropped and the phase copied here.
 Result<detail::DeviceCopy*> residentCopy(detail::ResidentCache& cache, const RaycastJob& j) {
-  if (detail::DeviceCopy* hit = cache.phases.find(*j.volume, j.phase, j.revision)) return hit;
+  if (detail::DeviceCopy* hit = cache.phases.find(*j.volume, j.phase, j.revision)) {
+    if (!hit->pending) return hit;
+    if (hit->pending->wait()) {
+      CVX_CUDA_TRY(cudaStreamWaitEvent(0, hit->pending->ready, 0));
+      hit->pending.reset();
+      return hit;
+    }
+    cache.phases.drop(hit);
+  }
   auto& copies = cache.phases.copies;
-  copies.push_back(std::make_unique<detail::DeviceCopy>());
+  copies.push_back(std::make_shared<detail::DeviceCopy>());
   if (Status st = upload(*copies.back(), *j.volume, j.phase, j.revision, cache.uploads); !st.ok()) {
     copies.pop_back();
     return st.error();

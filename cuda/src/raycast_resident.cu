@@ -2,6 +2,7 @@
 // The phases a CUDA back end keeps on the device between frames (raycast_resident.h).
 #include <cvx/core/log.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -12,7 +13,7 @@ namespace cvx::cuda::detail {
 DeviceCopy* ResidentPhases::find(const Volume& v, int64_t phase, uint64_t revision) {
   for (size_t i = 0; i < copies.size(); ++i) {
     if (!copies[i]->holds(&v, phase, revision)) continue;
-    std::unique_ptr<DeviceCopy> hit = std::move(copies[i]);
+    std::shared_ptr<DeviceCopy> hit = std::move(copies[i]);
     copies.erase(copies.begin() + static_cast<std::ptrdiff_t>(i));
     copies.push_back(std::move(hit));
     return copies.back().get();
@@ -20,8 +21,16 @@ DeviceCopy* ResidentPhases::find(const Volume& v, int64_t phase, uint64_t revisi
   return nullptr;
 }
 
+bool ResidentPhases::holds(const Volume& v, int64_t phase, uint64_t revision) const {
+  return std::any_of(copies.begin(), copies.end(), [&](const auto& c) { return c->holds(&v, phase, revision); });
+}
+
+void ResidentPhases::drop(const DeviceCopy* c) {
+  std::erase_if(copies, [&](const std::shared_ptr<DeviceCopy>& k) { return k.get() == c; });
+}
+
 void ResidentPhases::dropOtherRevisions(const Volume& v, uint64_t revision) {
-  std::erase_if(copies, [&](const std::unique_ptr<DeviceCopy>& c) {
+  std::erase_if(copies, [&](const std::shared_ptr<DeviceCopy>& c) {
     return c->volume == &v && c->serial == v.serial() && c->revision != revision;
   });
 }

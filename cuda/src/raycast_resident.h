@@ -4,9 +4,11 @@
 // buffers while the size does; only the small tables travel with each frame. Private to the cuda
 // module (backend.cu, raycast.cu).
 #pragma once
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include <cvx/core/backend.h>
@@ -17,6 +19,32 @@
 
 namespace cvx::cuda::detail {
 
+// A copy the prefetch thread is making (raycast_prefetch.h). A frame that finds it waits until every
+// chunk is issued (a host wait only for the copies not yet issued, never for the device), then has
+// its stream wait on `ready`, recorded on the prefetch stream after the voxels and the texture.
+struct PendingCopy {
+  std::mutex m;
+  std::condition_variable cv;
+  bool issued = false, ok = false;
+  cudaEvent_t ready = nullptr;
+  PendingCopy() = default;
+  PendingCopy(const PendingCopy&) = delete;
+  PendingCopy& operator=(const PendingCopy&) = delete;
+  ~PendingCopy() {
+    if (ready) cudaEventDestroy(ready);  // released once recorded work completes (CUDA's rule)
+  }
+  void finish(bool done) {
+    std::lock_guard lock(m);
+    issued = true, ok = done;
+    cv.notify_all();
+  }
+  bool wait() {
+    std::unique_lock lock(m);
+    cv.wait(lock, [&] { return issued; });
+    return ok;
+  }
+};
+
 // One phase of one volume on the device.
 struct DeviceCopy {
   const Volume* volume = nullptr;
@@ -26,6 +54,7 @@ struct DeviceCopy {
   size_t bytes = 0;  // the voxels' and, once made, the texture's
   DeviceBytes voxels;
   DeviceTexture texture;  // the texture sampler's array of voxels, made on first use (reset with them)
+  std::shared_ptr<PendingCopy> pending;  // set while a prefetched copy may still be in flight
   bool holds(const Volume* v, int64_t ph, uint64_t rev) const {
     return voxels.p && volume == v && serial == v->serial() && phase == ph && revision == rev;
   }
@@ -37,9 +66,14 @@ struct DeviceCopy {
 // least recently drawn would be the next one needed every time); the phase being drawn always
 // stays. A new revision of a volume drops its older copies.
 struct ResidentPhases {
-  std::vector<std::unique_ptr<DeviceCopy>> copies;  // least recently drawn first
+  // Least recently drawn first. Shared: the prefetch thread holds the copy it fills, so that a frame
+  // may drop it from here meanwhile.
+  std::vector<std::shared_ptr<DeviceCopy>> copies;
   // The copy holding (v, phase, revision), moved to the back (the most recent); null when none.
   DeviceCopy* find(const Volume& v, int64_t phase, uint64_t revision);
+  // Whether one holds it (nothing moved).
+  bool holds(const Volume& v, int64_t phase, uint64_t revision) const;
+  void drop(const DeviceCopy* c);
   // Drops v's copies of other revisions (its voxels changed since).
   void dropOtherRevisions(const Volume& v, uint64_t revision);
   // Drops the most recently drawn copies until `more` bytes fit under the budget with the rest.
@@ -57,8 +91,15 @@ struct ResidentCache {
   DeviceCopy second;
   DeviceTables tables;
   DeviceImage out;
-  uint64_t uploads = 0;  // phases copied to the device so far (tests: a second frame copies none)
+  uint64_t uploads = 0;     // phases copied to the device by frames so far (tests: a second frame copies none)
+  uint64_t prefetched = 0;  // phases the prefetch thread copied (raycast_prefetch.h)
 };
+
+// The bytes of one phase of v (its voxels on the device; its texture's array as many again).
+size_t phaseBytes(const Volume& v);
+// Whether the ray caster samples through the texture unit (raycast_texture.h): unless
+// CVX_CUDA_SAMPLER=exact.
+bool textureSampling();
 
 // cuda::raycast's image for job, through the cache. Above volumeBudgetBytes() the phase is cast
 // out of core (raycastSlabs) and nothing stays. raycast's errors.

@@ -73,9 +73,10 @@ struct DeviceTexture {
     array = nullptr;
     refused = false;
   }
-  // From nx*ny*nz voxels of T at device address src (the linear copy).
+  // From nx*ny*nz voxels of T at device address src (the linear copy), the copy into the array
+  // issued on `stream` (the legacy default stream unless given: the prefetch's, raycast_prefetch.h).
   template <class T>
-  Status make(const T* src, int64_t nx, int64_t ny, int64_t nz) {
+  Status make(const T* src, int64_t nx, int64_t ny, int64_t nz, cudaStream_t stream = 0) {
     reset();
     const cudaChannelFormatDesc desc = cudaCreateChannelDesc<T>();
     const cudaExtent extent = make_cudaExtent(static_cast<size_t>(nx), static_cast<size_t>(ny), static_cast<size_t>(nz));
@@ -86,7 +87,7 @@ struct DeviceTexture {
     copy.dstArray = array;
     copy.extent = extent;
     copy.kind = cudaMemcpyDeviceToDevice;
-    CVX_CUDA_TRY(cudaMemcpy3D(&copy));
+    CVX_CUDA_TRY(cudaMemcpy3DAsync(&copy, stream));
     cudaResourceDesc res{};
     res.resType = cudaResourceTypeArray;
     res.res.array.array = array;

@@ -28,9 +28,53 @@ inline Status upload(DeviceBytes& d, const T* host, size_t n, const T*& device) 
   return {};
 }
 
+// A texture object over a transfer-function table on the device (hd::tfNodeAt fetches its nodes
+// through it: issue 11, "the transfer function in texture or shared memory"), remade only when the
+// table's address or size changes. Unfiltered 128-bit texels: the same nodes as a load.
+struct TableTexture {
+  cudaTextureObject_t tex = 0;
+  const void* p = nullptr;
+  size_t bytes = 0;
+  TableTexture() = default;
+  TableTexture(const TableTexture&) = delete;
+  TableTexture& operator=(const TableTexture&) = delete;
+  ~TableTexture() { reset(); }
+  void reset() {
+    if (tex) cudaDestroyTextureObject(tex);
+    tex = 0, p = nullptr, bytes = 0;
+  }
+  // The texture over n bytes of nodes at device address table; 0 for no table, for one past the 1D
+  // linear texture's 2^27 texels, or when the device refuses (its error cleared: the loads serve).
+  unsigned long long of(const void* table, size_t n) {
+    if (!table || n == 0 || n / sizeof(hd::TfNode) > (size_t{1} << 27)) return 0;
+    if (tex && p == table && bytes == n) return tex;
+    reset();
+    cudaResourceDesc res{};
+    res.resType = cudaResourceTypeLinear;
+    res.res.linear.devPtr = const_cast<void*>(table);
+    res.res.linear.desc = cudaCreateChannelDesc<float4>();
+    res.res.linear.sizeInBytes = n;
+    cudaTextureDesc td{};
+    td.readMode = cudaReadModeElementType;
+    if (cudaCreateTextureObject(&tex, &res, &td, nullptr) != cudaSuccess) {
+      (void)cudaGetLastError();
+      tex = 0;
+      return 0;
+    }
+    p = table, bytes = n;
+    return tex;
+  }
+};
+
+// Whether the transfer functions are read through textures (TableTexture): yes unless
+// CVX_CUDA_TF=global (plain loads through the read-only cache; bench_render_gpu compares both).
+// Read at every frame, so that one process can measure both.
+bool tableTextures();
+
 // The tables a frame reads, kept between frames (ResidentCache) so that a frame allocates nothing.
 struct DeviceTables {
   DeviceBytes nodes, integral, tf2, bricks, brickRange, depthIn, nodes2, integral2, fusedTf2;
+  TableTexture nodesTex, integralTex, tf2Tex, nodes2Tex, integral2Tex, fusedTf2Tex;
   uint64_t brickStamp = 0;  // the brick map's stamp (hd::BrickMap::stamp) that bricks and brickRange hold
 };
 
@@ -72,6 +116,24 @@ inline Status uploadTables(hd::RaycastParams& p, hd::TransferFunction1D& tf, boo
   CVX_TRY(uploadBricks(p.bricks, d));
   CVX_TRY(upload(d.tf2, p.tf2.nodes, tf2Bytes, p.tf2.nodes));
   CVX_TRY(upload(d.depthIn, p.depthIn, pixels * sizeof(float), p.depthIn));
+  if (tableTextures()) {
+    tf.nodesTex = d.nodesTex.of(tf.nodes, tfBytes);
+    tf.integralTex = d.integralTex.of(tf.integral, tfBytes);
+    p.tf2.tex = d.tf2Tex.of(p.tf2.nodes, tf2Bytes);
+    if (fused) {
+      hd::TransferFunction1D& f = p.fusion.tf;
+      const size_t bytes2 = static_cast<size_t>(f.n) * sizeof(hd::TfNode);
+      f.nodesTex = d.nodes2Tex.of(f.nodes, bytes2);
+      f.integralTex = d.integral2Tex.of(f.integral, bytes2);
+      hd::TransferFunction2D& f2 = p.fusion.tf2;
+      const size_t bytes2d =
+          f2.nodes ? static_cast<size_t>(f2.nv) * static_cast<size_t>(f2.ng) * sizeof(hd::TfNode) : 0;
+      f2.tex = d.fusedTf2Tex.of(f2.nodes, bytes2d);
+    }
+  } else {
+    tf.nodesTex = tf.integralTex = p.tf2.tex = 0;
+    p.fusion.tf.nodesTex = p.fusion.tf.integralTex = p.fusion.tf2.tex = 0;
+  }
   return {};
 }
 

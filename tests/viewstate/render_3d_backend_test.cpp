@@ -19,8 +19,11 @@
 #include <cvx/render/backend.h>
 #include <cvx/viewstate/render_3d.h>
 
+#include "device_like.h"
+
 using namespace cvx;
 using namespace cvx::view;
+using cvx::view::test::DeviceLike;
 
 namespace {
 
@@ -119,39 +122,6 @@ TEST(Render3dBackend, BadRequestsAreNotFaults) {
   EXPECT_EQ(im.error().code, "render.bad_request");
   EXPECT_TRUE(r.backendNote().empty());
 }
-
-// A device back end as the renderer sees one: its frames stay in its own memory (here a host
-// buffer drawn by the CPU's ray caster, as CUDA's equal it within tolerance on a GPU machine), and
-// withDeviceFrame hands them to `use`. `useFault`: the CUDA fault returned in place of use's Status.
-class DeviceLike : public Backend {
- public:
-  std::string name() const override { return "test-device"; }
-  BackendCapabilities capabilities() const override {
-    BackendCapabilities c;
-    c.gpu = true;
-    return c;
-  }
-  Result<VolumeHandle> uploadVolume(const Volume& v) override { return cpu_.uploadVolume(v); }
-  Status release(VolumeHandle h) override { return cpu_.release(h); }
-  void releaseAll() override { cpu_.releaseAll(); }
-  Status raycast(const RaycastJob& job) override { return cpu_.raycast(job); }
-  Status withDeviceFrame(const RaycastJob& job, const DeviceFrameUse& use) override {
-    ++frames;
-    if (useFault) return makeError("cuda.fault", "cudaGraphicsMapResources: cudaErrorIllegalAddress");
-    RaycastJob j = job;
-    memory.assign(4 * static_cast<size_t>(job.width) * static_cast<size_t>(job.height), -1.0f);
-    j.rgba = memory.data();
-    j.depth = j.value = nullptr;
-    CVX_TRY(cpu_.raycast(j));
-    return use(memory.data());
-  }
-  std::vector<float> memory;
-  int frames = 0;
-  bool useFault = false;
-
- private:
-  render::CpuBackend cpu_;
-};
 
 // The frame's bytes as the host image makes them (hd::displayPixel, as render_3d.cpp).
 std::vector<uint32_t> bytesOf(const float* rgba, size_t n) {

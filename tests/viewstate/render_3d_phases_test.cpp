@@ -4,9 +4,12 @@
 // is where that phase has it, and a renderer that draws the phase first draws the same image.
 #include <gtest/gtest.h>
 
+#include <utility>
 #include <vector>
 
 #include <cvx/viewstate/render_3d.h>
+
+#include "device_like.h"
 
 using namespace cvx;
 using namespace cvx::view;
@@ -55,6 +58,42 @@ std::vector<uint32_t> drawn(VolumeRenderer& r, const std::shared_ptr<Volume>& v,
 }
 
 }  // namespace
+
+// With prefetch on, each move of the phase asks the back end to copy the next one the way the loop
+// runs (CUDA: onto the device while this one draws): forward, backward, across the ends, and with
+// the revision the voxels have now. A first picture (of a revision too) and a redraw of the same
+// phase ask for nothing.
+TEST(Render3dPhases, EachMoveOfThePhaseAsksTheBackEndForTheNextOne) {
+  const auto v = movingBall();
+  const TransferPreset white = opaque(1);
+  auto backend = std::make_shared<test::DeviceLike>();
+  VolumeRenderer r;
+  r.useBackend(backend);
+  r.prefetchPhases(true);
+  drawn(r, v, 0, white);
+  drawn(r, v, 0, white);
+  EXPECT_TRUE(backend->asked.empty());
+  drawn(r, v, 1, white);  // forward: 2 next
+  drawn(r, v, 2, white);  // 0 next, across the end
+  drawn(r, v, 1, white);  // backward: 0 next
+  drawn(r, v, 0, white);  // 2 next, across the start
+  r.voxelsChanged();
+  drawn(r, v, 2, white);  // the first picture of revision 2
+  drawn(r, v, 1, white);  // backward: 0 next, of revision 2
+  const std::vector<std::pair<int64_t, uint64_t>> want = {{2, 1}, {0, 1}, {0, 1}, {2, 1}, {0, 2}};
+  ASSERT_EQ(backend->asked.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(backend->asked[i].first, want[i].first) << i;
+    EXPECT_EQ(backend->asked[i].second, want[i].second) << i;
+  }
+  // Prefetch off (a single picture): nothing asked.
+  VolumeRenderer still;
+  auto quiet = std::make_shared<test::DeviceLike>();
+  still.useBackend(quiet);
+  drawn(still, v, 0, white);
+  drawn(still, v, 1, white);
+  EXPECT_TRUE(quiet->asked.empty());
+}
 
 TEST(Render3dPhases, ALoopBuildsEachPhasesBrickMapOnceAndDrawsEachPhaseWithItsOwn) {
   const auto v = movingBall();

@@ -140,6 +140,12 @@ Status buildTables(const TransferPreset& absolute, TransferTable& table, Transfe
   table = std::move(*t);
   return {};
 }
+// The way a loop runs: +1 or -1 when the phase moved by one (across the ends too), else as before.
+int loopStep(int from, int to, int n, int before) {
+  if (to == (from + 1) % n) return 1;
+  if (to == (from - 1 + n) % n) return -1;
+  return before;
+}
 }  // namespace
 
 Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase, const TransferPreset& preset) {
@@ -158,6 +164,7 @@ Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase
   }
   phaseBricks_ = buildMaps_ ? bricks_->get(v, phase, table_) : bricks_->find(v, phase, table_);
   const bool moved = v == volume_ && phase != phase_;  // the phase moved (not a first picture)
+  if (moved) phaseStep_ = loopStep(phase_, phase, static_cast<int>(v->dims()[3]), phaseStep_);
   volume_ = v;
   phase_ = phase;
   preparedRevision_ = revision_;
@@ -166,7 +173,12 @@ Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase
 }
 
 void VolumeRenderer::prefetchMaps() {
-  if (volume_ && volume_->dims()[3] > 1 && !table_.empty()) bricks_->prefetch(volume_, phase_, table_);
+  if (!volume_ || volume_->dims()[3] <= 1) return;
+  if (!table_.empty()) bricks_->prefetch(volume_, phase_, table_);
+  // The next phase the way the loop runs (a cine playing backwards or bouncing: the last step's
+  // way) onto the device while this one draws (Backend::prefetch; nothing on the CPU).
+  const int n = static_cast<int>(volume_->dims()[3]);
+  if (backend_) backend_->prefetch(volume_, (phase_ + phaseStep_ + n) % n, revision_);
 }
 
 Status VolumeRenderer::prepareFused(const Fused3D& f) {

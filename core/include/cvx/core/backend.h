@@ -74,6 +74,14 @@ class Backend {
     (void)job, (void)use;
     return makeError("render.no_device_frame", name() + " draws into host memory only");
   }
+  // Starts copying phase `phase` of v (revision as RaycastJob's) to where this back end draws, in
+  // the background, so that the frame that later asks for it does not wait on the copy (the 3D view
+  // asks for a cine loop's next phase). v is kept alive until the copy ends. Never waits, never
+  // fails: a phase not copied ahead is copied by its frame. A back end drawing from host memory (the
+  // CPU) has nothing to copy.
+  virtual void prefetch(std::shared_ptr<const Volume> v, int64_t phase, uint64_t revision) {
+    (void)v, (void)phase, (void)revision;
+  }
 };
 
 struct BackendEntry {

@@ -14,6 +14,7 @@
 namespace cvx::cuda {
 namespace detail {
 struct ResidentCache;  // raycast_resident.h
+class Prefetcher;      // raycast_prefetch.h
 }
 
 inline constexpr int kBackendPriority = 100;  // above the CPU back end
@@ -42,6 +43,14 @@ class CudaBackend final : public Backend {
   // Backend::withDeviceFrame: raycastOnDevice's image given to `use` under the frame lock, so that
   // no frame of another thread (the 3D view's worker) replaces it while `use` reads it.
   Status withDeviceFrame(const RaycastJob& job, const DeviceFrameUse& use) override;
+  // Backend::prefetch: the phase copied on a stream of its own, through pinned memory, while frames
+  // draw (raycast_prefetch.h); a frame that asks for it waits for it on the device only. Not copied:
+  // a phase held already, one cast out of core, one the resident phases have no room for.
+  void prefetch(std::shared_ptr<const Volume> v, int64_t phase, uint64_t revision) override;
+  // Until the prefetch has nothing queued or in flight (tests, the benchmark).
+  void waitForPrefetch();
+  uint64_t prefetchedPhases() const;  // phases the prefetch copied so far
+  uint64_t prefetchesSkipped() const;  // requests it did not copy (the rules above)
   // Waits until the device has finished this process's work (a frame of raycastOnDevice, for
   // timing it). cuda.fault on a CUDA error.
   Status synchronize();
@@ -59,6 +68,8 @@ class CudaBackend final : public Backend {
   uint64_t next_ = 1;
   mutable std::mutex frameMutex_;  // raycast's cache
   std::unique_ptr<detail::ResidentCache> frames_;
+  mutable std::mutex prefetchMutex_;                // prefetcher_'s creation
+  std::unique_ptr<detail::Prefetcher> prefetcher_;  // after frames_: stopped before the cache goes
 };
 
 // Adds "cuda" to the registry when probeDevice() passes; returns whether it did. A second call

@@ -3,6 +3,7 @@
 // (HU, SUV, ...) giving colour and extinction, its lookup, and pre-integration.
 #pragma once
 #include <math.h>
+#include <stdint.h>
 
 #include <cvx/core/hd/config.h>
 #include <cvx/core/hd/math.h>
@@ -36,7 +37,28 @@ struct TransferFunction1D {
   // segment between two such values: a ray takes those without the table, with the same result
   // (CT's air and soft tissue under a bone preset). -inf: none known. TransferTable::view sets it.
   float clearBelow = -__builtin_inff();
+  // On the device: CUDA texture objects over nodes and integral (cuda/src/raycast_upload.h), through
+  // which tfNodeAt reads them; 0 (the host, or CVX_CUDA_TF=global): plain loads.
+  unsigned long long nodesTex = 0, integralTex = 0;
 };
+
+// Entry i of a table: one 128-bit fetch through the texture unit on the device when tex names a
+// texture object over the table, else one 128-bit load (on the device through the read-only cache,
+// __ldg). The same 16 bytes either way: the table is read unfiltered (point fetches), so the GPU's
+// transfer function is the CPU's bit for bit. (A texture is made only for a table of at most 2^27
+// entries, the 1D linear texture's limit, so i fits an int there.)
+CVX_HD_INLINE TfNode tfNodeAt(const TfNode* table, unsigned long long tex, int64_t i) {
+#if defined(__CUDA_ARCH__)
+  const float4 q =
+      tex ? tex1Dfetch<float4>(tex, static_cast<int>(i)) : __ldg(reinterpret_cast<const float4*>(table) + i);
+  return {q.x, q.y, q.z, q.w};
+#else
+  (void)tex;
+  return table[i];
+#endif
+}
+CVX_HD_INLINE TfNode tfNode(const TransferFunction1D& tf, int i) { return tfNodeAt(tf.nodes, tf.nodesTex, i); }
+CVX_HD_INLINE TfNode tfBase(const TransferFunction1D& tf, int i) { return tfNodeAt(tf.integral, tf.integralTex, i); }
 
 // Where value v falls: node index i (0..n-2) and weight f of node i + 1, clamped to [lo, hi] (NaN
 // takes the first node).
@@ -61,7 +83,7 @@ CVX_HD_INLINE TfNode lerpNode(const TfNode& a, const TfNode& b, float f) {
 // Colour and extinction at value v.
 CVX_HD_INLINE TfNode tfLookup(const TransferFunction1D& tf, float v) {
   const TfPos p = tfPos(tf, v);
-  return lerpNode(tf.nodes[p.i], tf.nodes[p.i + 1], p.f);
+  return lerpNode(tfNode(tf, p.i), tfNode(tf, p.i + 1), p.f);
 }
 
 // The running integrals (sigma, sigma * colour) from lo to v, exact for the linear pieces: within
@@ -76,17 +98,17 @@ CVX_HD_INLINE float tfOver(const TransferFunction1D& tf, float v) {
 }
 CVX_HD_INLINE float tfIntegralSigma(const TransferFunction1D& tf, float v) {
   const TfPos p = tfPos(tf, v);
-  const float as = tf.nodes[p.i].sigma, ds = tf.nodes[p.i + 1].sigma - as;
+  const float as = tfNode(tf, p.i).sigma, ds = tfNode(tf, p.i + 1).sigma - as;
   const float f = p.f, f2 = f * f * 0.5f;
-  float s = tf.integral[p.i].sigma + tfNodeWidth(tf) * (as * f + ds * f2);
+  float s = tfBase(tf, p.i).sigma + tfNodeWidth(tf) * (as * f + ds * f2);
   const float over = tfOver(tf, v);
-  if (over != 0.0f) s += (v > tf.hi ? tf.nodes[tf.n - 1] : tf.nodes[0]).sigma * over;
+  if (over != 0.0f) s += tfNode(tf, v > tf.hi ? tf.n - 1 : 0).sigma * over;
   return s;
 }
 CVX_HD_INLINE TfNode tfIntegral(const TransferFunction1D& tf, float v) {
   const TfPos p = tfPos(tf, v);
-  const TfNode& a = tf.nodes[p.i];
-  const TfNode& b = tf.nodes[p.i + 1];
+  const TfNode a = tfNode(tf, p.i);
+  const TfNode b = tfNode(tf, p.i + 1);
   const float h = tfNodeWidth(tf);
   const float f = p.f, f2 = f * f * 0.5f, f3 = f * f * f / 3.0f;
   const float ds = b.sigma - a.sigma;
@@ -97,13 +119,13 @@ CVX_HD_INLINE TfNode tfIntegral(const TransferFunction1D& tf, float v) {
   };
   TfNode r;
   r.sigma = tfIntegralSigma(tf, v);
-  const TfNode& base = tf.integral[p.i];
+  const TfNode base = tfBase(tf, p.i);
   r.r = base.r + sc(a.r, b.r);
   r.g = base.g + sc(a.g, b.g);
   r.b = base.b + sc(a.b, b.b);
   const float over = tfOver(tf, v);
   if (over != 0.0f) {
-    const TfNode& e = v > tf.hi ? tf.nodes[tf.n - 1] : tf.nodes[0];
+    const TfNode e = tfNode(tf, v > tf.hi ? tf.n - 1 : 0);
     r.r += e.sigma * e.r * over;
     r.g += e.sigma * e.g * over;
     r.b += e.sigma * e.b * over;

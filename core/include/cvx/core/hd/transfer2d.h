@@ -22,15 +22,16 @@ struct TransferFunction2D {
   const TfNode* nodes = nullptr;  // nv * ng entries; null: no 2D table
   int nv = 0, ng = 0;
   float lo = 0, hi = 1, gMax = 1;
+  unsigned long long tex = 0;  // on the device: a CUDA texture object over nodes (TransferFunction1D's)
 };
 
 CVX_HD_INLINE TfNode tf2Lookup(const TransferFunction2D& t, float v, float g) {
   const TransferFunction1D axisV{nullptr, nullptr, t.nv, t.lo, t.hi};
   const TransferFunction1D axisG{nullptr, nullptr, t.ng, 0.0f, t.gMax};
   const TfPos pv = tfPos(axisV, v), pg = tfPos(axisG, g);
-  const TfNode* r0 = t.nodes + static_cast<int64_t>(pg.i) * t.nv;
-  const TfNode* r1 = r0 + t.nv;
-  return lerpNode(lerpNode(r0[pv.i], r0[pv.i + 1], pv.f), lerpNode(r1[pv.i], r1[pv.i + 1], pv.f), pg.f);
+  const int64_t r0 = static_cast<int64_t>(pg.i) * t.nv + pv.i, r1 = r0 + t.nv;
+  auto at = [&](int64_t i) { return tfNodeAt(t.nodes, t.tex, i); };
+  return lerpNode(lerpNode(at(r0), at(r0 + 1), pv.f), lerpNode(at(r1), at(r1 + 1), pv.f), pg.f);
 }
 
 }  // namespace cvx::hd

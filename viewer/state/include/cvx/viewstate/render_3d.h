@@ -153,8 +153,8 @@ class VolumeRenderer {
     volume_.reset();
   }
   // When the phase drawn changes (the slider, cine), the phases' maps are built ahead in the
-  // background from that phase on (PhaseBricks::prefetch), so that the first pass of a loop does not
-  // wait on them. Off by default (a single picture needs no other phase); the 3D view turns it on.
+  // background from that phase on (PhaseBricks::prefetch), and the back end copies the next phase
+  // (Backend::prefetch: onto the device, on CUDA), so that the first pass of a loop waits on neither. Off by default (a single picture needs no other phase); the 3D view turns it on.
   void prefetchPhases(bool on) { prefetch_ = on; }
   // Off: this renderer never builds a brick map, so that its thread never waits on one (the 3D view's
   // preview, on the UI thread: a map costs ~190 ms on the 134-slice CT, about 1 s on 512^3, on a new
@@ -196,6 +196,7 @@ class VolumeRenderer {
   // The table and brick map are kept while the volume, phase, revision and preset stay the same.
   std::shared_ptr<const Volume> volume_;
   int phase_ = -1;
+  int phaseStep_ = 1;  // the way the phase last moved (prefetchMaps asks the back end for the next)
   uint64_t revision_ = 1, preparedRevision_ = 0;
   std::shared_ptr<Backend> backend_;
   std::string backendNote_;
