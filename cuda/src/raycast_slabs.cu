@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Out of core on the GPU (core/hd/raycast_slab.h): the slabs of cvx::planSlabs uploaded in turn
-// into one device buffer under the budget, one thread per pixel casting its span of each, the rays'
-// state kept on the device between slabs.
+// into two device buffers under the budget (the next slab's copy overlapping this one's kernel; one
+// buffer when half the budget cannot plan), one thread per pixel casting its span of each, the
+// rays' state kept on the device between slabs.
 #include <cvx/core/backend.h>
 #include <cvx/core/hd/raycast_slab.h>
 #include <cvx/core/log.h>
@@ -48,40 +49,82 @@ __global__ void resetKernel(hd::RayState* states, size_t n) {
   if (i < n) states[i] = hd::RayState{};
 }
 
+// The two streams of a cast out of core and their events: slab k's copy (copy stream) into buffer
+// k % buffers, after that buffer's last kernel; its kernel (cast stream) after the copy. With two
+// buffers the copy of slab k + 1 overlaps slab k's kernel. Both streams are non-blocking: the
+// legacy default stream's synchronous calls (the tables' uploads) neither wait on them nor hold
+// them up.
+struct SlabStreams {
+  cudaStream_t copy = nullptr, cast = nullptr;
+  cudaEvent_t copied[2] = {nullptr, nullptr}, read[2] = {nullptr, nullptr};
+  SlabStreams() = default;
+  SlabStreams(const SlabStreams&) = delete;
+  SlabStreams& operator=(const SlabStreams&) = delete;
+  ~SlabStreams() {
+    for (cudaEvent_t e : {copied[0], copied[1], read[0], read[1]})
+      if (e) cudaEventDestroy(e);
+    if (copy) cudaStreamDestroy(copy);
+    if (cast) cudaStreamDestroy(cast);
+  }
+  Status make() {
+    CVX_CUDA_TRY(cudaStreamCreateWithFlags(&copy, cudaStreamNonBlocking));
+    CVX_CUDA_TRY(cudaStreamCreateWithFlags(&cast, cudaStreamNonBlocking));
+    for (int b = 0; b < 2; ++b) {
+      CVX_CUDA_TRY(cudaEventCreateWithFlags(&copied[b], cudaEventDisableTiming));
+      CVX_CUDA_TRY(cudaEventCreateWithFlags(&read[b], cudaEventDisableTiming));
+    }
+    return {};
+  }
+};
+
+// buffers: 2 when the plan's slabs leave room for two under the budget (the copies overlap the
+// kernels), else 1 (each copy waits for the kernel before).
 template <class T>
 Status castSlabs(const Volume& v, int64_t phase, hd::RaycastParams p, hd::TransferFunction1D tf,
-                 const std::vector<RaySlab>& slabs, const std::vector<int>& order, int width, int height, float* rgba,
-                 float* depth, float* value) {
+                 const std::vector<RaySlab>& slabs, const std::vector<int>& order, int buffers, int width, int height,
+                 float* rgba, float* depth, float* value) {
   const size_t pixels = static_cast<size_t>(width) * static_cast<size_t>(height);
   detail::DeviceTables tables;
   CVX_TRY(detail::uploadTables(p, tf, false, pixels, tables));
   int64_t most = 0;
   for (const RaySlab& s : slabs) most = std::max(most, s.bufEnd - s.bufBegin);
-  detail::DeviceBytes slabVoxels, states;
+  detail::DeviceBytes slabVoxels[2], states;
   detail::DeviceImage out;
-  CVX_CUDA_TRY(cudaMalloc(&slabVoxels.p, static_cast<size_t>(most) * v.sliceBytes()));
+  const size_t slabBytes = static_cast<size_t>(most) * v.sliceBytes();
+  for (int b = 0; b < buffers; ++b) CVX_CUDA_TRY(cudaMalloc(&slabVoxels[b].p, slabBytes));
   CVX_CUDA_TRY(cudaMalloc(&states.p, pixels * sizeof(hd::RayState)));
   CVX_TRY(out.allocate(pixels));
+  SlabStreams streams;
+  CVX_TRY(streams.make());
   auto* st = static_cast<hd::RayState*>(states.p);
-  resetKernel<<<static_cast<unsigned>((pixels + 255) / 256), 256>>>(st, pixels);
+  resetKernel<<<static_cast<unsigned>((pixels + 255) / 256), 256, 0, streams.cast>>>(st, pixels);
   CVX_CUDA_TRY(cudaGetLastError());
   const dim3 block(16, 8);
   const dim3 grid((width + block.x - 1) / block.x, (height + block.y - 1) / block.y);
-  for (int i : order) {
-    const RaySlab& slab = slabs[static_cast<size_t>(i)];
+  for (size_t k = 0; k < order.size(); ++k) {
+    const RaySlab& slab = slabs[static_cast<size_t>(order[k])];
+    const int b = static_cast<int>(k % static_cast<size_t>(buffers));
     const int64_t n = slab.bufEnd - slab.bufBegin;
-    // The copy waits for the previous slab's kernel (one stream), which reads this buffer.
-    CVX_CUDA_TRY(cudaMemcpy(slabVoxels.p, v.slice(slab.bufBegin, phase), static_cast<size_t>(n) * v.sliceBytes(),
-                            cudaMemcpyHostToDevice));
+    // The buffer's last kernel has read it (an event never recorded is no wait); pageable host
+    // memory: the call returns once the bytes are staged, while the other buffer's kernel runs.
+    CVX_CUDA_TRY(cudaStreamWaitEvent(streams.copy, streams.read[b], 0));
+    const size_t bytes = static_cast<size_t>(n) * v.sliceBytes();
+    CVX_CUDA_TRY(cudaMemcpyAsync(slabVoxels[b].p, v.slice(slab.bufBegin, phase), bytes, cudaMemcpyHostToDevice,
+                                 streams.copy));
+    CVX_CUDA_TRY(cudaEventRecord(streams.copied[b], streams.copy));
+    CVX_CUDA_TRY(cudaStreamWaitEvent(streams.cast, streams.copied[b], 0));
     hd::SlabSampler<hd::GridSampler<T>> s;
-    static_cast<hd::GridSampler<T>&>(s) = gridSampler(v, static_cast<const T*>(slabVoxels.p));
+    static_cast<hd::GridSampler<T>&>(s) = gridSampler(v, static_cast<const T*>(slabVoxels[b].p));
     s.dims.nz = static_cast<int>(n);
     s.zOff = static_cast<float>(slab.bufBegin);
-    slabKernel<T><<<grid, block>>>(p, tf, s, slab.zLo, slab.zHi, width, height, st);
+    slabKernel<T><<<grid, block, 0, streams.cast>>>(p, tf, s, slab.zLo, slab.zHi, width, height, st);
     CVX_CUDA_TRY(cudaGetLastError());
+    CVX_CUDA_TRY(cudaEventRecord(streams.read[b], streams.cast));
   }
-  finishKernel<<<grid, block>>>(p, tf, width, height, st, out.rgbaOut(), out.depthOut(), out.valueOut());
+  finishKernel<<<grid, block, 0, streams.cast>>>(p, tf, width, height, st, out.rgbaOut(), out.depthOut(),
+                                                 out.valueOut());
   CVX_CUDA_TRY(cudaGetLastError());
+  CVX_CUDA_TRY(cudaStreamSynchronize(streams.cast));
   return out.download(rgba, depth, value);
 }
 
@@ -105,14 +148,18 @@ Status raycastSlabs(const Volume& v, int64_t phase, const hd::RaycastParams& p, 
                     size_t budgetBytes, int width, int height, float* rgba, float* depth, float* value, int* slabCount) {
   CVX_TRY(checkRaycastRequest(v, phase, p, tf, width, height, rgba));
   if (auto dev = probeDevice(); !dev.ok()) return dev.error();
-  auto slabs = planSlabs(v.dims(), v.sliceBytes(), p, budgetBytes);
+  // Two buffers of half the budget each when that still plans (the copies overlap the kernels),
+  // else one of the whole budget.
+  auto halves = planSlabs(v.dims(), v.sliceBytes(), p, budgetBytes / 2);
+  const int buffers = halves.ok() ? 2 : 1;
+  auto slabs = halves.ok() ? std::move(halves) : planSlabs(v.dims(), v.sliceBytes(), p, budgetBytes);
   if (!slabs.ok()) return slabs.error();
   auto order = slabOrder(slabs.value(), p.cam);
   if (!order.ok()) return order.error();
   if (slabCount) *slabCount = static_cast<int>(slabs.value().size());
   return withVoxelType(v.type(), [&](auto* type) {
     using T = std::remove_cv_t<std::remove_pointer_t<decltype(type)>>;
-    return castSlabs<T>(v, phase, p, tf, slabs.value(), order.value(), width, height, rgba, depth, value);
+    return castSlabs<T>(v, phase, p, tf, slabs.value(), order.value(), buffers, width, height, rgba, depth, value);
   });
 }
 

@@ -110,8 +110,12 @@ TEST(CudaRaycast, OutOfCoreMatchesTheCpuBackEndInCore) {
   const cvx::BrickRanges r = cvx::brickRanges(*v, 0);
   const std::vector<uint8_t> skip = cvx::brickSkipMap(r, table);
   p.bricks = cvx::brickMapView(r, skip);
-  compare(*v, p, table.view(), nullptr, 10);  // 10 of 48 slices resident: at least 4 slabs
-  p.mode = cvx::hd::RenderMode::Mip;  // the ranges' leaps carried from slab to slab
+  compare(*v, p, table.view(), nullptr, 10);  // 10 of 48 slices resident: at least 4 slabs, one buffer
+  // 24: two buffers of 12 slices (8 slabs; one buffer of 24 would make 3), each slab's copy on the
+  // copy stream overlapping the kernel of the slab before on the cast stream.
+  compare(*v, p, table.view(), nullptr, 24);
+  p.mode = cvx::hd::RenderMode::Mip;
+  compare(*v, p, table.view(), nullptr, 24);  // the ranges' leaps carried from slab to slab
   compare(*v, p, table.view(), nullptr, 10);
   p.mode = cvx::hd::RenderMode::Isosurface;
   p.isoValue = 300;
