@@ -64,6 +64,7 @@ std::vector<PendingSeries> pendingSeries(const std::vector<std::string>& journal
     if (!row) {
       row = &rows.emplace_back();
       row->readable = s.ok();
+      row->keepOnly = !s.ok() && s.error().code == "seg.journal_version";
       if (!s.ok()) row->problem = qs(s.error().str());
       else if (s->seriesInstanceUid.empty())
         row->problem = QObject::tr("seg.journal_no_series: the journal names no series (edits on a file without "
@@ -170,18 +171,26 @@ std::vector<int> RecoveryDialog::selectedRows() const {
   return out;
 }
 
+bool RecoveryDialog::keepOnlySelected() const {
+  const auto sel = selectedRows();
+  return std::any_of(sel.begin(), sel.end(), [this](int i) { return rows_[static_cast<size_t>(i)].keepOnly; });
+}
+
 void RecoveryDialog::sync() {
   const auto sel = selectedRows();
   open_->setEnabled(sel.size() == 1 && !rows_[static_cast<size_t>(sel[0])].seriesKey.isEmpty());
-  discard_->setEnabled(!sel.empty());
-  if (sel.size() == 1 && rows_[static_cast<size_t>(sel[0])].seriesKey.isEmpty())
+  discard_->setEnabled(!sel.empty() && !keepOnlySelected());
+  if (keepOnlySelected())
+    message_->setText(tr("Edits saved by another version of CineVox: that version can recover them, so they are "
+                         "kept (open the series there). They cannot be discarded here."));
+  else if (sel.size() == 1 && rows_[static_cast<size_t>(sel[0])].seriesKey.isEmpty())
     message_->setText(tr("This series cannot be opened from here: discard its edits, or keep them for later."));
   else message_->clear();
 }
 
 void RecoveryDialog::discardSelected() {
   const auto sel = selectedRows();
-  if (sel.empty()) return;
+  if (sel.empty() || keepOnlySelected()) return;  // the button is disabled then; never by another path
   QMessageBox box(QMessageBox::Warning, tr("Discard segmentation edits"),
                   tr("Delete the saved edits of %n series? They cannot be recovered afterwards.", "",
                      static_cast<int>(sel.size())),
