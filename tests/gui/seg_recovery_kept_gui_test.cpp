@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
-// The start-up recovery dialog (recovery_dialog.h) and journals this CineVox must not lose: a
-// journal written by a newer CineVox (its format version 2: seg.journal_version) can only be kept
+// The start-up recovery dialog (recovery_dialog.h) and journals this CineVox must not lose or re-read:
+// a journal written by a newer CineVox (its format version 2: seg.journal_version) can only be kept
 // for that version, never discarded here, alone or selected with others, while a damaged one
-// beside it still can be. The journals are written here with SegJournal::create and left pending
-// as a crash leaves them.
+// beside it still can be; and the window reads each pending journal once while the file is
+// unchanged (MainWindow::offerRecovery runs on every load), again once it has changed. The journals
+// are written here with SegJournal::create and left pending as a crash leaves them.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -17,6 +18,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QTest>
 #include <QTreeWidget>
 
@@ -135,4 +137,45 @@ TEST(SegRecoveryGui, EditsOfANewerVersionCanOnlyBeKept) {
   EXPECT_FALSE(fs::exists(damaged));
   ASSERT_TRUE(fs::exists(newer)) << "kept for the CineVox that wrote it";
   EXPECT_TRUE(slurp(newer) == newerBytes);
+}
+
+// A journal pending for a series that is not open; the tilted CT loaded three times: the first load
+// reads the journal (and offers it: Later), the second reads nothing, the third, after the file has
+// grown, reads it again; once it is gone, nothing is read.
+TEST(SegRecoveryGui, APendingJournalIsReadOnceWhileUnchanged) {
+  CVX_REQUIRE_FOLDER("tilt");
+  test::freshUserFolders();
+  NoJournalsLeft cleanup;
+  const std::string journal = pendingJournal("1.2.826.0.1.7.3", "elsewhere");
+  ASSERT_FALSE(journal.empty());
+  MainWindow w;
+  w.resize(1280, 860);
+  w.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&w));
+  int offered = 0;
+  test::whenModal(
+      &w, test::named("recoveryDialog"),
+      [&](QWidget* dialog) {
+        ++offered;
+        dialog->findChild<QPushButton*>("recoveryLater")->click();
+      },
+      test::Answer::Once, nullptr, 120000);
+  QSignalSpy loaded(&w, &MainWindow::loadsFinished);
+  auto load = [&] {
+    const auto n = loaded.count();
+    w.openPath(QString::fromStdString(test::dataPath("tilt")));
+    return QTest::qWaitFor([&] { return loaded.count() > n; }, 120000);
+  };
+  ASSERT_TRUE(load());
+  ASSERT_TRUE(QTest::qWaitFor([&] { return offered == 1; }, 10000));
+  EXPECT_EQ(w.journalReads(), 1);
+  ASSERT_TRUE(load());
+  QTest::qWait(100);
+  EXPECT_EQ(w.journalReads(), 1) << "unchanged: not read again";
+  std::ofstream(journal, std::ios::binary | std::ios::app) << "a torn record";
+  ASSERT_TRUE(load());
+  EXPECT_EQ(w.journalReads(), 2) << "changed: read again";
+  fs::remove(journal);
+  ASSERT_TRUE(load());
+  EXPECT_EQ(w.journalReads(), 2) << "gone: nothing to read";
 }

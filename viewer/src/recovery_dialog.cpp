@@ -53,10 +53,28 @@ void lookUp(PendingSeries& row, studydb::StudyDatabase* db) {
 
 }  // namespace
 
-std::vector<PendingSeries> pendingSeries(const std::vector<std::string>& journals) {
+const Result<view::JournalSummary>& JournalPeeks::peek(const std::string& path) {
+  std::error_code ec;
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  const auto written = ec ? std::filesystem::file_time_type{} : std::filesystem::last_write_time(path, ec);
+  auto it = entries_.find(path);
+  if (it != entries_.end() && !ec && it->second.size == size && it->second.written == written)
+    return it->second.summary;  // (a file that cannot be looked at now is read again)
+  ++reads_;
+  Entry e{size, written, view::SegJournal::peek(path)};
+  if (it != entries_.end()) entries_.erase(it);
+  return entries_.emplace(path, std::move(e)).first->second.summary;
+}
+
+void JournalPeeks::keepOnly(const std::vector<std::string>& paths) {
+  std::erase_if(entries_, [&](const auto& e) { return std::find(paths.begin(), paths.end(), e.first) == paths.end(); });
+}
+
+std::vector<PendingSeries> pendingSeries(const std::vector<std::string>& journals, JournalPeeks* peeks) {
   std::vector<PendingSeries> rows;
+  if (peeks) peeks->keepOnly(journals);
   for (const std::string& path : journals) {
-    auto s = view::SegJournal::peek(path);
+    const auto s = peeks ? peeks->peek(path) : view::SegJournal::peek(path);
     PendingSeries* row = nullptr;
     if (s.ok() && !s->seriesInstanceUid.empty())
       for (auto& r : rows)
