@@ -6,14 +6,17 @@
 // (divergence theorem, computed here) of 0.8 to 1.02 times the bone voxels' volume counted from the CT.
 // `cinevox export-mesh` of the SEG that `segment` wrote: onto the CT, the same STL byte for byte;
 // without the series, an OBJ with one object named after the segment; refusals with their codes.
+// Neither writes a mesh into the series' own folder (a copy of tilt/: writable): io.into_source.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -136,4 +139,33 @@ TEST(CliSegmentMesh, ExportMeshOfASegIsTheSameSurfaceAndAnObj) {
   EXPECT_NE(o5.find("app.no_segment"), std::string::npos) << o5;
   auto [o6, rc6] = run(cinevox + " export-mesh " + seg + " --out " + tmp.file("x.ply") + " 2>&1");
   EXPECT_EQ(rc6, 2) << o6;
+}
+
+TEST(CliSegmentMesh, NoMeshIsWrittenIntoTheSeriesFolder) {
+  CVX_REQUIRE_FOLDER("tilt");
+  namespace fs = std::filesystem;
+  const cvx::test::TempDir tmp("cvx_cli_mesh_source");
+  const std::string series = tmp.file("tilt"), seg = tmp.file("body.dcm"), cinevox = CVX_CINEVOX;
+  fs::copy(cvx::test::dataPath("tilt"), series);
+  auto filesIn = [&] {
+    std::set<std::string> names;
+    for (const auto& e : fs::directory_iterator(series)) names.insert(e.path().filename().string());
+    return names;
+  };
+  const std::set<std::string> before = filesIn();
+  // tilt/ holds little above -800 HU: a small SEG (its refused meshes are never made).
+  const std::string segment =
+      cinevox + " segment " + series + " --plugin threshold --param lower=-800 --param upper=3071 --name Body";
+  auto [o1, rc1] = run(segment + " --out " + seg + " 2>&1");
+  ASSERT_EQ(rc1, 0) << o1;
+  for (const char* name : {"/body.stl", "/body.obj"}) {
+    auto [out, rc] = run(segment + " --out " + series + name + " 2>&1");
+    EXPECT_EQ(rc, 1) << name << ": " << out;
+    EXPECT_NE(out.find("error io.into_source"), std::string::npos) << name << ": " << out;
+    auto [out2, rc2] =
+        run(cinevox + " export-mesh " + seg + " --series " + series + " --out " + series + name + " 2>&1");
+    EXPECT_EQ(rc2, 1) << name << ": " << out2;
+    EXPECT_NE(out2.find("error io.into_source"), std::string::npos) << name << ": " << out2;
+    EXPECT_EQ(filesIn(), before) << name;
+  }
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Shared by the GUI tests: the application set-up the viewer does, waiting for a window's loads,
-// and comparing a widget's pixels with a committed baseline image.
+// answering the modal dialogs a click opens, and comparing a widget's pixels with a committed baseline image.
 #pragma once
 #include <gtest/gtest.h>
 
@@ -8,17 +8,24 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
+#include <memory>
 #include <string>
 
 #include <QAction>
 #include <QApplication>
+#include <QDialog>
 #include <QDir>
+#include <QFileDialog>
 #include <QFont>
 #include <QImage>
+#include <QLineEdit>
 #include <QMenu>
+#include <QPointer>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
+#include <QTimer>
 #include <QWidget>
 
 #include "grab_shown.h"
@@ -55,6 +62,66 @@ bool showAndOpen(Window& w, int width, int height, const std::string& path) {
   QSignalSpy loaded(&w, &Window::loadsFinished);
   w.openPath(QString::fromStdString(path));
   return QTest::qWaitFor([&] { return loaded.count() > 0; }, 120000);
+}
+
+// Answers the modal widgets a click opens: polls every 50 ms, while any event loop runs (a dialog's
+// own exec() included), for the active modal widget that `match` accepts, and calls act on it from
+// the event loop, outside the poll (act may open a modal of its own, or wait). Once: the first match
+// only, then the poller goes. UntilGone: act again on each tick while that same widget is the active
+// modal, until it is not (a file dialog still reading its folder may ignore the first accept, which
+// left a test waiting on an open dialog); never on another one, such as the next click's dialog
+// opened before this poller's next tick. *seen: set when a match came. The poller belongs to owner
+// and gives up after timeoutMs: one left waiting for a dialog that never came must not answer a
+// later test's.
+enum class Answer { Once, UntilGone };
+inline void whenModal(QObject* owner, std::function<bool(QWidget*)> match, std::function<void(QWidget*)> act,
+                      Answer repeat = Answer::Once, bool* seen = nullptr, int timeoutMs = 10000) {
+  auto* poll = new QTimer(owner);
+  poll->setInterval(50);
+  auto ticks = std::make_shared<int>(0);
+  auto answered = std::make_shared<QPointer<QWidget>>();  // null until a match; then while it lives
+  auto any = std::make_shared<bool>(false);
+  QObject::connect(poll, &QTimer::timeout, poll, [=] {
+    QWidget* m = QApplication::activeModalWidget();
+    const bool again = *any && repeat == Answer::UntilGone && m && m == answered->data();
+    if ((!*any && m && match(m)) || again) {
+      if (seen) *seen = true;
+      *any = true;
+      *answered = m;
+      QTimer::singleShot(0, m, [m, act] { act(m); });
+    }
+    const bool done = *any && (repeat == Answer::Once || !m || m != answered->data());
+    if (done || ++*ticks * 50 > timeoutMs) {
+      poll->stop();
+      poll->deleteLater();
+    }
+  });
+  poll->start();
+}
+
+// The modal widget whose object name is `name`, or of type T (a QMessageBox, a QFileDialog).
+inline std::function<bool(QWidget*)> named(const char* name) {
+  return [name](QWidget* w) { return w->objectName() == name; };
+}
+template <class T>
+std::function<bool(QWidget*)> ofType() {
+  return [](QWidget* w) { return qobject_cast<T*>(w) != nullptr; };
+}
+
+// Answers the next file dialog with `path` (typed into its file name field, then accepted as its
+// Save button does), or cancels it when path is empty; until it has gone, ten seconds at most.
+// *seen: a dialog came.
+inline void answerFileDialog(QObject* owner, const QString& path, bool* seen) {
+  whenModal(
+      owner, ofType<QFileDialog>(),
+      [path](QWidget* m) {
+        auto* d = static_cast<QFileDialog*>(m);
+        if (path.isEmpty()) return d->reject();
+        if (auto* name = d->findChild<QLineEdit*>("fileNameEdit")) name->setText(path);
+        d->selectFile(path);
+        static_cast<QDialog*>(d)->accept();  // QFileDialog::accept
+      },
+      Answer::UntilGone, seen);
 }
 
 // Waits (a minute at most) until a 3D view (viewer::VolumeView) shows the full-resolution picture

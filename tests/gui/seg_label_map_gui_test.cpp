@@ -13,17 +13,12 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include <QAction>
-#include <QApplication>
-#include <QFileDialog>
-#include <QLineEdit>
 #include <QPushButton>
 #include <QTableWidget>
-#include <QTimer>
 
 #include "../../viewer/src/main_window.h"
 #include "../../viewer/src/seg_editing.h"
@@ -140,33 +135,6 @@ std::vector<uint8_t> inRange(const Volume& v, double lo, double hi) {
   return in;
 }
 
-// Answers the next file dialog with `path` (or cancels it when path is empty); polls for it while
-// the dialog's own loop runs, for ten seconds at most. *seen: a dialog came. The answer is typed
-// into the dialog's file name field and repeated on each tick until the dialog has gone: a dialog
-// whose folder is still being read may ignore the first accept (selectedFiles() empty), which left
-// the test waiting on an open dialog.
-void answerFileDialog(QObject* owner, const QString& path, bool* seen) {
-  auto* poll = new QTimer(owner);
-  poll->setInterval(50);
-  auto tries = std::make_shared<int>(0);
-  auto answered = std::make_shared<bool>(false);
-  QObject::connect(poll, &QTimer::timeout, owner, [poll, path, seen, tries, answered] {
-    auto* d = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
-    if (d) {
-      *seen = *answered = true;
-      if (path.isEmpty()) {
-        d->reject();
-      } else {
-        if (auto* name = d->findChild<QLineEdit*>("fileNameEdit")) name->setText(path);
-        d->selectFile(path);
-        static_cast<QDialog*>(d)->accept();  // QFileDialog::accept, as the Save button calls it
-      }
-    }
-    if ((!d && *answered) || ++*tries > 200) poll->deleteLater();
-  });
-  poll->start();
-}
-
 // Every row of the dock unchecked (hidden): saving is the same, and the 3D view builds no surface of
 // 1.6 L of bone (15 s on two cores; the window's destructor cancels a build, but the tests need none).
 void hideAll(viewer::SegPanel* panel) {
@@ -214,7 +182,7 @@ TEST(SegLabelMapGui, AThresholdSegmentSavesAsNiftiAndNrrdOnTheSeriesGrid) {
   ASSERT_NE(button, nullptr);
   EXPECT_TRUE(button->isVisible() && button->isEnabled());
   bool dialog = false;
-  answerFileDialog(&w, QString::fromStdString(tmp.file("bone")), &dialog);
+  test::answerFileDialog(&w, QString::fromStdString(tmp.file("bone")), &dialog);
   button->click();
   EXPECT_TRUE(dialog);
   const std::string nii = tmp.file("bone.nii.gz"), nrrd = tmp.file("bone.nrrd");
@@ -307,7 +275,7 @@ TEST(SegLabelMapGui, FailuresShowTheirCodeInTheMessage) {
 
   // No segment: no dialog, the code in the message.
   bool dialog = false;
-  answerFileDialog(&w, {}, &dialog);
+  test::answerFileDialog(&w, {}, &dialog);
   button->click();
   EXPECT_FALSE(dialog);
   EXPECT_TRUE(panel->message().startsWith("seg.no_active")) << panel->message().toStdString();
@@ -334,7 +302,7 @@ TEST(SegLabelMapGui, FailuresShowTheirCodeInTheMessage) {
   ASSERT_TRUE(fs::exists(tmp.file("ok.nrrd"))) << panel->message().toStdString();
   const QString before = panel->message();
   dialog = false;
-  answerFileDialog(&w, {}, &dialog);
+  test::answerFileDialog(&w, {}, &dialog);
   button->click();
   EXPECT_TRUE(dialog);
   EXPECT_EQ(panel->message(), before);

@@ -8,18 +8,15 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <QApplication>
 #include <QDir>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
-#include <QTimer>
 #include <QTreeWidget>
 
 #include <cvx/studydb/database.h>
@@ -34,25 +31,6 @@ using namespace cvx;
 using viewer::MainWindow;
 
 namespace {
-
-// Calls act(w) once, from the event loop, on the first modal widget that `match` accepts; polls every
-// 50 ms while any event loop runs (a dialog's own included). The poller belongs to `owner`.
-void whenModal(QObject* owner, std::function<bool(QWidget*)> match, std::function<void(QWidget*)> act) {
-  auto* t = new QTimer(owner);
-  t->setInterval(50);
-  QObject::connect(t, &QTimer::timeout, t, [t, match, act] {
-    QWidget* m = QApplication::activeModalWidget();
-    if (!m || !match(m)) return;
-    t->stop();
-    t->deleteLater();
-    QTimer::singleShot(0, m, [m, act] { act(m); });  // outside this slot: act may open a modal of its own
-  });
-  t->start();
-}
-
-std::function<bool(QWidget*)> named(const char* name) {
-  return [name](QWidget* w) { return w->objectName() == name; };
-}
 
 struct Painted {
   std::string seriesUid;
@@ -126,19 +104,26 @@ TEST(SegRecoveryGui, EditsLeftOnAnotherSeriesAreOfferedAtStartAndRecoveredOnOpen
   ASSERT_TRUE(QTest::qWaitForWindowExposed(&w));
   QString listed;
   bool openEnabled = false, asked = false;
-  whenModal(&w, named("recoveryDialog"), [&](QWidget* dialog) {
-    auto* list = dialog->findChild<QTreeWidget*>("recoveryList");
-    if (list && list->topLevelItemCount() == 1) listed = rowText(list->topLevelItem(0));
-    test::saveTour(dialog, "recovery_dialog");
-    auto* open = dialog->findChild<QPushButton*>("recoveryOpen");
-    openEnabled = open && open->isEnabled();
-    if (openEnabled) open->click();
-    else dialog->close();
-  });
-  whenModal(&w, [](QWidget* m) { return qobject_cast<QMessageBox*>(m) != nullptr; }, [&](QWidget* m) {
-    asked = true;  // the per-series question: not expected for the series chosen in the dialog
-    qobject_cast<QMessageBox*>(m)->reject();
-  });
+  constexpr int kLoads = 240000;  // both pollers wait through two loads
+  test::whenModal(
+      &w, test::named("recoveryDialog"),
+      [&](QWidget* dialog) {
+        auto* list = dialog->findChild<QTreeWidget*>("recoveryList");
+        if (list && list->topLevelItemCount() == 1) listed = rowText(list->topLevelItem(0));
+        test::saveTour(dialog, "recovery_dialog");
+        auto* open = dialog->findChild<QPushButton*>("recoveryOpen");
+        openEnabled = open && open->isEnabled();
+        if (openEnabled) open->click();
+        else dialog->close();
+      },
+      test::Answer::Once, nullptr, kLoads);
+  test::whenModal(
+      &w, test::ofType<QMessageBox>(),
+      [&](QWidget* m) {
+        asked = true;  // the per-series question: not expected for the series chosen in the dialog
+        qobject_cast<QMessageBox*>(m)->reject();
+      },
+      test::Answer::Once, nullptr, kLoads);
   QSignalSpy loaded(&w, &MainWindow::loadsFinished);
   w.openPath(QString::fromStdString(test::dataPath("uneven_spacing")));
   ASSERT_TRUE(QTest::qWaitFor([&] { return loaded.count() > 0; }, 120000));
@@ -175,7 +160,7 @@ TEST(SegRecoveryGui, EditsOnASeriesNotInTheDatabaseCanOnlyBeDiscardedOrKept) {
     first.show();
     ASSERT_TRUE(QTest::qWaitForWindowExposed(&first));
     bool shown = false;
-    whenModal(&first, named("recoveryDialog"), [&](QWidget* dialog) {
+    test::whenModal(&first, test::named("recoveryDialog"), [&](QWidget* dialog) {
       shown = true;
       dialog->findChild<QPushButton*>("recoveryLater")->click();
     });
@@ -189,7 +174,7 @@ TEST(SegRecoveryGui, EditsOnASeriesNotInTheDatabaseCanOnlyBeDiscardedOrKept) {
   ASSERT_TRUE(QTest::qWaitForWindowExposed(&w));
   QString listed;
   bool openEnabled = true, confirmed = false, closed = false;
-  whenModal(&w, named("recoveryDialog"), [&](QWidget* dialog) {
+  test::whenModal(&w, test::named("recoveryDialog"), [&](QWidget* dialog) {
     auto* list = dialog->findChild<QTreeWidget*>("recoveryList");
     if (list && list->topLevelItemCount() == 1) {
       listed = rowText(list->topLevelItem(0));
@@ -201,7 +186,7 @@ TEST(SegRecoveryGui, EditsOnASeriesNotInTheDatabaseCanOnlyBeDiscardedOrKept) {
     QObject::connect(qobject_cast<QDialog*>(dialog), &QDialog::finished, [&closed] { closed = true; });
     dialog->findChild<QPushButton*>("recoveryDiscard")->click();
   });
-  whenModal(&w, named("recoveryDiscardConfirm"), [&](QWidget* m) {
+  test::whenModal(&w, test::named("recoveryDiscardConfirm"), [&](QWidget* m) {
     confirmed = true;
     qobject_cast<QMessageBox*>(m)->button(QMessageBox::Discard)->click();
   });

@@ -3,6 +3,7 @@
 
 #include "cine_player.h"
 #include "grab_shown.h"
+#include "recovery_dialog.h"
 #include "seg_editing.h"
 #include "seg_panel.h"
 

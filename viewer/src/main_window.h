@@ -33,6 +33,7 @@ class QSlider;
 namespace cvx::viewer {
 
 class CinePlayer;
+class JournalPeeks;
 
 class SegEditing;
 class StudyBrowser;
@@ -71,6 +72,8 @@ class MainWindow : public QMainWindow {
   // that are not open, listed in one dialog (recovery_dialog.h) to open and recover, keep or discard.
   // Called after the first loads end, or at start-up without a series (main_window_tools.cpp).
   void offerOtherSeries();
+  // The pending journals read so far (JournalPeeks::reads: offerRecovery reads each once while unchanged).
+  int journalReads() const;
   void setTool(Tool tool);
 
  signals:
@@ -156,6 +159,7 @@ class MainWindow : public QMainWindow {
   bool screenshotTaken_ = false;
   bool otherSeriesOffered_ = false;  // offerOtherSeries ran
   std::string recoverSeries_;        // chosen in its dialog: recovered without asking once it has loaded
+  std::unique_ptr<JournalPeeks> peeks_;  // the pending journals' summaries, for every load's offerRecovery
 };
 
 }  // namespace cvx::viewer

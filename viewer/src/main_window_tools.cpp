@@ -62,9 +62,14 @@ bool forOpenSeries(const view::ViewerState& state, const PendingSeries& row) {
 }
 }  // namespace
 
+int MainWindow::journalReads() const { return peeks_ ? peeks_->reads() : 0; }
+
 void MainWindow::offerRecovery() {
   if (!screenshotPath_.isEmpty() || !editing_) return;
-  const auto rows = pendingSeries(editing_->pending());
+  // On every load: the folder listed (a file open and flock'd each), but a journal read only once
+  // while it is unchanged (peeks_), not the megabytes of every pending journal each time.
+  if (!peeks_) peeks_ = std::make_unique<JournalPeeks>();
+  const auto rows = pendingSeries(editing_->pending(), peeks_.get());
   const bool chosen = std::any_of(rows.begin(), rows.end(), [this](const PendingSeries& r) {
     return !recoverSeries_.empty() && r.seriesUid == recoverSeries_ && forOpenSeries(state_, r);
   });
@@ -88,7 +93,8 @@ void MainWindow::offerRecovery() {
 void MainWindow::offerOtherSeries() {
   if (!screenshotPath_.isEmpty() || !editing_ || otherSeriesOffered_) return;
   otherSeriesOffered_ = true;
-  auto rows = pendingSeries(editing_->pending());
+  if (!peeks_) peeks_ = std::make_unique<JournalPeeks>();
+  auto rows = pendingSeries(editing_->pending(), peeks_.get());
   std::erase_if(rows, [this](const PendingSeries& r) { return forOpenSeries(state_, r); });
   if (rows.empty()) return;
   describeFromDatabase(rows, browser_->database());

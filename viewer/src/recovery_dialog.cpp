@@ -53,10 +53,28 @@ void lookUp(PendingSeries& row, studydb::StudyDatabase* db) {
 
 }  // namespace
 
-std::vector<PendingSeries> pendingSeries(const std::vector<std::string>& journals) {
+const Result<view::JournalSummary>& JournalPeeks::peek(const std::string& path) {
+  std::error_code ec;
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  const auto written = ec ? std::filesystem::file_time_type{} : std::filesystem::last_write_time(path, ec);
+  auto it = entries_.find(path);
+  if (it != entries_.end() && !ec && it->second.size == size && it->second.written == written)
+    return it->second.summary;  // (a file that cannot be looked at now is read again)
+  ++reads_;
+  Entry e{size, written, view::SegJournal::peek(path)};
+  if (it != entries_.end()) entries_.erase(it);
+  return entries_.emplace(path, std::move(e)).first->second.summary;
+}
+
+void JournalPeeks::keepOnly(const std::vector<std::string>& paths) {
+  std::erase_if(entries_, [&](const auto& e) { return std::find(paths.begin(), paths.end(), e.first) == paths.end(); });
+}
+
+std::vector<PendingSeries> pendingSeries(const std::vector<std::string>& journals, JournalPeeks* peeks) {
   std::vector<PendingSeries> rows;
+  if (peeks) peeks->keepOnly(journals);
   for (const std::string& path : journals) {
-    auto s = view::SegJournal::peek(path);
+    const auto s = peeks ? peeks->peek(path) : view::SegJournal::peek(path);
     PendingSeries* row = nullptr;
     if (s.ok() && !s->seriesInstanceUid.empty())
       for (auto& r : rows)
@@ -64,6 +82,7 @@ std::vector<PendingSeries> pendingSeries(const std::vector<std::string>& journal
     if (!row) {
       row = &rows.emplace_back();
       row->readable = s.ok();
+      row->keepOnly = !s.ok() && s.error().code == "seg.journal_version";
       if (!s.ok()) row->problem = qs(s.error().str());
       else if (s->seriesInstanceUid.empty())
         row->problem = QObject::tr("seg.journal_no_series: the journal names no series (edits on a file without "
@@ -170,18 +189,26 @@ std::vector<int> RecoveryDialog::selectedRows() const {
   return out;
 }
 
+bool RecoveryDialog::keepOnlySelected() const {
+  const auto sel = selectedRows();
+  return std::any_of(sel.begin(), sel.end(), [this](int i) { return rows_[static_cast<size_t>(i)].keepOnly; });
+}
+
 void RecoveryDialog::sync() {
   const auto sel = selectedRows();
   open_->setEnabled(sel.size() == 1 && !rows_[static_cast<size_t>(sel[0])].seriesKey.isEmpty());
-  discard_->setEnabled(!sel.empty());
-  if (sel.size() == 1 && rows_[static_cast<size_t>(sel[0])].seriesKey.isEmpty())
+  discard_->setEnabled(!sel.empty() && !keepOnlySelected());
+  if (keepOnlySelected())
+    message_->setText(tr("Edits saved by another version of CineVox: that version can recover them, so they are "
+                         "kept (open the series there). They cannot be discarded here."));
+  else if (sel.size() == 1 && rows_[static_cast<size_t>(sel[0])].seriesKey.isEmpty())
     message_->setText(tr("This series cannot be opened from here: discard its edits, or keep them for later."));
   else message_->clear();
 }
 
 void RecoveryDialog::discardSelected() {
   const auto sel = selectedRows();
-  if (sel.empty()) return;
+  if (sel.empty() || keepOnlySelected()) return;  // the button is disabled then; never by another path
   QMessageBox box(QMessageBox::Warning, tr("Discard segmentation edits"),
                   tr("Delete the saved edits of %n series? They cannot be recovered afterwards.", "",
                      static_cast<int>(sel.size())),
