@@ -133,6 +133,11 @@ Result<Manifest> parseManifest(const std::string& text, const std::string& path)
       else throw Bad{"unknown input '" + input + "' (image, segment, seeds)"};
       if (m.input != PluginInput::Image && m.kind != Kind::Segmenter) throw Bad{"only a segmenter takes a mask input"};
     }
+    if (j.contains("replacesInput")) {
+      if (!j.at("replacesInput").is_boolean()) throw Bad{"replacesInput is not a boolean"};
+      m.replacesInput = j.at("replacesInput").get<bool>();
+      if (m.replacesInput && m.input != PluginInput::Segment) throw Bad{"replacesInput needs \"input\": \"segment\""};
+    }
     if (j.contains("parameters"))
       for (const auto& p : field(j, "parameters", json::value_t::array, "")) {
         m.params.push_back(parseSpec(p));

@@ -32,8 +32,12 @@ void CudaBackend::prefetch(std::shared_ptr<const Volume> v, int64_t phase, uint6
 }
 
 void CudaBackend::waitForPrefetch() {
-  std::lock_guard lock(prefetchMutex_);
-  if (prefetcher_) prefetcher_->waitIdle();
+  detail::Prefetcher* p = nullptr;
+  {
+    std::lock_guard lock(prefetchMutex_);
+    p = prefetcher_.get();  // lives until the destructor
+  }
+  if (p) p->waitIdle();
 }
 
 uint64_t CudaBackend::prefetchedPhases() const {
@@ -71,7 +75,8 @@ Status CudaBackend::withDeviceFrame(const RaycastJob& job, const DeviceFrameUse&
 }
 
 Status CudaBackend::synchronize() {
-  CVX_CUDA_TRY(cudaDeviceSynchronize());
+  // The frames' stream, not the device: a copy ahead on the prefetch stream is not a frame's work.
+  CVX_CUDA_TRY(cudaStreamSynchronize(0));
   return {};
 }
 
@@ -135,7 +140,13 @@ void CudaBackend::releaseAll() {
     buffers_.clear();
   }
   std::lock_guard lock(frameMutex_);
+  (void)cudaStreamSynchronize(0);  // a raycastOnDevice frame may still read the tables' textures
   frames_ = std::make_unique<detail::ResidentCache>();
+}
+
+uint64_t CudaBackend::tableTexturesMade() const {
+  std::lock_guard lock(frameMutex_);
+  return frames_->tables.texturesMade();
 }
 
 Status CudaBackend::download(VolumeHandle handle, std::span<std::byte> dst) const {

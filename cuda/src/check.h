@@ -3,6 +3,7 @@
 #pragma once
 #include <cuda_runtime.h>
 
+#include <cstdint>
 #include <string>
 
 #include <cvx/core/error.h>
@@ -17,6 +18,7 @@ inline Error cudaFault(cudaError_t e, const char* what) {
 struct DeviceBytes {
   void* p = nullptr;
   size_t capacity = 0;  // bytes, when allocated through reserve()
+  uint64_t generation = 0;  // bumped by every allocation: what a texture over it was made for
   DeviceBytes() = default;
   DeviceBytes(const DeviceBytes&) = delete;
   DeviceBytes& operator=(const DeviceBytes&) = delete;
@@ -31,6 +33,7 @@ struct DeviceBytes {
     if (p && capacity >= n) return cudaSuccess;
     reset();
     const cudaError_t e = cudaMalloc(&p, n);
+    ++generation;
     if (e == cudaSuccess) capacity = n;
     else p = nullptr;
     return e;

@@ -229,11 +229,10 @@ Status raycastResident(ResidentCache& cache, const RaycastJob& j) {
   CVX_TRY(checkRaycastRequest(v, j.phase, j.params, j.tf, j.width, j.height, out));
   if (j.second) CVX_TRY(checkFusionRequest(*j.second, j.phase2, j.params, j.width, j.height, out));
   if (auto dev = probeDevice(); !dev.ok()) return dev.error();
-  if (!cache.phases.find(v, j.phase, j.revision)) {
+  if (!frameCopy(cache, v, j.phase, j.revision)) {
     // Room for the phase and its texture among the kept ones (the most recently drawn go first);
     // a phase the device cannot hold beside what is kept (the budget counts the free memory) takes
     // all of it, and one larger still is cast out of core.
-    cache.phases.dropOtherRevisions(v, j.revision);
     cache.phases.makeRoom(2 * phaseBytes(v), residentBudgetBytes());
     size_t budget = volumeBudgetBytes();
     if (budget > 0 && phaseBytes(v) > budget && !cache.phases.copies.empty()) {

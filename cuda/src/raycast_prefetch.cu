@@ -10,11 +10,6 @@
 
 #include "raycast_prefetch.h"
 
-#if defined(__linux__)
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
 
 namespace cvx::cuda::detail {
 namespace {
@@ -36,27 +31,39 @@ Prefetcher::Prefetcher(int device, std::mutex& frameMutex, std::unique_ptr<Resid
     : device_(device), frameMutex_(frameMutex), cache_(cache) {}
 
 Prefetcher::~Prefetcher() {
+  std::optional<Job> dropped;  // a volume's last reference goes outside the lock
   {
     std::lock_guard lock(m_);
     stop_ = true;
-    next_.reset();
+    dropped.swap(next_);
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
-  if (stream_) cudaStreamSynchronize(stream_);
+  release();
+}
+
+void Prefetcher::release() {
+  if (stream_) (void)cudaStreamSynchronize(stream_);
   for (int k = 0; k < 2; ++k) {
-    if (staging_[k]) cudaFreeHost(staging_[k]);
-    if (stagingFree_[k]) cudaEventDestroy(stagingFree_[k]);
+    if (staging_[k]) (void)cudaFreeHost(staging_[k]);
+    if (stagingFree_[k]) (void)cudaEventDestroy(stagingFree_[k]);
+    staging_[k] = nullptr, stagingFree_[k] = nullptr;
   }
-  if (stream_) cudaStreamDestroy(stream_);
+  if (stream_) (void)cudaStreamDestroy(stream_);
+  stream_ = nullptr;
+  ready_ = false;
 }
 
 void Prefetcher::request(std::shared_ptr<const Volume> v, int64_t phase, uint64_t revision) {
   if (!v || phase < 0 || phase >= v->dims()[3]) return;
-  std::lock_guard lock(m_);
-  if (stop_) return;
-  next_ = Job{std::move(v), phase, revision};
-  if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
+  std::optional<Job> replaced;  // its volume's last reference may go: outside the lock
+  {
+    std::lock_guard lock(m_);
+    if (stop_) return;
+    replaced.swap(next_);
+    next_ = Job{std::move(v), phase, revision};
+    if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
+  }
   wake_.notify_all();
 }
 
@@ -71,10 +78,8 @@ uint64_t Prefetcher::skipped() const {
 }
 
 void Prefetcher::loop() {
-#if defined(__linux__)
-  // Below the threads that draw: the next phase is wanted soon, the frame now.
-  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
-#endif
+  // Not below the threads that draw (as PhaseBricks' prefetch is): a frame that asks for the phase
+  // in flight waits for this thread to issue its chunks.
   (void)cudaSetDevice(device_);
   std::unique_lock lock(m_);
   for (;;) {
@@ -95,27 +100,44 @@ void Prefetcher::loop() {
 }
 
 Status Prefetcher::setUp() {
-  if (stream_) return {};
-  CVX_CUDA_TRY(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
-  for (int k = 0; k < 2; ++k) {
-    CVX_CUDA_TRY(cudaHostAlloc(&staging_[k], kChunkBytes, cudaHostAllocDefault));
-    CVX_CUDA_TRY(cudaEventCreateWithFlags(&stagingFree_[k], cudaEventDisableTiming));
+  if (ready_) return {};
+  auto make = [&]() -> Status {
+    CVX_CUDA_TRY(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
+    for (int k = 0; k < 2; ++k) {
+      CVX_CUDA_TRY(cudaHostAlloc(&staging_[k], kChunkBytes, cudaHostAllocDefault));
+      CVX_CUDA_TRY(cudaEventCreateWithFlags(&stagingFree_[k], cudaEventDisableTiming));
+    }
+    return {};
+  };
+  const Status st = make();
+  if (!st.ok()) {  // nothing half made is kept: the next request tries again
+    (void)cudaGetLastError();
+    release();
+    return st;
   }
+  ready_ = true;
   return {};
+}
+
+void Prefetcher::warnOnce(const std::string& what) {
+  if (warned_) return;
+  warned_ = true;
+  log::warn(what + " (said once)");
 }
 
 void Prefetcher::copy(const Job& job) {
   const Volume& v = *job.volume;
   std::shared_ptr<DeviceCopy> c;
   std::shared_ptr<PendingCopy> pending;
-  const Status ready = setUp();  // once, before the frames' lock (pinned allocations take a while)
+  const Status ready = setUp();  // before the frames' lock (pinned allocations take a while)
   {
     std::lock_guard lock(frameMutex_);
     ResidentCache& cache = *cache_;
     const size_t bytes = phaseBytes(v), budget = volumeBudgetBytes();
     const size_t want = texturedType(v.type()) ? 2 * bytes : bytes;
-    const bool skip = cache.phases.holds(v, job.phase, job.revision) || (budget > 0 && bytes > budget) ||
-                      cache.phases.bytes() + want > residentBudgetBytes();
+    // Held already, asked before the voxels changed, out of core, or no room beside the kept ones.
+    const bool skip = cache.phases.holds(v, job.phase, job.revision) || cache.phases.holdsNewer(v, job.revision) ||
+                      (budget > 0 && bytes > budget) || cache.phases.bytes() + want > residentBudgetBytes();
     auto start = [&]() -> Status {
       CVX_TRY(ready);
       c = std::make_shared<DeviceCopy>();
@@ -128,7 +150,7 @@ void Prefetcher::copy(const Job& job) {
     if (skip || !st.ok()) {
       if (!st.ok()) {
         (void)cudaGetLastError();
-        log::warn("cuda: a phase is not copied ahead: " + st.error().str());
+        warnOnce("cuda: a phase is not copied ahead: " + st.error().str());
       }
       std::lock_guard count(m_);
       ++skipped_;
@@ -136,16 +158,22 @@ void Prefetcher::copy(const Job& job) {
     }
     c->volume = &v, c->serial = v.serial(), c->phase = job.phase, c->revision = job.revision, c->bytes = want;
     c->pending = pending;
-    // Least recently drawn: the frames' makeRoom drops it last.
+    c->speculative = true;  // until a frame draws it: the first to go for room (a guess not taken)
     cache.phases.copies.insert(cache.phases.copies.begin(), c);
     ++cache.prefetched;
   }
+  // Whatever happens below, a frame waiting on the copy is let go (as failed unless it was issued).
+  struct Finish {
+    PendingCopy& p;
+    bool ok = false;
+    ~Finish() { p.finish(ok); }
+  } finish{*pending};
   const Status st = fill(job, *c, pending->ready);
+  finish.ok = st.ok();
   if (!st.ok()) {
     (void)cudaGetLastError();
-    log::warn("cuda: copying a phase ahead failed (the frame copies it): " + st.error().str());
+    warnOnce("cuda: copying a phase ahead failed (its frame copies it): " + st.error().str());
   }
-  pending->finish(st.ok());
 }
 
 Status Prefetcher::fill(const Job& job, DeviceCopy& c, cudaEvent_t ready) {

@@ -22,6 +22,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 
 #include <cvx/core/volume.h>
@@ -56,7 +57,9 @@ class Prefetcher {
   void loop();
   void copy(const Job& job);  // one phase, or none by the rules
   Status fill(const Job& job, DeviceCopy& c, cudaEvent_t ready);  // the copy's chunks and texture
-  Status setUp();  // the stream, the staging buffers and their events, once
+  Status setUp();    // the stream, the staging buffers and their events, until all are made
+  void release();    // what setUp made
+  void warnOnce(const std::string& what);  // a failure logged once (a faulted context fails them all)
 
   int device_ = 0;
   std::mutex& frameMutex_;
@@ -66,6 +69,7 @@ class Prefetcher {
   std::optional<Job> next_;
   bool busy_ = false, stop_ = false;
   uint64_t skipped_ = 0;
+  bool ready_ = false, warned_ = false;  // the prefetch thread's alone
   cudaStream_t stream_ = nullptr;
   void* staging_[2] = {nullptr, nullptr};
   cudaEvent_t stagingFree_[2] = {nullptr, nullptr};

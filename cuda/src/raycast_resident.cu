@@ -15,10 +15,22 @@ DeviceCopy* ResidentPhases::find(const Volume& v, int64_t phase, uint64_t revisi
     if (!copies[i]->holds(&v, phase, revision)) continue;
     std::shared_ptr<DeviceCopy> hit = std::move(copies[i]);
     copies.erase(copies.begin() + static_cast<std::ptrdiff_t>(i));
+    hit->speculative = false;  // drawn now
     copies.push_back(std::move(hit));
     return copies.back().get();
   }
   return nullptr;
+}
+
+bool ResidentPhases::holdsNewer(const Volume& v, uint64_t revision) const {
+  return std::any_of(copies.begin(), copies.end(), [&](const auto& c) {
+    return c->volume == &v && c->serial == v.serial() && c->revision > revision;
+  });
+}
+
+DeviceCopy* frameCopy(ResidentCache& cache, const Volume& v, int64_t phase, uint64_t revision) {
+  cache.phases.dropOtherRevisions(v, revision);
+  return cache.phases.find(v, phase, revision);
 }
 
 bool ResidentPhases::holds(const Volume& v, int64_t phase, uint64_t revision) const {
@@ -38,6 +50,9 @@ void ResidentPhases::dropOtherRevisions(const Volume& v, uint64_t revision) {
 void ResidentPhases::makeRoom(size_t more, size_t budget) {
   // The most recently drawn go first (view::PhaseBricks' rule): in a loop longer than the budget
   // holds, the least recently drawn would be the next one needed every time.
+  for (size_t i = 0; i < copies.size() && bytes() + more > budget;)
+    if (copies[i]->speculative) copies.erase(copies.begin() + static_cast<std::ptrdiff_t>(i));
+    else ++i;
   while (!copies.empty() && bytes() + more > budget) copies.pop_back();
 }
 

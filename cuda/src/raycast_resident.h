@@ -55,8 +55,19 @@ struct DeviceCopy {
   DeviceBytes voxels;
   DeviceTexture texture;  // the texture sampler's array of voxels, made on first use (reset with them)
   std::shared_ptr<PendingCopy> pending;  // set while a prefetched copy may still be in flight
+  bool speculative = false;              // copied ahead and not drawn yet: dropped first for room
   bool holds(const Volume* v, int64_t ph, uint64_t rev) const {
     return voxels.p && volume == v && serial == v->serial() && phase == ph && revision == rev;
+  }
+  DeviceCopy() = default;
+  DeviceCopy(const DeviceCopy&) = delete;
+  DeviceCopy& operator=(const DeviceCopy&) = delete;
+  // Nothing may still read or write it when its texture and memory go: the prefetch's copies into
+  // it (its event; one never recorded is no wait) and the frames' kernels (the legacy stream: a
+  // raycastOnDevice frame's kernel may still run when the next frame drops the copy for room).
+  ~DeviceCopy() {
+    if (pending && pending->ready) (void)cudaEventSynchronize(pending->ready);
+    if (voxels.p) (void)cudaStreamSynchronize(0);
   }
 };
 
@@ -73,10 +84,13 @@ struct ResidentPhases {
   DeviceCopy* find(const Volume& v, int64_t phase, uint64_t revision);
   // Whether one holds it (nothing moved).
   bool holds(const Volume& v, int64_t phase, uint64_t revision) const;
+  // Whether one holds a revision of v after `revision` (a prefetch asked before the voxels changed).
+  bool holdsNewer(const Volume& v, uint64_t revision) const;
   void drop(const DeviceCopy* c);
   // Drops v's copies of other revisions (its voxels changed since).
   void dropOtherRevisions(const Volume& v, uint64_t revision);
-  // Drops the most recently drawn copies until `more` bytes fit under the budget with the rest.
+  // Drops copies until `more` bytes fit under the budget with the rest: first those copied ahead
+  // and never drawn (a guess the loop did not take), then the most recently drawn.
   void makeRoom(size_t more, size_t budget);
   size_t bytes() const;
   void clear() { copies.clear(); }
@@ -94,6 +108,10 @@ struct ResidentCache {
   uint64_t uploads = 0;     // phases copied to the device by frames so far (tests: a second frame copies none)
   uint64_t prefetched = 0;  // phases the prefetch thread copied (raycast_prefetch.h)
 };
+
+// A frame's use of the cache: the phase's copies of other revisions dropped (its voxels changed
+// since), then the copy holding (v, phase, revision), or null.
+DeviceCopy* frameCopy(ResidentCache& cache, const Volume& v, int64_t phase, uint64_t revision);
 
 // The bytes of one phase of v (its voxels on the device; its texture's array as many again).
 size_t phaseBytes(const Volume& v);

@@ -51,17 +51,19 @@ __global__ void resetKernel(hd::RayState* states, size_t n) {
 
 // The two streams of a cast out of core and their events: slab k's copy (copy stream) into buffer
 // k % buffers, after that buffer's last kernel; its kernel (cast stream) after the copy. With two
-// buffers the copy of slab k + 1 overlaps slab k's kernel. Both streams are non-blocking: the
-// legacy default stream's synchronous calls (the tables' uploads) neither wait on them nor hold
-// them up.
+// buffers the copy of slab k + 1 overlaps slab k's kernel. Both streams are non-blocking, so the
+// cast stream waits explicitly (`tables`, recorded on the legacy stream) for the tables' uploads:
+// a cudaMemcpy from pageable memory returns once the bytes are staged, before they arrive.
 struct SlabStreams {
   cudaStream_t copy = nullptr, cast = nullptr;
-  cudaEvent_t copied[2] = {nullptr, nullptr}, read[2] = {nullptr, nullptr};
+  cudaEvent_t copied[2] = {nullptr, nullptr}, read[2] = {nullptr, nullptr}, tables = nullptr;
   SlabStreams() = default;
   SlabStreams(const SlabStreams&) = delete;
   SlabStreams& operator=(const SlabStreams&) = delete;
-  ~SlabStreams() {
-    for (cudaEvent_t e : {copied[0], copied[1], read[0], read[1]})
+  ~SlabStreams() {  // on every path, before the buffers the streams may still use are freed
+    if (copy) (void)cudaStreamSynchronize(copy);
+    if (cast) (void)cudaStreamSynchronize(cast);
+    for (cudaEvent_t e : {copied[0], copied[1], read[0], read[1], tables})
       if (e) cudaEventDestroy(e);
     if (copy) cudaStreamDestroy(copy);
     if (cast) cudaStreamDestroy(cast);
@@ -73,6 +75,9 @@ struct SlabStreams {
       CVX_CUDA_TRY(cudaEventCreateWithFlags(&copied[b], cudaEventDisableTiming));
       CVX_CUDA_TRY(cudaEventCreateWithFlags(&read[b], cudaEventDisableTiming));
     }
+    CVX_CUDA_TRY(cudaEventCreateWithFlags(&tables, cudaEventDisableTiming));
+    CVX_CUDA_TRY(cudaEventRecord(tables, 0));  // after the tables' uploads on the legacy stream
+    CVX_CUDA_TRY(cudaStreamWaitEvent(cast, tables, 0));
     return {};
   }
 };

@@ -35,19 +35,22 @@ struct TableTexture {
   cudaTextureObject_t tex = 0;
   const void* p = nullptr;
   size_t bytes = 0;
+  uint64_t generation = 0;  // of the DeviceBytes it reads (a buffer freed and made again is another)
+  uint64_t made = 0;        // texture objects made so far (tests: the fetches are textures)
   TableTexture() = default;
   TableTexture(const TableTexture&) = delete;
   TableTexture& operator=(const TableTexture&) = delete;
   ~TableTexture() { reset(); }
   void reset() {
     if (tex) cudaDestroyTextureObject(tex);
-    tex = 0, p = nullptr, bytes = 0;
+    tex = 0, p = nullptr, bytes = 0, generation = 0;
   }
-  // The texture over n bytes of nodes at device address table; 0 for no table, for one past the 1D
-  // linear texture's 2^27 texels, or when the device refuses (its error cleared: the loads serve).
-  unsigned long long of(const void* table, size_t n) {
+  // The texture over the first n bytes of nodes in d (table: d.p, or null for none); 0 for no table,
+  // for one past the 1D linear texture's 2^27 texels, or when the device refuses (its error cleared:
+  // the loads serve).
+  unsigned long long of(const DeviceBytes& d, const void* table, size_t n) {
     if (!table || n == 0 || n / sizeof(hd::TfNode) > (size_t{1} << 27)) return 0;
-    if (tex && p == table && bytes == n) return tex;
+    if (tex && p == table && bytes == n && generation == d.generation) return tex;
     reset();
     cudaResourceDesc res{};
     res.resType = cudaResourceTypeLinear;
@@ -61,7 +64,8 @@ struct TableTexture {
       tex = 0;
       return 0;
     }
-    p = table, bytes = n;
+    p = table, bytes = n, generation = d.generation;
+    ++made;
     return tex;
   }
 };
@@ -75,6 +79,12 @@ bool tableTextures();
 struct DeviceTables {
   DeviceBytes nodes, integral, tf2, bricks, brickRange, depthIn, nodes2, integral2, fusedTf2;
   TableTexture nodesTex, integralTex, tf2Tex, nodes2Tex, integral2Tex, fusedTf2Tex;
+  uint64_t texturesMade() const {
+    return nodesTex.made + integralTex.made + tf2Tex.made + nodes2Tex.made + integral2Tex.made + fusedTf2Tex.made;
+  }
+  void resetTextures() {
+    for (TableTexture* t : {&nodesTex, &integralTex, &tf2Tex, &nodes2Tex, &integral2Tex, &fusedTf2Tex}) t->reset();
+  }
   uint64_t brickStamp = 0;  // the brick map's stamp (hd::BrickMap::stamp) that bricks and brickRange hold
 };
 
@@ -117,20 +127,21 @@ inline Status uploadTables(hd::RaycastParams& p, hd::TransferFunction1D& tf, boo
   CVX_TRY(upload(d.tf2, p.tf2.nodes, tf2Bytes, p.tf2.nodes));
   CVX_TRY(upload(d.depthIn, p.depthIn, pixels * sizeof(float), p.depthIn));
   if (tableTextures()) {
-    tf.nodesTex = d.nodesTex.of(tf.nodes, tfBytes);
-    tf.integralTex = d.integralTex.of(tf.integral, tfBytes);
-    p.tf2.tex = d.tf2Tex.of(p.tf2.nodes, tf2Bytes);
+    tf.nodesTex = d.nodesTex.of(d.nodes, tf.nodes, tfBytes);
+    tf.integralTex = d.integralTex.of(d.integral, tf.integral, tfBytes);
+    p.tf2.tex = d.tf2Tex.of(d.tf2, p.tf2.nodes, tf2Bytes);
     if (fused) {
       hd::TransferFunction1D& f = p.fusion.tf;
       const size_t bytes2 = static_cast<size_t>(f.n) * sizeof(hd::TfNode);
-      f.nodesTex = d.nodes2Tex.of(f.nodes, bytes2);
-      f.integralTex = d.integral2Tex.of(f.integral, bytes2);
+      f.nodesTex = d.nodes2Tex.of(d.nodes2, f.nodes, bytes2);
+      f.integralTex = d.integral2Tex.of(d.integral2, f.integral, bytes2);
       hd::TransferFunction2D& f2 = p.fusion.tf2;
       const size_t bytes2d =
           f2.nodes ? static_cast<size_t>(f2.nv) * static_cast<size_t>(f2.ng) * sizeof(hd::TfNode) : 0;
-      f2.tex = d.fusedTf2Tex.of(f2.nodes, bytes2d);
+      f2.tex = d.fusedTf2Tex.of(d.fusedTf2, f2.nodes, bytes2d);
     }
   } else {
+    d.resetTextures();  // none kept over buffers these frames may reallocate
     tf.nodesTex = tf.integralTex = p.tf2.tex = 0;
     p.fusion.tf.nodesTex = p.fusion.tf.integralTex = p.fusion.tf2.tex = 0;
   }

@@ -94,6 +94,12 @@ TEST(CudaPrefetch, APhaseCopiedAheadIsDrawnWithoutACopy) {
   EXPECT_EQ(gpu->prefetchedPhases(), 2u);
   EXPECT_TRUE(same(f.draw(*gpu, *v, 2, 2), f.draw(*reference, *v, 0)));
   EXPECT_EQ(gpu->raycastUploads(), 0u);
+  // Asked for revision 1 after revision 2 was drawn (a request made before the voxels changed): not
+  // copied.
+  gpu->prefetch(v, 1, 1);
+  gpu->waitForPrefetch();
+  EXPECT_EQ(gpu->prefetchedPhases(), 2u);
+  EXPECT_EQ(gpu->prefetchesSkipped(), 2u);
 }
 
 // A loop played as the 3D view plays it: the next phase asked for before each frame, the frame
@@ -110,10 +116,32 @@ TEST(CudaPrefetch, ALoopWithTheNextPhaseInFlightDrawsEveryPhaseExactly) {
     for (int t = 0; t < phases; ++t) {
       gpu->prefetch(v, (t + 1) % phases, 1);
       EXPECT_TRUE(same(f.draw(*gpu, *v, t), f.draw(*reference, *v, t))) << "pass " << pass << " phase " << t;
+      if (pass == 0 && t == 0) gpu->waitForPrefetch();  // phase 1 surely copied ahead, the rest as it goes
     }
   gpu->waitForPrefetch();
   EXPECT_EQ(gpu->raycastUploads() + gpu->prefetchedPhases(), static_cast<uint64_t>(phases));
   EXPECT_GE(gpu->prefetchedPhases(), 1u);
+}
+
+// A phase copied ahead and never drawn (the loop went the other way) is the first to go when a
+// frame needs room, before the phases drawn: 3 MiB hold two phases with their textures (1.1 MB
+// each), not three.
+TEST(CudaPrefetch, APhaseCopiedAheadAndNotDrawnGoesFirstForRoom) {
+  CVX_NEED_GPU();
+  auto v = blobPhases(3);
+  auto gpu = makeCuda();
+  ASSERT_TRUE(gpu);
+  Frames f;
+  setenv("CVX_CUDA_RESIDENT_MB", "3", 1);
+  const auto first = f.draw(*gpu, *v, 0);
+  gpu->prefetch(v, 1, 1);
+  gpu->waitForPrefetch();
+  EXPECT_EQ(gpu->prefetchedPhases(), 1u);
+  f.draw(*gpu, *v, 2);  // no room for a third: phase 1 (never drawn) goes, not phase 0
+  EXPECT_EQ(gpu->raycastUploads(), 2u);
+  EXPECT_TRUE(same(f.draw(*gpu, *v, 0), first));
+  unsetenv("CVX_CUDA_RESIDENT_MB");
+  EXPECT_EQ(gpu->raycastUploads(), 2u) << "phase 0 was dropped before the phase copied ahead";
 }
 
 // The caller's volume may go while its copy is queued or in flight: the prefetch keeps it alive.
@@ -153,6 +181,7 @@ TEST(CudaPrefetch, TransferFunctionTexturesGiveTheLoadsImage) {
   Frames f;
   unsetenv("CVX_CUDA_TF");
   const auto textured = f.draw(*gpu, *v, 0);
+  EXPECT_GE(gpu->tableTexturesMade(), 2u) << "the nodes and the integrals read through textures";
   setenv("CVX_CUDA_TF", "global", 1);
   const auto loads = f.draw(*gpu, *v, 0);
   EXPECT_TRUE(same(textured, loads));
@@ -173,6 +202,7 @@ TEST(CudaPrefetch, TransferFunctionTexturesGiveTheLoadsImage) {
     ASSERT_TRUE(st.ok()) << st.error().str();
   }
   EXPECT_TRUE(same(fused[0], fused[1]));
+  EXPECT_GE(gpu->tableTexturesMade(), 6u) << "the fused layer's tables through textures too";
   unsetenv("CVX_CUDA_TF");
 }
 

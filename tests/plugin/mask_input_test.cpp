@@ -47,6 +47,24 @@ TEST(PluginManifest, InputDefaultsToImageAndIsParsed) {
   }
 }
 
+// "replacesInput": false unless given; true only beside "input": "segment" (a result replacing an
+// image plugin's input means nothing), and a boolean.
+TEST(PluginManifest, ReplacesInputIsASegmentPluginsBoolean) {
+  auto plain = cvx::plugin::parseManifest(manifest(R"(, "input": "segment")"));
+  ASSERT_TRUE(plain.ok()) << plain.error().str();
+  EXPECT_FALSE(plain->replacesInput);
+  auto r = cvx::plugin::parseManifest(manifest(R"(, "input": "segment", "replacesInput": true)"));
+  ASSERT_TRUE(r.ok()) << r.error().str();
+  EXPECT_TRUE(r->replacesInput);
+  for (const char* bad : {R"(, "replacesInput": true)", R"(, "input": "seeds", "replacesInput": true)",
+                          R"(, "input": "segment", "replacesInput": "yes")"}) {
+    auto b = cvx::plugin::parseManifest(manifest(bad));
+    ASSERT_FALSE(b.ok()) << bad;
+    EXPECT_EQ(b.error().code, "plugin.bad_manifest") << bad;
+    EXPECT_NE(b.error().message.find("replacesInput"), std::string::npos) << b.error().message;
+  }
+}
+
 TEST(PluginHostMask, ASegmentPluginNeedsAMaskOnTheInputsGrid) {
   PluginHost host;
   host.discover({CVX_PLUGIN_DIR});

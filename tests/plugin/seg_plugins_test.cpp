@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <future>
 #include <string>
 #include <utility>
@@ -92,7 +93,7 @@ TEST_F(SegPlugins, ManifestsDeclareTheirInput) {
   for (auto [id, in] :
        {std::pair{"threshold", PluginInput::Image}, std::pair{"region_growing", PluginInput::Image},
         std::pair{"otsu", PluginInput::Image}, std::pair{"morphology", PluginInput::Segment},
-        std::pair{"islands", PluginInput::Segment}}) {
+        std::pair{"islands", PluginInput::Segment}, std::pair{"fill_between_slices", PluginInput::Segment}}) {
     const auto* m = host.find(id);
     ASSERT_NE(m, nullptr) << id;
     EXPECT_EQ(m->input, in) << id;
@@ -269,4 +270,26 @@ TEST_F(SegPlugins, CancelReachesCvxSegThroughTheBridge) {
   ASSERT_FALSE(r.ok()) << "finished in " << s << " s before the cancel arrived";
   EXPECT_EQ(r.error().code, "plugin.cancelled") << r.error().str();
   EXPECT_NE(r.error().message.find("seg.cancelled"), std::string::npos) << r.error().message;
+}
+
+// Fill between slices through the host: a box drawn on slices 1 and 5 (the same box: the slices
+// between take it exactly), nothing before or after; across the rows (j) there is no gap, which
+// the plugin reports with the error's code (seg.no_gaps as a failed run, the app living on).
+TEST_F(SegPlugins, FillBetweenSlicesFillsTheGapBetweenDrawnSlices) {
+  const Box drawn1{3, 2, 1, 8, 6, 1}, drawn5{3, 2, 5, 8, 6, 5};
+  auto m = mask({12, 9, 8}, {drawn1, drawn5});
+  auto l = run("fill_between_slices", *m, {}, m.get());
+  ASSERT_TRUE(l);
+  const Box all{3, 2, 1, 8, 6, 5};
+  EXPECT_EQ(expectExactly(*l, [&](int64_t x, int64_t y, int64_t z) { return all.contains(x, y, z); }), all.voxels());
+  auto l2 = run("fill_between_slices", *m, {{"axis", "k"}}, m.get());
+  ASSERT_TRUE(l2);
+  EXPECT_EQ(std::memcmp(l->data(), l2->data(), static_cast<size_t>(l->voxelsPerPhase())), 0);
+  auto p = cvx::plugin::resolveParams(host.find("fill_between_slices")->params, {{"axis", "j"}});
+  ASSERT_TRUE(p.ok());
+  cvx::plugin::RunOptions o;
+  o.mask = m.get();
+  auto none = host.segment("fill_between_slices", *m, *p, nullptr, o);
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.error().message.find("seg.no_gaps"), std::string::npos) << none.error().str();
 }

@@ -196,7 +196,8 @@ void SegRunPanel::run() {
     options.mask = jobMask_.get();
     if (m.input == plugin::PluginInput::Segment) {
       const auto& seg = *state_.segmentations()[static_cast<size_t>(jobSegmentation_)].segmentation;
-      jobName_ = seg.segments()[jobSegments_.front()].name + " " + operationName(m, *params);
+      jobName_ = seg.segments()[jobSegments_.front()].name;  // replaced in place, or a new "Liver dilated 2 mm"
+      if (!m.replacesInput) jobName_ += " " + operationName(m, *params);
     }
   }
   // An image plugin reads the series chosen in "on"; the others the layer of the segments they take.
@@ -253,6 +254,13 @@ void SegRunPanel::done(Result<std::shared_ptr<Volume>> labels) {
     const Status ok = editing_.replaceSegments(jobSegmentation_, jobSegments_, (*labels)->as<uint8_t>());
     message_->setText(ok.ok() ? tr("%1: %2 segments updated").arg(QString::fromStdString(m.name)).arg(jobSegments_.size()) + reportNote()
                               : QString::fromStdString(ok.error().str()));
+    emit finished(ok.ok());
+    return;
+  }
+  if (m.input == plugin::PluginInput::Segment && m.replacesInput) {  // the input segment's voxels, in place
+    const Status ok = editing_.replaceSegments(jobSegmentation_, jobSegments_, (*labels)->as<uint8_t>());
+    const QString done = tr("%1: %2 updated").arg(QString::fromStdString(m.name), QString::fromStdString(jobName_));
+    message_->setText(ok.ok() ? done + reportNote() : QString::fromStdString(ok.error().str()));
     emit finished(ok.ok());
     return;
   }

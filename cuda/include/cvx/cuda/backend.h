@@ -51,8 +51,10 @@ class CudaBackend final : public Backend {
   void waitForPrefetch();
   uint64_t prefetchedPhases() const;  // phases the prefetch copied so far
   uint64_t prefetchesSkipped() const;  // requests it did not copy (the rules above)
-  // Waits until the device has finished this process's work (a frame of raycastOnDevice, for
-  // timing it). cuda.fault on a CUDA error.
+  // Texture objects made over the transfer-function tables (tests: the fetches go through them).
+  uint64_t tableTexturesMade() const;
+  // Waits until the frames' work on the device has finished (a frame of raycastOnDevice, for timing
+  // it), not a copy ahead on the prefetch stream. cuda.fault on a CUDA error.
   Status synchronize();
 
  private:

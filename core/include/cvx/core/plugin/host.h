@@ -43,6 +43,9 @@ struct Manifest {
   // "Lesion 2"; else the plugin's name) and what it is ("resultType", optional: the SNOMED CT code of
   // its SegmentedPropertyType, "108369006" for a neoplasm; a SEG carries it).
   std::string resultName, resultType;
+  // "replacesInput" (optional, false; only with "input": "segment"): the result replaces the input
+  // segment's voxels (one undo step: fill between slices) instead of becoming a new segment.
+  bool replacesInput = false;
   std::string manifestPath;           // where it was read from
   std::string libraryPath() const;    // the manifest's folder + library
 };

@@ -147,6 +147,20 @@ Result<std::vector<Index3>> ballOffsets(double radiusMm, const Vec3& spacingMm);
 // with `connectivity`, the background's connectivity) becomes foreground.
 Result<VolumePtr> fillHoles(const Volume& mask, int connectivity = 6, Progress* progress = nullptr);
 
+// ---- Fill between slices (docs/segmentation.md, "Fill between slices") ------------------------
+// A segment drawn on some slices across one grid axis (0: i, 1: j, 2: k) gets its empty slices
+// between two drawn ones filled by shape-based interpolation: each drawn slice's signed distance
+// map (mm, in-plane spacing honoured: exact Euclidean distances between pixel centres, negative
+// inside), and a slice at fraction t of the way from drawn slice a to drawn slice b takes the
+// pixels where (1 - t) D_a + t D_b < 0. Drawn slices, and slices before the first or after the last
+// drawn one, are unchanged; the output is 0/1. axis -1: fillAxis's. seg.bad_parameter for another
+// axis or a spacing that is not positive, seg.no_gaps (auto) when no axis has a gap.
+Result<VolumePtr> fillBetweenSlices(const Volume& mask, int axis = -1, Progress* progress = nullptr);
+// The axis with the most empty slices between its first and last drawn ones (a segment drawn on
+// every third axial slice: k; its rows and columns have none); ties: k, then j, then i.
+// seg.no_gaps when none has any.
+Result<int> fillAxis(const Volume& mask);
+
 // ---- Otsu -----------------------------------------------------------------------------------
 // Histogram of phase t over [min, max] of its values (NaN skipped) with `bins` bins of the
 // hd::binOf rule; bins = 0 picks one bin per stored value for integer types (max - min + 1, at
