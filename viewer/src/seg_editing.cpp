@@ -144,6 +144,16 @@ Status SegEditing::replaceSegments(int index, const std::vector<size_t>& segment
   return ok;
 }
 
+Status SegEditing::combineActive(view::SegLogic op, size_t other) {
+  const auto [index, segment] = state_.activeSegment();
+  if (index < 0) return makeError("seg.no_active", "choose a segment first");
+  auto e = entryOf(index);
+  if (!e.ok()) return e.error();
+  CVX_TRY((*e)->editor->combine(static_cast<size_t>(segment), op, other));
+  edited(index);
+  return {};
+}
+
 Status SegEditing::setActiveSegmentInfo(const Segment& info) {
   const auto [index, segment] = state_.activeSegment();
   if (index < 0) return makeError("seg.no_active", "choose a segment first");

@@ -63,6 +63,10 @@ class SegEditing {
   // segments[k] gets the voxels where labels == k + 1; a seed plugin's result).
   Status replaceSegments(int index, const std::vector<size_t>& segments, const uint8_t* labels);
 
+  // Logical operators on the active segment with segment `other` of its segmentation
+  // (SegEditor::combine): one undo step, journaled. seg.no_active, seg.edit_*.
+  Status combineActive(view::SegLogic op, size_t other);
+
   // The active segment's name, colour and terms (SegEditor::setSegmentInfo), or its removal with its
   // voxels (removeSegment): one undo step each, journaled. seg.no_active, seg.edit_*.
   Status setActiveSegmentInfo(const Segment& info);

@@ -2,6 +2,7 @@
 #include "seg_panel.h"
 
 #include "seg_brush_panel.h"
+#include "seg_logic_panel.h"
 #include "seg_curve_view.h"
 #include "seg_editing.h"
 #include "seg_info_panel.h"
@@ -156,6 +157,7 @@ SegPanel::SegPanel(view::ViewerState& state, SegEditing& editing, QWidget* paren
     edit->addStretch(1);
     layout->addLayout(edit);
     layout->addWidget(new SegBrushPanel(state_, editing_, this));
+    layout->addWidget(new SegLogicPanel(state_, editing_, this));
     connect(add, &QPushButton::clicked, this, [this] {
       Segment meta;
       meta.name = "Segment " + std::to_string(table_->rowCount() + 1);

@@ -62,6 +62,8 @@ struct BrushDisk {
   double radiusMm = 1;
 };
 enum class BrushMode : uint8_t { Paint, Erase };
+// Logical operators between two segments (SegEditor::combine).
+enum class SegLogic : uint8_t { Add, Intersect, Subtract, Invert, Copy };
 // The brush changes only voxels whose source value lies in [lo, hi] (series' units, both inclusive).
 struct BrushRange {
   const Volume* source = nullptr;  // must outlive the stroke
@@ -133,6 +135,13 @@ class SegEditor {
   // The same for several segments in one undo step: segments[k] gets the voxels where
   // labels == k + 1 (byLabel; a seed plugin's classes) or, with byLabel false, where labels != 0.
   Status replaceMasks(const std::vector<size_t>& segments, const uint8_t* labels, bool byLabel = true);
+  // Logical operators (3D Slicer's effect of that name): segment `target` becomes its union with
+  // `other` (Add), their intersection (Intersect), itself less `other` (Subtract), its complement in
+  // the grid (Invert: `other` unread) or a copy of `other` (Copy). No other segment changes: where
+  // the result would share a voxel with another segment of its layer, the segment moves to the first
+  // layer where it overlaps none (Segmentation::slotFor; a new layer if none), as addSegment places
+  // a new one. One undo step. seg.edit_bad_segment, seg.edit_no_stroke.
+  Status combine(size_t target, SegLogic op, size_t other);
 
   bool canUndo() const { return !undo_.empty(); }
   bool canRedo() const { return !redo_.empty(); }

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+#include "seg_logic_panel.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalBlocker>
+
+#include <algorithm>
+
+#include "seg_editing.h"
+
+namespace cvx::viewer {
+
+namespace {
+// The operators in the order of op_'s entries.
+constexpr view::SegLogic kOps[] = {view::SegLogic::Add, view::SegLogic::Subtract, view::SegLogic::Intersect,
+                                   view::SegLogic::Copy, view::SegLogic::Invert};
+}  // namespace
+
+SegLogicPanel::SegLogicPanel(view::ViewerState& state, SegEditing& editing, QWidget* parent)
+    : QWidget(parent), state_(state), editing_(editing) {
+  auto* row = new QHBoxLayout(this);
+  row->setContentsMargins(0, 0, 0, 0);
+  row->addWidget(new QLabel(tr("Logical"), this));
+  op_ = new QComboBox(this);
+  op_->setObjectName("segLogicOp");
+  op_->addItems({tr("Add"), tr("Subtract"), tr("Intersect"), tr("Copy"), tr("Invert")});
+  op_->setToolTip(tr("The active segment becomes itself plus, less, or in common with the other segment, a copy of "
+                     "it, or its own complement; no other segment changes (one undo step)"));
+  with_ = new QComboBox(this);
+  with_->setObjectName("segLogicWith");
+  apply_ = new QPushButton(tr("Apply"), this);
+  apply_->setObjectName("segLogicApply");
+  message_ = new QLabel(this);
+  message_->setObjectName("segLogicMessage");
+  row->addWidget(op_);
+  row->addWidget(with_, 1);
+  row->addWidget(apply_);
+  row->addWidget(message_);
+  connect(op_, &QComboBox::currentIndexChanged, this, [this] { listSegments(); });
+  connect(apply_, &QPushButton::clicked, this, &SegLogicPanel::apply);
+  subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
+    if (e.what & view::kSegmentation) listSegments();
+  });
+  listSegments();
+}
+
+void SegLogicPanel::listSegments() {
+  const auto [index, active] = state_.activeSegment();
+  std::vector<size_t> now;
+  QStringList names;
+  if (index >= 0) {
+    const auto& segs = state_.segmentations()[static_cast<size_t>(index)].segmentation->segments();
+    for (size_t k = 0; k < segs.size(); ++k)
+      if (static_cast<int>(k) != active) now.push_back(k), names << QString::fromStdString(segs[k].name);
+  }
+  const bool invert = kOps[op_->currentIndex()] == view::SegLogic::Invert;
+  with_->setEnabled(!invert && !now.empty());
+  apply_->setEnabled(index >= 0 && (invert || !now.empty()));
+  const QString why = index < 0 ? tr("Choose a segment first") : tr("No other segment in its segmentation");
+  apply_->setToolTip(apply_->isEnabled() ? QString() : why);
+  QStringList shown;
+  for (int i = 0; i < with_->count(); ++i) shown << with_->itemText(i);
+  if (now == listed_ && names == shown) return;  // the choice stays
+  const QSignalBlocker quiet(with_);
+  // The segment chosen before stays chosen while it is listed.
+  const int was = with_->currentIndex();
+  int kept = 0;
+  if (was >= 0 && was < static_cast<int>(listed_.size()))
+    kept = static_cast<int>(std::find(now.begin(), now.end(), listed_[static_cast<size_t>(was)]) - now.begin());
+  with_->clear();
+  with_->addItems(names);
+  with_->setCurrentIndex(kept < static_cast<int>(now.size()) ? kept : 0);
+  listed_ = std::move(now);
+}
+
+void SegLogicPanel::apply() {
+  const view::SegLogic op = kOps[op_->currentIndex()];
+  const int w = with_->currentIndex();
+  const size_t other = w >= 0 && w < static_cast<int>(listed_.size()) ? listed_[static_cast<size_t>(w)] : 0;
+  const Status st = editing_.combineActive(op, other);
+  message_->setText(st.ok() ? QString() : QString::fromStdString(st.error().str()));
+}
+
+}  // namespace cvx::viewer

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+// Logical operators in the Segments dock (view::SegEditor::combine, 3D Slicer's effect of that
+// name): the active segment becomes itself with another segment of its segmentation added,
+// intersected or subtracted, its complement, or a copy of the other. No other segment changes;
+// one undo step, journaled (SegEditing::combineActive). A row: [operation] [with] [Apply].
+#pragma once
+#include <QWidget>
+
+#include <cstddef>
+#include <vector>
+
+#include <cvx/viewstate/state.h>
+
+class QComboBox;
+class QLabel;
+class QPushButton;
+
+namespace cvx::viewer {
+
+class SegEditing;
+
+class SegLogicPanel : public QWidget {
+  Q_OBJECT
+ public:
+  SegLogicPanel(view::ViewerState& state, SegEditing& editing, QWidget* parent = nullptr);
+
+ private:
+  void listSegments();  // "with": the other segments of the active segment's segmentation
+  void apply();
+
+  view::ViewerState& state_;
+  SegEditing& editing_;
+  view::ViewerState::Subscription subscription_;
+  QComboBox* op_ = nullptr;
+  QComboBox* with_ = nullptr;
+  QPushButton* apply_ = nullptr;
+  QLabel* message_ = nullptr;
+  std::vector<size_t> listed_;  // the segment index of each entry of with_
+};
+
+}  // namespace cvx::viewer
