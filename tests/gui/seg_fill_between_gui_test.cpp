@@ -22,11 +22,8 @@ using cvx::viewer::MainWindow;
 TEST(SegFillBetweenGui, TheActiveSegmentIsFilledInPlaceAndUndoGivesTheDrawnSlicesBack) {
   CVX_REQUIRE_FOLDER("ct");
   MainWindow w;
-  ASSERT_TRUE(test::showAndOpen(w, 1280, 960, test::dataPath("ct")));
-  w.findChild<QAction*>("showSegments")->trigger();
-  auto* run = w.findChild<viewer::SegRunPanel*>("segRunPanel");
+  auto* run = test::openWithPlugin(w, "ct", "fill_between_slices");
   ASSERT_NE(run, nullptr);
-  ASSERT_TRUE(run->choose("fill_between_slices")) << run->message().toStdString();
 
   const Volume& ct = *w.state().layers()[0].volume;
   const auto& d = ct.dims();

@@ -62,6 +62,14 @@ inline viewer::SegPanel* openWithSegments(viewer::MainWindow& w, const std::stri
   return w.findChild<viewer::SegPanel*>("segPanel");
 }
 
+// openWithSegments, then plugin `id` chosen in the dock's plugin panel: that panel, or null when
+// the folder did not open or no such plugin was found (the panel's message says why).
+inline viewer::SegRunPanel* openWithPlugin(viewer::MainWindow& w, const std::string& folder, const char* id) {
+  if (!openWithSegments(w, folder)) return nullptr;
+  auto* run = w.findChild<viewer::SegRunPanel*>("segRunPanel");
+  return run && run->choose(id) ? run : nullptr;
+}
+
 // The Segments dock shown, a new (empty) segment active, the tool chosen (an action's object name).
 inline viewer::SegPanel* newSegment(viewer::MainWindow& w, const char* tool) {
   w.findChild<QAction*>("showSegments")->trigger();

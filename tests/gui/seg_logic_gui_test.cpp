@@ -21,8 +21,7 @@ using cvx::viewer::MainWindow;
 TEST(SegLogicGui, SubtractTakesTheOtherSegmentOutOfTheActiveOne) {
   CVX_REQUIRE_FOLDER("ct");
   MainWindow w;
-  ASSERT_TRUE(test::showAndOpen(w, 1280, 960, test::dataPath("ct")));
-  w.findChild<QAction*>("showSegments")->trigger();
+  ASSERT_NE(test::openWithSegments(w, "ct"), nullptr);
   auto* op = w.findChild<QComboBox*>("segLogicOp");
   auto* with = w.findChild<QComboBox*>("segLogicWith");
   auto* apply = w.findChild<QPushButton*>("segLogicApply");

@@ -24,11 +24,8 @@ using cvx::viewer::MainWindow;
 TEST(SegPluginsGui, MorphologyDilatesTheActiveSegmentIntoANewOne) {
   CVX_REQUIRE_FOLDER("ct");
   MainWindow w;
-  ASSERT_TRUE(test::showAndOpen(w, 1280, 960, test::dataPath("ct")));
-  w.findChild<QAction*>("showSegments")->trigger();
-  auto* run = w.findChild<viewer::SegRunPanel*>("segRunPanel");
+  auto* run = test::openWithPlugin(w, "ct", "morphology");
   ASSERT_NE(run, nullptr);
-  ASSERT_TRUE(run->choose("morphology")) << run->message().toStdString();
   auto* button = w.findChild<QPushButton*>("segRun");
   ASSERT_NE(button, nullptr);
   EXPECT_FALSE(button->isEnabled()) << "no active segment yet";
