@@ -177,6 +177,8 @@ TEST(PluginBackends, PluginsWithCudaGiveTheCpuLabels) {
       {"morphology", {{"operation", "dilate"}, {"radius_mm", "2"}}, seg.get()},
       {"morphology", {{"operation", "close"}, {"radius_mm", "1.6"}}, seg.get()},
       {"morphology", {{"operation", "fill_holes"}}, seg.get()},
+      {"morphology", {{"operation", "hollow"}, {"radius_mm", "1.2"}}, seg.get()},
+      {"morphology", {{"operation", "smooth"}, {"radius_mm", "1.6"}}, seg.get()},
       {"islands", {{"operation", "keep_largest"}}, seg.get()},
       {"islands", {{"operation", "remove_small"}, {"min_ml", "0.01"}, {"connectivity", "6"}}, seg.get()},
       {"levelset", {{"lower", "150"}, {"upper", "300"}, {"max_iterations", "40"}}, seg.get()},

@@ -182,6 +182,33 @@ TEST_F(SegPlugins, ErodeAndFillHoles) {
   EXPECT_EQ(expectExactly(*l, [&](int64_t x, int64_t y, int64_t z) { return cube.contains(x, y, z); }), 729);
 }
 
+// Hollow: the 9^3 cube less its erosion by the 1 mm cross (its 7^3 interior, as above): the shell of
+// one voxel, 729 - 343. Smooth (close then open): a cube with a one-voxel pit in a face and a
+// one-voxel spur on another equals close then open run one after the other through the plugin, and
+// the pit is filled and the spur gone.
+TEST_F(SegPlugins, HollowAndSmooth) {
+  const Box cube{3, 3, 3, 11, 11, 11}, inner{4, 4, 4, 10, 10, 10};
+  auto m = mask({15, 15, 15}, {cube});
+  auto l = run("morphology", *m, {{"operation", "hollow"}, {"radius_mm", "1"}}, m.get());
+  ASSERT_TRUE(l);
+  EXPECT_EQ(expectExactly(*l, [&](int64_t x, int64_t y, int64_t z) {
+              return cube.contains(x, y, z) && !inner.contains(x, y, z);
+            }),
+            729 - 343);
+  const Box pit{7, 7, 3, 7, 7, 3}, spur{7, 7, 12, 7, 7, 12};
+  auto rough = phantom<uint8_t>(cvx::PixelType::UInt8, {15, 15, 15}, {cube, pit, spur}, {1, 0, 1});
+  auto smooth = run("morphology", *rough, {{"operation", "smooth"}, {"radius_mm", "1.5"}}, rough.get());
+  auto closed = run("morphology", *rough, {{"operation", "close"}, {"radius_mm", "1.5"}}, rough.get());
+  ASSERT_TRUE(smooth && closed);
+  auto opened = run("morphology", *closed, {{"operation", "open"}, {"radius_mm", "1.5"}}, closed.get());
+  ASSERT_TRUE(opened);
+  EXPECT_EQ(std::memcmp(smooth->data(), opened->data(), static_cast<size_t>(smooth->voxelsPerPhase())), 0);
+  auto at = [&](int64_t x, int64_t y, int64_t z) { return smooth->as<uint8_t>()[(z * 15 + y) * 15 + x]; };
+  EXPECT_EQ(at(7, 7, 3), 1) << "the pit is filled";
+  EXPECT_EQ(at(7, 7, 12), 0) << "the spur is gone";
+  EXPECT_EQ(at(7, 7, 7), 1);
+}
+
 TEST_F(SegPlugins, KeepLargestAndRemoveSmallIslands) {
   // Cubes of 27, 64 and 8 voxels, apart; 1 mm^3 voxels = 0.001 mL.
   const Box c27{1, 1, 1, 3, 3, 3}, c64{6, 1, 1, 9, 4, 4}, c8{1, 7, 7, 2, 8, 8};

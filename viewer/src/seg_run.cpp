@@ -29,7 +29,8 @@ namespace {
 std::string operationName(const plugin::Manifest& m, const plugin::ParamValues& values) {
   static const std::map<std::string, std::string> kDone = {
       {"dilate", "dilated"}, {"erode", "eroded"}, {"open", "opened"}, {"close", "closed"},
-      {"fill_holes", "holes filled"}, {"keep_largest", "largest island"}, {"remove_small", "small islands removed"}};
+      {"fill_holes", "holes filled"}, {"keep_largest", "largest island"}, {"remove_small", "small islands removed"},
+      {"hollow", "hollowed"}, {"smooth", "smoothed"}};
   std::string op;
   for (const auto& v : values)
     if (v.name == "operation") op = v.text;
