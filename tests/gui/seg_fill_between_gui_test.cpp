@@ -53,6 +53,8 @@ TEST(SegFillBetweenGui, TheActiveSegmentIsFilledInPlaceAndUndoGivesTheDrawnSlice
   EXPECT_EQ(wrong, 0);
   EXPECT_EQ(seg.voxelCount(0), 5 * box);
   EXPECT_NE(run->message().indexOf("Tumour"), -1) << run->message().toStdString();
+  QTest::qWait(200);
+  test::saveTour(&w, "ct_fill_between");
 
   ASSERT_TRUE(w.editing()->undo());
   EXPECT_EQ(seg.voxelCount(0), 2 * box);

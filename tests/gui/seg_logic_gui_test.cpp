@@ -58,6 +58,7 @@ TEST(SegLogicGui, SubtractTakesTheOtherSegmentOutOfTheActiveOne) {
   EXPECT_EQ(seg.segments()[static_cast<size_t>(active)].name, "Liver");
   EXPECT_EQ(seg.voxelCount(static_cast<size_t>(active)), 10 * 10 * 10 - 4 * 4 * 4);
   EXPECT_EQ(seg.mask(static_cast<size_t>(1 - active)), vessel) << "the vessel changed";
+  test::saveTour(&w, "ct_logic_subtract");
 
   ASSERT_TRUE(w.editing()->undo());
   EXPECT_EQ(seg.mask(static_cast<size_t>(active)), liver);
