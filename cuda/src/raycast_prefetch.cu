@@ -170,7 +170,10 @@ void Prefetcher::copy(const Job& job) {
   } finish{*pending};
   const Status st = fill(job, *c, pending->ready);
   finish.ok = st.ok();
+  if (st.ok()) warned_ = false;  // a failure after a copy that worked is said again
   if (!st.ok()) {
+    // `ready` may never have been recorded: what was queued into the copy ends before it can go.
+    (void)cudaStreamSynchronize(stream_);
     (void)cudaGetLastError();
     warnOnce("cuda: copying a phase ahead failed (its frame copies it): " + st.error().str());
   }

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "need_gpu.h"
@@ -59,6 +60,13 @@ struct Frames {
     EXPECT_TRUE(st.ok()) << st.error().str();
     return out;
   }
+};
+
+// An environment variable set for a scope (unset at its end, an ASSERT's early return included).
+struct ScopedEnv {
+  const char* name;
+  ScopedEnv(const char* n, const char* value) : name(n) { setenv(n, value, 1); }
+  ~ScopedEnv() { unsetenv(name); }
 };
 
 bool same(const std::vector<float>& a, const std::vector<float>& b) {
@@ -132,7 +140,7 @@ TEST(CudaPrefetch, APhaseCopiedAheadAndNotDrawnGoesFirstForRoom) {
   auto gpu = makeCuda();
   ASSERT_TRUE(gpu);
   Frames f;
-  setenv("CVX_CUDA_RESIDENT_MB", "3", 1);
+  const ScopedEnv three("CVX_CUDA_RESIDENT_MB", "3");
   const auto first = f.draw(*gpu, *v, 0);
   gpu->prefetch(v, 1, 1);
   gpu->waitForPrefetch();
@@ -140,7 +148,6 @@ TEST(CudaPrefetch, APhaseCopiedAheadAndNotDrawnGoesFirstForRoom) {
   f.draw(*gpu, *v, 2);  // no room for a third: phase 1 (never drawn) goes, not phase 0
   EXPECT_EQ(gpu->raycastUploads(), 2u);
   EXPECT_TRUE(same(f.draw(*gpu, *v, 0), first));
-  unsetenv("CVX_CUDA_RESIDENT_MB");
   EXPECT_EQ(gpu->raycastUploads(), 2u) << "phase 0 was dropped before the phase copied ahead";
 }
 
@@ -159,12 +166,12 @@ TEST(CudaPrefetch, KeepsItsVolumeAliveAndDropsNothingForRoom) {
   auto v = blobPhases(2);
   Frames f;
   // 1 MiB: a phase with its texture (2 x 0.55 MB) fills it.
-  setenv("CVX_CUDA_RESIDENT_MB", "1", 1);
+  std::optional<ScopedEnv> small(std::in_place, "CVX_CUDA_RESIDENT_MB", "1");
   gpu->releaseAll();
   const auto first = f.draw(*gpu, *v, 0);
   gpu->prefetch(v, 1, 1);
   gpu->waitForPrefetch();
-  unsetenv("CVX_CUDA_RESIDENT_MB");
+  small.reset();
   EXPECT_EQ(gpu->prefetchedPhases(), 0u);
   EXPECT_EQ(gpu->prefetchesSkipped(), 1u);
   EXPECT_TRUE(same(f.draw(*gpu, *v, 0), first));

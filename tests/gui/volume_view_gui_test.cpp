@@ -37,6 +37,28 @@ int greenNear(const QImage& im, double x, double y) {
 
 }  // namespace
 
+// The preview and the full-resolution renderer share the back end, which keys its copy of the
+// voxels by their revision: after the load, and after two invalidates that the worker hears of once
+// (it is told when idle), both drew with one count. Before, each
+// kept its own count, so on a GPU every full-resolution frame after a preview dropped the
+// preview's copy of the volume and copied it again.
+TEST(VolumeViewGui, ThePreviewAndTheFullRenderingDrawWithOneVoxelRevision) {
+  CVX_REQUIRE_FOLDER("ct");
+  MainWindow w;
+  ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("ct")));
+  viewer::VolumeView* v3d = w.viewports()->volumeView();
+  ASSERT_NE(v3d, nullptr);
+  ASSERT_TRUE(test::refined(v3d));
+  const auto [before, fineBefore] = v3d->voxelRevisions();
+  EXPECT_EQ(before, fineBefore);
+  v3d->invalidate();  // two before the worker hears of them: it is told once
+  v3d->invalidate();
+  ASSERT_TRUE(test::refined(v3d));
+  const auto [coarse, fine] = v3d->voxelRevisions();
+  EXPECT_EQ(coarse, before + 2);
+  EXPECT_EQ(fine, coarse);
+}
+
 TEST(VolumeViewGui, CtBoneRenderingBesideTheMprRotatesAndKeepsTheCrosshairInStep) {
   CVX_REQUIRE_FOLDER("ct");
   MainWindow w;

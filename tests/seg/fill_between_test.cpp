@@ -74,10 +74,74 @@ TEST(FillBetweenSlices, EqualShapesAreCopiedExactlyAcrossTheAxisWithGaps) {
         const uint8_t want = y >= 2 && y <= 8 && square(x, z) ? 1 : 0;
         ASSERT_EQ(o[(z * 12 + y) * 14 + x], want) << x << "," << y << "," << z;
       }
-  // Across another axis there are no gaps: the mask comes back as 0/1, unchanged.
+  // Across another axis there are no gaps: nothing to fill, said with the code.
   auto across = cvx::seg::fillBetweenSlices(*m, 2);
-  ASSERT_TRUE(across.ok());
-  for (int64_t i = 0; i < m->voxelsPerPhase(); ++i) ASSERT_EQ((*across)->as<uint8_t>()[i], m->as<uint8_t>()[i] ? 1 : 0);
+  ASSERT_FALSE(across.ok());
+  EXPECT_EQ(across.error().code, "seg.no_gaps");
+}
+
+// The in-plane spacing is the distances': discs in mm on 0.5 x 1 mm pixels (ellipses in pixels),
+// 5 mm on slice 0 and 10 mm on slice 6, give discs in mm of the interpolated radius (pixels taken
+// as 1 x 0.5 mm, or as squares, would miss by millimetres along one axis).
+TEST(FillBetweenSlices, TheInPlaneSpacingIsHonoured) {
+  const double sx = 0.5, sy = 1.0, c = 20;
+  auto d = [&](int64_t x, int64_t y) { return std::hypot(x * sx - c, y * sy - c); };
+  auto m = phantom<uint8_t>(80, 40, 7, {sx, sy, 2}, [&](int64_t x, int64_t y, int64_t z) {
+    return (z == 0 && d(x, y) <= 5) || (z == 6 && d(x, y) <= 10) ? 1.0 : 0.0;
+  });
+  auto out = cvx::seg::fillBetweenSlices(*m);
+  ASSERT_TRUE(out.ok()) << out.error().str();
+  for (int64_t z = 1; z < 6; ++z) {
+    const double r = 5 + 5 * static_cast<double>(z) / 6;
+    int64_t wrong = 0;
+    for (int64_t y = 0; y < 40; ++y)
+      for (int64_t x = 0; x < 80; ++x) {
+        const bool in = (*out)->as<uint8_t>()[(z * 40 + y) * 80 + x] != 0;
+        wrong += (d(x, y) <= r - 1.1 && !in) || (d(x, y) >= r + 1.1 && in);
+      }
+    EXPECT_EQ(wrong, 0) << "slice " << z << " radius " << r;
+  }
+}
+
+// The same on a disc that moves along x (5 mm, centres 6 mm apart): half way, the zero set of
+// (|p - a| - r + |p - b| - r) / 2 is the ellipse with foci a and b, semi-axes 5 mm along x and 4 mm
+// along y. Discs of one size (above) would come out right under any scaled metric; this shape
+// does not.
+TEST(FillBetweenSlices, AMovingDiscOnNonSquarePixelsGivesTheFociEllipse) {
+  const double sx = 0.5, sy = 1.0, r = 5;
+  const double ax = 17, bx = 23, cy = 20;  // mm
+  auto m = phantom<uint8_t>(80, 40, 7, {sx, sy, 2}, [&](int64_t x, int64_t y, int64_t z) {
+    const double cx = z == 0 ? ax : bx;
+    return (z == 0 || z == 6) && std::hypot(x * sx - cx, y * sy - cy) <= r ? 1.0 : 0.0;
+  });
+  auto out = cvx::seg::fillBetweenSlices(*m, 2);
+  ASSERT_TRUE(out.ok()) << out.error().str();
+  int64_t wrong = 0, filled = 0;
+  for (int64_t y = 0; y < 40; ++y)
+    for (int64_t x = 0; x < 80; ++x) {
+      const double sum = std::hypot(x * sx - ax, y * sy - cy) + std::hypot(x * sx - bx, y * sy - cy) - 2 * r;
+      const bool in = (*out)->as<uint8_t>()[(3 * 40 + y) * 80 + x] != 0;
+      filled += in;
+      wrong += (sum <= -1.6 && !in) || (sum >= 1.6 && in);
+    }
+  EXPECT_EQ(wrong, 0);
+  EXPECT_NEAR(static_cast<double>(filled), M_PI * 5 * 4 / (sx * sy), 0.08 * M_PI * 5 * 4 / (sx * sy));
+}
+
+// A slice drawn whole (beyond its edge is outside, not "nothing"): the slices between it and a
+// small disc are filled about the disc's centre, not to their edges.
+TEST(FillBetweenSlices, ASliceDrawnWholeDoesNotFloodTheGap) {
+  auto m = phantom<uint8_t>(30, 30, 9, {1, 1, 1}, [](int64_t x, int64_t y, int64_t z) {
+    return z == 0 || (z == 8 && std::hypot(x - 14.5, y - 14.5) <= 4) ? 1.0 : 0.0;
+  });
+  auto out = cvx::seg::fillBetweenSlices(*m, 2);
+  ASSERT_TRUE(out.ok()) << out.error().str();
+  auto at = [&](int64_t x, int64_t y, int64_t z) { return (*out)->as<uint8_t>()[(z * 30 + y) * 30 + x]; };
+  for (int64_t z = 1; z < 8; ++z) {
+    EXPECT_EQ(at(14, 14, z), 1) << z;
+    EXPECT_EQ(at(0, 0, z), 0) << z;
+    EXPECT_EQ(at(29, 15, z), 0) << z;
+  }
 }
 
 // A disc of 6 mm drawn at x = 20 mm on slice 0 and at x = 24 mm on slice 8: by the mirror symmetry

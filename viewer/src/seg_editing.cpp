@@ -144,6 +144,23 @@ Status SegEditing::replaceSegments(int index, const std::vector<size_t>& segment
   return ok;
 }
 
+Status SegEditing::applyRunResult(const Segmentation* seg, uint16_t number, const uint8_t* input,
+                                  const uint8_t* result) {
+  const int index = indexOf(seg);
+  const int64_t segment = index >= 0 ? seg->findByNumber(number) : -1;
+  if (segment < 0) return makeError("seg.segment_gone", "the segment the run read was removed during the run");
+  auto e = entryOf(index);
+  if (!e.ok()) return e.error();
+  std::vector<uint8_t> want = seg->mask(static_cast<size_t>(segment));
+  for (size_t i = 0; i < want.size(); ++i) {
+    const bool was = input[i] != 0, is = result[i] != 0;
+    if (was != is) want[i] = is;  // what the run changed; the rest as it is now
+  }
+  CVX_TRY((*e)->editor->place(static_cast<size_t>(segment), want.data()));
+  edited(index);
+  return {};
+}
+
 Status SegEditing::combineActive(view::SegLogic op, size_t other) {
   const auto [index, segment] = state_.activeSegment();
   if (index < 0) return makeError("seg.no_active", "choose a segment first");

@@ -63,6 +63,15 @@ class SegEditing {
   // segments[k] gets the voxels where labels == k + 1; a seed plugin's result).
   Status replaceSegments(int index, const std::vector<size_t>& segments, const uint8_t* labels);
 
+  // A run's result on the segment it read (a plugin whose manifest says replacesInput: fill between
+  // slices), with the segmentation and the segment's number taken when the run started (indices may
+  // have moved since). What the run changed is applied to the segment as it is now, so that strokes
+  // painted during the run stay: voxels the result added to `input` go in, voxels it took out of
+  // `input` go out, every other voxel stays as it is now; placed as SegEditor::place (no other
+  // segment changes). One undo step, journaled. seg.segment_gone when the segmentation or the
+  // segment was removed during the run; seg.edit_*.
+  Status applyRunResult(const Segmentation* seg, uint16_t number, const uint8_t* input, const uint8_t* result);
+
   // Logical operators on the active segment with segment `other` of its segmentation
   // (SegEditor::combine): one undo step, journaled. seg.no_active, seg.edit_*.
   Status combineActive(view::SegLogic op, size_t other);

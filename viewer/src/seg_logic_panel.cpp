@@ -40,6 +40,7 @@ SegLogicPanel::SegLogicPanel(view::ViewerState& state, SegEditing& editing, QWid
   row->addWidget(apply_);
   row->addWidget(message_);
   connect(op_, &QComboBox::currentIndexChanged, this, [this] { listSegments(); });
+  connect(with_, &QComboBox::currentIndexChanged, this, [this] { listSegments(); });
   connect(apply_, &QPushButton::clicked, this, &SegLogicPanel::apply);
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
     if (e.what & view::kSegmentation) listSegments();
@@ -49,38 +50,53 @@ SegLogicPanel::SegLogicPanel(view::ViewerState& state, SegEditing& editing, QWid
 
 void SegLogicPanel::listSegments() {
   const auto [index, active] = state_.activeSegment();
-  std::vector<size_t> now;
+  std::vector<uint16_t> now;  // the other segments' numbers (indices move when one is removed)
   QStringList names;
   if (index >= 0) {
     const auto& segs = state_.segmentations()[static_cast<size_t>(index)].segmentation->segments();
     for (size_t k = 0; k < segs.size(); ++k)
-      if (static_cast<int>(k) != active) now.push_back(k), names << QString::fromStdString(segs[k].name);
+      if (static_cast<int>(k) != active) now.push_back(segs[k].number), names << QString::fromStdString(segs[k].name);
   }
-  const bool invert = kOps[op_->currentIndex()] == view::SegLogic::Invert;
-  with_->setEnabled(!invert && !now.empty());
-  apply_->setEnabled(index >= 0 && (invert || !now.empty()));
-  const QString why = index < 0 ? tr("Choose a segment first") : tr("No other segment in its segmentation");
-  apply_->setToolTip(apply_->isEnabled() ? QString() : why);
   QStringList shown;
   for (int i = 0; i < with_->count(); ++i) shown << with_->itemText(i);
-  if (now == listed_ && names == shown) return;  // the choice stays
-  const QSignalBlocker quiet(with_);
-  // The segment chosen before stays chosen while it is listed.
-  const int was = with_->currentIndex();
-  int kept = 0;
-  if (was >= 0 && was < static_cast<int>(listed_.size()))
-    kept = static_cast<int>(std::find(now.begin(), now.end(), listed_[static_cast<size_t>(was)]) - now.begin());
-  with_->clear();
-  with_->addItems(names);
-  with_->setCurrentIndex(kept < static_cast<int>(now.size()) ? kept : 0);
-  listed_ = std::move(now);
+  if (now != listed_ || names != shown) {
+    const QSignalBlocker quiet(with_);
+    // The segment chosen before stays chosen while it is listed; gone, none is (Apply waits for one).
+    const int was = with_->currentIndex();
+    int kept = listed_.empty() ? 0 : -1;
+    if (was >= 0 && was < static_cast<int>(listed_.size())) {
+      const auto it = std::find(now.begin(), now.end(), listed_[static_cast<size_t>(was)]);
+      if (it != now.end()) kept = static_cast<int>(it - now.begin());
+    }
+    with_->clear();
+    with_->addItems(names);
+    with_->setCurrentIndex(kept);
+    listed_ = std::move(now);
+  }
+  const bool invert = kOps[op_->currentIndex()] == view::SegLogic::Invert;
+  with_->setEnabled(!invert && !listed_.empty());
+  apply_->setEnabled(index >= 0 && (invert || with_->currentIndex() >= 0));
+  QString why = tr("Choose the other segment");
+  if (index < 0) why = tr("Choose a segment first");
+  else if (listed_.empty()) why = tr("No other segment in its segmentation");
+  apply_->setToolTip(apply_->isEnabled() ? QString() : why);
 }
 
 void SegLogicPanel::apply() {
   const view::SegLogic op = kOps[op_->currentIndex()];
   const int w = with_->currentIndex();
-  const size_t other = w >= 0 && w < static_cast<int>(listed_.size()) ? listed_[static_cast<size_t>(w)] : 0;
-  const Status st = editing_.combineActive(op, other);
+  const auto [index, active] = state_.activeSegment();
+  int64_t other = 0;
+  if (op != view::SegLogic::Invert) {
+    const bool listed = w >= 0 && w < static_cast<int>(listed_.size()) && index >= 0;
+    const auto& seg = listed ? state_.segmentations()[static_cast<size_t>(index)].segmentation : nullptr;
+    other = seg ? seg->findByNumber(listed_[static_cast<size_t>(w)]) : -1;
+    if (other < 0) {
+      message_->setText(tr("Choose the other segment"));
+      return;
+    }
+  }
+  const Status st = editing_.combineActive(op, static_cast<size_t>(other));
   message_->setText(st.ok() ? QString() : QString::fromStdString(st.error().str()));
 }
 

@@ -7,6 +7,7 @@
 #include <QWidget>
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include <cvx/viewstate/state.h>
@@ -35,7 +36,7 @@ class SegLogicPanel : public QWidget {
   QComboBox* with_ = nullptr;
   QPushButton* apply_ = nullptr;
   QLabel* message_ = nullptr;
-  std::vector<size_t> listed_;  // the segment index of each entry of with_
+  std::vector<uint16_t> listed_;  // the segment number (Segment::number) of each entry of with_
 };
 
 }  // namespace cvx::viewer

@@ -158,6 +158,8 @@ Result<std::shared_ptr<Volume>> SegRunPanel::maskInput(const plugin::Manifest& m
     const std::vector<uint8_t> in = seg.mask(static_cast<size_t>(segment));
     std::copy(in.begin(), in.end(), out);
     jobSegments_.push_back(static_cast<size_t>(segment));
+    jobSegmentationPtr_ = &seg;
+    jobSegmentNumber_ = seg.segments()[static_cast<size_t>(segment)].number;
     return mask;
   }
   if (seg.segments().empty() || seg.segments().size() > 255)
@@ -243,6 +245,7 @@ void SegRunPanel::done(Result<std::shared_ptr<Volume>> labels) {
   input_->setEnabled(true);
   progress_->setVisible(false);
   jobProgress_.reset();
+  const std::shared_ptr<Volume> input = std::move(jobMask_);  // what the run read (replacesInput's merge)
   jobMask_.reset();
   updateRunState();
   if (!labels.ok()) {
@@ -258,8 +261,9 @@ void SegRunPanel::done(Result<std::shared_ptr<Volume>> labels) {
     emit finished(ok.ok());
     return;
   }
-  if (m.input == plugin::PluginInput::Segment && m.replacesInput) {  // the input segment's voxels, in place
-    const Status ok = editing_.replaceSegments(jobSegmentation_, jobSegments_, (*labels)->as<uint8_t>());
+  if (m.input == plugin::PluginInput::Segment && m.replacesInput && input) {  // the input segment, in place
+    const Status ok = editing_.applyRunResult(jobSegmentationPtr_, jobSegmentNumber_, input->as<uint8_t>(),
+                                              (*labels)->as<uint8_t>());
     const QString done = tr("%1: %2 updated").arg(QString::fromStdString(m.name), QString::fromStdString(jobName_));
     message_->setText(ok.ok() ? done + reportNote() : QString::fromStdString(ok.error().str()));
     emit finished(ok.ok());

@@ -112,6 +112,8 @@ class SegRunPanel : public QWidget {
   std::shared_ptr<plugin::RunReport> jobReport_;  // RunOptions::report of the running job: its back end and warnings
   int jobSegmentation_ = -1;         // "segment"/"seeds": the segmentation and segment(s) it ran on
   std::vector<size_t> jobSegments_;
+  const Segmentation* jobSegmentationPtr_ = nullptr;  // "segment": its segmentation, and the segment's
+  uint16_t jobSegmentNumber_ = 0;                     // number (indices may move during the run)
   view::ViewerState::Subscription subscription_;
 };
 

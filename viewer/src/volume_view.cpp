@@ -133,7 +133,8 @@ VolumeView::~VolumeView() {
 void VolumeView::invalidate() {
   sliceMaker_.invalidate();  // the slices' values too
   slicesDirty_ = true;
-  coarse_.voxelsChanged();
+  // One count for both renderers (they share the back end, which keys its copy by it).
+  coarse_.setVoxelsRevision(++voxelsRevision_);
   fineVoxelsChanged_ = true;  // told when the worker is idle (startFine)
   changed();
 }
@@ -288,7 +289,7 @@ void VolumeView::startFine() {
   fine_.setFused(layer);
   fine_.setClipPlanes(state_.cutPlanes3d());
   fine_.setClipSurfaces(state_.clipSurfaces3d());
-  if (fineVoxelsChanged_) fine_.voxelsChanged();
+  if (fineVoxelsChanged_) fine_.setVoxelsRevision(voxelsRevision_);
   fineVoxelsChanged_ = false;
   const uint64_t generation = generation_;
   const auto& volume = state_.layers().front().volume;

@@ -81,6 +81,11 @@ class VolumeView : public QWidget {
   QString headerText() const;
   // The phases' brick maps both renderers draw with (tests).
   const view::PhaseBricks& phaseBricks() const { return coarse_.phaseBricks(); }
+  // The voxels' revision each renderer (preview, full resolution) last drew with (tests: the same
+  // count, so that a shared GPU back end keeps one copy of the volume).
+  std::pair<uint64_t, uint64_t> voxelRevisions() const {
+    return {coarse_.voxelsRevision(), fine_.voxelsRevision()};
+  }
   // The OpenGL canvas that draws the pictures; null where OpenGL is unavailable (openGlWorks()).
   QOpenGLWidget* canvas() const;
 
@@ -180,6 +185,7 @@ class VolumeView : public QWidget {
   std::thread worker_;
   std::atomic<bool> busy_{false};
   bool fineVoxelsChanged_ = false;  // invalidate() came since fine_ last drew
+  uint64_t voxelsRevision_ = 1;      // invalidate()s so far, plus one: both renderers' voxel revision
   QTimer* refine_ = nullptr;
   QPoint lastAt_;
   bool rotating_ = false;

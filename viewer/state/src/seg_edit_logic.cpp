@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// SegEditor::combine (seg_edit.h): logical operators between segments, other segments untouched.
+// SegEditor::combine and place (seg_edit.h): logical operators between segments, and a segment's
+// voxels replaced, other segments untouched.
 #include <cvx/viewstate/seg_edit.h>
 
 #include <vector>
@@ -21,15 +22,24 @@ Status SegEditor::combine(size_t target, SegLogic op, size_t other) {
       case SegLogic::Copy: want[i] = b[i]; break;
     }
   }
+  return place(target, want.data());
+}
+
+Status SegEditor::place(size_t target, const uint8_t* mask) {
+  if (stroke_.active) return makeError("seg.edit_no_stroke", "a stroke is open");
+  CVX_TRY(checkSegment(target));
+  const std::vector<uint8_t> none(mask ? 0 : static_cast<size_t>(seg_.voxelsPerLayer()), 0);
+  const uint8_t* want = mask ? mask : none.data();
+  const size_t count = static_cast<size_t>(seg_.voxelsPerLayer());
   auto& segs = seg_.segments();
   const Segment was = segs[target];
   const uint8_t* own = seg_.layers()[was.layer]->as<uint8_t>();
   // Its own layer serves while the result meets no other segment's voxel there.
   bool moves = false;
-  for (size_t i = 0; i < want.size() && !moves; ++i) moves = want[i] && own[i] != 0 && own[i] != was.label;
+  for (size_t i = 0; i < count && !moves; ++i) moves = want[i] && own[i] != 0 && own[i] != was.label;
   LayerSlot slot{was.layer, was.label, false};
   if (moves) {
-    slot = seg_.slotFor(want.data());  // not its own layer: the result meets another segment there
+    slot = seg_.slotFor(want);  // not its own layer: the result meets another segment there
     if (slot.newLayer) {
       auto added = seg_.addLayer();
       if (!added) return added.error();

@@ -58,38 +58,47 @@ Plane planeAcross(const Volume& m, int axis) {
   return {n[u], n[v], stride[u], stride[v], stride[axis], m.geometry.spacingMm[u], m.geometry.spacingMm[v]};
 }
 
-// The signed distance map of slice w (mm: negative inside, the distance to the nearest outside
-// pixel's centre; positive outside, to the nearest inside one). Scratch kept in `s`.
+// The signed distance map of slice w (mm: negative inside, minus the distance to the nearest
+// outside pixel's centre; positive outside, the distance to the nearest inside one). Beyond the
+// slice's edge is outside: a virtual outside pixel lies one step past each end of every line, so
+// a slice drawn whole has distances to its edge, not "far" everywhere (which would fill a gap next
+// to it completely). Scratch and outputs kept between slices.
 struct Scratch {
-  std::vector<double> f, d, z;
+  std::vector<double> f, d, z, toIn, toOut;
   std::vector<int64_t> v;
 };
 void squaredDistanceTo(const uint8_t* m, const Plane& p, int64_t w, bool inside, std::vector<double>& out,
                        Scratch& s) {
-  const int64_t n = p.nu * p.nv, most = std::max(p.nu, p.nv);
+  // Lines of n + 2 samples when the border counts (outside: `inside` false), sample 0 and n + 1 the
+  // virtual ones; the real samples 1..n.
+  const int64_t pad = inside ? 0 : 1;
+  const int64_t n = p.nu * p.nv, most = std::max(p.nu, p.nv) + 2;
   s.f.resize(static_cast<size_t>(most));
   s.d.resize(static_cast<size_t>(most));
   s.v.resize(static_cast<size_t>(most));
   s.z.resize(static_cast<size_t>(most + 1));
   out.resize(static_cast<size_t>(n));
+  const int64_t lu = p.nu + 2 * pad, lv = p.nv + 2 * pad;
   for (int64_t b = 0; b < p.nv; ++b) {  // along u, each line of the slice
     const uint8_t* line = m + w * p.strideW + b * p.strideV;
+    if (pad) s.f[0] = s.f[static_cast<size_t>(lu - 1)] = 0;
     for (int64_t a = 0; a < p.nu; ++a)
-      s.f[static_cast<size_t>(a)] = (line[a * p.strideU] != 0) == inside ? 0 : kFar;
-    envelope(s.f.data(), p.nu, p.su, out.data() + b * p.nu, s.v.data(), s.z.data());
+      s.f[static_cast<size_t>(a + pad)] = (line[a * p.strideU] != 0) == inside ? 0 : kFar;
+    envelope(s.f.data(), lu, p.su, s.d.data(), s.v.data(), s.z.data());
+    std::copy(s.d.begin() + pad, s.d.begin() + pad + p.nu, out.begin() + b * p.nu);
   }
   for (int64_t a = 0; a < p.nu; ++a) {  // along v, on the first pass's squared distances
-    for (int64_t b = 0; b < p.nv; ++b) s.f[static_cast<size_t>(b)] = out[static_cast<size_t>(b * p.nu + a)];
-    envelope(s.f.data(), p.nv, p.sv, s.d.data(), s.v.data(), s.z.data());
-    for (int64_t b = 0; b < p.nv; ++b) out[static_cast<size_t>(b * p.nu + a)] = s.d[static_cast<size_t>(b)];
+    if (pad) s.f[0] = s.f[static_cast<size_t>(lv - 1)] = 0;
+    for (int64_t b = 0; b < p.nv; ++b) s.f[static_cast<size_t>(b + pad)] = out[static_cast<size_t>(b * p.nu + a)];
+    envelope(s.f.data(), lv, p.sv, s.d.data(), s.v.data(), s.z.data());
+    for (int64_t b = 0; b < p.nv; ++b) out[static_cast<size_t>(b * p.nu + a)] = s.d[static_cast<size_t>(b + pad)];
   }
 }
 void signedDistance(const uint8_t* m, const Plane& p, int64_t w, std::vector<float>& out, Scratch& s) {
-  std::vector<double> toIn, toOut;
-  squaredDistanceTo(m, p, w, true, toIn, s);
-  squaredDistanceTo(m, p, w, false, toOut, s);
-  out.resize(toIn.size());
-  for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<float>(std::sqrt(toIn[i]) - std::sqrt(toOut[i]));
+  squaredDistanceTo(m, p, w, true, s.toIn, s);
+  squaredDistanceTo(m, p, w, false, s.toOut, s);
+  out.resize(s.toIn.size());
+  for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<float>(std::sqrt(s.toIn[i]) - std::sqrt(s.toOut[i]));
 }
 
 // Per slice across each axis, whether it holds any foreground.
@@ -117,17 +126,18 @@ int64_t gapSlices(const std::vector<uint8_t>& drawn) {
   return std::count(first, last.base(), 0);
 }
 
+const char* axisName(int axis) { return axis == 0 ? "i (columns)" : axis == 1 ? "j (rows)" : "k (slices)"; }
+
 }  // namespace
 
 Result<int> fillAxis(const Volume& mask) try {
   CVX_TRY(seginputs::mask(mask));
   const auto drawn = drawnSlices(mask);
-  int best = 2;  // ties: the slices (k), then rows, then columns
-  for (int a : {1, 0})
-    if (gapSlices(drawn[static_cast<size_t>(a)]) > gapSlices(drawn[static_cast<size_t>(best)])) best = a;
-  if (gapSlices(drawn[static_cast<size_t>(best)]) == 0)
-    return makeError("seg.no_gaps", "the segment has no empty slice between two drawn ones along any axis");
-  return best;
+  // The series' own slices first, where outlines are drawn: a segment drawn whole but in two pieces
+  // apart along x has a "gap" across i that is no gap in its outlines.
+  for (int a : {2, 1, 0})
+    if (gapSlices(drawn[static_cast<size_t>(a)]) > 0) return a;
+  return makeError("seg.no_gaps", "the segment has no empty slice between two drawn ones along any axis");
 } catch (const std::bad_alloc&) {
   return detail::outOfMemory();
 }
@@ -137,7 +147,8 @@ Result<VolumePtr> fillBetweenSlices(const Volume& mask, int axis, Progress* prog
   if (axis < -1 || axis > 2)
     return makeError("seg.bad_parameter", "axis " + std::to_string(axis) + " is not -1, 0, 1 or 2");
   for (int a = 0; a < 3; ++a)
-    if (const double s = mask.geometry.spacingMm[a]; !(s > 0) || !std::isfinite(s)) return makeError("seg.bad_parameter", "a spacing that is not positive");
+    if (const double s = mask.geometry.spacingMm[a]; !(s > 0) || !std::isfinite(s))
+      return makeError("seg.bad_parameter", "a spacing that is not positive");
   if (axis < 0) {
     auto a = fillAxis(mask);
     if (!a) return a.error();
@@ -150,26 +161,34 @@ Result<VolumePtr> fillBetweenSlices(const Volume& mask, int axis, Progress* prog
   const size_t count = static_cast<size_t>(mask.voxelsPerPhase());
   for (size_t i = 0; i < count; ++i) o[i] = in[i] != 0;
   const auto drawn = drawnSlices(mask)[static_cast<size_t>(axis)];
+  if (gapSlices(drawn) == 0)
+    return makeError("seg.no_gaps", std::string("the segment has no empty slice between two drawn ones across ") +
+                                        axisName(axis));
   const Plane p = planeAcross(mask, axis);
-  detail::addTotal(progress, static_cast<int64_t>(drawn.size()));
+  std::vector<int64_t> slices;  // the drawn ones, in order
+  for (int64_t w = 0; w < static_cast<int64_t>(drawn.size()); ++w)
+    if (drawn[static_cast<size_t>(w)]) slices.push_back(w);
+  detail::addTotal(progress, static_cast<int64_t>(slices.size()));
   Scratch scratch;
   std::vector<float> before, after;
-  int64_t last = -1;  // the last drawn slice, whose map `before` holds
-  for (int64_t w = 0; w < static_cast<int64_t>(drawn.size()); ++w) {
+  int64_t mapped = -1;  // the drawn slice whose map `before` holds
+  for (size_t k = 1; k < slices.size(); ++k) {
     if (detail::cancelled(progress)) return detail::cancelledError();
     detail::addProgress(progress);
-    if (!drawn[static_cast<size_t>(w)]) continue;
-    signedDistance(in, p, w, after, scratch);
-    for (int64_t g = last + 1; last >= 0 && g < w; ++g) {  // the gap's slices, weighted by place
-      const float t = static_cast<float>(g - last) / static_cast<float>(w - last);
-      for (int64_t b = 0; b < p.nv; ++b)
-        for (int64_t a = 0; a < p.nu; ++a) {
-          const size_t i = static_cast<size_t>(b * p.nu + a);
-          if ((1 - t) * before[i] + t * after[i] < 0) o[g * p.strideW + b * p.strideV + a * p.strideU] = 1;
+    const int64_t a = slices[k - 1], b = slices[k];
+    if (b - a < 2) continue;  // no gap: no map needed
+    if (mapped != a) signedDistance(in, p, a, before, scratch);
+    signedDistance(in, p, b, after, scratch);
+    for (int64_t g = a + 1; g < b; ++g) {  // the gap's slices, weighted by place
+      const float t = static_cast<float>(g - a) / static_cast<float>(b - a);
+      for (int64_t y = 0; y < p.nv; ++y)
+        for (int64_t x = 0; x < p.nu; ++x) {
+          const size_t i = static_cast<size_t>(y * p.nu + x);
+          if ((1 - t) * before[i] + t * after[i] < 0) o[g * p.strideW + y * p.strideV + x * p.strideU] = 1;
         }
     }
     std::swap(before, after);
-    last = w;
+    mapped = b;
   }
   return out;
 } catch (const std::bad_alloc&) {

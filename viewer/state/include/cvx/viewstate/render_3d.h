@@ -131,6 +131,12 @@ class VolumeRenderer {
   // The voxels of the volume being drawn changed in place (progressive loading, editing): the next
   // draw rebuilds the brick ranges and skip map, and a back end holding a copy copies it again.
   void voxelsChanged() { ++revision_; }
+  // The same with the caller's count of the voxels' changes (> 0), for renderers that share a back
+  // end: the back end keys its copy of the voxels by this number (RaycastJob::revision), so two
+  // renderers told the same changes must give the same number, or each frame of one would drop the
+  // other's copy and copy the volume again. A number other than the last is a change.
+  void setVoxelsRevision(uint64_t revision) { revision_ = revision; }
+  uint64_t voxelsRevision() const { return revision_; }
   // The back end that drew the last image ("cpu", "cuda"; empty before the first draw), and why it
   // is not the one first chosen (a CUDA fault: the CPU from then on; empty when nothing happened).
   std::string backendName() const { return backend_ ? backend_->name() : std::string(); }

@@ -142,6 +142,10 @@ class SegEditor {
   // layer where it overlaps none (Segmentation::slotFor; a new layer if none), as addSegment places
   // a new one. One undo step. seg.edit_bad_segment, seg.edit_no_stroke.
   Status combine(size_t target, SegLogic op, size_t other);
+  // Replaces the voxels of `segment` by mask (voxelsPerLayer() bytes, non-zero = in; nullptr: none)
+  // as combine places its result: no other segment changes (replaceMask's brush rule would take
+  // their voxels). One undo step. seg.edit_bad_segment, seg.edit_no_stroke.
+  Status place(size_t segment, const uint8_t* mask);
 
   bool canUndo() const { return !undo_.empty(); }
   bool canRedo() const { return !redo_.empty(); }
