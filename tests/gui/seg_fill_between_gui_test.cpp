@@ -5,6 +5,8 @@
 // gives the drawn slices back.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <QAction>
 #include <QPushButton>
 #include <QTest>
@@ -59,4 +61,69 @@ TEST(SegFillBetweenGui, TheActiveSegmentIsFilledInPlaceAndUndoGivesTheDrawnSlice
   ASSERT_TRUE(w.editing()->undo());
   EXPECT_EQ(seg.voxelCount(0), 2 * box);
   EXPECT_EQ(seg.mask(0), drawn);
+}
+
+// A run's result applied to the segment as it is when the run ends (SegEditing::applyRunResult):
+// what the run changed relative to what it read goes in, what changed meanwhile (a stroke painted
+// during the run) stays, another segment of its layer that the result reaches keeps
+// every voxel (the segment moves to a layer of its own), the segment is found by its number after an
+// earlier one was removed, and one undo gives back the segment as it was when the run ended.
+TEST(SegFillBetweenGui, ARunsChangesApplyToTheSegmentAsItIsNow) {
+  CVX_REQUIRE_FOLDER("ct");
+  MainWindow w;
+  ASSERT_NE(test::openWithSegments(w, "ct"), nullptr);
+  const Volume& v = *w.state().layers()[0].volume;
+  const auto& d = v.dims();
+  const size_t n = static_cast<size_t>(v.voxelsPerPhase());
+  auto box = [&](int64_t x0, int64_t x1, int64_t y0, int64_t y1, int64_t z0, int64_t z1) {
+    std::vector<uint8_t> m(n, 0);
+    for (int64_t z = z0; z <= z1; ++z)
+      for (int64_t y = y0; y <= y1; ++y)
+        for (int64_t x = x0; x <= x1; ++x) m[static_cast<size_t>((z * d[1] + y) * d[0] + x)] = 1;
+    return m;
+  };
+  Segment first, tumour, node;
+  first.name = "First", tumour.name = "Tumour", node.name = "Node";
+  ASSERT_TRUE(w.editing()->addSegment(first, box(0, 1, 0, 1, 0, 0).data()).ok());
+  const auto read = box(2, 9, 2, 9, 1, 1);  // what the run read: the tumour on slice 1 ...
+  std::vector<uint8_t> input = read;
+  const auto slice5 = box(2, 9, 2, 9, 5, 5);
+  for (size_t i = 0; i < n; ++i) input[i] |= slice5[i];  // ... and slice 5
+  ASSERT_TRUE(w.editing()->addSegment(tumour, input.data()).ok());
+  ASSERT_TRUE(w.editing()->addSegment(node, box(12, 14, 2, 4, 3, 3).data()).ok());  // beside it, same layer
+  const int index = w.state().activeSegment().first;
+  const Segmentation* seg = w.state().segmentations()[static_cast<size_t>(index)].segmentation.get();
+  ASSERT_EQ(seg->segments()[1].layer, seg->segments()[2].layer);
+  const uint16_t number = seg->segments()[1].number;
+  // The result: slices 2..4 filled, reaching x = 14 on slice 3 (the node's voxels).
+  std::vector<uint8_t> result = input;
+  const auto between = box(2, 9, 2, 9, 2, 4), reach = box(10, 14, 2, 4, 3, 3);
+  for (size_t i = 0; i < n; ++i) result[i] |= between[i] | reach[i];
+  // Meanwhile: a stroke painted onto the tumour (its layer kept), and the first segment removed
+  // (indices move).
+  w.state().setActiveSegment(index, 1);
+  const std::vector<uint8_t> unpainted = seg->mask(1);
+  w.editing()->brushMm = 1.5;
+  ASSERT_TRUE(w.editing()->beginStroke(view::BrushMode::Paint).ok());
+  ASSERT_TRUE(w.editing()->dab(v.geometry.worldAt(3, 13, 1), v.geometry.direction[2]).ok());
+  ASSERT_TRUE(w.editing()->endStroke().ok());
+  std::vector<uint8_t> painted = seg->mask(1);
+  for (size_t i = 0; i < n; ++i) painted[i] = painted[i] && !unpainted[i];
+  ASSERT_GT(std::count(painted.begin(), painted.end(), 1), 0);
+  w.state().setActiveSegment(index, 0);
+  ASSERT_TRUE(w.editing()->removeActiveSegment().ok());  // "First" goes: the tumour is segment 0 now
+  const std::vector<uint8_t> nodeBefore = seg->mask(1);
+  const std::vector<uint8_t> tumourBefore = seg->mask(0);
+  ASSERT_TRUE(w.editing()->applyRunResult(seg, number, input.data(), result.data()).ok());
+  std::vector<uint8_t> want = result;
+  for (size_t i = 0; i < n; ++i) want[i] |= painted[i];
+  EXPECT_EQ(seg->mask(0), want);
+  EXPECT_EQ(seg->mask(1), nodeBefore) << "the node lost voxels";
+  EXPECT_NE(seg->segments()[0].layer, seg->segments()[1].layer);
+  ASSERT_TRUE(w.editing()->undo());
+  EXPECT_EQ(seg->mask(0), tumourBefore);
+  // A segment removed during the run: its result is dropped, with the code.
+  const auto gone = w.editing()->applyRunResult(seg, 999, input.data(), result.data());
+  ASSERT_FALSE(gone.ok());
+  EXPECT_EQ(gone.error().code, "seg.segment_gone");
 }
