@@ -18,6 +18,7 @@
 #include "../../viewer/src/seg_curve_view.h"
 #include "../../viewer/src/seg_panel.h"
 #include "gui_test_util.h"
+#include "seg_gui_util.h"
 #include "temp_dir.h"
 
 using namespace cvx;
@@ -32,12 +33,7 @@ TEST(SegCurveGui, TheActiveSegmentsCurveOverThe4dMr) {
   const Volume& v = *w.state().layers().front().volume;
   ASSERT_EQ(v.dims()[3], 10);
   ASSERT_TRUE(QTest::qWaitFor([&] { return v.slicesReady() == v.dims()[2] * v.dims()[3]; }, 30000));
-  const auto& d = v.dims();
-  std::vector<uint8_t> ball(static_cast<size_t>(v.voxelsPerPhase()), 0);
-  for (int64_t z = 0, i = 0; z < d[2]; ++z)
-    for (int64_t y = 0; y < d[1]; ++y)
-      for (int64_t x = 0; x < d[0]; ++x, ++i)
-        ball[static_cast<size_t>(i)] = norm(v.geometry.worldAt(double(x), double(y), double(z)) - Vec3{-40, 40, 0}) <= 5;
+  const std::vector<uint8_t> ball = test::ballMask(v, Vec3{-40, 40, 0}, 5);
   auto seg = std::make_shared<Segmentation>(Segmentation::onGridOf(v));
   Segment meta;
   meta.name = "Blob";

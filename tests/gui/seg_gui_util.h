@@ -62,6 +62,17 @@ inline viewer::SegPanel* openWithSegments(viewer::MainWindow& w, const std::stri
   return w.findChild<viewer::SegPanel*>("segPanel");
 }
 
+// The voxels of v's grid whose centres lie within radiusMm of centre (LPS mm): a segment's mask.
+inline std::vector<uint8_t> ballMask(const Volume& v, Vec3 centre, double radiusMm) {
+  const auto& d = v.dims();
+  std::vector<uint8_t> ball(static_cast<size_t>(v.voxelsPerPhase()), 0);
+  for (int64_t z = 0, i = 0; z < d[2]; ++z)
+    for (int64_t y = 0; y < d[1]; ++y)
+      for (int64_t x = 0; x < d[0]; ++x, ++i)
+        ball[static_cast<size_t>(i)] = norm(v.geometry.worldAt(double(x), double(y), double(z)) - centre) <= radiusMm;
+  return ball;
+}
+
 // openWithSegments, then plugin `id` chosen in the dock's plugin panel: that panel, or null when
 // the folder did not open or no such plugin was found (the panel's message says why).
 inline viewer::SegRunPanel* openWithPlugin(viewer::MainWindow& w, const std::string& folder, const char* id) {
