@@ -62,4 +62,21 @@ TEST(SegLogicGui, SubtractTakesTheOtherSegmentOutOfTheActiveOne) {
 
   ASSERT_TRUE(w.editing()->undo());
   EXPECT_EQ(seg.mask(static_cast<size_t>(active)), liver);
+
+  // A segment chosen in "with" that is removed is not replaced by another silently: Apply waits.
+  Segment c;
+  c.name = "Cyst";
+  ASSERT_TRUE(w.editing()->addSegment(c, box(cx - 20, cy - 20, cz, 4).data()).ok());
+  w.state().setActiveSegment(index, active);  // the liver again
+  ASSERT_EQ(with->count(), 2);
+  const int cyst = with->findText("Cyst");
+  ASSERT_GE(cyst, 0);
+  with->setCurrentIndex(cyst);
+  emit with->activated(cyst);  // as the user's choice
+  EXPECT_TRUE(apply->isEnabled());
+  w.state().setActiveSegment(index, 2);
+  ASSERT_TRUE(w.editing()->removeActiveSegment().ok());
+  w.state().setActiveSegment(index, active);
+  EXPECT_EQ(with->currentIndex(), -1);
+  EXPECT_FALSE(apply->isEnabled()) << "another segment was chosen in the removed one's place";
 }

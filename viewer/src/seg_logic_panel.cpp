@@ -40,7 +40,10 @@ SegLogicPanel::SegLogicPanel(view::ViewerState& state, SegEditing& editing, QWid
   row->addWidget(apply_);
   row->addWidget(message_);
   connect(op_, &QComboBox::currentIndexChanged, this, [this] { listSegments(); });
-  connect(with_, &QComboBox::currentIndexChanged, this, [this] { listSegments(); });
+  connect(with_, &QComboBox::activated, this, [this](int i) {
+    chosen_ = i >= 0 && i < static_cast<int>(listed_.size()) ? listed_[static_cast<size_t>(i)] : 0;
+    listSegments();
+  });
   connect(apply_, &QPushButton::clicked, this, &SegLogicPanel::apply);
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
     if (e.what & view::kSegmentation) listSegments();
@@ -50,6 +53,9 @@ SegLogicPanel::SegLogicPanel(view::ViewerState& state, SegEditing& editing, QWid
 
 void SegLogicPanel::listSegments() {
   const auto [index, active] = state_.activeSegment();
+  const Segmentation* of = index >= 0 ? state_.segmentations()[static_cast<size_t>(index)].segmentation.get() : nullptr;
+  if (of != of_) chosen_ = 0;  // numbers are a segmentation's own
+  of_ = of;
   std::vector<uint16_t> now;  // the other segments' numbers (indices move when one is removed)
   QStringList names;
   if (index >= 0) {
@@ -61,12 +67,12 @@ void SegLogicPanel::listSegments() {
   for (int i = 0; i < with_->count(); ++i) shown << with_->itemText(i);
   if (now != listed_ || names != shown) {
     const QSignalBlocker quiet(with_);
-    // The segment chosen before stays chosen while it is listed; gone, none is (Apply waits for one).
-    const int was = with_->currentIndex();
-    int kept = listed_.empty() ? 0 : -1;
-    if (was >= 0 && was < static_cast<int>(listed_.size())) {
-      const auto it = std::find(now.begin(), now.end(), listed_[static_cast<size_t>(was)]);
-      if (it != now.end()) kept = static_cast<int>(it - now.begin());
+    // A segment the user chose stays chosen while it is listed; gone (removed), none is, and Apply
+    // waits for a choice rather than taking another segment silently. Before any choice: the first.
+    int kept = now.empty() ? -1 : 0;
+    if (chosen_ != 0) {
+      const auto it = std::find(now.begin(), now.end(), chosen_);
+      kept = it != now.end() ? static_cast<int>(it - now.begin()) : -1;
     }
     with_->clear();
     with_->addItems(names);

@@ -37,6 +37,8 @@ class SegLogicPanel : public QWidget {
   QPushButton* apply_ = nullptr;
   QLabel* message_ = nullptr;
   std::vector<uint16_t> listed_;  // the segment number (Segment::number) of each entry of with_
+  uint16_t chosen_ = 0;           // the number the user chose in with_ (0: none yet)
+  const Segmentation* of_ = nullptr;  // the segmentation listed (a choice is forgotten with it)
 };
 
 }  // namespace cvx::viewer
