@@ -64,10 +64,12 @@ TEST(SegFillBetweenGui, TheActiveSegmentIsFilledInPlaceAndUndoGivesTheDrawnSlice
 }
 
 // A run's result applied to the segment as it is when the run ends (SegEditing::applyRunResult):
-// what the run changed relative to what it read goes in, what changed meanwhile (a stroke painted
-// during the run) stays, another segment of its layer that the result reaches keeps
-// every voxel (the segment moves to a layer of its own), the segment is found by its number after an
-// earlier one was removed, and one undo gives back the segment as it was when the run ended.
+// what the run changed relative to what it read goes in; what changed meanwhile stays (a stroke
+// painted during the run, and voxels erased during the run that the result still holds: a plain
+// union of result and segment would bring those back); another segment of its layer that the
+// result reaches keeps every voxel (the segment moves to a layer of its own); one undo gives back
+// the segment as it was when the run ended. A segment removed during the run (which may free its
+// number for a new one) drops the result with seg.segment_gone.
 TEST(SegFillBetweenGui, ARunsChangesApplyToTheSegmentAsItIsNow) {
   CVX_REQUIRE_FOLDER("ct");
   MainWindow w;
@@ -82,48 +84,59 @@ TEST(SegFillBetweenGui, ARunsChangesApplyToTheSegmentAsItIsNow) {
         for (int64_t x = x0; x <= x1; ++x) m[static_cast<size_t>((z * d[1] + y) * d[0] + x)] = 1;
     return m;
   };
+  auto volumeOf = [&](const std::vector<uint8_t>& m) {
+    auto r = Volume::create(PixelType::UInt8, {d[0], d[1], d[2], 1});
+    EXPECT_TRUE(r.ok());
+    std::copy(m.begin(), m.end(), (*r)->as<uint8_t>());
+    return *r;
+  };
   Segment first, tumour, node;
   first.name = "First", tumour.name = "Tumour", node.name = "Node";
   ASSERT_TRUE(w.editing()->addSegment(first, box(0, 1, 0, 1, 0, 0).data()).ok());
-  const auto read = box(2, 9, 2, 9, 1, 1);  // what the run read: the tumour on slice 1 ...
-  std::vector<uint8_t> input = read;
+  std::vector<uint8_t> input = box(2, 9, 2, 9, 1, 1);  // what the run read: the tumour on slices 1 and 5
   const auto slice5 = box(2, 9, 2, 9, 5, 5);
-  for (size_t i = 0; i < n; ++i) input[i] |= slice5[i];  // ... and slice 5
+  for (size_t i = 0; i < n; ++i) input[i] |= slice5[i];
   ASSERT_TRUE(w.editing()->addSegment(tumour, input.data()).ok());
   ASSERT_TRUE(w.editing()->addSegment(node, box(12, 14, 2, 4, 3, 3).data()).ok());  // beside it, same layer
   const int index = w.state().activeSegment().first;
-  const Segmentation* seg = w.state().segmentations()[static_cast<size_t>(index)].segmentation.get();
-  ASSERT_EQ(seg->segments()[1].layer, seg->segments()[2].layer);
-  const uint16_t number = seg->segments()[1].number;
+  const Segmentation& seg = *w.state().segmentations()[static_cast<size_t>(index)].segmentation;
+  ASSERT_EQ(seg.segments()[1].layer, seg.segments()[2].layer);
+  const uint16_t number = seg.segments()[1].number;
+  const uint64_t removals = w.editing()->removalsOf(index);  // when the run starts
   // The result: slices 2..4 filled, reaching x = 14 on slice 3 (the node's voxels).
   std::vector<uint8_t> result = input;
   const auto between = box(2, 9, 2, 9, 2, 4), reach = box(10, 14, 2, 4, 3, 3);
   for (size_t i = 0; i < n; ++i) result[i] |= between[i] | reach[i];
-  // Meanwhile: a stroke painted onto the tumour (its layer kept), and the first segment removed
-  // (indices move).
+  // Meanwhile: a stroke painted onto the tumour, and one erased from it (both in its own layer).
   w.state().setActiveSegment(index, 1);
-  const std::vector<uint8_t> unpainted = seg->mask(1);
   w.editing()->brushMm = 1.5;
-  ASSERT_TRUE(w.editing()->beginStroke(view::BrushMode::Paint).ok());
-  ASSERT_TRUE(w.editing()->dab(v.geometry.worldAt(3, 13, 1), v.geometry.direction[2]).ok());
-  ASSERT_TRUE(w.editing()->endStroke().ok());
-  std::vector<uint8_t> painted = seg->mask(1);
-  for (size_t i = 0; i < n; ++i) painted[i] = painted[i] && !unpainted[i];
-  ASSERT_GT(std::count(painted.begin(), painted.end(), 1), 0);
-  w.state().setActiveSegment(index, 0);
-  ASSERT_TRUE(w.editing()->removeActiveSegment().ok());  // "First" goes: the tumour is segment 0 now
-  const std::vector<uint8_t> nodeBefore = seg->mask(1);
-  const std::vector<uint8_t> tumourBefore = seg->mask(0);
-  ASSERT_TRUE(w.editing()->applyRunResult(seg, number, input.data(), result.data()).ok());
+  auto stroke = [&](view::BrushMode mode, int64_t x, int64_t y) {
+    const std::vector<uint8_t> before = seg.mask(1);
+    EXPECT_TRUE(w.editing()->beginStroke(mode).ok());
+    EXPECT_TRUE(w.editing()->dab(v.geometry.worldAt(double(x), double(y), 1), v.geometry.direction[2]).ok());
+    EXPECT_TRUE(w.editing()->endStroke().ok());
+    std::vector<uint8_t> changed = seg.mask(1);
+    for (size_t i = 0; i < n; ++i) changed[i] = changed[i] != before[i];
+    EXPECT_GT(std::count(changed.begin(), changed.end(), 1), 0);
+    return changed;
+  };
+  const auto painted = stroke(view::BrushMode::Paint, 3, 13);
+  const auto erased = stroke(view::BrushMode::Erase, 5, 5);
+  const std::vector<uint8_t> nodeBefore = seg.mask(2);
+  const std::vector<uint8_t> tumourBefore = seg.mask(1);
+  ASSERT_TRUE(w.editing()->applyRunResult(seg, number, removals, *volumeOf(input), *volumeOf(result)).ok());
   std::vector<uint8_t> want = result;
-  for (size_t i = 0; i < n; ++i) want[i] |= painted[i];
-  EXPECT_EQ(seg->mask(0), want);
-  EXPECT_EQ(seg->mask(1), nodeBefore) << "the node lost voxels";
-  EXPECT_NE(seg->segments()[0].layer, seg->segments()[1].layer);
+  for (size_t i = 0; i < n; ++i) want[i] = (want[i] || painted[i]) && !erased[i];
+  EXPECT_EQ(seg.mask(1), want);
+  EXPECT_EQ(seg.mask(2), nodeBefore) << "the node lost voxels";
+  EXPECT_NE(seg.segments()[1].layer, seg.segments()[2].layer);
   ASSERT_TRUE(w.editing()->undo());
-  EXPECT_EQ(seg->mask(0), tumourBefore);
-  // A segment removed during the run: its result is dropped, with the code.
-  const auto gone = w.editing()->applyRunResult(seg, 999, input.data(), result.data());
+  EXPECT_EQ(seg.mask(1), tumourBefore);
+  // "First" removed during the run: the number may have been freed, so the result is dropped.
+  w.state().setActiveSegment(index, 0);
+  ASSERT_TRUE(w.editing()->removeActiveSegment().ok());
+  const auto gone = w.editing()->applyRunResult(seg, number, removals, *volumeOf(input), *volumeOf(result));
   ASSERT_FALSE(gone.ok());
   EXPECT_EQ(gone.error().code, "seg.segment_gone");
+  EXPECT_EQ(seg.mask(0), tumourBefore) << "a dropped result changed the segment";
 }

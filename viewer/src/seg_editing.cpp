@@ -144,16 +144,28 @@ Status SegEditing::replaceSegments(int index, const std::vector<size_t>& segment
   return ok;
 }
 
-Status SegEditing::applyRunResult(const Segmentation* seg, uint16_t number, const uint8_t* input,
-                                  const uint8_t* result) {
-  const int index = indexOf(seg);
-  const int64_t segment = index >= 0 ? seg->findByNumber(number) : -1;
-  if (segment < 0) return makeError("seg.segment_gone", "the segment the run read was removed during the run");
+uint64_t SegEditing::removalsOf(int index) {
+  auto e = entryOf(index);
+  return e.ok() ? (*e)->editor->removals() : 0;
+}
+
+Status SegEditing::applyRunResult(const Segmentation& seg, uint16_t number, uint64_t removals, const Volume& input,
+                                  const Volume& result) {
+  const auto gone = [] { return makeError("seg.segment_gone", "the segment the run read was removed during the run"); };
+  const int index = indexOf(&seg);
+  if (index < 0) return gone();
   auto e = entryOf(index);
   if (!e.ok()) return e.error();
-  std::vector<uint8_t> want = seg->mask(static_cast<size_t>(segment));
+  const int64_t segment = (*e)->editor->removals() == removals ? seg.findByNumber(number) : -1;
+  const auto n = static_cast<int64_t>(seg.voxelsPerLayer());
+  if (segment < 0 || input.type() != PixelType::UInt8 || result.type() != PixelType::UInt8 ||
+      input.voxelsPerPhase() != n || result.voxelsPerPhase() != n)
+    return gone();
+  const uint8_t* in = input.as<uint8_t>();
+  const uint8_t* out = result.as<uint8_t>();
+  std::vector<uint8_t> want = seg.mask(static_cast<size_t>(segment));
   for (size_t i = 0; i < want.size(); ++i) {
-    const bool was = input[i] != 0, is = result[i] != 0;
+    const bool was = in[i] != 0, is = out[i] != 0;
     if (was != is) want[i] = is;  // what the run changed; the rest as it is now
   }
   CVX_TRY((*e)->editor->place(static_cast<size_t>(segment), want.data()));

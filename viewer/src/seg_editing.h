@@ -70,7 +70,13 @@ class SegEditing {
   // `input` go out, every other voxel stays as it is now; placed as SegEditor::place (no other
   // segment changes). One undo step, journaled. seg.segment_gone when the segmentation or the
   // segment was removed during the run; seg.edit_*.
-  Status applyRunResult(const Segmentation* seg, uint16_t number, const uint8_t* input, const uint8_t* result);
+  // `removals`: SegEditor::removals of that segmentation when the run started (removalsOf): a removal
+  // since may have freed the number for another segment, so the result is then dropped too.
+  // input and result: UInt8 volumes on the segmentation's grid (seg.segment_gone otherwise).
+  Status applyRunResult(const Segmentation& seg, uint16_t number, uint64_t removals, const Volume& input,
+                        const Volume& result);
+  // SegEditor::removals of state segmentation `index` (its editor made on first use; 0 on an error).
+  uint64_t removalsOf(int index);
 
   // Logical operators on the active segment with segment `other` of its segmentation
   // (SegEditor::combine): one undo step, journaled. seg.no_active, seg.edit_*.

@@ -158,8 +158,9 @@ Result<std::shared_ptr<Volume>> SegRunPanel::maskInput(const plugin::Manifest& m
     const std::vector<uint8_t> in = seg.mask(static_cast<size_t>(segment));
     std::copy(in.begin(), in.end(), out);
     jobSegments_.push_back(static_cast<size_t>(segment));
-    jobSegmentationPtr_ = &seg;
+    jobSegmentationRef_ = state_.segmentations()[static_cast<size_t>(index)].segmentation;
     jobSegmentNumber_ = seg.segments()[static_cast<size_t>(segment)].number;
+    jobRemovals_ = editing_.removalsOf(index);
     return mask;
   }
   if (seg.segments().empty() || seg.segments().size() > 255)
@@ -261,12 +262,8 @@ void SegRunPanel::done(Result<std::shared_ptr<Volume>> labels) {
     emit finished(ok.ok());
     return;
   }
-  if (m.input == plugin::PluginInput::Segment && m.replacesInput && input) {  // the input segment, in place
-    const Status ok = editing_.applyRunResult(jobSegmentationPtr_, jobSegmentNumber_, input->as<uint8_t>(),
-                                              (*labels)->as<uint8_t>());
-    const QString done = tr("%1: %2 updated").arg(QString::fromStdString(m.name), QString::fromStdString(jobName_));
-    message_->setText(ok.ok() ? done + reportNote() : QString::fromStdString(ok.error().str()));
-    emit finished(ok.ok());
+  if (m.input == plugin::PluginInput::Segment && m.replacesInput) {  // the input segment, in place
+    applyInPlace(m, input, *labels);
     return;
   }
   Segment meta;
@@ -310,6 +307,23 @@ void SegRunPanel::done(Result<std::shared_ptr<Volume>> labels) {
   message_->setText(tr("%1: %2 mL").arg(QString::fromStdString(meta.name)).arg(seg.volumeMl(static_cast<size_t>(r->second)), 0, 'f', 1) +
                     reportNote());
   emit finished(true);
+}
+
+// A replacesInput run's result onto the segment it read, as it is now (SegEditing::applyRunResult).
+// A brush stroke still open (the mouse held when the run ended) is waited out: the result goes in
+// once it ends, not dropped.
+void SegRunPanel::applyInPlace(const plugin::Manifest& m, std::shared_ptr<Volume> input, std::shared_ptr<Volume> labels) {
+  if (editing_.inStroke()) {
+    QTimer::singleShot(50, this, [this, &m, input, labels] { applyInPlace(m, input, labels); });
+    return;
+  }
+  const std::shared_ptr<Segmentation> seg = jobSegmentationRef_.lock();
+  const Status ok = !input || !seg
+                        ? makeError("seg.segment_gone", "the segmentation the run read was closed during the run")
+                        : editing_.applyRunResult(*seg, jobSegmentNumber_, jobRemovals_, *input, *labels);
+  const QString done = tr("%1: %2 updated").arg(QString::fromStdString(m.name), QString::fromStdString(jobName_));
+  message_->setText(ok.ok() ? done + reportNote() : QString::fromStdString(ok.error().str()));
+  emit finished(ok.ok());
 }
 
 }  // namespace cvx::viewer

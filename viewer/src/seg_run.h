@@ -112,8 +112,10 @@ class SegRunPanel : public QWidget {
   std::shared_ptr<plugin::RunReport> jobReport_;  // RunOptions::report of the running job: its back end and warnings
   int jobSegmentation_ = -1;         // "segment"/"seeds": the segmentation and segment(s) it ran on
   std::vector<size_t> jobSegments_;
-  const Segmentation* jobSegmentationPtr_ = nullptr;  // "segment": its segmentation, and the segment's
-  uint16_t jobSegmentNumber_ = 0;                     // number (indices may move during the run)
+  std::weak_ptr<Segmentation> jobSegmentationRef_;  // "segment": its segmentation, the segment's number
+  uint16_t jobSegmentNumber_ = 0;                   // (indices may move during the run), and its editor's
+  uint64_t jobRemovals_ = 0;                        // removals then (a removal may free that number)
+  void applyInPlace(const plugin::Manifest& m, std::shared_ptr<Volume> input, std::shared_ptr<Volume> labels);
   view::ViewerState::Subscription subscription_;
 };
 

@@ -117,7 +117,11 @@ bool SegEditor::swapStep(Step& s, SegJournal::Op op) {
     img.rle.shrink_to_fit();
     ids.push_back(img.id);
   }
-  if (s.segmentsChanged) std::swap(seg_.segments(), s.otherSegments);
+  if (s.segmentsChanged) {
+    // A table with fewer segments coming back (an add undone, a removal redone) removes one.
+    if (s.otherSegments.size() < seg_.segments().size()) ++removals_;
+    std::swap(seg_.segments(), s.otherSegments);
+  }
   bytes_ -= s.bytes;
   s.bytes = stepBytes(s);
   bytes_ += s.bytes;
@@ -262,6 +266,7 @@ Result<size_t> SegEditor::addSegment(Segment meta, const uint8_t* mask) {
 Status SegEditor::removeSegment(size_t segment) {
   if (stroke_.active) return makeError("seg.edit_no_stroke", "a stroke is open");
   if (segment >= seg_.segments().size()) return badSegment(segment);
+  ++removals_;
   std::vector<Segment> before = seg_.segments();
   const Segment s = before[segment];
   openStep();

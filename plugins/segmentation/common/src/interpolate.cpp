@@ -168,7 +168,7 @@ Result<VolumePtr> fillBetweenSlices(const Volume& mask, int axis, Progress* prog
   std::vector<int64_t> slices;  // the drawn ones, in order
   for (int64_t w = 0; w < static_cast<int64_t>(drawn.size()); ++w)
     if (drawn[static_cast<size_t>(w)]) slices.push_back(w);
-  detail::addTotal(progress, static_cast<int64_t>(slices.size()));
+  detail::addTotal(progress, static_cast<int64_t>(slices.size()) - 1);  // one step a pair of drawn slices
   Scratch scratch;
   std::vector<float> before, after;
   int64_t mapped = -1;  // the drawn slice whose map `before` holds

@@ -146,6 +146,10 @@ class SegEditor {
   // as combine places its result: no other segment changes (replaceMask's brush rule would take
   // their voxels). One undo step. seg.edit_bad_segment, seg.edit_no_stroke.
   Status place(size_t segment, const uint8_t* mask);
+  // Segments removed so far (removeSegment, an add undone, a removal redone): a segment's number
+  // names the same segment while this count stays (a new segment takes the highest number plus one,
+  // which a removal can free).
+  uint64_t removals() const { return removals_; }
 
   bool canUndo() const { return !undo_.empty(); }
   bool canRedo() const { return !redo_.empty(); }
@@ -211,6 +215,7 @@ class SegEditor {
   Open open_;
   StrokeState stroke_;
   Status journalStatus_;
+  uint64_t removals_ = 0;
   int64_t nb_[3] = {0, 0, 0};     // bricks per axis
   std::vector<uint8_t> scratch_;  // one brick's bytes
 };
