@@ -230,3 +230,28 @@ TEST(Render3dPhases, ARendererThatNeverBuildsMapsDrawsTheSamePictureAndSkipsOnce
   EXPECT_TRUE(look.skippedEmpty());
   EXPECT_EQ(bricks->rangeBuilds(), static_cast<uint64_t>(kPhases)) << "each phase's ranges once";
 }
+
+// Two renderers sharing the maps and the voxels' count (the 3D view's preview and worker): after
+// the voxels change, the first to draw clears and rebuilds the phase's map, the second finds it
+// (before, each cleared on its own, so the second threw away the map the first had just built).
+TEST(Render3dPhases, RenderersSharingTheCountClearTheMapsOncePerChange) {
+  const auto v = movingBall();
+  const TransferPreset white = opaque(1);
+  auto bricks = std::make_shared<PhaseBricks>();
+  VolumeRenderer coarse, fine;
+  coarse.shareBricks(bricks);
+  fine.shareBricks(bricks);
+  drawn(coarse, v, 0, white);
+  drawn(fine, v, 0, white);
+  EXPECT_EQ(bricks->rangeBuilds(), 1u);
+  coarse.setVoxelsRevision(2);
+  fine.setVoxelsRevision(2);
+  VolumeRenderer fresh;
+  const auto want = drawn(fresh, v, 0, white);
+  EXPECT_EQ(drawn(coarse, v, 0, white), want);
+  EXPECT_EQ(bricks->rangeBuilds(), 2u) << "the change rebuilt the map once";
+  EXPECT_EQ(drawn(fine, v, 0, white), want);
+  EXPECT_EQ(bricks->rangeBuilds(), 2u) << "the second renderer cleared the map the first rebuilt";
+  EXPECT_FALSE(bricks->clearFor(2));
+  EXPECT_TRUE(bricks->clearFor(3));
+}

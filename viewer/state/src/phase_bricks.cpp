@@ -147,6 +147,16 @@ void PhaseBricks::clear() {
   ++clears_;
 }
 
+bool PhaseBricks::clearFor(uint64_t revision) {
+  {
+    std::lock_guard lock(mutex_);
+    if (revision <= clearedFor_) return false;
+    clearedFor_ = revision;
+  }
+  clear();
+  return true;
+}
+
 uint64_t PhaseBricks::fusedRangeBuilds() const {
   std::lock_guard lock(mutex_);
   return fusedRangeBuilds_;

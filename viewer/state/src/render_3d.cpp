@@ -152,7 +152,8 @@ Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase
   const bool sameVoxels = v == volume_ && revision_ == preparedRevision_;
   if (!sameVoxels) {
     // Voxels changed in place: every phase's maps (another volume's are its own, kept by serial).
-    if (preparedRevision_ != 0 && revision_ != preparedRevision_) bricks_->clear();
+    // (Once per revision for the renderers sharing the maps: the 3D view's preview and worker.)
+    if (preparedRevision_ != 0 && revision_ != preparedRevision_) bricks_->clearFor(revision_);
     phaseBricks_.reset();
     volume_.reset();  // until the table is built
   }

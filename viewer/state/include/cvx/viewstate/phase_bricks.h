@@ -68,6 +68,11 @@ class PhaseBricks {
   Ref find(const std::shared_ptr<const Volume>& v, int phase, const TransferTable& table);
   // Forgets every map (voxels changed in place); maps being built now are not kept.
   void clear();
+  // clear() once per revision of the voxels (VolumeRenderer::setVoxelsRevision's count): renderers
+  // sharing these maps and that count all call it when they see a new revision, and only the first
+  // clears (a second clear would drop the maps the first one rebuilt for the same voxels). A
+  // revision at or below one cleared for already clears nothing. Returns whether it cleared.
+  bool clearFor(uint64_t revision);
   // Builds v's phases' maps for `table` in the background, from `phase` on in a loop (that one first
   // when it is missing: a renderer that only finds maps shows it), while they fit the budget beside
   // those kept (replaces an earlier request; v is not kept alive by it).
@@ -138,6 +143,7 @@ class PhaseBricks {
   std::list<Kept> entries_;        // the most recently asked for first; prefetched ones at the back
   std::set<Key> building_;
   uint64_t clears_ = 0;
+  uint64_t clearedFor_ = 0;  // the highest revision clearFor cleared for
   std::vector<float> opacities_;   // the last table's node sigmas, lo and hi
   std::vector<float> scratch_;     // tableNoLocked's buffer for the table asked about
   uint64_t tableNo_ = 0;
