@@ -197,7 +197,7 @@ TEST(SegSurfaces3d, TheDestructorCancelsABuildInFlight) {
     std::fill(a.begin(), a.begin() + 10, uint8_t{1});
     ASSERT_TRUE(seg->addSegment({}, a.data()).ok());
     ASSERT_TRUE(seg->addSegment({}, a.data()).ok());  // overlapping: a second layer, a second task
-    s.addSegmentation(seg, 0, "test");
+    ASSERT_TRUE(s.addSegmentation(seg, 0, "test").ok());
     ASSERT_TRUE(surfaces.update(s));
     while (!started) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }  // destroyed mid-build
