@@ -137,6 +137,27 @@ TEST(SegJournal, RoundTripOfEveryKindOfStep) {
   EXPECT_TRUE(SegJournal::discard(path).ok());
 }
 
+// Logical operators through the journal: a union that moves the liver to a layer the journal did
+// not have when it began (its result would take the other segment's voxels in its own layer), and
+// an invert that stays put, recover to the same layers, labels and table.
+TEST(SegJournal, LogicalOperatorsThatMoveASegmentToANewLayerRecover) {
+  test::TempDir dir("cvx_segj_logic");
+  Segmentation seg = startingPoint();
+  auto j = SegJournal::create(dir.path(), seg);
+  ASSERT_TRUE(j.ok()) << j.error().str();
+  SegEditor ed(seg, j->get());
+  std::vector<uint8_t> box(static_cast<size_t>(seg.voxelsPerLayer()), 0);
+  box[100] = box[5000] = 1;  // not the liver's (every third voxel): layer 0 beside it
+  ASSERT_TRUE(ed.addSegment(test::named("cyst"), box.data()).ok());
+  ASSERT_EQ(seg.layers().size(), 1u);
+  ASSERT_TRUE(ed.combine(0, SegLogic::Add, 1).ok());
+  ASSERT_EQ(seg.layers().size(), 2u) << "the union meets the cyst in layer 0: the liver moves";
+  ASSERT_NE(seg.segments()[0].layer, seg.segments()[1].layer);
+  ASSERT_TRUE(ed.combine(1, SegLogic::Invert, 0).ok());
+  ASSERT_TRUE(ed.journalStatus().ok());
+  EXPECT_TRUE(recoversTo((*j)->path(), seg, 3, false));
+}
+
 TEST(SegJournal, DamagedFiles) {
   test::TempDir dir("cvx_segj");
   Segmentation seg = startingPoint();
