@@ -247,7 +247,6 @@ void SegRunPanel::done(Result<std::shared_ptr<Volume>> labels) {
   progress_->setVisible(false);
   jobProgress_.reset();
   const std::shared_ptr<Volume> input = std::move(jobMask_);  // what the run read (replacesInput's merge)
-  jobMask_.reset();
   updateRunState();
   if (!labels.ok()) {
     message_->setText(QString::fromStdString(labels.error().str()) + reportNote());

@@ -134,8 +134,7 @@ void VolumeView::invalidate() {
   sliceMaker_.invalidate();  // the slices' values too
   slicesDirty_ = true;
   // One count for both renderers (they share the back end, which keys its copy by it).
-  coarse_.setVoxelsRevision(++voxelsRevision_);
-  fineVoxelsChanged_ = true;  // told when the worker is idle (startFine)
+  coarse_.setVoxelsRevision(++voxelsRevision_);  // the worker's renderer is told when idle (startFine)
   changed();
 }
 
@@ -289,8 +288,7 @@ void VolumeView::startFine() {
   fine_.setFused(layer);
   fine_.setClipPlanes(state_.cutPlanes3d());
   fine_.setClipSurfaces(state_.clipSurfaces3d());
-  if (fineVoxelsChanged_) fine_.setVoxelsRevision(voxelsRevision_);
-  fineVoxelsChanged_ = false;
+  fine_.setVoxelsRevision(voxelsRevision_);  // the same count: no change when there was none
   const uint64_t generation = generation_;
   const auto& volume = state_.layers().front().volume;
   const bool fit = awaitsFit(state_.camera3d(), *volume, previewFused_ ? std::nullopt : layer);

@@ -184,7 +184,6 @@ class VolumeView : public QWidget {
   bool shownFine_ = false;
   std::thread worker_;
   std::atomic<bool> busy_{false};
-  bool fineVoxelsChanged_ = false;  // invalidate() came since fine_ last drew
   uint64_t voxelsRevision_ = 1;      // invalidate()s so far, plus one: both renderers' voxel revision
   QTimer* refine_ = nullptr;
   QPoint lastAt_;

@@ -128,16 +128,26 @@ int64_t gapSlices(const std::vector<uint8_t>& drawn) {
 
 const char* axisName(int axis) { return axis == 0 ? "i (columns)" : axis == 1 ? "j (rows)" : "k (slices)"; }
 
+// fillAxis's rule on the drawn slices of every axis: the series' own slices first, where outlines
+// are drawn (a segment drawn whole but in two pieces apart along x has a "gap" across i that is no
+// gap in its outlines); -1 when no axis has a gap.
+int axisWithGap(const std::array<std::vector<uint8_t>, 3>& drawn) {
+  for (int a : {2, 1, 0})
+    if (gapSlices(drawn[static_cast<size_t>(a)]) > 0) return a;
+  return -1;
+}
+
+Error noGaps() {
+  return makeError("seg.no_gaps", "the segment has no empty slice between two drawn ones along any axis");
+}
+
 }  // namespace
 
 Result<int> fillAxis(const Volume& mask) try {
   CVX_TRY(seginputs::mask(mask));
-  const auto drawn = drawnSlices(mask);
-  // The series' own slices first, where outlines are drawn: a segment drawn whole but in two pieces
-  // apart along x has a "gap" across i that is no gap in its outlines.
-  for (int a : {2, 1, 0})
-    if (gapSlices(drawn[static_cast<size_t>(a)]) > 0) return a;
-  return makeError("seg.no_gaps", "the segment has no empty slice between two drawn ones along any axis");
+  const int axis = axisWithGap(drawnSlices(mask));
+  if (axis < 0) return noGaps();
+  return axis;
 } catch (const std::bad_alloc&) {
   return detail::outOfMemory();
 }
@@ -149,21 +159,18 @@ Result<VolumePtr> fillBetweenSlices(const Volume& mask, int axis, Progress* prog
   for (int a = 0; a < 3; ++a)
     if (const double s = mask.geometry.spacingMm[a]; !(s > 0) || !std::isfinite(s))
       return makeError("seg.bad_parameter", "a spacing that is not positive");
-  if (axis < 0) {
-    auto a = fillAxis(mask);
-    if (!a) return a.error();
-    axis = *a;
-  }
+  const auto everyAxis = drawnSlices(mask);  // one pass over the mask for the choice and the fill
+  if (axis < 0 && (axis = axisWithGap(everyAxis)) < 0) return noGaps();
+  const std::vector<uint8_t>& drawn = everyAxis[static_cast<size_t>(axis)];
+  if (gapSlices(drawn) == 0)
+    return makeError("seg.no_gaps", std::string("the segment has no empty slice between two drawn ones across ") +
+                                        axisName(axis));
   auto out = detail::makeMask(mask);
   if (!out.ok()) return out.error();
   const uint8_t* in = mask.as<uint8_t>();
   uint8_t* o = (*out)->as<uint8_t>();
   const size_t count = static_cast<size_t>(mask.voxelsPerPhase());
   for (size_t i = 0; i < count; ++i) o[i] = in[i] != 0;
-  const auto drawn = drawnSlices(mask)[static_cast<size_t>(axis)];
-  if (gapSlices(drawn) == 0)
-    return makeError("seg.no_gaps", std::string("the segment has no empty slice between two drawn ones across ") +
-                                        axisName(axis));
   const Plane p = planeAcross(mask, axis);
   std::vector<int64_t> slices;  // the drawn ones, in order
   for (int64_t w = 0; w < static_cast<int64_t>(drawn.size()); ++w)
