@@ -105,6 +105,9 @@ class MainWindow : public QMainWindow {
   void add3dActions(QToolBar* bar);  // main_window_tools.cpp
   void addClipMenu(class QMenu* menu);    // main_window_clip.cpp
   void addSlicesMenu(class QMenu* menu);  // main_window_clip.cpp
+  void addPunchMenu(class QMenu* menu);   // main_window_punch.cpp
+  // Applies edit to a copy of the 3D view's punches, and gives the state the copy when it says it changed.
+  void editPunches(const std::function<bool(view::Punches3D&)>& edit);
   int layerOfSeries(int series, const std::string& preset = {});
   void onSeriesDropped(int view, int series);
   void onLoadFinished(int index, const QString& error);

@@ -162,12 +162,16 @@ void MainWindow::buildToolsBar() {
                                                 {Tool::Angle, "Angle"},       {Tool::Rectangle, "Rectangle"},
                                                 {Tool::Ellipse, "Ellipse"},   {Tool::Freehand, "Freehand"},
                                                 {Tool::Paint, "Paint"},       {Tool::Erase, "Erase"},
-                                                {Tool::Scissors, "Scissors"}, {Tool::Lesion, "Lesion"}};
+                                                {Tool::Scissors, "Scissors"}, {Tool::Punch, "Punch"},
+                                                {Tool::Lesion, "Lesion"}};
   for (const auto& [tool, name] : tools) {
     QAction* a = bar->addAction(tr(name));
     a->setObjectName(QString("tool%1").arg(name));
     a->setCheckable(true);
     a->setChecked(tool == Tool::Navigate);
+    if (tool == Tool::Punch)
+      a->setToolTip(tr("Draw a lasso in the 3D view: what it holds is left out of the volume rendering (Shift: "
+                       "only what it holds is kept). The 2D views and the data stay as they are"));
     if (tool == Tool::Lesion)
       a->setToolTip(tr("Click a PET lesion in any view: it is delineated at the Segments dock's percentage of its peak "
                        "(41 % by default) on the PET, and its SUVmax, SUVpeak, MTV and TLG are shown"));
@@ -179,16 +183,18 @@ void MainWindow::buildToolsBar() {
   undo->setObjectName("undo");
   undo->setShortcut(QKeySequence::Undo);
   // Undo and Redo act on what the tool edits: the active segment under Paint, Erase and Scissors,
-  // the measurements otherwise.
+  // the 3D view's punches under Punch, the measurements otherwise.
   connect(undo, &QAction::triggered, this, [this] {
-    if (segmentTool(tools_.tool) && tools_.editing) (void)tools_.editing->undo();
+    if (tools_.tool == Tool::Punch) editPunches([](view::Punches3D& p) { return p.undo(); });
+    else if (segmentTool(tools_.tool) && tools_.editing) (void)tools_.editing->undo();
     else if (tools_.measurements) (void)tools_.measurements->undo();
   });
   QAction* redo = bar->addAction(tr("Redo"));
   redo->setObjectName("redo");
   redo->setShortcut(QKeySequence::Redo);
   connect(redo, &QAction::triggered, this, [this] {
-    if (segmentTool(tools_.tool) && tools_.editing) (void)tools_.editing->redo();
+    if (tools_.tool == Tool::Punch) editPunches([](view::Punches3D& p) { return p.redo(); });
+    else if (segmentTool(tools_.tool) && tools_.editing) (void)tools_.editing->redo();
     else if (tools_.measurements) (void)tools_.measurements->redo();
   });
   QAction* exportAction = bar->addAction(tr("Export..."));
@@ -278,6 +284,7 @@ void MainWindow::add3dActions(QToolBar* bar) {
   resetCrop->setToolTip(tr("Show the whole volume in the 3D view"));
   connect(resetCrop, &QAction::triggered, this, [this] { state_.resetCrop3d(); });
   addClipMenu(menu);
+  addPunchMenu(menu);
   addSlicesMenu(menu);
   menu->addSeparator();
   // The camera (camera_3d.h): the views from each side (the keys A, P, L, R, S, I in the 3D view),

@@ -27,6 +27,7 @@ std::optional<view::MeasureKind> kindOf(Tool t) {
     case Tool::Paint:
     case Tool::Erase:
     case Tool::Scissors:
+    case Tool::Punch:
     case Tool::Lesion: break;
   }
   return std::nullopt;

@@ -20,8 +20,10 @@ namespace cvx::viewer {
 // with Shift keeps only that. Lesion: a left click moves the cursor there (a 2D view's point; in the
 // 3D view the PET's hottest voxel along the line of sight) and delineates the PET lesion about it
 // (ViewTools::lesion: the Segments dock's lesion plugin on the PET of the frame); a drag does what it
-// does in Navigate.
-enum class Tool { Navigate, Distance, Angle, Rectangle, Ellipse, Freehand, Paint, Erase, Scissors, Lesion };
+// does in Navigate. Punch: in the 3D view, a lasso drawn with the left button leaves what projects inside
+// out of the volume rendering (with Shift keeps only that; ViewerState::punches3d, punch_3d.h); the 2D
+// views and the data are unchanged, and the tool navigates there.
+enum class Tool { Navigate, Distance, Angle, Rectangle, Ellipse, Freehand, Paint, Erase, Scissors, Punch, Lesion };
 // The tools that edit segments (Undo and Redo then act on the segmentation).
 inline bool segmentTool(Tool t) {
   return t == Tool::Paint || t == Tool::Erase || t == Tool::Scissors || t == Tool::Lesion;

@@ -76,6 +76,9 @@ VolumeView::VolumeView(view::ViewerState& state, ViewTools& tools, QWidget* pare
   auto bricks = std::make_shared<view::PhaseBricks>();
   coarse_.shareBricks(bricks);
   fine_.shareBricks(bricks);
+  auto punched = std::make_shared<view::PunchedPhases>();  // a punched phase is made once for both
+  coarse_.sharePunched(punched);
+  fine_.sharePunched(punched);
   coarse_.prefetchPhases(true);
   // The UI thread never waits on a map: the preview draws without skipping until the worker (or
   // the prefetch) has built it (a new series, a phase first shown, an opacity edit).
@@ -239,6 +242,7 @@ void VolumeView::drawPreview(bool gl) {
   coarse_.setFused(std::move(layer));
   coarse_.setClipPlanes(state_.cutPlanes3d());
   coarse_.setClipSurfaces(state_.clipSurfaces3d());
+  coarse_.setPunches(state_.punches3d().list());
   const int w = std::max(1, width() / kCoarse), h = std::max(1, height() / kCoarse);
   Status st = makeError("render.no_device_frame", "host memory");
   if (DeviceTexture* device = gl && coarse_.onDevice() ? textures_.devicePreview(w, h) : nullptr) {
@@ -287,6 +291,7 @@ void VolumeView::startFine() {
   const std::optional<view::Fused3D> layer = fused();
   fine_.setFused(layer);
   fine_.setClipPlanes(state_.cutPlanes3d());
+  fine_.setPunches(state_.punches3d().list());
   fine_.setClipSurfaces(state_.clipSurfaces3d());
   fine_.setVoxelsRevision(voxelsRevision_);  // the same count: no change when there was none
   const uint64_t generation = generation_;

@@ -129,6 +129,7 @@ class VolumeView : public QWidget {
   std::optional<Vec3> pickPoint(QPoint at, std::pair<int, int> skip = {-1, -1});
   // Paint and Erase (volume_view_paint.cpp): a left drag is a stroke of balls on the picked points.
   bool brushTool() const;                       // Paint or Erase, with editing and a series
+  bool lassoTool() const;                       // a left drag draws a lasso: Scissors with editing, or Punch
   std::optional<Vec3> pickForBrush(QPointF at);  // the point a dab there goes to
   void startPainting(QPointF at);               // a left press: the stroke begins (or the corner says why not)
   void paintTo(QPointF at);                     // a move while painting: a dab where the mouse is

@@ -34,7 +34,7 @@ constexpr double kOutlinePx = 4;        // a slice's outline catches it this clo
 
 void VolumeView::mouseDoubleClickEvent(QMouseEvent* e) {
   // The left button draws lassos, or brushes.
-  const bool editing = (tools_.tool == Tool::Scissors && tools_.editing) || brushTool();
+  const bool editing = lassoTool() || brushTool();
   // Quick clicks of the measuring tools are clicks (the second press of a pair arrives here).
   const bool measure = (tools_.tool == Tool::Distance || tools_.tool == Tool::Angle) && tools_.measurements;
   if (e->button() != Qt::LeftButton || state_.layers().empty() || lasso_.active() || editing || measure) {
@@ -119,7 +119,7 @@ void VolumeView::wheelEvent(QWheelEvent* e) {
 void VolumeView::mousePressEvent(QMouseEvent* e) {
   if (e->button() == Qt::LeftButton && lasso_.active()) lasso_.cancel();  // its release was lost: no cut
   if (e->button() == Qt::LeftButton && painting_) endPainting();  // its release was lost: the stroke ends
-  if (tools_.tool == Tool::Scissors && tools_.editing && e->button() == Qt::LeftButton && !state_.layers().empty()) {
+  if (lassoTool() && e->button() == Qt::LeftButton && !state_.layers().empty()) {
     lasso_.begin(e->position());
     return;
   }
@@ -193,7 +193,7 @@ bool VolumeView::startWindowing(QPointF at) {
 }
 
 void VolumeView::showHover(QPointF at, Qt::KeyboardModifiers keys) {
-  const bool scissors = tools_.tool == Tool::Scissors && tools_.editing;  // a left drag draws a lasso
+  const bool scissors = lassoTool();  // a left drag draws a lasso
   const bool other = keys & (Qt::ShiftModifier | Qt::ControlModifier);   // pans or windows instead
   const bool movable = !scissors && !other && !state_.layers().empty() &&
                        (handleUnder(at).first || cropHandleUnder(at) >= 0 || sliceUnder(at).index >= 0);
@@ -369,8 +369,21 @@ void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
 void VolumeView::cutWithLasso(QPointF end, bool keepInside) {
   const auto pixels = lasso_.finish(end);
   redraw();
-  if (!tools_.editing || state_.layers().empty() || !state_.layers().front().volume) return;
+  if (state_.layers().empty() || !state_.layers().front().volume) return;
   const Camera3D cam = view::orbitCamera(*state_.layers().front().volume, state_.camera3d(), width(), height());
+  if (tools_.tool == Tool::Punch) {  // what the lasso holds leaves the volume rendering (or all else, with Shift)
+    const view::ScissorsCut cut = view::scissorsCutOnImage(cam, pixels, width(), height());
+    if (auto region = view::ScissorsRegion::make(cut, state_.layers().front().volume->geometry); !region) {
+      pickText_ = QString::fromStdString(region.error().str());  // a click, or a lasso with no area
+      return;
+    }
+    view::Punches3D p = state_.punches3d();
+    p.add(view::lassoPunch(cut, keepInside));
+    state_.setPunches3d(std::move(p));
+    pickText_ = keepInside ? tr("punch: kept the inside") : tr("punch: removed the inside");
+    return;
+  }
+  if (!tools_.editing) return;
   const Status st = tools_.editing->scissors(view::scissorsCutOnImage(cam, pixels, width(), height()),
                                              keepInside ? view::ScissorsMode::KeepInside : view::ScissorsMode::EraseInside);
   pickText_ = st.ok() ? (keepInside ? tr("scissors: kept the inside") : tr("scissors: cut"))

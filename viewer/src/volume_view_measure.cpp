@@ -25,6 +25,7 @@ std::optional<Vec3> VolumeView::pickPoint(QPoint at, std::pair<int, int> skip) {
   coarse_.setMeshes(surfaces_.meshes(state_, skip), surfaces_.opacities(state_, skip));
   coarse_.setSlices(slices());
   coarse_.setClipPlanes(state_.cutPlanes3d());
+  coarse_.setPunches(state_.punches3d().list());
   coarse_.setClipSurfaces(state_.clipSurfaces3d());
   return coarse_.pick(state_.layers().front().volume, state_.phase(), preset_, state_.camera3d(), width(), height(),
                       at.x(), at.y(), state_.crop3d());

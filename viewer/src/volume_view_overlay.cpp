@@ -84,6 +84,8 @@ QString VolumeView::headerText() const {
   if (const std::string phase = view::phaseLine(state_); !phase.empty()) text += "\n" + QString::fromStdString(phase);
   // The cuts (what is missing is cut away, not transparent).
   if (const std::string clip = view::clipLine(state_); !clip.empty()) text += "\n" + QString::fromStdString(clip);
+  if (const std::string punched = view::punchLine(state_.punches3d().list()); !punched.empty())
+    text += "\n" + QString::fromStdString(punched);
   return text;
 }
 

@@ -22,6 +22,10 @@ bool VolumeView::brushTool() const {
   return (tools_.tool == Tool::Paint || tools_.tool == Tool::Erase) && tools_.editing && !state_.layers().empty();
 }
 
+bool VolumeView::lassoTool() const {
+  return (tools_.tool == Tool::Scissors && tools_.editing) || tools_.tool == Tool::Punch;
+}
+
 std::optional<Vec3> VolumeView::pickForBrush(QPointF at) {
   const auto skip = tools_.tool == Tool::Paint ? state_.activeSegment() : std::pair{-1, -1};
   return pickPoint(pixelUnder(at), skip);

@@ -148,7 +148,8 @@ int loopStep(int from, int to, int n, int before) {
 }
 }  // namespace
 
-Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase, const TransferPreset& preset) {
+Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase, const TransferPreset& preset,
+                               const Volume* unitsOf) {
   const bool sameVoxels = v == volume_ && revision_ == preparedRevision_;
   if (!sameVoxels) {
     // Voxels changed in place: every phase's maps (another volume's are its own, kept by serial).
@@ -158,7 +159,7 @@ Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase
     volume_.reset();  // until the table is built
   }
   if (!sameVoxels || !samePoints(preset, preset_)) {  // the table is the volume's, not a phase's
-    auto resolved = editablePreset(preset, *v);  // in v's modality units
+    auto resolved = editablePreset(preset, unitsOf ? *unitsOf : *v);  // in v's modality units
     if (!resolved) return resolved.error();
     CVX_TRY(buildTables(*resolved, table_, table2_));
     preset_ = preset;
@@ -182,12 +183,12 @@ void VolumeRenderer::prefetchMaps() {
   if (backend_) backend_->prefetch(volume_, (phase_ + phaseStep_ + n) % n, revision_);
 }
 
-Status VolumeRenderer::prepareFused(const Fused3D& f) {
+Status VolumeRenderer::prepareFused(const Fused3D& f, const Volume* unitsOf) {
   if (f.phase < 0 || f.phase >= f.volume->dims()[3])
     return makeError("render.bad_request", "the fused layer has no phase " + std::to_string(f.phase));
   if (f.volume == fusedVolume_ && samePoints(f.preset, fusedPreset_) && !fusedTable_.empty()) return {};
   fusedVolume_.reset();
-  auto resolved = editablePreset(f.preset, *f.volume);  // in its own units
+  auto resolved = editablePreset(f.preset, unitsOf ? *unitsOf : *f.volume);  // in its own units
   if (!resolved) return resolved.error();
   CVX_TRY(buildTables(*resolved, fusedTable_, fusedTable2_));
   fusedPreset_ = f.preset;
@@ -262,12 +263,18 @@ Result<Frame3D> VolumeRenderer::contentFrame(std::shared_ptr<const Volume> v, in
   return frame;
 }
 
-Result<RaycastJob> VolumeRenderer::frameJob(const std::shared_ptr<const Volume>& v, int phase,
-                                            const TransferPreset& preset, const Camera3DView& camera, int width,
+Result<RaycastJob> VolumeRenderer::frameJob(const std::shared_ptr<const Volume>& source, int sourcePhase,
+                                            const TransferPreset& preset, const Camera3DView& sourceCamera, int width,
                                             int height, const Quality3D& q, const CropBox3D& crop, bool scene) {
-  if (!v || width <= 0 || height <= 0 || width > 16384 || height > 16384 || phase < 0 || phase >= v->dims()[3])
+  if (!source || width <= 0 || height <= 0 || width > 16384 || height > 16384 || sourcePhase < 0 ||
+      sourcePhase >= source->dims()[3])
     return makeError("render.bad_request", "no volume, a phase out of range or a size outside 1..16384");
-  CVX_TRY(prepare(v, phase, preset));
+  auto drawn = punched(source, sourcePhase, sourceCamera);
+  if (!drawn) return drawn.error();
+  const std::shared_ptr<const Volume>& v = drawn->volume;
+  const int phase = drawn->phase;
+  const Camera3DView& camera = drawn->camera;
+  CVX_TRY(prepare(v, phase, preset, source.get()));
   hd::RaycastParams p = params(preset, camera, width, height, q, crop);
   const size_t n = static_cast<size_t>(width) * static_cast<size_t>(height);
   rgba_.resize(4 * n);
@@ -287,9 +294,9 @@ Result<RaycastJob> VolumeRenderer::frameJob(const std::shared_ptr<const Volume>&
   RaycastJob job;
   job.volume = v.get(), job.phase = phase, job.revision = revision_;
   fusedNote_.clear();
-  if (fused_ && fused_->volume && !preset.mip && !fused_->preset.mip) {
-    const Fused3D& f = *fused_;
-    Status st = prepareFused(f);
+  if (const std::optional<Fused3D> layer = punchedFused(); layer && layer->volume && !preset.mip && !layer->preset.mip) {
+    const Fused3D& f = *layer;
+    Status st = prepareFused(f, fused_->volume.get());
     hd::RaycastParams fp = p;
     if (st.ok()) {
       fp.fusion = fusionParams(v->geometry, f.volume->geometry, f.volume->dims(), fusedTable_.view());
@@ -309,6 +316,7 @@ Result<RaycastJob> VolumeRenderer::frameJob(const std::shared_ptr<const Volume>&
     if (st.ok()) {
       p = fp;
       job.second = f.volume.get(), job.phase2 = f.phase;
+      fusedDrawn_ = f.volume;  // a punched copy lives while the job does
     } else {
       fusedNote_ = "3D fusion off: " + st.error().str();
     }
@@ -351,12 +359,17 @@ Status VolumeRenderer::drawOnDevice(std::shared_ptr<const Volume> v, int phase, 
   return onBackend([&](Backend& b) { return b.withDeviceFrame(*job, use); });
 }
 
-std::optional<Vec3> VolumeRenderer::pick(std::shared_ptr<const Volume> v, int phase, const TransferPreset& preset,
-                                         const Camera3DView& camera, int width, int height, int x, int y,
-                                         const CropBox3D& crop) {
-  if (!v || width <= 0 || height <= 0 || x < 0 || y < 0 || x >= width || y >= height || phase < 0 ||
-      phase >= v->dims()[3] || !prepare(v, phase, preset))
+std::optional<Vec3> VolumeRenderer::pick(std::shared_ptr<const Volume> source, int sourcePhase,
+                                         const TransferPreset& preset, const Camera3DView& sourceCamera, int width,
+                                         int height, int x, int y, const CropBox3D& crop) {
+  if (!source || width <= 0 || height <= 0 || x < 0 || y < 0 || x >= width || y >= height || sourcePhase < 0 ||
+      sourcePhase >= source->dims()[3])
     return std::nullopt;
+  auto drawn = punched(source, sourcePhase, sourceCamera);  // the rays see what the view draws
+  if (!drawn || !prepare(drawn->volume, drawn->phase, preset, source.get())) return std::nullopt;
+  const std::shared_ptr<const Volume>& v = drawn->volume;
+  const int phase = drawn->phase;
+  const Camera3DView& camera = drawn->camera;
   Quality3D q;
   q.jitter = false;
   hd::RaycastParams p = params(preset, camera, width, height, q, crop);

@@ -105,6 +105,7 @@ int ViewerState::addLayer(std::shared_ptr<const Volume> volume, std::optional<Di
   const int index = static_cast<int>(layers_.size()) - 1;
   if (index == 0) {
     phase_ = 0;
+    punches3d_ = {};  // another series: the last one's punches mean nothing there
     const auto& d = reference()->dims();
     const Vec3 centre = reference()->geometry.worldAt((d[0] - 1) / 2.0, (d[1] - 1) / 2.0, (d[2] - 1) / 2.0);
     cursor_ = centre;
@@ -120,6 +121,7 @@ void ViewerState::removeLayer(int layer) {
   if (layer < 0 || layer >= static_cast<int>(layers_.size())) return;
   layers_.erase(layers_.begin() + layer);
   dropSegmentationsOf(layer);
+  if (layer == 0) punches3d_ = {};  // a new reference (or none)
   for (View& v : views_) {
     std::vector<int> kept;
     for (int l : v.layers)

@@ -59,6 +59,17 @@ void ViewerState::setPreset3d(const std::string& name) {
   notify(kView3d);
 }
 
+void ViewerState::resetCrop3d() {
+  CropBox3D c;
+  c.shown = crop3d_.shown;
+  setCrop3d(c);
+}
+
+void ViewerState::setPunches3d(Punches3D p) {
+  punches3d_ = std::move(p);
+  notify(kView3d);
+}
+
 void ViewerState::setCrop3d(const CropBox3D& c) {
   CropBox3D k;
   k.shown = c.shown;

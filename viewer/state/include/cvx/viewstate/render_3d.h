@@ -20,6 +20,7 @@
 #include <cvx/core/transfer2d.h>
 #include <cvx/viewstate/camera_3d.h>
 #include <cvx/viewstate/phase_bricks.h>
+#include <cvx/viewstate/punch_3d.h>
 #include <cvx/viewstate/render_view.h>
 #include <cvx/viewstate/tf_presets.h>
 
@@ -122,6 +123,14 @@ class VolumeRenderer {
   // meshes and slices after setClipSurfaces(true); contentFrame does not see them (a plane that
   // follows a scrolling MPR view does not move the camera).
   void setClipPlanes(std::vector<ClipPlane3D> planes) { clip_ = std::move(planes); }
+  // Punches (punch_3d.h: ViewerState::punches3d) for the next draws and picks, kept until set again:
+  // the volume and a fused layer are drawn from copies of their phases with the voxels the punches
+  // remove at the phase's lowest value (PunchedPhases), framed and coloured as the series itself
+  // (the camera's frame, a relative preset's percentiles). contentFrame does not see them: a punch
+  // does not move the camera. The 3D view's two renderers share one PunchedPhases (sharePunched),
+  // so that each punched phase is made once.
+  void setPunches(std::vector<Punch3D> punches) { punches_ = std::move(punches); }
+  void sharePunched(std::shared_ptr<PunchedPhases> punched) { punched_ = std::move(punched); }
   // The layer fused into the next draws (kept until set again; nullopt: none). When it cannot be
   // drawn (its preset's tf.* error, a phase out of range, a voxel type the ray caster does not
   // read), the volume is drawn alone and fusedNote() says why (empty when the fused layer is drawn
@@ -179,9 +188,22 @@ class VolumeRenderer {
   const std::vector<float>& depth() const { return depth_; }
 
  private:
-  Status prepare(const std::shared_ptr<const Volume>& v, int phase, const TransferPreset& preset);
+  // unitsOf: the series a relative preset's percentiles are taken from (v when null; a punched copy's series).
+  Status prepare(const std::shared_ptr<const Volume>& v, int phase, const TransferPreset& preset,
+                 const Volume* unitsOf = nullptr);
+  // What a draw or pick of phase `phase` of v with `camera` reads under the punches (render_3d_punch.cpp):
+  // the punched copy, its phase and the camera framing it as v; v, phase and camera themselves without
+  // punches. source: v.
+  struct Drawn {
+    std::shared_ptr<const Volume> volume;
+    int phase = 0;
+    Camera3DView camera;
+    std::shared_ptr<const Volume> source;
+  };
+  Result<Drawn> punched(const std::shared_ptr<const Volume>& v, int phase, const Camera3DView& camera);
+  std::optional<Fused3D> punchedFused();  // the fused layer's phase under the punches (as given when it fails)
   // The fused layer's table for its preset (kept while the layer and preset stay the same).
-  Status prepareFused(const Fused3D& f);  // render.bad_request for a phase it does not have
+  Status prepareFused(const Fused3D& f, const Volume* unitsOf = nullptr);  // render.bad_request for a phase it does not have
   std::vector<const Mesh*> meshList() const;  // the non-empty meshes
   // Their opacities, in meshList's order; none (all drawn opaque) under an MIP preset.
   std::vector<float> meshOpacities(bool mip) const;
@@ -220,6 +242,9 @@ class VolumeRenderer {
   std::vector<Slice3D> slices_;
   bool clipSurfaces_ = false;
   std::optional<Fused3D> fused_;
+  std::vector<Punch3D> punches_;
+  std::shared_ptr<PunchedPhases> punched_ = std::make_shared<PunchedPhases>();
+  std::shared_ptr<const Volume> fusedDrawn_;  // the last job's fused phase (a punched copy too)
   std::string fusedNote_;
   std::shared_ptr<const Volume> fusedVolume_;  // the one fusedTable_ was built for, with fusedPreset_
   TransferPreset fusedPreset_;

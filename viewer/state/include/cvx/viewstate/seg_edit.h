@@ -46,6 +46,7 @@
 #include <cvx/core/raycast.h>
 #include <cvx/core/segmentation.h>
 #include <cvx/core/volume.h>
+#include <cvx/viewstate/scissors.h>
 #include <cvx/viewstate/seg_journal.h>
 
 namespace cvx::view {
@@ -77,22 +78,6 @@ Result<std::function<bool(int64_t, int64_t, int64_t)>> rangeTest(const Segmentat
 
 // Half the disk's thickness along n for grid g (the rule above).
 double diskHalfThicknessMm(const Geometry& g, Vec3 n);
-
-// 3D scissors: a closed polygon drawn on a view's image plane, cutting through the whole volume.
-struct ScissorsCut {
-  std::vector<Vec3> polygon;    // LPS mm, on one plane (at least 3 points; closed implicitly)
-  Vec3 viewDirection{0, 0, 1};  // where the view looks (parallel projection)
-  bool perspective = false;
-  Vec3 eye;  // perspective: the eye point; voxels at or behind it never match
-};
-enum class ScissorsMode : uint8_t { EraseInside, KeepInside };
-
-// A lasso drawn on a width x height image of camera c (pixel coordinates, x right, y down, as
-// projectToPixel gives them) as a cut: each point is put where its ray (core's worldRays) meets
-// the plane through c.center facing the camera; the view direction, projection and eye are c's.
-// The cut then takes exactly the voxels whose centres project inside the lasso on that image.
-ScissorsCut scissorsCutOnImage(const Camera3D& c, const std::vector<std::array<double, 2>>& lasso, int width,
-                               int height);
 
 class SegEditor {
  public:

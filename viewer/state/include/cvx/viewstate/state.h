@@ -19,6 +19,7 @@
 #include <cvx/core/volume.h>
 #include <cvx/viewstate/mapping.h>
 #include <cvx/viewstate/plane.h>
+#include <cvx/viewstate/punch_3d.h>
 #include <cvx/viewstate/tf_presets.h>
 
 namespace cvx::view {
@@ -288,11 +289,7 @@ class ViewerState {
   // volume (and whether the box is shown).
   const CropBox3D& crop3d() const { return crop3d_; }
   void setCrop3d(const CropBox3D& c);
-  void resetCrop3d() {
-    CropBox3D c;
-    c.shown = crop3d_.shown;
-    setCrop3d(c);
-  }
+  void resetCrop3d();
 
   // The 3D view's clip planes (kView3d), at most kMaxClipPlanes3d half-spaces (a slab is two);
   // viewer.bad_clip (and no change: checkClipPlanes) for more, a free plane's normal that is zero or
@@ -310,9 +307,8 @@ class ViewerState {
   ClipPlane3D fixedClip3d(const ClipPlane3D& c) const;
   // Some plane follows an MPR view: the 3D picture changes with the cursor and the views' planes.
   bool clipFollowsViews() const;
-  // Whether the clip planes cut the segment surfaces (capped: render/mesh_raster.h) and the slices
-  // shown in 3D too (off by default: they cut the volume alone, so that a structure stays whole in the
-  // volume cut open). kView3d.
+  // Whether the clip planes cut the segment surfaces (capped: render/mesh_raster.h) and the slices shown in
+  // 3D too (off by default: they cut the volume alone, so a structure stays whole in the volume cut open). kView3d.
   bool clipSurfaces3d() const { return clipSurfaces3d_; }
   void setClipSurfaces3d(bool on);
   // Whether the 3D view draws view v's image on its plane, where the plane crosses the crop box
@@ -320,6 +316,10 @@ class ViewerState {
   // layout (setViews) shows none.
   void setShownIn3d(int view, bool on);
   bool anyShownIn3d() const;
+  // The 3D view's punches and their undo (punch_3d.h): what its volume rendering leaves out (kView3d).
+  // A new reference layer (the first added, or the first removed) starts with none.
+  const Punches3D& punches3d() const { return punches3d_; }
+  void setPunches3d(Punches3D p);
 
   // Segmentations over the layers (kSegmentation). addSegmentation: on image layer `layer`, whose
   // grid it must share (dims; the geometry within 1e-3 mm), else seg.bad_geometry; shown, each
@@ -385,6 +385,7 @@ class ViewerState {
   std::optional<TransferPreset> editedFused3d_;  // its edit of the fused layer's preset, if any
   CropBox3D crop3d_;
   std::vector<ClipPlane3D> clip3d_;
+  Punches3D punches3d_;
   bool clipSurfaces3d_ = false;
   Convention convention_ = Convention::Radiological;
   bool snap_ = true;
