@@ -31,9 +31,12 @@ constexpr const char* kUsage =
     "                      [--projection perspective|parallel] [--zoom Z] [--fuse SERIES [--fuse-preset NAME]]\n"
     "                      [--clip X,Y,Z,NX,NY,NZ]... [--cut-surfaces] [--show-slice axial|coronal|sagittal]...\n"
     "                      [--at X,Y,Z]\n"
-    "                      [--seg FILE [--surface-opacity A]] [--phase N] --size WxH --out FILE.png\n"
+    "                      [--seg FILE [--surface-opacity A] [--keep-segment NAME]... [--remove-segment NAME]...]\n"
+    "                      [--phase N] --size WxH --out FILE.png\n"
     "  --seg: a DICOM SEG, RTSTRUCT or label map of the series, drawn as the viewer draws it: filled over\n"
     "  2D slices, as segment surfaces in 3D (translucent below --surface-opacity 1, its default).\n"
+    "  --keep-segment, --remove-segment: the volume rendering keeps only that segment's voxels, or leaves\n"
+    "  them out (the viewer's 3D menu, Punch), in order; NAME is a segment's name or its number from 1.\n"
     "  --clip: keep what lies on the side of the plane through point (X, Y, Z) that its normal\n"
     "  (NX, NY, NZ) points to (patient LPS mm, as the viewer's clip planes); up to 6. They cut the\n"
     "  volume alone unless --cut-surfaces is given: then they cut the --seg surfaces (capped in their\n"
@@ -64,6 +67,7 @@ struct Request {
   std::optional<Vec3> at;
   std::string seg;  // a segmentation of the series (io::readAnySegmentation)
   double surfaceOpacity = 1;
+  std::vector<std::pair<std::string, bool>> punches;  // --keep-segment (true) / --remove-segment NAME
 };
 
 bool parseDouble(const std::string& s, double& v) {
@@ -120,6 +124,11 @@ std::optional<std::string> parse(const std::vector<std::string>& args, Request& 
     const std::string& a = args[i];
     if (a == "--neurological" || a == "--cut-surfaces") {
       (a == "--neurological" ? r.neurological : r.cutSurfaces) = true;
+      continue;
+    }
+    if (a == "--keep-segment" || a == "--remove-segment") {
+      if (i + 1 >= args.size()) return a + " needs a segment's name or number";
+      r.punches.emplace_back(args[++i], a == "--keep-segment");
       continue;
     }
     if (a == "--clip") {
@@ -232,6 +241,7 @@ std::optional<std::string> parse(const std::vector<std::string>& args, Request& 
   if (seen[15] && !seen[14]) return "--fuse-preset needs --fuse";
   if (seen[18] && !seen[17]) return "--surface-opacity needs --seg";
   if (seen[18] && !is3d) return "--surface-opacity needs --view 3d";
+  if (!r.punches.empty() && (!seen[17] || !is3d)) return "--keep-segment and --remove-segment need --seg and --view 3d";
   if (is3d) {
     if (seen[2] || seen[3] || seen[4] || seen[5] || seen[6] || r.neurological)
       return "--slice, --mm, --slab, --mode, --wl and --neurological are for 2D views";
@@ -363,7 +373,7 @@ int runRender(const std::vector<std::string>& args) {
     q.clips = r.clips;
     q.cutSurfaces = r.cutSurfaces;
     q.slices = r.shown, q.at = r.at;
-    q.seg = r.seg, q.surfaceOpacity = r.surfaceOpacity;
+    q.seg = r.seg, q.surfaceOpacity = r.surfaceOpacity, q.punches = r.punches;
     if (!r.fuse.empty()) {
       auto fused = loadFused(r.fuse, *scanned, groups, **vol);
       if (!fused) return fail(fused.error());

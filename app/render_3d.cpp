@@ -39,6 +39,27 @@ Status addSegmentation(view::ViewerState& state, const std::string& path, double
   return {};
 }
 
+namespace {
+// The punches of r.punches, by the segments of the state's segmentation.
+Result<std::vector<view::Punch3D>> segmentPunches(const view::ViewerState& state, const View3dRequest& r) {
+  std::vector<view::Punch3D> punches;
+  if (r.punches.empty() || state.segmentations().empty()) return punches;
+  const Segmentation& sg = *state.segmentations().front().segmentation;
+  for (const auto& [name, keep] : r.punches) {
+    std::optional<size_t> found;
+    for (size_t k = 0; k < sg.segments().size() && !found; ++k)
+      if (sg.segments()[k].name == name) found = k;
+    for (size_t k = 0; k < sg.segments().size() && !found; ++k)
+      if (std::to_string(k + 1) == name) found = k;
+    if (!found) return makeError("render.bad_segment", "the segmentation has no segment '" + name + "'", r.seg);
+    auto p = view::segmentPunch(sg, *found, keep);
+    if (!p) return p.error();
+    punches.push_back(std::move(*p));
+  }
+  return punches;
+}
+}  // namespace
+
 Status render3d(const View3dRequest& r, std::shared_ptr<const Volume> vol) {
   auto preset = view::loadTransferPreset(r.preset);
   if (!preset) return preset.error();
@@ -57,6 +78,9 @@ Status render3d(const View3dRequest& r, std::shared_ptr<const Volume> vol) {
     CVX_TRY(state.setClipPlanes3d(r.clips));
     state.setClipSurfaces3d(r.cutSurfaces);
     CVX_TRY(addSegmentation(state, r.seg, r.surfaceOpacity));
+    auto punches = segmentPunches(state, r);
+    if (!punches) return punches.error();
+    renderer.setPunches(std::move(*punches));
     if (r.at) {  // snapped to the nearest voxel centre, as a click in the viewer
       const Vec3 i = vol->geometry.voxelFromWorld().applyPoint(*r.at);
       const auto& d = vol->dims();

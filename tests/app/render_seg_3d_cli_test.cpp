@@ -3,7 +3,9 @@
 // segment's hue, fewer of those pixels at --surface-opacity 0.3 and still more than without it. A clip
 // plane through the ball's centre keeping the patient's left cuts the volume alone by default (the
 // ball's hue on both halves of the image), and with --cut-surfaces the ball too: its hue only on the
-// image's right half (the patient's left, seen from the front), the cut face capped.
+// image's right half (the patient's left, seen from the front), the cut face capped. --keep-segment
+// draws nothing outside the ball's disc (where its surface shows), --remove-segment leaves every pixel
+// outside it as it was (parallel rays there never meet the ball).
 #include <gtest/gtest.h>
 
 #include "render_seg_cli_util.h"
@@ -55,6 +57,50 @@ TEST_F(RenderSeg, CutSurfacesCutsTheBallAtTheClipPlane) {
   png(demo("CT") + " --view 3d --preset ct-bone --size 64x64 --clip 0,0,0,1,0,0 --cut-surfaces", rc, msg);
   EXPECT_NE(rc, 0);
   EXPECT_NE(msg.find("--cut-surfaces needs --seg or --show-slice"), std::string::npos) << msg;
+}
+
+// Pixels that are not black.
+int drawn(const QImage& im) {
+  int n = 0;
+  for (int y = 0; y < im.height(); ++y)
+    for (int x = 0; x < im.width(); ++x) n += (im.pixel(x, y) & 0xFFFFFF) != 0;
+  return n;
+}
+
+TEST_F(RenderSeg, KeepAndRemoveSegmentPunchTheVolumeRendering) {
+  const std::string base = demo("CT") + " --view 3d --preset ct-bone --projection parallel --size 128x128";
+  int rc = 0;
+  std::string msg;
+  const QImage plain = png(base, rc, msg);
+  ASSERT_EQ(rc, 0) << msg;
+  // The ball's disc on the image: where its surface's hue shows, 2 pixels wider.
+  const QImage surface = png(base + " --seg " + labels_, rc, msg);
+  ASSERT_EQ(rc, 0) << msg;
+  QRect disc;
+  for (int y = 0; y < surface.height(); ++y)
+    for (int x = 0; x < surface.width(); ++x)
+      if (ofTheSegment(surface.copy(x, y, 1, 1)) > 0) disc |= QRect(x, y, 1, 1);
+  ASSERT_GT(disc.width(), 20);
+  disc.adjust(-2, -2, 2, 2);
+  const auto outside = [&](const QImage& im) {
+    QImage o = im.convertToFormat(QImage::Format_RGB32);
+    for (int y = disc.top(); y <= disc.bottom(); ++y)
+      for (int x = disc.left(); x <= disc.right(); ++x)
+        if (o.rect().contains(x, y)) o.setPixel(x, y, 0);
+    return o;
+  };
+  ASSERT_GT(drawn(outside(plain)), 500) << "bone outside the ball";
+  const QImage kept = png(base + " --seg " + labels_ + " --keep-segment 'Label 1'", rc, msg);  // a label map's name
+  ASSERT_EQ(rc, 0) << msg;
+  EXPECT_EQ(drawn(outside(kept)), 0);
+  const QImage removed = png(base + " --seg " + labels_ + " --remove-segment 1", rc, msg);  // by number
+  ASSERT_EQ(rc, 0) << msg;
+  EXPECT_EQ(outside(removed), outside(surface)) << "outside the ball, the picture with its surface alone";
+  png(base + " --seg " + labels_ + " --keep-segment liver", rc, msg);
+  EXPECT_NE(rc, 0);
+  EXPECT_NE(msg.find("render.bad_segment"), std::string::npos) << msg;
+  png(base + " --keep-segment 1", rc, msg);
+  EXPECT_NE(msg.find("--keep-segment and --remove-segment need --seg"), std::string::npos) << msg;
 }
 
 }  // namespace

@@ -114,7 +114,7 @@ Result<Punch3D> segmentPunch(const Segmentation& sg, size_t segment, bool keepIn
   p.maskGeometry = sg.geometry();
   p.maskDims = sg.dims();
   p.keepInside = keepInside;
-  p.name = s.name;
+  p.name = s.name.empty() ? "segment " + std::to_string(segment + 1) : s.name;
   return p;
 }
 
