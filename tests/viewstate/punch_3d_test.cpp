@@ -121,6 +121,61 @@ TEST(Punch3d, APerspectiveLassoRemovesTheConeFromTheEye) {
       for (int64_t x = 0; x < kN; ++x) ASSERT_EQ((*fromInside)[static_cast<size_t>((k * kN + y) * kN + x)], 0);
 }
 
+// Voxel by voxel: whether w projects through the eye inside the polygon (even-odd, a ray towards +u on
+// the polygon's plane), written out apart from ScissorsRegion.
+bool seenInside(const ScissorsCut& c, Vec3 w) {
+  const std::vector<Vec3>& p = c.polygon;
+  const Vec3 n = normalized(cross(p[1] - p[0], p[2] - p[0]));
+  const Vec3 e1 = normalized(p[1] - p[0]), e2 = cross(n, e1);
+  const double den = dot(n, w - c.eye);
+  if (den == 0) return false;
+  const double t = dot(n, p[0] - c.eye) / den;
+  if (!(t > 0)) return false;
+  const Vec3 q = c.eye + (w - c.eye) * t;
+  const double x = dot(q - p[0], e1), y = dot(q - p[0], e2);
+  bool in = false;
+  for (size_t i = 0, j = p.size() - 1; i < p.size(); j = i++) {
+    const double xi = dot(p[i] - p[0], e1), yi = dot(p[i] - p[0], e2), xj = dot(p[j] - p[0], e1), yj = dot(p[j] - p[0], e2);
+    if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) in = !in;
+  }
+  return in;
+}
+
+TEST(Punch3d, APerspectiveLassoOnAnObliqueGridTakesTheCentresSeenInsideIt) {
+  // A 13-pointed star on a tilted plane, an oblique grid, the eye outside the grid and inside it.
+  Geometry g = centred();
+  const double a = 0.4;
+  g.direction = {Vec3{std::cos(a), std::sin(a), 0}, Vec3{-std::sin(a), std::cos(a), 0}, Vec3{0, 0.2, 0.98}};
+  g.direction[2] = normalized(g.direction[2]);
+  // The last two look along the grid's rows, one each way: their vanishing point lies inside the star,
+  // so a row's projection runs from it to infinity (an odd count of crossings), either way round the pole.
+  for (const Vec3 eye : {Vec3{7, -90, 12}, Vec3{3, -4, 2}, g.direction[0] * -60 + Vec3{1, 2, 3},
+                         g.direction[0] * 60 + Vec3{1, 2, 3}}) {
+    ScissorsCut c;
+    c.perspective = true;
+    c.eye = eye;
+    // Looking at the grid's centre, the star on a plane tilted from square to the line of sight.
+    const Vec3 look = normalized(Vec3{0, 0, 0} - eye), u = normalized(cross(look, Vec3{0.1, 0.2, 1}));
+    const Vec3 v = normalized(cross(look, u) + look * 0.4), centre = eye + look * 30;
+    for (int i = 0; i < 26; ++i) {
+      const double r = i % 2 ? 6 : 14, t = 2 * 3.14159265358979 * i / 26 + 0.1;
+      c.polygon.push_back(centre + u * (r * std::cos(t)) + v * (r * std::sin(t)));
+    }
+    auto removed = punchedVoxels(g, {kN, kN, kN}, {lassoPunch(c, false)});
+    ASSERT_TRUE(removed.ok()) << removed.error().str();
+    int64_t differ = 0, in = 0;
+    for (int64_t k = 0, i = 0; k < kN; ++k)
+      for (int64_t y = 0; y < kN; ++y)
+        for (int64_t x = 0; x < kN; ++x, ++i) {
+          const bool want = seenInside(c, g.worldAt(x, y, k));
+          in += want;
+          differ += (*removed)[static_cast<size_t>(i)] != want;
+        }
+    EXPECT_GT(in, 2000) << "eye " << eye.y;
+    EXPECT_EQ(differ, 0) << "eye " << eye.y << ": " << in << " inside";
+  }
+}
+
 TEST(Punch3d, ASegmentPunchReadsItsVoxelsOnAnyGridAndPunchesAddUpInOrder) {
   auto v = balls({{0, 0, 0}}, 8);
   const auto in = [](Vec3 w) { return norm(w - Vec3{3, 0, 0}) <= 8; };

@@ -74,12 +74,20 @@ class PunchRows {
   Mat4 toMask_;
 };
 
-// The phase's lowest value as its own type, written over the removed voxels of a copy.
+// The phase's lowest value as its own type, written over the removed voxels of a copy (`slices` slices
+// of `slice` voxels, a slice a task).
 template <class T>
-void fillRemoved(const T* src, T* dst, const uint8_t* removed, int64_t n) {
-  T low = std::numeric_limits<T>::max();
-  for (int64_t i = 0; i < n; ++i) low = std::min(low, src[i]);
-  for (int64_t i = 0; i < n; ++i) dst[i] = removed[i] ? low : src[i];
+Status fillRemoved(const T* src, T* dst, const uint8_t* removed, int64_t slices, int64_t slice) {
+  std::vector<T> lows(static_cast<size_t>(slices), std::numeric_limits<T>::max());
+  CVX_TRY(ThreadPool::global().parallelFor(slices, [&](int64_t z) {
+    T low = std::numeric_limits<T>::max();
+    for (int64_t i = z * slice; i < (z + 1) * slice; ++i) low = std::min(low, src[i]);
+    lows[static_cast<size_t>(z)] = low;
+  }));
+  const T low = *std::min_element(lows.begin(), lows.end());
+  return ThreadPool::global().parallelFor(slices, [&](int64_t z) {
+    for (int64_t i = z * slice; i < (z + 1) * slice; ++i) dst[i] = removed[i] ? low : src[i];
+  });
 }
 
 }  // namespace
@@ -204,14 +212,16 @@ Result<PunchedPhases::Drawn> PunchedPhases::get(const std::shared_ptr<const Volu
     if (at < v->sources.size()) c.sources.push_back(v->sources[at]);
     c.markSliceReady(z);
   }
-  const int64_t n = v->voxelsPerPhase();
+  const int64_t n = v->voxelsPerPhase(), slice = v->voxelsPerSlice();
   const uint8_t* r = removed->data();
+  Status filled;
   switch (v->type()) {
-    case PixelType::UInt8: fillRemoved(v->as<uint8_t>() + n * phase, c.as<uint8_t>(), r, n); break;
-    case PixelType::Int16: fillRemoved(v->as<int16_t>() + n * phase, c.as<int16_t>(), r, n); break;
-    case PixelType::UInt16: fillRemoved(v->as<uint16_t>() + n * phase, c.as<uint16_t>(), r, n); break;
-    default: fillRemoved(v->as<float>() + n * phase, c.as<float>(), r, n); break;
+    case PixelType::UInt8: filled = fillRemoved(v->as<uint8_t>() + n * phase, c.as<uint8_t>(), r, d[2], slice); break;
+    case PixelType::Int16: filled = fillRemoved(v->as<int16_t>() + n * phase, c.as<int16_t>(), r, d[2], slice); break;
+    case PixelType::UInt16: filled = fillRemoved(v->as<uint16_t>() + n * phase, c.as<uint16_t>(), r, d[2], slice); break;
+    default: filled = fillRemoved(v->as<float>() + n * phase, c.as<float>(), r, d[2], slice); break;
   }
+  if (!filled.ok()) return filled.error();
   // The copies of other punches or voxels of the same phase are done with (the views ask for the new ones).
   entries_.remove_if([&](const Entry& e) { return e.serial == v->serial() && e.phase == phase; });
   entries_.push_front(Entry{v->serial(), phase, revision, punches, *copy});

@@ -144,6 +144,9 @@ struct ScissorsRegion::Impl {
   Geometry g;
   bool rowsArePoints;     // a view along the grid's rows: one test a row
   RowCrossings crossings;  // refers to polygon (Impl is never moved once made)
+  // Perspective: the polygon's corners (on its plane) less the eye, and per edge (i - 1, i) the normal
+  // of the plane through the eye and the edge.
+  std::vector<Vec3> toCorner, edgeNormal;
 };
 
 Result<ScissorsRegion> ScissorsRegion::make(const ScissorsCut& cut, const Geometry& g) {
@@ -176,6 +179,12 @@ Result<ScissorsRegion> ScissorsRegion::make(const ScissorsCut& cut, const Geomet
   const double du = dot(stepX, a1), dv = dot(stepX, a2);
   auto impl = std::make_shared<Impl>(EvenOdd(std::move(pu), std::move(pv)), n, o, e1, e2, cut, g, du, dv);
   impl->a1 = a1, impl->a2 = a2;
+  if (cut.perspective) {
+    const std::vector<double>&u = impl->polygon.u(), &v = impl->polygon.v();
+    for (size_t i = 0; i < u.size(); ++i) impl->toCorner.push_back(o + e1 * u[i] + e2 * v[i] - cut.eye);
+    for (size_t i = 0, j = u.size() - 1; i < u.size(); j = i++)
+      impl->edgeNormal.push_back(cross(impl->toCorner[j], impl->toCorner[i]));
+  }
   ScissorsRegion r;
   r.impl_ = std::move(impl);
   return r;
@@ -185,16 +194,42 @@ void ScissorsRegion::row(int64_t y, int64_t z, int64_t nx, uint8_t* in, const ui
   const Impl& m = *impl_;
   const auto wanted = [&](int64_t x) { return !only || only[x] == value; };
   if (m.perspective) {
-    // Along the row w(x) - eye = r + x s: the centre's projection q = eye + (w - eye) t, t = ne / (n . (w - eye)).
+    // The row w(x) - eye = r + x s projects (through the eye, t = ne / den(x), den = n . (w - eye) = d0 +
+    // x ds, in front where t > 0) onto a line of the polygon's plane: the plane through the eye and
+    // the row (normal r x s) meets it there. An edge crosses that line where its corners lie on either
+    // side of that plane, at the row's x where the row meets the plane through the eye and the edge.
+    // Even-odd along the line: from a centre's projection towards where the line runs to infinity,
+    // the pole den = 0 (x below it when the centres in front lie above it, else above), or x -> -inf
+    // when the row is parallel to the polygon's plane.
     const Vec3 r = m.g.worldAt(0, static_cast<double>(y), static_cast<double>(z)) - m.eye;
-    const Vec3 s = m.g.direction[0] * m.g.spacingMm.x, eo = m.eye - m.o;
+    const Vec3 s = m.g.direction[0] * m.g.spacingMm.x, rowPlane = cross(r, s);
     const double ne = dot(m.n, m.o - m.eye), d0 = dot(m.n, r), ds = dot(m.n, s);
-    const double eu = dot(eo, m.e1), ev = dot(eo, m.e2), ru = dot(r, m.e1), rv = dot(r, m.e2);
-    const double su = dot(s, m.e1), sv = dot(s, m.e2);
+    thread_local std::vector<double> xs;
+    xs.clear();
+    const size_t n = m.toCorner.size();
+    double before = dot(rowPlane, m.toCorner[n - 1]);
+    for (size_t i = 0; i < n; ++i) {
+      const double side = dot(rowPlane, m.toCorner[i]);
+      if ((side > 0) != (before > 0)) {
+        const double b = dot(m.edgeNormal[i], s), xc = b != 0 ? -dot(m.edgeNormal[i], r) / b : 0;
+        if (b != 0 && (d0 + xc * ds) * ne > 0) xs.push_back(xc);
+      }
+      before = side;
+    }
+    std::sort(xs.begin(), xs.end());
+    const bool beyond = ds * ne < 0;  // the centres in front lie below the pole: count the crossings above x
+    size_t below = 0;                 // crossings at x' < x
     for (int64_t x = 0; x < nx; ++x) {
+      const double fx = static_cast<double>(x);
+      while (below < xs.size() && xs[below] < fx) ++below;
       if (!wanted(x)) continue;
-      const double fx = static_cast<double>(x), den = d0 + fx * ds, t = den != 0 ? ne / den : -1;
-      in[x] = t > 0 && m.polygon.inside(eu + t * (ru + fx * su), ev + t * (rv + fx * sv)) ? 1 : 0;
+      size_t count = below;
+      if (beyond) {
+        size_t atOrBelow = below;
+        while (atOrBelow < xs.size() && xs[atOrBelow] <= fx) ++atOrBelow;
+        count = xs.size() - atOrBelow;
+      }
+      in[x] = (d0 + fx * ds) * ne > 0 && (count & 1) != 0 ? 1 : 0;
     }
     return;
   }
