@@ -4,8 +4,9 @@
 // plane through the ball's centre keeping the patient's left cuts the volume alone by default (the
 // ball's hue on both halves of the image), and with --cut-surfaces the ball too: its hue only on the
 // image's right half (the patient's left, seen from the front), the cut face capped. --keep-segment
-// draws nothing outside the ball's disc (where its surface shows), --remove-segment leaves every pixel
-// outside it as it was (parallel rays there never meet the ball).
+// draws nothing outside the ball's disc (where its surface shows) and the ball's bone inside it,
+// --remove-segment leaves every pixel outside it as it was (parallel rays there never meet the ball)
+// and takes the ball's bone away inside it (the surface see-through).
 #include <gtest/gtest.h>
 
 #include "render_seg_cli_util.h"
@@ -96,6 +97,18 @@ TEST_F(RenderSeg, KeepAndRemoveSegmentPunchTheVolumeRendering) {
   const QImage removed = png(base + " --seg " + labels_ + " --remove-segment 1", rc, msg);  // by number
   ASSERT_EQ(rc, 0) << msg;
   EXPECT_EQ(outside(removed), outside(surface)) << "outside the ball, the picture with its surface alone";
+  // Inside the disc, the surface see-through: the bone the ball held is gone, or alone there.
+  const auto inside = [&](const QImage& im) { return drawn(im.copy(disc)); };
+  const std::string seeThrough = base + " --seg " + labels_ + " --surface-opacity 0";
+  const int all = inside(png(seeThrough, rc, msg));
+  ASSERT_EQ(rc, 0) << msg;
+  ASSERT_GT(all, 100) << "bone inside the ball's disc";
+  const int left = inside(png(seeThrough + " --remove-segment 1", rc, msg));
+  ASSERT_EQ(rc, 0) << msg;
+  EXPECT_LT(left, all - 50) << "the ball's bone is left out";
+  const int alone = inside(png(seeThrough + " --keep-segment 1", rc, msg));
+  ASSERT_EQ(rc, 0) << msg;
+  EXPECT_GT(alone, 50) << "the ball's bone is kept";
   png(base + " --seg " + labels_ + " --keep-segment liver", rc, msg);
   EXPECT_NE(rc, 0);
   EXPECT_NE(msg.find("render.bad_segment"), std::string::npos) << msg;

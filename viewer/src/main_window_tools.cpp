@@ -162,13 +162,17 @@ void MainWindow::buildToolsBar() {
                                                 {Tool::Angle, "Angle"},       {Tool::Rectangle, "Rectangle"},
                                                 {Tool::Ellipse, "Ellipse"},   {Tool::Freehand, "Freehand"},
                                                 {Tool::Paint, "Paint"},       {Tool::Erase, "Erase"},
-                                                {Tool::Scissors, "Scissors"}, {Tool::Punch, "Punch"},
+                                                {Tool::Draw, "Draw"},         {Tool::Scissors, "Scissors"},
+                                                {Tool::Punch, "Punch"},
                                                 {Tool::Lesion, "Lesion"}};
   for (const auto& [tool, name] : tools) {
     QAction* a = bar->addAction(tr(name));
     a->setObjectName(QString("tool%1").arg(name));
     a->setCheckable(true);
     a->setChecked(tool == Tool::Navigate);
+    if (tool == Tool::Draw)
+      a->setToolTip(tr("Draw an outline in a 2D view: it is filled into the active segment on that slice (Shift: "
+                       "erased), within the brush's value range"));
     if (tool == Tool::Punch)
       a->setToolTip(tr("Draw a lasso in the 3D view: what it holds is left out of the volume rendering (Shift: "
                        "only what it holds is kept). The 2D views and the data stay as they are"));

@@ -26,6 +26,7 @@ std::optional<view::MeasureKind> kindOf(Tool t) {
     case Tool::Navigate:
     case Tool::Paint:
     case Tool::Erase:
+    case Tool::Draw:
     case Tool::Scissors:
     case Tool::Punch:
     case Tool::Lesion: break;

@@ -100,7 +100,7 @@ void PlaneView::mousePressEvent(QMouseEvent* e) {
     return;
   }
   if (button_ == Qt::LeftButton && !(e->modifiers() & Qt::ControlModifier) && tools_.editing &&
-      tools_.tool == Tool::Scissors) {
+      (tools_.tool == Tool::Scissors || tools_.tool == Tool::Draw)) {
     lasso_.begin(e->position());
     return;
   }
@@ -169,10 +169,26 @@ void PlaneView::cutWithLasso(QPointF end, bool keepInside) {
   if (!st.ok()) log::warn(st.error().code + ": " + st.error().message);
 }
 
+// The Draw tool's outline, filled into the active segment on this view's slice (erased with Shift).
+void PlaneView::fillOutline(QPointF end, bool erase) {
+  const auto pixels = lasso_.finish(end);
+  update();
+  const auto f = state_.pixelFrame(view_, width(), height());
+  std::vector<Vec3> points;
+  for (const auto& q : pixels) points.push_back(f.worldAt(q[0], q[1]));
+  const Status st = tools_.editing->fillOutline(points, cross(f.du, f.dv), erase ? view::BrushMode::Erase : view::BrushMode::Paint);
+  if (!st.ok()) log::warn(st.error().code + ": " + st.error().message);
+}
+
 void PlaneView::mouseReleaseEvent(QMouseEvent* e) {
   if (painting_ && e->button() == Qt::LeftButton) {
     (void)tools_.editing->endStroke();
     painting_ = false;
+    button_ = Qt::NoButton;
+    return;
+  }
+  if (lasso_.active() && e->button() == Qt::LeftButton && tools_.tool == Tool::Draw) {
+    fillOutline(e->position(), e->modifiers() & Qt::ShiftModifier);
     button_ = Qt::NoButton;
     return;
   }

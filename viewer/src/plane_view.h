@@ -53,9 +53,10 @@ class PlaneView : public QWidget {
   bool dragged_ = false;
   bool measuring_ = false;  // the left button went to the measure tool
   bool painting_ = false;   // the left button is brushing a segment (Paint, Erase)
-  Lasso lasso_;             // the Scissors tool's lasso while it is drawn
+  Lasso lasso_;             // the Scissors or Draw tool's lasso while it is drawn
   void brushAt(QPointF at);
   void cutWithLasso(QPointF end, bool keepInside);
+  void fillOutline(QPointF end, bool erase);  // the Draw tool's lasso, released at end
 };
 
 }  // namespace cvx::viewer

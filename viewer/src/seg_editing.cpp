@@ -90,6 +90,13 @@ Status SegEditing::dab(Vec3 centre, Vec3 normal) {
   return {};
 }
 
+Status SegEditing::fillOutline(const std::vector<Vec3>& points, Vec3 normal, view::BrushMode mode) {
+  CVX_TRY(beginStroke(mode));
+  const Status st = stroke_->dab(view::BrushPolygon{points, normal});
+  const Status ended = endStroke();  // an outline refused changed nothing: no undo step
+  return st.ok() ? ended : st;
+}
+
 Status SegEditing::dabSphere(Vec3 centre) {
   if (!stroke_) return makeError("seg.edit_no_stroke", "a dab outside a stroke");
   CVX_TRY(stroke_->dab(view::BrushSphere{centre, brushMm}));

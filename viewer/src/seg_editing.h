@@ -48,6 +48,10 @@ class SegEditing {
   Status endStroke();
   bool inStroke() const { return stroke_ != nullptr; }
 
+  // An outline on a 2D view's plane (normal: the plane's) filled into the active segment one voxel thick
+  // (SegEditor's BrushPolygon), or erased: one stroke, with brushRange as beginStroke takes it; one undo
+  // step, journaled. beginStroke's errors, seg.edit_bad_polygon, seg.edit_bad_brush.
+  Status fillOutline(const std::vector<Vec3>& points, Vec3 normal, view::BrushMode mode);
   // 3D scissors on the active segment (view::SegEditor::scissors): one undo step, journaled.
   // seg.no_active, seg.edit_bad_polygon.
   Status scissors(const view::ScissorsCut& cut, view::ScissorsMode mode);

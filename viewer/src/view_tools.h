@@ -23,10 +23,13 @@ namespace cvx::viewer {
 // does in Navigate. Punch: in the 3D view, a lasso drawn with the left button leaves what projects inside
 // out of the volume rendering (with Shift keeps only that; ViewerState::punches3d, punch_3d.h); the 2D
 // views and the data are unchanged, and the tool navigates there.
-enum class Tool { Navigate, Distance, Angle, Rectangle, Ellipse, Freehand, Paint, Erase, Scissors, Punch, Lesion };
+// Draw: in a 2D view, an outline drawn with the left button is filled into the active segment on that
+// slice, one voxel thick (SegEditor's BrushPolygon; with Shift it is erased), within the brush's value
+// range like a stroke; the 3D view navigates.
+enum class Tool { Navigate, Distance, Angle, Rectangle, Ellipse, Freehand, Paint, Erase, Draw, Scissors, Punch, Lesion };
 // The tools that edit segments (Undo and Redo then act on the segmentation).
 inline bool segmentTool(Tool t) {
-  return t == Tool::Paint || t == Tool::Erase || t == Tool::Scissors || t == Tool::Lesion;
+  return t == Tool::Paint || t == Tool::Erase || t == Tool::Draw || t == Tool::Scissors || t == Tool::Lesion;
 }
 
 class SegEditing;

@@ -136,8 +136,16 @@ VolumeView::~VolumeView() {
 void VolumeView::invalidate() {
   sliceMaker_.invalidate();  // the slices' values too
   slicesDirty_ = true;
-  // One count for both renderers (they share the back end, which keys its copy by it).
-  coarse_.setVoxelsRevision(++voxelsRevision_);  // the worker's renderer is told when idle (startFine)
+  // One count for both renderers (they share the back end, which keys its copy by it), moved only when
+  // a series the 3D view can draw gained slices (the reference, a layer of its frame it may fuse):
+  // another series loading leaves the device's copy, the brick maps and the punched phases alone.
+  int64_t ready = 0;
+  for (const int l : state_.layersOfFrame(0))
+    if (const auto& v = state_.layers()[static_cast<size_t>(l)].volume) ready += v->slicesReady();
+  if (ready != readyCounted_ || state_.layers().empty()) {
+    readyCounted_ = ready;
+    coarse_.setVoxelsRevision(++voxelsRevision_);  // the worker's renderer is told when idle (startFine)
+  }
   changed();
 }
 
@@ -250,12 +258,19 @@ void VolumeView::drawPreview(bool gl) {
                               [device](const float* frame) { return device->write(frame); });
     if (isCode(st, "render.gl_error")) textures_.dropDevice(st.error().str());
   }
+  if (isCode(st, "render.punch_pending")) {  // the worker makes the punched phase: the picture stays till then
+    refine_->start(0);
+    return;
+  }
   if (!isCode(st, "render.no_device_frame") && !isCode(st, "render.gl_error")) {
     if (!st.ok()) error_ = QString::fromStdString(st.error().str());
   } else if (auto im = coarse_.draw(volume, state_.phase(), preset_, cam, w, h, q, state_.crop3d())) {
     if (gl) textures_.upload(ViewTextures::kPreview, (*im)->width, (*im)->height, (*im)->pixels.data());
     else previewImage_ = toQImage(**im);
     st = {};
+  } else if (im.error().code == "render.punch_pending") {
+    refine_->start(0);
+    return;
   } else {
     error_ = QString::fromStdString(im.error().str());
   }

@@ -185,7 +185,8 @@ class VolumeView : public QWidget {
   bool shownFine_ = false;
   std::thread worker_;
   std::atomic<bool> busy_{false};
-  uint64_t voxelsRevision_ = 1;      // invalidate()s so far, plus one: both renderers' voxel revision
+  uint64_t voxelsRevision_ = 1;      // invalidate()s that saw new slices, plus one: both renderers' voxel revision
+  int64_t readyCounted_ = -1;        // the slices ready of the reference's frame when it last moved
   QTimer* refine_ = nullptr;
   QPoint lastAt_;
   bool rotating_ = false;

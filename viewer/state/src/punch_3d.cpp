@@ -133,6 +133,7 @@ std::string punchLine(const std::vector<Punch3D>& punches) {
 }
 
 void Punches3D::add(Punch3D p) {
+  if (undo_.size() >= kHistory) undo_.erase(undo_.begin());  // the oldest step goes (a segment's mask with it)
   undo_.push_back(list_);
   redo_.clear();
   list_.push_back(std::move(p));
@@ -140,6 +141,7 @@ void Punches3D::add(Punch3D p) {
 
 void Punches3D::clear() {
   if (list_.empty()) return;
+  if (undo_.size() >= kHistory) undo_.erase(undo_.begin());
   undo_.push_back(std::move(list_));
   redo_.clear();
   list_.clear();
@@ -186,47 +188,86 @@ Result<std::vector<uint8_t>> punchedVoxels(const Geometry& g, const std::array<i
   return removed;
 }
 
-Result<PunchedPhases::Drawn> PunchedPhases::get(const std::shared_ptr<const Volume>& v, int phase, uint64_t revision,
-                                                const std::vector<Punch3D>& punches) {
-  if (!v || phase < 0 || phase >= v->dims()[3]) return makeError("render.bad_request", "no volume or no such phase");
-  if (punches.empty()) return Drawn{v, phase};
-  std::lock_guard lock(mutex_);
+std::optional<PunchedPhases::Drawn> PunchedPhases::lookup(const Key& key) {
   for (auto it = entries_.begin(); it != entries_.end(); ++it)
-    if (it->serial == v->serial() && it->phase == phase && it->revision == revision && it->punches == punches) {
+    if (it->key == key) {
       entries_.splice(entries_.begin(), entries_, it);
       return Drawn{it->drawn, 0};
     }
-  const auto& d = v->dims();
-  if (v->type() != PixelType::UInt8 && v->type() != PixelType::Int16 && v->type() != PixelType::UInt16 &&
-      v->type() != PixelType::Float32)
-    return makeError("render.bad_request", std::string("no punching of ") + toString(v->type()) + " voxels");
-  auto removed = punchedVoxels(v->geometry, {d[0], d[1], d[2]}, punches);
-  if (!removed) return removed.error();
-  auto copy = Volume::create(v->type(), {d[0], d[1], d[2], 1}, VoxelInit::Uninitialized);
+  return std::nullopt;
+}
+
+std::optional<PunchedPhases::Drawn> PunchedPhases::find(const std::shared_ptr<const Volume>& v, int phase,
+                                                        uint64_t revision, const std::vector<Punch3D>& punches) {
+  if (!v || phase < 0 || phase >= v->dims()[3]) return std::nullopt;
+  if (punches.empty()) return Drawn{v, phase};
+  std::lock_guard lock(mutex_);
+  return lookup(Key{v->serial(), phase, revision, punches});
+}
+
+Result<PunchedPhases::Drawn> PunchedPhases::get(const std::shared_ptr<const Volume>& v, int phase, uint64_t revision,
+                                                const std::vector<Punch3D>& punches) {
+  if (!v || phase < 0 || phase >= v->dims()[3]) return makeError("render.bad_request", "no volume or no such phase");
+  std::unique_lock lock(mutex_);
+  if (punches.empty()) {  // nothing punched: v's copies are done with
+    entries_.remove_if([&](const Entry& e) { return e.key.serial == v->serial(); });
+    return Drawn{v, phase};
+  }
+  const Key key{v->serial(), phase, revision, punches};
+  for (;;) {
+    if (auto kept = lookup(key)) return *kept;
+    if (std::find(making_.begin(), making_.end(), key) == making_.end()) break;
+    made_.wait(lock);  // another renderer is making it
+  }
+  making_.push_back(key);
+  lock.unlock();
+  auto copy = make(*v, phase, punches);
+  lock.lock();
+  making_.erase(std::find(making_.begin(), making_.end(), key));
+  made_.notify_all();
+  if (!copy) return copy.error();
+  // The copies of other punches or voxels of the same phase are done with (the views ask for the new ones).
+  entries_.remove_if([&](const Entry& e) { return e.key.serial == key.serial && e.key.phase == phase; });
+  entries_.push_front(Entry{key, *copy});
+  if (entries_.size() > kKept) entries_.pop_back();
+  return Drawn{*copy, 0};
+}
+
+Result<std::shared_ptr<const Volume>> PunchedPhases::make(const Volume& v, int phase, const std::vector<Punch3D>& punches) {
+  const auto& d = v.dims();
+  if (v.type() != PixelType::UInt8 && v.type() != PixelType::Int16 && v.type() != PixelType::UInt16 &&
+      v.type() != PixelType::Float32)
+    return makeError("render.bad_request", std::string("no punching of ") + toString(v.type()) + " voxels");
+  auto copy = Volume::create(v.type(), {d[0], d[1], d[2], 1}, VoxelInit::Uninitialized);
   if (!copy) return copy.error();
   Volume& c = **copy;
-  c.geometry = v->geometry;
-  c.info = v->info;
+  c.geometry = v.geometry;
+  c.info = v.info;
   for (int64_t z = 0; z < d[2]; ++z) {
     const size_t at = static_cast<size_t>(z + phase * d[2]);
-    if (at < v->sources.size()) c.sources.push_back(v->sources[at]);
+    if (at < v.sources.size()) c.sources.push_back(v.sources[at]);
     c.markSliceReady(z);
   }
-  const int64_t n = v->voxelsPerPhase(), slice = v->voxelsPerSlice();
-  const uint8_t* r = removed->data();
+  std::lock_guard masks(maskMutex_);
+  const std::array<int64_t, 3> grid{d[0], d[1], d[2]};
+  if (mask_.empty() || grid != maskDims_ || !sameGeometry(v.geometry, maskGeometry_) || punches != maskPunches_) {
+    mask_.clear();
+    auto removed = punchedVoxels(v.geometry, grid, punches);
+    if (!removed) return removed.error();
+    mask_ = std::move(*removed);
+    maskGeometry_ = v.geometry, maskDims_ = grid, maskPunches_ = punches;
+  }
+  const int64_t n = v.voxelsPerPhase(), slice = v.voxelsPerSlice();
+  const uint8_t* r = mask_.data();
   Status filled;
-  switch (v->type()) {
-    case PixelType::UInt8: filled = fillRemoved(v->as<uint8_t>() + n * phase, c.as<uint8_t>(), r, d[2], slice); break;
-    case PixelType::Int16: filled = fillRemoved(v->as<int16_t>() + n * phase, c.as<int16_t>(), r, d[2], slice); break;
-    case PixelType::UInt16: filled = fillRemoved(v->as<uint16_t>() + n * phase, c.as<uint16_t>(), r, d[2], slice); break;
-    default: filled = fillRemoved(v->as<float>() + n * phase, c.as<float>(), r, d[2], slice); break;
+  switch (v.type()) {
+    case PixelType::UInt8: filled = fillRemoved(v.as<uint8_t>() + n * phase, c.as<uint8_t>(), r, d[2], slice); break;
+    case PixelType::Int16: filled = fillRemoved(v.as<int16_t>() + n * phase, c.as<int16_t>(), r, d[2], slice); break;
+    case PixelType::UInt16: filled = fillRemoved(v.as<uint16_t>() + n * phase, c.as<uint16_t>(), r, d[2], slice); break;
+    default: filled = fillRemoved(v.as<float>() + n * phase, c.as<float>(), r, d[2], slice); break;
   }
   if (!filled.ok()) return filled.error();
-  // The copies of other punches or voxels of the same phase are done with (the views ask for the new ones).
-  entries_.remove_if([&](const Entry& e) { return e.serial == v->serial() && e.phase == phase; });
-  entries_.push_front(Entry{v->serial(), phase, revision, punches, *copy});
-  if (entries_.size() > kKept) entries_.pop_back();
-  return Drawn{entries_.front().drawn, 0};
+  return std::shared_ptr<const Volume>(std::move(*copy));
 }
 
 size_t PunchedPhases::kept() const {

@@ -269,7 +269,7 @@ Result<RaycastJob> VolumeRenderer::frameJob(const std::shared_ptr<const Volume>&
   if (!source || width <= 0 || height <= 0 || width > 16384 || height > 16384 || sourcePhase < 0 ||
       sourcePhase >= source->dims()[3])
     return makeError("render.bad_request", "no volume, a phase out of range or a size outside 1..16384");
-  auto drawn = punched(source, sourcePhase, sourceCamera);
+  auto drawn = punched(source, sourcePhase, sourceCamera, buildMaps_);
   if (!drawn) return drawn.error();
   const std::shared_ptr<const Volume>& v = drawn->volume;
   const int phase = drawn->phase;
@@ -294,7 +294,13 @@ Result<RaycastJob> VolumeRenderer::frameJob(const std::shared_ptr<const Volume>&
   RaycastJob job;
   job.volume = v.get(), job.phase = phase, job.revision = revision_;
   fusedNote_.clear();
-  if (const std::optional<Fused3D> layer = punchedFused(); layer && layer->volume && !preset.mip && !layer->preset.mip) {
+  std::optional<Fused3D> layer;
+  if (fused_ && fused_->volume && !preset.mip && !fused_->preset.mip) {
+    auto punchedLayer = punchedFused(buildMaps_);
+    if (!punchedLayer) return punchedLayer.error();
+    layer = std::move(*punchedLayer);
+  }
+  if (layer) {
     const Fused3D& f = *layer;
     Status st = prepareFused(f, fused_->volume.get());
     hd::RaycastParams fp = p;
@@ -316,7 +322,6 @@ Result<RaycastJob> VolumeRenderer::frameJob(const std::shared_ptr<const Volume>&
     if (st.ok()) {
       p = fp;
       job.second = f.volume.get(), job.phase2 = f.phase;
-      fusedDrawn_ = f.volume;  // a punched copy lives while the job does
     } else {
       fusedNote_ = "3D fusion off: " + st.error().str();
     }
@@ -365,7 +370,7 @@ std::optional<Vec3> VolumeRenderer::pick(std::shared_ptr<const Volume> source, i
   if (!source || width <= 0 || height <= 0 || x < 0 || y < 0 || x >= width || y >= height || sourcePhase < 0 ||
       sourcePhase >= source->dims()[3])
     return std::nullopt;
-  auto drawn = punched(source, sourcePhase, sourceCamera);  // the rays see what the view draws
+  auto drawn = punched(source, sourcePhase, sourceCamera, true);  // the rays see what the view draws
   if (!drawn || !prepare(drawn->volume, drawn->phase, preset, source.get())) return std::nullopt;
   const std::shared_ptr<const Volume>& v = drawn->volume;
   const int phase = drawn->phase;

@@ -9,26 +9,45 @@ namespace {
 uint64_t voxelsKey(const Volume& v, uint64_t revision) {
   return (revision << 32) ^ static_cast<uint64_t>(v.slicesReady());
 }
+Status pending() {
+  return makeError("render.punch_pending", "the punched phase is being made (a renderer that must not wait)");
+}
 }  // namespace
 
 Result<VolumeRenderer::Drawn> VolumeRenderer::punched(const std::shared_ptr<const Volume>& v, int phase,
-                                                      const Camera3DView& camera) {
-  if (punches_.empty() || !v) return Drawn{v, phase, camera, v};
-  auto d = punched_->get(v, phase, voxelsKey(*v, revision_), punches_);
-  if (!d) return d.error();
+                                                      const Camera3DView& camera, bool wait) {
+  if (!v) return Drawn{v, phase, camera, v};
+  std::optional<PunchedPhases::Drawn> d;
+  if (wait || punches_.empty()) {  // without punches this drops v's copies (a restore frees them)
+    auto got = punched_->get(v, phase, voxelsKey(*v, revision_), punches_);
+    if (!got) return got.error();
+    d = *got;
+  } else if (!(d = punched_->find(v, phase, voxelsKey(*v, revision_), punches_))) {
+    return pending().error();
+  }
   Drawn out{d->volume, d->phase, camera, v};
-  if (camera.frame.volume == v->serial()) out.camera.frame.volume = d->volume->serial();  // framed as v is
+  if (d->volume != v && camera.frame.volume == v->serial()) out.camera.frame.volume = d->volume->serial();  // framed as v
   return out;
 }
 
-std::optional<Fused3D> VolumeRenderer::punchedFused() {
+Result<std::optional<Fused3D>> VolumeRenderer::punchedFused(bool wait) {
   if (!fused_ || !fused_->volume || punches_.empty()) return fused_;
-  auto d = punched_->get(fused_->volume, fused_->phase, voxelsKey(*fused_->volume, 0), punches_);
-  if (!d) return fused_;  // a phase it lacks: frameJob's checks say so
+  std::optional<PunchedPhases::Drawn> d;
+  const uint64_t key = voxelsKey(*fused_->volume, 0);
+  if (wait) {
+    auto got = punched_->get(fused_->volume, fused_->phase, key, punches_);
+    if (!got) {  // drawn alone rather than unpunched through what the volume's punches removed
+      fusedNote_ = "3D fusion off: " + got.error().str();
+      return std::optional<Fused3D>{};
+    }
+    d = *got;
+  } else if (!(d = punched_->find(fused_->volume, fused_->phase, key, punches_))) {
+    return pending().error();
+  }
   Fused3D f = *fused_;
   f.volume = d->volume;
   f.phase = d->phase;
-  return f;
+  return std::optional<Fused3D>{f};
 }
 
 }  // namespace cvx::view

@@ -33,6 +33,7 @@ namespace {
 // Paints (or erases: only the segment's own label) every voxel of box whose centre q, relative to
 // `centre`, passes inside(q) and whose source value lies in the range, if any; touch(layer, x, y,
 // z) first records each voxel that changes.
+// inside(q, x, y, z): q is the centre of voxel (x, y, z) less `centre`.
 template <class Inside, class Touch>
 void brushVoxels(Segmentation& sg, const Segment& seg, bool paint,
                  const std::function<bool(int64_t, int64_t, int64_t)>& inRange, const IndexBox& box, Vec3 centre,
@@ -44,7 +45,7 @@ void brushVoxels(Segmentation& sg, const Segment& seg, bool paint,
     for (int64_t y = box.lo[1]; y <= box.hi[1]; ++y)
       for (int64_t x = box.lo[0]; x <= box.hi[0]; ++x) {
         const Vec3 q = g.worldAt(static_cast<double>(x), static_cast<double>(y), static_cast<double>(z)) - centre;
-        if (!inside(q)) continue;
+        if (!inside(q, x, y, z)) continue;
         uint8_t& v = p[(z * d[1] + y) * d[0] + x];
         if (paint ? v == seg.label : v != seg.label) continue;
         if (inRange && !inRange(x, y, z)) continue;
@@ -96,7 +97,7 @@ void SegEditor::applySphere(const BrushSphere& s) {
   if (box.empty()) return;
   const double r2 = r * r;
   brushVoxels(seg_, seg_.segments()[stroke_.segment], stroke_.mode == BrushMode::Paint, stroke_.inRange, box, s.centre,
-              [&](Vec3 q) { return dot(q, q) <= r2; },
+              [&](Vec3 q, int64_t, int64_t, int64_t) { return dot(q, q) <= r2; },
               [&](uint32_t l, int64_t x, int64_t y, int64_t z) { touch(l, x, y, z); });
 }
 
@@ -115,13 +116,55 @@ void SegEditor::applyDisk(const BrushDisk& disk) {
   if (box.empty()) return;
   const double r2 = r * r;
   brushVoxels(seg_, seg_.segments()[stroke_.segment], stroke_.mode == BrushMode::Paint, stroke_.inRange, box, disk.centre,
-              [&](Vec3 q) {
+              [&](Vec3 q, int64_t, int64_t, int64_t) {
                 const double along = dot(q, n);
                 if (along < -h || along >= h) return false;
                 const Vec3 inPlane = q - n * along;
                 return dot(inPlane, inPlane) <= r2;
               },
               [&](uint32_t l, int64_t x, int64_t y, int64_t z) { touch(l, x, y, z); });
+}
+
+Status SegEditor::dab(const BrushPolygon& p) {
+  if (!stroke_.active) return makeError("seg.edit_no_stroke", "a dab outside a stroke");
+  if (!(norm(p.normal) > 1e-12) || !std::isfinite(norm(p.normal)))
+    return makeError("seg.edit_bad_brush", "an outline needs a finite, non-zero normal");
+  for (const Vec3& q : p.points)
+    if (!std::isfinite(q.x) || !std::isfinite(q.y) || !std::isfinite(q.z))
+      return makeError("seg.edit_bad_brush", "an outline's points must be finite");
+  const Geometry& g = seg_.geometry();
+  const Vec3 n = normalized(p.normal);
+  ScissorsCut cut;  // the outline's prism along the normal: the voxels it holds, row by row
+  cut.viewDirection = n;
+  for (const Vec3& q : p.points) cut.polygon.push_back(q - n * dot(q - p.points.front(), n));
+  if (cut.polygon.empty()) return makeError("seg.edit_bad_polygon", "an outline needs at least 3 points");
+  auto region = ScissorsRegion::make(cut, g);
+  if (!region) return region.error();
+  // The box: the outline's corners in index space, and the slab's thickness along each axis.
+  const Mat4 vfw = g.voxelFromWorld();
+  const double h = diskHalfThicknessMm(g, n);
+  Vec3 lo = vfw.applyPoint(cut.polygon[0]), hi = lo;
+  for (const Vec3& q : cut.polygon) {
+    const Vec3 i = vfw.applyPoint(q);
+    for (int a = 0; a < 3; ++a) lo[a] = std::min(lo[a], i[a]), hi[a] = std::max(hi[a], i[a]);
+  }
+  double ext[3];
+  for (int a = 0; a < 3; ++a) ext[a] = (hi[a] - lo[a]) / 2 + h * std::fabs(dot(row(vfw, a), n));
+  const IndexBox box = indexBox(seg_.dims(), (lo + hi) * 0.5, ext);
+  if (box.empty()) return {};
+  const Vec3 origin = cut.polygon[0];
+  std::vector<uint8_t> in(static_cast<size_t>(seg_.dims()[0]));
+  int64_t rowY = -1, rowZ = -1;  // the row `in` holds
+  brushVoxels(seg_, seg_.segments()[stroke_.segment], stroke_.mode == BrushMode::Paint, stroke_.inRange, box, origin,
+              [&](Vec3 q, int64_t x, int64_t y, int64_t z) {
+                const double along = dot(q, n);
+                if (along < -h || along >= h) return false;
+                if (y != rowY || z != rowZ) region->row(y, z, seg_.dims()[0], in.data()), rowY = y, rowZ = z;
+                return in[static_cast<size_t>(x)] != 0;
+              },
+              [&](uint32_t l, int64_t x, int64_t y, int64_t z) { touch(l, x, y, z); });
+  stroke_.hasLast = false;  // the next dab starts afresh: nothing is drawn between an outline and it
+  return {};
 }
 
 Status SegEditor::scissors(size_t segment, const ScissorsCut& cut, ScissorsMode mode) {

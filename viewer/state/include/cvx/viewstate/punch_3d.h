@@ -16,7 +16,9 @@
 #include <cstdint>
 #include <list>
 #include <memory>
+#include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,7 +52,7 @@ Result<Punch3D> segmentPunch(const Segmentation& sg, size_t segment, bool keepIn
 // "kept" for a keepInside one); empty without punches.
 std::string punchLine(const std::vector<Punch3D>& punches);
 
-// The punches in order, with undo and redo: each add or clear is one step.
+// The punches in order, with undo and redo: each add or clear is one step, the last kHistory kept.
 class Punches3D {
  public:
   const std::vector<Punch3D>& list() const { return list_; }
@@ -61,6 +63,7 @@ class Punches3D {
   bool redo();
   bool canUndo() const { return !undo_.empty(); }
   bool canRedo() const { return !redo_.empty(); }
+  static constexpr size_t kHistory = 32;
 
  private:
   std::vector<Punch3D> list_;
@@ -74,8 +77,9 @@ Result<std::vector<uint8_t>> punchedVoxels(const Geometry& g, const std::array<i
                                            const std::vector<Punch3D>& punches);
 
 // The phases the 3D view draws under punches, shared by its renderers (thread-safe): phase `phase`
-// of v with the punches, made once and kept while they and v's voxels (its revision: the
-// renderers' count of changes in place) stay the same. Without punches, v and phase themselves.
+// of v with the punches, made once and kept while they and v's voxels (`revision`: the caller's count
+// of their changes in place) stay the same. Without punches, v and phase themselves (and v's copies
+// are dropped). A copy is made outside the lock: find never waits for one being made, get does.
 class PunchedPhases {
  public:
   struct Drawn {
@@ -87,19 +91,39 @@ class PunchedPhases {
   // colour volume; punchedVoxels' errors; volume.* when the copy cannot be made.
   Result<Drawn> get(const std::shared_ptr<const Volume>& v, int phase, uint64_t revision,
                     const std::vector<Punch3D>& punches);
+  // The same when it is kept (or there are no punches), else nothing: never makes one, never waits.
+  std::optional<Drawn> find(const std::shared_ptr<const Volume>& v, int phase, uint64_t revision,
+                            const std::vector<Punch3D>& punches);
   size_t kept() const;  // copies kept (tests)
 
  private:
-  struct Entry {
+  struct Key {
     uint64_t serial = 0;
     int phase = 0;
     uint64_t revision = 0;
     std::vector<Punch3D> punches;
+    bool operator==(const Key& o) const {
+      return serial == o.serial && phase == o.phase && revision == o.revision && punches == o.punches;
+    }
+  };
+  struct Entry {
+    Key key;
     std::shared_ptr<const Volume> drawn;
   };
+  std::optional<Drawn> lookup(const Key& key);  // under mutex_
+  // The copy (outside mutex_); the removed voxels of the last grid and punches are kept (maskMutex_),
+  // so that the phases of a 4D series are punched without testing the voxels again.
+  Result<std::shared_ptr<const Volume>> make(const Volume& v, int phase, const std::vector<Punch3D>& punches);
   mutable std::mutex mutex_;
+  std::condition_variable made_;
   std::list<Entry> entries_;  // most recent first; at most kKept
+  std::vector<Key> making_;   // copies being made
   static constexpr size_t kKept = 4;  // a volume and a fused layer, each for a preview and a worker
+  std::mutex maskMutex_;
+  Geometry maskGeometry_;
+  std::array<int64_t, 3> maskDims_{0, 0, 0};
+  std::vector<Punch3D> maskPunches_;
+  std::vector<uint8_t> mask_;
 };
 
 }  // namespace cvx::view

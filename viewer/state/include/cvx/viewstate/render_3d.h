@@ -171,7 +171,8 @@ class VolumeRenderer {
   // background from that phase on (PhaseBricks::prefetch), and the back end copies the next phase
   // (Backend::prefetch: onto the device, on CUDA), so that the first pass of a loop waits on neither. Off by default (a single picture needs no other phase); the 3D view turns it on.
   void prefetchPhases(bool on) { prefetch_ = on; }
-  // Off: this renderer never builds a brick map, so that its thread never waits on one (the 3D view's
+  // Off: this renderer never builds a brick map nor a punched phase (render.punch_pending until another
+  // renderer has made it), so that its thread never waits on one (the 3D view's
   // preview, on the UI thread: a map costs ~190 ms on the 134-slice CT, about 1 s on 512^3, on a new
   // series, a phase first shown, and every opacity edit of a transfer-function drag). Until the
   // map of the phase for its table is there (built by a renderer sharing its PhaseBricks, or the
@@ -193,15 +194,17 @@ class VolumeRenderer {
                  const Volume* unitsOf = nullptr);
   // What a draw or pick of phase `phase` of v with `camera` reads under the punches (render_3d_punch.cpp):
   // the punched copy, its phase and the camera framing it as v; v, phase and camera themselves without
-  // punches. source: v.
+  // punches. source: v. Without `wait`, render.punch_pending when the copy is not made yet (a renderer
+  // that never builds maps never waits for a copy either: the preview on the UI thread).
   struct Drawn {
     std::shared_ptr<const Volume> volume;
     int phase = 0;
     Camera3DView camera;
     std::shared_ptr<const Volume> source;
   };
-  Result<Drawn> punched(const std::shared_ptr<const Volume>& v, int phase, const Camera3DView& camera);
-  std::optional<Fused3D> punchedFused();  // the fused layer's phase under the punches (as given when it fails)
+  Result<Drawn> punched(const std::shared_ptr<const Volume>& v, int phase, const Camera3DView& camera, bool wait);
+  // The fused layer's phase under the punches; none (fusedNote_ says why) when it cannot be punched.
+  Result<std::optional<Fused3D>> punchedFused(bool wait);
   // The fused layer's table for its preset (kept while the layer and preset stay the same).
   Status prepareFused(const Fused3D& f, const Volume* unitsOf = nullptr);  // render.bad_request for a phase it does not have
   std::vector<const Mesh*> meshList() const;  // the non-empty meshes
@@ -244,7 +247,6 @@ class VolumeRenderer {
   std::optional<Fused3D> fused_;
   std::vector<Punch3D> punches_;
   std::shared_ptr<PunchedPhases> punched_ = std::make_shared<PunchedPhases>();
-  std::shared_ptr<const Volume> fusedDrawn_;  // the last job's fused phase (a punched copy too)
   std::string fusedNote_;
   std::shared_ptr<const Volume> fusedVolume_;  // the one fusedTable_ was built for, with fusedPreset_
   TransferPreset fusedPreset_;

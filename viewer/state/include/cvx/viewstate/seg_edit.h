@@ -62,6 +62,13 @@ struct BrushDisk {
   Vec3 normal{0, 0, 1};  // the view plane's normal (normalised by the editor)
   double radiusMm = 1;
 };
+// An outline drawn on a view plane (the Draw tool): filled one voxel thick by the disk's rule, the
+// voxels whose centres lie within h of the plane through points[0] with this normal (-h <= d < h) and
+// project along the normal inside the outline (even-odd; points off that plane are projected onto it).
+struct BrushPolygon {
+  std::vector<Vec3> points;  // LPS mm, at least 3
+  Vec3 normal{0, 0, 1};
+};
 enum class BrushMode : uint8_t { Paint, Erase };
 // Logical operators between two segments (SegEditor::combine).
 enum class SegLogic : uint8_t { Add, Intersect, Subtract, Invert, Copy };
@@ -96,6 +103,9 @@ class SegEditor {
   Status beginStroke(size_t segment, BrushMode mode, std::optional<BrushRange> range = std::nullopt);
   Status dab(const BrushSphere& s);
   Status dab(const BrushDisk& d);
+  // An outline filled at once (no dabs added between it and another dab); seg.edit_bad_polygon for
+  // under 3 points or no area, seg.edit_bad_brush for a zero or non-finite normal or point.
+  Status dab(const BrushPolygon& p);
   Status endStroke();
   bool inStroke() const { return stroke_.active; }
 
