@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <QAction>
 #include <QApplication>
@@ -228,6 +229,23 @@ inline void expectMatchesBaseline(QWidget* w, const std::string& name) {
   if (mean > 1.5 || farShare > 0.005) got.save(written);
   EXPECT_LE(mean, 1.5) << name << ": mean difference; this run's image " << written.toStdString();
   EXPECT_LE(farShare, 0.005) << name << ": share of pixels off by > 32; this run's image " << written.toStdString();
+}
+
+// Whether (x, y) lies inside the polygon of widget pixels (even-odd, a ray towards +x).
+inline bool insidePolygon(const std::vector<QPoint>& poly, double x, double y) {
+  bool in = false;
+  for (size_t i = 0, j = poly.size() - 1; i < poly.size(); j = i++) {
+    const double ax = poly[i].x(), ay = poly[i].y(), bx = poly[j].x(), by = poly[j].y();
+    if ((ay > y) != (by > y) && x < (bx - ax) * (y - ay) / (by - ay) + ax) in = !in;
+  }
+  return in;
+}
+
+// A left drag through the points (a lasso, an outline) with the modifiers held.
+inline void dragThrough(QWidget* w, const std::vector<QPoint>& points, Qt::KeyboardModifiers mods) {
+  QTest::mousePress(w, Qt::LeftButton, mods, points[0]);
+  for (size_t i = 1; i < points.size(); ++i) QTest::mouseMove(w, points[i]);
+  QTest::mouseRelease(w, Qt::LeftButton, mods, points.back());
 }
 
 }  // namespace cvx::test

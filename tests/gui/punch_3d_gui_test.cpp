@@ -37,12 +37,6 @@ int boneIn(const QImage& im, int x0, int x1, int y0, int y1) {
   return n;
 }
 
-void drawLasso(QWidget* v, const std::vector<QPoint>& lasso, Qt::KeyboardModifiers mods) {
-  QTest::mousePress(v, Qt::LeftButton, mods, lasso[0]);
-  for (size_t i = 1; i < lasso.size(); ++i) QTest::mouseMove(v, lasso[i]);
-  QTest::mouseRelease(v, Qt::LeftButton, mods, lasso.back());
-}
-
 QImage shown(viewer::VolumeView* v) {
   EXPECT_TRUE(test::refined(v));
   return viewer::grabShown(v);
@@ -72,7 +66,7 @@ TEST(Punch3dGui, ALassoLeavesTheBoneItHoldsOutOfThe3dViewAloneAndStepsUndoAndRes
   const std::vector<int16_t> voxels(volume->as<int16_t>(), volume->as<int16_t>() + volume->voxelCount());
 
   w.findChild<QAction*>("toolPunch")->trigger();
-  drawLasso(v3d, lasso, Qt::NoModifier);
+  test::dragThrough(v3d, lasso, Qt::NoModifier);
   ASSERT_EQ(w.state().punches3d().list().size(), 1u) << v3d->pickText().toStdString();
   const QImage punched = shown(v3d);
   EXPECT_EQ(boneIn(punched, leftIn0, leftIn1, rows0, rows1), 0) << "nothing of what the lasso holds is drawn";
@@ -97,7 +91,7 @@ TEST(Punch3dGui, ALassoLeavesTheBoneItHoldsOutOfThe3dViewAloneAndStepsUndoAndRes
   EXPECT_EQ(w.state().punches3d().list().size(), 1u) << "Undo punch brings the punches back";
   test::menuAction(w, "punch3d", "punch3dNone")->trigger();
 
-  drawLasso(v3d, lasso, Qt::ShiftModifier);  // keep only the inside
+  test::dragThrough(v3d, lasso, Qt::ShiftModifier);  // keep only the inside
   const QImage kept = shown(v3d);
   EXPECT_EQ(boneIn(kept, right0, vw, rows0, rows1), 0);
   EXPECT_EQ(boneIn(kept, leftIn0, leftIn1, rows0, rows1), leftBefore);

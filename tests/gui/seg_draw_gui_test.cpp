@@ -19,25 +19,6 @@
 using namespace cvx;
 using cvx::viewer::MainWindow;
 
-namespace {
-
-bool inside(const std::vector<QPoint>& poly, double x, double y) {
-  bool in = false;
-  for (size_t i = 0, j = poly.size() - 1; i < poly.size(); j = i++) {
-    const double ax = poly[i].x(), ay = poly[i].y(), bx = poly[j].x(), by = poly[j].y();
-    if ((ay > y) != (by > y) && x < (bx - ax) * (y - ay) / (by - ay) + ax) in = !in;
-  }
-  return in;
-}
-
-void drawOutline(QWidget* v, const std::vector<QPoint>& outline, Qt::KeyboardModifiers mods) {
-  QTest::mousePress(v, Qt::LeftButton, mods, outline[0]);
-  for (size_t i = 1; i < outline.size(); ++i) QTest::mouseMove(v, outline[i]);
-  QTest::mouseRelease(v, Qt::LeftButton, mods, outline.back());
-}
-
-}  // namespace
-
 TEST(SegDrawGui, AnOutlineInTheAxialViewFillsItsSliceAndShiftErases) {
   CVX_REQUIRE_FOLDER("ct");
   MainWindow w;
@@ -63,12 +44,12 @@ TEST(SegDrawGui, AnOutlineInTheAxialViewFillsItsSliceAndShiftErases) {
   for (int64_t y = 0; y < d[1]; ++y)
     for (int64_t x = 0; x < d[0]; ++x) {
       const auto px = frame.pixelOf(ct.geometry.worldAt(double(x), double(y), double(slice)));
-      const bool in = inside(outline, px[0], px[1]);
+      const bool in = test::insidePolygon(outline, px[0], px[1]);
       want[static_cast<size_t>((slice * d[1] + y) * d[0] + x)] = in;
       count += in;
     }
   ASSERT_GT(count, 1000);
-  drawOutline(axial, outline, Qt::NoModifier);
+  test::dragThrough(axial, outline, Qt::NoModifier);
   const std::vector<uint8_t> got = seg->mask(0);
   ASSERT_EQ(got.size(), want.size());
   int64_t differ = 0;
@@ -83,10 +64,10 @@ TEST(SegDrawGui, AnOutlineInTheAxialViewFillsItsSliceAndShiftErases) {
   for (int64_t y = 0; y < d[1]; ++y)
     for (int64_t x = 0; x < d[0]; ++x) {
       const auto px = frame.pixelOf(ct.geometry.worldAt(double(x), double(y), double(slice)));
-      holeCount += want[static_cast<size_t>((slice * d[1] + y) * d[0] + x)] && inside(hole, px[0], px[1]);
+      holeCount += want[static_cast<size_t>((slice * d[1] + y) * d[0] + x)] && test::insidePolygon(hole, px[0], px[1]);
     }
   ASSERT_GT(holeCount, 50);
-  drawOutline(axial, hole, Qt::ShiftModifier);
+  test::dragThrough(axial, hole, Qt::ShiftModifier);
   EXPECT_EQ(seg->voxelCount(0), static_cast<uint64_t>(count - holeCount));
   w.findChild<QAction*>("undo")->trigger();
   EXPECT_EQ(seg->voxelCount(0), static_cast<uint64_t>(count)) << "Undo takes the erase back";
@@ -95,7 +76,7 @@ TEST(SegDrawGui, AnOutlineInTheAxialViewFillsItsSliceAndShiftErases) {
   w.findChild<QAction*>("undo")->trigger();
   ASSERT_EQ(seg->voxelCount(0), 0u);
   w.editing()->brushRange = std::pair{300.0, 40000.0};
-  drawOutline(axial, outline, Qt::NoModifier);
+  test::dragThrough(axial, outline, Qt::NoModifier);
   int64_t bone = 0;
   for (size_t i = 0; i < want.size(); ++i)
     bone += want[i] && cvx::test::huAt(ct, ct.geometry.worldAt(double(int64_t(i) % d[0]), double(int64_t(i) / d[0] % d[1]),

@@ -24,15 +24,6 @@ using cvx::viewer::MainWindow;
 
 namespace {
 
-bool inside(const std::vector<QPoint>& poly, double x, double y) {
-  bool in = false;
-  for (size_t i = 0, j = poly.size() - 1; i < poly.size(); j = i++) {
-    const double ax = poly[i].x(), ay = poly[i].y(), bx = poly[j].x(), by = poly[j].y();
-    if ((ay > y) != (by > y) && x < (bx - ax) * (y - ay) / (by - ay) + ax) in = !in;
-  }
-  return in;
-}
-
 // The segment's voxels that the 3D view's camera projects inside the lasso, counted here.
 int64_t projectedInside(const Volume& ct, const std::vector<uint8_t>& mask, const Camera3D& cam, int w, int h,
                         const std::vector<QPoint>& lasso) {
@@ -43,15 +34,9 @@ int64_t projectedInside(const Volume& ct, const std::vector<uint8_t>& mask, cons
       for (int64_t x = 0; x < d[0]; ++x, ++i) {
         if (!mask[static_cast<size_t>(i)]) continue;
         const auto px = projectToPixel(cam, ct.geometry.worldAt(double(x), double(y), double(k)), w, h);
-        n += px && inside(lasso, (*px)[0], (*px)[1]);
+        n += px && test::insidePolygon(lasso, (*px)[0], (*px)[1]);
       }
   return n;
-}
-
-void drawLasso(QWidget* v, const std::vector<QPoint>& lasso, Qt::KeyboardModifiers mods) {
-  QTest::mousePress(v, Qt::LeftButton, mods, lasso[0]);
-  for (size_t i = 1; i < lasso.size(); ++i) QTest::mouseMove(v, lasso[i]);
-  QTest::mouseRelease(v, Qt::LeftButton, mods, lasso.back());
 }
 
 // A block in the middle third of the CT along each axis, as the active segment.
@@ -101,14 +86,14 @@ TEST(SegScissorsGui, ALassoInThe3dViewCutsWhatItEnclosesAndUndoRestoresIt) {
   const int64_t cut = projectedInside(ct, block, cam, vw, vh, lasso);
   ASSERT_GT(cut, 1000);
   ASSERT_LT(cut, before);
-  drawLasso(v3d, lasso, Qt::NoModifier);
+  test::dragThrough(v3d, lasso, Qt::NoModifier);
   EXPECT_EQ(seg->voxelCount(0), before - cut) << v3d->pickText().toStdString();
   test::saveTour(v3d, "seg_scissors_3d");
 
   w.findChild<QAction*>("undo")->trigger();
   EXPECT_EQ(seg->voxelCount(0), before) << "Undo brings the cut voxels back";
 
-  drawLasso(v3d, lasso, Qt::ShiftModifier);  // keep only the inside
+  test::dragThrough(v3d, lasso, Qt::ShiftModifier);  // keep only the inside
   EXPECT_EQ(seg->voxelCount(0), cut);
   EXPECT_EQ(w.state().camera3d().azimuthDeg, azimuth) << "a lasso does not turn the camera";
   EXPECT_EQ(w.state().camera3d().elevationDeg, elevation);
@@ -134,11 +119,11 @@ TEST(SegScissorsGui, ALassoInA2dViewCutsThroughEverySliceAlongItsNormal) {
       for (int64_t x = 0; x < d[0]; ++x, ++i) {
         if (!block[static_cast<size_t>(i)]) continue;
         const auto px = frame.pixelOf(ct.geometry.worldAt(double(x), double(y), double(k)));
-        cut += inside(lasso, px[0], px[1]);
+        cut += test::insidePolygon(lasso, px[0], px[1]);
       }
   ASSERT_GT(cut, 1000);
   ASSERT_LT(cut, before);
-  drawLasso(axial, lasso, Qt::NoModifier);
+  test::dragThrough(axial, lasso, Qt::NoModifier);
   EXPECT_EQ(seg->voxelCount(0), before - cut);
   // Every slice of the block lost the same columns: the cut goes through the volume.
   const auto mask = seg->mask(0);
