@@ -38,7 +38,7 @@ int greenNear(const QImage& im, double x, double y) {
 }  // namespace
 
 // The preview and the full-resolution renderer share the back end, which keys its copy of the
-// voxels by their revision: after the load, and after two invalidates that the worker hears of once
+// voxels by their revision: after the load, and after two changes that the worker hears of once
 // (it is told when idle), both drew with one count. Before, each
 // kept its own count, so on a GPU every full-resolution frame after a preview dropped the
 // preview's copy of the volume and copied it again.
@@ -51,12 +51,16 @@ TEST(VolumeViewGui, ThePreviewAndTheFullRenderingDrawWithOneVoxelRevision) {
   ASSERT_TRUE(test::refined(v3d));
   const auto [before, fineBefore] = v3d->voxelRevisions();
   EXPECT_EQ(before, fineBefore);
-  v3d->invalidate();  // two before the worker hears of them: it is told once
-  v3d->invalidate();
+  v3d->voxelsChanged();  // two before the worker hears of them: it is told once
+  v3d->voxelsChanged();
   ASSERT_TRUE(test::refined(v3d));
   const auto [coarse, fine] = v3d->voxelRevisions();
   EXPECT_EQ(coarse, before + 2);
   EXPECT_EQ(fine, coarse);
+  // Slices of no series it draws (here none at all): the count stays, the copies with it.
+  v3d->invalidate();
+  ASSERT_TRUE(test::refined(v3d));
+  EXPECT_EQ(v3d->voxelRevisions().first, coarse);
 }
 
 TEST(VolumeViewGui, CtBoneRenderingBesideTheMprRotatesAndKeepsTheCrosshairInStep) {

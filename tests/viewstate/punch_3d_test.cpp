@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <thread>
 
 #include <cvx/viewstate/punch_3d.h>
 #include <cvx/viewstate/render_3d.h>
@@ -149,8 +150,9 @@ TEST(Punch3d, APerspectiveLassoOnAnObliqueGridTakesTheCentresSeenInsideIt) {
   g.direction[2] = normalized(g.direction[2]);
   // The last two look along the grid's rows, one each way: their vanishing point lies inside the star,
   // so a row's projection runs from it to infinity (an odd count of crossings), either way round the pole.
+  // The fifth lies on the line of the grid's row (y 20, z 20), which then projects to one point.
   for (const Vec3 eye : {Vec3{7, -90, 12}, Vec3{3, -4, 2}, g.direction[0] * -60 + Vec3{1, 2, 3},
-                         g.direction[0] * 60 + Vec3{1, 2, 3}}) {
+                         g.direction[0] * 60 + Vec3{1, 2, 3}, g.worldAt(-40, 20, 20)}) {
     ScissorsCut c;
     c.perspective = true;
     c.eye = eye;
@@ -309,4 +311,66 @@ TEST(Punch3d, PickingSeesThroughTheVoxelsAPunchRemoves) {
   EXPECT_NEAR(after->y, 7, 1.5);
   r.setPunches({});
   EXPECT_NEAR(r.pick(v, 0, test::opaqueWhite(), cam, 64, 64, 32, 32)->y, -17, 1.5) << "no punch: as before";
+}
+
+TEST(Punch3d, FindNeverMakesACopyAndSaysWhyAMakeFailed) {
+  auto v = balls({{0, 0, 0}});
+  PunchedPhases cache;
+  const std::vector<Punch3D> punches{lassoPunch(square(4.5, 0), false)};
+  auto before = cache.find(v, 0, 1, punches);
+  ASSERT_TRUE(before.ok());
+  EXPECT_FALSE(before->has_value()) << "not made yet";
+  EXPECT_EQ(cache.kept(), 0u);
+  auto made = cache.get(v, 0, 1, punches);
+  ASSERT_TRUE(made.ok());
+  auto after = cache.find(v, 0, 1, punches);
+  ASSERT_TRUE(after.ok() && after->has_value());
+  EXPECT_EQ((*after)->volume, made->volume);
+  auto colour = Volume::create(PixelType::RGB8, {8, 8, 8, 1}).value();
+  EXPECT_EQ(cache.get(colour, 0, 1, punches).error().code, "render.bad_request");
+  EXPECT_EQ(cache.find(colour, 0, 1, punches).error().code, "render.bad_request") << "the failure, not a wait";
+  // Renderers asking for one copy at once get one copy.
+  std::shared_ptr<const Volume> a, b;
+  std::thread t([&] { a = cache.get(v, 0, 2, punches)->volume; });
+  b = cache.get(v, 0, 2, punches)->volume;
+  t.join();
+  EXPECT_EQ(a, b);
+  // No punches: the copies of v go.
+  EXPECT_EQ(cache.get(v, 0, 2, {})->volume, v);
+  EXPECT_EQ(cache.kept(), 0u);
+}
+
+TEST(Punch3d, ARendererThatNeverWaitsDrawsThePunchedPhaseOnceAnotherHasMadeIt) {
+  auto v = balls({{-10, 0, 0}, {10, 0, 0}});
+  auto shared = std::make_shared<PunchedPhases>();
+  const std::vector<Punch3D> punches{lassoPunch(square(12, 0), false)};
+  Quality3D q;
+  q.jitter = false;
+  VolumeRenderer preview, worker;
+  preview.buildMaps(false);
+  for (VolumeRenderer* r : {&preview, &worker}) {
+    r->sharePunched(shared);
+    r->setPunches(punches);
+  }
+  auto pending = preview.draw(v, 0, test::opaqueWhite(), front(), 48, 48, q);
+  ASSERT_FALSE(pending.ok());
+  EXPECT_EQ(pending.error().code, "render.punch_pending");
+  auto full = worker.draw(v, 0, test::opaqueWhite(), front(), 48, 48, q);
+  ASSERT_TRUE(full.ok());
+  const std::vector<uint32_t> want = (*full)->pixels;
+  auto drawn = preview.draw(v, 0, test::opaqueWhite(), front(), 48, 48, q);
+  ASSERT_TRUE(drawn.ok()) << drawn.error().str();
+  EXPECT_EQ((*drawn)->pixels, want);
+  // A 4D series: a loop's phases are made as they are drawn, the preview waiting for them.
+  auto loop = balls({{-10, 0, 0}, {10, 0, 0}}, 5, 2);
+  EXPECT_TRUE(preview.draw(loop, 1, test::opaqueWhite(), front(), 48, 48, q).ok());
+}
+
+TEST(Punch3d, TheHistoryKeepsItsLastSteps) {
+  Punches3D p;
+  for (int i = 0; i < 40; ++i) p.add(lassoPunch(square(1 + i, 0), false));
+  int undone = 0;
+  while (p.undo()) ++undone;
+  EXPECT_EQ(undone, static_cast<int>(Punches3D::kHistory));
+  EXPECT_EQ(p.list().size(), 40u - Punches3D::kHistory);
 }

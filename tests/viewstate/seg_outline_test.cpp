@@ -115,12 +115,23 @@ TEST(SegOutline, KeepsToTheRangeAndRefusesBadOutlines) {
   EXPECT_EQ(ed.dab(BrushPolygon{{{5, 5, 7}, {35, 5, 7}}, {0, 0, 1}}).error().code, "seg.edit_bad_polygon");
   EXPECT_EQ(ed.dab(BrushPolygon{square, {0, 0, 0}}).error().code, "seg.edit_bad_brush");
   EXPECT_EQ(ed.dab(BrushPolygon{{{5, 5, 7}, {35, 5, 7}, {20, 5, 7}}, {0, 0, 1}}).error().code, "seg.edit_bad_polygon");
-  // A disk dab after an outline draws no line back to the outline's first point.
+  // Disks before and after an outline: no dabs are added between the disks and it (the stroke would
+  // join two disks 10 mm apart with disks every half radius).
+  ASSERT_TRUE(ed.dab(BrushDisk{{20, 33, 2}, {0, 0, 1}, 1}).ok());
   ASSERT_TRUE(ed.dab(BrushPolygon{square, {0, 0, 1}}).ok());
   ASSERT_TRUE(ed.dab(BrushDisk{{20, 33, 12}, {0, 0, 1}, 1}).ok());
   ASSERT_TRUE(ed.endStroke().ok());
   const uint8_t* p = seg.layers()[0]->as<uint8_t>();
-  for (int64_t k = 8; k < 12; ++k)
-    for (int64_t i = 0; i < kDims[0] * kDims[1]; ++i) ASSERT_EQ(p[k * kDims[0] * kDims[1] + i], 0) << "slice " << k;
+  const int64_t slice = kDims[0] * kDims[1];
+  for (int64_t k : {3, 4, 5, 6, 8, 9, 10, 11})
+    for (int64_t i = 0; i < slice; ++i) ASSERT_EQ(p[k * slice + i], 0) << "slice " << k;
+  EXPECT_NE(p[2 * slice + 33 * kDims[0] + 20], 0);
+  EXPECT_NE(p[12 * slice + 33 * kDims[0] + 20], 0);
+  // Two disks with nothing between them are joined (so the emptiness above means something).
+  ASSERT_TRUE(ed.beginStroke(0, BrushMode::Paint).ok());
+  ASSERT_TRUE(ed.dab(BrushDisk{{10, 33, 14}, {0, 0, 1}, 1}).ok());
+  ASSERT_TRUE(ed.dab(BrushDisk{{10, 33, 20}, {0, 0, 1}, 1}).ok());
+  ASSERT_TRUE(ed.endStroke().ok());
+  EXPECT_NE(p[17 * slice + 33 * kDims[0] + 10], 0);
   ASSERT_EQ(ed.dab(BrushPolygon{square, {0, 0, 1}}).error().code, "seg.edit_no_stroke");
 }

@@ -9,6 +9,7 @@
 #include <QWheelEvent>
 
 #include <algorithm>
+#include <set>
 #include <cmath>
 
 #include <cvx/viewstate/crop_3d.h>
@@ -133,19 +134,31 @@ VolumeView::~VolumeView() {
   canvas_ = nullptr;
 }
 
+int64_t VolumeView::drawnSlicesReady() const {
+  // The reference, the layers of its frame, the fused layer (of no frame too) and the threshold preview's.
+  std::set<int> drawn{state_.fusedLayer3d(), state_.thresholdPreview().on ? state_.thresholdPreview().layer : -1};
+  for (const int l : state_.layersOfFrame(0)) drawn.insert(l);
+  int64_t ready = 0;
+  for (const int l : drawn)
+    if (l >= 0 && l < static_cast<int>(state_.layers().size()) && state_.layers()[static_cast<size_t>(l)].volume)
+      ready += state_.layers()[static_cast<size_t>(l)].volume->slicesReady();
+  return ready;
+}
+
 void VolumeView::invalidate() {
+  // Another series loading leaves the device's copy, the brick maps and the punched phases alone.
+  if (drawnSlicesReady() != readyCounted_ || state_.layers().empty()) return voxelsChanged();
   sliceMaker_.invalidate();  // the slices' values too
   slicesDirty_ = true;
-  // One count for both renderers (they share the back end, which keys its copy by it), moved only when
-  // a series the 3D view can draw gained slices (the reference, a layer of its frame it may fuse):
-  // another series loading leaves the device's copy, the brick maps and the punched phases alone.
-  int64_t ready = 0;
-  for (const int l : state_.layersOfFrame(0))
-    if (const auto& v = state_.layers()[static_cast<size_t>(l)].volume) ready += v->slicesReady();
-  if (ready != readyCounted_ || state_.layers().empty()) {
-    readyCounted_ = ready;
-    coarse_.setVoxelsRevision(++voxelsRevision_);  // the worker's renderer is told when idle (startFine)
-  }
+  changed();
+}
+
+void VolumeView::voxelsChanged() {
+  sliceMaker_.invalidate();
+  slicesDirty_ = true;
+  readyCounted_ = drawnSlicesReady();
+  // One count for both renderers (they share the back end, which keys its copy by it).
+  coarse_.setVoxelsRevision(++voxelsRevision_);  // the worker's renderer is told when idle (startFine)
   changed();
 }
 

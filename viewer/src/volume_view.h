@@ -69,8 +69,13 @@ class VolumeView : public QWidget {
  public:
   VolumeView(view::ViewerState& state, ViewTools& tools, QWidget* parent = nullptr);
   ~VolumeView() override;
-  // The voxels changed (progressive loading): render again.
+  // Slices were loaded (of any series): render again; the voxels' count (voxelsChanged) moves when a
+  // series the view draws gained slices: the reference, a layer of its frame, the fused layer, the
+  // threshold preview's layer.
   void invalidate();
+  // The voxels of the series drawn changed in place: the renderers' shared count moves, so that the
+  // back end's copy, the brick maps and the punched phases are made again.
+  void voxelsChanged();
   // The image on screen is the full-resolution rendering of the current state, segments' surfaces
   // included (tests and --screenshot wait for it).
   bool refined() const;
@@ -186,7 +191,8 @@ class VolumeView : public QWidget {
   std::thread worker_;
   std::atomic<bool> busy_{false};
   uint64_t voxelsRevision_ = 1;      // invalidate()s that saw new slices, plus one: both renderers' voxel revision
-  int64_t readyCounted_ = -1;        // the slices ready of the reference's frame when it last moved
+  int64_t readyCounted_ = -1;        // drawnSlicesReady() when the count last moved
+  int64_t drawnSlicesReady() const;  // the slices ready of the series the view may draw
   QTimer* refine_ = nullptr;
   QPoint lastAt_;
   bool rotating_ = false;

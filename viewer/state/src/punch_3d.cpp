@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <new>
 #include <optional>
 
 #include <cvx/core/thread_pool.h>
@@ -197,20 +198,27 @@ std::optional<PunchedPhases::Drawn> PunchedPhases::lookup(const Key& key) {
   return std::nullopt;
 }
 
-std::optional<PunchedPhases::Drawn> PunchedPhases::find(const std::shared_ptr<const Volume>& v, int phase,
-                                                        uint64_t revision, const std::vector<Punch3D>& punches) {
-  if (!v || phase < 0 || phase >= v->dims()[3]) return std::nullopt;
-  if (punches.empty()) return Drawn{v, phase};
+Result<std::optional<PunchedPhases::Drawn>> PunchedPhases::find(const std::shared_ptr<const Volume>& v, int phase,
+                                                                uint64_t revision, const std::vector<Punch3D>& punches) {
+  if (!v || phase < 0 || phase >= v->dims()[3]) return makeError("render.bad_request", "no volume or no such phase");
+  if (punches.empty()) return std::optional<Drawn>{Drawn{v, phase}};
   std::lock_guard lock(mutex_);
-  return lookup(Key{v->serial(), phase, revision, punches});
+  const Key key{v->serial(), phase, revision, punches};
+  for (const auto& [k, error] : failed_)
+    if (k == key) return error;
+  return lookup(key);
 }
 
 Result<PunchedPhases::Drawn> PunchedPhases::get(const std::shared_ptr<const Volume>& v, int phase, uint64_t revision,
                                                 const std::vector<Punch3D>& punches) {
   if (!v || phase < 0 || phase >= v->dims()[3]) return makeError("render.bad_request", "no volume or no such phase");
   std::unique_lock lock(mutex_);
-  if (punches.empty()) {  // nothing punched: v's copies are done with
+  if (punches.empty()) {  // nothing punched: v's copies are done with, and so are the removed voxels
     entries_.remove_if([&](const Entry& e) { return e.key.serial == v->serial(); });
+    lock.unlock();
+    std::lock_guard masks(maskMutex_);
+    std::vector<uint8_t>().swap(mask_);
+    maskPunches_.clear();
     return Drawn{v, phase};
   }
   const Key key{v->serial(), phase, revision, punches};
@@ -221,15 +229,26 @@ Result<PunchedPhases::Drawn> PunchedPhases::get(const std::shared_ptr<const Volu
   }
   making_.push_back(key);
   lock.unlock();
-  auto copy = make(*v, phase, punches);
+  Result<std::shared_ptr<const Volume>> copy = makeError("render.bad_request", "no copy");
+  try {
+    copy = make(*v, phase, punches);
+  } catch (const std::bad_alloc&) {
+    copy = makeError("volume.out_of_memory", "no memory for a punched copy of the phase");
+  }
   lock.lock();
   making_.erase(std::find(making_.begin(), making_.end(), key));
   made_.notify_all();
-  if (!copy) return copy.error();
+  failed_.remove_if([&](const auto& f) { return f.first.serial == key.serial && f.first.phase == phase; });
+  if (!copy) {
+    failed_.emplace_front(key, copy.error());
+    if (failed_.size() > kKept) failed_.pop_back();
+    return copy.error();
+  }
   // The copies of other punches or voxels of the same phase are done with (the views ask for the new ones).
   entries_.remove_if([&](const Entry& e) { return e.key.serial == key.serial && e.key.phase == phase; });
   entries_.push_front(Entry{key, *copy});
-  if (entries_.size() > kKept) entries_.pop_back();
+  const size_t keep = std::max(kKept, static_cast<size_t>(v->dims()[3]) + 2);
+  while (entries_.size() > keep) entries_.pop_back();
   return Drawn{*copy, 0};
 }
 

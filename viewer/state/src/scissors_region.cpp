@@ -204,6 +204,13 @@ void ScissorsRegion::row(int64_t y, int64_t z, int64_t nx, uint8_t* in, const ui
     const Vec3 r = m.g.worldAt(0, static_cast<double>(y), static_cast<double>(z)) - m.eye;
     const Vec3 s = m.g.direction[0] * m.g.spacingMm.x, rowPlane = cross(r, s);
     const double ne = dot(m.n, m.o - m.eye), d0 = dot(m.n, r), ds = dot(m.n, s);
+    if (!(norm(rowPlane) > 1e-9 * norm(r) * norm(s))) {  // the row runs through the eye: it projects to a point
+      const Vec3 q = s * (ds != 0 ? ne / ds : 0) + m.eye - m.o;  // where the row's line meets the plane
+      const uint8_t rowIn = ds != 0 && m.polygon.inside(dot(q, m.e1), dot(q, m.e2)) ? 1 : 0;
+      for (int64_t x = 0; x < nx; ++x)
+        if (wanted(x)) in[x] = (d0 + static_cast<double>(x) * ds) * ne > 0 ? rowIn : 0;
+      return;
+    }
     thread_local std::vector<double> xs;
     xs.clear();
     const size_t n = m.toCorner.size();

@@ -151,6 +151,7 @@ Status SegEditor::dab(const BrushPolygon& p) {
   double ext[3];
   for (int a = 0; a < 3; ++a) ext[a] = (hi[a] - lo[a]) / 2 + h * std::fabs(dot(row(vfw, a), n));
   const IndexBox box = indexBox(seg_.dims(), (lo + hi) * 0.5, ext);
+  stroke_.hasLast = false;  // the next dab starts afresh: nothing is drawn between an outline and it
   if (box.empty()) return {};
   const Vec3 origin = cut.polygon[0];
   std::vector<uint8_t> in(static_cast<size_t>(seg_.dims()[0]));
@@ -163,7 +164,6 @@ Status SegEditor::dab(const BrushPolygon& p) {
                 return in[static_cast<size_t>(x)] != 0;
               },
               [&](uint32_t l, int64_t x, int64_t y, int64_t z) { touch(l, x, y, z); });
-  stroke_.hasLast = false;  // the next dab starts afresh: nothing is drawn between an outline and it
   return {};
 }
 

@@ -91,9 +91,11 @@ class PunchedPhases {
   // colour volume; punchedVoxels' errors; volume.* when the copy cannot be made.
   Result<Drawn> get(const std::shared_ptr<const Volume>& v, int phase, uint64_t revision,
                     const std::vector<Punch3D>& punches);
-  // The same when it is kept (or there are no punches), else nothing: never makes one, never waits.
-  std::optional<Drawn> find(const std::shared_ptr<const Volume>& v, int phase, uint64_t revision,
-                            const std::vector<Punch3D>& punches);
+  // The same when it is kept (or there are no punches), nothing while it is not made, and the error
+  // when the last try to make it failed (so that a renderer that never waits says why): never makes
+  // one, never waits.
+  Result<std::optional<Drawn>> find(const std::shared_ptr<const Volume>& v, int phase, uint64_t revision,
+                                    const std::vector<Punch3D>& punches);
   size_t kept() const;  // copies kept (tests)
 
  private:
@@ -118,7 +120,10 @@ class PunchedPhases {
   std::condition_variable made_;
   std::list<Entry> entries_;  // most recent first; at most kKept
   std::vector<Key> making_;   // copies being made
-  static constexpr size_t kKept = 4;  // a volume and a fused layer, each for a preview and a worker
+  std::list<std::pair<Key, Error>> failed_;  // the last tries that failed (at most kKept)
+  // Copies kept: a volume and a fused layer, each for a preview and a worker, or every phase of a 4D
+  // series (and two more), so that a loop punched once plays from its copies.
+  static constexpr size_t kKept = 4;
   std::mutex maskMutex_;
   Geometry maskGeometry_;
   std::array<int64_t, 3> maskDims_{0, 0, 0};
