@@ -163,7 +163,7 @@ void MainWindow::buildToolsBar() {
                                                 {Tool::Ellipse, "Ellipse"},   {Tool::Freehand, "Freehand"},
                                                 {Tool::Paint, "Paint"},       {Tool::Erase, "Erase"},
                                                 {Tool::Draw, "Draw"},         {Tool::Scissors, "Scissors"},
-                                                {Tool::Punch, "Punch"},
+                                                {Tool::Island, "Island"},     {Tool::Punch, "Punch"},
                                                 {Tool::Lesion, "Lesion"}};
   for (const auto& [tool, name] : tools) {
     QAction* a = bar->addAction(tr(name));
@@ -173,6 +173,9 @@ void MainWindow::buildToolsBar() {
     if (tool == Tool::Draw)
       a->setToolTip(tr("Draw an outline in a 2D view: it is filled into the active segment on that slice (Shift: "
                        "erased), within the brush's value range"));
+    if (tool == Tool::Island)
+      a->setToolTip(tr("Click a piece of the active segment: that piece is kept and the rest removed (Shift: that "
+                       "piece removed)"));
     if (tool == Tool::Punch)
       a->setToolTip(tr("Draw a lasso in the 3D view: what it holds is left out of the volume rendering (Shift: "
                        "only what it holds is kept). The 2D views and the data stay as they are"));

@@ -28,6 +28,7 @@ std::optional<view::MeasureKind> kindOf(Tool t) {
     case Tool::Erase:
     case Tool::Draw:
     case Tool::Scissors:
+    case Tool::Island:
     case Tool::Punch:
     case Tool::Lesion: break;
   }

@@ -100,6 +100,14 @@ void PlaneView::mousePressEvent(QMouseEvent* e) {
     return;
   }
   if (button_ == Qt::LeftButton && !(e->modifiers() & Qt::ControlModifier) && tools_.editing &&
+      tools_.tool == Tool::Island) {  // the piece under the click kept (Shift: removed)
+    const Status st = tools_.editing->island(state_.pixelFrame(view_, width(), height()).worldAt(e->position().x(), e->position().y()),
+                                             !(e->modifiers() & Qt::ShiftModifier));
+    if (!st.ok()) log::warn(st.error().code + ": " + st.error().message);
+    button_ = Qt::NoButton;
+    return;
+  }
+  if (button_ == Qt::LeftButton && !(e->modifiers() & Qt::ControlModifier) && tools_.editing &&
       (tools_.tool == Tool::Scissors || tools_.tool == Tool::Draw)) {
     lasso_.begin(e->position());
     return;

@@ -159,6 +159,7 @@ class VolumeView : public QWidget {
   // Adds a measurement made in 3D (or says why not) and selects it; the corner says "<what> <result>".
   void addMeasurement3d(const Result<view::Measurement>& m, const QString& what);
   void cutWithLasso(QPointF end, bool keepInside);  // the Scissors tool's lasso, released at end
+  void islandAt(QPointF at, bool keep);              // the Island tool's click
   void rebuildSurfaces();  // starts a build of the changed segments' surfaces
   void pollSurfaces();     // collects a finished build and redraws
 

@@ -362,8 +362,19 @@ void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
     clickAngle(pixelUnder(e->position()));
   else if (click && tools_.tool == Tool::Lesion && tools_.lesion)
     lesionAt(pixelUnder(e->position()));
+  else if (click && tools_.tool == Tool::Island && tools_.editing)
+    islandAt(e->position(), !(e->modifiers() & Qt::ShiftModifier));
   else if (click)
     pickAt(pixelUnder(e->position()));
+}
+
+void VolumeView::islandAt(QPointF at, bool keep) {
+  const auto picked = pickPoint(pixelUnder(at));  // the surface or the bone under the mouse
+  const Status st = picked ? tools_.editing->island(*picked, keep)
+                           : makeError("seg.edit_no_island", "nothing under the cursor");
+  pickText_ = st.ok() ? (keep ? tr("island: kept the piece") : tr("island: removed the piece"))
+                      : QString::fromStdString(st.error().str());
+  redraw();
 }
 
 void VolumeView::cutWithLasso(QPointF end, bool keepInside) {

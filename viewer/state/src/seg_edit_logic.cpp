@@ -3,7 +3,10 @@
 // voxels replaced, other segments untouched.
 #include <cvx/viewstate/seg_edit.h>
 
+#include <deque>
 #include <vector>
+
+#include <cvx/core/hd/segment.h>
 
 namespace cvx::view {
 
@@ -60,6 +63,38 @@ Status SegEditor::place(size_t target, const uint8_t* mask) {
   segs[target].layer = static_cast<uint32_t>(slot.layer);
   segs[target].label = slot.label;
   return closeStep(moves, std::move(before));
+}
+
+Status SegEditor::island(size_t segment, std::array<int64_t, 3> seed, bool keep, int connectivity) {
+  if (stroke_.active) return makeError("seg.edit_no_stroke", "a stroke is open");
+  CVX_TRY(checkSegment(segment));
+  const int neighbours = hd::neighbourCount(connectivity);
+  if (neighbours == 0) return makeError("seg.bad_connectivity", "connectivity must be 6 or 26");
+  const auto& d = seg_.dims();
+  const auto index = [&](int64_t x, int64_t y, int64_t z) { return static_cast<size_t>((z * d[1] + y) * d[0] + x); };
+  for (size_t a = 0; a < 3; ++a)
+    if (seed[a] < 0 || seed[a] >= d[a]) return makeError("seg.edit_no_island", "the point lies outside the grid");
+  std::vector<uint8_t> mask = seg_.mask(segment);
+  if (!mask[index(seed[0], seed[1], seed[2])])
+    return makeError("seg.edit_no_island", "the point is not in the segment '" + seg_.segments()[segment].name + "'");
+  // Breadth first from the seed: 2 marks the piece; the queue holds its front only.
+  std::deque<std::array<int64_t, 3>> front{seed};
+  mask[index(seed[0], seed[1], seed[2])] = 2;
+  while (!front.empty()) {
+    const auto [x, y, z] = front.front();
+    front.pop_front();
+    for (int n = 0; n < neighbours; ++n) {
+      const hd::Offset3i o = hd::neighbourOffset(connectivity, n);
+      const int64_t nx = x + o.dx, ny = y + o.dy, nz = z + o.dz;
+      if (nx < 0 || ny < 0 || nz < 0 || nx >= d[0] || ny >= d[1] || nz >= d[2]) continue;
+      uint8_t& m = mask[index(nx, ny, nz)];
+      if (m != 1) continue;
+      m = 2;
+      front.push_back({nx, ny, nz});
+    }
+  }
+  for (uint8_t& m : mask) m = keep ? m == 2 : m == 1;
+  return place(segment, mask.data());
 }
 
 }  // namespace cvx::view

@@ -141,6 +141,11 @@ class SegEditor {
   // as combine places its result: no other segment changes (replaceMask's brush rule would take
   // their voxels). One undo step. seg.edit_bad_segment, seg.edit_no_stroke.
   Status place(size_t segment, const uint8_t* mask);
+  // Islands: the piece of `segment` holding voxel `seed` (its voxels connected to the seed's through
+  // faces, connectivity 6, or faces, edges and corners, 26) is kept and the rest of the segment removed
+  // (keep), or that piece removed. One undo step (placed as place). seg.edit_no_island when the seed
+  // is outside the grid or not in the segment; seg.bad_connectivity; seg.edit_bad_segment.
+  Status island(size_t segment, std::array<int64_t, 3> seed, bool keep, int connectivity = 6);
   // Segments removed so far (removeSegment, an add undone, a removal redone): a segment's number
   // names the same segment while this count stays (a new segment takes the highest number plus one,
   // which a removal can free).
