@@ -8,6 +8,8 @@
 
 #include <cvx/viewstate/seg_edit.h>
 
+#include "seg_edit_test_util.h"
+
 using namespace cvx;
 using namespace cvx::view;
 
@@ -17,11 +19,7 @@ const std::array<int64_t, 3> kDims{20, 12, 10};
 const size_t kN = static_cast<size_t>(kDims[0] * kDims[1] * kDims[2]);
 
 std::vector<uint8_t> block(int64_t x0, int64_t x1, int64_t y0, int64_t y1, int64_t z0, int64_t z1) {
-  std::vector<uint8_t> m(kN, 0);
-  for (int64_t z = z0; z <= z1; ++z)
-    for (int64_t y = y0; y <= y1; ++y)
-      for (int64_t x = x0; x <= x1; ++x) m[static_cast<size_t>((z * kDims[1] + y) * kDims[0] + x)] = 1;
-  return m;
+  return test::blockMask(kDims, x0, x1, y0, y1, z0, z1);
 }
 
 std::vector<uint8_t> either(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
