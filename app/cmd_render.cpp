@@ -28,10 +28,13 @@ constexpr const char* kUsage =
     "                      [--slab MM [--mode mip|minip|mean]] [--wl C,W] [--neurological] [--phase N]\n"
     "                      [--seg FILE] --size WxH --out FILE.png\n"
     "       cinevox render PATH [--series ID] --view 3d --preset NAME [--azimuth DEG] [--elevation DEG]\n"
-    "                      [--projection perspective|parallel] [--zoom Z] [--fuse SERIES [--fuse-preset NAME]]\n"
-    "                      [--clip X,Y,Z,NX,NY,NZ]... [--cut-surfaces] [--show-slice axial|coronal|sagittal]...\n"
+    "                      [--projection perspective|parallel] [--zoom Z] [--fuse SERIES [--fuse-preset "
+    "NAME]]\n"
+    "                      [--clip X,Y,Z,NX,NY,NZ]... [--cut-surfaces] [--show-slice "
+    "axial|coronal|sagittal]...\n"
     "                      [--at X,Y,Z]\n"
-    "                      [--seg FILE [--surface-opacity A] [--keep-segment NAME]... [--remove-segment NAME]...]\n"
+    "                      [--seg FILE [--surface-opacity A] [--keep-segment NAME]... [--remove-segment "
+    "NAME]...]\n"
     "                      [--phase N] --size WxH --out FILE.png\n"
     "  --seg: a DICOM SEG, RTSTRUCT or label map of the series, drawn as the viewer draws it: filled over\n"
     "  2D slices, as segment surfaces in 3D (translucent below --surface-opacity 1, its default).\n"
@@ -241,7 +244,8 @@ std::optional<std::string> parse(const std::vector<std::string>& args, Request& 
   if (seen[15] && !seen[14]) return "--fuse-preset needs --fuse";
   if (seen[18] && !seen[17]) return "--surface-opacity needs --seg";
   if (seen[18] && !is3d) return "--surface-opacity needs --view 3d";
-  if (!r.punches.empty() && (!seen[17] || !is3d)) return "--keep-segment and --remove-segment need --seg and --view 3d";
+  if (!r.punches.empty() && (!seen[17] || !is3d))
+    return "--keep-segment and --remove-segment need --seg and --view 3d";
   if (is3d) {
     if (seen[2] || seen[3] || seen[4] || seen[5] || seen[6] || r.neurological)
       return "--slice, --mm, --slab, --mode, --wl and --neurological are for 2D views";

@@ -51,7 +51,8 @@ Result<std::vector<view::Punch3D>> segmentPunches(const view::ViewerState& state
       if (sg.segments()[k].name == name) found = k;
     for (size_t k = 0; k < sg.segments().size() && !found; ++k)
       if (std::to_string(k + 1) == name) found = k;
-    if (!found) return makeError("render.bad_segment", "the segmentation has no segment '" + name + "'", r.seg);
+    if (!found)
+      return makeError("render.bad_segment", "the segmentation has no segment '" + name + "'", r.seg);
     auto p = view::segmentPunch(sg, *found, keep);
     if (!p) return p.error();
     punches.push_back(std::move(*p));

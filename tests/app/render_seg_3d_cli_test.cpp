@@ -91,7 +91,8 @@ TEST_F(RenderSeg, KeepAndRemoveSegmentPunchTheVolumeRendering) {
     return o;
   };
   ASSERT_GT(drawn(outside(plain)), 500) << "bone outside the ball";
-  const QImage kept = png(base + " --seg " + labels_ + " --keep-segment 'Label 1'", rc, msg);  // a label map's name
+  const QImage kept =
+      png(base + " --seg " + labels_ + " --keep-segment 'Label 1'", rc, msg);  // a label map's name
   ASSERT_EQ(rc, 0) << msg;
   EXPECT_EQ(drawn(outside(kept)), 0);
   const QImage removed = png(base + " --seg " + labels_ + " --remove-segment 1", rc, msg);  // by number

@@ -57,7 +57,8 @@ TEST(Punch3dGui, ALassoLeavesTheBoneItHoldsOutOfThe3dViewAloneAndStepsUndoAndRes
   // Below the header text and above the orientation marker (orange: bone-coloured) and the pick text.
   const int rows0 = std::max(60, top + vh * 4 / 100), rows1 = std::min(vh - 75, bottom - vh * 4 / 100);
   const QImage before = shown(v3d);
-  const int leftBefore = boneIn(before, leftIn0, leftIn1, rows0, rows1), rightBefore = boneIn(before, right0, vw, rows0, rows1);
+  const int leftBefore = boneIn(before, leftIn0, leftIn1, rows0, rows1),
+            rightBefore = boneIn(before, right0, vw, rows0, rows1);
   ASSERT_GT(leftBefore, 2000);
   ASSERT_GT(rightBefore, 2000);
   viewer::PlaneView* axial = w.viewports()->views()[0];
@@ -72,8 +73,10 @@ TEST(Punch3dGui, ALassoLeavesTheBoneItHoldsOutOfThe3dViewAloneAndStepsUndoAndRes
   EXPECT_EQ(boneIn(punched, leftIn0, leftIn1, rows0, rows1), 0) << "nothing of what the lasso holds is drawn";
   EXPECT_EQ(boneIn(punched, right0, vw, rows0, rows1), rightBefore) << "the rest is drawn as before";
   EXPECT_TRUE(v3d->headerText().contains("punched: lasso")) << v3d->headerText().toStdString();
-  EXPECT_EQ(test::differingPixels(viewer::grabShown(axial), axialBefore, 0), 0) << "the MPR views are the series'";
-  EXPECT_TRUE(std::equal(voxels.begin(), voxels.end(), volume->as<int16_t>())) << "the series' voxels are untouched";
+  EXPECT_EQ(test::differingPixels(viewer::grabShown(axial), axialBefore, 0), 0)
+      << "the MPR views are the series'";
+  EXPECT_TRUE(std::equal(voxels.begin(), voxels.end(), volume->as<int16_t>()))
+      << "the series' voxels are untouched";
   test::saveTour(w.viewports(), "ct_punch");
 
   w.findChild<QAction*>("undo")->trigger();  // under Punch, Undo steps the punches
@@ -116,7 +119,8 @@ TEST(Punch3dGui, ShowOnlyTheActiveSegmentKeepsTheBoneInsideItAlone) {
   for (int64_t k = 0, i = 0; k < d[2]; ++k)
     for (int64_t y = 0; y < d[1]; ++y)
       for (int64_t x = 0; x < d[0]; ++x, ++i)
-        block[static_cast<size_t>(i)] = x >= d[0] / 3 && x < 2 * d[0] / 3 && y >= d[1] / 3 && y < 2 * d[1] / 3;
+        block[static_cast<size_t>(i)] =
+            x >= d[0] / 3 && x < 2 * d[0] / 3 && y >= d[1] / 3 && y < 2 * d[1] / 3;
   auto seg = std::make_shared<Segmentation>(Segmentation::onGridOf(ct));
   ASSERT_TRUE(seg->addSegment(Segment{}, block.data()).ok());
   auto index = w.state().addSegmentation(seg, 0, "block");
@@ -130,14 +134,16 @@ TEST(Punch3dGui, ShowOnlyTheActiveSegmentKeepsTheBoneInsideItAlone) {
   const Camera3D cam = view::orbitCamera(ct, w.state().camera3d(), vw, vh);
   double x0 = 1e9, x1 = -1e9;
   for (int c = 0; c < 8; ++c) {
-    const Vec3 corner = ct.geometry.worldAt((c & 1) ? 2 * d[0] / 3 - 0.5 : d[0] / 3 - 0.5,
-                                            (c & 2) ? 2 * d[1] / 3 - 0.5 : d[1] / 3 - 0.5, (c & 4) ? d[2] - 0.5 : -0.5);
+    const Vec3 corner =
+        ct.geometry.worldAt((c & 1) ? 2 * d[0] / 3 - 0.5 : d[0] / 3 - 0.5,
+                            (c & 2) ? 2 * d[1] / 3 - 0.5 : d[1] / 3 - 0.5, (c & 4) ? d[2] - 0.5 : -0.5);
     const auto at = view::projectToPixel(cam, corner, vw, vh);
     ASSERT_TRUE(at.has_value());
     x0 = std::min(x0, (*at)[0] - 4), x1 = std::max(x1, (*at)[0] + 4);
   }
   const int rows0 = 60, rows1 = vh - 75;
-  const int outsideBefore = boneIn(before, 0, static_cast<int>(x0), rows0, rows1) + boneIn(before, static_cast<int>(x1) + 1, vw, rows0, rows1);
+  const int outsideBefore = boneIn(before, 0, static_cast<int>(x0), rows0, rows1) +
+                            boneIn(before, static_cast<int>(x1) + 1, vw, rows0, rows1);
   ASSERT_GT(outsideBefore, 2000) << "ribs and arms either side of the block";
   QAction* keep = test::menuAction(w, "punch3d", "punch3dKeepSegment");
   ASSERT_TRUE(keep->isEnabled());
@@ -146,8 +152,11 @@ TEST(Punch3dGui, ShowOnlyTheActiveSegmentKeepsTheBoneInsideItAlone) {
   EXPECT_TRUE(w.state().punches3d().list()[0].keepInside);
   const QImage after = shown(v3d);
   test::saveTour(v3d, "ct_punch_segment");
-  EXPECT_EQ(boneIn(after, 0, static_cast<int>(x0), rows0, rows1) + boneIn(after, static_cast<int>(x1) + 1, vw, rows0, rows1), 0);
-  EXPECT_GT(boneIn(after, static_cast<int>(x0), static_cast<int>(x1) + 1, rows0, rows1), 2000) << "the spine stays";
+  EXPECT_EQ(boneIn(after, 0, static_cast<int>(x0), rows0, rows1) +
+                boneIn(after, static_cast<int>(x1) + 1, vw, rows0, rows1),
+            0);
+  EXPECT_GT(boneIn(after, static_cast<int>(x0), static_cast<int>(x1) + 1, rows0, rows1), 2000)
+      << "the spine stays";
   // The segment edited afterwards: the punch is the segment as it was.
   Volume& layer = *seg->layers()[seg->segments()[0].layer];
   std::fill(layer.as<uint8_t>(), layer.as<uint8_t>() + layer.voxelCount(), uint8_t{0});

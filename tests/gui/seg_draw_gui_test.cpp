@@ -33,8 +33,10 @@ TEST(SegDrawGui, AnOutlineInTheAxialViewFillsItsSliceAndShiftErases) {
   w.findChild<QAction*>("toolDraw")->trigger();
   viewer::PlaneView* axial = w.viewports()->views()[0];
   const int vw = axial->width(), vh = axial->height();
-  const std::vector<QPoint> outline = {{vw * 30 / 100, vh * 30 / 100}, {vw * 62 / 100, vh * 36 / 100},
-                                       {vw * 55 / 100, vh * 70 / 100}, {vw * 45 / 100, vh * 50 / 100},
+  const std::vector<QPoint> outline = {{vw * 30 / 100, vh * 30 / 100},
+                                       {vw * 62 / 100, vh * 36 / 100},
+                                       {vw * 55 / 100, vh * 70 / 100},
+                                       {vw * 45 / 100, vh * 50 / 100},
                                        {vw * 33 / 100, vh * 64 / 100}};
   const auto frame = w.state().pixelFrame(0, vw, vh);
   const int64_t slice = std::llround(ct.geometry.voxelFromWorld().applyPoint(w.state().cursor()).z);
@@ -58,13 +60,16 @@ TEST(SegDrawGui, AnOutlineInTheAxialViewFillsItsSliceAndShiftErases) {
   test::saveTour(axial, "seg_draw_axial");
 
   // Shift: an outline round the middle of the first erases what it holds there.
-  const std::vector<QPoint> hole = {{vw * 42 / 100, vh * 40 / 100}, {vw * 52 / 100, vh * 40 / 100},
-                                    {vw * 52 / 100, vh * 48 / 100}, {vw * 42 / 100, vh * 48 / 100}};
+  const std::vector<QPoint> hole = {{vw * 42 / 100, vh * 40 / 100},
+                                    {vw * 52 / 100, vh * 40 / 100},
+                                    {vw * 52 / 100, vh * 48 / 100},
+                                    {vw * 42 / 100, vh * 48 / 100}};
   int64_t holeCount = 0;
   for (int64_t y = 0; y < d[1]; ++y)
     for (int64_t x = 0; x < d[0]; ++x) {
       const auto px = frame.pixelOf(ct.geometry.worldAt(double(x), double(y), double(slice)));
-      holeCount += want[static_cast<size_t>((slice * d[1] + y) * d[0] + x)] && test::insidePolygon(hole, px[0], px[1]);
+      holeCount +=
+          want[static_cast<size_t>((slice * d[1] + y) * d[0] + x)] && test::insidePolygon(hole, px[0], px[1]);
     }
   ASSERT_GT(holeCount, 50);
   test::dragThrough(axial, hole, Qt::ShiftModifier);
@@ -79,7 +84,8 @@ TEST(SegDrawGui, AnOutlineInTheAxialViewFillsItsSliceAndShiftErases) {
   test::dragThrough(axial, outline, Qt::NoModifier);
   int64_t bone = 0;
   for (size_t i = 0; i < want.size(); ++i)
-    bone += want[i] && cvx::test::huAt(ct, ct.geometry.worldAt(double(int64_t(i) % d[0]), double(int64_t(i) / d[0] % d[1]),
-                                                                double(slice))) >= 300;
+    bone += want[i] &&
+            cvx::test::huAt(ct, ct.geometry.worldAt(double(int64_t(i) % d[0]),
+                                                    double(int64_t(i) / d[0] % d[1]), double(slice))) >= 300;
   EXPECT_EQ(seg->voxelCount(0), static_cast<uint64_t>(bone));
 }

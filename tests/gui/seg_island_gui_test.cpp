@@ -62,7 +62,8 @@ TEST(SegIslandGui, AClickKeepsThePieceUnderItAndShiftRemovesIt) {
   // In 3D, the right block's front face (the patient's left: the image's right, seen from the front).
   ASSERT_TRUE(test::refined(v3d));
   const Camera3D cam = view::orbitCamera(ct, w.state().camera3d(), v3d->width(), v3d->height());
-  const auto face = view::projectToPixel(cam, ct.geometry.worldAt(370, 200, (d[2] - 1) / 2.0), v3d->width(), v3d->height());
+  const auto face =
+      view::projectToPixel(cam, ct.geometry.worldAt(370, 200, (d[2] - 1) / 2.0), v3d->width(), v3d->height());
   ASSERT_TRUE(face.has_value());
   QTest::mouseClick(v3d, Qt::LeftButton, Qt::NoModifier, QPoint(int((*face)[0]), int((*face)[1])));
   EXPECT_EQ(seg->mask(0), right) << v3d->pickText().toStdString();

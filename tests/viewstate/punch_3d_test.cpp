@@ -94,7 +94,8 @@ TEST(Punch3d, AParallelLassoRemovesThePrismBehindIt) {
     for (int64_t y = 0; y < kN; ++y)
       for (int64_t x = 0; x < kN; ++x, ++i) {
         const Vec3 w = g.worldAt(x, y, k);
-        ASSERT_EQ((*removed)[static_cast<size_t>(i)], std::abs(w.x) <= 5 && std::abs(w.z) <= 5) << x << " " << y << " " << k;
+        ASSERT_EQ((*removed)[static_cast<size_t>(i)], std::abs(w.x) <= 5 && std::abs(w.z) <= 5)
+            << x << " " << y << " " << k;
       }
   auto kept = punchedVoxels(g, d, {lassoPunch(square(5.5, 0), true)});
   ASSERT_TRUE(kept.ok());
@@ -119,7 +120,8 @@ TEST(Punch3d, APerspectiveLassoRemovesTheConeFromTheEye) {
   ASSERT_TRUE(fromInside.ok());
   for (int64_t y = 0; y < 10; ++y)  // y = -20 .. -11 mm: behind the eye at -10
     for (int64_t k = 0; k < kN; ++k)
-      for (int64_t x = 0; x < kN; ++x) ASSERT_EQ((*fromInside)[static_cast<size_t>((k * kN + y) * kN + x)], 0);
+      for (int64_t x = 0; x < kN; ++x)
+        ASSERT_EQ((*fromInside)[static_cast<size_t>((k * kN + y) * kN + x)], 0);
 }
 
 // Voxel by voxel: whether w projects through the eye inside the polygon (even-odd, a ray towards +u on
@@ -136,7 +138,8 @@ bool seenInside(const ScissorsCut& c, Vec3 w) {
   const double x = dot(q - p[0], e1), y = dot(q - p[0], e2);
   bool in = false;
   for (size_t i = 0, j = p.size() - 1; i < p.size(); j = i++) {
-    const double xi = dot(p[i] - p[0], e1), yi = dot(p[i] - p[0], e2), xj = dot(p[j] - p[0], e1), yj = dot(p[j] - p[0], e2);
+    const double xi = dot(p[i] - p[0], e1), yi = dot(p[i] - p[0], e2), xj = dot(p[j] - p[0], e1),
+                 yj = dot(p[j] - p[0], e2);
     if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) in = !in;
   }
   return in;
@@ -191,7 +194,8 @@ TEST(Punch3d, ASegmentPunchReadsItsVoxelsOnAnyGridAndPunchesAddUpInOrder) {
   ASSERT_TRUE(removed.ok());
   for (int64_t k = 0, i = 0; k < 21; ++k)
     for (int64_t y = 0; y < 21; ++y)
-      for (int64_t x = 0; x < 21; ++x, ++i) ASSERT_EQ((*removed)[static_cast<size_t>(i)], !in(coarse.worldAt(x, y, k)));
+      for (int64_t x = 0; x < 21; ++x, ++i)
+        ASSERT_EQ((*removed)[static_cast<size_t>(i)], !in(coarse.worldAt(x, y, k)));
   // A lasso, then the segment kept: what either removes.
   const Geometry g = v->geometry;
   auto both = punchedVoxels(g, {kN, kN, kN}, {lassoPunch(square(3.5, 0), false), *keep});
@@ -271,28 +275,30 @@ TEST(Punch3d, TheRendererDrawsWhatIsLeftAsTheSeriesEditedByHandFramedAsTheSeries
   for (TfPoint& p : relative.points) p.value /= 1000;
   auto absolute = editablePreset(relative, *v);
   ASSERT_TRUE(absolute.ok());
-  for (const auto& [preset, drawnAs] : {std::pair{test::opaqueWhite(), test::opaqueWhite()}, std::pair{relative, *absolute}})
-  for (const bool perspective : {false, true}) {
-    Camera3DView cam = front(perspective);
-    cam.frame = *frame;  // the view framed the series' content
-    VolumeRenderer punched;
-    Quality3D q;
-    q.jitter = false;
-    ScissorsCut cut = square(12, 0, perspective, orbitCamera(*v, cam, 64, 64).eye);
-    for (Vec3& p : cut.polygon) p.x += 12.5;  // x in [0.5, 24.5]: the right ball, no voxel of the left
-    punched.setPunches({lassoPunch(cut, false)});
-    auto im = punched.draw(v, 0, preset, cam, 64, 64, q);
-    ASSERT_TRUE(im.ok()) << im.error().str();
-    VolumeRenderer reference;
-    Camera3DView refCam = cam;
-    refCam.frame.volume = byHand->serial();  // the same frame, of the hand-edited copy
-    auto want = reference.draw(byHand, 0, drawnAs, refCam, 64, 64, q);
-    ASSERT_TRUE(want.ok());
-    EXPECT_EQ((*im)->pixels, (*want)->pixels) << "perspective " << perspective << ", relative " << preset.relative;
-    int drawn = 0;
-    for (uint32_t px : (*im)->pixels) drawn += (px & 0xFF) > 64;
-    EXPECT_GT(drawn, 20) << "the left ball is still there";
-  }
+  for (const auto& [preset, drawnAs] :
+       {std::pair{test::opaqueWhite(), test::opaqueWhite()}, std::pair{relative, *absolute}})
+    for (const bool perspective : {false, true}) {
+      Camera3DView cam = front(perspective);
+      cam.frame = *frame;  // the view framed the series' content
+      VolumeRenderer punched;
+      Quality3D q;
+      q.jitter = false;
+      ScissorsCut cut = square(12, 0, perspective, orbitCamera(*v, cam, 64, 64).eye);
+      for (Vec3& p : cut.polygon) p.x += 12.5;  // x in [0.5, 24.5]: the right ball, no voxel of the left
+      punched.setPunches({lassoPunch(cut, false)});
+      auto im = punched.draw(v, 0, preset, cam, 64, 64, q);
+      ASSERT_TRUE(im.ok()) << im.error().str();
+      VolumeRenderer reference;
+      Camera3DView refCam = cam;
+      refCam.frame.volume = byHand->serial();  // the same frame, of the hand-edited copy
+      auto want = reference.draw(byHand, 0, drawnAs, refCam, 64, 64, q);
+      ASSERT_TRUE(want.ok());
+      EXPECT_EQ((*im)->pixels, (*want)->pixels)
+          << "perspective " << perspective << ", relative " << preset.relative;
+      int drawn = 0;
+      for (uint32_t px : (*im)->pixels) drawn += (px & 0xFF) > 64;
+      EXPECT_GT(drawn, 20) << "the left ball is still there";
+    }
 }
 
 TEST(Punch3d, PickingSeesThroughTheVoxelsAPunchRemoves) {
@@ -328,7 +334,8 @@ TEST(Punch3d, FindNeverMakesACopyAndSaysWhyAMakeFailed) {
   EXPECT_EQ((*after)->volume, made->volume);
   auto colour = Volume::create(PixelType::RGB8, {8, 8, 8, 1}).value();
   EXPECT_EQ(cache.get(colour, 0, 1, punches).error().code, "render.bad_request");
-  EXPECT_EQ(cache.find(colour, 0, 1, punches).error().code, "render.bad_request") << "the failure, not a wait";
+  EXPECT_EQ(cache.find(colour, 0, 1, punches).error().code, "render.bad_request")
+      << "the failure, not a wait";
   // Renderers asking for one copy at once get one copy.
   std::shared_ptr<const Volume> a, b;
   std::thread t([&] { a = cache.get(v, 0, 2, punches)->volume; });

@@ -105,8 +105,8 @@ inline Segmentation withOneSegment(std::array<int64_t, 3> dims, const Geometry& 
 }
 
 // A mask of dims' voxels (x fastest) holding the block [x0, x1] x [y0, y1] x [z0, z1] (inclusive).
-inline std::vector<uint8_t> blockMask(std::array<int64_t, 3> dims, int64_t x0, int64_t x1, int64_t y0, int64_t y1,
-                                      int64_t z0, int64_t z1) {
+inline std::vector<uint8_t> blockMask(std::array<int64_t, 3> dims, int64_t x0, int64_t x1, int64_t y0,
+                                      int64_t y1, int64_t z0, int64_t z1) {
   std::vector<uint8_t> m(static_cast<size_t>(dims[0] * dims[1] * dims[2]), 0);
   for (int64_t z = z0; z <= z1; ++z)
     for (int64_t y = y0; y <= y1; ++y)

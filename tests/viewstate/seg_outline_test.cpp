@@ -114,7 +114,8 @@ TEST(SegOutline, KeepsToTheRangeAndRefusesBadOutlines) {
   ASSERT_TRUE(ed.beginStroke(0, BrushMode::Paint).ok());
   EXPECT_EQ(ed.dab(BrushPolygon{{{5, 5, 7}, {35, 5, 7}}, {0, 0, 1}}).error().code, "seg.edit_bad_polygon");
   EXPECT_EQ(ed.dab(BrushPolygon{square, {0, 0, 0}}).error().code, "seg.edit_bad_brush");
-  EXPECT_EQ(ed.dab(BrushPolygon{{{5, 5, 7}, {35, 5, 7}, {20, 5, 7}}, {0, 0, 1}}).error().code, "seg.edit_bad_polygon");
+  EXPECT_EQ(ed.dab(BrushPolygon{{{5, 5, 7}, {35, 5, 7}, {20, 5, 7}}, {0, 0, 1}}).error().code,
+            "seg.edit_bad_polygon");
   // Disks before and after an outline: no dabs are added between the disks and it (the stroke would
   // join two disks 10 mm apart with disks every half radius).
   ASSERT_TRUE(ed.dab(BrushDisk{{20, 33, 2}, {0, 0, 1}, 1}).ok());

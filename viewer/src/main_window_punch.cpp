@@ -26,10 +26,12 @@ void MainWindow::addPunchMenu(QMenu* menu) {
     const auto [index, segment] = state_.activeSegment();
     const bool active = index >= 0 && segment >= 0 && !state_.layers().empty();
     for (const bool keep : {false, true}) {
-      QAction* a = punch->addAction(keep ? tr("Show only the active segment") : tr("Leave out the active segment"));
+      QAction* a =
+          punch->addAction(keep ? tr("Show only the active segment") : tr("Leave out the active segment"));
       a->setObjectName(keep ? "punch3dKeepSegment" : "punch3dRemoveSegment");
-      a->setToolTip(keep ? tr("The volume rendering keeps the voxels of the active segment as it is now, and no other")
-                         : tr("The volume rendering leaves out the voxels of the active segment as it is now"));
+      a->setToolTip(
+          keep ? tr("The volume rendering keeps the voxels of the active segment as it is now, and no other")
+               : tr("The volume rendering leaves out the voxels of the active segment as it is now"));
       a->setEnabled(active);
       connect(a, &QAction::triggered, this, [this, keep] {
         const auto [i, s] = state_.activeSegment();
@@ -48,11 +50,13 @@ void MainWindow::addPunchMenu(QMenu* menu) {
     QAction* undo = punch->addAction(tr("Undo punch"));
     undo->setObjectName("punch3dUndo");
     undo->setEnabled(now.canUndo());
-    connect(undo, &QAction::triggered, this, [this] { editPunches([](view::Punches3D& p) { return p.undo(); }); });
+    connect(undo, &QAction::triggered, this,
+            [this] { editPunches([](view::Punches3D& p) { return p.undo(); }); });
     QAction* redo = punch->addAction(tr("Redo punch"));
     redo->setObjectName("punch3dRedo");
     redo->setEnabled(now.canRedo());
-    connect(redo, &QAction::triggered, this, [this] { editPunches([](view::Punches3D& p) { return p.redo(); }); });
+    connect(redo, &QAction::triggered, this,
+            [this] { editPunches([](view::Punches3D& p) { return p.redo(); }); });
     QAction* none = punch->addAction(tr("Restore the whole volume"));
     none->setObjectName("punch3dNone");
     none->setToolTip(tr("Remove every punch (Undo punch brings them back)"));

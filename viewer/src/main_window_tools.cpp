@@ -158,27 +158,29 @@ void MainWindow::buildToolsBar() {
   bar->setObjectName("toolsToolbar");
   bar->setMovable(false);
   toolGroup_ = new QActionGroup(this);
-  const std::pair<Tool, const char*> tools[] = {{Tool::Navigate, "Navigate"}, {Tool::Distance, "Distance"},
-                                                {Tool::Angle, "Angle"},       {Tool::Rectangle, "Rectangle"},
-                                                {Tool::Ellipse, "Ellipse"},   {Tool::Freehand, "Freehand"},
-                                                {Tool::Paint, "Paint"},       {Tool::Erase, "Erase"},
-                                                {Tool::Draw, "Draw"},         {Tool::Scissors, "Scissors"},
-                                                {Tool::Island, "Island"},     {Tool::Punch, "Punch"},
-                                                {Tool::Lesion, "Lesion"}};
+  const std::pair<Tool, const char*> tools[] = {
+      {Tool::Navigate, "Navigate"},   {Tool::Distance, "Distance"}, {Tool::Angle, "Angle"},
+      {Tool::Rectangle, "Rectangle"}, {Tool::Ellipse, "Ellipse"},   {Tool::Freehand, "Freehand"},
+      {Tool::Paint, "Paint"},         {Tool::Erase, "Erase"},       {Tool::Draw, "Draw"},
+      {Tool::Scissors, "Scissors"},   {Tool::Island, "Island"},     {Tool::Punch, "Punch"},
+      {Tool::Lesion, "Lesion"}};
   for (const auto& [tool, name] : tools) {
     QAction* a = bar->addAction(tr(name));
     a->setObjectName(QString("tool%1").arg(name));
     a->setCheckable(true);
     a->setChecked(tool == Tool::Navigate);
     if (tool == Tool::Draw)
-      a->setToolTip(tr("Draw an outline in a 2D view: it is filled into the active segment on that slice (Shift: "
-                       "erased), within the brush's value range"));
+      a->setToolTip(
+          tr("Draw an outline in a 2D view: it is filled into the active segment on that slice (Shift: "
+             "erased), within the brush's value range"));
     if (tool == Tool::Island)
-      a->setToolTip(tr("Click a piece of the active segment: that piece is kept and the rest removed (Shift: that "
-                       "piece removed)"));
+      a->setToolTip(
+          tr("Click a piece of the active segment: that piece is kept and the rest removed (Shift: that "
+             "piece removed)"));
     if (tool == Tool::Punch)
-      a->setToolTip(tr("Draw a lasso in the 3D view: what it holds is left out of the volume rendering (Shift: "
-                       "only what it holds is kept). The 2D views and the data stay as they are"));
+      a->setToolTip(
+          tr("Draw a lasso in the 3D view: what it holds is left out of the volume rendering (Shift: "
+             "only what it holds is kept). The 2D views and the data stay as they are"));
     if (tool == Tool::Lesion)
       a->setToolTip(tr("Click a PET lesion in any view: it is delineated at the Segments dock's percentage of its peak "
                        "(41 % by default) on the PET, and its SUVmax, SUVpeak, MTV and TLG are shown"));
@@ -192,17 +194,23 @@ void MainWindow::buildToolsBar() {
   // Undo and Redo act on what the tool edits: the active segment under Paint, Erase and Scissors,
   // the 3D view's punches under Punch, the measurements otherwise.
   connect(undo, &QAction::triggered, this, [this] {
-    if (tools_.tool == Tool::Punch) editPunches([](view::Punches3D& p) { return p.undo(); });
-    else if (segmentTool(tools_.tool) && tools_.editing) (void)tools_.editing->undo();
-    else if (tools_.measurements) (void)tools_.measurements->undo();
+    if (tools_.tool == Tool::Punch)
+      editPunches([](view::Punches3D& p) { return p.undo(); });
+    else if (segmentTool(tools_.tool) && tools_.editing)
+      (void)tools_.editing->undo();
+    else if (tools_.measurements)
+      (void)tools_.measurements->undo();
   });
   QAction* redo = bar->addAction(tr("Redo"));
   redo->setObjectName("redo");
   redo->setShortcut(QKeySequence::Redo);
   connect(redo, &QAction::triggered, this, [this] {
-    if (tools_.tool == Tool::Punch) editPunches([](view::Punches3D& p) { return p.redo(); });
-    else if (segmentTool(tools_.tool) && tools_.editing) (void)tools_.editing->redo();
-    else if (tools_.measurements) (void)tools_.measurements->redo();
+    if (tools_.tool == Tool::Punch)
+      editPunches([](view::Punches3D& p) { return p.redo(); });
+    else if (segmentTool(tools_.tool) && tools_.editing)
+      (void)tools_.editing->redo();
+    else if (tools_.measurements)
+      (void)tools_.measurements->redo();
   });
   QAction* exportAction = bar->addAction(tr("Export..."));
   exportAction->setObjectName("exportMeasurements");

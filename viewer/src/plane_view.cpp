@@ -101,8 +101,9 @@ void PlaneView::mousePressEvent(QMouseEvent* e) {
   }
   if (button_ == Qt::LeftButton && !(e->modifiers() & Qt::ControlModifier) && tools_.editing &&
       tools_.tool == Tool::Island) {  // the piece under the click kept (Shift: removed)
-    const Status st = tools_.editing->island(state_.pixelFrame(view_, width(), height()).worldAt(e->position().x(), e->position().y()),
-                                             !(e->modifiers() & Qt::ShiftModifier));
+    const Status st = tools_.editing->island(
+        state_.pixelFrame(view_, width(), height()).worldAt(e->position().x(), e->position().y()),
+        !(e->modifiers() & Qt::ShiftModifier));
     if (!st.ok()) log::warn(st.error().code + ": " + st.error().message);
     button_ = Qt::NoButton;
     return;
@@ -184,7 +185,8 @@ void PlaneView::fillOutline(QPointF end, bool erase) {
   const auto f = state_.pixelFrame(view_, width(), height());
   std::vector<Vec3> points;
   for (const auto& q : pixels) points.push_back(f.worldAt(q[0], q[1]));
-  const Status st = tools_.editing->fillOutline(points, cross(f.du, f.dv), erase ? view::BrushMode::Erase : view::BrushMode::Paint);
+  const Status st = tools_.editing->fillOutline(points, cross(f.du, f.dv),
+                                                erase ? view::BrushMode::Erase : view::BrushMode::Paint);
   if (!st.ok()) log::warn(st.error().code + ": " + st.error().message);
 }
 

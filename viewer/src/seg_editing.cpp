@@ -85,7 +85,8 @@ Status SegEditing::island(Vec3 at, bool keep) {
     for (int dy = -1; dy <= 1; ++dy)
       for (int dx = -1; dx <= 1; ++dx) {
         const int64_t x = std::llround(i.x) + dx, y = std::llround(i.y) + dy, z = std::llround(i.z) + dz;
-        if (x < 0 || y < 0 || z < 0 || x >= d[0] || y >= d[1] || z >= d[2] || !mask[static_cast<size_t>((z * d[1] + y) * d[0] + x)])
+        if (x < 0 || y < 0 || z < 0 || x >= d[0] || y >= d[1] || z >= d[2] ||
+            !mask[static_cast<size_t>((z * d[1] + y) * d[0] + x)])
           continue;
         const double dist = (x - i.x) * (x - i.x) + (y - i.y) * (y - i.y) + (z - i.z) * (z - i.z);
         if (dist < best) best = dist, seed = {x, y, z};

@@ -29,11 +29,25 @@ namespace cvx::viewer {
 // Island: a click on a piece of the active segment (a 2D view's voxel, or the 3D view's point picked)
 // keeps that piece, its 6-connected voxels, and removes the rest of the segment (with Shift removes
 // that piece): a threshold's bone cleaned to the spine in one click.
-enum class Tool { Navigate, Distance, Angle, Rectangle, Ellipse, Freehand, Paint, Erase, Draw, Scissors, Island, Punch, Lesion };
+enum class Tool {
+  Navigate,
+  Distance,
+  Angle,
+  Rectangle,
+  Ellipse,
+  Freehand,
+  Paint,
+  Erase,
+  Draw,
+  Scissors,
+  Island,
+  Punch,
+  Lesion
+};
 // The tools that edit segments (Undo and Redo then act on the segmentation).
 inline bool segmentTool(Tool t) {
-  return t == Tool::Paint || t == Tool::Erase || t == Tool::Draw || t == Tool::Scissors || t == Tool::Island ||
-         t == Tool::Lesion;
+  return t == Tool::Paint || t == Tool::Erase || t == Tool::Draw || t == Tool::Scissors ||
+         t == Tool::Island || t == Tool::Lesion;
 }
 
 class SegEditing;

@@ -9,8 +9,8 @@
 #include <QWheelEvent>
 
 #include <algorithm>
-#include <set>
 #include <cmath>
+#include <set>
 
 #include <cvx/viewstate/crop_3d.h>
 #include <cvx/viewstate/seg_edit.h>
@@ -136,11 +136,13 @@ VolumeView::~VolumeView() {
 
 int64_t VolumeView::drawnSlicesReady() const {
   // The reference, the layers of its frame, the fused layer (of no frame too) and the threshold preview's.
-  std::set<int> drawn{state_.fusedLayer3d(), state_.thresholdPreview().on ? state_.thresholdPreview().layer : -1};
+  std::set<int> drawn{state_.fusedLayer3d(),
+                      state_.thresholdPreview().on ? state_.thresholdPreview().layer : -1};
   for (const int l : state_.layersOfFrame(0)) drawn.insert(l);
   int64_t ready = 0;
   for (const int l : drawn)
-    if (l >= 0 && l < static_cast<int>(state_.layers().size()) && state_.layers()[static_cast<size_t>(l)].volume)
+    if (l >= 0 && l < static_cast<int>(state_.layers().size()) &&
+        state_.layers()[static_cast<size_t>(l)].volume)
       ready += state_.layers()[static_cast<size_t>(l)].volume->slicesReady();
   return ready;
 }
@@ -271,7 +273,8 @@ void VolumeView::drawPreview(bool gl) {
                               [device](const float* frame) { return device->write(frame); });
     if (isCode(st, "render.gl_error")) textures_.dropDevice(st.error().str());
   }
-  if (isCode(st, "render.punch_pending")) {  // the worker makes the punched phase: the picture stays till then
+  if (isCode(st,
+             "render.punch_pending")) {  // the worker makes the punched phase: the picture stays till then
     refine_->start(0);
     return;
   }

@@ -159,7 +159,7 @@ class VolumeView : public QWidget {
   // Adds a measurement made in 3D (or says why not) and selects it; the corner says "<what> <result>".
   void addMeasurement3d(const Result<view::Measurement>& m, const QString& what);
   void cutWithLasso(QPointF end, bool keepInside);  // the Scissors tool's lasso, released at end
-  void islandAt(QPointF at, bool keep);              // the Island tool's click
+  void islandAt(QPointF at, bool keep);             // the Island tool's click
   void rebuildSurfaces();  // starts a build of the changed segments' surfaces
   void pollSurfaces();     // collects a finished build and redraws
 
@@ -191,8 +191,9 @@ class VolumeView : public QWidget {
   bool shownFine_ = false;
   std::thread worker_;
   std::atomic<bool> busy_{false};
-  uint64_t voxelsRevision_ = 1;      // invalidate()s that saw new slices, plus one: both renderers' voxel revision
-  int64_t readyCounted_ = -1;        // drawnSlicesReady() when the count last moved
+  uint64_t voxelsRevision_ =
+      1;                       // invalidate()s that saw new slices, plus one: both renderers' voxel revision
+  int64_t readyCounted_ = -1;  // drawnSlicesReady() when the count last moved
   int64_t drawnSlicesReady() const;  // the slices ready of the series the view may draw
   QTimer* refine_ = nullptr;
   QPoint lastAt_;

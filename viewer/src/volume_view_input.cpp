@@ -193,7 +193,7 @@ bool VolumeView::startWindowing(QPointF at) {
 }
 
 void VolumeView::showHover(QPointF at, Qt::KeyboardModifiers keys) {
-  const bool scissors = lassoTool();  // a left drag draws a lasso
+  const bool scissors = lassoTool();                                     // a left drag draws a lasso
   const bool other = keys & (Qt::ShiftModifier | Qt::ControlModifier);   // pans or windows instead
   const bool movable = !scissors && !other && !state_.layers().empty() &&
                        (handleUnder(at).first || cropHandleUnder(at) >= 0 || sliceUnder(at).index >= 0);
@@ -366,39 +366,6 @@ void VolumeView::mouseReleaseEvent(QMouseEvent* e) {
     islandAt(e->position(), !(e->modifiers() & Qt::ShiftModifier));
   else if (click)
     pickAt(pixelUnder(e->position()));
-}
-
-void VolumeView::islandAt(QPointF at, bool keep) {
-  const auto picked = pickPoint(pixelUnder(at));  // the surface or the bone under the mouse
-  const Status st = picked ? tools_.editing->island(*picked, keep)
-                           : makeError("seg.edit_no_island", "nothing under the cursor");
-  pickText_ = st.ok() ? (keep ? tr("island: kept the piece") : tr("island: removed the piece"))
-                      : QString::fromStdString(st.error().str());
-  redraw();
-}
-
-void VolumeView::cutWithLasso(QPointF end, bool keepInside) {
-  const auto pixels = lasso_.finish(end);
-  redraw();
-  if (state_.layers().empty() || !state_.layers().front().volume) return;
-  const Camera3D cam = view::orbitCamera(*state_.layers().front().volume, state_.camera3d(), width(), height());
-  if (tools_.tool == Tool::Punch) {  // what the lasso holds leaves the volume rendering (or all else, with Shift)
-    const view::ScissorsCut cut = view::scissorsCutOnImage(cam, pixels, width(), height());
-    if (auto region = view::ScissorsRegion::make(cut, state_.layers().front().volume->geometry); !region) {
-      pickText_ = QString::fromStdString(region.error().str());  // a click, or a lasso with no area
-      return;
-    }
-    view::Punches3D p = state_.punches3d();
-    p.add(view::lassoPunch(cut, keepInside));
-    state_.setPunches3d(std::move(p));
-    pickText_ = keepInside ? tr("punch: kept the inside") : tr("punch: removed the inside");
-    return;
-  }
-  if (!tools_.editing) return;
-  const Status st = tools_.editing->scissors(view::scissorsCutOnImage(cam, pixels, width(), height()),
-                                             keepInside ? view::ScissorsMode::KeepInside : view::ScissorsMode::EraseInside);
-  pickText_ = st.ok() ? (keepInside ? tr("scissors: kept the inside") : tr("scissors: cut"))
-                      : QString::fromStdString(st.error().str());
 }
 
 }  // namespace cvx::viewer

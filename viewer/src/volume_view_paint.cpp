@@ -5,7 +5,8 @@
 // as in the 2D views. Painting picks through the active segment's own surface, so that the ball
 // goes onto the tissue under it and a stroke that passes twice does not pile up towards the
 // camera; erasing picks it, so that what you see goes. The brush's circle, its radius at the
-// picked point's depth, follows the mouse over the rendering.
+// picked point's depth, follows the mouse over the rendering. The lasso tools' releases (Scissors on the
+// active segment, Punch on the rendering) and the Island tool's click act here too.
 #include <QPainter>
 #include <QPen>
 
@@ -86,6 +87,40 @@ void VolumeView::drawBrush(QPainter& p) {
   p.setBrush(Qt::NoBrush);
   p.setPen(QPen(tools_.tool == Tool::Paint ? QColor(255, 255, 255) : QColor(255, 90, 90), 1.5));  // as in 2D
   p.drawEllipse(QPointF((*c)[0], (*c)[1]), r, r);
+}
+
+void VolumeView::islandAt(QPointF at, bool keep) {
+  const auto picked = pickPoint(pixelUnder(at));  // the surface or the bone under the mouse
+  const Status st = picked ? tools_.editing->island(*picked, keep)
+                           : makeError("seg.edit_no_island", "nothing under the cursor");
+  pickText_ = st.ok() ? (keep ? tr("island: kept the piece") : tr("island: removed the piece"))
+                      : QString::fromStdString(st.error().str());
+  redraw();
+}
+
+void VolumeView::cutWithLasso(QPointF end, bool keepInside) {
+  const auto pixels = lasso_.finish(end);
+  redraw();
+  if (state_.layers().empty() || !state_.layers().front().volume) return;
+  const Camera3D cam = view::orbitCamera(*state_.layers().front().volume, state_.camera3d(), width(), height());
+  if (tools_.tool ==
+      Tool::Punch) {  // what the lasso holds leaves the volume rendering (or all else, with Shift)
+    const view::ScissorsCut cut = view::scissorsCutOnImage(cam, pixels, width(), height());
+    if (auto region = view::ScissorsRegion::make(cut, state_.layers().front().volume->geometry); !region) {
+      pickText_ = QString::fromStdString(region.error().str());  // a click, or a lasso with no area
+      return;
+    }
+    view::Punches3D p = state_.punches3d();
+    p.add(view::lassoPunch(cut, keepInside));
+    state_.setPunches3d(std::move(p));
+    pickText_ = keepInside ? tr("punch: kept the inside") : tr("punch: removed the inside");
+    return;
+  }
+  if (!tools_.editing) return;
+  const Status st = tools_.editing->scissors(view::scissorsCutOnImage(cam, pixels, width(), height()),
+                                             keepInside ? view::ScissorsMode::KeepInside : view::ScissorsMode::EraseInside);
+  pickText_ = st.ok() ? (keepInside ? tr("scissors: kept the inside") : tr("scissors: cut"))
+                      : QString::fromStdString(st.error().str());
 }
 
 }  // namespace cvx::viewer

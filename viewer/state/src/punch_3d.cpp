@@ -20,10 +20,12 @@ bool sameGeometry(const Geometry& a, const Geometry& b) {
 }
 
 // The grids agree: the same dims and every corner within 1e-3 mm (as a segmentation on its layer).
-bool sameGrid(const Geometry& a, const std::array<int64_t, 3>& da, const Geometry& b, const std::array<int64_t, 3>& db) {
+bool sameGrid(const Geometry& a, const std::array<int64_t, 3>& da, const Geometry& b,
+              const std::array<int64_t, 3>& db) {
   if (da != db) return false;
   for (int c = 0; c < 8; ++c) {
-    const double i = (c & 1) ? double(da[0] - 1) : 0, j = (c & 2) ? double(da[1] - 1) : 0, k = (c & 4) ? double(da[2] - 1) : 0;
+    const double i = (c & 1) ? double(da[0] - 1) : 0, j = (c & 2) ? double(da[1] - 1) : 0,
+                 k = (c & 4) ? double(da[2] - 1) : 0;
     if (!(norm(a.worldAt(i, j, k) - b.worldAt(i, j, k)) <= 1e-3)) return false;
   }
   return true;
@@ -63,8 +65,9 @@ class PunchRows {
       const double i = std::floor(q.x + 0.5), j = std::floor(q.y + 0.5), k = std::floor(q.z + 0.5);
       const bool inGrid = i >= 0 && j >= 0 && k >= 0 && i < static_cast<double>(md[0]) &&
                           j < static_cast<double>(md[1]) && k < static_cast<double>(md[2]);
-      in[x] = inGrid && m[static_cast<size_t>((static_cast<int64_t>(k) * md[1] + static_cast<int64_t>(j)) * md[0] +
-                                              static_cast<int64_t>(i))] != 0;
+      in[x] = inGrid &&
+              m[static_cast<size_t>((static_cast<int64_t>(k) * md[1] + static_cast<int64_t>(j)) * md[0] +
+                                    static_cast<int64_t>(i))] != 0;
     }
   }
 
@@ -117,7 +120,8 @@ Result<Punch3D> segmentPunch(const Segmentation& sg, size_t segment, bool keepIn
   auto mask = std::make_shared<std::vector<uint8_t>>(static_cast<size_t>(sg.voxelsPerLayer()));
   size_t count = 0;
   for (size_t i = 0; i < mask->size(); ++i) count += (*mask)[i] = l[i] == s.label ? 1 : 0;
-  if (count == 0) return makeError("seg.punch_empty", "segment '" + s.name + "' holds no voxel to punch with");
+  if (count == 0)
+    return makeError("seg.punch_empty", "segment '" + s.name + "' holds no voxel to punch with");
   Punch3D p;
   p.mask = std::move(mask);
   p.maskGeometry = sg.geometry();
@@ -129,12 +133,14 @@ Result<Punch3D> segmentPunch(const Segmentation& sg, size_t segment, bool keepIn
 
 std::string punchLine(const std::vector<Punch3D>& punches) {
   std::string line;
-  for (const Punch3D& p : punches) line += (line.empty() ? "punched: " : ", ") + p.name + (p.keepInside ? " kept" : "");
+  for (const Punch3D& p : punches)
+    line += (line.empty() ? "punched: " : ", ") + p.name + (p.keepInside ? " kept" : "");
   return line;
 }
 
 void Punches3D::add(Punch3D p) {
-  if (undo_.size() >= kHistory) undo_.erase(undo_.begin());  // the oldest step goes (a segment's mask with it)
+  if (undo_.size() >= kHistory)
+    undo_.erase(undo_.begin());  // the oldest step goes (a segment's mask with it)
   undo_.push_back(list_);
   redo_.clear();
   list_.push_back(std::move(p));
@@ -180,7 +186,8 @@ Result<std::vector<uint8_t>> punchedVoxels(const Geometry& g, const std::array<i
       for (size_t k = 0; k < rows.size(); ++k) {
         std::fill(in.begin(), in.end(), uint8_t{0});
         rows[k].row(y, z, d[0], d, in.data());
-        const uint8_t outside = punches[k].keepInside ? 1 : 0;  // the value of `in` this punch removes is !outside
+        const uint8_t outside =
+            punches[k].keepInside ? 1 : 0;  // the value of `in` this punch removes is !outside
         for (int64_t x = 0; x < d[0]; ++x) out[x] |= in[static_cast<size_t>(x)] != outside;
       }
     }
@@ -198,9 +205,11 @@ std::optional<PunchedPhases::Drawn> PunchedPhases::lookup(const Key& key) {
   return std::nullopt;
 }
 
-Result<std::optional<PunchedPhases::Drawn>> PunchedPhases::find(const std::shared_ptr<const Volume>& v, int phase,
-                                                                uint64_t revision, const std::vector<Punch3D>& punches) {
-  if (!v || phase < 0 || phase >= v->dims()[3]) return makeError("render.bad_request", "no volume or no such phase");
+Result<std::optional<PunchedPhases::Drawn>> PunchedPhases::find(const std::shared_ptr<const Volume>& v,
+                                                                int phase, uint64_t revision,
+                                                                const std::vector<Punch3D>& punches) {
+  if (!v || phase < 0 || phase >= v->dims()[3])
+    return makeError("render.bad_request", "no volume or no such phase");
   if (punches.empty()) return std::optional<Drawn>{Drawn{v, phase}};
   std::lock_guard lock(mutex_);
   const Key key{v->serial(), phase, revision, punches};
@@ -209,9 +218,10 @@ Result<std::optional<PunchedPhases::Drawn>> PunchedPhases::find(const std::share
   return lookup(key);
 }
 
-Result<PunchedPhases::Drawn> PunchedPhases::get(const std::shared_ptr<const Volume>& v, int phase, uint64_t revision,
-                                                const std::vector<Punch3D>& punches) {
-  if (!v || phase < 0 || phase >= v->dims()[3]) return makeError("render.bad_request", "no volume or no such phase");
+Result<PunchedPhases::Drawn> PunchedPhases::get(const std::shared_ptr<const Volume>& v, int phase,
+                                                uint64_t revision, const std::vector<Punch3D>& punches) {
+  if (!v || phase < 0 || phase >= v->dims()[3])
+    return makeError("render.bad_request", "no volume or no such phase");
   std::unique_lock lock(mutex_);
   if (punches.empty()) {  // nothing punched: v's copies are done with, and so are the removed voxels
     entries_.remove_if([&](const Entry& e) { return e.key.serial == v->serial(); });
@@ -252,7 +262,8 @@ Result<PunchedPhases::Drawn> PunchedPhases::get(const std::shared_ptr<const Volu
   return Drawn{*copy, 0};
 }
 
-Result<std::shared_ptr<const Volume>> PunchedPhases::make(const Volume& v, int phase, const std::vector<Punch3D>& punches) {
+Result<std::shared_ptr<const Volume>> PunchedPhases::make(const Volume& v, int phase,
+                                                          const std::vector<Punch3D>& punches) {
   const auto& d = v.dims();
   if (v.type() != PixelType::UInt8 && v.type() != PixelType::Int16 && v.type() != PixelType::UInt16 &&
       v.type() != PixelType::Float32)
@@ -269,7 +280,8 @@ Result<std::shared_ptr<const Volume>> PunchedPhases::make(const Volume& v, int p
   }
   std::lock_guard masks(maskMutex_);
   const std::array<int64_t, 3> grid{d[0], d[1], d[2]};
-  if (mask_.empty() || grid != maskDims_ || !sameGeometry(v.geometry, maskGeometry_) || punches != maskPunches_) {
+  if (mask_.empty() || grid != maskDims_ || !sameGeometry(v.geometry, maskGeometry_) ||
+      punches != maskPunches_) {
     mask_.clear();
     auto removed = punchedVoxels(v.geometry, grid, punches);
     if (!removed) return removed.error();
@@ -280,10 +292,18 @@ Result<std::shared_ptr<const Volume>> PunchedPhases::make(const Volume& v, int p
   const uint8_t* r = mask_.data();
   Status filled;
   switch (v.type()) {
-    case PixelType::UInt8: filled = fillRemoved(v.as<uint8_t>() + n * phase, c.as<uint8_t>(), r, d[2], slice); break;
-    case PixelType::Int16: filled = fillRemoved(v.as<int16_t>() + n * phase, c.as<int16_t>(), r, d[2], slice); break;
-    case PixelType::UInt16: filled = fillRemoved(v.as<uint16_t>() + n * phase, c.as<uint16_t>(), r, d[2], slice); break;
-    default: filled = fillRemoved(v.as<float>() + n * phase, c.as<float>(), r, d[2], slice); break;
+    case PixelType::UInt8:
+      filled = fillRemoved(v.as<uint8_t>() + n * phase, c.as<uint8_t>(), r, d[2], slice);
+      break;
+    case PixelType::Int16:
+      filled = fillRemoved(v.as<int16_t>() + n * phase, c.as<int16_t>(), r, d[2], slice);
+      break;
+    case PixelType::UInt16:
+      filled = fillRemoved(v.as<uint16_t>() + n * phase, c.as<uint16_t>(), r, d[2], slice);
+      break;
+    default:
+      filled = fillRemoved(v.as<float>() + n * phase, c.as<float>(), r, d[2], slice);
+      break;
   }
   if (!filled.ok()) return filled.error();
   return std::shared_ptr<const Volume>(std::move(*copy));

@@ -53,16 +53,6 @@ bool samePoints(const TransferPreset& a, const TransferPreset& b) {
   return true;
 }
 
-// The half-space dot(n, p - point) >= 0 (LPS) in g's voxel index i: p = origin + sum_a dir_a s_a i_a,
-// so n_a = s_a dot(n, dir_a) and c = dot(n, origin - point).
-hd::ClipPlane voxelPlane(const Geometry& g, const ClipPlane3D& c) {
-  const Vec3 n = c.keptNormal(), s = g.spacingMm;
-  hd::ClipPlane pl;
-  pl.n = {static_cast<float>(s.x * dot(n, g.direction[0])), static_cast<float>(s.y * dot(n, g.direction[1])),
-          static_cast<float>(s.z * dot(n, g.direction[2]))};
-  pl.c = static_cast<float>(dot(n, g.originMm - c.point));
-  return pl;
-}
 
 }  // namespace
 
@@ -148,8 +138,8 @@ int loopStep(int from, int to, int n, int before) {
 }
 }  // namespace
 
-Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase, const TransferPreset& preset,
-                               const Volume* unitsOf) {
+Status VolumeRenderer::prepare(const std::shared_ptr<const Volume>& v, int phase,
+                               const TransferPreset& preset, const Volume* unitsOf) {
   const bool sameVoxels = v == volume_ && revision_ == preparedRevision_;
   if (!sameVoxels) {
     // Voxels changed in place: every phase's maps (another volume's are its own, kept by serial).
@@ -196,20 +186,6 @@ Status VolumeRenderer::prepareFused(const Fused3D& f, const Volume* unitsOf) {
   return {};
 }
 
-hd::RaycastParams rayGeometry3d(const Volume& v, const Camera3DView& camera, int width, int height,
-                                const CropBox3D& crop, const std::vector<ClipPlane3D>& clip) {
-  hd::RaycastParams p = raycastParams(v.geometry, v.dims(), orbitCamera(v, camera, width, height), width, height);
-  if (!crop.full()) {
-    const auto box = cropVoxelBox(v, crop);
-    p.boxLo = {std::max(p.boxLo.x, static_cast<float>(box[0].x)), std::max(p.boxLo.y, static_cast<float>(box[0].y)),
-               std::max(p.boxLo.z, static_cast<float>(box[0].z))};
-    p.boxHi = {std::min(p.boxHi.x, static_cast<float>(box[1].x)), std::min(p.boxHi.y, static_cast<float>(box[1].y)),
-               std::min(p.boxHi.z, static_cast<float>(box[1].z))};
-  }
-  for (const ClipPlane3D& c : clip)
-    if (p.planeCount < static_cast<int>(std::size(p.planes))) p.planes[p.planeCount++] = voxelPlane(v.geometry, c);
-  return p;
-}
 
 hd::RaycastParams VolumeRenderer::params(const TransferPreset& preset, const Camera3DView& camera, int width,
                                          int height, const Quality3D& q, const CropBox3D& crop) const {
@@ -264,8 +240,9 @@ Result<Frame3D> VolumeRenderer::contentFrame(std::shared_ptr<const Volume> v, in
 }
 
 Result<RaycastJob> VolumeRenderer::frameJob(const std::shared_ptr<const Volume>& source, int sourcePhase,
-                                            const TransferPreset& preset, const Camera3DView& sourceCamera, int width,
-                                            int height, const Quality3D& q, const CropBox3D& crop, bool scene) {
+                                            const TransferPreset& preset, const Camera3DView& sourceCamera,
+                                            int width, int height, const Quality3D& q, const CropBox3D& crop,
+                                            bool scene) {
   if (!source || width <= 0 || height <= 0 || width > 16384 || height > 16384 || sourcePhase < 0 ||
       sourcePhase >= source->dims()[3])
     return makeError("render.bad_request", "no volume, a phase out of range or a size outside 1..16384");
@@ -365,10 +342,10 @@ Status VolumeRenderer::drawOnDevice(std::shared_ptr<const Volume> v, int phase, 
 }
 
 std::optional<Vec3> VolumeRenderer::pick(std::shared_ptr<const Volume> source, int sourcePhase,
-                                         const TransferPreset& preset, const Camera3DView& sourceCamera, int width,
-                                         int height, int x, int y, const CropBox3D& crop) {
-  if (!source || width <= 0 || height <= 0 || x < 0 || y < 0 || x >= width || y >= height || sourcePhase < 0 ||
-      sourcePhase >= source->dims()[3])
+                                         const TransferPreset& preset, const Camera3DView& sourceCamera,
+                                         int width, int height, int x, int y, const CropBox3D& crop) {
+  if (!source || width <= 0 || height <= 0 || x < 0 || y < 0 || x >= width || y >= height ||
+      sourcePhase < 0 || sourcePhase >= source->dims()[3])
     return std::nullopt;
   auto drawn = punched(source, sourcePhase, sourceCamera, true);  // the rays see what the view draws
   if (!drawn || !prepare(drawn->volume, drawn->phase, preset, source.get())) return std::nullopt;

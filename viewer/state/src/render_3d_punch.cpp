@@ -12,13 +12,15 @@ uint64_t voxelsKey(const Volume& v, uint64_t revision) {
 // Phase `phase` of v under the punches from `punched`: made (or waited for) with `wait`, or for a 4D
 // series (a loop plays the copies the first pass makes); else only found: render.punch_pending while
 // another renderer makes it.
-Result<PunchedPhases::Drawn> phaseOf(PunchedPhases& punched, const std::shared_ptr<const Volume>& v, int phase,
-                                     uint64_t key, const std::vector<Punch3D>& punches, bool wait) {
+Result<PunchedPhases::Drawn> phaseOf(PunchedPhases& punched, const std::shared_ptr<const Volume>& v,
+                                     int phase, uint64_t key, const std::vector<Punch3D>& punches,
+                                     bool wait) {
   if (wait || punches.empty() || v->dims()[3] > 1) return punched.get(v, phase, key, punches);
   auto found = punched.find(v, phase, key, punches);
   if (!found) return found.error();
   if (!*found)
-    return makeError("render.punch_pending", "the punched phase is being made (a renderer that must not wait)");
+    return makeError("render.punch_pending",
+                     "the punched phase is being made (a renderer that must not wait)");
   return **found;
 }
 }  // namespace
@@ -30,7 +32,8 @@ Result<VolumeRenderer::Drawn> VolumeRenderer::punched(const std::shared_ptr<cons
   auto d = phaseOf(*punched_, v, phase, voxelsKey(*v, revision_), punches_, wait);
   if (!d) return d.error();
   Drawn out{d->volume, d->phase, camera, v};
-  if (d->volume != v && camera.frame.volume == v->serial()) out.camera.frame.volume = d->volume->serial();  // framed as v
+  if (d->volume != v && camera.frame.volume == v->serial())
+    out.camera.frame.volume = d->volume->serial();  // framed as v
   return out;
 }
 

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
-// VolumeRenderer's scene (render_3d.h): the meshes and slices drawn before the rays, and the volume
-// composited between translucent surfaces.
+// VolumeRenderer's scene (render_3d.h): where the rays run (rayGeometry3d), the meshes and slices drawn
+// before the rays, and the volume composited between translucent surfaces.
 #include <cvx/viewstate/render_3d.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
 
 #include <cvx/render/mesh_raster.h>
+#include <cvx/render/raycast.h>
+#include <cvx/viewstate/crop_3d.h>
 
 namespace cvx::view {
 namespace {
@@ -16,7 +19,33 @@ bool drawn(const std::shared_ptr<const Mesh>& m, size_t i, const std::vector<flo
   return m && !m->empty() && !(i < opacity.size() && opacity[i] <= 0.0f);
 }
 
+// The half-space dot(n, p - point) >= 0 (LPS) in g's voxel index i: p = origin + sum_a dir_a s_a i_a,
+// so n_a = s_a dot(n, dir_a) and c = dot(n, origin - point).
+hd::ClipPlane voxelPlane(const Geometry& g, const ClipPlane3D& c) {
+  const Vec3 n = c.keptNormal(), s = g.spacingMm;
+  hd::ClipPlane pl;
+  pl.n = {static_cast<float>(s.x * dot(n, g.direction[0])), static_cast<float>(s.y * dot(n, g.direction[1])),
+          static_cast<float>(s.z * dot(n, g.direction[2]))};
+  pl.c = static_cast<float>(dot(n, g.originMm - c.point));
+  return pl;
+}
+
 }  // namespace
+
+hd::RaycastParams rayGeometry3d(const Volume& v, const Camera3DView& camera, int width, int height,
+                                const CropBox3D& crop, const std::vector<ClipPlane3D>& clip) {
+  hd::RaycastParams p = raycastParams(v.geometry, v.dims(), orbitCamera(v, camera, width, height), width, height);
+  if (!crop.full()) {
+    const auto box = cropVoxelBox(v, crop);
+    p.boxLo = {std::max(p.boxLo.x, static_cast<float>(box[0].x)), std::max(p.boxLo.y, static_cast<float>(box[0].y)),
+               std::max(p.boxLo.z, static_cast<float>(box[0].z))};
+    p.boxHi = {std::min(p.boxHi.x, static_cast<float>(box[1].x)), std::min(p.boxHi.y, static_cast<float>(box[1].y)),
+               std::min(p.boxHi.z, static_cast<float>(box[1].z))};
+  }
+  for (const ClipPlane3D& c : clip)
+    if (p.planeCount < static_cast<int>(std::size(p.planes))) p.planes[p.planeCount++] = voxelPlane(v.geometry, c);
+  return p;
+}
 
 std::vector<const Mesh*> VolumeRenderer::meshList() const {
   std::vector<const Mesh*> list;

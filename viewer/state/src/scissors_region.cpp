@@ -133,16 +133,25 @@ ScissorsCut scissorsCutOnImage(const Camera3D& c, const std::vector<std::array<d
 }
 
 struct ScissorsRegion::Impl {
-  Impl(EvenOdd p, Vec3 n, Vec3 o, Vec3 e1, Vec3 e2, const ScissorsCut& cut, const Geometry& g, double du, double dv)
-      : polygon(std::move(p)), n(n), o(o), e1(e1), e2(e2), perspective(cut.perspective), eye(cut.eye), g(g),
-        rowsArePoints(!cut.perspective && !(du * du + dv * dv > 1e-18)), crossings(polygon, du, dv) {}
+  Impl(EvenOdd p, Vec3 n, Vec3 o, Vec3 e1, Vec3 e2, const ScissorsCut& cut, const Geometry& g, double du,
+       double dv)
+      : polygon(std::move(p)),
+        n(n),
+        o(o),
+        e1(e1),
+        e2(e2),
+        perspective(cut.perspective),
+        eye(cut.eye),
+        g(g),
+        rowsArePoints(!cut.perspective && !(du * du + dv * dv > 1e-18)),
+        crossings(polygon, du, dv) {}
   EvenOdd polygon;
   Vec3 n, o, e1, e2;  // the polygon's plane: its unit normal, first point and in-plane axes
   Vec3 a1, a2;        // parallel: u = (w - o) . a1, v = (w - o) . a2 project along the view
   bool perspective;
   Vec3 eye;
   Geometry g;
-  bool rowsArePoints;     // a view along the grid's rows: one test a row
+  bool rowsArePoints;      // a view along the grid's rows: one test a row
   RowCrossings crossings;  // refers to polygon (Impl is never moved once made)
   // Perspective: the polygon's corners (on its plane) less the eye, and per edge (i - 1, i) the normal
   // of the plane through the eye and the edge.
@@ -169,7 +178,8 @@ Result<ScissorsRegion> ScissorsRegion::make(const ScissorsCut& cut, const Geomet
   for (const Vec3& q : poly) pu.push_back(dot(q - o, e1)), pv.push_back(dot(q - o, e2));
   const Vec3 dir = normalized(cut.viewDirection);
   const double nd = dot(n, dir), ne = dot(n, o - cut.eye);
-  if (!cut.perspective && !(std::fabs(nd) > 1e-9)) return bad("the view direction lies in the polygon's plane");
+  if (!cut.perspective && !(std::fabs(nd) > 1e-9))
+    return bad("the view direction lies in the polygon's plane");
   if (cut.perspective && !(std::fabs(ne) > 1e-9)) return bad("the eye lies on the polygon's plane");
   // Parallel: the projection is affine, u = (w - o) . a1, v = (w - o) . a2, so along a row of the
   // grid u and v change by constant steps.
@@ -190,7 +200,8 @@ Result<ScissorsRegion> ScissorsRegion::make(const ScissorsCut& cut, const Geomet
   return r;
 }
 
-void ScissorsRegion::row(int64_t y, int64_t z, int64_t nx, uint8_t* in, const uint8_t* only, uint8_t value) const {
+void ScissorsRegion::row(int64_t y, int64_t z, int64_t nx, uint8_t* in, const uint8_t* only,
+                         uint8_t value) const {
   const Impl& m = *impl_;
   const auto wanted = [&](int64_t x) { return !only || only[x] == value; };
   if (m.perspective) {
@@ -204,7 +215,8 @@ void ScissorsRegion::row(int64_t y, int64_t z, int64_t nx, uint8_t* in, const ui
     const Vec3 r = m.g.worldAt(0, static_cast<double>(y), static_cast<double>(z)) - m.eye;
     const Vec3 s = m.g.direction[0] * m.g.spacingMm.x, rowPlane = cross(r, s);
     const double ne = dot(m.n, m.o - m.eye), d0 = dot(m.n, r), ds = dot(m.n, s);
-    if (!(norm(rowPlane) > 1e-9 * norm(r) * norm(s))) {  // the row runs through the eye: it projects to a point
+    if (!(norm(rowPlane) >
+          1e-9 * norm(r) * norm(s))) {  // the row runs through the eye: it projects to a point
       const Vec3 q = s * (ds != 0 ? ne / ds : 0) + m.eye - m.o;  // where the row's line meets the plane
       const uint8_t rowIn = ds != 0 && m.polygon.inside(dot(q, m.e1), dot(q, m.e2)) ? 1 : 0;
       for (int64_t x = 0; x < nx; ++x)

@@ -96,9 +96,10 @@ void SegEditor::applySphere(const BrushSphere& s) {
   const IndexBox box = indexBox(seg_.dims(), vfw.applyPoint(s.centre), ext);
   if (box.empty()) return;
   const double r2 = r * r;
-  brushVoxels(seg_, seg_.segments()[stroke_.segment], stroke_.mode == BrushMode::Paint, stroke_.inRange, box, s.centre,
-              [&](Vec3 q, int64_t, int64_t, int64_t) { return dot(q, q) <= r2; },
-              [&](uint32_t l, int64_t x, int64_t y, int64_t z) { touch(l, x, y, z); });
+  brushVoxels(
+      seg_, seg_.segments()[stroke_.segment], stroke_.mode == BrushMode::Paint, stroke_.inRange, box,
+      s.centre, [&](Vec3 q, int64_t, int64_t, int64_t) { return dot(q, q) <= r2; },
+      [&](uint32_t l, int64_t x, int64_t y, int64_t z) { touch(l, x, y, z); });
 }
 
 void SegEditor::applyDisk(const BrushDisk& disk) {
@@ -115,14 +116,16 @@ void SegEditor::applyDisk(const BrushDisk& disk) {
   const IndexBox box = indexBox(seg_.dims(), vfw.applyPoint(disk.centre), ext);
   if (box.empty()) return;
   const double r2 = r * r;
-  brushVoxels(seg_, seg_.segments()[stroke_.segment], stroke_.mode == BrushMode::Paint, stroke_.inRange, box, disk.centre,
-              [&](Vec3 q, int64_t, int64_t, int64_t) {
-                const double along = dot(q, n);
-                if (along < -h || along >= h) return false;
-                const Vec3 inPlane = q - n * along;
-                return dot(inPlane, inPlane) <= r2;
-              },
-              [&](uint32_t l, int64_t x, int64_t y, int64_t z) { touch(l, x, y, z); });
+  brushVoxels(
+      seg_, seg_.segments()[stroke_.segment], stroke_.mode == BrushMode::Paint, stroke_.inRange, box,
+      disk.centre,
+      [&](Vec3 q, int64_t, int64_t, int64_t) {
+        const double along = dot(q, n);
+        if (along < -h || along >= h) return false;
+        const Vec3 inPlane = q - n * along;
+        return dot(inPlane, inPlane) <= r2;
+      },
+      [&](uint32_t l, int64_t x, int64_t y, int64_t z) { touch(l, x, y, z); });
 }
 
 Status SegEditor::dab(const BrushPolygon& p) {
@@ -156,14 +159,15 @@ Status SegEditor::dab(const BrushPolygon& p) {
   const Vec3 origin = cut.polygon[0];
   std::vector<uint8_t> in(static_cast<size_t>(seg_.dims()[0]));
   int64_t rowY = -1, rowZ = -1;  // the row `in` holds
-  brushVoxels(seg_, seg_.segments()[stroke_.segment], stroke_.mode == BrushMode::Paint, stroke_.inRange, box, origin,
-              [&](Vec3 q, int64_t x, int64_t y, int64_t z) {
-                const double along = dot(q, n);
-                if (along < -h || along >= h) return false;
-                if (y != rowY || z != rowZ) region->row(y, z, seg_.dims()[0], in.data()), rowY = y, rowZ = z;
-                return in[static_cast<size_t>(x)] != 0;
-              },
-              [&](uint32_t l, int64_t x, int64_t y, int64_t z) { touch(l, x, y, z); });
+  brushVoxels(
+      seg_, seg_.segments()[stroke_.segment], stroke_.mode == BrushMode::Paint, stroke_.inRange, box, origin,
+      [&](Vec3 q, int64_t x, int64_t y, int64_t z) {
+        const double along = dot(q, n);
+        if (along < -h || along >= h) return false;
+        if (y != rowY || z != rowZ) region->row(y, z, seg_.dims()[0], in.data()), rowY = y, rowZ = z;
+        return in[static_cast<size_t>(x)] != 0;
+      },
+      [&](uint32_t l, int64_t x, int64_t y, int64_t z) { touch(l, x, y, z); });
   return {};
 }
 

@@ -71,12 +71,16 @@ Status SegEditor::island(size_t segment, std::array<int64_t, 3> seed, bool keep,
   const int neighbours = hd::neighbourCount(connectivity);
   if (neighbours == 0) return makeError("seg.bad_connectivity", "connectivity must be 6 or 26");
   const auto& d = seg_.dims();
-  const auto index = [&](int64_t x, int64_t y, int64_t z) { return static_cast<size_t>((z * d[1] + y) * d[0] + x); };
+  const auto index = [&](int64_t x, int64_t y, int64_t z) {
+    return static_cast<size_t>((z * d[1] + y) * d[0] + x);
+  };
   for (size_t a = 0; a < 3; ++a)
-    if (seed[a] < 0 || seed[a] >= d[a]) return makeError("seg.edit_no_island", "the point lies outside the grid");
+    if (seed[a] < 0 || seed[a] >= d[a])
+      return makeError("seg.edit_no_island", "the point lies outside the grid");
   std::vector<uint8_t> mask = seg_.mask(segment);
   if (!mask[index(seed[0], seed[1], seed[2])])
-    return makeError("seg.edit_no_island", "the point is not in the segment '" + seg_.segments()[segment].name + "'");
+    return makeError("seg.edit_no_island",
+                     "the point is not in the segment '" + seg_.segments()[segment].name + "'");
   // Breadth first from the seed: 2 marks the piece; the queue holds its front only.
   std::deque<std::array<int64_t, 3>> front{seed};
   mask[index(seed[0], seed[1], seed[2])] = 2;

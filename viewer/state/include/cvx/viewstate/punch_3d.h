@@ -13,10 +13,10 @@
 // read the series itself: a punch is a view of the data, never a change of it. docs/volume-rendering.md.
 #pragma once
 #include <array>
+#include <condition_variable>
 #include <cstdint>
 #include <list>
 #include <memory>
-#include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -38,7 +38,7 @@ struct Punch3D {
   Geometry maskGeometry;
   std::array<int64_t, 3> maskDims{0, 0, 0};
   bool keepInside = false;
-  std::string name;  // what the view lists: "lasso" or the segment's name
+  std::string name;                         // what the view lists: "lasso" or the segment's name
   bool operator==(const Punch3D& o) const;  // the same cut or the same snapshot, and side
 };
 
@@ -118,8 +118,8 @@ class PunchedPhases {
   Result<std::shared_ptr<const Volume>> make(const Volume& v, int phase, const std::vector<Punch3D>& punches);
   mutable std::mutex mutex_;
   std::condition_variable made_;
-  std::list<Entry> entries_;  // most recent first; at most kKept
-  std::vector<Key> making_;   // copies being made
+  std::list<Entry> entries_;                 // most recent first; at most kKept
+  std::vector<Key> making_;                  // copies being made
   std::list<std::pair<Key, Error>> failed_;  // the last tries that failed (at most kKept)
   // Copies kept: a volume and a fused layer, each for a preview and a worker, or every phase of a 4D
   // series (and two more), so that a loop punched once plays from its copies.

@@ -189,7 +189,8 @@ class VolumeRenderer {
   const std::vector<float>& depth() const { return depth_; }
 
  private:
-  // unitsOf: the series a relative preset's percentiles are taken from (v when null; a punched copy's series).
+  // unitsOf: the series a relative preset's percentiles are taken from (v when null; a punched copy's
+  // series).
   Status prepare(const std::shared_ptr<const Volume>& v, int phase, const TransferPreset& preset,
                  const Volume* unitsOf = nullptr);
   // What a draw or pick of phase `phase` of v with `camera` reads under the punches (render_3d_punch.cpp):
@@ -202,11 +203,13 @@ class VolumeRenderer {
     Camera3DView camera;
     std::shared_ptr<const Volume> source;
   };
-  Result<Drawn> punched(const std::shared_ptr<const Volume>& v, int phase, const Camera3DView& camera, bool wait);
+  Result<Drawn> punched(const std::shared_ptr<const Volume>& v, int phase, const Camera3DView& camera,
+                        bool wait);
   // The fused layer's phase under the punches; none (fusedNote_ says why) when it cannot be punched.
   Result<std::optional<Fused3D>> punchedFused(bool wait);
   // The fused layer's table for its preset (kept while the layer and preset stay the same).
-  Status prepareFused(const Fused3D& f, const Volume* unitsOf = nullptr);  // render.bad_request for a phase it does not have
+  Status prepareFused(const Fused3D& f,
+                      const Volume* unitsOf = nullptr);  // render.bad_request for a phase it does not have
   std::vector<const Mesh*> meshList() const;  // the non-empty meshes
   // Their opacities, in meshList's order; none (all drawn opaque) under an MIP preset.
   std::vector<float> meshOpacities(bool mip) const;

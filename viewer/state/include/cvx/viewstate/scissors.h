@@ -42,7 +42,8 @@ class ScissorsRegion {
   // in[x] = 1 where voxel (x, y, z)'s centre is inside, else 0, for x in [0, nx). With `only`, only
   // the x where only[x] == value are tested (the rest of `in` is left as it is): a perspective
   // cut projects each centre, so a caller that needs a few voxels of a row says which.
-  void row(int64_t y, int64_t z, int64_t nx, uint8_t* in, const uint8_t* only = nullptr, uint8_t value = 0) const;
+  void row(int64_t y, int64_t z, int64_t nx, uint8_t* in, const uint8_t* only = nullptr,
+           uint8_t value = 0) const;
 
  private:
   struct Impl;

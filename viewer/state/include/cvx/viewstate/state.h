@@ -308,7 +308,8 @@ class ViewerState {
   // Some plane follows an MPR view: the 3D picture changes with the cursor and the views' planes.
   bool clipFollowsViews() const;
   // Whether the clip planes cut the segment surfaces (capped: render/mesh_raster.h) and the slices shown in
-  // 3D too (off by default: they cut the volume alone, so a structure stays whole in the volume cut open). kView3d.
+  // 3D too (off by default: they cut the volume alone, so a structure stays whole in the volume cut open).
+  // kView3d.
   bool clipSurfaces3d() const { return clipSurfaces3d_; }
   void setClipSurfaces3d(bool on);
   // Whether the 3D view draws view v's image on its plane, where the plane crosses the crop box
