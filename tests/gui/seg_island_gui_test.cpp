@@ -2,7 +2,7 @@
 // The Island tool through the real main window under Xvfb: on the CT, a segment of two blocks apart;
 // a click in the axial view inside the left block keeps that block and removes the other, Undo
 // brings it back, Shift and a click removes the block clicked; in the 3D view a click on a block's
-// surface keeps that block.
+// surface keeps that block, and with Shift removes it (no pan).
 #include <gtest/gtest.h>
 
 #include <QAction>
@@ -67,4 +67,11 @@ TEST(SegIslandGui, AClickKeepsThePieceUnderItAndShiftRemovesIt) {
   ASSERT_TRUE(face.has_value());
   QTest::mouseClick(v3d, Qt::LeftButton, Qt::NoModifier, QPoint(int((*face)[0]), int((*face)[1])));
   EXPECT_EQ(seg->mask(0), right) << v3d->pickText().toStdString();
+  w.findChild<QAction*>("undo")->trigger();
+  ASSERT_EQ(seg->mask(0), both);
+  ASSERT_TRUE(test::refined(v3d));
+  const auto camera = w.state().camera3d();
+  QTest::mouseClick(v3d, Qt::LeftButton, Qt::ShiftModifier, QPoint(int((*face)[0]), int((*face)[1])));
+  EXPECT_EQ(seg->mask(0), left) << "Shift: the block clicked removed, " << v3d->pickText().toStdString();
+  EXPECT_EQ(w.state().camera3d().panMm.x, camera.panMm.x) << "no pan";
 }

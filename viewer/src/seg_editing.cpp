@@ -68,29 +68,30 @@ Status SegEditing::beginStroke(view::BrushMode mode) {
   return {};
 }
 
-Status SegEditing::island(Vec3 at, bool keep) {
+Status SegEditing::island(Vec3 at, bool keep, bool nearest) {
   const auto [index, segment] = state_.activeSegment();
   if (index < 0) return makeError("seg.no_active", "choose a segment to keep or remove a piece of");
   auto e = entryOf(index);
   if (!e.ok()) return e.error();
   const Segmentation& sg = *state_.segmentations()[static_cast<size_t>(index)].segmentation;
   const Vec3 i = sg.geometry().voxelFromWorld().applyPoint(at);
-  const std::vector<uint8_t> mask = sg.mask(static_cast<size_t>(segment));
-  const auto& d = sg.dims();
-  // The voxel under the point, else the segment's voxel nearest it among its 26 neighbours (a point
-  // picked on a surface lies on the segment's edge).
   std::array<int64_t, 3> seed{std::llround(i.x), std::llround(i.y), std::llround(i.z)};
-  double best = 1e30;
-  for (int dz = -1; dz <= 1; ++dz)
-    for (int dy = -1; dy <= 1; ++dy)
-      for (int dx = -1; dx <= 1; ++dx) {
-        const int64_t x = std::llround(i.x) + dx, y = std::llround(i.y) + dy, z = std::llround(i.z) + dz;
-        if (x < 0 || y < 0 || z < 0 || x >= d[0] || y >= d[1] || z >= d[2] ||
-            !mask[static_cast<size_t>((z * d[1] + y) * d[0] + x)])
-          continue;
-        const double dist = (x - i.x) * (x - i.x) + (y - i.y) * (y - i.y) + (z - i.z) * (z - i.z);
-        if (dist < best) best = dist, seed = {x, y, z};
-      }
+  if (nearest) {  // a point picked on a surface lies on the segment's edge: its nearest voxel among the 27
+    const std::vector<uint8_t> mask = sg.mask(static_cast<size_t>(segment));
+    const auto& d = sg.dims();
+    const std::array<int64_t, 3> c = seed;
+    double best = 1e30;
+    for (int dz = -1; dz <= 1; ++dz)
+      for (int dy = -1; dy <= 1; ++dy)
+        for (int dx = -1; dx <= 1; ++dx) {
+          const int64_t x = c[0] + dx, y = c[1] + dy, z = c[2] + dz;
+          if (x < 0 || y < 0 || z < 0 || x >= d[0] || y >= d[1] || z >= d[2] ||
+              !mask[static_cast<size_t>((z * d[1] + y) * d[0] + x)])
+            continue;
+          const double dist = (x - i.x) * (x - i.x) + (y - i.y) * (y - i.y) + (z - i.z) * (z - i.z);
+          if (dist < best) best = dist, seed = {x, y, z};
+        }
+  }
   CVX_TRY((*e)->editor->island(static_cast<size_t>(segment), seed, keep));
   edited(index);
   return {};

@@ -53,10 +53,10 @@ class SegEditing {
   // step, journaled. beginStroke's errors, seg.edit_bad_polygon, seg.edit_bad_brush.
   Status fillOutline(const std::vector<Vec3>& points, Vec3 normal, view::BrushMode mode);
   // Islands on the active segment (SegEditor::island, 6-connected): the piece at patient point `at`
-  // (its voxel, or on a surface picked in 3D the nearest of the segment's voxels within one voxel) is
-  // kept and the rest removed, or that piece removed. One undo step, journaled. seg.no_active,
-  // seg.edit_no_island.
-  Status island(Vec3 at, bool keep);
+  // (its voxel; with `nearest`, for a point picked on a surface in 3D, else the segment's voxel nearest
+  // it within one voxel) is kept and the rest removed, or that piece removed. One undo step, journaled.
+  // seg.no_active, seg.edit_no_island.
+  Status island(Vec3 at, bool keep, bool nearest = false);
   // 3D scissors on the active segment (view::SegEditor::scissors): one undo step, journaled.
   // seg.no_active, seg.edit_bad_polygon.
   Status scissors(const view::ScissorsCut& cut, view::ScissorsMode mode);

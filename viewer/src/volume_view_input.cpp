@@ -148,8 +148,10 @@ void VolumeView::mousePressEvent(QMouseEvent* e) {
     return;
   }
   const bool shown = !state_.layers().empty();
-  panning_ = shown && (e->button() == Qt::MiddleButton ||
-                       (e->button() == Qt::LeftButton && (e->modifiers() & Qt::ShiftModifier)));
+  // Shift and the left button pan, but for the Island tool, whose Shift click removes a piece.
+  panning_ = shown && (e->button() == Qt::MiddleButton || (e->button() == Qt::LeftButton &&
+                                                           (e->modifiers() & Qt::ShiftModifier) &&
+                                                           !(tools_.tool == Tool::Island && tools_.editing)));
   zooming_ = shown && e->button() == Qt::RightButton;
   rotating_ = e->button() == Qt::LeftButton && shown && !panning_;
   lastAt_ = pressAt_ = e->position().toPoint();

@@ -91,7 +91,7 @@ void VolumeView::drawBrush(QPainter& p) {
 
 void VolumeView::islandAt(QPointF at, bool keep) {
   const auto picked = pickPoint(pixelUnder(at));  // the surface or the bone under the mouse
-  const Status st = picked ? tools_.editing->island(*picked, keep)
+  const Status st = picked ? tools_.editing->island(*picked, keep, true)
                            : makeError("seg.edit_no_island", "nothing under the cursor");
   pickText_ = st.ok() ? (keep ? tr("island: kept the piece") : tr("island: removed the piece"))
                       : QString::fromStdString(st.error().str());

@@ -53,7 +53,6 @@ bool samePoints(const TransferPreset& a, const TransferPreset& b) {
   return true;
 }
 
-
 }  // namespace
 
 namespace {
@@ -185,7 +184,6 @@ Status VolumeRenderer::prepareFused(const Fused3D& f, const Volume* unitsOf) {
   fusedVolume_ = f.volume;
   return {};
 }
-
 
 hd::RaycastParams VolumeRenderer::params(const TransferPreset& preset, const Camera3DView& camera, int width,
                                          int height, const Quality3D& q, const CropBox3D& crop) const {
