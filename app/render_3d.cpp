@@ -45,6 +45,7 @@ Result<std::vector<view::Punch3D>> segmentPunches(const view::ViewerState& state
   std::vector<view::Punch3D> punches;
   if (r.punches.empty() || state.segmentations().empty()) return punches;
   const Segmentation& sg = *state.segmentations().front().segmentation;
+  std::vector<size_t> kept;  // one punch keeps them all; each removed one is a punch of its own
   for (const auto& [name, keep] : r.punches) {
     std::optional<size_t> found;
     for (size_t k = 0; k < sg.segments().size() && !found; ++k)
@@ -53,9 +54,18 @@ Result<std::vector<view::Punch3D>> segmentPunches(const view::ViewerState& state
       if (std::to_string(k + 1) == name) found = k;
     if (!found)
       return makeError("render.bad_segment", "the segmentation has no segment '" + name + "'", r.seg);
-    auto p = view::segmentPunch(sg, *found, keep);
+    if (keep) {
+      kept.push_back(*found);
+      continue;
+    }
+    auto p = view::segmentPunch(sg, *found, false);
     if (!p) return p.error();
     punches.push_back(std::move(*p));
+  }
+  if (!kept.empty()) {
+    auto p = view::segmentPunch(sg, kept, true);
+    if (!p) return p.error();
+    punches.insert(punches.begin(), std::move(*p));
   }
   return punches;
 }

@@ -38,8 +38,8 @@ struct View3dRequest {
   // at this opacity (0..1; translucent below 1), and over the slices.
   std::string seg;
   double surfaceOpacity = 1;
-  // Segments of seg (by name, else by number from 1) the volume rendering keeps alone (true) or leaves
-  // out (punch_3d.h's segmentPunch), in order. render.bad_segment for one it does not have.
+  // Segments of seg (by name, else by number from 1) the volume rendering keeps (true: all those kept,
+  // together) or leaves out (punch_3d.h's segmentPunch). render.bad_segment for one it does not have.
   std::vector<std::pair<std::string, bool>> punches;
 };
 

@@ -110,6 +110,8 @@ TEST_F(RenderSeg, KeepAndRemoveSegmentPunchTheVolumeRendering) {
   const int alone = inside(png(seeThrough + " --keep-segment 1", rc, msg));
   ASSERT_EQ(rc, 0) << msg;
   EXPECT_GT(alone, 50) << "the ball's bone is kept";
+  // The ball kept twice (its name and its number) keeps it, not what two keeps would leave in turn.
+  EXPECT_EQ(inside(png(seeThrough + " --keep-segment 1 --keep-segment 'Label 1'", rc, msg)), alone) << msg;
   png(base + " --seg " + labels_ + " --keep-segment liver", rc, msg);
   EXPECT_NE(rc, 0);
   EXPECT_NE(msg.find("render.bad_segment"), std::string::npos) << msg;

@@ -206,6 +206,26 @@ TEST(Punch3d, ASegmentPunchReadsItsVoxelsOnAnyGridAndPunchesAddUpInOrder) {
         const Vec3 w = g.worldAt(x, y, k);
         ASSERT_EQ((*both)[static_cast<size_t>(i)], (std::abs(w.x) <= 3 && std::abs(w.z) <= 3) || !in(w));
       }
+  // Two segments kept together: what either holds stays.
+  auto two = segmentWhere(*v, in);
+  std::vector<uint8_t> other(static_cast<size_t>(v->voxelsPerPhase()), 0);
+  for (int64_t k = 0, i = 0; k < kN; ++k)
+    for (int64_t y = 0; y < kN; ++y)
+      for (int64_t x = 0; x < kN; ++x, ++i) other[static_cast<size_t>(i)] = g.worldAt(x, y, k).z > 15;
+  Segment top;
+  top.name = "top";
+  ASSERT_TRUE(two->addSegment(top, other.data()).ok());
+  auto together = segmentPunch(*two, std::vector<size_t>{0, 1}, true);
+  ASSERT_TRUE(together.ok());
+  EXPECT_EQ(together->name, "ball + top");
+  auto keptBoth = punchedVoxels(g, {kN, kN, kN}, {*together});
+  ASSERT_TRUE(keptBoth.ok());
+  for (int64_t k = 0, i = 0; k < kN; ++k)
+    for (int64_t y = 0; y < kN; ++y)
+      for (int64_t x = 0; x < kN; ++x, ++i) {
+        const Vec3 w = g.worldAt(x, y, k);
+        ASSERT_EQ((*keptBoth)[static_cast<size_t>(i)], !(in(w) || w.z > 15));
+      }
   // An empty segment is no punch; a lasso without area is refused when the voxels are asked for.
   auto empty = segmentWhere(*v, [](Vec3) { return false; });
   EXPECT_EQ(segmentPunch(*empty, 0, false).error().code, "seg.punch_empty");

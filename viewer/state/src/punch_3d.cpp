@@ -111,23 +111,32 @@ Punch3D lassoPunch(const ScissorsCut& cut, bool keepInside) {
 }
 
 Result<Punch3D> segmentPunch(const Segmentation& sg, size_t segment, bool keepInside) {
-  if (segment >= sg.segments().size())
-    return makeError("seg.edit_bad_segment", "no segment " + std::to_string(segment));
-  const Segment& s = sg.segments()[segment];
-  if (s.layer >= sg.layers().size() || !sg.layers()[s.layer])
-    return makeError("seg.edit_bad_segment", "segment " + std::to_string(segment) + " has no layer");
-  const uint8_t* l = sg.layers()[s.layer]->as<uint8_t>();
-  auto mask = std::make_shared<std::vector<uint8_t>>(static_cast<size_t>(sg.voxelsPerLayer()));
-  size_t count = 0;
-  for (size_t i = 0; i < mask->size(); ++i) count += (*mask)[i] = l[i] == s.label ? 1 : 0;
-  if (count == 0)
-    return makeError("seg.punch_empty", "segment '" + s.name + "' holds no voxel to punch with");
+  return segmentPunch(sg, std::vector<size_t>{segment}, keepInside);
+}
+
+Result<Punch3D> segmentPunch(const Segmentation& sg, const std::vector<size_t>& segments, bool keepInside) {
+  auto mask = std::make_shared<std::vector<uint8_t>>(static_cast<size_t>(sg.voxelsPerLayer()), 0);
+  std::string name;
+  for (const size_t segment : segments) {
+    if (segment >= sg.segments().size())
+      return makeError("seg.edit_bad_segment", "no segment " + std::to_string(segment));
+    const Segment& s = sg.segments()[segment];
+    if (s.layer >= sg.layers().size() || !sg.layers()[s.layer])
+      return makeError("seg.edit_bad_segment", "segment " + std::to_string(segment) + " has no layer");
+    const uint8_t* l = sg.layers()[s.layer]->as<uint8_t>();
+    size_t count = 0;
+    for (size_t i = 0; i < mask->size(); ++i)
+      if (l[i] == s.label) (*mask)[i] = 1, ++count;
+    if (count == 0) return makeError("seg.punch_empty", "segment '" + s.name + "' holds no voxel to punch with");
+    name += (name.empty() ? "" : " + ") + (s.name.empty() ? "segment " + std::to_string(segment + 1) : s.name);
+  }
+  if (segments.empty()) return makeError("seg.edit_bad_segment", "no segment to punch with");
   Punch3D p;
   p.mask = std::move(mask);
   p.maskGeometry = sg.geometry();
   p.maskDims = sg.dims();
   p.keepInside = keepInside;
-  p.name = s.name.empty() ? "segment " + std::to_string(segment + 1) : s.name;
+  p.name = std::move(name);
   return p;
 }
 

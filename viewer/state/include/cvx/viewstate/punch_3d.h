@@ -47,6 +47,8 @@ Punch3D lassoPunch(const ScissorsCut& cut, bool keepInside);
 // Segment `segment` of sg as it is now. seg.edit_bad_segment for no such segment; seg.punch_empty
 // when it holds no voxel (removing nothing, or keeping nothing, is never what was meant).
 Result<Punch3D> segmentPunch(const Segmentation& sg, size_t segment, bool keepInside);
+// The segments' voxels together, as one punch ("Liver + Portal vein"): keeping several keeps them all.
+Result<Punch3D> segmentPunch(const Segmentation& sg, const std::vector<size_t>& segments, bool keepInside);
 
 // The 3D view's line about its punches: "punched: lasso, lasso kept, Liver kept" (each punch's name,
 // "kept" for a keepInside one); empty without punches.
