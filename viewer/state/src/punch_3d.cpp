@@ -9,6 +9,7 @@
 #include <optional>
 
 #include <cvx/core/thread_pool.h>
+#include <cvx/viewstate/seg_stats.h>
 
 namespace cvx::view {
 namespace {
@@ -17,18 +18,6 @@ bool same(const Vec3& a, const Vec3& b) { return a.x == b.x && a.y == b.y && a.z
 bool sameGeometry(const Geometry& a, const Geometry& b) {
   return same(a.spacingMm, b.spacingMm) && same(a.originMm, b.originMm) &&
          std::equal(a.direction.begin(), a.direction.end(), b.direction.begin(), same);
-}
-
-// The grids agree: the same dims and every corner within 1e-3 mm (as a segmentation on its layer).
-bool sameGrid(const Geometry& a, const std::array<int64_t, 3>& da, const Geometry& b,
-              const std::array<int64_t, 3>& db) {
-  if (da != db) return false;
-  for (int c = 0; c < 8; ++c) {
-    const double i = (c & 1) ? double(da[0] - 1) : 0, j = (c & 2) ? double(da[1] - 1) : 0,
-                 k = (c & 4) ? double(da[2] - 1) : 0;
-    if (!(norm(a.worldAt(i, j, k) - b.worldAt(i, j, k)) <= 1e-3)) return false;
-  }
-  return true;
 }
 
 // One punch's row: in[x] = 1 where voxel (x, y, z) of grid g is inside it.
@@ -45,7 +34,7 @@ class PunchRows {
     }
     if (p.mask->size() != static_cast<size_t>(p.maskDims[0] * p.maskDims[1] * p.maskDims[2]))
       return makeError("render.bad_request", "a segment punch's mask does not fill its grid");
-    r.same_ = sameGrid(g, d, p.maskGeometry, p.maskDims);
+    r.same_ = onSameGrid(g, d, p.maskGeometry, p.maskDims);  // seg_stats.h's rule
     r.toMask_ = p.maskGeometry.voxelFromWorld() * g.worldFromVoxel();
     return r;
   }

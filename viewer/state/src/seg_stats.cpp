@@ -38,14 +38,20 @@ void accumulate(const uint8_t* labels, const T* values, int64_t n, double slope,
 
 }  // namespace
 
-bool onSameGrid(const Segmentation& s, const Volume& v) {
-  const auto& d = v.dims();
-  if (s.dims() != std::array<int64_t, 3>{d[0], d[1], d[2]}) return false;
+bool onSameGrid(const Geometry& a, const std::array<int64_t, 3>& da, const Geometry& b,
+                const std::array<int64_t, 3>& db) {
+  if (da != db) return false;
   for (int c = 0; c < 8; ++c) {  // the corners of the grid agree within 1e-3 mm
-    const double i = (c & 1) ? double(d[0] - 1) : 0, j = (c & 2) ? double(d[1] - 1) : 0, k = (c & 4) ? double(d[2] - 1) : 0;
-    if (!(norm(s.geometry().worldAt(i, j, k) - v.geometry.worldAt(i, j, k)) <= 1e-3)) return false;
+    const double i = (c & 1) ? double(da[0] - 1) : 0, j = (c & 2) ? double(da[1] - 1) : 0,
+                 k = (c & 4) ? double(da[2] - 1) : 0;
+    if (!(norm(a.worldAt(i, j, k) - b.worldAt(i, j, k)) <= 1e-3)) return false;
   }
   return true;
+}
+
+bool onSameGrid(const Segmentation& s, const Volume& v) {
+  const auto& d = v.dims();
+  return onSameGrid(s.geometry(), s.dims(), v.geometry, {d[0], d[1], d[2]});
 }
 
 Result<std::vector<SegmentStats>> segmentStats(const Segmentation& seg, const Volume& source, int64_t phase) {

@@ -26,6 +26,9 @@ struct SegmentStats {
 // Whether seg lies on v's grid: the same x, y, z dims and the grid's eight corners within 1e-3 mm
 // in patient space (the viewer state's rule for a segmentation over an image layer).
 bool onSameGrid(const Segmentation& seg, const Volume& v);
+// The same rule for two grids (geometry, x, y, z dims).
+bool onSameGrid(const Geometry& a, const std::array<int64_t, 3>& da, const Geometry& b,
+                const std::array<int64_t, 3>& db);
 
 // One entry per segment of seg, over phase `phase` of source. Errors: seg.stats_grid_mismatch
 // (source's x, y, z dims are not seg's, or no such phase), seg.bad_pixel_type (a colour source).
