@@ -2,10 +2,7 @@
 // The brush and scissors geometry of the segmentation editor (cvx/viewstate/seg_edit.h): which
 // voxels a sphere, a disk or a scissors polygon covers, in patient space.
 #include <cvx/viewstate/seg_edit.h>
-#include <cvx/core/backend.h>
-#include <cvx/core/reslice.h>
-#include <cvx/viewstate/mapping.h>
-#include <cvx/viewstate/seg_stats.h>
+#include <cvx/viewstate/level_trace.h>
 #include <algorithm>
 #include <cmath>
 
@@ -57,36 +54,14 @@ void brushVoxels(Segmentation& sg, const Segment& seg, bool paint,
 }  // namespace
 
 Result<std::function<bool(int64_t, int64_t, int64_t)>> rangeTest(const Segmentation& sg, const BrushRange& r) {
-  const Volume& v = *r.source;
+  auto value = sourceValues(sg, *r.source, r.phase);
+  if (!value) return value.error();
   const double lo = r.lo, hi = r.hi;
-  const int64_t phase = r.phase;
-  if (onSameGrid(sg, v))
-    return std::function<bool(int64_t, int64_t, int64_t)>([&v, lo, hi, phase](int64_t x, int64_t y, int64_t z) {
-      const double value = modalityValue(v, v.valueAt(x, y, z, phase));
-      return value >= lo && value <= hi;  // NaN never
-    });
-  // Another grid: the source at the voxel's centre, through the segmentation's index to the source's.
-  const Mat4 m = v.geometry.voxelFromWorld() * sg.geometry().worldFromVoxel();
-  const std::array<double, 3> edge{double(v.dims()[0]) - 0.5, double(v.dims()[1]) - 0.5, double(v.dims()[2]) - 0.5};
-  std::function<bool(int64_t, int64_t, int64_t)> test;
-  const Status typed = withVoxelType(v.type(), [&](auto* tag) -> Status {
-    using T = std::remove_const_t<std::remove_pointer_t<decltype(tag)>>;
-    if constexpr (!std::is_arithmetic_v<T>) {
-      return makeError("seg.edit_bad_range", "a value range cannot read a colour series");
-    } else {
-      const auto s = gridSampler<T>(v, v.as<T>() + phase * v.voxelsPerPhase());
-      test = [s, m, edge, lo, hi](int64_t x, int64_t y, int64_t z) {
-        const Vec3 q = m.applyPoint(Vec3{double(x), double(y), double(z)});
-        for (int a = 0; a < 3; ++a)
-          if (!(q[a] >= -0.5 && q[a] <= edge[static_cast<size_t>(a)])) return false;
-        const double value = s.sample(hd::Vec3f{float(q.x), float(q.y), float(q.z)});
-        return value >= lo && value <= hi;
-      };
-      return {};
-    }
-  });
-  if (!typed.ok()) return typed.error();
-  return test;
+  return std::function<bool(int64_t, int64_t, int64_t)>(
+      [value = std::move(*value), lo, hi](int64_t x, int64_t y, int64_t z) {
+        const double v = value(x, y, z);
+        return v >= lo && v <= hi;  // NaN (outside the source) never
+      });
 }
 
 void SegEditor::applySphere(const BrushSphere& s) {
@@ -166,6 +141,27 @@ Status SegEditor::dab(const BrushPolygon& p) {
         if (along < -h || along >= h) return false;
         if (y != rowY || z != rowZ) region->row(y, z, seg_.dims()[0], in.data()), rowY = y, rowZ = z;
         return in[static_cast<size_t>(x)] != 0;
+      },
+      [&](uint32_t l, int64_t x, int64_t y, int64_t z) { touch(l, x, y, z); });
+  return {};
+}
+
+Status SegEditor::dab(const LevelTrace& t) {
+  if (!stroke_.active) return makeError("seg.edit_no_stroke", "a dab outside a stroke");
+  const auto& d = seg_.dims();
+  const int ua = t.axis == 0 ? 1 : 0, va = t.axis == 2 ? 1 : 2;
+  if (t.axis < 0 || t.axis > 2 || t.slice < 0 || t.slice >= d[static_cast<size_t>(t.axis)] ||
+      t.nu != d[static_cast<size_t>(ua)] || t.nv != d[static_cast<size_t>(va)] ||
+      t.mask.size() != static_cast<size_t>(t.nu * t.nv))
+    return makeError("seg.edit_bad_brush", "a level trace of another grid");
+  IndexBox box{{0, 0, 0}, {d[0] - 1, d[1] - 1, d[2] - 1}};
+  box.lo[t.axis] = box.hi[t.axis] = t.slice;
+  stroke_.hasLast = false;  // nothing is drawn between a trace and the next dab
+  brushVoxels(
+      seg_, seg_.segments()[stroke_.segment], stroke_.mode == BrushMode::Paint, stroke_.inRange, box, Vec3{},
+      [&](Vec3, int64_t x, int64_t y, int64_t z) {
+        const int64_t p[3] = {x, y, z};
+        return t.mask[static_cast<size_t>(p[va] * t.nu + p[ua])] != 0;
       },
       [&](uint32_t l, int64_t x, int64_t y, int64_t z) { touch(l, x, y, z); });
   return {};

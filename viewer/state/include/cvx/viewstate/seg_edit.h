@@ -46,6 +46,7 @@
 #include <cvx/core/raycast.h>
 #include <cvx/core/segmentation.h>
 #include <cvx/core/volume.h>
+#include <cvx/viewstate/level_trace.h>
 #include <cvx/viewstate/scissors.h>
 #include <cvx/viewstate/seg_journal.h>
 
@@ -106,6 +107,9 @@ class SegEditor {
   // An outline filled at once (no dabs added between it and another dab); seg.edit_bad_polygon for
   // under 3 points or no area, seg.edit_bad_brush for a zero or non-finite normal or point.
   Status dab(const BrushPolygon& p);
+  // A level trace's region (level_trace.h) at once, within the brush's range; seg.edit_bad_brush for
+  // a trace of another grid.
+  Status dab(const LevelTrace& t);
   Status endStroke();
   bool inStroke() const { return stroke_.active; }
 
