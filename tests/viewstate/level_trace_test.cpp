@@ -180,3 +180,46 @@ TEST(LevelTrace, FillsTheActiveSegmentWithinTheRangeAndUndoes) {
   ASSERT_TRUE(ed.beginStroke(0, BrushMode::Paint).ok());
   EXPECT_EQ(ed.dab(bad).error().code, "seg.edit_bad_brush");
 }
+
+TEST(LevelTrace, TheOutlineRunsAroundTheRegionsSquares) {
+  // A plus of five voxels on a coronal slice (axis 1) of an anisotropic grid: 12 edges, each one
+  // voxel long along x or z, lying on the slice's plane.
+  Geometry g;
+  g.spacingMm = {0.5, 0.7, 2.0};
+  g.originMm = {3, -4, 10};
+  LevelTrace t;
+  t.axis = 1;
+  t.slice = 4;
+  t.nu = 5, t.nv = 5;  // u: x, v: z
+  t.mask.assign(25, 0);
+  for (const auto& [u, v] : {std::pair{2, 2}, {1, 2}, {3, 2}, {2, 1}, {2, 3}}) t.mask[static_cast<size_t>(v * 5 + u)] = 1;
+  const auto edges = traceOutline(t, g);
+  ASSERT_EQ(edges.size(), 12u);
+  double lengthX = 0, lengthZ = 0;
+  for (const auto& [a, b] : edges) {
+    EXPECT_NEAR(a.y, -4 + 4 * 0.7, 1e-9);
+    EXPECT_NEAR(b.y, a.y, 1e-9);
+    lengthX += std::fabs(b.x - a.x), lengthZ += std::fabs(b.z - a.z);
+  }
+  EXPECT_NEAR(lengthX, 6 * 0.5, 1e-9) << "six edges across x";
+  EXPECT_NEAR(lengthZ, 6 * 2.0, 1e-9) << "six edges across z";
+}
+
+TEST(LevelTrace, BlocksTouchingAtCornersAreApart) {
+  // A block of 300 and four more touching it only at its corners, one each way: 4-connected, the
+  // seed's block alone.
+  const Geometry g{};
+  Segmentation seg = test::withOneSegment(kDims, g);
+  auto block = [](int64_t i, int64_t j, int64_t x0, int64_t y0) { return i >= x0 && i < x0 + 3 && j >= y0 && j < y0 + 3; };
+  const auto v = series(g, [&](int64_t i, int64_t j, int64_t) {
+    return block(i, j, 10, 10) || block(i, j, 13, 13) || block(i, j, 7, 7) || block(i, j, 13, 7) || block(i, j, 7, 13)
+               ? 300
+               : 0;
+  });
+  const auto t = levelTrace(seg, *v, 0, {12, 11, 2}, 2);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->count, 9u);
+  for (int64_t j = 0; j < kDims[1]; ++j)
+    for (int64_t i = 0; i < kDims[0]; ++i)
+      ASSERT_EQ(t->mask[static_cast<size_t>(j * kDims[0] + i)], block(i, j, 10, 10) ? 1 : 0) << i << ", " << j;
+}

@@ -162,8 +162,8 @@ void MainWindow::buildToolsBar() {
       {Tool::Navigate, "Navigate"},   {Tool::Distance, "Distance"}, {Tool::Angle, "Angle"},
       {Tool::Rectangle, "Rectangle"}, {Tool::Ellipse, "Ellipse"},   {Tool::Freehand, "Freehand"},
       {Tool::Paint, "Paint"},         {Tool::Erase, "Erase"},       {Tool::Draw, "Draw"},
-      {Tool::Scissors, "Scissors"},   {Tool::Island, "Island"},     {Tool::Punch, "Punch"},
-      {Tool::Lesion, "Lesion"}};
+      {Tool::Level, "Level"},         {Tool::Scissors, "Scissors"}, {Tool::Island, "Island"},
+      {Tool::Punch, "Punch"},         {Tool::Lesion, "Lesion"}};
   for (const auto& [tool, name] : tools) {
     QAction* a = bar->addAction(tr(name));
     a->setObjectName(QString("tool%1").arg(name));
@@ -173,6 +173,10 @@ void MainWindow::buildToolsBar() {
       a->setToolTip(
           tr("Draw an outline in a 2D view: it is filled into the active segment on that slice (Shift: "
              "erased), within the brush's value range"));
+    if (tool == Tool::Level)
+      a->setToolTip(
+          tr("Level tracing: move over the edge of a structure in a 2D view to outline what its level "
+             "encloses on that slice; click to fill it into the active segment (Shift: erase it)"));
     if (tool == Tool::Island)
       a->setToolTip(
           tr("Click a piece of the active segment: that piece is kept and the rest removed (Shift: that "

@@ -27,6 +27,7 @@ std::optional<view::MeasureKind> kindOf(Tool t) {
     case Tool::Paint:
     case Tool::Erase:
     case Tool::Draw:
+    case Tool::Level:
     case Tool::Scissors:
     case Tool::Island:
     case Tool::Punch:

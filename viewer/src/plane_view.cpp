@@ -66,12 +66,14 @@ void PlaneView::paintEvent(QPaintEvent*) {
     p.setBrush(Qt::NoBrush);
     p.drawEllipse(QPointF(hover_), r, r);  // the brush
   }
+  if (tools_.tool == Tool::Level) drawTrace(p);
   lasso_.paint(p);
 }
 
 void PlaneView::wheelEvent(QWheelEvent* e) {
   const int steps = e->angleDelta().y() / 120;
   if (steps != 0) state_.scroll(view_, steps);
+  if (steps != 0 && tools_.tool == Tool::Level) traceAt(hover_);  // the new slice's trace
   e->accept();
 }
 
@@ -109,6 +111,12 @@ void PlaneView::mousePressEvent(QMouseEvent* e) {
     return;
   }
   if (button_ == Qt::LeftButton && !(e->modifiers() & Qt::ControlModifier) && tools_.editing &&
+      tools_.tool == Tool::Level) {  // the outlined region filled (Shift: erased)
+    fillTrace(e->position().toPoint(), e->modifiers() & Qt::ShiftModifier);
+    button_ = Qt::NoButton;
+    return;
+  }
+  if (button_ == Qt::LeftButton && !(e->modifiers() & Qt::ControlModifier) && tools_.editing &&
       (tools_.tool == Tool::Scissors || tools_.tool == Tool::Draw)) {
     lasso_.begin(e->position());
     return;
@@ -130,6 +138,7 @@ void PlaneView::mouseMoveEvent(QMouseEvent* e) {
     return;
   }
   if (tools_.tool == Tool::Paint || tools_.tool == Tool::Erase) update();  // the brush outline follows
+  if (tools_.tool == Tool::Level && button_ == Qt::NoButton) traceAt(at);
   if (measure_.busy() && (measuring_ || button_ == Qt::NoButton)) {
     measure_.move(tools_, e->position(), width(), height());
     update();

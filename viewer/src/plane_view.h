@@ -4,7 +4,11 @@
 // the mouse, orientation letters, scale bar, reference lines, measurements), and turns mouse and
 // keys into state changes. It owns no volume, no window and no position.
 #pragma once
+#include <array>
+#include <vector>
+
 #include <QPoint>
+#include <QString>
 #include <QWidget>
 
 #include <cvx/viewstate/render_view.h>
@@ -57,6 +61,12 @@ class PlaneView : public QWidget {
   void brushAt(QPointF at);
   void cutWithLasso(QPointF end, bool keepInside);
   void fillOutline(QPointF end, bool erase);  // the Draw tool's lasso, released at end
+  // The Level tool (plane_view_trace.cpp): the trace under the mouse, outlined; a click fills it.
+  void traceAt(QPoint at);
+  void fillTrace(QPoint at, bool erase);
+  void drawTrace(class QPainter& p);
+  std::vector<std::array<Vec3, 2>> traceEdges_;  // the outline under the mouse (LPS mm)
+  QString traceNote_;                            // why there is none, or what it holds
 };
 
 }  // namespace cvx::viewer

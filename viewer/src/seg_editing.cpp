@@ -2,6 +2,7 @@
 #include "seg_editing.h"
 
 #include <algorithm>
+#include <cmath>
 
 
 namespace cvx::viewer {
@@ -95,6 +96,36 @@ Status SegEditing::island(Vec3 at, bool keep, bool nearest) {
   CVX_TRY((*e)->editor->island(static_cast<size_t>(segment), seed, keep));
   edited(index);
   return {};
+}
+
+Result<view::LevelTrace> SegEditing::levelTrace(Vec3 at, Vec3 normal) {
+  const auto [index, segment] = state_.activeSegment();
+  if (index < 0) return makeError("seg.no_active", "choose or add a segment to trace into");
+  const auto& entry = state_.segmentations()[static_cast<size_t>(index)];
+  const int layer = entry.layer;
+  if (layer < 0 || layer >= static_cast<int>(state_.layers().size()) || !state_.layers()[static_cast<size_t>(layer)].volume)
+    return makeError("seg.no_active", "the segment's series is not open");
+  const Volume& v = *state_.layers()[static_cast<size_t>(layer)].volume;
+  const Segmentation& sg = *entry.segmentation;
+  auto axis = view::sliceAxis(sg.geometry(), normal);
+  if (!axis) return axis.error();
+  const Vec3 i = sg.geometry().voxelFromWorld().applyPoint(at);
+  if (!std::isfinite(i.x) || !std::isfinite(i.y) || !std::isfinite(i.z))
+    return makeError("seg.edit_no_island", "the point lies outside the grid");
+  const TraceKey key{&sg, &v, state_.phaseOf(v), *axis, {std::llround(i.x), std::llround(i.y), std::llround(i.z)}};
+  if (trace_ && key == traceKey_) return *trace_;
+  auto t = view::levelTrace(sg, v, key.phase, key.seed, key.axis);
+  if (!t) return t.error();
+  traceKey_ = key;
+  trace_ = *t;
+  return t;
+}
+
+Status SegEditing::fillTrace(const view::LevelTrace& t, view::BrushMode mode) {
+  CVX_TRY(beginStroke(mode));
+  const Status st = stroke_->dab(t);
+  const Status ended = endStroke();  // a trace refused changed nothing: no undo step
+  return st.ok() ? ended : st;
 }
 
 Status SegEditing::scissors(const view::ScissorsCut& cut, view::ScissorsMode mode) {

@@ -5,6 +5,7 @@
 // from the 2D views (Paint and Erase tools), new segments and plugin results from the Segments dock;
 // all of them go through here, so they are undoable and journaled. Qt-free apart from the owner.
 #pragma once
+#include <array>
 #include <map>
 #include <memory>
 #include <optional>
@@ -57,6 +58,14 @@ class SegEditing {
   // it within one voxel) is kept and the rest removed, or that piece removed. One undo step, journaled.
   // seg.no_active, seg.edit_no_island.
   Status island(Vec3 at, bool keep, bool nearest = false);
+  // Level tracing (view::levelTrace) for the active segment: the region at patient point `at` on its
+  // grid's slice across `normal` (a 2D view's), read from the segment's own series at the state's
+  // phase. The last trace is kept, so that a mouse moving within one voxel costs nothing.
+  // seg.no_active, seg.edit_oblique, seg.edit_flat, seg.edit_no_island.
+  Result<view::LevelTrace> levelTrace(Vec3 at, Vec3 normal);
+  // A trace filled into the active segment (or erased), with brushRange as beginStroke takes it: one
+  // undo step, journaled. beginStroke's errors, seg.edit_bad_brush (a trace of another grid).
+  Status fillTrace(const view::LevelTrace& t, view::BrushMode mode);
   // 3D scissors on the active segment (view::SegEditor::scissors): one undo step, journaled.
   // seg.no_active, seg.edit_bad_polygon.
   Status scissors(const view::ScissorsCut& cut, view::ScissorsMode mode);
@@ -111,6 +120,16 @@ class SegEditing {
   void abandonForTest() { abandoned_ = true; }
 
  private:
+  struct TraceKey {
+    const Segmentation* seg = nullptr;
+    const Volume* source = nullptr;
+    int64_t phase = -1;
+    int axis = -1;
+    std::array<int64_t, 3> seed{};
+    bool operator==(const TraceKey&) const = default;
+  };
+  TraceKey traceKey_;
+  std::optional<view::LevelTrace> trace_;  // the last trace, for traceKey_
   struct Entry {
     std::shared_ptr<Segmentation> seg;
     std::unique_ptr<view::SegJournal> journal;

@@ -29,6 +29,10 @@ namespace cvx::viewer {
 // Island: a click on a piece of the active segment (a 2D view's voxel, or the 3D view's point picked)
 // keeps that piece, its 6-connected voxels, and removes the rest of the segment (with Shift removes
 // that piece): a threshold's bone cleaned to the spine in one click.
+// Level: in a 2D view of the segment's grid (axial, coronal or sagittal), the region the level curve
+// through the voxel under the mouse encloses on that slice is outlined as the mouse moves
+// (level_trace.h, 3D Slicer's Level tracing); a click fills it into the active segment (Shift:
+// erases it), within the brush's value range; the 3D view navigates.
 enum class Tool {
   Navigate,
   Distance,
@@ -39,6 +43,7 @@ enum class Tool {
   Paint,
   Erase,
   Draw,
+  Level,
   Scissors,
   Island,
   Punch,
@@ -46,7 +51,7 @@ enum class Tool {
 };
 // The tools that edit segments (Undo and Redo then act on the segmentation).
 inline bool segmentTool(Tool t) {
-  return t == Tool::Paint || t == Tool::Erase || t == Tool::Draw || t == Tool::Scissors ||
+  return t == Tool::Paint || t == Tool::Erase || t == Tool::Draw || t == Tool::Level || t == Tool::Scissors ||
          t == Tool::Island || t == Tool::Lesion;
 }
 

@@ -117,4 +117,28 @@ Result<LevelTrace> levelTrace(const Segmentation& sg, const Volume& source, int6
   return t;
 }
 
+std::vector<std::array<Vec3, 2>> traceOutline(const LevelTrace& t, const Geometry& g) {
+  std::vector<std::array<Vec3, 2>> out;
+  const auto in = [&](int64_t u, int64_t v) {
+    return u >= 0 && v >= 0 && u < t.nu && v < t.nv && t.mask[static_cast<size_t>(v * t.nu + u)] != 0;
+  };
+  // Corner (u + du, v + dv) of pixel (u, v), du and dv in {-0.5, 0.5}, in patient space.
+  const auto corner = [&](int64_t u, int64_t v, double du, double dv) {
+    const auto p = t.voxel(u, v);
+    double q[3] = {double(p[0]), double(p[1]), double(p[2])};
+    q[t.axis == 0 ? 1 : 0] += du;
+    q[t.axis == 2 ? 1 : 2] += dv;
+    return g.worldAt(q[0], q[1], q[2]);
+  };
+  for (int64_t v = 0; v < t.nv; ++v)
+    for (int64_t u = 0; u < t.nu; ++u) {
+      if (!in(u, v)) continue;
+      if (!in(u - 1, v)) out.push_back({corner(u, v, -0.5, -0.5), corner(u, v, -0.5, 0.5)});
+      if (!in(u + 1, v)) out.push_back({corner(u, v, 0.5, -0.5), corner(u, v, 0.5, 0.5)});
+      if (!in(u, v - 1)) out.push_back({corner(u, v, -0.5, -0.5), corner(u, v, 0.5, -0.5)});
+      if (!in(u, v + 1)) out.push_back({corner(u, v, -0.5, 0.5), corner(u, v, 0.5, 0.5)});
+    }
+  return out;
+}
+
 }  // namespace cvx::view

@@ -54,4 +54,9 @@ Result<int> sliceAxis(const Geometry& g, Vec3 normal);
 Result<LevelTrace> levelTrace(const Segmentation& sg, const Volume& source, int64_t phase,
                               std::array<int64_t, 3> seed, int axis);
 
+// The region's outline on its slice: the edges between a voxel in the region and a neighbour that is
+// not (or the slice's rim), each a segment between two corners of the voxel's square (the centre plus
+// or minus half a voxel along the slice's two axes), in patient space (LPS mm) through g.
+std::vector<std::array<Vec3, 2>> traceOutline(const LevelTrace& t, const Geometry& g);
+
 }  // namespace cvx::view
