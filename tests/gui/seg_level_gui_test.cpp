@@ -11,8 +11,8 @@
 #include <QImage>
 #include <QTest>
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <deque>
 
 #include <cvx/viewstate/mapping.h>
@@ -32,7 +32,7 @@ namespace {
 // `axis` of the voxels on its side of the seed's level: >= level when a 4-neighbour in the slice lies
 // below it, else <= level.
 ::testing::AssertionResult isTheComponent(const Volume& ct, const std::vector<uint8_t>& mask,
-                                           std::array<int64_t, 3> seed, int axis) {
+                                          std::array<int64_t, 3> seed, int axis) {
   const auto& d = ct.dims();
   auto hu = [&](int64_t x, int64_t y, int64_t z) { return view::modalityValue(ct, ct.valueAt(x, y, z, 0)); };
   auto at = [&](std::array<int64_t, 3> p) { return static_cast<size_t>((p[2] * d[1] + p[1]) * d[0] + p[0]); };
@@ -43,7 +43,8 @@ namespace {
       for (const int s : {-1, 1}) {
         auto q = p;
         q[static_cast<size_t>(a)] += s;
-        if (q[static_cast<size_t>(a)] >= 0 && q[static_cast<size_t>(a)] < d[static_cast<size_t>(a)]) out.push_back(q);
+        if (q[static_cast<size_t>(a)] >= 0 && q[static_cast<size_t>(a)] < d[static_cast<size_t>(a)])
+          out.push_back(q);
       }
     return out;
   };
@@ -80,7 +81,8 @@ namespace {
     for (const auto& q : neighbours(p))
       if (mask[at(q)] && !seen[at(q)]) seen[at(q)] = 1, front.push_back(q);
   }
-  if (reached != filled) return ::testing::AssertionFailure() << reached << " reached of " << filled << " filled";
+  if (reached != filled)
+    return ::testing::AssertionFailure() << reached << " reached of " << filled << " filled";
   return ::testing::AssertionSuccess() << filled << " voxels";
 }
 
@@ -148,8 +150,9 @@ TEST(SegLevelGui, TheTraceUnderTheMouseIsOutlinedAndAClickFillsItsComponent) {
   const auto [cp, cseed] = pixelAndSeed(w, coronal, 1, ct, double(d[0] / 2), double(row), double(slice));
   QTest::mouseMove(coronal, cp);
   QTest::mouseClick(coronal, Qt::LeftButton, Qt::NoModifier, cp);
-  if (seg->voxelCount(0) > 0)  // a flat point there fills nothing (the test below says so)
+  if (seg->voxelCount(0) > 0)
     EXPECT_TRUE(isTheComponent(ct, seg->mask(0), cseed, 1));
   else
-    ADD_FAILURE() << "the coronal click filled nothing at voxel " << cseed[0] << ", " << cseed[1] << ", " << cseed[2];
+    ADD_FAILURE() << "the coronal click filled nothing at voxel " << cseed[0] << ", " << cseed[1] << ", "
+                  << cseed[2];
 }

@@ -37,7 +37,9 @@ bool inDisc(int64_t u, int64_t v, double cu, double cv, double r) {
 }
 
 // Two discs of 300 (radius 6 about (10, 12), radius 5 about (28, 20)) on 0, on every slice across k.
-int discs(int64_t i, int64_t j, int64_t) { return inDisc(i, j, 10, 12, 6) || inDisc(i, j, 28, 20, 5) ? 300 : 0; }
+int discs(int64_t i, int64_t j, int64_t) {
+  return inDisc(i, j, 10, 12, 6) || inDisc(i, j, 28, 20, 5) ? 300 : 0;
+}
 
 }  // namespace
 
@@ -96,13 +98,14 @@ TEST(LevelTrace, ARampKeepsTheColumnsAtOrAboveTheSeedsOnEachAxis) {
   }
 }
 
-
 TEST(LevelTrace, ARingLeavesItsHoleOut) {
   // A ring of 500 (radius 4 to 9 about (20, 18)) around a hole of 0: the bright side from its outer
   // rim holds the ring only (the hole is below the level), 4-connected.
   const Geometry g = test::obliqueGeometry({0.8, 0.8, 2.5}, {-10, 5, 3}, 0.3, 0.2, 0.1, true);  // sheared
   Segmentation seg = test::withOneSegment(kDims, g);
-  auto ring = [](int64_t i, int64_t j, int64_t) { return inDisc(i, j, 20, 18, 9) && !inDisc(i, j, 20, 18, 4) ? 500 : 0; };
+  auto ring = [](int64_t i, int64_t j, int64_t) {
+    return inDisc(i, j, 20, 18, 9) && !inDisc(i, j, 20, 18, 4) ? 500 : 0;
+  };
   const auto v = series(g, ring);
   const auto t = levelTrace(seg, *v, 0, {29, 18, 3}, 2);
   ASSERT_TRUE(t.ok());
@@ -121,7 +124,8 @@ TEST(LevelTrace, ARingLeavesItsHoleOut) {
     c1[(a + 1) % 3] += 1;
     c2[(a + 2) % 3] += 1;
     const Vec3 p0 = test::centreOf(g, c0[0], c0[1], c0[2]);
-    const Vec3 across = cross(test::centreOf(g, c1[0], c1[1], c1[2]) - p0, test::centreOf(g, c2[0], c2[1], c2[2]) - p0);
+    const Vec3 across =
+        cross(test::centreOf(g, c1[0], c1[1], c1[2]) - p0, test::centreOf(g, c2[0], c2[1], c2[2]) - p0);
     EXPECT_EQ(sliceAxis(g, across * -2.0).value(), a) << "axis " << a;
   }
   EXPECT_EQ(sliceAxis(g, g.direction[0] + g.direction[1]).error().code, "seg.edit_oblique");
@@ -139,7 +143,8 @@ TEST(LevelTrace, ReadsASourceOnAnotherGridAtTheVoxelCentres) {
   float* p = src->as<float>();
   for (int64_t k = 0, n = 0; k < 8; ++k)
     for (int64_t j = 0; j < 24; ++j)
-      for (int64_t i = 0; i < 24; ++i, ++n) p[n] = static_cast<float>(src->geometry.worldAt(double(i), double(j), double(k)).x);
+      for (int64_t i = 0; i < 24; ++i, ++n)
+        p[n] = static_cast<float>(src->geometry.worldAt(double(i), double(j), double(k)).x);
   const auto t = levelTrace(seg, *src, 0, {12, 10, 4}, 2);
   ASSERT_TRUE(t.ok()) << t.error().str();
   EXPECT_NEAR(t->level, 12, 1e-4);
@@ -162,7 +167,8 @@ TEST(LevelTrace, FillsTheActiveSegmentWithinTheRangeAndUndoes) {
   for (int64_t k = 0, n = 0; k < kDims[2]; ++k)
     for (int64_t j = 0; j < kDims[1]; ++j)
       for (int64_t i = 0; i < kDims[0]; ++i, ++n)
-        ASSERT_EQ(m[static_cast<size_t>(n)], k == 5 && inDisc(i, j, 10, 12, 6) ? 1 : 0) << i << ", " << j << ", " << k;
+        ASSERT_EQ(m[static_cast<size_t>(n)], k == 5 && inDisc(i, j, 10, 12, 6) ? 1 : 0)
+            << i << ", " << j << ", " << k;
   // Erase half of it: the range keeps the erasing to the voxels at or below 299 (none) and then to all.
   ASSERT_TRUE(ed.beginStroke(0, BrushMode::Erase, BrushRange{v.get(), 0, -1000, 299}).ok());
   ASSERT_TRUE(ed.dab(t).ok());
@@ -192,7 +198,8 @@ TEST(LevelTrace, TheOutlineRunsAroundTheRegionsSquares) {
   t.slice = 4;
   t.nu = 5, t.nv = 5;  // u: x, v: z
   t.mask.assign(25, 0);
-  for (const auto& [u, v] : {std::pair{2, 2}, {1, 2}, {3, 2}, {2, 1}, {2, 3}}) t.mask[static_cast<size_t>(v * 5 + u)] = 1;
+  for (const auto& [u, v] : {std::pair{2, 2}, {1, 2}, {3, 2}, {2, 1}, {2, 3}})
+    t.mask[static_cast<size_t>(v * 5 + u)] = 1;
   const auto edges = traceOutline(t, g);
   ASSERT_EQ(edges.size(), 12u);
   double lengthX = 0, lengthZ = 0;
@@ -210,9 +217,12 @@ TEST(LevelTrace, BlocksTouchingAtCornersAreApart) {
   // seed's block alone.
   const Geometry g{};
   Segmentation seg = test::withOneSegment(kDims, g);
-  auto block = [](int64_t i, int64_t j, int64_t x0, int64_t y0) { return i >= x0 && i < x0 + 3 && j >= y0 && j < y0 + 3; };
+  auto block = [](int64_t i, int64_t j, int64_t x0, int64_t y0) {
+    return i >= x0 && i < x0 + 3 && j >= y0 && j < y0 + 3;
+  };
   const auto v = series(g, [&](int64_t i, int64_t j, int64_t) {
-    return block(i, j, 10, 10) || block(i, j, 13, 13) || block(i, j, 7, 7) || block(i, j, 13, 7) || block(i, j, 7, 13)
+    return block(i, j, 10, 10) || block(i, j, 13, 13) || block(i, j, 7, 7) || block(i, j, 13, 7) ||
+                   block(i, j, 7, 13)
                ? 300
                : 0;
   });
@@ -221,5 +231,6 @@ TEST(LevelTrace, BlocksTouchingAtCornersAreApart) {
   EXPECT_EQ(t->count, 9u);
   for (int64_t j = 0; j < kDims[1]; ++j)
     for (int64_t i = 0; i < kDims[0]; ++i)
-      ASSERT_EQ(t->mask[static_cast<size_t>(j * kDims[0] + i)], block(i, j, 10, 10) ? 1 : 0) << i << ", " << j;
+      ASSERT_EQ(t->mask[static_cast<size_t>(j * kDims[0] + i)], block(i, j, 10, 10) ? 1 : 0)
+          << i << ", " << j;
 }

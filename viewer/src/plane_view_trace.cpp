@@ -23,7 +23,8 @@ void PlaneView::traceAt(QPoint at) {
     const auto t = tools_.editing->levelTrace(f.worldAt(at.x(), at.y()), cross(f.du, f.dv));
     const auto [index, segment] = state_.activeSegment();
     if (t && index >= 0) {
-      traceEdges_ = view::traceOutline(*t, state_.segmentations()[static_cast<size_t>(index)].segmentation->geometry());
+      traceEdges_ =
+          view::traceOutline(*t, state_.segmentations()[static_cast<size_t>(index)].segmentation->geometry());
       traceNote_ = tr("level %1 (%2): %3 voxels")
                        .arg(t->level, 0, 'f', 0)
                        .arg(t->above ? tr("and above") : tr("and below"))

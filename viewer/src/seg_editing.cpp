@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 
-
 namespace cvx::viewer {
 
 SegEditing::SegEditing(view::ViewerState& state, std::string journalDir) : state_(state), dir_(std::move(journalDir)) {}
@@ -103,7 +102,8 @@ Result<view::LevelTrace> SegEditing::levelTrace(Vec3 at, Vec3 normal) {
   if (index < 0) return makeError("seg.no_active", "choose or add a segment to trace into");
   const auto& entry = state_.segmentations()[static_cast<size_t>(index)];
   const int layer = entry.layer;
-  if (layer < 0 || layer >= static_cast<int>(state_.layers().size()) || !state_.layers()[static_cast<size_t>(layer)].volume)
+  if (layer < 0 || layer >= static_cast<int>(state_.layers().size()) ||
+      !state_.layers()[static_cast<size_t>(layer)].volume)
     return makeError("seg.no_active", "the segment's series is not open");
   const Volume& v = *state_.layers()[static_cast<size_t>(layer)].volume;
   const Segmentation& sg = *entry.segmentation;
@@ -112,7 +112,8 @@ Result<view::LevelTrace> SegEditing::levelTrace(Vec3 at, Vec3 normal) {
   const Vec3 i = sg.geometry().voxelFromWorld().applyPoint(at);
   if (!std::isfinite(i.x) || !std::isfinite(i.y) || !std::isfinite(i.z))
     return makeError("seg.edit_no_island", "the point lies outside the grid");
-  const TraceKey key{&sg, &v, state_.phaseOf(v), *axis, {std::llround(i.x), std::llround(i.y), std::llround(i.z)}};
+  const TraceKey key{
+      &sg, &v, state_.phaseOf(v), *axis, {std::llround(i.x), std::llround(i.y), std::llround(i.z)}};
   if (trace_ && key == traceKey_) return *trace_;
   auto t = view::levelTrace(sg, v, key.phase, key.seed, key.axis);
   if (!t) return t.error();

@@ -13,13 +13,15 @@
 namespace cvx::view {
 
 Result<std::function<double(int64_t, int64_t, int64_t)>> sourceValues(const Segmentation& sg, const Volume& v,
-                                                                       int64_t phase) {
+                                                                      int64_t phase) {
   using Fn = std::function<double(int64_t, int64_t, int64_t)>;
   if (onSameGrid(sg, v))
-    return Fn([&v, phase](int64_t x, int64_t y, int64_t z) { return modalityValue(v, v.valueAt(x, y, z, phase)); });
+    return Fn(
+        [&v, phase](int64_t x, int64_t y, int64_t z) { return modalityValue(v, v.valueAt(x, y, z, phase)); });
   // Another grid: the source at the voxel's centre, through the segmentation's index to the source's.
   const Mat4 m = v.geometry.voxelFromWorld() * sg.geometry().worldFromVoxel();
-  const std::array<double, 3> edge{double(v.dims()[0]) - 0.5, double(v.dims()[1]) - 0.5, double(v.dims()[2]) - 0.5};
+  const std::array<double, 3> edge{double(v.dims()[0]) - 0.5, double(v.dims()[1]) - 0.5,
+                                   double(v.dims()[2]) - 0.5};
   Fn fn;
   const Status typed = withVoxelType(v.type(), [&](auto* tag) -> Status {
     using T = std::remove_const_t<std::remove_pointer_t<decltype(tag)>>;
@@ -51,14 +53,16 @@ std::array<int64_t, 3> LevelTrace::voxel(int64_t u, int64_t v) const {
 
 Result<int> sliceAxis(const Geometry& g, Vec3 normal) {
   const double n = norm(normal);
-  if (!(n > 1e-12) || !std::isfinite(n)) return makeError("seg.edit_bad_brush", "a view needs a non-zero normal");
+  if (!(n > 1e-12) || !std::isfinite(n))
+    return makeError("seg.edit_bad_brush", "a view needs a non-zero normal");
   // Slice a of the grid is the plane of the other two axes (a sheared grid's slices included).
   for (int a = 0; a < 3; ++a) {
     const Vec3 across = normalized(cross(g.direction[(a + 1) % 3], g.direction[(a + 2) % 3]));
     if (std::fabs(dot(across, normal * (1.0 / n))) > 0.99995) return a;  // within about 0.6 degrees
   }
-  return makeError("seg.edit_oblique",
-                   "level tracing works on the series' own slices: show an axial, coronal or sagittal view of its grid");
+  return makeError(
+      "seg.edit_oblique",
+      "level tracing works on the series' own slices: show an axial, coronal or sagittal view of its grid");
 }
 
 Result<LevelTrace> levelTrace(const Segmentation& sg, const Volume& source, int64_t phase,
@@ -66,7 +70,8 @@ Result<LevelTrace> levelTrace(const Segmentation& sg, const Volume& source, int6
   if (axis < 0 || axis > 2) return makeError("seg.edit_oblique", "no such grid axis");
   const auto& d = sg.dims();
   for (size_t a = 0; a < 3; ++a)
-    if (seed[a] < 0 || seed[a] >= d[a]) return makeError("seg.edit_no_island", "the point lies outside the grid");
+    if (seed[a] < 0 || seed[a] >= d[a])
+      return makeError("seg.edit_no_island", "the point lies outside the grid");
   auto value = sourceValues(sg, source, phase);
   if (!value) return value.error();
   LevelTrace t;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The brush and scissors geometry of the segmentation editor (cvx/viewstate/seg_edit.h): which
 // voxels a sphere, a disk or a scissors polygon covers, in patient space.
-#include <cvx/viewstate/seg_edit.h>
 #include <cvx/viewstate/level_trace.h>
+#include <cvx/viewstate/seg_edit.h>
 #include <algorithm>
 #include <cmath>
 

@@ -26,8 +26,8 @@ namespace cvx::view {
 
 // The source's value at voxel (x, y, z) of sg's grid in the source's units, NaN outside the source
 // (the brush range's reading, seg_edit.h); seg.edit_bad_range for a colour source.
-Result<std::function<double(int64_t, int64_t, int64_t)>> sourceValues(const Segmentation& sg, const Volume& source,
-                                                                       int64_t phase);
+Result<std::function<double(int64_t, int64_t, int64_t)>> sourceValues(const Segmentation& sg,
+                                                                      const Volume& source, int64_t phase);
 
 struct LevelTrace {
   int axis = 2;       // the slice is across this grid axis (0: i, 1: j, 2: k)
