@@ -29,6 +29,8 @@
 #include <QTimer>
 #include <QWidget>
 
+#include <cvx/core/segmentation.h>
+
 #include "grab_shown.h"
 
 namespace cvx::test {
@@ -123,6 +125,18 @@ inline void answerFileDialog(QObject* owner, const QString& path, bool* seen) {
         static_cast<QDialog*>(d)->accept();  // QFileDialog::accept
       },
       Answer::UntilGone, seen);
+}
+
+// An empty segment over window w's first series, added to its state as `name` and made the active
+// segment: its segmentation, or null when it could not be added.
+template <class Window>
+std::shared_ptr<Segmentation> activeEmptySegment(Window& w, const std::string& name) {
+  auto seg = std::make_shared<Segmentation>(Segmentation::onGridOf(*w.state().layers().front().volume));
+  if (!seg->addSegment(Segment{}, nullptr).ok()) return nullptr;
+  auto index = w.state().addSegmentation(seg, 0, name);
+  if (!index.ok()) return nullptr;
+  w.state().setActiveSegment(*index, 0);
+  return seg;
 }
 
 // Waits (a minute at most) until a 3D view (viewer::VolumeView) shows the full-resolution picture

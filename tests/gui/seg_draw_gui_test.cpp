@@ -25,11 +25,8 @@ TEST(SegDrawGui, AnOutlineInTheAxialViewFillsItsSliceAndShiftErases) {
   ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("ct")));
   const Volume& ct = *w.state().layers().front().volume;
   const auto& d = ct.dims();
-  auto seg = std::make_shared<Segmentation>(Segmentation::onGridOf(ct));
-  ASSERT_TRUE(seg->addSegment(Segment{}, nullptr).ok());
-  auto index = w.state().addSegmentation(seg, 0, "drawn");
-  ASSERT_TRUE(index.ok());
-  w.state().setActiveSegment(*index, 0);
+  const auto seg = test::activeEmptySegment(w, "drawn");
+  ASSERT_NE(seg, nullptr);
   w.findChild<QAction*>("toolDraw")->trigger();
   viewer::PlaneView* axial = w.viewports()->views()[0];
   const int vw = axial->width(), vh = axial->height();

@@ -104,11 +104,8 @@ TEST(SegLevelGui, TheTraceUnderTheMouseIsOutlinedAndAClickFillsItsComponent) {
   ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("ct")));
   const Volume& ct = *w.state().layers().front().volume;
   const auto& d = ct.dims();
-  auto seg = std::make_shared<Segmentation>(Segmentation::onGridOf(ct));
-  ASSERT_TRUE(seg->addSegment(Segment{}, nullptr).ok());
-  auto index = w.state().addSegmentation(seg, 0, "traced");
-  ASSERT_TRUE(index.ok());
-  w.state().setActiveSegment(*index, 0);
+  const auto seg = test::activeEmptySegment(w, "traced");
+  ASSERT_NE(seg, nullptr);
   w.findChild<QAction*>("toolLevel")->trigger();
   viewer::PlaneView* axial = w.viewports()->views()[0];
   const int64_t slice = std::llround(ct.geometry.voxelFromWorld().applyPoint(w.state().cursor()).z);

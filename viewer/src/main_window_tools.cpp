@@ -29,6 +29,7 @@
 #include "browser.h"
 #include "main_window.h"
 #include "recovery_dialog.h"
+#include "tool_buttons.h"
 
 #include <cvx/viewstate/tf_presets.h>
 #include "seg_editing.h"
@@ -158,36 +159,12 @@ void MainWindow::buildToolsBar() {
   bar->setObjectName("toolsToolbar");
   bar->setMovable(false);
   toolGroup_ = new QActionGroup(this);
-  const std::pair<Tool, const char*> tools[] = {
-      {Tool::Navigate, "Navigate"},   {Tool::Distance, "Distance"}, {Tool::Angle, "Angle"},
-      {Tool::Rectangle, "Rectangle"}, {Tool::Ellipse, "Ellipse"},   {Tool::Freehand, "Freehand"},
-      {Tool::Paint, "Paint"},         {Tool::Erase, "Erase"},       {Tool::Draw, "Draw"},
-      {Tool::Level, "Level"},         {Tool::Scissors, "Scissors"}, {Tool::Island, "Island"},
-      {Tool::Punch, "Punch"},         {Tool::Lesion, "Lesion"}};
-  for (const auto& [tool, name] : tools) {
+  for (const auto& [tool, name, tip] : kToolButtons) {
     QAction* a = bar->addAction(tr(name));
     a->setObjectName(QString("tool%1").arg(name));
     a->setCheckable(true);
     a->setChecked(tool == Tool::Navigate);
-    if (tool == Tool::Draw)
-      a->setToolTip(
-          tr("Draw an outline in a 2D view: it is filled into the active segment on that slice (Shift: "
-             "erased), within the brush's value range"));
-    if (tool == Tool::Level)
-      a->setToolTip(
-          tr("Level tracing: move over the edge of a structure in a 2D view to outline what its level "
-             "encloses on that slice; click to fill it into the active segment (Shift: erase it)"));
-    if (tool == Tool::Island)
-      a->setToolTip(
-          tr("Click a piece of the active segment: that piece is kept and the rest removed (Shift: that "
-             "piece removed)"));
-    if (tool == Tool::Punch)
-      a->setToolTip(
-          tr("Draw a lasso in the 3D view: what it holds is left out of the volume rendering (Shift: "
-             "only what it holds is kept). The 2D views and the data stay as they are"));
-    if (tool == Tool::Lesion)
-      a->setToolTip(tr("Click a PET lesion in any view: it is delineated at the Segments dock's percentage of its peak "
-                       "(41 % by default) on the PET, and its SUVmax, SUVpeak, MTV and TLG are shown"));
+    if (tip) a->setToolTip(tr(tip));
     toolGroup_->addAction(a);
     connect(a, &QAction::triggered, this, [this, tool = tool] { setTool(tool); });
   }
