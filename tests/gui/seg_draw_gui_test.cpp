@@ -86,3 +86,51 @@ TEST(SegDrawGui, AnOutlineInTheAxialViewFillsItsSliceAndShiftErases) {
                                                     double(int64_t(i) / d[0] % d[1]), double(slice))) >= 300;
   EXPECT_EQ(seg->voxelCount(0), static_cast<uint64_t>(bone));
 }
+
+TEST(SegDrawGui, ClicksMakeAPolygonThatEnterOrADoubleClickFills) {
+  CVX_REQUIRE_FOLDER("ct");
+  MainWindow w;
+  ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("ct")));
+  const Volume& ct = *w.state().layers().front().volume;
+  const auto& d = ct.dims();
+  const auto seg = test::activeEmptySegment(w, "clicked");
+  ASSERT_NE(seg, nullptr);
+  w.findChild<QAction*>("toolDraw")->trigger();
+  viewer::PlaneView* axial = w.viewports()->views()[0];
+  const int vw = axial->width(), vh = axial->height();
+  const std::vector<QPoint> corners = {{vw * 35 / 100, vh * 32 / 100},
+                                       {vw * 60 / 100, vh * 38 / 100},
+                                       {vw * 50 / 100, vh * 66 / 100},
+                                       {vw * 38 / 100, vh * 58 / 100}};
+  const auto frame = w.state().pixelFrame(0, vw, vh);
+  const int64_t slice = std::llround(ct.geometry.voxelFromWorld().applyPoint(w.state().cursor()).z);
+  std::vector<uint8_t> want(static_cast<size_t>(ct.voxelsPerPhase()), 0);
+  int64_t count = 0;
+  for (int64_t y = 0; y < d[1]; ++y)
+    for (int64_t x = 0; x < d[0]; ++x) {
+      const auto px = frame.pixelOf(ct.geometry.worldAt(double(x), double(y), double(slice)));
+      const bool in = test::insidePolygon(corners, px[0], px[1]);
+      want[static_cast<size_t>((slice * d[1] + y) * d[0] + x)] = in;
+      count += in;
+    }
+  ASSERT_GT(count, 1000);
+  // Clicks, the mouse moving between them, then Enter: the polygon of the clicks.
+  for (const QPoint& c : corners) {
+    QTest::mouseMove(axial, c);
+    QTest::mouseClick(axial, Qt::LeftButton, Qt::NoModifier, c);
+  }
+  EXPECT_EQ(seg->voxelCount(0), 0u) << "nothing filled before the polygon is closed";
+  QTest::keyClick(axial, Qt::Key_Return);
+  EXPECT_EQ(seg->mask(0), want) << count << " voxels inside the polygon on slice " << slice;
+  w.findChild<QAction*>("undo")->trigger();
+  ASSERT_EQ(seg->voxelCount(0), 0u);
+  // Escape drops a polygon; the clicks after it start a new one, which a double click on the last
+  // corner closes.
+  QTest::mouseClick(axial, Qt::LeftButton, Qt::NoModifier, corners[0]);
+  QTest::mouseClick(axial, Qt::LeftButton, Qt::NoModifier, corners[2]);
+  QTest::keyClick(axial, Qt::Key_Escape);
+  for (size_t i = 0; i + 1 < corners.size(); ++i) QTest::mouseClick(axial, Qt::LeftButton, Qt::NoModifier, corners[i]);
+  QTest::mouseDClick(axial, Qt::LeftButton, Qt::NoModifier, corners.back());
+  EXPECT_EQ(seg->mask(0), want) << "closed by a double click";
+  EXPECT_TRUE(w.findChild<QAction*>("undo")->isEnabled());
+}

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The Scissors tool's lasso while it is drawn, shared by the 2D and 3D views: points in widget
 // pixels (a new one once the mouse has moved 2 pixels), drawn dashed and closed back to its start.
+// Or click by click (the Draw tool's polygon, holdClicks): each click fixes a corner, the last point
+// follows the mouse until finish().
 #pragma once
 #include <array>
 #include <vector>
@@ -12,8 +14,27 @@ namespace cvx::viewer {
 
 class Lasso {
  public:
-  void begin(QPointF at) { points_ = {at}; }
+  void begin(QPointF at) { points_ = {at}, clicks_ = false; }
   bool active() const { return !points_.empty(); }
+  // A press and release without a drag: the lasso becomes a polygon drawn click by click, its first
+  // corner where it began.
+  void holdClicks() {
+    if (!active()) return;
+    points_.resize(1);
+    points_.push_back(points_.back());  // the point that follows the mouse
+    clicks_ = true;
+  }
+  bool byClicks() const { return clicks_; }
+  bool moved() const { return points_.size() > 1; }  // a drag has added points since begin
+  int corners() const { return clicks_ ? static_cast<int>(points_.size()) - 1 : 0; }
+  void follow(QPointF at) {  // the mouse moved (click by click)
+    if (clicks_) points_.back() = at;
+  }
+  void click(QPointF at) {  // a corner at `at` (click by click)
+    if (!clicks_) return;
+    points_.back() = at;
+    points_.push_back(at);
+  }
   // A new point when it is 2 pixels or more from the last; true when the drawing changed.
   bool add(QPointF at) {
     const QPointF d = at - points_.back();
@@ -22,14 +43,17 @@ class Lasso {
     return true;
   }
   // Ends the lasso at `at`; its points (pixel coordinates, as projectToPixel and PixelFrame use them).
+  // Click by click, its corners (at and the point that followed the mouse are left out).
   std::vector<std::array<double, 2>> finish(QPointF at) {
-    points_.push_back(at);
+    if (clicks_) points_.pop_back();
+    else points_.push_back(at);
+    clicks_ = false;
     std::vector<std::array<double, 2>> out;
     for (const QPointF& q : points_) out.push_back({q.x(), q.y()});
     points_.clear();
     return out;
   }
-  void cancel() { points_.clear(); }  // its release was lost: nothing is cut
+  void cancel() { points_.clear(), clicks_ = false; }  // its release was lost, or Escape: nothing is cut
   void paint(QPainter& p) const {
     if (points_.size() < 2) return;
     p.save();
@@ -42,6 +66,7 @@ class Lasso {
 
  private:
   std::vector<QPointF> points_;
+  bool clicks_ = false;
 };
 
 }  // namespace cvx::viewer

@@ -118,7 +118,7 @@ void PlaneView::mousePressEvent(QMouseEvent* e) {
   }
   if (button_ == Qt::LeftButton && !(e->modifiers() & Qt::ControlModifier) && tools_.editing &&
       (tools_.tool == Tool::Scissors || tools_.tool == Tool::Draw)) {
-    lasso_.begin(e->position());
+    if (!polygonOpen()) lasso_.begin(e->position());  // a polygon's corner comes on the release
     return;
   }
   measuring_ = button_ == Qt::LeftButton && !(e->modifiers() & Qt::ControlModifier) &&
@@ -133,7 +133,12 @@ void PlaneView::mouseMoveEvent(QMouseEvent* e) {
     brushAt(e->position());
     return;
   }
-  if (lasso_.active()) {
+  if (polygonOpen()) {  // the polygon's last side follows the mouse; a right or middle drag still zooms, pans
+    lasso_.follow(e->position());
+    update();
+    if (button_ == Qt::NoButton || button_ == Qt::LeftButton) return;
+  }
+  if (lasso_.active() && !lasso_.byClicks()) {
     if (lasso_.add(e->position())) update();
     return;
   }
@@ -207,8 +212,13 @@ void PlaneView::mouseReleaseEvent(QMouseEvent* e) {
     return;
   }
   if (lasso_.active() && e->button() == Qt::LeftButton && tools_.tool == Tool::Draw) {
-    fillOutline(e->position(), e->modifiers() & Qt::ShiftModifier);
+    // A click without a drag starts a polygon drawn click by click (Enter or a double click closes
+    // it, Escape drops it); a drag's outline is filled at once.
+    if (lasso_.byClicks()) lasso_.click(e->position());
+    else if (!lasso_.moved()) lasso_.holdClicks();
+    else fillOutline(e->position(), e->modifiers() & Qt::ShiftModifier);
     button_ = Qt::NoButton;
+    update();
     return;
   }
   if (lasso_.active() && e->button() == Qt::LeftButton) {
@@ -231,6 +241,17 @@ void PlaneView::mouseReleaseEvent(QMouseEvent* e) {
   button_ = Qt::NoButton;
 }
 
+bool PlaneView::polygonOpen() {
+  if (lasso_.byClicks() && tools_.tool != Tool::Draw) lasso_.cancel(), update();  // another tool was chosen
+  return lasso_.byClicks();
+}
+
+void PlaneView::mouseDoubleClickEvent(QMouseEvent* e) {
+  if (!(polygonOpen() && e->button() == Qt::LeftButton)) return QWidget::mouseDoubleClickEvent(e);
+  fillOutline(e->position(), e->modifiers() & Qt::ShiftModifier);  // the polygon closed at its last corner
+  button_ = Qt::NoButton;
+}
+
 void PlaneView::keyPressEvent(QKeyEvent* e) {
   switch (e->key()) {
     case Qt::Key_Up: state_.scroll(view_, 1); break;
@@ -238,7 +259,12 @@ void PlaneView::keyPressEvent(QKeyEvent* e) {
     case Qt::Key_PageUp: state_.scroll(view_, 10); break;
     case Qt::Key_PageDown: state_.scroll(view_, -10); break;
     case Qt::Key_R: state_.reset(); break;
-    case Qt::Key_Escape: measure_.cancel(); update(); break;
+    case Qt::Key_Escape: measure_.cancel(), lasso_.cancel(); update(); break;
+    case Qt::Key_Return:
+    case Qt::Key_Enter:
+      if (!polygonOpen()) return QWidget::keyPressEvent(e);
+      fillOutline({}, e->modifiers() & Qt::ShiftModifier);  // the polygon closed
+      break;
     case Qt::Key_Delete:
     case Qt::Key_Backspace:
       if (tools_.measurements && tools_.selected) (void)tools_.measurements->remove(tools_.selected);

@@ -39,6 +39,7 @@ class PlaneView : public QWidget {
   void mousePressEvent(QMouseEvent* event) override;
   void mouseMoveEvent(QMouseEvent* event) override;
   void mouseReleaseEvent(QMouseEvent* event) override;
+  void mouseDoubleClickEvent(QMouseEvent* event) override;
   void keyPressEvent(QKeyEvent* event) override;
   void dragEnterEvent(QDragEnterEvent* event) override;
   void dropEvent(QDropEvent* event) override;
@@ -61,6 +62,7 @@ class PlaneView : public QWidget {
   void brushAt(QPointF at);
   void cutWithLasso(QPointF end, bool keepInside);
   void fillOutline(QPointF end, bool erase);  // the Draw tool's lasso, released at end
+  bool polygonOpen();  // the Draw tool's polygon is being clicked (dropped once another tool is chosen)
   // The Level tool (plane_view_trace.cpp): the trace under the mouse, outlined; a click fills it.
   void traceAt(QPoint at);
   void fillTrace(QPoint at, bool erase);
