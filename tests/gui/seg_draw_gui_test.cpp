@@ -133,4 +133,12 @@ TEST(SegDrawGui, ClicksMakeAPolygonThatEnterOrADoubleClickFills) {
   QTest::mouseDClick(axial, Qt::LeftButton, Qt::NoModifier, corners.back());
   EXPECT_EQ(seg->mask(0), want) << "closed by a double click";
   EXPECT_TRUE(w.findChild<QAction*>("undo")->isEnabled());
+  // Another tool chosen drops a polygon left open: Enter after coming back fills nothing.
+  w.findChild<QAction*>("undo")->trigger();
+  ASSERT_EQ(seg->voxelCount(0), 0u);
+  for (const QPoint& c : corners) QTest::mouseClick(axial, Qt::LeftButton, Qt::NoModifier, c);
+  w.findChild<QAction*>("toolNavigate")->trigger();
+  w.findChild<QAction*>("toolDraw")->trigger();
+  QTest::keyClick(axial, Qt::Key_Return);
+  EXPECT_EQ(seg->voxelCount(0), 0u);
 }

@@ -35,6 +35,13 @@ class Lasso {
     points_.back() = at;
     points_.push_back(at);
   }
+  // A corner at `at` unless the last one is there already (a double click's release may or may not
+  // have come before it).
+  void clickOnce(QPointF at) {
+    if (!clicks_) return;
+    const QPointF d = at - points_[points_.size() - 2];
+    if (d.x() * d.x() + d.y() * d.y() >= 4) click(at);
+  }
   // A new point when it is 2 pixels or more from the last; true when the drawing changed.
   bool add(QPointF at) {
     const QPointF d = at - points_.back();

@@ -29,6 +29,7 @@
 #include "browser.h"
 #include "main_window.h"
 #include "recovery_dialog.h"
+#include "plane_view.h"
 #include "tool_buttons.h"
 
 #include <cvx/viewstate/tf_presets.h>
@@ -216,6 +217,8 @@ void MainWindow::setTool(Tool tool) {
   if (tool != Tool::Lesion) lesionQueue_.clear();
   const int index = static_cast<int>(tool);
   if (toolGroup_ && index < toolGroup_->actions().size()) toolGroup_->actions()[index]->setChecked(true);
+  if (grid_)
+    for (PlaneView* v : grid_->views()) v->toolChanged();
 }
 
 void MainWindow::openMeasureSession(const std::string& key) {

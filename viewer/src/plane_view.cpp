@@ -241,6 +241,11 @@ void PlaneView::mouseReleaseEvent(QMouseEvent* e) {
   button_ = Qt::NoButton;
 }
 
+void PlaneView::toolChanged() {
+  polygonOpen();
+  update();
+}
+
 bool PlaneView::polygonOpen() {
   if (lasso_.byClicks() && tools_.tool != Tool::Draw) lasso_.cancel(), update();  // another tool was chosen
   return lasso_.byClicks();
@@ -248,7 +253,8 @@ bool PlaneView::polygonOpen() {
 
 void PlaneView::mouseDoubleClickEvent(QMouseEvent* e) {
   if (!(polygonOpen() && e->button() == Qt::LeftButton)) return QWidget::mouseDoubleClickEvent(e);
-  fillOutline(e->position(), e->modifiers() & Qt::ShiftModifier);  // the polygon closed at its last corner
+  lasso_.clickOnce(e->position());  // the last corner, where the double click is
+  fillOutline(e->position(), e->modifiers() & Qt::ShiftModifier);
   button_ = Qt::NoButton;
 }
 

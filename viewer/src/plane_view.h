@@ -26,6 +26,7 @@ class PlaneView : public QWidget {
   PlaneView(view::ViewerState& state, ViewTools& tools, int view, QWidget* parent = nullptr);
   // The voxels changed under the same planes (progressive loading): reslice on the next paint.
   void invalidate();
+  void toolChanged();  // a polygon of the Draw tool left open is dropped
   int viewIndex() const { return view_; }
 
  signals:
