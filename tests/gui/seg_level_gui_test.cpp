@@ -126,7 +126,7 @@ TEST(SegLevelGui, TheTraceUnderTheMouseIsOutlinedAndAClickFillsItsComponent) {
   for (int y = std::max(0, px.y() - 40); y < std::min(shown.height(), px.y() + 3); ++y)
     for (int x = std::max(0, px.x() - 40); x < std::min(shown.width(), px.x() + 40); ++x) {
       const QColor c = shown.pixelColor(x, y);
-      yellow += c.red() > 200 && c.green() > 170 && c.blue() < 90;
+      yellow += c.red() >= 245 && c.green() >= 205 && c.green() <= 235 && c.blue() <= 30;  // (255, 220, 0)
     }
   EXPECT_GT(yellow, 10) << "the outline under the mouse";
   test::saveTour(w.viewports(), "level_trace");

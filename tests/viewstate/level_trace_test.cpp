@@ -136,21 +136,26 @@ TEST(LevelTrace, ReadsASourceOnAnotherGridAtTheVoxelCentres) {
   // reproduces it, so the bright side of the seed's level is the voxels whose centre x >= its own.
   const Geometry g{};
   Segmentation seg = test::withOneSegment(kDims, g);
-  auto src = Volume::create(PixelType::Float32, {24, 24, 8, 1}).value();
+  auto src = Volume::create(PixelType::Float32, {16, 24, 8, 1}).value();
   src->geometry.spacingMm = {2, 2, 2};
   src->geometry.originMm = {-1, -1, -1};
   src->info.rescaleApplied = true;
   float* p = src->as<float>();
   for (int64_t k = 0, n = 0; k < 8; ++k)
     for (int64_t j = 0; j < 24; ++j)
-      for (int64_t i = 0; i < 24; ++i, ++n)
+      for (int64_t i = 0; i < 16; ++i, ++n)
         p[n] = static_cast<float>(src->geometry.worldAt(double(i), double(j), double(k)).x);
   const auto t = levelTrace(seg, *src, 0, {12, 10, 4}, 2);
   ASSERT_TRUE(t.ok()) << t.error().str();
   EXPECT_NEAR(t->level, 12, 1e-4);
-  // The source's box ends at x = 46 mm (voxel 23's centre 45, plus half a voxel): voxels 12..39 all
-  // lie inside it; y: 0..35 likewise (its box reaches 46 mm).
-  EXPECT_EQ(t->count, static_cast<size_t>((kDims[0] - 12) * kDims[1]));
+  // The source's box ends at x = 30 mm (voxel 15's centre 29, plus half a voxel): voxels 12..30 lie
+  // inside it, 31..39 have no value and are never in the region; y 0..35 lie inside (its box reaches
+  // 46 mm).
+  EXPECT_EQ(t->count, static_cast<size_t>((30 - 12 + 1) * kDims[1]));
+  EXPECT_EQ(levelTrace(seg, *src, 0, {35, 10, 4}, 2).error().code, "seg.edit_no_island") << "no value there";
+  EXPECT_EQ(levelTrace(seg, *src, 1, {12, 10, 4}, 2).error().code, "seg.edit_bad_range") << "no phase 1";
+  auto colour = Volume::create(PixelType::RGB8, {kDims[0], kDims[1], kDims[2], 1}).value();
+  EXPECT_EQ(levelTrace(seg, *colour, 0, {12, 10, 4}, 2).error().code, "seg.edit_bad_range");
 }
 
 TEST(LevelTrace, FillsTheActiveSegmentWithinTheRangeAndUndoes) {
@@ -169,7 +174,8 @@ TEST(LevelTrace, FillsTheActiveSegmentWithinTheRangeAndUndoes) {
       for (int64_t i = 0; i < kDims[0]; ++i, ++n)
         ASSERT_EQ(m[static_cast<size_t>(n)], k == 5 && inDisc(i, j, 10, 12, 6) ? 1 : 0)
             << i << ", " << j << ", " << k;
-  // Erase half of it: the range keeps the erasing to the voxels at or below 299 (none) and then to all.
+  // Erase it: first within a range at or below 299 HU, which holds every voxel of the disc back, then
+  // without one.
   ASSERT_TRUE(ed.beginStroke(0, BrushMode::Erase, BrushRange{v.get(), 0, -1000, 299}).ok());
   ASSERT_TRUE(ed.dab(t).ok());
   ASSERT_TRUE(ed.endStroke().ok());
@@ -180,11 +186,14 @@ TEST(LevelTrace, FillsTheActiveSegmentWithinTheRangeAndUndoes) {
   EXPECT_EQ(seg.voxelCount(0), 0u);
   ASSERT_TRUE(ed.undo());
   EXPECT_EQ(seg.voxelCount(0), t.count);
-  // A trace of another grid.
+  // A trace of another grid: another size, or the same size placed elsewhere.
   LevelTrace bad = t;
   bad.nu = 7;
   ASSERT_TRUE(ed.beginStroke(0, BrushMode::Paint).ok());
   EXPECT_EQ(ed.dab(bad).error().code, "seg.edit_bad_brush");
+  LevelTrace moved = t;
+  moved.grid.originMm.x += 5;
+  EXPECT_EQ(ed.dab(moved).error().code, "seg.edit_bad_brush");
 }
 
 TEST(LevelTrace, TheOutlineRunsAroundTheRegionsSquares) {

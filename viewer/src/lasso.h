@@ -26,7 +26,6 @@ class Lasso {
   }
   bool byClicks() const { return clicks_; }
   bool moved() const { return points_.size() > 1; }  // a drag has added points since begin
-  int corners() const { return clicks_ ? static_cast<int>(points_.size()) - 1 : 0; }
   void follow(QPointF at) {  // the mouse moved (click by click)
     if (clicks_) points_.back() = at;
   }

@@ -8,6 +8,7 @@
 
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QFocusEvent>
 #include <QKeyEvent>
 #include <QMimeData>
 #include <QMouseEvent>
@@ -28,7 +29,14 @@ PlaneView::PlaneView(view::ViewerState& state, ViewTools& tools, int view, QWidg
   setFocusPolicy(Qt::StrongFocus);
   setAcceptDrops(true);
   subscription_ = state_.subscribe([this](const view::ChangeEvent& e) {
-    if (e.view < 0 || e.view == view_ || (e.what & (view::kCursor | view::kPlane))) update();
+    const bool mine = e.view < 0 || e.view == view_ || (e.what & (view::kCursor | view::kPlane));
+    if (!mine) return;
+    // The Draw tool's polygon is held in this view's pixels: a view that moves drops it.
+    if (lasso_.byClicks() &&
+        (e.what & (view::kCursor | view::kPlane | view::kCamera | view::kSlab | view::kLayers)))
+      lasso_.cancel();
+    traceStale_ = true;  // the Level tool's outline is traced again when next drawn
+    update();
   });
 }
 
@@ -39,6 +47,7 @@ void PlaneView::invalidate() {
 
 void PlaneView::resizeEvent(QResizeEvent* e) {
   QWidget::resizeEvent(e);
+  lasso_.cancel();  // its points were this size's pixels
   renderer_.reserve(width(), height(), std::max<int>(1, static_cast<int>(state_.layers().size())));
 }
 
@@ -73,7 +82,6 @@ void PlaneView::paintEvent(QPaintEvent*) {
 void PlaneView::wheelEvent(QWheelEvent* e) {
   const int steps = e->angleDelta().y() / 120;
   if (steps != 0) state_.scroll(view_, steps);
-  if (steps != 0 && tools_.tool == Tool::Level) traceAt(hover_);  // the new slice's trace
   e->accept();
 }
 
@@ -214,7 +222,9 @@ void PlaneView::mouseReleaseEvent(QMouseEvent* e) {
   if (lasso_.active() && e->button() == Qt::LeftButton && tools_.tool == Tool::Draw) {
     // A click without a drag starts a polygon drawn click by click (Enter or a double click closes
     // it, Escape drops it); a drag's outline is filled at once.
-    if (lasso_.byClicks()) lasso_.click(e->position());
+    if (lasso_.byClicks()) {
+      if (!(e->modifiers() & Qt::ControlModifier)) lasso_.click(e->position());  // Ctrl: no corner
+    }
     else if (!lasso_.moved()) lasso_.holdClicks();
     else fillOutline(e->position(), e->modifiers() & Qt::ShiftModifier);
     button_ = Qt::NoButton;
@@ -243,7 +253,19 @@ void PlaneView::mouseReleaseEvent(QMouseEvent* e) {
 
 void PlaneView::toolChanged() {
   polygonOpen();
+  traceStale_ = true;
   update();
+}
+
+void PlaneView::focusOutEvent(QFocusEvent* e) {
+  if (lasso_.byClicks() && e->reason() == Qt::MouseFocusReason) lasso_.cancel(), update();  // another view clicked
+  QWidget::focusOutEvent(e);
+}
+
+void PlaneView::leaveEvent(QEvent* e) {
+  hover_ = {-1, -1};  // no brush, trace or value under a mouse that has gone
+  update();
+  QWidget::leaveEvent(e);
 }
 
 bool PlaneView::polygonOpen() {
@@ -265,7 +287,11 @@ void PlaneView::keyPressEvent(QKeyEvent* e) {
     case Qt::Key_PageUp: state_.scroll(view_, 10); break;
     case Qt::Key_PageDown: state_.scroll(view_, -10); break;
     case Qt::Key_R: state_.reset(); break;
-    case Qt::Key_Escape: measure_.cancel(), lasso_.cancel(); update(); break;
+    case Qt::Key_Escape:  // a measurement, a lasso or a polygon being drawn is dropped
+      measure_.cancel(), lasso_.cancel();
+      button_ = Qt::NoButton;
+      update();
+      break;
     case Qt::Key_Return:
     case Qt::Key_Enter:
       if (!polygonOpen()) return QWidget::keyPressEvent(e);

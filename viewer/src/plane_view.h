@@ -41,6 +41,8 @@ class PlaneView : public QWidget {
   void mouseMoveEvent(QMouseEvent* event) override;
   void mouseReleaseEvent(QMouseEvent* event) override;
   void mouseDoubleClickEvent(QMouseEvent* event) override;
+  void leaveEvent(QEvent* event) override;
+  void focusOutEvent(class QFocusEvent* event) override;
   void keyPressEvent(QKeyEvent* event) override;
   void dragEnterEvent(QDragEnterEvent* event) override;
   void dropEvent(QDropEvent* event) override;
@@ -65,11 +67,12 @@ class PlaneView : public QWidget {
   void fillOutline(QPointF end, bool erase);  // the Draw tool's lasso, released at end
   bool polygonOpen();  // the Draw tool's polygon is being clicked (dropped once another tool is chosen)
   // The Level tool (plane_view_trace.cpp): the trace under the mouse, outlined; a click fills it.
-  void traceAt(QPoint at);
+  void traceAt(QPoint at);  // the trace under `at`, for the next paint
   void fillTrace(QPoint at, bool erase);
   void drawTrace(class QPainter& p);
   std::vector<std::array<Vec3, 2>> traceEdges_;  // the outline under the mouse (LPS mm)
   QString traceNote_;                            // why there is none, or what it holds
+  bool traceStale_ = false;                      // the state moved since: traced again when drawn
 };
 
 }  // namespace cvx::viewer

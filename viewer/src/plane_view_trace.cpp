@@ -16,24 +16,22 @@
 namespace cvx::viewer {
 
 void PlaneView::traceAt(QPoint at) {
+  traceStale_ = false;
   traceEdges_.clear();
   traceNote_.clear();
   if (tools_.editing && rect().contains(at)) {
     const auto f = state_.pixelFrame(view_, width(), height());
     const auto t = tools_.editing->levelTrace(f.worldAt(at.x(), at.y()), cross(f.du, f.dv));
-    const auto [index, segment] = state_.activeSegment();
-    if (t && index >= 0) {
-      traceEdges_ =
-          view::traceOutline(*t, state_.segmentations()[static_cast<size_t>(index)].segmentation->geometry());
+    if (t) {
+      traceEdges_ = view::traceOutline(*t, t->grid);
       traceNote_ = tr("level %1 (%2): %3 voxels")
                        .arg(t->level, 0, 'f', 0)
                        .arg(t->above ? tr("and above") : tr("and below"))
                        .arg(static_cast<qulonglong>(t->count));
-    } else if (!t) {
+    } else {
       traceNote_ = QString::fromStdString(t.error().message);
     }
   }
-  update();
 }
 
 void PlaneView::fillTrace(QPoint at, bool erase) {
@@ -46,6 +44,7 @@ void PlaneView::fillTrace(QPoint at, bool erase) {
 
 void PlaneView::drawTrace(QPainter& p) {
   if (!rect().contains(hover_)) return;
+  if (traceStale_) traceAt(hover_);  // the slice, phase, segment or series moved under the mouse
   const auto f = state_.pixelFrame(view_, width(), height());
   QList<QLineF> lines;
   lines.reserve(static_cast<qsizetype>(traceEdges_.size()));

@@ -104,7 +104,7 @@ Result<view::LevelTrace> SegEditing::levelTrace(Vec3 at, Vec3 normal) {
   const int layer = entry.layer;
   if (layer < 0 || layer >= static_cast<int>(state_.layers().size()) ||
       !state_.layers()[static_cast<size_t>(layer)].volume)
-    return makeError("seg.no_active", "the segment's series is not open");
+    return makeError("seg.no_series", "the segment's series is not open");
   const Volume& v = *state_.layers()[static_cast<size_t>(layer)].volume;
   const Segmentation& sg = *entry.segmentation;
   auto axis = view::sliceAxis(sg.geometry(), normal);
@@ -112,12 +112,13 @@ Result<view::LevelTrace> SegEditing::levelTrace(Vec3 at, Vec3 normal) {
   const Vec3 i = sg.geometry().voxelFromWorld().applyPoint(at);
   if (!std::isfinite(i.x) || !std::isfinite(i.y) || !std::isfinite(i.z))
     return makeError("seg.edit_no_island", "the point lies outside the grid");
-  const TraceKey key{
-      &sg, &v, state_.phaseOf(v), *axis, {std::llround(i.x), std::llround(i.y), std::llround(i.z)}};
-  if (trace_ && key == traceKey_) return *trace_;
+  const TraceKey key{v.serial(), v.slicesReady(), state_.phaseOf(v), *axis,
+                     {std::llround(i.x), std::llround(i.y), std::llround(i.z)}};
+  if (trace_ && key == traceKey_ && traceSeg_.lock() == entry.segmentation) return *trace_;
   auto t = view::levelTrace(sg, v, key.phase, key.seed, key.axis);
   if (!t) return t.error();
   traceKey_ = key;
+  traceSeg_ = entry.segmentation;
   trace_ = *t;
   return t;
 }

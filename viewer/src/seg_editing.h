@@ -61,7 +61,9 @@ class SegEditing {
   // Level tracing (view::levelTrace) for the active segment: the region at patient point `at` on its
   // grid's slice across `normal` (a 2D view's), read from the segment's own series at the state's
   // phase. The last trace is kept, so that a mouse moving within one voxel costs nothing.
-  // seg.no_active, seg.edit_oblique, seg.edit_flat, seg.edit_no_island.
+  // seg.no_active, seg.no_series (the segment's series is not open), seg.edit_oblique,
+  // seg.edit_flat, seg.edit_no_island, seg.edit_bad_brush (a zero normal), seg.edit_bad_range (a
+  // colour series).
   Result<view::LevelTrace> levelTrace(Vec3 at, Vec3 normal);
   // A trace filled into the active segment (or erased), with brushRange as beginStroke takes it: one
   // undo step, journaled. beginStroke's errors, seg.edit_bad_brush (a trace of another grid).
@@ -120,16 +122,16 @@ class SegEditing {
   void abandonForTest() { abandoned_ = true; }
 
  private:
-  struct TraceKey {
-    const Segmentation* seg = nullptr;
-    const Volume* source = nullptr;
-    int64_t phase = -1;
+  struct TraceKey {  // what a trace read: the series (its serial and slices loaded), phase, slice, seed
+    uint64_t source = 0;
+    int64_t ready = -1, phase = -1;
     int axis = -1;
     std::array<int64_t, 3> seed{};
     bool operator==(const TraceKey&) const = default;
   };
   TraceKey traceKey_;
-  std::optional<view::LevelTrace> trace_;  // the last trace, for traceKey_
+  std::weak_ptr<Segmentation> traceSeg_;   // and on whose grid
+  std::optional<view::LevelTrace> trace_;  // the last trace, for traceKey_ and traceSeg_
   struct Entry {
     std::shared_ptr<Segmentation> seg;
     std::unique_ptr<view::SegJournal> journal;

@@ -39,4 +39,13 @@ inline constexpr ToolButton kToolButtons[] = {
      QT_TR_NOOP("Click a PET lesion in any view: it is delineated at the Segments dock's percentage of its "
                 "peak (41 % by default) on the PET, and its SUVmax, SUVpeak, MTV and TLG are shown")}};
 
+// MainWindow::setTool checks the action at the tool's number.
+constexpr bool inEnumOrder() {
+  int i = 0;
+  for (const ToolButton& b : kToolButtons)
+    if (static_cast<int>(b.tool) != i++) return false;
+  return i == static_cast<int>(Tool::Lesion) + 1;
+}
+static_assert(inEnumOrder(), "kToolButtons must list the tools in the order of the Tool enum");
+
 }  // namespace cvx::viewer

@@ -3,6 +3,7 @@
 #include <cvx/viewstate/level_trace.h>
 
 #include <cmath>
+#include <string>
 #include <type_traits>
 
 #include <cvx/core/backend.h>
@@ -15,6 +16,11 @@ namespace cvx::view {
 Result<std::function<double(int64_t, int64_t, int64_t)>> sourceValues(const Segmentation& sg, const Volume& v,
                                                                       int64_t phase) {
   using Fn = std::function<double(int64_t, int64_t, int64_t)>;
+  if (phase < 0 || phase >= v.dims()[3])
+    return makeError("seg.edit_bad_range", "the series has no phase " + std::to_string(phase));
+  const PixelType pt = v.type();
+  if (pt == PixelType::RGB8 || pt == PixelType::RGB16 || pt == PixelType::RGB32)
+    return makeError("seg.edit_bad_range", "a colour series has no value to read");
   if (onSameGrid(sg, v))
     return Fn(
         [&v, phase](int64_t x, int64_t y, int64_t z) { return modalityValue(v, v.valueAt(x, y, z, phase)); });
@@ -75,6 +81,8 @@ Result<LevelTrace> levelTrace(const Segmentation& sg, const Volume& source, int6
   auto value = sourceValues(sg, source, phase);
   if (!value) return value.error();
   LevelTrace t;
+  t.grid = sg.geometry();
+  t.dims = d;
   t.axis = axis;
   t.slice = seed[static_cast<size_t>(axis)];
   const int ua = axis == 0 ? 1 : 0, va = axis == 2 ? 1 : 2;

@@ -2,6 +2,7 @@
 // The brush and scissors geometry of the segmentation editor (cvx/viewstate/seg_edit.h): which
 // voxels a sphere, a disk or a scissors polygon covers, in patient space.
 #include <cvx/viewstate/level_trace.h>
+#include <cvx/viewstate/seg_stats.h>
 #include <cvx/viewstate/seg_edit.h>
 #include <algorithm>
 #include <cmath>
@@ -152,7 +153,7 @@ Status SegEditor::dab(const LevelTrace& t) {
   const int ua = t.axis == 0 ? 1 : 0, va = t.axis == 2 ? 1 : 2;
   if (t.axis < 0 || t.axis > 2 || t.slice < 0 || t.slice >= d[static_cast<size_t>(t.axis)] ||
       t.nu != d[static_cast<size_t>(ua)] || t.nv != d[static_cast<size_t>(va)] ||
-      t.mask.size() != static_cast<size_t>(t.nu * t.nv))
+      t.mask.size() != static_cast<size_t>(t.nu * t.nv) || !onSameGrid(t.grid, t.dims, seg_.geometry(), d))
     return makeError("seg.edit_bad_brush", "a level trace of another grid");
   IndexBox box{{0, 0, 0}, {d[0] - 1, d[1] - 1, d[2] - 1}};
   box.lo[t.axis] = box.hi[t.axis] = t.slice;

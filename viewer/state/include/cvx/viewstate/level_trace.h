@@ -19,17 +19,21 @@
 #include <vector>
 
 #include <cvx/core/error.h>
+#include <cvx/core/geometry.h>
 #include <cvx/core/segmentation.h>
 #include <cvx/core/volume.h>
 
 namespace cvx::view {
 
 // The source's value at voxel (x, y, z) of sg's grid in the source's units, NaN outside the source
-// (the brush range's reading, seg_edit.h); seg.edit_bad_range for a colour source.
+// (the brush range's reading, seg_edit.h); seg.edit_bad_range for a colour source or a phase it does
+// not have.
 Result<std::function<double(int64_t, int64_t, int64_t)>> sourceValues(const Segmentation& sg,
                                                                       const Volume& source, int64_t phase);
 
 struct LevelTrace {
+  Geometry grid;                  // the segmentation's grid it was traced on
+  std::array<int64_t, 3> dims{};  // and its size
   int axis = 2;       // the slice is across this grid axis (0: i, 1: j, 2: k)
   int64_t slice = 0;  // its index along the axis
   double level = 0;   // the seed's value
@@ -39,18 +43,20 @@ struct LevelTrace {
   int64_t nu = 0, nv = 0;
   std::vector<uint8_t> mask;
   size_t count = 0;  // voxels in the region
-  // Voxel (x, y, z) of the grid for slice pixel (u, v), and the pixel's index in mask.
+  // Voxel (x, y, z) of the grid for slice pixel (u, v) (mask's entry v * nu + u).
   std::array<int64_t, 3> voxel(int64_t u, int64_t v) const;
 };
 
-// The grid axis a view with this normal (LPS) slices across: the one whose direction is within
-// about 0.6 degrees of the normal; seg.edit_oblique when none is (level tracing works on the grid's
-// own slices).
+// The grid axis a view with this normal (LPS) slices across: the one whose slices' plane is within
+// about 0.6 degrees of the view's; seg.edit_oblique when none is (level tracing works on the grid's own
+// slices, so a series acquired obliquely, whose slices no axial, coronal or sagittal view shows, cannot
+// be traced), seg.edit_bad_brush for a zero normal.
 Result<int> sliceAxis(const Geometry& g, Vec3 normal);
 
 // The region at `seed` (a voxel of sg's grid) on its slice across `axis`. seg.edit_no_island for a
 // seed outside the grid or without a value, seg.edit_flat where no neighbour differs,
-// seg.edit_bad_range for a colour source.
+// seg.edit_bad_range for a colour source or a phase it does not have, seg.edit_oblique for an axis
+// not 0, 1 or 2.
 Result<LevelTrace> levelTrace(const Segmentation& sg, const Volume& source, int64_t phase,
                               std::array<int64_t, 3> seed, int axis);
 
