@@ -19,6 +19,30 @@
 using namespace cvx;
 using cvx::viewer::MainWindow;
 
+namespace {
+
+// The voxels of the axial view's slice (the cursor's) whose centres fall inside `outline` (view pixels,
+// even-odd) on window w's axial view, and their count.
+std::pair<std::vector<uint8_t>, int64_t> insideOnSlice(MainWindow& w, const std::vector<QPoint>& outline) {
+  const Volume& ct = *w.state().layers().front().volume;
+  const auto& d = ct.dims();
+  const viewer::PlaneView* axial = w.viewports()->views()[0];
+  const auto frame = w.state().pixelFrame(0, axial->width(), axial->height());
+  const int64_t slice = std::llround(ct.geometry.voxelFromWorld().applyPoint(w.state().cursor()).z);
+  std::vector<uint8_t> want(static_cast<size_t>(ct.voxelsPerPhase()), 0);
+  int64_t count = 0;
+  for (int64_t y = 0; y < d[1]; ++y)
+    for (int64_t x = 0; x < d[0]; ++x) {
+      const auto px = frame.pixelOf(ct.geometry.worldAt(double(x), double(y), double(slice)));
+      const bool in = test::insidePolygon(outline, px[0], px[1]);
+      want[static_cast<size_t>((slice * d[1] + y) * d[0] + x)] = in;
+      count += in;
+    }
+  return {want, count};
+}
+
+}  // namespace
+
 TEST(SegDrawGui, AnOutlineInTheAxialViewFillsItsSliceAndShiftErases) {
   CVX_REQUIRE_FOLDER("ct");
   MainWindow w;
@@ -38,15 +62,7 @@ TEST(SegDrawGui, AnOutlineInTheAxialViewFillsItsSliceAndShiftErases) {
   const auto frame = w.state().pixelFrame(0, vw, vh);
   const int64_t slice = std::llround(ct.geometry.voxelFromWorld().applyPoint(w.state().cursor()).z);
   // The voxels of the slice shown whose centres fall inside the outline on the view.
-  std::vector<uint8_t> want(static_cast<size_t>(ct.voxelsPerPhase()), 0);
-  int64_t count = 0;
-  for (int64_t y = 0; y < d[1]; ++y)
-    for (int64_t x = 0; x < d[0]; ++x) {
-      const auto px = frame.pixelOf(ct.geometry.worldAt(double(x), double(y), double(slice)));
-      const bool in = test::insidePolygon(outline, px[0], px[1]);
-      want[static_cast<size_t>((slice * d[1] + y) * d[0] + x)] = in;
-      count += in;
-    }
+  const auto [want, count] = insideOnSlice(w, outline);
   ASSERT_GT(count, 1000);
   test::dragThrough(axial, outline, Qt::NoModifier);
   const std::vector<uint8_t> got = seg->mask(0);
@@ -92,7 +108,6 @@ TEST(SegDrawGui, ClicksMakeAPolygonThatEnterOrADoubleClickFills) {
   MainWindow w;
   ASSERT_TRUE(test::showAndOpen(w, 1280, 860, test::dataPath("ct")));
   const Volume& ct = *w.state().layers().front().volume;
-  const auto& d = ct.dims();
   const auto seg = test::activeEmptySegment(w, "clicked");
   ASSERT_NE(seg, nullptr);
   w.findChild<QAction*>("toolDraw")->trigger();
@@ -102,17 +117,8 @@ TEST(SegDrawGui, ClicksMakeAPolygonThatEnterOrADoubleClickFills) {
                                        {vw * 60 / 100, vh * 38 / 100},
                                        {vw * 50 / 100, vh * 66 / 100},
                                        {vw * 38 / 100, vh * 58 / 100}};
-  const auto frame = w.state().pixelFrame(0, vw, vh);
   const int64_t slice = std::llround(ct.geometry.voxelFromWorld().applyPoint(w.state().cursor()).z);
-  std::vector<uint8_t> want(static_cast<size_t>(ct.voxelsPerPhase()), 0);
-  int64_t count = 0;
-  for (int64_t y = 0; y < d[1]; ++y)
-    for (int64_t x = 0; x < d[0]; ++x) {
-      const auto px = frame.pixelOf(ct.geometry.worldAt(double(x), double(y), double(slice)));
-      const bool in = test::insidePolygon(corners, px[0], px[1]);
-      want[static_cast<size_t>((slice * d[1] + y) * d[0] + x)] = in;
-      count += in;
-    }
+  const auto [want, count] = insideOnSlice(w, corners);
   ASSERT_GT(count, 1000);
   // Clicks, the mouse moving between them, then Enter: the polygon of the clicks.
   for (const QPoint& c : corners) {
