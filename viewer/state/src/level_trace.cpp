@@ -50,7 +50,7 @@ Result<std::function<double(int64_t, int64_t, int64_t)>> sourceValues(const Segm
 
 std::array<int64_t, 3> LevelTrace::voxel(int64_t u, int64_t v) const {
   std::array<int64_t, 3> p{};
-  const int ua = axis == 0 ? 1 : 0, va = axis == 2 ? 1 : 2;
+  const int ua = uAxis(), va = vAxis();
   p[static_cast<size_t>(axis)] = slice;
   p[static_cast<size_t>(ua)] = u;
   p[static_cast<size_t>(va)] = v;
@@ -85,7 +85,7 @@ Result<LevelTrace> levelTrace(const Segmentation& sg, const Volume& source, int6
   t.dims = d;
   t.axis = axis;
   t.slice = seed[static_cast<size_t>(axis)];
-  const int ua = axis == 0 ? 1 : 0, va = axis == 2 ? 1 : 2;
+  const int ua = t.uAxis(), va = t.vAxis();
   t.nu = d[static_cast<size_t>(ua)];
   t.nv = d[static_cast<size_t>(va)];
   const int64_t su = seed[static_cast<size_t>(ua)], sv = seed[static_cast<size_t>(va)];
@@ -139,8 +139,8 @@ std::vector<std::array<Vec3, 2>> traceOutline(const LevelTrace& t, const Geometr
   const auto corner = [&](int64_t u, int64_t v, double du, double dv) {
     const auto p = t.voxel(u, v);
     double q[3] = {double(p[0]), double(p[1]), double(p[2])};
-    q[t.axis == 0 ? 1 : 0] += du;
-    q[t.axis == 2 ? 1 : 2] += dv;
+    q[t.uAxis()] += du;
+    q[t.vAxis()] += dv;
     return g.worldAt(q[0], q[1], q[2]);
   };
   for (int64_t v = 0; v < t.nv; ++v)

@@ -150,7 +150,7 @@ Status SegEditor::dab(const BrushPolygon& p) {
 Status SegEditor::dab(const LevelTrace& t) {
   if (!stroke_.active) return makeError("seg.edit_no_stroke", "a dab outside a stroke");
   const auto& d = seg_.dims();
-  const int ua = t.axis == 0 ? 1 : 0, va = t.axis == 2 ? 1 : 2;
+  const int ua = t.uAxis(), va = t.vAxis();
   if (t.axis < 0 || t.axis > 2 || t.slice < 0 || t.slice >= d[static_cast<size_t>(t.axis)] ||
       t.nu != d[static_cast<size_t>(ua)] || t.nv != d[static_cast<size_t>(va)] ||
       t.mask.size() != static_cast<size_t>(t.nu * t.nv) || !onSameGrid(t.grid, t.dims, seg_.geometry(), d))

@@ -43,6 +43,9 @@ struct LevelTrace {
   int64_t nu = 0, nv = 0;
   std::vector<uint8_t> mask;
   size_t count = 0;  // voxels in the region
+  // The slice's other two grid axes: u the lower, v the higher.
+  int uAxis() const { return axis == 0 ? 1 : 0; }
+  int vAxis() const { return axis == 2 ? 1 : 2; }
   // Voxel (x, y, z) of the grid for slice pixel (u, v) (mask's entry v * nu + u).
   std::array<int64_t, 3> voxel(int64_t u, int64_t v) const;
 };
