@@ -5,6 +5,7 @@
 // keys into state changes. It owns no volume, no window and no position.
 #pragma once
 #include <array>
+#include <memory>
 #include <vector>
 
 #include <QPoint>
@@ -17,6 +18,10 @@
 #include "lasso.h"
 #include "measure_tool.h"
 #include "view_tools.h"
+
+namespace cvx::view {
+struct LevelTrace;
+}
 
 namespace cvx::viewer {
 
@@ -70,6 +75,7 @@ class PlaneView : public QWidget {
   void traceAt(QPoint at);  // the trace under `at`, for the next paint
   void fillTrace(QPoint at, bool erase);
   void drawTrace(class QPainter& p);
+  std::shared_ptr<const view::LevelTrace> traced_;  // the trace traceEdges_ outlines
   std::vector<std::array<Vec3, 2>> traceEdges_;  // the outline under the mouse (LPS mm)
   QString traceNote_;                            // why there is none, or what it holds
   bool traceStale_ = false;                      // the state moved since: traced again when drawn

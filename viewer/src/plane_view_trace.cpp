@@ -17,27 +17,30 @@ namespace cvx::viewer {
 
 void PlaneView::traceAt(QPoint at) {
   traceStale_ = false;
-  traceEdges_.clear();
-  traceNote_.clear();
+  std::shared_ptr<const view::LevelTrace> trace;
+  QString note;
   if (tools_.editing && rect().contains(at)) {
     const auto f = state_.pixelFrame(view_, width(), height());
-    const auto t = tools_.editing->levelTrace(f.worldAt(at.x(), at.y()), cross(f.du, f.dv));
-    if (t) {
-      traceEdges_ = view::traceOutline(*t, t->grid);
-      traceNote_ = tr("level %1 (%2): %3 voxels")
-                       .arg(t->level, 0, 'f', 0)
-                       .arg(t->above ? tr("and above") : tr("and below"))
-                       .arg(static_cast<qulonglong>(t->count));
-    } else {
-      traceNote_ = QString::fromStdString(t.error().message);
-    }
+    auto t = tools_.editing->levelTrace(f.worldAt(at.x(), at.y()), cross(f.du, f.dv));
+    if (t) trace = std::move(*t);
+    else note = QString::fromStdString(t.error().message);
   }
+  if (trace && trace == traced_) return;  // the trace outlined already (the mouse within one voxel)
+  traced_ = trace;
+  traceEdges_.clear();
+  traceNote_ = note;
+  if (!trace) return;
+  traceEdges_ = view::traceOutline(*trace, trace->grid);
+  traceNote_ = tr("level %1 (%2): %3 voxels")
+                   .arg(trace->level, 0, 'f', 0)
+                   .arg(trace->above ? tr("and above") : tr("and below"))
+                   .arg(static_cast<qulonglong>(trace->count));
 }
 
 void PlaneView::fillTrace(QPoint at, bool erase) {
   const auto f = state_.pixelFrame(view_, width(), height());
   auto t = tools_.editing->levelTrace(f.worldAt(at.x(), at.y()), cross(f.du, f.dv));
-  const Status st = t ? tools_.editing->fillTrace(*t, erase ? view::BrushMode::Erase : view::BrushMode::Paint)
+  const Status st = t ? tools_.editing->fillTrace(**t, erase ? view::BrushMode::Erase : view::BrushMode::Paint)
                       : Status(t.error());
   if (!st.ok()) log::warn(st.error().code + ": " + st.error().message);
 }

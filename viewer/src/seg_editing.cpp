@@ -97,7 +97,7 @@ Status SegEditing::island(Vec3 at, bool keep, bool nearest) {
   return {};
 }
 
-Result<view::LevelTrace> SegEditing::levelTrace(Vec3 at, Vec3 normal) {
+Result<std::shared_ptr<const view::LevelTrace>> SegEditing::levelTrace(Vec3 at, Vec3 normal) {
   const auto [index, segment] = state_.activeSegment();
   if (index < 0) return makeError("seg.no_active", "choose or add a segment to trace into");
   const auto& entry = state_.segmentations()[static_cast<size_t>(index)];
@@ -114,19 +114,23 @@ Result<view::LevelTrace> SegEditing::levelTrace(Vec3 at, Vec3 normal) {
     return makeError("seg.edit_no_island", "the point lies outside the grid");
   const TraceKey key{v.serial(), v.slicesReady(), state_.phaseOf(v), *axis,
                      {std::llround(i.x), std::llround(i.y), std::llround(i.z)}};
-  if (trace_ && key == traceKey_ && traceSeg_.lock() == entry.segmentation) return *trace_;
+  if (trace_ && key == traceKey_ && traceSeg_.lock() == entry.segmentation) return trace_;
   auto t = view::levelTrace(sg, v, key.phase, key.seed, key.axis);
   if (!t) return t.error();
   traceKey_ = key;
   traceSeg_ = entry.segmentation;
-  trace_ = *t;
-  return t;
+  trace_ = std::make_shared<const view::LevelTrace>(std::move(*t));
+  return trace_;
 }
 
 Status SegEditing::fillTrace(const view::LevelTrace& t, view::BrushMode mode) {
+  return oneDab(mode, [&](view::SegEditor& e) { return e.dab(t); });
+}
+
+Status SegEditing::oneDab(view::BrushMode mode, const std::function<Status(view::SegEditor&)>& dab) {
   CVX_TRY(beginStroke(mode));
-  const Status st = stroke_->dab(t);
-  const Status ended = endStroke();  // a trace refused changed nothing: no undo step
+  const Status st = dab(*stroke_);
+  const Status ended = endStroke();  // a dab refused changed nothing: no undo step
   return st.ok() ? ended : st;
 }
 
@@ -153,10 +157,7 @@ Status SegEditing::dab(Vec3 centre, Vec3 normal) {
 }
 
 Status SegEditing::fillOutline(const std::vector<Vec3>& points, Vec3 normal, view::BrushMode mode) {
-  CVX_TRY(beginStroke(mode));
-  const Status st = stroke_->dab(view::BrushPolygon{points, normal});
-  const Status ended = endStroke();  // an outline refused changed nothing: no undo step
-  return st.ok() ? ended : st;
+  return oneDab(mode, [&](view::SegEditor& e) { return e.dab(view::BrushPolygon{points, normal}); });
 }
 
 Status SegEditing::dabSphere(Vec3 centre) {

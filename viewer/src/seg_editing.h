@@ -6,6 +6,7 @@
 // all of them go through here, so they are undoable and journaled. Qt-free apart from the owner.
 #pragma once
 #include <array>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -60,11 +61,12 @@ class SegEditing {
   Status island(Vec3 at, bool keep, bool nearest = false);
   // Level tracing (view::levelTrace) for the active segment: the region at patient point `at` on its
   // grid's slice across `normal` (a 2D view's), read from the segment's own series at the state's
-  // phase. The last trace is kept, so that a mouse moving within one voxel costs nothing.
+  // phase. The last trace is kept and handed out again (the same pointer) while nothing it read moved,
+  // so that a mouse moving within one voxel neither traces nor outlines again.
   // seg.no_active, seg.no_series (the segment's series is not open), seg.edit_oblique,
   // seg.edit_flat, seg.edit_no_island, seg.edit_bad_brush (a zero normal), seg.edit_bad_range (a
   // colour series).
-  Result<view::LevelTrace> levelTrace(Vec3 at, Vec3 normal);
+  Result<std::shared_ptr<const view::LevelTrace>> levelTrace(Vec3 at, Vec3 normal);
   // A trace filled into the active segment (or erased), with brushRange as beginStroke takes it: one
   // undo step, journaled. beginStroke's errors, seg.edit_bad_brush (a trace of another grid).
   Status fillTrace(const view::LevelTrace& t, view::BrushMode mode);
@@ -131,7 +133,10 @@ class SegEditing {
   };
   TraceKey traceKey_;
   std::weak_ptr<Segmentation> traceSeg_;   // and on whose grid
-  std::optional<view::LevelTrace> trace_;  // the last trace, for traceKey_ and traceSeg_
+  std::shared_ptr<const view::LevelTrace> trace_;  // the last trace, for traceKey_ and traceSeg_
+  // An outline or a trace as one stroke of one dab (fillOutline, fillTrace): one undo step, or none when
+  // the dab is refused.
+  Status oneDab(view::BrushMode mode, const std::function<Status(view::SegEditor&)>& dab);
   struct Entry {
     std::shared_ptr<Segmentation> seg;
     std::unique_ptr<view::SegJournal> journal;
